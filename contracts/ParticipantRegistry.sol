@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Roles} from "./libraries/Roles.sol";
+
+/// @title ParticipantRegistry
+/// @notice Who may act on the ledger. See {IParticipantRegistry}.
+contract ParticipantRegistry is IParticipantRegistry {
+    uint256 private constant _MAX_NAME_LENGTH = 128;
+
+    // ─────────────────────────────────────────────────────────── storage
+
+    mapping(address account => Participant) private _participants;
+
+    // ─────────────────────────────────────────────────────────── setup
+
+    /// @param authority the first big-data authority account
+    /// @param region its administrative division code
+    /// @param name its name
+    constructor(address authority, uint24 region, string memory name) {
+        _checkRegion(region);
+        _checkName(bytes(name).length);
+        if (authority == address(0)) revert ParticipantZeroAddress();
+        _participants[authority] = Participant({
+            roles: Roles.AUTHORITY,
+            status: Status.Active,
+            region: region,
+            declarations: 0,
+            admittedAt: uint40(block.timestamp),
+            updatedAt: uint40(block.timestamp)
+        });
+        emit ParticipantAdmitted(authority, Roles.AUTHORITY, region, name, msg.sender);
+    }
+
+    // ─────────────────────────────────────────────────────────── authority
+
+    /// @inheritdoc IParticipantRegistry
+    function admit(address account, uint16 roles, uint24 region, string calldata name) external {
+        _requireRole(msg.sender, Roles.AUTHORITY);
+        if (account == address(0)) revert ParticipantZeroAddress();
+        if (_participants[account].status != Status.None) revert ParticipantAlreadyAdmitted(account);
+        _checkRoles(roles);
+        _checkRegion(region);
+        _checkName(bytes(name).length);
+        _participants[account] = Participant({
+            roles: roles,
+            status: Status.Active,
+            region: region,
+            declarations: 0,
+            admittedAt: uint40(block.timestamp),
+            updatedAt: uint40(block.timestamp)
+        });
+        emit ParticipantAdmitted(account, roles, region, name, msg.sender);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function setRoles(address account, uint16 roles) external {
+        _requireRole(msg.sender, Roles.AUTHORITY);
+        Participant storage p = _known(account);
+        _checkRoles(roles);
+        // The authority may not strip its own authority role: the ledger would lose its administrator.
+        if (account == msg.sender && roles & Roles.AUTHORITY == 0) revert ParticipantSelfAction(account);
+        p.roles = roles;
+        p.updatedAt = uint40(block.timestamp);
+        emit ParticipantRolesChanged(account, roles, msg.sender);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function suspend(address account, bytes32 reasonHash) external {
+        _changeStatus(account, Status.Active, Status.Suspended, reasonHash);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function reinstate(address account, bytes32 reasonHash) external {
+        _changeStatus(account, Status.Suspended, Status.Active, reasonHash);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function revoke(address account, bytes32 reasonHash) external {
+        Status current = _known(account).status;
+        if (current == Status.Revoked) revert ParticipantInvalidStatus(account, current);
+        _changeStatus(account, current, Status.Revoked, reasonHash);
+    }
+
+    // ─────────────────────────────────────────────────────────── participants
+
+    /// @inheritdoc IParticipantRegistry
+    function fileDeclaration(bytes32 documentHash) external {
+        Participant storage p = _active(msg.sender);
+        if (documentHash == bytes32(0)) revert ParticipantZeroHash();
+        uint16 count = p.declarations + 1;
+        p.declarations = count;
+        p.updatedAt = uint40(block.timestamp);
+        emit DeclarationFiled(msg.sender, documentHash, count);
+    }
+
+    // ─────────────────────────────────────────────────────────── views
+
+    /// @inheritdoc IParticipantRegistry
+    function getParticipant(address account) external view returns (Participant memory) {
+        return _participants[account];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function requireRole(address account, uint16 anyOfRoles) external view returns (Participant memory p) {
+        return _requireRole(account, anyOfRoles);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isActive(address account) external view returns (bool) {
+        return _participants[account].status == Status.Active;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function transactionAllowed(
+        address sender,
+        address target,
+        uint256,
+        uint256,
+        uint256,
+        bytes calldata
+    ) external view returns (bool) {
+        Participant storage p = _participants[sender];
+        if (p.status != Status.Active) return false;
+        if (target == address(0)) return p.roles & Roles.AUTHORITY != 0;
+        return true;
+    }
+
+    // ─────────────────────────────────────────────────────────── internals
+
+    function _changeStatus(address account, Status from, Status to, bytes32 reasonHash) private {
+        _requireRole(msg.sender, Roles.AUTHORITY);
+        if (account == msg.sender) revert ParticipantSelfAction(account);
+        Participant storage p = _known(account);
+        if (p.status != from) revert ParticipantInvalidStatus(account, p.status);
+        if (reasonHash == bytes32(0)) revert ParticipantZeroHash();
+        p.status = to;
+        p.updatedAt = uint40(block.timestamp);
+        emit ParticipantStatusChanged(account, to, reasonHash, msg.sender);
+    }
+
+    function _requireRole(address account, uint16 anyOfRoles) private view returns (Participant memory p) {
+        p = _participants[account];
+        if (p.status == Status.None) revert ParticipantUnknown(account);
+        if (p.status != Status.Active) revert ParticipantNotActive(account, p.status);
+        if (p.roles & anyOfRoles == 0) revert ParticipantUnauthorized(account, anyOfRoles);
+    }
+
+    function _active(address account) private view returns (Participant storage p) {
+        p = _participants[account];
+        if (p.status == Status.None) revert ParticipantUnknown(account);
+        if (p.status != Status.Active) revert ParticipantNotActive(account, p.status);
+    }
+
+    function _known(address account) private view returns (Participant storage p) {
+        p = _participants[account];
+        if (p.status == Status.None) revert ParticipantUnknown(account);
+    }
+
+    function _checkRoles(uint16 roles) private pure {
+        if (roles == 0 || roles & ~Roles.ALL != 0) revert ParticipantInvalidRoles(roles);
+    }
+
+    function _checkRegion(uint24 region) private pure {
+        if (region < 100000 || region > 999999) revert ParticipantInvalidRegion(region);
+    }
+
+    function _checkName(uint256 length) private pure {
+        if (length == 0 || length > _MAX_NAME_LENGTH) revert ParticipantInvalidName(length, _MAX_NAME_LENGTH);
+    }
+}

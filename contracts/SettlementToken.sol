@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ISettlementToken} from "./interfaces/ISettlementToken.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Roles} from "./libraries/Roles.sol";
+
+/// @title SettlementToken
+/// @notice See {ISettlementToken}. Two decimals: one unit is one fen (分).
+contract SettlementToken is ERC20, ISettlementToken {
+    IParticipantRegistry private immutable _participants;
+    address private _settlement;
+
+    constructor(IParticipantRegistry participants, string memory name_, string memory symbol_)
+        ERC20(name_, symbol_)
+    {
+        _participants = participants;
+    }
+
+    /// @inheritdoc ERC20
+    function decimals() public pure override returns (uint8) {
+        return 2;
+    }
+
+    /// @inheritdoc ISettlementToken
+    function issue(address to, uint256 amount) external {
+        _participants.requireRole(msg.sender, Roles.SETTLEMENT_BANK);
+        _mint(to, amount);
+        emit Issued(msg.sender, to, amount);
+    }
+
+    /// @inheritdoc ISettlementToken
+    function redeem(uint256 amount) external {
+        _participants.requireRole(msg.sender, Roles.SETTLEMENT_BANK);
+        _burn(msg.sender, amount);
+        emit Redeemed(msg.sender, amount);
+    }
+
+    /// @inheritdoc ISettlementToken
+    function setSettlement(address settlement_) external {
+        _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        if (settlement_ == address(0)) revert TokenZeroAddress();
+        if (_settlement != address(0)) revert TokenSettlementAlreadySet(_settlement);
+        _settlement = settlement_;
+        emit SettlementSet(settlement_, msg.sender);
+    }
+
+    /// @inheritdoc ISettlementToken
+    function settlementPay(address payer, address spender, address[] calldata recipients, uint256[] calldata amounts)
+        external
+    {
+        if (msg.sender != _settlement) revert TokenOnlySettlement(msg.sender);
+        uint256 n = recipients.length;
+        if (n != amounts.length) revert TokenLengthMismatch(n, amounts.length);
+        uint256 total;
+        for (uint256 i; i < n; ++i) {
+            total += amounts[i];
+        }
+        if (spender != address(0)) _spendAllowance(payer, spender, total);
+        // The settlement contract has checked the payer; recipients are checked here, once each.
+        for (uint256 i; i < n; ++i) {
+            address to = recipients[i];
+            if (!_participants.isActive(to)) revert TokenParticipantNotActive(to);
+            ERC20._update(payer, to, amounts[i]);
+        }
+    }
+
+    /// @inheritdoc ISettlementToken
+    function settlement() external view returns (address) {
+        return _settlement;
+    }
+
+    /// @dev Ordinary transfers, issues and redemptions: both sides must be active participants.
+    function _update(address from, address to, uint256 value) internal override {
+        if (from != address(0) && !_participants.isActive(from)) revert TokenParticipantNotActive(from);
+        if (to != address(0) && !_participants.isActive(to)) revert TokenParticipantNotActive(to);
+        super._update(from, to, value);
+    }
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+/// @title Participants of the data-element market and their permissions
+/// @notice Organisations admitted by the big-data authority (大数据主管部门), each with a region
+/// code, a set of roles and a status. Every other contract of the ledger asks this registry
+/// whether an account may act. A Besu network can point its account-permissioning plugin at
+/// {transactionAllowed} so the node enforces the same membership.
+interface IParticipantRegistry {
+    // ─────────────────────────────────────────────────────────── types
+
+    enum Status {
+        None,
+        Active,
+        Suspended,
+        Revoked
+    }
+
+    /// @dev One storage slot: 16 + 8 + 24 + 16 + 40 + 40 = 144 bits.
+    struct Participant {
+        uint16 roles;
+        Status status;
+        uint24 region;
+        uint16 declarations;
+        uint40 admittedAt;
+        uint40 updatedAt;
+    }
+
+    // ─────────────────────────────────────────────────────────── errors
+
+    /// @notice Thrown when `account` lacks every one of `neededRoles` (a bit set of roles).
+    error ParticipantUnauthorized(address account, uint16 neededRoles);
+    /// @notice Thrown when `account` is known but not active.
+    error ParticipantNotActive(address account, Status status);
+    /// @notice Thrown when `account` was never admitted.
+    error ParticipantUnknown(address account);
+    /// @notice Thrown when admitting an account that is already a participant.
+    error ParticipantAlreadyAdmitted(address account);
+    /// @notice Thrown for the zero address.
+    error ParticipantZeroAddress();
+    /// @notice Thrown when a role set is empty or has bits outside the defined roles.
+    error ParticipantInvalidRoles(uint16 roles);
+    /// @notice Thrown for a region code that is not a six-digit administrative division code.
+    error ParticipantInvalidRegion(uint24 region);
+    /// @notice Thrown when a status change does not apply to the participant's current status.
+    error ParticipantInvalidStatus(address account, Status status);
+    /// @notice Thrown when the authority tries to suspend, revoke or strip its own account.
+    error ParticipantSelfAction(address account);
+    /// @notice Thrown when a name is empty or longer than `maxLength` bytes.
+    error ParticipantInvalidName(uint256 length, uint256 maxLength);
+    /// @notice Thrown when a document hash is zero.
+    error ParticipantZeroHash();
+
+    // ─────────────────────────────────────────────────────────── events
+
+    /// @notice A participant was admitted.
+    /// @param account the participant's signing account
+    /// @param roles bit set of roles (see the ROLE_ constants)
+    /// @param region six-digit administrative division code, e.g. 450000 for Guangxi
+    /// @param name the organisation's registered name
+    /// @param by the authority that admitted it
+    event ParticipantAdmitted(address indexed account, uint16 roles, uint24 indexed region, string name, address by);
+    /// @notice A participant's roles were replaced.
+    /// @param account the participant
+    /// @param roles the new bit set of roles
+    /// @param by the authority
+    event ParticipantRolesChanged(address indexed account, uint16 roles, address by);
+    /// @notice A participant's status changed (suspended, reinstated, revoked).
+    /// @param account the participant
+    /// @param status the new status
+    /// @param reasonHash hash of the decision document
+    /// @param by the authority
+    event ParticipantStatusChanged(address indexed account, Status status, bytes32 reasonHash, address by);
+    /// @notice A participant filed a declaration-and-commitment document (声明和承诺).
+    /// @param account the participant
+    /// @param documentHash hash of the signed document
+    /// @param count how many declarations the participant has filed, this one included
+    event DeclarationFiled(address indexed account, bytes32 documentHash, uint16 count);
+
+    // ─────────────────────────────────────────────────────────── functions
+
+    /// @notice Admits `account` with `roles` in `region`. Authority only.
+    function admit(address account, uint16 roles, uint24 region, string calldata name) external;
+
+    /// @notice Replaces the roles of an admitted participant. Authority only.
+    function setRoles(address account, uint16 roles) external;
+
+    /// @notice Suspends an active participant: it can do nothing until reinstated. Authority only.
+    function suspend(address account, bytes32 reasonHash) external;
+
+    /// @notice Reinstates a suspended participant. Authority only.
+    function reinstate(address account, bytes32 reasonHash) external;
+
+    /// @notice Revokes a participant for good. Authority only.
+    function revoke(address account, bytes32 reasonHash) external;
+
+    /// @notice Files a declaration-and-commitment document hash for the caller.
+    function fileDeclaration(bytes32 documentHash) external;
+
+    /// @notice The participant record of `account` (zeroed when unknown).
+    function getParticipant(address account) external view returns (Participant memory);
+
+    /// @notice Reverts unless `account` is active and holds at least one of `anyOfRoles`.
+    /// @return p the participant record
+    function requireRole(address account, uint16 anyOfRoles) external view returns (Participant memory p);
+
+    /// @notice Whether `account` is an active participant (any role).
+    function isActive(address account) external view returns (bool);
+
+    /// @notice Besu account-permissioning rule: only active participants send transactions,
+    /// and only the authority deploys contracts.
+    function transactionAllowed(
+        address sender,
+        address target,
+        uint256 value,
+        uint256 gasPrice,
+        uint256 gasLimit,
+        bytes calldata payload
+    ) external view returns (bool);
+}

@@ -1,0 +1,6 @@
+"""Chain access: the embedded anvil node and a raw JSON-RPC client."""
+
+from ledger.chain.node import DEV_MNEMONIC, HARDFORK, EmbeddedNode, find_anvil, node_dir
+from ledger.chain.rpc import JsonRpcClient
+
+__all__ = ["DEV_MNEMONIC", "HARDFORK", "EmbeddedNode", "JsonRpcClient", "find_anvil", "node_dir"]

@@ -1,0 +1,59 @@
+"""Signing, sending and typed operations against a deployed ledger."""
+
+from __future__ import annotations
+
+from eth_account.signers.local import LocalAccount
+
+from ledger.chain.rpc import JsonRpcClient
+from ledger.client.accounts import create_keystore, dev_account, dev_accounts, load_keystore
+from ledger.client.journal import Journal
+from ledger.client.ledger import Contracts, LedgerClient, TxResult
+from ledger.client.sender import Call, Receipt, TxSender, TxTimeout
+from ledger.contracts.deploy import Deployment, load_manifest
+from ledger.settings import LedgerSettings
+from ledger.toolchain import Build, compile_contracts
+
+__all__ = [
+    "Call",
+    "Contracts",
+    "Journal",
+    "LedgerClient",
+    "Receipt",
+    "TxResult",
+    "TxSender",
+    "TxTimeout",
+    "connect",
+    "create_keystore",
+    "dev_account",
+    "dev_accounts",
+    "load_keystore",
+    "make_sender",
+]
+
+
+def make_sender(settings: LedgerSettings, rpc: JsonRpcClient, account: LocalAccount, contracts_errors: object | None = None) -> TxSender:
+    from ledger.contracts.codec import ErrorTable
+
+    chain_id = int(rpc.call("eth_chainId"), 16)
+    errors = contracts_errors if isinstance(contracts_errors, ErrorTable) else ErrorTable(())
+    return TxSender(
+        rpc, account, chain_id, errors, journal=Journal(settings.data_dir / "journal.jsonl"),
+        timeout=settings.tx_timeout, confirmations=settings.confirmations,
+    )
+
+
+def connect(
+    settings: LedgerSettings,
+    account: LocalAccount,
+    *,
+    deployment: Deployment | None = None,
+    build: Build | None = None,
+    rpc: JsonRpcClient | None = None,
+) -> LedgerClient:
+    """A client acting as ``account`` on the deployment in the settings' manifest."""
+    rpc = rpc or JsonRpcClient(settings.effective_rpc_url, timeout=settings.tx_timeout)
+    deployment = deployment or load_manifest(settings.manifest_path)
+    build = build or compile_contracts(settings)
+    contracts = Contracts.from_build(deployment, build)
+    sender = make_sender(settings, rpc, account, contracts.errors)
+    return LedgerClient(rpc, contracts, sender)

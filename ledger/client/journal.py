@@ -1,0 +1,87 @@
+"""A write-ahead journal of signed transactions.
+
+Every raw transaction is appended (and fsynced) before it is sent. If the node loses
+blocks (the embedded node killed between two state dumps), :meth:`Journal.pending`
+lists what must be sent again: re-sending the same signed bytes is idempotent, since the
+nonce pins each transaction to one slot of its sender's sequence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Journal", "JournalEntry"]
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    seq: int
+    tx_hash: str
+    sender: str
+    nonce: int
+    raw: str
+
+
+class Journal:
+    """Append-only JSON-lines file; one line a transaction, in send order."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._seq = sum(1 for _ in self._lines())
+        self._fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the journal's life
+
+    def close(self) -> None:
+        with self._lock:
+            self._fh.close()
+
+    def record(self, entries: Iterable[tuple[str, str, int, str]]) -> None:
+        """Appends ``(tx_hash, sender, nonce, raw_hex)`` rows and fsyncs once."""
+        with self._lock:
+            for tx_hash, sender, nonce, raw in entries:
+                self._seq += 1
+                row = {"seq": self._seq, "hash": tx_hash, "from": sender, "nonce": nonce, "raw": raw}
+                self._fh.write(json.dumps(row, separators=(",", ":")) + "\n")
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+
+    def entries(self) -> list[JournalEntry]:
+        out = []
+        for row in self._lines():
+            out.append(JournalEntry(row["seq"], row["hash"], row["from"], row["nonce"], row["raw"]))
+        return out
+
+    def rewrite(self, keep: Iterable[JournalEntry]) -> None:
+        """Atomically replaces the journal with ``keep`` (used to drop entries known to be durable)."""
+        with self._lock:
+            tmp = self.path.with_suffix(".tmp")
+            with open(tmp, "w", encoding="utf-8") as fh:
+                for e in keep:
+                    row = {"seq": e.seq, "hash": e.tx_hash, "from": e.sender, "nonce": e.nonce, "raw": e.raw}
+                    fh.write(json.dumps(row, separators=(",", ":")) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+            self._fh.close()
+            self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+
+    def _lines(self) -> Iterator[dict[str, object]]:
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                for line in fh:
+                    line = line.strip()
+                    if not line:
+                        continue
+                    try:
+                        yield json.loads(line)
+                    except ValueError:
+                        # A torn last line from a crash mid-write: that transaction was never sent.
+                        return
+        except FileNotFoundError:
+            return

@@ -1,0 +1,420 @@
+"""The typed ledger client: one method per contract operation, acting as one participant.
+
+>>> client = LedgerClient.connect(settings, account)       # doctest: +SKIP
+>>> asset_id = client.apply_registration(registration)     # doctest: +SKIP
+
+Every write signs locally, is journalled, waits for its receipt and raises the contract's
+typed error (``ledger.contracts.errors``) when refused. ``prepare_*``/``send`` let callers
+pipeline many transactions without waiting for each.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
+from eth_utils import to_checksum_address
+
+from ledger.chain.rpc import JsonRpcClient
+from ledger.client.sender import Call, Receipt, TxSender
+from ledger.contracts.codec import ContractCodec, DecodedLog, ErrorTable
+from ledger.contracts.deploy import Deployment
+from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.types import (
+    Kind,
+    LicenseTerms,
+    OrderTarget,
+    Registration,
+    Right,
+    Role,
+    Trade,
+)
+from ledger.toolchain import Build
+
+__all__ = ["Contracts", "LedgerClient", "TxResult", "direct_trade_typed_data"]
+
+logger = logging.getLogger(__name__)
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+
+
+@dataclass(frozen=True, slots=True)
+class TxResult:
+    """A confirmed transaction and the ledger events it emitted."""
+
+    receipt: Receipt
+    events: tuple[DecodedLog, ...]
+
+    @property
+    def tx_hash(self) -> str:
+        return self.receipt.tx_hash
+
+    def event(self, name: str) -> dict[str, Any]:
+        for e in self.events:
+            if e.event == name:
+                return e.args
+        raise LookupError(f"transaction {self.tx_hash} emitted no {name} event")
+
+    def find(self, name: str) -> list[dict[str, Any]]:
+        return [e.args for e in self.events if e.event == name]
+
+
+class Contracts:
+    """Addresses and codecs of one deployment, shared by every client acting on it."""
+
+    def __init__(self, deployment: Deployment, abis: dict[str, list[dict[str, Any]]]) -> None:
+        self.deployment = deployment
+        self.codecs = {name: ContractCodec(abis[name]) for name in SYSTEM_CONTRACTS}
+        self.address = {name: to_checksum_address(deployment.address(name)) for name in SYSTEM_CONTRACTS}
+        self.by_address = {addr.lower(): name for name, addr in self.address.items()}
+        self.errors = ErrorTable(self.codecs.values())
+
+    @classmethod
+    def from_build(cls, deployment: Deployment, build: Build) -> Contracts:
+        return cls(deployment, {n: list(build.contract(n).abi) for n in SYSTEM_CONTRACTS})
+
+    def decode_logs(self, logs: Sequence[dict[str, Any]]) -> tuple[DecodedLog, ...]:
+        out = []
+        for log in logs:
+            name = self.by_address.get(log["address"].lower())
+            if name is None:
+                continue
+            topics = [bytes.fromhex(t[2:]) for t in log["topics"]]
+            decoded = self.codecs[name].decode_log(topics, bytes.fromhex(log["data"][2:]))
+            if decoded is None:
+                continue
+            out.append(
+                DecodedLog(
+                    address=log["address"],
+                    event=decoded[0],
+                    args=decoded[1],
+                    block_number=int(log["blockNumber"], 16),
+                    block_hash=log["blockHash"],
+                    transaction_hash=log["transactionHash"],
+                    log_index=int(log["logIndex"], 16),
+                )
+            )
+        return tuple(out)
+
+
+def direct_trade_typed_data(trade: Trade, nonce: int, deadline: int, chain_id: int, settlement: str) -> dict[str, Any]:
+    """The EIP-712 message both parties sign for an off-exchange trade."""
+    return {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "DirectTrade": [
+                {"name": "tradeId", "type": "bytes32"},
+                {"name": "assetId", "type": "uint256"},
+                {"name": "seller", "type": "address"},
+                {"name": "buyer", "type": "address"},
+                {"name": "price", "type": "uint256"},
+                {"name": "delivery", "type": "uint8"},
+                {"name": "right", "type": "uint8"},
+                {"name": "parentLicenseId", "type": "uint64"},
+                {"name": "terms", "type": "LicenseTerms"},
+                {"name": "nonce", "type": "uint256"},
+                {"name": "deadline", "type": "uint256"},
+            ],
+            "LicenseTerms": [
+                {"name": "right", "type": "uint8"},
+                {"name": "purpose", "type": "uint16"},
+                {"name": "start", "type": "uint40"},
+                {"name": "end", "type": "uint40"},
+                {"name": "exclusive", "type": "bool"},
+                {"name": "sublicensable", "type": "bool"},
+                {"name": "transferable", "type": "bool"},
+                {"name": "regions", "type": "uint24[]"},
+                {"name": "countries", "type": "bytes2[]"},
+                {"name": "termsHash", "type": "bytes32"},
+            ],
+        },
+        "primaryType": "DirectTrade",
+        "domain": {"name": "DataRightsLedger", "version": "1", "chainId": chain_id, "verifyingContract": settlement},
+        "message": {
+            "tradeId": trade.trade_id,
+            "assetId": trade.asset_id,
+            "seller": trade.seller,
+            "buyer": trade.buyer,
+            "price": trade.price,
+            "delivery": int(trade.delivery),
+            "right": int(trade.right),
+            "parentLicenseId": trade.parent_license_id,
+            "terms": trade.terms.as_typed_data(),
+            "nonce": nonce,
+            "deadline": deadline,
+        },
+    }
+
+
+class LedgerClient:
+    """Acts on the ledger as one participant (``account``)."""
+
+    def __init__(self, rpc: JsonRpcClient, contracts: Contracts, sender: TxSender) -> None:
+        self.rpc = rpc
+        self.contracts = contracts
+        self.sender = sender
+        self._siblings: dict[str, LedgerClient] = {sender.address: self}
+
+    @property
+    def address(self) -> str:
+        return self.sender.address
+
+    @property
+    def account(self) -> LocalAccount:
+        return self.sender.account
+
+    @property
+    def chain_id(self) -> int:
+        return self.sender.chain_id
+
+    def as_(self, account: LocalAccount) -> LedgerClient:
+        """A client for ``account`` sharing this one's connection, contracts and journal."""
+        address = to_checksum_address(account.address)
+        sibling = self._siblings.get(address)
+        if sibling is None:
+            s = self.sender
+            sender = TxSender(
+                s.rpc, account, s.chain_id, s.errors, journal=s.journal, timeout=s.timeout,
+                confirmations=s.confirmations, poll_interval=s.poll_interval,
+            )
+            sibling = LedgerClient(self.rpc, self.contracts, sender)
+            sibling._siblings = self._siblings
+            self._siblings[address] = sibling
+        return sibling
+
+    # ─────────────────────────────────────────── plumbing
+
+    def prepare(self, contract: str, function: str, *args: Any, gas: int | None = None) -> Call:
+        data = self.contracts.codecs[contract].encode_call(function, *args)
+        return Call(self.contracts.address[contract], data, gas, operation=f"{contract}.{function}")
+
+    def execute(self, call: Call) -> TxResult:
+        receipt = self.sender.transact(call)
+        return TxResult(receipt, self.contracts.decode_logs(receipt.logs))
+
+    def execute_many(self, calls: Sequence[Call]) -> list[TxResult]:
+        receipts = self.sender.transact_many(calls)
+        return [TxResult(r, self.contracts.decode_logs(r.logs)) for r in receipts]
+
+    def _tx(self, contract: str, function: str, *args: Any, gas: int | None = None) -> TxResult:
+        return self.execute(self.prepare(contract, function, *args, gas=gas))
+
+    def view(self, contract: str, function: str, *args: Any, block: str | int = "latest") -> Any:
+        data = self.contracts.codecs[contract].encode_call(function, *args)
+        tag = hex(block) if isinstance(block, int) else block
+        raw = self.sender.call(Call(self.contracts.address[contract], data, operation=f"{contract}.{function}"), tag)
+        return self.contracts.codecs[contract].decode_output(function, raw)
+
+    # ─────────────────────────────────────────── participants
+
+    def admit(self, account: str, roles: Role, region: int, name: str) -> TxResult:
+        return self._tx("ParticipantRegistry", "admit", account, int(roles), region, name)
+
+    def set_roles(self, account: str, roles: Role) -> TxResult:
+        return self._tx("ParticipantRegistry", "setRoles", account, int(roles))
+
+    def suspend(self, account: str, reason_hash: bytes) -> TxResult:
+        return self._tx("ParticipantRegistry", "suspend", account, reason_hash)
+
+    def reinstate(self, account: str, reason_hash: bytes) -> TxResult:
+        return self._tx("ParticipantRegistry", "reinstate", account, reason_hash)
+
+    def revoke(self, account: str, reason_hash: bytes) -> TxResult:
+        return self._tx("ParticipantRegistry", "revoke", account, reason_hash)
+
+    def file_declaration(self, document_hash: bytes) -> TxResult:
+        return self._tx("ParticipantRegistry", "fileDeclaration", document_hash)
+
+    def get_participant(self, account: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.view("ParticipantRegistry", "getParticipant", account)
+        return result
+
+    def transaction_allowed(self, sender: str, target: str, payload: bytes = b"") -> bool:
+        return bool(self.view("ParticipantRegistry", "transactionAllowed", sender, target, 0, 0, 0, payload))
+
+    # ─────────────────────────────────────────── registration
+
+    def apply_registration(self, registration: Registration) -> int:
+        """Files an application; returns the asset id."""
+        return int(self._tx("AssetRegistry", "applyRegistration", registration.as_abi()).event("RegistrationApplied")["assetId"])
+
+    def review_registration(self, asset_id: int, approve: bool, review_hash: bytes) -> TxResult:
+        return self._tx("AssetRegistry", "reviewRegistration", asset_id, approve, review_hash)
+
+    def change_registration(self, asset_id: int, metadata_hash: bytes, metadata_uri: str) -> TxResult:
+        return self._tx("AssetRegistry", "changeRegistration", asset_id, metadata_hash, metadata_uri)
+
+    def cancel_registration(self, asset_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("AssetRegistry", "cancelRegistration", asset_id, reason_hash)
+
+    def transfer_right(self, asset_id: int, right: Right, to: str) -> TxResult:
+        return self._tx("AssetRegistry", "transferRight", asset_id, int(right), to)
+
+    def lodge_objection(self, asset_id: int, evidence_hash: bytes) -> int:
+        return int(self._tx("AssetRegistry", "lodgeObjection", asset_id, evidence_hash).event("ObjectionLodged")["objectionId"])
+
+    def resolve_objection(self, objection_id: int, upheld: bool, decision_hash: bytes) -> TxResult:
+        return self._tx("AssetRegistry", "resolveObjection", objection_id, upheld, decision_hash)
+
+    def freeze(self, asset_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("AssetRegistry", "freeze", asset_id, reason_hash)
+
+    def unfreeze(self, asset_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("AssetRegistry", "unfreeze", asset_id, reason_hash)
+
+    def attest_anonymisation(self, asset_id: int, report_hash: bytes) -> TxResult:
+        return self._tx("AssetRegistry", "attestAnonymisation", asset_id, report_hash)
+
+    def get_asset(self, asset_id: int, block: str | int = "latest") -> dict[str, Any]:
+        result: dict[str, Any] = self.view("AssetRegistry", "getAsset", asset_id, block=block)
+        return result
+
+    def asset_count(self) -> int:
+        return int(self.view("AssetRegistry", "assetCount"))
+
+    def holder_of(self, asset_id: int, right: Right) -> str:
+        return str(self.view("AssetRegistry", "holderOf", asset_id, int(right)))
+
+    def get_objection(self, objection_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = self.view("AssetRegistry", "getObjection", objection_id)
+        return result
+
+    # ─────────────────────────────────────────── licences
+
+    def grant_license(self, asset_id: int, licensee: str, terms: LicenseTerms) -> int:
+        """Grants a licence; returns its id."""
+        result = self._tx("AssetRegistry", "grantLicense", asset_id, licensee, terms.as_abi())
+        return int(result.event("LicenseGranted")["licenseId"])
+
+    def sublicense(self, parent_id: int, licensee: str, terms: LicenseTerms) -> int:
+        result = self._tx("AssetRegistry", "sublicense", parent_id, licensee, terms.as_abi())
+        return int(result.event("LicenseGranted")["licenseId"])
+
+    def revoke_license(self, license_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("AssetRegistry", "revokeLicense", license_id, reason_hash)
+
+    def transfer_license(self, license_id: int, to: str) -> TxResult:
+        return self._tx("AssetRegistry", "transferLicense", license_id, to)
+
+    def get_license(self, license_id: int, block: str | int = "latest") -> dict[str, Any]:
+        result: dict[str, Any] = self.view("AssetRegistry", "getLicense", license_id, block=block)
+        return result
+
+    def license_count(self) -> int:
+        return int(self.view("AssetRegistry", "licenseCount"))
+
+    def children_of(self, license_id: int) -> list[int]:
+        return [int(x) for x in self.view("AssetRegistry", "childrenOf", license_id)]
+
+    def is_license_valid(self, license_id: int, timestamp: int) -> bool:
+        return bool(self.view("AssetRegistry", "isLicenseValid", license_id, timestamp))
+
+    # ─────────────────────────────────────────── token
+
+    def issue(self, to: str, amount: int) -> TxResult:
+        return self._tx("SettlementToken", "issue", to, amount)
+
+    def redeem(self, amount: int) -> TxResult:
+        return self._tx("SettlementToken", "redeem", amount)
+
+    def approve(self, spender: str, amount: int) -> TxResult:
+        return self._tx("SettlementToken", "approve", spender, amount)
+
+    def transfer(self, to: str, amount: int) -> TxResult:
+        return self._tx("SettlementToken", "transfer", to, amount)
+
+    def balance_of(self, account: str, block: str | int = "latest") -> int:
+        return int(self.view("SettlementToken", "balanceOf", account, block=block))
+
+    def allowance(self, owner: str, spender: str) -> int:
+        return int(self.view("SettlementToken", "allowance", owner, spender))
+
+    # ─────────────────────────────────────────── settlement
+
+    def settle(self, trade: Trade, *, gas: int | None = None) -> TxResult:
+        """Settles one trade on the exchange (the caller)."""
+        return self._tx("TradeSettlement", "settle", trade.as_abi(), gas=gas)
+
+    def prepare_settle(self, trade: Trade, *, gas: int | None = None) -> Call:
+        return self.prepare("TradeSettlement", "settle", trade.as_abi(), gas=gas)
+
+    def settle_batch(self, trades: Sequence[Trade], *, gas: int | None = None) -> TxResult:
+        return self._tx("TradeSettlement", "settleBatch", [t.as_abi() for t in trades], gas=gas)
+
+    def sign_direct_trade(self, trade: Trade, nonce: int, deadline: int) -> bytes:
+        """This participant's EIP-712 signature of an off-exchange trade."""
+        message = encode_typed_data(
+            full_message=direct_trade_typed_data(
+                trade, nonce, deadline, self.chain_id, self.contracts.address["TradeSettlement"]
+            )
+        )
+        return bytes(self.account.sign_message(message).signature)
+
+    def settle_direct(
+        self, trade: Trade, nonce: int, deadline: int, seller_signature: bytes, buyer_signature: bytes
+    ) -> TxResult:
+        return self._tx(
+            "TradeSettlement", "settleDirect", trade.as_abi(), nonce, deadline, seller_signature, buyer_signature
+        )
+
+    def invalidate_nonce(self, nonce: int) -> TxResult:
+        return self._tx("TradeSettlement", "invalidateNonce", nonce)
+
+    def set_revenue_shares(self, asset_id: int, shares: Sequence[tuple[str, int]]) -> TxResult:
+        return self._tx(
+            "TradeSettlement", "setRevenueShares", asset_id, [a for a, _ in shares], [b for _, b in shares]
+        )
+
+    def set_price_band(self, kind: Kind, minimum: int, maximum: int) -> TxResult:
+        return self._tx("TradeSettlement", "setPriceBand", int(kind), minimum, maximum)
+
+    def is_settled(self, trade_id: bytes) -> bool:
+        return bool(self.view("TradeSettlement", "isSettled", trade_id))
+
+    def revenue_shares(self, asset_id: int) -> list[tuple[str, int]]:
+        return [(s["recipient"], int(s["bps"])) for s in self.view("TradeSettlement", "revenueShares", asset_id)]
+
+    def price_band(self, kind: Kind) -> tuple[int, int]:
+        band = self.view("TradeSettlement", "priceBand", int(kind))
+        return int(band["min"]), int(band["max"])
+
+    def nonce_used(self, account: str, nonce: int) -> bool:
+        return bool(self.view("TradeSettlement", "nonceUsed", account, nonce))
+
+    def hash_direct_trade(self, trade: Trade, nonce: int, deadline: int) -> bytes:
+        return bytes(self.view("TradeSettlement", "hashDirectTrade", trade.as_abi(), nonce, deadline))
+
+    # ─────────────────────────────────────────── supervision
+
+    def open_order(
+        self, target: OrderTarget, *, participant: str = ZERO_ADDRESS, asset_id: int = 0, document_hash: bytes
+    ) -> int:
+        result = self._tx("Supervision", "openOrder", int(target), participant, asset_id, document_hash)
+        return int(result.event("RectificationOrdered")["orderId"])
+
+    def close_order(self, order_id: int, closing_hash: bytes) -> TxResult:
+        return self._tx("Supervision", "closeOrder", order_id, closing_hash)
+
+    def record_credit_event(self, participant: str, code: int, delta: int, document_hash: bytes) -> TxResult:
+        return self._tx("Supervision", "recordCreditEvent", participant, code, delta, document_hash)
+
+    def get_order(self, order_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = self.view("Supervision", "getOrder", order_id)
+        return result
+
+    def credit_of(self, participant: str) -> tuple[int, int]:
+        c = self.view("Supervision", "creditOf", participant)
+        return int(c["score"]), int(c["events"])
+
+    def order_count(self) -> int:
+        return int(self.view("Supervision", "orderCount"))
+

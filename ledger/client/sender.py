@@ -1,0 +1,294 @@
+"""Signs transactions locally, manages nonces so they can be pipelined, sends them, waits for receipts.
+
+Only standard ``eth_*`` methods are used, so this works against anvil, Besu, geth or a Hardhat node.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_utils import to_checksum_address
+
+from ledger.chain.rpc import JsonRpcClient
+from ledger.client.journal import Journal
+from ledger.contracts.codec import ErrorTable
+from ledger.contracts.errors import ERRORS_BY_NAME
+from ledger.contracts.revert import ContractRevert, UnknownRevert
+from ledger.errors import NonRetryableError, RetryableError, RpcRemoteError
+
+__all__ = ["Call", "Receipt", "TxSender", "TxTimeout", "decode_revert"]
+
+logger = logging.getLogger(__name__)
+
+GAS_MARGIN = 1.15
+GAS_PAD = 5_000
+
+
+class TxTimeout(RetryableError):
+    """No receipt within the timeout; the transaction may still be mined (it is in the journal)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One contract call to send: target, calldata, and an optional fixed gas limit."""
+
+    to: str | None
+    data: bytes
+    gas: int | None = None
+    operation: str = ""
+    value: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    tx_hash: str
+    block_number: int
+    block_hash: str
+    status: int
+    gas_used: int
+    logs: tuple[dict[str, Any], ...]
+    sender: str
+    contract_address: str | None
+
+
+def _revert_data(exc: RpcRemoteError) -> bytes | None:
+    data = exc.data
+    if isinstance(data, dict):
+        data = data.get("data") or data.get("result")
+    if isinstance(data, str) and data.startswith("0x"):
+        try:
+            return bytes.fromhex(data[2:])
+        except ValueError:
+            return None
+    return None
+
+
+def decode_revert(errors: ErrorTable, data: bytes, operation: str = "") -> ContractRevert:
+    decoded = errors.decode(data)
+    if decoded is None:
+        if data[:4] == bytes.fromhex("08c379a0") and len(data) >= 68:  # Error(string), from OpenZeppelin/solc panics
+            from eth_abi import decode as abi_decode
+
+            (reason,) = abi_decode(["string"], data[4:])
+            return UnknownRevert(data, operation=operation, reason=reason)
+        return UnknownRevert(data, operation=operation)
+    name, values = decoded
+    cls = ERRORS_BY_NAME.get(name)
+    if cls is None:
+        return UnknownRevert(data, operation=operation, reason=name)
+    return cls(values, data=data, operation=operation)
+
+
+class TxSender:
+    """Nonce-managed sender for one account.
+
+    ``send`` signs, journals and submits; ``wait`` collects receipts and turns a revert into the
+    contract's typed error. ``transact`` does both for one call. Thread-safe.
+    """
+
+    def __init__(
+        self,
+        rpc: JsonRpcClient,
+        account: LocalAccount,
+        chain_id: int,
+        errors: ErrorTable,
+        *,
+        journal: Journal | None = None,
+        timeout: float = 60.0,
+        confirmations: int = 1,
+        poll_interval: float = 0.05,
+    ) -> None:
+        self.rpc = rpc
+        self.account = account
+        self.address = to_checksum_address(account.address)
+        self.chain_id = chain_id
+        self.errors = errors
+        self.journal = journal
+        self.timeout = timeout
+        self.confirmations = max(1, confirmations)
+        self.poll_interval = poll_interval
+        self._lock = threading.Lock()
+        self._nonce: int | None = None
+        self._fees: tuple[int, int] | None = None
+        self._fees_at = 0.0
+        self._sign: Callable[[dict[str, Any]], Any] = account.sign_transaction
+
+    # ─────────────────────────────────────────── nonces and fees
+
+    def resync_nonce(self) -> int:
+        with self._lock:
+            self._nonce = int(self.rpc.call("eth_getTransactionCount", [self.address, "pending"]), 16)
+            return self._nonce
+
+    def _fee_params(self) -> tuple[int, int]:
+        now = time.monotonic()
+        if self._fees is None or now - self._fees_at > 10:
+            block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+            base = int(block.get("baseFeePerGas", "0x0"), 16)
+            try:
+                tip = int(self.rpc.call("eth_maxPriorityFeePerGas", []), 16)
+            except RpcRemoteError:
+                tip = 0
+            # Room for the base fee to double twice before the transaction is priced out.
+            self._fees = (max(4 * base + tip, 1), tip)
+            self._fees_at = now
+        return self._fees
+
+    # ─────────────────────────────────────────── estimate
+
+    def estimate(self, call: Call) -> int:
+        """Gas for ``call`` with a margin; a revert raises the contract's typed error."""
+        tx: dict[str, Any] = {"from": self.address, "data": "0x" + call.data.hex(), "value": hex(call.value)}
+        if call.to is not None:
+            tx["to"] = call.to
+        try:
+            gas = int(self.rpc.call("eth_estimateGas", [tx, "pending"]), 16)
+        except RpcRemoteError as exc:
+            data = _revert_data(exc)
+            if data is not None:
+                raise decode_revert(self.errors, data, call.operation) from None
+            raise
+        return int(gas * GAS_MARGIN) + GAS_PAD
+
+    def call(self, call: Call, block: str = "latest") -> bytes:
+        """``eth_call`` from this account; a revert raises the contract's typed error."""
+        tx = {"from": self.address, "to": call.to, "data": "0x" + call.data.hex()}
+        try:
+            result = self.rpc.call("eth_call", [tx, block])
+        except RpcRemoteError as exc:
+            data = _revert_data(exc)
+            if data is not None:
+                raise decode_revert(self.errors, data, call.operation) from None
+            raise
+        return bytes.fromhex(result[2:])
+
+    # ─────────────────────────────────────────── send
+
+    def sign(self, calls: Sequence[Call]) -> list[tuple[str, int, str, Call]]:
+        """Assigns nonces and signs; returns ``(tx_hash, nonce, raw_hex, call)`` per call."""
+        max_fee, tip = self._fee_params()
+        gases = [c.gas if c.gas is not None else self.estimate(c) for c in calls]
+        with self._lock:
+            if self._nonce is None:
+                self._nonce = int(self.rpc.call("eth_getTransactionCount", [self.address, "pending"]), 16)
+            signed = []
+            for c, gas in zip(calls, gases, strict=True):
+                tx: dict[str, Any] = {
+                    "type": 2,
+                    "chainId": self.chain_id,
+                    "nonce": self._nonce,
+                    "data": c.data,
+                    "value": c.value,
+                    "gas": gas,
+                    "maxFeePerGas": max_fee,
+                    "maxPriorityFeePerGas": tip,
+                }
+                if c.to is not None:
+                    tx["to"] = c.to
+                s = self._sign(tx)
+                signed.append(("0x" + bytes(s.hash).hex(), self._nonce, "0x" + bytes(s.raw_transaction).hex(), c))
+                self._nonce += 1
+        return signed
+
+    def send(self, calls: Sequence[Call]) -> list[str]:
+        """Signs, journals (fsync) and submits ``calls`` in one batch; returns their hashes in order."""
+        if not calls:
+            return []
+        signed = self.sign(calls)
+        if self.journal is not None:
+            self.journal.record((h, self.address, n, raw) for h, n, raw, _ in signed)
+        results = self.rpc.batch(
+            [("eth_sendRawTransaction", [raw]) for _, _, raw, _ in signed], return_exceptions=True
+        )
+        for (tx_hash, nonce, _, c), result in zip(signed, results, strict=True):
+            if isinstance(result, Exception):
+                # The node refused it outright (nonce gap after a resync, underpriced...): resync and report.
+                self._nonce = None
+                message = str(result)
+                if "already known" in message or "already imported" in message:
+                    continue
+                raise NonRetryableError(f"{c.operation or 'transaction'} {tx_hash} (nonce {nonce}) refused: {message}")
+        return [h for h, _, _, _ in signed]
+
+    def resend_raw(self, raws: Sequence[str]) -> list[Any]:
+        return self.rpc.batch([("eth_sendRawTransaction", [r]) for r in raws], return_exceptions=True)
+
+    # ─────────────────────────────────────────── receipts
+
+    def wait(self, tx_hashes: Sequence[str], calls: Sequence[Call] | None = None, *, check: bool = True) -> list[Receipt]:
+        """Waits for every receipt (and ``confirmations``); raises the typed error of the first revert."""
+        deadline = time.monotonic() + self.timeout
+        found: dict[str, dict[str, Any]] = {}
+        pending = list(tx_hashes)
+        while pending:
+            answers = self.rpc.batch([("eth_getTransactionReceipt", [h]) for h in pending])
+            still = []
+            for h, r in zip(pending, answers, strict=True):
+                if r is None:
+                    still.append(h)
+                else:
+                    found[h] = r
+            pending = still
+            if pending:
+                if time.monotonic() > deadline:
+                    raise TxTimeout(f"no receipt for {len(pending)} transaction(s) after {self.timeout}s: {pending[0]}")
+                time.sleep(self.poll_interval)
+        receipts = [self._receipt(found[h]) for h in tx_hashes]
+        if self.confirmations > 1 and receipts:
+            target = max(r.block_number for r in receipts) + self.confirmations - 1
+            while int(self.rpc.call("eth_blockNumber"), 16) < target:
+                if time.monotonic() > deadline:
+                    raise TxTimeout(f"block {target} not reached after {self.timeout}s")
+                time.sleep(self.poll_interval)
+        if check:
+            for i, r in enumerate(receipts):
+                if r.status != 1:
+                    call = calls[i] if calls is not None else None
+                    raise self._revert_reason(r, call)
+        return receipts
+
+    def transact(self, call: Call) -> Receipt:
+        hashes = self.send([call])
+        return self.wait(hashes, [call])[0]
+
+    def transact_many(self, calls: Sequence[Call]) -> list[Receipt]:
+        hashes = self.send(calls)
+        return self.wait(hashes, calls)
+
+    @staticmethod
+    def _receipt(r: dict[str, Any]) -> Receipt:
+        return Receipt(
+            tx_hash=r["transactionHash"],
+            block_number=int(r["blockNumber"], 16),
+            block_hash=r["blockHash"],
+            status=int(r["status"], 16),
+            gas_used=int(r["gasUsed"], 16),
+            logs=tuple(r["logs"]),
+            sender=to_checksum_address(r["from"]),
+            contract_address=to_checksum_address(r["contractAddress"]) if r.get("contractAddress") else None,
+        )
+
+    def _revert_reason(self, receipt: Receipt, call: Call | None) -> ContractRevert:
+        """Replays a reverted transaction with eth_call just before its block to recover the error."""
+        tx = self.rpc.call("eth_getTransactionByHash", [receipt.tx_hash])
+        replay = {"from": tx["from"], "data": tx["input"], "gas": tx["gas"], "value": tx["value"]}
+        if tx.get("to"):
+            replay["to"] = tx["to"]
+        operation = call.operation if call else ""
+        try:
+            self.rpc.call("eth_call", [replay, hex(receipt.block_number - 1)])
+        except RpcRemoteError as exc:
+            data = _revert_data(exc)
+            if data is not None:
+                return decode_revert(self.errors, data, operation)
+            return UnknownRevert(b"", operation=operation, reason=str(exc))
+        gas_limit = int(tx["gas"], 16)
+        if receipt.gas_used >= gas_limit:
+            return UnknownRevert(b"", operation=operation, reason=f"out of gas (limit {gas_limit})")
+        return UnknownRevert(b"", operation=operation, reason=f"reverted in {receipt.tx_hash}; replay did not revert")

@@ -1,0 +1,1 @@
+"""ABIs, codecs, typed errors and deployment of the ledger contracts."""

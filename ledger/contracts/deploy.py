@@ -1,0 +1,219 @@
+"""Deploys the whole system and writes (or verifies) the deployment manifest.
+
+The manifest records the chain id, every contract's address, the deployment block, the
+runtime code hash read back from the chain, the compiler version and a hash of each ABI.
+Run against a chain where the manifest's contracts exist, :func:`ensure_deployed` verifies
+them instead of deploying again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from eth_abi import encode as abi_encode
+from eth_utils import keccak
+
+from ledger.chain.rpc import JsonRpcClient
+from ledger.client.sender import Call, TxSender
+from ledger.contracts.codec import ContractCodec
+from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.errors import NonRetryableError
+from ledger.toolchain import Build
+
+__all__ = [
+    "DeployedContract",
+    "Deployment",
+    "DeploymentMismatch",
+    "abi_hash",
+    "deploy_system",
+    "ensure_deployed",
+    "load_manifest",
+    "verify_deployment",
+    "write_manifest",
+]
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_VERSION = 1
+
+
+class DeploymentMismatch(NonRetryableError):
+    """The chain does not hold what the deployment manifest says (other chain, other code, no code)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeployedContract:
+    name: str
+    address: str
+    code_hash: str
+    abi_hash: str
+    tx_hash: str
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    chain_id: int
+    deployment_block: int
+    deployment_block_hash: str
+    deployer: str
+    compiler_version: str
+    build_key: str
+    created_at: str
+    contracts: dict[str, DeployedContract]
+
+    def address(self, name: str) -> str:
+        return self.contracts[name].address
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["version"] = MANIFEST_VERSION
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Deployment:
+        if data.get("version") != MANIFEST_VERSION:
+            raise DeploymentMismatch(f"manifest version {data.get('version')!r}, expected {MANIFEST_VERSION}")
+        contracts = {k: DeployedContract(**v) for k, v in data["contracts"].items()}
+        fields = {k: v for k, v in data.items() if k not in ("contracts", "version")}
+        return cls(contracts=contracts, **fields)
+
+
+def abi_hash(abi: list[dict[str, Any]]) -> str:
+    return "0x" + hashlib.sha256(json.dumps(abi, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def load_manifest(path: Path) -> Deployment:
+    try:
+        return Deployment.from_json(json.loads(path.read_text()))
+    except FileNotFoundError as exc:
+        raise DeploymentMismatch(f"no deployment manifest at {path}: run `ledger deploy` first") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DeploymentMismatch(f"deployment manifest {path} is malformed: {exc}") from exc
+
+
+def write_manifest(deployment: Deployment, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(deployment.to_json(), indent=2) + "\n")
+    os.replace(tmp, path)
+
+
+def _code_hash(rpc: JsonRpcClient, address: str, block: str = "latest") -> str:
+    code = rpc.call("eth_getCode", [address, block])
+    return "0x" + keccak(hexstr=code).hex() if code not in ("0x", "0x0", None) else ""
+
+
+def deploy_system(
+    rpc: JsonRpcClient,
+    sender: TxSender,
+    build: Build,
+    *,
+    authority_region: int = 450000,
+    authority_name: str = "Guangxi Big Data Development Bureau",
+    token_name: str = "Data Market Settlement Yuan",
+    token_symbol: str = "DMCNY",
+) -> Deployment:
+    """Deploys the five contracts with ``sender`` as the first authority, and wires them together."""
+    codecs = {n: ContractCodec(build.contract(n).abi) for n in SYSTEM_CONTRACTS}
+
+    def create(name: str, types: list[str], args: list[Any]) -> tuple[str, str, int]:
+        code = bytes.fromhex(build.contract(name).bytecode.removeprefix("0x")) + abi_encode(types, args)
+        receipt = sender.transact(Call(to=None, data=code, operation=f"deploy {name}"))
+        assert receipt.contract_address is not None
+        logger.info("deployed %s at %s (block %d, gas %d)", name, receipt.contract_address, receipt.block_number,
+                    receipt.gas_used)
+        return receipt.contract_address, receipt.tx_hash, receipt.block_number
+
+    me = sender.address
+    deployed: dict[str, tuple[str, str, int]] = {}
+    deployed["ParticipantRegistry"] = create(
+        "ParticipantRegistry", ["address", "uint24", "string"], [me, authority_region, authority_name]
+    )
+    participants = deployed["ParticipantRegistry"][0]
+    deployed["AssetRegistry"] = create("AssetRegistry", ["address"], [participants])
+    registry = deployed["AssetRegistry"][0]
+    deployed["SettlementToken"] = create(
+        "SettlementToken", ["address", "string", "string"], [participants, token_name, token_symbol]
+    )
+    token = deployed["SettlementToken"][0]
+    deployed["TradeSettlement"] = create("TradeSettlement", ["address", "address", "address"],
+                                         [participants, registry, token])
+    settlement = deployed["TradeSettlement"][0]
+    deployed["Supervision"] = create("Supervision", ["address", "address"], [participants, registry])
+    sender.transact_many([
+        Call(registry, codecs["AssetRegistry"].encode_call("setSettlement", settlement), operation="setSettlement"),
+        Call(token, codecs["SettlementToken"].encode_call("setSettlement", settlement), operation="setSettlement"),
+    ])
+
+    first_block = deployed["ParticipantRegistry"][2]
+    block = rpc.call("eth_getBlockByNumber", [hex(first_block), False])
+    contracts = {
+        name: DeployedContract(
+            name=name,
+            address=address,
+            code_hash=_code_hash(rpc, address),
+            abi_hash=abi_hash(build.contract(name).abi),
+            tx_hash=tx_hash,
+            block=blk,
+        )
+        for name, (address, tx_hash, blk) in deployed.items()
+    }
+    return Deployment(
+        chain_id=sender.chain_id,
+        deployment_block=first_block,
+        deployment_block_hash=block["hash"],
+        deployer=me,
+        compiler_version=build.contract("AssetRegistry").compiler_version,
+        build_key=build.key,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        contracts=contracts,
+    )
+
+
+def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build | None = None) -> None:
+    """Raises :class:`DeploymentMismatch` unless the chain holds exactly the manifest's code."""
+    chain_id = int(rpc.call("eth_chainId"), 16)
+    if chain_id != deployment.chain_id:
+        raise DeploymentMismatch(f"manifest is for chain {deployment.chain_id}, node is chain {chain_id}")
+    block = rpc.call("eth_getBlockByNumber", [hex(deployment.deployment_block), False])
+    if block is None or block["hash"] != deployment.deployment_block_hash:
+        got = None if block is None else block["hash"]
+        raise DeploymentMismatch(
+            f"deployment block {deployment.deployment_block}: manifest has {deployment.deployment_block_hash}, "
+            f"chain has {got}"
+        )
+    for name in SYSTEM_CONTRACTS:
+        c = deployment.contracts.get(name)
+        if c is None:
+            raise DeploymentMismatch(f"manifest lacks {name}")
+        got = _code_hash(rpc, c.address)
+        if got != c.code_hash:
+            raise DeploymentMismatch(f"{name} at {c.address}: code hash {got or 'none (no code)'}, manifest {c.code_hash}")
+        if build is not None and abi_hash(build.contract(name).abi) != c.abi_hash:
+            raise DeploymentMismatch(
+                f"{name}: the sources compiled now have another ABI than the deployed contract; "
+                "deploy afresh (`ledger deploy --fresh`) or check out the deployed sources"
+            )
+
+
+def ensure_deployed(rpc: JsonRpcClient, sender: TxSender, build: Build, manifest: Path, **kwargs: Any) -> Deployment:
+    """Verifies the deployment in ``manifest`` if its contracts are on this chain, else deploys and writes it."""
+    if manifest.exists():
+        deployment = load_manifest(manifest)
+        chain_id = int(rpc.call("eth_chainId"), 16)
+        if deployment.chain_id == chain_id and _code_hash(rpc, deployment.address("ParticipantRegistry")):
+            verify_deployment(rpc, deployment, build)
+            logger.info("deployment in %s verified on chain %d", manifest, chain_id)
+            return deployment
+        logger.info("manifest %s does not match this chain; deploying afresh", manifest)
+    deployment = deploy_system(rpc, sender, build, **kwargs)
+    write_manifest(deployment, manifest)
+    return deployment

@@ -1,0 +1,218 @@
+"""Python mirrors of the contracts' enums and input structs.
+
+Each input dataclass has ``as_abi()`` returning the tuple the ABI expects (component order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, IntFlag
+
+__all__ = [
+    "AssetStatus",
+    "Category",
+    "Delivery",
+    "Grade",
+    "Kind",
+    "LicenseTerms",
+    "ObjectionStatus",
+    "OrderStatus",
+    "OrderTarget",
+    "ParticipantStatus",
+    "Registration",
+    "Right",
+    "Role",
+    "Trade",
+]
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+ZERO_HASH = b"\x00" * 32
+
+
+class Role(IntFlag):
+    """Participant roles (``contracts/libraries/Roles.sol``)."""
+
+    AUTHORITY = 1 << 0
+    REGISTRAR = 1 << 1
+    EXCHANGE = 1 << 2
+    SETTLEMENT_BANK = 1 << 3
+    DATA_MERCHANT = 1 << 4
+    SERVICE_PROVIDER = 1 << 5
+    DATA_HOLDER = 1 << 6
+    SUPERVISOR = 1 << 7
+
+
+ALL_ROLES = Role((1 << 8) - 1)
+TRADER_ROLES = Role.DATA_HOLDER | Role.DATA_MERCHANT | Role.SERVICE_PROVIDER
+ASSET_OWNER_ROLES = Role.DATA_HOLDER | Role.DATA_MERCHANT
+NEEDS_DECLARATION = Role.DATA_MERCHANT | Role.SERVICE_PROVIDER
+
+
+class ParticipantStatus(IntEnum):
+    NONE = 0
+    ACTIVE = 1
+    SUSPENDED = 2
+    REVOKED = 3
+
+
+class Category(IntEnum):
+    PUBLIC = 0
+    ENTERPRISE = 1
+    PERSONAL = 2
+
+
+class Grade(IntEnum):
+    GENERAL = 0
+    IMPORTANT = 1
+    CORE = 2
+
+
+class Kind(IntEnum):
+    DATASET = 0
+    MODEL = 1
+    SERVICE = 2
+    VERIFICATION_PRODUCT = 3
+
+
+class AssetStatus(IntEnum):
+    NONE = 0
+    PENDING = 1
+    REGISTERED = 2
+    REJECTED = 3
+    CANCELLED = 4
+
+
+class Right(IntEnum):
+    HOLDING = 0
+    PROCESSING = 1
+    OPERATION = 2
+
+
+class ObjectionStatus(IntEnum):
+    NONE = 0
+    OPEN = 1
+    UPHELD = 2
+    DISMISSED = 3
+
+
+class Delivery(IntEnum):
+    RIGHT = 0
+    LICENSE = 1
+
+
+class OrderTarget(IntEnum):
+    PARTICIPANT = 0
+    ASSET = 1
+
+
+class OrderStatus(IntEnum):
+    NONE = 0
+    OPEN = 1
+    CLOSED = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """An application for registration (``IAssetRegistry.Registration``)."""
+
+    content_hash: bytes
+    metadata_hash: bytes
+    metadata_uri: str
+    name: str
+    category: Category
+    grade: Grade
+    kind: Kind
+    region: int
+    processing_holder: str = ZERO_ADDRESS
+    operation_holder: str = ZERO_ADDRESS
+
+    def as_abi(self) -> tuple[object, ...]:
+        return (
+            self.content_hash,
+            self.metadata_hash,
+            self.metadata_uri,
+            self.name,
+            int(self.category),
+            int(self.grade),
+            int(self.kind),
+            self.region,
+            self.processing_holder,
+            self.operation_holder,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseTerms:
+    """Licence terms (``IAssetRegistry.LicenseTerms``). Times are unix seconds; ``end`` is exclusive."""
+
+    right: Right
+    purpose: int
+    start: int
+    end: int
+    regions: tuple[int, ...] = ()
+    countries: tuple[str, ...] = ()
+    exclusive: bool = False
+    sublicensable: bool = False
+    transferable: bool = False
+    terms_hash: bytes = ZERO_HASH
+
+    def as_abi(self) -> tuple[object, ...]:
+        return (
+            int(self.right),
+            self.purpose,
+            self.start,
+            self.end,
+            self.exclusive,
+            self.sublicensable,
+            self.transferable,
+            list(self.regions),
+            [c.encode("ascii") if isinstance(c, str) else c for c in self.countries],
+            self.terms_hash,
+        )
+
+    def as_typed_data(self) -> dict[str, object]:
+        return {
+            "right": int(self.right),
+            "purpose": self.purpose,
+            "start": self.start,
+            "end": self.end,
+            "exclusive": self.exclusive,
+            "sublicensable": self.sublicensable,
+            "transferable": self.transferable,
+            "regions": list(self.regions),
+            "countries": [c.encode("ascii") if isinstance(c, str) else c for c in self.countries],
+            "termsHash": self.terms_hash,
+        }
+
+
+_NO_TERMS = LicenseTerms(right=Right.PROCESSING, purpose=0, start=0, end=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """A matched trade (``ITradeSettlement.Trade``)."""
+
+    trade_id: bytes
+    asset_id: int
+    seller: str
+    buyer: str
+    price: int
+    fee: int = 0
+    delivery: Delivery = Delivery.LICENSE
+    right: Right = Right.PROCESSING
+    parent_license_id: int = 0
+    terms: LicenseTerms = field(default=_NO_TERMS)
+
+    def as_abi(self) -> tuple[object, ...]:
+        return (
+            self.trade_id,
+            self.asset_id,
+            self.seller,
+            self.buyer,
+            self.price,
+            self.fee,
+            int(self.delivery),
+            int(self.right),
+            self.parent_license_id,
+            self.terms.as_abi(),
+        )

@@ -1,0 +1,85 @@
+"""Exception hierarchy of the ledger package.
+
+Every exception raised on purpose by the package derives from :class:`LedgerError`
+and is either :class:`RetryableError` (trying again later may succeed: timeouts,
+connection problems, overloaded nodes) or :class:`NonRetryableError` (retrying the
+same thing gives the same failure).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CompilationError",
+    "LedgerError",
+    "NodeError",
+    "NonRetryableError",
+    "RetryableError",
+    "RpcError",
+    "RpcRemoteError",
+    "RpcTransportError",
+]
+
+
+class LedgerError(Exception):
+    """Root of all errors raised by the ledger package."""
+
+
+class RetryableError(LedgerError):
+    """A failure that may go away if the same operation is tried again later."""
+
+
+class NonRetryableError(LedgerError):
+    """A failure that will repeat if the same operation is tried again."""
+
+
+class CompilationError(NonRetryableError):
+    """solc rejected the sources, or the toolchain could not run it.
+
+    ``errors`` holds solc's error objects (standard-json ``errors`` entries of
+    severity ``error``), empty if the compiler itself could not be run.
+    """
+
+    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.errors: list[dict[str, Any]] = list(errors or [])
+
+
+class NodeError(NonRetryableError):
+    """The embedded node could not be found, started or stopped (port taken, binary
+    missing, already running, exited early...)."""
+
+
+class RpcError(LedgerError):
+    """Base of JSON-RPC failures (use the retryable/non-retryable subclasses)."""
+
+    def __init__(self, message: str, *, method: str | None = None) -> None:
+        super().__init__(message)
+        self.method = method
+
+
+class RpcTransportError(RpcError, RetryableError):
+    """The node could not be reached or did not answer properly: timeout,
+    refused connection, HTTP 429 or 5xx."""
+
+    def __init__(self, message: str, *, method: str | None = None, status: int | None = None) -> None:
+        super().__init__(message, method=method)
+        self.status = status
+
+
+class RpcRemoteError(RpcError, NonRetryableError):
+    """The node answered with a JSON-RPC error object (or a malformed answer,
+    or an HTTP 4xx other than 429)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        code: int | None = None,
+        data: Any = None,
+    ) -> None:
+        super().__init__(message, method=method)
+        self.code = code
+        self.data = data

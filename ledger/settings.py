@@ -1,0 +1,75 @@
+"""One settings object for the whole package (env prefix ``LEDGER_``).
+
+Everything that reads configuration takes a :class:`LedgerSettings` argument;
+nothing else in the package reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["PROJECT_ROOT", "LedgerSettings"]
+
+
+class LedgerSettings(BaseSettings):
+    """Configuration, read from ``LEDGER_*`` environment variables or passed in."""
+
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Where the embedded node's state, deployment manifest, journal and keystores live.",
+    )
+    build_dir: Path = Field(
+        default=PROJECT_ROOT / "build",
+        description="Compile cache, keyed by a hash of sources and settings.",
+    )
+    solc_binary: Path | None = Field(
+        default=None,
+        description="A native solc to use instead of the bundled solcjs wrapper (must be the pinned version).",
+    )
+    anvil_binary: Path | None = Field(
+        default=None,
+        description="anvil executable for the embedded node. Unset: node_modules/@foundry-rs/anvil-<os>-<arch>/bin/anvil.",
+    )
+    rpc_url: str | None = Field(
+        default=None,
+        description="External Ethereum JSON-RPC node. Unset: the embedded anvil node on node_host:node_port.",
+    )
+    chain_id: int = Field(default=31337, description="Chain id of the embedded node.")
+    node_host: str = "127.0.0.1"
+    node_port: int = Field(default=8545, ge=1, le=65535)
+    block_time: float = Field(
+        default=1.0,
+        ge=0,
+        description="Embedded node block interval in seconds; 0 mines one block per transaction.",
+    )
+    block_gas_limit: int = Field(default=1_000_000_000, description="Embedded node block gas limit.")
+    state_interval: int = Field(default=1, ge=1, description="Seconds between state dumps of the embedded node.")
+    confirmations: int = Field(default=1, ge=0, description="Blocks on top of a receipt before it counts as confirmed.")
+    tx_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for a receipt.")
+    keystore_password: str | None = Field(
+        default=None, description="Password of the keystore files (external chains)."
+    )
+    dev_keys: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="Use anvil's well-known dev keys: 'auto' = only on the embedded chain.",
+    )
+
+    @property
+    def embedded(self) -> bool:
+        return self.rpc_url is None
+
+    @property
+    def effective_rpc_url(self) -> str:
+        return self.rpc_url or f"http://{self.node_host}:{self.node_port}"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "deployment.json"

@@ -1,0 +1,179 @@
+"""A deployed ledger with one participant per role, on anvil (and on in-process py-evm).
+
+Session-scoped per backend; every test runs inside an ``evm_snapshot`` that is reverted after it,
+so tests see a fresh world and stay independent.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+
+from ledger.chain import EmbeddedNode
+from ledger.chain.rpc import JsonRpcClient
+from ledger.client import Contracts, LedgerClient, dev_account, make_sender
+from ledger.contracts.deploy import deploy_system
+from ledger.contracts.types import Category, Grade, Kind, LicenseTerms, Registration, Right, Role
+from ledger.settings import LedgerSettings
+from ledger.toolchain import Build, compile_contracts
+from tests.conftest import free_port
+
+REGION = 450000  # Guangxi
+OTHER_REGION = 440000  # Guangdong
+CITY = 450100  # Nanning
+
+_counter = itertools.count(1)
+
+
+def h(label: str) -> bytes:
+    """A 32-byte document hash for ``label``."""
+    return keccak(text=label)
+
+
+def unique_hash(prefix: str = "content") -> bytes:
+    return keccak(text=f"{prefix}-{next(_counter)}")
+
+
+@dataclass
+class World:
+    """Clients of a deployed system, one per role; ``chain_time()`` is the latest block's timestamp."""
+
+    rpc: JsonRpcClient
+    contracts: Contracts
+    authority: LedgerClient
+    registrar: LedgerClient
+    foreign_registrar: LedgerClient
+    exchange: LedgerClient
+    bank: LedgerClient
+    holder: LedgerClient
+    holder2: LedgerClient
+    merchant: LedgerClient
+    provider: LedgerClient
+    supervisor: LedgerClient
+    suspended: LedgerClient
+    outsider: LedgerClient
+
+    def chain_time(self) -> int:
+        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+        return int(block["timestamp"], 16)
+
+    def all_clients(self) -> list[LedgerClient]:
+        return [
+            self.authority, self.registrar, self.foreign_registrar, self.exchange, self.bank, self.holder,
+            self.holder2, self.merchant, self.provider, self.supervisor, self.suspended, self.outsider,
+        ]  # fmt: skip
+
+    def reset_nonces(self) -> None:
+        for c in self.all_clients():
+            c.sender._nonce = None
+
+    # ── shortcuts used across the suite
+
+    def registration(self, category: Category = Category.ENTERPRISE, grade: Grade = Grade.GENERAL, **kw: object) -> Registration:
+        fields: dict[str, object] = dict(
+            content_hash=unique_hash(),
+            metadata_hash=h("metadata"),
+            metadata_uri="ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+            name="Nanning bus ridership 2025",
+            category=category,
+            grade=grade,
+            kind=Kind.DATASET,
+            region=REGION,
+        )
+        fields.update(kw)
+        return Registration(**fields)  # type: ignore[arg-type]
+
+    def registered_asset(self, owner: LedgerClient | None = None, **kw: object) -> int:
+        """An asset applied for by ``owner`` (default holder) and approved by the registrar."""
+        owner = owner or self.holder
+        asset_id = owner.apply_registration(self.registration(**kw))
+        self.registrar.review_registration(asset_id, True, h("review"))
+        if kw.get("category") == Category.PERSONAL:
+            self.provider.attest_anonymisation(asset_id, h("anonymisation report"))
+        return asset_id
+
+    def terms(self, right: Right = Right.PROCESSING, purpose: int = 1101, days: int = 365, **kw: object) -> LicenseTerms:
+        now = self.chain_time()
+        fields: dict[str, object] = dict(
+            right=right, purpose=purpose, start=now, end=now + days * 86400, regions=(REGION,), terms_hash=h("terms")
+        )
+        fields.update(kw)
+        return LicenseTerms(**fields)  # type: ignore[arg-type]
+
+
+def _accounts() -> dict[str, LocalAccount]:
+    names = [
+        "authority", "registrar", "foreign_registrar", "exchange", "bank", "holder", "holder2", "merchant",
+        "provider", "supervisor", "suspended", "outsider",
+    ]  # fmt: skip
+    return {name: dev_account(i) for i, name in enumerate(names)}
+
+
+def build_world(rpc: JsonRpcClient, build: Build, settings: LedgerSettings) -> World:
+    accounts = _accounts()
+    sender = make_sender(settings, rpc, accounts["authority"])
+    deployment = deploy_system(rpc, sender, build)
+    contracts = Contracts.from_build(deployment, build)
+    sender.errors = contracts.errors
+    authority = LedgerClient(rpc, contracts, sender)
+    clients = {name: authority.as_(acct) for name, acct in accounts.items()}
+    admissions = [
+        ("registrar", Role.REGISTRAR, REGION, "Guangxi Data Property Registration Centre"),
+        ("foreign_registrar", Role.REGISTRAR, OTHER_REGION, "Guangdong Data Property Registration Centre"),
+        ("exchange", Role.EXCHANGE, REGION, "Beibu Gulf Data Exchange"),
+        ("bank", Role.SETTLEMENT_BANK, REGION, "Guangxi Settlement Bank"),
+        ("holder", Role.DATA_HOLDER, CITY, "Nanning Transport Bureau"),
+        ("holder2", Role.DATA_HOLDER, CITY, "Liuzhou Logistics Co."),
+        ("merchant", Role.DATA_MERCHANT, CITY, "Zhuang Data Merchants Ltd."),
+        ("provider", Role.SERVICE_PROVIDER, CITY, "Lijiang Anonymisation Services"),
+        ("supervisor", Role.SUPERVISOR, REGION, "Guangxi Cyberspace Supervision Office"),
+        ("suspended", Role.DATA_HOLDER | Role.DATA_MERCHANT, CITY, "Suspended Trading Co."),
+    ]
+    authority.execute_many([
+        authority.prepare("ParticipantRegistry", "admit", accounts[n].address, int(r), reg, label)
+        for n, r, reg, label in admissions
+    ])
+    clients["merchant"].file_declaration(h("merchant declaration"))
+    clients["provider"].file_declaration(h("provider declaration"))
+    clients["suspended"].file_declaration(h("suspended declaration"))
+    authority.suspend(accounts["suspended"].address, h("suspension order"))
+    return World(rpc=rpc, contracts=contracts, **clients)
+
+
+@pytest.fixture(scope="session")
+def build() -> Build:
+    return compile_contracts()
+
+
+@pytest.fixture(scope="session")
+def anvil_world(build: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    data_dir: Path = tmp_path_factory.mktemp("anvil-world")
+    settings = LedgerSettings(data_dir=data_dir, node_port=free_port(), block_time=0, state_interval=60)
+    with EmbeddedNode(settings) as node:
+        rpc = node.client(timeout=30)
+        yield build_world(rpc, build, settings)
+
+
+BACKENDS = ["anvil"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def session_world(request: pytest.FixtureRequest) -> World:
+    world: World = request.getfixturevalue(f"{request.param}_world")
+    return world
+
+
+@pytest.fixture
+def world(session_world: World) -> Iterator[World]:
+    snapshot = session_world.rpc.call("evm_snapshot")
+    try:
+        yield session_world
+    finally:
+        session_world.rpc.call("evm_revert", [snapshot])
+        session_world.reset_nonces()
