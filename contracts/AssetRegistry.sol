@@ -209,7 +209,8 @@ contract AssetRegistry is IAssetRegistry {
 
     /// @inheritdoc IAssetRegistry
     function transferRight(uint256 assetId, Right right, address to) external {
-        _requireTrader(msg.sender);
+        if (to == address(0)) revert RegistryZeroAddress();
+        _requireTraders(msg.sender, to);
         AssetRecord storage rec = _record(assetId);
         _requireTransferable(rec, assetId);
         _transferRight(rec, assetId, right, msg.sender, to, bytes32(0));
@@ -287,14 +288,16 @@ contract AssetRegistry is IAssetRegistry {
         external
         returns (uint64)
     {
-        _requireTrader(msg.sender);
-        return _grant(bytes32(0), assetId, 0, msg.sender, licensee, terms);
+        if (licensee == address(0)) revert RegistryZeroAddress();
+        _requireTraders(msg.sender, licensee);
+        return _grant(assetId, 0, msg.sender, licensee, terms);
     }
 
     /// @inheritdoc IAssetRegistry
     function sublicense(uint64 parentId, address licensee, LicenseTerms calldata terms) external returns (uint64) {
-        _requireTrader(msg.sender);
-        return _grant(bytes32(0), _license(parentId).assetId, parentId, msg.sender, licensee, terms);
+        if (licensee == address(0)) revert RegistryZeroAddress();
+        _requireTraders(msg.sender, licensee);
+        return _grant(_license(parentId).assetId, parentId, msg.sender, licensee, terms);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -316,10 +319,9 @@ contract AssetRegistry is IAssetRegistry {
         if (l.licensee != msg.sender) revert LicenseNotAuthorized(licenseId, msg.sender);
         if (l.flags & _L_TRANSFERABLE == 0) revert LicenseNotTransferable(licenseId);
         if (!_isValid(licenseId, block.timestamp)) revert LicenseNotValid(licenseId);
-        _requireTrader(msg.sender);
         if (to == address(0)) revert RegistryZeroAddress();
         if (to == msg.sender) revert LicenseSelfGrant(to);
-        _requireTrader(to);
+        _requireTraders(msg.sender, to);
         _requireTransferable(_records[_contentHashes[l.assetId]], l.assetId);
         l.licensee = to;
         emit LicenseTransferred(licenseId, msg.sender, to);
@@ -338,12 +340,12 @@ contract AssetRegistry is IAssetRegistry {
     }
 
     /// @inheritdoc IAssetRegistry
+    /// @dev The settlement contract has checked every party of the trade with the participant registry.
     function deliverRight(bytes32 tradeId, uint256 assetId, Right right, address seller, address buyer)
         external
         returns (Category, Kind)
     {
         _onlySettlement();
-        _requireTrader(seller);
         AssetRecord storage rec = _record(assetId);
         _requireTransferable(rec, assetId);
         _transferRight(rec, assetId, right, seller, buyer, tradeId);
@@ -351,8 +353,8 @@ contract AssetRegistry is IAssetRegistry {
     }
 
     /// @inheritdoc IAssetRegistry
+    /// @dev The settlement contract has checked every party of the trade with the participant registry.
     function deliverLicense(
-        bytes32 tradeId,
         uint256 assetId,
         uint64 parentId,
         address seller,
@@ -360,9 +362,8 @@ contract AssetRegistry is IAssetRegistry {
         LicenseTerms calldata terms
     ) external returns (Category, Kind, uint64 licenseId) {
         _onlySettlement();
-        _requireTrader(seller);
         if (parentId != 0 && _license(parentId).assetId != assetId) revert LicenseExceedsParent(parentId);
-        licenseId = _grant(tradeId, assetId, parentId, seller, buyer, terms);
+        licenseId = _grant(assetId, parentId, seller, buyer, terms);
         AssetRecord storage rec = _records[_contentHashes[assetId]];
         return (rec.category, rec.kind, licenseId);
     }
@@ -472,7 +473,6 @@ contract AssetRegistry is IAssetRegistry {
         address current = _holderOf(rec, assetId, right);
         if (current != from) revert RegistryNotRightHolder(assetId, right, from);
         if (to == from) revert RegistrySameHolder(assetId, right, to);
-        _requireTrader(to);
         if (rec.flags & _SPLIT == 0) {
             // The three rights were held together; pin the two that stay behind before they part.
             rec.flags |= _SPLIT;
@@ -492,7 +492,6 @@ contract AssetRegistry is IAssetRegistry {
     // ─────────────────────────────────────────────────────────── internals: licences
 
     function _grant(
-        bytes32 tradeId,
         uint256 assetId,
         uint64 parentId,
         address licensor,
@@ -505,9 +504,11 @@ contract AssetRegistry is IAssetRegistry {
         if (t.end <= t.start || t.end <= block.timestamp) revert LicenseInvalidPeriod(t.start, t.end);
         bool crossBorder = _checkTerritory(t.regions, t.countries);
         uint8 depth = _checkGrantor(assetId, parentId, licensor, t, crossBorder);
-        _requireTrader(licensee);
         _claimPeriod(assetId, t.right, t.purpose, parentId, t.start, t.end, t.exclusive);
-        licenseId = ++_counters.licenses;
+        unchecked {
+            // 2^64 licences will not be granted.
+            licenseId = ++_counters.licenses;
+        }
         _licenses[licenseId] = LicenseRecord({
             licensee: licensee,
             assetId: uint32(assetId),
@@ -521,20 +522,7 @@ contract AssetRegistry is IAssetRegistry {
             parentId: parentId
         });
         if (parentId != 0) _children[parentId].push(licenseId);
-        _emitGranted(licenseId, assetId, licensee, licensor, parentId, depth, t, tradeId);
-    }
-
-    function _emitGranted(
-        uint64 licenseId,
-        uint256 assetId,
-        address licensee,
-        address licensor,
-        uint64 parentId,
-        uint8 depth,
-        LicenseTerms calldata t,
-        bytes32 tradeId
-    ) private {
-        emit LicenseGranted(licenseId, assetId, licensee, licensor, parentId, depth, t, tradeId);
+        emit LicenseGranted(licenseId, assetId, licensee, licensor, parentId, depth, t);
     }
 
     /// @dev The asset may be licensed, and `licensor` holds the right (or the sublicensable parent).
@@ -592,7 +580,8 @@ contract AssetRegistry is IAssetRegistry {
             if (end > m.sharedEnd) m.sharedEnd = end;
             m.liveShared += 1;
         }
-        _exclusivity[keccak256(abi.encode(assetId, right, purpose, parentId))] = m;
+        (s.sharedStart, s.sharedEnd, s.exclusiveStart, s.exclusiveEnd, s.liveShared, s.liveExclusive) =
+            (m.sharedStart, m.sharedEnd, m.exclusiveStart, m.exclusiveEnd, m.liveShared, m.liveExclusive);
     }
 
     function _releasePeriod(LicenseRecord storage l) private {
@@ -682,8 +671,12 @@ contract AssetRegistry is IAssetRegistry {
 
     /// @dev Active, with a trading role, and with a declaration on file if an intermediary (art. 26).
     function _requireTrader(address account) private view {
-        IParticipantRegistry.Participant memory p = _participants.requireRole(account, Roles.TRADERS);
-        if (p.roles & Roles.NEEDS_DECLARATION != 0 && p.declarations == 0) revert RegistryDeclarationMissing(account);
+        _participants.requireRole(account, Roles.TRADER);
+    }
+
+    /// @dev Both parties of a grant or transfer, in one call.
+    function _requireTraders(address a, address b) private view {
+        _participants.requireTraders(a, b);
     }
 
     function _authorityOn(uint256 assetId, bytes32 reasonHash) private view returns (AssetRecord storage rec) {

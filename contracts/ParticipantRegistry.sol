@@ -108,6 +108,20 @@ contract ParticipantRegistry is IParticipantRegistry {
     }
 
     /// @inheritdoc IParticipantRegistry
+    function requireTraders(address a, address b) external view {
+        _requireRole(a, Roles.TRADER);
+        _requireRole(b, Roles.TRADER);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function requireEach(address[] calldata accounts, uint16[] calldata anyOfRoles) external view {
+        if (accounts.length != anyOfRoles.length) revert ParticipantLengthMismatch(accounts.length, anyOfRoles.length);
+        for (uint256 i; i < accounts.length; ++i) {
+            _requireRole(accounts[i], anyOfRoles[i]);
+        }
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function isActive(address account) external view returns (bool) {
         return _participants[account].status == Status.Active;
     }
@@ -144,7 +158,11 @@ contract ParticipantRegistry is IParticipantRegistry {
         p = _participants[account];
         if (p.status == Status.None) revert ParticipantUnknown(account);
         if (p.status != Status.Active) revert ParticipantNotActive(account, p.status);
-        if (p.roles & anyOfRoles == 0) revert ParticipantUnauthorized(account, anyOfRoles);
+        uint16 roles = anyOfRoles & ~Roles.DECLARED;
+        if (p.roles & roles == 0) revert ParticipantUnauthorized(account, roles);
+        if (anyOfRoles & Roles.DECLARED != 0 && p.roles & Roles.NEEDS_DECLARATION != 0 && p.declarations == 0) {
+            revert ParticipantDeclarationMissing(account);
+        }
     }
 
     function _active(address account) private view returns (Participant storage p) {

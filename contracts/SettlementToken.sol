@@ -58,11 +58,9 @@ contract SettlementToken is ERC20, ISettlementToken {
             total += amounts[i];
         }
         if (spender != address(0)) _spendAllowance(payer, spender, total);
-        // The settlement contract has checked the payer; recipients are checked here, once each.
+        // The settlement contract has checked payer and recipients with the participant registry.
         for (uint256 i; i < n; ++i) {
-            address to = recipients[i];
-            if (!_participants.isActive(to)) revert TokenParticipantNotActive(to);
-            ERC20._update(payer, to, amounts[i]);
+            ERC20._update(payer, recipients[i], amounts[i]);
         }
     }
 

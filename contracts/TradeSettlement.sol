@@ -28,12 +28,20 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         uint40 settledAt;
     }
 
+    /// @dev One slot: 160 + 16 + 8 bits. The first share's slot also holds the number of shares,
+    /// so that a settlement reads n slots rather than n + 1.
+    struct StoredShare {
+        address recipient;
+        uint16 bps;
+        uint8 count;
+    }
+
     IParticipantRegistry private immutable _participants;
     IAssetRegistry private immutable _registry;
     ISettlementToken private immutable _token;
 
     mapping(bytes32 tradeId => SettledTrade) private _settled;
-    mapping(uint256 assetId => RevenueShare[]) private _shares;
+    mapping(uint256 assetId => mapping(uint256 index => StoredShare)) private _shares;
     mapping(IAssetRegistry.Kind kind => PriceBand) private _bands;
     mapping(address account => mapping(uint256 word => uint256 bits)) private _nonceBits;
 
@@ -49,8 +57,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
 
     /// @inheritdoc ITradeSettlement
     function settle(Trade calldata t) external returns (uint64) {
-        _participants.requireRole(msg.sender, Roles.EXCHANGE);
-        return _settle(t, msg.sender, msg.sender);
+        return _settle(t, msg.sender, msg.sender, true);
     }
 
     /// @inheritdoc ITradeSettlement
@@ -69,7 +76,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     /// @notice Entry point for {settleBatch}; callable only by this contract.
     function settleForExchange(Trade calldata t, address exchange) external returns (uint64) {
         if (msg.sender != address(this)) revert SettlementOnlySelf(msg.sender);
-        return _settle(t, exchange, exchange);
+        return _settle(t, exchange, exchange, false);
     }
 
     /// @inheritdoc ITradeSettlement
@@ -88,7 +95,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         _checkSigner(digest, buyerSignature, t.buyer);
         _useNonce(t.seller, nonce);
         _useNonce(t.buyer, nonce);
-        return _settle(t, address(0), address(0));
+        return _settle(t, address(0), address(0), false);
     }
 
     /// @inheritdoc ITradeSettlement
@@ -112,15 +119,13 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             total += bps[i];
         }
         if (n != bps.length || n > _MAX_SHARES || total > 10_000) revert SettlementInvalidRevenueShares(n, total);
-        RevenueShare[] storage shares = _shares[assetId];
-        // Shrink, then overwrite in place: a replaced list costs no fresh slots.
-        while (shares.length > n) shares.pop();
+        mapping(uint256 index => StoredShare) storage shares = _shares[assetId];
         for (uint256 i; i < n; ++i) {
             if (bps[i] == 0) revert SettlementInvalidRevenueShares(n, total);
             _participants.requireRole(recipients[i], Roles.ALL);
-            if (i < shares.length) shares[i] = RevenueShare(recipients[i], bps[i]);
-            else shares.push(RevenueShare(recipients[i], bps[i]));
+            shares[i] = StoredShare(recipients[i], bps[i], i == 0 ? uint8(n) : 0);
         }
+        if (n == 0) shares[0] = StoredShare(address(0), 0, 0);
         emit RevenueSharesSet(assetId, recipients, bps);
     }
 
@@ -150,8 +155,12 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     }
 
     /// @inheritdoc ITradeSettlement
-    function revenueShares(uint256 assetId) external view returns (RevenueShare[] memory) {
-        return _shares[assetId];
+    function revenueShares(uint256 assetId) external view returns (RevenueShare[] memory list) {
+        mapping(uint256 index => StoredShare) storage shares = _shares[assetId];
+        list = new RevenueShare[](shares[0].count);
+        for (uint256 i; i < list.length; ++i) {
+            list[i] = RevenueShare(shares[i].recipient, shares[i].bps);
+        }
     }
 
     /// @inheritdoc ITradeSettlement
@@ -163,12 +172,21 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
 
     /// @param exchange the settling exchange, zero off-exchange
     /// @param spender whose allowance from the buyer pays, zero when the buyer signed the trade
-    function _settle(Trade calldata t, address exchange, address spender) private returns (uint64 licenseId) {
+    /// @param checkExchange whether `exchange` still has to be checked (a batch checks it once)
+    function _settle(Trade calldata t, address exchange, address spender, bool checkExchange)
+        private
+        returns (uint64 licenseId)
+    {
         if (t.tradeId == bytes32(0)) revert SettlementZeroTradeId();
         if (_settled[t.tradeId].settledAt != 0) revert SettlementTradeAlreadySettled(t.tradeId);
         if (t.price == 0 || t.fee > t.price) revert SettlementInvalidAmounts(t.price, t.fee);
         if (t.seller == t.buyer) revert SettlementSelfTrade(t.buyer);
         _settled[t.tradeId] = SettledTrade(exchange, uint40(block.timestamp));
+
+        (address[] memory payees, uint256[] memory amounts) = _split(t, exchange);
+        // Every party in one call to the participant registry: the registry hooks and the token
+        // below rely on this check and do not repeat it.
+        _checkParties(t, exchange, checkExchange, payees);
 
         IAssetRegistry.Category category;
         IAssetRegistry.Kind kind;
@@ -176,7 +194,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             (category, kind) = _registry.deliverRight(t.tradeId, t.assetId, t.right, t.seller, t.buyer);
         } else {
             (category, kind, licenseId) =
-                _registry.deliverLicense(t.tradeId, t.assetId, t.parentLicenseId, t.seller, t.buyer, t.terms);
+                _registry.deliverLicense(t.assetId, t.parentLicenseId, t.seller, t.buyer, t.terms);
         }
         if (category == IAssetRegistry.Category.Public) {
             if (exchange == address(0)) revert SettlementPublicDataOffExchange(t.assetId);
@@ -184,7 +202,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             if (band.max == 0) revert SettlementNoPriceBand(kind);
             if (t.price < band.min || t.price > band.max) revert SettlementPriceOutOfBand(t.price, band.min, band.max);
         }
-        uint256 sellerAmount = _pay(t, exchange, spender);
+        _token.settlementPay(t.buyer, spender, payees, amounts);
         emit TradeSettled(
             t.tradeId,
             t.assetId,
@@ -193,37 +211,53 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             t.buyer,
             t.price,
             t.fee,
-            sellerAmount,
-            t.delivery,
+            amounts[0],
             t.delivery == Delivery.Right ? t.right : t.terms.right,
             licenseId
         );
     }
 
-    /// @return sellerAmount the price less the fee and the revenue shares
-    function _pay(Trade calldata t, address exchange, address spender) private returns (uint256 sellerAmount) {
-        RevenueShare[] storage shares = _shares[t.assetId];
-        uint256 n = shares.length;
-        uint256 feeSlot = t.fee != 0 ? 1 : 0;
-        address[] memory to = new address[](1 + feeSlot + n);
-        uint256[] memory amounts = new uint256[](1 + feeSlot + n);
+    /// @dev Payees in order: seller, exchange (when it takes a fee), revenue-share recipients.
+    function _split(Trade calldata t, address exchange)
+        private
+        returns (address[] memory payees, uint256[] memory amounts)
+    {
+        mapping(uint256 index => StoredShare) storage shares = _shares[t.assetId];
+        StoredShare memory head = shares[0];
+        uint256 n = head.count;
+        uint256 first = t.fee != 0 ? 2 : 1;
+        payees = new address[](first + n);
+        amounts = new uint256[](first + n);
         uint256 net = t.price - t.fee;
-        sellerAmount = net;
+        uint256 sellerAmount = net;
         for (uint256 i; i < n; ++i) {
-            RevenueShare memory s = shares[i];
+            StoredShare memory s = i == 0 ? head : shares[i];
             uint256 amount = net * s.bps / 10_000;
             sellerAmount -= amount;
-            to[1 + feeSlot + i] = s.recipient;
-            amounts[1 + feeSlot + i] = amount;
-            emit RevenueSharePaid(t.tradeId, t.assetId, s.recipient, amount);
+            payees[first + i] = s.recipient;
+            amounts[first + i] = amount;
+            emit RevenueSharePaid(t.tradeId, s.recipient, amount);
         }
-        to[0] = t.seller;
-        amounts[0] = sellerAmount;
-        if (feeSlot != 0) {
-            to[1] = exchange;
-            amounts[1] = t.fee;
+        (payees[0], amounts[0]) = (t.seller, sellerAmount);
+        if (first == 2) (payees[1], amounts[1]) = (exchange, t.fee);
+    }
+
+    function _checkParties(Trade calldata t, address exchange, bool checkExchange, address[] memory payees)
+        private
+        view
+    {
+        uint256 extra = checkExchange ? 1 : 0;
+        uint256 first = t.fee != 0 ? 2 : 1;
+        uint256 n = 2 + extra + payees.length - first;
+        address[] memory accounts = new address[](n);
+        uint16[] memory roles = new uint16[](n);
+        (accounts[0], roles[0]) = (t.seller, Roles.TRADER);
+        (accounts[1], roles[1]) = (t.buyer, Roles.TRADER);
+        if (checkExchange) (accounts[2], roles[2]) = (exchange, Roles.EXCHANGE);
+        for (uint256 i = first; i < payees.length; ++i) {
+            (accounts[2 + extra + i - first], roles[2 + extra + i - first]) = (payees[i], Roles.ALL);
         }
-        _token.settlementPay(t.buyer, spender, to, amounts);
+        _participants.requireEach(accounts, roles);
     }
 
     function _hashDirect(Trade calldata t, uint256 nonce, uint256 deadline) private pure returns (bytes32) {

@@ -173,8 +173,6 @@ interface IAssetRegistry {
     error RegistryOnlySettlement(address caller);
     /// @notice Thrown when the settlement contract is set a second time.
     error RegistrySettlementAlreadySet(address settlement);
-    /// @notice Thrown when an intermediary (data merchant, service provider) has filed no declaration (art. 26).
-    error RegistryDeclarationMissing(address account);
     /// @notice Thrown when transferring a right to its current holder.
     error RegistrySameHolder(uint256 assetId, Right right, address holder);
 
@@ -289,8 +287,7 @@ interface IAssetRegistry {
     /// @param licensor who granted it (a right holder, or the parent licensee)
     /// @param parentId the parent licence for a sublicence, else zero
     /// @param depth zero for a licence granted by a right holder
-    /// @param terms the terms
-    /// @param tradeId the settling trade, zero for a direct grant
+    /// @param terms the terms (a licence delivered by a trade is named in that trade's TradeSettled event)
     event LicenseGranted(
         uint64 indexed licenseId,
         uint256 indexed assetId,
@@ -298,8 +295,7 @@ interface IAssetRegistry {
         address licensor,
         uint64 parentId,
         uint8 depth,
-        LicenseTerms terms,
-        bytes32 tradeId
+        LicenseTerms terms
     );
     /// @notice A licence was revoked; sublicences are revoked with it, each with its own event.
     /// @param licenseId the licence
@@ -371,10 +367,9 @@ interface IAssetRegistry {
         external
         returns (Category category, Kind kind);
 
-    /// @notice Delivers a new licence (or sublicence under `parentId`) as part of trade `tradeId`.
-    /// Settlement contract only.
+    /// @notice Delivers a new licence (or sublicence under `parentId`) for a trade; the trade's
+    /// TradeSettled event names the licence. Settlement contract only.
     function deliverLicense(
-        bytes32 tradeId,
         uint256 assetId,
         uint64 parentId,
         address seller,

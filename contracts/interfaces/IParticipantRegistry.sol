@@ -50,6 +50,10 @@ interface IParticipantRegistry {
     error ParticipantInvalidName(uint256 length, uint256 maxLength);
     /// @notice Thrown when a document hash is zero.
     error ParticipantZeroHash();
+    /// @notice Thrown when an intermediary (data merchant, service provider) trades without a declaration on file (art. 26).
+    error ParticipantDeclarationMissing(address account);
+    /// @notice Thrown when account and role lists differ in length.
+    error ParticipantLengthMismatch(uint256 accounts, uint256 roles);
 
     // ─────────────────────────────────────────────────────────── events
 
@@ -103,6 +107,14 @@ interface IParticipantRegistry {
     /// @notice Reverts unless `account` is active and holds at least one of `anyOfRoles`.
     /// @return p the participant record
     function requireRole(address account, uint16 anyOfRoles) external view returns (Participant memory p);
+
+    /// @notice Reverts unless both `a` and `b` are active traders (holder, merchant or service
+    /// provider) and, if intermediaries, have a declaration on file: the two sides of a grant or transfer.
+    function requireTraders(address a, address b) external view;
+
+    /// @notice Reverts unless every `accounts[i]` is active and holds one of `anyOfRoles[i]`; a
+    /// requirement with the DECLARED bit (1 << 15) also demands a declaration from intermediaries.
+    function requireEach(address[] calldata accounts, uint16[] calldata anyOfRoles) external view;
 
     /// @notice Whether `account` is an active participant (any role).
     function isActive(address account) external view returns (bool);

@@ -41,7 +41,7 @@ interface ISettlementToken is IERC20 {
 
     /// @notice Pays a trade: moves `amounts[i]` from `payer` to `recipients[i]`, spending
     /// `spender`'s allowance from `payer` unless `spender` is zero (a signed off-exchange trade).
-    /// Settlement contract only.
+    /// Settlement contract only, which checks every party with the participant registry first.
     function settlementPay(address payer, address spender, address[] calldata recipients, uint256[] calldata amounts)
         external;
 

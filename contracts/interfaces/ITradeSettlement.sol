@@ -96,9 +96,8 @@ interface ITradeSettlement {
     /// @param price the price paid by the buyer
     /// @param fee the exchange's fee
     /// @param sellerAmount what the seller received after the fee and revenue shares
-    /// @param delivery right or licence
     /// @param right the right transferred or licensed
-    /// @param licenseId the licence delivered, zero for a right
+    /// @param licenseId the licence delivered; zero when the delivery was the transfer of `right`
     event TradeSettled(
         bytes32 indexed tradeId,
         uint256 indexed assetId,
@@ -108,16 +107,14 @@ interface ITradeSettlement {
         uint256 price,
         uint256 fee,
         uint256 sellerAmount,
-        Delivery delivery,
         IAssetRegistry.Right right,
         uint64 licenseId
     );
-    /// @notice A revenue share of a trade was paid.
+    /// @notice A revenue share of a trade was paid (the asset is in the same transaction's TradeSettled).
     /// @param tradeId the trade
-    /// @param assetId the asset
     /// @param recipient the recipient
     /// @param amount the amount paid
-    event RevenueSharePaid(bytes32 indexed tradeId, uint256 indexed assetId, address indexed recipient, uint256 amount);
+    event RevenueSharePaid(bytes32 indexed tradeId, address indexed recipient, uint256 amount);
     /// @notice The holding-right holder set the asset's revenue shares, replacing earlier ones.
     /// @param assetId the asset
     /// @param recipients the recipients

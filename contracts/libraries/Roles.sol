@@ -24,4 +24,10 @@ library Roles {
 
     /// @dev Any role that may trade (buy, sell, hold licences).
     uint16 internal constant TRADERS = DATA_HOLDER | DATA_MERCHANT | SERVICE_PROVIDER;
+
+    /// @dev Not a role: in a role requirement, also demands a declaration on file from intermediaries.
+    uint16 internal constant DECLARED = 1 << 15;
+
+    /// @dev The requirement on anyone who buys, sells, grants or receives a right or licence.
+    uint16 internal constant TRADER = TRADERS | DECLARED;
 }

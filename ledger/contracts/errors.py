@@ -30,10 +30,12 @@ __all__ = [
     "LicenseTooDeep",
     "LicenseUnknown",
     "ParticipantAlreadyAdmitted",
+    "ParticipantDeclarationMissing",
     "ParticipantInvalidName",
     "ParticipantInvalidRegion",
     "ParticipantInvalidRoles",
     "ParticipantInvalidStatus",
+    "ParticipantLengthMismatch",
     "ParticipantNotActive",
     "ParticipantSelfAction",
     "ParticipantUnauthorized",
@@ -43,7 +45,6 @@ __all__ = [
     "RegistryAssetDisputed",
     "RegistryAssetFrozen",
     "RegistryContentHashRegistered",
-    "RegistryDeclarationMissing",
     "RegistryFreezeState",
     "RegistryInvalidRegion",
     "RegistryInvalidStatus",
@@ -311,6 +312,15 @@ class ParticipantAlreadyAdmitted(ContractRevert):
     account: str
 
 
+class ParticipantDeclarationMissing(ContractRevert):
+    """``ParticipantDeclarationMissing(address)``"""
+
+    signature: ClassVar[str] = "ParticipantDeclarationMissing(address)"
+    kind: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('account', )
+    account: str
+
+
 class ParticipantInvalidName(ContractRevert):
     """``ParticipantInvalidName(uint256,uint256)``"""
 
@@ -347,6 +357,16 @@ class ParticipantInvalidStatus(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ('account', 'status', )
     account: str
     status: int
+
+
+class ParticipantLengthMismatch(ContractRevert):
+    """``ParticipantLengthMismatch(uint256,uint256)``"""
+
+    signature: ClassVar[str] = "ParticipantLengthMismatch(uint256,uint256)"
+    kind: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('accounts', 'roles', )
+    accounts: int
+    roles: int
 
 
 class ParticipantNotActive(ContractRevert):
@@ -430,15 +450,6 @@ class RegistryContentHashRegistered(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ('contentHash', 'assetId', )
     contentHash: bytes
     assetId: int
-
-
-class RegistryDeclarationMissing(ContractRevert):
-    """``RegistryDeclarationMissing(address)``"""
-
-    signature: ClassVar[str] = "RegistryDeclarationMissing(address)"
-    kind: ClassVar[str] = "permission"
-    fields: ClassVar[tuple[str, ...]] = ('account', )
-    account: str
 
 
 class RegistryFreezeState(ContractRevert):
@@ -879,10 +890,12 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "LicenseTooDeep": LicenseTooDeep,
     "LicenseUnknown": LicenseUnknown,
     "ParticipantAlreadyAdmitted": ParticipantAlreadyAdmitted,
+    "ParticipantDeclarationMissing": ParticipantDeclarationMissing,
     "ParticipantInvalidName": ParticipantInvalidName,
     "ParticipantInvalidRegion": ParticipantInvalidRegion,
     "ParticipantInvalidRoles": ParticipantInvalidRoles,
     "ParticipantInvalidStatus": ParticipantInvalidStatus,
+    "ParticipantLengthMismatch": ParticipantLengthMismatch,
     "ParticipantNotActive": ParticipantNotActive,
     "ParticipantSelfAction": ParticipantSelfAction,
     "ParticipantUnauthorized": ParticipantUnauthorized,
@@ -892,7 +905,6 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "RegistryAssetDisputed": RegistryAssetDisputed,
     "RegistryAssetFrozen": RegistryAssetFrozen,
     "RegistryContentHashRegistered": RegistryContentHashRegistered,
-    "RegistryDeclarationMissing": RegistryDeclarationMissing,
     "RegistryFreezeState": RegistryFreezeState,
     "RegistryInvalidRegion": RegistryInvalidRegion,
     "RegistryInvalidStatus": RegistryInvalidStatus,
