@@ -1,0 +1,118 @@
+"""No acknowledged write is lost when the embedded node is killed (SIGKILL) while transactions flow."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from ledger.chain import EmbeddedNode
+from ledger.client import Contracts, LedgerClient, dev_account, make_sender
+from ledger.client.recovery import recover
+from ledger.contracts.deploy import ensure_deployed
+from ledger.contracts.types import Category, Grade, Kind, Registration, Role
+from ledger.settings import LedgerSettings
+from ledger.toolchain import compile_contracts
+from tests.conftest import free_port
+
+from eth_utils import keccak
+
+
+def _settings(tmp_path: Path, state_interval: int) -> LedgerSettings:
+    return LedgerSettings(
+        data_dir=tmp_path / "data", node_port=free_port(), block_time=0.2, state_interval=state_interval, tx_timeout=20
+    )
+
+
+def _client(settings: LedgerSettings, node: EmbeddedNode, index: int = 0) -> LedgerClient:
+    rpc = node.client(timeout=5)
+    build = compile_contracts()
+    sender = make_sender(settings, rpc, dev_account(0))
+    deployment = ensure_deployed(rpc, sender, build, settings.manifest_path)
+    contracts = Contracts.from_build(deployment, build)
+    sender.errors = contracts.errors
+    client = LedgerClient(rpc, contracts, sender)
+    return client.as_(dev_account(index)) if index else client
+
+
+def _registration(i: int, run: int) -> Registration:
+    return Registration(
+        content_hash=keccak(text=f"durability-{run}-{i}"),
+        metadata_hash=keccak(text="meta"),
+        metadata_uri="ipfs://meta",
+        name=f"asset {i}",
+        category=Category.ENTERPRISE,
+        grade=Grade.GENERAL,
+        kind=Kind.DATASET,
+        region=450000,
+    )
+
+
+def run_kill_cycles(
+    tmp_path: Path, cycles: int, *, state_interval: int = 1, seconds: float = 2.5
+) -> tuple[int, int, int]:
+    """Kills the node ``cycles`` times while registrations flow; after each restart and journal
+    recovery, every acknowledged registration must be on the ledger.
+
+    Returns (acknowledged writes, writes re-sent from the journal, acknowledged writes that the
+    node had lost before the journal was replayed).
+    """
+    settings = _settings(tmp_path, state_interval)
+    node = EmbeddedNode(settings)
+    node.start()
+    authority = _client(settings, node)
+    holder = authority.as_(dev_account(1))
+    authority.admit(holder.address, Role.DATA_HOLDER, 450100, "Durable Holder")
+    acknowledged: list[bytes] = []
+    resent = lost = 0
+    try:
+        for cycle in range(cycles):
+            stop = threading.Event()
+
+            def flow(cycle: int = cycle) -> None:
+                i = 0
+                while not stop.is_set():
+                    reg = _registration(i, cycle)
+                    try:
+                        holder.apply_registration(reg)
+                    except Exception:  # noqa: BLE001 - the node dies under us; unacknowledged writes may fail
+                        return
+                    acknowledged.append(reg.content_hash)
+                    i += 1
+
+            worker = threading.Thread(target=flow, daemon=True)
+            worker.start()
+            time.sleep(seconds)
+            node.kill()
+            stop.set()
+            worker.join(timeout=30)
+            node.start()
+            for c in (authority, holder):
+                c.sender._nonce = None
+            registry = holder.contracts.address["AssetRegistry"]
+            if holder.rpc.call("eth_getCode", [registry, "latest"]) in ("0x", "0x0"):
+                lost += len(acknowledged)  # even the deployment is gone
+            else:
+                lost += sum(1 for h in acknowledged if holder.view("AssetRegistry", "assetIdOf", h) == 0)
+            report = recover(node.client(timeout=10), authority.sender.journal)  # type: ignore[arg-type]
+            assert report.conflicts == []
+            resent += len(report.resent)
+            missing = [h for h in acknowledged if holder.view("AssetRegistry", "assetIdOf", h) == 0]
+            assert missing == [], f"cycle {cycle}: {len(missing)} acknowledged registrations lost"
+    finally:
+        node.stop()
+    return len(acknowledged), resent, lost
+
+
+def test_killing_the_node_loses_no_acknowledged_registration(tmp_path: Path) -> None:
+    acknowledged, _resent, _lost = run_kill_cycles(tmp_path, cycles=2, state_interval=1)
+    assert acknowledged > 10
+
+
+def test_journal_restores_writes_the_node_never_saved(tmp_path: Path) -> None:
+    # With a long save interval the node keeps nothing across the kill: deployment, admission and
+    # every registration come back from the client's journal alone.
+    acknowledged, resent, lost = run_kill_cycles(tmp_path, cycles=1, state_interval=600)
+    assert acknowledged > 5
+    assert lost == acknowledged
+    assert resent >= acknowledged
