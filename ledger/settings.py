@@ -36,7 +36,7 @@ class LedgerSettings(BaseSettings):
     )
     anvil_binary: Path | None = Field(
         default=None,
-        description="anvil executable for the embedded node. Unset: node_modules/@foundry-rs/anvil-<os>-<arch>/bin/anvil.",
+        description="anvil executable of the embedded node (default: the npm-installed @foundry-rs/anvil-<os>-<arch>).",
     )
     rpc_url: str | None = Field(
         default=None,
@@ -52,6 +52,15 @@ class LedgerSettings(BaseSettings):
     )
     block_gas_limit: int = Field(default=1_000_000_000, description="Embedded node block gas limit.")
     state_interval: int = Field(default=1, ge=1, description="Seconds between state dumps of the embedded node.")
+    node_preserve_history: bool = Field(
+        default=False,
+        description=(
+            "Embedded node: keep per-block state snapshots in the state file (anvil --preserve-historical-states),"
+            " so historical-state queries survive restarts. Off by default: it costs ~30-80 KB of state file per"
+            " block (empty blocks included), rewritten every state_interval. Blocks, receipts and logs survive"
+            " restarts either way."
+        ),
+    )
     confirmations: int = Field(default=1, ge=0, description="Blocks on top of a receipt before it counts as confirmed.")
     tx_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for a receipt.")
     keystore_password: str | None = Field(

@@ -186,10 +186,11 @@ class EmbeddedNode:
             "--order", "fifo",
             "--state", str(self.state_path),
             "--state-interval", str(s.state_interval),
-            "--preserve-historical-states",
             "--no-request-size-limit",
             "--color", "never",
         ]  # fmt: skip
+        if s.node_preserve_history:
+            args.append("--preserve-historical-states")
         if s.block_time > 0:
             args += ["--block-time", _format_seconds(s.block_time)]
         return args + self.extra_args
@@ -202,9 +203,7 @@ class EmbeddedNode:
         except (OSError, ValueError):
             pid = -1
         if pid > 0 and _is_anvil_pid(pid):
-            raise NodeError(
-                f"an embedded node is already running for {self.directory} (pid {pid}); stop it first"
-            )
+            raise NodeError(f"an embedded node is already running for {self.directory} (pid {pid}); stop it first")
         logger.info("removing stale pid file %s (pid %s)", self.pid_path, pid)
         self.pid_path.unlink(missing_ok=True)
 

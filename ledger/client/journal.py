@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Journal", "JournalEntry"]
 
@@ -54,7 +55,7 @@ class Journal:
     def entries(self) -> list[JournalEntry]:
         out = []
         for row in self._lines():
-            out.append(JournalEntry(row["seq"], row["hash"], row["from"], row["nonce"], row["raw"]))
+            out.append(JournalEntry(int(row["seq"]), str(row["hash"]), str(row["from"]), int(row["nonce"]), str(row["raw"])))
         return out
 
     def rewrite(self, keep: Iterable[JournalEntry]) -> None:
@@ -71,7 +72,7 @@ class Journal:
             self._fh.close()
             self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
 
-    def _lines(self) -> Iterator[dict[str, object]]:
+    def _lines(self) -> Iterator[dict[str, Any]]:
         try:
             with open(self.path, encoding="utf-8") as fh:
                 for line in fh:

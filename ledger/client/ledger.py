@@ -17,7 +17,7 @@ from typing import Any
 
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, Receipt, TxSender

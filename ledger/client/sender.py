@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.journal import Journal
@@ -73,7 +73,7 @@ def decode_revert(errors: ErrorTable, data: bytes, operation: str = "") -> Contr
     decoded = errors.decode(data)
     if decoded is None:
         if data[:4] == bytes.fromhex("08c379a0") and len(data) >= 68:  # Error(string), from OpenZeppelin/solc panics
-            from eth_abi import decode as abi_decode
+            from eth_abi.abi import decode as abi_decode
 
             (reason,) = abi_decode(["string"], data[4:])
             return UnknownRevert(data, operation=operation, reason=reason)

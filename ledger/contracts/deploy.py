@@ -15,10 +15,11 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from eth_abi import encode as abi_encode
-from eth_utils import keccak
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, TxSender
@@ -86,8 +87,8 @@ class Deployment:
         return cls(contracts=contracts, **fields)
 
 
-def abi_hash(abi: list[dict[str, Any]]) -> str:
-    return "0x" + hashlib.sha256(json.dumps(abi, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+def abi_hash(abi: Sequence[Mapping[str, Any]]) -> str:
+    return "0x" + hashlib.sha256(json.dumps(list(abi), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def load_manifest(path: Path) -> Deployment:

@@ -97,7 +97,7 @@ class ERC20InsufficientAllowance(ContractRevert):
     """``ERC20InsufficientAllowance(address,uint256,uint256)``"""
 
     signature: ClassVar[str] = "ERC20InsufficientAllowance(address,uint256,uint256)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('spender', 'allowance', 'needed', )
     spender: str
     allowance: int
@@ -108,7 +108,7 @@ class ERC20InsufficientBalance(ContractRevert):
     """``ERC20InsufficientBalance(address,uint256,uint256)``"""
 
     signature: ClassVar[str] = "ERC20InsufficientBalance(address,uint256,uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('sender', 'balance', 'needed', )
     sender: str
     balance: int
@@ -119,7 +119,7 @@ class ERC20InvalidApprover(ContractRevert):
     """``ERC20InvalidApprover(address)``"""
 
     signature: ClassVar[str] = "ERC20InvalidApprover(address)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('approver', )
     approver: str
 
@@ -128,7 +128,7 @@ class ERC20InvalidReceiver(ContractRevert):
     """``ERC20InvalidReceiver(address)``"""
 
     signature: ClassVar[str] = "ERC20InvalidReceiver(address)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('receiver', )
     receiver: str
 
@@ -137,7 +137,7 @@ class ERC20InvalidSender(ContractRevert):
     """``ERC20InvalidSender(address)``"""
 
     signature: ClassVar[str] = "ERC20InvalidSender(address)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('sender', )
     sender: str
 
@@ -146,7 +146,7 @@ class ERC20InvalidSpender(ContractRevert):
     """``ERC20InvalidSpender(address)``"""
 
     signature: ClassVar[str] = "ERC20InvalidSpender(address)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('spender', )
     spender: str
 
@@ -155,7 +155,7 @@ class InvalidShortString(ContractRevert):
     """``InvalidShortString()``"""
 
     signature: ClassVar[str] = "InvalidShortString()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 
@@ -163,7 +163,7 @@ class LicenseCrossBorderForbidden(ContractRevert):
     """``LicenseCrossBorderForbidden(uint256,uint8)``"""
 
     signature: ClassVar[str] = "LicenseCrossBorderForbidden(uint256,uint8)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'grade', )
     assetId: int
     grade: int
@@ -173,7 +173,7 @@ class LicenseEmptyTerritory(ContractRevert):
     """``LicenseEmptyTerritory()``"""
 
     signature: ClassVar[str] = "LicenseEmptyTerritory()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 
@@ -181,7 +181,7 @@ class LicenseExceedsParent(ContractRevert):
     """``LicenseExceedsParent(uint64)``"""
 
     signature: ClassVar[str] = "LicenseExceedsParent(uint64)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('parentId', )
     parentId: int
 
@@ -190,7 +190,7 @@ class LicenseExclusivityConflict(ContractRevert):
     """``LicenseExclusivityConflict(uint256,uint8,uint16,uint40,uint40)``"""
 
     signature: ClassVar[str] = "LicenseExclusivityConflict(uint256,uint8,uint16,uint40,uint40)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'right', 'purpose', 'start', 'end', )
     assetId: int
     right: int
@@ -203,7 +203,7 @@ class LicenseInvalidCountry(ContractRevert):
     """``LicenseInvalidCountry(bytes2)``"""
 
     signature: ClassVar[str] = "LicenseInvalidCountry(bytes2)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('country', )
     country: bytes
 
@@ -212,7 +212,7 @@ class LicenseInvalidPeriod(ContractRevert):
     """``LicenseInvalidPeriod(uint40,uint40)``"""
 
     signature: ClassVar[str] = "LicenseInvalidPeriod(uint40,uint40)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('start', 'end', )
     start: int
     end: int
@@ -222,7 +222,7 @@ class LicenseNotAuthorized(ContractRevert):
     """``LicenseNotAuthorized(uint64,address)``"""
 
     signature: ClassVar[str] = "LicenseNotAuthorized(uint64,address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('licenseId', 'account', )
     licenseId: int
     account: str
@@ -232,7 +232,7 @@ class LicenseNotSublicensable(ContractRevert):
     """``LicenseNotSublicensable(uint64)``"""
 
     signature: ClassVar[str] = "LicenseNotSublicensable(uint64)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('parentId', )
     parentId: int
 
@@ -241,7 +241,7 @@ class LicenseNotTransferable(ContractRevert):
     """``LicenseNotTransferable(uint64)``"""
 
     signature: ClassVar[str] = "LicenseNotTransferable(uint64)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('licenseId', )
     licenseId: int
 
@@ -250,7 +250,7 @@ class LicenseNotValid(ContractRevert):
     """``LicenseNotValid(uint64)``"""
 
     signature: ClassVar[str] = "LicenseNotValid(uint64)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('licenseId', )
     licenseId: int
 
@@ -259,7 +259,7 @@ class LicenseRightNotLicensable(ContractRevert):
     """``LicenseRightNotLicensable(uint8)``"""
 
     signature: ClassVar[str] = "LicenseRightNotLicensable(uint8)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('right', )
     right: int
 
@@ -268,7 +268,7 @@ class LicenseSelfGrant(ContractRevert):
     """``LicenseSelfGrant(address)``"""
 
     signature: ClassVar[str] = "LicenseSelfGrant(address)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
 
@@ -277,7 +277,7 @@ class LicenseTerritoryTooLarge(ContractRevert):
     """``LicenseTerritoryTooLarge(uint256,uint256,uint256)``"""
 
     signature: ClassVar[str] = "LicenseTerritoryTooLarge(uint256,uint256,uint256)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('regions', 'countries', 'max', )
     regions: int
     countries: int
@@ -288,7 +288,7 @@ class LicenseTooDeep(ContractRevert):
     """``LicenseTooDeep(uint64,uint8)``"""
 
     signature: ClassVar[str] = "LicenseTooDeep(uint64,uint8)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('parentId', 'maxDepth', )
     parentId: int
     maxDepth: int
@@ -298,7 +298,7 @@ class LicenseUnknown(ContractRevert):
     """``LicenseUnknown(uint64)``"""
 
     signature: ClassVar[str] = "LicenseUnknown(uint64)"
-    kind: ClassVar[str] = "not_found"
+    refusal: ClassVar[str] = "not_found"
     fields: ClassVar[tuple[str, ...]] = ('licenseId', )
     licenseId: int
 
@@ -307,7 +307,7 @@ class ParticipantAlreadyAdmitted(ContractRevert):
     """``ParticipantAlreadyAdmitted(address)``"""
 
     signature: ClassVar[str] = "ParticipantAlreadyAdmitted(address)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
 
@@ -316,7 +316,7 @@ class ParticipantDeclarationMissing(ContractRevert):
     """``ParticipantDeclarationMissing(address)``"""
 
     signature: ClassVar[str] = "ParticipantDeclarationMissing(address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
 
@@ -325,7 +325,7 @@ class ParticipantInvalidName(ContractRevert):
     """``ParticipantInvalidName(uint256,uint256)``"""
 
     signature: ClassVar[str] = "ParticipantInvalidName(uint256,uint256)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('length', 'maxLength', )
     length: int
     maxLength: int
@@ -335,7 +335,7 @@ class ParticipantInvalidRegion(ContractRevert):
     """``ParticipantInvalidRegion(uint24)``"""
 
     signature: ClassVar[str] = "ParticipantInvalidRegion(uint24)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('region', )
     region: int
 
@@ -344,7 +344,7 @@ class ParticipantInvalidRoles(ContractRevert):
     """``ParticipantInvalidRoles(uint16)``"""
 
     signature: ClassVar[str] = "ParticipantInvalidRoles(uint16)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('roles', )
     roles: int
 
@@ -353,7 +353,7 @@ class ParticipantInvalidStatus(ContractRevert):
     """``ParticipantInvalidStatus(address,uint8)``"""
 
     signature: ClassVar[str] = "ParticipantInvalidStatus(address,uint8)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('account', 'status', )
     account: str
     status: int
@@ -363,7 +363,7 @@ class ParticipantLengthMismatch(ContractRevert):
     """``ParticipantLengthMismatch(uint256,uint256)``"""
 
     signature: ClassVar[str] = "ParticipantLengthMismatch(uint256,uint256)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('accounts', 'roles', )
     accounts: int
     roles: int
@@ -373,7 +373,7 @@ class ParticipantNotActive(ContractRevert):
     """``ParticipantNotActive(address,uint8)``"""
 
     signature: ClassVar[str] = "ParticipantNotActive(address,uint8)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('account', 'status', )
     account: str
     status: int
@@ -383,7 +383,7 @@ class ParticipantSelfAction(ContractRevert):
     """``ParticipantSelfAction(address)``"""
 
     signature: ClassVar[str] = "ParticipantSelfAction(address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
 
@@ -392,7 +392,7 @@ class ParticipantUnauthorized(ContractRevert):
     """``ParticipantUnauthorized(address,uint16)``"""
 
     signature: ClassVar[str] = "ParticipantUnauthorized(address,uint16)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('account', 'neededRoles', )
     account: str
     neededRoles: int
@@ -402,7 +402,7 @@ class ParticipantUnknown(ContractRevert):
     """``ParticipantUnknown(address)``"""
 
     signature: ClassVar[str] = "ParticipantUnknown(address)"
-    kind: ClassVar[str] = "not_found"
+    refusal: ClassVar[str] = "not_found"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
 
@@ -411,7 +411,7 @@ class ParticipantZeroAddress(ContractRevert):
     """``ParticipantZeroAddress()``"""
 
     signature: ClassVar[str] = "ParticipantZeroAddress()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 
@@ -419,7 +419,7 @@ class ParticipantZeroHash(ContractRevert):
     """``ParticipantZeroHash()``"""
 
     signature: ClassVar[str] = "ParticipantZeroHash()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 
@@ -427,7 +427,7 @@ class RegistryAssetDisputed(ContractRevert):
     """``RegistryAssetDisputed(uint256,uint32)``"""
 
     signature: ClassVar[str] = "RegistryAssetDisputed(uint256,uint32)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'openObjections', )
     assetId: int
     openObjections: int
@@ -437,7 +437,7 @@ class RegistryAssetFrozen(ContractRevert):
     """``RegistryAssetFrozen(uint256)``"""
 
     signature: ClassVar[str] = "RegistryAssetFrozen(uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('assetId', )
     assetId: int
 
@@ -446,7 +446,7 @@ class RegistryContentHashRegistered(ContractRevert):
     """``RegistryContentHashRegistered(bytes32,uint256)``"""
 
     signature: ClassVar[str] = "RegistryContentHashRegistered(bytes32,uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('contentHash', 'assetId', )
     contentHash: bytes
     assetId: int
@@ -456,7 +456,7 @@ class RegistryFreezeState(ContractRevert):
     """``RegistryFreezeState(uint256,bool)``"""
 
     signature: ClassVar[str] = "RegistryFreezeState(uint256,bool)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'frozen', )
     assetId: int
     frozen: bool
@@ -466,7 +466,7 @@ class RegistryInvalidRegion(ContractRevert):
     """``RegistryInvalidRegion(uint24)``"""
 
     signature: ClassVar[str] = "RegistryInvalidRegion(uint24)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('region', )
     region: int
 
@@ -475,7 +475,7 @@ class RegistryInvalidStatus(ContractRevert):
     """``RegistryInvalidStatus(uint256,uint8)``"""
 
     signature: ClassVar[str] = "RegistryInvalidStatus(uint256,uint8)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'status', )
     assetId: int
     status: int
@@ -485,7 +485,7 @@ class RegistryInvalidString(ContractRevert):
     """``RegistryInvalidString(uint256,uint256)``"""
 
     signature: ClassVar[str] = "RegistryInvalidString(uint256,uint256)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('length', 'maxLength', )
     length: int
     maxLength: int
@@ -495,7 +495,7 @@ class RegistryNotAnonymised(ContractRevert):
     """``RegistryNotAnonymised(uint256)``"""
 
     signature: ClassVar[str] = "RegistryNotAnonymised(uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('assetId', )
     assetId: int
 
@@ -504,7 +504,7 @@ class RegistryNotPersonalData(ContractRevert):
     """``RegistryNotPersonalData(uint256,uint8)``"""
 
     signature: ClassVar[str] = "RegistryNotPersonalData(uint256,uint8)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'category', )
     assetId: int
     category: int
@@ -514,7 +514,7 @@ class RegistryNotRightHolder(ContractRevert):
     """``RegistryNotRightHolder(uint256,uint8,address)``"""
 
     signature: ClassVar[str] = "RegistryNotRightHolder(uint256,uint8,address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'right', 'account', )
     assetId: int
     right: int
@@ -525,7 +525,7 @@ class RegistryObjectionNotOpen(ContractRevert):
     """``RegistryObjectionNotOpen(uint256)``"""
 
     signature: ClassVar[str] = "RegistryObjectionNotOpen(uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('objectionId', )
     objectionId: int
 
@@ -534,7 +534,7 @@ class RegistryOnlySettlement(ContractRevert):
     """``RegistryOnlySettlement(address)``"""
 
     signature: ClassVar[str] = "RegistryOnlySettlement(address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('caller', )
     caller: str
 
@@ -543,7 +543,7 @@ class RegistrySameHolder(ContractRevert):
     """``RegistrySameHolder(uint256,uint8,address)``"""
 
     signature: ClassVar[str] = "RegistrySameHolder(uint256,uint8,address)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'right', 'holder', )
     assetId: int
     right: int
@@ -554,7 +554,7 @@ class RegistrySettlementAlreadySet(ContractRevert):
     """``RegistrySettlementAlreadySet(address)``"""
 
     signature: ClassVar[str] = "RegistrySettlementAlreadySet(address)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('settlement', )
     settlement: str
 
@@ -563,7 +563,7 @@ class RegistryUnknownAsset(ContractRevert):
     """``RegistryUnknownAsset(uint256)``"""
 
     signature: ClassVar[str] = "RegistryUnknownAsset(uint256)"
-    kind: ClassVar[str] = "not_found"
+    refusal: ClassVar[str] = "not_found"
     fields: ClassVar[tuple[str, ...]] = ('assetId', )
     assetId: int
 
@@ -572,7 +572,7 @@ class RegistryWrongRegion(ContractRevert):
     """``RegistryWrongRegion(address,uint24,uint24)``"""
 
     signature: ClassVar[str] = "RegistryWrongRegion(address,uint24,uint24)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('registrar', 'registrarRegion', 'assetRegion', )
     registrar: str
     registrarRegion: int
@@ -583,7 +583,7 @@ class RegistryZeroAddress(ContractRevert):
     """``RegistryZeroAddress()``"""
 
     signature: ClassVar[str] = "RegistryZeroAddress()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 
@@ -591,7 +591,7 @@ class RegistryZeroHash(ContractRevert):
     """``RegistryZeroHash()``"""
 
     signature: ClassVar[str] = "RegistryZeroHash()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 
@@ -599,7 +599,7 @@ class SettlementBadSignature(ContractRevert):
     """``SettlementBadSignature(address,address)``"""
 
     signature: ClassVar[str] = "SettlementBadSignature(address,address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('expected', 'recovered', )
     expected: str
     recovered: str
@@ -609,7 +609,7 @@ class SettlementBatchItemFailed(ContractRevert):
     """``SettlementBatchItemFailed(uint256,bytes32,bytes)``"""
 
     signature: ClassVar[str] = "SettlementBatchItemFailed(uint256,bytes32,bytes)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('index', 'tradeId', 'reason', )
     index: int
     tradeId: bytes
@@ -620,7 +620,7 @@ class SettlementEmptyBatch(ContractRevert):
     """``SettlementEmptyBatch()``"""
 
     signature: ClassVar[str] = "SettlementEmptyBatch()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 
@@ -628,7 +628,7 @@ class SettlementExpired(ContractRevert):
     """``SettlementExpired(uint256,uint256)``"""
 
     signature: ClassVar[str] = "SettlementExpired(uint256,uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('deadline', 'timestamp', )
     deadline: int
     timestamp: int
@@ -638,7 +638,7 @@ class SettlementFeeOffExchange(ContractRevert):
     """``SettlementFeeOffExchange(uint256)``"""
 
     signature: ClassVar[str] = "SettlementFeeOffExchange(uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('fee', )
     fee: int
 
@@ -647,7 +647,7 @@ class SettlementInvalidAmounts(ContractRevert):
     """``SettlementInvalidAmounts(uint256,uint256)``"""
 
     signature: ClassVar[str] = "SettlementInvalidAmounts(uint256,uint256)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('price', 'fee', )
     price: int
     fee: int
@@ -657,7 +657,7 @@ class SettlementInvalidBand(ContractRevert):
     """``SettlementInvalidBand(uint256,uint256)``"""
 
     signature: ClassVar[str] = "SettlementInvalidBand(uint256,uint256)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('min', 'max', )
     min: int
     max: int
@@ -667,7 +667,7 @@ class SettlementInvalidRevenueShares(ContractRevert):
     """``SettlementInvalidRevenueShares(uint256,uint256)``"""
 
     signature: ClassVar[str] = "SettlementInvalidRevenueShares(uint256,uint256)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('count', 'totalBps', )
     count: int
     totalBps: int
@@ -677,7 +677,7 @@ class SettlementNoPriceBand(ContractRevert):
     """``SettlementNoPriceBand(uint8)``"""
 
     signature: ClassVar[str] = "SettlementNoPriceBand(uint8)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('kind', )
     kind: int
 
@@ -686,7 +686,7 @@ class SettlementNonceUsed(ContractRevert):
     """``SettlementNonceUsed(address,uint256)``"""
 
     signature: ClassVar[str] = "SettlementNonceUsed(address,uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('account', 'nonce', )
     account: str
     nonce: int
@@ -696,7 +696,7 @@ class SettlementNotHoldingHolder(ContractRevert):
     """``SettlementNotHoldingHolder(uint256,address)``"""
 
     signature: ClassVar[str] = "SettlementNotHoldingHolder(uint256,address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'account', )
     assetId: int
     account: str
@@ -706,7 +706,7 @@ class SettlementNotParty(ContractRevert):
     """``SettlementNotParty(address)``"""
 
     signature: ClassVar[str] = "SettlementNotParty(address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('caller', )
     caller: str
 
@@ -715,7 +715,7 @@ class SettlementOnlySelf(ContractRevert):
     """``SettlementOnlySelf(address)``"""
 
     signature: ClassVar[str] = "SettlementOnlySelf(address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('caller', )
     caller: str
 
@@ -724,7 +724,7 @@ class SettlementPriceOutOfBand(ContractRevert):
     """``SettlementPriceOutOfBand(uint256,uint256,uint256)``"""
 
     signature: ClassVar[str] = "SettlementPriceOutOfBand(uint256,uint256,uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('price', 'min', 'max', )
     price: int
     min: int
@@ -735,7 +735,7 @@ class SettlementPublicDataOffExchange(ContractRevert):
     """``SettlementPublicDataOffExchange(uint256)``"""
 
     signature: ClassVar[str] = "SettlementPublicDataOffExchange(uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('assetId', )
     assetId: int
 
@@ -744,7 +744,7 @@ class SettlementSelfTrade(ContractRevert):
     """``SettlementSelfTrade(address)``"""
 
     signature: ClassVar[str] = "SettlementSelfTrade(address)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
 
@@ -753,7 +753,7 @@ class SettlementTradeAlreadySettled(ContractRevert):
     """``SettlementTradeAlreadySettled(bytes32)``"""
 
     signature: ClassVar[str] = "SettlementTradeAlreadySettled(bytes32)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('tradeId', )
     tradeId: bytes
 
@@ -762,7 +762,7 @@ class SettlementZeroTradeId(ContractRevert):
     """``SettlementZeroTradeId()``"""
 
     signature: ClassVar[str] = "SettlementZeroTradeId()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 
@@ -770,7 +770,7 @@ class StringTooLong(ContractRevert):
     """``StringTooLong(string)``"""
 
     signature: ClassVar[str] = "StringTooLong(string)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('str', )
     str: str
 
@@ -779,7 +779,7 @@ class SupervisionInvalidCode(ContractRevert):
     """``SupervisionInvalidCode(uint16)``"""
 
     signature: ClassVar[str] = "SupervisionInvalidCode(uint16)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('code', )
     code: int
 
@@ -788,7 +788,7 @@ class SupervisionInvalidTarget(ContractRevert):
     """``SupervisionInvalidTarget(uint8,address,uint256)``"""
 
     signature: ClassVar[str] = "SupervisionInvalidTarget(uint8,address,uint256)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('target', 'participant', 'assetId', )
     target: int
     participant: str
@@ -799,7 +799,7 @@ class SupervisionOrderNotOpen(ContractRevert):
     """``SupervisionOrderNotOpen(uint256)``"""
 
     signature: ClassVar[str] = "SupervisionOrderNotOpen(uint256)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('orderId', )
     orderId: int
 
@@ -808,7 +808,7 @@ class SupervisionUnknownOrder(ContractRevert):
     """``SupervisionUnknownOrder(uint256)``"""
 
     signature: ClassVar[str] = "SupervisionUnknownOrder(uint256)"
-    kind: ClassVar[str] = "not_found"
+    refusal: ClassVar[str] = "not_found"
     fields: ClassVar[tuple[str, ...]] = ('orderId', )
     orderId: int
 
@@ -817,7 +817,7 @@ class SupervisionZeroHash(ContractRevert):
     """``SupervisionZeroHash()``"""
 
     signature: ClassVar[str] = "SupervisionZeroHash()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 
@@ -825,7 +825,7 @@ class TokenLengthMismatch(ContractRevert):
     """``TokenLengthMismatch(uint256,uint256)``"""
 
     signature: ClassVar[str] = "TokenLengthMismatch(uint256,uint256)"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('recipients', 'amounts', )
     recipients: int
     amounts: int
@@ -835,7 +835,7 @@ class TokenOnlySettlement(ContractRevert):
     """``TokenOnlySettlement(address)``"""
 
     signature: ClassVar[str] = "TokenOnlySettlement(address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('caller', )
     caller: str
 
@@ -844,7 +844,7 @@ class TokenParticipantNotActive(ContractRevert):
     """``TokenParticipantNotActive(address)``"""
 
     signature: ClassVar[str] = "TokenParticipantNotActive(address)"
-    kind: ClassVar[str] = "permission"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
 
@@ -853,7 +853,7 @@ class TokenSettlementAlreadySet(ContractRevert):
     """``TokenSettlementAlreadySet(address)``"""
 
     signature: ClassVar[str] = "TokenSettlementAlreadySet(address)"
-    kind: ClassVar[str] = "conflict"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('settlement', )
     settlement: str
 
@@ -862,7 +862,7 @@ class TokenZeroAddress(ContractRevert):
     """``TokenZeroAddress()``"""
 
     signature: ClassVar[str] = "TokenZeroAddress()"
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
 

@@ -76,7 +76,7 @@ def render(build: Build) -> str:
         sig = f"{err_name}({','.join(abi_type(p) for p in inputs)})"
         lines += ["", f"class {err_name}(ContractRevert):", f'    """``{sig}``"""', ""]
         lines.append(f'    signature: ClassVar[str] = "{sig}"')
-        lines.append(f'    kind: ClassVar[str] = "{classify(err_name)}"')
+        lines.append(f'    refusal: ClassVar[str] = "{classify(err_name)}"')
         lines.append(f"    fields: ClassVar[tuple[str, ...]] = ({''.join(repr(p['name']) + ', ' for p in inputs)})")
         for p in inputs:
             lines.append(f"    {p['name']}: {_py_type(abi_type(p))}")

@@ -19,12 +19,12 @@ class ContractRevert(NonRetryableError):
     """A transaction or call reverted with a custom error of one of the ledger's contracts.
 
     Subclasses (``ledger.contracts.errors``) are named after the Solidity error and carry its
-    values as attributes; ``values`` has them as a dict, ``kind`` says what sort of refusal it
-    is: ``permission``, ``not_found``, ``conflict`` or ``invalid``.
+    values as attributes; ``values`` has them as a dict, ``refusal`` says what sort of refusal
+    it is: ``permission``, ``not_found``, ``conflict`` or ``invalid``.
     """
 
     signature: ClassVar[str] = ""
-    kind: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, values: dict[str, Any] | None = None, *, data: bytes = b"", operation: str = "") -> None:

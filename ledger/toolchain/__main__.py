@@ -21,8 +21,10 @@ def main(argv: list[str]) -> int:
         print(f"compilation failed: {exc}", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
-    print(f"build {build.key[:16]}  solc {build.compiler_version}  cache {'hit' if build.cache_hit else 'miss'}"
-          f"  {elapsed:.2f}s  -> {build.directory}")
+    print(
+        f"build {build.key[:16]}  solc {build.compiler_version}  cache {'hit' if build.cache_hit else 'miss'}"
+        f"  {elapsed:.2f}s  -> {build.directory}"
+    )
     width = max((len(n) for n in build.names()), default=10)
     for contract in build:
         if contract.source not in build.project_sources:

@@ -394,14 +394,10 @@ def cache_key(sources: Mapping[str, str], settings: Mapping[str, Any], compiler:
     return h.hexdigest()
 
 
-def _run_solc(
-    std_input: dict[str, Any], solc_binary: Path, allow_paths: list[str]
-) -> tuple[dict[str, Any], str]:
+def _run_solc(std_input: dict[str, Any], solc_binary: Path, allow_paths: list[str]) -> tuple[dict[str, Any], str]:
     logger.info("compiling %d sources with %s", len(std_input["sources"]), solc_binary)
     try:
-        output: dict[str, Any] = solcx.compile_standard(
-            std_input, solc_binary=solc_binary, allow_paths=allow_paths
-        )
+        output: dict[str, Any] = solcx.compile_standard(std_input, solc_binary=solc_binary, allow_paths=allow_paths)
     except SolcError as exc:
         errors = [e for e in (exc.error_dict or []) if e.get("severity") == "error"]
         if errors:
@@ -594,8 +590,6 @@ def compile_contracts(
         contracts=MappingProxyType(contracts),
         project_sources=project_sources,
     )
-    logger.info(
-        "compiled %d contracts in %.1fs (cache %s)", len(contracts), time.perf_counter() - started, key[:12]
-    )
+    logger.info("compiled %d contracts in %.1fs (cache %s)", len(contracts), time.perf_counter() - started, key[:12])
     _warn_code_size(build)
     return build

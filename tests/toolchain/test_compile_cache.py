@@ -27,7 +27,7 @@ def _forbid_compiler(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"compiler invoked on a cache hit: {args[:1]}")
 
-    monkeypatch.setattr(compile_mod.solcx, "compile_standard", boom)
+    monkeypatch.setattr(solcx, "compile_standard", boom)
     monkeypatch.setattr(compile_mod, "_run_solc", boom)
     monkeypatch.setattr(subprocess, "Popen", boom)
 
@@ -142,9 +142,7 @@ def test_large_contract_warning(
     assert any("Huge" in r.getMessage() and "EIP-170" in r.getMessage() for r in caplog.records)
 
 
-def test_other_solc_binary_same_bytecode(
-    project: Path, project_settings: LedgerSettings, tmp_path: Path
-) -> None:
+def test_other_solc_binary_same_bytecode(project: Path, project_settings: LedgerSettings, tmp_path: Path) -> None:
     """settings.solc_binary: any solc-compatible executable (here a shim around bin/solc
     standing in for a native solc) is identified by `--version` and gives the same code."""
     shim = tmp_path / "solc-native"

@@ -1,0 +1,97 @@
+"""JsonRpcClient: results, batches and the retryable / non-retryable split."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from ledger.chain import EmbeddedNode, JsonRpcClient
+from ledger.errors import NonRetryableError, RetryableError, RpcRemoteError, RpcTransportError
+from ledger.settings import LedgerSettings
+from tests.conftest import free_port
+
+
+@pytest.fixture
+def node(tmp_settings: LedgerSettings) -> Iterator[EmbeddedNode]:
+    with EmbeddedNode(tmp_settings) as running:
+        yield running
+
+
+def test_call_and_batch(node: EmbeddedNode) -> None:
+    with node.client() as rpc:
+        assert rpc.call("eth_chainId") == hex(node.settings.chain_id)
+        results = rpc.batch([("eth_chainId", None), ("eth_blockNumber", []), ("net_version", [])])
+        assert results == [hex(node.settings.chain_id), "0x0", str(node.settings.chain_id)]
+        assert rpc.batch([]) == []
+
+
+def test_remote_errors_are_not_retryable(node: EmbeddedNode) -> None:
+    with node.client() as rpc:
+        with pytest.raises(RpcRemoteError) as info:
+            rpc.call("eth_noSuchMethod")
+        assert isinstance(info.value, NonRetryableError) and not isinstance(info.value, RetryableError)
+        assert info.value.code is not None
+        mixed = rpc.batch([("eth_chainId", []), ("eth_noSuchMethod", [])], return_exceptions=True)
+        assert mixed[0] == hex(node.settings.chain_id) and isinstance(mixed[1], RpcRemoteError)
+        with pytest.raises(RpcRemoteError):
+            rpc.batch([("eth_chainId", []), ("eth_noSuchMethod", [])])
+
+
+def test_connection_refused_is_retryable() -> None:
+    with JsonRpcClient(f"http://127.0.0.1:{free_port()}", timeout=1) as rpc, pytest.raises(RpcTransportError) as info:
+        rpc.call("eth_chainId")
+    assert isinstance(info.value, RetryableError)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    status = 503
+    delay = 0.0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        time.sleep(self.delay)
+        body = b'{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"bad"}}'
+        try:
+            self.send_response(self.status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:  # the client gave up (timeout test)
+            pass
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _serve(status: int, delay: float = 0.0) -> tuple[ThreadingHTTPServer, str]:
+    handler = type("H", (_Handler,), {"status": status, "delay": delay})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.mark.parametrize(("status", "retryable"), [(503, True), (500, True), (429, True), (400, False), (200, False)])
+def test_http_status_classification(status: int, retryable: bool) -> None:
+    server, url = _serve(status)
+    try:
+        with JsonRpcClient(url) as rpc, pytest.raises((RpcTransportError, RpcRemoteError)) as info:
+            rpc.call("eth_chainId")
+        assert isinstance(info.value, RetryableError) is retryable
+        assert isinstance(info.value, NonRetryableError) is not retryable
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_timeout_is_retryable() -> None:
+    server, url = _serve(200, delay=2.0)
+    try:
+        with JsonRpcClient(url, timeout=0.3) as rpc, pytest.raises(RpcTransportError, match="timed out"):
+            rpc.call("eth_chainId")
+    finally:
+        server.shutdown()
+        server.server_close()
