@@ -9,6 +9,7 @@ from ledger.client.accounts import create_keystore, dev_account, dev_accounts, l
 from ledger.client.journal import Journal
 from ledger.client.ledger import Contracts, LedgerClient, TxResult
 from ledger.client.sender import Call, Receipt, TxSender, TxTimeout
+from ledger.contracts.codec import ErrorTable
 from ledger.contracts.deploy import Deployment, load_manifest
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
@@ -31,11 +32,12 @@ __all__ = [
 ]
 
 
-def make_sender(settings: LedgerSettings, rpc: JsonRpcClient, account: LocalAccount, contracts_errors: object | None = None) -> TxSender:
-    from ledger.contracts.codec import ErrorTable
-
+def make_sender(
+    settings: LedgerSettings, rpc: JsonRpcClient, account: LocalAccount, errors: ErrorTable | None = None
+) -> TxSender:
+    """A nonce-managed sender for ``account`` journalling into the data directory."""
     chain_id = int(rpc.call("eth_chainId"), 16)
-    errors = contracts_errors if isinstance(contracts_errors, ErrorTable) else ErrorTable(())
+    errors = errors or ErrorTable(())
     return TxSender(
         rpc, account, chain_id, errors, journal=Journal(settings.data_dir / "journal.jsonl"),
         timeout=settings.tx_timeout, confirmations=settings.confirmations,

@@ -55,7 +55,9 @@ class Journal:
     def entries(self) -> list[JournalEntry]:
         out = []
         for row in self._lines():
-            out.append(JournalEntry(int(row["seq"]), str(row["hash"]), str(row["from"]), int(row["nonce"]), str(row["raw"])))
+            out.append(
+                JournalEntry(int(row["seq"]), str(row["hash"]), str(row["from"]), int(row["nonce"]), str(row["raw"]))
+            )
         return out
 
     def rewrite(self, keep: Iterable[JournalEntry]) -> None:

@@ -245,7 +245,8 @@ class LedgerClient:
 
     def apply_registration(self, registration: Registration) -> int:
         """Files an application; returns the asset id."""
-        return int(self._tx("AssetRegistry", "applyRegistration", registration.as_abi()).event("RegistrationApplied")["assetId"])
+        result = self._tx("AssetRegistry", "applyRegistration", registration.as_abi())
+        return int(result.event("RegistrationApplied")["assetId"])
 
     def review_registration(self, asset_id: int, approve: bool, review_hash: bytes) -> TxResult:
         return self._tx("AssetRegistry", "reviewRegistration", asset_id, approve, review_hash)
@@ -260,7 +261,8 @@ class LedgerClient:
         return self._tx("AssetRegistry", "transferRight", asset_id, int(right), to)
 
     def lodge_objection(self, asset_id: int, evidence_hash: bytes) -> int:
-        return int(self._tx("AssetRegistry", "lodgeObjection", asset_id, evidence_hash).event("ObjectionLodged")["objectionId"])
+        result = self._tx("AssetRegistry", "lodgeObjection", asset_id, evidence_hash)
+        return int(result.event("ObjectionLodged")["objectionId"])
 
     def resolve_objection(self, objection_id: int, upheld: bool, decision_hash: bytes) -> TxResult:
         return self._tx("AssetRegistry", "resolveObjection", objection_id, upheld, decision_hash)

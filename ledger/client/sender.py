@@ -213,7 +213,8 @@ class TxSender:
                 message = str(result)
                 if "already known" in message or "already imported" in message:
                     continue
-                raise NonRetryableError(f"{c.operation or 'transaction'} {tx_hash} (nonce {nonce}) refused: {message}")
+                what = c.operation or "transaction"
+                raise NonRetryableError(f"{what} {tx_hash} (nonce {nonce}) refused by the node: {message}")
         return [h for h, _, _, _ in signed]
 
     def resend_raw(self, raws: Sequence[str]) -> list[Any]:
@@ -221,7 +222,9 @@ class TxSender:
 
     # ─────────────────────────────────────────── receipts
 
-    def wait(self, tx_hashes: Sequence[str], calls: Sequence[Call] | None = None, *, check: bool = True) -> list[Receipt]:
+    def wait(
+        self, tx_hashes: Sequence[str], calls: Sequence[Call] | None = None, *, check: bool = True
+    ) -> list[Receipt]:
         """Waits for every receipt (and ``confirmations``); raises the typed error of the first revert."""
         deadline = time.monotonic() + self.timeout
         found: dict[str, dict[str, Any]] = {}

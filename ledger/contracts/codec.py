@@ -194,5 +194,5 @@ class ErrorTable:
             return None
         try:
             return err.name, err.decode(data)
-        except Exception:  # noqa: BLE001 - malformed revert data is reported raw by the caller
+        except Exception:
             return None

@@ -12,10 +12,10 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eth_abi.abi import encode as abi_encode
@@ -197,7 +197,9 @@ def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build |
             raise DeploymentMismatch(f"manifest lacks {name}")
         got = _code_hash(rpc, c.address)
         if got != c.code_hash:
-            raise DeploymentMismatch(f"{name} at {c.address}: code hash {got or 'none (no code)'}, manifest {c.code_hash}")
+            raise DeploymentMismatch(
+                f"{name} at {c.address}: code hash {got or 'none (no code)'}, manifest {c.code_hash}"
+            )
         if build is not None and abi_hash(build.contract(name).abi) != c.abi_hash:
             raise DeploymentMismatch(
                 f"{name}: the sources compiled now have another ABI than the deployed contract; "

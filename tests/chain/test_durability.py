@@ -6,6 +6,8 @@ import threading
 import time
 from pathlib import Path
 
+from eth_utils import keccak
+
 from ledger.chain import EmbeddedNode
 from ledger.client import Contracts, LedgerClient, dev_account, make_sender
 from ledger.client.recovery import recover
@@ -14,8 +16,6 @@ from ledger.contracts.types import Category, Grade, Kind, Registration, Role
 from ledger.settings import LedgerSettings
 from ledger.toolchain import compile_contracts
 from tests.conftest import free_port
-
-from eth_utils import keccak
 
 
 def _settings(tmp_path: Path, state_interval: int) -> LedgerSettings:
@@ -69,13 +69,13 @@ def run_kill_cycles(
         for cycle in range(cycles):
             stop = threading.Event()
 
-            def flow(cycle: int = cycle) -> None:
+            def flow(cycle: int = cycle, stop: threading.Event = stop) -> None:
                 i = 0
                 while not stop.is_set():
                     reg = _registration(i, cycle)
                     try:
                         holder.apply_registration(reg)
-                    except Exception:  # noqa: BLE001 - the node dies under us; unacknowledged writes may fail
+                    except Exception:
                         return
                     acknowledged.append(reg.content_hash)
                     i += 1
