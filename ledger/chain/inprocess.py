@@ -249,7 +249,7 @@ class InProcessRpc:
         self.close()
 
     def close(self) -> None:
-        """Drops the chain; later calls fail."""
+        """Later calls fail with :class:`RpcRemoteError` (as a closed connection would)."""
         with self._lock:
             self._closed = True
 

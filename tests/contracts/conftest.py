@@ -16,6 +16,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
 from ledger.chain import EmbeddedNode
+from ledger.chain.inprocess import InProcessRpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Contracts, LedgerClient, dev_account, make_sender
 from ledger.contracts.deploy import deploy_system
@@ -44,7 +45,7 @@ def unique_hash(prefix: str = "content") -> bytes:
 class World:
     """Clients of a deployed system, one per role; ``chain_time()`` is the latest block's timestamp."""
 
-    rpc: JsonRpcClient
+    rpc: JsonRpcClient | InProcessRpc
     contracts: Contracts
     authority: LedgerClient
     registrar: LedgerClient
@@ -70,8 +71,26 @@ class World:
         ]  # fmt: skip
 
     def reset_nonces(self) -> None:
-        for c in self.all_clients():
+        """Forget every cached nonce, also of clients made in a test with ``as_`` or :meth:`admit`."""
+        for c in [*self.all_clients(), *self.authority._siblings.values()]:
             c.sender._nonce = None
+
+    def admit(
+        self, index: int, roles: Role, region: int = CITY, name: str = "Newcomer Co.", *, declare: bool = False
+    ) -> LedgerClient:
+        """Admits dev account ``index`` (12-49 are free; anvil and py-evm fund them) and returns its client."""
+        account = dev_account(index)
+        self.authority.admit(account.address, roles, region, name)
+        client = self.authority.as_(account)
+        if declare:
+            client.file_declaration(h(f"declaration {index}"))
+        return client
+
+    def fund(self, buyer: LedgerClient, amount: int, *, approve: bool = True) -> None:
+        """Issues ``amount`` to ``buyer`` and, unless told not to, lets the exchange spend it."""
+        self.bank.issue(buyer.address, amount)
+        if approve:
+            buyer.approve(self.exchange.address, amount)
 
     # ── shortcuts used across the suite
 
@@ -115,7 +134,7 @@ def _accounts() -> dict[str, LocalAccount]:
     return {name: dev_account(i) for i, name in enumerate(names)}
 
 
-def build_world(rpc: JsonRpcClient, build: Build, settings: LedgerSettings) -> World:
+def build_world(rpc: JsonRpcClient | InProcessRpc, build: Build, settings: LedgerSettings) -> World:
     accounts = _accounts()
     sender = make_sender(settings, rpc, accounts["authority"])
     deployment = deploy_system(rpc, sender, build)
@@ -160,7 +179,15 @@ def anvil_world(build: Build, tmp_path_factory: pytest.TempPathFactory) -> Itera
         yield build_world(rpc, build, settings)
 
 
-BACKENDS = ["anvil"]
+@pytest.fixture(scope="session")
+def evm_world(build: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """The same world on an in-process py-evm chain (no node process; the settings only place the journal)."""
+    settings = LedgerSettings(data_dir=tmp_path_factory.mktemp("evm-world"))
+    with InProcessRpc(chain_id=settings.chain_id, gas_limit=settings.block_gas_limit) as rpc:
+        yield build_world(rpc, build, settings)
+
+
+BACKENDS = ["anvil", "evm"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -1,0 +1,724 @@
+"""TradeSettlement and SettlementToken: atomic payment and delivery on an exchange, guided prices for
+public data, signed off-exchange trades, batches, and the token's participant-only transfers."""
+
+from __future__ import annotations
+
+import pytest
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+
+import ledger.contracts.errors as E
+from ledger.client import LedgerClient
+from ledger.client.ledger import direct_trade_typed_data
+from ledger.contracts.types import Category, Delivery, Kind, Right, Role, Trade
+from ledger.errors import RpcError
+from tests.contracts.conftest import World, h, unique_hash
+
+DAY = 86_400
+
+
+def _balances(w: World, *clients: LedgerClient) -> list[int]:
+    return [w.holder.balance_of(c.address) for c in clients]
+
+
+def _licence_trade(w: World, asset: int, buyer: LedgerClient, price: int, fee: int = 0, **terms: object) -> Trade:
+    return Trade(unique_hash("trade"), asset, w.holder.address, buyer.address, price, fee=fee, terms=w.terms(**terms))  # type: ignore[arg-type]
+
+
+# ─────────────────────────────────────────── on-exchange settlement
+
+
+def test_settlement_pays_seller_fee_and_two_revenue_shares_exactly(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.holder.set_revenue_shares(asset, [(w.merchant.address, 1_000), (w.provider.address, 250)])
+    w.fund(w.holder2, 200_000)
+    trade = _licence_trade(w, asset, w.holder2, 100_000, fee=1_500)
+    result = w.exchange.settle(trade)
+    # net = 98_500; 10% = 9_850; 2.5% = 2_462.5, rounded down; the seller takes the remainder.
+    assert _balances(w, w.holder, w.merchant, w.provider, w.exchange, w.holder2) == [
+        86_188, 9_850, 2_462, 1_500, 100_000,
+    ]  # fmt: skip
+    settled = result.event("TradeSettled")
+    assert settled == {
+        "tradeId": trade.trade_id, "assetId": asset, "exchange": w.exchange.address, "seller": w.holder.address,
+        "buyer": w.holder2.address, "price": 100_000, "fee": 1_500, "sellerAmount": 86_188,
+        "right": Right.PROCESSING, "licenseId": settled["licenseId"],
+    }  # fmt: skip
+    assert [(e["recipient"], e["amount"]) for e in result.find("RevenueSharePaid")] == [
+        (w.merchant.address, 9_850), (w.provider.address, 2_462),
+    ]  # fmt: skip
+    assert w.holder.allowance(w.holder2.address, w.exchange.address) == 100_000
+    assert w.holder.is_settled(trade.trade_id)
+
+
+def test_licence_delivery_grants_the_buyer_a_licence_on_the_agreed_terms(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 10_000)
+    trade = _licence_trade(w, asset, w.holder2, 10_000, purpose=3301, exclusive=True, transferable=True)
+    result = w.exchange.settle(trade)
+    licence_id = result.event("TradeSettled")["licenseId"]
+    granted = result.event("LicenseGranted")
+    assert (granted["licenseId"], granted["licensor"], granted["licensee"]) == (
+        licence_id, w.holder.address, w.holder2.address,
+    )  # fmt: skip
+    licence = w.holder.get_license(licence_id)
+    assert (licence["licensee"], licence["purpose"], licence["exclusive"], licence["transferable"]) == (
+        w.holder2.address, 3301, True, True,
+    )  # fmt: skip
+    assert (licence["start"], licence["end"]) == (trade.terms.start, trade.terms.end)
+    assert w.holder.is_license_valid(licence_id, w.chain_time())
+
+
+def test_right_delivery_transfers_the_right_to_the_buyer(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 10_000)
+    trade = Trade(
+        h("buy operation right"),
+        asset,
+        w.holder.address,
+        w.holder2.address,
+        10_000,
+        delivery=Delivery.RIGHT,
+        right=Right.OPERATION,
+    )
+    result = w.exchange.settle(trade)
+    assert result.event("RightTransferred") == {
+        "assetId": asset, "right": Right.OPERATION, "from": w.holder.address, "to": w.holder2.address,
+        "tradeId": h("buy operation right"),
+    }  # fmt: skip
+    settled = result.event("TradeSettled")
+    assert (settled["right"], settled["licenseId"]) == (Right.OPERATION, 0)
+    assert w.holder.holder_of(asset, Right.OPERATION) == w.holder2.address
+    assert w.holder.holder_of(asset, Right.PROCESSING) == w.holder.address
+    assert w.holder.license_count() == 0
+
+
+def test_right_delivery_needs_the_seller_to_hold_that_right(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.merchant, 10_000)
+    trade = Trade(
+        h("not yours"),
+        asset,
+        w.holder2.address,
+        w.merchant.address,
+        10_000,
+        delivery=Delivery.RIGHT,
+        right=Right.HOLDING,
+    )
+    with pytest.raises(E.RegistryNotRightHolder) as exc:
+        w.exchange.settle(trade)
+    assert (exc.value.right, exc.value.account) == (Right.HOLDING, w.holder2.address)
+    assert _balances(w, w.merchant, w.holder2) == [10_000, 0]
+
+
+def test_sublicence_delivery_sells_under_the_sellers_licence(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    parent_terms = w.terms(sublicensable=True)
+    parent = w.holder.grant_license(asset, w.holder2.address, parent_terms)
+    w.fund(w.merchant, 4_000)
+    trade = Trade(
+        h("sublicence sale"),
+        asset,
+        w.holder2.address,
+        w.merchant.address,
+        4_000,
+        fee=400,
+        parent_license_id=parent,
+        terms=parent_terms,
+    )
+    result = w.exchange.settle(trade)
+    child = result.event("TradeSettled")["licenseId"]
+    record = w.holder.get_license(child)
+    assert (record["licensee"], record["parentId"], record["depth"]) == (w.merchant.address, parent, 1)
+    assert w.holder.children_of(parent) == [child]
+    assert _balances(w, w.holder2, w.exchange, w.merchant, w.holder) == [3_600, 400, 0, 0]
+
+
+def test_sublicence_delivery_under_a_licence_of_another_asset_is_refused(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    other = w.registered_asset()
+    parent_terms = w.terms(sublicensable=True)
+    parent = w.holder.grant_license(other, w.holder2.address, parent_terms)
+    w.fund(w.merchant, 4_000)
+    trade = Trade(
+        h("mismatched parent"),
+        asset,
+        w.holder2.address,
+        w.merchant.address,
+        4_000,
+        parent_license_id=parent,
+        terms=parent_terms,
+    )
+    with pytest.raises(E.LicenseExceedsParent) as exc:
+        w.exchange.settle(trade)
+    assert exc.value.parentId == parent
+    assert w.holder.children_of(parent) == []
+
+
+def test_a_trade_id_settles_once(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 20_000)
+    trade = _licence_trade(w, asset, w.holder2, 10_000)
+    w.exchange.settle(trade)
+    licences = w.holder.license_count()
+    with pytest.raises(E.SettlementTradeAlreadySettled) as exc:
+        w.exchange.settle(trade)
+    assert exc.value.tradeId == trade.trade_id
+    # Another trade that reuses the id, even for another asset, is the same trade.
+    other = w.registered_asset()
+    with pytest.raises(E.SettlementTradeAlreadySettled):
+        w.exchange.settle(Trade(trade.trade_id, other, w.holder.address, w.holder2.address, 1, terms=w.terms()))
+    assert _balances(w, w.holder2, w.holder) == [10_000, 10_000]
+    assert w.holder.license_count() == licences
+
+
+def test_a_retried_submission_never_pays_twice(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 50_000)
+    trade = _licence_trade(w, asset, w.holder2, 10_000)
+    sender = w.exchange.sender
+    # The exchange submits the same trade twice without waiting (a retry after a lost answer).
+    calls = [w.exchange.prepare_settle(trade, gas=2_000_000), w.exchange.prepare_settle(trade, gas=2_000_000)]
+    receipts = sender.wait(sender.send(calls), calls, check=False)
+    assert [r.status for r in receipts] == [1, 0]
+    assert _balances(w, w.holder2, w.holder) == [40_000, 10_000]
+    # Replaying the journalled raw transaction of a settled trade is refused by the node.
+    [(tx_hash, _, raw, _)] = sender.sign([w.exchange.prepare_settle(_licence_trade(w, asset, w.holder2, 5_000))])
+    sender.resend_raw([raw])
+    assert sender.wait([tx_hash])[0].status == 1
+    [again] = sender.resend_raw([raw])
+    assert isinstance(again, RpcError)
+    sender.resync_nonce()
+    assert _balances(w, w.holder2, w.holder) == [35_000, 15_000]
+
+
+def test_settlement_is_for_exchanges_only(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 10_000)
+    w.holder2.approve(w.holder.address, 10_000)
+    trade = _licence_trade(w, asset, w.holder2, 10_000)
+    with pytest.raises(E.ParticipantUnauthorized) as exc:
+        w.holder.settle(trade)
+    assert (exc.value.account, exc.value.neededRoles) == (w.holder.address, Role.EXCHANGE)
+    with pytest.raises(E.ParticipantUnknown):
+        w.outsider.settle(trade)
+    assert not w.holder.is_settled(trade.trade_id)
+    assert _balances(w, w.holder2) == [10_000]
+
+
+def test_settlement_refuses_bad_amounts_self_trades_and_a_zero_id(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 10_000)
+    with pytest.raises(E.SettlementInvalidAmounts) as zero_price:
+        w.exchange.settle(_licence_trade(w, asset, w.holder2, 0))
+    assert (zero_price.value.price, zero_price.value.fee) == (0, 0)
+    with pytest.raises(E.SettlementInvalidAmounts) as big_fee:
+        w.exchange.settle(_licence_trade(w, asset, w.holder2, 1_000, fee=1_001))
+    assert (big_fee.value.price, big_fee.value.fee) == (1_000, 1_001)
+    with pytest.raises(E.SettlementSelfTrade) as self_trade:
+        w.exchange.settle(_licence_trade(w, asset, w.holder, 1_000))
+    assert self_trade.value.account == w.holder.address
+    with pytest.raises(E.SettlementZeroTradeId):
+        w.exchange.settle(Trade(b"\x00" * 32, asset, w.holder.address, w.holder2.address, 1_000, terms=w.terms()))
+    assert w.holder.license_count() == 0
+    assert _balances(w, w.holder2) == [10_000]
+
+
+def test_a_fee_equal_to_the_price_leaves_the_seller_nothing(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 1_000)
+    result = w.exchange.settle(_licence_trade(w, asset, w.holder2, 1_000, fee=1_000))
+    assert result.event("TradeSettled")["sellerAmount"] == 0
+    assert _balances(w, w.holder, w.exchange, w.holder2) == [0, 1_000, 0]
+
+
+# ─────────────────────────────────────────── the buyer's money
+
+
+def test_buyer_without_allowance_is_refused_with_the_erc20_error(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 10_000, approve=False)
+    with pytest.raises(E.ERC20InsufficientAllowance) as exc:
+        w.exchange.settle(_licence_trade(w, asset, w.holder2, 10_000))
+    assert exc.value.values == {"spender": w.exchange.address, "allowance": 0, "needed": 10_000}
+    w.holder2.approve(w.exchange.address, 9_999)
+    with pytest.raises(E.ERC20InsufficientAllowance) as short:
+        w.exchange.settle(_licence_trade(w, asset, w.holder2, 10_000))
+    assert short.value.allowance == 9_999
+    assert w.holder.license_count() == 0
+    assert _balances(w, w.holder2) == [10_000]
+
+
+def test_buyer_without_balance_is_refused_with_the_erc20_error(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 4_000)
+    w.holder2.approve(w.exchange.address, 10_000)
+    with pytest.raises(E.ERC20InsufficientBalance) as exc:
+        w.exchange.settle(_licence_trade(w, asset, w.holder2, 10_000))
+    assert exc.value.values == {"sender": w.holder2.address, "balance": 4_000, "needed": 10_000}
+    assert w.holder.license_count() == 0
+    assert _balances(w, w.holder2, w.holder) == [4_000, 0]
+
+
+# ─────────────────────────────────────────── revenue shares
+
+
+def test_revenue_shares_are_set_by_the_holding_holder_and_replace_earlier_ones(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    result = w.holder.set_revenue_shares(asset, [(w.merchant.address, 1_000), (w.provider.address, 500)])
+    assert result.event("RevenueSharesSet") == {
+        "assetId": asset, "recipients": [w.merchant.address, w.provider.address], "bps": [1_000, 500],
+    }  # fmt: skip
+    w.holder.set_revenue_shares(asset, [(w.holder2.address, 10_000)])
+    assert w.holder.revenue_shares(asset) == [(w.holder2.address, 10_000)]
+    w.holder.set_revenue_shares(asset, [])
+    assert w.holder.revenue_shares(asset) == []
+    with pytest.raises(E.SettlementNotHoldingHolder) as exc:
+        w.holder2.set_revenue_shares(asset, [(w.holder2.address, 100)])
+    assert (exc.value.assetId, exc.value.account) == (asset, w.holder2.address)
+
+
+def test_revenue_shares_must_be_well_formed(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.holder.set_revenue_shares(asset, [(w.merchant.address, 100)])
+    with pytest.raises(E.SettlementInvalidRevenueShares) as over:
+        w.holder.set_revenue_shares(asset, [(w.merchant.address, 6_000), (w.provider.address, 4_001)])
+    assert (over.value.count, over.value.totalBps) == (2, 10_001)
+    with pytest.raises(E.SettlementInvalidRevenueShares) as zero:
+        w.holder.set_revenue_shares(asset, [(w.merchant.address, 0)])
+    assert (zero.value.count, zero.value.totalBps) == (1, 0)
+    with pytest.raises(E.SettlementInvalidRevenueShares) as many:
+        w.holder.set_revenue_shares(asset, [(w.merchant.address, 1)] * 9)
+    assert many.value.count == 9
+    mismatch = w.holder.prepare("TradeSettlement", "setRevenueShares", asset, [w.merchant.address], [1, 2])
+    with pytest.raises(E.SettlementInvalidRevenueShares):
+        w.holder.execute(mismatch)
+    with pytest.raises(E.ParticipantUnknown):
+        w.holder.set_revenue_shares(asset, [(w.outsider.address, 100)])
+    assert w.holder.revenue_shares(asset) == [(w.merchant.address, 100)]
+
+
+def test_a_suspended_revenue_share_recipient_blocks_settlement(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.holder.set_revenue_shares(asset, [(w.merchant.address, 1_000)])
+    w.authority.suspend(w.merchant.address, h("inspection"))
+    w.fund(w.holder2, 10_000)
+    with pytest.raises(E.ParticipantNotActive) as exc:
+        w.exchange.settle(_licence_trade(w, asset, w.holder2, 10_000))
+    assert exc.value.account == w.merchant.address
+    assert _balances(w, w.holder2, w.merchant) == [10_000, 0]
+
+
+# ─────────────────────────────────────────── public data: exchange only, guided price band
+
+
+def test_public_data_settles_only_within_the_guided_price_band(world: World) -> None:
+    w = world
+    asset = w.registered_asset(category=Category.PUBLIC)
+    w.fund(w.holder2, 100_000)
+    with pytest.raises(E.SettlementNoPriceBand) as none:
+        w.exchange.settle(_licence_trade(w, asset, w.holder2, 10_000))
+    assert none.value.kind == Kind.DATASET
+    band = w.authority.set_price_band(Kind.DATASET, 5_000, 20_000)
+    assert band.event("PriceBandSet") == {"kind": Kind.DATASET, "min": 5_000, "max": 20_000, "by": w.authority.address}
+    assert w.holder.price_band(Kind.DATASET) == (5_000, 20_000)
+    for price in (4_999, 20_001):
+        with pytest.raises(E.SettlementPriceOutOfBand) as out:
+            w.exchange.settle(_licence_trade(w, asset, w.holder2, price))
+        assert out.value.values == {"price": price, "min": 5_000, "max": 20_000}
+    assert w.holder.license_count() == 0
+    assert _balances(w, w.holder2) == [100_000]
+    w.exchange.settle(_licence_trade(w, asset, w.holder2, 5_000))
+    w.exchange.settle(_licence_trade(w, asset, w.holder2, 20_000))
+    assert _balances(w, w.holder2, w.holder) == [75_000, 25_000]
+
+
+def test_public_data_never_trades_off_exchange_even_within_the_band(world: World) -> None:
+    w = world
+    asset = w.registered_asset(category=Category.PUBLIC)
+    w.authority.set_price_band(Kind.DATASET, 1, 1_000_000)
+    w.fund(w.holder2, 10_000, approve=False)
+    trade = _direct_trade(w, asset)
+    deadline = w.chain_time() + 3_600
+    with pytest.raises(E.SettlementPublicDataOffExchange) as exc:
+        w.holder2.settle_direct(trade, 1, deadline, *_signatures(w, trade, 1, deadline))
+    assert exc.value.assetId == asset
+    assert not w.holder.is_settled(trade.trade_id)
+    assert not w.holder.nonce_used(w.holder.address, 1)
+    assert _balances(w, w.holder2, w.holder) == [10_000, 0]
+    assert w.holder.license_count() == 0
+
+
+def test_price_band_of_one_kind_does_not_cover_another(world: World) -> None:
+    w = world
+    model = w.registered_asset(category=Category.PUBLIC, kind=Kind.MODEL)
+    w.authority.set_price_band(Kind.DATASET, 1, 1_000_000)
+    w.fund(w.holder2, 10_000)
+    with pytest.raises(E.SettlementNoPriceBand) as exc:
+        w.exchange.settle(_licence_trade(w, model, w.holder2, 10_000))
+    assert exc.value.kind == Kind.MODEL
+
+
+def test_price_bands_apply_to_public_data_only(world: World) -> None:
+    w = world
+    asset = w.registered_asset()  # enterprise data: self-priced (art. 19)
+    w.authority.set_price_band(Kind.DATASET, 5_000, 20_000)
+    w.fund(w.holder2, 100_000)
+    w.exchange.settle(_licence_trade(w, asset, w.holder2, 50_000))
+    assert _balances(w, w.holder) == [50_000]
+
+
+def test_price_band_is_set_by_the_authority_and_must_be_well_formed(world: World) -> None:
+    w = world
+    with pytest.raises(E.ParticipantUnauthorized) as exc:
+        w.exchange.set_price_band(Kind.DATASET, 1, 2)
+    assert exc.value.neededRoles == Role.AUTHORITY
+    with pytest.raises(E.SettlementInvalidBand) as inverted:
+        w.authority.set_price_band(Kind.DATASET, 3, 2)
+    assert (inverted.value.min, inverted.value.max) == (3, 2)
+    with pytest.raises(E.SettlementInvalidBand):
+        w.authority.set_price_band(Kind.DATASET, 0, 0)
+    assert w.holder.price_band(Kind.DATASET) == (0, 0)
+    w.authority.set_price_band(Kind.DATASET, 7, 7)
+    assert w.holder.price_band(Kind.DATASET) == (7, 7)
+
+
+# ─────────────────────────────────────────── off-exchange (EIP-712 signed by both parties)
+
+
+def _sign(account: LocalAccount, trade: Trade, nonce: int, deadline: int, chain_id: int, contract: str) -> bytes:
+    message = encode_typed_data(full_message=direct_trade_typed_data(trade, nonce, deadline, chain_id, contract))
+    return bytes(account.sign_message(message).signature)
+
+
+def _direct_trade(w: World, asset: int, trade_id: bytes | None = None, price: int = 5_000) -> Trade:
+    return Trade(trade_id or unique_hash("direct"), asset, w.holder.address, w.holder2.address, price, terms=w.terms())
+
+
+def _signatures(w: World, trade: Trade, nonce: int, deadline: int) -> tuple[bytes, bytes]:
+    return w.holder.sign_direct_trade(trade, nonce, deadline), w.holder2.sign_direct_trade(trade, nonce, deadline)
+
+
+def test_off_exchange_trade_pays_the_seller_without_allowance_and_uses_both_nonces(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.holder.set_revenue_shares(asset, [(w.merchant.address, 2_000)])
+    w.fund(w.holder2, 5_000, approve=False)
+    trade = _direct_trade(w, asset)
+    deadline = w.chain_time() + 3_600
+    result = w.holder.settle_direct(trade, 3, deadline, *_signatures(w, trade, 3, deadline))  # the seller submits
+    settled = result.event("TradeSettled")
+    assert (settled["exchange"], settled["fee"], settled["sellerAmount"]) == (
+        "0x0000000000000000000000000000000000000000", 0, 4_000,
+    )  # fmt: skip
+    assert _balances(w, w.holder, w.merchant, w.holder2) == [4_000, 1_000, 0]
+    assert w.holder.nonce_used(w.holder.address, 3) and w.holder.nonce_used(w.holder2.address, 3)
+    assert not w.holder.nonce_used(w.holder.address, 4)
+
+
+def test_off_exchange_trade_refuses_a_signature_by_the_wrong_signer(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 5_000)
+    trade = _direct_trade(w, asset)
+    deadline = w.chain_time() + 3_600
+    buyer_sig = w.holder2.sign_direct_trade(trade, 1, deadline)
+    with pytest.raises(E.SettlementBadSignature) as exc:
+        w.holder2.settle_direct(trade, 1, deadline, buyer_sig, buyer_sig)
+    assert (exc.value.expected, exc.value.recovered) == (w.holder.address, w.holder2.address)
+    seller_sig = w.holder.sign_direct_trade(trade, 1, deadline)
+    merchant_sig = w.merchant.sign_direct_trade(trade, 1, deadline)
+    with pytest.raises(E.SettlementBadSignature) as exc2:
+        w.holder2.settle_direct(trade, 1, deadline, seller_sig, merchant_sig)
+    assert (exc2.value.expected, exc2.value.recovered) == (w.holder2.address, w.merchant.address)
+    with pytest.raises(E.SettlementBadSignature) as garbage:
+        w.holder2.settle_direct(trade, 1, deadline, seller_sig, b"\x01" * 65)
+    assert garbage.value.expected == w.holder2.address
+    assert not w.holder.is_settled(trade.trade_id)
+    assert not w.holder.nonce_used(w.holder.address, 1)
+
+
+def test_off_exchange_signature_covers_every_term_of_the_trade(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 5_000)
+    trade = _direct_trade(w, asset, price=5_000)
+    deadline = w.chain_time() + 3_600
+    sigs = _signatures(w, trade, 1, deadline)
+    cheaper = Trade(trade.trade_id, asset, trade.seller, trade.buyer, 4_000, terms=trade.terms)
+    with pytest.raises(E.SettlementBadSignature):
+        w.holder2.settle_direct(cheaper, 1, deadline, *sigs)
+    with pytest.raises(E.SettlementBadSignature):
+        w.holder2.settle_direct(trade, 2, deadline, *sigs)  # another nonce
+    with pytest.raises(E.SettlementBadSignature):
+        w.holder2.settle_direct(trade, 1, deadline + 1, *sigs)  # another deadline
+    assert not w.holder.is_settled(trade.trade_id)
+
+
+def test_off_exchange_signature_for_another_chain_or_contract_is_refused(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 5_000)
+    trade = _direct_trade(w, asset)
+    deadline = w.chain_time() + 3_600
+    settlement = w.contracts.address["TradeSettlement"]
+    for chain_id, contract in (
+        (w.holder.chain_id + 1, settlement),
+        (w.holder.chain_id, w.contracts.address["AssetRegistry"]),
+    ):
+        seller_sig = _sign(w.holder.account, trade, 1, deadline, chain_id, contract)
+        buyer_sig = _sign(w.holder2.account, trade, 1, deadline, chain_id, contract)
+        with pytest.raises(E.SettlementBadSignature) as exc:
+            w.holder2.settle_direct(trade, 1, deadline, seller_sig, buyer_sig)
+        assert exc.value.expected == w.holder.address
+        assert exc.value.recovered != w.holder.address
+    # The same helper with this chain and contract produces what the contract expects.
+    assert _sign(w.holder.account, trade, 1, deadline, w.holder.chain_id, settlement) == w.holder.sign_direct_trade(
+        trade, 1, deadline
+    )
+    assert not w.holder.is_settled(trade.trade_id)
+
+
+def test_off_exchange_signature_covers_territory_lists_and_flags(world: World) -> None:
+    """The EIP-712 encoding of ``uint24[]`` and ``bytes2[]`` must agree between eth-account and the contract."""
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 5_000)
+    terms = w.terms(
+        right=Right.OPERATION, purpose=65_535, regions=(450000, 450100, 440000), countries=("SG", "VN", "TH"),
+        exclusive=True, sublicensable=True, transferable=True, terms_hash=h("cross-border terms"),
+    )  # fmt: skip
+    trade = Trade(unique_hash("direct"), asset, w.holder.address, w.holder2.address, 5_000, terms=terms)
+    deadline = w.chain_time() + 3_600
+    message = encode_typed_data(
+        full_message=direct_trade_typed_data(
+            trade, 77, deadline, w.holder.chain_id, w.contracts.address["TradeSettlement"]
+        )
+    )
+    assert w.holder.hash_direct_trade(trade, 77, deadline) == keccak(
+        b"\x19" + message.version + message.header + message.body
+    )
+    result = w.holder2.settle_direct(trade, 77, deadline, *_signatures(w, trade, 77, deadline))
+    licence = w.holder.get_license(result.event("TradeSettled")["licenseId"])
+    assert (licence["right"], licence["purpose"], licence["crossBorder"], licence["exclusive"]) == (
+        Right.OPERATION, 65_535, True, True,
+    )  # fmt: skip
+
+
+def test_off_exchange_trade_past_its_deadline_is_refused(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 5_000)
+    trade = _direct_trade(w, asset)
+    deadline = w.chain_time() - 1
+    with pytest.raises(E.SettlementExpired) as exc:
+        w.holder2.settle_direct(trade, 1, deadline, *_signatures(w, trade, 1, deadline))
+    assert exc.value.deadline == deadline
+    assert exc.value.timestamp > deadline
+    assert not w.holder.nonce_used(w.holder2.address, 1)
+
+
+def test_off_exchange_nonce_is_used_once(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 20_000)
+    deadline = w.chain_time() + 3_600
+    first = _direct_trade(w, asset)
+    w.holder2.settle_direct(first, 9, deadline, *_signatures(w, first, 9, deadline))
+    second = _direct_trade(w, asset)
+    with pytest.raises(E.SettlementNonceUsed) as exc:
+        w.holder2.settle_direct(second, 9, deadline, *_signatures(w, second, 9, deadline))
+    assert (exc.value.account, exc.value.nonce) == (w.holder.address, 9)
+    assert not w.holder.is_settled(second.trade_id)
+    assert _balances(w, w.holder2) == [15_000]
+
+
+@pytest.mark.parametrize("party", ["seller", "buyer"])
+def test_an_invalidated_nonce_can_never_settle(world: World, party: str) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 5_000)
+    trade = _direct_trade(w, asset)
+    deadline = w.chain_time() + 3_600
+    sigs = _signatures(w, trade, 300, deadline)
+    canceller = w.holder if party == "seller" else w.holder2
+    result = canceller.invalidate_nonce(300)
+    assert result.event("NonceInvalidated") == {"account": canceller.address, "nonce": 300}
+    assert w.holder.nonce_used(canceller.address, 300)
+    with pytest.raises(E.SettlementNonceUsed) as exc:
+        w.holder2.settle_direct(trade, 300, deadline, *sigs)
+    assert (exc.value.account, exc.value.nonce) == (canceller.address, 300)
+    with pytest.raises(E.SettlementNonceUsed):
+        canceller.invalidate_nonce(300)
+    assert not w.holder.is_settled(trade.trade_id)
+
+
+def test_off_exchange_trade_is_submitted_by_a_party_and_carries_no_fee(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 5_000)
+    trade = _direct_trade(w, asset)
+    deadline = w.chain_time() + 3_600
+    sigs = _signatures(w, trade, 1, deadline)
+    with pytest.raises(E.SettlementNotParty) as exc:
+        w.exchange.settle_direct(trade, 1, deadline, *sigs)
+    assert exc.value.caller == w.exchange.address
+    with_fee = Trade(trade.trade_id, asset, trade.seller, trade.buyer, trade.price, fee=100, terms=trade.terms)
+    with pytest.raises(E.SettlementFeeOffExchange) as fee:
+        w.holder2.settle_direct(with_fee, 1, deadline, *_signatures(w, with_fee, 1, deadline))
+    assert fee.value.fee == 100
+    assert not w.holder.is_settled(trade.trade_id)
+
+
+def test_off_exchange_buyer_without_balance_is_refused(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 1_000, approve=False)
+    trade = _direct_trade(w, asset, price=5_000)
+    deadline = w.chain_time() + 3_600
+    with pytest.raises(E.ERC20InsufficientBalance) as exc:
+        w.holder2.settle_direct(trade, 1, deadline, *_signatures(w, trade, 1, deadline))
+    assert (exc.value.sender, exc.value.balance, exc.value.needed) == (w.holder2.address, 1_000, 5_000)
+    assert not w.holder.nonce_used(w.holder.address, 1)
+
+
+# ─────────────────────────────────────────── batches
+
+
+def test_batch_settles_every_trade_in_one_transaction(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 30_000)
+    trades = [_licence_trade(w, asset, w.holder2, 10_000, fee=100, purpose=p) for p in (1, 2, 3)]
+    result = w.exchange.settle_batch(trades)
+    assert [e["tradeId"] for e in result.find("TradeSettled")] == [t.trade_id for t in trades]
+    assert all(w.holder.is_settled(t.trade_id) for t in trades)
+    assert _balances(w, w.holder, w.exchange, w.holder2) == [29_700, 300, 0]
+    assert w.holder.license_count() == 3
+
+
+def test_batch_is_all_or_nothing_and_names_the_failing_trade(world: World) -> None:
+    w = world
+    good = w.registered_asset()
+    frozen = w.registered_asset()
+    w.authority.freeze(frozen, h("freeze"))
+    w.fund(w.holder2, 30_000)
+    trades = [
+        _licence_trade(w, good, w.holder2, 10_000),
+        _licence_trade(w, frozen, w.holder2, 10_000),
+        _licence_trade(w, good, w.holder2, 10_000),
+    ]
+    with pytest.raises(E.SettlementBatchItemFailed) as exc:
+        w.exchange.settle_batch(trades)
+    assert (exc.value.index, exc.value.tradeId) == (1, trades[1].trade_id)
+    assert w.contracts.errors.decode(exc.value.reason) == ("RegistryAssetFrozen", {"assetId": frozen})
+    assert not any(w.holder.is_settled(t.trade_id) for t in trades)
+    assert _balances(w, w.holder2, w.holder) == [30_000, 0]
+    assert w.holder.license_count() == 0
+
+
+def test_batch_item_errors_are_the_items_own(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 10_000)
+    repeated = _licence_trade(w, asset, w.holder2, 1_000)
+    with pytest.raises(E.SettlementBatchItemFailed) as duplicate:
+        w.exchange.settle_batch([repeated, repeated])
+    assert duplicate.value.index == 1
+    assert w.contracts.errors.decode(duplicate.value.reason) == (
+        "SettlementTradeAlreadySettled", {"tradeId": repeated.trade_id},
+    )  # fmt: skip
+    expensive = [_licence_trade(w, asset, w.holder2, 6_000), _licence_trade(w, asset, w.holder2, 6_000)]
+    with pytest.raises(E.SettlementBatchItemFailed) as broke:
+        w.exchange.settle_batch(expensive)
+    assert broke.value.index == 1
+    assert w.contracts.errors.decode(broke.value.reason) == (
+        "ERC20InsufficientAllowance", {"spender": w.exchange.address, "allowance": 4_000, "needed": 6_000},
+    )  # fmt: skip
+    assert _balances(w, w.holder2) == [10_000]
+
+
+def test_batch_needs_an_exchange_and_at_least_one_trade(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    with pytest.raises(E.SettlementEmptyBatch):
+        w.exchange.settle_batch([])
+    with pytest.raises(E.ParticipantUnauthorized) as exc:
+        w.holder.settle_batch([_licence_trade(w, asset, w.holder2, 1_000)])
+    assert exc.value.neededRoles == Role.EXCHANGE
+
+
+def test_batch_entry_point_and_registry_hooks_refuse_outside_callers(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    trade = _licence_trade(w, asset, w.holder2, 1_000)
+    call = w.exchange.prepare("TradeSettlement", "settleForExchange", trade.as_abi(), w.exchange.address)
+    with pytest.raises(E.SettlementOnlySelf) as exc:
+        w.exchange.execute(call)
+    assert exc.value.caller == w.exchange.address
+    deliver = w.holder.prepare(
+        "AssetRegistry", "deliverRight", h("hook"), asset, int(Right.HOLDING), w.holder.address, w.holder2.address
+    )
+    with pytest.raises(E.RegistryOnlySettlement) as hook:
+        w.holder.execute(deliver)
+    assert hook.value.caller == w.holder.address
+    pay = w.holder.prepare(
+        "SettlementToken", "settlementPay", w.holder2.address, w.holder.address, [w.holder.address], [1]
+    )
+    with pytest.raises(E.TokenOnlySettlement):
+        w.holder.execute(pay)
+    assert w.holder.holder_of(asset, Right.HOLDING) == w.holder.address
+
+
+# ─────────────────────────────────────────── the settlement token
+
+
+def test_token_moves_only_between_active_participants(world: World) -> None:
+    w = world
+    w.bank.issue(w.holder.address, 1_000)
+    w.holder.transfer(w.holder2.address, 100)
+    assert _balances(w, w.holder, w.holder2) == [900, 100]
+    for target in (w.outsider, w.suspended):
+        with pytest.raises(E.TokenParticipantNotActive) as exc:
+            w.holder.transfer(target.address, 100)
+        assert exc.value.account == target.address
+        with pytest.raises(E.TokenParticipantNotActive):
+            w.bank.issue(target.address, 100)
+    w.authority.suspend(w.holder2.address, h("inspection"))
+    with pytest.raises(E.TokenParticipantNotActive) as sender:
+        w.holder2.transfer(w.holder.address, 100)
+    assert sender.value.account == w.holder2.address
+    assert _balances(w, w.holder, w.holder2, w.outsider, w.suspended) == [900, 100, 0, 0]
+
+
+def test_token_is_issued_and_redeemed_by_settlement_banks_only(world: World) -> None:
+    w = world
+    issued = w.bank.issue(w.bank.address, 5_000)
+    assert issued.event("Issued") == {"bank": w.bank.address, "to": w.bank.address, "amount": 5_000}
+    redeemed = w.bank.redeem(2_000)
+    assert redeemed.event("Redeemed") == {"bank": w.bank.address, "amount": 2_000}
+    assert _balances(w, w.bank) == [3_000]
+    with pytest.raises(E.ParticipantUnauthorized) as exc:
+        w.holder.issue(w.holder.address, 1_000)
+    assert exc.value.neededRoles == Role.SETTLEMENT_BANK
+    with pytest.raises(E.ERC20InsufficientBalance):
+        w.bank.redeem(3_001)
+    assert _balances(w, w.bank, w.holder) == [3_000, 0]
+    assert int(w.holder.view("SettlementToken", "decimals")) == 2
