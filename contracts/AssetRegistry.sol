@@ -65,16 +65,20 @@ contract AssetRegistry is IAssetRegistry {
         uint64 parentId;
     }
 
-    /// @dev Per (asset, right, purpose, parent): the hull of the live shared and exclusive
-    /// licence periods. A hull is conservative: an exclusive licence that would fall in a gap
-    /// between two shared ones is refused. One slot: 4 * 40 + 2 * 32 = 224 bits.
+    /// @dev Per (asset, right, purpose, parent): the span from the earliest start to the latest
+    /// end of the shared licences, while any is live, and how many exclusive licences were
+    /// granted (their ids in `_exclusiveIds`). One slot: 40 + 40 + 32 + 32 = 144 bits.
     struct ExclusivityState {
         uint40 sharedStart;
         uint40 sharedEnd;
-        uint40 exclusiveStart;
-        uint40 exclusiveEnd;
         uint32 liveShared;
-        uint32 liveExclusive;
+        uint32 exclusives;
+    }
+
+    /// @dev The territory of a sublicensable licence, kept so that its sublicences can be held within it.
+    struct Territory {
+        uint24[] regions;
+        bytes2[] countries;
     }
 
     /// @dev One slot: 160 + 64 + 32 = 256 bits; counters share the slot with the settlement
@@ -106,6 +110,8 @@ contract AssetRegistry is IAssetRegistry {
     mapping(uint64 licenseId => LicenseRecord) private _licenses;
     mapping(uint64 licenseId => uint64[] children) private _children;
     mapping(bytes32 exclusivityKey => ExclusivityState) private _exclusivity;
+    mapping(bytes32 exclusivityKey => mapping(uint256 index => uint64 licenseId)) private _exclusiveIds;
+    mapping(uint64 licenseId => Territory) private _territories;
     mapping(uint256 objectionId => ObjectionRecord) private _objections;
 
     constructor(IParticipantRegistry participants) {
@@ -270,7 +276,8 @@ contract AssetRegistry is IAssetRegistry {
 
     /// @inheritdoc IAssetRegistry
     function attestAnonymisation(uint256 assetId, bytes32 reportHash) external {
-        _participants.requireRole(msg.sender, Roles.SERVICE_PROVIDER);
+        // A third-party service provider attests only with its declaration and commitment on file (art. 26).
+        _participants.requireRole(msg.sender, Roles.SERVICE_PROVIDER | Roles.DECLARED);
         AssetRecord storage rec = _record(assetId);
         if (rec.category != Category.Personal) revert RegistryNotPersonalData(assetId, rec.category);
         if (rec.status != Status.Pending && rec.status != Status.Registered) {
@@ -504,11 +511,11 @@ contract AssetRegistry is IAssetRegistry {
         if (t.end <= t.start || t.end <= block.timestamp) revert LicenseInvalidPeriod(t.start, t.end);
         bool crossBorder = _checkTerritory(t.regions, t.countries);
         uint8 depth = _checkGrantor(assetId, parentId, licensor, t, crossBorder);
-        _claimPeriod(assetId, t.right, t.purpose, parentId, t.start, t.end, t.exclusive);
         unchecked {
             // 2^64 licences will not be granted.
             licenseId = ++_counters.licenses;
         }
+        _claimPeriod(licenseId, assetId, parentId, t);
         _licenses[licenseId] = LicenseRecord({
             licensee: licensee,
             assetId: uint32(assetId),
@@ -522,6 +529,7 @@ contract AssetRegistry is IAssetRegistry {
             parentId: parentId
         });
         if (parentId != 0) _children[parentId].push(licenseId);
+        if (t.sublicensable) _territories[licenseId] = Territory(t.regions, t.countries);
         emit LicenseGranted(licenseId, assetId, licensee, licensor, parentId, depth, t);
     }
 
@@ -553,49 +561,73 @@ contract AssetRegistry is IAssetRegistry {
         if (!_isValid(parentId, block.timestamp)) revert LicenseNotValid(parentId);
         bool within = t.right == p.right && t.purpose == p.purpose && t.start >= p.start && t.end <= p.end
             && (!crossBorder || p.flags & _L_CROSS_BORDER != 0) && (!t.exclusive || p.flags & _L_EXCLUSIVE != 0);
-        if (!within) revert LicenseExceedsParent(parentId);
+        if (!within || !_withinTerritory(_territories[parentId], t)) revert LicenseExceedsParent(parentId);
         return p.depth + 1;
     }
 
-    function _claimPeriod(
-        uint256 assetId,
-        Right right,
-        uint16 purpose,
-        uint64 parentId,
-        uint40 start,
-        uint40 end,
-        bool exclusive
-    ) private {
-        ExclusivityState storage s = _exclusivity[keccak256(abi.encode(assetId, right, purpose, parentId))];
-        ExclusivityState memory m = s;
-        bool clash = m.liveExclusive != 0 && start < m.exclusiveEnd && m.exclusiveStart < end;
-        if (exclusive) clash = clash || (m.liveShared != 0 && start < m.sharedEnd && m.sharedStart < end);
-        if (clash) revert LicenseExclusivityConflict(assetId, right, purpose, start, end);
-        if (exclusive) {
-            if (m.liveExclusive == 0 || start < m.exclusiveStart) m.exclusiveStart = start;
-            if (end > m.exclusiveEnd) m.exclusiveEnd = end;
-            m.liveExclusive += 1;
-        } else {
-            if (m.liveShared == 0 || start < m.sharedStart) m.sharedStart = start;
-            if (end > m.sharedEnd) m.sharedEnd = end;
-            m.liveShared += 1;
+    /// @dev Every region and country of `t` is one of the parent's.
+    function _withinTerritory(Territory storage parent, LicenseTerms calldata t) private view returns (bool) {
+        uint24[] memory regions = parent.regions;
+        bytes2[] memory countries = parent.countries;
+        for (uint256 i; i < t.regions.length; ++i) {
+            bool found;
+            for (uint256 j; j < regions.length && !found; ++j) {
+                found = regions[j] == t.regions[i];
+            }
+            if (!found) return false;
         }
-        (s.sharedStart, s.sharedEnd, s.exclusiveStart, s.exclusiveEnd, s.liveShared, s.liveExclusive) =
-            (m.sharedStart, m.sharedEnd, m.exclusiveStart, m.exclusiveEnd, m.liveShared, m.liveExclusive);
+        for (uint256 i; i < t.countries.length; ++i) {
+            bool found;
+            for (uint256 j; j < countries.length && !found; ++j) {
+                found = countries[j] == t.countries[i];
+            }
+            if (!found) return false;
+        }
+        return true;
     }
 
-    function _releasePeriod(LicenseRecord storage l) private {
-        ExclusivityState storage s =
-            _exclusivity[keccak256(abi.encode(uint256(l.assetId), l.right, l.purpose, l.parentId))];
-        if (l.flags & _L_EXCLUSIVE != 0) {
-            uint32 live = s.liveExclusive - 1;
-            s.liveExclusive = live;
-            if (live == 0) (s.exclusiveStart, s.exclusiveEnd) = (0, 0);
-        } else {
-            uint32 live = s.liveShared - 1;
-            s.liveShared = live;
-            if (live == 0) (s.sharedStart, s.sharedEnd) = (0, 0);
+    /// @dev Shared licences are summarised by the span of their periods, so that a shared grant
+    /// writes one warm slot; exclusive licences, which are rare, are kept by id and checked exactly.
+    function _claimPeriod(uint64 licenseId, uint256 assetId, uint64 parentId, LicenseTerms calldata t) private {
+        bytes32 key = _exclusivityKey(assetId, t.right, t.purpose, parentId);
+        ExclusivityState storage s = _exclusivity[key];
+        ExclusivityState memory m = s;
+        mapping(uint256 index => uint64 licenseId) storage exclusives = _exclusiveIds[key];
+        for (uint256 i; i < m.exclusives; ++i) {
+            LicenseRecord storage e = _licenses[exclusives[i]];
+            if (e.flags & _L_REVOKED == 0 && t.start < e.end && e.start < t.end) {
+                revert LicenseExclusivityConflict(assetId, t.right, t.purpose, t.start, t.end);
+            }
         }
+        if (t.exclusive) {
+            if (m.liveShared != 0 && t.start < m.sharedEnd && m.sharedStart < t.end) {
+                revert LicenseExclusivityConflict(assetId, t.right, t.purpose, t.start, t.end);
+            }
+            exclusives[m.exclusives] = licenseId;
+            s.exclusives = m.exclusives + 1;
+        } else {
+            if (m.liveShared == 0 || t.start < m.sharedStart) m.sharedStart = t.start;
+            if (t.end > m.sharedEnd) m.sharedEnd = t.end;
+            (s.sharedStart, s.sharedEnd, s.liveShared) = (m.sharedStart, m.sharedEnd, m.liveShared + 1);
+        }
+    }
+
+    /// @dev A revoked exclusive licence is skipped by the exact check; a shared one leaves the span
+    /// once no shared licence under the key is live.
+    function _releasePeriod(LicenseRecord storage l) private {
+        if (l.flags & _L_EXCLUSIVE != 0) return;
+        ExclusivityState storage s = _exclusivity[_exclusivityKey(l.assetId, l.right, l.purpose, l.parentId)];
+        uint32 live = s.liveShared - 1;
+        if (live == 0) (s.sharedStart, s.sharedEnd, s.liveShared) = (0, 0, 0);
+        else s.liveShared = live;
+    }
+
+    function _exclusivityKey(uint256 assetId, Right right, uint16 purpose, uint64 parentId)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(assetId, right, purpose, parentId));
     }
 
     function _revoke(uint64 licenseId, LicenseRecord storage l, address by, uint64 causeId, bytes32 reasonHash)

@@ -122,6 +122,9 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         mapping(uint256 index => StoredShare) storage shares = _shares[assetId];
         for (uint256 i; i < n; ++i) {
             if (bps[i] == 0) revert SettlementInvalidRevenueShares(n, total);
+            for (uint256 j; j < i; ++j) {
+                if (recipients[j] == recipients[i]) revert SettlementInvalidRevenueShares(n, total);
+            }
             _participants.requireRole(recipients[i], Roles.ALL);
             shares[i] = StoredShare(recipients[i], bps[i], i == 0 ? uint8(n) : 0);
         }

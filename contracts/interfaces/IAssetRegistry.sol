@@ -190,13 +190,16 @@ interface IAssetRegistry {
     error LicenseInvalidCountry(bytes2 country);
     /// @notice Thrown when cross-border use is asked for data of grade `grade` (important or core).
     error LicenseCrossBorderForbidden(uint256 assetId, Grade grade);
-    /// @notice Thrown when an exclusive licence would overlap another licence of the same right and purpose.
+    /// @notice Thrown when a licence would overlap a live exclusive licence of the same right and purpose
+    /// (under the same parent), or an exclusive licence would fall within the span, from earliest start to
+    /// latest end, of the live shared licences of that right and purpose (the span clears when none is live).
     error LicenseExclusivityConflict(uint256 assetId, Right right, uint16 purpose, uint40 start, uint40 end);
     /// @notice Thrown when the parent licence may not be sublicensed.
     error LicenseNotSublicensable(uint64 parentId);
     /// @notice Thrown when a sublicence would be deeper than `maxDepth`.
     error LicenseTooDeep(uint64 parentId, uint8 maxDepth);
-    /// @notice Thrown when a sublicence's terms exceed its parent's (right, purpose, period, cross-border, exclusivity).
+    /// @notice Thrown when a sublicence's terms exceed its parent's (right, purpose, period, territory,
+    /// cross-border, exclusivity).
     error LicenseExceedsParent(uint64 parentId);
     /// @notice Thrown when the licence is not valid (revoked, expired, not yet started, or its chain is broken).
     error LicenseNotValid(uint64 licenseId);

@@ -80,7 +80,8 @@ interface ITradeSettlement {
     error SettlementEmptyBatch();
     /// @notice Thrown when a price band has min above max, or max zero.
     error SettlementInvalidBand(uint256 min, uint256 max);
-    /// @notice Thrown when revenue shares are malformed: length mismatch, too many, a zero share, or over 10,000 bps.
+    /// @notice Thrown when revenue shares are malformed: length mismatch, more than 8, a zero share, a
+    /// recipient named twice, or over 10,000 bps in all.
     error SettlementInvalidRevenueShares(uint256 count, uint256 totalBps);
     /// @notice Thrown when the caller does not hold the asset's holding right.
     error SettlementNotHoldingHolder(uint256 assetId, address account);

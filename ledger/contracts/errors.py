@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ledger.contracts.revert import ContractRevert
 
 __all__ = [
-    "ERRORS_BY_NAME",
     "ERC20InsufficientAllowance",
     "ERC20InsufficientBalance",
     "ERC20InvalidApprover",
@@ -90,6 +89,7 @@ __all__ = [
     "TokenParticipantNotActive",
     "TokenSettlementAlreadySet",
     "TokenZeroAddress",
+    "ERRORS_BY_NAME",
 ]
 
 

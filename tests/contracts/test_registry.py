@@ -524,6 +524,19 @@ def test_personal_data_needs_an_anonymisation_attestation_before_licence_or_trad
     assert w.holder.is_settled(h("personal"))
 
 
+def test_anonymisation_needs_the_providers_declaration_on_file(world: World) -> None:
+    w = world
+    personal = w.holder.apply_registration(w.registration(category=Category.PERSONAL))
+    newcomer = w.admit(20, Role.SERVICE_PROVIDER)
+    with pytest.raises(E.ParticipantDeclarationMissing) as err:
+        newcomer.attest_anonymisation(personal, h("report"))
+    assert err.value.account == newcomer.address
+    assert not w.holder.get_asset(personal)["anonymised"]
+    newcomer.file_declaration(h("commitment"))
+    newcomer.attest_anonymisation(personal, h("report"))
+    assert w.holder.get_asset(personal)["anonymised"]
+
+
 def test_anonymisation_is_attested_by_a_service_provider_for_personal_data_only(world: World) -> None:
     w = world
     enterprise = w.registered_asset()

@@ -303,6 +303,9 @@ def test_revenue_shares_must_be_well_formed(world: World) -> None:
     with pytest.raises(E.SettlementInvalidRevenueShares) as zero:
         w.holder.set_revenue_shares(asset, [(w.merchant.address, 0)])
     assert (zero.value.count, zero.value.totalBps) == (1, 0)
+    with pytest.raises(E.SettlementInvalidRevenueShares) as twice:
+        w.holder.set_revenue_shares(asset, [(w.merchant.address, 100), (w.merchant.address, 200)])
+    assert (twice.value.count, twice.value.totalBps) == (2, 300)
     with pytest.raises(E.SettlementInvalidRevenueShares) as many:
         w.holder.set_revenue_shares(asset, [(w.merchant.address, 1)] * 9)
     assert many.value.count == 9
