@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Final, cast
 
-import rlp  # type: ignore[import-untyped]
+import rlp
 from eth.abc import BlockHeaderAPI, ComputationAPI, SignedTransactionAPI
 from eth.chains.base import MiningChain
 from eth.constants import POST_MERGE_MIX_HASH, POST_MERGE_NONCE, ZERO_ADDRESS

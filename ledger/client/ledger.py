@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from eth_account.messages import encode_typed_data
@@ -42,16 +41,25 @@ logger = logging.getLogger(__name__)
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 
-@dataclass(frozen=True, slots=True)
 class TxResult:
-    """A confirmed transaction and the ledger events it emitted."""
+    """A confirmed transaction and the ledger events it emitted (decoded on first use)."""
 
-    receipt: Receipt
-    events: tuple[DecodedLog, ...]
+    __slots__ = ("_contracts", "_events", "receipt")
+
+    def __init__(self, receipt: Receipt, contracts: Contracts) -> None:
+        self.receipt = receipt
+        self._contracts = contracts
+        self._events: tuple[DecodedLog, ...] | None = None
 
     @property
     def tx_hash(self) -> str:
         return self.receipt.tx_hash
+
+    @property
+    def events(self) -> tuple[DecodedLog, ...]:
+        if self._events is None:
+            self._events = self._contracts.decode_logs(self.receipt.logs)
+        return self._events
 
     def event(self, name: str) -> dict[str, Any]:
         for e in self.events:
@@ -198,12 +206,10 @@ class LedgerClient:
         return Call(self.contracts.address[contract], data, gas, operation=f"{contract}.{function}")
 
     def execute(self, call: Call) -> TxResult:
-        receipt = self.sender.transact(call)
-        return TxResult(receipt, self.contracts.decode_logs(receipt.logs))
+        return TxResult(self.sender.transact(call), self.contracts)
 
     def execute_many(self, calls: Sequence[Call]) -> list[TxResult]:
-        receipts = self.sender.transact_many(calls)
-        return [TxResult(r, self.contracts.decode_logs(r.logs)) for r in receipts]
+        return [TxResult(r, self.contracts) for r in self.sender.transact_many(calls)]
 
     def _tx(self, contract: str, function: str, *args: Any, gas: int | None = None) -> TxResult:
         return self.execute(self.prepare(contract, function, *args, gas=gas))

@@ -16,6 +16,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
 
 from ledger.chain.rpc import JsonRpcClient
+from ledger.client._signing import FastSigner
 from ledger.client.journal import Journal
 from ledger.contracts.codec import ErrorTable
 from ledger.contracts.errors import ERRORS_BY_NAME
@@ -117,7 +118,11 @@ class TxSender:
         self._nonce: int | None = None
         self._fees: tuple[int, int] | None = None
         self._fees_at = 0.0
-        self._sign: Callable[[dict[str, Any]], Any] = account.sign_transaction
+        self._sign: Callable[[dict[str, Any]], Any] = FastSigner(bytes(account.key))
+        # Block each sent transaction could first appear in, so that waiting reads whole blocks.
+        self._sent_at: dict[str, int] = {}
+        self._block_receipts: dict[str, list[dict[str, Any]]] = {}
+        self._block_receipts_supported = True
 
     # ─────────────────────────────────────────── nonces and fees
 
@@ -200,6 +205,7 @@ class TxSender:
         """Signs, journals (fsync) and submits ``calls`` in one batch; returns their hashes in order."""
         if not calls:
             return []
+        head = int(self.rpc.call("eth_blockNumber"), 16)
         signed = self.sign(calls)
         if self.journal is not None:
             self.journal.record((h, self.address, n, raw) for h, n, raw, _ in signed)
@@ -215,6 +221,8 @@ class TxSender:
                     continue
                 what = c.operation or "transaction"
                 raise NonRetryableError(f"{what} {tx_hash} (nonce {nonce}) refused by the node: {message}")
+        for tx_hash, _, _, _ in signed:
+            self._sent_at[tx_hash] = head + 1
         return [h for h, _, _, _ in signed]
 
     def resend_raw(self, raws: Sequence[str]) -> list[Any]:
@@ -225,10 +233,19 @@ class TxSender:
     def wait(
         self, tx_hashes: Sequence[str], calls: Sequence[Call] | None = None, *, check: bool = True
     ) -> list[Receipt]:
-        """Waits for every receipt (and ``confirmations``); raises the typed error of the first revert."""
+        """Waits for every receipt (and ``confirmations``); raises the typed error of the first revert.
+
+        Transactions sent by this sender are found by reading each new block's transaction list and,
+        when one of ours is in it, the block's receipts in one ``eth_getBlockReceipts`` call: a
+        node builds a receipt in time proportional to its block, so asking for thousands of receipts
+        one by one costs it quadratic time. Other hashes are polled with ``eth_getTransactionReceipt``.
+        """
         deadline = time.monotonic() + self.timeout
         found: dict[str, dict[str, Any]] = {}
-        pending = list(tx_hashes)
+        starts = [self._sent_at.get(h) for h in tx_hashes]
+        if self._block_receipts_supported and all(b is not None for b in starts):
+            self._follow_blocks(tx_hashes, min(b for b in starts if b is not None), found, deadline)
+        pending = [h for h in tx_hashes if h not in found]
         while pending:
             answers = self.rpc.batch([("eth_getTransactionReceipt", [h]) for h in pending])
             still = []
@@ -242,6 +259,8 @@ class TxSender:
                 if time.monotonic() > deadline:
                     raise TxTimeout(f"no receipt for {len(pending)} transaction(s) after {self.timeout}s: {pending[0]}")
                 time.sleep(self.poll_interval)
+        for h in tx_hashes:
+            self._sent_at.pop(h, None)
         receipts = [self._receipt(found[h]) for h in tx_hashes]
         if self.confirmations > 1 and receipts:
             target = max(r.block_number for r in receipts) + self.confirmations - 1
@@ -255,6 +274,46 @@ class TxSender:
                     call = calls[i] if calls is not None else None
                     raise self._revert_reason(r, call)
         return receipts
+
+    def _follow_blocks(
+        self, tx_hashes: Sequence[str], start: int, found: dict[str, dict[str, Any]], deadline: float
+    ) -> None:
+        wanted = set(tx_hashes)
+        block = start
+        while wanted:
+            head = int(self.rpc.call("eth_blockNumber"), 16)
+            if head < block:
+                if time.monotonic() > deadline:
+                    raise TxTimeout(f"no receipt for {len(wanted)} transaction(s) after {self.timeout}s")
+                time.sleep(self.poll_interval)
+                continue
+            numbers = list(range(block, head + 1))
+            blocks = self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
+            for header in blocks:
+                if header is None:
+                    continue
+                ours = wanted.intersection(header["transactions"])
+                if not ours:
+                    continue
+                try:
+                    receipts = self._receipts_of(header["hash"])
+                except RpcRemoteError:
+                    self._block_receipts_supported = False  # the node lacks eth_getBlockReceipts
+                    return
+                for r in receipts:
+                    if r["transactionHash"] in ours:
+                        found[r["transactionHash"]] = r
+                wanted -= ours
+            block = head + 1
+
+    def _receipts_of(self, block_hash: str) -> list[dict[str, Any]]:
+        cached = self._block_receipts.get(block_hash)
+        if cached is None:
+            cached = self.rpc.call("eth_getBlockReceipts", [block_hash])
+            if len(self._block_receipts) > 8:
+                self._block_receipts.pop(next(iter(self._block_receipts)))
+            self._block_receipts[block_hash] = cached
+        return cached
 
     def transact(self, call: Call) -> Receipt:
         hashes = self.send([call])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ledger.contracts.revert import ContractRevert
 
 __all__ = [
+    "ERRORS_BY_NAME",
     "ERC20InsufficientAllowance",
     "ERC20InsufficientBalance",
     "ERC20InvalidApprover",
@@ -89,7 +90,6 @@ __all__ = [
     "TokenParticipantNotActive",
     "TokenSettlementAlreadySet",
     "TokenZeroAddress",
-    "ERRORS_BY_NAME",
 ]
 
 

@@ -94,7 +94,9 @@ class World:
 
     # ── shortcuts used across the suite
 
-    def registration(self, category: Category = Category.ENTERPRISE, grade: Grade = Grade.GENERAL, **kw: object) -> Registration:
+    def registration(
+        self, category: Category = Category.ENTERPRISE, grade: Grade = Grade.GENERAL, **kw: object
+    ) -> Registration:
         fields: dict[str, object] = dict(
             content_hash=unique_hash(),
             metadata_hash=h("metadata"),
@@ -117,7 +119,9 @@ class World:
             self.provider.attest_anonymisation(asset_id, h("anonymisation report"))
         return asset_id
 
-    def terms(self, right: Right = Right.PROCESSING, purpose: int = 1101, days: int = 365, **kw: object) -> LicenseTerms:
+    def terms(
+        self, right: Right = Right.PROCESSING, purpose: int = 1101, days: int = 365, **kw: object
+    ) -> LicenseTerms:
         now = self.chain_time()
         fields: dict[str, object] = dict(
             right=right, purpose=purpose, start=now, end=now + days * 86400, regions=(REGION,), terms_hash=h("terms")

@@ -1,0 +1,155 @@
+"""``ledger participant ...``: admission, status and declarations of market participants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from ledger.cli._params import ADDRESS_HELP, HASH_HELP, parse_hash, parse_roles, resolve_address
+from ledger.cli._session import AsOption, JsonOption, Session, emit, fail, write_result
+from ledger.cli.format import choice_name, format_amount, format_time, role_names, term
+from ledger.client import LedgerClient, TxResult
+from ledger.contracts.types import ParticipantStatus, Role
+
+__all__ = ["app", "participant_record"]
+
+app = typer.Typer(
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Participants (市场主体): admit, suspend, reinstate, revoke, declare, show.",
+)
+
+AccountArg = Annotated[str, typer.Argument(help=f"The participant: {ADDRESS_HELP}.", show_default=False)]
+ReasonOption = Annotated[str, typer.Option("--reason", help=f"Reason document: {HASH_HELP}.", show_default=False)]
+
+
+def _roles_text(roles: int) -> str:
+    return ", ".join(term(r) for r in Role if int(r) & roles) or "none"
+
+
+@app.command()
+def admit(
+    account: AccountArg,
+    roles: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated roles: " + ", ".join(choice_name(r) for r in Role) + "; or a bitmask.",
+            show_default=False,
+        ),
+    ],
+    region: Annotated[int, typer.Option(help="Administrative region code (6 digits, e.g. 450000 Guangxi).")],
+    name: Annotated[str, typer.Option(help="The participant's name.", show_default=False)],
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Admit a participant with roles and a region (authority)."""
+    with Session() as s:
+        address = resolve_address(s.settings, account, "ACCOUNT")
+        mask = parse_roles(roles)
+        result = s.client(actor).admit(address, mask, region, name)
+        write_result(
+            result,
+            {"account": address, "roles": role_names(int(mask)), "region": region, "name": name},
+            [f"admitted (准入) {name} {address} as {_roles_text(int(mask))}, region {region}"],
+            as_json,
+        )
+
+
+StatusChange = Callable[[LedgerClient, str, bytes], TxResult]
+
+
+def _status_change(
+    change: StatusChange, done: str, account: str, reason: str, actor: str | None, as_json: bool
+) -> None:
+    reason_hash = parse_hash(reason, "--reason")
+    with Session() as s:
+        address = resolve_address(s.settings, account, "ACCOUNT")
+        result = change(s.client(actor), address, reason_hash)
+        status = ParticipantStatus(result.event("ParticipantStatusChanged")["status"])
+        write_result(result, {"account": address, "status": status}, [f"{done} {address}: now {term(status)}"], as_json)
+
+
+@app.command()
+def suspend(account: AccountArg, reason: ReasonOption, actor: AsOption = None, as_json: JsonOption = False) -> None:
+    """Suspend an active participant (authority)."""
+    _status_change(LedgerClient.suspend, "suspended (暂停)", account, reason, actor, as_json)
+
+
+@app.command()
+def reinstate(account: AccountArg, reason: ReasonOption, actor: AsOption = None, as_json: JsonOption = False) -> None:
+    """Reinstate a suspended participant (authority)."""
+    _status_change(LedgerClient.reinstate, "reinstated (恢复)", account, reason, actor, as_json)
+
+
+@app.command()
+def revoke(account: AccountArg, reason: ReasonOption, actor: AsOption = None, as_json: JsonOption = False) -> None:
+    """Revoke a participant for good (authority)."""
+    _status_change(LedgerClient.revoke, "revoked (撤销)", account, reason, actor, as_json)
+
+
+@app.command()
+def declare(
+    document: Annotated[
+        str, typer.Option(help=f"The signed declaration and commitment: {HASH_HELP}.", show_default=False)
+    ],
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """File a declaration and commitment (声明和承诺); data merchants and service providers need one to trade."""
+    document_hash = parse_hash(document, "--document")
+    with Session() as s:
+        client = s.client(actor)
+        result = client.file_declaration(document_hash)
+        count = result.event("DeclarationFiled")["count"]
+        write_result(
+            result,
+            {"account": client.address, "declarations": count},
+            [f"declaration (声明和承诺) filed by {client.address} (number {count})"],
+            as_json,
+        )
+
+
+def participant_record(s: Session, address: str) -> dict[str, Any]:
+    """The participant's on-chain record with its admitted name, credit and token balance."""
+    client = s.reader()
+    p = client.get_participant(address)
+    status = ParticipantStatus(p["status"])
+    if status == ParticipantStatus.NONE:
+        raise fail(f"{address} is not an admitted participant")
+    admitted = s.find_events("ParticipantRegistry", "ParticipantAdmitted", address)
+    score, events = client.credit_of(address)
+    return {
+        "address": address,
+        "name": admitted[-1].args["name"] if admitted else None,
+        "roles": role_names(p["roles"]),
+        "roles_mask": p["roles"],
+        "status": choice_name(status),
+        "region": p["region"],
+        "declarations": p["declarations"],
+        "admitted_at": p["admittedAt"],
+        "updated_at": p["updatedAt"],
+        "credit_score": score,
+        "credit_events": events,
+        "balance": client.balance_of(address),
+    }
+
+
+@app.command()
+def show(account: AccountArg, as_json: JsonOption = False) -> None:
+    """Show a participant: roles, status, region, declarations, credit and token balance."""
+    with Session() as s:
+        address = resolve_address(s.settings, account, "ACCOUNT")
+        r = participant_record(s, address)
+        lines = [
+            f"{r['name'] or '(unnamed)'}  {address}",
+            f"  roles         {_roles_text(r['roles_mask'])}",
+            f"  status        {term(ParticipantStatus[r['status'].upper()])}",
+            f"  region        {r['region']}",
+            f"  declarations  {r['declarations']}",
+            f"  admitted      {format_time(r['admitted_at'])} (updated {format_time(r['updated_at'])})",
+            f"  credit (信用)  score {r['credit_score']} after {r['credit_events']} event(s)",
+            f"  balance       {format_amount(r['balance'])}",
+        ]
+        emit(r, lines, as_json)

@@ -1,0 +1,636 @@
+"""A realistic day on the Guangxi data market, played on the embedded chain.
+
+:func:`run_demo` deploys the system if needed (dev account 0 becomes the authority), admits a
+registrar, an exchange, a settlement bank, data holders (a government department, two source
+departments, an enterprise), a data merchant, a service provider and a supervisor (dev accounts
+1-10; reused when a previous run admitted them), then registers public, enterprise and
+personal-information data, licenses and sublicenses, settles trades on the exchange (a licence
+with fee and revenue shares, a right transfer, a batch) and off it (EIP-712 signatures), and
+exercises objections, a freeze, a rectification order and a credit event.
+
+Every run uses fresh content hashes and trade ids (tagged with the block it started at), so the
+demo runs again on a chain where it already ran. Independent transactions of a step are sent
+together and awaited together, which keeps a run short even with a block time.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+
+from eth_account.signers.local import LocalAccount
+from eth_utils.crypto import keccak
+
+import ledger.contracts.errors as E
+from ledger.chain.rpc import JsonRpcClient
+from ledger.cli.format import certificate_number, choice_name, format_amount, format_time, role_names, term
+from ledger.client import Call, Contracts, LedgerClient, TxResult, dev_account, make_sender
+from ledger.contracts.codec import ContractCodec, ErrorTable
+from ledger.contracts.deploy import ensure_deployed
+from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.types import (
+    Category,
+    Delivery,
+    Grade,
+    Kind,
+    LicenseTerms,
+    OrderTarget,
+    ParticipantStatus,
+    Registration,
+    Right,
+    Role,
+    Trade,
+)
+from ledger.errors import NonRetryableError
+from ledger.settings import LedgerSettings
+from ledger.toolchain import Build, compile_contracts
+
+__all__ = ["ACTORS", "Actor", "DemoError", "DemoEvent", "DemoSummary", "run_demo"]
+
+logger = logging.getLogger(__name__)
+
+REGION: Final[int] = 450000  # Guangxi Zhuang Autonomous Region; the registrar's and every asset's region
+DAY: Final[int] = 86_400
+YUAN: Final[int] = 100  # token units per yuan
+
+
+class DemoError(NonRetryableError):
+    """The chain is not in a state the demo can run on (e.g. a demo account admitted with other roles)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A demo participant: dev account ``index``, its roles and region."""
+
+    key: str
+    index: int
+    name: str
+    name_zh: str
+    roles: Role
+    region: int
+
+    @property
+    def chain_name(self) -> str:
+        return f"{self.name_zh} {self.name}"
+
+
+ACTORS: Final[tuple[Actor, ...]] = (
+    Actor("authority", 0, "Guangxi Big Data Development Bureau", "广西壮族自治区大数据发展局", Role.AUTHORITY, REGION),
+    Actor("registrar", 1, "Guangxi Data Property Registration Centre", "广西数据产权登记中心", Role.REGISTRAR, REGION),
+    Actor("exchange", 2, "Beibu Gulf Big Data Exchange", "北部湾大数据交易中心", Role.EXCHANGE, REGION),
+    Actor("bank", 3, "Guangxi Beibu Gulf Bank", "广西北部湾银行", Role.SETTLEMENT_BANK, REGION),
+    Actor("transport", 4, "Nanning Municipal Transport Bureau", "南宁市交通运输局", Role.DATA_HOLDER, 450100),
+    Actor("police", 5, "Nanning Traffic Police Detachment", "南宁市公安局交通警察支队", Role.DATA_HOLDER, 450100),
+    Actor("urban", 6, "Nanning Urban Management Bureau", "南宁市城市管理局", Role.DATA_HOLDER, 450100),
+    Actor("logistics", 7, "Liuzhou Auto Logistics Co., Ltd.", "柳州汽车物流有限公司", Role.DATA_HOLDER, 450200),
+    Actor("merchant", 8, "Zhuangxiang Data Merchants Ltd.", "壮乡数据商有限公司", Role.DATA_MERCHANT, 450100),
+    Actor("provider", 9, "Lijiang Data Compliance Services", "漓江数据合规服务中心", Role.SERVICE_PROVIDER, 450300),
+    Actor("supervisor", 10, "Guangxi Cyberspace Administration", "广西壮族自治区网信办", Role.SUPERVISOR, REGION),
+)
+
+_SECTIONS: Final[dict[str, str]] = {
+    "participants": "Participants (市场主体准入)",
+    "registration": "Registration (产权登记)",
+    "licensing": "Licensing (授权许可)",
+    "trading": "Trading and settlement (交易结算)",
+    "supervision": "Objections and supervision (异议与监管)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoEvent:
+    """One thing that happened, in words, with the transaction that did it (empty for checks)."""
+
+    section: str
+    text: str
+    tx: str = ""
+
+
+@dataclass
+class DemoSummary:
+    """What a demo run did: participants, assets, licences, trades, events and final balances."""
+
+    run: str
+    chain_id: int
+    rpc_url: str
+    manifest: str
+    participants: list[dict[str, Any]] = field(default_factory=list)
+    assets: list[dict[str, Any]] = field(default_factory=list)
+    licenses: list[dict[str, Any]] = field(default_factory=list)
+    trades: list[dict[str, Any]] = field(default_factory=list)
+    events: list[DemoEvent] = field(default_factory=list)
+    balances: list[dict[str, Any]] = field(default_factory=list)
+    transactions: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 2)
+        return data
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Ledger demo {self.run} on chain {self.chain_id} ({self.rpc_url}): "
+            f"{self.transactions} transactions in {self.seconds:.1f}s",
+        ]
+        for key, title in _SECTIONS.items():
+            events = [e for e in self.events if e.section == key]
+            if events:
+                out += ["", title]
+                out += [f"  {e.text}" for e in events]
+        out += ["", "Balances (结算币余额, settlement token in yuan)"]
+        width = max((len(b["name"]) for b in self.balances), default=10)
+        out += [f"  {b['name']:<{width}}  {format_amount(b['balance']):>16}  {b['address']}" for b in self.balances]
+        out += ["", f"manifest {self.manifest}"]
+        return out
+
+
+Step = tuple[LedgerClient, Call, Callable[[TxResult], str | None]]
+
+
+def _say(text: str | None) -> Callable[[TxResult], str | None]:
+    """A step description that does not depend on the transaction's events."""
+    return lambda result: text
+
+
+class _Demo:
+    def __init__(self, settings: LedgerSettings, rpc: JsonRpcClient, build: Build, log: Callable[[str], None]) -> None:
+        self.settings = settings
+        self.rpc = rpc
+        self.build = build
+        self.log = log
+        self.started = time.monotonic()
+        self.accounts: dict[str, LocalAccount] = {a.key: dev_account(a.index) for a in ACTORS}
+        self.address = {k: str(acct.address) for k, acct in self.accounts.items()}
+        self.names = {a.key: a.name for a in ACTORS} | {self.address[a.key]: a.name for a in ACTORS}
+        self.tx_count = 0
+        self.clients: dict[str, LedgerClient] = {}
+        self.summary: DemoSummary | None = None
+        self.run = ""
+
+    # ─────────────────────────────────────────── plumbing
+
+    def connect(self) -> DemoSummary:
+        errors = ErrorTable(ContractCodec(self.build.contract(n).abi) for n in SYSTEM_CONTRACTS)
+        sender = make_sender(self.settings, self.rpc, self.accounts["authority"], errors)
+        deployment = ensure_deployed(self.rpc, sender, self.build, self.settings.manifest_path)
+        contracts = Contracts.from_build(deployment, self.build)
+        sender.errors = contracts.errors
+        authority = LedgerClient(self.rpc, contracts, sender)
+        self.clients = {key: authority.as_(acct) for key, acct in self.accounts.items()}
+        block = int(self.rpc.call("eth_blockNumber"), 16)
+        self.run = f"run-b{block}"
+        self.summary = DemoSummary(
+            run=self.run, chain_id=deployment.chain_id, rpc_url=self.settings.effective_rpc_url,
+            manifest=str(self.settings.manifest_path),
+        )  # fmt: skip
+        me = authority.get_participant(authority.address)
+        if not me["roles"] & Role.AUTHORITY or me["status"] != ParticipantStatus.ACTIVE:
+            raise DemoError(
+                f"dev account 0 ({authority.address}) is not an active authority of the deployment in "
+                f"{self.settings.manifest_path}; run `ledger deploy --fresh` to start a demo deployment"
+            )
+        return self.summary
+
+    def c(self, key: str) -> LedgerClient:
+        return self.clients[key]
+
+    def note(self, section: str, text: str, tx: str = "") -> None:
+        assert self.summary is not None
+        self.summary.events.append(DemoEvent(section, text, tx))
+
+    def h(self, label: str) -> bytes:
+        """A document or content hash unique to this run."""
+        return keccak(text=f"ledger-demo/{self.run}/{label}")
+
+    def who(self, key_or_address: str) -> str:
+        return self.names.get(key_or_address, key_or_address)
+
+    def chain_time(self) -> int:
+        return int(self.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+
+    def phase(self, label: str, section: str, steps: Sequence[Step]) -> list[TxResult]:
+        """Sends every step's call (they must be independent), waits for all, records what each did."""
+        if not steps:
+            return []
+        self.log(f"demo: {label} ({len(steps)} transaction{'s' if len(steps) != 1 else ''})")
+        by_client: dict[str, list[int]] = {}
+        for i, (client, _, _) in enumerate(steps):
+            by_client.setdefault(client.address, []).append(i)
+        hashes: dict[int, str] = {}
+        for indexes in by_client.values():
+            client = steps[indexes[0]][0]
+            sent = client.sender.send([steps[i][1] for i in indexes])
+            hashes.update(zip(indexes, sent, strict=True))
+        results: dict[int, TxResult] = {}
+        for indexes in by_client.values():
+            client = steps[indexes[0]][0]
+            receipts = client.sender.wait([hashes[i] for i in indexes], [steps[i][1] for i in indexes])
+            for i, receipt in zip(indexes, receipts, strict=True):
+                results[i] = TxResult(receipt, client.contracts)
+        self.tx_count += len(steps)
+        ordered = [results[i] for i in range(len(steps))]
+        for (_, _, describe), result in zip(steps, ordered, strict=True):
+            text = describe(result)
+            if text:
+                self.note(section, text, result.tx_hash)
+        return ordered
+
+    # ─────────────────────────────────────────── the scenario
+
+    def participants(self) -> None:
+        authority = self.c("authority")
+        steps: list[Step] = []
+        reused: list[Actor] = []
+        assert self.summary is not None
+        for actor in ACTORS:
+            address = self.address[actor.key]
+            p = authority.get_participant(address)
+            status = ParticipantStatus(p["status"])
+            admitted_now = status == ParticipantStatus.NONE
+            self.summary.participants.append({
+                "key": actor.key, "name": actor.name, "name_zh": actor.name_zh, "address": address,
+                "dev_account": actor.index, "roles": role_names(int(actor.roles)), "region": actor.region,
+                "admitted_now": admitted_now,
+            })  # fmt: skip
+            if admitted_now:
+                steps.append((authority, authority.prepare(
+                    "ParticipantRegistry", "admit", address, int(actor.roles), actor.region, actor.chain_name,
+                ), self._admitted(actor)))  # fmt: skip
+                continue
+            if status != ParticipantStatus.ACTIVE or p["roles"] & actor.roles != actor.roles:
+                raise DemoError(
+                    f"dev account {actor.index} ({address}) is {term(status)} with roles "
+                    f"{', '.join(role_names(p['roles']))}; the demo needs it active as "
+                    f"{', '.join(role_names(int(actor.roles)))} ({actor.name}). Use a fresh chain "
+                    "(`ledger node stop`, remove DATA_DIR/node, start again) or `ledger deploy --fresh`"
+                )
+            reused.append(actor)
+        if reused:
+            self.note(
+                "participants",
+                "already admitted (earlier run or deployment): "
+                + ", ".join(f"{a.name} (dev account {a.index})" for a in reused),
+            )
+        self.phase("admitting participants", "participants", steps)
+
+    def _admitted(self, actor: Actor) -> Callable[[TxResult], str]:
+        roles = ", ".join(term(r) for r in Role if r & actor.roles)
+        return lambda r: (
+            f"admitted (准入) {actor.name} {actor.name_zh} as {roles}, region {actor.region}: {self.address[actor.key]}"
+        )
+
+    def preparation(self) -> None:
+        """Declarations, the guided price band, settlement money and allowances."""
+        steps: list[Step] = []
+        for key in ("merchant", "provider"):
+            client = self.c(key)
+            if client.get_participant(client.address)["declarations"] == 0:
+                steps.append(
+                    (
+                        client,
+                        client.prepare(
+                            "ParticipantRegistry", "fileDeclaration", self.h(f"{key} declaration and commitment")
+                        ),
+                        _say(f"declaration and commitment (声明和承诺) filed by {self.who(key)}"),
+                    )
+                )
+            else:
+                self.note("participants", f"{self.who(key)} has already filed its declaration (声明和承诺)")
+        authority, bank, exchange = self.c("authority"), self.c("bank"), self.address["exchange"]
+        low, high = 10_000 * YUAN, 200_000 * YUAN
+        steps.append(
+            (
+                authority,
+                authority.prepare("TradeSettlement", "setPriceBand", int(Kind.DATASET), low, high),
+                lambda r: (
+                    f"guided price band (政府指导价) for public {term(Kind.DATASET)}: "
+                    f"{format_amount(low)} to {format_amount(high)}"
+                ),
+            )
+        )
+        for key, amount in (("merchant", 200_000), ("logistics", 100_000), ("provider", 100_000)):
+            steps.append(
+                (
+                    bank,
+                    bank.prepare("SettlementToken", "issue", self.address[key], amount * YUAN),
+                    _say(
+                        f"{self.who('bank')} issued (发行) {format_amount(amount * YUAN)} of settlement "
+                        f"token to {self.who(key)} against yuan deposited"
+                    ),
+                )
+            )
+            client = self.c(key)
+            steps.append((client, client.prepare("SettlementToken", "approve", exchange, amount * YUAN), _say(None)))
+        self.phase("declarations, price band, settlement money", "participants", steps)
+
+    def registration(self) -> dict[str, int]:
+        specs = {
+            "public": ("transport", "Nanning bus and metro ridership 2025", "南宁公交地铁客流数据2025",
+                       Category.PUBLIC, Grade.GENERAL, Kind.DATASET),
+            "enterprise": ("logistics", "Liuzhou vehicle logistics routes 2024", "柳州整车物流线路数据2024",
+                           Category.ENTERPRISE, Grade.GENERAL, Kind.DATASET),
+            "personal": ("logistics", "Liuzhou ride-hailing trips with passenger records", "柳州网约车出行记录",
+                         Category.PERSONAL, Grade.IMPORTANT, Kind.DATASET),
+            "model": ("merchant", "Guangxi freight demand forecast model", "广西货运需求预测模型",
+                      Category.ENTERPRISE, Grade.GENERAL, Kind.MODEL),
+        }  # fmt: skip
+        steps: list[Step] = []
+        for label, (owner, name, name_zh, category, grade, kind) in specs.items():
+            client = self.c(owner)
+            registration = Registration(
+                content_hash=self.h(f"content/{label}"), metadata_hash=self.h(f"metadata/{label}"),
+                metadata_uri=f"https://registry.gxdata.example/{self.run}/{label}.json",
+                name=f"{name_zh} {name}", category=category, grade=grade, kind=kind, region=REGION,
+            )  # fmt: skip
+            steps.append(
+                (
+                    client,
+                    client.prepare("AssetRegistry", "applyRegistration", registration.as_abi()),
+                    self._applied(owner, name, category),
+                )
+            )
+        results = self.phase("registration applications", "registration", steps)
+        ids = {label: int(r.event("RegistrationApplied")["assetId"]) for label, r in zip(specs, results, strict=True)}
+
+        registrar, provider = self.c("registrar"), self.c("provider")
+        steps = []
+        for label, asset_id in ids.items():
+            _, name, _, category, grade, kind = specs[label]
+            steps.append(
+                (
+                    registrar,
+                    registrar.prepare("AssetRegistry", "reviewRegistration", asset_id, True, self.h(f"review/{label}")),
+                    self._registered(asset_id, name, category, grade, kind),
+                )
+            )
+        steps.append(
+            (
+                provider,
+                provider.prepare(
+                    "AssetRegistry", "attestAnonymisation", ids["personal"], self.h("anonymisation report")
+                ),
+                _say(
+                    f"{self.who('provider')} attested the anonymisation (匿名化处理) of personal-information "
+                    f"asset #{ids['personal']}, so it may be licensed"
+                ),
+            )
+        )
+        self.phase("registrar review, anonymisation", "registration", steps)
+        assert self.summary is not None
+        for label, asset_id in ids.items():
+            a = registrar.get_asset(asset_id)
+            owner, name, name_zh, category, grade, kind = specs[label]
+            self.summary.assets.append({
+                "id": asset_id, "label": label, "name": name, "name_zh": name_zh, "holder": self.address[owner],
+                "category": choice_name(category), "grade": choice_name(grade), "kind": choice_name(kind),
+                "certificate": certificate_number(a["region"], a["certificateSerial"]),
+            })  # fmt: skip
+        return ids
+
+    def _applied(self, owner: str, name: str, category: Category) -> Callable[[TxResult], str]:
+        def describe(r: TxResult) -> str:
+            asset_id = r.event("RegistrationApplied")["assetId"]
+            return f"{self.who(owner)} applied (登记申请) for asset #{asset_id} {name!r}, {term(category)}"
+
+        return describe
+
+    def _registered(
+        self, asset_id: int, name: str, category: Category, grade: Grade, kind: Kind
+    ) -> Callable[[TxResult], str]:
+        def describe(r: TxResult) -> str:
+            certificate = certificate_number(REGION, r.event("AssetRegistered")["certificateSerial"])
+            return (
+                f"registered (产权登记) asset #{asset_id} {name!r}: {term(category)}, {term(grade)}, "
+                f"{term(kind)}; certificate {certificate}"
+            )
+
+        return describe
+
+    def terms(self, right: Right, purpose: int, start: int, days: int, **kw: Any) -> LicenseTerms:
+        return LicenseTerms(
+            right=right,
+            purpose=purpose,
+            start=start,
+            end=start + days * DAY,
+            regions=(REGION,),
+            terms_hash=self.h(f"licence terms {right.name} {purpose}"),
+            **kw,
+        )
+
+    def _licence(self, kind: str, result: TxResult, licensor: str) -> str:
+        g = result.event("LicenseGranted")
+        assert self.summary is not None
+        t = g["terms"]
+        self.summary.licenses.append({
+            "id": g["licenseId"], "asset_id": g["assetId"], "licensee": g["licensee"], "licensor": g["licensor"],
+            "parent_id": g["parentId"], "right": choice_name(Right(t["right"])), "purpose": t["purpose"],
+            "start": t["start"], "end": t["end"],
+        })  # fmt: skip
+        days = (t["end"] - t["start"]) // DAY
+        return (
+            f"{kind} #{g['licenseId']} on asset #{g['assetId']}: {self.who(licensor)} -> {self.who(g['licensee'])}"
+            f", {term(Right(t['right']))}, purpose {t['purpose']}, {days} days"
+            + (f", under licence #{g['parentId']}" if g["parentId"] else "")
+        )
+
+    def licensing(self, ids: dict[str, int]) -> dict[str, int]:
+        now = self.chain_time()
+        transport, merchant, logistics = self.c("transport"), self.c("merchant"), self.c("logistics")
+        police, urban = self.address["police"], self.address["urban"]
+        operation = self.terms(Right.OPERATION, 2001, now, 3 * 365, sublicensable=True)
+        results = self.phase("revenue shares, authorised operation, objection", "licensing", [
+            (transport, transport.prepare("TradeSettlement", "setRevenueShares", ids["public"], [police, urban],
+                                          [2_000, 1_000]),
+             lambda r: f"revenue shares (收益分配) of public asset #{ids['public']} for its source departments: "
+                       f"{self.who('police')} 20%, {self.who('urban')} 10% of each sale net of the exchange fee"),
+            (transport, transport.prepare("AssetRegistry", "grantLicense", ids["public"], self.address["merchant"],
+                                          operation.as_abi()),
+             lambda r: "authorised operation (公共数据授权运营) " + self._licence("licence", r, "transport")),
+            (logistics, logistics.prepare("AssetRegistry", "lodgeObjection", ids["model"],
+                                          self.h("objection evidence: route data used without licence")),
+             lambda r: f"{self.who('logistics')} lodged objection (异议) #{r.event('ObjectionLodged')['objectionId']} "
+                       f"against model asset #{ids['model']}: trained on its route data? The asset cannot trade "
+                       "while disputed"),
+        ])  # fmt: skip
+        parent = int(results[1].event("LicenseGranted")["licenseId"])
+        objection = int(results[2].event("ObjectionLodged")["objectionId"])
+        sub = self.terms(Right.OPERATION, 2001, now, 365)
+        registrar = self.c("registrar")
+        results = self.phase("sublicence, objection decision", "licensing", [
+            (merchant, merchant.prepare("AssetRegistry", "sublicense", parent, self.address["provider"], sub.as_abi()),
+             lambda r: "sublicence (转授权) " + self._licence("licence", r, "merchant")),
+            (registrar, registrar.prepare("AssetRegistry", "resolveObjection", objection, False,
+                                          self.h("objection decision: model uses licensed aggregates only")),
+             lambda r: f"{self.who('registrar')} dismissed objection #{objection} (异议驳回): the model was built from "
+                       "licensed aggregates"),
+        ])  # fmt: skip
+        return {"operation": parent, "sublicence": int(results[0].event("LicenseGranted")["licenseId"])}
+
+    def _trade_id(self, label: str) -> bytes:
+        return self.h(f"trade/{label}")
+
+    def _settled(self, result: TxResult, venue: str) -> str:
+        lines = []
+        assert self.summary is not None
+        shares = result.find("RevenueSharePaid")
+        for ev in result.find("TradeSettled"):
+            paid = [s for s in shares if s["tradeId"] == ev["tradeId"]]
+            self.summary.trades.append({
+                "trade_id": "0x" + ev["tradeId"].hex(), "asset_id": ev["assetId"], "venue": venue,
+                "seller": ev["seller"], "buyer": ev["buyer"], "price": ev["price"], "fee": ev["fee"],
+                "seller_amount": ev["sellerAmount"], "right": choice_name(Right(ev["right"])),
+                "license_id": ev["licenseId"],
+                "revenue_shares": [{"recipient": s["recipient"], "amount": s["amount"]} for s in paid],
+            })  # fmt: skip
+            what = (
+                f"licence #{ev['licenseId']} of {term(Right(ev['right']))}"
+                if ev["licenseId"]
+                else f"transfer of {term(Right(ev['right']))}"
+            )
+            line = (
+                f"settled (交易结算) {venue}: asset #{ev['assetId']} {what}, {self.who(ev['seller'])} -> "
+                f"{self.who(ev['buyer'])}; price {format_amount(ev['price'])}, exchange fee "
+                f"{format_amount(ev['fee'])}, seller receives {format_amount(ev['sellerAmount'])}"
+            )
+            line += "".join(f"; {self.who(s['recipient'])} {format_amount(s['amount'])}" for s in paid)
+            lines.append(line)
+        return "\n  ".join(lines)
+
+    def trading(self, ids: dict[str, int]) -> None:
+        now = self.chain_time()
+        exchange = self.c("exchange")
+        a = self.address
+        public_licence = Trade(
+            self._trade_id("public-licence"), ids["public"], a["transport"], a["logistics"], 50_000 * YUAN,
+            fee=500 * YUAN, terms=self.terms(Right.PROCESSING, 1101, now, 365),
+        )  # fmt: skip
+        right_sale = Trade(
+            self._trade_id("enterprise-operation-right"), ids["enterprise"], a["logistics"], a["merchant"],
+            80_000 * YUAN, fee=800 * YUAN, delivery=Delivery.RIGHT, right=Right.OPERATION,
+        )  # fmt: skip
+        self.phase("on-exchange settlement", "trading", [
+            (exchange, exchange.prepare("TradeSettlement", "settle", public_licence.as_abi()),
+             lambda r: self._settled(r, "on exchange (场内)")),
+            (exchange, exchange.prepare("TradeSettlement", "settle", right_sale.as_abi()),
+             lambda r: self._settled(r, "on exchange (场内)")),
+        ])  # fmt: skip
+
+        # Off exchange: both parties sign the EIP-712 trade; the buyer submits it. No fee, never public data.
+        logistics, provider = self.c("logistics"), self.c("provider")
+        direct = Trade(
+            self._trade_id("enterprise-direct"), ids["enterprise"], a["logistics"], a["provider"], 30_000 * YUAN,
+            terms=self.terms(Right.PROCESSING, 1301, now, 180),
+        )  # fmt: skip
+        nonce, deadline = secrets.randbits(64), now + 3600
+        seller_sig = logistics.sign_direct_trade(direct, nonce, deadline)
+        buyer_sig = provider.sign_direct_trade(direct, nonce, deadline)
+        self.note(
+            "trading",
+            f"{self.who('logistics')} and {self.who('provider')} signed (EIP-712) an off-exchange "
+            f"licence trade, nonce {nonce}, valid until {format_time(deadline)}",
+        )
+        batch = [
+            Trade(self._trade_id("personal-licence"), ids["personal"], a["logistics"], a["merchant"], 20_000 * YUAN,
+                  fee=200 * YUAN, terms=self.terms(Right.PROCESSING, 1201, now, 90)),
+            Trade(self._trade_id("public-licence-2"), ids["public"], a["transport"], a["provider"], 15_000 * YUAN,
+                  fee=150 * YUAN, terms=self.terms(Right.PROCESSING, 1102, now, 365)),
+        ]  # fmt: skip
+        self.phase("off-exchange and batch settlement", "trading", [
+            (provider, provider.prepare("TradeSettlement", "settleDirect", direct.as_abi(), nonce, deadline,
+                                        seller_sig, buyer_sig),
+             lambda r: self._settled(r, "off exchange (场外, signed by both parties)")),
+            (exchange, exchange.prepare("TradeSettlement", "settleBatch", [t.as_abi() for t in batch]),
+             lambda r: f"batch of {len(batch)} trades settled atomically in one transaction:\n  "
+                       + self._settled(r, "on exchange (batch)")),
+        ])  # fmt: skip
+
+    def supervision(self, ids: dict[str, int]) -> None:
+        authority, supervisor, merchant = self.c("authority"), self.c("supervisor"), self.c("merchant")
+        model, offender = ids["model"], self.address["merchant"]
+        self.phase("freeze, rectification order, credit event", "supervision", [
+            (authority, authority.prepare("AssetRegistry", "freeze", model, self.h("freeze: no security assessment")),
+             lambda r: f"{self.who('authority')} froze (冻结) model asset #{model}: published without the security "
+                       "assessment its grade requires"),
+            (supervisor, supervisor.prepare("Supervision", "openOrder", int(OrderTarget.ASSET), "0x" + "00" * 20, model,
+                                            self.h("rectification order: complete the security assessment")),
+             lambda r: f"{self.who('supervisor')} ordered rectification (责令整改) #"
+                       f"{r.event('RectificationOrdered')['orderId']} of asset #{model}"),
+            (supervisor, supervisor.prepare("Supervision", "recordCreditEvent", offender, 201, -5,
+                                            self.h("credit event: unassessed model")),
+             lambda r: f"credit event (信用记录) code 201, -5 for {self.who(offender)}: score now "
+                       f"{r.event('CreditEventRecorded')['score']}"),
+        ])  # fmt: skip
+        # The freeze holds: licensing the frozen model is refused before anything is sent.
+        now = self.chain_time()
+        call = merchant.prepare(
+            "AssetRegistry",
+            "grantLicense",
+            model,
+            self.address["provider"],
+            self.terms(Right.PROCESSING, 1401, now, 30).as_abi(),
+        )
+        try:
+            merchant.sender.estimate(call)
+        except E.RegistryAssetFrozen as exc:
+            self.note(
+                "supervision",
+                f"{self.who('merchant')} tried to license frozen asset #{model}: refused "
+                f"({exc.name}(assetId={exc.values['assetId']}))",
+            )
+        else:
+            raise DemoError(f"licensing frozen asset #{model} was not refused")
+
+    def balances(self) -> None:
+        reader = self.c("authority")
+        assert self.summary is not None
+        for actor in ACTORS:
+            address = self.address[actor.key]
+            self.summary.balances.append(
+                {
+                    "name": actor.name,
+                    "name_zh": actor.name_zh,
+                    "address": address,
+                    "balance": reader.balance_of(address),
+                }
+            )
+
+    def close(self) -> None:
+        journal = self.c("authority").sender.journal if self.clients else None
+        if journal is not None:
+            journal.close()
+
+
+def run_demo(
+    settings: LedgerSettings,
+    *,
+    rpc: JsonRpcClient | None = None,
+    build: Build | None = None,
+    log: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Plays the scenario on the chain of ``settings`` (dev keys: the embedded chain) and returns what happened."""
+    if not (settings.dev_keys == "on" or (settings.dev_keys == "auto" and settings.embedded)):
+        raise DemoError("the demo signs with anvil's public dev keys: run it on the embedded chain")
+    own_rpc = rpc is None
+    rpc = rpc or JsonRpcClient(settings.effective_rpc_url, timeout=settings.tx_timeout)
+    demo = _Demo(settings, rpc, build or compile_contracts(settings), log or logger.info)
+    try:
+        summary = demo.connect()
+        demo.participants()
+        demo.preparation()
+        ids = demo.registration()
+        demo.licensing(ids)
+        demo.trading(ids)
+        demo.supervision(ids)
+        demo.balances()
+        summary.transactions = demo.tx_count
+        summary.seconds = time.monotonic() - demo.started
+        return summary
+    finally:
+        demo.close()
+        if own_rpc:
+            rpc.close()

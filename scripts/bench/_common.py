@@ -1,0 +1,430 @@
+"""Shared set-up of the benchmark scripts.
+
+:func:`bench_chain` starts an embedded anvil on a free port in a temporary data dir,
+deploys the system, admits participants (registrar, bank, exchanges, sellers with
+registered assets, revenue-share recipients, buyers, token senders), funds them (ether
+for gas with ``anvil_setBalance``, settlement tokens issued by the bank, buyers'
+allowances to every exchange) and yields a :class:`BenchChain`.
+
+Set-up deploys with automine and sends its bulk steps (hundreds of transactions each)
+with mining paused, then mines them with ``evm_mine``: anvil's automine stalls when flooded.
+A node started with a whole-second block time is switched back to interval mining by
+:meth:`BenchChain.interval_mining`; a fractional one (which anvil's RPC cannot restore) stays
+in interval mining throughout and the set-up waits for its blocks.
+
+Bench accounts other than the authority are derived from fixed labels
+(``keccak("ledger-bench/<label>/<i>")``): deterministic, and cheaper than BIP-32 derivation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_utils.crypto import keccak
+
+from ledger.chain import EmbeddedNode
+from ledger.chain.rpc import JsonRpcClient
+from ledger.client import Call, Contracts, LedgerClient, dev_account, make_sender
+from ledger.client.sender import TxSender
+from ledger.contracts.deploy import deploy_system
+from ledger.contracts.types import Category, Grade, Kind, LicenseTerms, Registration, Right, Role, Trade
+from ledger.settings import LedgerSettings
+
+__all__ = [
+    "CITY",
+    "FEE",
+    "PRICE",
+    "REGION",
+    "SHARE_BPS",
+    "BenchChain",
+    "bench_account",
+    "bench_chain",
+    "free_port",
+    "h",
+    "registration",
+    "send_signed",
+    "setup_logging",
+    "wait_receipts",
+]
+
+logger = logging.getLogger("bench")
+
+REGION = 450000  # Guangxi
+CITY = 450100  # Nanning
+PURPOSE = 1101
+PRICE = 10_000  # 100.00 yuan
+FEE = 200  # exchange fee
+SHARE_BPS = 500  # each of the two revenue shares: 5 % of the price net of the fee
+BUYER_FUNDS = 10**13  # per buyer: enough for ~10^9 trades
+ALLOWANCE = 10**13  # a finite approval (an infinite one saves the allowance write)
+GAS_ETHER = 10**24  # wei given to every bench account for gas
+# A typical registration: metadata URI of 60 characters, name of 31.
+METADATA_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy5"
+ASSET_NAME = "Nanning city bus ridership 2025"
+
+# Gas limits declared for set-up transactions (no eth_estimateGas round trips).
+_SETUP_GAS = {
+    "admit": 200_000,
+    "fileDeclaration": 100_000,
+    "applyRegistration": 300_000,
+    "reviewRegistration": 150_000,
+    "setRevenueShares": 300_000,
+    "issue": 150_000,
+    "approve": 100_000,
+    "setPriceBand": 100_000,
+}
+
+
+def setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(message)s",
+    )
+
+
+def h(label: str) -> bytes:
+    """A 32-byte document hash for ``label``."""
+    return keccak(text=label)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def bench_account(label: str, index: int) -> LocalAccount:
+    account: LocalAccount = Account.from_key(keccak(text=f"ledger-bench/{label}/{index}"))
+    return account
+
+
+def wait_receipts(
+    rpc: JsonRpcClient,
+    hashes: Sequence[str],
+    *,
+    timeout: float = 120.0,
+    poll: float = 0.02,
+    chunk: int = 2000,
+    kick_after: float = 1.0,
+) -> list[dict[str, Any]]:
+    """Polls ``eth_getTransactionReceipt`` (batched) until every hash has one; raises on a revert.
+
+    With mining paused, or when anvil leaves transactions of a flood in its pool, an
+    ``evm_mine`` after ``kick_after`` seconds without a new receipt takes them in (set-up only).
+    """
+    deadline = time.monotonic() + timeout
+    found: dict[str, dict[str, Any]] = {}
+    pending = list(hashes)
+    progress_at = time.monotonic()
+    while pending:
+        still: list[str] = []
+        for i in range(0, len(pending), chunk):
+            part = pending[i : i + chunk]
+            answers = rpc.batch([("eth_getTransactionReceipt", [x]) for x in part])
+            for x, r in zip(part, answers, strict=True):
+                if r is None:
+                    still.append(x)
+                else:
+                    found[x] = r
+        if len(still) < len(pending):
+            progress_at = time.monotonic()
+        pending = still
+        if pending:
+            now = time.monotonic()
+            if now > deadline:
+                raise TimeoutError(f"{len(pending)} transaction(s) without receipt after {timeout}s, e.g. {pending[0]}")
+            if now - progress_at > kick_after:
+                logger.warning("%d transaction(s) stuck in the pool; mining a block", len(pending))
+                rpc.call("evm_mine")
+                progress_at = now
+            time.sleep(poll)
+    receipts = [found[x] for x in hashes]
+    failed = [r["transactionHash"] for r in receipts if int(r["status"], 16) != 1]
+    if failed:
+        raise RuntimeError(f"{len(failed)} set-up transaction(s) reverted, e.g. {failed[0]}")
+    return receipts
+
+
+def send_signed(rpc: JsonRpcClient, work: Sequence[tuple[TxSender, Sequence[Call]]], *, chunk: int = 1000) -> list[str]:
+    """Signs each sender's calls (explicit gas) and submits them all in JSON-RPC batches.
+
+    For set-up only: it skips the journal, which the measured paths go through.
+    """
+    raws: list[str] = []
+    hashes: list[str] = []
+    for sender, calls in work:
+        for tx_hash, _, raw, _ in sender.sign(calls):
+            raws.append(raw)
+            hashes.append(tx_hash)
+    for i in range(0, len(raws), chunk):
+        answers = rpc.batch([("eth_sendRawTransaction", [r]) for r in raws[i : i + chunk]], return_exceptions=True)
+        for a in answers:
+            if isinstance(a, Exception):
+                raise a
+    return hashes
+
+
+@dataclass
+class BenchChain:
+    """A deployed, populated ledger on an embedded anvil, and clients acting on it."""
+
+    settings: LedgerSettings
+    node: EmbeddedNode
+    rpc: JsonRpcClient
+    contracts: Contracts
+    authority: LedgerClient
+    registrar: LedgerClient
+    bank: LedgerClient
+    exchanges: list[LedgerClient]
+    sellers: list[LedgerClient]
+    #: asset id -> the seller (holder of all three rights) that registered it
+    assets: dict[int, LedgerClient]
+    recipients: list[str]
+    buyers: list[LocalAccount]
+    senders: list[LocalAccount]
+    _trade_seq: int = field(default=0)
+
+    # ── chain
+
+    def chain_time(self) -> int:
+        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+        return int(block["timestamp"], 16)
+
+    def block_number(self) -> int:
+        return int(self.rpc.call("eth_blockNumber"), 16)
+
+    def interval_mining(self) -> None:
+        """Ends the set-up's automine: from now on a block every ``settings.block_time`` seconds."""
+        bt = self.settings.block_time
+        if bt > 0 and float(bt).is_integer():
+            self.rpc.call("evm_setIntervalMining", [int(bt)])
+        # A fractional block time never left interval mining (anvil's RPC takes whole seconds only).
+
+    def client(self, account: LocalAccount) -> LedgerClient:
+        return self.authority.as_(account)
+
+    # ── typical objects
+
+    def registration(self, label: str, category: Category = Category.ENTERPRISE) -> Registration:
+        return registration(label, category)
+
+    def terms(self, now: int | None = None, purpose: int = PURPOSE) -> LicenseTerms:
+        """A typical licence: processing right, one region, non-exclusive, one year."""
+        start = self.chain_time() if now is None else now
+        return LicenseTerms(
+            right=Right.PROCESSING, purpose=purpose, start=start, end=start + 365 * 86400, regions=(REGION,),
+            terms_hash=h("standard terms v1"),
+        )  # fmt: skip
+
+    def trade(self, asset_id: int, buyer: str, terms: LicenseTerms, *, fee: int = FEE, tag: str = "t") -> Trade:
+        """A licence-delivery trade of ``asset_id`` from its seller to ``buyer``, with a unique id."""
+        self._trade_seq += 1
+        seller = self.assets[asset_id].address
+        return Trade(
+            trade_id=h(f"trade/{tag}/{self._trade_seq}"), asset_id=asset_id, seller=seller, buyer=buyer,
+            price=PRICE, fee=fee, terms=terms,
+        )  # fmt: skip
+
+
+def _admit_calls(authority: LedgerClient, admissions: Sequence[tuple[str, Role, int, str]]) -> list[Call]:
+    return [
+        authority.prepare("ParticipantRegistry", "admit", addr, int(role), region, name, gas=_SETUP_GAS["admit"])
+        for addr, role, region, name in admissions
+    ]
+
+
+@contextlib.contextmanager
+def bench_chain(
+    *,
+    block_time: float = 0,
+    block_gas_limit: int = 1_000_000_000,
+    exchanges: int = 1,
+    sellers: int = 1,
+    assets_per_seller: int = 1,
+    recipients: int = 2,
+    buyers: int = 10,
+    senders: int = 0,
+    quiet: bool = True,
+    extra_node_args: Sequence[str] = (),
+    keep_dir: Path | None = None,
+) -> Iterator[BenchChain]:
+    """A populated ledger on a fresh embedded anvil; stopped and its directory removed on exit.
+
+    ``block_time`` 0 leaves automine on. With a whole-second ``block_time`` call
+    :meth:`BenchChain.interval_mining` before measuring; a fractional one stays in interval
+    mining throughout (anvil cannot switch back to it by RPC). Every seller's assets have revenue shares to all
+    ``recipients``; every buyer holds tokens and has approved every exchange; every
+    ``senders`` account holds tokens for plain transfers.
+    """
+    with contextlib.ExitStack() as stack:
+        if keep_dir is None:
+            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ledger-bench-")))
+        else:
+            data_dir = keep_dir
+        settings = LedgerSettings(
+            data_dir=data_dir,
+            node_port=free_port(),
+            block_time=block_time,
+            block_gas_limit=block_gas_limit,
+            state_interval=86_400,  # no periodic state dumps during measurements
+        )
+        node = EmbeddedNode(settings, extra_args=(["--quiet"] if quiet else []) + list(extra_node_args))
+        stack.enter_context(node)
+        rpc = node.client(timeout=120)
+        stack.callback(rpc.close)
+        manual = block_time == 0 or float(block_time).is_integer()
+        if manual:
+            rpc.call("anvil_setAutomine", [True])  # deploy; interval_mining() switches back
+        t0 = time.monotonic()
+        chain = _populate(settings, node, rpc, manual, exchanges, sellers, assets_per_seller, recipients, buyers,
+                          senders)  # fmt: skip
+        if manual:
+            rpc.call("anvil_setAutomine", [True])
+        logger.info("set-up done in %.1fs (block %d)", time.monotonic() - t0, chain.block_number())
+        journal = chain.authority.sender.journal
+        if journal is not None:
+            stack.callback(journal.close)
+        yield chain
+
+
+def _populate(
+    settings: LedgerSettings,
+    node: EmbeddedNode,
+    rpc: JsonRpcClient,
+    manual: bool,
+    n_exchanges: int,
+    n_sellers: int,
+    assets_per_seller: int,
+    n_recipients: int,
+    n_buyers: int,
+    n_senders: int,
+) -> BenchChain:
+    from ledger.toolchain import compile_contracts
+
+    build = compile_contracts(settings)
+    sender = make_sender(settings, rpc, dev_account(0))
+    deployment = deploy_system(rpc, sender, build)
+    contracts = Contracts.from_build(deployment, build)
+    sender.errors = contracts.errors
+    authority = LedgerClient(rpc, contracts, sender)
+
+    def bulk(work: Sequence[tuple[TxSender, Sequence[Call]]]) -> list[dict[str, Any]]:
+        hashes = send_signed(rpc, work)
+        if manual:
+            rpc.call("evm_mine")
+        return wait_receipts(rpc, hashes)
+
+    if manual:
+        rpc.call("anvil_setAutomine", [False])  # bulk steps: send everything, then evm_mine
+
+    registrar = bench_account("registrar", 0)
+    bank = bench_account("bank", 0)
+    exchange_accts = [bench_account("exchange", i) for i in range(n_exchanges)]
+    seller_accts = [bench_account("seller", i) for i in range(n_sellers)]
+    recipient_accts = [bench_account("recipient", i) for i in range(n_recipients)]
+    buyer_accts = [bench_account("buyer", i) for i in range(n_buyers)]
+    sender_accts = [bench_account("sender", i) for i in range(n_senders)]
+    everyone = [registrar, bank, *exchange_accts, *seller_accts, *recipient_accts, *buyer_accts, *sender_accts]
+    rpc.batch([("anvil_setBalance", [a.address, hex(GAS_ETHER)]) for a in everyone])
+
+    admissions: list[tuple[str, Role, int, str]] = [
+        (registrar.address, Role.REGISTRAR, REGION, "Guangxi Data Property Registration Centre"),
+        (bank.address, Role.SETTLEMENT_BANK, REGION, "Guangxi Settlement Bank"),
+    ]
+    admissions += [
+        (a.address, Role.EXCHANGE, REGION, f"Beibu Gulf Data Exchange desk {i}") for i, a in enumerate(exchange_accts)
+    ]
+    admissions += [(a.address, Role.DATA_HOLDER, CITY, f"Nanning data holder {i}") for i, a in enumerate(seller_accts)]
+    admissions += [
+        (a.address, Role.DATA_HOLDER, CITY, f"Revenue share recipient {i}") for i, a in enumerate(recipient_accts)
+    ]
+    admissions += [(a.address, Role.DATA_HOLDER, CITY, f"Buyer {i}") for i, a in enumerate(buyer_accts)]
+    admissions += [(a.address, Role.DATA_HOLDER, CITY, f"Token sender {i}") for i, a in enumerate(sender_accts)]
+    bulk([(sender, _admit_calls(authority, admissions))])
+
+    reg_c = authority.as_(registrar)
+    bank_c = authority.as_(bank)
+    sellers = [authority.as_(a) for a in seller_accts]
+    exchanges = [authority.as_(a) for a in exchange_accts]
+
+    # Assets: applied for, approved, revenue shares to every recipient.
+    work = []
+    for si, seller in enumerate(sellers):
+        calls = [
+            seller.prepare("AssetRegistry", "applyRegistration",
+                           registration(f"s{si}a{ai}").as_abi(), gas=_SETUP_GAS["applyRegistration"])
+            for ai in range(assets_per_seller)
+        ]  # fmt: skip
+        work.append((seller.sender, calls))
+    receipts = bulk(work)
+    assets: dict[int, LedgerClient] = {}
+    owners = [s for s in sellers for _ in range(assets_per_seller)]
+    for receipt, owner in zip(receipts, owners, strict=True):
+        applied = [e for e in contracts.decode_logs(receipt["logs"]) if e.event == "RegistrationApplied"]
+        assets[int(applied[0].args["assetId"])] = owner
+    review = [
+        reg_c.prepare("AssetRegistry", "reviewRegistration", a, True, h("review"), gas=_SETUP_GAS["reviewRegistration"])
+        for a in assets
+    ]
+    shares = [
+        (owner.sender, [owner.prepare("TradeSettlement", "setRevenueShares", a, [r.address for r in recipient_accts],
+                                      [SHARE_BPS] * n_recipients, gas=_SETUP_GAS["setRevenueShares"])])
+        for a, owner in assets.items()
+        if n_recipients
+    ]  # fmt: skip
+    issue = [
+        bank_c.prepare("SettlementToken", "issue", a.address, BUYER_FUNDS, gas=_SETUP_GAS["issue"])
+        for a in [*buyer_accts, *sender_accts]
+    ]
+    bulk([(reg_c.sender, review), (bank_c.sender, issue), *shares])
+    approvals = [
+        (authority.as_(b).sender, [
+            authority.prepare("SettlementToken", "approve", ex.address, ALLOWANCE, gas=_SETUP_GAS["approve"])
+            for ex in exchange_accts
+        ])
+        for b in buyer_accts
+    ]  # fmt: skip
+    bulk([w for w in approvals if w[1]])
+    return BenchChain(
+        settings=settings,
+        node=node,
+        rpc=rpc,
+        contracts=contracts,
+        authority=authority,
+        registrar=reg_c,
+        bank=bank_c,
+        exchanges=exchanges,
+        sellers=sellers,
+        assets=assets,
+        recipients=[a.address for a in recipient_accts],
+        buyers=buyer_accts,
+        senders=sender_accts,
+    )
+
+
+def registration(label: str, category: Category = Category.ENTERPRISE) -> Registration:
+    """A typical application: one holder of all three rights, 60-character URI, 31-character name."""
+    return Registration(
+        content_hash=h(f"content/{label}"),
+        metadata_hash=h(f"metadata/{label}"),
+        metadata_uri=METADATA_URI,
+        name=ASSET_NAME,
+        category=category,
+        grade=Grade.GENERAL,
+        kind=Kind.DATASET,
+        region=REGION,
+    )

@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""Whole-transaction gas (receipt ``gasUsed``) of every ledger operation, against the budgets.
+
+Runs on a fresh embedded anvil (automine, block gas limit 1e9) and prints a table, or a flat
+JSON object with ``--json`` (one key per operation; ``budgets`` and ``over_budget`` beside).
+
+Typical shapes measured:
+
+* ``register_asset``: applyRegistration with one holder of all three rights, a 60-character
+  metadata URI and a 31-character name, after the first asset of the chain;
+* ``grant_license``: processing right, one region, non-exclusive, one year, for an
+  (asset, right, purpose) that already has a licence; ``grant_license_first_for_purpose``
+  is the first one (it creates the exclusivity record);
+* ``settle_trade``: licence delivery, exchange fee and two revenue shares, with a finite
+  allowance; seller, exchange and recipients already hold tokens (steady state).
+  ``settle_trade_cold``: the same where seller, exchange and both recipients receive their
+  first tokens (the licence's exclusivity record exists in both cases);
+* ``settle_batch_100_per_trade``: settleBatch of 100 such trades (100 distinct buyers,
+  spread over 10 assets of 5 sellers), gas / 100; ``..._one_asset``: all on one asset.
+
+Usage: ``python scripts/bench/gas.py [--json] [--batch-size N] [-v]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from _common import BenchChain, bench_account, bench_chain, h, setup_logging
+from eth_account.signers.local import LocalAccount
+
+from ledger.client import LedgerClient, TxResult
+from ledger.contracts.types import Category, Delivery, Kind, OrderTarget, Right, Role, Trade
+
+logger = logging.getLogger("bench.gas")
+
+BUDGETS: dict[str, int] = {
+    "register_asset": 100_000,
+    "grant_license": 110_000,
+    "settle_trade": 220_000,
+    "settle_batch_100_per_trade": 150_000,
+}
+REQUIRED_KEYS = (
+    "register_asset",
+    "grant_license",
+    "grant_license_first_for_purpose",
+    "settle_trade",
+    "settle_trade_cold",
+    "settle_batch_100_per_trade",
+)
+MAX_UINT = 2**256 - 1
+
+
+class GasTable:
+    def __init__(self) -> None:
+        self.gas: dict[str, int] = {}
+        self.notes: dict[str, str] = {}
+
+    def record(self, key: str, result: TxResult | int, note: str = "") -> TxResult | int:
+        gas = result.receipt.gas_used if isinstance(result, TxResult) else result
+        self.gas[key] = gas
+        if note:
+            self.notes[key] = note
+        logger.info("%-40s %10d %s", key, gas, note)
+        return result
+
+
+def tx(client: LedgerClient, contract: str, function: str, *args: Any) -> TxResult:
+    return client.execute(client.prepare(contract, function, *args))
+
+
+def measure(chain: BenchChain, batch_size: int) -> GasTable:
+    t = GasTable()
+    auth = chain.authority
+    reg = chain.registrar
+    bank = chain.bank
+    exchange = chain.exchanges[0]
+    assets = list(chain.assets)
+    seller_of = chain.assets
+    buyers = list(chain.buyers)
+    steady_asset = assets[0]
+    seller = seller_of[steady_asset]
+
+    def take_buyer() -> str:
+        return buyers.pop().address
+
+    def take_buyer_account() -> LocalAccount:
+        return buyers.pop()
+
+    # ── participants
+    holder2 = bench_account("holder2", 0)
+    merchant = bench_account("merchant", 0)
+    provider = bench_account("provider", 0)
+    supervisor = bench_account("supervisor", 0)
+    cold_exchange = bench_account("cold-exchange", 0)
+    cold_seller = bench_account("cold-seller", 0)
+    cold_recipients = [bench_account("cold-recipient", i) for i in range(2)]
+    others = [holder2, merchant, provider, supervisor, cold_exchange, cold_seller, *cold_recipients]
+    chain.rpc.batch([("anvil_setBalance", [a.address, hex(10**24)]) for a in others])
+    t.record("admit", auth.admit(holder2.address, Role.DATA_HOLDER, 450100, "Liuzhou Logistics Company Ltd."),
+             "new participant, 30-char name")  # fmt: skip
+    auth.admit(merchant.address, Role.DATA_MERCHANT, 450100, "Zhuang Data Merchants Ltd.")
+    auth.admit(provider.address, Role.SERVICE_PROVIDER, 450100, "Lijiang Anonymisation Services")
+    auth.admit(supervisor.address, Role.SUPERVISOR, 450000, "Guangxi Cyberspace Supervision")
+    auth.admit(cold_exchange.address, Role.EXCHANGE, 450000, "Cold Exchange")
+    auth.admit(cold_seller.address, Role.DATA_HOLDER, 450100, "Cold Seller")
+    for i, r in enumerate(cold_recipients):
+        auth.admit(r.address, Role.DATA_HOLDER, 450100, f"Cold Recipient {i}")
+    c_holder2 = chain.client(holder2)
+    c_merchant = chain.client(merchant)
+    c_provider = chain.client(provider)
+    c_supervisor = chain.client(supervisor)
+    c_cold_seller = chain.client(cold_seller)
+    t.record("set_roles", auth.set_roles(holder2.address, Role.DATA_HOLDER | Role.DATA_MERCHANT))
+    t.record("file_declaration", c_merchant.file_declaration(h("merchant declaration")), "first declaration")
+    c_holder2.file_declaration(h("holder2 declaration"))  # now a merchant too
+    c_provider.file_declaration(h("provider declaration"))
+    t.record("suspend", auth.suspend(supervisor.address, h("suspension")))
+    t.record("reinstate", auth.reinstate(supervisor.address, h("reinstatement")))
+
+    # ── registration
+    applied = tx(c_holder2, "AssetRegistry", "applyRegistration", chain.registration("gas/a1").as_abi())
+    t.record("register_asset", applied, "one holder of all rights, 60-char URI, 31-char name")
+    a1 = int(applied.event("RegistrationApplied")["assetId"])
+    t.record("review_registration", reg.review_registration(a1, True, h("review")), "approve, issues certificate")
+    a_rej = c_holder2.apply_registration(chain.registration("gas/rejected"))
+    t.record("review_registration_reject", reg.review_registration(a_rej, False, h("rejection")))
+    t.record(
+        "change_registration", c_holder2.change_registration(a1, h("metadata v2"), chain.registration("x").metadata_uri)
+    )
+    a_cancel = c_holder2.apply_registration(chain.registration("gas/cancel"))
+    t.record("cancel_registration", c_holder2.cancel_registration(a_cancel, h("withdrawn")), "pending, by applicant")
+    a_personal = c_holder2.apply_registration(chain.registration("gas/personal", Category.PERSONAL))
+    t.record("attest_anonymisation", c_provider.attest_anonymisation(a_personal, h("anonymisation report")))
+
+    # ── licences
+    now = chain.chain_time()
+    terms = chain.terms(now)
+    first = tx(c_holder2, "AssetRegistry", "grantLicense", a1, merchant.address, terms.as_abi())
+    t.record("grant_license_first_for_purpose", first, "creates the (asset,right,purpose) exclusivity record")
+    later = tx(c_holder2, "AssetRegistry", "grantLicense", a1, seller.address, terms.as_abi())
+    t.record("grant_license", later, "one region, non-exclusive, purpose already licensed")
+    sub_terms = replace(terms, sublicensable=True, transferable=True)
+    parent = tx(c_holder2, "AssetRegistry", "grantLicense", a1, merchant.address, sub_terms.as_abi())
+    parent_id = int(parent.event("LicenseGranted")["licenseId"])
+    child = tx(c_merchant, "AssetRegistry", "sublicense", parent_id, seller.address, terms.as_abi())
+    t.record("sublicense", child, "first under its parent")
+    child_id = int(child.event("LicenseGranted")["licenseId"])
+    t.record("sublicense_later", tx(c_merchant, "AssetRegistry", "sublicense", parent_id, cold_seller.address,
+                                    terms.as_abi()))  # fmt: skip
+    t.record("transfer_license", c_merchant.transfer_license(parent_id, c_provider.address))
+    t.record("revoke_license", c_holder2.revoke_license(child_id, h("revocation")), "a leaf, by the right holder")
+    t.record(
+        "revoke_license_cascade",
+        c_holder2.revoke_license(parent_id, h("revocation")),
+        "a parent with one live child left",
+    )
+
+    # ── rights, objections, freezing
+    a2 = c_holder2.apply_registration(chain.registration("gas/a2"))
+    reg.review_registration(a2, True, h("review"))
+    t.record(
+        "transfer_right",
+        c_holder2.transfer_right(a2, Right.OPERATION, merchant.address),
+        "first split of the three rights",
+    )
+    t.record("transfer_right_again", c_merchant.transfer_right(a2, Right.OPERATION, cold_seller.address))
+    lodged = tx(c_merchant, "AssetRegistry", "lodgeObjection", a2, h("evidence"))
+    t.record("lodge_objection", lodged)
+    objection = int(lodged.event("ObjectionLodged")["objectionId"])
+    t.record("resolve_objection", reg.resolve_objection(objection, False, h("dismissed")), "last open objection")
+    t.record("freeze", auth.freeze(a2, h("freeze order")))
+    t.record("unfreeze", auth.unfreeze(a2, h("freeze lifted")))
+
+    # ── token
+    t.record("issue", bank.issue(holder2.address, 10**9), "first tokens of the receiver")
+    bank.issue(bank.address, 10**9)
+    t.record("redeem", bank.redeem(10**6))
+    t.record("approve", c_holder2.approve(exchange.address, 10**12), "first approval")
+    t.record("token_transfer", c_holder2.transfer(merchant.address, 1_000), "receiver had no tokens")
+    t.record("token_transfer_steady", c_holder2.transfer(merchant.address, 1_000), "receiver holds tokens")
+
+    # ── settlement configuration
+    a3 = c_holder2.apply_registration(chain.registration("gas/a3"))
+    reg.review_registration(a3, True, h("review"))
+    t.record("set_revenue_shares", c_holder2.set_revenue_shares(a3, [(chain.recipients[0], 500),
+                                                                      (chain.recipients[1], 500)]),
+             "two recipients, first time")  # fmt: skip
+    t.record("set_price_band", auth.set_price_band(Kind.DATASET, 100, 10**9))
+
+    # ── single settlements
+    warm_trades = [chain.trade(a, take_buyer(), terms, tag="warm") for a in assets]
+    for trade in warm_trades:  # every seller, the exchange and the recipients now hold tokens
+        exchange.settle(trade)
+    steady = [exchange.settle(chain.trade(steady_asset, take_buyer(), terms, tag="steady")) for _ in range(3)]
+    t.record("settle_trade", steady[-1], "licence delivery, fee, 2 revenue shares, payees hold tokens")
+    # First licence of a purpose (a fresh exclusivity record), payees warm.
+    t.record(
+        "settle_trade_first_for_purpose",
+        exchange.settle(chain.trade(steady_asset, take_buyer(), chain.terms(now, purpose=2202), tag="p")),
+    )
+    # Infinite approval: OpenZeppelin skips the allowance write.
+    inf_buyer = bench_account("inf-buyer", 0)
+    chain.rpc.call("anvil_setBalance", [inf_buyer.address, hex(10**24)])
+    auth.admit(inf_buyer.address, Role.DATA_HOLDER, 450100, "Infinite Approver")
+    bank.issue(inf_buyer.address, 10**9)
+    chain.client(inf_buyer).approve(exchange.address, MAX_UINT)
+    t.record(
+        "settle_trade_infinite_allowance",
+        exchange.settle(chain.trade(steady_asset, inf_buyer.address, terms, tag="inf")),
+    )
+    no_fee = exchange.settle(chain.trade(steady_asset, take_buyer(), terms, fee=0, tag="nofee"))
+    t.record("settle_trade_no_fee", no_fee)
+
+    # Cold: seller, exchange and both recipients get their first tokens; exclusivity record pre-made.
+    a_cold = c_cold_seller.apply_registration(chain.registration("gas/cold"))
+    reg.review_registration(a_cold, True, h("review"))
+    c_cold_seller.set_revenue_shares(a_cold, [(r.address, 500) for r in cold_recipients])
+    c_cold_seller.grant_license(a_cold, merchant.address, terms)
+    chain.assets[a_cold] = c_cold_seller
+    cold_buyer = take_buyer_account()
+    chain.client(cold_buyer).approve(cold_exchange.address, 10**12)
+    c_cold_exchange = chain.client(cold_exchange)
+    t.record(
+        "settle_trade_cold",
+        c_cold_exchange.settle(chain.trade(a_cold, cold_buyer.address, terms, tag="cold")),
+        "first tokens for seller, exchange and both recipients",
+    )
+
+    # Right delivery (the operation right changes hands), steady payees.
+    right_trade = Trade(h("trade/right"), steady_asset, seller.address, take_buyer(), 10_000, fee=200,
+                        delivery=Delivery.RIGHT, right=Right.OPERATION)  # fmt: skip
+    t.record("settle_trade_right_delivery", exchange.settle(right_trade), "first split of the rights")
+
+    # Off-exchange, both parties sign (EIP-712); the buyer sends it.
+    direct_buyer = chain.client(take_buyer_account())
+    d_trade = Trade(h("trade/direct"), steady_asset, seller.address, direct_buyer.address, 10_000, terms=terms)
+    deadline = now + 3600
+    sigs = (seller.sign_direct_trade(d_trade, 7, deadline), direct_buyer.sign_direct_trade(d_trade, 7, deadline))
+    t.record("settle_direct", direct_buyer.settle_direct(d_trade, 7, deadline, *sigs),
+             "no fee, 2 revenue shares; first nonce word of both parties")  # fmt: skip
+    d_trade2 = replace(d_trade, trade_id=h("trade/direct2"))
+    sigs2 = (seller.sign_direct_trade(d_trade2, 9, deadline), direct_buyer.sign_direct_trade(d_trade2, 9, deadline))
+    t.record("settle_direct_steady", direct_buyer.settle_direct(d_trade2, 9, deadline, *sigs2),
+             "both nonce words already in use")  # fmt: skip
+    t.record("invalidate_nonce", seller.invalidate_nonce(8))
+
+    # ── batches
+    spread_assets = list(assets)
+    batch = [chain.trade(spread_assets[i % len(spread_assets)], take_buyer(), terms, tag="batch")
+             for i in range(batch_size)]  # fmt: skip
+    res = exchange.settle_batch(batch)
+    t.record("settle_batch_tx", res, f"{batch_size} trades over {len(spread_assets)} assets")
+    t.record(
+        "settle_batch_100_per_trade",
+        res.receipt.gas_used // batch_size,
+        f"gas / {batch_size}; distinct buyers, {len(spread_assets)} assets, {len(chain.sellers)} sellers",
+    )
+    one = [chain.trade(steady_asset, take_buyer(), terms, tag="batch1") for _ in range(batch_size)]
+    res1 = exchange.settle_batch(one)
+    t.record(
+        "settle_batch_100_per_trade_one_asset",
+        res1.receipt.gas_used // batch_size,
+        f"gas / {batch_size}; distinct buyers, one asset",
+    )
+
+    # ── supervision
+    opened = tx(c_supervisor, "Supervision", "openOrder", int(OrderTarget.ASSET), "0x" + "00" * 20, a1, h("order"))
+    t.record("open_order", opened)
+    order_id = int(opened.event("RectificationOrdered")["orderId"])
+    t.record("close_order", c_supervisor.close_order(order_id, h("closed")))
+    t.record("record_credit_event", c_supervisor.record_credit_event(holder2.address, 101, -5, h("late filing")),
+             "first event of the participant")  # fmt: skip
+    return t
+
+
+def buyers_needed(batch_size: int) -> int:
+    return 2 * batch_size + 40
+
+
+def run(batch_size: int) -> dict[str, Any]:
+    with bench_chain(block_time=0, exchanges=1, sellers=5, assets_per_seller=2, recipients=2,
+                     buyers=buyers_needed(batch_size)) as chain:  # fmt: skip
+        table = measure(chain, batch_size)
+    out: dict[str, Any] = dict(table.gas)
+    out["budgets"] = dict(BUDGETS)
+    out["over_budget"] = [k for k, b in BUDGETS.items() if table.gas[k] > b]
+    out["notes"] = table.notes
+    out["batch_size"] = batch_size
+    return out
+
+
+def print_table(out: dict[str, Any], write: Callable[[str], Any] = sys.stdout.write) -> None:
+    budgets: dict[str, int] = out["budgets"]
+    notes: dict[str, str] = out["notes"]
+    write(f"{'operation':<40} {'gas':>10} {'budget':>10}  {'':4} notes\n")
+    write("-" * 110 + "\n")
+    for key, value in out.items():
+        if not isinstance(value, int) or key == "batch_size":
+            continue
+        budget = budgets.get(key)
+        shown = f"{budget:>10,}" if budget is not None else " " * 10
+        verdict = "" if budget is None else ("ok" if value <= budget else "OVER")
+        write(f"{key:<40} {value:>10,} {shown}  {verdict:4} {notes.get(key, '')}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--batch-size", type=int, default=100, help="trades in the measured settleBatch (100)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress on stderr")
+    args = parser.parse_args(argv)
+    if args.batch_size < 1:
+        parser.error("--batch-size must be at least 1")
+    setup_logging(args.verbose)
+    out = run(args.batch_size)
+    if args.json:
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+    else:
+        print_table(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""``ledger demo`` / :func:`ledger.demo.run_demo`: the scenario on a fresh chain, then again on the same chain."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ledger.demo import ACTORS, DemoError, run_demo
+from ledger.settings import LedgerSettings
+from tests.cli.conftest import Cli, start_node
+
+
+def _balance(summary: dict[str, object], name: str) -> int:
+    balances = summary["balances"]
+    assert isinstance(balances, list)
+    return int(next(b["balance"] for b in balances if b["name"] == name))
+
+
+def test_demo_runs_on_a_fresh_chain_and_again_on_the_same_chain(fresh_cli: Cli) -> None:
+    cli = fresh_cli
+    start_node(cli)  # no deployment yet: the demo deploys
+
+    first = cli.json("demo")
+    assert [p["admitted_now"] for p in first["participants"]] == [False] + [True] * (len(ACTORS) - 1)
+    assert [a["label"] for a in first["assets"]] == ["public", "enterprise", "personal", "model"]
+    assert all(re.fullmatch(r"DR-450000-\d{8}", a["certificate"]) for a in first["assets"])
+    assert len(first["licenses"]) == 2  # the authorised-operation licence and its sublicence
+    venues = sorted(t["venue"] for t in first["trades"])
+    assert len(venues) == 5 and sum("off exchange" in v for v in venues) == 1
+    public = [t for t in first["trades"] if t["asset_id"] == first["assets"][0]["id"]]
+    assert all(len(t["revenue_shares"]) == 2 for t in public)
+    assert any("RegistryAssetFrozen" in e["text"] for e in first["events"])
+    exchange_fees = sum(t["fee"] for t in first["trades"])
+    assert _balance(first, "Beibu Gulf Big Data Exchange") == exchange_fees
+
+    second = cli.ok("demo")
+    assert "already admitted" in second.stdout
+    assert "certificate DR-450000-0000000" in second.stdout
+    assert "settled (交易结算) off exchange" in second.stdout
+    again = cli.json("demo")  # a third run, machine-readable
+    assert not any(p["admitted_now"] for p in again["participants"])
+    assert min(a["id"] for a in again["assets"]) > max(a["id"] for a in first["assets"])
+    assert _balance(again, "Beibu Gulf Big Data Exchange") == 3 * exchange_fees
+    assert again["run"] != first["run"]
+
+
+def test_demo_refuses_a_chain_where_its_accounts_have_other_roles(fresh_cli: Cli) -> None:
+    cli = fresh_cli
+    start_node(cli)
+    cli.ok("deploy")
+    merchant = next(a for a in ACTORS if a.key == "merchant")
+    cli.ok("participant", "admit", str(merchant.index), "--roles", "exchange", "--region", "450000", "--name", "X")
+    result = cli.refused("demo")
+    assert f"dev account {merchant.index}" in result.stderr
+    assert cli.json("participant", "show", str(merchant.index))["roles"] == ["exchange"]
+
+
+def test_run_demo_needs_dev_keys() -> None:
+    settings = LedgerSettings(rpc_url="http://127.0.0.1:1")
+    with pytest.raises(DemoError):
+        run_demo(settings)

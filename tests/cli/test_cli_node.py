@@ -1,0 +1,129 @@
+"""``ledger node`` and ``ledger deploy``: a background node that survives, keeps state across restarts,
+stops cleanly from the foreground, and a deployment that is verified rather than repeated."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ledger.chain.rpc import JsonRpcClient
+from ledger.settings import PROJECT_ROOT
+from tests.cli.conftest import Cli, start_node, stop_node
+
+
+def _addresses(deploy_json: dict[str, object]) -> dict[str, str]:
+    contracts = deploy_json["contracts"]
+    assert isinstance(contracts, dict)
+    return {name: c["address"] for name, c in contracts.items()}
+
+
+def test_node_keeps_state_across_stop_and_restart_and_deploy_verifies_instead_of_redeploying(fresh_cli: Cli) -> None:
+    cli = fresh_cli
+    start_node(cli)
+    first = cli.json("deploy")
+    assert first["action"] == "deployed"
+    cli.ok("participant", "admit", "30", "--roles", "data-holder", "--region", "450100", "--name", "Beihai Port")
+    block_before = cli.json("node", "status")["block"]
+
+    stop_node(cli)
+    status = cli("node", "status")
+    assert status.exit_code == 3, status.stdout
+    assert not (cli.data_dir / "node" / "ledger-node.pid").exists()
+
+    start_node(cli)
+    assert cli.json("node", "status")["block"] == block_before
+    again = cli.json("deploy")
+    assert again["action"] == "verified"
+    assert _addresses(again) == _addresses(first)
+    participant = cli.json("participant", "show", "30")
+    assert (participant["name"], participant["roles"], participant["status"]) == (
+        "Beihai Port", ["data-holder"], "active",
+    )  # fmt: skip
+
+
+def test_deploy_fresh_deploys_a_new_system_and_rewrites_the_manifest(fresh_cli: Cli) -> None:
+    cli = fresh_cli
+    start_node(cli)
+    first = cli.json("deploy")
+    fresh = cli.json("deploy", "--fresh")
+    assert fresh["action"] == "deployed"
+    assert set(_addresses(fresh).values()).isdisjoint(_addresses(first).values())
+    manifest = json.loads((cli.data_dir / "deployment.json").read_text())
+    assert _addresses(manifest) == _addresses(fresh)
+
+
+def test_start_detached_reuses_a_running_node_and_stop_is_idempotent(fresh_cli: Cli) -> None:
+    cli = fresh_cli
+    start_node(cli)
+    pid = cli.json("node", "status")["supervisor_pid"]
+    again = cli.ok("node", "start", "--detach")
+    assert again.stdout.strip() == cli.rpc_url
+    assert cli.json("node", "status")["supervisor_pid"] == pid
+    foreground = cli.refused("node", "start")
+    assert "already runs" in foreground.stderr
+    stop_node(cli)
+    second_stop = cli.ok("node", "stop")
+    assert "not running" in second_stop.stderr
+
+
+def test_foreground_node_stops_cleanly_on_ctrl_c_and_saves_its_state(fresh_cli: Cli) -> None:
+    cli = fresh_cli
+    env = {**os.environ, **{k: v for k, v in cli.env.items() if v is not None}}
+    for key in ("LEDGER_RPC_URL", "LEDGER_AS"):
+        env.pop(key, None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ledger.cli", "node", "start"], cwd=PROJECT_ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == cli.rpc_url  # printed once the node answers
+        with JsonRpcClient(cli.rpc_url) as rpc:
+            rpc.call("evm_mine")
+            rpc.call("evm_mine")
+            mined = int(rpc.call("eth_blockNumber"), 16)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0, proc.stderr.read() if proc.stderr else ""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert (cli.data_dir / "node" / "state.json").stat().st_size > 0
+    assert not (cli.data_dir / "node" / "anvil.pid").exists()
+    assert not (cli.data_dir / "node" / "ledger-node.pid").exists()
+    start_node(cli)
+    assert cli.json("node", "status")["block"] == mined
+
+
+def test_stop_stops_an_orphaned_anvil_after_its_supervisor_died(fresh_cli: Cli) -> None:
+    cli = fresh_cli
+    start_node(cli)
+    status = cli.json("node", "status")
+    os.kill(status["supervisor_pid"], signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while cli.json("node", "status")["supervisor_pid"] is not None:
+        assert time.monotonic() < deadline, "supervisor did not die"
+        time.sleep(0.05)
+    assert cli.json("node", "status")["running"]  # anvil runs in its own session
+    stop_node(cli)
+    assert cli("node", "status").exit_code == 3
+    start_node(cli)  # the state saved by the orphan's clean stop loads
+    assert cli.json("node", "status")["block"] == status["block"]
+
+
+def test_node_commands_refuse_an_external_chain(fresh_cli: Cli) -> None:
+    result = fresh_cli.refused("node", "start", "--detach", env={"LEDGER_RPC_URL": "http://127.0.0.1:1"})
+    assert "LEDGER_RPC_URL is set" in result.stderr
+
+
+def test_start_detached_on_a_port_in_use_fails_with_the_reason_in_one_line(market: Cli, tmp_path: Path) -> None:
+    other = Cli(tmp_path / "other", market.port)
+    result = other.refused("node", "start", "--detach")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert f"already listening on 127.0.0.1:{market.port}" in result.stderr
+    assert other("node", "status").exit_code == 3
+    assert market.json("node", "status")["running"]
