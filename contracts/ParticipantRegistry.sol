@@ -78,6 +78,7 @@ contract ParticipantRegistry is IParticipantRegistry {
 
     /// @inheritdoc IParticipantRegistry
     function revoke(address account, bytes32 reasonHash) external {
+        _requireRole(msg.sender, Roles.AUTHORITY);
         Status current = _known(account).status;
         if (current == Status.Revoked) revert ParticipantInvalidStatus(account, current);
         _changeStatus(account, current, Status.Revoked, reasonHash);

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ISettlementToken} from "./interfaces/ISettlementToken.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {Roles} from "./libraries/Roles.sol";
@@ -67,6 +68,22 @@ contract SettlementToken is ERC20, ISettlementToken {
     /// @inheritdoc ISettlementToken
     function settlement() external view returns (address) {
         return _settlement;
+    }
+
+    /// @dev `transferFrom` moves tokens on the caller's word: the spender must be active too.
+    function transferFrom(address from, address to, uint256 value) public override(ERC20, IERC20) returns (bool) {
+        if (!_participants.isActive(msg.sender)) revert TokenParticipantNotActive(msg.sender);
+        return super.transferFrom(from, to, value);
+    }
+
+    /// @dev An approval (the only path that emits Approval) needs an active owner and spender. Spending
+    /// an allowance emits none: transferFrom checks its caller, the settlement contract its parties.
+    function _approve(address owner, address spender, uint256 value, bool emitEvent) internal override {
+        if (emitEvent) {
+            if (!_participants.isActive(owner)) revert TokenParticipantNotActive(owner);
+            if (!_participants.isActive(spender)) revert TokenParticipantNotActive(spender);
+        }
+        super._approve(owner, spender, value, emitEvent);
     }
 
     /// @dev Ordinary transfers, issues and redemptions: both sides must be active participants.

@@ -725,3 +725,13 @@ def test_token_is_issued_and_redeemed_by_settlement_banks_only(world: World) -> 
         w.bank.redeem(3_001)
     assert _balances(w, w.bank, w.holder) == [3_000, 0]
     assert int(w.holder.view("SettlementToken", "decimals")) == 2
+
+
+def test_tokens_cannot_be_approved_to_an_inactive_spender(world: World) -> None:
+    w = world
+    w.bank.issue(w.holder.address, 5_000)
+    for spender in (w.suspended, w.outsider):
+        with pytest.raises(E.TokenParticipantNotActive) as err:
+            w.holder.approve(spender.address, 1_000)
+        assert err.value.account == spender.address
+        assert w.holder.allowance(w.holder.address, spender.address) == 0

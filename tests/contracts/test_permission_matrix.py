@@ -1,0 +1,746 @@
+"""Who may call what: every state-changing function of the five contracts, against every caller.
+
+For each function the matrix names the callers that may call it and sets up a state in which the
+call succeeds for them (proved once per permitted caller). Every other participant of the world
+(each role, the suspended participant, the never-admitted outsider) is refused with the specific
+custom error, and the views that the call would change read the same before and after.
+
+Functions that no participant may call (the settlement hooks, the batch entry point) are proved
+through the path that legitimately reaches them: an exchange settling a trade.
+
+Role-free ERC-20 functions (``approve``, ``transfer``, ``transferFrom``) are open to every active
+participant and to nobody else: a suspended participant "can do nothing until reinstated"
+(``IParticipantRegistry.suspend``) and every action is attributable to an admitted participant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from eth_abi.abi import encode as abi_encode
+
+from ledger.client import LedgerClient, dev_account
+from ledger.client.ledger import TxResult
+from ledger.client.sender import Call
+from ledger.contracts.revert import ContractRevert
+from ledger.contracts.types import (
+    Category,
+    Delivery,
+    Kind,
+    OrderTarget,
+    ParticipantStatus,
+    Right,
+    Role,
+    Trade,
+)
+from ledger.toolchain import Build
+from tests.contracts.conftest import CITY, OTHER_REGION, REGION, World, h
+
+SYSTEM = ("ParticipantRegistry", "AssetRegistry", "SettlementToken", "TradeSettlement", "Supervision")
+
+ACTORS = (
+    "authority", "registrar", "foreign_registrar", "exchange", "bank", "holder", "holder2", "merchant",
+    "provider", "supervisor", "suspended", "outsider",
+)  # fmt: skip
+ACTIVE = frozenset(ACTORS) - {"suspended", "outsider"}
+
+#: The roles the world admits each actor with (tests/contracts/conftest.py), stated here independently.
+ROLES: dict[str, Role] = {
+    "authority": Role.AUTHORITY,
+    "registrar": Role.REGISTRAR,
+    "foreign_registrar": Role.REGISTRAR,
+    "exchange": Role.EXCHANGE,
+    "bank": Role.SETTLEMENT_BANK,
+    "holder": Role.DATA_HOLDER,
+    "holder2": Role.DATA_HOLDER,
+    "merchant": Role.DATA_MERCHANT,
+    "provider": Role.SERVICE_PROVIDER,
+    "supervisor": Role.SUPERVISOR,
+    "suspended": Role.DATA_HOLDER | Role.DATA_MERCHANT,
+}
+REGIONS = {"registrar": REGION, "foreign_registrar": OTHER_REGION}
+
+ALL = 0xFF
+TRADERS = int(Role.DATA_HOLDER | Role.DATA_MERCHANT | Role.SERVICE_PROVIDER)
+ASSET_OWNERS = int(Role.DATA_HOLDER | Role.DATA_MERCHANT)
+SUPERVISORS = int(Role.SUPERVISOR | Role.AUTHORITY)
+
+#: Dev-mnemonic accounts the world does not use (0-11 are the actors).
+NEWCOMER = dev_account(20)
+LICENSEE = dev_account(21)
+
+
+# ─────────────────────────────────────────────────────────── the matrix's vocabulary
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A custom error by name, with every one of its values."""
+
+    error: str
+    values: dict[str, Any]
+
+
+@dataclass
+class Env:
+    w: World
+    build: Build
+    actor: str
+
+    @property
+    def caller(self) -> LedgerClient:
+        client: LedgerClient = getattr(self.w, self.actor)
+        return client
+
+    def addr(self, actor: str) -> str:
+        return str(getattr(self.w, actor).address)
+
+
+@dataclass
+class Prepared:
+    """Arguments that make the call succeed for a permitted caller, and the views it would change."""
+
+    args: tuple[Any, ...]
+    views: Callable[[], Any]
+    target: str | None = None  # a freshly deployed contract instead of the system's
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Check = Callable[[Env, Prepared], Expected | None]
+
+
+@dataclass(frozen=True)
+class Entry:
+    contract: str
+    function: str
+    permitted: frozenset[str]
+    setup: Callable[[Env], Prepared]
+    checks: tuple[Check, ...]
+    variant: str = ""
+    #: For functions no participant may call: the legitimate path that reaches them.
+    via: Callable[[Env, Prepared], TxResult] | None = None
+    #: Some successful calls only emit an event (e.g. changeRegistration): name it.
+    event_only: str | None = None
+    #: actor -> reason, for refusals the contract does not make yet (contract bugs, reported).
+
+    @property
+    def key(self) -> str:
+        return f"{self.contract}.{self.function}" + (f"[{self.variant}]" if self.variant else "")
+
+    def expected(self, env: Env, prepared: Prepared) -> Expected:
+        for check in self.checks:
+            found = check(env, prepared)
+            if found is not None:
+                return found
+        raise AssertionError(f"{self.key}: no refusal expected for {env.actor}, yet it is not permitted")
+
+
+# ─────────────────────────────────────────────────────────── refusal checks, in the contracts' order
+
+
+def role(needed: int) -> Check:
+    """``ParticipantRegistry.requireRole(caller, needed)``."""
+
+    def check(env: Env, _: Prepared) -> Expected | None:
+        account = env.addr(env.actor)
+        if env.actor == "outsider":
+            return Expected("ParticipantUnknown", {"account": account})
+        if env.actor == "suspended":
+            return Expected("ParticipantNotActive", {"account": account, "status": ParticipantStatus.SUSPENDED})
+        if ROLES[env.actor] & needed == 0:
+            return Expected("ParticipantUnauthorized", {"account": account, "neededRoles": needed})
+        return None
+
+    return check
+
+
+def registrar_of(region: int) -> tuple[Check, Check]:
+    def wrong_region(env: Env, _: Prepared) -> Expected | None:
+        return Expected(
+            "RegistryWrongRegion",
+            {"registrar": env.addr(env.actor), "registrarRegion": REGIONS[env.actor], "assetRegion": region},
+        )
+
+    return role(int(Role.REGISTRAR)), wrong_region
+
+
+def error(name: str, **values: Callable[[Env, Prepared], Any]) -> Check:
+    """A refusal whose values are computed from the caller and the prepared state."""
+
+    def check(env: Env, p: Prepared) -> Expected | None:
+        return Expected(name, {k: f(env, p) for k, f in values.items()})
+
+    return check
+
+
+def caller(env: Env, _: Prepared) -> str:
+    return env.addr(env.actor)
+
+
+def data(key: str) -> Callable[[Env, Prepared], Any]:
+    return lambda _, p: p.data[key]
+
+
+def const(value: Any) -> Callable[[Env, Prepared], Any]:
+    return lambda _, __: value
+
+
+# ─────────────────────────────────────────────────────────── shared state builders
+
+
+def block_number(w: World) -> int:
+    return int(w.rpc.call("eth_blockNumber"), 16)
+
+
+def fund(w: World, actor: str, amount: int) -> None:
+    """Gives ``actor`` a token balance (a suspended actor is reinstated for the issue, then suspended again)."""
+    if actor == "outsider":
+        return  # never admitted: it cannot hold tokens
+    if actor == "suspended":
+        w.authority.reinstate(w.suspended.address, h("reinstate to fund"))
+        w.bank.issue(w.suspended.address, amount)
+        w.authority.suspend(w.suspended.address, h("suspend again"))
+        return
+    w.bank.issue(getattr(w, actor).address, amount)
+
+
+def admit_licensee(w: World) -> str:
+    w.authority.admit(LICENSEE.address, Role.DATA_HOLDER, CITY, "Hechi Licensee Co.")
+    return str(LICENSEE.address)
+
+
+def licence_trade(w: World, asset: int, label: str, *, price: int = 10_000, fee: int = 100) -> Trade:
+    return Trade(h(label), asset, w.holder.address, w.holder2.address, price, fee=fee, terms=w.terms())
+
+
+def buyer_ready(w: World, amount: int = 100_000) -> None:
+    w.bank.issue(w.holder2.address, amount)
+    w.holder2.approve(w.exchange.address, amount)
+
+
+def deploy(env: Env, name: str, types: list[str], args: list[Any]) -> str:
+    code = bytes.fromhex(env.build.contract(name).bytecode.removeprefix("0x")) + abi_encode(types, args)
+    receipt = env.w.authority.sender.transact(Call(to=None, data=code, operation=f"deploy {name}"))
+    assert receipt.contract_address is not None
+    return receipt.contract_address
+
+
+def view_at(w: World, address: str, contract: str, function: str, *args: Any) -> Any:
+    codec = w.contracts.codecs[contract]
+    raw = w.authority.sender.call(Call(address, codec.encode_call(function, *args)))
+    return codec.decode_output(function, raw)
+
+
+def balances(w: World, *actors: str) -> tuple[int, ...]:
+    return tuple(w.holder.balance_of(getattr(w, a).address) for a in actors)
+
+
+# ─────────────────────────────────────────────────────────── ParticipantRegistry
+
+
+def _admit(env: Env) -> Prepared:
+    w = env.w
+    return Prepared(
+        (NEWCOMER.address, int(Role.DATA_HOLDER), REGION, "Qinzhou Port Data Co."),
+        lambda: w.holder.get_participant(NEWCOMER.address),
+    )
+
+
+def _on_holder(*extra: Any) -> Callable[[Env], Prepared]:
+    def setup(env: Env) -> Prepared:
+        w = env.w
+        return Prepared((w.holder.address, *extra), lambda: w.holder.get_participant(w.holder.address))
+
+    return setup
+
+
+def _reinstate(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((w.suspended.address, h("reinstatement")), lambda: w.holder.get_participant(w.suspended.address))
+
+
+def _file_declaration(env: Env) -> Prepared:
+    w, me = env.w, env.caller.address
+    return Prepared((h("declaration and commitment"),), lambda: w.holder.get_participant(me))
+
+
+# ─────────────────────────────────────────────────────────── AssetRegistry
+
+
+def _apply(env: Env) -> Prepared:
+    w = env.w
+    reg = w.registration()
+    return Prepared(
+        (reg.as_abi(),),
+        lambda: (w.holder.asset_count(), w.holder.view("AssetRegistry", "assetIdOf", reg.content_hash)),
+    )
+
+
+def _asset_views(w: World, asset: int) -> Callable[[], Any]:
+    return lambda: w.holder.get_asset(asset)
+
+
+def _pending(env: Env) -> Prepared:
+    w = env.w
+    asset = w.holder.apply_registration(w.registration())
+    return Prepared((asset, True, h("review record")), _asset_views(w, asset), data={"asset": asset})
+
+
+def _registered(*extra: Any, category: Category = Category.ENTERPRISE) -> Callable[[Env], Prepared]:
+    def setup(env: Env) -> Prepared:
+        w = env.w
+        asset = w.registered_asset(category=category)
+        return Prepared((asset, *extra), _asset_views(w, asset), data={"asset": asset})
+
+    return setup
+
+
+def _transfer_right(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    return Prepared((asset, int(Right.OPERATION), w.holder2.address), _asset_views(w, asset), data={"asset": asset})
+
+
+def _lodge(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    return Prepared(
+        (asset, h("evidence")),
+        lambda: (w.holder.get_asset(asset), w.holder.view("AssetRegistry", "objectionCount")),
+        data={"asset": asset},
+    )
+
+
+def _resolve(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    objection = w.holder2.lodge_objection(asset, h("evidence"))
+    return Prepared(
+        (objection, True, h("decision")),
+        lambda: (w.holder.get_asset(asset), w.holder.get_objection(objection)),
+        data={"asset": asset},
+    )
+
+
+def _unfreeze(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    w.authority.freeze(asset, h("freeze order"))
+    return Prepared((asset, h("lift order")), _asset_views(w, asset), data={"asset": asset})
+
+
+def _attest(env: Env) -> Prepared:
+    w = env.w
+    asset = w.holder.apply_registration(w.registration(category=Category.PERSONAL))
+    return Prepared((asset, h("anonymisation report")), _asset_views(w, asset), data={"asset": asset})
+
+
+def _grant(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    licensee = admit_licensee(w)
+    return Prepared(
+        (asset, licensee, w.terms().as_abi()),
+        lambda: (w.holder.license_count(), w.holder.get_asset(asset)),
+        data={"asset": asset},
+    )
+
+
+def _sublicense(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    terms = w.terms(sublicensable=True)
+    parent = w.holder.grant_license(asset, w.holder2.address, terms)
+    licensee = admit_licensee(w)
+    return Prepared(
+        (parent, licensee, terms.as_abi()),
+        lambda: (w.holder.license_count(), w.holder.children_of(parent)),
+        data={"parent": parent},
+    )
+
+
+def _licence_views(w: World, licence: int) -> Callable[[], Any]:
+    return lambda: (w.holder.get_license(licence), w.holder.is_license_valid(licence, w.chain_time()))
+
+
+def _revoke(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    licence = w.holder.grant_license(asset, w.holder2.address, w.terms())
+    return Prepared((licence, h("revocation")), _licence_views(w, licence), data={"licence": licence})
+
+
+def _revoke_sublicence(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    terms = w.terms(sublicensable=True)
+    parent = w.holder.grant_license(asset, w.holder2.address, terms)
+    sub = w.holder2.sublicense(parent, admit_licensee(w), terms)
+    return Prepared((sub, h("revocation")), _licence_views(w, sub), data={"licence": sub})
+
+
+def _transfer_licence(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    licence = w.holder.grant_license(asset, w.holder2.address, w.terms(transferable=True))
+    return Prepared((licence, admit_licensee(w)), _licence_views(w, licence), data={"licence": licence})
+
+
+def _fresh(name: str, types: list[str], args: Callable[[World], list[Any]]) -> Callable[[Env], Prepared]:
+    """A fresh, unwired instance of ``name``, so that wiring in its settlement contract can succeed."""
+
+    def setup(env: Env) -> Prepared:
+        w = env.w
+        address = deploy(env, name, types, args(w))
+        return Prepared(
+            (w.contracts.address["TradeSettlement"],),
+            lambda: view_at(w, address, name, "settlement"),
+            target=address,
+        )
+
+    return setup
+
+
+def _deliver_right(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    buyer_ready(w)
+    trade = Trade(h("right trade"), asset, w.holder.address, w.holder2.address, 10_000, fee=100,
+                  delivery=Delivery.RIGHT, right=Right.OPERATION)  # fmt: skip
+    return Prepared(
+        (trade.trade_id, asset, int(Right.OPERATION), w.holder.address, w.holder2.address),
+        _asset_views(w, asset),
+        data={"trade": trade},
+    )
+
+
+def _deliver_licence(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    buyer_ready(w)
+    trade = licence_trade(w, asset, "licence trade")
+    return Prepared(
+        (asset, 0, w.holder.address, w.holder2.address, trade.terms.as_abi()),
+        lambda: w.holder.license_count(),
+        data={"trade": trade},
+    )
+
+
+def _settle_via_exchange(env: Env, p: Prepared) -> TxResult:
+    return env.w.exchange.settle(p.data["trade"])
+
+
+# ─────────────────────────────────────────────────────────── SettlementToken
+
+
+def _approve(env: Env) -> Prepared:
+    w, me = env.w, env.caller.address
+    return Prepared((w.exchange.address, 5_000), lambda: w.holder.allowance(me, w.exchange.address))
+
+
+def _transfer(env: Env) -> Prepared:
+    w = env.w
+    fund(w, env.actor, 5_000)
+    to = "holder" if env.actor == "merchant" else "merchant"
+    return Prepared((getattr(w, to).address, 1_000), lambda: balances(w, env.actor, to))
+
+
+def _transfer_from(env: Env) -> Prepared:
+    w = env.w
+    fund(w, "holder", 5_000)
+    if w.holder.get_participant(env.caller.address)["status"] == ParticipantStatus.ACTIVE:
+        w.holder.approve(env.caller.address, 5_000)  # an inactive spender cannot even be approved
+    return Prepared(
+        (w.holder.address, w.merchant.address, 1_000),
+        lambda: (balances(w, "holder", "merchant"), w.holder.allowance(w.holder.address, env.caller.address)),
+    )
+
+
+def _issue(env: Env) -> Prepared:
+    w = env.w
+    return Prepared(
+        (w.holder.address, 5_000),
+        lambda: (w.holder.balance_of(w.holder.address), w.holder.view("SettlementToken", "totalSupply")),
+    )
+
+
+def _redeem(env: Env) -> Prepared:
+    w = env.w
+    fund(w, "bank", 5_000)
+    if env.actor != "bank":
+        fund(w, env.actor, 5_000)  # the refusal is about the role, not the balance
+    return Prepared((1_000,), lambda: (balances(w, env.actor, "bank"), w.holder.view("SettlementToken", "totalSupply")))
+
+
+def _settlement_pay(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    buyer_ready(w)
+    trade = licence_trade(w, asset, "paid trade", fee=0)
+    return Prepared(
+        (w.holder2.address, w.exchange.address, [w.holder.address], [trade.price]),
+        lambda: (balances(w, "holder", "holder2"), w.holder.allowance(w.holder2.address, w.exchange.address)),
+        data={"trade": trade},
+    )
+
+
+# ─────────────────────────────────────────────────────────── TradeSettlement
+
+
+def _trade_views(w: World, trade: Trade) -> Callable[[], Any]:
+    return lambda: (
+        w.holder.is_settled(trade.trade_id),
+        balances(w, "holder", "holder2", "exchange"),
+        w.holder.license_count(),
+    )
+
+
+def _settle(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    buyer_ready(w)
+    trade = licence_trade(w, asset, "exchange trade")
+    return Prepared((trade.as_abi(),), _trade_views(w, trade), data={"trade": trade})
+
+
+def _settle_batch(env: Env) -> Prepared:
+    p = _settle(env)
+    p.args = ([p.data["trade"].as_abi()],)
+    return p
+
+
+def _settle_for_exchange(env: Env) -> Prepared:
+    p = _settle(env)
+    p.args = (p.data["trade"].as_abi(), env.w.exchange.address)
+    return p
+
+
+def _settle_direct(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    w.bank.issue(w.holder2.address, 100_000)
+    trade = licence_trade(w, asset, "direct trade", fee=0)
+    deadline = w.chain_time() + 3600
+    sigs = (w.holder.sign_direct_trade(trade, 1, deadline), w.holder2.sign_direct_trade(trade, 1, deadline))
+    return Prepared(
+        (trade.as_abi(), 1, deadline, *sigs),
+        lambda: (_trade_views(w, trade)(), w.holder.nonce_used(w.holder.address, 1)),
+    )
+
+
+def _invalidate_nonce(env: Env) -> Prepared:
+    w, me = env.w, env.caller.address
+    return Prepared((7,), lambda: w.holder.nonce_used(me, 7))
+
+
+def _revenue_shares(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    return Prepared(
+        (asset, [w.merchant.address], [1_000]), lambda: w.holder.revenue_shares(asset), data={"asset": asset}
+    )
+
+
+def _price_band(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((int(Kind.MODEL), 100, 1_000), lambda: w.holder.price_band(Kind.MODEL))
+
+
+# ─────────────────────────────────────────────────────────── Supervision
+
+
+def _open_order(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((int(OrderTarget.PARTICIPANT), w.holder.address, 0, h("order")), lambda: w.holder.order_count())
+
+
+def _close_order(env: Env) -> Prepared:
+    w = env.w
+    order = w.supervisor.open_order(OrderTarget.PARTICIPANT, participant=w.holder.address, document_hash=h("order"))
+    return Prepared((order, h("closing")), lambda: w.holder.get_order(order))
+
+
+def _credit_event(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((w.holder.address, 101, -5, h("violation")), lambda: w.holder.credit_of(w.holder.address))
+
+
+# ─────────────────────────────────────────────────────────── the matrix
+
+
+MATRIX: tuple[Entry, ...] = (
+    # ParticipantRegistry
+    Entry("ParticipantRegistry", "admit", frozenset({"authority"}), _admit, (role(int(Role.AUTHORITY)),)),
+    Entry("ParticipantRegistry", "setRoles", frozenset({"authority"}),
+          _on_holder(int(Role.DATA_HOLDER | Role.DATA_MERCHANT)), (role(int(Role.AUTHORITY)),)),
+    Entry("ParticipantRegistry", "suspend", frozenset({"authority"}), _on_holder(h("suspension")),
+          (role(int(Role.AUTHORITY)),)),
+    Entry("ParticipantRegistry", "reinstate", frozenset({"authority"}), _reinstate, (role(int(Role.AUTHORITY)),)),
+    Entry("ParticipantRegistry", "revoke", frozenset({"authority"}), _on_holder(h("revocation")),
+          (role(int(Role.AUTHORITY)),)),
+    Entry("ParticipantRegistry", "fileDeclaration", ACTIVE, _file_declaration, (role(ALL),)),
+    # AssetRegistry: registration
+    Entry("AssetRegistry", "applyRegistration", frozenset({"holder", "holder2", "merchant"}), _apply,
+          (role(ASSET_OWNERS),)),
+    Entry("AssetRegistry", "reviewRegistration", frozenset({"registrar"}), _pending, registrar_of(REGION)),
+    Entry("AssetRegistry", "changeRegistration", frozenset({"holder"}),
+          _registered(h("new metadata"), "ipfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"),
+          (role(ALL), error("RegistryNotRightHolder", assetId=data("asset"), right=const(Right.HOLDING),
+                            account=caller)),
+          event_only="RegistrationChanged"),
+    Entry("AssetRegistry", "cancelRegistration", frozenset({"holder", "registrar"}), _registered(h("reason")),
+          registrar_of(REGION)),
+    Entry("AssetRegistry", "transferRight", frozenset({"holder"}), _transfer_right,
+          (role(TRADERS), error("RegistryNotRightHolder", assetId=data("asset"), right=const(Right.OPERATION),
+                                account=caller))),
+    Entry("AssetRegistry", "lodgeObjection", ACTIVE, _lodge, (role(ALL),)),
+    Entry("AssetRegistry", "resolveObjection", frozenset({"registrar"}), _resolve, registrar_of(REGION)),
+    Entry("AssetRegistry", "freeze", frozenset({"authority"}), _registered(h("freeze order")),
+          (role(int(Role.AUTHORITY)),)),
+    Entry("AssetRegistry", "unfreeze", frozenset({"authority"}), _unfreeze, (role(int(Role.AUTHORITY)),)),
+    Entry("AssetRegistry", "attestAnonymisation", frozenset({"provider"}), _attest,
+          (role(int(Role.SERVICE_PROVIDER)),)),
+    # AssetRegistry: licences
+    Entry("AssetRegistry", "grantLicense", frozenset({"holder"}), _grant,
+          (role(TRADERS), error("RegistryNotRightHolder", assetId=data("asset"), right=const(Right.PROCESSING),
+                                account=caller))),
+    Entry("AssetRegistry", "sublicense", frozenset({"holder2"}), _sublicense,
+          (role(TRADERS), error("LicenseNotAuthorized", licenseId=data("parent"), account=caller))),
+    Entry("AssetRegistry", "revokeLicense", frozenset({"authority", "holder"}), _revoke,
+          (role(ALL), error("LicenseNotAuthorized", licenseId=data("licence"), account=caller))),
+    Entry("AssetRegistry", "revokeLicense", frozenset({"authority", "holder", "holder2"}), _revoke_sublicence,
+          (role(ALL), error("LicenseNotAuthorized", licenseId=data("licence"), account=caller)),
+          variant="sublicence"),
+    Entry("AssetRegistry", "transferLicense", frozenset({"holder2"}), _transfer_licence,
+          (error("LicenseNotAuthorized", licenseId=data("licence"), account=caller),)),
+    # AssetRegistry: wiring and settlement hooks
+    Entry("AssetRegistry", "setSettlement", frozenset({"authority"}),
+          _fresh("AssetRegistry", ["address"], lambda w: [w.contracts.address["ParticipantRegistry"]]),
+          (role(int(Role.AUTHORITY)),)),
+    Entry("AssetRegistry", "deliverRight", frozenset(), _deliver_right,
+          (error("RegistryOnlySettlement", caller=caller),), via=_settle_via_exchange),
+    Entry("AssetRegistry", "deliverLicense", frozenset(), _deliver_licence,
+          (error("RegistryOnlySettlement", caller=caller),), via=_settle_via_exchange),
+    # SettlementToken
+    Entry("SettlementToken", "approve", ACTIVE, _approve,
+          (error("TokenParticipantNotActive", account=caller),)),
+    Entry("SettlementToken", "transfer", ACTIVE, _transfer, (error("TokenParticipantNotActive", account=caller),)),
+    Entry("SettlementToken", "transferFrom", ACTIVE, _transfer_from,
+          (error("TokenParticipantNotActive", account=caller),)),
+    Entry("SettlementToken", "issue", frozenset({"bank"}), _issue, (role(int(Role.SETTLEMENT_BANK)),)),
+    Entry("SettlementToken", "redeem", frozenset({"bank"}), _redeem, (role(int(Role.SETTLEMENT_BANK)),)),
+    Entry("SettlementToken", "setSettlement", frozenset({"authority"}),
+          _fresh("SettlementToken", ["address", "string", "string"],
+                 lambda w: [w.contracts.address["ParticipantRegistry"], "Fresh Settlement Yuan", "FRESH"]),
+          (role(int(Role.AUTHORITY)),)),
+    Entry("SettlementToken", "settlementPay", frozenset(), _settlement_pay,
+          (error("TokenOnlySettlement", caller=caller),), via=_settle_via_exchange),
+    # TradeSettlement
+    Entry("TradeSettlement", "settle", frozenset({"exchange"}), _settle, (role(int(Role.EXCHANGE)),)),
+    Entry("TradeSettlement", "settleBatch", frozenset({"exchange"}), _settle_batch, (role(int(Role.EXCHANGE)),)),
+    Entry("TradeSettlement", "settleForExchange", frozenset(), _settle_for_exchange,
+          (error("SettlementOnlySelf", caller=caller),),
+          via=lambda env, p: env.w.exchange.settle_batch([p.data["trade"]])),
+    Entry("TradeSettlement", "settleDirect", frozenset({"holder", "holder2"}), _settle_direct,
+          (error("SettlementNotParty", caller=caller),)),
+    Entry("TradeSettlement", "invalidateNonce", ACTIVE, _invalidate_nonce, (role(ALL),)),
+    Entry("TradeSettlement", "setRevenueShares", frozenset({"holder"}), _revenue_shares,
+          (role(ALL), error("SettlementNotHoldingHolder", assetId=data("asset"), account=caller))),
+    Entry("TradeSettlement", "setPriceBand", frozenset({"authority"}), _price_band, (role(int(Role.AUTHORITY)),)),
+    # Supervision
+    Entry("Supervision", "openOrder", frozenset({"supervisor", "authority"}), _open_order, (role(SUPERVISORS),)),
+    Entry("Supervision", "closeOrder", frozenset({"supervisor", "authority"}), _close_order, (role(SUPERVISORS),)),
+    Entry("Supervision", "recordCreditEvent", frozenset({"supervisor", "authority"}), _credit_event,
+          (role(SUPERVISORS),)),
+)  # fmt: skip
+
+
+def _refusals() -> list[Any]:
+    cases: list[Any] = []
+    for entry in MATRIX:
+        for actor in ACTORS:
+            if actor in entry.permitted:
+                continue
+            marks = []
+            cases.append(pytest.param(entry, actor, id=f"{entry.key}-by-{actor}", marks=marks))
+    return cases
+
+
+def _permissions() -> list[Any]:
+    cases: list[Any] = []
+    for entry in MATRIX:
+        actors = sorted(entry.permitted) if entry.permitted else ["via"]
+        cases.extend(pytest.param(entry, actor, id=f"{entry.key}-by-{actor}") for actor in actors)
+    return cases
+
+
+REFUSALS = _refusals()
+PERMISSIONS = _permissions()
+
+
+# ─────────────────────────────────────────────────────────── running one cell
+
+
+def _call(env: Env, entry: Entry, p: Prepared) -> TxResult:
+    client = env.caller
+    if p.target is None:
+        return client.execute(client.prepare(entry.contract, entry.function, *p.args))
+    data = env.w.contracts.codecs[entry.contract].encode_call(entry.function, *p.args)
+    return client.execute(Call(p.target, data, operation=f"{entry.contract}.{entry.function}"))
+
+
+def _decoded(env: Env, exc: ContractRevert) -> Expected:
+    decoded = env.w.contracts.errors.decode(exc.data)
+    assert decoded is not None, f"revert data matches no custom error of the ledger: {exc}"
+    return Expected(*decoded)
+
+
+def test_every_state_changing_function_has_a_matrix_entry(world: World) -> None:
+    abi_functions = {
+        f"{name}.{fn.name}"
+        for name in SYSTEM
+        for fn in world.contracts.codecs[name].functions.values()
+        if fn.mutability not in ("view", "pure")
+    }
+    covered = {f"{e.contract}.{e.function}" for e in MATRIX}
+    assert abi_functions - covered == set(), "state-changing functions without a permission-matrix entry"
+    assert covered - abi_functions == set(), "matrix entries for functions the ABIs no longer have"
+
+
+def test_matrix_is_well_formed(world: World) -> None:
+    assert set(ROLES) | {"outsider"} == set(ACTORS)
+    for entry in MATRIX:
+        assert entry.permitted <= ACTIVE, f"{entry.key}: only active participants may be permitted"
+        assert not (entry.permitted and entry.via), f"{entry.key}: a hook has no permitted participant"
+        assert entry.permitted or entry.via, f"{entry.key}: no way to prove the call can succeed"
+
+
+@pytest.mark.parametrize(("entry", "actor"), PERMISSIONS)
+def test_permitted_caller_succeeds(world: World, build: Build, entry: Entry, actor: str) -> None:
+    env = Env(world, build, "exchange" if actor == "via" else actor)
+    p = entry.setup(env)
+    before = p.views()
+    result = entry.via(env, p) if entry.via is not None else _call(env, entry, p)
+    assert result.receipt.status == 1
+    if entry.event_only:
+        assert result.find(entry.event_only), f"{entry.key} emitted no {entry.event_only}"
+        assert p.views() == before
+    else:
+        assert p.views() != before, f"{entry.key} by {actor} succeeded but changed none of its views"
+
+
+@pytest.mark.parametrize(("entry", "actor"), REFUSALS)
+def test_refused_caller_gets_its_error_and_changes_nothing(
+    world: World, build: Build, entry: Entry, actor: str
+) -> None:
+    env = Env(world, build, actor)
+    p = entry.setup(env)
+    expected = entry.expected(env, p)
+    before = (p.views(), block_number(world))
+    with pytest.raises(ContractRevert) as info:
+        _call(env, entry, p)
+    assert _decoded(env, info.value) == expected
+    assert (p.views(), block_number(world)) == before
