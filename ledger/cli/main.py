@@ -10,6 +10,7 @@ e.g. ``LEDGER_DATA_DIR``, ``LEDGER_NODE_PORT``, ``LEDGER_RPC_URL`` (an external 
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -145,7 +146,13 @@ def deploy(
         finally:
             if sender.journal is not None:
                 sender.journal.close()
-        action = "verified" if before is not None and path.read_text() == before else "deployed"
+        # Verified: the manifest's contracts were found on chain (its block numbers may have been
+        # rewritten if the chain mined the deployment again); deployed: new contracts.
+        previous = json.loads(before).get("contracts", {}) if before is not None else {}
+        same = previous and all(
+            previous.get(name, {}).get("tx_hash") == c.tx_hash for name, c in deployment.contracts.items()
+        )
+        action = "verified" if not fresh and same else "deployed"
         lines = [
             f"{action} (部署) the ledger on chain {deployment.chain_id} at block {deployment.deployment_block}, "
             f"authority {deployment.deployer}",

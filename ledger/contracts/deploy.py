@@ -13,7 +13,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -179,22 +179,30 @@ def deploy_system(
     )
 
 
-def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build | None = None) -> None:
-    """Raises :class:`DeploymentMismatch` unless the chain holds exactly the manifest's code."""
+def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build | None = None) -> Deployment:
+    """Raises :class:`DeploymentMismatch` unless the chain holds exactly the manifest's contracts.
+
+    Each contract is found by its deployment transaction (whose receipt must name its address)
+    and checked by runtime code hash. Returns the deployment, with block numbers and hashes
+    updated if the chain mined those transactions again in other blocks (the embedded node
+    replaying its journal after it lost blocks); the caller rewrites the manifest then.
+    """
     chain_id = int(rpc.call("eth_chainId"), 16)
     if chain_id != deployment.chain_id:
         raise DeploymentMismatch(f"manifest is for chain {deployment.chain_id}, node is chain {chain_id}")
-    block = rpc.call("eth_getBlockByNumber", [hex(deployment.deployment_block), False])
-    if block is None or block["hash"] != deployment.deployment_block_hash:
-        got = None if block is None else block["hash"]
-        raise DeploymentMismatch(
-            f"deployment block {deployment.deployment_block}: manifest has {deployment.deployment_block_hash}, "
-            f"chain has {got}"
-        )
+    updated: dict[str, DeployedContract] = {}
     for name in SYSTEM_CONTRACTS:
         c = deployment.contracts.get(name)
         if c is None:
             raise DeploymentMismatch(f"manifest lacks {name}")
+        receipt = rpc.call("eth_getTransactionReceipt", [c.tx_hash])
+        if receipt is None:
+            raise DeploymentMismatch(f"{name}: deployment transaction {c.tx_hash} is not on this chain")
+        if (receipt.get("contractAddress") or "").lower() != c.address.lower():
+            raise DeploymentMismatch(
+                f"{name}: deployment transaction {c.tx_hash} created {receipt.get('contractAddress')}, "
+                f"manifest says {c.address}"
+            )
         got = _code_hash(rpc, c.address)
         if got != c.code_hash:
             raise DeploymentMismatch(
@@ -205,6 +213,17 @@ def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build |
                 f"{name}: the sources compiled now have another ABI than the deployed contract; "
                 "deploy afresh (`ledger deploy --fresh`) or check out the deployed sources"
             )
+        updated[name] = replace(c, block=int(receipt["blockNumber"], 16))
+    first = updated["ParticipantRegistry"].block
+    block = rpc.call("eth_getBlockByNumber", [hex(first), False])
+    if first == deployment.deployment_block and block["hash"] == deployment.deployment_block_hash:
+        return deployment
+    logger.warning(
+        "the deployment transactions now stand in other blocks (first %d, %s; manifest %d, %s): "
+        "the chain was mined again since deployment",
+        first, block["hash"], deployment.deployment_block, deployment.deployment_block_hash,
+    )
+    return replace(deployment, deployment_block=first, deployment_block_hash=block["hash"], contracts=updated)
 
 
 def ensure_deployed(rpc: JsonRpcClient, sender: TxSender, build: Build, manifest: Path, **kwargs: Any) -> Deployment:
@@ -213,9 +232,11 @@ def ensure_deployed(rpc: JsonRpcClient, sender: TxSender, build: Build, manifest
         deployment = load_manifest(manifest)
         chain_id = int(rpc.call("eth_chainId"), 16)
         if deployment.chain_id == chain_id and _code_hash(rpc, deployment.address("ParticipantRegistry")):
-            verify_deployment(rpc, deployment, build)
+            verified = verify_deployment(rpc, deployment, build)
+            if verified != deployment:
+                write_manifest(verified, manifest)
             logger.info("deployment in %s verified on chain %d", manifest, chain_id)
-            return deployment
+            return verified
         logger.info("manifest %s does not match this chain; deploying afresh", manifest)
     deployment = deploy_system(rpc, sender, build, **kwargs)
     write_manifest(deployment, manifest)

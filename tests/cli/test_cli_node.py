@@ -127,3 +127,26 @@ def test_start_detached_on_a_port_in_use_fails_with_the_reason_in_one_line(marke
     assert f"already listening on 127.0.0.1:{market.port}" in result.stderr
     assert other("node", "status").exit_code == 3
     assert market.json("node", "status")["running"]
+
+
+def test_supervisor_restarts_a_killed_anvil_and_replays_the_journal(fresh_cli: Cli) -> None:
+    cli = fresh_cli
+    # A long save interval: everything the node did is lost with it, and must come back from the journal.
+    cli.extra_env["LEDGER_STATE_INTERVAL"] = "600"
+    start_node(cli)
+    cli.json("deploy")
+    cli.ok("participant", "admit", "31", "--roles", "data-holder", "--region", "450100", "--name", "Qinzhou Port")
+    status = cli.json("node", "status")
+    os.kill(status["anvil_pid"], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while True:
+        now = json.loads(cli("node", "status", "--json").stdout)  # exit 3 while anvil is down
+        # The replayed transactions may share blocks: the height need not come back, the writes must.
+        if now["running"] and now["anvil_pid"] not in (None, status["anvil_pid"]) and now["block"] > 0:
+            break
+        assert time.monotonic() < deadline, f"anvil was not restarted with its transactions: {now}"
+        time.sleep(0.2)
+    participant = cli.json("participant", "show", "31")
+    assert (participant["name"], participant["status"]) == ("Qinzhou Port", "active")
+    assert cli.json("deploy")["action"] == "verified"
+    stop_node(cli)
