@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "CompilationError",
     "LedgerError",
+    "MalformedAnswerError",
     "NodeError",
     "NonRetryableError",
     "RetryableError",
@@ -68,9 +69,14 @@ class RpcTransportError(RpcError, RetryableError):
         self.status = status
 
 
+class MalformedAnswerError(RpcTransportError):
+    """The node answered, but not with what JSON-RPC promises: a body that is not JSON (or was cut
+    short), an answer object without ``result``, a batch answer missing an entry, a log or block
+    without the fields every node sends. Retryable: asking again may give a well-formed answer."""
+
+
 class RpcRemoteError(RpcError, NonRetryableError):
-    """The node answered with a JSON-RPC error object (or a malformed answer,
-    or an HTTP 4xx other than 429)."""
+    """The node answered with a JSON-RPC error object, or an HTTP 4xx other than 429."""
 
     def __init__(
         self,

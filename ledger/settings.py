@@ -66,6 +66,45 @@ class LedgerSettings(BaseSettings):
     keystore_password: str | None = Field(
         default=None, description="Password of the keystore files (external chains)."
     )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "The indexer's store: sqlite:///path or postgresql://user@host/db (psycopg 3)."
+            " Unset: SQLite file ledger.db in the data directory."
+        ),
+    )
+    reorg_window: int = Field(
+        default=128,
+        ge=1,
+        description=(
+            "Indexer: how many blocks below its checkpoint a reorg may reach; a deeper one stops the indexer"
+            " with an error naming the stored and the chain's block hash."
+        ),
+    )
+    index_confirmations: int = Field(
+        default=0,
+        ge=0,
+        description="Indexer: only index blocks with this many blocks on top (head - confirmations).",
+    )
+    index_batch_blocks: int = Field(
+        default=2000,
+        ge=1,
+        description="Indexer: first eth_getLogs block range; it doubles while answers are small, halves on refusal.",
+    )
+    index_max_logs: int = Field(
+        default=10_000,
+        ge=1,
+        description="Indexer: an eth_getLogs answer above this many logs shrinks the next range.",
+    )
+    index_retries: int = Field(
+        default=10,
+        ge=0,
+        description="Indexer: retries of a failing read (timeout, 429, 5xx, malformed answer) before it stops.",
+    )
+    index_rpc_timeout: float = Field(default=10.0, gt=0, description="Indexer: seconds to wait for one node answer.")
+    index_poll_interval: float = Field(
+        default=0.15, gt=0, description="Indexer --follow: seconds between polls of the chain head."
+    )
     dev_keys: Literal["auto", "on", "off"] = Field(
         default="auto",
         description="Use anvil's well-known dev keys: 'auto' = only on the embedded chain.",
@@ -78,6 +117,13 @@ class LedgerSettings(BaseSettings):
     @property
     def effective_rpc_url(self) -> str:
         return self.rpc_url or f"http://{self.node_host}:{self.node_port}"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The store's SQLAlchemy URL (plain ``postgresql://`` mapped to psycopg 3)."""
+        from ledger.store import normalize_database_url
+
+        return normalize_database_url(self.database_url or f"sqlite:///{self.data_dir / 'ledger.db'}")
 
     @property
     def manifest_path(self) -> Path:

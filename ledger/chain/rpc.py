@@ -3,9 +3,12 @@
 Failures are sorted for retry logic:
 
 * :class:`~ledger.errors.RpcTransportError` (retryable): timeouts, connection
-  errors, HTTP 429 and 5xx, JSON-RPC ``-32005`` (limit exceeded);
+  errors, HTTP 429 and 5xx, JSON-RPC ``-32005`` (limit exceeded), and, as its subclass
+  :class:`~ledger.errors.MalformedAnswerError`, answers that are not well-formed JSON-RPC
+  (a body that is not JSON or was cut short, an answer without result, a batch answer
+  missing an entry);
 * :class:`~ledger.errors.RpcRemoteError` (non-retryable): JSON-RPC error objects
-  (reverts, bad params, unknown method...), other HTTP 4xx, malformed answers.
+  (reverts, bad params, unknown method...), other HTTP 4xx.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, Final
 
 import requests
 
-from ledger.errors import RpcRemoteError, RpcTransportError
+from ledger.errors import MalformedAnswerError, RpcRemoteError, RpcTransportError
 
 __all__ = ["DEFAULT_TIMEOUT", "JsonRpcClient", "Params"]
 
@@ -99,7 +102,9 @@ class JsonRpcClient:
         except ValueError:
             if status >= 400:
                 raise RpcRemoteError(f"{label}: HTTP {status}: {response.text[:200]}", method=label) from None
-            raise RpcRemoteError(f"{label}: answer is not JSON: {response.text[:200]!r}", method=label) from None
+            raise MalformedAnswerError(
+                f"{label}: answer is not JSON: {response.text[:200]!r}", method=label, status=status
+            ) from None
         if status >= 400 and not (isinstance(decoded, (dict, list)) and decoded):
             raise RpcRemoteError(f"{label}: HTTP {status}: {response.text[:200]}", method=label)
         return decoded
@@ -107,7 +112,7 @@ class JsonRpcClient:
     @staticmethod
     def _result(item: Any, method: str) -> Any:
         if not isinstance(item, dict):
-            raise RpcRemoteError(f"{method}: malformed JSON-RPC answer {item!r:.200}", method=method)
+            raise MalformedAnswerError(f"{method}: malformed JSON-RPC answer {item!r:.200}", method=method)
         error = item.get("error")
         if error is not None:
             code = error.get("code") if isinstance(error, dict) else None
@@ -117,7 +122,7 @@ class JsonRpcClient:
                 raise RpcTransportError(f"{method}: {message} (code {code})", method=method)
             raise RpcRemoteError(f"{method}: {message} (code {code})", method=method, code=code, data=data)
         if "result" not in item:
-            raise RpcRemoteError(f"{method}: JSON-RPC answer without result: {item!r:.200}", method=method)
+            raise MalformedAnswerError(f"{method}: JSON-RPC answer without result: {item!r:.200}", method=method)
         return item["result"]
 
     def call(self, method: str, params: Params = None, *, timeout: float | None = None) -> Any:
@@ -140,7 +145,8 @@ class JsonRpcClient:
 
         A JSON-RPC error in one entry raises it (the first one), unless
         ``return_exceptions`` is true, in which case the exception object takes
-        that entry's place. Transport errors always raise.
+        that entry's place. Transport errors (malformed answers included, e.g. an
+        entry missing from the answer) always raise.
         """
         if not calls:
             return []
@@ -149,16 +155,16 @@ class JsonRpcClient:
         answer = self._post(requests_, label, timeout)
         if isinstance(answer, dict):  # a single error object for the whole batch
             self._result(answer, label)
-            raise RpcRemoteError(f"{label}: expected a list, got {answer!r:.200}", method=label)
+            raise MalformedAnswerError(f"{label}: expected a list, got {answer!r:.200}", method=label)
         if not isinstance(answer, list):
-            raise RpcRemoteError(f"{label}: malformed batch answer {answer!r:.200}", method=label)
+            raise MalformedAnswerError(f"{label}: malformed batch answer {answer!r:.200}", method=label)
         by_id = {item.get("id"): item for item in answer if isinstance(item, dict)}
         results: list[Any] = []
         for request in requests_:
             item = by_id.get(request["id"])
+            if item is None:
+                raise MalformedAnswerError(f"{request['method']}: missing from batch answer", method=request["method"])
             try:
-                if item is None:
-                    raise RpcRemoteError(f"{request['method']}: missing from batch answer", method=request["method"])
                 results.append(self._result(item, request["method"]))
             except RpcRemoteError as exc:
                 if not return_exceptions:

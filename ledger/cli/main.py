@@ -20,8 +20,9 @@ import pydantic
 import typer
 from typer.core import TyperGroup
 
-from ledger.cli import asset, keys, license, node, participant, supervise, token, trade
+from ledger.cli import asset, audit, keys, license, node, participant, supervise, token, trade
 from ledger.cli._session import AsOption, JsonOption, Session, describe_error, emit, fail, progress
+from ledger.cli.index import index
 from ledger.client import make_sender
 from ledger.contracts.deploy import deploy_system, ensure_deployed, write_manifest
 from ledger.contracts.system import SYSTEM_CONTRACTS
@@ -70,6 +71,8 @@ app.add_typer(license.app, name="license")
 app.add_typer(token.app, name="token")
 app.add_typer(trade.app, name="trade")
 app.add_typer(supervise.app, name="supervise")
+app.add_typer(audit.app, name="audit")
+app.command("index")(index)
 
 
 @app.callback()

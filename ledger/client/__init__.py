@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from eth_account.signers.local import LocalAccount
 
 from ledger.chain.rpc import JsonRpcClient
@@ -10,9 +12,11 @@ from ledger.client.journal import Journal
 from ledger.client.ledger import Contracts, LedgerClient, TxResult
 from ledger.client.sender import Call, Receipt, TxSender, TxTimeout
 from ledger.contracts.codec import ErrorTable
-from ledger.contracts.deploy import Deployment, load_manifest
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
+
+if TYPE_CHECKING:
+    from ledger.contracts.deploy import Deployment
 
 __all__ = [
     "Call",
@@ -53,6 +57,8 @@ def connect(
     rpc: JsonRpcClient | None = None,
 ) -> LedgerClient:
     """A client acting as ``account`` on the deployment in the settings' manifest."""
+    from ledger.contracts.deploy import load_manifest  # deploy imports this package
+
     rpc = rpc or JsonRpcClient(settings.effective_rpc_url, timeout=settings.tx_timeout)
     deployment = deployment or load_manifest(settings.manifest_path)
     build = build or compile_contracts(settings)

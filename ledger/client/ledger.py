@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
@@ -21,7 +21,6 @@ from eth_utils.address import to_checksum_address
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, Receipt, TxSender
 from ledger.contracts.codec import ContractCodec, DecodedLog, ErrorTable
-from ledger.contracts.deploy import Deployment
 from ledger.contracts.system import SYSTEM_CONTRACTS
 from ledger.contracts.types import (
     Kind,
@@ -33,6 +32,9 @@ from ledger.contracts.types import (
     Trade,
 )
 from ledger.toolchain import Build
+
+if TYPE_CHECKING:  # deploy imports this package: no import cycle at run time
+    from ledger.contracts.deploy import Deployment
 
 __all__ = ["Contracts", "LedgerClient", "TxResult", "direct_trade_typed_data"]
 

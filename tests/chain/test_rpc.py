@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from ledger.chain import EmbeddedNode, JsonRpcClient
-from ledger.errors import NonRetryableError, RetryableError, RpcRemoteError, RpcTransportError
+from ledger.errors import MalformedAnswerError, NonRetryableError, RetryableError, RpcRemoteError, RpcTransportError
 from ledger.settings import LedgerSettings
 from tests.conftest import free_port
 
@@ -92,6 +92,45 @@ def test_timeout_is_retryable() -> None:
     try:
         with JsonRpcClient(url, timeout=0.3) as rpc, pytest.raises(RpcTransportError, match="timed out"):
             rpc.call("eth_chainId")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _BodyHandler(BaseHTTPRequestHandler):
+    body = b""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("body", "batch"),
+    [
+        (b'{"jsonrpc":"2.0","id":1,"result":[{"addr', False),  # cut short
+        (b"<html>gateway</html>", False),
+        (b'{"jsonrpc":"2.0","id":1}', False),  # neither result nor error
+        (b'"0x1"', False),
+        (b"[]", True),  # a batch answer missing its entries
+        (b'{"jsonrpc":"2.0","id":1,"result":"0x1"}', True),  # an object where the batch's list belongs
+    ],
+    ids=["truncated", "html", "no result", "bare value", "empty batch", "object for a batch"],
+)
+def test_malformed_answers_are_retryable(body: bytes, batch: bool) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_BodyHandler,), {"body": body}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with JsonRpcClient(url) as rpc, pytest.raises(MalformedAnswerError) as info:
+            rpc.batch([("eth_chainId", [])], return_exceptions=True) if batch else rpc.call("eth_chainId")
+        assert isinstance(info.value, RetryableError) and isinstance(info.value, RpcTransportError)
     finally:
         server.shutdown()
         server.server_close()

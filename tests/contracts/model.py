@@ -266,6 +266,7 @@ class Ledger:
         self._change_status(caller, account, ParticipantStatus.SUSPENDED, ParticipantStatus.ACTIVE)
 
     def revoke(self, caller: str, account: str) -> None:
+        self.require_role(caller, int(Role.AUTHORITY))  # the contract checks the caller first
         current = self._known(account).status
         if current == ParticipantStatus.REVOKED:
             raise Refused("ParticipantInvalidStatus", account=account, status=int(current))

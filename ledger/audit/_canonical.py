@@ -1,0 +1,107 @@
+"""Canonical encodings and the event hash chain (pure, no I/O).
+
+Every event is encoded as compact JSON of ``[block, log index, block hash, tx hash, contract, name,
+args]`` with sorted keys (big integers exact), and chained: ``c_i = SHA-256(c_{i-1} || encoding_i)``
+from ``c_0 = 32 zero bytes``. The chain value after a block's last event is that block's running
+hash ``h_n = H(h_{n-1} || events of block n)``; two event histories agree up to block n exactly when
+their ``h_n`` agree, so the first block whose running hashes differ is where the histories part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, Final
+
+import orjson
+
+from ledger.decode import LedgerEvent
+
+__all__ = ["GENESIS", "HashChain", "canonical_json", "event_encoding", "loads_exact", "row_encoding"]
+
+GENESIS: Final = "0x" + "00" * 32
+
+# A JSON number of 19 digits or more (beyond 64 bits, maybe) outside a string: compact JSON puts a
+# number right after ':', ',' or '['. Only then is the slower, exact parser needed.
+_BIG_NUMBER: Final = re.compile(rb"[:,\[]-?\d{19,}")
+_BIG_NUMBER_TEXT: Final = re.compile(r"[:,\[]-?\d{19,}")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def canonical_json(value: Any) -> bytes:
+    """Compact JSON, keys sorted, UTF-8, integers exact (orjson when it can, the standard library beyond 64 bits)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=_default)
+    except TypeError:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default).encode()
+
+
+def loads_exact(text: str | bytes) -> Any:
+    """Parses JSON keeping integers of any size exact (orjson would turn those beyond 64 bits into floats)."""
+    big = _BIG_NUMBER_TEXT.search(text) if isinstance(text, str) else _BIG_NUMBER.search(text)
+    return json.loads(text) if big else orjson.loads(text)
+
+
+def event_encoding(ev: LedgerEvent) -> bytes:
+    return canonical_json([ev.block_number, ev.log_index, ev.block_hash, ev.tx_hash, ev.contract, ev.name, ev.args])
+
+
+def row_encoding(row: Any) -> bytes:
+    return canonical_json(row)
+
+
+class HashChain:
+    """The running hash over events in log order; :attr:`blocks` maps each block with events to ``h_n``."""
+
+    def __init__(self, start: str = GENESIS) -> None:
+        self._value = bytes.fromhex(start[2:])
+        self.blocks: dict[int, str] = {}
+        self.events = 0
+        self._block: int | None = None
+
+    @property
+    def head(self) -> str:
+        """The chain value after the last event added (``GENESIS`` before any)."""
+        return "0x" + self._value.hex()
+
+    def add(self, ev: LedgerEvent) -> str:
+        """Adds one event (in log order); returns the chain value after it."""
+        self._value = hashlib.sha256(self._value + event_encoding(ev)).digest()
+        self.events += 1
+        value = "0x" + self._value.hex()
+        self.blocks[ev.block_number] = value
+        return value
+
+    def extend(self, events: Iterable[LedgerEvent]) -> None:
+        sha = hashlib.sha256
+        value = self._value
+        blocks = self.blocks
+        count = 0
+        last: LedgerEvent | None = None
+        for ev in events:
+            if last is not None and ev.block_number != last.block_number:
+                blocks[last.block_number] = "0x" + value.hex()
+            value = sha(value + event_encoding(ev)).digest()
+            count += 1
+            last = ev
+        if last is not None:
+            blocks[last.block_number] = "0x" + value.hex()
+        self._value = value
+        self.events += count
+
+    def at(self, block: int) -> str:
+        """``h_block``: the chain value after the last event at or below ``block``."""
+        best = -1
+        for n in self.blocks:
+            if best < n <= block:
+                best = n
+        return GENESIS if best < 0 else self.blocks[best]

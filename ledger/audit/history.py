@@ -1,0 +1,188 @@
+"""The full history of one asset, read from a store's events (the live index): every registration
+step, right transfer, licence, sublicence, transfer and revocation of a licence, trade and payment,
+revenue-share setting, objection, freeze and rectification order, in log order, with block, time,
+transaction and actor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from ledger.audit._canonical import loads_exact
+from ledger.store import RecordNotFound, Store
+from ledger.store.schema import blocks as blocks_table
+from ledger.store.schema import events as events_table
+
+__all__ = ["HistoryStep", "asset_history"]
+
+ZERO_ADDRESS: Final = "0x0000000000000000000000000000000000000000"
+ZERO_HASH: Final = "0x" + "00" * 32
+_RIGHTS: Final = ("holding", "processing", "operation")
+
+# Events naming the asset, and which argument is the actor.
+_BY_ASSET: Final[dict[str, tuple[str, str]]] = {
+    "RegistrationApplied": ("registration", "applicant"),
+    "AssetRegistered": ("registration", "registrar"),
+    "RegistrationRejected": ("registration", "registrar"),
+    "RegistrationChanged": ("registration", "by"),
+    "RegistrationCancelled": ("registration", "by"),
+    "AnonymisationAttested": ("registration", "provider"),
+    "RightTransferred": ("right transfer", "from"),
+    "LicenseGranted": ("licence", "licensor"),
+    "TradeSettled": ("trade", "exchange"),
+    "RevenueSharesSet": ("revenue shares", ""),
+    "ObjectionLodged": ("objection", "objector"),
+    "ObjectionResolved": ("objection", "registrar"),
+    "AssetFrozen": ("freeze", "by"),
+    "AssetUnfrozen": ("freeze", "by"),
+    "RectificationOrdered": ("rectification", "issuedBy"),
+}
+# Events naming a licence, a trade or an order of the asset instead.
+_BY_LICENCE: Final[dict[str, tuple[str, str]]] = {
+    "LicenseRevoked": ("revocation", "by"),
+    "LicenseTransferred": ("licence transfer", "from"),
+}
+_BY_TRADE: Final[dict[str, tuple[str, str]]] = {"RevenueSharePaid": ("payment", "")}
+_BY_ORDER: Final[dict[str, tuple[str, str]]] = {"RectificationClosed": ("rectification", "closedBy")}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryStep:
+    """One event of the asset's history."""
+
+    block: int
+    log_index: int
+    timestamp: int
+    tx_hash: str
+    kind: str
+    event: str
+    actor: str | None
+    summary: str
+    args: dict[str, Any]
+
+    @property
+    def time(self) -> str:
+        return datetime.fromtimestamp(self.timestamp, UTC).isoformat().replace("+00:00", "Z")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "block": self.block, "log_index": self.log_index, "time": self.time, "timestamp": self.timestamp,
+            "tx": self.tx_hash, "kind": self.kind, "event": self.event, "actor": self.actor, "summary": self.summary,
+            "args": self.args,
+        }  # fmt: skip
+
+
+def _select(conn: sa.Connection, names: Iterable[str], field: str, values: Iterable[Any], *, text: bool = False
+            ) -> list[tuple[int, int, str, str, dict[str, Any], int]]:  # fmt: skip
+    wanted = list(values)
+    if not wanted:
+        return []
+    t = events_table
+    arg = t.c.args[field].as_string() if text else t.c.args[field].as_integer()
+    query = (
+        sa.select(t.c.block_number, t.c.log_index, t.c.tx_hash, t.c.name, sa.type_coerce(t.c.args, sa.Text),
+                  blocks_table.c.timestamp)
+        .join(blocks_table, blocks_table.c.number == t.c.block_number, isouter=True)
+        .where(t.c.name.in_(list(names)), arg.in_(wanted))
+    )  # fmt: skip
+    out = []
+    for block, index, tx, name, args, ts in conn.execute(query):
+        parsed = loads_exact(args) if isinstance(args, str | bytes) else args
+        out.append((int(block), int(index), str(tx), str(name), parsed, int(ts or 0)))
+    return out
+
+
+def asset_history(store: Store, asset_id: int) -> list[HistoryStep]:
+    """Every event of asset ``asset_id`` in log order; :class:`RecordNotFound` if none names it."""
+    with store.engine.connect() as conn:
+        rows = _select(conn, _BY_ASSET, "assetId", [asset_id])
+        if not rows:
+            raise RecordNotFound(f"no events of asset {asset_id} in the index")
+        licences = {int(a["licenseId"]) for _, _, _, name, a, _ in rows if name == "LicenseGranted"}
+        trades = {str(a["tradeId"]) for _, _, _, name, a, _ in rows if name == "TradeSettled"}
+        orders = {int(a["orderId"]) for _, _, _, name, a, _ in rows if name == "RectificationOrdered"}
+        rows += _select(conn, _BY_LICENCE, "licenseId", licences)
+        rows += _select(conn, _BY_TRADE, "tradeId", trades, text=True)
+        rows += _select(conn, _BY_ORDER, "orderId", orders)
+    rows.sort(key=lambda r: (r[0], r[1]))
+    kinds = {**_BY_ASSET, **_BY_LICENCE, **_BY_TRADE, **_BY_ORDER}
+    steps: list[HistoryStep] = []
+    for block, index, tx, name, a, ts in rows:
+        kind, actor_arg = kinds[name]
+        actor = a.get(actor_arg) if actor_arg else None
+        if name == "LicenseGranted" and int(a["depth"]) > 0:
+            kind = "sublicence"
+        if name == "TradeSettled" and actor == ZERO_ADDRESS:
+            actor = a["seller"]  # off exchange: the parties settled it themselves
+        if name == "RevenueSharesSet":
+            actor = _holder_at(store, asset_id, block)
+        if name == "RevenueSharePaid":
+            actor = None
+        steps.append(HistoryStep(block, index, ts, tx, kind, name, actor, _summary(name, a), a))
+    return steps
+
+
+def _holder_at(store: Store, asset_id: int, block: int) -> str | None:
+    """The holding-right holder at ``block``: the only participant who may set revenue shares."""
+    try:
+        return str(store.as_of(block).get_asset(asset_id)["holding_holder"])
+    except RecordNotFound:
+        return None
+
+
+def _summary(name: str, a: Mapping[str, Any]) -> str:
+    match name:
+        case "RegistrationApplied":
+            r = a["registration"]
+            return f"applied for registration of {r['name']!r} (region {r['region']})"
+        case "AssetRegistered":
+            return f"registered, certificate serial {a['certificateSerial']}"
+        case "RegistrationRejected":
+            return "application rejected"
+        case "RegistrationChanged":
+            return f"registration changed: metadata {a['metadataURI']}"
+        case "RegistrationCancelled":
+            return "registration cancelled"
+        case "AnonymisationAttested":
+            return "anonymisation attested"
+        case "RightTransferred":
+            via = "" if a["tradeId"] == ZERO_HASH else f" by trade {a['tradeId'][:10]}…"
+            return f"{_RIGHTS[int(a['right'])]} right {a['from']} -> {a['to']}{via}"
+        case "LicenseGranted":
+            parent = f" under licence {a['parentId']}" if int(a["parentId"]) else ""
+            t = a["terms"]
+            return (f"licence {a['licenseId']} to {a['licensee']}{parent}: {_RIGHTS[int(t['right'])]} right, "
+                    f"purpose {t['purpose']}, {t['start']}..{t['end']}")  # fmt: skip
+        case "LicenseRevoked":
+            cause = f" (cascade from licence {a['causeId']})" if int(a["causeId"]) else ""
+            return f"licence {a['licenseId']} revoked{cause}"
+        case "LicenseTransferred":
+            return f"licence {a['licenseId']} {a['from']} -> {a['to']}"
+        case "TradeSettled":
+            where = "on exchange" if a["exchange"] != ZERO_ADDRESS else "off exchange"
+            what = f"licence {a['licenseId']}" if int(a["licenseId"]) else f"{_RIGHTS[int(a['right'])]} right"
+            return (f"trade {a['tradeId'][:10]}… {where}: {what}, {a['seller']} -> {a['buyer']}, price {a['price']}, "
+                    f"fee {a['fee']}")  # fmt: skip
+        case "RevenueSharePaid":
+            return f"revenue share {a['amount']} to {a['recipient']} (trade {a['tradeId'][:10]}…)"
+        case "RevenueSharesSet":
+            shares = ", ".join(f"{r} {b} bps" for r, b in zip(a["recipients"], a["bps"], strict=True))
+            return f"revenue shares set: {shares or 'none'}"
+        case "ObjectionLodged":
+            return f"objection {a['objectionId']} lodged"
+        case "ObjectionResolved":
+            verdict = "upheld" if a["upheld"] else "dismissed"
+            return f"objection {a['objectionId']} {verdict} ({a['openObjections']} still open)"
+        case "AssetFrozen":
+            return "frozen"
+        case "AssetUnfrozen":
+            return "unfrozen"
+        case "RectificationOrdered":
+            return f"rectification order {a['orderId']} opened"
+        case "RectificationClosed":
+            return f"rectification order {a['orderId']} closed"
+    return name

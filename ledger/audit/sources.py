@@ -1,0 +1,266 @@
+"""Where a replay reads the event history from: the chain (``eth_getLogs``, decoded from the ABIs) or
+a store's ``events`` table (the live index, or a bundle's events).
+
+A source yields :class:`Batch` es of whole blocks in log order, each with the headers of its blocks
+(the projection needs their timestamps), up to and including a target block.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
+
+import sqlalchemy as sa
+
+# ledger.client must be imported before ledger.contracts.deploy: they import each other, and importing
+# deploy first fails (`python -c "import ledger.contracts.deploy"`).
+import ledger.client  # noqa: F401
+from ledger.audit._canonical import loads_exact
+from ledger.audit.errors import TargetBlockError
+from ledger.chain.rpc import JsonRpcClient
+from ledger.contracts.deploy import Deployment
+from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.decode import BlockHeader, EventDecoder, LedgerEvent
+from ledger.indexer import ChainReader, FetchedRange, LogFetcher, RangeSizer, Retrier, RetryPolicy
+from ledger.store import Store
+from ledger.store.schema import blocks as blocks_table
+from ledger.store.schema import events as events_table
+
+__all__ = ["Batch", "ChainSource", "IndexSource", "prefetched", "read_store_events", "rebatched"]
+
+_EVENTS_PER_BATCH: Final = 20_000
+_DONE: Final = object()
+
+T = TypeVar("T")
+_HEADER_CHUNK: Final = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Whole blocks of events in log order and the headers of (at least) their blocks."""
+
+    headers: list[BlockHeader]
+    events: list[LedgerEvent]
+
+
+class ChainSource:
+    """The deployment's logs on a node, read over adaptive ``eth_getLogs`` ranges (retrying transient
+    failures) and decoded with the contracts' ABIs (contract name -> ABI)."""
+
+    def __init__(
+        self,
+        rpc: JsonRpcClient,
+        deployment: Deployment,
+        abis: Mapping[str, Sequence[Mapping[str, Any]]],
+        *,
+        span: int = 2000,
+        max_logs: int = 10_000,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.rpc = rpc
+        self.deployment = deployment
+        addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
+        self.decoder = EventDecoder.for_contracts(addresses, abis)
+        self.reader = ChainReader(rpc, addresses.values())
+        self.retrier = Retrier(retry or RetryPolicy(attempts=5), threading.Event())
+        self.fetcher = LogFetcher(self.reader, RangeSizer(span, max_logs), self.retrier)
+
+    def head(self) -> BlockHeader:
+        return self.retrier.call("eth_getBlockByNumber(latest)", self.reader.head)
+
+    def header(self, number: int) -> BlockHeader:
+        found = self.fetcher.headers([number])[number]
+        if found is None:
+            raise TargetBlockError(f"block {number} is not on the chain (head {self.head().number})")
+        return found
+
+    def block_at_time(self, timestamp: int) -> BlockHeader:
+        """The last block whose timestamp is at or before ``timestamp`` (binary search over headers)."""
+        lo = self.header(self.deployment.deployment_block)
+        if lo.timestamp > timestamp:
+            raise TargetBlockError(f"time {timestamp} is before the deployment (block {lo.number} at {lo.timestamp})")
+        hi = self.head()
+        if hi.timestamp <= timestamp:
+            return hi
+        while hi.number - lo.number > 1:
+            mid = self.header((lo.number + hi.number) // 2)
+            if mid.timestamp <= timestamp:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
+    def batches(self, target: BlockHeader) -> Iterator[Batch]:
+        """Events from the deployment block to ``target``, a range of blocks at a time."""
+        first = self.deployment.deployment_block
+        while first <= target.number:
+
+            def fetch(start: int = first) -> FetchedRange:
+                return self.fetcher.fetch(start, target.number, dense_from=target.number + 1, known=target)
+
+            fetched = self.retrier.call(f"reading blocks {first}..{target.number}", fetch)
+            events = self.decoder.decode(fetched.logs)
+            yield Batch([fetched.headers[n] for n in sorted(fetched.headers)], events)
+            first = fetched.last + 1
+
+
+def _event(row: Sequence[Any]) -> LedgerEvent:
+    block, index, block_hash, tx_hash, contract, name, args = row
+    if isinstance(args, str | bytes):
+        args = loads_exact(args)
+    return LedgerEvent(int(block), block_hash, tx_hash, int(index), contract, name, args)
+
+
+def read_store_events(conn: sa.Connection, after_block: int, to_block: int, limit: int | None) -> list[LedgerEvent]:
+    """Events of blocks ``after_block < n <= to_block`` in log order (at most ``limit``), arguments parsed exactly."""
+    if conn.dialect.name == "sqlite":  # the driver's cursor: no per-row processing (a replay reads millions)
+        sql = (
+            "SELECT block_number, log_index, block_hash, tx_hash, contract, name, args FROM events"
+            " WHERE block_number > ? AND block_number <= ? ORDER BY block_number, log_index"
+        )
+        params: tuple[int, ...] = (after_block, to_block)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            return [_event(r) for r in cur.execute(sql, params).fetchall()]
+        finally:
+            cur.close()
+    t = events_table
+    query = (
+        sa.select(
+            t.c.block_number, t.c.log_index, t.c.block_hash, t.c.tx_hash, t.c.contract, t.c.name,
+            sa.type_coerce(t.c.args, sa.Text),
+        )
+        .where(t.c.block_number > after_block, t.c.block_number <= to_block)
+        .order_by(t.c.block_number, t.c.log_index)
+    )  # fmt: skip
+    if limit is not None:
+        query = query.limit(limit)
+    return [_event(r) for r in conn.execute(query)]
+
+
+class IndexSource:
+    """The events and headers a store holds (the live index), up to a block."""
+
+    def __init__(self, store: Store, *, events_per_batch: int = _EVENTS_PER_BATCH) -> None:
+        self.store = store
+        self.events_per_batch = events_per_batch
+
+    def checkpoint(self) -> BlockHeader | None:
+        stored = self.store.checkpoint()
+        if stored is None:
+            return None
+        return self.header(stored[0])
+
+    def header(self, number: int) -> BlockHeader | None:
+        """The stored header of ``number``, else of the highest stored block below it (same state)."""
+        with self.store.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(blocks_table)
+                .where(blocks_table.c.number <= number)
+                .order_by(blocks_table.c.number.desc())
+                .limit(1)
+            ).first()
+        if row is None:
+            return None
+        return BlockHeader(int(row.number), row.hash, row.parent_hash, int(row.timestamp))
+
+    def block_at_time(self, timestamp: int) -> BlockHeader | None:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(blocks_table)
+                .where(blocks_table.c.timestamp <= timestamp)
+                .order_by(blocks_table.c.number.desc())
+                .limit(1)
+            ).first()
+        if row is None:
+            return None
+        return BlockHeader(int(row.number), row.hash, row.parent_hash, int(row.timestamp))
+
+    def events(self, to_block: int) -> Iterator[list[LedgerEvent]]:
+        """The stored events up to ``to_block`` in log order, whole blocks at a time."""
+        after = -1
+        with self.store.engine.connect() as conn:
+            while True:
+                events = read_store_events(conn, after, to_block, self.events_per_batch)
+                if not events:
+                    return
+                if len(events) == self.events_per_batch:
+                    last = events[-1].block_number
+                    if events[0].block_number == last:  # one block larger than a batch: take it whole
+                        events = read_store_events(conn, last - 1, last, None)
+                    else:  # whole blocks only: the last one is read again with the next chunk
+                        events = [e for e in events if e.block_number != last]
+                yield events
+                after = events[-1].block_number
+
+    def batches(self, target: BlockHeader) -> Iterator[Batch]:
+        for events in self.events(target.number):
+            numbers = sorted({e.block_number for e in events})
+            headers: list[BlockHeader] = []
+            with self.store.engine.connect() as conn:
+                for i in range(0, len(numbers), _HEADER_CHUNK):
+                    chunk = numbers[i : i + _HEADER_CHUNK]
+                    rows = conn.execute(sa.select(blocks_table).where(blocks_table.c.number.in_(chunk)))
+                    headers.extend(BlockHeader(int(r.number), r.hash, r.parent_hash, int(r.timestamp)) for r in rows)
+            headers.sort(key=lambda h: h.number)
+            yield Batch(headers, events)
+
+
+def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """``items``, produced by a background thread up to ``depth`` ahead: reading the next batch (SQLite
+    and HTTP release the GIL while they wait) overlaps with applying this one. Errors surface here."""
+    slots: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(value: object) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(value, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="audit-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            value = slots.get()
+            if value is _DONE:
+                return
+            if isinstance(value, BaseException):
+                raise value
+            yield value  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def rebatched(batches: Iterable[Batch], events: int = 100_000) -> Iterator[Batch]:
+    """Consecutive batches joined until each holds at least ``events`` events: the store applies a large
+    batch faster per event (fewer current versions to load and close)."""
+    headers: list[BlockHeader] = []
+    pending: list[LedgerEvent] = []
+    for batch in batches:
+        headers.extend(batch.headers)
+        pending.extend(batch.events)
+        if len(pending) >= events:
+            yield Batch(headers, pending)
+            headers, pending = [], []
+    if headers:
+        yield Batch(headers, pending)

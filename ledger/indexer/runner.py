@@ -1,0 +1,67 @@
+"""Wiring: an :class:`~ledger.indexer.indexer.Indexer` for the deployment of a :class:`LedgerSettings`."""
+
+from __future__ import annotations
+
+import threading
+
+# ledger.client must be imported before ledger.contracts.deploy: they import each other, and importing
+# deploy first fails (`python -c "import ledger.contracts.deploy"`).
+import ledger.client  # noqa: F401
+from ledger.chain.rpc import JsonRpcClient
+from ledger.contracts.deploy import DeploymentMismatch, load_manifest, verify_deployment
+from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.decode import EventDecoder
+from ledger.errors import MalformedAnswerError
+from ledger.indexer.fetcher import ChainReader
+from ledger.indexer.indexer import Indexer, IndexerConfig
+from ledger.indexer.progress import Progress
+from ledger.indexer.retry import Retrier, RetryingClient
+from ledger.indexer.writer import IndexStore
+from ledger.settings import LedgerSettings
+from ledger.toolchain import Build, compile_contracts
+
+__all__ = ["open_indexer"]
+
+
+def open_indexer(
+    settings: LedgerSettings,
+    store: IndexStore,
+    rpc: JsonRpcClient,
+    *,
+    build: Build | None = None,
+    config: IndexerConfig | None = None,
+    stop: threading.Event | None = None,
+    progress: Progress | None = None,
+) -> Indexer:
+    """An indexer of the deployment in ``settings.manifest_path``, after checking that the node holds it
+    (chain id, deployment block hash, code and ABI hashes; :class:`DeploymentMismatch` otherwise)."""
+    deployment = load_manifest(settings.manifest_path)
+    build = build or compile_contracts(settings)
+    config = config or IndexerConfig.from_settings(settings)
+    stop = stop or threading.Event()
+
+    retrier = Retrier(config.retry, stop)
+
+    def verify() -> None:
+        with RetryingClient(rpc, retrier) as retrying:
+            try:
+                verify_deployment(retrying, deployment, build)
+            except (KeyError, TypeError, ValueError) as exc:  # a block or receipt of the wrong shape
+                raise MalformedAnswerError(f"checking the deployment: malformed answer ({exc!r})") from exc
+
+    retrier.call("checking the deployment", verify)
+    missing = [name for name in SYSTEM_CONTRACTS if name not in deployment.contracts]
+    if missing:
+        raise DeploymentMismatch(f"manifest lacks {', '.join(missing)}")
+    addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
+    decoder = EventDecoder.for_contracts(addresses, {name: build.contract(name).abi for name in SYSTEM_CONTRACTS})
+    return Indexer(
+        ChainReader(rpc, addresses.values()),
+        store,
+        decoder,
+        start_block=deployment.deployment_block,
+        chain_id=deployment.chain_id,
+        config=config,
+        stop=stop,
+        progress=progress,
+    )

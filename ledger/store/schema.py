@@ -1,0 +1,457 @@
+"""The store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Three kinds of table:
+
+* bookkeeping: ``blocks`` (indexed headers), ``events`` (every decoded log, append-only) and
+  ``checkpoint`` (one row: the last block whose events are all in the store);
+* versioned state (:data:`VERSIONED`): one row per version of a record, keyed by the record's id
+  and ``valid_from_block``; ``valid_to_block`` is NULL for the current version and otherwise the
+  block of the next version. The version visible at block N is the one with
+  ``valid_from_block <= N < coalesce(valid_to_block, infinity)``;
+* facts (:data:`FACTS`): rows that never change once written (trades, payments, declarations,
+  freeze actions, credit events, ...). They carry the same two columns (``valid_to_block`` stays
+  NULL) so that point-in-time reads and reorg rollback treat every state table alike.
+
+Types: addresses are checksummed ``0x`` strings, hashes ``0x`` hex strings, token amounts and
+other uint256 values :class:`Uint256` (NUMERIC(78,0) on PostgreSQL), enum values their
+``uint8`` code, timestamps unix seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
+
+__all__ = [
+    "FACTS",
+    "STATE_TABLES",
+    "VERSIONED",
+    "StateTable",
+    "Uint256",
+    "blocks",
+    "checkpoint",
+    "events",
+    "metadata",
+]
+
+_INT64_MAX: Final = (1 << 63) - 1
+_UINT256_DIGITS: Final = 78
+
+
+class _SqliteUint256(UserDefinedType[Any]):
+    """Declared ``BLOB`` so that SQLite applies no numeric affinity (which would turn big integers into REAL)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "BLOB"
+
+
+class Uint256(TypeDecorator[int]):
+    """An unsigned 256-bit integer, exact on both backends.
+
+    PostgreSQL: ``NUMERIC(78, 0)``. SQLite has no such type: values that fit in a signed 64-bit
+    integer are stored as INTEGER, larger ones as 78-digit zero-padded decimal TEXT, in a column
+    without affinity. SQLite orders every INTEGER before every TEXT and padded TEXT by value, so
+    comparisons and ORDER BY stay exact.
+    """
+
+    impl = sa.Numeric(_UINT256_DIGITS, 0)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SqliteUint256())
+        return dialect.type_descriptor(sa.Numeric(_UINT256_DIGITS, 0, asdecimal=True))
+
+    def process_bind_param(self, value: int | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite" or value <= _INT64_MAX:
+            return value
+        return str(value).zfill(_UINT256_DIGITS)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> int | None:
+        return None if value is None else int(value)
+
+
+def _address() -> sa.String:
+    return sa.String(42)
+
+
+def _hash() -> sa.String:
+    return sa.String(66)
+
+
+_JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# ─────────────────────────────────────────────────────────── bookkeeping
+
+blocks = sa.Table(
+    "blocks",
+    metadata,
+    sa.Column("number", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("hash", _hash(), nullable=False),
+    sa.Column("parent_hash", _hash(), nullable=False),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("block_number", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("log_index", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("block_hash", _hash(), nullable=False),
+    sa.Column("tx_hash", _hash(), nullable=False),
+    sa.Column("contract", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("args", _JSON, nullable=False),
+    sa.Index(None, "name", "block_number"),
+)
+
+checkpoint = sa.Table(
+    "checkpoint",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("block_number", sa.BigInteger, nullable=False),
+    sa.Column("block_hash", _hash(), nullable=False),
+)
+
+
+# ─────────────────────────────────────────────────────────── state
+
+
+def _history_columns(*, in_key: bool) -> list[sa.Column[Any]]:
+    return [
+        sa.Column("valid_from_block", sa.BigInteger, primary_key=in_key, autoincrement=False, nullable=False),
+        sa.Column("valid_to_block", sa.BigInteger, nullable=True),
+    ]
+
+
+def _versioned(name: str, key: list[sa.Column[Any]], *columns: sa.Column[Any], indexes: list[str]) -> sa.Table:
+    for c in key:
+        c.primary_key = True
+        c.autoincrement = False
+    return sa.Table(
+        name,
+        metadata,
+        *key,
+        *_history_columns(in_key=True),
+        *columns,
+        *(sa.Index(None, c) for c in indexes),
+        sa.Index(None, "valid_from_block"),
+        # Only closed versions: a reorg rollback reopens the versions closed above its target.
+        sa.Index(
+            None,
+            "valid_to_block",
+            sqlite_where=sa.text("valid_to_block IS NOT NULL"),
+            postgresql_where=sa.text("valid_to_block IS NOT NULL"),
+        ),
+    )
+
+
+def _fact(
+    name: str, key: list[sa.Column[Any]], *columns: sa.Column[Any], indexes: list[str], block_in_key: bool = False
+) -> sa.Table:
+    for c in key:
+        c.primary_key = True
+        c.autoincrement = False
+    return sa.Table(
+        name,
+        metadata,
+        *key,
+        *_history_columns(in_key=block_in_key),
+        *columns,
+        *(sa.Index(None, c) for c in indexes),
+        sa.Index(None, "valid_from_block"),
+    )
+
+
+def _c(name: str, type_: Any, nullable: bool = False) -> sa.Column[Any]:
+    return sa.Column(name, type_, nullable=nullable)
+
+
+participants = _versioned(
+    "participants",
+    [_c("account", _address())],
+    _c("name", sa.String(256)),
+    _c("roles", sa.Integer),
+    _c("region", sa.Integer),
+    _c("status", sa.SmallInteger),
+    _c("declarations", sa.Integer),
+    _c("status_reason_hash", _hash(), nullable=True),
+    _c("admitted_by", _address()),
+    _c("admitted_block", sa.BigInteger),
+    _c("admitted_at", sa.BigInteger),
+    _c("updated_block", sa.BigInteger),
+    _c("updated_at", sa.BigInteger),
+    indexes=["region", "status", "roles"],
+)
+
+declarations = _fact(
+    "declarations",
+    [_c("account", _address()), _c("seq", sa.Integer)],
+    _c("document_hash", _hash()),
+    _c("timestamp", sa.BigInteger),
+    _c("tx_hash", _hash()),
+    indexes=[],
+)
+
+assets = _versioned(
+    "assets",
+    [_c("asset_id", sa.BigInteger)],
+    _c("content_hash", _hash()),
+    _c("name", sa.String(512)),
+    _c("category", sa.SmallInteger),
+    _c("grade", sa.SmallInteger),
+    _c("kind", sa.SmallInteger),
+    _c("region", sa.Integer),
+    _c("status", sa.SmallInteger),
+    _c("metadata_uri", sa.String(1024)),
+    _c("metadata_hash", _hash()),
+    _c("applicant", _address()),
+    _c("holding_holder", _address()),
+    _c("processing_holder", _address()),
+    _c("operation_holder", _address()),
+    _c("disputed", sa.Boolean),
+    _c("frozen", sa.Boolean),
+    _c("anonymised", sa.Boolean),
+    _c("open_objections", sa.Integer),
+    _c("certificate_serial", sa.BigInteger),
+    _c("registrar", _address(), nullable=True),
+    _c("review_hash", _hash(), nullable=True),
+    _c("registered_block", sa.BigInteger, nullable=True),
+    _c("registered_at", sa.BigInteger),
+    _c("applied_block", sa.BigInteger),
+    _c("applied_at", sa.BigInteger),
+    _c("anonymisation_report_hash", _hash(), nullable=True),
+    _c("cancel_reason_hash", _hash(), nullable=True),
+    indexes=[
+        "content_hash",
+        "holding_holder",
+        "processing_holder",
+        "operation_holder",
+        "category",
+        "grade",
+        "kind",
+        "region",
+        "status",
+        "registered_at",
+    ],
+)
+
+licences = _versioned(
+    "licences",
+    [_c("licence_id", sa.BigInteger)],
+    _c("asset_id", sa.BigInteger),
+    _c("licensee", _address()),
+    _c("licensor", _address()),
+    _c("parent_id", sa.BigInteger),
+    _c("depth", sa.SmallInteger),
+    _c("right", sa.SmallInteger),
+    _c("purpose", sa.Integer),
+    _c("starts_at", sa.BigInteger),
+    _c("ends_at", sa.BigInteger),
+    _c("exclusive", sa.Boolean),
+    _c("sublicensable", sa.Boolean),
+    _c("transferable", sa.Boolean),
+    _c("cross_border", sa.Boolean),
+    _c("regions", _JSON),
+    _c("countries", _JSON),
+    _c("terms_hash", _hash()),
+    _c("revoked", sa.Boolean),
+    _c("revoked_by", _address(), nullable=True),
+    _c("revoke_cause_id", sa.BigInteger, nullable=True),
+    _c("revoke_reason_hash", _hash(), nullable=True),
+    _c("revoked_block", sa.BigInteger, nullable=True),
+    _c("granted_block", sa.BigInteger),
+    _c("granted_at", sa.BigInteger),
+    indexes=["asset_id", "licensee", "licensor", "parent_id"],
+)
+
+trades = _fact(
+    "trades",
+    [_c("trade_id", _hash())],
+    _c("asset_id", sa.BigInteger),
+    _c("exchange", _address()),
+    _c("on_exchange", sa.Boolean),
+    _c("seller", _address()),
+    _c("buyer", _address()),
+    _c("price", Uint256()),
+    _c("fee", Uint256()),
+    _c("seller_amount", Uint256()),
+    _c("right", sa.SmallInteger),
+    _c("licence_id", sa.BigInteger),
+    _c("timestamp", sa.BigInteger),
+    _c("tx_hash", _hash()),
+    _c("log_index", sa.Integer),
+    indexes=["asset_id", "seller", "buyer", "exchange", "timestamp"],
+)
+
+payments = _fact(
+    "payments",
+    [_c("trade_id", _hash()), _c("kind", sa.String(16)), _c("payee", _address())],
+    _c("amount", Uint256()),
+    _c("tx_hash", _hash()),
+    _c("log_index", sa.Integer),
+    indexes=["payee"],
+)
+
+revenue_shares = _versioned(
+    "revenue_shares",
+    [_c("asset_id", sa.BigInteger)],
+    _c("shares", _JSON),
+    _c("total_bps", sa.Integer),
+    indexes=[],
+)
+
+balances = _versioned(
+    "balances",
+    [_c("account", _address())],
+    _c("balance", Uint256()),
+    indexes=[],
+)
+
+approvals = _versioned(
+    "approvals",
+    [_c("owner", _address()), _c("spender", _address())],
+    _c("amount", Uint256()),
+    indexes=["spender"],
+)
+
+objections = _versioned(
+    "objections",
+    [_c("objection_id", sa.BigInteger)],
+    _c("asset_id", sa.BigInteger),
+    _c("objector", _address()),
+    _c("status", sa.SmallInteger),
+    _c("evidence_hash", _hash()),
+    _c("lodged_block", sa.BigInteger),
+    _c("lodged_at", sa.BigInteger),
+    _c("resolved_by", _address(), nullable=True),
+    _c("decision_hash", _hash(), nullable=True),
+    _c("resolved_block", sa.BigInteger, nullable=True),
+    _c("resolved_at", sa.BigInteger, nullable=True),
+    indexes=["asset_id", "objector", "status"],
+)
+
+freezes = _fact(
+    "freezes",
+    [_c("asset_id", sa.BigInteger), _c("log_index", sa.Integer)],
+    _c("frozen", sa.Boolean),
+    _c("by", _address()),
+    _c("reason_hash", _hash()),
+    _c("timestamp", sa.BigInteger),
+    _c("tx_hash", _hash()),
+    indexes=[],
+    block_in_key=True,
+)
+
+rectification_orders = _versioned(
+    "rectification_orders",
+    [_c("order_id", sa.BigInteger)],
+    _c("target", sa.SmallInteger),
+    _c("participant", _address()),
+    _c("asset_id", sa.BigInteger),
+    _c("issued_by", _address()),
+    _c("status", sa.SmallInteger),
+    _c("document_hash", _hash()),
+    _c("opened_block", sa.BigInteger),
+    _c("opened_at", sa.BigInteger),
+    _c("closed_by", _address(), nullable=True),
+    _c("closing_hash", _hash(), nullable=True),
+    _c("closed_block", sa.BigInteger, nullable=True),
+    _c("closed_at", sa.BigInteger),
+    indexes=["participant", "asset_id", "status"],
+)
+
+credit_events = _fact(
+    "credit_events",
+    [_c("participant", _address()), _c("seq", sa.Integer)],
+    _c("code", sa.Integer),
+    _c("delta", sa.BigInteger),
+    _c("score", sa.BigInteger),
+    _c("document_hash", _hash()),
+    _c("recorded_by", _address()),
+    _c("timestamp", sa.BigInteger),
+    _c("tx_hash", _hash()),
+    indexes=["code"],
+)
+
+credit_scores = _versioned(
+    "credit_scores",
+    [_c("participant", _address())],
+    _c("score", sa.BigInteger),
+    _c("events", sa.Integer),
+    indexes=["score"],
+)
+
+price_bands = _versioned(
+    "price_bands",
+    [_c("kind", sa.SmallInteger)],
+    _c("min_price", Uint256()),
+    _c("max_price", Uint256()),
+    _c("set_by", _address()),
+    indexes=[],
+)
+
+invalidated_nonces = _fact(
+    "invalidated_nonces",
+    [_c("account", _address()), _c("nonce", Uint256())],
+    _c("tx_hash", _hash()),
+    indexes=[],
+)
+
+contract_settings = _versioned(
+    "contract_settings",
+    [_c("contract", sa.String(64)), _c("setting", sa.String(64))],
+    _c("value", sa.String(256)),
+    _c("set_by", _address()),
+    indexes=[],
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StateTable:
+    """A state table and the columns that name one record (without ``valid_from_block``)."""
+
+    table: sa.Table
+    key: tuple[str, ...]
+    versioned: bool
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def data_columns(self) -> tuple[str, ...]:
+        """Every column but the two history columns, key first."""
+        return tuple(c.name for c in self.table.columns if c.name not in ("valid_from_block", "valid_to_block"))
+
+
+def _state(table: sa.Table, *, versioned: bool) -> StateTable:
+    key = tuple(c.name for c in table.primary_key.columns if c.name != "valid_from_block")
+    return StateTable(table, key, versioned)
+
+
+VERSIONED: Final[tuple[StateTable, ...]] = tuple(
+    _state(t, versioned=True)
+    for t in (
+        participants, assets, licences, revenue_shares, balances, approvals, objections,
+        rectification_orders, credit_scores, price_bands, contract_settings,
+    )
+)  # fmt: skip
+FACTS: Final[tuple[StateTable, ...]] = tuple(
+    _state(t, versioned=False) for t in (declarations, trades, payments, freezes, credit_events, invalidated_nonces)
+)
+STATE_TABLES: Final[dict[str, StateTable]] = {s.name: s for s in (*VERSIONED, *FACTS)}

@@ -1,0 +1,178 @@
+"""``audit_replay``: the replayed state equals the contracts' own and the live index's, and every
+difference is reported with the block where it first appears."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from ledger.audit import Difference, TargetBlockError, audit_replay
+from ledger.store import Store
+from ledger.store.schema import assets as assets_table
+from ledger.store.schema import events as events_table
+from tests.audit.conftest import Audited, FreshIndex
+from tests.indexer.scenario import EVENT_TYPES
+
+
+def _view(a: Audited, contract: str, fn: str, *args: Any, block: int | None = None) -> Any:
+    codec = a.chain.world.contracts.codecs[contract]
+    data = "0x" + codec.encode_call(fn, *args).hex()
+    tag = "latest" if block is None else hex(block)
+    raw = a.chain.rpc.call("eth_call", [{"to": a.chain.world.contracts.address[contract], "data": data}, tag])
+    return codec.decode_output(fn, bytes.fromhex(raw[2:]))
+
+
+def test_replay_from_the_chain_matches_the_contracts_and_the_live_index(audited: Audited) -> None:
+    report = audited.replay()
+    assert report.differences == []
+    assert report.ok and report.first_block is None
+    head = audited.chain.head()
+    assert report.block == head and report.source == "chain"
+    assert set(report.events_by_name) == EVENT_TYPES  # the scenario covers every event type
+    assert report.chain.status == "ok" and report.chain.checked > 100
+    assert report.index.status == "ok" and report.index.checked > report.events
+    assert report.running_hash == report.index_running_hash
+    assert report.state_checksum == report.index_state_checksum == audited.live.state_checksum(head)
+    assert report.records["assets"] == _view(audited, "AssetRegistry", "assetCount")
+    assert report.records["licences"] == _view(audited, "AssetRegistry", "licenseCount")
+    assert report.records["trades"] == report.events_by_name["TradeSettled"]
+
+
+def test_replay_from_the_index_gives_the_same_state_and_running_hash(audited: Audited) -> None:
+    from_chain = audited.replay(check_index=False)
+    from_index = audited.replay(source="index")
+    assert from_index.ok and from_index.chain.status == "ok"
+    assert from_index.source == "index"
+    assert (from_index.state_checksum, from_index.running_hash) == (from_chain.state_checksum, from_chain.running_hash)
+
+
+def test_replay_at_an_earlier_block_is_verified_against_that_block_on_a_live_node(audited: Audited) -> None:
+    block = audited.after_first_round
+    report = audited.replay(at=block)
+    assert report.ok, [d.line() for d in report.differences]
+    assert report.block == block
+    assert report.chain.status == "ok" and report.index.status == "ok"
+    assert report.records["assets"] == _view(audited, "AssetRegistry", "assetCount", block=block)
+    assert report.records["assets"] < _view(audited, "AssetRegistry", "assetCount")
+    assert report.state_checksum == audited.live.state_checksum(block)
+
+
+def test_replay_at_a_time_audits_the_last_block_at_or_before_it(audited: Audited) -> None:
+    block = audited.after_first_round
+    header = audited.chain.rpc.call("eth_getBlockByNumber", [hex(block), False])
+    moment = datetime.fromtimestamp(int(header["timestamp"], 16) + 1800, UTC)  # the next block is an hour later
+    report = audited.replay(at=moment)
+    assert report.ok
+    assert report.block == block and report.block_time == int(header["timestamp"], 16)
+
+
+def test_replay_at_the_deployment_block_checks_only_the_contracts_deployed_by_then(audited: Audited) -> None:
+    deployment = audited.chain.world.contracts.deployment
+    report = audited.replay(at=deployment.deployment_block)
+    assert report.ok, [d.line() for d in report.differences]
+    assert report.records["participants"] == 1  # the first authority, admitted by the constructor
+    assert report.chain.status == "ok" and report.chain.checked == 1  # getParticipant: the others came later
+
+
+def test_replay_refuses_a_block_beyond_the_head(audited: Audited) -> None:
+    with pytest.raises(TargetBlockError, match="beyond the chain's head"):
+        audited.replay(at=audited.chain.head() + 10)
+
+
+def _index_diffs(report_diffs: list[Difference]) -> list[Difference]:
+    return [d for d in report_diffs if d.source == "index"]
+
+
+def test_a_corrupted_index_row_is_a_difference_from_the_block_where_it_first_appears(
+    audited: Audited, fresh_index: FreshIndex
+) -> None:
+    live = fresh_index()
+    with live.engine.connect() as conn:
+        # An asset with at least three versions; corrupt the middle one's holding-right holder.
+        t = assets_table
+        counts = conn.execute(
+            sa.select(t.c.asset_id, sa.func.count()).group_by(t.c.asset_id).having(sa.func.count() >= 3)
+        ).all()
+        asset_id = int(counts[0][0])
+        versions = conn.execute(
+            sa.select(t.c.valid_from_block, t.c.valid_to_block).where(t.c.asset_id == asset_id)
+            .order_by(t.c.valid_from_block)
+        ).all()  # fmt: skip
+    corrupted_from, corrupted_to = int(versions[1][0]), int(versions[1][1])
+    outsider = "0x000000000000000000000000000000000000dEaD"
+    with live.engine.begin() as conn:
+        conn.execute(
+            t.update().where(t.c.asset_id == asset_id, t.c.valid_from_block == corrupted_from)
+            .values(holding_holder=outsider)
+        )  # fmt: skip
+
+    report = audited.replay(live=live)
+    assert not report.ok and report.index.status == "differences"
+    assert report.chain.status == "ok"  # the replay itself matches the contracts
+    [diff] = _index_diffs(report.differences)
+    assert (diff.record, diff.key, diff.field) == ("assets", f"asset_id={asset_id}", "holding_holder")
+    assert diff.actual == outsider and diff.expected != outsider
+    assert diff.first_block == corrupted_from == report.first_block
+    # As of a block before the corrupted version the index is right; within its range it is not.
+    assert audited.replay(live=live, at=corrupted_from - 1, check_chain=False).ok
+    assert not audited.replay(live=live, at=corrupted_to - 1, check_chain=False).ok
+
+
+def test_an_event_missing_from_the_index_is_named_and_breaks_the_balances_from_its_block(
+    audited: Audited, fresh_index: FreshIndex
+) -> None:
+    live = fresh_index()
+    t = events_table
+    with live.engine.connect() as conn:
+        block, log_index = conn.execute(
+            sa.select(t.c.block_number, t.c.log_index).where(t.c.name == "Transfer")
+            .order_by(t.c.block_number.desc()).limit(1).offset(3)
+        ).one()  # fmt: skip
+    with live.engine.begin() as conn:
+        conn.execute(t.delete().where(t.c.block_number == block, t.c.log_index == log_index))
+
+    from_chain = audited.replay(live=live)
+    missing = [d for d in from_chain.differences if d.record == "event"]
+    assert [(d.key.split(" (")[0], d.first_block, d.note) for d in missing] == [
+        (f"block {block} log {log_index}", block, "missing from the live index")
+    ]
+    assert from_chain.running_hash != from_chain.index_running_hash
+
+    # Replayed from that index instead, the state lacks the transfer: the contracts' balances disagree
+    # from the block of the lost event on.
+    from_index = audited.replay(live=live, source="index", check_index=False)
+    balances = [d for d in from_index.differences if d.source == "chain" and d.record == "balances"]
+    assert len(balances) == 2  # sender and recipient
+    assert {d.first_block for d in balances} == {block}
+
+
+def _store_rows(store: Store, table: sa.Table) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+def test_replay_leaves_the_live_index_untouched(audited: Audited) -> None:
+    before = (audited.live.checkpoint(), _store_rows(audited.live, events_table), audited.live.state_checksum())
+    audited.replay()
+    assert (audited.live.checkpoint(), _store_rows(audited.live, events_table), audited.live.state_checksum()) == before
+
+
+def test_replay_reports_a_lagging_index_and_audits_the_block_both_hold(
+    audited: Audited, fresh_index: FreshIndex
+) -> None:
+    live = fresh_index()
+    live.rollback(audited.after_first_round)
+    report = audited.replay(live=live)
+    assert report.ok and report.block == audited.after_first_round
+    assert any("latest block both hold" in n for n in report.notes)
+
+
+def test_replay_without_a_node_needs_the_index_as_source(audited: Audited) -> None:
+    deployment = audited.chain.world.contracts.deployment
+    with pytest.raises(TargetBlockError, match="needs a node"):
+        audit_replay(deployment=deployment, build=audited.build, rpc=None, live=audited.live)
+    report = audit_replay(deployment=deployment, build=audited.build, rpc=None, live=audited.live, source="index")
+    assert report.ok and report.chain.status == "skipped" and report.index.status == "ok"
