@@ -8,7 +8,7 @@ that its logs and headers are known to come from one chain (see :meth:`LogFetche
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -196,7 +196,3 @@ class LogFetcher:
                     f"logs of block {number} are from {block_hash}, the block is now {headers[number].hash}"
                 )
         return FetchedRange(first, last, logs, headers)
-
-
-def sorted_headers(headers: dict[int, BlockHeader]) -> Sequence[BlockHeader]:
-    return [headers[n] for n in sorted(headers)]

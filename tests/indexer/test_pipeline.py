@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 import pytest
 
 from ledger.indexer import IndexerConfig, RetryPolicy, StartBlockError
 from ledger.toolchain import Build
-from tests.indexer.conftest import FAST, IndexerMaker, StoreFactory, chain_rows, event_rows
+from tests.indexer.conftest import IndexerMaker, StoreFactory, chain_rows, event_rows
 from tests.indexer.fakestore import FakeStore
 from tests.indexer.scenario import EVENT_TYPES, Chain
 
@@ -33,10 +35,11 @@ def test_batching_does_not_change_the_state(
     busy_chain: Chain, stores: StoreFactory, make_indexer: IndexerMaker
 ) -> None:
     one_batch = stores.open()
-    make_indexer(busy_chain, one_batch, config=IndexerConfig(batch_blocks=1_000_000, max_logs=10**9)).run()
+    whole = make_indexer(busy_chain, one_batch, config=IndexerConfig(batch_blocks=1_000_000, max_logs=10**9)).run()
     small = stores.fresh().open()
     report = make_indexer(busy_chain, small, config=IndexerConfig(batch_blocks=1, max_logs=8)).run()
-    assert report.batches > 30
+    # How many blocks the scenario fills depends on how the node packed its transactions.
+    assert report.batches >= 10 * whole.batches
     assert small.state_checksum() == one_batch.state_checksum()
     assert event_rows(small) == event_rows(one_batch)
 
@@ -116,7 +119,7 @@ def test_follow_mode_stores_new_events_as_blocks_arrive(
         for _ in range(3):
             fresh_chain.world.registered_asset()
             head = fresh_chain.head()
-            _wait_for(lambda h=head: (store.checkpoint() or (0, ""))[0] >= h, timeout=10)
+            _wait_for(lambda h=head: (store.checkpoint() or (0, ""))[0] >= h, timeout=10)  # type: ignore[misc]
             assert event_rows(store) == chain_rows(fresh_chain, build)
     finally:
         stop.set()
@@ -124,15 +127,10 @@ def test_follow_mode_stores_new_events_as_blocks_arrive(
     assert not thread.is_alive()
 
 
-def _wait_for(condition: object, timeout: float) -> None:
-    import time
-
+def _wait_for(condition: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return
         time.sleep(0.02)
     raise AssertionError(f"condition not met within {timeout}s")
-
-
-__all__ = ["FAST"]
