@@ -15,9 +15,6 @@ from typing import Any, Final, TypeVar
 
 import sqlalchemy as sa
 
-# ledger.client must be imported before ledger.contracts.deploy: they import each other, and importing
-# deploy first fails (`python -c "import ledger.contracts.deploy"`).
-import ledger.client  # noqa: F401
 from ledger.audit._canonical import loads_exact
 from ledger.audit.errors import TargetBlockError
 from ledger.chain.rpc import JsonRpcClient

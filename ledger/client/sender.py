@@ -225,9 +225,6 @@ class TxSender:
             self._sent_at[tx_hash] = head + 1
         return [h for h, _, _, _ in signed]
 
-    def resend_raw(self, raws: Sequence[str]) -> list[Any]:
-        return self.rpc.batch([("eth_sendRawTransaction", [r]) for r in raws], return_exceptions=True)
-
     # ─────────────────────────────────────────── receipts
 
     def wait(

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import threading
 
-# ledger.client must be imported before ledger.contracts.deploy: they import each other, and importing
-# deploy first fails (`python -c "import ledger.contracts.deploy"`).
-import ledger.client  # noqa: F401
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.deploy import DeploymentMismatch, load_manifest, verify_deployment
 from ledger.contracts.system import SYSTEM_CONTRACTS
