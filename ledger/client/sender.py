@@ -225,6 +225,10 @@ class TxSender:
             self._sent_at[tx_hash] = head + 1
         return [h for h, _, _, _ in signed]
 
+    def resend_raw(self, raws: Sequence[str]) -> list[Any]:
+        """Sends already signed transactions again (a retried submission); errors come back in place."""
+        return self.rpc.batch([("eth_sendRawTransaction", [r]) for r in raws], return_exceptions=True)
+
     # ─────────────────────────────────────────── receipts
 
     def wait(
