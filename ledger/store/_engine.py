@@ -111,9 +111,12 @@ def write_options() -> dict[str, Any]:
 
 
 def migrate(engine: Engine) -> None:
-    """Runs the Alembic migrations up to head, in one transaction."""
+    """Runs the Alembic migrations up to every head, in one transaction.
+
+    Each feature that adds tables (the write gateway, cross-province recognition, ...) keeps its
+    migrations on its own branch off ``0001``, so ``heads`` (not ``head``) is the target."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.connect().execution_options(**write_options()) as connection, connection.begin():
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
