@@ -64,7 +64,9 @@ class LedgerSettings(BaseSettings):
     confirmations: int = Field(default=1, ge=0, description="Blocks on top of a receipt before it counts as confirmed.")
     tx_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for a receipt.")
     keystore_password: str | None = Field(
-        default=None, description="Password of the keystore files (external chains)."
+        default=None,
+        repr=False,
+        description="Password of the keystore files (external chains; the write gateway's signing keys).",
     )
     database_url: str | None = Field(
         default=None,
@@ -104,6 +106,31 @@ class LedgerSettings(BaseSettings):
     index_rpc_timeout: float = Field(default=10.0, gt=0, description="Indexer: seconds to wait for one node answer.")
     index_poll_interval: float = Field(
         default=0.15, gt=0, description="Indexer --follow: seconds between polls of the chain head."
+    )
+    api_host: str = Field(default="127.0.0.1", description="`ledger serve`: address the HTTP API listens on.")
+    api_port: int = Field(default=8000, ge=1, le=65535, description="`ledger serve`: port the HTTP API listens on.")
+    api_cors_origins: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Origins allowed to call the HTTP API from a browser (CORS), e.g. [\"https://explorer.example\"]."
+            " Empty (the default): no cross-origin access."
+        ),
+    )
+    gateway_rate_per_second: float = Field(
+        default=10.0,
+        gt=0,
+        description="Write gateway: requests per second each API key may make on average (token bucket refill).",
+    )
+    gateway_rate_burst: int = Field(
+        default=20, ge=1, description="Write gateway: requests an API key may make at once (token bucket size)."
+    )
+    gateway_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "Write gateway: how long a request that has not signed its transaction yet holds its Idempotency-Key;"
+            " a retry after that (the first attempt's process died) takes the key over."
+        ),
     )
     dev_keys: Literal["auto", "on", "off"] = Field(
         default="auto",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from ledger.decode import BlockHeader, EventDecoder, LedgerEvent
-from ledger.errors import MalformedAnswerError
+from ledger.errors import MalformedAnswerError, RetryableError
 from ledger.indexer.errors import ChainMovedError, ReorgTooDeepError, RetriesExhaustedError, StartBlockError
 from ledger.indexer.fetcher import ChainReader, FetchedRange, LogFetcher, RangeSizer
 from ledger.indexer.progress import Progress
@@ -75,6 +75,8 @@ class IndexReport:
     retries: int = 0
     refused_ranges: int = 0
     seconds: float = 0.0
+    fetch_seconds: float = 0.0  # eth_getLogs and block headers, retries and their waits included
+    decode_seconds: float = 0.0
     write_seconds: float = 0.0
 
     @property
@@ -115,6 +117,7 @@ class Indexer:
         self.checkpoint: tuple[int, str] | None = None
         self.next_block = start_block
         self._seen_head: str | None = None
+        self._noted_head: str | None = None
         self._caught_up = False
         self._moves = 0  # consecutive reads spoilt by the chain moving
         self._report = IndexReport(chain_id=chain_id)
@@ -132,6 +135,7 @@ class Indexer:
             report.start_block = self.next_block
             while not self.stop.is_set():
                 head = self.retrier.call("eth_getBlockByNumber(latest)", self.chain.head)
+                self._note_head(head)
                 target = head.number - self.config.confirmations
                 if fixed_target is None and not follow:
                     fixed_target = target
@@ -160,6 +164,19 @@ class Indexer:
             report.retries = self.retrier.retries
             report.refused_ranges = self.fetcher.refusals
         return report
+
+    def _note_head(self, head: BlockHeader) -> None:
+        """Tells the store about a new chain head (readers such as the API compute the lag from it).
+        Best effort: a store without ``note_head`` or a failing write does not stop indexing."""
+        note = getattr(self.store, "note_head", None)
+        if note is None or head.hash == self._noted_head:
+            return
+        try:
+            note(self.chain_id, head)
+        except RetryableError as exc:
+            logger.debug("could not record the chain head: %s", exc, extra={"block": head.number})
+            return
+        self._noted_head = head.hash
 
     def _step(self, head: BlockHeader, limit: int) -> None:
         """Reads, checks and writes one range starting at ``next_block``."""
@@ -207,8 +224,14 @@ class Indexer:
             self.progress.update(checkpoint.number, report.events)
 
     def _read(self, first: int, limit: int, head: BlockHeader) -> tuple[FetchedRange, list[LedgerEvent]]:
-        fetched = self.fetcher.fetch(first, limit, dense_from=head.number - self.config.reorg_window, known=head)
+        started = time.perf_counter()
+        try:
+            fetched = self.fetcher.fetch(first, limit, dense_from=head.number - self.config.reorg_window, known=head)
+        finally:
+            decoding = time.perf_counter()
+            self._report.fetch_seconds += decoding - started
         events = self.decoder.decode(fetched.logs)
+        self._report.decode_seconds += time.perf_counter() - decoding
         previous = (first, -1)
         for event in events:
             key = (event.block_number, event.log_index)

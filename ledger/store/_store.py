@@ -27,14 +27,16 @@ from ledger.store.schema import FACTS, STATE_TABLES, VERSIONED
 from ledger.store.schema import blocks as blocks_table
 from ledger.store.schema import checkpoint as checkpoint_table
 from ledger.store.schema import events as events_table
+from ledger.store.schema import indexer_head as indexer_head_table
 
 __all__ = ["Store", "StoreConsistencyError", "StoreUnavailableError", "open_store"]
 
 logger = logging.getLogger(__name__)
 
 _CHUNK: Final = 500  # block numbers per SELECT ... IN (...)
-_EVENT_COLUMNS: Final = ("block_number", "log_index", "block_hash", "tx_hash", "contract", "name", "args")
+_EVENT_COLUMNS: Final = ("block_number", "log_index", "block_hash", "tx_hash", "contract", "name", "args", "asset_id")
 _CHECKPOINT_ID: Final = 1
+_INT64_MAX: Final = (1 << 63) - 1
 
 
 class StoreConsistencyError(NonRetryableError):
@@ -141,6 +143,21 @@ class Store:
                 for r in conn.execute(query)
             ]
 
+    def note_head(self, chain_id: int, head: BlockHeader, observed_at: float | None = None) -> None:
+        """Records the newest chain head the indexer saw, so that readers can tell its lag without
+        asking the chain (not state: a rollback leaves it alone)."""
+        values = {
+            "chain_id": chain_id,
+            "block_number": head.number,
+            "block_hash": head.hash,
+            "timestamp": head.timestamp,
+            "observed_at": time.time() if observed_at is None else observed_at,
+        }
+        t = indexer_head_table
+        with _database_errors("recording the chain head"), self._write() as conn:
+            if conn.execute(t.update().where(t.c.id == _CHECKPOINT_ID).values(**values)).rowcount == 0:
+                conn.execute(t.insert().values(id=_CHECKPOINT_ID, **values))
+
     # ─────────────────────────────────────────────────────────── apply
 
     def apply(self, blocks: Sequence[BlockHeader], events: Sequence[LedgerEvent], checkpoint: BlockHeader) -> None:
@@ -176,7 +193,10 @@ class Store:
                     events_table,
                     _EVENT_COLUMNS,
                     [
-                        (e.block_number, e.log_index, e.block_hash, e.tx_hash, e.contract, e.name, json_dumps(e.args))
+                        (
+                            e.block_number, e.log_index, e.block_hash, e.tx_hash, e.contract, e.name,
+                            json_dumps(e.args), _asset_id(e.args),
+                        )
                         for e in evs
                     ],
                 )
@@ -352,6 +372,11 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+def _asset_id(args: Mapping[str, Any]) -> int | None:
+    value = args.get("assetId")
+    return int(value) if isinstance(value, int) and 0 <= value <= _INT64_MAX else None
 
 
 def _canonical(row: tuple[Any, ...]) -> bytes:

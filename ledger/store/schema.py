@@ -33,9 +33,12 @@ __all__ = [
     "VERSIONED",
     "StateTable",
     "Uint256",
+    "api_keys",
     "blocks",
     "checkpoint",
     "events",
+    "gateway_requests",
+    "indexer_head",
     "metadata",
 ]
 
@@ -104,6 +107,7 @@ blocks = sa.Table(
     sa.Column("hash", _hash(), nullable=False),
     sa.Column("parent_hash", _hash(), nullable=False),
     sa.Column("timestamp", sa.BigInteger, nullable=False),
+    sa.Index(None, "timestamp"),  # the API's ?at=<time>
 )
 
 events = sa.Table(
@@ -116,7 +120,11 @@ events = sa.Table(
     sa.Column("contract", sa.String(64), nullable=False),
     sa.Column("name", sa.String(64), nullable=False),
     sa.Column("args", _JSON, nullable=False),
+    # The event's ``assetId`` argument, if it has one: an asset's history without scanning the JSON.
+    sa.Column("asset_id", sa.BigInteger, nullable=True),
     sa.Index(None, "name", "block_number"),
+    sa.Index(None, "asset_id", "block_number", "log_index"),
+    sa.Index(None, "tx_hash"),
 )
 
 checkpoint = sa.Table(
@@ -125,6 +133,19 @@ checkpoint = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("block_number", sa.BigInteger, nullable=False),
     sa.Column("block_hash", _hash(), nullable=False),
+)
+
+# The newest chain head the indexer saw (one row), so that readers can tell its lag without asking
+# the chain. Not state: a rollback leaves it alone, the next poll overwrites it.
+indexer_head = sa.Table(
+    "indexer_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("chain_id", sa.BigInteger, nullable=False),
+    sa.Column("block_number", sa.BigInteger, nullable=False),
+    sa.Column("block_hash", _hash(), nullable=False),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),
+    sa.Column("observed_at", sa.Float, nullable=False),
 )
 
 
@@ -138,7 +159,9 @@ def _history_columns(*, in_key: bool) -> list[sa.Column[Any]]:
     ]
 
 
-def _versioned(name: str, key: list[sa.Column[Any]], *columns: sa.Column[Any], indexes: list[str]) -> sa.Table:
+def _versioned(
+    name: str, key: list[sa.Column[Any]], *columns: sa.Column[Any], indexes: list[str | tuple[str, ...]]
+) -> sa.Table:
     for c in key:
         c.primary_key = True
         c.autoincrement = False
@@ -148,7 +171,7 @@ def _versioned(name: str, key: list[sa.Column[Any]], *columns: sa.Column[Any], i
         *key,
         *_history_columns(in_key=True),
         *columns,
-        *(sa.Index(None, c) for c in indexes),
+        *(sa.Index(None, *((c,) if isinstance(c, str) else c)) for c in indexes),
         sa.Index(None, "valid_from_block"),
         # Only closed versions: a reorg rollback reopens the versions closed above its target.
         sa.Index(
@@ -161,7 +184,11 @@ def _versioned(name: str, key: list[sa.Column[Any]], *columns: sa.Column[Any], i
 
 
 def _fact(
-    name: str, key: list[sa.Column[Any]], *columns: sa.Column[Any], indexes: list[str], block_in_key: bool = False
+    name: str,
+    key: list[sa.Column[Any]],
+    *columns: sa.Column[Any],
+    indexes: list[str | tuple[str, ...]],
+    block_in_key: bool = False,
 ) -> sa.Table:
     for c in key:
         c.primary_key = True
@@ -172,7 +199,7 @@ def _fact(
         *key,
         *_history_columns(in_key=block_in_key),
         *columns,
-        *(sa.Index(None, c) for c in indexes),
+        *(sa.Index(None, *((c,) if isinstance(c, str) else c)) for c in indexes),
         sa.Index(None, "valid_from_block"),
     )
 
@@ -236,17 +263,20 @@ assets = _versioned(
     _c("applied_at", sa.BigInteger),
     _c("anonymisation_report_hash", _hash(), nullable=True),
     _c("cancel_reason_hash", _hash(), nullable=True),
+    # Filter columns paired with the key: the API's filtered lists walk them in key order (keyset
+    # pagination) instead of sorting every match.
     indexes=[
         "content_hash",
-        "holding_holder",
-        "processing_holder",
-        "operation_holder",
-        "category",
-        "grade",
-        "kind",
-        "region",
-        "status",
+        ("holding_holder", "asset_id"),
+        ("processing_holder", "asset_id"),
+        ("operation_holder", "asset_id"),
+        ("category", "asset_id"),
+        ("grade", "asset_id"),
+        ("kind", "asset_id"),
+        ("region", "asset_id"),
+        ("status", "asset_id"),
         "registered_at",
+        "certificate_serial",
     ],
 )
 
@@ -295,7 +325,7 @@ trades = _fact(
     _c("timestamp", sa.BigInteger),
     _c("tx_hash", _hash()),
     _c("log_index", sa.Integer),
-    indexes=["asset_id", "seller", "buyer", "exchange", "timestamp"],
+    indexes=["asset_id", "seller", "buyer", ("exchange", "valid_from_block", "log_index"), "timestamp"],
 )
 
 payments = _fact(
@@ -455,3 +485,38 @@ FACTS: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=False) for t in (declarations, trades, payments, freezes, credit_events, invalidated_nonces)
 )
 STATE_TABLES: Final[dict[str, StateTable]] = {s.name: s for s in (*VERSIONED, *FACTS)}
+
+
+# ─────────────────────────────────────────────────────────── write gateway (not chain state)
+
+# API keys of the write gateway: one participant and its keystore per key; only a hash of the
+# key's secret is kept. Migration 0003_gateway.
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True, autoincrement=False),
+    sa.Column("secret_sha256", sa.String(64), nullable=False),
+    sa.Column("account", _address(), nullable=False, index=True),
+    sa.Column("keystore", sa.String(1024), nullable=False),
+    sa.Column("label", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("revoked_at", sa.BigInteger, nullable=True),
+)
+
+# One row per (API key, Idempotency-Key): the request's fingerprint, the signed transaction's hash
+# (written before it is sent) and, once known, the response returned to every retry.
+gateway_requests = sa.Table(
+    "gateway_requests",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True, autoincrement=False),
+    sa.Column("idempotency_key", sa.String(255), primary_key=True, autoincrement=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("operation", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("lease_until", sa.Float, nullable=False),
+    sa.Column("tx_hash", _hash(), nullable=True),
+    sa.Column("raw_tx", sa.Text, nullable=True),
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("response", _JSON, nullable=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)

@@ -1,0 +1,133 @@
+"""Request dependencies, as ``Annotated`` aliases for route signatures.
+
+``ReadConn`` opens one read transaction per request, so that every query of a response (and the
+block it reports) sees one snapshot of the store (SQLite WAL: the transaction's snapshot;
+PostgreSQL: REPEATABLE READ). ``Stamp`` resolves ``?at=`` to the block a response reflects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Final
+
+import sqlalchemy as sa
+from fastapi import Depends, HTTPException, Query, Request
+
+from ledger.settings import LedgerSettings
+from ledger.store import Store
+from ledger.store import schema as s
+
+__all__ = ["BlockStamp", "ReadConn", "SettingsDep", "Stamp", "StoreDep", "resolve_at"]
+
+_BIGINT_MAX: Final = (1 << 63) - 1
+_DIGITS = re.compile(r"^[0-9]{1,19}$")
+
+
+def get_settings(request: Request) -> LedgerSettings:
+    settings: LedgerSettings = request.app.state.settings
+    return settings
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+SettingsDep = Annotated[LedgerSettings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_read_connection(store: StoreDep) -> Iterator[sa.Connection]:
+    options: dict[str, object] = {}
+    if store.dialect == "postgresql":
+        options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    with store.engine.connect().execution_options(**options) as conn, conn.begin():
+        yield conn
+
+
+ReadConn = Annotated[sa.Connection, Depends(get_read_connection)]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockStamp:
+    """The block a response reflects. ``at_block`` is None for the current state (read through the
+    ``valid_to_block IS NULL`` fast path), else the block number to read state as of."""
+
+    number: int
+    hash: str
+    timestamp: int
+    at_block: int | None
+
+
+AT_DESCRIPTION: Final = (
+    "Point in time: a block number (e.g. `120`) or an ISO-8601 timestamp (e.g. `2026-11-28T10:00:00Z`;"
+    " the state after the last indexed block at or before that time). Unset: the current state."
+    " The envelope's `block` names the stored block the answer reflects (a block without ledger events"
+    " has the same state as the stored block below it)."
+)
+
+
+def _not_indexed() -> HTTPException:
+    return HTTPException(503, "the store holds no indexed block yet")
+
+
+def _bad_at(message: str) -> HTTPException:
+    return HTTPException(422, [{"loc": ["query", "at"], "msg": message, "type": "value_error"}])
+
+
+def resolve_at(conn: sa.Connection, at: str | None) -> BlockStamp:
+    """Resolves ``?at=`` (None, a block number or an ISO timestamp) against the store's blocks."""
+    cp = conn.execute(sa.select(s.checkpoint.c.block_number, s.checkpoint.c.block_hash).limit(1)).first()
+    if cp is None:
+        raise _not_indexed()
+    head = int(cp[0])
+    if at is None or at == "":
+        ts = conn.execute(sa.select(s.blocks.c.timestamp).where(s.blocks.c.number == head)).scalar_one_or_none()
+        return BlockStamp(head, str(cp[1]), int(ts or 0), None)
+    b = s.blocks
+    query = sa.select(b.c.number, b.c.hash, b.c.timestamp)
+    if _DIGITS.match(at):
+        number = int(at)
+        if number > _BIGINT_MAX:
+            raise _bad_at(f"block {at} is out of range (at most {_BIGINT_MAX})")
+        if number > head:
+            raise _bad_at(f"block {number} is above the last indexed block {head}")
+        query = query.where(b.c.number <= number).order_by(b.c.number.desc())
+    else:
+        try:
+            when = datetime.fromisoformat(at.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise _bad_at(f"expected a block number or an ISO-8601 timestamp, got {at[:80]!r}") from None
+        if when.tzinfo is None:
+            raise _bad_at(f"timestamp {at[:80]!r} has no time zone (add Z or +HH:MM)")
+        try:
+            seconds = int(when.timestamp())
+        except (OverflowError, ValueError, OSError):
+            raise _bad_at(f"timestamp {at[:80]!r} is out of range") from None
+        query = query.where(b.c.number <= head, b.c.timestamp <= seconds).order_by(b.c.number.desc())
+    row = conn.execute(query.limit(1)).first()
+    if row is None:
+        raise _bad_at(f"no indexed block at or before {at[:80]!r}")
+    number = int(row[0])
+    return BlockStamp(number, str(row[1]), int(row[2]), None if number == head else number)
+
+
+def get_stamp(
+    conn: ReadConn,
+    at: Annotated[
+        str | None,
+        Query(description=AT_DESCRIPTION, max_length=40, examples=["120", "2026-11-28T10:00:00Z"]),
+    ] = None,
+) -> BlockStamp:
+    return resolve_at(conn, at)
+
+
+def get_current_stamp(conn: ReadConn) -> BlockStamp:
+    return resolve_at(conn, None)
+
+
+Stamp = Annotated[BlockStamp, Depends(get_stamp)]
+CurrentStamp = Annotated[BlockStamp, Depends(get_current_stamp)]

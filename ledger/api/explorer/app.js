@@ -1,0 +1,142 @@
+// The explorer: hash routes (#/, #/asset/5, #/participant/0x…, #/search?q=…), header, footer.
+
+import { getAll, onBlock } from "./api.js";
+import { h, replace } from "./dom.js";
+import { formatTime } from "./format.js";
+import { initLang, lang, onLangChange, setLang, t } from "./i18n.js";
+import { renderAsset } from "./pages/asset.js";
+import { renderDashboard } from "./pages/dashboard.js";
+import { renderParticipant } from "./pages/participant.js";
+import { renderSearch } from "./pages/search.js";
+import { errorBox, rememberParticipants } from "./ui.js";
+
+const ROUTES = [
+  { name: "dashboard", pattern: /^\/?$/, render: () => renderDashboard() },
+  { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m) => renderAsset(m[1]) },
+  { name: "participant", pattern: /^\/participant\/(0x[0-9a-fA-F]{40})$/, render: (m) => renderParticipant(m[1]) },
+  { name: "search", pattern: /^\/search$/, render: (_m, query) => renderSearch(query.get("q") || "") },
+];
+
+let renderCount = 0;
+let participantsLoaded = null;
+
+function parseHash() {
+  const raw = decodeURIComponent(location.hash.replace(/^#/, "")) || "/";
+  const [path, query = ""] = raw.split("?");
+  return { path, query: new URLSearchParams(query) };
+}
+
+/** Participant names for links; loaded once (the first 1,000), a failure only leaves addresses. */
+function loadParticipants() {
+  if (!participantsLoaded) {
+    participantsLoaded = getAll("participants", {}, 1000)
+      .then(rememberParticipants)
+      .catch(() => undefined);
+  }
+  return participantsLoaded;
+}
+
+async function route() {
+  const view = document.getElementById("view");
+  const mine = ++renderCount;
+  const { path, query } = parseHash();
+  const found = ROUTES.map((r) => [r, r.pattern.exec(path)]).find(([, m]) => m);
+  view.dataset.state = "loading";
+  replace(view, h("p", { class: "muted loading" }, t("common.loading")));
+  renderHeader(found ? found[0].name : "", query.get("q") || "");
+  let content;
+  let state = "ready";
+  if (!found) {
+    view.dataset.page = "not-found";
+    content = errorBox({ status: 404, message: path });
+    state = "error";
+  } else {
+    view.dataset.page = found[0].name;
+    try {
+      await loadParticipants();
+      content = await found[0].render(found[1], query);
+    } catch (error) {
+      content = errorBox(error);
+      state = "error";
+    }
+  }
+  if (mine !== renderCount) return; // a newer navigation superseded this one
+  replace(view, content);
+  view.dataset.state = state;
+  window.scrollTo(0, 0);
+}
+
+function renderHeader(active, q) {
+  const input = h("input", {
+    type: "search", name: "q", id: "search-input", value: q, placeholder: t("search.placeholder"),
+    "aria-label": t("search.title"), autocomplete: "off",
+  });
+  const form = h(
+    "form",
+    {
+      class: "search", role: "search",
+      onsubmit: (event) => {
+        event.preventDefault();
+        const text = input.value.trim();
+        location.hash = `#/search?q=${encodeURIComponent(text)}`;
+      },
+    },
+    input,
+    h("button", { type: "submit", id: "search-button" }, t("search.button")),
+  );
+  replace(
+    document.getElementById("top"),
+    h(
+      "div",
+      { class: "top-inner" },
+      h("a", { class: "brand", href: "#/" }, h("span", { class: "brand-title" }, t("app.title")), h("span", { class: "brand-sub" }, t("app.subtitle"))),
+      h("nav", {}, h("a", { href: "#/", class: active === "dashboard" ? "active" : null, id: "nav-dashboard" }, t("nav.dashboard"))),
+      form,
+      h(
+        "button",
+        { type: "button", id: "lang-toggle", class: "lang", dataset: { lang: lang() }, onclick: () => setLang(lang() === "zh" ? "en" : "zh") },
+        t("lang.switch"),
+      ),
+    ),
+  );
+}
+
+function renderFooter(block) {
+  const footer = document.getElementById("footer");
+  if (!block) {
+    replace(footer, h("span", { id: "footer-block", class: "muted" }, t("footer.none")));
+    return;
+  }
+  replace(
+    footer,
+    h(
+      "span",
+      { id: "footer-block", dataset: { blockNumber: block.number, blockHash: block.hash } },
+      `${t("footer.block")} #${block.number}`,
+      " · ",
+      `${t("footer.hash")} `,
+      h("span", { class: "mono" }, block.hash),
+      " · ",
+      `${t("footer.time")} ${formatTime(block.timestamp)}`,
+    ),
+  );
+}
+
+let footerBlock = null;
+
+function start() {
+  initLang();
+  onBlock((block) => {
+    footerBlock = block;
+    renderFooter(block);
+  });
+  onLangChange(() => {
+    renderFooter(footerBlock);
+    route();
+  });
+  renderFooter(null);
+  window.addEventListener("hashchange", route);
+  route();
+}
+
+start();

@@ -1,0 +1,274 @@
+// Labels in Chinese (default) and English. Enum values are labelled by the names the API returns
+// (category_name, status_name, ...: lower case, hyphens), in the terms of the Guangxi regulation.
+
+const STORAGE_KEY = "ledger-explorer-lang";
+const LANGS = ["zh", "en"];
+let current = "zh";
+const listeners = [];
+
+/** key -> [Chinese, English] */
+const LABELS = {
+  "app.title": ["数据产权登记与交易账本", "Data Property Ledger"],
+  "app.subtitle": ["浏览器", "Explorer"],
+  "nav.dashboard": ["总览", "Dashboard"],
+  "nav.search": ["搜索", "Search"],
+  "lang.switch": ["English", "中文"],
+  "search.placeholder": ["资产名称、证书编号、主体地址或交易哈希", "Asset name, certificate no., account or tx hash"],
+  "search.button": ["搜索", "Search"],
+  "search.title": ["搜索", "Search"],
+  "search.results": ["搜索结果", "Results"],
+  "search.none": ["没有找到匹配的记录", "Nothing matches"],
+  "search.hint": ["输入资产名称、证书编号、主体地址或交易哈希。", "Type an asset name, a certificate number, an account or a transaction hash."],
+  "search.assets": ["数据资产", "Assets"],
+  "search.participants": ["市场主体", "Participants"],
+  "search.transactions": ["交易哈希", "Transactions"],
+  "footer.block": ["数据截至区块", "Data as of block"],
+  "footer.hash": ["区块哈希", "block hash"],
+  "footer.time": ["出块时间", "time"],
+  "footer.none": ["尚无区块数据", "no block yet"],
+  "common.loading": ["加载中…", "Loading…"],
+  "common.none": ["无", "None"],
+  "common.yes": ["是", "Yes"],
+  "common.no": ["否", "No"],
+  "common.notFound": ["未找到该记录", "No such record"],
+  "common.error": ["加载失败", "Could not load"],
+  "common.more": ["仅显示前 {n} 条", "showing the first {n}"],
+  "dash.title": ["账本总览", "Ledger overview"],
+  "dash.counts": ["记录统计", "Records"],
+  "dash.volumeByDay": ["每日交易额", "Trade volume per day"],
+  "dash.volumeByCategory": ["按数据类别的交易额", "Trade volume by data category"],
+  "dash.recentTrades": ["最近交易", "Recent trades"],
+  "dash.noTrades": ["尚无交易", "No trades yet"],
+  "count.participants": ["市场主体", "Participants"],
+  "count.assets": ["数据资产", "Assets"],
+  "count.licences": ["授权许可", "Licences"],
+  "count.trades": ["交易笔数", "Trades"],
+  "count.objections": ["异议", "Objections"],
+  "count.freezes": ["冻结", "Freezes"],
+  "count.orders": ["整改令", "Rectification orders"],
+  "count.volume": ["交易总额", "Trade volume"],
+  "count.indexed": ["已索引区块", "Indexed block"],
+  "count.lag": ["索引延迟（区块）", "Indexer lag (blocks)"],
+  "count.chain": ["链 ID", "Chain ID"],
+  "chart.trades": ["笔", "trades"],
+  "col.time": ["时间", "Time"],
+  "col.block": ["区块", "Block"],
+  "col.asset": ["资产", "Asset"],
+  "col.seller": ["卖方", "Seller"],
+  "col.buyer": ["买方", "Buyer"],
+  "col.price": ["价格", "Price"],
+  "col.fee": ["交易服务费", "Exchange fee"],
+  "col.venue": ["交易方式", "Venue"],
+  "col.right": ["权利", "Right"],
+  "col.licence": ["许可", "Licence"],
+  "col.tx": ["交易哈希", "Tx"],
+  "col.event": ["事件", "Event"],
+  "col.actor": ["操作方", "Actor"],
+  "col.name": ["名称", "Name"],
+  "col.status": ["状态", "Status"],
+  "col.category": ["类别", "Category"],
+  "col.holder": ["持有人", "Holder"],
+  "col.amount": ["金额", "Amount"],
+  "col.code": ["代码", "Code"],
+  "col.delta": ["分值变化", "Change"],
+  "col.score": ["信用分", "Score"],
+  "col.document": ["文件哈希", "Document hash"],
+  "col.objector": ["异议人", "Objector"],
+  "col.by": ["操作方", "By"],
+  "col.action": ["操作", "Action"],
+  "col.target": ["对象", "Target"],
+  "col.issuedBy": ["签发方", "Issued by"],
+  "col.kind": ["类型", "Kind"],
+  "col.trades": ["交易笔数", "Trades"],
+  "col.rights": ["所持权利", "Rights held"],
+  "col.id": ["编号", "ID"],
+  "venue.on": ["场内", "On exchange"],
+  "venue.off": ["场外", "Off exchange"],
+  "asset.title": ["数据资产", "Data asset"],
+  "asset.certificate": ["登记证书编号", "Certificate no."],
+  "asset.category": ["数据类别", "Category"],
+  "asset.grade": ["安全分级", "Security grade"],
+  "asset.kind": ["产品形态", "Kind"],
+  "asset.region": ["登记地区", "Region"],
+  "asset.status": ["登记状态", "Status"],
+  "asset.contentHash": ["内容哈希", "Content hash"],
+  "asset.registered": ["登记时间", "Registered"],
+  "asset.applicant": ["申请人", "Applicant"],
+  "asset.registrar": ["登记机构", "Registrar"],
+  "asset.flags": ["标记", "Flags"],
+  "asset.disputed": ["存在异议", "disputed"],
+  "asset.frozen": ["已冻结", "frozen"],
+  "asset.anonymised": ["已匿名化", "anonymised"],
+  "asset.holders": ["三权持有人", "Holders of the three rights"],
+  "asset.timeline": ["权利时间线", "Rights timeline"],
+  "asset.licences": ["授权许可树", "Licence tree"],
+  "asset.noLicences": ["尚无授权许可", "No licences"],
+  "asset.trades": ["交易记录", "Trades"],
+  "asset.objections": ["异议", "Objections"],
+  "asset.freezes": ["冻结与解冻", "Freezes"],
+  "asset.orders": ["整改令", "Rectification orders"],
+  "asset.history": ["完整历史", "Full history"],
+  "asset.since": ["自", "since"],
+  "licence.to": ["被许可方", "licensee"],
+  "licence.from": ["许可方", "licensor"],
+  "licence.purpose": ["用途", "purpose"],
+  "licence.term": ["期限", "term"],
+  "licence.revoked": ["已撤销", "revoked"],
+  "licence.exclusive": ["独占", "exclusive"],
+  "licence.sublicensable": ["可转授权", "sublicensable"],
+  "licence.crossBorder": ["跨境", "cross-border"],
+  "licence.depth": ["层级", "depth"],
+  "freeze.frozen": ["冻结", "frozen"],
+  "freeze.unfrozen": ["解冻", "unfrozen"],
+  "participant.title": ["市场主体", "Participant"],
+  "participant.account": ["账户地址", "Account"],
+  "participant.roles": ["角色", "Roles"],
+  "participant.region": ["所在地区", "Region"],
+  "participant.status": ["状态", "Status"],
+  "participant.admitted": ["准入时间", "Admitted"],
+  "participant.score": ["信用分", "Credit score"],
+  "participant.declarations": ["声明和承诺", "Declarations and commitments"],
+  "participant.credit": ["信用记录", "Credit events"],
+  "participant.assets": ["持有的数据资产", "Assets held"],
+  "participant.revenue": ["收益", "Revenue received"],
+  "participant.revenueTotal": ["收益合计", "Total received"],
+  "participant.trades": ["交易记录", "Trades"],
+  "participant.orders": ["整改令", "Rectification orders"],
+};
+
+/** Enum labels by the API's enum names: type -> name -> [Chinese, English]. */
+const ENUMS = {
+  category: { public: ["公共数据", "public"], enterprise: ["企业数据", "enterprise"], personal: ["个人信息数据", "personal information"] },
+  grade: { general: ["一般数据", "general"], important: ["重要数据", "important"], core: ["核心数据", "core"] },
+  kind: {
+    dataset: ["数据集", "dataset"], model: ["数据模型", "model"], service: ["数据服务", "service"],
+    "verification-product": ["核验产品", "verification product"],
+  },
+  right: {
+    holding: ["数据资源持有权", "resource holding right"],
+    processing: ["数据加工使用权", "processing/usage right"],
+    operation: ["数据产品经营权", "product operation right"],
+  },
+  asset_status: {
+    none: ["无", "none"], pending: ["待审核", "pending"], registered: ["已登记", "registered"],
+    rejected: ["已驳回", "rejected"], cancelled: ["已注销", "cancelled"],
+  },
+  participant_status: {
+    none: ["无", "none"], active: ["正常", "active"], suspended: ["暂停", "suspended"], revoked: ["撤销", "revoked"],
+  },
+  role: {
+    authority: ["大数据主管部门", "authority"], registrar: ["登记机构", "registrar"],
+    exchange: ["数据交易场所", "exchange"], "settlement-bank": ["结算银行", "settlement bank"],
+    "data-merchant": ["数据商", "data merchant"], "service-provider": ["第三方专业服务机构", "service provider"],
+    "data-holder": ["数据持有者", "data holder"], supervisor: ["监管部门", "supervisor"],
+  },
+  delivery: { right: ["产权转让", "right transfer"], license: ["授权许可", "licence"], licence: ["授权许可", "licence"] },
+  objection_status: {
+    none: ["无", "none"], open: ["异议审查中", "open"], upheld: ["异议成立", "upheld"], dismissed: ["异议驳回", "dismissed"],
+  },
+  order_status: { none: ["无", "none"], open: ["整改中", "open"], closed: ["已整改", "closed"] },
+  order_target: { participant: ["主体", "participant"], asset: ["数据资产", "asset"] },
+  payment: {
+    seller: ["卖方收入", "seller"], fee: ["交易服务费", "exchange fee"], share: ["收益分成", "revenue share"],
+    revenue_share: ["收益分成", "revenue share"], "revenue-share": ["收益分成", "revenue share"],
+  },
+};
+
+/** Region codes (GB/T 2260) of Guangxi that the demo and tests use; others show their code. */
+const REGIONS = {
+  450000: ["广西壮族自治区", "Guangxi"],
+  450100: ["南宁市", "Nanning"],
+  450200: ["柳州市", "Liuzhou"],
+  450300: ["桂林市", "Guilin"],
+  450400: ["梧州市", "Wuzhou"],
+  450500: ["北海市", "Beihai"],
+  450600: ["防城港市", "Fangchenggang"],
+  450700: ["钦州市", "Qinzhou"],
+};
+
+const EVENTS = {
+  RegistrationApplied: ["登记申请", "registration applied"],
+  AssetRegistered: ["产权登记", "registered"],
+  RegistrationRejected: ["登记驳回", "registration rejected"],
+  RegistrationChanged: ["变更登记", "registration changed"],
+  RegistrationCancelled: ["注销登记", "registration cancelled"],
+  RightTransferred: ["权利转让", "right transferred"],
+  ObjectionLodged: ["提出异议", "objection lodged"],
+  ObjectionResolved: ["异议处理", "objection resolved"],
+  AssetFrozen: ["冻结", "frozen"],
+  AssetUnfrozen: ["解冻", "unfrozen"],
+  AnonymisationAttested: ["匿名化证明", "anonymisation attested"],
+  LicenseGranted: ["授权许可", "licence granted"],
+  LicenseRevoked: ["撤销许可", "licence revoked"],
+  LicenseTransferred: ["许可转让", "licence transferred"],
+  TradeSettled: ["交易结算", "trade settled"],
+  RevenueSharePaid: ["收益分成支付", "revenue share paid"],
+  RevenueSharesSet: ["设定收益分配", "revenue shares set"],
+  RectificationOrdered: ["责令整改", "rectification ordered"],
+  RectificationClosed: ["整改完成", "rectification closed"],
+};
+
+function pick(pair) {
+  return pair[current === "zh" ? 0 : 1];
+}
+
+/** The label of key in the current language, {name} placeholders filled from vars. */
+export function t(key, vars) {
+  const pair = LABELS[key];
+  let text = pair ? pick(pair) : key;
+  for (const [k, v] of Object.entries(vars || {})) text = text.replace(`{${k}}`, String(v));
+  return text;
+}
+
+/** The label of an enum value by its API name (e.g. enumLabel("category", "public")). */
+export function enumLabel(type, name) {
+  if (name === null || name === undefined) return "–";
+  const pair = (ENUMS[type] || {})[String(name)];
+  return pair ? pick(pair) : String(name).replace(/[-_]/g, " ");
+}
+
+/** "南宁市 450100" / "Nanning 450100"; the bare code when unknown. */
+export function regionLabel(code) {
+  if (code === null || code === undefined) return "–";
+  const pair = REGIONS[code];
+  return pair ? `${pick(pair)} ${code}` : String(code);
+}
+
+/** An event name in words (the contract's name when unknown). */
+export function eventLabel(name) {
+  const pair = EVENTS[name];
+  return pair ? pick(pair) : name;
+}
+
+export function lang() {
+  return current;
+}
+
+/** Sets the language, remembers it and tells the listeners (the app re-renders). */
+export function setLang(value) {
+  if (!LANGS.includes(value) || value === current) return;
+  current = value;
+  try {
+    localStorage.setItem(STORAGE_KEY, value);
+  } catch {
+    // storage may be disabled; the choice then lasts for this page only
+  }
+  document.documentElement.lang = value === "zh" ? "zh-CN" : "en";
+  for (const fn of listeners) fn(value);
+}
+
+export function onLangChange(fn) {
+  listeners.push(fn);
+}
+
+/** Reads the remembered language (default Chinese). */
+export function initLang() {
+  let saved = null;
+  try {
+    saved = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    saved = null;
+  }
+  current = LANGS.includes(saved) ? saved : "zh";
+  document.documentElement.lang = current === "zh" ? "zh-CN" : "en";
+}

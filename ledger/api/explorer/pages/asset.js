@@ -1,0 +1,286 @@
+// Asset page: the record, the holders of the three rights and their timeline, the licence tree,
+// trades, objections, freezes, rectification orders and the full event history.
+
+import { get } from "../api.js";
+import { h, s } from "../dom.js";
+import { certificateNumber, formatTime } from "../format.js";
+import { enumLabel, eventLabel, lang, regionLabel, t } from "../i18n.js";
+import { badge, card, hashText, kv, namePart, participantLink, participantName, table, timeText } from "../ui.js";
+import { tradesTable } from "./trades.js";
+
+const RIGHTS = ["holding", "processing", "operation"];
+
+function statusBadges(a) {
+  const status = a.status_name ?? a.status;
+  const kind = status === "registered" ? "ok" : status === "pending" ? "warn" : "bad";
+  return [
+    badge(enumLabel("asset_status", status), kind),
+    a.disputed ? badge(t("asset.disputed"), "bad") : null,
+    a.frozen ? badge(t("asset.frozen"), "bad") : null,
+    a.anonymised ? badge(t("asset.anonymised"), "info") : null,
+  ];
+}
+
+function holderOf(a, right) {
+  return (a.holders && a.holders[right]) || a[`${right}_holder`];
+}
+
+function details(a, language) {
+  return card(
+    "details",
+    t("asset.title"),
+    kv([
+      [t("asset.certificate"), a.certificate_number || certificateNumber(a.region, a.certificate_serial) || "–", "certificate"],
+      [t("asset.category"), enumLabel("category", a.category_name ?? a.category), "category"],
+      [t("asset.grade"), enumLabel("grade", a.grade_name ?? a.grade), "grade"],
+      [t("asset.kind"), enumLabel("kind", a.kind_name ?? a.kind), "kind"],
+      [t("asset.region"), regionLabel(a.region), "region"],
+      [t("asset.status"), statusBadges(a), "status"],
+      [t("asset.registered"), formatTime(a.registered_at), "registered"],
+      [t("asset.applicant"), participantLink(a.applicant, language), "applicant"],
+      [t("asset.registrar"), a.registrar ? participantLink(a.registrar, language) : "–", "registrar"],
+      [t("asset.contentHash"), h("span", { class: "mono" }, a.content_hash || "–"), "content-hash"],
+    ]),
+  );
+}
+
+function holders(a, language) {
+  return table(
+    "holders",
+    [
+      { label: t("col.right"), cell: (r) => enumLabel("right", r) },
+      { label: t("col.holder"), cell: (r) => participantLink(holderOf(a, r), language) },
+    ],
+    RIGHTS,
+    (r) => ({ right: r, holder: holderOf(a, r) }),
+  );
+}
+
+// ─────────────────────────────────────────── rights timeline
+
+const TL = { width: 760, lane: 30, gap: 8, left: 150, right: 12, top: 8, axis: 30 };
+
+/** Segments {right, holder, from_block, to_block (null: still held), from_time, to_time} per right. */
+function timelineSegments(history) {
+  const segments = history.rights_timeline || history.rights || [];
+  return segments.map((seg) => ({ ...seg, right: seg.right_name ?? seg.right }));
+}
+
+function fits(text, px) {
+  let width = 0;
+  for (const ch of text) width += ch.charCodeAt(0) > 0x2e80 ? 12 : 6.6;
+  return width <= px;
+}
+
+function rightsTimeline(history, headBlock, language) {
+  const segments = timelineSegments(history);
+  if (segments.length === 0) return h("p", { class: "muted" }, t("common.none"));
+  const first = Math.min(...segments.map((seg) => Number(seg.from_block)));
+  const last = Math.max(headBlock, ...segments.map((seg) => Number(seg.to_block ?? seg.from_block)));
+  const span = Math.max(1, last - first);
+  const plotW = TL.width - TL.left - TL.right;
+  const xOf = (block) => TL.left + (plotW * (Number(block) - first)) / span;
+  const height = TL.top + RIGHTS.length * (TL.lane + TL.gap) + TL.axis;
+  const svg = s("svg", { viewBox: `0 0 ${TL.width} ${height}`, class: "timeline-svg", role: "img", "aria-label": t("asset.timeline") });
+  const colours = new Map();
+  RIGHTS.forEach((right, lane) => {
+    const y = TL.top + lane * (TL.lane + TL.gap);
+    svg.append(
+      s("text", { x: 0, y: y + TL.lane / 2 + 4, class: "lane-label" }, enumLabel("right", right)),
+      s("rect", { x: TL.left, y, width: plotW, height: TL.lane, class: "lane-bg", rx: 4 }),
+    );
+    for (const seg of segments.filter((x) => x.right === right)) {
+      if (!colours.has(seg.holder)) colours.set(seg.holder, colours.size % 6);
+      const x0 = xOf(seg.from_block);
+      const x1 = seg.to_block === null || seg.to_block === undefined ? xOf(last) : xOf(seg.to_block);
+      const width = Math.max(3, x1 - x0);
+      const name = namePart(participantName(seg.holder) || seg.holder, language);
+      svg.append(
+        s(
+          "g",
+          {
+            class: "segment",
+            dataset: { right, holder: seg.holder, fromBlock: seg.from_block, toBlock: seg.to_block ?? "" },
+          },
+          s("title", {}, `${enumLabel("right", right)}: ${name} — ${t("col.block")} ${seg.from_block}–${seg.to_block ?? ""}`),
+          s("rect", { x: x0, y, width, height: TL.lane, rx: 4, class: `seg-${colours.get(seg.holder)}` }),
+          fits(name, width - 10) ? s("text", { x: x0 + 6, y: y + TL.lane / 2 + 4 }, name) : null,
+        ),
+      );
+    }
+  });
+  const axisY = TL.top + RIGHTS.length * (TL.lane + TL.gap) + 14;
+  const firstSeg = segments.find((seg) => Number(seg.from_block) === first);
+  svg.append(
+    s("text", { x: TL.left, y: axisY, class: "axis" }, `${t("col.block")} ${first}${firstSeg && firstSeg.from_time ? " · " + formatTime(firstSeg.from_time) : ""}`),
+    s("text", { x: TL.width - TL.right, y: axisY, class: "axis", "text-anchor": "end" }, `${t("col.block")} ${last}`),
+  );
+  const list = h(
+    "ul",
+    { class: "timeline-list" },
+    segments.map((seg) =>
+      h(
+        "li",
+        { dataset: { right: seg.right, holder: seg.holder } },
+        `${enumLabel("right", seg.right)}: `,
+        participantLink(seg.holder, language),
+        ` — ${t("asset.since")} ${t("col.block")} ${seg.from_block}`,
+        seg.from_time ? ` (${formatTime(seg.from_time)})` : "",
+        seg.to_block !== null && seg.to_block !== undefined ? ` → ${t("col.block")} ${seg.to_block}` : "",
+      ),
+    ),
+  );
+  return h("div", { class: "timeline" }, svg, list);
+}
+
+// ─────────────────────────────────────────── licence tree
+
+function licenceTreeRoots(licences) {
+  if (licences.some((l) => Array.isArray(l.children))) return licences;
+  const byParent = new Map();
+  for (const l of licences) {
+    const parent = Number(l.parent_id) || 0;
+    if (!byParent.has(parent)) byParent.set(parent, []);
+    byParent.get(parent).push({ ...l, children: [] });
+  }
+  const ids = new Set(licences.map((l) => Number(l.licence_id)));
+  const attach = (node) => {
+    node.children = (byParent.get(Number(node.licence_id)) || []).map(attach);
+    return node;
+  };
+  // Roots: licences granted by a right holder, or whose parent is not in the list.
+  return licences
+    .filter((l) => !Number(l.parent_id) || !ids.has(Number(l.parent_id)))
+    .map((l) => attach({ ...l, children: [] }));
+}
+
+function licenceNode(l, language) {
+  const flags = [
+    l.exclusive ? badge(t("licence.exclusive"), "info") : null,
+    l.sublicensable ? badge(t("licence.sublicensable"), "ok") : null,
+    l.cross_border ? badge(t("licence.crossBorder"), "warn") : null,
+    l.revoked ? badge(t("licence.revoked"), "bad") : null,
+  ];
+  const children = l.children || [];
+  return h(
+    "li",
+    { dataset: { licenceId: l.licence_id, depth: l.depth, parentId: l.parent_id || 0 } },
+    h(
+      "div",
+      { class: l.revoked ? "licence revoked" : "licence" },
+      h("span", { class: "head" }, `${enumLabel("delivery", "licence")} #${l.licence_id}`),
+      enumLabel("right", l.right_name ?? l.right),
+      " ",
+      flags,
+      h(
+        "div",
+        { class: "terms" },
+        `${t("licence.from")} `,
+        participantLink(l.licensor, language),
+        ` → ${t("licence.to")} `,
+        participantLink(l.licensee, language),
+        ` · ${t("licence.purpose")} ${l.purpose} · ${t("licence.term")} ${formatTime(l.starts_at).slice(0, 10)} – ${formatTime(l.ends_at).slice(0, 10)}`,
+      ),
+    ),
+    children.length ? h("ul", {}, children.map((c) => licenceNode(c, language))) : null,
+  );
+}
+
+function licenceTree(licences, language) {
+  if (!licences.length) return h("p", { class: "muted" }, t("asset.noLicences"));
+  return h("ul", { class: "tree", dataset: { tree: "licences" } }, licenceTreeRoots(licences).map((l) => licenceNode(l, language)));
+}
+
+// ─────────────────────────────────────────── supervision
+
+function objections(list, language) {
+  return table(
+    "objections",
+    [
+      { label: t("col.id"), cell: (o) => `#${o.objection_id}` },
+      { label: t("col.objector"), cell: (o) => participantLink(o.objector, language) },
+      { label: t("col.status"), cell: (o) => enumLabel("objection_status", o.status_name ?? o.status) },
+      { label: t("col.time"), cell: (o) => timeText(o.lodged_at) },
+      { label: t("col.document"), cell: (o) => hashText(o.evidence_hash) },
+    ],
+    list,
+    (o) => ({ objectionId: o.objection_id }),
+  );
+}
+
+function freezes(list, language) {
+  return table(
+    "freezes",
+    [
+      { label: t("col.action"), cell: (f) => badge(f.frozen ? t("freeze.frozen") : t("freeze.unfrozen"), f.frozen ? "bad" : "ok") },
+      { label: t("col.by"), cell: (f) => participantLink(f.by, language) },
+      { label: t("col.time"), cell: (f) => timeText(f.timestamp) },
+      { label: t("col.document"), cell: (f) => hashText(f.reason_hash) },
+      { label: t("col.tx"), cell: (f) => hashText(f.tx_hash) },
+    ],
+    list,
+    (f) => ({ frozen: f.frozen }),
+  );
+}
+
+export function ordersTable(list, language) {
+  return table(
+    "orders",
+    [
+      { label: t("col.id"), cell: (o) => `#${o.order_id}` },
+      { label: t("col.target"), cell: (o) => enumLabel("order_target", o.target_name ?? o.target) },
+      { label: t("col.issuedBy"), cell: (o) => participantLink(o.issued_by, language) },
+      { label: t("col.status"), cell: (o) => enumLabel("order_status", o.status_name ?? o.status) },
+      { label: t("col.time"), cell: (o) => timeText(o.opened_at) },
+      { label: t("col.document"), cell: (o) => hashText(o.document_hash) },
+    ],
+    list,
+    (o) => ({ orderId: o.order_id }),
+  );
+}
+
+function historyTable(events, language) {
+  return table(
+    "history",
+    [
+      { label: t("col.block"), class: "num", cell: (e) => String(e.block_number ?? e.block) },
+      { label: t("col.time"), cell: (e) => timeText(e.timestamp) },
+      { label: t("col.event"), cell: (e) => eventLabel(e.name) },
+      { label: t("col.actor"), cell: (e) => participantLink(e.actor, language) },
+      { label: t("col.tx"), cell: (e) => hashText(e.tx_hash) },
+    ],
+    events,
+    (e) => ({ event: e.name }),
+  );
+}
+
+/** The asset page of assetId. */
+export async function renderAsset(assetId) {
+  const [detail, history] = await Promise.all([get(`assets/${assetId}`), get(`assets/${assetId}/history`)]);
+  const a = detail.data;
+  const language = lang();
+  const events = history.data.events || [];
+  return h(
+    "div",
+    { class: "asset", dataset: { assetId: a.asset_id } },
+    h(
+      "div",
+      { class: "page-title" },
+      h("h1", {}, `${t("asset.title")} #${a.asset_id}`),
+      h("span", { class: "sub", dataset: { field: "name" } }, namePart(a.name, language)),
+      statusBadges(a),
+    ),
+    h("div", { class: "grid-2" }, details(a, language), card("holders", t("asset.holders"), holders(a, language))),
+    card("timeline", t("asset.timeline"), rightsTimeline(history.data, history.block.number, language)),
+    card("licences", t("asset.licences"), licenceTree(a.licences || [], language)),
+    card("trades", t("asset.trades"), tradesTable("asset-trades", a.trades || [], language)),
+    h(
+      "div",
+      { class: "grid-2" },
+      card("objections", t("asset.objections"), objections(a.objections || [], language)),
+      card("freezes", t("asset.freezes"), freezes(a.freezes || [], language)),
+    ),
+    card("orders", t("asset.orders"), ordersTable(a.orders || [], language)),
+    card("history", t("asset.history"), historyTable(events, language)),
+  );
+}

@@ -1,0 +1,81 @@
+// Dashboard: record counts, trade volume per day and per data category, the most recent trades.
+
+import { get } from "../api.js";
+import { barChart, lineChart } from "../charts.js";
+import { h } from "../dom.js";
+import { formatAmount, formatCount } from "../format.js";
+import { enumLabel, lang, t } from "../i18n.js";
+import { card } from "../ui.js";
+import { tradesTable } from "./trades.js";
+
+const RECENT = 10;
+
+const COUNTS = [
+  ["participants", "count.participants"],
+  ["assets", "count.assets"],
+  ["licences", "count.licences"],
+  ["trades", "count.trades"],
+  ["objections", "count.objections"],
+  ["freezes", "count.freezes"],
+  ["orders", "count.orders"],
+];
+
+function stat(name, label, value, wide) {
+  return h(
+    "div",
+    { class: wide ? "stat wide" : "stat", dataset: { stat: name, value } },
+    h("div", { class: "label" }, label),
+    h("div", { class: "value" }, name === "volume" ? formatAmount(value) : formatCount(value)),
+  );
+}
+
+function counts(status) {
+  const c = status.counts || {};
+  return card(
+    "counts",
+    t("dash.counts"),
+    h(
+      "div",
+      { class: "stats" },
+      COUNTS.map(([name, label]) => stat(name, t(label), c[name] ?? 0)),
+      stat("volume", t("count.volume"), status.trade_volume ?? "0", true),
+      stat("indexed", t("count.indexed"), status.indexed_block ?? 0),
+      stat("lag", t("count.lag"), status.indexer_lag_blocks ?? 0),
+      stat("chain", t("count.chain"), status.chain_id ?? "–"),
+    ),
+  );
+}
+
+function aggregateRows(rows, label) {
+  return rows.map((r) => ({ key: String(r.key), label: label(r), value: String(r.volume), count: r.count }));
+}
+
+/** The dashboard page. */
+export async function renderDashboard() {
+  const [status, byDay, byCategory, recent] = await Promise.all([
+    get("status"),
+    get("trades/aggregates", { group_by: "day" }),
+    get("trades/aggregates", { group_by: "category" }),
+    get("trades", { limit: RECENT, order: "desc" }),
+  ]);
+  const language = lang();
+  const dayRows = aggregateRows(byDay.data, (r) => String(r.key).slice(5));
+  const categoryRows = aggregateRows(byCategory.data, (r) => enumLabel("category", r.key_name ?? r.key));
+  return h(
+    "div",
+    { class: "dashboard" },
+    h("div", { class: "page-title" }, h("h1", {}, t("dash.title"))),
+    counts(status.data),
+    h(
+      "div",
+      { class: "grid-2" },
+      card("volume-by-day", t("dash.volumeByDay"), lineChart({ name: "volume-by-day", title: t("dash.volumeByDay"), rows: dayRows })),
+      card(
+        "volume-by-category",
+        t("dash.volumeByCategory"),
+        barChart({ name: "volume-by-category", title: t("dash.volumeByCategory"), rows: categoryRows }),
+      ),
+    ),
+    card("recent-trades", t("dash.recentTrades"), tradesTable("recent-trades", recent.data, language, { asset: true })),
+  );
+}

@@ -1,0 +1,109 @@
+"""The HTTP API: :func:`create_app` builds the FastAPI application over a store.
+
+Read routes (``/api/v1/...``) answer from the store only; ``/health``, ``/ready`` and ``/metrics``
+serve operations. Routers of other parts (write gateway, explorer) are included below.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ledger.api import metrics
+from ledger.api.routes import ops
+from ledger.settings import LedgerSettings
+from ledger.store import Store, open_store
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+
+API_VERSION = "1.0.0"
+
+DESCRIPTION = """\
+Read API of the data-property rights ledger (数据产权登记、授权与交易结算).
+
+Answers come from the indexer's store, never from the chain. Every answer is an envelope
+`{"block": {"number", "hash", "timestamp"}, "data": ...}` naming the block it reflects; lists add
+`next_cursor` (pass it back as `?cursor=`; `?limit=` up to 1000). State endpoints take `?at=` (a block
+number or an ISO-8601 time). Addresses are checksummed, uint256 amounts decimal strings, times unix
+seconds, enum codes come with their names.
+"""
+
+
+class _LatencyMiddleware:
+    """Observes every HTTP request's duration by route template (not raw path: bounded labels)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            metrics.REQUEST_LATENCY.labels(template, scope.get("method", ""), f"{status // 100}xx").observe(
+                time.perf_counter() - started
+            )
+
+
+def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastAPI:
+    """The API over ``store`` (default: the store of ``settings``, opened and migrated here and
+    closed with the app; a store passed in stays the caller's to close)."""
+    owned = store is None
+    the_store = open_store(settings.effective_database_url) if store is None else store
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            the_store.close()
+
+    app = FastAPI(
+        title="Data-rights ledger API",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = the_store
+    app.state.metrics_registry = metrics.store_registry(the_store)
+
+    app.add_middleware(_LatencyMiddleware)
+    if settings.api_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.api_cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+            expose_headers=["ETag"],
+        )
+
+    app.include_router(ops.router)
+    # Other parts plug in their routers here.
+    return app
+
+
+def app_factory() -> Any:
+    """For ``uvicorn --factory ledger.api.main:app_factory``: the app from the environment's settings."""
+    return create_app(LedgerSettings())
