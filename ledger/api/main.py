@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.api import metrics
-from ledger.api.routes import ops
+from ledger.api.routes import explorer, ops
 from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
 
@@ -100,6 +100,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
         )
 
     app.include_router(ops.router)
+    app.include_router(explorer.router)
     # Other parts plug in their routers here.
     return app
 

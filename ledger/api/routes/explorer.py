@@ -48,7 +48,7 @@ def _file(relative: str) -> FileResponse:
 @router.get("/explorer")
 def explorer_root() -> RedirectResponse:
     """The explorer lives under ``/explorer/`` (relative asset paths need the slash)."""
-    return RedirectResponse("/explorer/", status_code=308)
+    return RedirectResponse("explorer/", status_code=308)
 
 
 @router.get("/explorer/")
