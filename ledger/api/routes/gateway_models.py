@@ -1,0 +1,422 @@
+"""Request and response models of the write gateway (``/api/v1/tx/...``).
+
+Requests are strict: unknown fields are refused (422), addresses are ``0x`` + 40 hex digits (a
+mixed-case address must carry a valid EIP-55 checksum), hashes ``0x`` + 64 hex digits, integers
+within their Solidity types. Enum values are given by name, as the CLI spells them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final, Literal
+
+from eth_utils.address import is_checksum_address, to_checksum_address
+from fastapi import Path
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ledger.contracts.types import Category, Delivery, Grade, Kind, LicenseTerms, OrderTarget, Right, Role, Trade
+
+__all__ = [
+    "AddressPath",
+    "AdmitRequest",
+    "AmountRequest",
+    "ApproveRequest",
+    "BatchSettleRequest",
+    "CreditEventRequest",
+    "DecisionRequest",
+    "DirectTradeRequest",
+    "GatewayErrorBody",
+    "GrantLicenceRequest",
+    "HashRequest",
+    "MetadataChangeRequest",
+    "NonceRequest",
+    "OpenOrderRequest",
+    "PriceBandRequest",
+    "RegistrationRequest",
+    "RevenueSharesRequest",
+    "ReviewRequest",
+    "RolesRequest",
+    "SettleRequest",
+    "TokenTransferRequest",
+    "TransferLicenceRequest",
+    "TransferRightRequest",
+    "TxEvent",
+    "TxResponse",
+    "WriteRequest",
+]
+
+UINT16_MAX: Final = 2**16 - 1
+UINT24_MAX: Final = 2**24 - 1
+UINT40_MAX: Final = 2**40 - 1
+UINT64_MAX: Final = 2**64 - 1
+UINT128_MAX: Final = 2**128 - 1
+UINT256_MAX: Final = 2**256 - 1
+ZERO_HASH: Final = "0x" + "00" * 32
+
+_EXAMPLE_ADDRESS: Final = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+_EXAMPLE_HASH: Final = "0x" + "ab" * 32
+
+
+def _checksummed(value: str) -> str:
+    if value[2:] != value[2:].lower() and value[2:] != value[2:].upper() and not is_checksum_address(value):
+        raise ValueError("mixed-case address with an invalid EIP-55 checksum")
+    return to_checksum_address(value)
+
+
+Address = Annotated[
+    str,
+    Field(
+        pattern=r"^0x[0-9a-fA-F]{40}$",
+        description="An account address (0x + 40 hex digits; EIP-55 checksum checked when mixed-case).",
+        examples=[_EXAMPLE_ADDRESS],
+    ),
+    AfterValidator(_checksummed),
+]
+AddressPath = Annotated[
+    str,
+    Path(
+        pattern=r"^0x[0-9a-fA-F]{40}$",
+        description="An account address (0x + 40 hex digits).",
+        examples=[_EXAMPLE_ADDRESS],
+    ),
+    AfterValidator(_checksummed),
+]
+Hash32 = Annotated[
+    str,
+    Field(
+        pattern=r"^0x[0-9a-fA-F]{64}$",
+        description="A 32-byte hash (0x + 64 hex digits), e.g. keccak256 of a document kept off chain.",
+        examples=[_EXAMPLE_HASH],
+    ),
+]
+Signature = Annotated[
+    str,
+    Field(
+        pattern=r"^0x[0-9a-fA-F]{130}$",
+        description="A 65-byte secp256k1 signature (r, s, v) over the trade's EIP-712 digest.",
+    ),
+]
+Amount = Annotated[
+    int,
+    Field(
+        ge=0, le=UINT256_MAX, description="Settlement token units (fen, 0.01 yuan); a JSON integer.", examples=[150000]
+    ),
+]
+Uint64 = Annotated[int, Field(ge=0, le=UINT64_MAX)]
+
+RightName = Literal["holding", "processing", "operation"]
+CategoryName = Literal["public", "enterprise", "personal"]
+GradeName = Literal["general", "important", "core"]
+KindName = Literal["dataset", "model", "service", "verification-product"]
+DeliveryName = Literal["right", "license"]
+TargetName = Literal["participant", "asset"]
+RoleName = Literal[
+    "authority", "registrar", "exchange", "settlement-bank", "data-merchant", "service-provider", "data-holder",
+    "supervisor",
+]  # fmt: skip
+
+
+def member(enum: Any, name: str) -> Any:
+    """The enum member a request names (``verification-product`` -> ``Kind.VERIFICATION_PRODUCT``)."""
+    return enum[name.upper().replace("-", "_")]
+
+
+def roles_mask(names: list[RoleName]) -> Role:
+    mask = Role(0)
+    for name in names:
+        mask |= member(Role, name)
+    return mask
+
+
+def hash_bytes(value: str) -> bytes:
+    return bytes.fromhex(value[2:])
+
+
+class WriteRequest(BaseModel):
+    """Fields every write accepts."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: Address | None = Field(
+        default=None,
+        alias="from",
+        description=(
+            "The participant acting. Optional: a request always acts as its API key's participant; naming"
+            " another one is refused (403 actor_mismatch)."
+        ),
+    )
+
+
+# ─────────────────────────────────────────── participants
+
+
+class AdmitRequest(WriteRequest):
+    account: Address = Field(description="The account to admit.")
+    roles: list[RoleName] = Field(min_length=1, max_length=8, description="Roles to grant.", examples=[["data-holder"]])
+    region: int = Field(ge=0, le=UINT24_MAX, description="Administrative division code.", examples=[450100])
+    name: str = Field(min_length=1, max_length=200, description="The participant's registered name.")
+
+
+class RolesRequest(WriteRequest):
+    roles: list[RoleName] = Field(min_length=1, max_length=8, description="The participant's new roles.")
+
+
+class HashRequest(WriteRequest):
+    """A write that carries one document hash (reason, evidence, report...)."""
+
+    document_hash: Hash32 = Field(description="Hash of the document that justifies the action (kept off chain).")
+
+
+# ─────────────────────────────────────────── registration
+
+
+class RegistrationRequest(WriteRequest):
+    content_hash: Hash32 = Field(description="Hash of the data resource's content.")
+    metadata_hash: Hash32 = Field(description="Hash of the metadata document.")
+    metadata_uri: str = Field(max_length=512, description="Where the metadata document can be fetched.")
+    name: str = Field(min_length=1, max_length=200, description="Name of the data resource.")
+    category: CategoryName
+    grade: GradeName
+    kind: KindName
+    region: int = Field(ge=0, le=UINT24_MAX, description="Administrative division code.", examples=[450000])
+    processing_holder: Address | None = Field(
+        default=None, description="Holder of the processing right (default: the applicant)."
+    )
+    operation_holder: Address | None = Field(
+        default=None, description="Holder of the operation right (default: the applicant)."
+    )
+
+
+class ReviewRequest(WriteRequest):
+    approve: bool = Field(description="True registers the asset, false rejects the application.")
+    review_hash: Hash32 = Field(description="Hash of the review report.")
+
+
+class MetadataChangeRequest(WriteRequest):
+    metadata_hash: Hash32
+    metadata_uri: str = Field(max_length=512)
+
+
+class TransferRightRequest(WriteRequest):
+    right: RightName = Field(description="The right to transfer.")
+    to: Address = Field(description="The new holder.")
+
+
+class DecisionRequest(WriteRequest):
+    upheld: bool = Field(description="True upholds the objection, false dismisses it.")
+    decision_hash: Hash32 = Field(description="Hash of the decision.")
+
+
+# ─────────────────────────────────────────── licences
+
+
+class TermsModel(BaseModel):
+    """Licence terms. Times are unix seconds; ``end`` is exclusive."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    right: RightName = "processing"
+    purpose: int = Field(ge=0, le=UINT16_MAX, description="Purpose code.")
+    start: int = Field(ge=0, le=UINT40_MAX)
+    end: int = Field(ge=0, le=UINT40_MAX)
+    regions: list[Annotated[int, Field(ge=0, le=UINT24_MAX)]] = Field(default_factory=list, max_length=64)
+    countries: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(
+        default_factory=list, max_length=64, description="ISO 3166 alpha-2 codes (cross-border licences)."
+    )
+    exclusive: bool = False
+    sublicensable: bool = False
+    transferable: bool = False
+    terms_hash: Hash32 = ZERO_HASH
+
+    def to_terms(self) -> LicenseTerms:
+        return LicenseTerms(
+            right=member(Right, self.right), purpose=self.purpose, start=self.start, end=self.end,
+            regions=tuple(self.regions), countries=tuple(self.countries), exclusive=self.exclusive,
+            sublicensable=self.sublicensable, transferable=self.transferable, terms_hash=hash_bytes(self.terms_hash),
+        )  # fmt: skip
+
+
+class GrantLicenceRequest(WriteRequest):
+    licensee: Address
+    terms: TermsModel
+
+
+class TransferLicenceRequest(WriteRequest):
+    to: Address
+
+
+# ─────────────────────────────────────────── token
+
+
+class AmountRequest(WriteRequest):
+    amount: Amount
+
+
+class TokenTransferRequest(WriteRequest):
+    to: Address
+    amount: Amount
+
+
+class ApproveRequest(WriteRequest):
+    spender: Address
+    amount: Amount
+
+
+# ─────────────────────────────────────────── settlement
+
+
+class TradeModel(BaseModel):
+    """A matched trade."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    trade_id: Hash32 = Field(description="The exchange's unique trade id.")
+    asset_id: Uint64
+    seller: Address
+    buyer: Address
+    price: Amount
+    fee: Amount = 0
+    delivery: DeliveryName = Field(default="license", description="Deliver a licence or transfer the right.")
+    right: RightName = "processing"
+    parent_license_id: Uint64 = 0
+    terms: TermsModel | None = Field(default=None, description="Licence terms (delivery 'license').")
+
+    def to_trade(self) -> Trade:
+        base = Trade(
+            trade_id=hash_bytes(self.trade_id), asset_id=self.asset_id, seller=self.seller, buyer=self.buyer,
+            price=self.price, fee=self.fee, delivery=member(Delivery, self.delivery), right=member(Right, self.right),
+            parent_license_id=self.parent_license_id,
+        )  # fmt: skip
+        if self.terms is None:
+            return base
+        return Trade(
+            base.trade_id, base.asset_id, base.seller, base.buyer, base.price, base.fee, base.delivery, base.right,
+            base.parent_license_id, self.terms.to_terms(),
+        )  # fmt: skip
+
+
+class SettleRequest(WriteRequest):
+    trade: TradeModel
+
+
+class BatchSettleRequest(WriteRequest):
+    trades: list[TradeModel] = Field(min_length=1, max_length=200, description="Trades settled all or none.")
+
+
+class DirectTradeRequest(WriteRequest):
+    trade: TradeModel
+    nonce: Amount = Field(description="Each party's nonce for this trade (uint256, once per party).")
+    deadline: int = Field(ge=0, le=UINT256_MAX, description="Unix seconds after which the signatures expire.")
+    seller_signature: Signature
+    buyer_signature: Signature
+
+
+class NonceRequest(WriteRequest):
+    nonce: Amount = Field(description="The off-exchange nonce to invalidate.")
+
+
+class RevenueShare(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    recipient: Address
+    bps: int = Field(ge=0, le=10_000, description="Basis points of the seller's amount.")
+
+
+class RevenueSharesRequest(WriteRequest):
+    shares: list[RevenueShare] = Field(max_length=32)
+
+
+class PriceBandRequest(WriteRequest):
+    kind: KindName
+    min: int = Field(ge=0, le=UINT128_MAX)
+    max: int = Field(ge=0, le=UINT128_MAX)
+
+
+# ─────────────────────────────────────────── supervision
+
+
+class OpenOrderRequest(WriteRequest):
+    target: TargetName
+    participant: Address | None = Field(
+        default=None, description="The participant ordered to rectify (target participant)."
+    )
+    asset_id: Uint64 = Field(default=0, description="The asset to rectify (target asset).")
+    document_hash: Hash32
+
+
+class CreditEventRequest(WriteRequest):
+    participant: Address
+    code: int = Field(ge=0, le=UINT16_MAX, description="Credit event code.")
+    delta: int = Field(ge=-(2**31), le=2**31 - 1, description="Change of the credit score.")
+    document_hash: Hash32
+
+
+# ─────────────────────────────────────────── responses
+
+
+class TxEvent(BaseModel):
+    contract: str = Field(description="The emitting contract.")
+    event: str = Field(description="Event name.")
+    log_index: int = Field(description="Position of the log in its block.")
+    args: dict[str, Any] = Field(
+        description="Decoded arguments: bytes as 0x hex, integers beyond 2^53 as decimal strings."
+    )
+
+
+class TxResponse(BaseModel):
+    """A confirmed transaction."""
+
+    outcome: Literal["success"] = Field(description="Always 'success' (refusals are 4xx answers).")
+    operation: str = Field(description="Contract and function called.", examples=["AssetRegistry.freeze"])
+    tx_hash: str = Field(description="Transaction hash.")
+    block_number: int = Field(description="Block the transaction was mined in.")
+    block_hash: str
+    gas_used: int
+    sender: str = Field(description="The signing participant (the API key's).")
+    events: list[TxEvent] = Field(description="Ledger events the transaction emitted, in log order.")
+    result: dict[str, Any] = Field(
+        description="Ids the operation created (asset_id, licence_id, objection_id, order_id), when any."
+    )
+
+
+class GatewayError(BaseModel):
+    code: str = Field(
+        description=(
+            "What went wrong: contract_refusal, missing_api_key, invalid_api_key, api_key_revoked, actor_mismatch,"
+            " rate_limited, idempotency_key_reused, idempotency_in_progress, rejected_by_node, invalid_arguments,"
+            " transaction_pending, unavailable."
+        )
+    )
+    message: str
+    name: str | None = Field(default=None, description="contract_refusal: the contract's custom error.")
+    refusal: str | None = Field(
+        default=None, description="contract_refusal: permission, not_found, conflict or invalid."
+    )
+    values: dict[str, Any] | None = Field(default=None, description="contract_refusal: the error's values.")
+    operation: str | None = None
+    tx_hash: str | None = Field(default=None, description="The transaction, when one was sent (mined and reverted).")
+    block_number: int | None = None
+    item: dict[str, Any] | None = Field(
+        default=None, description="Batch settlement: the failing trade (index, trade_id, error)."
+    )
+
+    model_config = ConfigDict(extra="allow")
+
+
+class GatewayErrorBody(BaseModel):
+    error: GatewayError
+
+
+def to_category(name: CategoryName) -> Category:
+    return Category[name.upper()]
+
+
+def to_grade(name: GradeName) -> Grade:
+    return Grade[name.upper()]
+
+
+def to_kind(name: KindName) -> Kind:
+    return Kind[name.upper().replace("-", "_")]
+
+
+def to_target(name: TargetName) -> OrderTarget:
+    return OrderTarget[name.upper()]

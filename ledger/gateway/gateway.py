@@ -1,0 +1,309 @@
+"""The write gateway: authenticates API keys, signs each operation as the key's participant, sends
+it once (idempotency records in the store), and turns the outcome into an HTTP reply.
+
+>>> gateway = Gateway(settings, store.engine)                      # doctest: +SKIP
+>>> key = gateway.authenticate(token)                               # doctest: +SKIP
+>>> reply = gateway.submit(key, Operation("AssetRegistry", "freeze", (7, reason)), "retry-1", fp)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from eth_account.signers.local import LocalAccount
+
+from ledger.chain.rpc import JsonRpcClient
+from ledger.client import Call, Contracts, LedgerClient, TxResult, make_sender
+from ledger.client.accounts import KeystoreError, load_keystore
+from ledger.contracts.revert import ContractRevert
+from ledger.errors import LedgerError, RetryableError, RpcRemoteError
+from ledger.gateway.errors import GatewayError, GatewayUnavailable
+from ledger.gateway.idempotency import Claimed, IdempotencyStore, Replay, Signed
+from ledger.gateway.keys import ApiKey, ApiKeyStore
+from ledger.gateway.outcome import Reply, error_reply, refusal_reply, success_body
+from ledger.gateway.ratelimit import RateLimiter
+from ledger.settings import LedgerSettings
+from ledger.toolchain import Build
+
+__all__ = ["Gateway", "Operation"]
+
+logger = logging.getLogger(__name__)
+
+ResultOf = Callable[[TxResult], Mapping[str, Any]]
+
+
+def _no_result(_: TxResult) -> Mapping[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One contract call to make as the key's participant, and what to report from its events."""
+
+    contract: str
+    function: str
+    args: tuple[Any, ...]
+    result: ResultOf = field(default=_no_result)
+    gas: int | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.contract}.{self.function}"
+
+
+class _NodeRefused(LedgerError):
+    """The node refused the raw transaction outright (it will never be mined)."""
+
+
+class Gateway:
+    """Shared by every request of one API process; thread-safe.
+
+    The chain connection, contracts and signing keys are opened on first use, so that an API
+    serving a store without a reachable chain still starts (its writes answer 503).
+    """
+
+    def __init__(
+        self,
+        settings: LedgerSettings,
+        engine: sa.Engine,
+        *,
+        build: Build | None = None,
+        rpc: JsonRpcClient | None = None,
+        on_outcome: Callable[[str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.keys = ApiKeyStore(engine)
+        self.requests = IdempotencyStore(engine, settings.gateway_lease_seconds)
+        self.limiter = RateLimiter(settings.gateway_rate_per_second, settings.gateway_rate_burst)
+        self._build = build
+        self._rpc = rpc
+        self._own_rpc = rpc is None
+        self._on_outcome = on_outcome or (lambda _: None)
+        self._lock = threading.Lock()
+        self._base: LedgerClient | None = None
+        self._accounts: dict[str, LocalAccount] = {}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._base is not None and self._base.sender.journal is not None:
+                self._base.sender.journal.close()
+            if self._rpc is not None and self._own_rpc:
+                self._rpc.close()
+                self._rpc = None
+            self._base = None
+
+    # ─────────────────────────────────────────── keys
+
+    def authenticate(self, token: str) -> ApiKey:
+        """The key of ``token`` (401/403 errors otherwise), after taking one request from its rate limit."""
+        key = self.keys.authenticate(token)
+        self.limiter.check(key.key_id)
+        return key
+
+    def _account(self, key: ApiKey) -> LocalAccount:
+        account = self._accounts.get(key.key_id)
+        if account is not None:
+            return account
+        password = self.settings.keystore_password
+        if password is None:
+            raise GatewayUnavailable("the gateway cannot sign: LEDGER_KEYSTORE_PASSWORD is not set on the server")
+        try:
+            account = load_keystore(key.keystore, password)
+        except KeystoreError:
+            logger.error("API key %s: its keystore cannot be opened", key.key_id)
+            raise GatewayUnavailable(
+                f"the signing key of API key {key.key_id} cannot be opened on the server"
+            ) from None
+        if account.address.lower() != key.account.lower():
+            raise GatewayUnavailable(f"the keystore of API key {key.key_id} holds another account than {key.account}")
+        self._accounts[key.key_id] = account
+        return account
+
+    def client(self, key: ApiKey) -> LedgerClient:
+        """A client signing as ``key``'s participant."""
+        account = self._account(key)
+        with self._lock:
+            if self._base is None:
+                self._base = self._connect(account)
+                return self._base
+            return self._base.as_(account)
+
+    def _connect(self, account: LocalAccount) -> LedgerClient:
+        from ledger.contracts.deploy import load_manifest
+        from ledger.toolchain import compile_contracts
+
+        try:
+            deployment = load_manifest(self.settings.manifest_path)
+        except LedgerError as exc:
+            raise GatewayUnavailable(f"the gateway has no deployment to write to: {exc}") from None
+        if self._build is None:
+            self._build = compile_contracts(self.settings)
+        if self._rpc is None:
+            self._rpc = JsonRpcClient(self.settings.effective_rpc_url, timeout=self.settings.tx_timeout)
+        contracts = Contracts.from_build(deployment, self._build)
+        sender = make_sender(self.settings, self._rpc, account, contracts.errors)
+        return LedgerClient(self._rpc, contracts, sender)
+
+    # ─────────────────────────────────────────── submission
+
+    def submit(self, key: ApiKey, operation: Operation, idempotency_key: str | None, fingerprint: str) -> Reply:
+        """Signs and sends ``operation`` as ``key``'s participant, at most once per ``idempotency_key``."""
+        try:
+            return self._submit(key, operation, idempotency_key, fingerprint)
+        except GatewayError as exc:
+            return error_reply(exc)
+        except sa.exc.SQLAlchemyError as exc:
+            logger.warning("gateway: %s by key %s: store unavailable: %s", operation.name, key.key_id, exc)
+            return error_reply(GatewayUnavailable("the gateway's database is unavailable", retry_after=2.0))
+
+    def _submit(self, key: ApiKey, op: Operation, idem: str | None, fingerprint: str) -> Reply:
+        if idem is None:
+            reply, _ = self._run(key, op, None)
+            return reply
+        claim = self.requests.claim(key.key_id, idem, fingerprint, op.name)
+        if isinstance(claim, Replay):
+            return Reply(claim.status, claim.body, {"Idempotent-Replayed": "true"})
+        if isinstance(claim, Signed):
+            followed = self._follow(key, op, idem, claim)
+            if followed is not None:
+                return followed
+            claim = self.requests.claim(key.key_id, idem, fingerprint, op.name)
+            if not isinstance(claim, Claimed):  # a concurrent retry got there first
+                return self._submit(key, op, idem, fingerprint)
+        reply, final = self._run(key, op, idem)
+        if final:
+            self.requests.finish(key.key_id, idem, reply.status, reply.body)
+        return reply
+
+    def _run(self, key: ApiKey, op: Operation, idem: str | None) -> tuple[Reply, bool]:
+        """Signs, records, sends and waits. Returns the reply and whether it is final (to be stored)."""
+        try:
+            client = self.client(key)
+            call = self._prepare(op, client)
+            try:
+                ((tx_hash, nonce, raw, _),) = client.sender.sign([call])
+            except ContractRevert as exc:  # refused by gas estimation: nothing was sent
+                self._on_outcome("refused")
+                return refusal_reply(exc, client.contracts.errors), True
+        except GatewayError:
+            self._release(key, idem)
+            raise
+        except RetryableError as exc:
+            self._on_outcome("unavailable")
+            self._release(key, idem)
+            logger.warning("gateway: %s by key %s: node unavailable: %s", op.name, key.key_id, exc)
+            return error_reply(GatewayUnavailable(f"the ledger node is unavailable: {exc}", retry_after=2.0)), False
+        except RpcRemoteError as exc:  # e.g. the account cannot pay for gas
+            self._on_outcome("rejected")
+            self._release(key, idem)
+            return Reply(409, {"error": {"code": "rejected_by_node", "message": f"the node refused: {exc}"}}), False
+        # Signed: from here on the claim names the transaction, and a retry follows it instead of signing again.
+        try:
+            if idem is not None:
+                self.requests.signed(key.key_id, idem, tx_hash, raw)
+            if client.sender.journal is not None:
+                client.sender.journal.record([(tx_hash, client.address, nonce, raw)])
+            logger.info("gateway: %s by %s (key %s): sending %s", op.name, client.address, key.key_id, tx_hash)
+            self._broadcast(client, tx_hash, raw)
+        except _NodeRefused as exc:
+            client.sender.resync_nonce()
+            self._on_outcome("rejected")
+            self._release(key, idem)
+            return Reply(409, {"error": {"code": "rejected_by_node", "message": str(exc)}}), False
+        except (RetryableError, sa.exc.SQLAlchemyError) as exc:
+            # It may or may not have reached the node; the claim (if recorded) lets a retry find out.
+            self._forget_nonce(client)
+            self._on_outcome("unavailable")
+            return self._pending_reply(f"sending failed: {exc}", tx_hash), False
+        return self._await(client, op, tx_hash, call)
+
+    @staticmethod
+    def _forget_nonce(client: LedgerClient) -> None:
+        with contextlib.suppress(LedgerError):  # else it is resynced at the next signature
+            client.sender.resync_nonce()
+
+    @staticmethod
+    def _prepare(op: Operation, client: LedgerClient) -> Call:
+        try:
+            return client.prepare(op.contract, op.function, *op.args, gas=op.gas)
+        except Exception as exc:  # eth_abi's encoding errors: a value the ABI type cannot hold
+            raise _InvalidArguments(f"{op.name}: arguments do not fit the contract's types: {exc}") from None
+
+    def _broadcast(self, client: LedgerClient, tx_hash: str, raw: str) -> None:
+        try:
+            client.rpc.call("eth_sendRawTransaction", [raw])
+        except RpcRemoteError as exc:
+            # Known already (a retry of a request whose first attempt sent it)? Then it is on its way.
+            if client.rpc.call("eth_getTransactionByHash", [tx_hash]) is None:
+                raise _NodeRefused(f"the node refused transaction {tx_hash}: {exc}") from None
+
+    def _await(self, client: LedgerClient, op: Operation, tx_hash: str, call: Call | None) -> tuple[Reply, bool]:
+        try:
+            (receipt,) = client.sender.wait([tx_hash], [call] if call is not None else None)
+        except ContractRevert as exc:
+            self._on_outcome("reverted")
+            mined = client.rpc.call("eth_getTransactionReceipt", [tx_hash])
+            block = int(mined["blockNumber"], 16) if mined else None
+            return refusal_reply(exc, client.contracts.errors, tx_hash=tx_hash, block_number=block), True
+        except RetryableError as exc:  # no receipt in time, or the node went away while waiting
+            self._on_outcome("pending")
+            return self._pending_reply(str(exc), tx_hash), False
+        self._on_outcome("success")
+        result = TxResult(receipt, client.contracts)
+        try:
+            extra = op.result(result)
+        except LookupError:
+            extra = {}
+        body = success_body(
+            op.name, receipt.tx_hash, receipt.block_number, receipt.block_hash, receipt.gas_used, receipt.sender,
+            result.events, client.contracts.by_address, extra,
+        )  # fmt: skip
+        return Reply(200, body), True
+
+    def _follow(self, key: ApiKey, op: Operation, idem: str, signed: Signed) -> Reply | None:
+        """The reply for a transaction a previous attempt signed; None if it can never be mined (start over)."""
+        try:
+            client = self.client(key)
+            receipt = client.rpc.call("eth_getTransactionReceipt", [signed.tx_hash])
+            if receipt is None and client.rpc.call("eth_getTransactionByHash", [signed.tx_hash]) is None:
+                try:
+                    self._broadcast(client, signed.tx_hash, signed.raw_tx)
+                except _NodeRefused:
+                    # Its nonce went to another transaction, so it can never be mined: forget it.
+                    if client.rpc.call("eth_getTransactionReceipt", [signed.tx_hash]) is None:
+                        self._forget_nonce(client)
+                        self.requests.release(key.key_id, idem)
+                        return None
+            reply, final = self._await(client, op, signed.tx_hash, None)
+        except RetryableError as exc:
+            return error_reply(GatewayUnavailable(f"the ledger node is unavailable: {exc}", retry_after=2.0))
+        if final:
+            self.requests.finish(key.key_id, idem, reply.status, reply.body)
+        return reply
+
+    @staticmethod
+    def _pending_reply(message: str, tx_hash: str | None) -> Reply:
+        body = {
+            "error": {
+                "code": "transaction_pending",
+                "message": f"sent, but not confirmed yet ({message}); retry with the same Idempotency-Key "
+                "to get its outcome",
+                "tx_hash": tx_hash,
+            }
+        }
+        return Reply(503, body, {"Retry-After": "2"})
+
+    def _release(self, key: ApiKey, idem: str | None) -> None:
+        if idem is not None:
+            self.requests.release(key.key_id, idem)
+
+
+class _InvalidArguments(GatewayError):
+    status = 422
+    code = "invalid_arguments"

@@ -1,0 +1,118 @@
+"""A market for the write gateway's tests: an embedded chain after the demo scenario, its index, and
+one API key per demo participant (keystores of the dev keys, encrypted with :data:`PASSWORD`).
+
+:func:`gateway_market` is a context manager so that each test module can hold one for its tests
+(a demo run takes about a second); tests that change the chain revert it with :meth:`Market.snapshot`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from ledger.api.main import create_app
+from ledger.api.routes.gateway import mount
+from ledger.chain import EmbeddedNode
+from ledger.chain.rpc import JsonRpcClient
+from ledger.client import dev_account
+from ledger.demo import ACTORS, DemoSummary, run_demo
+from ledger.gateway import ApiKeyStore
+from ledger.indexer import open_indexer
+from ledger.settings import LedgerSettings
+from ledger.store import Store, open_store
+from ledger.toolchain import Build
+from tests.conftest import free_port
+
+PASSWORD = "gateway keystore passphrase 7f3a"
+
+
+def write_keystore(path: Path, private_key: bytes, password: str = PASSWORD) -> None:
+    """A keystore file like ``create_keystore``'s, with cheap scrypt parameters (tests only)."""
+    data = Account.encrypt(private_key, password, iterations=1024)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh)
+
+
+@dataclass
+class Market:
+    settings: LedgerSettings
+    rpc: JsonRpcClient
+    build: Build
+    store: Store
+    summary: DemoSummary
+    tokens: dict[str, str] = field(default_factory=dict)
+    key_ids: dict[str, str] = field(default_factory=dict)
+
+    def address(self, actor: str) -> str:
+        index = next(a.index for a in ACTORS if a.key == actor)
+        return str(dev_account(index).address)
+
+    def auth(self, actor: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[actor]}"}
+
+    def app(self, **overrides: Any) -> FastAPI:
+        settings = self.settings.model_copy(update=overrides) if overrides else self.settings
+        return make_app(settings, self.store, self.build)
+
+    def client(self, **overrides: Any) -> TestClient:
+        return TestClient(self.app(**overrides), raise_server_exceptions=False)
+
+    def tx_count(self, actor: str) -> int:
+        return int(self.rpc.call("eth_getTransactionCount", [self.address(actor), "latest"]), 16)
+
+    def head(self) -> int:
+        return int(self.rpc.call("eth_blockNumber"), 16)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        snap = self.rpc.call("evm_snapshot")
+        try:
+            yield
+        finally:
+            self.rpc.call("evm_revert", [snap])
+
+
+def make_app(settings: LedgerSettings, store: Store, build: Build | None = None) -> FastAPI:
+    app = create_app(settings, store=store)
+    if getattr(app.state, "gateway", None) is None:
+        mount(app, settings, store, build=build)
+    return app
+
+
+@contextmanager
+def gateway_market(tmp: Path, build: Build, **settings: Any) -> Iterator[Market]:
+    """The demo market on a fresh embedded chain, indexed, with an API key per demo participant."""
+    the_settings = LedgerSettings(
+        data_dir=tmp / "data", node_port=free_port(), block_time=0, state_interval=60, keystore_password=PASSWORD,
+        database_url=f"sqlite:///{tmp / 'ledger.db'}", gateway_rate_per_second=1000, gateway_rate_burst=1000,
+        **settings,
+    )  # fmt: skip
+    with EmbeddedNode(the_settings) as node:
+        rpc = node.client(timeout=30)
+        summary = run_demo(the_settings, rpc=rpc, build=build, log=lambda _: None)
+        store = open_store(the_settings.effective_database_url)
+        try:
+            open_indexer(the_settings, store, rpc, build=build).run()
+            market = Market(the_settings, rpc, build, store, summary)
+            keys = ApiKeyStore(store.engine)
+            for actor in ACTORS:
+                path = the_settings.data_dir / "keystores" / f"{actor.key}.json"
+                write_keystore(path, bytes(dev_account(actor.index).key))
+                new = keys.create(dev_account(actor.index).address, path, label=actor.key)
+                market.tokens[actor.key] = new.token
+                market.key_ids[actor.key] = new.key.key_id
+            yield market
+        finally:
+            store.close()
+            rpc.close()
