@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.api import metrics
-from ledger.api.routes import explorer, ops
+from ledger.api.routes import explorer, gateway, ops
 from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
 
@@ -76,6 +76,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        _app.state.gateway.close()
         if owned:
             the_store.close()
 
@@ -101,6 +102,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
 
     app.include_router(ops.router)
     app.include_router(explorer.router)
+    gateway.mount(app, settings, the_store)  # POST /api/v1/tx/...: writes signed by the API key's participant
     # Other parts plug in their routers here.
     return app
 

@@ -20,7 +20,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from ledger.api.main import create_app
-from ledger.api.routes.gateway import mount
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import dev_account
@@ -63,7 +62,7 @@ class Market:
 
     def app(self, **overrides: Any) -> FastAPI:
         settings = self.settings.model_copy(update=overrides) if overrides else self.settings
-        return make_app(settings, self.store, self.build)
+        return make_app(settings, self.store)
 
     def client(self, **overrides: Any) -> TestClient:
         return TestClient(self.app(**overrides), raise_server_exceptions=False)
@@ -83,11 +82,8 @@ class Market:
             self.rpc.call("evm_revert", [snap])
 
 
-def make_app(settings: LedgerSettings, store: Store, build: Build | None = None) -> FastAPI:
-    app = create_app(settings, store=store)
-    if getattr(app.state, "gateway", None) is None:
-        mount(app, settings, store, build=build)
-    return app
+def make_app(settings: LedgerSettings, store: Store) -> FastAPI:
+    return create_app(settings, store=store)
 
 
 @contextmanager
