@@ -7,6 +7,8 @@ that its logs and headers are known to come from one chain (see :meth:`LogFetche
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -111,32 +113,54 @@ class FetchedRange:
         return self.last - self.first + 1
 
 
+@dataclass(frozen=True, slots=True)
+class _Surplus:
+    """Logs of blocks ``first..last`` left over from an answer cut short, and the header of ``last`` read
+    before that answer (its hash must still be the same when they are used)."""
+
+    first: int
+    last: int
+    logs: list[dict[str, Any]]
+    blocks: list[int]
+    before: BlockHeader
+
+
 class LogFetcher:
     """Reads one block range at a time with a :class:`RangeSizer`; header reads are retried one by one
-    under ``retrier``, a failed ``eth_getLogs`` is left to the caller (it retries the whole range)."""
+    under ``retrier``, a failed ``eth_getLogs`` is left to the caller (it retries the whole range).
+
+    An answer of more than ``max_logs`` logs over several blocks is cut at a block boundary: the range
+    returned ends at the last block that keeps it within ``max_logs`` (at least one block), and the rest of
+    the answer is kept for the next call that starts right after it, so a dense stretch of chain is
+    written in batches of about ``max_logs`` events without reading its logs twice."""
 
     def __init__(self, chain: ChainReader, sizer: RangeSizer, retrier: Retrier) -> None:
         self.chain = chain
         self.sizer = sizer
         self.retrier = retrier
         self.refusals = 0  # ranges the node refused (too large / too many results) and that were split
+        self._surplus: _Surplus | None = None
 
     def headers(self, numbers: Iterable[int]) -> dict[int, BlockHeader | None]:
         wanted = list(numbers)
         return self.retrier.call("eth_getBlockByNumber", lambda: self.chain.headers(wanted))
 
     def fetch(self, first: int, limit: int, *, dense_from: int, known: BlockHeader | None = None) -> FetchedRange:
-        """Logs and headers of ``first..min(limit, first + span - 1)``.
+        """Logs and headers of ``first..min(limit, first + span - 1)`` (or less: see the class doc).
 
         Consistency: the last block's hash is read before ``eth_getLogs`` (or taken from ``known``) and again
         with the other headers after it; every log's block hash must match its header, and consecutive
         headers must link by parent hash. Otherwise the chain moved during the read:
-        :class:`~ledger.indexer.errors.ChainMovedError`.
+        :class:`~ledger.indexer.errors.ChainMovedError`. Logs kept from a cut answer are checked the same
+        way, against the header read before that answer.
 
         A node that refuses a range (a JSON-RPC error: range too large, too many results) gets half the
         range at once; a node that refuses a single block raises that error. A retryable failure halves the
         next range and propagates (the caller retries with backoff).
         """
+        surplus, self._surplus = self._surplus, None
+        if surplus is not None and surplus.first == first and surplus.last <= limit:
+            return self._with_headers(first, surplus.logs, surplus.blocks, dense_from, surplus.last, surplus.before)
         while True:
             last = min(limit, first + self.sizer.span - 1)
             before = known if known is not None and known.number == last else self.headers([last])[last]
@@ -158,26 +182,34 @@ class LogFetcher:
                 self.sizer.failed(last - first + 1)
                 raise
             self.sizer.answered(last - first + 1, len(logs))
-            return self._with_headers(first, last, logs, dense_from, before)
+            return self._with_headers(first, logs, _log_blocks(logs), dense_from, last, before)
 
     def _with_headers(
-        self, first: int, last: int, logs: list[dict[str, Any]], dense_from: int, before: BlockHeader
-    ) -> FetchedRange:
-        log_blocks: dict[int, str] = {}
-        try:
-            for log in logs:
-                number = int(log["blockNumber"], 16)
-                block_hash = log["blockHash"].lower()
-                if log_blocks.setdefault(number, block_hash) != block_hash:
-                    raise ChainMovedError(f"logs of block {number} name two block hashes")
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise MalformedAnswerError(f"eth_getLogs: malformed log ({exc!r})", method="eth_getLogs") from None
-        outside = [n for n in log_blocks if not first <= n <= last]
+        self, first: int, logs: list[dict[str, Any]], blocks: list[int], dense_from: int, read_to: int,
+        before: BlockHeader,
+    ) -> FetchedRange:  # fmt: skip
+        """The range ``first..`` (up to ``read_to``, cut as the class doc says) of an answer for
+        ``first..read_to`` whose logs lie in ``blocks``, with its headers checked."""
+        outside = [n for n in blocks if not first <= n <= read_to]
         if outside:
             raise MalformedAnswerError(
-                f"eth_getLogs {first}..{last}: answered logs of block {outside[0]}", method="eth_getLogs"
+                f"eth_getLogs {first}..{read_to}: answered logs of block {outside[0]}", method="eth_getLogs"
             )
-        wanted = {first, last, *log_blocks, *range(max(first, dense_from), last + 1)}
+        last = read_to
+        kept = len(logs)
+        if kept > self.sizer.max_logs and blocks[0] < blocks[-1]:
+            cut_at = blocks[self.sizer.max_logs]  # the first block that does not fit entirely
+            last = max(blocks[0], cut_at - 1)
+            kept = bisect.bisect_right(blocks, last)
+        log_blocks: dict[int, str] = {}
+        try:
+            for log in logs[:kept]:
+                block_hash = log["blockHash"].lower()
+                if log_blocks.setdefault(int(log["blockNumber"], 16), block_hash) != block_hash:
+                    raise ChainMovedError(f"logs of block {int(log['blockNumber'], 16)} name two block hashes")
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise MalformedAnswerError(f"eth_getLogs: malformed log ({exc!r})", method="eth_getLogs") from None
+        wanted = {first, last, read_to, *log_blocks, *range(max(first, dense_from), last + 1)}
         found = self.headers(wanted)
         headers: dict[int, BlockHeader] = {}
         for number in sorted(found):
@@ -188,11 +220,26 @@ class LogFetcher:
             previous = headers.get(number - 1)
             if previous is not None and header.parent_hash != previous.hash:
                 raise ChainMovedError(f"block {number} does not follow block {number - 1}")
-        if headers[last].hash != before.hash:
-            raise ChainMovedError(f"block {last} changed from {before.hash} to {headers[last].hash}")
+        # Every block up to read_to is as it was when eth_getLogs answered: read_to still has its hash.
+        if headers[read_to].hash != before.hash:
+            raise ChainMovedError(f"block {read_to} changed from {before.hash} to {headers[read_to].hash}")
         for number, block_hash in log_blocks.items():
             if headers[number].hash != block_hash:
                 raise ChainMovedError(
                     f"logs of block {number} are from {block_hash}, the block is now {headers[number].hash}"
                 )
-        return FetchedRange(first, last, logs, headers)
+        if last < read_to:
+            self._surplus = _Surplus(last + 1, read_to, logs[kept:], blocks[kept:], before)
+            del headers[read_to]
+        return FetchedRange(first, last, logs[:kept], headers)
+
+
+def _log_blocks(logs: list[dict[str, Any]]) -> list[int]:
+    """The block number of every log (malformed answer unless each has one, in ascending order)."""
+    try:
+        blocks = [int(log["blockNumber"], 16) for log in logs]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MalformedAnswerError(f"eth_getLogs: malformed log ({exc!r})", method="eth_getLogs") from None
+    if any(a > b for a, b in itertools.pairwise(blocks)):
+        raise MalformedAnswerError("eth_getLogs: logs out of block order", method="eth_getLogs")
+    return blocks

@@ -109,6 +109,32 @@ def test_a_range_comes_with_the_headers_of_its_ends_its_log_blocks_and_the_recen
     assert sorted(fetched.headers) == [10, 12, 14, 16, 17]
 
 
+def test_a_large_answer_is_cut_at_a_block_boundary_and_the_rest_is_used_without_reading_it_again() -> None:
+    chain = FakeChain(100, logs={2: 60, 3: 60, 4: 60})
+    fetcher = _fetcher(chain)  # max_logs 100, first span 8
+    ranges = []
+    first = 1
+    while first <= 8:
+        fetched = fetcher.fetch(first, 8, dense_from=1000)
+        ranges.append((fetched.first, fetched.last, len(fetched.logs)))
+        assert max(fetched.headers) == fetched.last
+        first = fetched.last + 1
+    assert ranges == [(1, 2, 60), (3, 3, 60), (4, 8, 60)]
+    assert [c[1] for c in chain.calls if c[0] == "logs"] == [(1, 8)]
+
+
+def test_logs_kept_from_a_cut_answer_are_dropped_when_the_chain_moved_since() -> None:
+    chain = FakeChain(100, logs={2: 60, 3: 60})
+    fetcher = _fetcher(chain)
+    assert fetcher.fetch(1, 100, dense_from=1000).last == 2
+    chain.fork[8] = "b"  # the end of the answer's range was replaced
+    with pytest.raises(ChainMovedError, match="block 8 changed"):
+        fetcher.fetch(3, 100, dense_from=1000)
+    fetched = fetcher.fetch(3, 100, dense_from=1000)  # read again from the node
+    assert fetched.first == 3 and len(fetched.logs) == 60
+    assert [c[1] for c in chain.calls if c[0] == "logs"][-1][0] == 3
+
+
 def test_a_refused_range_is_halved_until_the_node_accepts_it() -> None:
     chain = FakeChain(100, refuse_over=3)
     fetcher = _fetcher(chain, span=16)

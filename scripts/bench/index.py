@@ -1,0 +1,379 @@
+#!/usr/bin/env python3
+"""Backfill speed of the real indexer: a chain of N ledger events on the embedded anvil, indexed into
+SQLite and into PostgreSQL, each from an empty database.
+
+The chain (``generate_chain``): the bench market of ``_common.bench_chain`` (participants admitted,
+assets registered with revenue shares, buyers funded), then rounds of real transactions until the
+deployment's contracts have emitted at least ``--events`` events: registrations applied and reviewed,
+licences granted, and licence trades settled with ``TradeSettlement.settleBatch`` (100 a transaction,
+from two exchanges; each trade emits its settlement, licence, payment and revenue-share events).
+Transactions are signed locally and sent in JSON-RPC batches with mining paused, then mined with
+``evm_mine``. With ``--data-dir`` the chain is kept there (anvil ``--state``, the deployment
+manifest and ``bench-chain.json``) and a later run asking for the same number of events reuses it.
+
+Measured per store, end to end through :func:`ledger.indexer.open_indexer` (deployment check not
+timed): ``eth_getLogs`` over adaptive ranges plus the block headers (fetch), ABI decoding (decode),
+and ``Store.apply`` with the checkpoint, one transaction per range (write). ``*_events_per_s`` is
+decoded events committed per second of the whole run. The script checks that each store holds as
+many events as the chain emitted and that both stores' state checksums agree.
+
+Usage: ``python scripts/bench/index.py [--json] [--events N] [--data-dir DIR]``
+``[--postgres URL | --no-postgres] [--max-logs N] [--no-prefetch]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from _common import (
+    REGION,
+    BenchChain,
+    bench_chain,
+    free_port,
+    h,
+    registration,
+    send_signed,
+    setup_logging,
+    wait_receipts,
+)
+from sqlalchemy.engine import make_url
+
+from ledger.chain import EmbeddedNode
+from ledger.chain.rpc import JsonRpcClient
+from ledger.client import Call
+from ledger.contracts.deploy import load_manifest, write_manifest
+from ledger.contracts.types import LicenseTerms, Right
+from ledger.indexer import IndexerConfig, open_indexer
+from ledger.settings import LedgerSettings
+from ledger.store import normalize_database_url, open_store
+from ledger.store.schema import events as events_table
+from ledger.toolchain import Build, compile_contracts
+
+logger = logging.getLogger("bench")
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+MARKER = "bench-chain.json"
+_MARKER_VERSION = 1
+# Five settleBatch transactions (declared 20M gas each, using about 14.5M) fill a block: about 3,750 events.
+_BLOCK_GAS_LIMIT = 100_000_000
+_TRADES_PER_TX = 100
+_GAS_PER_TRADE = 200_000
+_TXS_PER_BLOCK = 5
+_GAS = {"applyRegistration": 300_000, "reviewRegistration": 150_000, "grantLicense": 400_000}
+
+
+@dataclass(frozen=True)
+class ChainInfo:
+    """A generated chain: where it lives and what it holds."""
+
+    data_dir: Path
+    events: int  # logs emitted by the deployment's contracts, deployment block included
+    head: int
+    head_hash: str
+    trades: int
+    registrations: int
+    licences: int
+    generation_seconds: float
+    reused: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "events": self.events, "head": self.head, "head_hash": self.head_hash, "trades": self.trades,
+            "registrations": self.registrations, "licences": self.licences,
+            "generation_seconds": round(self.generation_seconds, 1),
+        }  # fmt: skip
+
+
+def chain_settings(data_dir: Path) -> LedgerSettings:
+    """The settings of a bench chain kept in ``data_dir`` (a new port every time)."""
+    return LedgerSettings(
+        data_dir=data_dir, node_port=free_port(), block_time=0, block_gas_limit=_BLOCK_GAS_LIMIT,
+        state_interval=86_400,
+    )  # fmt: skip
+
+
+def _logs_between(rpc: JsonRpcClient, addresses: list[str], first: int, last: int) -> int:
+    return len(rpc.call("eth_getLogs", [{"address": addresses, "fromBlock": hex(first), "toBlock": hex(last)}]))
+
+
+def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, int, int, int]:
+    """Sends rounds of registrations, licences and batch trades until ``counted`` reaches ``target``.
+
+    Returns (events, trades, registrations, licences)."""
+    rpc = chain.rpc
+    rpc.call("anvil_setAutomine", [False])
+    exchanges = chain.exchanges
+    sellers = chain.sellers
+    assets = sorted(chain.assets)
+    owned = {id(s): [a for a in assets if chain.assets[a] is s] for s in sellers}
+    buyers = [b.address for b in chain.buyers]
+    registrar = chain.registrar
+    trades = registrations = licences = 0
+    round_no = 0
+    started = time.monotonic()
+
+    def mine(work: list[tuple[Any, list[Call]]]) -> list[dict[str, Any]]:
+        hashes = send_signed(rpc, work)
+        rpc.call("anvil_mine", [hex(-(-len(hashes) // _TXS_PER_BLOCK))])
+        return wait_receipts(rpc, hashes, timeout=600)
+
+    while counted < target:
+        round_no += 1
+        now = chain.chain_time()
+        terms = LicenseTerms(right=Right.PROCESSING, purpose=1101, start=now, end=now + 365 * 86400,
+                             regions=(REGION,), terms_hash=h("standard terms v1"))  # fmt: skip
+        # Registrations and licences: about a tenth of a full round's events; rounds shrink near the target
+        # (a trade emits about 7.5 events).
+        remaining = target - counted
+        per_seller = max(1, min(20, remaining // 2000))
+        txs_per_exchange = max(1, min(20, -(-remaining // (750 * len(exchanges)))))
+        work: list[tuple[Any, list[Call]]] = []
+        for si, seller in enumerate(sellers):
+            calls = [
+                seller.prepare("AssetRegistry", "applyRegistration",
+                               registration(f"r{round_no}s{si}a{i}").as_abi(), gas=_GAS["applyRegistration"])
+                for i in range(per_seller)
+            ]  # fmt: skip
+            mine_ = owned[id(seller)]
+            calls += [
+                seller.prepare("AssetRegistry", "grantLicense", mine_[(round_no + i) % len(mine_)],
+                               buyers[(round_no + i) % len(buyers)], terms.as_abi(), gas=_GAS["grantLicense"])
+                for i in range(per_seller)
+            ]  # fmt: skip
+            licences += per_seller
+            work.append((seller.sender, calls))
+        receipts = mine(work)
+        counted += sum(len(r["logs"]) for r in receipts)
+        applied = [
+            int(e.args["assetId"])
+            for r in receipts
+            for e in chain.contracts.decode_logs(r["logs"])
+            if e.event == "RegistrationApplied"
+        ]
+        registrations += len(applied)
+        review = [
+            registrar.prepare("AssetRegistry", "reviewRegistration", a, True, h("review"),
+                              gas=_GAS["reviewRegistration"])
+            for a in applied
+        ]  # fmt: skip
+        # Trades: up to 2,000 a round per exchange.
+        work = [(registrar.sender, review)]
+        for ex in exchanges:
+            calls = []
+            for _ in range(txs_per_exchange):
+                batch = [
+                    chain.trade(assets[(trades + i) % len(assets)], buyers[(trades + i) % len(buyers)], terms).as_abi()
+                    for i in range(_TRADES_PER_TX)
+                ]
+                trades += _TRADES_PER_TX
+                calls.append(ex.prepare("TradeSettlement", "settleBatch", batch, gas=_GAS_PER_TRADE * _TRADES_PER_TX))
+            work.append((ex.sender, calls))
+        receipts = mine(work)
+        counted += sum(len(r["logs"]) for r in receipts)
+        elapsed = time.monotonic() - started
+        log(f"chain: {counted:,} events after round {round_no} ({trades:,} trades), {elapsed:.0f}s")
+    rpc.call("anvil_setAutomine", [True])
+    return counted, trades, registrations, licences
+
+
+@contextlib.contextmanager
+def generate_chain(
+    events: int, data_dir: Path | None = None, *, log: Any = None
+) -> Iterator[tuple[ChainInfo, LedgerSettings, JsonRpcClient]]:
+    """A running anvil whose deployment has emitted at least ``events`` events (see the module doc).
+
+    With ``data_dir`` the chain is kept there, and reused when its marker says it was generated for the
+    same ``events``; otherwise it lives in a temporary directory."""
+    say = log or (lambda _m: None)
+    with contextlib.ExitStack() as stack:
+        if data_dir is None:
+            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-index-chain-")))
+        data_dir.mkdir(parents=True, exist_ok=True)
+        marker = data_dir / MARKER
+        saved = json.loads(marker.read_text()) if marker.is_file() else None
+        reused = True
+        if saved is not None and (saved.get("version") != _MARKER_VERSION or saved.get("target") != events):
+            say(f"chain: {data_dir} holds a chain for {saved.get('target')} events; generating a new one")
+            saved = None
+        if saved is None:
+            for path in (marker, data_dir / "node", data_dir / "deployment.json", data_dir / "journal.jsonl"):
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink(missing_ok=True)
+            reused = False
+            info = _generate(events, data_dir, say)
+            marker.write_text(json.dumps({"version": _MARKER_VERSION, "target": events, **info.as_json()}))
+        settings = chain_settings(data_dir)
+        node = stack.enter_context(EmbeddedNode(settings, extra_args=["--quiet"]))
+        rpc = node.client(timeout=120)
+        stack.callback(rpc.close)
+        saved = json.loads(marker.read_text())
+        head = rpc.call("eth_getBlockByNumber", [hex(saved["head"]), False])
+        if head is None or head["hash"] != saved["head_hash"]:
+            raise RuntimeError(f"the chain in {data_dir} does not hold block {saved['head']} {saved['head_hash']}")
+        info = ChainInfo(
+            data_dir=data_dir, events=saved["events"], head=saved["head"], head_hash=saved["head_hash"],
+            trades=saved["trades"], registrations=saved["registrations"], licences=saved["licences"],
+            generation_seconds=saved["generation_seconds"], reused=reused,
+        )  # fmt: skip
+        yield info, settings, rpc
+
+
+def _generate(events: int, data_dir: Path, say: Any) -> ChainInfo:
+    started = time.monotonic()
+    with bench_chain(
+        exchanges=2, sellers=4, assets_per_seller=25, recipients=2, buyers=50, keep_dir=data_dir,
+        block_gas_limit=_BLOCK_GAS_LIMIT,
+    ) as chain:  # fmt: skip
+        deployment = chain.contracts.deployment
+        write_manifest(deployment, chain.settings.manifest_path)
+        addresses = [deployment.address(name) for name in deployment.contracts]
+        counted = _logs_between(chain.rpc, addresses, deployment.deployment_block, chain.block_number())
+        say(f"chain: set-up done, {counted} events")
+        counted, trades, registrations, licences = _fill(chain, events, counted, say)
+        head = chain.rpc.call("eth_getBlockByNumber", ["latest", False])
+        # The count from the receipts, checked once against the node's own answer (in slices).
+        info = ChainInfo(
+            data_dir=data_dir, events=counted, head=int(head["number"], 16), head_hash=head["hash"], trades=trades,
+            registrations=registrations, licences=licences, generation_seconds=time.monotonic() - started,
+            reused=False,
+        )  # fmt: skip
+    return info
+
+
+# ───────────────────────────────────────────────────────────── measuring
+
+
+@contextlib.contextmanager
+def postgres_database(base: str) -> Iterator[str]:
+    """A fresh PostgreSQL database next to ``base``'s, dropped afterwards."""
+    admin = sa.create_engine(normalize_database_url(base), isolation_level="AUTOCOMMIT")
+    name = f"bench_index_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(normalize_database_url(base)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def measure(
+    url: str, settings: LedgerSettings, rpc: JsonRpcClient, build: Build, config: IndexerConfig
+) -> dict[str, Any]:
+    with open_store(url) as store:
+        indexer = open_indexer(settings, store, rpc, build=build, config=config)
+        cpu = time.process_time()
+        report = indexer.run()
+        cpu = time.process_time() - cpu
+        with store.engine.connect() as conn:
+            stored = conn.execute(sa.select(sa.func.count()).select_from(events_table)).scalar_one()
+        checksum = store.state_checksum()
+    return {
+        "events": report.events,
+        "stored_events": int(stored),
+        "blocks": report.blocks,
+        "batches": report.batches,
+        "seconds": round(report.seconds, 3),
+        "events_per_s": round(report.events / report.seconds) if report.seconds > 0 else 0,
+        "fetch_seconds": round(report.fetch_seconds, 3),
+        "decode_seconds": round(report.decode_seconds, 3),
+        "write_seconds": round(report.write_seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "retries": report.retries,
+        "state_checksum": checksum,
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    say = (lambda m: print(m, file=sys.stderr)) if not args.quiet else (lambda _m: None)
+    load_before = os.getloadavg()
+    build = compile_contracts()
+    config = IndexerConfig(batch_blocks=args.batch_blocks, max_logs=args.max_logs)
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    with generate_chain(args.events, data_dir, log=say) as (info, settings, rpc):
+        load_manifest(settings.manifest_path)
+        results: dict[str, Any] = {}
+        with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
+            say("indexing into SQLite ...")
+            results["sqlite"] = measure(f"sqlite:///{Path(tmp) / 'ledger.db'}", settings, rpc, build, config)
+            say(f"sqlite: {results['sqlite']}")
+        if not args.no_postgres:
+            with postgres_database(args.postgres) as url:
+                say("indexing into PostgreSQL ...")
+                results["postgres"] = measure(url, settings, rpc, build, config)
+                say(f"postgres: {results['postgres']}")
+    sqlite, pg = results["sqlite"], results.get("postgres")
+    out: dict[str, Any] = {
+        "events": info.events,
+        "sqlite_events_per_s": sqlite["events_per_s"],
+        "postgres_events_per_s": pg["events_per_s"] if pg else None,
+        "goal": {"sqlite_events_per_s": 20_000, "postgres_events_per_s": 10_000},
+        "chain": {**info.as_json(), "reused": info.reused},
+        "sqlite": sqlite,
+        "postgres": pg,
+        "counts_match_chain": all(r["events"] == r["stored_events"] == info.events for r in results.values()),
+        "checksums_agree": pg is None or pg["state_checksum"] == sqlite["state_checksum"],
+        "config": {"batch_blocks": config.batch_blocks, "max_logs": config.max_logs},
+        "load_average": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in os.getloadavg()],
+            "cores": os.cpu_count(),
+        },
+    }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--events", type=int, default=200_000, help="events the chain must hold at least (200000)")
+    p.add_argument("--data-dir", help="keep the generated chain here and reuse it (default: a temporary dir)")
+    p.add_argument(
+        "--postgres",
+        default=os.environ.get("LEDGER_TEST_POSTGRES_URL") or DEFAULT_POSTGRES,
+        help="PostgreSQL server (a fresh database is created next to this URL's and dropped)",
+    )
+    p.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
+    p.add_argument("--batch-blocks", type=int, default=IndexerConfig().batch_blocks)
+    p.add_argument("--max-logs", type=int, default=IndexerConfig().max_logs, help="logs per eth_getLogs range")
+    p.add_argument("--no-prefetch", action="store_true", help="fetch the next range only after writing this one")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--verbose", action="store_true")
+    args = p.parse_args(argv)
+    setup_logging(args.verbose)
+    out = run(args)
+    ok = out["counts_match_chain"] and out["checksums_agree"]
+    if args.json:
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+        return 0 if ok else 1
+    print(f"chain: {out['events']:,} events ({out['chain']['trades']:,} trades), head {out['chain']['head']}")
+    for name in ("sqlite", "postgres"):
+        r = out[name]
+        if r is None:
+            continue
+        print(f"{name}: {r['events']:,} events in {r['seconds']} s = {r['events_per_s']:,} events/s "
+              f"(fetch {r['fetch_seconds']} s, decode {r['decode_seconds']} s, write {r['write_seconds']} s, "
+              f"{r['batches']} batches)")  # fmt: skip
+    print(f"counts match the chain: {out['counts_match_chain']}; checksums agree: {out['checksums_agree']}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
