@@ -8,7 +8,7 @@ import { t } from "./i18n.js";
 
 const WIDTH = 560;
 const HEIGHT = 260;
-const MARGIN = { top: 28, right: 16, bottom: 44, left: 72 };
+const MARGIN = { top: 34, right: 16, bottom: 44, left: 72 };
 const TICKS = 4;
 
 /** The smallest 1, 2 or 5 times a power of ten that is >= value. */
@@ -103,7 +103,9 @@ export function lineChart({ name, title, rows }) {
   const positions = byDay ? rows.map((r) => dayNumber(r.key)) : rows.map((_, i) => i);
   const first = Math.min(...positions);
   const span = Math.max(...positions) - first;
-  const xOf = (pos) => (span === 0 ? MARGIN.left + plotW / 2 : MARGIN.left + (plotW * (pos - first)) / span);
+  const inset = 36; // keeps the first and last points and their labels off the edges
+  const xOf = (pos) =>
+    span === 0 ? MARGIN.left + plotW / 2 : MARGIN.left + inset + ((plotW - 2 * inset) * (pos - first)) / span;
   const yOf = (row) => MARGIN.top + plotH - (plotH * amountToNumber(row.value)) / maxValue;
   const baseline = MARGIN.top + plotH;
 

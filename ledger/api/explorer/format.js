@@ -68,6 +68,12 @@ export function formatTime(seconds) {
   );
 }
 
+/** Unix seconds -> "2026-11-28 10:00" (UTC, for tables); "–" for zero or missing. */
+export function formatMinute(seconds) {
+  const full = formatTime(seconds);
+  return full === "–" ? full : full.slice(0, 16);
+}
+
 /** "0x1234567890abcdef..." -> "0x1234…cdef". */
 export function shortHash(value, keep = 6) {
   if (!value) return "–";

@@ -22,6 +22,9 @@ const LABELS = {
   "search.assets": ["数据资产", "Assets"],
   "search.participants": ["市场主体", "Participants"],
   "search.transactions": ["交易哈希", "Transactions"],
+  "search.matched": ["匹配项", "Matched by"],
+  "search.by.asset": ["资产名称", "name"],
+  "search.by.certificate": ["登记证书编号", "certificate no."],
   "footer.block": ["数据截至区块", "Data as of block"],
   "footer.hash": ["区块哈希", "block hash"],
   "footer.time": ["出块时间", "time"],
@@ -82,6 +85,7 @@ const LABELS = {
   "col.trades": ["交易笔数", "Trades"],
   "col.rights": ["所持权利", "Rights held"],
   "col.id": ["编号", "ID"],
+  "col.payments": ["笔数", "Payments"],
   "venue.on": ["场内", "On exchange"],
   "venue.off": ["场外", "Off exchange"],
   "asset.title": ["数据资产", "Data asset"],
@@ -132,6 +136,7 @@ const LABELS = {
   "participant.assets": ["持有的数据资产", "Assets held"],
   "participant.revenue": ["收益", "Revenue received"],
   "participant.revenueTotal": ["收益合计", "Total received"],
+  "participant.balance": ["结算币余额", "Token balance"],
   "participant.trades": ["交易记录", "Trades"],
   "participant.orders": ["整改令", "Rectification orders"],
 };
@@ -173,6 +178,29 @@ const ENUMS = {
     revenue_share: ["收益分成", "revenue share"], "revenue-share": ["收益分成", "revenue share"],
   },
 };
+
+/** Enum codes (the contracts' uint8 values) -> API names, for records that carry only the code. */
+const CODES = {
+  category: ["public", "enterprise", "personal"],
+  grade: ["general", "important", "core"],
+  kind: ["dataset", "model", "service", "verification-product"],
+  right: ["holding", "processing", "operation"],
+  asset_status: ["none", "pending", "registered", "rejected", "cancelled"],
+  participant_status: ["none", "active", "suspended", "revoked"],
+  objection_status: ["none", "open", "upheld", "dismissed"],
+  order_status: ["none", "open", "closed"],
+  order_target: ["participant", "asset"],
+  delivery: ["right", "licence"],
+};
+
+/** The API name of an enum value given by name or by code. */
+export function enumName(type, value) {
+  if (typeof value === "number" || /^\d+$/.test(String(value))) {
+    const names = CODES[type] || [];
+    return names[Number(value)] ?? String(value);
+  }
+  return String(value).replace(/_/g, "-");
+}
 
 /** Region codes (GB/T 2260) of Guangxi that the demo and tests use; others show their code. */
 const REGIONS = {
@@ -223,8 +251,9 @@ export function t(key, vars) {
 /** The label of an enum value by its API name (e.g. enumLabel("category", "public")). */
 export function enumLabel(type, name) {
   if (name === null || name === undefined) return "–";
-  const pair = (ENUMS[type] || {})[String(name)];
-  return pair ? pick(pair) : String(name).replace(/[-_]/g, " ");
+  const key = enumName(type, name);
+  const pair = (ENUMS[type] || {})[key];
+  return pair ? pick(pair) : key.replace(/[-_]/g, " ");
 }
 
 /** "南宁市 450100" / "Nanning 450100"; the bare code when unknown. */

@@ -1,7 +1,7 @@
 // Shared pieces of the pages: cards, tables, key-value lists, links to assets and participants.
 
 import { h } from "./dom.js";
-import { formatTime, shortHash } from "./format.js";
+import { formatMinute, formatTime, shortHash } from "./format.js";
 import { t } from "./i18n.js";
 
 const participantNames = new Map();
@@ -106,7 +106,7 @@ export function hashText(value) {
 }
 
 export function timeText(seconds) {
-  return h("span", { class: "time" }, formatTime(seconds));
+  return h("span", { class: "time", title: formatTime(seconds) }, formatMinute(seconds));
 }
 
 export function badge(text, kind) {

@@ -4,7 +4,7 @@
 import { get } from "../api.js";
 import { h, s } from "../dom.js";
 import { certificateNumber, formatTime } from "../format.js";
-import { enumLabel, eventLabel, lang, regionLabel, t } from "../i18n.js";
+import { enumLabel, enumName, eventLabel, lang, regionLabel, t } from "../i18n.js";
 import { badge, card, hashText, kv, namePart, participantLink, participantName, table, timeText } from "../ui.js";
 import { tradesTable } from "./trades.js";
 
@@ -58,12 +58,12 @@ function holders(a, language) {
 
 // ─────────────────────────────────────────── rights timeline
 
-const TL = { width: 760, lane: 30, gap: 8, left: 150, right: 12, top: 8, axis: 30 };
+const TL = { width: 1100, lane: 30, gap: 8, left: 150, right: 12, top: 8, axis: 30 };
 
-/** Segments {right, holder, from_block, to_block (null: still held), from_time, to_time} per right. */
+/** Spans {right, holder, from_block, to_block (null: still held), from_timestamp, to_timestamp}. */
 function timelineSegments(history) {
   const segments = history.rights_timeline || history.rights || [];
-  return segments.map((seg) => ({ ...seg, right: seg.right_name ?? seg.right }));
+  return segments.map((seg) => ({ ...seg, right: enumName("right", seg.right_name ?? seg.right) }));
 }
 
 function fits(text, px) {
@@ -112,7 +112,7 @@ function rightsTimeline(history, headBlock, language) {
   const axisY = TL.top + RIGHTS.length * (TL.lane + TL.gap) + 14;
   const firstSeg = segments.find((seg) => Number(seg.from_block) === first);
   svg.append(
-    s("text", { x: TL.left, y: axisY, class: "axis" }, `${t("col.block")} ${first}${firstSeg && firstSeg.from_time ? " · " + formatTime(firstSeg.from_time) : ""}`),
+    s("text", { x: TL.left, y: axisY, class: "axis" }, `${t("col.block")} ${first}${firstSeg && firstSeg.from_timestamp ? " · " + formatTime(firstSeg.from_timestamp) : ""}`),
     s("text", { x: TL.width - TL.right, y: axisY, class: "axis", "text-anchor": "end" }, `${t("col.block")} ${last}`),
   );
   const list = h(
@@ -125,7 +125,7 @@ function rightsTimeline(history, headBlock, language) {
         `${enumLabel("right", seg.right)}: `,
         participantLink(seg.holder, language),
         ` — ${t("asset.since")} ${t("col.block")} ${seg.from_block}`,
-        seg.from_time ? ` (${formatTime(seg.from_time)})` : "",
+        seg.from_timestamp ? ` (${formatTime(seg.from_timestamp)})` : "",
         seg.to_block !== null && seg.to_block !== undefined ? ` → ${t("col.block")} ${seg.to_block}` : "",
       ),
     ),

@@ -25,7 +25,7 @@ function stat(name, label, value, wide) {
     "div",
     { class: wide ? "stat wide" : "stat", dataset: { stat: name, value } },
     h("div", { class: "label" }, label),
-    h("div", { class: "value" }, name === "volume" ? formatAmount(value) : formatCount(value)),
+    h("div", { class: "value" }, name === "volume" ? formatAmount(value) : name === "chain" ? String(value) : formatCount(value)),
   );
 }
 
@@ -40,7 +40,7 @@ function counts(status) {
       COUNTS.map(([name, label]) => stat(name, t(label), c[name] ?? 0)),
       stat("volume", t("count.volume"), status.trade_volume ?? "0", true),
       stat("indexed", t("count.indexed"), status.indexed_block ?? 0),
-      stat("lag", t("count.lag"), status.indexer_lag_blocks ?? 0),
+      stat("lag", t("count.lag"), status.lag_blocks ?? 0),
       stat("chain", t("count.chain"), status.chain_id ?? "–"),
     ),
   );

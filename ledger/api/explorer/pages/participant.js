@@ -9,6 +9,7 @@ import { ordersTable } from "./asset.js";
 import { tradesTable } from "./trades.js";
 
 const RIGHTS = ["holding", "processing", "operation"];
+const LISTED = 100;
 
 function statusBadge(status) {
   return badge(enumLabel("participant_status", status), status === "active" ? "ok" : "bad");
@@ -18,26 +19,49 @@ function roles(p) {
   return (p.role_names || []).map((r) => badge(enumLabel("role", r), "info"));
 }
 
-/** Rows {asset_id, name, rights: [...]} from the held assets per right. */
-function heldRows(held) {
-  const rows = new Map();
-  for (const right of RIGHTS) {
-    for (const item of held[right] || []) {
-      const id = typeof item === "object" ? item.asset_id : item;
-      if (!rows.has(id)) rows.set(id, { asset_id: id, name: item.name, rights: [] });
-      rows.get(id).rights.push(right);
-    }
-  }
-  return [...rows.values()].sort((a, b) => Number(a.asset_id) - Number(b.asset_id));
+function heldTable(account, assets, language) {
+  const lower = account.toLowerCase();
+  const rights = (a) => RIGHTS.filter((r) => String(a[`${r}_holder`]).toLowerCase() === lower);
+  return table(
+    "assets-held",
+    [
+      { label: t("col.asset"), cell: (a) => assetLink(a.asset_id, a.name, language) },
+      { label: t("col.category"), cell: (a) => enumLabel("category", a.category_name ?? a.category) },
+      { label: t("col.rights"), cell: (a) => rights(a).map((r) => badge(enumLabel("right", r))) },
+    ],
+    assets,
+    (a) => ({ assetId: a.asset_id, rights: rights(a).join(" ") }),
+  );
+}
+
+function revenueTable(rows, language) {
+  return table(
+    "revenue",
+    [
+      { label: t("col.asset"), cell: (r) => assetLink(r.asset_id, null, language) },
+      { label: enumLabel("payment", "seller"), class: "num", cell: (r) => formatAmount(r.seller) },
+      { label: enumLabel("payment", "fee"), class: "num", cell: (r) => formatAmount(r.fee) },
+      { label: enumLabel("payment", "revenue_share"), class: "num", cell: (r) => formatAmount(r.revenue_share) },
+      { label: t("col.payments"), class: "num", cell: (r) => formatCount(r.payments) },
+      { label: t("col.amount"), class: "num", cell: (r) => formatAmount(r.amount) },
+    ],
+    rows,
+    (r) => ({ assetId: r.asset_id, amount: r.amount }),
+  );
 }
 
 /** The participant page of account. */
 export async function renderParticipant(account) {
-  const [detail, trades] = await Promise.all([get(`participants/${account}`), get("trades", { party: account, limit: 100 })]);
+  const [detail, held, revenue, trades, orders] = await Promise.all([
+    get(`participants/${account}`),
+    get("assets", { holder: account, limit: LISTED }),
+    get("revenue", { participant: account, limit: LISTED }),
+    get("trades", { party: account, limit: LISTED }),
+    get("orders", { participant: account, limit: LISTED }),
+  ]);
   const p = detail.data;
   const language = lang();
-  const held = heldRows(p.assets_held || {});
-  const revenue = p.revenue || { total: "0", by_asset: [] };
+  const received = p.revenue_received || {};
   return h(
     "div",
     { class: "participant", dataset: { account: p.account } },
@@ -60,39 +84,23 @@ export async function renderParticipant(account) {
           [t("participant.region"), regionLabel(p.region), "region"],
           [t("participant.status"), statusBadge(p.status_name ?? p.status), "status"],
           [t("participant.admitted"), formatTime(p.admitted_at), "admitted"],
-          [t("participant.score"), formatCount(p.credit_score ?? p.score ?? 0), "score"],
-          [t("participant.revenueTotal"), formatAmount(revenue.total ?? "0"), "revenue-total"],
+          [t("participant.score"), formatCount(p.credit_score ?? 0), "score"],
+          [t("participant.balance"), formatAmount(p.balance ?? "0"), "balance"],
+          [t("participant.revenueTotal"), formatAmount(received.total ?? "0"), "revenue-total"],
         ]),
       ),
       card(
         "assets-held",
         t("participant.assets"),
-        table(
-          "assets-held",
-          [
-            { label: t("col.asset"), cell: (r) => assetLink(r.asset_id, r.name, language) },
-            { label: t("col.rights"), cell: (r) => r.rights.map((x) => badge(enumLabel("right", x))) },
-          ],
-          held,
-          (r) => ({ assetId: r.asset_id, rights: r.rights.join(" ") }),
+        h(
+          "p",
+          { class: "muted counts", dataset: { field: "held-counts" } },
+          RIGHTS.map((r) => `${enumLabel("right", r)} ${formatCount((p.assets_held || {})[r] ?? 0)}`).join(" · "),
         ),
+        heldTable(p.account, held.data, language),
       ),
     ),
-    card(
-      "revenue",
-      t("participant.revenue"),
-      table(
-        "revenue",
-        [
-          { label: t("col.asset"), cell: (r) => assetLink(r.asset_id, r.asset_name, language) },
-          { label: t("col.kind"), cell: (r) => enumLabel("payment", r.kind) },
-          { label: t("col.trades"), class: "num", cell: (r) => formatCount(r.count ?? r.payments ?? "") },
-          { label: t("col.amount"), class: "num", cell: (r) => formatAmount(r.amount) },
-        ],
-        revenue.by_asset || [],
-        (r) => ({ assetId: r.asset_id, amount: r.amount, kind: r.kind }),
-      ),
-    ),
+    card("revenue", t("participant.revenue"), revenueTable(revenue.data, language)),
     card("trades", t("participant.trades"), tradesTable("participant-trades", trades.data, language, { asset: true })),
     h(
       "div",
@@ -107,7 +115,7 @@ export async function renderParticipant(account) {
             { label: t("col.time"), cell: (d) => timeText(d.timestamp) },
             { label: t("col.document"), cell: (d) => hashText(d.document_hash) },
           ],
-          p.declarations || [],
+          p.declaration_list || [],
           (d) => ({ seq: d.seq }),
         ),
       ),
@@ -128,6 +136,6 @@ export async function renderParticipant(account) {
         ),
       ),
     ),
-    card("orders", t("participant.orders"), ordersTable(p.orders || [], language)),
+    card("orders", t("participant.orders"), ordersTable(orders.data, language)),
   );
 }

@@ -2,24 +2,32 @@
 
 import { get } from "../api.js";
 import { h } from "../dom.js";
-import { formatTime } from "../format.js";
-import { enumLabel, eventLabel, lang, t } from "../i18n.js";
+import { lang, t } from "../i18n.js";
 import { assetLink, badge, card, hashText, muted, participantLink, table } from "../ui.js";
 
-function group(data, kind) {
-  if (Array.isArray(data)) return data.filter((x) => x.type === kind || x.kind === kind);
-  return data[`${kind}s`] || data[kind] || [];
+const LIMIT = 100;
+
+/** Hits of the given types, each asset (or account, or transaction) once. */
+function hits(data, types, key) {
+  const seen = new Map();
+  for (const hit of data) {
+    if (!types.includes(hit.type)) continue;
+    const k = key(hit);
+    if (!seen.has(k)) seen.set(k, { ...hit, matched: [] });
+    seen.get(k).matched.push(hit.type);
+  }
+  return [...seen.values()];
 }
 
 /** The search page for q. */
 export async function renderSearch(q) {
   const title = h("div", { class: "page-title" }, h("h1", {}, t("search.title")), q ? h("span", { class: "sub" }, `“${q}”`) : null);
   if (!q) return h("div", { class: "search-page" }, title, muted(t("search.hint")));
-  const found = await get("search", { q });
+  const found = await get("search", { q, limit: LIMIT });
   const language = lang();
-  const assets = group(found.data, "asset");
-  const participants = group(found.data, "participant");
-  const transactions = group(found.data, "transaction");
+  const assets = hits(found.data, ["asset", "certificate"], (x) => x.asset_id ?? x.id);
+  const participants = hits(found.data, ["participant"], (x) => x.id);
+  const transactions = hits(found.data, ["transaction"], (x) => x.id);
   const total = assets.length + participants.length + transactions.length;
   return h(
     "div",
@@ -33,13 +41,11 @@ export async function renderSearch(q) {
           table(
             "search-assets",
             [
-              { label: t("col.asset"), cell: (a) => assetLink(a.asset_id, a.name, language) },
-              { label: t("asset.certificate"), cell: (a) => a.certificate_number || "–" },
-              { label: t("col.category"), cell: (a) => enumLabel("category", a.category_name ?? a.category) },
-              { label: t("col.status"), cell: (a) => badge(enumLabel("asset_status", a.status_name ?? a.status)) },
+              { label: t("col.asset"), cell: (x) => assetLink(x.asset_id ?? x.id, x.label, language) },
+              { label: t("search.matched"), cell: (x) => x.matched.map((m) => badge(t(`search.by.${m}`), "info")) },
             ],
             assets,
-            (a) => ({ assetId: a.asset_id }),
+            (x) => ({ assetId: x.asset_id ?? x.id }),
           ),
         )
       : null,
@@ -50,12 +56,11 @@ export async function renderSearch(q) {
           table(
             "search-participants",
             [
-              { label: t("col.name"), cell: (p) => participantLink(p.account, language) },
-              { label: t("participant.account"), cell: (p) => h("span", { class: "mono" }, p.account) },
-              { label: t("participant.roles"), cell: (p) => (p.role_names || []).map((r) => badge(enumLabel("role", r), "info")) },
+              { label: t("col.name"), cell: (x) => participantLink(x.id, language) },
+              { label: t("participant.account"), cell: (x) => h("span", { class: "mono" }, x.id) },
             ],
             participants,
-            (p) => ({ account: p.account }),
+            (x) => ({ account: x.id }),
           ),
         )
       : null,
@@ -66,14 +71,12 @@ export async function renderSearch(q) {
           table(
             "search-transactions",
             [
-              { label: t("col.tx"), cell: (x) => hashText(x.tx_hash) },
-              { label: t("col.block"), class: "num", cell: (x) => String(x.block_number ?? "") },
-              { label: t("col.time"), cell: (x) => formatTime(x.timestamp) },
-              { label: t("col.event"), cell: (x) => (x.events || []).map((e) => badge(eventLabel(e.name ?? e))) },
+              { label: t("col.tx"), cell: (x) => hashText(x.id) },
+              { label: t("col.event"), cell: (x) => x.label },
               { label: t("col.asset"), cell: (x) => (x.asset_id !== null && x.asset_id !== undefined ? assetLink(x.asset_id, null, language) : "–") },
             ],
             transactions,
-            (x) => ({ tx: x.tx_hash }),
+            (x) => ({ tx: x.id }),
           ),
         )
       : null,
