@@ -17,7 +17,21 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.api import metrics
-from ledger.api.routes import explorer, gateway, ops
+from ledger.api.rollup import TradeRollup
+from ledger.api.routes import (
+    assets,
+    explorer,
+    gateway,
+    licences,
+    ops,
+    orders,
+    participants,
+    revenue,
+    search,
+    status,
+    trades,
+)
+from ledger.api.routes.status import StatusCache
 from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
 
@@ -89,6 +103,8 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.state.settings = settings
     app.state.store = the_store
     app.state.metrics_registry = metrics.store_registry(the_store)
+    app.state.trade_rollup = TradeRollup()
+    app.state.status_cache = StatusCache()
 
     app.add_middleware(_LatencyMiddleware)
     if settings.api_cors_origins:
@@ -101,6 +117,8 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
         )
 
     app.include_router(ops.router)
+    for read in (status, participants, assets, licences, trades, revenue, orders, search):
+        app.include_router(read.router)
     app.include_router(explorer.router)
     gateway.mount(app, settings, the_store)  # POST /api/v1/tx/...: writes signed by the API key's participant
     # Other parts plug in their routers here.

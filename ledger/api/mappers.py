@@ -1,0 +1,240 @@
+"""Store rows -> response models."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from ledger.api import schemas as m
+from ledger.contracts.types import (
+    AssetStatus,
+    Category,
+    Grade,
+    Kind,
+    ObjectionStatus,
+    OrderStatus,
+    OrderTarget,
+    ParticipantStatus,
+    Right,
+)
+
+__all__ = [
+    "asset",
+    "credit_event",
+    "declaration",
+    "freeze",
+    "licence",
+    "objection",
+    "order",
+    "participant",
+    "trade",
+]
+
+Row = Mapping[str, Any] | RowMapping
+
+
+def participant(r: Row) -> m.ParticipantOut:
+    return m.ParticipantOut(**participant_fields(r))
+
+
+def participant_fields(r: Row) -> dict[str, Any]:
+    return {
+        "account": r["account"],
+        "name": r["name"],
+        "roles": r["roles"],
+        "role_names": m.role_names(r["roles"]),
+        "region": r["region"],
+        "status": r["status"],
+        "status_name": m.enum_name(ParticipantStatus, r["status"]),
+        "declarations": r["declarations"],
+        "status_reason_hash": r["status_reason_hash"],
+        "admitted_by": r["admitted_by"],
+        "admitted_block": r["admitted_block"],
+        "admitted_at": r["admitted_at"],
+        "updated_block": r["updated_block"],
+        "updated_at": r["updated_at"],
+    }
+
+
+def declaration(r: Row) -> m.DeclarationOut:
+    return m.DeclarationOut(
+        seq=r["seq"],
+        document_hash=r["document_hash"],
+        block_number=r["valid_from_block"],
+        timestamp=r["timestamp"],
+        tx_hash=r["tx_hash"],
+    )
+
+
+def credit_event(r: Row) -> m.CreditEventOut:
+    return m.CreditEventOut(
+        seq=r["seq"],
+        code=r["code"],
+        delta=r["delta"],
+        score=r["score"],
+        document_hash=r["document_hash"],
+        recorded_by=r["recorded_by"],
+        block_number=r["valid_from_block"],
+        timestamp=r["timestamp"],
+        tx_hash=r["tx_hash"],
+    )
+
+
+def asset_fields(r: Row) -> dict[str, Any]:
+    return {
+        "asset_id": r["asset_id"],
+        "name": r["name"],
+        "content_hash": r["content_hash"],
+        "category": r["category"],
+        "category_name": m.enum_name(Category, r["category"]),
+        "grade": r["grade"],
+        "grade_name": m.enum_name(Grade, r["grade"]),
+        "kind": r["kind"],
+        "kind_name": m.enum_name(Kind, r["kind"]),
+        "region": r["region"],
+        "status": r["status"],
+        "status_name": m.enum_name(AssetStatus, r["status"]),
+        "applicant": r["applicant"],
+        "holding_holder": r["holding_holder"],
+        "processing_holder": r["processing_holder"],
+        "operation_holder": r["operation_holder"],
+        "disputed": r["disputed"],
+        "frozen": r["frozen"],
+        "anonymised": r["anonymised"],
+        "open_objections": r["open_objections"],
+        "certificate_serial": r["certificate_serial"],
+        "registrar": r["registrar"],
+        "registered_block": r["registered_block"],
+        "registered_at": r["registered_at"],
+        "applied_block": r["applied_block"],
+        "applied_at": r["applied_at"],
+        "metadata_uri": r["metadata_uri"],
+        "metadata_hash": r["metadata_hash"],
+        "updated_block": r["valid_from_block"],
+    }
+
+
+def asset(r: Row) -> m.AssetSummary:
+    return m.AssetSummary(**asset_fields(r))
+
+
+def licence_fields(r: Row) -> dict[str, Any]:
+    return {
+        "licence_id": r["licence_id"],
+        "asset_id": r["asset_id"],
+        "parent_id": r["parent_id"],
+        "depth": r["depth"],
+        "licensor": r["licensor"],
+        "licensee": r["licensee"],
+        "right": r["right"],
+        "right_name": m.enum_name(Right, r["right"]),
+        "purpose": r["purpose"],
+        "starts_at": r["starts_at"],
+        "ends_at": r["ends_at"],
+        "exclusive": r["exclusive"],
+        "sublicensable": r["sublicensable"],
+        "transferable": r["transferable"],
+        "cross_border": r["cross_border"],
+        "regions": list(r["regions"] or []),
+        "countries": list(r["countries"] or []),
+        "terms_hash": r["terms_hash"],
+        "revoked": r["revoked"],
+        "revoked_by": r["revoked_by"],
+        "revoke_cause_id": r["revoke_cause_id"],
+        "revoked_block": r["revoked_block"],
+        "granted_block": r["granted_block"],
+        "granted_at": r["granted_at"],
+    }
+
+
+def licence(r: Row) -> m.LicenceOut:
+    return m.LicenceOut(**licence_fields(r))
+
+
+def licence_tree(rows: Sequence[Row]) -> list[m.LicenceNode]:
+    """Licences as a forest: roots are the licences whose parent is not among ``rows``."""
+    children: dict[int, list[Row]] = {}
+    ids = {r["licence_id"] for r in rows}
+    roots: list[Row] = []
+    for r in sorted(rows, key=lambda x: x["licence_id"]):
+        if r["parent_id"] and r["parent_id"] in ids:
+            children.setdefault(r["parent_id"], []).append(r)
+        else:
+            roots.append(r)
+
+    def node(r: Row) -> m.LicenceNode:
+        return m.LicenceNode(**licence_fields(r), children=[node(c) for c in children.get(r["licence_id"], [])])
+
+    return [node(r) for r in roots]
+
+
+def trade(r: Row) -> m.TradeOut:
+    return m.TradeOut(
+        trade_id=r["trade_id"],
+        asset_id=r["asset_id"],
+        exchange=r["exchange"],
+        on_exchange=r["on_exchange"],
+        seller=r["seller"],
+        buyer=r["buyer"],
+        price=str(r["price"]),
+        fee=str(r["fee"]),
+        seller_amount=str(r["seller_amount"]),
+        right=r["right"],
+        right_name=m.enum_name(Right, r["right"]),
+        licence_id=r["licence_id"],
+        timestamp=r["timestamp"],
+        block_number=r["valid_from_block"],
+        tx_hash=r["tx_hash"],
+        log_index=r["log_index"],
+    )
+
+
+def objection(r: Row) -> m.ObjectionOut:
+    return m.ObjectionOut(
+        objection_id=r["objection_id"],
+        asset_id=r["asset_id"],
+        objector=r["objector"],
+        status=r["status"],
+        status_name=m.enum_name(ObjectionStatus, r["status"]),
+        evidence_hash=r["evidence_hash"],
+        lodged_block=r["lodged_block"],
+        lodged_at=r["lodged_at"],
+        resolved_by=r["resolved_by"],
+        decision_hash=r["decision_hash"],
+        resolved_block=r["resolved_block"],
+        resolved_at=r["resolved_at"],
+    )
+
+
+def freeze(r: Row) -> m.FreezeOut:
+    return m.FreezeOut(
+        frozen=r["frozen"],
+        by=r["by"],
+        reason_hash=r["reason_hash"],
+        block_number=r["valid_from_block"],
+        log_index=r["log_index"],
+        timestamp=r["timestamp"],
+        tx_hash=r["tx_hash"],
+    )
+
+
+def order(r: Row) -> m.OrderOut:
+    return m.OrderOut(
+        order_id=r["order_id"],
+        target=r["target"],
+        target_name=m.enum_name(OrderTarget, r["target"]),
+        participant=r["participant"],
+        asset_id=r["asset_id"],
+        issued_by=r["issued_by"],
+        status=r["status"],
+        status_name=m.enum_name(OrderStatus, r["status"]),
+        document_hash=r["document_hash"],
+        opened_block=r["opened_block"],
+        opened_at=r["opened_at"],
+        closed_by=r["closed_by"],
+        closing_hash=r["closing_hash"],
+        closed_block=r["closed_block"],
+        closed_at=r["closed_at"],
+    )

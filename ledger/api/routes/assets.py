@@ -1,0 +1,284 @@
+"""Assets: filtered lists, one asset with everything about it, and its history."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Final
+
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+
+from ledger.api import mappers
+from ledger.api import schemas as m
+from ledger.api.deps import BlockStamp, ReadConn, Stamp
+from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.params import (
+    BIGINT_MAX,
+    INT32_MAX,
+    AddressQ,
+    AssetIdPath,
+    AssetStatusQ,
+    CategoryQ,
+    GradeQ,
+    KindQ,
+    TimeQ,
+    enum_code,
+    parse_time,
+)
+from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response
+from ledger.api.views import visible
+from ledger.contracts.types import AssetStatus, Category, Grade, Kind, Right
+from ledger.store import schema as s
+
+__all__ = ["ACTOR_ARGS", "router"]
+
+router = APIRouter(prefix="/api/v1/assets", tags=["assets"])
+
+DETAIL_TRADES: Final = 100
+_HOLDERS: Final = ("holding_holder", "processing_holder", "operation_holder")
+# Event arguments naming who acted, most specific first.
+ACTOR_ARGS: Final = (
+    "by", "registrar", "resolvedBy", "issuedBy", "closedBy", "recordedBy", "provider", "objector",
+    "licensor", "applicant", "seller", "from", "bank", "account",
+)  # fmt: skip
+_HEX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+
+RegionQ = Annotated[int | None, Query(ge=0, le=INT32_MAX, description="Region code.", examples=[450100])]
+BoolQ = Annotated[bool | None, Query(description="true or false.", examples=[False])]
+TextQ = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=200,
+        description=(
+            "Text search: part of the asset name (case-insensitive), or a certificate number, asset id or"
+            " content hash given exactly."
+        ),
+        examples=["logistics"],
+    ),
+]
+
+
+def _not_found(asset_id: int, stamp: BlockStamp) -> HTTPException:
+    return HTTPException(404, f"no asset {asset_id}" + ("" if stamp.at_block is None else f" at block {stamp.number}"))
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def text_match(t: sa.Table, q: str) -> sa.ColumnElement[bool]:
+    """Assets matching the search text ``q`` (see TextQ)."""
+    q = q.strip()
+    clauses: list[sa.ColumnElement[bool]] = [t.c.name.ilike(_like(q), escape="\\")]
+    if q.isascii() and q.isdigit() and int(q) <= BIGINT_MAX:
+        clauses += [t.c.certificate_serial == int(q), t.c.asset_id == int(q)]
+    if _HEX_HASH.match(q):
+        clauses.append(t.c.content_hash == q.lower())
+    return sa.or_(*clauses)
+
+
+@router.get(
+    "",
+    response_model=m.Page[m.AssetSummary],
+    summary="Assets by id, filtered by category, grade, kind, region, status, right holders, flags and period.",
+    responses=ERRORS,
+)
+def list_assets(
+    conn: ReadConn,
+    stamp: Stamp,
+    category: CategoryQ = None,
+    grade: GradeQ = None,
+    kind: KindQ = None,
+    region: RegionQ = None,
+    status: AssetStatusQ = None,
+    holder: Annotated[AddressQ, Query(description="Holds any of the three rights.")] = None,
+    holding_holder: Annotated[AddressQ, Query(description="Holds the holding right.")] = None,
+    processing_holder: Annotated[AddressQ, Query(description="Holds the processing right.")] = None,
+    operation_holder: Annotated[AddressQ, Query(description="Holds the operation right.")] = None,
+    disputed: BoolQ = None,
+    frozen: BoolQ = None,
+    registered_from: Annotated[TimeQ, Query(description="Registered at or after this time.")] = None,
+    registered_to: Annotated[TimeQ, Query(description="Registered at or before this time.")] = None,
+    q: TextQ = None,
+    cursor: CursorQ = None,
+    limit: LimitQ = 100,
+) -> m.Page[m.AssetSummary]:
+    t = s.assets
+    query = sa.select(t).where(visible(t, stamp))
+    for column, code in (
+        ("category", enum_code(category, Category, "category")),
+        ("grade", enum_code(grade, Grade, "grade")),
+        ("kind", enum_code(kind, Kind, "kind")),
+        ("status", enum_code(status, AssetStatus, "status")),
+        ("region", region),
+    ):
+        if code is not None:
+            query = query.where(t.c[column] == code)
+    for column, who in zip(_HOLDERS, (holding_holder, processing_holder, operation_holder), strict=True):
+        if who is not None:
+            query = query.where(t.c[column] == who)
+    if holder is not None:
+        query = query.where(sa.or_(*(t.c[c] == holder for c in _HOLDERS)))
+    if disputed is not None:
+        query = query.where(t.c.disputed == disputed)
+    if frozen is not None:
+        query = query.where(t.c.frozen == frozen)
+    since = parse_time(registered_from, "registered_from")
+    until = parse_time(registered_to, "registered_to")
+    if since is not None or until is not None:
+        query = query.where(t.c.registered_block.is_not(None))
+    if since is not None:
+        query = query.where(t.c.registered_at >= since)
+    if until is not None:
+        query = query.where(t.c.registered_at <= until)
+    if q is not None:
+        query = query.where(text_match(t, q))
+    rows, next_cursor = fetch_page(conn, query, [t.c.asset_id], [int], cursor, limit)
+    return m.Page(block=block_ref(stamp), data=[mappers.asset(r._mapping) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{asset_id}",
+    response_model=m.Envelope[m.AssetDetail],
+    summary="One asset: right holders, licences as a tree, recent trades, objections, freezes, orders.",
+    responses=NOT_FOUND,
+)
+def get_asset(request: Request, conn: ReadConn, stamp: Stamp, asset_id: AssetIdPath) -> Response:
+    t = s.assets
+    row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.asset_id == asset_id)).first()
+    if row is None:
+        raise _not_found(asset_id, stamp)
+    lic, tr, ob, fr, ro, rs = s.licences, s.trades, s.objections, s.freezes, s.rectification_orders, s.revenue_shares
+    licences = conn.execute(
+        sa.select(lic).where(visible(lic, stamp), lic.c.asset_id == asset_id).order_by(lic.c.licence_id)
+    ).all()
+    trades = conn.execute(
+        sa.select(tr)
+        .where(visible(tr, stamp), tr.c.asset_id == asset_id)
+        .order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc())
+        .limit(DETAIL_TRADES)
+    ).all()
+    trade_count = len(trades)
+    if trade_count == DETAIL_TRADES:
+        trade_count = int(
+            conn.execute(
+                sa.select(sa.func.count()).select_from(tr).where(visible(tr, stamp), tr.c.asset_id == asset_id)
+            ).scalar_one()
+        )
+    objections = conn.execute(
+        sa.select(ob).where(visible(ob, stamp), ob.c.asset_id == asset_id).order_by(ob.c.objection_id)
+    ).all()
+    freezes = conn.execute(
+        sa.select(fr)
+        .where(visible(fr, stamp), fr.c.asset_id == asset_id)
+        .order_by(fr.c.valid_from_block, fr.c.log_index)
+    ).all()
+    orders = conn.execute(
+        sa.select(ro).where(visible(ro, stamp), ro.c.asset_id == asset_id).order_by(ro.c.order_id)
+    ).all()
+    shares = conn.execute(sa.select(rs.c.shares).where(visible(rs, stamp), rs.c.asset_id == asset_id)).scalar()
+    detail = m.AssetDetail(
+        **mappers.asset_fields(row._mapping),
+        licences=mappers.licence_tree([r._mapping for r in licences]),
+        trades=[mappers.trade(r._mapping) for r in trades],
+        trade_count=trade_count,
+        objections=[mappers.objection(r._mapping) for r in objections],
+        freezes=[mappers.freeze(r._mapping) for r in freezes],
+        orders=[mappers.order(r._mapping) for r in orders],
+        revenue_shares=[m.RevenueShareOut(recipient=x["recipient"], bps=int(x["bps"])) for x in shares or []],
+    )
+    return etag_response(request, m.Envelope(block=block_ref(stamp), data=detail))
+
+
+def actor_of(args: dict[str, Any]) -> str | None:
+    for name in ACTOR_ARGS:
+        value = args.get(name)
+        if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
+            return value
+    return None
+
+
+def _timestamps(conn: sa.Connection, numbers: set[int]) -> dict[int, int]:
+    b = s.blocks
+    out: dict[int, int] = {}
+    ordered = sorted(numbers)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        out.update(
+            {
+                int(n): int(ts)
+                for n, ts in conn.execute(sa.select(b.c.number, b.c.timestamp).where(b.c.number.in_(chunk)))
+            }
+        )
+    return out
+
+
+def rights_timeline(conn: sa.Connection, asset_id: int, stamp: BlockStamp) -> list[m.RightSpan]:
+    """Who held which right when, from the asset's versions up to the stamp's block."""
+    t = s.assets
+    versions = conn.execute(
+        sa.select(t.c.valid_from_block, *(t.c[c] for c in _HOLDERS))
+        .where(t.c.asset_id == asset_id, t.c.valid_from_block <= stamp.number)
+        .order_by(t.c.valid_from_block)
+    ).all()
+    spans: list[tuple[int, str, int, int | None]] = []
+    for right in Right:
+        current: tuple[str, int] | None = None
+        for v in versions:
+            holder = v[1 + int(right)]
+            if current is None or holder != current[0]:
+                if current is not None:
+                    spans.append((int(right), current[0], current[1], int(v[0])))
+                current = (holder, int(v[0]))
+        if current is not None:
+            spans.append((int(right), current[0], current[1], None))
+    times = _timestamps(conn, {b for _, _, f, to in spans for b in (f, to) if b is not None})
+    return [
+        m.RightSpan(
+            right=right,
+            right_name=m.enum_name(Right, right),
+            holder=holder,
+            from_block=start,
+            from_timestamp=times.get(start),
+            to_block=end,
+            to_timestamp=None if end is None else times.get(end),
+        )
+        for right, holder, start, end in spans
+    ]
+
+
+@router.get(
+    "/{asset_id}/history",
+    response_model=m.PagedEnvelope[m.AssetHistory],
+    summary="An asset's history: rights timeline and every event (block, time, transaction, actor), paged.",
+    responses=NOT_FOUND,
+)
+def get_asset_history(
+    conn: ReadConn, stamp: Stamp, asset_id: AssetIdPath, cursor: CursorQ = None, limit: LimitQ = 100
+) -> m.PagedEnvelope[m.AssetHistory]:
+    t = s.assets
+    exists = conn.execute(
+        sa.select(t.c.asset_id).where(t.c.asset_id == asset_id, t.c.valid_from_block <= stamp.number).limit(1)
+    ).first()
+    if exists is None:
+        raise _not_found(asset_id, stamp)
+    e = s.events
+    query = sa.select(e).where(e.c.asset_id == asset_id, e.c.block_number <= stamp.number)
+    rows, next_cursor = fetch_page(conn, query, [e.c.block_number, e.c.log_index], [int, int], cursor, limit)
+    times = _timestamps(conn, {int(r.block_number) for r in rows})
+    events = [
+        m.EventOut(
+            block_number=r.block_number,
+            log_index=r.log_index,
+            timestamp=times.get(int(r.block_number)),
+            tx_hash=r.tx_hash,
+            contract=r.contract,
+            name=r.name,
+            actor=actor_of(r.args),
+            args=r.args,
+        )
+        for r in rows
+    ]
+    history = m.AssetHistory(asset_id=asset_id, rights_timeline=rights_timeline(conn, asset_id, stamp), events=events)
+    return m.PagedEnvelope(block=block_ref(stamp), data=history, next_cursor=next_cursor)

@@ -1,0 +1,112 @@
+"""Licences and sublicences: by asset, licensor, licensee, purpose, territory, validity time."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+
+from ledger.api import mappers
+from ledger.api import schemas as m
+from ledger.api.deps import ReadConn, Stamp
+from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.params import BIGINT_MAX, INT32_MAX, AddressQ, AssetIdQ, TimeQ, parse_time
+from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response
+from ledger.api.views import visible
+from ledger.store import schema as s
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/licences", tags=["licences"])
+
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+
+
+def json_array_contains(
+    conn: sa.Connection, column: sa.ColumnElement[object], value: int | str
+) -> sa.ColumnElement[bool]:
+    """``value`` is an element of the JSON array in ``column``."""
+    if conn.dialect.name == "postgresql":
+        literal = sa.func.jsonb_build_array(sa.literal(value))
+        contains: sa.ColumnElement[bool] = column.op("@>")(literal)
+        return contains
+    each = sa.func.json_each(column).table_valued("value")
+    return sa.exists(sa.select(1).select_from(each).where(each.c.value == value))
+
+
+@router.get(
+    "",
+    response_model=m.Page[m.LicenceOut],
+    summary="Licences and sublicences by id, filtered by asset, parties, purpose, territory and validity.",
+    responses=ERRORS,
+)
+def list_licences(
+    conn: ReadConn,
+    stamp: Stamp,
+    asset_id: AssetIdQ = None,
+    licensor: Annotated[AddressQ, Query(description="Granted by this account.")] = None,
+    licensee: Annotated[AddressQ, Query(description="Held by this account.")] = None,
+    purpose: Annotated[int | None, Query(ge=0, le=INT32_MAX, description="Purpose code.", examples=[1])] = None,
+    region: Annotated[
+        int | None, Query(ge=0, le=INT32_MAX, description="Territory includes this region code.", examples=[450000])
+    ] = None,
+    territory: Annotated[
+        str | None,
+        Query(min_length=2, max_length=2, description="Territory includes this country code.", examples=["CN"]),
+    ] = None,
+    valid_at: Annotated[TimeQ, Query(description="Valid (started, not ended, not revoked) at this time.")] = None,
+    parent_id: Annotated[
+        int | None, Query(ge=0, le=BIGINT_MAX, description="Sublicences of this licence (0: top-level).", examples=[0])
+    ] = None,
+    revoked: Annotated[bool | None, Query(description="Only revoked (true) or unrevoked (false).")] = None,
+    cursor: CursorQ = None,
+    limit: LimitQ = 100,
+) -> m.Page[m.LicenceOut]:
+    t = s.licences
+    query = sa.select(t).where(visible(t, stamp))
+    for column, value in (
+        ("asset_id", asset_id), ("licensor", licensor), ("licensee", licensee), ("purpose", purpose),
+        ("parent_id", parent_id), ("revoked", revoked),
+    ):  # fmt: skip
+        if value is not None:
+            query = query.where(t.c[column] == value)
+    if region is not None:
+        query = query.where(json_array_contains(conn, t.c.regions, region))
+    if territory is not None:
+        if not _COUNTRY.match(territory):
+            raise HTTPException(
+                422, [{"loc": ["query", "territory"], "msg": "expected a 2-letter country code", "type": "value_error"}]
+            )
+        query = query.where(json_array_contains(conn, t.c.countries, territory.upper()))
+    when = parse_time(valid_at, "valid_at")
+    if when is not None:
+        query = query.where(t.c.starts_at <= when, t.c.ends_at > when, t.c.revoked.is_(False))
+    rows, next_cursor = fetch_page(conn, query, [t.c.licence_id], [int], cursor, limit)
+    return m.Page(block=block_ref(stamp), data=[mappers.licence(r._mapping) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{licence_id}",
+    response_model=m.Envelope[m.LicenceNode],
+    summary="One licence with its sublicences as a tree.",
+    responses=NOT_FOUND,
+)
+def get_licence(
+    request: Request,
+    conn: ReadConn,
+    stamp: Stamp,
+    licence_id: Annotated[int, Path(ge=0, le=BIGINT_MAX, description="Licence id.", examples=[1])],
+) -> Response:
+    t = s.licences
+    row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.licence_id == licence_id)).first()
+    if row is None:
+        at = "" if stamp.at_block is None else f" at block {stamp.number}"
+        raise HTTPException(404, f"no licence {licence_id}{at}")
+    siblings = conn.execute(
+        sa.select(t).where(visible(t, stamp), t.c.asset_id == row.asset_id, t.c.depth > row.depth)
+    ).all()
+    rows = [row._mapping, *(r._mapping for r in siblings)]
+    node = next(n for n in mappers.licence_tree(rows) if n.licence_id == licence_id)
+    return etag_response(request, m.Envelope(block=block_ref(stamp), data=node))

@@ -1,0 +1,109 @@
+"""Participants: list with filters, and one participant's full record."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+
+from ledger.api import mappers
+from ledger.api import schemas as m
+from ledger.api.deps import ReadConn, Stamp
+from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.params import INT32_MAX, AddressPath, ParticipantStatusQ, RoleQ, enum_code
+from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response
+from ledger.api.views import visible
+from ledger.contracts.types import ParticipantStatus, Role
+from ledger.store import schema as s
+from ledger.store.projection import PAYMENT_FEE, PAYMENT_REVENUE_SHARE, PAYMENT_SELLER
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
+
+RegionQ = Annotated[int | None, Query(ge=0, le=INT32_MAX, description="Region code.", examples=[450100])]
+
+
+@router.get(
+    "",
+    response_model=m.Page[m.ParticipantOut],
+    summary="Participants, by account, filtered by role, region and status.",
+    responses=ERRORS,
+)
+def list_participants(
+    conn: ReadConn,
+    stamp: Stamp,
+    role: RoleQ = None,
+    region: RegionQ = None,
+    status: ParticipantStatusQ = None,
+    cursor: CursorQ = None,
+    limit: LimitQ = 100,
+) -> m.Page[m.ParticipantOut]:
+    t = s.participants
+    query = sa.select(t).where(visible(t, stamp))
+    role_code = enum_code(role, Role, "role", flags=True)
+    if role_code is not None:
+        query = query.where(t.c.roles.op("&")(role_code) != 0)
+    if region is not None:
+        query = query.where(t.c.region == region)
+    status_code = enum_code(status, ParticipantStatus, "status")
+    if status_code is not None:
+        query = query.where(t.c.status == status_code)
+    rows, next_cursor = fetch_page(conn, query, [t.c.account], [str], cursor, limit)
+    return m.Page(block=block_ref(stamp), data=[mappers.participant(r._mapping) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{account}",
+    response_model=m.Envelope[m.ParticipantDetail],
+    summary="One participant: roles, region, status, declarations, credit, assets held, revenue received.",
+    responses=NOT_FOUND,
+)
+def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: AddressPath) -> Response:
+    t = s.participants
+    row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.account == account)).first()
+    if row is None:
+        raise HTTPException(
+            404, f"no participant {account}" + ("" if stamp.at_block is None else f" at block {stamp.number}")
+        )
+    d, ce, cs, a = s.declarations, s.credit_events, s.credit_scores, s.assets
+    declarations = conn.execute(sa.select(d).where(visible(d, stamp), d.c.account == account).order_by(d.c.seq)).all()
+    credit_events = conn.execute(
+        sa.select(ce).where(visible(ce, stamp), ce.c.participant == account).order_by(ce.c.seq)
+    ).all()
+    score = conn.execute(
+        sa.select(cs.c.score).where(visible(cs, stamp), cs.c.participant == account)
+    ).scalar_one_or_none()
+    held = {
+        right: int(
+            conn.execute(
+                sa.select(sa.func.count()).select_from(a).where(visible(a, stamp), a.c[f"{right}_holder"] == account)
+            ).scalar_one()
+        )
+        for right in ("holding", "processing", "operation")
+    }
+    p = s.payments
+    by_kind = {PAYMENT_SELLER: 0, PAYMENT_FEE: 0, PAYMENT_REVENUE_SHARE: 0}
+    payments = 0
+    for kind, amount in conn.execute(sa.select(p.c.kind, p.c.amount).where(visible(p, stamp), p.c.payee == account)):
+        by_kind[kind] = by_kind.get(kind, 0) + int(amount)
+        payments += 1
+    b = s.balances
+    balance = conn.execute(sa.select(b.c.balance).where(visible(b, stamp), b.c.account == account)).scalar_one_or_none()
+    detail = m.ParticipantDetail(
+        **mappers.participant_fields(row._mapping),
+        declaration_list=[mappers.declaration(r._mapping) for r in declarations],
+        credit_score=int(score or 0),
+        credit_events=[mappers.credit_event(r._mapping) for r in credit_events],
+        assets_held=m.HeldCounts(**held),
+        revenue_received=m.RevenueTotals(
+            total=str(sum(by_kind.values())),
+            seller=str(by_kind[PAYMENT_SELLER]),
+            fee=str(by_kind[PAYMENT_FEE]),
+            revenue_share=str(by_kind[PAYMENT_REVENUE_SHARE]),
+            payments=payments,
+        ),
+        balance=str(int(balance or 0)),
+    )
+    return etag_response(request, m.Envelope(block=block_ref(stamp), data=detail))

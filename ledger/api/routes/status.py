@@ -1,0 +1,71 @@
+"""The store's status: chain, indexed block, indexer lag, record counts and trade volume."""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+
+from ledger.api import schemas as m
+from ledger.api.deps import CurrentStamp, ReadConn
+from ledger.api.metrics import read_lag
+from ledger.api.responses import ERRORS, block_ref
+from ledger.api.rollup import TradeRollup
+from ledger.api.views import visible
+from ledger.store import schema as s
+
+__all__ = ["StatusCache", "router"]
+
+router = APIRouter(prefix="/api/v1/status", tags=["status"])
+
+_COUNTED = {
+    "participants": s.participants,
+    "assets": s.assets,
+    "licences": s.licences,
+    "trades": s.trades,
+    "objections": s.objections,
+    "freezes": s.freezes,
+    "orders": s.rectification_orders,
+}
+
+
+class StatusCache:
+    """Record counts per checkpoint (they only change when the checkpoint moves)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple[int, str] | None = None
+        self.counts: m.Counts | None = None
+
+
+@router.get(
+    "", response_model=m.Envelope[m.Status], summary="Chain, indexed block, lag, counts, volume.", responses=ERRORS
+)
+def status(request: Request, conn: ReadConn, stamp: CurrentStamp) -> m.Envelope[m.Status]:
+    cache: StatusCache = request.app.state.status_cache
+    with cache.lock:
+        if cache.key != (stamp.number, stamp.hash) or cache.counts is None:
+            counts = {
+                name: int(conn.execute(sa.select(sa.func.count()).select_from(t).where(visible(t, stamp))).scalar_one())
+                for name, t in _COUNTED.items()
+            }
+            cache.counts = m.Counts(**counts)
+            cache.key = (stamp.number, stamp.hash)
+        counts_model = cache.counts
+    rollup: TradeRollup = request.app.state.trade_rollup
+    volume = sum(v for _, v in rollup.at(conn, stamp.number, stamp.hash).values())
+    head = conn.execute(sa.select(s.indexer_head.c.chain_id, s.indexer_head.c.block_number).limit(1)).first()
+    lag = read_lag(request.app.state.store)
+    return m.Envelope(
+        block=block_ref(stamp),
+        data=m.Status(
+            chain_id=request.app.state.settings.chain_id if head is None else int(head[0]),
+            indexed_block=stamp.number,
+            chain_head=None if head is None else max(stamp.number, int(head[1])),
+            lag_blocks=0 if lag is None else lag.blocks,
+            lag_seconds=0.0 if lag is None else round(lag.seconds, 3),
+            counts=counts_model,
+            trade_volume=str(volume),
+        ),
+    )

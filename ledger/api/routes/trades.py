@@ -1,0 +1,132 @@
+"""Trades: list with filters, one trade, and count/volume aggregates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+
+from ledger.api import mappers
+from ledger.api import schemas as m
+from ledger.api.deps import CurrentStamp, ReadConn, Stamp
+from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.params import AddressQ, AssetIdQ, TimeQ, parse_time
+from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response
+from ledger.api.rollup import DAY, TradeRollup, group
+from ledger.api.views import visible
+from ledger.contracts.types import Category
+from ledger.store import schema as s
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/trades", tags=["trades"])
+
+_TRADE_ID = r"^0x[0-9a-fA-F]{64}$"
+_FROM_DOC = "Settled at or after this time."
+_TO_DOC = "Settled at or before this time."
+
+
+class GroupBy(StrEnum):
+    day = "day"
+    category = "category"
+    exchange = "exchange"
+
+
+@router.get(
+    "",
+    response_model=m.Page[m.TradeOut],
+    summary="Settled trades, oldest first, filtered by exchange, asset, party, on/off exchange and period.",
+    responses=ERRORS,
+)
+def list_trades(
+    conn: ReadConn,
+    stamp: Stamp,
+    exchange: Annotated[AddressQ, Query(description="Matched by this exchange.")] = None,
+    asset_id: AssetIdQ = None,
+    party: Annotated[AddressQ, Query(description="Seller or buyer.")] = None,
+    on_exchange: Annotated[bool | None, Query(description="Only on-exchange (true) or off-exchange (false).")] = None,
+    time_from: Annotated[TimeQ, Query(alias="from", description=_FROM_DOC)] = None,
+    time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
+    cursor: CursorQ = None,
+    limit: LimitQ = 100,
+) -> m.Page[m.TradeOut]:
+    t = s.trades
+    query = sa.select(t).where(visible(t, stamp))
+    if exchange is not None:
+        query = query.where(t.c.exchange == exchange)
+    if asset_id is not None:
+        query = query.where(t.c.asset_id == asset_id)
+    if party is not None:
+        query = query.where(sa.or_(t.c.seller == party, t.c.buyer == party))
+    if on_exchange is not None:
+        query = query.where(t.c.on_exchange == on_exchange)
+    since, until = parse_time(time_from, "from"), parse_time(time_to, "to")
+    if since is not None:
+        query = query.where(t.c.timestamp >= since)
+    if until is not None:
+        query = query.where(t.c.timestamp <= until)
+    rows, next_cursor = fetch_page(conn, query, [t.c.valid_from_block, t.c.log_index], [int, int], cursor, limit)
+    return m.Page(block=block_ref(stamp), data=[mappers.trade(r._mapping) for r in rows], next_cursor=next_cursor)
+
+
+def _key(by: GroupBy, value: object) -> str:
+    if by is GroupBy.day:
+        return datetime.fromtimestamp(int(value) * DAY, UTC).strftime("%Y-%m-%d")  # type: ignore[call-overload]
+    if by is GroupBy.category:
+        try:
+            return Category(int(value)).name.lower()  # type: ignore[call-overload]
+        except ValueError:
+            return "unknown"
+    return str(value)
+
+
+@router.get(
+    "/aggregates",
+    response_model=m.Envelope[list[m.AggregateRow]],
+    summary="Trade count and volume per day (UTC), per asset category or per exchange, over the current state.",
+    description=(
+        "`from`/`to` select whole UTC days (the days containing them). Off-exchange trades group under the"
+        " zero address. A trade counts under the category its asset had when the API first saw the trade."
+    ),
+    responses=ERRORS,
+)
+def trade_aggregates(
+    request: Request,
+    conn: ReadConn,
+    stamp: CurrentStamp,
+    group_by: Annotated[GroupBy, Query(description="Grouping: day, category or exchange.")] = GroupBy.day,
+    time_from: Annotated[TimeQ, Query(alias="from", description=_FROM_DOC)] = None,
+    time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
+) -> m.Envelope[list[m.AggregateRow]]:
+    since, until = parse_time(time_from, "from"), parse_time(time_to, "to")
+    rollup: TradeRollup = request.app.state.trade_rollup
+    cells = rollup.at(conn, stamp.number, stamp.hash)
+    rows = group(
+        cells, group_by.value, None if since is None else since // DAY, None if until is None else until // DAY
+    )
+    return m.Envelope(
+        block=block_ref(stamp),
+        data=[m.AggregateRow(key=_key(group_by, k), count=n, volume=str(v)) for k, n, v in rows],
+    )
+
+
+@router.get(
+    "/{trade_id}",
+    response_model=m.Envelope[m.TradeOut],
+    summary="One settled trade.",
+    responses=NOT_FOUND,
+)
+def get_trade(
+    request: Request,
+    conn: ReadConn,
+    stamp: Stamp,
+    trade_id: Annotated[str, Path(pattern=_TRADE_ID, description="Trade id (0x + 64 hex digits).")],
+) -> Response:
+    t = s.trades
+    row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.trade_id == trade_id.lower())).first()
+    if row is None:
+        raise HTTPException(404, f"no trade {trade_id.lower()}")
+    return etag_response(request, m.Envelope(block=block_ref(stamp), data=mappers.trade(row._mapping)))

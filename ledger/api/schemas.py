@@ -1,0 +1,403 @@
+"""Response models of the read API (separate from the store's rows: the routes map one to the other).
+
+Conventions: addresses checksummed ``0x`` strings, hashes lower-case ``0x`` hex, uint256 amounts
+decimal strings (they exceed JSON's safe integers), times unix seconds, and every enum code comes
+with its name (``category`` and ``category_name``).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.contracts.types import Role
+
+__all__ = [
+    "AggregateRow",
+    "AssetDetail",
+    "AssetHistory",
+    "AssetSummary",
+    "BlockRef",
+    "CreditEventOut",
+    "DeclarationOut",
+    "Envelope",
+    "ErrorBody",
+    "EventOut",
+    "FreezeOut",
+    "LicenceNode",
+    "LicenceOut",
+    "ObjectionOut",
+    "OrderOut",
+    "Page",
+    "PagedEnvelope",
+    "ParticipantDetail",
+    "ParticipantOut",
+    "RevenueRow",
+    "RightSpan",
+    "SearchHit",
+    "Status",
+    "TradeOut",
+    "enum_name",
+    "role_names",
+]
+
+T = TypeVar("T")
+
+ADDRESS_EXAMPLE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+HASH_EXAMPLE = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060"
+
+
+def enum_name(enum: type[Enum], code: int | None) -> str | None:
+    """The lower-case name of ``code`` in ``enum`` (None for an unknown code or None)."""
+    if code is None:
+        return None
+    try:
+        return enum(code).name.lower()
+    except ValueError:
+        return None
+
+
+def role_names(roles: int) -> list[str]:
+    return [r.name.lower() for r in Role if r.name is not None and roles & r.value]
+
+
+def _address(description: str) -> Any:
+    return Field(description=description, examples=[ADDRESS_EXAMPLE])
+
+
+def _hash(description: str) -> Any:
+    return Field(description=description, examples=[HASH_EXAMPLE])
+
+
+def _amount(description: str) -> Any:
+    return Field(description=description + " (uint256, decimal string).", examples=["1250000"])
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# ─────────────────────────────────────────────────────────── envelope
+
+
+class BlockRef(_Out):
+    number: int = Field(description="Number of the indexed block the answer reflects.", examples=[120])
+    hash: str = _hash("Hash of that block.")
+    timestamp: int = Field(description="Its timestamp (unix seconds).", examples=[1795860000])
+
+
+class Envelope(_Out, Generic[T]):
+    block: BlockRef = Field(description="The block whose state the answer reflects.")
+    data: T = Field(description="The answer.")
+
+
+class Page(_Out, Generic[T]):
+    block: BlockRef = Field(description="The block whose state the answer reflects.")
+    data: list[T] = Field(description="This page's items, in the list's stable order.")
+    next_cursor: str | None = Field(
+        description="Opaque cursor of the next page (pass as `?cursor=`); null on the last page.",
+        examples=["WzEwMF0"],
+    )
+
+
+class PagedEnvelope(_Out, Generic[T]):
+    block: BlockRef = Field(description="The block whose state the answer reflects.")
+    data: T = Field(description="The answer; its paged part holds this page only.")
+    next_cursor: str | None = Field(
+        description="Opaque cursor of the paged part's next page (pass as `?cursor=`); null on the last page.",
+        examples=["WzEwMF0"],
+    )
+
+
+class ErrorBody(BaseModel):
+    detail: Any = Field(
+        description="What went wrong: a message (404, 503), or a list of {loc, msg, type} naming each bad field (422).",
+        examples=["no asset 42", [{"loc": ["query", "limit"], "msg": "Input should be less than or equal to 1000"}]],
+    )
+
+
+# ─────────────────────────────────────────────────────────── participants
+
+
+class ParticipantOut(_Out):
+    account: str = _address("The participant's account.")
+    name: str = Field(description="Registered name.", examples=["Nanning Data Exchange"])
+    roles: int = Field(description="Role bit set (see role_names).", examples=[4])
+    role_names: list[str] = Field(description="Names of the roles held.", examples=[["exchange"]])
+    region: int = Field(description="Administrative region code.", examples=[450100])
+    status: int = Field(description="Status code.", examples=[1])
+    status_name: str | None = Field(description="none, active, suspended or revoked.", examples=["active"])
+    declarations: int = Field(description="Number of compliance declarations filed.", examples=[1])
+    status_reason_hash: str | None = _hash("Document hash of the last status change's reason, if any.")
+    admitted_by: str = _address("Authority that admitted the participant.")
+    admitted_block: int = Field(description="Block of admission.", examples=[3])
+    admitted_at: int = Field(description="Time of admission (unix seconds).", examples=[1795860000])
+    updated_block: int = Field(description="Block of the last change.", examples=[9])
+    updated_at: int = Field(description="Time of the last change (unix seconds).", examples=[1795860010])
+
+
+class DeclarationOut(_Out):
+    seq: int = Field(description="Sequence number of the declaration for this participant.", examples=[0])
+    document_hash: str = _hash("Hash of the declaration document.")
+    block_number: int = Field(description="Block in which it was filed.", examples=[5])
+    timestamp: int = Field(description="Time it was filed (unix seconds).", examples=[1795860000])
+    tx_hash: str = _hash("Transaction that filed it.")
+
+
+class CreditEventOut(_Out):
+    seq: int = Field(description="Sequence number of the credit event for this participant.", examples=[0])
+    code: int = Field(description="Credit event code.", examples=[2])
+    delta: int = Field(description="Change of the score.", examples=[-10])
+    score: int = Field(description="Score after the event.", examples=[90])
+    document_hash: str = _hash("Hash of the supporting document.")
+    recorded_by: str = _address("Supervisor that recorded it.")
+    block_number: int = Field(description="Block of the event.", examples=[30])
+    timestamp: int = Field(description="Time of the event (unix seconds).", examples=[1795860300])
+    tx_hash: str = _hash("Transaction that recorded it.")
+
+
+class HeldCounts(_Out):
+    holding: int = Field(description="Assets whose holding right the participant holds.", examples=[3])
+    processing: int = Field(description="Assets whose processing right the participant holds.", examples=[2])
+    operation: int = Field(description="Assets whose operation right the participant holds.", examples=[2])
+
+
+class RevenueTotals(_Out):
+    total: str = _amount("Everything received from settlements")
+    seller: str = _amount("Received as seller")
+    fee: str = _amount("Received as exchange fees")
+    revenue_share: str = _amount("Received as revenue shares")
+    payments: int = Field(description="Number of payments received.", examples=[4])
+
+
+class ParticipantDetail(ParticipantOut):
+    declaration_list: list[DeclarationOut] = Field(description="Compliance declarations, oldest first.")
+    credit_score: int = Field(description="Current credit score (0 before any credit event).", examples=[100])
+    credit_events: list[CreditEventOut] = Field(description="Credit events, oldest first.")
+    assets_held: HeldCounts = Field(description="How many assets the participant holds each right of.")
+    revenue_received: RevenueTotals = Field(description="Settlement payments received.")
+    balance: str = _amount("Settlement token balance")
+
+
+# ─────────────────────────────────────────────────────────── assets
+
+
+class AssetSummary(_Out):
+    asset_id: int = Field(description="Asset id.", examples=[1])
+    name: str = Field(description="Asset name.", examples=["Guangxi logistics flows 2026"])
+    content_hash: str = _hash("Hash of the data content.")
+    category: int = Field(description="Category code.", examples=[1])
+    category_name: str | None = Field(description="public, enterprise or personal.", examples=["enterprise"])
+    grade: int = Field(description="Grade code.", examples=[0])
+    grade_name: str | None = Field(description="general, important or core.", examples=["general"])
+    kind: int = Field(description="Kind code.", examples=[0])
+    kind_name: str | None = Field(description="dataset, model, service or verification_product.", examples=["dataset"])
+    region: int = Field(description="Administrative region code.", examples=[450100])
+    status: int = Field(description="Status code.", examples=[2])
+    status_name: str | None = Field(
+        description="none, pending, registered, rejected or cancelled.", examples=["registered"]
+    )
+    applicant: str = _address("Participant that applied for registration.")
+    holding_holder: str = _address("Holder of the holding right (持有权).")
+    processing_holder: str = _address("Holder of the processing right (加工使用权).")
+    operation_holder: str = _address("Holder of the operation right (经营权).")
+    disputed: bool = Field(description="An objection is open.", examples=[False])
+    frozen: bool = Field(description="Frozen by a supervisor.", examples=[False])
+    anonymised: bool = Field(description="An anonymisation report was attested.", examples=[False])
+    open_objections: int = Field(description="Objections still open.", examples=[0])
+    certificate_serial: int = Field(description="Registration certificate number (0 until registered).", examples=[1])
+    registrar: str | None = _address("Registrar that reviewed the application.")
+    registered_block: int | None = Field(description="Block of registration.", examples=[12])
+    registered_at: int = Field(description="Time of registration (unix seconds; 0 until registered).", examples=[0])
+    applied_block: int = Field(description="Block of the application.", examples=[10])
+    applied_at: int = Field(description="Time of the application (unix seconds).", examples=[1795860000])
+    metadata_uri: str = Field(description="Where the metadata document lives.", examples=["ipfs://bafy..."])
+    metadata_hash: str = _hash("Hash of the metadata document.")
+    updated_block: int = Field(description="Block of this version of the record.", examples=[12])
+
+
+class LicenceOut(_Out):
+    licence_id: int = Field(description="Licence id.", examples=[1])
+    asset_id: int = Field(description="Licensed asset.", examples=[1])
+    parent_id: int = Field(description="Parent licence of a sublicence (0: granted by a right holder).", examples=[0])
+    depth: int = Field(description="0 for a licence, 1+ for sublicences.", examples=[0])
+    licensor: str = _address("Who granted it.")
+    licensee: str = _address("Who holds it.")
+    right: int = Field(description="Right licensed (code).", examples=[1])
+    right_name: str | None = Field(description="holding, processing or operation.", examples=["processing"])
+    purpose: int = Field(description="Purpose code.", examples=[1])
+    starts_at: int = Field(description="Start of validity (unix seconds).", examples=[1795860000])
+    ends_at: int = Field(description="End of validity, exclusive (unix seconds).", examples=[1827396000])
+    exclusive: bool = Field(description="Exclusive licence.", examples=[False])
+    sublicensable: bool = Field(description="May be sublicensed.", examples=[True])
+    transferable: bool = Field(description="May be transferred.", examples=[False])
+    cross_border: bool = Field(description="Valid in countries besides regions.", examples=[False])
+    regions: list[int] = Field(description="Region codes of the territory.", examples=[[450000]])
+    countries: list[str] = Field(description="Country codes of the territory.", examples=[["CN"]])
+    terms_hash: str = _hash("Hash of the licence terms document.")
+    revoked: bool = Field(description="Revoked.", examples=[False])
+    revoked_by: str | None = _address("Who revoked it.")
+    revoke_cause_id: int | None = Field(description="Licence whose revocation cascaded to this one.", examples=[None])
+    revoked_block: int | None = Field(description="Block of revocation.", examples=[None])
+    granted_block: int = Field(description="Block of the grant.", examples=[14])
+    granted_at: int = Field(description="Time of the grant (unix seconds).", examples=[1795860040])
+
+
+class LicenceNode(LicenceOut):
+    children: list[LicenceNode] = Field(description="Sublicences granted under this licence.")
+
+
+class TradeOut(_Out):
+    trade_id: str = _hash("Trade id (chosen by the exchange or the parties).")
+    asset_id: int = Field(description="Asset traded.", examples=[1])
+    exchange: str = _address("Exchange that matched it (zero address: off exchange).")
+    on_exchange: bool = Field(description="Matched on an exchange.", examples=[True])
+    seller: str = _address("Seller.")
+    buyer: str = _address("Buyer.")
+    price: str = _amount("Price paid by the buyer")
+    fee: str = _amount("Exchange fee")
+    seller_amount: str = _amount("Paid to the seller")
+    right: int = Field(description="Right traded (code).", examples=[1])
+    right_name: str | None = Field(description="holding, processing or operation.", examples=["processing"])
+    licence_id: int = Field(description="Licence delivered (0: a right was transferred).", examples=[2])
+    timestamp: int = Field(description="Settlement time (unix seconds).", examples=[1795860100])
+    block_number: int = Field(description="Settlement block.", examples=[20])
+    tx_hash: str = _hash("Settlement transaction.")
+    log_index: int = Field(description="Log index of the TradeSettled event.", examples=[3])
+
+
+class ObjectionOut(_Out):
+    objection_id: int = Field(description="Objection id.", examples=[1])
+    asset_id: int = Field(description="Asset objected to.", examples=[1])
+    objector: str = _address("Who lodged it.")
+    status: int = Field(description="Status code.", examples=[1])
+    status_name: str | None = Field(description="none, open, upheld or dismissed.", examples=["open"])
+    evidence_hash: str = _hash("Hash of the evidence.")
+    lodged_block: int = Field(description="Block lodged.", examples=[22])
+    lodged_at: int = Field(description="Time lodged (unix seconds).", examples=[1795860200])
+    resolved_by: str | None = _address("Registrar that resolved it.")
+    decision_hash: str | None = _hash("Hash of the decision.")
+    resolved_block: int | None = Field(description="Block resolved.", examples=[None])
+    resolved_at: int | None = Field(description="Time resolved (unix seconds).", examples=[None])
+
+
+class FreezeOut(_Out):
+    frozen: bool = Field(description="True: frozen; false: unfrozen.", examples=[True])
+    by: str = _address("Supervisor that acted.")
+    reason_hash: str = _hash("Hash of the reason document.")
+    block_number: int = Field(description="Block of the action.", examples=[25])
+    log_index: int = Field(description="Log index of the action.", examples=[0])
+    timestamp: int = Field(description="Time of the action (unix seconds).", examples=[1795860250])
+    tx_hash: str = _hash("Transaction.")
+
+
+class OrderOut(_Out):
+    order_id: int = Field(description="Rectification order id.", examples=[1])
+    target: int = Field(description="Target code.", examples=[1])
+    target_name: str | None = Field(description="participant or asset.", examples=["asset"])
+    participant: str = _address("Participant ordered to rectify.")
+    asset_id: int = Field(description="Asset concerned (0 for participant orders).", examples=[1])
+    issued_by: str = _address("Supervisor that issued it.")
+    status: int = Field(description="Status code.", examples=[1])
+    status_name: str | None = Field(description="none, open or closed.", examples=["open"])
+    document_hash: str = _hash("Hash of the order document.")
+    opened_block: int = Field(description="Block issued.", examples=[26])
+    opened_at: int = Field(description="Time issued (unix seconds).", examples=[1795860260])
+    closed_by: str | None = _address("Who closed it.")
+    closing_hash: str | None = _hash("Hash of the closing document.")
+    closed_block: int | None = Field(description="Block closed.", examples=[None])
+    closed_at: int = Field(description="Time closed (unix seconds; 0 while open).", examples=[0])
+
+
+class RevenueShareOut(_Out):
+    recipient: str = _address("Share recipient.")
+    bps: int = Field(description="Share in basis points of the seller amount.", examples=[500])
+
+
+class AssetDetail(AssetSummary):
+    licences: list[LicenceNode] = Field(description="Licences (depth 0) with their sublicences as a tree.")
+    trades: list[TradeOut] = Field(description="The asset's most recent trades (up to 100), newest first.")
+    trade_count: int = Field(description="Number of trades of the asset.", examples=[2])
+    objections: list[ObjectionOut] = Field(description="Objections, oldest first.")
+    freezes: list[FreezeOut] = Field(description="Freezes and unfreezes, oldest first.")
+    orders: list[OrderOut] = Field(description="Rectification orders about the asset.")
+    revenue_shares: list[RevenueShareOut] = Field(description="Revenue shares set on the asset.")
+
+
+class RightSpan(_Out):
+    right: int = Field(description="Right code.", examples=[0])
+    right_name: str | None = Field(description="holding, processing or operation.", examples=["holding"])
+    holder: str = _address("Holder during the span.")
+    from_block: int = Field(description="First block of the span.", examples=[10])
+    from_timestamp: int | None = Field(description="Time of that block (unix seconds).", examples=[1795860000])
+    to_block: int | None = Field(
+        description="Block where the next holder took over; null: still held.", examples=[None]
+    )
+    to_timestamp: int | None = Field(description="Time of that block (unix seconds).", examples=[None])
+
+
+class EventOut(_Out):
+    block_number: int = Field(description="Block of the event.", examples=[10])
+    log_index: int = Field(description="Position of the log in the block.", examples=[0])
+    timestamp: int | None = Field(description="Block time (unix seconds).", examples=[1795860000])
+    tx_hash: str = _hash("Transaction that emitted it.")
+    contract: str = Field(description="Emitting contract.", examples=["AssetRegistry"])
+    name: str = Field(description="Event name.", examples=["RegistrationApplied"])
+    actor: str | None = _address("The acting account named by the event (registrar, supervisor, seller, ...).")
+    args: dict[str, Any] = Field(description="Decoded event arguments.", examples=[{"assetId": 1}])
+
+
+class AssetHistory(_Out):
+    asset_id: int = Field(description="Asset id.", examples=[1])
+    rights_timeline: list[RightSpan] = Field(description="Who held which right when, oldest first per right.")
+    events: list[EventOut] = Field(description="This page of the asset's events, oldest first.")
+
+
+# ─────────────────────────────────────────────────────────── aggregates, revenue, search, status
+
+
+class AggregateRow(_Out):
+    key: str = Field(description="Day (YYYY-MM-DD, UTC), category name or exchange address.", examples=["2026-11-28"])
+    count: int = Field(description="Number of trades.", examples=[12])
+    volume: str = _amount("Sum of prices")
+
+
+class RevenueRow(_Out):
+    participant: str = _address("Payee.")
+    asset_id: int = Field(description="Asset whose settlements paid it.", examples=[1])
+    amount: str = _amount("Total received")
+    seller: str = _amount("Received as seller")
+    fee: str = _amount("Received as exchange fees")
+    revenue_share: str = _amount("Received as revenue shares")
+    payments: int = Field(description="Number of payments.", examples=[3])
+
+
+class SearchHit(_Out):
+    type: str = Field(description="asset, participant, certificate or transaction.", examples=["asset"])
+    id: str = Field(description="Asset id, account, or transaction hash.", examples=["1"])
+    label: str = Field(description="Human-readable label.", examples=["Guangxi logistics flows 2026"])
+    asset_id: int | None = Field(default=None, description="The asset concerned, if any.", examples=[1])
+
+
+class Counts(_Out):
+    participants: int = Field(description="Participants.", examples=[12])
+    assets: int = Field(description="Assets (every status).", examples=[8])
+    licences: int = Field(description="Licences and sublicences.", examples=[5])
+    trades: int = Field(description="Settled trades.", examples=[6])
+    objections: int = Field(description="Objections.", examples=[1])
+    freezes: int = Field(description="Freeze and unfreeze actions.", examples=[2])
+    orders: int = Field(description="Rectification orders.", examples=[1])
+
+
+class Status(_Out):
+    chain_id: int | None = Field(
+        description="Chain id the indexer follows (null until it recorded one).", examples=[31337]
+    )
+    indexed_block: int = Field(description="Last block whose events are all in the store.", examples=[120])
+    chain_head: int | None = Field(description="Newest chain head the indexer recorded.", examples=[121])
+    lag_blocks: int = Field(description="chain_head - indexed_block (0 when unknown).", examples=[1])
+    lag_seconds: float = Field(description="Age of the indexed block while newer blocks exist.", examples=[0.8])
+    counts: Counts = Field(description="Record counts at the indexed block.")
+    trade_volume: str = _amount("Sum of every trade's price")

@@ -1,0 +1,15 @@
+"""Visibility of versioned rows at the block a request reads."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ledger.api.deps import BlockStamp
+from ledger.store import StateView
+
+__all__ = ["visible"]
+
+
+def visible(table: sa.Table, stamp: BlockStamp) -> sa.ColumnElement[bool]:
+    """Rows of ``table`` visible at ``stamp`` (the current versions when it is the latest block)."""
+    return StateView.visible(table, stamp.at_block)
