@@ -102,6 +102,7 @@ contract AssetRegistry is IAssetRegistry {
     Counters private _counters;
     uint48 private _certificates;
     uint64 private _objectionCount;
+    address private _recognition;
 
     mapping(bytes32 contentHash => AssetRecord) private _records;
     mapping(uint256 assetId => bytes32 contentHash) private _contentHashes;
@@ -375,6 +376,52 @@ contract AssetRegistry is IAssetRegistry {
         return (rec.category, rec.kind, licenseId);
     }
 
+    // ─────────────────────────────────────────────────────────── recognition hooks
+
+    /// @inheritdoc IAssetRegistry
+    function setRecognition(address recognition_) external {
+        _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        if (recognition_ == address(0)) revert RegistryZeroAddress();
+        if (_recognition != address(0)) revert RegistryRecognitionAlreadySet(_recognition);
+        _recognition = recognition_;
+        emit RecognitionSet(recognition_, msg.sender);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    /// @dev The recognition contract has verified the certificate and checked the content hash for conflicts.
+    function registerRecognised(Registration calldata r, address holder, address registrar)
+        external
+        returns (uint256 assetId)
+    {
+        _onlyRecognition();
+        AssetRecord storage rec = _records[r.contentHash];
+        if (rec.status != Status.None) revert RegistryContentHashRegistered(r.contentHash, rec.id);
+        assetId = ++_counters.assets;
+        _contentHashes[assetId] = r.contentHash;
+        uint8 flags;
+        if (r.processingHolder != holder || r.operationHolder != holder) {
+            flags = _SPLIT;
+            _splitHolders[assetId][Right.Processing] = r.processingHolder;
+            _splitHolders[assetId][Right.Operation] = r.operationHolder;
+        }
+        _records[r.contentHash] = AssetRecord(
+            holder, r.region, r.category, r.grade, r.kind, Status.Registered, flags, uint32(assetId)
+        );
+        uint48 serial = ++_certificates;
+        _meta[assetId] = AssetMeta(serial, uint40(block.timestamp), 0);
+        emit RegistrationApplied(assetId, r.contentHash, holder, r.processingHolder, r.operationHolder, r);
+        emit AssetRegistered(assetId, registrar, serial, r.metadataHash);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function freezeRecognised(uint256 assetId, address by, bytes32 reasonHash) external {
+        _onlyRecognition();
+        AssetRecord storage rec = _record(assetId);
+        if (rec.flags & _FROZEN != 0) return;
+        rec.flags |= _FROZEN;
+        emit AssetFrozen(assetId, by, reasonHash);
+    }
+
     // ─────────────────────────────────────────────────────────── views
 
     /// @inheritdoc IAssetRegistry
@@ -464,6 +511,11 @@ contract AssetRegistry is IAssetRegistry {
     /// @inheritdoc IAssetRegistry
     function settlement() external view returns (address) {
         return _counters.settlement;
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function recognition() external view returns (address) {
+        return _recognition;
     }
 
     // ─────────────────────────────────────────────────────────── internals: rights
@@ -718,6 +770,10 @@ contract AssetRegistry is IAssetRegistry {
             revert RegistryInvalidStatus(assetId, rec.status);
         }
         if (reasonHash == bytes32(0)) revert RegistryZeroHash();
+    }
+
+    function _onlyRecognition() private view {
+        if (msg.sender != _recognition) revert RegistryOnlyRecognition(msg.sender);
     }
 
     function _onlySettlement() private view {

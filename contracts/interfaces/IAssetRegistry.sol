@@ -175,6 +175,10 @@ interface IAssetRegistry {
     error RegistrySettlementAlreadySet(address settlement);
     /// @notice Thrown when transferring a right to its current holder.
     error RegistrySameHolder(uint256 assetId, Right right, address holder);
+    /// @notice Thrown when the caller is not the recognition contract.
+    error RegistryOnlyRecognition(address caller);
+    /// @notice Thrown when the recognition contract is set a second time.
+    error RegistryRecognitionAlreadySet(address recognition);
 
     /// @notice Thrown when no licence has id `licenseId`.
     error LicenseUnknown(uint64 licenseId);
@@ -310,6 +314,8 @@ interface IAssetRegistry {
     event LicenseTransferred(uint64 indexed licenseId, address indexed from, address indexed to);
     /// @notice The settlement contract was wired in.
     event SettlementSet(address settlement, address by);
+    /// @notice The recognition contract (cross-province mutual recognition) was wired in.
+    event RecognitionSet(address recognition, address by);
 
     // ─────────────────────────────────────────────────────────── registration
 
@@ -380,6 +386,23 @@ interface IAssetRegistry {
         LicenseTerms calldata terms
     ) external returns (Category category, Kind kind, uint64 licenseId);
 
+    // ─────────────────────────────────────────────────────────── recognition hooks
+
+    /// @notice Wires in the recognition contract, once. Authority.
+    function setRecognition(address recognition) external;
+
+    /// @notice Records a registration recognised from another province's registry as registered here,
+    /// with a local certificate serial; emits RegistrationApplied and AssetRegistered like a reviewed
+    /// application (the review hash is `r.metadataHash`, the certificate's EIP-712 digest). Recognition only.
+    /// @param holder holder of the holding right (the other two are named in `r`)
+    /// @param registrar the local registrar who imported the certificate
+    function registerRecognised(Registration calldata r, address holder, address registrar)
+        external
+        returns (uint256 assetId);
+
+    /// @notice Freezes a recognised asset whose recognition a local registrar suspended. Recognition only.
+    function freezeRecognised(uint256 assetId, address by, bytes32 reasonHash) external;
+
     // ─────────────────────────────────────────────────────────── views
 
     function getAsset(uint256 assetId) external view returns (Asset memory);
@@ -404,4 +427,6 @@ interface IAssetRegistry {
     function objectionCount() external view returns (uint256);
 
     function settlement() external view returns (address);
+
+    function recognition() external view returns (address);
 }

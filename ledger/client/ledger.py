@@ -428,3 +428,36 @@ class LedgerClient:
     def order_count(self) -> int:
         return int(self.view("Supervision", "orderCount"))
 
+
+    # ─────────────────────────────────────────── recognition (other provinces' registrations)
+
+    def set_agreement(
+        self, origin_chain_id: int, origin_registry: str, registrars: Sequence[str], threshold: int
+    ) -> TxResult:
+        return self._tx("Recognition", "setAgreement", origin_chain_id, origin_registry, list(registrars), threshold)
+
+    def revoke_agreement(self, origin_chain_id: int) -> TxResult:
+        return self._tx("Recognition", "revokeAgreement", origin_chain_id)
+
+    def import_certificate(
+        self, origin_chain_id: int, certificate: tuple[Any, ...], signatures: Sequence[bytes]
+    ) -> TxResult:
+        """Imports a foreign certificate (``certificate`` in ABI order); the event names the local asset id."""
+        return self._tx("Recognition", "importCertificate", origin_chain_id, certificate, list(signatures))
+
+    def suspend_recognised(self, local_asset_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("Recognition", "suspend", local_asset_id, reason_hash)
+
+    def get_agreement(self, origin_chain_id: int, block: str | int = "latest") -> dict[str, Any]:
+        result: dict[str, Any] = self.view("Recognition", "getAgreement", origin_chain_id, block=block)
+        return result
+
+    def get_recognised(self, local_asset_id: int, block: str | int = "latest") -> dict[str, Any]:
+        result: dict[str, Any] = self.view("Recognition", "getRecognised", local_asset_id, block=block)
+        return result
+
+    def local_asset_of(self, origin_chain_id: int, origin_asset_id: int) -> int:
+        return int(self.view("Recognition", "localAssetOf", origin_chain_id, origin_asset_id))
+
+    def recognised_count(self) -> int:
+        return int(self.view("Recognition", "recognisedCount"))

@@ -122,7 +122,7 @@ def deploy_system(
     token_name: str = "Data Market Settlement Yuan",
     token_symbol: str = "DMCNY",
 ) -> Deployment:
-    """Deploys the five contracts with ``sender`` as the first authority, and wires them together."""
+    """Deploys the six contracts with ``sender`` as the first authority, and wires them together."""
     codecs = {n: ContractCodec(build.contract(n).abi) for n in SYSTEM_CONTRACTS}
 
     def create(name: str, types: list[str], args: list[Any]) -> tuple[str, str, int]:
@@ -149,8 +149,11 @@ def deploy_system(
                                          [participants, registry, token])
     settlement = deployed["TradeSettlement"][0]
     deployed["Supervision"] = create("Supervision", ["address", "address"], [participants, registry])
+    deployed["Recognition"] = create("Recognition", ["address", "address"], [participants, registry])
+    recognition = deployed["Recognition"][0]
     sender.transact_many([
         Call(registry, codecs["AssetRegistry"].encode_call("setSettlement", settlement), operation="setSettlement"),
+        Call(registry, codecs["AssetRegistry"].encode_call("setRecognition", recognition), operation="setRecognition"),
         Call(token, codecs["SettlementToken"].encode_call("setSettlement", settlement), operation="setSettlement"),
     ])
 

@@ -43,6 +43,18 @@ __all__ = [
     "ParticipantUnknown",
     "ParticipantZeroAddress",
     "ParticipantZeroHash",
+    "RecognitionAlreadyImported",
+    "RecognitionBelowThreshold",
+    "RecognitionContentConflict",
+    "RecognitionDuplicateRegistrar",
+    "RecognitionInvalidCertificate",
+    "RecognitionInvalidStatus",
+    "RecognitionInvalidThreshold",
+    "RecognitionNoAgreement",
+    "RecognitionSelfAgreement",
+    "RecognitionUnknownRecord",
+    "RecognitionZeroAddress",
+    "RecognitionZeroHash",
     "RegistryAssetDisputed",
     "RegistryAssetFrozen",
     "RegistryContentHashRegistered",
@@ -54,7 +66,9 @@ __all__ = [
     "RegistryNotPersonalData",
     "RegistryNotRightHolder",
     "RegistryObjectionNotOpen",
+    "RegistryOnlyRecognition",
     "RegistryOnlySettlement",
+    "RegistryRecognitionAlreadySet",
     "RegistrySameHolder",
     "RegistrySettlementAlreadySet",
     "RegistryUnknownAsset",
@@ -423,6 +437,122 @@ class ParticipantZeroHash(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ()
 
 
+class RecognitionAlreadyImported(ContractRevert):
+    """``RecognitionAlreadyImported(uint256,uint256,uint256)``"""
+
+    signature: ClassVar[str] = "RecognitionAlreadyImported(uint256,uint256,uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('originChainId', 'originAssetId', 'localAssetId', )
+    originChainId: int
+    originAssetId: int
+    localAssetId: int
+
+
+class RecognitionBelowThreshold(ContractRevert):
+    """``RecognitionBelowThreshold(bytes32,uint256,uint256)``"""
+
+    signature: ClassVar[str] = "RecognitionBelowThreshold(bytes32,uint256,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('digest', 'validSignatures', 'threshold', )
+    digest: bytes
+    validSignatures: int
+    threshold: int
+
+
+class RecognitionContentConflict(ContractRevert):
+    """``RecognitionContentConflict(bytes32,uint256,address,address)``"""
+
+    signature: ClassVar[str] = "RecognitionContentConflict(bytes32,uint256,address,address)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('contentHash', 'localAssetId', 'localHolder', 'certificateHolder', )
+    contentHash: bytes
+    localAssetId: int
+    localHolder: str
+    certificateHolder: str
+
+
+class RecognitionDuplicateRegistrar(ContractRevert):
+    """``RecognitionDuplicateRegistrar(address)``"""
+
+    signature: ClassVar[str] = "RecognitionDuplicateRegistrar(address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('registrar', )
+    registrar: str
+
+
+class RecognitionInvalidCertificate(ContractRevert):
+    """``RecognitionInvalidCertificate(uint256)``"""
+
+    signature: ClassVar[str] = "RecognitionInvalidCertificate(uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('originAssetId', )
+    originAssetId: int
+
+
+class RecognitionInvalidStatus(ContractRevert):
+    """``RecognitionInvalidStatus(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "RecognitionInvalidStatus(uint256,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('localAssetId', 'status', )
+    localAssetId: int
+    status: int
+
+
+class RecognitionInvalidThreshold(ContractRevert):
+    """``RecognitionInvalidThreshold(uint256,uint256,uint256)``"""
+
+    signature: ClassVar[str] = "RecognitionInvalidThreshold(uint256,uint256,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('threshold', 'registrars', 'maxRegistrars', )
+    threshold: int
+    registrars: int
+    maxRegistrars: int
+
+
+class RecognitionNoAgreement(ContractRevert):
+    """``RecognitionNoAgreement(uint256)``"""
+
+    signature: ClassVar[str] = "RecognitionNoAgreement(uint256)"
+    refusal: ClassVar[str] = "not_found"
+    fields: ClassVar[tuple[str, ...]] = ('originChainId', )
+    originChainId: int
+
+
+class RecognitionSelfAgreement(ContractRevert):
+    """``RecognitionSelfAgreement(uint256)``"""
+
+    signature: ClassVar[str] = "RecognitionSelfAgreement(uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('chainId', )
+    chainId: int
+
+
+class RecognitionUnknownRecord(ContractRevert):
+    """``RecognitionUnknownRecord(uint256)``"""
+
+    signature: ClassVar[str] = "RecognitionUnknownRecord(uint256)"
+    refusal: ClassVar[str] = "not_found"
+    fields: ClassVar[tuple[str, ...]] = ('localAssetId', )
+    localAssetId: int
+
+
+class RecognitionZeroAddress(ContractRevert):
+    """``RecognitionZeroAddress()``"""
+
+    signature: ClassVar[str] = "RecognitionZeroAddress()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
+
+
+class RecognitionZeroHash(ContractRevert):
+    """``RecognitionZeroHash()``"""
+
+    signature: ClassVar[str] = "RecognitionZeroHash()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
+
+
 class RegistryAssetDisputed(ContractRevert):
     """``RegistryAssetDisputed(uint256,uint32)``"""
 
@@ -530,6 +660,15 @@ class RegistryObjectionNotOpen(ContractRevert):
     objectionId: int
 
 
+class RegistryOnlyRecognition(ContractRevert):
+    """``RegistryOnlyRecognition(address)``"""
+
+    signature: ClassVar[str] = "RegistryOnlyRecognition(address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('caller', )
+    caller: str
+
+
 class RegistryOnlySettlement(ContractRevert):
     """``RegistryOnlySettlement(address)``"""
 
@@ -537,6 +676,15 @@ class RegistryOnlySettlement(ContractRevert):
     refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('caller', )
     caller: str
+
+
+class RegistryRecognitionAlreadySet(ContractRevert):
+    """``RegistryRecognitionAlreadySet(address)``"""
+
+    signature: ClassVar[str] = "RegistryRecognitionAlreadySet(address)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('recognition', )
+    recognition: str
 
 
 class RegistrySameHolder(ContractRevert):
@@ -902,6 +1050,18 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ParticipantUnknown": ParticipantUnknown,
     "ParticipantZeroAddress": ParticipantZeroAddress,
     "ParticipantZeroHash": ParticipantZeroHash,
+    "RecognitionAlreadyImported": RecognitionAlreadyImported,
+    "RecognitionBelowThreshold": RecognitionBelowThreshold,
+    "RecognitionContentConflict": RecognitionContentConflict,
+    "RecognitionDuplicateRegistrar": RecognitionDuplicateRegistrar,
+    "RecognitionInvalidCertificate": RecognitionInvalidCertificate,
+    "RecognitionInvalidStatus": RecognitionInvalidStatus,
+    "RecognitionInvalidThreshold": RecognitionInvalidThreshold,
+    "RecognitionNoAgreement": RecognitionNoAgreement,
+    "RecognitionSelfAgreement": RecognitionSelfAgreement,
+    "RecognitionUnknownRecord": RecognitionUnknownRecord,
+    "RecognitionZeroAddress": RecognitionZeroAddress,
+    "RecognitionZeroHash": RecognitionZeroHash,
     "RegistryAssetDisputed": RegistryAssetDisputed,
     "RegistryAssetFrozen": RegistryAssetFrozen,
     "RegistryContentHashRegistered": RegistryContentHashRegistered,
@@ -913,7 +1073,9 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "RegistryNotPersonalData": RegistryNotPersonalData,
     "RegistryNotRightHolder": RegistryNotRightHolder,
     "RegistryObjectionNotOpen": RegistryObjectionNotOpen,
+    "RegistryOnlyRecognition": RegistryOnlyRecognition,
     "RegistryOnlySettlement": RegistryOnlySettlement,
+    "RegistryRecognitionAlreadySet": RegistryRecognitionAlreadySet,
     "RegistrySameHolder": RegistrySameHolder,
     "RegistrySettlementAlreadySet": RegistrySettlementAlreadySet,
     "RegistryUnknownAsset": RegistryUnknownAsset,

@@ -13,14 +13,14 @@ __all__ = ["classify", "render"]
 _PERMISSION = (
     "Unauthorized", "NotActive", "NotRightHolder", "WrongRegion", "OnlySettlement", "OnlySelf",
     "NotAuthorized", "NotParty", "NotHoldingHolder", "SelfAction", "DeclarationMissing", "BadSignature",
-    "ParticipantNotActive", "InsufficientAllowance",
+    "ParticipantNotActive", "InsufficientAllowance", "OnlyRecognition",
 )
-_NOT_FOUND = ("Unknown",)
+_NOT_FOUND = ("Unknown", "NoAgreement")
 _CONFLICT = (
     "AlreadyAdmitted", "ContentHashRegistered", "InvalidStatus", "AssetDisputed", "AssetFrozen", "FreezeState",
     "NotAnonymised", "ExclusivityConflict", "NotValid", "AlreadySettled", "NonceUsed", "NotOpen",
     "AlreadySet", "SameHolder", "InsufficientBalance", "OffExchange", "OutOfBand", "NoPriceBand", "Expired",
-    "NotSublicensable", "NotTransferable", "TooDeep", "BatchItemFailed",
+    "NotSublicensable", "NotTransferable", "TooDeep", "BatchItemFailed", "AlreadyImported", "ContentConflict",
 )
 
 

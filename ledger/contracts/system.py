@@ -12,4 +12,5 @@ SYSTEM_CONTRACTS: Final[tuple[str, ...]] = (
     "SettlementToken",
     "TradeSettlement",
     "Supervision",
+    "Recognition",
 )

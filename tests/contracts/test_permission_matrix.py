@@ -404,6 +404,54 @@ def _fresh(name: str, types: list[str], args: Callable[[World], list[Any]]) -> C
     return setup
 
 
+def _fresh_recognition(env: Env) -> Prepared:
+    """A fresh, unwired AssetRegistry, so that wiring in a recognition contract can succeed."""
+    w = env.w
+    address = deploy(env, "AssetRegistry", ["address"], [w.contracts.address["ParticipantRegistry"]])
+    return Prepared(
+        (w.contracts.address["Recognition"],), lambda: view_at(w, address, "AssetRegistry", "recognition"),
+        target=address,
+    )
+
+
+#: A made-up origin province whose registrar is the world's registrar key (see tests/recognition).
+_ORIGIN_CHAIN = 9_999
+
+
+def _foreign_certificate(env: Env) -> Any:
+    from ledger.recognition import Certificate, CertificateDomain, CertificateFile, sign_certificate
+
+    w = env.w
+    holder = w.holder.address
+    cert = CertificateFile(
+        CertificateDomain(_ORIGIN_CHAIN, w.contracts.address["AssetRegistry"]),
+        Certificate(7, "0x" + h(f"foreign {env.actor}").hex(), 1, 0, 0, holder, holder, holder, 3, 10, 1_700_000_000),
+    )
+    w.authority.set_agreement(_ORIGIN_CHAIN, cert.domain.registry, [w.registrar.address], 1)
+    return sign_certificate(cert, w.registrar.account)
+
+
+def _register_recognised(env: Env) -> Prepared:
+    w = env.w
+    cert = _foreign_certificate(env)
+    reg = w.registration(content_hash=bytes.fromhex(cert.certificate.content_hash[2:]))
+    return Prepared((reg.as_abi(), w.holder.address, w.registrar.address), lambda: w.holder.asset_count(),
+                    data={"cert": cert})
+
+
+def _import_via_registrar(env: Env, p: Prepared) -> TxResult:
+    cert = p.data["cert"]
+    return env.w.registrar.import_certificate(_ORIGIN_CHAIN, cert.certificate.as_abi(), cert.signature_bytes())
+
+
+def _freeze_recognised(env: Env) -> Prepared:
+    w = env.w
+    cert = _foreign_certificate(env)
+    result = w.registrar.import_certificate(_ORIGIN_CHAIN, cert.certificate.as_abi(), cert.signature_bytes())
+    local = int(result.event("CertificateImported")["localAssetId"])
+    return Prepared((local, w.registrar.address, h("suspension")), _asset_views(w, local), data={"asset": local})
+
+
 def _deliver_right(env: Env) -> Prepared:
     w = env.w
     asset = w.registered_asset()
@@ -624,6 +672,14 @@ MATRIX: tuple[Entry, ...] = (
           (error("RegistryOnlySettlement", caller=caller),), via=_settle_via_exchange),
     Entry("AssetRegistry", "deliverLicense", frozenset(), _deliver_licence,
           (error("RegistryOnlySettlement", caller=caller),), via=_settle_via_exchange),
+    # AssetRegistry: recognition hooks
+    Entry("AssetRegistry", "setRecognition", frozenset({"authority"}), _fresh_recognition,
+          (role(int(Role.AUTHORITY)),)),
+    Entry("AssetRegistry", "registerRecognised", frozenset(), _register_recognised,
+          (error("RegistryOnlyRecognition", caller=caller),), via=_import_via_registrar),
+    Entry("AssetRegistry", "freezeRecognised", frozenset(), _freeze_recognised,
+          (error("RegistryOnlyRecognition", caller=caller),),
+          via=lambda env, p: env.w.registrar.suspend_recognised(p.data["asset"], h("re-check"))),
     # SettlementToken
     Entry("SettlementToken", "approve", ACTIVE, _approve,
           (error("TokenParticipantNotActive", account=caller),)),

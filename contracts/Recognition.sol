@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {IRecognition} from "./interfaces/IRecognition.sol";
+import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Roles} from "./libraries/Roles.sol";
+
+/// @title Recognition
+/// @notice Agreements with other provinces' registries and the certificates imported under them.
+/// See {IRecognition}.
+/// @dev Signatures are checked against the origin's EIP-712 domain, built here from the agreed
+/// chain id and registry address, so a certificate signed for another chain or registry recovers
+/// to other addresses and does not count (no cross-chain replay). The holders, category and
+/// grade live in the local AssetRegistry record; this contract keeps the origin and the digest.
+contract Recognition is IRecognition {
+    // ─────────────────────────────────────────────────────────── constants
+
+    bytes32 private constant _DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant _NAME_HASH = keccak256("DataRightsLedger Certificate");
+    bytes32 private constant _VERSION_HASH = keccak256("1");
+    bytes32 private constant _CERTIFICATE_TYPEHASH = keccak256(
+        "RegistrationCertificate(uint256 assetId,bytes32 contentHash,uint8 category,uint8 grade,uint8 kind,"
+        "address holdingHolder,address processingHolder,address operationHolder,uint64 certificateSerial,"
+        "uint64 registeredBlock,uint64 registeredAt)"
+    );
+    uint256 private constant _MAX_REGISTRARS = 32;
+
+    // ─────────────────────────────────────────────────────────── storage
+
+    /// @dev Three slots: (160 + 64 + 1 + 1 + 40 = 266 bits does not fit, so) slot 1 origin registry,
+    /// chain id, status, linked; slot 2 origin asset id; slot 3 certificate digest. The content
+    /// hash, serial and import time are read from the local registry or the event.
+    struct Record {
+        address originRegistry;
+        uint64 originChainId;
+        RecognisedStatus status;
+        bool linked;
+        uint256 originAssetId;
+        bytes32 certificateDigest;
+    }
+
+    IParticipantRegistry private immutable _participants;
+    IAssetRegistry private immutable _registry;
+
+    uint256 private _recognisedCount;
+    mapping(uint64 originChainId => Agreement) private _agreements;
+    mapping(uint256 localAssetId => Record) private _records;
+    mapping(uint64 originChainId => mapping(uint256 originAssetId => uint256 localAssetId)) private _imported;
+
+    constructor(IParticipantRegistry participants, IAssetRegistry registry) {
+        _participants = participants;
+        _registry = registry;
+    }
+
+    // ─────────────────────────────────────────────────────────── agreements
+
+    /// @inheritdoc IRecognition
+    function setAgreement(uint64 originChainId, address originRegistry, address[] calldata registrars, uint8 threshold)
+        external
+    {
+        _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        if (originChainId == block.chainid) revert RecognitionSelfAgreement(originChainId);
+        if (originRegistry == address(0)) revert RecognitionZeroAddress();
+        uint256 n = registrars.length;
+        if (threshold == 0 || threshold > n || n > _MAX_REGISTRARS) {
+            revert RecognitionInvalidThreshold(threshold, n, _MAX_REGISTRARS);
+        }
+        for (uint256 i; i < n; ++i) {
+            if (registrars[i] == address(0)) revert RecognitionZeroAddress();
+            for (uint256 j; j < i; ++j) {
+                if (registrars[j] == registrars[i]) revert RecognitionDuplicateRegistrar(registrars[i]);
+            }
+        }
+        Agreement storage a = _agreements[originChainId];
+        uint32 version = a.version + 1;
+        a.originChainId = originChainId;
+        a.originRegistry = originRegistry;
+        a.threshold = threshold;
+        a.version = version;
+        a.registrars = registrars;
+        emit AgreementSet(originChainId, originRegistry, registrars, threshold, version, msg.sender);
+    }
+
+    /// @inheritdoc IRecognition
+    function revokeAgreement(uint64 originChainId) external {
+        _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        Agreement storage a = _agreements[originChainId];
+        if (a.threshold == 0) revert RecognitionNoAgreement(originChainId);
+        uint32 version = a.version + 1;
+        a.threshold = 0;
+        a.version = version;
+        delete a.registrars;
+        emit AgreementRevoked(originChainId, version, msg.sender);
+    }
+
+    // ─────────────────────────────────────────────────────────── import and suspension
+
+    /// @inheritdoc IRecognition
+    function importCertificate(uint64 originChainId, Certificate calldata c, bytes[] calldata signatures)
+        external
+        returns (uint256 localAssetId)
+    {
+        IParticipantRegistry.Participant memory registrar = _participants.requireRole(msg.sender, Roles.REGISTRAR);
+        Agreement storage a = _agreements[originChainId];
+        uint8 threshold = a.threshold;
+        if (threshold == 0) revert RecognitionNoAgreement(originChainId);
+        if (c.contentHash == bytes32(0) || c.holdingHolder == address(0)) revert RecognitionInvalidCertificate(c.assetId);
+        if (c.processingHolder == address(0) || c.operationHolder == address(0)) {
+            revert RecognitionInvalidCertificate(c.assetId);
+        }
+        uint256 previous = _imported[originChainId][c.assetId];
+        if (previous != 0) revert RecognitionAlreadyImported(originChainId, c.assetId, previous);
+
+        address originRegistry = a.originRegistry;
+        bytes32 digest = _digest(originChainId, originRegistry, c);
+        address[] memory signers = _countSigners(digest, signatures, a.registrars, threshold);
+
+        bool linked;
+        uint256 existing = _registry.assetIdOf(c.contentHash);
+        if (existing != 0) {
+            address localHolder = _registry.holderOf(existing, IAssetRegistry.Right.Holding);
+            if (localHolder != c.holdingHolder) {
+                revert RecognitionContentConflict(c.contentHash, existing, localHolder, c.holdingHolder);
+            }
+            if (_records[existing].status != RecognisedStatus.None) {
+                revert RecognitionAlreadyImported(originChainId, c.assetId, existing);
+            }
+            localAssetId = existing;
+            linked = true;
+        }
+
+        if (!linked) {
+            // Effects on this contract follow the registry call only because the local id comes from it;
+            // the registry is a trusted system contract and calls nothing back.
+            localAssetId = _registry.registerRecognised(
+                IAssetRegistry.Registration({
+                    contentHash: c.contentHash,
+                    metadataHash: digest,
+                    metadataURI: "",
+                    name: "",
+                    category: c.category,
+                    grade: c.grade,
+                    kind: c.kind,
+                    region: registrar.region,
+                    processingHolder: c.processingHolder,
+                    operationHolder: c.operationHolder
+                }),
+                c.holdingHolder,
+                msg.sender
+            );
+        }
+        _imported[originChainId][c.assetId] = localAssetId;
+        _records[localAssetId] = Record({
+            originRegistry: originRegistry,
+            originChainId: originChainId,
+            status: RecognisedStatus.Active,
+            linked: linked,
+            originAssetId: c.assetId,
+            certificateDigest: digest
+        });
+        ++_recognisedCount;
+        emit CertificateImported(
+            localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers, linked, msg.sender
+        );
+    }
+
+    /// @inheritdoc IRecognition
+    function suspend(uint256 localAssetId, bytes32 reasonHash) external {
+        _participants.requireRole(msg.sender, Roles.REGISTRAR);
+        Record storage r = _records[localAssetId];
+        if (r.status == RecognisedStatus.None) revert RecognitionUnknownRecord(localAssetId);
+        if (r.status != RecognisedStatus.Active) revert RecognitionInvalidStatus(localAssetId, r.status);
+        if (reasonHash == bytes32(0)) revert RecognitionZeroHash();
+        r.status = RecognisedStatus.Suspended;
+        emit RecognitionSuspended(localAssetId, msg.sender, reasonHash);
+        if (!r.linked) _registry.freezeRecognised(localAssetId, msg.sender, reasonHash);
+    }
+
+    // ─────────────────────────────────────────────────────────── views
+
+    /// @inheritdoc IRecognition
+    function getAgreement(uint64 originChainId) external view returns (Agreement memory) {
+        return _agreements[originChainId];
+    }
+
+    /// @inheritdoc IRecognition
+    function getRecognised(uint256 localAssetId) external view returns (Recognised memory v) {
+        Record storage r = _records[localAssetId];
+        if (r.status == RecognisedStatus.None) revert RecognitionUnknownRecord(localAssetId);
+        IAssetRegistry.Asset memory asset = _registry.getAsset(localAssetId);
+        v.originChainId = r.originChainId;
+        v.originRegistry = r.originRegistry;
+        v.originAssetId = r.originAssetId;
+        v.localAssetId = localAssetId;
+        v.contentHash = asset.contentHash;
+        v.certificateSerial = asset.certificateSerial;
+        v.certificateDigest = r.certificateDigest;
+        v.status = r.status;
+        v.linked = r.linked;
+        v.importedAt = asset.registeredAt;
+    }
+
+    /// @inheritdoc IRecognition
+    function localAssetOf(uint64 originChainId, uint256 originAssetId) external view returns (uint256) {
+        return _imported[originChainId][originAssetId];
+    }
+
+    /// @inheritdoc IRecognition
+    function recognisedCount() external view returns (uint256) {
+        return _recognisedCount;
+    }
+
+    /// @inheritdoc IRecognition
+    function certificateDigest(uint64 originChainId, address originRegistry, Certificate calldata c)
+        external
+        pure
+        returns (bytes32)
+    {
+        return _digest(originChainId, originRegistry, c);
+    }
+
+    // ─────────────────────────────────────────────────────────── internals
+
+    function _digest(uint64 originChainId, address originRegistry, Certificate calldata c)
+        private
+        pure
+        returns (bytes32)
+    {
+        bytes32 domain = keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, originChainId, originRegistry));
+        bytes32 structHash = keccak256(
+            abi.encode(
+                _CERTIFICATE_TYPEHASH,
+                c.assetId,
+                c.contentHash,
+                c.category,
+                c.grade,
+                c.kind,
+                c.holdingHolder,
+                c.processingHolder,
+                c.operationHolder,
+                c.certificateSerial,
+                c.registeredBlock,
+                c.registeredAt
+            )
+        );
+        return MessageHashUtils.toTypedDataHash(domain, structHash);
+    }
+
+    /// @dev The distinct agreed registrars among the signatures' signers; a malformed signature or an
+    /// unknown or repeated signer is skipped, not fatal, so that one bad co-signature does not
+    /// void the others. Reverts when fewer than `threshold` remain.
+    function _countSigners(bytes32 digest, bytes[] calldata signatures, address[] storage agreed, uint8 threshold)
+        private
+        view
+        returns (address[] memory signers)
+    {
+        address[] memory registrars = agreed;
+        signers = new address[](signatures.length);
+        uint256 count;
+        for (uint256 i; i < signatures.length; ++i) {
+            (address who, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signatures[i]);
+            if (err != ECDSA.RecoverError.NoError || !_contains(registrars, who)) continue;
+            bool seen;
+            for (uint256 j; j < count && !seen; ++j) {
+                seen = signers[j] == who;
+            }
+            if (!seen) signers[count++] = who;
+        }
+        if (count < threshold) revert RecognitionBelowThreshold(digest, count, threshold);
+        assembly ("memory-safe") {
+            // Shrink the array to the signers found; `count` never exceeds the allocated length.
+            mstore(signers, count)
+        }
+    }
+
+    function _contains(address[] memory list, address who) private pure returns (bool) {
+        for (uint256 i; i < list.length; ++i) {
+            if (list[i] == who) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IAssetRegistry} from "./IAssetRegistry.sol";
+
+/// @title Cross-province mutual recognition (系统互通、结果互认, art. 13)
+/// @notice The authority of this province records a recognition agreement with another province's
+/// registry: its chain id, its AssetRegistry address, the registrars whose signatures count and how
+/// many must sign. A registrar here then imports a registration certificate of that province,
+/// signed under EIP-712 by at least the threshold of its registrars against its own domain
+/// ("DataRightsLedger Certificate", "1", origin chain id, origin registry), and the asset is
+/// registered here as a recognised registration that is licensed and traded under this
+/// province's rules. A registrar here may suspend a recognised registration after a re-check.
+interface IRecognition {
+    // ─────────────────────────────────────────────────────────── types
+
+    /// @notice A registration certificate, as signed by the origin province's registrars.
+    /// @param assetId the asset id in the origin registry
+    /// @param contentHash the data's fingerprint
+    /// @param holdingHolder holder of the holding right (数据资源持有权)
+    /// @param processingHolder holder of the processing/use right (数据加工使用权)
+    /// @param operationHolder holder of the product operation right (数据产品经营权)
+    /// @param certificateSerial the origin registry's certificate serial
+    /// @param registeredBlock the origin block in which the asset was registered
+    /// @param registeredAt the origin block's timestamp
+    struct Certificate {
+        uint256 assetId;
+        bytes32 contentHash;
+        IAssetRegistry.Category category;
+        IAssetRegistry.Grade grade;
+        IAssetRegistry.Kind kind;
+        address holdingHolder;
+        address processingHolder;
+        address operationHolder;
+        uint64 certificateSerial;
+        uint64 registeredBlock;
+        uint64 registeredAt;
+    }
+
+    /// @notice A recognition agreement with one origin province (one origin chain).
+    struct Agreement {
+        uint64 originChainId;
+        address originRegistry;
+        uint8 threshold;
+        uint32 version;
+        address[] registrars;
+    }
+
+    enum RecognisedStatus {
+        None,
+        Active,
+        Suspended
+    }
+
+    /// @notice A recognised registration as this contract holds it.
+    /// @param localAssetId the asset id in this province's registry
+    /// @param linked the content hash was already registered here by the same holder, so the
+    /// recognition was linked to that local registration instead of creating one
+    struct Recognised {
+        uint64 originChainId;
+        address originRegistry;
+        uint256 originAssetId;
+        uint256 localAssetId;
+        bytes32 contentHash;
+        uint64 certificateSerial;
+        bytes32 certificateDigest;
+        RecognisedStatus status;
+        bool linked;
+        uint40 importedAt;
+    }
+
+    // ─────────────────────────────────────────────────────────── errors
+
+    /// @notice Thrown when no agreement is on record for `originChainId`.
+    error RecognitionNoAgreement(uint256 originChainId);
+    /// @notice Thrown when an agreement names this chain itself.
+    error RecognitionSelfAgreement(uint256 chainId);
+    /// @notice Thrown for a zero origin registry or a zero registrar address.
+    error RecognitionZeroAddress();
+    /// @notice Thrown when the threshold is zero or exceeds the `registrars` named (at most `maxRegistrars`).
+    error RecognitionInvalidThreshold(uint256 threshold, uint256 registrars, uint256 maxRegistrars);
+    /// @notice Thrown when an agreement names `registrar` twice.
+    error RecognitionDuplicateRegistrar(address registrar);
+    /// @notice Thrown when fewer than `threshold` distinct agreed registrars signed the certificate.
+    error RecognitionBelowThreshold(bytes32 digest, uint256 validSignatures, uint256 threshold);
+    /// @notice Thrown when the origin asset was already imported as local asset `localAssetId`.
+    error RecognitionAlreadyImported(uint256 originChainId, uint256 originAssetId, uint256 localAssetId);
+    /// @notice Thrown when the content hash is registered here as `localAssetId` by `localHolder`,
+    /// while the certificate names `certificateHolder`.
+    error RecognitionContentConflict(
+        bytes32 contentHash, uint256 localAssetId, address localHolder, address certificateHolder
+    );
+    /// @notice Thrown for a certificate with a zero content hash or a zero holder.
+    error RecognitionInvalidCertificate(uint256 originAssetId);
+    /// @notice Thrown when no recognised registration has local id `localAssetId`.
+    error RecognitionUnknownRecord(uint256 localAssetId);
+    /// @notice Thrown when suspending a recognised registration that is not active.
+    error RecognitionInvalidStatus(uint256 localAssetId, RecognisedStatus status);
+    /// @notice Thrown for a zero reason hash.
+    error RecognitionZeroHash();
+
+    // ─────────────────────────────────────────────────────────── events
+
+    /// @notice The authority recorded (or replaced) the agreement with an origin province.
+    /// @param originChainId the origin chain id
+    /// @param originRegistry the origin AssetRegistry address (the EIP-712 verifying contract)
+    /// @param registrars the origin registrars whose signatures count
+    /// @param threshold how many distinct registrars must sign
+    /// @param version the agreement's version, from 1, raised by each change
+    /// @param by the authority
+    event AgreementSet(
+        uint64 indexed originChainId,
+        address indexed originRegistry,
+        address[] registrars,
+        uint8 threshold,
+        uint32 version,
+        address by
+    );
+    /// @notice The authority ended the agreement: no further imports from that origin.
+    event AgreementRevoked(uint64 indexed originChainId, uint32 version, address by);
+    /// @notice A registrar imported a certificate: the asset is recognised here.
+    /// @param localAssetId the asset id here
+    /// @param originChainId the origin chain id
+    /// @param originAssetId the asset id in the origin registry
+    /// @param originRegistry the origin registry
+    /// @param certificate the certificate as signed
+    /// @param certificateDigest its EIP-712 digest under the origin's domain
+    /// @param signers the distinct agreed registrars whose signatures were counted
+    /// @param linked whether the content hash was already registered here by the same holder
+    /// @param registrar the importing registrar
+    event CertificateImported(
+        uint256 indexed localAssetId,
+        uint64 indexed originChainId,
+        uint256 indexed originAssetId,
+        address originRegistry,
+        Certificate certificate,
+        bytes32 certificateDigest,
+        address[] signers,
+        bool linked,
+        address registrar
+    );
+    /// @notice A registrar suspended a recognised registration (after a re-check flagged it).
+    event RecognitionSuspended(uint256 indexed localAssetId, address indexed by, bytes32 reasonHash);
+
+    // ─────────────────────────────────────────────────────────── functions
+
+    /// @notice Records or replaces the agreement with `originChainId`. Authority.
+    function setAgreement(uint64 originChainId, address originRegistry, address[] calldata registrars, uint8 threshold)
+        external;
+
+    /// @notice Ends the agreement with `originChainId`. Authority.
+    function revokeAgreement(uint64 originChainId) external;
+
+    /// @notice Imports a certificate of `originChainId` carrying at least the agreed threshold of
+    /// signatures. Registrars; the recognised asset is registered in the registrar's region.
+    function importCertificate(uint64 originChainId, Certificate calldata certificate, bytes[] calldata signatures)
+        external
+        returns (uint256 localAssetId);
+
+    /// @notice Suspends a recognised registration; the local asset is frozen unless it was linked
+    /// to a registration made here. Registrars.
+    function suspend(uint256 localAssetId, bytes32 reasonHash) external;
+
+    // ─────────────────────────────────────────────────────────── views
+
+    function getAgreement(uint64 originChainId) external view returns (Agreement memory);
+
+    function getRecognised(uint256 localAssetId) external view returns (Recognised memory);
+
+    /// @notice The local asset id of an imported origin asset, zero if none.
+    function localAssetOf(uint64 originChainId, uint256 originAssetId) external view returns (uint256);
+
+    function recognisedCount() external view returns (uint256);
+
+    /// @notice The EIP-712 digest of `certificate` under the domain of the origin registry.
+    function certificateDigest(uint64 originChainId, address originRegistry, Certificate calldata certificate)
+        external
+        pure
+        returns (bytes32);
+}

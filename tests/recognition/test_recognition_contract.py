@@ -1,0 +1,219 @@
+"""Recognition on-chain: agreements, M-of-N imports, duplicates, conflicts, replay across chains and registries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from ledger.contracts import errors as E
+from ledger.contracts.types import AssetStatus, Right
+from ledger.recognition import CertificateDomain, CertificateFile, issue_certificate, sign_certificate
+from tests.contracts.conftest import h
+from tests.recognition.conftest import Province, Provinces
+
+
+def agree(b: Province, a: Province, threshold: int = 2) -> None:
+    b.world.authority.set_agreement(a.chain_id, a.registry, [r.address for r in a.registrars()], threshold)
+
+
+def certificate(a: Province, signers: int = 2, **registration: object) -> CertificateFile:
+    asset_id = a.world.registered_asset(**registration)
+    regs = a.registrars()
+    return issue_certificate(regs[0], asset_id, signers=[r.account for r in regs[1:signers]])
+
+
+def import_(b: Province, cert: CertificateFile) -> int:
+    registrar = b.world.registrar
+    result = registrar.import_certificate(cert.domain.chain_id, cert.certificate.as_abi(), cert.signature_bytes())
+    return int(result.event("CertificateImported")["localAssetId"])
+
+
+def test_digest_matches_the_contract(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    cert = certificate(a)
+    on_chain = b.world.registrar.view(
+        "Recognition", "certificateDigest", a.chain_id, a.registry, cert.certificate.as_abi()
+    )
+    assert bytes(on_chain) == cert.digest()
+
+
+def test_import_with_m_of_n_registers_a_recognised_asset_usable_for_licences(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a, threshold=2)
+    cert = certificate(a, signers=2)
+    result = b.world.registrar.import_certificate(a.chain_id, cert.certificate.as_abi(), cert.signature_bytes())
+    ev = result.event("CertificateImported")
+    local = int(ev["localAssetId"])
+    assert sorted(ev["signers"]) == sorted(r.address for r in a.registrars()[:2])
+    assert ev["certificateDigest"] == cert.digest() and not ev["linked"]
+    asset = b.world.registrar.get_asset(local)
+    assert asset["status"] == AssetStatus.REGISTERED
+    assert "0x" + asset["contentHash"].hex() == cert.certificate.content_hash
+    assert asset["holdingHolder"] == cert.certificate.holding_holder
+    rec = b.world.registrar.get_recognised(local)
+    assert (rec["originChainId"], rec["originAssetId"], rec["originRegistry"]) == (
+        a.chain_id, cert.certificate.asset_id, a.registry,
+    )
+    assert b.world.registrar.local_asset_of(a.chain_id, cert.certificate.asset_id) == local
+    # Licensed in B under B's rules, by the holder (the same key is admitted in B).
+    licence = b.world.holder.grant_license(local, b.world.merchant.address, b.world.terms())
+    assert b.world.holder.get_license(licence)["assetId"] == local
+    assert result.find("RegistrationApplied") and result.find("AssetRegistered")
+
+
+def test_same_certificate_cannot_be_imported_twice(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    cert = certificate(a)
+    local = import_(b, cert)
+    with pytest.raises(E.RecognitionAlreadyImported) as exc:
+        import_(b, cert)
+    assert exc.value.localAssetId == local and exc.value.originAssetId == cert.certificate.asset_id
+
+
+def test_below_threshold_is_rejected_and_duplicate_signers_count_once(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a, threshold=2)
+    cert = certificate(a, signers=1)
+    with pytest.raises(E.RecognitionBelowThreshold) as exc:
+        import_(b, cert)
+    assert (exc.value.validSignatures, exc.value.threshold) == (1, 2)
+    doubled = cert.signature_bytes() * 3
+    with pytest.raises(E.RecognitionBelowThreshold) as exc:
+        b.world.registrar.import_certificate(a.chain_id, cert.certificate.as_abi(), doubled)
+    assert exc.value.validSignatures == 1
+
+
+def test_signatures_of_non_agreed_registrars_do_not_count(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a, threshold=2)
+    cert = certificate(a, signers=1)
+    outsider_signed = sign_certificate(cert, a.world.holder.account)
+    with pytest.raises(E.RecognitionBelowThreshold):
+        import_(b, outsider_signed)
+
+
+def test_signatures_for_another_chain_are_rejected(provinces: Provinces) -> None:
+    """C's registrars are the same keys as A's; a certificate signed under C's domain must not pass as A's."""
+    a, b, c = provinces.a, provinces.b, provinces.c
+    agree(b, a, threshold=2)
+    cert_c = certificate(c, signers=3)
+    with pytest.raises(E.RecognitionBelowThreshold) as exc:
+        b.world.registrar.import_certificate(a.chain_id, cert_c.certificate.as_abi(), cert_c.signature_bytes())
+    assert exc.value.validSignatures == 0
+
+
+def test_signatures_for_another_registry_are_rejected(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a, threshold=1)
+    cert = certificate(a, signers=0)
+    # Deployments are deterministic, so every province's registry has the same address: sign for
+    # another contract of A instead.
+    other_registry = a.world.contracts.address["TradeSettlement"]
+    other = CertificateFile(CertificateDomain(a.chain_id, other_registry), cert.certificate)
+    for r in a.registrars():
+        other = sign_certificate(other, r.account)
+    with pytest.raises(E.RecognitionBelowThreshold):
+        import_(b, other)
+
+
+def test_content_hash_registered_by_another_holder_is_a_conflict_naming_both(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    cert = certificate(a)
+    content = bytes.fromhex(cert.certificate.content_hash[2:])
+    local = b.world.registered_asset(b.world.holder2, content_hash=content)
+    with pytest.raises(E.RecognitionContentConflict) as exc:
+        import_(b, cert)
+    assert exc.value.localAssetId == local
+    assert exc.value.localHolder == b.world.holder2.address
+    assert exc.value.certificateHolder == cert.certificate.holding_holder
+
+
+def test_same_holder_local_registration_is_linked(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    cert = certificate(a)
+    local = b.world.registered_asset(b.world.holder, content_hash=bytes.fromhex(cert.certificate.content_hash[2:]))
+    assert import_(b, cert) == local
+    assert b.world.registrar.get_recognised(local)["linked"]
+
+
+def test_a_tampered_certificate_does_not_recover_the_signers(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    cert = certificate(a)
+    forged = replace(cert, certificate=replace(cert.certificate, holding_holder=b.world.merchant.address))
+    with pytest.raises(E.RecognitionBelowThreshold):
+        import_(b, forged)
+
+
+def test_no_agreement_and_revoked_agreement_refuse_imports(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    cert = certificate(a)
+    with pytest.raises(E.RecognitionNoAgreement):
+        import_(b, cert)
+    agree(b, a)
+    b.world.authority.revoke_agreement(a.chain_id)
+    with pytest.raises(E.RecognitionNoAgreement):
+        import_(b, cert)
+
+
+def test_agreement_rules(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    regs = [r.address for r in a.registrars()]
+    with pytest.raises(E.ParticipantUnauthorized):
+        b.world.registrar.set_agreement(a.chain_id, a.registry, regs, 2)
+    with pytest.raises(E.RecognitionInvalidThreshold):
+        b.world.authority.set_agreement(a.chain_id, a.registry, regs, 4)
+    with pytest.raises(E.RecognitionInvalidThreshold):
+        b.world.authority.set_agreement(a.chain_id, a.registry, regs, 0)
+    with pytest.raises(E.RecognitionDuplicateRegistrar):
+        b.world.authority.set_agreement(a.chain_id, a.registry, [regs[0], regs[0]], 1)
+    with pytest.raises(E.RecognitionSelfAgreement):
+        b.world.authority.set_agreement(b.chain_id, b.registry, regs, 1)
+    first = b.world.authority.set_agreement(a.chain_id, a.registry, regs, 2).event("AgreementSet")
+    second = b.world.authority.set_agreement(a.chain_id, a.registry, regs[:2], 1).event("AgreementSet")
+    assert (first["version"], second["version"]) == (1, 2)
+    got = b.world.authority.get_agreement(a.chain_id)
+    assert (got["threshold"], list(got["registrars"])) == (1, regs[:2])
+
+
+def test_only_registrars_import_and_only_recognition_registers(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    cert = certificate(a)
+    with pytest.raises(E.ParticipantUnauthorized):
+        b.world.holder.import_certificate(a.chain_id, cert.certificate.as_abi(), cert.signature_bytes())
+    reg = b.world.registration()
+    with pytest.raises(E.RegistryOnlyRecognition):
+        b.world.authority._tx("AssetRegistry", "registerRecognised", reg.as_abi(), b.world.holder.address,
+                              b.world.registrar.address)
+    with pytest.raises(E.RegistryRecognitionAlreadySet):
+        b.world.authority._tx("AssetRegistry", "setRecognition", b.world.holder.address)
+
+
+def test_suspension_freezes_the_recognised_asset(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    local = import_(b, certificate(a))
+    result = b.world.registrar.suspend_recognised(local, h("re-check: cancelled in A"))
+    assert result.find("RecognitionSuspended") and result.find("AssetFrozen")
+    assert b.world.registrar.get_asset(local)["frozen"]
+    assert b.world.registrar.get_recognised(local)["status"] == 2
+    with pytest.raises(E.RegistryAssetFrozen):
+        b.world.holder.grant_license(local, b.world.merchant.address, b.world.terms())
+    with pytest.raises(E.RecognitionInvalidStatus):
+        b.world.registrar.suspend_recognised(local, h("again"))
+    with pytest.raises(E.RecognitionUnknownRecord):
+        b.world.registrar.suspend_recognised(local + 100, h("none"))
+
+
+def test_split_holders_carry_over(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    cert = certificate(a, processing_holder=a.world.holder2.address)
+    local = import_(b, cert)
+    assert b.world.registrar.holder_of(local, Right.PROCESSING) == a.world.holder2.address
+    assert b.world.registrar.holder_of(local, Right.OPERATION) == a.world.holder.address
