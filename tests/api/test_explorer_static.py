@@ -16,7 +16,7 @@ from ledger.store import open_store
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def static_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     tmp = tmp_path_factory.mktemp("explorer-static")
     store = open_store(f"sqlite:///{tmp / 'empty.db'}")
     try:
@@ -26,14 +26,14 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         store.close()
 
 
-def test_explorer_root_redirects_to_the_folder(client: TestClient) -> None:
-    response = client.get("/explorer", follow_redirects=False)
+def test_explorer_root_redirects_to_the_folder(static_client: TestClient) -> None:
+    response = static_client.get("/explorer", follow_redirects=False)
     assert response.status_code == 308
     assert response.headers["location"] == "explorer/"
 
 
-def test_index_is_served_with_a_strict_content_security_policy(client: TestClient) -> None:
-    response = client.get("/explorer/")
+def test_index_is_served_with_a_strict_content_security_policy(static_client: TestClient) -> None:
+    response = static_client.get("/explorer/")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     csp = response.headers["content-security-policy"]
@@ -42,7 +42,7 @@ def test_index_is_served_with_a_strict_content_security_policy(client: TestClien
     assert '<script type="module" src="app.js">' in response.text
 
 
-def test_every_module_the_page_imports_is_served_as_javascript(client: TestClient) -> None:
+def test_every_module_the_page_imports_is_served_as_javascript(static_client: TestClient) -> None:
     """Follows the import graph from app.js: every module exists and has a JavaScript media type."""
     pending, seen = ["app.js"], set()
     while pending:
@@ -50,7 +50,7 @@ def test_every_module_the_page_imports_is_served_as_javascript(client: TestClien
         if name in seen:
             continue
         seen.add(name)
-        response = client.get(f"/explorer/{name}")
+        response = static_client.get(f"/explorer/{name}")
         assert response.status_code == 200, name
         assert response.headers["content-type"] == "text/javascript; charset=utf-8"
         for target in re.findall(r'^import .* from "(\.{1,2}/[^"]+)";$', response.text, flags=re.MULTILINE):
@@ -59,8 +59,8 @@ def test_every_module_the_page_imports_is_served_as_javascript(client: TestClien
     assert seen == on_disk
 
 
-def test_the_stylesheet_is_served_as_css(client: TestClient) -> None:
-    response = client.get("/explorer/style.css")
+def test_the_stylesheet_is_served_as_css(static_client: TestClient) -> None:
+    response = static_client.get("/explorer/style.css")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/css; charset=utf-8"
 
@@ -68,8 +68,8 @@ def test_the_stylesheet_is_served_as_css(client: TestClient) -> None:
 @pytest.mark.parametrize(
     "path", ["../main.py", "%2e%2e/main.py", "..%2fmain.py", "pages/../../main.py", "missing.js", "README", "pages"]
 )
-def test_nothing_outside_the_explorer_files_is_served(client: TestClient, path: str) -> None:
-    assert client.get(f"/explorer/{path}").status_code == 404
+def test_nothing_outside_the_explorer_files_is_served(static_client: TestClient, path: str) -> None:
+    assert static_client.get(f"/explorer/{path}").status_code == 404
 
 
 def test_the_page_writes_no_markup_from_data() -> None:
@@ -80,6 +80,6 @@ def test_the_page_writes_no_markup_from_data() -> None:
             assert sink not in source, f"{path.name} uses {sink}"
 
 
-def test_the_explorer_is_not_part_of_the_api_schema(client: TestClient) -> None:
-    paths = client.get("/openapi.json").json()["paths"]
+def test_the_explorer_is_not_part_of_the_api_schema(static_client: TestClient) -> None:
+    paths = static_client.get("/openapi.json").json()["paths"]
     assert not [p for p in paths if p.startswith("/explorer")]

@@ -1,6 +1,6 @@
 // Dashboard: record counts, trade volume per day and per data category, the most recent trades.
 
-import { get } from "../api.js";
+import { get, getAll } from "../api.js";
 import { barChart, lineChart } from "../charts.js";
 import { h } from "../dom.js";
 import { formatAmount, formatCount } from "../format.js";
@@ -9,6 +9,7 @@ import { card } from "../ui.js";
 import { tradesTable } from "./trades.js";
 
 const RECENT = 10;
+const MAX_SCANNED = 10_000; // trades read to find the newest (the list has no newest-first order)
 
 const COUNTS = [
   ["participants", "count.participants"],
@@ -50,14 +51,30 @@ function aggregateRows(rows, label) {
   return rows.map((r) => ({ key: String(r.key), label: label(r), value: String(r.volume), count: r.count }));
 }
 
+/**
+ * The newest trades, newest first. The trades list runs oldest first, so this starts at the latest
+ * days that hold RECENT trades (from the per-day counts) and keeps the end of that stretch.
+ */
+async function recentTrades(days) {
+  let count = 0;
+  let since = null;
+  for (let i = days.length - 1; i >= 0 && count < RECENT; i--) {
+    count += Number(days[i].count);
+    since = days[i].key;
+  }
+  if (since === null) return [];
+  const trades = await getAll("trades", { from: `${since}T00:00:00Z` }, MAX_SCANNED);
+  return trades.slice(-RECENT).reverse();
+}
+
 /** The dashboard page. */
 export async function renderDashboard() {
-  const [status, byDay, byCategory, recent] = await Promise.all([
+  const [status, byDay, byCategory] = await Promise.all([
     get("status"),
     get("trades/aggregates", { group_by: "day" }),
     get("trades/aggregates", { group_by: "category" }),
-    get("trades", { limit: RECENT, order: "desc" }),
   ]);
+  const recent = await recentTrades(byDay.data);
   const language = lang();
   const dayRows = aggregateRows(byDay.data, (r) => String(r.key).slice(5));
   const categoryRows = aggregateRows(byCategory.data, (r) => enumLabel("category", r.key_name ?? r.key));
@@ -76,6 +93,6 @@ export async function renderDashboard() {
         barChart({ name: "volume-by-category", title: t("dash.volumeByCategory"), rows: categoryRows }),
       ),
     ),
-    card("recent-trades", t("dash.recentTrades"), tradesTable("recent-trades", recent.data, language, { asset: true })),
+    card("recent-trades", t("dash.recentTrades"), tradesTable("recent-trades", recent, language, { asset: true })),
   );
 }

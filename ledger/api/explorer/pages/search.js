@@ -5,7 +5,6 @@ import { h } from "../dom.js";
 import { lang, t } from "../i18n.js";
 import { assetLink, badge, card, hashText, muted, participantLink, table } from "../ui.js";
 
-const LIMIT = 100;
 
 /** Hits of the given types, each asset (or account, or transaction) once. */
 function hits(data, types, key) {
@@ -19,11 +18,22 @@ function hits(data, types, key) {
   return [...seen.values()];
 }
 
+/** A certificate number as printed (DR-450000-00000012) is looked up by its serial. */
+function apiQuery(q) {
+  const certificate = /^DR-\d+-(\d+)$/i.exec(q.trim());
+  return certificate ? String(Number(certificate[1])).padStart(8, "0") : q.trim();
+}
+
+/** An asset hit's name: the label without a "certificate N: " prefix. */
+function assetName(hit) {
+  return String(hit.label || "").replace(/^certificate \d+: /, "");
+}
+
 /** The search page for q. */
 export async function renderSearch(q) {
   const title = h("div", { class: "page-title" }, h("h1", {}, t("search.title")), q ? h("span", { class: "sub" }, `“${q}”`) : null);
   if (!q) return h("div", { class: "search-page" }, title, muted(t("search.hint")));
-  const found = await get("search", { q, limit: LIMIT });
+  const found = await get("search", { q: apiQuery(q) });
   const language = lang();
   const assets = hits(found.data, ["asset", "certificate"], (x) => x.asset_id ?? x.id);
   const participants = hits(found.data, ["participant"], (x) => x.id);
@@ -41,7 +51,7 @@ export async function renderSearch(q) {
           table(
             "search-assets",
             [
-              { label: t("col.asset"), cell: (x) => assetLink(x.asset_id ?? x.id, x.label, language) },
+              { label: t("col.asset"), cell: (x) => assetLink(x.asset_id ?? x.id, assetName(x), language) },
               { label: t("search.matched"), cell: (x) => x.matched.map((m) => badge(t(`search.by.${m}`), "info")) },
             ],
             assets,

@@ -1,0 +1,408 @@
+"""The explorer in a real browser: headless Chromium (Playwright) against a real API server.
+
+The store is the demo index of tests/api/conftest.py (the demo scenario played on two days on an
+embedded chain, indexed into SQLite; the node is gone by then: the API reads only the store), served
+by uvicorn on a free port in a thread. Each test loads
+a page, waits until it has rendered (``main[data-state=ready]``) and compares what it shows (stat
+values, chart bars and points by their data attributes, table rows, the licence tree) with the store
+and with the API. Any console error or page error fails the test. Screenshots go to the test's tmp
+directory (the path is printed) and one per page to ``build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+from ledger.api.main import create_app
+from ledger.cli.format import certificate_number
+from ledger.contracts.types import Category
+from ledger.demo import ACTORS
+from ledger.settings import LedgerSettings
+from ledger.store import StateView, Store
+from tests.api.conftest import Demo
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+ADDRESS = {a.key: a for a in ACTORS}
+
+
+@dataclass
+class Site:
+    """A running API server over the demo store; ``api()`` reads it as the page does."""
+
+    url: str
+    store: Store
+    http: httpx.Client
+
+    @property
+    def view(self) -> StateView:
+        return self.store.as_of()
+
+    def api(self, path: str, **params: Any) -> Any:
+        response = self.http.get(f"/api/v1/{path}", params=params)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="module")
+def site(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    store = demo.stores["sqlite"]
+    settings = LedgerSettings(data_dir=tmp_path_factory.mktemp("explorer-api"))
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, store=store), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, name="explorer-api", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.02)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url, timeout=10) as http:
+            yield Site(url, store, http)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _chromium() -> str:
+    found = os.environ.get("LEDGER_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI needs Chromium for the explorer tests (scripts/setup --browser installs it)")
+        pytest.skip("no Chromium (set LEDGER_CHROMIUM or install Debian's chromium)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = _chromium()
+    with sync_playwright() as p:
+        launched = _launch(p, executable)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _launch(p: Playwright, executable: str) -> Browser:
+    return p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+
+
+@dataclass
+class Tab:
+    """A browser page on the explorer that records console errors and uncaught exceptions."""
+
+    page: Page
+    site: Site
+    shots: Path
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, route: str) -> Page:
+        """Loads ``/explorer/#<route>`` and waits until the page has rendered."""
+        self.page.goto(f"{self.site.url}/explorer/#{route}")
+        return self.wait_ready()
+
+    def wait_ready(self) -> Page:
+        self.page.wait_for_selector("main#view[data-state=ready], main#view[data-state=error]", timeout=15_000)
+        state = self.page.get_attribute("main#view", "data-state")
+        assert state == "ready", f"page did not render: {self.page.inner_text('main#view')}"
+        return self.page
+
+    def screenshot(self, name: str) -> Path:
+        path = self.shots / f"explorer-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, SCREENSHOTS / path.name)
+        print(f"screenshot: {path} (copy in {SCREENSHOTS / path.name})")
+        return path
+
+
+@pytest.fixture
+def tab(browser: Browser, site: Site, tmp_path: Path) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    opened = Tab(page, site, tmp_path)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            opened.errors.append(f"console: {message.text} ({message.location})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: opened.errors.append(f"page error: {exc}"))
+    try:
+        yield opened
+        assert opened.errors == [], "the page logged errors"
+    finally:
+        context.close()
+
+
+# ─────────────────────────────────────────────────────────── helpers
+
+
+def _attrs(page: Page, selector: str, *names: str) -> list[dict[str, str | None]]:
+    """The given attributes of every element matching ``selector``, in document order."""
+    return [{n: el.get_attribute(n) for n in names} for el in page.query_selector_all(selector)]
+
+
+def _day(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+
+
+def _actor(key: str) -> str:
+    from ledger.client import dev_account
+
+    return str(dev_account(ADDRESS[key].index).address)
+
+
+def _money(fen: int) -> str:
+    whole, cents = divmod(fen, 100)
+    return f"¥{whole:,}.{cents:02d}"
+
+
+# ─────────────────────────────────────────────────────────── dashboard
+
+
+def test_dashboard_counts_charts_and_recent_trades_match_the_store(tab: Tab, site: Site) -> None:
+    page = tab.open("/")
+    view = site.view
+    trades = view.find_trades()
+    assert len(trades) >= 10  # five trades per demo run, one run a day
+
+    stats = {a["data-stat"]: a["data-value"] for a in _attrs(page, "[data-stat]", "data-stat", "data-value")}
+    status = site.api("status")["data"]
+    assert stats["trades"] == str(len(trades)) == str(status["counts"]["trades"])
+    assert stats["assets"] == str(len(view.rows("assets")))
+    assert stats["participants"] == str(len(view.rows("participants")))
+    assert stats["licences"] == str(len(view.rows("licences")))
+    assert stats["volume"] == str(sum(t["price"] for t in trades))
+    assert page.inner_text("[data-stat=volume] .value") == _money(sum(t["price"] for t in trades))
+
+    # Volume per day: one point per day with trades, the values of the store's trades that day.
+    per_day: dict[str, list[int]] = defaultdict(list)
+    for t in trades:
+        per_day[_day(t["timestamp"])].append(t["price"])
+    points = _attrs(page, "[data-chart=volume-by-day] circle.point", "data-key", "data-value", "data-count")
+    assert [p["data-key"] for p in points] == sorted(per_day)
+    assert len(points) >= 2
+    assert [(p["data-value"], p["data-count"]) for p in points] == [
+        (str(sum(per_day[d])), str(len(per_day[d]))) for d in sorted(per_day)
+    ]
+    api_days = site.api("trades/aggregates", group_by="day")["data"]
+    assert [p["data-key"] for p in points] == [str(r["key"]) for r in api_days]
+
+    # Volume by category: a bar per category traded, labelled in Chinese by default.
+    category_of = {a["asset_id"]: a["category"] for a in view.rows("assets")}
+    per_category: Counter[int] = Counter()
+    for t in trades:
+        per_category[category_of[t["asset_id"]]] += t["price"]
+    bars = _attrs(page, "[data-chart=volume-by-category] g.bar", "data-key", "data-label", "data-value")
+    assert len(bars) == len(per_category) == 3  # the demo trades public, enterprise and personal data
+    by_label = {b["data-label"]: b["data-value"] for b in bars}
+    assert by_label == {
+        "公共数据": str(per_category[Category.PUBLIC]),
+        "企业数据": str(per_category[Category.ENTERPRISE]),
+        "个人信息数据": str(per_category[Category.PERSONAL]),
+    }
+
+    # Recent trades: the ten newest, newest first, prices formatted with two decimals.
+    rows = _attrs(page, "[data-table=recent-trades] tbody tr", "data-trade-id", "data-price")
+    newest = sorted(trades, key=lambda t: (t["valid_from_block"], t["log_index"]), reverse=True)[:10]
+    assert [r["data-trade-id"] for r in rows] == [t["trade_id"] for t in newest]
+    first_price = page.inner_text("[data-table=recent-trades] tbody tr:first-child td.num")
+    assert first_price == _money(newest[0]["price"])
+
+    footer = page.get_attribute("#footer-block", "data-block-number")
+    assert footer == str(site.store.checkpoint()[0])  # type: ignore[index]
+    tab.screenshot("dashboard")
+
+
+# ─────────────────────────────────────────────────────────── asset
+
+_LI_ANCESTORS = (
+    "el => { let n = 0; for (let p = el.parentElement; p; p = p.parentElement) n += p.tagName === 'LI'; return n; }"
+)
+
+
+def _public_asset(view: StateView) -> dict[str, Any]:
+    """The first demo run's public asset (licensed, sublicensed, traded twice, revenue shares)."""
+    public = [a for a in view.rows("assets") if a["category"] == Category.PUBLIC]
+    return min(public, key=lambda a: a["asset_id"])
+
+
+def test_asset_page_shows_holders_timeline_licence_tree_and_trades(tab: Tab, site: Site) -> None:
+    view = site.view
+    asset = _public_asset(view)
+    asset_id = asset["asset_id"]
+    page = tab.open(f"/asset/{asset_id}")
+
+    assert page.get_attribute(".asset", "data-asset-id") == str(asset_id)
+    certificate = certificate_number(asset["region"], asset["certificate_serial"])
+    assert page.inner_text("[data-field=certificate]") == certificate
+    holders = {
+        r["data-right"]: r["data-holder"]
+        for r in _attrs(page, "[data-table=holders] tbody tr", "data-right", "data-holder")
+    }
+    assert holders == {
+        "holding": asset["holding_holder"],
+        "processing": asset["processing_holder"],
+        "operation": asset["operation_holder"],
+    }
+
+    # Rights timeline: the current holder of each right holds its open segment.
+    segments = _attrs(page, ".timeline-svg g.segment", "data-right", "data-holder", "data-to-block")
+    for right, holder in holders.items():
+        open_segments = [s for s in segments if s["data-right"] == right and not s["data-to-block"]]
+        assert [s["data-holder"] for s in open_segments] == [holder]
+
+    # Licence tree: every licence of the asset once, sublicences nested under their parents.
+    licences = view.find_licences(asset_id=asset_id)
+    nodes = page.query_selector_all("[data-tree=licences] li[data-licence-id]")
+    assert sorted(int(n.get_attribute("data-licence-id") or 0) for n in nodes) == sorted(
+        lic["licence_id"] for lic in licences
+    )
+    for lic in licences:
+        nesting = page.eval_on_selector(
+            f"[data-tree=licences] li[data-licence-id='{lic['licence_id']}']",
+            _LI_ANCESTORS,
+        )
+        assert nesting == lic["depth"]
+    assert max(lic["depth"] for lic in licences) == 1  # the demo's sublicence
+
+    trades = view.find_trades(asset_id=asset_id)
+    rows = _attrs(page, "[data-table=asset-trades] tbody tr", "data-trade-id")
+    assert sorted(r["data-trade-id"] or "" for r in rows) == sorted(t["trade_id"] for t in trades)
+    assert len(trades) == 2  # the demo sells two licences of its public asset
+    tab.screenshot("asset")
+
+
+def test_asset_page_timeline_shows_a_transferred_right(tab: Tab, site: Site) -> None:
+    view = site.view
+    # The first run's enterprise dataset whose operation right the merchant bought.
+    enterprise = min(
+        (a for a in view.rows("assets") if a["operation_holder"] == _actor("merchant") and a["kind"] == 0),
+        key=lambda a: a["asset_id"],
+    )
+    page = tab.open(f"/asset/{enterprise['asset_id']}")
+    operation = _attrs(page, ".timeline-svg g.segment[data-right=operation]", "data-holder", "data-to-block")
+    assert [s["data-holder"] for s in operation] == [_actor("logistics"), _actor("merchant")]
+    assert operation[0]["data-to-block"] and not operation[1]["data-to-block"]
+
+
+# ─────────────────────────────────────────────────────────── participant
+
+
+def test_participant_page_shows_roles_declarations_credit_assets_and_revenue(tab: Tab, site: Site) -> None:
+    view = site.view
+    merchant = _actor("merchant")
+    page = tab.open(f"/participant/{merchant}")
+    assert page.get_attribute(".participant", "data-account") == merchant
+    assert "数据商" in page.inner_text("[data-field=roles]")
+
+    declarations = view.find_declarations(merchant)
+    assert len(page.query_selector_all("[data-table=declarations] tbody tr[data-seq]")) == len(declarations) == 1
+    credit = view.find_credit_events(merchant)
+    deltas = [r["data-delta"] for r in _attrs(page, "[data-table=credit-events] tbody tr", "data-delta")]
+    assert deltas == [str(c["delta"]) for c in credit] and credit
+
+    held = {
+        a["asset_id"]
+        for a in view.rows("assets")
+        if merchant in (a["holding_holder"], a["processing_holder"], a["operation_holder"])
+    }
+    shown = {int(r["data-asset-id"] or 0) for r in _attrs(page, "[data-table=assets-held] tbody tr", "data-asset-id")}
+    assert shown == held
+
+    received = sum(p["amount"] for p in view.find_payments(payee=merchant))
+    assert page.inner_text("[data-field=revenue-total]") == _money(received)
+    tab.screenshot("participant")
+
+
+def test_revenue_of_a_source_department_matches_its_payments(tab: Tab, site: Site) -> None:
+    police = _actor("police")
+    page = tab.open(f"/participant/{police}")
+    payments = site.view.find_payments(payee=police)
+    assert payments, "the demo pays revenue shares to the traffic police"
+    rows = _attrs(page, "[data-table=revenue] tbody tr", "data-amount")
+    assert sum(int(r["data-amount"] or 0) for r in rows) == sum(p["amount"] for p in payments)
+
+
+# ─────────────────────────────────────────────────────────── search and language
+
+
+def test_search_finds_an_asset_by_name_and_by_certificate_number(tab: Tab, site: Site) -> None:
+    view = site.view
+    models = sorted(a["asset_id"] for a in view.rows("assets") if a["kind"] == 1)
+    tab.open("/")
+    page = tab.page
+    page.fill("#search-input", "货运需求预测")
+    page.click("#search-button")
+    tab.wait_ready()
+    assert page.get_attribute("main#view", "data-page") == "search"
+    found = [int(r["data-asset-id"] or 0) for r in _attrs(page, "[data-table=search-assets] tbody tr", "data-asset-id")]
+    assert sorted(found) == models
+    tab.screenshot("search")
+
+    page.click(f"[data-table=search-assets] a[data-asset-id='{models[0]}']")
+    tab.wait_ready()
+    assert page.get_attribute(".asset", "data-asset-id") == str(models[0])
+
+    asset = view.get_asset(models[-1])
+    certificate = certificate_number(asset["region"], asset["certificate_serial"])
+    tab.open(f"/search?q={certificate}")
+    found = [int(r["data-asset-id"] or 0) for r in _attrs(page, "[data-table=search-assets] tbody tr", "data-asset-id")]
+    assert found == [models[-1]]
+
+
+def test_search_finds_a_transaction_by_hash(tab: Tab, site: Site) -> None:
+    trade = site.view.find_trades()[0]
+    page = tab.open(f"/search?q={trade['tx_hash']}")
+    rows = _attrs(page, "[data-table=search-transactions] tbody tr", "data-tx")
+    assert [r["data-tx"] for r in rows] == [trade["tx_hash"]]
+
+
+def test_language_toggle_switches_labels_and_is_remembered(tab: Tab, site: Site) -> None:
+    page = tab.open("/")
+    assert page.inner_text("#nav-dashboard") == "总览"
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    page.click("#lang-toggle")
+    tab.wait_ready()
+    assert page.inner_text("#nav-dashboard") == "Dashboard"
+    assert page.get_attribute("html", "lang") == "en"
+    labels = {b["data-label"] for b in _attrs(page, "[data-chart=volume-by-category] g.bar", "data-label")}
+    assert labels == {"public", "enterprise", "personal information"}
+    assert "Data as of block" in page.inner_text("#footer-block")
+    tab.screenshot("dashboard-en")
+
+    page.reload()
+    tab.wait_ready()
+    assert page.inner_text("#nav-dashboard") == "Dashboard"
+    page.click("#lang-toggle")
+    tab.wait_ready()
+    assert page.inner_text("#nav-dashboard") == "总览"
+
+
+def test_unknown_asset_shows_not_found(tab: Tab, site: Site) -> None:
+    tab.page.goto(f"{site.url}/explorer/#/asset/999999")
+    tab.page.wait_for_selector("main#view[data-state=error]")
+    assert tab.page.get_attribute(".notice", "data-status") == "404"
+    # The browser reports the 404 response itself as a console error; that one is expected.
+    tab.errors[:] = [e for e in tab.errors if "404" not in e]
