@@ -62,7 +62,7 @@ from ledger.gateway.outcome import error_reply
 from ledger.settings import LedgerSettings
 from ledger.store import Store
 
-__all__ = ["mount", "router"]
+__all__ = ["mount", "request_fingerprint", "router"]
 
 PREFIX: Final = "/api/v1/tx"
 
@@ -154,9 +154,14 @@ class Caller:
                     )
                 )
             )
-        canonical = json.dumps(body.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
-        fingerprint = hashlib.sha256(f"POST {self.request.url.path}\n{canonical}".encode()).hexdigest()
+        fingerprint = request_fingerprint(self.request.url.path, body)
         return _json(self.gateway.submit(self.key, operation, self.idempotency_key, fingerprint))
+
+
+def request_fingerprint(path: str, body: BaseModel) -> str:
+    """What makes two requests the same for an Idempotency-Key: the path and the validated body."""
+    canonical = json.dumps(body.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"POST {path}\n{canonical}".encode()).hexdigest()
 
 
 def get_caller(

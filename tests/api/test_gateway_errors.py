@@ -1,0 +1,195 @@
+"""Write gateway: operations that succeed (ids and events in the answer), contract refusals as
+403/404/409/422 naming the error and its values, batch items, validation paths, node outages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ledger.toolchain import compile_contracts
+from tests.api.gateway_support import Market, gateway_market
+from tests.conftest import free_port
+
+TX = "/api/v1/tx"
+YUAN = 100
+DAY = 86_400
+
+
+@pytest.fixture(scope="module")
+def market(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Market]:
+    with gateway_market(tmp_path_factory.mktemp("gateway-errors"), compile_contracts()) as m:
+        yield m
+
+
+@pytest.fixture
+def fresh(market: Market) -> Iterator[Market]:
+    with market.snapshot():
+        yield market
+
+
+def h(n: int) -> str:
+    return "0x" + f"{n:064x}"
+
+
+def now(market: Market) -> int:
+    return int(market.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+
+
+def licence_trade(market: Market, trade_id: str, price: int = 10_000 * YUAN) -> dict[str, Any]:
+    start = now(market)
+    return {
+        "trade_id": trade_id, "asset_id": 1, "seller": market.address("transport"),
+        "buyer": market.address("logistics"), "price": price, "fee": 100 * YUAN,
+        "terms": {"right": "processing", "purpose": 1105, "start": start, "end": start + 30 * DAY,
+                  "regions": [450000], "terms_hash": h(77)},
+    }  # fmt: skip
+
+
+def test_registration_review_and_licence_answer_with_ids_and_events(fresh: Market) -> None:
+    client = fresh.client()
+    applied = client.post(
+        f"{TX}/assets",
+        json={"content_hash": h(1001), "metadata_hash": h(1002), "metadata_uri": "ipfs://meta", "name": "Bus stops",
+              "category": "enterprise", "grade": "general", "kind": "dataset", "region": 450000},
+        headers=fresh.auth("urban"),
+    )  # fmt: skip
+    assert applied.status_code == 200, applied.text
+    body = applied.json()
+    asset_id = body["result"]["asset_id"]
+    assert body["outcome"] == "success" and body["sender"] == fresh.address("urban")
+    assert body["events"][0]["event"] == "RegistrationApplied"
+    assert body["events"][0]["args"]["assetId"] == asset_id
+
+    reviewed = client.post(
+        f"{TX}/assets/{asset_id}/review",
+        json={"approve": True, "review_hash": h(1003)},
+        headers=fresh.auth("registrar"),
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    assert "AssetRegistered" in [e["event"] for e in reviewed.json()["events"]]
+
+    start = now(fresh)
+    granted = client.post(
+        f"{TX}/assets/{asset_id}/licences",
+        json={"licensee": fresh.address("merchant"),
+              "terms": {"purpose": 7, "start": start, "end": start + DAY, "regions": [450000]}},
+        headers=fresh.auth("urban"),
+    )  # fmt: skip
+    assert granted.status_code == 200, granted.text
+    assert granted.json()["result"]["licence_id"] > 0
+
+
+def test_permission_refusal_is_403_with_the_error_and_values(fresh: Market) -> None:
+    r = fresh.client().post(f"{TX}/assets/1/freeze", json={"document_hash": h(1)}, headers=fresh.auth("exchange"))
+    assert r.status_code == 403
+    error = r.json()["error"]
+    assert (error["code"], error["name"], error["refusal"]) == (
+        "contract_refusal",
+        "ParticipantUnauthorized",
+        "permission",
+    )
+    assert error["values"] == {"account": fresh.address("exchange"), "neededRoles": 1}
+    assert error["operation"] == "AssetRegistry.freeze"
+    assert error["tx_hash"] is None  # refused before anything was sent
+
+
+def test_state_conflict_is_409(fresh: Market) -> None:
+    r = fresh.client().post(
+        f"{TX}/participants",
+        json={"account": fresh.address("merchant"), "roles": ["data-merchant"], "region": 450100, "name": "again"},
+        headers=fresh.auth("authority"),
+    )
+    assert r.status_code == 409
+    error = r.json()["error"]
+    assert error["name"] == "ParticipantAlreadyAdmitted"
+    assert error["values"]["account"] == fresh.address("merchant")
+
+
+def test_invalid_terms_are_422_with_the_error(fresh: Market) -> None:
+    start = now(fresh)
+    r = fresh.client().post(
+        f"{TX}/assets/1/licences",
+        json={"licensee": fresh.address("merchant"),
+              "terms": {"purpose": 1, "start": start + DAY, "end": start, "regions": [450000]}},
+        headers=fresh.auth("transport"),
+    )  # fmt: skip
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["name"] == "LicenseInvalidPeriod" and error["refusal"] == "invalid"
+    assert error["values"] == {"start": start + DAY, "end": start}
+
+
+def test_unknown_record_is_404(fresh: Market) -> None:
+    r = fresh.client().post(
+        f"{TX}/assets/987654/review", json={"approve": True, "review_hash": h(2)}, headers=fresh.auth("registrar")
+    )
+    assert r.status_code == 404
+    assert r.json()["error"]["name"] == "RegistryUnknownAsset"
+    assert r.json()["error"]["values"] == {"assetId": 987654}
+
+
+def test_settlement_and_batch_with_a_failing_item_naming_it(fresh: Market) -> None:
+    client = fresh.client()
+    single = client.post(f"{TX}/trades", json={"trade": licence_trade(fresh, h(501))}, headers=fresh.auth("exchange"))
+    assert single.status_code == 200, single.text
+    assert single.json()["result"]["trades"][0]["trade_id"] == h(501)
+    assert single.json()["result"]["trades"][0]["license_id"] > 0
+
+    before = fresh.head()
+    batch = [licence_trade(fresh, h(502)), licence_trade(fresh, h(501))]  # the second was settled above
+    r = client.post(f"{TX}/trades/batch", json={"trades": batch}, headers=fresh.auth("exchange"))
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert error["name"] == "SettlementBatchItemFailed"
+    assert error["item"]["index"] == 1
+    assert error["item"]["trade_id"] == h(501)
+    assert error["item"]["error"]["name"] == "SettlementTradeAlreadySettled"
+    assert "item 1" in error["message"]
+    assert fresh.head() == before  # refused at estimation: all or none, nothing sent
+
+    ok = client.post(f"{TX}/trades/batch", json={"trades": batch[:1]}, headers=fresh.auth("exchange"))
+    assert ok.status_code == 200, ok.text
+
+
+def test_validation_errors_are_422_with_field_paths(fresh: Market) -> None:
+    trade = licence_trade(fresh, h(600))
+    trade["price"] = -5
+    trade["terms"]["regions"] = ["x"]
+    del trade["buyer"]
+    r = fresh.client().post(f"{TX}/trades", json={"trade": trade, "extra": 1}, headers=fresh.auth("exchange"))
+    assert r.status_code == 422
+    locs = {tuple(d["loc"]) for d in r.json()["detail"]}
+    assert ("body", "trade", "price") in locs
+    assert ("body", "trade", "buyer") in locs
+    assert ("body", "trade", "terms", "regions", 0) in locs
+    assert ("body", "extra") in locs
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"to": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "amount": 2**256}, "amount"),  # beyond uint256
+        ({"to": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "amount": -1}, "amount"),
+        ({"to": "0x70997970C51812DC3a010C7d01b50e0d17dc79C8", "amount": 1}, "to"),  # bad EIP-55 checksum
+        ({"to": "0x1234", "amount": 1}, "to"),
+    ],
+)
+def test_out_of_range_values_and_bad_checksums_are_422(fresh: Market, body: dict[str, Any], field: str) -> None:
+    r = fresh.client().post(f"{TX}/token/transfer", json=body, headers=fresh.auth("merchant"))
+    assert r.status_code == 422
+    assert [d["loc"] for d in r.json()["detail"]] == [["body", field]]
+
+
+def test_node_unavailable_is_503_with_retry_after(fresh: Market) -> None:
+    client = fresh.client(node_port=free_port())  # nothing listens there
+    r = client.post(f"{TX}/declarations", json={"document_hash": h(3)}, headers={
+        **fresh.auth("merchant"), "Idempotency-Key": "down-1"})  # fmt: skip
+    assert r.status_code == 503
+    assert r.json()["error"]["code"] == "unavailable"
+    assert int(r.headers["Retry-After"]) >= 1
+    # nothing was sent, so the key is free again: once the node is back, the retry runs
+    again = fresh.client().post(f"{TX}/declarations", json={"document_hash": h(3)}, headers={
+        **fresh.auth("merchant"), "Idempotency-Key": "down-1"})  # fmt: skip
+    assert again.status_code == 200, again.text
