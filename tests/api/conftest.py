@@ -34,9 +34,10 @@ API_BACKENDS = ["sqlite", "postgresql"]
 
 @dataclass
 class Demo:
-    """The demo chain's index on each backend, what the demo reported, and a block between its phases."""
+    """The index of a chain where the demo ran twice (a day apart), on each backend; what each run
+    reported; the block between the runs, and the last block."""
 
-    summary: DemoSummary
+    summaries: list[DemoSummary]
     stores: dict[str, Store]
     mid_block: int
     head: int
@@ -57,7 +58,9 @@ def _postgres_schema_url() -> str | None:
         return None
     finally:
         admin.dispose()
-    return make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    return (
+        make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    )
 
 
 def _drop_schema(url: str) -> None:
@@ -79,11 +82,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     try:
         with EmbeddedNode(settings) as node:
             rpc = node.client(timeout=30)
-            summary = run_demo(settings, rpc=rpc, build=build, log=lambda _line: None)
+            first = run_demo(settings, rpc=rpc, build=build, log=lambda _line: None)
             mid_block = int(rpc.call("eth_blockNumber", []), 16)
             rpc.call("evm_increaseTime", [86_400])
             rpc.call("anvil_mine", ["0x1"])
-            run_demo(settings, rpc=rpc, build=build, log=lambda _line: None)
+            second = run_demo(settings, rpc=rpc, build=build, log=lambda _line: None)
             head = int(rpc.call("eth_blockNumber", []), 16)
             urls = {"sqlite": f"sqlite:///{tmp / 'demo.db'}"}
             if pg_url is not None:
@@ -92,7 +95,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
                 stores[name] = open_store(url)
                 open_indexer(settings, stores[name], rpc, build=build).run()
             rpc.close()
-        yield Demo(summary, stores, mid_block, head)
+        yield Demo([first, second], stores, mid_block, head)
     finally:
         for store in stores.values():
             store.close()

@@ -42,6 +42,7 @@ ACTOR_ARGS: Final = (
     "licensor", "applicant", "seller", "from", "bank", "account",
 )  # fmt: skip
 _HEX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+_CERTIFICATE = re.compile(r"^DR-([0-9]{1,9})-([0-9]{1,18})$", re.IGNORECASE)  # ledger.cli.format.certificate_number
 
 RegionQ = Annotated[int | None, Query(ge=0, le=INT32_MAX, description="Region code.", examples=[450100])]
 BoolQ = Annotated[bool | None, Query(description="true or false.", examples=[False])]
@@ -51,8 +52,8 @@ TextQ = Annotated[
         min_length=1,
         max_length=200,
         description=(
-            "Text search: part of the asset name (case-insensitive), or a certificate number, asset id or"
-            " content hash given exactly."
+            "Text search: part of the asset name (case-insensitive), or a certificate number"
+            " (`DR-450000-00000001` or its serial), asset id or content hash given exactly."
         ),
         examples=["logistics"],
     ),
@@ -75,6 +76,10 @@ def text_match(t: sa.Table, q: str) -> sa.ColumnElement[bool]:
         clauses += [t.c.certificate_serial == int(q), t.c.asset_id == int(q)]
     if _HEX_HASH.match(q):
         clauses.append(t.c.content_hash == q.lower())
+    certificate = _CERTIFICATE.match(q)
+    if certificate is not None:
+        region, serial = int(certificate[1]), int(certificate[2])
+        clauses.append(sa.and_(t.c.certificate_serial == serial, t.c.region == region))
     return sa.or_(*clauses)
 
 

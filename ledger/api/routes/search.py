@@ -47,7 +47,7 @@ def search(
             .order_by(a.c.asset_id)
             .limit(_PER_KIND)
         ):
-            if text.isdigit() and r.certificate_serial == int(text):
+            if r.certificate_serial and (text == str(r.certificate_serial) or text.upper().startswith("DR-")):
                 label = f"certificate {text}: {r.name}"
                 hits.append(m.SearchHit(type="certificate", id=str(r.asset_id), label=label, asset_id=r.asset_id))
             else:
