@@ -20,7 +20,7 @@ import pydantic
 import typer
 from typer.core import TyperGroup
 
-from ledger.cli import asset, audit, keys, license, node, participant, supervise, token, trade
+from ledger.cli import apikey, asset, audit, keys, license, node, participant, supervise, token, trade
 from ledger.cli._session import AsOption, JsonOption, Session, describe_error, emit, fail, progress
 from ledger.cli.index import index
 from ledger.client import make_sender
@@ -72,6 +72,7 @@ app.add_typer(token.app, name="token")
 app.add_typer(trade.app, name="trade")
 app.add_typer(supervise.app, name="supervise")
 app.add_typer(audit.app, name="audit")
+app.add_typer(apikey.app, name="apikey")
 app.command("index")(index)
 
 
