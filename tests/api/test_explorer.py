@@ -307,6 +307,32 @@ def test_asset_page_timeline_shows_a_transferred_right(tab: Tab, site: Site) -> 
     assert operation[0]["data-to-block"] and not operation[1]["data-to-block"]
 
 
+def test_asset_page_as_of_a_block_before_the_transfer_shows_the_earlier_holder(tab: Tab, site: Site) -> None:
+    view = site.view
+    enterprise = min(
+        (a for a in view.rows("assets") if a["operation_holder"] == _actor("merchant") and a["kind"] == 0),
+        key=lambda a: a["asset_id"],
+    )
+    page = tab.open(f"/asset/{enterprise['asset_id']}")
+    transferred = int(page.get_attribute(".timeline-svg g.segment[data-right=operation]", "data-to-block") or 0)
+    before = max(int(a["data-at"] or 0) for a in _attrs(page, "[data-table=history] a[data-at]", "data-at")
+                 if int(a["data-at"] or 0) < transferred)  # fmt: skip
+    page.click(f"[data-table=history] a[data-at='{before}']")
+    tab.wait_ready()
+    assert page.get_attribute(".asset", "data-at") == str(before)
+    assert page.get_attribute(".notice.as-of", "data-at") == str(before)
+    assert page.get_attribute("#footer-block", "data-block-number") == str(before)
+    then = site.store.as_of(before).get_asset(enterprise["asset_id"])
+    holder = page.get_attribute("[data-table=holders] tr[data-right=operation]", "data-holder")
+    assert holder == then["operation_holder"] == _actor("logistics")
+    assert page.query_selector_all("[data-table=asset-trades] tbody tr[data-trade-id]") == []
+
+    page.click(".notice.as-of a")
+    tab.wait_ready()
+    assert page.get_attribute("[data-table=holders] tr[data-right=operation]", "data-holder") == _actor("merchant")
+    assert page.query_selector(".notice.as-of") is None
+
+
 # ─────────────────────────────────────────────────────────── participant
 
 

@@ -1,5 +1,5 @@
-// The read API (/api/v1): JSON envelopes {block, data, next_cursor?}. Remembers the newest block seen,
-// which the footer shows as the block the page reflects.
+// The read API (/api/v1): JSON envelopes {block, data, next_cursor?}. Tracks the block the current
+// page reflects (the newest block among its answers), which the footer shows.
 
 const BASE = new URL("../api/v1/", document.baseURI);
 
@@ -11,25 +11,33 @@ export class ApiError extends Error {
   }
 }
 
-let lastBlock = null;
+let pageBlock = null;
 const blockListeners = [];
 
 function noteBlock(block) {
   if (!block || typeof block.number !== "number") return;
-  if (lastBlock === null || block.number >= lastBlock.number) {
-    lastBlock = block;
+  if (pageBlock === null || block.number > pageBlock.number) {
+    pageBlock = block;
     for (const fn of blockListeners) fn(block);
   }
 }
 
-/** Called with the envelope's block whenever a response reflects a newer block than any before. */
-export function onBlock(fn) {
-  blockListeners.push(fn);
-  if (lastBlock) fn(lastBlock);
+/** A new page starts: the blocks of its answers are tracked afresh. */
+export function beginPage() {
+  pageBlock = null;
+  for (const fn of blockListeners) fn(null);
 }
 
-/** GET path (relative to /api/v1/) with query params; resolves to the whole envelope. */
-export async function get(path, params) {
+/** Called with the block the page reflects whenever an answer moves it (null when a page starts). */
+export function onBlock(fn) {
+  blockListeners.push(fn);
+}
+
+/**
+ * GET path (relative to /api/v1/) with query params; resolves to the whole envelope. Its block counts
+ * as the page's unless options.track is false (lookups shared between pages).
+ */
+export async function get(path, params, options = {}) {
   const url = new URL(path, BASE);
   for (const [k, v] of Object.entries(params || {})) {
     if (v !== null && v !== undefined && v !== "") url.searchParams.set(k, String(v));
@@ -44,16 +52,16 @@ export async function get(path, params) {
   if (!response.ok) {
     throw new ApiError(response.status, body && body.detail !== undefined ? body.detail : response.statusText, url.pathname);
   }
-  noteBlock(body.block);
+  if (options.track !== false) noteBlock(body.block);
   return body;
 }
 
 /** Every item of a list endpoint, following next_cursor, up to max items. */
-export async function getAll(path, params, max = 1000) {
+export async function getAll(path, params, max = 1000, options = {}) {
   const items = [];
   let cursor = null;
   do {
-    const page = await get(path, { ...(params || {}), limit: Math.min(1000, max - items.length), cursor });
+    const page = await get(path, { ...(params || {}), limit: Math.min(1000, max - items.length), cursor }, options);
     items.push(...page.data);
     cursor = page.next_cursor;
   } while (cursor && items.length < max);

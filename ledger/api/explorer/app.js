@@ -1,6 +1,6 @@
 // The explorer: hash routes (#/, #/asset/5, #/participant/0x…, #/search?q=…), header, footer.
 
-import { getAll, onBlock } from "./api.js";
+import { beginPage, getAll, onBlock } from "./api.js";
 import { h, replace } from "./dom.js";
 import { formatTime } from "./format.js";
 import { initLang, lang, onLangChange, setLang, t } from "./i18n.js";
@@ -12,12 +12,22 @@ import { errorBox, rememberParticipants } from "./ui.js";
 
 const ROUTES = [
   { name: "dashboard", pattern: /^\/?$/, render: () => renderDashboard() },
-  { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m) => renderAsset(m[1]) },
-  { name: "participant", pattern: /^\/participant\/(0x[0-9a-fA-F]{40})$/, render: (m) => renderParticipant(m[1]) },
+  { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)) },
+  {
+    name: "participant",
+    pattern: /^\/participant\/(0x[0-9a-fA-F]{40})$/,
+    render: (m, query) => renderParticipant(m[1], atOf(query)),
+  },
   { name: "search", pattern: /^\/search$/, render: (_m, query) => renderSearch(query.get("q") || "") },
 ];
 
 let renderCount = 0;
+
+/** ?at= of a route: a block number (state as of that block), else null (the current state). */
+function atOf(query) {
+  const at = query.get("at");
+  return at && /^\d{1,18}$/.test(at) ? at : null;
+}
 let participantsLoaded = null;
 
 function parseHash() {
@@ -29,7 +39,7 @@ function parseHash() {
 /** Participant names for links; loaded once (the first 1,000), a failure only leaves addresses. */
 function loadParticipants() {
   if (!participantsLoaded) {
-    participantsLoaded = getAll("participants", {}, 1000)
+    participantsLoaded = getAll("participants", {}, 1000, { track: false })
       .then(rememberParticipants)
       .catch(() => undefined);
   }
@@ -42,6 +52,7 @@ async function route() {
   const { path, query } = parseHash();
   const found = ROUTES.map((r) => [r, r.pattern.exec(path)]).find(([, m]) => m);
   view.dataset.state = "loading";
+  beginPage();
   replace(view, h("p", { class: "muted loading" }, t("common.loading")));
   renderHeader(found ? found[0].name : "", query.get("q") || "");
   let content;
@@ -122,19 +133,10 @@ function renderFooter(block) {
   );
 }
 
-let footerBlock = null;
-
 function start() {
   initLang();
-  onBlock((block) => {
-    footerBlock = block;
-    renderFooter(block);
-  });
-  onLangChange(() => {
-    renderFooter(footerBlock);
-    route();
-  });
-  renderFooter(null);
+  onBlock(renderFooter);
+  onLangChange(() => route());
   window.addEventListener("hashchange", route);
   route();
 }

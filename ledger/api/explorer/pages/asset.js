@@ -39,6 +39,7 @@ function details(a, language) {
       [t("asset.registered"), formatTime(a.registered_at), "registered"],
       [t("asset.applicant"), participantLink(a.applicant, language), "applicant"],
       [t("asset.registrar"), a.registrar ? participantLink(a.registrar, language) : "–", "registrar"],
+      [t("asset.shares"), revenueShares(a, language), "revenue-shares"],
       [t("asset.contentHash"), h("span", { class: "mono" }, a.content_hash || "–"), "content-hash"],
     ]),
   );
@@ -239,11 +240,15 @@ export function ordersTable(list, language) {
   );
 }
 
-function historyTable(events, language) {
+function historyTable(assetId, events, language) {
   return table(
     "history",
     [
-      { label: t("col.block"), class: "num", cell: (e) => String(e.block_number ?? e.block) },
+      {
+        label: t("col.block"),
+        class: "num",
+        cell: (e) => h("a", { href: `#/asset/${assetId}?at=${e.block_number}`, title: t("asset.asOfLink"), dataset: { at: e.block_number } }, String(e.block_number)),
+      },
       { label: t("col.time"), cell: (e) => timeText(e.timestamp) },
       { label: t("col.event"), cell: (e) => eventLabel(e.name) },
       { label: t("col.actor"), cell: (e) => participantLink(e.actor, language) },
@@ -254,15 +259,41 @@ function historyTable(events, language) {
   );
 }
 
-/** The asset page of assetId. */
-export async function renderAsset(assetId) {
-  const [detail, history] = await Promise.all([get(`assets/${assetId}`), get(`assets/${assetId}/history`)]);
+function revenueShares(a, language) {
+  const shares = a.revenue_shares || [];
+  if (!shares.length) return null;
+  return h(
+    "span",
+    { class: "shares" },
+    shares.map((x, i) => [i ? " · " : "", participantLink(x.recipient, language), ` ${(Number(x.bps) / 100).toFixed(2).replace(/\.?0+$/, "")}%`]),
+  );
+}
+
+/** A note that the page shows the state as of an earlier block, with the way back. */
+export function asOfNotice(at, latestHref) {
+  if (!at) return null;
+  return h(
+    "div",
+    { class: "notice as-of", dataset: { at } },
+    h("strong", {}, t("asOf.title", { block: at })),
+    " ",
+    h("a", { href: latestHref }, t("asOf.latest")),
+  );
+}
+
+/** The asset page of assetId, as of block at (null: the current state). */
+export async function renderAsset(assetId, at = null) {
+  const [detail, history] = await Promise.all([
+    get(`assets/${assetId}`, { at }),
+    get(`assets/${assetId}/history`, { at, limit: 1000 }),
+  ]);
   const a = detail.data;
   const language = lang();
   const events = history.data.events || [];
   return h(
     "div",
-    { class: "asset", dataset: { assetId: a.asset_id } },
+    { class: "asset", dataset: { assetId: a.asset_id, at: at ?? "" } },
+    asOfNotice(at, `#/asset/${a.asset_id}`),
     h(
       "div",
       { class: "page-title" },
@@ -281,6 +312,6 @@ export async function renderAsset(assetId) {
       card("freezes", t("asset.freezes"), freezes(a.freezes || [], language)),
     ),
     card("orders", t("asset.orders"), ordersTable(a.orders || [], language)),
-    card("history", t("asset.history"), historyTable(events, language)),
+    card("history", t("asset.history"), historyTable(a.asset_id, events, language)),
   );
 }

@@ -5,7 +5,7 @@ import { h } from "../dom.js";
 import { formatAmount, formatCount, formatTime } from "../format.js";
 import { enumLabel, lang, regionLabel, t } from "../i18n.js";
 import { assetLink, badge, card, hashText, kv, namePart, table, timeText } from "../ui.js";
-import { ordersTable } from "./asset.js";
+import { asOfNotice, ordersTable } from "./asset.js";
 import { tradesTable } from "./trades.js";
 
 const RIGHTS = ["holding", "processing", "operation"];
@@ -50,21 +50,22 @@ function revenueTable(rows, language) {
   );
 }
 
-/** The participant page of account. */
-export async function renderParticipant(account) {
+/** The participant page of account, as of block at (null: the current state). */
+export async function renderParticipant(account, at = null) {
   const [detail, held, revenue, trades, orders] = await Promise.all([
-    get(`participants/${account}`),
-    get("assets", { holder: account, limit: LISTED }),
-    get("revenue", { participant: account, limit: LISTED }),
-    get("trades", { party: account, limit: LISTED }),
-    get("orders", { participant: account, limit: LISTED }),
+    get(`participants/${account}`, { at }),
+    get("assets", { holder: account, limit: LISTED, at }),
+    get("revenue", { participant: account, limit: LISTED, at }),
+    get("trades", { party: account, limit: LISTED, at }),
+    get("orders", { participant: account, limit: LISTED, at }),
   ]);
   const p = detail.data;
   const language = lang();
   const received = p.revenue_received || {};
   return h(
     "div",
-    { class: "participant", dataset: { account: p.account } },
+    { class: "participant", dataset: { account: p.account, at: at ?? "" } },
+    asOfNotice(at, `#/participant/${p.account}`),
     h(
       "div",
       { class: "page-title" },

@@ -1,64 +1,55 @@
-// Search: assets by name or certificate number, participants by name or account, transactions by hash.
+// Search: assets by name, certificate number, id or content hash (the asset list's text filter, so the
+// rows carry the whole record); participants by name or account and transactions by hash (/search).
 
 import { get } from "../api.js";
 import { h } from "../dom.js";
-import { lang, t } from "../i18n.js";
+import { certificateNumber } from "../format.js";
+import { enumLabel, lang, t } from "../i18n.js";
 import { assetLink, badge, card, hashText, muted, participantLink, table } from "../ui.js";
 
+const ASSETS = 50;
+const MAX_QUERY = 200; // the API's limit on search text
 
-/** Hits of the given types, each asset (or account, or transaction) once. */
-function hits(data, types, key) {
+/** Hits of one type, each id once. */
+function hits(data, type) {
   const seen = new Map();
-  for (const hit of data) {
-    if (!types.includes(hit.type)) continue;
-    const k = key(hit);
-    if (!seen.has(k)) seen.set(k, { ...hit, matched: [] });
-    seen.get(k).matched.push(hit.type);
-  }
+  for (const hit of data) if (hit.type === type && !seen.has(hit.id)) seen.set(hit.id, hit);
   return [...seen.values()];
 }
 
-/** A certificate number as printed (DR-450000-00000012) is looked up by its serial. */
-function apiQuery(q) {
-  const certificate = /^DR-\d+-(\d+)$/i.exec(q.trim());
-  return certificate ? String(Number(certificate[1])).padStart(8, "0") : q.trim();
-}
-
-/** An asset hit's name: the label without a "certificate N: " prefix. */
-function assetName(hit) {
-  return String(hit.label || "").replace(/^certificate \d+: /, "");
+function assetsTable(assets, language) {
+  return table(
+    "search-assets",
+    [
+      { label: t("col.asset"), cell: (a) => assetLink(a.asset_id, a.name, language) },
+      { label: t("asset.certificate"), cell: (a) => certificateNumber(a.region, a.certificate_serial) || "–" },
+      { label: t("col.category"), cell: (a) => enumLabel("category", a.category_name ?? a.category) },
+      { label: t("asset.kind"), cell: (a) => enumLabel("kind", a.kind_name ?? a.kind) },
+      { label: t("col.holder"), cell: (a) => participantLink(a.holding_holder, language) },
+      { label: t("col.status"), cell: (a) => badge(enumLabel("asset_status", a.status_name ?? a.status)) },
+    ],
+    assets,
+    (a) => ({ assetId: a.asset_id }),
+  );
 }
 
 /** The search page for q. */
-export async function renderSearch(q) {
+export async function renderSearch(rawQuery) {
+  const q = rawQuery.trim().slice(0, MAX_QUERY);
   const title = h("div", { class: "page-title" }, h("h1", {}, t("search.title")), q ? h("span", { class: "sub" }, `“${q}”`) : null);
   if (!q) return h("div", { class: "search-page" }, title, muted(t("search.hint")));
-  const found = await get("search", { q: apiQuery(q) });
+  const [assetPage, found] = await Promise.all([get("assets", { q, limit: ASSETS }), get("search", { q })]);
   const language = lang();
-  const assets = hits(found.data, ["asset", "certificate"], (x) => x.asset_id ?? x.id);
-  const participants = hits(found.data, ["participant"], (x) => x.id);
-  const transactions = hits(found.data, ["transaction"], (x) => x.id);
+  const assets = assetPage.data;
+  const participants = hits(found.data, "participant");
+  const transactions = hits(found.data, "transaction");
   const total = assets.length + participants.length + transactions.length;
   return h(
     "div",
     { class: "search-page", dataset: { results: total } },
     title,
     total === 0 ? h("div", { class: "notice", dataset: { results: 0 } }, t("search.none")) : null,
-    assets.length
-      ? card(
-          "search-assets",
-          t("search.assets"),
-          table(
-            "search-assets",
-            [
-              { label: t("col.asset"), cell: (x) => assetLink(x.asset_id ?? x.id, assetName(x), language) },
-              { label: t("search.matched"), cell: (x) => x.matched.map((m) => badge(t(`search.by.${m}`), "info")) },
-            ],
-            assets,
-            (x) => ({ assetId: x.asset_id ?? x.id }),
-          ),
-        )
-      : null,
+    assets.length ? card("search-assets", t("search.assets"), assetsTable(assets, language)) : null,
     participants.length
       ? card(
           "search-participants",
