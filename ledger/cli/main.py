@@ -23,6 +23,7 @@ from typer.core import TyperGroup
 from ledger.cli import apikey, asset, audit, keys, license, node, participant, supervise, token, trade
 from ledger.cli._session import AsOption, JsonOption, Session, describe_error, emit, fail, progress
 from ledger.cli.index import index
+from ledger.cli.serve import serve
 from ledger.client import make_sender
 from ledger.contracts.deploy import deploy_system, ensure_deployed, write_manifest
 from ledger.contracts.system import SYSTEM_CONTRACTS
@@ -74,6 +75,7 @@ app.add_typer(supervise.app, name="supervise")
 app.add_typer(audit.app, name="audit")
 app.add_typer(apikey.app, name="apikey")
 app.command("index")(index)
+app.command("serve")(serve)
 
 
 @app.callback()
