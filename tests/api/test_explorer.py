@@ -432,3 +432,15 @@ def test_unknown_asset_shows_not_found(tab: Tab, site: Site) -> None:
     assert tab.page.get_attribute(".notice", "data-status") == "404"
     # The browser reports the 404 response itself as a console error; that one is expected.
     tab.errors[:] = [e for e in tab.errors if "404" not in e]
+
+
+def test_search_text_with_url_and_sql_specials_is_searched_literally(tab: Tab) -> None:
+    page = tab.open("/")
+    text = "100% 数据_? &q=<b>"
+    page.fill("#search-input", text)
+    page.click("#search-button")
+    tab.wait_ready()
+    assert page.get_attribute(".search-page", "data-results") == "0"
+    assert page.input_value("#search-input") == text
+    assert page.inner_text(".page-title .sub") == f"“{text}”"
+    assert page.query_selector(".search-page b") is None  # shown as text, never as markup

@@ -30,10 +30,18 @@ function atOf(query) {
 }
 let participantsLoaded = null;
 
+/** The route in the hash: its path and its query (decoded once, by URLSearchParams). */
 function parseHash() {
-  const raw = decodeURIComponent(location.hash.replace(/^#/, "")) || "/";
-  const [path, query = ""] = raw.split("?");
-  return { path, query: new URLSearchParams(query) };
+  const raw = location.hash.replace(/^#/, "") || "/";
+  const mark = raw.indexOf("?");
+  const rawPath = mark < 0 ? raw : raw.slice(0, mark);
+  let path;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    path = rawPath;
+  }
+  return { path, query: new URLSearchParams(mark < 0 ? "" : raw.slice(mark + 1)) };
 }
 
 /** Participant names for links; loaded once (the first 1,000), a failure only leaves addresses. */
