@@ -26,7 +26,7 @@ function heldTable(account, assets, language) {
     "assets-held",
     [
       { label: t("col.asset"), cell: (a) => assetLink(a.asset_id, a.name, language) },
-      { label: t("col.category"), cell: (a) => enumLabel("category", a.category_name ?? a.category) },
+      { label: t("col.category"), class: "nowrap", cell: (a) => enumLabel("category", a.category_name ?? a.category) },
       { label: t("col.rights"), cell: (a) => rights(a).map((r) => badge(enumLabel("right", r))) },
     ],
     assets,

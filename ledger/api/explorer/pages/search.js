@@ -22,9 +22,9 @@ function assetsTable(assets, language) {
     "search-assets",
     [
       { label: t("col.asset"), cell: (a) => assetLink(a.asset_id, a.name, language) },
-      { label: t("asset.certificate"), cell: (a) => certificateNumber(a.region, a.certificate_serial) || "–" },
-      { label: t("col.category"), cell: (a) => enumLabel("category", a.category_name ?? a.category) },
-      { label: t("asset.kind"), cell: (a) => enumLabel("kind", a.kind_name ?? a.kind) },
+      { label: t("asset.certificate"), class: "nowrap", cell: (a) => certificateNumber(a.region, a.certificate_serial) || "–" },
+      { label: t("col.category"), class: "nowrap", cell: (a) => enumLabel("category", a.category_name ?? a.category) },
+      { label: t("asset.kind"), class: "nowrap", cell: (a) => enumLabel("kind", a.kind_name ?? a.kind) },
       { label: t("col.holder"), cell: (a) => participantLink(a.holding_holder, language) },
       { label: t("col.status"), cell: (a) => badge(enumLabel("asset_status", a.status_name ?? a.status)) },
     ],
