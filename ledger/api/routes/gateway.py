@@ -91,7 +91,12 @@ class UnprocessableBody(RootModel[GatewayErrorBody | _ValidationBody]):
     """422: a body that fails validation (``detail`` with field paths) or a contract's invalid-terms refusal."""
 
 
+class _MalformedBody(BaseModel):
+    detail: str = Field(description="Why the body could not be read.")
+
+
 _ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    400: {"model": _MalformedBody, "description": "The body is not JSON (not UTF-8, or cut short)."},
     401: {"model": GatewayErrorBody, "description": "No API key, or an unknown one."},
     403: {
         "model": GatewayErrorBody,
