@@ -98,14 +98,14 @@ def test_honest_proof_is_accepted(honest: dict[str, Any]) -> None:
 
 def test_tampered_header_is_rejected(honest: dict[str, Any]) -> None:
     header = dict(honest["header"], stateRoot="0x" + "11" * 32)
-    with pytest.raises(HeaderMismatch, match="^header:"):
+    with pytest.raises(HeaderMismatch, match=r"^header:"):
         verify_header(header, honest["header"]["hash"])
 
 
 def test_flipped_byte_in_an_account_proof_node_is_rejected(honest: dict[str, Any]) -> None:
     answer = copy.deepcopy(honest["answer"])
     answer["accountProof"][-1] = _flip(answer["accountProof"][-1])
-    with pytest.raises(AccountProofError, match="^account-proof:"):
+    with pytest.raises(AccountProofError, match=r"^account-proof:"):
         _verify(honest, answer)
 
 
@@ -113,7 +113,7 @@ def test_flipped_byte_in_a_storage_proof_node_is_rejected(honest: dict[str, Any]
     answer = copy.deepcopy(honest["answer"])
     proof = answer["storageProof"][0]["proof"]
     proof[-1] = _flip(proof[-1], 10)
-    with pytest.raises(StorageProofError, match="^storage-proof:"):
+    with pytest.raises(StorageProofError, match=r"^storage-proof:"):
         _verify(honest, answer)
 
 
