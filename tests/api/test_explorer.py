@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,15 +26,17 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from ledger.api.main import create_app
 from ledger.cli.format import certificate_number
 from ledger.contracts.types import Category
+from ledger.decode import BlockHeader
 from ledger.demo import ACTORS
 from ledger.settings import LedgerSettings
-from ledger.store import StateView, Store
+from ledger.store import StateView, Store, open_store, schema
 from tests.api.conftest import Demo
 from tests.conftest import free_port
 
@@ -59,10 +63,10 @@ class Site:
         return response.json()
 
 
-@pytest.fixture(scope="module")
-def site(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    store = demo.stores["sqlite"]
-    settings = LedgerSettings(data_dir=tmp_path_factory.mktemp("explorer-api"))
+@contextmanager
+def _serving(store: Store, data_dir: Path) -> Iterator[Site]:
+    """The API over ``store`` in uvicorn on a free port, in a thread of this process."""
+    settings = LedgerSettings(data_dir=data_dir)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings, store=store), host="127.0.0.1", port=port, log_level="warning")
@@ -81,6 +85,12 @@ def site(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with _serving(demo.stores["sqlite"], tmp_path_factory.mktemp("explorer-api")) as served:
+        yield served
 
 
 def _chromium() -> str:
@@ -444,3 +454,37 @@ def test_search_text_with_url_and_sql_specials_is_searched_literally(tab: Tab) -
     assert page.input_value("#search-input") == text
     assert page.inner_text(".page-title .sub") == f"“{text}”"
     assert page.query_selector(".search-page b") is None  # shown as text, never as markup
+
+
+def test_a_page_of_the_current_state_follows_newly_indexed_blocks(browser: Browser, demo: Demo, tmp_path: Path) -> None:
+    """A copy of the demo store gets one more (empty) block while the dashboard is open: the page
+    re-renders by itself and its footer names the new block."""
+    copy = tmp_path / "following.db"
+    source_path = demo.stores["sqlite"].engine.url.database
+    assert source_path is not None
+    with sqlite3.connect(source_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    store = open_store(f"sqlite:///{copy}")
+    try:
+        with _serving(store, tmp_path / "api") as served:
+            context = browser.new_context()
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{served.url}/explorer/?poll=200#/")
+            page.wait_for_selector("main#view[data-state=ready]")
+            number, block_hash = store.checkpoint()  # type: ignore[misc]
+            shown = page.get_attribute("#footer-block", "data-block-number")
+            assert shown == str(number)
+            with store.engine.connect() as conn:
+                timestamp = conn.execute(
+                    sa.select(schema.blocks.c.timestamp).where(schema.blocks.c.number == number)
+                ).scalar_one()
+            store.apply([], [], BlockHeader(number + 1, "0x" + "ab" * 32, block_hash, timestamp + 12))
+            page.wait_for_selector(f"[data-stat=indexed][data-value='{number + 1}']", timeout=10_000)
+            assert page.get_attribute("main#view", "data-state") == "ready"
+            assert page.get_attribute("#footer-block", "data-block-number") == str(number + 1)
+            context.close()
+            assert errors == []
+    finally:
+        store.close()

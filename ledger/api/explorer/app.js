@@ -1,6 +1,6 @@
 // The explorer: hash routes (#/, #/asset/5, #/participant/0x…, #/search?q=…), header, footer.
 
-import { beginPage, getAll, onBlock } from "./api.js";
+import { beginPage, get, getAll, onBlock } from "./api.js";
 import { h, replace } from "./dom.js";
 import { formatTime } from "./format.js";
 import { initLang, lang, onLangChange, setLang, t } from "./i18n.js";
@@ -21,7 +21,10 @@ const ROUTES = [
   { name: "search", pattern: /^\/search$/, render: (_m, query) => renderSearch(query.get("q") || "") },
 ];
 
+/** How often a page of the current state looks for newer data: ?poll=MS in the page's URL (at least 100). */
+const POLL_MS = Math.max(100, Number(new URLSearchParams(location.search).get("poll")) || 5000);
 let renderCount = 0;
+let shownBlock = null;
 
 /** ?at= of a route: a block number (state as of that block), else null (the current state). */
 function atOf(query) {
@@ -54,15 +57,21 @@ function loadParticipants() {
   return participantsLoaded;
 }
 
-async function route() {
+/**
+ * Renders the page of the hash. quiet: a refresh of the page on show (newer data): no loading state,
+ * the header and the scroll position stay.
+ */
+async function route(quiet = false) {
   const view = document.getElementById("view");
   const mine = ++renderCount;
   const { path, query } = parseHash();
   const found = ROUTES.map((r) => [r, r.pattern.exec(path)]).find(([, m]) => m);
-  view.dataset.state = "loading";
-  beginPage();
-  replace(view, h("p", { class: "muted loading" }, t("common.loading")));
-  renderHeader(found ? found[0].name : "", query.get("q") || "");
+  if (!quiet) {
+    view.dataset.state = "loading";
+    beginPage();
+    replace(view, h("p", { class: "muted loading" }, t("common.loading")));
+    renderHeader(found ? found[0].name : "", query.get("q") || "");
+  }
   let content;
   let state = "ready";
   if (!found) {
@@ -80,9 +89,31 @@ async function route() {
     }
   }
   if (mine !== renderCount) return; // a newer navigation superseded this one
+  if (quiet && state !== "ready") return; // keep what is shown; the next poll tries again
   replace(view, content);
   view.dataset.state = state;
-  window.scrollTo(0, 0);
+  if (!quiet) window.scrollTo(0, 0);
+}
+
+/**
+ * Follows the indexer: while a page of the current state is shown, asks /status every POLL_MS and
+ * re-renders the page quietly when a newer block has been indexed. Historical views (?at=) stay.
+ */
+async function poll() {
+  try {
+    const view = document.getElementById("view");
+    const { query } = parseHash();
+    if (!document.hidden && view.dataset.state === "ready" && !query.get("at") && shownBlock) {
+      const status = await get("status", {}, { track: false });
+      if (status.block.number > shownBlock.number && view.dataset.state === "ready") {
+        participantsLoaded = null; // newly admitted participants get their names
+        await route(true);
+      }
+    }
+  } catch {
+    // the API may be restarting: the next poll tries again
+  }
+  setTimeout(poll, POLL_MS);
 }
 
 function renderHeader(active, q) {
@@ -143,10 +174,14 @@ function renderFooter(block) {
 
 function start() {
   initLang();
-  onBlock(renderFooter);
+  onBlock((block) => {
+    shownBlock = block;
+    renderFooter(block);
+  });
   onLangChange(() => route());
-  window.addEventListener("hashchange", route);
+  window.addEventListener("hashchange", () => route());
   route();
+  setTimeout(poll, POLL_MS);
 }
 
 start();
