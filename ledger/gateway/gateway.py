@@ -16,17 +16,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
+from eth_utils.crypto import keccak
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call, Contracts, LedgerClient, TxResult, make_sender
 from ledger.client.accounts import KeystoreError, load_keystore
+from ledger.client.ledger import direct_trade_typed_data
 from ledger.contracts.revert import ContractRevert
+from ledger.contracts.types import Trade
 from ledger.errors import LedgerError, RetryableError, RpcRemoteError
 from ledger.gateway.errors import GatewayError, GatewayUnavailable
 from ledger.gateway.idempotency import Claimed, IdempotencyStore, Replay, Signed
 from ledger.gateway.keys import ApiKey, ApiKeyStore
-from ledger.gateway.outcome import Reply, error_reply, refusal_reply, success_body
+from ledger.gateway.outcome import Reply, error_reply, plain, refusal_reply, success_body
 from ledger.gateway.ratelimit import RateLimiter
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
@@ -149,6 +153,21 @@ class Gateway:
         contracts = Contracts.from_build(deployment, self._build)
         sender = make_sender(self.settings, self._rpc, account, contracts.errors)
         return LedgerClient(self._rpc, contracts, sender)
+
+    def direct_trade_typed_data(self, key: ApiKey, trade: Trade, nonce: int, deadline: int) -> Reply:
+        """The EIP-712 message both parties of an off-exchange trade sign, and its digest."""
+        try:
+            client = self.client(key)
+            typed = direct_trade_typed_data(
+                trade, nonce, deadline, client.chain_id, client.contracts.address["TradeSettlement"]
+            )
+        except GatewayError as exc:
+            return error_reply(exc)
+        except RetryableError as exc:
+            return error_reply(GatewayUnavailable(f"the ledger node is unavailable: {exc}", retry_after=2.0))
+        message = encode_typed_data(full_message=typed)
+        digest = keccak(b"\x19" + message.version + message.header + message.body)
+        return Reply(200, {"typed_data": plain(typed), "digest": "0x" + digest.hex()})
 
     # ─────────────────────────────────────────── submission
 

@@ -193,3 +193,40 @@ def test_node_unavailable_is_503_with_retry_after(fresh: Market) -> None:
     again = fresh.client().post(f"{TX}/declarations", json={"document_hash": h(3)}, headers={
         **fresh.auth("merchant"), "Idempotency-Key": "down-1"})  # fmt: skip
     assert again.status_code == 200, again.text
+
+
+def test_an_off_exchange_trade_signed_from_the_typed_data_settles(fresh: Market) -> None:
+    from eth_account import Account
+
+    from ledger.client import dev_account
+
+    client = fresh.client()
+    start = now(fresh)
+    trade = {
+        "trade_id": h(700), "asset_id": 2, "seller": fresh.address("logistics"), "buyer": fresh.address("provider"),
+        "price": 10_000 * YUAN,
+        "terms": {"purpose": 1301, "start": start, "end": start + 30 * DAY, "regions": [450000]},
+    }  # fmt: skip
+    terms = {"trade": trade, "nonce": 2**70 + 1, "deadline": start + 3600}
+    typed = client.post(f"{TX}/trades/direct/typed-data", json=terms, headers=fresh.auth("provider"))
+    assert typed.status_code == 200, typed.text
+    data = typed.json()
+    assert data["typed_data"]["primaryType"] == "DirectTrade"
+    assert data["typed_data"]["message"]["nonce"] == str(2**70 + 1)  # beyond 2^53: a decimal string
+    digest = bytes.fromhex(data["digest"][2:])
+    seller = Account.unsafe_sign_hash(digest, dev_account(7).key).signature.hex()
+    buyer = Account.unsafe_sign_hash(digest, dev_account(9).key).signature.hex()
+    body = {
+        **terms,
+        "seller_signature": "0x" + seller.removeprefix("0x"),
+        "buyer_signature": "0x" + buyer.removeprefix("0x"),
+    }
+    settled = client.post(f"{TX}/trades/direct", json=body, headers=fresh.auth("provider"))
+    assert settled.status_code == 200, settled.text
+    assert settled.json()["result"]["trades"][0]["trade_id"] == h(700)
+
+    # the same signatures for another price: the contract refuses them
+    tampered = {**body, "trade": {**trade, "trade_id": h(701), "price": 10_001 * YUAN}}
+    refused = client.post(f"{TX}/trades/direct", json=tampered, headers=fresh.auth("provider"))
+    assert refused.status_code in (403, 422), refused.text
+    assert refused.json()["error"]["name"] == "SettlementBadSignature"

@@ -30,6 +30,7 @@ from ledger.api.routes.gateway_models import (
     CreditEventRequest,
     DecisionRequest,
     DirectTradeRequest,
+    DirectTradeTermsRequest,
     GatewayErrorBody,
     GrantLicenceRequest,
     HashRequest,
@@ -46,6 +47,7 @@ from ledger.api.routes.gateway_models import (
     TransferLicenceRequest,
     TransferRightRequest,
     TxResponse,
+    TypedDataResponse,
     WriteRequest,
     hash_bytes,
     member,
@@ -504,6 +506,18 @@ def settle_direct(body: DirectTradeRequest, caller: CallerDep) -> JSONResponse:
             result=_settled,
         ),
     )
+
+
+@router.post(
+    "/trades/direct/typed-data",
+    operation_id="tx_direct_trade_typed_data",
+    summary="The EIP-712 message of an off-exchange trade, for both parties to sign",
+    response_model=TypedDataResponse,
+)
+def direct_trade_typed_data(body: DirectTradeTermsRequest, caller: CallerDep) -> JSONResponse:
+    """Sends nothing: returns what the seller and the buyer sign (``eth_signTypedData_v4``, or the digest
+    with any secp256k1 signer) before either submits the trade to ``/trades/direct``."""
+    return _json(caller.gateway.direct_trade_typed_data(caller.key, body.trade.to_trade(), body.nonce, body.deadline))
 
 
 @router.post(

@@ -24,6 +24,7 @@ __all__ = [
     "CreditEventRequest",
     "DecisionRequest",
     "DirectTradeRequest",
+    "DirectTradeTermsRequest",
     "GatewayErrorBody",
     "GrantLicenceRequest",
     "HashRequest",
@@ -41,6 +42,7 @@ __all__ = [
     "TransferRightRequest",
     "TxEvent",
     "TxResponse",
+    "TypedDataResponse",
     "WriteRequest",
 ]
 
@@ -308,6 +310,21 @@ class DirectTradeRequest(WriteRequest):
     deadline: int = Field(ge=0, le=UINT256_MAX, description="Unix seconds after which the signatures expire.")
     seller_signature: Signature
     buyer_signature: Signature
+
+
+class DirectTradeTermsRequest(WriteRequest):
+    trade: TradeModel
+    nonce: Amount = Field(description="Each party's nonce for this trade (uint256, once per party).")
+    deadline: int = Field(ge=0, le=UINT256_MAX, description="Unix seconds after which the signatures expire.")
+
+
+class TypedDataResponse(BaseModel):
+    typed_data: dict[str, Any] = Field(
+        description=(
+            "The EIP-712 message (eth_signTypedData_v4): bytes as 0x hex, integers beyond 2^53 as decimal strings."
+        )
+    )
+    digest: str = Field(description="The EIP-712 digest both parties sign (0x + 64 hex digits).")
 
 
 class NonceRequest(WriteRequest):
