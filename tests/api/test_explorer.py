@@ -233,6 +233,14 @@ def test_dashboard_counts_charts_and_recent_trades_match_the_store(tab: Tab, sit
         "个人信息数据": str(per_category[Category.PERSONAL]),
     }
 
+    # Volume by exchange: the demo's exchange by name, and the off-exchange trades.
+    per_exchange: Counter[str] = Counter()
+    for t in trades:
+        per_exchange[t["exchange"] if t["on_exchange"] else "0x" + "0" * 40] += t["price"]
+    bars = _attrs(page, "[data-chart=volume-by-exchange] g.bar", "data-key", "data-label", "data-value")
+    assert {b["data-key"]: b["data-value"] for b in bars} == {k: str(v) for k, v in per_exchange.items()}
+    assert {b["data-label"] for b in bars} == {"北部湾大数据交易中心", "场外"}
+
     # Recent trades: the ten newest, newest first, prices formatted with two decimals.
     rows = _attrs(page, "[data-table=recent-trades] tbody tr", "data-trade-id", "data-price")
     newest = sorted(trades, key=lambda t: (t["valid_from_block"], t["log_index"]), reverse=True)[:10]

@@ -6,7 +6,7 @@ import { h, s } from "./dom.js";
 import { amountToNumber, formatAmount, formatAxisYuan, formatCount } from "./format.js";
 import { t } from "./i18n.js";
 
-const WIDTH = 560;
+const WIDTH = 560; // default; a chart across the page passes its own
 const HEIGHT = 260;
 const MARGIN = { top: 34, right: 16, bottom: 44, left: 72 };
 const TICKS = 4;
@@ -28,14 +28,14 @@ function frame(name, title, svg, empty) {
   );
 }
 
-function axes(svg, maxValue) {
+function axes(svg, maxValue, width) {
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const grid = s("g", { class: "grid" });
   for (let i = 0; i <= TICKS; i++) {
     const value = (maxValue * i) / TICKS;
     const y = MARGIN.top + plotH - (plotH * i) / TICKS;
     grid.append(
-      s("line", { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y, y2: y }),
+      s("line", { x1: MARGIN.left, x2: width - MARGIN.right, y1: y, y2: y }),
       s("text", { x: MARGIN.left - 8, y: y + 4, "text-anchor": "end", class: "tick" }, formatAxisYuan(value)),
     );
   }
@@ -46,19 +46,19 @@ function tooltip(row) {
   return `${row.label}: ${formatAmount(row.value)} (${formatCount(row.count)} ${t("chart.trades")})`;
 }
 
-function svgRoot(label) {
-  return s("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": label, class: "chart-svg" });
+function svgRoot(label, width) {
+  return s("svg", { viewBox: `0 0 ${width} ${HEIGHT}`, role: "img", "aria-label": label, class: "chart-svg" });
 }
 
 /**
  * A bar chart of amounts. rows: [{key, label, value (token amount string), count}].
  * Bars are <g class="bar" data-key data-label data-value data-count> with a rect and value label.
  */
-export function barChart({ name, title, rows }) {
-  const svg = svgRoot(title);
+export function barChart({ name, title, rows, width = WIDTH }) {
+  const svg = svgRoot(title, width);
   const maxValue = niceCeiling(Math.max(0, ...rows.map((r) => amountToNumber(r.value))));
-  axes(svg, maxValue);
-  const plotW = WIDTH - MARGIN.left - MARGIN.right;
+  axes(svg, maxValue, width);
+  const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const band = plotW / Math.max(rows.length, 1);
   const barW = Math.min(72, band * 0.6);
@@ -93,11 +93,11 @@ function dayNumber(key) {
  * count as zero in the line), else over the rows in order. Points are
  * <circle class="point" data-key data-label data-value data-count>, one per row.
  */
-export function lineChart({ name, title, rows }) {
-  const svg = svgRoot(title);
+export function lineChart({ name, title, rows, width = WIDTH }) {
+  const svg = svgRoot(title, width);
   const maxValue = niceCeiling(Math.max(0, ...rows.map((r) => amountToNumber(r.value))));
-  axes(svg, maxValue);
-  const plotW = WIDTH - MARGIN.left - MARGIN.right;
+  axes(svg, maxValue, width);
+  const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const byDay = rows.length > 0 && rows.every((r) => DAY_RE.test(r.key));
   const positions = byDay ? rows.map((r) => dayNumber(r.key)) : rows.map((_, i) => i);

@@ -37,6 +37,7 @@ const LABELS = {
   "dash.counts": ["记录统计", "Records"],
   "dash.volumeByDay": ["每日交易额", "Trade volume per day"],
   "dash.volumeByCategory": ["按数据类别的交易额", "Trade volume by data category"],
+  "dash.volumeByExchange": ["按交易场所的交易额", "Trade volume by exchange"],
   "dash.recentTrades": ["最近交易", "Recent trades"],
   "dash.noTrades": ["尚无交易", "No trades yet"],
   "count.participants": ["市场主体", "Participants"],

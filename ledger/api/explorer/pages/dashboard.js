@@ -5,10 +5,11 @@ import { barChart, lineChart } from "../charts.js";
 import { h } from "../dom.js";
 import { formatAmount, formatCount } from "../format.js";
 import { enumLabel, lang, t } from "../i18n.js";
-import { card } from "../ui.js";
+import { card, namePart, participantName } from "../ui.js";
 import { tradesTable } from "./trades.js";
 
 const RECENT = 10;
+const WIDE = 1100; // the per-day chart runs across the page
 const MAX_SCANNED = 10_000; // trades read to find the newest (the list has no newest-first order)
 
 const COUNTS = [
@@ -69,28 +70,41 @@ async function recentTrades(days) {
 
 /** The dashboard page. */
 export async function renderDashboard() {
-  const [status, byDay, byCategory] = await Promise.all([
+  const [status, byDay, byCategory, byExchange] = await Promise.all([
     get("status"),
     get("trades/aggregates", { group_by: "day" }),
     get("trades/aggregates", { group_by: "category" }),
+    get("trades/aggregates", { group_by: "exchange" }),
   ]);
   const recent = await recentTrades(byDay.data);
   const language = lang();
   const dayRows = aggregateRows(byDay.data, (r) => String(r.key).slice(5));
   const categoryRows = aggregateRows(byCategory.data, (r) => enumLabel("category", r.key_name ?? r.key));
+  const exchangeRows = aggregateRows(byExchange.data, (r) =>
+    /^0x0{40}$/i.test(r.key) ? t("venue.off") : namePart(participantName(r.key) || r.key, language),
+  );
   return h(
     "div",
     { class: "dashboard" },
     h("div", { class: "page-title" }, h("h1", {}, t("dash.title"))),
     counts(status.data),
+    card(
+      "volume-by-day",
+      t("dash.volumeByDay"),
+      lineChart({ name: "volume-by-day", title: t("dash.volumeByDay"), rows: dayRows, width: WIDE }),
+    ),
     h(
       "div",
       { class: "grid-2" },
-      card("volume-by-day", t("dash.volumeByDay"), lineChart({ name: "volume-by-day", title: t("dash.volumeByDay"), rows: dayRows })),
       card(
         "volume-by-category",
         t("dash.volumeByCategory"),
         barChart({ name: "volume-by-category", title: t("dash.volumeByCategory"), rows: categoryRows }),
+      ),
+      card(
+        "volume-by-exchange",
+        t("dash.volumeByExchange"),
+        barChart({ name: "volume-by-exchange", title: t("dash.volumeByExchange"), rows: exchangeRows }),
       ),
     ),
     card("recent-trades", t("dash.recentTrades"), tradesTable("recent-trades", recent, language, { asset: true })),
