@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
 from eth_account import Account
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
 from ledger.api.main import create_app
 from ledger.chain import EmbeddedNode
@@ -27,7 +31,7 @@ from ledger.demo import ACTORS, DemoSummary, run_demo
 from ledger.gateway import ApiKeyStore
 from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
-from ledger.store import Store, open_store
+from ledger.store import Store, normalize_database_url, open_store
 from ledger.toolchain import Build
 from tests.conftest import free_port
 
@@ -87,12 +91,41 @@ def make_app(settings: LedgerSettings, store: Store) -> FastAPI:
 
 
 @contextmanager
-def gateway_market(tmp: Path, build: Build, **settings: Any) -> Iterator[Market]:
-    """The demo market on a fresh embedded chain, indexed, with an API key per demo participant."""
+def postgres_schema() -> Iterator[str]:
+    """A throwaway schema on the test server (``LEDGER_TEST_POSTGRES_URL``); unreachable: skip, or fail in CI."""
+    base = normalize_database_url(
+        os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    )
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    schema = f"gateway_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required in CI: {str(exc).splitlines()[0]}")
+        pytest.skip(f"PostgreSQL not reachable: {str(exc).splitlines()[0]}")
+    try:
+        yield (
+            make_url(base)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def gateway_market(tmp: Path, build: Build, database_url: str | None = None, **settings: Any) -> Iterator[Market]:
+    """The demo market on a fresh embedded chain, indexed (SQLite unless ``database_url``), with an API key
+    per demo participant."""
     the_settings = LedgerSettings(
         data_dir=tmp / "data", node_port=free_port(), block_time=0, state_interval=60, keystore_password=PASSWORD,
-        database_url=f"sqlite:///{tmp / 'ledger.db'}", gateway_rate_per_second=1000, gateway_rate_burst=1000,
-        **settings,
+        database_url=database_url or f"sqlite:///{tmp / 'ledger.db'}", gateway_rate_per_second=1000,
+        gateway_rate_burst=1000, **settings,
     )  # fmt: skip
     with EmbeddedNode(the_settings) as node:
         rpc = node.client(timeout=30)

@@ -16,14 +16,20 @@ import sqlalchemy as sa
 from ledger.gateway import Gateway
 from ledger.store.schema import gateway_requests
 from ledger.toolchain import compile_contracts
-from tests.api.gateway_support import Market, gateway_market
+from tests.api.gateway_support import Market, gateway_market, postgres_schema
 
 DECLARE = "/api/v1/tx/declarations"
 
 
-@pytest.fixture(scope="module")
-def market(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Market]:
-    with gateway_market(tmp_path_factory.mktemp("gateway-idem"), compile_contracts()) as m:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def market(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Market]:
+    """The market with its gateway tables on SQLite, then on PostgreSQL (row locks, concurrent inserts)."""
+    tmp = tmp_path_factory.mktemp("gateway-idem")
+    if request.param == "sqlite":
+        with gateway_market(tmp, compile_contracts()) as m:
+            yield m
+        return
+    with postgres_schema() as url, gateway_market(tmp, compile_contracts(), database_url=url) as m:
         yield m
 
 
