@@ -26,12 +26,13 @@ _BIGINT_MAX: Final = (1 << 63) - 1
 _DIGITS = re.compile(r"^[0-9]{1,19}$")
 
 
-def get_settings(request: Request) -> LedgerSettings:
+# No I/O: async, so FastAPI runs them on the event loop instead of hopping to a worker thread.
+async def get_settings(request: Request) -> LedgerSettings:
     settings: LedgerSettings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 

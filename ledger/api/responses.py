@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from ledger.api.deps import BlockStamp
 from ledger.api.schemas import BlockRef, ErrorBody
 
-__all__ = ["ERRORS", "NOT_FOUND", "block_ref", "etag_response"]
+__all__ = ["ERRORS", "NOT_FOUND", "block_ref", "etag_response", "json_response"]
 
 _422: Final = {"model": ErrorBody, "description": "A parameter is invalid; `detail` lists each one with its location."}
 _503: Final = {"model": ErrorBody, "description": "The store holds no indexed block yet."}
@@ -24,7 +24,13 @@ NOT_FOUND: Final[dict[int | str, dict[str, Any]]] = {
 
 
 def block_ref(stamp: BlockStamp) -> BlockRef:
-    return BlockRef(number=stamp.number, hash=stamp.hash, timestamp=stamp.timestamp)
+    return BlockRef.model_construct(number=stamp.number, hash=stamp.hash, timestamp=stamp.timestamp)
+
+
+def json_response(body: BaseModel) -> Response:
+    """``body`` serialised once (the route's ``response_model`` documents it; FastAPI would validate
+    the returned model against it a second time)."""
+    return Response(body.model_dump_json().encode(), media_type="application/json")
 
 
 def etag_response(request: Request, body: BaseModel) -> Response:

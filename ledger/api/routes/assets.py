@@ -25,7 +25,7 @@ from ledger.api.params import (
     enum_code,
     parse_time,
 )
-from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response
+from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
 from ledger.contracts.types import AssetStatus, Category, Grade, Kind, Right
 from ledger.store import schema as s
@@ -108,7 +108,7 @@ def list_assets(
     q: TextQ = None,
     cursor: CursorQ = None,
     limit: LimitQ = 100,
-) -> m.Page[m.AssetSummary]:
+) -> Response:
     t = s.assets
     query = sa.select(t).where(visible(t, stamp))
     for column, code in (
@@ -140,7 +140,11 @@ def list_assets(
     if q is not None:
         query = query.where(text_match(t, q))
     rows, next_cursor = fetch_page(conn, query, [t.c.asset_id], [int], cursor, limit)
-    return m.Page(block=block_ref(stamp), data=[mappers.asset(r._mapping) for r in rows], next_cursor=next_cursor)
+    return json_response(
+        m.Page.model_construct(
+            block=block_ref(stamp), data=[mappers.asset(r._mapping) for r in rows], next_cursor=next_cursor
+        )
+    )
 
 
 @router.get(
@@ -183,7 +187,7 @@ def get_asset(request: Request, conn: ReadConn, stamp: Stamp, asset_id: AssetIdP
         sa.select(ro).where(visible(ro, stamp), ro.c.asset_id == asset_id).order_by(ro.c.order_id)
     ).all()
     shares = conn.execute(sa.select(rs.c.shares).where(visible(rs, stamp), rs.c.asset_id == asset_id)).scalar()
-    detail = m.AssetDetail(
+    detail = m.AssetDetail.model_construct(
         **mappers.asset_fields(row._mapping),
         licences=mappers.licence_tree([r._mapping for r in licences]),
         trades=[mappers.trade(r._mapping) for r in trades],
@@ -191,9 +195,11 @@ def get_asset(request: Request, conn: ReadConn, stamp: Stamp, asset_id: AssetIdP
         objections=[mappers.objection(r._mapping) for r in objections],
         freezes=[mappers.freeze(r._mapping) for r in freezes],
         orders=[mappers.order(r._mapping) for r in orders],
-        revenue_shares=[m.RevenueShareOut(recipient=x["recipient"], bps=int(x["bps"])) for x in shares or []],
+        revenue_shares=[
+            m.RevenueShareOut.model_construct(recipient=x["recipient"], bps=int(x["bps"])) for x in shares or []
+        ],
     )
-    return etag_response(request, m.Envelope(block=block_ref(stamp), data=detail))
+    return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=detail))
 
 
 def actor_of(args: dict[str, Any]) -> str | None:
@@ -240,7 +246,7 @@ def rights_timeline(conn: sa.Connection, asset_id: int, stamp: BlockStamp) -> li
             spans.append((int(right), current[0], current[1], None))
     times = _timestamps(conn, {b for _, _, f, to in spans for b in (f, to) if b is not None})
     return [
-        m.RightSpan(
+        m.RightSpan.model_construct(
             right=right,
             right_name=m.enum_name(Right, right),
             holder=holder,
@@ -261,7 +267,7 @@ def rights_timeline(conn: sa.Connection, asset_id: int, stamp: BlockStamp) -> li
 )
 def get_asset_history(
     conn: ReadConn, stamp: Stamp, asset_id: AssetIdPath, cursor: CursorQ = None, limit: LimitQ = 100
-) -> m.PagedEnvelope[m.AssetHistory]:
+) -> Response:
     t = s.assets
     exists = conn.execute(
         sa.select(t.c.asset_id).where(t.c.asset_id == asset_id, t.c.valid_from_block <= stamp.number).limit(1)
@@ -273,7 +279,7 @@ def get_asset_history(
     rows, next_cursor = fetch_page(conn, query, [e.c.block_number, e.c.log_index], [int, int], cursor, limit)
     times = _timestamps(conn, {int(r.block_number) for r in rows})
     events = [
-        m.EventOut(
+        m.EventOut.model_construct(
             block_number=r.block_number,
             log_index=r.log_index,
             timestamp=times.get(int(r.block_number)),
@@ -285,5 +291,7 @@ def get_asset_history(
         )
         for r in rows
     ]
-    history = m.AssetHistory(asset_id=asset_id, rights_timeline=rights_timeline(conn, asset_id, stamp), events=events)
-    return m.PagedEnvelope(block=block_ref(stamp), data=history, next_cursor=next_cursor)
+    history = m.AssetHistory.model_construct(
+        asset_id=asset_id, rights_timeline=rights_timeline(conn, asset_id, stamp), events=events
+    )
+    return json_response(m.PagedEnvelope.model_construct(block=block_ref(stamp), data=history, next_cursor=next_cursor))

@@ -13,7 +13,7 @@ from ledger.api import schemas as m
 from ledger.api.deps import ReadConn, Stamp
 from ledger.api.pagination import CursorQ, LimitQ, fetch_page
 from ledger.api.params import BIGINT_MAX, INT32_MAX, AddressQ, AssetIdQ, TimeQ, parse_time
-from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response
+from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
 from ledger.store import schema as s
 
@@ -63,7 +63,7 @@ def list_licences(
     revoked: Annotated[bool | None, Query(description="Only revoked (true) or unrevoked (false).")] = None,
     cursor: CursorQ = None,
     limit: LimitQ = 100,
-) -> m.Page[m.LicenceOut]:
+) -> Response:
     t = s.licences
     query = sa.select(t).where(visible(t, stamp))
     for column, value in (
@@ -84,7 +84,11 @@ def list_licences(
     if when is not None:
         query = query.where(t.c.starts_at <= when, t.c.ends_at > when, t.c.revoked.is_(False))
     rows, next_cursor = fetch_page(conn, query, [t.c.licence_id], [int], cursor, limit)
-    return m.Page(block=block_ref(stamp), data=[mappers.licence(r._mapping) for r in rows], next_cursor=next_cursor)
+    return json_response(
+        m.Page.model_construct(
+            block=block_ref(stamp), data=[mappers.licence(r._mapping) for r in rows], next_cursor=next_cursor
+        )
+    )
 
 
 @router.get(
@@ -109,4 +113,4 @@ def get_licence(
     ).all()
     rows = [row._mapping, *(r._mapping for r in siblings)]
     node = next(n for n in mappers.licence_tree(rows) if n.licence_id == licence_id)
-    return etag_response(request, m.Envelope(block=block_ref(stamp), data=node))
+    return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=node))

@@ -12,7 +12,7 @@ from ledger.api import schemas as m
 from ledger.api.deps import ReadConn, Stamp
 from ledger.api.pagination import CursorQ, LimitQ, fetch_page
 from ledger.api.params import BIGINT_MAX, AddressQ, AssetIdQ, OrderStatusQ, enum_code
-from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response
+from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
 from ledger.contracts.types import OrderStatus
 from ledger.store import schema as s
@@ -36,7 +36,7 @@ def list_orders(
     status: OrderStatusQ = None,
     cursor: CursorQ = None,
     limit: LimitQ = 100,
-) -> m.Page[m.OrderOut]:
+) -> Response:
     t = s.rectification_orders
     query = sa.select(t).where(visible(t, stamp))
     if participant is not None:
@@ -47,7 +47,11 @@ def list_orders(
     if code is not None:
         query = query.where(t.c.status == code)
     rows, next_cursor = fetch_page(conn, query, [t.c.order_id], [int], cursor, limit)
-    return m.Page(block=block_ref(stamp), data=[mappers.order(r._mapping) for r in rows], next_cursor=next_cursor)
+    return json_response(
+        m.Page.model_construct(
+            block=block_ref(stamp), data=[mappers.order(r._mapping) for r in rows], next_cursor=next_cursor
+        )
+    )
 
 
 @router.get(
@@ -63,4 +67,4 @@ def get_order(
     row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.order_id == order_id)).first()
     if row is None:
         raise HTTPException(404, f"no rectification order {order_id}")
-    return etag_response(request, m.Envelope(block=block_ref(stamp), data=mappers.order(row._mapping)))
+    return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=mappers.order(row._mapping)))

@@ -12,7 +12,7 @@ from ledger.api import schemas as m
 from ledger.api.deps import ReadConn, Stamp
 from ledger.api.pagination import CursorQ, LimitQ, fetch_page
 from ledger.api.params import INT32_MAX, AddressPath, ParticipantStatusQ, RoleQ, enum_code
-from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response
+from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
 from ledger.contracts.types import ParticipantStatus, Role
 from ledger.store import schema as s
@@ -39,7 +39,7 @@ def list_participants(
     status: ParticipantStatusQ = None,
     cursor: CursorQ = None,
     limit: LimitQ = 100,
-) -> m.Page[m.ParticipantOut]:
+) -> Response:
     t = s.participants
     query = sa.select(t).where(visible(t, stamp))
     role_code = enum_code(role, Role, "role", flags=True)
@@ -51,7 +51,11 @@ def list_participants(
     if status_code is not None:
         query = query.where(t.c.status == status_code)
     rows, next_cursor = fetch_page(conn, query, [t.c.account], [str], cursor, limit)
-    return m.Page(block=block_ref(stamp), data=[mappers.participant(r._mapping) for r in rows], next_cursor=next_cursor)
+    return json_response(
+        m.Page.model_construct(
+            block=block_ref(stamp), data=[mappers.participant(r._mapping) for r in rows], next_cursor=next_cursor
+        )
+    )
 
 
 @router.get(
@@ -91,13 +95,13 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
         payments += 1
     b = s.balances
     balance = conn.execute(sa.select(b.c.balance).where(visible(b, stamp), b.c.account == account)).scalar_one_or_none()
-    detail = m.ParticipantDetail(
+    detail = m.ParticipantDetail.model_construct(
         **mappers.participant_fields(row._mapping),
         declaration_list=[mappers.declaration(r._mapping) for r in declarations],
         credit_score=int(score or 0),
         credit_events=[mappers.credit_event(r._mapping) for r in credit_events],
         assets_held=m.HeldCounts(**held),
-        revenue_received=m.RevenueTotals(
+        revenue_received=m.RevenueTotals.model_construct(
             total=str(sum(by_kind.values())),
             seller=str(by_kind[PAYMENT_SELLER]),
             fee=str(by_kind[PAYMENT_FEE]),
@@ -106,4 +110,4 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
         ),
         balance=str(int(balance or 0)),
     )
-    return etag_response(request, m.Envelope(block=block_ref(stamp), data=detail))
+    return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=detail))

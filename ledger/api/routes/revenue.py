@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from ledger.api import schemas as m
 from ledger.api.deps import ReadConn, Stamp
 from ledger.api.params import AddressQ, AssetIdQ
-from ledger.api.responses import ERRORS, block_ref
+from ledger.api.responses import ERRORS, block_ref, json_response
 from ledger.api.views import visible
 from ledger.store import schema as s
 from ledger.store.projection import PAYMENT_FEE, PAYMENT_REVENUE_SHARE, PAYMENT_SELLER
@@ -32,7 +32,7 @@ def revenue(
     stamp: Stamp,
     participant: Annotated[AddressQ, Query(description="The payee.")] = None,
     asset_id: AssetIdQ = None,
-) -> m.Envelope[list[m.RevenueRow]]:
+) -> Response:
     if participant is None and asset_id is None:
         raise HTTPException(
             422,
@@ -56,7 +56,7 @@ def revenue(
         acc[kind] = acc.get(kind, 0) + int(amount)
         acc["n"] += 1
     rows = [
-        m.RevenueRow(
+        m.RevenueRow.model_construct(
             participant=payee,
             asset_id=asset,
             amount=str(acc[PAYMENT_SELLER] + acc[PAYMENT_FEE] + acc[PAYMENT_REVENUE_SHARE]),
@@ -67,4 +67,4 @@ def revenue(
         )
         for (payee, asset), acc in sorted(sums.items())
     ]
-    return m.Envelope(block=block_ref(stamp), data=rows)
+    return json_response(m.Envelope.model_construct(block=block_ref(stamp), data=rows))

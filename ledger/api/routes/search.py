@@ -8,11 +8,11 @@ from typing import Annotated, Final
 
 import sqlalchemy as sa
 from eth_utils.address import to_checksum_address
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from ledger.api import schemas as m
 from ledger.api.deps import CurrentStamp, ReadConn
-from ledger.api.responses import ERRORS, block_ref
+from ledger.api.responses import ERRORS, block_ref, json_response
 from ledger.api.routes.assets import text_match
 from ledger.api.views import visible
 from ledger.store import schema as s
@@ -36,7 +36,7 @@ def search(
     conn: ReadConn,
     stamp: CurrentStamp,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Search text.", examples=["logistics"])],
-) -> m.Envelope[list[m.SearchHit]]:
+) -> Response:
     text = q.strip()
     hits: list[m.SearchHit] = []
     a, p, e = s.assets, s.participants, s.events
@@ -49,9 +49,15 @@ def search(
         ):
             if r.certificate_serial and (text == str(r.certificate_serial) or text.upper().startswith("DR-")):
                 label = f"certificate {text}: {r.name}"
-                hits.append(m.SearchHit(type="certificate", id=str(r.asset_id), label=label, asset_id=r.asset_id))
+                hits.append(
+                    m.SearchHit.model_construct(
+                        type="certificate", id=str(r.asset_id), label=label, asset_id=r.asset_id
+                    )
+                )
             else:
-                hits.append(m.SearchHit(type="asset", id=str(r.asset_id), label=r.name, asset_id=r.asset_id))
+                hits.append(
+                    m.SearchHit.model_construct(type="asset", id=str(r.asset_id), label=r.name, asset_id=r.asset_id)
+                )
         people = sa.select(p.c.account, p.c.name).where(visible(p, stamp))
         if _ADDRESS.match(text):
             people = people.where(p.c.account == to_checksum_address(text))
@@ -59,7 +65,7 @@ def search(
             like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             people = people.where(p.c.name.ilike(like, escape="\\"))
         for who in conn.execute(people.order_by(p.c.account).limit(_PER_KIND)):
-            hits.append(m.SearchHit(type="participant", id=who.account, label=who.name))
+            hits.append(m.SearchHit.model_construct(type="participant", id=who.account, label=who.name))
         if _HASH.match(text):
             for t in conn.execute(
                 sa.select(e.c.tx_hash, e.c.name, e.c.asset_id)
@@ -67,5 +73,7 @@ def search(
                 .order_by(e.c.block_number, e.c.log_index)
                 .limit(_PER_KIND)
             ):
-                hits.append(m.SearchHit(type="transaction", id=t.tx_hash, label=t.name, asset_id=t.asset_id))
-    return m.Envelope(block=block_ref(stamp), data=hits)
+                hits.append(
+                    m.SearchHit.model_construct(type="transaction", id=t.tx_hash, label=t.name, asset_id=t.asset_id)
+                )
+    return json_response(m.Envelope.model_construct(block=block_ref(stamp), data=hits))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from ledger.api import schemas as m
 from ledger.api.deps import CurrentStamp, ReadConn
 from ledger.api.metrics import read_lag
-from ledger.api.responses import ERRORS, block_ref
+from ledger.api.responses import ERRORS, block_ref, json_response
 from ledger.api.rollup import TradeRollup
 from ledger.api.views import visible
 from ledger.store import schema as s
@@ -42,7 +42,7 @@ class StatusCache:
 @router.get(
     "", response_model=m.Envelope[m.Status], summary="Chain, indexed block, lag, counts, volume.", responses=ERRORS
 )
-def status(request: Request, conn: ReadConn, stamp: CurrentStamp) -> m.Envelope[m.Status]:
+def status(request: Request, conn: ReadConn, stamp: CurrentStamp) -> Response:
     cache: StatusCache = request.app.state.status_cache
     with cache.lock:
         if cache.key != (stamp.number, stamp.hash) or cache.counts is None:
@@ -57,15 +57,17 @@ def status(request: Request, conn: ReadConn, stamp: CurrentStamp) -> m.Envelope[
     volume = sum(v for _, v in rollup.at(conn, stamp.number, stamp.hash).values())
     head = conn.execute(sa.select(s.indexer_head.c.chain_id, s.indexer_head.c.block_number).limit(1)).first()
     lag = read_lag(request.app.state.store)
-    return m.Envelope(
-        block=block_ref(stamp),
-        data=m.Status(
-            chain_id=request.app.state.settings.chain_id if head is None else int(head[0]),
-            indexed_block=stamp.number,
-            chain_head=None if head is None else max(stamp.number, int(head[1])),
-            lag_blocks=0 if lag is None else lag.blocks,
-            lag_seconds=0.0 if lag is None else round(lag.seconds, 3),
-            counts=counts_model,
-            trade_volume=str(volume),
-        ),
+    return json_response(
+        m.Envelope.model_construct(
+            block=block_ref(stamp),
+            data=m.Status.model_construct(
+                chain_id=request.app.state.settings.chain_id if head is None else int(head[0]),
+                indexed_block=stamp.number,
+                chain_head=None if head is None else max(stamp.number, int(head[1])),
+                lag_blocks=0 if lag is None else lag.blocks,
+                lag_seconds=0.0 if lag is None else round(lag.seconds, 3),
+                counts=counts_model,
+                trade_volume=str(volume),
+            ),
+        )
     )

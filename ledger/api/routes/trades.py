@@ -14,7 +14,7 @@ from ledger.api import schemas as m
 from ledger.api.deps import CurrentStamp, ReadConn, Stamp
 from ledger.api.pagination import CursorQ, LimitQ, fetch_page
 from ledger.api.params import AddressQ, AssetIdQ, TimeQ, parse_time
-from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response
+from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.rollup import DAY, TradeRollup, group
 from ledger.api.views import visible
 from ledger.contracts.types import Category
@@ -52,7 +52,7 @@ def list_trades(
     time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
     cursor: CursorQ = None,
     limit: LimitQ = 100,
-) -> m.Page[m.TradeOut]:
+) -> Response:
     t = s.trades
     query = sa.select(t).where(visible(t, stamp))
     if exchange is not None:
@@ -69,7 +69,11 @@ def list_trades(
     if until is not None:
         query = query.where(t.c.timestamp <= until)
     rows, next_cursor = fetch_page(conn, query, [t.c.valid_from_block, t.c.log_index], [int, int], cursor, limit)
-    return m.Page(block=block_ref(stamp), data=[mappers.trade(r._mapping) for r in rows], next_cursor=next_cursor)
+    return json_response(
+        m.Page.model_construct(
+            block=block_ref(stamp), data=[mappers.trade(r._mapping) for r in rows], next_cursor=next_cursor
+        )
+    )
 
 
 def _key(by: GroupBy, value: object) -> str:
@@ -100,16 +104,18 @@ def trade_aggregates(
     group_by: Annotated[GroupBy, Query(description="Grouping: day, category or exchange.")] = GroupBy.day,
     time_from: Annotated[TimeQ, Query(alias="from", description=_FROM_DOC)] = None,
     time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
-) -> m.Envelope[list[m.AggregateRow]]:
+) -> Response:
     since, until = parse_time(time_from, "from"), parse_time(time_to, "to")
     rollup: TradeRollup = request.app.state.trade_rollup
     cells = rollup.at(conn, stamp.number, stamp.hash)
     rows = group(
         cells, group_by.value, None if since is None else since // DAY, None if until is None else until // DAY
     )
-    return m.Envelope(
-        block=block_ref(stamp),
-        data=[m.AggregateRow(key=_key(group_by, k), count=n, volume=str(v)) for k, n, v in rows],
+    return json_response(
+        m.Envelope.model_construct(
+            block=block_ref(stamp),
+            data=[m.AggregateRow.model_construct(key=_key(group_by, k), count=n, volume=str(v)) for k, n, v in rows],
+        )
     )
 
 
@@ -129,4 +135,4 @@ def get_trade(
     row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.trade_id == trade_id.lower())).first()
     if row is None:
         raise HTTPException(404, f"no trade {trade_id.lower()}")
-    return etag_response(request, m.Envelope(block=block_ref(stamp), data=mappers.trade(row._mapping)))
+    return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=mappers.trade(row._mapping)))

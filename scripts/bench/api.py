@@ -1,0 +1,412 @@
+#!/usr/bin/env python3
+"""Read API latency under an open-loop load of 200 requests/s, on SQLite and PostgreSQL.
+
+Per backend: a fresh store gets ``--events`` synthetic ledger events through ``Store.apply``
+(:class:`ledger.store.synthetic.SyntheticLedger`: participants, assets, licences, trades, objections,
+freezes, orders ... with their projected state), then assets and trades written straight into the
+tables (SQLite ``executemany``, PostgreSQL ``COPY``) up to ``--assets`` assets and ``--trades``
+trades, then ``ANALYZE``. The API runs in a subprocess (uvicorn, one worker, loopback); this process
+sends requests on a fixed schedule (open loop: a slow answer does not delay the next request, and
+latency counts from the scheduled send time) mixing asset detail (40 %), filtered asset lists of 20
+(40 %: category, status+category, holder, kind+region, frozen) and trade aggregates (20 %: per day,
+category or exchange, some over a period). A warm-up (``--warmup`` seconds, default 10, same mix)
+precedes the measurement; it includes the trade rollup's first build.
+
+Reported per backend (``sqlite``, ``postgres``): ``p50_ms``, ``p99_ms``, ``requests``, ``errors``,
+per-kind percentiles, and the set-up figures (rows, seconds).
+
+Usage: ``python scripts/bench/api.py [--json] [--assets N] [--events N] [--trades N] [--seconds S]``
+``[--rate R] [--postgres URL | --no-postgres]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+from sqlalchemy.engine import make_url
+
+from ledger.store import Store, normalize_database_url, open_store
+from ledger.store import schema as s
+from ledger.store.synthetic import SyntheticLedger
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+DAY = 86_400
+_MASK256 = (1 << 256) - 1
+
+
+def log(message: str) -> None:
+    print(f"bench/api: {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def postgres_schema(base: str) -> Iterator[str]:
+    admin = sa.create_engine(normalize_database_url(base), isolation_level="AUTOCOMMIT")
+    schema = f"bench_api_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(normalize_database_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+# ─────────────────────────────────────────────────────────── populating the store
+
+
+def _hex(i: int, salt: int) -> str:
+    return f"0x{((i + 1) * 0x9E3779B97F4A7C15 * (salt | 1) + salt) & _MASK256:064x}"
+
+
+def _pool(n: int) -> list[str]:
+    return [to_checksum_address(keccak(text=f"bench-api/holder/{i}")[-20:]) for i in range(n)]
+
+
+ASSET_COLUMNS = (
+    "asset_id", "valid_from_block", "valid_to_block", "content_hash", "name", "category", "grade", "kind", "region",
+    "status", "metadata_uri", "metadata_hash", "applicant", "holding_holder", "processing_holder",
+    "operation_holder", "disputed", "frozen", "anonymised", "open_objections", "certificate_serial", "registrar",
+    "review_hash", "registered_block", "registered_at", "applied_block", "applied_at",
+    "anonymisation_report_hash", "cancel_reason_hash",
+)  # fmt: skip
+TRADE_COLUMNS = (
+    "trade_id", "valid_from_block", "valid_to_block", "asset_id", "exchange", "on_exchange", "seller", "buyer",
+    "price", "fee", "seller_amount", "right", "licence_id", "timestamp", "tx_hash", "log_index",
+)  # fmt: skip
+_REGIONS = (450000, 450100, 450200, 440000)
+_STATUSES = (2,) * 17 + (1, 1, 4)  # 85 % registered, 10 % pending, 5 % cancelled
+
+
+def asset_rows(
+    first_id: int, count: int, block: int, now: int, holders: list[str], seed: int
+) -> Iterator[tuple[Any, ...]]:
+    rng = random.Random(seed)
+    registrar = holders[0]
+    for i in range(count):
+        asset_id = first_id + i
+        status = _STATUSES[rng.randrange(len(_STATUSES))]
+        owner = holders[rng.randrange(len(holders))]
+        registered = status != 1
+        applied_at = now - rng.randrange(365 * DAY)
+        yield (
+            asset_id, block, None, _hex(asset_id, 1), f"Bulk dataset {asset_id}: Guangxi logistics flows",
+            rng.randrange(3), rng.randrange(3), rng.randrange(4), _REGIONS[rng.randrange(4)], status,
+            f"ipfs://bench/{asset_id}", _hex(asset_id, 3), owner, owner,
+            holders[rng.randrange(len(holders))] if rng.random() < 0.3 else owner,
+            holders[rng.randrange(len(holders))] if rng.random() < 0.3 else owner,
+            rng.random() < 0.01, rng.random() < 0.01, False, 0,
+            asset_id if registered else 0, registrar if registered else None,
+            _hex(asset_id, 5) if registered else None, block if registered else None,
+            applied_at + 3600 if registered else 0, block, applied_at, None, None,
+        )  # fmt: skip
+
+
+def trade_rows(
+    count: int, first_asset: int, assets: int, block: int, now: int, holders: list[str], exchanges: list[str], seed: int
+) -> Iterator[tuple[Any, ...]]:
+    rng = random.Random(seed)
+    zero = "0x" + "00" * 20
+    for i in range(count):
+        exchange = exchanges[rng.randrange(len(exchanges))] if rng.random() < 0.85 else zero
+        price = rng.randrange(1_000, 10_000_000)
+        fee = price // 100 if exchange != zero else 0
+        yield (
+            _hex(i, 7), block, None, first_asset + rng.randrange(assets), exchange, exchange != zero,
+            holders[rng.randrange(len(holders))], holders[rng.randrange(len(holders))], price, fee, price - fee,
+            rng.randrange(3), 0, now - rng.randrange(365 * DAY), _hex(i, 9), 1_000_000 + i,
+        )  # fmt: skip
+
+
+def bulk_insert(store: Store, table: sa.Table, columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]]) -> int:
+    """Writes ``rows`` in one transaction: PostgreSQL COPY, SQLite executemany in chunks."""
+    written = 0
+    names = ", ".join(f'"{c}"' for c in columns)
+    raw = store.engine.raw_connection()
+    try:
+        driver: Any = raw.driver_connection
+        if store.dialect == "postgresql":
+            with driver.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    written += 1
+            driver.commit()
+        else:
+            sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
+            driver.execute("BEGIN IMMEDIATE")
+            chunk: list[tuple[Any, ...]] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == 50_000:
+                    driver.executemany(sql, chunk)
+                    written += len(chunk)
+                    chunk = []
+            if chunk:
+                driver.executemany(sql, chunk)
+                written += len(chunk)
+            driver.execute("COMMIT")
+    finally:
+        raw.close()
+    return written
+
+
+def populate(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    started = time.perf_counter()
+    store = open_store(url)
+    try:
+        ledger = SyntheticLedger(seed=args.seed, participants=1000, events_per_block=60)
+        events = 0
+        while events < args.events:
+            headers, evs = ledger.batch(min(20_000, args.events - events))
+            store.apply(headers, evs, headers[-1])
+            events += len(evs)
+        events_s = time.perf_counter() - started
+        checkpoint = store.checkpoint()
+        assert checkpoint is not None
+        block = checkpoint[0]
+        with store.engine.connect() as conn:
+            now = int(conn.execute(sa.select(s.blocks.c.timestamp).where(s.blocks.c.number == block)).scalar_one())
+            max_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(s.assets.c.asset_id), 0))).scalar_one())
+            ledger_assets = int(conn.execute(sa.select(sa.func.count(sa.distinct(s.assets.c.asset_id)))).scalar_one())
+            ledger_trades = int(conn.execute(sa.select(sa.func.count()).select_from(s.trades)).scalar_one())
+        holders = _pool(2_000) + list(ledger.traders)
+        t = time.perf_counter()
+        extra_assets = max(0, args.assets - ledger_assets)
+        bulk_insert(
+            store, s.assets, ASSET_COLUMNS, asset_rows(max_id + 1, extra_assets, block, now, holders, args.seed)
+        )
+        extra_trades = max(0, args.trades - ledger_trades)
+        trades = trade_rows(
+            extra_trades, max_id + 1, max(1, extra_assets), block, now, holders, ledger.exchanges, args.seed
+        )
+        bulk_insert(store, s.trades, TRADE_COLUMNS, trades)
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+        bulk_s = time.perf_counter() - t
+        return {
+            "events": events,
+            "assets": ledger_assets + extra_assets,
+            "trades": ledger_trades + extra_trades,
+            "max_asset_id": max_id + extra_assets,
+            "holders": holders[:50],
+            "apply_seconds": round(events_s, 1),
+            "bulk_seconds": round(bulk_s, 1),
+        }
+    finally:
+        store.close()
+
+
+# ─────────────────────────────────────────────────────────── load
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def api_server(url: str, data_dir: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_DATA_DIR": str(data_dir)}
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "ledger.api.main:app_factory", "--host", "127.0.0.1",
+        "--port", str(port), "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the API exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the API did not become ready in 120 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def request_mix(info: dict[str, Any], seed: int) -> Callable[[], tuple[str, str]]:
+    rng = random.Random(seed)
+    top = int(info["max_asset_id"])
+    holders: list[str] = info["holders"]
+    categories, kinds = ("public", "enterprise", "personal"), ("dataset", "model", "service", "verification_product")
+
+    def lists() -> str:
+        choice = rng.randrange(5)
+        if choice == 0:
+            return f"/api/v1/assets?category={rng.choice(categories)}&limit=20"
+        if choice == 1:
+            return f"/api/v1/assets?status=registered&category={rng.choice(categories)}&limit=20"
+        if choice == 2:
+            return f"/api/v1/assets?holder={rng.choice(holders)}&limit=20"
+        if choice == 3:
+            return f"/api/v1/assets?kind={rng.choice(kinds)}&region={rng.choice(_REGIONS)}&limit=20"
+        return "/api/v1/assets?frozen=true&limit=20"
+
+    def aggregates() -> str:
+        by = rng.choice(("day", "category", "exchange"))
+        if rng.random() < 0.5:
+            return f"/api/v1/trades/aggregates?group_by={by}"
+        return f"/api/v1/trades/aggregates?group_by={by}&from=2025-03-01T00:00:00Z&to=2025-06-30T00:00:00Z"
+
+    def next_request() -> tuple[str, str]:
+        r = rng.random()
+        if r < 0.4:
+            return "detail", f"/api/v1/assets/{rng.randrange(1, top + 1)}"
+        if r < 0.8:
+            return "list", lists()
+        return "aggregate", aggregates()
+
+    return next_request
+
+
+async def _drive(
+    base: str, rate: float, seconds: float, next_request: Callable[[], tuple[str, str]]
+) -> list[tuple[str, float, bool]]:
+    results: list[tuple[str, float, bool]] = []
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        loop = asyncio.get_running_loop()
+
+        async def one(kind: str, path: str, scheduled: float) -> None:
+            ok = False
+            try:
+                response = await client.get(path)
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            results.append((kind, loop.time() - scheduled, ok))
+
+        tasks = []
+        start = loop.time() + 0.05
+        for i in range(int(rate * seconds)):
+            scheduled = start + i / rate
+            delay = scheduled - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            kind, path = next_request()
+            tasks.append(asyncio.create_task(one(kind, path, scheduled)))
+        await asyncio.gather(*tasks)
+    return results
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def summarise(results: list[tuple[str, float, bool]]) -> dict[str, Any]:
+    latencies = [r[1] * 1000 for r in results]
+    out: dict[str, Any] = {
+        "p50_ms": round(percentile(latencies, 0.50), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
+        "requests": len(results),
+        "errors": sum(1 for r in results if not r[2]),
+    }
+    for kind in ("detail", "list", "aggregate"):
+        mine = [r[1] * 1000 for r in results if r[0] == kind]
+        out[f"{kind}_p50_ms"] = round(percentile(mine, 0.50), 2)
+        out[f"{kind}_p99_ms"] = round(percentile(mine, 0.99), 2)
+    out["max_ms"] = round(max(latencies, default=0.0), 1)
+    return out
+
+
+def measure(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    log(
+        f"populating {make_url(url).get_backend_name()}: {args.events} events, {args.assets} assets,"
+        f" {args.trades} trades"
+    )
+    info = populate(url, args)
+    log(f"  events applied in {info['apply_seconds']}s, bulk rows in {info['bulk_seconds']}s")
+    with api_server(url, tmp) as base:
+        mix = request_mix(info, args.seed)
+        warm = asyncio.run(_drive(base, args.rate, args.warmup, mix)) if args.warmup > 0 else []
+        log(f"  warm-up: {len(warm)} requests, p99 {percentile([r[1] * 1000 for r in warm], 0.99):.1f} ms")
+        results = asyncio.run(_drive(base, args.rate, args.seconds, mix))
+    report = summarise(results)
+    report.update({k: info[k] for k in ("events", "assets", "trades", "apply_seconds", "bulk_seconds")})
+    report["rate"] = args.rate
+    report["seconds"] = args.seconds
+    log(
+        f"  p50 {report['p50_ms']} ms, p99 {report['p99_ms']} ms, {report['requests']} requests,"
+        f" {report['errors']} errors"
+    )
+    return report
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
+        out["sqlite"] = measure(f"sqlite:///{Path(tmp) / 'api.db'}", args, Path(tmp))
+        if not args.no_postgres:
+            with postgres_schema(args.postgres) as url:
+                out["postgres"] = measure(url, args, Path(tmp))
+    out["goal"] = {"p50_ms": 5, "p99_ms": 25}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.add_argument("--assets", type=int, default=1_000_000, help="assets in the store (1000000)")
+    p.add_argument("--events", type=int, default=1_000_000, help="synthetic events applied (1000000)")
+    p.add_argument("--trades", type=int, default=1_000_000, help="trades in the store (1000000)")
+    p.add_argument("--seconds", type=float, default=60, help="measured seconds of load (60)")
+    p.add_argument("--warmup", type=float, default=10, help="seconds of load before measuring (10)")
+    p.add_argument("--rate", type=float, default=200, help="requests per second (200)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--postgres", default=os.environ.get("LEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
+    p.add_argument("--no-postgres", action="store_true")
+    args = p.parse_args(argv)
+    report = run(args)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for backend in ("sqlite", "postgres"):
+            if backend in report:
+                r = report[backend]
+                print(
+                    f"{backend:<9} p50 {r['p50_ms']:>7.2f} ms  p99 {r['p99_ms']:>7.2f} ms  {r['requests']} requests"
+                    f"  {r['errors']} errors  ({r['assets']} assets, {r['events']} events, {r['trades']} trades)"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
