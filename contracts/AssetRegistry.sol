@@ -518,6 +518,11 @@ contract AssetRegistry is IAssetRegistry {
         return _recognition;
     }
 
+    /// @inheritdoc IAssetRegistry
+    function participants() external view returns (address) {
+        return address(_participants);
+    }
+
     // ─────────────────────────────────────────────────────────── internals: rights
 
     function _transferRight(

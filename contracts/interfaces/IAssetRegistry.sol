@@ -429,4 +429,7 @@ interface IAssetRegistry {
     function settlement() external view returns (address);
 
     function recognition() external view returns (address);
+
+    /// @notice The participant registry, so that another province can check this one's registrars.
+    function participants() external view returns (address);
 }

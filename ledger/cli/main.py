@@ -20,8 +20,22 @@ import pydantic
 import typer
 from typer.core import TyperGroup
 
-from ledger.cli import apikey, asset, audit, keys, license, node, participant, supervise, token, trade
+from ledger.cli import (
+    apikey,
+    asset,
+    audit,
+    certificate,
+    keys,
+    license,
+    node,
+    participant,
+    recognition,
+    supervise,
+    token,
+    trade,
+)
 from ledger.cli._session import AsOption, JsonOption, Session, describe_error, emit, fail, progress
+from ledger.cli.crosscheck import crosscheck
 from ledger.cli.index import index
 from ledger.cli.serve import serve
 from ledger.client import make_sender
@@ -74,6 +88,9 @@ app.add_typer(trade.app, name="trade")
 app.add_typer(supervise.app, name="supervise")
 app.add_typer(audit.app, name="audit")
 app.add_typer(apikey.app, name="apikey")
+app.add_typer(certificate.app, name="certificate")
+app.add_typer(recognition.app, name="recognition")
+app.command("crosscheck")(crosscheck)
 app.command("index")(index)
 app.command("serve")(serve)
 

@@ -22,8 +22,12 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
-from ledger.contracts.types import AssetStatus, Role
+from ledger.chain.rpc import JsonRpcClient
+from ledger.contracts.codec import ContractCodec
+from ledger.contracts.types import AssetStatus, ParticipantStatus, Role
+from ledger.errors import RpcRemoteError
 from ledger.recognition.errors import CertificateFormatError, CertificateMismatch, CertificateSignatureError
+from ledger.toolchain import Build
 
 __all__ = [
     "CERTIFICATE_DOMAIN_NAME",
@@ -31,6 +35,7 @@ __all__ = [
     "Certificate",
     "CertificateDomain",
     "CertificateFile",
+    "ChainReader",
     "Signature",
     "VerifiedCertificate",
     "certificate_number",
@@ -298,72 +303,110 @@ def verify_offline(cert: CertificateFile) -> VerifiedCertificate:
     return VerifiedCertificate(cert, tuple(signers))
 
 
-def verify_against_chain(cert: CertificateFile, client: Any, *, block: str | int = "latest") -> VerifiedCertificate:
-    """:func:`verify_offline`, then against the issuing chain through ``client`` (a LedgerClient of it):
-    same chain id, the registry at the domain's address holds the same record, every signer is a
-    registrar there."""
+class ChainReader:
+    """View calls on a province's chain, knowing only its AssetRegistry address (no manifest needed):
+    the participant registry is found through the registry's ``participants()`` view."""
+
+    def __init__(self, rpc: JsonRpcClient, build: Build, registry: str, *, from_block: int = 0) -> None:
+        self.rpc = rpc
+        self.registry = to_checksum_address(registry)
+        self.from_block = from_block
+        self._asset_codec = ContractCodec(build.contract("AssetRegistry").abi)
+        self._participant_codec = ContractCodec(build.contract("ParticipantRegistry").abi)
+        self._participants: str | None = None
+
+    @classmethod
+    def of_client(cls, client: Any, build: Build) -> ChainReader:
+        deployment = client.contracts.deployment
+        return cls(client.rpc, build, client.contracts.address["AssetRegistry"], from_block=deployment.deployment_block)
+
+    def chain_id(self) -> int:
+        return int(self.rpc.call("eth_chainId"), 16)
+
+    def _view(self, codec: ContractCodec, to: str, function: str, *args: Any, block: str | int = "latest") -> Any:
+        tag = hex(block) if isinstance(block, int) else block
+        raw = self.rpc.call("eth_call", [{"to": to, "data": "0x" + codec.encode_call(function, *args).hex()}, tag])
+        if raw in (None, "0x"):
+            raise CertificateMismatch(f"{function} at {to}: no contract answered (is this the issuing chain?)")
+        return codec.decode_output(function, bytes.fromhex(raw[2:]))
+
+    def get_asset(self, asset_id: int, block: str | int = "latest") -> dict[str, Any]:
+        result: dict[str, Any] = self._view(self._asset_codec, self.registry, "getAsset", asset_id, block=block)
+        return result
+
+    def get_participant(self, account: str) -> dict[str, Any]:
+        if self._participants is None:
+            self._participants = to_checksum_address(self._view(self._asset_codec, self.registry, "participants"))
+        result: dict[str, Any] = self._view(self._participant_codec, self._participants, "getParticipant", account)
+        return result
+
+    def registration_block(self, asset_id: int) -> int:
+        topic0 = "0x" + self._asset_codec.events["AssetRegistered"].topic0.hex()
+        logs = self.rpc.call("eth_getLogs", [{
+            "address": self.registry, "fromBlock": hex(self.from_block), "toBlock": "latest",
+            "topics": [topic0, "0x" + asset_id.to_bytes(32, "big").hex()],
+        }])  # fmt: skip
+        if not logs:
+            raise CertificateMismatch(f"no AssetRegistered event for asset {asset_id}")
+        return int(logs[-1]["blockNumber"], 16)
+
+    def certificate(self, asset_id: int, *, block: str | int = "latest") -> Certificate:
+        """The certificate content of a registered asset, read with view calls at ``block``."""
+        try:
+            a = self.get_asset(asset_id, block=block)
+        except RpcRemoteError as exc:
+            raise CertificateMismatch(f"asset {asset_id} is not in the registry at {self.registry}: {exc}") from exc
+        if int(a["status"]) != int(AssetStatus.REGISTERED):
+            raise CertificateMismatch(
+                f"asset {asset_id} is not registered (status {AssetStatus(int(a['status'])).name})"
+            )
+        return Certificate(
+            asset_id=asset_id,
+            content_hash="0x" + bytes(a["contentHash"]).hex(),
+            category=int(a["category"]),
+            grade=int(a["grade"]),
+            kind=int(a["kind"]),
+            holding_holder=to_checksum_address(a["holdingHolder"]),
+            processing_holder=to_checksum_address(a["processingHolder"]),
+            operation_holder=to_checksum_address(a["operationHolder"]),
+            certificate_serial=int(a["certificateSerial"]),
+            registered_block=self.registration_block(asset_id),
+            registered_at=int(a["registeredAt"]),
+        )
+
+
+def verify_against_chain(cert: CertificateFile, reader: ChainReader) -> VerifiedCertificate:
+    """:func:`verify_offline`, then against the issuing chain: same chain id, the registry at the
+    domain's address holds the same record now, every signer is an active registrar there."""
     verified = verify_offline(cert)
-    chain_id = int(client.rpc.call("eth_chainId"), 16)
+    chain_id = reader.chain_id()
     if chain_id != cert.domain.chain_id:
         raise CertificateMismatch(f"certificate is for chain {cert.domain.chain_id}, the node is chain {chain_id}")
-    registry = client.contracts.address["AssetRegistry"]
-    if registry != cert.domain.registry:
-        raise CertificateMismatch(f"certificate names registry {cert.domain.registry}, the deployment's is {registry}")
-    current = certificate_from_chain(client, cert.certificate.asset_id, block=block)
+    if reader.registry != cert.domain.registry:
+        raise CertificateMismatch(f"certificate names registry {cert.domain.registry}, reading {reader.registry}")
+    current = reader.certificate(cert.certificate.asset_id)
     if current != cert.certificate:
         diffs = [k for k, v in asdict(cert.certificate).items() if getattr(current, k) != v]
         raise CertificateMismatch(
             f"registry record of asset {cert.certificate.asset_id} differs from the certificate in: {', '.join(diffs)}"
         )
     for signer in verified.signers:
-        p = client.get_participant(signer)
-        if not int(p["roles"]) & int(Role.REGISTRAR) or int(p["status"]) != 1:
+        p = reader.get_participant(signer)
+        if not int(p["roles"]) & int(Role.REGISTRAR) or int(p["status"]) != int(ParticipantStatus.ACTIVE):
             raise CertificateMismatch(f"signer {signer} is not an active registrar on chain {chain_id}")
     return replace(verified, registrars=verified.signers, on_chain=True)
 
 
-def certificate_from_chain(client: Any, asset_id: int, *, block: str | int = "latest") -> Certificate:
-    """The certificate content of a registered asset, read with view calls at ``block``."""
-    a = client.get_asset(asset_id, block=block)
-    if int(a["status"]) != int(AssetStatus.REGISTERED):
-        raise CertificateMismatch(f"asset {asset_id} is not registered (status {AssetStatus(int(a['status'])).name})")
-    registered_block = _registration_block(client, asset_id)
-    return Certificate(
-        asset_id=asset_id,
-        content_hash="0x" + bytes(a["contentHash"]).hex(),
-        category=int(a["category"]),
-        grade=int(a["grade"]),
-        kind=int(a["kind"]),
-        holding_holder=to_checksum_address(a["holdingHolder"]),
-        processing_holder=to_checksum_address(a["processingHolder"]),
-        operation_holder=to_checksum_address(a["operationHolder"]),
-        certificate_serial=int(a["certificateSerial"]),
-        registered_block=registered_block,
-        registered_at=int(a["registeredAt"]),
-    )
-
-
-def _registration_block(client: Any, asset_id: int) -> int:
-    topic0 = "0x" + client.contracts.codecs["AssetRegistry"].events["AssetRegistered"].topic0.hex()
-    logs = client.rpc.call("eth_getLogs", [{
-        "address": client.contracts.address["AssetRegistry"],
-        "fromBlock": hex(client.contracts.deployment.deployment_block),
-        "toBlock": "latest",
-        "topics": [topic0, "0x" + asset_id.to_bytes(32, "big").hex()],
-    }])  # fmt: skip
-    if not logs:
-        raise CertificateMismatch(f"no AssetRegistered event for asset {asset_id}")
-    return int(logs[-1]["blockNumber"], 16)
-
-
 def issue_certificate(
-    client: Any, asset_id: int, *, block: str | int = "latest", signers: Sequence[LocalAccount] = ()
+    client: Any, asset_id: int, *, block: str | int = "latest", signers: Sequence[LocalAccount] = (),
+    build: Build | None = None,
 ) -> CertificateFile:
     """A certificate of ``asset_id`` as registered at ``block``, signed by ``client``'s account and ``signers``."""
     tag = hex(block) if isinstance(block, int) else block
     header = client.rpc.call("eth_getBlockByNumber", [tag, False])
     number = int(header["number"], 16)
-    content = certificate_from_chain(client, asset_id, block=number)
+    reader = ChainReader.of_client(client, build or _default_build())
+    content = reader.certificate(asset_id, block=number)
     cert = CertificateFile(
         CertificateDomain(client.chain_id, client.contracts.address["AssetRegistry"]),
         content,
@@ -373,3 +416,9 @@ def issue_certificate(
     for account in (client.account, *signers):
         cert = sign_certificate(cert, account)
     return cert
+
+
+def _default_build() -> Build:
+    from ledger.toolchain import compile_contracts
+
+    return compile_contracts()

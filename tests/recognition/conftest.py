@@ -15,6 +15,7 @@ import pytest
 
 from ledger.chain import EmbeddedNode
 from ledger.client import LedgerClient
+from ledger.contracts.deploy import write_manifest
 from ledger.contracts.types import Role
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
@@ -33,6 +34,15 @@ class Province:
     world: World
     url: str
     registrar3: LedgerClient  # a third registrar, so that agreements can be 2-of-3
+    settings: LedgerSettings
+
+    @property
+    def env(self) -> dict[str, str | None]:
+        """Environment for running the ``ledger`` CLI as this province (its manifest is written)."""
+        s = self.settings
+        return {"LEDGER_DATA_DIR": str(s.data_dir), "LEDGER_NODE_PORT": str(s.node_port),
+                "LEDGER_CHAIN_ID": str(s.chain_id), "LEDGER_BLOCK_TIME": "0", "LEDGER_RPC_URL": None,
+                "LEDGER_AS": None, "LEDGER_DEV_KEYS": None}
 
     @property
     def registry(self) -> str:
@@ -66,7 +76,8 @@ def _start(name: str, chain_id: int, build: Build, base: Path, nodes: list[Embed
     nodes.append(node)
     world = build_world(node.client(timeout=30), build, settings)
     registrar3 = world.admit(12, Role.REGISTRAR, REGION, "Third Registration Centre")
-    return Province(name, chain_id, world, settings.effective_rpc_url, registrar3)
+    write_manifest(world.contracts.deployment, settings.manifest_path)
+    return Province(name, chain_id, world, settings.effective_rpc_url, registrar3, settings)
 
 
 @pytest.fixture(scope="session")
