@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -129,6 +129,15 @@ class Tab:
     def open(self, route: str) -> Page:
         """Loads ``/explorer/#<route>`` and waits until the page has rendered."""
         self.page.goto(f"{self.site.url}/explorer/#{route}")
+        return self.wait_ready()
+
+    def after(self, action: Callable[[], object]) -> Page:
+        """Runs ``action`` (a click or choice that leads to another page) and waits until that page has rendered."""
+        before = self.page.get_attribute("main#view", "data-render") or ""
+        action()
+        # CSS, not wait_for_function: the page's Content-Security-Policy forbids evaluating strings.
+        done = ", ".join(f"main#view[data-state={s}]:not([data-render='{before}'])" for s in ("ready", "error"))
+        self.page.wait_for_selector(done, timeout=15_000)
         return self.wait_ready()
 
     def wait_ready(self) -> Page:
@@ -335,8 +344,7 @@ def test_asset_page_as_of_a_block_before_the_transfer_shows_the_earlier_holder(t
     transferred = int(page.get_attribute(".timeline-svg g.segment[data-right=operation]", "data-to-block") or 0)
     before = max(int(a["data-at"] or 0) for a in _attrs(page, "[data-table=history] a[data-at]", "data-at")
                  if int(a["data-at"] or 0) < transferred)  # fmt: skip
-    page.click(f"[data-table=history] a[data-at='{before}']")
-    tab.wait_ready()
+    tab.after(lambda: page.click(f"[data-table=history] a[data-at='{before}']"))
     assert page.get_attribute(".asset", "data-at") == str(before)
     assert page.get_attribute(".notice.as-of", "data-at") == str(before)
     assert page.get_attribute("#footer-block", "data-block-number") == str(before)
@@ -345,8 +353,7 @@ def test_asset_page_as_of_a_block_before_the_transfer_shows_the_earlier_holder(t
     assert holder == then["operation_holder"] == _actor("logistics")
     assert page.query_selector_all("[data-table=asset-trades] tbody tr[data-trade-id]") == []
 
-    page.click(".notice.as-of a")
-    tab.wait_ready()
+    tab.after(lambda: page.click(".notice.as-of a"))
     assert page.get_attribute("[data-table=holders] tr[data-right=operation]", "data-holder") == _actor("merchant")
     assert page.query_selector(".notice.as-of") is None
 
@@ -398,15 +405,13 @@ def test_search_finds_an_asset_by_name_and_by_certificate_number(tab: Tab, site:
     tab.open("/")
     page = tab.page
     page.fill("#search-input", "货运需求预测")
-    page.click("#search-button")
-    tab.wait_ready()
+    tab.after(lambda: page.click("#search-button"))
     assert page.get_attribute("main#view", "data-page") == "search"
     found = [int(r["data-asset-id"] or 0) for r in _attrs(page, "[data-table=search-assets] tbody tr", "data-asset-id")]
     assert sorted(found) == models
     tab.screenshot("search")
 
-    page.click(f"[data-table=search-assets] a[data-asset-id='{models[0]}']")
-    tab.wait_ready()
+    tab.after(lambda: page.click(f"[data-table=search-assets] a[data-asset-id='{models[0]}']"))
     assert page.get_attribute(".asset", "data-asset-id") == str(models[0])
 
     asset = view.get_asset(models[-1])
@@ -427,8 +432,7 @@ def test_language_toggle_switches_labels_and_is_remembered(tab: Tab, site: Site)
     page = tab.open("/")
     assert page.inner_text("#nav-dashboard") == "总览"
     assert page.get_attribute("html", "lang") == "zh-CN"
-    page.click("#lang-toggle")
-    tab.wait_ready()
+    tab.after(lambda: page.click("#lang-toggle"))
     assert page.inner_text("#nav-dashboard") == "Dashboard"
     assert page.get_attribute("html", "lang") == "en"
     labels = {b["data-label"] for b in _attrs(page, "[data-chart=volume-by-category] g.bar", "data-label")}
@@ -439,8 +443,7 @@ def test_language_toggle_switches_labels_and_is_remembered(tab: Tab, site: Site)
     page.reload()
     tab.wait_ready()
     assert page.inner_text("#nav-dashboard") == "Dashboard"
-    page.click("#lang-toggle")
-    tab.wait_ready()
+    tab.after(lambda: page.click("#lang-toggle"))
     assert page.inner_text("#nav-dashboard") == "总览"
 
 
@@ -456,8 +459,7 @@ def test_search_text_with_url_and_sql_specials_is_searched_literally(tab: Tab) -
     page = tab.open("/")
     text = "100% 数据_? &q=<b>"
     page.fill("#search-input", text)
-    page.click("#search-button")
-    tab.wait_ready()
+    tab.after(lambda: page.click("#search-button"))
     assert page.get_attribute(".search-page", "data-results") == "0"
     assert page.input_value("#search-input") == text
     assert page.inner_text(".page-title .sub") == f"“{text}”"
@@ -496,3 +498,47 @@ def test_a_page_of_the_current_state_follows_newly_indexed_blocks(browser: Brows
             assert errors == []
     finally:
         store.close()
+
+
+# ─────────────────────────────────────────────────────────── lists
+
+
+def test_asset_list_pages_through_every_asset_with_load_more(tab: Tab, site: Site) -> None:
+    everything = sorted(a["asset_id"] for a in site.view.rows("assets"))
+    page = tab.open("/assets?limit=3")
+    assert len(page.query_selector_all("[data-table=asset-list] tbody tr[data-asset-id]")) == 3
+    while page.query_selector("#load-more"):
+        shown = int(page.get_attribute(".pager .shown", "data-shown") or 0)
+        page.click("#load-more")
+        page.wait_for_selector(f".pager .shown:not([data-shown='{shown}'])")
+    rows = [int(r["data-asset-id"] or 0) for r in _attrs(page, "[data-table=asset-list] tbody tr", "data-asset-id")]
+    assert rows == everything
+    assert page.get_attribute(".pager .shown", "data-shown") == str(len(everything))
+    tab.screenshot("assets")
+
+
+def test_asset_list_filters_by_category_from_its_select(tab: Tab, site: Site) -> None:
+    personal = sorted(a["asset_id"] for a in site.view.rows("assets") if a["category"] == Category.PERSONAL)
+    page = tab.open("/assets")
+    tab.after(lambda: page.select_option("#filter-category", str(int(Category.PERSONAL))))
+    assert "category=2" in page.url
+    rows = [int(r["data-asset-id"] or 0) for r in _attrs(page, "[data-table=asset-list] tbody tr", "data-asset-id")]
+    assert rows == personal and rows
+
+
+def test_trade_list_shows_the_off_exchange_trades(tab: Tab, site: Site) -> None:
+    off = [t["trade_id"] for t in site.view.find_trades() if not t["on_exchange"]]
+    page = tab.open("/trades?on_exchange=false")
+    rows = [r["data-trade-id"] for r in _attrs(page, "[data-table=trade-list] tbody tr", "data-trade-id")]
+    assert rows == off and rows
+    assert page.input_value("#filter-on_exchange") == "false"
+
+
+def test_participant_list_by_role_and_the_dashboard_links_to_it(tab: Tab, site: Site) -> None:
+    holders = sorted(p["account"] for p in site.view.rows("participants") if p["roles"] & 64)  # data holder
+    page = tab.open("/")
+    tab.after(lambda: page.click("[data-stat=participants]"))
+    assert page.get_attribute("main#view", "data-page") == "participants"
+    tab.after(lambda: page.select_option("#filter-role", "data_holder"))
+    rows = [r["data-account"] for r in _attrs(page, "[data-table=participant-list] tbody tr", "data-account")]
+    assert sorted(rows) == holders and rows

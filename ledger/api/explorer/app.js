@@ -6,12 +6,16 @@ import { formatTime } from "./format.js";
 import { initLang, lang, onLangChange, setLang, t } from "./i18n.js";
 import { renderAsset } from "./pages/asset.js";
 import { renderDashboard } from "./pages/dashboard.js";
+import { renderAssetList, renderParticipantList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
 import { renderSearch } from "./pages/search.js";
 import { errorBox, rememberParticipants } from "./ui.js";
 
 const ROUTES = [
   { name: "dashboard", pattern: /^\/?$/, render: () => renderDashboard() },
+  { name: "assets", pattern: /^\/assets$/, render: (_m, query) => renderAssetList(query) },
+  { name: "trades", pattern: /^\/trades$/, render: (_m, query) => renderTradeList(query) },
+  { name: "participants", pattern: /^\/participants$/, render: (_m, query) => renderParticipantList(query) },
   { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)) },
   {
     name: "participant",
@@ -92,6 +96,7 @@ async function route(quiet = false) {
   if (quiet && state !== "ready") return; // keep what is shown; the next poll tries again
   replace(view, content);
   view.dataset.state = state;
+  view.dataset.render = String(mine); // tests wait for a newer render after an action
   if (!quiet) window.scrollTo(0, 0);
 }
 
@@ -140,7 +145,16 @@ function renderHeader(active, q) {
       "div",
       { class: "top-inner" },
       h("a", { class: "brand", href: "#/" }, h("span", { class: "brand-title" }, t("app.title")), h("span", { class: "brand-sub" }, t("app.subtitle"))),
-      h("nav", {}, h("a", { href: "#/", class: active === "dashboard" ? "active" : null, id: "nav-dashboard" }, t("nav.dashboard"))),
+      h(
+        "nav",
+        {},
+        [
+          ["dashboard", "#/", "nav.dashboard"],
+          ["assets", "#/assets", "nav.assets"],
+          ["trades", "#/trades", "nav.trades"],
+          ["participants", "#/participants", "nav.participants"],
+        ].map(([name, href, label]) => h("a", { href, class: active === name ? "active" : null, id: `nav-${name}` }, t(label))),
+      ),
       form,
       h(
         "button",

@@ -12,6 +12,15 @@ const LABELS = {
   "app.subtitle": ["浏览器", "Explorer"],
   "nav.dashboard": ["总览", "Dashboard"],
   "nav.search": ["搜索", "Search"],
+  "nav.assets": ["数据资产", "Assets"],
+  "nav.trades": ["交易", "Trades"],
+  "nav.participants": ["市场主体", "Participants"],
+  "list.assets": ["数据资产", "Data assets"],
+  "list.trades": ["交易记录", "Trades"],
+  "list.participants": ["市场主体", "Participants"],
+  "list.more": ["加载更多", "Load more"],
+  "list.shown": ["已显示 {n} 条", "{n} shown"],
+  "filter.any": ["全部", "any"],
   "lang.switch": ["English", "中文"],
   "search.placeholder": ["资产名称、证书编号、主体地址或交易哈希", "Asset name, certificate no., account or tx hash"],
   "search.button": ["搜索", "Search"],
@@ -202,6 +211,12 @@ export function enumName(type, value) {
     return names[Number(value)] ?? String(value);
   }
   return String(value).replace(/_/g, "-");
+}
+
+/** [code, name] of every value of an enum (role: its names, no codes). */
+export function enumCodes(type) {
+  if (type === "role") return Object.keys(ENUMS.role).map((name, i) => [1 << i, name]);
+  return (CODES[type] || []).map((name, code) => [code, name]);
 }
 
 /** Region codes (GB/T 2260) of Guangxi that the demo and tests use; others show their code. */

@@ -49,21 +49,22 @@ export function kv(pairs) {
   return dl;
 }
 
+/** One table row: a <td> per column, rowData(row) as the <tr>'s dataset. */
+export function tableRow(columns, row, rowData) {
+  return h(
+    "tr",
+    { dataset: rowData ? rowData(row) : {} },
+    columns.map((c) => h("td", { class: c.class || null }, c.cell(row))),
+  );
+}
+
 /**
  * A table. columns: [{label, cell(row) -> text|Node, class}]; rowData(row) -> dataset of the <tr>.
  * An empty list shows one row saying so.
  */
 export function table(name, columns, rows, rowData, emptyText) {
   const body = h("tbody");
-  for (const row of rows) {
-    body.append(
-      h(
-        "tr",
-        { dataset: rowData ? rowData(row) : {} },
-        columns.map((c) => h("td", { class: c.class || null }, c.cell(row))),
-      ),
-    );
-  }
+  for (const row of rows) body.append(tableRow(columns, row, rowData));
   if (rows.length === 0) {
     body.append(h("tr", { class: "empty" }, h("td", { colspan: columns.length }, emptyText || t("common.none"))));
   }

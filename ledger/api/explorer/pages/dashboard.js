@@ -22,10 +22,12 @@ const COUNTS = [
   ["orders", "count.orders"],
 ];
 
+const LISTS = { participants: "#/participants", assets: "#/assets", trades: "#/trades", volume: "#/trades" };
+
 function stat(name, label, value, wide) {
   return h(
-    "div",
-    { class: wide ? "stat wide" : "stat", dataset: { stat: name, value } },
+    LISTS[name] ? "a" : "div",
+    { class: wide ? "stat wide" : "stat", href: LISTS[name] || null, dataset: { stat: name, value } },
     h("div", { class: "label" }, label),
     h("div", { class: "value" }, name === "volume" ? formatAmount(value) : name === "chain" ? String(value) : formatCount(value)),
   );

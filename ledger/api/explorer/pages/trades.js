@@ -1,12 +1,12 @@
-// The trades table, shared by the dashboard, the asset page and the participant page.
+// The trades table, shared by the dashboard, the trade list, the asset page and the participant page.
 
 import { formatAmount } from "../format.js";
 import { enumLabel, t } from "../i18n.js";
 import { assetLink, badge, hashText, participantLink, table, timeText } from "../ui.js";
 
-/** Trades as a table; options.asset adds the asset column (left out on an asset's own page). */
-export function tradesTable(name, trades, language, options = {}) {
-  const columns = [
+/** The columns of a trades table; options.asset adds the asset column (left out on an asset's own page). */
+export function tradeColumns(language, options = {}) {
+  return [
     { label: t("col.time"), cell: (r) => timeText(r.timestamp) },
     options.asset ? { label: t("col.asset"), cell: (r) => assetLink(r.asset_id, r.asset_name, language) } : null,
     { label: t("col.seller"), cell: (r) => participantLink(r.seller, language) },
@@ -24,5 +24,13 @@ export function tradesTable(name, trades, language, options = {}) {
     { label: t("col.fee"), class: "num", cell: (r) => formatAmount(r.fee) },
     { label: t("col.tx"), cell: (r) => hashText(r.tx_hash) },
   ].filter(Boolean);
-  return table(name, columns, trades, (r) => ({ tradeId: r.trade_id, price: r.price, assetId: r.asset_id }), t("dash.noTrades"));
+}
+
+export function tradeRowData(r) {
+  return { tradeId: r.trade_id, price: r.price, assetId: r.asset_id };
+}
+
+/** Trades as a table. */
+export function tradesTable(name, trades, language, options = {}) {
+  return table(name, tradeColumns(language, options), trades, tradeRowData, t("dash.noTrades"));
 }

@@ -1,0 +1,178 @@
+// Browsable lists: assets, trades and participants, with filters kept in the hash's query (so a filtered
+// list is a link) and "load more" following the API's cursor.
+
+import { get } from "../api.js";
+import { h } from "../dom.js";
+import { certificateNumber } from "../format.js";
+import { enumCodes, enumLabel, lang, regionLabel, t } from "../i18n.js";
+import { assetLink, badge, card, participantLink, table, tableRow, timeText } from "../ui.js";
+import { tradeColumns, tradeRowData } from "./trades.js";
+
+const PAGE = 50;
+
+/** The page size: ?limit= of the route (1-1000), else PAGE. */
+function pageSize(query) {
+  const n = Number(query.get("limit"));
+  return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : PAGE;
+}
+
+/** A select of a filter; choosing a value navigates to the list with the new query. */
+function filterSelect(route, query, name, label, options) {
+  const select = h(
+    "select",
+    {
+      name,
+      id: `filter-${name}`,
+      onchange: (event) => {
+        const next = new URLSearchParams(query);
+        next.delete("limit");
+        if (event.target.value === "") next.delete(name);
+        else next.set(name, event.target.value);
+        const text = next.toString();
+        location.hash = `#/${route}${text ? `?${text}` : ""}`;
+      },
+    },
+    h("option", { value: "" }, t("filter.any")),
+    options.map(([value, text]) =>
+      h("option", { value, selected: query.get(name) === String(value) ? true : null }, text),
+    ),
+  );
+  return h("label", { class: "filter" }, h("span", {}, label), select);
+}
+
+function enumOptions(type) {
+  return enumCodes(type).map(([code, name]) => [code, enumLabel(type, name)]);
+}
+
+const YES_NO = () => [["true", t("common.yes")], ["false", t("common.no")]];
+
+/**
+ * A list page: filters, a table of the first page and a button loading the next pages.
+ * spec: {name, route, path, title, columns, rowData, filters: [[param, label, options]], params}.
+ */
+async function listPage(spec, query) {
+  const params = { ...(spec.params || {}) };
+  for (const [param] of spec.filters) if (query.get(param)) params[param] = query.get(param);
+  const limit = pageSize(query);
+  const first = await get(spec.path, { ...params, limit });
+  const tableNode = table(spec.name, spec.columns, first.data, spec.rowData);
+  const tableEl = tableNode.querySelector("table");
+  const body = tableNode.querySelector("tbody");
+  let cursor = first.next_cursor;
+  let shown = first.data.length;
+  const counter = h("span", { class: "muted shown", dataset: { shown } }, t("list.shown", { n: shown }));
+  const more = h("button", { type: "button", class: "more", id: "load-more" }, t("list.more"));
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const next = await get(spec.path, { ...params, limit, cursor });
+      for (const row of next.data) body.append(tableRow(spec.columns, row, spec.rowData));
+      shown += next.data.length;
+      cursor = next.next_cursor;
+      tableEl.dataset.rows = String(shown);
+      counter.dataset.shown = String(shown);
+      counter.textContent = t("list.shown", { n: shown });
+      if (!cursor) more.remove();
+    } finally {
+      more.disabled = false;
+    }
+  });
+  return h(
+    "div",
+    { class: `list-page ${spec.name}` },
+    h("div", { class: "page-title" }, h("h1", {}, spec.title)),
+    h(
+      "form",
+      { class: "filters", onsubmit: (event) => event.preventDefault() },
+      spec.filters.map(([param, label, options]) => filterSelect(spec.route, query, param, label, options)),
+    ),
+    card(spec.name, spec.title, tableNode, h("div", { class: "pager" }, counter, cursor ? more : null)),
+  );
+}
+
+/** #/assets */
+export function renderAssetList(query) {
+  const language = lang();
+  return listPage(
+    {
+      name: "asset-list",
+      route: "assets",
+      path: "assets",
+      title: t("list.assets"),
+      columns: [
+        { label: t("col.asset"), cell: (a) => assetLink(a.asset_id, a.name, language) },
+        { label: t("asset.certificate"), class: "nowrap", cell: (a) => certificateNumber(a.region, a.certificate_serial) || "–" },
+        { label: t("col.category"), class: "nowrap", cell: (a) => enumLabel("category", a.category_name ?? a.category) },
+        { label: t("asset.grade"), class: "nowrap", cell: (a) => enumLabel("grade", a.grade_name ?? a.grade) },
+        { label: t("asset.kind"), class: "nowrap", cell: (a) => enumLabel("kind", a.kind_name ?? a.kind) },
+        { label: t("col.holder"), cell: (a) => participantLink(a.holding_holder, language) },
+        {
+          label: t("col.status"),
+          cell: (a) => [
+            badge(enumLabel("asset_status", a.status_name ?? a.status), a.status_name === "registered" ? "ok" : "warn"),
+            a.disputed ? badge(t("asset.disputed"), "bad") : null,
+            a.frozen ? badge(t("asset.frozen"), "bad") : null,
+          ],
+        },
+        { label: t("asset.registered"), cell: (a) => timeText(a.registered_at) },
+      ],
+      rowData: (a) => ({ assetId: a.asset_id }),
+      filters: [
+        ["category", t("asset.category"), enumOptions("category")],
+        ["grade", t("asset.grade"), enumOptions("grade")],
+        ["kind", t("asset.kind"), enumOptions("kind")],
+        ["status", t("asset.status"), enumOptions("asset_status").filter(([code]) => code !== 0)],
+        ["disputed", t("asset.disputed"), YES_NO()],
+        ["frozen", t("asset.frozen"), YES_NO()],
+      ],
+    },
+    query,
+  );
+}
+
+/** #/trades */
+export function renderTradeList(query) {
+  return listPage(
+    {
+      name: "trade-list",
+      route: "trades",
+      path: "trades",
+      title: t("list.trades"),
+      columns: tradeColumns(lang(), { asset: true }),
+      rowData: tradeRowData,
+      filters: [["on_exchange", t("col.venue"), [["true", t("venue.on")], ["false", t("venue.off")]]]],
+    },
+    query,
+  );
+}
+
+/** #/participants */
+export function renderParticipantList(query) {
+  const language = lang();
+  return listPage(
+    {
+      name: "participant-list",
+      route: "participants",
+      path: "participants",
+      title: t("list.participants"),
+      columns: [
+        { label: t("col.name"), cell: (p) => participantLink(p.account, language) },
+        { label: t("participant.roles"), cell: (p) => (p.role_names || []).map((r) => badge(enumLabel("role", r), "info")) },
+        { label: t("participant.region"), class: "nowrap", cell: (p) => regionLabel(p.region) },
+        { label: t("participant.status"), cell: (p) => badge(enumLabel("participant_status", p.status_name ?? p.status), p.status_name === "active" ? "ok" : "bad") },
+        { label: t("participant.admitted"), cell: (p) => timeText(p.admitted_at) },
+        { label: t("participant.account"), cell: (p) => h("span", { class: "mono" }, p.account) },
+      ],
+      rowData: (p) => ({ account: p.account }),
+      filters: [
+        ["role", t("participant.roles"), enumNames("role")],
+        ["status", t("participant.status"), enumOptions("participant_status").filter(([code]) => code !== 0)],
+      ],
+    },
+    query,
+  );
+}
+
+function enumNames(type) {
+  return enumCodes(type).map(([, name]) => [name.replace(/-/g, "_"), enumLabel(type, name)]);
+}
