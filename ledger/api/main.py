@@ -12,8 +12,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.api import metrics
@@ -81,6 +83,16 @@ class _LatencyMiddleware:
             )
 
 
+def _store_error(_request: Request, exc: Exception) -> JSONResponse:
+    """A database error a read ran into: the store unreachable or busy (503), or a value the
+    database cannot represent (422; the parameters are validated first, this is the safety net)."""
+    if isinstance(exc, sa.exc.DataError):
+        detail = [{"loc": ["query"], "msg": "a parameter cannot be represented in the store", "type": "value_error"}]
+        return JSONResponse({"detail": detail}, status_code=422)
+    logger.warning("store unavailable: %s", str(exc).splitlines()[0])
+    return JSONResponse({"detail": "the store is unavailable"}, status_code=503, headers={"Retry-After": "1"})
+
+
 def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastAPI:
     """The API over ``store`` (default: the store of ``settings``, opened and migrated here and
     closed with the app; a store passed in stays the caller's to close)."""
@@ -106,6 +118,8 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.state.trade_rollup = TradeRollup()
     app.state.status_cache = StatusCache()
 
+    app.add_exception_handler(sa.exc.DataError, _store_error)
+    app.add_exception_handler(sa.exc.OperationalError, _store_error)
     app.add_middleware(_LatencyMiddleware)
     if settings.api_cors_origins:
         app.add_middleware(

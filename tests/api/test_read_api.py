@@ -250,6 +250,9 @@ def test_errors_are_documented_shapes_never_500(client: TestClient, demo: Demo) 
         ("trades/aggregates", {"group_by": "week"}, "group_by"),
         ("revenue", {}, "participant"),
         ("participants/0x123", {}, "account"),
+        ("search", {"q": "bus\x00"}, "q"),
+        ("assets", {"q": "\x00"}, "q"),
+        ("licences", {"territory": "C\x00"}, "territory"),
     ):
         response = client.get(f"/api/v1/{path}", params=params)
         assert response.status_code == 422, (path, params, response.text)

@@ -51,6 +51,7 @@ TextQ = Annotated[
     Query(
         min_length=1,
         max_length=200,
+        pattern=r"^[^\x00]+$",  # PostgreSQL text cannot hold NUL
         description=(
             "Text search: part of the asset name (case-insensitive), or a certificate number"
             " (`DR-450000-00000001` or its serial), asset id or content hash given exactly."

@@ -35,7 +35,10 @@ _PER_KIND: Final = 20
 def search(
     conn: ReadConn,
     stamp: CurrentStamp,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Search text.", examples=["logistics"])],
+    q: Annotated[
+        str,
+        Query(min_length=1, max_length=200, pattern=r"^[^\x00]+$", description="Search text.", examples=["logistics"]),
+    ],
 ) -> Response:
     text = q.strip()
     hits: list[m.SearchHit] = []
