@@ -542,3 +542,34 @@ def test_participant_list_by_role_and_the_dashboard_links_to_it(tab: Tab, site: 
     tab.after(lambda: page.select_option("#filter-role", "data_holder"))
     rows = [r["data-account"] for r in _attrs(page, "[data-table=participant-list] tbody tr", "data-account")]
     assert sorted(rows) == holders and rows
+
+
+def test_dashboard_waits_for_the_first_indexed_block_then_shows_an_empty_ledger(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Before the indexer stored a block the API answers 503 and the page says so; once a block is
+    stored (no events: an empty ledger) the page appears by itself, with zero counts and no chart points."""
+    store = open_store(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        with _serving(store, tmp_path / "api") as served:
+            context = browser.new_context()
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{served.url}/explorer/?poll=200#/")
+            page.wait_for_selector("main#view[data-state=error][data-status='503']")
+            assert page.get_attribute(".notice", "data-status") == "503"
+            store.apply([], [], BlockHeader(7, "0x" + "ab" * 32, "0x" + "cd" * 32, 1_796_000_000))
+            page.wait_for_selector("main#view[data-state=ready]", timeout=10_000)
+            stats = {a["data-stat"]: a["data-value"] for a in _attrs(page, "[data-stat]", "data-stat", "data-value")}
+            assert {k: stats[k] for k in ("participants", "assets", "trades", "volume")} == {
+                "participants": "0", "assets": "0", "trades": "0", "volume": "0"
+            }  # fmt: skip
+            assert page.query_selector_all("circle.point, g.bar") == []
+            assert page.get_attribute("#footer-block", "data-block-number") == "7"
+            context.close()
+            # The browser reports each 503 answer itself; nothing else may appear.
+            assert [e for e in errors if "503" not in e] == []
+    finally:
+        store.close()

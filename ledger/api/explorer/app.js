@@ -78,6 +78,7 @@ async function route(quiet = false) {
   }
   let content;
   let state = "ready";
+  let status = "";
   if (!found) {
     view.dataset.page = "not-found";
     content = errorBox({ status: 404, message: path });
@@ -90,12 +91,14 @@ async function route(quiet = false) {
     } catch (error) {
       content = errorBox(error);
       state = "error";
+      status = error && error.status ? String(error.status) : "";
     }
   }
   if (mine !== renderCount) return; // a newer navigation superseded this one
   if (quiet && state !== "ready") return; // keep what is shown; the next poll tries again
   replace(view, content);
   view.dataset.state = state;
+  view.dataset.status = status;
   view.dataset.render = String(mine); // tests wait for a newer render after an action
   if (!quiet) window.scrollTo(0, 0);
 }
@@ -108,7 +111,11 @@ async function poll() {
   try {
     const view = document.getElementById("view");
     const { query } = parseHash();
-    if (!document.hidden && view.dataset.state === "ready" && !query.get("at") && shownBlock) {
+    const waiting = view.dataset.state === "error" && view.dataset.status === "503"; // nothing indexed yet
+    if (!document.hidden && waiting) {
+      participantsLoaded = null;
+      await route(true);
+    } else if (!document.hidden && view.dataset.state === "ready" && !query.get("at") && shownBlock) {
       const status = await get("status", {}, { track: false });
       if (status.block.number > shownBlock.number && view.dataset.state === "ready") {
         participantsLoaded = null; // newly admitted participants get their names

@@ -41,6 +41,7 @@ const LABELS = {
   "common.no": ["否", "No"],
   "common.notFound": ["未找到该记录", "No such record"],
   "common.error": ["加载失败", "Could not load"],
+  "common.notIndexed": ["索引器尚未写入任何区块；数据到达后本页会自动显示。", "The indexer has not stored any block yet; this page appears once it has."],
   "common.more": ["仅显示前 {n} 条", "showing the first {n}"],
   "dash.title": ["账本总览", "Ledger overview"],
   "dash.counts": ["记录统计", "Records"],

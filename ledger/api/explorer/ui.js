@@ -117,10 +117,11 @@ export function badge(text, kind) {
 /** A message in place of a page or section that could not load. */
 export function errorBox(error) {
   const notFound = error && error.status === 404;
+  const waiting = error && error.status === 503;
   return h(
     "div",
     { class: `notice ${notFound ? "not-found" : "error"}`, dataset: { status: error && error.status } },
-    h("strong", {}, notFound ? t("common.notFound") : t("common.error")),
+    h("strong", {}, notFound ? t("common.notFound") : waiting ? t("common.notIndexed") : t("common.error")),
     h("p", { class: "mono" }, error && error.message ? error.message : String(error)),
   );
 }
