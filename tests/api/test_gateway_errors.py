@@ -230,3 +230,48 @@ def test_an_off_exchange_trade_signed_from_the_typed_data_settles(fresh: Market)
     refused = client.post(f"{TX}/trades/direct", json=tampered, headers=fresh.auth("provider"))
     assert refused.status_code in (403, 422), refused.text
     assert refused.json()["error"]["name"] == "SettlementBadSignature"
+
+
+def test_a_certificate_of_another_province_is_imported_under_an_agreement(fresh: Market) -> None:
+    from ledger.client import dev_account
+    from ledger.recognition.certificates import Certificate, CertificateDomain, CertificateFile, sign_certificate
+
+    client = fresh.client()
+    origin_registry = "0x" + "ab" * 20
+    registrars = [dev_account(i) for i in (11, 12, 13)]
+    agreement = {"origin_chain_id": 4501, "origin_registry": origin_registry,
+                 "registrars": [a.address for a in registrars], "threshold": 2}  # fmt: skip
+    set_ = client.post(f"{TX}/recognition/agreements", json=agreement, headers=fresh.auth("authority"))
+    assert set_.status_code == 200, set_.text
+    assert [e["event"] for e in set_.json()["events"]] == ["AgreementSet"]
+
+    holder = fresh.address("logistics")
+    cert = CertificateFile(
+        CertificateDomain(4501, origin_registry),
+        Certificate(9, h(4242), 1, 0, 0, holder, holder, holder, 9, 120, now(fresh) - DAY),
+    )
+    once = sign_certificate(cert, registrars[0])
+    below = client.post(f"{TX}/recognition/certificates", json={"certificate": once.to_json()},
+                        headers=fresh.auth("registrar"))  # fmt: skip
+    assert below.status_code in (403, 422), below.text
+    assert below.json()["error"]["name"] == "RecognitionBelowThreshold"
+
+    twice = sign_certificate(once, registrars[2])
+    imported = client.post(f"{TX}/recognition/certificates", json={"certificate": twice.to_json()},
+                           headers=fresh.auth("registrar"))  # fmt: skip
+    assert imported.status_code == 200, imported.text
+    asset_id = imported.json()["result"]["asset_id"]
+    again = client.post(f"{TX}/recognition/certificates", json={"certificate": twice.to_json()},
+                        headers=fresh.auth("registrar"))  # fmt: skip
+    assert again.status_code == 409
+    assert again.json()["error"]["name"] == "RecognitionAlreadyImported"
+    assert again.json()["error"]["values"]["localAssetId"] == asset_id
+
+    garbage = client.post(f"{TX}/recognition/certificates", json={"certificate": {"format": "nope"}},
+                          headers=fresh.auth("registrar"))  # fmt: skip
+    assert garbage.status_code == 422
+    assert garbage.json()["error"]["code"] == "invalid_certificate"
+
+    suspended = client.post(f"{TX}/recognition/assets/{asset_id}/suspend", json={"document_hash": h(5)},
+                            headers=fresh.auth("registrar"))  # fmt: skip
+    assert suspended.status_code == 200, suspended.text

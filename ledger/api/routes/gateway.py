@@ -24,9 +24,11 @@ from ledger.api.routes.gateway_models import (
     UINT64_MAX,
     AddressPath,
     AdmitRequest,
+    AgreementRequest,
     AmountRequest,
     ApproveRequest,
     BatchSettleRequest,
+    CertificateImportRequest,
     CreditEventRequest,
     DecisionRequest,
     DirectTradeRequest,
@@ -61,6 +63,8 @@ from ledger.client import TxResult
 from ledger.contracts.types import ZERO_ADDRESS, Registration, Right
 from ledger.gateway import ActorMismatch, ApiKey, Gateway, GatewayError, MissingApiKey, Operation, Reply
 from ledger.gateway.outcome import error_reply
+from ledger.recognition.certificates import CertificateFile
+from ledger.recognition.errors import CertificateError
 from ledger.settings import LedgerSettings
 from ledger.store import Store
 
@@ -150,17 +154,16 @@ class Caller:
     request: Request
     idempotency_key: str | None
 
-    def submit(self, body: WriteRequest, operation: Operation) -> JSONResponse:
+    def check_actor(self, body: WriteRequest) -> None:
+        """Refuses a body that names another participant than the key's as the one acting."""
         if body.from_ is not None and body.from_ != self.key.account:
-            return _json(
-                error_reply(
-                    ActorMismatch(
-                        f"this API key acts as {self.key.account}; the request names {body.from_}",
-                        key_account=self.key.account,
-                        requested=body.from_,
-                    )
-                )
-            )
+            raise _Refused(error_reply(ActorMismatch(
+                f"this API key acts as {self.key.account}; the request names {body.from_}",
+                key_account=self.key.account, requested=body.from_,
+            )))  # fmt: skip
+
+    def submit(self, body: WriteRequest, operation: Operation) -> JSONResponse:
+        self.check_actor(body)
         fingerprint = request_fingerprint(self.request.url.path, body)
         return _json(self.gateway.submit(self.key, operation, self.idempotency_key, fingerprint))
 
@@ -205,6 +208,7 @@ AssetId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Asset id.")]
 LicenceId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Licence id.")]
 ObjectionId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Objection id.")]
 OrderId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Rectification order id.")]
+ChainId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Chain id of the origin province's ledger.")]
 
 router = APIRouter(
     prefix=PREFIX,
@@ -517,6 +521,7 @@ def settle_direct(body: DirectTradeRequest, caller: CallerDep) -> JSONResponse:
 def direct_trade_typed_data(body: DirectTradeTermsRequest, caller: CallerDep) -> JSONResponse:
     """Sends nothing: returns what the seller and the buyer sign (``eth_signTypedData_v4``, or the digest
     with any secp256k1 signer) before either submits the trade to ``/trades/direct``."""
+    caller.check_actor(body)
     return _json(caller.gateway.direct_trade_typed_data(caller.key, body.trade.to_trade(), body.nonce, body.deadline))
 
 
@@ -586,6 +591,82 @@ def record_credit_event(body: CreditEventRequest, caller: CallerDep) -> JSONResp
             "Supervision", "recordCreditEvent", body.participant, body.code, body.delta, hash_bytes(body.document_hash)
         ),
     )
+
+
+# ─────────────────────────────────────────── recognition
+
+
+@router.post(
+    "/recognition/agreements",
+    operation_id="tx_set_agreement",
+    summary="Record a recognition agreement (authority)",
+    **_POST,
+)
+def set_agreement(body: AgreementRequest, caller: CallerDep) -> JSONResponse:
+    """结果互认: records (or replaces) the agreement with another province's registry: its chain, registry
+    contract, registrars and the threshold M of N signatures its certificates need."""
+    return caller.submit(
+        body,
+        _op(
+            "Recognition",
+            "setAgreement",
+            body.origin_chain_id,
+            body.origin_registry,
+            list(body.registrars),
+            body.threshold,
+        ),
+    )
+
+
+@router.post(
+    "/recognition/agreements/{origin_chain_id}/revoke",
+    operation_id="tx_revoke_agreement",
+    summary="End a recognition agreement (authority)",
+    **_POST,
+)
+def revoke_agreement(origin_chain_id: ChainId, body: WriteRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("Recognition", "revokeAgreement", origin_chain_id))
+
+
+@router.post(
+    "/recognition/certificates",
+    operation_id="tx_import_certificate",
+    summary="Import another province's certificate (registrar)",
+    **_POST,
+)
+def import_certificate(body: CertificateImportRequest, caller: CallerDep) -> JSONResponse:
+    """Registers the certificate's asset here as a recognised registration; ``result.asset_id`` is the
+    local asset. The certificate must carry the agreed number of its registrars' signatures."""
+    try:
+        cert = CertificateFile.from_json(body.certificate)
+    except CertificateError as exc:
+        return _json(error_reply(_InvalidCertificate(str(exc))))
+    return caller.submit(
+        body,
+        _op(
+            "Recognition",
+            "importCertificate",
+            cert.domain.chain_id,
+            cert.certificate.as_abi(),
+            cert.signature_bytes(),
+            result=_created("CertificateImported", "localAssetId", "asset_id"),
+        ),
+    )
+
+
+@router.post(
+    "/recognition/assets/{asset_id}/suspend",
+    operation_id="tx_suspend_recognised",
+    summary="Suspend a recognised registration (registrar)",
+    **_POST,
+)
+def suspend_recognised(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("Recognition", "suspend", asset_id, hash_bytes(body.document_hash)))
+
+
+class _InvalidCertificate(GatewayError):
+    status = 422
+    code = "invalid_certificate"
 
 
 # ─────────────────────────────────────────── wiring

@@ -1,6 +1,7 @@
 """Request and response models of the write gateway (``/api/v1/tx/...``).
 
-Requests are strict: unknown fields are refused (422), addresses are ``0x`` + 40 hex digits (a
+Requests are strict: unknown fields are refused (422), JSON types are not coerced (an integer
+field takes a JSON integer, not a string or a boolean), addresses are ``0x`` + 40 hex digits (a
 mixed-case address must carry a valid EIP-55 checksum), hashes ``0x`` + 64 hex digits, integers
 within their Solidity types. Enum values are given by name, as the CLI spells them.
 """
@@ -18,9 +19,11 @@ from ledger.contracts.types import Category, Delivery, Grade, Kind, LicenseTerms
 __all__ = [
     "AddressPath",
     "AdmitRequest",
+    "AgreementRequest",
     "AmountRequest",
     "ApproveRequest",
     "BatchSettleRequest",
+    "CertificateImportRequest",
     "CreditEventRequest",
     "DecisionRequest",
     "DirectTradeRequest",
@@ -136,7 +139,7 @@ def hash_bytes(value: str) -> bytes:
 class WriteRequest(BaseModel):
     """Fields every write accepts."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
     from_: Address | None = Field(
         default=None,
@@ -214,7 +217,7 @@ class DecisionRequest(WriteRequest):
 class TermsModel(BaseModel):
     """Licence terms. Times are unix seconds; ``end`` is exclusive."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     right: RightName = "processing"
     purpose: int = Field(ge=0, le=UINT16_MAX, description="Purpose code.")
@@ -269,7 +272,7 @@ class ApproveRequest(WriteRequest):
 class TradeModel(BaseModel):
     """A matched trade."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     trade_id: Hash32 = Field(description="The exchange's unique trade id.")
     asset_id: Uint64
@@ -332,7 +335,7 @@ class NonceRequest(WriteRequest):
 
 
 class RevenueShare(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     recipient: Address
     bps: int = Field(ge=0, le=10_000, description="Basis points of the seller's amount.")
@@ -365,6 +368,25 @@ class CreditEventRequest(WriteRequest):
     code: int = Field(ge=0, le=UINT16_MAX, description="Credit event code.")
     delta: int = Field(ge=-(2**31), le=2**31 - 1, description="Change of the credit score.")
     document_hash: Hash32
+
+
+# ─────────────────────────────────────────── recognition (other provinces' registrations)
+
+
+class AgreementRequest(WriteRequest):
+    origin_chain_id: Uint64 = Field(description="Chain id of the origin province's ledger.")
+    origin_registry: Address = Field(description="The origin's AssetRegistry (the certificates' EIP-712 domain).")
+    registrars: list[Address] = Field(min_length=1, max_length=32, description="The origin's registrars' addresses.")
+    threshold: int = Field(ge=1, le=255, description="Signatures of distinct registrars a certificate needs (M of N).")
+
+
+class CertificateImportRequest(WriteRequest):
+    certificate: dict[str, Any] = Field(
+        description=(
+            "A signed registration certificate as `ledger certificate issue` writes it (format, domain,"
+            " certificate, signatures)."
+        )
+    )
 
 
 # ─────────────────────────────────────────── responses
