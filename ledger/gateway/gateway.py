@@ -134,7 +134,15 @@ class Gateway:
         account = self._account(key)
         with self._lock:
             if self._base is None:
-                self._base = self._connect(account)
+                try:
+                    self._base = self._connect(account)
+                except GatewayError:
+                    raise
+                except RetryableError:
+                    raise  # the node: answered as unavailable by the caller
+                except LedgerError as exc:  # a build or deployment the gateway cannot use
+                    logger.error("gateway: cannot connect to the ledger: %s", exc)
+                    raise GatewayUnavailable(f"the gateway cannot reach the ledger's contracts: {exc}") from None
                 return self._base
             return self._base.as_(account)
 
@@ -165,7 +173,10 @@ class Gateway:
             return error_reply(exc)
         except RetryableError as exc:
             return error_reply(GatewayUnavailable(f"the ledger node is unavailable: {exc}", retry_after=2.0))
-        message = encode_typed_data(full_message=typed)
+        try:
+            message = encode_typed_data(full_message=typed)
+        except Exception as exc:  # eth_account's encoding errors: a value its type cannot hold
+            return error_reply(_InvalidArguments(f"the trade cannot be encoded as EIP-712: {exc}"))
         digest = keccak(b"\x19" + message.version + message.header + message.body)
         return Reply(200, {"typed_data": plain(typed), "digest": "0x" + digest.hex()})
 
@@ -222,6 +233,13 @@ class Gateway:
             self._on_outcome("rejected")
             self._release(key, idem)
             return Reply(409, {"error": {"code": "rejected_by_node", "message": f"the node refused: {exc}"}}), False
+        except LedgerError as exc:  # anything else the client raises before signing: nothing was sent
+            self._on_outcome("failed")
+            self._release(key, idem)
+            logger.warning("gateway: %s by key %s: not sent: %s", op.name, key.key_id, exc)
+            return error_reply(
+                GatewayUnavailable(f"the transaction could not be prepared: {exc}", retry_after=2.0)
+            ), False
         # Signed: from here on the claim names the transaction, and a retry follows it instead of signing again.
         try:
             if idem is not None:

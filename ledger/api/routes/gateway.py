@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -61,7 +62,16 @@ from ledger.api.routes.gateway_models import (
 )
 from ledger.client import TxResult
 from ledger.contracts.types import ZERO_ADDRESS, Registration, Right
-from ledger.gateway import ActorMismatch, ApiKey, Gateway, GatewayError, MissingApiKey, Operation, Reply
+from ledger.gateway import (
+    ActorMismatch,
+    ApiKey,
+    Gateway,
+    GatewayError,
+    GatewayUnavailable,
+    MissingApiKey,
+    Operation,
+    Reply,
+)
 from ledger.gateway.outcome import error_reply
 from ledger.recognition.certificates import CertificateFile
 from ledger.recognition.errors import CertificateError
@@ -200,6 +210,9 @@ def get_caller(
         key = gateway.authenticate(token)
     except GatewayError as exc:
         raise _Refused(error_reply(exc)) from None
+    except sa.exc.SQLAlchemyError:
+        unavailable = GatewayUnavailable("the gateway's database is unavailable", retry_after=2.0)
+        raise _Refused(error_reply(unavailable)) from None
     return Caller(gateway, key, request, idempotency_key)
 
 
