@@ -317,7 +317,7 @@ class Gateway:
                         self._forget_nonce(client)
                         self.requests.release(key.key_id, idem)
                         return None
-            reply, final = self._await(client, op, signed.tx_hash, None)
+            reply, final = self._await(client, op, signed.tx_hash, self._prepare(op, client))
         except RetryableError as exc:
             return error_reply(GatewayUnavailable(f"the ledger node is unavailable: {exc}", retry_after=2.0))
         if final:
