@@ -37,6 +37,7 @@ from ledger.decode import BlockHeader
 from ledger.demo import ACTORS
 from ledger.settings import LedgerSettings
 from ledger.store import StateView, Store, open_store, schema
+from ledger.store.synthetic import SyntheticLedger
 from tests.api.conftest import Demo
 from tests.conftest import free_port
 
@@ -571,5 +572,37 @@ def test_dashboard_waits_for_the_first_indexed_block_then_shows_an_empty_ledger(
             context.close()
             # The browser reports each 503 answer itself; nothing else may appear.
             assert [e for e in errors if "503" not in e] == []
+    finally:
+        store.close()
+
+
+def test_recent_trades_are_the_newest_on_a_day_of_thousands(browser: Browser, tmp_path: Path) -> None:
+    """Over a page of trades on the last day: the dashboard narrows the start time until one page holds
+    the newest trades, and shows exactly the store's ten newest."""
+    store = open_store(f"sqlite:///{tmp_path / 'busy.db'}")
+    ledger = SyntheticLedger(seed=11, participants=40, events_per_block=60)
+    for _ in range(5):
+        headers, events = ledger.batch(5_000)
+        store.apply(headers, events, headers[-1])
+    trades = store.as_of().find_trades()
+    assert len(trades) > 1_000 and len({_day(t["timestamp"]) for t in trades}) == 1
+    try:
+        with _serving(store, tmp_path / "api") as served:
+            context = browser.new_context()
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{served.url}/explorer/#/")
+            page.wait_for_selector("main#view[data-state=ready]", timeout=20_000)
+            rows = _attrs(page, "[data-table=recent-trades] tbody tr", "data-trade-id")
+            newest = sorted(trades, key=lambda t: (t["valid_from_block"], t["log_index"]), reverse=True)[:10]
+            assert [r["data-trade-id"] for r in rows] == [t["trade_id"] for t in newest]
+            points = _attrs(page, "[data-chart=volume-by-day] circle.point", "data-count", "data-value")
+            assert points == [{"data-count": str(len(trades)), "data-value": str(sum(t["price"] for t in trades))}]
+            tab_shot = tmp_path / "explorer-busy-dashboard.png"
+            page.screenshot(path=str(tab_shot), full_page=True)
+            print(f"screenshot: {tab_shot}")
+            context.close()
+            assert errors == []
     finally:
         store.close()

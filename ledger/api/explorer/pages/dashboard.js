@@ -10,7 +10,8 @@ import { tradesTable } from "./trades.js";
 
 const RECENT = 10;
 const WIDE = 1100; // the per-day chart runs across the page
-const MAX_SCANNED = 10_000; // trades read to find the newest (the list has no newest-first order)
+const PROBE = 200; // trades read per probe while looking for the newest
+const MAX_SCANNED = 10_000; // bound on the trades read when one second holds more than a probe
 
 const COUNTS = [
   ["participants", "count.participants"],
@@ -55,8 +56,10 @@ function aggregateRows(rows, label) {
 }
 
 /**
- * The newest trades, newest first. The trades list runs oldest first, so this starts at the latest
- * days that hold RECENT trades (from the per-day counts) and keeps the end of that stretch.
+ * The newest trades, newest first. The trades list runs oldest first, so this looks for a start time
+ * after which at least RECENT and at most one PROBE page of trades settled, and keeps the end of that
+ * page. It starts with the latest days holding RECENT trades (the per-day counts) and, while more than
+ * a page settled since the start, halves the time left (the aggregates count whole days only).
  */
 async function recentTrades(days) {
   let count = 0;
@@ -66,7 +69,19 @@ async function recentTrades(days) {
     since = days[i].key;
   }
   if (since === null) return [];
-  const trades = await getAll("trades", { from: `${since}T00:00:00Z` }, MAX_SCANNED);
+  let from = Date.parse(`${since}T00:00:00Z`) / 1000; // at least RECENT trades since `from`
+  let tooLate = Date.parse(`${days[days.length - 1].key}T00:00:00Z`) / 1000 + 86_400; // fewer since this
+  for (;;) {
+    const page = await get("trades", { from: String(from), limit: PROBE });
+    if (!page.next_cursor) return page.data.slice(-RECENT).reverse();
+    if (tooLate - from <= 1) break;
+    const mid = Math.floor((from + tooLate) / 2);
+    const later = await get("trades", { from: String(mid), limit: RECENT });
+    if (later.data.length >= RECENT) from = mid;
+    else tooLate = mid;
+  }
+  // More than a page within one second: read through it.
+  const trades = await getAll("trades", { from: String(from) }, MAX_SCANNED);
   return trades.slice(-RECENT).reverse();
 }
 
