@@ -179,9 +179,9 @@ class RegistrationRequest(WriteRequest):
     metadata_hash: Hash32 = Field(description="Hash of the metadata document.")
     metadata_uri: str = Field(max_length=512, description="Where the metadata document can be fetched.")
     name: str = Field(min_length=1, max_length=200, description="Name of the data resource.")
-    category: CategoryName
-    grade: GradeName
-    kind: KindName
+    category: CategoryName = Field(description="Data category: public, enterprise or personal information.")
+    grade: GradeName = Field(description="Classification grade: general, important or core data.")
+    kind: KindName = Field(description="What the asset is: a dataset, a model, a service or a verification product.")
     region: int = Field(ge=0, le=UINT24_MAX, description="Administrative division code.", examples=[450000])
     processing_holder: Address | None = Field(
         default=None, description="Holder of the processing right (default: the applicant)."
@@ -198,7 +198,7 @@ class ReviewRequest(WriteRequest):
 
 class MetadataChangeRequest(WriteRequest):
     metadata_hash: Hash32
-    metadata_uri: str = Field(max_length=512)
+    metadata_uri: str = Field(max_length=512, description="Where the new metadata document can be fetched.")
 
 
 class TransferRightRequest(WriteRequest):
@@ -219,17 +219,19 @@ class TermsModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    right: RightName = "processing"
+    right: RightName = Field(default="processing", description="The right licensed.")
     purpose: int = Field(ge=0, le=UINT16_MAX, description="Purpose code.")
-    start: int = Field(ge=0, le=UINT40_MAX)
-    end: int = Field(ge=0, le=UINT40_MAX)
-    regions: list[Annotated[int, Field(ge=0, le=UINT24_MAX)]] = Field(default_factory=list, max_length=64)
+    start: int = Field(ge=0, le=UINT40_MAX, description="Unix seconds the licence starts.")
+    end: int = Field(ge=0, le=UINT40_MAX, description="Unix seconds the licence ends (exclusive).")
+    regions: list[Annotated[int, Field(ge=0, le=UINT24_MAX)]] = Field(
+        default_factory=list, max_length=64, description="Administrative division codes the licence covers."
+    )
     countries: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(
         default_factory=list, max_length=64, description="ISO 3166 alpha-2 codes (cross-border licences)."
     )
-    exclusive: bool = False
-    sublicensable: bool = False
-    transferable: bool = False
+    exclusive: bool = Field(default=False, description="No other licence of this right may overlap it.")
+    sublicensable: bool = Field(default=False, description="The licensee may grant sublicences within it.")
+    transferable: bool = Field(default=False, description="The licensee may transfer the licence.")
     terms_hash: Hash32 = ZERO_HASH
 
     def to_terms(self) -> LicenseTerms:
@@ -275,14 +277,14 @@ class TradeModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     trade_id: Hash32 = Field(description="The exchange's unique trade id.")
-    asset_id: Uint64
+    asset_id: Uint64 = Field(description="The asset traded.")
     seller: Address
     buyer: Address
     price: Amount
     fee: Amount = 0
     delivery: DeliveryName = Field(default="license", description="Deliver a licence or transfer the right.")
-    right: RightName = "processing"
-    parent_license_id: Uint64 = 0
+    right: RightName = Field(default="processing", description="The right transferred or licensed.")
+    parent_license_id: Uint64 = Field(default=0, description="Sell a sublicence of this licence (0: none).")
     terms: TermsModel | None = Field(default=None, description="Licence terms (delivery 'license').")
 
     def to_trade(self) -> Trade:
@@ -342,20 +344,22 @@ class RevenueShare(BaseModel):
 
 
 class RevenueSharesRequest(WriteRequest):
-    shares: list[RevenueShare] = Field(max_length=32)
+    shares: list[RevenueShare] = Field(
+        max_length=32, description="Recipients of a share of every sale of the asset (replaces the previous list)."
+    )
 
 
 class PriceBandRequest(WriteRequest):
-    kind: KindName
-    min: int = Field(ge=0, le=UINT128_MAX)
-    max: int = Field(ge=0, le=UINT128_MAX)
+    kind: KindName = Field(description="The kind of data product the band applies to (public data).")
+    min: int = Field(ge=0, le=UINT128_MAX, description="Lowest allowed price, token units.")
+    max: int = Field(ge=0, le=UINT128_MAX, description="Highest allowed price, token units.")
 
 
 # ─────────────────────────────────────────── supervision
 
 
 class OpenOrderRequest(WriteRequest):
-    target: TargetName
+    target: TargetName = Field(description="Whether a participant or an asset is ordered to rectify.")
     participant: Address | None = Field(
         default=None, description="The participant ordered to rectify (target participant)."
     )
@@ -408,8 +412,8 @@ class TxResponse(BaseModel):
     operation: str = Field(description="Contract and function called.", examples=["AssetRegistry.freeze"])
     tx_hash: str = Field(description="Transaction hash.")
     block_number: int = Field(description="Block the transaction was mined in.")
-    block_hash: str
-    gas_used: int
+    block_hash: str = Field(description="Hash of that block.")
+    gas_used: int = Field(description="Gas the transaction used.")
     sender: str = Field(description="The signing participant (the API key's).")
     events: list[TxEvent] = Field(description="Ledger events the transaction emitted, in log order.")
     result: dict[str, Any] = Field(
@@ -425,15 +429,15 @@ class GatewayError(BaseModel):
             " transaction_pending, unavailable."
         )
     )
-    message: str
+    message: str = Field(description="What went wrong, in words.")
     name: str | None = Field(default=None, description="contract_refusal: the contract's custom error.")
     refusal: str | None = Field(
         default=None, description="contract_refusal: permission, not_found, conflict or invalid."
     )
     values: dict[str, Any] | None = Field(default=None, description="contract_refusal: the error's values.")
-    operation: str | None = None
+    operation: str | None = Field(default=None, description="Contract and function refused.")
     tx_hash: str | None = Field(default=None, description="The transaction, when one was sent (mined and reverted).")
-    block_number: int | None = None
+    block_number: int | None = Field(default=None, description="The block the refused transaction was mined in.")
     item: dict[str, Any] | None = Field(
         default=None, description="Batch settlement: the failing trade (index, trade_id, error)."
     )
