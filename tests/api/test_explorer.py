@@ -606,3 +606,22 @@ def test_recent_trades_are_the_newest_on_a_day_of_thousands(browser: Browser, tm
             assert errors == []
     finally:
         store.close()
+
+
+def test_licence_list_of_top_level_licences_and_a_participants_licences(tab: Tab, site: Site) -> None:
+    view = site.view
+    top = sorted(lic["licence_id"] for lic in view.find_licences(parent_id=0))
+    page = tab.open("/licences?parent_id=0")
+    rows = [
+        int(r["data-licence-id"] or 0) for r in _attrs(page, "[data-table=licence-list] tbody tr", "data-licence-id")
+    ]
+    assert rows == top and len(top) < len(view.rows("licences"))
+    tab.screenshot("licences")
+
+    provider = _actor("provider")
+    page = tab.open(f"/participant/{provider}")
+    held = sorted(lic["licence_id"] for lic in view.find_licences(licensee=provider))
+    rows = [
+        int(r["data-licence-id"] or 0) for r in _attrs(page, "[data-table=licences-held] tbody tr", "data-licence-id")
+    ]
+    assert sorted(rows) == held and held

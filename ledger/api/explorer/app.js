@@ -6,7 +6,7 @@ import { formatTime } from "./format.js";
 import { initLang, lang, onLangChange, setLang, t } from "./i18n.js";
 import { renderAsset } from "./pages/asset.js";
 import { renderDashboard } from "./pages/dashboard.js";
-import { renderAssetList, renderParticipantList, renderTradeList } from "./pages/lists.js";
+import { renderAssetList, renderLicenceList, renderParticipantList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
 import { renderSearch } from "./pages/search.js";
 import { errorBox, rememberParticipants } from "./ui.js";
@@ -15,6 +15,7 @@ const ROUTES = [
   { name: "dashboard", pattern: /^\/?$/, render: () => renderDashboard() },
   { name: "assets", pattern: /^\/assets$/, render: (_m, query) => renderAssetList(query) },
   { name: "trades", pattern: /^\/trades$/, render: (_m, query) => renderTradeList(query) },
+  { name: "licences", pattern: /^\/licences$/, render: (_m, query) => renderLicenceList(query) },
   { name: "participants", pattern: /^\/participants$/, render: (_m, query) => renderParticipantList(query) },
   { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)) },
   {
@@ -158,6 +159,7 @@ function renderHeader(active, q) {
         [
           ["dashboard", "#/", "nav.dashboard"],
           ["assets", "#/assets", "nav.assets"],
+          ["licences", "#/licences", "nav.licences"],
           ["trades", "#/trades", "nav.trades"],
           ["participants", "#/participants", "nav.participants"],
         ].map(([name, href, label]) => h("a", { href, class: active === name ? "active" : null, id: `nav-${name}` }, t(label))),

@@ -6,6 +6,7 @@ import { h, s } from "../dom.js";
 import { certificateNumber, formatTime } from "../format.js";
 import { enumLabel, enumName, eventLabel, lang, regionLabel, t } from "../i18n.js";
 import { badge, card, hashText, kv, namePart, participantLink, participantName, table, timeText } from "../ui.js";
+import { licenceBadges } from "./licences.js";
 import { tradesTable } from "./trades.js";
 
 const RIGHTS = ["holding", "processing", "operation"];
@@ -155,13 +156,8 @@ function licenceTreeRoots(licences) {
     .map((l) => attach({ ...l, children: [] }));
 }
 
-function licenceNode(l, language) {
-  const flags = [
-    l.exclusive ? badge(t("licence.exclusive"), "info") : null,
-    l.sublicensable ? badge(t("licence.sublicensable"), "ok") : null,
-    l.cross_border ? badge(t("licence.crossBorder"), "warn") : null,
-    l.revoked ? badge(t("licence.revoked"), "bad") : null,
-  ];
+function licenceNode(l, language, now) {
+  const flags = licenceBadges(l, now);
   const children = l.children || [];
   return h(
     "li",
@@ -183,13 +179,13 @@ function licenceNode(l, language) {
         ` · ${t("licence.purpose")} ${l.purpose} · ${t("licence.term")} ${formatTime(l.starts_at).slice(0, 10)} – ${formatTime(l.ends_at).slice(0, 10)}`,
       ),
     ),
-    children.length ? h("ul", {}, children.map((c) => licenceNode(c, language))) : null,
+    children.length ? h("ul", {}, children.map((c) => licenceNode(c, language, now))) : null,
   );
 }
 
-function licenceTree(licences, language) {
+function licenceTree(licences, language, now) {
   if (!licences.length) return h("p", { class: "muted" }, t("asset.noLicences"));
-  return h("ul", { class: "tree", dataset: { tree: "licences" } }, licenceTreeRoots(licences).map((l) => licenceNode(l, language)));
+  return h("ul", { class: "tree", dataset: { tree: "licences" } }, licenceTreeRoots(licences).map((l) => licenceNode(l, language, now)));
 }
 
 // ─────────────────────────────────────────── supervision
@@ -303,7 +299,7 @@ export async function renderAsset(assetId, at = null) {
     ),
     h("div", { class: "grid-2" }, details(a, language), card("holders", t("asset.holders"), holders(a, language))),
     card("timeline", t("asset.timeline"), rightsTimeline(history.data, history.block.number, language)),
-    card("licences", t("asset.licences"), licenceTree(a.licences || [], language)),
+    card("licences", t("asset.licences"), licenceTree(a.licences || [], language, detail.block.timestamp)),
     card("trades", t("asset.trades"), tradesTable("asset-trades", a.trades || [], language)),
     h(
       "div",

@@ -23,7 +23,13 @@ const COUNTS = [
   ["orders", "count.orders"],
 ];
 
-const LISTS = { participants: "#/participants", assets: "#/assets", trades: "#/trades", volume: "#/trades" };
+const LISTS = {
+  participants: "#/participants",
+  assets: "#/assets",
+  licences: "#/licences",
+  trades: "#/trades",
+  volume: "#/trades",
+};
 
 function stat(name, label, value, wide) {
   return h(

@@ -6,6 +6,7 @@ import { h } from "../dom.js";
 import { certificateNumber } from "../format.js";
 import { enumCodes, enumLabel, lang, regionLabel, t } from "../i18n.js";
 import { assetLink, badge, card, participantLink, table, tableRow, timeText } from "../ui.js";
+import { licenceColumns, licenceRowData } from "./licences.js";
 import { tradeColumns, tradeRowData } from "./trades.js";
 
 const PAGE = 50;
@@ -141,6 +142,31 @@ export function renderTradeList(query) {
       columns: tradeColumns(lang(), { asset: true }),
       rowData: tradeRowData,
       filters: [["on_exchange", t("col.venue"), [["true", t("venue.on")], ["false", t("venue.off")]]]],
+    },
+    query,
+  );
+}
+
+/** #/licences; "valid" means valid at the time of the latest indexed block. */
+export async function renderLicenceList(query) {
+  const status = await get("status");
+  const now = status.block.timestamp;
+  const params = {};
+  if (query.get("valid") === "now") params.valid_at = String(now);
+  return listPage(
+    {
+      name: "licence-list",
+      route: "licences",
+      path: "licences",
+      title: t("list.licences"),
+      columns: licenceColumns(lang(), now),
+      rowData: licenceRowData,
+      params,
+      filters: [
+        ["valid", t("licence.valid"), [["now", t("licence.validNow")]]],
+        ["revoked", t("licence.revoked"), YES_NO()],
+        ["parent_id", t("licence.parentCol"), [["0", t("licence.topLevel")]]],
+      ],
     },
     query,
   );

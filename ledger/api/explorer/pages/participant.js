@@ -6,6 +6,7 @@ import { formatAmount, formatCount, formatTime } from "../format.js";
 import { enumLabel, lang, regionLabel, t } from "../i18n.js";
 import { assetLink, badge, card, hashText, kv, namePart, table, timeText } from "../ui.js";
 import { asOfNotice, ordersTable } from "./asset.js";
+import { licencesTable } from "./licences.js";
 import { tradesTable } from "./trades.js";
 
 const RIGHTS = ["holding", "processing", "operation"];
@@ -52,12 +53,13 @@ function revenueTable(rows, language) {
 
 /** The participant page of account, as of block at (null: the current state). */
 export async function renderParticipant(account, at = null) {
-  const [detail, held, revenue, trades, orders] = await Promise.all([
+  const [detail, held, revenue, trades, orders, licences] = await Promise.all([
     get(`participants/${account}`, { at }),
     get("assets", { holder: account, limit: LISTED, at }),
     get("revenue", { participant: account, limit: LISTED, at }),
     get("trades", { party: account, limit: LISTED, at }),
     get("orders", { participant: account, limit: LISTED, at }),
+    get("licences", { licensee: account, limit: LISTED, at }),
   ]);
   const p = detail.data;
   const language = lang();
@@ -100,6 +102,11 @@ export async function renderParticipant(account, at = null) {
         ),
         heldTable(p.account, held.data, language),
       ),
+    ),
+    card(
+      "licences-held",
+      t("participant.licences"),
+      licencesTable("licences-held", licences.data, language, licences.block.timestamp),
     ),
     card("revenue", t("participant.revenue"), revenueTable(revenue.data, language)),
     card("trades", t("participant.trades"), tradesTable("participant-trades", trades.data, language, { asset: true })),
