@@ -625,3 +625,16 @@ def test_licence_list_of_top_level_licences_and_a_participants_licences(tab: Tab
         int(r["data-licence-id"] or 0) for r in _attrs(page, "[data-table=licences-held] tbody tr", "data-licence-id")
     ]
     assert sorted(rows) == held and held
+
+
+def test_trade_list_of_one_party_pages_through_its_trades(tab: Tab, site: Site) -> None:
+    logistics = _actor("logistics")
+    theirs = [t["trade_id"] for t in site.view.find_trades(party=logistics)]
+    page = tab.open(f"/trades?party={logistics}&limit=2")
+    assert "柳州汽车物流有限公司" in page.inner_text(".page-title")
+    while page.query_selector("#load-more"):
+        shown = page.get_attribute(".pager .shown", "data-shown")
+        page.click("#load-more")
+        page.wait_for_selector(f".pager .shown:not([data-shown='{shown}'])")
+    rows = [r["data-trade-id"] for r in _attrs(page, "[data-table=trade-list] tbody tr", "data-trade-id")]
+    assert rows == theirs and len(theirs) > 2

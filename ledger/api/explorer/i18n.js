@@ -45,6 +45,7 @@ const LABELS = {
   "common.error": ["加载失败", "Could not load"],
   "common.notIndexed": ["索引器尚未写入任何区块；数据到达后本页会自动显示。", "The indexer has not stored any block yet; this page appears once it has."],
   "common.more": ["仅显示前 {n} 条", "showing the first {n}"],
+  "common.all": ["查看全部", "see all"],
   "dash.title": ["账本总览", "Ledger overview"],
   "dash.counts": ["记录统计", "Records"],
   "dash.volumeByDay": ["每日交易额", "Trade volume per day"],

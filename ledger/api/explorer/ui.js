@@ -114,6 +114,17 @@ export function badge(text, kind) {
   return h("span", { class: `badge ${kind || ""}`.trim() }, text);
 }
 
+/** Under a list cut at `shown` items: says so and links to the whole list (when there is one). */
+export function moreNote(page, href) {
+  if (!page.next_cursor) return null;
+  return h(
+    "p",
+    { class: "muted more-note" },
+    t("common.more", { n: page.data.length }),
+    href ? [" · ", h("a", { href }, t("common.all"))] : null,
+  );
+}
+
 /** A message in place of a page or section that could not load. */
 export function errorBox(error) {
   const notFound = error && error.status === 404;

@@ -5,7 +5,18 @@ import { get } from "../api.js";
 import { h, s } from "../dom.js";
 import { certificateNumber, formatTime } from "../format.js";
 import { enumLabel, enumName, eventLabel, lang, regionLabel, t } from "../i18n.js";
-import { badge, card, hashText, kv, namePart, participantLink, participantName, table, timeText } from "../ui.js";
+import {
+  badge,
+  card,
+  hashText,
+  kv,
+  moreNote,
+  namePart,
+  participantLink,
+  participantName,
+  table,
+  timeText,
+} from "../ui.js";
 import { licenceBadges } from "./licences.js";
 import { tradesTable } from "./trades.js";
 
@@ -23,7 +34,7 @@ function statusBadges(a) {
 }
 
 function holderOf(a, right) {
-  return (a.holders && a.holders[right]) || a[`${right}_holder`];
+  return a[`${right}_holder`];
 }
 
 function details(a, language) {
@@ -31,7 +42,7 @@ function details(a, language) {
     "details",
     t("asset.title"),
     kv([
-      [t("asset.certificate"), a.certificate_number || certificateNumber(a.region, a.certificate_serial) || "–", "certificate"],
+      [t("asset.certificate"), certificateNumber(a.region, a.certificate_serial) || "–", "certificate"],
       [t("asset.category"), enumLabel("category", a.category_name ?? a.category), "category"],
       [t("asset.grade"), enumLabel("grade", a.grade_name ?? a.grade), "grade"],
       [t("asset.kind"), enumLabel("kind", a.kind_name ?? a.kind), "kind"],
@@ -64,7 +75,7 @@ const TL = { width: 1100, lane: 30, gap: 8, left: 150, right: 12, top: 8, axis: 
 
 /** Spans {right, holder, from_block, to_block (null: still held), from_timestamp, to_timestamp}. */
 function timelineSegments(history) {
-  const segments = history.rights_timeline || history.rights || [];
+  const segments = history.rights_timeline || [];
   return segments.map((seg) => ({ ...seg, right: enumName("right", seg.right_name ?? seg.right) }));
 }
 
@@ -300,7 +311,14 @@ export async function renderAsset(assetId, at = null) {
     h("div", { class: "grid-2" }, details(a, language), card("holders", t("asset.holders"), holders(a, language))),
     card("timeline", t("asset.timeline"), rightsTimeline(history.data, history.block.number, language)),
     card("licences", t("asset.licences"), licenceTree(a.licences || [], language, detail.block.timestamp)),
-    card("trades", t("asset.trades"), tradesTable("asset-trades", a.trades || [], language)),
+    card(
+      "trades",
+      t("asset.trades"),
+      tradesTable("asset-trades", a.trades || [], language),
+      Number(a.trade_count) > (a.trades || []).length
+        ? moreNote({ next_cursor: true, data: a.trades }, `#/trades?asset_id=${a.asset_id}`)
+        : null,
+    ),
     h(
       "div",
       { class: "grid-2" },
@@ -308,6 +326,11 @@ export async function renderAsset(assetId, at = null) {
       card("freezes", t("asset.freezes"), freezes(a.freezes || [], language)),
     ),
     card("orders", t("asset.orders"), ordersTable(a.orders || [], language)),
-    card("history", t("asset.history"), historyTable(a.asset_id, events, language)),
+    card(
+      "history",
+      t("asset.history"),
+      historyTable(a.asset_id, events, language),
+      history.next_cursor ? h("p", { class: "muted" }, t("common.more", { n: events.length })) : null,
+    ),
   );
 }

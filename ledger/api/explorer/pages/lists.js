@@ -5,11 +5,27 @@ import { get } from "../api.js";
 import { h } from "../dom.js";
 import { certificateNumber } from "../format.js";
 import { enumCodes, enumLabel, lang, regionLabel, t } from "../i18n.js";
-import { assetLink, badge, card, participantLink, table, tableRow, timeText } from "../ui.js";
+import {
+  assetLink,
+  badge,
+  card,
+  namePart,
+  participantLink,
+  participantName,
+  table,
+  tableRow,
+  timeText,
+} from "../ui.js";
 import { licenceColumns, licenceRowData } from "./licences.js";
 import { tradeColumns, tradeRowData } from "./trades.js";
 
 const PAGE = 50;
+
+/** "party: 柳州汽车物流有限公司" for a list narrowed by a route parameter. */
+function scopeBadge(param, value) {
+  const name = participantName(value);
+  return badge(`${param}: ${name ? namePart(name, lang()) : value}`, "info");
+}
 
 /** The page size: ?limit= of the route (1-1000), else PAGE. */
 function pageSize(query) {
@@ -49,11 +65,13 @@ const YES_NO = () => [["true", t("common.yes")], ["false", t("common.no")]];
 
 /**
  * A list page: filters, a table of the first page and a button loading the next pages.
- * spec: {name, route, path, title, columns, rowData, filters: [[param, label, options]], params}.
+ * spec: {name, route, path, title, columns, rowData, filters: [[param, label, options]], params,
+ * scope: params taken from the route as they are (e.g. ?party=0x… from a participant's page)}.
  */
 async function listPage(spec, query) {
   const params = { ...(spec.params || {}) };
   for (const [param] of spec.filters) if (query.get(param)) params[param] = query.get(param);
+  for (const param of spec.scope || []) if (query.get(param)) params[param] = query.get(param);
   const limit = pageSize(query);
   const first = await get(spec.path, { ...params, limit });
   const tableNode = table(spec.name, spec.columns, first.data, spec.rowData);
@@ -81,7 +99,12 @@ async function listPage(spec, query) {
   return h(
     "div",
     { class: `list-page ${spec.name}` },
-    h("div", { class: "page-title" }, h("h1", {}, spec.title)),
+    h(
+      "div",
+      { class: "page-title" },
+      h("h1", {}, spec.title),
+      (spec.scope || []).filter((p) => query.get(p)).map((p) => scopeBadge(p, query.get(p))),
+    ),
     h(
       "form",
       { class: "filters", onsubmit: (event) => event.preventDefault() },
@@ -118,6 +141,7 @@ export function renderAssetList(query) {
         { label: t("asset.registered"), cell: (a) => timeText(a.registered_at) },
       ],
       rowData: (a) => ({ assetId: a.asset_id }),
+      scope: ["holder", "holding_holder", "processing_holder", "operation_holder", "q"],
       filters: [
         ["category", t("asset.category"), enumOptions("category")],
         ["grade", t("asset.grade"), enumOptions("grade")],
@@ -141,6 +165,7 @@ export function renderTradeList(query) {
       title: t("list.trades"),
       columns: tradeColumns(lang(), { asset: true }),
       rowData: tradeRowData,
+      scope: ["party", "asset_id", "exchange"],
       filters: [["on_exchange", t("col.venue"), [["true", t("venue.on")], ["false", t("venue.off")]]]],
     },
     query,
@@ -162,6 +187,7 @@ export async function renderLicenceList(query) {
       columns: licenceColumns(lang(), now),
       rowData: licenceRowData,
       params,
+      scope: ["licensee", "licensor", "asset_id"],
       filters: [
         ["valid", t("licence.valid"), [["now", t("licence.validNow")]]],
         ["revoked", t("licence.revoked"), YES_NO()],

@@ -4,7 +4,7 @@ import { get } from "../api.js";
 import { h } from "../dom.js";
 import { formatAmount, formatCount, formatTime } from "../format.js";
 import { enumLabel, lang, regionLabel, t } from "../i18n.js";
-import { assetLink, badge, card, hashText, kv, namePart, table, timeText } from "../ui.js";
+import { assetLink, badge, card, hashText, kv, moreNote, namePart, table, timeText } from "../ui.js";
 import { asOfNotice, ordersTable } from "./asset.js";
 import { licencesTable } from "./licences.js";
 import { tradesTable } from "./trades.js";
@@ -101,15 +101,22 @@ export async function renderParticipant(account, at = null) {
           RIGHTS.map((r) => `${enumLabel("right", r)} ${formatCount((p.assets_held || {})[r] ?? 0)}`).join(" · "),
         ),
         heldTable(p.account, held.data, language),
+        moreNote(held, `#/assets?holder=${p.account}`),
       ),
     ),
     card(
       "licences-held",
       t("participant.licences"),
       licencesTable("licences-held", licences.data, language, licences.block.timestamp),
+      moreNote(licences, `#/licences?licensee=${p.account}`),
     ),
-    card("revenue", t("participant.revenue"), revenueTable(revenue.data, language)),
-    card("trades", t("participant.trades"), tradesTable("participant-trades", trades.data, language, { asset: true })),
+    card("revenue", t("participant.revenue"), revenueTable(revenue.data, language), moreNote(revenue, null)),
+    card(
+      "trades",
+      t("participant.trades"),
+      tradesTable("participant-trades", trades.data, language, { asset: true }),
+      moreNote(trades, `#/trades?party=${p.account}`),
+    ),
     h(
       "div",
       { class: "grid-2" },
@@ -144,6 +151,6 @@ export async function renderParticipant(account, at = null) {
         ),
       ),
     ),
-    card("orders", t("participant.orders"), ordersTable(orders.data, language)),
+    card("orders", t("participant.orders"), ordersTable(orders.data, language), moreNote(orders, null)),
   );
 }
