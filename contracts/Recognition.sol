@@ -31,9 +31,9 @@ contract Recognition is IRecognition {
 
     // ─────────────────────────────────────────────────────────── storage
 
-    /// @dev Three slots: (160 + 64 + 1 + 1 + 40 = 266 bits does not fit, so) slot 1 origin registry,
-    /// chain id, status, linked; slot 2 origin asset id; slot 3 certificate digest. The content
-    /// hash, serial and import time are read from the local registry or the event.
+    /// @dev Three slots: origin registry, chain id, status and linked flag (160 + 64 + 8 + 8 = 240
+    /// bits); the origin asset id; the certificate digest. The content hash and local serial are
+    /// read from the local registry; holders, origin serial and times are in the event.
     struct Record {
         address originRegistry;
         uint64 originChainId;
@@ -201,7 +201,6 @@ contract Recognition is IRecognition {
         v.certificateDigest = r.certificateDigest;
         v.status = r.status;
         v.linked = r.linked;
-        v.importedAt = asset.registeredAt;
     }
 
     /// @inheritdoc IRecognition

@@ -52,8 +52,10 @@ interface IRecognition {
         Suspended
     }
 
-    /// @notice A recognised registration as this contract holds it.
+    /// @notice A recognised registration as this contract holds it (the origin's certificate serial,
+    /// holders and registration time are in the CertificateImported event).
     /// @param localAssetId the asset id in this province's registry
+    /// @param certificateSerial the certificate serial of the local registration
     /// @param linked the content hash was already registered here by the same holder, so the
     /// recognition was linked to that local registration instead of creating one
     struct Recognised {
@@ -66,7 +68,6 @@ interface IRecognition {
         bytes32 certificateDigest;
         RecognisedStatus status;
         bool linked;
-        uint40 importedAt;
     }
 
     // ─────────────────────────────────────────────────────────── errors

@@ -146,7 +146,8 @@ def build_checks(replay: Replay, at_block: int | None = None) -> list[ViewCheck]
     view = replay.store.as_of(block)
     checks: list[ViewCheck] = []
     rows = {name: _rows_by_key(view, name) for name in (*_RECORD_VIEWS, "balances", "trades", "invalidated_nonces",
-                                                           "contract_settings")}  # fmt: skip
+                                                           "contract_settings", "agreements",
+                                                           "recognised_records")}  # fmt: skip
     for table, (contract, fn, expect) in _RECORD_VIEWS.items():
         if table in ("revenue_shares", "price_bands"):
             continue
@@ -160,6 +161,20 @@ def build_checks(replay: Replay, at_block: int | None = None) -> list[ViewCheck]
         band = rows["price_bands"].get((kind,))
         expected = {"min": band["min_price"], "max": band["max_price"]} if band else {"min": 0, "max": 0}
         checks.append(ViewCheck("price_bands", (kind,), "TradeSettlement", "priceBand", (kind,), expected))
+    # Recognition: agreements, and recognised registrations (their local serial from the asset's row).
+    for (chain_id,), r in rows["agreements"].items():
+        checks.append(ViewCheck("agreements", (chain_id,), "Recognition", "getAgreement", (chain_id,), {
+            "originChainId": chain_id, "originRegistry": r["origin_registry"], "threshold": r["threshold"],
+            "version": r["version"], "registrars": list(r["registrars"]),
+        }))  # fmt: skip
+    for (local,), r in rows["recognised_records"].items():
+        asset = rows["assets"].get((local,))
+        checks.append(ViewCheck("recognised_records", (local,), "Recognition", "getRecognised", (local,), {
+            "originChainId": r["origin_chain_id"], "originRegistry": r["origin_registry"],
+            "originAssetId": r["origin_asset_id"], "localAssetId": local, "contentHash": _hash(r["content_hash"]),
+            "certificateSerial": asset["certificate_serial"] if asset else None,
+            "certificateDigest": _hash(r["certificate_digest"]), "status": r["status"], "linked": bool(r["linked"]),
+        }))  # fmt: skip
     # Children of every licence, in grant order (ids grow).
     children: dict[int, list[int]] = {lid: [] for (lid,) in rows["licences"]}
     for (lid,), r in sorted(rows["licences"].items()):

@@ -105,7 +105,7 @@ def verify_account_proof(
     """Verifies an ``eth_getProof`` answer against ``state_root``: the account (of ``address``, which
     must be the one asked for) and every storage slot (``slots`` must be exactly the ones asked
     for). Returns the proven values; storage slots absent from the trie are zero."""
-    cache = cache or NodeCache()
+    cache = NodeCache() if cache is None else cache
     claimed = answer["address"]
     if address is not None and claimed.lower() != address.lower():
         raise AccountProofError(f"the node answered for account {claimed}, asked for {address}")

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eth_utils.crypto import keccak
-
 from ledger.proofs import rlp
+from ledger.proofs._keccak import keccak256 as keccak
 from ledger.proofs.errors import ProofError, RlpError
 
 __all__ = ["EMPTY_TRIE_ROOT", "NodeCache", "verify_proof"]
@@ -81,7 +80,7 @@ def verify_proof(
     not the reference its parent holds, a missing node, a path that diverges inconsistently, or
     extra nodes after the value.
     """
-    cache = cache or NodeCache()
+    cache = NodeCache() if cache is None else cache
     path = _nibbles(keccak(key))
     expected: bytes | _Node = root
     pos = 0

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils.crypto import keccak
+from ledger.proofs._keccak import keccak256 as keccak
 
 __all__ = ["RegistryLayout"]
 

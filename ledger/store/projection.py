@@ -31,6 +31,7 @@ _PARTICIPANT_ACTIVE: Final = 1
 _ASSET_PENDING, _ASSET_REGISTERED, _ASSET_REJECTED, _ASSET_CANCELLED = 1, 2, 3, 4
 _OBJECTION_OPEN, _OBJECTION_UPHELD, _OBJECTION_DISMISSED = 1, 2, 3
 _ORDER_OPEN, _ORDER_CLOSED = 1, 2
+_RECOGNISED_ACTIVE, _RECOGNISED_SUSPENDED = 1, 2
 _HOLDER_COLUMN: Final = ("holding_holder", "processing_holder", "operation_holder")
 
 PAYMENT_SELLER: Final = "seller"
@@ -118,6 +119,10 @@ _TOUCHES: Final[dict[str, tuple[_Touch, ...]]] = {
     "RectificationOrdered": (("rectification_orders", lambda a: (int(a["orderId"]),)),),
     "RectificationClosed": (("rectification_orders", lambda a: (int(a["orderId"]),)),),
     "CreditEventRecorded": (("credit_scores", _account("participant")),),
+    "AgreementSet": (("agreements", lambda a: (int(a["originChainId"]),)),),
+    "AgreementRevoked": (("agreements", lambda a: (int(a["originChainId"]),)),),
+    "CertificateImported": (("recognised_records", lambda a: (int(a["localAssetId"]),)),),
+    "RecognitionSuspended": (("recognised_records", lambda a: (int(a["localAssetId"]),)),),
 }
 
 
@@ -619,3 +624,39 @@ class Projector:
                 "tx_hash": ev.tx_hash,
             },
         )
+
+    # ─────────────────────────────────────────────────────────── recognition (other provinces)
+
+    def _on_AgreementSet(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        chain_id = int(a["originChainId"])
+        self._put("agreements", (chain_id,), block, {
+            "origin_chain_id": chain_id, "origin_registry": a["originRegistry"], "registrars": list(a["registrars"]),
+            "threshold": int(a["threshold"]), "version": int(a["version"]), "active": True, "set_by": a["by"],
+            "updated_block": block, "updated_at": ts,
+        })  # fmt: skip
+
+    def _on_AgreementRevoked(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("agreements", (int(a["originChainId"]),), block)
+        row.update(registrars=[], threshold=0, version=int(a["version"]), active=False, set_by=a["by"],
+                   updated_block=block, updated_at=ts)
+
+    def _on_CertificateImported(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        local = int(a["localAssetId"])
+        c = a["certificate"]
+        self._put("recognised_records", (local,), block, {
+            "local_asset_id": local, "origin_chain_id": int(a["originChainId"]),
+            "origin_asset_id": int(a["originAssetId"]), "origin_registry": a["originRegistry"],
+            "content_hash": _hex(c["contentHash"]), "category": int(c["category"]), "grade": int(c["grade"]),
+            "kind": int(c["kind"]), "holding_holder": c["holdingHolder"], "processing_holder": c["processingHolder"],
+            "operation_holder": c["operationHolder"], "certificate_serial": int(c["certificateSerial"]),
+            "origin_registered_block": int(c["registeredBlock"]), "origin_registered_at": int(c["registeredAt"]),
+            "certificate_digest": _hex(a["certificateDigest"]), "signers": list(a["signers"]),
+            "linked": bool(a["linked"]), "status": _RECOGNISED_ACTIVE, "imported_by": a["registrar"],
+            "imported_block": block, "imported_at": ts, "suspended_by": None, "suspend_reason_hash": None,
+            "suspended_block": None,
+        })  # fmt: skip
+
+    def _on_RecognitionSuspended(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("recognised_records", (int(a["localAssetId"]),), block)
+        row.update(status=_RECOGNISED_SUSPENDED, suspended_by=a["by"], suspend_reason_hash=_hex(a["reasonHash"]),
+                   suspended_block=block)

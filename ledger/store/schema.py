@@ -33,6 +33,7 @@ __all__ = [
     "VERSIONED",
     "StateTable",
     "Uint256",
+    "agreements",
     "api_keys",
     "blocks",
     "checkpoint",
@@ -40,6 +41,7 @@ __all__ = [
     "gateway_requests",
     "indexer_head",
     "metadata",
+    "recognised_records",
 ]
 
 _INT64_MAX: Final = (1 << 63) - 1
@@ -450,6 +452,50 @@ contract_settings = _versioned(
     indexes=[],
 )
 
+# Cross-province recognition (contracts/Recognition.sol). Migration 0004_recognition.
+agreements = _versioned(
+    "agreements",
+    [_c("origin_chain_id", sa.BigInteger)],
+    _c("origin_registry", _address()),
+    _c("registrars", _JSON),
+    _c("threshold", sa.SmallInteger),
+    _c("version", sa.Integer),
+    _c("active", sa.Boolean),
+    _c("set_by", _address()),
+    _c("updated_block", sa.BigInteger),
+    _c("updated_at", sa.BigInteger),
+    indexes=[],
+)
+
+recognised_records = _versioned(
+    "recognised_records",
+    [_c("local_asset_id", sa.BigInteger)],
+    _c("origin_chain_id", sa.BigInteger),
+    _c("origin_asset_id", sa.BigInteger),
+    _c("origin_registry", _address()),
+    _c("content_hash", _hash()),
+    _c("category", sa.SmallInteger),
+    _c("grade", sa.SmallInteger),
+    _c("kind", sa.SmallInteger),
+    _c("holding_holder", _address()),
+    _c("processing_holder", _address()),
+    _c("operation_holder", _address()),
+    _c("certificate_serial", sa.BigInteger),
+    _c("origin_registered_block", sa.BigInteger),
+    _c("origin_registered_at", sa.BigInteger),
+    _c("certificate_digest", _hash()),
+    _c("signers", _JSON),
+    _c("linked", sa.Boolean),
+    _c("status", sa.SmallInteger),
+    _c("imported_by", _address()),
+    _c("imported_block", sa.BigInteger),
+    _c("imported_at", sa.BigInteger),
+    _c("suspended_by", _address(), nullable=True),
+    _c("suspend_reason_hash", _hash(), nullable=True),
+    _c("suspended_block", sa.BigInteger, nullable=True),
+    indexes=[("origin_chain_id", "origin_asset_id"), "content_hash", "status"],
+)
+
 
 @dataclass(frozen=True, slots=True)
 class StateTable:
@@ -478,7 +524,7 @@ VERSIONED: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=True)
     for t in (
         participants, assets, licences, revenue_shares, balances, approvals, objections,
-        rectification_orders, credit_scores, price_bands, contract_settings,
+        rectification_orders, credit_scores, price_bands, contract_settings, agreements, recognised_records,
     )
 )  # fmt: skip
 FACTS: Final[tuple[StateTable, ...]] = tuple(
