@@ -12,16 +12,17 @@ import { renderSearch } from "./pages/search.js";
 import { errorBox, rememberParticipants } from "./ui.js";
 
 const ROUTES = [
-  { name: "dashboard", pattern: /^\/?$/, render: () => renderDashboard() },
+  { name: "dashboard", pattern: /^\/?$/, render: () => renderDashboard(), live: true },
   { name: "assets", pattern: /^\/assets$/, render: (_m, query) => renderAssetList(query) },
   { name: "trades", pattern: /^\/trades$/, render: (_m, query) => renderTradeList(query) },
   { name: "licences", pattern: /^\/licences$/, render: (_m, query) => renderLicenceList(query) },
   { name: "participants", pattern: /^\/participants$/, render: (_m, query) => renderParticipantList(query) },
-  { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)) },
+  { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)), live: true },
   {
     name: "participant",
     pattern: /^\/participant\/(0x[0-9a-fA-F]{40})$/,
     render: (m, query) => renderParticipant(m[1], atOf(query)),
+    live: true,
   },
   { name: "search", pattern: /^\/search$/, render: (_m, query) => renderSearch(query.get("q") || "") },
 ];
@@ -106,17 +107,19 @@ async function route(quiet = false) {
 
 /**
  * Follows the indexer: while a page of the current state is shown, asks /status every POLL_MS and
- * re-renders the page quietly when a newer block has been indexed. Historical views (?at=) stay.
+ * re-renders the page quietly when a newer block has been indexed. Historical views (?at=) stay, and
+ * so do lists and search results (a refresh would drop the pages loaded with "load more").
  */
 async function poll() {
   try {
     const view = document.getElementById("view");
-    const { query } = parseHash();
+    const { path, query } = parseHash();
+    const live = ROUTES.some((r) => r.live && r.pattern.test(path));
     const waiting = view.dataset.state === "error" && view.dataset.status === "503"; // nothing indexed yet
     if (!document.hidden && waiting) {
       participantsLoaded = null;
       await route(true);
-    } else if (!document.hidden && view.dataset.state === "ready" && !query.get("at") && shownBlock) {
+    } else if (!document.hidden && live && view.dataset.state === "ready" && !query.get("at") && shownBlock) {
       const status = await get("status", {}, { track: false });
       if (status.block.number > shownBlock.number && view.dataset.state === "ready") {
         participantsLoaded = null; // newly admitted participants get their names

@@ -1,4 +1,4 @@
-// Browsable lists: assets, trades and participants, with filters kept in the hash's query (so a filtered
+// Browsable lists: assets, licences, trades and participants, with filters kept in the hash's query (so a filtered
 // list is a link) and "load more" following the API's cursor.
 
 import { get } from "../api.js";
@@ -9,6 +9,7 @@ import {
   assetLink,
   badge,
   card,
+  errorBox,
   namePart,
   participantLink,
   participantName,
@@ -92,6 +93,8 @@ async function listPage(spec, query) {
       counter.dataset.shown = String(shown);
       counter.textContent = t("list.shown", { n: shown });
       if (!cursor) more.remove();
+    } catch (error) {
+      more.after(errorBox(error));
     } finally {
       more.disabled = false;
     }
