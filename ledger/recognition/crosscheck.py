@@ -199,12 +199,17 @@ def differences(origin: ProvenAsset, local: LocalRecognised) -> list[str]:
     return reasons
 
 
+def hints_of(records: Iterable[LocalRecognised]) -> dict[int, tuple[str, bool]]:
+    """What the recognised records lead us to expect in the origin: content hash, rights held apart."""
+    return {r.origin_asset_id: (r.content_hash, len(set(r.holders)) > 1) for r in records}
+
+
 def check_assets(remote: RemoteRegistry, asset_ids: Sequence[int],
                  local: Mapping[int, LocalRecognised] | None = None) -> list[AssetCheck]:
     """Proof-verified records of ``asset_ids`` in the origin, each against its recognised registration
     here (``local`` by origin asset id); verdict ``not-recognised`` when there is none."""
     local = local or {}
-    proven = remote.assets(asset_ids)
+    proven = remote.assets(asset_ids, hints_of(local[i] for i in asset_ids if i in local))
     out = []
     for i in asset_ids:
         o, rec = proven[i], local.get(i)
@@ -283,7 +288,7 @@ def compare_registry(
     started = time.perf_counter()
     block = remote.block or remote.pin()
     count = remote.asset_count()
-    proven = remote.assets(range(1, count + 1))
+    proven = remote.assets(range(1, count + 1), hints_of(r for r in recognised if r.origin_asset_id <= count))
     by_origin = {r.origin_asset_id: r for r in recognised}
     report = CrosscheckReport(origin_chain_id, remote.registry, block, local_chain_id, origin_assets=count)
     unrecognised: list[ProvenAsset] = []

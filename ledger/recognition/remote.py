@@ -10,7 +10,7 @@ and one :class:`~ledger.proofs.NodeCache` serves every proof of the block.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -155,21 +155,39 @@ class RemoteRegistry:
         slot = self.layout.counters_slot
         return self.layout.asset_count(self.read_slots([slot])[slot])
 
-    def assets(self, asset_ids: Iterable[int]) -> dict[int, ProvenAsset]:
-        """The proven records of ``asset_ids`` (an unknown id proves as status ``NONE``)."""
+    def assets(
+        self, asset_ids: Iterable[int], hints: Mapping[int, tuple[str, bool]] | None = None
+    ) -> dict[int, ProvenAsset]:
+        """The proven records of ``asset_ids`` (an unknown id proves as status ``NONE``).
+
+        ``hints`` (asset id -> (expected content hash, rights held apart)), e.g. from the recognised
+        records, let the record's slots be asked for in the first round; a wrong hint costs a second
+        round, never a wrong answer (every value read is proven, the content hash first)."""
         ids = list(asset_ids)
+        hints = hints or {}
         lay = self.layout
         ch_slots = {i: lay.content_hash_slot(i) for i in ids}
-        hashes = self.read_slots(list(ch_slots.values()))
-        content = {i: hashes[ch_slots[i]].to_bytes(32, "big") for i in ids}
+        meta_slots = {i: lay.meta_slot_of(i) for i in ids}
+        first = list(ch_slots.values())
+        for i in ids:
+            hint = hints.get(i)
+            if hint is not None:
+                first += [lay.record_slot(bytes.fromhex(hint[0][2:])), meta_slots[i]]
+                if hint[1]:
+                    first += [lay.split_slot(i, 1), lay.split_slot(i, 2)]
+        words = self.read_slots(first)
+        content = {i: words[ch_slots[i]].to_bytes(32, "big") for i in ids}
         known = [i for i in ids if any(content[i])]
         rec_slots = {i: lay.record_slot(content[i]) for i in known}
-        meta_slots = {i: lay.meta_slot_of(i) for i in known}
-        words = self.read_slots([*rec_slots.values(), *meta_slots.values()])
+        more = [s for i in known for s in (rec_slots[i], meta_slots[i]) if s not in words]
+        if more:
+            words.update(self.read_slots(more))
         records = {i: lay.decode_record(words[rec_slots[i]]) for i in known}
         split = [i for i in known if lay.is_split(records[i])]
         split_slots = {(i, r): lay.split_slot(i, r) for i in split for r in (1, 2)}
-        split_words = self.read_slots(list(split_slots.values())) if split else {}
+        more = [s for s in split_slots.values() if s not in words]
+        if more:
+            words.update(self.read_slots(more))
         out: dict[int, ProvenAsset] = {}
         for i in ids:
             if i not in records:
@@ -178,8 +196,8 @@ class RemoteRegistry:
             r = records[i]
             m = lay.decode_meta(words[meta_slots[i]])
             holder = _address(r["holder"])
-            processing = _address(split_words[split_slots[(i, 1)]]) if i in split else holder
-            operation = _address(split_words[split_slots[(i, 2)]]) if i in split else holder
+            processing = _address(words[split_slots[(i, 1)]]) if i in split else holder
+            operation = _address(words[split_slots[(i, 2)]]) if i in split else holder
             out[i] = ProvenAsset(
                 asset_id=i, content_hash="0x" + content[i].hex(), status=r["status"], category=r["category"],
                 grade=r["grade"], kind=r["kind"], region=r["region"], flags=r["flags"], holding_holder=holder,

@@ -213,3 +213,14 @@ def test_single_asset_checks_flag_a_transfer(provinces: Provinces, build: Build)
     r.pin()
     check = check_assets(r, [asset], by_origin)[0]
     assert check.verdict == "stale" and "holding right moved" in check.reasons[0]
+
+
+def test_wrong_hints_cost_a_round_never_a_wrong_answer(provinces: Provinces, build: Build) -> None:
+    a = provinces.a
+    plain = a.world.registered_asset()
+    split = a.world.registered_asset(operation_holder=a.world.holder2.address)
+    truth = remote(a, build).assets([plain, split])
+    wrong = {plain: ("0x" + "77" * 32, True), split: ("0x" + "66" * 32, False)}
+    assert remote(a, build).assets([plain, split], wrong) == truth
+    right = {i: (p.content_hash, len(set(p.holders())) > 1) for i, p in truth.items()}
+    assert remote(a, build).assets([plain, split], right) == truth
