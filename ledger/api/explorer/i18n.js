@@ -124,6 +124,7 @@ const LABELS = {
   "asset.orders": ["整改令", "Rectification orders"],
   "asset.history": ["完整历史", "Full history"],
   "asset.since": ["自", "since"],
+  "timeline.block": ["区块", "block"],
   "asset.shares": ["收益分配", "Revenue shares"],
   "asset.asOfLink": ["查看该区块时的状态", "show the state as of this block"],
   "asOf.title": ["历史视图：区块 #{block} 时的状态", "Historical view: the state as of block #{block}"],

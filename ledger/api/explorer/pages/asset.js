@@ -115,7 +115,7 @@ function rightsTimeline(history, headBlock, language) {
             class: "segment",
             dataset: { right, holder: seg.holder, fromBlock: seg.from_block, toBlock: seg.to_block ?? "" },
           },
-          s("title", {}, `${enumLabel("right", right)}: ${name} — ${t("col.block")} ${seg.from_block}–${seg.to_block ?? ""}`),
+          s("title", {}, `${enumLabel("right", right)}: ${name} — ${t("timeline.block")} ${seg.from_block}–${seg.to_block ?? ""}`),
           s("rect", { x: x0, y, width, height: TL.lane, rx: 4, class: `seg-${colours.get(seg.holder)}` }),
           fits(name, width - 10) ? s("text", { x: x0 + 6, y: y + TL.lane / 2 + 4 }, name) : null,
         ),
@@ -125,8 +125,8 @@ function rightsTimeline(history, headBlock, language) {
   const axisY = TL.top + RIGHTS.length * (TL.lane + TL.gap) + 14;
   const firstSeg = segments.find((seg) => Number(seg.from_block) === first);
   svg.append(
-    s("text", { x: TL.left, y: axisY, class: "axis" }, `${t("col.block")} ${first}${firstSeg && firstSeg.from_timestamp ? " · " + formatTime(firstSeg.from_timestamp) : ""}`),
-    s("text", { x: TL.width - TL.right, y: axisY, class: "axis", "text-anchor": "end" }, `${t("col.block")} ${last}`),
+    s("text", { x: TL.left, y: axisY, class: "axis" }, `${t("timeline.block")} ${first}${firstSeg && firstSeg.from_timestamp ? " · " + formatTime(firstSeg.from_timestamp) : ""}`),
+    s("text", { x: TL.width - TL.right, y: axisY, class: "axis", "text-anchor": "end" }, `${t("timeline.block")} ${last}`),
   );
   const list = h(
     "ul",
@@ -137,9 +137,9 @@ function rightsTimeline(history, headBlock, language) {
         { dataset: { right: seg.right, holder: seg.holder } },
         `${enumLabel("right", seg.right)}: `,
         participantLink(seg.holder, language),
-        ` — ${t("asset.since")} ${t("col.block")} ${seg.from_block}`,
+        ` — ${t("asset.since")} ${t("timeline.block")} ${seg.from_block}`,
         seg.from_timestamp ? ` (${formatTime(seg.from_timestamp)})` : "",
-        seg.to_block !== null && seg.to_block !== undefined ? ` → ${t("col.block")} ${seg.to_block}` : "",
+        seg.to_block !== null && seg.to_block !== undefined ? ` → ${t("timeline.block")} ${seg.to_block}` : "",
       ),
     ),
   );
@@ -223,7 +223,6 @@ function freezes(list, language) {
       { label: t("col.action"), cell: (f) => badge(f.frozen ? t("freeze.frozen") : t("freeze.unfrozen"), f.frozen ? "bad" : "ok") },
       { label: t("col.by"), cell: (f) => participantLink(f.by, language) },
       { label: t("col.time"), cell: (f) => timeText(f.timestamp) },
-      { label: t("col.document"), cell: (f) => hashText(f.reason_hash) },
       { label: t("col.tx"), cell: (f) => hashText(f.tx_hash) },
     ],
     list,
