@@ -283,6 +283,7 @@ def test_asset_page_shows_holders_timeline_licence_tree_and_trades(tab: Tab, sit
     page = tab.open(f"/asset/{asset_id}")
 
     assert page.get_attribute(".asset", "data-asset-id") == str(asset_id)
+    assert page.title() == f"数据资产 #{asset_id} · 数据产权登记与交易账本 浏览器"
     certificate = certificate_number(asset["region"], asset["certificate_serial"])
     assert page.inner_text("[data-field=certificate]") == certificate
     holders = {

@@ -102,6 +102,8 @@ async function route(quiet = false) {
   view.dataset.state = state;
   view.dataset.status = status;
   view.dataset.render = String(mine); // tests wait for a newer render after an action
+  const heading = view.querySelector("h1");
+  document.title = `${heading ? `${heading.textContent} · ` : ""}${t("app.title")} ${t("app.subtitle")}`;
   if (!quiet) window.scrollTo(0, 0);
 }
 
