@@ -6,7 +6,7 @@ point-in-time queries through :meth:`Store.as_of`.
 """
 
 from ledger.store._engine import StoreConfigError, normalize_database_url
-from ledger.store._store import Store, StoreConsistencyError, StoreUnavailableError, open_store
+from ledger.store._store import Store, StoreConsistencyError, StoreDatabaseError, StoreUnavailableError, open_store
 from ledger.store._views import RecordNotFound, StateView
 from ledger.store.projection import ProjectionError
 
@@ -17,6 +17,7 @@ __all__ = [
     "Store",
     "StoreConfigError",
     "StoreConsistencyError",
+    "StoreDatabaseError",
     "StoreUnavailableError",
     "normalize_database_url",
     "open_store",

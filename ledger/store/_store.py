@@ -29,7 +29,7 @@ from ledger.store.schema import checkpoint as checkpoint_table
 from ledger.store.schema import events as events_table
 from ledger.store.schema import indexer_head as indexer_head_table
 
-__all__ = ["Store", "StoreConsistencyError", "StoreUnavailableError", "open_store"]
+__all__ = ["Store", "StoreConsistencyError", "StoreDatabaseError", "StoreUnavailableError", "open_store"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +48,57 @@ class StoreUnavailableError(RetryableError):
     """The database could not be reached or was busy (lost connection, lock timeout); nothing was written."""
 
 
+class StoreDatabaseError(NonRetryableError):
+    """The database refused the operation for a reason that trying again does not change: a schema that
+    does not match the store's (a missing table or column), a bad URL or credentials, bad data."""
+
+
+# SQLite primary result codes worth another try: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_PROTOCOL (a WAL lock race).
+_SQLITE_TRANSIENT: Final = frozenset({5, 6, 15})
+# SQLSTATE classes worth another try: connection exception, transaction rollback (serialisation failure,
+# deadlock), insufficient resources, operator intervention (admin shutdown, terminated backend, query
+# cancelled), system error.
+_SQLSTATE_TRANSIENT: Final = frozenset({"08", "40", "53", "57", "58"})
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """Whether a database failure may go away by itself (the connection, a lock), judged by the driver's
+    error codes: SQLite's result code, PostgreSQL's SQLSTATE (none at all: the connection failed)."""
+    if isinstance(exc, sa.exc.TimeoutError):  # no connection free in the pool
+        return True
+    cause: BaseException | None = exc
+    if isinstance(exc, sa.exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        cause = exc.orig
+    if isinstance(cause, sqlite3.Error):
+        code = getattr(cause, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_TRANSIENT
+    if isinstance(cause, psycopg.InterfaceError):  # e.g. the connection is closed
+        return True
+    if isinstance(cause, psycopg.OperationalError):
+        return cause.sqlstate is None or cause.sqlstate[:2] in _SQLSTATE_TRANSIENT
+    return False
+
+
 @contextmanager
 def _database_errors(what: str) -> Iterator[None]:
-    """Sorts database failures into the ledger's retryable and non-retryable errors."""
+    """Sorts database failures into the ledger's errors: transient ones (lost or refused connection,
+    locked database, serialisation failure) into the retryable :class:`StoreUnavailableError`, integrity
+    violations into :class:`StoreConsistencyError`, the rest into :class:`StoreDatabaseError`."""
     try:
         yield
-    except (sa.exc.OperationalError, sa.exc.InterfaceError, psycopg.OperationalError, sqlite3.OperationalError) as exc:
-        raise StoreUnavailableError(f"{what}: {str(exc).splitlines()[0]}") from exc
-    except (sa.exc.IntegrityError, psycopg.IntegrityError, sqlite3.IntegrityError) as exc:
-        raise StoreConsistencyError(f"{what}: {str(exc).splitlines()[0]}") from exc
+    except (sa.exc.SQLAlchemyError, psycopg.Error, sqlite3.Error) as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if _is_transient(exc):
+            raise StoreUnavailableError(f"{what}: database unavailable: {first_line}") from exc
+        orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+        if isinstance(orig, psycopg.IntegrityError | sqlite3.IntegrityError | sa.exc.IntegrityError):
+            raise StoreConsistencyError(f"{what}: {first_line}") from exc
+        raise StoreDatabaseError(
+            f"{what}: the database refused it ({type(orig).__name__}: {first_line}); not retried: check that "
+            "the database URL is right and the store's migrations ran on it (`ledger index` runs them)"
+        ) from exc
 
 
 def open_store(url: str) -> Store:

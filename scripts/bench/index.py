@@ -197,8 +197,9 @@ def generate_chain(
     """A running anvil whose deployment has emitted at least ``events`` events (see the module doc).
 
     With ``data_dir`` the chain is kept there, and reused when its marker says it was generated for the
-    same ``events``; otherwise it lives in a temporary directory."""
+    same ``events`` and the same contract build; otherwise it lives in a temporary directory."""
     say = log or (lambda _m: None)
+    build_key = compile_contracts().key
     with contextlib.ExitStack() as stack:
         if data_dir is None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-index-chain-")))
@@ -206,8 +207,10 @@ def generate_chain(
         marker = data_dir / MARKER
         saved = json.loads(marker.read_text()) if marker.is_file() else None
         reused = True
-        if saved is not None and (saved.get("version") != _MARKER_VERSION or saved.get("target") != events):
-            say(f"chain: {data_dir} holds a chain for {saved.get('target')} events; generating a new one")
+        if saved is not None and (
+            saved.get("version") != _MARKER_VERSION or saved.get("target") != events or saved.get("build") != build_key
+        ):
+            say(f"chain: {data_dir} holds a chain of other contracts or for another event count; generating anew")
             saved = None
         if saved is None:
             for path in (marker, data_dir / "node", data_dir / "deployment.json", data_dir / "journal.jsonl"):
@@ -217,7 +220,9 @@ def generate_chain(
                     path.unlink(missing_ok=True)
             reused = False
             info = _generate(events, data_dir, say)
-            marker.write_text(json.dumps({"version": _MARKER_VERSION, "target": events, **info.as_json()}))
+            marker.write_text(
+                json.dumps({"version": _MARKER_VERSION, "target": events, "build": build_key, **info.as_json()})
+            )
         settings = chain_settings(data_dir)
         node = stack.enter_context(EmbeddedNode(settings, extra_args=["--quiet"]))
         rpc = node.client(timeout=120)
@@ -305,7 +310,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     say = (lambda m: print(m, file=sys.stderr)) if not args.quiet else (lambda _m: None)
     load_before = os.getloadavg()
     build = compile_contracts()
-    config = IndexerConfig(batch_blocks=args.batch_blocks, max_logs=args.max_logs)
+    config = IndexerConfig(batch_blocks=args.batch_blocks, max_logs=args.max_logs, prefetch=not args.no_prefetch)
     data_dir = Path(args.data_dir) if args.data_dir else None
     with generate_chain(args.events, data_dir, log=say) as (info, settings, rpc):
         load_manifest(settings.manifest_path)
@@ -330,7 +335,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "postgres": pg,
         "counts_match_chain": all(r["events"] == r["stored_events"] == info.events for r in results.values()),
         "checksums_agree": pg is None or pg["state_checksum"] == sqlite["state_checksum"],
-        "config": {"batch_blocks": config.batch_blocks, "max_logs": config.max_logs},
+        "config": {"batch_blocks": config.batch_blocks, "max_logs": config.max_logs, "prefetch": config.prefetch},
         "load_average": {
             "before": [round(x, 2) for x in load_before],
             "after": [round(x, 2) for x in os.getloadavg()],

@@ -32,6 +32,7 @@ EVENT_TYPES = frozenset({
     "Approval", "Issued", "Redeemed", "Transfer",
     "NonceInvalidated", "PriceBandSet", "RevenueSharePaid", "RevenueSharesSet", "TradeSettled",
     "CreditEventRecorded", "RectificationClosed", "RectificationOrdered",
+    "RecognitionSet",  # the deployment wires the recognition contract into the registry
 })  # fmt: skip
 
 
