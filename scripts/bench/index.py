@@ -241,9 +241,10 @@ def generate_chain(
 
 def _generate(events: int, data_dir: Path, say: Any) -> ChainInfo:
     started = time.monotonic()
+    small = events < 50_000  # a short run (the test suite's): a smaller market to set up
     with bench_chain(
-        exchanges=2, sellers=4, assets_per_seller=25, recipients=2, buyers=50, keep_dir=data_dir,
-        block_gas_limit=_BLOCK_GAS_LIMIT,
+        exchanges=2, sellers=2 if small else 4, assets_per_seller=5 if small else 25, recipients=2,
+        buyers=10 if small else 50, keep_dir=data_dir, block_gas_limit=_BLOCK_GAS_LIMIT,
     ) as chain:  # fmt: skip
         deployment = chain.contracts.deployment
         write_manifest(deployment, chain.settings.manifest_path)
