@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +12,8 @@ from ledger.cli._session import JsonOption, Session, emit, fail, progress
 from ledger.recognition.crosscheck import check_assets, compare_registry, find_recognised, local_holders_by_content
 from ledger.recognition.layout import RegistryLayout
 from ledger.recognition.remote import RemoteRegistry
+from ledger.recognition.reports import save_checks, save_report
+from ledger.store import open_store
 
 __all__ = ["crosscheck"]
 
@@ -29,6 +32,9 @@ def crosscheck(
     ] = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Compare the whole registry with the recognised records.")
+    ] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Keep the result in the store (LEDGER_DATABASE_URL) for the query API.")
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -58,10 +64,14 @@ def crosscheck(
         if all_:
             report = compare_registry(r, recognised, lambda hs: local_holders_by_content(reader, hs),
                                       origin_chain_id=origin_chain, local_chain_id=reader.chain_id)
+            if save:
+                _save(s, lambda engine: save_report(engine, report))
             emit(report.to_json(), report.to_text, as_json)
             return
         assert asset_id is not None
         check = check_assets(r, [asset_id], {x.origin_asset_id: x for x in recognised})[0]
+        if save:
+            _save(s, lambda engine: save_checks(engine, origin_chain, r.registry, pinned, [check]))
     data: dict[str, Any] = {"origin_chain_id": origin_chain, "registry": r.registry, "block": pinned.number,
                             "block_hash": pinned.hash, "pinned_by_user": pinned.pinned_by_user, **check.to_json()}
     o = check.origin
@@ -72,3 +82,11 @@ def crosscheck(
         f"  holders: holding {o.holding_holder}, processing {o.processing_holder}, operation {o.operation_holder}",
         f"verdict: {check.verdict}" + (f" — {'; '.join(check.reasons)}" if check.reasons else ""),
     ], as_json)  # fmt: skip
+
+
+def _save(s: Session, write: Callable[[Any], int]) -> None:
+    store = open_store(s.settings.effective_database_url)
+    try:
+        progress(f"saved as cross-check report #{write(store.engine)}")
+    finally:
+        store.close()

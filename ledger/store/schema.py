@@ -37,6 +37,8 @@ __all__ = [
     "api_keys",
     "blocks",
     "checkpoint",
+    "crosscheck_reports",
+    "crosscheck_results",
     "events",
     "gateway_requests",
     "indexer_head",
@@ -565,4 +567,34 @@ gateway_requests = sa.Table(
     sa.Column("status_code", sa.Integer, nullable=True),
     sa.Column("response", _JSON, nullable=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+)
+
+# ─────────────────────────────────────────────────────────── cross-checks (not chain state)
+
+# Proof-verified cross-checks of another province's registry (``ledger crosscheck --save``): one
+# row per run, one result per origin asset checked. Migration 0004_recognition.
+crosscheck_reports = sa.Table(
+    "crosscheck_reports",
+    metadata,
+    sa.Column("report_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("origin_chain_id", sa.BigInteger, nullable=False),
+    sa.Column("origin_registry", _address(), nullable=False),
+    sa.Column("block_number", sa.BigInteger, nullable=False),
+    sa.Column("block_hash", _hash(), nullable=False),
+    sa.Column("pinned_by_user", sa.Boolean, nullable=False),
+    sa.Column("scope", sa.String(16), nullable=False),
+    sa.Column("checked_at", sa.BigInteger, nullable=False),
+    sa.Column("counts", _JSON, nullable=False),
+    sa.Index(None, "origin_chain_id", "report_id"),
+)
+
+crosscheck_results = sa.Table(
+    "crosscheck_results",
+    metadata,
+    sa.Column("report_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("origin_asset_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("local_asset_id", sa.BigInteger, nullable=True),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("details", _JSON, nullable=False),
+    sa.Index(None, "local_asset_id", "report_id"),
 )

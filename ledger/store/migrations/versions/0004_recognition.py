@@ -87,10 +87,40 @@ def upgrade() -> None:
                     ["origin_chain_id", "origin_asset_id"], unique=False)
     op.create_index(op.f("ix_recognised_records_status"), "recognised_records", ["status"], unique=False)
     _history("recognised_records")
+    op.create_table(
+        "crosscheck_reports",
+        sa.Column("report_id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("origin_chain_id", sa.BigInteger(), nullable=False),
+        sa.Column("origin_registry", sa.String(length=42), nullable=False),
+        sa.Column("block_number", sa.BigInteger(), nullable=False),
+        sa.Column("block_hash", sa.String(length=66), nullable=False),
+        sa.Column("pinned_by_user", sa.Boolean(), nullable=False),
+        sa.Column("scope", sa.String(length=16), nullable=False),
+        sa.Column("checked_at", sa.BigInteger(), nullable=False),
+        sa.Column("counts", _JSON, nullable=False),
+        sa.PrimaryKeyConstraint("report_id", name=op.f("pk_crosscheck_reports")),
+    )
+    op.create_index(op.f("ix_crosscheck_reports_origin_chain_id_report_id"), "crosscheck_reports",
+                    ["origin_chain_id", "report_id"], unique=False)
+    op.create_table(
+        "crosscheck_results",
+        sa.Column("report_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("origin_asset_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("local_asset_id", sa.BigInteger(), nullable=True),
+        sa.Column("verdict", sa.String(length=16), nullable=False),
+        sa.Column("details", _JSON, nullable=False),
+        sa.PrimaryKeyConstraint("report_id", "origin_asset_id", name=op.f("pk_crosscheck_results")),
+    )
+    op.create_index(op.f("ix_crosscheck_results_local_asset_id_report_id"), "crosscheck_results",
+                    ["local_asset_id", "report_id"], unique=False)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_index(op.f("ix_crosscheck_results_local_asset_id_report_id"), table_name="crosscheck_results")
+    op.drop_table("crosscheck_results")
+    op.drop_index(op.f("ix_crosscheck_reports_origin_chain_id_report_id"), table_name="crosscheck_reports")
+    op.drop_table("crosscheck_reports")
     _drop_history("recognised_records")
     op.drop_index(op.f("ix_recognised_records_status"), table_name="recognised_records")
     op.drop_index(op.f("ix_recognised_records_origin_chain_id_origin_asset_id"), table_name="recognised_records")
