@@ -28,3 +28,13 @@ def test_index_script_backfills_a_real_chain_into_each_store_and_splits_the_time
     if "--no-postgres" in args:
         assert report["postgres_events_per_s"] is None
     assert report["counts_match_chain"] and report["checksums_agree"]
+
+
+def test_replay_script_replays_a_real_chain_and_finds_no_difference() -> None:
+    report = run_script("replay.py", "--source", "chain", "--events", "3000")
+    real = report["real_chain"]
+    assert report["source"] == "chain"
+    assert report["events"] == real["events"] == real["chain"]["events"] == real["indexed_events"] >= 3000
+    assert report["differences"] == 0 and report["seconds"] > 0
+    assert real["chain_check"]["status"] == "ok" and real["chain_check"]["checks"] > 0
+    assert real["index_check"]["status"] == "ok"
