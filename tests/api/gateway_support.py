@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from eth_account import Account
@@ -36,6 +40,7 @@ from ledger.toolchain import Build
 from tests.conftest import free_port
 
 PASSWORD = "gateway keystore passphrase 7f3a"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def write_keystore(path: Path, private_key: bytes, password: str = PASSWORD) -> None:
@@ -88,6 +93,55 @@ class Market:
 
 def make_app(settings: LedgerSettings, store: Store) -> FastAPI:
     return create_app(settings, store=store)
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+@contextmanager
+def api_server(market: Market, log: Path, **env: str) -> Iterator[Server]:
+    """``uvicorn --factory ledger.api.main:app_factory`` in a subprocess over the market (settings from
+    the environment, as ``ledger serve`` runs it), until the context ends (or the test kills it)."""
+    port = free_port()
+    s = market.settings
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")},
+        "LEDGER_DATA_DIR": str(s.data_dir), "LEDGER_NODE_PORT": str(s.node_port), "LEDGER_BLOCK_TIME": "0",
+        "LEDGER_DATABASE_URL": str(s.database_url), "LEDGER_KEYSTORE_PASSWORD": PASSWORD,
+        "LEDGER_GATEWAY_RATE_PER_SECOND": "1000", "LEDGER_GATEWAY_RATE_BURST": "1000", "LEDGER_TX_TIMEOUT": "20",
+        **env,
+    }  # fmt: skip
+    with log.open("a") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "ledger.api.main:app_factory", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning"],
+            cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{server.url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the API server did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @contextmanager

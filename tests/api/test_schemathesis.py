@@ -12,18 +12,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ledger.toolchain import compile_contracts
-from tests.api.gateway_support import PASSWORD, Market, gateway_market
-from tests.conftest import free_port
+from tests.api.gateway_support import Market, api_server, gateway_market
 
-ROOT = Path(__file__).resolve().parents[2]
 ST = Path(sys.executable).with_name("st")
 
 #: Examples per operation and phase; with ~55 operations this keeps the run near a minute.
@@ -46,41 +42,8 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Market]:
 
 @pytest.fixture(scope="module")
 def server(market: Market, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    s = market.settings
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")},
-        "LEDGER_DATA_DIR": str(s.data_dir), "LEDGER_NODE_PORT": str(s.node_port), "LEDGER_BLOCK_TIME": "0",
-        "LEDGER_DATABASE_URL": str(s.database_url), "LEDGER_KEYSTORE_PASSWORD": PASSWORD,
-        "LEDGER_GATEWAY_RATE_PER_SECOND": "1000", "LEDGER_GATEWAY_RATE_BURST": "1000", "LEDGER_TX_TIMEOUT": "20",
-    }  # fmt: skip
-    log = tmp_path_factory.mktemp("uvicorn") / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "ledger.api.main:app_factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the API server did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with api_server(market, tmp_path_factory.mktemp("uvicorn") / "server.log") as running:
+        yield running.url
 
 
 def test_no_operation_answers_5xx_or_outside_its_schema(market: Market, server: str, tmp_path: Path) -> None:
