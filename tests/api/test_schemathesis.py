@@ -4,7 +4,8 @@ fuzzed with a bounded number of examples, must never answer 5xx and must answer 
 The server is uvicorn in a subprocess (``ledger.api.main:app_factory``, settings from the
 environment) over the demo scenario's index on an embedded chain; requests carry the authority's
 API key, so the write gateway's operations reach the contracts (and mostly get refused by them,
-which must be a documented 4xx). The run is seeded: the same examples every time.
+which must be a documented 4xx); ``ignored_auth`` also sends them without a key or with a wrong one,
+which must be refused. The run is seeded: the same examples every time.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ CHECKS = (
     "response_headers_conformance",
     "response_schema_conformance",
     "negative_data_rejection",
+    "ignored_auth",
 )
 
 
