@@ -74,6 +74,9 @@ _TRADES_PER_TX = 100
 _GAS_PER_TRADE = 200_000
 _TXS_PER_BLOCK = 5
 _GAS = {"applyRegistration": 300_000, "reviewRegistration": 150_000, "grantLicense": 400_000}
+# Keep the state of the last blocks only (anvil otherwise keeps a state per block: gigabytes at a million
+# events); blocks, receipts and logs are all kept, and views at the head work.
+_NODE_ARGS = ["--quiet", "--prune-history", "64"]
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,7 @@ def generate_chain(
                 json.dumps({"version": _MARKER_VERSION, "target": events, "build": build_key, **info.as_json()})
             )
         settings = chain_settings(data_dir)
-        node = stack.enter_context(EmbeddedNode(settings, extra_args=["--quiet"]))
+        node = stack.enter_context(EmbeddedNode(settings, extra_args=_NODE_ARGS))
         rpc = node.client(timeout=120)
         stack.callback(rpc.close)
         saved = json.loads(marker.read_text())
@@ -244,7 +247,8 @@ def _generate(events: int, data_dir: Path, say: Any) -> ChainInfo:
     small = events < 50_000  # a short run (the test suite's): a smaller market to set up
     with bench_chain(
         exchanges=2, sellers=2 if small else 4, assets_per_seller=5 if small else 25, recipients=2,
-        buyers=10 if small else 50, keep_dir=data_dir, block_gas_limit=_BLOCK_GAS_LIMIT,
+        buyers=10 if small else 50, keep_dir=data_dir, block_gas_limit=_BLOCK_GAS_LIMIT, quiet=False,
+        extra_node_args=_NODE_ARGS,
     ) as chain:  # fmt: skip
         deployment = chain.contracts.deployment
         write_manifest(deployment, chain.settings.manifest_path)
