@@ -639,3 +639,29 @@ def test_trade_list_of_one_party_pages_through_its_trades(tab: Tab, site: Site) 
         page.wait_for_selector(f".pager .shown:not([data-shown='{shown}'])")
     rows = [r["data-trade-id"] for r in _attrs(page, "[data-table=trade-list] tbody tr", "data-trade-id")]
     assert rows == theirs and len(theirs) > 2
+
+
+def test_dashboard_over_postgresql_shows_what_it_shows_over_sqlite(
+    tab: Tab, site: Site, demo: Demo, tmp_path: Path
+) -> None:
+    """The same demo indexed into PostgreSQL: counts, chart points and bars and recent trades agree."""
+    if "postgresql" not in demo.stores:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("PostgreSQL is required in CI")
+        pytest.skip("PostgreSQL not reachable")
+
+    def shown(page: Page) -> dict[str, object]:
+        return {
+            "stats": _attrs(page, "[data-stat]", "data-stat", "data-value"),
+            "points": _attrs(page, "circle.point", "data-key", "data-value", "data-count"),
+            "bars": _attrs(page, "g.bar", "data-key", "data-value", "data-count"),
+            "trades": _attrs(page, "[data-table=recent-trades] tbody tr", "data-trade-id", "data-price"),
+        }
+
+    on_sqlite = shown(tab.open("/"))
+    with _serving(demo.stores["postgresql"], tmp_path / "api") as served:
+        tab.page.goto(f"{served.url}/explorer/#/")
+        tab.wait_ready()
+        on_postgresql = shown(tab.page)
+    assert on_postgresql == on_sqlite
+    assert on_sqlite["points"] and on_sqlite["bars"] and on_sqlite["trades"]
