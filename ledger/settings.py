@@ -132,6 +132,14 @@ class LedgerSettings(BaseSettings):
             " a retry after that (the first attempt's process died) takes the key over."
         ),
     )
+    gateway_idempotency_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description=(
+            "Write gateway: how long the answer to a request with an Idempotency-Key is kept for its retries;"
+            " older finished records are deleted (hourly), so the same key then starts a new request."
+        ),
+    )
     dev_keys: Literal["auto", "on", "off"] = Field(
         default="auto",
         description="Use anvil's well-known dev keys: 'auto' = only on the embedded chain.",

@@ -83,7 +83,9 @@ class Gateway:
     ) -> None:
         self.settings = settings
         self.keys = ApiKeyStore(engine)
-        self.requests = IdempotencyStore(engine, settings.gateway_lease_seconds)
+        self.requests = IdempotencyStore(
+            engine, settings.gateway_lease_seconds, keep_seconds=settings.gateway_idempotency_hours * 3600
+        )
         self.limiter = RateLimiter(settings.gateway_rate_per_second, settings.gateway_rate_burst)
         self._build = build
         self._rpc = rpc

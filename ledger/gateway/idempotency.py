@@ -54,15 +54,33 @@ Claim = Claimed | Replay | Signed
 
 
 class IdempotencyStore:
-    def __init__(self, engine: sa.Engine, lease_seconds: float) -> None:
+    """Records of one database. Finished records older than ``keep_seconds`` are deleted, at most once
+    every ``prune_every`` seconds, by the next claim."""
+
+    def __init__(
+        self, engine: sa.Engine, lease_seconds: float, keep_seconds: float = 86_400.0, prune_every: float = 3600.0
+    ) -> None:
         self.engine = engine
         self.lease_seconds = lease_seconds
+        self.keep_seconds = keep_seconds
+        self.prune_every = prune_every
+        self._pruned_at = 0.0
+
+    def prune(self, now: float | None = None) -> int:
+        """Deletes finished records older than ``keep_seconds``; returns how many."""
+        cutoff = (time.time() if now is None else now) - self.keep_seconds
+        with writing(self.engine) as conn:
+            result = conn.execute(t.delete().where(t.c.state == DONE, t.c.created_at < cutoff))
+        return int(result.rowcount or 0)
 
     def _where(self, key_id: str, idempotency_key: str) -> sa.ColumnElement[bool]:
         return sa.and_(t.c.key_id == key_id, t.c.idempotency_key == idempotency_key)
 
     def claim(self, key_id: str, idempotency_key: str, fingerprint: str, operation: str) -> Claim:
         """Claims ``idempotency_key`` for a request with ``fingerprint``, or says what became of the first one."""
+        if time.monotonic() - self._pruned_at > self.prune_every:
+            self._pruned_at = time.monotonic()
+            self.prune()
         for _ in range(3):
             now = time.time()
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,19 @@ def test_tokens_are_checked_by_format_and_secret(tmp_path: Path) -> None:
         for bad in ("", new.token + "x", f"ldg_{key_id}_{secret[::-1]}", f"ldg_{'0' * 12}_{secret}"):
             with pytest.raises(InvalidApiKey):
                 keys.authenticate(bad)
+
+
+def test_finished_idempotency_records_are_pruned_after_they_expire(tmp_path: Path) -> None:
+    from ledger.gateway import IdempotencyInProgress, IdempotencyStore
+    from ledger.gateway.idempotency import Claimed
+
+    with open_store(f"sqlite:///{tmp_path / 'idem.db'}") as store:
+        records = IdempotencyStore(store.engine, lease_seconds=30, keep_seconds=3600)
+        assert isinstance(records.claim("k", "old", "f", "op"), Claimed)
+        records.finish("k", "old", 200, {"tx_hash": "0x1"})
+        assert isinstance(records.claim("k", "pending", "f", "op"), Claimed)
+        assert records.prune() == 0
+        assert records.prune(now=time.time() + 7200) == 1  # the finished one; a pending one stays
+        assert isinstance(records.claim("k", "old", "f", "op"), Claimed)  # the key starts afresh
+        with pytest.raises(IdempotencyInProgress):  # still pending: kept
+            records.claim("k", "pending", "f", "op")
