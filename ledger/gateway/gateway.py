@@ -248,14 +248,23 @@ class Gateway:
                 self.requests.signed(key.key_id, idem, tx_hash, raw)
             if client.sender.journal is not None:
                 client.sender.journal.record([(tx_hash, client.address, nonce, raw)])
-            logger.info("gateway: %s by %s (key %s): sending %s", op.name, client.address, key.key_id, tx_hash)
+        except (sa.exc.SQLAlchemyError, OSError) as exc:  # not sent; a retry after the lease signs again
+            self._forget_nonce(client)
+            self._on_outcome("unavailable")
+            logger.warning("gateway: %s by key %s: not sent, cannot record it: %s", op.name, key.key_id, exc)
+            unrecorded = GatewayUnavailable(
+                "the gateway cannot record the transaction; nothing was sent", retry_after=2.0
+            )
+            return error_reply(unrecorded), False
+        logger.info("gateway: %s by %s (key %s): sending %s", op.name, client.address, key.key_id, tx_hash)
+        try:
             self._broadcast(client, tx_hash, raw)
         except _NodeRefused as exc:
-            client.sender.resync_nonce()
+            self._forget_nonce(client)
             self._on_outcome("rejected")
             self._release(key, idem)
             return Reply(409, {"error": {"code": "rejected_by_node", "message": str(exc)}}), False
-        except (RetryableError, sa.exc.SQLAlchemyError) as exc:
+        except RetryableError as exc:
             # It may or may not have reached the node; the claim (if recorded) lets a retry find out.
             self._forget_nonce(client)
             self._on_outcome("unavailable")
