@@ -275,3 +275,19 @@ def test_a_certificate_of_another_province_is_imported_under_an_agreement(fresh:
     suspended = client.post(f"{TX}/recognition/assets/{asset_id}/suspend", json={"document_hash": h(5)},
                             headers=fresh.auth("registrar"))  # fmt: skip
     assert suspended.status_code == 200, suspended.text
+
+
+def test_a_transaction_mined_and_reverted_answers_with_its_hash_and_block(fresh: Market) -> None:
+    from ledger.gateway import Gateway, Operation
+
+    gateway = Gateway(fresh.settings, fresh.store.engine)
+    key = gateway.keys.authenticate(fresh.tokens["merchant"])
+    before = fresh.tx_count("merchant")
+    # a fixed gas limit skips the estimate, so the refusal happens on chain
+    reply = gateway.submit(key, Operation("AssetRegistry", "freeze", (1, bytes(32)), gas=300_000), "mined", "f" * 64)
+    gateway.close()
+    assert reply.status == 403
+    error = reply.body["error"]
+    assert error["name"] == "ParticipantUnauthorized"
+    assert error["tx_hash"] is not None and error["block_number"] > 0
+    assert fresh.tx_count("merchant") == before + 1
