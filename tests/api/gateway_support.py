@@ -112,7 +112,7 @@ def api_server(market: Market, log: Path, **env: str) -> Iterator[Server]:
         **{k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")},
         "LEDGER_DATA_DIR": str(s.data_dir), "LEDGER_NODE_PORT": str(s.node_port), "LEDGER_BLOCK_TIME": "0",
         "LEDGER_DATABASE_URL": str(s.database_url), "LEDGER_KEYSTORE_PASSWORD": PASSWORD,
-        "LEDGER_GATEWAY_RATE_PER_SECOND": "1000", "LEDGER_GATEWAY_RATE_BURST": "1000", "LEDGER_TX_TIMEOUT": "20",
+        "LEDGER_GATEWAY_RATE_PER_SECOND": "1000", "LEDGER_GATEWAY_RATE_BURST": "1000", "LEDGER_TX_TIMEOUT": "60",
         **env,
     }  # fmt: skip
     with log.open("a") as out:

@@ -53,7 +53,7 @@ def test_no_operation_answers_5xx_or_outside_its_schema(market: Market, server: 
     result = subprocess.run(
         [str(ST), "run", f"{server}/openapi.json", "--checks", ",".join(CHECKS),
          "--max-examples", str(MAX_EXAMPLES), "--seed", "20261128", "--workers", "2",
-         "--phases", "examples,coverage,fuzzing", "--request-timeout", "30", "--no-shrink",
+         "--phases", "examples,coverage,fuzzing", "--request-timeout", "120", "--no-shrink",
          "--suppress-health-check", "all", "--warnings", "off",
          "-H", f"Authorization: Bearer {market.tokens['authority']}",
          "--report", "junit", "--report-dir", str(tmp_path)],
