@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -311,6 +312,27 @@ def measure(
     }
 
 
+def compare_prefetch(
+    args: argparse.Namespace, settings: LedgerSettings, rpc: JsonRpcClient, build: Build, say: Any
+) -> dict[str, Any]:
+    """``--compare-prefetch N``: N alternating SQLite backfills with and without prefetch (same chain,
+    same load), each from an empty database; the median events/s of each."""
+    runs: dict[str, list[dict[str, Any]]] = {"prefetch": [], "no_prefetch": []}
+    for i in range(args.compare_prefetch):
+        for name in ("prefetch", "no_prefetch") if i % 2 == 0 else ("no_prefetch", "prefetch"):
+            config = IndexerConfig(batch_blocks=args.batch_blocks, max_logs=args.max_logs, prefetch=name == "prefetch")
+            with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
+                r = measure(f"sqlite:///{Path(tmp) / 'ledger.db'}", settings, rpc, build, config)
+            say(f"{name}: {r['events_per_s']:,} events/s ({r['seconds']} s; fetch {r['fetch_seconds']}, decode "
+                f"{r['decode_seconds']}, write {r['write_seconds']})")  # fmt: skip
+            runs[name].append({k: r[k] for k in ("seconds", "events_per_s", "fetch_seconds", "decode_seconds",
+                                                 "write_seconds", "cpu_seconds")})  # fmt: skip
+    return {
+        name: {"median_events_per_s": statistics.median(r["events_per_s"] for r in rs), "runs": rs}
+        for name, rs in runs.items()
+    }
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     say = (lambda m: print(m, file=sys.stderr)) if not args.quiet else (lambda _m: None)
     load_before = os.getloadavg()
@@ -319,6 +341,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     data_dir = Path(args.data_dir) if args.data_dir else None
     with generate_chain(args.events, data_dir, log=say) as (info, settings, rpc):
         load_manifest(settings.manifest_path)
+        if args.compare_prefetch:
+            return {
+                "events": info.events, "compare_prefetch": compare_prefetch(args, settings, rpc, build, say),
+                "load_average": {"before": [round(x, 2) for x in load_before],
+                                 "after": [round(x, 2) for x in os.getloadavg()], "cores": os.cpu_count()},
+            }  # fmt: skip
         results: dict[str, Any] = {}
         with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
             say("indexing into SQLite ...")
@@ -364,11 +392,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch-blocks", type=int, default=IndexerConfig().batch_blocks)
     p.add_argument("--max-logs", type=int, default=IndexerConfig().max_logs, help="logs per eth_getLogs range")
     p.add_argument("--no-prefetch", action="store_true", help="fetch the next range only after writing this one")
+    p.add_argument(
+        "--compare-prefetch",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: N alternating SQLite runs with and without prefetch, side by side",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args(argv)
     setup_logging(args.verbose)
     out = run(args)
+    if args.compare_prefetch:
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+        return 0
     ok = out["counts_match_chain"] and out["checksums_agree"]
     if args.json:
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
