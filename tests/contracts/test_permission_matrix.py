@@ -1,4 +1,4 @@
-"""Who may call what: every state-changing function of the five contracts, against every caller.
+"""Who may call what: every state-changing function of the six contracts, against every caller.
 
 For each function the matrix names the callers that may call it and sets up a state in which the
 call succeeds for them (proved once per permitted caller). Every other participant of the world
@@ -39,7 +39,7 @@ from ledger.contracts.types import (
 from ledger.toolchain import Build
 from tests.contracts.conftest import CITY, OTHER_REGION, REGION, World, h
 
-SYSTEM = ("ParticipantRegistry", "AssetRegistry", "SettlementToken", "TradeSettlement", "Supervision")
+SYSTEM = ("ParticipantRegistry", "AssetRegistry", "SettlementToken", "TradeSettlement", "Supervision", "Recognition")
 
 ACTORS = (
     "authority", "registrar", "foreign_registrar", "exchange", "bank", "holder", "holder2", "merchant",
@@ -452,6 +452,33 @@ def _freeze_recognised(env: Env) -> Prepared:
     return Prepared((local, w.registrar.address, h("suspension")), _asset_views(w, local), data={"asset": local})
 
 
+def _set_agreement(env: Env) -> Prepared:
+    w = env.w
+    chain = _ORIGIN_CHAIN + 1
+    return Prepared((chain, w.contracts.address["AssetRegistry"], [w.registrar.address], 1),
+                    lambda: w.holder.get_agreement(chain))
+
+
+def _revoke_agreement(env: Env) -> Prepared:
+    w = env.w
+    w.authority.set_agreement(_ORIGIN_CHAIN, w.contracts.address["AssetRegistry"], [w.registrar.address], 1)
+    return Prepared((_ORIGIN_CHAIN,), lambda: w.holder.get_agreement(_ORIGIN_CHAIN))
+
+
+def _import_certificate(env: Env) -> Prepared:
+    w = env.w
+    cert = _foreign_certificate(env)
+    return Prepared((_ORIGIN_CHAIN, cert.certificate.as_abi(), cert.signature_bytes()),
+                    lambda: w.holder.recognised_count())
+
+
+def _suspend_recognised(env: Env) -> Prepared:
+    w = env.w
+    p = _freeze_recognised(env)
+    local = p.data["asset"]
+    return Prepared((local, h("re-check")), lambda: w.holder.get_recognised(local), data=p.data)
+
+
 def _deliver_right(env: Env) -> Prepared:
     w = env.w
     asset = w.registered_asset()
@@ -711,6 +738,14 @@ MATRIX: tuple[Entry, ...] = (
     Entry("Supervision", "closeOrder", frozenset({"supervisor", "authority"}), _close_order, (role(SUPERVISORS),)),
     Entry("Supervision", "recordCreditEvent", frozenset({"supervisor", "authority"}), _credit_event,
           (role(SUPERVISORS),)),
+    # Recognition
+    Entry("Recognition", "setAgreement", frozenset({"authority"}), _set_agreement, (role(int(Role.AUTHORITY)),)),
+    Entry("Recognition", "revokeAgreement", frozenset({"authority"}), _revoke_agreement,
+          (role(int(Role.AUTHORITY)),)),
+    Entry("Recognition", "importCertificate", frozenset({"registrar", "foreign_registrar"}), _import_certificate,
+          (role(int(Role.REGISTRAR)),)),
+    Entry("Recognition", "suspend", frozenset({"registrar", "foreign_registrar"}), _suspend_recognised,
+          (role(int(Role.REGISTRAR)),)),
 )  # fmt: skip
 
 

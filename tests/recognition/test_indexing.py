@@ -26,7 +26,7 @@ def test_replay_projects_agreements_and_recognised_records_and_matches_the_views
                                  signers=[a.registrar3.account], build=build)
         result = b.world.registrar.import_certificate(a.chain_id, cert.certificate.as_abi(), cert.signature_bytes())
         locals_.append(int(result.event("CertificateImported")["localAssetId"]))
-    b.world.registrar.suspend_recognised(locals_[0], h("re-check"))
+    suspended = b.world.registrar.suspend_recognised(locals_[0], h("re-check")).receipt.block_number
 
     replay_url = f"sqlite:///{tmp_path / 'replay.db'}"
     report = audit_replay(deployment=b.world.contracts.deployment, build=build, rpc=b.world.rpc, live=None,
@@ -46,5 +46,10 @@ def test_replay_projects_agreements_and_recognised_records_and_matches_the_views
         assert records[locals_[1]]["origin_chain_id"] == a.chain_id and len(records[locals_[1]]["signers"]) == 2
         assets = {r["asset_id"]: r for r in view.rows("assets")}
         assert assets[locals_[0]]["frozen"] and assets[locals_[1]]["status"] == 2
+
+        # A reorg below the suspension and the last import rolls both back, like any versioned state.
+        store.rollback(suspended - 2)
+        after = {r["local_asset_id"]: r for r in store.as_of().rows("recognised_records")}
+        assert set(after) == set(locals_[:2]) and after[locals_[0]]["status"] == 1
     finally:
         store.close()
