@@ -196,6 +196,8 @@ def differences(origin: ProvenAsset, local: LocalRecognised) -> list[str]:
             reasons.append(f"{name} right moved from {was} to {now}")
     if (origin.category, origin.grade, origin.kind) != (local.category, local.grade, local.kind):
         reasons.append("category, grade or kind differs")
+    if origin.certificate_serial != local.certificate_serial:
+        reasons.append(f"certificate serial {local.certificate_serial} is {origin.certificate_serial} in the origin")
     return reasons
 
 
