@@ -103,7 +103,7 @@ class Server:
 
 
 @contextmanager
-def api_server(market: Market, log: Path, **env: str) -> Iterator[Server]:
+def api_server(market: Market, log: Path, log_level: str = "warning", **env: str) -> Iterator[Server]:
     """``uvicorn --factory ledger.api.main:app_factory`` in a subprocess over the market (settings from
     the environment, as ``ledger serve`` runs it), until the context ends (or the test kills it)."""
     port = free_port()
@@ -118,7 +118,7 @@ def api_server(market: Market, log: Path, **env: str) -> Iterator[Server]:
     with log.open("a") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "ledger.api.main:app_factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
+             "--port", str(port), "--log-level", log_level],
             cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     server = Server(f"http://127.0.0.1:{port}", process, log)
