@@ -665,3 +665,71 @@ def test_dashboard_over_postgresql_shows_what_it_shows_over_sqlite(
         on_postgresql = shown(tab.page)
     assert on_postgresql == on_sqlite
     assert on_sqlite["points"] and on_sqlite["bars"] and on_sqlite["trades"]
+
+
+def test_a_recognised_asset_shows_its_origin_and_last_verification(
+    browser: Browser, demo: Demo, tmp_path: Path
+) -> None:
+    """A copy of the demo store given a recognised-registration record (as Recognition's
+    CertificateImported projects it) and a saved cross-check report with a stale verdict."""
+    copy = tmp_path / "recognised.db"
+    source_path = demo.stores["sqlite"].engine.url.database
+    assert source_path is not None
+    with sqlite3.connect(source_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    store = open_store(f"sqlite:///{copy}")
+    view = store.as_of()
+    asset = min(view.rows("assets"), key=lambda a: a["asset_id"])
+    other = max(view.rows("assets"), key=lambda a: a["asset_id"])
+    head, _ = store.checkpoint()  # type: ignore[misc]
+    signers = [_actor("registrar"), _actor("supervisor")]
+    reason = f"holding right moved from {asset['holding_holder']} to {_actor('merchant')}"
+    with store.engine.begin() as conn:
+        conn.execute(sa.insert(schema.recognised_records).values(
+            local_asset_id=asset["asset_id"], valid_from_block=head, valid_to_block=None, origin_chain_id=4501,
+            origin_asset_id=3, origin_registry=_actor("exchange"), content_hash=asset["content_hash"],
+            category=asset["category"], grade=asset["grade"], kind=asset["kind"],
+            holding_holder=asset["holding_holder"], processing_holder=asset["processing_holder"],
+            operation_holder=asset["operation_holder"], certificate_serial=3, origin_registered_block=40,
+            origin_registered_at=1_796_000_000, certificate_digest="0x" + "12" * 32, signers=signers, linked=False,
+            status=1, imported_by=_actor("registrar"), imported_block=head, imported_at=1_796_000_100,
+        ))  # fmt: skip
+        report = conn.execute(sa.insert(schema.crosscheck_reports).values(
+            origin_chain_id=4501, origin_registry=_actor("exchange"), block_number=77, block_hash="0x" + "ef" * 32,
+            pinned_by_user=True, scope="assets", checked_at=1_796_000_500, counts={"stale": 1},
+        ).returning(schema.crosscheck_reports.c.report_id)).scalar_one()  # fmt: skip
+        conn.execute(sa.insert(schema.crosscheck_results).values(
+            report_id=report, origin_asset_id=3, local_asset_id=asset["asset_id"], verdict="stale",
+            details={"reasons": [reason]},
+        ))  # fmt: skip
+    try:
+        with _serving(store, tmp_path / "api") as served:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{served.url}/explorer/#/asset/{asset['asset_id']}")
+            page.wait_for_selector("main#view[data-state=ready]")
+            card = page.query_selector("[data-section=recognition] .recognition")
+            assert card is not None
+            assert card.get_attribute("data-origin-chain-id") == "4501"
+            assert card.get_attribute("data-status") == "active"
+            assert page.inner_text("[data-field=origin-certificate]") == "DRL-4501-00000003"
+            assert page.get_attribute(".verification", "data-verdict") == "stale"
+            assert page.get_attribute(".verification", "data-report-id") == str(report)
+            assert page.inner_text("[data-field=reasons]") == reason
+            assert "#77" in page.inner_text("[data-field=against-block]")
+            shot = tmp_path / "explorer-recognised-asset.png"
+            page.screenshot(path=str(shot), full_page=True)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shot, SCREENSHOTS / shot.name)
+            print(f"screenshot: {shot} (copy in {SCREENSHOTS / shot.name})")
+
+            page.goto(f"{served.url}/explorer/#/asset/{other['asset_id']}")
+            page.wait_for_selector(f"main#view[data-state=ready] .asset[data-asset-id='{other['asset_id']}']")
+            assert page.query_selector("[data-section=recognition]") is None
+            context.close()
+            assert errors == []
+    finally:
+        store.close()

@@ -9,7 +9,7 @@ import { renderDashboard } from "./pages/dashboard.js";
 import { renderAssetList, renderLicenceList, renderParticipantList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
 import { renderSearch } from "./pages/search.js";
-import { errorBox, rememberParticipants } from "./ui.js";
+import { errorBox, rememberParticipants, rememberRecognised } from "./ui.js";
 
 const ROUTES = [
   { name: "dashboard", pattern: /^\/?$/, render: () => renderDashboard(), live: true },
@@ -53,12 +53,16 @@ function parseHash() {
   return { path, query: new URLSearchParams(mark < 0 ? "" : raw.slice(mark + 1)) };
 }
 
-/** Participant names for links; loaded once (the first 1,000), a failure only leaves addresses. */
+/**
+ * Lookups shared by the pages, loaded once (again after new blocks): participant names for links (the
+ * first 1,000) and which assets are recognised registrations. A failure only leaves them out.
+ */
 function loadParticipants() {
   if (!participantsLoaded) {
-    participantsLoaded = getAll("participants", {}, 1000, { track: false })
-      .then(rememberParticipants)
-      .catch(() => undefined);
+    participantsLoaded = Promise.all([
+      getAll("participants", {}, 1000, { track: false }).then(rememberParticipants),
+      getAll("recognition/records", {}, 5000, { track: false }).then(rememberRecognised),
+    ]).catch(() => undefined);
   }
   return participantsLoaded;
 }

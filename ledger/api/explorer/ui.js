@@ -5,6 +5,19 @@ import { formatMinute, formatTime, shortHash } from "./format.js";
 import { t } from "./i18n.js";
 
 const participantNames = new Map();
+const recognised = new Map(); // local asset id -> block of the import
+
+/** Remembers which local assets are recognised registrations of another province. */
+export function rememberRecognised(records) {
+  recognised.clear();
+  for (const r of records) recognised.set(String(r.local_asset_id), Number(r.imported_block));
+}
+
+/** Whether the asset is a recognised registration (as of block `at`, null: now). */
+export function isRecognised(assetId, at = null) {
+  const imported = recognised.get(String(assetId));
+  return imported !== undefined && (at === null || imported <= Number(at));
+}
 
 /** Remembers the on-chain names of participants (address -> name) for links. */
 export function rememberParticipants(list) {

@@ -9,6 +9,7 @@ import {
   badge,
   card,
   hashText,
+  isRecognised,
   kv,
   moreNote,
   namePart,
@@ -18,6 +19,7 @@ import {
   timeText,
 } from "../ui.js";
 import { licenceBadges } from "./licences.js";
+import { recognitionCard } from "./recognition.js";
 import { tradesTable } from "./trades.js";
 
 const RIGHTS = ["holding", "processing", "operation"];
@@ -289,9 +291,10 @@ export function asOfNotice(at, latestHref) {
 
 /** The asset page of assetId, as of block at (null: the current state). */
 export async function renderAsset(assetId, at = null) {
-  const [detail, history] = await Promise.all([
+  const [detail, history, recognition] = await Promise.all([
     get(`assets/${assetId}`, { at }),
     get(`assets/${assetId}/history`, { at, limit: 1000 }),
+    isRecognised(assetId, at) ? get(`recognition/records/${assetId}`, { at }) : null,
   ]);
   const a = detail.data;
   const language = lang();
@@ -306,8 +309,10 @@ export async function renderAsset(assetId, at = null) {
       h("h1", {}, `${t("asset.title")} #${a.asset_id}`),
       h("span", { class: "sub", dataset: { field: "name" } }, namePart(a.name, language)),
       statusBadges(a),
+      recognition ? badge(t("recog.badge"), "info") : null,
     ),
     h("div", { class: "grid-2" }, details(a, language), card("holders", t("asset.holders"), holders(a, language))),
+    recognition ? recognitionCard(recognition.data, language) : null,
     card("timeline", t("asset.timeline"), rightsTimeline(history.data, history.block.number, language)),
     card("licences", t("asset.licences"), licenceTree(a.licences || [], language, detail.block.timestamp)),
     card(
