@@ -726,6 +726,11 @@ def test_a_recognised_asset_shows_its_origin_and_last_verification(
             shutil.copyfile(shot, SCREENSHOTS / shot.name)
             print(f"screenshot: {shot} (copy in {SCREENSHOTS / shot.name})")
 
+            page.goto(f"{served.url}/explorer/#/")
+            page.wait_for_selector("main#view[data-state=ready] [data-section=recognition-summary]")
+            stats = {a["data-stat"]: a["data-value"] for a in _attrs(page, "[data-stat]", "data-stat", "data-value")}
+            assert (stats["recognised"], stats["suspended"], stats["last-report"]) == ("1", "0", str(report))
+
             page.goto(f"{served.url}/explorer/#/asset/{other['asset_id']}")
             page.wait_for_selector(f"main#view[data-state=ready] .asset[data-asset-id='{other['asset_id']}']")
             assert page.query_selector("[data-section=recognition]") is None

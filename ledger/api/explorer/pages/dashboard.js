@@ -3,9 +3,9 @@
 import { get, getAll } from "../api.js";
 import { barChart, lineChart } from "../charts.js";
 import { h } from "../dom.js";
-import { formatAmount, formatCount } from "../format.js";
+import { formatAmount, formatCount, formatTime } from "../format.js";
 import { enumLabel, lang, t } from "../i18n.js";
-import { card, namePart, participantName } from "../ui.js";
+import { badge, card, namePart, participantName } from "../ui.js";
 import { tradesTable } from "./trades.js";
 
 const RECENT = 10;
@@ -91,6 +91,42 @@ async function recentTrades(days) {
   return trades.slice(-RECENT).reverse();
 }
 
+/**
+ * Cross-province recognition at a glance: agreements, recognised registrations and the latest saved
+ * cross-check; left out while there is none of them.
+ */
+function recognitionSummary(agreements, records, reports) {
+  const latest = reports.data[0];
+  if (!agreements.data.length && !records.data.length && !latest) return null;
+  const active = records.data.filter((r) => r.status_name === "active").length;
+  return card(
+    "recognition-summary",
+    t("recog.title"),
+    h(
+      "div",
+      { class: "stats" },
+      stat("agreements", t("recog.agreements"), agreements.data.filter((a) => a.active).length),
+      stat("recognised", t("recog.records"), active),
+      stat("suspended", t("recog.suspended"), records.data.length - active),
+      latest
+        ? h(
+            "div",
+            { class: "stat wide", dataset: { stat: "last-report", value: latest.report_id } },
+            h("div", { class: "label" }, `${t("recog.lastReport")} #${latest.report_id} · ${t("recog.chain")} ${latest.origin_chain_id}`),
+            h(
+              "div",
+              { class: "counts" },
+              Object.entries(latest.counts).map(([verdict, n]) =>
+                badge(`${enumLabel("verdict", verdict)} ${n}`, verdict === "match" ? "ok" : verdict === "stale" ? "warn" : "bad"),
+              ),
+            ),
+            h("div", { class: "label" }, formatTime(latest.checked_at)),
+          )
+        : null,
+    ),
+  );
+}
+
 /** The dashboard page. */
 export async function renderDashboard() {
   const [status, byDay, byCategory, byExchange] = await Promise.all([
@@ -99,7 +135,12 @@ export async function renderDashboard() {
     get("trades/aggregates", { group_by: "category" }),
     get("trades/aggregates", { group_by: "exchange" }),
   ]);
-  const recent = await recentTrades(byDay.data);
+  const [recent, agreements, records, reports] = await Promise.all([
+    recentTrades(byDay.data),
+    get("recognition/agreements", { limit: 100 }),
+    get("recognition/records", { limit: 1000 }),
+    get("recognition/crosschecks", { limit: 1 }),
+  ]);
   const language = lang();
   const dayRows = aggregateRows(byDay.data, (r) => String(r.key).slice(5));
   const categoryRows = aggregateRows(byCategory.data, (r) => enumLabel("category", r.key_name ?? r.key));
@@ -130,6 +171,7 @@ export async function renderDashboard() {
         barChart({ name: "volume-by-exchange", title: t("dash.volumeByExchange"), rows: exchangeRows }),
       ),
     ),
+    recognitionSummary(agreements, records, reports),
     card("recent-trades", t("dash.recentTrades"), tradesTable("recent-trades", recent, language, { asset: true })),
   );
 }
