@@ -1,4 +1,5 @@
-// The explorer: hash routes (#/, #/asset/5, #/participant/0x…, #/search?q=…), header, footer.
+// The explorer: hash routes (#/, #/assets, #/licences, #/trades, #/participants, #/asset/5,
+// #/participant/0x…, #/search?q=…), header, footer, and following the indexer.
 
 import { beginPage, get, getAll, onBlock } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -37,7 +38,7 @@ function atOf(query) {
   const at = query.get("at");
   return at && /^\d{1,18}$/.test(at) ? at : null;
 }
-let participantsLoaded = null;
+let lookupsLoaded = null;
 
 /** The route in the hash: its path and its query (decoded once, by URLSearchParams). */
 function parseHash() {
@@ -57,14 +58,14 @@ function parseHash() {
  * Lookups shared by the pages, loaded once (again after new blocks): participant names for links (the
  * first 1,000) and which assets are recognised registrations. A failure only leaves them out.
  */
-function loadParticipants() {
-  if (!participantsLoaded) {
-    participantsLoaded = Promise.all([
+function loadLookups() {
+  if (!lookupsLoaded) {
+    lookupsLoaded = Promise.all([
       getAll("participants", {}, 1000, { track: false }).then(rememberParticipants),
       getAll("recognition/records", {}, 5000, { track: false }).then(rememberRecognised),
     ]).catch(() => undefined);
   }
-  return participantsLoaded;
+  return lookupsLoaded;
 }
 
 /**
@@ -92,7 +93,7 @@ async function route(quiet = false) {
   } else {
     view.dataset.page = found[0].name;
     try {
-      await loadParticipants();
+      await loadLookups();
       content = await found[0].render(found[1], query);
     } catch (error) {
       content = errorBox(error);
@@ -123,12 +124,12 @@ async function poll() {
     const live = ROUTES.some((r) => r.live && r.pattern.test(path));
     const waiting = view.dataset.state === "error" && view.dataset.status === "503"; // nothing indexed yet
     if (!document.hidden && waiting) {
-      participantsLoaded = null;
+      lookupsLoaded = null;
       await route(true);
     } else if (!document.hidden && live && view.dataset.state === "ready" && !query.get("at") && shownBlock) {
       const status = await get("status", {}, { track: false });
       if (status.block.number > shownBlock.number && view.dataset.state === "ready") {
-        participantsLoaded = null; // newly admitted participants get their names
+        lookupsLoaded = null; // newly admitted participants get their names
         await route(true);
       }
     }
