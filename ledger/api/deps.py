@@ -8,19 +8,31 @@ PostgreSQL: REPEATABLE READ). ``Stamp`` resolves ``?at=`` to the block a respons
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Final
 
+import anyio
 import sqlalchemy as sa
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request, Response
 
 from ledger.settings import LedgerSettings
 from ledger.store import Store
 from ledger.store import schema as s
 
-__all__ = ["BlockStamp", "ReadConn", "SettingsDep", "Stamp", "StoreDep", "resolve_at"]
+__all__ = [
+    "AtQ",
+    "BlockStamp",
+    "ReadConn",
+    "SettingsDep",
+    "Stamp",
+    "StoreDep",
+    "read_at",
+    "read_snapshot",
+    "resolve_at",
+]
 
 _BIGINT_MAX: Final = (1 << 63) - 1
 _DIGITS = re.compile(r"^[0-9]{1,19}$")
@@ -41,11 +53,18 @@ SettingsDep = Annotated[LedgerSettings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-def get_read_connection(store: StoreDep) -> Iterator[sa.Connection]:
+@contextmanager
+def read_snapshot(store: Store) -> Iterator[sa.Connection]:
+    """A connection in a read transaction: one consistent snapshot of the store."""
     options: dict[str, object] = {}
     if store.dialect == "postgresql":
         options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
     with store.engine.connect().execution_options(**options) as conn, conn.begin():
+        yield conn
+
+
+def get_read_connection(store: StoreDep) -> Iterator[sa.Connection]:
+    with read_snapshot(store) as conn:
         yield conn
 
 
@@ -116,14 +135,30 @@ def resolve_at(conn: sa.Connection, at: str | None) -> BlockStamp:
     return BlockStamp(number, str(row[1]), int(row[2]), None if number == head else number)
 
 
-def get_stamp(
-    conn: ReadConn,
-    at: Annotated[
-        str | None,
-        Query(description=AT_DESCRIPTION, max_length=40, examples=["120", "2026-11-28T10:00:00Z"]),
-    ] = None,
-) -> BlockStamp:
+AtQ = Annotated[
+    str | None,
+    Query(description=AT_DESCRIPTION, max_length=40, examples=["120", "2026-11-28T10:00:00Z"]),
+]
+
+
+def get_stamp(conn: ReadConn, at: AtQ = None) -> BlockStamp:
     return resolve_at(conn, at)
+
+
+async def read_at(
+    request: Request, at: str | None, answer: Callable[[sa.Connection, BlockStamp], Response]
+) -> Response:
+    """``answer(conn, stamp)`` in one worker thread, in one snapshot of the store as of ``at``.
+
+    The hot routes use this instead of the ``ReadConn``/``Stamp`` dependencies: one hop to a worker
+    thread per request instead of four (connection, stamp, route, connection clean-up)."""
+    store: Store = request.app.state.store
+
+    def work() -> Response:
+        with read_snapshot(store) as conn:
+            return answer(conn, resolve_at(conn, at))
+
+    return await anyio.to_thread.run_sync(work)
 
 
 def get_current_stamp(conn: ReadConn) -> BlockStamp:

@@ -7,6 +7,7 @@ serve operations. Routers of other parts (write gateway, explorer) are included 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -100,8 +101,12 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     owned = store is None
     the_store = open_store(settings.effective_database_url) if store is None else store
 
+    rollup = TradeRollup()
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The trade rollup's first build reads every trade: start it now, not on the first request.
+        threading.Thread(target=rollup.warm, args=(the_store,), name="trade-rollup", daemon=True).start()
         yield
         _app.state.gateway.close()
         if owned:
@@ -116,7 +121,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.state.settings = settings
     app.state.store = the_store
     app.state.metrics_registry = metrics.store_registry(the_store)
-    app.state.trade_rollup = TradeRollup()
+    app.state.trade_rollup = rollup
     app.state.status_cache = StatusCache()
 
     app.add_exception_handler(sa.exc.DataError, _store_error)

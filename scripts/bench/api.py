@@ -16,7 +16,7 @@ Reported per backend (``sqlite``, ``postgres``): ``p50_ms``, ``p99_ms``, ``reque
 per-kind percentiles, and the set-up figures (rows, seconds).
 
 Usage: ``python scripts/bench/api.py [--json] [--assets N] [--events N] [--trades N] [--seconds S]``
-``[--rate R] [--postgres URL | --no-postgres]``
+``[--rate R] [--postgres URL | --no-postgres] [--reuse DIR]``
 """
 
 from __future__ import annotations
@@ -170,7 +170,33 @@ def bulk_insert(store: Store, table: sa.Table, columns: tuple[str, ...], rows: I
     return written
 
 
+def stored_info(url: str) -> dict[str, Any] | None:
+    """What a store populated by an earlier run (``--reuse``) holds, or None if it is empty."""
+    store = open_store(url)
+    try:
+        if store.checkpoint() is None:
+            return None
+        with store.engine.connect() as conn:
+            count = conn.execute(sa.select(sa.func.count()).select_from(s.events)).scalar_one()
+            assets = conn.execute(
+                sa.select(sa.func.count()).select_from(s.assets).where(s.assets.c.valid_to_block.is_(None))
+            ).scalar_one()
+            trades = conn.execute(sa.select(sa.func.count()).select_from(s.trades)).scalar_one()
+            top = conn.execute(sa.select(sa.func.max(s.assets.c.asset_id))).scalar_one()
+        return {
+            "events": int(count), "assets": int(assets), "trades": int(trades), "max_asset_id": int(top),
+            "holders": _pool(50), "apply_seconds": None, "bulk_seconds": None,
+        }  # fmt: skip
+    finally:
+        store.close()
+
+
 def populate(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    if args.reuse is not None:
+        found = stored_info(url)
+        if found is not None:
+            log("  reusing the store populated by an earlier run")
+            return found
     started = time.perf_counter()
     store = open_store(url)
     try:
@@ -353,7 +379,10 @@ def measure(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         f" {args.trades} trades"
     )
     info = populate(url, args)
-    log(f"  events applied in {info['apply_seconds']}s, bulk rows in {info['bulk_seconds']}s")
+    log(
+        f"  {info['events']} events (applied in {info['apply_seconds']}s), {info['assets']} assets,"
+        f" {info['trades']} trades (bulk rows in {info['bulk_seconds']}s)"
+    )
     with api_server(url, tmp) as base:
         mix = request_mix(info, args.seed)
         warm = asyncio.run(_drive(base, args.rate, args.warmup, mix)) if args.warmup > 0 else []
@@ -370,12 +399,33 @@ def measure(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     return report
 
 
+@contextmanager
+def kept_postgres_schema(base: str, name: str) -> Iterator[str]:
+    """A schema that outlives the run (``--reuse``)."""
+    admin = sa.create_engine(normalize_database_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{name}"'))
+    admin.dispose()
+    yield (
+        make_url(normalize_database_url(base))
+        .update_query_dict({"options": f"-csearch_path={name}"})
+        .render_as_string(hide_password=False)
+    )
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
-        out["sqlite"] = measure(f"sqlite:///{Path(tmp) / 'api.db'}", args, Path(tmp))
+        where = Path(tmp) if args.reuse is None else Path(args.reuse)
+        where.mkdir(parents=True, exist_ok=True)
+        out["sqlite"] = measure(f"sqlite:///{where / 'api.db'}", args, Path(tmp))
         if not args.no_postgres:
-            with postgres_schema(args.postgres) as url:
+            schema = (
+                postgres_schema(args.postgres)
+                if args.reuse is None
+                else kept_postgres_schema(args.postgres, "bench_api_reuse")
+            )
+            with schema as url:
                 out["postgres"] = measure(url, args, Path(tmp))
     out["goal"] = {"p50_ms": 5, "p99_ms": 25}
     return out
@@ -393,6 +443,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--postgres", default=os.environ.get("LEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
     p.add_argument("--no-postgres", action="store_true")
+    p.add_argument(
+        "--reuse",
+        metavar="DIR",
+        help="keep the stores (DIR/api.db, PostgreSQL schema bench_api_reuse) and reuse them when populated",
+    )
     args = p.parse_args(argv)
     report = run(args)
     if args.json:

@@ -65,6 +65,21 @@ def test_filtered_pages_cover_exactly_the_matching_rows(synthetic_client: TestCl
     assert people == sorted(r.account for r in current(synthetic_store, s.participants))
 
 
+def test_holder_pages_union_the_three_rights_exactly(synthetic_client: TestClient, synthetic_store: Store) -> None:
+    t = s.assets
+    rows = current(synthetic_store, t)
+    holder = max(
+        {r.holding_holder for r in rows},
+        key=lambda h: sum(h in (r.holding_holder, r.processing_holder, r.operation_holder) for r in rows),
+    )
+    expected = sorted(r.asset_id for r in rows if holder in (r.holding_holder, r.processing_holder, r.operation_holder))
+    assert len(expected) > 10
+    for limit in (1, 4, 1000):
+        assert [a["asset_id"] for a in walk(synthetic_client, "assets", limit, holder=holder)] == expected
+    registered = [a["asset_id"] for a in walk(synthetic_client, "assets", 3, holder=holder, status="registered")]
+    assert registered == [i for i in expected if next(r for r in rows if r.asset_id == i).status == 2]
+
+
 def test_a_cursor_of_another_list_or_a_forged_one_is_a_422(synthetic_client: TestClient) -> None:
     trades_cursor = synthetic_client.get("/api/v1/trades", params={"limit": 1}).json()["next_cursor"]
     huge = base64.urlsafe_b64encode(f"[{1 << 70}]".encode()).decode()

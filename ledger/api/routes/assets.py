@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from ledger.api import mappers
 from ledger.api import schemas as m
-from ledger.api.deps import BlockStamp, ReadConn, Stamp
-from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.deps import AtQ, BlockStamp, ReadConn, Stamp, read_at
+from ledger.api.pagination import CursorQ, LimitQ, decode_cursor, fetch_page
 from ledger.api.params import (
     BIGINT_MAX,
     INT32_MAX,
@@ -90,9 +90,9 @@ def text_match(t: sa.Table, q: str) -> sa.ColumnElement[bool]:
     summary="Assets by id, filtered by category, grade, kind, region, status, right holders, flags and period.",
     responses=ERRORS,
 )
-def list_assets(
-    conn: ReadConn,
-    stamp: Stamp,
+async def list_assets(
+    request: Request,
+    at: AtQ = None,
     category: CategoryQ = None,
     grade: GradeQ = None,
     kind: KindQ = None,
@@ -111,7 +111,7 @@ def list_assets(
     limit: LimitQ = 100,
 ) -> Response:
     t = s.assets
-    query = sa.select(t).where(visible(t, stamp))
+    where: list[sa.ColumnElement[bool]] = []
     for column, code in (
         ("category", enum_code(category, Category, "category")),
         ("grade", enum_code(grade, Grade, "grade")),
@@ -120,32 +120,51 @@ def list_assets(
         ("region", region),
     ):
         if code is not None:
-            query = query.where(t.c[column] == code)
+            where.append(t.c[column] == code)
     for column, who in zip(_HOLDERS, (holding_holder, processing_holder, operation_holder), strict=True):
         if who is not None:
-            query = query.where(t.c[column] == who)
-    if holder is not None:
-        query = query.where(sa.or_(*(t.c[c] == holder for c in _HOLDERS)))
+            where.append(t.c[column] == who)
     if disputed is not None:
-        query = query.where(t.c.disputed == disputed)
+        where.append(t.c.disputed == disputed)
     if frozen is not None:
-        query = query.where(t.c.frozen == frozen)
+        where.append(t.c.frozen == frozen)
     since = parse_time(registered_from, "registered_from")
     until = parse_time(registered_to, "registered_to")
     if since is not None or until is not None:
-        query = query.where(t.c.registered_block.is_not(None))
+        where.append(t.c.registered_block.is_not(None))
     if since is not None:
-        query = query.where(t.c.registered_at >= since)
+        where.append(t.c.registered_at >= since)
     if until is not None:
-        query = query.where(t.c.registered_at <= until)
+        where.append(t.c.registered_at <= until)
     if q is not None:
-        query = query.where(text_match(t, q))
-    rows, next_cursor = fetch_page(conn, query, [t.c.asset_id], [int], cursor, limit)
-    return json_response(
-        m.Page.model_construct(
-            block=block_ref(stamp), data=[mappers.asset(r._mapping) for r in rows], next_cursor=next_cursor
-        )
-    )
+        where.append(text_match(t, q))
+    if cursor:
+        decode_cursor(cursor, [int])  # a bad cursor is a 422 before the database is asked
+
+    def answer(conn: sa.Connection, stamp: BlockStamp) -> Response:
+        query = sa.select(t).where(visible(t, stamp), *where)
+        if holder is not None:
+            query = _any_holder(query, holder, cursor, limit)
+        rows, next_cursor = fetch_page(conn, query, [t.c.asset_id], [int], cursor, limit)
+        data = [mappers.asset(r._mapping) for r in rows]
+        return json_response(m.Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
+
+    return await read_at(request, at, answer)
+
+
+def _any_holder(query: sa.Select[Any], holder: str, cursor: str | None, limit: int) -> sa.Select[Any]:
+    """``query`` restricted to assets where ``holder`` holds any right, as the union of the first
+    page of each right's (holder, asset_id) index range: an OR of the three would make the
+    database fetch and sort every asset of the holder for each page."""
+    t = s.assets
+    branches = []
+    for column in _HOLDERS:
+        branch = query.where(t.c[column] == holder)
+        if cursor:
+            branch = branch.where(t.c.asset_id > decode_cursor(cursor, [int])[0])
+        page = branch.with_only_columns(t.c.asset_id).order_by(t.c.asset_id).limit(limit + 1).subquery()
+        branches.append(sa.select(page.c.asset_id))
+    return query.where(t.c.asset_id.in_(sa.union(*branches)))
 
 
 @router.get(
@@ -154,15 +173,29 @@ def list_assets(
     summary="One asset: right holders, licences as a tree, recent trades, objections, freezes, orders.",
     responses=NOT_FOUND,
 )
-def get_asset(request: Request, conn: ReadConn, stamp: Stamp, asset_id: AssetIdPath) -> Response:
+async def get_asset(request: Request, asset_id: AssetIdPath, at: AtQ = None) -> Response:
+    return await read_at(request, at, lambda conn, stamp: _asset_detail(request, conn, stamp, asset_id))
+
+
+def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asset_id: int) -> Response:
     t = s.assets
     row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.asset_id == asset_id)).first()
     if row is None:
         raise _not_found(asset_id, stamp)
     lic, tr, ob, fr, ro, rs = s.licences, s.trades, s.objections, s.freezes, s.rectification_orders, s.revenue_shares
-    licences = conn.execute(
-        sa.select(lic).where(visible(lic, stamp), lic.c.asset_id == asset_id).order_by(lic.c.licence_id)
-    ).all()
+    # One round trip tells which of the related tables have rows for the asset; most have few kinds.
+    related = {
+        name: sa.exists().where(visible(table, stamp), table.c.asset_id == asset_id)
+        for name, table in (("licences", lic), ("objections", ob), ("freezes", fr), ("orders", ro), ("shares", rs))
+    }
+    found = conn.execute(sa.select(*(e.label(n) for n, e in related.items()))).one()._mapping
+    licences = (
+        conn.execute(
+            sa.select(lic).where(visible(lic, stamp), lic.c.asset_id == asset_id).order_by(lic.c.licence_id)
+        ).all()
+        if found["licences"]
+        else []
+    )
     trades = conn.execute(
         sa.select(tr)
         .where(visible(tr, stamp), tr.c.asset_id == asset_id)
@@ -176,18 +209,32 @@ def get_asset(request: Request, conn: ReadConn, stamp: Stamp, asset_id: AssetIdP
                 sa.select(sa.func.count()).select_from(tr).where(visible(tr, stamp), tr.c.asset_id == asset_id)
             ).scalar_one()
         )
-    objections = conn.execute(
-        sa.select(ob).where(visible(ob, stamp), ob.c.asset_id == asset_id).order_by(ob.c.objection_id)
-    ).all()
-    freezes = conn.execute(
-        sa.select(fr)
-        .where(visible(fr, stamp), fr.c.asset_id == asset_id)
-        .order_by(fr.c.valid_from_block, fr.c.log_index)
-    ).all()
-    orders = conn.execute(
-        sa.select(ro).where(visible(ro, stamp), ro.c.asset_id == asset_id).order_by(ro.c.order_id)
-    ).all()
-    shares = conn.execute(sa.select(rs.c.shares).where(visible(rs, stamp), rs.c.asset_id == asset_id)).scalar()
+    objections = (
+        conn.execute(
+            sa.select(ob).where(visible(ob, stamp), ob.c.asset_id == asset_id).order_by(ob.c.objection_id)
+        ).all()
+        if found["objections"]
+        else []
+    )
+    freezes = (
+        conn.execute(
+            sa.select(fr)
+            .where(visible(fr, stamp), fr.c.asset_id == asset_id)
+            .order_by(fr.c.valid_from_block, fr.c.log_index)
+        ).all()
+        if found["freezes"]
+        else []
+    )
+    orders = (
+        conn.execute(sa.select(ro).where(visible(ro, stamp), ro.c.asset_id == asset_id).order_by(ro.c.order_id)).all()
+        if found["orders"]
+        else []
+    )
+    shares = (
+        conn.execute(sa.select(rs.c.shares).where(visible(rs, stamp), rs.c.asset_id == asset_id)).scalar()
+        if found["shares"]
+        else None
+    )
     detail = m.AssetDetail.model_construct(
         **mappers.asset_fields(row._mapping),
         licences=mappers.licence_tree([r._mapping for r in licences]),

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import threading
 
+import anyio
 import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 
 from ledger.api import schemas as m
-from ledger.api.deps import CurrentStamp, ReadConn
+from ledger.api.deps import read_snapshot, resolve_at
 from ledger.api.metrics import read_lag
 from ledger.api.responses import ERRORS, block_ref, json_response
 from ledger.api.rollup import TradeRollup
 from ledger.api.views import visible
+from ledger.store import Store
 from ledger.store import schema as s
 
 __all__ = ["StatusCache", "router"]
@@ -42,21 +44,30 @@ class StatusCache:
 @router.get(
     "", response_model=m.Envelope[m.Status], summary="Chain, indexed block, lag, counts, volume.", responses=ERRORS
 )
-def status(request: Request, conn: ReadConn, stamp: CurrentStamp) -> Response:
-    cache: StatusCache = request.app.state.status_cache
-    with cache.lock:
-        if cache.key != (stamp.number, stamp.hash) or cache.counts is None:
-            counts = {
-                name: int(conn.execute(sa.select(sa.func.count()).select_from(t).where(visible(t, stamp))).scalar_one())
-                for name, t in _COUNTED.items()
-            }
-            cache.counts = m.Counts(**counts)
-            cache.key = (stamp.number, stamp.hash)
-        counts_model = cache.counts
+async def status(request: Request) -> Response:
+    store: Store = request.app.state.store
     rollup: TradeRollup = request.app.state.trade_rollup
-    volume = sum(v for _, v in rollup.at(conn, stamp.number, stamp.hash).values())
-    head = conn.execute(sa.select(s.indexer_head.c.chain_id, s.indexer_head.c.block_number).limit(1)).first()
-    lag = read_lag(request.app.state.store)
+    return await anyio.to_thread.run_sync(lambda: _status(request, store, rollup), limiter=rollup.limiter)
+
+
+def _status(request: Request, store: Store, rollup: TradeRollup) -> Response:
+    cache: StatusCache = request.app.state.status_cache
+    with read_snapshot(store) as conn:
+        stamp = resolve_at(conn, None)
+        with cache.lock:
+            if cache.key != (stamp.number, stamp.hash) or cache.counts is None:
+                counts = {
+                    name: int(
+                        conn.execute(sa.select(sa.func.count()).select_from(t).where(visible(t, stamp))).scalar_one()
+                    )
+                    for name, t in _COUNTED.items()
+                }
+                cache.counts = m.Counts(**counts)
+                cache.key = (stamp.number, stamp.hash)
+            counts_model = cache.counts
+        volume = sum(v for _, v in rollup.at(conn, stamp.number, stamp.hash).values())
+        head = conn.execute(sa.select(s.indexer_head.c.chain_id, s.indexer_head.c.block_number).limit(1)).first()
+    lag = read_lag(store)
     return json_response(
         m.Envelope.model_construct(
             block=block_ref(stamp),

@@ -6,18 +6,20 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
+import anyio
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from ledger.api import mappers
 from ledger.api import schemas as m
-from ledger.api.deps import CurrentStamp, ReadConn, Stamp
+from ledger.api.deps import ReadConn, Stamp, read_snapshot, resolve_at
 from ledger.api.pagination import CursorQ, LimitQ, fetch_page
 from ledger.api.params import AddressQ, AssetIdQ, TimeQ, parse_time
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.rollup import DAY, TradeRollup, group
 from ledger.api.views import visible
 from ledger.contracts.types import Category
+from ledger.store import Store
 from ledger.store import schema as s
 
 __all__ = ["router"]
@@ -97,26 +99,29 @@ def _key(by: GroupBy, value: object) -> str:
     ),
     responses=ERRORS,
 )
-def trade_aggregates(
+async def trade_aggregates(
     request: Request,
-    conn: ReadConn,
-    stamp: CurrentStamp,
     group_by: Annotated[GroupBy, Query(description="Grouping: day, category or exchange.")] = GroupBy.day,
     time_from: Annotated[TimeQ, Query(alias="from", description=_FROM_DOC)] = None,
     time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
 ) -> Response:
     since, until = parse_time(time_from, "from"), parse_time(time_to, "to")
+    store: Store = request.app.state.store
     rollup: TradeRollup = request.app.state.trade_rollup
-    cells = rollup.at(conn, stamp.number, stamp.hash)
-    rows = group(
-        cells, group_by.value, None if since is None else since // DAY, None if until is None else until // DAY
-    )
-    return json_response(
-        m.Envelope.model_construct(
-            block=block_ref(stamp),
-            data=[m.AggregateRow.model_construct(key=_key(group_by, k), count=n, volume=str(v)) for k, n, v in rows],
-        )
-    )
+
+    def answer() -> Response:
+        with read_snapshot(store) as conn:
+            stamp = resolve_at(conn, None)
+            cells = rollup.at(conn, stamp.number, stamp.hash)
+        first, last = None if since is None else since // DAY, None if until is None else until // DAY
+        data = [
+            m.AggregateRow.model_construct(key=_key(group_by, k), count=n, volume=str(v))
+            for k, n, v in group(cells, group_by.value, first, last)
+        ]
+        return json_response(m.Envelope.model_construct(block=block_ref(stamp), data=data))
+
+    # One thread at a time: while a first build runs, the other requests wait here, not in threads.
+    return await anyio.to_thread.run_sync(answer, limiter=rollup.limiter)
 
 
 @router.get(
