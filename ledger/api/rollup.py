@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -40,7 +40,8 @@ class _State:
 
 
 class TradeRollup:
-    """Per-process rollup of the trades table; :meth:`at` returns it as of the store's checkpoint.
+    """Per-process rollup of the trades table; :meth:`at` returns it as of the store's checkpoint
+    (a published mapping is never changed: extending works on a copy; callers must not change it).
 
     Readers run it through :attr:`limiter` (one worker thread at a time), so that requests waiting
     for a first build wait on the event loop instead of holding the server's worker threads."""
@@ -49,12 +50,26 @@ class TradeRollup:
         self._lock = threading.Lock()
         self._state = _State()
         self._limiter: anyio.CapacityLimiter | None = None
+        self._grouped: dict[tuple[Any, ...], list[tuple[Any, int, int]]] = {}
 
     @property
     def limiter(self) -> anyio.CapacityLimiter:
         if self._limiter is None:  # created on the event loop's first use
             self._limiter = anyio.CapacityLimiter(1)
         return self._limiter
+
+    def grouped(
+        self, conn: sa.Connection, block: int, block_hash: str, by: str, first_day: int | None, last_day: int | None
+    ) -> list[tuple[Any, int, int]]:
+        """:func:`group` of the rollup at ``block``, remembered until the block changes."""
+        cells = self.at(conn, block, block_hash)
+        key = (block, block_hash, by, first_day, last_day)
+        found = self._grouped.get(key)
+        if found is None:
+            if len(self._grouped) > 512 or any(k[:2] != (block, block_hash) for k in list(self._grouped)[:1]):
+                self._grouped.clear()
+            found = self._grouped[key] = group(cells, by, first_day, last_day)
+        return found
 
     def warm(self, store: Store) -> None:
         """Builds the rollup at the store's current checkpoint (run at start-up, in the background)."""
@@ -66,12 +81,12 @@ class TradeRollup:
         except sa.exc.SQLAlchemyError as exc:
             logger.warning("could not build the trade rollup at start-up: %s", str(exc).splitlines()[0])
 
-    def at(self, conn: sa.Connection, block: int, block_hash: str) -> dict[Cell, tuple[int, int]]:
+    def at(self, conn: sa.Connection, block: int, block_hash: str) -> Mapping[Cell, Sequence[int]]:
         """The rollup as of ``block`` (the checkpoint the connection's snapshot sees)."""
         with self._lock:
             st = self._state
             if st.block == block and st.block_hash == block_hash:
-                return {k: (v[0], v[1]) for k, v in st.cells.items()}
+                return st.cells
             started = time.perf_counter()
             if st.block is not None and st.block <= block and self._still_stored(conn, st.block, st.block_hash):
                 cells = {k: list(v) for k, v in st.cells.items()}
@@ -86,7 +101,7 @@ class TradeRollup:
                 "trade rollup %s to block %d in %.3fs", how, block, time.perf_counter() - started,
                 extra={"block": block, "cells": len(cells)},
             )  # fmt: skip
-            return {k: (v[0], v[1]) for k, v in cells.items()}
+            return cells
 
     @staticmethod
     def _still_stored(conn: sa.Connection, block: int, block_hash: str | None) -> bool:
@@ -110,8 +125,7 @@ class TradeRollup:
             # No WHERE: the snapshot holds no trade above its checkpoint, and a table scan it stays.
             every = sa.select(tr.c.timestamp // DAY, tr.c.asset_id, tr.c.exchange, tr.c.price)
             return (
-                (int(d), int(categories.get(asset, -1)), str(x), 1, int(p))
-                for d, asset, x, p in conn.execute(every)
+                (int(d), int(categories.get(asset, -1)), str(x), 1, int(p)) for d, asset, x, p in conn.execute(every)
             )
         where = [tr.c.valid_from_block <= upto]
         if above is not None:
@@ -143,7 +157,7 @@ def _add(cells: dict[Cell, list[int]], rows: Iterable[tuple[int, int, str, int, 
 
 
 def group(
-    cells: dict[Cell, tuple[int, int]], by: str, first_day: int | None, last_day: int | None
+    cells: Mapping[Cell, Sequence[int]], by: str, first_day: int | None, last_day: int | None
 ) -> list[tuple[Any, int, int]]:
     """Sums ``cells`` by ``day``, ``category`` or ``exchange`` within the day range; sorted by key."""
     index = {"day": 0, "category": 1, "exchange": 2}[by]

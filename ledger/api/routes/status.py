@@ -65,7 +65,7 @@ def _status(request: Request, store: Store, rollup: TradeRollup) -> Response:
                 cache.counts = m.Counts(**counts)
                 cache.key = (stamp.number, stamp.hash)
             counts_model = cache.counts
-        volume = sum(v for _, v in rollup.at(conn, stamp.number, stamp.hash).values())
+        volume = sum(v for _, _, v in rollup.grouped(conn, stamp.number, stamp.hash, "category", None, None))
         head = conn.execute(sa.select(s.indexer_head.c.chain_id, s.indexer_head.c.block_number).limit(1)).first()
     lag = read_lag(store)
     return json_response(

@@ -16,7 +16,7 @@ from ledger.api.deps import ReadConn, Stamp, read_snapshot, resolve_at
 from ledger.api.pagination import CursorQ, LimitQ, fetch_page
 from ledger.api.params import AddressQ, AssetIdQ, TimeQ, parse_time
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
-from ledger.api.rollup import DAY, TradeRollup, group
+from ledger.api.rollup import DAY, TradeRollup
 from ledger.api.views import visible
 from ledger.contracts.types import Category
 from ledger.store import Store
@@ -112,12 +112,9 @@ async def trade_aggregates(
     def answer() -> Response:
         with read_snapshot(store) as conn:
             stamp = resolve_at(conn, None)
-            cells = rollup.at(conn, stamp.number, stamp.hash)
-        first, last = None if since is None else since // DAY, None if until is None else until // DAY
-        data = [
-            m.AggregateRow.model_construct(key=_key(group_by, k), count=n, volume=str(v))
-            for k, n, v in group(cells, group_by.value, first, last)
-        ]
+            first, last = None if since is None else since // DAY, None if until is None else until // DAY
+            rows = rollup.grouped(conn, stamp.number, stamp.hash, group_by.value, first, last)
+        data = [m.AggregateRow.model_construct(key=_key(group_by, k), count=n, volume=str(v)) for k, n, v in rows]
         return json_response(m.Envelope.model_construct(block=block_ref(stamp), data=data))
 
     # One thread at a time: while a first build runs, the other requests wait here, not in threads.
