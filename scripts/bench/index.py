@@ -210,7 +210,6 @@ def generate_chain(
         data_dir.mkdir(parents=True, exist_ok=True)
         marker = data_dir / MARKER
         saved = json.loads(marker.read_text()) if marker.is_file() else None
-        reused = True
         if saved is not None and (
             saved.get("version") != _MARKER_VERSION or saved.get("target") != events or saved.get("build") != build_key
         ):
@@ -222,28 +221,32 @@ def generate_chain(
                     shutil.rmtree(path)
                 else:
                     path.unlink(missing_ok=True)
-            reused = False
-            info = _generate(events, data_dir, say)
-            marker.write_text(
-                json.dumps({"version": _MARKER_VERSION, "target": events, "build": build_key, **info.as_json()})
-            )
+            # The new chain is measured on the node that made it (a large state takes minutes to dump and
+            # load); the node saves it on the way out, and the marker is written after a clean stop only.
+            with _generate(events, data_dir, say) as (info, settings, rpc):
+                yield info, settings, rpc
+            if (data_dir / "node" / "state.json.bak").is_file():
+                marker.write_text(
+                    json.dumps({"version": _MARKER_VERSION, "target": events, "build": build_key, **info.as_json()})
+                )
+            return
         settings = chain_settings(data_dir)
         node = stack.enter_context(EmbeddedNode(settings, extra_args=_NODE_ARGS))
         rpc = node.client(timeout=120)
         stack.callback(rpc.close)
-        saved = json.loads(marker.read_text())
         head = rpc.call("eth_getBlockByNumber", [hex(saved["head"]), False])
         if head is None or head["hash"] != saved["head_hash"]:
             raise RuntimeError(f"the chain in {data_dir} does not hold block {saved['head']} {saved['head_hash']}")
         info = ChainInfo(
             data_dir=data_dir, events=saved["events"], head=saved["head"], head_hash=saved["head_hash"],
             trades=saved["trades"], registrations=saved["registrations"], licences=saved["licences"],
-            generation_seconds=saved["generation_seconds"], reused=reused,
+            generation_seconds=saved["generation_seconds"], reused=True,
         )  # fmt: skip
         yield info, settings, rpc
 
 
-def _generate(events: int, data_dir: Path, say: Any) -> ChainInfo:
+@contextlib.contextmanager
+def _generate(events: int, data_dir: Path, say: Any) -> Iterator[tuple[ChainInfo, LedgerSettings, JsonRpcClient]]:
     started = time.monotonic()
     small = events < 50_000  # a short run (the test suite's): a smaller market to set up
     with bench_chain(
@@ -251,6 +254,7 @@ def _generate(events: int, data_dir: Path, say: Any) -> ChainInfo:
         buyers=10 if small else 50, keep_dir=data_dir, block_gas_limit=_BLOCK_GAS_LIMIT, quiet=False,
         extra_node_args=_NODE_ARGS,
     ) as chain:  # fmt: skip
+        chain.node.stop_timeout = 1800  # the state dump on stop: minutes for a million events
         deployment = chain.contracts.deployment
         write_manifest(deployment, chain.settings.manifest_path)
         addresses = [deployment.address(name) for name in deployment.contracts]
@@ -258,13 +262,12 @@ def _generate(events: int, data_dir: Path, say: Any) -> ChainInfo:
         say(f"chain: set-up done, {counted} events")
         counted, trades, registrations, licences = _fill(chain, events, counted, say)
         head = chain.rpc.call("eth_getBlockByNumber", ["latest", False])
-        # The count from the receipts, checked once against the node's own answer (in slices).
         info = ChainInfo(
             data_dir=data_dir, events=counted, head=int(head["number"], 16), head_hash=head["hash"], trades=trades,
             registrations=registrations, licences=licences, generation_seconds=time.monotonic() - started,
             reused=False,
         )  # fmt: skip
-    return info
+        yield info, chain.settings, chain.rpc
 
 
 # ───────────────────────────────────────────────────────────── measuring
