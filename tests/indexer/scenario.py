@@ -33,7 +33,11 @@ EVENT_TYPES = frozenset({
     "NonceInvalidated", "PriceBandSet", "RevenueSharePaid", "RevenueSharesSet", "TradeSettled",
     "CreditEventRecorded", "RectificationClosed", "RectificationOrdered",
     "RecognitionSet",  # the deployment wires the recognition contract into the registry
+    "AgreementSet", "AgreementRevoked", "CertificateImported", "RecognitionSuspended",
 })  # fmt: skip
+
+#: A made-up other province whose registrar is the world's registrar key (tests/recognition has real ones).
+_ORIGIN_CHAIN = 9_999
 
 
 def trade_id(label: str) -> bytes:
@@ -85,6 +89,26 @@ def every_event_round(w: World) -> None:
     order = w.supervisor.open_order(OrderTarget.ASSET, asset_id=asset, document_hash=h("order"))
     w.supervisor.close_order(order, h("rectified"))
     w.supervisor.record_credit_event(w.merchant.address, 3, -5, h("late filing"))
+
+    recognition_round(w)
+
+
+def recognition_round(w: World) -> None:
+    """An agreement with another province, a certificate of it imported and suspended, the agreement ended."""
+    from ledger.recognition import Certificate, CertificateDomain, CertificateFile, sign_certificate
+
+    registry = w.contracts.address["AssetRegistry"]
+    w.authority.set_agreement(_ORIGIN_CHAIN, registry, [w.registrar.address], 1)
+    holder = w.holder.address
+    cert = CertificateFile(
+        CertificateDomain(_ORIGIN_CHAIN, registry),
+        Certificate(next(_ids), "0x" + unique_hash("foreign").hex(), 1, 0, 0, holder, holder, holder, 1, 5,
+                    1_700_000_000),
+    )  # fmt: skip
+    cert = sign_certificate(cert, w.registrar.account)
+    result = w.registrar.import_certificate(_ORIGIN_CHAIN, cert.certificate.as_abi(), cert.signature_bytes())
+    w.registrar.suspend_recognised(int(result.event("CertificateImported")["localAssetId"]), h("re-check"))
+    w.authority.revoke_agreement(_ORIGIN_CHAIN)
 
 
 def bulk_trades(w: World, trades: int, *, per_batch: int = 50) -> None:

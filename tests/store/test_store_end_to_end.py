@@ -117,6 +117,24 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     holder.invalidate_nonce(42)
     cancelled = holder.apply_registration(registration("b"))
     holder.cancel_registration(cancelled, h("withdrawn"))
+    recognise_foreign_certificate(authority, registrar, holder.address)
+
+
+def recognise_foreign_certificate(authority: LedgerClient, registrar: LedgerClient, holder: str) -> None:
+    """An agreement with a made-up other province (chain 9999) whose registrar is ``registrar``'s key, a
+    certificate of it imported and suspended, the agreement ended."""
+    from ledger.recognition import Certificate, CertificateDomain, CertificateFile, sign_certificate
+
+    registry = authority.contracts.address["AssetRegistry"]
+    authority.set_agreement(9_999, registry, [registrar.address], 1)
+    cert = CertificateFile(
+        CertificateDomain(9_999, registry),
+        Certificate(3, "0x" + h("e2e foreign content").hex(), 1, 0, 0, holder, holder, holder, 1, 5, 1_700_000_000),
+    )
+    cert = sign_certificate(cert, registrar.account)
+    result = registrar.import_certificate(9_999, cert.certificate.as_abi(), cert.signature_bytes())
+    registrar.suspend_recognised(int(result.event("CertificateImported")["localAssetId"]), h("e2e re-check"))
+    authority.revoke_agreement(9_999)
 
 
 def _fields(terms: LicenseTerms) -> dict[str, Any]:
