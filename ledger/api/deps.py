@@ -158,7 +158,18 @@ async def read_at(
         with read_snapshot(store) as conn:
             return answer(conn, resolve_at(conn, at))
 
-    return await anyio.to_thread.run_sync(work)
+    return await anyio.to_thread.run_sync(work, limiter=_read_limiter(request))
+
+
+_READERS: Final = 8  # at most this many requests in the database at once per process (pool: 5 + 10 overflow)
+
+
+def _read_limiter(request: Request) -> anyio.CapacityLimiter:
+    """Requests beyond it wait on the event loop, not in a thread holding (or queueing for) a pooled connection."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "read_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.read_limiter = anyio.CapacityLimiter(_READERS)
+    return limiter
 
 
 def get_current_stamp(conn: ReadConn) -> BlockStamp:

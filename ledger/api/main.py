@@ -126,6 +126,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
 
     app.add_exception_handler(sa.exc.DataError, _store_error)
     app.add_exception_handler(sa.exc.OperationalError, _store_error)
+    app.add_exception_handler(sa.exc.TimeoutError, _store_error)  # no pooled connection free in time
     app.add_middleware(_LatencyMiddleware)
     if settings.api_cors_origins:
         app.add_middleware(

@@ -360,8 +360,10 @@ class _Connections:
 
 
 async def _drive(
-    base: str, rate: float, seconds: float, next_request: Callable[[], tuple[str, str]]
+    base: str, rate: float, seconds: float, next_request: Callable[[], tuple[str, str]], failures: dict[str, int]
 ) -> list[tuple[str, float, bool]]:
+    """Sends ``rate`` requests a second for ``seconds`` on a fixed schedule; counts failures by kind
+    and status (or exception) into ``failures``."""
     results: list[tuple[str, float, bool]] = []
     host, port = base.removeprefix("http://").rsplit(":", 1)
     pool = _Connections(host, int(port), 256)
@@ -369,10 +371,13 @@ async def _drive(
 
     async def one(kind: str, path: str, scheduled: float) -> None:
         try:
-            ok = await pool.get(path) == 200
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            ok = False
-        results.append((kind, loop.time() - scheduled, ok))
+            status = await pool.get(path)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            status = 0
+            failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
+        if status != 200:
+            failures[f"{kind} {status}"] = failures.get(f"{kind} {status}", 0) + 1
+        results.append((kind, loop.time() - scheduled, status == 200))
 
     tasks = []
     start = loop.time() + 0.05
@@ -423,10 +428,12 @@ def measure(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     )
     with api_server(url, tmp) as base:
         mix = request_mix(info, args.seed)
-        warm = asyncio.run(_drive(base, args.rate, args.warmup, mix)) if args.warmup > 0 else []
+        warm = asyncio.run(_drive(base, args.rate, args.warmup, mix, {})) if args.warmup > 0 else []
         log(f"  warm-up: {len(warm)} requests, p99 {percentile([r[1] * 1000 for r in warm], 0.99):.1f} ms")
-        results = asyncio.run(_drive(base, args.rate, args.seconds, mix))
+        failures: dict[str, int] = {}
+        results = asyncio.run(_drive(base, args.rate, args.seconds, mix, failures))
     report = summarise(results)
+    report["failures"] = failures
     report.update({k: info[k] for k in ("events", "assets", "trades", "apply_seconds", "bulk_seconds")})
     report["rate"] = args.rate
     report["seconds"] = args.seconds
