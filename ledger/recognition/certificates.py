@@ -375,6 +375,12 @@ class ChainReader:
         )
 
 
+def _require_registrar(reader: ChainReader, account: str) -> None:
+    p = reader.get_participant(account)
+    if not int(p["roles"]) & int(Role.REGISTRAR) or int(p["status"]) != int(ParticipantStatus.ACTIVE):
+        raise CertificateMismatch(f"{account} is not an active registrar here: only registrars sign certificates")
+
+
 def verify_against_chain(cert: CertificateFile, reader: ChainReader) -> VerifiedCertificate:
     """:func:`verify_offline`, then against the issuing chain: same chain id, the registry at the
     domain's address holds the same record now, every signer is an active registrar there."""
@@ -391,9 +397,7 @@ def verify_against_chain(cert: CertificateFile, reader: ChainReader) -> Verified
             f"registry record of asset {cert.certificate.asset_id} differs from the certificate in: {', '.join(diffs)}"
         )
     for signer in verified.signers:
-        p = reader.get_participant(signer)
-        if not int(p["roles"]) & int(Role.REGISTRAR) or int(p["status"]) != int(ParticipantStatus.ACTIVE):
-            raise CertificateMismatch(f"signer {signer} is not an active registrar on chain {chain_id}")
+        _require_registrar(reader, signer)
     return replace(verified, registrars=verified.signers, on_chain=True)
 
 
@@ -406,6 +410,8 @@ def issue_certificate(
     header = client.rpc.call("eth_getBlockByNumber", [tag, False])
     number = int(header["number"], 16)
     reader = ChainReader.of_client(client, build or _default_build())
+    for account in (client.account, *signers):
+        _require_registrar(reader, to_checksum_address(account.address))
     content = reader.certificate(asset_id, block=number)
     cert = CertificateFile(
         CertificateDomain(client.chain_id, client.contracts.address["AssetRegistry"]),

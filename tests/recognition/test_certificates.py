@@ -68,6 +68,8 @@ def test_on_chain_verification_catches_wrong_chain_changed_record_and_non_regist
     a, b = provinces.a, provinces.b
     asset_id = a.world.registered_asset()
     cert = issue_certificate(a.world.registrar, asset_id, build=build)
+    with pytest.raises(CertificateMismatch, match="only registrars sign"):
+        issue_certificate(a.world.holder, asset_id, build=build)
     with pytest.raises(CertificateMismatch, match="chain"):
         verify_against_chain(cert, ChainReader(JsonRpcClient(b.url), build, a.registry))
     by_holder = sign_certificate(cert, a.world.holder.account)

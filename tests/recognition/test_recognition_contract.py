@@ -217,3 +217,26 @@ def test_split_holders_carry_over(provinces: Provinces) -> None:
     local = import_(b, cert)
     assert b.world.registrar.holder_of(local, Right.PROCESSING) == a.world.holder2.address
     assert b.world.registrar.holder_of(local, Right.OPERATION) == a.world.holder.address
+
+
+def test_two_origins_side_by_side_and_a_conflict_between_them(provinces: Provinces) -> None:
+    """B recognises A and C; the same data registered in A and in C by different holders: the second
+    import is refused, naming the holder of the first."""
+    a, b, c = provinces.a, provinces.b, provinces.c
+    agree(b, a)
+    agree(b, c)
+    from_a = import_(b, certificate(a))
+    from_c = import_(b, certificate(c))
+    assert b.world.registrar.get_recognised(from_a)["originChainId"] == a.chain_id
+    assert b.world.registrar.get_recognised(from_c)["originChainId"] == c.chain_id
+    in_a = a.world.registered_asset(content_hash=h("shared dataset"))
+    first = import_(b, issue_certificate(a.world.registrar, in_a, signers=[a.registrar3.account]))
+    regs = c.registrars()
+    in_c = c.world.registered_asset(c.world.holder2, content_hash=h("shared dataset"))
+    cert_c = issue_certificate(regs[0], in_c, signers=[regs[1].account])
+    with pytest.raises(E.RecognitionContentConflict) as exc:
+        import_(b, cert_c)
+    assert (exc.value.localAssetId, exc.value.localHolder, exc.value.certificateHolder) == (
+        first, a.world.holder.address, c.world.holder2.address,
+    )
+    assert b.world.registrar.recognised_count() == 3
