@@ -38,6 +38,7 @@ from ledger.api.routes import (
 from ledger.api.routes.status import StatusCache
 from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
+from ledger.store._engine import json_dumps
 
 __all__ = ["create_app"]
 
@@ -95,6 +96,16 @@ def _store_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "the store is unavailable"}, status_code=503, headers={"Retry-After": "1"})
 
 
+def _reader(store: Store) -> Store:
+    """The store the read routes use. PostgreSQL: an engine of its own without a ping per checkout
+    (a round trip per request; a connection that died answers one request with 503 and is
+    replaced); SQLite: the store itself."""
+    if store.dialect != "postgresql":
+        return store
+    engine = sa.create_engine(store.engine.url, json_serializer=json_dumps, pool_size=8, max_overflow=8)
+    return Store(engine)
+
+
 def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastAPI:
     """The API over ``store`` (default: the store of ``settings``, opened and migrated here and
     closed with the app; a store passed in stays the caller's to close)."""
@@ -106,8 +117,10 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # The trade rollup's first build reads every trade: start it now, not on the first request.
-        threading.Thread(target=rollup.warm, args=(the_store,), name="trade-rollup", daemon=True).start()
+        threading.Thread(target=rollup.warm, args=(reader,), name="trade-rollup", daemon=True).start()
         yield
+        if reader is not the_store:
+            reader.close()
         _app.state.gateway.close()
         if owned:
             the_store.close()
@@ -120,6 +133,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     )
     app.state.settings = settings
     app.state.store = the_store
+    app.state.reader = reader = _reader(the_store)
     app.state.metrics_registry = metrics.store_registry(the_store)
     app.state.trade_rollup = rollup
     app.state.status_cache = StatusCache()

@@ -253,12 +253,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def api_server(url: str, data_dir: Path) -> Iterator[str]:
+def api_server(url: str, data_dir: Path, workers: int) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_DATA_DIR": str(data_dir)}
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "ledger.api.main:app_factory", "--host", "127.0.0.1",
-        "--port", str(port), "--log-level", "warning", "--no-access-log",
+        "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(workers),
     ]  # fmt: skip
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -426,7 +426,7 @@ def measure(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         f"  {info['events']} events (applied in {info['apply_seconds']}s), {info['assets']} assets,"
         f" {info['trades']} trades (bulk rows in {info['bulk_seconds']}s)"
     )
-    with api_server(url, tmp) as base:
+    with api_server(url, tmp, args.workers) as base:
         mix = request_mix(info, args.seed)
         warm = asyncio.run(_drive(base, args.rate, args.warmup, mix, {})) if args.warmup > 0 else []
         log(f"  warm-up: {len(warm)} requests, p99 {percentile([r[1] * 1000 for r in warm], 0.99):.1f} ms")
@@ -436,6 +436,7 @@ def measure(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     report["failures"] = failures
     report.update({k: info[k] for k in ("events", "assets", "trades", "apply_seconds", "bulk_seconds")})
     report["rate"] = args.rate
+    report["workers"] = args.workers
     report["seconds"] = args.seconds
     log(
         f"  p50 {report['p50_ms']} ms, p99 {report['p99_ms']} ms, {report['requests']} requests,"
@@ -486,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warmup", type=float, default=10, help="seconds of load before measuring (10)")
     p.add_argument("--rate", type=float, default=200, help="requests per second (200)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (1)")
     p.add_argument("--postgres", default=os.environ.get("LEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
     p.add_argument("--no-postgres", action="store_true")
     p.add_argument(

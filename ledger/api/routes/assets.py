@@ -179,16 +179,18 @@ async def get_asset(request: Request, asset_id: AssetIdPath, at: AtQ = None) -> 
 
 def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asset_id: int) -> Response:
     t = s.assets
-    row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.asset_id == asset_id)).first()
-    if row is None:
-        raise _not_found(asset_id, stamp)
     lic, tr, ob, fr, ro, rs = s.licences, s.trades, s.objections, s.freezes, s.rectification_orders, s.revenue_shares
-    # One round trip tells which of the related tables have rows for the asset; most have few kinds.
+    # The same round trip tells which related tables have rows for the asset (most have few kinds).
     related = {
-        name: sa.exists().where(visible(table, stamp), table.c.asset_id == asset_id)
+        f"has_{name}": sa.exists().where(visible(table, stamp), table.c.asset_id == asset_id)
         for name, table in (("licences", lic), ("objections", ob), ("freezes", fr), ("orders", ro), ("shares", rs))
     }
-    found = conn.execute(sa.select(*(e.label(n) for n, e in related.items()))).one()._mapping
+    row = conn.execute(
+        sa.select(t, *(e.label(n) for n, e in related.items())).where(visible(t, stamp), t.c.asset_id == asset_id)
+    ).first()
+    if row is None:
+        raise _not_found(asset_id, stamp)
+    found = {name.removeprefix("has_"): bool(row._mapping[name]) for name in related}
     licences = (
         conn.execute(
             sa.select(lic).where(visible(lic, stamp), lic.c.asset_id == asset_id).order_by(lic.c.licence_id)

@@ -45,7 +45,7 @@ class StatusCache:
     "", response_model=m.Envelope[m.Status], summary="Chain, indexed block, lag, counts, volume.", responses=ERRORS
 )
 async def status(request: Request) -> Response:
-    store: Store = request.app.state.store
+    store: Store = request.app.state.reader
     rollup: TradeRollup = request.app.state.trade_rollup
     return await anyio.to_thread.run_sync(lambda: _status(request, store, rollup), limiter=rollup.limiter)
 

@@ -106,7 +106,7 @@ async def trade_aggregates(
     time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
 ) -> Response:
     since, until = parse_time(time_from, "from"), parse_time(time_to, "to")
-    store: Store = request.app.state.store
+    store: Store = request.app.state.reader
     rollup: TradeRollup = request.app.state.trade_rollup
 
     def answer() -> Response:
