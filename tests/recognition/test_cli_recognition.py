@@ -59,3 +59,16 @@ def test_certificate_agreement_import_crosscheck_and_suspend(provinces: Province
 
     run(b, "recognition", "suspend", str(local), "--reason", "re-check flagged a transfer", "--as", REGISTRAR)
     assert json.loads(run(b, "recognition", "list", "--json").stdout)[0]["suspended"]
+
+
+def test_crosscheck_needs_no_local_ledger_for_one_asset_with_registry(provinces: Provinces, tmp_path: Path) -> None:
+    a = provinces.a
+    asset = a.world.registered_asset()
+    head = a.world.rpc.call("eth_getBlockByNumber", ["latest", False])["hash"]
+    env = {**a.env, "LEDGER_DATA_DIR": str(tmp_path / "empty")}
+    result = CliRunner().invoke(app, ["crosscheck", "--remote", a.url, "--block-hash", head, "--registry", a.registry,
+                                      str(asset), "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["verdict"].startswith("not-recognised") and data["origin"]["status_name"] == "registered"
+
