@@ -332,26 +332,40 @@ class _Connections:
         self.opened = 0
 
     async def get(self, path: str) -> int:
-        if self.idle.empty() and self.opened < self.size:
+        reused = not self.idle.empty() or self.opened >= self.size
+        if reused:
+            reader, writer = await self.idle.get()
+        else:
             self.opened += 1
             reader, writer = await asyncio.open_connection(self.host, self.port)
-        else:
-            reader, writer = await self.idle.get()
         try:
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head[9:12])
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            if length:
-                await reader.readexactly(length)
+            status = await self._exchange(reader, writer, path)
         except (OSError, asyncio.IncompleteReadError, ValueError):
             writer.close()
-            self.opened -= 1
-            raise
+            if not reused:
+                self.opened -= 1
+                raise
+            # The server closes keep-alive connections idle for a few seconds: one retry on a new one.
+            reader, writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                status = await self._exchange(reader, writer, path)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                writer.close()
+                self.opened -= 1
+                raise
         self.idle.put_nowait((reader, writer))
+        return status
+
+    async def _exchange(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        if length:
+            await reader.readexactly(length)
         return status
 
     def close(self) -> None:
