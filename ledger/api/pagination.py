@@ -82,16 +82,11 @@ def fetch_page(
     limit: int,
     *,
     key_of: Callable[[Any], Sequence[Any]] | None = None,
-    constant_prefix: Sequence[sa.ColumnElement[Any]] = (),
 ) -> tuple[list[Any], str | None]:
-    """One page of ``query`` in ``key`` order after ``cursor``, and the cursor of the next page.
-
-    ``constant_prefix``: columns the query's filters hold constant, put in front of the ORDER BY so
-    that the database walks the (column, key) index of the filter instead of the key's own index
-    (which it may prefer on average and regret when the matches sit far down the key order)."""
+    """One page of ``query`` in ``key`` order after ``cursor``, and the cursor of the next page."""
     if cursor:
         query = query.where(after(key, decode_cursor(cursor, key_types)))
-    rows = list(conn.execute(query.order_by(*constant_prefix, *key).limit(limit + 1)))
+    rows = list(conn.execute(query.order_by(*key).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     if not more or not rows:

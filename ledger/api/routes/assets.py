@@ -140,18 +140,12 @@ async def list_assets(
         where.append(text_match(t, q))
     if cursor:
         decode_cursor(cursor, [int])  # a bad cursor is a 422 before the database is asked
-    # The equality filter whose (column, asset_id) index the page walks, most selective kinds first.
-    given = {"holding_holder": holding_holder, "processing_holder": processing_holder,
-             "operation_holder": operation_holder, "region": region, "kind": kind, "category": category,
-             "grade": grade, "status": status}  # fmt: skip
-    lead = next((column for column, value in given.items() if value is not None), None)
 
     def answer(conn: sa.Connection, stamp: BlockStamp) -> Response:
         query = sa.select(t).where(visible(t, stamp), *where)
         if holder is not None:
             query = _any_holder(query, holder, cursor, limit)
-        prefix = [t.c[lead]] if lead is not None and holder is None else []
-        rows, next_cursor = fetch_page(conn, query, [t.c.asset_id], [int], cursor, limit, constant_prefix=prefix)
+        rows, next_cursor = fetch_page(conn, query, [t.c.asset_id], [int], cursor, limit)
         data = [mappers.asset(r._mapping) for r in rows]
         return json_response(m.Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
 
