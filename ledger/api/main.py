@@ -97,12 +97,22 @@ def _store_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def _reader(store: Store) -> Store:
-    """The store the read routes use. PostgreSQL: an engine of its own without a ping per checkout
+    """The store the read routes use. PostgreSQL: an engine of its own, without a ping per checkout
     (a round trip per request; a connection that died answers one request with 503 and is
-    replaced); SQLite: the store itself."""
+    replaced) and with planner costs for a cached store; SQLite: the store itself."""
     if store.dialect != "postgresql":
         return store
     engine = sa.create_engine(store.engine.url, json_serializer=json_dumps, pool_size=8, max_overflow=8)
+
+    @sa.event.listens_for(engine, "connect")
+    def _tune(dbapi_connection: Any, _record: Any) -> None:
+        # Random reads cost little more than sequential ones on SSDs and a cached working set. At the
+        # default (4) the planner walks the primary key for a filtered list (the heap follows it) and
+        # meets the first match only after every earlier asset: with 1.1 it takes the filter's
+        # (column, asset_id) index, ~0.6 ms instead of ~200 ms on the benchmark's million assets.
+        dbapi_connection.execute("SET random_page_cost = 1.1")
+        dbapi_connection.commit()
+
     return Store(engine)
 
 
