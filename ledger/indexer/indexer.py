@@ -18,7 +18,6 @@ import functools
 import logging
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -49,8 +48,6 @@ class IndexerConfig:
     max_logs: int = 10_000
     poll_interval: float = 0.15
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    #: read (fetch and decode) the next range on a worker thread while the current one is written
-    prefetch: bool = True
 
     @classmethod
     def from_settings(cls, settings: LedgerSettings) -> IndexerConfig:
@@ -116,11 +113,7 @@ class Indexer:
         self.stop = stop or threading.Event()
         self.progress = progress
         self.retrier = Retrier(self.config.retry, self.stop, log_extra={"chain_id": chain_id})
-        # Reads may run on the prefetch thread: they get a retrier (and a retry count) of their own.
-        self.read_retrier = Retrier(self.config.retry, self.stop, log_extra={"chain_id": chain_id})
-        self.fetcher = LogFetcher(chain, RangeSizer(self.config.batch_blocks, self.config.max_logs), self.read_retrier)
-        self._prefetcher: ThreadPoolExecutor | None = None
-        self._prefetched: tuple[int, Future[tuple[FetchedRange, list[LedgerEvent]]]] | None = None
+        self.fetcher = LogFetcher(chain, RangeSizer(self.config.batch_blocks, self.config.max_logs), self.retrier)
         self.writer = BatchWriter(store, chain_id=chain_id)
         self.checkpoint: tuple[int, str] | None = None
         self.next_block = start_block
@@ -165,15 +158,11 @@ class Indexer:
         except Stopped:
             pass
         finally:
-            self._drop_prefetched()
-            if self._prefetcher is not None:
-                self._prefetcher.shutdown(wait=True)
-                self._prefetcher = None
             if self.progress is not None:
                 self.progress.finish()
             report.seconds = time.monotonic() - started
             report.checkpoint = self.checkpoint
-            report.retries = self.retrier.retries + self.read_retrier.retries
+            report.retries = self.retrier.retries
             report.refused_ranges = self.fetcher.refusals
         return report
 
@@ -194,7 +183,10 @@ class Indexer:
         """Reads, checks and writes one range starting at ``next_block``."""
         first = self.next_block
         try:
-            fetched, events = self._take_prefetched(first, limit) or self._read_retried(first, limit, head)
+            fetched, events = self.retrier.call(
+                f"reading blocks {first}..{limit}",
+                lambda: self._read(first, limit, head),
+            )
         except ChainMovedError as exc:
             self._moves += 1
             if self._moves > self.config.retry.attempts:
@@ -215,8 +207,6 @@ class Indexer:
             return
         checkpoint = fetched.headers[fetched.last]
         headers = [fetched.headers[n] for n in sorted(fetched.headers)]
-        if self.config.prefetch and fetched.last < limit:
-            self._prefetch(fetched.last + 1, limit, head)
         # A store that reports a RetryableError (its database unreachable for a moment) rolled the
         # transaction back: writing the same batch again is safe.
         self.retrier.call(
@@ -233,43 +223,6 @@ class Indexer:
         report.write_seconds = self.writer.seconds
         if self.progress is not None:
             self.progress.update(checkpoint.number, report.events)
-
-    # --------------------------------------------------------------- reading
-
-    def _read_retried(self, first: int, limit: int, head: BlockHeader) -> tuple[FetchedRange, list[LedgerEvent]]:
-        return self.read_retrier.call(f"reading blocks {first}..{limit}", lambda: self._read(first, limit, head))
-
-    def _prefetch(self, first: int, limit: int, head: BlockHeader) -> None:
-        """Starts reading the range after the one being written. What it reads is checked exactly like a
-        range read in turn (it must link to the checkpoint by parent hash when it is taken), so a reorg
-        or a rollback in between only wastes the read."""
-        self._drop_prefetched()
-        if self._prefetcher is None:
-            self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indexer-prefetch")
-        self._prefetched = (first, self._prefetcher.submit(self._read_retried, first, limit, head))
-
-    def _take_prefetched(self, first: int, limit: int) -> tuple[FetchedRange, list[LedgerEvent]] | None:
-        """The prefetched range if it starts at ``first`` and ends within ``limit`` (its errors re-raised
-        here); None otherwise."""
-        pending, self._prefetched = self._prefetched, None
-        if pending is None:
-            return None
-        start, future = pending
-        if start != first:
-            self._prefetched = pending
-            self._drop_prefetched()
-            return None
-        fetched, events = future.result()
-        return (fetched, events) if fetched.last <= limit else None
-
-    def _drop_prefetched(self) -> None:
-        """Waits for a prefetch in flight and forgets it (whatever it read or raised)."""
-        pending, self._prefetched = self._prefetched, None
-        if pending is not None:
-            try:
-                pending[1].result()
-            except Exception:  # its range is read again (and fails again) if still wanted
-                logger.debug("dropped a prefetched read that failed", exc_info=True)
 
     def _read(self, first: int, limit: int, head: BlockHeader) -> tuple[FetchedRange, list[LedgerEvent]]:
         started = time.perf_counter()
@@ -337,7 +290,6 @@ class Indexer:
 
     def _handle_reorg(self, number: int, stored_hash: str, chain_hash: str | None) -> None:
         """Rolls the store back to the highest stored block within the window that is still on the chain."""
-        self._drop_prefetched()
         window = self.config.reorg_window
         lowest = max(0, number - window)
         stored: dict[int, str] = {}
