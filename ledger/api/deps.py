@@ -8,11 +8,11 @@ PostgreSQL: REPEATABLE READ). ``Stamp`` resolves ``?at=`` to the block a respons
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 import anyio
 import sqlalchemy as sa
@@ -30,8 +30,13 @@ __all__ = [
     "Stamp",
     "StoreDep",
     "read_at",
+    "read_current",
+    "read_fast",
+    "read_limiter",
     "read_snapshot",
     "resolve_at",
+    "stamp_of",
+    "stamped",
 ]
 
 _BIGINT_MAX: Final = (1 << 63) - 1
@@ -162,18 +167,87 @@ async def read_at(
         with read_snapshot(store) as conn:
             return answer(conn, resolve_at(conn, at))
 
-    return await anyio.to_thread.run_sync(work, limiter=_read_limiter(request))
+    return await anyio.to_thread.run_sync(work, limiter=read_limiter(request))
 
 
 _READERS: Final = 8  # at most this many requests in the database at once per process (pool: 5 + 10 overflow)
 
 
-def _read_limiter(request: Request) -> anyio.CapacityLimiter:
+def read_limiter(request: Request) -> anyio.CapacityLimiter:
     """Requests beyond it wait on the event loop, not in a thread holding (or queueing for) a pooled connection."""
     limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "read_limiter", None)
     if limiter is None:
         limiter = request.app.state.read_limiter = anyio.CapacityLimiter(_READERS)
     return limiter
+
+
+def stamped(query: sa.Select[Any], *order_by: str) -> sa.Select[Any]:
+    """``query``'s rows, each carrying the current block stamp (columns ``stamp_number``,
+    ``stamp_hash``, ``stamp_timestamp``), in ONE statement: one snapshot of the store, so the stamp
+    names the block the rows reflect, without a transaction (PostgreSQL: no BEGIN and COMMIT round
+    trips). A query without rows gives one row with the stamp and NULLs; no row at all means nothing
+    is indexed yet. ``order_by`` names ``query``'s columns to keep its order by."""
+    cp, b = s.checkpoint, s.blocks
+    stamp = (
+        sa.select(
+            cp.c.block_number.label("stamp_number"),
+            cp.c.block_hash.label("stamp_hash"),
+            b.c.timestamp.label("stamp_timestamp"),
+        )
+        .select_from(cp.outerjoin(b, b.c.number == cp.c.block_number))
+        .limit(1)
+        .subquery("stamp")
+    )
+    rows = query.subquery("q")
+    return (
+        sa.select(stamp, rows)
+        .select_from(stamp.outerjoin(rows, sa.true()))
+        .order_by(*(rows.c[name] for name in order_by))
+    )
+
+
+def stamp_of(rows: Sequence[sa.Row[Any]]) -> BlockStamp:
+    """The stamp of a :func:`stamped` result (503 when the store holds no indexed block)."""
+    if not rows:
+        raise _not_indexed()
+    first = rows[0]._mapping
+    return BlockStamp(int(first["stamp_number"]), str(first["stamp_hash"]), int(first["stamp_timestamp"] or 0), None)
+
+
+@contextmanager
+def read_current(store: Store) -> Iterator[sa.Connection]:
+    """A connection for :func:`stamped` statements. PostgreSQL: autocommit, each statement its own
+    snapshot and no BEGIN/COMMIT round trips (the pool's reset finds no transaction to roll back);
+    SQLite: a read transaction (in-process, nothing to save)."""
+    if store.dialect != "postgresql":
+        with read_snapshot(store) as conn:
+            yield conn
+        return
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        yield conn
+
+
+async def read_fast(
+    request: Request,
+    at: str | None,
+    fast: Callable[[sa.Connection], Response | None],
+    answer: Callable[[sa.Connection, BlockStamp], Response],
+) -> Response:
+    """Like :func:`read_at`, but the current state (``at`` unset) is read by ``fast(conn)`` on a
+    :func:`read_current` connection, in :func:`stamped` statements; ``fast`` returns None when it
+    cannot answer that way, and ``answer`` then runs in a snapshot (same worker thread)."""
+    store: Store = request.app.state.reader
+
+    def work() -> Response:
+        if at is None or at == "":
+            with read_current(store) as conn:
+                done = fast(conn)
+            if done is not None:
+                return done
+        with read_snapshot(store) as conn:
+            return answer(conn, resolve_at(conn, at))
+
+    return await anyio.to_thread.run_sync(work, limiter=read_limiter(request))
 
 
 def get_current_stamp(conn: ReadConn) -> BlockStamp:

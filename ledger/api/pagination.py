@@ -16,7 +16,7 @@ import orjson
 import sqlalchemy as sa
 from fastapi import HTTPException, Query
 
-__all__ = ["CursorQ", "LimitQ", "decode_cursor", "encode_cursor", "fetch_page"]
+__all__ = ["CursorQ", "LimitQ", "decode_cursor", "encode_cursor", "fetch_page", "page_of", "page_query"]
 
 MAX_LIMIT: Final = 1000
 DEFAULT_LIMIT: Final = 100
@@ -84,9 +84,31 @@ def fetch_page(
     key_of: Callable[[Any], Sequence[Any]] | None = None,
 ) -> tuple[list[Any], str | None]:
     """One page of ``query`` in ``key`` order after ``cursor``, and the cursor of the next page."""
+    rows = list(conn.execute(page_query(query, key, key_types, cursor, limit)))
+    return page_of(rows, key, limit, key_of=key_of)
+
+
+def page_query(
+    query: sa.Select[Any],
+    key: Sequence[sa.ColumnElement[Any]],
+    key_types: Sequence[type],
+    cursor: str | None,
+    limit: int,
+) -> sa.Select[Any]:
+    """``query`` after ``cursor`` in ``key`` order, one row more than ``limit`` (is there a next page?)."""
     if cursor:
         query = query.where(after(key, decode_cursor(cursor, key_types)))
-    rows = list(conn.execute(query.order_by(*key).limit(limit + 1)))
+    return query.order_by(*key).limit(limit + 1)
+
+
+def page_of(
+    rows: list[Any],
+    key: Sequence[sa.ColumnElement[Any]],
+    limit: int,
+    *,
+    key_of: Callable[[Any], Sequence[Any]] | None = None,
+) -> tuple[list[Any], str | None]:
+    """The page in the rows of :func:`page_query`, and the cursor of the next page."""
     more = len(rows) > limit
     rows = rows[:limit]
     if not more or not rows:

@@ -62,7 +62,17 @@ class TradeRollup:
         self, conn: sa.Connection, block: int, block_hash: str, by: str, first_day: int | None, last_day: int | None
     ) -> list[tuple[Any, int, int]]:
         """:func:`group` of the rollup at ``block``, remembered until the block changes."""
-        cells = self.at(conn, block, block_hash)
+        return self._remembered(self.at(conn, block, block_hash), block, block_hash, by, first_day, last_day)
+
+    def _remembered(
+        self,
+        cells: Mapping[Cell, Sequence[int]],
+        block: int,
+        block_hash: str,
+        by: str,
+        first_day: int | None,
+        last_day: int | None,
+    ) -> list[tuple[Any, int, int]]:
         key = (block, block_hash, by, first_day, last_day)
         found = self._grouped.get(key)
         if found is None:
@@ -70,6 +80,15 @@ class TradeRollup:
                 self._grouped.clear()
             found = self._grouped[key] = group(cells, by, first_day, last_day)
         return found
+
+    def cached(
+        self, block: int, block_hash: str, by: str, first_day: int | None, last_day: int | None
+    ) -> list[tuple[Any, int, int]] | None:
+        """:meth:`grouped` without the database: None unless the rollup is already at ``block``."""
+        st = self._state  # replaced whole, never changed: one read is a consistent state
+        if st.block != block or st.block_hash != block_hash:
+            return None
+        return self._remembered(st.cells, block, block_hash, by, first_day, last_day)
 
     def warm(self, store: Store) -> None:
         """Builds the rollup at the store's current checkpoint (run at start-up, in the background)."""

@@ -7,9 +7,14 @@ import sqlalchemy as sa
 from ledger.api.deps import BlockStamp
 from ledger.store import StateView
 
-__all__ = ["visible"]
+__all__ = ["current", "visible"]
 
 
 def visible(table: sa.Table, stamp: BlockStamp) -> sa.ColumnElement[bool]:
     """Rows of ``table`` visible at ``stamp`` (the current versions when it is the latest block)."""
     return StateView.visible(table, stamp.at_block)
+
+
+def current(table: sa.Table) -> sa.ColumnElement[bool]:
+    """The current versions of ``table``'s rows."""
+    return StateView.visible(table, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Final
 
 import sqlalchemy as sa
@@ -10,8 +11,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from ledger.api import mappers
 from ledger.api import schemas as m
-from ledger.api.deps import AtQ, BlockStamp, ReadConn, Stamp, read_at
-from ledger.api.pagination import CursorQ, LimitQ, decode_cursor, fetch_page
+from ledger.api.deps import AtQ, BlockStamp, ReadConn, Stamp, read_fast, stamp_of, stamped
+from ledger.api.pagination import CursorQ, LimitQ, decode_cursor, fetch_page, page_of, page_query
 from ledger.api.params import (
     BIGINT_MAX,
     INT32_MAX,
@@ -26,7 +27,7 @@ from ledger.api.params import (
     parse_time,
 )
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
-from ledger.api.views import visible
+from ledger.api.views import current, visible
 from ledger.contracts.types import AssetStatus, Category, Grade, Kind, Right
 from ledger.store import schema as s
 
@@ -141,15 +142,24 @@ async def list_assets(
     if cursor:
         decode_cursor(cursor, [int])  # a bad cursor is a 422 before the database is asked
 
-    def answer(conn: sa.Connection, stamp: BlockStamp) -> Response:
-        query = sa.select(t).where(visible(t, stamp), *where)
-        if holder is not None:
-            query = _any_holder(query, holder, cursor, limit)
-        rows, next_cursor = fetch_page(conn, query, [t.c.asset_id], [int], cursor, limit)
+    def select(visible_rows: sa.ColumnElement[bool]) -> sa.Select[Any]:
+        query = sa.select(t).where(visible_rows, *where)
+        return query if holder is None else _any_holder(query, holder, cursor, limit)
+
+    def page(stamp: BlockStamp, rows: list[Any], next_cursor: str | None) -> Response:
         data = [mappers.asset(r._mapping) for r in rows]
         return json_response(m.Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
 
-    return await read_at(request, at, answer)
+    def fast(conn: sa.Connection) -> Response:
+        key = [t.c.asset_id]
+        rows = conn.execute(stamped(page_query(select(current(t)), key, [int], cursor, limit), "asset_id")).all()
+        stamp = stamp_of(rows)
+        return page(stamp, *page_of([r for r in rows if r.asset_id is not None], key, limit))
+
+    def answer(conn: sa.Connection, stamp: BlockStamp) -> Response:
+        return page(stamp, *fetch_page(conn, select(visible(t, stamp)), [t.c.asset_id], [int], cursor, limit))
+
+    return await read_fast(request, at, fast, answer)
 
 
 def _any_holder(query: sa.Select[Any], holder: str, cursor: str | None, limit: int) -> sa.Select[Any]:
@@ -174,17 +184,63 @@ def _any_holder(query: sa.Select[Any], holder: str, cursor: str | None, limit: i
     responses=NOT_FOUND,
 )
 async def get_asset(request: Request, asset_id: AssetIdPath, at: AtQ = None) -> Response:
-    return await read_at(request, at, lambda conn, stamp: _asset_detail(request, conn, stamp, asset_id))
+    return await read_fast(
+        request,
+        at,
+        lambda conn: _current_asset_detail(request, conn, asset_id),
+        lambda conn, stamp: _asset_detail(request, conn, stamp, asset_id),
+    )
+
+
+def _related(asset_id: int, visible_rows: Callable[[sa.Table], sa.ColumnElement[bool]]) -> dict[str, Any]:
+    """``has_<name>`` flags: which related tables have rows for the asset (most assets have few kinds)."""
+    tables = (
+        ("licences", s.licences), ("objections", s.objections), ("freezes", s.freezes),
+        ("orders", s.rectification_orders), ("shares", s.revenue_shares), ("trades", s.trades),
+    )  # fmt: skip
+    return {
+        f"has_{name}": sa.exists().where(visible_rows(table), table.c.asset_id == asset_id) for name, table in tables
+    }
+
+
+def _current_asset_detail(request: Request, conn: sa.Connection, asset_id: int) -> Response | None:
+    """The current detail in one statement (asset, stamp and which related rows exist), plus one for
+    the trades when there are some; None (read it in a snapshot) when the asset has other related
+    rows or a page of trades and more."""
+    t, tr = s.assets, s.trades
+    related = _related(asset_id, current)
+    rows = conn.execute(
+        stamped(sa.select(t, *(e.label(n) for n, e in related.items())).where(current(t), t.c.asset_id == asset_id))
+    ).all()
+    stamp = stamp_of(rows)
+    row = rows[0]
+    if row.asset_id is None:
+        raise _not_found(asset_id, stamp)
+    if any(row._mapping[name] for name in related if name != "has_trades"):
+        return None
+    trades: Sequence[Any] = []
+    if row.has_trades:
+        # Trades are facts (never closed): those up to the stamp's block are the trades at it, while
+        # that block is still stored with the same hash (checked in the same statement: a reorg in
+        # between sends the request to the snapshot path).
+        b = s.blocks
+        still = sa.select(b.c.hash).where(b.c.number == stamp.number).scalar_subquery().label("stamp_still")
+        trades = conn.execute(
+            sa.select(tr, still)
+            .where(current(tr), tr.c.asset_id == asset_id, tr.c.valid_from_block <= stamp.number)
+            .order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc())
+            .limit(DETAIL_TRADES)
+        ).all()
+        if not trades or trades[0].stamp_still != stamp.hash or len(trades) == DETAIL_TRADES:
+            return None
+    return _detail_response(request, stamp, row, trades=trades, trade_count=len(trades))
 
 
 def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asset_id: int) -> Response:
     t = s.assets
     lic, tr, ob, fr, ro, rs = s.licences, s.trades, s.objections, s.freezes, s.rectification_orders, s.revenue_shares
     # The same round trip tells which related tables have rows for the asset (most have few kinds).
-    related = {
-        f"has_{name}": sa.exists().where(visible(table, stamp), table.c.asset_id == asset_id)
-        for name, table in (("licences", lic), ("objections", ob), ("freezes", fr), ("orders", ro), ("shares", rs))
-    }
+    related = _related(asset_id, lambda table: visible(table, stamp))
     row = conn.execute(
         sa.select(t, *(e.label(n) for n, e in related.items())).where(visible(t, stamp), t.c.asset_id == asset_id)
     ).first()
@@ -198,12 +254,16 @@ def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asse
         if found["licences"]
         else []
     )
-    trades = conn.execute(
-        sa.select(tr)
-        .where(visible(tr, stamp), tr.c.asset_id == asset_id)
-        .order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc())
-        .limit(DETAIL_TRADES)
-    ).all()
+    trades = (
+        conn.execute(
+            sa.select(tr)
+            .where(visible(tr, stamp), tr.c.asset_id == asset_id)
+            .order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc())
+            .limit(DETAIL_TRADES)
+        ).all()
+        if found["trades"]
+        else []
+    )
     trade_count = len(trades)
     if trade_count == DETAIL_TRADES:
         trade_count = int(
@@ -237,6 +297,23 @@ def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asse
         if found["shares"]
         else None
     )
+    return _detail_response(
+        request, stamp, row, licences, trades, trade_count, objections, freezes, orders, shares or []
+    )
+
+
+def _detail_response(
+    request: Request,
+    stamp: BlockStamp,
+    row: Any,
+    licences: Sequence[Any] = (),
+    trades: Sequence[Any] = (),
+    trade_count: int = 0,
+    objections: Sequence[Any] = (),
+    freezes: Sequence[Any] = (),
+    orders: Sequence[Any] = (),
+    shares: Sequence[Any] = (),
+) -> Response:
     detail = m.AssetDetail.model_construct(
         **mappers.asset_fields(row._mapping),
         licences=mappers.licence_tree([r._mapping for r in licences]),
@@ -245,9 +322,7 @@ def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asse
         objections=[mappers.objection(r._mapping) for r in objections],
         freezes=[mappers.freeze(r._mapping) for r in freezes],
         orders=[mappers.order(r._mapping) for r in orders],
-        revenue_shares=[
-            m.RevenueShareOut.model_construct(recipient=x["recipient"], bps=int(x["bps"])) for x in shares or []
-        ],
+        revenue_shares=[m.RevenueShareOut.model_construct(recipient=x["recipient"], bps=int(x["bps"])) for x in shares],
     )
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=detail))
 
