@@ -6,6 +6,7 @@ serve operations. Routers of other parts (write gateway, explorer) are included 
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -40,7 +41,7 @@ from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
 from ledger.store._engine import json_dumps
 
-__all__ = ["create_app"]
+__all__ = ["app_factory", "create_app", "settle_gc"]
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +171,18 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     return app
 
 
+def settle_gc() -> None:
+    """For a server process, once the app is built: everything alive by then (modules, routes,
+    models) leaves the collector's view (``gc.freeze``), and the youngest generation is collected
+    every 10,000 allocations instead of 700. Each full collection otherwise walks every object of
+    the web stack, a pause of several milliseconds in the middle of whatever request is running."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 50)
+
+
 def app_factory() -> Any:
     """For ``uvicorn --factory ledger.api.main:app_factory``: the app from the environment's settings."""
-    return create_app(LedgerSettings())
+    app = create_app(LedgerSettings())
+    settle_gc()
+    return app

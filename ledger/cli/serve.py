@@ -30,6 +30,7 @@ def serve(
     import uvicorn
 
     from ledger.api import create_app
+    from ledger.api.main import settle_gc
 
     settings = LedgerSettings()
     updates: dict[str, object] = {}
@@ -40,6 +41,7 @@ def serve(
     if updates:
         settings = settings.model_copy(update=updates)
     app = create_app(settings)
+    settle_gc()
     url = f"http://{settings.api_host}:{settings.api_port}"
     progress(f"serving the ledger API on {url} (explorer {url}/explorer/, OpenAPI {url}/docs)")
     level = logging.getLogger().getEffectiveLevel()
