@@ -49,10 +49,12 @@ def server(market: Market, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 def test_no_operation_answers_5xx_or_outside_its_schema(market: Market, server: Server, tmp_path: Path) -> None:
+    # One worker: with two, hypothesis parses lambda sources in two threads at once, which trips a
+    # CPython 3.11.7 bug in its AST validator ("AST constructor recursion depth mismatch", gh-106905).
     head = market.head()
     result = subprocess.run(
         [str(ST), "run", f"{server.url}/openapi.json", "--checks", ",".join(CHECKS),
-         "--max-examples", str(MAX_EXAMPLES), "--seed", "20261128", "--workers", "2",
+         "--max-examples", str(MAX_EXAMPLES), "--seed", "20261128", "--workers", "1",
          "--phases", "examples,coverage,fuzzing", "--request-timeout", "120", "--no-shrink",
          "--suppress-health-check", "all", "--warnings", "off",
          "-H", f"Authorization: Bearer {market.tokens['authority']}",
