@@ -187,7 +187,7 @@ def _compare(
             say(f"comparing with the live index as of block {n}")
             found = IndexComparison()
             if source == "chain":
-                compare_events(replay.store, live, n, found, hash_live=True)
+                compare_events(replay.store, live, n, found, hash_live=True, replayed_chain=replay.chain)
                 report.index_running_hash = found.chain.at(n)
             compare_states(replay.store, live, n, found)
             if checksums:

@@ -11,13 +11,16 @@ never a difference.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
 import sqlalchemy as sa
 from eth_abi.exceptions import DecodingError
 
+from ledger.audit._abi import Unsupported, output_decoder, static_encoder
 from ledger.audit.replay import Replay
 from ledger.audit.report import CheckStatus, Difference
 from ledger.chain.rpc import JsonRpcClient
@@ -35,6 +38,7 @@ ZERO_HASH: Final = "0x" + "00" * 32
 ZERO_ADDRESS: Final = "0x0000000000000000000000000000000000000000"
 _REVERT_CODE: Final = 3  # JSON-RPC code of an execution revert (with data)
 _BATCH: Final = 400
+_WORKERS: Final = 3  # batches of calls in flight at once
 _LOCATE_AT_MOST: Final = 25  # differences whose first block is searched for (a bisection each)
 _KINDS: Final = range(4)  # IAssetRegistry.Kind
 
@@ -220,15 +224,55 @@ class ChainVerifier:
         codecs: Mapping[str, ContractCodec],
         addresses: Mapping[str, str],
         deployed_at: Mapping[str, int] | None = None,
+        *,
+        workers: int = _WORKERS,
     ) -> None:
         self.rpc = rpc
         self.codecs = codecs
         self.addresses = addresses
         self.deployed_at = dict(deployed_at or {})
+        self.workers = workers
+        self._encoders: dict[tuple[str, str], tuple[bytes, Callable[[Sequence[Any]], bytes] | None]] = {}
+        self._decoders: dict[tuple[str, str], Callable[[bytes], Any] | None] = {}
+
+    def _encode(self, check: ViewCheck) -> bytes:
+        ident = (check.contract, check.function)
+        found = self._encoders.get(ident)
+        if found is None:
+            fn = self.codecs[check.contract].functions[check.function]
+            try:
+                encoder: Callable[[Sequence[Any]], bytes] | None = static_encoder(fn.input_types)
+            except Unsupported:
+                encoder = None
+            found = self._encoders[ident] = (fn.selector, encoder)
+        selector, encoder = found
+        if encoder is not None:
+            try:
+                return selector + encoder(check.args)
+            except Unsupported:
+                pass
+        return self.codecs[check.contract].encode_call(check.function, *check.args)
+
+    def _decode(self, check: ViewCheck, raw: bytes) -> Any:
+        """The view's output as the checks compare it: the fast decoder's, else (types it does not
+        handle, or data it leaves to eth_abi's strict decoder) the codec's, normalised."""
+        ident = (check.contract, check.function)
+        if ident not in self._decoders:
+            try:
+                self._decoders[ident] = output_decoder(self.codecs[check.contract].functions[check.function].outputs)
+            except Unsupported:
+                self._decoders[ident] = None
+        decoder = self._decoders[ident]
+        if decoder is not None:
+            try:
+                return decoder(raw)
+            except Unsupported:
+                pass
+        return _normal(self.codecs[check.contract].decode_output(check.function, raw))
 
     def _request(self, check: ViewCheck, block: int) -> tuple[str, list[Any]]:
-        data = self.codecs[check.contract].encode_call(check.function, *check.args)
-        return "eth_call", [{"to": self.addresses[check.contract], "data": "0x" + data.hex()}, hex(block)]
+        data = "0x" + self._encode(check).hex()
+        return "eth_call", [{"to": self.addresses[check.contract], "data": data}, hex(block)]
 
     def has_state(self, block: int) -> bool:
         """Whether the node can run calls against the state of ``block`` (anvil forgets old states on restart)."""
@@ -244,19 +288,34 @@ class ChainVerifier:
 
     def call(self, checks: Sequence[ViewCheck], block: int) -> list[Any]:
         """The normalised outputs of ``checks`` at ``block`` (an :class:`RpcRemoteError` where a call failed)."""
+        parts = [checks[i : i + _BATCH] for i in range(0, len(checks), _BATCH)]
+        if self.workers <= 1 or len(parts) <= 1:
+            return [got for part in parts for got in self._call_batch(part, block)]
+        # Batches in flight on a few keep-alive connections at once (the client is thread-safe): the node
+        # runs one batch's calls while this process encodes, sends and decodes others. Results keep the order.
         out: list[Any] = []
-        for i in range(0, len(checks), _BATCH):
-            part = checks[i : i + _BATCH]
-            answers = self.rpc.batch([self._request(c, block) for c in part], return_exceptions=True)
-            for check, answer in zip(part, answers, strict=True):
-                if isinstance(answer, Exception):
-                    out.append(answer)
-                    continue
-                try:
-                    raw = bytes.fromhex(answer[2:])
-                    out.append(_normal(self.codecs[check.contract].decode_output(check.function, raw)))
-                except (DecodingError, ValueError, TypeError) as exc:  # "0x": no code at that block yet
-                    out.append(exc)
+        window = 2 * self.workers
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="audit-views") as pool:
+            pending: deque[Future[list[Any]]] = deque()
+            for part in parts:
+                pending.append(pool.submit(self._call_batch, part, block))
+                if len(pending) >= window:
+                    out.extend(pending.popleft().result())
+            while pending:
+                out.extend(pending.popleft().result())
+        return out
+
+    def _call_batch(self, part: Sequence[ViewCheck], block: int) -> list[Any]:
+        out: list[Any] = []
+        answers = self.rpc.batch([self._request(c, block) for c in part], return_exceptions=True)
+        for check, answer in zip(part, answers, strict=True):
+            if isinstance(answer, Exception):
+                out.append(answer)
+                continue
+            try:
+                out.append(self._decode(check, bytes.fromhex(answer[2:])))
+            except (DecodingError, ValueError, TypeError) as exc:  # "0x": no code at that block yet
+                out.append(exc)
         return out
 
     def verify(self, checks: Sequence[ViewCheck], block: int) -> list[tuple[ViewCheck, Difference]]:

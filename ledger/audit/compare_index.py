@@ -52,9 +52,57 @@ def _iter_events(source: IndexSource, to_block: int) -> Iterator[LedgerEvent]:
         yield from chunk
 
 
-def compare_events(replayed: Store, live: Store, at_block: int, out: IndexComparison, *, hash_live: bool) -> None:
+def _identical_events(replayed: Store, live: Store, at_block: int) -> int | None:
+    """With both stores in SQLite (the live index a file, attached to the replayed store's connection):
+    the number of events up to ``at_block`` if both stores hold exactly the same stored rows (key, block
+    and transaction hashes, contract, name and the arguments' stored text), else None (or when the stores
+    cannot be compared that way). SQLite compares the rows; none reaches Python."""
+    path = _sqlite_file(live)
+    if path is None or replayed.engine.url.get_backend_name() != "sqlite":
+        return None
+    columns = "block_number, log_index, block_hash, tx_hash, contract, name, args"
+    where = f"WHERE block_number <= {int(at_block)}"
+    with replayed.engine.connect() as conn:
+        if conn.in_transaction():
+            return None
+        driver = conn.connection.driver_connection
+        driver.execute(f"ATTACH DATABASE ? AS {_ATTACHED}", (path,))  # type: ignore[union-attr]
+        try:
+            cur = driver.cursor()  # type: ignore[union-attr]
+            try:
+                ours = int(cur.execute(f"SELECT COUNT(*) FROM main.events {where}").fetchone()[0])
+                theirs = int(cur.execute(f"SELECT COUNT(*) FROM {_ATTACHED}.events {where}").fetchone()[0])
+                if ours != theirs:
+                    return None
+                differing = cur.execute(
+                    f"SELECT 1 FROM (SELECT {columns} FROM main.events {where}"
+                    f" EXCEPT SELECT {columns} FROM {_ATTACHED}.events {where}) LIMIT 1"
+                ).fetchone()
+            finally:
+                cur.close()
+        finally:
+            driver.execute(f"DETACH DATABASE {_ATTACHED}")  # type: ignore[union-attr]
+    return ours if differing is None else None
+
+
+def compare_events(
+    replayed: Store, live: Store, at_block: int, out: IndexComparison, *, hash_live: bool,
+    replayed_chain: HashChain | None = None,
+) -> None:  # fmt: skip
     """Every event of both stores up to ``at_block``, merged in log order. ``hash_live`` also computes
-    the live index's running hashes (in ``out.chain``)."""
+    the live index's running hashes (in ``out.chain``).
+
+    ``replayed_chain`` (the running hashes the replay computed over the events it stored): when both
+    stores are SQLite and hold the same number of events with byte-identical stored rows (checked inside
+    SQLite), the live index's events are the replayed ones, field for field, so their running hashes are
+    ``replayed_chain``'s; only otherwise are the events read, compared one by one and hashed in Python."""
+    if replayed_chain is not None:
+        same = _identical_events(replayed, live, at_block)
+        if same is not None:
+            out.events += same
+            if hash_live:
+                out.chain = replayed_chain
+            return
     ours = _iter_events(IndexSource(replayed), at_block)
     theirs = _iter_events(IndexSource(live), at_block)
     a = next(ours, None)
