@@ -181,36 +181,34 @@ def read_limiter(request: Request) -> anyio.CapacityLimiter:
     return limiter
 
 
-def stamped(query: sa.Select[Any], *order_by: str) -> sa.Select[Any]:
-    """``query``'s rows, each carrying the current block stamp (columns ``stamp_number``,
-    ``stamp_hash``, ``stamp_timestamp``), in ONE statement: one snapshot of the store, so the stamp
-    names the block the rows reflect, without a transaction (PostgreSQL: no BEGIN and COMMIT round
-    trips). A query without rows gives one row with the stamp and NULLs; no row at all means nothing
-    is indexed yet. ``order_by`` names ``query``'s columns to keep its order by."""
+def _stamp_columns() -> tuple[sa.Label[Any], ...]:
     cp, b = s.checkpoint, s.blocks
-    stamp = (
-        sa.select(
-            cp.c.block_number.label("stamp_number"),
-            cp.c.block_hash.label("stamp_hash"),
-            b.c.timestamp.label("stamp_timestamp"),
-        )
-        .select_from(cp.outerjoin(b, b.c.number == cp.c.block_number))
-        .limit(1)
-        .subquery("stamp")
-    )
-    rows = query.subquery("q")
+    number = sa.select(cp.c.block_number).limit(1).scalar_subquery()
     return (
-        sa.select(stamp, rows)
-        .select_from(stamp.outerjoin(rows, sa.true()))
-        .order_by(*(rows.c[name] for name in order_by))
+        number.label("stamp_number"),
+        sa.select(cp.c.block_hash).limit(1).scalar_subquery().label("stamp_hash"),
+        sa.select(b.c.timestamp).where(b.c.number == number).scalar_subquery().label("stamp_timestamp"),
     )
 
 
-def stamp_of(rows: Sequence[sa.Row[Any]]) -> BlockStamp:
-    """The stamp of a :func:`stamped` result (503 when the store holds no indexed block)."""
+_STAMP: Final = _stamp_columns()  # built once: constructing SQL per request costs more than running it
+
+
+def stamped(query: sa.Select[Any]) -> sa.Select[Any]:
+    """``query`` with the current block stamp on every row (columns ``stamp_number``, ``stamp_hash``,
+    ``stamp_timestamp``): ONE statement, so one snapshot of the store, and the stamp names the block
+    the rows reflect without a transaction (PostgreSQL: no BEGIN and COMMIT round trips)."""
+    return query.add_columns(*_STAMP)
+
+
+def stamp_of(rows: Sequence[sa.Row[Any]]) -> BlockStamp | None:
+    """The stamp of :func:`stamped` rows; None without rows (then nothing tells the block: read the
+    answer in a snapshot instead)."""
     if not rows:
-        raise _not_indexed()
+        return None
     first = rows[0]._mapping
+    if first["stamp_number"] is None:
+        return None
     return BlockStamp(int(first["stamp_number"]), str(first["stamp_hash"]), int(first["stamp_timestamp"] or 0), None)
 
 

@@ -102,7 +102,7 @@ def page_query(
 
 
 def page_of(
-    rows: list[Any],
+    rows: Sequence[Any],
     key: Sequence[sa.ColumnElement[Any]],
     limit: int,
     *,
@@ -110,9 +110,9 @@ def page_of(
 ) -> tuple[list[Any], str | None]:
     """The page in the rows of :func:`page_query`, and the cursor of the next page."""
     more = len(rows) > limit
-    rows = rows[:limit]
-    if not more or not rows:
-        return rows, None
-    last = rows[-1]
+    page = list(rows[:limit])
+    if not more or not page:
+        return page, None
+    last = page[-1]
     values = key_of(last) if key_of is not None else [last._mapping[c.name] for c in key]
-    return rows, encode_cursor(values)
+    return page, encode_cursor(values)

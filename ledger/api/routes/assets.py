@@ -150,11 +150,11 @@ async def list_assets(
         data = [mappers.asset(r._mapping) for r in rows]
         return json_response(m.Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
 
-    def fast(conn: sa.Connection) -> Response:
+    def fast(conn: sa.Connection) -> Response | None:
         key = [t.c.asset_id]
-        rows = conn.execute(stamped(page_query(select(current(t)), key, [int], cursor, limit), "asset_id")).all()
+        rows = conn.execute(stamped(page_query(select(current(t)), key, [int], cursor, limit))).all()
         stamp = stamp_of(rows)
-        return page(stamp, *page_of([r for r in rows if r.asset_id is not None], key, limit))
+        return None if stamp is None else page(stamp, *page_of(rows, key, limit))
 
     def answer(conn: sa.Connection, stamp: BlockStamp) -> Response:
         return page(stamp, *fetch_page(conn, select(visible(t, stamp)), [t.c.asset_id], [int], cursor, limit))
@@ -205,17 +205,17 @@ def _related(asset_id: int, visible_rows: Callable[[sa.Table], sa.ColumnElement[
 
 def _current_asset_detail(request: Request, conn: sa.Connection, asset_id: int) -> Response | None:
     """The current detail in one statement (asset, stamp and which related rows exist), plus one for
-    the trades when there are some; None (read it in a snapshot) when the asset has other related
-    rows or a page of trades and more."""
+    the trades when there are some; None (read it in a snapshot) when the asset is not there, has
+    other related rows, or a page of trades and more."""
     t, tr = s.assets, s.trades
     related = _related(asset_id, current)
     rows = conn.execute(
         stamped(sa.select(t, *(e.label(n) for n, e in related.items())).where(current(t), t.c.asset_id == asset_id))
     ).all()
     stamp = stamp_of(rows)
+    if stamp is None:  # no such asset (or nothing indexed): the snapshot path says which
+        return None
     row = rows[0]
-    if row.asset_id is None:
-        raise _not_found(asset_id, stamp)
     if any(row._mapping[name] for name in related if name != "has_trades"):
         return None
     trades: Sequence[Any] = []
