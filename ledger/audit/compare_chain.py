@@ -11,9 +11,7 @@ never a difference.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -38,7 +36,6 @@ ZERO_HASH: Final = "0x" + "00" * 32
 ZERO_ADDRESS: Final = "0x0000000000000000000000000000000000000000"
 _REVERT_CODE: Final = 3  # JSON-RPC code of an execution revert (with data)
 _BATCH: Final = 400
-_WORKERS: Final = 3  # batches of calls in flight at once
 _LOCATE_AT_MOST: Final = 25  # differences whose first block is searched for (a bisection each)
 _KINDS: Final = range(4)  # IAssetRegistry.Kind
 
@@ -224,14 +221,11 @@ class ChainVerifier:
         codecs: Mapping[str, ContractCodec],
         addresses: Mapping[str, str],
         deployed_at: Mapping[str, int] | None = None,
-        *,
-        workers: int = _WORKERS,
     ) -> None:
         self.rpc = rpc
         self.codecs = codecs
         self.addresses = addresses
         self.deployed_at = dict(deployed_at or {})
-        self.workers = workers
         self._encoders: dict[tuple[str, str], tuple[bytes, Callable[[Sequence[Any]], bytes] | None]] = {}
         self._decoders: dict[tuple[str, str], Callable[[bytes], Any] | None] = {}
 
@@ -288,21 +282,9 @@ class ChainVerifier:
 
     def call(self, checks: Sequence[ViewCheck], block: int) -> list[Any]:
         """The normalised outputs of ``checks`` at ``block`` (an :class:`RpcRemoteError` where a call failed)."""
-        parts = [checks[i : i + _BATCH] for i in range(0, len(checks), _BATCH)]
-        if self.workers <= 1 or len(parts) <= 1:
-            return [got for part in parts for got in self._call_batch(part, block)]
-        # Batches in flight on a few keep-alive connections at once (the client is thread-safe): the node
-        # runs one batch's calls while this process encodes, sends and decodes others. Results keep the order.
         out: list[Any] = []
-        window = 2 * self.workers
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="audit-views") as pool:
-            pending: deque[Future[list[Any]]] = deque()
-            for part in parts:
-                pending.append(pool.submit(self._call_batch, part, block))
-                if len(pending) >= window:
-                    out.extend(pending.popleft().result())
-            while pending:
-                out.extend(pending.popleft().result())
+        for i in range(0, len(checks), _BATCH):
+            out.extend(self._call_batch(checks[i : i + _BATCH], block))
         return out
 
     def _call_batch(self, part: Sequence[ViewCheck], block: int) -> list[Any]:

@@ -16,13 +16,11 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import re
 import threading
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final
 
-import orjson
 import requests
 
 from ledger.errors import MalformedAnswerError, RpcRemoteError, RpcTransportError
@@ -35,7 +33,6 @@ DEFAULT_TIMEOUT: Final[float] = 10.0
 _RETRYABLE_RPC_CODES: Final[frozenset[int]] = frozenset({-32005})  # "limit exceeded" / rate limited
 
 Params = Sequence[Any] | Mapping[str, Any] | None
-_BIG_NUMBER: Final = re.compile(rb"[:,\[]\s*-?\d{19,}")  # a JSON number of 19 digits or more
 
 
 class JsonRpcClient:
@@ -101,16 +98,7 @@ class JsonRpcClient:
                 f"{label}: HTTP {status} from {self.url}: {response.text[:200]}", method=label, status=status
             )
         try:
-            body = response.content
-            # orjson: several times faster on large answers (eth_getLogs); the standard library for a number
-            # that may exceed 64 bits (orjson would make it a float) and for what orjson refuses.
-            if _BIG_NUMBER.search(body):
-                decoded = response.json()
-            else:
-                try:
-                    decoded = orjson.loads(body)
-                except orjson.JSONDecodeError:
-                    decoded = response.json()
+            decoded = response.json()
         except ValueError:
             if status >= 400:
                 raise RpcRemoteError(f"{label}: HTTP {status}: {response.text[:200]}", method=label) from None
