@@ -149,6 +149,28 @@ def test_an_event_missing_from_the_index_is_named_and_breaks_the_balances_from_i
     assert {d.first_block for d in balances} == {block}
 
 
+def test_an_altered_event_in_the_index_is_named_and_changes_its_running_hash(
+    audited: Audited, fresh_index: FreshIndex
+) -> None:
+    live = fresh_index()
+    t = events_table
+    with live.engine.connect() as conn:
+        block, log_index, tx_hash = conn.execute(
+            sa.select(t.c.block_number, t.c.log_index, t.c.tx_hash).where(t.c.name == "Transfer")
+            .order_by(t.c.block_number).limit(1).offset(2)
+        ).one()  # fmt: skip
+    forged = "0x" + "ab" * 32
+    with live.engine.begin() as conn:  # same number of events, one field different
+        conn.execute(t.update().where(t.c.block_number == block, t.c.log_index == log_index).values(tx_hash=forged))
+
+    report = audited.replay(live=live)
+    altered = [d for d in report.differences if d.record == "event"]
+    assert [(d.key.split(" (")[0], d.field, d.expected, d.actual, d.first_block) for d in altered] == [
+        (f"block {block} log {log_index}", "tx_hash", tx_hash, forged, block)
+    ]
+    assert report.running_hash != report.index_running_hash
+
+
 def _store_rows(store: Store, table: sa.Table) -> int:
     with store.engine.connect() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
