@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ledger.client.sender import decode_revert
 from ledger.contracts.codec import DecodedLog, ErrorTable
 from ledger.contracts.errors import ERRORS_BY_NAME, SettlementBatchItemFailed
 from ledger.contracts.revert import ContractRevert, UnknownRevert
@@ -50,12 +51,9 @@ def refusal_status(exc: ContractRevert) -> int:
 
 
 def _decode_nested(errors: ErrorTable, data: bytes) -> ContractRevert | None:
-    decoded = errors.decode(data)
-    if decoded is None:
-        return None
-    name, values = decoded
-    cls = ERRORS_BY_NAME.get(name)
-    return cls(values, data=data) if cls is not None else UnknownRevert(data, reason=name)
+    """The error encoded in a bytes value (a batch item's reason), or None if the bytes are no error."""
+    nested = decode_revert(errors, data)
+    return None if isinstance(nested, UnknownRevert) and not nested.reason else nested
 
 
 def _describe(exc: ContractRevert, errors: ErrorTable, depth: int = 0) -> dict[str, Any]:
