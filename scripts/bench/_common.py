@@ -23,14 +23,17 @@ import logging
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
+from sqlalchemy.engine import make_url
 
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
@@ -39,9 +42,11 @@ from ledger.client.sender import TxSender
 from ledger.contracts.deploy import deploy_system
 from ledger.contracts.types import Category, Grade, Kind, LicenseTerms, Registration, Right, Role, Trade
 from ledger.settings import LedgerSettings
+from ledger.store import normalize_database_url
 
 __all__ = [
     "CITY",
+    "DEFAULT_POSTGRES",
     "FEE",
     "PRICE",
     "REGION",
@@ -51,6 +56,7 @@ __all__ = [
     "bench_chain",
     "free_port",
     "h",
+    "postgres_schema",
     "registration",
     "send_signed",
     "setup_logging",
@@ -105,6 +111,25 @@ def free_port(host: str = "127.0.0.1") -> int:
         sock.bind((host, 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@contextlib.contextmanager
+def postgres_schema(base: str, prefix: str) -> Iterator[str]:
+    """The URL of a fresh schema ``<prefix>_<random>`` on the server at ``base``, dropped afterwards."""
+    admin = sa.create_engine(normalize_database_url(base), isolation_level="AUTOCOMMIT")
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(normalize_database_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def bench_account(label: str, index: int) -> LocalAccount:

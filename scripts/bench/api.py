@@ -26,12 +26,10 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +37,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from _common import DEFAULT_POSTGRES, free_port, postgres_schema
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from sqlalchemy.engine import make_url
@@ -48,28 +47,12 @@ from ledger.store import schema as s
 from ledger.store.synthetic import SyntheticLedger
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 DAY = 86_400
 _MASK256 = (1 << 256) - 1
 
 
 def log(message: str) -> None:
     print(f"bench/api: {message}", file=sys.stderr, flush=True)
-
-
-@contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    admin = sa.create_engine(normalize_database_url(base), isolation_level="AUTOCOMMIT")
-    schema = f"bench_api_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(normalize_database_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 # ─────────────────────────────────────────────────────────── populating the store
@@ -244,12 +227,6 @@ def populate(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 # ─────────────────────────────────────────────────────────── load
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -481,7 +458,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         out["sqlite"] = measure(f"sqlite:///{where / 'api.db'}", args, Path(tmp))
         if not args.no_postgres:
             schema = (
-                postgres_schema(args.postgres)
+                postgres_schema(args.postgres, "bench_api")
                 if args.reuse is None
                 else kept_postgres_schema(args.postgres, "bench_api_reuse")
             )

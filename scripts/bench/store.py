@@ -22,38 +22,18 @@ import os
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from _common import DEFAULT_POSTGRES, postgres_schema
 
 from ledger.contracts.codec import ContractCodec
 from ledger.contracts.system import SYSTEM_CONTRACTS
 from ledger.decode import BlockHeader, EventDecoder
-from ledger.store import normalize_database_url, open_store
+from ledger.store import open_store
 from ledger.store.synthetic import SyntheticLedger, encode_logs
 from ledger.toolchain import compile_contracts
-
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-@contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    admin = sa.create_engine(normalize_database_url(base), isolation_level="AUTOCOMMIT")
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(normalize_database_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def measure(
@@ -114,7 +94,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         out["sqlite"] = measure(f"sqlite:///{Path(tmp) / 'ledger.db'}", decoder, batches)
     if not args.no_postgres:
         try:
-            with postgres_schema(args.postgres) as url:
+            with postgres_schema(args.postgres, "bench") as url:
                 out["postgresql"] = measure(url, decoder, batches)
         except sa.exc.OperationalError as exc:
             out["postgresql"] = {"error": str(exc).splitlines()[0]}
