@@ -15,6 +15,7 @@ from ledger.api.params import BIGINT_MAX
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.schemas import Envelope, Page
 from ledger.api.views import visible
+from ledger.recognition.certificates import certificate_number
 from ledger.store import schema as s
 
 __all__ = ["router"]
@@ -108,7 +109,7 @@ def _agreement(r: Any) -> AgreementOut:
 def _recognised(r: Any, verification: Verification | None) -> RecognisedOut:
     data = {k: r[k] for k in RecognisedOut.model_fields if k in r}
     return RecognisedOut.model_construct(
-        **data, certificate_number=f"DRL-{r['origin_chain_id']}-{int(r['certificate_serial']):08d}",
+        **data, certificate_number=certificate_number(int(r["origin_chain_id"]), int(r["certificate_serial"])),
         status_name=_STATUS.get(r["status"]), last_verification=verification,
     )  # fmt: skip
 
