@@ -29,7 +29,6 @@ __all__ = [
     "SettingsDep",
     "Stamp",
     "StoreDep",
-    "read_at",
     "read_current",
     "read_fast",
     "read_limiter",
@@ -154,22 +153,6 @@ def get_stamp(conn: ReadConn, at: AtQ = None) -> BlockStamp:
     return resolve_at(conn, at)
 
 
-async def read_at(
-    request: Request, at: str | None, answer: Callable[[sa.Connection, BlockStamp], Response]
-) -> Response:
-    """``answer(conn, stamp)`` in one worker thread, in one snapshot of the store as of ``at``.
-
-    The hot routes use this instead of the ``ReadConn``/``Stamp`` dependencies: one hop to a worker
-    thread per request instead of four (connection, stamp, route, connection clean-up)."""
-    store: Store = request.app.state.reader
-
-    def work() -> Response:
-        with read_snapshot(store) as conn:
-            return answer(conn, resolve_at(conn, at))
-
-    return await anyio.to_thread.run_sync(work, limiter=read_limiter(request))
-
-
 _READERS: Final = 8  # at most this many requests in the database at once per process (pool: 5 + 10 overflow)
 
 
@@ -231,9 +214,13 @@ async def read_fast(
     fast: Callable[[sa.Connection], Response | None],
     answer: Callable[[sa.Connection, BlockStamp], Response],
 ) -> Response:
-    """Like :func:`read_at`, but the current state (``at`` unset) is read by ``fast(conn)`` on a
-    :func:`read_current` connection, in :func:`stamped` statements; ``fast`` returns None when it
-    cannot answer that way, and ``answer`` then runs in a snapshot (same worker thread)."""
+    """``answer(conn, stamp)`` in one worker thread, in one snapshot of the store as of ``at``; but the
+    current state (``at`` unset) is first read by ``fast(conn)`` on a :func:`read_current` connection,
+    in :func:`stamped` statements; ``fast`` returns None when it cannot answer that way, and ``answer``
+    then runs in a snapshot (same worker thread).
+
+    The hot routes use this instead of the ``ReadConn``/``Stamp`` dependencies: one hop to a worker
+    thread per request instead of four (connection, stamp, route, connection clean-up)."""
     store: Store = request.app.state.reader
 
     def work() -> Response:
