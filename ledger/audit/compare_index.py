@@ -3,6 +3,7 @@ state record, with the first block at which each difference shows."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -57,31 +58,23 @@ def _identical_events(replayed: Store, live: Store, at_block: int) -> int | None
     the number of events up to ``at_block`` if both stores hold exactly the same stored rows (key, block
     and transaction hashes, contract, name and the arguments' stored text), else None (or when the stores
     cannot be compared that way). SQLite compares the rows; none reaches Python."""
-    path = _sqlite_file(live)
-    if path is None or replayed.engine.url.get_backend_name() != "sqlite":
-        return None
     columns = "block_number, log_index, block_hash, tx_hash, contract, name, args"
     where = f"WHERE block_number <= {int(at_block)}"
-    with replayed.engine.connect() as conn:
-        if conn.in_transaction():
+    with replayed.engine.connect() as conn, _live_attached(conn, live) as attached:
+        if not attached:
             return None
-        driver = conn.connection.driver_connection
-        driver.execute(f"ATTACH DATABASE ? AS {_ATTACHED}", (path,))  # type: ignore[union-attr]
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            cur = driver.cursor()  # type: ignore[union-attr]
-            try:
-                ours = int(cur.execute(f"SELECT COUNT(*) FROM main.events {where}").fetchone()[0])
-                theirs = int(cur.execute(f"SELECT COUNT(*) FROM {_ATTACHED}.events {where}").fetchone()[0])
-                if ours != theirs:
-                    return None
-                differing = cur.execute(
-                    f"SELECT 1 FROM (SELECT {columns} FROM main.events {where}"
-                    f" EXCEPT SELECT {columns} FROM {_ATTACHED}.events {where}) LIMIT 1"
-                ).fetchone()
-            finally:
-                cur.close()
+            ours = int(cur.execute(f"SELECT COUNT(*) FROM main.events {where}").fetchone()[0])
+            theirs = int(cur.execute(f"SELECT COUNT(*) FROM {_ATTACHED}.events {where}").fetchone()[0])
+            if ours != theirs:
+                return None
+            differing = cur.execute(
+                f"SELECT 1 FROM (SELECT {columns} FROM main.events {where}"
+                f" EXCEPT SELECT {columns} FROM {_ATTACHED}.events {where}) LIMIT 1"
+            ).fetchone()
         finally:
-            driver.execute(f"DETACH DATABASE {_ATTACHED}")  # type: ignore[union-attr]
+            cur.close()
     return ours if differing is None else None
 
 
@@ -269,6 +262,22 @@ def _sqlite_file(store: Store) -> str | None:
 _ATTACHED: Final = "audit_live"
 
 
+@contextlib.contextmanager
+def _live_attached(conn: sa.Connection, live: Store) -> Iterator[bool]:
+    """Attaches the live index to ``conn`` as ``audit_live`` for the block, when both are SQLite, the live
+    index is a file and ``conn`` has no transaction open; yields whether it did."""
+    path = _sqlite_file(live)
+    if path is None or conn.dialect.name != "sqlite" or conn.in_transaction():
+        yield False
+        return
+    driver = conn.connection.driver_connection
+    driver.execute(f"ATTACH DATABASE ? AS {_ATTACHED}", (path,))  # type: ignore[union-attr]
+    try:
+        yield True
+    finally:
+        driver.execute(f"DETACH DATABASE {_ATTACHED}")  # type: ignore[union-attr]
+
+
 def _differing_keys(conn: sa.Connection, st: StateTable, at_block: int) -> tuple[int, list[tuple[Any, ...]]]:
     """With the live index attached to the replayed store's connection: how many records the replay has,
     and the keys of the records whose stored versions differ (SQLite compares them, no row reaches Python)."""
@@ -300,14 +309,11 @@ def compare_states(replayed: Store, live: Store, at_block: int, out: IndexCompar
     with replayed.engine.connect() as ca, live.engine.connect() as cb:
         raw = ca.dialect.name == cb.dialect.name == "sqlite"
         order = _order_key if raw else (lambda k: k)
-        path = _sqlite_file(live) if raw else None
-        if path is not None and not ca.in_transaction():
-            driver = ca.connection.driver_connection
-            driver.execute(f"ATTACH DATABASE ? AS {_ATTACHED}", (path,))  # type: ignore[union-attr]
-            try:
+        found: dict[str, tuple[int, list[tuple[Any, ...]]]] | None = None
+        with _live_attached(ca, live) as attached:
+            if attached:
                 found = {name: _differing_keys(ca, STATE_TABLES[name], at_block) for name in sorted(STATE_TABLES)}
-            finally:
-                driver.execute(f"DETACH DATABASE {_ATTACHED}")  # type: ignore[union-attr]
+        if found is not None:
             for name, (count, keys) in found.items():
                 st = STATE_TABLES[name]
                 out.records += count
