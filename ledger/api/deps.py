@@ -11,13 +11,13 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Final
 
 import anyio
 import sqlalchemy as sa
 from fastapi import Depends, HTTPException, Query, Request, Response
 
+from ledger.api.params import BIGINT_MAX, iso_seconds
 from ledger.settings import LedgerSettings
 from ledger.store import Store
 from ledger.store import schema as s
@@ -38,7 +38,6 @@ __all__ = [
     "stamped",
 ]
 
-_BIGINT_MAX: Final = (1 << 63) - 1
 _DIGITS = re.compile(r"^[0-9]{1,19}$")
 
 
@@ -119,22 +118,13 @@ def resolve_at(conn: sa.Connection, at: str | None) -> BlockStamp:
     query = sa.select(b.c.number, b.c.hash, b.c.timestamp)
     if _DIGITS.match(at):
         number = int(at)
-        if number > _BIGINT_MAX:
-            raise _bad_at(f"block {at} is out of range (at most {_BIGINT_MAX})")
+        if number > BIGINT_MAX:
+            raise _bad_at(f"block {at} is out of range (at most {BIGINT_MAX})")
         if number > head:
             raise _bad_at(f"block {number} is above the last indexed block {head}")
         query = query.where(b.c.number <= number).order_by(b.c.number.desc())
     else:
-        try:
-            when = datetime.fromisoformat(at.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            raise _bad_at(f"expected a block number or an ISO-8601 timestamp, got {at[:80]!r}") from None
-        if when.tzinfo is None:
-            raise _bad_at(f"timestamp {at[:80]!r} has no time zone (add Z or +HH:MM)")
-        try:
-            seconds = int(when.timestamp())
-        except (OverflowError, ValueError, OSError):
-            raise _bad_at(f"timestamp {at[:80]!r} is out of range") from None
+        seconds = iso_seconds(at, "at", "a block number or an ISO-8601 timestamp")
         query = query.where(b.c.number <= head, b.c.timestamp <= seconds).order_by(b.c.number.desc())
     row = conn.execute(query.limit(1)).first()
     if row is None:

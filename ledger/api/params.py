@@ -36,6 +36,7 @@ __all__ = [
     "RoleQ",
     "TimeQ",
     "enum_code",
+    "iso_seconds",
     "parse_time",
 ]
 
@@ -81,25 +82,31 @@ def parse_time(value: str | None, name: str) -> int | None:
     """Unix seconds from ``value`` (digits or ISO-8601 with zone); 422 naming ``name`` otherwise."""
     if value is None or value == "":
         return None
-
-    def bad(why: str) -> HTTPException:
-        return HTTPException(422, [{"loc": ["query", name], "msg": why, "type": "value_error"}])
-
     if value.isascii() and value.isdigit():
         seconds = int(value)
         if seconds > BIGINT_MAX:
-            raise bad(f"time {value} out of range")
+            raise _bad_value(name, f"time {value} out of range")
         return seconds
+    return iso_seconds(value, name, "unix seconds or an ISO-8601 time")
+
+
+def _bad_value(name: str, why: str) -> HTTPException:
+    return HTTPException(422, [{"loc": ["query", name], "msg": why, "type": "value_error"}])
+
+
+def iso_seconds(value: str, name: str, expected: str) -> int:
+    """Unix seconds of the ISO-8601 time with zone ``value``; 422 naming ``name`` otherwise
+    (``expected`` says what the parameter takes)."""
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise bad(f"expected unix seconds or an ISO-8601 time, got {value!r}") from None
+        raise _bad_value(name, f"expected {expected}, got {value[:80]!r}") from None
     if when.tzinfo is None:
-        raise bad(f"time {value!r} has no zone (add Z or +HH:MM)")
+        raise _bad_value(name, f"time {value[:80]!r} has no zone (add Z or +HH:MM)")
     try:
         return int(when.timestamp())
     except (OverflowError, ValueError, OSError):
-        raise bad(f"time {value!r} out of range") from None
+        raise _bad_value(name, f"time {value[:80]!r} out of range") from None
 
 
 def enum_code(value: str | None, enum: type[IntEnum] | type[IntFlag], name: str, *, flags: bool = False) -> int | None:
