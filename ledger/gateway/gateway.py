@@ -21,7 +21,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
 from ledger.chain.rpc import JsonRpcClient
-from ledger.client import Call, Contracts, LedgerClient, TxResult, make_sender
+from ledger.client import Call, LedgerClient, TxResult, connect
 from ledger.client.accounts import KeystoreError, load_keystore
 from ledger.client.ledger import direct_trade_typed_data
 from ledger.contracts.revert import ContractRevert
@@ -160,9 +160,7 @@ class Gateway:
             self._build = compile_contracts(self.settings)
         if self._rpc is None:
             self._rpc = JsonRpcClient(self.settings.effective_rpc_url, timeout=self.settings.tx_timeout)
-        contracts = Contracts.from_build(deployment, self._build)
-        sender = make_sender(self.settings, self._rpc, account, contracts.errors)
-        return LedgerClient(self._rpc, contracts, sender)
+        return connect(self.settings, account, deployment=deployment, build=self._build, rpc=self._rpc)
 
     def direct_trade_typed_data(self, key: ApiKey, trade: Trade, nonce: int, deadline: int) -> Reply:
         """The EIP-712 message both parties of an off-exchange trade sign, and its digest."""
