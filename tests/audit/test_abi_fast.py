@@ -90,3 +90,6 @@ def test_data_the_strict_decoder_refuses_is_left_to_it() -> None:
     with pytest.raises(Unsupported):
         decode_small(b"")  # "0x": no code at the block
     assert decode_bool((1).to_bytes(32, "big")) is True
+    for lenient in ("string", "bytes", "bytes1", "bytes4[]"):  # padding and UTF-8 unchecked by the fast reader
+        with pytest.raises(Unsupported):
+            output_decoder([{"name": "", "type": lenient}])
