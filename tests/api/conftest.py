@@ -8,26 +8,23 @@ a small synthetic store (tests/store's generator) for pagination edge cases.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import make_url
 
 from ledger.api import create_app
 from ledger.chain import EmbeddedNode
 from ledger.demo import DemoSummary, run_demo
 from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
-from ledger.store import Store, normalize_database_url, open_store
+from ledger.store import Store, open_store
 from ledger.store.synthetic import SyntheticLedger
 from ledger.toolchain import compile_contracts
 from tests.conftest import free_port
+from tests.store.conftest import create_postgres_schema, drop_postgres_schema
 
 API_BACKENDS = ["sqlite", "postgresql"]
 
@@ -43,41 +40,12 @@ class Demo:
     head: int
 
 
-def _postgres_schema_url() -> str | None:
-    base = normalize_database_url(
-        os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    )
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    schema = f"api_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {str(exc).splitlines()[0]}")
-        return None
-    finally:
-        admin.dispose()
-    return (
-        make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    )
-
-
-def _drop_schema(url: str) -> None:
-    parsed = make_url(url)
-    schema = str(parsed.query["options"]).removeprefix("-csearch_path=")
-    admin = sa.create_engine(parsed.difference_update_query(["options"]), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     tmp = tmp_path_factory.mktemp("api-demo")
     settings = LedgerSettings(data_dir=tmp / "chain", node_port=free_port(), block_time=0, state_interval=60)
     build = compile_contracts()
-    pg_url = _postgres_schema_url()
+    pg_url = create_postgres_schema("api_test")
     stores: dict[str, Store] = {}
     try:
         with EmbeddedNode(settings) as node:
@@ -100,7 +68,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         for store in stores.values():
             store.close()
         if pg_url is not None:
-            _drop_schema(pg_url)
+            drop_postgres_schema(pg_url)
 
 
 @pytest.fixture(params=API_BACKENDS)

@@ -7,21 +7,19 @@ take one of their own (:func:`fresh_index`); nobody transacts on the shared chai
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from ledger.audit import ReplayReport, audit_replay
 from ledger.indexer import open_indexer
-from ledger.store import Store, normalize_database_url, open_store
+from ledger.store import Store, open_store
 from ledger.toolchain import Build, compile_contracts
 from tests.indexer.scenario import Chain, bulk_trades, every_event_round, running_chain
+from tests.store.conftest import create_postgres_schema, drop_postgres_schema
 
 LIVE_BACKENDS = ["sqlite", "postgresql"]
 
@@ -73,32 +71,10 @@ def audited(build: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 def _postgres_url() -> str:
     """A fresh schema on the test server (``LEDGER_TEST_POSTGRES_URL``); skip locally, fail in CI, when unreachable."""
-    base = normalize_database_url(
-        os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    )
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    schema = f"audit_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {str(exc).splitlines()[0]}")
-        pytest.skip(f"PostgreSQL not reachable: {str(exc).splitlines()[0]}")
-    finally:
-        admin.dispose()
-    return (
-        make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    )
-
-
-def _drop_schema(url: str) -> None:
-    parsed = make_url(url)
-    schema = str(parsed.query["options"]).removeprefix("-csearch_path=")
-    admin = sa.create_engine(parsed.difference_update_query(["options"]), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    url = create_postgres_schema("audit_test")
+    if url is None:
+        pytest.skip("PostgreSQL not reachable")
+    return url
 
 
 FreshIndex = Callable[[], Store]
@@ -124,4 +100,4 @@ def fresh_index(request: pytest.FixtureRequest, audited: Audited, tmp_path: Path
         for store, schema_url in made:
             store.close()
             if schema_url is not None:
-                _drop_schema(schema_url)
+                drop_postgres_schema(schema_url)

@@ -34,6 +34,34 @@ def _postgres_unavailable(reason: str) -> None:
     pytest.skip(f"PostgreSQL not reachable: {reason}")
 
 
+def create_postgres_schema(prefix: str) -> str | None:
+    """The URL of a fresh schema ``<prefix>_<random>`` on the test server (drop it with
+    :func:`drop_postgres_schema`); None when the server is not reachable (a failure in CI)."""
+    admin = sa.create_engine(postgres_base_url(), isolation_level="AUTOCOMMIT")
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required in CI: {str(exc).splitlines()[0]}")
+        return None
+    finally:
+        admin.dispose()
+    url = make_url(postgres_base_url()).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def drop_postgres_schema(url: str) -> None:
+    """Drops the schema of a :func:`create_postgres_schema` URL."""
+    parsed = make_url(url)
+    schema = str(parsed.query["options"]).removeprefix("-csearch_path=")
+    admin = sa.create_engine(parsed.difference_update_query(["options"]), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def postgres_admin() -> Iterator[sa.Engine]:
     """An engine on the test server (autocommit), or a skip (a failure in CI) when it is not reachable."""
