@@ -156,25 +156,16 @@ class IndexSource:
 
     def header(self, number: int) -> BlockHeader | None:
         """The stored header of ``number``, else of the highest stored block below it (same state)."""
-        with self.store.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(blocks_table)
-                .where(blocks_table.c.number <= number)
-                .order_by(blocks_table.c.number.desc())
-                .limit(1)
-            ).first()
-        if row is None:
-            return None
-        return BlockHeader(int(row.number), row.hash, row.parent_hash, int(row.timestamp))
+        return self._last_block(blocks_table.c.number <= number)
 
     def block_at_time(self, timestamp: int) -> BlockHeader | None:
+        return self._last_block(blocks_table.c.timestamp <= timestamp)
+
+    def _last_block(self, where: sa.ColumnElement[bool]) -> BlockHeader | None:
+        """The highest stored block matching ``where``."""
+        query = sa.select(blocks_table).where(where).order_by(blocks_table.c.number.desc()).limit(1)
         with self.store.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(blocks_table)
-                .where(blocks_table.c.timestamp <= timestamp)
-                .order_by(blocks_table.c.number.desc())
-                .limit(1)
-            ).first()
+            row = conn.execute(query).first()
         if row is None:
             return None
         return BlockHeader(int(row.number), row.hash, row.parent_hash, int(row.timestamp))
