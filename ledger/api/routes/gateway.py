@@ -21,9 +21,9 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from pydantic import BaseModel, Field, RootModel
 
 from ledger.api import metrics
+from ledger.api.params import AddressPath
 from ledger.api.routes.gateway_models import (
     UINT64_MAX,
-    AddressPath,
     AdmitRequest,
     AgreementRequest,
     AmountRequest,

@@ -11,13 +11,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Final, Literal
 
 from eth_utils.address import is_checksum_address, to_checksum_address
-from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ledger.contracts.types import Category, Delivery, Grade, Kind, LicenseTerms, OrderTarget, Right, Role, Trade
 
 __all__ = [
-    "AddressPath",
     "AdmitRequest",
     "AgreementRequest",
     "AmountRequest",
@@ -72,15 +70,6 @@ Address = Annotated[
     Field(
         pattern=r"^0x[0-9a-fA-F]{40}$",
         description="An account address (0x + 40 hex digits; EIP-55 checksum checked when mixed-case).",
-        examples=[_EXAMPLE_ADDRESS],
-    ),
-    AfterValidator(_checksummed),
-]
-AddressPath = Annotated[
-    str,
-    Path(
-        pattern=r"^0x[0-9a-fA-F]{40}$",
-        description="An account address (0x + 40 hex digits).",
         examples=[_EXAMPLE_ADDRESS],
     ),
     AfterValidator(_checksummed),
