@@ -18,6 +18,7 @@ from typing import Any, Final
 import orjson
 
 from ledger.decode import LedgerEvent
+from ledger.store._engine import json_default
 
 __all__ = ["GENESIS", "HashChain", "canonical_json", "event_encoding", "loads_exact", "row_encoding"]
 
@@ -29,20 +30,14 @@ _BIG_NUMBER: Final = re.compile(rb"[:,\[]-?\d{19,}")
 _BIG_NUMBER_TEXT: Final = re.compile(r"[:,\[]-?\d{19,}")
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, bytes | bytearray):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, tuple):
-        return list(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
 def canonical_json(value: Any) -> bytes:
     """Compact JSON, keys sorted, UTF-8, integers exact (orjson when it can, the standard library beyond 64 bits)."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=_default)
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=json_default)
     except TypeError:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default).encode()
+        return json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=json_default
+        ).encode()
 
 
 def loads_exact(text: str | bytes) -> Any:
