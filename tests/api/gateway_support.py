@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,11 +20,9 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from eth_account import Account
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import make_url
 
 from ledger.api.main import create_app
 from ledger.chain import EmbeddedNode
@@ -35,9 +32,10 @@ from ledger.demo import ACTORS, DemoSummary, run_demo
 from ledger.gateway import ApiKeyStore
 from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
-from ledger.store import Store, normalize_database_url, open_store
+from ledger.store import Store, open_store
 from ledger.toolchain import Build
 from tests.conftest import free_port
+from tests.store.conftest import create_postgres_schema, drop_postgres_schema
 
 PASSWORD = "gateway keystore passphrase 7f3a"
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,29 +145,13 @@ def api_server(market: Market, log: Path, log_level: str = "warning", **env: str
 @contextmanager
 def postgres_schema() -> Iterator[str]:
     """A throwaway schema on the test server (``LEDGER_TEST_POSTGRES_URL``); unreachable: skip, or fail in CI."""
-    base = normalize_database_url(
-        os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    )
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    schema = f"gateway_test_{uuid.uuid4().hex[:12]}"
+    url = create_postgres_schema("gateway_test")
+    if url is None:
+        pytest.skip("PostgreSQL not reachable")
     try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {str(exc).splitlines()[0]}")
-        pytest.skip(f"PostgreSQL not reachable: {str(exc).splitlines()[0]}")
-    try:
-        yield (
-            make_url(base)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        drop_postgres_schema(url)
 
 
 @contextmanager
