@@ -69,39 +69,6 @@ class LocalRecognised:
         }  # fmt: skip
 
 
-def _hex(value: Any) -> str:
-    return "0x" + bytes(value).hex() if isinstance(value, (bytes, bytearray)) else str(value).lower()
-
-
-def recognised_from_events(events: Iterable[Any]) -> list[LocalRecognised]:
-    """Recognised registrations from decoded Recognition events (``event``/``args``/``block_number``)."""
-    records: dict[int, LocalRecognised] = {}
-    suspended: set[int] = set()
-    for e in events:
-        a = e.args
-        if e.event == "CertificateImported":
-            c = a["certificate"]
-            local = int(a["localAssetId"])
-            records[local] = LocalRecognised(
-                local_asset_id=local, origin_chain_id=int(a["originChainId"]), origin_asset_id=int(a["originAssetId"]),
-                origin_registry=to_checksum_address(a["originRegistry"]), content_hash=_hex(c["contentHash"]),
-                category=int(c["category"]), grade=int(c["grade"]), kind=int(c["kind"]),
-                holders=(to_checksum_address(c["holdingHolder"]), to_checksum_address(c["processingHolder"]),
-                         to_checksum_address(c["operationHolder"])),
-                certificate_serial=int(c["certificateSerial"]), digest=_hex(a["certificateDigest"]),
-                linked=bool(a["linked"]), imported_block=e.block_number,
-            )  # fmt: skip
-        elif e.event == "RecognitionSuspended":
-            suspended.add(int(a["localAssetId"]))
-    return [
-        LocalRecognised(**{**_fields(r), "suspended": r.local_asset_id in suspended}) for r in records.values()
-    ]
-
-
-def _fields(r: LocalRecognised) -> dict[str, Any]:
-    return {name: getattr(r, name) for name in LocalRecognised.__slots__}
-
-
 def find_recognised(client: Any, origin_chain_id: int | None = None) -> list[LocalRecognised]:
     """This province's recognised registrations (of ``origin_chain_id``, or all), from its Recognition events."""
     contracts = client.contracts
