@@ -11,23 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from typing import Any, Final
 
 import orjson
 
+from ledger._json import loads_exact
 from ledger.decode import LedgerEvent
 from ledger.store._engine import json_default
 
 __all__ = ["GENESIS", "HashChain", "canonical_json", "event_encoding", "loads_exact", "row_encoding"]
 
 GENESIS: Final = "0x" + "00" * 32
-
-# A JSON number of 19 digits or more (beyond 64 bits, maybe) outside a string: compact JSON puts a
-# number right after ':', ',' or '['. Only then is the slower, exact parser needed.
-_BIG_NUMBER: Final = re.compile(rb"[:,\[]-?\d{19,}")
-_BIG_NUMBER_TEXT: Final = re.compile(r"[:,\[]-?\d{19,}")
 
 
 def canonical_json(value: Any) -> bytes:
@@ -38,12 +33,6 @@ def canonical_json(value: Any) -> bytes:
         return json.dumps(
             value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=json_default
         ).encode()
-
-
-def loads_exact(text: str | bytes) -> Any:
-    """Parses JSON keeping integers of any size exact (orjson would turn those beyond 64 bits into floats)."""
-    big = _BIG_NUMBER_TEXT.search(text) if isinstance(text, str) else _BIG_NUMBER.search(text)
-    return json.loads(text) if big else orjson.loads(text)
 
 
 def event_encoding(ev: LedgerEvent) -> bytes:

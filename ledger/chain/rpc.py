@@ -21,8 +21,10 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final
 
+import orjson
 import requests
 
+from ledger._json import loads_exact
 from ledger.errors import MalformedAnswerError, RpcRemoteError, RpcTransportError
 
 __all__ = ["DEFAULT_TIMEOUT", "JsonRpcClient", "Params"]
@@ -33,6 +35,14 @@ DEFAULT_TIMEOUT: Final[float] = 10.0
 _RETRYABLE_RPC_CODES: Final[frozenset[int]] = frozenset({-32005})  # "limit exceeded" / rate limited
 
 Params = Sequence[Any] | Mapping[str, Any] | None
+
+
+def _dumps(payload: Any) -> bytes:
+    """The request body: orjson, or the standard library for what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(payload)
+    except TypeError:
+        return json.dumps(payload).encode()
 
 
 class JsonRpcClient:
@@ -83,7 +93,7 @@ class JsonRpcClient:
         try:
             response = self._session.post(
                 self.url,
-                data=json.dumps(payload),
+                data=_dumps(payload),
                 timeout=(self.connect_timeout, timeout if timeout is not None else self.timeout),
             )
         except requests.Timeout as exc:
@@ -98,7 +108,7 @@ class JsonRpcClient:
                 f"{label}: HTTP {status} from {self.url}: {response.text[:200]}", method=label, status=status
             )
         try:
-            decoded = response.json()
+            decoded = loads_exact(response.content)
         except ValueError:
             if status >= 400:
                 raise RpcRemoteError(f"{label}: HTTP {status}: {response.text[:200]}", method=label) from None

@@ -134,3 +134,23 @@ def test_malformed_answers_are_retryable(body: bytes, batch: bool) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_big_integers_in_answers_stay_exact() -> None:
+    """Answers are parsed with orjson, which would turn integers beyond 64 bits into floats: a node's
+    non-standard field holding one (here in a result and in an error's data) must come back exact."""
+    big = 2**200 + 1
+    body = (
+        f'[{{"jsonrpc":"2.0","id":1,"result":{{"value": {big}, "text": "x:{big}"}}}},'
+        f'{{"jsonrpc":"2.0","id":2,"error":{{"code":3,"message":"reverted","data":[{big}]}}}}]'
+    ).encode()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_BodyHandler,), {"body": body}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with JsonRpcClient(f"http://127.0.0.1:{server.server_address[1]}") as rpc:
+            ok, failed = rpc.batch([("eth_a", [big]), ("eth_b", [])], return_exceptions=True)
+        assert ok == {"value": big, "text": f"x:{big}"}
+        assert isinstance(failed, RpcRemoteError) and failed.data == [big]
+    finally:
+        server.shutdown()
+        server.server_close()
