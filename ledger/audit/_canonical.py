@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Final
 
 import orjson
@@ -20,7 +21,7 @@ from ledger._json import loads_exact
 from ledger.decode import LedgerEvent
 from ledger.store._engine import json_default
 
-__all__ = ["GENESIS", "HashChain", "canonical_json", "event_encoding", "loads_exact", "row_encoding"]
+__all__ = ["GENESIS", "ChainSegment", "HashChain", "canonical_json", "event_encoding", "loads_exact", "row_encoding"]
 
 GENESIS: Final = "0x" + "00" * 32
 
@@ -41,6 +42,30 @@ def event_encoding(ev: LedgerEvent) -> bytes:
 
 def row_encoding(row: Any) -> bytes:
     return canonical_json(row)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainSegment:
+    """The running hashes over a run of consecutive events, computed where they were read (a reader
+    process): the chain value before the first event (``start``) and after the last (``end``), ``h_n`` of
+    each block with events in the run, and how many events it holds. :meth:`HashChain.adopt` appends it."""
+
+    start: str
+    end: str
+    blocks: dict[int, str]
+    events: int
+
+    @classmethod
+    def over(cls, start: str, events: Iterable[LedgerEvent]) -> ChainSegment:
+        chain = HashChain(start)
+        chain.extend(events)
+        return cls(start, chain.head, chain.blocks, chain.events)
+
+    def then(self, other: ChainSegment) -> ChainSegment:
+        """This segment followed by ``other`` (which must start where this one ends)."""
+        if other.start != self.end:
+            raise ValueError(f"segment starting at {other.start} does not continue one ending at {self.end}")
+        return ChainSegment(self.start, other.end, {**self.blocks, **other.blocks}, self.events + other.events)
 
 
 class HashChain:
@@ -81,6 +106,14 @@ class HashChain:
             blocks[last.block_number] = "0x" + value.hex()
         self._value = value
         self.events += count
+
+    def adopt(self, segment: ChainSegment) -> None:
+        """Appends a segment computed elsewhere; it must start at this chain's head."""
+        if segment.start != self.head:
+            raise ValueError(f"segment starting at {segment.start} does not continue the chain at {self.head}")
+        self.blocks.update(segment.blocks)
+        self._value = bytes.fromhex(segment.end[2:])
+        self.events += segment.events
 
     def at(self, block: int) -> str:
         """``h_block``: the chain value after the last event at or below ``block``."""

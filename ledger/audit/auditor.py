@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ledger.audit.compare_chain import ChainVerifier
+from ledger.audit.compare_chain import ChainVerifier, PendingChecks
 from ledger.audit.compare_index import IndexComparison, compare_events, compare_states
 from ledger.audit.errors import TargetBlockError
 from ledger.audit.replay import Replay, count_records, replay_into
 from ledger.audit.report import CheckStatus, ReplayReport
-from ledger.audit.sources import ChainSource, IndexSource, prefetched, rebatched
+from ledger.audit.sources import ChainSource, IndexSource, prefetched, rebatched, worker_batches
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.codec import ContractCodec
 from ledger.contracts.deploy import Deployment
@@ -134,19 +134,28 @@ def audit_replay(
         try:
             if store.checkpoint() is not None:
                 raise TargetBlockError(f"the replay store {url} is not empty")
+            # Written once, read by whole-table scans: the query indexes would only slow the replay down.
+            store.drop_secondary_indexes()
             say(f"replaying the {source}'s events up to block {target.number} into {url}")
             if source == "chain":
                 assert chain is not None
-                batches = chain.batches(target)
+                batches = rebatched(worker_batches(chain, target))
             else:
                 assert index is not None
-                batches = index.batches(target)
-            replay = replay_into(store, prefetched(rebatched(batches)), target)
+                batches = prefetched(rebatched(index.batches(target)))
+            replay = replay_into(store, batches, target)
             seconds["replay"] = replay.seconds
-            return _compare(replay, deployment, build, rpc, live, source, check_chain, check_index, checksums,
-                            notes, seconds, say)  # fmt: skip
+            report = _compare(replay, deployment, build, rpc, live, source, check_chain, check_index, checksums,
+                              notes, seconds, say)  # fmt: skip
+            if replay_url is not None and not _in_memory(replay_url):  # a store the caller keeps: queryable
+                store.create_secondary_indexes()
+            return report
         finally:
             store.close()
+
+
+def _in_memory(url: str) -> bool:
+    return url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
 
 
 def _compare(
@@ -177,40 +186,58 @@ def _compare(
         seconds=seconds,
     )  # fmt: skip
 
-    if live is not None and check_index:
-        t = time.perf_counter()
-        stored = live.checkpoint()
-        if stored is None or stored[0] < n:
-            reach = "is empty" if stored is None else f"reaches block {stored[0]} only"
-            report.index = CheckStatus("not_verifiable", 0, f"the live index {reach}")
-        else:
-            say(f"comparing with the live index as of block {n}")
-            found = IndexComparison()
-            if source == "chain":
-                compare_events(replay.store, live, n, found, hash_live=True, replayed_chain=replay.chain)
-                report.index_running_hash = found.chain.at(n)
-            compare_states(replay.store, live, n, found)
-            if checksums:
-                report.index_state_checksum = live.state_checksum(n)
-            report.differences.extend(found.differences)
-            detail = f"{found.total} differences" + (" (first listed)" if found.total > len(found.differences) else "")
-            report.index = CheckStatus(
-                "differences" if found.total else "ok", found.records + found.events, detail if found.total else ""
-            )
-        seconds["index"] = time.perf_counter() - t
-    elif check_index:
-        report.index = CheckStatus("skipped", 0, "no live index")
-
+    # The view checks go out from background threads while the index comparison runs here (SQLite works
+    # without the interpreter lock): on two cores the node answers calls meanwhile.
+    pending: PendingChecks | None = None
+    chain_started = time.perf_counter()
     if rpc is not None and deployment is not None and build is not None and check_chain:
-        t = time.perf_counter()
         say(f"checking every record against the contracts' views at block {n}")
         codecs = {name: ContractCodec(build.contract(name).abi) for name in SYSTEM_CONTRACTS}
         addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
         deployed_at = {name: deployment.contracts[name].block for name in SYSTEM_CONTRACTS}
-        report.chain, diffs = ChainVerifier(rpc, codecs, addresses, deployed_at).run(replay, n)
-        report.differences.extend(diffs)
-        seconds["chain"] = time.perf_counter() - t
+        pending = ChainVerifier(rpc, codecs, addresses, deployed_at).start(replay, n)
     elif check_chain:
         report.chain = CheckStatus("skipped", 0, "no node")
+
+    try:
+        if live is not None and check_index:
+            t = time.perf_counter()
+            _compare_index(report, replay, live, n, source, checksums, say)
+            seconds["index"] = time.perf_counter() - t
+        elif check_index:
+            report.index = CheckStatus("skipped", 0, "no live index")
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+
+    if pending is not None:
+        report.chain, diffs = pending.result()
+        report.differences.extend(diffs)
+        seconds["chain"] = time.perf_counter() - chain_started  # overlaps "index"
     report.differences.sort(key=lambda d: (d.first_block is None, d.first_block or 0, d.source, d.record, d.key))
     return report
+
+
+def _compare_index(
+    report: ReplayReport, replay: Replay, live: Store, n: int, source: str, checksums: bool,
+    say: Callable[[str], None],
+) -> None:  # fmt: skip
+    stored = live.checkpoint()
+    if stored is None or stored[0] < n:
+        reach = "is empty" if stored is None else f"reaches block {stored[0]} only"
+        report.index = CheckStatus("not_verifiable", 0, f"the live index {reach}")
+        return
+    say(f"comparing with the live index as of block {n}")
+    found = IndexComparison()
+    if source == "chain":
+        compare_events(replay.store, live, n, found, hash_live=True, replayed_chain=replay.chain)
+        report.index_running_hash = found.chain.at(n)
+    compare_states(replay.store, live, n, found)
+    if checksums:
+        report.index_state_checksum = live.state_checksum(n)
+    report.differences.extend(found.differences)
+    detail = f"{found.total} differences" + (" (first listed)" if found.total > len(found.differences) else "")
+    report.index = CheckStatus(
+        "differences" if found.total else "ok", found.records + found.events, detail if found.total else ""
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -27,7 +28,7 @@ from ledger.errors import RpcRemoteError
 from ledger.store import StateView, Store
 from ledger.store.schema import STATE_TABLES
 
-__all__ = ["ChainVerifier", "ViewCheck"]
+__all__ = ["ChainVerifier", "PendingChecks", "ViewCheck"]
 
 logger = logging.getLogger(__name__)
 
@@ -309,15 +310,20 @@ class ChainVerifier:
 
     def run(self, replay: Replay, block: int | None = None) -> tuple[CheckStatus, list[Difference]]:
         """All checks of the replayed state at ``block`` (default the target); differences located."""
+        return self.start(replay, block).result()
+
+    def start(self, replay: Replay, block: int | None = None, *, threads: int = 2) -> PendingChecks:
+        """Builds the checks of the replayed state at ``block`` (here, reading the replayed store) and
+        sends their batches from ``threads`` background threads: while one waits for the node, another
+        encodes or decodes, and the caller may go on with other work (the index comparison) meanwhile."""
         at = replay.target.number if block is None else block
         if not self.has_state(at):
-            return CheckStatus(
-                "not_verifiable", 0, f"not verifiable against the chain at block {at} (no historical state)"
-            ), []
+            return PendingChecks(self, replay, at, None, [])
         checks = [c for c in build_checks(replay, at) if self.deployed_at.get(c.contract, 0) <= at]
-        diffs = self.verify(checks, at)
-        located = self.locate(replay, diffs, at)
-        return CheckStatus("differences" if located else "ok", len(checks)), located
+        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="audit-views")
+        futures = [pool.submit(self._call_batch, checks[i : i + _BATCH], at) for i in range(0, len(checks), _BATCH)]
+        pool.shutdown(wait=False)  # the threads end with the last batch
+        return PendingChecks(self, replay, at, checks, futures)
 
     # ─────────────────────────────────────────────────────────── locating
 
@@ -356,6 +362,43 @@ class ChainVerifier:
             else:
                 lo = mid
         return hi
+
+
+class PendingChecks:
+    """View checks on their way (:meth:`ChainVerifier.start`): :meth:`result` waits for the answers and
+    compares, :meth:`cancel` drops the batches not sent yet."""
+
+    def __init__(
+        self,
+        verifier: ChainVerifier,
+        replay: Replay,
+        block: int,
+        checks: list[ViewCheck] | None,
+        futures: list[Future[list[Any]]],
+    ) -> None:
+        self.verifier = verifier
+        self.replay = replay
+        self.block = block
+        self.checks = checks
+        self.futures = futures
+
+    def result(self) -> tuple[CheckStatus, list[Difference]]:
+        """The status and the differences (located), once every batch has been answered."""
+        if self.checks is None:
+            detail = f"not verifiable against the chain at block {self.block} (no historical state)"
+            return CheckStatus("not_verifiable", 0, detail), []
+        found: list[tuple[ViewCheck, Difference]] = []
+        checks = iter(self.checks)
+        for future in self.futures:
+            for got in future.result():
+                check = next(checks)
+                found.extend((check, d) for d in _differences(check, got))
+        located = self.verifier.locate(self.replay, found, self.block)
+        return CheckStatus("differences" if located else "ok", len(self.checks)), located
+
+    def cancel(self) -> None:
+        for future in self.futures:
+            future.cancel()
 
 
 class _Prober:

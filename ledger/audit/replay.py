@@ -115,7 +115,10 @@ def replay_into(
         headers = [h for h in batch.headers if h.number <= target.number]
         if not headers:
             continue
-        chain.extend(events)
+        if batch.segment is not None and len(events) == len(batch.events):
+            chain.adopt(batch.segment)  # hashed where the batch was read
+        else:
+            chain.extend(events)
         tracker.add(events)
         names.update(e.name for e in events)
         store.apply(headers, events, headers[-1])

@@ -7,15 +7,18 @@ A source yields :class:`Batch` es of whole blocks in log order, each with the he
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import pickle
 import queue
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
 import sqlalchemy as sa
 
-from ledger.audit._canonical import loads_exact
+from ledger.audit._canonical import GENESIS, ChainSegment, loads_exact
 from ledger.audit.errors import TargetBlockError
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.deploy import Deployment
@@ -26,7 +29,7 @@ from ledger.store import Store
 from ledger.store.schema import blocks as blocks_table
 from ledger.store.schema import events as events_table
 
-__all__ = ["Batch", "ChainSource", "IndexSource", "prefetched", "read_store_events", "rebatched"]
+__all__ = ["Batch", "ChainSource", "IndexSource", "prefetched", "read_store_events", "rebatched", "worker_batches"]
 
 _EVENTS_PER_BATCH: Final = 20_000
 _DONE: Final = object()
@@ -37,15 +40,21 @@ _HEADER_CHUNK: Final = 500
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Whole blocks of events in log order and the headers of (at least) their blocks."""
+    """Whole blocks of events in log order and the headers of (at least) their blocks; ``segment``: the
+    running hashes over ``events`` if the reader computed them (see :func:`worker_batches`)."""
 
     headers: list[BlockHeader]
     events: list[LedgerEvent]
+    segment: ChainSegment | None = None
 
 
 class ChainSource:
     """The deployment's logs on a node, read over adaptive ``eth_getLogs`` ranges (retrying transient
-    failures) and decoded with the contracts' ABIs (contract name -> ABI)."""
+    failures) and decoded with the contracts' ABIs (contract name -> ABI).
+
+    The first range is one block and grows while answers stay small: a dense chain is read in answers of
+    about ``max_logs`` logs (a range of thousands of its blocks would come back as one answer of
+    hundreds of megabytes, nothing to decode until all of it has arrived)."""
 
     def __init__(
         self,
@@ -53,12 +62,14 @@ class ChainSource:
         deployment: Deployment,
         abis: Mapping[str, Sequence[Mapping[str, Any]]],
         *,
-        span: int = 2000,
+        span: int = 1,
         max_logs: int = 10_000,
         retry: RetryPolicy | None = None,
     ) -> None:
         self.rpc = rpc
         self.deployment = deployment
+        self.spec = _ChainSpec(rpc.url, rpc.timeout, rpc.connect_timeout, deployment, dict(abis), span, max_logs,
+                               retry)  # fmt: skip
         addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
         self.decoder = EventDecoder.for_contracts(addresses, abis)
         self.reader = ChainReader(rpc, addresses.values())
@@ -102,6 +113,99 @@ class ChainSource:
             events = self.decoder.decode(fetched.logs)
             yield Batch([fetched.headers[n] for n in sorted(fetched.headers)], events)
             first = fetched.last + 1
+
+
+# ─────────────────────────────────────────────────────────── reading in a worker process
+
+
+@dataclass(frozen=True)
+class _ChainSpec:
+    """What a worker process needs to build the same :class:`ChainSource` (all picklable)."""
+
+    url: str
+    timeout: float
+    connect_timeout: float
+    deployment: Deployment
+    abis: dict[str, Sequence[Mapping[str, Any]]]
+    span: int
+    max_logs: int
+    retry: RetryPolicy | None = field(default=None)
+
+    def source(self) -> ChainSource:
+        rpc = JsonRpcClient(self.url, timeout=self.timeout, connect_timeout=self.connect_timeout)
+        return ChainSource(rpc, self.deployment, self.abis, span=self.span, max_logs=self.max_logs, retry=self.retry)
+
+
+_WORKER_POLL: Final = 1.0  # seconds between checks that the worker is still alive
+
+
+def _worker_main(spec: _ChainSpec, target: BlockHeader, out: Any) -> None:
+    """The worker process: reads and decodes the batches and hashes their events, puts each as plain
+    tuples (pickled in C, rebuilt cheaply), then ``None``; a failure is put as ``("error", exception)``
+    (or its text if not picklable)."""
+    gc.disable()  # what it allocates is freed by reference counting; collections would find nothing
+    try:
+        source = spec.source()
+        head = GENESIS
+        try:
+            for batch in source.batches(target):
+                headers = [(h.number, h.hash, h.parent_hash, h.timestamp) for h in batch.headers]
+                events = [
+                    (e.block_number, e.block_hash, e.tx_hash, e.log_index, e.contract, e.name, e.args)
+                    for e in batch.events
+                ]
+                segment = ChainSegment.over(head, batch.events)
+                head = segment.end
+                out.put(("batch", headers, events, (segment.start, segment.end, segment.blocks, segment.events)))
+        finally:
+            source.rpc.close()
+        out.put(None)
+    except BaseException as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+            out.put(("error", exc))
+        except Exception:
+            out.put(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def worker_batches(source: ChainSource, target: BlockHeader, *, depth: int = 16) -> Iterator[Batch]:
+    """``source.batches(target)`` read, decoded and pickled in a separate process, up to ``depth`` batches
+    ahead: on two cores the node's answers are parsed and decoded while this process applies the previous
+    batches (threads would share one interpreter lock). Errors of the worker are raised here; closing the
+    iterator stops the worker."""
+    ctx = multiprocessing.get_context("spawn")
+    channel: Any = ctx.Queue(maxsize=depth)
+    worker = ctx.Process(target=_worker_main, args=(source.spec, target, channel), name="audit-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            # Unpickling and rebuilding allocate millions of objects that all stay alive: a collection
+            # in between would find nothing.
+            gc.disable()
+            try:
+                try:
+                    item = channel.get(timeout=_WORKER_POLL)
+                except queue.Empty:
+                    if not worker.is_alive():
+                        raise RuntimeError(f"the audit's reader process died (exit code {worker.exitcode})") from None
+                    continue
+                if item is None:
+                    return
+                if item[0] == "error":
+                    raise item[1]
+                _, headers, events, segment = item
+                batch = Batch(
+                    [BlockHeader(*h) for h in headers], [LedgerEvent(*e) for e in events], ChainSegment(*segment)
+                )
+            finally:
+                gc.enable()
+            yield batch
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join(timeout=10)
+        channel.close()
+        channel.join_thread()
 
 
 def _event(row: Sequence[Any]) -> LedgerEvent:
@@ -244,11 +348,25 @@ def rebatched(batches: Iterable[Batch], events: int = 100_000) -> Iterator[Batch
     batch faster per event (fewer current versions to load and close)."""
     headers: list[BlockHeader] = []
     pending: list[LedgerEvent] = []
+    segments: list[ChainSegment | None] = []
     for batch in batches:
         headers.extend(batch.headers)
         pending.extend(batch.events)
+        segments.append(batch.segment)
         if len(pending) >= events:
-            yield Batch(headers, pending)
-            headers, pending = [], []
+            yield Batch(headers, pending, _joined(segments))
+            headers, pending, segments = [], [], []
     if headers:
-        yield Batch(headers, pending)
+        yield Batch(headers, pending, _joined(segments))
+
+
+def _joined(segments: list[ChainSegment | None]) -> ChainSegment | None:
+    """The segments one after another; None unless every batch had one."""
+    if not segments or any(s is None for s in segments):
+        return None
+    joined = segments[0]
+    assert joined is not None
+    for segment in segments[1:]:
+        assert segment is not None
+        joined = joined.then(segment)
+    return joined

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from types import TracebackType
@@ -45,6 +46,21 @@ def _dumps(payload: Any) -> bytes:
         return json.dumps(payload).encode()
 
 
+def _session_for(url: str) -> requests.Session:
+    """A session with what ``requests`` would read from the environment for ``url`` (proxies, a CA
+    bundle, .netrc credentials) resolved once here instead of on every request (~0.3 ms each)."""
+    session = requests.Session()
+    session.proxies.update(requests.utils.get_environ_proxies(url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    credentials = requests.utils.get_netrc_auth(url)
+    if credentials:
+        session.auth = credentials
+    session.trust_env = False
+    return session
+
+
 class JsonRpcClient:
     """``call(method, params)`` and ``batch([(method, params), ...])`` against one URL.
 
@@ -63,7 +79,7 @@ class JsonRpcClient:
         self.url = url
         self.timeout = timeout
         self.connect_timeout = connect_timeout
-        self._session = session or requests.Session()
+        self._session = session or _session_for(url)
         self._session.headers.update({"Content-Type": "application/json"})
         self._ids = itertools.count(1)
         self._id_lock = threading.Lock()

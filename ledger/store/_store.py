@@ -23,7 +23,7 @@ from ledger.store._bulk import BulkWriter
 from ledger.store._engine import create_store_engine, json_default, json_dumps, migrate, write_options
 from ledger.store._views import StateView
 from ledger.store.projection import Key, Projected, Projector, Row, keys_to_load
-from ledger.store.schema import FACTS, STATE_TABLES, VERSIONED
+from ledger.store.schema import FACTS, STATE_TABLES, VERSIONED, metadata
 from ledger.store.schema import blocks as blocks_table
 from ledger.store.schema import checkpoint as checkpoint_table
 from ledger.store.schema import events as events_table
@@ -338,6 +338,24 @@ class Store:
             writer.insert(st.table, inserts)
         for name, rows in projected.facts.items():
             writer.insert(STATE_TABLES[name].table, rows)
+
+    # ─────────────────────────────────────────────────────────── secondary indexes
+
+    def drop_secondary_indexes(self) -> None:
+        """Drops every index but the primary keys. For a scratch store written once in bulk and read by
+        whole-table scans (the audit's replay): maintaining the query indexes costs more than it saves.
+        Every query still answers the same, only slower; :meth:`create_secondary_indexes` restores them."""
+        with _database_errors("dropping the secondary indexes"), self._write() as conn:
+            for table in metadata.sorted_tables:
+                for index in table.indexes:
+                    index.drop(conn, checkfirst=True)
+
+    def create_secondary_indexes(self) -> None:
+        """Creates the indexes :meth:`drop_secondary_indexes` dropped (those missing)."""
+        with _database_errors("creating the secondary indexes"), self._write() as conn:
+            for table in metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
 
     # ─────────────────────────────────────────────────────────── rollback
 

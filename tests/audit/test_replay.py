@@ -4,13 +4,14 @@ difference is reported with the block where it first appears."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from ledger.audit import Difference, TargetBlockError, audit_replay
-from ledger.store import Store
+from ledger.store import Store, open_store
 from ledger.store.schema import assets as assets_table
 from ledger.store.schema import events as events_table
 from tests.audit.conftest import Audited, FreshIndex
@@ -198,3 +199,62 @@ def test_replay_without_a_node_needs_the_index_as_source(audited: Audited) -> No
         audit_replay(deployment=deployment, build=audited.build, rpc=None, live=audited.live)
     report = audit_replay(deployment=deployment, build=audited.build, rpc=None, live=audited.live, source="index")
     assert report.ok and report.chain.status == "skipped" and report.index.status == "ok"
+
+
+def test_the_reader_process_yields_what_the_chain_source_reads_in_process(audited: Audited) -> None:
+    from ledger.audit import ChainSource, abis_of
+    from ledger.audit._canonical import HashChain
+    from ledger.audit.sources import worker_batches
+
+    source = ChainSource(audited.chain.rpc, audited.chain.world.contracts.deployment, abis_of(audited.build),
+                         span=7, max_logs=50)  # fmt: skip
+    target = source.head()
+    in_process = list(source.batches(target))
+    in_worker = list(worker_batches(source, target))
+    assert len(in_worker) == len(in_process) > 3  # small ranges: several batches cross the process boundary
+    assert [(b.headers, b.events) for b in in_worker] == [(b.headers, b.events) for b in in_process]
+    # Each batch comes with the running hashes over its events, as the replay would compute them.
+    expected, adopted = HashChain(), HashChain()
+    for batch in in_worker:
+        assert batch.segment is not None
+        expected.extend(batch.events)
+        adopted.adopt(batch.segment)
+    assert (adopted.blocks, adopted.head, adopted.events) == (expected.blocks, expected.head, expected.events)
+
+
+def test_a_reader_process_failure_is_raised_in_the_caller(audited: Audited) -> None:
+    from ledger.audit import ChainSource, abis_of
+    from ledger.audit.sources import worker_batches
+    from ledger.chain import JsonRpcClient
+    from ledger.errors import RpcTransportError
+    from ledger.indexer import RetriesExhaustedError, RetryPolicy
+    from tests.conftest import free_port
+
+    deployment = audited.chain.world.contracts.deployment
+    target = ChainSource(audited.chain.rpc, deployment, abis_of(audited.build)).head()
+    with JsonRpcClient(f"http://127.0.0.1:{free_port()}", timeout=1) as dead:
+        source = ChainSource(dead, deployment, abis_of(audited.build), retry=RetryPolicy(attempts=1, base_delay=0.01))
+        with pytest.raises((RetriesExhaustedError, RpcTransportError), match=r"127\.0\.0\.1"):
+            list(worker_batches(source, target))
+
+
+def test_a_replay_store_the_caller_keeps_is_left_with_every_index(audited: Audited, tmp_path: Path) -> None:
+    """The replay drops the query indexes while it writes; a named store file keeps them afterwards."""
+    url = f"sqlite:///{tmp_path / 'kept.db'}"
+    report = audited.replay(replay_url=url, check_chain=False)
+    assert report.ok
+    kept = open_store(url)
+    fresh = open_store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        assert _indexes(kept) == _indexes(fresh) != set()
+        assert kept.checkpoint() == audited.live.checkpoint()
+        assert kept.state_checksum() == audited.live.state_checksum()
+    finally:
+        kept.close()
+        fresh.close()
+
+
+def _indexes(store: Store) -> set[tuple[str, str]]:
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        return {(r[0], r[1]) for r in rows}

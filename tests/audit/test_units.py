@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ledger.audit import GENESIS, HashChain, TargetBlockError, event_encoding, first_difference, parse_at
-from ledger.audit._canonical import loads_exact
+from ledger.audit._canonical import ChainSegment, loads_exact
 from ledger.decode import LedgerEvent
 
 
@@ -62,3 +62,18 @@ def test_at_is_a_block_number_or_a_zoned_time() -> None:
         parse_at("2026-11-28T10:00:00")
     with pytest.raises(TargetBlockError, match="block number or an ISO 8601 time"):
         parse_at("yesterday")
+
+
+def test_segments_hashed_elsewhere_continue_the_chain_only_where_it_stands() -> None:
+    events = [_ev(1, 0, a=1), _ev(1, 1, a=2), _ev(2, 0, a=3), _ev(3, 0, a=4)]
+    whole = HashChain()
+    whole.extend(events)
+    first = ChainSegment.over(GENESIS, events[:2])
+    second = ChainSegment.over(first.end, events[2:])
+    pieced = HashChain()
+    pieced.adopt(first.then(second))
+    assert (pieced.blocks, pieced.head, pieced.events) == (whole.blocks, whole.head, whole.events)
+    with pytest.raises(ValueError, match="does not continue"):
+        HashChain().adopt(second)  # starts after the first segment, not at genesis
+    with pytest.raises(ValueError, match="does not continue"):
+        second.then(first)

@@ -154,3 +154,14 @@ def test_big_integers_in_answers_stay_exact() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_proxy_settings_of_the_environment_still_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment is read once when the client is made (not on every request), and still honoured."""
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "")
+    with JsonRpcClient("http://node.example:8545") as rpc:
+        assert rpc._session.proxies.get("http") == "http://proxy.invalid:3128"
+    monkeypatch.setenv("NO_PROXY", "node.example")
+    with JsonRpcClient("http://node.example:8545") as rpc:
+        assert "http" not in rpc._session.proxies
