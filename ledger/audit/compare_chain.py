@@ -11,7 +11,7 @@ never a difference.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
@@ -19,6 +19,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from eth_abi.exceptions import DecodingError
 
+from ledger.audit import viewbatch
 from ledger.audit._abi import Unsupported, output_decoder, static_encoder
 from ledger.audit.replay import Replay
 from ledger.audit.report import CheckStatus, Difference
@@ -28,7 +29,7 @@ from ledger.errors import RpcRemoteError
 from ledger.store import StateView, Store
 from ledger.store.schema import STATE_TABLES
 
-__all__ = ["ChainVerifier", "PendingChecks", "ViewCheck"]
+__all__ = ["ChainVerifier", "PendingChecks", "ViewCheck", "build_checks", "iter_checks"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ ZERO_HASH: Final = "0x" + "00" * 32
 ZERO_ADDRESS: Final = "0x0000000000000000000000000000000000000000"
 _REVERT_CODE: Final = 3  # JSON-RPC code of an execution revert (with data)
 _BATCH: Final = 400
+_HELPER_ATTEMPTS: Final = 3  # failed helper batches, none ever answered: the node cannot run it
 _LOCATE_AT_MOST: Final = 25  # differences whose first block is searched for (a bisection each)
 _KINDS: Final = range(4)  # IAssetRegistry.Kind
 
@@ -137,79 +139,91 @@ _RECORD_VIEWS: Final[dict[str, tuple[str, str, Callable[[Mapping[str, Any]], Any
 }
 
 
-def _rows_by_key(view: StateView, table: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+def _rows_by_key(view: StateView, table: str, *, keys_only: bool = False) -> dict[tuple[Any, ...], dict[str, Any]]:
     key = STATE_TABLES[table].key
-    return {tuple(r[k] for k in key): r for r in view.rows(table)}
+    return {tuple(r[k] for k in key): r for r in view.rows(table, key if keys_only else None)}
+
+
+class _TableRows(dict[str, dict[tuple[Any, ...], dict[str, Any]]]):
+    """Each state table's visible rows by key, read on first use."""
+
+    _KEYS_ONLY: Final = frozenset({"trades", "invalidated_nonces"})  # checked by key alone
+
+    def __init__(self, view: StateView) -> None:
+        super().__init__()
+        self.view = view
+
+    def __missing__(self, name: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+        rows = self[name] = _rows_by_key(self.view, name, keys_only=name in self._KEYS_ONLY)
+        return rows
 
 
 def build_checks(replay: Replay, at_block: int | None = None) -> list[ViewCheck]:
     """Every view check of the replayed state at ``at_block`` (default: the replay's target)."""
+    return list(iter_checks(replay, at_block))
+
+
+def iter_checks(replay: Replay, at_block: int | None = None) -> Iterator[ViewCheck]:
+    """:func:`build_checks` one at a time, each table read when its checks come up (so that the first
+    checks can be on their way while the rest are built)."""
     block = replay.target.number if at_block is None else at_block
-    view = replay.store.as_of(block)
-    checks: list[ViewCheck] = []
-    rows = {name: _rows_by_key(view, name) for name in (*_RECORD_VIEWS, "balances", "trades", "invalidated_nonces",
-                                                           "contract_settings", "agreements",
-                                                           "recognised_records")}  # fmt: skip
+    rows = _TableRows(replay.store.as_of(block))
     for table, (contract, fn, expect) in _RECORD_VIEWS.items():
         if table in ("revenue_shares", "price_bands"):
             continue
         for key, r in rows[table].items():
-            checks.append(ViewCheck(table, key, contract, fn, key, expect(r)))
+            yield ViewCheck(table, key, contract, fn, key, expect(r))
     # Revenue shares of every asset (none set: an empty list), price bands of every kind ((0, 0) unset).
     for (asset_id,) in rows["assets"]:
         shares = _shares(rows["revenue_shares"].get((asset_id,)))
-        checks.append(ViewCheck("revenue_shares", (asset_id,), "TradeSettlement", "revenueShares", (asset_id,), shares))
+        yield ViewCheck("revenue_shares", (asset_id,), "TradeSettlement", "revenueShares", (asset_id,), shares)
     for kind in _KINDS:
         band = rows["price_bands"].get((kind,))
         expected = {"min": band["min_price"], "max": band["max_price"]} if band else {"min": 0, "max": 0}
-        checks.append(ViewCheck("price_bands", (kind,), "TradeSettlement", "priceBand", (kind,), expected))
+        yield ViewCheck("price_bands", (kind,), "TradeSettlement", "priceBand", (kind,), expected)
     # Recognition: agreements, and recognised registrations (their local serial from the asset's row).
     for (chain_id,), r in rows["agreements"].items():
-        checks.append(ViewCheck("agreements", (chain_id,), "Recognition", "getAgreement", (chain_id,), {
+        yield ViewCheck("agreements", (chain_id,), "Recognition", "getAgreement", (chain_id,), {
             "originChainId": chain_id, "originRegistry": r["origin_registry"], "threshold": r["threshold"],
             "version": r["version"], "registrars": list(r["registrars"]),
-        }))  # fmt: skip
+        })  # fmt: skip
     for (local,), r in rows["recognised_records"].items():
         asset = rows["assets"].get((local,))
-        checks.append(ViewCheck("recognised_records", (local,), "Recognition", "getRecognised", (local,), {
+        yield ViewCheck("recognised_records", (local,), "Recognition", "getRecognised", (local,), {
             "originChainId": r["origin_chain_id"], "originRegistry": r["origin_registry"],
             "originAssetId": r["origin_asset_id"], "localAssetId": local, "contentHash": _hash(r["content_hash"]),
             "certificateSerial": asset["certificate_serial"] if asset else None,
             "certificateDigest": _hash(r["certificate_digest"]), "status": r["status"], "linked": bool(r["linked"]),
-        }))  # fmt: skip
+        })  # fmt: skip
     # Children of every licence, in grant order (ids grow).
     children: dict[int, list[int]] = {lid: [] for (lid,) in rows["licences"]}
     for (lid,), r in sorted(rows["licences"].items()):
         if r["parent_id"]:
             children.setdefault(int(r["parent_id"]), []).append(lid)
     for lid, kids in children.items():
-        checks.append(ViewCheck("licence_children", (lid,), "AssetRegistry", "childrenOf", (lid,), kids))
+        yield ViewCheck("licence_children", (lid,), "AssetRegistry", "childrenOf", (lid,), kids)
     # Balances of every account the events name.
     balances = {k[0]: int(r["balance"]) for k, r in rows["balances"].items()}
     for account in sorted(replay.tracker.accounts | set(balances)):
-        checks.append(ViewCheck("balances", (account,), "SettlementToken", "balanceOf", (account,),
-                                balances.get(account, 0)))  # fmt: skip
+        yield ViewCheck("balances", (account,), "SettlementToken", "balanceOf", (account,), balances.get(account, 0))
     if at_block is None or at_block == replay.target.number:
         for (owner, spender), allowed in sorted(replay.tracker.allowances.items()):
-            checks.append(ViewCheck("allowances", (owner, spender), "SettlementToken", "allowance", (owner, spender),
-                                    allowed))  # fmt: skip
+            yield ViewCheck("allowances", (owner, spender), "SettlementToken", "allowance", (owner, spender), allowed)
     for (trade_id,) in rows["trades"]:
-        checks.append(ViewCheck("trades", (trade_id,), "TradeSettlement", "isSettled", (bytes.fromhex(trade_id[2:]),),
-                                True))  # fmt: skip
+        yield ViewCheck("trades", (trade_id,), "TradeSettlement", "isSettled", (bytes.fromhex(trade_id[2:]),), True)
     for (account, nonce), _ in rows["invalidated_nonces"].items():
-        checks.append(ViewCheck("invalidated_nonces", (account, nonce), "TradeSettlement", "nonceUsed",
-                                (account, int(nonce)), True))  # fmt: skip
+        yield ViewCheck("invalidated_nonces", (account, nonce), "TradeSettlement", "nonceUsed", (account, int(nonce)),
+                        True)  # fmt: skip
     for (contract, setting), r in rows["contract_settings"].items():
         if setting == "settlement" and contract in ("AssetRegistry", "SettlementToken"):
-            checks.append(ViewCheck("contract_settings", (contract, setting), contract, "settlement", (), r["value"]))
+            yield ViewCheck("contract_settings", (contract, setting), contract, "settlement", (), r["value"])
     counters = (
         ("AssetRegistry", "assetCount", "assets"), ("AssetRegistry", "licenseCount", "licences"),
         ("AssetRegistry", "objectionCount", "objections"), ("Supervision", "orderCount", "rectification_orders"),
     )  # fmt: skip
     for contract, fn, table in counters:
-        checks.append(ViewCheck("counters", (fn,), contract, fn, (), len(rows[table])))
-    checks.append(ViewCheck("counters", ("totalSupply",), "SettlementToken", "totalSupply", (), sum(balances.values())))
-    return checks
+        yield ViewCheck("counters", (fn,), contract, fn, (), len(rows[table]))
+    yield ViewCheck("counters", ("totalSupply",), "SettlementToken", "totalSupply", (), sum(balances.values()))
 
 
 class ChainVerifier:
@@ -222,11 +236,18 @@ class ChainVerifier:
         codecs: Mapping[str, ContractCodec],
         addresses: Mapping[str, str],
         deployed_at: Mapping[str, int] | None = None,
+        *,
+        batch_views: bool = True,
     ) -> None:
         self.rpc = rpc
         self.codecs = codecs
         self.addresses = addresses
         self.deployed_at = dict(deployed_at or {})
+        # Views run many to an eth_call through the ViewBatch helper (see ledger.audit.viewbatch) until
+        # the node shows it cannot (no state overrides): then one eth_call each.
+        self.batch_views = batch_views
+        self._helper_worked = False
+        self._helper_failures = 0
         self._encoders: dict[tuple[str, str], tuple[bytes, Callable[[Sequence[Any]], bytes] | None]] = {}
         self._decoders: dict[tuple[str, str], Callable[[bytes], Any] | None] = {}
 
@@ -289,6 +310,39 @@ class ChainVerifier:
         return out
 
     def _call_batch(self, part: Sequence[ViewCheck], block: int) -> list[Any]:
+        if self.batch_views:
+            try:
+                out = self._call_through_helper(part, block)
+                self._helper_worked = True
+                return out
+            except (RpcRemoteError, ValueError) as exc:  # no state overrides, out of gas, a strange answer
+                self._helper_failures += 1
+                if not self._helper_worked and self._helper_failures >= _HELPER_ATTEMPTS:
+                    self.batch_views = False
+                logger.info("views through the ViewBatch helper failed (%s); calling them one by one", exc)
+        return self._call_one_by_one(part, block)
+
+    def _call_through_helper(self, part: Sequence[ViewCheck], block: int) -> list[Any]:
+        targets = [self.addresses[c.contract] for c in part]
+        answer = self.rpc.call(*viewbatch.request(targets, [self._encode(c) for c in part], block))
+        if not isinstance(answer, str) or answer[:2] != "0x":
+            raise ValueError(f"ViewBatch answer is not hex: {answer!r:.80}")
+        results = viewbatch.decode_results(bytes.fromhex(answer[2:]), len(part))
+        out: list[Any] = []
+        for check, (ok, data) in zip(part, results, strict=True):
+            if not ok:
+                out.append(RpcRemoteError(
+                    f"eth_call: execution reverted (data 0x{data.hex()[:200]})", method="eth_call", code=_REVERT_CODE,
+                    data="0x" + data.hex(),
+                ))  # fmt: skip
+                continue
+            try:
+                out.append(self._decode(check, data))
+            except (DecodingError, ValueError, TypeError) as exc:  # no code at that block yet: no data
+                out.append(exc)
+        return out
+
+    def _call_one_by_one(self, part: Sequence[ViewCheck], block: int) -> list[Any]:
         out: list[Any] = []
         answers = self.rpc.batch([self._request(c, block) for c in part], return_exceptions=True)
         for check, answer in zip(part, answers, strict=True):
@@ -319,10 +373,23 @@ class ChainVerifier:
         at = replay.target.number if block is None else block
         if not self.has_state(at):
             return PendingChecks(self, replay, at, None, [])
-        checks = [c for c in build_checks(replay, at) if self.deployed_at.get(c.contract, 0) <= at]
         pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="audit-views")
-        futures = [pool.submit(self._call_batch, checks[i : i + _BATCH], at) for i in range(0, len(checks), _BATCH)]
-        pool.shutdown(wait=False)  # the threads end with the last batch
+        checks: list[ViewCheck] = []
+        futures: list[Future[list[Any]]] = []
+        try:
+            for check in iter_checks(replay, at):  # each batch goes out as soon as it is built
+                if self.deployed_at.get(check.contract, 0) <= at:
+                    checks.append(check)
+                    if len(checks) % _BATCH == 0:
+                        futures.append(pool.submit(self._call_batch, checks[-_BATCH:], at))
+            if len(checks) % _BATCH:
+                futures.append(pool.submit(self._call_batch, checks[len(futures) * _BATCH :], at))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=False)  # the threads end with the last batch
         return PendingChecks(self, replay, at, checks, futures)
 
     # ─────────────────────────────────────────────────────────── locating

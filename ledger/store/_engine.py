@@ -13,6 +13,7 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
+from ledger._json import loads_exact
 from ledger.errors import NonRetryableError
 
 __all__ = [
@@ -73,10 +74,12 @@ def create_store_engine(url: str) -> Engine:
         path = make_url(url).database
         if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, json_serializer=json_dumps, connect_args={"timeout": 30})
+        engine = sa.create_engine(
+            url, json_serializer=json_dumps, json_deserializer=loads_exact, connect_args={"timeout": 30}
+        )
         _configure_sqlite(engine)
         return engine
-    return sa.create_engine(url, json_serializer=json_dumps, pool_pre_ping=True)
+    return sa.create_engine(url, json_serializer=json_dumps, json_deserializer=loads_exact, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,9 +66,37 @@ class StateView:
             raise RecordNotFound(f"no {what}{at}")
         return rows[0]
 
-    def rows(self, table: str) -> list[dict[str, Any]]:
-        """Every visible row of a state table (by name), in key order."""
-        return self._rows(s.STATE_TABLES[table].table)
+    def rows(self, table: str, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Every visible row of a state table (by name), in key order; ``columns``: only those.
+
+        On SQLite the rows come from the driver's cursor with the columns' own result conversions, the
+        same values as through SQLAlchemy's result objects at a fraction of the cost (an audit reads
+        every record)."""
+        t = s.STATE_TABLES[table].table
+        selected = list(t.columns) if columns is None else [t.c[name] for name in columns]
+        query = sa.select(*selected).where(self.visible(t, self.at_block)).order_by(*t.primary_key.columns)
+        if self.engine.dialect.name != "sqlite":
+            with self.engine.connect() as conn:
+                return [dict(r._mapping) for r in conn.execute(query)]
+        dialect = self.engine.dialect
+        sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        names = [c.name for c in selected]
+        convert = [(i, f) for i, c in enumerate(selected) if (f := c.type.result_processor(dialect, None)) is not None]
+        with self.engine.connect() as conn:
+            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                raw = cur.execute(sql).fetchall()
+            finally:
+                cur.close()
+        if not convert:
+            return [dict(zip(names, r, strict=True)) for r in raw]
+        out: list[dict[str, Any]] = []
+        for r in raw:
+            values = list(r)
+            for i, f in convert:
+                values[i] = f(values[i])
+            out.append(dict(zip(names, values, strict=True)))
+        return out
 
     # ─────────────────────────────────────────────────────────── participants
 
