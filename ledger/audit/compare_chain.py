@@ -324,7 +324,8 @@ class ChainVerifier:
 
     def _call_through_helper(self, part: Sequence[ViewCheck], block: int) -> list[Any]:
         targets = [self.addresses[c.contract] for c in part]
-        answer = self.rpc.call(*viewbatch.request(targets, [self._encode(c) for c in part], block))
+        method, params = viewbatch.request(targets, [self._encode(c) for c in part], block)
+        answer = self.rpc.call(method, params, exact=False)  # a hex string, checked below
         if not isinstance(answer, str) or answer[:2] != "0x":
             raise ValueError(f"ViewBatch answer is not hex: {answer!r:.80}")
         results = viewbatch.decode_results(bytes.fromhex(answer[2:]), len(part))
@@ -344,7 +345,7 @@ class ChainVerifier:
 
     def _call_one_by_one(self, part: Sequence[ViewCheck], block: int) -> list[Any]:
         out: list[Any] = []
-        answers = self.rpc.batch([self._request(c, block) for c in part], return_exceptions=True)
+        answers = self.rpc.batch([self._request(c, block) for c in part], return_exceptions=True, exact=False)
         for check, answer in zip(part, answers, strict=True):
             if isinstance(answer, Exception):
                 out.append(answer)

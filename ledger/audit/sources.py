@@ -181,6 +181,7 @@ def worker_batches(source: ChainSource, target: BlockHeader, *, depth: int = 16)
         while True:
             # Unpickling and rebuilding allocate millions of objects that all stay alive: a collection
             # in between would find nothing.
+            collecting = gc.isenabled()
             gc.disable()
             try:
                 try:
@@ -198,7 +199,8 @@ def worker_batches(source: ChainSource, target: BlockHeader, *, depth: int = 16)
                     [BlockHeader(*h) for h in headers], [LedgerEvent(*e) for e in events], ChainSegment(*segment)
                 )
             finally:
-                gc.enable()
+                if collecting:
+                    gc.enable()
             yield batch
     finally:
         if worker.is_alive():

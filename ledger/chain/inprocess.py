@@ -253,8 +253,9 @@ class InProcessRpc:
         with self._lock:
             self._closed = True
 
-    def call(self, method: str, params: Params = None, *, timeout: float | None = None) -> Any:
-        """Calls one method and returns its ``result``; raises :class:`RpcRemoteError` for a JSON-RPC error."""
+    def call(self, method: str, params: Params = None, *, timeout: float | None = None, exact: bool = True) -> Any:
+        """Calls one method and returns its ``result``; raises :class:`RpcRemoteError` for a JSON-RPC error.
+        (``timeout`` and ``exact`` are :class:`JsonRpcClient`'s; nothing is parsed or waited for here.)"""
         handler = self._methods.get(method)
         if handler is None:
             raise RpcRemoteError(
@@ -287,6 +288,7 @@ class InProcessRpc:
         *,
         timeout: float | None = None,
         return_exceptions: bool = False,
+        exact: bool = True,
     ) -> list[Any]:
         """Runs every call in order (as a node runs a batch); then raises the first error unless
         ``return_exceptions``, in which case the exception takes its entry's place."""

@@ -53,7 +53,8 @@ class ChainReader:
         out: dict[int, BlockHeader | None] = {}
         for start in range(0, len(wanted), _HEADER_BATCH):
             part = wanted[start : start + _HEADER_BATCH]
-            answers = self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n in part])
+            # Every field read is checked to be hex: no need for the exact-integer parse.
+            answers = self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n in part], exact=False)
             for n, block in zip(part, answers, strict=True):
                 if block is None:
                     out[n] = None
@@ -69,8 +70,8 @@ class ChainReader:
     def logs(self, first: int, last: int) -> list[dict[str, Any]]:
         """``eth_getLogs`` of the contracts over blocks ``first..last`` (a list of objects, else malformed)."""
         answer = self.rpc.call(
-            "eth_getLogs", [{"address": self.addresses, "fromBlock": hex(first), "toBlock": hex(last)}]
-        )
+            "eth_getLogs", [{"address": self.addresses, "fromBlock": hex(first), "toBlock": hex(last)}], exact=False
+        )  # every field the decoder reads is checked to be hex: no need for the exact-integer parse
         if not isinstance(answer, list) or not all(isinstance(log, dict) for log in answer):
             raise MalformedAnswerError(
                 f"eth_getLogs {first}..{last}: expected a list of log objects, got {answer!r:.200}",

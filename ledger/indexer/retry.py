@@ -84,8 +84,10 @@ class RetryingClient(JsonRpcClient):
         super().__init__(inner.url, timeout=inner.timeout, connect_timeout=inner.connect_timeout)
         self.retrier = retrier
 
-    def call(self, method: str, params: Params = None, *, timeout: float | None = None) -> Any:
-        return self.retrier.call(method, lambda: JsonRpcClient.call(self, method, params, timeout=timeout))
+    def call(self, method: str, params: Params = None, *, timeout: float | None = None, exact: bool = True) -> Any:
+        return self.retrier.call(
+            method, lambda: JsonRpcClient.call(self, method, params, timeout=timeout, exact=exact)
+        )
 
     def batch(
         self,
@@ -93,8 +95,11 @@ class RetryingClient(JsonRpcClient):
         *,
         timeout: float | None = None,
         return_exceptions: bool = False,
+        exact: bool = True,
     ) -> list[Any]:
         return self.retrier.call(
             f"batch[{len(calls)}]",
-            lambda: JsonRpcClient.batch(self, calls, timeout=timeout, return_exceptions=return_exceptions),
+            lambda: JsonRpcClient.batch(
+                self, calls, timeout=timeout, return_exceptions=return_exceptions, exact=exact
+            ),
         )
