@@ -19,7 +19,8 @@ chain part's); ``measured`` says what was timed.
 
 ``--source chain`` replays events of a real chain instead: ``index.py``'s generated chain of at least
 ``--events`` events (registrations, licences and ``settleBatch`` trades on the embedded anvil; kept and
-reused with ``--data-dir``) is indexed into a live SQLite store (not timed), then timed: ``audit_replay``
+reused with ``--data-dir``, and so is its live index while it holds the chain's head) is indexed into a
+live SQLite store (not timed), then timed: ``audit_replay``
 from ``eth_getLogs`` into a fresh store with the running hash per block, every record compared with the
 contracts' views at the head (batched ``eth_call``) and with the live index. Top-level figures are then
 that replay's, and nothing is synthetic.
