@@ -356,13 +356,6 @@ class ChainVerifier:
                 out.append(exc)
         return out
 
-    def verify(self, checks: Sequence[ViewCheck], block: int) -> list[tuple[ViewCheck, Difference]]:
-        """Each difference with the check that found it."""
-        found: list[tuple[ViewCheck, Difference]] = []
-        for check, got in zip(checks, self.call(checks, block), strict=True):
-            found.extend((check, d) for d in _differences(check, got))
-        return found
-
     def run(self, replay: Replay, block: int | None = None) -> tuple[CheckStatus, list[Difference]]:
         """All checks of the replayed state at ``block`` (default the target); differences located."""
         return self.start(replay, block).result()
