@@ -425,23 +425,17 @@ class ChainVerifier:
         return hi
 
 
+@dataclass
 class PendingChecks:
     """View checks on their way (:meth:`ChainVerifier.start`): :meth:`result` waits for the answers and
-    compares, :meth:`cancel` drops the batches not sent yet."""
+    compares, :meth:`cancel` drops the batches not sent yet. ``checks`` is None when the node holds no
+    state of the block; ``futures`` answer ``checks`` in order, a batch each."""
 
-    def __init__(
-        self,
-        verifier: ChainVerifier,
-        replay: Replay,
-        block: int,
-        checks: list[ViewCheck] | None,
-        futures: list[Future[list[Any]]],
-    ) -> None:
-        self.verifier = verifier
-        self.replay = replay
-        self.block = block
-        self.checks = checks
-        self.futures = futures
+    verifier: ChainVerifier
+    replay: Replay
+    block: int
+    checks: list[ViewCheck] | None
+    futures: list[Future[list[Any]]]
 
     def result(self) -> tuple[CheckStatus, list[Difference]]:
         """The status and the differences (located), once every batch has been answered."""
