@@ -7,7 +7,6 @@ unless told otherwise), so the replayed state answers the same point-in-time que
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections import Counter
@@ -17,6 +16,7 @@ from typing import Final
 
 import sqlalchemy as sa
 
+from ledger._gc import gc_paused
 from ledger.audit._canonical import HashChain
 from ledger.audit.sources import Batch
 from ledger.decode import BlockHeader, LedgerEvent
@@ -111,11 +111,7 @@ def replay_into(
     tracker = Tracker()
     names: Counter[str] = Counter()
     checkpoint: int | None = None
-    # Millions of objects are made and stay alive (or go by reference counting): cyclic collections in
-    # between would find nothing and cost a good part of the replay.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # millions of objects made, all kept or freed by reference counting
         for batch in batches:
             events = [e for e in batch.events if e.block_number <= target.number]
             headers = [h for h in batch.headers if h.number <= target.number]
@@ -133,9 +129,6 @@ def replay_into(
                 on_batch(checkpoint, chain.events)
         if checkpoint != target.number:
             store.apply([], [], target)
-    finally:
-        if collecting:
-            gc.enable()
     elapsed = time.perf_counter() - started
     logger.info(
         "replayed %d events up to block %d in %.2fs", chain.events, target.number, elapsed,

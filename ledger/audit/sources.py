@@ -179,29 +179,18 @@ def worker_batches(source: ChainSource, target: BlockHeader, *, depth: int = 16)
     worker.start()
     try:
         while True:
-            # Unpickling and rebuilding allocate millions of objects that all stay alive: a collection
-            # in between would find nothing.
-            collecting = gc.isenabled()
-            gc.disable()
             try:
-                try:
-                    item = channel.get(timeout=_WORKER_POLL)
-                except queue.Empty:
-                    if not worker.is_alive():
-                        raise RuntimeError(f"the audit's reader process died (exit code {worker.exitcode})") from None
-                    continue
-                if item is None:
-                    return
-                if item[0] == "error":
-                    raise item[1]
-                _, headers, events, segment = item
-                batch = Batch(
-                    [BlockHeader(*h) for h in headers], [LedgerEvent(*e) for e in events], ChainSegment(*segment)
-                )
-            finally:
-                if collecting:
-                    gc.enable()
-            yield batch
+                item = channel.get(timeout=_WORKER_POLL)
+            except queue.Empty:
+                if not worker.is_alive():
+                    raise RuntimeError(f"the audit's reader process died (exit code {worker.exitcode})") from None
+                continue
+            if item is None:
+                return
+            if item[0] == "error":
+                raise item[1]
+            _, headers, events, segment = item
+            yield Batch([BlockHeader(*h) for h in headers], [LedgerEvent(*e) for e in events], ChainSegment(*segment))
     finally:
         if worker.is_alive():
             worker.terminate()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import itertools
 import json
@@ -17,6 +16,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from ledger._gc import gc_paused
 from ledger.decode import BlockHeader, LedgerEvent
 from ledger.errors import NonRetryableError, RetryableError
 from ledger.store._bulk import BulkWriter
@@ -212,7 +212,7 @@ class Store:
         started = time.perf_counter()
         evs = _in_log_order(events)
         what = f"applying blocks up to {checkpoint.number}"
-        with _gc_paused(), _database_errors(what), self._write() as conn:
+        with gc_paused(), _database_errors(what), self._write() as conn:
             stored = self._checkpoint(conn)
             floor = stored[0] if stored is not None else -1
             if evs and evs[0].block_number <= floor:
@@ -418,20 +418,6 @@ class Store:
             for r in rows:
                 digest.update(_canonical(r))
         return digest.hexdigest()
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pauses the cyclic garbage collector: a batch allocates ~10 container objects per event, all
-    alive until it ends, so collections in between find nothing and cost a third of the batch."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _asset_id(args: Mapping[str, Any]) -> int | None:
