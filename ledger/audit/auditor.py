@@ -147,15 +147,16 @@ def audit_replay(
             seconds["replay"] = replay.seconds
             report = _compare(replay, deployment, build, rpc, live, source, check_chain, check_index, checksums,
                               notes, seconds, say)  # fmt: skip
-            if replay_url is not None and not _in_memory(replay_url):  # a store the caller keeps: queryable
+            if replay_url is not None and not _in_memory(store):  # a store the caller keeps: queryable
                 store.create_secondary_indexes()
             return report
         finally:
             store.close()
 
 
-def _in_memory(url: str) -> bool:
-    return url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+def _in_memory(store: Store) -> bool:
+    url = store.engine.url
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
 def _compare(

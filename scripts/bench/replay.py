@@ -87,6 +87,12 @@ def _summary(report: ReplayReport, seconds: float, cpu: float) -> dict[str, Any]
     }
 
 
+def _replay_url(args: argparse.Namespace) -> str | None:
+    """The fresh store: in-memory SQLite, or (None) the temporary SQLite file ``audit_replay`` makes by
+    default. Not a named file: audit_replay would rebuild a named store's indexes for its caller."""
+    return "sqlite://" if args.replay_store == "memory" else None
+
+
 def synthetic_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     live = open_store(f"sqlite:///{work / 'live.db'}")
     try:
@@ -96,7 +102,7 @@ def synthetic_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         t, cpu = time.perf_counter(), time.process_time()
         report = audit_replay(
             deployment=None, build=None, rpc=None, live=live, source="index", checksums=args.checksums,
-            replay_url="sqlite://" if args.replay_store == "memory" else f"sqlite:///{work / 'replay.db'}",
+            replay_url=_replay_url(args),
         )  # fmt: skip
         seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     finally:
@@ -187,7 +193,7 @@ def real_chain_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             t, cpu = time.perf_counter(), time.process_time()
             report = audit_replay(
                 deployment=deployment, build=build, rpc=rpc, live=live, source="chain", checksums=args.checksums,
-                replay_url="sqlite://" if args.replay_store == "memory" else f"sqlite:///{work / 'replay.db'}",
+                replay_url=_replay_url(args),
             )  # fmt: skip
             seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
         finally:
@@ -272,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-chain", action="store_true", help="skip the real-chain part")
     p.add_argument(
         "--replay-store", choices=("memory", "file"), default="memory",
-        help="the fresh store: in-memory SQLite (default) or a SQLite file in a temporary directory",
+        help="the fresh store: in-memory SQLite (default) or audit_replay's temporary SQLite file",
     )  # fmt: skip
     p.add_argument("--checksums", action="store_true", help="also compute both stores' state checksums")
     p.add_argument(
