@@ -329,32 +329,31 @@ class ChainVerifier:
         if not isinstance(answer, str) or answer[:2] != "0x":
             raise ValueError(f"ViewBatch answer is not hex: {answer!r:.80}")
         results = viewbatch.decode_results(bytes.fromhex(answer[2:]), len(part))
-        out: list[Any] = []
-        for check, (ok, data) in zip(part, results, strict=True):
-            if not ok:
-                out.append(RpcRemoteError(
-                    f"eth_call: execution reverted (data 0x{data.hex()[:200]})", method="eth_call", code=_REVERT_CODE,
-                    data="0x" + data.hex(),
-                ))  # fmt: skip
-                continue
-            try:
-                out.append(self._decode(check, data))
-            except (DecodingError, ValueError, TypeError) as exc:  # no code at that block yet: no data
-                out.append(exc)
-        return out
+        return [
+            self._outcome(check, data) if ok else RpcRemoteError(
+                f"eth_call: execution reverted (data 0x{data.hex()[:200]})", method="eth_call", code=_REVERT_CODE,
+                data="0x" + data.hex(),
+            )
+            for check, (ok, data) in zip(part, results, strict=True)
+        ]  # fmt: skip
 
     def _call_one_by_one(self, part: Sequence[ViewCheck], block: int) -> list[Any]:
-        out: list[Any] = []
         answers = self.rpc.batch([self._request(c, block) for c in part], return_exceptions=True, exact=False)
-        for check, answer in zip(part, answers, strict=True):
-            if isinstance(answer, Exception):
-                out.append(answer)
-                continue
-            try:
-                out.append(self._decode(check, bytes.fromhex(answer[2:])))
-            except (DecodingError, ValueError, TypeError) as exc:  # "0x": no code at that block yet
-                out.append(exc)
-        return out
+        return [
+            answer if isinstance(answer, Exception) else self._outcome(check, answer)
+            for check, answer in zip(part, answers, strict=True)
+        ]
+
+    def _outcome(self, check: ViewCheck, data: Any) -> Any:
+        """A view's return data (bytes, or the node's answer: 0x hex) decoded, or the exception that
+        decoding raised (empty data: no code at that block yet; an answer that is not hex)."""
+        try:
+            raw = bytes.fromhex(data[2:]) if isinstance(data, str) else data
+            if not isinstance(raw, bytes):
+                raise TypeError(f"eth_call answered {data!r:.80}, not hex data")
+            return self._decode(check, raw)
+        except (DecodingError, ValueError, TypeError) as exc:
+            return exc
 
     def run(self, replay: Replay, block: int | None = None) -> tuple[CheckStatus, list[Difference]]:
         """All checks of the replayed state at ``block`` (default the target); differences located."""
