@@ -247,23 +247,16 @@ def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asse
     if row is None:
         raise _not_found(asset_id, stamp)
     found = {name.removeprefix("has_"): bool(row._mapping[name]) for name in related}
-    licences = (
-        conn.execute(
-            sa.select(lic).where(visible(lic, stamp), lic.c.asset_id == asset_id).order_by(lic.c.licence_id)
-        ).all()
-        if found["licences"]
-        else []
-    )
-    trades = (
-        conn.execute(
-            sa.select(tr)
-            .where(visible(tr, stamp), tr.c.asset_id == asset_id)
-            .order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc())
-            .limit(DETAIL_TRADES)
-        ).all()
-        if found["trades"]
-        else []
-    )
+
+    def rows_of(name: str, table: sa.Table, *order: Any, limit: int | None = None) -> Sequence[Any]:
+        """The asset's visible rows of ``table`` in ``order`` (no query when the first one said none)."""
+        if not found[name]:
+            return []
+        query = sa.select(table).where(visible(table, stamp), table.c.asset_id == asset_id).order_by(*order)
+        return conn.execute(query.limit(limit) if limit is not None else query).all()
+
+    licences = rows_of("licences", lic, lic.c.licence_id)
+    trades = rows_of("trades", tr, tr.c.valid_from_block.desc(), tr.c.log_index.desc(), limit=DETAIL_TRADES)
     trade_count = len(trades)
     if trade_count == DETAIL_TRADES:
         trade_count = int(
@@ -271,27 +264,9 @@ def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asse
                 sa.select(sa.func.count()).select_from(tr).where(visible(tr, stamp), tr.c.asset_id == asset_id)
             ).scalar_one()
         )
-    objections = (
-        conn.execute(
-            sa.select(ob).where(visible(ob, stamp), ob.c.asset_id == asset_id).order_by(ob.c.objection_id)
-        ).all()
-        if found["objections"]
-        else []
-    )
-    freezes = (
-        conn.execute(
-            sa.select(fr)
-            .where(visible(fr, stamp), fr.c.asset_id == asset_id)
-            .order_by(fr.c.valid_from_block, fr.c.log_index)
-        ).all()
-        if found["freezes"]
-        else []
-    )
-    orders = (
-        conn.execute(sa.select(ro).where(visible(ro, stamp), ro.c.asset_id == asset_id).order_by(ro.c.order_id)).all()
-        if found["orders"]
-        else []
-    )
+    objections = rows_of("objections", ob, ob.c.objection_id)
+    freezes = rows_of("freezes", fr, fr.c.valid_from_block, fr.c.log_index)
+    orders = rows_of("orders", ro, ro.c.order_id)
     shares = (
         conn.execute(sa.select(rs.c.shares).where(visible(rs, stamp), rs.c.asset_id == asset_id)).scalar()
         if found["shares"]
