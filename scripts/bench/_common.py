@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -46,8 +47,8 @@ from ledger.store import normalize_database_url
 
 __all__ = [
     "CITY",
-    "DEFAULT_POSTGRES",
     "FEE",
+    "POSTGRES_HELP",
     "PRICE",
     "REGION",
     "SHARE_BPS",
@@ -56,6 +57,7 @@ __all__ = [
     "bench_chain",
     "free_port",
     "h",
+    "postgres_base",
     "postgres_schema",
     "registration",
     "send_signed",
@@ -113,7 +115,26 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+POSTGRES_HELP = (
+    "PostgreSQL server to measure on (default LEDGER_TEST_POSTGRES_URL; when neither is given, a server of"
+    " this run's own is started with scripts/services.py and stopped at the end)"
+)
+
+
+@contextlib.contextmanager
+def postgres_base(given: str | None, kept: Path | None = None) -> Iterator[str]:
+    """The PostgreSQL server to measure on: ``given`` (``--postgres``), else ``LEDGER_TEST_POSTGRES_URL``,
+    else one started for this run (Debian's server, installed when missing; stopped at the end). ``kept``:
+    where a started server's cluster stays for the next run (``--reuse``)."""
+    url = given or os.environ.get("LEDGER_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from services import postgres_server  # scripts/services.py: standard library only
+
+    with postgres_server(kept=kept) as started:
+        yield started
 
 
 @contextlib.contextmanager

@@ -37,7 +37,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from _common import DEFAULT_POSTGRES, free_port, postgres_schema
+from _common import POSTGRES_HELP, free_port, postgres_base, postgres_schema
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from sqlalchemy.engine import make_url
@@ -457,13 +457,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         where.mkdir(parents=True, exist_ok=True)
         out["sqlite"] = measure(f"sqlite:///{where / 'api.db'}", args, Path(tmp))
         if not args.no_postgres:
-            schema = (
-                postgres_schema(args.postgres, "bench_api")
-                if args.reuse is None
-                else kept_postgres_schema(args.postgres, "bench_api_reuse")
-            )
-            with schema as url:
-                out["postgres"] = measure(url, args, Path(tmp))
+            kept = None if args.reuse is None else where / "postgres"
+            with postgres_base(args.postgres, kept) as base:
+                schema = (
+                    postgres_schema(base, "bench_api")
+                    if args.reuse is None
+                    else kept_postgres_schema(base, "bench_api_reuse")
+                )
+                with schema as url:
+                    out["postgres"] = measure(url, args, Path(tmp))
     out["goal"] = {"p50_ms": 5, "p99_ms": 25}
     return out
 
@@ -479,12 +481,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate", type=float, default=200, help="requests per second (200)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (1)")
-    p.add_argument("--postgres", default=os.environ.get("LEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
+    p.add_argument("--postgres", help=POSTGRES_HELP)
     p.add_argument("--no-postgres", action="store_true")
     p.add_argument(
         "--reuse",
         metavar="DIR",
-        help="keep the stores (DIR/api.db, PostgreSQL schema bench_api_reuse) and reuse them when populated",
+        help="keep the stores (DIR/api.db, PostgreSQL schema bench_api_reuse; when no server is given, the"
+        " started server's cluster in DIR/postgres) and reuse them when populated",
     )
     args = p.parse_args(argv)
     report = run(args)

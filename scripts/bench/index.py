@@ -45,11 +45,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from _common import (
+    POSTGRES_HELP,
     REGION,
     BenchChain,
     bench_chain,
     free_port,
     h,
+    postgres_base,
     registration,
     send_signed,
     setup_logging,
@@ -70,7 +72,6 @@ from ledger.toolchain import Build, compile_contracts
 
 logger = logging.getLogger("bench")
 
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 MARKER = "bench-chain.json"
 _MARKER_VERSION = 1
 # Five settleBatch transactions (declared 20M gas each, using about 14.5M) fill a block: about 3,750 events.
@@ -333,7 +334,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             results["sqlite"] = measure(f"sqlite:///{Path(tmp) / 'ledger.db'}", settings, rpc, build, config)
             say(f"sqlite: {results['sqlite']}")
         if not args.no_postgres:
-            with postgres_database(args.postgres) as url:
+            with postgres_base(args.postgres) as base, postgres_database(base) as url:
                 say("indexing into PostgreSQL ...")
                 results["postgres"] = measure(url, settings, rpc, build, config)
                 say(f"postgres: {results['postgres']}")
@@ -365,8 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data-dir", help="keep the generated chain here and reuse it (default: a temporary dir)")
     p.add_argument(
         "--postgres",
-        default=os.environ.get("LEDGER_TEST_POSTGRES_URL") or DEFAULT_POSTGRES,
-        help="PostgreSQL server (a fresh database is created next to this URL's and dropped)",
+        help=POSTGRES_HELP + "; a fresh database is created next to this URL's and dropped",
     )
     p.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
     p.add_argument("--batch-blocks", type=int, default=IndexerConfig().batch_blocks)

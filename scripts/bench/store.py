@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from _common import DEFAULT_POSTGRES, postgres_schema
+from _common import POSTGRES_HELP, postgres_base, postgres_schema
 
 from ledger.contracts.codec import ContractCodec
 from ledger.contracts.system import SYSTEM_CONTRACTS
@@ -94,7 +93,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         out["sqlite"] = measure(f"sqlite:///{Path(tmp) / 'ledger.db'}", decoder, batches)
     if not args.no_postgres:
         try:
-            with postgres_schema(args.postgres, "bench") as url:
+            with postgres_base(args.postgres) as base, postgres_schema(base, "bench") as url:
                 out["postgresql"] = measure(url, decoder, batches)
         except sa.exc.OperationalError as exc:
             out["postgresql"] = {"error": str(exc).splitlines()[0]}
@@ -112,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument(
         "--postgres",
-        default=os.environ.get("LEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
-        help="PostgreSQL server/database to create a scratch schema in (LEDGER_TEST_POSTGRES_URL)",
+        help=POSTGRES_HELP + "; a scratch schema is created in it",
     )
     p.add_argument("--no-postgres", action="store_true")
     args = p.parse_args(argv)

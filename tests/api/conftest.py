@@ -23,7 +23,7 @@ from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
 from ledger.store.synthetic import SyntheticLedger
 from ledger.toolchain import compile_contracts
-from tests.conftest import free_port
+from tests.conftest import free_port, service_unavailable
 from tests.store.conftest import create_postgres_schema, drop_postgres_schema
 
 API_BACKENDS = ["sqlite", "postgresql"]
@@ -74,7 +74,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 @pytest.fixture(params=API_BACKENDS)
 def backend(request: pytest.FixtureRequest, demo: Demo) -> str:
     if request.param not in demo.stores:
-        pytest.skip("PostgreSQL not reachable")
+        service_unavailable("PostgreSQL not reachable")
     name: str = request.param
     return name
 

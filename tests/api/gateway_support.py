@@ -34,7 +34,7 @@ from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
 from ledger.toolchain import Build
-from tests.conftest import free_port
+from tests.conftest import free_port, service_unavailable
 from tests.store.conftest import create_postgres_schema, drop_postgres_schema
 
 PASSWORD = "gateway keystore passphrase 7f3a"
@@ -147,7 +147,7 @@ def postgres_schema() -> Iterator[str]:
     """A throwaway schema on the test server (``LEDGER_TEST_POSTGRES_URL``); unreachable: skip, or fail in CI."""
     url = create_postgres_schema("gateway_test")
     if url is None:
-        pytest.skip("PostgreSQL not reachable")
+        service_unavailable("PostgreSQL not reachable")
     try:
         yield url
     finally:

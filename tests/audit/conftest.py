@@ -18,6 +18,7 @@ from ledger.audit import ReplayReport, audit_replay
 from ledger.indexer import open_indexer
 from ledger.store import Store, open_store
 from ledger.toolchain import Build, compile_contracts
+from tests.conftest import service_unavailable
 from tests.indexer.scenario import Chain, bulk_trades, every_event_round, running_chain
 from tests.store.conftest import create_postgres_schema, drop_postgres_schema
 
@@ -73,7 +74,7 @@ def _postgres_url() -> str:
     """A fresh schema on the test server (``LEDGER_TEST_POSTGRES_URL``); skip locally, fail in CI, when unreachable."""
     url = create_postgres_schema("audit_test")
     if url is None:
-        pytest.skip("PostgreSQL not reachable")
+        service_unavailable("PostgreSQL not reachable")
     return url
 
 

@@ -2,12 +2,11 @@
 
 Stores: ``fake`` (in memory, tests/indexer/fakestore.py), ``sqlite`` (a file in tmp_path) and
 ``postgres`` (a fresh database per store on the server of ``LEDGER_TEST_POSTGRES_URL``; skipped when
-that is unset, a failure when ``CI=true``).
+that is unset or unreachable and pytest runs alone, a failure under scripts/test and in CI).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from ledger.chain.rpc import JsonRpcClient
 from ledger.decode import EventDecoder, LedgerEvent
 from ledger.indexer import Indexer, IndexerConfig, RetryPolicy, open_indexer
 from ledger.toolchain import Build, compile_contracts
+from tests.conftest import postgres_test_url, service_unavailable
 from tests.indexer.fakestore import FakeStore
 from tests.indexer.scenario import Chain, bulk_trades, every_event_round, running_chain
 
@@ -124,21 +124,14 @@ class StoreFactory:
 
 
 def _postgres_admin_url() -> str | None:
-    url = os.environ.get("LEDGER_TEST_POSTGRES_URL")
-    ci = os.environ.get("CI", "").lower() == "true"
-    if not url:
-        if ci:
-            pytest.fail("CI=true but LEDGER_TEST_POSTGRES_URL is not set: the store tests must run on PostgreSQL")
-        pytest.skip("LEDGER_TEST_POSTGRES_URL is not set (PostgreSQL tests run in CI)")
+    url = postgres_test_url()
     try:
         import psycopg
 
         with psycopg.connect(url, connect_timeout=5) as conn:
             conn.execute("SELECT 1")
     except Exception as exc:
-        if ci:
-            pytest.fail(f"PostgreSQL at {url} is unreachable in CI: {exc}")
-        pytest.skip(f"PostgreSQL at {url} is unreachable: {exc}")
+        service_unavailable(f"PostgreSQL at {url} is unreachable: {exc}")
     return url
 
 

@@ -1,9 +1,9 @@
 """Stores on both backends: a SQLite file per test, and a PostgreSQL schema of its own per test.
 
-PostgreSQL comes from ``LEDGER_TEST_POSTGRES_URL`` (default the local ``test`` database). Each test
-gets a fresh schema (``search_path`` set through the connection options), dropped afterwards, so
-parallel workers and runs never meet. An unreachable server skips the PostgreSQL cases locally and
-fails them when ``CI=true``.
+PostgreSQL comes from ``LEDGER_TEST_POSTGRES_URL`` (scripts/test starts a server of its own and sets it).
+Each test gets a fresh schema (``search_path`` set through the connection options), dropped afterwards,
+so parallel workers and runs never meet. An unset or unreachable server skips the PostgreSQL cases when
+pytest runs alone and fails them under scripts/test and in CI.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -19,32 +20,32 @@ from sqlalchemy.engine import make_url
 
 from ledger.decode import BlockHeader, LedgerEvent
 from ledger.store import Store, normalize_database_url, open_store
+from tests.conftest import postgres_test_url, service_unavailable, services_required
 
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
 
 
 def postgres_base_url() -> str:
-    return normalize_database_url(os.environ.get("LEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    return normalize_database_url(postgres_test_url())
 
 
-def _postgres_unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"PostgreSQL is required in CI: {reason}")
-    pytest.skip(f"PostgreSQL not reachable: {reason}")
+def _postgres_unavailable(reason: str) -> NoReturn:
+    service_unavailable(f"PostgreSQL not reachable: {reason}")
 
 
 def create_postgres_schema(prefix: str) -> str | None:
     """The URL of a fresh schema ``<prefix>_<random>`` on the test server (drop it with
-    :func:`drop_postgres_schema`); None when the server is not reachable (a failure in CI)."""
+    :func:`drop_postgres_schema`); None when the server is not reachable (a failure under scripts/test)."""
+    if not os.environ.get("LEDGER_TEST_POSTGRES_URL") and not services_required():
+        return None
     admin = sa.create_engine(postgres_base_url(), isolation_level="AUTOCOMMIT")
     schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     except sa.exc.OperationalError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {str(exc).splitlines()[0]}")
+        if services_required():
+            _postgres_unavailable(str(exc).splitlines()[0])
         return None
     finally:
         admin.dispose()
@@ -64,7 +65,7 @@ def drop_postgres_schema(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_admin() -> Iterator[sa.Engine]:
-    """An engine on the test server (autocommit), or a skip (a failure in CI) when it is not reachable."""
+    """An engine on the test server (autocommit), or a skip (a failure under scripts/test) when unreachable."""
     engine = sa.create_engine(postgres_base_url(), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with engine.connect() as conn:

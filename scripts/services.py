@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Servers that the test suite and the benchmarks need, started on loopback when none is given.
+
+Nothing runs when a session or CI starts, so ``scripts/test`` and the benchmarks start what they use
+and stop it at the end. Standard library only: ``scripts/test`` calls it before anything is imported
+from the project.
+
+PostgreSQL: Debian's server binaries (``postgresql``, installed with apt-get when missing). Each server
+belongs to one run: a fresh cluster (``initdb``, trust authentication for ``postgres`` on loopback only,
+no Unix socket) in a directory of its own, on a free port, with a ``test`` database. When run as root,
+the cluster runs as the ``postgres`` system user (PostgreSQL refuses to run as root). A cluster whose
+owning run died without stopping it (kill -9) is stopped and removed by the next start.
+
+    services.py postgres start [--root DIR] [--fast] [--owner PID]   prints "URL DATADIR"
+    services.py postgres stop DATADIR
+
+``--fast`` turns off fsync, synchronous commit and full-page writes: for throwaway test data only.
+From Python: ``with postgres_server(root) as url: ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["PostgresServer", "ServiceError", "postgres_server", "start_postgres", "stop_postgres"]
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ROOT = ROOT / "build" / "services"
+DATABASE = "test"
+SUPERUSER = "postgres"
+OWNER_FILE = "ledger-owner.pid"  # inside the cluster directory: the pid of the run that owns the server
+START_TIMEOUT = 60.0
+
+
+class ServiceError(RuntimeError):
+    """A server could not be installed, started or stopped; the message says which step and why."""
+
+
+def log(message: str) -> None:
+    print(f"services: {message}", file=sys.stderr, flush=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class PostgresServer:
+    url: str
+    datadir: Path
+    port: int
+
+
+def _is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _as_cluster_user(command: list[str]) -> list[str]:
+    """``command`` run as the user that owns clusters: ``postgres`` when we are root, else ourselves."""
+    if not _is_root():
+        return command
+    runuser = shutil.which("runuser")
+    if runuser is None:
+        raise ServiceError("running as root, but runuser (util-linux) is missing to run PostgreSQL as 'postgres'")
+    return [runuser, "-u", SUPERUSER, "--", *command]
+
+
+def _bindir() -> Path | None:
+    """The newest installed PostgreSQL server's bin directory (Debian's layout, then pg_config, then PATH)."""
+    debian = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda p: int(Path(p).parts[-3]))
+    if debian:
+        return Path(debian[-1]).parent
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        found = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False).stdout.strip()
+        if found and (Path(found) / "postgres").exists():
+            return Path(found)
+    postgres = shutil.which("postgres")
+    return Path(postgres).resolve().parent if postgres else None
+
+
+def _apt_install(*packages: str) -> None:
+    apt = shutil.which("apt-get")
+    if apt is None:
+        raise ServiceError(f"{' '.join(packages)} is not installed and there is no apt-get to install it")
+    sudo = [] if _is_root() else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = [*sudo, apt, "install", "-y", "-qq", "--no-install-recommends", *packages]
+    log(f"installing Debian's {' '.join(packages)} with apt-get")
+    if subprocess.run(install, env=env, capture_output=True, check=False).returncode == 0:
+        return
+    subprocess.run([*sudo, apt, "update", "-qq"], env=env, capture_output=True, check=False)
+    done = subprocess.run(install, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = " | ".join(done.stderr.strip().splitlines()[-3:])
+        raise ServiceError(f"apt-get install {' '.join(packages)} failed (exit {done.returncode}): {tail}")
+
+
+def postgres_bindir() -> Path:
+    """PostgreSQL's server binaries, installing Debian's ``postgresql`` when none is found."""
+    found = _bindir()
+    if found is None:
+        _apt_install("postgresql")
+        found = _bindir()
+    if found is None:
+        raise ServiceError("PostgreSQL's server binaries (initdb, pg_ctl, postgres) are still missing after apt-get")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _run(command: list[str], what: str, timeout: float = START_TIMEOUT) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-4:])
+        raise ServiceError(f"{what} failed (exit {done.returncode}): {tail}")
+
+
+def _cluster_parent(root: Path) -> Path:
+    """A directory for clusters that the cluster user can reach: ``root`` when it can, else a temporary one
+    (root's own checkout may sit in a directory ``postgres`` cannot enter)."""
+    root.mkdir(parents=True, exist_ok=True)
+    if not _is_root():
+        return root
+    reachable = subprocess.run(_as_cluster_user(["test", "-w", str(root), "-a", "-x", str(root)]), check=False)
+    if reachable.returncode != 0:
+        os.chmod(root, 0o1777)  # sticky and world-writable, like /tmp: each cluster directory stays private
+        reachable = subprocess.run(_as_cluster_user(["test", "-w", str(root), "-a", "-x", str(root)]), check=False)
+    if reachable.returncode == 0:
+        return root
+    return Path(tempfile.gettempdir())
+
+
+def _reap_orphans(parent: Path, bindir: Path) -> None:
+    """Stops and removes clusters left by runs that died without stopping them."""
+    for owner_file in parent.glob(f"ledger-pg-*/{OWNER_FILE}"):
+        try:
+            owner = int(owner_file.read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        log(f"stopping PostgreSQL left running by a dead run (pid {owner}) in {owner_file.parent}")
+        with contextlib.suppress(ServiceError, subprocess.TimeoutExpired):
+            stop_postgres(owner_file.parent, bindir)
+        shutil.rmtree(owner_file.parent, ignore_errors=True)
+
+
+def start_postgres(
+    root: Path = DEFAULT_ROOT, *, fast: bool = False, owner: int | None = None, kept: Path | None = None
+) -> PostgresServer:
+    """Initialises a cluster of its own under ``root`` and starts it on a free loopback port, with database
+    ``test``. ``owner`` is the pid whose death makes the cluster an orphan (default: the caller).
+
+    ``kept``: a directory whose cluster outlives the run (benchmarks' ``--reuse``): created the first time,
+    started again (on a new free port) later; :func:`stop_postgres` with ``remove=False`` keeps it."""
+    bindir = postgres_bindir()
+    if kept is None:
+        parent = _cluster_parent(root)
+        _reap_orphans(parent, bindir)
+        datadir = Path(tempfile.mkdtemp(prefix="ledger-pg-", dir=parent))
+    else:
+        datadir = kept.resolve()
+        datadir.mkdir(parents=True, exist_ok=True)
+        if _is_root() and subprocess.run(_as_cluster_user(["test", "-x", str(datadir)]), check=False).returncode:
+            raise ServiceError(f"the '{SUPERUSER}' user cannot enter {datadir}: keep the cluster elsewhere")
+        if (datadir / "data" / "postmaster.pid").exists():  # left running by a killed run: stop it first
+            with contextlib.suppress(ServiceError, subprocess.TimeoutExpired):
+                stop_postgres(datadir, bindir, remove=False)
+    (datadir / OWNER_FILE).write_text(f"{owner or os.getpid()}\n")
+    cluster = datadir / "data"
+    if _is_root():
+        entry = pwd.getpwnam(SUPERUSER)
+        os.chown(datadir, entry.pw_uid, entry.pw_gid)
+    initialised = (cluster / "PG_VERSION").exists()
+    try:
+        if not initialised:
+            _run(
+                _as_cluster_user([
+                    str(bindir / "initdb"), "-D", str(cluster), "--auth=trust", "-U", SUPERUSER, "-E", "UTF8",
+                    "--locale=C", "--no-sync",
+                ]),
+                "initdb",
+            )  # fmt: skip
+        options = ["-c listen_addresses=127.0.0.1", "-c unix_socket_directories=''", "-c max_connections=200"]
+        if fast:
+            options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        for attempt in range(3):  # a free port can be taken by someone else before the server binds it
+            port = _free_port()
+            started = subprocess.run(
+                _as_cluster_user([
+                    str(bindir / "pg_ctl"), "-D", str(cluster), "-l", str(datadir / "server.log"), "-w",
+                    "-t", str(int(START_TIMEOUT)), "-o", " ".join([f"-p {port}", *options]), "start",
+                ]),
+                capture_output=True, text=True, timeout=START_TIMEOUT + 10, check=False,
+            )  # fmt: skip
+            if started.returncode == 0:
+                break
+            if attempt == 2:
+                server_log = (datadir / "server.log").read_text(errors="replace").strip().splitlines()[-4:]
+                raise ServiceError(f"pg_ctl start failed (exit {started.returncode}): {' | '.join(server_log)}")
+        url = f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{DATABASE}"
+        if not initialised:
+            createdb = [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", SUPERUSER, DATABASE]
+            _run(createdb, "createdb")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            stop_postgres(datadir, bindir, remove=kept is None)
+        raise
+    return PostgresServer(url=url, datadir=datadir, port=port)
+
+
+def stop_postgres(datadir: Path, bindir: Path | None = None, *, remove: bool = True) -> None:
+    """Stops the server of a :func:`start_postgres` directory (fast shutdown) and removes the directory
+    (unless ``remove`` is false: a kept cluster)."""
+    cluster = datadir / "data"
+    if (cluster / "postmaster.pid").exists():
+        pg_ctl = str((bindir or postgres_bindir()) / "pg_ctl")
+        stopped = subprocess.run(
+            _as_cluster_user([pg_ctl, "-D", str(cluster), "-m", "fast", "-w", "-t", "30", "stop"]),
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        if stopped.returncode != 0 and (cluster / "postmaster.pid").exists():
+            _run(_as_cluster_user([pg_ctl, "-D", str(cluster), "-m", "immediate", "-w", "stop"]), "pg_ctl stop")
+    if remove:
+        shutil.rmtree(datadir, ignore_errors=True)
+    else:
+        (datadir / OWNER_FILE).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def postgres_server(root: Path = DEFAULT_ROOT, *, fast: bool = False, kept: Path | None = None) -> Iterator[str]:
+    """A PostgreSQL server of the caller's own for the ``with`` block: its URL (database ``test``).
+    ``kept``: the cluster's directory, kept after the block (see :func:`start_postgres`)."""
+    server = start_postgres(root, fast=fast, kept=kept)
+    log(f"PostgreSQL started at {server.url} ({server.datadir})")
+    try:
+        yield server.url
+    finally:
+        stop_postgres(server.datadir, remove=kept is None)
+        log(f"PostgreSQL at {server.url} stopped")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="service", required=True)
+    pg = sub.add_parser("postgres").add_subparsers(dest="action", required=True)
+    start = pg.add_parser("start", help='start a server of its own; prints "URL DATADIR"')
+    start.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    start.add_argument("--fast", action="store_true", help="no fsync (throwaway test data)")
+    start.add_argument("--owner", type=int, help="pid whose death makes the server an orphan (default: the caller)")
+    stop = pg.add_parser("stop", help="stop the server of DATADIR and remove it")
+    stop.add_argument("datadir", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        if args.action == "start":
+            server = start_postgres(args.root, fast=args.fast, owner=args.owner or os.getppid())
+            print(server.url, server.datadir)
+        else:
+            stop_postgres(args.datadir)
+    except (ServiceError, subprocess.TimeoutExpired) as exc:
+        log(f"postgres {args.action}: {exc}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
