@@ -5,6 +5,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {IRecognition} from "./interfaces/IRecognition.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
+import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {Roles} from "./libraries/Roles.sol";
 
@@ -25,7 +26,7 @@ contract Recognition is IRecognition {
     bytes32 private constant _CERTIFICATE_TYPEHASH = keccak256(
         "RegistrationCertificate(uint256 assetId,bytes32 contentHash,uint8 category,uint8 grade,uint8 kind,"
         "address holdingHolder,address processingHolder,address operationHolder,uint64 certificateSerial,"
-        "uint64 registeredBlock,uint64 registeredAt)"
+        "uint64 registeredBlock,uint64 registeredAt,uint8 status,uint64 issuedAt,uint64 expiresAt)"
     );
     uint256 private constant _MAX_REGISTRARS = 32;
 
@@ -34,6 +35,7 @@ contract Recognition is IRecognition {
     /// @dev Three slots: origin registry, chain id, status and linked flag (160 + 64 + 8 + 8 = 240
     /// bits); the origin asset id; the certificate digest. The content hash and local serial are
     /// read from the local registry; holders, origin serial and times are in the event.
+    /// @dev Three slots: (160 + 64 + 8 + 8 = 240 bits), the origin asset id, the digest; the fourth holds issuedAt.
     struct Record {
         address originRegistry;
         uint64 originChainId;
@@ -41,6 +43,7 @@ contract Recognition is IRecognition {
         bool linked;
         uint256 originAssetId;
         bytes32 certificateDigest;
+        uint64 issuedAt;
     }
 
     IParticipantRegistry private immutable _participants;
@@ -49,7 +52,8 @@ contract Recognition is IRecognition {
     uint256 private _recognisedCount;
     mapping(uint64 originChainId => Agreement) private _agreements;
     mapping(uint256 localAssetId => Record) private _records;
-    mapping(uint64 originChainId => mapping(uint256 originAssetId => uint256 localAssetId)) private _imported;
+    mapping(uint64 originChainId => mapping(address originRegistry => mapping(uint256 originAssetId => uint256 localAssetId)))
+        private _imported;
 
     constructor(IParticipantRegistry participants, IAssetRegistry registry) {
         _participants = participants;
@@ -108,36 +112,38 @@ contract Recognition is IRecognition {
         Agreement storage a = _agreements[originChainId];
         uint8 threshold = a.threshold;
         if (threshold == 0) revert RecognitionNoAgreement(originChainId);
-        if (c.contentHash == bytes32(0) || c.holdingHolder == address(0)) revert RecognitionInvalidCertificate(c.assetId);
-        if (c.processingHolder == address(0) || c.operationHolder == address(0)) {
-            revert RecognitionInvalidCertificate(c.assetId);
-        }
-        uint256 previous = _imported[originChainId][c.assetId];
-        if (previous != 0) revert RecognitionAlreadyImported(originChainId, c.assetId, previous);
+        bool cancelled = c.status == IAssetRegistryTypes.Status.Cancelled;
+        bool valid = c.contentHash != bytes32(0) && c.holdingHolder != address(0) && c.processingHolder != address(0)
+            && c.operationHolder != address(0) && (cancelled || c.status == IAssetRegistryTypes.Status.Registered);
+        if (!valid) revert RecognitionInvalidCertificate(c.assetId);
+        if (c.expiresAt < block.timestamp) revert RecognitionCertificateExpired(c.assetId, c.expiresAt);
 
         address originRegistry = a.originRegistry;
         bytes32 digest = _digest(originChainId, originRegistry, c);
         address[] memory signers = _countSigners(digest, signatures, a.registrars, threshold);
 
+        localAssetId = _imported[originChainId][originRegistry][c.assetId];
+        if (localAssetId != 0) {
+            _supersede(localAssetId, originChainId, c, digest, cancelled);
+            emit CertificateImported(
+                localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers,
+                _records[localAssetId].linked, msg.sender, true
+            );
+            return localAssetId;
+        }
+        if (cancelled) revert RecognitionInvalidCertificate(c.assetId);
+
         bool linked;
         uint256 existing = _registry.assetIdOf(c.contentHash);
         if (existing != 0) {
-            address localHolder = _registry.holderOf(existing, IAssetRegistry.Right.Holding);
-            if (localHolder != c.holdingHolder) {
-                revert RecognitionContentConflict(c.contentHash, existing, localHolder, c.holdingHolder);
-            }
-            if (_records[existing].status != RecognisedStatus.None) {
-                revert RecognitionAlreadyImported(originChainId, c.assetId, existing);
-            }
+            _checkLink(existing, c);
             localAssetId = existing;
             linked = true;
-        }
-
-        if (!linked) {
+        } else {
             // Effects on this contract follow the registry call only because the local id comes from it;
             // the registry is a trusted system contract and calls nothing back.
             localAssetId = _registry.registerRecognised(
-                IAssetRegistry.Registration({
+                IAssetRegistryTypes.Registration({
                     contentHash: c.contentHash,
                     metadataHash: digest,
                     metadataURI: "",
@@ -153,31 +159,36 @@ contract Recognition is IRecognition {
                 msg.sender
             );
         }
-        _imported[originChainId][c.assetId] = localAssetId;
+        _imported[originChainId][originRegistry][c.assetId] = localAssetId;
         _records[localAssetId] = Record({
             originRegistry: originRegistry,
             originChainId: originChainId,
             status: RecognisedStatus.Active,
             linked: linked,
             originAssetId: c.assetId,
-            certificateDigest: digest
+            certificateDigest: digest,
+            issuedAt: c.issuedAt
         });
         ++_recognisedCount;
         emit CertificateImported(
-            localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers, linked, msg.sender
+            localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers, linked, msg.sender, false
         );
     }
 
-    /// @inheritdoc IRecognition
     function suspend(uint256 localAssetId, bytes32 reasonHash) external {
-        _participants.requireRole(msg.sender, Roles.REGISTRAR);
-        Record storage r = _records[localAssetId];
-        if (r.status == RecognisedStatus.None) revert RecognitionUnknownRecord(localAssetId);
+        Record storage r = _recordOfRegion(localAssetId, reasonHash);
         if (r.status != RecognisedStatus.Active) revert RecognitionInvalidStatus(localAssetId, r.status);
-        if (reasonHash == bytes32(0)) revert RecognitionZeroHash();
         r.status = RecognisedStatus.Suspended;
         emit RecognitionSuspended(localAssetId, msg.sender, reasonHash);
-        if (!r.linked) _registry.freezeRecognised(localAssetId, msg.sender, reasonHash);
+        if (!r.linked) _registry.setRecognitionSuspended(localAssetId, true);
+    }
+
+    function reinstate(uint256 localAssetId, bytes32 reasonHash) external {
+        Record storage r = _recordOfRegion(localAssetId, reasonHash);
+        if (r.status != RecognisedStatus.Suspended) revert RecognitionInvalidStatus(localAssetId, r.status);
+        r.status = RecognisedStatus.Active;
+        emit RecognitionReinstated(localAssetId, msg.sender, reasonHash);
+        if (!r.linked) _registry.setRecognitionSuspended(localAssetId, false);
     }
 
     // ─────────────────────────────────────────────────────────── views
@@ -191,7 +202,7 @@ contract Recognition is IRecognition {
     function getRecognised(uint256 localAssetId) external view returns (Recognised memory v) {
         Record storage r = _records[localAssetId];
         if (r.status == RecognisedStatus.None) revert RecognitionUnknownRecord(localAssetId);
-        IAssetRegistry.Asset memory asset = _registry.getAsset(localAssetId);
+        IAssetRegistryTypes.Asset memory asset = _registry.getAsset(localAssetId);
         v.originChainId = r.originChainId;
         v.originRegistry = r.originRegistry;
         v.originAssetId = r.originAssetId;
@@ -201,11 +212,16 @@ contract Recognition is IRecognition {
         v.certificateDigest = r.certificateDigest;
         v.status = r.status;
         v.linked = r.linked;
+        v.issuedAt = r.issuedAt;
     }
 
     /// @inheritdoc IRecognition
-    function localAssetOf(uint64 originChainId, uint256 originAssetId) external view returns (uint256) {
-        return _imported[originChainId][originAssetId];
+    function localAssetOf(uint64 originChainId, address originRegistry, uint256 originAssetId)
+        external
+        view
+        returns (uint256)
+    {
+        return _imported[originChainId][originRegistry][originAssetId];
     }
 
     /// @inheritdoc IRecognition
@@ -243,7 +259,10 @@ contract Recognition is IRecognition {
                 c.operationHolder,
                 c.certificateSerial,
                 c.registeredBlock,
-                c.registeredAt
+                c.registeredAt,
+                c.status,
+                c.issuedAt,
+                c.expiresAt
             )
         );
         return MessageHashUtils.toTypedDataHash(domain, structHash);
@@ -252,6 +271,60 @@ contract Recognition is IRecognition {
     /// @dev The distinct agreed registrars among the signatures' signers; a malformed signature or an
     /// unknown or repeated signer is skipped, not fatal, so that one bad co-signature does not
     /// void the others. Reverts when fewer than `threshold` remain.
+    /// @dev A newer certificate of an imported origin asset: the record follows it; a recognised (not linked)
+    /// asset follows its holders or its cancellation.
+    function _supersede(uint256 localAssetId, uint64 originChainId, Certificate calldata c, bytes32 digest, bool cancelled)
+        private
+    {
+        Record storage r = _records[localAssetId];
+        if (c.issuedAt <= r.issuedAt) {
+            revert RecognitionStaleCertificate(originChainId, c.assetId, localAssetId, r.issuedAt, c.issuedAt);
+        }
+        if (r.status == RecognisedStatus.Cancelled) revert RecognitionInvalidStatus(localAssetId, r.status);
+        (r.certificateDigest, r.issuedAt) = (digest, c.issuedAt);
+        if (cancelled) r.status = RecognisedStatus.Cancelled;
+        if (r.linked) {
+            // A registration made here stands on its own: the origin's holder must still be its holder.
+            address localHolder = _registry.holderOf(localAssetId, IAssetRegistryTypes.Right.Holding);
+            if (!cancelled && localHolder != c.holdingHolder) {
+                revert RecognitionContentConflict(c.contentHash, localAssetId, localHolder, c.holdingHolder);
+            }
+            return;
+        }
+        _registry.syncRecognised(
+            localAssetId, c.holdingHolder, c.processingHolder, c.operationHolder, cancelled, msg.sender, digest
+        );
+    }
+
+    /// @dev Linking to a registration made here: registered, same holder, same category and grade.
+    function _checkLink(uint256 existing, Certificate calldata c) private view {
+        IAssetRegistryTypes.Asset memory local = _registry.getAsset(existing);
+        if (local.status != IAssetRegistryTypes.Status.Registered) revert RecognitionLocalNotRegistered(existing, local.status);
+        if (local.holdingHolder != c.holdingHolder) {
+            revert RecognitionContentConflict(c.contentHash, existing, local.holdingHolder, c.holdingHolder);
+        }
+        if (local.category != c.category || local.grade != c.grade) {
+            revert RecognitionClassificationMismatch(existing, local.category, local.grade, c.category, c.grade);
+        }
+        Record storage other = _records[existing];
+        if (other.status != RecognisedStatus.None) {
+            revert RecognitionAlreadyImported(other.originChainId, other.originAssetId, existing);
+        }
+    }
+
+    /// @dev The record, for a registrar of the recognised asset's region or the authority, with a reason.
+    function _recordOfRegion(uint256 localAssetId, bytes32 reasonHash) private view returns (Record storage r) {
+        IParticipantRegistry.Participant memory p =
+            _participants.requireRole(msg.sender, Roles.REGISTRAR | Roles.AUTHORITY);
+        r = _records[localAssetId];
+        if (r.status == RecognisedStatus.None) revert RecognitionUnknownRecord(localAssetId);
+        if (p.roles & Roles.AUTHORITY == 0) {
+            uint24 region = _registry.getAsset(localAssetId).region;
+            if (p.region != region) revert RecognitionWrongRegion(msg.sender, p.region, region);
+        }
+        if (reasonHash == bytes32(0)) revert RecognitionZeroHash();
+    }
+
     function _countSigners(bytes32 digest, bytes[] calldata signatures, address[] storage agreed, uint8 threshold)
         private
         view

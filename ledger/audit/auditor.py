@@ -19,7 +19,7 @@ from ledger.audit.sources import ChainSource, IndexSource, prefetched, rebatched
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.codec import ContractCodec
 from ledger.contracts.deploy import Deployment
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.decode import BlockHeader
 from ledger.store import Store, open_store
 from ledger.toolchain import Build
@@ -34,7 +34,7 @@ At = int | datetime | None
 
 def abis_of(build: Build) -> dict[str, list[dict[str, Any]]]:
     """Contract name -> ABI of the system's contracts in ``build``."""
-    return {name: list(build.contract(name).abi) for name in SYSTEM_CONTRACTS}
+    return {name: contract_abi(build, name) for name in SYSTEM_CONTRACTS}
 
 
 def parse_at(text: str | None) -> At:
@@ -193,7 +193,7 @@ def _compare(
     chain_started = time.perf_counter()
     if rpc is not None and deployment is not None and build is not None and check_chain:
         say(f"checking every record against the contracts' views at block {n}")
-        codecs = {name: ContractCodec(build.contract(name).abi) for name in SYSTEM_CONTRACTS}
+        codecs = {name: ContractCodec(contract_abi(build, name)) for name in SYSTEM_CONTRACTS}
         addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
         deployed_at = {name: deployment.contracts[name].block for name in SYSTEM_CONTRACTS}
         pending = ChainVerifier(rpc, codecs, addresses, deployed_at).start(replay, n)

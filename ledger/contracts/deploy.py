@@ -18,13 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import rlp
 from eth_abi.abi import encode as abi_encode
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, TxSender
-from ledger.contracts.codec import ContractCodec
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.errors import NonRetryableError
 from ledger.toolchain import Build
 
@@ -33,6 +34,7 @@ __all__ = [
     "Deployment",
     "DeploymentMismatch",
     "abi_hash",
+    "create_address",
     "deploy_system",
     "ensure_deployed",
     "load_manifest",
@@ -107,6 +109,12 @@ def write_manifest(deployment: Deployment, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def create_address(deployer: str, nonce: int) -> str:
+    """The address of the contract that ``deployer``'s transaction with ``nonce`` creates (CREATE)."""
+    raw = keccak(rlp.encode([bytes.fromhex(deployer.removeprefix("0x")), nonce]))[12:]
+    return to_checksum_address(raw)
+
+
 def _code_hash(rpc: JsonRpcClient, address: str, block: str = "latest") -> str:
     code = rpc.call("eth_getCode", [address, block])
     return "0x" + keccak(hexstr=code).hex() if code not in ("0x", "0x0", None) else ""
@@ -122,8 +130,7 @@ def deploy_system(
     token_name: str = "Data Market Settlement Yuan",
     token_symbol: str = "DMCNY",
 ) -> Deployment:
-    """Deploys the six contracts with ``sender`` as the first authority, and wires them together."""
-    codecs = {n: ContractCodec(build.contract(n).abi) for n in SYSTEM_CONTRACTS}
+    """Deploys the system's contracts with ``sender`` as the first authority, and wires them together."""
 
     def create(name: str, types: list[str], args: list[Any]) -> tuple[str, str, int]:
         code = bytes.fromhex(build.contract(name).bytecode.removeprefix("0x")) + abi_encode(types, args)
@@ -134,28 +141,39 @@ def deploy_system(
         return receipt.contract_address, receipt.tx_hash, receipt.block_number
 
     me = sender.address
+    # The contracts name each other in immutables (no wiring transactions, no storage read on the hot paths):
+    # each address is known before deployment from the deployer's nonce (CREATE), and checked after.
+    start_nonce = int(rpc.call("eth_getTransactionCount", [me, "pending"]), 16)
+    order = [
+        "ParticipantRegistry", "AssetRegistryModule", "AssetRegistry", "AssetControls", "SettlementToken",
+        "TradeSettlement", "MandateRegistry", "Supervision", "Recognition",
+    ]  # fmt: skip
+    at = {name: create_address(me, start_nonce + i) for i, name in enumerate(order)}
+    participants, registry, controls = at["ParticipantRegistry"], at["AssetRegistry"], at["AssetControls"]
+    settlement, recognition, mandates = at["TradeSettlement"], at["Recognition"], at["MandateRegistry"]
+    wiring = [participants, controls, recognition, settlement]
+    constructors: dict[str, tuple[list[str], list[Any]]] = {
+        "ParticipantRegistry": (["address", "uint24", "string"], [me, authority_region, authority_name]),
+        "AssetRegistryModule": (["address", "address", "address", "address"], wiring),
+        "AssetRegistry": (["address", "address", "address", "address", "address"],
+                          [*wiring, at["AssetRegistryModule"]]),
+        "AssetControls": (["address", "address"], [participants, registry]),
+        "SettlementToken": (["address", "address", "string", "string"],
+                            [participants, settlement, token_name, token_symbol]),
+        "TradeSettlement": (["address", "address", "address", "address"],
+                            [participants, registry, at["SettlementToken"], mandates]),
+        "MandateRegistry": (["address", "address"], [participants, settlement]),
+        "Supervision": (["address", "address"], [participants, registry]),
+        "Recognition": (["address", "address"], [participants, registry]),
+    }  # fmt: skip
     deployed: dict[str, tuple[str, str, int]] = {}
-    deployed["ParticipantRegistry"] = create(
-        "ParticipantRegistry", ["address", "uint24", "string"], [me, authority_region, authority_name]
-    )
-    participants = deployed["ParticipantRegistry"][0]
-    deployed["AssetRegistry"] = create("AssetRegistry", ["address"], [participants])
-    registry = deployed["AssetRegistry"][0]
-    deployed["SettlementToken"] = create(
-        "SettlementToken", ["address", "string", "string"], [participants, token_name, token_symbol]
-    )
-    token = deployed["SettlementToken"][0]
-    deployed["TradeSettlement"] = create("TradeSettlement", ["address", "address", "address"],
-                                         [participants, registry, token])
-    settlement = deployed["TradeSettlement"][0]
-    deployed["Supervision"] = create("Supervision", ["address", "address"], [participants, registry])
-    deployed["Recognition"] = create("Recognition", ["address", "address"], [participants, registry])
-    recognition = deployed["Recognition"][0]
-    sender.transact_many([
-        Call(registry, codecs["AssetRegistry"].encode_call("setSettlement", settlement), operation="setSettlement"),
-        Call(registry, codecs["AssetRegistry"].encode_call("setRecognition", recognition), operation="setRecognition"),
-        Call(token, codecs["SettlementToken"].encode_call("setSettlement", settlement), operation="setSettlement"),
-    ])
+    for name in order:
+        deployed[name] = create(name, *constructors[name])
+        if deployed[name][0].lower() != at[name].lower():
+            raise DeploymentMismatch(
+                f"{name} was deployed at {deployed[name][0]}, not at {at[name]} as the contracts deployed before it "
+                "were told: another transaction of the deployer interleaved; deploy again from a quiet account"
+            )
 
     first_block = deployed["ParticipantRegistry"][2]
     block = rpc.call("eth_getBlockByNumber", [hex(first_block), False])
@@ -164,7 +182,7 @@ def deploy_system(
             name=name,
             address=address,
             code_hash=_code_hash(rpc, address),
-            abi_hash=abi_hash(build.contract(name).abi),
+            abi_hash=abi_hash(contract_abi(build, name)),
             tx_hash=tx_hash,
             block=blk,
         )
@@ -211,7 +229,7 @@ def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build |
             raise DeploymentMismatch(
                 f"{name} at {c.address}: code hash {got or 'none (no code)'}, manifest {c.code_hash}"
             )
-        if build is not None and abi_hash(build.contract(name).abi) != c.abi_hash:
+        if build is not None and abi_hash(contract_abi(build, name)) != c.abi_hash:
             raise DeploymentMismatch(
                 f"{name}: the sources compiled now have another ABI than the deployed contract; "
                 "deploy afresh (`ledger deploy --fresh`) or check out the deployed sources"

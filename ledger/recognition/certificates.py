@@ -24,6 +24,7 @@ from eth_utils.crypto import keccak
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.codec import ContractCodec
+from ledger.contracts.system import contract_abi
 from ledger.contracts.types import AssetStatus, ParticipantStatus, Role
 from ledger.errors import RpcRemoteError
 from ledger.recognition.errors import CertificateFormatError, CertificateMismatch, CertificateSignatureError
@@ -311,7 +312,7 @@ class ChainReader:
         self.rpc = rpc
         self.registry = to_checksum_address(registry)
         self.from_block = from_block
-        self._asset_codec = ContractCodec(build.contract("AssetRegistry").abi)
+        self._asset_codec = ContractCodec(contract_abi(build, "AssetRegistry"))
         self._participant_codec = ContractCodec(build.contract("ParticipantRegistry").abi)
         self._participants: str | None = None
 

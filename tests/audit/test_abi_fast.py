@@ -11,7 +11,7 @@ from eth_abi.abi import encode as abi_encode
 from ledger.audit._abi import Unsupported, output_decoder, static_encoder
 from ledger.audit.compare_chain import _normal
 from ledger.contracts.codec import ContractCodec
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.toolchain import compile_contracts
 
 
@@ -42,7 +42,7 @@ def _functions() -> list[tuple[str, ContractCodec, str]]:
     build = compile_contracts()
     out = []
     for name in SYSTEM_CONTRACTS:
-        codec = ContractCodec(build.contract(name).abi)
+        codec = ContractCodec(contract_abi(build, name))
         out.extend((name, codec, fn) for fn in sorted(codec.functions))
     return out
 
