@@ -505,7 +505,7 @@ def _deliver_licence(env: Env) -> Prepared:
 
 
 def _settle_via_exchange(env: Env, p: Prepared) -> TxResult:
-    return env.w.exchange.settle(p.data["trade"])
+    return env.w.settle(p.data["trade"])
 
 
 # ─────────────────────────────────────────────────────────── SettlementToken
@@ -567,7 +567,7 @@ def _settlement_pay(env: Env) -> Prepared:
 
 def _trade_views(w: World, trade: Trade) -> Callable[[], Any]:
     return lambda: (
-        w.holder.is_settled(trade.trade_id),
+        w.holder.is_settled(w.exchange.address, trade.trade_id),
         balances(w, "holder", "holder2", "exchange"),
         w.holder.license_count(),
     )
@@ -615,7 +615,7 @@ def _revenue_shares(env: Env) -> Prepared:
     w = env.w
     asset = w.registered_asset()
     return Prepared(
-        (asset, [w.merchant.address], [1_000]), lambda: w.holder.revenue_shares(asset), data={"asset": asset}
+        (asset, [w.merchant.address], [1_000]), lambda: w.holder.revenue_shares(asset, Right.PROCESSING), data={"asset": asset}
     )
 
 
@@ -726,7 +726,7 @@ MATRIX: tuple[Entry, ...] = (
     Entry("TradeSettlement", "settleBatch", frozenset({"exchange"}), _settle_batch, (role(int(Role.EXCHANGE)),)),
     Entry("TradeSettlement", "settleForExchange", frozenset(), _settle_for_exchange,
           (error("SettlementOnlySelf", caller=caller),),
-          via=lambda env, p: env.w.exchange.settle_batch([p.data["trade"]])),
+          via=lambda env, p: env.w.settle_batch([p.data["trade"]])),
     Entry("TradeSettlement", "settleDirect", frozenset({"holder", "holder2"}), _settle_direct,
           (error("SettlementNotParty", caller=caller),)),
     Entry("TradeSettlement", "invalidateNonce", ACTIVE, _invalidate_nonce, (role(ALL),)),
