@@ -26,7 +26,7 @@ contract Recognition is IRecognition {
     bytes32 private constant _CERTIFICATE_TYPEHASH = keccak256(
         "RegistrationCertificate(uint256 assetId,bytes32 contentHash,uint8 category,uint8 grade,uint8 kind,"
         "address holdingHolder,address processingHolder,address operationHolder,uint64 certificateSerial,"
-        "uint64 registeredBlock,uint64 registeredAt,uint8 status,uint64 issuedAt,uint64 expiresAt)"
+        "uint64 registeredBlock,uint64 registeredAt,uint8 status,uint64 issuedBlock,uint64 expiresAt)"
     );
     uint256 private constant _MAX_REGISTRARS = 32;
 
@@ -35,7 +35,7 @@ contract Recognition is IRecognition {
     /// @dev Three slots: origin registry, chain id, status and linked flag (160 + 64 + 8 + 8 = 240
     /// bits); the origin asset id; the certificate digest. The content hash and local serial are
     /// read from the local registry; holders, origin serial and times are in the event.
-    /// @dev Three slots: (160 + 64 + 8 + 8 = 240 bits), the origin asset id, the digest; the fourth holds issuedAt.
+    /// @dev Three slots: (160 + 64 + 8 + 8 = 240 bits), the origin asset id, the digest; the fourth holds issuedBlock.
     struct Record {
         address originRegistry;
         uint64 originChainId;
@@ -43,7 +43,7 @@ contract Recognition is IRecognition {
         bool linked;
         uint256 originAssetId;
         bytes32 certificateDigest;
-        uint64 issuedAt;
+        uint64 issuedBlock;
     }
 
     IParticipantRegistry private immutable _participants;
@@ -167,7 +167,7 @@ contract Recognition is IRecognition {
             linked: linked,
             originAssetId: c.assetId,
             certificateDigest: digest,
-            issuedAt: c.issuedAt
+            issuedBlock: c.issuedBlock
         });
         ++_recognisedCount;
         emit CertificateImported(
@@ -212,7 +212,7 @@ contract Recognition is IRecognition {
         v.certificateDigest = r.certificateDigest;
         v.status = r.status;
         v.linked = r.linked;
-        v.issuedAt = r.issuedAt;
+        v.issuedBlock = r.issuedBlock;
     }
 
     /// @inheritdoc IRecognition
@@ -261,7 +261,7 @@ contract Recognition is IRecognition {
                 c.registeredBlock,
                 c.registeredAt,
                 c.status,
-                c.issuedAt,
+                c.issuedBlock,
                 c.expiresAt
             )
         );
@@ -277,11 +277,11 @@ contract Recognition is IRecognition {
         private
     {
         Record storage r = _records[localAssetId];
-        if (c.issuedAt <= r.issuedAt) {
-            revert RecognitionStaleCertificate(originChainId, c.assetId, localAssetId, r.issuedAt, c.issuedAt);
+        if (c.issuedBlock <= r.issuedBlock) {
+            revert RecognitionStaleCertificate(originChainId, c.assetId, localAssetId, r.issuedBlock, c.issuedBlock);
         }
         if (r.status == RecognisedStatus.Cancelled) revert RecognitionInvalidStatus(localAssetId, r.status);
-        (r.certificateDigest, r.issuedAt) = (digest, c.issuedAt);
+        (r.certificateDigest, r.issuedBlock) = (digest, c.issuedBlock);
         if (cancelled) r.status = RecognisedStatus.Cancelled;
         if (r.linked) {
             // A registration made here stands on its own: the origin's holder must still be its holder.

@@ -30,7 +30,8 @@ interface IRecognition {
     /// @param registeredBlock the origin block in which the asset was registered
     /// @param registeredAt the origin block's timestamp
     /// @param status the origin asset's status when issued: Registered, or Cancelled (to supersede an import)
-    /// @param issuedAt when the origin registrars issued it (a later one supersedes an earlier one)
+    /// @param issuedBlock the origin block whose state it states (a later one supersedes an earlier one: the
+    /// origin's state changes only from block to block)
     /// @param expiresAt the last second at which it may be imported
     struct Certificate {
         uint256 assetId;
@@ -45,7 +46,7 @@ interface IRecognition {
         uint64 registeredBlock;
         uint64 registeredAt;
         IAssetRegistryTypes.Status status;
-        uint64 issuedAt;
+        uint64 issuedBlock;
         uint64 expiresAt;
     }
 
@@ -72,7 +73,7 @@ interface IRecognition {
     /// @param certificateSerial the certificate serial of the local registration
     /// @param linked the content hash was already registered here by the same holder, so the
     /// recognition was linked to that local registration instead of creating one
-    /// @param issuedAt when the certificate in force was issued
+    /// @param issuedBlock the origin block of the certificate in force
     struct Recognised {
         uint64 originChainId;
         address originRegistry;
@@ -83,7 +84,7 @@ interface IRecognition {
         bytes32 certificateDigest;
         RecognisedStatus status;
         bool linked;
-        uint64 issuedAt;
+        uint64 issuedBlock;
     }
 
     // ─────────────────────────────────────────────────────────── errors
@@ -101,9 +102,13 @@ interface IRecognition {
     /// @notice Thrown when fewer than `threshold` distinct agreed registrars signed the certificate.
     error RecognitionBelowThreshold(bytes32 digest, uint256 validSignatures, uint256 threshold);
     /// @notice Thrown when the origin asset was already imported as local asset `localAssetId` from a certificate
-    /// issued at `importedIssuedAt`, no earlier than this one's `issuedAt`.
+    /// issued at `importedIssuedBlock`, no earlier than this one's `issuedBlock`.
     error RecognitionStaleCertificate(
-        uint256 originChainId, uint256 originAssetId, uint256 localAssetId, uint64 importedIssuedAt, uint64 issuedAt
+        uint256 originChainId,
+        uint256 originAssetId,
+        uint256 localAssetId,
+        uint64 importedIssuedBlock,
+        uint64 issuedBlock
     );
     /// @notice Thrown when the local asset a certificate would link to is already recognised from origin asset
     /// `originAssetId` of `originChainId`.

@@ -863,14 +863,14 @@ class RecognitionStaleCertificate(ContractRevert):
         'originChainId',
         'originAssetId',
         'localAssetId',
-        'importedIssuedAt',
-        'issuedAt',
+        'importedIssuedBlock',
+        'issuedBlock',
     )
     originChainId: int
     originAssetId: int
     localAssetId: int
-    importedIssuedAt: int
-    issuedAt: int
+    importedIssuedBlock: int
+    issuedBlock: int
 
 
 class RecognitionUnknownRecord(ContractRevert):

@@ -57,7 +57,7 @@ _DOMAIN_TYPEHASH = keccak(text="EIP712Domain(string name,string version,uint256 
 _CERTIFICATE_TYPE = (
     "RegistrationCertificate(uint256 assetId,bytes32 contentHash,uint8 category,uint8 grade,uint8 kind,"
     "address holdingHolder,address processingHolder,address operationHolder,uint64 certificateSerial,"
-    "uint64 registeredBlock,uint64 registeredAt,uint8 status,uint64 issuedAt,uint64 expiresAt)"
+    "uint64 registeredBlock,uint64 registeredAt,uint8 status,uint64 issuedBlock,uint64 expiresAt)"
 )
 #: How long a certificate may be imported after it is issued, unless said otherwise.
 DEFAULT_VALIDITY_SECONDS = 365 * 86_400
@@ -88,8 +88,8 @@ class Certificate:
     """The signed content, in the order of the contract's ``IRecognition.Certificate``.
 
     ``status``: the origin asset's status when issued (REGISTERED, or CANCELLED to supersede an imported
-    certificate); ``issued_at``: when issued (a later certificate of the same origin asset supersedes an earlier
-    one); ``expires_at``: the last second at which another province may import it.
+    certificate); ``issued_block``: the origin block whose state it states (a certificate of a later block
+    supersedes one of an earlier block); ``expires_at``: the last second at which another province may import it.
     """
 
     asset_id: int
@@ -104,7 +104,7 @@ class Certificate:
     registered_block: int
     registered_at: int
     status: int = int(AssetStatus.REGISTERED)
-    issued_at: int = 0
+    issued_block: int = 0
     expires_at: int = 0
 
     def struct_hash(self) -> bytes:
@@ -120,7 +120,7 @@ class Certificate:
         return (
             self.asset_id, bytes.fromhex(self.content_hash[2:]), self.category, self.grade, self.kind,
             self.holding_holder, self.processing_holder, self.operation_holder, self.certificate_serial,
-            self.registered_block, self.registered_at, self.status, self.issued_at, self.expires_at,
+            self.registered_block, self.registered_at, self.status, self.issued_block, self.expires_at,
         )  # fmt: skip
 
     def record(self) -> tuple[Any, ...]:
@@ -203,7 +203,7 @@ class CertificateFile:
                 registered_block=_int(c["registeredBlock"], "registeredBlock", 2**64 - 1),
                 registered_at=_int(c["registeredAt"], "registeredAt", 2**64 - 1),
                 status=_status(c.get("status", int(AssetStatus.REGISTERED))),
-                issued_at=_int(c.get("issuedAt", 0), "issuedAt", 2**64 - 1),
+                issued_block=_int(c.get("issuedBlock", 0), "issuedBlock", 2**64 - 1),
                 expires_at=_int(c.get("expiresAt", 0), "expiresAt", 2**64 - 1),
             )
             sigs = tuple(
@@ -376,7 +376,7 @@ class ChainReader:
         return int(logs[-1]["blockNumber"], 16)
 
     def certificate(
-        self, asset_id: int, *, block: str | int = "latest", issued_at: int = 0, expires_at: int = 0
+        self, asset_id: int, *, block: str | int = "latest", issued_block: int = 0, expires_at: int = 0
     ) -> Certificate:
         """The certificate content of a registered (or, to supersede an imported certificate, cancelled) asset,
         read with view calls at ``block``."""
@@ -402,7 +402,7 @@ class ChainReader:
             registered_block=self.registration_block(asset_id),
             registered_at=int(a["registeredAt"]),
             status=status,
-            issued_at=issued_at,
+            issued_block=issued_block,
             expires_at=expires_at,
         )
 
@@ -426,7 +426,7 @@ def verify_against_chain(cert: CertificateFile, reader: ChainReader) -> Verified
     if current.record() != cert.certificate.record():
         diffs = [
             k for k, v in asdict(cert.certificate).items()
-            if k not in ("issued_at", "expires_at") and getattr(current, k) != v
+            if k not in ("issued_block", "expires_at") and getattr(current, k) != v
         ]  # fmt: skip
         raise CertificateMismatch(
             f"registry record of asset {cert.certificate.asset_id} differs from the certificate in: {', '.join(diffs)}"
@@ -441,8 +441,8 @@ def issue_certificate(
     build: Build | None = None, valid_for: int = DEFAULT_VALIDITY_SECONDS,
 ) -> CertificateFile:
     """A certificate of ``asset_id`` as it stands at ``block`` (registered, or cancelled: a certificate that
-    supersedes an imported one), signed by ``client``'s account and ``signers``; issued at that block's time,
-    importable for ``valid_for`` seconds."""
+    supersedes an imported one), signed by ``client``'s account and ``signers``; importable for ``valid_for``
+    seconds after that block's time."""
     tag = hex(block) if isinstance(block, int) else block
     header = client.rpc.call("eth_getBlockByNumber", [tag, False])
     number = int(header["number"], 16)
@@ -450,7 +450,7 @@ def issue_certificate(
     reader = ChainReader.of_client(client, build or _default_build())
     for account in (client.account, *signers):
         _require_registrar(reader, to_checksum_address(account.address))
-    content = reader.certificate(asset_id, block=number, issued_at=issued, expires_at=issued + valid_for)
+    content = reader.certificate(asset_id, block=number, issued_block=number, expires_at=issued + valid_for)
     cert = CertificateFile(
         CertificateDomain(client.chain_id, client.contracts.address["AssetRegistry"]),
         content,
