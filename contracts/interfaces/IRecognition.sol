@@ -169,7 +169,7 @@ interface IRecognition {
     /// @param originRegistry the origin registry
     /// @param certificate the certificate as signed
     /// @param certificateDigest its EIP-712 digest under the origin's domain
-    /// @param signers the distinct agreed registrars whose signatures were counted
+    /// @param signers the distinct agreed registrars whose signatures were counted, in the agreement's order
     /// @param linked whether the content hash was already registered here by the same holder
     /// @param registrar the importing registrar
     /// @param superseded whether it replaced an earlier certificate of the same origin asset
