@@ -491,7 +491,10 @@ def main(argv: list[str] | None = None) -> int:
         write_snapshot(out)
         sys.stderr.write(f"gas: wrote {len(operations(out))} operations to {SNAPSHOT}\n")
     elif args.check:
-        failures += snapshot_differences(out, load_snapshot())
+        differences = snapshot_differences(out, load_snapshot())
+        failures += differences
+        if differences:
+            failures.append(f"if the change of gas is intended, update the snapshot with it: {UPDATE_COMMAND}")
     if failures and (args.snapshot or args.check):
         sys.stderr.write("gas: " + "\ngas: ".join(failures) + "\n")
         return 1
