@@ -263,6 +263,10 @@ def _hardhat_compile(build_dir: Path) -> Path:
     infos = list((artifacts / "build-info").glob("*.json"))
     if len(infos) != 1:
         raise SlitherCheckError(f"hardhat wrote {len(infos)} build-info files under {artifacts}, expected one")
+    compiled = set(json.loads(infos[0].read_text())["input"]["sources"])
+    ours = {str(p.relative_to(ROOT)) for p in (ROOT / "contracts").rglob("*.sol")}
+    if not ours <= compiled:
+        raise SlitherCheckError(f"the Hardhat build lacks {sorted(ours - compiled)}: Slither would not see them")
     stamp.write_text(want)
     return artifacts
 
