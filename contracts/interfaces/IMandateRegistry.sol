@@ -66,10 +66,10 @@ interface IMandateRegistry {
     // ─────────────────────────────────────────────────────────── functions
 
     /// @notice Gives the mandate's exchange a standing mandate to sell. The mandate's seller.
-    function grantMandate(Mandate calldata mandate) external returns (bytes32 mandateId);
+    function grantMandate(Mandate calldata mandate) external returns (bytes32 id);
 
     /// @notice Revokes a mandate. Its seller (whatever its status: withdrawing consent needs no role).
-    function revokeMandate(bytes32 mandateId) external;
+    function revokeMandate(bytes32 id) external;
 
     /// @notice Settles one trade within a mandate of its seller to the calling exchange. Exchanges.
     function settle(ITradeSettlement.Trade calldata trade, Mandate calldata mandate) external returns (uint64 licenseId);
@@ -90,7 +90,7 @@ interface IMandateRegistry {
     function mandateId(Mandate calldata mandate) external pure returns (bytes32);
 
     /// @notice The seller of a mandate in force, zero if none.
-    function sellerOf(bytes32 mandateId) external view returns (address);
+    function sellerOf(bytes32 id) external view returns (address);
 
     function settlement() external view returns (address);
 }
