@@ -161,6 +161,26 @@ def test_r7_a_registrar_reviews_nothing_it_applied_for_or_holds_a_right_in(world
     assert w.holder.get_asset(own)["status"] == AssetStatus.REGISTERED
 
 
+def test_r7_a_registrar_does_not_accept_its_own_objection(world: World) -> None:
+    """Beyond the list: a registrar of the region lodges an objection without standing (pending: it blocks
+    nothing) and then accepts it itself, disputing the asset; or dismisses or upholds it itself."""
+    w = world
+    asset = w.registered_asset()
+    objection = w.registrar.lodge_objection(asset, h("my own evidence"))
+    assert w.holder.get_objection(objection)["status"] == ObjectionStatus.PENDING
+    view = Watch(assets=[asset], objections=[objection], objectors=[w.registrar.address])
+    refused(w, E.ControlsRegistrarConflict,
+            partial(send, w.registrar, "AssetControls", "acceptObjection", objection, h("accepted by myself")),
+            view, assetId=asset, registrar=w.registrar.address)  # fmt: skip
+    refused(w, E.ControlsRegistrarConflict,
+            partial(send, w.registrar, "AssetControls", "resolveObjection", objection, True, h("upheld by myself")),
+            view, assetId=asset, registrar=w.registrar.address)  # fmt: skip
+    # Another registrar of the region decides it.
+    other = w.admit(23, Role.REGISTRAR, REGION, "Second Guangxi Registration Desk")
+    other.accept_objection(objection, h("accepted"))
+    assert w.holder.get_asset(asset)["disputed"]
+
+
 # ─────────────────────────────────────────── rule 9: content hashes cannot be squatted
 
 
