@@ -1,8 +1,8 @@
 """Adversarial suite, recognition of other provinces' registrations (issue 11, rules 15 and 16): a hostile but
 admitted participant launders a grade through a link, suspends or lifts what is not its region's, imports a
 stale or expired certificate over a newer one, re-keys an origin asset to import it twice, revives a local
-record that was cancelled. Each attack is mined and reverts with its own custom error, nothing changed; next
-to it, the legitimate path works.
+record that was cancelled, or takes back a right sold here with a certificate from the origin. Each attack
+is mined and reverts with its own custom error, nothing changed; next to it, the legitimate path works.
 
 One chain plays both sides: the origin province is an agreement with a chain id and registry of this
 world's choosing, whose registrars (two dev keys) sign certificates against that origin's EIP-712 domain.
@@ -14,9 +14,11 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
+from eth_typing import Hash32
+
 import ledger.contracts.errors as E
 from ledger.client import LedgerClient
-from ledger.contracts.types import AssetStatus, Category, Grade, Kind, Right
+from ledger.contracts.types import AssetStatus, Category, Delivery, Grade, Kind, Right, Trade
 from tests.contracts.attack import Watch, refused, send
 from tests.contracts.conftest import OTHER_REGION, REGION, World, h, unique_hash
 
@@ -51,7 +53,7 @@ def signed(w: World, cert: Cert, chain: int = ORIGIN_CHAIN, registry: str = ORIG
     """The certificate signed by the origin's two registrars (dev keys of the registrar and foreign registrar)
     under the domain of ``chain`` and ``registry``."""
     digest = bytes(w.holder.view("Recognition", "certificateDigest", chain, registry, cert.as_abi()))
-    return [bytes(c.account.unsafe_sign_hash(digest).signature) for c in (w.registrar, w.foreign_registrar)]
+    return [bytes(c.account.unsafe_sign_hash(Hash32(digest)).signature) for c in (w.registrar, w.foreign_registrar)]
 
 
 def agree(w: World, chain: int = ORIGIN_CHAIN, registry: str = ORIGIN_REGISTRY) -> None:
@@ -199,6 +201,39 @@ def test_r15_an_import_revives_no_cancelled_pending_or_rejected_local_record(wor
     # A cancellation certificate of an origin asset never imported is not a registration to recognise.
     never = replace(origin_asset(w), status=AssetStatus.CANCELLED)
     refused(w, E.RecognitionInvalidCertificate, importing(w, never), originAssetId=never.asset_id)
+
+
+def test_r15_a_right_sold_here_is_not_taken_back_by_a_certificate_from_the_origin(world: World) -> None:
+    """Beyond the list. A recognised asset follows its origin's holders: each newer certificate sets them here.
+    Were its rights sold here, the seller would take the buyer's money, ask the origin's registrars for a fresh
+    certificate (stating the origin's unchanged state) and have it imported: the right would return to it. So
+    the rights of a recognised asset change hands at its origin only (a newer certificate brings the change);
+    here it is licensed and its licences are sold."""
+    w = world
+    agree(w)
+    cert = origin_asset(w, issued_block=100)
+    local = imported(w, cert)
+    w.fund(w.holder2, 20_000)
+    view = Watch(assets=[local])
+    for right in Right:
+        refused(w, E.RegistryRecognisedRight,
+                partial(send, w.holder, "AssetRegistry", "transferRight", local, int(right), w.holder2.address), view,
+                assetId=local, right=right)  # fmt: skip
+    sale = Trade(unique_hash("sale"), local, w.holder.address, w.holder2.address, 10_000, delivery=Delivery.RIGHT,
+                 right=Right.OPERATION)  # fmt: skip
+    refused(w, E.RegistryRecognisedRight,
+            partial(w.exchange.settle, sale, 0, w.consent(sale), gas=3_000_000),
+            Watch(assets=[local], trades=[(w.exchange.address, sale.trade_id)]), assetId=local,
+            right=Right.OPERATION)  # fmt: skip
+    # Its licences are sold here; its rights move with the origin's certificates.
+    licence = Trade(unique_hash("licence"), local, w.holder.address, w.holder2.address, 10_000, terms=w.terms())
+    w.settle(licence)
+    imported(w, replace(cert, holder=w.holder2.address, issued_block=200))
+    assert w.holder.holder_of(local, Right.HOLDING) == w.holder2.address
+    # A registration made here and linked to the origin's stands on its own: its rights trade here.
+    linked = w.registered_asset()
+    imported(w, replace(origin_asset(w), content_hash=w.holder.get_asset(linked)["contentHash"]))
+    w.holder.transfer_right(linked, Right.OPERATION, w.holder2.address)
 
 
 # ─────────────────────────────────────────── rule 16: chain ids
