@@ -110,12 +110,13 @@ def test_r6_unknown_region_codes_are_refused_and_a_sublicence_cannot_add_the_bor
     bad = w.registration(region=990000)
     refused(w, E.RegistryInvalidRegion, partial(send, w.holder, "AssetRegistry", "applyRegistration", bad.as_abi()),
             region=990000)  # fmt: skip
-    parent = w.holder.grant_license(asset, w.holder2.address, w.terms(sublicensable=True, regions=(REGION, CITY)))
+    parent_terms = w.terms(sublicensable=True, regions=(REGION, CITY))
+    parent = w.holder.grant_license(asset, w.holder2.address, parent_terms)
     refused(w, E.LicenseExceedsParent,
             partial(send, w.holder2, "AssetRegistry", "sublicense", parent, w.merchant.address,
-                    w.terms(regions=(REGION, 810000)).as_abi()),
+                    replace(parent_terms, regions=(REGION, 810000)).as_abi()),
             Watch(assets=[asset], licences=[parent]), parentId=parent)  # fmt: skip
-    w.holder2.sublicense(parent, w.merchant.address, w.terms(regions=(CITY,)))
+    w.holder2.sublicense(parent, w.merchant.address, replace(parent_terms, regions=(CITY,)))
 
 
 # ─────────────────────────────────────────── rule 7: third party means third party
@@ -250,8 +251,9 @@ def test_r10_standing_cannot_be_borrowed(world: World) -> None:
     anothers = w.holder.grant_license(asset, w.merchant.address, w.terms(purpose=2))
     revoked = w.holder.grant_license(asset, w.holder2.address, w.terms(purpose=3))
     w.holder.revoke_license(revoked, h("revoked"))
-    parent = w.holder.grant_license(asset, w.merchant.address, w.terms(purpose=4, sublicensable=True))
-    orphan = w.merchant.sublicense(parent, w.holder2.address, w.terms(purpose=4))
+    parent_terms = w.terms(purpose=4, sublicensable=True)
+    parent = w.holder.grant_license(asset, w.merchant.address, parent_terms)
+    orphan = w.merchant.sublicense(parent, w.holder2.address, replace(parent_terms, sublicensable=False))
     w.holder.revoke_license(parent, h("parent revoked"))
     now = w.chain_time()
     future = w.holder.grant_license(asset, w.holder2.address, w.terms(purpose=5, start=now + 30 * DAY,
