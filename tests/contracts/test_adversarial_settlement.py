@@ -300,6 +300,30 @@ def test_r1_a_mandate_covers_exactly_what_its_seller_gave(world: World) -> None:
             mandateId=short_id, expiry=short.expiry)  # fmt: skip
 
 
+def test_r1_a_mandate_or_consent_sells_nothing_while_its_exchange_or_seller_is_suspended(world: World) -> None:
+    """A standing mandate and a signed consent outlive a suspension of the exchange or of the seller: neither is
+    used while it lasts, and both work again after reinstatement."""
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 30_000)
+    terms = w.terms()
+    m = w.mandate(asset, w.holder, terms)
+    mid = w.holder.grant_mandate(m)
+    mandated = Trade(unique_hash("mandated"), asset, w.holder.address, w.holder2.address, 1_000, terms=terms)
+    signed = licence_trade(w, asset, price=1_000)
+    consent = w.consent(signed)
+    view = Watch(assets=[asset], mandates=[mid], trades=[(w.exchange.address, t.trade_id) for t in (mandated, signed)])
+    for party in (w.exchange, w.holder):
+        w.authority.suspend(party.address, h("inspection"))
+        refused(w, E.ParticipantNotActive, partial(w.exchange.settle_mandated, mandated, m, gas=ATTACK_GAS), view,
+                account=party.address, status=ParticipantStatus.SUSPENDED)  # fmt: skip
+        refused(w, E.ParticipantNotActive, partial(w.exchange.settle, signed, 0, consent, gas=ATTACK_GAS), view,
+                account=party.address, status=ParticipantStatus.SUSPENDED)  # fmt: skip
+        w.authority.reinstate(party.address, h("inspection passed"))
+    w.exchange.settle_mandated(mandated, m)
+    w.exchange.settle(signed, 0, consent)
+
+
 def test_r1_off_exchange_both_parties_sign_every_term(world: World) -> None:
     """The buyer of an off-exchange trade settles it with a seller signature it made itself, or with the seller's
     signature of a cheaper price."""
