@@ -13,12 +13,11 @@ import {IAssetRegistryTypes} from "./IAssetRegistryTypes.sol";
 /// registered here as a recognised registration that is licensed, and whose licences are traded, under
 /// this province's rules, with the origin's category and grade; its rights change hands at the origin
 /// only (a newer certificate brings the change here), else a right sold here would be taken back by the
-/// next certificate. Records are keyed by origin chain, origin
-/// registry and origin asset. A certificate expires; a newer certificate of the same origin asset
-/// (issued later) supersedes the one imported: the recognised asset follows its holders, or is
-/// cancelled with it, and an older or expired certificate is refused. A registrar of the recognised
-/// asset's region (or the authority) may suspend a recognised registration after a re-check, and lift
-/// the suspension.
+/// next certificate. Records are keyed by origin chain, origin registry and origin asset. A certificate
+/// expires; a newer certificate of the same origin asset (issued later) supersedes the one imported: the
+/// recognised asset follows its holders, or is cancelled with it, and an older or expired certificate is
+/// refused. A registrar of the recognised asset's region (or the authority) may suspend a recognised
+/// registration after a re-check, and lift the suspension.
 interface IRecognition {
     // ─────────────────────────────────────────────────────────── types
 
