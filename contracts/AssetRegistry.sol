@@ -72,6 +72,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
         AssetRecord storage rec = _record(assetId);
         _requireTransferable(rec, assetId);
         if (rec.category == Category.Public) revert RegistryPublicDataOffExchange(assetId);
+        if (rec.flags & _RECOGNISED != 0) revert RegistryRecognisedRight(assetId, right);
         _transferRight(rec, assetId, right, msg.sender, to, bytes32(0));
     }
 
@@ -102,6 +103,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
         _onlyCaller(_settlement);
         AssetRecord storage rec = _record(assetId);
         _requireTransferable(rec, assetId);
+        if (rec.flags & _RECOGNISED != 0) revert RegistryRecognisedRight(assetId, right);
         _transferRight(rec, assetId, right, seller, buyer, tradeId);
         return (rec.category, rec.kind);
     }

@@ -25,6 +25,9 @@ abstract contract AssetRegistryBase is IAssetRegistryTypes {
     /// @dev Set once the processing or operation right is held apart from the holding right.
     uint8 internal constant _SPLIT = 1 << 3;
     uint8 internal constant _SUSPENDED = 1 << 4;
+    /// @dev Registered by recognition of another province's certificate (not linked to a registration made here):
+    /// its holders follow the origin's certificates, so its rights change hands there, not here.
+    uint8 internal constant _RECOGNISED = 1 << 5;
 
     uint8 internal constant _L_EXCLUSIVE = 1 << 0;
     uint8 internal constant _L_SUBLICENSABLE = 1 << 1;

@@ -136,9 +136,9 @@ contract AssetRegistryModule is AssetRegistryBase {
         assetId = ++_counters.assets;
         _contentHashes[assetId] = r.contentHash;
         _registeredIds[r.contentHash] = assetId;
-        uint8 flags;
+        uint8 flags = _RECOGNISED;
         if (r.processingHolder != holder || r.operationHolder != holder) {
-            flags = _SPLIT;
+            flags |= _SPLIT;
             _splitHolders[assetId][Right.Processing] = r.processingHolder;
             _splitHolders[assetId][Right.Operation] = r.operationHolder;
         }

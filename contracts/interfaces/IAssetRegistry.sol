@@ -35,7 +35,8 @@ interface IAssetRegistry is IAssetRegistryTypes {
     function cancelRegistration(uint256 assetId, bytes32 reasonHash) external;
 
     /// @notice Transfers one right to `to`. Current holder of that right; never for public data (which changes
-    /// hands only by on-exchange settlement).
+    /// hands only by on-exchange settlement), nor for an asset recognised from another province (whose rights
+    /// change hands at its origin).
     function transferRight(uint256 assetId, Right right, address to) external;
 
     // ─────────────────────────────────────────────────────────── licences

@@ -177,6 +177,10 @@ interface IAssetRegistryTypes {
     /// @notice Thrown for a region code that is not a six-digit administrative division code under an
     /// existing province-level prefix.
     error RegistryInvalidRegion(uint24 region);
+    /// @notice Thrown when `right` of an asset recognised from another province would change hands here: its
+    /// holders follow the origin's certificates, so its rights change hands at the origin (a newer certificate
+    /// brings the change here). Its licences are granted and sold here.
+    error RegistryRecognisedRight(uint256 assetId, Right right);
     /// @notice Thrown when transferring a right to its current holder.
     error RegistrySameHolder(uint256 assetId, Right right, address holder);
     /// @notice Thrown when the caller is not the contract that may call this hook (`expected`).

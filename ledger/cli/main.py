@@ -162,10 +162,12 @@ def deploy(
         try:
             if fresh:
                 progress(f"deploying a fresh system as {account.address}")
-                deployment = deploy_system(s.rpc, sender, build)
+                deployment = deploy_system(s.rpc, sender, build, recognised_chain_ids=s.settings.recognised_chain_ids)
                 write_manifest(deployment, path)
             else:
-                deployment = ensure_deployed(s.rpc, sender, build, path)
+                deployment = ensure_deployed(
+                    s.rpc, sender, build, path, recognised_chain_ids=s.settings.recognised_chain_ids
+                )
         finally:
             if sender.journal is not None:
                 sender.journal.close()

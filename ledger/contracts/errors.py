@@ -99,6 +99,7 @@ __all__ = [
     "RegistryOnlyCaller",
     "RegistryOnlyDelegated",
     "RegistryPublicDataOffExchange",
+    "RegistryRecognisedRight",
     "RegistryRegistrarConflict",
     "RegistryRightHeldByOther",
     "RegistrySameHolder",
@@ -1033,6 +1034,16 @@ class RegistryPublicDataOffExchange(ContractRevert):
     assetId: int
 
 
+class RegistryRecognisedRight(ContractRevert):
+    """``RegistryRecognisedRight(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "RegistryRecognisedRight(uint256,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'right', )
+    assetId: int
+    right: int
+
+
 class RegistryRegistrarConflict(ContractRevert):
     """``RegistryRegistrarConflict(uint256,address)``"""
 
@@ -1500,6 +1511,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "RegistryOnlyCaller": RegistryOnlyCaller,
     "RegistryOnlyDelegated": RegistryOnlyDelegated,
     "RegistryPublicDataOffExchange": RegistryPublicDataOffExchange,
+    "RegistryRecognisedRight": RegistryRecognisedRight,
     "RegistryRegistrarConflict": RegistryRegistrarConflict,
     "RegistryRightHeldByOther": RegistryRightHeldByOther,
     "RegistrySameHolder": RegistrySameHolder,
