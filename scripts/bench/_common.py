@@ -360,6 +360,16 @@ class BenchChain:
         consents = [self.consent(by_seller[s], exchange) for s in sellers]
         return [self.seller_net(t) for t in trades], consents, [sellers.index(t.seller) for t in trades]
 
+    def prepare_settle_batch(
+        self, exchange: LedgerClient, trades: Sequence[Trade], *, atomic: bool = True, gas: int | None = None
+    ) -> Call:
+        """``exchange``'s ``settleBatch`` of ``trades`` with their sellers' consents (one a seller), for pipelining."""
+        nets, consents, consent_of = self.batch_consents(exchange, trades)
+        return exchange.prepare(
+            "TradeSettlement", "settleBatch", [t.as_abi() for t in trades], nets, [c.as_abi() for c in consents],
+            consent_of, atomic, gas=gas,
+        )  # fmt: skip
+
     def settle_batch(self, exchange: LedgerClient, trades: Sequence[Trade], *, atomic: bool = True) -> TxResult:
         nets, consents, consent_of = self.batch_consents(exchange, trades)
         return exchange.settle_batch(trades, nets, consents, consent_of, atomic=atomic)
