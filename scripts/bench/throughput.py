@@ -39,6 +39,10 @@ plugged in from here (never used for the figures above):
   ``eth_getLogs`` of the confirming event a block, instead of ``eth_getTransactionReceipt``
   per transaction (anvil builds each receipt in time linear in its block's size).
 
+The cost breakdown also times a change proposed for ``LedgerClient.sign_sales_consent``
+(``consent_sign_fast_whatif``): the same signature from precomputed EIP-712 type hashes and a
+cached coincurve key (:class:`FastConsentSigner`) instead of eth-account's ``encode_typed_data``.
+
 Usage: ``python scripts/bench/throughput.py [--json] [--seconds N] [--block-time S]``
 ``[--only raw|settle|batch|mandated|mandated-batch|costs ...] [--consents presigned|in-clock]``
 ``[--what-if fast-sign --what-if log-wait] [--profile FILE] [-v]``
@@ -68,7 +72,7 @@ from eth_utils.crypto import keccak
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call, LedgerClient
-from ledger.contracts.types import Mandate, SalesConsent, Trade
+from ledger.contracts.types import LicenseTerms, Mandate, SalesConsent, Trade
 
 logger = logging.getLogger("bench.throughput")
 
@@ -377,6 +381,56 @@ class FastSigner:
         r, s, v = signature[:32], signature[32:64], signature[64]
         raw = b"\x02" + rlp.encode([*fields, i(v), r.lstrip(b"\0"), s.lstrip(b"\0")])
         return _Signed(keccak(raw), raw)
+
+
+_TERMS_TYPE = (
+    "LicenseTerms(uint8 right,uint16 purpose,uint40 start,uint40 end,bool exclusive,bool sublicensable,"
+    "bool transferable,uint24[] regions,bytes2[] countries,bytes32 termsHash)"
+)
+_SALE_TYPE = (
+    "Sale(bytes32 tradeId,uint256 assetId,uint8 delivery,uint8 right,uint64 parentLicenseId,LicenseTerms terms,"
+    "uint256 minNet)"
+)
+_CONSENT_TYPE = "SalesConsent(address exchange,Sale[] sales,uint256 nonce,uint256 deadline)"
+
+
+class FastConsentSigner:
+    """What-if: a seller's ``SalesConsent`` signed like ``LedgerClient.sign_sales_consent`` (same signature), with
+    the type hashes and domain separator computed once, the EIP-712 words written directly and a cached coincurve
+    key, instead of eth-account's generic ``encode_typed_data``."""
+
+    _TERMS = keccak(text=_TERMS_TYPE)
+    _SALE = keccak(text=_SALE_TYPE + _TERMS_TYPE)
+    _CONSENT = keccak(text=_CONSENT_TYPE + _TERMS_TYPE + _SALE_TYPE)
+
+    def __init__(self, private_key: bytes, chain_id: int, settlement: str) -> None:
+        self._key = coincurve.PrivateKey(private_key)
+        w = self._w
+        domain_type = keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
+        self._domain = keccak(domain_type + keccak(text="DataRightsLedger") + keccak(text="1") + w(chain_id)
+                              + w(int(settlement, 16)))  # fmt: skip
+
+    @staticmethod
+    def _w(value: int) -> bytes:
+        return value.to_bytes(32, "big")
+
+    def _terms(self, t: LicenseTerms) -> bytes:
+        w = self._w
+        countries = b"".join((c.encode("ascii") if isinstance(c, str) else c).ljust(32, b"\0") for c in t.countries)
+        return keccak(self._TERMS + w(int(t.right)) + w(t.purpose) + w(t.start) + w(t.end) + w(t.exclusive)
+                      + w(t.sublicensable) + w(t.transferable) + keccak(b"".join(w(r) for r in t.regions))
+                      + keccak(countries) + t.terms_hash)  # fmt: skip
+
+    def __call__(self, sales: Sequence[tuple[Trade, int]], exchange: str, nonce: int, deadline: int) -> bytes:
+        w = self._w
+        sale_hashes = b"".join(
+            keccak(self._SALE + t.trade_id + w(t.asset_id) + w(int(t.delivery)) + w(int(t.right))
+                   + w(t.parent_license_id) + self._terms(t.terms) + w(net))
+            for t, net in sales
+        )  # fmt: skip
+        struct = keccak(self._CONSENT + w(int(exchange, 16)) + keccak(sale_hashes) + w(nonce) + w(deadline))
+        signature = self._key.sign_recoverable(keccak(b"\x19\x01" + self._domain + struct), hasher=None)
+        return signature[:64] + bytes([signature[64] + 27])
 
 
 @dataclass(frozen=True, slots=True)
@@ -728,7 +782,8 @@ def client_costs(chain: BenchChain, mandates: dict[tuple[int, str], Mandate], n:
     and of anvil CPU where the stage makes anvil work.
 
     The sellers' side comes first: ``consent_sign`` is a seller signing its consent to one sale
-    (EIP-712 through ``LedgerClient.sign_sales_consent``), ``consent_sign_batch`` the same a trade
+    (EIP-712 through ``LedgerClient.sign_sales_consent``; ``consent_sign_fast_whatif``: the same signature
+    from :class:`FastConsentSigner`, checked equal first), ``consent_sign_batch`` the same a trade
     when each seller signs once for its trades of a ``batch``-trade batch as in (c). The exchange's
     side follows: ``encode`` (the trade, least net amount and consent), ``sign`` ... ``wait_receipts``;
     ``exchange_total`` sums those. ``encode_mandated``: the same call within a standing mandate."""
@@ -752,6 +807,16 @@ def client_costs(chain: BenchChain, mandates: dict[tuple[int, str], Mandate], n:
         return result
 
     consents = stage("consent_sign", lambda: [chain.consent([t], ex) for t in trades])
+    seller = chain.client_for(trades[0].seller)
+    fast_consent = FastConsentSigner(
+        bytes(seller.account.key), seller.chain_id, chain.contracts.address["TradeSettlement"]
+    )
+    probe, signed_probe = trades[0], consents[0]
+    if fast_consent([(probe, chain.seller_net(probe))], ex.address, signed_probe.nonce, signed_probe.deadline) != \
+            signed_probe.signature:  # fmt: skip
+        raise RuntimeError("FastConsentSigner's signature differs from LedgerClient.sign_sales_consent's")
+    stage("consent_sign_fast_whatif", lambda: [fast_consent([(t, chain.seller_net(t))], ex.address, i, 2**40)
+                                               for i, t in enumerate(trades)])  # fmt: skip
     stage("consent_sign_batch", lambda: [chain.batch_consents(ex, grouped[i : i + batch])
                                          for i in range(0, n, batch)])  # fmt: skip
     calls = stage("encode", lambda: [ex.prepare_settle(t, chain.seller_net(t), c, gas=int(est * 1.2))

@@ -77,7 +77,7 @@ def test_throughput_script_reports_five_positive_rates_and_the_consent_cost_from
         assert d["consent_presigned_trades"] >= d["count"] - d["consent_signed_in_clock_trades"], name
         assert d["consent_presign_cpu_ms_per_trade"] > 0, name
     costs = report["client_costs_per_tx"]
-    for stage in ("consent_sign", "consent_sign_batch", "encode", "encode_mandated", "sign", "sign_fast_whatif",
-                  "journal_fsync", "http_send", "wait_receipts"):  # fmt: skip
+    for stage in ("consent_sign", "consent_sign_fast_whatif", "consent_sign_batch", "encode", "encode_mandated",
+                  "sign", "sign_fast_whatif", "journal_fsync", "http_send", "wait_receipts"):  # fmt: skip
         assert costs[f"{stage}_client_us"] > 0, stage
     assert costs["exchange_total_client_us"] >= costs["encode_client_us"] + costs["sign_client_us"]
