@@ -15,7 +15,8 @@
     signs one consent for its trades of a batch.
 (b') ``settle_mandated_tps`` and (c') ``settle_batch_mandated_trades_per_s``: the same through
     ``MandateRegistry`` within standing mandates (one per seller, asset and exchange, granted
-    before the clock): no signature a trade.
+    before the clock): no signature a trade. They run after (b) and (c), on a chain that has
+    settled those trades; to compare the two paths, run them apart (``--only``) back to back.
 
 Who signs the consents, and when: a seller signs on its own machine, when it lists or when its
 order is matched, not on the exchange's. So (b) and (c) take consents signed before the clock
