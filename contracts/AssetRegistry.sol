@@ -182,7 +182,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
             purpose: t.purpose,
             right: t.right,
             flags: (t.exclusive ? _L_EXCLUSIVE : 0) | (t.sublicensable ? _L_SUBLICENSABLE : 0)
-                | (t.transferable ? _L_TRANSFERABLE : 0) | (crossBorder ? _L_CROSS_BORDER : 0),
+                | (t.transferable ? _L_TRANSFERABLE : 0) | (crossBorder ? _L_CROSS_BORDER : 0) | (settled ? _L_SOLD : 0),
             depth: depth,
             start: start,
             end: t.end,

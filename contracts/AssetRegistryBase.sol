@@ -34,6 +34,8 @@ abstract contract AssetRegistryBase is IAssetRegistryTypes {
     uint8 internal constant _L_TRANSFERABLE = 1 << 2;
     uint8 internal constant _L_CROSS_BORDER = 1 << 3;
     uint8 internal constant _L_REVOKED = 1 << 4;
+    /// @dev Delivered by a settlement: a buyer paid for it.
+    uint8 internal constant _L_SOLD = 1 << 5;
 
     uint8 internal constant _MAX_DEPTH = 3;
     /// @dev Exclusive licences per (asset, right, purpose, parent) that have not ended: each grant reads them all.

@@ -276,6 +276,10 @@ def test_r1_a_mandate_covers_exactly_what_its_seller_gave(world: World) -> None:
     refused(w, E.MandateMismatch, attempt(sale(), by=rival), view, mandateId=mid)
     longer = sale(terms=w.terms(days=31))
     refused(w, E.MandateDuration, attempt(longer), view, mandateId=mid, maxDuration=30 * 86_400)
+    # A licence starting after the mandate's expiry would tie the asset up beyond the mandate's life.
+    late_start = m.expiry + 86_400
+    late = sale(terms=replace(terms, start=late_start, end=late_start + 10 * 86_400))
+    refused(w, E.MandateLateStart, attempt(late), view, mandateId=mid, start=late_start, expiry=m.expiry)
     cheap = sale(price=4_999)
     refused(w, E.SettlementBelowMinimum, attempt(cheap), view, tradeId=cheap.trade_id, sellerAmount=4_999,
             minNet=5_000)  # fmt: skip
@@ -429,6 +433,25 @@ def test_r3_a_revoked_recipient_neither_blocks_sales_nor_keeps_the_asset_hostage
     w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.provider.address, 1_000)])
     assert w.settle(licence_trade(w, asset)).event("TradeSettled")["shares"] == [
         {"recipient": w.provider.address, "amount": 1_000, "held": False}]  # fmt: skip
+    # What was held for the revoked recipient is not stuck: the authority releases it as its decision says,
+    # nobody else can, and only once.
+    view = Watch(assets=[asset])
+    refused(w, E.ParticipantUnauthorized,
+            lambda: send(w.holder, "TradeSettlement", "releaseHeldShares", w.merchant.address, w.holder.address,
+                         h("mine now")),
+            view, account=w.holder.address, neededRoles=int(Role.AUTHORITY))  # fmt: skip
+    refused(w, E.SettlementNotRevoked,
+            lambda: send(w.authority, "TradeSettlement", "releaseHeldShares", w.provider.address,
+                         w.holder.address, h("decision")),
+            view, account=w.provider.address, status=ParticipantStatus.ACTIVE)  # fmt: skip
+    released = w.authority.release_held_shares(w.merchant.address, w.supervisor.address, h("court ruling"))
+    assert released.event("HeldSharesReleased")["amount"] == 1_000
+    assert w.holder.held_shares(w.merchant.address) == 0
+    assert w.holder.balance_of(w.supervisor.address) == 1_000
+    refused(w, E.SettlementNothingHeld,
+            lambda: send(w.authority, "TradeSettlement", "releaseHeldShares", w.merchant.address,
+                         w.supervisor.address, h("court ruling")),
+            view, account=w.merchant.address)  # fmt: skip
 
 
 # ─────────────────────────────────────────── rule 8: trade ids cannot be squatted
@@ -503,16 +526,34 @@ def test_r12_every_consumed_nonce_is_an_event_and_is_not_consumed_twice(world: W
             account=w.holder.address, nonce=77)  # fmt: skip
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "design (reported): the holder of a licensed right may revoke any licence of it, also one a buyer paid for "
-    "on an exchange the block before; revocability of sold licences (for cause, by the authority or a registrar, "
-    "or per the licence terms) is a decision for the licence model, not a minimal fix"
-))  # fmt: skip
 def test_beyond_the_list_a_seller_cannot_take_back_a_licence_the_buyer_paid_for(world: World) -> None:
+    """The licensor of a sold licence (right holder, or the licensee that sold a sublicence) cannot revoke it;
+    the authority can, for cause, and the buyer can surrender it. A licence granted without a sale stays
+    revocable by its licensor."""
     w = world
     asset = w.registered_asset()
     w.fund(w.holder2, 10_000)
-    licence = w.settle(licence_trade(w, asset)).event("TradeSettled")["licenseId"]
-    refused(w, E.LicenseNotAuthorized,
+    w.fund(w.merchant, 10_000)
+    licence = w.settle(licence_trade(w, asset, sublicensable=True)).event("TradeSettled")["licenseId"]
+    assert w.holder.get_license(licence)["sold"]
+    refused(w, E.LicenseSold,
             lambda: send(w.holder, "AssetRegistry", "revokeLicense", licence, h("changed my mind")),
             Watch(assets=[asset], licences=[licence]), licenseId=licence, account=w.holder.address)  # fmt: skip
+    # The buyer sells a sublicence on the exchange: it cannot take that one back either.
+    parent = w.holder.get_license(licence)
+    sub_terms = w.terms(days=5, start=parent["start"])
+    sub = Trade(unique_hash("sub"), asset, w.holder2.address, w.merchant.address, 5_000, 100, Delivery.LICENSE,
+                Right.PROCESSING, licence, sub_terms)  # fmt: skip
+    sublicence = w.settle(sub).event("TradeSettled")["licenseId"]
+    refused(w, E.LicenseSold,
+            lambda: send(w.holder2, "AssetRegistry", "revokeLicense", sublicence, h("changed my mind")),
+            Watch(assets=[asset], licences=[licence, sublicence]), licenseId=sublicence,
+            account=w.holder2.address)  # fmt: skip
+    # A licence granted directly (no sale) stays its licensor's to revoke.
+    given = w.holder.grant_license(asset, w.provider.address, w.terms(days=5, purpose=77))
+    assert not w.holder.get_license(given)["sold"]
+    w.holder.revoke_license(given, h("ended"))
+    # The buyer surrenders; the authority revokes for cause.
+    w.merchant.revoke_license(sublicence, h("surrendered"))
+    w.authority.revoke_license(licence, h("breach established"))
+    assert not w.holder.is_license_valid(licence, w.chain_time())
