@@ -33,6 +33,7 @@ from ledger.toolchain import Build
 __all__ = [
     "CERTIFICATE_DOMAIN_NAME",
     "CERTIFICATE_FORMAT",
+    "DEFAULT_VALIDITY",
     "Certificate",
     "CertificateDomain",
     "CertificateFile",
@@ -49,7 +50,7 @@ __all__ = [
     "write_certificate",
 ]
 
-CERTIFICATE_FORMAT = "data-rights-ledger/certificate@1"
+CERTIFICATE_FORMAT = "data-rights-ledger/certificate@2"
 CERTIFICATE_DOMAIN_NAME = "DataRightsLedger Certificate"
 CERTIFICATE_DOMAIN_VERSION = "1"
 
@@ -57,8 +58,10 @@ _DOMAIN_TYPEHASH = keccak(text="EIP712Domain(string name,string version,uint256 
 _CERTIFICATE_TYPE = (
     "RegistrationCertificate(uint256 assetId,bytes32 contentHash,uint8 category,uint8 grade,uint8 kind,"
     "address holdingHolder,address processingHolder,address operationHolder,uint64 certificateSerial,"
-    "uint64 registeredBlock,uint64 registeredAt)"
+    "uint64 registeredBlock,uint64 registeredAt,uint8 status,uint64 issuedAt,uint64 expiresAt)"
 )
+#: How long a certificate may be imported after it is issued, unless the issuer says otherwise.
+DEFAULT_VALIDITY = 365 * 86_400
 _CERTIFICATE_TYPEHASH = keccak(text=_CERTIFICATE_TYPE)
 _HASH_RE = re.compile(r"^0x[0-9a-fA-F]{64}$")
 _ADDRESS_RE = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -83,7 +86,12 @@ class CertificateDomain:
 
 @dataclass(frozen=True, slots=True)
 class Certificate:
-    """The signed content, in the order of the contract's ``IRecognition.Certificate``."""
+    """The signed content, in the order of the contract's ``IRecognition.Certificate``.
+
+    ``status``: the origin asset's status when issued (Registered, or Cancelled to make an import follow the
+    origin's cancellation); ``issued_at``: when the origin registrars issued it (a later certificate of the
+    same origin asset supersedes an earlier one); ``expires_at``: the last second it may be imported.
+    """
 
     asset_id: int
     content_hash: str
@@ -96,12 +104,15 @@ class Certificate:
     certificate_serial: int
     registered_block: int
     registered_at: int
+    status: int = int(AssetStatus.REGISTERED)
+    issued_at: int = 0
+    expires_at: int = 0
 
     def struct_hash(self) -> bytes:
         return keccak(
             abi_encode(
                 ["bytes32", "uint256", "bytes32", "uint8", "uint8", "uint8", "address", "address", "address",
-                 "uint64", "uint64", "uint64"],
+                 "uint64", "uint64", "uint64", "uint8", "uint64", "uint64"],
                 [_CERTIFICATE_TYPEHASH, *self.as_abi()],
             )
         )  # fmt: skip
@@ -110,8 +121,12 @@ class Certificate:
         return (
             self.asset_id, bytes.fromhex(self.content_hash[2:]), self.category, self.grade, self.kind,
             self.holding_holder, self.processing_holder, self.operation_holder, self.certificate_serial,
-            self.registered_block, self.registered_at,
+            self.registered_block, self.registered_at, self.status, self.issued_at, self.expires_at,
         )  # fmt: skip
+
+    def registry_record(self) -> tuple[Any, ...]:
+        """What the issuing registry holds of the asset (all but when the certificate was issued and expires)."""
+        return self.as_abi()[:12]
 
     def holders(self) -> tuple[str, str, str]:
         return (self.holding_holder, self.processing_holder, self.operation_holder)
@@ -188,6 +203,9 @@ class CertificateFile:
                 certificate_serial=_int(c["certificateSerial"], "certificateSerial", 2**64 - 1),
                 registered_block=_int(c["registeredBlock"], "registeredBlock", 2**64 - 1),
                 registered_at=_int(c["registeredAt"], "registeredAt", 2**64 - 1),
+                status=_status(c["status"]),
+                issued_at=_int(c["issuedAt"], "issuedAt", 2**64 - 1),
+                expires_at=_int(c["expiresAt"], "expiresAt", 2**64 - 1),
             )
             sigs = tuple(
                 Signature(_address(s["signer"], "signer"), _signature_hex(s["signature"]))
@@ -208,6 +226,13 @@ def _int(value: Any, name: str, maximum: int = 2**256 - 1) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
         raise CertificateFormatError(f"{name}: expected an integer in [0, {maximum}], got {value!r}")
     return value
+
+
+def _status(value: Any) -> int:
+    status = _int(value, "status", 4)
+    if status not in (AssetStatus.REGISTERED, AssetStatus.CANCELLED):
+        raise CertificateFormatError(f"status: a certificate says registered (2) or cancelled (4), got {status}")
+    return status
 
 
 def _hash(value: Any, name: str) -> str:
@@ -351,16 +376,19 @@ class ChainReader:
             raise CertificateMismatch(f"no AssetRegistered event for asset {asset_id}")
         return int(logs[-1]["blockNumber"], 16)
 
-    def certificate(self, asset_id: int, *, block: str | int = "latest") -> Certificate:
-        """The certificate content of a registered asset, read with view calls at ``block``."""
+    def certificate(
+        self, asset_id: int, *, block: str | int = "latest", issued_at: int = 0, expires_at: int = 0,
+        allow_cancelled: bool = False,
+    ) -> Certificate:
+        """The certificate content of a registered asset (or, ``allow_cancelled``, a cancelled one), read with
+        view calls at ``block``, issued at ``issued_at`` and importable until ``expires_at``."""
         try:
             a = self.get_asset(asset_id, block=block)
         except RpcRemoteError as exc:
             raise CertificateMismatch(f"asset {asset_id} is not in the registry at {self.registry}: {exc}") from exc
-        if int(a["status"]) != int(AssetStatus.REGISTERED):
-            raise CertificateMismatch(
-                f"asset {asset_id} is not registered (status {AssetStatus(int(a['status'])).name})"
-            )
+        status = AssetStatus(int(a["status"]))
+        if status != AssetStatus.REGISTERED and not (allow_cancelled and status == AssetStatus.CANCELLED):
+            raise CertificateMismatch(f"asset {asset_id} is not registered (status {status.name})")
         return Certificate(
             asset_id=asset_id,
             content_hash="0x" + bytes(a["contentHash"]).hex(),
@@ -373,6 +401,9 @@ class ChainReader:
             certificate_serial=int(a["certificateSerial"]),
             registered_block=self.registration_block(asset_id),
             registered_at=int(a["registeredAt"]),
+            status=int(status),
+            issued_at=issued_at,
+            expires_at=expires_at,
         )
 
 
@@ -391,12 +422,17 @@ def verify_against_chain(cert: CertificateFile, reader: ChainReader) -> Verified
         raise CertificateMismatch(f"certificate is for chain {cert.domain.chain_id}, the node is chain {chain_id}")
     if reader.registry != cert.domain.registry:
         raise CertificateMismatch(f"certificate names registry {cert.domain.registry}, reading {reader.registry}")
-    current = reader.certificate(cert.certificate.asset_id)
-    if current != cert.certificate:
-        diffs = [k for k, v in asdict(cert.certificate).items() if getattr(current, k) != v]
+    c = cert.certificate
+    current = reader.certificate(c.asset_id, allow_cancelled=True)
+    if current.registry_record() != c.registry_record():
+        diffs = [k for k, v in asdict(c).items()
+                 if k not in ("issued_at", "expires_at") and getattr(current, k) != v]  # fmt: skip
         raise CertificateMismatch(
-            f"registry record of asset {cert.certificate.asset_id} differs from the certificate in: {', '.join(diffs)}"
+            f"registry record of asset {c.asset_id} differs from the certificate in: {', '.join(diffs)}"
         )
+    now = int(reader.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+    if c.expires_at < now:
+        raise CertificateMismatch(f"the certificate expired at {c.expires_at} (the chain's time is {now})")
     for signer in verified.signers:
         _require_registrar(reader, signer)
     return replace(verified, registrars=verified.signers, on_chain=True)
@@ -404,16 +440,20 @@ def verify_against_chain(cert: CertificateFile, reader: ChainReader) -> Verified
 
 def issue_certificate(
     client: Any, asset_id: int, *, block: str | int = "latest", signers: Sequence[LocalAccount] = (),
-    build: Build | None = None,
+    build: Build | None = None, valid_for: int = DEFAULT_VALIDITY,
 ) -> CertificateFile:
-    """A certificate of ``asset_id`` as registered at ``block``, signed by ``client``'s account and ``signers``."""
+    """A certificate of ``asset_id`` as registered (or cancelled) at ``block``, signed by ``client``'s account and
+    ``signers``: issued at that block's time, importable for ``valid_for`` seconds. A certificate of a cancelled
+    asset makes the province that imported it cancel its recognised asset too."""
     tag = hex(block) if isinstance(block, int) else block
     header = client.rpc.call("eth_getBlockByNumber", [tag, False])
-    number = int(header["number"], 16)
+    number, issued_at = int(header["number"], 16), int(header["timestamp"], 16)
     reader = ChainReader.of_client(client, build or _default_build())
     for account in (client.account, *signers):
         _require_registrar(reader, to_checksum_address(account.address))
-    content = reader.certificate(asset_id, block=number)
+    content = reader.certificate(
+        asset_id, block=number, issued_at=issued_at, expires_at=issued_at + valid_for, allow_cancelled=True
+    )
     cert = CertificateFile(
         CertificateDomain(client.chain_id, client.contracts.address["AssetRegistry"]),
         content,

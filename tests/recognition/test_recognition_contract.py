@@ -55,7 +55,8 @@ def test_import_with_m_of_n_registers_a_recognised_asset_usable_for_licences(pro
     assert (rec["originChainId"], rec["originAssetId"], rec["originRegistry"]) == (
         a.chain_id, cert.certificate.asset_id, a.registry,
     )
-    assert b.world.registrar.local_asset_of(a.chain_id, cert.certificate.asset_id) == local
+    assert b.world.registrar.local_asset_of(a.chain_id, a.registry, cert.certificate.asset_id) == local
+    assert b.world.registrar.local_asset_of(a.chain_id, "0x" + "ab" * 20, cert.certificate.asset_id) == 0
     # Licensed in B under B's rules, by the holder (the same key is admitted in B).
     licence = b.world.holder.grant_license(local, b.world.merchant.address, b.world.terms())
     assert b.world.holder.get_license(licence)["assetId"] == local
@@ -67,9 +68,33 @@ def test_same_certificate_cannot_be_imported_twice(provinces: Provinces) -> None
     agree(b, a)
     cert = certificate(a)
     local = import_(b, cert)
-    with pytest.raises(E.RecognitionAlreadyImported) as exc:
+    with pytest.raises(E.RecognitionStaleCertificate) as exc:
         import_(b, cert)
     assert exc.value.localAssetId == local and exc.value.originAssetId == cert.certificate.asset_id
+    assert exc.value.issuedAt == exc.value.importedIssuedAt == cert.certificate.issued_at
+
+
+def test_a_newer_certificate_supersedes_the_import_and_an_expired_one_is_refused(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    cert = certificate(a)
+    local = import_(b, cert)
+    a.world.holder.transfer_right(cert.certificate.asset_id, Right.HOLDING, a.world.holder2.address)
+    a.world.rpc.call("evm_increaseTime", [60])  # issued later than the first
+    a.world.rpc.call("anvil_mine", ["0x1"])
+    newer = issue_certificate(a.registrars()[0], cert.certificate.asset_id, signers=[a.registrars()[1].account])
+    assert newer.certificate.issued_at > cert.certificate.issued_at
+    result = b.world.registrar.import_certificate(a.chain_id, newer.certificate.as_abi(), newer.signature_bytes())
+    assert result.event("CertificateImported")["superseded"] is True
+    assert b.world.registrar.get_asset(local)["holdingHolder"] == a.world.holder2.address
+    with pytest.raises(E.RecognitionStaleCertificate):
+        import_(b, cert)  # the older one can never come back
+    expired = certificate(a)
+    late = replace(expired, certificate=replace(expired.certificate, expires_at=1))  # long past, on any chain
+    late = sign_certificate(sign_certificate(replace(late, signatures=()), a.registrars()[0].account),
+                            a.registrars()[1].account)  # fmt: skip
+    with pytest.raises(E.RecognitionCertificateExpired):
+        import_(b, late)
 
 
 def test_below_threshold_is_rejected_and_duplicate_signers_count_once(provinces: Provinces) -> None:
@@ -187,25 +212,28 @@ def test_only_registrars_import_and_only_recognition_registers(provinces: Provin
     with pytest.raises(E.ParticipantUnauthorized):
         b.world.holder.import_certificate(a.chain_id, cert.certificate.as_abi(), cert.signature_bytes())
     reg = b.world.registration()
-    with pytest.raises(E.RegistryOnlyRecognition):
+    with pytest.raises(E.RegistryOnlyCaller) as exc:
         b.world.authority._tx("AssetRegistry", "registerRecognised", reg.as_abi(), b.world.holder.address,
                               b.world.registrar.address)
-    with pytest.raises(E.RegistryRecognitionAlreadySet):
-        b.world.authority._tx("AssetRegistry", "setRecognition", b.world.holder.address)
+    assert exc.value.expected == b.world.contracts.address["Recognition"]
 
 
-def test_suspension_freezes_the_recognised_asset(provinces: Provinces) -> None:
+def test_suspension_stops_the_recognised_asset_until_reinstated(provinces: Provinces) -> None:
     a, b = provinces.a, provinces.b
     agree(b, a)
     local = import_(b, certificate(a))
     result = b.world.registrar.suspend_recognised(local, h("re-check: cancelled in A"))
-    assert result.find("RecognitionSuspended") and result.find("AssetFrozen")
-    assert b.world.registrar.get_asset(local)["frozen"]
+    assert result.find("RecognitionSuspended") and not result.find("AssetFrozen")
+    asset = b.world.registrar.get_asset(local)
+    assert (asset["suspended"], asset["frozen"]) == (True, False)
     assert b.world.registrar.get_recognised(local)["status"] == 2
-    with pytest.raises(E.RegistryAssetFrozen):
+    with pytest.raises(E.RegistryAssetSuspended):
         b.world.holder.grant_license(local, b.world.merchant.address, b.world.terms())
     with pytest.raises(E.RecognitionInvalidStatus):
         b.world.registrar.suspend_recognised(local, h("again"))
+    assert b.world.registrar.reinstate_recognised(local, h("re-check cleared")).find("RecognitionReinstated")
+    assert b.world.registrar.get_asset(local)["suspended"] is False
+    b.world.holder.grant_license(local, b.world.merchant.address, b.world.terms())
     with pytest.raises(E.RecognitionUnknownRecord):
         b.world.registrar.suspend_recognised(local + 100, h("none"))
 
