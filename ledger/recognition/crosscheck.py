@@ -61,7 +61,7 @@ class LocalRecognised:
     imported_block: int
     suspended: bool = False
     origin_status: int = int(AssetStatus.REGISTERED)
-    issued_at: int = 0
+    issued_block: int = 0  # the certificate's issue mark: the origin block it states (rules: issuedBlock)
     expires_at: int = 0
     superseded: bool = False
 
@@ -78,7 +78,7 @@ class LocalRecognised:
             "content_hash": self.content_hash, "holders": list(self.holders),
             "certificate_serial": self.certificate_serial, "digest": self.digest, "linked": self.linked,
             "imported_block": self.imported_block, "suspended": self.suspended, "status": self.status,
-            "origin_status": AssetStatus(self.origin_status).name.lower(), "issued_at": self.issued_at,
+            "origin_status": AssetStatus(self.origin_status).name.lower(), "issued_block": self.issued_block,
             "expires_at": self.expires_at, "superseded": self.superseded,
         }  # fmt: skip
 
@@ -122,7 +122,7 @@ def _decode_imported(log: Mapping[str, Any]) -> LocalRecognised:
         origin_asset_id=int(log["topics"][3], 16), origin_registry=address(w[0]), content_hash="0x" + w[2],
         category=int(w[3], 16), grade=int(w[4], 16), kind=int(w[5], 16),
         holders=(address(w[6]), address(w[7]), address(w[8])), certificate_serial=int(w[9], 16),
-        origin_status=int(w[12], 16), issued_at=int(w[13], 16), expires_at=int(w[14], 16),
+        origin_status=int(w[12], 16), issued_block=int(w[13], 16), expires_at=int(w[14], 16),
         digest="0x" + w[15], linked=int(w[17], 16) != 0, superseded=int(w[19], 16) != 0,
         imported_block=int(log["blockNumber"], 16),
     )  # fmt: skip

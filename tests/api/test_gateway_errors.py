@@ -226,8 +226,8 @@ def test_a_certificate_of_another_province_is_imported_under_an_agreement(fresh:
     holder = fresh.address("logistics")
     cert = CertificateFile(
         CertificateDomain(4501, origin_registry),
-        Certificate(9, h(4242), 1, 0, 0, holder, holder, holder, 9, 120, now(fresh) - DAY, status=2,
-                    issued_at=now(fresh) - 60, expires_at=now(fresh) + DAY),
+        # status registered, issued (time or block: positional), expiry
+        Certificate(9, h(4242), 1, 0, 0, holder, holder, holder, 9, 120, now(fresh) - DAY, 2, 100, now(fresh) + DAY),
     )
     once = sign_certificate(cert, registrars[0])
     below = client.post(f"{TX}/recognition/certificates", json={"certificate": once.to_json()},
