@@ -271,3 +271,22 @@ def test_revenue_shares_name_the_right_whose_sales_pay_them(fresh: Market) -> No
     not_holder = client.post(f"{TX}/assets/2/revenue-shares", json={**shares, "right": "operation"},
                              headers=fresh.auth("logistics"))  # fmt: skip
     assert not_holder.json()["error"]["name"] == "SettlementNotRightHolder"
+
+
+def test_an_indexed_mandate_is_named_by_its_id(fresh: Market) -> None:
+    client = fresh.client()
+    mandates = client.get("/api/v1/mandates").json()["data"]
+    assert len(mandates) == 1  # the demo's: 90-day processing licences of the personal-information asset 3
+    mandate = mandates[0]
+    start = now(fresh) + DAY
+    trade = {"trade_id": h(851), "asset_id": 3, "seller": fresh.address("logistics"),
+             "buyer": fresh.address("merchant"), "price": 20_000 * YUAN, "fee": 200 * YUAN,
+             "terms": {"purpose": 1201, "start": start, "end": start + 30 * DAY, "regions": [450000],
+                       "terms_hash": mandate["template"]["terms_hash"]}}  # fmt: skip
+    settled = client.post(f"{TX}/trades/mandated", json={"trade": trade, "mandate": mandate["mandate_id"]},
+                          headers=fresh.auth("exchange"))  # fmt: skip
+    assert settled.status_code == 200, settled.text
+    assert settled.json()["result"]["trades"][0]["mandate_id"] == mandate["mandate_id"]
+    unknown = client.post(f"{TX}/trades/mandated", json={"trade": {**trade, "trade_id": h(852)}, "mandate": h(9)},
+                          headers=fresh.auth("exchange"))  # fmt: skip
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_mandate"

@@ -43,6 +43,7 @@ from ledger.api.routes.gateway_models import (
     HashRequest,
     MandatedBatchRequest,
     MandatedSettleRequest,
+    MandateModel,
     MetadataChangeRequest,
     NonceRequest,
     ObjectionRequest,
@@ -71,7 +72,7 @@ from ledger.api.routes.gateway_models import (
     to_target,
 )
 from ledger.client import TxResult
-from ledger.contracts.types import ZERO_ADDRESS, Mandate, ObjectionStatus, Registration, Right
+from ledger.contracts.types import ZERO_ADDRESS, Delivery, LicenseTerms, Mandate, ObjectionStatus, Registration, Right
 from ledger.gateway import (
     ActorMismatch,
     ApiKey,
@@ -86,7 +87,7 @@ from ledger.gateway.outcome import error_reply
 from ledger.recognition.certificates import CertificateFile
 from ledger.recognition.errors import CertificateError
 from ledger.settings import LedgerSettings
-from ledger.store import Store
+from ledger.store import Store, schema
 
 __all__ = ["mount", "request_fingerprint", "router"]
 
@@ -591,28 +592,59 @@ def settle_batch(body: BatchSettleRequest, caller: CallerDep) -> JSONResponse:
     )  # fmt: skip
 
 
+def _mandate(request: Request, value: MandateModel | str) -> Mandate:
+    """A mandate given by its terms, or by its id from the index (GET /api/v1/mandates/{id} shows it)."""
+    if isinstance(value, MandateModel):
+        return value.mandate()
+    t = schema.mandates
+    with request.app.state.reader.engine.connect() as conn:
+        row = conn.execute(sa.select(t).where(t.c.valid_to_block.is_(None), t.c.mandate_id == value.lower())).first()
+    if row is None:
+        raise _Refused(error_reply(_UnknownMandate(
+            f"no mandate {value.lower()} in the index (not granted, or not indexed yet): give its terms instead",
+            mandate_id=value.lower(),
+        )))  # fmt: skip
+    terms = dict(row.terms or {})
+    return Mandate(
+        seller=row.seller, exchange=row.exchange, asset_id=int(row.asset_id), delivery=Delivery(row.delivery),
+        right=Right(row.right), min_net=int(row.min_net), expiry=int(row.expiry), max_duration=int(row.max_duration),
+        parent_license_id=int(row.parent_licence_id),
+        terms=LicenseTerms(
+            right=Right(int(terms.get("right", 1))), purpose=int(terms.get("purpose", 0)),
+            start=int(terms.get("start", 0)), end=int(terms.get("end", 0)),
+            regions=tuple(int(r) for r in terms.get("regions", [])),
+            countries=tuple(str(c) for c in terms.get("countries", [])),
+            exclusive=bool(terms.get("exclusive", False)), sublicensable=bool(terms.get("sublicensable", False)),
+            transferable=bool(terms.get("transferable", False)),
+            terms_hash=hash_bytes(str(terms.get("terms_hash", "0x" + "00" * 32))),
+        ),
+        salt=int(row.salt),
+    )  # fmt: skip
+
+
 @router.post(
     "/trades/mandated", operation_id="tx_settle_mandated",
     summary="Settle a trade within its seller's standing mandate (exchange)", **_POST,
 )  # fmt: skip
-def settle_mandated(body: MandatedSettleRequest, caller: CallerDep) -> JSONResponse:
+def settle_mandated(request: Request, body: MandatedSettleRequest, caller: CallerDep) -> JSONResponse:
     """The trade must lie within the mandate the seller gave the key's participant (asset, delivery, licence
-    template and longest period, least net amount, expiry); ``result.trades[].mandate_id`` names it."""
+    template and longest period, least net amount, expiry); ``result.trades[].mandate_id`` names it. The mandate
+    is given by its terms, or by its id when the index holds it (404 ``unknown_mandate`` otherwise)."""
+    mandate = _mandate(request, body.mandate)
     return caller.submit(
-        body, _op("MandateRegistry", "settle", body.trade.to_trade().as_abi(), body.mandate.mandate().as_abi(),
-                  result=_settled),
-    )  # fmt: skip
+        body, _op("MandateRegistry", "settle", body.trade.to_trade().as_abi(), mandate.as_abi(), result=_settled)
+    )
 
 
 @router.post(
     "/trades/mandated/batch", operation_id="tx_settle_mandated_batch",
     summary="Settle trades within their sellers' mandates (exchange)", **_POST,
 )  # fmt: skip
-def settle_mandated_batch(body: MandatedBatchRequest, caller: CallerDep) -> JSONResponse:
+def settle_mandated_batch(request: Request, body: MandatedBatchRequest, caller: CallerDep) -> JSONResponse:
     """Trade i lies within ``mandates[trades[i].mandate]``. Atomic or trade by trade, as ``/trades/batch``."""
     if any(t.mandate >= len(body.mandates) for t in body.trades):
         return _json(error_reply(_BadIndex("a trade names a mandate beyond the list of mandates")))
-    mandates: list[Mandate] = [m.mandate() for m in body.mandates]
+    mandates: list[Mandate] = [_mandate(request, m) for m in body.mandates]
     return caller.submit(
         body,
         _op("MandateRegistry", "settleBatch", [t.trade.to_trade().as_abi() for t in body.trades],
@@ -878,6 +910,11 @@ class _InvalidCertificate(GatewayError):
 class _BadIndex(GatewayError):
     status = 422
     code = "invalid_arguments"
+
+
+class _UnknownMandate(GatewayError):
+    status = 404
+    code = "unknown_mandate"
 
 
 # ─────────────────────────────────────────── wiring

@@ -467,7 +467,10 @@ class MandateModel(MandateTerms):
 
 class MandatedSettleRequest(WriteRequest):
     trade: TradeModel
-    mandate: MandateModel = Field(description="The seller's mandate to the key's participant (the exchange).")
+    mandate: MandateModel | Hash32 = Field(
+        description="The seller's mandate to the key's participant (the exchange): its terms, or its id when the"
+        " index holds it (GET /api/v1/mandates/{id})."
+    )
 
 
 class MandatedTrade(BaseModel):
@@ -479,7 +482,9 @@ class MandatedTrade(BaseModel):
 
 class MandatedBatchRequest(WriteRequest):
     trades: list[MandatedTrade] = Field(min_length=1, max_length=200, description="The trades, in order.")
-    mandates: list[MandateModel] = Field(min_length=1, max_length=200, description="The sellers' mandates.")
+    mandates: list[MandateModel | Hash32] = Field(
+        min_length=1, max_length=200, description="The sellers' mandates: their terms, or their ids when indexed."
+    )
     atomic: bool = Field(
         default=True, description="True: all or none. False: every valid trade settles, refusals in result.refused."
     )
@@ -634,7 +639,7 @@ class GatewayError(BaseModel):
         description=(
             "What went wrong: contract_refusal, missing_api_key, invalid_api_key, api_key_revoked, actor_mismatch,"
             " rate_limited, idempotency_key_reused, idempotency_in_progress, rejected_by_node, invalid_arguments,"
-            " invalid_certificate, nonce_used, transaction_pending, unavailable."
+            " invalid_certificate, nonce_used, unknown_mandate, transaction_pending, unavailable."
         )
     )
     message: str = Field(description="What went wrong, in words.")
