@@ -81,7 +81,12 @@ class StateView:
         dialect = self.engine.dialect
         sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
         names = [c.name for c in selected]
-        convert = [(i, f) for i, c in enumerate(selected) if (f := c.type.result_processor(dialect, None)) is not None]
+        convert = [
+            (i, f)
+            for i, c in enumerate(selected)
+            # The dialect's own type: a Uint256 beyond 64 bits is padded text on SQLite, not a NUMERIC.
+            if (f := c.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+        ]
         with self.engine.connect() as conn:
             cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:

@@ -6,7 +6,8 @@ The chain (``generate_chain``): the bench market of ``_common.bench_chain`` (par
 assets registered with revenue shares, buyers funded), then rounds of real transactions until the
 deployment's contracts have emitted at least ``--events`` events: registrations applied and reviewed,
 licences granted, and licence trades settled with ``TradeSettlement.settleBatch`` (100 a transaction,
-from two exchanges; each trade emits its settlement, licence, payment and revenue-share events).
+from two exchanges, with each seller's signed consent to its sales in the batch; each trade emits its
+licence, its payments (seller, fee, two revenue shares) and its settlement with the shares paid).
 Transactions are signed locally and sent in JSON-RPC batches with mining paused, then mined with
 ``evm_mine``. With ``--data-dir`` the chain is kept there (anvil ``--state``, the deployment
 manifest and ``bench-chain.json``) and a later run asking for the same number of events reuses it.
@@ -146,7 +147,7 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
         terms = LicenseTerms(right=Right.PROCESSING, purpose=1101, start=now, end=now + 365 * 86400,
                              regions=(REGION,), terms_hash=h("standard terms v1"))  # fmt: skip
         # Registrations and licences: about a tenth of a full round's events; rounds shrink near the target
-        # (a trade emits about 7.5 events).
+        # (a trade emits about 6 events).
         remaining = target - counted
         per_seller = max(1, min(20, remaining // 2000))
         txs_per_exchange = max(1, min(20, -(-remaining // (750 * len(exchanges)))))
@@ -185,11 +186,15 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
             calls = []
             for _ in range(txs_per_exchange):
                 batch = [
-                    chain.trade(assets[(trades + i) % len(assets)], buyers[(trades + i) % len(buyers)], terms).as_abi()
+                    chain.trade(assets[(trades + i) % len(assets)], buyers[(trades + i) % len(buyers)], terms)
                     for i in range(_TRADES_PER_TX)
                 ]
                 trades += _TRADES_PER_TX
-                calls.append(ex.prepare("TradeSettlement", "settleBatch", batch, gas=_GAS_PER_TRADE * _TRADES_PER_TX))
+                # Each seller's consent to its sales in the batch, signed once for all of them.
+                nets, consents, consent_of = chain.batch_consents(ex, batch)
+                calls.append(ex.prepare("TradeSettlement", "settleBatch", [t.as_abi() for t in batch], nets,
+                                        [c.as_abi() for c in consents], consent_of, True,
+                                        gas=_GAS_PER_TRADE * _TRADES_PER_TX))  # fmt: skip
             work.append((ex.sender, calls))
         receipts = mine(work)
         counted += sum(len(r["logs"]) for r in receipts)

@@ -4,15 +4,15 @@
 Two parts, both measured and both reported:
 
 * ``synthetic`` (N events, default 1,000,000): :class:`ledger.store.synthetic.SyntheticLedger`'s
-  market (every event kind of the five contracts) is written into a live index (a SQLite store, as the
+  market (every event kind of the system's contracts) is written into a live index (a SQLite store, as the
   indexer would: not timed), then timed: ``audit_replay`` from the index's events table into a fresh
   store, with the running hash per block, and the comparison of every version of every record with the
   live index. There is no chain behind these events, so the contracts' views are not called here.
 * ``chain`` (a real-chain subset): on an embedded anvil, the demo market (``ledger.demo``: every kind of
   operation) played ``--chain-rounds`` times and ``--chain-trades`` licence trades settled with
-  ``settleBatch`` (100 a transaction), indexed (not timed), then timed: ``audit_replay`` from the chain
-  (``eth_getLogs``), compared with every contract view at the head (batched ``eth_call``) and with the
-  live index.
+  ``settleBatch`` (100 a transaction, with the sellers' signed consents), indexed (not timed), then timed:
+  ``audit_replay`` from the chain (``eth_getLogs``), compared with every contract view at the head (batched
+  ``eth_call``; the state no view shows read from storage) and with the live index.
 
 Top-level ``events``, ``seconds`` and ``differences`` are the synthetic part's (``differences`` adds the
 chain part's); ``measured`` says what was timed.
@@ -137,10 +137,13 @@ def chain_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             n = min(_TRADES_PER_BATCH, args.chain_trades - start)
             trades = [
                 chain.trade(assets[(start + i) % len(assets)], chain.buyers[(start + i) % len(chain.buyers)].address,
-                            terms).as_abi()
+                            terms)
                 for i in range(n)
             ]  # fmt: skip
-            calls.append(exchange.prepare("TradeSettlement", "settleBatch", trades, gas=_GAS_PER_TRADE * n))
+            nets, consents, consent_of = chain.batch_consents(exchange, trades)  # each seller signs its sales
+            calls.append(exchange.prepare("TradeSettlement", "settleBatch", [t.as_abi() for t in trades], nets,
+                                          [c.as_abi() for c in consents], consent_of, True,
+                                          gas=_GAS_PER_TRADE * n))  # fmt: skip
         exchange.execute_many(calls)
         setup_seconds = time.perf_counter() - t
         live = open_store(f"sqlite:///{work / 'chain-live.db'}")

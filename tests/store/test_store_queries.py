@@ -82,6 +82,7 @@ def market(store: Store) -> Script:
     s.block()
     s("AssetRegistry", "LicenseTransferred", licenseId=1, **{"from": BOB, "to": CAROL})
     s("AssetControls", "AssetFrozen", assetId=2, by=AUTHORITY, reasonHash=H1)
+    s("TradeSettlement", "NonceUsed", account=BOB, nonce=2**255 + 1)  # beyond 64 bits: padded text on SQLite
     store.apply(s.headers, s.events, s.headers[-1])
     return s
 
@@ -155,6 +156,7 @@ def test_participants_by_role_region_and_status(store: Store, market: Script) ->
     assert ids(view.find_participants(role=16, region=450100), "account") == [CAROL]
     assert len(view.find_participants(status=1)) == 3
     assert view.get_participant(ALICE.lower())["name"] == "A"
+    assert view.find_used_nonces(BOB) == [2**255 + 1] and store.as_of(3).find_used_nonces(BOB) == []
 
 
 def test_every_row_of_every_table_reads_the_same_through_the_fast_path(store: Store, market: Script) -> None:
