@@ -200,13 +200,6 @@ def _actor(key: str) -> str:
     return str(dev_account(ADDRESS[key].index).address)
 
 
-def _current(site: Site, table: sa.Table) -> list[dict[str, Any]]:
-    """The current rows of a state table through SQLAlchemy's result conversions (StateView.rows converts a
-    SQLite uint256 kept as text with the wrong processor, e.g. a mandate's 256-bit salt)."""
-    with site.store.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(sa.select(table).where(table.c.valid_to_block.is_(None)))]
-
-
 def _money(fen: int) -> str:
     whole, cents = divmod(fen, 100)
     return f"¥{whole:,}.{cents:02d}"
@@ -361,7 +354,7 @@ def test_asset_page_shows_objections_pending_then_accepted_and_its_mandates(tab:
 
     personal = min(a["asset_id"] for a in view.rows("assets") if a["category"] == Category.PERSONAL)
     page = tab.open(f"/asset/{personal}")
-    mandates = [m for m in _current(site, schema.mandates) if m["asset_id"] == personal]
+    mandates = [m for m in site.view.rows("mandates") if m["asset_id"] == personal]
     shown = _attrs(page, "[data-table=asset-mandates] tbody tr", "data-mandate-id", "data-status")
     assert shown == [{"data-mandate-id": m["mandate_id"], "data-status": "in_force"} for m in mandates] and shown
     consents = {r["data-consent"] for r in _attrs(page, "[data-table=asset-trades] tbody tr", "data-consent")}
@@ -597,7 +590,7 @@ def test_trade_list_by_consent_and_the_mandate_list(tab: Tab, site: Site) -> Non
 
     page = tab.open("/mandates")
     listed = _attrs(page, "[data-table=mandate-list] tbody tr", "data-mandate-id", "data-status")
-    granted = sorted(_current(site, schema.mandates), key=lambda m: (m["granted_block"], m["mandate_id"]))
+    granted = sorted(site.view.rows("mandates"), key=lambda m: (m["granted_block"], m["mandate_id"]))
     assert listed == [{"data-mandate-id": m["mandate_id"], "data-status": "in_force"} for m in granted] and listed
     assert page.get_attribute("#nav-mandates", "class") == "active"
     tab.screenshot("mandates")
