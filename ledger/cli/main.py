@@ -27,6 +27,7 @@ from ledger.cli import (
     certificate,
     keys,
     license,
+    mandate,
     node,
     participant,
     recognition,
@@ -85,6 +86,7 @@ app.add_typer(asset.app, name="asset")
 app.add_typer(license.app, name="license")
 app.add_typer(token.app, name="token")
 app.add_typer(trade.app, name="trade")
+app.add_typer(mandate.app, name="mandate")
 app.add_typer(supervise.app, name="supervise")
 app.add_typer(audit.app, name="audit")
 app.add_typer(apikey.app, name="apikey")
