@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from ledger.store._store import StoreDatabaseError
 from ledger.store.schema import Uint256
 
 # revision identifiers, used by Alembic.
@@ -78,7 +79,7 @@ def _history_columns() -> list[sa.Column[object]]:
 def _refuse_old_store() -> None:
     events = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one()
     if events:
-        raise RuntimeError(
+        raise StoreDatabaseError(
             f"this store holds {events} events of the ledger contracts before issue 11 (another deployment, whose "
             "state the new tables cannot describe): index the new deployment into a new database (or drop this "
             "one's tables) instead of migrating it"
