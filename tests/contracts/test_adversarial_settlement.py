@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-import pytest
 from eth_account.messages import encode_typed_data
 
 import ledger.contracts.errors as E
