@@ -16,7 +16,8 @@ contract ParticipantRegistry is IParticipantRegistry {
 
     // ─────────────────────────────────────────────────────────── setup
 
-    /// @param authority the first big-data authority account
+    /// @param authority the big-data authority: the ledger's governance (its AccessManager, through which the
+    /// authority officers' council acts), the only account that ever holds the authority role
     /// @param region its administrative division code
     /// @param name its name
     constructor(address authority, uint24 region, string memory name) {
@@ -42,6 +43,7 @@ contract ParticipantRegistry is IParticipantRegistry {
         if (account == address(0)) revert ParticipantZeroAddress();
         if (_participants[account].status != Status.None) revert ParticipantAlreadyAdmitted(account);
         _checkRoles(roles);
+        if (roles & Roles.AUTHORITY != 0) revert ParticipantAuthorityReserved(account);
         _checkRegion(region);
         _checkName(bytes(name).length);
         _participants[account] = Participant({
@@ -62,6 +64,8 @@ contract ParticipantRegistry is IParticipantRegistry {
         _checkRoles(roles);
         // The authority may not strip its own authority role: the ledger would lose its administrator.
         if (account == msg.sender && roles & Roles.AUTHORITY == 0) revert ParticipantSelfAction(account);
+        // Nor give it to anyone else: a second authority would be a way around the council's quorum and delay.
+        if ((roles ^ p.roles) & Roles.AUTHORITY != 0) revert ParticipantAuthorityReserved(account);
         p.roles = roles;
         p.updatedAt = uint40(block.timestamp);
         emit ParticipantRolesChanged(account, roles, msg.sender);

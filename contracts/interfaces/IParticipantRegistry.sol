@@ -53,6 +53,10 @@ interface IParticipantRegistry {
     error ParticipantZeroHash();
     /// @notice Thrown when an intermediary (data merchant, service provider) trades without a declaration on file (art. 26).
     error ParticipantDeclarationMissing(address account);
+    /// @notice Thrown when admitting `account` with the authority role, or giving it to or taking it from a
+    /// participant other than the authority: the authority is the ledger's governance (its access manager), given
+    /// the role at deployment, and no other account ever holds it.
+    error ParticipantAuthorityReserved(address account);
     /// @notice Thrown when account and role lists differ in length.
     error ParticipantLengthMismatch(uint256 accounts, uint256 roles);
 
@@ -84,10 +88,11 @@ interface IParticipantRegistry {
 
     // ─────────────────────────────────────────────────────────── functions
 
-    /// @notice Admits `account` with `roles` in `region`. Authority only.
+    /// @notice Admits `account` with `roles` (never the authority role) in `region`. Authority only.
     function admit(address account, uint16 roles, uint24 region, string calldata name) external;
 
-    /// @notice Replaces the roles of an admitted participant. Authority only.
+    /// @notice Replaces the roles of an admitted participant; whether it holds the authority role never changes.
+    /// Authority only.
     function setRoles(address account, uint16 roles) external;
 
     /// @notice Suspends an active participant: it can do nothing until reinstated. Authority only.

@@ -8,6 +8,18 @@ from ledger.contracts.revert import ContractRevert
 
 __all__ = [
     "ERRORS_BY_NAME",
+    "AccessManagerAlreadyScheduled",
+    "AccessManagerBadConfirmation",
+    "AccessManagerExpired",
+    "AccessManagerInvalidInitialAdmin",
+    "AccessManagerLockedRole",
+    "AccessManagerNotReady",
+    "AccessManagerNotScheduled",
+    "AccessManagerUnauthorizedAccount",
+    "AccessManagerUnauthorizedCall",
+    "AccessManagerUnauthorizedCancel",
+    "AccessManagerUnauthorizedConsume",
+    "AddressEmptyCode",
     "ControlsAttesterConflict",
     "ControlsFreezeState",
     "ControlsInvalidEnd",
@@ -30,6 +42,11 @@ __all__ = [
     "ERC20InvalidReceiver",
     "ERC20InvalidSender",
     "ERC20InvalidSpender",
+    "FailedCall",
+    "GovernanceGuardForbiddenCall",
+    "GovernanceGuardForbiddenFunction",
+    "GovernanceGuardZeroAddress",
+    "InsufficientBalance",
     "InvalidShortString",
     "LicenseCrossBorderForbidden",
     "LicenseEmptyTerritory",
@@ -59,6 +76,7 @@ __all__ = [
     "MandateNotSeller",
     "MandateUnknown",
     "ParticipantAlreadyAdmitted",
+    "ParticipantAuthorityReserved",
     "ParticipantDeclarationMissing",
     "ParticipantInvalidName",
     "ParticipantInvalidRegion",
@@ -109,6 +127,7 @@ __all__ = [
     "RegistryWrongRegion",
     "RegistryZeroAddress",
     "RegistryZeroHash",
+    "SafeCastOverflowedUintDowncast",
     "SettlementBadSignature",
     "SettlementBatchItemFailed",
     "SettlementBelowMinimum",
@@ -144,6 +163,119 @@ __all__ = [
     "TokenOnlySettlement",
     "TokenParticipantNotActive",
 ]
+
+
+class AccessManagerAlreadyScheduled(ContractRevert):
+    """``AccessManagerAlreadyScheduled(bytes32)``"""
+
+    signature: ClassVar[str] = "AccessManagerAlreadyScheduled(bytes32)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('operationId', )
+    operationId: bytes
+
+
+class AccessManagerBadConfirmation(ContractRevert):
+    """``AccessManagerBadConfirmation()``"""
+
+    signature: ClassVar[str] = "AccessManagerBadConfirmation()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
+
+
+class AccessManagerExpired(ContractRevert):
+    """``AccessManagerExpired(bytes32)``"""
+
+    signature: ClassVar[str] = "AccessManagerExpired(bytes32)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('operationId', )
+    operationId: bytes
+
+
+class AccessManagerInvalidInitialAdmin(ContractRevert):
+    """``AccessManagerInvalidInitialAdmin(address)``"""
+
+    signature: ClassVar[str] = "AccessManagerInvalidInitialAdmin(address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('initialAdmin', )
+    initialAdmin: str
+
+
+class AccessManagerLockedRole(ContractRevert):
+    """``AccessManagerLockedRole(uint64)``"""
+
+    signature: ClassVar[str] = "AccessManagerLockedRole(uint64)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('roleId', )
+    roleId: int
+
+
+class AccessManagerNotReady(ContractRevert):
+    """``AccessManagerNotReady(bytes32)``"""
+
+    signature: ClassVar[str] = "AccessManagerNotReady(bytes32)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('operationId', )
+    operationId: bytes
+
+
+class AccessManagerNotScheduled(ContractRevert):
+    """``AccessManagerNotScheduled(bytes32)``"""
+
+    signature: ClassVar[str] = "AccessManagerNotScheduled(bytes32)"
+    refusal: ClassVar[str] = "not_found"
+    fields: ClassVar[tuple[str, ...]] = ('operationId', )
+    operationId: bytes
+
+
+class AccessManagerUnauthorizedAccount(ContractRevert):
+    """``AccessManagerUnauthorizedAccount(address,uint64)``"""
+
+    signature: ClassVar[str] = "AccessManagerUnauthorizedAccount(address,uint64)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('msgsender', 'roleId', )
+    msgsender: str
+    roleId: int
+
+
+class AccessManagerUnauthorizedCall(ContractRevert):
+    """``AccessManagerUnauthorizedCall(address,address,bytes4)``"""
+
+    signature: ClassVar[str] = "AccessManagerUnauthorizedCall(address,address,bytes4)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('caller', 'target', 'selector', )
+    caller: str
+    target: str
+    selector: bytes
+
+
+class AccessManagerUnauthorizedCancel(ContractRevert):
+    """``AccessManagerUnauthorizedCancel(address,address,address,bytes4)``"""
+
+    signature: ClassVar[str] = "AccessManagerUnauthorizedCancel(address,address,address,bytes4)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('msgsender', 'caller', 'target', 'selector', )
+    msgsender: str
+    caller: str
+    target: str
+    selector: bytes
+
+
+class AccessManagerUnauthorizedConsume(ContractRevert):
+    """``AccessManagerUnauthorizedConsume(address)``"""
+
+    signature: ClassVar[str] = "AccessManagerUnauthorizedConsume(address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('target', )
+    target: str
+
+
+class AddressEmptyCode(ContractRevert):
+    """``AddressEmptyCode(address)``"""
+
+    signature: ClassVar[str] = "AddressEmptyCode(address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('target', )
+    target: str
 
 
 class ControlsAttesterConflict(ContractRevert):
@@ -363,6 +495,54 @@ class ERC20InvalidSpender(ContractRevert):
     spender: str
 
 
+class FailedCall(ContractRevert):
+    """``FailedCall()``"""
+
+    signature: ClassVar[str] = "FailedCall()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
+
+
+class GovernanceGuardForbiddenCall(ContractRevert):
+    """``GovernanceGuardForbiddenCall(address,address,uint256,uint8)``"""
+
+    signature: ClassVar[str] = "GovernanceGuardForbiddenCall(address,address,uint256,uint8)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('safe', 'to', 'value', 'safeOperation', )
+    safe: str
+    to: str
+    value: int
+    safeOperation: int
+
+
+class GovernanceGuardForbiddenFunction(ContractRevert):
+    """``GovernanceGuardForbiddenFunction(address,bytes4)``"""
+
+    signature: ClassVar[str] = "GovernanceGuardForbiddenFunction(address,bytes4)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('safe', 'selector', )
+    safe: str
+    selector: bytes
+
+
+class GovernanceGuardZeroAddress(ContractRevert):
+    """``GovernanceGuardZeroAddress()``"""
+
+    signature: ClassVar[str] = "GovernanceGuardZeroAddress()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
+
+
+class InsufficientBalance(ContractRevert):
+    """``InsufficientBalance(uint256,uint256)``"""
+
+    signature: ClassVar[str] = "InsufficientBalance(uint256,uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('balance', 'needed', )
+    balance: int
+    needed: int
+
+
 class InvalidShortString(ContractRevert):
     """``InvalidShortString()``"""
 
@@ -375,7 +555,7 @@ class LicenseCrossBorderForbidden(ContractRevert):
     """``LicenseCrossBorderForbidden(uint256,uint8)``"""
 
     signature: ClassVar[str] = "LicenseCrossBorderForbidden(uint256,uint8)"
-    refusal: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('assetId', 'grade', )
     assetId: int
     grade: int
@@ -641,6 +821,15 @@ class ParticipantAlreadyAdmitted(ContractRevert):
 
     signature: ClassVar[str] = "ParticipantAlreadyAdmitted(address)"
     refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('account', )
+    account: str
+
+
+class ParticipantAuthorityReserved(ContractRevert):
+    """``ParticipantAuthorityReserved(address)``"""
+
+    signature: ClassVar[str] = "ParticipantAuthorityReserved(address)"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
 
@@ -1137,6 +1326,16 @@ class RegistryZeroHash(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ()
 
 
+class SafeCastOverflowedUintDowncast(ContractRevert):
+    """``SafeCastOverflowedUintDowncast(uint8,uint256)``"""
+
+    signature: ClassVar[str] = "SafeCastOverflowedUintDowncast(uint8,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('bits', 'value', )
+    bits: int
+    value: int
+
+
 class SettlementBadSignature(ContractRevert):
     """``SettlementBadSignature(address,address)``"""
 
@@ -1463,6 +1662,18 @@ class TokenParticipantNotActive(ContractRevert):
 
 
 ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
+    "AccessManagerAlreadyScheduled": AccessManagerAlreadyScheduled,
+    "AccessManagerBadConfirmation": AccessManagerBadConfirmation,
+    "AccessManagerExpired": AccessManagerExpired,
+    "AccessManagerInvalidInitialAdmin": AccessManagerInvalidInitialAdmin,
+    "AccessManagerLockedRole": AccessManagerLockedRole,
+    "AccessManagerNotReady": AccessManagerNotReady,
+    "AccessManagerNotScheduled": AccessManagerNotScheduled,
+    "AccessManagerUnauthorizedAccount": AccessManagerUnauthorizedAccount,
+    "AccessManagerUnauthorizedCall": AccessManagerUnauthorizedCall,
+    "AccessManagerUnauthorizedCancel": AccessManagerUnauthorizedCancel,
+    "AccessManagerUnauthorizedConsume": AccessManagerUnauthorizedConsume,
+    "AddressEmptyCode": AddressEmptyCode,
     "ControlsAttesterConflict": ControlsAttesterConflict,
     "ControlsFreezeState": ControlsFreezeState,
     "ControlsInvalidEnd": ControlsInvalidEnd,
@@ -1485,6 +1696,11 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ERC20InvalidReceiver": ERC20InvalidReceiver,
     "ERC20InvalidSender": ERC20InvalidSender,
     "ERC20InvalidSpender": ERC20InvalidSpender,
+    "FailedCall": FailedCall,
+    "GovernanceGuardForbiddenCall": GovernanceGuardForbiddenCall,
+    "GovernanceGuardForbiddenFunction": GovernanceGuardForbiddenFunction,
+    "GovernanceGuardZeroAddress": GovernanceGuardZeroAddress,
+    "InsufficientBalance": InsufficientBalance,
     "InvalidShortString": InvalidShortString,
     "LicenseCrossBorderForbidden": LicenseCrossBorderForbidden,
     "LicenseEmptyTerritory": LicenseEmptyTerritory,
@@ -1514,6 +1730,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "MandateNotSeller": MandateNotSeller,
     "MandateUnknown": MandateUnknown,
     "ParticipantAlreadyAdmitted": ParticipantAlreadyAdmitted,
+    "ParticipantAuthorityReserved": ParticipantAuthorityReserved,
     "ParticipantDeclarationMissing": ParticipantDeclarationMissing,
     "ParticipantInvalidName": ParticipantInvalidName,
     "ParticipantInvalidRegion": ParticipantInvalidRegion,
@@ -1564,6 +1781,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "RegistryWrongRegion": RegistryWrongRegion,
     "RegistryZeroAddress": RegistryZeroAddress,
     "RegistryZeroHash": RegistryZeroHash,
+    "SafeCastOverflowedUintDowncast": SafeCastOverflowedUintDowncast,
     "SettlementBadSignature": SettlementBadSignature,
     "SettlementBatchItemFailed": SettlementBatchItemFailed,
     "SettlementBelowMinimum": SettlementBelowMinimum,

@@ -15,9 +15,9 @@ _PERMISSION = (
     "NotAuthorized", "NotParty", "NotHoldingHolder", "SelfAction", "DeclarationMissing", "BadSignature",
     "ParticipantNotActive", "InsufficientAllowance", "OnlyRecognition", "OnlyLicenses", "OnlyControls",
     "OnlyMandates", "OnlyRegistry", "RegistrarConflict", "AttesterConflict", "NotSeller", "NoStanding",
-    "NoPublicOperation", "LicenseSold",
+    "NoPublicOperation", "LicenseSold", "Forbidden",
 )
-_NOT_FOUND = ("Unknown", "NoAgreement")
+_NOT_FOUND = ("Unknown", "NoAgreement", "NotScheduled")
 _CONFLICT = (
     "AlreadyAdmitted", "ContentHashRegistered", "InvalidStatus", "AssetDisputed", "AssetFrozen", "FreezeState",
     "NotAnonymised", "ExclusivityConflict", "NotValid", "AlreadySettled", "NonceUsed", "NotOpen",
@@ -25,7 +25,8 @@ _CONFLICT = (
     "NotSublicensable", "NotTransferable", "TooDeep", "BatchItemFailed", "AlreadyImported", "ContentConflict",
     "RightHeldByOther", "AssetLicensed", "AssetSuspended", "TooManyExclusives", "AlreadyPending", "PendingLimit",
     "BelowMinimum", "StaleCertificate", "LocalNotRegistered", "ClassificationMismatch", "InsufficientFunds",
-    "NothingHeld", "NotPending", "RecognisedRight", "NotRevoked",
+    "NothingHeld", "NotPending", "RecognisedRight", "NotRevoked", "NotReady",
+    "AlreadyScheduled",
 )
 
 
@@ -57,7 +58,9 @@ def _py_type(t: str) -> str:
 
 def render(build: Build) -> str:
     errors: dict[str, tuple[str, list[dict[str, Any]]]] = {}
-    for name in SYSTEM_CONTRACTS:
+    # The ledger's contracts, then the governance's: OpenZeppelin's AccessManager (its errors bubble up through the
+    # officers' Safes) and the Safes' guard. (Safe itself reverts with string codes: ledger.governance.safe.)
+    for name in (*SYSTEM_CONTRACTS, "AccessManager", "GovernanceGuard"):
         for item in build.contract(name).abi:
             if item.get("type") == "error":
                 errors.setdefault(item["name"], (name, item["inputs"]))
