@@ -155,6 +155,47 @@ class LedgerSettings(BaseSettings):
             " older finished records are deleted (hourly), so the same key then starts a new request."
         ),
     )
+    governance_officers: list[str] = Field(
+        default_factory=list,
+        description=(
+            "`ledger deploy`: the authority officers of the council (JSON list of addresses), the owners of its Safe."
+            " Empty: on the embedded chain the dev officers (dev accounts 40-42); elsewhere deploying refuses."
+        ),
+    )
+    governance_threshold: int | None = Field(
+        default=None,
+        ge=1,
+        description="`ledger deploy`: how many council officers must sign (M of N). Unset: a majority.",
+    )
+    governance_delay: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "`ledger deploy`: seconds between the council scheduling a change and its earliest execution (the"
+            " timelock), during which the guardian may cancel it. Unset: 2 days; 60 s on the embedded chain."
+        ),
+    )
+    governance_guardians: list[str] = Field(
+        default_factory=list,
+        description=(
+            "`ledger deploy`: the guardian's officers (JSON list of addresses), who can cancel a scheduled change."
+            " Empty: on the embedded chain dev accounts 43-44; elsewhere deploying refuses."
+        ),
+    )
+    governance_guardian_threshold: int | None = Field(
+        default=None, ge=1, description="`ledger deploy`: how many guardian officers must sign. Unset: a majority."
+    )
+    governance_emergency_officers: list[str] = Field(
+        default_factory=list,
+        description="`ledger deploy`: the emergency officers (JSON list of addresses). Empty: the council's officers.",
+    )
+    governance_emergency_threshold: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "`ledger deploy`: how many emergency officers must sign a freeze or a suspension (effective at once)."
+        ),
+    )
     dev_keys: Literal["auto", "on", "off"] = Field(
         default="auto",
         description="Use anvil's well-known dev keys: 'auto' = only on the embedded chain.",

@@ -4,6 +4,12 @@ Every raw transaction is appended (and fsynced) before it is sent. If the node l
 blocks (the embedded node killed between two state dumps), :meth:`Journal.pending`
 lists what must be sent again: re-sending the same signed bytes is idempotent, since the
 nonce pins each transaction to one slot of its sender's sequence.
+
+On a development chain the clock is sometimes moved on (past the council's delay, see
+:mod:`ledger.governance`): :meth:`Journal.record_clock` notes it between the transactions, so that a
+replay moves the clock again, as far past the transaction before the note as it was then, before
+re-sending what came after (a scheduled governance operation is executed only once its time has come,
+and re-sent, it is scheduled anew).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Journal", "JournalEntry"]
+__all__ = ["ClockMark", "Journal", "JournalEntry"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +32,15 @@ class JournalEntry:
     sender: str
     nonce: int
     raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClockMark:
+    """The development chain's clock was moved ``after`` seconds past the block of the transaction before this
+    mark, before the entries that follow were sent."""
+
+    seq: int
+    after: int
 
 
 class Journal:
@@ -52,21 +67,41 @@ class Journal:
             self._fh.flush()
             os.fsync(self._fh.fileno())
 
+    def record_clock(self, after: int) -> None:
+        """Notes that the development chain's clock is being moved ``after`` seconds past the block of the last
+        journalled transaction (fsynced)."""
+        with self._lock:
+            self._seq += 1
+            self._fh.write(json.dumps({"seq": self._seq, "clock_after": after}, separators=(",", ":")) + "\n")
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+
     def entries(self) -> list[JournalEntry]:
-        out = []
+        """The journalled transactions, in send order."""
+        return [s for s in self.steps() if isinstance(s, JournalEntry)]
+
+    def steps(self) -> list[JournalEntry | ClockMark]:
+        """The transactions and the clock's moves, in order."""
+        out: list[JournalEntry | ClockMark] = []
         for row in self._lines():
+            if "clock_after" in row:
+                out.append(ClockMark(int(row["seq"]), int(row["clock_after"])))
+                continue
             out.append(
                 JournalEntry(int(row["seq"]), str(row["hash"]), str(row["from"]), int(row["nonce"]), str(row["raw"]))
             )
         return out
 
-    def rewrite(self, keep: Iterable[JournalEntry]) -> None:
+    def rewrite(self, keep: Iterable[JournalEntry | ClockMark]) -> None:
         """Atomically replaces the journal with ``keep`` (used to drop entries known to be durable)."""
         with self._lock:
             tmp = self.path.with_suffix(".tmp")
             with open(tmp, "w", encoding="utf-8") as fh:
                 for e in keep:
-                    row = {"seq": e.seq, "hash": e.tx_hash, "from": e.sender, "nonce": e.nonce, "raw": e.raw}
+                    row: dict[str, Any] = (
+                        {"seq": e.seq, "clock_after": e.after} if isinstance(e, ClockMark)
+                        else {"seq": e.seq, "hash": e.tx_hash, "from": e.sender, "nonce": e.nonce, "raw": e.raw}
+                    )  # fmt: skip
                     fh.write(json.dumps(row, separators=(",", ":")) + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -21,7 +21,7 @@ from eth_utils.address import to_checksum_address
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, Receipt, TxSender
 from ledger.contracts.codec import ContractCodec, DecodedLog, ErrorTable
-from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
+from ledger.contracts.system import GOVERNANCE_CONTRACTS, SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
     Kind,
     LicenseTerms,
@@ -76,18 +76,21 @@ class TxResult:
 
 
 class Contracts:
-    """Addresses and codecs of one deployment, shared by every client acting on it."""
+    """Addresses and codecs of one deployment, shared by every client acting on it: the ledger's contracts
+    (``SYSTEM_CONTRACTS``) and its governance (``GOVERNANCE_CONTRACTS``: the access manager, the officers' Safes,
+    their guard), whose events and errors are decoded alike."""
 
     def __init__(self, deployment: Deployment, abis: dict[str, list[dict[str, Any]]]) -> None:
         self.deployment = deployment
-        self.codecs = {name: ContractCodec(abis[name]) for name in SYSTEM_CONTRACTS}
-        self.address = {name: to_checksum_address(deployment.address(name)) for name in SYSTEM_CONTRACTS}
+        names = (*SYSTEM_CONTRACTS, *GOVERNANCE_CONTRACTS)
+        self.codecs = {name: ContractCodec(abis[name]) for name in names}
+        self.address = {name: to_checksum_address(deployment.address(name)) for name in names}
         self.by_address = {addr.lower(): name for name, addr in self.address.items()}
         self.errors = ErrorTable(self.codecs.values())
 
     @classmethod
     def from_build(cls, deployment: Deployment, build: Build) -> Contracts:
-        return cls(deployment, {n: contract_abi(build, n) for n in SYSTEM_CONTRACTS})
+        return cls(deployment, {n: contract_abi(build, n) for n in (*SYSTEM_CONTRACTS, *GOVERNANCE_CONTRACTS)})
 
     def decode_logs(self, logs: Sequence[dict[str, Any]]) -> tuple[DecodedLog, ...]:
         out = []

@@ -23,7 +23,7 @@ from ledger.contracts.errors import ERRORS_BY_NAME
 from ledger.contracts.revert import ContractRevert, UnknownRevert
 from ledger.errors import NonRetryableError, RetryableError, RpcRemoteError
 
-__all__ = ["Call", "Receipt", "TxSender", "TxTimeout", "decode_revert"]
+__all__ = ["Call", "Receipt", "TxSender", "TxTimeout", "decode_revert", "revert_data"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,8 @@ class Receipt:
     contract_address: str | None
 
 
-def _revert_data(exc: RpcRemoteError) -> bytes | None:
+def revert_data(exc: RpcRemoteError) -> bytes | None:
+    """The revert data a node sent with a refused call, if any."""
     data = exc.data
     if isinstance(data, dict):
         data = data.get("data") or data.get("result")
@@ -155,7 +156,7 @@ class TxSender:
         try:
             gas = int(self.rpc.call("eth_estimateGas", [tx, "pending"]), 16)
         except RpcRemoteError as exc:
-            data = _revert_data(exc)
+            data = revert_data(exc)
             if data is not None:
                 raise decode_revert(self.errors, data, call.operation) from None
             raise
@@ -167,7 +168,7 @@ class TxSender:
         try:
             result = self.rpc.call("eth_call", [tx, block])
         except RpcRemoteError as exc:
-            data = _revert_data(exc)
+            data = revert_data(exc)
             if data is not None:
                 raise decode_revert(self.errors, data, call.operation) from None
             raise
@@ -347,7 +348,7 @@ class TxSender:
         try:
             self.rpc.call("eth_call", [replay, hex(receipt.block_number - 1)])
         except RpcRemoteError as exc:
-            data = _revert_data(exc)
+            data = revert_data(exc)
             if data is not None:
                 return decode_revert(self.errors, data, operation)
             return UnknownRevert(b"", operation=operation, reason=str(exc))

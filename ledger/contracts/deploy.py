@@ -1,9 +1,10 @@
 """Deploys the whole system and writes (or verifies) the deployment manifest.
 
 The manifest records the chain id, every contract's address, the deployment block, the
-runtime code hash read back from the chain, the compiler version and a hash of each ABI.
-Run against a chain where the manifest's contracts exist, :func:`ensure_deployed` verifies
-them instead of deploying again.
+runtime code hash read back from the chain, the compiler version and a hash of each ABI, and the
+governance the deployment starts with (the access manager, the officers' Safes with their owners and
+thresholds, the council's delay: ``governance``). Run against a chain where the manifest's contracts
+exist, :func:`ensure_deployed` verifies them instead of deploying again.
 
 Provinces must use distinct chain ids (signatures, consents and certificates are bound to the chain id):
 deploying and verifying refuse a chain whose id is that of a province the ledger recognises (the settings'
@@ -32,8 +33,11 @@ from eth_utils.crypto import keccak
 from ledger.chain.chain_ids import require_distinct_chain_id
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, TxSender
-from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
+from ledger.contracts.system import DEPLOYED_CONTRACTS, EVENT_CONTRACTS, GOVERNANCE_SAFES, contract_abi
 from ledger.errors import ChainIdConflict, NonRetryableError
+from ledger.governance.config import GovernanceConfig
+from ledger.governance.deployment import GovernanceRecord, deploy_governance
+from ledger.governance.roles import ManagerRole
 from ledger.toolchain import Build
 
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "create_address",
     "deploy_system",
     "ensure_deployed",
+    "event_contracts",
     "load_manifest",
     "require_no_self_agreement",
     "verify_deployment",
@@ -52,8 +57,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 _GET_AGREEMENT = keccak(text="getAgreement(uint64)")[:4]
+_HAS_ROLE = keccak(text="hasRole(uint64,address)")[:4]
+_GET_PARTICIPANT = keccak(text="getParticipant(address)")[:4]
+_GET_GUARD_SLOT = "0x4a204f620c8c5ccdca3fd54d003badd85ba500436a431f0cbda4f558c93c34c8"  # Safe's guard storage slot
 _AGREEMENT = "(uint64,address,uint8,uint32,address[])"
 
 
@@ -81,22 +89,46 @@ class Deployment:
     build_key: str
     created_at: str
     contracts: dict[str, DeployedContract]
+    #: The governance as deployed; None only for a deployment rebuilt from an audit bundle's contract list.
+    governance: GovernanceRecord | None = None
 
     def address(self, name: str) -> str:
+        """The address of a contract of the deployment, or of one of the officers' Safes (``CouncilSafe``...)."""
+        if self.governance is not None and name in self.governance.safes:
+            return self.governance.safes[name].address
         return self.contracts[name].address
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data["governance"] = None if self.governance is None else self.governance.to_json()
         data["version"] = MANIFEST_VERSION
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Deployment:
         if data.get("version") != MANIFEST_VERSION:
-            raise DeploymentMismatch(f"manifest version {data.get('version')!r}, expected {MANIFEST_VERSION}")
+            raise DeploymentMismatch(
+                f"manifest version {data.get('version')!r}, expected {MANIFEST_VERSION} (a deployment made before "
+                "the ledger's governance: deploy afresh, `ledger deploy --fresh`)"
+            )
         contracts = {k: DeployedContract(**v) for k, v in data["contracts"].items()}
-        fields = {k: v for k, v in data.items() if k not in ("contracts", "version")}
-        return cls(contracts=contracts, **fields)
+        if not data.get("governance"):
+            raise DeploymentMismatch("the manifest records no governance: deploy afresh, `ledger deploy --fresh`")
+        governance = GovernanceRecord.from_json(data["governance"])
+        fields = {k: v for k, v in data.items() if k not in ("contracts", "governance", "version")}
+        return cls(contracts=contracts, governance=governance, **fields)
+
+
+def event_contracts(deployment: Deployment) -> dict[str, str]:
+    """Name -> address of the deployment's contracts whose events are indexed and replayed (``EVENT_CONTRACTS``;
+    those of them a deployment rebuilt from an audit bundle lists)."""
+    out: dict[str, str] = {}
+    for name in EVENT_CONTRACTS:
+        try:
+            out[name] = deployment.address(name)
+        except KeyError:
+            continue
+    return out
 
 
 def abi_hash(abi: Sequence[Mapping[str, Any]]) -> str:
@@ -135,13 +167,17 @@ def deploy_system(
     sender: TxSender,
     build: Build,
     *,
+    governance: GovernanceConfig,
     recognised_chain_ids: Collection[int] = (),
     authority_region: int = 450000,
     authority_name: str = "Guangxi Big Data Development Bureau",
     token_name: str = "Data Market Settlement Yuan",
     token_symbol: str = "DMCNY",
 ) -> Deployment:
-    """Deploys the system's contracts with ``sender`` as the first authority, and wires them together.
+    """Deploys the system's contracts and its governance, and wires them together.
+
+    The authority is the access manager (see :mod:`ledger.governance.deployment`), whose roles the officers' Safes
+    of ``governance`` hold; ``sender`` only pays for the deployment and holds nothing afterwards.
 
     Refuses with :class:`ChainIdConflict`, before any transaction, on a chain whose id is one of
     ``recognised_chain_ids`` (the provinces this deployment will recognise)."""
@@ -159,16 +195,15 @@ def deploy_system(
     # The contracts name each other in immutables (no wiring transactions, no storage read on the hot paths):
     # each address is known before deployment from the deployer's nonce (CREATE), and checked after.
     start_nonce = int(rpc.call("eth_getTransactionCount", [me, "pending"]), 16)
-    order = [
-        "ParticipantRegistry", "AssetRegistryModule", "AssetRegistry", "AssetControls", "SettlementToken",
-        "TradeSettlement", "MandateRegistry", "Supervision", "Recognition",
-    ]  # fmt: skip
+    order = DEPLOYED_CONTRACTS
     at = {name: create_address(me, start_nonce + i) for i, name in enumerate(order)}
     participants, registry, controls = at["ParticipantRegistry"], at["AssetRegistry"], at["AssetControls"]
     settlement, recognition, mandates = at["TradeSettlement"], at["Recognition"], at["MandateRegistry"]
     wiring = [participants, controls, recognition, settlement]
     constructors: dict[str, tuple[list[str], list[Any]]] = {
-        "ParticipantRegistry": (["address", "uint24", "string"], [me, authority_region, authority_name]),
+        "AccessManager": (["address"], [me]),  # its first admin, until the deployer renounces it below
+        "ParticipantRegistry": (["address", "uint24", "string"],
+                                [at["AccessManager"], authority_region, authority_name]),
         "AssetRegistryModule": (["address", "address", "address", "address"], wiring),
         "AssetRegistry": (["address", "address", "address", "address", "address"],
                           [*wiring, at["AssetRegistryModule"]]),
@@ -180,6 +215,10 @@ def deploy_system(
         "MandateRegistry": (["address", "address"], [participants, settlement]),
         "Supervision": (["address", "address"], [participants, registry]),
         "Recognition": (["address", "address"], [participants, registry]),
+        "SafeL2": ([], []),
+        "SafeProxyFactory": ([], []),
+        "MultiSendCallOnly": ([], []),
+        "GovernanceGuard": (["address"], [at["AccessManager"]]),
     }  # fmt: skip
     deployed: dict[str, tuple[str, str, int]] = {}
     for name in order:
@@ -190,7 +229,8 @@ def deploy_system(
                 "were told: another transaction of the deployer interleaved; deploy again from a quiet account"
             )
 
-    first_block = deployed["ParticipantRegistry"][2]
+    record = deploy_governance(rpc, sender, build, {name: d[0] for name, d in deployed.items()}, governance)
+    first_block = deployed[DEPLOYED_CONTRACTS[0]][2]
     block = rpc.call("eth_getBlockByNumber", [hex(first_block), False])
     contracts = {
         name: DeployedContract(
@@ -212,6 +252,7 @@ def deploy_system(
         build_key=build.key,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         contracts=contracts,
+        governance=record,
     )
 
 
@@ -237,7 +278,7 @@ def verify_deployment(
         raise DeploymentMismatch(f"manifest is for chain {deployment.chain_id}, node is chain {chain_id}")
     require_distinct_chain_id(chain_id, recognised_chain_ids, where=f"the deployment of chain {chain_id}")
     updated: dict[str, DeployedContract] = {}
-    for name in SYSTEM_CONTRACTS:
+    for name in DEPLOYED_CONTRACTS:
         c = deployment.contracts.get(name)
         if c is None:
             raise DeploymentMismatch(f"manifest lacks {name}")
@@ -261,7 +302,8 @@ def verify_deployment(
             )
         updated[name] = replace(c, block=int(receipt["blockNumber"], 16))
     require_no_self_agreement(rpc, deployment.address("Recognition"), chain_id)
-    first = updated["ParticipantRegistry"].block
+    _verify_governance(rpc, deployment)
+    first = updated[DEPLOYED_CONTRACTS[0]].block
     block = rpc.call("eth_getBlockByNumber", [hex(first), False])
     if first == deployment.deployment_block and block["hash"] == deployment.deployment_block_hash:
         return deployment
@@ -271,6 +313,49 @@ def verify_deployment(
         first, block["hash"], deployment.deployment_block, deployment.deployment_block_hash,
     )
     return replace(deployment, deployment_block=first, deployment_block_hash=block["hash"], contracts=updated)
+
+
+def _verify_governance(rpc: JsonRpcClient, deployment: Deployment) -> None:
+    """The governance holds what the deployment made: the manager is the registry's authority, the deployer kept no
+    role, each officers' Safe is a Safe proxy of the deployment's singleton guarded by its guard, and holds its
+    role. Its owners and thresholds are not checked: the council may have changed them since."""
+    g = deployment.governance
+    if g is None:
+        raise DeploymentMismatch("the deployment records no governance")
+    manager = deployment.address("AccessManager")
+    if g.manager.lower() != manager.lower():
+        raise DeploymentMismatch(f"the manifest's governance names manager {g.manager}, its contracts {manager}")
+
+    def view(to: str, data: bytes) -> bytes:
+        return bytes.fromhex(str(rpc.call("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"]))[2:])
+
+    def has_role(role: ManagerRole, account: str) -> bool:
+        (member, _) = abi_decode(["bool", "uint32"], view(manager, _HAS_ROLE + abi_encode(["uint64", "address"],
+                                                                                          [int(role), account])))
+        return bool(member)
+
+    participant = view(deployment.address("ParticipantRegistry"), _GET_PARTICIPANT + abi_encode(["address"], [manager]))
+    roles, status = abi_decode(["uint16", "uint8"], participant[:64])
+    if not roles & 1 or status != 1:
+        raise DeploymentMismatch(f"the access manager {manager} is not the ledger's active authority")
+    for role in ManagerRole:
+        if has_role(role, deployment.deployer):
+            raise DeploymentMismatch(f"the deployer {deployment.deployer} still holds the manager's {role.name} role")
+    singleton = deployment.address("SafeL2").lower()
+    wanted = {"CouncilSafe": ManagerRole.COUNCIL, "GuardianSafe": ManagerRole.GUARDIAN,
+              "EmergencySafe": ManagerRole.EMERGENCY}  # fmt: skip
+    for name in GOVERNANCE_SAFES:
+        safe = g.safe(name)
+        got = _code_hash(rpc, safe.address)
+        if got != safe.code_hash:
+            raise DeploymentMismatch(f"{name} at {safe.address}: code hash {got or 'none (no code)'}, "
+                                     f"manifest {safe.code_hash}")  # fmt: skip
+        implementation = "0x" + str(rpc.call("eth_getStorageAt", [safe.address, "0x0", "latest"]))[-40:]
+        guard = "0x" + str(rpc.call("eth_getStorageAt", [safe.address, _GET_GUARD_SLOT, "latest"]))[-40:]
+        if implementation.lower() != singleton or guard.lower() != g.guard.lower():
+            raise DeploymentMismatch(f"{name} at {safe.address} is not a Safe of the deployment's singleton and guard")
+        if not has_role(wanted[name], safe.address):
+            raise DeploymentMismatch(f"{name} at {safe.address} does not hold the manager's {wanted[name].name} role")
 
 
 def ensure_deployed(
@@ -289,7 +374,7 @@ def ensure_deployed(
     if manifest.exists():
         deployment = load_manifest(manifest)
         chain_id = int(rpc.call("eth_chainId"), 16)
-        if deployment.chain_id == chain_id and _code_hash(rpc, deployment.address("ParticipantRegistry")):
+        if deployment.chain_id == chain_id and _code_hash(rpc, deployment.address(DEPLOYED_CONTRACTS[0])):
             verified = verify_deployment(rpc, deployment, build, recognised_chain_ids=recognised_chain_ids)
             if verified != deployment:
                 write_manifest(verified, manifest)
@@ -331,7 +416,7 @@ def require_no_self_agreement(rpc: JsonRpcClient, recognition: str, chain_id: in
 
 def _deployed_here(rpc: JsonRpcClient, deployment: Deployment) -> bool:
     """Whether the manifest's first contract is on this chain, created by its recorded transaction."""
-    first = deployment.contracts.get("ParticipantRegistry")
+    first = deployment.contracts.get(DEPLOYED_CONTRACTS[0])
     if first is None:
         return False
     receipt = rpc.call("eth_getTransactionReceipt", [first.tx_hash])

@@ -55,6 +55,7 @@ from ledger.contracts.types import (
     SalesConsent,
     Trade,
 )
+from ledger.governance import CouncilClient, GovernanceConfig
 from ledger.settings import LedgerSettings
 from ledger.store import normalize_database_url
 
@@ -95,7 +96,6 @@ ASSET_NAME = "Nanning city bus ridership 2025"
 
 # Gas limits declared for set-up transactions (no eth_estimateGas round trips).
 _SETUP_GAS = {
-    "admit": 200_000,
     "fileDeclaration": 100_000,
     "applyRegistration": 300_000,
     "reviewRegistration": 150_000,
@@ -245,7 +245,7 @@ class BenchChain:
     node: EmbeddedNode
     rpc: JsonRpcClient
     contracts: Contracts
-    authority: LedgerClient
+    authority: CouncilClient
     registrar: LedgerClient
     bank: LedgerClient
     exchanges: list[LedgerClient]
@@ -386,7 +386,7 @@ class BenchChain:
 
 def _admit_calls(authority: LedgerClient, admissions: Sequence[tuple[str, Role, int, str]]) -> list[Call]:
     return [
-        authority.prepare("ParticipantRegistry", "admit", addr, int(role), region, name, gas=_SETUP_GAS["admit"])
+        authority.prepare("ParticipantRegistry", "admit", addr, int(role), region, name)
         for addr, role, region, name in admissions
     ]
 
@@ -461,10 +461,11 @@ def _populate(
 
     build = compile_contracts(settings)
     sender = make_sender(settings, rpc, dev_account(0))
-    deployment = deploy_system(rpc, sender, build)
+    deployment = deploy_system(rpc, sender, build, governance=GovernanceConfig.dev())
     contracts = Contracts.from_build(deployment, build)
     sender.errors = contracts.errors
-    authority = LedgerClient(rpc, contracts, sender)
+    # The authority: the dev officers, through the governance (dev account 0 relays their Safe transactions).
+    authority = CouncilClient(rpc, contracts, sender)
 
     def bulk(work: Sequence[tuple[TxSender, Sequence[Call]]]) -> list[dict[str, Any]]:
         hashes = send_signed(rpc, work)
@@ -498,7 +499,11 @@ def _populate(
     ]
     admissions += [(a.address, Role.DATA_HOLDER, CITY, f"Buyer {i}") for i, a in enumerate(buyer_accts)]
     admissions += [(a.address, Role.DATA_HOLDER, CITY, f"Token sender {i}") for i, a in enumerate(sender_accts)]
-    bulk([(sender, _admit_calls(authority, admissions))])
+    if manual:
+        rpc.call("anvil_setAutomine", [True])  # the council's Safe transactions are mined one by one
+    authority.execute_many(_admit_calls(authority, admissions))  # one proposal: scheduled, then executed
+    if manual:
+        rpc.call("anvil_setAutomine", [False])
 
     reg_c = authority.as_(registrar)
     bank_c = authority.as_(bank)

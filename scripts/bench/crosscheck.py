@@ -46,6 +46,7 @@ from ledger.chain.rpc import JsonRpcClient  # noqa: E402
 from ledger.client import Call, Contracts, LedgerClient, dev_account, make_sender  # noqa: E402
 from ledger.contracts.deploy import deploy_system  # noqa: E402
 from ledger.contracts.types import AssetStatus, Category, Grade, Kind, Registration, Right, Role  # noqa: E402
+from ledger.governance import CouncilClient, GovernanceConfig  # noqa: E402
 from ledger.recognition import Certificate, CertificateDomain, CertificateFile, sign_certificate  # noqa: E402
 from ledger.recognition.crosscheck import (  # noqa: E402
     check_assets,
@@ -75,10 +76,10 @@ class Province:
         self.url = settings.effective_rpc_url
         self.rpc = node.client(timeout=300)
         sender = make_sender(settings, self.rpc, dev_account(0))
-        deployment = deploy_system(self.rpc, sender, build)
+        deployment = deploy_system(self.rpc, sender, build, governance=GovernanceConfig.dev())
         self.contracts = Contracts.from_build(deployment, build)
         sender.errors = self.contracts.errors
-        self.authority = LedgerClient(self.rpc, self.contracts, sender)
+        self.authority = CouncilClient(self.rpc, self.contracts, sender)  # the dev officers, through the governance
         self.registrar = self.authority.as_(dev_account(1))
         self.registrar2 = self.authority.as_(dev_account(2))
         self.holder = self.authority.as_(dev_account(5))

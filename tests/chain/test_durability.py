@@ -13,9 +13,12 @@ from ledger.client import Contracts, LedgerClient, dev_account, make_sender
 from ledger.client.recovery import recover
 from ledger.contracts.deploy import ensure_deployed
 from ledger.contracts.types import Category, Grade, Kind, Registration, Role
+from ledger.governance import CouncilClient, GovernanceConfig
 from ledger.settings import LedgerSettings
 from ledger.toolchain import compile_contracts
 from tests.conftest import free_port
+
+DEV_GOVERNANCE = GovernanceConfig.dev()
 
 
 def _settings(tmp_path: Path, state_interval: int) -> LedgerSettings:
@@ -25,13 +28,14 @@ def _settings(tmp_path: Path, state_interval: int) -> LedgerSettings:
 
 
 def _client(settings: LedgerSettings, node: EmbeddedNode, index: int = 0) -> LedgerClient:
+    """Dev account ``index``'s client; 0: the authority, through the dev officers (dev account 0 relays)."""
     rpc = node.client(timeout=5)
     build = compile_contracts()
     sender = make_sender(settings, rpc, dev_account(0))
-    deployment = ensure_deployed(rpc, sender, build, settings.manifest_path)
+    deployment = ensure_deployed(rpc, sender, build, settings.manifest_path, governance=DEV_GOVERNANCE)
     contracts = Contracts.from_build(deployment, build)
     sender.errors = contracts.errors
-    client = LedgerClient(rpc, contracts, sender)
+    client = CouncilClient(rpc, contracts, sender)
     return client.as_(dev_account(index)) if index else client
 
 

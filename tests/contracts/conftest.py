@@ -1,7 +1,9 @@
 """A deployed ledger with one participant per role, on anvil (and on in-process py-evm).
 
-Session-scoped per backend; every test runs inside an ``evm_snapshot`` that is reverted after it,
-so tests see a fresh world and stay independent.
+The authority is the ledger's governance, as deployed: ``world.authority`` acts through it with the dev officers'
+keys (:class:`ledger.governance.CouncilClient`: 2 of the 3 council officers sign, the clock moves past the council's
+delay; freezes and suspensions by one emergency officer, at once). Session-scoped per backend; every test runs
+inside an ``evm_snapshot`` that is reverted after it, so tests see a fresh world and stay independent.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ledger.contracts.types import (
     SalesConsent,
     Trade,
 )
+from ledger.governance import CouncilClient, GovernanceConfig
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
 from tests.conftest import free_port
@@ -59,7 +62,7 @@ class World:
 
     rpc: JsonRpcClient | InProcessRpc
     contracts: Contracts
-    authority: LedgerClient
+    authority: CouncilClient
     registrar: LedgerClient
     foreign_registrar: LedgerClient
     exchange: LedgerClient
@@ -135,6 +138,20 @@ class World:
             right=right, min_net=min_net, expiry=self.chain_time() + 30 * 86400 if expiry is None else expiry,
             max_duration=days * 86400, parent_license_id=parent_license_id, terms=template, salt=next(_counter),
         )  # fmt: skip
+
+    def refused_block(self, before: int) -> int:
+        """The block holding the transaction a refused call sent after block ``before``: the next block, or, for
+        the authority, the last block of its governance path (the council's Safe scheduling the call, a block that
+        moves the clock past the delay, then the executing transaction: the one refused). Asserts that the blocks
+        in between hold nothing but the council's scheduling."""
+        last = int(self.rpc.call("eth_blockNumber"), 16)
+        council = self.contracts.address["CouncilSafe"].lower()
+        for n in range(before + 1, last):
+            txs = self.rpc.call("eth_getBlockByNumber", [hex(n), True])["transactions"]
+            assert all((t.get("to") or "").lower() == council for t in txs), (
+                f"block {n}, before the refused transaction, holds a transaction other than the council's scheduling"
+            )
+        return last
 
     def all_clients(self) -> list[LedgerClient]:
         return [
@@ -212,12 +229,16 @@ def _accounts() -> dict[str, LocalAccount]:
 
 def build_world(rpc: JsonRpcClient | InProcessRpc, build: Build, settings: LedgerSettings) -> World:
     accounts = _accounts()
+    # Dev account 0 deploys and then relays the officers' Safe transactions; it holds no role of its own.
     sender = make_sender(settings, rpc, accounts["authority"])
-    deployment = deploy_system(rpc, sender, build)
+    deployment = deploy_system(rpc, sender, build, governance=GovernanceConfig.from_settings(settings))
     contracts = Contracts.from_build(deployment, build)
     sender.errors = contracts.errors
-    authority = LedgerClient(rpc, contracts, sender)
-    clients = {name: authority.as_(acct) for name, acct in accounts.items()}
+    authority = CouncilClient(rpc, contracts, sender)
+    clients: dict[str, LedgerClient] = {
+        name: authority.as_(acct) for name, acct in accounts.items() if name != "authority"
+    }
+    clients["authority"] = authority
     admissions = [
         ("registrar", Role.REGISTRAR, REGION, "Guangxi Data Property Registration Centre"),
         ("foreign_registrar", Role.REGISTRAR, OTHER_REGION, "Guangdong Data Property Registration Centre"),
@@ -238,7 +259,7 @@ def build_world(rpc: JsonRpcClient | InProcessRpc, build: Build, settings: Ledge
     clients["provider"].file_declaration(h("provider declaration"))
     clients["suspended"].file_declaration(h("suspended declaration"))
     authority.suspend(accounts["suspended"].address, h("suspension order"))
-    return World(rpc=rpc, contracts=contracts, **clients)
+    return World(rpc=rpc, contracts=contracts, **clients)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import pytest
 from ledger.chain import EmbeddedNode
 from ledger.chain.inprocess import InProcessRpc
 from ledger.chain.rpc import JsonRpcClient
-from ledger.client import Contracts, LedgerClient, connect, dev_account, make_sender
+from ledger.client import Contracts, connect, dev_account, make_sender
 from ledger.contracts.deploy import (
     DeploymentMismatch,
     create_address,
@@ -27,6 +27,7 @@ from ledger.contracts.deploy import (
     write_manifest,
 )
 from ledger.errors import ChainIdConflict
+from ledger.governance import CouncilClient, GovernanceConfig
 from ledger.indexer.runner import open_indexer
 from ledger.settings import LedgerSettings
 from ledger.store import open_store
@@ -35,6 +36,7 @@ from tests.conftest import free_port
 
 GUANGXI, GUANGDONG, YUNNAN = 4501, 4401, 5301
 GUANGXI_REGISTRY = "0x4501450145014501450145014501450145014501"
+DEV_GOVERNANCE = GovernanceConfig.dev()
 
 
 @pytest.fixture(scope="module")
@@ -52,24 +54,27 @@ def test_deploying_on_the_chain_id_of_a_province_to_recognise_deploys_nothing(bu
     with InProcessRpc(chain_id=GUANGDONG, gas_limit=settings.block_gas_limit) as rpc:
         sender = make_sender(settings, rpc, deployer)  # type: ignore[arg-type]
         with pytest.raises(ChainIdConflict, match=r"^deployment: chain id 4401 is the chain id of a province"):
-            deploy_system(rpc, sender, build, recognised_chain_ids=settings.recognised_chain_ids)  # type: ignore[arg-type]
+            deploy_system(rpc, sender, build, governance=DEV_GOVERNANCE,  # type: ignore[arg-type]
+                          recognised_chain_ids=settings.recognised_chain_ids)  # fmt: skip
         assert _nonce(rpc, deployer.address) == 0
         assert rpc.call("eth_getCode", [create_address(deployer.address, 0), "latest"]) in ("0x", "0x0")
         with pytest.raises(ChainIdConflict):
-            ensure_deployed(rpc, sender, build, settings.manifest_path,  # type: ignore[arg-type]
+            ensure_deployed(rpc, sender, build, settings.manifest_path, governance=DEV_GOVERNANCE,  # type: ignore[arg-type]
                             recognised_chain_ids=settings.recognised_chain_ids)  # fmt: skip
         assert _nonce(rpc, deployer.address) == 0 and not settings.manifest_path.exists()
 
         # Recognising only other provinces' chains, it deploys; a deployment already made is not verified (so not
         # started) once a province it recognises turns out to use its chain id.
-        deployment = deploy_system(rpc, sender, build, recognised_chain_ids=[GUANGXI, YUNNAN])  # type: ignore[arg-type]
+        deployment = deploy_system(rpc, sender, build, governance=DEV_GOVERNANCE,  # type: ignore[arg-type]
+                                   recognised_chain_ids=[GUANGXI, YUNNAN])  # fmt: skip
         write_manifest(deployment, settings.manifest_path)
         assert verify_deployment(rpc, deployment, build, recognised_chain_ids=[GUANGXI]) == deployment  # type: ignore[arg-type]
         nonce = _nonce(rpc, deployer.address)
         with pytest.raises(ChainIdConflict, match="chain id 4401 is the chain id of a province"):
             verify_deployment(rpc, deployment, build, recognised_chain_ids=[GUANGDONG])  # type: ignore[arg-type]
         with pytest.raises(ChainIdConflict, match="chain id 4401 is the chain id of a province"):
-            ensure_deployed(rpc, sender, build, settings.manifest_path, recognised_chain_ids=[GUANGDONG])  # type: ignore[arg-type]
+            ensure_deployed(rpc, sender, build, settings.manifest_path, governance=DEV_GOVERNANCE,  # type: ignore[arg-type]
+                            recognised_chain_ids=[GUANGDONG])  # fmt: skip
         assert _nonce(rpc, deployer.address) == nonce
         assert load_manifest(settings.manifest_path) == deployment
 
@@ -84,15 +89,15 @@ def test_a_deployment_moved_to_a_recognised_provinces_chain_id_does_not_start(bu
     authority = dev_account(0)
     with EmbeddedNode(settings) as node, node.client(timeout=30) as rpc:
         sender = make_sender(settings, rpc, authority)
-        deployment = ensure_deployed(rpc, sender, build, settings.manifest_path)
-        client = LedgerClient(rpc, Contracts.from_build(deployment, build), sender)
+        deployment = ensure_deployed(rpc, sender, build, settings.manifest_path, governance=DEV_GOVERNANCE)
+        client = CouncilClient(rpc, Contracts.from_build(deployment, build), sender)
         client.set_agreement(GUANGXI, GUANGXI_REGISTRY, [dev_account(1).address], 1)
         rpc.call("anvil_setChainId", [GUANGXI])
         nonce = _nonce(rpc, authority.address)
 
         moved = make_sender(settings, rpc, authority)
         with pytest.raises(DeploymentMismatch, match="its state was moved to another chain id"):
-            ensure_deployed(rpc, moved, build, settings.manifest_path)
+            ensure_deployed(rpc, moved, build, settings.manifest_path, governance=DEV_GOVERNANCE)
         with pytest.raises(DeploymentMismatch, match="manifest is for chain 4401, node is chain 4501"):
             verify_deployment(rpc, deployment, build)
         store = open_store(f"sqlite:///{tmp_path / 'index.db'}")

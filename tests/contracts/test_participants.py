@@ -173,13 +173,21 @@ def test_status_changes_are_for_the_authority_only_and_never_on_itself(world: Wo
     assert w.authority.get_participant(w.holder.address)["status"] == ParticipantStatus.ACTIVE
 
 
-def test_a_second_authority_can_suspend_the_first(world: World) -> None:
+def test_nobody_else_is_admitted_as_authority_or_given_the_role(world: World) -> None:
+    """The authority is the governance (its access manager) alone: a second authority would act alone and at once,
+    around the council's quorum and delay."""
     w = world
-    deputy = w.admit(20, Role.AUTHORITY, REGION, "Deputy Director")
-    deputy.suspend(w.authority.address, h("audit"))
-    with pytest.raises(E.ParticipantNotActive) as exc:
-        w.authority.admit(dev_account(21).address, Role.DATA_HOLDER, CITY, "Late Co.")
-    assert exc.value.account == w.authority.address
+    newcomer = dev_account(20).address
+    for roles in (Role.AUTHORITY, Role.AUTHORITY | Role.SUPERVISOR):
+        with pytest.raises(E.ParticipantAuthorityReserved) as exc:
+            w.authority.admit(newcomer, roles, REGION, "Deputy Director")
+        assert exc.value.account == newcomer
+    assert w.authority.get_participant(newcomer)["status"] == ParticipantStatus.NONE
+    with pytest.raises(E.ParticipantAuthorityReserved) as exc:
+        w.authority.set_roles(w.supervisor.address, Role.SUPERVISOR | Role.AUTHORITY)
+    assert exc.value.account == w.supervisor.address
+    assert w.authority.get_participant(w.supervisor.address)["roles"] == Role.SUPERVISOR
+    assert w.authority.get_participant(w.authority.address)["roles"] == Role.AUTHORITY
 
 
 # ─────────────────────────────────────────── what a suspended participant can no longer do

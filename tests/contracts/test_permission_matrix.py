@@ -1006,8 +1006,10 @@ def test_refused_caller_gets_its_error_and_changes_nothing(
     with pytest.raises(ContractRevert) as info:
         _call(env, entry, p, gas=REFUSED_GAS)
     assert _decoded(env, info.value) == expected
-    # The refused transaction was mined (and reverted): the state after its block is the state before.
-    assert block_number(world) == block + 1
+    # The refused transaction was mined (and reverted): the state after its block is the state before. The
+    # authority's is the executing transaction of its governance, after the council's scheduling.
+    refused_at = world.refused_block(block)
+    assert refused_at == block + 1 or (actor == "authority" and refused_at > block)
     assert p.views() == before
 
 
