@@ -29,6 +29,7 @@ __all__ = [
     "ACCOUNT_HELP",
     "ADDRESS_HELP",
     "AMOUNT_HELP",
+    "COUNCIL",
     "HASH_HELP",
     "TIME_HELP",
     "dev_keys_allowed",
@@ -53,9 +54,12 @@ TIME_HELP: Final[str] = (
     "(seconds, minutes, hours, days; now = the latest block's time)"
 )
 ACCOUNT_HELP: Final[str] = (
-    "who signs: a dev account index (embedded chain only; 0 = the deployer/authority) or the name of a "
-    "keystore in DATA_DIR/keystores (password from LEDGER_KEYSTORE_PASSWORD or a prompt)"
+    "who signs: a dev account index (embedded chain only; 0 = the deployer, 40-44 the dev officers), 'council' (the "
+    "authority, through the governance with the dev officers' keys; the default on the embedded chain) or the name "
+    "of a keystore in DATA_DIR/keystores (password from LEDGER_KEYSTORE_PASSWORD or a prompt)"
 )
+#: ``--as council``: the authority, acting through the governance with the dev officers' keys.
+COUNCIL: Final[str] = "council"
 ADDRESS_HELP: Final[str] = "0x address, keystore name, or dev account index (embedded chain only)"
 
 _KEYSTORE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -185,7 +189,8 @@ def _keystore_password(settings: LedgerSettings, name: str) -> str:
 
 
 def resolve_account(settings: LedgerSettings, value: str | None, param: str = "--as") -> LocalAccount:
-    """The signing account for ``--as`` (see :data:`ACCOUNT_HELP`); unset: dev account 0 on the embedded chain."""
+    """The signing account for ``--as`` (see :data:`ACCOUNT_HELP`); unset: dev account 0 (the deployer, which relays
+    the dev officers' Safe transactions) on the embedded chain."""
     if value is None:
         if not dev_keys_allowed(settings):
             raise typer.BadParameter("required on an external chain: name a keystore", param_hint=param)

@@ -12,9 +12,9 @@ import typer
 from eth_account.signers.local import LocalAccount
 
 from ledger.chain.rpc import JsonRpcClient
-from ledger.cli._params import ACCOUNT_HELP, new_account, resolve_account
+from ledger.cli._params import ACCOUNT_HELP, COUNCIL, dev_keys_allowed, new_account, resolve_account
 from ledger.cli.format import jsonable
-from ledger.client import Contracts, LedgerClient, TxResult, make_sender
+from ledger.client import Contracts, LedgerClient, TxResult, dev_account, make_sender
 from ledger.contracts.codec import ContractCodec, DecodedLog, ErrorTable
 from ledger.contracts.deploy import Deployment, load_manifest
 from ledger.contracts.errors import ERRORS_BY_NAME
@@ -184,8 +184,25 @@ class Session:
         return resolve_account(self.settings, actor)
 
     def client(self, actor: str | None = None) -> LedgerClient:
-        """A client signing as ``actor`` (``--as``)."""
+        """A client signing as ``actor`` (``--as``); ``council``, or unset on the embedded chain: the authority,
+        through the governance with the dev officers' keys."""
+        if actor == COUNCIL or (actor is None and dev_keys_allowed(self.settings)):
+            return self.council()
         return self.client_for(self.account(actor))
+
+    def council(self) -> LedgerClient:
+        """The authority acting through the governance with the dev officers' keys (embedded chain only): each
+        write is proposed, signed by enough dev officers, scheduled, the clock moved past the delay, executed."""
+        from ledger.governance import CouncilClient  # the governance package imports the client package
+
+        if not dev_keys_allowed(self.settings):
+            raise typer.BadParameter(
+                "`council` acts with the dev officers' keys, on the embedded chain only; on this chain the officers "
+                "propose and approve with `ledger governance`",
+                param_hint="--as",
+            )
+        relay = self.client_for(dev_account(0))
+        return CouncilClient(self.rpc, self.contracts, relay.sender)
 
     def client_for(self, account: LocalAccount) -> LedgerClient:
         if self._base is None:

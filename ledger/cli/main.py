@@ -25,6 +25,7 @@ from ledger.cli import (
     asset,
     audit,
     certificate,
+    governance,
     keys,
     license,
     mandate,
@@ -41,9 +42,10 @@ from ledger.cli.index import index
 from ledger.cli.serve import serve
 from ledger.client import make_sender
 from ledger.contracts.deploy import deploy_system, ensure_deployed, write_manifest
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import GOVERNANCE_SAFES, SYSTEM_CONTRACTS
 from ledger.demo import run_demo
 from ledger.errors import LedgerError
+from ledger.governance import GovernanceConfig
 from ledger.settings import LedgerSettings
 from ledger.toolchain import MAX_DEPLOYED_CODE_SIZE, compile_contracts
 
@@ -92,6 +94,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(certificate.app, name="certificate")
 app.add_typer(recognition.app, name="recognition")
+app.add_typer(governance.app, name="governance")
 app.command("crosscheck")(crosscheck)
 app.command("index")(index)
 app.command("serve")(serve)
@@ -149,13 +152,16 @@ def deploy(
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Deploy the contracts (the signer becomes the first authority), or verify the existing deployment.
+    """Deploy the contracts and their governance, or verify the existing deployment.
 
-    Writes DATA_DIR/deployment.json. Without --fresh a deployment already on this chain is verified
-    (code hashes, ABI) and reused.
+    The authority is the access manager; its roles go to the officers' Safes of the LEDGER_GOVERNANCE_* settings
+    (on the embedded chain, dev officers 40-44 unless set): the council, the guardian, the emergency officers. The
+    signer only pays for the deployment and keeps no role. Writes DATA_DIR/deployment.json (contracts, governance).
+    Without --fresh a deployment already on this chain is verified (code hashes, ABI, governance) and reused.
     """
     with Session() as s:
         account = s.account(actor)
+        config = GovernanceConfig.from_settings(s.settings)
         table = s.error_table()
         build = s.build
         path = s.settings.manifest_path
@@ -164,12 +170,15 @@ def deploy(
         try:
             if fresh:
                 progress(f"deploying a fresh system as {account.address}")
-                deployment = deploy_system(s.rpc, sender, build, recognised_chain_ids=s.settings.recognised_chain_ids)
+                deployment = deploy_system(
+                    s.rpc, sender, build, governance=config, recognised_chain_ids=s.settings.recognised_chain_ids
+                )
                 write_manifest(deployment, path)
             else:
                 deployment = ensure_deployed(
-                    s.rpc, sender, build, path, recognised_chain_ids=s.settings.recognised_chain_ids
-                )
+                    s.rpc, sender, build, path, governance=config,
+                    recognised_chain_ids=s.settings.recognised_chain_ids,
+                )  # fmt: skip
         finally:
             if sender.journal is not None:
                 sender.journal.close()
@@ -180,12 +189,16 @@ def deploy(
             previous.get(name, {}).get("tx_hash") == c.tx_hash for name, c in deployment.contracts.items()
         )
         action = "verified" if not fresh and same else "deployed"
+        g = deployment.governance
+        assert g is not None  # a deployment made or verified here records its governance
         lines = [
             f"{action} (部署) the ledger on chain {deployment.chain_id} at block {deployment.deployment_block}, "
-            f"authority {deployment.deployer}",
+            f"authority: access manager {g.manager} (the council's delay {g.delay} s)",
             *(f"  {name:<20} {deployment.contracts[name].address}" for name in SYSTEM_CONTRACTS),
+            *(f"  {name:<20} {g.safe(name).address}: {g.safe(name).threshold} of {len(g.safe(name).owners)} "
+              f"officers as deployed" for name in GOVERNANCE_SAFES),
             f"manifest {path}",
-        ]
+        ]  # fmt: skip
         emit({"action": action, "manifest": str(path), **deployment.to_json()}, lines, as_json)
 
 

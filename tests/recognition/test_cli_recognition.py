@@ -37,7 +37,7 @@ def test_certificate_agreement_import_crosscheck_and_suspend(provinces: Province
 
     regs = [x.address for x in a.registrars()]
     run(b, "recognition", "agreement", "set", "--origin-chain", str(a.chain_id), "--registry", a.registry,
-        *(x for r in regs for x in ("--registrar", r)), "--threshold", "2", "--as", "0")
+        *(x for r in regs for x in ("--registrar", r)), "--threshold", "2", "--as", "council")
     shown = json.loads(run(b, "recognition", "agreement", "show", str(a.chain_id), "--json").stdout)
     assert shown["registrars"] == regs and shown["threshold"] == 2
     imported = json.loads(run(b, "recognition", "import", str(cert), "--as", REGISTRAR, "--json").stdout)
