@@ -21,7 +21,7 @@ from ledger.audit.sources import ChainSource, IndexSource, prefetched, rebatched
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.codec import ContractCodec, abi_type
 from ledger.contracts.deploy import Deployment
-from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
+from ledger.contracts.system import EVENT_CONTRACTS, SYSTEM_CONTRACTS, contract_abi
 from ledger.decode import BlockHeader
 from ledger.store import Store, open_store
 from ledger.toolchain import Build
@@ -35,8 +35,8 @@ At = int | datetime | None
 
 
 def abis_of(build: Build) -> dict[str, list[dict[str, Any]]]:
-    """Contract name -> ABI of the system's contracts in ``build``."""
-    return {name: contract_abi(build, name) for name in SYSTEM_CONTRACTS}
+    """Contract name -> ABI of the contracts whose events are replayed (the ledger's and its governance's)."""
+    return {name: contract_abi(build, name) for name in EVENT_CONTRACTS}
 
 
 def parse_at(text: str | None) -> At:

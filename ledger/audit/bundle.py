@@ -109,9 +109,10 @@ def export_bundle(
         raise BundleError(f"{directory} is not empty")
     (directory / STATE_DIR).mkdir()
     (directory / ABI_DIR).mkdir()
-    for name in sorted(deployment.contracts):
+    contracts = _bundle_contracts(deployment, build)
+    for name in sorted(contracts):
         abi = contract_abi(build, name)
-        if abi_hash(abi) != deployment.contracts[name].abi_hash:
+        if abi_hash(abi) != contracts[name]["abi_hash"]:
             raise BundleError(f"{name}: the build's ABI is not the deployed contract's (deployed from other sources)")
         (directory / ABI_DIR / f"{name}.json").write_text(json.dumps(abi, indent=1, sort_keys=True) + "\n")
     chain = HashChain()
@@ -144,10 +145,7 @@ def export_bundle(
             "block_hash": deployment.deployment_block_hash,
             "deployer": deployment.deployer,
         },
-        "contracts": {
-            name: {"address": c.address, "code_hash": c.code_hash, "abi_hash": c.abi_hash, "tx_hash": c.tx_hash}
-            for name, c in sorted(deployment.contracts.items())
-        },
+        "contracts": dict(sorted(contracts.items())),
         "compiler_version": deployment.compiler_version or build.compiler_version,
         "build_key": deployment.build_key,
         "events": count,
@@ -477,6 +475,19 @@ def verify_bundle(directory: Path, *, rpc: JsonRpcClient | None = None) -> Bundl
     if rpc is not None:
         _check_online(rpc, manifest, events, target, abis, check)
     return check
+
+
+def _bundle_contracts(deployment: Deployment, build: Build) -> dict[str, dict[str, str]]:
+    """The bundle's contracts: every one of the deployment, and the officers' Safes (their events are in it)."""
+    out = {
+        name: {"address": c.address, "code_hash": c.code_hash, "abi_hash": c.abi_hash, "tx_hash": c.tx_hash}
+        for name, c in deployment.contracts.items()
+    }
+    if deployment.governance is not None:
+        for name, safe in deployment.governance.safes.items():
+            out[name] = {"address": safe.address, "code_hash": safe.code_hash,
+                         "abi_hash": abi_hash(contract_abi(build, name)), "tx_hash": safe.tx_hash}  # fmt: skip
+    return out
 
 
 def _deployment_of(manifest: Mapping[str, Any]) -> Deployment:

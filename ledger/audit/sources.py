@@ -21,8 +21,7 @@ import sqlalchemy as sa
 from ledger.audit._canonical import GENESIS, ChainSegment, loads_exact
 from ledger.audit.errors import TargetBlockError
 from ledger.chain.rpc import JsonRpcClient
-from ledger.contracts.deploy import Deployment
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.deploy import Deployment, event_contracts
 from ledger.decode import BlockHeader, EventDecoder, LedgerEvent
 from ledger.indexer import ChainReader, FetchedRange, LogFetcher, RangeSizer, Retrier, RetryPolicy
 from ledger.store import Store
@@ -70,7 +69,7 @@ class ChainSource:
         self.deployment = deployment
         self.spec = _ChainSpec(rpc.url, rpc.timeout, rpc.connect_timeout, deployment, dict(abis), span, max_logs,
                                retry)  # fmt: skip
-        addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
+        addresses = event_contracts(deployment)  # the ledger's contracts and its governance's
         self.decoder = EventDecoder.for_contracts(addresses, abis)
         self.reader = ChainReader(rpc, addresses.values())
         self.retrier = Retrier(retry or RetryPolicy(attempts=5), threading.Event())

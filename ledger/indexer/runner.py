@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from ledger.chain.rpc import JsonRpcClient
-from ledger.contracts.deploy import DeploymentMismatch, load_manifest, verify_deployment
+from ledger.contracts.deploy import DeploymentMismatch, event_contracts, load_manifest, verify_deployment
 from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.decode import EventDecoder
 from ledger.errors import MalformedAnswerError
@@ -50,8 +50,8 @@ def open_indexer(
     missing = [name for name in SYSTEM_CONTRACTS if name not in deployment.contracts]
     if missing:
         raise DeploymentMismatch(f"manifest lacks {', '.join(missing)}")
-    addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
-    decoder = EventDecoder.for_contracts(addresses, {name: contract_abi(build, name) for name in SYSTEM_CONTRACTS})
+    addresses = event_contracts(deployment)  # the ledger's contracts and its governance's
+    decoder = EventDecoder.for_contracts(addresses, {name: contract_abi(build, name) for name in addresses})
     return Indexer(
         ChainReader(rpc, addresses.values()),
         store,

@@ -27,9 +27,11 @@ from fastapi.testclient import TestClient
 from ledger.api.main import create_app
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
-from ledger.client import dev_account
+from ledger.client import Contracts, dev_account, make_sender
+from ledger.contracts.deploy import load_manifest
 from ledger.demo import ACTORS, DemoSummary, run_demo
 from ledger.gateway import ApiKeyStore
+from ledger.governance import CouncilClient
 from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
@@ -73,6 +75,13 @@ class Market:
 
     def client(self, **overrides: Any) -> TestClient:
         return TestClient(self.app(**overrides), raise_server_exceptions=False)
+
+    def council(self) -> CouncilClient:
+        """The authority: the governance, acting with the dev officers' keys (dev account 0 relays). A single key
+        behind an API key cannot act as the authority (the gateway's key for "authority" is dev account 0's)."""
+        contracts = Contracts.from_build(load_manifest(self.settings.manifest_path), self.build)
+        relay = make_sender(self.settings, self.rpc, dev_account(0), contracts.errors)
+        return CouncilClient(self.rpc, contracts, relay)
 
     def tx_count(self, actor: str) -> int:
         return int(self.rpc.call("eth_getTransactionCount", [self.address(actor), "latest"]), 16)

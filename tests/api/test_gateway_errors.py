@@ -97,14 +97,27 @@ def test_permission_refusal_is_403_with_the_error_and_values(fresh: Market) -> N
 
 def test_state_conflict_is_409(fresh: Market) -> None:
     r = fresh.client().post(
+        f"{TX}/assets/2/review", json={"approve": True, "review_hash": "0x" + "11" * 32},
+        headers=fresh.auth("registrar"),
+    )  # fmt: skip
+    assert r.status_code == 409
+    error = r.json()["error"]
+    assert error["name"] == "RegistryInvalidStatus"
+    assert error["values"]["assetId"] == 2
+
+
+def test_no_single_key_acts_as_the_authority_through_the_gateway(fresh: Market) -> None:
+    """The authority is the governance: an admission through an API key (here dev account 0's, the deployer's) is
+    refused by the registry, and nothing is sent."""
+    r = fresh.client().post(
         f"{TX}/participants",
         json={"account": fresh.address("merchant"), "roles": ["data-merchant"], "region": 450100, "name": "again"},
         headers=fresh.auth("authority"),
     )
-    assert r.status_code == 409
+    assert r.status_code == 404
     error = r.json()["error"]
-    assert error["name"] == "ParticipantAlreadyAdmitted"
-    assert error["values"]["account"] == fresh.address("merchant")
+    assert error["name"] == "ParticipantUnknown"
+    assert error["values"]["account"] == fresh.address("authority")
 
 
 def test_invalid_terms_are_422_with_the_error(fresh: Market) -> None:
@@ -217,11 +230,9 @@ def test_a_certificate_of_another_province_is_imported_under_an_agreement(fresh:
     client = fresh.client()
     origin_registry = "0x" + "ab" * 20
     registrars = [dev_account(i) for i in (11, 12, 13)]
-    agreement = {"origin_chain_id": 4501, "origin_registry": origin_registry,
-                 "registrars": [a.address for a in registrars], "threshold": 2}  # fmt: skip
-    set_ = client.post(f"{TX}/recognition/agreements", json=agreement, headers=fresh.auth("authority"))
-    assert set_.status_code == 200, set_.text
-    assert [e["event"] for e in set_.json()["events"]] == ["AgreementSet"]
+    # The agreement is the authority's: the council sets it, through the governance.
+    set_ = fresh.council().set_agreement(4501, origin_registry, [a.address for a in registrars], 2)
+    assert set_.event("AgreementSet")["threshold"] == 2
 
     holder = fresh.address("logistics")
     cert = CertificateFile(

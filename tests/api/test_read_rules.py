@@ -44,8 +44,8 @@ def _client(m: Market, key: str) -> LedgerClient:
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     with gateway_market(tmp_path_factory.mktemp("read-rules"), compile_contracts()) as m:
-        c = {key: _client(m, key) for key in ("authority", "exchange", "transport", "logistics", "provider", "police",
-                                              "merchant")}  # fmt: skip
+        c = {key: _client(m, key) for key in ("exchange", "transport", "logistics", "provider", "police", "merchant")}
+        c["authority"] = m.council()  # the authority: the governance, through the dev officers
         a = {key: client.address for key, client in c.items()}
         now = int(m.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
 
