@@ -1,14 +1,18 @@
 """A realistic day on the Guangxi data market, played on the embedded chain.
 
-:func:`run_demo` deploys the system if needed (dev account 0 becomes the authority), admits a
+:func:`run_demo` deploys the system if needed (the authority is the access manager, whose council,
+guardian and emergency officers are the dev officers, dev accounts 40-44; dev account 0 deploys and relays
+their Safe transactions), has the council admit (scheduled, then executed after its delay) a
 registrar, an exchange, a settlement bank, data holders (a government department, two source
 departments, an enterprise), a data merchant, a service provider and a supervisor (dev accounts
 1-10; reused when a previous run admitted them), then registers public, enterprise and
 personal-information data, licenses (public data as an authorised operation the authority approved),
 settles trades on the exchange with each seller's consent (signed, or a standing mandate: a licence
 with fee and revenue shares, a sublicence, a right transfer, a batch) and off it (EIP-712 signatures
-of both parties), and exercises objections (lodged, accepted, dismissed), a freeze, a rectification
-order and a credit event; and shows a sale without the seller's consent refused.
+of both parties), and exercises objections (lodged, accepted, dismissed), a freeze (the emergency
+officers' path: at once), a rectification order and a credit event; and shows a sale without the
+seller's consent refused. Every authority action goes through the governance: on the development
+chain the clock is moved past the council's delay instead of waiting for it.
 
 Every run uses fresh content hashes and trade ids (tagged with the block it started at), so the
 demo runs again on a chain where it already ran. Independent transactions of a step are sent
@@ -33,7 +37,7 @@ from ledger.cli.format import certificate_number, choice_name, format_amount, fo
 from ledger.client import Call, Contracts, LedgerClient, TxResult, dev_account, make_sender
 from ledger.contracts.codec import ContractCodec, ErrorTable
 from ledger.contracts.deploy import ensure_deployed
-from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
+from ledger.contracts.system import GOVERNANCE_CONTRACTS, SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
     Category,
     Delivery,
@@ -50,6 +54,7 @@ from ledger.contracts.types import (
     Trade,
 )
 from ledger.errors import NonRetryableError
+from ledger.governance import CouncilClient, GovernanceConfig, Proposal
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
 
@@ -179,16 +184,23 @@ class _Demo:
     # ─────────────────────────────────────────── plumbing
 
     def connect(self) -> DemoSummary:
-        errors = ErrorTable(ContractCodec(contract_abi(self.build, n)) for n in SYSTEM_CONTRACTS)
+        errors = ErrorTable(
+            ContractCodec(contract_abi(self.build, n)) for n in (*SYSTEM_CONTRACTS, *GOVERNANCE_CONTRACTS)
+        )
+        # Dev account 0 deploys (if needed) and relays the officers' Safe transactions; it holds no role.
         sender = make_sender(self.settings, self.rpc, self.accounts["authority"], errors)
         deployment = ensure_deployed(
             self.rpc, sender, self.build, self.settings.manifest_path,
+            governance=GovernanceConfig.from_settings(self.settings),
             recognised_chain_ids=self.settings.recognised_chain_ids,
         )  # fmt: skip
         contracts = Contracts.from_build(deployment, self.build)
         sender.errors = contracts.errors
-        authority = LedgerClient(self.rpc, contracts, sender)
-        self.clients = {key: authority.as_(acct) for key, acct in self.accounts.items()}
+        authority = CouncilClient(self.rpc, contracts, sender)
+        self.clients = {key: authority.as_(acct) for key, acct in self.accounts.items() if key != "authority"}
+        self.clients["authority"] = authority
+        self.address["authority"] = authority.address
+        self.names[authority.address] = self.names["authority"]
         block = int(self.rpc.call("eth_blockNumber"), 16)
         self.run = f"run-b{block}"
         self.summary = DemoSummary(
@@ -198,9 +210,16 @@ class _Demo:
         me = authority.get_participant(authority.address)
         if not me["roles"] & Role.AUTHORITY or me["status"] != ParticipantStatus.ACTIVE:
             raise DemoError(
-                f"dev account 0 ({authority.address}) is not an active authority of the deployment in "
+                f"the access manager {authority.address} is not an active authority of the deployment in "
                 f"{self.settings.manifest_path}; run `ledger deploy --fresh` to start a demo deployment"
             )
+        for name in ("CouncilSafe", "EmergencySafe"):
+            safe = authority.governance.safe(name)
+            if sum(o in authority.officers for o in safe.owners) < safe.threshold:
+                raise DemoError(
+                    f"the deployment's {name} is not governed by the dev officers (dev accounts 40-44): the demo "
+                    "cannot act as the authority; run `ledger deploy --fresh` without LEDGER_GOVERNANCE_* set"
+                )
         return self.summary
 
     def c(self, key: str) -> LedgerClient:
@@ -221,31 +240,65 @@ class _Demo:
         return int(self.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
 
     def phase(self, label: str, section: str, steps: Sequence[Step]) -> list[TxResult]:
-        """Sends every step's call (they must be independent), waits for all, records what each did."""
+        """Sends every step's call (they must be independent), waits for all, records what each did. The
+        authority's steps go through the governance, one proposal per route (the council's, after its delay; the
+        emergency officers', at once)."""
         if not steps:
             return []
         self.log(f"demo: {label} ({len(steps)} transaction{'s' if len(steps) != 1 else ''})")
         by_client: dict[str, list[int]] = {}
-        for i, (client, _, _) in enumerate(steps):
-            by_client.setdefault(client.address, []).append(i)
+        governed: dict[str, list[int]] = {}
+        for i, (client, call, _) in enumerate(steps):
+            if isinstance(client, CouncilClient):
+                assert call.to is not None
+                governed.setdefault(client.governance.route_of(call.to, call.data), []).append(i)
+            else:
+                by_client.setdefault(client.address, []).append(i)
         hashes: dict[int, str] = {}
         for indexes in by_client.values():
             client = steps[indexes[0]][0]
             sent = client.sender.send([steps[i][1] for i in indexes])
             hashes.update(zip(indexes, sent, strict=True))
         results: dict[int, TxResult] = {}
+        for indexes in governed.values():
+            council = steps[indexes[0]][0]
+            assert isinstance(council, CouncilClient)
+            done = council.execute_many([steps[i][1] for i in indexes])
+            results.update(zip(indexes, done, strict=True))
+            assert council.last_proposal is not None
+            self._governed(section, council, council.last_proposal)
         for indexes in by_client.values():
             client = steps[indexes[0]][0]
             receipts = client.sender.wait([hashes[i] for i in indexes], [steps[i][1] for i in indexes])
             for i, receipt in zip(indexes, receipts, strict=True):
                 results[i] = TxResult(receipt, client.contracts)
-        self.tx_count += len(steps)
+        self.tx_count += sum(len(v) for v in by_client.values())
         ordered = [results[i] for i in range(len(steps))]
         for (_, _, describe), result in zip(steps, ordered, strict=True):
             text = describe(result)
             if text:
                 self.note(section, text, result.tx_hash)
         return ordered
+
+    def _governed(self, section: str, council: CouncilClient, proposal: Proposal) -> None:
+        """How the governance did the authority's actions of a step, in words."""
+        self.tx_count += sum(1 for s in proposal.stages if s.submitted)
+        what = ", ".join(sorted({a.function for a in proposal.actions}))
+        safe = council.governance.safe(proposal.stages[0].safe)
+        signers = len(proposal.stages[0].signatures)
+        if proposal.route == "emergency":
+            self.note(section, f"emergency path (紧急处置): {signers} of the {len(safe.owners)} emergency officers "
+                               f"had the authority's access manager {what} at once, with a reason on record",
+                      proposal.stages[0].tx_hash or "")  # fmt: skip
+            return
+        scheduled, executed = proposal.stages[0], proposal.stages[-1]
+        self.note(section, f"the council (理事会) of authority officers, {signers} of {len(safe.owners)} signing, "
+                           f"scheduled {len(proposal.actions)} change(s) ({what}) at the access manager; anyone could "
+                           f"see them pending until {format_time(proposal.ready_at or 0)}",
+                  scheduled.tx_hash or "")  # fmt: skip
+        delay = council.governance.council_delay()
+        self.note(section, f"after the council's delay (时间锁, {delay} s) {len(executed.signatures)} officers had "
+                           "them executed", executed.tx_hash or "")  # fmt: skip
 
     # ─────────────────────────────────────────── the scenario
 
@@ -261,8 +314,8 @@ class _Demo:
             admitted_now = status == ParticipantStatus.NONE
             self.summary.participants.append({
                 "key": actor.key, "name": actor.name, "name_zh": actor.name_zh, "address": address,
-                "dev_account": actor.index, "roles": role_names(int(actor.roles)), "region": actor.region,
-                "admitted_now": admitted_now,
+                "dev_account": None if actor.key == "authority" else actor.index,
+                "roles": role_names(int(actor.roles)), "region": actor.region, "admitted_now": admitted_now,
             })  # fmt: skip
             if admitted_now:
                 steps.append((authority, authority.prepare(
@@ -281,8 +334,11 @@ class _Demo:
             self.note(
                 "participants",
                 "already admitted (earlier run or deployment): "
-                + ", ".join(f"{a.name} (dev account {a.index})" for a in reused),
-            )
+                + ", ".join(
+                    f"{a.name} (the access manager, through which its officers act)" if a.key == "authority"
+                    else f"{a.name} (dev account {a.index})" for a in reused
+                ),
+            )  # fmt: skip
         self.phase("admitting participants", "participants", steps)
 
     def _admitted(self, actor: Actor) -> Callable[[TxResult], str]:

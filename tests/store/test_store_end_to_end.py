@@ -33,6 +33,7 @@ from ledger.contracts.types import (
 )
 from ledger.decode import BlockHeader, LedgerEvent, decode_logs
 from ledger.demo import ACTORS, run_demo
+from ledger.governance import CouncilClient
 from ledger.settings import LedgerSettings
 from ledger.store import RecordNotFound, StateView, Store
 from ledger.store.projection import trade_key
@@ -68,7 +69,7 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
         run_demo(settings, rpc=rpc, build=build, log=lambda _line: None)
         deployment = load_manifest(settings.manifest_path)
         contracts = Contracts.from_build(deployment, build)
-        client = LedgerClient(rpc, contracts, make_sender(settings, rpc, dev_account(0)))
+        client = CouncilClient(rpc, contracts, make_sender(settings, rpc, dev_account(0), contracts.errors))
         what_the_demo_leaves_out(client)
         head = int(rpc.call("eth_blockNumber"), 16)
         raw = rpc.call(
