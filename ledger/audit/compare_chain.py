@@ -180,7 +180,7 @@ def _recognised(r: Mapping[str, Any], asset: Mapping[str, Any] | None) -> dict[s
         "contentHash": _hash(asset["content_hash"]) if asset else None,
         "certificateSerial": asset["certificate_serial"] if asset else None,
         "certificateDigest": _hash(r["certificate_digest"]), "status": r["status"], "linked": bool(r["linked"]),
-        "issuedAt": r["issued_at"],
+        "issuedBlock": r["issued_block"],
     }  # fmt: skip
 
 

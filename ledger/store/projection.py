@@ -945,7 +945,7 @@ class Projector:
             "kind": int(c["kind"]), "holding_holder": c["holdingHolder"], "processing_holder": c["processingHolder"],
             "operation_holder": c["operationHolder"], "certificate_serial": int(c["certificateSerial"]),
             "origin_registered_block": int(c["registeredBlock"]), "origin_registered_at": int(c["registeredAt"]),
-            "origin_status": int(c["status"]), "issued_at": int(c["issuedAt"]), "expires_at": int(c["expiresAt"]),
+            "origin_status": int(c["status"]), "issued_block": int(c["issuedBlock"]), "expires_at": int(c["expiresAt"]),
             "certificate_digest": _hex(a["certificateDigest"]), "signers": list(a["signers"]),
         }  # fmt: skip
 

@@ -588,9 +588,10 @@ recognised_records = _versioned(
     _c("certificate_serial", Uint256()),
     _c("origin_registered_block", Uint256()),
     _c("origin_registered_at", Uint256()),
-    # The origin asset's status in the certificate (2 registered, 4 cancelled) and its issue and expiry times.
+    # The origin asset's status in the certificate (2 registered, 4 cancelled), the origin block whose state it
+    # states (a certificate of a later block supersedes it) and its expiry time.
     _c("origin_status", sa.SmallInteger),
-    _c("issued_at", Uint256()),
+    _c("issued_block", Uint256()),
     _c("expires_at", Uint256()),
     _c("certificate_digest", _hash()),
     _c("signers", _JSON),

@@ -770,12 +770,14 @@ class SyntheticLedger:
         self._emit(contract, "TradeRefused", tradeId=trade_id, exchange=exchange, index=self.rng.randrange(100),
                    reason=reason)  # fmt: skip
 
-    def _certificate(self, origin_asset: int, asset: _Asset, status: int, issued: int) -> dict[str, Any]:
+    def _certificate(self, origin_asset: int, asset: _Asset, status: int, issued_block: int) -> dict[str, Any]:
+        """A certificate stating the origin's state at ``issued_block`` (an origin block number)."""
         return {
             "assetId": origin_asset, "contentHash": asset.content, "category": asset.category, "grade": 0, "kind": 0,
             "holdingHolder": asset.holders[0], "processingHolder": asset.holders[1],
             "operationHolder": asset.holders[2], "certificateSerial": origin_asset, "registeredBlock": 7,
-            "registeredAt": 1_700_000_000, "status": status, "issuedAt": issued, "expiresAt": issued + 30 * _DAY,
+            "registeredAt": 1_700_000_000, "status": status, "issuedBlock": issued_block,
+            "expiresAt": self.timestamp + 30 * _DAY,
         }  # fmt: skip
 
     def _imported(self, r: _Recognised, superseded: bool) -> None:
@@ -823,13 +825,13 @@ class SyntheticLedger:
         mine = [a for a in self.assets[-30:] if a.status == 2 and all(r.local != a.asset_id for r in self.recognised)]
         if mine and self.rng.random() < 0.2:  # the same data registered here by the same holder: linked
             asset = self.rng.choice(mine)
-            r = _Recognised(asset.asset_id, origin_asset, self._certificate(origin_asset, asset, 2, self.timestamp),
+            r = _Recognised(asset.asset_id, origin_asset, self._certificate(origin_asset, asset, 2, self.block),
                             linked=True)  # fmt: skip
         else:
             owner = self.rng.choice(self.traders[3:])
             asset = _Asset(len(self.assets) + 1, [owner, owner, owner], self._hash())
             self.assets.append(asset)
-            certificate = self._certificate(origin_asset, asset, 2, self.timestamp)
+            certificate = self._certificate(origin_asset, asset, 2, self.block)
             registration = {
                 "contentHash": asset.content, "metadataHash": self._hash(), "metadataURI": "", "name": "",
                 "category": asset.category, "grade": 0, "kind": 0, "region": _REGIONS[0], "processingHolder": owner,
@@ -846,7 +848,7 @@ class SyntheticLedger:
 
     def _supersede(self, r: _Recognised) -> None:
         asset = self.assets[r.local - 1]
-        issued = int(r.certificate["issuedAt"]) + 1 + self.rng.randrange(100)
+        issued = int(r.certificate["issuedBlock"]) + 1 + self.rng.randrange(100)
         cancelled = not r.linked and asset.status == 2 and self.rng.random() < 0.2
         if not r.linked and not cancelled and asset.status == 2:  # the recognised asset follows its holders
             to = self.rng.choice(self.traders)

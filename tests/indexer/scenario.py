@@ -248,17 +248,18 @@ def trade_round(w: World, asset: int, personal: int) -> None:
 def import_certificate(registrar: LedgerClient, origin_registry: str, holder: str, **fields: Any) -> dict[str, Any]:
     """Imports a certificate of the made-up origin province (:data:`ORIGIN_CHAIN`) signed by ``registrar``'s own
     key (agreed as the origin's registrar); returns the CertificateImported event with the certificate's fields."""
-    now = int(registrar.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+    latest = registrar.rpc.call("eth_getBlockByNumber", ["latest", False])
+    now, block = int(latest["timestamp"], 16), int(latest["number"], 16)
     c: dict[str, Any] = {
         "assetId": next(_ids), "contentHash": unique_hash("foreign"), "category": 1, "grade": 0, "kind": 0,
         "holdingHolder": holder, "processingHolder": holder, "operationHolder": holder, "certificateSerial": 1,
         "registeredBlock": 5, "registeredAt": 1_700_000_000, "status": int(AssetStatus.REGISTERED),
-        "issuedAt": now, "expiresAt": now + 30 * DAY,
+        "issuedBlock": block, "expiresAt": now + 30 * DAY,
     }  # fmt: skip
     c.update(fields)
     cert = tuple(c[k] for k in (
         "assetId", "contentHash", "category", "grade", "kind", "holdingHolder", "processingHolder",
-        "operationHolder", "certificateSerial", "registeredBlock", "registeredAt", "status", "issuedAt", "expiresAt",
+        "operationHolder", "certificateSerial", "registeredBlock", "registeredAt", "status", "issuedBlock", "expiresAt",
     ))  # fmt: skip
     digest = bytes(registrar.view("Recognition", "certificateDigest", ORIGIN_CHAIN, origin_registry, cert))
     signature = Account.unsafe_sign_hash(digest, registrar.account.key).signature
@@ -279,16 +280,16 @@ def recognition_steps(authority: LedgerClient, registrar: LedgerClient, holder: 
     authority.set_agreement(ORIGIN_CHAIN, origin, [registrar.address], 1)
     first = import_certificate(registrar, origin, holder.address)
     local = int(first["localAssetId"])
-    later = int(first["certificate"]["issuedAt"]) + 10
+    later = int(first["certificate"]["issuedBlock"]) + 10  # a later origin block: supersedes
     import_certificate(registrar, origin, holder.address, **dict(first["certificate"], processingHolder=other,
-                                                                  issuedAt=later))  # fmt: skip
+                                                                  issuedBlock=later))  # fmt: skip
     registrar.suspend_recognised(local, h("re-check"))
     registrar.reinstate_recognised(local, h("re-check passed"))
 
     doomed = import_certificate(registrar, origin, holder.address)
-    later = int(doomed["certificate"]["issuedAt"]) + 10
+    later = int(doomed["certificate"]["issuedBlock"]) + 10
     import_certificate(registrar, origin, holder.address, **dict(doomed["certificate"],
-                                                                  status=int(AssetStatus.CANCELLED), issuedAt=later))
+                                                                  status=int(AssetStatus.CANCELLED), issuedBlock=later))
 
     mine = Registration(content_hash=unique_hash("linked"), metadata_hash=h("metadata"), metadata_uri="ipfs://linked",
                         name="Data registered in both provinces", category=Category.ENTERPRISE, grade=Grade.GENERAL,

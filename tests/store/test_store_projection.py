@@ -382,7 +382,7 @@ def test_an_authorised_operation_is_used_or_withdrawn() -> None:
 def _certificate(status: int = 2, issued: int = 100) -> dict[str, Any]:
     return {"assetId": 2**70, "contentHash": H1, "category": 1, "grade": 0, "kind": 0, "holdingHolder": ALICE,
             "processingHolder": ALICE, "operationHolder": ALICE, "certificateSerial": 2**64 - 1, "registeredBlock": 5,
-            "registeredAt": 7, "status": status, "issuedAt": issued, "expiresAt": issued + DAY}  # fmt: skip
+            "registeredAt": 7, "status": status, "issuedBlock": issued, "expiresAt": issued + DAY}  # fmt: skip
 
 
 def _imported(s: Script, local: int, *, linked: bool = False, superseded: bool = False, **cert: Any) -> None:
@@ -408,7 +408,7 @@ def test_recognition_follows_newer_certificates_and_suspends_the_asset_unless_li
     assert [(b, a["suspended"]) for b, a in assets[(1,)]] == [(1, False), (2, True)]
     assert len(assets[(2,)]) == 1  # a linked record leaves the local registration alone
     one = result.versions["recognised_records"][(1,)][-1][1]
-    assert (one["status"], one["origin_status"], one["issued_at"], one["superseded_block"]) == (3, 4, 200, 3)
+    assert (one["status"], one["origin_status"], one["issued_block"], one["superseded_block"]) == (3, 4, 200, 3)
     assert (one["origin_asset_id"], one["certificate_serial"], one["imported_block"]) == (2**70, 2**64 - 1, 1)
     two = result.versions["recognised_records"][(2,)][-1][1]
     assert (two["status"], two["reinstated_by"], two["reinstated_block"], two["suspended_block"]) == (

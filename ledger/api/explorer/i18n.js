@@ -192,6 +192,7 @@ const LABELS = {
   "recog.signers": ["签名登记机构", "Signed by"],
   "recog.imported": ["导入", "Imported"],
   "recog.linked": ["关联本地登记", "Linked to a local registration"],
+  "recog.issuedBlock": ["证书所述来源区块", "States the origin at block"],
   "recog.expires": ["证书有效期至", "Certificate valid until"],
   "recog.superseded": ["已由新证书更新", "Superseded by a newer certificate"],
   "recog.lastCheck": ["最近一次核验", "Last verification"],

@@ -8,7 +8,7 @@ the gateway's tables are left alone.
 * ``revenue_shares``: keyed by (``asset_id``, ``right``), with ``set_by``;
 * ``assets``: ``suspended``, ``licensed_until``, ``rights_split``; ``licences``: no ``revoke_cause_id``
   (a revocation names one licence); ``objections``: the acceptance of a pending objection;
-* ``recognised_records``: the certificate's ``origin_status``, ``issued_at``, ``expires_at``, superseding
+* ``recognised_records``: the certificate's ``origin_status``, ``issued_block``, ``expires_at``, superseding
   imports and reinstatements; values the origin signs that may exceed 64 bits as Uint256; the origin index
   includes the origin registry;
 * new: ``used_nonces`` (replaces ``invalidated_nonces``), ``held_shares``, ``mandates``, ``trade_refusals``,
@@ -171,7 +171,7 @@ def upgrade() -> None:
         sa.Column("origin_registered_block", Uint256(), nullable=False),
         sa.Column("origin_registered_at", Uint256(), nullable=False),
         sa.Column("origin_status", sa.SmallInteger(), nullable=False),
-        sa.Column("issued_at", Uint256(), nullable=False),
+        sa.Column("issued_block", Uint256(), nullable=False),
         sa.Column("expires_at", Uint256(), nullable=False),
         sa.Column("certificate_digest", _HASH, nullable=False),
         sa.Column("signers", _JSON, nullable=False),
