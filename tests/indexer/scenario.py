@@ -288,8 +288,8 @@ def recognition_steps(authority: LedgerClient, registrar: LedgerClient, holder: 
 
     doomed = import_certificate(registrar, origin, holder.address)
     later = int(doomed["certificate"]["issuedBlock"]) + 10
-    import_certificate(registrar, origin, holder.address, **dict(doomed["certificate"],
-                                                                  status=int(AssetStatus.CANCELLED), issuedBlock=later))
+    cancelled = dict(doomed["certificate"], status=int(AssetStatus.CANCELLED), issuedBlock=later)
+    import_certificate(registrar, origin, holder.address, **cancelled)
 
     mine = Registration(content_hash=unique_hash("linked"), metadata_hash=h("metadata"), metadata_uri="ipfs://linked",
                         name="Data registered in both provinces", category=Category.ENTERPRISE, grade=Grade.GENERAL,
