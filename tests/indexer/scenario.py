@@ -4,8 +4,9 @@
 (``EIP712DomainChanged`` aside: nothing emits it after deployment) and the state behind them: pending,
 accepted, dismissed and standing objections; shared and exclusive licences (pruned, revoked, swapped),
 sublicences and territories outside the mainland; public data licensed as an authorised operation;
-signed-consent, mandated, off-exchange and non-atomic batch settlement with refusals; revenue shares
-held for a suspended recipient and claimed; recognised registrations imported, linked, superseded,
+signed-consent, mandated, off-exchange and non-atomic batch settlement with refusals (licences sold); revenue
+shares held for a suspended recipient and claimed, and held for a revoked one and released by the authority;
+recognised registrations imported, linked, superseded,
 cancelled, suspended and reinstated. It leaves some of that state standing (a pending and an open
 objection, an unused approval, held shares, a mandate in force, a suspended recognition) so that the
 audit's checks of it compare something. :func:`bulk_trades` settles licence trades in batches for volume.
@@ -55,7 +56,8 @@ EVENT_TYPES = frozenset({
     "AnonymisationAttested", "AssetFrozen", "AssetUnfrozen", "ObjectionAccepted", "ObjectionLodged",
     "ObjectionResolved", "PublicOperationAuthorised", "PublicOperationUsed",
     "Approval", "Issued", "Redeemed", "Transfer",
-    "HeldSharesClaimed", "NonceUsed", "PriceBandSet", "RevenueSharesSet", "TradeRefused", "TradeSettled",
+    "HeldSharesClaimed", "HeldSharesReleased", "NonceUsed", "PriceBandSet", "RevenueSharesSet", "TradeRefused",
+    "TradeSettled",
     "MandateGranted", "MandateRevoked",
     "CreditEventRecorded", "RectificationClosed", "RectificationOrdered",
     "AgreementSet", "AgreementRevoked", "CertificateImported", "RecognitionSuspended", "RecognitionReinstated",
@@ -186,7 +188,8 @@ def public_operation_round(w: World) -> None:
 
 def trade_round(w: World, asset: int, personal: int) -> None:
     """Settlement with signed consents, within a mandate, off exchange and in non-atomic batches (each with a
-    refused trade); revenue shares held for a suspended recipient, claimed, and held again."""
+    refused trade); revenue shares held for a suspended recipient, claimed, and held again; a share held for a
+    revoked recipient, released by the authority to another participant."""
     w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.holder2.address, 500)])
     w.holder.set_revenue_shares(asset, Right.OPERATION, [(w.holder2.address, 100), (w.supervisor.address, 200)])
     w.holder.set_revenue_shares(asset, Right.OPERATION, [])
@@ -243,6 +246,16 @@ def trade_round(w: World, asset: int, personal: int) -> None:
     consent_settle(w, Trade(trade_id("held"), asset, w.holder.address, w.merchant.address, 4_000, fee=40,
                             terms=w.terms()), bps)  # fmt: skip  # held, and left held
     w.authority.reinstate(w.holder2.address, h("audit passed again"))
+
+    # A recipient revoked: the share held for it can only be released, by the authority, to another participant.
+    gone = Account.create().address
+    w.authority.admit(gone, Role.DATA_HOLDER, REGION, "Dissolved Data Co.")
+    w.holder.set_revenue_shares(asset, Right.OPERATION, [(gone, 1_000)])
+    w.authority.revoke(gone, h("dissolved"))
+    consent_settle(w, Trade(trade_id("released"), asset, w.holder.address, w.merchant.address, 3_000, fee=30,
+                            terms=w.terms(Right.OPERATION, 1401)), [1_000])  # fmt: skip
+    w.authority.release_held_shares(gone, w.provider.address, h("released to the provider"))
+    w.holder.set_revenue_shares(asset, Right.OPERATION, [])
 
 
 def import_certificate(registrar: LedgerClient, origin_registry: str, holder: str, **fields: Any) -> dict[str, Any]:
