@@ -1,6 +1,7 @@
 """On-exchange settlement through the CLI: a seller's signed consent file or its standing mandate, atomic and
-trade-by-trade batches, revenue shares held for an inactive recipient, and the refusals (exit 1 naming the
-contract error, nothing changed) or usage errors (exit 2, nothing sent) when consent is missing or wrong."""
+trade-by-trade batches, revenue shares held for an inactive recipient (claimed, or released by the authority once
+it is revoked), and the refusals (exit 1 naming the contract error, nothing changed) or usage errors (exit 2,
+nothing sent) when consent is missing or wrong."""
 
 from __future__ import annotations
 
@@ -159,6 +160,31 @@ def test_an_inactive_recipients_share_is_held_and_claimed_once_reinstated(chain:
     assert (_balances(chain, "6"), chain.json("trade", "held", "6")["held"]) == ([9_900], 0)
     nothing = chain.refused("trade", "claim", "--as", "6")
     assert f"SettlementNothingHeld(account={dev_account(6).address})" in nothing.stderr
+
+
+def test_a_revoked_recipients_held_share_is_released_by_the_authority(chain: Cli, tmp_path: Path) -> None:
+    asset = _register(chain, "released")
+    chain.ok("asset", "shares", str(asset), "--right", "processing", "--set", "6=1000", "--as", "4")
+    chain.ok("participant", "suspend", "6", "--reason", "inspection")
+    consent = _consent(chain, tmp_path, "released", _trade(asset, "released 1"), "0")
+    chain.ok("trade", "settle", "--consent", consent, "--as", "2")
+    assert chain.json("trade", "held", "6")["held"] == 9_900
+
+    suspended = chain.refused("trade", "release-held", "6", "--to", "4", "--decision", "decision 7")
+    assert f"SettlementNotRevoked(account={dev_account(6).address}, status=2)" in suspended.stderr
+    chain.ok("participant", "revoke", "6", "--reason", "dissolved")
+    not_authority = chain.refused("trade", "release-held", "6", "--to", "4", "--decision", "decision 7", "--as", "4")
+    assert f"ParticipantUnauthorized(account={dev_account(4).address}" in not_authority.stderr
+    before = _balances(chain, "4")[0]
+    released = chain.json("trade", "release-held", "6", "--to", "4", "--decision", "decision 7")
+    assert {k: released[k] for k in ("recipient", "to", "amount")} == {
+        "recipient": dev_account(6).address, "to": dev_account(4).address, "amount": 9_900,
+    }  # fmt: skip
+    assert (_balances(chain, "4")[0] - before, chain.json("trade", "held", "6")["held"]) == (9_900, 0)
+    nothing = chain.refused("trade", "release-held", "6", "--to", "4", "--decision", "decision 7")
+    assert f"SettlementNothingHeld(account={dev_account(6).address})" in nothing.stderr
+    bad = chain.refused("trade", "release-held", "6", "--to", "4", "--decision", "0x12", code=2)
+    assert "--decision" in bad.stderr
 
 
 def test_an_invalidated_nonce_withdraws_the_consent(chain: Cli, tmp_path: Path) -> None:
