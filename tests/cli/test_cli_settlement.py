@@ -113,8 +113,9 @@ def test_batches_settle_all_or_none_or_trade_by_trade_reporting_refusals(chain: 
 
 def test_a_standing_mandate_lets_the_exchange_sell_until_the_seller_revokes_it(chain: Cli, tmp_path: Path) -> None:
     asset = _register(chain, "mandate")
+    # In force until after the licences' fixed start: a licence sold under a mandate starts by its expiry.
     granted = chain.json("mandate", "grant", str(asset), "--exchange", "2", "--min-net", "500", "--max-days", "60",
-                         "--purpose", "1101", "--region", "450000", "--as", "4")  # fmt: skip
+                         "--purpose", "1101", "--region", "450000", "--expiry", "2035-02-01", "--as", "4")  # fmt: skip
     mandate_id = granted["mandate_id"]
     assert (granted["status"], granted["max_duration"], granted["min_net"]) == ("in force", 60 * 86_400, "500.00")
     listed = chain.json("mandate", "list", "--seller", "4")
@@ -128,6 +129,10 @@ def test_a_standing_mandate_lets_the_exchange_sell_until_the_seller_revokes_it(c
     refused = chain.refused("trade", "settle", _write(tmp_path, "long.json", too_long), "--mandate", mandate_id,
                             "--as", "2")  # fmt: skip
     assert f"MandateDuration(mandateId={mandate_id}" in refused.stderr
+    late = _trade(asset, "m6", terms={**TERMS, "start": "2035-03-01"})
+    too_late = chain.refused("trade", "settle", _write(tmp_path, "late.json", late), "--mandate", mandate_id,
+                             "--as", "2")  # fmt: skip
+    assert f"MandateLateStart(mandateId={mandate_id}" in too_late.stderr
     outside = _trade(asset, "m4", terms={**TERMS, "purpose": 7})
     no_mandate = chain.refused("trade", "settle", _write(tmp_path, "out.json", outside), "--mandate", mandate_id,
                                "--as", "2", code=2)  # fmt: skip
