@@ -174,7 +174,9 @@ def grant(
     parent_license: Annotated[
         int, typer.Option("--parent-license", help="Sell sublicences of this licence of yours.", min=0)
     ] = 0,
-    expiry: Annotated[str, typer.Option(help=f"Last time a sale may settle under it: {TIME_HELP}.")] = "+30d",
+    expiry: Annotated[
+        str, typer.Option(help=f"Last time a sale may settle under it, and a licence sold under it start: {TIME_HELP}.")
+    ] = "+30d",
     salt: Annotated[
         int | None, typer.Option(help="Tells apart mandates with the same terms. Default: random.", min=0)
     ] = None,

@@ -1,5 +1,5 @@
 """``ledger trade ...``: settlement (交易结算) on an exchange with each seller's consent, off-exchange signed
-trades, held revenue shares, price bands.
+trades, held revenue shares (claimed, or released by the authority once their recipient is revoked), price bands.
 
 On an exchange, nothing is sold without its seller's consent on-chain (the file formats are in
 :mod:`ledger.cli._files`)::
@@ -42,9 +42,11 @@ from ledger.cli._files import (
 from ledger.cli._params import (
     ADDRESS_HELP,
     AMOUNT_HELP,
+    HASH_HELP,
     TIME_HELP,
     parse_amount,
     parse_choice,
+    parse_hash,
     parse_time,
     resolve_address,
 )
@@ -398,6 +400,29 @@ def claim(actor: AsOption = None, as_json: JsonOption = False) -> None:
         amount = int(result.event("HeldSharesClaimed")["amount"])
         write_result(result, {"account": client.address, "amount": amount},
                      [f"claimed {format_amount(amount)} of held revenue shares for {client.address}"],
+                     as_json)  # fmt: skip
+
+
+@app.command("release-held")
+def release_held(
+    recipient: Annotated[str, typer.Argument(help=f"The revoked share recipient: {ADDRESS_HELP}.", show_default=False)],
+    to: Annotated[str, typer.Option(help=f"Who is paid the shares held for it: {ADDRESS_HELP}.", show_default=False)],
+    decision: Annotated[
+        str, typer.Option("--decision", help=f"The decision to release them: {HASH_HELP}.", show_default=False)
+    ],
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Release the revenue shares held for a revoked recipient to another participant (the authority, on a
+    recorded decision): a revoked recipient can never claim them itself."""
+    decision_hash = parse_hash(decision, "--decision")
+    with Session() as s:
+        address = resolve_address(s.settings, recipient, "RECIPIENT")
+        payee = resolve_address(s.settings, to, "--to")
+        result = s.client(actor).release_held_shares(address, payee, decision_hash)
+        amount = int(result.event("HeldSharesReleased")["amount"])
+        write_result(result, {"recipient": address, "to": payee, "amount": amount},
+                     [f"released {format_amount(amount)} of revenue shares held for {address} (revoked) to {payee}"],
                      as_json)  # fmt: skip
 
 

@@ -751,7 +751,7 @@ def test_a_recognised_asset_shows_its_origin_and_last_verification(
             operation_holder=asset["operation_holder"], certificate_serial=3, origin_registered_block=40,
             origin_registered_at=1_796_000_000, certificate_digest="0x" + "12" * 32, signers=signers, linked=False,
             status=1, imported_by=_actor("registrar"), imported_block=head, imported_at=1_796_000_100,
-            origin_status=2, issued_at=1_796_000_050, expires_at=1_827_536_050,
+            origin_status=2, issued_block=1_050, expires_at=1_827_536_050,
         ))  # fmt: skip
         report = conn.execute(sa.insert(schema.crosscheck_reports).values(
             origin_chain_id=4501, origin_registry=_actor("exchange"), block_number=77, block_hash="0x" + "ef" * 32,
@@ -775,6 +775,7 @@ def test_a_recognised_asset_shows_its_origin_and_last_verification(
             assert card.get_attribute("data-origin-chain-id") == "4501"
             assert card.get_attribute("data-status") == "active"
             assert page.inner_text("[data-field=origin-certificate]") == "DRL-4501-00000003"
+            assert page.inner_text("[data-field=issued-block]") == "#1050"
             assert page.get_attribute(".verification", "data-verdict") == "stale"
             assert page.get_attribute(".verification", "data-report-id") == str(report)
             assert page.inner_text("[data-field=reasons]") == reason

@@ -71,7 +71,10 @@ class RecognisedOut(_Out):
     linked: bool = Field(description="Linked to a registration made here by the same holder.")
     origin_status: int = Field(description="The origin asset's status the certificate in force states (2, 4).")
     origin_status_name: str | None = Field(description="registered or cancelled.", examples=["registered"])
-    issued_at: int = Field(description="When the certificate in force was issued (its issue mark).")
+    issued_block: int = Field(
+        description="The origin block whose state the certificate in force states (a certificate of a later origin"
+        " block supersedes it)."
+    )
     expires_at: int = Field(description="Last second the certificate in force could be imported (unix seconds).")
     status: int
     status_name: str | None = Field(
