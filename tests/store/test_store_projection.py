@@ -188,7 +188,7 @@ def test_held_shares_of_a_revoked_recipient_are_released_whole_and_each_release_
     }  # fmt: skip
     assert keys_to_load(s.events[-1:]) == {"held_shares": {(CAROL,)}}
     s("TradeSettlement", "HeldSharesReleased", recipient=CAROL, to=ALICE, amount=1, by=AUTHORITY, decisionHash=H2)
-    with pytest.raises(ProjectionError, match="1 of .* held shares 0 released"):
+    with pytest.raises(ProjectionError, match=r"1 of .* held shares 0 released"):
         s.project()
 
 
