@@ -338,10 +338,14 @@ def test_asset_page_shows_holders_timeline_licence_tree_and_trades(tab: Tab, sit
     operations = _attrs(page, "[data-table=public-operations] tbody tr", "data-operator", "data-status",
                         "data-licence-id")  # fmt: skip
     approved = [o for o in view.rows("public_operations") if o["asset_id"] == asset_id]
-    assert operations == [
-        {"data-operator": o["operator"], "data-status": "used", "data-licence-id": str(o["licence_id"])}
-        for o in approved
-    ] and operations
+    assert (
+        operations
+        == [
+            {"data-operator": o["operator"], "data-status": "used", "data-licence-id": str(o["licence_id"])}
+            for o in approved
+        ]
+        and operations
+    )
     assert all(n.get_attribute("data-valid") == "true" for n in nodes)
     tab.screenshot("asset")
 

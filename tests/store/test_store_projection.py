@@ -163,8 +163,10 @@ def test_held_shares_are_claimed_whole() -> None:
     s.block()
     s("TradeSettlement", "HeldSharesClaimed", recipient=CAROL, amount=99)
     versions = s.project().result().versions["held_shares"][(CAROL,)]
-    assert [(b, r["amount"], r["total_held"], r["total_claimed"]) for b, r in versions] == [(1, 99, 99, 0),
-                                                                                            (2, 0, 99, 99)]
+    assert [(b, r["amount"], r["total_held"], r["total_claimed"]) for b, r in versions] == [
+        (1, 99, 99, 0),
+        (2, 0, 99, 99),
+    ]
     s("TradeSettlement", "HeldSharesClaimed", recipient=CAROL, amount=5)
     with pytest.raises(ProjectionError, match="claimed 5 of held shares 0"):
         s.project()
