@@ -240,8 +240,7 @@ class AssetSummary(_Out):
     frozen: bool = Field(description="Frozen by the authority.", examples=[False])
     anonymised: bool = Field(description="An anonymisation report was attested.", examples=[False])
     suspended: bool = Field(
-        description="Its recognition (a registration of another province) is suspended: no licence, trade or "
-        "transfer.",
+        description="Its recognition (a registration of another province) is suspended: no licence, trade or transfer.",
         examples=[False],
     )
     licensed_until: int = Field(

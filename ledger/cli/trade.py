@@ -154,8 +154,10 @@ def _min_nets(values: list[str], count: int) -> list[int]:
 def consent(
     file: FileArg,
     exchange: Annotated[
-        str, typer.Option("--exchange", help=f"The exchange that may settle these sales: {ADDRESS_HELP}.",
-                          show_default=False)
+        str,
+        typer.Option(
+            "--exchange", help=f"The exchange that may settle these sales: {ADDRESS_HELP}.", show_default=False
+        ),
     ],
     min_net: Annotated[
         list[str],
@@ -168,8 +170,10 @@ def consent(
     ],
     nonce: Annotated[
         int | None,
-        typer.Option(help="Your signing nonce (unused; `ledger trade invalidate-nonce` withdraws the consent). "
-                     "Default: random.", min=0),
+        typer.Option(
+            help="Your signing nonce (unused; `ledger trade invalidate-nonce` withdraws the consent). Default: random.",
+            min=0,
+        ),
     ] = None,
     deadline: Annotated[str, typer.Option(help=f"Last time the sales may settle: {TIME_HELP}.")] = "+1d",
     out: Annotated[Path | None, typer.Option(help="Write the consent here. Default: stdout.")] = None,
@@ -291,8 +295,10 @@ def _plan(trades: list[Trade], consents: list[ConsentFile], consent_names: list[
 def settle(
     file: Annotated[
         str | None,
-        typer.Argument(help="Trades to settle (JSON, '-' for stdin). Default: the sales of the --consent files.",
-                       show_default=False),
+        typer.Argument(
+            help="Trades to settle (JSON, '-' for stdin). Default: the sales of the --consent files.",
+            show_default=False,
+        ),
     ] = None,
     consent: Annotated[
         list[str] | None,
@@ -300,13 +306,18 @@ def settle(
     ] = None,
     mandate: Annotated[
         list[str] | None,
-        typer.Option("--mandate", help="A mandate a seller gave you: its id (0x...) or a file of `ledger mandate "
-                     "show --json`; repeat for several."),
+        typer.Option(
+            "--mandate",
+            help="A mandate a seller gave you: its id (0x...) or a file of `ledger mandate "
+            "show --json`; repeat for several.",
+        ),
     ] = None,
     atomic: Annotated[
         bool,
-        typer.Option("--atomic/--non-atomic",
-                      help="A batch settles all or none, or every valid trade with each refused one reported."),
+        typer.Option(
+            "--atomic/--non-atomic",
+            help="A batch settles all or none, or every valid trade with each refused one reported.",
+        ),
     ] = True,
     actor: AsOption = None,
     as_json: JsonOption = False,

@@ -963,8 +963,15 @@ class Projector:
 
     def _on_AgreementRevoked(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         row = self._edit("agreements", (int(a["originChainId"]),), block)
-        row.update(registrars=[], threshold=0, version=int(a["version"]), active=False, set_by=a["by"],
-                   updated_block=block, updated_at=ts)
+        row.update(
+            registrars=[],
+            threshold=0,
+            version=int(a["version"]),
+            active=False,
+            set_by=a["by"],
+            updated_block=block,
+            updated_at=ts,
+        )
 
     @staticmethod
     def _certificate(a: Mapping[str, Any]) -> Row:
@@ -1000,14 +1007,22 @@ class Projector:
 
     def _on_RecognitionSuspended(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         row = self._edit("recognised_records", _local(a), block)
-        row.update(status=_RECOGNISED_SUSPENDED, suspended_by=a["by"], suspend_reason_hash=_hex(a["reasonHash"]),
-                   suspended_block=block)
+        row.update(
+            status=_RECOGNISED_SUSPENDED,
+            suspended_by=a["by"],
+            suspend_reason_hash=_hex(a["reasonHash"]),
+            suspended_block=block,
+        )
         if not row["linked"]:  # a linked record leaves the registration made here alone
             self._edit("assets", _local(a), block)["suspended"] = True
 
     def _on_RecognitionReinstated(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         row = self._edit("recognised_records", _local(a), block)
-        row.update(status=_RECOGNISED_ACTIVE, reinstated_by=a["by"], reinstate_reason_hash=_hex(a["reasonHash"]),
-                   reinstated_block=block)
+        row.update(
+            status=_RECOGNISED_ACTIVE,
+            reinstated_by=a["by"],
+            reinstate_reason_hash=_hex(a["reasonHash"]),
+            reinstated_block=block,
+        )
         if not row["linked"]:
             self._edit("assets", _local(a), block)["suspended"] = False

@@ -548,8 +548,12 @@ trade_refusals = _fact(
 # 2 used (by licence ``licence_id``), 3 withdrawn.
 public_operations = _versioned(
     "public_operations",
-    [_c("asset_id", sa.BigInteger), _c("operator", _address()), _c("right", sa.SmallInteger),
-     _c("purpose", sa.Integer)],
+    [
+        _c("asset_id", sa.BigInteger),
+        _c("operator", _address()),
+        _c("right", sa.SmallInteger),
+        _c("purpose", sa.Integer),
+    ],
     _c("latest_end", sa.BigInteger),
     _c("status", sa.SmallInteger),
     _c("decision_hash", _hash()),
@@ -567,8 +571,12 @@ public_operations = _versioned(
 # key, a revoked one swapped with the last). AssetRegistry.exclusivityOf returns the same.
 licence_exclusivity = _versioned(
     "licence_exclusivity",
-    [_c("asset_id", sa.BigInteger), _c("right", sa.SmallInteger), _c("purpose", sa.Integer),
-     _c("parent_id", sa.BigInteger)],
+    [
+        _c("asset_id", sa.BigInteger),
+        _c("right", sa.SmallInteger),
+        _c("purpose", sa.Integer),
+        _c("parent_id", sa.BigInteger),
+    ],
     _c("shared_start", sa.BigInteger),
     _c("shared_end", sa.BigInteger),
     _c("live_shared", sa.Integer),

@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from eth_abi.abi import encode as abi_encode
 from eth_utils.crypto import keccak
 

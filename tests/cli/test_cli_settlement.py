@@ -53,7 +53,11 @@ def test_a_seller_signs_a_consent_file_and_the_exchange_settles_with_it_once(cha
     assert (row["price"], row["fee"], row["seller_amount"], row["mandate_id"]) == (100_000, 1_000, 89_100, None)
     assert row["revenue_shares"] == [{"recipient": dev_account(6).address, "amount": 9_900, "held": False}]
     assert settled["refused"] == []
-    assert chain.json("license", "show", str(row["license_id"]))["licensee"] == dev_account(5).address
+    shown = chain.json("license", "show", str(row["license_id"]))
+    assert (shown["licensee"], shown["sold"]) == (dev_account(5).address, True)
+    # The buyer paid for it: its licensor cannot revoke it.
+    take_back = chain.refused("license", "revoke", str(row["license_id"]), "--reason", "changed my mind", "--as", "4")
+    assert f"LicenseSold(licenseId={row['license_id']}, account={dev_account(4).address})" in take_back.stderr
     assert _balances(chain, "4", "5", "6", "2") == [89_100, 10_000_000 - 100_000, 9_900, 1_000]
 
     again = chain.refused("trade", "settle", "--consent", consent, "--as", "2")

@@ -163,8 +163,10 @@ def test_held_shares_are_claimed_whole() -> None:
     s.block()
     s("TradeSettlement", "HeldSharesClaimed", recipient=CAROL, amount=99)
     versions = s.project().result().versions["held_shares"][(CAROL,)]
-    assert [(b, r["amount"], r["total_held"], r["total_claimed"]) for b, r in versions] == [(1, 99, 99, 0),
-                                                                                            (2, 0, 99, 99)]
+    assert [(b, r["amount"], r["total_held"], r["total_claimed"]) for b, r in versions] == [
+        (1, 99, 99, 0),
+        (2, 0, 99, 99),
+    ]
     s("TradeSettlement", "HeldSharesClaimed", recipient=CAROL, amount=5)
     with pytest.raises(ProjectionError, match="claimed 5 of held shares 0"):
         s.project()
@@ -188,7 +190,7 @@ def test_held_shares_of_a_revoked_recipient_are_released_whole_and_each_release_
     }  # fmt: skip
     assert keys_to_load(s.events[-1:]) == {"held_shares": {(CAROL,)}}
     s("TradeSettlement", "HeldSharesReleased", recipient=CAROL, to=ALICE, amount=1, by=AUTHORITY, decisionHash=H2)
-    with pytest.raises(ProjectionError, match="1 of .* held shares 0 released"):
+    with pytest.raises(ProjectionError, match=r"1 of .* held shares 0 released"):
         s.project()
 
 

@@ -331,6 +331,7 @@ const EVENTS = {
   MandateRevoked: ["撤回委托", "mandate revoked"],
   TradeRefused: ["结算拒绝", "trade refused"],
   HeldSharesClaimed: ["领取暂存分成", "held shares claimed"],
+  HeldSharesReleased: ["处置暂存分成", "held shares released"],
   CertificateImported: ["导入互认证书", "certificate imported"],
   RecognitionSuspended: ["暂停互认", "recognition suspended"],
   RecognitionReinstated: ["恢复互认", "recognition reinstated"],

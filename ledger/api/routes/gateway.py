@@ -269,7 +269,10 @@ def _settled(r: TxResult) -> Mapping[str, Any]:
 
 
 def _op(
-    contract: str, function: str, *args: Any, result: Callable[[TxResult], Mapping[str, Any]] | None = None,
+    contract: str,
+    function: str,
+    *args: Any,
+    result: Callable[[TxResult], Mapping[str, Any]] | None = None,
     reports_refusals: bool = False,
 ) -> Operation:
     return Operation(contract, function, args, result or (lambda _: {}), reports_refusals=reports_refusals)

@@ -191,8 +191,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("local_asset_id", "valid_from_block", name=op.f("pk_recognised_records")),
     )
     op.create_index(op.f("ix_recognised_records_content_hash"), "recognised_records", ["content_hash"], unique=False)
-    op.create_index(op.f("ix_recognised_records_origin_chain_id_origin_registry_origin_asset_id"),
-                    "recognised_records", ["origin_chain_id", "origin_registry", "origin_asset_id"], unique=False)
+    op.create_index(
+        op.f("ix_recognised_records_origin_chain_id_origin_registry_origin_asset_id"),
+        "recognised_records",
+        ["origin_chain_id", "origin_registry", "origin_asset_id"],
+        unique=False,
+    )
     op.create_index(op.f("ix_recognised_records_status"), "recognised_records", ["status"], unique=False)
     _history("recognised_records")
 
