@@ -89,7 +89,7 @@ contract AssetControls is IAssetControls {
         ObjectionRecord storage o = _objections[objectionId];
         if (o.status != ObjectionStatus.Pending) revert ControlsObjectionNotPending(objectionId);
         uint256 assetId = o.assetId;
-        _requireImpartialRegistrar(_registry.getAsset(assetId));
+        _requireImpartialRegistrar(_registry.getAsset(assetId), o.objector);
         if (decisionHash == bytes32(0)) revert ControlsZeroHash();
         _unpend(o.objector, assetId);
         o.status = ObjectionStatus.Open;
@@ -105,7 +105,7 @@ contract AssetControls is IAssetControls {
             revert ControlsObjectionNotOpen(objectionId);
         }
         uint256 assetId = o.assetId;
-        _requireImpartialRegistrar(_registry.getAsset(assetId));
+        _requireImpartialRegistrar(_registry.getAsset(assetId), o.objector);
         if (decisionHash == bytes32(0)) revert ControlsZeroHash();
         o.status = upheld ? ObjectionStatus.Upheld : ObjectionStatus.Dismissed;
         uint32 open = _open[assetId];
@@ -264,11 +264,14 @@ contract AssetControls is IAssetControls {
         return account == a.holdingHolder || account == a.processingHolder || account == a.operationHolder;
     }
 
-    /// @dev A registrar of the asset's region that neither applied for it nor holds any of its rights.
-    function _requireImpartialRegistrar(IAssetRegistryTypes.Asset memory a) private view {
+    /// @dev A registrar of the asset's region that neither applied for it nor holds any of its rights, deciding an
+    /// objection it did not lodge itself (else a registrar would lodge one without standing and accept it).
+    function _requireImpartialRegistrar(IAssetRegistryTypes.Asset memory a, address objector) private view {
         IParticipantRegistry.Participant memory p = _participants.requireRole(msg.sender, Roles.REGISTRAR);
         if (p.region != a.region) revert ControlsWrongRegion(msg.sender, p.region, a.region);
-        if (a.applicant == msg.sender || _holdsRight(a, msg.sender)) revert ControlsRegistrarConflict(a.id, msg.sender);
+        if (a.applicant == msg.sender || objector == msg.sender || _holdsRight(a, msg.sender)) {
+            revert ControlsRegistrarConflict(a.id, msg.sender);
+        }
     }
 
     function _operationKey(uint256 assetId, address operator, IAssetRegistryTypes.Right right, uint16 purpose)

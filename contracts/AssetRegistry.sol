@@ -72,6 +72,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
         AssetRecord storage rec = _record(assetId);
         _requireTransferable(rec, assetId);
         if (rec.category == Category.Public) revert RegistryPublicDataOffExchange(assetId);
+        if (rec.flags & _RECOGNISED != 0) revert RegistryRecognisedRight(assetId, right);
         _transferRight(rec, assetId, right, msg.sender, to, bytes32(0));
     }
 
@@ -102,6 +103,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
         _onlyCaller(_settlement);
         AssetRecord storage rec = _record(assetId);
         _requireTransferable(rec, assetId);
+        if (rec.flags & _RECOGNISED != 0) revert RegistryRecognisedRight(assetId, right);
         _transferRight(rec, assetId, right, seller, buyer, tradeId);
         return (rec.category, rec.kind);
     }
@@ -180,7 +182,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
             purpose: t.purpose,
             right: t.right,
             flags: (t.exclusive ? _L_EXCLUSIVE : 0) | (t.sublicensable ? _L_SUBLICENSABLE : 0)
-                | (t.transferable ? _L_TRANSFERABLE : 0) | (crossBorder ? _L_CROSS_BORDER : 0),
+                | (t.transferable ? _L_TRANSFERABLE : 0) | (crossBorder ? _L_CROSS_BORDER : 0) | (settled ? _L_SOLD : 0),
             depth: depth,
             start: start,
             end: t.end,

@@ -25,12 +25,17 @@ abstract contract AssetRegistryBase is IAssetRegistryTypes {
     /// @dev Set once the processing or operation right is held apart from the holding right.
     uint8 internal constant _SPLIT = 1 << 3;
     uint8 internal constant _SUSPENDED = 1 << 4;
+    /// @dev Registered by recognition of another province's certificate (not linked to a registration made here):
+    /// its holders follow the origin's certificates, so its rights change hands there, not here.
+    uint8 internal constant _RECOGNISED = 1 << 5;
 
     uint8 internal constant _L_EXCLUSIVE = 1 << 0;
     uint8 internal constant _L_SUBLICENSABLE = 1 << 1;
     uint8 internal constant _L_TRANSFERABLE = 1 << 2;
     uint8 internal constant _L_CROSS_BORDER = 1 << 3;
     uint8 internal constant _L_REVOKED = 1 << 4;
+    /// @dev Delivered by a settlement: a buyer paid for it.
+    uint8 internal constant _L_SOLD = 1 << 5;
 
     uint8 internal constant _MAX_DEPTH = 3;
     /// @dev Exclusive licences per (asset, right, purpose, parent) that have not ended: each grant reads them all.

@@ -86,10 +86,13 @@ contract AssetRegistryModule is AssetRegistryBase {
         if (l.flags & _L_REVOKED != 0) revert LicenseNotValid(licenseId);
         if (reasonHash == bytes32(0)) revert RegistryZeroHash();
         IParticipantRegistry.Participant memory caller = _participants.requireRole(msg.sender, Roles.ALL);
-        bool allowed = caller.roles & Roles.AUTHORITY != 0 || l.licensee == msg.sender
-            || (l.parentId != 0 && _licenses[l.parentId].licensee == msg.sender)
-            || _holderOf(_assets[l.assetId], l.assetId, l.right) == msg.sender;
-        if (!allowed) revert LicenseNotAuthorized(licenseId, msg.sender);
+        if (caller.roles & Roles.AUTHORITY == 0 && l.licensee != msg.sender) {
+            bool licensor = (l.parentId != 0 && _licenses[l.parentId].licensee == msg.sender)
+                || _holderOf(_assets[l.assetId], l.assetId, l.right) == msg.sender;
+            if (!licensor) revert LicenseNotAuthorized(licenseId, msg.sender);
+            // A buyer paid for it: its licensor cannot take it back (only the authority, for cause).
+            if (l.flags & _L_SOLD != 0) revert LicenseSold(licenseId, msg.sender);
+        }
         // Sublicences are not visited: validity walks the parent chain (at most _MAX_DEPTH links), so the
         // cost of a revocation does not depend on how many sublicences hang under the licence.
         l.flags |= _L_REVOKED;
@@ -136,9 +139,9 @@ contract AssetRegistryModule is AssetRegistryBase {
         assetId = ++_counters.assets;
         _contentHashes[assetId] = r.contentHash;
         _registeredIds[r.contentHash] = assetId;
-        uint8 flags;
+        uint8 flags = _RECOGNISED;
         if (r.processingHolder != holder || r.operationHolder != holder) {
-            flags = _SPLIT;
+            flags |= _SPLIT;
             _splitHolders[assetId][Right.Processing] = r.processingHolder;
             _splitHolders[assetId][Right.Operation] = r.operationHolder;
         }
@@ -248,6 +251,7 @@ contract AssetRegistryModule is AssetRegistryBase {
         v.transferable = l.flags & _L_TRANSFERABLE != 0;
         v.crossBorder = l.flags & _L_CROSS_BORDER != 0;
         v.revoked = l.flags & _L_REVOKED != 0;
+        v.sold = l.flags & _L_SOLD != 0;
         v.depth = l.depth;
         v.parentId = l.parentId;
     }

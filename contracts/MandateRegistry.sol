@@ -121,6 +121,7 @@ contract MandateRegistry is IMandateRegistry {
         if (t.delivery == ITradeSettlement.Delivery.License) {
             // The licence starts at the later of its terms' start and now (see IAssetRegistry.License).
             uint256 start = t.terms.start < block.timestamp ? block.timestamp : t.terms.start;
+            if (start > m.expiry) return abi.encodeWithSelector(MandateLateStart.selector, id, start, m.expiry);
             uint256 duration = t.terms.end > start ? t.terms.end - start : 0;
             if (duration > m.maxDuration) {
                 return abi.encodeWithSelector(MandateDuration.selector, id, duration, m.maxDuration);

@@ -32,10 +32,9 @@ contract Recognition is IRecognition {
 
     // ─────────────────────────────────────────────────────────── storage
 
-    /// @dev Three slots: origin registry, chain id, status and linked flag (160 + 64 + 8 + 8 = 240
-    /// bits); the origin asset id; the certificate digest. The content hash and local serial are
-    /// read from the local registry; holders, origin serial and times are in the event.
-    /// @dev Three slots: (160 + 64 + 8 + 8 = 240 bits), the origin asset id, the digest; the fourth holds issuedBlock.
+    /// @dev Four slots: origin registry, chain id, status and linked flag (160 + 64 + 8 + 8 = 240 bits); the
+    /// origin asset id; the certificate digest; the origin block of the certificate in force. The content hash
+    /// and local serial are read from the local registry; holders, origin serial and times are in the event.
     struct Record {
         address originRegistry;
         uint64 originChainId;
@@ -108,19 +107,9 @@ contract Recognition is IRecognition {
         external
         returns (uint256 localAssetId)
     {
-        IParticipantRegistry.Participant memory registrar = _participants.requireRole(msg.sender, Roles.REGISTRAR);
-        Agreement storage a = _agreements[originChainId];
-        uint8 threshold = a.threshold;
-        if (threshold == 0) revert RecognitionNoAgreement(originChainId);
+        uint24 region = _participants.requireRole(msg.sender, Roles.REGISTRAR).region;
+        (address originRegistry, bytes32 digest, address[] memory signers) = _verify(originChainId, c, signatures);
         bool cancelled = c.status == IAssetRegistryTypes.Status.Cancelled;
-        bool valid = c.contentHash != bytes32(0) && c.holdingHolder != address(0) && c.processingHolder != address(0)
-            && c.operationHolder != address(0) && (cancelled || c.status == IAssetRegistryTypes.Status.Registered);
-        if (!valid) revert RecognitionInvalidCertificate(c.assetId);
-        if (c.expiresAt < block.timestamp) revert RecognitionCertificateExpired(c.assetId, c.expiresAt);
-
-        address originRegistry = a.originRegistry;
-        bytes32 digest = _digest(originChainId, originRegistry, c);
-        address[] memory signers = _countSigners(digest, signatures, a.registrars, threshold);
 
         localAssetId = _imported[originChainId][originRegistry][c.assetId];
         if (localAssetId != 0) {
@@ -151,7 +140,7 @@ contract Recognition is IRecognition {
                     category: c.category,
                     grade: c.grade,
                     kind: c.kind,
-                    region: registrar.region,
+                    region: region,
                     processingHolder: c.processingHolder,
                     operationHolder: c.operationHolder
                 }),
@@ -175,6 +164,7 @@ contract Recognition is IRecognition {
         );
     }
 
+    /// @inheritdoc IRecognition
     function suspend(uint256 localAssetId, bytes32 reasonHash) external {
         Record storage r = _recordOfRegion(localAssetId, reasonHash);
         if (r.status != RecognisedStatus.Active) revert RecognitionInvalidStatus(localAssetId, r.status);
@@ -183,6 +173,7 @@ contract Recognition is IRecognition {
         if (!r.linked) _registry.setRecognitionSuspended(localAssetId, true);
     }
 
+    /// @inheritdoc IRecognition
     function reinstate(uint256 localAssetId, bytes32 reasonHash) external {
         Record storage r = _recordOfRegion(localAssetId, reasonHash);
         if (r.status != RecognisedStatus.Suspended) revert RecognitionInvalidStatus(localAssetId, r.status);
@@ -268,9 +259,26 @@ contract Recognition is IRecognition {
         return MessageHashUtils.toTypedDataHash(domain, structHash);
     }
 
-    /// @dev The distinct agreed registrars among the signatures' signers; a malformed signature or an
-    /// unknown or repeated signer is skipped, not fatal, so that one bad co-signature does not
-    /// void the others. Reverts when fewer than `threshold` remain.
+    /// @dev A well-formed, unexpired certificate signed by at least the agreement's threshold of its registrars:
+    /// the origin registry, the certificate's digest and its distinct agreed signers.
+    function _verify(uint64 originChainId, Certificate calldata c, bytes[] calldata signatures)
+        private
+        view
+        returns (address originRegistry, bytes32 digest, address[] memory signers)
+    {
+        Agreement storage a = _agreements[originChainId];
+        uint8 threshold = a.threshold;
+        if (threshold == 0) revert RecognitionNoAgreement(originChainId);
+        bool valid = c.contentHash != bytes32(0) && c.holdingHolder != address(0) && c.processingHolder != address(0)
+            && c.operationHolder != address(0)
+            && (c.status == IAssetRegistryTypes.Status.Cancelled || c.status == IAssetRegistryTypes.Status.Registered);
+        if (!valid) revert RecognitionInvalidCertificate(c.assetId);
+        if (c.expiresAt < block.timestamp) revert RecognitionCertificateExpired(c.assetId, c.expiresAt);
+        originRegistry = a.originRegistry;
+        digest = _digest(originChainId, originRegistry, c);
+        signers = _countSigners(digest, signatures, a.registrars, threshold);
+    }
+
     /// @dev A newer certificate of an imported origin asset: the record follows it; a recognised (not linked)
     /// asset follows its holders or its cancellation.
     function _supersede(uint256 localAssetId, uint64 originChainId, Certificate calldata c, bytes32 digest, bool cancelled)
@@ -325,22 +333,24 @@ contract Recognition is IRecognition {
         if (reasonHash == bytes32(0)) revert RecognitionZeroHash();
     }
 
+    /// @dev The distinct agreed registrars among the signatures' signers, in the agreement's order; a
+    /// malformed signature or an unknown or repeated signer is skipped, not fatal, so that one bad
+    /// co-signature does not void the others. Reverts when fewer than `threshold` remain. (A bitmap over
+    /// the agreement's at most 32 registrars keeps the loop within the stack at every EVM target.)
     function _countSigners(bytes32 digest, bytes[] calldata signatures, address[] storage agreed, uint8 threshold)
         private
         view
         returns (address[] memory signers)
     {
         address[] memory registrars = agreed;
-        signers = new address[](signatures.length);
-        uint256 count;
+        uint256 signed;
         for (uint256 i; i < signatures.length; ++i) {
-            (address who, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signatures[i]);
-            if (err != ECDSA.RecoverError.NoError || !_contains(registrars, who)) continue;
-            bool seen;
-            for (uint256 j; j < count && !seen; ++j) {
-                seen = signers[j] == who;
-            }
-            if (!seen) signers[count++] = who;
+            signed |= _bitOf(registrars, _signer(digest, signatures[i]));
+        }
+        signers = new address[](registrars.length);
+        uint256 count;
+        for (uint256 j; j < registrars.length; ++j) {
+            if (signed & (1 << j) != 0) signers[count++] = registrars[j];
         }
         if (count < threshold) revert RecognitionBelowThreshold(digest, count, threshold);
         assembly ("memory-safe") {
@@ -349,10 +359,22 @@ contract Recognition is IRecognition {
         }
     }
 
-    function _contains(address[] memory list, address who) private pure returns (bool) {
-        for (uint256 i; i < list.length; ++i) {
-            if (list[i] == who) return true;
+    /// @dev The signer of `digest`, zero for a malformed signature.
+    function _signer(bytes32 digest, bytes calldata signature) private pure returns (address who) {
+        if (signature.length != 65) return address(0);
+        ECDSA.RecoverError err;
+        (who, err,) = ECDSA.tryRecover(
+            digest, uint8(signature[64]), bytes32(signature[0:32]), bytes32(signature[32:64])
+        );
+        if (err != ECDSA.RecoverError.NoError) who = address(0);
+    }
+
+    /// @dev The bit of `who` in the registrar list (its index), zero when it is not listed.
+    function _bitOf(address[] memory registrars, address who) private pure returns (uint256) {
+        if (who == address(0)) return 0;
+        for (uint256 i; i < registrars.length; ++i) {
+            if (registrars[i] == who) return 1 << i;
         }
-        return false;
+        return 0;
     }
 }

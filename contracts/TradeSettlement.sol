@@ -152,11 +152,29 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         amount = _held[msg.sender];
         if (amount == 0) revert SettlementNothingHeld(msg.sender);
         delete _held[msg.sender];
-        address[] memory to = new address[](1);
-        uint256[] memory amounts = new uint256[](1);
-        (to[0], amounts[0]) = (msg.sender, amount);
-        _token.settlementPay(address(this), address(0), to, amounts);
+        _payHeld(msg.sender, amount);
         emit HeldSharesClaimed(msg.sender, amount);
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function releaseHeldShares(address recipient, address to, bytes32 decisionHash) external returns (uint256 amount) {
+        _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        if (decisionHash == bytes32(0)) revert SettlementZeroHash();
+        IParticipantRegistry.Status status = _participants.getParticipant(recipient).status;
+        if (status != IParticipantRegistry.Status.Revoked) revert SettlementNotRevoked(recipient, status);
+        _participants.requireRole(to, Roles.ALL);
+        amount = _held[recipient];
+        if (amount == 0) revert SettlementNothingHeld(recipient);
+        delete _held[recipient];
+        _payHeld(to, amount);
+        emit HeldSharesReleased(recipient, to, amount, msg.sender, decisionHash);
+    }
+
+    function _payHeld(address to, uint256 amount) private {
+        address[] memory payees = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        (payees[0], amounts[0]) = (to, amount);
+        _token.settlementPay(address(this), address(0), payees, amounts);
     }
 
     // ─────────────────────────────────────────────────────────── configuration

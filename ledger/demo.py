@@ -181,7 +181,10 @@ class _Demo:
     def connect(self) -> DemoSummary:
         errors = ErrorTable(ContractCodec(contract_abi(self.build, n)) for n in SYSTEM_CONTRACTS)
         sender = make_sender(self.settings, self.rpc, self.accounts["authority"], errors)
-        deployment = ensure_deployed(self.rpc, sender, self.build, self.settings.manifest_path)
+        deployment = ensure_deployed(
+            self.rpc, sender, self.build, self.settings.manifest_path,
+            recognised_chain_ids=self.settings.recognised_chain_ids,
+        )  # fmt: skip
         contracts = Contracts.from_build(deployment, self.build)
         sender.errors = contracts.errors
         authority = LedgerClient(self.rpc, contracts, sender)

@@ -53,7 +53,8 @@ interface IAssetControls {
     error ControlsNoStanding(uint64 licenseId, address account);
     /// @notice Thrown when a registrar acts on an asset of another region.
     error ControlsWrongRegion(address registrar, uint24 registrarRegion, uint24 assetRegion);
-    /// @notice Thrown when a registrar acts on an asset it applied for or in which it holds a right.
+    /// @notice Thrown when a registrar decides an objection over an asset it applied for or in which it holds a
+    /// right, or an objection it lodged itself.
     error ControlsRegistrarConflict(uint256 assetId, address registrar);
     /// @notice Thrown when freezing a frozen asset, or unfreezing one that is not frozen.
     error ControlsFreezeState(uint256 assetId, bool frozen);
@@ -141,10 +142,12 @@ interface IAssetControls {
         external
         returns (uint256 objectionId);
 
-    /// @notice Accepts a pending objection. Registrars of the asset's region without a stake in it.
+    /// @notice Accepts a pending objection. Registrars of the asset's region without a stake in it, other than
+    /// the objector.
     function acceptObjection(uint256 objectionId, bytes32 decisionHash) external;
 
-    /// @notice Resolves an open or pending objection. Registrars of the asset's region without a stake in it.
+    /// @notice Resolves an open or pending objection. Registrars of the asset's region without a stake in it,
+    /// other than the objector.
     function resolveObjection(uint256 objectionId, bool upheld, bytes32 decisionHash) external;
 
     // ─────────────────────────────────────────────────────────── freezes and attestations

@@ -35,7 +35,8 @@ interface IAssetRegistry is IAssetRegistryTypes {
     function cancelRegistration(uint256 assetId, bytes32 reasonHash) external;
 
     /// @notice Transfers one right to `to`. Current holder of that right; never for public data (which changes
-    /// hands only by on-exchange settlement).
+    /// hands only by on-exchange settlement), nor for an asset recognised from another province (whose rights
+    /// change hands at its origin).
     function transferRight(uint256 assetId, Right right, address to) external;
 
     // ─────────────────────────────────────────────────────────── licences
@@ -47,8 +48,9 @@ interface IAssetRegistry is IAssetRegistryTypes {
     /// @notice Grants a sublicence under `parentId`. The parent's licensee, if sublicensable; never over public data.
     function sublicense(uint64 parentId, address licensee, LicenseTerms calldata terms) external returns (uint64);
 
-    /// @notice Revokes a licence; every sublicence under it is invalid from then on. The holder of the licensed
-    /// right, the parent's licensee, the authority, or the licensee itself (surrender). Bounded gas.
+    /// @notice Revokes a licence; every sublicence under it is invalid from then on. The authority, the licensee
+    /// itself (surrender), or its licensor (the holder of the licensed right, or the parent's licensee) unless
+    /// a buyer paid for it (delivered by a settlement). Bounded gas.
     function revokeLicense(uint64 licenseId, bytes32 reasonHash) external;
 
     /// @notice Transfers a transferable licence. Its licensee; never a licence over public data.

@@ -121,6 +121,7 @@ interface IAssetRegistryTypes {
     /// @notice A licence as the contract holds it.
     /// @param start first second of validity: the terms' start, or the grant's block time if later
     /// @param revoked revoked itself (a licence is also invalid when an ancestor is revoked: see isLicenseValid)
+    /// @param sold delivered by a settlement: a buyer paid for it, so its licensor cannot revoke it
     struct License {
         uint64 id;
         uint256 assetId;
@@ -136,6 +137,7 @@ interface IAssetRegistryTypes {
         bool revoked;
         uint8 depth;
         uint64 parentId;
+        bool sold;
     }
 
     // ─────────────────────────────────────────────────────────── errors
@@ -177,6 +179,10 @@ interface IAssetRegistryTypes {
     /// @notice Thrown for a region code that is not a six-digit administrative division code under an
     /// existing province-level prefix.
     error RegistryInvalidRegion(uint24 region);
+    /// @notice Thrown when `right` of an asset recognised from another province would change hands here: its
+    /// holders follow the origin's certificates, so its rights change hands at the origin (a newer certificate
+    /// brings the change here). Its licences are granted and sold here.
+    error RegistryRecognisedRight(uint256 assetId, Right right);
     /// @notice Thrown when transferring a right to its current holder.
     error RegistrySameHolder(uint256 assetId, Right right, address holder);
     /// @notice Thrown when the caller is not the contract that may call this hook (`expected`).
@@ -218,6 +224,9 @@ interface IAssetRegistryTypes {
     error LicenseNotValid(uint64 licenseId);
     /// @notice Thrown when `account` may not revoke or transfer the licence.
     error LicenseNotAuthorized(uint64 licenseId, address account);
+    /// @notice Thrown when the licensor `account` would revoke a licence a buyer paid for (delivered by a
+    /// settlement): only the authority revokes it, for cause, or its licensee surrenders it.
+    error LicenseSold(uint64 licenseId, address account);
     /// @notice Thrown when the licence is not transferable.
     error LicenseNotTransferable(uint64 licenseId);
     /// @notice Thrown when a licence is granted to its grantor.

@@ -15,7 +15,8 @@ interface IMandateRegistry {
     /// @notice A standing mandate of a seller to one exchange (its id is the hash of these terms, see mandateId).
     /// @param right the right sold (Right delivery) or licensed (License delivery: equal to terms.right)
     /// @param terms License delivery: the licence template every sale must match but for start and end
-    /// @param maxDuration License delivery: the longest period (end minus effective start) of a licence sold
+    /// @param maxDuration License delivery: the longest period (end minus effective start) of a licence sold;
+    /// a licence sold starts no later than `expiry`
     /// @param minNet the least the seller must net on each sale
     /// @param expiry the last second at which a sale may settle under it
     /// @param salt tells apart mandates that are otherwise equal
@@ -44,6 +45,9 @@ interface IMandateRegistry {
     error MandateExpired(bytes32 mandateId, uint40 expiry);
     /// @notice Thrown when the licence sold runs longer than the mandate allows.
     error MandateDuration(bytes32 mandateId, uint256 duration, uint40 maxDuration);
+    /// @notice Thrown when the licence sold would start after the mandate's expiry (a mandate sells licences
+    /// that start while it is in force, so it cannot tie up the asset's exclusivity far ahead).
+    error MandateLateStart(bytes32 mandateId, uint256 start, uint40 expiry);
     /// @notice Thrown when a mandate is granted by someone other than its seller, already expired, already in
     /// force, or for a licence whose right differs from its template's.
     error MandateInvalid(bytes32 mandateId);
@@ -66,10 +70,10 @@ interface IMandateRegistry {
     // ─────────────────────────────────────────────────────────── functions
 
     /// @notice Gives the mandate's exchange a standing mandate to sell. The mandate's seller.
-    function grantMandate(Mandate calldata mandate) external returns (bytes32 mandateId);
+    function grantMandate(Mandate calldata mandate) external returns (bytes32 id);
 
     /// @notice Revokes a mandate. Its seller (whatever its status: withdrawing consent needs no role).
-    function revokeMandate(bytes32 mandateId) external;
+    function revokeMandate(bytes32 id) external;
 
     /// @notice Settles one trade within a mandate of its seller to the calling exchange. Exchanges.
     function settle(ITradeSettlement.Trade calldata trade, Mandate calldata mandate) external returns (uint64 licenseId);
@@ -90,7 +94,7 @@ interface IMandateRegistry {
     function mandateId(Mandate calldata mandate) external pure returns (bytes32);
 
     /// @notice The seller of a mandate in force, zero if none.
-    function sellerOf(bytes32 mandateId) external view returns (address);
+    function sellerOf(bytes32 id) external view returns (address);
 
     function settlement() external view returns (address);
 }

@@ -10,13 +10,14 @@ import {IAssetRegistryTypes} from "./IAssetRegistryTypes.sol";
 /// many must sign. A registrar here then imports a registration certificate of that province,
 /// signed under EIP-712 by at least the threshold of its registrars against its own domain
 /// ("DataRightsLedger Certificate", "1", origin chain id, origin registry), and the asset is
-/// registered here as a recognised registration that is licensed and traded under this
-/// province's rules, with the origin's category and grade. Records are keyed by origin chain, origin
-/// registry and origin asset. A certificate expires; a newer certificate of the same origin asset
-/// (issued later) supersedes the one imported: the recognised asset follows its holders, or is
-/// cancelled with it, and an older or expired certificate is refused. A registrar of the recognised
-/// asset's region (or the authority) may suspend a recognised registration after a re-check, and lift
-/// the suspension.
+/// registered here as a recognised registration that is licensed, and whose licences are traded, under
+/// this province's rules, with the origin's category and grade; its rights change hands at the origin
+/// only (a newer certificate brings the change here), else a right sold here would be taken back by the
+/// next certificate. Records are keyed by origin chain, origin registry and origin asset. A certificate
+/// expires; a newer certificate of the same origin asset (issued later) supersedes the one imported: the
+/// recognised asset follows its holders, or is cancelled with it, and an older or expired certificate is
+/// refused. A registrar of the recognised asset's region (or the authority) may suspend a recognised
+/// registration after a re-check, and lift the suspension.
 interface IRecognition {
     // ─────────────────────────────────────────────────────────── types
 
@@ -169,7 +170,7 @@ interface IRecognition {
     /// @param originRegistry the origin registry
     /// @param certificate the certificate as signed
     /// @param certificateDigest its EIP-712 digest under the origin's domain
-    /// @param signers the distinct agreed registrars whose signatures were counted
+    /// @param signers the distinct agreed registrars whose signatures were counted, in the agreement's order
     /// @param linked whether the content hash was already registered here by the same holder
     /// @param registrar the importing registrar
     /// @param superseded whether it replaced an earlier certificate of the same origin asset

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IAssetRegistry} from "./IAssetRegistry.sol";
 import {IAssetRegistryTypes} from "./IAssetRegistryTypes.sol";
+import {IParticipantRegistry} from "./IParticipantRegistry.sol";
 
 /// @title Trade settlement (交易结算)
 /// @notice Settles a matched trade atomically: the buyer pays the price in the settlement token,
@@ -134,6 +135,10 @@ interface ITradeSettlement {
     error SettlementBelowMinimum(bytes32 tradeId, uint256 sellerAmount, uint256 minNet);
     /// @notice Thrown when `account` has no held revenue shares to claim.
     error SettlementNothingHeld(address account);
+    /// @notice Thrown for a zero hash where a decision document is required.
+    error SettlementZeroHash();
+    /// @notice Thrown when the authority would release the held shares of `account`, which is in `status`, not revoked.
+    error SettlementNotRevoked(address account, IParticipantRegistry.Status status);
     /// @notice Thrown when the caller is not the mandate registry.
     error SettlementOnlyMandates(address caller);
 
@@ -168,6 +173,9 @@ interface ITradeSettlement {
     );
     /// @notice A recipient claimed the shares held for it.
     event HeldSharesClaimed(address indexed recipient, uint256 amount);
+    /// @notice The authority released the shares held for a revoked recipient to `to` (its successor, or whoever
+    /// the decision names).
+    event HeldSharesReleased(address indexed recipient, address indexed to, uint256 amount, address by, bytes32 decisionHash);
     /// @notice The holder of `right` set the revenue shares of its sales (and licences), replacing earlier ones.
     /// @param recipients the recipients
     /// @param bps each recipient's share of the price net of the exchange fee, in basis points
@@ -222,6 +230,10 @@ interface ITradeSettlement {
 
     /// @notice Pays the caller the revenue shares held for it while it was not active.
     function claimHeldShares() external returns (uint256 amount);
+
+    /// @notice Pays the shares held for a revoked recipient (which can never claim them) to `to`, an active
+    /// participant the decision `decisionHash` names. Authority.
+    function releaseHeldShares(address recipient, address to, bytes32 decisionHash) external returns (uint256 amount);
 
     // ─────────────────────────────────────────────────────────── configuration
 

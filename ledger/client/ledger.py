@@ -544,6 +544,10 @@ class LedgerClient:
         """Pays this participant the revenue shares held for it while it was not active."""
         return self._tx("TradeSettlement", "claimHeldShares")
 
+    def release_held_shares(self, recipient: str, to: str, decision_hash: bytes) -> TxResult:
+        """Pays the shares held for revoked ``recipient`` to ``to``, as decision ``decision_hash`` says (authority)."""
+        return self._tx("TradeSettlement", "releaseHeldShares", recipient, to, decision_hash)
+
     def held_shares(self, account: str) -> int:
         return int(self.view("TradeSettlement", "heldShares", account))
 

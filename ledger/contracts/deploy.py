@@ -4,6 +4,11 @@ The manifest records the chain id, every contract's address, the deployment bloc
 runtime code hash read back from the chain, the compiler version and a hash of each ABI.
 Run against a chain where the manifest's contracts exist, :func:`ensure_deployed` verifies
 them instead of deploying again.
+
+Provinces must use distinct chain ids (signatures, consents and certificates are bound to the chain id):
+deploying and verifying refuse a chain whose id is that of a province the ledger recognises (the settings'
+``recognised_chain_ids``, and the Recognition contract's agreements), and a deployment found on a chain
+that reports another id than the one it was made on.
 """
 
 from __future__ import annotations
@@ -12,21 +17,23 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import rlp
+from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
+from ledger.chain.chain_ids import require_distinct_chain_id
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, TxSender
 from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
-from ledger.errors import NonRetryableError
+from ledger.errors import ChainIdConflict, NonRetryableError
 from ledger.toolchain import Build
 
 __all__ = [
@@ -38,6 +45,7 @@ __all__ = [
     "deploy_system",
     "ensure_deployed",
     "load_manifest",
+    "require_no_self_agreement",
     "verify_deployment",
     "write_manifest",
 ]
@@ -45,6 +53,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 1
+_GET_AGREEMENT = keccak(text="getAgreement(uint64)")[:4]
+_AGREEMENT = "(uint64,address,uint8,uint32,address[])"
 
 
 class DeploymentMismatch(NonRetryableError):
@@ -125,12 +135,17 @@ def deploy_system(
     sender: TxSender,
     build: Build,
     *,
+    recognised_chain_ids: Collection[int] = (),
     authority_region: int = 450000,
     authority_name: str = "Guangxi Big Data Development Bureau",
     token_name: str = "Data Market Settlement Yuan",
     token_symbol: str = "DMCNY",
 ) -> Deployment:
-    """Deploys the system's contracts with ``sender`` as the first authority, and wires them together."""
+    """Deploys the system's contracts with ``sender`` as the first authority, and wires them together.
+
+    Refuses with :class:`ChainIdConflict`, before any transaction, on a chain whose id is one of
+    ``recognised_chain_ids`` (the provinces this deployment will recognise)."""
+    require_distinct_chain_id(int(rpc.call("eth_chainId"), 16), recognised_chain_ids, where="deployment")
 
     def create(name: str, types: list[str], args: list[Any]) -> tuple[str, str, int]:
         code = bytes.fromhex(build.contract(name).bytecode.removeprefix("0x")) + abi_encode(types, args)
@@ -200,17 +215,27 @@ def deploy_system(
     )
 
 
-def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build | None = None) -> Deployment:
+def verify_deployment(
+    rpc: JsonRpcClient,
+    deployment: Deployment,
+    build: Build | None = None,
+    *,
+    recognised_chain_ids: Collection[int] = (),
+) -> Deployment:
     """Raises :class:`DeploymentMismatch` unless the chain holds exactly the manifest's contracts.
 
     Each contract is found by its deployment transaction (whose receipt must name its address)
     and checked by runtime code hash. Returns the deployment, with block numbers and hashes
     updated if the chain mined those transactions again in other blocks (the embedded node
     replaying its journal after it lost blocks); the caller rewrites the manifest then.
+
+    Raises :class:`ChainIdConflict` when the chain's id is one of ``recognised_chain_ids`` or the origin
+    chain id of an agreement of the deployment's Recognition contract (see :func:`require_no_self_agreement`).
     """
     chain_id = int(rpc.call("eth_chainId"), 16)
     if chain_id != deployment.chain_id:
         raise DeploymentMismatch(f"manifest is for chain {deployment.chain_id}, node is chain {chain_id}")
+    require_distinct_chain_id(chain_id, recognised_chain_ids, where=f"the deployment of chain {chain_id}")
     updated: dict[str, DeployedContract] = {}
     for name in SYSTEM_CONTRACTS:
         c = deployment.contracts.get(name)
@@ -235,6 +260,7 @@ def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build |
                 "deploy afresh (`ledger deploy --fresh`) or check out the deployed sources"
             )
         updated[name] = replace(c, block=int(receipt["blockNumber"], 16))
+    require_no_self_agreement(rpc, deployment.address("Recognition"), chain_id)
     first = updated["ParticipantRegistry"].block
     block = rpc.call("eth_getBlockByNumber", [hex(first), False])
     if first == deployment.deployment_block and block["hash"] == deployment.deployment_block_hash:
@@ -247,18 +273,68 @@ def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build |
     return replace(deployment, deployment_block=first, deployment_block_hash=block["hash"], contracts=updated)
 
 
-def ensure_deployed(rpc: JsonRpcClient, sender: TxSender, build: Build, manifest: Path, **kwargs: Any) -> Deployment:
-    """Verifies the deployment in ``manifest`` if its contracts are on this chain, else deploys and writes it."""
+def ensure_deployed(
+    rpc: JsonRpcClient,
+    sender: TxSender,
+    build: Build,
+    manifest: Path,
+    *,
+    recognised_chain_ids: Collection[int] = (),
+    **kwargs: Any,
+) -> Deployment:
+    """Verifies the deployment in ``manifest`` if its contracts are on this chain, else deploys and writes it.
+
+    A manifest's deployment found on a chain that reports another chain id than the manifest's (its state was
+    moved to another chain id) is refused with :class:`DeploymentMismatch`, not deployed over."""
     if manifest.exists():
         deployment = load_manifest(manifest)
         chain_id = int(rpc.call("eth_chainId"), 16)
         if deployment.chain_id == chain_id and _code_hash(rpc, deployment.address("ParticipantRegistry")):
-            verified = verify_deployment(rpc, deployment, build)
+            verified = verify_deployment(rpc, deployment, build, recognised_chain_ids=recognised_chain_ids)
             if verified != deployment:
                 write_manifest(verified, manifest)
             logger.info("deployment in %s verified on chain %d", manifest, chain_id)
             return verified
+        if deployment.chain_id != chain_id and _deployed_here(rpc, deployment):
+            raise DeploymentMismatch(
+                f"the deployment of chain {deployment.chain_id} in {manifest} is on this node, which reports chain "
+                f"id {chain_id}: its state was moved to another chain id, where the signatures and certificates "
+                f"made for chain {deployment.chain_id} no longer verify (and chain id {chain_id} may be another "
+                f"province's); run the node with chain id {deployment.chain_id}"
+            )
         logger.info("manifest %s does not match this chain; deploying afresh", manifest)
-    deployment = deploy_system(rpc, sender, build, **kwargs)
+    deployment = deploy_system(rpc, sender, build, recognised_chain_ids=recognised_chain_ids, **kwargs)
     write_manifest(deployment, manifest)
     return deployment
+
+
+def require_no_self_agreement(rpc: JsonRpcClient, recognition: str, chain_id: int) -> None:
+    """Raises :class:`ChainIdConflict` if the Recognition contract at ``recognition`` holds an agreement whose
+    origin chain id is ``chain_id``, the id of the chain it runs on.
+
+    The contract refuses such an agreement (RecognitionSelfAgreement), so one on record was made while the chain
+    had another id: the ledger's state now runs on the chain id of a province it recognises (or recognised), and
+    that province's certificates, consents and signatures would be indistinguishable from this one's."""
+    if not 0 < chain_id < 2**64:
+        return  # no agreement can name it
+    call = {"to": recognition, "data": "0x" + (_GET_AGREEMENT + abi_encode(["uint64"], [chain_id])).hex()}
+    raw = rpc.call("eth_call", [call, "latest"])
+    ((origin, registry, threshold, version, _),) = abi_decode([_AGREEMENT], bytes.fromhex(str(raw)[2:]))
+    if origin == chain_id:
+        raise ChainIdConflict(
+            f"the Recognition contract at {recognition} on chain {chain_id} has an agreement (version {version}, "
+            f"threshold {threshold}, registry {registry}) with origin chain {chain_id}, this chain's own id: the "
+            f"ledger's state runs on the chain id of a province it recognises; provinces must use distinct chain "
+            f"ids, since signatures, consents and certificates are bound to the chain id"
+        )
+
+
+def _deployed_here(rpc: JsonRpcClient, deployment: Deployment) -> bool:
+    """Whether the manifest's first contract is on this chain, created by its recorded transaction."""
+    first = deployment.contracts.get("ParticipantRegistry")
+    if first is None:
+        return False
+    receipt = rpc.call("eth_getTransactionReceipt", [first.tx_hash])
+    if receipt is None or (receipt.get("contractAddress") or "").lower() != first.address.lower():
+        return False
+    return _code_hash(rpc, first.address) == first.code_hash

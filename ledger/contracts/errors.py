@@ -44,6 +44,7 @@ __all__ = [
     "LicenseNotValid",
     "LicenseRightNotLicensable",
     "LicenseSelfGrant",
+    "LicenseSold",
     "LicenseTerritoryTooLarge",
     "LicenseTooDeep",
     "LicenseTooManyExclusives",
@@ -53,6 +54,7 @@ __all__ = [
     "MandateDuration",
     "MandateExpired",
     "MandateInvalid",
+    "MandateLateStart",
     "MandateMismatch",
     "MandateNotSeller",
     "MandateUnknown",
@@ -99,6 +101,7 @@ __all__ = [
     "RegistryOnlyCaller",
     "RegistryOnlyDelegated",
     "RegistryPublicDataOffExchange",
+    "RegistryRecognisedRight",
     "RegistryRegistrarConflict",
     "RegistryRightHeldByOther",
     "RegistrySameHolder",
@@ -120,6 +123,7 @@ __all__ = [
     "SettlementNoPriceBand",
     "SettlementNonceUsed",
     "SettlementNotParty",
+    "SettlementNotRevoked",
     "SettlementNotRightHolder",
     "SettlementNothingHeld",
     "SettlementOnlyMandates",
@@ -128,6 +132,7 @@ __all__ = [
     "SettlementPublicDataOffExchange",
     "SettlementSelfTrade",
     "SettlementTradeAlreadySettled",
+    "SettlementZeroHash",
     "SettlementZeroTradeId",
     "StringTooLong",
     "SupervisionInvalidCode",
@@ -489,6 +494,16 @@ class LicenseSelfGrant(ContractRevert):
     account: str
 
 
+class LicenseSold(ContractRevert):
+    """``LicenseSold(uint64,address)``"""
+
+    signature: ClassVar[str] = "LicenseSold(uint64,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('licenseId', 'account', )
+    licenseId: int
+    account: str
+
+
 class LicenseTerritoryTooLarge(ContractRevert):
     """``LicenseTerritoryTooLarge(uint256,uint256,uint256)``"""
 
@@ -580,6 +595,17 @@ class MandateInvalid(ContractRevert):
     refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('mandateId', )
     mandateId: bytes
+
+
+class MandateLateStart(ContractRevert):
+    """``MandateLateStart(bytes32,uint256,uint40)``"""
+
+    signature: ClassVar[str] = "MandateLateStart(bytes32,uint256,uint40)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('mandateId', 'start', 'expiry', )
+    mandateId: bytes
+    start: int
+    expiry: int
 
 
 class MandateMismatch(ContractRevert):
@@ -1033,6 +1059,16 @@ class RegistryPublicDataOffExchange(ContractRevert):
     assetId: int
 
 
+class RegistryRecognisedRight(ContractRevert):
+    """``RegistryRecognisedRight(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "RegistryRecognisedRight(uint256,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'right', )
+    assetId: int
+    right: int
+
+
 class RegistryRegistrarConflict(ContractRevert):
     """``RegistryRegistrarConflict(uint256,address)``"""
 
@@ -1240,6 +1276,16 @@ class SettlementNotParty(ContractRevert):
     caller: str
 
 
+class SettlementNotRevoked(ContractRevert):
+    """``SettlementNotRevoked(address,uint8)``"""
+
+    signature: ClassVar[str] = "SettlementNotRevoked(address,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('account', 'status', )
+    account: str
+    status: int
+
+
 class SettlementNotRightHolder(ContractRevert):
     """``SettlementNotRightHolder(uint256,uint8,address)``"""
 
@@ -1315,6 +1361,14 @@ class SettlementTradeAlreadySettled(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ('tradeId', 'key', )
     tradeId: bytes
     key: bytes
+
+
+class SettlementZeroHash(ContractRevert):
+    """``SettlementZeroHash()``"""
+
+    signature: ClassVar[str] = "SettlementZeroHash()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
 
 
 class SettlementZeroTradeId(ContractRevert):
@@ -1445,6 +1499,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "LicenseNotValid": LicenseNotValid,
     "LicenseRightNotLicensable": LicenseRightNotLicensable,
     "LicenseSelfGrant": LicenseSelfGrant,
+    "LicenseSold": LicenseSold,
     "LicenseTerritoryTooLarge": LicenseTerritoryTooLarge,
     "LicenseTooDeep": LicenseTooDeep,
     "LicenseTooManyExclusives": LicenseTooManyExclusives,
@@ -1454,6 +1509,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "MandateDuration": MandateDuration,
     "MandateExpired": MandateExpired,
     "MandateInvalid": MandateInvalid,
+    "MandateLateStart": MandateLateStart,
     "MandateMismatch": MandateMismatch,
     "MandateNotSeller": MandateNotSeller,
     "MandateUnknown": MandateUnknown,
@@ -1500,6 +1556,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "RegistryOnlyCaller": RegistryOnlyCaller,
     "RegistryOnlyDelegated": RegistryOnlyDelegated,
     "RegistryPublicDataOffExchange": RegistryPublicDataOffExchange,
+    "RegistryRecognisedRight": RegistryRecognisedRight,
     "RegistryRegistrarConflict": RegistryRegistrarConflict,
     "RegistryRightHeldByOther": RegistryRightHeldByOther,
     "RegistrySameHolder": RegistrySameHolder,
@@ -1521,6 +1578,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "SettlementNoPriceBand": SettlementNoPriceBand,
     "SettlementNonceUsed": SettlementNonceUsed,
     "SettlementNotParty": SettlementNotParty,
+    "SettlementNotRevoked": SettlementNotRevoked,
     "SettlementNotRightHolder": SettlementNotRightHolder,
     "SettlementNothingHeld": SettlementNothingHeld,
     "SettlementOnlyMandates": SettlementOnlyMandates,
@@ -1529,6 +1587,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "SettlementPublicDataOffExchange": SettlementPublicDataOffExchange,
     "SettlementSelfTrade": SettlementSelfTrade,
     "SettlementTradeAlreadySettled": SettlementTradeAlreadySettled,
+    "SettlementZeroHash": SettlementZeroHash,
     "SettlementZeroTradeId": SettlementZeroTradeId,
     "StringTooLong": StringTooLong,
     "SupervisionInvalidCode": SupervisionInvalidCode,

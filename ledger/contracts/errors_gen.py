@@ -15,7 +15,7 @@ _PERMISSION = (
     "NotAuthorized", "NotParty", "NotHoldingHolder", "SelfAction", "DeclarationMissing", "BadSignature",
     "ParticipantNotActive", "InsufficientAllowance", "OnlyRecognition", "OnlyLicenses", "OnlyControls",
     "OnlyMandates", "OnlyRegistry", "RegistrarConflict", "AttesterConflict", "NotSeller", "NoStanding",
-    "NoPublicOperation",
+    "NoPublicOperation", "LicenseSold",
 )
 _NOT_FOUND = ("Unknown", "NoAgreement")
 _CONFLICT = (
@@ -25,7 +25,7 @@ _CONFLICT = (
     "NotSublicensable", "NotTransferable", "TooDeep", "BatchItemFailed", "AlreadyImported", "ContentConflict",
     "RightHeldByOther", "AssetLicensed", "AssetSuspended", "TooManyExclusives", "AlreadyPending", "PendingLimit",
     "BelowMinimum", "StaleCertificate", "LocalNotRegistered", "ClassificationMismatch", "InsufficientFunds",
-    "NothingHeld", "NotPending",
+    "NothingHeld", "NotPending", "RecognisedRight", "NotRevoked",
 )
 
 

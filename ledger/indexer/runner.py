@@ -42,7 +42,7 @@ def open_indexer(
     def verify() -> None:
         with RetryingClient(rpc, retrier) as retrying:
             try:
-                verify_deployment(retrying, deployment, build)
+                verify_deployment(retrying, deployment, build, recognised_chain_ids=settings.recognised_chain_ids)
             except (KeyError, TypeError, ValueError) as exc:  # a block or receipt of the wrong shape
                 raise MalformedAnswerError(f"checking the deployment: malformed answer ({exc!r})") from exc
 

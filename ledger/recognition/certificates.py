@@ -230,7 +230,7 @@ def _int(value: Any, name: str, maximum: int = 2**256 - 1) -> int:
 def _status(value: Any) -> int:
     status = _int(value, "status", 255)
     if status not in (AssetStatus.REGISTERED, AssetStatus.CANCELLED):
-        raise CertificateFormatError(f"status: a certificate states a registered (2) or cancelled (4) asset, not {status}")
+        raise CertificateFormatError(f"status: a certificate says registered (2) or cancelled (4), got {status}")
     return status
 
 

@@ -23,6 +23,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -258,6 +259,7 @@ class BenchChain:
     senders: list[LocalAccount]
     _trade_seq: int = field(default=0)
     _nonces: dict[str, int] = field(default_factory=dict)
+    _nonce_lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ── chain
 
@@ -311,8 +313,9 @@ class BenchChain:
         exact net: a fresh nonce of the seller, sequential so that its nonces share words as a real client's
         would."""
         seller = self.client_for(trades[0].seller)
-        nonce = self._nonces.get(seller.address, 0)
-        self._nonces[seller.address] = nonce + 1
+        with self._nonce_lock:  # the throughput bench signs from several threads
+            nonce = self._nonces.get(seller.address, 0)
+            self._nonces[seller.address] = nonce + 1
         address = exchange if isinstance(exchange, str) else exchange.address
         return seller.sign_sales_consent(
             [(t, self.seller_net(t)) for t in trades], address, nonce=nonce,
@@ -356,6 +359,16 @@ class BenchChain:
         sellers = list(by_seller)
         consents = [self.consent(by_seller[s], exchange) for s in sellers]
         return [self.seller_net(t) for t in trades], consents, [sellers.index(t.seller) for t in trades]
+
+    def prepare_settle_batch(
+        self, exchange: LedgerClient, trades: Sequence[Trade], *, atomic: bool = True, gas: int | None = None
+    ) -> Call:
+        """``exchange``'s ``settleBatch`` of ``trades`` with their sellers' consents (one a seller), for pipelining."""
+        nets, consents, consent_of = self.batch_consents(exchange, trades)
+        return exchange.prepare(
+            "TradeSettlement", "settleBatch", [t.as_abi() for t in trades], nets, [c.as_abi() for c in consents],
+            consent_of, atomic, gas=gas,
+        )  # fmt: skip
 
     def settle_batch(self, exchange: LedgerClient, trades: Sequence[Trade], *, atomic: bool = True) -> TxResult:
         nets, consents, consent_of = self.batch_consents(exchange, trades)

@@ -18,7 +18,18 @@ Typical shapes measured:
 * ``settle_batch_100_per_trade``: settleBatch of 100 such trades (100 distinct buyers,
   spread over 10 assets of 5 sellers), gas / 100; ``..._one_asset``: all on one asset.
 
-Usage: ``python scripts/bench/gas.py [--json] [--batch-size N] [-v]``
+Gas is deterministic, so it is enforced, not only printed: ``gas-snapshot.json`` beside this script holds the
+gas of every operation, and ``tests/bench/test_gas_snapshot.py`` fails when an operation exceeds its budget or
+differs from the snapshot in either direction (as Foundry's ``forge snapshot --check``). ``--snapshot`` rewrites
+the snapshot (commit it with the change that moved the gas); ``--check`` compares without writing.
+
+Two runs give the same numbers because the measured chain has a fixed clock (:data:`GENESIS`,
+:data:`MEASURE_FROM`; every block one second after the one before) and fixed keys: the gas of a transaction
+depends on the bytes of its calldata (a zero byte costs 4 gas, another 16), and the licence terms, deadlines and
+signatures in it are made from the chain's time; so are some of a grant's branches (whether the terms start
+before the block does).
+
+Usage: ``python scripts/bench/gas.py [--json] [--batch-size N] [--snapshot | --check] [-v]``
 """
 
 from __future__ import annotations
@@ -27,8 +38,9 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from _common import BenchChain, bench_account, bench_chain, h, setup_logging
@@ -56,6 +68,18 @@ REQUIRED_KEYS = (
     "settle_batch_100_per_trade",
 )
 MAX_UINT = 2**256 - 1
+DEFAULT_BATCH_SIZE = 100
+#: The committed gas of every operation (at the default batch size): see the module's docstring.
+SNAPSHOT = Path(__file__).resolve().with_name("gas-snapshot.json")
+UPDATE_COMMAND = ".venv/bin/python scripts/bench/gas.py --snapshot"
+#: The measured chain's clock. The node starts at GENESIS (2026-01-01 00:00 UTC); the measurements start at
+#: MEASURE_FROM (noon that day, so that no licence of the run ends across a day boundary that another does not:
+#: a grant writes the asset's licensedUntilDay at most once a day), and from there every block is one second
+#: after the one before, whatever the wall clock says (anvil_setBlockTimestampInterval).
+GENESIS = 1_767_225_600
+MEASURE_FROM = GENESIS + 43_200
+#: Where the bounded-gas measurements set the clock: an hour past MEASURE_FROM, well after the blocks before.
+BOUNDED_FROM = MEASURE_FROM + 3_600
 
 
 class GasTable:
@@ -337,22 +361,25 @@ def _grant_after_exclusives(
     chain: BenchChain, holder: LedgerClient, licensee: str, asset: int, n: int
 ) -> tuple[TxResult, TxResult]:
     """``n`` exclusive licences of one right and purpose, granted eight at a time (the most that may be in force),
-    each batch ended by moving the clock past it; then a shared and an exclusive grant: their costs."""
-    per_round, span = 8, 100
+    each batch ended by moving the clock past it; then a shared and an exclusive grant: their costs.
+
+    Each round, and the measured grants, start at a fixed time (from :data:`BOUNDED_FROM`, a block mined at it):
+    the calldata of the measured grants holds their period, whatever blocks the set-up mined on the way."""
+    per_round, span, round_length = 8, 100, 1_000  # a round's licences all end 810 s after its start
     base_terms = LicenseTerms(right=Right.OPERATION, purpose=4001, start=0, end=0, regions=(450000,),
                               exclusive=True, terms_hash=h("exclusive terms"))  # fmt: skip
     granted = 0
+    now = BOUNDED_FROM
     while granted < n:
-        now = chain.chain_time()
+        chain.rpc.call("evm_mine", [now])
         k = min(per_round, n - granted)
         calls = [holder.prepare("AssetRegistry", "grantLicense", asset, licensee,
                                 replace(base_terms, start=now + 10 + i * span, end=now + 10 + (i + 1) * span).as_abi(),
                                 gas=400_000) for i in range(k)]  # fmt: skip
         chain.bulk([(holder, calls)])
         granted += k
-        chain.rpc.call("evm_increaseTime", [10 + per_round * span + 1])
-        chain.rpc.call("evm_mine")
-    now = chain.chain_time()
+        now += round_length
+    chain.rpc.call("evm_mine", [now])
     shared = holder.execute(holder.prepare("AssetRegistry", "grantLicense", asset, licensee, replace(
         base_terms, exclusive=False, start=now, end=now + 365 * 86400).as_abi()))  # fmt: skip
     exclusive = holder.execute(holder.prepare("AssetRegistry", "grantLicense", asset, licensee, replace(
@@ -364,9 +391,13 @@ def buyers_needed(batch_size: int) -> int:
     return 3 * batch_size + 40
 
 
-def run(batch_size: int) -> dict[str, Any]:
+def run(batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, Any]:
     with bench_chain(block_time=0, exchanges=1, sellers=5, assets_per_seller=2, recipients=2,
-                     buyers=buyers_needed(batch_size)) as chain:  # fmt: skip
+                     buyers=buyers_needed(batch_size),
+                     extra_node_args=["--timestamp", str(GENESIS)]) as chain:  # fmt: skip
+        # From here on the clock is the chain's own: one second a block from MEASURE_FROM.
+        chain.rpc.call("anvil_setBlockTimestampInterval", [1])
+        chain.rpc.call("evm_mine", [MEASURE_FROM])
         table = measure(chain, batch_size)
     out: dict[str, Any] = dict(table.gas)
     out["budgets"] = dict(BUDGETS)
@@ -374,6 +405,50 @@ def run(batch_size: int) -> dict[str, Any]:
     out["notes"] = table.notes
     out["batch_size"] = batch_size
     return out
+
+
+def operations(out: Mapping[str, Any]) -> dict[str, int]:
+    """The gas of every operation in a report of :func:`run`, in the order measured."""
+    return {k: v for k, v in out.items() if isinstance(v, int) and k != "batch_size"}
+
+
+def load_snapshot(path: Path = SNAPSHOT) -> dict[str, int]:
+    data = json.loads(path.read_text())
+    if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+        raise ValueError(f"{path}: expected an object of operation -> gas")
+    return data
+
+
+def write_snapshot(out: Mapping[str, Any], path: Path = SNAPSHOT) -> None:
+    path.write_text(json.dumps(operations(out), indent=2) + "\n")
+
+
+def over_budget(out: Mapping[str, Any]) -> list[str]:
+    """One line per budgeted operation above its budget (or not measured at all)."""
+    gas = operations(out)
+    return [
+        f"{key}: {gas[key]:,} gas, budget {budget:,}" if key in gas else f"{key}: budgeted but not measured"
+        for key, budget in BUDGETS.items()
+        if key not in gas or gas[key] > budget
+    ]
+
+
+def snapshot_differences(out: Mapping[str, Any], snapshot: Mapping[str, int]) -> list[str]:
+    """One line per operation whose gas differs from the snapshot, is not in it, or is in it but was not measured.
+
+    Any difference counts, a saving as much as a growth (as with ``forge snapshot --check``): the snapshot is
+    updated in the change that moves the gas, so that its review shows every operation that became cheaper or
+    dearer, and by how much."""
+    gas = operations(out)
+    lines = []
+    for key, value in gas.items():
+        if key not in snapshot:
+            lines.append(f"{key}: {value:,} gas, not in the snapshot")
+        elif value != snapshot[key]:
+            delta = value - snapshot[key]
+            lines.append(f"{key}: {value:,} gas, snapshot {snapshot[key]:,} ({delta:+,}, {delta / snapshot[key]:+.2%})")
+    lines += [f"{key}: in the snapshot ({snapshot[key]:,} gas) but not measured" for key in snapshot if key not in gas]
+    return lines
 
 
 def print_table(out: dict[str, Any], write: Callable[[str], Any] = sys.stdout.write) -> None:
@@ -393,17 +468,36 @@ def print_table(out: dict[str, Any], write: Callable[[str], Any] = sys.stdout.wr
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.add_argument("--batch-size", type=int, default=100, help="trades in the measured settleBatch (100)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                        help=f"trades in the measured settleBatch ({DEFAULT_BATCH_SIZE})")  # fmt: skip
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--snapshot", action="store_true", help=f"write the gas of every operation to {SNAPSHOT.name}")
+    what.add_argument("--check", action="store_true",
+                      help=f"exit 1 when an operation exceeds its budget or differs from {SNAPSHOT.name}")  # fmt: skip
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress on stderr")
     args = parser.parse_args(argv)
     if args.batch_size < 1:
         parser.error("--batch-size must be at least 1")
+    if (args.snapshot or args.check) and args.batch_size != DEFAULT_BATCH_SIZE:
+        parser.error(f"the snapshot is taken at the default --batch-size ({DEFAULT_BATCH_SIZE})")
     setup_logging(args.verbose)
     out = run(args.batch_size)
     if args.json:
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
         print_table(out)
+    failures = over_budget(out)
+    if args.snapshot:
+        write_snapshot(out)
+        sys.stderr.write(f"gas: wrote {len(operations(out))} operations to {SNAPSHOT}\n")
+    elif args.check:
+        differences = snapshot_differences(out, load_snapshot())
+        failures += differences
+        if differences:
+            failures.append(f"if the change of gas is intended, update the snapshot with it: {UPDATE_COMMAND}")
+    if failures and (args.snapshot or args.check):
+        sys.stderr.write("gas: " + "\ngas: ".join(failures) + "\n")
+        return 1
     return 0
 
 

@@ -17,9 +17,11 @@ from ledger.toolchain import compile_contracts
 
 def _value(param: dict[str, Any], rnd: random.Random) -> Any:
     t: str = param["type"]
-    if t.endswith("[]"):
-        inner = dict(param, type=t[:-2])
-        return [_value(inner, rnd) for _ in range(rnd.randrange(4))]
+    if t.endswith("]"):  # T[] or T[n]
+        at = t.rindex("[")
+        inner = dict(param, type=t[:at])
+        size = t[at + 1 : -1]
+        return [_value(inner, rnd) for _ in range(int(size) if size else rnd.randrange(4))]
     if t == "tuple":
         return tuple(_value(c, rnd) for c in param["components"])
     if t == "address":
