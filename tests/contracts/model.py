@@ -242,6 +242,8 @@ class Asset:
     frozen: bool = False
     anonymised: bool = False
     suspended: bool = False
+    #: Registered by recognition of another province's certificate (not linked): its rights change hands there.
+    recognised: bool = False
     certificate_serial: int = 0
     registered_at: int = 0
     licensed_until_day: int = 0
@@ -290,6 +292,8 @@ class Licence:
     depth: int
     parent_id: int
     revoked: bool = False
+    #: Delivered by a settlement: a buyer paid for it, so its licensor cannot revoke it.
+    sold: bool = False
     children: list[int] = field(default_factory=list)
     #: Kept for a sublicensable licence only (``territoryOf`` answers empty lists for the others).
     territory: tuple[tuple[int, ...], tuple[bytes, ...]] = ((), ())
@@ -311,6 +315,7 @@ class Licence:
             "revoked": self.revoked,
             "depth": self.depth,
             "parentId": self.parent_id,
+            "sold": self.sold,
         }
 
 
@@ -705,6 +710,8 @@ class Ledger:
         self._require_transferable(a)
         if a.category == Category.PUBLIC:
             raise Refused("RegistryPublicDataOffExchange", assetId=asset_id)
+        if a.recognised:
+            raise Refused("RegistryRecognisedRight", assetId=asset_id, right=int(right))
         self._transfer_right(a, right, caller, to)
 
     # ─────────────────────────────────────────────────────────── registry: licences
@@ -789,7 +796,7 @@ class Ledger:
         countries = tuple(_country(c) for c in t.countries)
         self.licences[licence_id] = Licence(
             licence_id, asset_id, licensee, Right(t.right), t.purpose, start, t.end, t.exclusive, t.sublicensable,
-            t.transferable, cross_border, depth, parent_id,
+            t.transferable, cross_border, depth, parent_id, sold=settled,
             territory=(tuple(t.regions), countries) if t.sublicensable else ((), ()),
         )  # fmt: skip
         if parent_id:
@@ -874,14 +881,11 @@ class Ledger:
         if reason == ZERO_HASH:
             raise Refused("RegistryZeroHash")
         p = self.require_role(caller, ALL)
-        allowed = (
-            p.roles & Role.AUTHORITY != 0
-            or lic.licensee == caller
-            or (lic.parent_id != 0 and self.licences[lic.parent_id].licensee == caller)
-            or self.assets[lic.asset_id].holders[lic.right] == caller
-        )
-        if not allowed:
-            raise Refused("LicenseNotAuthorized", licenseId=licence_id, account=caller)
+        if p.roles & Role.AUTHORITY == 0 and lic.licensee != caller:
+            if not self._licensor(caller, lic):
+                raise Refused("LicenseNotAuthorized", licenseId=licence_id, account=caller)
+            if lic.sold:
+                raise Refused("LicenseSold", licenseId=licence_id, account=caller)
         lic.revoked = True
         self._release_period(lic)
 
@@ -891,12 +895,13 @@ class Ledger:
         p = self.participants.get(caller)
         if lic is None or lic.revoked or p is None or p.status != ParticipantStatus.ACTIVE or p.roles & ALL == 0:
             return False
-        return (
-            p.roles & Role.AUTHORITY != 0
-            or lic.licensee == caller
-            or (lic.parent_id != 0 and self.licences[lic.parent_id].licensee == caller)
-            or self.assets[lic.asset_id].holders[lic.right] == caller
-        )
+        return p.roles & Role.AUTHORITY != 0 or lic.licensee == caller or (self._licensor(caller, lic) and not lic.sold)
+
+    def _licensor(self, account: str, lic: Licence) -> bool:
+        """The parent's licensee, or the holder of the licensed right (whoever holds it now)."""
+        return (lic.parent_id != 0 and self.licences[lic.parent_id].licensee == account) or self.assets[
+            lic.asset_id
+        ].holders[lic.right] == account
 
     def transfer_license(self, caller: str, licence_id: int, to: str) -> None:
         lic = self._licence(licence_id)
@@ -926,11 +931,12 @@ class Ledger:
             raise Refused("ControlsInvalidStatus", assetId=asset_id, status=int(a.status))
         return a
 
-    def _controls_impartial_registrar(self, caller: str, a: Asset) -> None:
+    def _controls_impartial_registrar(self, caller: str, a: Asset, objector: str) -> None:
+        """A registrar of the asset's region with no stake in it, deciding an objection it did not lodge."""
         p = self.require_role(caller, int(Role.REGISTRAR))
         if p.region != a.region:
             raise Refused("ControlsWrongRegion", registrar=caller, registrarRegion=p.region, assetRegion=a.region)
-        if a.applicant == caller or a.holds_right(caller):
+        if a.applicant == caller or objector == caller or a.holds_right(caller):
             raise Refused("ControlsRegistrarConflict", assetId=a.id, registrar=caller)
 
     def _open_one(self, asset_id: int) -> None:
@@ -979,7 +985,7 @@ class Ledger:
         o = self.objection(objection_id)
         if o.status != ObjectionStatus.PENDING:
             raise Refused("ControlsObjectionNotPending", objectionId=objection_id)
-        self._controls_impartial_registrar(caller, self.assets[o.asset_id])
+        self._controls_impartial_registrar(caller, self.assets[o.asset_id], o.objector)
         if decision == ZERO_HASH:
             raise Refused("ControlsZeroHash")
         self._unpend(o.objector, o.asset_id)
@@ -991,7 +997,7 @@ class Ledger:
         status = o.status
         if status not in (ObjectionStatus.OPEN, ObjectionStatus.PENDING):
             raise Refused("ControlsObjectionNotOpen", objectionId=objection_id)
-        self._controls_impartial_registrar(caller, self.assets[o.asset_id])
+        self._controls_impartial_registrar(caller, self.assets[o.asset_id], o.objector)
         if decision == ZERO_HASH:
             raise Refused("ControlsZeroHash")
         o.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
@@ -1178,6 +1184,22 @@ class Ledger:
         self._settlement_pay(self.settlement, ZERO, [caller], [amount])
         return amount
 
+    def release_held_shares(self, caller: str, recipient: str, to: str, decision: bytes) -> int:
+        """The authority pays the shares held for a revoked recipient to ``to``, as its decision says."""
+        self.require_role(caller, int(Role.AUTHORITY))
+        if decision == ZERO_HASH:
+            raise Refused("SettlementZeroHash")
+        status = self.participant(recipient).status
+        if status != ParticipantStatus.REVOKED:
+            raise Refused("SettlementNotRevoked", account=recipient, status=int(status))
+        self.require_role(to, ALL)
+        amount = self.held.get(recipient, 0)
+        if amount == 0:
+            raise Refused("SettlementNothingHeld", account=recipient)
+        del self.held[recipient]
+        self._settlement_pay(self.settlement, ZERO, [to], [amount])
+        return amount
+
     # ─────────────────────────────────────────────────────────── settlement: consents
 
     def sales_digest(self, sales: Sequence[tuple[Trade, int]], exchange: str, nonce: int, deadline: int) -> bytes:
@@ -1288,6 +1310,8 @@ class Ledger:
         if t.delivery == Delivery.RIGHT:
             a = self._asset(t.asset_id)
             self._require_transferable(a)
+            if a.recognised:
+                raise Refused("RegistryRecognisedRight", assetId=t.asset_id, right=int(t.right))
             self._transfer_right(a, t.right, t.seller, t.buyer)
         else:
             if t.parent_license_id and self._licence(t.parent_license_id).asset_id != t.asset_id:
@@ -1364,6 +1388,8 @@ class Ledger:
             return Refused("MandateMismatch", mandateId=mid)
         if t.delivery == Delivery.LICENSE:
             start = max(t.terms.start, self.now)
+            if start > m.expiry:
+                return Refused("MandateLateStart", mandateId=mid, start=start, expiry=m.expiry)
             duration = t.terms.end - start if t.terms.end > start else 0
             if duration > m.max_duration:
                 return Refused("MandateDuration", mandateId=mid, duration=duration, maxDuration=m.max_duration)
@@ -1526,8 +1552,8 @@ class Ledger:
             self.registered_ids[content] = local
             self.assets[local] = Asset(
                 local, content, Category(c.category), Grade(c.grade), Kind(c.kind), AssetStatus.REGISTERED,
-                registrar.region, holders, c.holding_holder, certificate_serial=self.certificates,
-                registered_at=self.now,
+                registrar.region, holders, c.holding_holder, recognised=True,
+                certificate_serial=self.certificates, registered_at=self.now,
             )  # fmt: skip
         self.imported[(chain_id, a.origin_registry, c.asset_id)] = local
         self.records[local] = Recognised(
