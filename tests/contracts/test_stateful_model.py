@@ -248,24 +248,68 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
     "ParticipantRegistry": frozenset(
         ["getParticipant", "isActive", "requireEach", "requireRole", "requireTraders", "transactionAllowed"]
     ),
-    "AssetRegistry": frozenset([
-        "applicantOf", "assetCount", "assetIdOf", "childrenOf", "controls", "exclusivityOf", "getAsset", "getLicense",
-        "holderOf", "isLicenseValid", "licenseCount", "module", "participants", "recognition", "settlement",
-        "statusOf", "territoryOf",
-    ]),
-    "AssetRegistryModule": frozenset([
-        "applicantOf", "assetCount", "assetIdOf", "childrenOf", "controls", "exclusivityOf", "getAsset", "getLicense",
-        "holderOf", "isLicenseValid", "licenseCount", "module", "participants", "recognition", "settlement",
-        "statusOf", "territoryOf",
-    ]),
+    "AssetRegistry": frozenset(
+        [
+            "applicantOf",
+            "assetCount",
+            "assetIdOf",
+            "childrenOf",
+            "controls",
+            "exclusivityOf",
+            "getAsset",
+            "getLicense",
+            "holderOf",
+            "isLicenseValid",
+            "licenseCount",
+            "module",
+            "participants",
+            "recognition",
+            "settlement",
+            "statusOf",
+            "territoryOf",
+        ]
+    ),
+    "AssetRegistryModule": frozenset(
+        [
+            "applicantOf",
+            "assetCount",
+            "assetIdOf",
+            "childrenOf",
+            "controls",
+            "exclusivityOf",
+            "getAsset",
+            "getLicense",
+            "holderOf",
+            "isLicenseValid",
+            "licenseCount",
+            "module",
+            "participants",
+            "recognition",
+            "settlement",
+            "statusOf",
+            "territoryOf",
+        ]
+    ),
     "AssetControls": frozenset(
         ["getObjection", "objectionCount", "openObjections", "pendingOf", "publicOperation", "registry"]
     ),
     "SettlementToken": frozenset(["allowance", "balanceOf", "decimals", "name", "settlement", "symbol", "totalSupply"]),
-    "TradeSettlement": frozenset([
-        "eip712Domain", "hashDirectTrade", "hashSalesConsent", "heldShares", "isDirectSettled", "isSettled",
-        "mandates", "nonceUsed", "priceBand", "revenueShares", "settledAt", "tradeKey",
-    ]),
+    "TradeSettlement": frozenset(
+        [
+            "eip712Domain",
+            "hashDirectTrade",
+            "hashSalesConsent",
+            "heldShares",
+            "isDirectSettled",
+            "isSettled",
+            "mandates",
+            "nonceUsed",
+            "priceBand",
+            "revenueShares",
+            "settledAt",
+            "tradeKey",
+        ]
+    ),
     "MandateRegistry": frozenset(["mandateId", "sellerOf", "settlement"]),
     "Supervision": frozenset(["creditOf", "getOrder", "orderCount"]),
     "Recognition": frozenset(["certificateDigest", "getAgreement", "getRecognised", "localAssetOf", "recognisedCount"]),
@@ -277,21 +321,54 @@ UNCOMPARED_VIEWS: dict[str, dict[str, str]] = {}
 #: Every state-changing function, by contract, that the machine sends (successfully or refused).
 DRIVEN_WRITES: dict[str, frozenset[str]] = {
     "ParticipantRegistry": frozenset(["admit", "fileDeclaration", "reinstate", "revoke", "setRoles", "suspend"]),
-    "AssetRegistry": frozenset([
-        "applyRegistration", "cancelRegistration", "changeRegistration", "deliverLicense", "deliverRight",
-        "grantLicense", "registerRecognised", "reviewRegistration", "revokeLicense", "setControl",
-        "setRecognitionSuspended", "sublicense", "syncRecognised", "transferLicense", "transferRight",
-    ]),
+    "AssetRegistry": frozenset(
+        [
+            "applyRegistration",
+            "cancelRegistration",
+            "changeRegistration",
+            "deliverLicense",
+            "deliverRight",
+            "grantLicense",
+            "registerRecognised",
+            "reviewRegistration",
+            "revokeLicense",
+            "setControl",
+            "setRecognitionSuspended",
+            "sublicense",
+            "syncRecognised",
+            "transferLicense",
+            "transferRight",
+        ]
+    ),
     "AssetRegistryModule": frozenset(["reviewRegistration"]),
-    "AssetControls": frozenset([
-        "acceptObjection", "attestAnonymisation", "authorisePublicOperation", "freeze", "lodgeObjection",
-        "resolveObjection", "unfreeze", "usePublicOperation", "withdrawPublicOperation",
-    ]),
+    "AssetControls": frozenset(
+        [
+            "acceptObjection",
+            "attestAnonymisation",
+            "authorisePublicOperation",
+            "freeze",
+            "lodgeObjection",
+            "resolveObjection",
+            "unfreeze",
+            "usePublicOperation",
+            "withdrawPublicOperation",
+        ]
+    ),
     "SettlementToken": frozenset(["approve", "issue", "redeem", "settlementPay", "transfer", "transferFrom"]),
-    "TradeSettlement": frozenset([
-        "claimHeldShares", "invalidateNonce", "releaseHeldShares", "setPriceBand", "setRevenueShares", "settle",
-        "settleBatch", "settleCheckedFor", "settleConsented", "settleDirect",
-    ]),
+    "TradeSettlement": frozenset(
+        [
+            "claimHeldShares",
+            "invalidateNonce",
+            "releaseHeldShares",
+            "setPriceBand",
+            "setRevenueShares",
+            "settle",
+            "settleBatch",
+            "settleCheckedFor",
+            "settleConsented",
+            "settleDirect",
+        ]
+    ),
     "MandateRegistry": frozenset(["grantMandate", "revokeMandate", "settle", "settleBatch"]),
     "Supervision": frozenset(["closeOrder", "openOrder", "recordCreditEvent"]),
     "Recognition": frozenset(["importCertificate", "reinstate", "revokeAgreement", "setAgreement", "suspend"]),
@@ -1028,8 +1105,14 @@ class LedgerMachine(RuleBasedStateMachine):
             "revoke": lambda m: m.revoke(self.address[caller], self.address[name], reason),
         }[action]
         _, tx = self.attempt(
-            f"{action} {name} by {caller}", action, caller, op,
-            "ParticipantRegistry", action, self.address[name], reason,
+            f"{action} {name} by {caller}",
+            action,
+            caller,
+            op,
+            "ParticipantRegistry",
+            action,
+            self.address[name],
+            reason,
         )
         if tx:
             self.ok(action)
@@ -2395,7 +2478,9 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert args["linked"] or asset["status"] == AssetStatus.CANCELLED, f"origin cancelled, not here: {args}"
                 continue
             assert (asset["contentHash"], asset["category"], asset["grade"]) == (
-                cert["contentHash"], cert["category"], cert["grade"]
+                cert["contentHash"],
+                cert["category"],
+                cert["grade"],
             ), f"recognised asset {local} is not what its certificate says: {asset} vs {cert}"
             if not args["linked"]:
                 holders = (asset["holdingHolder"], asset["processingHolder"], asset["operationHolder"])
