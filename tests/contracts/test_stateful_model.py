@@ -1924,6 +1924,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def issue_certificate(
         self, data: st.DataObject, o: OriginAsset, *, cancelled: bool = False, stale: bool = False
     ) -> Certificate:
+        """A newer certificate of ``o`` (``stale``: one issued before). Its content hash, category, grade and kind
+        are always the origin asset's: the contracts accept a superseding certificate that changes them and keep
+        the old ones (a contract bug, see the xfail test at the end), which invariant 4 would report every time."""
         m = self.model
         if stale and o.certificates:
             return self.choose(data, o.certificates, label="stale certificate")
