@@ -79,7 +79,7 @@ from hypothesis.stateful import (
 )
 
 from ledger.audit import viewbatch
-from ledger.client import LedgerClient, TxResult, dev_account
+from ledger.client import Call, LedgerClient, TxResult, dev_account
 from ledger.contracts.revert import ContractRevert
 from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
@@ -99,6 +99,8 @@ from ledger.contracts.types import (
     SalesConsent,
     Trade,
 )
+from ledger.governance import CouncilClient
+from ledger.governance.config import DEV_DELAY
 from ledger.recognition import Certificate, CertificateDomain, CertificateFile, sign_certificate
 from ledger.toolchain import Build
 from tests.contracts.conftest import CITY, OTHER_REGION, REGION, World, h
@@ -122,7 +124,7 @@ from tests.contracts.model import (
 
 settings.register_profile(
     "ci",
-    max_examples=25,
+    max_examples=30,
     stateful_step_count=50,
     # The same examples every run: the coverage floors at the end must not depend on luck (soak explores).
     derandomize=True,
@@ -614,8 +616,18 @@ class LedgerMachine(RuleBasedStateMachine):
         trades: Sequence[Trade] = (),
     ) -> tuple[Any, TxResult | None]:
         """Runs one operation on a copy of the model and on the chain; they must agree. Returns the model's
-        result and the chain's transaction (None when refused)."""
+        result and the chain's transaction (None when refused).
+
+        The authority acts through the governance: the emergency officers' Safe at once (one block at the step's
+        time), or the council's Safe, which schedules the call in a block at the step's time and executes it in
+        the next block, the council's delay later: the model applies the operation at that later time."""
+        client = self.clients[caller]
+        call = client.prepare(contract, function, *args)
+        council = isinstance(client, CouncilClient)
+        delayed = council and client.governance.route_of(str(call.to), call.data) == "council"
+        at = self.model.now + (DEV_DELAY if delayed else 0)
         candidate = self.model.copy()
+        candidate.now = at
         refusal: Refused | None = None
         result: Any = None
         try:
@@ -624,20 +636,22 @@ class LedgerMachine(RuleBasedStateMachine):
             refusal = exc
         self.last_refusal = refusal
         COVERAGE.writes[(contract, function)] += 1
-        client = self.clients[caller]
         self.rpc.call("evm_setNextBlockTimestamp", [self.model.now])
+        self.governance_blocks = 0
         try:
-            call = client.prepare(contract, function, *args)
             if batch:
                 client.sender.estimate(call)  # a refusal raises here: nothing is mined
                 call = client.prepare(contract, function, *args, gas=BATCH_GAS)
-            tx = client.execute(call)
+            tx = self.governed(client, call, at) if isinstance(client, CouncilClient) else client.execute(call)
         except ContractRevert as exc:
             name, values = self.decode_error(exc.data, label)
             assert refusal is not None, f"{label}: the chain refused with {name}{values}, the model accepted"
             self.assert_same_refusal(label, refusal, name, values)
             head = int(self.rpc.call("eth_blockNumber"), 16)
-            assert head == self.head, f"{label}: refused, yet block {head} was mined"
+            # Nothing of the refused call is mined; the authority's governance may have scheduled and cancelled it.
+            assert head == self.head + self.governance_blocks, f"{label}: refused, yet block {head} was mined"
+            self.head = head
+            self.model.now += self.governance_blocks
             COVERAGE.refusal(name)
             note(f"refused {label}: {name}")
             if TRACE:
@@ -647,11 +661,12 @@ class LedgerMachine(RuleBasedStateMachine):
             return None, None
         assert refusal is None, f"{label}: the chain accepted (tx {tx.tx_hash}), the model expected {refusal}"
         block = self.rpc.call("eth_getBlockByNumber", [hex(tx.receipt.block_number), False])
-        assert tx.receipt.block_number == self.head + 1, f"{label}: mined in block {tx.receipt.block_number}"
-        assert int(block["timestamp"], 16) == self.model.now, f"{label}: block time is not the one set"
+        blocks = 2 if delayed else 1  # the council's scheduling, then its execution
+        assert tx.receipt.block_number == self.head + blocks, f"{label}: mined in block {tx.receipt.block_number}"
+        assert int(block["timestamp"], 16) == at, f"{label}: block time is not the one set"
         self.head = tx.receipt.block_number
-        self.step_block_time = self.model.now
-        candidate.now = self.model.now + 1
+        self.step_block_time = at
+        candidate.now = at + 1
         self.model = candidate
         self.step = Step(kind, self.address[caller], list(trades))
         self.step_events += [(e.event, e.args) for e in tx.events]
@@ -659,6 +674,35 @@ class LedgerMachine(RuleBasedStateMachine):
         if TRACE:
             print(f"  ok {label}", file=sys.stderr)
         return result, tx
+
+    def governed(self, council: CouncilClient, call: Call, at: int) -> TxResult:
+        """``call`` made by the authority through its governance, executed at time ``at`` (refused by the
+        execution's gas estimation at that time, nothing of it mined). The council's scheduling is mined first;
+        when the execution is refused, the guardian cancels the operation (so that the same call may be
+        scheduled again): :attr:`governance_blocks` counts the blocks the governance mined before it."""
+        g = council.governance
+        self.governance_blocks = 0
+        proposal = g.propose([(str(call.to), call.data)], call.operation, check=False)
+        while True:  # the stages: the emergency officers' execution; the council's scheduling, then execution
+            safe = g.safe(proposal.stage.safe)
+            for officer in [council.officers[o] for o in safe.owners if o in council.officers][: safe.threshold]:
+                proposal = g.sign(proposal, officer)
+            if proposal.stage.kind == "execute":
+                self.rpc.call("evm_setNextBlockTimestamp", [at])
+            try:
+                proposal, tx = g.submit(proposal)
+            except ContractRevert:
+                if proposal.state == "scheduled":
+                    self.rpc.call("evm_setNextBlockTimestamp", [self.model.now + 1])
+                    cancelling = g.begin_cancel(proposal)
+                    guardian = g.safe("GuardianSafe")
+                    officer = next(council.officers[o] for o in guardian.owners if o in council.officers)
+                    g.submit(g.sign(cancelling, officer))
+                    self.governance_blocks += 1
+                raise
+            if proposal.state == "executed":
+                return tx
+            self.governance_blocks += 1
 
     def decode_error(self, data: bytes, label: str) -> tuple[str, dict[str, Any]]:
         decoded = self.world.contracts.errors.decode(data)
