@@ -26,6 +26,7 @@ from ledger.api.routes import (
     assets,
     explorer,
     gateway,
+    governance,
     licences,
     mandates,
     ops,
@@ -164,7 +165,9 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
         )
 
     app.include_router(ops.router)
-    for read in (status, participants, assets, licences, trades, mandates, revenue, orders, search, recognition):
+    for read in (
+        status, participants, assets, licences, trades, mandates, revenue, orders, search, recognition, governance,
+    ):  # fmt: skip
         app.include_router(read.router)
     app.include_router(explorer.router)
     gateway.mount(app, settings, the_store)  # POST /api/v1/tx/...: writes signed by the API key's participant

@@ -375,3 +375,38 @@ def order(r: Row) -> m.OrderOut:
         closed_block=r["closed_block"],
         closed_at=r["closed_at"],
     )
+
+
+# ─────────────────────────────────────────────────────────── governance
+
+#: The access manager forgets a scheduled operation a week after it became ready (``expiration()``).
+GOVERNANCE_EXPIRATION = 7 * 86_400
+_GOVERNANCE_STATUS = {2: "executed", 3: "cancelled"}
+
+
+def governance_status(r: Row, now: int) -> str:
+    """pending, ready, expired (a scheduled operation, by the time ``now``), executed or cancelled."""
+    done = _GOVERNANCE_STATUS.get(int(r["status"]))
+    if done is not None:
+        return done
+    ready = int(r["ready_at"])
+    if now < ready:
+        return "pending"
+    return "ready" if now < ready + GOVERNANCE_EXPIRATION else "expired"
+
+
+def governance_operation(r: Row, now: int) -> m.GovernanceOperationOut:
+    return m.GovernanceOperationOut.model_construct(
+        operation_id=r["operation_id"], nonce=r["nonce"], status=governance_status(r, now), caller=r["caller"],
+        target=r["target"], selector=r["selector"], data=r["data"], ready_at=r["ready_at"],
+        scheduled_block=r["scheduled_block"], scheduled_at=r["scheduled_at"], scheduled_tx=r["scheduled_tx"],
+        closed_block=r["closed_block"], closed_at=r["closed_at"], closed_tx=r["closed_tx"],
+    )  # fmt: skip
+
+
+def governance_safe_transaction(r: Row) -> m.GovernanceSafeTransactionOut:
+    return m.GovernanceSafeTransactionOut.model_construct(
+        safe=r["safe"], nonce=r["nonce"], safe_tx_hash=r["safe_tx_hash"], target=r["target"],
+        selector=r["selector"], signers=list(r["signers"]), success=bool(r["success"]), sender=r["sender"],
+        tx_hash=r["tx_hash"], block=r["valid_from_block"], timestamp=r["timestamp"],
+    )  # fmt: skip

@@ -26,6 +26,11 @@ __all__ = [
     "ErrorBody",
     "EventOut",
     "FreezeOut",
+    "GovernanceOperationOut",
+    "GovernanceOut",
+    "GovernanceRoleOut",
+    "GovernanceSafeOut",
+    "GovernanceSafeTransactionOut",
     "HeldShareReleaseOut",
     "HeldSharesOut",
     "LicenceNode",
@@ -574,3 +579,71 @@ class Status(_Out):
     lag_seconds: float = Field(description="Age of the indexed block while newer blocks exist.", examples=[0.8])
     counts: Counts = Field(description="Record counts at the indexed block.")
     trade_volume: str = _amount("Sum of every trade's price")
+
+
+# ─────────────────────────────────────────────────────────── governance
+
+
+class GovernanceOperationOut(_Out):
+    operation_id: str = _hash("The access manager's operation id: keccak256 of (caller, target, call data).")
+    nonce: int = Field(description="How many times it was scheduled (this scheduling's number).", examples=[1])
+    status: str = Field(
+        description="pending (waiting out the delay), ready (executable), expired (a week after ready, not executed), "
+        "executed or cancelled, as of the answer's block.",
+        examples=["pending"],
+    )
+    caller: str = _address("Who scheduled it: the council's Safe.")
+    target: str = _address("The contract the manager is to call.")
+    selector: str = Field(description="The called function's selector.", examples=["0x4016a750"])
+    data: str = Field(description="The call data (0x hex).", examples=["0x4016a750"])
+    ready_at: int = Field(description="Earliest execution time (unix seconds).", examples=[1796551944])
+    scheduled_block: int = Field(description="Block scheduled.", examples=[19])
+    scheduled_at: int = Field(description="Time scheduled (unix seconds).", examples=[1796551884])
+    scheduled_tx: str = _hash("Transaction that scheduled it.")
+    closed_block: int | None = Field(description="Block executed or cancelled.", examples=[21])
+    closed_at: int | None = Field(description="Time executed or cancelled.", examples=[1796551945])
+    closed_tx: str | None = _hash("Transaction that executed or cancelled it.")
+
+
+class GovernanceRoleOut(_Out):
+    role_id: str = Field(description="The manager's role id (decimal string): 0 admin, 1 council, 2 guardian, "
+                         "3 emergency.", examples=["1"])  # fmt: skip
+    label: str | None = Field(description="The role's label.", examples=["COUNCIL"])
+    admin_role: str = Field(description="The role that grants and revokes it.", examples=["0"])
+    guardian_role: str = Field(description="The role that may cancel its scheduled operations.", examples=["2"])
+    members: list[dict[str, Any]] = Field(
+        description="Current members: account, since (unix seconds), execution_delay (seconds).",
+        examples=[[{"account": ADDRESS_EXAMPLE, "since": 1796551800, "execution_delay": 60}]],
+    )
+
+
+class GovernanceSafeOut(_Out):
+    safe: str = Field(description="The Safe's name in the deployment.", examples=["CouncilSafe"])
+    owners: list[str] = Field(description="Its officers, in the Safe's order.", examples=[[ADDRESS_EXAMPLE]])
+    threshold: int = Field(description="How many officers must sign.", examples=[2])
+    nonce: int = Field(description="How many Safe transactions it executed.", examples=[4])
+
+
+class GovernanceSafeTransactionOut(_Out):
+    safe: str = Field(description="The Safe's name.", examples=["CouncilSafe"])
+    nonce: int = Field(description="The Safe transaction's nonce.", examples=[0])
+    safe_tx_hash: str = _hash("The EIP-712 hash the officers signed.")
+    target: str = _address("What the Safe called (the access manager).")
+    selector: str = Field(description="The manager's function: schedule, execute, cancel or multicall.",
+                          examples=["0xf801a698"])  # fmt: skip
+    signers: list[str] = Field(description="The officers whose signatures carried it.", examples=[[ADDRESS_EXAMPLE]])
+    success: bool = Field(description="Whether the Safe's call succeeded.", examples=[True])
+    sender: str = _address("Who sent the transaction (it only paid for it).")
+    tx_hash: str = _hash("The transaction.")
+    block: int = Field(description="Its block.", examples=[19])
+    timestamp: int = Field(description="Its time (unix seconds).", examples=[1796551884])
+
+
+class GovernanceOut(_Out):
+    roles: list[GovernanceRoleOut] = Field(description="The manager's roles with their current members.")
+    safes: list[GovernanceSafeOut] = Field(description="The officers' Safes.")
+    pending: int = Field(description="Operations waiting out the council's delay.", examples=[1])
+    ready: int = Field(description="Operations executable now.", examples=[0])
+    recent: list[GovernanceSafeTransactionOut] = Field(
+        description="The officers' last Safe transactions, newest first."
+    )

@@ -20,7 +20,7 @@ from ledger.audit.report import CheckStatus, ReplayReport
 from ledger.audit.sources import ChainSource, IndexSource, prefetched, rebatched, worker_batches
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.codec import ContractCodec, abi_type
-from ledger.contracts.deploy import Deployment
+from ledger.contracts.deploy import Deployment, event_contracts
 from ledger.contracts.system import EVENT_CONTRACTS, SYSTEM_CONTRACTS, contract_abi
 from ledger.decode import BlockHeader
 from ledger.store import Store, open_store
@@ -161,12 +161,19 @@ def chain_verifier(
 ) -> ChainVerifier:
     """The view checks of ``deployment``'s contracts on ``rpc``: their ABIs and storage layouts from ``build``,
     what their constructors set from their deployment transactions."""
-    codecs = {name: ContractCodec(contract_abi(build, name)) for name in SYSTEM_CONTRACTS}
-    addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
-    deployed_at = {name: deployment.contracts[name].block for name in SYSTEM_CONTRACTS}
+    addresses = event_contracts(deployment)  # the ledger's contracts and its governance's
+    codecs = {name: ContractCodec(contract_abi(build, name)) for name in addresses}
+    deployed_at = {name: _deployed_block(deployment, name) for name in addresses}
     layouts = {name: build.contract(name).storage_layout for name in SYSTEM_CONTRACTS}
     return ChainVerifier(rpc, codecs, addresses, deployed_at, layouts=layouts,
                          constants=constructor_state(rpc, deployment, build, notes))  # fmt: skip
+
+
+def _deployed_block(deployment: Deployment, name: str) -> int:
+    if name in deployment.contracts:
+        return deployment.contracts[name].block
+    assert deployment.governance is not None  # event_contracts names a Safe only when the deployment records it
+    return deployment.governance.safe(name).block
 
 
 def constructor_state(

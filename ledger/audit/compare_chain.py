@@ -6,7 +6,9 @@ exclusivity record, objection (and each objector's pending ones), authorised-ope
 configuration of every right of every asset, price band, balance and held revenue shares (of every account
 the events name), allowance, settled trade (by its settle-once key), used nonce, mandate, rectification order,
 credit record, agreement and recognised registration (and its origin's index), the contracts' counters, the
-token's supply, and the contracts' references to each other against the manifest. The little state no view
+token's supply, the contracts' references to each other against the manifest, and the governance (the access
+manager's operations, role members, role settings and function roles, the officers' Safes' owners, thresholds and
+nonces). The little state no view
 shows is read from storage (``eth_getStorageAt``, slots from the compiler's layout). :data:`COVERAGE` names,
 for every state variable of every contract, the records whose checks read it.
 
@@ -194,6 +196,33 @@ def _credit(r: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def _band(r: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"min": r["min_price"], "max": r["max_price"]} if r is not None else {"min": 0, "max": 0}
+
+
+def _governance_checks(rows: Any) -> Iterator[ViewCheck]:
+    """The governance's state: every operation scheduled at the access manager (how many times, its nonce), every
+    member of a role (whether it is one now, its execution delay), every role's admin, guardian and grant delay,
+    every target function's role, and each officers' Safe's owners (in the Safe's order), threshold and nonce.
+    (A member's delay change that has not taken effect yet, which the ledger's governance never makes, would show
+    as a difference until it does.)"""
+    m = "AccessManager"
+    for (op_id,), r in rows["governance_operations"].items():
+        yield ViewCheck("governance_operations", (op_id,), m, "getNonce", (bytes.fromhex(op_id[2:]),), r["nonce"])
+    for (role, account), r in rows["governance_roles"].items():
+        expected = [True, r["execution_delay"]] if r["member"] else [False, 0]
+        yield ViewCheck("governance_roles", (role, account), m, "hasRole", (role, account), expected)
+    for (role,), r in rows["governance_role_settings"].items():
+        yield ViewCheck("governance_role_settings", (role, "admin"), m, "getRoleAdmin", (role,), r["admin_role"])
+        yield ViewCheck("governance_role_settings", (role, "guardian"), m, "getRoleGuardian", (role,),
+                        r["guardian_role"])  # fmt: skip
+        yield ViewCheck("governance_role_settings", (role, "grant delay"), m, "getRoleGrantDelay", (role,),
+                        r["grant_delay"])  # fmt: skip
+    for (target, selector), r in rows["governance_function_roles"].items():
+        yield ViewCheck("governance_function_roles", (target, selector), m, "getTargetFunctionRole",
+                        (target, bytes.fromhex(selector[2:])), r["role_id"])  # fmt: skip
+    for (safe,), r in rows["governance_safes"].items():
+        yield ViewCheck("governance_safes", (safe, "owners"), safe, "getOwners", (), list(r["owners"]))
+        yield ViewCheck("governance_safes", (safe, "threshold"), safe, "getThreshold", (), r["threshold"])
+        yield ViewCheck("governance_safes", (safe, "nonce"), safe, "nonce", (), r["nonce"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,6 +462,8 @@ def iter_checks(
                         _recognised(r, assets.get((local,))))  # fmt: skip
         origin = (r["origin_chain_id"], r["origin_registry"], int(r["origin_asset_id"]))
         yield ViewCheck("recognised_origins", origin, "Recognition", "localAssetOf", origin, local)
+
+    yield from _governance_checks(rows)
 
     balances = sum(int(r["balance"]) for r in rows["balances"].values())
     counters = (

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from Crypto.Hash import keccak as _keccak
+from eth_abi.abi import decode as _abi_decode
+from eth_keys.datatypes import Signature
+from eth_keys.exceptions import BadSignature
+from eth_utils.address import to_checksum_address
 
 from ledger.decode import LedgerEvent
 from ledger.errors import NonRetryableError
@@ -47,6 +51,7 @@ _ORDER_OPEN, _ORDER_CLOSED = 1, 2
 _RECOGNISED_ACTIVE, _RECOGNISED_SUSPENDED, _RECOGNISED_CANCELLED = 1, 2, 3
 _MANDATE_ACTIVE, _MANDATE_REVOKED = 1, 2
 _OPERATION_AUTHORISED, _OPERATION_USED, _OPERATION_WITHDRAWN = 1, 2, 3
+_GOVERNANCE_SCHEDULED, _GOVERNANCE_EXECUTED, _GOVERNANCE_CANCELLED = 1, 2, 3
 _MAX_UINT256: Final = (1 << 256) - 1
 _DAY: Final = 86_400
 _OUTSIDE_MAINLAND: Final = frozenset({71, 81, 82})  # contracts/libraries/Regions.sol
@@ -76,6 +81,35 @@ def _country(value: Any) -> str:
         return raw.decode("ascii")
     except UnicodeDecodeError:
         return "0x" + raw.hex()
+
+
+def _bytes(value: Any) -> bytes:
+    return bytes(value) if isinstance(value, bytes | bytearray) else bytes.fromhex(str(value)[2:])
+
+
+def _safe_signers(safe_tx_hash: bytes, signatures: bytes, threshold: int) -> list[str]:
+    """The owners whose signatures a Safe checked for a transaction (the first ``threshold`` of them): an ECDSA
+    signature of the hash (v 27, 28) or of its ``eth_sign`` message (v above 30), or an owner named in the
+    signature (v 0: a contract's signature; v 1: a hash the owner approved)."""
+    signers: list[str] = []
+    for i in range(min(threshold, len(signatures) // 65)):
+        r = int.from_bytes(signatures[65 * i : 65 * i + 32], "big")
+        s = int.from_bytes(signatures[65 * i + 32 : 65 * i + 64], "big")
+        v = signatures[65 * i + 64]
+        if v in (0, 1):
+            signers.append(to_checksum_address(r.to_bytes(32, "big")[12:]))
+            continue
+        digest = safe_tx_hash
+        if v > 30:
+            digest = _keccak.new(data=b"\x19Ethereum Signed Message:\n32" + safe_tx_hash, digest_bits=256).digest()
+            v -= 4
+        try:
+            key = Signature(vrs=(v - 27, r, s)).recover_public_key_from_msg_hash(digest)
+        except (BadSignature, ValueError):
+            signers.append(ZERO_ADDRESS)
+            continue
+        signers.append(key.to_checksum_address())
+    return signers
 
 
 @dataclass
@@ -201,7 +235,22 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     # the asset too: its suspension flag follows a recognised (not linked) record's
     "RecognitionSuspended": _both(_one("recognised_records", _local), _one("assets", _local)),
     "RecognitionReinstated": _both(_one("recognised_records", _local), _one("assets", _local)),
+    # The governance: the access manager's operations, roles and settings.
+    "OperationScheduled": _one("governance_operations", lambda a: (a["operationId"],)),
+    "OperationExecuted": _one("governance_operations", lambda a: (a["operationId"],)),
+    "OperationCanceled": _one("governance_operations", lambda a: (a["operationId"],)),
+    "RoleGranted": _one("governance_roles", lambda a: (int(a["roleId"]), a["account"])),
+    "RoleRevoked": _one("governance_roles", lambda a: (int(a["roleId"]), a["account"])),
+    "RoleLabel": _one("governance_role_settings", lambda a: (int(a["roleId"]),)),
+    "RoleAdminChanged": _one("governance_role_settings", lambda a: (int(a["roleId"]),)),
+    "RoleGuardianChanged": _one("governance_role_settings", lambda a: (int(a["roleId"]),)),
+    "RoleGrantDelayChanged": _one("governance_role_settings", lambda a: (int(a["roleId"]),)),
+    "TargetFunctionRoleUpdated": _one("governance_function_roles", lambda a: (a["target"], a["selector"])),
 }
+
+#: The officers' Safes' events that change a Safe's record (keyed by the Safe's name: the emitting contract).
+_SAFE_EVENTS: Final = frozenset({"SafeSetup", "AddedOwner", "RemovedOwner", "ChangedThreshold",
+                                 "SafeMultiSigTransaction"})  # fmt: skip
 
 
 def keys_to_load(events: Iterable[LedgerEvent]) -> dict[str, set[Key]]:
@@ -218,6 +267,9 @@ def keys_to_load(events: Iterable[LedgerEvent]) -> dict[str, set[Key]]:
                 balances.add((sender,))
             if recipient != ZERO_ADDRESS:
                 balances.add((recipient,))
+            continue
+        if name in _SAFE_EVENTS:
+            out.setdefault("governance_safes", set()).add((ev.contract,))
             continue
         touches = _TOUCHES.get(name)
         if touches is None:
@@ -300,6 +352,10 @@ class Projector:
             name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_on_")
         }
         self._ev: LedgerEvent | None = None
+        # A Safe transaction's event comes before its execution's, in the same transaction: (safe, tx) -> its row.
+        self._safe_txs: dict[tuple[str, str], Row] = {}
+        # A swapped owner takes the removed one's place: (safe, tx) -> the removed owner's position.
+        self._removed_at: dict[tuple[str, str], int] = {}
 
     # ─────────────────────────────────────────────────────────── driving
 
@@ -1004,6 +1060,125 @@ class Projector:
             "superseded_block": None, "suspended_by": None, "suspend_reason_hash": None, "suspended_block": None,
             "reinstated_by": None, "reinstate_reason_hash": None, "reinstated_block": None,
         })  # fmt: skip
+
+    # ─────────────────────────────────────────────────────────── governance: the access manager
+
+    def _on_OperationScheduled(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        data = _hex(a["data"])
+        op_id = a["operationId"]
+        self._put("governance_operations", (op_id,), block, {
+            "operation_id": op_id, "nonce": int(a["nonce"]), "caller": a["caller"], "target": a["target"],
+            "selector": data[:10], "data": data, "ready_at": int(a["schedule"]), "status": _GOVERNANCE_SCHEDULED,
+            "scheduled_block": block, "scheduled_at": ts, "scheduled_tx": ev.tx_hash, "closed_block": None,
+            "closed_at": None, "closed_tx": None,
+        })  # fmt: skip
+
+    def _close_operation(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int, status: int) -> None:
+        row = self._edit("governance_operations", (a["operationId"],), block)
+        row.update(status=status, closed_block=block, closed_at=ts, closed_tx=ev.tx_hash)
+
+    def _on_OperationExecuted(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._close_operation(ev, a, block, ts, _GOVERNANCE_EXECUTED)
+
+    def _on_OperationCanceled(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._close_operation(ev, a, block, ts, _GOVERNANCE_CANCELLED)
+
+    def _on_RoleGranted(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        key = (int(a["roleId"]), a["account"])
+        if a["newMember"]:
+            self._put("governance_roles", key, block, {
+                "role_id": key[0], "account": key[1], "member": True, "since": int(a["since"]),
+                "execution_delay": int(a["delay"]), "delay_effect": 0, "updated_block": block, "updated_at": ts,
+            })  # fmt: skip
+            return
+        # A member's new execution delay, from ``since`` on (a shorter one only after the difference).
+        row = self._edit("governance_roles", key, block)
+        row.update(execution_delay=int(a["delay"]), delay_effect=int(a["since"]), updated_block=block, updated_at=ts)
+
+    def _on_RoleRevoked(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("governance_roles", (int(a["roleId"]), a["account"]), block)
+        row.update(member=False, since=0, execution_delay=0, delay_effect=0, updated_block=block, updated_at=ts)
+
+    def _role_settings(self, role: int, block: int) -> Row:
+        if self._get("governance_role_settings", (role,)) is None:
+            self._put("governance_role_settings", (role,), block, {
+                "role_id": role, "label": None, "admin_role": 0, "guardian_role": 0, "grant_delay": 0,
+                "updated_block": block,
+            })  # fmt: skip
+        row = self._edit("governance_role_settings", (role,), block)
+        row["updated_block"] = block
+        return row
+
+    def _on_RoleLabel(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._role_settings(int(a["roleId"]), block)["label"] = a["label"]
+
+    def _on_RoleAdminChanged(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._role_settings(int(a["roleId"]), block)["admin_role"] = int(a["admin"])
+
+    def _on_RoleGuardianChanged(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._role_settings(int(a["roleId"]), block)["guardian_role"] = int(a["guardian"])
+
+    def _on_RoleGrantDelayChanged(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._role_settings(int(a["roleId"]), block)["grant_delay"] = int(a["delay"])
+
+    def _on_TargetFunctionRoleUpdated(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._put("governance_function_roles", (a["target"], a["selector"]), block, {
+            "target": a["target"], "selector": a["selector"], "role_id": int(a["roleId"]), "updated_block": block,
+        })  # fmt: skip
+
+    # ─────────────────────────────────────────────────────────── governance: the officers' Safes
+
+    def _on_SafeSetup(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._put("governance_safes", (ev.contract,), block, {
+            "safe": ev.contract, "owners": list(a["owners"]), "threshold": int(a["threshold"]), "nonce": 0,
+            "updated_block": block,
+        })  # fmt: skip
+
+    def _on_AddedOwner(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("governance_safes", (ev.contract,), block)
+        owners = list(row["owners"])
+        # A swap puts the new owner in the removed one's place; an addition puts it first (the Safe's list).
+        owners.insert(self._removed_at.pop((ev.contract, ev.tx_hash), 0), a["owner"])
+        row.update(owners=owners, updated_block=block)
+
+    def _on_RemovedOwner(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("governance_safes", (ev.contract,), block)
+        owners = list(row["owners"])
+        self._removed_at[(ev.contract, ev.tx_hash)] = owners.index(a["owner"])
+        owners.remove(a["owner"])
+        row.update(owners=owners, updated_block=block)
+
+    def _on_ChangedThreshold(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("governance_safes", (ev.contract,), block)
+        row.update(threshold=int(a["threshold"]), updated_block=block)
+
+    def _on_SafeMultiSigTransaction(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        nonce, sender, threshold = _abi_decode(["uint256", "address", "uint256"], _bytes(a["additionalInfo"]))
+        safe = self._edit("governance_safes", (ev.contract,), block)
+        safe.update(nonce=int(nonce) + 1, updated_block=block)
+        data = _hex(a["data"])
+        row: Row = {
+            "safe": ev.contract, "nonce": int(nonce), "valid_from_block": block, "valid_to_block": None,
+            "safe_tx_hash": ZERO_HASH, "target": a["to"], "selector": data[:10], "data": data,
+            "signers": [], "success": False, "sender": to_checksum_address(sender), "tx_hash": ev.tx_hash,
+            "timestamp": ts, "_signatures": (_bytes(a["signatures"]), int(threshold)),
+        }  # fmt: skip
+        self._safe_txs[(ev.contract, ev.tx_hash)] = row
+        self._fact("governance_safe_transactions", row)
+
+    def _safe_executed(self, ev: LedgerEvent, a: Mapping[str, Any], success: bool) -> None:
+        row = self._safe_txs.pop((ev.contract, ev.tx_hash), None)
+        if row is None:  # a module's execution (the manager's) has no Safe transaction of its own
+            return
+        signatures, threshold = row.pop("_signatures")
+        row.update(safe_tx_hash=a["txHash"], success=success,
+                   signers=_safe_signers(_bytes(a["txHash"]), signatures, threshold))  # fmt: skip
+
+    def _on_ExecutionSuccess(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._safe_executed(ev, a, True)
+
+    def _on_ExecutionFailure(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._safe_executed(ev, a, False)
 
     def _on_RecognitionSuspended(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         row = self._edit("recognised_records", _local(a), block)

@@ -41,6 +41,12 @@ __all__ = [
     "crosscheck_results",
     "events",
     "gateway_requests",
+    "governance_function_roles",
+    "governance_operations",
+    "governance_role_settings",
+    "governance_roles",
+    "governance_safe_transactions",
+    "governance_safes",
     "indexer_head",
     "metadata",
     "recognised_records",
@@ -643,6 +649,96 @@ recognised_records = _versioned(
 )
 
 
+# The governance (the access manager and the officers' Safes). Migration 0006_governance.
+
+# Operations scheduled at the access manager, keyed by the manager's operation id (a hash of the caller, target
+# and call data): the latest scheduling of it (``nonce``), when it may be executed (``ready_at``), and whether it
+# was executed or cancelled. 1 scheduled, 2 executed, 3 cancelled; a scheduled one expires a week after it is
+# ready (the manager's ``expiration()``), which a reader tells from the time.
+governance_operations = _versioned(
+    "governance_operations",
+    [_c("operation_id", _hash())],
+    _c("nonce", sa.BigInteger),
+    _c("caller", _address()),
+    _c("target", _address()),
+    _c("selector", sa.String(10)),
+    _c("data", sa.Text),
+    _c("ready_at", sa.BigInteger),
+    _c("status", sa.SmallInteger),
+    _c("scheduled_block", sa.BigInteger),
+    _c("scheduled_at", sa.BigInteger),
+    _c("scheduled_tx", _hash()),
+    _c("closed_block", sa.BigInteger, nullable=True),
+    _c("closed_at", sa.BigInteger, nullable=True),
+    _c("closed_tx", _hash(), nullable=True),
+    indexes=["status", "target", "ready_at"],
+)
+
+# Members of the manager's roles (0 admin, 1 council, 2 guardian, 3 emergency...): since when, with which
+# execution delay (the last one granted; ``delay_effect``: when it takes effect, 0 for a new member).
+governance_roles = _versioned(
+    "governance_roles",
+    [_c("role_id", Uint256()), _c("account", _address())],
+    _c("member", sa.Boolean),
+    _c("since", sa.BigInteger),
+    _c("execution_delay", sa.BigInteger),
+    _c("delay_effect", sa.BigInteger),
+    _c("updated_block", sa.BigInteger),
+    _c("updated_at", sa.BigInteger),
+    indexes=["account"],
+)
+
+# Each role's label, admin role, guardian role and grant delay, as last set.
+governance_role_settings = _versioned(
+    "governance_role_settings",
+    [_c("role_id", Uint256())],
+    _c("label", sa.String(256), nullable=True),
+    _c("admin_role", Uint256()),
+    _c("guardian_role", Uint256()),
+    _c("grant_delay", sa.BigInteger),
+    _c("updated_block", sa.BigInteger),
+    indexes=[],
+)
+
+# The role each function of each target requires at the manager (``setTargetFunctionRole``).
+governance_function_roles = _versioned(
+    "governance_function_roles",
+    [_c("target", _address()), _c("selector", sa.String(10))],
+    _c("role_id", Uint256()),
+    _c("updated_block", sa.BigInteger),
+    indexes=["role_id"],
+)
+
+# The officers' Safes, by their name in the deployment: owners (in the Safe's order) and threshold, and how many
+# Safe transactions each executed (its nonce).
+governance_safes = _versioned(
+    "governance_safes",
+    [_c("safe", sa.String(32))],
+    _c("owners", _JSON),
+    _c("threshold", sa.Integer),
+    _c("nonce", sa.BigInteger),
+    _c("updated_block", sa.BigInteger),
+    indexes=[],
+)
+
+# Every transaction an officers' Safe executed: the call it made (to the manager), the Safe transaction's hash and
+# the officers whose signatures carried it.
+governance_safe_transactions = _fact(
+    "governance_safe_transactions",
+    [_c("safe", sa.String(32)), _c("nonce", sa.BigInteger)],
+    _c("safe_tx_hash", _hash()),
+    _c("target", _address()),
+    _c("selector", sa.String(10)),
+    _c("data", sa.Text),
+    _c("signers", _JSON),
+    _c("success", sa.Boolean),
+    _c("sender", _address()),
+    _c("tx_hash", _hash()),
+    _c("timestamp", sa.BigInteger),
+    indexes=["tx_hash"],
+)
+
+
 @dataclass(frozen=True, slots=True)
 class StateTable:
     """A state table and the columns that name one record (without ``valid_from_block``)."""
@@ -671,13 +767,17 @@ VERSIONED: Final[tuple[StateTable, ...]] = tuple(
     for t in (
         participants, assets, licences, revenue_shares, balances, approvals, objections,
         rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
-        public_operations, licence_exclusivity,
+        public_operations, licence_exclusivity, governance_operations, governance_roles, governance_role_settings,
+        governance_function_roles, governance_safes,
     )
 )  # fmt: skip
 FACTS: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=False)
-    for t in (declarations, trades, payments, freezes, credit_events, used_nonces, trade_refusals, held_share_releases)
-)
+    for t in (
+        declarations, trades, payments, freezes, credit_events, used_nonces, trade_refusals, held_share_releases,
+        governance_safe_transactions,
+    )
+)  # fmt: skip
 STATE_TABLES: Final[dict[str, StateTable]] = {s.name: s for s in (*VERSIONED, *FACTS)}
 
 

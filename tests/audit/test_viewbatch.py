@@ -13,7 +13,8 @@ from ledger.audit.compare_chain import ChainVerifier, ViewCheck, build_checks
 from ledger.audit.replay import replay_into
 from ledger.audit.sources import ChainSource
 from ledger.contracts.codec import ContractCodec
-from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
+from ledger.contracts.deploy import event_contracts
+from ledger.contracts.system import contract_abi
 from ledger.errors import RpcRemoteError
 from ledger.store import open_store
 from tests.audit.conftest import Audited
@@ -35,8 +36,8 @@ def test_call_data_and_answers_match_the_abi() -> None:
 
 def _verifier(audited: Audited, *, batch_views: bool) -> ChainVerifier:
     build, deployment = audited.build, audited.chain.world.contracts.deployment
-    codecs = {name: ContractCodec(contract_abi(build, name)) for name in SYSTEM_CONTRACTS}
-    addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
+    addresses = event_contracts(deployment)  # the checks name the ledger's contracts and the governance's
+    codecs = {name: ContractCodec(contract_abi(build, name)) for name in addresses}
     return ChainVerifier(audited.chain.rpc, codecs, addresses, batch_views=batch_views)
 
 

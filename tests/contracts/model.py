@@ -516,6 +516,8 @@ class Ledger:
         if account in self.participants:
             raise Refused("ParticipantAlreadyAdmitted", account=account)
         self._check_roles(roles)
+        if roles & Role.AUTHORITY:  # the governance's alone (its access manager): nobody else is given it
+            raise Refused("ParticipantAuthorityReserved", account=account)
         if not region_valid(region):
             raise Refused("ParticipantInvalidRegion", region=region)
         length = len(name.encode())
@@ -529,6 +531,8 @@ class Ledger:
         self._check_roles(roles)
         if account == caller and roles & Role.AUTHORITY == 0:
             raise Refused("ParticipantSelfAction", account=account)
+        if (roles ^ p.roles) & Role.AUTHORITY:
+            raise Refused("ParticipantAuthorityReserved", account=account)
         p.roles = roles
         p.updated_at = self.now
 

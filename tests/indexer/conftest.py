@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import pytest
 
 from ledger.chain.rpc import JsonRpcClient
+from ledger.contracts.deploy import event_contracts
 from ledger.contracts.system import contract_abi
 from ledger.decode import EventDecoder, LedgerEvent
 from ledger.indexer import Indexer, IndexerConfig, RetryPolicy, open_indexer
@@ -63,14 +64,15 @@ def _row(e: LedgerEvent) -> EventRow:
 
 
 def chain_rows(chain: Chain, build: Build, to_block: int | None = None) -> list[EventRow]:
-    """The chain's own logs of the deployment, decoded, up to ``to_block`` (default: the head)."""
+    """The chain's own logs of the deployment's contracts whose events are indexed (the ledger's, the access
+    manager's, the officers' Safes'), decoded, up to ``to_block`` (default: the head)."""
     dep = chain.world.contracts.deployment
-    names = list(dep.contracts)
-    decoder = EventDecoder.for_contracts({n: dep.address(n) for n in names}, {n: contract_abi(build, n) for n in names})
+    addresses = event_contracts(dep)
+    decoder = EventDecoder.for_contracts(addresses, {n: contract_abi(build, n) for n in addresses})
     logs = chain.rpc.call(
         "eth_getLogs",
         [{
-            "address": [dep.address(n) for n in names],
+            "address": list(addresses.values()),
             "fromBlock": hex(dep.deployment_block),
             "toBlock": hex(to_block) if to_block is not None else "latest",
         }],

@@ -61,6 +61,10 @@ EVENT_TYPES = frozenset({
     "MandateGranted", "MandateRevoked",
     "CreditEventRecorded", "RectificationClosed", "RectificationOrdered",
     "AgreementSet", "AgreementRevoked", "CertificateImported", "RecognitionSuspended", "RecognitionReinstated",
+    # the governance: the access manager's and the officers' Safes'
+    "RoleGranted", "RoleRevoked", "RoleLabel", "RoleGuardianChanged", "TargetFunctionRoleUpdated",
+    "OperationScheduled", "OperationExecuted", "SafeSetup", "EnabledModule", "ChangedGuard",
+    "SafeMultiSigTransaction", "ExecutionSuccess",
 })  # fmt: skip
 
 #: A made-up other province whose registrar is the world's registrar key (tests/recognition has real ones).

@@ -1,5 +1,6 @@
-"""Migration 0005_rules (the contracts of issue 11): an empty store of the schema before it is brought to the
-declared schema; a store that indexed the contracts before it is refused, with what to do instead."""
+"""Migrations 0005_rules (the contracts of issue 11) and 0006_governance: an empty store of the schema before them
+is brought to the declared schema; a store that indexed the contracts before either is refused, with what to do
+instead."""
 
 from __future__ import annotations
 
@@ -53,4 +54,19 @@ def test_a_store_of_the_old_contracts_is_refused_not_migrated(store_url: str) ->
         ), {"h": "0x" + "11" * 32})  # fmt: skip
     engine.dispose()
     with pytest.raises(StoreDatabaseError, match=r"before issue 11.*new database"):
+        open_store(store_url)
+
+
+def test_a_store_of_a_deployment_before_the_governance_is_refused_not_migrated(store_url: str) -> None:
+    """Migration 0006_governance: a store that indexed a deployment without the governance never read the access
+    manager's or the Safes' events; it is refused, with what to do instead."""
+    _upgrade(store_url, *_BEFORE, "0005_rules")
+    engine = create_store_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
+            " VALUES (1, 0, :h, :h, 'ParticipantRegistry', 'ParticipantAdmitted', '{}')"
+        ), {"h": "0x" + "11" * 32})  # fmt: skip
+    engine.dispose()
+    with pytest.raises(StoreDatabaseError, match=r"before the ledger's governance.*new database"):
         open_store(store_url)

@@ -1,5 +1,5 @@
 // The explorer: hash routes (#/, #/assets, #/licences, #/trades, #/mandates, #/refusals, #/participants,
-// #/asset/5, #/participant/0x…, #/search?q=…), header, footer, and following the indexer.
+// #/governance, #/asset/5, #/participant/0x…, #/search?q=…), header, footer, and following the indexer.
 
 import { beginPage, get, getAll, onBlock } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -7,6 +7,7 @@ import { formatTime } from "./format.js";
 import { initLang, lang, onLangChange, setLang, t } from "./i18n.js";
 import { renderAsset } from "./pages/asset.js";
 import { renderDashboard } from "./pages/dashboard.js";
+import { renderGovernance } from "./pages/governance.js";
 import { renderAssetList, renderLicenceList, renderMandateList, renderParticipantList, renderRefusalList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
 import { renderSearch } from "./pages/search.js";
@@ -20,6 +21,7 @@ const ROUTES = [
   { name: "participants", pattern: /^\/participants$/, render: (_m, query) => renderParticipantList(query) },
   { name: "mandates", pattern: /^\/mandates$/, render: (_m, query) => renderMandateList(query) },
   { name: "refusals", pattern: /^\/refusals$/, render: (_m, query) => renderRefusalList(query) },
+  { name: "governance", pattern: /^\/governance$/, render: () => renderGovernance(), live: true },
   { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)), live: true },
   {
     name: "participant",
@@ -175,6 +177,7 @@ function renderHeader(active, q) {
           ["trades", "#/trades", "nav.trades"],
           ["mandates", "#/mandates", "nav.mandates"],
           ["participants", "#/participants", "nav.participants"],
+          ["governance", "#/governance", "nav.governance"],
         ].map(([name, href, label]) => h("a", { href, class: active === name ? "active" : null, id: `nav-${name}` }, t(label))),
       ),
       form,
