@@ -26,6 +26,7 @@ __all__ = [
     "ErrorBody",
     "EventOut",
     "FreezeOut",
+    "GovernanceMemberOut",
     "GovernanceOperationOut",
     "GovernanceOut",
     "GovernanceRoleOut",
@@ -605,16 +606,21 @@ class GovernanceOperationOut(_Out):
     closed_tx: str | None = _hash("Transaction that executed or cancelled it.")
 
 
+class GovernanceMemberOut(_Out):
+    account: str = _address("The member (an officers' Safe).")
+    since: int = Field(description="Member since (unix seconds).", examples=[1796551800])
+    execution_delay: int = Field(
+        description="Seconds between scheduling a call of this role and executing it (0: at once).", examples=[60]
+    )
+
+
 class GovernanceRoleOut(_Out):
     role_id: str = Field(description="The manager's role id (decimal string): 0 admin, 1 council, 2 guardian, "
                          "3 emergency.", examples=["1"])  # fmt: skip
     label: str | None = Field(description="The role's label.", examples=["COUNCIL"])
     admin_role: str = Field(description="The role that grants and revokes it.", examples=["0"])
     guardian_role: str = Field(description="The role that may cancel its scheduled operations.", examples=["2"])
-    members: list[dict[str, Any]] = Field(
-        description="Current members: account, since (unix seconds), execution_delay (seconds).",
-        examples=[[{"account": ADDRESS_EXAMPLE, "since": 1796551800, "execution_delay": 60}]],
-    )
+    members: list[GovernanceMemberOut] = Field(description="Its current members, by account.")
 
 
 class GovernanceSafeOut(_Out):

@@ -883,3 +883,37 @@ def test_a_revoked_licence_invalidates_its_sublicence_and_refused_trades_are_lis
             assert errors == []
     finally:
         store.close()
+
+
+# ─────────────────────────────────────────────────────────── governance
+
+
+def test_governance_page_shows_the_councils_operations_the_safes_and_the_roles(tab: Tab, site: Site) -> None:
+    operations = site.api("governance/operations", limit=1000)["data"]
+    overview = site.api("governance")["data"]
+    page = tab.open("/governance")
+    assert page.get_attribute("#nav-governance", "class") == "active"
+    assert page.inner_text("#nav-governance") == "治理"
+    pending = _attrs(page, "[data-section=governance-pending] tbody tr", "data-operation-id")
+    assert pending == [{"data-operation-id": None}]  # the demo's changes were all executed: the "none" row
+    closed = _attrs(page, "[data-section=governance-history] tbody tr", "data-operation-id", "data-status")
+    assert closed == [
+        {"data-operation-id": o["operation_id"], "data-status": o["status"]} for o in reversed(operations)
+    ] and {o["status"] for o in operations} == {"executed"}
+    calls = page.inner_text("[data-section=governance-history] tbody")
+    assert "ParticipantRegistry.admit" in calls and "TradeSettlement.setPriceBand" in calls
+    safes = _attrs(page, "[data-section=governance-safes] tbody tr", "data-safe", "data-threshold")
+    assert safes == [{"data-safe": s["safe"], "data-threshold": str(s["threshold"])} for s in overview["safes"]]
+    assert "理事会" in page.inner_text("[data-section=governance-safes]")
+    members = _attrs(page, "[data-section=governance-roles] tbody tr", "data-role-id", "data-account")
+    assert members == [
+        {"data-role-id": r["role_id"], "data-account": m["account"]} for r in overview["roles"] for m in r["members"]
+    ]
+    signed = _attrs(page, "[data-section=governance-transactions] tbody tr", "data-safe", "data-nonce")
+    assert signed == [{"data-safe": x["safe"], "data-nonce": str(x["nonce"])} for x in overview["recent"]] and signed
+    tab.screenshot("governance")
+
+    tab.after(lambda: page.click("#lang-toggle"))
+    assert page.inner_text(".governance-page h1") == "Governance: the authority's council"
+    assert "Council" in page.inner_text("[data-section=governance-safes]")
+    assert page.inner_text("[data-section=governance-pending] h2") == "Pending changes (0)"

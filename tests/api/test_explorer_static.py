@@ -9,10 +9,12 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from ledger.api.explorer_functions import render as render_functions
 from ledger.api.main import create_app
 from ledger.api.routes.explorer import EXPLORER_DIR
 from ledger.settings import LedgerSettings
 from ledger.store import open_store
+from ledger.toolchain import compile_contracts
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +85,12 @@ def test_the_page_writes_no_markup_from_data() -> None:
 def test_the_explorer_is_not_part_of_the_api_schema(static_client: TestClient) -> None:
     paths = static_client.get("/openapi.json").json()["paths"]
     assert not [p for p in paths if p.startswith("/explorer")]
+
+
+def test_the_function_names_are_those_of_the_compiled_contracts() -> None:
+    """functions.js names the selectors of the contracts as they compile now: rerun
+    scripts/gen_explorer_functions.py after changing a contract's functions."""
+    generated = render_functions(compile_contracts())
+    assert (EXPLORER_DIR / "functions.js").read_text(encoding="utf-8") == generated
+    assert '"0x4016a750": "ParticipantRegistry.admit"' in generated
+    assert '"0xf801a698": "AccessManager.schedule"' in generated

@@ -41,12 +41,11 @@ def governance(request: Request, conn: ReadConn, stamp: Stamp) -> Response:
         s.governance_role_settings, s.governance_roles, s.governance_safes, s.governance_operations
     )
     settings = {int(r.role_id): r._mapping for r in conn.execute(sa.select(roles).where(visible(roles, stamp)))}
-    by_role: dict[int, list[dict[str, object]]] = {}
+    by_role: dict[int, list[m.GovernanceMemberOut]] = {}
     for r in conn.execute(sa.select(members).where(visible(members, stamp), members.c.member.is_(True))
                           .order_by(members.c.role_id, members.c.account)):  # fmt: skip
-        by_role.setdefault(int(r.role_id), []).append(
-            {"account": r.account, "since": int(r.since), "execution_delay": int(r.execution_delay)}
-        )
+        by_role.setdefault(int(r.role_id), []).append(m.GovernanceMemberOut.model_construct(
+            account=r.account, since=int(r.since), execution_delay=int(r.execution_delay)))  # fmt: skip
     out_roles = []
     for role in sorted(set(settings) | set(by_role)):
         cfg = settings.get(role)
