@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,7 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.api import metrics
-from ledger.api.rollup import TradeRollup
+from ledger.api.aggregates import AggregateAnswers
 from ledger.api.routes import (
     assets,
     explorer,
@@ -123,12 +122,8 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     owned = store is None
     the_store = open_store(settings.effective_database_url) if store is None else store
 
-    rollup = TradeRollup()
-
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # The trade rollup's first build reads every trade: start it now, not on the first request.
-        threading.Thread(target=rollup.warm, args=(reader,), name="trade-rollup", daemon=True).start()
         yield
         if reader is not the_store:
             reader.close()
@@ -146,7 +141,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.state.store = the_store
     app.state.reader = reader = _reader(the_store)
     app.state.metrics_registry = metrics.store_registry(the_store)
-    app.state.trade_rollup = rollup
+    app.state.aggregate_answers = AggregateAnswers()
     app.state.status_cache = StatusCache()
 
     app.add_exception_handler(sa.exc.DataError, _store_error)

@@ -362,6 +362,8 @@ class AggregateRow(_Out):
     key: str = Field(description="Day (YYYY-MM-DD, UTC), category name or exchange address.", examples=["2026-11-28"])
     count: int = Field(description="Number of trades.", examples=[12])
     volume: str = _amount("Sum of prices")
+    fees: str = _amount("Sum of the exchange fees")
+    revenue_shares: str = _amount("Sum of the revenue shares paid")
 
 
 class RevenueRow(_Out):

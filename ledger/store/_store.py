@@ -22,6 +22,7 @@ from ledger.errors import NonRetryableError, RetryableError
 from ledger.store._bulk import BulkWriter
 from ledger.store._engine import create_store_engine, json_default, json_dumps, migrate, write_options
 from ledger.store._views import StateView
+from ledger.store.aggregates import project_aggregates
 from ledger.store.projection import Key, Projected, Projector, Row, keys_to_load
 from ledger.store.schema import FACTS, STATE_TABLES, VERSIONED, metadata
 from ledger.store.schema import blocks as blocks_table
@@ -245,7 +246,9 @@ class Store:
                 current, valid_from = self._load_current(writer, keys_to_load(evs))
                 projector = Projector(current, timestamps)
                 projector.apply(evs)
-                self._write_projection(writer, projector.result(), valid_from)
+                projected = projector.result()
+                valid_from.update(project_aggregates(writer, projected))  # trade totals, same transaction
+                self._write_projection(writer, projected, valid_from)
             self._set_checkpoint(conn, checkpoint.number, checkpoint.hash)
         logger.debug(
             "store batch applied",

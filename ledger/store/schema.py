@@ -44,6 +44,8 @@ __all__ = [
     "indexer_head",
     "metadata",
     "recognised_records",
+    "revenue_totals",
+    "trade_aggregates",
 ]
 
 _INT64_MAX: Final = (1 << 63) - 1
@@ -498,6 +500,42 @@ recognised_records = _versioned(
     indexes=[("origin_chain_id", "origin_asset_id"), "content_hash", "status"],
 )
 
+# ─────────────────────────────────────────────────────────── trade aggregates
+
+# Running totals kept by the store in the same transaction as the trades and payments they sum
+# (ledger.store.aggregates), versioned per block like every state record, so that a point-in-time read,
+# a reorg rollback and the audit replay treat them alike. Migration 0005_trade_aggregates.
+
+# Trades per UTC day, asset category (the asset's at the trade's block) and exchange (the zero address
+# for off-exchange trades): count, sum of prices, exchange fees and revenue shares paid.
+trade_aggregates = _versioned(
+    "trade_aggregates",
+    [_c("day", sa.BigInteger), _c("category", sa.SmallInteger), _c("exchange", _address())],
+    _c("trades", sa.BigInteger),
+    _c("volume", Uint256()),
+    _c("fees", Uint256()),
+    _c("revenue_shares", Uint256()),
+    indexes=[],
+)
+# The current totals by day, without walking the closed versions.
+sa.Index(
+    "ix_trade_aggregates_current_day",
+    trade_aggregates.c.day,
+    sqlite_where=sa.text("valid_to_block IS NULL"),
+    postgresql_where=sa.text("valid_to_block IS NULL"),
+)
+
+# Settlement payments received per payee and asset: as seller, as exchange fees, as revenue shares.
+revenue_totals = _versioned(
+    "revenue_totals",
+    [_c("payee", _address()), _c("asset_id", sa.BigInteger)],
+    _c("seller", Uint256()),
+    _c("fee", Uint256()),
+    _c("revenue_share", Uint256()),
+    _c("payments", sa.BigInteger),
+    indexes=["asset_id"],
+)
+
 
 @dataclass(frozen=True, slots=True)
 class StateTable:
@@ -522,12 +560,17 @@ def _state(table: sa.Table, *, versioned: bool) -> StateTable:
     return StateTable(table, key, versioned)
 
 
-VERSIONED: Final[tuple[StateTable, ...]] = tuple(
-    _state(t, versioned=True)
-    for t in (
-        participants, assets, licences, revenue_shares, balances, approvals, objections,
-        rectification_orders, credit_scores, price_bands, contract_settings, agreements, recognised_records,
-    )
+VERSIONED: Final[tuple[StateTable, ...]] = (
+    *(
+        _state(t, versioned=True)
+        for t in (
+            participants, assets, licences, revenue_shares, balances, approvals, objections,
+            rectification_orders, credit_scores, price_bands, contract_settings, agreements, recognised_records,
+        )
+    ),
+    # Kept by ledger.store.aggregates, not the projector:
+    _state(trade_aggregates, versioned=True),
+    _state(revenue_totals, versioned=True),
 )  # fmt: skip
 FACTS: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=False) for t in (declarations, trades, payments, freezes, credit_events, invalidated_nonces)

@@ -4,6 +4,7 @@ size and filter; cursors from another list are refused; the OpenAPI schema docum
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,10 +13,8 @@ from fastapi.testclient import TestClient
 
 from ledger.api import schemas as read_schemas
 from ledger.api.pagination import decode_cursor, encode_cursor
-from ledger.api.rollup import TradeRollup, group
-from ledger.store import Store, open_store
+from ledger.store import Store
 from ledger.store import schema as s
-from ledger.store.synthetic import SyntheticLedger
 
 
 def walk(client: TestClient, path: str, limit: int, **params: Any) -> list[Any]:
@@ -90,30 +89,41 @@ def test_a_cursor_of_another_list_or_a_forged_one_is_a_422(synthetic_client: Tes
     assert decode_cursor(encode_cursor([5, "a"]), [int, str]) == (5, "a")
 
 
-def test_trade_rollup_extended_block_by_block_equals_one_built_at_once(tmp_path: Any) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.db'}")
-    ledger = SyntheticLedger(seed=3, participants=20, events_per_block=30)
-    rollup = TradeRollup()
-    try:
-        for _ in range(3):
-            headers, events = ledger.batch(800)
-            store.apply(headers, events, headers[-1])
-            with store.engine.connect() as conn:
-                number, block_hash = store.checkpoint() or (0, "")
-                extended = rollup.at(conn, number, block_hash)
-                assert extended == TradeRollup().at(conn, number, block_hash)
-        # A rollback below the rollup's block: it is rebuilt, not extended.
-        store.rollback(number - 10)
-        with store.engine.connect() as conn:
-            number, block_hash = store.checkpoint() or (0, "")
-            after = rollup.at(conn, number, block_hash)
-            assert after == TradeRollup().at(conn, number, block_hash)
-            trades = conn.execute(sa.select(sa.func.count()).select_from(s.trades)).scalar_one()
-        assert sum(n for n, _ in after.values()) == trades
-        by_day = group(after, "day", None, None)
-        assert sum(n for _, n, _ in by_day) == trades
-    finally:
-        store.close()
+def test_trade_aggregates_equal_the_sums_of_the_listed_trades_now_and_at_an_earlier_block(
+    synthetic_client: TestClient, synthetic_store: Store
+) -> None:
+    head = synthetic_store.checkpoint()
+    assert head is not None
+    for at in (None, head[0] // 2):
+        extra = {} if at is None else {"at": at}
+        listed = walk(synthetic_client, "trades", 1000, **extra)
+        assert listed
+        categories = {
+            a["asset_id"]: a["category_name"] for a in walk(synthetic_client, "assets", 1000, **extra)
+        }
+        by_day: dict[str, list[int]] = {}
+        by_category: dict[str, list[int]] = {}
+        by_exchange: dict[str, list[int]] = {}
+        for t in listed:
+            day = datetime.fromtimestamp(t["timestamp"], UTC).strftime("%Y-%m-%d")
+            for groups, key in ((by_day, day), (by_category, categories[t["asset_id"]]), (by_exchange, t["exchange"])):
+                acc = groups.setdefault(key, [0, 0, 0])
+                acc[0] += 1
+                acc[1] += int(t["price"])
+                acc[2] += int(t["fee"])
+        for by, expected in (("day", by_day), ("category", by_category), ("exchange", by_exchange)):
+            body = synthetic_client.get("/api/v1/trades/aggregates", params={"group_by": by, **extra}).json()
+            got = {r["key"]: [r["count"], int(r["volume"]), int(r["fees"])] for r in body["data"]}
+            assert got == expected, (by, at)
+            assert body["block"]["number"] == (head[0] if at is None else body["block"]["number"])
+        # A period selects whole UTC days.
+        days = sorted(by_day)
+        middle = days[len(days) // 2]
+        body = synthetic_client.get(
+            "/api/v1/trades/aggregates",
+            params={"group_by": "day", "from": f"{middle}T12:00:00Z", "to": f"{days[-1]}T00:00:00Z", **extra},
+        ).json()
+        assert [r["key"] for r in body["data"]] == [d for d in days if d >= middle]
 
 
 def test_openapi_describes_every_field_and_documents_errors(synthetic_client: TestClient) -> None:

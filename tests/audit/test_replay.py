@@ -14,6 +14,7 @@ from ledger.audit import Difference, TargetBlockError, audit_replay
 from ledger.store import Store, open_store
 from ledger.store.schema import assets as assets_table
 from ledger.store.schema import events as events_table
+from ledger.store.schema import trade_aggregates
 from tests.audit.conftest import Audited, FreshIndex
 from tests.indexer.scenario import EVENT_TYPES
 
@@ -120,6 +121,29 @@ def test_a_corrupted_index_row_is_a_difference_from_the_block_where_it_first_app
     # As of a block before the corrupted version the index is right; within its range it is not.
     assert audited.replay(live=live, at=corrupted_from - 1, check_chain=False).ok
     assert not audited.replay(live=live, at=corrupted_to - 1, check_chain=False).ok
+
+
+def test_the_trade_aggregates_are_replayed_and_a_wrong_total_is_a_difference(
+    audited: Audited, fresh_index: FreshIndex
+) -> None:
+    live = fresh_index()
+    t = trade_aggregates
+    with live.engine.connect() as conn:
+        cell = conn.execute(
+            sa.select(t.c.day, t.c.category, t.c.exchange, t.c.valid_from_block, t.c.volume)
+            .where(t.c.valid_to_block.is_(None)).order_by(t.c.valid_from_block).limit(1)
+        ).one()  # fmt: skip
+    report = audited.replay(live=live, check_chain=False)
+    assert report.ok, report.differences
+    with live.engine.begin() as conn:
+        conn.execute(
+            t.update().where(t.c.day == cell.day, t.c.category == cell.category, t.c.exchange == cell.exchange,
+                             t.c.valid_from_block == cell.valid_from_block).values(volume=int(cell.volume) + 1)
+        )  # fmt: skip
+    report = audited.replay(live=live, check_chain=False)
+    [diff] = _index_diffs(report.differences)
+    assert (diff.record, diff.field, diff.first_block) == ("trade_aggregates", "volume", cell.valid_from_block)
+    assert (diff.expected, diff.actual) == (int(cell.volume), int(cell.volume) + 1)
 
 
 def test_an_event_missing_from_the_index_is_named_and_breaks_the_balances_from_its_block(

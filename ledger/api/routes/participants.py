@@ -87,12 +87,16 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
         )
         for right in ("holding", "processing", "operation")
     }
-    p = s.payments
+    r = s.revenue_totals  # per asset, kept by the indexer with the payments
     by_kind = {PAYMENT_SELLER: 0, PAYMENT_FEE: 0, PAYMENT_REVENUE_SHARE: 0}
     payments = 0
-    for kind, amount in conn.execute(sa.select(p.c.kind, p.c.amount).where(visible(p, stamp), p.c.payee == account)):
-        by_kind[kind] = by_kind.get(kind, 0) + int(amount)
-        payments += 1
+    for seller, fee, share, count in conn.execute(
+        sa.select(r.c.seller, r.c.fee, r.c.revenue_share, r.c.payments).where(visible(r, stamp), r.c.payee == account)
+    ):
+        by_kind[PAYMENT_SELLER] += int(seller)
+        by_kind[PAYMENT_FEE] += int(fee)
+        by_kind[PAYMENT_REVENUE_SHARE] += int(share)
+        payments += int(count)
     b = s.balances
     balance = conn.execute(sa.select(b.c.balance).where(visible(b, stamp), b.c.account == account)).scalar_one_or_none()
     detail = m.ParticipantDetail.model_construct(

@@ -13,7 +13,6 @@ from ledger.api.params import AddressQ, AssetIdQ
 from ledger.api.responses import ERRORS, block_ref, json_response
 from ledger.api.views import visible
 from ledger.store import schema as s
-from ledger.store.projection import PAYMENT_FEE, PAYMENT_REVENUE_SHARE, PAYMENT_SELLER
 
 __all__ = ["router"]
 
@@ -38,33 +37,22 @@ def revenue(
             422,
             [{"loc": ["query", "participant"], "msg": "give participant, asset_id or both", "type": "missing"}],
         )
-    p, t = s.payments, s.trades
-    query = (
-        sa.select(p.c.payee, t.c.asset_id, p.c.kind, p.c.amount)
-        .select_from(p.join(t, t.c.trade_id == p.c.trade_id))
-        .where(visible(p, stamp))
-    )
+    r = s.revenue_totals  # kept by the indexer with the payments: one row per payee and asset
+    query = sa.select(r).where(visible(r, stamp)).order_by(r.c.payee, r.c.asset_id)
     if participant is not None:
-        query = query.where(p.c.payee == participant)
+        query = query.where(r.c.payee == participant)
     if asset_id is not None:
-        query = query.where(t.c.asset_id == asset_id)
-    sums: dict[tuple[str, int], dict[str, int]] = {}
-    for payee, asset, kind, amount in conn.execute(query):
-        acc = sums.setdefault(
-            (payee, int(asset)), {PAYMENT_SELLER: 0, PAYMENT_FEE: 0, PAYMENT_REVENUE_SHARE: 0, "n": 0}
-        )
-        acc[kind] = acc.get(kind, 0) + int(amount)
-        acc["n"] += 1
+        query = query.where(r.c.asset_id == asset_id)
     rows = [
         m.RevenueRow.model_construct(
-            participant=payee,
-            asset_id=asset,
-            amount=str(acc[PAYMENT_SELLER] + acc[PAYMENT_FEE] + acc[PAYMENT_REVENUE_SHARE]),
-            seller=str(acc[PAYMENT_SELLER]),
-            fee=str(acc[PAYMENT_FEE]),
-            revenue_share=str(acc[PAYMENT_REVENUE_SHARE]),
-            payments=acc["n"],
+            participant=row.payee,
+            asset_id=int(row.asset_id),
+            amount=str(int(row.seller) + int(row.fee) + int(row.revenue_share)),
+            seller=str(int(row.seller)),
+            fee=str(int(row.fee)),
+            revenue_share=str(int(row.revenue_share)),
+            payments=int(row.payments),
         )
-        for (payee, asset), acc in sorted(sums.items())
+        for row in conn.execute(query)
     ]
     return json_response(m.Envelope.model_construct(block=block_ref(stamp), data=rows))
