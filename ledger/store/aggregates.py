@@ -132,8 +132,9 @@ def project_aggregates(writer: BulkWriter, projected: Projected) -> dict[str, di
     if not trade_rows and not payment_rows:
         return {}
     asset_versions = projected.versions.get(assets.name, {})
-    in_batch = {k[0] for k in asset_versions}
-    stored_category = _stored_categories(writer, {int(t["asset_id"]) for t in trade_rows} - in_batch)
+    # Stored versions are the state at the batch's floor: an asset's category at a trade's block is its
+    # last version in the batch at or before that block, else the stored one.
+    stored_category = _stored_categories(writer, {int(t["asset_id"]) for t in trade_rows})
 
     def category_of(asset_id: int, block: int) -> int:
         found: int | None = None
