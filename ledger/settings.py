@@ -124,6 +124,27 @@ class LedgerSettings(BaseSettings):
     gateway_rate_burst: int = Field(
         default=20, ge=1, description="Write gateway: requests an API key may make at once (token bucket size)."
     )
+    gateway_key_days: float = Field(
+        default=365.0,
+        ge=0,
+        description=(
+            "Write gateway: lifetime in days of a new API key when `ledger apikey create` is given no --expires-in"
+            " (0: keys never expire unless told to)."
+        ),
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description=(
+            "Redis (redis://host:port/db) for the API keys' rate limits and usage, shared by every API process."
+            " Unset: they are kept in the store's database (LEDGER_DATABASE_URL), shared just the same."
+        ),
+    )
+    redis_prefix: str = Field(
+        default="ledger",
+        min_length=1,
+        max_length=64,
+        description="Prefix of this ledger's keys in Redis (several ledgers may share one Redis).",
+    )
     gateway_lease_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -16,6 +16,15 @@ owning run died without stopping it (kill -9) is stopped and removed by the next
 
 ``--fast`` turns off fsync, synchronous commit and full-page writes: for throwaway test data only.
 From Python: ``with postgres_server(root) as url: ...``.
+
+Redis: Debian's ``redis-server`` (installed with apt-get when missing), one server per run in a directory
+of its own, on a free loopback port, without persistence (no RDB snapshots, no append-only file); an
+orphan of a killed run is stopped by the next start, like PostgreSQL's.
+
+    services.py redis start [--root DIR] [--owner PID]   prints "URL DIR"
+    services.py redis stop DIR
+
+From Python: ``with redis_server(root) as url: ...``.
 """
 
 from __future__ import annotations
@@ -27,14 +36,26 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["PostgresServer", "ServiceError", "postgres_server", "start_postgres", "stop_postgres"]
+__all__ = [
+    "PostgresServer",
+    "RedisServer",
+    "ServiceError",
+    "postgres_server",
+    "redis_server",
+    "start_postgres",
+    "start_redis",
+    "stop_postgres",
+    "stop_redis",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = ROOT / "build" / "services"
@@ -264,6 +285,116 @@ def postgres_server(root: Path = DEFAULT_ROOT, *, fast: bool = False, kept: Path
         log(f"PostgreSQL at {server.url} stopped")
 
 
+# ─────────────────────────────────────────────────────────── Redis
+
+
+@dataclasses.dataclass(frozen=True)
+class RedisServer:
+    url: str
+    directory: Path
+    port: int
+    pid: int
+
+
+def redis_binary() -> Path:
+    """Debian's ``redis-server``, installed with apt-get when missing."""
+    found = shutil.which("redis-server")
+    if found is None:
+        _apt_install("redis-server")
+        found = shutil.which("redis-server")
+    if found is None:
+        raise ServiceError("redis-server is still missing after apt-get install redis-server")
+    return Path(found)
+
+
+def _redis_ping(port: int, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _stop_pid(pid_file: Path, timeout: float = 15.0) -> None:
+    try:
+        pid = int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _reap_orphaned(parent: Path, prefix: str, pid_name: str) -> None:
+    """Stops the servers of ``<prefix>*`` directories whose owning run died, and removes the directories."""
+    for owner_file in parent.glob(f"{prefix}*/{OWNER_FILE}"):
+        try:
+            owner = int(owner_file.read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        log(f"stopping a server left running by a dead run (pid {owner}) in {owner_file.parent}")
+        _stop_pid(owner_file.parent / pid_name)
+        shutil.rmtree(owner_file.parent, ignore_errors=True)
+
+
+def start_redis(root: Path = DEFAULT_ROOT, *, owner: int | None = None) -> RedisServer:
+    """A Redis server of its own under ``root``, on a free loopback port, without persistence."""
+    binary = redis_binary()
+    root.mkdir(parents=True, exist_ok=True)
+    _reap_orphaned(root, "ledger-redis-", "redis.pid")
+    directory = Path(tempfile.mkdtemp(prefix="ledger-redis-", dir=root))
+    (directory / OWNER_FILE).write_text(f"{owner or os.getpid()}\n")
+    try:
+        for attempt in range(3):
+            port = _free_port()
+            started = subprocess.run(
+                [str(binary), "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                 "--daemonize", "yes", "--pidfile", str(directory / "redis.pid"), "--logfile",
+                 str(directory / "redis.log"), "--dir", str(directory), "--protected-mode", "yes"],
+                capture_output=True, text=True, timeout=START_TIMEOUT, check=False,
+            )  # fmt: skip
+            deadline = time.monotonic() + 15
+            while started.returncode == 0 and time.monotonic() < deadline and not _redis_ping(port):
+                time.sleep(0.05)
+            if started.returncode == 0 and _redis_ping(port):
+                pid = int((directory / "redis.pid").read_text().strip())
+                return RedisServer(f"redis://127.0.0.1:{port}/0", directory, port, pid)
+            _stop_pid(directory / "redis.pid")
+            if attempt == 2:
+                tail = (directory / "redis.log").read_text(errors="replace").strip().splitlines()[-3:]
+                raise ServiceError(f"redis-server did not start (exit {started.returncode}): {' | '.join(tail)}")
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    raise ServiceError("redis-server did not start")
+
+
+def stop_redis(directory: Path) -> None:
+    """Stops the server of a :func:`start_redis` directory and removes the directory."""
+    _stop_pid(directory / "redis.pid")
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def redis_server(root: Path = DEFAULT_ROOT) -> Iterator[str]:
+    """A Redis server of the caller's own for the ``with`` block: its URL."""
+    server = start_redis(root)
+    log(f"Redis started at {server.url} ({server.directory})")
+    try:
+        yield server.url
+    finally:
+        stop_redis(server.directory)
+        log(f"Redis at {server.url} stopped")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="service", required=True)
@@ -274,18 +405,28 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--owner", type=int, help="pid whose death makes the server an orphan (default: the caller)")
     stop = pg.add_parser("stop", help="stop the server of DATADIR and remove it")
     stop.add_argument("datadir", type=Path)
+    rd = sub.add_parser("redis").add_subparsers(dest="action", required=True)
+    rstart = rd.add_parser("start", help='start a server of its own; prints "URL DIR"')
+    rstart.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    rstart.add_argument("--owner", type=int, help="pid whose death makes the server an orphan (default: the caller)")
+    rstop = rd.add_parser("stop", help="stop the server of DIR and remove it")
+    rstop.add_argument("directory", type=Path)
     args = parser.parse_args(argv)
     try:
-        if args.action == "start":
+        if args.service == "postgres" and args.action == "start":
             server = start_postgres(args.root, fast=args.fast, owner=args.owner or os.getppid())
             print(server.url, server.datadir)
-        else:
+        elif args.service == "postgres":
             stop_postgres(args.datadir)
+        elif args.action == "start":
+            redis = start_redis(args.root, owner=args.owner or os.getppid())
+            print(redis.url, redis.directory)
+        else:
+            stop_redis(args.directory)
     except (ServiceError, subprocess.TimeoutExpired) as exc:
-        log(f"postgres {args.action}: {exc}")
+        log(f"{args.service} {args.action}: {exc}")
         return 1
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -34,12 +34,14 @@ __all__ = [
     "StateTable",
     "Uint256",
     "agreements",
+    "api_key_usage",
     "api_keys",
     "blocks",
     "checkpoint",
     "crosscheck_reports",
     "crosscheck_results",
     "events",
+    "gateway_rate_limits",
     "gateway_requests",
     "indexer_head",
     "metadata",
@@ -592,6 +594,37 @@ api_keys = sa.Table(
     sa.Column("label", sa.String(128), nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.Column("revoked_at", sa.BigInteger, nullable=True),
+    # Lifecycle (migration 0006_api_key_lifecycle): unix seconds after which the key is refused (NULL:
+    # never); what it may call (["read"], ["write"] or operation names); after a rotation, the previous
+    # secret's hash and until when it is still accepted.
+    sa.Column("expires_at", sa.BigInteger, nullable=True),
+    sa.Column("scopes", _JSON, nullable=False),
+    sa.Column("rotated_at", sa.BigInteger, nullable=True),
+    sa.Column("previous_secret_sha256", sa.String(64), nullable=True),
+    sa.Column("previous_valid_until", sa.BigInteger, nullable=True),
+)
+
+# Token buckets shared by every API process (migration 0006_api_key_lifecycle): one row per bucket
+# ("key:<key id>"), its tokens at ``updated_at`` (unix seconds of the database's clock on PostgreSQL) and
+# whether the last request was admitted. Unused when LEDGER_REDIS_URL is set (the buckets live in Redis).
+gateway_rate_limits = sa.Table(
+    "gateway_rate_limits",
+    metadata,
+    sa.Column("bucket", sa.String(64), primary_key=True, autoincrement=False),
+    sa.Column("tokens", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("admitted", sa.Boolean, nullable=False),
+)
+
+# Requests per API key and UTC day (YYYY-MM-DD): admitted, refused by the rate limit, and the last time.
+api_key_usage = sa.Table(
+    "api_key_usage",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True, autoincrement=False),
+    sa.Column("day", sa.String(10), primary_key=True, autoincrement=False),
+    sa.Column("requests", sa.BigInteger, nullable=False),
+    sa.Column("refused", sa.BigInteger, nullable=False),
+    sa.Column("last_used_at", sa.Float, nullable=False),
 )
 
 # One row per (API key, Idempotency-Key): the request's fingerprint, the signed transaction's hash
