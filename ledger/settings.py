@@ -107,6 +107,14 @@ class LedgerSettings(BaseSettings):
     index_poll_interval: float = Field(
         default=0.15, gt=0, description="Indexer --follow: seconds between polls of the chain head."
     )
+    index_leader_poll: float = Field(
+        default=0.5,
+        gt=0,
+        description=(
+            "Indexer: seconds between a standby indexer's tries to take the lead (several indexers of one store"
+            " elect one leader; a killed leader is replaced within about this long)."
+        ),
+    )
     api_host: str = Field(default="127.0.0.1", description="`ledger serve`: address the HTTP API listens on.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="`ledger serve`: port the HTTP API listens on.")
     api_cors_origins: list[str] = Field(

@@ -8,7 +8,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -123,6 +123,9 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Called first in every write transaction when set: an indexer elected leader checks that it still
+        # leads (ledger.indexer.leader), so that a deposed one can never write.
+        self.fence: Callable[[sa.Connection], None] | None = None
 
     @property
     def dialect(self) -> str:
@@ -140,6 +143,8 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
         with self.engine.connect().execution_options(**write_options()) as conn, conn.begin():
+            if self.fence is not None:
+                self.fence(conn)
             yield conn
 
     # ─────────────────────────────────────────────────────────── checkpoint

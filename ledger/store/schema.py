@@ -44,6 +44,7 @@ __all__ = [
     "gateway_rate_limits",
     "gateway_requests",
     "indexer_head",
+    "indexer_leader",
     "metadata",
     "recognised_records",
     "revenue_totals",
@@ -154,6 +155,18 @@ indexer_head = sa.Table(
     sa.Column("block_hash", _hash(), nullable=False),
     sa.Column("timestamp", sa.BigInteger, nullable=False),
     sa.Column("observed_at", sa.Float, nullable=False),
+)
+
+# The indexer that leads (one row): indexers of one PostgreSQL store elect a leader with an advisory lock,
+# and each write of the leader checks that the epoch is still its own (ledger.indexer.leader). Not state:
+# a rollback leaves it alone. Migration 0007_indexer_leader.
+indexer_leader = sa.Table(
+    "indexer_leader",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("epoch", sa.BigInteger, nullable=False),
+    sa.Column("holder", sa.String(256), nullable=False),
+    sa.Column("since", sa.Float, nullable=False),
 )
 
 
