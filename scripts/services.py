@@ -25,6 +25,18 @@ orphan of a killed run is stopped by the next start, like PostgreSQL's.
     services.py redis stop DIR
 
 From Python: ``with redis_server(root) as url: ...``.
+
+HAProxy: Debian's ``haproxy`` (installed with apt-get when missing) in front of API replicas, on a free
+loopback port (or ``--port``): round robin, health checks on each replica's ``/ready`` (a replica that is
+down, or whose store is unreachable or not indexed yet, gets no requests), reads (GET, HEAD) retried on
+another replica when one fails before answering (a replica killed with requests in flight), writes retried
+only when they could not be sent (``retry-on conn-failure``: a POST is never sent twice by the balancer).
+
+    services.py haproxy start --backend HOST:PORT [--backend ...] [--port P] [--root DIR] [--owner PID]
+                                                                               prints "URL DIR"
+    services.py haproxy stop DIR
+
+From Python: ``with haproxy_balancer(["127.0.0.1:8001", ...]) as balancer: balancer.url ...``.
 """
 
 from __future__ import annotations
@@ -44,15 +56,20 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 __all__ = [
+    "Balancer",
     "PostgresServer",
     "RedisServer",
     "ServiceError",
+    "haproxy_balancer",
     "postgres_server",
     "redis_server",
+    "start_haproxy",
     "start_postgres",
     "start_redis",
+    "stop_haproxy",
     "stop_postgres",
     "stop_redis",
 ]
@@ -395,6 +412,175 @@ def redis_server(root: Path = DEFAULT_ROOT) -> Iterator[str]:
         log(f"Redis at {server.url} stopped")
 
 
+# ─────────────────────────────────────────────────────────── HAProxy
+
+
+@dataclasses.dataclass(frozen=True)
+class Balancer:
+    url: str
+    directory: Path
+    port: int
+    pid: int
+    backends: tuple[str, ...]
+
+    def server_states(self) -> dict[str, str]:
+        """Each replica's state as HAProxy sees it (``UP``, ``DOWN``, ...), by ``host:port``."""
+        return haproxy_server_states(self.directory, self.backends)
+
+
+HAPROXY_CONFIG = """\
+# Written by scripts/services.py: HAProxy in front of the ledger's API replicas.
+global
+    maxconn 4096
+    nbthread {threads}
+    pidfile {directory}/haproxy.pid
+    stats socket {directory}/admin.sock mode 600 level admin
+
+defaults
+    mode http
+    option http-keep-alive
+    option forwardfor
+    option redispatch 1
+    retries 3
+    timeout connect 2s
+    timeout client 75s
+    timeout server 75s
+    timeout queue 15s
+    timeout http-keep-alive 15s
+    timeout http-request 15s
+    default-server inter {inter}ms fastinter {fastinter}ms downinter {inter}ms fall 2 rise 2 maxconn {maxconn}
+
+frontend api
+    bind 127.0.0.1:{port}
+    acl read method GET HEAD
+    use_backend replicas if read
+    default_backend replicas_writes
+
+# Reads: a request that failed before any answer (refused connection, a replica that died with it in
+# flight, no answer in time) is sent again to another replica.
+backend replicas
+    balance roundrobin
+    option httpchk GET /ready
+    http-check expect status 200
+    retry-on conn-failure empty-response response-timeout
+{servers}
+
+# Writes: retried only when they could not be sent; a POST in flight on a replica that dies is answered
+# 502/503 and the client retries it (with its Idempotency-Key, the gateway never sends it twice).
+backend replicas_writes
+    balance roundrobin
+    retry-on conn-failure
+{tracking}
+"""
+
+
+def haproxy_binary() -> Path:
+    """Debian's ``haproxy``, installed with apt-get when missing."""
+    found = shutil.which("haproxy") or next(
+        (p for p in ("/usr/sbin/haproxy", "/usr/local/sbin/haproxy") if Path(p).exists()), None
+    )
+    if found is None:
+        _apt_install("haproxy")
+        found = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+    if found is None:
+        raise ServiceError("haproxy is still missing after apt-get install haproxy")
+    return Path(found)
+
+
+def haproxy_config(
+    backends: list[str], port: int, directory: Path, *, inter_ms: int = 1000, maxconn: int = 64, threads: int = 2
+) -> str:
+    """HAProxy's configuration for ``backends`` (``host:port`` of each API replica) on ``port``."""
+    servers = "\n".join(f"    server r{i} {b} check" for i, b in enumerate(backends))
+    tracking = "\n".join(f"    server r{i} {b} track replicas/r{i}" for i, b in enumerate(backends))
+    return HAPROXY_CONFIG.format(
+        threads=threads, directory=directory, inter=inter_ms, fastinter=max(100, inter_ms // 4), maxconn=maxconn,
+        port=port, servers=servers, tracking=tracking,
+    )  # fmt: skip
+
+
+def _haproxy_command(directory: Path, command: str) -> str:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5)
+        sock.connect(str(directory / "admin.sock"))
+        sock.sendall(command.encode() + b"\n")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def haproxy_server_states(directory: Path, backends: tuple[str, ...]) -> dict[str, str]:
+    """The state of each server of the read backend (``UP``, ``DOWN``, ``MAINT``...), by its address."""
+    out: dict[str, str] = {}
+    lines = _haproxy_command(directory, "show stat").splitlines()
+    header = lines[0].lstrip("# ").split(",") if lines else []
+    for line in lines[1:]:
+        row = dict(zip(header, line.split(","), strict=False))
+        if row.get("pxname") == "replicas" and row.get("svname", "").startswith("r"):
+            index = int(row["svname"][1:])
+            out[backends[index]] = row.get("status", "").split(" ")[0]
+    return out
+
+
+def start_haproxy(
+    backends: list[str],
+    root: Path = DEFAULT_ROOT,
+    *,
+    port: int | None = None,
+    owner: int | None = None,
+    inter_ms: int = 1000,
+    maxconn: int = 64,
+) -> Balancer:
+    """HAProxy in front of ``backends``, in a directory of its own under ``root``, daemonised."""
+    binary = haproxy_binary()
+    root.mkdir(parents=True, exist_ok=True)
+    _reap_orphaned(root, "ledger-haproxy-", "haproxy.pid")
+    directory = Path(tempfile.mkdtemp(prefix="ledger-haproxy-", dir=root))
+    (directory / OWNER_FILE).write_text(f"{owner or os.getpid()}\n")
+    try:
+        for attempt in range(3):
+            listen = port or _free_port()
+            config = directory / "haproxy.cfg"
+            config.write_text(haproxy_config(backends, listen, directory, inter_ms=inter_ms, maxconn=maxconn))
+            _run([str(binary), "-c", "-q", "-f", str(config)], "haproxy -c (configuration check)")
+            started = subprocess.run(
+                [str(binary), "-D", "-f", str(config)], capture_output=True, text=True, timeout=START_TIMEOUT,
+                check=False,
+            )  # fmt: skip
+            deadline = time.monotonic() + 15
+            while started.returncode == 0 and time.monotonic() < deadline and not (directory / "admin.sock").exists():
+                time.sleep(0.05)
+            if started.returncode == 0 and (directory / "haproxy.pid").exists():
+                pid = int((directory / "haproxy.pid").read_text().split()[0])
+                return Balancer(f"http://127.0.0.1:{listen}", directory, listen, pid, tuple(backends))
+            _stop_pid(directory / "haproxy.pid")
+            if attempt == 2 or port is not None:
+                tail = " | ".join((started.stderr or started.stdout).strip().splitlines()[-3:])
+                raise ServiceError(f"haproxy did not start (exit {started.returncode}): {tail}")
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    raise ServiceError("haproxy did not start")
+
+
+def stop_haproxy(directory: Path) -> None:
+    """Stops the balancer of a :func:`start_haproxy` directory and removes the directory."""
+    _stop_pid(directory / "haproxy.pid")
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def haproxy_balancer(backends: list[str], root: Path = DEFAULT_ROOT, **options: Any) -> Iterator[Balancer]:
+    """HAProxy in front of ``backends`` for the ``with`` block."""
+    balancer = start_haproxy(backends, root, **options)
+    log(f"HAProxy at {balancer.url} in front of {', '.join(backends)}")
+    try:
+        yield balancer
+    finally:
+        stop_haproxy(balancer.directory)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="service", required=True)
@@ -411,6 +597,14 @@ def main(argv: list[str] | None = None) -> int:
     rstart.add_argument("--owner", type=int, help="pid whose death makes the server an orphan (default: the caller)")
     rstop = rd.add_parser("stop", help="stop the server of DIR and remove it")
     rstop.add_argument("directory", type=Path)
+    ha = sub.add_parser("haproxy").add_subparsers(dest="action", required=True)
+    hstart = ha.add_parser("start", help='start a balancer in front of --backend replicas; prints "URL DIR"')
+    hstart.add_argument("--backend", action="append", required=True, help="HOST:PORT of an API replica (repeat)")
+    hstart.add_argument("--port", type=int, help="listen port on 127.0.0.1 (default: a free one)")
+    hstart.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    hstart.add_argument("--owner", type=int, help="pid whose death makes the balancer an orphan (default: the caller)")
+    hstop = ha.add_parser("stop", help="stop the balancer of DIR and remove it")
+    hstop.add_argument("directory", type=Path)
     args = parser.parse_args(argv)
     try:
         if args.service == "postgres" and args.action == "start":
@@ -418,11 +612,16 @@ def main(argv: list[str] | None = None) -> int:
             print(server.url, server.datadir)
         elif args.service == "postgres":
             stop_postgres(args.datadir)
-        elif args.action == "start":
+        elif args.service == "redis" and args.action == "start":
             redis = start_redis(args.root, owner=args.owner or os.getppid())
             print(redis.url, redis.directory)
-        else:
+        elif args.service == "redis":
             stop_redis(args.directory)
+        elif args.action == "start":
+            balancer = start_haproxy(args.backend, args.root, port=args.port, owner=args.owner or os.getppid())
+            print(balancer.url, balancer.directory)
+        else:
+            stop_haproxy(args.directory)
     except (ServiceError, subprocess.TimeoutExpired) as exc:
         log(f"{args.service} {args.action}: {exc}")
         return 1
