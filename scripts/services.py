@@ -35,6 +35,7 @@ only when they could not be sent (``retry-on conn-failure``: a POST is never sen
     services.py haproxy start --backend HOST:PORT [--backend ...] [--port P] [--root DIR] [--owner PID]
                                                                                prints "URL DIR"
     services.py haproxy stop DIR
+    services.py haproxy install                                                prints the binary's path
 
 From Python: ``with haproxy_balancer(["127.0.0.1:8001", ...]) as balancer: balancer.url ...``.
 """
@@ -605,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     hstart.add_argument("--owner", type=int, help="pid whose death makes the balancer an orphan (default: the caller)")
     hstop = ha.add_parser("stop", help="stop the balancer of DIR and remove it")
     hstop.add_argument("directory", type=Path)
+    ha.add_parser("install", help="install Debian's haproxy when missing; prints the binary's path")
     args = parser.parse_args(argv)
     try:
         if args.service == "postgres" and args.action == "start":
@@ -617,6 +619,8 @@ def main(argv: list[str] | None = None) -> int:
             print(redis.url, redis.directory)
         elif args.service == "redis":
             stop_redis(args.directory)
+        elif args.action == "install":
+            print(haproxy_binary())
         elif args.action == "start":
             balancer = start_haproxy(args.backend, args.root, port=args.port, owner=args.owner or os.getppid())
             print(balancer.url, balancer.directory)
