@@ -45,6 +45,9 @@ from ledger.contracts.types import Category, Grade, Kind, LicenseTerms, Registra
 from ledger.settings import LedgerSettings
 from ledger.store import normalize_database_url
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import services
+
 __all__ = [
     "CITY",
     "FEE",
@@ -61,6 +64,7 @@ __all__ = [
     "postgres_schema",
     "registration",
     "send_signed",
+    "services",
     "setup_logging",
     "wait_receipts",
 ]
@@ -130,10 +134,7 @@ def postgres_base(given: str | None, kept: Path | None = None) -> Iterator[str]:
     if url:
         yield url
         return
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from services import postgres_server  # scripts/services.py: standard library only
-
-    with postgres_server(kept=kept) as started:
+    with services.postgres_server(kept=kept) as started:
         yield started
 
 
