@@ -85,7 +85,13 @@ class _Out(BaseModel):
 class BlockRef(_Out):
     number: int = Field(description="Number of the indexed block the answer reflects.", examples=[120])
     hash: str = _hash("Hash of that block.")
-    timestamp: int = Field(description="Its timestamp (unix seconds).", examples=[1795860000])
+    timestamp: int | None = Field(
+        description=(
+            "Its timestamp (unix seconds); null for the block just below the first indexed one, which names the"
+            " state before anything was recorded (`?at=` before the ledger's first block)."
+        ),
+        examples=[1795860000],
+    )
 
 
 class Envelope(_Out, Generic[T]):
@@ -97,8 +103,10 @@ class Page(_Out, Generic[T]):
     block: BlockRef = Field(description="The block whose state the answer reflects.")
     data: list[T] = Field(description="This page's items, in the list's stable order.")
     next_cursor: str | None = Field(
-        description="Opaque cursor of the next page (pass as `?cursor=`); null on the last page.",
-        examples=["WzEwMF0"],
+        description=(
+            "Cursor of the next page (pass as `?cursor=`): the key of this page's last row; null on the last page."
+        ),
+        examples=["100"],
     )
 
 

@@ -61,7 +61,7 @@ def test_ledger_serve_with_workers_runs_that_many_replicas_on_one_port(tmp_path:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # two interpreters importing the web stack on a busy machine
         while True:
             assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
             try:
@@ -69,7 +69,7 @@ def test_ledger_serve_with_workers_runs_that_many_replicas_on_one_port(tmp_path:
                     break
             except httpx.HTTPError:
                 pass
-            assert time.monotonic() < deadline, "ledger serve --workers 2 did not answer in 60 s"
+            assert time.monotonic() < deadline, "ledger serve --workers 2 did not answer in 120 s"
             time.sleep(0.1)
         # Both workers answer alike (new connections are spread over them by the kernel).
         answers = {httpx.get(f"{base}/ready", timeout=5).text for _ in range(10)}

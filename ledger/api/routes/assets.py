@@ -12,7 +12,15 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from ledger.api import mappers
 from ledger.api import schemas as m
 from ledger.api.deps import AtQ, BlockStamp, ReadConn, Stamp, read_fast, stamp_of, stamped
-from ledger.api.pagination import CursorQ, LimitQ, decode_cursor, fetch_page, page_of, page_query
+from ledger.api.pagination import (
+    BlockLogCursorQ,
+    CursorQ,
+    LimitQ,
+    decode_cursor,
+    fetch_page,
+    page_of,
+    page_query,
+)
 from ledger.api.params import (
     BIGINT_MAX,
     INT32_MAX,
@@ -366,7 +374,7 @@ def rights_timeline(conn: sa.Connection, asset_id: int, stamp: BlockStamp) -> li
     responses=NOT_FOUND,
 )
 def get_asset_history(
-    conn: ReadConn, stamp: Stamp, asset_id: AssetIdPath, cursor: CursorQ = None, limit: LimitQ = 100
+    conn: ReadConn, stamp: Stamp, asset_id: AssetIdPath, cursor: BlockLogCursorQ = None, limit: LimitQ = 100
 ) -> Response:
     t = s.assets
     exists = conn.execute(

@@ -54,7 +54,9 @@ def list_licences(
     ] = None,
     territory: Annotated[
         str | None,
-        Query(min_length=2, max_length=2, description="Territory includes this country code.", examples=["CN"]),
+        Query(
+            pattern=r"^[A-Za-z]{2}$", description="Territory includes this country code (ISO 3166).", examples=["CN"]
+        ),
     ] = None,
     valid_at: Annotated[TimeQ, Query(description="Valid (started, not ended, not revoked) at this time.")] = None,
     parent_id: Annotated[

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from ledger.api import mappers
 from ledger.api import schemas as m
 from ledger.api.deps import ReadConn, Stamp
-from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.pagination import AccountCursorQ, LimitQ, fetch_page
 from ledger.api.params import INT32_MAX, AddressPath, ParticipantStatusQ, RoleQ, enum_code
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
@@ -37,7 +37,7 @@ def list_participants(
     role: RoleQ = None,
     region: RegionQ = None,
     status: ParticipantStatusQ = None,
-    cursor: CursorQ = None,
+    cursor: AccountCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.participants

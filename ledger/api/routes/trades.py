@@ -13,7 +13,7 @@ from ledger.api import mappers
 from ledger.api import schemas as m
 from ledger.api.aggregates import DAY, AggregateAnswers, Totals, day_range
 from ledger.api.deps import AtQ, BlockStamp, ReadConn, Stamp, read_fast, resolve_at
-from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.pagination import BlockLogCursorQ, LimitQ, fetch_page
 from ledger.api.params import AddressQ, AssetIdQ, TimeQ, parse_time
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
@@ -50,7 +50,7 @@ def list_trades(
     on_exchange: Annotated[bool | None, Query(description="Only on-exchange (true) or off-exchange (false).")] = None,
     time_from: Annotated[TimeQ, Query(alias="from", description=_FROM_DOC)] = None,
     time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
-    cursor: CursorQ = None,
+    cursor: BlockLogCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.trades
