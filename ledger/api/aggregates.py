@@ -1,8 +1,8 @@
-"""Trade totals per day, category or exchange, read from the aggregates the indexer keeps in the store
+"""Trade totals per day, category, exchange or right sold, read from the aggregates the indexer keeps in the store
 (``trade_aggregates``, :mod:`ledger.store.aggregates`).
 
 Nothing is built per process: an answer is a function of the store at the block it reflects, read with
-one query of the (day, category, exchange) cells visible at that block. :class:`AggregateAnswers`
+one query of the (day, category, exchange, right) cells visible at that block. :class:`AggregateAnswers`
 remembers recent answers by block hash and parameters, which changes nothing in them (every replica
 gives the same answer for the same block) and spares the query while the block stays the same.
 """
@@ -23,11 +23,11 @@ from ledger.store.schema import trade_aggregates
 
 __all__ = ["DAY", "GROUPS", "AggregateAnswers", "Totals", "grouped_totals"]
 
-GROUPS: Final = ("day", "category", "exchange")
+GROUPS: Final = ("day", "category", "exchange", "right")
 _REMEMBERED: Final = 512
-_VALUES: Final = ("trades", "volume", "fees", "revenue_shares")
+_VALUES: Final = ("trades", "volume", "fees", "revenue_shares", "held_shares")
 
-Totals = tuple[Any, int, int, int, int]  # (group key, trades, volume, fees, revenue shares)
+Totals = tuple[Any, int, int, int, int, int]  # (group key, trades, volume, fees, revenue shares, held shares)
 
 
 def _grouped_query(
@@ -51,16 +51,14 @@ def _grouped_query(
 
 def _group(rows: Iterable[Sequence[Any]]) -> list[Totals]:
     out: dict[Any, list[int]] = {}
-    for k, n, v, f, r in rows:
+    for k, *values in rows:
         acc = out.get(k)
         if acc is None:
-            out[k] = [int(n), int(v), int(f), int(r)]
+            out[k] = [int(v) for v in values]
         else:
-            acc[0] += int(n)
-            acc[1] += int(v)
-            acc[2] += int(f)
-            acc[3] += int(r)
-    return [(k, *v) for k, v in sorted(out.items())]
+            for i, v in enumerate(values):
+                acc[i] += int(v)
+    return [(k, n, v, f, r, h) for k, (n, v, f, r, h) in sorted(out.items())]
 
 
 def grouped_totals(
@@ -103,7 +101,7 @@ class AggregateAnswers:
         stamp = stamp_of(rows)
         if stamp is None:
             return None
-        totals = _group(r[:5] for r in rows)
+        totals = _group(r[: 1 + len(_VALUES)] for r in rows)
         self._remember(self._key(stamp, by, first_day, last_day), totals)
         return stamp, totals
 

@@ -87,6 +87,12 @@ class BlockStamp:
     timestamp: int | None
     at_block: int | None
 
+    @property
+    def time(self) -> int:
+        """The time answers that depend on it are judged at (licence validity, mandate expiry): the block's
+        timestamp, or 0 for the state before anything was recorded (no licence or mandate exists then)."""
+        return 0 if self.timestamp is None else self.timestamp
+
 
 AT_DESCRIPTION: Final = (
     "Point in time: a block number (e.g. `120`) or an RFC 3339 date-time with its zone (e.g."

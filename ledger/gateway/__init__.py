@@ -20,6 +20,7 @@ from ledger.gateway.errors import (
     IdempotencyKeyReused,
     InvalidApiKey,
     MissingApiKey,
+    NonceUsed,
     RateLimited,
 )
 from ledger.gateway.gateway import Gateway, Operation
@@ -45,6 +46,7 @@ __all__ = [
     "InvalidApiKey",
     "MissingApiKey",
     "NewApiKey",
+    "NonceUsed",
     "Operation",
     "RateLimited",
     "RateLimiter",

@@ -1,5 +1,6 @@
-"""Trade aggregates kept by the store: running totals per (UTC day, asset category, exchange) and per
-(payee, asset), versioned per block, written in the same transaction as the trades and payments they sum.
+"""Trade aggregates kept by the store: running totals per (UTC day, asset category, exchange, right sold)
+and per (payee, asset, right sold), versioned per block, written in the same transaction as the trades and
+payments they sum.
 
 The store calls :func:`project_aggregates` with each batch's projection, before writing it: the batch's
 new trades and payments become per-block deltas of the totals they change, added to the stored current
@@ -9,9 +10,13 @@ computes the same tables from the stored trades and payments in one go (a migrat
 or rows written around :meth:`ledger.store.Store.apply`, e.g. by the API benchmark); the two agree by
 construction: both go through :func:`accumulate`.
 
-A trade counts under the category its asset had at the trade's block, and under its exchange (the zero
-address for an off-exchange trade). Revenue-share payments count in their trade's cell as
-``revenue_shares``, and per recipient in ``revenue_totals``.
+A trade counts under the category its asset had at the trade's block, under its exchange (the zero
+address for an off-exchange trade) and under the right it sold. Payments belong to their trade by its key
+(``trade_key``: a trade id is unique only per exchange, or per seller and buyer off exchange). Revenue-share
+payments count in their trade's cell as ``revenue_shares``, or as ``held_shares`` when the recipient was not
+active and the settlement contract holds the share for it; per recipient in ``revenue_totals`` likewise
+(``revenue_share`` or ``held``). What becomes of a held share later (claimed by its recipient, or released
+by the authority) changes ``held_shares`` per account, not these totals: they say what each settlement paid.
 """
 
 from __future__ import annotations
@@ -41,11 +46,12 @@ UNKNOWN_CATEGORY: Final = -1  # a trade of an asset the store does not hold (inc
 TRADE_AGGREGATES: Final = trade_aggregates.name
 REVENUE_TOTALS: Final = revenue_totals.name
 
-_CELL_KEY: Final = ("day", "category", "exchange")
-_CELL_VALUES: Final = ("trades", "volume", "fees", "revenue_shares")
-_REVENUE_KEY: Final = ("payee", "asset_id")
-_REVENUE_VALUES: Final = ("seller", "fee", "revenue_share", "payments")
+_CELL_KEY: Final = ("day", "category", "exchange", "right")
+_CELL_VALUES: Final = ("trades", "volume", "fees", "revenue_shares", "held_shares")
+_REVENUE_KEY: Final = ("payee", "asset_id", "right")
+_REVENUE_VALUES: Final = ("seller", "fee", "revenue_share", "held", "payments")
 _REVENUE_COLUMN: Final = {PAYMENT_SELLER: 0, PAYMENT_FEE: 1, PAYMENT_REVENUE_SHARE: 2}
+_HELD: Final = 3  # the revenue_totals value a held share adds to
 
 Deltas = dict[Key, dict[int, list[int]]]  # record key -> block -> value deltas
 
@@ -88,18 +94,21 @@ class _Totals:
         self.revenue: Deltas = {}
 
     def trade(self, block: int, cell: Key, price: int, fee: int) -> None:
-        _add(self.cells, cell, block, (1, price, fee, 0))
+        _add(self.cells, cell, block, (1, price, fee, 0, 0))
 
-    def payment(self, block: int, cell: Key, asset_id: int, kind: str, payee: str, amount: int) -> None:
+    def payment(
+        self, block: int, cell: Key, asset_id: int, kind: str, payee: str, amount: int, held: bool
+    ) -> None:
+        """A payment of the trade counted in ``cell`` (whose last part is the right sold)."""
         if kind == PAYMENT_REVENUE_SHARE:
-            _add(self.cells, cell, block, (0, 0, 0, amount))
-        values = [0, 0, 0, 1]
-        values[_REVENUE_COLUMN[kind]] = amount
-        _add(self.revenue, (payee, asset_id), block, values)
+            _add(self.cells, cell, block, (0, 0, 0, 0, amount) if held else (0, 0, 0, amount, 0))
+        values = [0, 0, 0, 0, 1]
+        values[_HELD if held else _REVENUE_COLUMN[kind]] = amount
+        _add(self.revenue, (payee, asset_id, cell[3]), block, values)
 
 
-def _cell(timestamp: int, category: int, exchange: str) -> Key:
-    return (timestamp // DAY, category, exchange)
+def _cell(timestamp: int, category: int, exchange: str, right: int) -> Key:
+    return (timestamp // DAY, category, exchange, right)
 
 
 def _load_current(
@@ -148,29 +157,33 @@ def project_aggregates(writer: BulkWriter, projected: Projected) -> dict[str, di
             stored_category.update(_stored_categories(writer, {asset_id}))
         return stored_category.get(asset_id, UNKNOWN_CATEGORY)
 
-    def cell_of_trade(trade_id: str) -> tuple[Key, int] | None:
+    def cell_of_trade(trade_key: str) -> tuple[Key, int] | None:
         rows = writer.fetch_current(
-            trades, ("trade_id",), ("asset_id", "exchange", "timestamp", "valid_from_block"), [(trade_id,)]
-        )
+            trades, ("trade_key",), ("asset_id", "exchange", "right", "timestamp", "valid_from_block"),
+            [(trade_key,)],
+        )  # fmt: skip
         if not rows:
             return None
-        asset_id, exchange, timestamp, block = rows[0]
-        return _cell(int(timestamp), category_of(int(asset_id), int(block)), str(exchange)), int(asset_id)
+        asset_id, exchange, right, timestamp, block = rows[0]
+        category = category_of(int(asset_id), int(block))
+        return _cell(int(timestamp), category, str(exchange), int(right)), int(asset_id)
 
     totals = _Totals()
-    batch: dict[str, tuple[Key, int]] = {}
+    batch: dict[str, tuple[Key, int]] = {}  # trade key -> (cell, asset)
     for t in trade_rows:
         block = int(t["valid_from_block"])
         asset_id = int(t["asset_id"])
-        cell = _cell(int(t["timestamp"]), category_of(asset_id, block), str(t["exchange"]))
-        batch[str(t["trade_id"])] = (cell, asset_id)
+        cell = _cell(int(t["timestamp"]), category_of(asset_id, block), str(t["exchange"]), int(t["right"]))
+        batch[str(t["trade_key"])] = (cell, asset_id)
         totals.trade(block, cell, int(t["price"]), int(t["fee"]))
     for p in payment_rows:
-        trade_id = str(p["trade_id"])
-        found = batch.get(trade_id) or cell_of_trade(trade_id)
+        key = str(p["trade_key"])
+        found = batch.get(key) or cell_of_trade(key)
         if found is not None:  # else a payment of a trade the store does not hold: nothing to count it under
             block, (cell, asset_id) = int(p["valid_from_block"]), found
-            totals.payment(block, cell, asset_id, str(p["kind"]), str(p["payee"]), int(p["amount"]))
+            totals.payment(
+                block, cell, asset_id, str(p["kind"]), str(p["payee"]), int(p["amount"]), bool(p["held"])
+            )
     cell_deltas, revenue_deltas = totals.cells, totals.revenue
     out: dict[str, dict[Key, int]] = {}
     for table, key_columns, value_columns, deltas in (
@@ -199,18 +212,21 @@ def rebuild_aggregates(conn: sa.Connection) -> None:
     category = sa.func.coalesce(a.c.category, UNKNOWN_CATEGORY)
     totals = _Totals()
     trade_query = sa.select(
-        t.c.valid_from_block, t.c.timestamp, category, t.c.exchange, t.c.price, t.c.fee
+        t.c.valid_from_block, t.c.timestamp, category, t.c.exchange, t.c.right, t.c.price, t.c.fee
     ).select_from(with_asset)
-    for block, timestamp, cat, exchange, price, fee in conn.execute(trade_query.execution_options(yield_per=20_000)):
-        totals.trade(int(block), _cell(int(timestamp), int(cat), str(exchange)), int(price), int(fee))
+    for block, timestamp, cat, exchange, right, price, fee in conn.execute(
+        trade_query.execution_options(yield_per=20_000)
+    ):
+        totals.trade(int(block), _cell(int(timestamp), int(cat), str(exchange), int(right)), int(price), int(fee))
     payment_query = sa.select(
-        p.c.valid_from_block, t.c.timestamp, category, t.c.exchange, t.c.asset_id, p.c.kind, p.c.payee, p.c.amount
-    ).select_from(p.join(with_asset, t.c.trade_id == p.c.trade_id))
-    for block, timestamp, cat, exchange, asset_id, kind, payee, amount in conn.execute(
+        p.c.valid_from_block, t.c.timestamp, category, t.c.exchange, t.c.right, t.c.asset_id, p.c.kind, p.c.payee,
+        p.c.amount, p.c.held,
+    ).select_from(p.join(with_asset, t.c.trade_key == p.c.trade_key))  # fmt: skip
+    for block, timestamp, cat, exchange, right, asset_id, kind, payee, amount, held in conn.execute(
         payment_query.execution_options(yield_per=20_000)
     ):
-        cell = _cell(int(timestamp), int(cat), str(exchange))
-        totals.payment(int(block), cell, int(asset_id), str(kind), str(payee), int(amount))
+        cell = _cell(int(timestamp), int(cat), str(exchange), int(right))
+        totals.payment(int(block), cell, int(asset_id), str(kind), str(payee), int(amount), bool(held))
     conn.execute(trade_aggregates.delete())
     conn.execute(revenue_totals.delete())
     writer = BulkWriter(conn)

@@ -61,7 +61,8 @@ def test_at_a_time_names_the_last_indexed_block_at_or_before_it(client: TestClie
         assert get(client, "assets", at=_iso(seconds)) == get(client, "assets", at=str(number))
         assert get(client, "trades/aggregates", at=_iso(seconds)) == get(client, "trades/aggregates", at=str(number))
         checked += 1
-    assert checked >= 10
+    # Every second the chain's blocks were made in (the demo's take a few seconds), up to ten of them.
+    assert checked >= min(10, len({ts for _, ts in blocks}))
 
 
 def test_before_the_first_indexed_block_answers_the_state_before_anything_existed(

@@ -113,19 +113,34 @@ def test_trade_aggregates_equal_the_sums_of_the_listed_trades_now_and_at_an_earl
         categories = {
             a["asset_id"]: a["category_name"] for a in walk(synthetic_client, "assets", 1000, **extra)
         }
+        shares: dict[str, list[int]] = {}  # trade key -> [paid out, held]
+        for p in synthetic_store.as_of(head[0] if at is None else at).find_payments():
+            if p["kind"] == "revenue_share":
+                shares.setdefault(p["trade_key"], [0, 0])[1 if p["held"] else 0] += p["amount"]
+        assert any(paid_out for paid_out, _ in shares.values()) and any(held for _, held in shares.values())
         by_day: dict[str, list[int]] = {}
         by_category: dict[str, list[int]] = {}
         by_exchange: dict[str, list[int]] = {}
+        by_right: dict[str, list[int]] = {}
         for t in listed:
             day = datetime.fromtimestamp(t["timestamp"], UTC).strftime("%Y-%m-%d")
-            for groups, key in ((by_day, day), (by_category, categories[t["asset_id"]]), (by_exchange, t["exchange"])):
-                acc = groups.setdefault(key, [0, 0, 0])
+            paid_out, held = shares.get(t["trade_key"], [0, 0])
+            for groups, key in (
+                (by_day, day), (by_category, categories[t["asset_id"]]), (by_exchange, t["exchange"]),
+                (by_right, t["right_name"]),
+            ):  # fmt: skip
+                acc = groups.setdefault(key, [0, 0, 0, 0, 0])
                 acc[0] += 1
                 acc[1] += int(t["price"])
                 acc[2] += int(t["fee"])
-        for by, expected in (("day", by_day), ("category", by_category), ("exchange", by_exchange)):
+                acc[3] += paid_out
+                acc[4] += held
+        assert len(by_right) > 1
+        groupings = {"day": by_day, "category": by_category, "exchange": by_exchange, "right": by_right}
+        for by, expected in groupings.items():
             body = synthetic_client.get("/api/v1/trades/aggregates", params={"group_by": by, **extra}).json()
-            got = {r["key"]: [r["count"], int(r["volume"]), int(r["fees"])] for r in body["data"]}
+            values = ("volume", "fees", "revenue_shares", "held_shares")
+            got = {r["key"]: [r["count"], *(int(r[v]) for v in values)] for r in body["data"]}
             assert got == expected, (by, at)
             assert body["block"]["number"] == (head[0] if at is None else body["block"]["number"])
         # A period selects whole UTC days.
@@ -136,6 +151,42 @@ def test_trade_aggregates_equal_the_sums_of_the_listed_trades_now_and_at_an_earl
             params={"group_by": "day", "from": f"{middle}T12:00:00Z", "to": f"{days[-1]}T00:00:00Z", **extra},
         ).json()
         assert [r["key"] for r in body["data"]] == [d for d in days if d >= middle]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 100])
+def test_revenue_pages_sum_every_payees_payments_per_asset_of_every_right_or_of_one(
+    synthetic_client: TestClient, synthetic_store: Store, limit: int
+) -> None:
+    trades = {t["trade_key"]: t for t in synthetic_store.as_of().find_trades()}
+    expected: dict[tuple[str, int, int], list[int]] = {}  # (payee, asset, right) -> seller, fee, share, held, n
+    column = {"seller": 0, "fee": 1, "revenue_share": 2}
+    for p in synthetic_store.as_of().find_payments():
+        t = trades[p["trade_key"]]
+        acc = expected.setdefault((p["payee"], t["asset_id"], t["right"]), [0, 0, 0, 0, 0])
+        acc[3 if p["held"] else column[p["kind"]]] += p["amount"]
+        acc[4] += 1
+
+    def rows(right: int | None) -> dict[tuple[str, int], list[int]]:
+        out: dict[tuple[str, int], list[int]] = {}
+        for (payee, asset, r), values in expected.items():
+            if right is None or r == right:
+                acc = out.setdefault((payee, asset), [0, 0, 0, 0, 0])
+                for i, v in enumerate(values):
+                    acc[i] += v
+        return out
+
+    assert any(v[3] for v in expected.values()) and len({k[2] for k in expected}) > 1
+    for right, params in ((None, {}), (1, {"right": "processing"}), (0, {"right": "0"})):
+        listed = walk(synthetic_client, "revenue", limit, **params)
+        keys = [(r["participant"], r["asset_id"]) for r in listed]
+        assert keys == sorted(rows(right)), right  # every (payee, asset) once, in key order
+        got = {
+            (r["participant"], r["asset_id"]):
+                [int(r["seller"]), int(r["fee"]), int(r["revenue_share"]), int(r["held"]), r["payments"]]
+            for r in listed
+        }  # fmt: skip
+        assert got == rows(right), right
+        assert all(int(r["amount"]) == int(r["seller"]) + int(r["fee"]) + int(r["revenue_share"]) for r in listed)
 
 
 def test_openapi_describes_every_field_and_documents_errors(synthetic_client: TestClient) -> None:

@@ -1,7 +1,7 @@
 """Write gateway: API key expiry, scopes and rotation; rate-limit buckets and usage shared by every API process.
 
-Revision ID: 0006_api_key_lifecycle
-Revises: 0003_gateway
+Revision ID: 0007_api_key_lifecycle
+Revises: 0006_trade_aggregates
 Create Date: 2026-12-06
 
 """
@@ -13,8 +13,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision: str = "0006_api_key_lifecycle"
-down_revision: str | Sequence[str] | None = "0003_gateway"
+revision: str = "0007_api_key_lifecycle"
+down_revision: str | Sequence[str] | None = "0006_trade_aggregates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Indexer leader election: the epoch of the indexer that leads (fences the writes of a deposed one).
 
-Revision ID: 0007_indexer_leader
-Revises: 0001
+Revision ID: 0008_indexer_leader
+Revises: 0007_api_key_lifecycle
 Create Date: 2026-12-06
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0007_indexer_leader"
-down_revision: str | Sequence[str] | None = "0001"
+revision: str = "0008_indexer_leader"
+down_revision: str | Sequence[str] | None = "0007_api_key_lifecycle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
