@@ -1925,8 +1925,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self, data: st.DataObject, o: OriginAsset, *, cancelled: bool = False, stale: bool = False
     ) -> Certificate:
         """A newer certificate of ``o`` (``stale``: one issued before). Its content hash, category, grade and kind
-        are always the origin asset's: the contracts accept a superseding certificate that changes them and keep
-        the old ones (a contract bug, see the xfail test at the end), which invariant 4 would report every time."""
+        are always the origin asset's: the contracts refuse a superseding certificate that changes them (see the
+        test at the end)."""
         m = self.model
         if stale and o.certificates:
             return self.choose(data, o.certificates, label="stale certificate")
@@ -2820,13 +2820,6 @@ def test_every_view_is_compared_or_explained(build: Build) -> None:
 # ─────────────────────────────────────────────────────────── what the machine found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Recognition._supersede accepts a newer certificate of an imported origin asset whatever its category, "
-    "grade, kind and content hash, and the local record keeps the old ones (issue 11, item 15: a recognised record "
-    "keeps the origin's grade and category). The machine keeps them unchanged in its superseding certificates "
-    "until this is fixed.",
-)
 def test_superseding_certificate_keeps_the_origins_classification_and_content(machine_world: World) -> None:
     w = machine_world
     registrars: list[str] = [str(k.address) for k in ORIGIN_KEYS[:2]]
@@ -2850,13 +2843,15 @@ def test_superseding_certificate_keeps_the_origins_classification_and_content(ma
     local = int(imported.event("CertificateImported")["localAssetId"])
     # The origin reclassifies its asset as core data (and states another content hash): a newer certificate.
     core = certificate(Grade.CORE, 20, keccak(text="other data"))
-    try:
+    # Refused: the local record cannot silently disagree with the origin (cross-border licences of core data
+    # would pass as general); the recognised record is unchanged.
+    before = w.holder.get_recognised(local)
+    with pytest.raises(ContractRevert) as info:
         w.registrar.import_certificate(ORIGIN_CHAIN, core.certificate.as_abi(), core.signature_bytes())
-    except ContractRevert:
-        return  # refused: the local record cannot silently disagree with the origin
-    asset = w.holder.get_asset(local)
-    # Accepted: the local record must now say what the origin says, or cross-border licences of core data pass.
-    assert (asset["grade"], "0x" + asset["contentHash"].hex()) == (Grade.CORE, core.certificate.content_hash), (
-        f"local asset {local} is still {Grade(asset['grade']).name} with content 0x{asset['contentHash'].hex()[:8]}, "
-        f"the certificate accepted for it says CORE, {core.certificate.content_hash[:10]}"
-    )
+    assert w.contracts.errors.decode(info.value.data)[0] == "RecognitionClassificationMismatch"
+    same_class = certificate(Grade.GENERAL, 20, keccak(text="other data"))  # only the data changed
+    with pytest.raises(ContractRevert) as info:
+        w.registrar.import_certificate(ORIGIN_CHAIN, same_class.certificate.as_abi(), same_class.signature_bytes())
+    assert w.contracts.errors.decode(info.value.data)[0] == "RecognitionContentConflict"
+    assert w.holder.get_recognised(local) == before
+    assert w.holder.get_asset(local)["grade"] == Grade.GENERAL
