@@ -106,9 +106,7 @@ def _reader(store: Store) -> Store:
     replaced) and with planner costs for a cached store; SQLite: the store itself."""
     if store.dialect != "postgresql":
         return store
-    engine = sa.create_engine(
-        store.engine.url, json_serializer=json_dumps, pool_size=_WARM_CONNECTIONS, max_overflow=8
-    )
+    engine = sa.create_engine(store.engine.url, json_serializer=json_dumps, pool_size=_WARM_CONNECTIONS, max_overflow=8)
 
     @sa.event.listens_for(engine, "connect")
     def _tune(dbapi_connection: Any, _record: Any) -> None:

@@ -102,9 +102,7 @@ class DatabaseMeter:
     """Buckets and usage in the store's database (tables ``gateway_rate_limits`` and ``api_key_usage``).
     PostgreSQL: the database's clock; SQLite (one machine): this process's."""
 
-    def __init__(
-        self, engine: sa.Engine, rate: float, burst: int, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, engine: sa.Engine, rate: float, burst: int, clock: Callable[[], float] = time.time) -> None:
         self.engine = engine
         self._clock = clock  # SQLite only: PostgreSQL's buckets run on the database's clock
         self.rate = rate
@@ -202,9 +200,7 @@ class RedisMeter:
             key, day = name[len(self.prefix) + len(":usage:") :].rsplit(":", 1)
             if day < first:
                 continue
-            fields = {
-                (k.decode() if isinstance(k, bytes) else str(k)): v for k, v in self.client.hgetall(name).items()
-            }
+            fields = {(k.decode() if isinstance(k, bytes) else str(k)): v for k, v in self.client.hgetall(name).items()}
             out.append(
                 UsageDay(key, day, int(fields.get("requests", 0)), int(fields.get("refused", 0)),
                          float(fields.get("last_used_at", 0.0)))
@@ -222,4 +218,3 @@ def open_meter(settings: LedgerSettings, engine: sa.Engine) -> KeyMeter:
     if settings.redis_url:
         return RedisMeter(settings.redis_url, rate, burst, settings.redis_prefix)
     return DatabaseMeter(engine, rate, burst)
-

@@ -96,9 +96,7 @@ class _Totals:
     def trade(self, block: int, cell: Key, price: int, fee: int) -> None:
         _add(self.cells, cell, block, (1, price, fee, 0, 0))
 
-    def payment(
-        self, block: int, cell: Key, asset_id: int, kind: str, payee: str, amount: int, held: bool
-    ) -> None:
+    def payment(self, block: int, cell: Key, asset_id: int, kind: str, payee: str, amount: int, held: bool) -> None:
         """A payment of the trade counted in ``cell`` (whose last part is the right sold)."""
         if kind == PAYMENT_REVENUE_SHARE:
             _add(self.cells, cell, block, (0, 0, 0, 0, amount) if held else (0, 0, 0, amount, 0))
@@ -181,9 +179,7 @@ def project_aggregates(writer: BulkWriter, projected: Projected) -> dict[str, di
         found = batch.get(key) or cell_of_trade(key)
         if found is not None:  # else a payment of a trade the store does not hold: nothing to count it under
             block, (cell, asset_id) = int(p["valid_from_block"]), found
-            totals.payment(
-                block, cell, asset_id, str(p["kind"]), str(p["payee"]), int(p["amount"]), bool(p["held"])
-            )
+            totals.payment(block, cell, asset_id, str(p["kind"]), str(p["payee"]), int(p["amount"]), bool(p["held"]))
     cell_deltas, revenue_deltas = totals.cells, totals.revenue
     out: dict[str, dict[Key, int]] = {}
     for table, key_columns, value_columns, deltas in (

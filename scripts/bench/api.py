@@ -546,7 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--replicas", type=int, default=1, help="API processes, behind HAProxy when more than one (1)")
     p.add_argument("--rate", type=float, default=0, help="requests per second (default: 200 per replica)")
     p.add_argument(
-        "--single-rate", type=float, default=200,
+        "--single-rate",
+        type=float,
+        default=200,
         help="with --replicas N > 1: also one replica at this rate, in the same run (200; 0: not)",
     )
     p.add_argument("--seed", type=int, default=1)

@@ -110,9 +110,7 @@ def test_trade_aggregates_equal_the_sums_of_the_listed_trades_now_and_at_an_earl
         extra = {} if at is None else {"at": at}
         listed = walk(synthetic_client, "trades", 1000, **extra)
         assert listed
-        categories = {
-            a["asset_id"]: a["category_name"] for a in walk(synthetic_client, "assets", 1000, **extra)
-        }
+        categories = {a["asset_id"]: a["category_name"] for a in walk(synthetic_client, "assets", 1000, **extra)}
         shares: dict[str, list[int]] = {}  # trade key -> [paid out, held]
         for p in synthetic_store.as_of(head[0] if at is None else at).find_payments():
             if p["kind"] == "revenue_share":

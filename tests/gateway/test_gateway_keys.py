@@ -27,9 +27,7 @@ def test_a_key_is_refused_from_its_expiry_on(gateway_store: Store, tmp_path: Pat
     assert extended.expires_at is None and keys.authenticate(new.token, now=now + 10**6)
 
 
-def test_rotation_accepts_the_previous_secret_until_the_grace_period_ends(
-    gateway_store: Store, tmp_path: Path
-) -> None:
+def test_rotation_accepts_the_previous_secret_until_the_grace_period_ends(gateway_store: Store, tmp_path: Path) -> None:
     keys = ApiKeyStore(gateway_store.engine)
     first = keys.create(ACCOUNT, tmp_path / "k.json", "desk", scopes=["settle_trade"])
     now = int(time.time())

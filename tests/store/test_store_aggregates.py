@@ -74,9 +74,7 @@ def stored_totals(store: Store, block: int) -> tuple[dict[Any, list[int]], dict[
 def versions(store: Store) -> list[tuple[Any, ...]]:
     with store.engine.connect() as conn:
         return sorted(
-            (t.name, *map(str, row))
-            for t in (trade_aggregates, revenue_totals)
-            for row in conn.execute(sa.select(t))
+            (t.name, *map(str, row)) for t in (trade_aggregates, revenue_totals) for row in conn.execute(sa.select(t))
         )
 
 
