@@ -25,6 +25,7 @@ from ledger.audit import (
     parse_at,
     verify_bundle,
 )
+from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.cli._session import JsonOption, emit, fail, progress
 from ledger.contracts.deploy import Deployment, load_manifest
@@ -76,7 +77,7 @@ def _live_index(url: str) -> Iterator[Store | None]:
 
 def _node(settings: LedgerSettings, url: str | None = None) -> JsonRpcClient | None:
     """A client of the node, or None when none answers."""
-    rpc = JsonRpcClient(url or settings.effective_rpc_url, timeout=max(30.0, settings.index_rpc_timeout))
+    rpc = connect_rpc(settings, timeout=max(30.0, settings.index_rpc_timeout), urls=url.split(",") if url else None)
     try:
         rpc.call("eth_chainId")
     except RpcTransportError:

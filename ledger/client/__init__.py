@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from eth_account.signers.local import LocalAccount
 
+from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.accounts import create_keystore, dev_account, dev_accounts, load_keystore
 from ledger.client.journal import Journal
@@ -44,7 +45,7 @@ def make_sender(
     errors = errors or ErrorTable(())
     return TxSender(
         rpc, account, chain_id, errors, journal=Journal(settings.data_dir / "journal.jsonl"),
-        timeout=settings.tx_timeout, confirmations=settings.confirmations,
+        timeout=settings.tx_timeout, confirmations=settings.confirmations, stall_timeout=settings.stall_timeout,
     )
 
 
@@ -59,7 +60,7 @@ def connect(
     """A client acting as ``account`` on the deployment in the settings' manifest."""
     from ledger.contracts.deploy import load_manifest  # deploy imports this package
 
-    rpc = rpc or JsonRpcClient(settings.effective_rpc_url, timeout=settings.tx_timeout)
+    rpc = rpc or connect_rpc(settings)
     deployment = deployment or load_manifest(settings.manifest_path)
     build = build or compile_contracts(settings)
     contracts = Contracts.from_build(deployment, build)

@@ -23,7 +23,7 @@ from ledger.contracts.errors import ERRORS_BY_NAME
 from ledger.contracts.revert import ContractRevert, UnknownRevert
 from ledger.errors import NonRetryableError, RetryableError, RpcRemoteError
 
-__all__ = ["Call", "Receipt", "TxSender", "TxTimeout", "decode_revert"]
+__all__ = ["Call", "ChainStalledError", "Receipt", "TxSender", "TxTimeout", "decode_revert"]
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,36 @@ GAS_PAD = 5_000
 
 class TxTimeout(RetryableError):
     """No receipt within the timeout; the transaction may still be mined (it is in the journal)."""
+
+
+class ChainStalledError(TxTimeout):
+    """No new block for ``stall_timeout`` seconds while transactions wait: the network makes no blocks (a
+    BFT or Clique network that lost its quorum of validators). The transactions stay signed and journalled;
+    they are mined once the network resumes. ``head`` is the last block seen."""
+
+    def __init__(self, message: str, head: int) -> None:
+        super().__init__(message)
+        self.head = head
+
+
+class _StallWatch:
+    """Raises :class:`ChainStalledError` when the head has not moved for ``timeout`` seconds."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.head = -1
+        self.since = time.monotonic()
+
+    def observe(self, head: int) -> None:
+        now = time.monotonic()
+        if head != self.head:
+            self.head, self.since = head, now
+        elif now - self.since > self.timeout:
+            raise ChainStalledError(
+                f"no new block for {now - self.since:.0f}s (head {head}): the network makes no blocks"
+                " (validators down: no quorum?); the transactions are kept and will be mined when it resumes",
+                head,
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +134,7 @@ class TxSender:
         timeout: float = 60.0,
         confirmations: int = 1,
         poll_interval: float = 0.05,
+        stall_timeout: float = 20.0,
     ) -> None:
         self.rpc = rpc
         self.account = account
@@ -114,10 +145,16 @@ class TxSender:
         self.timeout = timeout
         self.confirmations = max(1, confirmations)
         self.poll_interval = poll_interval
+        self.stall_timeout = stall_timeout
         self._lock = threading.Lock()
+        # Signed, sent and not yet seen mined: hash -> (nonce, raw). Re-broadcast after a failover.
+        self._outstanding: dict[str, tuple[int, str]] = {}
+        self._epoch = getattr(rpc, "epoch", 0)
         self._nonce: int | None = None
         self._fees: tuple[int, int] | None = None
         self._fees_at = 0.0
+        # 2 (EIP-1559) when the node's blocks carry a base fee, else 0 (legacy, gasPrice): detected, not assumed.
+        self.tx_type: int | None = None
         self._sign: Callable[[dict[str, Any]], Any] = FastSigner(bytes(account.key))
         # Block each sent transaction could first appear in, so that waiting reads whole blocks.
         self._sent_at: dict[str, int] = {}
@@ -132,10 +169,17 @@ class TxSender:
             return self._nonce
 
     def _fee_params(self) -> tuple[int, int]:
+        """``(maxFeePerGas, maxPriorityFeePerGas)`` for type 2; ``(gasPrice, 0)`` for a legacy chain."""
         now = time.monotonic()
         if self._fees is None or now - self._fees_at > 10:
             block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
-            base = int(block.get("baseFeePerGas", "0x0"), 16)
+            if block.get("baseFeePerGas") is None:  # no EIP-1559 on this chain (GoQuorum, pre-London rules)
+                self.tx_type = 0
+                self._fees = (int(self.rpc.call("eth_gasPrice", []), 16), 0)
+                self._fees_at = now
+                return self._fees
+            self.tx_type = 2
+            base = int(block["baseFeePerGas"], 16)
             try:
                 tip = int(self.rpc.call("eth_maxPriorityFeePerGas", []), 16)
             except RpcRemoteError:
@@ -185,15 +229,18 @@ class TxSender:
             signed = []
             for c, gas in zip(calls, gases, strict=True):
                 tx: dict[str, Any] = {
-                    "type": 2,
+                    "type": self.tx_type,
                     "chainId": self.chain_id,
                     "nonce": self._nonce,
                     "data": c.data,
                     "value": c.value,
                     "gas": gas,
-                    "maxFeePerGas": max_fee,
-                    "maxPriorityFeePerGas": tip,
                 }
+                if self.tx_type == 0:
+                    tx["gasPrice"] = max_fee
+                else:
+                    tx["maxFeePerGas"] = max_fee
+                    tx["maxPriorityFeePerGas"] = tip
                 if c.to is not None:
                     tx["to"] = c.to
                 s = self._sign(tx)
@@ -201,24 +248,48 @@ class TxSender:
                 self._nonce += 1
         return signed
 
+    def rebroadcast(self, *, force: bool = False) -> int:
+        """After the RPC client moved to another node (its ``epoch`` changed), sends every transaction of
+        this sender that is not yet seen mined to the new node again, in nonce order: the same signed
+        bytes, so nothing can apply twice, and the new node has no nonce gap in front of later ones.
+        Returns how many were sent."""
+        epoch = getattr(self.rpc, "epoch", 0)
+        if epoch == self._epoch and not force:
+            return 0
+        self._epoch = epoch
+        with self._lock:
+            raws = [raw for _, raw in sorted(self._outstanding.values())]
+        if raws:
+            logger.warning("re-broadcasting %d unmined transaction(s) of %s to %s", len(raws), self.address,
+                           getattr(self.rpc, "url", "?"))
+            for i in range(0, len(raws), 500):
+                self.rpc.batch([("eth_sendRawTransaction", [r]) for r in raws[i : i + 500]], return_exceptions=True)
+        return len(raws)
+
     def send(self, calls: Sequence[Call]) -> list[str]:
         """Signs, journals (fsync) and submits ``calls`` in one batch; returns their hashes in order."""
         if not calls:
             return []
+        self.rebroadcast()
         head = int(self.rpc.call("eth_blockNumber"), 16)
         signed = self.sign(calls)
         if self.journal is not None:
             self.journal.record((h, self.address, n, raw) for h, n, raw, _ in signed)
+        with self._lock:
+            for h, n, raw, _ in signed:
+                self._outstanding[h] = (n, raw)
         results = self.rpc.batch(
             [("eth_sendRawTransaction", [raw]) for _, _, raw, _ in signed], return_exceptions=True
         )
         for (tx_hash, nonce, _, c), result in zip(signed, results, strict=True):
             if isinstance(result, Exception):
-                # The node refused it outright (nonce gap after a resync, underpriced...): resync and report.
-                self._nonce = None
                 message = str(result)
                 if "already known" in message or "already imported" in message:
                     continue
+                # The node refused it outright (nonce gap after a resync, underpriced...): resync and report.
+                self._nonce = None
+                with self._lock:
+                    self._outstanding.pop(tx_hash, None)
                 what = c.operation or "transaction"
                 raise NonRetryableError(f"{what} {tx_hash} (nonce {nonce}) refused by the node: {message}")
         for tx_hash, _, _, _ in signed:
@@ -243,11 +314,17 @@ class TxSender:
         """
         deadline = time.monotonic() + self.timeout
         found: dict[str, dict[str, Any]] = {}
+        stall = _StallWatch(self.stall_timeout)
         starts = [self._sent_at.get(h) for h in tx_hashes]
         if self._block_receipts_supported and all(b is not None for b in starts):
-            self._follow_blocks(tx_hashes, min(b for b in starts if b is not None), found, deadline)
+            self._follow_blocks(tx_hashes, min(b for b in starts if b is not None), found, deadline, stall)
         pending = [h for h in tx_hashes if h not in found]
+        head_at = 0.0
         while pending:
+            self.rebroadcast()
+            if time.monotonic() - head_at > 1.0:
+                stall.observe(int(self.rpc.call("eth_blockNumber"), 16))
+                head_at = time.monotonic()
             answers = self.rpc.batch([("eth_getTransactionReceipt", [h]) for h in pending])
             still = []
             for h, r in zip(pending, answers, strict=True):
@@ -260,12 +337,15 @@ class TxSender:
                 if time.monotonic() > deadline:
                     raise TxTimeout(f"no receipt for {len(pending)} transaction(s) after {self.timeout}s: {pending[0]}")
                 time.sleep(self.poll_interval)
-        for h in tx_hashes:
-            self._sent_at.pop(h, None)
+        with self._lock:
+            for h in tx_hashes:
+                self._sent_at.pop(h, None)
+                self._outstanding.pop(h, None)
         receipts = [self._receipt(found[h]) for h in tx_hashes]
         if self.confirmations > 1 and receipts:
             target = max(r.block_number for r in receipts) + self.confirmations - 1
-            while int(self.rpc.call("eth_blockNumber"), 16) < target:
+            while (head := int(self.rpc.call("eth_blockNumber"), 16)) < target:
+                stall.observe(head)
                 if time.monotonic() > deadline:
                     raise TxTimeout(f"block {target} not reached after {self.timeout}s")
                 time.sleep(self.poll_interval)
@@ -277,12 +357,19 @@ class TxSender:
         return receipts
 
     def _follow_blocks(
-        self, tx_hashes: Sequence[str], start: int, found: dict[str, dict[str, Any]], deadline: float
+        self,
+        tx_hashes: Sequence[str],
+        start: int,
+        found: dict[str, dict[str, Any]],
+        deadline: float,
+        stall: _StallWatch,
     ) -> None:
         wanted = set(tx_hashes)
         block = start
         while wanted:
+            self.rebroadcast()
             head = int(self.rpc.call("eth_blockNumber"), 16)
+            stall.observe(head)
             if head < block:
                 if time.monotonic() > deadline:
                     raise TxTimeout(f"no receipt for {len(wanted)} transaction(s) after {self.timeout}s")
