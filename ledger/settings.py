@@ -100,6 +100,13 @@ class LedgerSettings(BaseSettings):
             " restarts either way."
         ),
     )
+    node_door: bool = Field(
+        default=True,
+        description=(
+            "`ledger node start` publishes a journaling door in front of anvil: every raw transaction any"
+            " client sends to the node's URL is journalled (fsync) before anvil sees it, and replayed after a crash."
+        ),
+    )
     confirmations: int = Field(default=1, ge=0, description="Blocks on top of a receipt before it counts as confirmed.")
     tx_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for a receipt.")
     keystore_password: str | None = Field(
