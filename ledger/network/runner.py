@@ -119,6 +119,9 @@ class LocalNetwork:
             return None
         if not _alive(pid):
             return None
+        child = self._children.get(node.name)
+        if child is not None and child.pid == pid:
+            return pid  # ours (its command line may not show geth until it has exec'd)
         try:
             if b"geth" not in Path(f"/proc/{pid}/cmdline").read_bytes():
                 return None

@@ -199,7 +199,7 @@ def test_recovery_reports_a_refused_transaction_as_a_conflict_and_replays_the_re
 ) -> None:
     journal = Journal(tmp_path / "journal.jsonl")
     with node.client() as rpc:
-        winner_hash, winner_raw = _transfer(0, 111)
+        _winner_hash, winner_raw = _transfer(0, 111)
         rpc.call("eth_sendRawTransaction", [winner_raw])  # takes nonce 0 of account 9
         loser_hash, loser_raw = _transfer(0, 222)  # journalled, but its slot is gone
         next_hash, next_raw = _transfer(1, 333)
