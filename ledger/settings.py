@@ -66,8 +66,9 @@ class LedgerSettings(BaseSettings):
         default=None,
         ge=1,
         description=(
-            "Blocks (its own included) after which a block counts as final. Unset: by engine (QBFT and the"
-            " embedded node: 1, final when sealed; Clique: floor(signers/2)+1)."
+            "Blocks (its own included) after which a block counts as final; the indexer indexes no block before"
+            " that. Unset: 1 (QBFT and the embedded node: final when sealed). Clique: floor(signers/2)+1, which"
+            " `ledger network env` sets."
         ),
     )
     evm_version: Literal["london", "paris", "shanghai", "cancun"] | None = Field(

@@ -146,6 +146,7 @@ class NetworkDefinition:
             "LEDGER_RPC_URL": ",".join(self.rpc_urls),
             "LEDGER_CHAIN_ID": str(self.chain_id),
             "LEDGER_EVM_VERSION": self.evm_version,
+            "LEDGER_FINALITY_CONFIRMATIONS": str(self.finality_confirmations),
         }
 
 
