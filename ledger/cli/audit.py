@@ -131,7 +131,7 @@ def replay(
                 deployment=deployment, build=build, rpc=rpc, live=None if no_index and source is Source.CHAIN else live,
                 at=when, source=source.value, check_chain=not no_chain, check_index=not no_index,
                 replay_url=replay_url,
-                on_progress=progress,
+                on_progress=progress, final_depth=settings.finality_confirmations or 1,
             )  # fmt: skip
     finally:
         if rpc is not None:
