@@ -49,6 +49,7 @@ __all__ = [
     "SOLC_VERSION",
     "Build",
     "CompiledContract",
+    "analysis_errors",
     "build_standard_input",
     "cache_key",
     "compile_contracts",
@@ -171,9 +172,7 @@ class Build:
 
     def oversized(self) -> list[CompiledContract]:
         """The project's contracts whose runtime code exceeds EIP-170's 24,576 bytes (undeployable)."""
-        return [
-            c for c in self if c.source in self.project_sources and c.deployed_size > MAX_DEPLOYED_CODE_SIZE
-        ]
+        return [c for c in self if c.source in self.project_sources and c.deployed_size > MAX_DEPLOYED_CODE_SIZE]
 
     def contract(self, name: str) -> CompiledContract:
         """Look up by fully qualified name (``contracts/Foo.sol:Foo``) or by bare name.
@@ -615,3 +614,21 @@ def compile_contracts(
     logger.info("compiled %d contracts in %.1fs (cache %s)", len(contracts), time.perf_counter() - started, key[:12])
     _warn_code_size(build)
     return build
+
+
+def analysis_errors(settings: LedgerSettings | None = None, *, project_root: Path | None = None) -> list[str]:
+    """Type-checks the sources for the settings' EVM target without generating code (seconds, where a
+    compile takes minutes): solc's error messages, empty if the analysis passes. Code generation can
+    still fail afterwards (e.g. a stack too deep), which only :func:`compile_contracts` finds."""
+    settings = settings if settings is not None else LedgerSettings()
+    root = (project_root or PROJECT_ROOT).resolve()
+    sources, _ = _collect_sources(root, root / "contracts", COMPILER_CONFIG.remappings)
+    solc_settings = solc_settings_for(settings.evm_version)
+    solc_settings["outputSelection"] = {"*": {"": ["ast"]}}
+    try:
+        _run_solc(
+            build_standard_input(sources, solc_settings), _solc_binary(settings, None), [str(root), str(PROJECT_ROOT)]
+        )
+    except CompilationError as exc:
+        return [str(e.get("formattedMessage") or e.get("message")) for e in exc.errors] or [str(exc)]
+    return []
