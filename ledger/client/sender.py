@@ -286,6 +286,10 @@ class TxSender:
                 message = str(result)
                 if "already known" in message or "already imported" in message:
                     continue
+                if self._known(tx_hash):
+                    # This very transaction is already pooled or mined: a re-send after a lost answer (the
+                    # first node took it; "nonce too low" means its own nonce, not another transaction's).
+                    continue
                 # The node refused it outright (nonce gap after a resync, underpriced...): resync and report.
                 self._nonce = None
                 with self._lock:
@@ -295,6 +299,12 @@ class TxSender:
         for tx_hash, _, _, _ in signed:
             self._sent_at[tx_hash] = head + 1
         return [h for h, _, _, _ in signed]
+
+    def _known(self, tx_hash: str) -> bool:
+        try:
+            return self.rpc.call("eth_getTransactionByHash", [tx_hash]) is not None
+        except RpcRemoteError:
+            return False
 
     def resend_raw(self, raws: Sequence[str]) -> list[Any]:
         """Sends already signed transactions again (a retried submission); errors come back in place."""
