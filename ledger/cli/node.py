@@ -194,6 +194,9 @@ def _replay_journal(settings: LedgerSettings, node: EmbeddedNode, door: Journal 
             report = recover(rpc, door)
         if report.resent or report.conflicts:
             progress("door " + report.summary())
+        # A refused entry can never be mined (its nonce is taken, or the node finds it invalid): it would
+        # otherwise be re-sent, and refused, after every restart.
+        door.drop(report.conflicts)
     journal = _journal(settings)
     if journal is None:
         return

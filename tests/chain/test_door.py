@@ -177,7 +177,10 @@ def test_compaction_never_drops_an_unmined_entry_nor_one_appended_meanwhile(node
     mined_hash, mined_raw = _transfer(0, 1)
     with node.client() as rpc:
         rpc.call("eth_sendRawTransaction", [mined_raw])
-        assert rpc.call("eth_getTransactionReceipt", [mined_hash]) is not None
+        deadline = time.monotonic() + 10
+        while rpc.call("eth_getTransactionReceipt", [mined_hash]) is None:  # automine: at once, or nearly
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
         unmined_hash, unmined_raw = _transfer(5, 2)  # nonce gap: never mined
         journal.record([(mined_hash, "", 0, mined_raw), (unmined_hash, "", 5, unmined_raw)])
         late_hash, late_raw = _transfer(7, 3)
@@ -210,4 +213,21 @@ def test_recovery_reports_a_refused_transaction_as_a_conflict_and_replays_the_re
         assert rpc.call("eth_getTransactionReceipt", [next_hash]) is not None
         assert rpc.call("eth_getTransactionReceipt", [loser_hash]) is None
         assert "1 lost to a conflicting transaction" in report.summary()
+    journal.close()
+
+
+def test_the_door_forgets_a_journalled_transaction_the_node_refuses_after_reporting_it(
+    node: EmbeddedNode, tmp_path: Path
+) -> None:
+    from ledger.cli.node import _replay_journal
+
+    journal = Journal(tmp_path / "door.jsonl")
+    with node.client() as rpc:
+        _, winner_raw = _transfer(0, 1, account_index=11)
+        rpc.call("eth_sendRawTransaction", [winner_raw])
+    loser_hash, loser_raw = _transfer(0, 2, account_index=11)
+    next_hash, next_raw = _transfer(1, 3, account_index=11)
+    journal.record([(loser_hash, "", 0, loser_raw), (next_hash, "", 1, next_raw)])
+    _replay_journal(node.settings, node, journal)
+    assert [e.tx_hash for e in journal.entries()] == [next_hash]
     journal.close()
