@@ -41,6 +41,7 @@ __all__ = [
     "RESERVED_CHAIN_IDS",
     "besu_qbft_genesis",
     "check_chain_id",
+    "genesis_evm_rules",
     "province_chain_id",
     "qbft_extra_data",
     "write_besu_kit",
@@ -118,6 +119,19 @@ def besu_qbft_genesis(
         "coinbase": "0x" + "00" * 20,
         "alloc": {a.removeprefix("0x").lower(): {"balance": hex(DEFAULT_BALANCE_WEI)} for a in funded},
     }
+
+
+_TIMED_FORKS: Final[tuple[tuple[str, str], ...]] = (("pragueTime", "prague"), ("cancunTime", "cancun"),
+                                                    ("shanghaiTime", "shanghai"))  # fmt: skip
+
+
+def genesis_evm_rules(genesis: dict[str, Any]) -> str:
+    """The newest EVM rules a genesis activates at block 0 (the hardfork to test the contracts under)."""
+    config = genesis["config"]
+    for key, name in _TIMED_FORKS:
+        if config.get(key) == 0:
+            return name
+    return "london" if config.get("londonBlock") == 0 else "berlin" if config.get("berlinBlock") == 0 else "istanbul"
 
 
 def _toml_list(values: Sequence[str]) -> str:

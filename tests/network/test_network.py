@@ -262,3 +262,32 @@ def test_two_of_four_down_halts_with_a_typed_error_and_resumes_without_loss(netw
             assert time.monotonic() < deadline, "the network did not resume with four validators"
     assert all(r.status == 1 for r in receipts)
     _same_hashes(network, network.definition.names())
+
+
+def test_the_ledger_deploys_under_exactly_the_rules_the_besu_genesis_activates(tmp_path: Path) -> None:
+    """Besu cannot run here: anvil runs the genesis's rules (Cancun from block 0) and the system deploys."""
+    from ledger.chain import EmbeddedNode
+    from ledger.client import make_sender
+    from ledger.contracts.deploy import deploy_system
+    from ledger.network.besu import genesis_evm_rules
+    from ledger.settings import LedgerSettings
+    from ledger.toolchain import compile_contracts
+
+    genesis = besu_qbft_genesis(4501, [dev_account(1).address], [dev_account(0).address], block_period_s=2,
+                                gas_limit=400_000_000)  # fmt: skip
+    rules = genesis_evm_rules(genesis)
+    assert rules == "cancun"
+
+    class BesuRules(EmbeddedNode):
+        def command(self) -> list[str]:
+            args = super().command()
+            args[args.index("--hardfork") + 1] = rules
+            return args
+
+    settings = LedgerSettings(data_dir=tmp_path / "data", node_port=free_port(), block_time=0)
+    build = compile_contracts(settings)
+    assert build.evm_version == "cancun"  # what the kit's README tells members to compile for
+    with BesuRules(settings) as node, node.client(timeout=30) as rpc:
+        sender = make_sender(settings, rpc, dev_account(0), None)
+        deployment = deploy_system(rpc, sender, build)
+        assert len(deployment.contracts) == 6 and deployment.evm_version == "cancun"
