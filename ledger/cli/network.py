@@ -36,6 +36,10 @@ DirArgument = Annotated[Path, typer.Argument(help="The network folder.", show_de
 def init(
     directory: DirArgument,
     validators: Annotated[int, typer.Option("--validators", "-n", min=1, help="How many validator nodes.")] = 4,
+    nodes: Annotated[
+        int | None,
+        typer.Option("--nodes", min=1, help="Nodes in all (default: the validators); the others follow and serve."),
+    ] = None,
     engine: Annotated[
         str, typer.Option("--engine", help="clique (geth v1.13, runs here) or besu-qbft (the Besu production kit).")
     ] = "clique",
@@ -66,7 +70,7 @@ def init(
         if engine == "clique":
             definition = write_clique_network(
                 directory, validators=validators, chain_id=chain_id, block_period_s=block_period,
-                gas_limit=gas_limit, base_port=base_port, funded=funded, light_kdf=light_kdf,
+                gas_limit=gas_limit, base_port=base_port, funded=funded, light_kdf=light_kdf, nodes=nodes,
             )  # fmt: skip
         elif engine == "besu-qbft":
             from ledger.network.besu import write_besu_kit
@@ -82,8 +86,14 @@ def init(
             raise fail(f"unknown engine {engine!r}: clique or besu-qbft (GoQuorum cannot be built here)", 2)
     except LedgerError as exc:
         raise fail(str(exc)) from None
-    lines = [f"{engine} network, chain {definition.chain_id}, {len(definition.nodes)} validators in {directory}"]
-    lines += [f"  {n.name}  {n.address}  rpc {n.rpc_url}  p2p {n.p2p_port}" for n in definition.nodes]
+    lines = [
+        f"{engine} network, chain {definition.chain_id}, {len(definition.nodes)} nodes,"
+        f" {len(definition.validators)} validators, in {directory}"
+    ]
+    lines += [
+        f"  {n.name}  {n.address}  rpc {n.rpc_url}  p2p {n.p2p_port}" + ("  validator" if n.validator else "")
+        for n in definition.nodes
+    ]
     lines.append(f"start it with `ledger network start {directory}`")
     emit(definition.to_json(), lines, as_json)
 

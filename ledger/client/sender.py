@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 GAS_MARGIN = 1.15
 GAS_PAD = 5_000
+_OUTSTANDING_PRUNE_AT = 20_000
+_RECHECK_SECONDS = 3.0
 
 
 class TxTimeout(RetryableError):
@@ -257,6 +259,7 @@ class TxSender:
         if epoch == self._epoch and not force:
             return 0
         self._epoch = epoch
+        self._prune()
         with self._lock:
             raws = [raw for _, raw in sorted(self._outstanding.values())]
         if raws:
@@ -266,11 +269,22 @@ class TxSender:
                 self.rpc.batch([("eth_sendRawTransaction", [r]) for r in raws[i : i + 500]], return_exceptions=True)
         return len(raws)
 
+    def _prune(self) -> None:
+        """Forgets outstanding transactions whose nonce the chain has passed (mined, even if never waited for)."""
+        if not self._outstanding:
+            return
+        mined = int(self.rpc.call("eth_getTransactionCount", [self.address, "latest"]), 16)
+        with self._lock:
+            for tx_hash in [h for h, (nonce, _) in self._outstanding.items() if nonce < mined]:
+                del self._outstanding[tx_hash]
+
     def send(self, calls: Sequence[Call]) -> list[str]:
         """Signs, journals (fsync) and submits ``calls`` in one batch; returns their hashes in order."""
         if not calls:
             return []
         self.rebroadcast()
+        if len(self._outstanding) > _OUTSTANDING_PRUNE_AT:  # a caller that sends without waiting
+            self._prune()
         head = int(self.rpc.call("eth_blockNumber"), 16)
         signed = self.sign(calls)
         if self.journal is not None:
@@ -376,13 +390,27 @@ class TxSender:
     ) -> None:
         wanted = set(tx_hashes)
         block = start
+        checked = time.monotonic()
         while wanted:
             self.rebroadcast()
             head = int(self.rpc.call("eth_blockNumber"), 16)
             stall.observe(head)
+            if time.monotonic() > deadline:
+                raise TxTimeout(f"no receipt for {len(wanted)} transaction(s) after {self.timeout}s")
+            if time.monotonic() - checked > _RECHECK_SECONDS:
+                # A block read here before may since have been replaced (a reorg, or another node after a
+                # failover) by one that holds a wanted transaction: ask for those receipts by hash too.
+                checked = time.monotonic()
+                pending = sorted(wanted)
+                for tx_hash, receipt in zip(
+                    pending, self.rpc.batch([("eth_getTransactionReceipt", [h]) for h in pending]), strict=True
+                ):
+                    if receipt is not None:
+                        found[tx_hash] = receipt
+                        wanted.discard(tx_hash)
+                if not wanted:
+                    return
             if head < block:
-                if time.monotonic() > deadline:
-                    raise TxTimeout(f"no receipt for {len(wanted)} transaction(s) after {self.timeout}s")
                 time.sleep(self.poll_interval)
                 continue
             numbers = list(range(block, head + 1))

@@ -238,20 +238,29 @@ def write_clique_network(
     funded: Sequence[str] = (),
     light_kdf: bool = False,
     host: str = "127.0.0.1",
+    nodes: int | None = None,
 ) -> NetworkDefinition:
-    """Keys, keystores, genesis, static nodes and per-node configuration of an N-validator Clique network.
+    """Keys, keystores, genesis, static nodes and per-node configuration of a Clique network of ``nodes``
+    nodes (default: ``validators``), the first ``validators`` of which seal blocks; the others are member
+    nodes that follow the chain and serve the members' clients.
+
+    Clique with an even number of signers can deadlock after a fork (two branches of equal weight, each
+    sealed by half the signers, none allowed to go on): give it an odd number (3 of 4 nodes).
 
     Ports: node i listens for peers on ``base_port + i``, JSON-RPC on ``base_port + 100 + i`` and
     the (unused) engine API on ``base_port + 200 + i``.
     """
+    total = validators if nodes is None else nodes
     if validators < 1:
         raise NetworkDefinitionError("a network needs at least one validator")
+    if total < validators:
+        raise NetworkDefinitionError(f"{total} nodes cannot hold {validators} validators")
     if (directory / "network.json").exists():
         raise NetworkDefinitionError(f"{directory} already holds a network; choose an empty folder")
     if block_period_s < 1:
         raise NetworkDefinitionError("Clique's block period is a whole number of seconds, at least 1")
-    nodes: list[NodeDefinition] = []
-    for i in range(validators):
+    members: list[NodeDefinition] = []
+    for i in range(total):
         name = f"node{i}"
         node_dir = directory / "nodes" / name
         signing_key = secrets.token_bytes(32)
@@ -264,20 +273,23 @@ def write_clique_network(
         _write_private(node_dir / "nodekey", node_key.hex())
         p2p = base_port + i
         enode = f"enode://{enode_id(node_key)}@{host}:{p2p}"
-        nodes.append(NodeDefinition(name, address, True, enode, p2p, base_port + 100 + i, base_port + 200 + i, host))
-    enodes = [n.enode for n in nodes]
-    for n in nodes:
+        members.append(
+            NodeDefinition(name, address, i < validators, enode, p2p, base_port + 100 + i, base_port + 200 + i, host)
+        )
+    enodes = [n.enode for n in members]
+    for n in members:
         peers = [e for e in enodes if e != n.enode]
         config = f"[Node.P2P]\nStaticNodes = {_toml_list(peers)}\nTrustedNodes = {_toml_list(peers)}\n"
         (directory / "nodes" / n.name / "config.toml").write_text(config)
     accounts = tuple(to_checksum_address(a) for a in funded)
     definition = NetworkDefinition(
-        directory, "clique", chain_id, block_period_s, gas_limit, ENGINE_EVM_VERSION["clique"], tuple(nodes),
-        accounts + tuple(n.address for n in nodes),
+        directory, "clique", chain_id, block_period_s, gas_limit, ENGINE_EVM_VERSION["clique"], tuple(members),
+        accounts + tuple(n.address for n in members),
     )  # fmt: skip
     genesis = clique_genesis(
-        chain_id, [n.address for n in nodes], definition.funded, block_period_s=block_period_s, gas_limit=gas_limit
-    )
+        chain_id, [n.address for n in definition.validators], definition.funded, block_period_s=block_period_s,
+        gas_limit=gas_limit,
+    )  # fmt: skip
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "genesis.json").write_text(json.dumps(genesis, indent=2) + "\n")
     (directory / "static-nodes.json").write_text(json.dumps(enodes, indent=2) + "\n")

@@ -1,8 +1,9 @@
-"""Benchmark of a 4-validator network on this machine (geth v1.13 Clique built by scripts/build-engine).
+"""Benchmark of a 4-node network on this machine (geth v1.13 Clique built by scripts/build-engine).
 
-    .venv/bin/python scripts/bench/network.py [--json] [--validators 4] [--transfers 2000]
+    .venv/bin/python scripts/bench/network.py [--json] [--nodes 4] [--validators 3] [--transfers 2000]
 
-One run: a fresh network in a temporary folder (1 s blocks), then
+One run: a fresh network in a temporary folder (1 s blocks; 3 of the 4 nodes seal: an even number of
+Clique signers can deadlock after a fork), then
 * ``raw_transfer_tps``: pre-signed value transfers sent in batches of 500 through one node, until mined;
 * ``finality_p50_ms`` / ``finality_p99_ms``: send -> final (Clique: floor(N/2)+1 blocks, its own
   included) for single transfers, one at a time;
@@ -67,10 +68,10 @@ def _settle_unavailable(evm_version: str) -> str | None:
     return "settlement on the network is not wired into this benchmark yet"
 
 
-def run(validators: int, transfers: int, check_settle: bool) -> dict[str, Any]:
+def run(validators: int, transfers: int, check_settle: bool, samples: int = 20, nodes: int = 4) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ledger-net-bench-") as tmp:
         definition = write_clique_network(
-            Path(tmp) / "net", validators=validators, chain_id=CHAIN_ID, base_port=_free_base(),
+            Path(tmp) / "net", validators=validators, nodes=nodes, chain_id=CHAIN_ID, base_port=_free_base(),
             funded=[dev_account(i).address for i in range(10)], light_kdf=True,
         )  # fmt: skip
         net = LocalNetwork(definition)
@@ -90,7 +91,7 @@ def run(validators: int, transfers: int, check_settle: bool) -> dict[str, Any]:
             final = definition.finality_confirmations
             latencies = []
             one = _sender(net, 1)
-            for _ in range(20):
+            for _ in range(samples):
                 t0 = time.perf_counter()
                 receipt = one.transact(_transfers(1)[0])
                 while int(one.rpc.call("eth_blockNumber"), 16) < receipt.block_number + final - 1:
@@ -108,6 +109,7 @@ def run(validators: int, transfers: int, check_settle: bool) -> dict[str, Any]:
             net.stop()
     return {
         "engine": "geth v1.13.15 clique",
+        "nodes": nodes,
         "validators": validators,
         "block_period_s": definition.block_period_s,
         "finality_blocks": definition.finality_confirmations,
@@ -124,11 +126,13 @@ def run(validators: int, transfers: int, check_settle: bool) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--validators", type=int, default=4)
+    parser.add_argument("--validators", type=int, default=3)
+    parser.add_argument("--nodes", type=int, default=4)
     parser.add_argument("--transfers", type=int, default=2000)
+    parser.add_argument("--finality-samples", type=int, default=20, help="Single transfers timed send -> final.")
     parser.add_argument("--no-settle-check", action="store_true", help="Skip compiling the contracts for london.")
     args = parser.parse_args()
-    result = run(args.validators, args.transfers, not args.no_settle_check)
+    result = run(args.validators, args.transfers, not args.no_settle_check, args.finality_samples, args.nodes)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -1,4 +1,4 @@
-"""Soak: kill -9 validators of a 4-validator network in turn while transfers flow, for N cycles.
+"""Soak: kill -9 nodes of a 4-node network (3 Clique signers) in turn while transfers flow, for N cycles.
 
     .venv/bin/python scripts/soak/kill_validator.py --cycles 20 [--json]
 
@@ -63,11 +63,16 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ledger-soak-") as tmp:
         definition = write_clique_network(
-            Path(tmp) / "net", validators=4, chain_id=CHAIN_ID, base_port=_free_base(),
+            Path(tmp) / "net", validators=3, nodes=4, chain_id=CHAIN_ID, base_port=_free_base(),
             funded=[dev_account(0).address], light_kdf=True,
         )  # fmt: skip
         net = LocalNetwork(definition)
         net.start()
+        deadline = time.monotonic() + 60
+        while not all(s.peers == 3 and (s.block or 0) >= 3 for s in net.statuses()):  # connected, sealing
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the network did not come up: {[s.to_json() for s in net.statuses()]}")
+            time.sleep(0.5)
         acknowledged: list[str] = []
         try:
             rpc = FailoverRpcClient(definition.rpc_urls, timeout=10, max_lag=10)
