@@ -17,6 +17,10 @@ process.env.HARDHAT_DISABLE_TELEMETRY_PROMPT = process.env.HARDHAT_DISABLE_TELEM
 process.env.HARDHAT_HIDE_SOLIDITY_SURVEY_MESSAGE = process.env.HARDHAT_HIDE_SOLIDITY_SURVEY_MESSAGE || "true";
 
 const ROOT = __dirname;
+// Where artifacts and cache go: build/hardhat, or LEDGER_HARDHAT_DIR (relative to the project root).
+// scripts/slither_check.py builds in a directory of its own, so that it never reads a build that another
+// Hardhat run of the checkout (tests/toolchain/test_hardhat_equivalence.py) is rewriting.
+const BUILD_DIR = path.resolve(ROOT, process.env.LEDGER_HARDHAT_DIR || path.join("build", "hardhat"));
 const compilerConfig = JSON.parse(fs.readFileSync(path.join(ROOT, "contracts", "compiler.json"), "utf8"));
 const SOLCJS_DIR = path.join(ROOT, "node_modules", "solc");
 
@@ -81,7 +85,7 @@ module.exports = {
     root: ROOT,
     sources: path.join(ROOT, "contracts"),
     tests: path.join(ROOT, "test-hardhat"),
-    artifacts: path.join(ROOT, "build", "hardhat", "artifacts"),
-    cache: path.join(ROOT, "build", "hardhat", "cache"),
+    artifacts: path.join(BUILD_DIR, "artifacts"),
+    cache: path.join(BUILD_DIR, "cache"),
   },
 };

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Regions} from "./libraries/Regions.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title ParticipantRegistry
@@ -115,10 +116,12 @@ contract ParticipantRegistry is IParticipantRegistry {
     }
 
     /// @inheritdoc IParticipantRegistry
-    function requireEach(address[] calldata accounts, uint16[] calldata anyOfRoles) external view {
-        if (accounts.length != anyOfRoles.length) revert ParticipantLengthMismatch(accounts.length, anyOfRoles.length);
-        for (uint256 i; i < accounts.length; ++i) {
-            _requireRole(accounts[i], anyOfRoles[i]);
+    function requireEach(uint256[] calldata checks) external view returns (uint256 inactive) {
+        for (uint256 i; i < checks.length; ++i) {
+            address account = address(uint160(checks[i]));
+            uint16 anyOfRoles = uint16(checks[i] >> 160);
+            if (anyOfRoles != 0) _requireRole(account, anyOfRoles);
+            else if (_participants[account].status != Status.Active) inactive |= 1 << i;
         }
     }
 
@@ -182,7 +185,7 @@ contract ParticipantRegistry is IParticipantRegistry {
     }
 
     function _checkRegion(uint24 region) private pure {
-        if (region < 100000 || region > 999999) revert ParticipantInvalidRegion(region);
+        if (!Regions.isValid(region)) revert ParticipantInvalidRegion(region);
     }
 
     function _checkName(uint256 length) private pure {

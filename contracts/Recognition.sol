@@ -5,6 +5,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {IRecognition} from "./interfaces/IRecognition.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
+import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {Roles} from "./libraries/Roles.sol";
 
@@ -25,15 +26,15 @@ contract Recognition is IRecognition {
     bytes32 private constant _CERTIFICATE_TYPEHASH = keccak256(
         "RegistrationCertificate(uint256 assetId,bytes32 contentHash,uint8 category,uint8 grade,uint8 kind,"
         "address holdingHolder,address processingHolder,address operationHolder,uint64 certificateSerial,"
-        "uint64 registeredBlock,uint64 registeredAt)"
+        "uint64 registeredBlock,uint64 registeredAt,uint8 status,uint64 issuedBlock,uint64 expiresAt)"
     );
     uint256 private constant _MAX_REGISTRARS = 32;
 
     // ─────────────────────────────────────────────────────────── storage
 
-    /// @dev Three slots: origin registry, chain id, status and linked flag (160 + 64 + 8 + 8 = 240
-    /// bits); the origin asset id; the certificate digest. The content hash and local serial are
-    /// read from the local registry; holders, origin serial and times are in the event.
+    /// @dev Four slots: origin registry, chain id, status and linked flag (160 + 64 + 8 + 8 = 240 bits); the
+    /// origin asset id; the certificate digest; the origin block of the certificate in force. The content hash
+    /// and local serial are read from the local registry; holders, origin serial and times are in the event.
     struct Record {
         address originRegistry;
         uint64 originChainId;
@@ -41,6 +42,7 @@ contract Recognition is IRecognition {
         bool linked;
         uint256 originAssetId;
         bytes32 certificateDigest;
+        uint64 issuedBlock;
     }
 
     IParticipantRegistry private immutable _participants;
@@ -49,7 +51,8 @@ contract Recognition is IRecognition {
     uint256 private _recognisedCount;
     mapping(uint64 originChainId => Agreement) private _agreements;
     mapping(uint256 localAssetId => Record) private _records;
-    mapping(uint64 originChainId => mapping(uint256 originAssetId => uint256 localAssetId)) private _imported;
+    mapping(uint64 originChainId => mapping(address originRegistry => mapping(uint256 originAssetId => uint256 localAssetId)))
+        private _imported;
 
     constructor(IParticipantRegistry participants, IAssetRegistry registry) {
         _participants = participants;
@@ -104,40 +107,32 @@ contract Recognition is IRecognition {
         external
         returns (uint256 localAssetId)
     {
-        IParticipantRegistry.Participant memory registrar = _participants.requireRole(msg.sender, Roles.REGISTRAR);
-        Agreement storage a = _agreements[originChainId];
-        uint8 threshold = a.threshold;
-        if (threshold == 0) revert RecognitionNoAgreement(originChainId);
-        if (c.contentHash == bytes32(0) || c.holdingHolder == address(0)) revert RecognitionInvalidCertificate(c.assetId);
-        if (c.processingHolder == address(0) || c.operationHolder == address(0)) {
-            revert RecognitionInvalidCertificate(c.assetId);
-        }
-        uint256 previous = _imported[originChainId][c.assetId];
-        if (previous != 0) revert RecognitionAlreadyImported(originChainId, c.assetId, previous);
+        uint24 region = _participants.requireRole(msg.sender, Roles.REGISTRAR).region;
+        (address originRegistry, bytes32 digest, address[] memory signers) = _verify(originChainId, c, signatures);
+        bool cancelled = c.status == IAssetRegistryTypes.Status.Cancelled;
 
-        address originRegistry = a.originRegistry;
-        bytes32 digest = _digest(originChainId, originRegistry, c);
-        address[] memory signers = _countSigners(digest, signatures, a.registrars, threshold);
+        localAssetId = _imported[originChainId][originRegistry][c.assetId];
+        if (localAssetId != 0) {
+            _supersede(localAssetId, originChainId, c, digest, cancelled);
+            emit CertificateImported(
+                localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers,
+                _records[localAssetId].linked, msg.sender, true
+            );
+            return localAssetId;
+        }
+        if (cancelled) revert RecognitionInvalidCertificate(c.assetId);
 
         bool linked;
         uint256 existing = _registry.assetIdOf(c.contentHash);
         if (existing != 0) {
-            address localHolder = _registry.holderOf(existing, IAssetRegistry.Right.Holding);
-            if (localHolder != c.holdingHolder) {
-                revert RecognitionContentConflict(c.contentHash, existing, localHolder, c.holdingHolder);
-            }
-            if (_records[existing].status != RecognisedStatus.None) {
-                revert RecognitionAlreadyImported(originChainId, c.assetId, existing);
-            }
+            _checkLink(existing, c);
             localAssetId = existing;
             linked = true;
-        }
-
-        if (!linked) {
+        } else {
             // Effects on this contract follow the registry call only because the local id comes from it;
             // the registry is a trusted system contract and calls nothing back.
             localAssetId = _registry.registerRecognised(
-                IAssetRegistry.Registration({
+                IAssetRegistryTypes.Registration({
                     contentHash: c.contentHash,
                     metadataHash: digest,
                     metadataURI: "",
@@ -145,7 +140,7 @@ contract Recognition is IRecognition {
                     category: c.category,
                     grade: c.grade,
                     kind: c.kind,
-                    region: registrar.region,
+                    region: region,
                     processingHolder: c.processingHolder,
                     operationHolder: c.operationHolder
                 }),
@@ -153,31 +148,38 @@ contract Recognition is IRecognition {
                 msg.sender
             );
         }
-        _imported[originChainId][c.assetId] = localAssetId;
+        _imported[originChainId][originRegistry][c.assetId] = localAssetId;
         _records[localAssetId] = Record({
             originRegistry: originRegistry,
             originChainId: originChainId,
             status: RecognisedStatus.Active,
             linked: linked,
             originAssetId: c.assetId,
-            certificateDigest: digest
+            certificateDigest: digest,
+            issuedBlock: c.issuedBlock
         });
         ++_recognisedCount;
         emit CertificateImported(
-            localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers, linked, msg.sender
+            localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers, linked, msg.sender, false
         );
     }
 
     /// @inheritdoc IRecognition
     function suspend(uint256 localAssetId, bytes32 reasonHash) external {
-        _participants.requireRole(msg.sender, Roles.REGISTRAR);
-        Record storage r = _records[localAssetId];
-        if (r.status == RecognisedStatus.None) revert RecognitionUnknownRecord(localAssetId);
+        Record storage r = _recordOfRegion(localAssetId, reasonHash);
         if (r.status != RecognisedStatus.Active) revert RecognitionInvalidStatus(localAssetId, r.status);
-        if (reasonHash == bytes32(0)) revert RecognitionZeroHash();
         r.status = RecognisedStatus.Suspended;
         emit RecognitionSuspended(localAssetId, msg.sender, reasonHash);
-        if (!r.linked) _registry.freezeRecognised(localAssetId, msg.sender, reasonHash);
+        if (!r.linked) _registry.setRecognitionSuspended(localAssetId, true);
+    }
+
+    /// @inheritdoc IRecognition
+    function reinstate(uint256 localAssetId, bytes32 reasonHash) external {
+        Record storage r = _recordOfRegion(localAssetId, reasonHash);
+        if (r.status != RecognisedStatus.Suspended) revert RecognitionInvalidStatus(localAssetId, r.status);
+        r.status = RecognisedStatus.Active;
+        emit RecognitionReinstated(localAssetId, msg.sender, reasonHash);
+        if (!r.linked) _registry.setRecognitionSuspended(localAssetId, false);
     }
 
     // ─────────────────────────────────────────────────────────── views
@@ -191,7 +193,7 @@ contract Recognition is IRecognition {
     function getRecognised(uint256 localAssetId) external view returns (Recognised memory v) {
         Record storage r = _records[localAssetId];
         if (r.status == RecognisedStatus.None) revert RecognitionUnknownRecord(localAssetId);
-        IAssetRegistry.Asset memory asset = _registry.getAsset(localAssetId);
+        IAssetRegistryTypes.Asset memory asset = _registry.getAsset(localAssetId);
         v.originChainId = r.originChainId;
         v.originRegistry = r.originRegistry;
         v.originAssetId = r.originAssetId;
@@ -201,11 +203,16 @@ contract Recognition is IRecognition {
         v.certificateDigest = r.certificateDigest;
         v.status = r.status;
         v.linked = r.linked;
+        v.issuedBlock = r.issuedBlock;
     }
 
     /// @inheritdoc IRecognition
-    function localAssetOf(uint64 originChainId, uint256 originAssetId) external view returns (uint256) {
-        return _imported[originChainId][originAssetId];
+    function localAssetOf(uint64 originChainId, address originRegistry, uint256 originAssetId)
+        external
+        view
+        returns (uint256)
+    {
+        return _imported[originChainId][originRegistry][originAssetId];
     }
 
     /// @inheritdoc IRecognition
@@ -243,31 +250,107 @@ contract Recognition is IRecognition {
                 c.operationHolder,
                 c.certificateSerial,
                 c.registeredBlock,
-                c.registeredAt
+                c.registeredAt,
+                c.status,
+                c.issuedBlock,
+                c.expiresAt
             )
         );
         return MessageHashUtils.toTypedDataHash(domain, structHash);
     }
 
-    /// @dev The distinct agreed registrars among the signatures' signers; a malformed signature or an
-    /// unknown or repeated signer is skipped, not fatal, so that one bad co-signature does not
-    /// void the others. Reverts when fewer than `threshold` remain.
+    /// @dev A well-formed, unexpired certificate signed by at least the agreement's threshold of its registrars:
+    /// the origin registry, the certificate's digest and its distinct agreed signers.
+    function _verify(uint64 originChainId, Certificate calldata c, bytes[] calldata signatures)
+        private
+        view
+        returns (address originRegistry, bytes32 digest, address[] memory signers)
+    {
+        Agreement storage a = _agreements[originChainId];
+        uint8 threshold = a.threshold;
+        if (threshold == 0) revert RecognitionNoAgreement(originChainId);
+        bool valid = c.contentHash != bytes32(0) && c.holdingHolder != address(0) && c.processingHolder != address(0)
+            && c.operationHolder != address(0)
+            && (c.status == IAssetRegistryTypes.Status.Cancelled || c.status == IAssetRegistryTypes.Status.Registered);
+        if (!valid) revert RecognitionInvalidCertificate(c.assetId);
+        if (c.expiresAt < block.timestamp) revert RecognitionCertificateExpired(c.assetId, c.expiresAt);
+        originRegistry = a.originRegistry;
+        digest = _digest(originChainId, originRegistry, c);
+        signers = _countSigners(digest, signatures, a.registrars, threshold);
+    }
+
+    /// @dev A newer certificate of an imported origin asset: the record follows it; a recognised (not linked)
+    /// asset follows its holders or its cancellation.
+    function _supersede(uint256 localAssetId, uint64 originChainId, Certificate calldata c, bytes32 digest, bool cancelled)
+        private
+    {
+        Record storage r = _records[localAssetId];
+        if (c.issuedBlock <= r.issuedBlock) {
+            revert RecognitionStaleCertificate(originChainId, c.assetId, localAssetId, r.issuedBlock, c.issuedBlock);
+        }
+        if (r.status == RecognisedStatus.Cancelled) revert RecognitionInvalidStatus(localAssetId, r.status);
+        (r.certificateDigest, r.issuedBlock) = (digest, c.issuedBlock);
+        if (cancelled) r.status = RecognisedStatus.Cancelled;
+        if (r.linked) {
+            // A registration made here stands on its own: the origin's holder must still be its holder.
+            address localHolder = _registry.holderOf(localAssetId, IAssetRegistryTypes.Right.Holding);
+            if (!cancelled && localHolder != c.holdingHolder) {
+                revert RecognitionContentConflict(c.contentHash, localAssetId, localHolder, c.holdingHolder);
+            }
+            return;
+        }
+        _registry.syncRecognised(
+            localAssetId, c.holdingHolder, c.processingHolder, c.operationHolder, cancelled, msg.sender, digest
+        );
+    }
+
+    /// @dev Linking to a registration made here: registered, same holder, same category and grade.
+    function _checkLink(uint256 existing, Certificate calldata c) private view {
+        IAssetRegistryTypes.Asset memory local = _registry.getAsset(existing);
+        if (local.status != IAssetRegistryTypes.Status.Registered) revert RecognitionLocalNotRegistered(existing, local.status);
+        if (local.holdingHolder != c.holdingHolder) {
+            revert RecognitionContentConflict(c.contentHash, existing, local.holdingHolder, c.holdingHolder);
+        }
+        if (local.category != c.category || local.grade != c.grade) {
+            revert RecognitionClassificationMismatch(existing, local.category, local.grade, c.category, c.grade);
+        }
+        Record storage other = _records[existing];
+        if (other.status != RecognisedStatus.None) {
+            revert RecognitionAlreadyImported(other.originChainId, other.originAssetId, existing);
+        }
+    }
+
+    /// @dev The record, for a registrar of the recognised asset's region or the authority, with a reason.
+    function _recordOfRegion(uint256 localAssetId, bytes32 reasonHash) private view returns (Record storage r) {
+        IParticipantRegistry.Participant memory p =
+            _participants.requireRole(msg.sender, Roles.REGISTRAR | Roles.AUTHORITY);
+        r = _records[localAssetId];
+        if (r.status == RecognisedStatus.None) revert RecognitionUnknownRecord(localAssetId);
+        if (p.roles & Roles.AUTHORITY == 0) {
+            uint24 region = _registry.getAsset(localAssetId).region;
+            if (p.region != region) revert RecognitionWrongRegion(msg.sender, p.region, region);
+        }
+        if (reasonHash == bytes32(0)) revert RecognitionZeroHash();
+    }
+
+    /// @dev The distinct agreed registrars among the signatures' signers, in the agreement's order; a
+    /// malformed signature or an unknown or repeated signer is skipped, not fatal, so that one bad
+    /// co-signature does not void the others. Reverts when fewer than `threshold` remain. (A bitmap over
+    /// the agreement's at most 32 registrars keeps the loop within the stack at every EVM target.)
     function _countSigners(bytes32 digest, bytes[] calldata signatures, address[] storage agreed, uint8 threshold)
         private
         view
         returns (address[] memory signers)
     {
         address[] memory registrars = agreed;
-        signers = new address[](signatures.length);
-        uint256 count;
+        uint256 signed;
         for (uint256 i; i < signatures.length; ++i) {
-            (address who, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signatures[i]);
-            if (err != ECDSA.RecoverError.NoError || !_contains(registrars, who)) continue;
-            bool seen;
-            for (uint256 j; j < count && !seen; ++j) {
-                seen = signers[j] == who;
-            }
-            if (!seen) signers[count++] = who;
+            signed |= _bitOf(registrars, _signer(digest, signatures[i]));
+        }
+        signers = new address[](registrars.length);
+        uint256 count;
+        for (uint256 j; j < registrars.length; ++j) {
+            if (signed & (1 << j) != 0) signers[count++] = registrars[j];
         }
         if (count < threshold) revert RecognitionBelowThreshold(digest, count, threshold);
         assembly ("memory-safe") {
@@ -276,10 +359,22 @@ contract Recognition is IRecognition {
         }
     }
 
-    function _contains(address[] memory list, address who) private pure returns (bool) {
-        for (uint256 i; i < list.length; ++i) {
-            if (list[i] == who) return true;
+    /// @dev The signer of `digest`, zero for a malformed signature.
+    function _signer(bytes32 digest, bytes calldata signature) private pure returns (address who) {
+        if (signature.length != 65) return address(0);
+        ECDSA.RecoverError err;
+        (who, err,) = ECDSA.tryRecover(
+            digest, uint8(signature[64]), bytes32(signature[0:32]), bytes32(signature[32:64])
+        );
+        if (err != ECDSA.RecoverError.NoError) who = address(0);
+    }
+
+    /// @dev The bit of `who` in the registrar list (its index), zero when it is not listed.
+    function _bitOf(address[] memory registrars, address who) private pure returns (uint256) {
+        if (who == address(0)) return 0;
+        for (uint256 i; i < registrars.length; ++i) {
+            if (registrars[i] == who) return 1 << i;
         }
-        return false;
+        return 0;
     }
 }

@@ -11,12 +11,14 @@ import {Roles} from "./libraries/Roles.sol";
 /// @notice See {ISettlementToken}. Two decimals: one unit is one fen (分).
 contract SettlementToken is ERC20, ISettlementToken {
     IParticipantRegistry private immutable _participants;
-    address private _settlement;
+    address private immutable _settlement;
 
-    constructor(IParticipantRegistry participants, string memory name_, string memory symbol_)
+    /// @param settlement_ the trade-settlement contract, which alone pays trades with settlementPay
+    constructor(IParticipantRegistry participants, address settlement_, string memory name_, string memory symbol_)
         ERC20(name_, symbol_)
     {
         _participants = participants;
+        _settlement = settlement_;
     }
 
     /// @inheritdoc ERC20
@@ -39,15 +41,6 @@ contract SettlementToken is ERC20, ISettlementToken {
     }
 
     /// @inheritdoc ISettlementToken
-    function setSettlement(address settlement_) external {
-        _participants.requireRole(msg.sender, Roles.AUTHORITY);
-        if (settlement_ == address(0)) revert TokenZeroAddress();
-        if (_settlement != address(0)) revert TokenSettlementAlreadySet(_settlement);
-        _settlement = settlement_;
-        emit SettlementSet(settlement_, msg.sender);
-    }
-
-    /// @inheritdoc ISettlementToken
     function settlementPay(address payer, address spender, address[] calldata recipients, uint256[] calldata amounts)
         external
     {
@@ -57,6 +50,11 @@ contract SettlementToken is ERC20, ISettlementToken {
         uint256 total;
         for (uint256 i; i < n; ++i) {
             total += amounts[i];
+        }
+        uint256 balance = balanceOf(payer);
+        uint256 allowed = spender == address(0) ? type(uint256).max : allowance(payer, spender);
+        if (balance < total || allowed < total) {
+            revert SettlementInsufficientFunds(payer, total, balance, allowed);
         }
         if (spender != address(0)) _spendAllowance(payer, spender, total);
         // The settlement contract has checked payer and recipients with the participant registry.

@@ -5,6 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ITradeSettlement} from "./interfaces/ITradeSettlement.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
+import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {ISettlementToken} from "./interfaces/ISettlementToken.sol";
 import {Roles} from "./libraries/Roles.sol";
@@ -12,21 +13,23 @@ import {Roles} from "./libraries/Roles.sol";
 /// @title TradeSettlement
 /// @notice See {ITradeSettlement}.
 contract TradeSettlement is ITradeSettlement, EIP712 {
+    // ─────────────────────────────────────────────────────────── constants
+
     bytes32 private constant _TERMS_TYPEHASH = keccak256(
         "LicenseTerms(uint8 right,uint16 purpose,uint40 start,uint40 end,bool exclusive,bool sublicensable,bool transferable,uint24[] regions,bytes2[] countries,bytes32 termsHash)"
     );
     bytes32 private constant _TRADE_TYPEHASH = keccak256(
         "DirectTrade(bytes32 tradeId,uint256 assetId,address seller,address buyer,uint256 price,uint8 delivery,uint8 right,uint64 parentLicenseId,LicenseTerms terms,uint256 nonce,uint256 deadline)LicenseTerms(uint8 right,uint16 purpose,uint40 start,uint40 end,bool exclusive,bool sublicensable,bool transferable,uint24[] regions,bytes2[] countries,bytes32 termsHash)"
     );
+    bytes32 private constant _SALE_TYPEHASH = keccak256(
+        "Sale(bytes32 tradeId,uint256 assetId,uint8 delivery,uint8 right,uint64 parentLicenseId,LicenseTerms terms,uint256 minNet)LicenseTerms(uint8 right,uint16 purpose,uint40 start,uint40 end,bool exclusive,bool sublicensable,bool transferable,uint24[] regions,bytes2[] countries,bytes32 termsHash)"
+    );
+    bytes32 private constant _SALES_TYPEHASH = keccak256(
+        "SalesConsent(address exchange,Sale[] sales,uint256 nonce,uint256 deadline)LicenseTerms(uint8 right,uint16 purpose,uint40 start,uint40 end,bool exclusive,bool sublicensable,bool transferable,uint24[] regions,bytes2[] countries,bytes32 termsHash)Sale(bytes32 tradeId,uint256 assetId,uint8 delivery,uint8 right,uint64 parentLicenseId,LicenseTerms terms,uint256 minNet)"
+    );
     uint256 private constant _MAX_SHARES = 8;
 
     // ─────────────────────────────────────────────────────────── storage
-
-    /// @dev One slot: 160 + 40 = 200 bits. Only the fact of settlement is kept; the trade is in its event.
-    struct SettledTrade {
-        address exchange;
-        uint40 settledAt;
-    }
 
     /// @dev One slot: 160 + 16 + 8 bits. The first share's slot also holds the number of shares,
     /// so that a settlement reads n slots rather than n + 1.
@@ -39,44 +42,83 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     IParticipantRegistry private immutable _participants;
     IAssetRegistry private immutable _registry;
     ISettlementToken private immutable _token;
+    address private immutable _mandates;
 
-    mapping(bytes32 tradeId => SettledTrade) private _settled;
-    mapping(uint256 assetId => mapping(uint256 index => StoredShare)) private _shares;
-    mapping(IAssetRegistry.Kind kind => PriceBand) private _bands;
+    /// @dev Only the fact of settlement is kept (one slot); the trade is in its event.
+    mapping(bytes32 tradeKey => uint40 settledAt) private _settled;
+    mapping(uint256 assetId => mapping(IAssetRegistryTypes.Right right => mapping(uint256 index => StoredShare))) private
+        _shares;
+    mapping(IAssetRegistryTypes.Kind kind => PriceBand) private _bands;
     mapping(address account => mapping(uint256 word => uint256 bits)) private _nonceBits;
+    mapping(address account => uint256 amount) private _held;
 
-    constructor(IParticipantRegistry participants, IAssetRegistry registry, ISettlementToken token)
+    /// @param mandates_ the {IMandateRegistry}, whose consent checks this contract trusts
+    constructor(IParticipantRegistry participants, IAssetRegistry registry, ISettlementToken token, address mandates_)
         EIP712("DataRightsLedger", "1")
     {
         _participants = participants;
         _registry = registry;
         _token = token;
+        _mandates = mandates_;
     }
 
     // ─────────────────────────────────────────────────────────── settlement
 
     /// @inheritdoc ITradeSettlement
-    function settle(Trade calldata t) external returns (uint64) {
-        return _settle(t, msg.sender, msg.sender, true);
+    function settle(Trade calldata t, uint256 minNet, SalesConsent calldata c) external returns (uint64) {
+        // A list of one sale: EIP-712 hashes it as the hash of its one element's hash.
+        bytes32 sales = keccak256(abi.encode(_hashSale(t, minNet)));
+        bytes memory refusal = t.seller == c.seller
+            ? _consentRefusal(c, sales, msg.sender)
+            : abi.encodeWithSelector(SettlementBadSignature.selector, t.seller, c.seller);
+        if (refusal.length != 0) _revert(refusal);
+        return _settleExchange(t, msg.sender, true, minNet, bytes32(0));
     }
 
     /// @inheritdoc ITradeSettlement
-    function settleBatch(Trade[] calldata trades) external {
+    function settleBatch(
+        Trade[] calldata trades,
+        uint256[] calldata minNets,
+        SalesConsent[] calldata consents,
+        uint256[] calldata consentOf,
+        bool atomic
+    ) external {
         _participants.requireRole(msg.sender, Roles.EXCHANGE);
-        if (trades.length == 0) revert SettlementEmptyBatch();
-        for (uint256 i; i < trades.length; ++i) {
-            // A self-call, so that the failing trade's own error can be wrapped with its index.
-            try this.settleForExchange(trades[i], msg.sender) {}
-            catch (bytes memory reason) {
-                revert SettlementBatchItemFailed(i, trades[i].tradeId, reason);
+        uint256 n = trades.length;
+        if (n == 0) revert SettlementEmptyBatch();
+        if (minNets.length != n || consentOf.length != n) revert SettlementLengthMismatch(n, consentOf.length);
+        bytes[] memory refusals = _consentRefusals(trades, minNets, consents, consentOf);
+        for (uint256 i; i < n; ++i) {
+            Trade calldata t = trades[i];
+            SalesConsent calldata c = consents[consentOf[i]];
+            bytes memory refusal = t.seller == c.seller
+                ? refusals[consentOf[i]]
+                : abi.encodeWithSelector(SettlementBadSignature.selector, t.seller, c.seller);
+            bool refused = refusal.length != 0;
+            if (!refused) {
+                // A self-call, so that a failing trade's own error can be wrapped with its index, or reported.
+                try this.settleCheckedFor(t, msg.sender, minNets[i]) {}
+                catch (bytes memory reason) {
+                    (refusal, refused) = (reason, true);
+                }
             }
+            if (refused) _refuse(i, t.tradeId, refusal, atomic);
         }
     }
 
-    /// @notice Entry point for {settleBatch}; callable only by this contract.
-    function settleForExchange(Trade calldata t, address exchange) external returns (uint64) {
+    /// @notice Entry point for {settleBatch}, after the consent checks; callable only by this contract.
+    function settleCheckedFor(Trade calldata t, address exchange, uint256 minNet) external returns (uint64) {
         if (msg.sender != address(this)) revert SettlementOnlySelf(msg.sender);
-        return _settle(t, exchange, exchange, false);
+        return _settleExchange(t, exchange, false, minNet, bytes32(0));
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function settleConsented(Trade calldata t, address exchange, uint256 minNet, bytes32 mandateId)
+        external
+        returns (uint64)
+    {
+        if (msg.sender != _mandates) revert SettlementOnlyMandates(msg.sender);
+        return _settleExchange(t, exchange, true, minNet, mandateId);
     }
 
     /// @inheritdoc ITradeSettlement
@@ -95,23 +137,58 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         _checkSigner(digest, buyerSignature, t.buyer);
         _useNonce(t.seller, nonce);
         _useNonce(t.buyer, nonce);
-        return _settle(t, address(0), address(0), false);
+        return _settle(t, address(0), false, 0, bytes32(0));
     }
 
     /// @inheritdoc ITradeSettlement
     function invalidateNonce(uint256 nonce) external {
         _participants.requireRole(msg.sender, Roles.ALL);
         _useNonce(msg.sender, nonce);
-        emit NonceInvalidated(msg.sender, nonce);
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function claimHeldShares() external returns (uint256 amount) {
+        _participants.requireRole(msg.sender, Roles.ALL);
+        amount = _held[msg.sender];
+        if (amount == 0) revert SettlementNothingHeld(msg.sender);
+        delete _held[msg.sender];
+        _payHeld(msg.sender, amount);
+        emit HeldSharesClaimed(msg.sender, amount);
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function releaseHeldShares(address recipient, address to, bytes32 decisionHash) external returns (uint256 amount) {
+        _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        if (decisionHash == bytes32(0)) revert SettlementZeroHash();
+        IParticipantRegistry.Status status = _participants.getParticipant(recipient).status;
+        if (status != IParticipantRegistry.Status.Revoked) revert SettlementNotRevoked(recipient, status);
+        _participants.requireRole(to, Roles.ALL);
+        amount = _held[recipient];
+        if (amount == 0) revert SettlementNothingHeld(recipient);
+        delete _held[recipient];
+        _payHeld(to, amount);
+        emit HeldSharesReleased(recipient, to, amount, msg.sender, decisionHash);
+    }
+
+    function _payHeld(address to, uint256 amount) private {
+        address[] memory payees = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        (payees[0], amounts[0]) = (to, amount);
+        _token.settlementPay(address(this), address(0), payees, amounts);
     }
 
     // ─────────────────────────────────────────────────────────── configuration
 
     /// @inheritdoc ITradeSettlement
-    function setRevenueShares(uint256 assetId, address[] calldata recipients, uint16[] calldata bps) external {
+    function setRevenueShares(
+        uint256 assetId,
+        IAssetRegistryTypes.Right right,
+        address[] calldata recipients,
+        uint16[] calldata bps
+    ) external {
         _participants.requireRole(msg.sender, Roles.ALL);
-        if (_registry.holderOf(assetId, IAssetRegistry.Right.Holding) != msg.sender) {
-            revert SettlementNotHoldingHolder(assetId, msg.sender);
+        if (_registry.holderOf(assetId, right) != msg.sender) {
+            revert SettlementNotRightHolder(assetId, right, msg.sender);
         }
         uint256 n = recipients.length;
         uint256 total;
@@ -119,9 +196,9 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             total += bps[i];
         }
         if (n != bps.length || n > _MAX_SHARES || total > 10_000) revert SettlementInvalidRevenueShares(n, total);
-        mapping(uint256 index => StoredShare) storage shares = _shares[assetId];
+        mapping(uint256 index => StoredShare) storage shares = _shares[assetId][right];
         for (uint256 i; i < n; ++i) {
-            if (bps[i] == 0) revert SettlementInvalidRevenueShares(n, total);
+            if (bps[i] == 0 || recipients[i] == address(0)) revert SettlementInvalidRevenueShares(n, total);
             for (uint256 j; j < i; ++j) {
                 if (recipients[j] == recipients[i]) revert SettlementInvalidRevenueShares(n, total);
             }
@@ -129,11 +206,11 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             shares[i] = StoredShare(recipients[i], bps[i], i == 0 ? uint8(n) : 0);
         }
         if (n == 0) shares[0] = StoredShare(address(0), 0, 0);
-        emit RevenueSharesSet(assetId, recipients, bps);
+        emit RevenueSharesSet(assetId, right, recipients, bps, msg.sender);
     }
 
     /// @inheritdoc ITradeSettlement
-    function setPriceBand(IAssetRegistry.Kind kind, uint128 min, uint128 max) external {
+    function setPriceBand(IAssetRegistryTypes.Kind kind, uint128 min, uint128 max) external {
         _participants.requireRole(msg.sender, Roles.AUTHORITY);
         if (max == 0 || min > max) revert SettlementInvalidBand(min, max);
         _bands[kind] = PriceBand(min, max);
@@ -148,8 +225,39 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     }
 
     /// @inheritdoc ITradeSettlement
-    function isSettled(bytes32 tradeId) external view returns (bool) {
-        return _settled[tradeId].settledAt != 0;
+    function hashSalesConsent(
+        Trade[] calldata trades,
+        uint256[] calldata minNets,
+        address exchange,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32) {
+        if (minNets.length != trades.length) revert SettlementLengthMismatch(trades.length, minNets.length);
+        bytes32[] memory sales = new bytes32[](trades.length);
+        for (uint256 i; i < trades.length; ++i) {
+            sales[i] = _hashSale(trades[i], minNets[i]);
+        }
+        return _salesDigest(exchange, keccak256(abi.encodePacked(sales)), nonce, deadline);
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function tradeKey(address exchange, address seller, address buyer, bytes32 tradeId) external pure returns (bytes32) {
+        return _tradeKey(exchange, seller, buyer, tradeId);
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function isSettled(address exchange, bytes32 tradeId) external view returns (bool) {
+        return exchange != address(0) && _settled[_tradeKey(exchange, address(0), address(0), tradeId)] != 0;
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function isDirectSettled(address seller, address buyer, bytes32 tradeId) external view returns (bool) {
+        return _settled[_tradeKey(address(0), seller, buyer, tradeId)] != 0;
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function settledAt(bytes32 key) external view returns (uint40) {
+        return _settled[key];
     }
 
     /// @inheritdoc ITradeSettlement
@@ -158,8 +266,12 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     }
 
     /// @inheritdoc ITradeSettlement
-    function revenueShares(uint256 assetId) external view returns (RevenueShare[] memory list) {
-        mapping(uint256 index => StoredShare) storage shares = _shares[assetId];
+    function revenueShares(uint256 assetId, IAssetRegistryTypes.Right right)
+        external
+        view
+        returns (RevenueShare[] memory list)
+    {
+        mapping(uint256 index => StoredShare) storage shares = _shares[assetId][right];
         list = new RevenueShare[](shares[0].count);
         for (uint256 i; i < list.length; ++i) {
             list[i] = RevenueShare(shares[i].recipient, shares[i].bps);
@@ -167,45 +279,123 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     }
 
     /// @inheritdoc ITradeSettlement
-    function priceBand(IAssetRegistry.Kind kind) external view returns (PriceBand memory) {
+    function heldShares(address account) external view returns (uint256) {
+        return _held[account];
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function priceBand(IAssetRegistryTypes.Kind kind) external view returns (PriceBand memory) {
         return _bands[kind];
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function mandates() external view returns (address) {
+        return _mandates;
     }
 
     // ─────────────────────────────────────────────────────────── internals
 
-    /// @param exchange the settling exchange, zero off-exchange
-    /// @param spender whose allowance from the buyer pays, zero when the buyer signed the trade
+    /// @dev Each consent's refusal (an encoded error), empty if it is valid: the sales it covers are the batch's
+    /// trades that name it, in the batch's order.
+    function _consentRefusals(
+        Trade[] calldata trades,
+        uint256[] calldata minNets,
+        SalesConsent[] calldata consents,
+        uint256[] calldata consentOf
+    ) private view returns (bytes[] memory refusals) {
+        uint256 k = consents.length;
+        uint256[] memory counts = new uint256[](k);
+        for (uint256 i; i < consentOf.length; ++i) {
+            if (consentOf[i] >= k) revert SettlementLengthMismatch(consentOf.length, k);
+            ++counts[consentOf[i]];
+        }
+        bytes32[][] memory sales = new bytes32[][](k);
+        for (uint256 j; j < k; ++j) {
+            sales[j] = new bytes32[](counts[j]);
+            counts[j] = 0;
+        }
+        for (uint256 i; i < consentOf.length; ++i) {
+            uint256 j = consentOf[i];
+            sales[j][counts[j]++] = _hashSale(trades[i], minNets[i]);
+        }
+        refusals = new bytes[](k);
+        for (uint256 j; j < k; ++j) {
+            refusals[j] = _consentRefusal(consents[j], keccak256(abi.encodePacked(sales[j])), msg.sender);
+        }
+    }
+
+    /// @dev Why the consent does not cover these sales (an encoded error), empty if it does. Single use without a
+    /// write of its own: each sale names a trade id, which settles once per exchange. The nonce is only read, so
+    /// that the seller can withdraw the consent with invalidateNonce.
+    /// @param sales the hash of the sales' hashes (EIP-712's encoding of the array)
+    function _consentRefusal(SalesConsent calldata c, bytes32 sales, address exchange)
+        private
+        view
+        returns (bytes memory)
+    {
+        if (block.timestamp > c.deadline) {
+            return abi.encodeWithSelector(SettlementExpired.selector, c.deadline, block.timestamp);
+        }
+        bytes32 digest = _salesDigest(exchange, sales, c.nonce, c.deadline);
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, c.r, c.vs);
+        if (err != ECDSA.RecoverError.NoError || recovered != c.seller) {
+            return abi.encodeWithSelector(SettlementBadSignature.selector, c.seller, recovered);
+        }
+        if (_nonceBits[c.seller][c.nonce >> 8] & (1 << (c.nonce & 0xff)) != 0) {
+            return abi.encodeWithSelector(SettlementNonceUsed.selector, c.seller, c.nonce);
+        }
+        return "";
+    }
+
+    /// @param exchange the settling exchange (whose allowance from the buyer pays), zero off-exchange (the
+    /// buyer signed the trade)
     /// @param checkExchange whether `exchange` still has to be checked (a batch checks it once)
-    function _settle(Trade calldata t, address exchange, address spender, bool checkExchange)
+    /// @param minNet the least the seller consented to receive
+    /// @dev The three on-exchange entry points share this one call of {_settle}: with a call site per entry point
+    /// the compiler's inliner copies _settle into each, and the contract grows by some 6 KB. (The check keeps this
+    /// wrapper from being inlined away; every caller names a non-zero exchange.)
+    function _settleExchange(Trade calldata t, address exchange, bool checkExchange, uint256 minNet, bytes32 mandate)
+        private
+        returns (uint64)
+    {
+        if (exchange == address(0)) revert SettlementNotParty(exchange);
+        return _settle(t, exchange, checkExchange, minNet, mandate);
+    }
+
+    function _settle(Trade calldata t, address exchange, bool checkExchange, uint256 minNet, bytes32 mandate)
         private
         returns (uint64 licenseId)
     {
         if (t.tradeId == bytes32(0)) revert SettlementZeroTradeId();
-        if (_settled[t.tradeId].settledAt != 0) revert SettlementTradeAlreadySettled(t.tradeId);
+        bytes32 key = _tradeKey(exchange, t.seller, t.buyer, t.tradeId);
+        if (_settled[key] != 0) revert SettlementTradeAlreadySettled(t.tradeId, key);
         if (t.price == 0 || t.fee > t.price) revert SettlementInvalidAmounts(t.price, t.fee);
         if (t.seller == t.buyer) revert SettlementSelfTrade(t.buyer);
-        _settled[t.tradeId] = SettledTrade(exchange, uint40(block.timestamp));
+        _settled[key] = uint40(block.timestamp);
 
-        (address[] memory payees, uint256[] memory amounts) = _split(t, exchange);
+        IAssetRegistryTypes.Right right = t.delivery == Delivery.Right ? t.right : t.terms.right;
+        (address[] memory payees, uint256[] memory amounts, uint256 first) = _split(t, exchange, right);
+        if (amounts[0] < minNet) revert SettlementBelowMinimum(t.tradeId, amounts[0], minNet);
         // Every party in one call to the participant registry: the registry hooks and the token
         // below rely on this check and do not repeat it.
-        _checkParties(t, exchange, checkExchange, payees);
+        uint256 inactive = _checkParties(t, exchange, checkExchange, payees, first);
+        SharePaid[] memory shares = _payShares(payees, amounts, first, inactive >> (checkExchange ? 3 : 2));
 
-        IAssetRegistry.Category category;
-        IAssetRegistry.Kind kind;
+        IAssetRegistryTypes.Category category;
+        IAssetRegistryTypes.Kind kind;
         if (t.delivery == Delivery.Right) {
             (category, kind) = _registry.deliverRight(t.tradeId, t.assetId, t.right, t.seller, t.buyer);
         } else {
             (category, kind, licenseId) =
                 _registry.deliverLicense(t.assetId, t.parentLicenseId, t.seller, t.buyer, t.terms);
         }
-        if (category == IAssetRegistry.Category.Public) {
+        if (category == IAssetRegistryTypes.Category.Public) {
             if (exchange == address(0)) revert SettlementPublicDataOffExchange(t.assetId);
             PriceBand memory band = _bands[kind];
             if (band.max == 0) revert SettlementNoPriceBand(kind);
             if (t.price < band.min || t.price > band.max) revert SettlementPriceOutOfBand(t.price, band.min, band.max);
         }
-        _token.settlementPay(t.buyer, spender, payees, amounts);
+        _token.settlementPay(t.buyer, exchange, payees, amounts);
         emit TradeSettled(
             t.tradeId,
             t.assetId,
@@ -215,20 +405,23 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             t.price,
             t.fee,
             amounts[0],
-            t.delivery == Delivery.Right ? t.right : t.terms.right,
-            licenseId
+            right,
+            licenseId,
+            mandate,
+            shares
         );
     }
 
-    /// @dev Payees in order: seller, exchange (when it takes a fee), revenue-share recipients.
-    function _split(Trade calldata t, address exchange)
+    /// @dev Payees in order: seller, exchange (when it takes a fee), revenue-share recipients of `right`.
+    function _split(Trade calldata t, address exchange, IAssetRegistryTypes.Right right)
         private
-        returns (address[] memory payees, uint256[] memory amounts)
+        view
+        returns (address[] memory payees, uint256[] memory amounts, uint256 first)
     {
-        mapping(uint256 index => StoredShare) storage shares = _shares[t.assetId];
+        mapping(uint256 index => StoredShare) storage shares = _shares[t.assetId][right];
         StoredShare memory head = shares[0];
         uint256 n = head.count;
-        uint256 first = t.fee != 0 ? 2 : 1;
+        first = t.fee != 0 ? 2 : 1;
         payees = new address[](first + n);
         amounts = new uint256[](first + n);
         uint256 net = t.price - t.fee;
@@ -239,29 +432,63 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             sellerAmount -= amount;
             payees[first + i] = s.recipient;
             amounts[first + i] = amount;
-            emit RevenueSharePaid(t.tradeId, s.recipient, amount);
         }
         (payees[0], amounts[0]) = (t.seller, sellerAmount);
         if (first == 2) (payees[1], amounts[1]) = (exchange, t.fee);
     }
 
-    function _checkParties(Trade calldata t, address exchange, bool checkExchange, address[] memory payees)
+    /// @dev The shares paid, for the event; a recipient that is not active (bit i of `inactive`) has its share
+    /// held here: this contract is paid instead.
+    function _payShares(address[] memory payees, uint256[] memory amounts, uint256 first, uint256 inactive)
         private
-        view
+        returns (SharePaid[] memory shares)
     {
-        uint256 extra = checkExchange ? 1 : 0;
-        uint256 first = t.fee != 0 ? 2 : 1;
-        uint256 n = 2 + extra + payees.length - first;
-        address[] memory accounts = new address[](n);
-        uint16[] memory roles = new uint16[](n);
-        (accounts[0], roles[0]) = (t.seller, Roles.TRADER);
-        (accounts[1], roles[1]) = (t.buyer, Roles.TRADER);
-        if (checkExchange) (accounts[2], roles[2]) = (exchange, Roles.EXCHANGE);
+        shares = new SharePaid[](payees.length - first);
         for (uint256 i = first; i < payees.length; ++i) {
-            (accounts[2 + extra + i - first], roles[2 + extra + i - first]) = (payees[i], Roles.ALL);
+            bool held = inactive & (1 << (i - first)) != 0;
+            shares[i - first] = SharePaid(payees[i], amounts[i], held);
+            if (held) {
+                _held[payees[i]] += amounts[i];
+                payees[i] = address(this);
+            }
         }
-        _participants.requireEach(accounts, roles);
     }
+
+    /// @return inactive bit (2 + [exchange checked] + i) set when revenue-share recipient i is not active
+    function _checkParties(
+        Trade calldata t,
+        address exchange,
+        bool checkExchange,
+        address[] memory payees,
+        uint256 first
+    ) private view returns (uint256 inactive) {
+        uint256 extra = checkExchange ? 1 : 0;
+        uint256[] memory checks = new uint256[](2 + extra + payees.length - first);
+        checks[0] = uint256(uint160(t.seller)) | uint256(Roles.TRADER) << 160;
+        checks[1] = uint256(uint160(t.buyer)) | uint256(Roles.TRADER) << 160;
+        if (checkExchange) checks[2] = uint256(uint160(exchange)) | uint256(Roles.EXCHANGE) << 160;
+        for (uint256 i = first; i < payees.length; ++i) {
+            checks[2 + extra + i - first] = uint256(uint160(payees[i])); // no requirement: only looked at
+        }
+        return _participants.requireEach(checks);
+    }
+
+    function _refuse(uint256 index, bytes32 tradeId, bytes memory reason, bool atomic) private {
+        if (atomic) revert SettlementBatchItemFailed(index, tradeId, reason);
+        emit TradeRefused(tradeId, msg.sender, index, reason);
+    }
+
+    function _tradeKey(address exchange, address seller, address buyer, bytes32 tradeId)
+        private
+        pure
+        returns (bytes32)
+    {
+        // An exchange's ids are its own; off-exchange, the two parties' (both signed): nobody can burn another's id.
+        if (exchange != address(0)) return keccak256(abi.encode(exchange, tradeId));
+        return keccak256(abi.encode(address(0), seller, buyer, tradeId));
+    }
+
+    // ─────────────────────────────────────────────────────────── internals: hashing and nonces
 
     function _hashDirect(Trade calldata t, uint256 nonce, uint256 deadline) private pure returns (bytes32) {
         return keccak256(
@@ -282,7 +509,36 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         );
     }
 
-    function _hashTerms(IAssetRegistry.LicenseTerms calldata terms) private pure returns (bytes32) {
+    function _hashSale(Trade calldata t, uint256 minNet) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                _SALE_TYPEHASH,
+                t.tradeId,
+                t.assetId,
+                t.delivery,
+                t.right,
+                t.parentLicenseId,
+                _hashTerms(t.terms),
+                minNet
+            )
+        );
+    }
+
+    function _salesDigest(address exchange, bytes32 sales, uint256 nonce, uint256 deadline)
+        private
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(keccak256(abi.encode(_SALES_TYPEHASH, exchange, sales, nonce, deadline)));
+    }
+
+    function _revert(bytes memory reason) private pure {
+        assembly ("memory-safe") {
+            revert(add(reason, 0x20), mload(reason))
+        }
+    }
+
+    function _hashTerms(IAssetRegistryTypes.LicenseTerms calldata terms) private pure returns (bytes32) {
         // abi.encodePacked pads array elements to 32 bytes, which is EIP-712's encoding of an array.
         return keccak256(
             abi.encode(
@@ -311,5 +567,6 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         uint256 bits = _nonceBits[account][nonce >> 8];
         if (bits & bit != 0) revert SettlementNonceUsed(account, nonce);
         _nonceBits[account][nonce >> 8] = bits | bit;
+        emit NonceUsed(account, nonce);
     }
 }

@@ -4,9 +4,11 @@
 registrar, an exchange, a settlement bank, data holders (a government department, two source
 departments, an enterprise), a data merchant, a service provider and a supervisor (dev accounts
 1-10; reused when a previous run admitted them), then registers public, enterprise and
-personal-information data, licenses and sublicenses, settles trades on the exchange (a licence
-with fee and revenue shares, a right transfer, a batch) and off it (EIP-712 signatures), and
-exercises objections, a freeze, a rectification order and a credit event.
+personal-information data, licenses (public data as an authorised operation the authority approved),
+settles trades on the exchange with each seller's consent (signed, or a standing mandate: a licence
+with fee and revenue shares, a sublicence, a right transfer, a batch) and off it (EIP-712 signatures
+of both parties), and exercises objections (lodged, accepted, dismissed), a freeze, a rectification
+order and a credit event; and shows a sale without the seller's consent refused.
 
 Every run uses fresh content hashes and trade ids (tagged with the block it started at), so the
 demo runs again on a chain where it already ran. Independent transactions of a step are sent
@@ -32,18 +34,20 @@ from ledger.cli.format import certificate_number, choice_name, format_amount, fo
 from ledger.client import Call, Contracts, LedgerClient, TxResult, dev_account, make_sender
 from ledger.contracts.codec import ContractCodec, ErrorTable
 from ledger.contracts.deploy import ensure_deployed
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
     Category,
     Delivery,
     Grade,
     Kind,
     LicenseTerms,
+    Mandate,
     OrderTarget,
     ParticipantStatus,
     Registration,
     Right,
     Role,
+    SalesConsent,
     Trade,
 )
 from ledger.errors import NonRetryableError
@@ -176,9 +180,12 @@ class _Demo:
     # ─────────────────────────────────────────── plumbing
 
     def connect(self) -> DemoSummary:
-        errors = ErrorTable(ContractCodec(self.build.contract(n).abi) for n in SYSTEM_CONTRACTS)
+        errors = ErrorTable(ContractCodec(contract_abi(self.build, n)) for n in SYSTEM_CONTRACTS)
         sender = make_sender(self.settings, self.rpc, self.accounts["authority"], errors)
-        deployment = ensure_deployed(self.rpc, sender, self.build, self.settings.manifest_path)
+        deployment = ensure_deployed(
+            self.rpc, sender, self.build, self.settings.manifest_path,
+            recognised_chain_ids=self.settings.recognised_chain_ids,
+        )  # fmt: skip
         contracts = Contracts.from_build(deployment, self.build)
         sender.errors = contracts.errors
         authority = LedgerClient(self.rpc, contracts, sender)
@@ -373,7 +380,7 @@ class _Demo:
             (
                 provider,
                 provider.prepare(
-                    "AssetRegistry", "attestAnonymisation", ids["personal"], self.h("anonymisation report")
+                    "AssetControls", "attestAnonymisation", ids["personal"], self.h("anonymisation report")
                 ),
                 _say(
                     f"{self.who('provider')} attested the anonymisation (匿名化处理) of personal-information "
@@ -441,36 +448,48 @@ class _Demo:
 
     def licensing(self, ids: dict[str, int]) -> dict[str, int]:
         now = self.chain_time()
-        transport, merchant, logistics = self.c("transport"), self.c("merchant"), self.c("logistics")
+        authority, transport, logistics = self.c("authority"), self.c("transport"), self.c("logistics")
         police, urban = self.address["police"], self.address["urban"]
         operation = self.terms(Right.OPERATION, 2001, now, 3 * 365, sublicensable=True)
+        self.phase("authorised operation approved", "licensing", [
+            (authority, authority.prepare("AssetControls", "authorisePublicOperation", ids["public"],
+                                          self.address["merchant"], int(Right.OPERATION), 2001, operation.end,
+                                          self.h("authorised operation decision")),
+             lambda r: f"{self.who('authority')} approved {self.who('merchant')} as authorised operator "
+                       f"(公共数据授权运营) of public asset #{ids['public']}: one zero-price licence of the "
+                       "operation right, purpose 2001, for at most three years"),
+        ])  # fmt: skip
         results = self.phase("revenue shares, authorised operation, objection", "licensing", [
-            (transport, transport.prepare("TradeSettlement", "setRevenueShares", ids["public"], [police, urban],
-                                          [2_000, 1_000]),
+            (transport, transport.prepare("TradeSettlement", "setRevenueShares", ids["public"], int(Right.PROCESSING),
+                                          [police, urban], [2_000, 1_000]),
              lambda r: f"revenue shares (收益分配) of public asset #{ids['public']} for its source departments: "
-                       f"{self.who('police')} 20%, {self.who('urban')} 10% of each sale net of the exchange fee"),
+                       f"{self.who('police')} 20%, {self.who('urban')} 10% of each sale of its processing right "
+                       "(or a licence of it), net of the exchange fee"),
             (transport, transport.prepare("AssetRegistry", "grantLicense", ids["public"], self.address["merchant"],
                                           operation.as_abi()),
              lambda r: "authorised operation (公共数据授权运营) " + self._licence("licence", r, "transport")),
-            (logistics, logistics.prepare("AssetRegistry", "lodgeObjection", ids["model"],
-                                          self.h("objection evidence: route data used without licence")),
+            (logistics, logistics.prepare("AssetControls", "lodgeObjection", ids["model"],
+                                          self.h("objection evidence: route data used without licence"), 0),
              lambda r: f"{self.who('logistics')} lodged objection (异议) #{r.event('ObjectionLodged')['objectionId']} "
-                       f"against model asset #{ids['model']}: trained on its route data? The asset cannot trade "
-                       "while disputed"),
+                       f"against model asset #{ids['model']}: trained on its route data? Pending: it holds no right "
+                       "in the asset, so the objection blocks nothing until a registrar accepts it"),
         ])  # fmt: skip
         parent = int(results[1].event("LicenseGranted")["licenseId"])
         objection = int(results[2].event("ObjectionLodged")["objectionId"])
-        sub = self.terms(Right.OPERATION, 2001, now, 365)
         registrar = self.c("registrar")
-        results = self.phase("sublicence, objection decision", "licensing", [
-            (merchant, merchant.prepare("AssetRegistry", "sublicense", parent, self.address["provider"], sub.as_abi()),
-             lambda r: "sublicence (转授权) " + self._licence("licence", r, "merchant")),
-            (registrar, registrar.prepare("AssetRegistry", "resolveObjection", objection, False,
+        self.phase("objection accepted", "licensing", [
+            (registrar, registrar.prepare("AssetControls", "acceptObjection", objection,
+                                          self.h("objection accepted for review")),
+             lambda r: f"{self.who('registrar')} accepted objection #{objection} (异议受理): model asset "
+                       f"#{ids['model']} is disputed and can neither be licensed nor traded until it is decided"),
+        ])  # fmt: skip
+        self.phase("objection decision", "licensing", [
+            (registrar, registrar.prepare("AssetControls", "resolveObjection", objection, False,
                                           self.h("objection decision: model uses licensed aggregates only")),
              lambda r: f"{self.who('registrar')} dismissed objection #{objection} (异议驳回): the model was built from "
                        "licensed aggregates"),
         ])  # fmt: skip
-        return {"operation": parent, "sublicence": int(results[0].event("LicenseGranted")["licenseId"])}
+        return {"operation": parent}
 
     def _trade_id(self, label: str) -> bytes:
         return self.h(f"trade/{label}")
@@ -478,9 +497,8 @@ class _Demo:
     def _settled(self, result: TxResult, venue: str) -> str:
         lines = []
         assert self.summary is not None
-        shares = result.find("RevenueSharePaid")
         for ev in result.find("TradeSettled"):
-            paid = [s for s in shares if s["tradeId"] == ev["tradeId"]]
+            paid = ev["shares"]
             self.summary.trades.append({
                 "trade_id": "0x" + ev["tradeId"].hex(), "asset_id": ev["assetId"], "venue": venue,
                 "seller": ev["seller"], "buyer": ev["buyer"], "price": ev["price"], "fee": ev["fee"],
@@ -502,10 +520,17 @@ class _Demo:
             lines.append(line)
         return "\n  ".join(lines)
 
-    def trading(self, ids: dict[str, int]) -> None:
+    def consent(self, seller: str, trade: Trade, *, min_net: int, nonce: int) -> SalesConsent:
+        """The seller's signed consent to the exchange's sale ``trade``, valid for an hour."""
+        return self.c(seller).sign_sales_consent(
+            [(trade, min_net)], self.address["exchange"], nonce=nonce, deadline=self.chain_time() + 3600
+        )
+
+    def trading(self, ids: dict[str, int], licences: dict[str, int]) -> None:
         now = self.chain_time()
         exchange = self.c("exchange")
         a = self.address
+        nonce = int(self.run.removeprefix("run-b")) << 8  # a fresh nonce word per run
         public_licence = Trade(
             self._trade_id("public-licence"), ids["public"], a["transport"], a["logistics"], 50_000 * YUAN,
             fee=500 * YUAN, terms=self.terms(Right.PROCESSING, 1101, now, 365),
@@ -514,11 +539,29 @@ class _Demo:
             self._trade_id("enterprise-operation-right"), ids["enterprise"], a["logistics"], a["merchant"],
             80_000 * YUAN, fee=800 * YUAN, delivery=Delivery.RIGHT, right=Right.OPERATION,
         )  # fmt: skip
+        # The authorised operator sells a sublicence of public data: on the exchange, within the guided band.
+        sublicence = Trade(
+            self._trade_id("public-operation-sublicence"), ids["public"], a["merchant"], a["provider"],
+            12_000 * YUAN, fee=120 * YUAN, parent_license_id=licences["operation"],
+            terms=self.terms(Right.OPERATION, 2001, now, 365),
+        )  # fmt: skip
+        nets = {"public": 34_000 * YUAN, "right": 79_000 * YUAN, "sub": 7_000 * YUAN}
+        public_consent = self.consent("transport", public_licence, min_net=nets["public"], nonce=nonce)
+        right_consent = self.consent("logistics", right_sale, min_net=nets["right"], nonce=nonce)
+        sub_consent = self.consent("merchant", sublicence, min_net=nets["sub"], nonce=nonce)
+        self.note(
+            "trading",
+            f"the sellers consented on-chain (卖方授权): {self.who('transport')}, {self.who('logistics')} and "
+            f"{self.who('merchant')} each signed (EIP-712) the sale's asset, delivery and terms, the exchange, and "
+            "the least they must net after the fee and revenue shares",
+        )
         self.phase("on-exchange settlement", "trading", [
-            (exchange, exchange.prepare("TradeSettlement", "settle", public_licence.as_abi()),
+            (exchange, exchange.prepare_settle(public_licence, nets["public"], public_consent),
              lambda r: self._settled(r, "on exchange (场内)")),
-            (exchange, exchange.prepare("TradeSettlement", "settle", right_sale.as_abi()),
+            (exchange, exchange.prepare_settle(right_sale, nets["right"], right_consent),
              lambda r: self._settled(r, "on exchange (场内)")),
+            (exchange, exchange.prepare_settle(sublicence, nets["sub"], sub_consent),
+             lambda r: self._settled(r, "on exchange (场内), a sublicence of the authorised operation")),
         ])  # fmt: skip
 
         # Off exchange: both parties sign the EIP-712 trade; the buyer submits it. No fee, never public data.
@@ -527,34 +570,85 @@ class _Demo:
             self._trade_id("enterprise-direct"), ids["enterprise"], a["logistics"], a["provider"], 30_000 * YUAN,
             terms=self.terms(Right.PROCESSING, 1301, now, 180),
         )  # fmt: skip
-        nonce, deadline = secrets.randbits(64), now + 3600
-        seller_sig = logistics.sign_direct_trade(direct, nonce, deadline)
-        buyer_sig = provider.sign_direct_trade(direct, nonce, deadline)
+        direct_nonce, deadline = secrets.randbits(64), now + 3600
+        seller_sig = logistics.sign_direct_trade(direct, direct_nonce, deadline)
+        buyer_sig = provider.sign_direct_trade(direct, direct_nonce, deadline)
         self.note(
             "trading",
             f"{self.who('logistics')} and {self.who('provider')} signed (EIP-712) an off-exchange "
-            f"licence trade, nonce {nonce}, valid until {format_time(deadline)}",
+            f"licence trade, nonce {direct_nonce}, valid until {format_time(deadline)}",
         )
+        # A standing mandate (挂牌委托): the seller lets the exchange sell 90-day licences of its personal-information
+        # asset, cut from one template, netting it at least 15,000 yuan each, for 30 days.
+        template = self.terms(Right.PROCESSING, 1201, 0, 0)
+        mandate = Mandate(
+            seller=a["logistics"], exchange=a["exchange"], asset_id=ids["personal"], delivery=Delivery.LICENSE,
+            right=Right.PROCESSING, min_net=15_000 * YUAN, expiry=now + 30 * DAY, max_duration=90 * DAY,
+            terms=LicenseTerms(right=template.right, purpose=template.purpose, start=0, end=0,
+                               regions=template.regions, terms_hash=template.terms_hash),
+            salt=int.from_bytes(self.h("mandate salt"), "big"),
+        )  # fmt: skip
+        self.phase("standing mandate", "trading", [
+            (logistics, logistics.prepare("MandateRegistry", "grantMandate", mandate.as_abi()),
+             lambda r: f"{self.who('logistics')} gave {self.who('exchange')} a standing mandate (挂牌委托) "
+                       f"0x{r.event('MandateGranted')['mandateId'].hex()[:16]}…: 90-day processing licences of "
+                       f"personal-information asset #{ids['personal']}, at least {format_amount(15_000 * YUAN)} "
+                       "net each, for 30 days; revocable at any time"),
+        ])  # fmt: skip
         batch = [
             Trade(self._trade_id("personal-licence"), ids["personal"], a["logistics"], a["merchant"], 20_000 * YUAN,
                   fee=200 * YUAN, terms=self.terms(Right.PROCESSING, 1201, now, 90)),
+            Trade(self._trade_id("personal-licence-2"), ids["personal"], a["logistics"], a["provider"],
+                  18_000 * YUAN, fee=180 * YUAN, terms=self.terms(Right.PROCESSING, 1201, now, 60)),
+        ]  # fmt: skip
+        public_batch = [
             Trade(self._trade_id("public-licence-2"), ids["public"], a["transport"], a["provider"], 15_000 * YUAN,
                   fee=150 * YUAN, terms=self.terms(Right.PROCESSING, 1102, now, 365)),
         ]  # fmt: skip
+        public_batch_nets = [10_000 * YUAN]
+        public_batch_consent = self.c("transport").sign_sales_consent(
+            list(zip(public_batch, public_batch_nets, strict=True)), a["exchange"], nonce=nonce + 1,
+            deadline=self.chain_time() + 3600,
+        )  # fmt: skip
         self.phase("off-exchange and batch settlement", "trading", [
-            (provider, provider.prepare("TradeSettlement", "settleDirect", direct.as_abi(), nonce, deadline,
+            (provider, provider.prepare("TradeSettlement", "settleDirect", direct.as_abi(), direct_nonce, deadline,
                                         seller_sig, buyer_sig),
              lambda r: self._settled(r, "off exchange (场外, signed by both parties)")),
-            (exchange, exchange.prepare("TradeSettlement", "settleBatch", [t.as_abi() for t in batch]),
-             lambda r: f"batch of {len(batch)} trades settled atomically in one transaction:\n  "
-                       + self._settled(r, "on exchange (batch)")),
+            (exchange, exchange.prepare("MandateRegistry", "settleBatch", [t.as_abi() for t in batch],
+                                        [mandate.as_abi()], [0] * len(batch), True),
+             lambda r: f"batch of {len(batch)} trades within the mandate settled atomically in one transaction:\n  "
+                       + self._settled(r, "on exchange (batch, standing mandate)")),
+            (exchange, exchange.prepare("TradeSettlement", "settleBatch", [t.as_abi() for t in public_batch],
+                                        public_batch_nets, [public_batch_consent.as_abi()], [0] * len(public_batch),
+                                        True),
+             lambda r: self._settled(r, "on exchange (batch, signed consent)")),
         ])  # fmt: skip
+        # Without the seller's consent no sale settles: a consent signed by someone else is refused.
+        forged = Trade(
+            self._trade_id("no-consent"), ids["enterprise"], a["logistics"], a["merchant"], 1 * YUAN,
+            fee=0, terms=self.terms(Right.PROCESSING, 1501, now, 10 * 365, exclusive=True),
+        )  # fmt: skip
+        not_the_seller = self.consent("merchant", forged, min_net=0, nonce=nonce + 2)
+        forged_consent = SalesConsent(a["logistics"], not_the_seller.nonce, not_the_seller.deadline,
+                                      not_the_seller.signature)  # fmt: skip
+        call = exchange.prepare_settle(forged, 0, forged_consent)
+        try:
+            exchange.sender.estimate(call)
+        except E.SettlementBadSignature as exc:
+            self.note(
+                "trading",
+                f"{self.who('exchange')} tried to sell a ten-year exclusive licence of asset #{ids['enterprise']} for "
+                f"{format_amount(1 * YUAN)} without its holder's consent: refused ({exc.name}: the consent was "
+                f"signed by {self.who(exc.values['recovered'])}, not the seller)",
+            )
+        else:
+            raise DemoError("a sale without the seller's consent was not refused")
 
     def supervision(self, ids: dict[str, int]) -> None:
         authority, supervisor, merchant = self.c("authority"), self.c("supervisor"), self.c("merchant")
         model, offender = ids["model"], self.address["merchant"]
         self.phase("freeze, rectification order, credit event", "supervision", [
-            (authority, authority.prepare("AssetRegistry", "freeze", model, self.h("freeze: no security assessment")),
+            (authority, authority.prepare("AssetControls", "freeze", model, self.h("freeze: no security assessment")),
              lambda r: f"{self.who('authority')} froze (冻结) model asset #{model}: published without the security "
                        "assessment its grade requires"),
             (supervisor, supervisor.prepare("Supervision", "openOrder", int(OrderTarget.ASSET), "0x" + "00" * 20, model,
@@ -624,8 +718,8 @@ def run_demo(
         demo.participants()
         demo.preparation()
         ids = demo.registration()
-        demo.licensing(ids)
-        demo.trading(ids)
+        licences = demo.licensing(ids)
+        demo.trading(ids, licences)
         demo.supervision(ids)
         demo.balances()
         summary.transactions = demo.tx_count

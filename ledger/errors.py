@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "ChainIdConflict",
     "CompilationError",
     "LedgerError",
     "MalformedAnswerError",
@@ -45,6 +46,15 @@ class CompilationError(NonRetryableError):
     def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.errors: list[dict[str, Any]] = list(errors or [])
+
+
+class ChainIdConflict(NonRetryableError):
+    """This province's ledger would run on the chain id of another province it recognises.
+
+    Provinces must use distinct chain ids: EIP-712 signatures (sales consents, off-exchange trades, registration
+    certificates) are bound to a chain id and a contract address, and deployments from the same deployer nonce
+    land at the same addresses, so on a shared chain id one province's signatures would count in the other's.
+    """
 
 
 class NodeError(NonRetryableError):

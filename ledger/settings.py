@@ -82,7 +82,22 @@ class LedgerSettings(BaseSettings):
         default=None,
         description="geth binary of `ledger network` (default: what scripts/build-engine builds in build/engines).",
     )
-    chain_id: int = Field(default=31337, description="Chain id of the embedded node.")
+    chain_id: int = Field(
+        default=31337,
+        ge=1,
+        description=(
+            "Chain id of the embedded node. Each province's ledger needs a chain id of its own: signatures,"
+            " consents and certificates are bound to it. 31337 is for development; set it per deployment."
+        ),
+    )
+    recognised_chain_ids: list[int] = Field(
+        default_factory=list,
+        description=(
+            "Chain ids of the other provinces whose registrations this ledger recognises, or will (JSON list,"
+            " e.g. [4501, 5301]): deploying, starting the embedded node and starting the indexer refuse when this"
+            " ledger's own chain has one of them."
+        ),
+    )
     node_host: str = "127.0.0.1"
     node_port: int = Field(default=8545, ge=1, le=65535)
     block_time: float = Field(

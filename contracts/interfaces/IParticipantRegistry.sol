@@ -40,7 +40,8 @@ interface IParticipantRegistry {
     error ParticipantZeroAddress();
     /// @notice Thrown when a role set is empty or has bits outside the defined roles.
     error ParticipantInvalidRoles(uint16 roles);
-    /// @notice Thrown for a region code that is not a six-digit administrative division code.
+    /// @notice Thrown for a region code that is not a six-digit administrative division code under an
+    /// existing province-level prefix (GB/T 2260; see the Regions library).
     error ParticipantInvalidRegion(uint24 region);
     /// @notice Thrown when a status change does not apply to the participant's current status.
     error ParticipantInvalidStatus(address account, Status status);
@@ -112,9 +113,13 @@ interface IParticipantRegistry {
     /// provider) and, if intermediaries, have a declaration on file: the two sides of a grant or transfer.
     function requireTraders(address a, address b) external view;
 
-    /// @notice Reverts unless every `accounts[i]` is active and holds one of `anyOfRoles[i]`; a
-    /// requirement with the DECLARED bit (1 << 15) also demands a declaration from intermediaries.
-    function requireEach(address[] calldata accounts, uint16[] calldata anyOfRoles) external view;
+    /// @notice For each entry `account | anyOfRoles << 160` of `checks`: reverts unless the account, if it has a
+    /// requirement (`anyOfRoles` non-zero), is active and holds one of those roles; a requirement with the
+    /// DECLARED bit (1 << 15) also demands a declaration from intermediaries. Accounts without a requirement
+    /// are only looked at: bit i of `inactive` is set when entry i's account is not active (a suspended
+    /// revenue-share recipient, whose share is held for it). Packed so that a settlement checks every party
+    /// in one short call.
+    function requireEach(uint256[] calldata checks) external view returns (uint256 inactive);
 
     /// @notice Whether `account` is an active participant (any role).
     function isActive(address account) external view returns (bool);

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IAssetRegistry} from "./IAssetRegistry.sol";
+import {IAssetRegistryTypes} from "./IAssetRegistryTypes.sol";
 
 /// @title Cross-province mutual recognition (系统互通、结果互认, art. 13)
 /// @notice The authority of this province records a recognition agreement with another province's
@@ -9,8 +10,14 @@ import {IAssetRegistry} from "./IAssetRegistry.sol";
 /// many must sign. A registrar here then imports a registration certificate of that province,
 /// signed under EIP-712 by at least the threshold of its registrars against its own domain
 /// ("DataRightsLedger Certificate", "1", origin chain id, origin registry), and the asset is
-/// registered here as a recognised registration that is licensed and traded under this
-/// province's rules. A registrar here may suspend a recognised registration after a re-check.
+/// registered here as a recognised registration that is licensed, and whose licences are traded, under
+/// this province's rules, with the origin's category and grade; its rights change hands at the origin
+/// only (a newer certificate brings the change here), else a right sold here would be taken back by the
+/// next certificate. Records are keyed by origin chain, origin registry and origin asset. A certificate
+/// expires; a newer certificate of the same origin asset (issued later) supersedes the one imported: the
+/// recognised asset follows its holders, or is cancelled with it, and an older or expired certificate is
+/// refused. A registrar of the recognised asset's region (or the authority) may suspend a recognised
+/// registration after a re-check, and lift the suspension.
 interface IRecognition {
     // ─────────────────────────────────────────────────────────── types
 
@@ -23,18 +30,25 @@ interface IRecognition {
     /// @param certificateSerial the origin registry's certificate serial
     /// @param registeredBlock the origin block in which the asset was registered
     /// @param registeredAt the origin block's timestamp
+    /// @param status the origin asset's status when issued: Registered, or Cancelled (to supersede an import)
+    /// @param issuedBlock the origin block whose state it states (a later one supersedes an earlier one: the
+    /// origin's state changes only from block to block)
+    /// @param expiresAt the last second at which it may be imported
     struct Certificate {
         uint256 assetId;
         bytes32 contentHash;
-        IAssetRegistry.Category category;
-        IAssetRegistry.Grade grade;
-        IAssetRegistry.Kind kind;
+        IAssetRegistryTypes.Category category;
+        IAssetRegistryTypes.Grade grade;
+        IAssetRegistryTypes.Kind kind;
         address holdingHolder;
         address processingHolder;
         address operationHolder;
         uint64 certificateSerial;
         uint64 registeredBlock;
         uint64 registeredAt;
+        IAssetRegistryTypes.Status status;
+        uint64 issuedBlock;
+        uint64 expiresAt;
     }
 
     /// @notice A recognition agreement with one origin province (one origin chain).
@@ -46,10 +60,12 @@ interface IRecognition {
         address[] registrars;
     }
 
+    /// @dev Cancelled: a newer certificate said the origin cancelled the asset.
     enum RecognisedStatus {
         None,
         Active,
-        Suspended
+        Suspended,
+        Cancelled
     }
 
     /// @notice A recognised registration as this contract holds it (the origin's certificate serial,
@@ -58,6 +74,7 @@ interface IRecognition {
     /// @param certificateSerial the certificate serial of the local registration
     /// @param linked the content hash was already registered here by the same holder, so the
     /// recognition was linked to that local registration instead of creating one
+    /// @param issuedBlock the origin block of the certificate in force
     struct Recognised {
         uint64 originChainId;
         address originRegistry;
@@ -68,6 +85,7 @@ interface IRecognition {
         bytes32 certificateDigest;
         RecognisedStatus status;
         bool linked;
+        uint64 issuedBlock;
     }
 
     // ─────────────────────────────────────────────────────────── errors
@@ -84,19 +102,45 @@ interface IRecognition {
     error RecognitionDuplicateRegistrar(address registrar);
     /// @notice Thrown when fewer than `threshold` distinct agreed registrars signed the certificate.
     error RecognitionBelowThreshold(bytes32 digest, uint256 validSignatures, uint256 threshold);
-    /// @notice Thrown when the origin asset was already imported as local asset `localAssetId`.
+    /// @notice Thrown when the origin asset was already imported as local asset `localAssetId` from a certificate
+    /// issued at `importedIssuedBlock`, no earlier than this one's `issuedBlock`.
+    error RecognitionStaleCertificate(
+        uint256 originChainId,
+        uint256 originAssetId,
+        uint256 localAssetId,
+        uint64 importedIssuedBlock,
+        uint64 issuedBlock
+    );
+    /// @notice Thrown when the local asset a certificate would link to is already recognised from origin asset
+    /// `originAssetId` of `originChainId`.
     error RecognitionAlreadyImported(uint256 originChainId, uint256 originAssetId, uint256 localAssetId);
+    /// @notice Thrown when the certificate expired at `expiresAt`.
+    error RecognitionCertificateExpired(uint256 originAssetId, uint64 expiresAt);
+    /// @notice Thrown when the content hash is held here by `localAssetId` in `status` (not registered): nothing to link to.
+    error RecognitionLocalNotRegistered(uint256 localAssetId, IAssetRegistryTypes.Status status);
+    /// @notice Thrown when the local registration of the content hash has another category or grade than the origin's.
+    error RecognitionClassificationMismatch(
+        uint256 localAssetId,
+        IAssetRegistryTypes.Category localCategory,
+        IAssetRegistryTypes.Grade localGrade,
+        IAssetRegistryTypes.Category category,
+        IAssetRegistryTypes.Grade grade
+    );
     /// @notice Thrown when the content hash is registered here as `localAssetId` by `localHolder`,
     /// while the certificate names `certificateHolder`.
     error RecognitionContentConflict(
         bytes32 contentHash, uint256 localAssetId, address localHolder, address certificateHolder
     );
-    /// @notice Thrown for a certificate with a zero content hash or a zero holder.
+    /// @notice Thrown for a certificate with a zero content hash or a zero holder, a status other than Registered
+    /// or Cancelled, or Cancelled for an asset never imported.
     error RecognitionInvalidCertificate(uint256 originAssetId);
     /// @notice Thrown when no recognised registration has local id `localAssetId`.
     error RecognitionUnknownRecord(uint256 localAssetId);
-    /// @notice Thrown when suspending a recognised registration that is not active.
+    /// @notice Thrown when suspending a recognised registration that is not active, or reinstating one that is
+    /// not suspended.
     error RecognitionInvalidStatus(uint256 localAssetId, RecognisedStatus status);
+    /// @notice Thrown when a registrar of another region than the recognised asset's would suspend or reinstate it.
+    error RecognitionWrongRegion(address registrar, uint24 registrarRegion, uint24 assetRegion);
     /// @notice Thrown for a zero reason hash.
     error RecognitionZeroHash();
 
@@ -126,9 +170,10 @@ interface IRecognition {
     /// @param originRegistry the origin registry
     /// @param certificate the certificate as signed
     /// @param certificateDigest its EIP-712 digest under the origin's domain
-    /// @param signers the distinct agreed registrars whose signatures were counted
+    /// @param signers the distinct agreed registrars whose signatures were counted, in the agreement's order
     /// @param linked whether the content hash was already registered here by the same holder
     /// @param registrar the importing registrar
+    /// @param superseded whether it replaced an earlier certificate of the same origin asset
     event CertificateImported(
         uint256 indexed localAssetId,
         uint64 indexed originChainId,
@@ -138,10 +183,13 @@ interface IRecognition {
         bytes32 certificateDigest,
         address[] signers,
         bool linked,
-        address registrar
+        address registrar,
+        bool superseded
     );
     /// @notice A registrar suspended a recognised registration (after a re-check flagged it).
     event RecognitionSuspended(uint256 indexed localAssetId, address indexed by, bytes32 reasonHash);
+    /// @notice A registrar (or the authority) lifted the suspension.
+    event RecognitionReinstated(uint256 indexed localAssetId, address indexed by, bytes32 reasonHash);
 
     // ─────────────────────────────────────────────────────────── functions
 
@@ -153,14 +201,18 @@ interface IRecognition {
     function revokeAgreement(uint64 originChainId) external;
 
     /// @notice Imports a certificate of `originChainId` carrying at least the agreed threshold of
-    /// signatures. Registrars; the recognised asset is registered in the registrar's region.
+    /// signatures, or a newer certificate of an origin asset imported before. Registrars; the recognised
+    /// asset is registered in the registrar's region.
     function importCertificate(uint64 originChainId, Certificate calldata certificate, bytes[] calldata signatures)
         external
         returns (uint256 localAssetId);
 
-    /// @notice Suspends a recognised registration; the local asset is frozen unless it was linked
-    /// to a registration made here. Registrars.
+    /// @notice Suspends a recognised registration; the local asset can be neither licensed, traded nor
+    /// transferred unless it was linked to a registration made here. Registrars of the asset's region, authority.
     function suspend(uint256 localAssetId, bytes32 reasonHash) external;
+
+    /// @notice Lifts a suspension. Registrars of the asset's region, authority.
+    function reinstate(uint256 localAssetId, bytes32 reasonHash) external;
 
     // ─────────────────────────────────────────────────────────── views
 
@@ -169,7 +221,10 @@ interface IRecognition {
     function getRecognised(uint256 localAssetId) external view returns (Recognised memory);
 
     /// @notice The local asset id of an imported origin asset, zero if none.
-    function localAssetOf(uint64 originChainId, uint256 originAssetId) external view returns (uint256);
+    function localAssetOf(uint64 originChainId, address originRegistry, uint256 originAssetId)
+        external
+        view
+        returns (uint256);
 
     function recognisedCount() external view returns (uint256);
 

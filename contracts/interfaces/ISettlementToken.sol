@@ -11,12 +11,11 @@ interface ISettlementToken is IERC20 {
     error TokenParticipantNotActive(address account);
     /// @notice Thrown when the caller is not the settlement contract.
     error TokenOnlySettlement(address caller);
-    /// @notice Thrown when the settlement contract is set a second time.
-    error TokenSettlementAlreadySet(address settlement);
     /// @notice Thrown when recipient and amount lists differ in length.
     error TokenLengthMismatch(uint256 recipients, uint256 amounts);
-    /// @notice Thrown for the zero address.
-    error TokenZeroAddress();
+    /// @notice Thrown when a settlement's buyer cannot pay the whole price: its balance, or (on an exchange)
+    /// its allowance to the exchange, is below it (off-exchange, `allowance` is the maximum: none is needed).
+    error SettlementInsufficientFunds(address buyer, uint256 price, uint256 balance, uint256 allowance);
 
     /// @notice A settlement bank issued tokens against fiat received.
     /// @param bank the issuing bank
@@ -27,8 +26,6 @@ interface ISettlementToken is IERC20 {
     /// @param bank the redeeming bank
     /// @param amount the amount
     event Redeemed(address indexed bank, uint256 amount);
-    /// @notice The settlement contract was wired in.
-    event SettlementSet(address settlement, address by);
 
     /// @notice Issues `amount` to `to`. Settlement banks.
     function issue(address to, uint256 amount) external;
@@ -36,11 +33,9 @@ interface ISettlementToken is IERC20 {
     /// @notice Redeems `amount` from the caller's balance. Settlement banks.
     function redeem(uint256 amount) external;
 
-    /// @notice Wires in the settlement contract, once. Authority.
-    function setSettlement(address settlement) external;
-
     /// @notice Pays a trade: moves `amounts[i]` from `payer` to `recipients[i]`, spending
     /// `spender`'s allowance from `payer` unless `spender` is zero (a signed off-exchange trade).
+    /// Checks the whole amount against the balance and allowance first (SettlementInsufficientFunds).
     /// Settlement contract only, which checks every party with the participant registry first.
     function settlementPay(address payer, address spender, address[] calldata recipients, uint256[] calldata amounts)
         external;

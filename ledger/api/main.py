@@ -27,6 +27,7 @@ from ledger.api.routes import (
     explorer,
     gateway,
     licences,
+    mandates,
     ops,
     orders,
     participants,
@@ -163,7 +164,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
         )
 
     app.include_router(ops.router)
-    for read in (status, participants, assets, licences, trades, revenue, orders, search, recognition):
+    for read in (status, participants, assets, licences, trades, mandates, revenue, orders, search, recognition):
         app.include_router(read.router)
     app.include_router(explorer.router)
     gateway.mount(app, settings, the_store)  # POST /api/v1/tx/...: writes signed by the API key's participant

@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from ledger.api import schemas as m
+from ledger.api.reasons import decode_reason
 from ledger.contracts.types import (
     AssetStatus,
     Category,
+    Delivery,
     Grade,
     Kind,
     ObjectionStatus,
@@ -24,16 +26,24 @@ from ledger.contracts.types import (
 )
 
 __all__ = [
+    "ChainState",
     "asset",
     "credit_event",
     "declaration",
     "freeze",
     "licence",
+    "mandate",
     "objection",
     "order",
     "participant",
+    "payment",
+    "public_operation",
+    "refusal",
+    "revenue_shares",
     "trade",
 ]
+
+_OPERATION_STATUS = {1: "authorised", 2: "used", 3: "withdrawn"}
 
 Row = Mapping[str, Any] | RowMapping
 
@@ -106,6 +116,8 @@ def asset_fields(r: Row) -> dict[str, Any]:
         "disputed": r["disputed"],
         "frozen": r["frozen"],
         "anonymised": r["anonymised"],
+        "suspended": r["suspended"],
+        "licensed_until": r["licensed_until"],
         "open_objections": r["open_objections"],
         "certificate_serial": r["certificate_serial"],
         "registrar": r["registrar"],
@@ -123,7 +135,40 @@ def asset(r: Row) -> m.AssetSummary:
     return m.AssetSummary.model_construct(**asset_fields(r))
 
 
-def licence_fields(r: Row) -> dict[str, Any]:
+class ChainState:
+    """What a licence's validity depends on beyond its own row: the rows of the licences above it and the status
+    of its asset, at the time ``now`` (the answer's block time)."""
+
+    def __init__(self, now: int, licences: Mapping[int, Row], asset_status: Mapping[int, int]) -> None:
+        self.now = now
+        self.licences = licences
+        self.asset_status = asset_status
+
+    def revoked_ancestor(self, r: Row) -> int | None:
+        parent = self.licences.get(int(r["parent_id"] or 0))
+        while parent is not None:
+            if parent["revoked"]:
+                return int(parent["licence_id"])
+            parent = self.licences.get(int(parent["parent_id"] or 0))
+        return None
+
+    def valid(self, r: Row) -> bool:
+        """``isLicenseValid(id, now)``: the licence and every licence above it started, not ended, not revoked,
+        and the asset registered."""
+        if self.asset_status.get(int(r["asset_id"])) != AssetStatus.REGISTERED:
+            return False
+        node: Row | None = r
+        while node is not None:
+            if node["revoked"] or not node["starts_at"] <= self.now < node["ends_at"]:
+                return False
+            parent_id = int(node["parent_id"] or 0)
+            if not parent_id:
+                return True
+            node = self.licences.get(parent_id)
+        return False  # a parent not in the store: cannot be shown valid
+
+
+def licence_fields(r: Row, chain: ChainState) -> dict[str, Any]:
     return {
         "licence_id": r["licence_id"],
         "asset_id": r["asset_id"],
@@ -145,18 +190,20 @@ def licence_fields(r: Row) -> dict[str, Any]:
         "terms_hash": r["terms_hash"],
         "revoked": r["revoked"],
         "revoked_by": r["revoked_by"],
-        "revoke_cause_id": r["revoke_cause_id"],
+        "revoke_reason_hash": r["revoke_reason_hash"],
         "revoked_block": r["revoked_block"],
+        "revoked_ancestor_id": chain.revoked_ancestor(r),
+        "valid": chain.valid(r),
         "granted_block": r["granted_block"],
         "granted_at": r["granted_at"],
     }
 
 
-def licence(r: Row) -> m.LicenceOut:
-    return m.LicenceOut.model_construct(**licence_fields(r))
+def licence(r: Row, chain: ChainState) -> m.LicenceOut:
+    return m.LicenceOut.model_construct(**licence_fields(r, chain))
 
 
-def licence_tree(rows: Sequence[Row]) -> list[m.LicenceNode]:
+def licence_tree(rows: Sequence[Row], chain: ChainState) -> list[m.LicenceNode]:
     """Licences as a forest: roots are the licences whose parent is not among ``rows``."""
     children: dict[int, list[Row]] = {}
     ids = {r["licence_id"] for r in rows}
@@ -169,31 +216,91 @@ def licence_tree(rows: Sequence[Row]) -> list[m.LicenceNode]:
 
     def node(r: Row) -> m.LicenceNode:
         return m.LicenceNode.model_construct(
-            **licence_fields(r), children=[node(c) for c in children.get(r["licence_id"], [])]
+            **licence_fields(r, chain), children=[node(c) for c in children.get(r["licence_id"], [])]
         )
 
     return [node(r) for r in roots]
 
 
+def trade_fields(r: Row) -> dict[str, Any]:
+    consent = "mandate" if r["mandate_id"] else "signed" if r["on_exchange"] else "off_exchange"
+    return {
+        "trade_key": r["trade_key"],
+        "trade_id": r["trade_id"],
+        "asset_id": r["asset_id"],
+        "exchange": r["exchange"],
+        "on_exchange": r["on_exchange"],
+        "seller": r["seller"],
+        "buyer": r["buyer"],
+        "price": str(r["price"]),
+        "fee": str(r["fee"]),
+        "seller_amount": str(r["seller_amount"]),
+        "right": r["right"],
+        "right_name": m.enum_name(Right, r["right"]),
+        "licence_id": r["licence_id"],
+        "consent": consent,
+        "mandate_id": r["mandate_id"],
+        "timestamp": r["timestamp"],
+        "block_number": r["valid_from_block"],
+        "tx_hash": r["tx_hash"],
+        "log_index": r["log_index"],
+    }
+
+
 def trade(r: Row) -> m.TradeOut:
-    return m.TradeOut.model_construct(
-        trade_id=r["trade_id"],
-        asset_id=r["asset_id"],
-        exchange=r["exchange"],
-        on_exchange=r["on_exchange"],
-        seller=r["seller"],
-        buyer=r["buyer"],
-        price=str(r["price"]),
-        fee=str(r["fee"]),
-        seller_amount=str(r["seller_amount"]),
-        right=r["right"],
-        right_name=m.enum_name(Right, r["right"]),
-        licence_id=r["licence_id"],
-        timestamp=r["timestamp"],
-        block_number=r["valid_from_block"],
-        tx_hash=r["tx_hash"],
-        log_index=r["log_index"],
-    )
+    return m.TradeOut.model_construct(**trade_fields(r))
+
+
+def payment(r: Row) -> m.PaymentOut:
+    return m.PaymentOut.model_construct(kind=r["kind"], payee=r["payee"], amount=str(r["amount"]), held=r["held"])
+
+
+def refusal(r: Row) -> m.TradeRefusalOut:
+    return m.TradeRefusalOut.model_construct(
+        tx_hash=r["tx_hash"], log_index=r["log_index"], block_number=r["valid_from_block"], timestamp=r["timestamp"],
+        trade_id=r["trade_id"], exchange=r["exchange"], source=r["source"], item_index=r["item_index"],
+        reason=r["reason"], error=m.RefusalError.model_construct(**decode_reason(r["reason"])),
+    )  # fmt: skip
+
+
+def revenue_shares(rows: Sequence[Row]) -> list[m.RevenueShareOut]:
+    """The shares of each right's row (``revenue_shares``: asset, right, shares), by right."""
+    return [
+        m.RevenueShareOut.model_construct(
+            right=r["right"], right_name=m.enum_name(Right, r["right"]), recipient=x["recipient"], bps=int(x["bps"])
+        )
+        for r in sorted(rows, key=lambda x: x["right"])
+        for x in r["shares"] or []
+    ]
+
+
+def public_operation(r: Row) -> m.PublicOperationOut:
+    return m.PublicOperationOut.model_construct(
+        asset_id=r["asset_id"], operator=r["operator"], right=r["right"], right_name=m.enum_name(Right, r["right"]),
+        purpose=r["purpose"], latest_end=r["latest_end"], status=r["status"],
+        status_name=_OPERATION_STATUS.get(r["status"]), decision_hash=r["decision_hash"],
+        authorised_by=r["authorised_by"], authorised_block=r["authorised_block"], authorised_at=r["authorised_at"],
+        licence_id=r["licence_id"], closed_block=r["closed_block"],
+    )  # fmt: skip
+
+
+def mandate_fields(r: Row, now: int) -> dict[str, Any]:
+    status = int(r["status"])
+    name = "revoked" if status == 2 else "expired" if int(r["expiry"]) < now else "in_force"
+    template = {k: v for k, v in dict(r["terms"] or {}).items() if k not in ("right", "start", "end")}
+    return {
+        "mandate_id": r["mandate_id"], "seller": r["seller"], "exchange": r["exchange"], "asset_id": r["asset_id"],
+        "delivery": r["delivery"], "delivery_name": m.enum_name(Delivery, r["delivery"]), "right": r["right"],
+        "right_name": m.enum_name(Right, r["right"]), "parent_licence_id": r["parent_licence_id"],
+        "template": template, "max_duration": r["max_duration"], "min_net": str(r["min_net"]),
+        "expiry": r["expiry"], "salt": str(r["salt"]), "status": status, "status_name": name,
+        "granted_block": r["granted_block"], "granted_at": r["granted_at"], "revoked_block": r["revoked_block"],
+        "revoked_at": r["revoked_at"],
+    }  # fmt: skip
+
+
+def mandate(r: Row, now: int) -> m.MandateOut:
+    return m.MandateOut.model_construct(**mandate_fields(r, now))
 
 
 def objection(r: Row) -> m.ObjectionOut:
@@ -206,6 +313,10 @@ def objection(r: Row) -> m.ObjectionOut:
         evidence_hash=r["evidence_hash"],
         lodged_block=r["lodged_block"],
         lodged_at=r["lodged_at"],
+        accepted_by=r["accepted_by"],
+        accept_decision_hash=r["accept_decision_hash"],
+        accepted_block=r["accepted_block"],
+        accepted_at=r["accepted_at"],
         resolved_by=r["resolved_by"],
         decision_hash=r["decision_hash"],
         resolved_block=r["resolved_block"],

@@ -26,19 +26,27 @@ __all__ = [
     "ErrorBody",
     "EventOut",
     "FreezeOut",
+    "HeldSharesOut",
     "LicenceNode",
     "LicenceOut",
+    "MandateDetail",
+    "MandateOut",
     "ObjectionOut",
     "OrderOut",
     "Page",
     "PagedEnvelope",
     "ParticipantDetail",
     "ParticipantOut",
+    "PaymentOut",
+    "PublicOperationOut",
+    "RefusalError",
     "RevenueRow",
     "RightSpan",
     "SearchHit",
     "Status",
+    "TradeDetail",
     "TradeOut",
+    "TradeRefusalOut",
     "enum_name",
     "role_names",
 ]
@@ -165,11 +173,19 @@ class HeldCounts(_Out):
 
 
 class RevenueTotals(_Out):
-    total: str = _amount("Everything received from settlements")
+    total: str = _amount("Everything paid to the participant by settlements (seller, fee and revenue shares)")
     seller: str = _amount("Received as seller")
     fee: str = _amount("Received as exchange fees")
-    revenue_share: str = _amount("Received as revenue shares")
-    payments: int = Field(description="Number of payments received.", examples=[4])
+    revenue_share: str = _amount("Received as revenue shares (paid out at settlement)")
+    held: str = _amount("Revenue shares held for it at settlement while it was not active (see held_shares)")
+    payments: int = Field(description="Number of payments received (held ones included).", examples=[4])
+
+
+class HeldSharesOut(_Out):
+    account: str = _address("The share recipient.")
+    amount: str = _amount("Held now, claimable once it is active (claimHeldShares)")
+    total_held: str = _amount("Held for it in all")
+    total_claimed: str = _amount("Claimed in all")
 
 
 class ParticipantDetail(ParticipantOut):
@@ -178,6 +194,7 @@ class ParticipantDetail(ParticipantOut):
     credit_events: list[CreditEventOut] = Field(description="Credit events, oldest first.")
     assets_held: HeldCounts = Field(description="How many assets the participant holds each right of.")
     revenue_received: RevenueTotals = Field(description="Settlement payments received.")
+    held_shares: HeldSharesOut = Field(description="Revenue shares held for it while it was not active.")
     balance: str = _amount("Settlement token balance")
 
 
@@ -203,10 +220,20 @@ class AssetSummary(_Out):
     holding_holder: str = _address("Holder of the holding right (持有权).")
     processing_holder: str = _address("Holder of the processing right (加工使用权).")
     operation_holder: str = _address("Holder of the operation right (经营权).")
-    disputed: bool = Field(description="An objection is open.", examples=[False])
-    frozen: bool = Field(description="Frozen by a supervisor.", examples=[False])
+    disputed: bool = Field(description="An accepted objection is open.", examples=[False])
+    frozen: bool = Field(description="Frozen by the authority.", examples=[False])
     anonymised: bool = Field(description="An anonymisation report was attested.", examples=[False])
-    open_objections: int = Field(description="Objections still open.", examples=[0])
+    suspended: bool = Field(
+        description="Its recognition (a registration of another province) is suspended: no licence, trade or "
+        "transfer.",
+        examples=[False],
+    )
+    licensed_until: int = Field(
+        description="End, rounded up to a whole UTC day, of the latest-ending licence ever granted directly over"
+        " it (unix seconds; 0: never licensed): until then its holder cannot cancel it alone.",
+        examples=[0],
+    )
+    open_objections: int = Field(description="Accepted objections still open.", examples=[0])
     certificate_serial: int = Field(description="Registration certificate number (0 until registered).", examples=[1])
     registrar: str | None = _address("Registrar that reviewed the application.")
     registered_block: int | None = Field(description="Block of registration.", examples=[12])
@@ -228,7 +255,10 @@ class LicenceOut(_Out):
     right: int = Field(description="Right licensed (code).", examples=[1])
     right_name: str | None = Field(description="holding, processing or operation.", examples=["processing"])
     purpose: int = Field(description="Purpose code.", examples=[1])
-    starts_at: int = Field(description="Start of validity (unix seconds).", examples=[1795860000])
+    starts_at: int = Field(
+        description="Start of validity (unix seconds): the terms' start, or the grant's time if later.",
+        examples=[1795860000],
+    )
     ends_at: int = Field(description="End of validity, exclusive (unix seconds).", examples=[1827396000])
     exclusive: bool = Field(description="Exclusive licence.", examples=[False])
     sublicensable: bool = Field(description="May be sublicensed.", examples=[True])
@@ -237,10 +267,19 @@ class LicenceOut(_Out):
     regions: list[int] = Field(description="Region codes of the territory.", examples=[[450000]])
     countries: list[str] = Field(description="Country codes of the territory.", examples=[["CN"]])
     terms_hash: str = _hash("Hash of the licence terms document.")
-    revoked: bool = Field(description="Revoked.", examples=[False])
-    revoked_by: str | None = _address("Who revoked it.")
-    revoke_cause_id: int | None = Field(description="Licence whose revocation cascaded to this one.", examples=[None])
+    revoked: bool = Field(description="Revoked itself (or surrendered by its licensee).", examples=[False])
+    revoked_by: str | None = _address("Who revoked it (the licensee: surrendered).")
+    revoke_reason_hash: str | None = _hash("Hash of the revocation's reason.")
     revoked_block: int | None = Field(description="Block of revocation.", examples=[None])
+    revoked_ancestor_id: int | None = Field(
+        description="The nearest revoked licence above this sublicence: it makes this one invalid too (null: none).",
+        examples=[None],
+    )
+    valid: bool = Field(
+        description="Valid at the answer's block time: started, not ended, neither it nor a licence above it"
+        " revoked or out of its period, and the asset still registered.",
+        examples=[True],
+    )
     granted_block: int = Field(description="Block of the grant.", examples=[14])
     granted_at: int = Field(description="Time of the grant (unix seconds).", examples=[1795860040])
 
@@ -250,7 +289,11 @@ class LicenceNode(LicenceOut):
 
 
 class TradeOut(_Out):
-    trade_id: str = _hash("Trade id (chosen by the exchange or the parties).")
+    trade_key: str = _hash(
+        "The trade's key, unique: keccak256(exchange, trade id) on an exchange, keccak256(0, seller, buyer, trade"
+        " id) off it (TradeSettlement.tradeKey). Its URL: /api/v1/trades/{trade_key}."
+    )
+    trade_id: str = _hash("Trade id, unique per exchange (off exchange: per seller and buyer).")
     asset_id: int = Field(description="Asset traded.", examples=[1])
     exchange: str = _address("Exchange that matched it (zero address: off exchange).")
     on_exchange: bool = Field(description="Matched on an exchange.", examples=[True])
@@ -262,6 +305,12 @@ class TradeOut(_Out):
     right: int = Field(description="Right traded (code).", examples=[1])
     right_name: str | None = Field(description="holding, processing or operation.", examples=["processing"])
     licence_id: int = Field(description="Licence delivered (0: a right was transferred).", examples=[2])
+    consent: str = Field(
+        description="How the seller consented: signed (its EIP-712 sales consent), mandate (a standing mandate to"
+        " the exchange) or off_exchange (both parties signed the trade).",
+        examples=["signed"],
+    )
+    mandate_id: str | None = _hash("The seller's mandate the sale used (consent 'mandate').")
     timestamp: int = Field(description="Settlement time (unix seconds).", examples=[1795860100])
     block_number: int = Field(description="Settlement block.", examples=[20])
     tx_hash: str = _hash("Settlement transaction.")
@@ -273,10 +322,18 @@ class ObjectionOut(_Out):
     asset_id: int = Field(description="Asset objected to.", examples=[1])
     objector: str = _address("Who lodged it.")
     status: int = Field(description="Status code.", examples=[1])
-    status_name: str | None = Field(description="none, open, upheld or dismissed.", examples=["open"])
+    status_name: str | None = Field(
+        description="pending (lodged without standing: blocks nothing until a registrar accepts it), open (the"
+        " asset is disputed), upheld or dismissed.",
+        examples=["open"],
+    )
     evidence_hash: str = _hash("Hash of the evidence.")
     lodged_block: int = Field(description="Block lodged.", examples=[22])
     lodged_at: int = Field(description="Time lodged (unix seconds).", examples=[1795860200])
+    accepted_by: str | None = _address("Registrar that accepted it (a pending objection); null otherwise.")
+    accept_decision_hash: str | None = _hash("Hash of the acceptance decision.")
+    accepted_block: int | None = Field(description="Block accepted.", examples=[None])
+    accepted_at: int | None = Field(description="Time accepted (unix seconds).", examples=[None])
     resolved_by: str | None = _address("Registrar that resolved it.")
     decision_hash: str | None = _hash("Hash of the decision.")
     resolved_block: int | None = Field(description="Block resolved.", examples=[None])
@@ -312,8 +369,55 @@ class OrderOut(_Out):
 
 
 class RevenueShareOut(_Out):
+    right: int = Field(description="The right whose sales (and licences) pay the share (code).", examples=[1])
+    right_name: str | None = Field(description="holding, processing or operation.", examples=["processing"])
     recipient: str = _address("Share recipient.")
-    bps: int = Field(description="Share in basis points of the seller amount.", examples=[500])
+    bps: int = Field(description="Share in basis points of the price net of the exchange fee.", examples=[500])
+
+
+class PublicOperationOut(_Out):
+    asset_id: int = Field(description="The public-data asset.", examples=[1])
+    operator: str = _address("The authorised operator.")
+    right: int = Field(description="Right licensed (code).", examples=[2])
+    right_name: str | None = Field(description="processing or operation.", examples=["operation"])
+    purpose: int = Field(description="Purpose code.", examples=[2001])
+    latest_end: int = Field(description="The licence must end by then (unix seconds; 0 once closed).", examples=[0])
+    status: int = Field(description="Status code.", examples=[2])
+    status_name: str | None = Field(description="authorised (unused), used or withdrawn.", examples=["used"])
+    decision_hash: str = _hash("Hash of the authority's decision.")
+    authorised_by: str = _address("The authority.")
+    authorised_block: int = Field(description="Block of the approval.", examples=[15])
+    authorised_at: int = Field(description="Time of the approval (unix seconds).", examples=[1795860050])
+    licence_id: int | None = Field(description="The licence that used it.", examples=[1])
+    closed_block: int | None = Field(description="Block it was used or withdrawn.", examples=[16])
+
+
+class MandateOut(_Out):
+    mandate_id: str = _hash("The mandate's id (the hash of its terms).")
+    seller: str = _address("The seller that granted it.")
+    exchange: str = _address("The exchange mandated to sell.")
+    asset_id: int = Field(description="The asset.", examples=[3])
+    delivery: int = Field(description="Delivery code.", examples=[1])
+    delivery_name: str | None = Field(description="right or license.", examples=["license"])
+    right: int = Field(description="Right sold or licensed (code).", examples=[1])
+    right_name: str | None = Field(description="holding, processing or operation.", examples=["processing"])
+    parent_licence_id: int = Field(description="Sublicences of this licence of the seller's (0: none).", examples=[0])
+    template: dict[str, Any] = Field(
+        description="Licence delivery: the terms every licence sold must match but for its period (purpose, regions,"
+        " countries, exclusive, sublicensable, transferable, terms_hash)."
+    )
+    max_duration: int = Field(description="Longest licence sold (seconds).", examples=[7776000])
+    min_net: str = _amount("The least the seller nets on each sale")
+    expiry: int = Field(description="Last moment a sale may settle under it (unix seconds).", examples=[1798452000])
+    salt: str = Field(description="Tells apart otherwise equal mandates (uint256, decimal string).", examples=["7"])
+    status: int = Field(description="1 in force, 2 revoked (an expired mandate keeps 1).", examples=[1])
+    status_name: str = Field(
+        description="in_force, revoked or expired (past its expiry at the answer's block time).", examples=["in_force"]
+    )
+    granted_block: int = Field(description="Block granted.", examples=[40])
+    granted_at: int = Field(description="Time granted (unix seconds).", examples=[1795860400])
+    revoked_block: int | None = Field(description="Block revoked.", examples=[None])
+    revoked_at: int | None = Field(description="Time revoked (unix seconds).", examples=[None])
 
 
 class AssetDetail(AssetSummary):
@@ -323,7 +427,11 @@ class AssetDetail(AssetSummary):
     objections: list[ObjectionOut] = Field(description="Objections, oldest first.")
     freezes: list[FreezeOut] = Field(description="Freezes and unfreezes, oldest first.")
     orders: list[OrderOut] = Field(description="Rectification orders about the asset.")
-    revenue_shares: list[RevenueShareOut] = Field(description="Revenue shares set on the asset.")
+    revenue_shares: list[RevenueShareOut] = Field(description="Revenue shares set on the asset, per right.")
+    public_operations: list[PublicOperationOut] = Field(
+        description="The authority's approvals of authorised operation of this public data (公共数据授权运营)."
+    )
+    mandates: list[MandateOut] = Field(description="Standing mandates its sellers gave exchanges, oldest first.")
 
 
 class RightSpan(_Out):
@@ -355,6 +463,48 @@ class AssetHistory(_Out):
     events: list[EventOut] = Field(description="This page of the asset's events, oldest first.")
 
 
+class PaymentOut(_Out):
+    kind: str = Field(description="seller, fee or revenue_share.", examples=["revenue_share"])
+    payee: str = _address("Who was paid.")
+    amount: str = _amount("Amount")
+    held: bool = Field(
+        description="A revenue share held for an inactive recipient (claimable once it is active again).",
+        examples=[False],
+    )
+
+
+class TradeDetail(TradeOut):
+    payments: list[PaymentOut] = Field(description="What the buyer's payment was split into.")
+
+
+class RefusalError(_Out):
+    name: str = Field(
+        description="The contract's custom error (UnknownRevert if not one).", examples=["MandateExpired"]
+    )
+    refusal: str = Field(description="permission, not_found, conflict, invalid or unknown.", examples=["invalid"])
+    values: dict[str, Any] = Field(description="The error's values (a nested error decoded too).")
+
+
+class TradeRefusalOut(_Out):
+    tx_hash: str = _hash("The batch's transaction.")
+    log_index: int = Field(description="Log index of the TradeRefused event.", examples=[4])
+    block_number: int = Field(description="Block of the batch.", examples=[50])
+    timestamp: int = Field(description="Its time (unix seconds).", examples=[1795860500])
+    trade_id: str = _hash("The refused trade's id.")
+    exchange: str = _address("The settling exchange.")
+    source: str = Field(
+        description="TradeSettlement (signed consents) or MandateRegistry (mandates).", examples=["TradeSettlement"]
+    )
+    item_index: int = Field(description="The trade's index in its batch.", examples=[1])
+    reason: str = Field(description="The refusal, ABI-encoded (0x hex).", examples=["0x..."])
+    error: RefusalError = Field(description="The refusal decoded.")
+
+
+class MandateDetail(MandateOut):
+    trades: list[TradeOut] = Field(description="Trades settled under it (up to 100, newest first).")
+    trade_count: int = Field(description="Number of trades settled under it.", examples=[2])
+
+
 # ─────────────────────────────────────────────────────────── aggregates, revenue, search, status
 
 
@@ -370,8 +520,9 @@ class RevenueRow(_Out):
     amount: str = _amount("Total received")
     seller: str = _amount("Received as seller")
     fee: str = _amount("Received as exchange fees")
-    revenue_share: str = _amount("Received as revenue shares")
-    payments: int = Field(description="Number of payments.", examples=[3])
+    revenue_share: str = _amount("Received as revenue shares (paid out at settlement)")
+    held: str = _amount("Revenue shares held for it while it was not active")
+    payments: int = Field(description="Number of payments (held ones included).", examples=[3])
 
 
 class SearchHit(_Out):
@@ -389,6 +540,8 @@ class Counts(_Out):
     objections: int = Field(description="Objections.", examples=[1])
     freezes: int = Field(description="Freeze and unfreeze actions.", examples=[2])
     orders: int = Field(description="Rectification orders.", examples=[1])
+    mandates: int = Field(description="Mandates ever granted.", examples=[1])
+    trade_refusals: int = Field(description="Trades refused in batches settled trade by trade.", examples=[0])
 
 
 class Status(_Out):

@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from eth_abi.abi import decode as abi_decode
+
 from ledger.audit.compare_chain import ChainVerifier, PendingChecks
 from ledger.audit.compare_index import IndexComparison, compare_events, compare_states
 from ledger.audit.errors import TargetBlockError
@@ -17,14 +19,14 @@ from ledger.audit.replay import Replay, count_records, replay_into
 from ledger.audit.report import CheckStatus, ReplayReport
 from ledger.audit.sources import ChainSource, IndexSource, prefetched, rebatched, worker_batches
 from ledger.chain.rpc import JsonRpcClient
-from ledger.contracts.codec import ContractCodec
+from ledger.contracts.codec import ContractCodec, abi_type
 from ledger.contracts.deploy import Deployment
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.decode import BlockHeader
 from ledger.store import Store, open_store
 from ledger.toolchain import Build
 
-__all__ = ["At", "abis_of", "audit_replay", "parse_at", "resolve_target"]
+__all__ = ["At", "abis_of", "audit_replay", "chain_verifier", "constructor_state", "parse_at", "resolve_target"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ At = int | datetime | None
 
 def abis_of(build: Build) -> dict[str, list[dict[str, Any]]]:
     """Contract name -> ABI of the system's contracts in ``build``."""
-    return {name: list(build.contract(name).abi) for name in SYSTEM_CONTRACTS}
+    return {name: contract_abi(build, name) for name in SYSTEM_CONTRACTS}
 
 
 def parse_at(text: str | None) -> At:
@@ -164,6 +166,42 @@ def audit_replay(
             store.close()
 
 
+def chain_verifier(
+    rpc: JsonRpcClient, deployment: Deployment, build: Build, notes: list[str] | None = None
+) -> ChainVerifier:
+    """The view checks of ``deployment``'s contracts on ``rpc``: their ABIs and storage layouts from ``build``,
+    what their constructors set from their deployment transactions."""
+    codecs = {name: ContractCodec(contract_abi(build, name)) for name in SYSTEM_CONTRACTS}
+    addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
+    deployed_at = {name: deployment.contracts[name].block for name in SYSTEM_CONTRACTS}
+    layouts = {name: build.contract(name).storage_layout for name in SYSTEM_CONTRACTS}
+    return ChainVerifier(rpc, codecs, addresses, deployed_at, layouts=layouts,
+                         constants=constructor_state(rpc, deployment, build, notes))  # fmt: skip
+
+
+def constructor_state(
+    rpc: JsonRpcClient, deployment: Deployment, build: Build, notes: list[str] | None = None
+) -> dict[tuple[str, str], Any]:
+    """The state a constructor set without an event, read from its deployment transaction's arguments (the
+    token's name and symbol): (contract, view) -> value. Left out, with a note, when the transaction's code is
+    not the build's (the arguments cannot be told from the code)."""
+    name = "SettlementToken"
+    contract = build.contract(name)
+    tx = rpc.call("eth_getTransactionByHash", [deployment.contracts[name].tx_hash])
+    code = bytes.fromhex(contract.bytecode.removeprefix("0x"))
+    data = bytes.fromhex(str((tx or {}).get("input", "0x"))[2:])
+    constructor = next((item for item in contract.abi if item.get("type") == "constructor"), None)
+    if constructor is None or not data.startswith(code):
+        if notes is not None:
+            notes.append(f"{name}'s deployment transaction does not hold the build's code: its name and symbol "
+                         "are not checked")  # fmt: skip
+        return {}
+    inputs = constructor["inputs"]
+    values = abi_decode([abi_type(p) for p in inputs], data[len(code) :])
+    args = {p["name"]: v for p, v in zip(inputs, values, strict=True)}
+    return {(name, "name"): args["name_"], (name, "symbol"): args["symbol_"]}
+
+
 def _in_memory(store: Store) -> bool:
     url = store.engine.url
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
@@ -203,10 +241,7 @@ def _compare(
     chain_started = time.perf_counter()
     if rpc is not None and deployment is not None and build is not None and check_chain:
         say(f"checking every record against the contracts' views at block {n}")
-        codecs = {name: ContractCodec(build.contract(name).abi) for name in SYSTEM_CONTRACTS}
-        addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
-        deployed_at = {name: deployment.contracts[name].block for name in SYSTEM_CONTRACTS}
-        pending = ChainVerifier(rpc, codecs, addresses, deployed_at).start(replay, n)
+        pending = chain_verifier(rpc, deployment, build, notes).start(replay, n)
     elif check_chain:
         report.chain = CheckStatus("skipped", 0, "no node")
 

@@ -36,6 +36,7 @@ from ledger.audit.replay import count_records, replay_into
 from ledger.audit.sources import Batch, ChainSource, IndexSource
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.deploy import DeployedContract, Deployment, abi_hash
+from ledger.contracts.system import contract_abi
 from ledger.decode import BlockHeader, LedgerEvent
 from ledger.errors import LedgerError, RpcRemoteError
 from ledger.store import StateView, Store, open_store
@@ -109,7 +110,7 @@ def export_bundle(
     (directory / STATE_DIR).mkdir()
     (directory / ABI_DIR).mkdir()
     for name in sorted(deployment.contracts):
-        abi = list(build.contract(name).abi)
+        abi = contract_abi(build, name)
         if abi_hash(abi) != deployment.contracts[name].abi_hash:
             raise BundleError(f"{name}: the build's ABI is not the deployed contract's (deployed from other sources)")
         (directory / ABI_DIR / f"{name}.json").write_text(json.dumps(abi, indent=1, sort_keys=True) + "\n")

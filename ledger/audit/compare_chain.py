@@ -1,11 +1,18 @@
-"""The replayed state against the contracts' own state: one view call per record, at the same block.
+"""The replayed state against the contracts' own state: every piece of it, at the same block.
 
-Every asset, licence (and its children), participant, objection, rectification order, credit record,
-revenue-share configuration, price band, balance (of every account seen in the events), allowance,
-settled trade and invalidated nonce, plus the contracts' counters and the token's supply. Calls go
-out in JSON-RPC batches with the block number as tag. A node that no longer holds the state of that
-block (anvil after a restart without ``node_preserve_history``) makes the check *not verifiable*,
-never a difference.
+One view call per record: every participant (and every other account the events name: never admitted),
+asset (its applicant, the content hash it claims), licence (its children, its territory if sublicensable),
+exclusivity record, objection (and each objector's pending ones), authorised-operation approval, revenue-share
+configuration of every right of every asset, price band, balance and held revenue shares (of every account
+the events name), allowance, settled trade (by its settle-once key), used nonce, mandate, rectification order,
+credit record, agreement and recognised registration (and its origin's index), the contracts' counters, the
+token's supply, and the contracts' references to each other against the manifest. The little state no view
+shows is read from storage (``eth_getStorageAt``, slots from the compiler's layout). :data:`COVERAGE` names,
+for every state variable of every contract, the records whose checks read it.
+
+Views go out many to an ``eth_call`` through the ViewBatch helper (else one by one) with the block number as
+tag. A node that no longer holds the state of that block (anvil after a restart without
+``node_preserve_history``) makes the check *not verifiable*, never a difference.
 """
 
 from __future__ import annotations
@@ -13,23 +20,35 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import sqlalchemy as sa
 from eth_abi.exceptions import DecodingError
+from eth_utils.address import to_checksum_address
 
 from ledger.audit import viewbatch
 from ledger.audit._abi import Unsupported, output_decoder, static_encoder
 from ledger.audit.replay import Replay
 from ledger.audit.report import CheckStatus, Difference
+from ledger.audit.storage import StorageLayout, mapping_slot
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.codec import ContractCodec
 from ledger.errors import RpcRemoteError
 from ledger.store import StateView, Store
 from ledger.store.schema import STATE_TABLES
 
-__all__ = ["ChainVerifier", "PendingChecks", "ViewCheck", "build_checks", "iter_checks"]
+__all__ = [
+    "COVERAGE",
+    "WIRING",
+    "AuditContext",
+    "ChainVerifier",
+    "PendingChecks",
+    "SlotCheck",
+    "ViewCheck",
+    "build_checks",
+    "iter_checks",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +60,14 @@ _BATCH: Final = 400
 _HELPER_ATTEMPTS: Final = 3  # failed helper batches, none ever answered: the node cannot run it
 _LOCATE_AT_MOST: Final = 25  # differences whose first block is searched for (a bisection each)
 _KINDS: Final = range(4)  # IAssetRegistry.Kind
+_RIGHTS: Final = range(3)  # IAssetRegistry.Right
+_ASSET_REGISTERED: Final = 2
+_OBJECTION_PENDING: Final = 4
+_MANDATE_ACTIVE: Final = 1
+_DAY: Final = 86_400
+# AssetRegistryBase's flags and record fields (one slot per asset).
+_DISPUTED, _FROZEN, _ANONYMISED, _SPLIT, _SUSPENDED = (1 << i for i in range(5))
+_RECORD_FIELDS: Final = ("holder", "region", "category", "grade", "kind", "status", "flags", "licensedUntilDay")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +104,9 @@ def _normal(value: Any) -> Any:
 # ─────────────────────────────────────────────────────────── expected values per record
 
 
-def _participant(r: Mapping[str, Any]) -> dict[str, Any]:
+def _participant(r: Mapping[str, Any] | None) -> dict[str, Any]:
+    if r is None:  # never admitted: the contract's zero record
+        return {"roles": 0, "status": 0, "region": 0, "declarations": 0, "admittedAt": 0, "updatedAt": 0}
     return {
         "roles": r["roles"], "status": r["status"], "region": r["region"], "declarations": r["declarations"],
         "admittedAt": r["admitted_at"], "updatedAt": r["updated_at"],
@@ -91,7 +120,8 @@ def _asset(r: Mapping[str, Any]) -> dict[str, Any]:
         "frozen": bool(r["frozen"]), "anonymised": bool(r["anonymised"]), "holdingHolder": r["holding_holder"],
         "processingHolder": r["processing_holder"], "operationHolder": r["operation_holder"],
         "certificateSerial": r["certificate_serial"], "registeredAt": r["registered_at"],
-        "openObjections": r["open_objections"],
+        "openObjections": r["open_objections"], "suspended": bool(r["suspended"]), "applicant": r["applicant"],
+        "licensedUntil": r["licensed_until"],
     }  # fmt: skip
 
 
@@ -103,6 +133,10 @@ def _licence(r: Mapping[str, Any]) -> dict[str, Any]:
         "crossBorder": bool(r["cross_border"]), "revoked": bool(r["revoked"]), "depth": r["depth"],
         "parentId": r["parent_id"],
     }  # fmt: skip
+
+
+def _territory(r: Mapping[str, Any]) -> list[Any]:
+    return [list(r["regions"]), ["0x" + c.encode("ascii").hex() if len(c) == 2 else c for c in r["countries"]]]
 
 
 def _objection(r: Mapping[str, Any]) -> dict[str, Any]:
@@ -126,109 +160,349 @@ def _shares(r: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     return [{"recipient": s["recipient"], "bps": int(s["bps"])} for s in r["shares"]]
 
 
-# (table, contract, view, key columns -> call args, row -> expected)
-_RECORD_VIEWS: Final[dict[str, tuple[str, str, Callable[[Mapping[str, Any]], Any]]]] = {
-    "participants": ("ParticipantRegistry", "getParticipant", _participant),
-    "assets": ("AssetRegistry", "getAsset", _asset),
-    "licences": ("AssetRegistry", "getLicense", _licence),
-    "objections": ("AssetRegistry", "getObjection", _objection),
-    "rectification_orders": ("Supervision", "getOrder", _order),
-    "credit_scores": ("Supervision", "creditOf", lambda r: {"score": r["score"], "events": r["events"]}),
-    "revenue_shares": ("TradeSettlement", "revenueShares", _shares),
-    "price_bands": ("TradeSettlement", "priceBand", lambda r: {"min": r["min_price"], "max": r["max_price"]}),
+def _exclusivity(r: Mapping[str, Any] | None) -> list[Any]:
+    if r is None:
+        return [0, 0, 0, []]
+    return [r["shared_start"], r["shared_end"], r["live_shared"], [list(e) for e in r["exclusives"]]]
+
+
+def _agreement(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "originChainId": r["origin_chain_id"], "originRegistry": r["origin_registry"], "threshold": r["threshold"],
+        "version": r["version"], "registrars": list(r["registrars"]),
+    }  # fmt: skip
+
+
+def _recognised(r: Mapping[str, Any], asset: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {
+        "originChainId": r["origin_chain_id"], "originRegistry": r["origin_registry"],
+        "originAssetId": r["origin_asset_id"], "localAssetId": r["local_asset_id"],
+        "contentHash": _hash(asset["content_hash"]) if asset else None,
+        "certificateSerial": asset["certificate_serial"] if asset else None,
+        "certificateDigest": _hash(r["certificate_digest"]), "status": r["status"], "linked": bool(r["linked"]),
+        "issuedAt": r["issued_at"],
+    }  # fmt: skip
+
+
+def _mandate_seller(r: Mapping[str, Any] | None) -> str:
+    return r["seller"] if r is not None and r["status"] == _MANDATE_ACTIVE else ZERO_ADDRESS
+
+
+def _credit(r: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {"score": r["score"], "events": r["events"]} if r is not None else {"score": 0, "events": 0}
+
+
+def _band(r: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {"min": r["min_price"], "max": r["max_price"]} if r is not None else {"min": 0, "max": 0}
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A record checked with one view of one table's row: ``args`` from the key, ``expect`` from the row (None
+    when the store has none at that key: the view's value for a record that does not exist)."""
+
+    table: str
+    contract: str
+    function: str
+    args: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+    expect: Callable[[Mapping[str, Any] | None], Any]
+
+
+def _same(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    return key
+
+
+def _bytes32(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (bytes.fromhex(key[0][2:]),)
+
+
+# Records whose check is one view of one row (record name -> how); a difference in them is located by bisection.
+_ROWS: Final[dict[str, _Row]] = {
+    "participants": _Row("participants", "ParticipantRegistry", "getParticipant", _same, _participant),
+    "assets": _Row("assets", "AssetRegistry", "getAsset", _same, lambda r: _asset(r) if r else None),
+    "asset_applicants": _Row("assets", "AssetRegistry", "applicantOf", _same, lambda r: r["applicant"] if r else None),
+    "licences": _Row("licences", "AssetRegistry", "getLicense", _same, lambda r: _licence(r) if r else None),
+    "licence_territories": _Row("licences", "AssetRegistry", "territoryOf", _same,
+                                lambda r: _territory(r) if r and r["sublicensable"] else [[], []]),
+    "licence_exclusivity": _Row("licence_exclusivity", "AssetRegistry", "exclusivityOf", _same, _exclusivity),
+    "objections": _Row("objections", "AssetControls", "getObjection", _same, lambda r: _objection(r) if r else None),
+    "public_operations": _Row("public_operations", "AssetControls", "publicOperation", _same,
+                              lambda r: r["latest_end"] if r else 0),
+    "revenue_shares": _Row("revenue_shares", "TradeSettlement", "revenueShares", _same, _shares),
+    "price_bands": _Row("price_bands", "TradeSettlement", "priceBand", _same, _band),
+    "balances": _Row("balances", "SettlementToken", "balanceOf", _same, lambda r: int(r["balance"]) if r else 0),
+    "approvals": _Row("approvals", "SettlementToken", "allowance", _same, lambda r: int(r["amount"]) if r else 0),
+    "held_shares": _Row("held_shares", "TradeSettlement", "heldShares", _same, lambda r: int(r["amount"]) if r else 0),
+    "mandates": _Row("mandates", "MandateRegistry", "sellerOf", _bytes32, _mandate_seller),
+    "rectification_orders": _Row("rectification_orders", "Supervision", "getOrder", _same,
+                                 lambda r: _order(r) if r else None),
+    "credit_scores": _Row("credit_scores", "Supervision", "creditOf", _same, _credit),
+    "agreements": _Row("agreements", "Recognition", "getAgreement", _same, lambda r: _agreement(r) if r else None),
+}  # fmt: skip
+
+#: Every state variable of every system contract (solc's storage layout) and the records of the audit whose
+#: checks read it: ``tests/audit/test_storage_coverage.py`` tampers with a slot of each one on a running chain
+#: and expects a difference in one of these records, and fails when a contract has a variable not listed here.
+#: AssetRegistryModule runs on AssetRegistry's storage (delegatecall) and declares the same variables.
+COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
+    ("ParticipantRegistry", "_participants"): ("participants",),
+    ("AssetRegistry", "_counters"): ("counters",),
+    ("AssetRegistry", "_assets"): ("assets", "asset_records"),
+    ("AssetRegistry", "_contentHashes"): ("assets",),
+    ("AssetRegistry", "_registeredIds"): ("content_hashes",),
+    ("AssetRegistry", "_meta"): ("assets",),
+    ("AssetRegistry", "_applicants"): ("assets", "asset_applicants"),
+    ("AssetRegistry", "_splitHolders"): ("assets",),
+    ("AssetRegistry", "_licenses"): ("licences",),
+    ("AssetRegistry", "_children"): ("licence_children",),
+    ("AssetRegistry", "_exclusivity"): ("licence_exclusivity",),
+    ("AssetRegistry", "_exclusiveSlots"): ("licence_exclusivity",),
+    ("AssetRegistry", "_territories"): ("licence_territories",),
+    ("AssetControls", "_objectionCount"): ("counters",),
+    ("AssetControls", "_objections"): ("objections",),
+    ("AssetControls", "_open"): ("assets",),
+    ("AssetControls", "_pending"): ("objection_pending",),
+    ("AssetControls", "_pendingOn"): ("objection_pending",),
+    ("AssetControls", "_operations"): ("public_operations",),
+    ("SettlementToken", "_balances"): ("balances",),
+    ("SettlementToken", "_allowances"): ("approvals",),
+    ("SettlementToken", "_totalSupply"): ("counters",),
+    ("SettlementToken", "_name"): ("deployment",),
+    ("SettlementToken", "_symbol"): ("deployment",),
+    ("TradeSettlement", "_nameFallback"): ("unused_storage",),
+    ("TradeSettlement", "_versionFallback"): ("unused_storage",),
+    ("TradeSettlement", "_settled"): ("trades",),
+    ("TradeSettlement", "_shares"): ("revenue_shares",),
+    ("TradeSettlement", "_bands"): ("price_bands",),
+    ("TradeSettlement", "_nonceBits"): ("used_nonces", "nonce_words"),
+    ("TradeSettlement", "_held"): ("held_shares",),
+    ("MandateRegistry", "_sellers"): ("mandates",),
+    ("Supervision", "_orderCount"): ("counters",),
+    ("Supervision", "_orders"): ("rectification_orders",),
+    ("Supervision", "_credit"): ("credit_scores",),
+    ("Recognition", "_recognisedCount"): ("counters",),
+    ("Recognition", "_agreements"): ("agreements",),
+    ("Recognition", "_records"): ("recognised_records",),
+    ("Recognition", "_imported"): ("recognised_origins",),
 }
 
+#: The contracts' references to each other (immutables): view -> the manifest's contract it must name.
+WIRING: Final[tuple[tuple[str, str, str], ...]] = (
+    ("AssetRegistry", "participants", "ParticipantRegistry"),
+    ("AssetRegistry", "controls", "AssetControls"),
+    ("AssetRegistry", "recognition", "Recognition"),
+    ("AssetRegistry", "settlement", "TradeSettlement"),
+    ("AssetRegistry", "module", "AssetRegistryModule"),
+    ("AssetControls", "registry", "AssetRegistry"),
+    ("SettlementToken", "settlement", "TradeSettlement"),
+    ("TradeSettlement", "mandates", "MandateRegistry"),
+    ("MandateRegistry", "settlement", "TradeSettlement"),
+)
 
-def _rows_by_key(view: StateView, table: str, *, keys_only: bool = False) -> dict[tuple[Any, ...], dict[str, Any]]:
+
+@dataclass(frozen=True, slots=True)
+class AuditContext:
+    """What the checks need beyond the replayed state: the deployment's addresses (contract name -> address),
+    the contracts' storage layouts (solc's output, for the state no view shows) and the constructor arguments
+    that set state without an event (``constants``: (contract, view) -> value, e.g. the token's name)."""
+
+    addresses: Mapping[str, str]
+    layouts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    constants: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SlotCheck:
+    """A storage word (``eth_getStorageAt``) and the value the replayed state says it must hold: for contract
+    state that no view shows."""
+
+    record: str
+    key: tuple[Any, ...]
+    contract: str
+    slot: int
+    expected: int
+
+    @property
+    def label(self) -> str:
+        return ", ".join(str(k) for k in self.key) if self.key else "-"
+
+
+def _rows_by_key(view: StateView, table: str, columns: Sequence[str] | None = None
+                 ) -> dict[tuple[Any, ...], dict[str, Any]]:  # fmt: skip
     key = STATE_TABLES[table].key
-    return {tuple(r[k] for k in key): r for r in view.rows(table, key if keys_only else None)}
+    return {tuple(r[k] for k in key): r for r in view.rows(table, columns)}
 
 
 class _TableRows(dict[str, dict[tuple[Any, ...], dict[str, Any]]]):
     """Each state table's visible rows by key, read on first use."""
 
-    _KEYS_ONLY: Final = frozenset({"trades", "invalidated_nonces"})  # checked by key alone
+    _COLUMNS: Final = {"trades": ("trade_key", "timestamp"), "used_nonces": ("account", "nonce")}
 
     def __init__(self, view: StateView) -> None:
         super().__init__()
         self.view = view
 
     def __missing__(self, name: str) -> dict[tuple[Any, ...], dict[str, Any]]:
-        rows = self[name] = _rows_by_key(self.view, name, keys_only=name in self._KEYS_ONLY)
+        rows = self[name] = _rows_by_key(self.view, name, self._COLUMNS.get(name))
         return rows
 
 
-def build_checks(replay: Replay, at_block: int | None = None) -> list[ViewCheck]:
+def build_checks(replay: Replay, at_block: int | None = None, context: AuditContext | None = None) -> list[ViewCheck]:
     """Every view check of the replayed state at ``at_block`` (default: the replay's target)."""
-    return list(iter_checks(replay, at_block))
+    return [c for c in iter_checks(replay, at_block, context) if isinstance(c, ViewCheck)]
 
 
-def iter_checks(replay: Replay, at_block: int | None = None) -> Iterator[ViewCheck]:
-    """:func:`build_checks` one at a time, each table read when its checks come up (so that the first
-    checks can be on their way while the rest are built)."""
+def iter_checks(
+    replay: Replay, at_block: int | None = None, context: AuditContext | None = None
+) -> Iterator[ViewCheck | SlotCheck]:
+    """Every check of the replayed state at ``at_block``, one at a time, each table read when its checks come
+    up (so that the first checks can be on their way while the rest are built). Without ``context`` the
+    checks that need the deployment (its wiring, the constructor's state, storage read directly) are left out."""
     block = replay.target.number if at_block is None else at_block
     rows = _TableRows(replay.store.as_of(block))
-    for table, (contract, fn, expect) in _RECORD_VIEWS.items():
-        if table in ("revenue_shares", "price_bands"):
-            continue
-        for key, r in rows[table].items():
-            yield ViewCheck(table, key, contract, fn, key, expect(r))
-    # Revenue shares of every asset (none set: an empty list), price bands of every kind ((0, 0) unset).
-    for (asset_id,) in rows["assets"]:
-        shares = _shares(rows["revenue_shares"].get((asset_id,)))
-        yield ViewCheck("revenue_shares", (asset_id,), "TradeSettlement", "revenueShares", (asset_id,), shares)
-    for kind in _KINDS:
-        band = rows["price_bands"].get((kind,))
-        expected = {"min": band["min_price"], "max": band["max_price"]} if band else {"min": 0, "max": 0}
-        yield ViewCheck("price_bands", (kind,), "TradeSettlement", "priceBand", (kind,), expected)
-    # Recognition: agreements, and recognised registrations (their local serial from the asset's row).
-    for (chain_id,), r in rows["agreements"].items():
-        yield ViewCheck("agreements", (chain_id,), "Recognition", "getAgreement", (chain_id,), {
-            "originChainId": chain_id, "originRegistry": r["origin_registry"], "threshold": r["threshold"],
-            "version": r["version"], "registrars": list(r["registrars"]),
-        })  # fmt: skip
-    for (local,), r in rows["recognised_records"].items():
-        asset = rows["assets"].get((local,))
-        yield ViewCheck("recognised_records", (local,), "Recognition", "getRecognised", (local,), {
-            "originChainId": r["origin_chain_id"], "originRegistry": r["origin_registry"],
-            "originAssetId": r["origin_asset_id"], "localAssetId": local, "contentHash": _hash(r["content_hash"]),
-            "certificateSerial": asset["certificate_serial"] if asset else None,
-            "certificateDigest": _hash(r["certificate_digest"]), "status": r["status"], "linked": bool(r["linked"]),
-        })  # fmt: skip
-    # Children of every licence, in grant order (ids grow).
-    children: dict[int, list[int]] = {lid: [] for (lid,) in rows["licences"]}
-    for (lid,), r in sorted(rows["licences"].items()):
+    accounts = replay.tracker.accounts
+
+    def row_checks(record: str, keys: Iterable[tuple[Any, ...]]) -> Iterator[ViewCheck]:
+        how = _ROWS[record]
+        table = rows[how.table]
+        for key in keys:
+            yield ViewCheck(record, key, how.contract, how.function, how.args(key), how.expect(table.get(key)))
+
+    # Participants: every one admitted, and every other account the events name (never admitted: zeros).
+    participants = rows["participants"]
+    yield from row_checks("participants", sorted(participants.keys() | {(a,) for a in accounts}))
+    assets = rows["assets"]
+    yield from row_checks("assets", assets)
+    yield from row_checks("asset_applicants", assets)
+    # The content hash each registered asset claims (and the freed ones of cancelled assets: 0).
+    claimed: dict[str, int] = {}
+    for (asset_id,), r in assets.items():
+        if r["status"] == _ASSET_REGISTERED or r["content_hash"] not in claimed:
+            claimed[r["content_hash"]] = asset_id if r["status"] == _ASSET_REGISTERED else 0
+    for content_hash, asset_id in claimed.items():
+        yield ViewCheck("content_hashes", (content_hash,), "AssetRegistry", "assetIdOf",
+                        (bytes.fromhex(content_hash[2:]),), asset_id)  # fmt: skip
+
+    licences = rows["licences"]
+    yield from row_checks("licences", licences)
+    children: dict[int, list[int]] = {lid: [] for (lid,) in licences}
+    for (lid,), r in sorted(licences.items()):
         if r["parent_id"]:
             children.setdefault(int(r["parent_id"]), []).append(lid)
-    for lid, kids in children.items():
+    for lid, kids in children.items():  # in grant order (ids grow)
         yield ViewCheck("licence_children", (lid,), "AssetRegistry", "childrenOf", (lid,), kids)
-    # Balances of every account the events name.
-    balances = {k[0]: int(r["balance"]) for k, r in rows["balances"].items()}
-    for account in sorted(replay.tracker.accounts | set(balances)):
-        yield ViewCheck("balances", (account,), "SettlementToken", "balanceOf", (account,), balances.get(account, 0))
-    if at_block is None or at_block == replay.target.number:
-        for (owner, spender), allowed in sorted(replay.tracker.allowances.items()):
-            yield ViewCheck("allowances", (owner, spender), "SettlementToken", "allowance", (owner, spender), allowed)
-    for (trade_id,) in rows["trades"]:
-        yield ViewCheck("trades", (trade_id,), "TradeSettlement", "isSettled", (bytes.fromhex(trade_id[2:]),), True)
-    for (account, nonce), _ in rows["invalidated_nonces"].items():
-        yield ViewCheck("invalidated_nonces", (account, nonce), "TradeSettlement", "nonceUsed", (account, int(nonce)),
-                        True)  # fmt: skip
-    for (contract, setting), r in rows["contract_settings"].items():
-        if setting == "settlement" and contract in ("AssetRegistry", "SettlementToken"):
-            yield ViewCheck("contract_settings", (contract, setting), contract, "settlement", (), r["value"])
+    # Territories are kept for sublicensable licences only (the parents a sublicence is held within).
+    yield from row_checks("licence_territories", (k for k, r in licences.items() if r["sublicensable"]))
+    yield from row_checks("licence_exclusivity", rows["licence_exclusivity"])
+
+    objections = rows["objections"]
+    yield from row_checks("objections", objections)
+    pending: dict[str, list[tuple[int, int]]] = {}
+    for (objection_id,), r in objections.items():
+        if r["status"] == _OBJECTION_PENDING:
+            pending.setdefault(r["objector"], []).append((int(r["asset_id"]), objection_id))
+    for objector, asset_id in sorted({(r["objector"], int(r["asset_id"])) for r in objections.values()}):
+        mine = pending.get(objector, [])
+        on = next((o for a, o in mine if a == asset_id), 0)
+        yield ViewCheck("objection_pending", (objector, asset_id), "AssetControls", "pendingOf", (objector, asset_id),
+                        [len(mine), on])  # fmt: skip
+    yield from row_checks("public_operations", rows["public_operations"])
+
+    # Revenue shares of every right of every asset (none set: an empty list), price bands of every kind.
+    yield from row_checks("revenue_shares", ((a, right) for (a,) in assets for right in _RIGHTS))
+    yield from row_checks("price_bands", ((kind,) for kind in _KINDS))
+    # Money: balances and held shares of every account the events name, every allowance.
+    yield from row_checks("balances", sorted({(a,) for a in accounts} | rows["balances"].keys()))
+    yield from row_checks("held_shares", sorted({(a,) for a in accounts} | rows["held_shares"].keys()))
+    yield from row_checks("approvals", rows["approvals"])
+    for (key,), r in rows["trades"].items():
+        yield ViewCheck("trades", (key,), "TradeSettlement", "settledAt", (bytes.fromhex(key[2:]),), r["timestamp"])
+    words: dict[tuple[str, int], int] = {}
+    for account, nonce in rows["used_nonces"]:
+        nonce = int(nonce)
+        yield ViewCheck("used_nonces", (account, nonce), "TradeSettlement", "nonceUsed", (account, nonce), True)
+        words[(account, nonce >> 8)] = words.get((account, nonce >> 8), 0) | 1 << (nonce & 0xFF)
+    yield from row_checks("mandates", rows["mandates"])
+
+    yield from row_checks("rectification_orders", rows["rectification_orders"])
+    yield from row_checks("credit_scores", sorted(participants.keys() | rows["credit_scores"].keys()))
+
+    yield from row_checks("agreements", rows["agreements"])
+    for (local,), r in rows["recognised_records"].items():
+        yield ViewCheck("recognised_records", (local,), "Recognition", "getRecognised", (local,),
+                        _recognised(r, assets.get((local,))))  # fmt: skip
+        origin = (r["origin_chain_id"], r["origin_registry"], int(r["origin_asset_id"]))
+        yield ViewCheck("recognised_origins", origin, "Recognition", "localAssetOf", origin, local)
+
+    balances = sum(int(r["balance"]) for r in rows["balances"].values())
     counters = (
-        ("AssetRegistry", "assetCount", "assets"), ("AssetRegistry", "licenseCount", "licences"),
-        ("AssetRegistry", "objectionCount", "objections"), ("Supervision", "orderCount", "rectification_orders"),
+        ("AssetRegistry", "assetCount", len(assets)), ("AssetRegistry", "licenseCount", len(licences)),
+        ("AssetControls", "objectionCount", len(objections)),
+        ("Supervision", "orderCount", len(rows["rectification_orders"])),
+        ("Recognition", "recognisedCount", len(rows["recognised_records"])),
+        ("SettlementToken", "totalSupply", balances),
     )  # fmt: skip
-    for contract, fn, table in counters:
-        yield ViewCheck("counters", (fn,), contract, fn, (), len(rows[table]))
-    yield ViewCheck("counters", ("totalSupply",), "SettlementToken", "totalSupply", (), sum(balances.values()))
+    for contract, fn, expected in counters:
+        yield ViewCheck("counters", (fn,), contract, fn, (), expected)
+
+    if context is None:
+        return
+    for contract, fn, target in WIRING:
+        if target in context.addresses:
+            yield ViewCheck("deployment", (f"{contract}.{fn}",), contract, fn, (),
+                            to_checksum_address(context.addresses[target]))  # fmt: skip
+    for (contract, fn), value in sorted(context.constants.items()):
+        yield ViewCheck("deployment", (f"{contract}.{fn}",), contract, fn, (), value)
+    yield from _slot_checks(context, assets, licences, words)
+
+
+def _slot_checks(
+    context: AuditContext,
+    assets: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    licences: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    words: Mapping[tuple[str, int], int],
+) -> Iterator[SlotCheck]:
+    """The state no view shows, read from storage: the registry's certificate counter and each asset's flag that
+    its rights were ever held apart (checked with the whole record's word), TradeSettlement's nonce words (all
+    256 bits, not only the nonces used) and its EIP-712 name and version fallbacks (unused: both are short)."""
+    if "AssetRegistry" in context.layouts:
+        layout = StorageLayout(context.layouts["AssetRegistry"])
+        c = {m: layout.member("_counters", m) for m in ("licenses", "assets", "certificates")}
+        serial = max((int(r["certificate_serial"]) for r in assets.values()), default=0)
+        counters = c["licenses"].write(0, len(licences))
+        counters = c["certificates"].write(c["assets"].write(counters, len(assets)), serial)
+        yield SlotCheck("counters", ("AssetRegistry._counters",), "AssetRegistry", layout.slot("_counters"), counters)
+        fields = {m: layout.member("_assets", m) for m in _RECORD_FIELDS}
+        base = layout.slot("_assets")
+        for (asset_id,), r in assets.items():
+            flags = (
+                _DISPUTED * bool(r["disputed"]) | _FROZEN * bool(r["frozen"]) | _ANONYMISED * bool(r["anonymised"])
+                | _SPLIT * bool(r["rights_split"]) | _SUSPENDED * bool(r["suspended"])
+            )  # fmt: skip
+            values = {
+                "holder": int(r["holding_holder"], 16), "region": r["region"], "category": r["category"],
+                "grade": r["grade"], "kind": r["kind"], "status": r["status"], "flags": flags,
+                "licensedUntilDay": int(r["licensed_until"]) // _DAY,
+            }  # fmt: skip
+            word = 0
+            for name, member in fields.items():
+                word = member.write(word, values[name])
+            yield SlotCheck("asset_records", (asset_id,), "AssetRegistry", mapping_slot(base, asset_id), word)
+    if "TradeSettlement" in context.layouts:
+        layout = StorageLayout(context.layouts["TradeSettlement"])
+        for label in ("_nameFallback", "_versionFallback"):
+            yield SlotCheck("unused_storage", (f"TradeSettlement.{label}",), "TradeSettlement", layout.slot(label), 0)
+        base = layout.slot("_nonceBits")
+        for (account, word), bits in sorted(words.items()):
+            yield SlotCheck("nonce_words", (account, word), "TradeSettlement", mapping_slot(base, account, word), bits)
 
 
 class ChainVerifier:
-    """Runs :class:`ViewCheck` s against a node at a block, in batches. ``deployed_at`` (contract name ->
-    block of its deployment) leaves out the views of contracts not deployed yet at the block checked."""
+    """Runs :class:`ViewCheck` s and :class:`SlotCheck` s against a node at a block, in batches. ``deployed_at``
+    (contract name -> block of its deployment) leaves out the checks of contracts not deployed yet at the block
+    checked. ``layouts`` (contract name -> solc's storage layout) and ``constants`` (see :class:`AuditContext`)
+    add the checks of the deployment: the contracts' wiring, what their constructors set, the state read from
+    storage."""
 
     def __init__(
         self,
@@ -238,11 +512,14 @@ class ChainVerifier:
         deployed_at: Mapping[str, int] | None = None,
         *,
         batch_views: bool = True,
+        layouts: Mapping[str, Mapping[str, Any]] | None = None,
+        constants: Mapping[tuple[str, str], Any] | None = None,
     ) -> None:
         self.rpc = rpc
         self.codecs = codecs
         self.addresses = addresses
         self.deployed_at = dict(deployed_at or {})
+        self.context = AuditContext(addresses, dict(layouts or {}), dict(constants or {}))
         # Views run many to an eth_call through the ViewBatch helper (see ledger.audit.viewbatch) until
         # the node shows it cannot (no state overrides): then one eth_call each.
         self.batch_views = batch_views
@@ -368,26 +645,50 @@ class ChainVerifier:
             return PendingChecks(self, replay, at, None, [])
         pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="audit-views")
         checks: list[ViewCheck] = []
+        slots: list[SlotCheck] = []
         futures: list[Future[list[Any]]] = []
         try:
-            for check in iter_checks(replay, at):  # each batch goes out as soon as it is built
-                if self.deployed_at.get(check.contract, 0) <= at:
-                    checks.append(check)
-                    if len(checks) % _BATCH == 0:
-                        futures.append(pool.submit(self._call_batch, checks[-_BATCH:], at))
+            for check in iter_checks(replay, at, self.context):  # each batch goes out as soon as it is built
+                if self.deployed_at.get(check.contract, 0) > at:
+                    continue
+                if isinstance(check, SlotCheck):
+                    slots.append(check)
+                    continue
+                checks.append(check)
+                if len(checks) % _BATCH == 0:
+                    futures.append(pool.submit(self._call_batch, checks[-_BATCH:], at))
             if len(checks) % _BATCH:
                 futures.append(pool.submit(self._call_batch, checks[len(futures) * _BATCH :], at))
+            slot_futures = [
+                pool.submit(self.read_slots, slots[i : i + _BATCH], at) for i in range(0, len(slots), _BATCH)
+            ]
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
         finally:
             pool.shutdown(wait=False)  # the threads end with the last batch
-        return PendingChecks(self, replay, at, checks, futures)
+        return PendingChecks(self, replay, at, checks, futures, slots, slot_futures)
+
+    def read_slots(self, part: Sequence[SlotCheck], block: int) -> list[Any]:
+        """The storage words of ``part`` at ``block`` (ints; an exception where a read failed)."""
+        answers = self.rpc.batch(
+            [("eth_getStorageAt", [self.addresses[c.contract], hex(c.slot), hex(block)]) for c in part],
+            return_exceptions=True, exact=False,
+        )  # fmt: skip
+        out: list[Any] = []
+        for answer in answers:
+            try:
+                out.append(answer if isinstance(answer, Exception) else int(answer, 16))
+            except (TypeError, ValueError) as exc:
+                out.append(exc)
+        return out
 
     # ─────────────────────────────────────────────────────────── locating
 
-    def locate(self, replay: Replay, found: list[tuple[ViewCheck, Difference]], at: int) -> list[Difference]:
+    def locate(
+        self, replay: Replay, found: list[tuple[ViewCheck | SlotCheck, Difference]], at: int
+    ) -> list[Difference]:
         """Sets ``first_block`` of the differences of versioned records (a bisection over the blocks
         where the node still has state; facts show from the block that wrote them)."""
         out: list[Difference] = []
@@ -400,14 +701,15 @@ class ChainVerifier:
             out.append(Difference(d.source, d.record, d.key, d.field, d.expected, d.actual, first, d.note))
         return out
 
-    def _first_block(self, replay: Replay, check: ViewCheck, at: int) -> int | None:
-        table = check.record
-        if table in ("trades", "invalidated_nonces"):
-            return _created(replay.store, table, check.key)
-        if table not in (*_RECORD_VIEWS, "balances", "licence_children"):
-            return None  # allowances and counters: no history to search
-        probe = _Prober(self, replay, table, check.key)
-        lo = _created(replay.store, {"licence_children": "licences"}.get(table, table), check.key)
+    def _first_block(self, replay: Replay, check: ViewCheck | SlotCheck, at: int) -> int | None:
+        record = check.record
+        if record in ("trades", "used_nonces"):  # facts: there from the block that wrote them
+            return _created(replay.store, record, check.key)
+        if isinstance(check, SlotCheck) or (record not in _ROWS and record != "licence_children"):
+            return None  # counters, pending objections, the deployment...: no one record's history to search
+        table = "licences" if record == "licence_children" else _ROWS[record].table
+        probe = _Prober(self, replay, record, check.key)
+        lo = _created(replay.store, table, check.key)
         if lo is None or lo >= at:
             return at
         if not self.has_state(lo):
@@ -426,72 +728,67 @@ class ChainVerifier:
 
 @dataclass
 class PendingChecks:
-    """View checks on their way (:meth:`ChainVerifier.start`): :meth:`result` waits for the answers and
-    compares, :meth:`cancel` drops the batches not sent yet. ``checks`` is None when the node holds no
-    state of the block; ``futures`` answer ``checks`` in order, a batch each."""
+    """Checks on their way (:meth:`ChainVerifier.start`): :meth:`result` waits for the answers and compares,
+    :meth:`cancel` drops the batches not sent yet. ``checks`` is None when the node holds no state of the block;
+    ``futures`` answer ``checks`` in order, a batch each, and ``slot_futures`` the ``slots``."""
 
     verifier: ChainVerifier
     replay: Replay
     block: int
     checks: list[ViewCheck] | None
     futures: list[Future[list[Any]]]
+    slots: list[SlotCheck] = field(default_factory=list)
+    slot_futures: list[Future[list[Any]]] = field(default_factory=list)
 
     def result(self) -> tuple[CheckStatus, list[Difference]]:
         """The status and the differences (located), once every batch has been answered."""
         if self.checks is None:
             detail = f"not verifiable against the chain at block {self.block} (no historical state)"
             return CheckStatus("not_verifiable", 0, detail), []
-        found: list[tuple[ViewCheck, Difference]] = []
-        checks = iter(self.checks)
-        for future in self.futures:
-            for got in future.result():
-                check = next(checks)
-                found.extend((check, d) for d in _differences(check, got))
+        found: list[tuple[ViewCheck | SlotCheck, Difference]] = []
+        pairs: list[tuple[Sequence[ViewCheck | SlotCheck], list[Future[list[Any]]]]] = [
+            (self.checks, self.futures), (self.slots, self.slot_futures),
+        ]  # fmt: skip
+        for checks, futures in pairs:
+            pending = iter(checks)
+            for future in futures:
+                for got in future.result():
+                    check = next(pending)
+                    found.extend((check, d) for d in _differences(check, got))
         located = self.verifier.locate(self.replay, found, self.block)
-        return CheckStatus("differences" if located else "ok", len(self.checks)), located
+        total = len(self.checks) + len(self.slots)
+        return CheckStatus("differences" if located else "ok", total), located
 
     def cancel(self) -> None:
-        for future in self.futures:
+        for future in (*self.futures, *self.slot_futures):
             future.cancel()
 
 
 class _Prober:
     """Evaluates one record's check at any block: the replayed store as of the block against the view."""
 
-    def __init__(self, verifier: ChainVerifier, replay: Replay, table: str, key: tuple[Any, ...]) -> None:
+    def __init__(self, verifier: ChainVerifier, replay: Replay, record: str, key: tuple[Any, ...]) -> None:
         self.verifier = verifier
         self.replay = replay
-        self.table = table
+        self.record = record
         self.key = key
 
-    def check_at(self, block: int) -> ViewCheck | None:
-        return next(iter(build_checks_for(self.replay, self.table, self.key, block)), None)
-
     def differs(self, block: int) -> bool:
-        check = self.check_at(block)
+        check = check_at(self.replay, self.record, self.key, block)
         if check is None:
             return False
         got = self.verifier.call([check], block)[0]
         return bool(_differences(check, got))
 
 
-def build_checks_for(replay: Replay, table: str, key: tuple[Any, ...], block: int) -> Iterable[ViewCheck]:
-    """The check of one record as the replayed state stood at ``block``."""
+def check_at(replay: Replay, record: str, key: tuple[Any, ...], block: int) -> ViewCheck | None:
+    """The check of one record (of :data:`_ROWS`, or a licence's children) as the replayed state stood at ``block``."""
     view = replay.store.as_of(block)
-    if table == "balances":
-        yield ViewCheck(table, key, "SettlementToken", "balanceOf", key, view.balance_of(key[0]))
-        return
-    if table == "licence_children":
+    if record == "licence_children":
         kids = [int(r["licence_id"]) for r in view.find_licences(parent_id=int(key[0]))]
-        yield ViewCheck(table, key, "AssetRegistry", "childrenOf", key, sorted(kids))
-        return
-    contract, fn, expect = _RECORD_VIEWS[table]
-    rows = _rows_by_key(view, table)
-    r = rows.get(key)
-    if table == "revenue_shares":
-        yield ViewCheck(table, key, contract, fn, key, _shares(r))
-    elif r is not None:
-        yield ViewCheck(table, key, contract, fn, key, expect(r))
+        return ViewCheck(record, key, "AssetRegistry", "childrenOf", key, sorted(kids))
+    how = _ROWS[record]
+    return ViewCheck(record, key, how.contract, how.function, how.args(key), how.expect(view.row(how.table, key)))
 
 
 def _created(store: Store, table: str, key: tuple[Any, ...]) -> int | None:
@@ -504,8 +801,18 @@ def _created(store: Store, table: str, key: tuple[Any, ...]) -> int | None:
     return None if value is None else int(value)
 
 
-def _differences(check: ViewCheck, got: Any) -> list[Difference]:
+def _differences(check: ViewCheck | SlotCheck, got: Any) -> list[Difference]:
     key = check.label
+    if isinstance(check, SlotCheck):
+        where = f"{check.contract} storage slot 0x{check.slot:x}"
+        if isinstance(got, Exception):
+            reason = " ".join(str(got).split())[:200]
+            return [Difference(SOURCE, check.record, key, "storage", f"0x{check.expected:064x}", None, None,
+                               f"reading {where} failed: {reason}")]  # fmt: skip
+        if got != check.expected:
+            return [Difference(SOURCE, check.record, key, "storage", f"0x{check.expected:064x}", f"0x{got:064x}",
+                               None, where)]  # fmt: skip
+        return []
     if isinstance(got, Exception):
         reason = " ".join(str(got).split())[:200]
         return [Difference(SOURCE, check.record, key, None, check.expected, None, None,

@@ -1,7 +1,7 @@
 """The full history of one asset, read from a store's events (the live index): every registration
-step, right transfer, licence, sublicence, transfer and revocation of a licence, trade and payment,
-revenue-share setting, objection, freeze and rectification order, in log order, with block, time,
-transaction and actor."""
+step, right transfer, licence, sublicence, transfer and revocation of a licence, trade (with the revenue
+shares it paid), revenue-share setting, objection (lodged, accepted, resolved), freeze, authorised operation,
+recognition and rectification order, in log order, with block, time, transaction and actor."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ __all__ = ["HistoryStep", "asset_history"]
 ZERO_ADDRESS: Final = "0x0000000000000000000000000000000000000000"
 ZERO_HASH: Final = "0x" + "00" * 32
 _RIGHTS: Final = ("holding", "processing", "operation")
+_PENDING: Final = 4  # IAssetControls.ObjectionStatus.Pending
 
 # Events naming the asset, and which argument is the actor.
 _BY_ASSET: Final[dict[str, tuple[str, str]]] = {
@@ -34,19 +35,27 @@ _BY_ASSET: Final[dict[str, tuple[str, str]]] = {
     "RightTransferred": ("right transfer", "from"),
     "LicenseGranted": ("licence", "licensor"),
     "TradeSettled": ("trade", "exchange"),
-    "RevenueSharesSet": ("revenue shares", ""),
+    "RevenueSharesSet": ("revenue shares", "by"),
     "ObjectionLodged": ("objection", "objector"),
+    "ObjectionAccepted": ("objection", "registrar"),
     "ObjectionResolved": ("objection", "registrar"),
     "AssetFrozen": ("freeze", "by"),
     "AssetUnfrozen": ("freeze", "by"),
+    "PublicOperationAuthorised": ("authorised operation", "by"),
+    "PublicOperationUsed": ("authorised operation", ""),
     "RectificationOrdered": ("rectification", "issuedBy"),
+}
+# Events naming the asset as a recognised registration.
+_BY_LOCAL: Final[dict[str, tuple[str, str]]] = {
+    "CertificateImported": ("recognition", "registrar"),
+    "RecognitionSuspended": ("recognition", "by"),
+    "RecognitionReinstated": ("recognition", "by"),
 }
 # Events naming a licence, a trade or an order of the asset instead.
 _BY_LICENCE: Final[dict[str, tuple[str, str]]] = {
     "LicenseRevoked": ("revocation", "by"),
     "LicenseTransferred": ("licence transfer", "from"),
 }
-_BY_TRADE: Final[dict[str, tuple[str, str]]] = {"RevenueSharePaid": ("payment", "")}
 _BY_ORDER: Final[dict[str, tuple[str, str]]] = {"RectificationClosed": ("rectification", "closedBy")}
 
 
@@ -103,13 +112,12 @@ def asset_history(store: Store, asset_id: int) -> list[HistoryStep]:
         if not rows:
             raise RecordNotFound(f"no events of asset {asset_id} in the index")
         licences = {int(a["licenseId"]) for _, _, _, name, a, _ in rows if name == "LicenseGranted"}
-        trades = {str(a["tradeId"]) for _, _, _, name, a, _ in rows if name == "TradeSettled"}
         orders = {int(a["orderId"]) for _, _, _, name, a, _ in rows if name == "RectificationOrdered"}
         rows += _select(conn, _BY_LICENCE, "licenseId", licences)
-        rows += _select(conn, _BY_TRADE, "tradeId", trades, text=True)
         rows += _select(conn, _BY_ORDER, "orderId", orders)
+        rows += _select(conn, _BY_LOCAL, "localAssetId", [asset_id])
     rows.sort(key=lambda r: (r[0], r[1]))
-    kinds = {**_BY_ASSET, **_BY_LICENCE, **_BY_TRADE, **_BY_ORDER}
+    kinds = {**_BY_ASSET, **_BY_LICENCE, **_BY_ORDER, **_BY_LOCAL}
     steps: list[HistoryStep] = []
     for block, index, tx, name, a, ts in rows:
         kind, actor_arg = kinds[name]
@@ -118,20 +126,8 @@ def asset_history(store: Store, asset_id: int) -> list[HistoryStep]:
             kind = "sublicence"
         if name == "TradeSettled" and actor == ZERO_ADDRESS:
             actor = a["seller"]  # off exchange: the parties settled it themselves
-        if name == "RevenueSharesSet":
-            actor = _holder_at(store, asset_id, block)
-        if name == "RevenueSharePaid":
-            actor = None
         steps.append(HistoryStep(block, index, ts, tx, kind, name, actor, _summary(name, a), a))
     return steps
-
-
-def _holder_at(store: Store, asset_id: int, block: int) -> str | None:
-    """The holding-right holder at ``block``: the only participant who may set revenue shares."""
-    try:
-        return str(store.as_of(block).get_asset(asset_id)["holding_holder"])
-    except RecordNotFound:
-        return None
 
 
 def _summary(name: str, a: Mapping[str, Any]) -> str:
@@ -158,22 +154,26 @@ def _summary(name: str, a: Mapping[str, Any]) -> str:
             return (f"licence {a['licenseId']} to {a['licensee']}{parent}: {_RIGHTS[int(t['right'])]} right, "
                     f"purpose {t['purpose']}, {t['start']}..{t['end']}")  # fmt: skip
         case "LicenseRevoked":
-            cause = f" (cascade from licence {a['causeId']})" if int(a["causeId"]) else ""
-            return f"licence {a['licenseId']} revoked{cause}"
+            return f"licence {a['licenseId']} revoked (its sublicences with it)"
         case "LicenseTransferred":
             return f"licence {a['licenseId']} {a['from']} -> {a['to']}"
         case "TradeSettled":
             where = "on exchange" if a["exchange"] != ZERO_ADDRESS else "off exchange"
             what = f"licence {a['licenseId']}" if int(a["licenseId"]) else f"{_RIGHTS[int(a['right'])]} right"
-            return (f"trade {a['tradeId'][:10]}… {where}: {what}, {a['seller']} -> {a['buyer']}, price {a['price']}, "
-                    f"fee {a['fee']}")  # fmt: skip
-        case "RevenueSharePaid":
-            return f"revenue share {a['amount']} to {a['recipient']} (trade {a['tradeId'][:10]}…)"
+            paid = "".join(
+                f", share {s['amount']} to {s['recipient']}" + (" (held)" if s["held"] else "") for s in a["shares"]
+            )
+            mandate = "" if a["mandateId"] == ZERO_HASH else f" under mandate {a['mandateId'][:10]}…"
+            return (f"trade {a['tradeId'][:10]}… {where}{mandate}: {what}, {a['seller']} -> {a['buyer']}, "
+                    f"price {a['price']}, fee {a['fee']}{paid}")  # fmt: skip
         case "RevenueSharesSet":
             shares = ", ".join(f"{r} {b} bps" for r, b in zip(a["recipients"], a["bps"], strict=True))
-            return f"revenue shares set: {shares or 'none'}"
+            return f"revenue shares of the {_RIGHTS[int(a['right'])]} right set: {shares or 'none'}"
         case "ObjectionLodged":
-            return f"objection {a['objectionId']} lodged"
+            pending = " (pending: no standing)" if int(a["status"]) == _PENDING else ""
+            return f"objection {a['objectionId']} lodged{pending}"
+        case "ObjectionAccepted":
+            return f"objection {a['objectionId']} accepted ({a['openObjections']} open)"
         case "ObjectionResolved":
             verdict = "upheld" if a["upheld"] else "dismissed"
             return f"objection {a['objectionId']} {verdict} ({a['openObjections']} still open)"
@@ -181,6 +181,19 @@ def _summary(name: str, a: Mapping[str, Any]) -> str:
             return "frozen"
         case "AssetUnfrozen":
             return "unfrozen"
+        case "PublicOperationAuthorised":
+            return (f"authorised operation approved: {a['operator']}, {_RIGHTS[int(a['right'])]} right, "
+                    f"purpose {a['purpose']}, ending by {a['latestEnd']}")  # fmt: skip
+        case "PublicOperationUsed":
+            used = f"used by licence {a['licenseId']}" if int(a["licenseId"]) else "withdrawn"
+            return f"authorised operation of {a['operator']} {used}"
+        case "CertificateImported":
+            how = "superseded by a newer certificate" if a["superseded"] else "recognised"
+            return f"{how} from chain {a['originChainId']}, origin asset {a['originAssetId']}"
+        case "RecognitionSuspended":
+            return "recognition suspended"
+        case "RecognitionReinstated":
+            return "recognition reinstated"
         case "RectificationOrdered":
             return f"rectification order {a['orderId']} opened"
         case "RectificationClosed":

@@ -23,14 +23,14 @@ from ledger.decode import BlockHeader, LedgerEvent
 from ledger.store import StateView, Store
 from ledger.store.schema import STATE_TABLES
 
-__all__ = ["MAX_UINT256", "Replay", "Tracker", "count_records", "replay_into"]
+__all__ = ["Replay", "Tracker", "count_records", "replay_into"]
 
 logger = logging.getLogger(__name__)
 
 ZERO_ADDRESS: Final = "0x0000000000000000000000000000000000000000"
-MAX_UINT256: Final = (1 << 256) - 1
 
-# Address-valued arguments, by event: the accounts whose balances the chain check reads.
+# Address-valued arguments, by event: the accounts whose balances, held shares and participant records the
+# chain check reads (an account never admitted must have none).
 _ACCOUNT_ARGS: Final[dict[str, tuple[str, ...]]] = {
     "ParticipantAdmitted": ("account", "by"),
     "Transfer": ("from", "to"),
@@ -38,27 +38,27 @@ _ACCOUNT_ARGS: Final[dict[str, tuple[str, ...]]] = {
     "Redeemed": ("bank",),
     "Approval": ("owner", "spender"),
     "TradeSettled": ("exchange", "seller", "buyer"),
-    "RevenueSharePaid": ("recipient",),
+    "HeldSharesClaimed": ("recipient",),
     "RightTransferred": ("from", "to"),
+    "LicenseGranted": ("licensee", "licensor"),
     "LicenseTransferred": ("from", "to"),
+    "NonceUsed": ("account",),
+    "MandateGranted": ("seller", "exchange"),
+    "ObjectionLodged": ("objector",),
+    "PublicOperationAuthorised": ("operator",),
+    "RevenueSharesSet": ("by",),
 }
 
 
 @dataclass
 class Tracker:
-    """What the replay sees in the events beyond the state tables: every account named where tokens
-    may move, and the allowances the token holds (approvals less what settlements spent).
-
-    Settlement on an exchange spends the buyer's allowance to the exchange without an ``Approval``
-    event; an ERC-20 ``transferFrom`` by a spender does too, and cannot be told from a ``Transfer``.
-    """
+    """What the replay sees in the events beyond the state tables: every account the events name where tokens,
+    rights or shares may move (for the checks that an account holds nothing it should not)."""
 
     accounts: set[str] = field(default_factory=set)
-    allowances: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def add(self, events: Iterable[LedgerEvent]) -> None:
         accounts = self.accounts
-        allowances = self.allowances
         for ev in events:
             names = _ACCOUNT_ARGS.get(ev.name)
             if names is None:
@@ -68,13 +68,10 @@ class Tracker:
                 value = a[n]
                 if value != ZERO_ADDRESS:
                     accounts.add(value)
-            if ev.name == "Approval":
-                allowances[(a["owner"], a["spender"])] = int(a["value"])
-            elif ev.name == "TradeSettled" and a["exchange"] != ZERO_ADDRESS:
-                key = (a["buyer"], a["exchange"])
-                allowed = allowances.get(key, 0)
-                if allowed != MAX_UINT256:
-                    allowances[key] = allowed - int(a["price"])
+            if ev.name == "TradeSettled":
+                accounts.update(share["recipient"] for share in a["shares"])
+            elif ev.name == "RevenueSharesSet":
+                accounts.update(a["recipients"])
 
 
 @dataclass

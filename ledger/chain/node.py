@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Final
 
+from ledger.chain.chain_ids import require_distinct_chain_id
 from ledger.chain.rpc import JsonRpcClient
 from ledger.errors import LedgerError, NodeError
 from ledger.settings import PROJECT_ROOT, LedgerSettings
@@ -252,6 +253,7 @@ class EmbeddedNode:
         """Launch anvil (no-op if this object already runs it); by default wait until ready."""
         if self.is_running:
             return
+        require_distinct_chain_id(self.settings.chain_id, self.settings.recognised_chain_ids, where="embedded node")
         self.directory.mkdir(parents=True, exist_ok=True)
         self._check_pid_file()
         self._check_port()

@@ -20,7 +20,7 @@ from ledger.contracts.codec import ContractCodec, DecodedLog, ErrorTable
 from ledger.contracts.deploy import Deployment, load_manifest
 from ledger.contracts.errors import ERRORS_BY_NAME
 from ledger.contracts.revert import ContractRevert, UnknownRevert
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.errors import LedgerError, RpcTransportError
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
@@ -166,7 +166,7 @@ class Session:
         return self._build
 
     def error_table(self) -> ErrorTable:
-        table = ErrorTable(ContractCodec(self.build.contract(n).abi) for n in SYSTEM_CONTRACTS)
+        table = ErrorTable(ContractCodec(contract_abi(self.build, n)) for n in SYSTEM_CONTRACTS)
         _error_tables[:] = [table]
         return table
 

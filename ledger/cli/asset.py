@@ -6,8 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from ledger.cli._params import ADDRESS_HELP, HASH_HELP, parse_choice, parse_hash, resolve_address
-from ledger.cli._session import AsOption, JsonOption, Session, emit, write_result
+from ledger.cli._params import (
+    ADDRESS_HELP,
+    HASH_HELP,
+    TIME_HELP,
+    parse_choice,
+    parse_hash,
+    parse_time,
+    resolve_address,
+)
+from ledger.cli._session import AsOption, JsonOption, Session, emit, fail, write_result
 from ledger.cli.format import TERMS, certificate_number, choice_name, format_time, term
 from ledger.contracts.types import AssetStatus, Category, Grade, Kind, ObjectionStatus, Registration, Right
 
@@ -16,7 +24,8 @@ __all__ = ["app", "asset_record"]
 app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
-    help="Data assets (数据资产): registration lifecycle, rights, objections, freezes, anonymisation, revenue shares.",
+    help="Data assets (数据资产): registration lifecycle, rights, objections, freezes, anonymisation, revenue shares, "
+    "authorised operation of public data.",
 )
 
 AssetArg = Annotated[int, typer.Argument(help="Asset id.", min=1, show_default=False)]
@@ -179,34 +188,77 @@ def transfer_right(
 def lodge_objection(
     asset_id: AssetArg,
     evidence: Annotated[str, _hash_option("evidence", "The evidence")],
+    standing_licence: Annotated[
+        int, typer.Option("--standing-licence", min=0,
+                          help="Your own valid licence of the asset, when that is your standing (0: none).")
+    ] = 0,
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Lodge an objection (异议) against a registration (any active participant); prints its id."""
+    """Lodge an objection (异议) against a registration (any active participant); prints its id.
+
+    With standing (you hold a right in the asset or name your valid licence of it; supervisors and the
+    authority) it is open at once and the asset is disputed; otherwise it is pending until a registrar of
+    the asset's region accepts it (`ledger asset accept`), and blocks nothing meanwhile.
+    """
     evidence_hash = parse_hash(evidence, "--evidence")
     with Session() as s:
         client = s.client(actor)
-        result = client.execute(client.prepare("AssetRegistry", "lodgeObjection", asset_id, evidence_hash))
-        objection_id = int(result.event("ObjectionLodged")["objectionId"])
+        result = client.execute(
+            client.prepare("AssetControls", "lodgeObjection", asset_id, evidence_hash, standing_licence)
+        )
+        args = result.event("ObjectionLodged")
+        objection_id, status = int(args["objectionId"]), ObjectionStatus(args["status"])
+        effect = (
+            f"the asset is disputed ({args['openObjections']} open objection(s)): it can be neither licensed nor "
+            "traded until resolved"
+            if status == ObjectionStatus.OPEN
+            else "pending a registrar's acceptance: it blocks nothing yet"
+        )
         write_result(
             result,
-            {"asset_id": asset_id, "objection_id": objection_id},
-            [f"objection (异议) #{objection_id} lodged against {_label(s, asset_id)}; it cannot trade until resolved"],
+            {"asset_id": asset_id, "objection_id": objection_id, "status": status,
+             "open_objections": args["openObjections"]},
+            [f"objection (异议) #{objection_id} lodged against {_label(s, asset_id)}: {term(status)}; {effect}"],
             as_json,
-        )
+        )  # fmt: skip
+
+
+DecisionOption = Annotated[str, _hash_option("decision", "The decision")]
+ObjectionArg = Annotated[int, typer.Argument(help="Objection id.", min=1, show_default=False)]
+
+
+@app.command()
+def accept(
+    objection_id: ObjectionArg, decision_doc: DecisionOption, actor: AsOption = None, as_json: JsonOption = False
+) -> None:
+    """Accept a pending objection (异议受理; a registrar of the asset's region): the asset is disputed until it
+    is resolved."""
+    decision_hash = parse_hash(decision_doc, "--decision")
+    with Session() as s:
+        result = s.client(actor).accept_objection(objection_id, decision_hash)
+        args = result.event("ObjectionAccepted")
+        write_result(
+            result,
+            {"objection_id": objection_id, "asset_id": args["assetId"], "status": ObjectionStatus.OPEN,
+             "open_objections": args["openObjections"]},
+            [f"objection #{objection_id} on asset #{args['assetId']} accepted (异议受理): the asset is disputed, "
+             f"{args['openObjections']} open objection(s)"],
+            as_json,
+        )  # fmt: skip
 
 
 @app.command()
 def resolve(
-    objection_id: Annotated[int, typer.Argument(help="Objection id.", min=1, show_default=False)],
-    decision_doc: Annotated[str, _hash_option("decision", "The decision")],
+    objection_id: ObjectionArg,
+    decision_doc: DecisionOption,
     upheld: Annotated[
         bool | None, typer.Option("--upheld/--dismissed", help="Whether the objection is upheld.")
     ] = None,
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Resolve an objection (the registrar of the asset's region)."""
+    """Resolve an open or pending objection (a registrar of the asset's region)."""
     if upheld is None:
         raise typer.BadParameter("give --upheld or --dismissed", param_hint="--upheld/--dismissed")
     decision_hash = parse_hash(decision_doc, "--decision")
@@ -228,6 +280,23 @@ def resolve(
             ],
             as_json,
         )
+
+
+@app.command()
+def objection(objection_id: ObjectionArg, as_json: JsonOption = False) -> None:
+    """Show an objection: asset, objector, status (pending, open, upheld, dismissed), evidence."""
+    with Session() as s:
+        o = s.reader().get_objection(objection_id)
+        status = ObjectionStatus(o["status"])
+        if status == ObjectionStatus.NONE:
+            raise fail(f"no objection #{objection_id}")
+        record = {"id": objection_id, "asset_id": o["assetId"], "objector": o["objector"], "status": status,
+                  "lodged_at": o["lodgedAt"], "evidence_hash": o["evidenceHash"]}  # fmt: skip
+        emit(record, [
+            f"objection (异议) #{objection_id} on asset #{o['assetId']}: {term(status)}",
+            f"  objector  {o['objector']}, lodged {format_time(o['lodgedAt'])}",
+            f"  evidence  0x{bytes(o['evidenceHash']).hex()}",
+        ], as_json)  # fmt: skip
 
 
 def _freeze(action: str, zh: str, asset_id: int, reason: str, actor: str | None, as_json: bool) -> None:
@@ -285,9 +354,11 @@ def attest(
 
 
 def asset_record(s: Session, asset_id: int) -> dict[str, Any]:
-    """An asset's on-chain record with its name, metadata URI, certificate number and revenue shares."""
+    """An asset's on-chain record with its name, metadata URI, certificate number and revenue shares per right."""
     client = s.reader()
     a = client.get_asset(asset_id)
+    if AssetStatus(a["status"]) == AssetStatus.NONE:
+        raise fail(f"no asset #{asset_id}")
     applied = s.find_events("AssetRegistry", "RegistrationApplied", asset_id)
     changed = s.find_events("AssetRegistry", "RegistrationChanged", asset_id)
     registration = applied[-1].args["registration"] if applied else {}
@@ -304,6 +375,7 @@ def asset_record(s: Session, asset_id: int) -> dict[str, Any]:
         "region": a["region"],
         "certificate": certificate_number(a["region"], a["certificateSerial"]),
         "registered_at": a["registeredAt"],
+        "applicant": a["applicant"],
         "holders": {
             "holding": a["holdingHolder"],
             "processing": a["processingHolder"],
@@ -313,8 +385,17 @@ def asset_record(s: Session, asset_id: int) -> dict[str, Any]:
         "open_objections": a["openObjections"],
         "frozen": a["frozen"],
         "anonymised": a["anonymised"],
-        "revenue_shares": [{"recipient": r, "bps": b} for r, b in client.revenue_shares(asset_id)],
+        "suspended": a["suspended"],
+        "licensed_until": a["licensedUntil"],
+        "revenue_shares": {
+            choice_name(right): [{"recipient": r, "bps": b} for r, b in client.revenue_shares(asset_id, right)]
+            for right in Right
+        },
     }
+
+
+def _shares_text(shares: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{x['recipient']} {x['bps'] / 100:g}%" for x in shares) or "none"
 
 
 @app.command()
@@ -322,7 +403,7 @@ def show(asset_id: AssetArg, as_json: JsonOption = False) -> None:
     """Show an asset: category, grade, status, certificate, right holders, flags, revenue shares."""
     with Session() as s:
         r = asset_record(s, asset_id)
-        flags = [f for f in ("disputed", "frozen", "anonymised") if r[f]]
+        flags = [f for f in ("disputed", "frozen", "suspended", "anonymised") if r[f]]
         lines = [
             f"asset #{asset_id} {r['name']!r}",
             f"  category     {term(r['category'])}, {term(r['grade'])}, {term(r['kind'])}",
@@ -331,15 +412,21 @@ def show(asset_id: AssetArg, as_json: JsonOption = False) -> None:
             + (f", registered {format_time(r['registered_at'])}" if r["registered_at"] else ""),
             f"  content      0x{r['content_hash'].hex()}",
             f"  metadata     {r['metadata_uri']}",
+            f"  applicant    {r['applicant']}",
             *(
                 f"  {choice_name(right):<12} {r['holders'][choice_name(right)]}  ({TERMS[(Right, right.name)]})"
                 for right in Right
             ),
             f"  flags        {', '.join(flags) or 'none'}"
             + (f" ({r['open_objections']} open objection(s))" if r["open_objections"] else ""),
-            "  shares       "
-            + (", ".join(f"{x['recipient']} {x['bps'] / 100:g}%" for x in r["revenue_shares"]) or "none")
-            + " (收益分配)",
+            f"  licensed     until {format_time(r['licensed_until'])} (the holder cannot cancel it alone before)"
+            if r["licensed_until"]
+            else "  licensed     never",
+            *(
+                f"  shares       {right}: {_shares_text(shares)} (收益分配)"
+                for right, shares in r["revenue_shares"].items()
+                if shares
+            ),
         ]
         emit(r, lines, as_json)
 
@@ -347,6 +434,11 @@ def show(asset_id: AssetArg, as_json: JsonOption = False) -> None:
 @app.command()
 def shares(
     asset_id: AssetArg,
+    right: Annotated[
+        str | None,
+        typer.Option(help=f"The right whose sales (and licences) pay the shares: {_names(Right)}. "
+                     "Required with --set/--clear; shown for every right without it."),
+    ] = None,
     set_: Annotated[
         list[str] | None,
         typer.Option(
@@ -356,31 +448,116 @@ def shares(
             show_default=False,
         ),
     ] = None,
-    clear: Annotated[bool, typer.Option("--clear", help="Remove all revenue shares.")] = False,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove all revenue shares of the right.")] = False,
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show an asset's revenue shares (收益分配), or set them with --set/--clear (holding-right holder)."""
+    """Show an asset's revenue shares (收益分配) per right, or set them with --right and --set/--clear (the
+    holder of that right). A recipient that is not active when a sale settles has its share held for it."""
     with Session() as s:
+        which = parse_choice(Right, right, "--right") if right is not None else None
         if set_ or clear:
             if set_ and clear:
                 raise typer.BadParameter("--set and --clear exclude each other", param_hint="--clear")
+            if which is None:
+                raise typer.BadParameter("say whose sales pay the shares: --right", param_hint="--right")
             pairs: list[tuple[str, int]] = []
             for item in set_ or []:
                 recipient, sep, bps = item.rpartition("=")
                 if not sep or not bps.strip().isdigit():
                     raise typer.BadParameter(f"{item!r} is not RECIPIENT=BPS", param_hint="--set")
                 pairs.append((resolve_address(s.settings, recipient, "--set"), int(bps)))
-            result = s.client(actor).set_revenue_shares(asset_id, pairs)
+            result = s.client(actor).set_revenue_shares(asset_id, which, pairs)
             listed = ", ".join(f"{a} {b / 100:g}%" for a, b in pairs) or "none"
             write_result(
                 result,
-                {"asset_id": asset_id, "revenue_shares": [{"recipient": a, "bps": b} for a, b in pairs]},
-                [f"revenue shares (收益分配) of asset #{asset_id} set: {listed}"],
+                {"asset_id": asset_id, "right": which,
+                 "revenue_shares": [{"recipient": a, "bps": b} for a, b in pairs]},
+                [f"revenue shares (收益分配) of sales of the {term(which)} of asset #{asset_id} set: {listed}"],
                 as_json,
-            )
+            )  # fmt: skip
             return
-        current = s.reader().revenue_shares(asset_id)
-        rows = [{"recipient": a, "bps": b} for a, b in current]
-        lines = [f"{a}  {b:>5} bps ({b / 100:g}%)" for a, b in current] or [f"asset #{asset_id}: no revenue shares"]
-        emit({"asset_id": asset_id, "revenue_shares": rows}, lines, as_json)
+        reader = s.reader()
+        rights = [which] if which is not None else list(Right)
+        current = {choice_name(r): reader.revenue_shares(asset_id, r) for r in rights}
+        rows = {r: [{"recipient": a, "bps": b} for a, b in listed] for r, listed in current.items()}
+        lines = [f"{right:<10}  {a}  {b:>5} bps ({b / 100:g}%)" for right, listed in current.items() for a, b in listed]
+        emit({"asset_id": asset_id, "revenue_shares": rows}, lines or [f"asset #{asset_id}: no revenue shares"],
+             as_json)  # fmt: skip
+
+
+# ──────────────────────────────────────────────────────────── authorised operation of public data
+
+
+OperatorOption = Annotated[str, typer.Option(help=f"The authorised operator: {ADDRESS_HELP}.", show_default=False)]
+OpRightOption = Annotated[str, typer.Option(help="The right licensed: processing or operation.")]
+OpPurposeOption = Annotated[int, typer.Option(help="Purpose code of the licence.", min=0, max=65535)]
+
+
+@app.command("authorise-operation")
+def authorise_operation(
+    asset_id: AssetArg,
+    operator: OperatorOption,
+    decision_doc: DecisionOption,
+    latest_end: Annotated[
+        str, typer.Option("--latest-end", help=f"The latest end of the licence approved: {TIME_HELP}.",
+                          show_default=False)
+    ],
+    right: OpRightOption = "operation",
+    purpose: OpPurposeOption = 0,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Approve an authorised operation of public data (公共数据授权运营; the authority): its holder may then
+    grant the operator one zero-price licence of that right and purpose, ending no later than --latest-end.
+    It is the only licence of public data granted off an exchange."""
+    decision_hash = parse_hash(decision_doc, "--decision")
+    with Session() as s:
+        who = resolve_address(s.settings, operator, "--operator")
+        which = parse_choice(Right, right, "--right")
+        end = parse_time(latest_end, s.chain_time, "--latest-end")
+        result = s.client(actor).authorise_public_operation(asset_id, who, which, purpose, end, decision_hash)
+        write_result(
+            result,
+            {"asset_id": asset_id, "operator": who, "right": which, "purpose": purpose, "latest_end": end},
+            [f"authorised operation (公共数据授权运营) of {_label(s, asset_id)} approved for {who}: one licence of "
+             f"the {term(which)}, purpose {purpose}, ending by {format_time(end)}"],
+            as_json,
+        )  # fmt: skip
+
+
+@app.command("withdraw-operation")
+def withdraw_operation(
+    asset_id: AssetArg,
+    operator: OperatorOption,
+    right: OpRightOption = "operation",
+    purpose: OpPurposeOption = 0,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Withdraw an approval of authorised operation not yet used (the authority)."""
+    with Session() as s:
+        who = resolve_address(s.settings, operator, "--operator")
+        which = parse_choice(Right, right, "--right")
+        result = s.client(actor).withdraw_public_operation(asset_id, who, which, purpose)
+        write_result(result, {"asset_id": asset_id, "operator": who, "right": which, "purpose": purpose},
+                     [f"authorised operation of asset #{asset_id} by {who} withdrawn"], as_json)  # fmt: skip
+
+
+@app.command("operation")
+def operation(
+    asset_id: AssetArg,
+    operator: OperatorOption,
+    right: OpRightOption = "operation",
+    purpose: OpPurposeOption = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Show whether an operator holds an unused approval of authorised operation, and until when."""
+    with Session() as s:
+        who = resolve_address(s.settings, operator, "--operator")
+        which = parse_choice(Right, right, "--right")
+        end = s.reader().public_operation(asset_id, who, which, purpose)
+        emit({"asset_id": asset_id, "operator": who, "right": which, "purpose": purpose, "latest_end": end},
+             f"{who}: approved for one licence of the {term(which)} of asset #{asset_id}, purpose {purpose}, ending "
+             f"by {format_time(end)}" if end else f"{who}: no unused approval for asset #{asset_id}, {term(which)}, "
+             f"purpose {purpose}", as_json)  # fmt: skip

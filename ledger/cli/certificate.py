@@ -36,11 +36,17 @@ def issue(
     asset_id: Annotated[int, typer.Argument(help="The registered asset's id.", min=1, show_default=False)],
     out: Annotated[Path | None, typer.Option("--out", help="Write the certificate here (default: stdout).")] = None,
     block: Annotated[int | None, typer.Option(help="Read the asset at this block (default: latest).", min=0)] = None,
+    valid_days: Annotated[
+        int, typer.Option("--valid-days", help="Days another province may import it after it is issued.", min=1)
+    ] = 365,
     actor: AsOption = None,
 ) -> None:
-    """Issue a certificate of a registered asset, signed by the registrar (``--as``)."""
+    """Issue a certificate of a registered asset (or of a cancelled one, which makes the provinces that recognised
+    it cancel it too), signed by the registrar (``--as``). It is issued at the block read and expires after
+    --valid-days; a later certificate of the same asset supersedes it."""
     with Session() as s:
-        cert = issue_certificate(s.client(actor), asset_id, block="latest" if block is None else block, build=s.build)
+        cert = issue_certificate(s.client(actor), asset_id, block="latest" if block is None else block, build=s.build,
+                                 valid_for=valid_days * 86_400)  # fmt: skip
     if out is None:
         typer.echo(json.dumps(cert.to_json(), indent=2))
         return

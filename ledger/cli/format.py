@@ -73,6 +73,7 @@ _TERM_LIST: Final[list[tuple[Enum, str]]] = [
     (Role.SUPERVISOR, "监管部门"),
     (Delivery.RIGHT, "产权转让"),
     (Delivery.LICENSE, "授权许可"),
+    (ObjectionStatus.PENDING, "异议待受理"),
     (ObjectionStatus.OPEN, "异议审查中"),
     (ObjectionStatus.UPHELD, "异议成立"),
     (ObjectionStatus.DISMISSED, "异议驳回"),

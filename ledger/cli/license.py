@@ -16,7 +16,7 @@ __all__ = ["app", "license_record"]
 app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
-    help="Licences (授权许可): grant, sublicense, revoke, transfer, show, valid.",
+    help="Licences (授权许可): grant, sublicense, revoke, surrender, transfer, show, valid.",
 )
 
 LicenseArg = Annotated[int, typer.Argument(help="Licence id.", min=1, show_default=False)]
@@ -100,7 +100,11 @@ def grant(
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Grant a licence of a right you hold on an asset; prints the licence id."""
+    """Grant a licence of a right you hold on an asset; prints the licence id.
+
+    Over public data only the authorised operation the authority approved (`ledger asset authorise-operation`);
+    other licences of public data are sold on an exchange.
+    """
     with Session() as s:
         licensee = resolve_address(s.settings, to, "--to")
         t = build_terms(s, right=right, purpose=purpose, start=start, end=end, days=days, regions=region,
@@ -156,6 +160,33 @@ def sublicense(
         )
 
 
+def _descendants(s: Session, license_id: int) -> list[int]:
+    """Every sublicence under a licence, at any depth, in breadth-first order."""
+    reader = s.reader()
+    found: list[int] = []
+    frontier = [license_id]
+    while frontier:
+        children = [c for parent in frontier for c in reader.children_of(parent)]
+        found.extend(children)
+        frontier = children
+    return found
+
+
+def _revoke(license_id: int, reason: str, actor: str | None, as_json: bool, verb: str) -> None:
+    reason_hash = parse_hash(reason, "--reason")
+    with Session() as s:
+        result = s.client(actor).revoke_license(license_id, reason_hash)
+        revoked = [int(e["licenseId"]) for e in result.find("LicenseRevoked")]
+        invalid = _descendants(s, license_id)
+        write_result(
+            result,
+            {"license_id": license_id, "revoked": revoked, "invalidated_sublicences": invalid},
+            [f"{verb} licence(s) {', '.join(f'#{i}' for i in revoked)}"
+             + (f"; sublicence(s) {', '.join(f'#{i}' for i in invalid)} no longer valid" if invalid else "")],
+            as_json,
+        )  # fmt: skip
+
+
 @app.command()
 def revoke(
     license_id: LicenseArg,
@@ -163,17 +194,20 @@ def revoke(
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Revoke a licence and, in cascade, its sublicences (right holder, parent licensee or authority)."""
-    reason_hash = parse_hash(reason, "--reason")
-    with Session() as s:
-        result = s.client(actor).revoke_license(license_id, reason_hash)
-        revoked = [int(e["licenseId"]) for e in result.find("LicenseRevoked")]
-        write_result(
-            result,
-            {"license_id": license_id, "revoked": revoked},
-            [f"revoked (撤销授权) licence(s) {', '.join(f'#{i}' for i in revoked)}"],
-            as_json,
-        )
+    """Revoke a licence (the holder of the licensed right, the parent's licensee, the authority, or the licensee
+    itself); every sublicence under it is no longer valid."""
+    _revoke(license_id, reason, actor, as_json, "revoked (撤销授权)")
+
+
+@app.command()
+def surrender(
+    license_id: LicenseArg,
+    reason: Annotated[str, typer.Option(help=f"The reason document: {HASH_HELP}.", show_default=False)],
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Give up a licence you hold (the licensee); its sublicences are no longer valid."""
+    _revoke(license_id, reason, actor, as_json, "surrendered (放弃授权)")
 
 
 @app.command()
@@ -221,8 +255,19 @@ def license_record(s: Session, license_id: int) -> dict[str, Any]:
         "depth": lic["depth"],
         "parent_id": lic["parentId"],
         "children": client.children_of(license_id),
+        "revoked_ancestor": _revoked_ancestor(client, lic["parentId"]),
         "valid_now": client.is_license_valid(license_id, now),
     }
+
+
+def _revoked_ancestor(client: Any, parent_id: int) -> int | None:
+    """The nearest revoked licence above a sublicence (it makes the sublicence invalid), None if none is."""
+    while parent_id:
+        parent = client.get_license(parent_id)
+        if parent["revoked"]:
+            return parent_id
+        parent_id = parent["parentId"]
+    return None
 
 
 @app.command()
@@ -239,7 +284,8 @@ def show(license_id: LicenseArg, as_json: JsonOption = False) -> None:
             f"  term       {format_time(r['start'])} to {format_time(r['end'])}",
             f"  territory  {territory}",
             f"  flags      {', '.join(flags) or 'none'}",
-            f"  parent     {'#' + str(r['parent_id']) if r['parent_id'] else 'none'} (depth {r['depth']})",
+            f"  parent     {'#' + str(r['parent_id']) if r['parent_id'] else 'none'} (depth {r['depth']})"
+            + (f"; licence #{r['revoked_ancestor']} above it is revoked" if r["revoked_ancestor"] else ""),
             f"  sublicences {', '.join(f'#{c}' for c in r['children']) or 'none'}",
         ]
         emit(r, lines, as_json)

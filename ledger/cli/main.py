@@ -27,6 +27,7 @@ from ledger.cli import (
     certificate,
     keys,
     license,
+    mandate,
     network,
     node,
     participant,
@@ -87,6 +88,7 @@ app.add_typer(asset.app, name="asset")
 app.add_typer(license.app, name="license")
 app.add_typer(token.app, name="token")
 app.add_typer(trade.app, name="trade")
+app.add_typer(mandate.app, name="mandate")
 app.add_typer(supervise.app, name="supervise")
 app.add_typer(audit.app, name="audit")
 app.add_typer(apikey.app, name="apikey")
@@ -164,10 +166,12 @@ def deploy(
         try:
             if fresh:
                 progress(f"deploying a fresh system as {account.address}")
-                deployment = deploy_system(s.rpc, sender, build)
+                deployment = deploy_system(s.rpc, sender, build, recognised_chain_ids=s.settings.recognised_chain_ids)
                 write_manifest(deployment, path)
             else:
-                deployment = ensure_deployed(s.rpc, sender, build, path)
+                deployment = ensure_deployed(
+                    s.rpc, sender, build, path, recognised_chain_ids=s.settings.recognised_chain_ids
+                )
         finally:
             if sender.journal is not None:
                 sender.journal.close()

@@ -29,7 +29,7 @@ from typing import Annotated, Any, Final
 
 import typer
 
-from ledger.chain import EmbeddedNode, node_dir
+from ledger.chain import EmbeddedNode, node_dir, require_distinct_chain_id
 from ledger.chain.door import JournalingDoor
 from ledger.chain.rpc import JsonRpcClient
 from ledger.cli._session import JsonOption, emit, fail, progress
@@ -364,6 +364,7 @@ def start(
     """
     settings = LedgerSettings()
     _require_embedded(settings)
+    require_distinct_chain_id(settings.chain_id, settings.recognised_chain_ids, where="embedded node")
     state = node_state(settings)
     if state.supervisor_pid is not None or state.anvil_pid is not None:
         if not detach:

@@ -17,7 +17,8 @@ __all__ = ["app"]
 app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
-    help="Mutual recognition (互通互认): agreements with other provinces, imported registrations.",
+    help="Mutual recognition (互通互认): agreements with other provinces, imported registrations, suspension and "
+    "reinstatement.",
 )
 agreement = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Recognition agreements (authority).")
 app.add_typer(agreement, name="agreement")
@@ -100,27 +101,50 @@ def import_(
             result,
             {"local_asset_id": local, "origin_chain_id": cert.domain.chain_id,
              "origin_asset_id": cert.certificate.asset_id, "certificate_number": cert.number,
-             "signers": list(ev["signers"]), "linked": bool(ev["linked"])},
-            [f"certificate {cert.number} recognised as asset #{local}"
+             "signers": list(ev["signers"]), "linked": bool(ev["linked"]), "superseded": bool(ev["superseded"]),
+             "origin_status": "cancelled" if cert.certificate.status == 4 else "registered"},
+            [(f"certificate {cert.number} supersedes the one in force for asset #{local}"
+              + (": the origin cancelled it, cancelled here too" if cert.certificate.status == 4 else "")
+              if ev["superseded"] else f"certificate {cert.number} recognised as asset #{local}")
              + (" (linked to the existing local registration)" if ev["linked"] else "")
              + f", {len(ev['signers'])} registrar signature(s) counted"],
             as_json,
         )  # fmt: skip
 
 
+LocalAssetArg = Annotated[int, typer.Argument(help="The recognised asset's local id.", min=1, show_default=False)]
+
+
 @app.command("suspend")
 def suspend(
-    local_asset_id: Annotated[int, typer.Argument(help="The recognised asset's local id.", min=1, show_default=False)],
+    local_asset_id: LocalAssetArg,
     reason: Annotated[str, typer.Option(help=f"The re-check report: {HASH_HELP}.", show_default=False)],
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Suspend a recognised registration after a re-check flagged it (registrars); the asset is frozen."""
+    """Suspend a recognised registration after a re-check flagged it (registrars of the asset's region, the
+    authority): the asset can be neither licensed, traded nor transferred (unless linked to a registration
+    made here)."""
     reason_hash = parse_hash(reason, "--reason")
     with Session() as s:
         result = s.client(actor).suspend_recognised(local_asset_id, reason_hash)
-        write_result(result, {"local_asset_id": local_asset_id},
+        write_result(result, {"local_asset_id": local_asset_id, "status": "suspended"},
                      [f"recognition of asset #{local_asset_id} suspended"], as_json)
+
+
+@app.command("reinstate")
+def reinstate(
+    local_asset_id: LocalAssetArg,
+    reason: Annotated[str, typer.Option(help=f"The decision: {HASH_HELP}.", show_default=False)],
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Lift the suspension of a recognised registration (registrars of the asset's region, the authority)."""
+    reason_hash = parse_hash(reason, "--reason")
+    with Session() as s:
+        result = s.client(actor).reinstate_recognised(local_asset_id, reason_hash)
+        write_result(result, {"local_asset_id": local_asset_id, "status": "active"},
+                     [f"recognition of asset #{local_asset_id} reinstated"], as_json)
 
 
 @app.command("list")
@@ -133,6 +157,6 @@ def list_(
         found = find_recognised(s.reader(), origin_chain)
     emit([r.to_json() for r in found], [
         f"#{r.local_asset_id}  chain {r.origin_chain_id} asset {r.origin_asset_id}  {r.content_hash}"
-        + ("  SUSPENDED" if r.suspended else "")
+        + ("" if r.status == "active" else f"  {r.status.upper()}")
         for r in found
     ] or ["no recognised registrations"], as_json)  # fmt: skip

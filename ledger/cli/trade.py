@@ -1,23 +1,18 @@
-"""``ledger trade ...``: settlement (交易结算) on an exchange, off-exchange signed trades, price bands.
+"""``ledger trade ...``: settlement (交易结算) on an exchange with each seller's consent, off-exchange signed
+trades, held revenue shares, price bands.
 
-A trade file is JSON, one trade object or a list of them (a list settles as one batch)::
+On an exchange, nothing is sold without its seller's consent on-chain (the file formats are in
+:mod:`ledger.cli._files`)::
 
-    {
-      "trade_id": "exchange order 2025-000123",   # hash: 0x+64 hex, @FILE, or text (hashed)
-      "asset_id": 3,
-      "seller": "4", "buyer": "0x...",             # address, keystore name or dev index
-      "price": "50000.00", "fee": "500",           # yuan, up to 2 decimals; fee defaults to 0
-      "delivery": "license",                       # "license" (default) or "right"
-      "right": "processing",                       # the right transferred (delivery "right")
-      "parent_license_id": 0,                      # for a sublicence: the seller's licence
-      "terms": {                                   # licence terms (delivery "license")
-        "right": "processing", "purpose": 1101,
-        "start": "now", "days": 365,               # or "end": time; times as for --start
-        "regions": [450000], "countries": [],
-        "exclusive": false, "sublicensable": false, "transferable": false,
-        "terms_hash": "licence contract v1"
-      }
-    }
+    ledger trade consent trade.json --exchange 2 --min-net 34000 --out consent.json --as 4   # the seller signs
+    ledger trade settle --consent consent.json --as 2                                          # the exchange settles
+
+or within a standing mandate the seller gave the exchange (``ledger mandate grant``)::
+
+    ledger trade settle trades.json --mandate 0x<mandate id> --as 2
+
+A list of trades settles as one batch: all or none (``--atomic``, the default), or every valid trade with
+each refused one reported (``--non-atomic``).
 
 Off exchange, ``direct-sign`` wraps the trade with a nonce and deadline into an envelope
 (``{"trade": ..., "nonce": n, "deadline": t, "signatures": {"seller": ..., "buyer": ...}}``)
@@ -26,171 +21,65 @@ and adds the signer's EIP-712 signature; once both parties signed, either runs `
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import secrets
-import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from ledger.cli._files import (
+    ConsentFile,
+    check_keys,
+    consented_part,
+    json_field,
+    json_int,
+    read_json,
+    trade_from_json,
+    trade_to_json,
+)
 from ledger.cli._params import (
+    ADDRESS_HELP,
     AMOUNT_HELP,
     TIME_HELP,
     parse_amount,
     parse_choice,
-    parse_hash,
     parse_time,
     resolve_address,
 )
-from ledger.cli._session import AsOption, JsonOption, Session, emit, progress, write_result
-from ledger.cli.format import choice_name, format_amount, term
+from ledger.cli._session import AsOption, JsonOption, Session, describe_revert, emit, fail, progress, write_result
+from ledger.cli.format import format_amount, format_time, term
+from ledger.cli.mandate import load_mandate, mandate_covers
 from ledger.client import LedgerClient, TxResult
-from ledger.contracts.types import ZERO_HASH, Delivery, Kind, LicenseTerms, Right, Trade
+from ledger.client.sender import decode_revert
+from ledger.contracts.revert import UnknownRevert
+from ledger.contracts.types import ZERO_HASH, Delivery, Kind, Mandate, Right, Trade
 
-__all__ = ["app", "trade_from_json", "trade_to_json"]
+__all__ = ["app", "refused_rows", "settled_lines"]
 
 app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
-    help="Trades: settle on an exchange (single or batch), sign and settle off exchange, price bands.",
+    help="Trades: sellers' consents, settlement on an exchange (single or batch), off-exchange signed trades, "
+    "held revenue shares, price bands.",
 )
 
 FileArg = Annotated[
     str, typer.Argument(help="JSON file ('-' for stdin); `ledger trade example` prints one.", show_default=False)
 ]
-_TERMS_FIELDS = frozenset({"right", "purpose", "start", "end", "days", "regions", "countries", "exclusive",
-                           "sublicensable", "transferable", "terms_hash"})  # fmt: skip
-_TRADE_FIELDS = frozenset({"trade_id", "asset_id", "seller", "buyer", "price", "fee", "delivery", "right",
-                           "parent_license_id", "terms"})  # fmt: skip
-
-
-def _read_json(path: str) -> Any:
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text()
-        return json.loads(text)
-    except OSError as exc:
-        raise typer.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint="FILE") from None
-    except ValueError as exc:
-        raise typer.BadParameter(f"{path} is not JSON: {exc}", param_hint="FILE") from None
-
-
-def _field(data: dict[str, Any], key: str, where: str, default: Any = ...) -> Any:
-    if key in data:
-        return data[key]
-    if default is ...:
-        raise typer.BadParameter(f"{where}: missing {key!r}", param_hint="FILE")
-    return default
-
-
-def _int(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
-        raise typer.BadParameter(f"{where}: {value!r} is not a non-negative integer", param_hint="FILE")
-    return int(value)
-
-
-def _bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise typer.BadParameter(f"{where}: {value!r} is not true or false", param_hint="FILE")
-    return value
-
-
-def _check_keys(data: Any, allowed: frozenset[str], where: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise typer.BadParameter(f"{where}: expected a JSON object", param_hint="FILE")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise typer.BadParameter(f"{where}: unknown field(s) {', '.join(unknown)}", param_hint="FILE")
-    return data
-
-
-def _terms_from_json(s: Session, data: Any, default_right: Right, where: str) -> LicenseTerms:
-    t = _check_keys(data, _TERMS_FIELDS, where)
-    start = parse_time(_field(t, "start", where, "now"), s.chain_time, f"{where}.start")
-    if "end" in t:
-        end = parse_time(t["end"], s.chain_time, f"{where}.end")
-    else:
-        end = start + _int(_field(t, "days", where, 365), f"{where}.days") * 86400
-    regions = _field(t, "regions", where, [])
-    countries = _field(t, "countries", where, [])
-    if not isinstance(regions, list) or not isinstance(countries, list):
-        raise typer.BadParameter(f"{where}: regions and countries must be lists", param_hint="FILE")
-    terms_hash = _field(t, "terms_hash", where, None)
-    return LicenseTerms(
-        right=parse_choice(Right, str(_field(t, "right", where, choice_name(default_right))), f"{where}.right"),
-        purpose=_int(_field(t, "purpose", where, 0), f"{where}.purpose"),
-        start=start,
-        end=end,
-        regions=tuple(_int(r, f"{where}.regions") for r in regions),
-        countries=tuple(str(c).upper() for c in countries),
-        exclusive=_bool(_field(t, "exclusive", where, False), f"{where}.exclusive"),
-        sublicensable=_bool(_field(t, "sublicensable", where, False), f"{where}.sublicensable"),
-        transferable=_bool(_field(t, "transferable", where, False), f"{where}.transferable"),
-        terms_hash=parse_hash(str(terms_hash), f"{where}.terms_hash") if terms_hash is not None else ZERO_HASH,
-    )
-
-
-def trade_from_json(s: Session, data: Any, where: str = "trade") -> Trade:
-    """A :class:`Trade` from its JSON form (module docstring); bad input raises a usage error."""
-    d = _check_keys(data, _TRADE_FIELDS, where)
-    delivery = parse_choice(Delivery, str(_field(d, "delivery", where, "license")), f"{where}.delivery")
-    right = parse_choice(Right, str(_field(d, "right", where, "processing")), f"{where}.right")
-    terms_data = _field(d, "terms", where, ... if delivery == Delivery.LICENSE else None)
-    trade = Trade(
-        trade_id=parse_hash(str(_field(d, "trade_id", where)), f"{where}.trade_id"),
-        asset_id=_int(_field(d, "asset_id", where), f"{where}.asset_id"),
-        seller=resolve_address(s.settings, str(_field(d, "seller", where)), f"{where}.seller"),
-        buyer=resolve_address(s.settings, str(_field(d, "buyer", where)), f"{where}.buyer"),
-        price=parse_amount(_field(d, "price", where), f"{where}.price"),
-        fee=parse_amount(_field(d, "fee", where, 0), f"{where}.fee", allow_zero=True),
-        delivery=delivery,
-        right=right,
-        parent_license_id=_int(_field(d, "parent_license_id", where, 0), f"{where}.parent_license_id"),
-    )
-    if terms_data is None:
-        return trade
-    terms = _terms_from_json(s, terms_data, right, f"{where}.terms")
-    return dataclasses.replace(trade, terms=terms)
-
-
-def trade_to_json(trade: Trade) -> dict[str, Any]:
-    """The fully resolved JSON form: exact values both parties sign."""
-    t = trade.terms
-    return {
-        "trade_id": "0x" + trade.trade_id.hex(),
-        "asset_id": trade.asset_id,
-        "seller": trade.seller,
-        "buyer": trade.buyer,
-        "price": format_amount(trade.price).removeprefix("¥").replace(",", ""),
-        "fee": format_amount(trade.fee).removeprefix("¥").replace(",", ""),
-        "delivery": choice_name(trade.delivery),
-        "right": choice_name(trade.right),
-        "parent_license_id": trade.parent_license_id,
-        "terms": {
-            "right": choice_name(t.right),
-            "purpose": t.purpose,
-            "start": t.start,
-            "end": t.end,
-            "regions": list(t.regions),
-            "countries": list(t.countries),
-            "exclusive": t.exclusive,
-            "sublicensable": t.sublicensable,
-            "transferable": t.transferable,
-            "terms_hash": "0x" + t.terms_hash.hex(),
-        },
-    }
+_ZERO = "0x" + "00" * 20
 
 
 def settled_lines(result: TxResult) -> tuple[list[dict[str, Any]], list[str]]:
-    """What each TradeSettled (and its revenue shares) in a transaction did."""
+    """What each TradeSettled in a transaction did (its revenue shares, paid or held, included)."""
     rows: list[dict[str, Any]] = []
     lines: list[str] = []
-    shares = result.find("RevenueSharePaid")
     for ev in result.find("TradeSettled"):
         delivery = Delivery.LICENSE if ev["licenseId"] else Delivery.RIGHT
         right = Right(ev["right"])
-        paid = [x for x in shares if x["tradeId"] == ev["tradeId"]]
+        shares = [{"recipient": x["recipient"], "amount": x["amount"], "held": bool(x["held"])} for x in ev["shares"]]
+        mandate_id = bytes(ev["mandateId"])
         row = {
             "trade_id": ev["tradeId"],
             "asset_id": ev["assetId"],
@@ -203,44 +92,318 @@ def settled_lines(result: TxResult) -> tuple[list[dict[str, Any]], list[str]]:
             "delivery": delivery,
             "right": right,
             "license_id": ev["licenseId"],
-            "revenue_shares": [{"recipient": x["recipient"], "amount": x["amount"]} for x in paid],
+            "mandate_id": mandate_id if mandate_id != ZERO_HASH else None,
+            "revenue_shares": shares,
         }
         rows.append(row)
         what = f"licence #{ev['licenseId']} of {term(right)}" if delivery == Delivery.LICENSE else term(right)
-        venue = "on exchange" if int(ev["exchange"], 16) else "off exchange (场外)"
+        if int(ev["exchange"], 16) == 0:
+            venue = "off exchange (场外)"
+        elif mandate_id != ZERO_HASH:
+            venue = f"on exchange, mandate 0x{mandate_id.hex()[:16]}… (挂牌委托)"
+        else:
+            venue = "on exchange, signed consent (卖方授权)"
         lines.append(
             f"settled (交易结算) {venue} trade 0x{ev['tradeId'].hex()[:16]}…: asset #{ev['assetId']}, {what} "
             f"to {ev['buyer']}; price {format_amount(ev['price'])}, fee {format_amount(ev['fee'])}, "
             f"seller {format_amount(ev['sellerAmount'])}"
         )
-        lines.extend(f"    revenue share (收益分配) {format_amount(x['amount'])} to {x['recipient']}" for x in paid)
+        lines.extend(
+            f"    revenue share (收益分配) {format_amount(x['amount'])} to {x['recipient']}"
+            + (" HELD (recipient not active: claimable once reinstated)" if x["held"] else "")
+            for x in shares
+        )
     return rows, lines
 
 
-@app.command()
-def settle(file: FileArg, actor: AsOption = None, as_json: JsonOption = False) -> None:
-    """Settle trades on the exchange (the signer): one object settles alone, a list as one atomic batch.
+def refused_rows(s: Session, result: TxResult) -> tuple[list[dict[str, Any]], list[str]]:
+    """The trades a non-atomic batch refused (its TradeRefused events), each with its own error decoded."""
+    rows: list[dict[str, Any]] = []
+    lines: list[str] = []
+    for ev in result.find("TradeRefused"):
+        error = decode_revert(s.contracts.errors, bytes(ev["reason"]))
+        name = "UnknownRevert" if isinstance(error, UnknownRevert) else error.name
+        values: dict[str, Any] = {} if isinstance(error, UnknownRevert) else dict(error.values)
+        rows.append({
+            "index": int(ev["index"]), "trade_id": ev["tradeId"],
+            "error": {"name": name, "values": values, "refusal": error.refusal},
+        })  # fmt: skip
+        trade_id = bytes(ev["tradeId"]).hex()[:16]
+        lines.append(f"refused trade {int(ev['index'])} (0x{trade_id}…): {describe_revert(error)}")
+    return rows, lines
 
-    The buyer must have approved the exchange (`ledger token approve`) for the price.
+
+# ──────────────────────────────────────────────────────────── sellers' consents
+
+
+def _min_nets(values: list[str], count: int) -> list[int]:
+    nets = [parse_amount(v, "--min-net", allow_zero=True) for v in values]
+    if len(nets) == 1:
+        return nets * count
+    if len(nets) != count:
+        raise typer.BadParameter(
+            f"give one --min-net for every sale, or one for all: {len(nets)} given for {count} sales",
+            param_hint="--min-net",
+        )
+    return nets
+
+
+@app.command()
+def consent(
+    file: FileArg,
+    exchange: Annotated[
+        str, typer.Option("--exchange", help=f"The exchange that may settle these sales: {ADDRESS_HELP}.",
+                          show_default=False)
+    ],
+    min_net: Annotated[
+        list[str],
+        typer.Option(
+            "--min-net",
+            help=f"The least you must net on a sale after the exchange fee and revenue shares, {AMOUNT_HELP}. "
+            "Once for every sale, or once per sale in the file's order.",
+            show_default=False,
+        ),
+    ],
+    nonce: Annotated[
+        int | None,
+        typer.Option(help="Your signing nonce (unused; `ledger trade invalidate-nonce` withdraws the consent). "
+                     "Default: random.", min=0),
+    ] = None,
+    deadline: Annotated[str, typer.Option(help=f"Last time the sales may settle: {TIME_HELP}.")] = "+1d",
+    out: Annotated[Path | None, typer.Option(help="Write the consent here. Default: stdout.")] = None,
+    actor: AsOption = None,
+) -> None:
+    """Sign, as the seller, your consent (EIP-712) to an exchange settling your sales in FILE.
+
+    The consent names each sale's trade id, asset, delivery and licence terms and the least you must net;
+    the buyer, price and fee are the exchange's, bounded by that least net amount. One consent covers
+    every sale in FILE (one trade or a list); give the file it writes to the exchange, which runs
+    `ledger trade settle --consent FILE`.
     """
     with Session() as s:
-        data = _read_json(file)
-        if isinstance(data, list):
-            if not data:
-                raise typer.BadParameter("the list of trades is empty", param_hint="FILE")
-            trades = [trade_from_json(s, item, f"trade[{i}]") for i, item in enumerate(data)]
-            progress(f"settling a batch of {len(trades)} trades")
-            result = s.client(actor).settle_batch(trades)
+        data = read_json(file)
+        items = data if isinstance(data, list) else [data]
+        if not items:
+            raise typer.BadParameter("the list of trades is empty", param_hint="FILE")
+        trades = [trade_from_json(s, item, f"trade[{i}]" if isinstance(data, list) else "trade")
+                  for i, item in enumerate(items)]  # fmt: skip
+        nets = _min_nets(min_net, len(trades))
+        venue = resolve_address(s.settings, exchange, "--exchange")
+        signer = s.account(actor)
+        for i, t in enumerate(trades):
+            if t.seller != signer.address:
+                raise typer.BadParameter(
+                    f"trade[{i}]'s seller is {t.seller}; you sign as {signer.address}: only its seller consents",
+                    param_hint="--as",
+                )
+        client = s.client_for(signer)
+        chosen = nonce if nonce is not None else secrets.randbits(64)
+        if client.nonce_used(client.address, chosen):
+            raise fail(f"nonce {chosen} of {client.address} is already used or invalidated: choose another")
+        until = parse_time(deadline, s.chain_time, "--deadline")
+        sales = tuple(zip(trades, nets, strict=True))
+        signed = client.sign_sales_consent(sales, venue, nonce=chosen, deadline=until)
+        record = ConsentFile(client.chain_id, s.contracts.address["TradeSettlement"], venue, signed, sales)
+        text = json.dumps(record.to_json(), indent=2)
+        if out is not None:
+            out.write_text(text + "\n")
         else:
-            trade = trade_from_json(s, data)
-            result = s.client(actor).settle(trade)
+            typer.echo(text)
+        progress(
+            f"consent (卖方授权) to {venue} for {len(sales)} sale(s) signed by {client.address}, nonce {chosen}, "
+            f"valid until {format_time(until)}" + (f"; written to {out}" if out is not None else "")
+        )
+
+
+def _load_consent(s: Session, path: str, data: Any, exchange: str) -> ConsentFile:
+    record = ConsentFile.from_json(s, data, path)
+    settlement = s.contracts.address["TradeSettlement"]
+    if (record.chain_id, record.settlement) != (s.deployment.chain_id, settlement):
+        raise typer.BadParameter(
+            f"{path} was signed for chain {record.chain_id}, settlement {record.settlement}; this deployment is "
+            f"chain {s.deployment.chain_id}, settlement {settlement}",
+            param_hint="--consent",
+        )
+    if record.exchange != exchange:
+        raise typer.BadParameter(
+            f"{path} lets {record.exchange} settle these sales; you settle as {exchange}", param_hint="--consent"
+        )
+    return record
+
+
+@dataclass
+class _Plan:
+    """How a list of trades settles: with sellers' consents (``consents``, ``consent_of``, ``min_nets``) or
+    within mandates (``mandates``, one per trade)."""
+
+    trades: list[Trade]
+    consents: list[ConsentFile] = field(default_factory=list)
+    consent_of: list[int] = field(default_factory=list)
+    min_nets: list[int] = field(default_factory=list)
+    mandates: list[Mandate] = field(default_factory=list)
+
+
+def _plan(trades: list[Trade], consents: list[ConsentFile], consent_names: list[str],
+          mandates: list[tuple[Mandate, bytes]]) -> _Plan:  # fmt: skip
+    sales = {(c.seller, t.trade_id): (k, t, m) for k, c in enumerate(consents) for t, m in c.sales}
+    plan = _Plan(trades)
+    for i, t in enumerate(trades):
+        found = sales.get((t.seller, t.trade_id))
+        if found is not None:
+            k, signed, net = found
+            if consented_part(signed) != consented_part(t):
+                raise typer.BadParameter(
+                    f"trade[{i}] (0x{t.trade_id.hex()[:16]}…) differs from the sale {consent_names[k]} consents to "
+                    "(asset, delivery, right, parent licence or licence terms)",
+                    param_hint="FILE",
+                )
+            plan.consent_of.append(k)
+            plan.min_nets.append(net)
+            continue
+        within = [m for m, _ in mandates if mandate_covers(m, t)]
+        if not within:
+            raise typer.BadParameter(
+                f"trade[{i}] (seller {t.seller}, trade id 0x{t.trade_id.hex()[:16]}…) has no consent of its seller "
+                "and lies within no mandate given: give --consent FILE (`ledger trade consent`) or --mandate",
+                param_hint="--consent/--mandate",
+            )
+        plan.mandates.append(within[0])
+    if plan.consent_of and plan.mandates:
+        raise typer.BadParameter(
+            "a batch settles either with sellers' consents or within mandates, not both: split the file",
+            param_hint="--consent/--mandate",
+        )
+    for k, c in enumerate(consents):
+        ordered = [t.trade_id for t, j in zip(trades, plan.consent_of, strict=False) if j == k]
+        signed_ids = [t.trade_id for t, _ in c.sales]
+        if ordered != signed_ids:
+            raise typer.BadParameter(
+                f"{consent_names[k]} covers {len(signed_ids)} sale(s); a batch must settle exactly those, in the "
+                f"order signed ({len(ordered)} of them here)",
+                param_hint="--consent",
+            )
+    return plan
+
+
+@app.command()
+def settle(
+    file: Annotated[
+        str | None,
+        typer.Argument(help="Trades to settle (JSON, '-' for stdin). Default: the sales of the --consent files.",
+                       show_default=False),
+    ] = None,
+    consent: Annotated[
+        list[str] | None,
+        typer.Option("--consent", help="A seller's signed consent (`ledger trade consent`); repeat for several."),
+    ] = None,
+    mandate: Annotated[
+        list[str] | None,
+        typer.Option("--mandate", help="A mandate a seller gave you: its id (0x...) or a file of `ledger mandate "
+                     "show --json`; repeat for several."),
+    ] = None,
+    atomic: Annotated[
+        bool,
+        typer.Option("--atomic/--non-atomic",
+                      help="A batch settles all or none, or every valid trade with each refused one reported."),
+    ] = True,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Settle trades on the exchange (the signer) with each seller's consent or within its mandate.
+
+    One trade settles alone; a list (or several consents) as one batch. The buyer must have approved the
+    exchange (`ledger token approve`) for the price. With --non-atomic, refused trades are listed with their
+    errors and the others settle (exit status 0 once the batch is mined).
+    """
+    if not consent and not mandate:
+        raise typer.BadParameter(
+            "every on-exchange sale needs its seller's consent: give --consent FILE (the seller runs `ledger "
+            "trade consent`) or --mandate ID (`ledger mandate grant`)",
+            param_hint="--consent/--mandate",
+        )
+    consent_data = [(path, read_json(path, "--consent")) for path in consent or []]
+    with Session() as s:
+        client = s.client(actor)
+        consents = [_load_consent(s, path, data, client.address) for path, data in consent_data]
+        mandates = [load_mandate(s, value) for value in mandate or []]
+        if file is not None:
+            data = read_json(file)
+            batch = isinstance(data, list)
+            items = data if batch else [data]
+            if not items:
+                raise typer.BadParameter("the list of trades is empty", param_hint="FILE")
+            trades = [trade_from_json(s, item, f"trade[{i}]") for i, item in enumerate(items)]
+        elif mandates and not consents:
+            raise typer.BadParameter("give the trades FILE to settle within a mandate", param_hint="FILE")
+        else:
+            trades = [t for c in consents for t, _ in c.sales]
+            batch = len(trades) > 1
+        plan = _plan(trades, consents, consent or [], mandates)
+        single = not batch and atomic
+        if plan.consent_of:
+            if single:
+                result = client.settle(trades[0], plan.min_nets[0], consents[plan.consent_of[0]].consent)
+            else:
+                progress(f"settling a batch of {len(trades)} trades ({'atomic' if atomic else 'trade by trade'})")
+                result = client.settle_batch(trades, plan.min_nets, [c.consent for c in consents], plan.consent_of,
+                                             atomic=atomic)  # fmt: skip
+        elif single:
+            result = client.settle_mandated(trades[0], plan.mandates[0])
+        else:
+            progress(f"settling a batch of {len(trades)} trades within mandates "
+                     f"({'atomic' if atomic else 'trade by trade'})")  # fmt: skip
+            result = client.settle_mandated_batch(trades, plan.mandates, atomic=atomic)
         rows, lines = settled_lines(result)
-        write_result(result, {"trades": rows}, lines, as_json)
+        refused, refused_lines = refused_rows(s, result)
+        write_result(result, {"trades": rows, "refused": refused}, [*lines, *refused_lines], as_json)
+
+
+@app.command("invalidate-nonce")
+def invalidate_nonce(
+    nonce: Annotated[int, typer.Argument(help="Your signing nonce.", min=0, show_default=False)],
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Withdraw every unsettled consent and off-exchange signature you made with a nonce."""
+    with Session() as s:
+        client = s.client(actor)
+        result = client.invalidate_nonce(nonce)
+        write_result(result, {"account": client.address, "nonce": nonce},
+                     [f"nonce {nonce} of {client.address} invalidated: nothing signed with it can settle"],
+                     as_json)  # fmt: skip
+
+
+# ──────────────────────────────────────────────────────────── held revenue shares
+
+
+@app.command()
+def held(
+    account: Annotated[str, typer.Argument(help=f"The share recipient: {ADDRESS_HELP}.", show_default=False)],
+    as_json: JsonOption = False,
+) -> None:
+    """Revenue shares held for a recipient while it was not active (claimable once it is active)."""
+    with Session() as s:
+        address = resolve_address(s.settings, account, "ACCOUNT")
+        amount = s.reader().held_shares(address)
+        emit({"account": address, "held": amount},
+             f"{address}: {format_amount(amount)} of revenue shares held (收益暂存)", as_json)  # fmt: skip
+
+
+@app.command()
+def claim(actor: AsOption = None, as_json: JsonOption = False) -> None:
+    """Claim the revenue shares held for you while you were not active."""
+    with Session() as s:
+        client = s.client(actor)
+        result = client.claim_held_shares()
+        amount = int(result.event("HeldSharesClaimed")["amount"])
+        write_result(result, {"account": client.address, "amount": amount},
+                     [f"claimed {format_amount(amount)} of held revenue shares for {client.address}"],
+                     as_json)  # fmt: skip
 
 
 def _envelope(s: Session, data: Any, nonce: int | None, deadline: str | None) -> dict[str, Any]:
     if isinstance(data, dict) and "trade" in data:
-        env = _check_keys(data, frozenset({"trade", "nonce", "deadline", "signatures"}), "envelope")
+        env = check_keys(data, frozenset({"trade", "nonce", "deadline", "signatures"}), "envelope")
         if nonce is not None or deadline is not None:
             raise typer.BadParameter(
                 "the file is already a signed envelope: its nonce and deadline are fixed",
@@ -249,8 +412,8 @@ def _envelope(s: Session, data: Any, nonce: int | None, deadline: str | None) ->
         trade = trade_from_json(s, env["trade"], "envelope.trade")
         return {
             "trade": trade_to_json(trade),
-            "nonce": _int(_field(env, "nonce", "envelope"), "envelope.nonce"),
-            "deadline": _int(_field(env, "deadline", "envelope"), "envelope.deadline"),
+            "nonce": json_int(json_field(env, "nonce", "envelope"), "envelope.nonce"),
+            "deadline": json_int(json_field(env, "deadline", "envelope"), "envelope.deadline"),
             "signatures": dict(env.get("signatures") or {}),
         }
     trade = trade_from_json(s, data)
@@ -278,7 +441,7 @@ def direct_sign(
     Off-exchange trades carry no fee and can never be of public data.
     """
     with Session() as s:
-        env = _envelope(s, _read_json(file), nonce, deadline)
+        env = _envelope(s, read_json(file), nonce, deadline)
         trade = trade_from_json(s, env["trade"], "envelope.trade")
         client = s.client(actor)
         parties = [p for p, a in (("seller", trade.seller), ("buyer", trade.buyer)) if a == client.address]
@@ -309,7 +472,7 @@ def direct_settle(
 ) -> None:
     """Settle an off-exchange trade signed by both parties (the seller or the buyer sends it)."""
     with Session() as s:
-        env = _envelope(s, _read_json(file), None, None)
+        env = _envelope(s, read_json(file), None, None)
         trade = trade_from_json(s, env["trade"], "envelope.trade")
         sigs = env["signatures"]
         missing = [p for p in ("seller", "buyer") if not sigs.get(p)]
@@ -357,7 +520,8 @@ def example() -> None:
     Hashes (trade_id, terms_hash): 0x+64 hex, @FILE or text. Parties: address, keystore name or dev
     index. Amounts: yuan, up to 2 decimals. delivery "right" transfers `right` and takes no terms;
     parent_license_id sells a sublicence under the seller's licence. Times as for `license grant
-    --start`; "days" or "end". A list of trades settles as one atomic batch.
+    --start`; "days" or "end". The seller signs it with `ledger trade consent`; a list of trades
+    settles as one batch.
     """
     typer.echo(json.dumps(_EXAMPLE, indent=2))
 

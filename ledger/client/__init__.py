@@ -58,10 +58,16 @@ def connect(
     rpc: JsonRpcClient | None = None,
 ) -> LedgerClient:
     """A client acting as ``account`` on the deployment in the settings' manifest."""
-    from ledger.contracts.deploy import load_manifest  # deploy imports this package
+    from ledger.contracts.deploy import DeploymentMismatch, load_manifest  # deploy imports this package
 
     rpc = rpc or connect_rpc(settings)
     deployment = deployment or load_manifest(settings.manifest_path)
+    chain_id = int(rpc.call("eth_chainId"), 16)
+    if chain_id != deployment.chain_id:
+        raise DeploymentMismatch(
+            f"the deployment in {settings.manifest_path} is of chain {deployment.chain_id}, the node at "
+            f"{settings.effective_rpc_url} is chain {chain_id}: signatures for one do not verify on the other"
+        )
     build = build or compile_contracts(settings)
     contracts = Contracts.from_build(deployment, build)
     sender = make_sender(settings, rpc, account, contracts.errors)

@@ -21,14 +21,16 @@ from eth_utils.address import to_checksum_address
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, Receipt, TxSender
 from ledger.contracts.codec import ContractCodec, DecodedLog, ErrorTable
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
     Kind,
     LicenseTerms,
+    Mandate,
     OrderTarget,
     Registration,
     Right,
     Role,
+    SalesConsent,
     Trade,
 )
 from ledger.toolchain import Build
@@ -36,7 +38,7 @@ from ledger.toolchain import Build
 if TYPE_CHECKING:  # deploy imports this package: no import cycle at run time
     from ledger.contracts.deploy import Deployment
 
-__all__ = ["Contracts", "LedgerClient", "TxResult", "direct_trade_typed_data"]
+__all__ = ["Contracts", "LedgerClient", "TxResult", "direct_trade_typed_data", "sales_consent_typed_data"]
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +87,7 @@ class Contracts:
 
     @classmethod
     def from_build(cls, deployment: Deployment, build: Build) -> Contracts:
-        return cls(deployment, {n: list(build.contract(n).abi) for n in SYSTEM_CONTRACTS})
+        return cls(deployment, {n: contract_abi(build, n) for n in SYSTEM_CONTRACTS})
 
     def decode_logs(self, logs: Sequence[dict[str, Any]]) -> tuple[DecodedLog, ...]:
         out = []
@@ -111,16 +113,35 @@ class Contracts:
         return tuple(out)
 
 
+_EIP712_DOMAIN: list[dict[str, str]] = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+_LICENSE_TERMS: list[dict[str, str]] = [
+    {"name": "right", "type": "uint8"},
+    {"name": "purpose", "type": "uint16"},
+    {"name": "start", "type": "uint40"},
+    {"name": "end", "type": "uint40"},
+    {"name": "exclusive", "type": "bool"},
+    {"name": "sublicensable", "type": "bool"},
+    {"name": "transferable", "type": "bool"},
+    {"name": "regions", "type": "uint24[]"},
+    {"name": "countries", "type": "bytes2[]"},
+    {"name": "termsHash", "type": "bytes32"},
+]
+
+
+def _settlement_domain(chain_id: int, settlement: str) -> dict[str, Any]:
+    return {"name": "DataRightsLedger", "version": "1", "chainId": chain_id, "verifyingContract": settlement}
+
+
 def direct_trade_typed_data(trade: Trade, nonce: int, deadline: int, chain_id: int, settlement: str) -> dict[str, Any]:
     """The EIP-712 message both parties sign for an off-exchange trade."""
     return {
         "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
+            "EIP712Domain": _EIP712_DOMAIN,
             "DirectTrade": [
                 {"name": "tradeId", "type": "bytes32"},
                 {"name": "assetId", "type": "uint256"},
@@ -134,21 +155,10 @@ def direct_trade_typed_data(trade: Trade, nonce: int, deadline: int, chain_id: i
                 {"name": "nonce", "type": "uint256"},
                 {"name": "deadline", "type": "uint256"},
             ],
-            "LicenseTerms": [
-                {"name": "right", "type": "uint8"},
-                {"name": "purpose", "type": "uint16"},
-                {"name": "start", "type": "uint40"},
-                {"name": "end", "type": "uint40"},
-                {"name": "exclusive", "type": "bool"},
-                {"name": "sublicensable", "type": "bool"},
-                {"name": "transferable", "type": "bool"},
-                {"name": "regions", "type": "uint24[]"},
-                {"name": "countries", "type": "bytes2[]"},
-                {"name": "termsHash", "type": "bytes32"},
-            ],
+            "LicenseTerms": _LICENSE_TERMS,
         },
         "primaryType": "DirectTrade",
-        "domain": {"name": "DataRightsLedger", "version": "1", "chainId": chain_id, "verifyingContract": settlement},
+        "domain": _settlement_domain(chain_id, settlement),
         "message": {
             "tradeId": trade.trade_id,
             "assetId": trade.asset_id,
@@ -159,6 +169,55 @@ def direct_trade_typed_data(trade: Trade, nonce: int, deadline: int, chain_id: i
             "right": int(trade.right),
             "parentLicenseId": trade.parent_license_id,
             "terms": trade.terms.as_typed_data(),
+            "nonce": nonce,
+            "deadline": deadline,
+        },
+    }
+
+
+def _sale(trade: Trade, min_net: int) -> dict[str, Any]:
+    return {
+        "tradeId": trade.trade_id,
+        "assetId": trade.asset_id,
+        "delivery": int(trade.delivery),
+        "right": int(trade.right),
+        "parentLicenseId": trade.parent_license_id,
+        "terms": trade.terms.as_typed_data(),
+        "minNet": min_net,
+    }
+
+
+def sales_consent_typed_data(
+    sales: Sequence[tuple[Trade, int]], exchange: str, nonce: int, deadline: int, chain_id: int, settlement: str
+) -> dict[str, Any]:
+    """The EIP-712 message a seller signs to consent to ``exchange``'s sales: each (trade, least net amount) by its
+    trade id (it settles once), asset, delivery and terms, and the least the seller must net; not the buyers,
+    prices or fees, which the exchange matches and the least net amounts bound."""
+    return {
+        "types": {
+            "EIP712Domain": _EIP712_DOMAIN,
+            "SalesConsent": [
+                {"name": "exchange", "type": "address"},
+                {"name": "sales", "type": "Sale[]"},
+                {"name": "nonce", "type": "uint256"},
+                {"name": "deadline", "type": "uint256"},
+            ],
+            "Sale": [
+                {"name": "tradeId", "type": "bytes32"},
+                {"name": "assetId", "type": "uint256"},
+                {"name": "delivery", "type": "uint8"},
+                {"name": "right", "type": "uint8"},
+                {"name": "parentLicenseId", "type": "uint64"},
+                {"name": "terms", "type": "LicenseTerms"},
+                {"name": "minNet", "type": "uint256"},
+            ],
+            "LicenseTerms": _LICENSE_TERMS,
+        },
+        "primaryType": "SalesConsent",
+        "domain": _settlement_domain(chain_id, settlement),
+        "message": {
+            "exchange": exchange,
+            "sales": [_sale(t, m) for t, m in sales],
             "nonce": nonce,
             "deadline": deadline,
         },
@@ -268,22 +327,6 @@ class LedgerClient:
     def transfer_right(self, asset_id: int, right: Right, to: str) -> TxResult:
         return self._tx("AssetRegistry", "transferRight", asset_id, int(right), to)
 
-    def lodge_objection(self, asset_id: int, evidence_hash: bytes) -> int:
-        result = self._tx("AssetRegistry", "lodgeObjection", asset_id, evidence_hash)
-        return int(result.event("ObjectionLodged")["objectionId"])
-
-    def resolve_objection(self, objection_id: int, upheld: bool, decision_hash: bytes) -> TxResult:
-        return self._tx("AssetRegistry", "resolveObjection", objection_id, upheld, decision_hash)
-
-    def freeze(self, asset_id: int, reason_hash: bytes) -> TxResult:
-        return self._tx("AssetRegistry", "freeze", asset_id, reason_hash)
-
-    def unfreeze(self, asset_id: int, reason_hash: bytes) -> TxResult:
-        return self._tx("AssetRegistry", "unfreeze", asset_id, reason_hash)
-
-    def attest_anonymisation(self, asset_id: int, report_hash: bytes) -> TxResult:
-        return self._tx("AssetRegistry", "attestAnonymisation", asset_id, report_hash)
-
     def get_asset(self, asset_id: int, block: str | int = "latest") -> dict[str, Any]:
         result: dict[str, Any] = self.view("AssetRegistry", "getAsset", asset_id, block=block)
         return result
@@ -294,9 +337,63 @@ class LedgerClient:
     def holder_of(self, asset_id: int, right: Right) -> str:
         return str(self.view("AssetRegistry", "holderOf", asset_id, int(right)))
 
+    def applicant_of(self, asset_id: int) -> str:
+        return str(self.view("AssetRegistry", "applicantOf", asset_id))
+
+    def asset_id_of(self, content_hash: bytes) -> int:
+        """The registered asset holding ``content_hash``, 0 if none."""
+        return int(self.view("AssetRegistry", "assetIdOf", content_hash))
+
+    # ─────────────────────────────────────────── objections, freezes, attestations, authorised operation
+
+    def lodge_objection(self, asset_id: int, evidence_hash: bytes, standing_license_id: int = 0) -> int:
+        """Lodges an objection; open at once with standing (a right or, named, a valid licence of one's own;
+        supervisors and the authority), else pending until a registrar accepts it. Returns its id."""
+        result = self._tx("AssetControls", "lodgeObjection", asset_id, evidence_hash, standing_license_id)
+        return int(result.event("ObjectionLodged")["objectionId"])
+
+    def accept_objection(self, objection_id: int, decision_hash: bytes) -> TxResult:
+        return self._tx("AssetControls", "acceptObjection", objection_id, decision_hash)
+
+    def resolve_objection(self, objection_id: int, upheld: bool, decision_hash: bytes) -> TxResult:
+        return self._tx("AssetControls", "resolveObjection", objection_id, upheld, decision_hash)
+
+    def freeze(self, asset_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("AssetControls", "freeze", asset_id, reason_hash)
+
+    def unfreeze(self, asset_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("AssetControls", "unfreeze", asset_id, reason_hash)
+
+    def attest_anonymisation(self, asset_id: int, report_hash: bytes) -> TxResult:
+        return self._tx("AssetControls", "attestAnonymisation", asset_id, report_hash)
+
+    def authorise_public_operation(
+        self, asset_id: int, operator: str, right: Right, purpose: int, latest_end: int, decision_hash: bytes
+    ) -> TxResult:
+        """The authority approves one zero-price authorised-operation licence of public data (公共数据授权运营)."""
+        return self._tx(
+            "AssetControls", "authorisePublicOperation", asset_id, operator, int(right), purpose, latest_end,
+            decision_hash,
+        )  # fmt: skip
+
+    def withdraw_public_operation(self, asset_id: int, operator: str, right: Right, purpose: int) -> TxResult:
+        return self._tx("AssetControls", "withdrawPublicOperation", asset_id, operator, int(right), purpose)
+
+    def public_operation(self, asset_id: int, operator: str, right: Right, purpose: int) -> int:
+        """The latest end of the authority's unused approval, 0 if none."""
+        return int(self.view("AssetControls", "publicOperation", asset_id, operator, int(right), purpose))
+
     def get_objection(self, objection_id: int) -> dict[str, Any]:
-        result: dict[str, Any] = self.view("AssetRegistry", "getObjection", objection_id)
+        result: dict[str, Any] = self.view("AssetControls", "getObjection", objection_id)
         return result
+
+    def objection_count(self) -> int:
+        return int(self.view("AssetControls", "objectionCount"))
+
+    def pending_objections(self, objector: str, asset_id: int = 0) -> tuple[int, int]:
+        """How many pending objections ``objector`` has, and its pending one on ``asset_id`` (0 if none)."""
+        pending, objection = self.view("AssetControls", "pendingOf", objector, asset_id)
+        return int(pending), int(objection)
 
     # ─────────────────────────────────────────── licences
 
@@ -328,6 +425,16 @@ class LedgerClient:
     def is_license_valid(self, license_id: int, timestamp: int) -> bool:
         return bool(self.view("AssetRegistry", "isLicenseValid", license_id, timestamp))
 
+    def exclusivity_of(self, asset_id: int, right: Right, purpose: int, parent_id: int = 0) -> dict[str, Any]:
+        """The exclusivity record: shared span, live shared count, kept exclusive licences (start, end, id)."""
+        start, end, live, exclusives = self.view(
+            "AssetRegistry", "exclusivityOf", asset_id, int(right), purpose, parent_id
+        )
+        return {
+            "shared_start": int(start), "shared_end": int(end), "live_shared": int(live),
+            "exclusives": [tuple(int(x) for x in e) for e in exclusives],
+        }  # fmt: skip
+
     # ─────────────────────────────────────────── token
 
     def issue(self, to: str, amount: int) -> TxResult:
@@ -350,15 +457,69 @@ class LedgerClient:
 
     # ─────────────────────────────────────────── settlement
 
-    def settle(self, trade: Trade, *, gas: int | None = None) -> TxResult:
-        """Settles one trade on the exchange (the caller)."""
-        return self._tx("TradeSettlement", "settle", trade.as_abi(), gas=gas)
+    def sign_sales_consent(
+        self, sales: Sequence[tuple[Trade, int]], exchange: str, *, nonce: int, deadline: int
+    ) -> SalesConsent:
+        """This participant's (the seller's) signed consent to ``exchange`` settling each sale (trade, least net
+        amount): its trade id, asset, delivery and terms. The buyers, prices and fees are left to the exchange."""
+        message = encode_typed_data(
+            full_message=sales_consent_typed_data(
+                sales, exchange, nonce, deadline, self.chain_id, self.contracts.address["TradeSettlement"]
+            )
+        )
+        return SalesConsent(self.address, nonce, deadline, bytes(self.account.sign_message(message).signature))
 
-    def prepare_settle(self, trade: Trade, *, gas: int | None = None) -> Call:
-        return self.prepare("TradeSettlement", "settle", trade.as_abi(), gas=gas)
+    def settle(self, trade: Trade, min_net: int, consent: SalesConsent, *, gas: int | None = None) -> TxResult:
+        """Settles one trade on the exchange (the caller), with the seller's signed consent to it."""
+        return self._tx("TradeSettlement", "settle", trade.as_abi(), min_net, consent.as_abi(), gas=gas)
 
-    def settle_batch(self, trades: Sequence[Trade], *, gas: int | None = None) -> TxResult:
-        return self._tx("TradeSettlement", "settleBatch", [t.as_abi() for t in trades], gas=gas)
+    def prepare_settle(self, trade: Trade, min_net: int, consent: SalesConsent, *, gas: int | None = None) -> Call:
+        return self.prepare("TradeSettlement", "settle", trade.as_abi(), min_net, consent.as_abi(), gas=gas)
+
+    def settle_batch(
+        self, trades: Sequence[Trade], min_nets: Sequence[int], consents: Sequence[SalesConsent],
+        consent_of: Sequence[int], *, atomic: bool = True, gas: int | None = None,
+    ) -> TxResult:
+        """Settles many trades: trade i within ``consents[consent_of[i]]``, which covers its seller's trades of the
+        batch in order. ``atomic``: all or none; otherwise each valid one, refusals as TradeRefused events."""
+        return self._tx(
+            "TradeSettlement", "settleBatch", [t.as_abi() for t in trades], list(min_nets),
+            [c.as_abi() for c in consents], list(consent_of), atomic, gas=gas,
+        )  # fmt: skip
+
+    def grant_mandate(self, mandate: Mandate) -> bytes:
+        """Gives ``mandate.exchange`` a standing mandate (this participant is the seller); returns its id."""
+        result = self._tx("MandateRegistry", "grantMandate", mandate.as_abi())
+        return bytes(result.event("MandateGranted")["mandateId"])
+
+    def revoke_mandate(self, mandate_id: bytes) -> TxResult:
+        return self._tx("MandateRegistry", "revokeMandate", mandate_id)
+
+    def settle_mandated(self, trade: Trade, mandate: Mandate, *, gas: int | None = None) -> TxResult:
+        """Settles one trade within a mandate its seller gave the caller (an exchange)."""
+        return self._tx("MandateRegistry", "settle", trade.as_abi(), mandate.as_abi(), gas=gas)
+
+    def settle_mandated_batch(
+        self, trades: Sequence[Trade], mandates: Sequence[Mandate], *, atomic: bool = True, gas: int | None = None
+    ) -> TxResult:
+        """Settles ``trades[i]`` within ``mandates[i]``; each distinct mandate is sent once."""
+        distinct: list[Mandate] = []
+        index: dict[Mandate, int] = {}
+        for m in mandates:
+            if m not in index:
+                index[m] = len(distinct)
+                distinct.append(m)
+        return self._tx(
+            "MandateRegistry", "settleBatch", [t.as_abi() for t in trades], [m.as_abi() for m in distinct],
+            [index[m] for m in mandates], atomic, gas=gas,
+        )  # fmt: skip
+
+    def mandate_id(self, mandate: Mandate) -> bytes:
+        return bytes(self.view("MandateRegistry", "mandateId", mandate.as_abi()))
+
+    def mandate_seller(self, mandate_id: bytes) -> str:
+        """The seller of a mandate in force, the zero address if none."""
+        return str(self.view("MandateRegistry", "sellerOf", mandate_id))
 
     def sign_direct_trade(self, trade: Trade, nonce: int, deadline: int) -> bytes:
         """This participant's EIP-712 signature of an off-exchange trade."""
@@ -379,19 +540,40 @@ class LedgerClient:
     def invalidate_nonce(self, nonce: int) -> TxResult:
         return self._tx("TradeSettlement", "invalidateNonce", nonce)
 
-    def set_revenue_shares(self, asset_id: int, shares: Sequence[tuple[str, int]]) -> TxResult:
+    def claim_held_shares(self) -> TxResult:
+        """Pays this participant the revenue shares held for it while it was not active."""
+        return self._tx("TradeSettlement", "claimHeldShares")
+
+    def release_held_shares(self, recipient: str, to: str, decision_hash: bytes) -> TxResult:
+        """Pays the shares held for revoked ``recipient`` to ``to``, as decision ``decision_hash`` says (authority)."""
+        return self._tx("TradeSettlement", "releaseHeldShares", recipient, to, decision_hash)
+
+    def held_shares(self, account: str) -> int:
+        return int(self.view("TradeSettlement", "heldShares", account))
+
+    def set_revenue_shares(self, asset_id: int, right: Right, shares: Sequence[tuple[str, int]]) -> TxResult:
+        """Sets the revenue shares of sales of ``right`` (this participant holds it)."""
         return self._tx(
-            "TradeSettlement", "setRevenueShares", asset_id, [a for a, _ in shares], [b for _, b in shares]
-        )
+            "TradeSettlement", "setRevenueShares", asset_id, int(right), [a for a, _ in shares],
+            [b for _, b in shares],
+        )  # fmt: skip
 
     def set_price_band(self, kind: Kind, minimum: int, maximum: int) -> TxResult:
         return self._tx("TradeSettlement", "setPriceBand", int(kind), minimum, maximum)
 
-    def is_settled(self, trade_id: bytes) -> bool:
-        return bool(self.view("TradeSettlement", "isSettled", trade_id))
+    def is_settled(self, exchange: str, trade_id: bytes) -> bool:
+        """Whether ``exchange`` has settled its trade ``trade_id``."""
+        return bool(self.view("TradeSettlement", "isSettled", exchange, trade_id))
 
-    def revenue_shares(self, asset_id: int) -> list[tuple[str, int]]:
-        return [(s["recipient"], int(s["bps"])) for s in self.view("TradeSettlement", "revenueShares", asset_id)]
+    def is_direct_settled(self, seller: str, buyer: str, trade_id: bytes) -> bool:
+        return bool(self.view("TradeSettlement", "isDirectSettled", seller, buyer, trade_id))
+
+    def trade_key(self, exchange: str, seller: str, buyer: str, trade_id: bytes) -> bytes:
+        return bytes(self.view("TradeSettlement", "tradeKey", exchange, seller, buyer, trade_id))
+
+    def revenue_shares(self, asset_id: int, right: Right) -> list[tuple[str, int]]:
+        shares = self.view("TradeSettlement", "revenueShares", asset_id, int(right))
+        return [(s["recipient"], int(s["bps"])) for s in shares]
 
     def price_band(self, kind: Kind) -> tuple[int, int]:
         band = self.view("TradeSettlement", "priceBand", int(kind))
@@ -402,6 +584,16 @@ class LedgerClient:
 
     def hash_direct_trade(self, trade: Trade, nonce: int, deadline: int) -> bytes:
         return bytes(self.view("TradeSettlement", "hashDirectTrade", trade.as_abi(), nonce, deadline))
+
+    def hash_sales_consent(
+        self, sales: Sequence[tuple[Trade, int]], exchange: str, nonce: int, deadline: int
+    ) -> bytes:
+        return bytes(
+            self.view(
+                "TradeSettlement", "hashSalesConsent", [t.as_abi() for t, _ in sales], [m for _, m in sales],
+                exchange, nonce, deadline,
+            )
+        )  # fmt: skip
 
     # ─────────────────────────────────────────── supervision
 
@@ -428,7 +620,6 @@ class LedgerClient:
     def order_count(self) -> int:
         return int(self.view("Supervision", "orderCount"))
 
-
     # ─────────────────────────────────────────── recognition (other provinces' registrations)
 
     def set_agreement(
@@ -448,6 +639,9 @@ class LedgerClient:
     def suspend_recognised(self, local_asset_id: int, reason_hash: bytes) -> TxResult:
         return self._tx("Recognition", "suspend", local_asset_id, reason_hash)
 
+    def reinstate_recognised(self, local_asset_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("Recognition", "reinstate", local_asset_id, reason_hash)
+
     def get_agreement(self, origin_chain_id: int, block: str | int = "latest") -> dict[str, Any]:
         result: dict[str, Any] = self.view("Recognition", "getAgreement", origin_chain_id, block=block)
         return result
@@ -456,8 +650,8 @@ class LedgerClient:
         result: dict[str, Any] = self.view("Recognition", "getRecognised", local_asset_id, block=block)
         return result
 
-    def local_asset_of(self, origin_chain_id: int, origin_asset_id: int) -> int:
-        return int(self.view("Recognition", "localAssetOf", origin_chain_id, origin_asset_id))
+    def local_asset_of(self, origin_chain_id: int, origin_registry: str, origin_asset_id: int) -> int:
+        return int(self.view("Recognition", "localAssetOf", origin_chain_id, origin_registry, origin_asset_id))
 
     def recognised_count(self) -> int:
         return int(self.view("Recognition", "recognisedCount"))

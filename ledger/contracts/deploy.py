@@ -4,6 +4,11 @@ The manifest records the chain id, every contract's address, the deployment bloc
 runtime code hash read back from the chain, the compiler version and a hash of each ABI.
 Run against a chain where the manifest's contracts exist, :func:`ensure_deployed` verifies
 them instead of deploying again.
+
+Provinces must use distinct chain ids (signatures, consents and certificates are bound to the chain id):
+deploying and verifying refuse a chain whose id is that of a province the ledger recognises (the settings'
+``recognised_chain_ids``, and the Recognition contract's agreements), and a deployment found on a chain
+that reports another id than the one it was made on.
 """
 
 from __future__ import annotations
@@ -12,20 +17,23 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import rlp
+from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
+from ledger.chain.chain_ids import require_distinct_chain_id
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, TxSender
-from ledger.contracts.codec import ContractCodec
-from ledger.contracts.system import SYSTEM_CONTRACTS
-from ledger.errors import NonRetryableError
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
+from ledger.errors import ChainIdConflict, NonRetryableError
 from ledger.toolchain import Build
 
 __all__ = [
@@ -35,9 +43,11 @@ __all__ = [
     "DeploymentMismatch",
     "abi_hash",
     "check_code_size",
+    "create_address",
     "deploy_system",
     "ensure_deployed",
     "load_manifest",
+    "require_no_self_agreement",
     "verify_deployment",
     "write_manifest",
 ]
@@ -45,6 +55,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 1
+_GET_AGREEMENT = keccak(text="getAgreement(uint64)")[:4]
+_AGREEMENT = "(uint64,address,uint8,uint32,address[])"
 
 
 class DeploymentMismatch(NonRetryableError):
@@ -136,6 +148,12 @@ def write_manifest(deployment: Deployment, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def create_address(deployer: str, nonce: int) -> str:
+    """The address of the contract that ``deployer``'s transaction with ``nonce`` creates (CREATE)."""
+    raw = keccak(rlp.encode([bytes.fromhex(deployer.removeprefix("0x")), nonce]))[12:]
+    return to_checksum_address(raw)
+
+
 def _code_hash(rpc: JsonRpcClient, address: str, block: str = "latest") -> str:
     code = rpc.call("eth_getCode", [address, block])
     return "0x" + keccak(hexstr=code).hex() if code not in ("0x", "0x0", None) else ""
@@ -146,17 +164,19 @@ def deploy_system(
     sender: TxSender,
     build: Build,
     *,
+    recognised_chain_ids: Collection[int] = (),
     authority_region: int = 450000,
     authority_name: str = "Guangxi Big Data Development Bureau",
     token_name: str = "Data Market Settlement Yuan",
     token_symbol: str = "DMCNY",
 ) -> Deployment:
-    """Deploys the six contracts with ``sender`` as the first authority, and wires them together.
+    """Deploys the system's contracts with ``sender`` as the first authority, and wires them together.
 
-    Refuses (:class:`ContractTooLarge`) before sending anything when a contract does not fit the size limit
-    at the build's EVM target."""
+    Refuses before sending anything: with :class:`ContractTooLarge` when a contract does not fit the size limit
+    at the build's EVM target, and with :class:`ChainIdConflict` on a chain whose id is one of
+    ``recognised_chain_ids`` (the provinces this deployment will recognise)."""
     check_code_size(build)
-    codecs = {n: ContractCodec(build.contract(n).abi) for n in SYSTEM_CONTRACTS}
+    require_distinct_chain_id(int(rpc.call("eth_chainId"), 16), recognised_chain_ids, where="deployment")
 
     def create(name: str, types: list[str], args: list[Any]) -> tuple[str, str, int]:
         code = bytes.fromhex(build.contract(name).bytecode.removeprefix("0x")) + abi_encode(types, args)
@@ -167,28 +187,39 @@ def deploy_system(
         return receipt.contract_address, receipt.tx_hash, receipt.block_number
 
     me = sender.address
+    # The contracts name each other in immutables (no wiring transactions, no storage read on the hot paths):
+    # each address is known before deployment from the deployer's nonce (CREATE), and checked after.
+    start_nonce = int(rpc.call("eth_getTransactionCount", [me, "pending"]), 16)
+    order = [
+        "ParticipantRegistry", "AssetRegistryModule", "AssetRegistry", "AssetControls", "SettlementToken",
+        "TradeSettlement", "MandateRegistry", "Supervision", "Recognition",
+    ]  # fmt: skip
+    at = {name: create_address(me, start_nonce + i) for i, name in enumerate(order)}
+    participants, registry, controls = at["ParticipantRegistry"], at["AssetRegistry"], at["AssetControls"]
+    settlement, recognition, mandates = at["TradeSettlement"], at["Recognition"], at["MandateRegistry"]
+    wiring = [participants, controls, recognition, settlement]
+    constructors: dict[str, tuple[list[str], list[Any]]] = {
+        "ParticipantRegistry": (["address", "uint24", "string"], [me, authority_region, authority_name]),
+        "AssetRegistryModule": (["address", "address", "address", "address"], wiring),
+        "AssetRegistry": (["address", "address", "address", "address", "address"],
+                          [*wiring, at["AssetRegistryModule"]]),
+        "AssetControls": (["address", "address"], [participants, registry]),
+        "SettlementToken": (["address", "address", "string", "string"],
+                            [participants, settlement, token_name, token_symbol]),
+        "TradeSettlement": (["address", "address", "address", "address"],
+                            [participants, registry, at["SettlementToken"], mandates]),
+        "MandateRegistry": (["address", "address"], [participants, settlement]),
+        "Supervision": (["address", "address"], [participants, registry]),
+        "Recognition": (["address", "address"], [participants, registry]),
+    }  # fmt: skip
     deployed: dict[str, tuple[str, str, int]] = {}
-    deployed["ParticipantRegistry"] = create(
-        "ParticipantRegistry", ["address", "uint24", "string"], [me, authority_region, authority_name]
-    )
-    participants = deployed["ParticipantRegistry"][0]
-    deployed["AssetRegistry"] = create("AssetRegistry", ["address"], [participants])
-    registry = deployed["AssetRegistry"][0]
-    deployed["SettlementToken"] = create(
-        "SettlementToken", ["address", "string", "string"], [participants, token_name, token_symbol]
-    )
-    token = deployed["SettlementToken"][0]
-    deployed["TradeSettlement"] = create("TradeSettlement", ["address", "address", "address"],
-                                         [participants, registry, token])
-    settlement = deployed["TradeSettlement"][0]
-    deployed["Supervision"] = create("Supervision", ["address", "address"], [participants, registry])
-    deployed["Recognition"] = create("Recognition", ["address", "address"], [participants, registry])
-    recognition = deployed["Recognition"][0]
-    sender.transact_many([
-        Call(registry, codecs["AssetRegistry"].encode_call("setSettlement", settlement), operation="setSettlement"),
-        Call(registry, codecs["AssetRegistry"].encode_call("setRecognition", recognition), operation="setRecognition"),
-        Call(token, codecs["SettlementToken"].encode_call("setSettlement", settlement), operation="setSettlement"),
-    ])
+    for name in order:
+        deployed[name] = create(name, *constructors[name])
+        if deployed[name][0].lower() != at[name].lower():
+            raise DeploymentMismatch(
+                f"{name} was deployed at {deployed[name][0]}, not at {at[name]} as the contracts deployed before it "
+                "were told: another transaction of the deployer interleaved; deploy again from a quiet account"
+            )
 
     first_block = deployed["ParticipantRegistry"][2]
     block = rpc.call("eth_getBlockByNumber", [hex(first_block), False])
@@ -197,7 +228,7 @@ def deploy_system(
             name=name,
             address=address,
             code_hash=_code_hash(rpc, address),
-            abi_hash=abi_hash(build.contract(name).abi),
+            abi_hash=abi_hash(contract_abi(build, name)),
             tx_hash=tx_hash,
             block=blk,
         )
@@ -216,17 +247,27 @@ def deploy_system(
     )
 
 
-def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build | None = None) -> Deployment:
+def verify_deployment(
+    rpc: JsonRpcClient,
+    deployment: Deployment,
+    build: Build | None = None,
+    *,
+    recognised_chain_ids: Collection[int] = (),
+) -> Deployment:
     """Raises :class:`DeploymentMismatch` unless the chain holds exactly the manifest's contracts.
 
     Each contract is found by its deployment transaction (whose receipt must name its address)
     and checked by runtime code hash. Returns the deployment, with block numbers and hashes
     updated if the chain mined those transactions again in other blocks (the embedded node
     replaying its journal after it lost blocks); the caller rewrites the manifest then.
+
+    Raises :class:`ChainIdConflict` when the chain's id is one of ``recognised_chain_ids`` or the origin
+    chain id of an agreement of the deployment's Recognition contract (see :func:`require_no_self_agreement`).
     """
     chain_id = int(rpc.call("eth_chainId"), 16)
     if chain_id != deployment.chain_id:
         raise DeploymentMismatch(f"manifest is for chain {deployment.chain_id}, node is chain {chain_id}")
+    require_distinct_chain_id(chain_id, recognised_chain_ids, where=f"the deployment of chain {chain_id}")
     updated: dict[str, DeployedContract] = {}
     for name in SYSTEM_CONTRACTS:
         c = deployment.contracts.get(name)
@@ -250,12 +291,13 @@ def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build |
                 f"the deployment was compiled for EVM target {deployment.evm_version}, the build now is for"
                 f" {build.evm_version}: set LEDGER_EVM_VERSION={deployment.evm_version}"
             )
-        if build is not None and abi_hash(build.contract(name).abi) != c.abi_hash:
+        if build is not None and abi_hash(contract_abi(build, name)) != c.abi_hash:
             raise DeploymentMismatch(
                 f"{name}: the sources compiled now have another ABI than the deployed contract; "
                 "deploy afresh (`ledger deploy --fresh`) or check out the deployed sources"
             )
         updated[name] = replace(c, block=int(receipt["blockNumber"], 16))
+    require_no_self_agreement(rpc, deployment.address("Recognition"), chain_id)
     first = updated["ParticipantRegistry"].block
     block = rpc.call("eth_getBlockByNumber", [hex(first), False])
     if first == deployment.deployment_block and block["hash"] == deployment.deployment_block_hash:
@@ -268,18 +310,68 @@ def verify_deployment(rpc: JsonRpcClient, deployment: Deployment, build: Build |
     return replace(deployment, deployment_block=first, deployment_block_hash=block["hash"], contracts=updated)
 
 
-def ensure_deployed(rpc: JsonRpcClient, sender: TxSender, build: Build, manifest: Path, **kwargs: Any) -> Deployment:
-    """Verifies the deployment in ``manifest`` if its contracts are on this chain, else deploys and writes it."""
+def ensure_deployed(
+    rpc: JsonRpcClient,
+    sender: TxSender,
+    build: Build,
+    manifest: Path,
+    *,
+    recognised_chain_ids: Collection[int] = (),
+    **kwargs: Any,
+) -> Deployment:
+    """Verifies the deployment in ``manifest`` if its contracts are on this chain, else deploys and writes it.
+
+    A manifest's deployment found on a chain that reports another chain id than the manifest's (its state was
+    moved to another chain id) is refused with :class:`DeploymentMismatch`, not deployed over."""
     if manifest.exists():
         deployment = load_manifest(manifest)
         chain_id = int(rpc.call("eth_chainId"), 16)
         if deployment.chain_id == chain_id and _code_hash(rpc, deployment.address("ParticipantRegistry")):
-            verified = verify_deployment(rpc, deployment, build)
+            verified = verify_deployment(rpc, deployment, build, recognised_chain_ids=recognised_chain_ids)
             if verified != deployment:
                 write_manifest(verified, manifest)
             logger.info("deployment in %s verified on chain %d", manifest, chain_id)
             return verified
+        if deployment.chain_id != chain_id and _deployed_here(rpc, deployment):
+            raise DeploymentMismatch(
+                f"the deployment of chain {deployment.chain_id} in {manifest} is on this node, which reports chain "
+                f"id {chain_id}: its state was moved to another chain id, where the signatures and certificates "
+                f"made for chain {deployment.chain_id} no longer verify (and chain id {chain_id} may be another "
+                f"province's); run the node with chain id {deployment.chain_id}"
+            )
         logger.info("manifest %s does not match this chain; deploying afresh", manifest)
-    deployment = deploy_system(rpc, sender, build, **kwargs)
+    deployment = deploy_system(rpc, sender, build, recognised_chain_ids=recognised_chain_ids, **kwargs)
     write_manifest(deployment, manifest)
     return deployment
+
+
+def require_no_self_agreement(rpc: JsonRpcClient, recognition: str, chain_id: int) -> None:
+    """Raises :class:`ChainIdConflict` if the Recognition contract at ``recognition`` holds an agreement whose
+    origin chain id is ``chain_id``, the id of the chain it runs on.
+
+    The contract refuses such an agreement (RecognitionSelfAgreement), so one on record was made while the chain
+    had another id: the ledger's state now runs on the chain id of a province it recognises (or recognised), and
+    that province's certificates, consents and signatures would be indistinguishable from this one's."""
+    if not 0 < chain_id < 2**64:
+        return  # no agreement can name it
+    call = {"to": recognition, "data": "0x" + (_GET_AGREEMENT + abi_encode(["uint64"], [chain_id])).hex()}
+    raw = rpc.call("eth_call", [call, "latest"])
+    ((origin, registry, threshold, version, _),) = abi_decode([_AGREEMENT], bytes.fromhex(str(raw)[2:]))
+    if origin == chain_id:
+        raise ChainIdConflict(
+            f"the Recognition contract at {recognition} on chain {chain_id} has an agreement (version {version}, "
+            f"threshold {threshold}, registry {registry}) with origin chain {chain_id}, this chain's own id: the "
+            f"ledger's state runs on the chain id of a province it recognises; provinces must use distinct chain "
+            f"ids, since signatures, consents and certificates are bound to the chain id"
+        )
+
+
+def _deployed_here(rpc: JsonRpcClient, deployment: Deployment) -> bool:
+    """Whether the manifest's first contract is on this chain, created by its recorded transaction."""
+    first = deployment.contracts.get("ParticipantRegistry")
+    if first is None:
+        return False
+    receipt = rpc.call("eth_getTransactionReceipt", [first.tx_hash])
+    if receipt is None or (receipt.get("contractAddress") or "").lower() != first.address.lower():
+        return False
+    return _code_hash(rpc, first.address) == first.code_hash

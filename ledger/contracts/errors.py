@@ -8,6 +8,22 @@ from ledger.contracts.revert import ContractRevert
 
 __all__ = [
     "ERRORS_BY_NAME",
+    "ControlsAttesterConflict",
+    "ControlsFreezeState",
+    "ControlsInvalidEnd",
+    "ControlsInvalidStatus",
+    "ControlsNoPublicOperation",
+    "ControlsNoStanding",
+    "ControlsNotPersonalData",
+    "ControlsNotPublicData",
+    "ControlsObjectionAlreadyPending",
+    "ControlsObjectionNotOpen",
+    "ControlsObjectionNotPending",
+    "ControlsOnlyRegistry",
+    "ControlsPendingLimit",
+    "ControlsRegistrarConflict",
+    "ControlsWrongRegion",
+    "ControlsZeroHash",
     "ERC20InsufficientAllowance",
     "ERC20InsufficientBalance",
     "ERC20InvalidApprover",
@@ -21,15 +37,27 @@ __all__ = [
     "LicenseExclusivityConflict",
     "LicenseInvalidCountry",
     "LicenseInvalidPeriod",
+    "LicenseInvalidRegion",
     "LicenseNotAuthorized",
     "LicenseNotSublicensable",
     "LicenseNotTransferable",
     "LicenseNotValid",
     "LicenseRightNotLicensable",
     "LicenseSelfGrant",
+    "LicenseSold",
     "LicenseTerritoryTooLarge",
     "LicenseTooDeep",
+    "LicenseTooManyExclusives",
     "LicenseUnknown",
+    "MandateBatchItemFailed",
+    "MandateBatchLength",
+    "MandateDuration",
+    "MandateExpired",
+    "MandateInvalid",
+    "MandateLateStart",
+    "MandateMismatch",
+    "MandateNotSeller",
+    "MandateUnknown",
     "ParticipantAlreadyAdmitted",
     "ParticipantDeclarationMissing",
     "ParticipantInvalidName",
@@ -45,53 +73,66 @@ __all__ = [
     "ParticipantZeroHash",
     "RecognitionAlreadyImported",
     "RecognitionBelowThreshold",
+    "RecognitionCertificateExpired",
+    "RecognitionClassificationMismatch",
     "RecognitionContentConflict",
     "RecognitionDuplicateRegistrar",
     "RecognitionInvalidCertificate",
     "RecognitionInvalidStatus",
     "RecognitionInvalidThreshold",
+    "RecognitionLocalNotRegistered",
     "RecognitionNoAgreement",
     "RecognitionSelfAgreement",
+    "RecognitionStaleCertificate",
     "RecognitionUnknownRecord",
+    "RecognitionWrongRegion",
     "RecognitionZeroAddress",
     "RecognitionZeroHash",
     "RegistryAssetDisputed",
     "RegistryAssetFrozen",
+    "RegistryAssetLicensed",
+    "RegistryAssetSuspended",
     "RegistryContentHashRegistered",
-    "RegistryFreezeState",
     "RegistryInvalidRegion",
     "RegistryInvalidStatus",
     "RegistryInvalidString",
     "RegistryNotAnonymised",
-    "RegistryNotPersonalData",
     "RegistryNotRightHolder",
-    "RegistryObjectionNotOpen",
-    "RegistryOnlyRecognition",
-    "RegistryOnlySettlement",
-    "RegistryRecognitionAlreadySet",
+    "RegistryOnlyCaller",
+    "RegistryOnlyDelegated",
+    "RegistryPublicDataOffExchange",
+    "RegistryRecognisedRight",
+    "RegistryRegistrarConflict",
+    "RegistryRightHeldByOther",
     "RegistrySameHolder",
-    "RegistrySettlementAlreadySet",
     "RegistryUnknownAsset",
     "RegistryWrongRegion",
     "RegistryZeroAddress",
     "RegistryZeroHash",
     "SettlementBadSignature",
     "SettlementBatchItemFailed",
+    "SettlementBelowMinimum",
     "SettlementEmptyBatch",
     "SettlementExpired",
     "SettlementFeeOffExchange",
+    "SettlementInsufficientFunds",
     "SettlementInvalidAmounts",
     "SettlementInvalidBand",
     "SettlementInvalidRevenueShares",
+    "SettlementLengthMismatch",
     "SettlementNoPriceBand",
     "SettlementNonceUsed",
-    "SettlementNotHoldingHolder",
     "SettlementNotParty",
+    "SettlementNotRevoked",
+    "SettlementNotRightHolder",
+    "SettlementNothingHeld",
+    "SettlementOnlyMandates",
     "SettlementOnlySelf",
     "SettlementPriceOutOfBand",
     "SettlementPublicDataOffExchange",
     "SettlementSelfTrade",
     "SettlementTradeAlreadySettled",
+    "SettlementZeroHash",
     "SettlementZeroTradeId",
     "StringTooLong",
     "SupervisionInvalidCode",
@@ -102,9 +143,166 @@ __all__ = [
     "TokenLengthMismatch",
     "TokenOnlySettlement",
     "TokenParticipantNotActive",
-    "TokenSettlementAlreadySet",
-    "TokenZeroAddress",
 ]
+
+
+class ControlsAttesterConflict(ContractRevert):
+    """``ControlsAttesterConflict(uint256,address)``"""
+
+    signature: ClassVar[str] = "ControlsAttesterConflict(uint256,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'provider', )
+    assetId: int
+    provider: str
+
+
+class ControlsFreezeState(ContractRevert):
+    """``ControlsFreezeState(uint256,bool)``"""
+
+    signature: ClassVar[str] = "ControlsFreezeState(uint256,bool)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'frozen', )
+    assetId: int
+    frozen: bool
+
+
+class ControlsInvalidEnd(ContractRevert):
+    """``ControlsInvalidEnd(uint40)``"""
+
+    signature: ClassVar[str] = "ControlsInvalidEnd(uint40)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('latestEnd', )
+    latestEnd: int
+
+
+class ControlsInvalidStatus(ContractRevert):
+    """``ControlsInvalidStatus(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "ControlsInvalidStatus(uint256,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'status', )
+    assetId: int
+    status: int
+
+
+class ControlsNoPublicOperation(ContractRevert):
+    """``ControlsNoPublicOperation(uint256,address,uint8,uint16)``"""
+
+    signature: ClassVar[str] = "ControlsNoPublicOperation(uint256,address,uint8,uint16)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'operator', 'right', 'purpose', )
+    assetId: int
+    operator: str
+    right: int
+    purpose: int
+
+
+class ControlsNoStanding(ContractRevert):
+    """``ControlsNoStanding(uint64,address)``"""
+
+    signature: ClassVar[str] = "ControlsNoStanding(uint64,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('licenseId', 'account', )
+    licenseId: int
+    account: str
+
+
+class ControlsNotPersonalData(ContractRevert):
+    """``ControlsNotPersonalData(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "ControlsNotPersonalData(uint256,uint8)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'category', )
+    assetId: int
+    category: int
+
+
+class ControlsNotPublicData(ContractRevert):
+    """``ControlsNotPublicData(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "ControlsNotPublicData(uint256,uint8)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'category', )
+    assetId: int
+    category: int
+
+
+class ControlsObjectionAlreadyPending(ContractRevert):
+    """``ControlsObjectionAlreadyPending(uint256,address,uint256)``"""
+
+    signature: ClassVar[str] = "ControlsObjectionAlreadyPending(uint256,address,uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'objector', 'objectionId', )
+    assetId: int
+    objector: str
+    objectionId: int
+
+
+class ControlsObjectionNotOpen(ContractRevert):
+    """``ControlsObjectionNotOpen(uint256)``"""
+
+    signature: ClassVar[str] = "ControlsObjectionNotOpen(uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('objectionId', )
+    objectionId: int
+
+
+class ControlsObjectionNotPending(ContractRevert):
+    """``ControlsObjectionNotPending(uint256)``"""
+
+    signature: ClassVar[str] = "ControlsObjectionNotPending(uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('objectionId', )
+    objectionId: int
+
+
+class ControlsOnlyRegistry(ContractRevert):
+    """``ControlsOnlyRegistry(address)``"""
+
+    signature: ClassVar[str] = "ControlsOnlyRegistry(address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('caller', )
+    caller: str
+
+
+class ControlsPendingLimit(ContractRevert):
+    """``ControlsPendingLimit(address,uint256,uint256)``"""
+
+    signature: ClassVar[str] = "ControlsPendingLimit(address,uint256,uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('objector', 'pending', 'max', )
+    objector: str
+    pending: int
+    max: int
+
+
+class ControlsRegistrarConflict(ContractRevert):
+    """``ControlsRegistrarConflict(uint256,address)``"""
+
+    signature: ClassVar[str] = "ControlsRegistrarConflict(uint256,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'registrar', )
+    assetId: int
+    registrar: str
+
+
+class ControlsWrongRegion(ContractRevert):
+    """``ControlsWrongRegion(address,uint24,uint24)``"""
+
+    signature: ClassVar[str] = "ControlsWrongRegion(address,uint24,uint24)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('registrar', 'registrarRegion', 'assetRegion', )
+    registrar: str
+    registrarRegion: int
+    assetRegion: int
+
+
+class ControlsZeroHash(ContractRevert):
+    """``ControlsZeroHash()``"""
+
+    signature: ClassVar[str] = "ControlsZeroHash()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
 
 
 class ERC20InsufficientAllowance(ContractRevert):
@@ -232,6 +430,15 @@ class LicenseInvalidPeriod(ContractRevert):
     end: int
 
 
+class LicenseInvalidRegion(ContractRevert):
+    """``LicenseInvalidRegion(uint24)``"""
+
+    signature: ClassVar[str] = "LicenseInvalidRegion(uint24)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('region', )
+    region: int
+
+
 class LicenseNotAuthorized(ContractRevert):
     """``LicenseNotAuthorized(uint64,address)``"""
 
@@ -287,6 +494,16 @@ class LicenseSelfGrant(ContractRevert):
     account: str
 
 
+class LicenseSold(ContractRevert):
+    """``LicenseSold(uint64,address)``"""
+
+    signature: ClassVar[str] = "LicenseSold(uint64,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('licenseId', 'account', )
+    licenseId: int
+    account: str
+
+
 class LicenseTerritoryTooLarge(ContractRevert):
     """``LicenseTerritoryTooLarge(uint256,uint256,uint256)``"""
 
@@ -308,6 +525,18 @@ class LicenseTooDeep(ContractRevert):
     maxDepth: int
 
 
+class LicenseTooManyExclusives(ContractRevert):
+    """``LicenseTooManyExclusives(uint256,uint8,uint16,uint256)``"""
+
+    signature: ClassVar[str] = "LicenseTooManyExclusives(uint256,uint8,uint16,uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'right', 'purpose', 'max', )
+    assetId: int
+    right: int
+    purpose: int
+    max: int
+
+
 class LicenseUnknown(ContractRevert):
     """``LicenseUnknown(uint64)``"""
 
@@ -315,6 +544,96 @@ class LicenseUnknown(ContractRevert):
     refusal: ClassVar[str] = "not_found"
     fields: ClassVar[tuple[str, ...]] = ('licenseId', )
     licenseId: int
+
+
+class MandateBatchItemFailed(ContractRevert):
+    """``MandateBatchItemFailed(uint256,bytes32,bytes)``"""
+
+    signature: ClassVar[str] = "MandateBatchItemFailed(uint256,bytes32,bytes)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('index', 'tradeId', 'reason', )
+    index: int
+    tradeId: bytes
+    reason: bytes
+
+
+class MandateBatchLength(ContractRevert):
+    """``MandateBatchLength(uint256,uint256)``"""
+
+    signature: ClassVar[str] = "MandateBatchLength(uint256,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('trades', 'mandates', )
+    trades: int
+    mandates: int
+
+
+class MandateDuration(ContractRevert):
+    """``MandateDuration(bytes32,uint256,uint40)``"""
+
+    signature: ClassVar[str] = "MandateDuration(bytes32,uint256,uint40)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('mandateId', 'duration', 'maxDuration', )
+    mandateId: bytes
+    duration: int
+    maxDuration: int
+
+
+class MandateExpired(ContractRevert):
+    """``MandateExpired(bytes32,uint40)``"""
+
+    signature: ClassVar[str] = "MandateExpired(bytes32,uint40)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('mandateId', 'expiry', )
+    mandateId: bytes
+    expiry: int
+
+
+class MandateInvalid(ContractRevert):
+    """``MandateInvalid(bytes32)``"""
+
+    signature: ClassVar[str] = "MandateInvalid(bytes32)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('mandateId', )
+    mandateId: bytes
+
+
+class MandateLateStart(ContractRevert):
+    """``MandateLateStart(bytes32,uint256,uint40)``"""
+
+    signature: ClassVar[str] = "MandateLateStart(bytes32,uint256,uint40)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('mandateId', 'start', 'expiry', )
+    mandateId: bytes
+    start: int
+    expiry: int
+
+
+class MandateMismatch(ContractRevert):
+    """``MandateMismatch(bytes32)``"""
+
+    signature: ClassVar[str] = "MandateMismatch(bytes32)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('mandateId', )
+    mandateId: bytes
+
+
+class MandateNotSeller(ContractRevert):
+    """``MandateNotSeller(bytes32,address)``"""
+
+    signature: ClassVar[str] = "MandateNotSeller(bytes32,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('mandateId', 'caller', )
+    mandateId: bytes
+    caller: str
+
+
+class MandateUnknown(ContractRevert):
+    """``MandateUnknown(bytes32)``"""
+
+    signature: ClassVar[str] = "MandateUnknown(bytes32)"
+    refusal: ClassVar[str] = "not_found"
+    fields: ClassVar[tuple[str, ...]] = ('mandateId', )
+    mandateId: bytes
 
 
 class ParticipantAlreadyAdmitted(ContractRevert):
@@ -459,6 +778,29 @@ class RecognitionBelowThreshold(ContractRevert):
     threshold: int
 
 
+class RecognitionCertificateExpired(ContractRevert):
+    """``RecognitionCertificateExpired(uint256,uint64)``"""
+
+    signature: ClassVar[str] = "RecognitionCertificateExpired(uint256,uint64)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('originAssetId', 'expiresAt', )
+    originAssetId: int
+    expiresAt: int
+
+
+class RecognitionClassificationMismatch(ContractRevert):
+    """``RecognitionClassificationMismatch(uint256,uint8,uint8,uint8,uint8)``"""
+
+    signature: ClassVar[str] = "RecognitionClassificationMismatch(uint256,uint8,uint8,uint8,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('localAssetId', 'localCategory', 'localGrade', 'category', 'grade', )
+    localAssetId: int
+    localCategory: int
+    localGrade: int
+    category: int
+    grade: int
+
+
 class RecognitionContentConflict(ContractRevert):
     """``RecognitionContentConflict(bytes32,uint256,address,address)``"""
 
@@ -510,6 +852,16 @@ class RecognitionInvalidThreshold(ContractRevert):
     maxRegistrars: int
 
 
+class RecognitionLocalNotRegistered(ContractRevert):
+    """``RecognitionLocalNotRegistered(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "RecognitionLocalNotRegistered(uint256,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('localAssetId', 'status', )
+    localAssetId: int
+    status: int
+
+
 class RecognitionNoAgreement(ContractRevert):
     """``RecognitionNoAgreement(uint256)``"""
 
@@ -528,6 +880,25 @@ class RecognitionSelfAgreement(ContractRevert):
     chainId: int
 
 
+class RecognitionStaleCertificate(ContractRevert):
+    """``RecognitionStaleCertificate(uint256,uint256,uint256,uint64,uint64)``"""
+
+    signature: ClassVar[str] = "RecognitionStaleCertificate(uint256,uint256,uint256,uint64,uint64)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = (
+        'originChainId',
+        'originAssetId',
+        'localAssetId',
+        'importedIssuedBlock',
+        'issuedBlock',
+    )
+    originChainId: int
+    originAssetId: int
+    localAssetId: int
+    importedIssuedBlock: int
+    issuedBlock: int
+
+
 class RecognitionUnknownRecord(ContractRevert):
     """``RecognitionUnknownRecord(uint256)``"""
 
@@ -535,6 +906,17 @@ class RecognitionUnknownRecord(ContractRevert):
     refusal: ClassVar[str] = "not_found"
     fields: ClassVar[tuple[str, ...]] = ('localAssetId', )
     localAssetId: int
+
+
+class RecognitionWrongRegion(ContractRevert):
+    """``RecognitionWrongRegion(address,uint24,uint24)``"""
+
+    signature: ClassVar[str] = "RecognitionWrongRegion(address,uint24,uint24)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('registrar', 'registrarRegion', 'assetRegion', )
+    registrar: str
+    registrarRegion: int
+    assetRegion: int
 
 
 class RecognitionZeroAddress(ContractRevert):
@@ -572,6 +954,25 @@ class RegistryAssetFrozen(ContractRevert):
     assetId: int
 
 
+class RegistryAssetLicensed(ContractRevert):
+    """``RegistryAssetLicensed(uint256,uint40)``"""
+
+    signature: ClassVar[str] = "RegistryAssetLicensed(uint256,uint40)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'licensedUntil', )
+    assetId: int
+    licensedUntil: int
+
+
+class RegistryAssetSuspended(ContractRevert):
+    """``RegistryAssetSuspended(uint256)``"""
+
+    signature: ClassVar[str] = "RegistryAssetSuspended(uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', )
+    assetId: int
+
+
 class RegistryContentHashRegistered(ContractRevert):
     """``RegistryContentHashRegistered(bytes32,uint256)``"""
 
@@ -580,16 +981,6 @@ class RegistryContentHashRegistered(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ('contentHash', 'assetId', )
     contentHash: bytes
     assetId: int
-
-
-class RegistryFreezeState(ContractRevert):
-    """``RegistryFreezeState(uint256,bool)``"""
-
-    signature: ClassVar[str] = "RegistryFreezeState(uint256,bool)"
-    refusal: ClassVar[str] = "conflict"
-    fields: ClassVar[tuple[str, ...]] = ('assetId', 'frozen', )
-    assetId: int
-    frozen: bool
 
 
 class RegistryInvalidRegion(ContractRevert):
@@ -630,16 +1021,6 @@ class RegistryNotAnonymised(ContractRevert):
     assetId: int
 
 
-class RegistryNotPersonalData(ContractRevert):
-    """``RegistryNotPersonalData(uint256,uint8)``"""
-
-    signature: ClassVar[str] = "RegistryNotPersonalData(uint256,uint8)"
-    refusal: ClassVar[str] = "invalid"
-    fields: ClassVar[tuple[str, ...]] = ('assetId', 'category', )
-    assetId: int
-    category: int
-
-
 class RegistryNotRightHolder(ContractRevert):
     """``RegistryNotRightHolder(uint256,uint8,address)``"""
 
@@ -651,40 +1032,62 @@ class RegistryNotRightHolder(ContractRevert):
     account: str
 
 
-class RegistryObjectionNotOpen(ContractRevert):
-    """``RegistryObjectionNotOpen(uint256)``"""
+class RegistryOnlyCaller(ContractRevert):
+    """``RegistryOnlyCaller(address,address)``"""
 
-    signature: ClassVar[str] = "RegistryObjectionNotOpen(uint256)"
-    refusal: ClassVar[str] = "conflict"
-    fields: ClassVar[tuple[str, ...]] = ('objectionId', )
-    objectionId: int
-
-
-class RegistryOnlyRecognition(ContractRevert):
-    """``RegistryOnlyRecognition(address)``"""
-
-    signature: ClassVar[str] = "RegistryOnlyRecognition(address)"
-    refusal: ClassVar[str] = "permission"
-    fields: ClassVar[tuple[str, ...]] = ('caller', )
+    signature: ClassVar[str] = "RegistryOnlyCaller(address,address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('caller', 'expected', )
     caller: str
+    expected: str
 
 
-class RegistryOnlySettlement(ContractRevert):
-    """``RegistryOnlySettlement(address)``"""
+class RegistryOnlyDelegated(ContractRevert):
+    """``RegistryOnlyDelegated()``"""
 
-    signature: ClassVar[str] = "RegistryOnlySettlement(address)"
-    refusal: ClassVar[str] = "permission"
-    fields: ClassVar[tuple[str, ...]] = ('caller', )
-    caller: str
+    signature: ClassVar[str] = "RegistryOnlyDelegated()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
 
 
-class RegistryRecognitionAlreadySet(ContractRevert):
-    """``RegistryRecognitionAlreadySet(address)``"""
+class RegistryPublicDataOffExchange(ContractRevert):
+    """``RegistryPublicDataOffExchange(uint256)``"""
 
-    signature: ClassVar[str] = "RegistryRecognitionAlreadySet(address)"
+    signature: ClassVar[str] = "RegistryPublicDataOffExchange(uint256)"
     refusal: ClassVar[str] = "conflict"
-    fields: ClassVar[tuple[str, ...]] = ('recognition', )
-    recognition: str
+    fields: ClassVar[tuple[str, ...]] = ('assetId', )
+    assetId: int
+
+
+class RegistryRecognisedRight(ContractRevert):
+    """``RegistryRecognisedRight(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "RegistryRecognisedRight(uint256,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'right', )
+    assetId: int
+    right: int
+
+
+class RegistryRegistrarConflict(ContractRevert):
+    """``RegistryRegistrarConflict(uint256,address)``"""
+
+    signature: ClassVar[str] = "RegistryRegistrarConflict(uint256,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'registrar', )
+    assetId: int
+    registrar: str
+
+
+class RegistryRightHeldByOther(ContractRevert):
+    """``RegistryRightHeldByOther(uint256,uint8,address)``"""
+
+    signature: ClassVar[str] = "RegistryRightHeldByOther(uint256,uint8,address)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'right', 'holder', )
+    assetId: int
+    right: int
+    holder: str
 
 
 class RegistrySameHolder(ContractRevert):
@@ -696,15 +1099,6 @@ class RegistrySameHolder(ContractRevert):
     assetId: int
     right: int
     holder: str
-
-
-class RegistrySettlementAlreadySet(ContractRevert):
-    """``RegistrySettlementAlreadySet(address)``"""
-
-    signature: ClassVar[str] = "RegistrySettlementAlreadySet(address)"
-    refusal: ClassVar[str] = "conflict"
-    fields: ClassVar[tuple[str, ...]] = ('settlement', )
-    settlement: str
 
 
 class RegistryUnknownAsset(ContractRevert):
@@ -764,6 +1158,17 @@ class SettlementBatchItemFailed(ContractRevert):
     reason: bytes
 
 
+class SettlementBelowMinimum(ContractRevert):
+    """``SettlementBelowMinimum(bytes32,uint256,uint256)``"""
+
+    signature: ClassVar[str] = "SettlementBelowMinimum(bytes32,uint256,uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('tradeId', 'sellerAmount', 'minNet', )
+    tradeId: bytes
+    sellerAmount: int
+    minNet: int
+
+
 class SettlementEmptyBatch(ContractRevert):
     """``SettlementEmptyBatch()``"""
 
@@ -789,6 +1194,18 @@ class SettlementFeeOffExchange(ContractRevert):
     refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('fee', )
     fee: int
+
+
+class SettlementInsufficientFunds(ContractRevert):
+    """``SettlementInsufficientFunds(address,uint256,uint256,uint256)``"""
+
+    signature: ClassVar[str] = "SettlementInsufficientFunds(address,uint256,uint256,uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('buyer', 'price', 'balance', 'allowance', )
+    buyer: str
+    price: int
+    balance: int
+    allowance: int
 
 
 class SettlementInvalidAmounts(ContractRevert):
@@ -821,6 +1238,16 @@ class SettlementInvalidRevenueShares(ContractRevert):
     totalBps: int
 
 
+class SettlementLengthMismatch(ContractRevert):
+    """``SettlementLengthMismatch(uint256,uint256)``"""
+
+    signature: ClassVar[str] = "SettlementLengthMismatch(uint256,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('trades', 'consents', )
+    trades: int
+    consents: int
+
+
 class SettlementNoPriceBand(ContractRevert):
     """``SettlementNoPriceBand(uint8)``"""
 
@@ -840,20 +1267,49 @@ class SettlementNonceUsed(ContractRevert):
     nonce: int
 
 
-class SettlementNotHoldingHolder(ContractRevert):
-    """``SettlementNotHoldingHolder(uint256,address)``"""
-
-    signature: ClassVar[str] = "SettlementNotHoldingHolder(uint256,address)"
-    refusal: ClassVar[str] = "permission"
-    fields: ClassVar[tuple[str, ...]] = ('assetId', 'account', )
-    assetId: int
-    account: str
-
-
 class SettlementNotParty(ContractRevert):
     """``SettlementNotParty(address)``"""
 
     signature: ClassVar[str] = "SettlementNotParty(address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('caller', )
+    caller: str
+
+
+class SettlementNotRevoked(ContractRevert):
+    """``SettlementNotRevoked(address,uint8)``"""
+
+    signature: ClassVar[str] = "SettlementNotRevoked(address,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('account', 'status', )
+    account: str
+    status: int
+
+
+class SettlementNotRightHolder(ContractRevert):
+    """``SettlementNotRightHolder(uint256,uint8,address)``"""
+
+    signature: ClassVar[str] = "SettlementNotRightHolder(uint256,uint8,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'right', 'account', )
+    assetId: int
+    right: int
+    account: str
+
+
+class SettlementNothingHeld(ContractRevert):
+    """``SettlementNothingHeld(address)``"""
+
+    signature: ClassVar[str] = "SettlementNothingHeld(address)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('account', )
+    account: str
+
+
+class SettlementOnlyMandates(ContractRevert):
+    """``SettlementOnlyMandates(address)``"""
+
+    signature: ClassVar[str] = "SettlementOnlyMandates(address)"
     refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('caller', )
     caller: str
@@ -898,12 +1354,21 @@ class SettlementSelfTrade(ContractRevert):
 
 
 class SettlementTradeAlreadySettled(ContractRevert):
-    """``SettlementTradeAlreadySettled(bytes32)``"""
+    """``SettlementTradeAlreadySettled(bytes32,bytes32)``"""
 
-    signature: ClassVar[str] = "SettlementTradeAlreadySettled(bytes32)"
+    signature: ClassVar[str] = "SettlementTradeAlreadySettled(bytes32,bytes32)"
     refusal: ClassVar[str] = "conflict"
-    fields: ClassVar[tuple[str, ...]] = ('tradeId', )
+    fields: ClassVar[tuple[str, ...]] = ('tradeId', 'key', )
     tradeId: bytes
+    key: bytes
+
+
+class SettlementZeroHash(ContractRevert):
+    """``SettlementZeroHash()``"""
+
+    signature: ClassVar[str] = "SettlementZeroHash()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
 
 
 class SettlementZeroTradeId(ContractRevert):
@@ -997,24 +1462,23 @@ class TokenParticipantNotActive(ContractRevert):
     account: str
 
 
-class TokenSettlementAlreadySet(ContractRevert):
-    """``TokenSettlementAlreadySet(address)``"""
-
-    signature: ClassVar[str] = "TokenSettlementAlreadySet(address)"
-    refusal: ClassVar[str] = "conflict"
-    fields: ClassVar[tuple[str, ...]] = ('settlement', )
-    settlement: str
-
-
-class TokenZeroAddress(ContractRevert):
-    """``TokenZeroAddress()``"""
-
-    signature: ClassVar[str] = "TokenZeroAddress()"
-    refusal: ClassVar[str] = "invalid"
-    fields: ClassVar[tuple[str, ...]] = ()
-
-
 ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
+    "ControlsAttesterConflict": ControlsAttesterConflict,
+    "ControlsFreezeState": ControlsFreezeState,
+    "ControlsInvalidEnd": ControlsInvalidEnd,
+    "ControlsInvalidStatus": ControlsInvalidStatus,
+    "ControlsNoPublicOperation": ControlsNoPublicOperation,
+    "ControlsNoStanding": ControlsNoStanding,
+    "ControlsNotPersonalData": ControlsNotPersonalData,
+    "ControlsNotPublicData": ControlsNotPublicData,
+    "ControlsObjectionAlreadyPending": ControlsObjectionAlreadyPending,
+    "ControlsObjectionNotOpen": ControlsObjectionNotOpen,
+    "ControlsObjectionNotPending": ControlsObjectionNotPending,
+    "ControlsOnlyRegistry": ControlsOnlyRegistry,
+    "ControlsPendingLimit": ControlsPendingLimit,
+    "ControlsRegistrarConflict": ControlsRegistrarConflict,
+    "ControlsWrongRegion": ControlsWrongRegion,
+    "ControlsZeroHash": ControlsZeroHash,
     "ERC20InsufficientAllowance": ERC20InsufficientAllowance,
     "ERC20InsufficientBalance": ERC20InsufficientBalance,
     "ERC20InvalidApprover": ERC20InvalidApprover,
@@ -1028,15 +1492,27 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "LicenseExclusivityConflict": LicenseExclusivityConflict,
     "LicenseInvalidCountry": LicenseInvalidCountry,
     "LicenseInvalidPeriod": LicenseInvalidPeriod,
+    "LicenseInvalidRegion": LicenseInvalidRegion,
     "LicenseNotAuthorized": LicenseNotAuthorized,
     "LicenseNotSublicensable": LicenseNotSublicensable,
     "LicenseNotTransferable": LicenseNotTransferable,
     "LicenseNotValid": LicenseNotValid,
     "LicenseRightNotLicensable": LicenseRightNotLicensable,
     "LicenseSelfGrant": LicenseSelfGrant,
+    "LicenseSold": LicenseSold,
     "LicenseTerritoryTooLarge": LicenseTerritoryTooLarge,
     "LicenseTooDeep": LicenseTooDeep,
+    "LicenseTooManyExclusives": LicenseTooManyExclusives,
     "LicenseUnknown": LicenseUnknown,
+    "MandateBatchItemFailed": MandateBatchItemFailed,
+    "MandateBatchLength": MandateBatchLength,
+    "MandateDuration": MandateDuration,
+    "MandateExpired": MandateExpired,
+    "MandateInvalid": MandateInvalid,
+    "MandateLateStart": MandateLateStart,
+    "MandateMismatch": MandateMismatch,
+    "MandateNotSeller": MandateNotSeller,
+    "MandateUnknown": MandateUnknown,
     "ParticipantAlreadyAdmitted": ParticipantAlreadyAdmitted,
     "ParticipantDeclarationMissing": ParticipantDeclarationMissing,
     "ParticipantInvalidName": ParticipantInvalidName,
@@ -1052,53 +1528,66 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ParticipantZeroHash": ParticipantZeroHash,
     "RecognitionAlreadyImported": RecognitionAlreadyImported,
     "RecognitionBelowThreshold": RecognitionBelowThreshold,
+    "RecognitionCertificateExpired": RecognitionCertificateExpired,
+    "RecognitionClassificationMismatch": RecognitionClassificationMismatch,
     "RecognitionContentConflict": RecognitionContentConflict,
     "RecognitionDuplicateRegistrar": RecognitionDuplicateRegistrar,
     "RecognitionInvalidCertificate": RecognitionInvalidCertificate,
     "RecognitionInvalidStatus": RecognitionInvalidStatus,
     "RecognitionInvalidThreshold": RecognitionInvalidThreshold,
+    "RecognitionLocalNotRegistered": RecognitionLocalNotRegistered,
     "RecognitionNoAgreement": RecognitionNoAgreement,
     "RecognitionSelfAgreement": RecognitionSelfAgreement,
+    "RecognitionStaleCertificate": RecognitionStaleCertificate,
     "RecognitionUnknownRecord": RecognitionUnknownRecord,
+    "RecognitionWrongRegion": RecognitionWrongRegion,
     "RecognitionZeroAddress": RecognitionZeroAddress,
     "RecognitionZeroHash": RecognitionZeroHash,
     "RegistryAssetDisputed": RegistryAssetDisputed,
     "RegistryAssetFrozen": RegistryAssetFrozen,
+    "RegistryAssetLicensed": RegistryAssetLicensed,
+    "RegistryAssetSuspended": RegistryAssetSuspended,
     "RegistryContentHashRegistered": RegistryContentHashRegistered,
-    "RegistryFreezeState": RegistryFreezeState,
     "RegistryInvalidRegion": RegistryInvalidRegion,
     "RegistryInvalidStatus": RegistryInvalidStatus,
     "RegistryInvalidString": RegistryInvalidString,
     "RegistryNotAnonymised": RegistryNotAnonymised,
-    "RegistryNotPersonalData": RegistryNotPersonalData,
     "RegistryNotRightHolder": RegistryNotRightHolder,
-    "RegistryObjectionNotOpen": RegistryObjectionNotOpen,
-    "RegistryOnlyRecognition": RegistryOnlyRecognition,
-    "RegistryOnlySettlement": RegistryOnlySettlement,
-    "RegistryRecognitionAlreadySet": RegistryRecognitionAlreadySet,
+    "RegistryOnlyCaller": RegistryOnlyCaller,
+    "RegistryOnlyDelegated": RegistryOnlyDelegated,
+    "RegistryPublicDataOffExchange": RegistryPublicDataOffExchange,
+    "RegistryRecognisedRight": RegistryRecognisedRight,
+    "RegistryRegistrarConflict": RegistryRegistrarConflict,
+    "RegistryRightHeldByOther": RegistryRightHeldByOther,
     "RegistrySameHolder": RegistrySameHolder,
-    "RegistrySettlementAlreadySet": RegistrySettlementAlreadySet,
     "RegistryUnknownAsset": RegistryUnknownAsset,
     "RegistryWrongRegion": RegistryWrongRegion,
     "RegistryZeroAddress": RegistryZeroAddress,
     "RegistryZeroHash": RegistryZeroHash,
     "SettlementBadSignature": SettlementBadSignature,
     "SettlementBatchItemFailed": SettlementBatchItemFailed,
+    "SettlementBelowMinimum": SettlementBelowMinimum,
     "SettlementEmptyBatch": SettlementEmptyBatch,
     "SettlementExpired": SettlementExpired,
     "SettlementFeeOffExchange": SettlementFeeOffExchange,
+    "SettlementInsufficientFunds": SettlementInsufficientFunds,
     "SettlementInvalidAmounts": SettlementInvalidAmounts,
     "SettlementInvalidBand": SettlementInvalidBand,
     "SettlementInvalidRevenueShares": SettlementInvalidRevenueShares,
+    "SettlementLengthMismatch": SettlementLengthMismatch,
     "SettlementNoPriceBand": SettlementNoPriceBand,
     "SettlementNonceUsed": SettlementNonceUsed,
-    "SettlementNotHoldingHolder": SettlementNotHoldingHolder,
     "SettlementNotParty": SettlementNotParty,
+    "SettlementNotRevoked": SettlementNotRevoked,
+    "SettlementNotRightHolder": SettlementNotRightHolder,
+    "SettlementNothingHeld": SettlementNothingHeld,
+    "SettlementOnlyMandates": SettlementOnlyMandates,
     "SettlementOnlySelf": SettlementOnlySelf,
     "SettlementPriceOutOfBand": SettlementPriceOutOfBand,
     "SettlementPublicDataOffExchange": SettlementPublicDataOffExchange,
     "SettlementSelfTrade": SettlementSelfTrade,
     "SettlementTradeAlreadySettled": SettlementTradeAlreadySettled,
+    "SettlementZeroHash": SettlementZeroHash,
     "SettlementZeroTradeId": SettlementZeroTradeId,
     "StringTooLong": StringTooLong,
     "SupervisionInvalidCode": SupervisionInvalidCode,
@@ -1109,6 +1598,4 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "TokenLengthMismatch": TokenLengthMismatch,
     "TokenOnlySettlement": TokenOnlySettlement,
     "TokenParticipantNotActive": TokenParticipantNotActive,
-    "TokenSettlementAlreadySet": TokenSettlementAlreadySet,
-    "TokenZeroAddress": TokenZeroAddress,
 }

@@ -13,7 +13,9 @@ __all__ = ["classify", "render"]
 _PERMISSION = (
     "Unauthorized", "NotActive", "NotRightHolder", "WrongRegion", "OnlySettlement", "OnlySelf",
     "NotAuthorized", "NotParty", "NotHoldingHolder", "SelfAction", "DeclarationMissing", "BadSignature",
-    "ParticipantNotActive", "InsufficientAllowance", "OnlyRecognition",
+    "ParticipantNotActive", "InsufficientAllowance", "OnlyRecognition", "OnlyLicenses", "OnlyControls",
+    "OnlyMandates", "OnlyRegistry", "RegistrarConflict", "AttesterConflict", "NotSeller", "NoStanding",
+    "NoPublicOperation", "LicenseSold",
 )
 _NOT_FOUND = ("Unknown", "NoAgreement")
 _CONFLICT = (
@@ -21,6 +23,9 @@ _CONFLICT = (
     "NotAnonymised", "ExclusivityConflict", "NotValid", "AlreadySettled", "NonceUsed", "NotOpen",
     "AlreadySet", "SameHolder", "InsufficientBalance", "OffExchange", "OutOfBand", "NoPriceBand", "Expired",
     "NotSublicensable", "NotTransferable", "TooDeep", "BatchItemFailed", "AlreadyImported", "ContentConflict",
+    "RightHeldByOther", "AssetLicensed", "AssetSuspended", "TooManyExclusives", "AlreadyPending", "PendingLimit",
+    "BelowMinimum", "StaleCertificate", "LocalNotRegistered", "ClassificationMismatch", "InsufficientFunds",
+    "NothingHeld", "NotPending", "RecognisedRight", "NotRevoked",
 )
 
 
@@ -77,7 +82,13 @@ def render(build: Build) -> str:
         lines += ["", f"class {err_name}(ContractRevert):", f'    """``{sig}``"""', ""]
         lines.append(f'    signature: ClassVar[str] = "{sig}"')
         lines.append(f'    refusal: ClassVar[str] = "{classify(err_name)}"')
-        lines.append(f"    fields: ClassVar[tuple[str, ...]] = ({''.join(repr(p['name']) + ', ' for p in inputs)})")
+        names = "".join(repr(p["name"]) + ", " for p in inputs)
+        if len(names) + 42 <= 120:
+            lines.append(f"    fields: ClassVar[tuple[str, ...]] = ({names})")
+        else:
+            lines.append("    fields: ClassVar[tuple[str, ...]] = (")
+            lines += [f"        {p['name']!r}," for p in inputs]
+            lines.append("    )")
         for p in inputs:
             lines.append(f"    {p['name']}: {_py_type(abi_type(p))}")
         lines.append("")

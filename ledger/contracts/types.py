@@ -15,6 +15,7 @@ __all__ = [
     "Grade",
     "Kind",
     "LicenseTerms",
+    "Mandate",
     "ObjectionStatus",
     "OrderStatus",
     "OrderTarget",
@@ -22,7 +23,9 @@ __all__ = [
     "Registration",
     "Right",
     "Role",
+    "SalesConsent",
     "Trade",
+    "compact_signature",
 ]
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -89,10 +92,13 @@ class Right(IntEnum):
 
 
 class ObjectionStatus(IntEnum):
+    """``IAssetControls.ObjectionStatus``: PENDING waits for a registrar to accept it (it blocks nothing yet)."""
+
     NONE = 0
     OPEN = 1
     UPHELD = 2
     DISMISSED = 3
+    PENDING = 4
 
 
 class Delivery(IntEnum):
@@ -215,4 +221,68 @@ class Trade:
             int(self.right),
             self.parent_license_id,
             self.terms.as_abi(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SalesConsent:
+    """A seller's signed consent to one or more of its sales by one exchange (``ITradeSettlement.SalesConsent``):
+    each sale names the exchange's trade id (so it settles at most once) and the least the seller must net after
+    the exchange fee and revenue shares.
+
+    ``nonce``: any nonce of the seller's; ``invalidate_nonce`` withdraws every unsettled consent signed with it.
+    ``signature``: the 65-byte EIP-712 signature, sent in its 64-byte EIP-2098 form (r, vs).
+    """
+
+    seller: str
+    nonce: int
+    deadline: int
+    signature: bytes
+
+    def as_abi(self) -> tuple[object, ...]:
+        r, vs = compact_signature(self.signature)
+        return (self.seller, self.nonce, self.deadline, r, vs)
+
+
+def compact_signature(signature: bytes) -> tuple[bytes, bytes]:
+    """A 65-byte (r, s, v) signature as EIP-2098's (r, vs): v's parity in the top bit of s."""
+    if len(signature) != 65:
+        raise ValueError(f"expected a 65-byte signature, got {len(signature)} bytes")
+    r, s, v = signature[:32], signature[32:64], signature[64]
+    if v not in (27, 28, 0, 1):
+        raise ValueError(f"signature v must be 27 or 28 (or 0 or 1), got {v}")
+    vs = int.from_bytes(s, "big") | ((v % 27 & 1) << 255)
+    return r, vs.to_bytes(32, "big")
+
+
+@dataclass(frozen=True, slots=True)
+class Mandate:
+    """A seller's standing mandate to one exchange (``IMandateRegistry.Mandate``); its id is the hash of these
+    fields. ``terms``: for licence delivery, the template every sale must match but for start and end."""
+
+    seller: str
+    exchange: str
+    asset_id: int
+    delivery: Delivery
+    right: Right
+    min_net: int
+    expiry: int
+    max_duration: int = 0
+    parent_license_id: int = 0
+    terms: LicenseTerms = field(default=_NO_TERMS)
+    salt: int = 0
+
+    def as_abi(self) -> tuple[object, ...]:
+        return (
+            self.seller,
+            self.exchange,
+            self.asset_id,
+            int(self.delivery),
+            int(self.right),
+            self.parent_license_id,
+            self.terms.as_abi(),
+            self.max_duration,
+            self.min_net,
+            self.expiry,
+            self.salt,
         )

@@ -18,6 +18,7 @@ from ledger.gateway.errors import (
     IdempotencyKeyReused,
     InvalidApiKey,
     MissingApiKey,
+    NonceUsed,
     RateLimited,
 )
 from ledger.gateway.gateway import Gateway, Operation
@@ -41,6 +42,7 @@ __all__ = [
     "InvalidApiKey",
     "MissingApiKey",
     "NewApiKey",
+    "NonceUsed",
     "Operation",
     "RateLimited",
     "RateLimiter",

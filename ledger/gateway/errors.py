@@ -21,6 +21,7 @@ __all__ = [
     "IdempotencyKeyReused",
     "InvalidApiKey",
     "MissingApiKey",
+    "NonceUsed",
     "RateLimited",
 ]
 
@@ -82,6 +83,13 @@ class IdempotencyInProgress(GatewayError):
 
     status = 409
     code = "idempotency_in_progress"
+
+
+class NonceUsed(GatewayError):
+    """A signature was asked for with a nonce the signer already used or invalidated."""
+
+    status = 409
+    code = "nonce_used"
 
 
 class GatewayUnavailable(GatewayError, RetryableError):

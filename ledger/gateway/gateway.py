@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,14 +25,14 @@ from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call, LedgerClient, TxResult, connect
 from ledger.client.accounts import KeystoreError, load_keystore
-from ledger.client.ledger import direct_trade_typed_data
+from ledger.client.ledger import direct_trade_typed_data, sales_consent_typed_data
 from ledger.contracts.revert import ContractRevert
 from ledger.contracts.types import Trade
 from ledger.errors import LedgerError, RetryableError, RpcRemoteError
-from ledger.gateway.errors import GatewayError, GatewayUnavailable
+from ledger.gateway.errors import ActorMismatch, GatewayError, GatewayUnavailable, NonceUsed
 from ledger.gateway.idempotency import Claimed, IdempotencyStore, Replay, Signed
 from ledger.gateway.keys import ApiKey, ApiKeyStore
-from ledger.gateway.outcome import Reply, error_reply, plain, refusal_reply, success_body
+from ledger.gateway.outcome import Reply, describe_reason, error_reply, plain, refusal_reply, success_body
 from ledger.gateway.ratelimit import RateLimiter
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
@@ -49,13 +50,18 @@ def _no_result(_: TxResult) -> Mapping[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """One contract call to make as the key's participant, and what to report from its events."""
+    """One contract call to make as the key's participant, and what to report from its events.
+
+    ``reports_refusals``: a batch settled trade by trade; its result lists each refused trade (``refused``: index,
+    trade id and the trade's own error, from its TradeRefused event).
+    """
 
     contract: str
     function: str
     args: tuple[Any, ...]
     result: ResultOf = field(default=_no_result)
     gas: int | None = None
+    reports_refusals: bool = False
 
     @property
     def name(self) -> str:
@@ -165,20 +171,71 @@ class Gateway:
 
     def direct_trade_typed_data(self, key: ApiKey, trade: Trade, nonce: int, deadline: int) -> Reply:
         """The EIP-712 message both parties of an off-exchange trade sign, and its digest."""
+        return self._typed_data(
+            key, lambda c: direct_trade_typed_data(trade, nonce, deadline, c.chain_id, _settlement(c))
+        )
+
+    def sales_consent_typed_data(
+        self, key: ApiKey, sales: Sequence[tuple[Trade, int]], exchange: str, nonce: int, deadline: int
+    ) -> Reply:
+        """The EIP-712 message a seller signs to consent to ``exchange``'s sales, and its digest."""
+        return self._typed_data(
+            key, lambda c: sales_consent_typed_data(sales, exchange, nonce, deadline, c.chain_id, _settlement(c))
+        )
+
+    def sign_sales_consent(
+        self, key: ApiKey, sales: Sequence[tuple[Trade, int]], exchange: str, nonce: int | None, deadline: int
+    ) -> Reply:
+        """Signs, with the keystore of ``key``'s participant (the seller of every sale), its consent to
+        ``exchange`` settling ``sales``; sends nothing. A fresh random nonce unless one is given; a used one is
+        refused (409), since the consent could never settle."""
+        for i, (trade, _) in enumerate(sales):
+            if trade.seller != key.account:
+                return error_reply(ActorMismatch(
+                    f"sale {i} is sold by {trade.seller}; this API key signs as {key.account}: only its seller "
+                    "consents",
+                    key_account=key.account, requested=trade.seller,
+                ))  # fmt: skip
         try:
             client = self.client(key)
-            typed = direct_trade_typed_data(
-                trade, nonce, deadline, client.chain_id, client.contracts.address["TradeSettlement"]
-            )
+            chosen = nonce if nonce is not None else secrets.randbits(53)  # a JSON-safe integer
+            if client.nonce_used(client.address, chosen):
+                return error_reply(NonceUsed(
+                    f"nonce {chosen} of {client.address} is already used or invalidated: a consent signed with it "
+                    "could never settle", account=client.address, nonce=chosen,
+                ))  # fmt: skip
+            typed = sales_consent_typed_data(sales, exchange, chosen, deadline, client.chain_id, _settlement(client))
+            digest = _digest(typed)
+            consent = client.sign_sales_consent(sales, exchange, nonce=chosen, deadline=deadline)
+        except GatewayError as exc:
+            return error_reply(exc)
+        except RetryableError as exc:
+            return error_reply(GatewayUnavailable(f"the ledger node is unavailable: {exc}", retry_after=2.0))
+        except LedgerError as exc:
+            return error_reply(GatewayUnavailable(f"the consent could not be signed: {exc}", retry_after=2.0))
+        except Exception as exc:  # eth_account's encoding errors: a value its type cannot hold
+            return error_reply(_InvalidArguments(f"the sales cannot be encoded as EIP-712: {exc}"))
+        logger.info("gateway: sales consent of %s to %s for %d sale(s) signed (key %s)", client.address, exchange,
+                    len(sales), key.key_id)  # fmt: skip
+        body = {
+            "consent": {"seller": consent.seller, "nonce": consent.nonce, "deadline": consent.deadline,
+                        "signature": "0x" + consent.signature.hex()},
+            "typed_data": typed,
+            "digest": "0x" + digest.hex(),
+        }  # fmt: skip
+        return Reply(200, plain(body))
+
+    def _typed_data(self, key: ApiKey, build: Callable[[LedgerClient], dict[str, Any]]) -> Reply:
+        try:
+            typed = build(self.client(key))
         except GatewayError as exc:
             return error_reply(exc)
         except RetryableError as exc:
             return error_reply(GatewayUnavailable(f"the ledger node is unavailable: {exc}", retry_after=2.0))
         try:
-            message = encode_typed_data(full_message=typed)
+            digest = _digest(typed)
         except Exception as exc:  # eth_account's encoding errors: a value its type cannot hold
-            return error_reply(_InvalidArguments(f"the trade cannot be encoded as EIP-712: {exc}"))
-        digest = keccak(b"\x19" + message.version + message.header + message.body)
+            return error_reply(_InvalidArguments(f"the message cannot be encoded as EIP-712: {exc}"))
         return Reply(200, {"typed_data": plain(typed), "digest": "0x" + digest.hex()})
 
     # ─────────────────────────────────────────── submission
@@ -307,6 +364,12 @@ class Gateway:
             extra = op.result(result)
         except LookupError:
             extra = {}
+        if op.reports_refusals:
+            extra = {**extra, "refused": [
+                {"index": int(e["index"]), "trade_id": "0x" + bytes(e["tradeId"]).hex(),
+                 "error": describe_reason(client.contracts.errors, bytes(e["reason"]))}
+                for e in result.find("TradeRefused")
+            ]}  # fmt: skip
         body = success_body(
             op.name, receipt.tx_hash, receipt.block_number, receipt.block_hash, receipt.gas_used, receipt.sender,
             result.events, client.contracts.by_address, extra,
@@ -354,3 +417,12 @@ class Gateway:
 class _InvalidArguments(GatewayError):
     status = 422
     code = "invalid_arguments"
+
+
+def _settlement(client: LedgerClient) -> str:
+    return client.contracts.address["TradeSettlement"]
+
+
+def _digest(typed: dict[str, Any]) -> bytes:
+    message = encode_typed_data(full_message=typed)
+    return keccak(b"\x19" + message.version + message.header + message.body)

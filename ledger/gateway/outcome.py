@@ -9,11 +9,20 @@ from typing import Any, Final
 
 from ledger.client.sender import decode_revert
 from ledger.contracts.codec import DecodedLog, ErrorTable
-from ledger.contracts.errors import ERRORS_BY_NAME, SettlementBatchItemFailed
+from ledger.contracts.errors import ERRORS_BY_NAME, MandateBatchItemFailed, SettlementBatchItemFailed
 from ledger.contracts.revert import ContractRevert, UnknownRevert
 from ledger.gateway.errors import GatewayError
 
-__all__ = ["REFUSAL_STATUS", "Reply", "error_reply", "plain", "refusal_reply", "refusal_status", "success_body"]
+__all__ = [
+    "REFUSAL_STATUS",
+    "Reply",
+    "describe_reason",
+    "error_reply",
+    "plain",
+    "refusal_reply",
+    "refusal_status",
+    "success_body",
+]
 
 #: HTTP status of a contract refusal, by its ``refusal`` class.
 REFUSAL_STATUS: Final[Mapping[str, int]] = {"permission": 403, "not_found": 404, "conflict": 409, "invalid": 422}
@@ -74,13 +83,18 @@ def _describe(exc: ContractRevert, errors: ErrorTable, depth: int = 0) -> dict[s
     return out
 
 
+def describe_reason(errors: ErrorTable, reason: bytes) -> dict[str, Any]:
+    """A refused batch item's error (a TradeRefused event's ``reason``): name, refusal class and values."""
+    return _describe(decode_revert(errors, reason), errors)
+
+
 def refusal_reply(
     exc: ContractRevert, errors: ErrorTable, *, tx_hash: str | None = None, block_number: int | None = None
 ) -> Reply:
     """A contract's custom error as a 4xx: 403 permission, 404 not found, 409 conflict, 422 invalid terms.
 
-    A failed batch item (``SettlementBatchItemFailed``) answers with the status of the item's own
-    error and names the item (``item``: index, trade id, error).
+    A failed item of an atomic batch (``SettlementBatchItemFailed``, ``MandateBatchItemFailed``) answers with
+    the status of the item's own error and names the item (``item``: index, trade id, error).
     """
     described = _describe(exc, errors)
     status = refusal_status(exc)
@@ -92,7 +106,7 @@ def refusal_reply(
         "tx_hash": tx_hash,
         "block_number": block_number,
     }
-    if isinstance(exc, SettlementBatchItemFailed):
+    if isinstance(exc, SettlementBatchItemFailed | MandateBatchItemFailed):
         inner = described["values"].get("reason")
         item: dict[str, Any] = {"index": int(exc.index), "trade_id": "0x" + bytes(exc.tradeId).hex()}
         if isinstance(inner, dict):

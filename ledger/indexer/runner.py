@@ -6,7 +6,7 @@ import threading
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.deploy import DeploymentMismatch, load_manifest, verify_deployment
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.decode import EventDecoder
 from ledger.errors import MalformedAnswerError
 from ledger.indexer.fetcher import ChainReader
@@ -42,7 +42,7 @@ def open_indexer(
     def verify() -> None:
         with RetryingClient(rpc, retrier) as retrying:
             try:
-                verify_deployment(retrying, deployment, build)
+                verify_deployment(retrying, deployment, build, recognised_chain_ids=settings.recognised_chain_ids)
             except (KeyError, TypeError, ValueError) as exc:  # a block or receipt of the wrong shape
                 raise MalformedAnswerError(f"checking the deployment: malformed answer ({exc!r})") from exc
 
@@ -51,7 +51,7 @@ def open_indexer(
     if missing:
         raise DeploymentMismatch(f"manifest lacks {', '.join(missing)}")
     addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
-    decoder = EventDecoder.for_contracts(addresses, {name: build.contract(name).abi for name in SYSTEM_CONTRACTS})
+    decoder = EventDecoder.for_contracts(addresses, {name: contract_abi(build, name) for name in SYSTEM_CONTRACTS})
     return Indexer(
         ChainReader(rpc, addresses.values()),
         store,

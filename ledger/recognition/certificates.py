@@ -24,6 +24,7 @@ from eth_utils.crypto import keccak
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.codec import ContractCodec
+from ledger.contracts.system import contract_abi
 from ledger.contracts.types import AssetStatus, ParticipantStatus, Role
 from ledger.errors import RpcRemoteError
 from ledger.recognition.errors import CertificateFormatError, CertificateMismatch, CertificateSignatureError
@@ -56,8 +57,10 @@ _DOMAIN_TYPEHASH = keccak(text="EIP712Domain(string name,string version,uint256 
 _CERTIFICATE_TYPE = (
     "RegistrationCertificate(uint256 assetId,bytes32 contentHash,uint8 category,uint8 grade,uint8 kind,"
     "address holdingHolder,address processingHolder,address operationHolder,uint64 certificateSerial,"
-    "uint64 registeredBlock,uint64 registeredAt)"
+    "uint64 registeredBlock,uint64 registeredAt,uint8 status,uint64 issuedBlock,uint64 expiresAt)"
 )
+#: How long a certificate may be imported after it is issued, unless said otherwise.
+DEFAULT_VALIDITY_SECONDS = 365 * 86_400
 _CERTIFICATE_TYPEHASH = keccak(text=_CERTIFICATE_TYPE)
 _HASH_RE = re.compile(r"^0x[0-9a-fA-F]{64}$")
 _ADDRESS_RE = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -82,7 +85,12 @@ class CertificateDomain:
 
 @dataclass(frozen=True, slots=True)
 class Certificate:
-    """The signed content, in the order of the contract's ``IRecognition.Certificate``."""
+    """The signed content, in the order of the contract's ``IRecognition.Certificate``.
+
+    ``status``: the origin asset's status when issued (REGISTERED, or CANCELLED to supersede an imported
+    certificate); ``issued_block``: the origin block whose state it states (a certificate of a later block
+    supersedes one of an earlier block); ``expires_at``: the last second at which another province may import it.
+    """
 
     asset_id: int
     content_hash: str
@@ -95,12 +103,15 @@ class Certificate:
     certificate_serial: int
     registered_block: int
     registered_at: int
+    status: int = int(AssetStatus.REGISTERED)
+    issued_block: int = 0
+    expires_at: int = 0
 
     def struct_hash(self) -> bytes:
         return keccak(
             abi_encode(
                 ["bytes32", "uint256", "bytes32", "uint8", "uint8", "uint8", "address", "address", "address",
-                 "uint64", "uint64", "uint64"],
+                 "uint64", "uint64", "uint64", "uint8", "uint64", "uint64"],
                 [_CERTIFICATE_TYPEHASH, *self.as_abi()],
             )
         )  # fmt: skip
@@ -109,8 +120,12 @@ class Certificate:
         return (
             self.asset_id, bytes.fromhex(self.content_hash[2:]), self.category, self.grade, self.kind,
             self.holding_holder, self.processing_holder, self.operation_holder, self.certificate_serial,
-            self.registered_block, self.registered_at,
+            self.registered_block, self.registered_at, self.status, self.issued_block, self.expires_at,
         )  # fmt: skip
+
+    def record(self) -> tuple[Any, ...]:
+        """The registry record it states (everything but when it was issued and how long it may be imported)."""
+        return self.as_abi()[:12]
 
     def holders(self) -> tuple[str, str, str]:
         return (self.holding_holder, self.processing_holder, self.operation_holder)
@@ -187,6 +202,9 @@ class CertificateFile:
                 certificate_serial=_int(c["certificateSerial"], "certificateSerial", 2**64 - 1),
                 registered_block=_int(c["registeredBlock"], "registeredBlock", 2**64 - 1),
                 registered_at=_int(c["registeredAt"], "registeredAt", 2**64 - 1),
+                status=_status(c.get("status", int(AssetStatus.REGISTERED))),
+                issued_block=_int(c.get("issuedBlock", 0), "issuedBlock", 2**64 - 1),
+                expires_at=_int(c.get("expiresAt", 0), "expiresAt", 2**64 - 1),
             )
             sigs = tuple(
                 Signature(_address(s["signer"], "signer"), _signature_hex(s["signature"]))
@@ -207,6 +225,13 @@ def _int(value: Any, name: str, maximum: int = 2**256 - 1) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
         raise CertificateFormatError(f"{name}: expected an integer in [0, {maximum}], got {value!r}")
     return value
+
+
+def _status(value: Any) -> int:
+    status = _int(value, "status", 255)
+    if status not in (AssetStatus.REGISTERED, AssetStatus.CANCELLED):
+        raise CertificateFormatError(f"status: a certificate says registered (2) or cancelled (4), got {status}")
+    return status
 
 
 def _hash(value: Any, name: str) -> str:
@@ -311,7 +336,7 @@ class ChainReader:
         self.rpc = rpc
         self.registry = to_checksum_address(registry)
         self.from_block = from_block
-        self._asset_codec = ContractCodec(build.contract("AssetRegistry").abi)
+        self._asset_codec = ContractCodec(contract_abi(build, "AssetRegistry"))
         self._participant_codec = ContractCodec(build.contract("ParticipantRegistry").abi)
         self._participants: str | None = None
 
@@ -350,16 +375,20 @@ class ChainReader:
             raise CertificateMismatch(f"no AssetRegistered event for asset {asset_id}")
         return int(logs[-1]["blockNumber"], 16)
 
-    def certificate(self, asset_id: int, *, block: str | int = "latest") -> Certificate:
-        """The certificate content of a registered asset, read with view calls at ``block``."""
+    def certificate(
+        self, asset_id: int, *, block: str | int = "latest", issued_block: int = 0, expires_at: int = 0
+    ) -> Certificate:
+        """The certificate content of a registered (or, to supersede an imported certificate, cancelled) asset,
+        read with view calls at ``block``."""
         try:
             a = self.get_asset(asset_id, block=block)
         except RpcRemoteError as exc:
             raise CertificateMismatch(f"asset {asset_id} is not in the registry at {self.registry}: {exc}") from exc
-        if int(a["status"]) != int(AssetStatus.REGISTERED):
-            raise CertificateMismatch(
-                f"asset {asset_id} is not registered (status {AssetStatus(int(a['status'])).name})"
-            )
+        status = int(a["status"])
+        if status == int(AssetStatus.CANCELLED) and int(a["certificateSerial"]) == 0:
+            raise CertificateMismatch(f"asset {asset_id} was withdrawn before it was ever registered")
+        if status not in (int(AssetStatus.REGISTERED), int(AssetStatus.CANCELLED)):
+            raise CertificateMismatch(f"asset {asset_id} is not registered (status {AssetStatus(status).name})")
         return Certificate(
             asset_id=asset_id,
             content_hash="0x" + bytes(a["contentHash"]).hex(),
@@ -372,6 +401,9 @@ class ChainReader:
             certificate_serial=int(a["certificateSerial"]),
             registered_block=self.registration_block(asset_id),
             registered_at=int(a["registeredAt"]),
+            status=status,
+            issued_block=issued_block,
+            expires_at=expires_at,
         )
 
 
@@ -391,8 +423,11 @@ def verify_against_chain(cert: CertificateFile, reader: ChainReader) -> Verified
     if reader.registry != cert.domain.registry:
         raise CertificateMismatch(f"certificate names registry {cert.domain.registry}, reading {reader.registry}")
     current = reader.certificate(cert.certificate.asset_id)
-    if current != cert.certificate:
-        diffs = [k for k, v in asdict(cert.certificate).items() if getattr(current, k) != v]
+    if current.record() != cert.certificate.record():
+        diffs = [
+            k for k, v in asdict(cert.certificate).items()
+            if k not in ("issued_block", "expires_at") and getattr(current, k) != v
+        ]  # fmt: skip
         raise CertificateMismatch(
             f"registry record of asset {cert.certificate.asset_id} differs from the certificate in: {', '.join(diffs)}"
         )
@@ -403,16 +438,19 @@ def verify_against_chain(cert: CertificateFile, reader: ChainReader) -> Verified
 
 def issue_certificate(
     client: Any, asset_id: int, *, block: str | int = "latest", signers: Sequence[LocalAccount] = (),
-    build: Build | None = None,
+    build: Build | None = None, valid_for: int = DEFAULT_VALIDITY_SECONDS,
 ) -> CertificateFile:
-    """A certificate of ``asset_id`` as registered at ``block``, signed by ``client``'s account and ``signers``."""
+    """A certificate of ``asset_id`` as it stands at ``block`` (registered, or cancelled: a certificate that
+    supersedes an imported one), signed by ``client``'s account and ``signers``; importable for ``valid_for``
+    seconds after that block's time."""
     tag = hex(block) if isinstance(block, int) else block
     header = client.rpc.call("eth_getBlockByNumber", [tag, False])
     number = int(header["number"], 16)
+    issued = int(header["timestamp"], 16)
     reader = ChainReader.of_client(client, build or _default_build())
     for account in (client.account, *signers):
         _require_registrar(reader, to_checksum_address(account.address))
-    content = reader.certificate(asset_id, block=number)
+    content = reader.certificate(asset_id, block=number, issued_block=number, expires_at=issued + valid_for)
     cert = CertificateFile(
         CertificateDomain(client.chain_id, client.contracts.address["AssetRegistry"]),
         content,

@@ -42,7 +42,9 @@ ZERO = "0x0000000000000000000000000000000000000000"
 
 @dataclass(frozen=True, slots=True)
 class LocalRecognised:
-    """A recognised registration here, as its CertificateImported event (and a later suspension) tell."""
+    """A recognised registration here, as its CertificateImported events (the latest certificate in force) and its
+    suspensions and reinstatements tell. ``status``: active, suspended, or cancelled (a newer certificate said
+    the origin cancelled it)."""
 
     local_asset_id: int
     origin_chain_id: int
@@ -58,6 +60,16 @@ class LocalRecognised:
     linked: bool
     imported_block: int
     suspended: bool = False
+    origin_status: int = int(AssetStatus.REGISTERED)
+    issued_block: int = 0  # the certificate's issue mark: the origin block it states (rules: issuedBlock)
+    expires_at: int = 0
+    superseded: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.origin_status == AssetStatus.CANCELLED:
+            return "cancelled"
+        return "suspended" if self.suspended else "active"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,7 +77,9 @@ class LocalRecognised:
             "origin_asset_id": self.origin_asset_id, "origin_registry": self.origin_registry,
             "content_hash": self.content_hash, "holders": list(self.holders),
             "certificate_serial": self.certificate_serial, "digest": self.digest, "linked": self.linked,
-            "imported_block": self.imported_block, "suspended": self.suspended,
+            "imported_block": self.imported_block, "suspended": self.suspended, "status": self.status,
+            "origin_status": AssetStatus(self.origin_status).name.lower(), "issued_block": self.issued_block,
+            "expires_at": self.expires_at, "superseded": self.superseded,
         }  # fmt: skip
 
 
@@ -73,20 +87,23 @@ def find_recognised(client: Any, origin_chain_id: int | None = None) -> list[Loc
     """This province's recognised registrations (of ``origin_chain_id``, or all), from its Recognition events."""
     contracts = client.contracts
     events = contracts.codecs["Recognition"].events
-    imported, suspended = events["CertificateImported"].topic0, events["RecognitionSuspended"].topic0
+    imported = events["CertificateImported"].topic0
+    suspended, reinstated = events["RecognitionSuspended"].topic0, events["RecognitionReinstated"].topic0
     logs = client.rpc.call("eth_getLogs", [{
         "address": contracts.address["Recognition"], "fromBlock": hex(contracts.deployment.deployment_block),
-        "toBlock": "latest", "topics": [["0x" + imported.hex(), "0x" + suspended.hex()]],
+        "toBlock": "latest", "topics": [["0x" + t.hex() for t in (imported, suspended, reinstated)]],
     }])  # fmt: skip
     records: dict[int, LocalRecognised] = {}
-    stopped: set[int] = set()
-    for log in logs:
-        if bytes.fromhex(log["topics"][0][2:]) == imported:
+    for log in logs:  # in chain order: a newer certificate keeps the suspension, a reinstatement lifts it
+        topic = bytes.fromhex(log["topics"][0][2:])
+        local = int(log["topics"][1], 16)
+        if topic == imported:
             r = _decode_imported(log)
-            records[r.local_asset_id] = r
-        else:
-            stopped.add(int(log["topics"][1], 16))
-    found = [replace(r, suspended=True) if r.local_asset_id in stopped else r for r in records.values()]
+            before = records.get(local)
+            records[local] = r if before is None else replace(r, suspended=before.suspended)
+        elif local in records:
+            records[local] = replace(records[local], suspended=topic == suspended)
+    found = list(records.values())
     return [r for r in found if origin_chain_id is None or r.origin_chain_id == origin_chain_id]
 
 
@@ -94,7 +111,8 @@ def _decode_imported(log: Mapping[str, Any]) -> LocalRecognised:
     """A CertificateImported log by word offsets: every field before the signers is static, so this
     is exact and much faster than a general ABI decoder (the whole-registry check reads thousands)."""
     data = log["data"][2:]
-    w = [data[i : i + 64] for i in range(0, 64 * 16, 64)]
+    # originRegistry, the certificate (14 static words), digest, signers' offset, linked, registrar, superseded
+    w = [data[i : i + 64] for i in range(0, 64 * 20, 64)]
 
     def address(word: str) -> str:
         return to_checksum_address("0x" + word[24:])
@@ -104,7 +122,9 @@ def _decode_imported(log: Mapping[str, Any]) -> LocalRecognised:
         origin_asset_id=int(log["topics"][3], 16), origin_registry=address(w[0]), content_hash="0x" + w[2],
         category=int(w[3], 16), grade=int(w[4], 16), kind=int(w[5], 16),
         holders=(address(w[6]), address(w[7]), address(w[8])), certificate_serial=int(w[9], 16),
-        digest="0x" + w[12], linked=int(w[14], 16) != 0, imported_block=int(log["blockNumber"], 16),
+        origin_status=int(w[12], 16), issued_block=int(w[13], 16), expires_at=int(w[14], 16),
+        digest="0x" + w[15], linked=int(w[17], 16) != 0, superseded=int(w[19], 16) != 0,
+        imported_block=int(log["blockNumber"], 16),
     )  # fmt: skip
 
 

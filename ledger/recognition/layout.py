@@ -1,8 +1,9 @@
 """Where AssetRegistry keeps an asset's fields, from the compiler's storage layout. Pure.
 
-Per asset: ``_contentHashes[id]`` (the content hash), ``_records[contentHash]`` (holder, region,
-category, grade, kind, status, flags, id: one slot), ``_meta[id]`` (certificate serial,
-registration time) and, once the rights are held apart, ``_splitHolders[id][right]``.
+Per asset: ``_assets[id]`` (holder, region, category, grade, kind, status, flags, licensed-until day:
+one slot), ``_contentHashes[id]`` (the content hash), ``_meta[id]`` (certificate serial, registration
+time) and, once the rights are held apart, ``_splitHolders[id][right]``. The layout is
+AssetRegistryBase's, shared by AssetRegistry and its module.
 """
 
 from __future__ import annotations
@@ -60,12 +61,12 @@ class RegistryLayout:
 
         return cls(
             counters_slot=int(by_label["_counters"]["slot"]),
-            records_slot=int(by_label["_records"]["slot"]),
+            records_slot=int(by_label["_assets"]["slot"]),
             content_hashes_slot=int(by_label["_contentHashes"]["slot"]),
             meta_slot=int(by_label["_meta"]["slot"]),
             split_holders_slot=int(by_label["_splitHolders"]["slot"]),
             assets_count=members("_counters")["assets"],
-            record=members("_records"),
+            record=members("_assets"),
             meta=members("_meta"),
         )
 
@@ -74,8 +75,8 @@ class RegistryLayout:
     def content_hash_slot(self, asset_id: int) -> int:
         return int.from_bytes(keccak(_word(asset_id) + _word(self.content_hashes_slot)), "big")
 
-    def record_slot(self, content_hash: bytes) -> int:
-        return int.from_bytes(keccak(content_hash + _word(self.records_slot)), "big")
+    def record_slot(self, asset_id: int) -> int:
+        return int.from_bytes(keccak(_word(asset_id) + _word(self.records_slot)), "big")
 
     def meta_slot_of(self, asset_id: int) -> int:
         return int.from_bytes(keccak(_word(asset_id) + _word(self.meta_slot)), "big")

@@ -168,27 +168,22 @@ class RemoteRegistry:
         """The proven records of ``asset_ids`` (an unknown id proves as status ``NONE``).
 
         ``hints`` (asset id -> (expected content hash, rights held apart)), e.g. from the recognised
-        records, let the record's slots be asked for in the first round; a wrong hint costs a second
-        round, never a wrong answer (every value read is proven, the content hash first)."""
+        records, let the split holders' slots be asked for in the first round; a wrong hint costs a second
+        round, never a wrong answer (every value read is proven)."""
         ids = list(asset_ids)
         hints = hints or {}
         lay = self.layout
         ch_slots = {i: lay.content_hash_slot(i) for i in ids}
         meta_slots = {i: lay.meta_slot_of(i) for i in ids}
-        first = list(ch_slots.values())
+        rec_slots = {i: lay.record_slot(i) for i in ids}
+        first = [s for i in ids for s in (ch_slots[i], rec_slots[i], meta_slots[i])]
         for i in ids:
             hint = hints.get(i)
-            if hint is not None:
-                first += [lay.record_slot(bytes.fromhex(hint[0][2:])), meta_slots[i]]
-                if hint[1]:
-                    first += [lay.split_slot(i, 1), lay.split_slot(i, 2)]
+            if hint is not None and hint[1]:
+                first += [lay.split_slot(i, 1), lay.split_slot(i, 2)]
         words = self.read_slots(first)
         content = {i: words[ch_slots[i]].to_bytes(32, "big") for i in ids}
         known = [i for i in ids if any(content[i])]
-        rec_slots = {i: lay.record_slot(content[i]) for i in known}
-        more = [s for i in known for s in (rec_slots[i], meta_slots[i]) if s not in words]
-        if more:
-            words.update(self.read_slots(more))
         records = {i: lay.decode_record(words[rec_slots[i]]) for i in known}
         split = [i for i in known if lay.is_split(records[i])]
         split_slots = {(i, r): lay.split_slot(i, r) for i in split for r in (1, 2)}

@@ -22,7 +22,7 @@ from ledger.errors import NonRetryableError, RetryableError
 from ledger.store._bulk import BulkWriter
 from ledger.store._engine import create_store_engine, json_default, json_dumps, migrate, write_options
 from ledger.store._views import StateView
-from ledger.store.projection import Key, Projected, Projector, Row, keys_to_load
+from ledger.store.projection import Key, Projected, Projector, Row, dependent_keys, keys_to_load
 from ledger.store.schema import FACTS, STATE_TABLES, VERSIONED, metadata
 from ledger.store.schema import blocks as blocks_table
 from ledger.store.schema import checkpoint as checkpoint_table
@@ -242,7 +242,14 @@ class Store:
                         for e in evs
                     ],
                 )
-                current, valid_from = self._load_current(writer, keys_to_load(evs))
+                wanted = keys_to_load(evs)
+                current, valid_from = self._load_current(writer, wanted)
+                more = {t: keys - wanted.get(t, set()) for t, keys in dependent_keys(evs, current).items()}
+                if any(more.values()):
+                    extra, extra_from = self._load_current(writer, more)
+                    for name in extra:
+                        current.setdefault(name, {}).update(extra[name])
+                        valid_from.setdefault(name, {}).update(extra_from[name])
                 projector = Projector(current, timestamps)
                 projector.apply(evs)
                 self._write_projection(writer, projector.result(), valid_from)

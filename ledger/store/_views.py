@@ -81,7 +81,12 @@ class StateView:
         dialect = self.engine.dialect
         sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
         names = [c.name for c in selected]
-        convert = [(i, f) for i, c in enumerate(selected) if (f := c.type.result_processor(dialect, None)) is not None]
+        convert = [
+            (i, f)
+            for i, c in enumerate(selected)
+            # The dialect's own type: a Uint256 beyond 64 bits is padded text on SQLite, not a NUMERIC.
+            if (f := c.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+        ]
         with self.engine.connect() as conn:
             cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
@@ -97,6 +102,14 @@ class StateView:
                 values[i] = f(values[i])
             out.append(dict(zip(names, values, strict=True)))
         return out
+
+    def row(self, table: str, key: Sequence[Any]) -> dict[str, Any] | None:
+        """The visible row of record ``key`` (values of the table's key columns, in order) of a state table
+        (by name), or None."""
+        st = s.STATE_TABLES[table]
+        t = st.table
+        rows = self._rows(t, *(t.c[k] == v for k, v in zip(st.key, key, strict=True)))
+        return rows[0] if rows else None
 
     # ─────────────────────────────────────────────────────────── participants
 
@@ -209,13 +222,14 @@ class StateView:
 
     # ─────────────────────────────────────────────────────────── trades and money
 
-    def get_trade(self, trade_id: str | bytes) -> dict[str, Any]:
+    def get_trade(self, trade_key: str | bytes) -> dict[str, Any]:
+        """The trade settled under ``trade_key`` (see :func:`ledger.store.projection.trade_key`)."""
         t = s.trades
-        return self._one(t, f"trade {_hash(trade_id)}", t.c.trade_id == _hash(trade_id))
+        return self._one(t, f"trade {_hash(trade_key)}", t.c.trade_key == _hash(trade_key))
 
-    def is_settled(self, trade_id: str | bytes) -> bool:
+    def is_settled(self, trade_key: str | bytes) -> bool:
         t = s.trades
-        return bool(self._rows(t, t.c.trade_id == _hash(trade_id)))
+        return bool(self._rows(t, t.c.trade_key == _hash(trade_key)))
 
     def find_trades(
         self,
@@ -223,10 +237,12 @@ class StateView:
         asset_id: int | None = None,
         party: str | None = None,
         exchange: str | None = None,
+        trade_id: str | bytes | None = None,
         time_from: int | None = None,
         time_to: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Trades, oldest first; ``party`` is seller or buyer; time bounds inclusive (unix seconds)."""
+        """Trades, oldest first; ``party`` is seller or buyer; ``trade_id`` the exchange's (or the parties') id,
+        unique per exchange only; time bounds inclusive (unix seconds)."""
         t = s.trades
         where: list[sa.ColumnElement[bool]] = []
         if asset_id is not None:
@@ -236,26 +252,42 @@ class StateView:
             where.append(sa.or_(t.c.seller == who, t.c.buyer == who))
         if exchange is not None:
             where.append(t.c.exchange == _address(exchange))
+        if trade_id is not None:
+            where.append(t.c.trade_id == _hash(trade_id))
         if time_from is not None:
             where.append(t.c.timestamp >= time_from)
         if time_to is not None:
             where.append(t.c.timestamp <= time_to)
         return self._rows(t, *where, order_by=(t.c.valid_from_block, t.c.log_index))
 
-    def find_payments(self, *, trade_id: str | bytes | None = None, payee: str | None = None) -> list[dict[str, Any]]:
+    def find_payments(
+        self, *, trade_key: str | bytes | None = None, payee: str | None = None
+    ) -> list[dict[str, Any]]:
         t = s.payments
         where: list[sa.ColumnElement[bool]] = []
-        if trade_id is not None:
-            where.append(t.c.trade_id == _hash(trade_id))
+        if trade_key is not None:
+            where.append(t.c.trade_key == _hash(trade_key))
         if payee is not None:
             where.append(t.c.payee == _address(payee))
         return self._rows(t, *where)
 
-    def revenue_shares(self, asset_id: int) -> list[tuple[str, int]]:
-        """The asset's revenue shares ``(recipient, bps)`` in order; empty when none are set."""
+    def find_trade_refusals(self, *, exchange: str | None = None) -> list[dict[str, Any]]:
+        """Trades of non-atomic batches that were refused, oldest first."""
+        t = s.trade_refusals
+        where = [] if exchange is None else [t.c.exchange == _address(exchange)]
+        return self._rows(t, *where, order_by=(t.c.valid_from_block, t.c.log_index))
+
+    def revenue_shares(self, asset_id: int, right: int) -> list[tuple[str, int]]:
+        """The revenue shares ``(recipient, bps)`` of sales of ``right`` of the asset, in order; empty when none."""
         t = s.revenue_shares
-        rows = self._rows(t, t.c.asset_id == asset_id)
+        rows = self._rows(t, t.c.asset_id == asset_id, t.c.right == right)
         return [(share["recipient"], int(share["bps"])) for share in rows[0]["shares"]] if rows else []
+
+    def held_shares(self, account: str) -> int:
+        """Revenue shares held for ``account`` (like the contract's ``heldShares``); 0 when none."""
+        t = s.held_shares
+        rows = self._rows(t, t.c.account == _address(account))
+        return int(rows[0]["amount"]) if rows else 0
 
     def price_band(self, kind: int) -> tuple[int, int]:
         """``(min, max)`` of the guided price band for public data of ``kind``; ``(0, 0)`` when unset."""
@@ -272,9 +304,65 @@ class StateView:
         """Every account's balance (accounts that ever held tokens)."""
         return {r["account"]: int(r["balance"]) for r in self._rows(s.balances)}
 
-    def find_invalidated_nonces(self, account: str) -> list[int]:
-        t = s.invalidated_nonces
+    def find_used_nonces(self, account: str) -> list[int]:
+        """The nonces of ``account`` TradeSettlement marked used (invalidated, or signed in off-exchange trades)."""
+        t = s.used_nonces
         return [int(r["nonce"]) for r in self._rows(t, t.c.account == _address(account))]
+
+    def allowance(self, owner: str, spender: str) -> int:
+        t = s.approvals
+        rows = self._rows(t, t.c.owner == _address(owner), t.c.spender == _address(spender))
+        return int(rows[0]["amount"]) if rows else 0
+
+    # ─────────────────────────────────────────────────────────── mandates, public operation, exclusivity
+
+    def get_mandate(self, mandate_id: str | bytes) -> dict[str, Any]:
+        t = s.mandates
+        return self._one(t, f"mandate {_hash(mandate_id)}", t.c.mandate_id == _hash(mandate_id))
+
+    def find_mandates(self, *, seller: str | None = None, exchange: str | None = None) -> list[dict[str, Any]]:
+        t = s.mandates
+        where: list[sa.ColumnElement[bool]] = []
+        if seller is not None:
+            where.append(t.c.seller == _address(seller))
+        if exchange is not None:
+            where.append(t.c.exchange == _address(exchange))
+        return self._rows(t, *where)
+
+    def public_operation(self, asset_id: int, operator: str, right: int, purpose: int) -> int:
+        """The latest end of the authority's unused approval (like ``publicOperation``); 0 when none."""
+        t = s.public_operations
+        rows = self._rows(
+            t, t.c.asset_id == asset_id, t.c.operator == _address(operator), t.c.right == right, t.c.purpose == purpose
+        )
+        return int(rows[0]["latest_end"]) if rows else 0
+
+    def exclusivity(self, asset_id: int, right: int, purpose: int, parent_id: int = 0) -> dict[str, Any]:
+        """The exclusivity record of (asset, right, purpose, parent), like ``exclusivityOf``: ``shared_start``,
+        ``shared_end``, ``live_shared`` and ``exclusives`` ([start, end, licence id] in the contract's order)."""
+        t = s.licence_exclusivity
+        rows = self._rows(
+            t, t.c.asset_id == asset_id, t.c.right == right, t.c.purpose == purpose, t.c.parent_id == parent_id
+        )
+        if not rows:
+            return {"shared_start": 0, "shared_end": 0, "live_shared": 0, "exclusives": []}
+        r = rows[0]
+        return {k: r[k] for k in ("shared_start", "shared_end", "live_shared", "exclusives")}
+
+    def asset_id_of(self, content_hash: str | bytes) -> int:
+        """The registered asset holding ``content_hash`` (like ``assetIdOf``): only a registered asset claims
+        its content hash, and its cancellation frees it; 0 when none."""
+        t = s.assets
+        rows = self._rows(t, t.c.content_hash == _hash(content_hash), t.c.status == 2)
+        return int(rows[0]["asset_id"]) if rows else 0
+
+    def pending_of(self, objector: str, asset_id: int) -> tuple[int, int]:
+        """Like ``pendingOf``: how many pending objections ``objector`` has in all, and its pending one on
+        the asset (0 if none)."""
+        t = s.objections
+        rows = self._rows(t, t.c.objector == _address(objector), t.c.status == 4)
+        on = [int(r["objection_id"]) for r in rows if int(r["asset_id"]) == asset_id]
+        return len(rows), (on[0] if on else 0)
 
     # ─────────────────────────────────────────────────────────── supervision
 

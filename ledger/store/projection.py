@@ -16,22 +16,40 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from Crypto.Hash import keccak as _keccak
+
 from ledger.decode import LedgerEvent
 from ledger.errors import NonRetryableError
 
-__all__ = ["Key", "Projected", "ProjectionError", "Projector", "Row", "keys_to_load"]
+__all__ = [
+    "Key",
+    "Projected",
+    "ProjectionError",
+    "Projector",
+    "Row",
+    "dependent_keys",
+    "is_outside_mainland",
+    "keys_to_load",
+    "trade_key",
+]
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]
 
 ZERO_ADDRESS: Final = "0x0000000000000000000000000000000000000000"
+ZERO_HASH: Final = "0x" + "00" * 32
 
 # Contract enum codes (ledger.contracts.types mirrors them).
 _PARTICIPANT_ACTIVE: Final = 1
 _ASSET_PENDING, _ASSET_REGISTERED, _ASSET_REJECTED, _ASSET_CANCELLED = 1, 2, 3, 4
-_OBJECTION_OPEN, _OBJECTION_UPHELD, _OBJECTION_DISMISSED = 1, 2, 3
+_OBJECTION_OPEN, _OBJECTION_UPHELD, _OBJECTION_DISMISSED, _OBJECTION_PENDING = 1, 2, 3, 4
 _ORDER_OPEN, _ORDER_CLOSED = 1, 2
-_RECOGNISED_ACTIVE, _RECOGNISED_SUSPENDED = 1, 2
+_RECOGNISED_ACTIVE, _RECOGNISED_SUSPENDED, _RECOGNISED_CANCELLED = 1, 2, 3
+_MANDATE_ACTIVE, _MANDATE_REVOKED = 1, 2
+_OPERATION_AUTHORISED, _OPERATION_USED, _OPERATION_WITHDRAWN = 1, 2, 3
+_MAX_UINT256: Final = (1 << 256) - 1
+_DAY: Final = 86_400
+_OUTSIDE_MAINLAND: Final = frozenset({71, 81, 82})  # contracts/libraries/Regions.sol
 _HOLDER_COLUMN: Final = ("holding_holder", "processing_holder", "operation_holder")
 
 PAYMENT_SELLER: Final = "seller"
@@ -73,14 +91,6 @@ class Projected:
     facts: dict[str, list[Row]] = field(default_factory=dict)
 
 
-# Which versioned records an event writes: (table, function of the args giving the key).
-_Touch = tuple[str, Callable[[Mapping[str, Any]], Key | None]]
-
-
-def _account(name: str) -> Callable[[Mapping[str, Any]], Key | None]:
-    return lambda a: (a[name],)
-
-
 def _asset(a: Mapping[str, Any]) -> Key:
     return (int(a["assetId"]),)
 
@@ -89,55 +99,178 @@ def _licence(a: Mapping[str, Any]) -> Key:
     return (int(a["licenseId"]),)
 
 
-def _nonzero(name: str) -> Callable[[Mapping[str, Any]], Key | None]:
-    return lambda a: None if a[name] == ZERO_ADDRESS else (a[name],)
+def _objection(a: Mapping[str, Any]) -> Key:
+    return (int(a["objectionId"]),)
 
 
-_TOUCHES: Final[dict[str, tuple[_Touch, ...]]] = {
-    "ParticipantAdmitted": (("participants", _account("account")),),
-    "ParticipantRolesChanged": (("participants", _account("account")),),
-    "ParticipantStatusChanged": (("participants", _account("account")),),
-    "DeclarationFiled": (("participants", _account("account")),),
-    "RegistrationApplied": (("assets", _asset),),
-    "AssetRegistered": (("assets", _asset),),
-    "RegistrationRejected": (("assets", _asset),),
-    "RegistrationChanged": (("assets", _asset),),
-    "RegistrationCancelled": (("assets", _asset),),
-    "RightTransferred": (("assets", _asset),),
-    "ObjectionLodged": (("assets", _asset), ("objections", lambda a: (int(a["objectionId"]),))),
-    "ObjectionResolved": (("assets", _asset), ("objections", lambda a: (int(a["objectionId"]),))),
-    "AssetFrozen": (("assets", _asset),),
-    "AssetUnfrozen": (("assets", _asset),),
-    "AnonymisationAttested": (("assets", _asset),),
-    "LicenseGranted": (("licences", _licence),),
-    "LicenseRevoked": (("licences", _licence),),
-    "LicenseTransferred": (("licences", _licence),),
-    "Transfer": (("balances", _nonzero("from")), ("balances", _nonzero("to"))),
-    "Approval": (("approvals", lambda a: (a["owner"], a["spender"])),),
-    "RevenueSharesSet": (("revenue_shares", _asset),),
-    "PriceBandSet": (("price_bands", lambda a: (int(a["kind"]),)),),
-    "RectificationOrdered": (("rectification_orders", lambda a: (int(a["orderId"]),)),),
-    "RectificationClosed": (("rectification_orders", lambda a: (int(a["orderId"]),)),),
-    "CreditEventRecorded": (("credit_scores", _account("participant")),),
-    "AgreementSet": (("agreements", lambda a: (int(a["originChainId"]),)),),
-    "AgreementRevoked": (("agreements", lambda a: (int(a["originChainId"]),)),),
-    "CertificateImported": (("recognised_records", lambda a: (int(a["localAssetId"]),)),),
-    "RecognitionSuspended": (("recognised_records", lambda a: (int(a["localAssetId"]),)),),
+def _local(a: Mapping[str, Any]) -> Key:
+    return (int(a["localAssetId"]),)
+
+
+def _operation(a: Mapping[str, Any]) -> Key:
+    return (int(a["assetId"]), a["operator"], int(a["right"]), int(a["purpose"]))
+
+
+def _exclusivity_key(asset_id: int, right: int, purpose: int, parent_id: int) -> Key:
+    return (asset_id, right, purpose, parent_id)
+
+
+# Which versioned records an event writes: (table, key) pairs from its arguments.
+_Touches = Callable[[Mapping[str, Any]], Iterable[tuple[str, Key]]]
+
+
+def _one(table: str, key_of: Callable[[Mapping[str, Any]], Key]) -> _Touches:
+    return lambda a: ((table, key_of(a)),)
+
+
+def _granted(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
+    t = a["terms"]
+    parent = int(a["parentId"])
+    yield "licence_exclusivity", _exclusivity_key(int(a["assetId"]), int(t["right"]), int(t["purpose"]), parent)
+    if parent == 0:
+        yield "assets", _asset(a)  # licensed_until
+
+
+def _settled(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
+    if a["exchange"] != ZERO_ADDRESS:
+        yield "approvals", (a["buyer"], a["exchange"])
+    for share in a["shares"]:
+        if share["held"]:
+            yield "held_shares", (share["recipient"],)
+
+
+def _transfer(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
+    for name in ("from", "to"):
+        if a[name] != ZERO_ADDRESS:
+            yield "balances", (a[name],)
+
+
+def _both(*touches: _Touches) -> _Touches:
+    return lambda a: [pair for touch in touches for pair in touch(a)]
+
+
+_PARTICIPANT: Final = _one("participants", lambda a: (a["account"],))
+_ASSET: Final = _one("assets", _asset)
+_TOUCHES: Final[dict[str, _Touches]] = {
+    "ParticipantAdmitted": _PARTICIPANT,
+    "ParticipantRolesChanged": _PARTICIPANT,
+    "ParticipantStatusChanged": _PARTICIPANT,
+    "DeclarationFiled": _PARTICIPANT,
+    "RegistrationApplied": _ASSET,
+    "AssetRegistered": _ASSET,
+    "RegistrationRejected": _ASSET,
+    "RegistrationChanged": _ASSET,
+    "RegistrationCancelled": _ASSET,
+    "RightTransferred": _ASSET,
+    "ObjectionLodged": _both(_ASSET, _one("objections", _objection)),
+    "ObjectionAccepted": _both(_ASSET, _one("objections", _objection)),
+    "ObjectionResolved": _both(_ASSET, _one("objections", _objection)),
+    "AssetFrozen": _ASSET,
+    "AssetUnfrozen": _ASSET,
+    "AnonymisationAttested": _ASSET,
+    "PublicOperationAuthorised": _one("public_operations", _operation),
+    "PublicOperationUsed": _one("public_operations", _operation),
+    "LicenseGranted": _both(_one("licences", _licence), _granted),
+    # and its exclusivity record, named by the licence's row: see dependent_keys
+    "LicenseRevoked": _one("licences", _licence),
+    "LicenseTransferred": _one("licences", _licence),
+    "Transfer": _transfer,  # (keys_to_load reads Transfer inline)
+    "Approval": _one("approvals", lambda a: (a["owner"], a["spender"])),
+    "TradeSettled": _settled,
+    "HeldSharesClaimed": _one("held_shares", lambda a: (a["recipient"],)),
+    "RevenueSharesSet": _one("revenue_shares", lambda a: (int(a["assetId"]), int(a["right"]))),
+    "PriceBandSet": _one("price_bands", lambda a: (int(a["kind"]),)),
+    "MandateGranted": _one("mandates", lambda a: (a["mandateId"],)),
+    "MandateRevoked": _one("mandates", lambda a: (a["mandateId"],)),
+    "RectificationOrdered": _one("rectification_orders", lambda a: (int(a["orderId"]),)),
+    "RectificationClosed": _one("rectification_orders", lambda a: (int(a["orderId"]),)),
+    "CreditEventRecorded": _one("credit_scores", lambda a: (a["participant"],)),
+    "AgreementSet": _one("agreements", lambda a: (int(a["originChainId"]),)),
+    "AgreementRevoked": _one("agreements", lambda a: (int(a["originChainId"]),)),
+    "CertificateImported": _one("recognised_records", _local),
+    # the asset too: its suspension flag follows a recognised (not linked) record's
+    "RecognitionSuspended": _both(_one("recognised_records", _local), _one("assets", _local)),
+    "RecognitionReinstated": _both(_one("recognised_records", _local), _one("assets", _local)),
 }
 
 
 def keys_to_load(events: Iterable[LedgerEvent]) -> dict[str, set[Key]]:
-    """The versioned records the events write, by table: their current versions must be loaded."""
+    """The versioned records the events write, by table, as their arguments name them: their current
+    versions must be loaded (then those of :func:`dependent_keys`)."""
     out: dict[str, set[Key]] = {}
+    balances: set[Key] = set()
     for ev in events:
-        if ev.name == "SettlementSet":
-            out.setdefault("contract_settings", set()).add((ev.contract, "settlement"))
+        name = ev.name
+        if name == "Transfer":  # most events: inline, no generator
+            a = ev.args
+            sender, recipient = a["from"], a["to"]
+            if sender != ZERO_ADDRESS:
+                balances.add((sender,))
+            if recipient != ZERO_ADDRESS:
+                balances.add((recipient,))
             continue
-        for table, key_of in _TOUCHES.get(ev.name, ()):
-            key = key_of(ev.args)
-            if key is not None:
-                out.setdefault(table, set()).add(key)
+        touches = _TOUCHES.get(name)
+        if touches is None:
+            continue
+        for table, key in touches(ev.args):
+            found = out.get(table)
+            if found is None:
+                found = out[table] = set()
+            found.add(key)
+    if balances:
+        out["balances"] = balances
     return out
+
+
+def dependent_keys(events: Iterable[LedgerEvent], current: Mapping[str, Mapping[Key, Row]]) -> dict[str, set[Key]]:
+    """The versioned records the events write that their arguments do not name, found through records
+    :func:`keys_to_load` named (``current``, loaded) or the batch's own events: a revoked licence's
+    exclusivity record, keyed by the licence's asset, right, purpose and parent."""
+    granted: dict[int, Key] | None = None
+    licences = current.get("licences", {})
+    out: set[Key] = set()
+    for ev in events:
+        if ev.name != "LicenseRevoked":
+            continue
+        licence_id = int(ev.args["licenseId"])
+        row = licences.get((licence_id,))
+        if row is not None:
+            out.add(_exclusivity_key(row["asset_id"], row["right"], row["purpose"], row["parent_id"]))
+            continue
+        if granted is None:
+            granted = {}
+            for g in events:
+                if g.name == "LicenseGranted":
+                    a, t = g.args, g.args["terms"]
+                    granted[int(a["licenseId"])] = _exclusivity_key(
+                        int(a["assetId"]), int(t["right"]), int(t["purpose"]), int(a["parentId"])
+                    )
+        key = granted.get(licence_id)
+        if key is not None:
+            out.add(key)
+    return {"licence_exclusivity": out} if out else {}
+
+
+def trade_key(exchange: str, seller: str, buyer: str, trade_id: str) -> str:
+    """The key under which TradeSettlement settles a trade once (``tradeKey``): ``keccak256(abi.encode(exchange,
+    tradeId))`` on an exchange, ``keccak256(abi.encode(address(0), seller, buyer, tradeId))`` off exchange."""
+    tid = bytes.fromhex(trade_id[2:])
+    if exchange != ZERO_ADDRESS:
+        data = _word_address(exchange) + tid
+    else:
+        data = bytes(32) + _word_address(seller) + _word_address(buyer) + tid
+    # pycryptodome directly: eth_utils' keccak wrapper costs twice as much, once per trade.
+    return "0x" + _keccak.new(data=data, digest_bits=256).digest().hex()
+
+
+def _word_address(address: str) -> bytes:
+    return bytes(12) + bytes.fromhex(address[2:])
+
+
+def is_outside_mainland(region: int) -> bool:
+    """Whether use in ``region`` is cross-border for data export (``Regions.isOutsideMainland``: Taiwan 71,
+    Hong Kong 81, Macau 82)."""
+    return region // 10000 in _OUTSIDE_MAINLAND
 
 
 class Projector:
@@ -272,9 +405,8 @@ class Projector:
         asset_id = int(a["assetId"])
         r = a["registration"]
         applicant = a["applicant"]
-        # A rejected application filed again keeps its id, its objections and its freeze (the
-        # contract carries both flags over) and its review record.
-        prev = self._get("assets", (asset_id,))
+        processing, operation = a["processingHolder"], a["operationHolder"]
+        # Every application has an id of its own; a recognised asset is "applied for" by its holder.
         self._put(
             "assets",
             (asset_id,),
@@ -292,17 +424,20 @@ class Projector:
                 "metadata_hash": _hex(r["metadataHash"]),
                 "applicant": applicant,
                 "holding_holder": applicant,
-                "processing_holder": a["processingHolder"],
-                "operation_holder": a["operationHolder"],
-                "disputed": bool(prev and prev["disputed"]),
-                "frozen": bool(prev and prev["frozen"]),
+                "processing_holder": processing,
+                "operation_holder": operation,
+                "disputed": False,
+                "frozen": False,
                 "anonymised": False,
-                "open_objections": prev["open_objections"] if prev else 0,
-                "certificate_serial": prev["certificate_serial"] if prev else 0,
+                "suspended": False,
+                "licensed_until": 0,
+                "rights_split": processing != applicant or operation != applicant,
+                "open_objections": 0,
+                "certificate_serial": 0,
                 "registrar": None,
                 "review_hash": None,
-                "registered_block": prev["registered_block"] if prev else None,
-                "registered_at": prev["registered_at"] if prev else 0,
+                "registered_block": None,
+                "registered_at": 0,
                 "applied_block": block,
                 "applied_at": ts,
                 "anonymisation_report_hash": None,
@@ -337,13 +472,21 @@ class Projector:
     def _on_RightTransferred(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         asset = self._edit("assets", _asset(a), block)
         asset[_HOLDER_COLUMN[int(a["right"])]] = a["to"]
+        asset["rights_split"] = True  # the contract pins the other two holders at the first transfer
+
+    # ─────────────────────────────────────────────────────────── controls: objections, freezes, attestations
+
+    def _open_count(self, asset_id: int, open_count: int, block: int) -> None:
+        asset = self._edit("assets", (asset_id,), block)
+        asset["open_objections"] = open_count
+        asset["disputed"] = open_count != 0
 
     def _on_ObjectionLodged(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         asset_id = int(a["assetId"])
         objection_id = int(a["objectionId"])
-        asset = self._edit("assets", (asset_id,), block)
-        asset["open_objections"] += 1
-        asset["disputed"] = True
+        status = int(a["status"])
+        if status == _OBJECTION_OPEN:  # lodged with standing: the asset is disputed at once
+            self._open_count(asset_id, int(a["openObjections"]), block)
         self._put(
             "objections",
             (objection_id,),
@@ -352,10 +495,14 @@ class Projector:
                 "objection_id": objection_id,
                 "asset_id": asset_id,
                 "objector": a["objector"],
-                "status": _OBJECTION_OPEN,
+                "status": status,
                 "evidence_hash": _hex(a["evidenceHash"]),
                 "lodged_block": block,
                 "lodged_at": ts,
+                "accepted_by": None,
+                "accept_decision_hash": None,
+                "accepted_block": None,
+                "accepted_at": None,
                 "resolved_by": None,
                 "decision_hash": None,
                 "resolved_block": None,
@@ -363,16 +510,23 @@ class Projector:
             },
         )
 
+    def _on_ObjectionAccepted(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        objection = self._edit("objections", _objection(a), block)
+        objection["status"] = _OBJECTION_OPEN
+        objection["accepted_by"] = a["registrar"]
+        objection["accept_decision_hash"] = _hex(a["decisionHash"])
+        objection["accepted_block"], objection["accepted_at"] = block, ts
+        self._open_count(int(a["assetId"]), int(a["openObjections"]), block)
+
     def _on_ObjectionResolved(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
-        objection = self._edit("objections", (int(a["objectionId"]),), block)
+        objection = self._edit("objections", _objection(a), block)
+        was_open = objection["status"] == _OBJECTION_OPEN
         objection["status"] = _OBJECTION_UPHELD if a["upheld"] else _OBJECTION_DISMISSED
         objection["resolved_by"] = a["registrar"]
         objection["decision_hash"] = _hex(a["decisionHash"])
         objection["resolved_block"], objection["resolved_at"] = block, ts
-        asset = self._edit("assets", _asset(a), block)
-        open_count = int(a["openObjections"])
-        asset["open_objections"] = open_count
-        asset["disputed"] = open_count != 0
+        if was_open:  # a pending objection never counted
+            self._open_count(int(a["assetId"]), int(a["openObjections"]), block)
 
     def _freeze(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int, frozen: bool) -> None:
         asset_id = int(a["assetId"])
@@ -403,63 +557,130 @@ class Projector:
         asset["anonymised"] = True
         asset["anonymisation_report_hash"] = _hex(a["reportHash"])
 
+    def _on_PublicOperationAuthorised(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        key = _operation(a)
+        self._put("public_operations", key, block, {
+            "asset_id": key[0], "operator": key[1], "right": key[2], "purpose": key[3],
+            "latest_end": int(a["latestEnd"]), "status": _OPERATION_AUTHORISED,
+            "decision_hash": _hex(a["decisionHash"]), "authorised_by": a["by"], "authorised_block": block,
+            "authorised_at": ts, "licence_id": None, "closed_block": None,
+        })  # fmt: skip
+
+    def _on_PublicOperationUsed(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("public_operations", _operation(a), block)
+        licence_id = int(a["licenseId"])
+        row["latest_end"] = 0
+        row["status"] = _OPERATION_USED if licence_id else _OPERATION_WITHDRAWN
+        row["licence_id"] = licence_id or None
+        row["closed_block"] = block
+
     # ─────────────────────────────────────────────────────────── licences
 
     def _on_LicenseGranted(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         licence_id = int(a["licenseId"])
+        asset_id = int(a["assetId"])
+        parent_id = int(a["parentId"])
         t = a["terms"]
+        regions = [int(r) for r in t["regions"]]
         countries = [_country(c) for c in t["countries"]]
+        start = max(int(t["start"]), ts)  # a licence starts at its grant at the earliest
+        end = int(t["end"])
+        right, purpose, exclusive = int(t["right"]), int(t["purpose"]), bool(t["exclusive"])
         self._put(
             "licences",
             (licence_id,),
             block,
             {
                 "licence_id": licence_id,
-                "asset_id": int(a["assetId"]),
+                "asset_id": asset_id,
                 "licensee": a["licensee"],
                 "licensor": a["licensor"],
-                "parent_id": int(a["parentId"]),
+                "parent_id": parent_id,
                 "depth": int(a["depth"]),
-                "right": int(t["right"]),
-                "purpose": int(t["purpose"]),
-                "starts_at": int(t["start"]),
-                "ends_at": int(t["end"]),
-                "exclusive": bool(t["exclusive"]),
+                "right": right,
+                "purpose": purpose,
+                "starts_at": start,
+                "ends_at": end,
+                "exclusive": exclusive,
                 "sublicensable": bool(t["sublicensable"]),
                 "transferable": bool(t["transferable"]),
-                "cross_border": bool(countries),
-                "regions": [int(r) for r in t["regions"]],
+                "cross_border": bool(countries) or any(is_outside_mainland(r) for r in regions),
+                "regions": regions,
                 "countries": countries,
                 "terms_hash": _hex(t["termsHash"]),
                 "revoked": False,
                 "revoked_by": None,
-                "revoke_cause_id": None,
                 "revoke_reason_hash": None,
                 "revoked_block": None,
                 "granted_block": block,
                 "granted_at": ts,
             },
         )
+        self._claim_period(_exclusivity_key(asset_id, right, purpose, parent_id), licence_id, start, end, exclusive,
+                           block, ts)  # fmt: skip
+        if parent_id == 0:
+            until = -(-end // _DAY) * _DAY  # whole UTC days, rounded up; it only grows
+            asset = self._get("assets", (asset_id,))
+            if asset is None or until > asset["licensed_until"]:
+                self._edit("assets", (asset_id,), block)["licensed_until"] = until
+
+    def _claim_period(self, key: Key, licence_id: int, start: int, end: int, exclusive: bool, block: int, ts: int
+                      ) -> None:  # fmt: skip
+        """AssetRegistry._claimPeriod: ended exclusive licences (end <= the grant's time) are dropped, order
+        kept; an exclusive one is appended, a shared one widens the span and counts as live."""
+        vs = self._versions.setdefault("licence_exclusivity", {}).setdefault(key, [])
+        if vs and vs[-1][0] == block:
+            row = vs[-1][1]
+        else:
+            prev = vs[-1][1] if vs else self._current.get("licence_exclusivity", {}).get(key)
+            row = (
+                dict(prev) if prev is not None else
+                {"asset_id": key[0], "right": key[1], "purpose": key[2], "parent_id": key[3], "shared_start": 0,
+                 "shared_end": 0, "live_shared": 0, "exclusives": []}
+            )  # fmt: skip
+            vs.append((block, row))
+        exclusives = row["exclusives"]
+        if exclusives:  # a new list: the previous version keeps its own
+            exclusives = row["exclusives"] = [e for e in exclusives if e[1] > ts]
+        if exclusive:
+            row["exclusives"] = [*exclusives, [start, end, licence_id]]
+            return
+        if row["live_shared"] == 0 or start < row["shared_start"]:
+            row["shared_start"] = start
+        if end > row["shared_end"]:
+            row["shared_end"] = end
+        row["live_shared"] += 1
+
+    def _release_period(self, licence: Row, block: int) -> None:
+        """AssetRegistryModule._releasePeriod: a shared licence leaves the live count (the span clears at
+        zero); an exclusive one still kept is replaced by the last one kept."""
+        key = _exclusivity_key(licence["asset_id"], licence["right"], licence["purpose"], licence["parent_id"])
+        row = self._edit("licence_exclusivity", key, block)
+        if not licence["exclusive"]:
+            live = row["live_shared"] - 1
+            if live == 0:
+                row["shared_start"] = row["shared_end"] = 0
+            row["live_shared"] = live
+            return
+        kept = [list(e) for e in row["exclusives"]]
+        for i, e in enumerate(kept):
+            if e[2] == licence["licence_id"]:
+                kept[i] = kept[-1]
+                kept.pop()
+                break
+        row["exclusives"] = kept
 
     def _on_LicenseRevoked(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        # The licence's own flag only: its sublicences are invalid through the parent chain, unchanged here.
         licence = self._edit("licences", _licence(a), block)
         licence["revoked"] = True
         licence["revoked_by"] = a["by"]
-        licence["revoke_cause_id"] = int(a["causeId"])
         licence["revoke_reason_hash"] = _hex(a["reasonHash"])
         licence["revoked_block"] = block
+        self._release_period(licence, block)
 
     def _on_LicenseTransferred(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         self._edit("licences", _licence(a), block)["licensee"] = a["to"]
-
-    def _on_SettlementSet(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
-        key = (ev.contract, "settlement")
-        self._put(
-            "contract_settings",
-            key,
-            block,
-            {"contract": ev.contract, "setting": "settlement", "value": a["settlement"], "set_by": a["by"]},
-        )
 
     # ─────────────────────────────────────────────────────────── token
 
@@ -491,16 +712,19 @@ class Projector:
 
     # ─────────────────────────────────────────────────────────── settlement
 
-    def _payment(self, ev: LedgerEvent, trade_id: str, kind: str, payee: str, amount: int, block: int) -> None:
+    def _payment(self, ev: LedgerEvent, key: str, trade_id: str, kind: str, payee: str, amount: int, held: bool,
+                 block: int) -> None:  # fmt: skip
         self._fact(
             "payments",
             {
-                "trade_id": trade_id,
+                "trade_key": key,
                 "kind": kind,
                 "payee": payee,
                 "valid_from_block": block,
                 "valid_to_block": None,
+                "trade_id": trade_id,
                 "amount": amount,
+                "held": held,
                 "tx_hash": ev.tx_hash,
                 "log_index": ev.log_index,
             },
@@ -508,46 +732,76 @@ class Projector:
 
     def _on_TradeSettled(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         trade_id = _hex(a["tradeId"])
-        exchange = a["exchange"]
+        exchange, seller, buyer = a["exchange"], a["seller"], a["buyer"]
+        key = trade_key(exchange, seller, buyer, trade_id)
+        price = int(a["price"])
         fee = int(a["fee"])
         seller_amount = int(a["sellerAmount"])
+        mandate = _hex(a["mandateId"])
         self._fact(
             "trades",
             {
-                "trade_id": trade_id,
+                "trade_key": key,
                 "valid_from_block": block,
                 "valid_to_block": None,
+                "trade_id": trade_id,
                 "asset_id": int(a["assetId"]),
                 "exchange": exchange,
                 "on_exchange": exchange != ZERO_ADDRESS,
-                "seller": a["seller"],
-                "buyer": a["buyer"],
-                "price": int(a["price"]),
+                "seller": seller,
+                "buyer": buyer,
+                "price": price,
                 "fee": fee,
                 "seller_amount": seller_amount,
                 "right": int(a["right"]),
                 "licence_id": int(a["licenseId"]),
+                "mandate_id": None if mandate == ZERO_HASH else mandate,
                 "timestamp": ts,
                 "tx_hash": ev.tx_hash,
                 "log_index": ev.log_index,
             },
         )
-        self._payment(ev, trade_id, PAYMENT_SELLER, a["seller"], seller_amount, block)
+        self._payment(ev, key, trade_id, PAYMENT_SELLER, seller, seller_amount, False, block)
         if fee != 0:
-            self._payment(ev, trade_id, PAYMENT_FEE, exchange, fee, block)
+            self._payment(ev, key, trade_id, PAYMENT_FEE, exchange, fee, False, block)
+        for share in a["shares"]:
+            amount, held = int(share["amount"]), bool(share["held"])
+            self._payment(ev, key, trade_id, PAYMENT_REVENUE_SHARE, share["recipient"], amount, held, block)
+            if held:
+                self._hold(share["recipient"], amount, block)
+        if exchange != ZERO_ADDRESS:  # the buyer's allowance to the exchange paid the price
+            allowance = self._edit("approvals", (buyer, exchange), block)
+            if allowance["amount"] != _MAX_UINT256:
+                left = allowance["amount"] - price
+                if left < 0:
+                    raise ProjectionError(f"allowance of {buyer} to {exchange} would be {left} in block {block}")
+                allowance["amount"] = left
 
-    def _on_RevenueSharePaid(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
-        self._payment(ev, _hex(a["tradeId"]), PAYMENT_REVENUE_SHARE, a["recipient"], int(a["amount"]), block)
+    def _hold(self, account: str, amount: int, block: int) -> None:
+        prev = self._get("held_shares", (account,))
+        if prev is None:
+            self._put("held_shares", (account,), block,
+                      {"account": account, "amount": amount, "total_held": amount, "total_claimed": 0})  # fmt: skip
+            return
+        row = self._edit("held_shares", (account,), block)
+        row["amount"] += amount
+        row["total_held"] += amount
+
+    def _on_HeldSharesClaimed(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("held_shares", (a["recipient"],), block)
+        claimed = int(a["amount"])
+        if claimed != row["amount"]:
+            raise ProjectionError(f"{a['recipient']} claimed {claimed} of held shares {row['amount']} in block {block}")
+        row["amount"] = 0  # the contract pays out everything held
+        row["total_claimed"] += claimed
 
     def _on_RevenueSharesSet(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
-        asset_id = int(a["assetId"])
+        asset_id, right = int(a["assetId"]), int(a["right"])
         shares = [{"recipient": r, "bps": int(b)} for r, b in zip(a["recipients"], a["bps"], strict=True)]
-        self._put(
-            "revenue_shares",
-            (asset_id,),
-            block,
-            {"asset_id": asset_id, "shares": shares, "total_bps": sum(s["bps"] for s in shares)},
-        )
+        self._put("revenue_shares", (asset_id, right), block, {
+            "asset_id": asset_id, "right": right, "shares": shares, "total_bps": sum(x["bps"] for x in shares),
+            "set_by": a["by"],
+        })  # fmt: skip
 
     def _on_PriceBandSet(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         kind = int(a["kind"])
@@ -558,17 +812,60 @@ class Projector:
             {"kind": kind, "min_price": int(a["min"]), "max_price": int(a["max"]), "set_by": a["by"]},
         )
 
-    def _on_NonceInvalidated(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+    def _on_NonceUsed(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         self._fact(
-            "invalidated_nonces",
+            "used_nonces",
             {
                 "account": a["account"],
                 "nonce": int(a["nonce"]),
                 "valid_from_block": block,
                 "valid_to_block": None,
+                "timestamp": ts,
                 "tx_hash": ev.tx_hash,
             },
         )
+
+    def _on_TradeRefused(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._fact(
+            "trade_refusals",
+            {
+                "tx_hash": ev.tx_hash,
+                "log_index": ev.log_index,
+                "valid_from_block": block,
+                "valid_to_block": None,
+                "trade_id": _hex(a["tradeId"]),
+                "exchange": a["exchange"],
+                "source": ev.contract,
+                "item_index": int(a["index"]),
+                "reason": _hex(a["reason"]),
+                "timestamp": ts,
+            },
+        )
+
+    # ─────────────────────────────────────────────────────────── mandates
+
+    def _on_MandateGranted(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        mandate_id = _hex(a["mandateId"])
+        m = a["mandate"]
+        t = m["terms"]
+        terms = {
+            "right": int(t["right"]), "purpose": int(t["purpose"]), "start": int(t["start"]), "end": int(t["end"]),
+            "exclusive": bool(t["exclusive"]), "sublicensable": bool(t["sublicensable"]),
+            "transferable": bool(t["transferable"]), "regions": [int(r) for r in t["regions"]],
+            "countries": [_country(c) for c in t["countries"]], "terms_hash": _hex(t["termsHash"]),
+        }  # fmt: skip
+        self._put("mandates", (mandate_id,), block, {
+            "mandate_id": mandate_id, "seller": a["seller"], "exchange": a["exchange"], "asset_id": int(m["assetId"]),
+            "delivery": int(m["delivery"]), "right": int(m["right"]), "parent_licence_id": int(m["parentLicenseId"]),
+            "terms": terms, "max_duration": int(m["maxDuration"]), "min_net": int(m["minNet"]),
+            "expiry": int(m["expiry"]), "salt": int(m["salt"]), "status": _MANDATE_ACTIVE, "granted_block": block,
+            "granted_at": ts, "revoked_block": None, "revoked_at": None,
+        })  # fmt: skip
+
+    def _on_MandateRevoked(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("mandates", (_hex(a["mandateId"]),), block)
+        row["status"] = _MANDATE_REVOKED
+        row["revoked_block"], row["revoked_at"] = block, ts
 
     # ─────────────────────────────────────────────────────────── supervision
 
@@ -640,23 +937,46 @@ class Projector:
         row.update(registrars=[], threshold=0, version=int(a["version"]), active=False, set_by=a["by"],
                    updated_block=block, updated_at=ts)
 
-    def _on_CertificateImported(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
-        local = int(a["localAssetId"])
+    @staticmethod
+    def _certificate(a: Mapping[str, Any]) -> Row:
         c = a["certificate"]
-        self._put("recognised_records", (local,), block, {
-            "local_asset_id": local, "origin_chain_id": int(a["originChainId"]),
-            "origin_asset_id": int(a["originAssetId"]), "origin_registry": a["originRegistry"],
+        return {
             "content_hash": _hex(c["contentHash"]), "category": int(c["category"]), "grade": int(c["grade"]),
             "kind": int(c["kind"]), "holding_holder": c["holdingHolder"], "processing_holder": c["processingHolder"],
             "operation_holder": c["operationHolder"], "certificate_serial": int(c["certificateSerial"]),
             "origin_registered_block": int(c["registeredBlock"]), "origin_registered_at": int(c["registeredAt"]),
+            "origin_status": int(c["status"]), "issued_at": int(c["issuedAt"]), "expires_at": int(c["expiresAt"]),
             "certificate_digest": _hex(a["certificateDigest"]), "signers": list(a["signers"]),
-            "linked": bool(a["linked"]), "status": _RECOGNISED_ACTIVE, "imported_by": a["registrar"],
-            "imported_block": block, "imported_at": ts, "suspended_by": None, "suspend_reason_hash": None,
-            "suspended_block": None,
+        }  # fmt: skip
+
+    def _on_CertificateImported(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        local = int(a["localAssetId"])
+        if a["superseded"]:  # a newer certificate of the same origin asset: the record follows it
+            row = self._edit("recognised_records", (local,), block)
+            row.update(self._certificate(a))
+            row["superseded_by"], row["superseded_block"] = a["registrar"], block
+            if row["origin_status"] == _ASSET_CANCELLED:
+                row["status"] = _RECOGNISED_CANCELLED
+            return
+        self._put("recognised_records", (local,), block, {
+            "local_asset_id": local, "origin_chain_id": int(a["originChainId"]),
+            "origin_asset_id": int(a["originAssetId"]), "origin_registry": a["originRegistry"],
+            **self._certificate(a), "linked": bool(a["linked"]), "status": _RECOGNISED_ACTIVE,
+            "imported_by": a["registrar"], "imported_block": block, "imported_at": ts, "superseded_by": None,
+            "superseded_block": None, "suspended_by": None, "suspend_reason_hash": None, "suspended_block": None,
+            "reinstated_by": None, "reinstate_reason_hash": None, "reinstated_block": None,
         })  # fmt: skip
 
     def _on_RecognitionSuspended(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
-        row = self._edit("recognised_records", (int(a["localAssetId"]),), block)
+        row = self._edit("recognised_records", _local(a), block)
         row.update(status=_RECOGNISED_SUSPENDED, suspended_by=a["by"], suspend_reason_hash=_hex(a["reasonHash"]),
                    suspended_block=block)
+        if not row["linked"]:  # a linked record leaves the registration made here alone
+            self._edit("assets", _local(a), block)["suspended"] = True
+
+    def _on_RecognitionReinstated(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("recognised_records", _local(a), block)
+        row.update(status=_RECOGNISED_ACTIVE, reinstated_by=a["by"], reinstate_reason_hash=_hex(a["reasonHash"]),
+                   reinstated_block=block)
+        if not row["linked"]:
+            self._edit("assets", _local(a), block)["suspended"] = False

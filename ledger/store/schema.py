@@ -257,6 +257,13 @@ assets = _versioned(
     _c("disputed", sa.Boolean),
     _c("frozen", sa.Boolean),
     _c("anonymised", sa.Boolean),
+    # Recognition suspension (RecognitionSuspended / RecognitionReinstated of a recognised, not linked, asset).
+    _c("suspended", sa.Boolean),
+    # The end, rounded up to a whole UTC day, of the latest-ending top-level licence ever granted (never falls).
+    _c("licensed_until", sa.BigInteger),
+    # The contract's split flag: set once the processing or operation right was ever held apart from the
+    # holding right (at application, at import, or by any right transfer); never cleared.
+    _c("rights_split", sa.Boolean),
     _c("open_objections", sa.Integer),
     _c("certificate_serial", sa.BigInteger),
     _c("registrar", _address(), nullable=True),
@@ -305,7 +312,6 @@ licences = _versioned(
     _c("terms_hash", _hash()),
     _c("revoked", sa.Boolean),
     _c("revoked_by", _address(), nullable=True),
-    _c("revoke_cause_id", sa.BigInteger, nullable=True),
     _c("revoke_reason_hash", _hash(), nullable=True),
     _c("revoked_block", sa.BigInteger, nullable=True),
     _c("granted_block", sa.BigInteger),
@@ -313,9 +319,12 @@ licences = _versioned(
     indexes=["asset_id", "licensee", "licensor", "parent_id"],
 )
 
+# One row per settled trade, keyed as the contract settles it once: keccak256(abi.encode(exchange, tradeId))
+# on an exchange, keccak256(abi.encode(address(0), seller, buyer, tradeId)) off exchange (TradeSettlement.tradeKey).
 trades = _fact(
     "trades",
-    [_c("trade_id", _hash())],
+    [_c("trade_key", _hash())],
+    _c("trade_id", _hash()),
     _c("asset_id", sa.BigInteger),
     _c("exchange", _address()),
     _c("on_exchange", sa.Boolean),
@@ -326,26 +335,34 @@ trades = _fact(
     _c("seller_amount", Uint256()),
     _c("right", sa.SmallInteger),
     _c("licence_id", sa.BigInteger),
+    # The seller's mandate the sale used (MandateRegistry); NULL for a signed consent or an off-exchange trade.
+    _c("mandate_id", _hash(), nullable=True),
     _c("timestamp", sa.BigInteger),
     _c("tx_hash", _hash()),
     _c("log_index", sa.Integer),
-    indexes=["asset_id", "seller", "buyer", ("exchange", "valid_from_block", "log_index"), "timestamp"],
+    indexes=["trade_id", "asset_id", "seller", "buyer", ("exchange", "valid_from_block", "log_index"), "timestamp"],
 )
 
+# What a trade paid: the seller (kind "seller"), the exchange's fee ("fee") and each revenue share
+# ("revenue_share"; ``held``: the recipient was not active and the settlement contract holds it).
 payments = _fact(
     "payments",
-    [_c("trade_id", _hash()), _c("kind", sa.String(16)), _c("payee", _address())],
+    [_c("trade_key", _hash()), _c("kind", sa.String(16)), _c("payee", _address())],
+    _c("trade_id", _hash()),
     _c("amount", Uint256()),
+    _c("held", sa.Boolean),
     _c("tx_hash", _hash()),
     _c("log_index", sa.Integer),
     indexes=["payee"],
 )
 
+# Per asset and right (the revenue shares of sales of that right).
 revenue_shares = _versioned(
     "revenue_shares",
-    [_c("asset_id", sa.BigInteger)],
+    [_c("asset_id", sa.BigInteger), _c("right", sa.SmallInteger)],
     _c("shares", _JSON),
     _c("total_bps", sa.Integer),
+    _c("set_by", _address()),
     indexes=[],
 )
 
@@ -356,6 +373,8 @@ balances = _versioned(
     indexes=[],
 )
 
+# The token's allowances: set by Approval events, less what on-exchange settlements spent (the buyer's
+# allowance to the exchange; an unlimited one stays). A plain transferFrom spends one without an event.
 approvals = _versioned(
     "approvals",
     [_c("owner", _address()), _c("spender", _address())],
@@ -372,6 +391,11 @@ objections = _versioned(
     _c("evidence_hash", _hash()),
     _c("lodged_block", sa.BigInteger),
     _c("lodged_at", sa.BigInteger),
+    # A pending objection (lodged without standing) accepted by a registrar: open from then on.
+    _c("accepted_by", _address(), nullable=True),
+    _c("accept_decision_hash", _hash(), nullable=True),
+    _c("accepted_block", sa.BigInteger, nullable=True),
+    _c("accepted_at", sa.BigInteger, nullable=True),
     _c("resolved_by", _address(), nullable=True),
     _c("decision_hash", _hash(), nullable=True),
     _c("resolved_block", sa.BigInteger, nullable=True),
@@ -439,18 +463,94 @@ price_bands = _versioned(
     indexes=[],
 )
 
-invalidated_nonces = _fact(
-    "invalidated_nonces",
+# Every nonce bit TradeSettlement wrote (NonceUsed): invalidated by its account, or used by either party of an
+# off-exchange trade.
+used_nonces = _fact(
+    "used_nonces",
     [_c("account", _address()), _c("nonce", Uint256())],
+    _c("timestamp", sa.BigInteger),
     _c("tx_hash", _hash()),
     indexes=[],
 )
 
-contract_settings = _versioned(
-    "contract_settings",
-    [_c("contract", sa.String(64)), _c("setting", sa.String(64))],
-    _c("value", sa.String(256)),
-    _c("set_by", _address()),
+# Revenue shares held for recipients that were not active when paid, until HeldSharesClaimed.
+held_shares = _versioned(
+    "held_shares",
+    [_c("account", _address())],
+    _c("amount", Uint256()),
+    _c("total_held", Uint256()),
+    _c("total_claimed", Uint256()),
+    indexes=[],
+)
+
+# Standing mandates of sellers to exchanges (MandateRegistry), keyed by their id (the hash of their terms).
+# ``status`` 1 in force, 2 revoked (a revoked mandate may be granted again: a new version).
+mandates = _versioned(
+    "mandates",
+    [_c("mandate_id", _hash())],
+    _c("seller", _address()),
+    _c("exchange", _address()),
+    _c("asset_id", Uint256()),
+    _c("delivery", sa.SmallInteger),
+    _c("right", sa.SmallInteger),
+    _c("parent_licence_id", Uint256()),
+    _c("terms", _JSON),
+    _c("max_duration", sa.BigInteger),
+    _c("min_net", Uint256()),
+    _c("expiry", sa.BigInteger),
+    _c("salt", Uint256()),
+    _c("status", sa.SmallInteger),
+    _c("granted_block", sa.BigInteger),
+    _c("granted_at", sa.BigInteger),
+    _c("revoked_block", sa.BigInteger, nullable=True),
+    _c("revoked_at", sa.BigInteger, nullable=True),
+    indexes=["seller", "exchange", "asset_id"],
+)
+
+# Trades of a non-atomic batch that were refused (TradeRefused, from TradeSettlement or MandateRegistry):
+# ``reason`` is the encoded error (0x hex), ``item_index`` the trade's index in the batch.
+trade_refusals = _fact(
+    "trade_refusals",
+    [_c("tx_hash", _hash()), _c("log_index", sa.Integer)],
+    _c("trade_id", _hash()),
+    _c("exchange", _address()),
+    _c("source", sa.String(64)),
+    _c("item_index", sa.BigInteger),
+    _c("reason", sa.Text),
+    _c("timestamp", sa.BigInteger),
+    indexes=["trade_id", "exchange"],
+)
+
+# The authority's approvals of authorised-operation licences of public data (AssetControls), keyed as the
+# contract keys them. ``latest_end`` is the view's value (0 once used or withdrawn); ``status`` 1 authorised,
+# 2 used (by licence ``licence_id``), 3 withdrawn.
+public_operations = _versioned(
+    "public_operations",
+    [_c("asset_id", sa.BigInteger), _c("operator", _address()), _c("right", sa.SmallInteger),
+     _c("purpose", sa.Integer)],
+    _c("latest_end", sa.BigInteger),
+    _c("status", sa.SmallInteger),
+    _c("decision_hash", _hash()),
+    _c("authorised_by", _address()),
+    _c("authorised_block", sa.BigInteger),
+    _c("authorised_at", sa.BigInteger),
+    _c("licence_id", sa.BigInteger, nullable=True),
+    _c("closed_block", sa.BigInteger, nullable=True),
+    indexes=["operator"],
+)
+
+# The registry's exclusivity record per (asset, right, purpose, parent licence): the span of the live shared
+# licences (zeros once none is live), how many are live, and the kept exclusive licences as
+# [[start, end, licence id], ...] in the contract's slot order (pruned of ended ones at every grant under the
+# key, a revoked one swapped with the last). AssetRegistry.exclusivityOf returns the same.
+licence_exclusivity = _versioned(
+    "licence_exclusivity",
+    [_c("asset_id", sa.BigInteger), _c("right", sa.SmallInteger), _c("purpose", sa.Integer),
+     _c("parent_id", sa.BigInteger)],
+    _c("shared_start", sa.BigInteger),
+    _c("shared_end", sa.BigInteger),
+    _c("live_shared", sa.Integer),
+    _c("exclusives", _JSON),
     indexes=[],
 )
 
@@ -469,11 +569,14 @@ agreements = _versioned(
     indexes=[],
 )
 
+# Keyed by the local asset (Recognition._records); (origin chain, origin registry, origin asset) names the
+# origin (Recognition.localAssetOf). The certificate fields are those of the certificate in force (a newer
+# one supersedes it); values signed by the origin that may exceed 64 bits are Uint256.
 recognised_records = _versioned(
     "recognised_records",
     [_c("local_asset_id", sa.BigInteger)],
     _c("origin_chain_id", sa.BigInteger),
-    _c("origin_asset_id", sa.BigInteger),
+    _c("origin_asset_id", Uint256()),
     _c("origin_registry", _address()),
     _c("content_hash", _hash()),
     _c("category", sa.SmallInteger),
@@ -482,20 +585,30 @@ recognised_records = _versioned(
     _c("holding_holder", _address()),
     _c("processing_holder", _address()),
     _c("operation_holder", _address()),
-    _c("certificate_serial", sa.BigInteger),
-    _c("origin_registered_block", sa.BigInteger),
-    _c("origin_registered_at", sa.BigInteger),
+    _c("certificate_serial", Uint256()),
+    _c("origin_registered_block", Uint256()),
+    _c("origin_registered_at", Uint256()),
+    # The origin asset's status in the certificate (2 registered, 4 cancelled) and its issue and expiry times.
+    _c("origin_status", sa.SmallInteger),
+    _c("issued_at", Uint256()),
+    _c("expires_at", Uint256()),
     _c("certificate_digest", _hash()),
     _c("signers", _JSON),
     _c("linked", sa.Boolean),
+    # 1 active, 2 suspended, 3 cancelled (a newer certificate said the origin cancelled the asset).
     _c("status", sa.SmallInteger),
     _c("imported_by", _address()),
     _c("imported_block", sa.BigInteger),
     _c("imported_at", sa.BigInteger),
+    _c("superseded_by", _address(), nullable=True),
+    _c("superseded_block", sa.BigInteger, nullable=True),
     _c("suspended_by", _address(), nullable=True),
     _c("suspend_reason_hash", _hash(), nullable=True),
     _c("suspended_block", sa.BigInteger, nullable=True),
-    indexes=[("origin_chain_id", "origin_asset_id"), "content_hash", "status"],
+    _c("reinstated_by", _address(), nullable=True),
+    _c("reinstate_reason_hash", _hash(), nullable=True),
+    _c("reinstated_block", sa.BigInteger, nullable=True),
+    indexes=[("origin_chain_id", "origin_registry", "origin_asset_id"), "content_hash", "status"],
 )
 
 
@@ -526,11 +639,13 @@ VERSIONED: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=True)
     for t in (
         participants, assets, licences, revenue_shares, balances, approvals, objections,
-        rectification_orders, credit_scores, price_bands, contract_settings, agreements, recognised_records,
+        rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
+        public_operations, licence_exclusivity,
     )
 )  # fmt: skip
 FACTS: Final[tuple[StateTable, ...]] = tuple(
-    _state(t, versioned=False) for t in (declarations, trades, payments, freezes, credit_events, invalidated_nonces)
+    _state(t, versioned=False)
+    for t in (declarations, trades, payments, freezes, credit_events, used_nonces, trade_refusals)
 )
 STATE_TABLES: Final[dict[str, StateTable]] = {s.name: s for s in (*VERSIONED, *FACTS)}
 

@@ -1,13 +1,18 @@
 """A synthetic, self-consistent stream of the ledger contracts' events, for benchmarks and store tests.
 
-:class:`SyntheticLedger` plays a deterministic (seeded) market: participants are admitted and file
-declarations, assets are applied for, reviewed, changed, objected to, frozen and cancelled,
-licences are granted, sublicensed, transferred and revoked (with the cascade), tokens are issued
-and approved, trades settle on and off exchange with fees and revenue shares, and supervisors
-open and close rectification orders and record credit events. Every event has the argument
-shapes the decoder produces for the real ABI, and the stream respects what the contracts
-enforce as far as the projection can tell (records exist before they change, balances never go
-negative, a licence's children are revoked with it).
+:class:`SyntheticLedger` plays a deterministic (seeded) market: participants are admitted, suspended and
+reinstated, and file declarations; assets are applied for (rejected applications are filed again under a
+new id), reviewed, changed, objected to (objections with standing open at once, others pending until a
+registrar accepts them), frozen, cancelled and recognised from another province (imported, superseded,
+suspended, reinstated); licences are granted (shared and exclusive), sublicensed, transferred and revoked,
+and public data is licensed as an authorised operation the authority approved; tokens are issued, approved
+and moved; trades settle on exchange (with signed consents or within standing mandates, some refused in
+non-atomic batches; the same trade id on two exchanges) and off exchange (both parties' nonces used), with
+fees and revenue shares per right, held for suspended recipients until they claim them; supervisors open and
+close rectification orders and record credit events. Every event has the argument shapes the decoder
+produces for the real ABI, and the stream respects what the contracts enforce as far as the projection can
+tell (records exist before they change, balances and allowances never go negative, held shares are claimed
+whole).
 
 :func:`encode_logs` turns the events back into raw ``eth_getLogs`` entries with the real ABIs, so
 that a benchmark can measure decoding and storing together.
@@ -30,23 +35,31 @@ from ledger.decode import BlockHeader, LedgerEvent
 __all__ = ["SyntheticLedger", "encode_logs"]
 
 ZERO: Final = "0x0000000000000000000000000000000000000000"
+ZERO_HASH: Final = "0x" + "00" * 32
 _REGIONS: Final = (450000, 450100, 450200, 440000)
 _COUNTRIES: Final = ("0x434e", "0x5347", "0x4d59")  # CN, SG, MY
+_DAY: Final = 86_400
+_ORIGIN_CHAIN: Final = 44_000
 
 # roles (ledger.contracts.types.Role)
 _AUTHORITY, _REGISTRAR, _EXCHANGE, _BANK, _MERCHANT, _PROVIDER, _HOLDER, _SUPERVISOR = (1 << i for i in range(8))
+# statuses: assets (1 pending, 2 registered, 3 rejected, 4 cancelled), objections (1 open, 2 upheld, 3 dismissed,
+# 4 pending), participants (1 active, 2 suspended)
+_OPEN, _PENDING = 1, 4
 
 
 @dataclass
 class _Asset:
     asset_id: int
     holders: list[str]  # holding, processing, operation
+    content: str
     status: int = 1
     category: int = 1
     frozen: bool = False
+    suspended: bool = False
     open_objections: int = 0
-    anonymised: bool = False
-    shares: list[tuple[str, int]] = field(default_factory=list)
+    shares: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # right -> (recipient, bps)
+    next_exclusive: int = 0  # exclusive licences follow one another in time
 
 
 @dataclass
@@ -59,8 +72,16 @@ class _Licence:
     start: int
     end: int
     depth: int
-    children: list[int] = field(default_factory=list)
     revoked: bool = False
+
+
+@dataclass
+class _Recognised:
+    local: int
+    origin_asset: int
+    certificate: dict[str, Any]
+    linked: bool = False
+    status: int = 1  # active, 2 suspended, 3 cancelled
 
 
 class SyntheticLedger:
@@ -80,7 +101,6 @@ class SyntheticLedger:
         self.block = first_block - 1
         self.timestamp = first_timestamp
         self.parent = "0x" + "00" * 32
-        self._pending: list[tuple[str, str, dict[str, Any]]] = []
         self._log_index = 0
         self._tx = ""
         self._block_events: list[LedgerEvent] = []
@@ -90,15 +110,25 @@ class SyntheticLedger:
         self.exchanges = [self._address(f"exchange/{i}") for i in range(3)]
         self.bank = self._address("bank")
         self.supervisor = self._address("supervisor")
+        self.origin_registry = self._address("origin-registry")
         self.traders = [self._address(f"trader/{i}") for i in range(max(4, participants))]
         self.providers = self.traders[:3]
         self.balances: dict[str, int] = {}
+        self.allowances: dict[tuple[str, str], int] = {}
+        self.held: dict[str, int] = {}
         self.assets: list[_Asset] = []
         self.licences: list[_Licence] = []
         self.objections: list[tuple[int, int]] = []  # (objection id, asset id), open ones
+        self.pending: list[tuple[int, int, str]] = []  # (objection id, asset id, objector)
         self.orders: list[int] = []  # open ones
         self.participants: dict[str, int] = {}  # account -> status
         self.credit: dict[str, int] = {}
+        self.mandates: list[tuple[str, str, str]] = []  # (mandate id, seller, exchange) in force
+        self.operations: list[tuple[int, str, int, int, int]] = []  # approved (asset, operator, right, purpose, end)
+        self.recognised: list[_Recognised] = []
+        self.agreement_version = 0
+        self.agreement = False
+        self.trade_ids: list[tuple[str, str]] = []  # (trade id, exchange) settled on exchange, recent ones
         self.trade_count = 0
         self.objection_count = 0
         self.order_count = 0
@@ -157,6 +187,9 @@ class SyntheticLedger:
         ]
         return header, evs
 
+    def _active(self, account: str) -> bool:
+        return self.participants.get(account) == 1
+
     # ─────────────────────────────────────────────────────────── set-up
 
     def _admit(self, account: str, roles: int, region: int, name: str) -> None:
@@ -175,8 +208,6 @@ class SyntheticLedger:
         self._genesis_done = True
         self._new_tx()
         self._admit(self.authority, _AUTHORITY, 450000, "Guangxi Big Data Development Bureau")
-        self._emit("AssetRegistry", "SettlementSet", settlement=self.settlement, by=self.authority)
-        self._emit("SettlementToken", "SettlementSet", settlement=self.settlement, by=self.authority)
         for i, r in enumerate(self.registrars):
             self._admit(r, _REGISTRAR, _REGIONS[i], f"Registration Centre {i}")
         for i, x in enumerate(self.exchanges):
@@ -197,49 +228,70 @@ class SyntheticLedger:
         roll = self.rng.random()
         if roll < 0.10 or len(self.assets) < 8:
             self._register()
-        elif roll < 0.55:
+        elif roll < 0.52:
             self._trade()
-        elif roll < 0.65:
+        elif roll < 0.61:
             self._grant()
-        elif roll < 0.70:
+        elif roll < 0.65:
             self._issue(self.rng.choice(self.traders), 10**6)
-        elif roll < 0.74:
+        elif roll < 0.69:
             self._revoke()
-        elif roll < 0.77:
+        elif roll < 0.72:
             self._transfer_licence()
-        elif roll < 0.80:
+        elif roll < 0.755:
             self._objection()
-        elif roll < 0.83:
+        elif roll < 0.78:
             self._freeze()
-        elif roll < 0.85:
+        elif roll < 0.795:
             self._change()
-        elif roll < 0.88:
+        elif roll < 0.82:
             self._shares()
-        elif roll < 0.91:
+        elif roll < 0.85:
             self._supervise()
-        elif roll < 0.93:
+        elif roll < 0.87:
             self._participant_change()
-        elif roll < 0.95:
+        elif roll < 0.89:
             self._transfer_right()
-        elif roll < 0.96:
+        elif roll < 0.90:
             self.nonce += 1
-            self._emit("TradeSettlement", "NonceInvalidated", account=self.rng.choice(self.traders), nonce=self.nonce)
-        elif roll < 0.97:
+            self._emit("TradeSettlement", "NonceUsed", account=self.rng.choice(self.traders), nonce=self.nonce)
+        elif roll < 0.91:
             self._cancel()
+        elif roll < 0.925:
+            self._mandate()
+        elif roll < 0.94:
+            self._public_operation()
+        elif roll < 0.95:
+            self._claim()
+        elif roll < 0.96:
+            self._recognition()
+        elif roll < 0.965:
+            self._refusal()
         else:
             self._token_transfer()
 
+    def _applied(self, asset_id: int, owner: str, processing: str, registration: dict[str, Any]) -> None:
+        self._emit(
+            "AssetRegistry",
+            "RegistrationApplied",
+            assetId=asset_id,
+            contentHash=registration["contentHash"],
+            applicant=owner,
+            processingHolder=processing,
+            operationHolder=owner,
+            registration=registration,
+        )
+
     def _register(self) -> None:
         owner = self.rng.choice(self.traders[3:])
-        asset_id = len(self.assets) + 1
         category = self.rng.choice((0, 1, 1, 2))
         processing = self.rng.choice((owner, owner, self.rng.choice(self.traders)))
         content = self._hash()
         registration = {
             "contentHash": content,
             "metadataHash": self._hash(),
-            "metadataURI": f"ipfs://bafy{asset_id:046d}",
-            "name": f"Dataset {asset_id}: Nanning bus ridership",
+            "metadataURI": f"ipfs://bafy{len(self.assets) + 1:046d}",
+            "name": f"Dataset {len(self.assets) + 1}: Nanning bus ridership",
             "category": category,
             "grade": self.rng.choice((0, 0, 1, 2)),
             "kind": self.rng.randrange(4),
@@ -247,39 +299,26 @@ class SyntheticLedger:
             "processingHolder": ZERO if processing == owner else processing,
             "operationHolder": ZERO,
         }
-        self._emit(
-            "AssetRegistry",
-            "RegistrationApplied",
-            assetId=asset_id,
-            contentHash=content,
-            applicant=owner,
-            processingHolder=processing,
-            operationHolder=owner,
-            registration=registration,
-        )
-        asset = _Asset(asset_id, [owner, processing, owner], category=category)
-        self.assets.append(asset)
         registrar = self.registrars[0]
-        if self.rng.random() < 0.1:
+        if self.rng.random() < 0.1:  # rejected: final; a new application gets an id of its own
+            rejected = _Asset(len(self.assets) + 1, [owner, processing, owner], content, category=category)
+            self.assets.append(rejected)
+            self._applied(rejected.asset_id, owner, processing, registration)
             self._emit(
-                "AssetRegistry", "RegistrationRejected", assetId=asset_id, registrar=registrar, reviewHash=self._hash()
-            )
+                "AssetRegistry", "RegistrationRejected", assetId=rejected.asset_id, registrar=registrar,
+                reviewHash=self._hash(),
+            )  # fmt: skip
+            rejected.status = 3
+            self._new_tx()
             registration = dict(registration, metadataHash=self._hash())
-            self._emit(
-                "AssetRegistry",
-                "RegistrationApplied",
-                assetId=asset_id,
-                contentHash=content,
-                applicant=owner,
-                processingHolder=processing,
-                operationHolder=owner,
-                registration=registration,
-            )
+        asset = _Asset(len(self.assets) + 1, [owner, processing, owner], content, category=category)
+        self.assets.append(asset)
+        self._applied(asset.asset_id, owner, processing, registration)
         self.certificates += 1
         self._emit(
             "AssetRegistry",
             "AssetRegistered",
-            assetId=asset_id,
+            assetId=asset.asset_id,
             registrar=registrar,
             certificateSerial=self.certificates,
             reviewHash=self._hash(),
@@ -287,63 +326,68 @@ class SyntheticLedger:
         asset.status = 2
         if category == 2:
             self._emit(
-                "AssetRegistry",
+                "AssetControls",
                 "AnonymisationAttested",
-                assetId=asset_id,
+                assetId=asset.asset_id,
                 provider=self.rng.choice(self.providers),
                 reportHash=self._hash(),
             )
-            asset.anonymised = True
 
     def _tradable(self) -> _Asset | None:
         for _ in range(8):
             a = self.rng.choice(self.assets)
-            if a.status == 2 and not a.frozen and a.open_objections == 0:
+            if a.status == 2 and not a.frozen and not a.suspended and a.open_objections == 0:
                 return a
         return None
 
-    def _terms(self, right: int, purpose: int, start: int, end: int) -> dict[str, Any]:
+    def _terms(self, right: int, purpose: int, start: int, end: int, *, exclusive: bool = False) -> dict[str, Any]:
         countries = [self.rng.choice(_COUNTRIES)] if self.rng.random() < 0.1 else []
+        regions = [450000, 450100, 810000][: self.rng.choice((1, 1, 2, 2, 3))]
         return {
             "right": right,
             "purpose": purpose,
             "start": start,
             "end": end,
-            "exclusive": False,
+            "exclusive": exclusive,
             "sublicensable": self.rng.random() < 0.3,
             "transferable": self.rng.random() < 0.5,
-            "regions": [450000, 450100][: self.rng.randint(1, 2)],
+            "regions": regions,
             "countries": countries,
             "termsHash": self._hash(),
         }
 
-    def _license_granted(self, asset: _Asset, licensee: str, licensor: str, parent: _Licence | None) -> int:
-        right = parent.right if parent else self.rng.choice((1, 2))
-        purpose = parent.purpose if parent else self.rng.choice((1101, 1102, 2201))
+    def _license_granted(
+        self, asset: _Asset, licensee: str, licensor: str, parent: _Licence | None, *, right: int | None = None,
+        purpose: int | None = None,
+    ) -> _Licence:  # fmt: skip
+        right = parent.right if parent else right if right is not None else self.rng.choice((1, 2))
+        purpose = parent.purpose if parent else purpose if purpose is not None else self.rng.choice((1101, 1102, 2201))
         start = parent.start if parent else self.timestamp
-        end = parent.end if parent else self.timestamp + 365 * 86400
-        licence_id = len(self.licences) + 1
-        depth = parent.depth + 1 if parent else 0
+        end = parent.end if parent else self.timestamp + 365 * _DAY
+        exclusive = parent is None and purpose == 3301
+        if exclusive:  # one after another, a day each
+            start = max(self.timestamp, asset.next_exclusive)
+            end = start + _DAY
+            asset.next_exclusive = end
+        licence = _Licence(len(self.licences) + 1, asset.asset_id, licensee, right, purpose, max(start, self.timestamp),
+                           end, parent.depth + 1 if parent else 0)  # fmt: skip
         self._emit(
             "AssetRegistry",
             "LicenseGranted",
-            licenseId=licence_id,
+            licenseId=licence.licence_id,
             assetId=asset.asset_id,
             licensee=licensee,
             licensor=licensor,
             parentId=parent.licence_id if parent else 0,
-            depth=depth,
-            terms=self._terms(right, purpose, start, end),
+            depth=licence.depth,
+            terms=self._terms(right, purpose, start, end, exclusive=exclusive),
         )
-        licence = _Licence(licence_id, asset.asset_id, licensee, right, purpose, start, end, depth)
         self.licences.append(licence)
-        if parent:
-            parent.children.append(licence_id)
-        return licence_id
+        return licence
 
     def _grant(self) -> None:
         asset = self._tradable()
-        if asset is None:
+        if asset is None or asset.category == 0:  # public data: only as an authorised operation or on exchange
             return
         parents = [
             lic for lic in self.licences[-50:] if not lic.revoked and lic.depth < 3 and lic.asset_id == asset.asset_id
@@ -356,7 +400,8 @@ class SyntheticLedger:
             return
         licensor = asset.holders[1]
         if licensee != licensor:
-            self._license_granted(asset, licensee, licensor, None)
+            purpose = 3301 if self.rng.random() < 0.1 else None
+            self._license_granted(asset, licensee, licensor, None, right=1, purpose=purpose)
 
     def _issue(self, account: str, amount: int) -> None:
         self._emit("SettlementToken", "Transfer", **{"from": ZERO, "to": account, "value": amount})
@@ -375,7 +420,7 @@ class SyntheticLedger:
         buyer = self.rng.choice(self.traders)
         deliver_right = self.rng.random() < 0.1
         seller = asset.holders[self.rng.choice((1, 2))] if deliver_right else asset.holders[1]
-        if buyer == seller:
+        if buyer == seller or not (self._active(buyer) and self._active(seller)):
             return
         on_exchange = asset.category == 0 or self.rng.random() < 0.8
         exchange = self.rng.choice(self.exchanges) if on_exchange else ZERO
@@ -384,16 +429,28 @@ class SyntheticLedger:
         if self.balances.get(buyer, 0) < price:
             self._issue(buyer, 10**6)
             self._new_tx()
-        if on_exchange:
+        if on_exchange and self.allowances.get((buyer, exchange), 0) < price:
             self._emit("SettlementToken", "Approval", owner=buyer, spender=exchange, value=10**6)
+            self.allowances[(buyer, exchange)] = 10**6
+            self._new_tx()
         self.trade_count += 1
         trade_id = "0x" + keccak(text=f"synthetic-trade/{self.trade_count}").hex()
-        net = price - fee
-        paid = []
-        for recipient, bps in asset.shares:
-            amount = net * bps // 10_000
-            paid.append((recipient, amount))
-            self._emit("TradeSettlement", "RevenueSharePaid", tradeId=trade_id, recipient=recipient, amount=amount)
+        if on_exchange and self.trade_ids and self.rng.random() < 0.03:
+            # An id another exchange already used: trades settle once per exchange, not once overall.
+            used, by = self.rng.choice(self.trade_ids)
+            if by != exchange:
+                trade_id = used
+        mandate = ZERO_HASH
+        if on_exchange:
+            self.allowances[(buyer, exchange)] -= price
+            self.trade_ids = [*self.trade_ids[-99:], (trade_id, exchange)]
+            mine = [m for m, s, x in self.mandates if s == seller and x == exchange]
+            if mine and self.rng.random() < 0.5:
+                mandate = self.rng.choice(mine)
+        else:  # both parties signed one nonce: it is used for each
+            self.nonce += 1
+            self._emit("TradeSettlement", "NonceUsed", account=seller, nonce=self.nonce)
+            self._emit("TradeSettlement", "NonceUsed", account=buyer, nonce=self.nonce)
         licence_id = 0
         if deliver_right:
             right = asset.holders.index(seller)
@@ -407,14 +464,18 @@ class SyntheticLedger:
             )
             asset.holders[right] = buyer
         else:
-            licence_id = self._license_granted(asset, buyer, seller, None)
-            right = self.licences[-1].right
-        seller_amount = net - sum(a for _, a in paid)
+            right = 1
+            licence_id = self._license_granted(asset, buyer, seller, None, right=right).licence_id
+        net = price - fee
+        paid = [(r, net * bps // 10_000, not self._active(r)) for r, bps in asset.shares.get(right, [])]
+        seller_amount = net - sum(a for _, a, _ in paid)
         self._move(buyer, seller, seller_amount)
         if fee:
             self._move(buyer, exchange, fee)
-        for recipient, amount in paid:
-            self._move(buyer, recipient, amount)
+        for recipient, amount, held in paid:
+            self._move(buyer, self.settlement if held else recipient, amount)
+            if held:
+                self.held[recipient] = self.held.get(recipient, 0) + amount
         self._emit(
             "TradeSettlement",
             "TradeSettled",
@@ -428,22 +489,19 @@ class SyntheticLedger:
             sellerAmount=seller_amount,
             right=right,
             licenseId=licence_id,
+            mandateId=mandate,
+            shares=[{"recipient": r, "amount": a, "held": h} for r, a, h in paid],
         )
-
-    def _revoke_cascade(self, licence: _Licence, by: str, cause: int, reason: str) -> None:
-        licence.revoked = True
-        self._emit(
-            "AssetRegistry", "LicenseRevoked", licenseId=licence.licence_id, by=by, causeId=cause, reasonHash=reason
-        )
-        for child_id in licence.children:
-            child = self.licences[child_id - 1]
-            if not child.revoked:
-                self._revoke_cascade(child, by, licence.licence_id, reason)
 
     def _revoke(self) -> None:
         live = [lic for lic in self.licences[-200:] if not lic.revoked]
         if live:
-            self._revoke_cascade(self.rng.choice(live), self.authority, 0, self._hash())
+            licence = self.rng.choice(live)
+            licence.revoked = True  # its sublicences are invalid through it: no events of their own
+            self._emit(
+                "AssetRegistry", "LicenseRevoked", licenseId=licence.licence_id, by=self.authority,
+                reasonHash=self._hash(),
+            )  # fmt: skip
 
     def _transfer_licence(self) -> None:
         live = [lic for lic in self.licences[-200:] if not lic.revoked]
@@ -458,34 +516,62 @@ class SyntheticLedger:
             lic.licensee = to
 
     def _objection(self) -> None:
-        if self.objections and self.rng.random() < 0.5:
+        roll = self.rng.random()
+        if self.objections and roll < 0.3:
             objection_id, asset_id = self.objections.pop(self.rng.randrange(len(self.objections)))
             asset = self.assets[asset_id - 1]
             asset.open_objections -= 1
+            self._resolved(objection_id, asset)
+            return
+        if self.pending and roll < 0.6:
+            objection_id, asset_id, objector = self.pending.pop(self.rng.randrange(len(self.pending)))
+            asset = self.assets[asset_id - 1]
+            if self.rng.random() < 0.5:  # resolved while pending: it never counted
+                self._resolved(objection_id, asset)
+                return
+            asset.open_objections += 1
+            self.objections.append((objection_id, asset_id))
             self._emit(
-                "AssetRegistry",
-                "ObjectionResolved",
-                objectionId=objection_id,
-                assetId=asset_id,
-                registrar=self.registrars[0],
-                upheld=self.rng.random() < 0.3,
-                decisionHash=self._hash(),
-                openObjections=asset.open_objections,
-            )
+                "AssetControls", "ObjectionAccepted", objectionId=objection_id, assetId=asset_id,
+                registrar=self.registrars[0], decisionHash=self._hash(), openObjections=asset.open_objections,
+            )  # fmt: skip
             return
         asset = self.rng.choice(self.assets)
         if asset.status not in (1, 2):
             return
+        objector = self.rng.choice([*self.traders, self.supervisor])
+        standing = objector == self.supervisor or objector in asset.holders
+        if not standing:
+            mine = [p for p in self.pending if p[2] == objector]
+            if len(mine) >= 3 or any(p[1] == asset.asset_id for p in mine):
+                return
         self.objection_count += 1
-        asset.open_objections += 1
-        self.objections.append((self.objection_count, asset.asset_id))
+        if standing:
+            asset.open_objections += 1
+            self.objections.append((self.objection_count, asset.asset_id))
+        else:
+            self.pending.append((self.objection_count, asset.asset_id, objector))
         self._emit(
-            "AssetRegistry",
+            "AssetControls",
             "ObjectionLodged",
             objectionId=self.objection_count,
             assetId=asset.asset_id,
-            objector=self.rng.choice(self.traders),
+            objector=objector,
             evidenceHash=self._hash(),
+            status=_OPEN if standing else _PENDING,
+            openObjections=asset.open_objections,
+        )
+
+    def _resolved(self, objection_id: int, asset: _Asset) -> None:
+        self._emit(
+            "AssetControls",
+            "ObjectionResolved",
+            objectionId=objection_id,
+            assetId=asset.asset_id,
+            registrar=self.registrars[0],
+            upheld=self.rng.random() < 0.3,
+            decisionHash=self._hash(),
+            openObjections=asset.open_objections,
         )
 
     def _freeze(self) -> None:
@@ -494,7 +580,7 @@ class SyntheticLedger:
             return
         name = "AssetUnfrozen" if asset.frozen else "AssetFrozen"
         asset.frozen = not asset.frozen
-        self._emit("AssetRegistry", name, assetId=asset.asset_id, by=self.authority, reasonHash=self._hash())
+        self._emit("AssetControls", name, assetId=asset.asset_id, by=self.authority, reasonHash=self._hash())
 
     def _change(self) -> None:
         asset = self._tradable()
@@ -522,10 +608,14 @@ class SyntheticLedger:
 
     def _shares(self) -> None:
         asset = self.rng.choice(self.assets)
-        recipients = self.rng.sample(self.traders, self.rng.randint(0, 3))
+        right = self.rng.choice((1, 1, 2))
+        recipients = [r for r in self.rng.sample(self.traders, self.rng.randint(0, 3)) if self._active(r)]
         bps = [self.rng.randint(1, 2000) for _ in recipients]
-        asset.shares = list(zip(recipients, bps, strict=True))
-        self._emit("TradeSettlement", "RevenueSharesSet", assetId=asset.asset_id, recipients=recipients, bps=bps)
+        asset.shares[right] = list(zip(recipients, bps, strict=True))
+        self._emit(
+            "TradeSettlement", "RevenueSharesSet", assetId=asset.asset_id, right=right, recipients=recipients, bps=bps,
+            by=asset.holders[right],
+        )  # fmt: skip
 
     def _supervise(self) -> None:
         roll = self.rng.random()
@@ -591,7 +681,7 @@ class SyntheticLedger:
 
     def _transfer_right(self) -> None:
         asset = self._tradable()
-        if asset is None:
+        if asset is None or asset.category == 0:
             return
         right = self.rng.randrange(3)
         to = self.rng.choice(self.traders)
@@ -602,15 +692,175 @@ class SyntheticLedger:
                 assetId=asset.asset_id,
                 right=right,
                 **{"from": asset.holders[right], "to": to},
-                tradeId="0x" + "00" * 32,
+                tradeId=ZERO_HASH,
             )
             asset.holders[right] = to
 
     def _token_transfer(self) -> None:
-        holders = [a for a, b in self.balances.items() if b > 0]
+        holders = [a for a, b in self.balances.items() if b > 0 and a != self.settlement]
         if holders:
             sender = self.rng.choice(holders)
             self._move(sender, self.rng.choice(self.traders), self.rng.randint(1, self.balances[sender]))
+
+    def _claim(self) -> None:
+        """A recipient active again claims the shares held for it."""
+        waiting = [r for r, amount in self.held.items() if amount and self._active(r)]
+        if not waiting:
+            return
+        recipient = self.rng.choice(waiting)
+        amount = self.held.pop(recipient)
+        self._move(self.settlement, recipient, amount)
+        self._emit("TradeSettlement", "HeldSharesClaimed", recipient=recipient, amount=amount)
+
+    def _mandate(self) -> None:
+        if self.mandates and self.rng.random() < 0.3:
+            mandate_id, seller, _ = self.mandates.pop(self.rng.randrange(len(self.mandates)))
+            self._emit("MandateRegistry", "MandateRevoked", mandateId=mandate_id, seller=seller)
+            return
+        asset = self._tradable()
+        if asset is None:
+            return
+        seller, exchange = asset.holders[1], self.rng.choice(self.exchanges)
+        mandate_id = self._hash()
+        terms = self._terms(1, 1101, 0, 0)
+        mandate = {
+            "seller": seller, "exchange": exchange, "assetId": asset.asset_id, "delivery": 1, "right": 1,
+            "parentLicenseId": 0, "terms": terms, "maxDuration": 365 * _DAY, "minNet": 500,
+            "expiry": self.timestamp + 90 * _DAY, "salt": self.rng.getrandbits(256),
+        }  # fmt: skip
+        self.mandates.append((mandate_id, seller, exchange))
+        self._emit("MandateRegistry", "MandateGranted", mandateId=mandate_id, seller=seller, exchange=exchange,
+                   mandate=mandate)  # fmt: skip
+
+    def _public_operation(self) -> None:
+        """The authority approves an authorised-operation licence of public data; it is used by the holder's grant
+        or withdrawn, or waits."""
+        roll = self.rng.random()
+        if self.operations and roll < 0.6:
+            asset_id, operator, right, purpose, end = self.operations.pop(self.rng.randrange(len(self.operations)))
+            asset = self.assets[asset_id - 1]
+            usable = asset.status == 2 and not asset.frozen and not asset.suspended and asset.open_objections == 0
+            used = usable and roll < 0.45 and operator != asset.holders[right]
+            licence_id = len(self.licences) + 1 if used else 0
+            self._emit("AssetControls", "PublicOperationUsed", assetId=asset_id, operator=operator, right=right,
+                       purpose=purpose, licenseId=licence_id)  # fmt: skip
+            if used:
+                self._license_granted(asset, operator, asset.holders[right], None, right=right, purpose=purpose)
+            return
+        public = [a for a in self.assets[-50:] if a.category == 0 and a.status == 2]
+        if not public:
+            return
+        asset = self.rng.choice(public)
+        operator, right, purpose = self.rng.choice(self.traders), 2, self.rng.choice((2001, 2002))
+        end = self.timestamp + 400 * _DAY
+        self.operations = [o for o in self.operations if o[:4] != (asset.asset_id, operator, right, purpose)]
+        self.operations.append((asset.asset_id, operator, right, purpose, end))
+        self._emit("AssetControls", "PublicOperationAuthorised", assetId=asset.asset_id, operator=operator,
+                   right=right, purpose=purpose, latestEnd=end, decisionHash=self._hash(),
+                   by=self.authority)  # fmt: skip
+
+    def _refusal(self) -> None:
+        """A trade of a non-atomic batch refused (its error's encoding as the reason)."""
+        exchange = self.rng.choice(self.exchanges)
+        self.trade_count += 1
+        trade_id = "0x" + keccak(text=f"synthetic-trade/{self.trade_count}").hex()
+        contract = self.rng.choice(("TradeSettlement", "MandateRegistry"))
+        selector = keccak(text="SettlementBelowMinimum(bytes32,uint256,uint256)")[:4].hex()
+        reason = "0x" + selector + trade_id[2:] + "00" * 64
+        self._emit(contract, "TradeRefused", tradeId=trade_id, exchange=exchange, index=self.rng.randrange(100),
+                   reason=reason)  # fmt: skip
+
+    def _certificate(self, origin_asset: int, asset: _Asset, status: int, issued: int) -> dict[str, Any]:
+        return {
+            "assetId": origin_asset, "contentHash": asset.content, "category": asset.category, "grade": 0, "kind": 0,
+            "holdingHolder": asset.holders[0], "processingHolder": asset.holders[1],
+            "operationHolder": asset.holders[2], "certificateSerial": origin_asset, "registeredBlock": 7,
+            "registeredAt": 1_700_000_000, "status": status, "issuedAt": issued, "expiresAt": issued + 30 * _DAY,
+        }  # fmt: skip
+
+    def _imported(self, r: _Recognised, superseded: bool) -> None:
+        self._emit(
+            "Recognition", "CertificateImported", localAssetId=r.local, originChainId=_ORIGIN_CHAIN,
+            originAssetId=r.origin_asset, originRegistry=self.origin_registry, certificate=r.certificate,
+            certificateDigest=self._hash(), signers=[self.registrars[1]], linked=r.linked, registrar=self.registrars[0],
+            superseded=superseded,
+        )  # fmt: skip
+
+    def _recognition(self) -> None:
+        """Another province's registrations: an agreement, certificates imported (a new local asset, or linked to
+        one registered here), superseded (the holders follow; or the origin cancelled it), suspended, reinstated."""
+        if not self.agreement:
+            self.agreement = True
+            self.agreement_version += 1
+            self._emit("Recognition", "AgreementSet", originChainId=_ORIGIN_CHAIN, originRegistry=self.origin_registry,
+                       registrars=[self.registrars[1]], threshold=1, version=self.agreement_version,
+                       by=self.authority)  # fmt: skip
+            return
+        roll = self.rng.random()
+        live = [r for r in self.recognised if r.status != 3]
+        if roll < 0.05:
+            self.agreement = False
+            self.agreement_version += 1
+            self._emit("Recognition", "AgreementRevoked", originChainId=_ORIGIN_CHAIN,
+                       version=self.agreement_version, by=self.authority)  # fmt: skip
+        elif roll < 0.45 or not live:
+            self._import()
+        elif roll < 0.7:
+            r = self.rng.choice(live)
+            self._supersede(r)
+        else:
+            r = self.rng.choice(live)
+            asset = self.assets[r.local - 1]
+            suspend = r.status == 1
+            r.status = 2 if suspend else 1
+            if not r.linked:
+                asset.suspended = suspend
+            self._emit("Recognition", "RecognitionSuspended" if suspend else "RecognitionReinstated",
+                       localAssetId=r.local, by=self.registrars[0], reasonHash=self._hash())  # fmt: skip
+
+    def _import(self) -> None:
+        origin_asset = len(self.recognised) + 1
+        mine = [a for a in self.assets[-30:] if a.status == 2 and all(r.local != a.asset_id for r in self.recognised)]
+        if mine and self.rng.random() < 0.2:  # the same data registered here by the same holder: linked
+            asset = self.rng.choice(mine)
+            r = _Recognised(asset.asset_id, origin_asset, self._certificate(origin_asset, asset, 2, self.timestamp),
+                            linked=True)  # fmt: skip
+        else:
+            owner = self.rng.choice(self.traders[3:])
+            asset = _Asset(len(self.assets) + 1, [owner, owner, owner], self._hash())
+            self.assets.append(asset)
+            certificate = self._certificate(origin_asset, asset, 2, self.timestamp)
+            registration = {
+                "contentHash": asset.content, "metadataHash": self._hash(), "metadataURI": "", "name": "",
+                "category": asset.category, "grade": 0, "kind": 0, "region": _REGIONS[0], "processingHolder": owner,
+                "operationHolder": owner,
+            }  # fmt: skip
+            self._applied(asset.asset_id, owner, owner, registration)
+            self.certificates += 1
+            self._emit("AssetRegistry", "AssetRegistered", assetId=asset.asset_id, registrar=self.registrars[0],
+                       certificateSerial=self.certificates, reviewHash=registration["metadataHash"])  # fmt: skip
+            asset.status = 2
+            r = _Recognised(asset.asset_id, origin_asset, certificate)
+        self.recognised.append(r)
+        self._imported(r, superseded=False)
+
+    def _supersede(self, r: _Recognised) -> None:
+        asset = self.assets[r.local - 1]
+        issued = int(r.certificate["issuedAt"]) + 1 + self.rng.randrange(100)
+        cancelled = not r.linked and asset.status == 2 and self.rng.random() < 0.2
+        if not r.linked and not cancelled and asset.status == 2:  # the recognised asset follows its holders
+            to = self.rng.choice(self.traders)
+            if to != asset.holders[1]:
+                self._emit("AssetRegistry", "RightTransferred", assetId=asset.asset_id, right=1,
+                           **{"from": asset.holders[1], "to": to}, tradeId=ZERO_HASH)  # fmt: skip
+                asset.holders[1] = to
+        if cancelled:
+            asset.status = 4
+            self._emit("AssetRegistry", "RegistrationCancelled", assetId=asset.asset_id, by=self.registrars[0],
+                       reasonHash=self._hash())  # fmt: skip
+            r.status = 3
+        r.certificate = self._certificate(r.origin_asset, asset, 4 if cancelled else 2, issued)
+        self._imported(r, superseded=True)
 
 
 # ─────────────────────────────────────────────────────────── raw logs

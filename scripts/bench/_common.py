@@ -23,10 +23,11 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,22 @@ from sqlalchemy.engine import make_url
 
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
-from ledger.client import Call, Contracts, LedgerClient, dev_account, make_sender
+from ledger.client import Call, Contracts, LedgerClient, TxResult, dev_account, make_sender
 from ledger.client.sender import TxSender
 from ledger.contracts.deploy import deploy_system
-from ledger.contracts.types import Category, Grade, Kind, LicenseTerms, Registration, Right, Role, Trade
+from ledger.contracts.types import (
+    Category,
+    Delivery,
+    Grade,
+    Kind,
+    LicenseTerms,
+    Mandate,
+    Registration,
+    Right,
+    Role,
+    SalesConsent,
+    Trade,
+)
 from ledger.settings import LedgerSettings
 from ledger.store import normalize_database_url
 
@@ -241,8 +254,12 @@ class BenchChain:
     assets: dict[int, LedgerClient]
     recipients: list[str]
     buyers: list[LocalAccount]
+    #: asset id -> the revenue shares (bps) of sales of its processing right
+    share_bps: dict[int, list[int]]
     senders: list[LocalAccount]
     _trade_seq: int = field(default=0)
+    _nonces: dict[str, int] = field(default_factory=dict)
+    _nonce_lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ── chain
 
@@ -263,6 +280,19 @@ class BenchChain:
     def client(self, account: LocalAccount) -> LedgerClient:
         return self.authority.as_(account)
 
+    def bulk(self, work: Sequence[tuple[LedgerClient, Sequence[Call]]]) -> list[dict[str, Any]]:
+        """Sends many calls (explicit gas) with mining paused, mines them, waits for every receipt (set-up only;
+        anvil's automine stalls when flooded). The senders' cached nonces are dropped afterwards."""
+        self.rpc.call("anvil_setAutomine", [False])
+        try:
+            hashes = send_signed(self.rpc, [(c.sender, calls) for c, calls in work])
+            self.rpc.call("evm_mine")
+            return wait_receipts(self.rpc, hashes, timeout=600)
+        finally:
+            self.rpc.call("anvil_setAutomine", [True])
+            for c, _ in work:
+                c.sender._nonce = None
+
     # ── typical objects
 
     def registration(self, label: str, category: Category = Category.ENTERPRISE) -> Registration:
@@ -275,6 +305,74 @@ class BenchChain:
             right=Right.PROCESSING, purpose=purpose, start=start, end=start + 365 * 86400, regions=(REGION,),
             terms_hash=h("standard terms v1"),
         )  # fmt: skip
+
+    def consent(
+        self, trades: Sequence[Trade], exchange: LedgerClient | str, *, deadline: int | None = None
+    ) -> SalesConsent:
+        """One seller's signed consent to ``exchange`` settling ``trades`` (all of that seller), each netting its
+        exact net: a fresh nonce of the seller, sequential so that its nonces share words as a real client's
+        would."""
+        seller = self.client_for(trades[0].seller)
+        with self._nonce_lock:  # the throughput bench signs from several threads
+            nonce = self._nonces.get(seller.address, 0)
+            self._nonces[seller.address] = nonce + 1
+        address = exchange if isinstance(exchange, str) else exchange.address
+        return seller.sign_sales_consent(
+            [(t, self.seller_net(t)) for t in trades], address, nonce=nonce,
+            deadline=deadline if deadline is not None else 2**40,
+        )  # fmt: skip
+
+    def client_for(self, address: str) -> LedgerClient:
+        client = self.authority._siblings.get(address)
+        if client is None:
+            raise KeyError(f"no client for {address}")
+        return client
+
+    def seller_net(self, trade: Trade) -> int:
+        """What the seller nets: the price less the fee and the revenue shares of the delivered right."""
+        net = trade.price - trade.fee
+        shares = self.share_bps.get(trade.asset_id, [])
+        return net - sum(net * bps // 10_000 for bps in shares)
+
+    def mandate(self, asset_id: int, exchange: LedgerClient, terms: LicenseTerms, *, days: int = 3650) -> Mandate:
+        """A standing mandate of the asset's seller to ``exchange``: licences cut from ``terms`` (any period up to
+        ``days``), netting at least the seller's net at PRICE and FEE."""
+        template = replace(terms, start=0, end=0)
+        seller = self.assets[asset_id].address
+        probe = Trade(trade_id=h("probe"), asset_id=asset_id, seller=seller, buyer=seller, price=PRICE, fee=FEE)
+        return Mandate(
+            seller=seller, exchange=exchange.address, asset_id=asset_id, delivery=Delivery.LICENSE, right=terms.right,
+            min_net=self.seller_net(probe), expiry=2**40 - 1, max_duration=days * 86400, terms=template,
+        )  # fmt: skip
+
+    def settle(self, exchange: LedgerClient, trade: Trade) -> TxResult:
+        return exchange.settle(trade, self.seller_net(trade), self.consent([trade], exchange))
+
+    def batch_consents(
+        self, exchange: LedgerClient, trades: Sequence[Trade]
+    ) -> tuple[list[int], list[SalesConsent], list[int]]:
+        """The batch's least net amounts, one consent per seller (covering its trades in batch order), and the
+        consent of each trade."""
+        by_seller: dict[str, list[Trade]] = {}
+        for t in trades:
+            by_seller.setdefault(t.seller, []).append(t)
+        sellers = list(by_seller)
+        consents = [self.consent(by_seller[s], exchange) for s in sellers]
+        return [self.seller_net(t) for t in trades], consents, [sellers.index(t.seller) for t in trades]
+
+    def prepare_settle_batch(
+        self, exchange: LedgerClient, trades: Sequence[Trade], *, atomic: bool = True, gas: int | None = None
+    ) -> Call:
+        """``exchange``'s ``settleBatch`` of ``trades`` with their sellers' consents (one a seller), for pipelining."""
+        nets, consents, consent_of = self.batch_consents(exchange, trades)
+        return exchange.prepare(
+            "TradeSettlement", "settleBatch", [t.as_abi() for t in trades], nets, [c.as_abi() for c in consents],
+            consent_of, atomic, gas=gas,
+        )  # fmt: skip
+
+    def settle_batch(self, exchange: LedgerClient, trades: Sequence[Trade], *, atomic: bool = True) -> TxResult:
+        nets, consents, consent_of = self.batch_consents(exchange, trades)
+        return exchange.settle_batch(trades, nets, consents, consent_of, atomic=atomic)
 
     def trade(self, asset_id: int, buyer: str, terms: LicenseTerms, *, fee: int = FEE, tag: str = "t") -> Trade:
         """A licence-delivery trade of ``asset_id`` from its seller to ``buyer``, with a unique id."""
@@ -427,8 +525,9 @@ def _populate(
         for a in assets
     ]
     shares = [
-        (owner.sender, [owner.prepare("TradeSettlement", "setRevenueShares", a, [r.address for r in recipient_accts],
-                                      [SHARE_BPS] * n_recipients, gas=_SETUP_GAS["setRevenueShares"])])
+        (owner.sender, [owner.prepare("TradeSettlement", "setRevenueShares", a, int(Right.PROCESSING),
+                                      [r.address for r in recipient_accts], [SHARE_BPS] * n_recipients,
+                                      gas=_SETUP_GAS["setRevenueShares"])])
         for a, owner in assets.items()
         if n_recipients
     ]  # fmt: skip
@@ -459,6 +558,7 @@ def _populate(
         recipients=[a.address for a in recipient_accts],
         buyers=buyer_accts,
         senders=sender_accts,
+        share_bps={a: [SHARE_BPS] * n_recipients for a in assets},
     )
 
 

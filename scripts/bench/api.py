@@ -44,6 +44,7 @@ from sqlalchemy.engine import make_url
 
 from ledger.store import Store, normalize_database_url, open_store
 from ledger.store import schema as s
+from ledger.store.projection import trade_key
 from ledger.store.synthetic import SyntheticLedger
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,13 +70,14 @@ def _pool(n: int) -> list[str]:
 ASSET_COLUMNS = (
     "asset_id", "valid_from_block", "valid_to_block", "content_hash", "name", "category", "grade", "kind", "region",
     "status", "metadata_uri", "metadata_hash", "applicant", "holding_holder", "processing_holder",
-    "operation_holder", "disputed", "frozen", "anonymised", "open_objections", "certificate_serial", "registrar",
+    "operation_holder", "disputed", "frozen", "anonymised", "suspended", "licensed_until", "rights_split",
+    "open_objections", "certificate_serial", "registrar",
     "review_hash", "registered_block", "registered_at", "applied_block", "applied_at",
     "anonymisation_report_hash", "cancel_reason_hash",
 )  # fmt: skip
 TRADE_COLUMNS = (
-    "trade_id", "valid_from_block", "valid_to_block", "asset_id", "exchange", "on_exchange", "seller", "buyer",
-    "price", "fee", "seller_amount", "right", "licence_id", "timestamp", "tx_hash", "log_index",
+    "trade_key", "valid_from_block", "valid_to_block", "trade_id", "asset_id", "exchange", "on_exchange", "seller",
+    "buyer", "price", "fee", "seller_amount", "right", "licence_id", "mandate_id", "timestamp", "tx_hash", "log_index",
 )  # fmt: skip
 _REGIONS = (450000, 450100, 450200, 440000)
 _STATUSES = (2,) * 17 + (1, 1, 4)  # 85 % registered, 10 % pending, 5 % cancelled
@@ -92,13 +94,13 @@ def asset_rows(
         owner = holders[rng.randrange(len(holders))]
         registered = status != 1
         applied_at = now - rng.randrange(365 * DAY)
+        processing = holders[rng.randrange(len(holders))] if rng.random() < 0.3 else owner
+        operation = holders[rng.randrange(len(holders))] if rng.random() < 0.3 else owner
         yield (
             asset_id, block, None, _hex(asset_id, 1), f"Bulk dataset {asset_id}: Guangxi logistics flows",
             rng.randrange(3), rng.randrange(3), rng.randrange(4), _REGIONS[rng.randrange(4)], status,
-            f"ipfs://bench/{asset_id}", _hex(asset_id, 3), owner, owner,
-            holders[rng.randrange(len(holders))] if rng.random() < 0.3 else owner,
-            holders[rng.randrange(len(holders))] if rng.random() < 0.3 else owner,
-            rng.random() < 0.01, rng.random() < 0.01, False, 0,
+            f"ipfs://bench/{asset_id}", _hex(asset_id, 3), owner, owner, processing, operation,
+            rng.random() < 0.01, rng.random() < 0.01, False, False, 0, processing != owner or operation != owner, 0,
             asset_id if registered else 0, registrar if registered else None,
             _hex(asset_id, 5) if registered else None, block if registered else None,
             applied_at + 3600 if registered else 0, block, applied_at, None, None,
@@ -114,10 +116,12 @@ def trade_rows(
         exchange = exchanges[rng.randrange(len(exchanges))] if rng.random() < 0.85 else zero
         price = rng.randrange(1_000, 10_000_000)
         fee = price // 100 if exchange != zero else 0
+        seller, buyer = holders[rng.randrange(len(holders))], holders[rng.randrange(len(holders))]
+        trade_id = _hex(i, 7)
         yield (
-            _hex(i, 7), block, None, first_asset + rng.randrange(assets), exchange, exchange != zero,
-            holders[rng.randrange(len(holders))], holders[rng.randrange(len(holders))], price, fee, price - fee,
-            rng.randrange(3), 0, now - rng.randrange(365 * DAY), _hex(i, 9), 1_000_000 + i,
+            trade_key(exchange, seller, buyer, trade_id), block, None, trade_id, first_asset + rng.randrange(assets),
+            exchange, exchange != zero, seller, buyer, price, fee, price - fee, rng.randrange(3), 0, None,
+            now - rng.randrange(365 * DAY), _hex(i, 9), 1_000_000 + i,
         )  # fmt: skip
 
 

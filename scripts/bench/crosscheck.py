@@ -45,7 +45,7 @@ from ledger.chain import EmbeddedNode  # noqa: E402
 from ledger.chain.rpc import JsonRpcClient  # noqa: E402
 from ledger.client import Call, Contracts, LedgerClient, dev_account, make_sender  # noqa: E402
 from ledger.contracts.deploy import deploy_system  # noqa: E402
-from ledger.contracts.types import Category, Grade, Kind, Registration, Right, Role  # noqa: E402
+from ledger.contracts.types import AssetStatus, Category, Grade, Kind, Registration, Right, Role  # noqa: E402
 from ledger.recognition import Certificate, CertificateDomain, CertificateFile, sign_certificate  # noqa: E402
 from ledger.recognition.crosscheck import (  # noqa: E402
     check_assets,
@@ -164,18 +164,22 @@ def seed(a: Province, b: Province, n: int) -> dict[str, Any]:
     t1 = time.perf_counter()
     domain = CertificateDomain(a.chain_id, a.registry)
     imports: list[Call] = []
-    # Read back what the certificates must carry (serial, registration time) in one batch of views.
-    views = a.rpc.batch([("eth_call", [{"to": a.registry, "data": "0x" + a.contracts.codecs["AssetRegistry"]
-                                        .encode_call("getAsset", i).hex()}, "latest"]) for i in ids])  # fmt: skip
+    # Read back what the certificates must carry (serial, registration time) in one batch of views; each states
+    # A's state at its head and may be imported for a year.
+    head = a.rpc.call("eth_getBlockByNumber", ["latest", False])
+    issued_block, expires_at = int(head["number"], 16), int(head["timestamp"], 16) + 365 * 86_400
     codec = a.contracts.codecs["AssetRegistry"]
+    views = a.rpc.batch([("eth_call", [{"to": a.registry, "data": "0x" + codec.encode_call("getAsset", i).hex()},
+                                       hex(issued_block)]) for i in ids])  # fmt: skip
     for i, raw in zip(ids, views, strict=True):
         if i in skip:
             continue
         v = codec.decode_output("getAsset", bytes.fromhex(raw[2:]))
+        # Status, issue block and expiry positionally: the library's name of the issue block is being settled.
         cert = CertificateFile(domain, Certificate(
             i, "0x" + content_of(i).hex(), int(v["category"]), int(v["grade"]), int(v["kind"]), v["holdingHolder"],
             v["processingHolder"], v["operationHolder"], int(v["certificateSerial"]), registered_block[i],
-            int(v["registeredAt"]),
+            int(v["registeredAt"]), int(AssetStatus.REGISTERED), issued_block, expires_at,
         ))  # fmt: skip
         cert = sign_certificate(sign_certificate(cert, a.registrar.account), a.registrar2.account)
         imports.append(b.registrar.prepare("Recognition", "importCertificate", a.chain_id, cert.certificate.as_abi(),

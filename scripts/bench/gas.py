@@ -18,7 +18,18 @@ Typical shapes measured:
 * ``settle_batch_100_per_trade``: settleBatch of 100 such trades (100 distinct buyers,
   spread over 10 assets of 5 sellers), gas / 100; ``..._one_asset``: all on one asset.
 
-Usage: ``python scripts/bench/gas.py [--json] [--batch-size N] [-v]``
+Gas is deterministic, so it is enforced, not only printed: ``gas-snapshot.json`` beside this script holds the
+gas of every operation, and ``tests/bench/test_gas_snapshot.py`` fails when an operation exceeds its budget or
+differs from the snapshot in either direction (as Foundry's ``forge snapshot --check``). ``--snapshot`` rewrites
+the snapshot (commit it with the change that moved the gas); ``--check`` compares without writing.
+
+Two runs give the same numbers because the measured chain has a fixed clock (:data:`GENESIS`,
+:data:`MEASURE_FROM`; every block one second after the one before) and fixed keys: the gas of a transaction
+depends on the bytes of its calldata (a zero byte costs 4 gas, another 16), and the licence terms, deadlines and
+signatures in it are made from the chain's time; so are some of a grant's branches (whether the terms start
+before the block does).
+
+Usage: ``python scripts/bench/gas.py [--json] [--batch-size N] [--snapshot | --check] [-v]``
 """
 
 from __future__ import annotations
@@ -27,23 +38,26 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from _common import BenchChain, bench_account, bench_chain, h, setup_logging
 from eth_account.signers.local import LocalAccount
 
 from ledger.client import LedgerClient, TxResult
-from ledger.contracts.types import Category, Delivery, Kind, OrderTarget, Right, Role, Trade
+from ledger.contracts.types import Category, Delivery, Kind, LicenseTerms, OrderTarget, Right, Role, Trade
 
 logger = logging.getLogger("bench.gas")
 
 BUDGETS: dict[str, int] = {
     "register_asset": 100_000,
     "grant_license": 110_000,
-    "settle_trade": 220_000,
-    "settle_batch_100_per_trade": 150_000,
+    "settle_trade": 230_000,
+    "settle_batch_100_per_trade": 155_000,
+    "revoke_license_1000_children": 200_000,
+    "grant_license_after_1000_exclusives": 130_000,
 }
 REQUIRED_KEYS = (
     "register_asset",
@@ -54,6 +68,18 @@ REQUIRED_KEYS = (
     "settle_batch_100_per_trade",
 )
 MAX_UINT = 2**256 - 1
+DEFAULT_BATCH_SIZE = 100
+#: The committed gas of every operation (at the default batch size): see the module's docstring.
+SNAPSHOT = Path(__file__).resolve().with_name("gas-snapshot.json")
+UPDATE_COMMAND = ".venv/bin/python scripts/bench/gas.py --snapshot"
+#: The measured chain's clock. The node starts at GENESIS (2026-01-01 00:00 UTC); the measurements start at
+#: MEASURE_FROM (noon that day, so that no licence of the run ends across a day boundary that another does not:
+#: a grant writes the asset's licensedUntilDay at most once a day), and from there every block is one second
+#: after the one before, whatever the wall clock says (anvil_setBlockTimestampInterval).
+GENESIS = 1_767_225_600
+MEASURE_FROM = GENESIS + 43_200
+#: Where the bounded-gas measurements set the clock: an hour past MEASURE_FROM, well after the blocks before.
+BOUNDED_FROM = MEASURE_FROM + 3_600
 
 
 class GasTable:
@@ -170,10 +196,15 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
         "first split of the three rights",
     )
     t.record("transfer_right_again", c_merchant.transfer_right(a2, Right.OPERATION, cold_seller.address))
-    lodged = tx(c_merchant, "AssetRegistry", "lodgeObjection", a2, h("evidence"))
-    t.record("lodge_objection", lodged)
+    lodged = tx(c_merchant, "AssetControls", "lodgeObjection", a2, h("evidence"), 0)
+    t.record("lodge_objection", lodged, "with standing (a right holder): open at once")
     objection = int(lodged.event("ObjectionLodged")["objectionId"])
     t.record("resolve_objection", reg.resolve_objection(objection, False, h("dismissed")), "last open objection")
+    pending = tx(c_provider, "AssetControls", "lodgeObjection", a2, h("evidence 2"), 0)
+    t.record("lodge_objection_pending", pending, "without standing: pending until accepted")
+    pending_id = int(pending.event("ObjectionLodged")["objectionId"])
+    t.record("accept_objection", reg.accept_objection(pending_id, h("accepted")))
+    reg.resolve_objection(pending_id, False, h("dismissed"))
     t.record("freeze", auth.freeze(a2, h("freeze order")))
     t.record("unfreeze", auth.unfreeze(a2, h("freeze lifted")))
 
@@ -188,21 +219,22 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
     # ── settlement configuration
     a3 = c_holder2.apply_registration(chain.registration("gas/a3"))
     reg.review_registration(a3, True, h("review"))
-    t.record("set_revenue_shares", c_holder2.set_revenue_shares(a3, [(chain.recipients[0], 500),
-                                                                      (chain.recipients[1], 500)]),
+    t.record("set_revenue_shares", c_holder2.set_revenue_shares(a3, Right.PROCESSING, [(chain.recipients[0], 500),
+                                                                                         (chain.recipients[1], 500)]),
              "two recipients, first time")  # fmt: skip
     t.record("set_price_band", auth.set_price_band(Kind.DATASET, 100, 10**9))
 
     # ── single settlements
     warm_trades = [chain.trade(a, take_buyer(), terms, tag="warm") for a in assets]
     for trade in warm_trades:  # every seller, the exchange and the recipients now hold tokens
-        exchange.settle(trade)
-    steady = [exchange.settle(chain.trade(steady_asset, take_buyer(), terms, tag="steady")) for _ in range(3)]
-    t.record("settle_trade", steady[-1], "licence delivery, fee, 2 revenue shares, payees hold tokens")
+        chain.settle(exchange, trade)
+    steady = [chain.settle(exchange, chain.trade(steady_asset, take_buyer(), terms, tag="steady")) for _ in range(3)]
+    t.record("settle_trade", steady[-1], "seller's signed consent, licence delivery, fee, 2 revenue shares, "
+             "payees hold tokens")  # fmt: skip
     # First licence of a purpose (a fresh exclusivity record), payees warm.
     t.record(
         "settle_trade_first_for_purpose",
-        exchange.settle(chain.trade(steady_asset, take_buyer(), chain.terms(now, purpose=2202), tag="p")),
+        chain.settle(exchange, chain.trade(steady_asset, take_buyer(), chain.terms(now, purpose=2202), tag="p")),
     )
     # Infinite approval: OpenZeppelin skips the allowance write.
     inf_buyer = bench_account("inf-buyer", 0)
@@ -212,49 +244,51 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
     chain.client(inf_buyer).approve(exchange.address, MAX_UINT)
     t.record(
         "settle_trade_infinite_allowance",
-        exchange.settle(chain.trade(steady_asset, inf_buyer.address, terms, tag="inf")),
+        chain.settle(exchange, chain.trade(steady_asset, inf_buyer.address, terms, tag="inf")),
     )
-    no_fee = exchange.settle(chain.trade(steady_asset, take_buyer(), terms, fee=0, tag="nofee"))
+    no_fee = chain.settle(exchange, chain.trade(steady_asset, take_buyer(), terms, fee=0, tag="nofee"))
     t.record("settle_trade_no_fee", no_fee)
 
     # Cold: seller, exchange and both recipients get their first tokens; exclusivity record pre-made.
     a_cold = c_cold_seller.apply_registration(chain.registration("gas/cold"))
     reg.review_registration(a_cold, True, h("review"))
-    c_cold_seller.set_revenue_shares(a_cold, [(r.address, 500) for r in cold_recipients])
+    c_cold_seller.set_revenue_shares(a_cold, Right.PROCESSING, [(r.address, 500) for r in cold_recipients])
     c_cold_seller.grant_license(a_cold, merchant.address, terms)
     chain.assets[a_cold] = c_cold_seller
+    chain.share_bps[a_cold] = [500, 500]
     cold_buyer = take_buyer_account()
     chain.client(cold_buyer).approve(cold_exchange.address, 10**12)
     c_cold_exchange = chain.client(cold_exchange)
     t.record(
         "settle_trade_cold",
-        c_cold_exchange.settle(chain.trade(a_cold, cold_buyer.address, terms, tag="cold")),
+        chain.settle(c_cold_exchange, chain.trade(a_cold, cold_buyer.address, terms, tag="cold")),
         "first tokens for seller, exchange and both recipients",
     )
 
     # Right delivery (the operation right changes hands), steady payees.
     right_trade = Trade(h("trade/right"), steady_asset, seller.address, take_buyer(), 10_000, fee=200,
                         delivery=Delivery.RIGHT, right=Right.OPERATION)  # fmt: skip
-    t.record("settle_trade_right_delivery", exchange.settle(right_trade), "first split of the rights")
+    t.record("settle_trade_right_delivery", chain.settle(exchange, right_trade), "first split of the rights")
 
     # Off-exchange, both parties sign (EIP-712); the buyer sends it.
     direct_buyer = chain.client(take_buyer_account())
     d_trade = Trade(h("trade/direct"), steady_asset, seller.address, direct_buyer.address, 10_000, terms=terms)
     deadline = now + 3600
-    sigs = (seller.sign_direct_trade(d_trade, 7, deadline), direct_buyer.sign_direct_trade(d_trade, 7, deadline))
-    t.record("settle_direct", direct_buyer.settle_direct(d_trade, 7, deadline, *sigs),
+    n7, n8, n9 = (1 << 20) + 7, (1 << 20) + 8, (1 << 20) + 9  # a word of nonces neither party used yet
+    sigs = (seller.sign_direct_trade(d_trade, n7, deadline), direct_buyer.sign_direct_trade(d_trade, n7, deadline))
+    t.record("settle_direct", direct_buyer.settle_direct(d_trade, n7, deadline, *sigs),
              "no fee, 2 revenue shares; first nonce word of both parties")  # fmt: skip
     d_trade2 = replace(d_trade, trade_id=h("trade/direct2"))
-    sigs2 = (seller.sign_direct_trade(d_trade2, 9, deadline), direct_buyer.sign_direct_trade(d_trade2, 9, deadline))
-    t.record("settle_direct_steady", direct_buyer.settle_direct(d_trade2, 9, deadline, *sigs2),
+    sigs2 = (seller.sign_direct_trade(d_trade2, n9, deadline), direct_buyer.sign_direct_trade(d_trade2, n9, deadline))
+    t.record("settle_direct_steady", direct_buyer.settle_direct(d_trade2, n9, deadline, *sigs2),
              "both nonce words already in use")  # fmt: skip
-    t.record("invalidate_nonce", seller.invalidate_nonce(8))
+    t.record("invalidate_nonce", seller.invalidate_nonce(n8))
 
     # ── batches
     spread_assets = list(assets)
     batch = [chain.trade(spread_assets[i % len(spread_assets)], take_buyer(), terms, tag="batch")
              for i in range(batch_size)]  # fmt: skip
-    res = exchange.settle_batch(batch)
+    res = chain.settle_batch(exchange, batch)
     t.record("settle_batch_tx", res, f"{batch_size} trades over {len(spread_assets)} assets")
     t.record(
         "settle_batch_100_per_trade",
@@ -262,12 +296,27 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
         f"gas / {batch_size}; distinct buyers, {len(spread_assets)} assets, {len(chain.sellers)} sellers",
     )
     one = [chain.trade(steady_asset, take_buyer(), terms, tag="batch1") for _ in range(batch_size)]
-    res1 = exchange.settle_batch(one)
+    res1 = chain.settle_batch(exchange, one)
     t.record(
         "settle_batch_100_per_trade_one_asset",
         res1.receipt.gas_used // batch_size,
         f"gas / {batch_size}; distinct buyers, one asset",
     )
+    # The same batch within standing mandates (one per asset, each sent once with the batch).
+    mandates = {a: chain.mandate(a, exchange, terms) for a in spread_assets}
+    for a, m in mandates.items():
+        chain.assets[a].grant_mandate(m)
+    mbatch = [chain.trade(spread_assets[i % len(spread_assets)], take_buyer(), terms, tag="mbatch")
+              for i in range(batch_size)]  # fmt: skip
+    mres = exchange.settle_mandated_batch(mbatch, [mandates[tr.asset_id] for tr in mbatch])
+    t.record(
+        "settle_batch_100_per_trade_mandated",
+        mres.receipt.gas_used // batch_size,
+        f"gas / {batch_size}; as settle_batch_100_per_trade, within the sellers' standing mandates",
+    )
+    t.record("settle_trade_mandated", exchange.settle_mandated(
+        chain.trade(steady_asset, take_buyer(), terms, tag="msingle"), mandates[steady_asset]),
+        "as settle_trade, within the seller's standing mandate")  # fmt: skip
 
     # ── supervision
     opened = tx(c_supervisor, "Supervision", "openOrder", int(OrderTarget.ASSET), "0x" + "00" * 20, a1, h("order"))
@@ -276,16 +325,79 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
     t.record("close_order", c_supervisor.close_order(order_id, h("closed")))
     t.record("record_credit_event", c_supervisor.record_credit_event(holder2.address, 101, -5, h("late filing")),
              "first event of the participant")  # fmt: skip
+
+    # ── bounded gas (last: these move the clock) — revoking a licence with many sublicences; granting after
+    # many exclusive licences of the same right and purpose
+    terms = chain.terms()
+    t.record("revoke_license_1000_children", _revoke_with_children(chain, c_holder2, c_merchant, a1, terms, 1000),
+             "a sublicensable licence with 1,000 live sublicences, by the right holder")  # fmt: skip
+    shared, exclusive = _grant_after_exclusives(chain, c_holder2, merchant.address, a1, 1000)
+    t.record("grant_license_after_1000_exclusives", exclusive,
+             "an exclusive licence, after 1,000 exclusive licences of the same right and purpose ended")  # fmt: skip
+    t.record("grant_license_shared_after_1000_exclusives", shared, "a shared licence, same place")
     return t
 
 
+def _revoke_with_children(
+    chain: BenchChain, holder: LedgerClient, licensee: LedgerClient, asset: int, terms: LicenseTerms, n: int
+) -> TxResult:
+    """Grants ``licensee`` a sublicensable licence, lets it grant ``n`` sublicences (to fresh participants), then
+    revokes the licence: the cost of the revocation."""
+    parent_terms = replace(terms, purpose=3001, sublicensable=True)
+    parent = holder.grant_license(asset, licensee.address, parent_terms)
+    children = [bench_account("sublicensee", i) for i in range(n)]
+    chain.rpc.batch([("anvil_setBalance", [a.address, hex(10**24)]) for a in children])
+    auth = chain.authority
+    chain.bulk([(auth, [auth.prepare("ParticipantRegistry", "admit", a.address, int(Role.DATA_HOLDER), 450100,
+                                     f"Sublicensee {i}", gas=200_000) for i, a in enumerate(children)])])  # fmt: skip
+    child_terms = replace(parent_terms, sublicensable=False)
+    chain.bulk([(licensee, [licensee.prepare("AssetRegistry", "sublicense", parent, a.address, child_terms.as_abi(),
+                                             gas=400_000) for a in children])])  # fmt: skip
+    assert len(holder.children_of(parent)) == n
+    return holder.revoke_license(parent, h("revocation of a licence with many sublicences"))
+
+
+def _grant_after_exclusives(
+    chain: BenchChain, holder: LedgerClient, licensee: str, asset: int, n: int
+) -> tuple[TxResult, TxResult]:
+    """``n`` exclusive licences of one right and purpose, granted eight at a time (the most that may be in force),
+    each batch ended by moving the clock past it; then a shared and an exclusive grant: their costs.
+
+    Each round, and the measured grants, start at a fixed time (from :data:`BOUNDED_FROM`, a block mined at it):
+    the calldata of the measured grants holds their period, whatever blocks the set-up mined on the way."""
+    per_round, span, round_length = 8, 100, 1_000  # a round's licences all end 810 s after its start
+    base_terms = LicenseTerms(right=Right.OPERATION, purpose=4001, start=0, end=0, regions=(450000,),
+                              exclusive=True, terms_hash=h("exclusive terms"))  # fmt: skip
+    granted = 0
+    now = BOUNDED_FROM
+    while granted < n:
+        chain.rpc.call("evm_mine", [now])
+        k = min(per_round, n - granted)
+        calls = [holder.prepare("AssetRegistry", "grantLicense", asset, licensee,
+                                replace(base_terms, start=now + 10 + i * span, end=now + 10 + (i + 1) * span).as_abi(),
+                                gas=400_000) for i in range(k)]  # fmt: skip
+        chain.bulk([(holder, calls)])
+        granted += k
+        now += round_length
+    chain.rpc.call("evm_mine", [now])
+    shared = holder.execute(holder.prepare("AssetRegistry", "grantLicense", asset, licensee, replace(
+        base_terms, exclusive=False, start=now, end=now + 365 * 86400).as_abi()))  # fmt: skip
+    exclusive = holder.execute(holder.prepare("AssetRegistry", "grantLicense", asset, licensee, replace(
+        base_terms, purpose=4001, start=now + 400 * 86400, end=now + 500 * 86400).as_abi()))  # fmt: skip
+    return shared, exclusive
+
+
 def buyers_needed(batch_size: int) -> int:
-    return 2 * batch_size + 40
+    return 3 * batch_size + 40
 
 
-def run(batch_size: int) -> dict[str, Any]:
+def run(batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, Any]:
     with bench_chain(block_time=0, exchanges=1, sellers=5, assets_per_seller=2, recipients=2,
-                     buyers=buyers_needed(batch_size)) as chain:  # fmt: skip
+                     buyers=buyers_needed(batch_size),
+                     extra_node_args=["--timestamp", str(GENESIS)]) as chain:  # fmt: skip
+        # From here on the clock is the chain's own: one second a block from MEASURE_FROM.
+        chain.rpc.call("anvil_setBlockTimestampInterval", [1])
+        chain.rpc.call("evm_mine", [MEASURE_FROM])
         table = measure(chain, batch_size)
     out: dict[str, Any] = dict(table.gas)
     out["budgets"] = dict(BUDGETS)
@@ -293,6 +405,50 @@ def run(batch_size: int) -> dict[str, Any]:
     out["notes"] = table.notes
     out["batch_size"] = batch_size
     return out
+
+
+def operations(out: Mapping[str, Any]) -> dict[str, int]:
+    """The gas of every operation in a report of :func:`run`, in the order measured."""
+    return {k: v for k, v in out.items() if isinstance(v, int) and k != "batch_size"}
+
+
+def load_snapshot(path: Path = SNAPSHOT) -> dict[str, int]:
+    data = json.loads(path.read_text())
+    if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+        raise ValueError(f"{path}: expected an object of operation -> gas")
+    return data
+
+
+def write_snapshot(out: Mapping[str, Any], path: Path = SNAPSHOT) -> None:
+    path.write_text(json.dumps(operations(out), indent=2) + "\n")
+
+
+def over_budget(out: Mapping[str, Any]) -> list[str]:
+    """One line per budgeted operation above its budget (or not measured at all)."""
+    gas = operations(out)
+    return [
+        f"{key}: {gas[key]:,} gas, budget {budget:,}" if key in gas else f"{key}: budgeted but not measured"
+        for key, budget in BUDGETS.items()
+        if key not in gas or gas[key] > budget
+    ]
+
+
+def snapshot_differences(out: Mapping[str, Any], snapshot: Mapping[str, int]) -> list[str]:
+    """One line per operation whose gas differs from the snapshot, is not in it, or is in it but was not measured.
+
+    Any difference counts, a saving as much as a growth (as with ``forge snapshot --check``): the snapshot is
+    updated in the change that moves the gas, so that its review shows every operation that became cheaper or
+    dearer, and by how much."""
+    gas = operations(out)
+    lines = []
+    for key, value in gas.items():
+        if key not in snapshot:
+            lines.append(f"{key}: {value:,} gas, not in the snapshot")
+        elif value != snapshot[key]:
+            delta = value - snapshot[key]
+            lines.append(f"{key}: {value:,} gas, snapshot {snapshot[key]:,} ({delta:+,}, {delta / snapshot[key]:+.2%})")
+    lines += [f"{key}: in the snapshot ({snapshot[key]:,} gas) but not measured" for key in snapshot if key not in gas]
+    return lines
 
 
 def print_table(out: dict[str, Any], write: Callable[[str], Any] = sys.stdout.write) -> None:
@@ -312,17 +468,36 @@ def print_table(out: dict[str, Any], write: Callable[[str], Any] = sys.stdout.wr
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.add_argument("--batch-size", type=int, default=100, help="trades in the measured settleBatch (100)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                        help=f"trades in the measured settleBatch ({DEFAULT_BATCH_SIZE})")  # fmt: skip
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--snapshot", action="store_true", help=f"write the gas of every operation to {SNAPSHOT.name}")
+    what.add_argument("--check", action="store_true",
+                      help=f"exit 1 when an operation exceeds its budget or differs from {SNAPSHOT.name}")  # fmt: skip
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress on stderr")
     args = parser.parse_args(argv)
     if args.batch_size < 1:
         parser.error("--batch-size must be at least 1")
+    if (args.snapshot or args.check) and args.batch_size != DEFAULT_BATCH_SIZE:
+        parser.error(f"the snapshot is taken at the default --batch-size ({DEFAULT_BATCH_SIZE})")
     setup_logging(args.verbose)
     out = run(args.batch_size)
     if args.json:
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
         print_table(out)
+    failures = over_budget(out)
+    if args.snapshot:
+        write_snapshot(out)
+        sys.stderr.write(f"gas: wrote {len(operations(out))} operations to {SNAPSHOT}\n")
+    elif args.check:
+        differences = snapshot_differences(out, load_snapshot())
+        failures += differences
+        if differences:
+            failures.append(f"if the change of gas is intended, update the snapshot with it: {UPDATE_COMMAND}")
+    if failures and (args.snapshot or args.check):
+        sys.stderr.write("gas: " + "\ngas: ".join(failures) + "\n")
+        return 1
     return 0
 
 

@@ -137,10 +137,10 @@ def chain_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             n = min(_TRADES_PER_BATCH, args.chain_trades - start)
             trades = [
                 chain.trade(assets[(start + i) % len(assets)], chain.buyers[(start + i) % len(chain.buyers)].address,
-                            terms).as_abi()
+                            terms)
                 for i in range(n)
             ]  # fmt: skip
-            calls.append(exchange.prepare("TradeSettlement", "settleBatch", trades, gas=_GAS_PER_TRADE * n))
+            calls.append(chain.prepare_settle_batch(exchange, trades, gas=_GAS_PER_TRADE * n))
         exchange.execute_many(calls)
         setup_seconds = time.perf_counter() - t
         live = open_store(f"sqlite:///{work / 'chain-live.db'}")

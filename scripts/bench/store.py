@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from _common import POSTGRES_HELP, postgres_base, postgres_schema
 
 from ledger.contracts.codec import ContractCodec
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.decode import BlockHeader, EventDecoder
 from ledger.store import open_store
 from ledger.store.synthetic import SyntheticLedger, encode_logs
@@ -66,7 +66,7 @@ def measure(
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     build = compile_contracts()
-    codecs = {n: ContractCodec(build.contract(n).abi) for n in SYSTEM_CONTRACTS}
+    codecs = {n: ContractCodec(contract_abi(build, n)) for n in SYSTEM_CONTRACTS}
     addresses = {n: "0x" + f"{i + 1:040x}" for i, n in enumerate(SYSTEM_CONTRACTS)}
     market = SyntheticLedger(seed=args.seed, events_per_block=args.events_per_block)
     batches: list[tuple[list[BlockHeader], list[dict[str, Any]]]] = []

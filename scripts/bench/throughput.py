@@ -1,16 +1,30 @@
 #!/usr/bin/env python3
-"""Transactions per second on the embedded node with interval mining, three ways, in one run.
+"""Transactions per second on the embedded node with interval mining, five ways, in one run.
 
 (a) ``raw_transfer_tps``: ERC-20 transfers of the settlement token, pre-signed before the
     clock starts, from many sender accounts, sent as JSON-RPC batches with explicit gas
     limits: the node's ceiling. Confirmation is observed from new blocks (a receipt exists
     as soon as its block does); statuses are checked afterwards, off the clock.
 (b) ``settle_tps``: single-trade settlements through the client as an application uses it:
-    ``LedgerClient.prepare_settle(trade, gas=...)``, ``TxSender.send`` in chunks from several
-    exchange accounts (ABI encoding, signing, journal fsync and HTTP inside the clock) and
-    ``TxSender.wait`` for every chunk's receipts.
+    ``LedgerClient.prepare_settle(trade, min_net, consent, gas=...)``, ``TxSender.send`` in
+    chunks from several exchange accounts (ABI encoding, signing, journal fsync and HTTP inside
+    the clock) and ``TxSender.wait`` for every chunk's receipts. Each trade carries its seller's
+    EIP-712 consent to exactly that sale (``SalesConsent``, one sale).
 (c) ``settle_batch_trades_per_s``: trades per second with ``settleBatch`` (``--batch`` trades
-    a transaction, several transactions a block), through the same client path.
+    a transaction, several transactions a block), through the same client path; each seller
+    signs one consent for its trades of a batch.
+(b') ``settle_mandated_tps`` and (c') ``settle_batch_mandated_trades_per_s``: the same through
+    ``MandateRegistry`` within standing mandates (one per seller, asset and exchange, granted
+    before the clock): no signature a trade. They run after (b) and (c), on a chain that has
+    settled those trades; to compare the two paths, run them apart (``--only``) back to back.
+
+Who signs the consents, and when: a seller signs on its own machine, when it lists or when its
+order is matched, not on the exchange's. So (b) and (c) take consents signed before the clock
+starts (``--presign-*-rate`` trades a second of ``--seconds``, plus those in flight; a pool that
+runs out is topped up inside the clock and counted), and the signing cost is reported beside
+the rates (``consent_presign_cpu_ms_per_trade``) and as its own stages of the client cost
+breakdown (``consent_sign``, ``consent_sign_batch``). ``--consents in-clock`` signs them on the
+exchange's sending threads instead: the case of one machine doing both sides' work.
 
 Each rate is work confirmed / wall time from the first send to the last confirmation;
 sending stops after ``--seconds`` and the backlog drains inside the clock. Work in flight is
@@ -26,7 +40,12 @@ plugged in from here (never used for the figures above):
   ``eth_getLogs`` of the confirming event a block, instead of ``eth_getTransactionReceipt``
   per transaction (anvil builds each receipt in time linear in its block's size).
 
+The cost breakdown also times a change proposed for ``LedgerClient.sign_sales_consent``
+(``consent_sign_fast_whatif``): the same signature from precomputed EIP-712 type hashes and a
+cached coincurve key (:class:`FastConsentSigner`) instead of eth-account's ``encode_typed_data``.
+
 Usage: ``python scripts/bench/throughput.py [--json] [--seconds N] [--block-time S]``
+``[--only raw|settle|batch|mandated|mandated-batch|costs ...] [--consents presigned|in-clock]``
 ``[--what-if fast-sign --what-if log-wait] [--profile FILE] [-v]``
 """
 
@@ -42,20 +61,23 @@ import statistics
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import coincurve
-import rlp  # type: ignore[import-untyped]
+import rlp
 from _common import BenchChain, bench_chain, setup_logging
 from eth_utils.crypto import keccak
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call, LedgerClient
-from ledger.contracts.types import Trade
+from ledger.contracts.types import LicenseTerms, Mandate, SalesConsent, Trade
 
 logger = logging.getLogger("bench.throughput")
+
+T = TypeVar("T")
 
 
 # ───────────────────────────────────────────────────────────── block watcher
@@ -362,6 +384,56 @@ class FastSigner:
         return _Signed(keccak(raw), raw)
 
 
+_TERMS_TYPE = (
+    "LicenseTerms(uint8 right,uint16 purpose,uint40 start,uint40 end,bool exclusive,bool sublicensable,"
+    "bool transferable,uint24[] regions,bytes2[] countries,bytes32 termsHash)"
+)
+_SALE_TYPE = (
+    "Sale(bytes32 tradeId,uint256 assetId,uint8 delivery,uint8 right,uint64 parentLicenseId,LicenseTerms terms,"
+    "uint256 minNet)"
+)
+_CONSENT_TYPE = "SalesConsent(address exchange,Sale[] sales,uint256 nonce,uint256 deadline)"
+
+
+class FastConsentSigner:
+    """What-if: a seller's ``SalesConsent`` signed like ``LedgerClient.sign_sales_consent`` (same signature), with
+    the type hashes and domain separator computed once, the EIP-712 words written directly and a cached coincurve
+    key, instead of eth-account's generic ``encode_typed_data``."""
+
+    _TERMS = keccak(text=_TERMS_TYPE)
+    _SALE = keccak(text=_SALE_TYPE + _TERMS_TYPE)
+    _CONSENT = keccak(text=_CONSENT_TYPE + _TERMS_TYPE + _SALE_TYPE)
+
+    def __init__(self, private_key: bytes, chain_id: int, settlement: str) -> None:
+        self._key = coincurve.PrivateKey(private_key)
+        w = self._w
+        domain_type = keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
+        self._domain = keccak(domain_type + keccak(text="DataRightsLedger") + keccak(text="1") + w(chain_id)
+                              + w(int(settlement, 16)))  # fmt: skip
+
+    @staticmethod
+    def _w(value: int) -> bytes:
+        return value.to_bytes(32, "big")
+
+    def _terms(self, t: LicenseTerms) -> bytes:
+        w = self._w
+        countries = b"".join((c.encode("ascii") if isinstance(c, str) else c).ljust(32, b"\0") for c in t.countries)
+        return keccak(self._TERMS + w(int(t.right)) + w(t.purpose) + w(t.start) + w(t.end) + w(t.exclusive)
+                      + w(t.sublicensable) + w(t.transferable) + keccak(b"".join(w(r) for r in t.regions))
+                      + keccak(countries) + t.terms_hash)  # fmt: skip
+
+    def __call__(self, sales: Sequence[tuple[Trade, int]], exchange: str, nonce: int, deadline: int) -> bytes:
+        w = self._w
+        sale_hashes = b"".join(
+            keccak(self._SALE + t.trade_id + w(t.asset_id) + w(int(t.delivery)) + w(int(t.right))
+                   + w(t.parent_license_id) + self._terms(t.terms) + w(net))
+            for t, net in sales
+        )  # fmt: skip
+        struct = keccak(self._CONSENT + w(int(exchange, 16)) + keccak(sale_hashes) + w(nonce) + w(deadline))
+        signature = self._key.sign_recoverable(keccak(b"\x19\x01" + self._domain + struct), hasher=None)
+        return signature[:64] + bytes([signature[64] + 27])
+
+
 @dataclass(frozen=True, slots=True)
 class _Signed:
     hash: bytes
@@ -513,46 +585,187 @@ def _trade_factory(chain: BenchChain) -> Callable[[], Trade]:
     return next_trade
 
 
-def warm_up(chain: BenchChain) -> None:
-    """One settlement per asset and exchange: every payee then holds tokens and every
-    (asset, right, purpose) has its exclusivity record, so measured trades are steady-state."""
+def warm_up(chain: BenchChain) -> dict[tuple[int, str], Mandate]:
+    """One settlement per asset and exchange: every payee then holds tokens, every (asset, right, purpose) has its
+    exclusivity record and every seller's first nonce word is in use, so measured trades are steady-state. Then
+    each seller gives each exchange a standing mandate per asset (for the mandated runs); returns them."""
     next_trade = _trade_factory(chain)
     for ex in chain.exchanges:
-        ex.execute_many([ex.prepare_settle(next_trade()) for _ in chain.assets])
+        trades = [next_trade() for _ in chain.assets]
+        ex.execute_many([ex.prepare_settle(t, chain.seller_net(t), chain.consent([t], ex)) for t in trades])
+    terms = chain.terms()
+    mandates = {(a, ex.address): chain.mandate(a, ex, terms) for a in chain.assets for ex in chain.exchanges}
+    chain.bulk([(chain.assets[a], [chain.assets[a].prepare("MandateRegistry", "grantMandate", m.as_abi(),
+                                                           gas=300_000)])
+                for (a, _), m in mandates.items()])  # fmt: skip
+    return mandates
 
 
 def _estimate(chain: BenchChain, call: Call, sender: str) -> int:
     return int(chain.rpc.call("eth_estimateGas", [{"from": sender, "to": call.to, "data": "0x" + call.data.hex()}]), 16)
 
 
-def single_settlements(chain: BenchChain, seconds: float, inflight: int, chunk: int, *, log_wait: bool = False,
+# ───────────────────────────────────────────────────────────── sellers' consents
+
+
+class ConsentPool(Generic[T]):
+    """The sellers' signed consents an exchange settles with, made by ``make(exchange)`` (an item covering
+    ``trades_per_item`` trades). By default signed before the clock starts: a seller signs when it lists or
+    when its order is matched, on its own machine, not on the exchange's; :meth:`presign` times that signing,
+    reported beside the rates. An exchange whose pool runs out (or with ``in_clock``: always) signs inside
+    the clock on its sending thread, and those trades are counted."""
+
+    def __init__(self, make: Callable[[LedgerClient], T], trades_per_item: int, *, in_clock: bool = False) -> None:
+        self._make = make
+        self._per = trades_per_item
+        self._in_clock = in_clock
+        self._pools: dict[str, deque[T]] = {}
+        self._lock = threading.Lock()
+        self.presigned_trades = 0
+        self.presign_cpu_s = 0.0
+        self.in_clock_trades = 0
+
+    def presign(self, exchanges: Sequence[LedgerClient], trades_each: int) -> None:
+        if self._in_clock:
+            return
+        c0 = time.process_time()
+        for ex in exchanges:
+            pool = self._pools.setdefault(ex.address, deque())
+            for _ in range(-(-trades_each // self._per)):
+                pool.append(self._make(ex))
+                self.presigned_trades += self._per
+        self.presign_cpu_s += time.process_time() - c0
+
+    def take(self, ex: LedgerClient) -> T:
+        pool = self._pools.get(ex.address)
+        if pool:
+            return pool.popleft()
+        with self._lock:
+            self.in_clock_trades += self._per
+        return self._make(ex)
+
+    def stats(self) -> dict[str, Any]:
+        per_trade = 1000 * self.presign_cpu_s / self.presigned_trades if self.presigned_trades else None
+        return {
+            "consents": "in-clock" if self._in_clock else "presigned",
+            "consent_presigned_trades": self.presigned_trades,
+            "consent_presign_cpu_ms_per_trade": round(per_trade, 3) if per_trade is not None else None,
+            "consent_signed_in_clock_trades": self.in_clock_trades,
+        }
+
+
+def _presign_each(chain: BenchChain, rate: float, seconds: float, inflight: int) -> int:
+    """Trades to pre-sign for each exchange: ``rate`` trades a second for ``seconds``, plus its share in flight."""
+    n = len(chain.exchanges)
+    return int(rate * seconds / n) + inflight // n
+
+
+def single_settlements(chain: BenchChain, seconds: float, inflight: int, chunk: int, presign_rate: float, *,
+                       in_clock: bool = False, log_wait: bool = False,
                        profile: bool = False) -> tuple[Measurement, ClientDriver]:  # fmt: skip
+    """(b): each trade with its seller's consent to exactly it (one sale)."""
     next_trade = _trade_factory(chain)
+
+    def consented(ex: LedgerClient) -> tuple[Trade, SalesConsent]:
+        t = next_trade()
+        return t, chain.consent([t], ex)
+
     ex0 = chain.exchanges[0]
-    est = _estimate(chain, ex0.prepare_settle(next_trade()), ex0.address)
-    gas = int(est * 1.1)
+    t, c = consented(ex0)
+    est = _estimate(chain, ex0.prepare_settle(t, chain.seller_net(t), c), ex0.address)
+    gas = int(est * 1.2)  # headroom: a seller's first nonce of a new bitmap word writes a fresh slot
+    pool = ConsentPool(consented, 1, in_clock=in_clock)
+    pool.presign(chain.exchanges, _presign_each(chain, presign_rate, seconds, inflight))
 
     def make_calls(ex: LedgerClient, count: int) -> list[Call]:
-        return [ex.prepare_settle(next_trade(), gas=gas) for _ in range(count)]
+        calls = []
+        for _ in range(count):
+            t, c = pool.take(ex)
+            calls.append(ex.prepare_settle(t, chain.seller_net(t), c, gas=gas))
+        return calls
 
     driver = ClientDriver(chain, make_calls, 1, inflight, seconds, log_wait=log_wait, profile=profile)
     m = driver.run(chunk)
-    m.extra.update(gas_limit=gas, gas_estimate=est, exchanges=len(chain.exchanges), chunk=chunk)
+    m.extra.update(gas_limit=gas, gas_estimate=est, exchanges=len(chain.exchanges), chunk=chunk, **pool.stats())
     return m, driver
 
 
-def batch_settlements(
-    chain: BenchChain, seconds: float, inflight_trades: int, batch: int, per_send: int
-) -> Measurement:
+Batch = tuple[list[Trade], list[int], list[SalesConsent], list[int]]
+
+
+def batch_settlements(chain: BenchChain, seconds: float, inflight_trades: int, batch: int, per_send: int,
+                      presign_rate: float, *, in_clock: bool = False) -> Measurement:  # fmt: skip
+    """(c): ``batch`` trades a transaction, with one consent per seller covering its trades of the batch."""
     next_trade = _trade_factory(chain)
+
+    def consented(ex: LedgerClient) -> Batch:
+        trades = [next_trade() for _ in range(batch)]
+        return (trades, *chain.batch_consents(ex, trades))
+
+    def encode(ex: LedgerClient, b: Batch, gas: int | None = None) -> Call:
+        trades, nets, consents, consent_of = b
+        return ex.prepare("TradeSettlement", "settleBatch", [t.as_abi() for t in trades], nets,
+                          [c.as_abi() for c in consents], consent_of, True, gas=gas)  # fmt: skip
+
     ex0 = chain.exchanges[0]
-    est = _estimate(chain, ex0.prepare("TradeSettlement", "settleBatch", [next_trade().as_abi() for _ in range(batch)]),
-                    ex0.address)  # fmt: skip
+    est = _estimate(chain, encode(ex0, consented(ex0)), ex0.address)
+    gas = int(est * 1.05)
+    pool = ConsentPool(consented, batch, in_clock=in_clock)
+    pool.presign(chain.exchanges, _presign_each(chain, presign_rate, seconds, inflight_trades))
+
+    def make_calls(ex: LedgerClient, count: int) -> list[Call]:
+        return [encode(ex, pool.take(ex), gas) for _ in range(count)]
+
+    driver = ClientDriver(chain, make_calls, batch, max(per_send, inflight_trades // batch), seconds)
+    m = driver.run(per_send)
+    m.extra.update(gas_limit=gas, gas_estimate=est, batch=batch, exchanges=len(chain.exchanges),
+                   consents_per_batch=len(chain.sellers), **pool.stats())  # fmt: skip
+    return m
+
+
+def mandated_settlements(chain: BenchChain, mandates: dict[tuple[int, str], Mandate], seconds: float, inflight: int,
+                         chunk: int) -> Measurement:  # fmt: skip
+    """(b'): as (b), through ``MandateRegistry.settle`` within the seller's standing mandate: no signature a trade."""
+    next_trade = _trade_factory(chain)
+
+    def encode(ex: LedgerClient, t: Trade, gas: int | None = None) -> Call:
+        m = mandates[(t.asset_id, ex.address)]
+        return ex.prepare("MandateRegistry", "settle", t.as_abi(), m.as_abi(), gas=gas)
+
+    ex0 = chain.exchanges[0]
+    est = _estimate(chain, encode(ex0, next_trade()), ex0.address)
+    gas = int(est * 1.1)
+
+    def make_calls(ex: LedgerClient, count: int) -> list[Call]:
+        return [encode(ex, next_trade(), gas) for _ in range(count)]
+
+    driver = ClientDriver(chain, make_calls, 1, inflight, seconds)
+    m = driver.run(chunk)
+    m.extra.update(gas_limit=gas, gas_estimate=est, exchanges=len(chain.exchanges), chunk=chunk)
+    return m
+
+
+def mandated_batch_settlements(chain: BenchChain, mandates: dict[tuple[int, str], Mandate], seconds: float,
+                               inflight_trades: int, batch: int, per_send: int) -> Measurement:  # fmt: skip
+    """(c'): as (c), through ``MandateRegistry.settleBatch``: each asset's mandate sent once a batch."""
+    next_trade = _trade_factory(chain)
+
+    def encode(ex: LedgerClient, trades: list[Trade], gas: int | None = None) -> Call:
+        distinct: dict[int, int] = {}
+        for t in trades:
+            distinct.setdefault(t.asset_id, len(distinct))
+        return ex.prepare(
+            "MandateRegistry", "settleBatch", [t.as_abi() for t in trades],
+            [mandates[(a, ex.address)].as_abi() for a in distinct], [distinct[t.asset_id] for t in trades], True,
+            gas=gas,
+        )  # fmt: skip
+
+    ex0 = chain.exchanges[0]
+    est = _estimate(chain, encode(ex0, [next_trade() for _ in range(batch)]), ex0.address)
     gas = int(est * 1.05)
 
     def make_calls(ex: LedgerClient, count: int) -> list[Call]:
-        return [ex.prepare("TradeSettlement", "settleBatch", [next_trade().as_abi() for _ in range(batch)], gas=gas)
-                for _ in range(count)]  # fmt: skip
+        return [encode(ex, [next_trade() for _ in range(batch)], gas) for _ in range(count)]
 
     driver = ClientDriver(chain, make_calls, batch, max(per_send, inflight_trades // batch), seconds)
     m = driver.run(per_send)
@@ -563,15 +776,25 @@ def batch_settlements(
 # ───────────────────────────────────────────────────────────── client cost breakdown
 
 
-def client_costs(chain: BenchChain, n: int, chunk: int) -> dict[str, Any]:
+def client_costs(chain: BenchChain, mandates: dict[tuple[int, str], Mandate], n: int, chunk: int,
+                 batch: int) -> dict[str, Any]:  # fmt: skip
     """Where the client's time goes for ``n`` single settlements, one stage at a time on one
     thread (so CPU times are not blurred by the GIL): microseconds a transaction of client CPU,
-    and of anvil CPU where the stage makes anvil work."""
+    and of anvil CPU where the stage makes anvil work.
+
+    The sellers' side comes first: ``consent_sign`` is a seller signing its consent to one sale
+    (EIP-712 through ``LedgerClient.sign_sales_consent``; ``consent_sign_fast_whatif``: the same signature
+    from :class:`FastConsentSigner`, checked equal first), ``consent_sign_batch`` the same a trade
+    when each seller signs once for its trades of a ``batch``-trade batch as in (c). The exchange's
+    side follows: ``encode`` (the trade, least net amount and consent), ``sign`` ... ``wait_receipts``;
+    ``exchange_total`` sums those. ``encode_mandated``: the same call within a standing mandate."""
     next_trade = _trade_factory(chain)
     ex = chain.exchanges[0]
     sender = ex.sender
-    est = _estimate(chain, ex.prepare_settle(next_trade()), ex.address)
+    t0 = next_trade()
+    est = _estimate(chain, ex.prepare_settle(t0, chain.seller_net(t0), chain.consent([t0], ex)), ex.address)
     trades = [next_trade() for _ in range(n)]
+    grouped = [next_trade() for _ in range(n)]
     out: dict[str, float] = {}
 
     def stage(name: str, fn: Callable[[], Any], per: int = n) -> Any:
@@ -584,7 +807,24 @@ def client_costs(chain: BenchChain, n: int, chunk: int) -> dict[str, Any]:
             out[f"{name}_node_us"] = round(1e6 * node / per, 1)
         return result
 
-    calls = stage("encode", lambda: [ex.prepare_settle(t, gas=int(est * 1.1)) for t in trades])
+    consents = stage("consent_sign", lambda: [chain.consent([t], ex) for t in trades])
+    seller = chain.client_for(trades[0].seller)
+    fast_consent = FastConsentSigner(
+        bytes(seller.account.key), seller.chain_id, chain.contracts.address["TradeSettlement"]
+    )
+    probe, signed_probe = trades[0], consents[0]
+    if fast_consent([(probe, chain.seller_net(probe))], ex.address, signed_probe.nonce, signed_probe.deadline) != \
+            signed_probe.signature:  # fmt: skip
+        raise RuntimeError("FastConsentSigner's signature differs from LedgerClient.sign_sales_consent's")
+    stage("consent_sign_fast_whatif", lambda: [fast_consent([(t, chain.seller_net(t))], ex.address, i, 2**40)
+                                               for i, t in enumerate(trades)])  # fmt: skip
+    stage("consent_sign_batch", lambda: [chain.batch_consents(ex, grouped[i : i + batch])
+                                         for i in range(0, n, batch)])  # fmt: skip
+    calls = stage("encode", lambda: [ex.prepare_settle(t, chain.seller_net(t), c, gas=int(est * 1.2))
+                                     for t, c in zip(trades, consents, strict=True)])  # fmt: skip
+    stage("encode_mandated", lambda: [ex.prepare("MandateRegistry", "settle", t.as_abi(),
+                                                 mandates[(t.asset_id, ex.address)].as_abi(), gas=est)
+                                      for t in grouped])  # fmt: skip
     sender._fee_params()  # cached for 10 s: not a per-transaction cost
     sender.resync_nonce()
     account = sender.account
@@ -627,6 +867,9 @@ def client_costs(chain: BenchChain, n: int, chunk: int) -> dict[str, Any]:
                                                          for b in range(head + 1, end + 1)])]  # fmt: skip
     out["block_sizes"] = [len(x) for x in sizes if x]  # type: ignore[assignment]
     out["transactions"] = n
+    out["batch"] = batch
+    exchange_path = ("encode", "sign", "journal_fsync", "http_send", "wait_receipts")
+    out["exchange_total_client_us"] = round(sum(out.get(f"{k}_client_us", 0.0) for k in exchange_path), 1)
     return out
 
 
@@ -642,22 +885,25 @@ def _set_fast_signing(chain: BenchChain, on: bool) -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Measurement] = {}
     costs: dict[str, Any] | None = None
+    in_clock = args.consents == "in-clock"
     with bench_chain(block_time=args.block_time, block_gas_limit=args.block_gas_limit, exchanges=args.exchanges,
                      sellers=4, assets_per_seller=2, recipients=2, buyers=args.buyers,
                      senders=args.senders) as chain:  # fmt: skip
-        warm_up(chain)
+        mandates = warm_up(chain)
         chain.interval_mining()
         time.sleep(max(args.block_time, 0.5))
-        which = args.only or ["raw", "settle", "batch", "costs"]
+        which = args.only or ["raw", "settle", "batch", "mandated", "mandated-batch", "costs"]
         if "costs" in which:
-            costs = client_costs(chain, args.cost_sample, args.settle_chunk)
+            costs = client_costs(chain, mandates, args.cost_sample, args.settle_chunk, args.batch)
             logger.info("client costs: %s", costs)
         if "raw" in which:
             results["raw"] = raw_transfers(chain, args.seconds, args.raw_inflight, args.raw_chunk, args.raw_probe)
             logger.info("raw transfers: %s", results["raw"].summary())
         if "settle" in which:
-            results["settle"], driver = single_settlements(chain, args.seconds, args.settle_inflight,
-                                                           args.settle_chunk, profile=bool(args.profile))  # fmt: skip
+            results["settle"], driver = single_settlements(
+                chain, args.seconds, args.settle_inflight, args.settle_chunk, args.presign_settle_rate,
+                in_clock=in_clock, profile=bool(args.profile),
+            )  # fmt: skip
             logger.info("settle: %s", results["settle"].summary())
             if args.profile and driver.profiles:
                 stats = pstats.Stats(driver.profiles[0])
@@ -667,23 +913,32 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 logger.info("client profile of (b) written to %s", args.profile)
         if "batch" in which:
             results["batch"] = batch_settlements(chain, args.seconds, args.batch_inflight, args.batch,
-                                                 args.batch_per_send)  # fmt: skip
+                                                 args.batch_per_send, args.presign_batch_rate,
+                                                 in_clock=in_clock)  # fmt: skip
             logger.info("settle batch: %s", results["batch"].summary())
+        if "mandated" in which:
+            results["mandated"] = mandated_settlements(chain, mandates, args.seconds, args.settle_inflight,
+                                                       args.settle_chunk)  # fmt: skip
+            logger.info("settle within mandates: %s", results["mandated"].summary())
+        if "mandated-batch" in which:
+            results["mandated-batch"] = mandated_batch_settlements(chain, mandates, args.seconds, args.batch_inflight,
+                                                                   args.batch, args.batch_per_send)  # fmt: skip
+            logger.info("settle batch within mandates: %s", results["mandated-batch"].summary())
         what_ifs = args.what_if or []
         if what_ifs:
             _set_fast_signing(chain, "fast-sign" in what_ifs)
             label = "settle+" + "+".join(sorted(what_ifs))
             results[label], _ = single_settlements(chain, args.seconds, args.settle_inflight, args.settle_chunk,
+                                                   args.presign_settle_rate, in_clock=in_clock,
                                                    log_wait="log-wait" in what_ifs)  # fmt: skip
             _set_fast_signing(chain, False)
             logger.info("%s: %s", label, results[label].summary())
     out: dict[str, Any] = {}
-    if "raw" in results:
-        out["raw_transfer_tps"] = round(results["raw"].rate, 1)
-    if "settle" in results:
-        out["settle_tps"] = round(results["settle"].rate, 1)
-    if "batch" in results:
-        out["settle_batch_trades_per_s"] = round(results["batch"].rate, 1)
+    for key, name in (("raw", "raw_transfer_tps"), ("settle", "settle_tps"), ("batch", "settle_batch_trades_per_s"),
+                      ("mandated", "settle_mandated_tps"),
+                      ("mandated-batch", "settle_batch_mandated_trades_per_s")):  # fmt: skip
+        if key in results:
+            out[name] = round(results[key].rate, 1)
     if "raw" in results and "settle" in results and results["raw"].rate > 0:
         out["settle_to_raw_ratio"] = round(results["settle"].rate / results["raw"].rate, 3)
     for k, m in results.items():
@@ -693,6 +948,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
     if costs is not None:
         out["client_costs_per_tx"] = costs
+    out["consents"] = args.consents
     out["block_time"] = args.block_time
     out["block_gas_limit"] = args.block_gas_limit
     out["details"] = {k: m.summary() for k, m in results.items()}
@@ -703,6 +959,8 @@ LABELS = {
     "raw": "(a) raw ERC-20 transfers, tx/s",
     "settle": "(b) settle via client, trades/s",
     "batch": "(c) settleBatch, trades/s",
+    "mandated": "(b') settle within mandate, trades/s",
+    "mandated-batch": "(c') settleBatch within mandates, trades/s",
 }
 
 
@@ -721,13 +979,20 @@ def print_table(out: dict[str, Any]) -> None:
         w(f"settle / raw = {out['settle_to_raw_ratio']:.2f} (goal >= 0.80)\n")
     if "settle_batch_trades_per_s" in out:
         w(f"settleBatch: {out['settle_batch_trades_per_s']:,.0f} trades/s (goal >= 1,500)\n")
+    for k, d in out["details"].items():
+        if "consents" in d:
+            presign = d["consent_presign_cpu_ms_per_trade"]
+            w(f"{k}: sellers' consents {d['consents']}: {d['consent_presigned_trades']} trades pre-signed"
+              + (f" ({presign:.3f} ms CPU a trade, off the clock)" if presign is not None else "")
+              + f", {d['consent_signed_in_clock_trades']} signed inside the clock\n")  # fmt: skip
     loads = {d["loadavg_1m_before"] for d in out["details"].values()}
     w(f"1-minute load average before each measurement: {sorted(loads)} (other work on the machine skews rates)\n")
     costs = out.get("client_costs_per_tx")
     if costs:
         w(
             f"client costs, microseconds a settlement ({costs['transactions']} sent at once, one thread; "
-            f"blocks of {costs['block_sizes']} txs):\n"
+            f"blocks of {costs['block_sizes']} txs; consent_sign_batch: one consent a seller a batch of "
+            f"{costs['batch']}):\n"
         )
         for key, value in costs.items():
             if key.endswith("_us"):
@@ -757,8 +1022,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--only",
         action="append",
-        choices=["raw", "settle", "batch", "costs"],
+        choices=["raw", "settle", "batch", "mandated", "mandated-batch", "costs"],
         help="run only these (repeatable); costs = the client cost breakdown",
+    )
+    p.add_argument(
+        "--consents",
+        choices=["presigned", "in-clock"],
+        default="presigned",
+        help="sellers' consents for (b) and (c): signed before the clock (sellers sign when they list; default) or"
+        " inside it on the exchange's sending threads",
+    )
+    p.add_argument(
+        "--presign-settle-rate",
+        type=float,
+        default=800,
+        help="(b) consents pre-signed: this many trades a second of --seconds, plus those in flight (800)",
+    )
+    p.add_argument(
+        "--presign-batch-rate",
+        type=float,
+        default=3000,
+        help="(c) consents pre-signed: this many trades a second of --seconds, plus those in flight (3000)",
     )
     p.add_argument("--cost-sample", type=int, default=1000, help="settlements in the client cost breakdown (1000)")
     p.add_argument(

@@ -212,7 +212,7 @@ def test_dashboard_counts_charts_and_recent_trades_match_the_store(tab: Tab, sit
     page = tab.open("/")
     view = site.view
     trades = view.find_trades()
-    assert len(trades) >= 10  # five trades per demo run, one run a day
+    assert len(trades) >= 14  # seven trades per demo run, one run a day
 
     stats = {a["data-stat"]: a["data-value"] for a in _attrs(page, "[data-stat]", "data-stat", "data-value")}
     status = site.api("status")["data"]
@@ -324,10 +324,46 @@ def test_asset_page_shows_holders_timeline_licence_tree_and_trades(tab: Tab, sit
     assert max(lic["depth"] for lic in licences) == 1  # the demo's sublicence
 
     trades = view.find_trades(asset_id=asset_id)
-    rows = _attrs(page, "[data-table=asset-trades] tbody tr", "data-trade-id")
-    assert sorted(r["data-trade-id"] or "" for r in rows) == sorted(t["trade_id"] for t in trades)
-    assert len(trades) == 2  # the demo sells two licences of its public asset
+    rows = _attrs(page, "[data-table=asset-trades] tbody tr", "data-trade-key", "data-consent")
+    assert sorted(r["data-trade-key"] or "" for r in rows) == sorted(t["trade_key"] for t in trades)
+    assert len(trades) == 3  # two licences of the public data and a sublicence of its authorised operation
+    assert {r["data-consent"] for r in rows} == {"signed"}  # each seller signed its consent
+
+    # Revenue shares of the processing right, and the authority's approval of the authorised operation.
+    assert page.query_selector("[data-field=revenue-shares] [data-right=processing]") is not None
+    operations = _attrs(page, "[data-table=public-operations] tbody tr", "data-operator", "data-status",
+                        "data-licence-id")  # fmt: skip
+    approved = [o for o in view.rows("public_operations") if o["asset_id"] == asset_id]
+    assert operations == [
+        {"data-operator": o["operator"], "data-status": "used", "data-licence-id": str(o["licence_id"])}
+        for o in approved
+    ] and operations
+    assert all(n.get_attribute("data-valid") == "true" for n in nodes)
     tab.screenshot("asset")
+
+
+def test_asset_page_shows_objections_pending_then_accepted_and_its_mandates(tab: Tab, site: Site) -> None:
+    view = site.view
+    model = min(a["asset_id"] for a in view.rows("assets") if a["kind"] == 1)
+    page = tab.open(f"/asset/{model}")
+    objections = view.find_objections(asset_id=model)
+    rows = _attrs(page, "[data-table=objections] tbody tr", "data-objection-id", "data-status")
+    assert rows == [{"data-objection-id": str(o["objection_id"]), "data-status": "dismissed"} for o in objections]
+    accepted = page.inner_text("[data-table=objections] tbody tr td:nth-child(5)")
+    assert "广西数据产权登记中心" in accepted  # the registrar accepted it before it was decided
+
+    personal = min(a["asset_id"] for a in view.rows("assets") if a["category"] == Category.PERSONAL)
+    page = tab.open(f"/asset/{personal}")
+    mandates = [m for m in site.view.rows("mandates") if m["asset_id"] == personal]
+    shown = _attrs(page, "[data-table=asset-mandates] tbody tr", "data-mandate-id", "data-status")
+    assert shown == [{"data-mandate-id": m["mandate_id"], "data-status": "in_force"} for m in mandates] and shown
+    consents = {r["data-consent"] for r in _attrs(page, "[data-table=asset-trades] tbody tr", "data-consent")}
+    assert consents == {"mandate"}
+    tab.after(lambda: page.click(f"[data-table=asset-mandates] a[href*='{mandates[0]['mandate_id']}']"))
+    rows = [r["data-trade-key"] for r in _attrs(page, "[data-table=trade-list] tbody tr", "data-trade-key")]
+    under = mandates[0]["mandate_id"]
+    assert sorted(rows) == sorted(t["trade_key"] for t in view.find_trades() if t["mandate_id"] == under)
+    tab.screenshot("asset-mandates")
 
 
 def test_asset_page_timeline_shows_a_transferred_right(tab: Tab, site: Site) -> None:
@@ -391,8 +427,9 @@ def test_participant_page_shows_roles_declarations_credit_assets_and_revenue(tab
     shown = {int(r["data-asset-id"] or 0) for r in _attrs(page, "[data-table=assets-held] tbody tr", "data-asset-id")}
     assert shown == held
 
-    received = sum(p["amount"] for p in view.find_payments(payee=merchant))
+    received = sum(p["amount"] for p in view.find_payments(payee=merchant) if not p["held"])
     assert page.inner_text("[data-field=revenue-total]") == _money(received)
+    assert page.query_selector("[data-field=held-shares]") is None  # nothing held for the merchant
     tab.screenshot("participant")
 
 
@@ -541,6 +578,22 @@ def test_trade_list_shows_the_off_exchange_trades(tab: Tab, site: Site) -> None:
     rows = [r["data-trade-id"] for r in _attrs(page, "[data-table=trade-list] tbody tr", "data-trade-id")]
     assert rows == off and rows
     assert page.input_value("#filter-on_exchange") == "false"
+
+
+def test_trade_list_by_consent_and_the_mandate_list(tab: Tab, site: Site) -> None:
+    trades = site.view.find_trades()
+    page = tab.open("/trades")
+    tab.after(lambda: page.select_option("#filter-consent", "mandate"))
+    rows = _attrs(page, "[data-table=trade-list] tbody tr", "data-trade-key", "data-consent")
+    assert [r["data-trade-key"] for r in rows] == [t["trade_key"] for t in trades if t["mandate_id"]]
+    assert {r["data-consent"] for r in rows} == {"mandate"}
+
+    page = tab.open("/mandates")
+    listed = _attrs(page, "[data-table=mandate-list] tbody tr", "data-mandate-id", "data-status")
+    granted = sorted(site.view.rows("mandates"), key=lambda m: (m["granted_block"], m["mandate_id"]))
+    assert listed == [{"data-mandate-id": m["mandate_id"], "data-status": "in_force"} for m in granted] and listed
+    assert page.get_attribute("#nav-mandates", "class") == "active"
+    tab.screenshot("mandates")
 
 
 def test_participant_list_by_role_and_the_dashboard_links_to_it(tab: Tab, site: Site) -> None:
@@ -698,6 +751,7 @@ def test_a_recognised_asset_shows_its_origin_and_last_verification(
             operation_holder=asset["operation_holder"], certificate_serial=3, origin_registered_block=40,
             origin_registered_at=1_796_000_000, certificate_digest="0x" + "12" * 32, signers=signers, linked=False,
             status=1, imported_by=_actor("registrar"), imported_block=head, imported_at=1_796_000_100,
+            origin_status=2, issued_at=1_796_000_050, expires_at=1_827_536_050,
         ))  # fmt: skip
         report = conn.execute(sa.insert(schema.crosscheck_reports).values(
             origin_chain_id=4501, origin_registry=_actor("exchange"), block_number=77, block_hash="0x" + "ef" * 32,
@@ -739,6 +793,66 @@ def test_a_recognised_asset_shows_its_origin_and_last_verification(
             page.goto(f"{served.url}/explorer/#/asset/{other['asset_id']}")
             page.wait_for_selector(f"main#view[data-state=ready] .asset[data-asset-id='{other['asset_id']}']")
             assert page.query_selector("[data-section=recognition]") is None
+            context.close()
+            assert errors == []
+    finally:
+        store.close()
+
+
+def test_a_revoked_licence_invalidates_its_sublicence_and_refused_trades_are_listed(
+    browser: Browser, demo: Demo, tmp_path: Path
+) -> None:
+    """A copy of the demo store where the authorised-operation licence was revoked and a batch refused a trade
+    (rows as the projection writes them for LicenseRevoked and TradeRefused): the asset page marks the
+    sublicence invalid naming the revoked licence above it, and the refusals page shows the decoded error."""
+    from eth_abi.abi import encode
+    from eth_utils.crypto import keccak
+
+    copy = tmp_path / "revoked.db"
+    source_path = demo.stores["sqlite"].engine.url.database
+    assert source_path is not None
+    with sqlite3.connect(source_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    store = open_store(f"sqlite:///{copy}")
+    view = store.as_of()
+    child = min((lic for lic in view.rows("licences") if lic["parent_id"]), key=lambda lic: lic["licence_id"])
+    parent = child["parent_id"]
+    head, _ = store.checkpoint()  # type: ignore[misc]
+    reason = keccak(text="SettlementBelowMinimum(bytes32,uint256,uint256)")[:4] + encode(
+        ["bytes32", "uint256", "uint256"], [b"\x07" * 32, 900, 1000]
+    )
+    lic = schema.licences
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(lic).where(lic.c.licence_id == parent, lic.c.valid_to_block.is_(None))
+                     .values(revoked=True, revoked_by=_actor("authority"), revoked_block=head))  # fmt: skip
+        conn.execute(sa.insert(schema.trade_refusals).values(
+            tx_hash="0x" + "ab" * 32, log_index=3, valid_from_block=head, valid_to_block=None,
+            trade_id="0x" + "07" * 32, exchange=_actor("exchange"), source="TradeSettlement", item_index=1,
+            reason="0x" + reason.hex(), timestamp=1_796_000_000,
+        ))  # fmt: skip
+    try:
+        with _serving(store, tmp_path / "api") as served:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{served.url}/explorer/#/asset/{child['asset_id']}")
+            page.wait_for_selector("main#view[data-state=ready]")
+            node = f"[data-tree=licences] li[data-licence-id='{child['licence_id']}']"
+            assert page.get_attribute(node, "data-valid") == "false"
+            assert f"上级许可 #{parent} 已撤销" in page.inner_text(f"{node} > .licence")
+            assert page.get_attribute(f"[data-tree=licences] li[data-licence-id='{parent}']", "data-valid") == "false"
+
+            page.goto(f"{served.url}/explorer/#/refusals")
+            page.wait_for_selector("main#view[data-state=ready]")
+            rows = _attrs(page, "[data-table=refusal-list] tbody tr", "data-trade-id", "data-error", "data-item")
+            assert rows == [
+                {"data-trade-id": "0x" + "07" * 32, "data-error": "SettlementBelowMinimum", "data-item": "1"}
+            ]
+            page.goto(f"{served.url}/explorer/#/")
+            page.wait_for_selector("main#view[data-state=ready]")
+            assert page.get_attribute("[data-stat=trade_refusals]", "data-value") == "1"
             context.close()
             assert errors == []
     finally:

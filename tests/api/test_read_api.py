@@ -42,10 +42,11 @@ def test_status_counts_the_demo_records_and_its_trade_volume(client: TestClient,
     trades = [t for s in demo.summaries for t in s.trades]
     assert data["indexed_block"] == demo.head
     assert data["counts"]["assets"] == sum(len(s.assets) for s in demo.summaries) == 8
-    assert data["counts"]["trades"] == len(trades) == 10
+    assert data["counts"]["trades"] == len(trades) == 14
     assert data["counts"]["participants"] == len(ACTORS)
     assert data["counts"]["objections"] == 2 and data["counts"]["freezes"] == 2 and data["counts"]["orders"] == 2
-    assert data["trade_volume"] == str(sum(t["price"] for t in trades)) == str(2 * 195_000 * YUAN)
+    assert data["counts"]["mandates"] == 2 and data["counts"]["trade_refusals"] == 0
+    assert data["trade_volume"] == str(sum(t["price"] for t in trades)) == str(2 * 225_000 * YUAN)
     assert data["chain_id"] == demo.summaries[0].chain_id
 
 
@@ -67,16 +68,26 @@ def test_asset_detail_shows_holders_licence_tree_trades_and_supervision(client: 
     assert [c["licensee"] for c in operation[0]["children"]] == [demo_address(demo, "provider")]
     assert operation[0]["children"][0]["depth"] == 1
     assert len(roots) == 3  # the operation licence and the two licences sold
-    assert {(s["recipient"], s["bps"]) for s in detail["revenue_shares"]} == {
-        (demo_address(demo, "police"), 2_000),
-        (demo_address(demo, "urban"), 1_000),
+    assert {(s["right_name"], s["recipient"], s["bps"]) for s in detail["revenue_shares"]} == {
+        ("processing", demo_address(demo, "police"), 2_000),
+        ("processing", demo_address(demo, "urban"), 1_000),
     }
+    assert all(n["valid"] and n["revoked_ancestor_id"] is None for n in roots)
+    approval = detail["public_operations"]
+    assert [(o["operator"], o["status_name"], o["licence_id"]) for o in approval] == [
+        (demo_address(demo, "merchant"), "used", operation[0]["licence_id"])
+    ]
+    assert detail["suspended"] is False and detail["licensed_until"] >= operation[0]["ends_at"]
 
     model = asset_ids(demo, "model")[0]
     detail = get(client, f"assets/{model}")["data"]
     assert detail["frozen"] is True and detail["disputed"] is False
     assert [f["frozen"] for f in detail["freezes"]] == [True]
     assert [o["status_name"] for o in detail["objections"]] == ["dismissed"]
+    objection = detail["objections"][0]
+    assert objection["objector"] == demo_address(demo, "logistics")  # no standing: pending until accepted
+    assert objection["accepted_by"] == objection["resolved_by"] == demo_address(demo, "registrar")
+    assert objection["lodged_block"] <= objection["accepted_block"] <= objection["resolved_block"]
     assert [(o["target_name"], o["status_name"]) for o in detail["orders"]] == [("asset", "open")]
 
 
@@ -114,7 +125,7 @@ def test_at_an_earlier_block_answers_the_old_version(client: TestClient, demo: D
     assert client.get(f"/api/v1/assets/{later}", params={"at": demo.mid_block}).status_code == 404
     assert len(get(client, "assets", at=str(demo.mid_block))["data"]) == 4
     status_then = get(client, "trades", at=str(demo.mid_block))
-    assert len(status_then["data"]) == 5
+    assert len(status_then["data"]) == 7
 
 
 def test_at_a_time_reads_the_last_block_at_or_before_it(client: TestClient, demo: Demo) -> None:
@@ -141,33 +152,50 @@ def test_detail_endpoints_carry_etags_and_answer_304(client: TestClient, demo: D
 def test_trade_aggregates_per_day_category_and_exchange(client: TestClient, demo: Demo) -> None:
     trades = [t for s in demo.summaries for t in s.trades]
     by_day = get(client, "trades/aggregates", group_by="day")["data"]
-    assert len(by_day) == 2 and [r["count"] for r in by_day] == [5, 5]
-    assert all(r["volume"] == str(195_000 * YUAN) for r in by_day)
+    assert len(by_day) == 2 and [r["count"] for r in by_day] == [7, 7]
+    assert all(r["volume"] == str(225_000 * YUAN) for r in by_day)
     by_category = {
         r["key"]: (r["count"], int(r["volume"])) for r in get(client, "trades/aggregates", group_by="category")["data"]
     }
     assert by_category == {
-        "public": (4, 2 * 65_000 * YUAN),
+        "public": (6, 2 * 77_000 * YUAN),
         "enterprise": (4, 2 * 110_000 * YUAN),
-        "personal": (2, 2 * 20_000 * YUAN),
+        "personal": (4, 2 * 38_000 * YUAN),
     }
     by_exchange = {r["key"]: r["count"] for r in get(client, "trades/aggregates", group_by="exchange")["data"]}
-    assert by_exchange == {demo_address(demo, "exchange"): 8, ZERO: 2}
+    assert by_exchange == {demo_address(demo, "exchange"): 12, ZERO: 2}
     assert sum(by_exchange.values()) == len(trades)
     first_day = by_day[0]["key"]
     only_first = get(client, "trades/aggregates", group_by="day", to=f"{first_day}T23:59:59Z")["data"]
     assert [r["key"] for r in only_first] == [first_day]
 
 
-def test_trade_list_filters_by_exchange_party_and_venue(client: TestClient, demo: Demo) -> None:
+def test_trade_list_filters_by_exchange_party_venue_and_consent(client: TestClient, demo: Demo) -> None:
     off = get(client, "trades", on_exchange="false")["data"]
-    assert len(off) == 2 and all(t["exchange"] == ZERO for t in off)
+    assert len(off) == 2 and all(t["exchange"] == ZERO and t["consent"] == "off_exchange" for t in off)
     provider = demo_address(demo, "provider")
     theirs = get(client, "trades", party=provider)["data"]
-    assert len(theirs) == 4 and all(provider in (t["seller"], t["buyer"]) for t in theirs)
-    assert len(get(client, "trades", exchange=demo_address(demo, "exchange"))["data"]) == 8
+    assert len(theirs) == 8 and all(provider in (t["seller"], t["buyer"]) for t in theirs)
+    assert len(get(client, "trades", exchange=demo_address(demo, "exchange"))["data"]) == 12
+    mandated = get(client, "trades", consent="mandate")["data"]
+    assert len(mandated) == 4 and all(t["mandate_id"] for t in mandated)
+    assert len(get(client, "trades", consent="signed")["data"]) == 8
+    mandate = mandated[0]["mandate_id"]
+    assert [t["trade_key"] for t in get(client, "trades", mandate_id=mandate)["data"]] == [
+        t["trade_key"] for t in mandated if t["mandate_id"] == mandate
+    ]
+
     one = theirs[0]
-    assert get(client, f"trades/{one['trade_id']}")["data"] == one
+    detail = get(client, f"trades/{one['trade_key']}")["data"]
+    assert {k: v for k, v in detail.items() if k != "payments"} == one
+    assert sum(int(p["amount"]) for p in detail["payments"]) == int(one["price"])
+    assert detail["payments"][0] == {"kind": "seller", "payee": one["seller"], "amount": one["seller_amount"],
+                                     "held": False}  # fmt: skip
+    if one["on_exchange"]:
+        assert get(client, f"trades/{one['exchange']}/{one['trade_id']}")["data"] == detail
+    # An old link by trade id still answers while one trade has it.
+    assert get(client, f"trades/{one['trade_id']}")["data"] == detail
+    assert client.get(f"/api/v1/trades/{ZERO}/{one['trade_id']}").status_code == 404
 
 
 def test_revenue_per_participant_and_asset_matches_the_payments(client: TestClient, demo: Demo) -> None:
@@ -182,7 +210,8 @@ def test_revenue_per_participant_and_asset_matches_the_payments(client: TestClie
     assert expected and {r["asset_id"]: int(r["revenue_share"]) for r in rows} == dict(expected)
     assert all(r["amount"] == r["revenue_share"] for r in rows)
     exchange_rows = get(client, "revenue", participant=demo_address(demo, "exchange"))["data"]
-    assert sum(int(r["fee"]) for r in exchange_rows) == 2 * (500 + 800 + 200 + 150) * YUAN
+    assert sum(int(r["fee"]) for r in exchange_rows) == 2 * (500 + 800 + 120 + 200 + 180 + 150) * YUAN
+    assert all(r["held"] == "0" for r in rows + exchange_rows)
 
 
 def test_participant_detail_has_roles_credit_holdings_and_revenue(client: TestClient, demo: Demo) -> None:
@@ -192,6 +221,8 @@ def test_participant_detail_has_roles_credit_holdings_and_revenue(client: TestCl
     assert [e["code"] for e in data["credit_events"]] == [201, 201]
     assert data["credit_score"] == data["credit_events"][-1]["score"]
     assert data["assets_held"]["operation"] == 4 and data["assets_held"]["holding"] == 2
+    assert data["held_shares"] == {"account": merchant, "amount": "0", "total_held": "0", "total_claimed": "0"}
+    assert data["revenue_received"]["held"] == "0"
     exchanges = get(client, "participants", role="exchange")["data"]
     assert [p["account"] for p in exchanges] == [demo_address(demo, "exchange")]
 
@@ -205,8 +236,11 @@ def test_orders_licences_and_search(client: TestClient, demo: Demo) -> None:
         + get(client, "licences", licensee=provider)["data"]
     )
     assert subs
-    valid = get(client, "licences", valid_at=str(get(client, "status")["block"]["timestamp"]))["data"]
-    assert valid and all(not lic["revoked"] for lic in valid)
+    now = get(client, "status")["block"]["timestamp"]
+    valid = get(client, "licences", valid_at=str(now))["data"]
+    assert valid and all(not lic["revoked"] and lic["valid"] for lic in valid)
+    listed = get(client, "licences", limit=1000)["data"]
+    assert {lic["licence_id"] for lic in valid} == {lic["licence_id"] for lic in listed if lic["valid"]}
     certificate = demo.summaries[0].assets[0]["certificate"]
     hits = get(client, "search", q=certificate)["data"]
     assert [(h["type"], h["asset_id"]) for h in hits] == [("certificate", demo.summaries[0].assets[0]["id"])]
@@ -268,3 +302,31 @@ def test_operations_endpoints(client: TestClient, demo: Demo) -> None:
     assert "ledger_indexer_lag_blocks" in metrics and "ledger_indexer_lag_seconds" in metrics
     assert 'ledger_api_request_duration_seconds_count{method="GET",route="/ready",status="2xx"}' in metrics
     assert "ledger_api_transactions" in metrics
+
+
+def test_mandates_list_and_detail_with_the_trades_under_them(client: TestClient, demo: Demo) -> None:
+    mandates = get(client, "mandates")["data"]
+    assert len(mandates) == 2
+    first = mandates[0]
+    assert (first["seller"], first["exchange"]) == (demo_address(demo, "logistics"), demo_address(demo, "exchange"))
+    assert (first["delivery_name"], first["right_name"], first["status_name"]) == ("license", "processing",
+                                                                                   "in_force")  # fmt: skip
+    assert first["asset_id"] == asset_ids(demo, "personal")[0]
+    assert first["max_duration"] == 90 * 86_400 and first["min_net"] == str(15_000 * YUAN)
+    assert first["template"]["purpose"] == 1201 and first["template"]["regions"] == [450000]
+    detail = get(client, f"mandates/{first['mandate_id']}")["data"]
+    assert detail["trade_count"] == 2 and all(t["mandate_id"] == first["mandate_id"] for t in detail["trades"])
+    assert get(client, "mandates", seller=demo_address(demo, "logistics"), status="in_force")["data"] == mandates
+    assert get(client, "mandates", status="revoked")["data"] == []
+    assert client.get("/api/v1/mandates/0x" + "12" * 32).status_code == 404
+    personal = get(client, f"assets/{first['asset_id']}")["data"]
+    assert [m["mandate_id"] for m in personal["mandates"]] == [first["mandate_id"]]
+
+
+def test_public_operations_refusals_and_held_shares_lists(client: TestClient, demo: Demo) -> None:
+    operations = get(client, "public-operations")["data"]
+    assert len(operations) == 2 and {o["status_name"] for o in operations} == {"used"}
+    assert all(o["operator"] == demo_address(demo, "merchant") and o["purpose"] == 2001 for o in operations)
+    assert get(client, "public-operations", status="authorised")["data"] == []
+    assert get(client, "trades/refusals")["data"] == []  # the demo's batches settle every trade
+    assert get(client, "held-shares", outstanding="true")["data"] == []

@@ -92,7 +92,8 @@ def test_asset_detail_costs_one_statement_and_one_more_for_its_trades(synthetic_
             detail = answer(client, path)
         assert detail == answer(client, path, at=head)
         data = detail["data"]
-        if not (data["licences"] or data["objections"] or data["freezes"] or data["orders"] or data["revenue_shares"]):
+        related = ("licences", "objections", "freezes", "orders", "revenue_shares", "public_operations", "mandates")
+        if not any(data[name] for name in related):
             costs.append((seen["statements"], bool(data["trades"])))
     assert {traded for _, traded in costs} == {False, True}, "assets with trades only and without any"
     for count, traded in costs:

@@ -11,15 +11,17 @@ from eth_abi.abi import encode as abi_encode
 from ledger.audit._abi import Unsupported, output_decoder, static_encoder
 from ledger.audit.compare_chain import _normal
 from ledger.contracts.codec import ContractCodec
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.toolchain import compile_contracts
 
 
 def _value(param: dict[str, Any], rnd: random.Random) -> Any:
     t: str = param["type"]
-    if t.endswith("[]"):
-        inner = dict(param, type=t[:-2])
-        return [_value(inner, rnd) for _ in range(rnd.randrange(4))]
+    if t.endswith("]"):  # T[] or T[n]
+        at = t.rindex("[")
+        inner = dict(param, type=t[:at])
+        size = t[at + 1 : -1]
+        return [_value(inner, rnd) for _ in range(int(size) if size else rnd.randrange(4))]
     if t == "tuple":
         return tuple(_value(c, rnd) for c in param["components"])
     if t == "address":
@@ -42,7 +44,7 @@ def _functions() -> list[tuple[str, ContractCodec, str]]:
     build = compile_contracts()
     out = []
     for name in SYSTEM_CONTRACTS:
-        codec = ContractCodec(build.contract(name).abi)
+        codec = ContractCodec(contract_abi(build, name))
         out.extend((name, codec, fn) for fn in sorted(codec.functions))
     return out
 

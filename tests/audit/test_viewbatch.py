@@ -13,7 +13,7 @@ from ledger.audit.compare_chain import ChainVerifier, ViewCheck, build_checks
 from ledger.audit.replay import replay_into
 from ledger.audit.sources import ChainSource
 from ledger.contracts.codec import ContractCodec
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.errors import RpcRemoteError
 from ledger.store import open_store
 from tests.audit.conftest import Audited
@@ -35,7 +35,7 @@ def test_call_data_and_answers_match_the_abi() -> None:
 
 def _verifier(audited: Audited, *, batch_views: bool) -> ChainVerifier:
     build, deployment = audited.build, audited.chain.world.contracts.deployment
-    codecs = {name: ContractCodec(build.contract(name).abi) for name in SYSTEM_CONTRACTS}
+    codecs = {name: ContractCodec(contract_abi(build, name)) for name in SYSTEM_CONTRACTS}
     addresses = {name: deployment.address(name) for name in SYSTEM_CONTRACTS}
     return ChainVerifier(audited.chain.rpc, codecs, addresses, batch_views=batch_views)
 

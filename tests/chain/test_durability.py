@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from ledger.chain import EmbeddedNode
 from ledger.client import Contracts, LedgerClient, dev_account, make_sender
@@ -48,6 +48,14 @@ def _registration(i: int, run: int) -> Registration:
     )
 
 
+def _on_ledger(client: LedgerClient, asset_id: int, content_hash: bytes) -> bool:
+    """Whether the application ``asset_id`` of ``content_hash`` is on the ledger. Not ``assetIdOf``: a pending
+    application does not hold its content hash (only a registered asset does)."""
+    if client.view("AssetRegistry", "statusOf", asset_id) == 0:
+        return False
+    return bytes(client.get_asset(asset_id)["contentHash"]) == content_hash
+
+
 def run_kill_cycles(
     tmp_path: Path, cycles: int, *, state_interval: int = 1, seconds: float = 2.5
 ) -> tuple[int, int, int]:
@@ -63,7 +71,7 @@ def run_kill_cycles(
     authority = _client(settings, node)
     holder = authority.as_(dev_account(1))
     authority.admit(holder.address, Role.DATA_HOLDER, 450100, "Durable Holder")
-    acknowledged: list[bytes] = []
+    acknowledged: list[tuple[int, bytes]] = []  # (asset id, content hash) of each acknowledged application
     resent = lost = 0
     try:
         for cycle in range(cycles):
@@ -74,10 +82,10 @@ def run_kill_cycles(
                 while not stop.is_set():
                     reg = _registration(i, cycle)
                     try:
-                        holder.apply_registration(reg)
+                        asset_id = holder.apply_registration(reg)
                     except Exception:
                         return
-                    acknowledged.append(reg.content_hash)
+                    acknowledged.append((asset_id, reg.content_hash))
                     i += 1
 
             worker = threading.Thread(target=flow, daemon=True)
@@ -93,11 +101,11 @@ def run_kill_cycles(
             if holder.rpc.call("eth_getCode", [registry, "latest"]) in ("0x", "0x0"):
                 lost += len(acknowledged)  # even the deployment is gone
             else:
-                lost += sum(1 for h in acknowledged if holder.view("AssetRegistry", "assetIdOf", h) == 0)
+                lost += sum(1 for a in acknowledged if not _on_ledger(holder, *a))
             report = recover(node.client(timeout=10), authority.sender.journal)  # type: ignore[arg-type]
             assert report.conflicts == []
             resent += len(report.resent)
-            missing = [h for h in acknowledged if holder.view("AssetRegistry", "assetIdOf", h) == 0]
+            missing = [a for a in acknowledged if not _on_ledger(holder, *a)]
             assert missing == [], f"cycle {cycle}: {len(missing)} acknowledged registrations lost"
     finally:
         node.stop()

@@ -25,12 +25,17 @@ def test_demo_runs_on_a_fresh_chain_and_again_on_the_same_chain(fresh_cli: Cli) 
     assert [p["admitted_now"] for p in first["participants"]] == [False] + [True] * (len(ACTORS) - 1)
     assert [a["label"] for a in first["assets"]] == ["public", "enterprise", "personal", "model"]
     assert all(re.fullmatch(r"DR-450000-\d{8}", a["certificate"]) for a in first["assets"])
-    assert len(first["licenses"]) == 2  # the authorised-operation licence and its sublicence
+    assert len(first["licenses"]) == 1  # the authorised-operation licence (its sublicence is sold on the exchange)
     venues = sorted(t["venue"] for t in first["trades"])
-    assert len(venues) == 5 and sum("off exchange" in v for v in venues) == 1
+    assert len(venues) == 7 and sum("off exchange" in v for v in venues) == 1
+    assert sum("standing mandate" in v for v in venues) == 2
     public = [t for t in first["trades"] if t["asset_id"] == first["assets"][0]["id"]]
-    assert all(len(t["revenue_shares"]) == 2 for t in public)
+    # the source departments' shares are of sales of the processing right; the operation sublicence pays none
+    assert sorted((t["right"], len(t["revenue_shares"])) for t in public) == [
+        ("operation", 0), ("processing", 2), ("processing", 2)
+    ]
     assert any("RegistryAssetFrozen" in e["text"] for e in first["events"])
+    assert any("SettlementBadSignature" in e["text"] for e in first["events"])  # no sale without consent
     exchange_fees = sum(t["fee"] for t in first["trades"])
     assert _balance(first, "Beibu Gulf Big Data Exchange") == exchange_fees
 

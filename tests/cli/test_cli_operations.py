@@ -70,12 +70,15 @@ def test_registration_review_and_show_through_the_cli(chain: Cli) -> None:
     assert shown["content_hash"] == "0x" + keccak(text="parking 2025").hex()
     assert (shown["name"], shown["category"], shown["status"]) == ("Nanning parking occupancy", "public", "registered")
     assert set(shown["holders"].values()) == {dev_account(4).address}
+    assert shown["applicant"] == dev_account(4).address
+    assert (shown["suspended"], shown["licensed_until"]) == (False, 0)
+    assert shown["revenue_shares"] == {"holding": [], "processing": [], "operation": []}
 
     again = chain.refused("asset", "review", str(asset_id), "--approve", "--review", "twice", "--as", "1")
     assert "RegistryInvalidStatus" in again.stderr
 
 
-def test_licence_sublicence_and_cascading_revocation(chain: Cli) -> None:
+def test_licence_sublicence_and_revocation_invalidating_the_subtree(chain: Cli) -> None:
     asset = _register(chain, "licences")
     parent = chain.json("license", "grant", str(asset), "--to", "6", "--purpose", "1101", "--region", "450000",
                         "--sublicensable", "--as", "4")["license_id"]  # fmt: skip
@@ -84,40 +87,29 @@ def test_licence_sublicence_and_cascading_revocation(chain: Cli) -> None:
     assert chain.json("license", "show", str(parent))["children"] == [child]
     assert chain.json("license", "valid", str(child))["valid"] is True
     assert chain.json("license", "valid", str(child), "--at", "+400d")["valid"] is False
+    assert chain.json("asset", "show", str(asset))["licensed_until"] > 0  # the holder cannot cancel it alone
 
     too_wide = chain.refused("license", "sublicense", str(parent), "--to", "5", "--purpose", "9999",
                              "--region", "450000", "--as", "6")  # fmt: skip
     assert "LicenseExceedsParent" in too_wide.stderr
 
+    # One LicenseRevoked for the parent; the sublicence is invalid because its parent is revoked.
     revoked = chain.json("license", "revoke", str(parent), "--reason", "breach", "--as", "4")
-    assert revoked["revoked"] == [parent, child]
+    assert (revoked["revoked"], revoked["invalidated_sublicences"]) == ([parent], [child])
+    shown = chain.json("license", "show", str(child))
+    assert (shown["revoked"], shown["revoked_ancestor"], shown["valid_now"]) == (False, parent, False)
     assert chain.json("license", "valid", str(child))["valid"] is False
 
 
-def test_settle_from_a_file_pays_fee_and_revenue_shares_then_a_failing_batch_changes_nothing(
-    chain: Cli, tmp_path: Path
-) -> None:
-    asset = _register(chain, "trade")
-    chain.ok("asset", "shares", str(asset), "--set", "6=1000", "--as", "4")
-    trade = {"trade_id": "order 1", "asset_id": asset, "seller": "4", "buyer": "5", "price": "1000", "fee": "10",
-             "terms": {"purpose": 1101, "days": 30, "regions": [450000]}}  # fmt: skip
-    settled = chain.json("trade", "settle", _write(tmp_path, "one.json", trade), "--as", "2")
-    row = settled["trades"][0]
-    assert (row["price"], row["fee"], row["seller_amount"]) == (100_000, 1_000, 89_100)
-    assert row["revenue_shares"] == [{"recipient": dev_account(6).address, "amount": 9_900}]
-    licence = chain.json("license", "show", str(row["license_id"]))
-    assert (licence["licensee"], licence["purpose"]) == (dev_account(5).address, 1101)
-    before = _balances(chain, "4", "5", "6", "2")
-    assert before == [89_100, 10_000_000 - 100_000, 9_900, 1_000]
-
-    batch = [dict(trade, trade_id="order 2"), dict(trade, trade_id="order 1")]  # the second settled already
-    failed = chain.refused("trade", "settle", _write(tmp_path, "batch.json", batch), "--as", "2")
-    assert "SettlementBatchItemFailed(index=1" in failed.stderr
-    assert "reason=SettlementTradeAlreadySettled(" in failed.stderr
-    assert _balances(chain, "4", "5", "6", "2") == before
-
-    ok_batch = chain.json("trade", "settle", _write(tmp_path, "ok.json", batch[:1]), "--as", "2")
-    assert [t["trade_id"] for t in ok_batch["trades"]] == ["0x" + keccak(text="order 2").hex()]
+def test_a_licensee_surrenders_its_licence_and_nobody_else_may(chain: Cli) -> None:
+    asset = _register(chain, "surrender")
+    licence = chain.json("license", "grant", str(asset), "--to", "6", "--purpose", "1101", "--region", "450000",
+                         "--as", "4")["license_id"]  # fmt: skip
+    outsider = chain.refused("license", "surrender", str(licence), "--reason", "not mine", "--as", "5")
+    assert f"LicenseNotAuthorized(licenseId={licence}, account={dev_account(5).address})" in outsider.stderr
+    done = chain.ok("license", "surrender", str(licence), "--reason", "no longer needed", "--as", "6")
+    assert done.stdout.startswith(f"surrendered (放弃授权) licence(s) #{licence}")
+    assert chain.json("license", "show", str(licence))["revoked"] is True
 
 
 def test_off_exchange_trade_signed_by_both_parties_settles_once(chain: Cli, tmp_path: Path) -> None:
@@ -144,15 +136,40 @@ def test_off_exchange_trade_signed_by_both_parties_settles_once(chain: Cli, tmp_
     assert "neither the seller nor the buyer" in outsider.stderr
 
 
-def test_price_band_objection_freeze_and_supervision(chain: Cli) -> None:
+def test_price_band_objections_freeze_and_supervision(chain: Cli) -> None:
     assert chain.json("trade", "price-band", "dataset")["max"] == 0
     chain.ok("trade", "price-band", "dataset", "--min", "100", "--max", "5000")
     assert chain.json("trade", "price-band", "dataset")["min"] == 10_000
 
     asset = _register(chain, "supervised")
-    objection = chain.json("asset", "object", str(asset), "--evidence", "@" + __file__, "--as", "5")["objection_id"]
+    # Without standing (5 holds nothing in the asset) an objection waits for a registrar and blocks nothing.
+    lodged = chain.json("asset", "object", str(asset), "--evidence", "@" + __file__, "--as", "5")
+    objection = lodged["objection_id"]
+    assert (lodged["status"], lodged["open_objections"]) == ("pending", 0)
+    assert chain.json("asset", "show", str(asset))["disputed"] is False
+    twice = chain.refused("asset", "object", str(asset), "--evidence", "again", "--as", "5")
+    assert f"ControlsObjectionAlreadyPending(assetId={asset}" in twice.stderr
+    assert chain.json("asset", "objection", str(objection))["status"] == "pending"
+
+    accepted = chain.json("asset", "accept", str(objection), "--decision", "admissible", "--as", "1")
+    assert (accepted["status"], accepted["open_objections"]) == ("open", 1)
     assert chain.json("asset", "show", str(asset))["disputed"] is True
+    disputed = chain.refused("license", "grant", str(asset), "--to", "6", "--region", "450000", "--as", "4")
+    assert f"RegistryAssetDisputed(assetId={asset}, openObjections=1)" in disputed.stderr
+    not_pending = chain.refused("asset", "accept", str(objection), "--decision", "again", "--as", "1")
+    assert f"ControlsObjectionNotPending(objectionId={objection})" in not_pending.stderr
     chain.ok("asset", "resolve", str(objection), "--dismissed", "--decision", "no merit", "--as", "1")
+    assert chain.json("asset", "objection", str(objection))["status"] == "dismissed"
+    assert chain.json("asset", "show", str(asset))["disputed"] is False
+
+    # A licensee naming its licence has standing: its objection is open at once.
+    licence = chain.json("license", "grant", str(asset), "--to", "6", "--purpose", "1101", "--region", "450000",
+                         "--as", "4")["license_id"]  # fmt: skip
+    standing = chain.json("asset", "object", str(asset), "--evidence", "licence breach", "--standing-licence",
+                          str(licence), "--as", "6")  # fmt: skip
+    assert (standing["status"], standing["open_objections"]) == ("open", 1)
+    chain.ok("asset", "resolve", str(standing["objection_id"]), "--upheld", "--decision", "upheld", "--as", "1")
+
     chain.ok("asset", "freeze", str(asset), "--reason", "inspection")
     frozen = chain.refused("license", "grant", str(asset), "--to", "6", "--region", "450000", "--as", "4")
     assert f"RegistryAssetFrozen(assetId={asset})" in frozen.stderr
@@ -163,6 +180,29 @@ def test_price_band_objection_freeze_and_supervision(chain: Cli) -> None:
     assert chain.json("supervise", "order-show", str(order))["status"] == "closed"
     assert chain.json("supervise", "credit", "6", "--code", "201", "--delta", "-5", "--document", "x")["score"] == -5
     assert chain.json("supervise", "credit-show", "6")["score"] == -5
+
+
+def test_public_data_is_licensed_off_exchange_only_as_an_authorised_operation(chain: Cli) -> None:
+    asset = _register(chain, "public", category="public")
+    unapproved = chain.refused("license", "grant", str(asset), "--to", "6", "--right", "operation", "--purpose",
+                               "2001", "--region", "450000", "--as", "4")  # fmt: skip
+    assert f"ControlsNoPublicOperation(assetId={asset}, operator={dev_account(6).address}, right=2" in unapproved.stderr
+    transfer = chain.refused("asset", "transfer-right", str(asset), "--right", "operation", "--to", "6", "--as", "4")
+    assert f"RegistryPublicDataOffExchange(assetId={asset})" in transfer.stderr
+
+    approved = chain.json("asset", "authorise-operation", str(asset), "--operator", "6", "--purpose", "2001",
+                          "--latest-end", "+365d", "--decision", "operation decision")  # fmt: skip
+    shown = chain.json("asset", "operation", str(asset), "--operator", "6", "--purpose", "2001")
+    assert shown["latest_end"] == approved["latest_end"] > 0
+    too_long = chain.refused("license", "grant", str(asset), "--to", "6", "--right", "operation", "--purpose",
+                             "2001", "--region", "450000", "--days", "400", "--as", "4")  # fmt: skip
+    assert "ControlsNoPublicOperation" in too_long.stderr
+    chain.ok("license", "grant", str(asset), "--to", "6", "--right", "operation", "--purpose", "2001",
+             "--region", "450000", "--days", "300", "--as", "4")  # fmt: skip
+    assert chain.json("asset", "operation", str(asset), "--operator", "6", "--purpose", "2001")["latest_end"] == 0
+    used = chain.refused("license", "grant", str(asset), "--to", "6", "--right", "operation", "--purpose",
+                         "2001", "--region", "450000", "--days", "30", "--as", "4")  # fmt: skip
+    assert "ControlsNoPublicOperation" in used.stderr
 
 
 def test_keystore_accounts_act_with_their_password_on_the_embedded_and_an_external_chain(chain: Cli) -> None:

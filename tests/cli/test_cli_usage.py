@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -59,10 +60,35 @@ def test_bad_usage_exits_2(fresh_cli: Cli, args: list[str], message: str) -> Non
 def test_malformed_trade_file_is_a_usage_error(fresh_cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "trade.json"
     bad.write_text('{"trade_id": "t", "asset_id": 1, "seller": "4", "buyer": "5", "price": "1", "colour": "red"}')
-    result = fresh_cli.refused("trade", "settle", str(bad), code=2)
+    consent = ("trade", "consent", str(bad), "--exchange", "2", "--min-net", "1", "--as", "4")
+    result = fresh_cli.refused(*consent, code=2)
     assert "unknown field(s) colour" in result.stderr
     bad.write_text("{not json")
-    assert "is not JSON" in fresh_cli.refused("trade", "settle", str(bad), code=2).stderr
+    assert "is not JSON" in fresh_cli.refused(*consent, code=2).stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["trade", "settle", "trade.json"], "needs its seller's consent"),
+        (["trade", "consent", "trade.json", "--exchange", "2"], "Missing option '--min-net'"),
+        (["trade", "consent", "trade.json", "--exchange", "2", "--min-net", "1", "--min-net", "2", "--as", "4"],
+         "one --min-net for every sale, or one for all"),
+        (["mandate", "grant", "1", "--exchange", "2", "--min-net", "1"], "licence mandates need --max-days"),
+        (["asset", "shares", "1", "--set", "6=100"], "--right"),
+        (["trade", "settle", "--consent", "missing.json"], "cannot read missing.json"),
+    ],
+)
+def test_settlement_usage_errors_exit_2_before_anything_is_sent(
+    fresh_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "trade.json").write_text(json.dumps([
+        {"trade_id": "a", "asset_id": 1, "seller": "4", "buyer": "5", "price": "1",
+         "terms": {"purpose": 1, "start": "2035-01-01"}},
+    ] * 3))  # fmt: skip
+    result = fresh_cli.refused(*args, code=2)
+    assert message in " ".join(result.stderr.replace("│", " ").split())
 
 
 def test_no_node_is_a_ledger_error_with_a_hint(fresh_cli: Cli) -> None:

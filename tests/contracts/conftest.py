@@ -18,9 +18,21 @@ from eth_utils import keccak
 from ledger.chain import EmbeddedNode
 from ledger.chain.inprocess import InProcessRpc
 from ledger.chain.rpc import JsonRpcClient
-from ledger.client import Contracts, LedgerClient, dev_account, make_sender
+from ledger.client import Contracts, LedgerClient, TxResult, dev_account, make_sender
 from ledger.contracts.deploy import deploy_system
-from ledger.contracts.types import Category, Grade, Kind, LicenseTerms, Registration, Right, Role
+from ledger.contracts.types import (
+    Category,
+    Delivery,
+    Grade,
+    Kind,
+    LicenseTerms,
+    Mandate,
+    Registration,
+    Right,
+    Role,
+    SalesConsent,
+    Trade,
+)
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
 from tests.conftest import free_port
@@ -63,6 +75,66 @@ class World:
     def chain_time(self) -> int:
         block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
         return int(block["timestamp"], 16)
+
+    def client_of(self, address: str) -> LedgerClient:
+        """The client acting as ``address`` (any client made with ``as_`` or :meth:`admit`)."""
+        for c in [*self.all_clients(), *self.authority._siblings.values()]:
+            if c.address.lower() == address.lower():
+                return c
+        raise KeyError(f"no client for {address}")
+
+    def consent(
+        self, trades: Trade | list[Trade], *, min_net: int | list[int] = 0, exchange: LedgerClient | None = None,
+        nonce: int | None = None, deadline: int | None = None, signer: LedgerClient | None = None,
+    ) -> SalesConsent:
+        """The seller's (or ``signer``'s) signed consent to ``exchange`` (default the world's) settling ``trades``."""
+        batch = trades if isinstance(trades, list) else [trades]
+        nets = min_net if isinstance(min_net, list) else [min_net] * len(batch)
+        seller = signer or self.client_of(batch[0].seller)
+        return seller.sign_sales_consent(
+            list(zip(batch, nets, strict=True)), (exchange or self.exchange).address,
+            nonce=next(_counter) if nonce is None else nonce,
+            deadline=self.chain_time() + 3600 if deadline is None else deadline,
+        )  # fmt: skip
+
+    def settle(
+        self, trade: Trade, *, min_net: int = 0, exchange: LedgerClient | None = None, gas: int | None = None
+    ) -> TxResult:
+        """Settles ``trade`` on the exchange with its seller's signed consent (netting at least ``min_net``)."""
+        ex = exchange or self.exchange
+        return ex.settle(trade, min_net, self.consent(trade, min_net=min_net, exchange=ex), gas=gas)
+
+    def settle_batch(
+        self, trades: list[Trade], *, atomic: bool = True, exchange: LedgerClient | None = None,
+        gas: int | None = None,
+    ) -> TxResult:
+        """Settles ``trades`` with one consent per seller (covering its trades in batch order), minimum net 0."""
+        ex = exchange or self.exchange
+        sellers: list[str] = []
+        for t in trades:
+            if t.seller not in sellers:
+                sellers.append(t.seller)
+        consents = [self.consent([t for t in trades if t.seller == s], exchange=ex) for s in sellers]
+        return ex.settle_batch(
+            trades, [0] * len(trades), consents, [sellers.index(t.seller) for t in trades], atomic=atomic, gas=gas
+        )
+
+    def mandate(
+        self, asset_id: int, seller: LedgerClient, terms: LicenseTerms | None = None, *, min_net: int = 0,
+        days: int = 3650, right: Right = Right.PROCESSING, delivery: Delivery = Delivery.LICENSE,
+        parent_license_id: int = 0, exchange: LedgerClient | None = None, expiry: int | None = None,
+    ) -> Mandate:
+        """A mandate of ``seller`` to the exchange: licences cut from ``terms`` (start and end zeroed) or a right."""
+        template = LicenseTerms(right=right, purpose=0, start=0, end=0) if terms is None else LicenseTerms(
+            right=terms.right, purpose=terms.purpose, start=0, end=0, regions=terms.regions, countries=terms.countries,
+            exclusive=terms.exclusive, sublicensable=terms.sublicensable, transferable=terms.transferable,
+            terms_hash=terms.terms_hash,
+        )  # fmt: skip
+        return Mandate(
+            seller=seller.address, exchange=(exchange or self.exchange).address, asset_id=asset_id, delivery=delivery,
+            right=right, min_net=min_net, expiry=self.chain_time() + 30 * 86400 if expiry is None else expiry,
+            max_duration=days * 86400, parent_license_id=parent_license_id, terms=template, salt=next(_counter),
+        )  # fmt: skip
 
     def all_clients(self) -> list[LedgerClient]:
         return [
@@ -115,7 +187,7 @@ class World:
         owner = owner or self.holder
         asset_id = owner.apply_registration(self.registration(**kw))
         self.registrar.review_registration(asset_id, True, h("review"))
-        if kw.get("category") == Category.PERSONAL:
+        if kw.get("category") == Category.PERSONAL and self.provider.address != owner.address:
             self.provider.attest_anonymisation(asset_id, h("anonymisation report"))
         return asset_id
 

@@ -205,7 +205,7 @@ def test_suspended_holder_can_no_longer_register_grant_transfer_or_change(world:
         lambda: w.holder2.cancel_registration(asset, h("cancel")),
         lambda: w.holder2.file_declaration(h("declaration")),
         lambda: w.holder2.lodge_objection(asset, h("evidence")),
-        lambda: w.holder2.set_revenue_shares(asset, [(w.merchant.address, 100)]),
+        lambda: w.holder2.set_revenue_shares(asset, Right.PROCESSING, [(w.merchant.address, 100)]),
         lambda: w.holder2.invalidate_nonce(1),
     ]
     for attempt in attempts:
@@ -248,11 +248,11 @@ def test_suspended_licensee_cannot_sublicense_transfer_or_trade(world: World) ->
         h("sub-sale"), asset, w.merchant.address, w.holder2.address, 1_000, parent_license_id=licence, terms=w.terms()
     )
     with pytest.raises(E.ParticipantNotActive) as exc:
-        w.exchange.settle(trade)
+        w.settle(trade)
     assert exc.value.account == w.merchant.address
     assert w.holder.children_of(licence) == []
     assert w.holder.get_license(licence)["licensee"] == w.merchant.address
-    assert not w.holder.is_settled(h("sub-sale"))
+    assert not w.holder.is_settled(w.exchange.address, h("sub-sale"))
 
 
 def test_suspended_buyer_or_seller_cannot_settle_a_trade(world: World) -> None:
@@ -262,14 +262,14 @@ def test_suspended_buyer_or_seller_cannot_settle_a_trade(world: World) -> None:
     w.authority.suspend(w.holder2.address, h("inspection"))
     trade = Trade(h("t-suspended-buyer"), asset, w.holder.address, w.holder2.address, 1_000, terms=w.terms())
     with pytest.raises(E.ParticipantNotActive) as exc:
-        w.exchange.settle(trade)
+        w.settle(trade)
     assert exc.value.account == w.holder2.address
     w.authority.reinstate(w.holder2.address, h("rectified"))
     w.authority.suspend(w.holder.address, h("inspection"))
     with pytest.raises(E.ParticipantNotActive) as exc2:
-        w.exchange.settle(trade)
+        w.settle(trade)
     assert exc2.value.account == w.holder.address
-    assert not w.holder2.is_settled(h("t-suspended-buyer"))
+    assert not w.holder2.is_settled(w.exchange.address, h("t-suspended-buyer"))
     assert w.holder2.balance_of(w.holder2.address) == 10_000
 
 
@@ -285,9 +285,9 @@ def test_suspended_registrar_and_exchange_cannot_act(world: World) -> None:
     w.fund(w.holder2, 1_000)
     w.authority.suspend(w.exchange.address, h("exchange audit"))
     with pytest.raises(E.ParticipantNotActive) as exc2:
-        w.exchange.settle(Trade(h("t-exchange"), asset, w.holder.address, w.holder2.address, 1_000, terms=w.terms()))
+        w.settle(Trade(h("t-exchange"), asset, w.holder.address, w.holder2.address, 1_000, terms=w.terms()))
     assert exc2.value.account == w.exchange.address
-    assert not w.holder.is_settled(h("t-exchange"))
+    assert not w.holder.is_settled(w.exchange.address, h("t-exchange"))
 
 
 def test_reinstated_participant_keeps_its_assets_and_can_trade_again(world: World) -> None:
@@ -295,7 +295,7 @@ def test_reinstated_participant_keeps_its_assets_and_can_trade_again(world: Worl
     w.authority.reinstate(w.suspended.address, h("rectified"))
     asset = w.registered_asset(owner=w.suspended)
     w.fund(w.holder2, 5_000)
-    result = w.exchange.settle(
+    result = w.settle(
         Trade(h("t-back"), asset, w.suspended.address, w.holder2.address, 5_000, terms=w.terms())
     )
     assert result.event("TradeSettled")["sellerAmount"] == 5_000
@@ -355,7 +355,7 @@ def test_merchant_without_declaration_cannot_receive_a_licence_or_right_until_it
         w.holder.transfer_right(asset, Right.OPERATION, merchant.address)
     w.fund(merchant, 1_000)
     with pytest.raises(E.ParticipantDeclarationMissing):
-        w.exchange.settle(Trade(h("t-undeclared"), asset, w.holder.address, merchant.address, 1_000, terms=w.terms()))
+        w.settle(Trade(h("t-undeclared"), asset, w.holder.address, merchant.address, 1_000, terms=w.terms()))
     assert w.holder.license_count() == 0
     assert w.holder.holder_of(asset, Right.OPERATION) == w.holder.address
     merchant.file_declaration(h("merchant declaration"))

@@ -17,7 +17,7 @@ def _asset_id_of(w: World, content_hash: bytes) -> int:
 
 
 def _objection_count(w: World) -> int:
-    return int(w.holder.view("AssetRegistry", "objectionCount"))
+    return w.holder.objection_count()
 
 
 def _holders(w: World, asset: int) -> tuple[str, str, str]:
@@ -49,9 +49,13 @@ def test_application_is_pending_with_the_applicant_holding_all_three_rights(worl
     assert (a["category"], a["grade"], a["kind"], a["region"]) == (
         registration.category, registration.grade, registration.kind, REGION,
     )  # fmt: skip
-    assert (a["certificateSerial"], a["registeredAt"], a["openObjections"]) == (0, 0, 0)
-    assert not (a["disputed"] or a["frozen"] or a["anonymised"])
+    assert (a["certificateSerial"], a["registeredAt"], a["openObjections"], a["licensedUntil"]) == (0, 0, 0, 0)
+    assert not (a["disputed"] or a["frozen"] or a["anonymised"] or a["suspended"])
+    assert a["applicant"] == w.holder.address
     assert _holders(w, asset) == (w.holder.address,) * 3
+    # A pending application does not hold the content hash; only registration does.
+    assert _asset_id_of(w, registration.content_hash) == 0
+    w.registrar.review_registration(asset, True, h("review"))
     assert _asset_id_of(w, registration.content_hash) == asset
 
 
@@ -139,7 +143,7 @@ def test_review_applies_only_to_pending_applications(world: World) -> None:
     assert w.holder.get_asset(asset)["status"] == AssetStatus.REGISTERED
 
 
-def test_rejected_application_is_filed_again_under_the_same_id(world: World) -> None:
+def test_a_rejected_application_is_final_and_a_new_one_gets_a_new_id(world: World) -> None:
     w = world
     registration = w.registration()
     asset = w.holder.apply_registration(registration)
@@ -150,30 +154,40 @@ def test_rejected_application_is_filed_again_under_the_same_id(world: World) -> 
     assert w.holder.get_asset(asset)["status"] == AssetStatus.REJECTED
     with pytest.raises(E.RegistryInvalidStatus):
         w.holder.grant_license(asset, w.holder2.address, w.terms())
-    count = w.holder.asset_count()
+    with pytest.raises(E.RegistryInvalidStatus):
+        w.registrar.review_registration(asset, True, h("second look"))
     again = w.holder.apply_registration(registration)
-    assert again == asset
-    assert w.holder.asset_count() == count
-    assert w.holder.get_asset(asset)["status"] == AssetStatus.PENDING
-    w.registrar.review_registration(asset, True, h("complete"))
-    assert w.holder.get_asset(asset)["status"] == AssetStatus.REGISTERED
+    assert again == asset + 1 == w.holder.asset_count()
+    assert w.holder.get_asset(asset)["status"] == AssetStatus.REJECTED
+    w.registrar.review_registration(again, True, h("complete"))
+    assert w.holder.get_asset(again)["status"] == AssetStatus.REGISTERED
+    assert _asset_id_of(w, registration.content_hash) == again
 
 
-def test_duplicate_content_hash_is_refused_while_pending_registered_or_cancelled(world: World) -> None:
+def test_competing_applications_for_a_content_hash_go_to_the_registrar_and_one_registration_holds_it(
+    world: World,
+) -> None:
     w = world
     registration = w.registration()
-    asset = w.holder.apply_registration(registration)
-    for status in (AssetStatus.PENDING, AssetStatus.REGISTERED, AssetStatus.CANCELLED):
-        if status == AssetStatus.REGISTERED:
-            w.registrar.review_registration(asset, True, h("review"))
-        if status == AssetStatus.CANCELLED:
-            w.holder.cancel_registration(asset, h("withdrawn"))
-        assert w.holder.get_asset(asset)["status"] == status
-        with pytest.raises(E.RegistryContentHashRegistered) as exc:
-            w.holder2.apply_registration(w.registration(content_hash=registration.content_hash))
-        assert (exc.value.contentHash, exc.value.assetId) == (registration.content_hash, asset)
-    assert w.holder.asset_count() == 1
-    assert w.holder.get_asset(asset)["holdingHolder"] == w.holder.address
+    squatter = w.holder2.apply_registration(registration)
+    rightful = w.holder.apply_registration(w.registration(content_hash=registration.content_hash))
+    assert rightful == squatter + 1
+    w.registrar.review_registration(rightful, True, h("the applicant owns the data"))
+    assert _asset_id_of(w, registration.content_hash) == rightful
+    # The competing application can no longer be approved, nor can a new one be filed.
+    with pytest.raises(E.RegistryContentHashRegistered) as exc:
+        w.registrar.review_registration(squatter, True, h("approve the other"))
+    assert (exc.value.contentHash, exc.value.assetId) == (registration.content_hash, rightful)
+    with pytest.raises(E.RegistryContentHashRegistered):
+        w.holder2.apply_registration(w.registration(content_hash=registration.content_hash))
+    w.registrar.review_registration(squatter, False, h("not the holder"))
+    assert w.holder.get_asset(squatter)["status"] == AssetStatus.REJECTED
+    # Cancellation frees the content hash (a registrar can undo a wrong registration).
+    w.registrar.cancel_registration(rightful, h("registered in error"))
+    assert _asset_id_of(w, registration.content_hash) == 0
+    again = w.holder.apply_registration(w.registration(content_hash=registration.content_hash))
+    w.registrar.review_registration(again, True, h("review"))
+    assert _asset_id_of(w, registration.content_hash) == again
 
 
 def test_change_registration_is_for_the_holding_holder_of_a_registered_unfrozen_asset(world: World) -> None:
@@ -238,7 +252,7 @@ def test_cancelled_asset_can_no_longer_be_licensed_and_its_licences_lapse(world:
     licence = w.holder.grant_license(asset, w.holder2.address, w.terms())
     now = w.chain_time()
     assert w.holder.is_license_valid(licence, now)
-    w.holder.cancel_registration(asset, h("withdrawn"))
+    w.registrar.cancel_registration(asset, h("a registrar's decision"))
     assert not w.holder.is_license_valid(licence, now)
     with pytest.raises(E.RegistryInvalidStatus) as exc:
         w.holder.grant_license(asset, w.merchant.address, w.terms())
@@ -303,13 +317,14 @@ def test_the_new_holding_holder_controls_the_registration(world: World) -> None:
     asset = w.registered_asset()
     w.holder.transfer_right(asset, Right.HOLDING, w.holder2.address)
     assert _holders(w, asset) == (w.holder2.address, w.holder.address, w.holder.address)  # the others stay
+    assert w.holder.applicant_of(asset) == w.holder.address  # the applicant is remembered
     w.holder2.change_registration(asset, h("metadata by new holder"), "ipfs://new-holder")
     with pytest.raises(E.RegistryNotRightHolder):
         w.holder.change_registration(asset, h("metadata by old holder"), "ipfs://old-holder")
-    with pytest.raises(E.SettlementNotHoldingHolder):
-        w.holder.set_revenue_shares(asset, [(w.merchant.address, 100)])
-    w.holder2.set_revenue_shares(asset, [(w.merchant.address, 100)])
-    assert w.holder.revenue_shares(asset) == [(w.merchant.address, 100)]
+    with pytest.raises(E.SettlementNotRightHolder):
+        w.holder.set_revenue_shares(asset, Right.HOLDING, [(w.merchant.address, 100)])
+    w.holder2.set_revenue_shares(asset, Right.HOLDING, [(w.merchant.address, 100)])
+    assert w.holder.revenue_shares(asset, Right.HOLDING) == [(w.merchant.address, 100)]
 
 
 def test_only_the_holder_of_a_right_grants_licences_of_it(world: World) -> None:
@@ -335,7 +350,7 @@ def _blocked(w: World, asset: int, error: type[E.ContractRevert], **values: Any)
     attempts = [
         lambda: w.holder.grant_license(asset, w.holder2.address, w.terms()),
         lambda: w.holder.transfer_right(asset, Right.OPERATION, w.holder2.address),
-        lambda: w.exchange.settle(
+        lambda: w.settle(
             Trade(unique_hash("trade"), asset, w.holder.address, w.holder2.address, 1_000, terms=w.terms())
         ),
     ]
@@ -352,17 +367,24 @@ def test_objections_dispute_the_asset_until_every_one_is_resolved(world: World) 
     w = world
     asset = w.registered_asset()
     w.fund(w.holder2, 10_000)
-    lodged = w.merchant.execute(w.merchant.prepare("AssetRegistry", "lodgeObjection", asset, h("evidence A"))).event(
-        "ObjectionLodged"
-    )
+    lodged = w.supervisor.execute(
+        w.supervisor.prepare("AssetControls", "lodgeObjection", asset, h("evidence A"), 0)
+    ).event("ObjectionLodged")
     first = lodged["objectionId"]
+    # A supervisor has standing: the objection is open, and disputes the asset, at once.
     assert lodged == {
-        "objectionId": first,
-        "assetId": asset,
-        "objector": w.merchant.address,
-        "evidenceHash": h("evidence A"),
-    }
-    second = w.holder2.lodge_objection(asset, h("evidence B"))
+        "objectionId": first, "assetId": asset, "objector": w.supervisor.address, "evidenceHash": h("evidence A"),
+        "status": ObjectionStatus.OPEN, "openObjections": 1,
+    }  # fmt: skip
+    pending = w.holder2.lodge_objection(asset, h("evidence B"))
+    assert w.holder.get_objection(pending)["status"] == ObjectionStatus.PENDING
+    assert w.holder.get_asset(asset)["openObjections"] == 1
+    accepted = w.registrar.accept_objection(pending, h("accepted"))
+    assert accepted.event("ObjectionAccepted") == {
+        "objectionId": pending, "assetId": asset, "registrar": w.registrar.address, "decisionHash": h("accepted"),
+        "openObjections": 2,
+    }  # fmt: skip
+    second = pending
     a = w.holder.get_asset(asset)
     assert (a["disputed"], a["openObjections"]) == (True, 2)
     _blocked(w, asset, E.RegistryAssetDisputed, assetId=asset, openObjections=2)
@@ -391,7 +413,7 @@ def test_objection_record_names_objector_asset_and_evidence(world: World) -> Non
     assert objection == count + 1 == _objection_count(w)
     o = w.holder.get_objection(objection)
     assert o == {
-        "assetId": asset, "objector": w.provider.address, "status": ObjectionStatus.OPEN,
+        "assetId": asset, "objector": w.provider.address, "status": ObjectionStatus.PENDING,
         "lodgedAt": w.chain_time(), "evidenceHash": h("evidence"),
     }  # fmt: skip
 
@@ -400,27 +422,31 @@ def test_objection_is_resolved_once_by_a_registrar_of_the_region(world: World) -
     w = world
     asset = w.registered_asset()
     objection = w.holder2.lodge_objection(asset, h("evidence"))
-    with pytest.raises(E.RegistryWrongRegion):
+    with pytest.raises(E.ControlsWrongRegion):
         w.foreign_registrar.resolve_objection(objection, True, h("decision"))
+    with pytest.raises(E.ControlsWrongRegion):
+        w.foreign_registrar.accept_objection(objection, h("decision"))
     with pytest.raises(E.ParticipantUnauthorized):
         w.supervisor.resolve_objection(objection, True, h("decision"))
-    assert w.holder.get_objection(objection)["status"] == ObjectionStatus.OPEN
-    w.registrar.resolve_objection(objection, False, h("decision"))
-    with pytest.raises(E.RegistryObjectionNotOpen) as exc:
+    assert w.holder.get_objection(objection)["status"] == ObjectionStatus.PENDING
+    w.registrar.resolve_objection(objection, False, h("decision"))  # a pending one may be dismissed outright
+    with pytest.raises(E.ControlsObjectionNotOpen) as exc:
         w.registrar.resolve_objection(objection, True, h("second decision"))
     assert exc.value.objectionId == objection
+    with pytest.raises(E.ControlsObjectionNotPending):
+        w.registrar.accept_objection(objection, h("late acceptance"))
     assert w.holder.get_objection(objection)["status"] == ObjectionStatus.DISMISSED
 
 
 def test_objection_needs_a_pending_or_registered_asset_and_an_active_objector(world: World) -> None:
     w = world
     pending = w.holder.apply_registration(w.registration())
-    w.holder2.lodge_objection(pending, h("evidence"))
+    w.supervisor.lodge_objection(pending, h("evidence"))
     assert w.holder.get_asset(pending)["disputed"]
     cancelled = w.registered_asset()
     w.holder.cancel_registration(cancelled, h("withdrawn"))
     count = _objection_count(w)
-    with pytest.raises(E.RegistryInvalidStatus):
+    with pytest.raises(E.ControlsInvalidStatus):
         w.holder2.lodge_objection(cancelled, h("evidence"))
     with pytest.raises(E.ParticipantUnknown):
         w.outsider.lodge_objection(pending, h("evidence"))
@@ -430,14 +456,11 @@ def test_objection_needs_a_pending_or_registered_asset_and_an_active_objector(wo
     assert not w.holder.get_asset(cancelled)["disputed"]
 
 
-def test_dispute_and_freeze_carry_over_when_a_rejected_application_is_filed_again(world: World) -> None:
+def test_a_pending_application_can_be_disputed_and_frozen(world: World) -> None:
     w = world
-    registration = w.registration()
-    asset = w.holder.apply_registration(registration)
-    w.holder2.lodge_objection(asset, h("evidence"))
+    asset = w.holder.apply_registration(w.registration())
+    w.supervisor.lodge_objection(asset, h("evidence"))
     w.authority.freeze(asset, h("freeze"))
-    w.registrar.review_registration(asset, False, h("rejected"))
-    w.holder.apply_registration(registration)
     a = w.holder.get_asset(asset)
     assert (a["status"], a["disputed"], a["frozen"], a["openObjections"]) == (AssetStatus.PENDING, True, True, 1)
 
@@ -466,11 +489,11 @@ def test_freeze_blocks_licences_trades_and_transfers_until_unfrozen(world: World
 def test_freeze_and_unfreeze_apply_once_each(world: World) -> None:
     w = world
     asset = w.registered_asset()
-    with pytest.raises(E.RegistryFreezeState) as exc:
+    with pytest.raises(E.ControlsFreezeState) as exc:
         w.authority.unfreeze(asset, h("not frozen"))
     assert (exc.value.assetId, exc.value.frozen) == (asset, False)
     w.authority.freeze(asset, h("freeze"))
-    with pytest.raises(E.RegistryFreezeState) as exc2:
+    with pytest.raises(E.ControlsFreezeState) as exc2:
         w.authority.freeze(asset, h("freeze again"))
     assert exc2.value.frozen is True
     assert w.holder.get_asset(asset)["frozen"]
@@ -486,7 +509,7 @@ def test_freeze_is_for_the_authority_only(world: World) -> None:
     assert not w.holder.get_asset(asset)["frozen"]
     cancelled = w.registered_asset()
     w.holder.cancel_registration(cancelled, h("withdrawn"))
-    with pytest.raises(E.RegistryInvalidStatus):
+    with pytest.raises(E.ControlsInvalidStatus):
         w.authority.freeze(cancelled, h("freeze"))
 
 
@@ -518,10 +541,10 @@ def test_personal_data_needs_an_anonymisation_attestation_before_licence_or_trad
     }  # fmt: skip
     assert w.holder.get_asset(asset)["anonymised"]
     w.holder.grant_license(asset, w.holder2.address, w.terms())
-    w.exchange.settle(
+    w.settle(
         Trade(h("personal"), asset, w.holder.address, w.holder2.address, 1_000, terms=w.terms(purpose=2202))
     )
-    assert w.holder.is_settled(h("personal"))
+    assert w.holder.is_settled(w.exchange.address, h("personal"))
 
 
 def test_anonymisation_needs_the_providers_declaration_on_file(world: World) -> None:
@@ -540,7 +563,7 @@ def test_anonymisation_needs_the_providers_declaration_on_file(world: World) -> 
 def test_anonymisation_is_attested_by_a_service_provider_for_personal_data_only(world: World) -> None:
     w = world
     enterprise = w.registered_asset()
-    with pytest.raises(E.RegistryNotPersonalData) as exc:
+    with pytest.raises(E.ControlsNotPersonalData) as exc:
         w.provider.attest_anonymisation(enterprise, h("report"))
     assert (exc.value.assetId, exc.value.category) == (enterprise, Category.ENTERPRISE)
     personal = w.holder.apply_registration(w.registration(category=Category.PERSONAL))

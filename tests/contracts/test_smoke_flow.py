@@ -15,9 +15,9 @@ def test_registration_then_licence_then_settlement_pays_everyone(world: World) -
     assert w.holder.get_asset(asset)["status"] == AssetStatus.REGISTERED
     w.bank.issue(w.holder2.address, 1_000_000)
     w.holder2.approve(w.exchange.address, 1_000_000)
-    w.holder.set_revenue_shares(asset, [(w.merchant.address, 1000)])
+    w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.merchant.address, 1000)])
     trade = Trade(h("t1"), asset, w.holder.address, w.holder2.address, 10_000, fee=200, terms=w.terms())
-    result = w.exchange.settle(trade)
+    result = w.settle(trade)
     settled = result.event("TradeSettled")
     assert settled["sellerAmount"] == 10_000 - 200 - 980
     assert w.holder.balance_of(w.holder.address) == 8_820
@@ -26,7 +26,7 @@ def test_registration_then_licence_then_settlement_pays_everyone(world: World) -
     licence = w.holder.get_license(settled["licenseId"])
     assert licence["licensee"] == w.holder2.address
     with pytest.raises(E.SettlementTradeAlreadySettled):
-        w.exchange.settle(trade)
+        w.settle(trade)
     assert w.holder.balance_of(w.holder2.address) == 1_000_000 - 10_000
 
 
@@ -54,4 +54,4 @@ def test_public_data_cannot_trade_off_exchange(world: World) -> None:
     sigs = (w.holder.sign_direct_trade(trade, 1, deadline), w.holder2.sign_direct_trade(trade, 1, deadline))
     with pytest.raises(E.SettlementPublicDataOffExchange):
         w.holder2.settle_direct(trade, 1, deadline, *sigs)
-    assert not w.holder.is_settled(h("public-direct"))
+    assert not w.holder.is_settled(w.exchange.address, h("public-direct"))

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.contracts.codec import AbiEvent, ContractCodec, abi_type
-from ledger.contracts.system import SYSTEM_CONTRACTS
+from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.decode import BlockHeader, EventDecoder, LedgerEvent, MalformedAnswerError, decode_logs, jsonable
 from ledger.errors import RetryableError
 from ledger.toolchain import compile_contracts
 
 BUILD = compile_contracts()
-CODECS = {name: ContractCodec(BUILD.contract(name).abi) for name in SYSTEM_CONTRACTS}
+CODECS = {name: ContractCodec(contract_abi(BUILD, name)) for name in SYSTEM_CONTRACTS}
 ADDRESSES = {name: to_checksum_address(keccak(text=name)[:20]) for name in SYSTEM_CONTRACTS}
 BY_ADDRESS = {ADDRESSES[name]: (name, CODECS[name]) for name in SYSTEM_CONTRACTS}
 EVENTS = [(name, event) for name in SYSTEM_CONTRACTS for event in CODECS[name].events.values()]

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import pytest
 
 from ledger.chain.rpc import JsonRpcClient
+from ledger.contracts.system import contract_abi
 from ledger.decode import EventDecoder, LedgerEvent
 from ledger.indexer import Indexer, IndexerConfig, RetryPolicy, open_indexer
 from ledger.toolchain import Build, compile_contracts
@@ -65,7 +66,7 @@ def chain_rows(chain: Chain, build: Build, to_block: int | None = None) -> list[
     """The chain's own logs of the deployment, decoded, up to ``to_block`` (default: the head)."""
     dep = chain.world.contracts.deployment
     names = list(dep.contracts)
-    decoder = EventDecoder.for_contracts({n: dep.address(n) for n in names}, {n: build.contract(n).abi for n in names})
+    decoder = EventDecoder.for_contracts({n: dep.address(n) for n in names}, {n: contract_abi(build, n) for n in names})
     logs = chain.rpc.call(
         "eth_getLogs",
         [{

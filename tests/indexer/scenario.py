@@ -1,8 +1,14 @@
-"""Chain activity for the indexer tests: every event type the contracts emit, and bulk trades.
+"""Chain activity for the indexer and audit tests: every event type the contracts emit, and bulk trades.
 
-:func:`every_event_round` plays one round of the market touching every event of the five
-contracts (``EIP712DomainChanged`` aside: nothing emits it after deployment); :func:`bulk_trades`
-settles licence trades in batches (about five events per trade) for volume.
+:func:`every_event_round` plays one round of the market touching every event of the system's contracts
+(``EIP712DomainChanged`` aside: nothing emits it after deployment) and the state behind them: pending,
+accepted, dismissed and standing objections; shared and exclusive licences (pruned, revoked, swapped),
+sublicences and territories outside the mainland; public data licensed as an authorised operation;
+signed-consent, mandated, off-exchange and non-atomic batch settlement with refusals; revenue shares
+held for a suspended recipient and claimed; recognised registrations imported, linked, superseded,
+cancelled, suspended and reinstated. It leaves some of that state standing (a pending and an open
+objection, an unused approval, held shares, a mandate in force, a suspended recognition) so that the
+audit's checks of it compare something. :func:`bulk_trades` settles licence trades in batches for volume.
 """
 
 from __future__ import annotations
@@ -12,119 +18,310 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+
+from eth_account import Account
 
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
-from ledger.contracts.types import Category, Delivery, Kind, OrderTarget, Right, Role, Trade
+from ledger.client import LedgerClient
+from ledger.contracts.types import (
+    AssetStatus,
+    Category,
+    Delivery,
+    Grade,
+    Kind,
+    LicenseTerms,
+    Mandate,
+    OrderTarget,
+    Registration,
+    Right,
+    Role,
+    Trade,
+)
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
 from tests.conftest import free_port
 from tests.contracts.conftest import REGION, World, build_world, h, unique_hash
 
 _ids = itertools.count(1)
+DAY = 86_400
 
-# Every event of the five ABIs that the market can emit.
+# Every event of the system's ABIs that the market can emit.
 EVENT_TYPES = frozenset({
     "DeclarationFiled", "ParticipantAdmitted", "ParticipantRolesChanged", "ParticipantStatusChanged",
-    "AnonymisationAttested", "AssetFrozen", "AssetRegistered", "AssetUnfrozen", "LicenseGranted", "LicenseRevoked",
-    "LicenseTransferred", "ObjectionLodged", "ObjectionResolved", "RegistrationApplied", "RegistrationCancelled",
-    "RegistrationChanged", "RegistrationRejected", "RightTransferred", "SettlementSet",
+    "AssetRegistered", "LicenseGranted", "LicenseRevoked", "LicenseTransferred", "RegistrationApplied",
+    "RegistrationCancelled", "RegistrationChanged", "RegistrationRejected", "RightTransferred",
+    "AnonymisationAttested", "AssetFrozen", "AssetUnfrozen", "ObjectionAccepted", "ObjectionLodged",
+    "ObjectionResolved", "PublicOperationAuthorised", "PublicOperationUsed",
     "Approval", "Issued", "Redeemed", "Transfer",
-    "NonceInvalidated", "PriceBandSet", "RevenueSharePaid", "RevenueSharesSet", "TradeSettled",
+    "HeldSharesClaimed", "NonceUsed", "PriceBandSet", "RevenueSharesSet", "TradeRefused", "TradeSettled",
+    "MandateGranted", "MandateRevoked",
     "CreditEventRecorded", "RectificationClosed", "RectificationOrdered",
-    "RecognitionSet",  # the deployment wires the recognition contract into the registry
-    "AgreementSet", "AgreementRevoked", "CertificateImported", "RecognitionSuspended",
+    "AgreementSet", "AgreementRevoked", "CertificateImported", "RecognitionSuspended", "RecognitionReinstated",
 })  # fmt: skip
 
 #: A made-up other province whose registrar is the world's registrar key (tests/recognition has real ones).
-_ORIGIN_CHAIN = 9_999
+ORIGIN_CHAIN = 9_999
 
 
 def trade_id(label: str) -> bytes:
     return h(f"{label}-{next(_ids)}")
 
 
+def seller_net(price: int, fee: int, bps: list[int]) -> int:
+    """What the seller nets: the price less the fee and each revenue share (rounded down)."""
+    net = price - fee
+    return net - sum(net * b // 10_000 for b in bps)
+
+
+def consent_settle(w: World, trade: Trade, bps: list[int]) -> Any:
+    """``w.exchange`` settles ``trade`` with its seller's signed consent (exactly its net)."""
+    seller = _client(w, trade.seller)
+    net = seller_net(trade.price, trade.fee, bps)
+    consent = seller.sign_sales_consent([(trade, net)], w.exchange.address, nonce=next(_ids), deadline=2**40)
+    return w.exchange.settle(trade, net, consent)
+
+
+def _client(w: World, address: str) -> LedgerClient:
+    return next(c for c in w.all_clients() if c.address == address)
+
+
 def every_event_round(w: World) -> None:
     """One round of the market that emits every event type (run it again for more of the same)."""
-    asset = w.registered_asset()
-    personal = w.registered_asset(category=Category.PERSONAL)
-    rejected = w.holder.apply_registration(w.registration())
-    w.registrar.review_registration(rejected, False, h("incomplete"))
-    w.holder.change_registration(asset, h("metadata v2"), "ipfs://metadata-v2")
-    cancelled = w.registered_asset()
-    w.holder.cancel_registration(cancelled, h("withdrawn"))
-
-    objection = w.merchant.lodge_objection(asset, h("evidence"))
-    w.registrar.resolve_objection(objection, False, h("dismissed"))
+    registration_round(w)
+    asset, personal = w.registered_asset(), w.registered_asset(category=Category.PERSONAL)
+    objection_round(w, asset, personal)
     w.authority.freeze(personal, h("inquiry"))
     w.authority.unfreeze(personal, h("inquiry closed"))
-
-    terms = w.terms(sublicensable=True, countries=("CN",))
-    licence = w.holder.grant_license(asset, w.merchant.address, terms)
-    w.merchant.sublicense(licence, w.provider.address, replace(terms, sublicensable=False, end=terms.end - 86400))
-    w.holder.revoke_license(licence, h("breach"))  # revokes the sublicence too (cascade)
-    transferable = w.holder.grant_license(asset, w.merchant.address, w.terms(transferable=True))
-    w.merchant.transfer_license(transferable, w.provider.address)
+    licence_round(w, asset)
+    public_operation_round(w)
 
     w.authority.set_roles(w.holder2.address, Role.DATA_HOLDER)
-    w.authority.suspend(w.holder2.address, h("audit"))
-    w.authority.reinstate(w.holder2.address, h("audit passed"))
     w.merchant.file_declaration(unique_hash("declaration"))
-
     w.bank.issue(w.merchant.address, 1_000_000)
     w.bank.issue(w.bank.address, 5_000)
     w.bank.redeem(1_000)
     w.merchant.approve(w.exchange.address, 1_000_000)
     w.merchant.transfer(w.provider.address, 100)
-
-    w.holder.set_revenue_shares(asset, [(w.holder2.address, 500)])
     w.authority.set_price_band(Kind.DATASET, 1, 10**12)
-    w.exchange.settle(Trade(trade_id("licence"), asset, w.holder.address, w.merchant.address, 20_000, fee=100,
-                            terms=w.terms()))  # fmt: skip
-    w.exchange.settle(Trade(trade_id("right"), personal, w.holder.address, w.merchant.address, 30_000, fee=100,
-                            delivery=Delivery.RIGHT, right=Right.OPERATION))  # fmt: skip
+
+    trade_round(w, asset, personal)
     w.holder.transfer_right(asset, Right.PROCESSING, w.holder2.address)
-    w.holder.invalidate_nonce(next(_ids))
 
     order = w.supervisor.open_order(OrderTarget.ASSET, asset_id=asset, document_hash=h("order"))
     w.supervisor.close_order(order, h("rectified"))
+    w.supervisor.open_order(OrderTarget.PARTICIPANT, participant=w.merchant.address, document_hash=h("order 2"))
     w.supervisor.record_credit_event(w.merchant.address, 3, -5, h("late filing"))
 
     recognition_round(w)
 
 
-def recognition_round(w: World) -> None:
-    """An agreement with another province, a certificate of it imported and suspended, the agreement ended."""
-    from ledger.recognition import Certificate, CertificateDomain, CertificateFile, sign_certificate
+def registration_round(w: World) -> None:
+    """A rejected application, a changed and a cancelled registration, a competing application left pending."""
+    rejected = w.holder.apply_registration(w.registration())
+    w.registrar.review_registration(rejected, False, h("incomplete"))
+    changed = w.registered_asset()
+    w.holder.change_registration(changed, h("metadata v2"), "ipfs://metadata-v2")
+    registration = w.registration()
+    competing = w.holder2.apply_registration(registration)  # pending for the same content hash
+    cancelled = w.holder.apply_registration(registration)
+    w.registrar.review_registration(cancelled, True, h("review"))
+    w.holder.cancel_registration(cancelled, h("withdrawn"))  # frees the content hash again
+    w.supervisor.lodge_objection(competing, h("standing objection"))  # open at once, left open
 
-    registry = w.contracts.address["AssetRegistry"]
-    w.authority.set_agreement(_ORIGIN_CHAIN, registry, [w.registrar.address], 1)
-    holder = w.holder.address
-    cert = CertificateFile(
-        CertificateDomain(_ORIGIN_CHAIN, registry),
-        Certificate(next(_ids), "0x" + unique_hash("foreign").hex(), 1, 0, 0, holder, holder, holder, 1, 5,
-                    1_700_000_000),
+
+def objection_round(w: World, asset: int, personal: int) -> None:
+    """Pending objections accepted then dismissed, resolved while pending, and one left pending."""
+    pending = w.merchant.lodge_objection(asset, h("evidence"))
+    w.registrar.accept_objection(pending, h("accepted"))
+    w.registrar.resolve_objection(pending, False, h("dismissed"))
+    early = w.merchant.lodge_objection(personal, h("weak evidence"))
+    w.registrar.resolve_objection(early, True, h("upheld before acceptance"))
+    w.provider.lodge_objection(personal, h("left pending"))
+    standing = w.holder.lodge_objection(personal, h("holder's own objection"))  # a right holder: open at once
+    w.registrar.resolve_objection(standing, True, h("upheld"))
+
+
+def licence_round(w: World, asset: int) -> None:
+    """Shared licences with sublicences (a territory outside the mainland), a revocation, a licence transfer,
+    and exclusive licences kept, pruned once ended and removed by revocation."""
+    terms = w.terms(sublicensable=True, countries=("CN",))
+    licence = w.holder.grant_license(asset, w.merchant.address, terms)
+    w.merchant.sublicense(licence, w.provider.address, replace(terms, sublicensable=False, end=terms.end - DAY))
+    w.holder.revoke_license(licence, h("breach"))  # the sublicence is invalid through its parent, no event
+    outside = w.terms(sublicensable=True, regions=(REGION, 810000))  # Hong Kong: cross-border without a country
+    hk = w.holder.grant_license(asset, w.merchant.address, outside)
+    w.merchant.sublicense(hk, w.provider.address, replace(outside, sublicensable=True, regions=(810000,)))
+    transferable = w.holder.grant_license(asset, w.merchant.address, w.terms(transferable=True))
+    w.merchant.transfer_license(transferable, w.provider.address)
+    shared = w.holder.grant_license(asset, w.provider.address, w.terms(purpose=1301, days=30))
+    w.holder.revoke_license(shared, h("the only shared licence"))  # the span clears
+
+    now = w.chain_time()
+    exclusive = [
+        w.holder.grant_license(asset, w.merchant.address,
+                               w.terms(purpose=1201, start=now + k * DAY, end=now + (k + 1) * DAY, exclusive=True))
+        for k in (0, 2, 4)
+    ]  # fmt: skip
+    w.holder.revoke_license(exclusive[1], h("second exclusive revoked"))  # the last one takes its place
+    w.rpc.call("evm_increaseTime", [DAY + 60])
+    w.rpc.call("evm_mine")
+    later = w.chain_time()
+    pruning = w.terms(purpose=1201, start=later + 10 * DAY, end=later + 11 * DAY, exclusive=True)
+    w.holder.grant_license(asset, w.provider.address, pruning)  # drops the first exclusive licence: it ended
+
+
+def public_operation_round(w: World) -> None:
+    """Public data licensed off exchange as an authorised operation: approved and used, approved and withdrawn,
+    and approved and left unused."""
+    public = w.registered_asset(category=Category.PUBLIC)
+    latest = w.chain_time() + 400 * DAY
+    w.authority.authorise_public_operation(public, w.merchant.address, Right.OPERATION, 2001, latest, h("approved"))
+    w.holder.grant_license(public, w.merchant.address, w.terms(Right.OPERATION, 2001))
+    w.authority.authorise_public_operation(public, w.provider.address, Right.OPERATION, 2002, latest, h("approved"))
+    w.authority.withdraw_public_operation(public, w.provider.address, Right.OPERATION, 2002)
+    w.authority.authorise_public_operation(public, w.provider.address, Right.PROCESSING, 2003, latest, h("unused"))
+
+
+def trade_round(w: World, asset: int, personal: int) -> None:
+    """Settlement with signed consents, within a mandate, off exchange and in non-atomic batches (each with a
+    refused trade); revenue shares held for a suspended recipient, claimed, and held again."""
+    w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.holder2.address, 500)])
+    w.holder.set_revenue_shares(asset, Right.OPERATION, [(w.holder2.address, 100), (w.supervisor.address, 200)])
+    w.holder.set_revenue_shares(asset, Right.OPERATION, [])
+    bps = [500]
+    w.authority.suspend(w.holder2.address, h("audit"))
+    consent_settle(w, Trade(trade_id("licence"), asset, w.holder.address, w.merchant.address, 20_000, fee=100,
+                            terms=w.terms()), bps)  # fmt: skip  # holder2's share held
+    w.authority.reinstate(w.holder2.address, h("audit passed"))
+    w.holder2.claim_held_shares()
+    consent_settle(w, Trade(trade_id("right"), personal, w.holder.address, w.merchant.address, 30_000, fee=100,
+                            delivery=Delivery.RIGHT, right=Right.OPERATION), [])  # fmt: skip
+
+    # A non-atomic batch: the second trade repeats the first's id and is refused (settled once per exchange).
+    again = trade_id("batch")
+    batch = [Trade(again, asset, w.holder.address, w.merchant.address, 1_000, fee=10, terms=w.terms()),
+             Trade(again, asset, w.holder.address, w.merchant.address, 1_000, fee=10, terms=w.terms())]  # fmt: skip
+    net = seller_net(1_000, 10, bps)
+    consent = w.holder.sign_sales_consent([(t, net) for t in batch], w.exchange.address, nonce=next(_ids),
+                                          deadline=2**40)  # fmt: skip
+    w.exchange.settle_batch(batch, [net, net], [consent], [0, 0], atomic=False)
+
+    # Off exchange: both parties sign; the nonce is used for both.
+    now = w.chain_time()
+    direct = Trade(trade_id("direct"), asset, w.holder.address, w.merchant.address, 5_000, terms=w.terms())
+    nonce = next(_ids) + 10_000
+    w.merchant.settle_direct(direct, nonce, now + 3600, w.holder.sign_direct_trade(direct, nonce, now + 3600),
+                             w.merchant.sign_direct_trade(direct, nonce, now + 3600))  # fmt: skip
+    w.holder.invalidate_nonce(next(_ids) + 20_000)
+
+    # Standing mandates: one used (and a batch with a refused trade: too long for the mandate), then revoked;
+    # one left in force.
+    template = replace(w.terms(), start=0, end=0)
+    mandates = [
+        Mandate(seller=w.holder.address, exchange=w.exchange.address, asset_id=asset, delivery=Delivery.LICENSE,
+                right=Right.PROCESSING, min_net=seller_net(2_000, 20, bps), expiry=now + 30 * DAY,
+                max_duration=400 * DAY, terms=template, salt=next(_ids))
+        for _ in range(2)
+    ]  # fmt: skip
+    for m in mandates:
+        w.holder.grant_mandate(m)
+    w.exchange.settle_mandated(
+        Trade(trade_id("mandated"), asset, w.holder.address, w.merchant.address, 2_000, fee=20, terms=w.terms()),
+        mandates[0],
+    )
+    too_long = replace(w.terms(), end=w.chain_time() + 500 * DAY)
+    w.exchange.settle_mandated_batch(
+        [Trade(trade_id("mandated"), asset, w.holder.address, w.merchant.address, 2_000, fee=20, terms=w.terms()),
+         Trade(trade_id("mandated"), asset, w.holder.address, w.merchant.address, 2_000, fee=20, terms=too_long)],
+        [mandates[0], mandates[0]], atomic=False,
     )  # fmt: skip
-    cert = sign_certificate(cert, w.registrar.account)
-    result = w.registrar.import_certificate(_ORIGIN_CHAIN, cert.certificate.as_abi(), cert.signature_bytes())
-    w.registrar.suspend_recognised(int(result.event("CertificateImported")["localAssetId"]), h("re-check"))
-    w.authority.revoke_agreement(_ORIGIN_CHAIN)
+    w.holder.revoke_mandate(w.holder.mandate_id(mandates[0]))
+
+    w.authority.suspend(w.holder2.address, h("audit again"))
+    consent_settle(w, Trade(trade_id("held"), asset, w.holder.address, w.merchant.address, 4_000, fee=40,
+                            terms=w.terms()), bps)  # fmt: skip  # held, and left held
+    w.authority.reinstate(w.holder2.address, h("audit passed again"))
+
+
+def import_certificate(registrar: LedgerClient, origin_registry: str, holder: str, **fields: Any) -> dict[str, Any]:
+    """Imports a certificate of the made-up origin province (:data:`ORIGIN_CHAIN`) signed by ``registrar``'s own
+    key (agreed as the origin's registrar); returns the CertificateImported event with the certificate's fields."""
+    now = int(registrar.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+    c: dict[str, Any] = {
+        "assetId": next(_ids), "contentHash": unique_hash("foreign"), "category": 1, "grade": 0, "kind": 0,
+        "holdingHolder": holder, "processingHolder": holder, "operationHolder": holder, "certificateSerial": 1,
+        "registeredBlock": 5, "registeredAt": 1_700_000_000, "status": int(AssetStatus.REGISTERED),
+        "issuedAt": now, "expiresAt": now + 30 * DAY,
+    }  # fmt: skip
+    c.update(fields)
+    cert = tuple(c[k] for k in (
+        "assetId", "contentHash", "category", "grade", "kind", "holdingHolder", "processingHolder",
+        "operationHolder", "certificateSerial", "registeredBlock", "registeredAt", "status", "issuedAt", "expiresAt",
+    ))  # fmt: skip
+    digest = bytes(registrar.view("Recognition", "certificateDigest", ORIGIN_CHAIN, origin_registry, cert))
+    signature = Account.unsafe_sign_hash(digest, registrar.account.key).signature
+    result = registrar.import_certificate(ORIGIN_CHAIN, cert, [bytes(signature)])
+    return dict(result.event("CertificateImported"), certificate=c)
+
+
+def recognition_round(w: World) -> None:
+    """An agreement; certificates imported (one linked to a local registration), superseded (holders follow;
+    one cancelled), suspended and reinstated; the agreement ended."""
+    recognition_steps(w.authority, w.registrar, w.holder, w.holder2.address)
+
+
+def recognition_steps(authority: LedgerClient, registrar: LedgerClient, holder: LedgerClient, other: str) -> None:
+    """:func:`recognition_round` with the clients named: ``registrar`` signs the origin's certificates of
+    ``holder``'s data; ``other`` takes a right in a newer one."""
+    origin = authority.contracts.address["AssetRegistry"]
+    authority.set_agreement(ORIGIN_CHAIN, origin, [registrar.address], 1)
+    first = import_certificate(registrar, origin, holder.address)
+    local = int(first["localAssetId"])
+    later = int(first["certificate"]["issuedAt"]) + 10
+    import_certificate(registrar, origin, holder.address, **dict(first["certificate"], processingHolder=other,
+                                                                  issuedAt=later))  # fmt: skip
+    registrar.suspend_recognised(local, h("re-check"))
+    registrar.reinstate_recognised(local, h("re-check passed"))
+
+    doomed = import_certificate(registrar, origin, holder.address)
+    later = int(doomed["certificate"]["issuedAt"]) + 10
+    import_certificate(registrar, origin, holder.address, **dict(doomed["certificate"],
+                                                                  status=int(AssetStatus.CANCELLED), issuedAt=later))
+
+    mine = Registration(content_hash=unique_hash("linked"), metadata_hash=h("metadata"), metadata_uri="ipfs://linked",
+                        name="Data registered in both provinces", category=Category.ENTERPRISE, grade=Grade.GENERAL,
+                        kind=Kind.DATASET, region=REGION)  # fmt: skip
+    registered = holder.apply_registration(mine)
+    registrar.review_registration(registered, True, h("review"))
+    linked = import_certificate(registrar, origin, holder.address, contentHash=mine.content_hash)  # same holder: linked
+    registrar.suspend_recognised(int(linked["localAssetId"]), h("linked re-check"))  # the local asset stays
+    suspended = import_certificate(registrar, origin, holder.address)
+    registrar.suspend_recognised(int(suspended["localAssetId"]), h("left suspended"))
+    authority.revoke_agreement(ORIGIN_CHAIN)
 
 
 def bulk_trades(w: World, trades: int, *, per_batch: int = 50) -> None:
-    """``trades`` licence trades of one asset, settled ``per_batch`` per transaction, sent pipelined."""
+    """``trades`` licence trades of one asset, settled ``per_batch`` per transaction with one consent of the
+    seller each, sent pipelined."""
     asset = w.registered_asset()
-    w.holder.set_revenue_shares(asset, [(w.holder2.address, 300)])
+    w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.holder2.address, 300)])
     w.bank.issue(w.merchant.address, 10 * trades)
     w.merchant.approve(w.exchange.address, 10 * trades)
     terms = w.terms()
+    net = seller_net(10, 1, [300])
     calls = []
     for start in range(0, trades, per_batch):
         batch = [
-            Trade(trade_id("bulk"), asset, w.holder.address, w.merchant.address, 10, fee=1, terms=terms).as_abi()
+            Trade(trade_id("bulk"), asset, w.holder.address, w.merchant.address, 10, fee=1, terms=terms)
             for _ in range(min(per_batch, trades - start))
         ]
-        calls.append(w.exchange.prepare("TradeSettlement", "settleBatch", batch, gas=400_000 * len(batch)))
+        consent = w.holder.sign_sales_consent([(t, net) for t in batch], w.exchange.address, nonce=next(_ids),
+                                              deadline=2**40)  # fmt: skip
+        calls.append(w.exchange.prepare("TradeSettlement", "settleBatch", [t.as_abi() for t in batch],
+                                        [net] * len(batch), [consent.as_abi()], [0] * len(batch), True,
+                                        gas=400_000 * len(batch)))  # fmt: skip
     w.exchange.execute_many(calls)
 
 
@@ -158,4 +355,7 @@ def running_chain(data_dir: Path, build: Build) -> Iterator[Chain]:
         rpc.close()
 
 
-__all__ = ["EVENT_TYPES", "REGION", "Chain", "bulk_trades", "every_event_round", "running_chain", "trade_id"]
+__all__ = [
+    "EVENT_TYPES", "ORIGIN_CHAIN", "REGION", "Chain", "LicenseTerms", "bulk_trades", "every_event_round",
+    "import_certificate", "recognition_steps", "running_chain", "seller_net", "trade_id",
+]  # fmt: skip

@@ -42,8 +42,8 @@ def test_certificate_agreement_import_crosscheck_and_suspend(provinces: Province
     assert shown["registrars"] == regs and shown["threshold"] == 2
     imported = json.loads(run(b, "recognition", "import", str(cert), "--as", REGISTRAR, "--json").stdout)
     local = imported["local_asset_id"]
-    assert "RecognitionAlreadyImported" in run(b, "recognition", "import", str(cert), "--as", REGISTRAR,
-                                              code=1).output
+    assert "RecognitionStaleCertificate" in run(b, "recognition", "import", str(cert), "--as", REGISTRAR,
+                                                code=1).output
     listed = json.loads(run(b, "recognition", "list", "--json").stdout)
     assert [r["local_asset_id"] for r in listed] == [local]
 
@@ -58,7 +58,19 @@ def test_certificate_agreement_import_crosscheck_and_suspend(provinces: Province
     assert "no block" in run(b, "crosscheck", "--remote", a.url, "--block-hash", bogus, str(asset), code=1).output
 
     run(b, "recognition", "suspend", str(local), "--reason", "re-check flagged a transfer", "--as", REGISTRAR)
-    assert json.loads(run(b, "recognition", "list", "--json").stdout)[0]["suspended"]
+    assert json.loads(run(b, "recognition", "list", "--json").stdout)[0]["status"] == "suspended"
+    run(b, "recognition", "reinstate", str(local), "--reason", "re-check cleared", "--as", REGISTRAR)
+    assert json.loads(run(b, "recognition", "list", "--json").stdout)[0]["status"] == "active"
+
+    # A newer certificate (after the transfer in A) supersedes the import: the recognised asset follows it.
+    newer = tmp_path / "newer.json"
+    a.world.rpc.call("evm_increaseTime", [60])  # issued later than the first
+    a.world.rpc.call("anvil_mine", ["0x1"])
+    run(a, "certificate", "issue", str(asset), "--out", str(newer), "--valid-days", "30", "--as", REGISTRAR)
+    run(a, "certificate", "sign", str(newer), "--as", REGISTRAR3)
+    followed = json.loads(run(b, "recognition", "import", str(newer), "--as", REGISTRAR, "--json").stdout)
+    assert (followed["local_asset_id"], followed["superseded"]) == (local, True)
+    assert json.loads(run(b, "recognition", "list", "--json").stdout)[0]["holders"][0] == a.world.holder2.address
 
 
 def test_crosscheck_needs_no_local_ledger_for_one_asset_with_registry(provinces: Provinces, tmp_path: Path) -> None:

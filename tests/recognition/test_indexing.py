@@ -45,7 +45,8 @@ def test_replay_projects_agreements_and_recognised_records_and_matches_the_views
         assert records[locals_[0]]["status"] == 2 and records[locals_[1]]["status"] == 1
         assert records[locals_[1]]["origin_chain_id"] == a.chain_id and len(records[locals_[1]]["signers"]) == 2
         assets = {r["asset_id"]: r for r in view.rows("assets")}
-        assert assets[locals_[0]]["frozen"] and assets[locals_[1]]["status"] == 2
+        assert assets[locals_[0]]["suspended"] and not assets[locals_[0]]["frozen"]
+        assert assets[locals_[1]]["status"] == 2
 
         # A reorg below the suspension and the last import rolls both back, like any versioned state.
         store.rollback(suspended - 2)

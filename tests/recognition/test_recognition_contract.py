@@ -55,7 +55,9 @@ def test_import_with_m_of_n_registers_a_recognised_asset_usable_for_licences(pro
     assert (rec["originChainId"], rec["originAssetId"], rec["originRegistry"]) == (
         a.chain_id, cert.certificate.asset_id, a.registry,
     )
-    assert b.world.registrar.local_asset_of(a.chain_id, cert.certificate.asset_id) == local
+    assert b.world.registrar.local_asset_of(a.chain_id, a.registry, cert.certificate.asset_id) == local
+    other_registry = a.world.contracts.address["TradeSettlement"]  # deployments are deterministic: same addresses
+    assert b.world.registrar.local_asset_of(a.chain_id, other_registry, cert.certificate.asset_id) == 0
     # Licensed in B under B's rules, by the holder (the same key is admitted in B).
     licence = b.world.holder.grant_license(local, b.world.merchant.address, b.world.terms())
     assert b.world.holder.get_license(licence)["assetId"] == local
@@ -67,9 +69,10 @@ def test_same_certificate_cannot_be_imported_twice(provinces: Provinces) -> None
     agree(b, a)
     cert = certificate(a)
     local = import_(b, cert)
-    with pytest.raises(E.RecognitionAlreadyImported) as exc:
+    with pytest.raises(E.RecognitionStaleCertificate) as exc:
         import_(b, cert)
-    assert exc.value.localAssetId == local and exc.value.originAssetId == cert.certificate.asset_id
+    assert (exc.value.localAssetId, exc.value.originAssetId) == (local, cert.certificate.asset_id)
+    assert exc.value.importedIssuedBlock == exc.value.issuedBlock == cert.certificate.issued_block
 
 
 def test_below_threshold_is_rejected_and_duplicate_signers_count_once(provinces: Provinces) -> None:
@@ -187,27 +190,39 @@ def test_only_registrars_import_and_only_recognition_registers(provinces: Provin
     with pytest.raises(E.ParticipantUnauthorized):
         b.world.holder.import_certificate(a.chain_id, cert.certificate.as_abi(), cert.signature_bytes())
     reg = b.world.registration()
-    with pytest.raises(E.RegistryOnlyRecognition):
+    with pytest.raises(E.RegistryOnlyCaller) as exc:
         b.world.authority._tx("AssetRegistry", "registerRecognised", reg.as_abi(), b.world.holder.address,
-                              b.world.registrar.address)
-    with pytest.raises(E.RegistryRecognitionAlreadySet):
-        b.world.authority._tx("AssetRegistry", "setRecognition", b.world.holder.address)
+                              b.world.registrar.address)  # fmt: skip
+    assert exc.value.expected == b.world.contracts.address["Recognition"]
 
 
-def test_suspension_freezes_the_recognised_asset(provinces: Provinces) -> None:
+def test_suspension_blocks_the_recognised_asset_until_lifted(provinces: Provinces) -> None:
     a, b = provinces.a, provinces.b
     agree(b, a)
     local = import_(b, certificate(a))
     result = b.world.registrar.suspend_recognised(local, h("re-check: cancelled in A"))
-    assert result.find("RecognitionSuspended") and result.find("AssetFrozen")
-    assert b.world.registrar.get_asset(local)["frozen"]
+    assert result.event("RecognitionSuspended") == {
+        "localAssetId": local, "by": b.world.registrar.address, "reasonHash": h("re-check: cancelled in A"),
+    }  # fmt: skip
+    asset = b.world.registrar.get_asset(local)
+    assert asset["suspended"] and not asset["frozen"]  # a suspension, not the authority's freeze
     assert b.world.registrar.get_recognised(local)["status"] == 2
-    with pytest.raises(E.RegistryAssetFrozen):
+    with pytest.raises(E.RegistryAssetSuspended):
         b.world.holder.grant_license(local, b.world.merchant.address, b.world.terms())
     with pytest.raises(E.RecognitionInvalidStatus):
         b.world.registrar.suspend_recognised(local, h("again"))
     with pytest.raises(E.RecognitionUnknownRecord):
         b.world.registrar.suspend_recognised(local + 100, h("none"))
+    # Only a registrar of the asset's region, or the authority, lifts it; then the asset trades again.
+    with pytest.raises(E.RecognitionWrongRegion):
+        b.world.foreign_registrar.reinstate_recognised(local, h("lift"))
+    lifted = b.world.authority.reinstate_recognised(local, h("re-check passed"))
+    assert lifted.event("RecognitionReinstated")["by"] == b.world.authority.address
+    assert not b.world.registrar.get_asset(local)["suspended"]
+    assert b.world.registrar.get_recognised(local)["status"] == 1
+    b.world.holder.grant_license(local, b.world.merchant.address, b.world.terms())
+    with pytest.raises(E.RecognitionInvalidStatus):
+        b.world.registrar.reinstate_recognised(local, h("not suspended"))
 
 
 def test_split_holders_carry_over(provinces: Provinces) -> None:
@@ -240,3 +255,124 @@ def test_two_origins_side_by_side_and_a_conflict_between_them(provinces: Provinc
         first, a.world.holder.address, c.world.holder2.address,
     )
     assert b.world.registrar.recognised_count() == 3
+
+
+# ─────────────────────────────────────────── certificates that expire and supersede one another
+
+
+def test_an_expired_certificate_is_refused(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    asset = a.world.registered_asset()
+    regs = a.registrars()
+    cert = issue_certificate(regs[0], asset, signers=[regs[1].account], valid_for=60)
+    b.world.rpc.call("evm_increaseTime", [3600])
+    b.world.rpc.call("evm_mine")
+    with pytest.raises(E.RecognitionCertificateExpired) as exc:
+        import_(b, cert)
+    assert (exc.value.originAssetId, exc.value.expiresAt) == (asset, cert.certificate.expires_at)
+    assert b.world.registrar.recognised_count() == 0
+
+
+def test_a_newer_certificate_moves_the_recognised_rights_and_an_older_one_is_refused(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    asset = a.world.registered_asset()
+    regs = a.registrars()
+    first = issue_certificate(regs[0], asset, signers=[regs[1].account])
+    local = import_(b, first)
+    # In A the holding right changes hands; A's registrars issue a newer certificate.
+    a.world.holder.transfer_right(asset, Right.HOLDING, a.world.holder2.address)
+    newer = issue_certificate(regs[0], asset, signers=[regs[1].account])
+    assert newer.certificate.issued_block > first.certificate.issued_block
+    result = b.world.registrar.import_certificate(a.chain_id, newer.certificate.as_abi(), newer.signature_bytes())
+    assert result.event("CertificateImported")["superseded"]
+    assert result.event("RightTransferred") == {
+        "assetId": local, "right": Right.HOLDING, "from": a.world.holder.address, "to": a.world.holder2.address,
+        "tradeId": b"\x00" * 32,
+    }  # fmt: skip
+    assert b.world.registrar.holder_of(local, Right.HOLDING) == a.world.holder2.address
+    assert b.world.registrar.get_recognised(local)["issuedBlock"] == newer.certificate.issued_block
+    # The stale one cannot be imported over the newer one.
+    with pytest.raises(E.RecognitionStaleCertificate) as exc:
+        import_(b, first)
+    assert (exc.value.importedIssuedBlock, exc.value.issuedBlock) == (newer.certificate.issued_block,
+                                                                 first.certificate.issued_block)  # fmt: skip
+    assert b.world.registrar.holder_of(local, Right.HOLDING) == a.world.holder2.address
+
+
+def test_a_cancellation_certificate_cancels_the_recognised_asset(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    asset = a.world.registered_asset()
+    regs = a.registrars()
+    local = import_(b, issue_certificate(regs[0], asset, signers=[regs[1].account]))
+    licence = b.world.holder.grant_license(local, b.world.merchant.address, b.world.terms())
+    a.world.registrar.cancel_registration(asset, h("cancelled in A"))
+    cancelled = issue_certificate(regs[0], asset, signers=[regs[1].account])
+    assert cancelled.certificate.status == AssetStatus.CANCELLED
+    result = b.world.registrar.import_certificate(
+        a.chain_id, cancelled.certificate.as_abi(), cancelled.signature_bytes()
+    )
+    assert result.event("RegistrationCancelled")["assetId"] == local
+    assert b.world.registrar.get_asset(local)["status"] == AssetStatus.CANCELLED
+    assert b.world.registrar.get_recognised(local)["status"] == 3
+    assert not b.world.registrar.is_license_valid(licence, b.world.chain_time())
+    # A cancellation certificate of an asset never imported is not a registration to recognise.
+    other = a.world.registered_asset()
+    a.world.registrar.cancel_registration(other, h("cancelled"))
+    with pytest.raises(E.RecognitionInvalidCertificate):
+        import_(b, issue_certificate(regs[0], other, signers=[regs[1].account]))
+
+
+def test_linking_keeps_the_origins_classification_and_needs_a_registered_local_record(provinces: Provinces) -> None:
+    """A core-grade certificate cannot link to a general-grade local registration; nor can it link to (and so
+    revive) a local record that was cancelled."""
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    content = h("classified dataset")
+    general_here = b.world.registered_asset(content_hash=content)
+    core_there = a.world.registered_asset(content_hash=content, grade=2)
+    regs = a.registrars()
+    cert = issue_certificate(regs[0], core_there, signers=[regs[1].account])
+    with pytest.raises(E.RecognitionClassificationMismatch) as exc:
+        import_(b, cert)
+    assert (exc.value.localAssetId, exc.value.localGrade, exc.value.grade) == (general_here, 0, 2)
+    assert b.world.registrar.recognised_count() == 0
+    # Same data, same grade: linked.
+    content2 = h("linked dataset")
+    here = b.world.registered_asset(content_hash=content2)
+    there = a.world.registered_asset(content_hash=content2)
+    linked = b.world.registrar.import_certificate(
+        a.chain_id, *(lambda c: (c.certificate.as_abi(), c.signature_bytes()))(
+            issue_certificate(regs[0], there, signers=[regs[1].account]))
+    ).event("CertificateImported")  # fmt: skip
+    assert linked["linked"] and linked["localAssetId"] == here
+
+
+def test_pending_local_applications_do_not_block_a_recognition(provinces: Provinces) -> None:
+    """A squatter's pending application for the content hash in B holds nothing: the import registers the asset,
+    and the squatter's application can no longer be approved."""
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    content = h("squatted dataset")
+    squatted = b.world.holder2.apply_registration(b.world.registration(content_hash=content))
+    there = a.world.registered_asset(content_hash=content)
+    regs = a.registrars()
+    local = import_(b, issue_certificate(regs[0], there, signers=[regs[1].account]))
+    assert local != squatted and b.world.registrar.get_asset(local)["holdingHolder"] == a.world.holder.address
+    with pytest.raises(E.RegistryContentHashRegistered):
+        b.world.registrar.review_registration(squatted, True, h("approve the squatter"))
+
+
+def test_only_registrars_of_the_assets_region_or_the_authority_suspend(provinces: Provinces) -> None:
+    a, b = provinces.a, provinces.b
+    agree(b, a)
+    local = import_(b, certificate(a))
+    with pytest.raises(E.RecognitionWrongRegion) as exc:
+        b.world.foreign_registrar.suspend_recognised(local, h("not mine"))
+    assert exc.value.registrar == b.world.foreign_registrar.address
+    with pytest.raises(E.ParticipantUnauthorized):
+        b.world.supervisor.suspend_recognised(local, h("not a registrar"))
+    b.world.authority.suspend_recognised(local, h("the authority"))
+    assert b.world.registrar.get_recognised(local)["status"] == 2

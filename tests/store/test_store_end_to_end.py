@@ -1,6 +1,6 @@
-"""The demo scenario on anvil (plus the operations it leaves out, so that every event kind of the five
-contracts occurs), every log fetched with one ``eth_getLogs``, decoded and projected: the store agrees
-with the contracts' own views, record by record, at the head and at earlier blocks.
+"""The demo scenario on anvil (plus the operations it leaves out, so that every event kind of the system's
+contracts occurs), every log fetched with one ``eth_getLogs``, decoded and projected: the store's queries
+agree with the contracts' own views, record by record, at the head and at earlier blocks.
 
 One chain for the module; each test projects it into a fresh store on each backend.
 """
@@ -18,16 +18,31 @@ from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Contracts, LedgerClient, dev_account, make_sender
 from ledger.contracts.deploy import load_manifest
 from ledger.contracts.system import SYSTEM_CONTRACTS
-from ledger.contracts.types import Category, Grade, Kind, LicenseTerms, OrderTarget, Registration, Right, Role
+from ledger.contracts.types import (
+    Category,
+    Delivery,
+    Grade,
+    Kind,
+    LicenseTerms,
+    Mandate,
+    OrderTarget,
+    Registration,
+    Right,
+    Role,
+    Trade,
+)
 from ledger.decode import BlockHeader, LedgerEvent, decode_logs
 from ledger.demo import ACTORS, run_demo
 from ledger.settings import LedgerSettings
 from ledger.store import RecordNotFound, StateView, Store
+from ledger.store.projection import trade_key
 from ledger.toolchain import compile_contracts
 from tests.conftest import free_port
 from tests.contracts.conftest import h
+from tests.indexer.scenario import recognition_steps, seller_net
 
 ZERO_HASH = b"\x00" * 32
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 CITY = 450100
 
 
@@ -70,10 +85,12 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
 
 
 def what_the_demo_leaves_out(authority: LedgerClient) -> None:
-    """Rejection and re-application, changes, cancellation, unfreezing, licence transfer and cascading
-    revocation, role and status changes, a closed rectification order, a redemption, a nonce."""
+    """Rejection, change and cancellation; exclusive licences (one revoked); licence transfer and revocation (its
+    sublicence left unflagged); unfreezing; role and status changes; revenue shares of another right, held for a
+    suspended recipient and claimed; a refused trade of a non-atomic batch; a revoked mandate; a closed
+    rectification order; a redemption; an invalidated nonce; recognised registrations."""
     actor = {a.key: authority.as_(dev_account(a.index)) for a in ACTORS}
-    registrar, bank, supervisor = actor["registrar"], actor["bank"], actor["supervisor"]
+    registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
     holder, merchant, other = (authority.as_(dev_account(i)) for i in (12, 13, 14))
     authority.admit(holder.address, Role.DATA_HOLDER, CITY, "Qinzhou Port Authority")
     authority.admit(merchant.address, Role.DATA_MERCHANT, CITY, "Beihai Data Brokers")
@@ -87,28 +104,53 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
             region=450000,
         )  # fmt: skip
 
-    asset = holder.apply_registration(registration("a"))
-    registrar.review_registration(asset, False, h("incomplete"))
-    assert holder.apply_registration(registration("a")) == asset
+    rejected = holder.apply_registration(registration("a"))
+    registrar.review_registration(rejected, False, h("incomplete"))
+    asset = holder.apply_registration(registration("a"))  # filed again: a new application
+    assert asset != rejected
     registrar.review_registration(asset, True, h("complete"))
     holder.change_registration(asset, h("e2e metadata v2"), "ipfs://e2e/v2")
     now = int(authority.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
     terms = LicenseTerms(
-        right=Right.PROCESSING, purpose=1101, start=now, end=now + 365 * 86400, regions=(450000,),
+        right=Right.PROCESSING, purpose=1101, start=now, end=now + 365 * 86400, regions=(450000, 810000),
         sublicensable=True, transferable=True, terms_hash=h("e2e terms"),
     )  # fmt: skip
     parent = holder.grant_license(asset, merchant.address, terms)
     merchant.sublicense(parent, other.address, LicenseTerms(**{**_fields(terms), "sublicensable": False}))
     merchant.transfer_license(parent, other.address)
-    holder.revoke_license(parent, h("breach"))  # revokes the sublicence too
+    holder.revoke_license(parent, h("breach"))  # its sublicence is invalid from now on, without an event
+    exclusive = [
+        holder.grant_license(asset, merchant.address, LicenseTerms(**{
+            **_fields(terms), "purpose": 1201, "exclusive": True, "start": now + k * 86400,
+            "end": now + (k + 1) * 86400, "regions": (450000,),
+        }))
+        for k in range(3)
+    ]  # fmt: skip
+    holder.revoke_license(exclusive[0], h("first exclusive revoked"))
     authority.freeze(asset, h("court order"))
     authority.unfreeze(asset, h("order lifted"))
-    holder.transfer_right(asset, Right.OPERATION, other.address)
-    holder.set_revenue_shares(asset, [(other.address, 500)])
-    holder.set_revenue_shares(asset, [])
-    authority.set_roles(other.address, Role.DATA_HOLDER | Role.SERVICE_PROVIDER)
+
+    holder.set_revenue_shares(asset, Right.OPERATION, [(other.address, 500)])
     authority.suspend(other.address, h("audit"))
+    bank.issue(merchant.address, 100_000)
+    merchant.approve(exchange.address, 100_000)
+    right_sale = Trade(h("e2e right sale"), asset, holder.address, merchant.address, 10_000, fee=100,
+                       delivery=Delivery.RIGHT, right=Right.OPERATION)  # fmt: skip
+    net = seller_net(10_000, 100, [500])
+    refused = Trade(h("e2e refused"), asset, holder.address, merchant.address, 10_000, fee=100,
+                    delivery=Delivery.RIGHT, right=Right.OPERATION)  # fmt: skip
+    consent = holder.sign_sales_consent([(right_sale, net), (refused, net)], exchange.address, nonce=7,
+                                        deadline=2**40)  # fmt: skip
+    # The second sale of the same right is refused (the seller no longer holds it); the batch goes on.
+    exchange.settle_batch([right_sale, refused], [net, net], [consent], [0, 0], atomic=False)
     authority.reinstate(other.address, h("audit passed"))
+    other.claim_held_shares()  # its share was held while it was suspended
+    holder.set_revenue_shares(asset, Right.PROCESSING, [])
+    authority.set_roles(other.address, Role.DATA_HOLDER | Role.SERVICE_PROVIDER)
+
+    mandate = Mandate(seller=holder.address, exchange=exchange.address, asset_id=asset, delivery=Delivery.RIGHT,
+                      right=Right.PROCESSING, min_net=1, expiry=now + 86400 * 30)  # fmt: skip
+    holder.revoke_mandate(holder.grant_mandate(mandate))
     order = supervisor.open_order(OrderTarget.PARTICIPANT, participant=other.address, document_hash=h("order"))
     supervisor.close_order(order, h("rectified"))
     supervisor.record_credit_event(other.address, 7, -15, h("late filing"))
@@ -117,24 +159,7 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     holder.invalidate_nonce(42)
     cancelled = holder.apply_registration(registration("b"))
     holder.cancel_registration(cancelled, h("withdrawn"))
-    recognise_foreign_certificate(authority, registrar, holder.address)
-
-
-def recognise_foreign_certificate(authority: LedgerClient, registrar: LedgerClient, holder: str) -> None:
-    """An agreement with a made-up other province (chain 9999) whose registrar is ``registrar``'s key, a
-    certificate of it imported and suspended, the agreement ended."""
-    from ledger.recognition import Certificate, CertificateDomain, CertificateFile, sign_certificate
-
-    registry = authority.contracts.address["AssetRegistry"]
-    authority.set_agreement(9_999, registry, [registrar.address], 1)
-    cert = CertificateFile(
-        CertificateDomain(9_999, registry),
-        Certificate(3, "0x" + h("e2e foreign content").hex(), 1, 0, 0, holder, holder, holder, 1, 5, 1_700_000_000),
-    )
-    cert = sign_certificate(cert, registrar.account)
-    result = registrar.import_certificate(9_999, cert.certificate.as_abi(), cert.signature_bytes())
-    registrar.suspend_recognised(int(result.event("CertificateImported")["localAssetId"]), h("e2e re-check"))
-    authority.revoke_agreement(9_999)
+    recognition_steps(authority, registrar, holder, other.address)
 
 
 def _fields(terms: LicenseTerms) -> dict[str, Any]:
@@ -158,14 +183,14 @@ def _hex(value: bytes) -> str:
     return "0x" + value.hex()
 
 
-def contract_state(client: LedgerClient, block: int, accounts: set[str], trade_ids: set[str]) -> dict[str, Any]:
+def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict[str, Any]:
     """Everything the contracts' views say at ``block``, keyed by record."""
 
     def view(contract: str, fn: str, *args: Any) -> Any:
         return client.view(contract, fn, *args, block=block)
 
     state: dict[str, Any] = {}
-    for account in sorted(accounts):
+    for account in sorted(subjects.accounts):
         p = view("ParticipantRegistry", "getParticipant", account)
         if p["status"] != 0:
             state[f"participant {account}"] = (
@@ -174,15 +199,21 @@ def contract_state(client: LedgerClient, block: int, accounts: set[str], trade_i
         score, events = view("Supervision", "creditOf", account).values()
         state[f"credit {account}"] = (score, events)
         state[f"balance {account}"] = view("SettlementToken", "balanceOf", account)
+        state[f"held {account}"] = view("TradeSettlement", "heldShares", account)
+        for nonce in subjects.nonces:
+            state[f"nonce {account} {nonce}"] = view("TradeSettlement", "nonceUsed", account, nonce)
     for asset_id in range(1, view("AssetRegistry", "assetCount") + 1):
         a = view("AssetRegistry", "getAsset", asset_id)
         state[f"asset {asset_id}"] = (
             _hex(a["contentHash"]), a["category"], a["grade"], a["kind"], a["status"], a["region"], a["disputed"],
             a["frozen"], a["anonymised"], a["holdingHolder"], a["processingHolder"], a["operationHolder"],
-            a["certificateSerial"], a["registeredAt"], a["openObjections"],
+            a["certificateSerial"], a["registeredAt"], a["openObjections"], a["suspended"], a["applicant"],
+            a["licensedUntil"],
         )  # fmt: skip
-        shares = view("TradeSettlement", "revenueShares", asset_id)
-        state[f"shares {asset_id}"] = [(s["recipient"], s["bps"]) for s in shares]
+        state[f"content {asset_id}"] = view("AssetRegistry", "assetIdOf", a["contentHash"])
+        for right in Right:
+            shares = view("TradeSettlement", "revenueShares", asset_id, int(right))
+            state[f"shares {asset_id} {right}"] = [(s["recipient"], s["bps"]) for s in shares]
     for licence_id in range(1, view("AssetRegistry", "licenseCount") + 1):
         lic = view("AssetRegistry", "getLicense", licence_id)
         state[f"licence {licence_id}"] = (
@@ -190,11 +221,16 @@ def contract_state(client: LedgerClient, block: int, accounts: set[str], trade_i
             lic["sublicensable"], lic["transferable"], lic["crossBorder"], lic["revoked"], lic["depth"],
             lic["parentId"],
         )  # fmt: skip
-    for objection_id in range(1, view("AssetRegistry", "objectionCount") + 1):
-        o = view("AssetRegistry", "getObjection", objection_id)
+        key = (lic["assetId"], lic["right"], lic["purpose"], lic["parentId"])
+        start, end, live, exclusives = view("AssetRegistry", "exclusivityOf", *key)
+        state[f"exclusivity {key}"] = (start, end, live, [list(e) for e in exclusives])
+    for objection_id in range(1, view("AssetControls", "objectionCount") + 1):
+        o = view("AssetControls", "getObjection", objection_id)
         state[f"objection {objection_id}"] = (
             o["assetId"], o["objector"], o["status"], o["lodgedAt"], _hex(o["evidenceHash"])
         )  # fmt: skip
+        state[f"pending {o['objector']} {o['assetId']}"] = tuple(view("AssetControls", "pendingOf", o["objector"],
+                                                                       o["assetId"]))  # fmt: skip
     for order_id in range(1, view("Supervision", "orderCount") + 1):
         o = view("Supervision", "getOrder", order_id)
         state[f"order {order_id}"] = (
@@ -204,15 +240,19 @@ def contract_state(client: LedgerClient, block: int, accounts: set[str], trade_i
     for kind in range(4):
         band = view("TradeSettlement", "priceBand", kind)
         state[f"band {kind}"] = (band["min"], band["max"])
-    for trade_id in sorted(trade_ids):
-        state[f"settled {trade_id}"] = view("TradeSettlement", "isSettled", bytes.fromhex(trade_id[2:]))
+    for key in sorted(subjects.trade_keys):
+        state[f"settled {key}"] = view("TradeSettlement", "settledAt", bytes.fromhex(key[2:])) != 0
+    for mandate in sorted(subjects.mandates):
+        state[f"mandate {mandate}"] = view("MandateRegistry", "sellerOf", bytes.fromhex(mandate[2:]))
+    for op in sorted(subjects.operations):
+        state[f"operation {op}"] = view("AssetControls", "publicOperation", *op)
     return state
 
 
-def store_state(view: StateView, accounts: set[str], trade_ids: set[str]) -> dict[str, Any]:
+def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
     """The same shape from the store's projection as of the view's block."""
     state: dict[str, Any] = {}
-    for account in sorted(accounts):
+    for account in sorted(subjects.accounts):
         try:
             p = view.get_participant(account)
         except RecordNotFound:
@@ -223,23 +263,34 @@ def store_state(view: StateView, accounts: set[str], trade_ids: set[str]) -> dic
             )  # fmt: skip
         state[f"credit {account}"] = view.credit_of(account)
         state[f"balance {account}"] = view.balance_of(account)
+        state[f"held {account}"] = view.held_shares(account)
+        used = set(view.find_used_nonces(account))
+        for nonce in subjects.nonces:
+            state[f"nonce {account} {nonce}"] = nonce in used
     for a in view.rows("assets"):
         state[f"asset {a['asset_id']}"] = (
             a["content_hash"], a["category"], a["grade"], a["kind"], a["status"], a["region"], a["disputed"],
             a["frozen"], a["anonymised"], a["holding_holder"], a["processing_holder"], a["operation_holder"],
-            a["certificate_serial"], a["registered_at"], a["open_objections"],
+            a["certificate_serial"], a["registered_at"], a["open_objections"], a["suspended"], a["applicant"],
+            a["licensed_until"],
         )  # fmt: skip
-        state[f"shares {a['asset_id']}"] = view.revenue_shares(a["asset_id"])
+        state[f"content {a['asset_id']}"] = view.asset_id_of(a["content_hash"])
+        for right in Right:
+            state[f"shares {a['asset_id']} {right}"] = view.revenue_shares(a["asset_id"], int(right))
     for lic in view.rows("licences"):
         state[f"licence {lic['licence_id']}"] = (
             lic["asset_id"], lic["licensee"], lic["right"], lic["purpose"], lic["starts_at"], lic["ends_at"],
             lic["exclusive"], lic["sublicensable"], lic["transferable"], lic["cross_border"], lic["revoked"],
             lic["depth"], lic["parent_id"],
         )  # fmt: skip
+        key = (lic["asset_id"], lic["right"], lic["purpose"], lic["parent_id"])
+        e = view.exclusivity(*key)
+        state[f"exclusivity {key}"] = (e["shared_start"], e["shared_end"], e["live_shared"], e["exclusives"])
     for o in view.rows("objections"):
         state[f"objection {o['objection_id']}"] = (
             o["asset_id"], o["objector"], o["status"], o["lodged_at"], o["evidence_hash"]
         )  # fmt: skip
+        state[f"pending {o['objector']} {o['asset_id']}"] = view.pending_of(o["objector"], o["asset_id"])
     for o in view.rows("rectification_orders"):
         state[f"order {o['order_id']}"] = (
             o["target"], o["status"], o["participant"], o["asset_id"], o["issued_by"], o["opened_at"], o["closed_at"],
@@ -247,8 +298,17 @@ def store_state(view: StateView, accounts: set[str], trade_ids: set[str]) -> dic
         )  # fmt: skip
     for kind in range(4):
         state[f"band {kind}"] = view.price_band(kind)
-    for trade_id in sorted(trade_ids):
-        state[f"settled {trade_id}"] = view.is_settled(trade_id)
+    for key in sorted(subjects.trade_keys):
+        state[f"settled {key}"] = view.is_settled(key)
+    for mandate in sorted(subjects.mandates):
+        try:
+            m = view.get_mandate(mandate)
+        except RecordNotFound:
+            state[f"mandate {mandate}"] = ZERO_ADDRESS
+        else:
+            state[f"mandate {mandate}"] = m["seller"] if m["status"] == 1 else ZERO_ADDRESS
+    for op in sorted(subjects.operations):
+        state[f"operation {op}"] = view.public_operation(*op)
     return state
 
 
@@ -260,11 +320,34 @@ def assert_same(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
     assert not differing, f"store vs contract: {differing}"
 
 
-def _subjects(chain: Chain, store: Store) -> tuple[set[str], set[str]]:
+@dataclass(frozen=True)
+class Subjects:
+    """What the events name that the contracts keep by key: accounts, trade keys, nonces, mandates, approvals."""
+
+    accounts: set[str]
+    trade_keys: set[str]
+    nonces: set[int]
+    mandates: set[str]
+    operations: set[tuple[int, str, int, int]]
+
+
+def _subjects(chain: Chain, store: Store) -> Subjects:
     accounts = {p["account"] for p in store.as_of().rows("participants")}
     accounts |= set(store.as_of().find_balances())
-    trade_ids = {str(e.args["tradeId"]) for e in chain.events if e.name == "TradeSettled"}
-    return accounts, trade_ids
+    events = chain.events
+    return Subjects(
+        accounts=accounts,
+        trade_keys={
+            trade_key(e.args["exchange"], e.args["seller"], e.args["buyer"], e.args["tradeId"])
+            for e in events if e.name == "TradeSettled"
+        },
+        nonces={int(e.args["nonce"]) for e in events if e.name == "NonceUsed"},
+        mandates={str(e.args["mandateId"]) for e in events if e.name == "MandateGranted"},
+        operations={
+            (int(e.args["assetId"]), e.args["operator"], int(e.args["right"]), int(e.args["purpose"]))
+            for e in events if e.name == "PublicOperationAuthorised"
+        },
+    )  # fmt: skip
 
 
 # ─────────────────────────────────────────────────────────── tests
@@ -272,10 +355,11 @@ def _subjects(chain: Chain, store: Store) -> tuple[set[str], set[str]]:
 
 def test_the_projected_state_equals_the_contracts_views(store: Store, chain: Chain) -> None:
     index(store, chain)
-    accounts, trade_ids = _subjects(chain, store)
-    assert len(trade_ids) >= 5 and len(accounts) >= 10
-    ours = store_state(store.as_of(), accounts, trade_ids)
-    assert_same(ours, contract_state(chain.client, chain.head, accounts, trade_ids))
+    subjects = _subjects(chain, store)
+    assert len(subjects.trade_keys) >= 5 and len(subjects.accounts) >= 10
+    assert subjects.nonces and subjects.mandates and subjects.operations
+    ours = store_state(store.as_of(), subjects)
+    assert_same(ours, contract_state(chain.client, chain.head, subjects))
     # every event kind of the five contracts occurred and is in the events table
     stored = store.as_of().find_events()
     every_kind = {name for codec in chain.client.contracts.codecs.values() for name in codec.events}
@@ -291,12 +375,12 @@ def test_the_state_at_an_earlier_block_equals_the_contracts_views_at_that_block(
     index(store, chain)
     first = chain.headers[0].number
     block = first + int((chain.head - first) * fraction)
-    accounts, trade_ids = _subjects(chain, store)
-    ours = store_state(store.as_of(block), accounts, trade_ids)
-    theirs = contract_state(chain.client, block, accounts, trade_ids)
+    subjects = _subjects(chain, store)
+    ours = store_state(store.as_of(block), subjects)
+    theirs = contract_state(chain.client, block, subjects)
     assert_same(ours, theirs)
     # the point in time differs from the head (the check is not vacuous)
-    assert ours != store_state(store.as_of(), accounts, trade_ids)
+    assert ours != store_state(store.as_of(), subjects)
 
 
 def test_a_store_indexed_only_up_to_a_block_equals_the_full_store_read_at_that_block(

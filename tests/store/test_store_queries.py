@@ -7,16 +7,19 @@ import pytest
 from eth_utils.address import to_checksum_address
 
 from ledger.store import RecordNotFound, Store
+from ledger.store.projection import trade_key
 from tests.store.scripts import ALICE, AUTHORITY, BOB, CAROL, H1, H2, H3, REGISTRAR, ZERO, Script, registration, terms
 
 EXCHANGE = to_checksum_address("0x000000000000000000000000000000000000e8c4")
+SETTLEMENT = to_checksum_address("0x0000000000000000000000000000000000005e77")
 
 
 @pytest.fixture
 def market(store: Store) -> Script:
     """Block 1: Alice (holder) and Bob (merchant) admitted, assets 1 (enterprise) and 2 (public, core) applied.
     Block 2: both registered. Block 3: Alice licenses asset 1 to Bob; Bob buys asset 2's operation right on
-    the exchange. Block 4: Bob passes the licence on to Carol; asset 2 is frozen."""
+    the exchange within Alice's mandate (Carol's revenue share held for her). Block 4: Bob passes the licence on
+    to Carol; asset 2 is frozen."""
     s = Script()
     s("ParticipantRegistry", "ParticipantAdmitted", account=ALICE, roles=64, region=450100, name="A", by=AUTHORITY)
     s("ParticipantRegistry", "ParticipantAdmitted", account=BOB, roles=16, region=450200, name="B", by=AUTHORITY)
@@ -55,9 +58,11 @@ def market(store: Store) -> Script:
         terms=terms(transferable=True),
     )
     s("SettlementToken", "Transfer", **{"from": ZERO, "to": BOB, "value": 1000})
+    s("SettlementToken", "Approval", owner=BOB, spender=EXCHANGE, value=1500)
     s("AssetRegistry", "RightTransferred", assetId=2, right=2, **{"from": ALICE, "to": BOB}, tradeId=H3)
-    s("SettlementToken", "Transfer", **{"from": BOB, "to": ALICE, "value": 990})
+    s("SettlementToken", "Transfer", **{"from": BOB, "to": ALICE, "value": 980})
     s("SettlementToken", "Transfer", **{"from": BOB, "to": EXCHANGE, "value": 10})
+    s("SettlementToken", "Transfer", **{"from": BOB, "to": SETTLEMENT, "value": 10})
     s(
         "TradeSettlement",
         "TradeSettled",
@@ -68,13 +73,16 @@ def market(store: Store) -> Script:
         buyer=BOB,
         price=1000,
         fee=10,
-        sellerAmount=990,
+        sellerAmount=980,
         right=2,
         licenseId=0,
+        mandateId=H1,
+        shares=[{"recipient": CAROL, "amount": 10, "held": True}],
     )
     s.block()
     s("AssetRegistry", "LicenseTransferred", licenseId=1, **{"from": BOB, "to": CAROL})
-    s("AssetRegistry", "AssetFrozen", assetId=2, by=AUTHORITY, reasonHash=H1)
+    s("AssetControls", "AssetFrozen", assetId=2, by=AUTHORITY, reasonHash=H1)
+    s("TradeSettlement", "NonceUsed", account=BOB, nonce=2**255 + 1)  # beyond 64 bits: padded text on SQLite
     store.apply(s.headers, s.events, s.headers[-1])
     return s
 
@@ -127,12 +135,18 @@ def test_trades_payments_and_balances(store: Store, market: Script) -> None:
     assert (trade["price"], trade["fee"], trade["on_exchange"], trade["valid_from_block"]) == (1000, 10, True, 3)
     assert view.find_trades(time_to=market.timestamps[2]) == []
     assert view.find_trades(exchange=EXCHANGE, time_from=market.timestamps[3]) == [trade]
-    assert view.get_trade(bytes.fromhex(H3[2:])) == trade
-    assert {(p["kind"], p["payee"], p["amount"]) for p in view.find_payments(trade_id=H3)} == {
-        ("seller", ALICE, 990),
-        ("fee", EXCHANGE, 10),
+    key = trade_key(EXCHANGE, ALICE, BOB, H3)
+    assert view.get_trade(bytes.fromhex(key[2:])) == trade
+    assert view.find_trades(trade_id=H3) == [trade] and view.is_settled(key) and not store.as_of(2).is_settled(key)
+    assert (trade["trade_key"], trade["mandate_id"]) == (key, H1)
+    assert {(p["kind"], p["payee"], p["amount"], p["held"]) for p in view.find_payments(trade_key=key)} == {
+        ("seller", ALICE, 980, False),
+        ("fee", EXCHANGE, 10, False),
+        ("revenue_share", CAROL, 10, True),
     }
-    assert view.find_balances() == {ALICE: 990, BOB: 0, EXCHANGE: 10}
+    assert view.find_balances() == {ALICE: 980, BOB: 0, EXCHANGE: 10, SETTLEMENT: 10}
+    assert (view.held_shares(CAROL), view.held_shares(ALICE)) == (10, 0)
+    assert (view.allowance(BOB, EXCHANGE), store.as_of(2).allowance(BOB, EXCHANGE)) == (500, 0)
     assert store.as_of(2).balance_of(ALICE) == 0
 
 
@@ -142,6 +156,7 @@ def test_participants_by_role_region_and_status(store: Store, market: Script) ->
     assert ids(view.find_participants(role=16, region=450100), "account") == [CAROL]
     assert len(view.find_participants(status=1)) == 3
     assert view.get_participant(ALICE.lower())["name"] == "A"
+    assert view.find_used_nonces(BOB) == [2**255 + 1] and store.as_of(3).find_used_nonces(BOB) == []
 
 
 def test_every_row_of_every_table_reads_the_same_through_the_fast_path(store: Store, market: Script) -> None:

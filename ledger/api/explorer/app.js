@@ -1,5 +1,5 @@
-// The explorer: hash routes (#/, #/assets, #/licences, #/trades, #/participants, #/asset/5,
-// #/participant/0x…, #/search?q=…), header, footer, and following the indexer.
+// The explorer: hash routes (#/, #/assets, #/licences, #/trades, #/mandates, #/refusals, #/participants,
+// #/asset/5, #/participant/0x…, #/search?q=…), header, footer, and following the indexer.
 
 import { beginPage, get, getAll, onBlock } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -7,7 +7,7 @@ import { formatTime } from "./format.js";
 import { initLang, lang, onLangChange, setLang, t } from "./i18n.js";
 import { renderAsset } from "./pages/asset.js";
 import { renderDashboard } from "./pages/dashboard.js";
-import { renderAssetList, renderLicenceList, renderParticipantList, renderTradeList } from "./pages/lists.js";
+import { renderAssetList, renderLicenceList, renderMandateList, renderParticipantList, renderRefusalList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
 import { renderSearch } from "./pages/search.js";
 import { errorBox, rememberParticipants, rememberRecognised } from "./ui.js";
@@ -18,6 +18,8 @@ const ROUTES = [
   { name: "trades", pattern: /^\/trades$/, render: (_m, query) => renderTradeList(query) },
   { name: "licences", pattern: /^\/licences$/, render: (_m, query) => renderLicenceList(query) },
   { name: "participants", pattern: /^\/participants$/, render: (_m, query) => renderParticipantList(query) },
+  { name: "mandates", pattern: /^\/mandates$/, render: (_m, query) => renderMandateList(query) },
+  { name: "refusals", pattern: /^\/refusals$/, render: (_m, query) => renderRefusalList(query) },
   { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)), live: true },
   {
     name: "participant",
@@ -171,6 +173,7 @@ function renderHeader(active, q) {
           ["assets", "#/assets", "nav.assets"],
           ["licences", "#/licences", "nav.licences"],
           ["trades", "#/trades", "nav.trades"],
+          ["mandates", "#/mandates", "nav.mandates"],
           ["participants", "#/participants", "nav.participants"],
         ].map(([name, href, label]) => h("a", { href, class: active === name ? "active" : null, id: `nav-${name}` }, t(label))),
       ),

@@ -27,6 +27,7 @@ from ledger.api.params import (
     parse_time,
 )
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
+from ledger.api.routes.licences import chain_state
 from ledger.api.views import current, visible
 from ledger.contracts.types import AssetStatus, Category, Grade, Kind, Right
 from ledger.store import schema as s
@@ -40,7 +41,7 @@ _HOLDERS: Final = ("holding_holder", "processing_holder", "operation_holder")
 # Event arguments naming who acted, most specific first.
 ACTOR_ARGS: Final = (
     "by", "registrar", "resolvedBy", "issuedBy", "closedBy", "recordedBy", "provider", "objector",
-    "licensor", "applicant", "seller", "from", "bank", "account",
+    "licensor", "applicant", "seller", "exchange", "from", "bank", "account", "recipient",
 )  # fmt: skip
 _HEX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 _CERTIFICATE = re.compile(r"^DR-([0-9]{1,9})-([0-9]{1,18})$", re.IGNORECASE)  # ledger.cli.format.certificate_number
@@ -105,6 +106,7 @@ async def list_assets(
     operation_holder: Annotated[AddressQ, Query(description="Holds the operation right.")] = None,
     disputed: BoolQ = None,
     frozen: BoolQ = None,
+    suspended: Annotated[bool | None, Query(description="Recognition suspended (true) or not (false).")] = None,
     registered_from: Annotated[TimeQ, Query(description="Registered at or after this time.")] = None,
     registered_to: Annotated[TimeQ, Query(description="Registered at or before this time.")] = None,
     q: TextQ = None,
@@ -129,6 +131,8 @@ async def list_assets(
         where.append(t.c.disputed == disputed)
     if frozen is not None:
         where.append(t.c.frozen == frozen)
+    if suspended is not None:
+        where.append(t.c.suspended == suspended)
     since = parse_time(registered_from, "registered_from")
     until = parse_time(registered_to, "registered_to")
     if since is not None or until is not None:
@@ -180,7 +184,8 @@ def _any_holder(query: sa.Select[Any], holder: str, cursor: str | None, limit: i
 @router.get(
     "/{asset_id}",
     response_model=m.Envelope[m.AssetDetail],
-    summary="One asset: right holders, licences as a tree, recent trades, objections, freezes, orders.",
+    summary="One asset: right holders, licences as a tree (with their validity), recent trades, objections, freezes,"
+    " orders, revenue shares per right, authorised operations, mandates.",
     responses=NOT_FOUND,
 )
 async def get_asset(request: Request, asset_id: AssetIdPath, at: AtQ = None) -> Response:
@@ -196,10 +201,14 @@ def _related(asset_id: int, visible_rows: Callable[[sa.Table], sa.ColumnElement[
     """``has_<name>`` flags: which related tables have rows for the asset (most assets have few kinds)."""
     tables = (
         ("licences", s.licences), ("objections", s.objections), ("freezes", s.freezes),
-        ("orders", s.rectification_orders), ("shares", s.revenue_shares), ("trades", s.trades),
+        ("orders", s.rectification_orders), ("shares", s.revenue_shares), ("operations", s.public_operations),
+        ("mandates", s.mandates), ("trades", s.trades),
     )  # fmt: skip
+    # A right whose shares were cleared keeps a row with none: it is not a related row to show.
+    extra = {"shares": [s.revenue_shares.c.total_bps > 0]}
     return {
-        f"has_{name}": sa.exists().where(visible_rows(table), table.c.asset_id == asset_id) for name, table in tables
+        f"has_{name}": sa.exists().where(visible_rows(table), table.c.asset_id == asset_id, *extra.get(name, []))
+        for name, table in tables
     }
 
 
@@ -233,7 +242,8 @@ def _current_asset_detail(request: Request, conn: sa.Connection, asset_id: int) 
         ).all()
         if not trades or trades[0].stamp_still != stamp.hash or len(trades) == DETAIL_TRADES:
             return None
-    return _detail_response(request, stamp, row, trades=trades, trade_count=len(trades))
+    chain = mappers.ChainState(stamp.timestamp, {}, {})
+    return _detail_response(request, stamp, row, chain, trades=trades, trade_count=len(trades))
 
 
 def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asset_id: int) -> Response:
@@ -267,13 +277,14 @@ def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asse
     objections = rows_of("objections", ob, ob.c.objection_id)
     freezes = rows_of("freezes", fr, fr.c.valid_from_block, fr.c.log_index)
     orders = rows_of("orders", ro, ro.c.order_id)
-    shares = (
-        conn.execute(sa.select(rs.c.shares).where(visible(rs, stamp), rs.c.asset_id == asset_id)).scalar()
-        if found["shares"]
-        else None
-    )
+    shares = rows_of("shares", rs, rs.c.right)
+    po, md = s.public_operations, s.mandates
+    operations = rows_of("operations", po, po.c.authorised_block, po.c.operator, po.c.right, po.c.purpose)
+    mandates = rows_of("mandates", md, md.c.granted_block, md.c.mandate_id)
+    chain = chain_state(conn, stamp, [r._mapping for r in licences])
     return _detail_response(
-        request, stamp, row, licences, trades, trade_count, objections, freezes, orders, shares or []
+        request, stamp, row, chain, licences, trades, trade_count, objections, freezes, orders, shares, operations,
+        mandates,
     )
 
 
@@ -281,6 +292,7 @@ def _detail_response(
     request: Request,
     stamp: BlockStamp,
     row: Any,
+    chain: mappers.ChainState,
     licences: Sequence[Any] = (),
     trades: Sequence[Any] = (),
     trade_count: int = 0,
@@ -288,16 +300,20 @@ def _detail_response(
     freezes: Sequence[Any] = (),
     orders: Sequence[Any] = (),
     shares: Sequence[Any] = (),
+    operations: Sequence[Any] = (),
+    mandates: Sequence[Any] = (),
 ) -> Response:
     detail = m.AssetDetail.model_construct(
         **mappers.asset_fields(row._mapping),
-        licences=mappers.licence_tree([r._mapping for r in licences]),
+        licences=mappers.licence_tree([r._mapping for r in licences], chain),
         trades=[mappers.trade(r._mapping) for r in trades],
         trade_count=trade_count,
         objections=[mappers.objection(r._mapping) for r in objections],
         freezes=[mappers.freeze(r._mapping) for r in freezes],
         orders=[mappers.order(r._mapping) for r in orders],
-        revenue_shares=[m.RevenueShareOut.model_construct(recipient=x["recipient"], bps=int(x["bps"])) for x in shares],
+        revenue_shares=mappers.revenue_shares([r._mapping for r in shares]),
+        public_operations=[mappers.public_operation(r._mapping) for r in operations],
+        mandates=[mappers.mandate(r._mapping, stamp.timestamp) for r in mandates],
     )
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=detail))
 

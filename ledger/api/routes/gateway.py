@@ -24,33 +24,44 @@ from ledger.api import metrics
 from ledger.api.params import AddressPath
 from ledger.api.routes.gateway_models import (
     UINT64_MAX,
+    AcceptObjectionRequest,
     AdmitRequest,
     AgreementRequest,
     AmountRequest,
     ApproveRequest,
     BatchSettleRequest,
     CertificateImportRequest,
+    ConsentResponse,
+    ConsentTypedDataRequest,
     CreditEventRequest,
     DecisionRequest,
     DirectTradeRequest,
     DirectTradeTermsRequest,
     GatewayErrorBody,
     GrantLicenceRequest,
+    GrantMandateRequest,
     HashRequest,
+    MandatedBatchRequest,
+    MandatedSettleRequest,
+    MandateModel,
     MetadataChangeRequest,
     NonceRequest,
+    ObjectionRequest,
     OpenOrderRequest,
     PriceBandRequest,
+    PublicOperationRequest,
     RegistrationRequest,
     RevenueSharesRequest,
     ReviewRequest,
     RolesRequest,
     SettleRequest,
+    SignConsentRequest,
     TokenTransferRequest,
     TransferLicenceRequest,
     TransferRightRequest,
     TxResponse,
     TypedDataResponse,
+    WithdrawPublicOperationRequest,
     WriteRequest,
     hash_bytes,
     member,
@@ -61,7 +72,7 @@ from ledger.api.routes.gateway_models import (
     to_target,
 )
 from ledger.client import TxResult
-from ledger.contracts.types import ZERO_ADDRESS, Registration, Right
+from ledger.contracts.types import ZERO_ADDRESS, Delivery, LicenseTerms, Mandate, ObjectionStatus, Registration, Right
 from ledger.gateway import (
     ActorMismatch,
     ApiKey,
@@ -76,7 +87,7 @@ from ledger.gateway.outcome import error_reply
 from ledger.recognition.certificates import CertificateFile
 from ledger.recognition.errors import CertificateError
 from ledger.settings import LedgerSettings
-from ledger.store import Store
+from ledger.store import Store, schema
 
 __all__ = ["mount", "request_fingerprint", "router"]
 
@@ -221,6 +232,9 @@ AssetId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Asset id.")]
 LicenceId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Licence id.")]
 ObjectionId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Objection id.")]
 OrderId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Rectification order id.")]
+MandateId = Annotated[
+    str, Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="Mandate id (0x + 64 hex digits: the hash of its terms).")
+]
 ChainId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Chain id of the origin province's ledger.")]
 
 router = APIRouter(
@@ -239,18 +253,25 @@ def _created(event: str, field: str, as_: str) -> Callable[[TxResult], Mapping[s
 
 
 def _settled(r: TxResult) -> Mapping[str, Any]:
+    def mandate(value: bytes) -> str | None:
+        return "0x" + value.hex() if any(value) else None
+
     return {
         "trades": [
-            {"trade_id": "0x" + bytes(t["tradeId"]).hex(), "license_id": int(t["licenseId"])}
+            {"trade_id": "0x" + bytes(t["tradeId"]).hex(), "exchange": t["exchange"], "license_id": int(t["licenseId"]),
+             "seller_amount": int(t["sellerAmount"]), "mandate_id": mandate(bytes(t["mandateId"])),
+             "shares": [{"recipient": x["recipient"], "amount": int(x["amount"]), "held": bool(x["held"])}
+                        for x in t["shares"]]}
             for t in r.find("TradeSettled")
         ]
-    }
+    }  # fmt: skip
 
 
 def _op(
-    contract: str, function: str, *args: Any, result: Callable[[TxResult], Mapping[str, Any]] | None = None
+    contract: str, function: str, *args: Any, result: Callable[[TxResult], Mapping[str, Any]] | None = None,
+    reports_refusals: bool = False,
 ) -> Operation:
-    return Operation(contract, function, args) if result is None else Operation(contract, function, args, result)
+    return Operation(contract, function, args, result or (lambda _: {}), reports_refusals=reports_refusals)
 
 
 _POST: Final[dict[str, Any]] = {"response_model": TxResponse}
@@ -368,19 +389,34 @@ def transfer_right(asset_id: AssetId, body: TransferRightRequest, caller: Caller
     return caller.submit(body, _op("AssetRegistry", "transferRight", asset_id, int(member(Right, body.right)), body.to))
 
 
+def _lodged(r: TxResult) -> Mapping[str, Any]:
+    lodged = r.event("ObjectionLodged")
+    return {"objection_id": int(lodged["objectionId"]), "status": ObjectionStatus(lodged["status"]).name.lower(),
+            "open_objections": int(lodged["openObjections"])}  # fmt: skip
+
+
 @router.post("/assets/{asset_id}/objections", operation_id="tx_lodge_objection", summary="Lodge an objection", **_POST)
-def lodge_objection(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONResponse:
-    """异议: ``document_hash`` is the evidence; ``result.objection_id`` the new objection."""
+def lodge_objection(asset_id: AssetId, body: ObjectionRequest, caller: CallerDep) -> JSONResponse:
+    """异议: ``document_hash`` is the evidence. ``result``: the objection's id and status, ``open`` at once when the
+    objector has standing (a right in the asset, its own valid licence named in ``standing_licence_id``, or a
+    supervisor or the authority: the asset is then disputed), else ``pending`` until a registrar accepts it."""
     return caller.submit(
         body,
-        _op(
-            "AssetRegistry",
-            "lodgeObjection",
-            asset_id,
-            hash_bytes(body.document_hash),
-            result=_created("ObjectionLodged", "objectionId", "objection_id"),
-        ),
-    )
+        _op("AssetControls", "lodgeObjection", asset_id, hash_bytes(body.document_hash), body.standing_licence_id,
+            result=_lodged),
+    )  # fmt: skip
+
+
+@router.post(
+    "/objections/{objection_id}/accept",
+    operation_id="tx_accept_objection",
+    summary="Accept a pending objection (registrar)",
+    **_POST,
+)
+def accept_objection(objection_id: ObjectionId, body: AcceptObjectionRequest, caller: CallerDep) -> JSONResponse:
+    """异议受理: a registrar of the asset's region without a stake in it accepts a pending objection; the asset is
+    disputed (neither licensed, traded nor transferred) until the objection is resolved."""
+    return caller.submit(body, _op("AssetControls", "acceptObjection", objection_id, hash_bytes(body.decision_hash)))
 
 
 @router.post(
@@ -390,19 +426,20 @@ def lodge_objection(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> 
     **_POST,
 )
 def resolve_objection(objection_id: ObjectionId, body: DecisionRequest, caller: CallerDep) -> JSONResponse:
+    """Upholds or dismisses an open or pending objection (a registrar of the asset's region without a stake)."""
     return caller.submit(
-        body, _op("AssetRegistry", "resolveObjection", objection_id, body.upheld, hash_bytes(body.decision_hash))
+        body, _op("AssetControls", "resolveObjection", objection_id, body.upheld, hash_bytes(body.decision_hash))
     )
 
 
 @router.post("/assets/{asset_id}/freeze", operation_id="tx_freeze_asset", summary="Freeze an asset", **_POST)
 def freeze(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONResponse:
-    return caller.submit(body, _op("AssetRegistry", "freeze", asset_id, hash_bytes(body.document_hash)))
+    return caller.submit(body, _op("AssetControls", "freeze", asset_id, hash_bytes(body.document_hash)))
 
 
 @router.post("/assets/{asset_id}/unfreeze", operation_id="tx_unfreeze_asset", summary="Unfreeze an asset", **_POST)
 def unfreeze(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONResponse:
-    return caller.submit(body, _op("AssetRegistry", "unfreeze", asset_id, hash_bytes(body.document_hash)))
+    return caller.submit(body, _op("AssetControls", "unfreeze", asset_id, hash_bytes(body.document_hash)))
 
 
 @router.post(
@@ -412,7 +449,40 @@ def unfreeze(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONRes
     **_POST,
 )
 def attest(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONResponse:
-    return caller.submit(body, _op("AssetRegistry", "attestAnonymisation", asset_id, hash_bytes(body.document_hash)))
+    """A declared service provider that neither applied for the asset nor holds a right in it."""
+    return caller.submit(body, _op("AssetControls", "attestAnonymisation", asset_id, hash_bytes(body.document_hash)))
+
+
+@router.post(
+    "/assets/{asset_id}/public-operations",
+    operation_id="tx_authorise_public_operation",
+    summary="Approve an authorised operation of public data (authority)",
+    **_POST,
+)
+def authorise_public_operation(asset_id: AssetId, body: PublicOperationRequest, caller: CallerDep) -> JSONResponse:
+    """公共数据授权运营: the holder may then grant ``operator`` one zero-price licence of the right and purpose,
+    ending no later than ``latest_end``: the only licence of public data granted off an exchange."""
+    return caller.submit(
+        body,
+        _op("AssetControls", "authorisePublicOperation", asset_id, body.operator, int(member(Right, body.right)),
+            body.purpose, body.latest_end, hash_bytes(body.decision_hash)),
+    )  # fmt: skip
+
+
+@router.post(
+    "/assets/{asset_id}/public-operations/withdraw",
+    operation_id="tx_withdraw_public_operation",
+    summary="Withdraw an unused approval of authorised operation (authority)",
+    **_POST,
+)
+def withdraw_public_operation(
+    asset_id: AssetId, body: WithdrawPublicOperationRequest, caller: CallerDep
+) -> JSONResponse:
+    return caller.submit(
+        body,
+        _op("AssetControls", "withdrawPublicOperation", asset_id, body.operator, int(member(Right, body.right)),
+            body.purpose),
+    )  # fmt: skip
 
 
 # ─────────────────────────────────────────── licences
@@ -420,7 +490,9 @@ def attest(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONRespo
 
 @router.post("/assets/{asset_id}/licences", operation_id="tx_grant_licence", summary="Grant a licence", **_POST)
 def grant_licence(asset_id: AssetId, body: GrantLicenceRequest, caller: CallerDep) -> JSONResponse:
-    """授权许可: ``result.licence_id`` is the new licence."""
+    """授权许可: ``result.licence_id`` is the new licence. Over public data only the authorised operation the
+    authority approved (``/assets/{asset_id}/public-operations``); other licences of public data are sold on an
+    exchange."""
     return caller.submit(
         body,
         _op(
@@ -451,6 +523,8 @@ def sublicense(licence_id: LicenceId, body: GrantLicenceRequest, caller: CallerD
 
 @router.post("/licences/{licence_id}/revoke", operation_id="tx_revoke_licence", summary="Revoke a licence", **_POST)
 def revoke_licence(licence_id: LicenceId, body: HashRequest, caller: CallerDep) -> JSONResponse:
+    """撤销授权: the holder of the licensed right, the parent licence's licensee, the authority, or the licensee
+    itself (surrender). Its sublicences are invalid from then on (their validity checks every ancestor)."""
     return caller.submit(body, _op("AssetRegistry", "revokeLicense", licence_id, hash_bytes(body.document_hash)))
 
 
@@ -487,20 +561,156 @@ def transfer_tokens(body: TokenTransferRequest, caller: CallerDep) -> JSONRespon
 # ─────────────────────────────────────────── settlement
 
 
-@router.post("/trades", operation_id="tx_settle_trade", summary="Settle a trade (exchange)", **_POST)
+@router.post("/trades", operation_id="tx_settle_trade", summary="Settle a trade with its seller's consent (exchange)",
+             **_POST)  # fmt: skip
 def settle(body: SettleRequest, caller: CallerDep) -> JSONResponse:
-    """交易结算: the key's participant (an exchange) settles a matched trade."""
-    return caller.submit(body, _op("TradeSettlement", "settle", body.trade.to_trade().as_abi(), result=_settled))
+    """交易结算: the key's participant (an exchange) settles a matched trade with its seller's signed consent to
+    this one sale (``/consents`` signs one for a seller whose key the gateway holds). The buyer pays through its
+    allowance to the exchange; ``result.trades`` names the licence delivered and the shares paid or held."""
+    consent = body.consent.to_consent()
+    return caller.submit(
+        body, _op("TradeSettlement", "settle", body.trade.to_trade().as_abi(), body.min_net, consent.as_abi(),
+                  result=_settled),
+    )  # fmt: skip
 
 
 @router.post(
-    "/trades/batch", operation_id="tx_settle_batch", summary="Settle trades in one transaction (exchange)", **_POST
-)
+    "/trades/batch", operation_id="tx_settle_batch", summary="Settle trades with their sellers' consents (exchange)",
+    **_POST,
+)  # fmt: skip
 def settle_batch(body: BatchSettleRequest, caller: CallerDep) -> JSONResponse:
-    """All or none: a failing trade refuses the batch with ``SettlementBatchItemFailed``, and the answer's
-    ``error.item`` names it (index, trade id, its own error); the status is that error's."""
-    trades = [t.to_trade().as_abi() for t in body.trades]
-    return caller.submit(body, _op("TradeSettlement", "settleBatch", trades, result=_settled))
+    """Atomic (the default): all or none; a refused trade refuses the batch with ``SettlementBatchItemFailed``, the
+    answer's ``error.item`` names it (index, trade id, its own error) and the status is that error's. Not atomic:
+    every valid trade settles and ``result.refused`` lists the others with their errors (a 200)."""
+    if any(t.consent >= len(body.consents) for t in body.trades):
+        return _json(error_reply(_BadIndex("a trade names a consent beyond the list of consents")))
+    return caller.submit(
+        body,
+        _op("TradeSettlement", "settleBatch", [t.trade.to_trade().as_abi() for t in body.trades],
+            [t.min_net for t in body.trades], [c.to_consent().as_abi() for c in body.consents],
+            [t.consent for t in body.trades], body.atomic, result=_settled, reports_refusals=True),
+    )  # fmt: skip
+
+
+def _mandate(request: Request, value: MandateModel | str) -> Mandate:
+    """A mandate given by its terms, or by its id from the index (GET /api/v1/mandates/{id} shows it)."""
+    if isinstance(value, MandateModel):
+        return value.mandate()
+    t = schema.mandates
+    with request.app.state.reader.engine.connect() as conn:
+        row = conn.execute(sa.select(t).where(t.c.valid_to_block.is_(None), t.c.mandate_id == value.lower())).first()
+    if row is None:
+        raise _Refused(error_reply(_UnknownMandate(
+            f"no mandate {value.lower()} in the index (not granted, or not indexed yet): give its terms instead",
+            mandate_id=value.lower(),
+        )))  # fmt: skip
+    terms = dict(row.terms or {})
+    return Mandate(
+        seller=row.seller, exchange=row.exchange, asset_id=int(row.asset_id), delivery=Delivery(row.delivery),
+        right=Right(row.right), min_net=int(row.min_net), expiry=int(row.expiry), max_duration=int(row.max_duration),
+        parent_license_id=int(row.parent_licence_id),
+        terms=LicenseTerms(
+            right=Right(int(terms.get("right", 1))), purpose=int(terms.get("purpose", 0)),
+            start=int(terms.get("start", 0)), end=int(terms.get("end", 0)),
+            regions=tuple(int(r) for r in terms.get("regions", [])),
+            countries=tuple(str(c) for c in terms.get("countries", [])),
+            exclusive=bool(terms.get("exclusive", False)), sublicensable=bool(terms.get("sublicensable", False)),
+            transferable=bool(terms.get("transferable", False)),
+            terms_hash=hash_bytes(str(terms.get("terms_hash", "0x" + "00" * 32))),
+        ),
+        salt=int(row.salt),
+    )  # fmt: skip
+
+
+@router.post(
+    "/trades/mandated", operation_id="tx_settle_mandated",
+    summary="Settle a trade within its seller's standing mandate (exchange)", **_POST,
+)  # fmt: skip
+def settle_mandated(request: Request, body: MandatedSettleRequest, caller: CallerDep) -> JSONResponse:
+    """The trade must lie within the mandate the seller gave the key's participant (asset, delivery, licence
+    template and longest period, least net amount, expiry); ``result.trades[].mandate_id`` names it. The mandate
+    is given by its terms, or by its id when the index holds it (404 ``unknown_mandate`` otherwise)."""
+    mandate = _mandate(request, body.mandate)
+    return caller.submit(
+        body, _op("MandateRegistry", "settle", body.trade.to_trade().as_abi(), mandate.as_abi(), result=_settled)
+    )
+
+
+@router.post(
+    "/trades/mandated/batch", operation_id="tx_settle_mandated_batch",
+    summary="Settle trades within their sellers' mandates (exchange)", **_POST,
+)  # fmt: skip
+def settle_mandated_batch(request: Request, body: MandatedBatchRequest, caller: CallerDep) -> JSONResponse:
+    """Trade i lies within ``mandates[trades[i].mandate]``. Atomic or trade by trade, as ``/trades/batch``."""
+    if any(t.mandate >= len(body.mandates) for t in body.trades):
+        return _json(error_reply(_BadIndex("a trade names a mandate beyond the list of mandates")))
+    mandates: list[Mandate] = [_mandate(request, m) for m in body.mandates]
+    return caller.submit(
+        body,
+        _op("MandateRegistry", "settleBatch", [t.trade.to_trade().as_abi() for t in body.trades],
+            [m.as_abi() for m in mandates], [t.mandate for t in body.trades], body.atomic, result=_settled,
+            reports_refusals=True),
+    )  # fmt: skip
+
+
+@router.post(
+    "/consents", operation_id="tx_sign_consent",
+    summary="Sign a sales consent with the key's participant's keystore (seller)", response_model=ConsentResponse,
+)  # fmt: skip
+def sign_consent(body: SignConsentRequest, caller: CallerDep) -> JSONResponse:
+    """卖方授权: sends nothing. The key's participant, the seller of every sale, consents to ``exchange`` settling
+    them (each netting it at least ``min_net``); the gateway signs with the keystore it holds for the key. Give
+    ``consent`` to the exchange, which settles with ``/trades`` or ``/trades/batch`` (the same sales, in order).
+    ``/trades/nonces/invalidate`` withdraws it."""
+    caller.check_actor(body)
+    sales = [(s.trade.to_trade(), s.min_net) for s in body.sales]
+    return _json(caller.gateway.sign_sales_consent(caller.key, sales, body.exchange, body.nonce, body.deadline))
+
+
+@router.post(
+    "/consents/typed-data", operation_id="tx_consent_typed_data",
+    summary="The EIP-712 message of a sales consent, for a seller to sign itself", response_model=TypedDataResponse,
+)  # fmt: skip
+def consent_typed_data(body: ConsentTypedDataRequest, caller: CallerDep) -> JSONResponse:
+    """Sends nothing: returns what a seller signs (``eth_signTypedData_v4``, or the digest with any secp256k1
+    signer) to consent to ``exchange``'s sales."""
+    caller.check_actor(body)
+    sales = [(s.trade.to_trade(), s.min_net) for s in body.sales]
+    return _json(caller.gateway.sales_consent_typed_data(caller.key, sales, body.exchange, body.nonce, body.deadline))
+
+
+@router.post("/mandates", operation_id="tx_grant_mandate", summary="Grant a standing mandate (seller)", **_POST)
+def grant_mandate(body: GrantMandateRequest, caller: CallerDep) -> JSONResponse:
+    """挂牌委托: the key's participant (the seller) lets ``exchange`` sell the asset's right, or licences cut from
+    ``template``, each netting it at least ``min_net``, until ``expiry``. ``result.mandate_id`` is its id."""
+    mandate = body.to_mandate(caller.key.account)
+    return caller.submit(
+        body,
+        _op("MandateRegistry", "grantMandate", mandate.as_abi(),
+            result=lambda r: {"mandate_id": "0x" + bytes(r.event("MandateGranted")["mandateId"]).hex()}),
+    )  # fmt: skip
+
+
+@router.post(
+    "/mandates/{mandate_id}/revoke", operation_id="tx_revoke_mandate", summary="Revoke a mandate (its seller)",
+    **_POST,
+)  # fmt: skip
+def revoke_mandate(mandate_id: MandateId, body: WriteRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("MandateRegistry", "revokeMandate", hash_bytes(mandate_id)))
+
+
+@router.post(
+    "/held-shares/claim", operation_id="tx_claim_held_shares",
+    summary="Claim revenue shares held while inactive", **_POST,
+)  # fmt: skip
+def claim_held_shares(body: WriteRequest, caller: CallerDep) -> JSONResponse:
+    """收益暂存: pays the key's participant the revenue shares held for it while it was not active;
+    ``result.amount``."""
+    return caller.submit(
+        body,
+        _op("TradeSettlement", "claimHeldShares",
+            result=lambda r: {"amount": int(r.event("HeldSharesClaimed")["amount"])}),
+    )  # fmt: skip
 
 
 @router.post(
@@ -539,9 +749,10 @@ def direct_trade_typed_data(body: DirectTradeTermsRequest, caller: CallerDep) ->
 
 
 @router.post(
-    "/trades/nonces/invalidate", operation_id="tx_invalidate_nonce", summary="Invalidate an off-exchange nonce", **_POST
+    "/trades/nonces/invalidate", operation_id="tx_invalidate_nonce", summary="Invalidate a signing nonce", **_POST
 )
 def invalidate_nonce(body: NonceRequest, caller: CallerDep) -> JSONResponse:
+    """Withdraws every unsettled sales consent and off-exchange signature the key's participant made with it."""
     return caller.submit(body, _op("TradeSettlement", "invalidateNonce", body.nonce))
 
 
@@ -552,12 +763,14 @@ def invalidate_nonce(body: NonceRequest, caller: CallerDep) -> JSONResponse:
     **_POST,
 )
 def set_revenue_shares(asset_id: AssetId, body: RevenueSharesRequest, caller: CallerDep) -> JSONResponse:
+    """收益分配 of sales of one right (a transfer or a licence of it); the holder of that right."""
     return caller.submit(
         body,
         _op(
             "TradeSettlement",
             "setRevenueShares",
             asset_id,
+            int(member(Right, body.right)),
             [s.recipient for s in body.shares],
             [s.bps for s in body.shares],
         ),
@@ -674,12 +887,34 @@ def import_certificate(body: CertificateImportRequest, caller: CallerDep) -> JSO
     **_POST,
 )
 def suspend_recognised(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONResponse:
+    """Registrars of the asset's region, the authority: the asset can be neither licensed, traded nor transferred
+    (unless linked to a registration made here) until reinstated."""
     return caller.submit(body, _op("Recognition", "suspend", asset_id, hash_bytes(body.document_hash)))
+
+
+@router.post(
+    "/recognition/assets/{asset_id}/reinstate",
+    operation_id="tx_reinstate_recognised",
+    summary="Reinstate a suspended recognised registration (registrar)",
+    **_POST,
+)
+def reinstate_recognised(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("Recognition", "reinstate", asset_id, hash_bytes(body.document_hash)))
 
 
 class _InvalidCertificate(GatewayError):
     status = 422
     code = "invalid_certificate"
+
+
+class _BadIndex(GatewayError):
+    status = 422
+    code = "invalid_arguments"
+
+
+class _UnknownMandate(GatewayError):
+    status = 404
+    code = "unknown_mandate"
 
 
 # ─────────────────────────────────────────── wiring

@@ -11,39 +11,63 @@ from __future__ import annotations
 from typing import Annotated, Any, Final, Literal
 
 from eth_utils.address import is_checksum_address, to_checksum_address
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from ledger.contracts.types import Category, Delivery, Grade, Kind, LicenseTerms, OrderTarget, Right, Role, Trade
+from ledger.contracts.types import (
+    Category,
+    Delivery,
+    Grade,
+    Kind,
+    LicenseTerms,
+    Mandate,
+    OrderTarget,
+    Right,
+    Role,
+    SalesConsent,
+    Trade,
+)
 
 __all__ = [
+    "AcceptObjectionRequest",
     "AdmitRequest",
     "AgreementRequest",
     "AmountRequest",
     "ApproveRequest",
     "BatchSettleRequest",
     "CertificateImportRequest",
+    "ConsentModel",
+    "ConsentResponse",
+    "ConsentTypedDataRequest",
     "CreditEventRequest",
     "DecisionRequest",
     "DirectTradeRequest",
     "DirectTradeTermsRequest",
     "GatewayErrorBody",
     "GrantLicenceRequest",
+    "GrantMandateRequest",
     "HashRequest",
+    "MandateModel",
+    "MandatedBatchRequest",
+    "MandatedSettleRequest",
     "MetadataChangeRequest",
     "NonceRequest",
+    "ObjectionRequest",
     "OpenOrderRequest",
     "PriceBandRequest",
+    "PublicOperationRequest",
     "RegistrationRequest",
     "RevenueSharesRequest",
     "ReviewRequest",
     "RolesRequest",
     "SettleRequest",
+    "SignConsentRequest",
     "TokenTransferRequest",
     "TransferLicenceRequest",
     "TransferRightRequest",
     "TxEvent",
     "TxResponse",
     "TypedDataResponse",
+    "WithdrawPublicOperationRequest",
     "WriteRequest",
 ]
 
@@ -86,9 +110,23 @@ Signature = Annotated[
     str,
     Field(
         pattern=r"^0x[0-9a-fA-F]{130}$",
-        description="A 65-byte secp256k1 signature (r, s, v) over the trade's EIP-712 digest.",
+        description="A 65-byte secp256k1 signature (r, s, v) over the EIP-712 digest (v 27 or 28).",
     ),
 ]
+Uint256 = Annotated[int, Field(ge=0, le=UINT256_MAX, description="A uint256; a JSON integer.")]
+
+
+def _decimal(value: Any) -> Any:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) <= 78 else value
+
+
+#: A uint256 as a JSON integer or, as this API writes integers beyond 2^53, a decimal string.
+BigUint = Annotated[
+    int,
+    BeforeValidator(_decimal),
+    Field(ge=0, le=UINT256_MAX, description="A uint256: a JSON integer, or a decimal string (beyond 2^53)."),
+]
+Uint40 = Annotated[int, Field(ge=0, le=UINT40_MAX)]
 Amount = Annotated[
     int,
     Field(
@@ -200,6 +238,36 @@ class DecisionRequest(WriteRequest):
     decision_hash: Hash32 = Field(description="Hash of the decision.")
 
 
+class ObjectionRequest(WriteRequest):
+    """An objection (异议): open at once when its objector has standing (holds a right in the asset, names its own
+    valid licence of it, or is a supervisor or the authority), else pending until a registrar accepts it."""
+
+    document_hash: Hash32 = Field(description="Hash of the evidence (kept off chain).")
+    standing_licence_id: Uint64 = Field(
+        default=0, description="The objector's own valid licence of the asset, when that is its standing (0: none)."
+    )
+
+
+class AcceptObjectionRequest(WriteRequest):
+    decision_hash: Hash32 = Field(description="Hash of the registrar's decision to accept the pending objection.")
+
+
+class PublicOperationRequest(WriteRequest):
+    """The authority's approval of one zero-price authorised-operation licence of public data (公共数据授权运营)."""
+
+    operator: Address = Field(description="The authorised operator, the licence's licensee.")
+    right: Literal["processing", "operation"] = Field(default="operation", description="The right licensed.")
+    purpose: int = Field(ge=0, le=UINT16_MAX, description="Purpose code of the licence.")
+    latest_end: Uint40 = Field(description="Unix seconds: the licence must end no later than this.")
+    decision_hash: Hash32 = Field(description="Hash of the authority's decision.")
+
+
+class WithdrawPublicOperationRequest(WriteRequest):
+    operator: Address = Field(description="The operator whose unused approval is withdrawn.")
+    right: Literal["processing", "operation"] = Field(default="operation", description="The right of the approval.")
+    purpose: int = Field(ge=0, le=UINT16_MAX, description="Purpose code of the approval.")
+
+
 # ─────────────────────────────────────────── licences
 
 
@@ -290,12 +358,157 @@ class TradeModel(BaseModel):
         )  # fmt: skip
 
 
+class ConsentModel(BaseModel):
+    """A seller's signed consent to some of its sales by one exchange (EIP-712 ``SalesConsent``; see
+    ``/consents/typed-data``): each sale names its trade id, asset, delivery, licence terms and the least the seller
+    must net. Signed by the seller, with ``/consents`` when the gateway holds its key."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    seller: Address = Field(description="The signer, seller of every sale the consent covers.")
+    nonce: BigUint = Field(description="The seller's nonce (unordered; invalidating it withdraws the consent).")
+    deadline: BigUint = Field(description="Unix seconds: the last moment its sales may settle.")
+    signature: Signature
+
+    def to_consent(self) -> SalesConsent:
+        return SalesConsent(self.seller, self.nonce, self.deadline, hash_bytes(self.signature))
+
+
 class SettleRequest(WriteRequest):
+    """One trade and its seller's consent to exactly this sale."""
+
     trade: TradeModel
+    min_net: Amount = Field(description="The least the seller nets, as it signed (token units).")
+    consent: ConsentModel
+
+
+class BatchTrade(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    trade: TradeModel
+    min_net: Amount = Field(description="The least the seller nets on this sale, as it signed.")
+    consent: int = Field(ge=0, le=199, description="Index in ``consents`` of the consent covering this sale.")
 
 
 class BatchSettleRequest(WriteRequest):
-    trades: list[TradeModel] = Field(min_length=1, max_length=200, description="Trades settled all or none.")
+    """Trades and their sellers' consents. A consent covers exactly the batch's trades that name it, in the batch's
+    order (one signature may cover all its seller's sales)."""
+
+    trades: list[BatchTrade] = Field(min_length=1, max_length=200, description="The trades, in settlement order.")
+    consents: list[ConsentModel] = Field(min_length=1, max_length=200, description="The sellers' consents.")
+    atomic: bool = Field(
+        default=True,
+        description="True: all or none (a refused trade refuses the batch, naming it). False: every valid trade "
+        "settles and each refused one is listed in ``result.refused`` with its error.",
+    )
+
+
+class TemplateModel(BaseModel):
+    """Licence terms but for their period: what every licence sold under a mandate must match."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    purpose: int = Field(ge=0, le=UINT16_MAX, description="Purpose code.")
+    regions: list[Annotated[int, Field(ge=0, le=UINT24_MAX)]] = Field(default_factory=list, max_length=64)
+    countries: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(default_factory=list, max_length=64)
+    exclusive: bool = False
+    sublicensable: bool = False
+    transferable: bool = False
+    terms_hash: Hash32 = ZERO_HASH
+
+
+class MandateTerms(BaseModel):
+    """A standing mandate's terms but for its seller; its id is the hash of the terms with the seller."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    exchange: Address = Field(description="The exchange mandated to sell.")
+    asset_id: Uint64 = Field(description="The asset.")
+    delivery: DeliveryName = Field(default="license", description="Licences cut from ``template``, or the right.")
+    right: RightName = Field(default="processing", description="The right licensed or transferred.")
+    parent_license_id: Uint64 = Field(default=0, description="Sell sublicences of this licence of the seller's.")
+    template: TemplateModel | None = Field(default=None, description="Delivery 'license': the licence template.")
+    max_duration: Uint40 = Field(default=0, description="Delivery 'license': the longest licence sold, in seconds.")
+    min_net: Amount = Field(description="The least the seller nets on each sale.")
+    expiry: Uint40 = Field(description="Unix seconds: the last moment a sale may settle under it.")
+    salt: Uint256 = Field(default=0, description="Tells apart mandates with otherwise equal terms.")
+
+    def to_mandate(self, seller: str) -> Mandate:
+        right = member(Right, self.right)
+        t = self.template
+        terms = (
+            LicenseTerms(
+                right=right, purpose=t.purpose, start=0, end=0, regions=tuple(t.regions),
+                countries=tuple(t.countries), exclusive=t.exclusive, sublicensable=t.sublicensable,
+                transferable=t.transferable, terms_hash=hash_bytes(t.terms_hash),
+            )
+            if t is not None
+            else LicenseTerms(right=Right.PROCESSING, purpose=0, start=0, end=0)
+        )  # fmt: skip
+        return Mandate(
+            seller=seller, exchange=self.exchange, asset_id=self.asset_id, delivery=member(Delivery, self.delivery),
+            right=right, min_net=self.min_net, expiry=self.expiry, max_duration=self.max_duration,
+            parent_license_id=self.parent_license_id, terms=terms, salt=self.salt,
+        )  # fmt: skip
+
+
+class GrantMandateRequest(WriteRequest, MandateTerms):
+    """A standing mandate (挂牌委托) the key's participant (the seller) gives an exchange: ``result.mandate_id``."""
+
+
+class MandateModel(MandateTerms):
+    """A mandate as granted (the ``MandateGranted`` event's terms, e.g. from ``GET /api/v1/mandates/{id}``)."""
+
+    seller: Address = Field(description="The seller who granted it.")
+
+    def mandate(self) -> Mandate:
+        return self.to_mandate(self.seller)
+
+
+class MandatedSettleRequest(WriteRequest):
+    trade: TradeModel
+    mandate: MandateModel | Hash32 = Field(
+        description="The seller's mandate to the key's participant (the exchange): its terms, or its id when the"
+        " index holds it (GET /api/v1/mandates/{id})."
+    )
+
+
+class MandatedTrade(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    trade: TradeModel
+    mandate: int = Field(ge=0, le=199, description="Index in ``mandates`` of the mandate the sale lies within.")
+
+
+class MandatedBatchRequest(WriteRequest):
+    trades: list[MandatedTrade] = Field(min_length=1, max_length=200, description="The trades, in order.")
+    mandates: list[MandateModel | Hash32] = Field(
+        min_length=1, max_length=200, description="The sellers' mandates: their terms, or their ids when indexed."
+    )
+    atomic: bool = Field(
+        default=True, description="True: all or none. False: every valid trade settles, refusals in result.refused."
+    )
+
+
+class Sale(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    trade: TradeModel
+    min_net: Amount = Field(description="The least the seller must net on it (token units).")
+
+
+class ConsentTypedDataRequest(WriteRequest):
+    exchange: Address = Field(description="The exchange that may settle the sales.")
+    sales: list[Sale] = Field(min_length=1, max_length=200, description="The sales, in the order they settle.")
+    nonce: Uint256 = Field(description="The seller's nonce.")
+    deadline: Uint256 = Field(description="Unix seconds: the last moment the sales may settle.")
+
+
+class SignConsentRequest(WriteRequest):
+    exchange: Address = Field(description="The exchange that may settle the sales.")
+    sales: list[Sale] = Field(min_length=1, max_length=200, description="The key's participant's sales, in order.")
+    nonce: Uint256 | None = Field(default=None, description="The seller's nonce; default: a fresh random one.")
+    deadline: Uint256 = Field(description="Unix seconds: the last moment the sales may settle.")
 
 
 class DirectTradeRequest(WriteRequest):
@@ -318,7 +531,13 @@ class TypedDataResponse(BaseModel):
             "The EIP-712 message (eth_signTypedData_v4): bytes as 0x hex, integers beyond 2^53 as decimal strings."
         )
     )
-    digest: str = Field(description="The EIP-712 digest both parties sign (0x + 64 hex digits).")
+    digest: str = Field(description="The EIP-712 digest to sign (0x + 64 hex digits).")
+
+
+class ConsentResponse(TypedDataResponse):
+    """A consent the gateway signed with the key's participant's keystore: pass ``consent`` to the exchange."""
+
+    consent: ConsentModel = Field(description="The signed consent, as ``/trades`` and ``/trades/batch`` take it.")
 
 
 class NonceRequest(WriteRequest):
@@ -329,12 +548,15 @@ class RevenueShare(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     recipient: Address
-    bps: int = Field(ge=0, le=10_000, description="Basis points of the seller's amount.")
+    bps: int = Field(ge=0, le=10_000, description="Basis points of the price net of the exchange fee.")
 
 
 class RevenueSharesRequest(WriteRequest):
+    right: RightName = Field(description="The right whose sales (and licences) pay the shares; its holder sets them.")
     shares: list[RevenueShare] = Field(
-        max_length=32, description="Recipients of a share of every sale of the asset (replaces the previous list)."
+        max_length=8,
+        description="Recipients of a share of every sale of the right (replaces the previous list). A recipient that"
+        " is not active when a sale settles has its share held for it, claimable once it is active again.",
     )
 
 
@@ -406,7 +628,9 @@ class TxResponse(BaseModel):
     sender: str = Field(description="The signing participant (the API key's).")
     events: list[TxEvent] = Field(description="Ledger events the transaction emitted, in log order.")
     result: dict[str, Any] = Field(
-        description="Ids the operation created (asset_id, licence_id, objection_id, order_id), when any."
+        description="What the operation created or settled: asset_id, licence_id, objection_id (with its status),"
+        " order_id, mandate_id, amount; settlements: trades (trade_id, licence_id, seller_amount, shares) and, for"
+        " batches, refused (index, trade_id, error) when they settle trade by trade."
     )
 
 
@@ -415,7 +639,7 @@ class GatewayError(BaseModel):
         description=(
             "What went wrong: contract_refusal, missing_api_key, invalid_api_key, api_key_revoked, actor_mismatch,"
             " rate_limited, idempotency_key_reused, idempotency_in_progress, rejected_by_node, invalid_arguments,"
-            " transaction_pending, unavailable."
+            " invalid_certificate, nonce_used, unknown_mandate, transaction_pending, unavailable."
         )
     )
     message: str = Field(description="What went wrong, in words.")
@@ -428,7 +652,7 @@ class GatewayError(BaseModel):
     tx_hash: str | None = Field(default=None, description="The transaction, when one was sent (mined and reverted).")
     block_number: int | None = Field(default=None, description="The block the refused transaction was mined in.")
     item: dict[str, Any] | None = Field(
-        default=None, description="Batch settlement: the failing trade (index, trade_id, error)."
+        default=None, description="Atomic batch settlement: the failing trade (index, trade_id, error)."
     )
 
     model_config = ConfigDict(extra="allow")

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any, cast
 
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from ledger.api import mappers
 from ledger.api import schemas as m
-from ledger.api.deps import ReadConn, Stamp
+from ledger.api.deps import BlockStamp, ReadConn, Stamp
 from ledger.api.pagination import CursorQ, LimitQ, fetch_page
 from ledger.api.params import BIGINT_MAX, INT32_MAX, AddressQ, AssetIdQ, TimeQ, parse_time
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
+from ledger.contracts.types import AssetStatus
 from ledger.store import schema as s
 
-__all__ = ["router"]
+#: Sublicences go at most this deep (AssetRegistryBase._MAX_DEPTH): a licence has at most this many ancestors.
+MAX_DEPTH = 3
+
+__all__ = ["chain_state", "router"]
 
 router = APIRouter(prefix="/api/v1/licences", tags=["licences"])
 
@@ -34,6 +39,47 @@ def json_array_contains(
         return contains
     each = sa.func.json_each(column).table_valued("value")
     return sa.exists(sa.select(1).select_from(each).where(each.c.value == value))
+
+
+def chain_state(conn: sa.Connection, stamp: BlockStamp, rows: Sequence[Any]) -> mappers.ChainState:
+    """What the validity of ``rows`` (licence rows) depends on: the licences above them (read level by level, at
+    most three) and their assets' status, at the stamp's block."""
+    t, a = s.licences, s.assets
+    known: dict[int, Any] = {int(r["licence_id"]): r for r in rows}
+    wanted = {int(r["parent_id"]) for r in rows if r["parent_id"]} - known.keys()
+    while wanted:
+        found = conn.execute(sa.select(t).where(visible(t, stamp), t.c.licence_id.in_(sorted(wanted)))).all()
+        known.update({int(r.licence_id): r._mapping for r in found})
+        wanted = {int(r.parent_id) for r in found if r.parent_id} - known.keys()
+    assets = sorted({int(r["asset_id"]) for r in rows})
+    status = dict(
+        conn.execute(sa.select(a.c.asset_id, a.c.status).where(visible(a, stamp), a.c.asset_id.in_(assets))).all()
+    ) if assets else {}  # fmt: skip
+    return mappers.ChainState(stamp.timestamp, known, {int(k): int(v) for k, v in status.items()})
+
+
+def _valid_at(stamp: BlockStamp, when: int) -> list[sa.ColumnElement[bool]]:
+    """Licences valid at ``when`` (isLicenseValid): started, not ended, not revoked, every licence above them too
+    (nested EXISTS, one level per possible ancestor), and the asset registered."""
+    t, a = s.licences, s.assets
+
+    def in_force(x: sa.FromClause) -> list[sa.ColumnElement[bool]]:
+        return [x.c.revoked.is_(False), x.c.starts_at <= when, x.c.ends_at > when]
+
+    def chain(child: sa.FromClause, level: int) -> sa.ColumnElement[bool]:
+        if level == MAX_DEPTH:
+            return child.c.parent_id == 0
+        parent = cast(sa.Table, t.alias())  # an alias of the versioned table: visible() reads the same columns
+        above = sa.select(parent.c.licence_id).where(
+            visible(parent, stamp), parent.c.licence_id == child.c.parent_id, *in_force(parent),
+            chain(parent, level + 1),
+        )  # fmt: skip
+        return sa.or_(child.c.parent_id == 0, sa.exists(above))
+
+    registered = sa.select(a.c.asset_id).where(
+        visible(a, stamp), a.c.asset_id == t.c.asset_id, a.c.status == int(AssetStatus.REGISTERED)
+    )
+    return [*in_force(t), chain(t, 0), sa.exists(registered)]
 
 
 @router.get(
@@ -56,7 +102,11 @@ def list_licences(
         str | None,
         Query(min_length=2, max_length=2, description="Territory includes this country code.", examples=["CN"]),
     ] = None,
-    valid_at: Annotated[TimeQ, Query(description="Valid (started, not ended, not revoked) at this time.")] = None,
+    valid_at: Annotated[
+        TimeQ,
+        Query(description="Valid at this time: started, not ended, neither it nor a licence above it revoked, the"
+                          " asset registered (isLicenseValid)."),
+    ] = None,
     parent_id: Annotated[
         int | None, Query(ge=0, le=BIGINT_MAX, description="Sublicences of this licence (0: top-level).", examples=[0])
     ] = None,
@@ -82,11 +132,12 @@ def list_licences(
         query = query.where(json_array_contains(conn, t.c.countries, territory.upper()))
     when = parse_time(valid_at, "valid_at")
     if when is not None:
-        query = query.where(t.c.starts_at <= when, t.c.ends_at > when, t.c.revoked.is_(False))
+        query = query.where(*_valid_at(stamp, when))
     rows, next_cursor = fetch_page(conn, query, [t.c.licence_id], [int], cursor, limit)
+    chain = chain_state(conn, stamp, [r._mapping for r in rows])
     return json_response(
         m.Page.model_construct(
-            block=block_ref(stamp), data=[mappers.licence(r._mapping) for r in rows], next_cursor=next_cursor
+            block=block_ref(stamp), data=[mappers.licence(r._mapping, chain) for r in rows], next_cursor=next_cursor
         )
     )
 
@@ -112,5 +163,5 @@ def get_licence(
         sa.select(t).where(visible(t, stamp), t.c.asset_id == row.asset_id, t.c.depth > row.depth)
     ).all()
     rows = [row._mapping, *(r._mapping for r in siblings)]
-    node = next(n for n in mappers.licence_tree(rows) if n.licence_id == licence_id)
+    node = next(n for n in mappers.licence_tree(rows, chain_state(conn, stamp, rows)) if n.licence_id == licence_id)
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=node))

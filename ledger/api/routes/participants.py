@@ -61,7 +61,8 @@ def list_participants(
 @router.get(
     "/{account}",
     response_model=m.Envelope[m.ParticipantDetail],
-    summary="One participant: roles, region, status, declarations, credit, assets held, revenue received.",
+    summary="One participant: roles, region, status, declarations, credit, assets held, revenue received, revenue"
+    " shares held for it.",
     responses=NOT_FOUND,
 )
 def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: AddressPath) -> Response:
@@ -79,7 +80,7 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
     score = conn.execute(
         sa.select(cs.c.score).where(visible(cs, stamp), cs.c.participant == account)
     ).scalar_one_or_none()
-    held = {
+    held_rights = {
         right: int(
             conn.execute(
                 sa.select(sa.func.count()).select_from(a).where(visible(a, stamp), a.c[f"{right}_holder"] == account)
@@ -89,24 +90,37 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
     }
     p = s.payments
     by_kind = {PAYMENT_SELLER: 0, PAYMENT_FEE: 0, PAYMENT_REVENUE_SHARE: 0}
+    held_at_settlement = 0
     payments = 0
-    for kind, amount in conn.execute(sa.select(p.c.kind, p.c.amount).where(visible(p, stamp), p.c.payee == account)):
-        by_kind[kind] = by_kind.get(kind, 0) + int(amount)
+    paid = sa.select(p.c.kind, p.c.amount, p.c.held).where(visible(p, stamp), p.c.payee == account)
+    for kind, amount, was_held in conn.execute(paid):
+        if was_held:
+            held_at_settlement += int(amount)
+        else:
+            by_kind[kind] = by_kind.get(kind, 0) + int(amount)
         payments += 1
-    b = s.balances
+    b, h = s.balances, s.held_shares
     balance = conn.execute(sa.select(b.c.balance).where(visible(b, stamp), b.c.account == account)).scalar_one_or_none()
+    held = conn.execute(sa.select(h).where(visible(h, stamp), h.c.account == account)).first()
     detail = m.ParticipantDetail.model_construct(
         **mappers.participant_fields(row._mapping),
         declaration_list=[mappers.declaration(r._mapping) for r in declarations],
         credit_score=int(score or 0),
         credit_events=[mappers.credit_event(r._mapping) for r in credit_events],
-        assets_held=m.HeldCounts(**held),
+        assets_held=m.HeldCounts(**held_rights),
         revenue_received=m.RevenueTotals.model_construct(
             total=str(sum(by_kind.values())),
             seller=str(by_kind[PAYMENT_SELLER]),
             fee=str(by_kind[PAYMENT_FEE]),
             revenue_share=str(by_kind[PAYMENT_REVENUE_SHARE]),
+            held=str(held_at_settlement),
             payments=payments,
+        ),
+        held_shares=m.HeldSharesOut.model_construct(
+            account=account,
+            amount=str(int(held.amount) if held else 0),
+            total_held=str(int(held.total_held) if held else 0),
+            total_claimed=str(int(held.total_claimed) if held else 0),
         ),
         balance=str(int(balance or 0)),
     )

@@ -22,7 +22,8 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/recognition", tags=["recognition"])
 
-_STATUS = {1: "active", 2: "suspended"}
+_STATUS = {1: "active", 2: "suspended", 3: "cancelled"}
+_ORIGIN_STATUS = {2: "registered", 4: "cancelled"}
 
 
 class _Out(BaseModel):
@@ -68,14 +69,26 @@ class RecognisedOut(_Out):
     certificate_digest: str
     signers: list[str] = Field(description="Origin registrars whose signatures were counted.")
     linked: bool = Field(description="Linked to a registration made here by the same holder.")
+    origin_status: int = Field(description="The origin asset's status the certificate in force states (2, 4).")
+    origin_status_name: str | None = Field(description="registered or cancelled.", examples=["registered"])
+    issued_at: int = Field(description="When the certificate in force was issued (its issue mark).")
+    expires_at: int = Field(description="Last second the certificate in force could be imported (unix seconds).")
     status: int
-    status_name: str | None = Field(description="active or suspended.", examples=["active"])
+    status_name: str | None = Field(
+        description="active, suspended, or cancelled (a newer certificate said the origin cancelled it).",
+        examples=["active"],
+    )
     imported_by: str
     imported_block: int
     imported_at: int
+    superseded_by: str | None = Field(description="Registrar that imported the newer certificate in force, if any.")
+    superseded_block: int | None
     suspended_by: str | None
     suspend_reason_hash: str | None
     suspended_block: int | None
+    reinstated_by: str | None = Field(description="Who lifted the last suspension.")
+    reinstate_reason_hash: str | None
+    reinstated_block: int | None
     last_verification: Verification | None = Field(description="The latest saved cross-check of this record.")
 
 
@@ -110,7 +123,8 @@ def _recognised(r: Any, verification: Verification | None) -> RecognisedOut:
     data = {k: r[k] for k in RecognisedOut.model_fields if k in r}
     return RecognisedOut.model_construct(
         **data, certificate_number=certificate_number(int(r["origin_chain_id"]), int(r["certificate_serial"])),
-        status_name=_STATUS.get(r["status"]), last_verification=verification,
+        status_name=_STATUS.get(r["status"]), origin_status_name=_ORIGIN_STATUS.get(r["origin_status"]),
+        last_verification=verification,
     )  # fmt: skip
 
 
@@ -166,7 +180,9 @@ def get_agreement(
 def list_records(
     conn: ReadConn, stamp: Stamp,
     origin_chain_id: Annotated[int | None, Query(ge=0, le=BIGINT_MAX, description="Only this origin.")] = None,
-    status: Annotated[str | None, Query(pattern="^(active|suspended)$", description="active or suspended.")] = None,
+    status: Annotated[
+        str | None, Query(pattern="^(active|suspended|cancelled)$", description="active, suspended or cancelled.")
+    ] = None,
     cursor: CursorQ = None, limit: LimitQ = 100,
 ) -> Response:
     t = s.recognised_records
@@ -174,7 +190,7 @@ def list_records(
     if origin_chain_id is not None:
         query = query.where(t.c.origin_chain_id == origin_chain_id)
     if status is not None:
-        query = query.where(t.c.status == (1 if status == "active" else 2))
+        query = query.where(t.c.status == {v: k for k, v in _STATUS.items()}[status])
     rows, next_cursor = fetch_page(conn, query, [t.c.local_asset_id], [int], cursor, limit)
     checks = _last_verifications(conn, [int(r.local_asset_id) for r in rows])
     data = [_recognised(r._mapping, checks.get(int(r.local_asset_id))) for r in rows]

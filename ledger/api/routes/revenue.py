@@ -23,7 +23,8 @@ router = APIRouter(prefix="/api/v1/revenue", tags=["revenue"])
 @router.get(
     "",
     response_model=m.Envelope[list[m.RevenueRow]],
-    summary="Payments received (seller amounts, exchange fees, revenue shares) per participant and asset.",
+    summary="Payments received (seller amounts, exchange fees, revenue shares; shares held for an inactive"
+    " recipient apart) per participant and asset.",
     description="Give `participant`, `asset_id` or both. Rows are sorted by participant, then asset.",
     responses=ERRORS,
 )
@@ -40,8 +41,8 @@ def revenue(
         )
     p, t = s.payments, s.trades
     query = (
-        sa.select(p.c.payee, t.c.asset_id, p.c.kind, p.c.amount)
-        .select_from(p.join(t, t.c.trade_id == p.c.trade_id))
+        sa.select(p.c.payee, t.c.asset_id, p.c.kind, p.c.amount, p.c.held)
+        .select_from(p.join(t, t.c.trade_key == p.c.trade_key))
         .where(visible(p, stamp))
     )
     if participant is not None:
@@ -49,11 +50,11 @@ def revenue(
     if asset_id is not None:
         query = query.where(t.c.asset_id == asset_id)
     sums: dict[tuple[str, int], dict[str, int]] = {}
-    for payee, asset, kind, amount in conn.execute(query):
+    for payee, asset, kind, amount, held in conn.execute(query):
         acc = sums.setdefault(
-            (payee, int(asset)), {PAYMENT_SELLER: 0, PAYMENT_FEE: 0, PAYMENT_REVENUE_SHARE: 0, "n": 0}
+            (payee, int(asset)), {PAYMENT_SELLER: 0, PAYMENT_FEE: 0, PAYMENT_REVENUE_SHARE: 0, "held": 0, "n": 0}
         )
-        acc[kind] = acc.get(kind, 0) + int(amount)
+        acc["held" if held else kind] = acc.get("held" if held else kind, 0) + int(amount)
         acc["n"] += 1
     rows = [
         m.RevenueRow.model_construct(
@@ -63,6 +64,7 @@ def revenue(
             seller=str(acc[PAYMENT_SELLER]),
             fee=str(acc[PAYMENT_FEE]),
             revenue_share=str(acc[PAYMENT_REVENUE_SHARE]),
+            held=str(acc["held"]),
             payments=acc["n"],
         )
         for (payee, asset), acc in sorted(sums.items())

@@ -29,6 +29,8 @@ _COUNTED = {
     "objections": s.objections,
     "freezes": s.freezes,
     "orders": s.rectification_orders,
+    "mandates": s.mandates,
+    "trade_refusals": s.trade_refusals,
 }
 
 

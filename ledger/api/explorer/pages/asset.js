@@ -3,7 +3,7 @@
 
 import { get } from "../api.js";
 import { h, s } from "../dom.js";
-import { certificateNumber, formatTime } from "../format.js";
+import { certificateNumber, formatAmount, formatTime, shortHash } from "../format.js";
 import { enumLabel, enumName, eventLabel, lang, regionLabel, t } from "../i18n.js";
 import {
   badge,
@@ -31,6 +31,7 @@ function statusBadges(a) {
     badge(enumLabel("asset_status", status), kind),
     a.disputed ? badge(t("asset.disputed"), "bad") : null,
     a.frozen ? badge(t("asset.frozen"), "bad") : null,
+    a.suspended ? badge(t("asset.suspended"), "bad") : null,
     a.anonymised ? badge(t("asset.anonymised"), "info") : null,
   ];
 }
@@ -53,6 +54,7 @@ function details(a, language) {
       [t("asset.registered"), formatTime(a.registered_at), "registered"],
       [t("asset.applicant"), participantLink(a.applicant, language), "applicant"],
       [t("asset.registrar"), a.registrar ? participantLink(a.registrar, language) : "–", "registrar"],
+      [t("asset.licensedUntil"), Number(a.licensed_until) ? formatTime(a.licensed_until).slice(0, 10) : null, "licensed-until"],
       [t("asset.shares"), revenueShares(a, language), "revenue-shares"],
       [t("asset.contentHash"), h("span", { class: "mono" }, a.content_hash || "–"), "content-hash"],
     ]),
@@ -174,7 +176,7 @@ function licenceNode(l, language, now) {
   const children = l.children || [];
   return h(
     "li",
-    { dataset: { licenceId: l.licence_id, depth: l.depth, parentId: l.parent_id || 0 } },
+    { dataset: { licenceId: l.licence_id, depth: l.depth, parentId: l.parent_id || 0, valid: l.valid ?? "" } },
     h(
       "div",
       { class: l.revoked ? "licence revoked" : "licence" },
@@ -209,13 +211,65 @@ function objections(list, language) {
     [
       { label: t("col.id"), cell: (o) => `#${o.objection_id}` },
       { label: t("col.objector"), cell: (o) => participantLink(o.objector, language) },
-      { label: t("col.status"), cell: (o) => enumLabel("objection_status", o.status_name ?? o.status) },
+      {
+        label: t("col.status"),
+        cell: (o) => {
+          const status = enumName("objection_status", o.status_name ?? o.status);
+          return badge(enumLabel("objection_status", status), status === "open" ? "bad" : status === "pending" ? "warn" : "info");
+        },
+      },
       { label: t("col.time"), cell: (o) => timeText(o.lodged_at) },
+      { label: t("col.accepted"), cell: (o) => (o.accepted_by ? [participantLink(o.accepted_by, language), " ", timeText(o.accepted_at)] : "–") },
       { label: t("col.document"), cell: (o) => hashText(o.evidence_hash) },
     ],
     list,
-    (o) => ({ objectionId: o.objection_id }),
+    (o) => ({ objectionId: o.objection_id, status: enumName("objection_status", o.status_name ?? o.status) }),
   );
+}
+
+function publicOperations(list, language) {
+  return table(
+    "public-operations",
+    [
+      { label: t("col.operator"), cell: (o) => participantLink(o.operator, language) },
+      { label: t("col.right"), cell: (o) => enumLabel("right", o.right_name ?? o.right) },
+      { label: t("col.purpose"), class: "num", cell: (o) => String(o.purpose) },
+      { label: t("col.status"), cell: (o) => badge(enumLabel("operation_status", o.status_name), o.status_name === "withdrawn" ? "warn" : "ok") },
+      { label: t("col.licence"), cell: (o) => (o.licence_id ? `#${o.licence_id}` : "–") },
+      { label: t("col.by"), cell: (o) => participantLink(o.authorised_by, language) },
+      { label: t("col.time"), cell: (o) => timeText(o.authorised_at) },
+    ],
+    list,
+    (o) => ({ operator: o.operator, status: o.status_name, licenceId: o.licence_id ?? "" }),
+  );
+}
+
+export function mandatesTable(name, list, language) {
+  return table(name, mandateTableColumns(language), list, (m) => ({ mandateId: m.mandate_id, status: m.status_name }));
+}
+
+/** The columns of a mandates table (the asset's own page leaves out the asset). */
+export function mandateTableColumns(language) {
+  return [
+      { label: t("col.seller"), cell: (m) => participantLink(m.seller, language) },
+      { label: t("col.exchange"), cell: (m) => participantLink(m.exchange, language) },
+      {
+        label: t("col.right"),
+        cell: (m) => [enumLabel("right", m.right_name ?? m.right), " · ", enumLabel("delivery", m.delivery_name ?? m.delivery)],
+      },
+      { label: t("col.minNet"), class: "num", cell: (m) => formatAmount(m.min_net) },
+      {
+        label: t("col.maxDuration"),
+        class: "num",
+        cell: (m) => (m.delivery_name === "license" ? t("days", { n: Math.floor(Number(m.max_duration) / 86400) }) : "–"),
+      },
+      { label: t("col.expiry"), cell: (m) => timeText(m.expiry) },
+      {
+        label: t("col.status"),
+        cell: (m) => badge(enumLabel("mandate_status", m.status_name), m.status_name === "in_force" ? "ok" : "warn"),
+      },
+      { label: t("col.trades"), cell: (m) => h("a", { href: `#/trades?mandate_id=${m.mandate_id}`, title: m.mandate_id }, shortHash(m.mandate_id)) },
+  ];
 }
 
 function freezes(list, language) {
@@ -267,13 +321,28 @@ function historyTable(assetId, events, language) {
   );
 }
 
+/** Revenue shares per right: "加工使用权: 交警支队 20% · 城管局 10%". */
 function revenueShares(a, language) {
   const shares = a.revenue_shares || [];
   if (!shares.length) return null;
+  const byRight = new Map();
+  for (const x of shares) {
+    const right = enumName("right", x.right_name ?? x.right);
+    if (!byRight.has(right)) byRight.set(right, []);
+    byRight.get(right).push(x);
+  }
   return h(
     "span",
     { class: "shares" },
-    shares.map((x, i) => [i ? " · " : "", participantLink(x.recipient, language), ` ${(Number(x.bps) / 100).toFixed(2).replace(/\.?0+$/, "")}%`]),
+    [...byRight].map(([right, list], i) =>
+      h(
+        "span",
+        { dataset: { right } },
+        i ? " ; " : "",
+        `${enumLabel("right", right)}: `,
+        list.map((x, j) => [j ? " · " : "", participantLink(x.recipient, language), ` ${(Number(x.bps) / 100).toFixed(2).replace(/\.?0+$/, "")}%`]),
+      ),
+    ),
   );
 }
 
@@ -330,6 +399,8 @@ export async function renderAsset(assetId, at = null) {
       card("freezes", t("asset.freezes"), freezes(a.freezes || [], language)),
     ),
     card("orders", t("asset.orders"), ordersTable(a.orders || [], language)),
+    (a.public_operations || []).length ? card("public-operations", t("asset.operations"), publicOperations(a.public_operations, language)) : null,
+    (a.mandates || []).length ? card("mandates", t("asset.mandates"), mandatesTable("asset-mandates", a.mandates, language)) : null,
     card(
       "history",
       t("asset.history"),

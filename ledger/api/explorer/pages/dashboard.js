@@ -21,6 +21,8 @@ const COUNTS = [
   ["objections", "count.objections"],
   ["freezes", "count.freezes"],
   ["orders", "count.orders"],
+  ["mandates", "count.mandates"],
+  ["trade_refusals", "count.refusals"],
 ];
 
 const LISTS = {
@@ -29,6 +31,8 @@ const LISTS = {
   licences: "#/licences",
   trades: "#/trades",
   volume: "#/trades",
+  mandates: "#/mandates",
+  trade_refusals: "#/refusals",
 };
 
 function stat(name, label, value, wide) {

@@ -5,12 +5,17 @@ import { formatTime } from "../format.js";
 import { enumLabel, t } from "../i18n.js";
 import { assetLink, badge, participantLink, table } from "../ui.js";
 
-/** Badges of a licence's state at `now` (unix seconds of the page's block) and its terms. */
+/**
+ * Badges of a licence's state at `now` (unix seconds of the page's block) and its terms. The API's `valid` says
+ * whether it is valid then, its parent chain and asset included; a revoked licence above it is named.
+ */
 export function licenceBadges(l, now) {
   let state = null;
   if (l.revoked) state = badge(t("licence.revoked"), "bad");
+  else if (l.revoked_ancestor_id) state = badge(t("licence.ancestorRevoked", { id: l.revoked_ancestor_id }), "bad");
   else if (now && Number(l.starts_at) > now) state = badge(t("licence.notYet"), "warn");
   else if (now && Number(l.ends_at) <= now) state = badge(t("licence.expired"), "warn");
+  else if (l.valid === false) state = badge(t("licence.invalid"), "bad");
   else if (now) state = badge(t("licence.valid"), "ok");
   return [
     state,
@@ -43,7 +48,7 @@ export function licenceColumns(language, now) {
 }
 
 export function licenceRowData(l) {
-  return { licenceId: l.licence_id, depth: l.depth, revoked: l.revoked };
+  return { licenceId: l.licence_id, depth: l.depth, revoked: l.revoked, valid: l.valid, revokedAncestor: l.revoked_ancestor_id ?? "" };
 }
 
 export function licencesTable(name, licences, language, now) {

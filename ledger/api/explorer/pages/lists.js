@@ -10,6 +10,7 @@ import {
   badge,
   card,
   errorBox,
+  hashText,
   isRecognised,
   namePart,
   participantLink,
@@ -18,6 +19,7 @@ import {
   tableRow,
   timeText,
 } from "../ui.js";
+import { mandateTableColumns } from "./asset.js";
 import { licenceColumns, licenceRowData } from "./licences.js";
 import { tradeColumns, tradeRowData } from "./trades.js";
 
@@ -140,6 +142,7 @@ export function renderAssetList(query) {
             badge(enumLabel("asset_status", a.status_name ?? a.status), a.status_name === "registered" ? "ok" : "warn"),
             a.disputed ? badge(t("asset.disputed"), "bad") : null,
             a.frozen ? badge(t("asset.frozen"), "bad") : null,
+            a.suspended ? badge(t("asset.suspended"), "bad") : null,
             isRecognised(a.asset_id) ? badge(t("recog.badge"), "info") : null,
           ],
         },
@@ -154,6 +157,7 @@ export function renderAssetList(query) {
         ["status", t("asset.status"), enumOptions("asset_status").filter(([code]) => code !== 0)],
         ["disputed", t("asset.disputed"), YES_NO()],
         ["frozen", t("asset.frozen"), YES_NO()],
+        ["suspended", t("asset.suspended"), YES_NO()],
       ],
     },
     query,
@@ -170,11 +174,60 @@ export function renderTradeList(query) {
       title: t("list.trades"),
       columns: tradeColumns(lang(), { asset: true }),
       rowData: tradeRowData,
-      scope: ["party", "asset_id", "exchange"],
-      filters: [["on_exchange", t("col.venue"), [["true", t("venue.on")], ["false", t("venue.off")]]]],
+      scope: ["party", "asset_id", "exchange", "mandate_id", "trade_id"],
+      filters: [
+        ["on_exchange", t("col.venue"), [["true", t("venue.on")], ["false", t("venue.off")]]],
+        ["consent", t("col.consent"), ["signed", "mandate", "off_exchange"].map((c) => [c, t(`consent.${c}`)])],
+      ],
     },
     query,
   );
+}
+
+/** #/refusals: trades refused by batches settled trade by trade, with the contract's error. */
+export function renderRefusalList(query) {
+  const language = lang();
+  return listPage(
+    {
+      name: "refusal-list",
+      route: "refusals",
+      path: "trades/refusals",
+      title: t("list.refusals"),
+      columns: [
+        { label: t("col.time"), cell: (r) => timeText(r.timestamp) },
+        { label: t("col.exchange"), cell: (r) => participantLink(r.exchange, language) },
+        { label: t("col.item"), class: "num", cell: (r) => String(r.item_index) },
+        { label: t("col.tx"), cell: (r) => hashText(r.trade_id) },
+        { label: t("col.refusal"), cell: (r) => h("span", { class: "mono", title: JSON.stringify(r.error.values) }, r.error.name) },
+        { label: t("col.tx"), cell: (r) => hashText(r.tx_hash) },
+      ],
+      rowData: (r) => ({ tradeId: r.trade_id, error: r.error.name, item: r.item_index }),
+      scope: ["exchange", "trade_id", "tx_hash"],
+      filters: [],
+    },
+    query,
+  );
+}
+
+/** #/mandates: standing mandates of sellers to exchanges. */
+export function renderMandateList(query) {
+  return listPage(
+    {
+      name: "mandate-list",
+      route: "mandates",
+      path: "mandates",
+      title: t("list.mandates"),
+      columns: mandateColumns(lang()),
+      rowData: (m) => ({ mandateId: m.mandate_id, status: m.status_name }),
+      scope: ["seller", "exchange", "asset_id"],
+      filters: [["status", t("col.status"), ["in_force", "revoked", "expired"].map((x) => [x, enumLabel("mandate_status", x)])]],
+    },
+    query,
+  );
+}
+
+function mandateColumns(language) {
+  return [{ label: t("col.asset"), cell: (m) => assetLink(m.asset_id, null, language) }, ...mandateTableColumns(language)];
 }
 
 /** #/licences; "valid" means valid at the time of the latest indexed block. */

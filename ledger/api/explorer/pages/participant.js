@@ -43,11 +43,12 @@ function revenueTable(rows, language) {
       { label: enumLabel("payment", "seller"), class: "num", cell: (r) => formatAmount(r.seller) },
       { label: enumLabel("payment", "fee"), class: "num", cell: (r) => formatAmount(r.fee) },
       { label: enumLabel("payment", "revenue_share"), class: "num", cell: (r) => formatAmount(r.revenue_share) },
+      { label: t("col.held"), class: "num", cell: (r) => formatAmount(r.held ?? "0") },
       { label: t("col.payments"), class: "num", cell: (r) => formatCount(r.payments) },
       { label: t("col.amount"), class: "num", cell: (r) => formatAmount(r.amount) },
     ],
     rows,
-    (r) => ({ assetId: r.asset_id, amount: r.amount }),
+    (r) => ({ assetId: r.asset_id, amount: r.amount, held: r.held ?? "0" }),
   );
 }
 
@@ -90,6 +91,13 @@ export async function renderParticipant(account, at = null) {
           [t("participant.score"), formatCount(p.credit_score ?? 0), "score"],
           [t("participant.balance"), formatAmount(p.balance ?? "0"), "balance"],
           [t("participant.revenueTotal"), formatAmount(received.total ?? "0"), "revenue-total"],
+          [
+            t("participant.held"),
+            Number((p.held_shares || {}).amount ?? 0)
+              ? h("span", { title: t("participant.heldNote") }, formatAmount(p.held_shares.amount), " ", badge(t("participant.heldNote"), "warn"))
+              : null,
+            "held-shares",
+          ],
         ]),
       ),
       card(

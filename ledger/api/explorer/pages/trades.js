@@ -1,5 +1,6 @@
 // The trades table, shared by the dashboard, the trade list, the asset page and the participant page.
 
+import { h } from "../dom.js";
 import { formatAmount } from "../format.js";
 import { enumLabel, t } from "../i18n.js";
 import { assetLink, badge, hashText, participantLink, table, timeText } from "../ui.js";
@@ -19,15 +20,25 @@ export function tradeColumns(language, options = {}) {
         Number(r.licence_id) ? `${enumLabel("delivery", "licence")} #${r.licence_id}` : enumLabel("delivery", "right"),
       ],
     },
-    { label: t("col.venue"), cell: (r) => badge(r.on_exchange ? t("venue.on") : t("venue.off"), r.on_exchange ? "info" : "warn") },
+    { label: t("col.consent"), cell: (r) => consentBadge(r) },
     { label: t("col.price"), class: "num", cell: (r) => formatAmount(r.price) },
     { label: t("col.fee"), class: "num", cell: (r) => formatAmount(r.fee) },
     { label: t("col.tx"), cell: (r) => hashText(r.tx_hash) },
   ].filter(Boolean);
 }
 
+/** How the seller consented: its signed sales consent or its standing mandate on an exchange; off it, both parties
+ * signed. A mandated sale links to the trades under the same mandate. */
+export function consentBadge(r) {
+  const consent = r.consent || (r.on_exchange ? "signed" : "off_exchange");
+  const kind = consent === "off_exchange" ? "warn" : consent === "mandate" ? "ok" : "info";
+  const shown = badge(t(`consent.${consent}`), kind);
+  if (consent !== "mandate" || !r.mandate_id) return shown;
+  return h("a", { href: `#/trades?mandate_id=${r.mandate_id}`, title: r.mandate_id, dataset: { mandateId: r.mandate_id } }, shown);
+}
+
 export function tradeRowData(r) {
-  return { tradeId: r.trade_id, price: r.price, assetId: r.asset_id };
+  return { tradeId: r.trade_id, tradeKey: r.trade_key, consent: r.consent, price: r.price, assetId: r.asset_id };
 }
 
 /** Trades as a table. */
