@@ -1,6 +1,7 @@
 """A trade is never paid twice under failover: node A takes the settlement but its answer is lost; the
-client re-sends the same signed bytes to node B (one transaction), and a retry that signs the same trade
-again is refused on-chain by its trade id (SettlementTradeAlreadySettled): the buyer pays once."""
+client re-sends the same signed bytes to node B (one transaction); a retry that signs the same trade again,
+with the seller's consent or one the seller signed afresh, is refused on-chain by its trade id
+(SettlementTradeAlreadySettled): the buyer pays once."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from ledger.chain.failover import FailoverRpcClient
 from ledger.client import LedgerClient, TxSender
 from ledger.contracts.types import Trade
 from ledger.toolchain import Build, compile_contracts
-from tests.indexer.scenario import Chain, running_chain, trade_id
+from tests.indexer.scenario import Chain, running_chain, seller_net, trade_id
 
 
 class LosesTheFirstSendAnswer:
@@ -76,12 +77,17 @@ def test_a_trade_is_paid_once_when_the_answer_is_lost_and_the_client_fails_over(
     sender = TxSender(rpc, exchange.account, exchange.chain_id, exchange.sender.errors, timeout=30)
     client = LedgerClient(rpc, exchange.contracts, sender)
     trade = Trade(trade_id("failover"), asset, w.holder.address, w.merchant.address, 500, fee=10, terms=w.terms())
+    net = seller_net(trade.price, trade.fee, [])
+    consent = w.holder.sign_sales_consent([(trade, net)], exchange.address, nonce=1, deadline=2**40)
     before = w.merchant.balance_of(w.merchant.address)
 
-    result = client.settle(trade)  # the first send's answer is lost on A: the same bytes go to B
+    result = client.settle(trade, net, consent)  # the first send's answer is lost on A: the same bytes go to B
     assert a.lost == 1 and rpc.url == chain.node.rpc_url
     assert result.receipt.status == 1
     with pytest.raises(E.SettlementTradeAlreadySettled):
-        client.settle(trade)  # an application retry signs the same trade again: refused by its id
+        client.settle(trade, net, consent)  # an application retry signs the same trade again: refused by its id
+    again = w.holder.sign_sales_consent([(trade, net)], exchange.address, nonce=2, deadline=2**40)
+    with pytest.raises(E.SettlementTradeAlreadySettled):
+        client.settle(trade, net, again)  # with a fresh consent of the seller: refused by its trade id
     assert before - w.merchant.balance_of(w.merchant.address) == 500
     a.server.shutdown()
