@@ -36,7 +36,7 @@ def test_indexer_fails_over_to_node_b_when_node_a_dies_mid_run(
     def kill_a() -> None:
         while a.requests < 6:
             time.sleep(0.001)
-        a.__exit__(None, None, None)  # node A is gone: connections are refused from now on
+        a.kill()  # node A is gone: connections are refused or dropped from now on
 
     killer = threading.Thread(target=kill_a)
     killer.start()
@@ -63,7 +63,7 @@ def test_indexer_starts_from_node_b_when_node_a_is_already_dead(
     clean = StoreFactory("sqlite", tmp_path, None).open()
     make_indexer(fresh_chain, clean).run()
     a = FaultProxy(fresh_chain.node.rpc_url).__enter__()
-    a.__exit__(None, None, None)  # node A is gone before the indexer starts
+    a.kill()  # node A is gone before the indexer starts
     rpc = FailoverRpcClient([a.url, fresh_chain.node.rpc_url], timeout=5, connect_timeout=1)
     (tmp_path / "b").mkdir()
     followed = StoreFactory("sqlite", tmp_path / "b", None).open()
