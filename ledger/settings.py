@@ -67,8 +67,8 @@ class LedgerSettings(BaseSettings):
         ge=1,
         description=(
             "Blocks (its own included) after which a block counts as final; the indexer indexes no block before"
-            " that. Unset: 1 (QBFT and the embedded node: final when sealed). Clique: floor(signers/2)+1, which"
-            " `ledger network env` sets."
+            " that, and the client acknowledges a transaction only that deep. Unset: 1 (QBFT and the embedded"
+            " node: final when sealed). Clique: floor(signers/2)+1, which `ledger network env` sets."
         ),
     )
     evm_version: Literal["london", "paris", "shanghai", "cancun"] | None = Field(

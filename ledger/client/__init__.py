@@ -40,12 +40,14 @@ __all__ = [
 def make_sender(
     settings: LedgerSettings, rpc: JsonRpcClient, account: LocalAccount, errors: ErrorTable | None = None
 ) -> TxSender:
-    """A nonce-managed sender for ``account`` journalling into the data directory."""
+    """A nonce-managed sender for ``account`` journalling into the data directory. It acknowledges a transaction
+    once final: at least ``finality_confirmations`` deep (Clique: a block that deep can no longer be replaced)."""
     chain_id = int(rpc.call("eth_chainId"), 16)
     errors = errors or ErrorTable(())
+    confirmations = max(settings.confirmations, settings.finality_confirmations or 1)
     return TxSender(
         rpc, account, chain_id, errors, journal=Journal(settings.data_dir / "journal.jsonl"),
-        timeout=settings.tx_timeout, confirmations=settings.confirmations, stall_timeout=settings.stall_timeout,
+        timeout=settings.tx_timeout, confirmations=confirmations, stall_timeout=settings.stall_timeout,
     )
 
 

@@ -118,6 +118,33 @@ def decode_revert(errors: ErrorTable, data: bytes, operation: str = "") -> Contr
     return cls(values, data=data, operation=operation)
 
 
+class _Resender:
+    """Sends a wait's unmined transactions again, the same signed bytes in nonce order, at most every
+    ``interval`` seconds: a node may have dropped them (their block replaced by a fork's whose transactions
+    differ, a restart without its pool). Harmless when the node still holds them ("already known")."""
+
+    def __init__(self, sender: TxSender, raws: dict[str, tuple[int, str]], interval: float) -> None:
+        self.sender = sender
+        self.raws = raws
+        self.interval = interval
+        self.last = time.monotonic()
+
+    def maybe(self, pending: Sequence[str]) -> None:
+        if time.monotonic() - self.last >= self.interval:
+            self.now(pending)
+
+    def now(self, pending: Sequence[str]) -> None:
+        self.last = time.monotonic()
+        raws = sorted(self.raws[h] for h in pending if h in self.raws)
+        if not raws:
+            return
+        logger.info("sending %d unmined transaction(s) of %s again", len(raws), self.sender.address)
+        for i in range(0, len(raws), 500):
+            self.sender.rpc.batch(
+                [("eth_sendRawTransaction", [raw]) for _, raw in raws[i : i + 500]], return_exceptions=True
+            )
+
+
 class TxSender:
     """Nonce-managed sender for one account.
 
@@ -137,6 +164,7 @@ class TxSender:
         confirmations: int = 1,
         poll_interval: float = 0.05,
         stall_timeout: float = 20.0,
+        resend_interval: float = 10.0,
     ) -> None:
         self.rpc = rpc
         self.account = account
@@ -148,6 +176,7 @@ class TxSender:
         self.confirmations = max(1, confirmations)
         self.poll_interval = poll_interval
         self.stall_timeout = stall_timeout
+        self.resend_interval = resend_interval
         self._lock = threading.Lock()
         # Signed, sent and not yet seen mined: hash -> (nonce, raw). Re-broadcast after a failover.
         self._outstanding: dict[str, tuple[int, str]] = {}
@@ -335,13 +364,44 @@ class TxSender:
         when one of ours is in it, the block's receipts in one ``eth_getBlockReceipts`` call: a
         node builds a receipt in time proportional to its block, so asking for thousands of receipts
         one by one costs it quadratic time. Other hashes are polled with ``eth_getTransactionReceipt``.
+
+        A transaction not yet mined after ``resend_interval`` seconds is sent again (the same signed bytes): a
+        node may have lost it (its block replaced by a fork's, a restart). With ``confirmations`` > 1 the
+        receipts are read again once that deep: a transaction whose block was replaced meanwhile is waited for
+        again, so nothing is returned that the chain no longer holds.
         """
         deadline = time.monotonic() + self.timeout
         found: dict[str, dict[str, Any]] = {}
         stall = _StallWatch(self.stall_timeout)
+        with self._lock:
+            raws = {h: self._outstanding[h] for h in tx_hashes if h in self._outstanding}
+        resend = _Resender(self, raws, self.resend_interval)
         starts = [self._sent_at.get(h) for h in tx_hashes]
         if self._block_receipts_supported and all(b is not None for b in starts):
-            self._follow_blocks(tx_hashes, min(b for b in starts if b is not None), found, deadline, stall)
+            self._follow_blocks(tx_hashes, min(b for b in starts if b is not None), found, deadline, stall, resend)
+        self._poll(tx_hashes, found, deadline, stall, resend)
+        if self.confirmations > 1 and found:
+            self._confirm(tx_hashes, found, deadline, stall, resend)
+        with self._lock:
+            for h in tx_hashes:
+                self._sent_at.pop(h, None)
+                self._outstanding.pop(h, None)
+        receipts = [self._receipt(found[h]) for h in tx_hashes]
+        if check:
+            for i, r in enumerate(receipts):
+                if r.status != 1:
+                    call = calls[i] if calls is not None else None
+                    raise self._revert_reason(r, call)
+        return receipts
+
+    def _poll(
+        self,
+        tx_hashes: Sequence[str],
+        found: dict[str, dict[str, Any]],
+        deadline: float,
+        stall: _StallWatch,
+        resend: _Resender,
+    ) -> None:
         pending = [h for h in tx_hashes if h not in found]
         head_at = 0.0
         while pending:
@@ -360,25 +420,42 @@ class TxSender:
             if pending:
                 if time.monotonic() > deadline:
                     raise TxTimeout(f"no receipt for {len(pending)} transaction(s) after {self.timeout}s: {pending[0]}")
+                resend.maybe(pending)
                 time.sleep(self.poll_interval)
-        with self._lock:
-            for h in tx_hashes:
-                self._sent_at.pop(h, None)
-                self._outstanding.pop(h, None)
-        receipts = [self._receipt(found[h]) for h in tx_hashes]
-        if self.confirmations > 1 and receipts:
-            target = max(r.block_number for r in receipts) + self.confirmations - 1
+
+    def _confirm(
+        self,
+        tx_hashes: Sequence[str],
+        found: dict[str, dict[str, Any]],
+        deadline: float,
+        stall: _StallWatch,
+        resend: _Resender,
+    ) -> None:
+        """Waits until every receipt is ``confirmations`` deep and still in the chain (read again by hash)."""
+        while True:
+            target = max(int(r["blockNumber"], 16) for r in found.values()) + self.confirmations - 1
             while (head := int(self.rpc.call("eth_blockNumber"), 16)) < target:
                 stall.observe(head)
                 if time.monotonic() > deadline:
                     raise TxTimeout(f"block {target} not reached after {self.timeout}s")
                 time.sleep(self.poll_interval)
-        if check:
-            for i, r in enumerate(receipts):
-                if r.status != 1:
-                    call = calls[i] if calls is not None else None
-                    raise self._revert_reason(r, call)
-        return receipts
+            answers = self.rpc.batch([("eth_getTransactionReceipt", [h]) for h in tx_hashes])
+            left = [h for h, r in zip(tx_hashes, answers, strict=True) if r is None]
+            moved = [h for h, r in zip(tx_hashes, answers, strict=True)
+                     if r is not None and r["blockHash"] != found[h]["blockHash"]]  # fmt: skip
+            if not left and not moved:
+                return
+            logger.warning(
+                "%d transaction(s) of %s left the block they were seen in and %d moved to another (a fork's blocks"
+                " replaced it): waiting for them again", len(left), self.address, len(moved),
+            )  # fmt: skip
+            for h, r in zip(tx_hashes, answers, strict=True):
+                if r is None:
+                    found.pop(h, None)
+                else:
+                    found[h] = r
+            resend.now(left)
+            self._poll(left, found, deadline, stall, resend)
 
     def _follow_blocks(
         self,
@@ -387,6 +464,7 @@ class TxSender:
         found: dict[str, dict[str, Any]],
         deadline: float,
         stall: _StallWatch,
+        resend: _Resender,
     ) -> None:
         wanted = set(tx_hashes)
         block = start
@@ -410,6 +488,7 @@ class TxSender:
                         wanted.discard(tx_hash)
                 if not wanted:
                     return
+                resend.maybe(sorted(wanted))
             if head < block:
                 time.sleep(self.poll_interval)
                 continue
