@@ -215,8 +215,12 @@ class TxSender:
                 tip = int(self.rpc.call("eth_maxPriorityFeePerGas", []), 16)
             except RpcRemoteError:
                 tip = 0
-            # Room for the base fee to double twice before the transaction is priced out.
-            self._fees = (max(4 * base + tip, 1), tip)
+            # Room for the base fee to double twice before the transaction is priced out, and at least the tip
+            # itself above it: a zero base fee rises to a few wei after a block above its gas target and stays
+            # there (the decrease of a base fee below 8 wei rounds to 0), while a transaction's effective tip
+            # (maxFee - baseFee) must reach the miner's floor. geth takes --miner.gasprice 0 as 1 gwei, which
+            # eth_maxPriorityFeePerGas suggests: priced at maxFee = tip, a transaction was never mined again.
+            self._fees = (max(4 * base + 2 * tip, 1), tip)
             self._fees_at = now
         return self._fees
 

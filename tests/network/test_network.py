@@ -297,3 +297,31 @@ def test_the_ledger_deploys_under_exactly_the_rules_the_besu_genesis_activates(t
         sender = make_sender(settings, rpc, dev_account(0), None)
         deployment = deploy_system(rpc, sender, build)
         assert set(deployment.contracts) == set(SYSTEM_CONTRACTS) and deployment.evm_version == "cancun"
+
+
+BURNER_INITCODE = bytes.fromhex("635b600056600052600460" "1cf3")  # deploys JUMPDEST PUSH1 0 JUMP: burns all its gas
+
+
+def test_a_transaction_priced_at_a_zero_base_fee_is_mined_after_the_base_fee_rises(network: LocalNetwork) -> None:
+    """The genesis base fee is 0; a block above its gas target raises it to 1 wei, where it stays (a decrease
+    below 8 wei rounds to 0). geth's miner wants a tip of 1 gwei (--miner.gasprice 0 is taken as the default),
+    so a transaction signed at maxFee = tip = 1 gwei had an effective tip 1 wei short: never mined."""
+    sender = _sender(network, 4)
+    latest = sender.rpc.call("eth_getBlockByNumber", ["latest", False])
+    assert int(latest["baseFeePerGas"], 16) == 0
+    ((tx_hash, _, raw, _),) = sender.sign([Call(to=dev_account(19).address, data=b"", value=1, gas=21_000)])
+
+    burner = _sender(network, 5)
+    (created,) = burner.transact_many([Call(to=None, data=BURNER_INITCODE, gas=100_000)])
+    assert created.contract_address is not None
+    deadline = time.monotonic() + 120
+    while int(burner.rpc.call("eth_getBlockByNumber", ["latest", False])["baseFeePerGas"], 16) == 0:
+        assert time.monotonic() < deadline, "the base fee did not rise"
+        burner.wait(burner.send([Call(to=created.contract_address, data=b"", gas=30_000_000)] * 8), check=False)
+
+    sender.rpc.call("eth_sendRawTransaction", [raw])
+    deadline = time.monotonic() + 20
+    while (receipt := sender.rpc.call("eth_getTransactionReceipt", [tx_hash])) is None:
+        assert time.monotonic() < deadline, "a transaction priced at a zero base fee is not mined once it rose"
+        time.sleep(0.5)
+    assert receipt["status"] == "0x1"
