@@ -31,6 +31,7 @@ __all__ = [
     "credit_event",
     "declaration",
     "freeze",
+    "held_shares",
     "licence",
     "mandate",
     "objection",
@@ -192,6 +193,7 @@ def licence_fields(r: Row, chain: ChainState) -> dict[str, Any]:
         "revoked_by": r["revoked_by"],
         "revoke_reason_hash": r["revoke_reason_hash"],
         "revoked_block": r["revoked_block"],
+        "sold": r["sold"],
         "revoked_ancestor_id": chain.revoked_ancestor(r),
         "valid": chain.valid(r),
         "granted_block": r["granted_block"],
@@ -334,6 +336,25 @@ def freeze(r: Row) -> m.FreezeOut:
         timestamp=r["timestamp"],
         tx_hash=r["tx_hash"],
     )
+
+
+def held_shares(account: str, r: Row | None, releases: Sequence[Row]) -> m.HeldSharesOut:
+    """``account``'s held revenue shares (``r``: its held_shares row, None when nothing was ever held for it) and
+    the authority's releases of them (held_share_releases rows, oldest first)."""
+    return m.HeldSharesOut.model_construct(
+        account=account,
+        amount=str(int(r["amount"]) if r else 0),
+        total_held=str(int(r["total_held"]) if r else 0),
+        total_claimed=str(int(r["total_claimed"]) if r else 0),
+        total_released=str(int(r["total_released"]) if r else 0),
+        releases=[
+            m.HeldShareReleaseOut.model_construct(
+                to=x["to"], amount=str(int(x["amount"])), by=x["by"], decision_hash=x["decision_hash"],
+                block_number=x["valid_from_block"], timestamp=x["timestamp"], tx_hash=x["tx_hash"],
+            )
+            for x in releases
+        ],
+    )  # fmt: skip
 
 
 def order(r: Row) -> m.OrderOut:

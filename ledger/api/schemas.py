@@ -26,6 +26,7 @@ __all__ = [
     "ErrorBody",
     "EventOut",
     "FreezeOut",
+    "HeldShareReleaseOut",
     "HeldSharesOut",
     "LicenceNode",
     "LicenceOut",
@@ -181,11 +182,26 @@ class RevenueTotals(_Out):
     payments: int = Field(description="Number of payments received (held ones included).", examples=[4])
 
 
+class HeldShareReleaseOut(_Out):
+    to: str = _address("Who was paid the released shares.")
+    amount: str = _amount("Released: everything held for the recipient then")
+    by: str = _address("The authority that released them.")
+    decision_hash: str = _hash("Hash of the decision the release rests on.")
+    block_number: int = Field(description="Block of the release.", examples=[40])
+    timestamp: int = Field(description="Time of the release (unix seconds).", examples=[1795860400])
+    tx_hash: str = _hash("Transaction that released them (HeldSharesReleased).")
+
+
 class HeldSharesOut(_Out):
     account: str = _address("The share recipient.")
-    amount: str = _amount("Held now, claimable once it is active (claimHeldShares)")
+    amount: str = _amount(
+        "Held now: claimable once it is active again (claimHeldShares), or released by the authority to another"
+        " account once it is revoked (releaseHeldShares)"
+    )
     total_held: str = _amount("Held for it in all")
     total_claimed: str = _amount("Claimed in all")
+    total_released: str = _amount("Released by the authority in all (the recipient being revoked)")
+    releases: list[HeldShareReleaseOut] = Field(description="The authority's releases, oldest first.")
 
 
 class ParticipantDetail(ParticipantOut):
@@ -224,8 +240,7 @@ class AssetSummary(_Out):
     frozen: bool = Field(description="Frozen by the authority.", examples=[False])
     anonymised: bool = Field(description="An anonymisation report was attested.", examples=[False])
     suspended: bool = Field(
-        description="Its recognition (a registration of another province) is suspended: no licence, trade or "
-        "transfer.",
+        description="Its recognition (a registration of another province) is suspended: no licence, trade or transfer.",
         examples=[False],
     )
     licensed_until: int = Field(
@@ -271,6 +286,11 @@ class LicenceOut(_Out):
     revoked_by: str | None = _address("Who revoked it (the licensee: surrendered).")
     revoke_reason_hash: str | None = _hash("Hash of the revocation's reason.")
     revoked_block: int | None = Field(description="Block of revocation.", examples=[None])
+    sold: bool = Field(
+        description="Delivered by a settlement: a buyer paid for it, so its licensor cannot revoke it (the authority"
+        " and its licensee still can).",
+        examples=[False],
+    )
     revoked_ancestor_id: int | None = Field(
         description="The nearest revoked licence above this sublicence: it makes this one invalid too (null: none).",
         examples=[None],

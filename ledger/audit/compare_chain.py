@@ -66,7 +66,7 @@ _OBJECTION_PENDING: Final = 4
 _MANDATE_ACTIVE: Final = 1
 _DAY: Final = 86_400
 # AssetRegistryBase's flags and record fields (one slot per asset).
-_DISPUTED, _FROZEN, _ANONYMISED, _SPLIT, _SUSPENDED = (1 << i for i in range(5))
+_DISPUTED, _FROZEN, _ANONYMISED, _SPLIT, _SUSPENDED, _RECOGNISED = (1 << i for i in range(6))
 _RECORD_FIELDS: Final = ("holder", "region", "category", "grade", "kind", "status", "flags", "licensedUntilDay")
 
 
@@ -131,7 +131,7 @@ def _licence(r: Mapping[str, Any]) -> dict[str, Any]:
         "purpose": r["purpose"], "start": r["starts_at"], "end": r["ends_at"], "exclusive": bool(r["exclusive"]),
         "sublicensable": bool(r["sublicensable"]), "transferable": bool(r["transferable"]),
         "crossBorder": bool(r["cross_border"]), "revoked": bool(r["revoked"]), "depth": r["depth"],
-        "parentId": r["parent_id"],
+        "parentId": r["parent_id"], "sold": bool(r["sold"]),
     }  # fmt: skip
 
 
@@ -180,7 +180,7 @@ def _recognised(r: Mapping[str, Any], asset: Mapping[str, Any] | None) -> dict[s
         "contentHash": _hash(asset["content_hash"]) if asset else None,
         "certificateSerial": asset["certificate_serial"] if asset else None,
         "certificateDigest": _hash(r["certificate_digest"]), "status": r["status"], "linked": bool(r["linked"]),
-        "issuedAt": r["issued_at"],
+        "issuedBlock": r["issued_block"],
     }  # fmt: skip
 
 
@@ -462,9 +462,10 @@ def _slot_checks(
     licences: Mapping[tuple[Any, ...], Mapping[str, Any]],
     words: Mapping[tuple[str, int], int],
 ) -> Iterator[SlotCheck]:
-    """The state no view shows, read from storage: the registry's certificate counter and each asset's flag that
-    its rights were ever held apart (checked with the whole record's word), TradeSettlement's nonce words (all
-    256 bits, not only the nonces used) and its EIP-712 name and version fallbacks (unused: both are short)."""
+    """The state no view shows, read from storage: the registry's certificate counter and each asset's flags that
+    its rights were ever held apart and that it was registered by recognition (checked with the whole record's
+    word), TradeSettlement's nonce words (all 256 bits, not only the nonces used) and its EIP-712 name and version
+    fallbacks (unused: both are short)."""
     if "AssetRegistry" in context.layouts:
         layout = StorageLayout(context.layouts["AssetRegistry"])
         c = {m: layout.member("_counters", m) for m in ("licenses", "assets", "certificates")}
@@ -478,6 +479,7 @@ def _slot_checks(
             flags = (
                 _DISPUTED * bool(r["disputed"]) | _FROZEN * bool(r["frozen"]) | _ANONYMISED * bool(r["anonymised"])
                 | _SPLIT * bool(r["rights_split"]) | _SUSPENDED * bool(r["suspended"])
+                | _RECOGNISED * bool(r["recognised"])
             )  # fmt: skip
             values = {
                 "holder": int(r["holding_holder"], 16), "region": r["region"], "category": r["category"],

@@ -39,6 +39,7 @@ _ACCOUNT_ARGS: Final[dict[str, tuple[str, ...]]] = {
     "Approval": ("owner", "spender"),
     "TradeSettled": ("exchange", "seller", "buyer"),
     "HeldSharesClaimed": ("recipient",),
+    "HeldSharesReleased": ("recipient", "to"),
     "RightTransferred": ("from", "to"),
     "LicenseGranted": ("licensee", "licensor"),
     "LicenseTransferred": ("from", "to"),

@@ -252,6 +252,7 @@ def license_record(s: Session, license_id: int) -> dict[str, Any]:
         "transferable": lic["transferable"],
         "cross_border": lic["crossBorder"],
         "revoked": lic["revoked"],
+        "sold": lic["sold"],
         "depth": lic["depth"],
         "parent_id": lic["parentId"],
         "children": client.children_of(license_id),
@@ -272,10 +273,11 @@ def _revoked_ancestor(client: Any, parent_id: int) -> int | None:
 
 @app.command()
 def show(license_id: LicenseArg, as_json: JsonOption = False) -> None:
-    """Show a licence: asset, licensee, right, term, territory, flags, parent and sublicences."""
+    """Show a licence: asset, licensee, right, term, territory, flags (sold: delivered by a settlement, so its
+    licensor cannot revoke it), parent and sublicences."""
     with Session() as s:
         r = license_record(s, license_id)
-        flags = [f for f in ("exclusive", "sublicensable", "transferable", "cross_border", "revoked") if r[f]]
+        flags = [f for f in ("exclusive", "sublicensable", "transferable", "cross_border", "sold", "revoked") if r[f]]
         territory = ", ".join([*(str(x) for x in r["regions"]), *r["countries"]]) or "-"
         lines = [
             f"licence #{license_id} on asset #{r['asset_id']}: {'valid' if r['valid_now'] else 'NOT valid'} now",

@@ -156,8 +156,12 @@ def grant(
     asset_id: Annotated[int, typer.Argument(help="The asset.", min=1, show_default=False)],
     exchange: Annotated[str, typer.Option(help=f"The exchange mandated: {ADDRESS_HELP}.", show_default=False)],
     min_net: Annotated[
-        str, typer.Option("--min-net", help=f"The least you net on each sale (after fee and shares), {AMOUNT_HELP}.",
-                          show_default=False)
+        str,
+        typer.Option(
+            "--min-net",
+            help=f"The least you net on each sale (after fee and shares), {AMOUNT_HELP}.",
+            show_default=False,
+        ),
     ],
     delivery: Annotated[str, typer.Option(help="license (licences cut from the template) or right.")] = "license",
     right: Annotated[str, typer.Option(help="The right licensed or transferred.")] = "processing",
@@ -174,7 +178,9 @@ def grant(
     parent_license: Annotated[
         int, typer.Option("--parent-license", help="Sell sublicences of this licence of yours.", min=0)
     ] = 0,
-    expiry: Annotated[str, typer.Option(help=f"Last time a sale may settle under it: {TIME_HELP}.")] = "+30d",
+    expiry: Annotated[
+        str, typer.Option(help=f"Last time a sale may settle under it, and a licence sold under it start: {TIME_HELP}.")
+    ] = "+30d",
     salt: Annotated[
         int | None, typer.Option(help="Tells apart mandates with the same terms. Default: random.", min=0)
     ] = None,

@@ -1,5 +1,5 @@
 """``ledger trade ...``: settlement (交易结算) on an exchange with each seller's consent, off-exchange signed
-trades, held revenue shares, price bands.
+trades, held revenue shares (claimed, or released by the authority once their recipient is revoked), price bands.
 
 On an exchange, nothing is sold without its seller's consent on-chain (the file formats are in
 :mod:`ledger.cli._files`)::
@@ -42,9 +42,11 @@ from ledger.cli._files import (
 from ledger.cli._params import (
     ADDRESS_HELP,
     AMOUNT_HELP,
+    HASH_HELP,
     TIME_HELP,
     parse_amount,
     parse_choice,
+    parse_hash,
     parse_time,
     resolve_address,
 )
@@ -152,8 +154,10 @@ def _min_nets(values: list[str], count: int) -> list[int]:
 def consent(
     file: FileArg,
     exchange: Annotated[
-        str, typer.Option("--exchange", help=f"The exchange that may settle these sales: {ADDRESS_HELP}.",
-                          show_default=False)
+        str,
+        typer.Option(
+            "--exchange", help=f"The exchange that may settle these sales: {ADDRESS_HELP}.", show_default=False
+        ),
     ],
     min_net: Annotated[
         list[str],
@@ -166,8 +170,10 @@ def consent(
     ],
     nonce: Annotated[
         int | None,
-        typer.Option(help="Your signing nonce (unused; `ledger trade invalidate-nonce` withdraws the consent). "
-                     "Default: random.", min=0),
+        typer.Option(
+            help="Your signing nonce (unused; `ledger trade invalidate-nonce` withdraws the consent). Default: random.",
+            min=0,
+        ),
     ] = None,
     deadline: Annotated[str, typer.Option(help=f"Last time the sales may settle: {TIME_HELP}.")] = "+1d",
     out: Annotated[Path | None, typer.Option(help="Write the consent here. Default: stdout.")] = None,
@@ -289,8 +295,10 @@ def _plan(trades: list[Trade], consents: list[ConsentFile], consent_names: list[
 def settle(
     file: Annotated[
         str | None,
-        typer.Argument(help="Trades to settle (JSON, '-' for stdin). Default: the sales of the --consent files.",
-                       show_default=False),
+        typer.Argument(
+            help="Trades to settle (JSON, '-' for stdin). Default: the sales of the --consent files.",
+            show_default=False,
+        ),
     ] = None,
     consent: Annotated[
         list[str] | None,
@@ -298,13 +306,18 @@ def settle(
     ] = None,
     mandate: Annotated[
         list[str] | None,
-        typer.Option("--mandate", help="A mandate a seller gave you: its id (0x...) or a file of `ledger mandate "
-                     "show --json`; repeat for several."),
+        typer.Option(
+            "--mandate",
+            help="A mandate a seller gave you: its id (0x...) or a file of `ledger mandate "
+            "show --json`; repeat for several.",
+        ),
     ] = None,
     atomic: Annotated[
         bool,
-        typer.Option("--atomic/--non-atomic",
-                      help="A batch settles all or none, or every valid trade with each refused one reported."),
+        typer.Option(
+            "--atomic/--non-atomic",
+            help="A batch settles all or none, or every valid trade with each refused one reported.",
+        ),
     ] = True,
     actor: AsOption = None,
     as_json: JsonOption = False,
@@ -398,6 +411,29 @@ def claim(actor: AsOption = None, as_json: JsonOption = False) -> None:
         amount = int(result.event("HeldSharesClaimed")["amount"])
         write_result(result, {"account": client.address, "amount": amount},
                      [f"claimed {format_amount(amount)} of held revenue shares for {client.address}"],
+                     as_json)  # fmt: skip
+
+
+@app.command("release-held")
+def release_held(
+    recipient: Annotated[str, typer.Argument(help=f"The revoked share recipient: {ADDRESS_HELP}.", show_default=False)],
+    to: Annotated[str, typer.Option(help=f"Who is paid the shares held for it: {ADDRESS_HELP}.", show_default=False)],
+    decision: Annotated[
+        str, typer.Option("--decision", help=f"The decision to release them: {HASH_HELP}.", show_default=False)
+    ],
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Release the revenue shares held for a revoked recipient to another participant (the authority, on a
+    recorded decision): a revoked recipient can never claim them itself."""
+    decision_hash = parse_hash(decision, "--decision")
+    with Session() as s:
+        address = resolve_address(s.settings, recipient, "RECIPIENT")
+        payee = resolve_address(s.settings, to, "--to")
+        result = s.client(actor).release_held_shares(address, payee, decision_hash)
+        amount = int(result.event("HeldSharesReleased")["amount"])
+        write_result(result, {"recipient": address, "to": payee, "amount": amount},
+                     [f"released {format_amount(amount)} of revenue shares held for {address} (revoked) to {payee}"],
                      as_json)  # fmt: skip
 
 

@@ -132,6 +132,9 @@ def _granted(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
 
 
 def _settled(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
+    licence_id = int(a["licenseId"])
+    if licence_id:  # the licence delivered: sold
+        yield "licences", (licence_id,)
     if a["exchange"] != ZERO_ADDRESS:
         yield "approvals", (a["buyer"], a["exchange"])
     for share in a["shares"]:
@@ -143,6 +146,12 @@ def _transfer(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
     for name in ("from", "to"):
         if a[name] != ZERO_ADDRESS:
             yield "balances", (a[name],)
+
+
+def _imported(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
+    yield "recognised_records", _local(a)
+    if not a["linked"] and not a["superseded"]:  # registered here by the import: the asset is marked recognised
+        yield "assets", _local(a)
 
 
 def _both(*touches: _Touches) -> _Touches:
@@ -178,6 +187,7 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "Approval": _one("approvals", lambda a: (a["owner"], a["spender"])),
     "TradeSettled": _settled,
     "HeldSharesClaimed": _one("held_shares", lambda a: (a["recipient"],)),
+    "HeldSharesReleased": _one("held_shares", lambda a: (a["recipient"],)),
     "RevenueSharesSet": _one("revenue_shares", lambda a: (int(a["assetId"]), int(a["right"]))),
     "PriceBandSet": _one("price_bands", lambda a: (int(a["kind"]),)),
     "MandateGranted": _one("mandates", lambda a: (a["mandateId"],)),
@@ -187,7 +197,7 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "CreditEventRecorded": _one("credit_scores", lambda a: (a["participant"],)),
     "AgreementSet": _one("agreements", lambda a: (int(a["originChainId"]),)),
     "AgreementRevoked": _one("agreements", lambda a: (int(a["originChainId"]),)),
-    "CertificateImported": _one("recognised_records", _local),
+    "CertificateImported": _imported,
     # the asset too: its suspension flag follows a recognised (not linked) record's
     "RecognitionSuspended": _both(_one("recognised_records", _local), _one("assets", _local)),
     "RecognitionReinstated": _both(_one("recognised_records", _local), _one("assets", _local)),
@@ -430,6 +440,7 @@ class Projector:
                 "frozen": False,
                 "anonymised": False,
                 "suspended": False,
+                "recognised": False,
                 "licensed_until": 0,
                 "rights_split": processing != applicant or operation != applicant,
                 "open_objections": 0,
@@ -612,6 +623,7 @@ class Projector:
                 "revoked_by": None,
                 "revoke_reason_hash": None,
                 "revoked_block": None,
+                "sold": False,  # TradeSettled, right after in the same transaction, says so
                 "granted_block": block,
                 "granted_at": ts,
             },
@@ -738,6 +750,7 @@ class Projector:
         fee = int(a["fee"])
         seller_amount = int(a["sellerAmount"])
         mandate = _hex(a["mandateId"])
+        licence_id = int(a["licenseId"])
         self._fact(
             "trades",
             {
@@ -754,13 +767,15 @@ class Projector:
                 "fee": fee,
                 "seller_amount": seller_amount,
                 "right": int(a["right"]),
-                "licence_id": int(a["licenseId"]),
+                "licence_id": licence_id,
                 "mandate_id": None if mandate == ZERO_HASH else mandate,
                 "timestamp": ts,
                 "tx_hash": ev.tx_hash,
                 "log_index": ev.log_index,
             },
         )
+        if licence_id:  # delivered by this settlement: its licensor can no longer revoke it
+            self._edit("licences", (licence_id,), block)["sold"] = True
         self._payment(ev, key, trade_id, PAYMENT_SELLER, seller, seller_amount, False, block)
         if fee != 0:
             self._payment(ev, key, trade_id, PAYMENT_FEE, exchange, fee, False, block)
@@ -780,8 +795,8 @@ class Projector:
     def _hold(self, account: str, amount: int, block: int) -> None:
         prev = self._get("held_shares", (account,))
         if prev is None:
-            self._put("held_shares", (account,), block,
-                      {"account": account, "amount": amount, "total_held": amount, "total_claimed": 0})  # fmt: skip
+            self._put("held_shares", (account,), block, {"account": account, "amount": amount, "total_held": amount,
+                                                         "total_claimed": 0, "total_released": 0})  # fmt: skip
             return
         row = self._edit("held_shares", (account,), block)
         row["amount"] += amount
@@ -794,6 +809,20 @@ class Projector:
             raise ProjectionError(f"{a['recipient']} claimed {claimed} of held shares {row['amount']} in block {block}")
         row["amount"] = 0  # the contract pays out everything held
         row["total_claimed"] += claimed
+
+    def _on_HeldSharesReleased(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        recipient = a["recipient"]
+        row = self._edit("held_shares", (recipient,), block)
+        released = int(a["amount"])
+        if released != row["amount"]:
+            raise ProjectionError(f"{released} of {recipient}'s held shares {row['amount']} released in block {block}")
+        row["amount"] = 0  # the authority releases everything held for the revoked recipient
+        row["total_released"] += released
+        self._fact("held_share_releases", {
+            "recipient": recipient, "log_index": ev.log_index, "valid_from_block": block, "valid_to_block": None,
+            "to": a["to"], "amount": released, "by": a["by"], "decision_hash": _hex(a["decisionHash"]),
+            "timestamp": ts, "tx_hash": ev.tx_hash,
+        })  # fmt: skip
 
     def _on_RevenueSharesSet(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         asset_id, right = int(a["assetId"]), int(a["right"])
@@ -934,8 +963,15 @@ class Projector:
 
     def _on_AgreementRevoked(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         row = self._edit("agreements", (int(a["originChainId"]),), block)
-        row.update(registrars=[], threshold=0, version=int(a["version"]), active=False, set_by=a["by"],
-                   updated_block=block, updated_at=ts)
+        row.update(
+            registrars=[],
+            threshold=0,
+            version=int(a["version"]),
+            active=False,
+            set_by=a["by"],
+            updated_block=block,
+            updated_at=ts,
+        )
 
     @staticmethod
     def _certificate(a: Mapping[str, Any]) -> Row:
@@ -945,7 +981,7 @@ class Projector:
             "kind": int(c["kind"]), "holding_holder": c["holdingHolder"], "processing_holder": c["processingHolder"],
             "operation_holder": c["operationHolder"], "certificate_serial": int(c["certificateSerial"]),
             "origin_registered_block": int(c["registeredBlock"]), "origin_registered_at": int(c["registeredAt"]),
-            "origin_status": int(c["status"]), "issued_at": int(c["issuedAt"]), "expires_at": int(c["expiresAt"]),
+            "origin_status": int(c["status"]), "issued_block": int(c["issuedBlock"]), "expires_at": int(c["expiresAt"]),
             "certificate_digest": _hex(a["certificateDigest"]), "signers": list(a["signers"]),
         }  # fmt: skip
 
@@ -958,6 +994,8 @@ class Projector:
             if row["origin_status"] == _ASSET_CANCELLED:
                 row["status"] = _RECOGNISED_CANCELLED
             return
+        if not a["linked"]:  # registered by this import (registerRecognised): the contract flags it recognised
+            self._edit("assets", (local,), block)["recognised"] = True
         self._put("recognised_records", (local,), block, {
             "local_asset_id": local, "origin_chain_id": int(a["originChainId"]),
             "origin_asset_id": int(a["originAssetId"]), "origin_registry": a["originRegistry"],
@@ -969,14 +1007,22 @@ class Projector:
 
     def _on_RecognitionSuspended(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         row = self._edit("recognised_records", _local(a), block)
-        row.update(status=_RECOGNISED_SUSPENDED, suspended_by=a["by"], suspend_reason_hash=_hex(a["reasonHash"]),
-                   suspended_block=block)
+        row.update(
+            status=_RECOGNISED_SUSPENDED,
+            suspended_by=a["by"],
+            suspend_reason_hash=_hex(a["reasonHash"]),
+            suspended_block=block,
+        )
         if not row["linked"]:  # a linked record leaves the registration made here alone
             self._edit("assets", _local(a), block)["suspended"] = True
 
     def _on_RecognitionReinstated(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         row = self._edit("recognised_records", _local(a), block)
-        row.update(status=_RECOGNISED_ACTIVE, reinstated_by=a["by"], reinstate_reason_hash=_hex(a["reasonHash"]),
-                   reinstated_block=block)
+        row.update(
+            status=_RECOGNISED_ACTIVE,
+            reinstated_by=a["by"],
+            reinstate_reason_hash=_hex(a["reasonHash"]),
+            reinstated_block=block,
+        )
         if not row["linked"]:
             self._edit("assets", _local(a), block)["suspended"] = False

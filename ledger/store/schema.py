@@ -259,6 +259,9 @@ assets = _versioned(
     _c("anonymised", sa.Boolean),
     # Recognition suspension (RecognitionSuspended / RecognitionReinstated of a recognised, not linked, asset).
     _c("suspended", sa.Boolean),
+    # Registered by recognition of another province's certificate (CertificateImported, not linked): its rights
+    # follow the origin's certificates and are not transferred here (the contract's recognised flag; never cleared).
+    _c("recognised", sa.Boolean),
     # The end, rounded up to a whole UTC day, of the latest-ending top-level licence ever granted (never falls).
     _c("licensed_until", sa.BigInteger),
     # The contract's split flag: set once the processing or operation right was ever held apart from the
@@ -314,6 +317,8 @@ licences = _versioned(
     _c("revoked_by", _address(), nullable=True),
     _c("revoke_reason_hash", _hash(), nullable=True),
     _c("revoked_block", sa.BigInteger, nullable=True),
+    # Delivered by a settlement (TradeSettled names it): a buyer paid for it, so its licensor cannot revoke it.
+    _c("sold", sa.Boolean),
     _c("granted_block", sa.BigInteger),
     _c("granted_at", sa.BigInteger),
     indexes=["asset_id", "licensee", "licensor", "parent_id"],
@@ -473,14 +478,31 @@ used_nonces = _fact(
     indexes=[],
 )
 
-# Revenue shares held for recipients that were not active when paid, until HeldSharesClaimed.
+# Revenue shares held for recipients that were not active when paid, until the recipient claims them once active
+# again (HeldSharesClaimed) or the authority releases a revoked recipient's to another account (HeldSharesReleased).
 held_shares = _versioned(
     "held_shares",
     [_c("account", _address())],
     _c("amount", Uint256()),
     _c("total_held", Uint256()),
     _c("total_claimed", Uint256()),
+    _c("total_released", Uint256()),
     indexes=[],
+)
+
+# Each release of a revoked recipient's held shares by the authority (HeldSharesReleased): all it held, paid to
+# ``to`` on the decision whose hash it records.
+held_share_releases = _fact(
+    "held_share_releases",
+    [_c("recipient", _address()), _c("log_index", sa.Integer)],
+    _c("to", _address()),
+    _c("amount", Uint256()),
+    _c("by", _address()),
+    _c("decision_hash", _hash()),
+    _c("timestamp", sa.BigInteger),
+    _c("tx_hash", _hash()),
+    indexes=["to"],
+    block_in_key=True,
 )
 
 # Standing mandates of sellers to exchanges (MandateRegistry), keyed by their id (the hash of their terms).
@@ -526,8 +548,12 @@ trade_refusals = _fact(
 # 2 used (by licence ``licence_id``), 3 withdrawn.
 public_operations = _versioned(
     "public_operations",
-    [_c("asset_id", sa.BigInteger), _c("operator", _address()), _c("right", sa.SmallInteger),
-     _c("purpose", sa.Integer)],
+    [
+        _c("asset_id", sa.BigInteger),
+        _c("operator", _address()),
+        _c("right", sa.SmallInteger),
+        _c("purpose", sa.Integer),
+    ],
     _c("latest_end", sa.BigInteger),
     _c("status", sa.SmallInteger),
     _c("decision_hash", _hash()),
@@ -545,8 +571,12 @@ public_operations = _versioned(
 # key, a revoked one swapped with the last). AssetRegistry.exclusivityOf returns the same.
 licence_exclusivity = _versioned(
     "licence_exclusivity",
-    [_c("asset_id", sa.BigInteger), _c("right", sa.SmallInteger), _c("purpose", sa.Integer),
-     _c("parent_id", sa.BigInteger)],
+    [
+        _c("asset_id", sa.BigInteger),
+        _c("right", sa.SmallInteger),
+        _c("purpose", sa.Integer),
+        _c("parent_id", sa.BigInteger),
+    ],
     _c("shared_start", sa.BigInteger),
     _c("shared_end", sa.BigInteger),
     _c("live_shared", sa.Integer),
@@ -588,9 +618,10 @@ recognised_records = _versioned(
     _c("certificate_serial", Uint256()),
     _c("origin_registered_block", Uint256()),
     _c("origin_registered_at", Uint256()),
-    # The origin asset's status in the certificate (2 registered, 4 cancelled) and its issue and expiry times.
+    # The origin asset's status in the certificate (2 registered, 4 cancelled), the origin block whose state it
+    # states (a certificate of a later block supersedes it) and its expiry time.
     _c("origin_status", sa.SmallInteger),
-    _c("issued_at", Uint256()),
+    _c("issued_block", Uint256()),
     _c("expires_at", Uint256()),
     _c("certificate_digest", _hash()),
     _c("signers", _JSON),
@@ -645,7 +676,7 @@ VERSIONED: Final[tuple[StateTable, ...]] = tuple(
 )  # fmt: skip
 FACTS: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=False)
-    for t in (declarations, trades, payments, freezes, credit_events, used_nonces, trade_refusals)
+    for t in (declarations, trades, payments, freezes, credit_events, used_nonces, trade_refusals, held_share_releases)
 )
 STATE_TABLES: Final[dict[str, StateTable]] = {s.name: s for s in (*VERSIONED, *FACTS)}
 

@@ -8,11 +8,12 @@ suspended, reinstated); licences are granted (shared and exclusive), sublicensed
 and public data is licensed as an authorised operation the authority approved; tokens are issued, approved
 and moved; trades settle on exchange (with signed consents or within standing mandates, some refused in
 non-atomic batches; the same trade id on two exchanges) and off exchange (both parties' nonces used), with
-fees and revenue shares per right, held for suspended recipients until they claim them; supervisors open and
-close rectification orders and record credit events. Every event has the argument shapes the decoder
+fees and revenue shares per right, held for suspended recipients until they claim them (or, once revoked, until
+the authority releases them to another account); supervisors open and close rectification orders and record
+credit events. Every event has the argument shapes the decoder
 produces for the real ABI, and the stream respects what the contracts enforce as far as the projection can
-tell (records exist before they change, balances and allowances never go negative, held shares are claimed
-whole).
+tell (records exist before they change, balances and allowances never go negative, held shares are claimed or
+released whole).
 
 :func:`encode_logs` turns the events back into raw ``eth_getLogs`` entries with the real ABIs, so
 that a benchmark can measure decoding and storing together.
@@ -44,8 +45,9 @@ _ORIGIN_CHAIN: Final = 44_000
 # roles (ledger.contracts.types.Role)
 _AUTHORITY, _REGISTRAR, _EXCHANGE, _BANK, _MERCHANT, _PROVIDER, _HOLDER, _SUPERVISOR = (1 << i for i in range(8))
 # statuses: assets (1 pending, 2 registered, 3 rejected, 4 cancelled), objections (1 open, 2 upheld, 3 dismissed,
-# 4 pending), participants (1 active, 2 suspended)
+# 4 pending), participants (1 active, 2 suspended, 3 revoked)
 _OPEN, _PENDING = 1, 4
+_REVOKED: Final = 3
 
 
 @dataclass
@@ -659,6 +661,8 @@ class SyntheticLedger:
 
     def _participant_change(self) -> None:
         who = self.rng.choice(self.traders[3:])
+        if self.participants[who] == _REVOKED:  # final
+            return
         if self.rng.random() < 0.5:
             status = 2 if self.participants[who] == 1 else 1
             self.participants[who] = status
@@ -703,14 +707,29 @@ class SyntheticLedger:
             self._move(sender, self.rng.choice(self.traders), self.rng.randint(1, self.balances[sender]))
 
     def _claim(self) -> None:
-        """A recipient active again claims the shares held for it."""
+        """A recipient active again claims the shares held for it; or, rarely, the authority revokes a suspended one
+        (at most a tenth of the traders) and releases the shares held for it to another participant."""
         waiting = [r for r, amount in self.held.items() if amount and self._active(r)]
-        if not waiting:
+        if waiting:
+            recipient = self.rng.choice(waiting)
+            amount = self.held.pop(recipient)
+            self._move(self.settlement, recipient, amount)
+            self._emit("TradeSettlement", "HeldSharesClaimed", recipient=recipient, amount=amount)
             return
-        recipient = self.rng.choice(waiting)
+        suspended = [r for r, amount in self.held.items() if amount and self.participants.get(r) == 2]
+        revoked = sum(1 for status in self.participants.values() if status == _REVOKED)
+        if not suspended or revoked >= len(self.traders) // 10:
+            return
+        recipient = self.rng.choice(suspended)
+        to = self.rng.choice([t for t in self.traders if self._active(t)])
+        self.participants[recipient] = _REVOKED
+        self._emit("ParticipantRegistry", "ParticipantStatusChanged", account=recipient, status=_REVOKED,
+                   reasonHash=self._hash(), by=self.authority)  # fmt: skip
+        self._new_tx()
         amount = self.held.pop(recipient)
-        self._move(self.settlement, recipient, amount)
-        self._emit("TradeSettlement", "HeldSharesClaimed", recipient=recipient, amount=amount)
+        self._move(self.settlement, to, amount)
+        self._emit("TradeSettlement", "HeldSharesReleased", recipient=recipient, to=to, amount=amount,
+                   by=self.authority, decisionHash=self._hash())  # fmt: skip
 
     def _mandate(self) -> None:
         if self.mandates and self.rng.random() < 0.3:
@@ -770,12 +789,14 @@ class SyntheticLedger:
         self._emit(contract, "TradeRefused", tradeId=trade_id, exchange=exchange, index=self.rng.randrange(100),
                    reason=reason)  # fmt: skip
 
-    def _certificate(self, origin_asset: int, asset: _Asset, status: int, issued: int) -> dict[str, Any]:
+    def _certificate(self, origin_asset: int, asset: _Asset, status: int, issued_block: int) -> dict[str, Any]:
+        """A certificate stating the origin's state at ``issued_block`` (an origin block number)."""
         return {
             "assetId": origin_asset, "contentHash": asset.content, "category": asset.category, "grade": 0, "kind": 0,
             "holdingHolder": asset.holders[0], "processingHolder": asset.holders[1],
             "operationHolder": asset.holders[2], "certificateSerial": origin_asset, "registeredBlock": 7,
-            "registeredAt": 1_700_000_000, "status": status, "issuedAt": issued, "expiresAt": issued + 30 * _DAY,
+            "registeredAt": 1_700_000_000, "status": status, "issuedBlock": issued_block,
+            "expiresAt": self.timestamp + 30 * _DAY,
         }  # fmt: skip
 
     def _imported(self, r: _Recognised, superseded: bool) -> None:
@@ -823,13 +844,13 @@ class SyntheticLedger:
         mine = [a for a in self.assets[-30:] if a.status == 2 and all(r.local != a.asset_id for r in self.recognised)]
         if mine and self.rng.random() < 0.2:  # the same data registered here by the same holder: linked
             asset = self.rng.choice(mine)
-            r = _Recognised(asset.asset_id, origin_asset, self._certificate(origin_asset, asset, 2, self.timestamp),
+            r = _Recognised(asset.asset_id, origin_asset, self._certificate(origin_asset, asset, 2, self.block),
                             linked=True)  # fmt: skip
         else:
             owner = self.rng.choice(self.traders[3:])
             asset = _Asset(len(self.assets) + 1, [owner, owner, owner], self._hash())
             self.assets.append(asset)
-            certificate = self._certificate(origin_asset, asset, 2, self.timestamp)
+            certificate = self._certificate(origin_asset, asset, 2, self.block)
             registration = {
                 "contentHash": asset.content, "metadataHash": self._hash(), "metadataURI": "", "name": "",
                 "category": asset.category, "grade": 0, "kind": 0, "region": _REGIONS[0], "processingHolder": owner,
@@ -846,7 +867,7 @@ class SyntheticLedger:
 
     def _supersede(self, r: _Recognised) -> None:
         asset = self.assets[r.local - 1]
-        issued = int(r.certificate["issuedAt"]) + 1 + self.rng.randrange(100)
+        issued = int(r.certificate["issuedBlock"]) + 1 + self.rng.randrange(100)
         cancelled = not r.linked and asset.status == 2 and self.rng.random() < 0.2
         if not r.linked and not cancelled and asset.status == 2:  # the recognised asset follows its holders
             to = self.rng.choice(self.traders)

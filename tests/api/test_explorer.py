@@ -328,16 +328,24 @@ def test_asset_page_shows_holders_timeline_licence_tree_and_trades(tab: Tab, sit
     assert sorted(r["data-trade-key"] or "" for r in rows) == sorted(t["trade_key"] for t in trades)
     assert len(trades) == 3  # two licences of the public data and a sublicence of its authorised operation
     assert {r["data-consent"] for r in rows} == {"signed"}  # each seller signed its consent
+    # The licences those trades delivered are marked sold (their licensors cannot revoke them), and only they.
+    sold = {n.get_attribute("data-licence-id"): n.get_attribute("data-sold") for n in nodes}
+    assert sold == {str(lic["licence_id"]): str(bool(lic["sold"])).lower() for lic in licences}
+    assert sorted(int(k or 0) for k, v in sold.items() if v == "true") == sorted(t["licence_id"] for t in trades)
 
     # Revenue shares of the processing right, and the authority's approval of the authorised operation.
     assert page.query_selector("[data-field=revenue-shares] [data-right=processing]") is not None
     operations = _attrs(page, "[data-table=public-operations] tbody tr", "data-operator", "data-status",
                         "data-licence-id")  # fmt: skip
     approved = [o for o in view.rows("public_operations") if o["asset_id"] == asset_id]
-    assert operations == [
-        {"data-operator": o["operator"], "data-status": "used", "data-licence-id": str(o["licence_id"])}
-        for o in approved
-    ] and operations
+    assert (
+        operations
+        == [
+            {"data-operator": o["operator"], "data-status": "used", "data-licence-id": str(o["licence_id"])}
+            for o in approved
+        ]
+        and operations
+    )
     assert all(n.get_attribute("data-valid") == "true" for n in nodes)
     tab.screenshot("asset")
 
@@ -751,7 +759,7 @@ def test_a_recognised_asset_shows_its_origin_and_last_verification(
             operation_holder=asset["operation_holder"], certificate_serial=3, origin_registered_block=40,
             origin_registered_at=1_796_000_000, certificate_digest="0x" + "12" * 32, signers=signers, linked=False,
             status=1, imported_by=_actor("registrar"), imported_block=head, imported_at=1_796_000_100,
-            origin_status=2, issued_at=1_796_000_050, expires_at=1_827_536_050,
+            origin_status=2, issued_block=1_050, expires_at=1_827_536_050,
         ))  # fmt: skip
         report = conn.execute(sa.insert(schema.crosscheck_reports).values(
             origin_chain_id=4501, origin_registry=_actor("exchange"), block_number=77, block_hash="0x" + "ef" * 32,
@@ -775,6 +783,7 @@ def test_a_recognised_asset_shows_its_origin_and_last_verification(
             assert card.get_attribute("data-origin-chain-id") == "4501"
             assert card.get_attribute("data-status") == "active"
             assert page.inner_text("[data-field=origin-certificate]") == "DRL-4501-00000003"
+            assert page.inner_text("[data-field=issued-block]") == "#1050"
             assert page.get_attribute(".verification", "data-verdict") == "stale"
             assert page.get_attribute(".verification", "data-report-id") == str(report)
             assert page.inner_text("[data-field=reasons]") == reason
@@ -802,9 +811,10 @@ def test_a_recognised_asset_shows_its_origin_and_last_verification(
 def test_a_revoked_licence_invalidates_its_sublicence_and_refused_trades_are_listed(
     browser: Browser, demo: Demo, tmp_path: Path
 ) -> None:
-    """A copy of the demo store where the authorised-operation licence was revoked and a batch refused a trade
-    (rows as the projection writes them for LicenseRevoked and TradeRefused): the asset page marks the
-    sublicence invalid naming the revoked licence above it, and the refusals page shows the decoded error."""
+    """A copy of the demo store where the authorised-operation licence was revoked, a batch refused a trade and the
+    authority released a revoked recipient's held shares (rows as the projection writes them for LicenseRevoked,
+    TradeRefused and HeldSharesReleased): the asset page marks the sublicence invalid naming the revoked licence
+    above it, the refusals page shows the decoded error, the recipient's page the release and its payee."""
     from eth_abi.abi import encode
     from eth_utils.crypto import keccak
 
@@ -830,6 +840,15 @@ def test_a_revoked_licence_invalidates_its_sublicence_and_refused_trades_are_lis
             trade_id="0x" + "07" * 32, exchange=_actor("exchange"), source="TradeSettlement", item_index=1,
             reason="0x" + reason.hex(), timestamp=1_796_000_000,
         ))  # fmt: skip
+        conn.execute(sa.insert(schema.held_shares).values(
+            account=_actor("police"), valid_from_block=head, valid_to_block=None, amount=0, total_held=39_600,
+            total_claimed=0, total_released=39_600,
+        ))  # fmt: skip
+        conn.execute(sa.insert(schema.held_share_releases).values(
+            recipient=_actor("police"), log_index=1, valid_from_block=head, valid_to_block=None,
+            to=_actor("transport"), amount=39_600, by=_actor("authority"), decision_hash="0x" + "12" * 32,
+            timestamp=1_796_000_000, tx_hash="0x" + "cd" * 32,
+        ))  # fmt: skip
     try:
         with _serving(store, tmp_path / "api") as served:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -853,6 +872,13 @@ def test_a_revoked_licence_invalidates_its_sublicence_and_refused_trades_are_lis
             page.goto(f"{served.url}/explorer/#/")
             page.wait_for_selector("main#view[data-state=ready]")
             assert page.get_attribute("[data-stat=trade_refusals]", "data-value") == "1"
+
+            page.goto(f"{served.url}/explorer/#/participant/{_actor('police')}")
+            page.wait_for_selector("main#view[data-state=ready]")
+            released = page.inner_text("[data-field=released-shares]")
+            assert _money(39_600) in released
+            assert page.query_selector(f"[data-field=released-shares] a[href*='{_actor('transport')}']") is not None
+            assert page.query_selector("[data-field=held-shares]") is None  # nothing held any more
             context.close()
             assert errors == []
     finally:

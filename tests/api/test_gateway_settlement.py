@@ -1,7 +1,8 @@
 """Write gateway, issue 11: no sale without its seller's consent. A seller's key has the gateway sign its consent
 (or fetches the typed data to sign itself), an exchange's key settles with it, alone or in batches that are
-atomic or trade by trade; standing mandates; revenue shares held for an inactive recipient and claimed; objections
-pending until accepted; authorised operation of public data."""
+atomic or trade by trade; standing mandates; revenue shares held for an inactive recipient and claimed (or, once it
+is revoked, released by the authority); a sold licence its licensor cannot revoke; objections pending until
+accepted; authorised operation of public data."""
 
 from __future__ import annotations
 
@@ -214,6 +215,46 @@ def test_an_inactive_recipients_share_is_held_then_claimed(fresh: Market) -> Non
     assert claimed.json()["result"] == {"amount": 3_960 * YUAN}
     nothing = client.post(f"{TX}/held-shares/claim", json={}, headers=fresh.auth("police"))
     assert nothing.status_code == 409 and nothing.json()["error"]["name"] == "SettlementNothingHeld"
+
+
+def test_a_revoked_recipients_held_share_is_released_by_the_authority_and_a_sold_licence_stays(
+    fresh: Market,
+) -> None:
+    client = fresh.client()
+    police, transport = fresh.address("police"), fresh.address("transport")
+    authority = fresh.auth("authority")
+    client.post(f"{TX}/participants/{police}/suspend", json={"document_hash": h(1)},
+                headers=authority).raise_for_status()  # fmt: skip
+    start = now(fresh) + DAY
+    trade = {"trade_id": h(851), "asset_id": 1, "seller": transport, "buyer": fresh.address("merchant"),
+             "price": 20_000 * YUAN, "fee": 200 * YUAN,
+             "terms": {"purpose": 1119, "start": start, "end": start + 30 * DAY, "regions": [450000]}}  # fmt: skip
+    settled = client.post(f"{TX}/trades", json={"trade": trade, "min_net": 0, "consent": sign(fresh, "transport",
+                                                                                             [trade], 0)},
+                          headers=fresh.auth("exchange"))  # fmt: skip
+    assert settled.status_code == 200, settled.text
+    sold = settled.json()["result"]["trades"][0]["license_id"]
+
+    # A buyer paid for the licence: its licensor cannot take it back.
+    revoke = client.post(f"{TX}/licences/{sold}/revoke", json={"document_hash": h(2)}, headers=fresh.auth("transport"))
+    assert revoke.status_code == 403 and revoke.json()["error"]["name"] == "LicenseSold", revoke.text
+
+    release = {"to": transport, "decision_hash": h(3)}
+    suspended = client.post(f"{TX}/held-shares/{police}/release", json=release, headers=authority)
+    assert suspended.status_code == 409 and suspended.json()["error"]["name"] == "SettlementNotRevoked"
+    client.post(f"{TX}/participants/{police}/revoke", json={"document_hash": h(4)},
+                headers=authority).raise_for_status()  # fmt: skip
+    unrecorded = client.post(f"{TX}/held-shares/{police}/release", json={"to": transport, "decision_hash": h(0)},
+                             headers=authority)  # fmt: skip
+    assert unrecorded.status_code == 422 and unrecorded.json()["error"]["name"] == "SettlementZeroHash"
+    not_authority = client.post(f"{TX}/held-shares/{police}/release", json=release, headers=fresh.auth("exchange"))
+    assert not_authority.status_code == 403, not_authority.text
+    released = client.post(f"{TX}/held-shares/{police}/release", json=release, headers=authority)
+    assert released.status_code == 200, released.text
+    assert released.json()["result"] == {"amount": 3_960 * YUAN, "to": transport}
+    assert "HeldSharesReleased" in [e["event"] for e in released.json()["events"]]
+    again = client.post(f"{TX}/held-shares/{police}/release", json=release, headers=authority)
+    assert again.status_code == 409 and again.json()["error"]["name"] == "SettlementNothingHeld"
 
 
 def test_objections_without_standing_wait_for_a_registrar(fresh: Market) -> None:

@@ -6,8 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
 
 import ledger.contracts.errors as E
+from ledger.api.reasons import decode_reason
 from ledger.contracts.codec import ErrorTable
 from ledger.gateway import ApiKeyStore, InvalidApiKey, RateLimited, RateLimiter
 from ledger.gateway.outcome import plain, refusal_reply
@@ -55,6 +58,13 @@ def test_plain_values_are_json_safe() -> None:
         (E.RegistryUnknownAsset({"assetId": 5}), 404),
         (E.ParticipantAlreadyAdmitted({"account": "0x" + "11" * 20}), 409),
         (E.LicenseInvalidPeriod({"start": 2, "end": 1}), 422),
+        # the rules closed further: a sold licence, releasing held shares, late mandated licences, recognised rights
+        (E.LicenseSold({"licenseId": 3, "account": "0x" + "11" * 20}), 403),
+        (E.ControlsRegistrarConflict({"assetId": 1, "registrar": "0x" + "11" * 20}), 403),
+        (E.SettlementNotRevoked({"account": "0x" + "11" * 20, "status": 2}), 409),
+        (E.RegistryRecognisedRight({"assetId": 4, "right": 1}), 409),
+        (E.SettlementZeroHash({}), 422),
+        (E.MandateLateStart({"mandateId": b"\x01" * 32, "start": 10, "expiry": 9}), 422),
     ],
 )
 def test_refusals_map_to_status_by_their_class(error: E.ContractRevert, status: int) -> None:
@@ -89,3 +99,30 @@ def test_finished_idempotency_records_are_pruned_after_they_expire(tmp_path: Pat
         assert isinstance(records.claim("k", "old", "f", "op"), Claimed)  # the key starts afresh
         with pytest.raises(IdempotencyInProgress):  # still pending: kept
             records.claim("k", "pending", "f", "op")
+
+
+@pytest.mark.parametrize(
+    ("signature", "types", "values"),
+    [
+        ("MandateLateStart(bytes32,uint256,uint40)", ["bytes32", "uint256", "uint40"], [b"\x07" * 32, 2**40, 99]),
+        ("RegistryRecognisedRight(uint256,uint8)", ["uint256", "uint8"], [12, 1]),
+        ("LicenseSold(uint64,address)", ["uint64", "address"], [3, "0x" + "11" * 20]),
+        ("SettlementNotRevoked(address,uint8)", ["address", "uint8"], ["0x" + "11" * 20, 2]),
+        ("SettlementZeroHash()", [], []),
+        ("ControlsRegistrarConflict(uint256,address)", ["uint256", "address"], [1, "0x" + "11" * 20]),
+    ],
+)
+def test_a_refused_trades_reason_decodes_the_errors_of_the_rules_closed_further(
+    signature: str, types: list[str], values: list[object]
+) -> None:
+    """The store keeps a refused trade's reason as bytes; the read API decodes it without a build."""
+    reason = keccak(text=signature)[:4] + abi_encode(types, values)
+    decoded = decode_reason("0x" + reason.hex())
+    name = signature[: signature.index("(")]
+    assert (decoded["name"], decoded["refusal"]) == (name, E.ERRORS_BY_NAME[name].refusal)
+    assert len(decoded["values"]) == len(values)
+    # nested in a batch item's failure, as an atomic batch reports it
+    outer = keccak(text="SettlementBatchItemFailed(uint256,bytes32,bytes)")[:4] + abi_encode(
+        ["uint256", "bytes32", "bytes"], [1, b"\x07" * 32, reason]
+    )
+    assert decode_reason(outer)["values"]["reason"]["name"] == name

@@ -221,7 +221,8 @@ def test_participant_detail_has_roles_credit_holdings_and_revenue(client: TestCl
     assert [e["code"] for e in data["credit_events"]] == [201, 201]
     assert data["credit_score"] == data["credit_events"][-1]["score"]
     assert data["assets_held"]["operation"] == 4 and data["assets_held"]["holding"] == 2
-    assert data["held_shares"] == {"account": merchant, "amount": "0", "total_held": "0", "total_claimed": "0"}
+    assert data["held_shares"] == {"account": merchant, "amount": "0", "total_held": "0", "total_claimed": "0",
+                                   "total_released": "0", "releases": []}  # fmt: skip
     assert data["revenue_received"]["held"] == "0"
     exchanges = get(client, "participants", role="exchange")["data"]
     assert [p["account"] for p in exchanges] == [demo_address(demo, "exchange")]

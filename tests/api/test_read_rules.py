@@ -1,7 +1,8 @@
 """The read API on the consequences of issue 11's rules, after the demo and a few more operations on the chain,
-indexed: a sublicence whose parent was revoked is invalid (and named so), a revenue share held for an inactive
-recipient (and claimed), a batch settled trade by trade with its refused trade and decoded error, a pending
-objection, and one trade id used on and off the exchange (the old trade-id URL then names both keys)."""
+indexed: a sublicence whose parent was revoked is invalid (and named so), a licence sold on the exchange (its
+licensor cannot revoke it) beside one granted directly, a revenue share held for an inactive recipient (and, once
+it is revoked, released by the authority), a batch settled trade by trade with its refused trade and decoded error,
+a pending objection, and one trade id used on and off the exchange (the old trade-id URL then names both keys)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ class Scene:
     batch_tx: str
     shared_id: str
     pending_objection: int
+    sold_licence: int
+    release_block: int
+    release_tx: str
 
 
 def _client(m: Market, key: str) -> LedgerClient:
@@ -62,7 +66,7 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
         held = Trade(keccak(text="held share sale"), 1, a["transport"], a["merchant"], 20_000 * YUAN, fee=200 * YUAN,
                      terms=terms)  # fmt: skip
         consent = c["transport"].sign_sales_consent([(held, 0)], a["exchange"], nonce=900, deadline=now + 3600)
-        c["exchange"].settle(held, 0, consent)
+        sold = int(c["exchange"].settle(held, 0, consent).event("TradeSettled")["licenseId"])
 
         # A batch settled trade by trade: the second trade was settled just above, so it is refused.
         fresh = Trade(keccak(text="batch sale"), 1, a["transport"], a["merchant"], 20_000 * YUAN, fee=200 * YUAN,
@@ -88,10 +92,14 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
         # An objection without standing (the provider holds no right in asset 2): pending.
         pending = c["provider"].lodge_objection(2, keccak(text="evidence: routes copied"))
 
+        # The recipient whose shares are held is revoked: the authority releases them to the transport bureau.
+        c["authority"].revoke(a["police"], keccak(text="dissolved"))
+        released = c["authority"].release_held_shares(a["police"], a["transport"], keccak(text="decision 12"))
+
         open_indexer(m.settings, m.store, m.rpc, build=m.build).run()
         with TestClient(m.app()) as client:
             yield Scene(m, client, parent, orphan, "0x" + held.trade_id.hex(), result.tx_hash, "0x" + shared.hex(),
-                        pending)  # fmt: skip
+                        pending, sold, released.receipt.block_number, released.tx_hash)  # fmt: skip
         for client_ in c.values():
             if client_.sender.journal is not None:
                 client_.sender.journal.close()
@@ -115,22 +123,60 @@ def test_a_sublicence_under_a_revoked_licence_is_invalid_and_names_it(scene: Sce
     assert valid == {lic["licence_id"] for lic in get(scene, "licences", limit=1000)["data"] if lic["valid"]}
 
 
+def _actor(key: str) -> str:
+    return dev_account(next(a.index for a in ACTORS if a.key == key)).address
+
+
 def test_a_share_held_for_a_suspended_recipient_shows_on_the_trade_and_the_recipient(scene: Scene) -> None:
-    police = dev_account(next(a.index for a in ACTORS if a.key == "police")).address
+    police = _actor("police")
     trade = get(scene, f"trades/{scene.held_trade}")["data"]
     assert trade["consent"] == "signed"
     shares = sorted((p for p in trade["payments"] if p["kind"] == "revenue_share"), key=lambda p: p["payee"] != police)
     assert [(p["payee"], p["held"]) for p in shares] == [(police, True), (shares[1]["payee"], False)]
     assert shares[1]["payee"] != police
-    # Two equal sales settled while it was suspended (this one and the batch's first): twice the share is held.
+    # Two equal sales settled while it was suspended (this one and the batch's first): twice the share is held,
+    # until the authority released them (the block before its revocation and the release).
     twice = str(2 * int(shares[0]["amount"]))
-    detail = get(scene, f"participants/{police}")["data"]
+    before = str(scene.release_block - 1)
+    detail = get(scene, f"participants/{police}", at=before)["data"]
     assert detail["held_shares"]["amount"] == twice == detail["held_shares"]["total_held"]
-    assert detail["held_shares"]["total_claimed"] == "0"
+    assert (detail["held_shares"]["total_claimed"], detail["held_shares"]["total_released"]) == ("0", "0")
+    assert detail["held_shares"]["releases"] == []
     assert detail["revenue_received"]["held"] == twice
-    assert [h["account"] for h in get(scene, "held-shares", outstanding="true")["data"]] == [police]
+    assert [h["account"] for h in get(scene, "held-shares", outstanding="true", at=before)["data"]] == [police]
     revenue = get(scene, "revenue", participant=police, asset_id=1)["data"][0]
     assert revenue["held"] == twice
+
+
+def test_shares_held_for_a_revoked_recipient_released_by_the_authority_show_the_release(scene: Scene) -> None:
+    police, transport, authority = _actor("police"), _actor("transport"), _actor("authority")
+    detail = get(scene, f"participants/{police}")["data"]
+    held = detail["held_shares"]
+    assert (held["amount"], held["total_claimed"]) == ("0", "0")
+    assert held["total_released"] == held["total_held"] != "0"
+    assert held["releases"] == [{
+        "to": transport, "amount": held["total_held"], "by": authority,
+        "decision_hash": "0x" + keccak(text="decision 12").hex(), "block_number": scene.release_block,
+        "timestamp": held["releases"][0]["timestamp"], "tx_hash": scene.release_tx,
+    }]  # fmt: skip
+    assert detail["status_name"] == "revoked"
+    assert get(scene, "held-shares", outstanding="true")["data"] == []
+    (listed,) = get(scene, "held-shares", account=police)["data"]
+    assert listed == held
+    # The transport bureau was paid them: its balance grew by the release.
+    before = get(scene, f"participants/{transport}", at=str(scene.release_block - 1))["data"]["balance"]
+    after = get(scene, f"participants/{transport}")["data"]["balance"]
+    assert int(after) - int(before) == int(held["total_released"])
+
+
+def test_a_licence_sold_on_the_exchange_is_sold_and_one_granted_directly_is_not(scene: Scene) -> None:
+    sold = get(scene, f"licences/{scene.sold_licence}")["data"]
+    assert (sold["sold"], sold["revoked"], sold["licensee"]) == (True, False, _actor("merchant"))
+    assert get(scene, f"licences/{scene.revoked_parent}")["data"]["sold"] is False  # the authorised operation's
+    listed = {lic["licence_id"]: lic["sold"] for lic in get(scene, "licences", limit=1000)["data"]}
+    assert listed[scene.sold_licence] is True and listed[scene.revoked_parent] is False
+    trades = get(scene, "trades", limit=1000)["data"]
+    assert {t["licence_id"] for t in trades if t["licence_id"]} == {k for k, v in listed.items() if v}
 
 
 def test_a_batch_settled_trade_by_trade_lists_its_refused_trade_with_the_error(scene: Scene) -> None:

@@ -40,6 +40,8 @@ def test_replay_from_the_chain_matches_the_contracts_and_the_live_index(audited:
     assert report.records["assets"] == _view(audited, "AssetRegistry", "assetCount")
     assert report.records["licences"] == _view(audited, "AssetRegistry", "licenseCount")
     assert report.records["trades"] == report.events_by_name["TradeSettled"]
+    # Each release of a revoked recipient's held shares is a record, checked with heldShares and the balances.
+    assert report.records["held_share_releases"] == report.events_by_name["HeldSharesReleased"] > 0
 
 
 def test_replay_from_the_index_gives_the_same_state_and_running_hash(audited: Audited) -> None:

@@ -28,6 +28,7 @@ from ledger.toolchain import Build
 from tests.audit.conftest import Audited
 
 _REVOKED = 1 << 4  # AssetRegistryBase._L_REVOKED
+_SOLD = 1 << 5  # AssetRegistryBase._L_SOLD
 _SPLIT = 1 << 3  # AssetRegistryBase._SPLIT
 
 
@@ -283,3 +284,20 @@ def test_tampering_with_any_state_variable_is_reported(tampering: Tampering, var
     differences = _verify_after(tampering, tamper)
     named = [d for d in differences if d.record in COVERAGE[variable]]
     assert named, f"tampering with {contract}.{variable[1]} (slot {slot:#x}) went unnoticed: {differences[:3]}"
+
+
+def test_a_tampered_sold_flag_is_a_difference_in_that_licence(tampering: Tampering) -> None:
+    """A licence sold on the exchange whose sold bit is cleared (so that its licensor could revoke it): the chain
+    check names the licence and the field, from getLicense."""
+    sold = tampering.first("licences", lambda r: r["sold"])
+    slot = _var(tampering, "AssetRegistry", "_licenses", sold["licence_id"])
+    contract, slot, word = _member(tampering, "AssetRegistry", "_licenses", slot, "flags", lambda f: f & ~_SOLD)
+    assert word != tampering.read(contract, slot)
+
+    def tamper() -> None:
+        tampering.rpc.call("anvil_setStorageAt", [tampering.address(contract), hex(slot), f"0x{word:064x}"])
+
+    differences = _verify_after(tampering, tamper)
+    assert [(d.record, d.key, d.field, d.expected, d.actual) for d in differences] == [
+        ("licences", str(sold["licence_id"]), "sold", True, False)
+    ]

@@ -128,7 +128,7 @@ def test_off_exchange_trade_signed_by_both_parties_settles_once(chain: Cli, tmp_
     settled = chain.json("trade", "direct-settle", str(envelope), "--as", "5")["trades"][0]
     assert (settled["exchange"], settled["seller_amount"]) == ("0x" + "00" * 20, 25_050)
     licence = chain.json("license", "show", str(settled["license_id"]))
-    assert (licence["cross_border"], licence["countries"]) == (True, ["VN"])
+    assert (licence["cross_border"], licence["countries"], licence["sold"]) == (True, ["VN"], True)
     replay = chain.refused("trade", "direct-settle", str(envelope), "--as", "4")
     assert "SettlementNonceUsed" in replay.stderr
 

@@ -1,6 +1,7 @@
 """On-exchange settlement through the CLI: a seller's signed consent file or its standing mandate, atomic and
-trade-by-trade batches, revenue shares held for an inactive recipient, and the refusals (exit 1 naming the
-contract error, nothing changed) or usage errors (exit 2, nothing sent) when consent is missing or wrong."""
+trade-by-trade batches, revenue shares held for an inactive recipient (claimed, or released by the authority once
+it is revoked), and the refusals (exit 1 naming the contract error, nothing changed) or usage errors (exit 2,
+nothing sent) when consent is missing or wrong."""
 
 from __future__ import annotations
 
@@ -52,7 +53,11 @@ def test_a_seller_signs_a_consent_file_and_the_exchange_settles_with_it_once(cha
     assert (row["price"], row["fee"], row["seller_amount"], row["mandate_id"]) == (100_000, 1_000, 89_100, None)
     assert row["revenue_shares"] == [{"recipient": dev_account(6).address, "amount": 9_900, "held": False}]
     assert settled["refused"] == []
-    assert chain.json("license", "show", str(row["license_id"]))["licensee"] == dev_account(5).address
+    shown = chain.json("license", "show", str(row["license_id"]))
+    assert (shown["licensee"], shown["sold"]) == (dev_account(5).address, True)
+    # The buyer paid for it: its licensor cannot revoke it.
+    take_back = chain.refused("license", "revoke", str(row["license_id"]), "--reason", "changed my mind", "--as", "4")
+    assert f"LicenseSold(licenseId={row['license_id']}, account={dev_account(4).address})" in take_back.stderr
     assert _balances(chain, "4", "5", "6", "2") == [89_100, 10_000_000 - 100_000, 9_900, 1_000]
 
     again = chain.refused("trade", "settle", "--consent", consent, "--as", "2")
@@ -112,8 +117,9 @@ def test_batches_settle_all_or_none_or_trade_by_trade_reporting_refusals(chain: 
 
 def test_a_standing_mandate_lets_the_exchange_sell_until_the_seller_revokes_it(chain: Cli, tmp_path: Path) -> None:
     asset = _register(chain, "mandate")
+    # In force until after the licences' fixed start: a licence sold under a mandate starts by its expiry.
     granted = chain.json("mandate", "grant", str(asset), "--exchange", "2", "--min-net", "500", "--max-days", "60",
-                         "--purpose", "1101", "--region", "450000", "--as", "4")  # fmt: skip
+                         "--purpose", "1101", "--region", "450000", "--expiry", "2035-02-01", "--as", "4")  # fmt: skip
     mandate_id = granted["mandate_id"]
     assert (granted["status"], granted["max_duration"], granted["min_net"]) == ("in force", 60 * 86_400, "500.00")
     listed = chain.json("mandate", "list", "--seller", "4")
@@ -127,6 +133,10 @@ def test_a_standing_mandate_lets_the_exchange_sell_until_the_seller_revokes_it(c
     refused = chain.refused("trade", "settle", _write(tmp_path, "long.json", too_long), "--mandate", mandate_id,
                             "--as", "2")  # fmt: skip
     assert f"MandateDuration(mandateId={mandate_id}" in refused.stderr
+    late = _trade(asset, "m6", terms={**TERMS, "start": "2035-03-01"})
+    too_late = chain.refused("trade", "settle", _write(tmp_path, "late.json", late), "--mandate", mandate_id,
+                             "--as", "2")  # fmt: skip
+    assert f"MandateLateStart(mandateId={mandate_id}" in too_late.stderr
     outside = _trade(asset, "m4", terms={**TERMS, "purpose": 7})
     no_mandate = chain.refused("trade", "settle", _write(tmp_path, "out.json", outside), "--mandate", mandate_id,
                                "--as", "2", code=2)  # fmt: skip
@@ -159,6 +169,31 @@ def test_an_inactive_recipients_share_is_held_and_claimed_once_reinstated(chain:
     assert (_balances(chain, "6"), chain.json("trade", "held", "6")["held"]) == ([9_900], 0)
     nothing = chain.refused("trade", "claim", "--as", "6")
     assert f"SettlementNothingHeld(account={dev_account(6).address})" in nothing.stderr
+
+
+def test_a_revoked_recipients_held_share_is_released_by_the_authority(chain: Cli, tmp_path: Path) -> None:
+    asset = _register(chain, "released")
+    chain.ok("asset", "shares", str(asset), "--right", "processing", "--set", "6=1000", "--as", "4")
+    chain.ok("participant", "suspend", "6", "--reason", "inspection")
+    consent = _consent(chain, tmp_path, "released", _trade(asset, "released 1"), "0")
+    chain.ok("trade", "settle", "--consent", consent, "--as", "2")
+    assert chain.json("trade", "held", "6")["held"] == 9_900
+
+    suspended = chain.refused("trade", "release-held", "6", "--to", "4", "--decision", "decision 7")
+    assert f"SettlementNotRevoked(account={dev_account(6).address}, status=2)" in suspended.stderr
+    chain.ok("participant", "revoke", "6", "--reason", "dissolved")
+    not_authority = chain.refused("trade", "release-held", "6", "--to", "4", "--decision", "decision 7", "--as", "4")
+    assert f"ParticipantUnauthorized(account={dev_account(4).address}" in not_authority.stderr
+    before = _balances(chain, "4")[0]
+    released = chain.json("trade", "release-held", "6", "--to", "4", "--decision", "decision 7")
+    assert {k: released[k] for k in ("recipient", "to", "amount")} == {
+        "recipient": dev_account(6).address, "to": dev_account(4).address, "amount": 9_900,
+    }  # fmt: skip
+    assert (_balances(chain, "4")[0] - before, chain.json("trade", "held", "6")["held"]) == (9_900, 0)
+    nothing = chain.refused("trade", "release-held", "6", "--to", "4", "--decision", "decision 7")
+    assert f"SettlementNothingHeld(account={dev_account(6).address})" in nothing.stderr
+    bad = chain.refused("trade", "release-held", "6", "--to", "4", "--decision", "0x12", code=2)
+    assert "--decision" in bad.stderr
 
 
 def test_an_invalidated_nonce_withdraws_the_consent(chain: Cli, tmp_path: Path) -> None:

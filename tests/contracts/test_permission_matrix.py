@@ -166,6 +166,17 @@ def role(needed: int) -> Check:
     return check
 
 
+def revoked(actor: str) -> Check:
+    """``actor`` was revoked in the cell's setup: it can do nothing."""
+
+    def check(env: Env, _: Prepared) -> Expected | None:
+        if env.actor != actor:
+            return None
+        return Expected("ParticipantNotActive", {"account": env.addr(actor), "status": ParticipantStatus.REVOKED})
+
+    return check
+
+
 def registrar_of(region: int, error_name: str = "RegistryWrongRegion") -> tuple[Check, Check]:
     def wrong_region(env: Env, _: Prepared) -> Expected | None:
         return Expected(
@@ -692,6 +703,20 @@ def _claim_held(env: Env) -> Prepared:
     return Prepared((), lambda: (w.holder.held_shares(w.merchant.address), balances(w, "merchant")))
 
 
+def _release_held(env: Env) -> Prepared:
+    """The merchant, a share recipient, was suspended during a sale and then revoked: the authority releases
+    what is held for it on a recorded decision (to the holder of the right sold)."""
+    w = env.w
+    asset = w.registered_asset()
+    w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.merchant.address, 1_000)])
+    w.authority.suspend(w.merchant.address, h("inspection"))
+    buyer_ready(w)
+    w.settle(licence_trade(w, asset, "held share"))
+    w.authority.revoke(w.merchant.address, h("licence withdrawn"))
+    return Prepared((w.merchant.address, w.holder.address, h("decision 12")),
+                    lambda: (w.holder.held_shares(w.merchant.address), balances(w, "holder")))  # fmt: skip
+
+
 def _revenue_shares(env: Env) -> Prepared:
     w = env.w
     asset = w.registered_asset()
@@ -864,6 +889,8 @@ MATRIX: tuple[Entry, ...] = (
     Entry("TradeSettlement", "invalidateNonce", ACTIVE, _invalidate_nonce, (role(ALL),)),
     Entry("TradeSettlement", "claimHeldShares", frozenset({"merchant"}), _claim_held,
           (role(ALL), error("SettlementNothingHeld", account=caller))),
+    Entry("TradeSettlement", "releaseHeldShares", frozenset({"authority"}), _release_held,
+          (revoked("merchant"), role(int(Role.AUTHORITY)))),
     Entry("TradeSettlement", "setRevenueShares", frozenset({"holder"}), _revenue_shares,
           (role(ALL), error("SettlementNotRightHolder", assetId=data("asset"), right=const(Right.PROCESSING),
                             account=caller))),

@@ -4,8 +4,9 @@
 (``EIP712DomainChanged`` aside: nothing emits it after deployment) and the state behind them: pending,
 accepted, dismissed and standing objections; shared and exclusive licences (pruned, revoked, swapped),
 sublicences and territories outside the mainland; public data licensed as an authorised operation;
-signed-consent, mandated, off-exchange and non-atomic batch settlement with refusals; revenue shares
-held for a suspended recipient and claimed; recognised registrations imported, linked, superseded,
+signed-consent, mandated, off-exchange and non-atomic batch settlement with refusals (licences sold); revenue
+shares held for a suspended recipient and claimed, and held for a revoked one and released by the authority;
+recognised registrations imported, linked, superseded,
 cancelled, suspended and reinstated. It leaves some of that state standing (a pending and an open
 objection, an unused approval, held shares, a mandate in force, a suspended recognition) so that the
 audit's checks of it compare something. :func:`bulk_trades` settles licence trades in batches for volume.
@@ -55,7 +56,8 @@ EVENT_TYPES = frozenset({
     "AnonymisationAttested", "AssetFrozen", "AssetUnfrozen", "ObjectionAccepted", "ObjectionLodged",
     "ObjectionResolved", "PublicOperationAuthorised", "PublicOperationUsed",
     "Approval", "Issued", "Redeemed", "Transfer",
-    "HeldSharesClaimed", "NonceUsed", "PriceBandSet", "RevenueSharesSet", "TradeRefused", "TradeSettled",
+    "HeldSharesClaimed", "HeldSharesReleased", "NonceUsed", "PriceBandSet", "RevenueSharesSet", "TradeRefused",
+    "TradeSettled",
     "MandateGranted", "MandateRevoked",
     "CreditEventRecorded", "RectificationClosed", "RectificationOrdered",
     "AgreementSet", "AgreementRevoked", "CertificateImported", "RecognitionSuspended", "RecognitionReinstated",
@@ -186,7 +188,8 @@ def public_operation_round(w: World) -> None:
 
 def trade_round(w: World, asset: int, personal: int) -> None:
     """Settlement with signed consents, within a mandate, off exchange and in non-atomic batches (each with a
-    refused trade); revenue shares held for a suspended recipient, claimed, and held again."""
+    refused trade); revenue shares held for a suspended recipient, claimed, and held again; a share held for a
+    revoked recipient, released by the authority to another participant."""
     w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.holder2.address, 500)])
     w.holder.set_revenue_shares(asset, Right.OPERATION, [(w.holder2.address, 100), (w.supervisor.address, 200)])
     w.holder.set_revenue_shares(asset, Right.OPERATION, [])
@@ -244,21 +247,32 @@ def trade_round(w: World, asset: int, personal: int) -> None:
                             terms=w.terms()), bps)  # fmt: skip  # held, and left held
     w.authority.reinstate(w.holder2.address, h("audit passed again"))
 
+    # A recipient revoked: the share held for it can only be released, by the authority, to another participant.
+    gone = Account.create().address
+    w.authority.admit(gone, Role.DATA_HOLDER, REGION, "Dissolved Data Co.")
+    w.holder.set_revenue_shares(asset, Right.OPERATION, [(gone, 1_000)])
+    w.authority.revoke(gone, h("dissolved"))
+    consent_settle(w, Trade(trade_id("released"), asset, w.holder.address, w.merchant.address, 3_000, fee=30,
+                            terms=w.terms(Right.OPERATION, 1401)), [1_000])  # fmt: skip
+    w.authority.release_held_shares(gone, w.provider.address, h("released to the provider"))
+    w.holder.set_revenue_shares(asset, Right.OPERATION, [])
+
 
 def import_certificate(registrar: LedgerClient, origin_registry: str, holder: str, **fields: Any) -> dict[str, Any]:
     """Imports a certificate of the made-up origin province (:data:`ORIGIN_CHAIN`) signed by ``registrar``'s own
     key (agreed as the origin's registrar); returns the CertificateImported event with the certificate's fields."""
-    now = int(registrar.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+    latest = registrar.rpc.call("eth_getBlockByNumber", ["latest", False])
+    now, block = int(latest["timestamp"], 16), int(latest["number"], 16)
     c: dict[str, Any] = {
         "assetId": next(_ids), "contentHash": unique_hash("foreign"), "category": 1, "grade": 0, "kind": 0,
         "holdingHolder": holder, "processingHolder": holder, "operationHolder": holder, "certificateSerial": 1,
         "registeredBlock": 5, "registeredAt": 1_700_000_000, "status": int(AssetStatus.REGISTERED),
-        "issuedAt": now, "expiresAt": now + 30 * DAY,
+        "issuedBlock": block, "expiresAt": now + 30 * DAY,
     }  # fmt: skip
     c.update(fields)
     cert = tuple(c[k] for k in (
         "assetId", "contentHash", "category", "grade", "kind", "holdingHolder", "processingHolder",
-        "operationHolder", "certificateSerial", "registeredBlock", "registeredAt", "status", "issuedAt", "expiresAt",
+        "operationHolder", "certificateSerial", "registeredBlock", "registeredAt", "status", "issuedBlock", "expiresAt",
     ))  # fmt: skip
     digest = bytes(registrar.view("Recognition", "certificateDigest", ORIGIN_CHAIN, origin_registry, cert))
     signature = Account.unsafe_sign_hash(digest, registrar.account.key).signature
@@ -279,16 +293,16 @@ def recognition_steps(authority: LedgerClient, registrar: LedgerClient, holder: 
     authority.set_agreement(ORIGIN_CHAIN, origin, [registrar.address], 1)
     first = import_certificate(registrar, origin, holder.address)
     local = int(first["localAssetId"])
-    later = int(first["certificate"]["issuedAt"]) + 10
+    later = int(first["certificate"]["issuedBlock"]) + 10  # a later origin block: supersedes
     import_certificate(registrar, origin, holder.address, **dict(first["certificate"], processingHolder=other,
-                                                                  issuedAt=later))  # fmt: skip
+                                                                  issuedBlock=later))  # fmt: skip
     registrar.suspend_recognised(local, h("re-check"))
     registrar.reinstate_recognised(local, h("re-check passed"))
 
     doomed = import_certificate(registrar, origin, holder.address)
-    later = int(doomed["certificate"]["issuedAt"]) + 10
-    import_certificate(registrar, origin, holder.address, **dict(doomed["certificate"],
-                                                                  status=int(AssetStatus.CANCELLED), issuedAt=later))
+    later = int(doomed["certificate"]["issuedBlock"]) + 10
+    cancelled = dict(doomed["certificate"], status=int(AssetStatus.CANCELLED), issuedBlock=later)
+    import_certificate(registrar, origin, holder.address, **cancelled)
 
     mine = Registration(content_hash=unique_hash("linked"), metadata_hash=h("metadata"), metadata_uri="ipfs://linked",
                         name="Data registered in both provinces", category=Category.ENTERPRISE, grade=Grade.GENERAL,

@@ -88,7 +88,8 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     """Rejection, change and cancellation; exclusive licences (one revoked); licence transfer and revocation (its
     sublicence left unflagged); unfreezing; role and status changes; revenue shares of another right, held for a
     suspended recipient and claimed; a refused trade of a non-atomic batch; a revoked mandate; a closed
-    rectification order; a redemption; an invalidated nonce; recognised registrations."""
+    rectification order; a redemption; an invalidated nonce; recognised registrations; a licence sold; a share
+    held for a revoked recipient and released by the authority."""
     actor = {a.key: authority.as_(dev_account(a.index)) for a in ACTORS}
     registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
     holder, merchant, other = (authority.as_(dev_account(i)) for i in (12, 13, 14))
@@ -145,6 +146,16 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     exchange.settle_batch([right_sale, refused], [net, net], [consent], [0, 0], atomic=False)
     authority.reinstate(other.address, h("audit passed"))
     other.claim_held_shares()  # its share was held while it was suspended
+    gone = authority.as_(dev_account(15))
+    authority.admit(gone.address, Role.DATA_HOLDER, CITY, "Hezhou Tin Mining Co.")
+    holder.set_revenue_shares(asset, Right.PROCESSING, [(gone.address, 300)])
+    authority.revoke(gone.address, h("dissolved"))
+    sale = Trade(h("e2e licence sale"), asset, holder.address, merchant.address, 5_000, fee=50,
+                 terms=LicenseTerms(**{**_fields(terms), "purpose": 1301, "sublicensable": False}))  # fmt: skip
+    licence_net = seller_net(5_000, 50, [300])
+    exchange.settle(sale, licence_net, holder.sign_sales_consent([(sale, licence_net)], exchange.address, nonce=8,
+                                                                 deadline=2**40))  # fmt: skip
+    authority.release_held_shares(gone.address, holder.address, h("released to the holder"))  # it was revoked
     holder.set_revenue_shares(asset, Right.PROCESSING, [])
     authority.set_roles(other.address, Role.DATA_HOLDER | Role.SERVICE_PROVIDER)
 
@@ -219,7 +230,7 @@ def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict
         state[f"licence {licence_id}"] = (
             lic["assetId"], lic["licensee"], lic["right"], lic["purpose"], lic["start"], lic["end"], lic["exclusive"],
             lic["sublicensable"], lic["transferable"], lic["crossBorder"], lic["revoked"], lic["depth"],
-            lic["parentId"],
+            lic["parentId"], lic["sold"],
         )  # fmt: skip
         key = (lic["assetId"], lic["right"], lic["purpose"], lic["parentId"])
         start, end, live, exclusives = view("AssetRegistry", "exclusivityOf", *key)
@@ -281,7 +292,7 @@ def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
         state[f"licence {lic['licence_id']}"] = (
             lic["asset_id"], lic["licensee"], lic["right"], lic["purpose"], lic["starts_at"], lic["ends_at"],
             lic["exclusive"], lic["sublicensable"], lic["transferable"], lic["cross_border"], lic["revoked"],
-            lic["depth"], lic["parent_id"],
+            lic["depth"], lic["parent_id"], lic["sold"],
         )  # fmt: skip
         key = (lic["asset_id"], lic["right"], lic["purpose"], lic["parent_id"])
         e = view.exclusivity(*key)

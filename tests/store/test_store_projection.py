@@ -114,10 +114,10 @@ def test_objection_resolution_takes_the_open_count_from_the_event_and_a_pending_
 
 
 def _settled(s: Script, trade_id: str, exchange: str, *, price: int = 1000, fee: int = 10, shares: Any = (),
-             mandate: str = "0x" + "00" * 32) -> None:  # fmt: skip
+             mandate: str = "0x" + "00" * 32, licence: int = 0) -> None:  # fmt: skip
     paid = [{"recipient": r, "amount": a, "held": h} for r, a, h in shares]
     s("TradeSettlement", "TradeSettled", tradeId=trade_id, assetId=7, exchange=exchange, seller=ALICE, buyer=BOB,
-      price=price, fee=fee, sellerAmount=price - fee - sum(a for _, a, _ in shares), right=1, licenseId=3,
+      price=price, fee=fee, sellerAmount=price - fee - sum(a for _, a, _ in shares), right=1, licenseId=licence,
       mandateId=mandate, shares=paid)  # fmt: skip
 
 
@@ -163,10 +163,56 @@ def test_held_shares_are_claimed_whole() -> None:
     s.block()
     s("TradeSettlement", "HeldSharesClaimed", recipient=CAROL, amount=99)
     versions = s.project().result().versions["held_shares"][(CAROL,)]
-    assert [(b, r["amount"], r["total_held"], r["total_claimed"]) for b, r in versions] == [(1, 99, 99, 0),
-                                                                                            (2, 0, 99, 99)]
+    assert [(b, r["amount"], r["total_held"], r["total_claimed"]) for b, r in versions] == [
+        (1, 99, 99, 0),
+        (2, 0, 99, 99),
+    ]
     s("TradeSettlement", "HeldSharesClaimed", recipient=CAROL, amount=5)
     with pytest.raises(ProjectionError, match="claimed 5 of held shares 0"):
+        s.project()
+
+
+def test_held_shares_of_a_revoked_recipient_are_released_whole_and_each_release_is_recorded() -> None:
+    s = Script()
+    s("SettlementToken", "Approval", owner=BOB, spender=REGISTRAR, value=5000)
+    _settled(s, H1, REGISTRAR, shares=[(CAROL, 99, True)])
+    s.block()
+    s("TradeSettlement", "HeldSharesReleased", recipient=CAROL, to=ALICE, amount=99, by=AUTHORITY, decisionHash=H2)
+    result = s.project().result()
+    versions = result.versions["held_shares"][(CAROL,)]
+    assert [(b, r["amount"], r["total_held"], r["total_claimed"], r["total_released"]) for b, r in versions] == [
+        (1, 99, 99, 0, 0), (2, 0, 99, 0, 99),
+    ]  # fmt: skip
+    (release,) = result.facts["held_share_releases"]
+    assert release == {
+        "recipient": CAROL, "log_index": 0, "valid_from_block": 2, "valid_to_block": None, "to": ALICE, "amount": 99,
+        "by": AUTHORITY, "decision_hash": H2, "timestamp": s.timestamps[2], "tx_hash": H3,
+    }  # fmt: skip
+    assert keys_to_load(s.events[-1:]) == {"held_shares": {(CAROL,)}}
+    s("TradeSettlement", "HeldSharesReleased", recipient=CAROL, to=ALICE, amount=1, by=AUTHORITY, decisionHash=H2)
+    with pytest.raises(ProjectionError, match=r"1 of .* held shares 0 released"):
+        s.project()
+
+
+def test_a_licence_delivered_by_a_settlement_is_sold_and_one_granted_directly_is_not() -> None:
+    s = Script()
+    apply_for(s)
+    now = s.timestamps[1]
+    s("SettlementToken", "Approval", owner=BOB, spender=REGISTRAR, value=5000)
+    _granted(s, 1, start=now, end=now + DAY)
+    _granted(s, 2, start=now, end=now + DAY)
+    _settled(s, H1, REGISTRAR, licence=2)  # the grant above is this settlement's delivery
+    s.block()
+    _settled(s, H2, REGISTRAR, licence=1)  # a batch's later block: the licence's stored row is edited
+    assert keys_to_load(s.events[-1:]) == {"licences": {(1,)}, "approvals": {(BOB, REGISTRAR)}}
+    result = s.project().result()
+    licences = result.versions["licences"]
+    assert [(b, r["sold"]) for b, r in licences[(2,)]] == [(1, True)]
+    assert [(b, r["sold"]) for b, r in licences[(1,)]] == [(1, False), (2, True)]
+    assert [t["licence_id"] for t in result.facts["trades"]] == [2, 1]
+    s.block()
+    _settled(s, H3, REGISTRAR, licence=9)  # a licence the events never granted
+    with pytest.raises(ProjectionError, match=r"licences record \(9,\) is unknown.*TradeSettled"):
         s.project()
 
 
@@ -304,24 +350,27 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
     s("SettlementToken", "Approval", owner=ALICE, spender=BOB, value=1)
     _resolved(s, 4, 0)
     s("SettlementToken", "Issued", bank=BOB, to=ALICE, amount=1)
-    _settled(s, H1, REGISTRAR, shares=[(CAROL, 1, True), (ALICE, 1, False)])
+    _settled(s, H1, REGISTRAR, shares=[(CAROL, 1, True), (ALICE, 1, False)], licence=8)
     s("TradeSettlement", "RevenueSharesSet", assetId=2, right=2, recipients=[CAROL], bps=[5], by=ALICE)
     s("AssetRegistry", "LicenseGranted", licenseId=8, assetId=3, licensee=BOB, licensor=ALICE, parentId=0, depth=0,
       terms=terms(purpose=1201))  # fmt: skip
     s("AssetRegistry", "LicenseRevoked", licenseId=8, by=AUTHORITY, reasonHash=H1)
     s("AssetRegistry", "LicenseRevoked", licenseId=9, by=AUTHORITY, reasonHash=H1)
     s("Recognition", "RecognitionSuspended", localAssetId=6, by=REGISTRAR, reasonHash=H1)
+    _imported(s, 10)  # registered by the import: the asset is marked recognised
+    _imported(s, 11, linked=True)
+    _imported(s, 12, superseded=True)
     keys = keys_to_load(s.events)
     assert keys == {
         "balances": {(ALICE,)},
         "approvals": {(ALICE, BOB), (BOB, REGISTRAR)},
         "objections": {(4,)},
-        "assets": {(1,), (3,), (6,)},
+        "assets": {(1,), (3,), (6,), (10,)},
         "held_shares": {(CAROL,)},
         "revenue_shares": {(2, 2)},
         "licences": {(8,), (9,)},
         "licence_exclusivity": {(3, 1, 1201, 0)},
-        "recognised_records": {(6,)},
+        "recognised_records": {(6,), (10,), (11,), (12,)},
     }
     # Licence 9 was granted before the batch: its exclusivity record is named by its stored row.
     stored = {"licences": {(9,): {"asset_id": 4, "right": 2, "purpose": 7, "parent_id": 1}}}
@@ -382,7 +431,7 @@ def test_an_authorised_operation_is_used_or_withdrawn() -> None:
 def _certificate(status: int = 2, issued: int = 100) -> dict[str, Any]:
     return {"assetId": 2**70, "contentHash": H1, "category": 1, "grade": 0, "kind": 0, "holdingHolder": ALICE,
             "processingHolder": ALICE, "operationHolder": ALICE, "certificateSerial": 2**64 - 1, "registeredBlock": 5,
-            "registeredAt": 7, "status": status, "issuedAt": issued, "expiresAt": issued + DAY}  # fmt: skip
+            "registeredAt": 7, "status": status, "issuedBlock": issued, "expiresAt": issued + DAY}  # fmt: skip
 
 
 def _imported(s: Script, local: int, *, linked: bool = False, superseded: bool = False, **cert: Any) -> None:
@@ -407,8 +456,9 @@ def test_recognition_follows_newer_certificates_and_suspends_the_asset_unless_li
     assets = result.versions["assets"]
     assert [(b, a["suspended"]) for b, a in assets[(1,)]] == [(1, False), (2, True)]
     assert len(assets[(2,)]) == 1  # a linked record leaves the local registration alone
+    assert (assets[(1,)][-1][1]["recognised"], assets[(2,)][-1][1]["recognised"]) == (True, False)
     one = result.versions["recognised_records"][(1,)][-1][1]
-    assert (one["status"], one["origin_status"], one["issued_at"], one["superseded_block"]) == (3, 4, 200, 3)
+    assert (one["status"], one["origin_status"], one["issued_block"], one["superseded_block"]) == (3, 4, 200, 3)
     assert (one["origin_asset_id"], one["certificate_serial"], one["imported_block"]) == (2**70, 2**64 - 1, 1)
     two = result.versions["recognised_records"][(2,)][-1][1]
     assert (two["status"], two["reinstated_by"], two["reinstated_block"], two["suspended_block"]) == (

@@ -172,6 +172,8 @@ const LABELS = {
   "licence.exclusive": ["独占", "exclusive"],
   "licence.sublicensable": ["可转授权", "sublicensable"],
   "licence.crossBorder": ["跨境", "cross-border"],
+  "licence.sold": ["交易取得", "sold"],
+  "licence.soldNote": ["经结算交付，许可方不得撤销", "delivered by a settlement: its licensor cannot revoke it"],
   "licence.depth": ["层级", "depth"],
   "licence.invalid": ["无效", "not valid"],
   "licence.ancestorRevoked": ["上级许可 #{id} 已撤销", "licence #{id} above it revoked"],
@@ -192,6 +194,7 @@ const LABELS = {
   "recog.signers": ["签名登记机构", "Signed by"],
   "recog.imported": ["导入", "Imported"],
   "recog.linked": ["关联本地登记", "Linked to a local registration"],
+  "recog.issuedBlock": ["证书所述来源区块", "States the origin at block"],
   "recog.expires": ["证书有效期至", "Certificate valid until"],
   "recog.superseded": ["已由新证书更新", "Superseded by a newer certificate"],
   "recog.lastCheck": ["最近一次核验", "Last verification"],
@@ -221,6 +224,8 @@ const LABELS = {
   "participant.orders": ["整改令", "Rectification orders"],
   "participant.held": ["暂存的收益分成", "Revenue shares held"],
   "participant.heldNote": ["主体未处于正常状态时结算的分成，恢复后可领取", "settled while it was not active; claimable once it is"],
+  "participant.released": ["已由主管部门处置的暂存分成", "Held shares released by the authority"],
+  "participant.releasedNote": ["主体被撤销后，暂存分成依决定支付给", "revoked: its held shares were paid, by decision, to"],
 };
 
 /** Enum labels by the API's enum names: type -> name -> [Chinese, English]. */
@@ -326,6 +331,7 @@ const EVENTS = {
   MandateRevoked: ["撤回委托", "mandate revoked"],
   TradeRefused: ["结算拒绝", "trade refused"],
   HeldSharesClaimed: ["领取暂存分成", "held shares claimed"],
+  HeldSharesReleased: ["处置暂存分成", "held shares released"],
   CertificateImported: ["导入互认证书", "certificate imported"],
   RecognitionSuspended: ["暂停互认", "recognition suspended"],
   RecognitionReinstated: ["恢复互认", "recognition reinstated"],

@@ -51,6 +51,7 @@ from ledger.api.routes.gateway_models import (
     PriceBandRequest,
     PublicOperationRequest,
     RegistrationRequest,
+    ReleaseHeldSharesRequest,
     RevenueSharesRequest,
     ReviewRequest,
     RolesRequest,
@@ -268,7 +269,10 @@ def _settled(r: TxResult) -> Mapping[str, Any]:
 
 
 def _op(
-    contract: str, function: str, *args: Any, result: Callable[[TxResult], Mapping[str, Any]] | None = None,
+    contract: str,
+    function: str,
+    *args: Any,
+    result: Callable[[TxResult], Mapping[str, Any]] | None = None,
     reports_refusals: bool = False,
 ) -> Operation:
     return Operation(contract, function, args, result or (lambda _: {}), reports_refusals=reports_refusals)
@@ -710,6 +714,20 @@ def claim_held_shares(body: WriteRequest, caller: CallerDep) -> JSONResponse:
         body,
         _op("TradeSettlement", "claimHeldShares",
             result=lambda r: {"amount": int(r.event("HeldSharesClaimed")["amount"])}),
+    )  # fmt: skip
+
+
+@router.post(
+    "/held-shares/{recipient}/release", operation_id="tx_release_held_shares",
+    summary="Release a revoked recipient's held revenue shares (authority)", **_POST,
+)  # fmt: skip
+def release_held_shares(recipient: AddressPath, body: ReleaseHeldSharesRequest, caller: CallerDep) -> JSONResponse:
+    """收益暂存处置: the authority pays the revenue shares held for a revoked recipient (which can never claim them)
+    to the active participant ``to``, on a recorded decision; ``result.amount``."""
+    return caller.submit(
+        body,
+        _op("TradeSettlement", "releaseHeldShares", recipient, body.to, hash_bytes(body.decision_hash),
+            result=lambda r: {"amount": int(r.event("HeldSharesReleased")["amount"]), "to": body.to}),
     )  # fmt: skip
 
 

@@ -56,6 +56,7 @@ __all__ = [
     "PriceBandRequest",
     "PublicOperationRequest",
     "RegistrationRequest",
+    "ReleaseHeldSharesRequest",
     "RevenueSharesRequest",
     "ReviewRequest",
     "RolesRequest",
@@ -542,6 +543,13 @@ class ConsentResponse(TypedDataResponse):
 
 class NonceRequest(WriteRequest):
     nonce: Amount = Field(description="The off-exchange nonce to invalidate.")
+
+
+class ReleaseHeldSharesRequest(WriteRequest):
+    """The authority's release of the revenue shares held for a revoked recipient (it can never claim them)."""
+
+    to: Address = Field(description="The active participant paid the shares held for the recipient.")
+    decision_hash: Hash32 = Field(description="Hash of the authority's decision to release them to ``to``.")
 
 
 class RevenueShare(BaseModel):

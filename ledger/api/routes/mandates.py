@@ -4,6 +4,7 @@ recipients while they were not active (收益暂存)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Final
 
@@ -12,14 +13,14 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from ledger.api import mappers
 from ledger.api import schemas as m
-from ledger.api.deps import ReadConn, Stamp
+from ledger.api.deps import BlockStamp, ReadConn, Stamp
 from ledger.api.pagination import CursorQ, LimitQ, fetch_page
 from ledger.api.params import AddressQ, AssetIdQ
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
 from ledger.store import schema as s
 
-__all__ = ["router"]
+__all__ = ["held_share_releases", "router"]
 
 router = APIRouter(prefix="/api/v1", tags=["mandates, authorised operations, held shares"])
 
@@ -137,7 +138,8 @@ def list_public_operations(
 @router.get(
     "/held-shares",
     response_model=m.Page[m.HeldSharesOut],
-    summary="Revenue shares held for recipients while they were not active, by account.",
+    summary="Revenue shares held for recipients while they were not active, by account, with the authority's"
+    " releases of a revoked recipient's.",
     responses=ERRORS,
 )
 def list_held_shares(
@@ -157,9 +159,24 @@ def list_held_shares(
     if outstanding is not None:
         query = query.where(t.c.amount > 0 if outstanding else t.c.amount == 0)
     rows, next_cursor = fetch_page(conn, query, [t.c.account], [str], cursor, limit)
-    data = [
-        m.HeldSharesOut.model_construct(account=r.account, amount=str(r.amount), total_held=str(r.total_held),
-                                        total_claimed=str(r.total_claimed))
-        for r in rows
-    ]  # fmt: skip
+    releases = held_share_releases(conn, stamp, [r.account for r in rows])
+    data = [mappers.held_shares(r.account, r._mapping, releases.get(r.account, [])) for r in rows]
     return json_response(m.Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
+
+
+def held_share_releases(
+    conn: sa.Connection, stamp: BlockStamp, accounts: Sequence[str]
+) -> dict[str, list[sa.RowMapping]]:
+    """The authority's releases of the held shares of ``accounts`` by recipient, oldest first (one query)."""
+    if not accounts:
+        return {}
+    t = s.held_share_releases
+    query = (
+        sa.select(t)
+        .where(visible(t, stamp), t.c.recipient.in_(sorted(set(accounts))))
+        .order_by(t.c.valid_from_block, t.c.log_index)
+    )
+    out: dict[str, list[sa.RowMapping]] = {}
+    for r in conn.execute(query):
+        out.setdefault(r.recipient, []).append(r._mapping)
+    return out

@@ -13,6 +13,7 @@ from ledger.api.deps import ReadConn, Stamp
 from ledger.api.pagination import CursorQ, LimitQ, fetch_page
 from ledger.api.params import INT32_MAX, AddressPath, ParticipantStatusQ, RoleQ, enum_code
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
+from ledger.api.routes.mandates import held_share_releases
 from ledger.api.views import visible
 from ledger.contracts.types import ParticipantStatus, Role
 from ledger.store import schema as s
@@ -62,7 +63,7 @@ def list_participants(
     "/{account}",
     response_model=m.Envelope[m.ParticipantDetail],
     summary="One participant: roles, region, status, declarations, credit, assets held, revenue received, revenue"
-    " shares held for it.",
+    " shares held for it (and released by the authority).",
     responses=NOT_FOUND,
 )
 def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: AddressPath) -> Response:
@@ -116,11 +117,8 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
             held=str(held_at_settlement),
             payments=payments,
         ),
-        held_shares=m.HeldSharesOut.model_construct(
-            account=account,
-            amount=str(int(held.amount) if held else 0),
-            total_held=str(int(held.total_held) if held else 0),
-            total_claimed=str(int(held.total_claimed) if held else 0),
+        held_shares=mappers.held_shares(
+            account, held._mapping if held else None, held_share_releases(conn, stamp, [account]).get(account, [])
         ),
         balance=str(int(balance or 0)),
     )

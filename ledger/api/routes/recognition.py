@@ -71,7 +71,10 @@ class RecognisedOut(_Out):
     linked: bool = Field(description="Linked to a registration made here by the same holder.")
     origin_status: int = Field(description="The origin asset's status the certificate in force states (2, 4).")
     origin_status_name: str | None = Field(description="registered or cancelled.", examples=["registered"])
-    issued_at: int = Field(description="When the certificate in force was issued (its issue mark).")
+    issued_block: int = Field(
+        description="The origin block whose state the certificate in force states (a certificate of a later origin"
+        " block supersedes it)."
+    )
     expires_at: int = Field(description="Last second the certificate in force could be imported (unix seconds).")
     status: int
     status_name: str | None = Field(
@@ -152,20 +155,31 @@ def _last_verifications(conn: sa.Connection, local_ids: list[int]) -> dict[int, 
     }  # fmt: skip
 
 
-@router.get("/agreements", response_model=Page[AgreementOut], summary="Agreements with other provinces.",
-            responses=ERRORS)
+@router.get(
+    "/agreements", response_model=Page[AgreementOut], summary="Agreements with other provinces.", responses=ERRORS
+)
 def list_agreements(conn: ReadConn, stamp: Stamp, cursor: CursorQ = None, limit: LimitQ = 100) -> Response:
     t = s.agreements
-    rows, next_cursor = fetch_page(conn, sa.select(t).where(visible(t, stamp)), [t.c.origin_chain_id], [int], cursor,
-                                   limit)
-    return json_response(Page.model_construct(block=block_ref(stamp), data=[_agreement(r._mapping) for r in rows],
-                                              next_cursor=next_cursor))
+    rows, next_cursor = fetch_page(
+        conn, sa.select(t).where(visible(t, stamp)), [t.c.origin_chain_id], [int], cursor, limit
+    )
+    return json_response(
+        Page.model_construct(
+            block=block_ref(stamp), data=[_agreement(r._mapping) for r in rows], next_cursor=next_cursor
+        )
+    )
 
 
-@router.get("/agreements/{origin_chain_id}", response_model=Envelope[AgreementOut],
-            summary="The agreement with one province.", responses=NOT_FOUND)
+@router.get(
+    "/agreements/{origin_chain_id}",
+    response_model=Envelope[AgreementOut],
+    summary="The agreement with one province.",
+    responses=NOT_FOUND,
+)
 def get_agreement(
-    request: Request, conn: ReadConn, stamp: Stamp,
+    request: Request,
+    conn: ReadConn,
+    stamp: Stamp,
     origin_chain_id: Annotated[int, Path(ge=0, le=BIGINT_MAX, description="Origin chain id.")],
 ) -> Response:
     t = s.agreements
@@ -175,15 +189,21 @@ def get_agreement(
     return etag_response(request, Envelope.model_construct(block=block_ref(stamp), data=_agreement(row._mapping)))
 
 
-@router.get("/records", response_model=Page[RecognisedOut],
-            summary="Recognised registrations, with origin and last verification.", responses=ERRORS)
+@router.get(
+    "/records",
+    response_model=Page[RecognisedOut],
+    summary="Recognised registrations, with origin and last verification.",
+    responses=ERRORS,
+)
 def list_records(
-    conn: ReadConn, stamp: Stamp,
+    conn: ReadConn,
+    stamp: Stamp,
     origin_chain_id: Annotated[int | None, Query(ge=0, le=BIGINT_MAX, description="Only this origin.")] = None,
     status: Annotated[
         str | None, Query(pattern="^(active|suspended|cancelled)$", description="active, suspended or cancelled.")
     ] = None,
-    cursor: CursorQ = None, limit: LimitQ = 100,
+    cursor: CursorQ = None,
+    limit: LimitQ = 100,
 ) -> Response:
     t = s.recognised_records
     query = sa.select(t).where(visible(t, stamp))
@@ -197,10 +217,16 @@ def list_records(
     return json_response(Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
 
 
-@router.get("/records/{local_asset_id}", response_model=Envelope[RecognisedOut],
-            summary="One recognised registration (by its local asset id).", responses=NOT_FOUND)
+@router.get(
+    "/records/{local_asset_id}",
+    response_model=Envelope[RecognisedOut],
+    summary="One recognised registration (by its local asset id).",
+    responses=NOT_FOUND,
+)
 def get_record(
-    request: Request, conn: ReadConn, stamp: Stamp,
+    request: Request,
+    conn: ReadConn,
+    stamp: Stamp,
     local_asset_id: Annotated[int, Path(ge=0, le=BIGINT_MAX, description="Local asset id.")],
 ) -> Response:
     t = s.recognised_records
@@ -208,31 +234,40 @@ def get_record(
     if row is None:
         raise HTTPException(404, f"asset {local_asset_id} is not a recognised registration")
     check = _last_verifications(conn, [local_asset_id]).get(local_asset_id)
-    return etag_response(request, Envelope.model_construct(block=block_ref(stamp),
-                                                           data=_recognised(row._mapping, check)))
+    return etag_response(
+        request, Envelope.model_construct(block=block_ref(stamp), data=_recognised(row._mapping, check))
+    )
 
 
-@router.get("/crosschecks", response_model=Page[ReportOut], summary="Saved cross-check reports, newest first.",
-            responses=ERRORS)
+@router.get(
+    "/crosschecks", response_model=Page[ReportOut], summary="Saved cross-check reports, newest first.", responses=ERRORS
+)
 def list_reports(
-    conn: ReadConn, stamp: Stamp,
+    conn: ReadConn,
+    stamp: Stamp,
     origin_chain_id: Annotated[int | None, Query(ge=0, le=BIGINT_MAX, description="Only this origin.")] = None,
-    cursor: CursorQ = None, limit: LimitQ = 100,
+    cursor: CursorQ = None,
+    limit: LimitQ = 100,
 ) -> Response:
     t = s.crosscheck_reports
     query = sa.select(t)
     if origin_chain_id is not None:
         query = query.where(t.c.origin_chain_id == origin_chain_id)
-    rows, next_cursor = fetch_page(conn, query, [-t.c.report_id], [int], cursor, limit,
-                                   key_of=lambda r: [-r.report_id])
+    rows, next_cursor = fetch_page(conn, query, [-t.c.report_id], [int], cursor, limit, key_of=lambda r: [-r.report_id])
     data = [ReportOut.model_construct(**dict(r._mapping)) for r in rows]
     return json_response(Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
 
 
-@router.get("/crosschecks/{report_id}", response_model=Envelope[ReportDetail],
-            summary="One cross-check report with every result.", responses=NOT_FOUND)
+@router.get(
+    "/crosschecks/{report_id}",
+    response_model=Envelope[ReportDetail],
+    summary="One cross-check report with every result.",
+    responses=NOT_FOUND,
+)
 def get_report(
-    request: Request, conn: ReadConn, stamp: Stamp,
+    request: Request,
+    conn: ReadConn,
+    stamp: Stamp,
     report_id: Annotated[int, Path(ge=1, le=BIGINT_MAX, description="Report id.")],
 ) -> Response:
     rep = conn.execute(sa.select(s.crosscheck_reports).where(s.crosscheck_reports.c.report_id == report_id)).first()

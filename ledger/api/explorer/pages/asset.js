@@ -176,7 +176,7 @@ function licenceNode(l, language, now) {
   const children = l.children || [];
   return h(
     "li",
-    { dataset: { licenceId: l.licence_id, depth: l.depth, parentId: l.parent_id || 0, valid: l.valid ?? "" } },
+    { dataset: { licenceId: l.licence_id, depth: l.depth, parentId: l.parent_id || 0, valid: l.valid ?? "", sold: l.sold ?? "" } },
     h(
       "div",
       { class: l.revoked ? "licence revoked" : "licence" },

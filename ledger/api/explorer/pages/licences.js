@@ -22,6 +22,7 @@ export function licenceBadges(l, now) {
     l.exclusive ? badge(t("licence.exclusive"), "info") : null,
     l.sublicensable ? badge(t("licence.sublicensable"), "ok") : null,
     l.cross_border ? badge(t("licence.crossBorder"), "warn") : null,
+    l.sold ? h("span", { title: t("licence.soldNote") }, badge(t("licence.sold"), "info")) : null,
   ];
 }
 
@@ -48,7 +49,14 @@ export function licenceColumns(language, now) {
 }
 
 export function licenceRowData(l) {
-  return { licenceId: l.licence_id, depth: l.depth, revoked: l.revoked, valid: l.valid, revokedAncestor: l.revoked_ancestor_id ?? "" };
+  return {
+    licenceId: l.licence_id,
+    depth: l.depth,
+    revoked: l.revoked,
+    sold: l.sold ?? "",
+    valid: l.valid,
+    revokedAncestor: l.revoked_ancestor_id ?? "",
+  };
 }
 
 export function licencesTable(name, licences, language, now) {

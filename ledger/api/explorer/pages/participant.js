@@ -4,7 +4,7 @@ import { get } from "../api.js";
 import { h } from "../dom.js";
 import { formatAmount, formatCount, formatTime } from "../format.js";
 import { enumLabel, lang, regionLabel, t } from "../i18n.js";
-import { assetLink, badge, card, hashText, kv, moreNote, namePart, table, timeText } from "../ui.js";
+import { assetLink, badge, card, hashText, kv, moreNote, namePart, participantLink, table, timeText } from "../ui.js";
 import { asOfNotice, ordersTable } from "./asset.js";
 import { licencesTable } from "./licences.js";
 import { tradesTable } from "./trades.js";
@@ -97,6 +97,20 @@ export async function renderParticipant(account, at = null) {
               ? h("span", { title: t("participant.heldNote") }, formatAmount(p.held_shares.amount), " ", badge(t("participant.heldNote"), "warn"))
               : null,
             "held-shares",
+          ],
+          [
+            t("participant.released"),
+            Number((p.held_shares || {}).total_released ?? 0)
+              ? h(
+                  "span",
+                  {},
+                  formatAmount(p.held_shares.total_released),
+                  ` (${t("participant.releasedNote")} `,
+                  (p.held_shares.releases || []).map((r, i) => [i ? ", " : "", participantLink(r.to, language)]),
+                  ")",
+                )
+              : null,
+            "released-shares",
           ],
         ]),
       ),

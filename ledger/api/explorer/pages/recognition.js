@@ -54,6 +54,7 @@ export function recognitionCard(record, language) {
         [t("recog.signers"), h("span", {}, record.signers.map((a, i) => [i ? ", " : "", h("span", { class: "mono", title: a }, shortHash(a))])), "signers"],
         [t("recog.imported"), h("span", {}, formatTime(record.imported_at), " · ", participantLink(record.imported_by, language)), "imported"],
         [t("recog.linked"), record.linked ? t("common.yes") : t("common.no"), "linked"],
+        [t("recog.issuedBlock"), `#${record.issued_block}`, "issued-block"],
         [t("recog.expires"), record.expires_at ? formatTime(record.expires_at) : null, "expires"],
         [t("recog.superseded"), record.superseded_by ? h("span", {}, participantLink(record.superseded_by, language), ` · ${t("col.block")} ${record.superseded_block}`) : null, "superseded"],
       ]),

@@ -6,14 +6,14 @@ the gateway's tables are left alone.
 * ``trades``: keyed by ``trade_key`` (the contract's settle-once key; ``trade_id`` kept, indexed), with
   ``mandate_id``; ``payments``: keyed by (``trade_key``, ``kind``, ``payee``), with ``trade_id`` and ``held``;
 * ``revenue_shares``: keyed by (``asset_id``, ``right``), with ``set_by``;
-* ``assets``: ``suspended``, ``licensed_until``, ``rights_split``; ``licences``: no ``revoke_cause_id``
-  (a revocation names one licence); ``objections``: the acceptance of a pending objection;
-* ``recognised_records``: the certificate's ``origin_status``, ``issued_at``, ``expires_at``, superseding
+* ``assets``: ``suspended``, ``recognised``, ``licensed_until``, ``rights_split``; ``licences``: ``sold``, no
+  ``revoke_cause_id`` (a revocation names one licence); ``objections``: the acceptance of a pending objection;
+* ``recognised_records``: the certificate's ``origin_status``, ``issued_block``, ``expires_at``, superseding
   imports and reinstatements; values the origin signs that may exceed 64 bits as Uint256; the origin index
   includes the origin registry;
-* new: ``used_nonces`` (replaces ``invalidated_nonces``), ``held_shares``, ``mandates``, ``trade_refusals``,
-  ``public_operations``, ``licence_exclusivity``; ``contract_settings`` goes (the contracts name each other
-  in immutables: no wiring events).
+* new: ``used_nonces`` (replaces ``invalidated_nonces``), ``held_shares``, ``held_share_releases``, ``mandates``,
+  ``trade_refusals``, ``public_operations``, ``licence_exclusivity``; ``contract_settings`` goes (the contracts
+  name each other in immutables: no wiring events).
 
 A store indexed from the contracts before this change cannot be carried over: its events are another
 deployment's, whose state the new tables cannot describe. The upgrade refuses such a store (it holds
@@ -171,7 +171,7 @@ def upgrade() -> None:
         sa.Column("origin_registered_block", Uint256(), nullable=False),
         sa.Column("origin_registered_at", Uint256(), nullable=False),
         sa.Column("origin_status", sa.SmallInteger(), nullable=False),
-        sa.Column("issued_at", Uint256(), nullable=False),
+        sa.Column("issued_block", Uint256(), nullable=False),
         sa.Column("expires_at", Uint256(), nullable=False),
         sa.Column("certificate_digest", _HASH, nullable=False),
         sa.Column("signers", _JSON, nullable=False),
@@ -191,18 +191,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("local_asset_id", "valid_from_block", name=op.f("pk_recognised_records")),
     )
     op.create_index(op.f("ix_recognised_records_content_hash"), "recognised_records", ["content_hash"], unique=False)
-    op.create_index(op.f("ix_recognised_records_origin_chain_id_origin_registry_origin_asset_id"),
-                    "recognised_records", ["origin_chain_id", "origin_registry", "origin_asset_id"], unique=False)
+    op.create_index(
+        op.f("ix_recognised_records_origin_chain_id_origin_registry_origin_asset_id"),
+        "recognised_records",
+        ["origin_chain_id", "origin_registry", "origin_asset_id"],
+        unique=False,
+    )
     op.create_index(op.f("ix_recognised_records_status"), "recognised_records", ["status"], unique=False)
     _history("recognised_records")
 
     # ── changed tables (batch mode: SQLite rebuilds them)
     with op.batch_alter_table("assets") as batch:
         batch.add_column(sa.Column("suspended", sa.Boolean(), nullable=False))
+        batch.add_column(sa.Column("recognised", sa.Boolean(), nullable=False))
         batch.add_column(sa.Column("licensed_until", sa.BigInteger(), nullable=False))
         batch.add_column(sa.Column("rights_split", sa.Boolean(), nullable=False))
     with op.batch_alter_table("licences") as batch:
         batch.drop_column("revoke_cause_id")
+        batch.add_column(sa.Column("sold", sa.Boolean(), nullable=False))
     with op.batch_alter_table("objections") as batch:
         batch.add_column(sa.Column("accepted_by", _ADDRESS, nullable=True))
         batch.add_column(sa.Column("accept_decision_hash", _HASH, nullable=True))
@@ -227,9 +233,25 @@ def upgrade() -> None:
         sa.Column("amount", Uint256(), nullable=False),
         sa.Column("total_held", Uint256(), nullable=False),
         sa.Column("total_claimed", Uint256(), nullable=False),
+        sa.Column("total_released", Uint256(), nullable=False),
         sa.PrimaryKeyConstraint("account", "valid_from_block", name=op.f("pk_held_shares")),
     )
     _history("held_shares")
+
+    op.create_table(
+        "held_share_releases",
+        *_key(sa.Column("recipient", _ADDRESS, nullable=False), sa.Column("log_index", sa.Integer(), nullable=False)),
+        *_history_columns(),
+        sa.Column("to", _ADDRESS, nullable=False),
+        sa.Column("amount", Uint256(), nullable=False),
+        sa.Column("by", _ADDRESS, nullable=False),
+        sa.Column("decision_hash", _HASH, nullable=False),
+        sa.Column("timestamp", sa.BigInteger(), nullable=False),
+        sa.Column("tx_hash", _HASH, nullable=False),
+        sa.PrimaryKeyConstraint("recipient", "log_index", "valid_from_block", name=op.f("pk_held_share_releases")),
+    )
+    op.create_index(op.f("ix_held_share_releases_to"), "held_share_releases", ["to"], unique=False)
+    _history("held_share_releases", versioned=False)
 
     op.create_table(
         "mandates",
@@ -319,6 +341,7 @@ def downgrade() -> None:
         ("public_operations", ("ix_public_operations_operator",), True),
         ("trade_refusals", ("ix_trade_refusals_exchange", "ix_trade_refusals_trade_id"), False),
         ("mandates", ("ix_mandates_asset_id", "ix_mandates_exchange", "ix_mandates_seller"), True),
+        ("held_share_releases", ("ix_held_share_releases_to",), False),
         ("held_shares", (), True),
         ("used_nonces", (), False),
         ("recognised_records", ("ix_recognised_records_content_hash",
@@ -334,9 +357,10 @@ def downgrade() -> None:
         for column in ("accepted_by", "accept_decision_hash", "accepted_block", "accepted_at"):
             batch.drop_column(column)
     with op.batch_alter_table("licences") as batch:
+        batch.drop_column("sold")
         batch.add_column(sa.Column("revoke_cause_id", sa.BigInteger(), nullable=True))
     with op.batch_alter_table("assets") as batch:
-        for column in ("suspended", "licensed_until", "rights_split"):
+        for column in ("suspended", "recognised", "licensed_until", "rights_split"):
             batch.drop_column(column)
 
     op.create_table(
