@@ -291,6 +291,11 @@ class LicenceOut(_Out):
         " and its licensee still can).",
         examples=[False],
     )
+    sold_until: int | None = Field(
+        description="The latest end (unix seconds) of the sublicences sold under it, at any depth: until then"
+        " neither its licensee nor its licensor can end it, only the authority (null: none sold).",
+        examples=[None],
+    )
     revoked_ancestor_id: int | None = Field(
         description="The nearest revoked licence above this sublicence: it makes this one invalid too (null: none).",
         examples=[None],

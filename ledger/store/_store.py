@@ -244,9 +244,15 @@ class Store:
                 )
                 wanted = keys_to_load(evs)
                 current, valid_from = self._load_current(writer, wanted)
-                more = {t: keys - wanted.get(t, set()) for t, keys in dependent_keys(evs, current).items()}
-                if any(more.values()):
+                asked = {t: set(keys) for t, keys in wanted.items()}
+                while True:  # what the loaded records lead to (a licence's parent), until nothing new
+                    more = {t: new for t, keys in dependent_keys(evs, current).items()
+                            if (new := keys - asked.setdefault(t, set()))}  # fmt: skip
+                    if not more:
+                        break
                     extra, extra_from = self._load_current(writer, more)
+                    for name, keys in more.items():
+                        asked[name] |= keys
                     for name in extra:
                         current.setdefault(name, {}).update(extra[name])
                         valid_from.setdefault(name, {}).update(extra_from[name])

@@ -319,6 +319,9 @@ licences = _versioned(
     _c("revoked_block", sa.BigInteger, nullable=True),
     # Delivered by a settlement (TradeSettled names it): a buyer paid for it, so its licensor cannot revoke it.
     _c("sold", sa.Boolean),
+    # The latest end of the sublicences sold under it, at any depth (0: none): until then its licensee and
+    # licensor cannot end it (LicenseSublicenceSold), only the authority.
+    _c("sold_until", sa.BigInteger),
     _c("granted_block", sa.BigInteger),
     _c("granted_at", sa.BigInteger),
     indexes=["asset_id", "licensee", "licensor", "parent_id"],
