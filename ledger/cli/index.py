@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ledger.chain.rpc import JsonRpcClient
+from ledger.chain.failover import connect_rpc
 from ledger.cli._session import JsonOption, emit, fail, progress
 from ledger.indexer import IndexReport, Progress, StartBlockError, open_indexer
 from ledger.indexer.leader import LeadershipLost, open_leadership, run_elected
@@ -100,7 +100,7 @@ def index(
     show = show_progress if show_progress is not None else sys.stderr.isatty()
     with (
         _stop_on_signals(stop),
-        JsonRpcClient(settings.effective_rpc_url, timeout=settings.index_rpc_timeout) as rpc,
+        connect_rpc(settings, timeout=settings.index_rpc_timeout) as rpc,
         open_store(settings.effective_database_url) as store,
     ):
         indexer = open_indexer(settings, store, rpc, stop=stop, progress=Progress(sys.stderr) if show else None)

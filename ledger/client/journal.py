@@ -60,19 +60,36 @@ class Journal:
             )
         return out
 
-    def rewrite(self, keep: Iterable[JournalEntry]) -> None:
-        """Atomically replaces the journal with ``keep`` (used to drop entries known to be durable)."""
+    def drop(self, tx_hashes: Iterable[str]) -> int:
+        """Removes the entries of ``tx_hashes`` and keeps every other one, also those appended since the
+        caller read the journal (the file is read again under the lock). Returns how many were removed."""
+        gone = {h.lower() for h in tx_hashes}
+        if not gone:
+            return 0
         with self._lock:
-            tmp = self.path.with_suffix(".tmp")
-            with open(tmp, "w", encoding="utf-8") as fh:
-                for e in keep:
-                    row = {"seq": e.seq, "hash": e.tx_hash, "from": e.sender, "nonce": e.nonce, "raw": e.raw}
-                    fh.write(json.dumps(row, separators=(",", ":")) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-            self._fh.close()
-            self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+            entries = self.entries()
+            keep = [e for e in entries if e.tx_hash.lower() not in gone]
+            if len(keep) == len(entries):
+                return 0
+            self._rewrite_locked(keep)
+            return len(entries) - len(keep)
+
+    def rewrite(self, keep: Iterable[JournalEntry]) -> None:
+        """Atomically replaces the journal with ``keep`` (entries appended meanwhile are lost: see :meth:`drop`)."""
+        with self._lock:
+            self._rewrite_locked(keep)
+
+    def _rewrite_locked(self, keep: Iterable[JournalEntry]) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for e in keep:
+                row = {"seq": e.seq, "hash": e.tx_hash, "from": e.sender, "nonce": e.nonce, "raw": e.raw}
+                fh.write(json.dumps(row, separators=(",", ":")) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        self._fh.close()
+        self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
 
     def _lines(self) -> Iterator[dict[str, Any]]:
         try:

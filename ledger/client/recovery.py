@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ledger.chain.rpc import JsonRpcClient
-from ledger.client.journal import Journal, JournalEntry
+from ledger.client.journal import Journal
 from ledger.errors import NonRetryableError, RpcRemoteError
 
 __all__ = ["RecoveryReport", "compact", "recover"]
@@ -103,10 +103,10 @@ def compact(rpc: JsonRpcClient, journal: Journal, *, older_than: float) -> int:
         for b, block in zip(part, rpc.batch([("eth_getBlockByNumber", [b, False]) for b in part]), strict=True):
             stamps[b] = int(block["timestamp"], 16) if block else 0
     cutoff = time.time() - older_than
-    keep: list[JournalEntry] = [
-        e for e, r in zip(entries, receipts, strict=True) if r is None or stamps[str(r["blockNumber"])] > cutoff
+    durable = [
+        e.tx_hash
+        for e, r in zip(entries, receipts, strict=True)
+        if r is not None and stamps[str(r["blockNumber"])] <= cutoff
     ]
-    dropped = len(entries) - len(keep)
-    if dropped:
-        journal.rewrite(keep)
-    return dropped
+    # drop() re-reads the journal under its lock: entries appended since we read it are kept.
+    return journal.drop(durable)

@@ -37,10 +37,12 @@ from ledger.errors import ChainIdConflict, NonRetryableError
 from ledger.toolchain import Build
 
 __all__ = [
+    "ContractTooLarge",
     "DeployedContract",
     "Deployment",
     "DeploymentMismatch",
     "abi_hash",
+    "check_code_size",
     "create_address",
     "deploy_system",
     "ensure_deployed",
@@ -59,6 +61,32 @@ _AGREEMENT = "(uint64,address,uint8,uint32,address[])"
 
 class DeploymentMismatch(NonRetryableError):
     """The chain does not hold what the deployment manifest says (other chain, other code, no code)."""
+
+
+class ContractTooLarge(NonRetryableError):
+    """A contract's runtime code at the build's EVM target exceeds EIP-170's 24,576 bytes: no chain with
+    the standard size limit accepts it (a genesis override of the limit is not a production answer)."""
+
+    def __init__(self, message: str, oversized: dict[str, int], evm_version: str) -> None:
+        super().__init__(message)
+        self.oversized = oversized
+        self.evm_version = evm_version
+
+
+def check_code_size(build: Build) -> None:
+    """Raises :class:`ContractTooLarge` naming every system contract above the limit at this target."""
+    from ledger.toolchain import MAX_DEPLOYED_CODE_SIZE
+
+    big = {c.name: c.deployed_size for c in build.oversized() if c.name in SYSTEM_CONTRACTS}
+    if big:
+        listed = ", ".join(f"{name} {size:,} bytes" for name, size in sorted(big.items()))
+        raise ContractTooLarge(
+            f"at EVM target {build.evm_version}, {listed} exceed{'s' if len(big) == 1 else ''} the"
+            f" {MAX_DEPLOYED_CODE_SIZE:,}-byte contract size limit (EIP-170): it cannot be deployed on a chain"
+            " with these rules until the contract is split",
+            big,
+            build.evm_version,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +109,7 @@ class Deployment:
     build_key: str
     created_at: str
     contracts: dict[str, DeployedContract]
+    evm_version: str = "cancun"
 
     def address(self, name: str) -> str:
         return self.contracts[name].address
@@ -143,8 +172,10 @@ def deploy_system(
 ) -> Deployment:
     """Deploys the system's contracts with ``sender`` as the first authority, and wires them together.
 
-    Refuses with :class:`ChainIdConflict`, before any transaction, on a chain whose id is one of
+    Refuses before sending anything: with :class:`ContractTooLarge` when a contract does not fit the size limit
+    at the build's EVM target, and with :class:`ChainIdConflict` on a chain whose id is one of
     ``recognised_chain_ids`` (the provinces this deployment will recognise)."""
+    check_code_size(build)
     require_distinct_chain_id(int(rpc.call("eth_chainId"), 16), recognised_chain_ids, where="deployment")
 
     def create(name: str, types: list[str], args: list[Any]) -> tuple[str, str, int]:
@@ -212,6 +243,7 @@ def deploy_system(
         build_key=build.key,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         contracts=contracts,
+        evm_version=build.evm_version,
     )
 
 
@@ -253,6 +285,11 @@ def verify_deployment(
         if got != c.code_hash:
             raise DeploymentMismatch(
                 f"{name} at {c.address}: code hash {got or 'none (no code)'}, manifest {c.code_hash}"
+            )
+        if build is not None and build.evm_version != deployment.evm_version:
+            raise DeploymentMismatch(
+                f"the deployment was compiled for EVM target {deployment.evm_version}, the build now is for"
+                f" {build.evm_version}: set LEDGER_EVM_VERSION={deployment.evm_version}"
             )
         if build is not None and abi_hash(contract_abi(build, name)) != c.abi_hash:
             raise DeploymentMismatch(

@@ -21,6 +21,7 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
+from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call, LedgerClient, TxResult, connect
 from ledger.client.accounts import KeystoreError, load_keystore
@@ -168,7 +169,7 @@ class Gateway:
         if self._build is None:
             self._build = compile_contracts(self.settings)
         if self._rpc is None:
-            self._rpc = JsonRpcClient(self.settings.effective_rpc_url, timeout=self.settings.tx_timeout)
+            self._rpc = connect_rpc(self.settings)
         return connect(self.settings, account, deployment=deployment, build=self._build, rpc=self._rpc)
 
     def direct_trade_typed_data(self, key: ApiKey, trade: Trade, nonce: int, deadline: int) -> Reply:
