@@ -62,12 +62,24 @@ subtask(TASK_COMPILE_GET_REMAPPINGS, async () => {
   return remappings;
 });
 
+// The EVM target is chosen per network (LEDGER_EVM_VERSION, as ledger/settings.py reads it: geth's Clique and
+// GoQuorum need "london"); unset, compiler.json's evmVersion. The Python pipeline applies the same override, so
+// both produce the same bytecode for the same target.
+function solcSettings() {
+  const settings = JSON.parse(JSON.stringify(compilerConfig.settings));
+  const target = process.env.LEDGER_EVM_VERSION;
+  if (target) {
+    settings.evmVersion = target;
+  }
+  return settings;
+}
+
 /** @type import('hardhat/config').HardhatUserConfig */
 module.exports = {
   solidity: {
     version: compilerConfig.version,
-    // Deep copy: Hardhat adds its own outputSelection entries to this object.
-    settings: JSON.parse(JSON.stringify(compilerConfig.settings)),
+    // A deep copy: Hardhat adds its own outputSelection entries to this object.
+    settings: solcSettings(),
   },
   paths: {
     root: ROOT,

@@ -186,16 +186,28 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
             depth: depth,
             start: start,
             end: t.end,
-            parentId: parentId
+            parentId: parentId,
+            soldUntil: 0
         });
         if (parentId != 0) {
             _children[parentId].push(licenseId);
+            if (settled) _markSoldUnder(parentId, t.end);
         } else {
             uint256 day = (uint256(t.end) + _DAY - 1) / _DAY;
             if (day > rec.licensedUntilDay) rec.licensedUntilDay = uint32(day);
         }
         if (t.sublicensable) _territories[licenseId] = Territory(t.regions, t.countries);
         emit LicenseGranted(licenseId, assetId, licensee, licensor, parentId, depth, t);
+    }
+
+    /// @dev A sublicence ending at `end` was sold under `parentId`: it and every licence above it (at most
+    /// _MAX_DEPTH links) keep the latest such end, before which they cannot be given up (see {revokeLicense}).
+    function _markSoldUnder(uint64 parentId, uint40 end) private {
+        for (uint64 id = parentId; id != 0;) {
+            LicenseRecord storage p = _licenses[id];
+            if (p.soldUntil < end) p.soldUntil = end;
+            id = p.parentId;
+        }
     }
 
     function _checkParent(uint64 parentId, address licensor, LicenseTerms calldata t, uint40 start, bool crossBorder)

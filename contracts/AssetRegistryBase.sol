@@ -79,6 +79,8 @@ abstract contract AssetRegistryBase is IAssetRegistryTypes {
         uint40 start;
         uint40 end;
         uint64 parentId;
+        /// @dev The latest end of the sublicences sold under it, at any depth (see {License-soldUntil}).
+        uint40 soldUntil;
     }
 
     /// @dev Per (asset, right, purpose, parent): the span from the earliest start to the latest end of

@@ -93,6 +93,11 @@ contract AssetRegistryModule is AssetRegistryBase {
             // A buyer paid for it: its licensor cannot take it back (only the authority, for cause).
             if (l.flags & _L_SOLD != 0) revert LicenseSold(licenseId, msg.sender);
         }
+        // A buyer paid for a sublicence under it, valid only while this one is: its licensee cannot give it up
+        // nor its licensor take it back before that sublicence ends (only the authority, for cause).
+        if (caller.roles & Roles.AUTHORITY == 0 && block.timestamp < l.soldUntil) {
+            revert LicenseSublicenceSold(licenseId, l.soldUntil);
+        }
         // Sublicences are not visited: validity walks the parent chain (at most _MAX_DEPTH links), so the
         // cost of a revocation does not depend on how many sublicences hang under the licence.
         l.flags |= _L_REVOKED;
@@ -254,6 +259,7 @@ contract AssetRegistryModule is AssetRegistryBase {
         v.sold = l.flags & _L_SOLD != 0;
         v.depth = l.depth;
         v.parentId = l.parentId;
+        v.soldUntil = l.soldUntil;
     }
 
     /// @notice See {IAssetRegistry-licenseCount}.

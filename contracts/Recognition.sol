@@ -289,6 +289,16 @@ contract Recognition is IRecognition {
             revert RecognitionStaleCertificate(originChainId, c.assetId, localAssetId, r.issuedBlock, c.issuedBlock);
         }
         if (r.status == RecognisedStatus.Cancelled) revert RecognitionInvalidStatus(localAssetId, r.status);
+        if (!cancelled) {
+            // The record keeps what was recognised: a newer certificate moves holders, not the data or its class.
+            IAssetRegistryTypes.Asset memory local = _registry.getAsset(localAssetId);
+            if (local.category != c.category || local.grade != c.grade || local.kind != c.kind) {
+                revert RecognitionClassificationMismatch(localAssetId, local.category, local.grade, c.category, c.grade);
+            }
+            if (local.contentHash != c.contentHash) {
+                revert RecognitionContentConflict(c.contentHash, localAssetId, local.holdingHolder, c.holdingHolder);
+            }
+        }
         (r.certificateDigest, r.issuedBlock) = (digest, c.issuedBlock);
         if (cancelled) r.status = RecognisedStatus.Cancelled;
         if (r.linked) {

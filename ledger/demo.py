@@ -32,6 +32,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
 import ledger.contracts.errors as E
+from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.cli.format import certificate_number, choice_name, format_amount, format_time, role_names, term
 from ledger.client import Call, Contracts, LedgerClient, TxResult, dev_account, make_sender
@@ -766,7 +767,7 @@ def run_demo(
     if not (settings.dev_keys == "on" or (settings.dev_keys == "auto" and settings.embedded)):
         raise DemoError("the demo signs with anvil's public dev keys: run it on the embedded chain")
     own_rpc = rpc is None
-    rpc = rpc or JsonRpcClient(settings.effective_rpc_url, timeout=settings.tx_timeout)
+    rpc = rpc or connect_rpc(settings)
     demo = _Demo(settings, rpc, build or compile_contracts(settings), log or logger.info)
     try:
         summary = demo.connect()

@@ -40,7 +40,47 @@ class LedgerSettings(BaseSettings):
     )
     rpc_url: str | None = Field(
         default=None,
-        description="External Ethereum JSON-RPC node. Unset: the embedded anvil node on node_host:node_port.",
+        description=(
+            "External Ethereum JSON-RPC node(s): one URL, or several separated by commas (the nodes of a"
+            " consortium network, in order of preference: clients use one and fail over to the next)."
+            " Unset: the embedded anvil node on node_host:node_port."
+        ),
+    )
+    rpc_max_lag: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "Several RPC endpoints: a node whose newest block is older than this many seconds while another"
+            " endpoint has a newer one counts as fallen behind, and clients move to the other."
+        ),
+    )
+    stall_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        description=(
+            "Seconds without a new block, while a transaction waits for its receipt, after which the client"
+            " raises ChainStalledError (a network without quorum) instead of waiting for tx_timeout."
+        ),
+    )
+    finality_confirmations: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "Blocks (its own included) after which a block counts as final; the indexer indexes no block before"
+            " that, and the client acknowledges a transaction only that deep. Unset: 1 (QBFT and the embedded"
+            " node: final when sealed). Clique: floor(signers/2)+1, which `ledger network env` sets."
+        ),
+    )
+    evm_version: Literal["london", "paris", "shanghai", "cancun"] | None = Field(
+        default=None,
+        description=(
+            "solc evmVersion to compile for (the chain's EVM rules). Unset: contracts/compiler.json's (cancun)."
+            " geth's Clique and GoQuorum need london; `ledger network env` prints the right value."
+        ),
+    )
+    engine_binary: Path | None = Field(
+        default=None,
+        description="geth binary of `ledger network` (default: what scripts/build-engine builds in build/engines).",
     )
     chain_id: int = Field(
         default=31337,
@@ -74,6 +114,13 @@ class LedgerSettings(BaseSettings):
             " so historical-state queries survive restarts. Off by default: it costs ~30-80 KB of state file per"
             " block (empty blocks included), rewritten every state_interval. Blocks, receipts and logs survive"
             " restarts either way."
+        ),
+    )
+    node_door: bool = Field(
+        default=True,
+        description=(
+            "`ledger node start` publishes a journaling door in front of anvil: every raw transaction any"
+            " client sends to the node's URL is journalled (fsync) before anvil sees it, and replayed after a crash."
         ),
     )
     confirmations: int = Field(default=1, ge=0, description="Blocks on top of a receipt before it counts as confirmed.")
@@ -122,6 +169,14 @@ class LedgerSettings(BaseSettings):
     index_poll_interval: float = Field(
         default=0.15, gt=0, description="Indexer --follow: seconds between polls of the chain head."
     )
+    index_leader_poll: float = Field(
+        default=0.5,
+        gt=0,
+        description=(
+            "Indexer: seconds between a standby indexer's tries to take the lead (several indexers of one store"
+            " elect one leader; a killed leader is replaced within about this long)."
+        ),
+    )
     api_host: str = Field(default="127.0.0.1", description="`ledger serve`: address the HTTP API listens on.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="`ledger serve`: port the HTTP API listens on.")
     api_cors_origins: list[str] = Field(
@@ -138,6 +193,27 @@ class LedgerSettings(BaseSettings):
     )
     gateway_rate_burst: int = Field(
         default=20, ge=1, description="Write gateway: requests an API key may make at once (token bucket size)."
+    )
+    gateway_key_days: float = Field(
+        default=365.0,
+        ge=0,
+        description=(
+            "Write gateway: lifetime in days of a new API key when `ledger apikey create` is given no --expires-in"
+            " (0: keys never expire unless told to)."
+        ),
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description=(
+            "Redis (redis://host:port/db) for the API keys' rate limits and usage, shared by every API process."
+            " Unset: they are kept in the store's database (LEDGER_DATABASE_URL), shared just the same."
+        ),
+    )
+    redis_prefix: str = Field(
+        default="ledger",
+        min_length=1,
+        max_length=64,
+        description="Prefix of this ledger's keys in Redis (several ledgers may share one Redis).",
     )
     gateway_lease_seconds: float = Field(
         default=30.0,
@@ -206,8 +282,16 @@ class LedgerSettings(BaseSettings):
         return self.rpc_url is None
 
     @property
+    def rpc_urls(self) -> list[str]:
+        """Every configured endpoint, in order of preference (the embedded node's URL when unset)."""
+        if self.rpc_url is None:
+            return [f"http://{self.node_host}:{self.node_port}"]
+        return [u.strip() for u in self.rpc_url.split(",") if u.strip()]
+
+    @property
     def effective_rpc_url(self) -> str:
-        return self.rpc_url or f"http://{self.node_host}:{self.node_port}"
+        """The first endpoint (use :func:`ledger.chain.connect_rpc` for failover over all of them)."""
+        return self.rpc_urls[0]
 
     @property
     def effective_database_url(self) -> str:

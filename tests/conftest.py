@@ -43,6 +43,15 @@ def postgres_test_url() -> str:
     return url
 
 
+def redis_test_url() -> str:
+    """The test Redis server's URL (``LEDGER_TEST_REDIS_URL``, which scripts/test sets to a server it started);
+    a skip or a failure (see :func:`services_required`) when unset."""
+    url = os.environ.get("LEDGER_TEST_REDIS_URL")
+    if not url:
+        service_unavailable("Redis: LEDGER_TEST_REDIS_URL is not set (scripts/test starts a server)")
+    return url
+
+
 @pytest.fixture
 def tmp_settings(tmp_path: Path) -> LedgerSettings:
     """Settings isolated in ``tmp_path`` (data, build) with a free node port; automine."""

@@ -138,6 +138,9 @@ interface IAssetRegistryTypes {
         uint8 depth;
         uint64 parentId;
         bool sold;
+        /// @dev The latest end of the sublicences sold under it (at any depth): until then neither its licensee
+        /// nor its licensor can give it up or revoke it (only the authority). 0 when none was sold.
+        uint40 soldUntil;
     }
 
     // ─────────────────────────────────────────────────────────── errors
@@ -227,6 +230,9 @@ interface IAssetRegistryTypes {
     /// @notice Thrown when the licensor `account` would revoke a licence a buyer paid for (delivered by a
     /// settlement): only the authority revokes it, for cause, or its licensee surrenders it.
     error LicenseSold(uint64 licenseId, address account);
+    /// @notice Thrown when the licensee or licensor would end a licence under which a sublicence was sold that
+    /// lasts until `soldUntil` (a sublicence is valid only while its parent is): only the authority revokes it.
+    error LicenseSublicenceSold(uint64 licenseId, uint40 soldUntil);
     /// @notice Thrown when the licence is not transferable.
     error LicenseNotTransferable(uint64 licenseId);
     /// @notice Thrown when a licence is granted to its grantor.

@@ -16,8 +16,9 @@ from typing import Annotated, Any, Final
 import anyio
 import sqlalchemy as sa
 from fastapi import Depends, HTTPException, Query, Request, Response
+from pydantic import WithJsonSchema
 
-from ledger.api.params import BIGINT_MAX, iso_seconds
+from ledger.api.params import BIGINT_MAX, TIME_LENGTH, iso_seconds
 from ledger.settings import LedgerSettings
 from ledger.store import Store
 from ledger.store import schema as s
@@ -78,19 +79,29 @@ ReadConn = Annotated[sa.Connection, Depends(get_read_connection)]
 @dataclass(frozen=True, slots=True)
 class BlockStamp:
     """The block a response reflects. ``at_block`` is None for the current state (read through the
-    ``valid_to_block IS NULL`` fast path), else the block number to read state as of."""
+    ``valid_to_block IS NULL`` fast path), else the block number to read state as of. ``timestamp`` is None
+    only for the block just below the first indexed one (the state before anything was recorded)."""
 
     number: int
     hash: str
-    timestamp: int
+    timestamp: int | None
     at_block: int | None
+
+    @property
+    def time(self) -> int:
+        """The time answers that depend on it are judged at (licence validity, mandate expiry): the block's
+        timestamp, or 0 for the state before anything was recorded (no licence or mandate exists then)."""
+        return 0 if self.timestamp is None else self.timestamp
 
 
 AT_DESCRIPTION: Final = (
-    "Point in time: a block number (e.g. `120`) or an ISO-8601 timestamp (e.g. `2026-11-28T10:00:00Z`;"
-    " the state after the last indexed block at or before that time). Unset: the current state."
-    " The envelope's `block` names the stored block the answer reflects (a block without ledger events"
-    " has the same state as the stored block below it)."
+    "Point in time: a block number (e.g. `120`) or an RFC 3339 date-time with its zone (e.g."
+    " `2026-11-28T10:00:00Z`): the state after the last indexed block at or before that time. Unset: the"
+    " current state. The envelope's `block` names the stored block the answer reflects (a block without"
+    " ledger events has the same state as the stored block below it). A block or time before the first"
+    " indexed block answers with the state before anything was recorded (empty lists, 404 for records),"
+    " and `block` names the block just below the first indexed one (its `timestamp` null). A block above"
+    " the last indexed one is not known yet: 404."
 )
 
 
@@ -100,6 +111,17 @@ def _not_indexed() -> HTTPException:
 
 def _bad_at(message: str) -> HTTPException:
     return HTTPException(422, [{"loc": ["query", "at"], "msg": message, "type": "value_error"}])
+
+
+def _before_first(conn: sa.Connection) -> BlockStamp:
+    """The state before the first indexed block: nothing of the ledger existed yet (the indexer stores every
+    block with ledger events), named by the block below it, whose hash is the first block's parent hash."""
+    b = s.blocks
+    first = conn.execute(sa.select(b.c.number, b.c.parent_hash).order_by(b.c.number).limit(1)).first()
+    if first is None:
+        raise _not_indexed()
+    number = int(first[0]) - 1
+    return BlockStamp(number, str(first[1]), None, number)
 
 
 def resolve_at(conn: sa.Connection, at: str | None) -> BlockStamp:
@@ -121,21 +143,30 @@ def resolve_at(conn: sa.Connection, at: str | None) -> BlockStamp:
         if number > BIGINT_MAX:
             raise _bad_at(f"block {at} is out of range (at most {BIGINT_MAX})")
         if number > head:
-            raise _bad_at(f"block {number} is above the last indexed block {head}")
+            raise HTTPException(404, f"block {number} is not indexed yet (the last indexed block is {head})")
         query = query.where(b.c.number <= number).order_by(b.c.number.desc())
     else:
-        seconds = iso_seconds(at, "at", "a block number or an ISO-8601 timestamp")
+        seconds = iso_seconds(at, "at", "a block number or a date-time with its zone")
         query = query.where(b.c.number <= head, b.c.timestamp <= seconds).order_by(b.c.number.desc())
     row = conn.execute(query.limit(1)).first()
     if row is None:
-        raise _bad_at(f"no indexed block at or before {at[:80]!r}")
+        return _before_first(conn)
     number = int(row[0])
     return BlockStamp(number, str(row[1]), int(row[2]), None if number == head else number)
 
 
+#: ``?at=``'s schema: what :func:`resolve_at` accepts and nothing it refuses.
+AT_SCHEMA: Final[dict[str, Any]] = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX, "description": "A block number."},
+        {"type": "string", "format": "date-time", "maxLength": TIME_LENGTH, "description": "RFC 3339 date-time."},
+    ]
+}
+
 AtQ = Annotated[
     str | None,
-    Query(description=AT_DESCRIPTION, max_length=40, examples=["120", "2026-11-28T10:00:00Z"]),
+    Query(description=AT_DESCRIPTION, min_length=1, max_length=TIME_LENGTH, examples=["120", "2026-11-28T10:00:00Z"]),
+    WithJsonSchema(AT_SCHEMA),
 ]
 
 

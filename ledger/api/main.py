@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import gc
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
+import anyio
+import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -21,7 +22,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.api import metrics
-from ledger.api.rollup import TradeRollup
+from ledger.api.aggregates import AggregateAnswers
 from ledger.api.routes import (
     assets,
     explorer,
@@ -43,11 +44,12 @@ from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
 from ledger.store._engine import json_dumps
 
-__all__ = ["app_factory", "create_app", "settle_gc"]
+__all__ = ["app_factory", "create_app", "settle_gc", "warm_up"]
 
 logger = logging.getLogger(__name__)
 
 API_VERSION = "1.0.0"
+_WARM_CONNECTIONS: Final = 8  # the read pool's size on PostgreSQL, all opened at start-up
 
 DESCRIPTION = """\
 Read API of the data-property rights ledger (数据产权登记、授权与交易结算).
@@ -105,7 +107,7 @@ def _reader(store: Store) -> Store:
     replaced) and with planner costs for a cached store; SQLite: the store itself."""
     if store.dialect != "postgresql":
         return store
-    engine = sa.create_engine(store.engine.url, json_serializer=json_dumps, pool_size=8, max_overflow=8)
+    engine = sa.create_engine(store.engine.url, json_serializer=json_dumps, pool_size=_WARM_CONNECTIONS, max_overflow=8)
 
     @sa.event.listens_for(engine, "connect")
     def _tune(dbapi_connection: Any, _record: Any) -> None:
@@ -125,12 +127,9 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     owned = store is None
     the_store = open_store(settings.effective_database_url) if store is None else store
 
-    rollup = TradeRollup()
-
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # The trade rollup's first build reads every trade: start it now, not on the first request.
-        threading.Thread(target=rollup.warm, args=(reader,), name="trade-rollup", daemon=True).start()
+        await warm_up(_app)
         yield
         if reader is not the_store:
             reader.close()
@@ -148,7 +147,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.state.store = the_store
     app.state.reader = reader = _reader(the_store)
     app.state.metrics_registry = metrics.store_registry(the_store)
-    app.state.trade_rollup = rollup
+    app.state.aggregate_answers = AggregateAnswers()
     app.state.status_cache = StatusCache()
 
     app.add_exception_handler(sa.exc.DataError, _store_error)
@@ -173,6 +172,54 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     gateway.mount(app, settings, the_store)  # POST /api/v1/tx/...: writes signed by the API key's participant
     # Other parts plug in their routers here.
     return app
+
+
+#: Read once at start-up, before the process accepts connections: the hot routes' code paths, statements and
+#: serialisers are built then, not while the first clients wait. Answers are not kept (the aggregates'
+#: per-block memo excepted, a function of the store at that block).
+_WARM_PATHS: Final = (
+    "/api/v1/status",
+    "/api/v1/assets/1",
+    "/api/v1/assets?limit=20",
+    "/api/v1/assets?category=enterprise&limit=20",
+    "/api/v1/assets?status=registered&category=public&limit=20",
+    "/api/v1/assets?kind=dataset&region=450000&limit=20",
+    "/api/v1/assets?frozen=true&limit=20",
+    "/api/v1/assets?holder=0x70997970C51812dc3A010C7d01b50e0d17dc79C8&limit=20",
+    "/api/v1/trades/aggregates?group_by=day",
+    "/api/v1/trades/aggregates?group_by=category",
+    "/api/v1/trades/aggregates?group_by=exchange",
+    "/api/v1/trades/aggregates?group_by=day&from=2026-01-01T00:00:00Z&to=2026-01-31T00:00:00Z",
+)
+_WARM_SECONDS: Final = 5.0
+
+
+async def warm_up(app: FastAPI) -> None:
+    """Opens the read pool's connections and answers each of :data:`_WARM_PATHS` once, in-process, within
+    a few seconds at most; a store that is unreachable or empty only makes it shorter."""
+    reader: Store = app.state.reader
+
+    def open_pool() -> None:
+        connections = []
+        try:
+            for _ in range(_WARM_CONNECTIONS):
+                connections.append(reader.engine.connect())
+        except sa.exc.SQLAlchemyError:
+            pass
+        for conn in connections:
+            conn.close()
+
+    started = time.perf_counter()
+    with anyio.move_on_after(_WARM_SECONDS):
+        await anyio.to_thread.run_sync(open_pool)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://warm-up") as client:
+            for path in _WARM_PATHS:
+                try:
+                    await client.get(path)
+                except Exception:
+                    logger.debug("warm-up request %s failed", path, exc_info=True)
+    logger.info("warmed up in %.3fs", time.perf_counter() - started)
 
 
 def settle_gc() -> None:

@@ -194,6 +194,7 @@ def licence_fields(r: Row, chain: ChainState) -> dict[str, Any]:
         "revoke_reason_hash": r["revoke_reason_hash"],
         "revoked_block": r["revoked_block"],
         "sold": r["sold"],
+        "sold_until": r["sold_until"] or None,
         "revoked_ancestor_id": chain.revoked_ancestor(r),
         "valid": chain.valid(r),
         "granted_block": r["granted_block"],

@@ -1,65 +1,109 @@
-"""Keyset pagination with opaque cursors.
+"""Keyset pagination with cursors that are keyset positions.
 
 A list is ordered by a stable key (a tuple of columns, unique per row); a cursor is the key of the
-last row of a page, base64url-encoded JSON. The next page is ``WHERE key > cursor ORDER BY key
-LIMIT n`` — an index range scan, never an OFFSET.
+last row of a page, its values joined by ``.`` (integers in decimal, accounts as ``0x`` addresses, hashes
+as ``0x`` and 64 hex digits), e.g. ``812.3`` for block 812, log 3. The next page is ``WHERE key > cursor
+ORDER BY key LIMIT n`` — an index range scan, never an OFFSET. Any position is a valid cursor (the rows
+after it), so a cursor's schema (:func:`cursor_query`: a pattern per list) promises exactly what the list
+accepts.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Final
 
-import orjson
 import sqlalchemy as sa
 from fastapi import HTTPException, Query
 
-__all__ = ["CursorQ", "LimitQ", "decode_cursor", "encode_cursor", "fetch_page", "page_of", "page_query"]
+__all__ = [
+    "HASH",
+    "AccountCursorQ",
+    "AccountIdCursorQ",
+    "BlockHashCursorQ",
+    "BlockLogCursorQ",
+    "CursorQ",
+    "LimitQ",
+    "OperationCursorQ",
+    "decode_cursor",
+    "encode_cursor",
+    "fetch_page",
+    "page_of",
+    "page_query",
+]
 
 MAX_LIMIT: Final = 1000
 DEFAULT_LIMIT: Final = 100
-_INT64: Final = (-(1 << 63), (1 << 63) - 1)
+
+INT: Final = "int"  # a BIGINT key column (up to 18 digits: every value within BIGINT's range)
+ACCOUNT: Final = "account"  # an address key column
+HASH: Final = "hash"  # a 32-byte hash key column (stored in lower case)
+_PART: Final = {INT: r"-?[0-9]{1,18}", ACCOUNT: r"0x[0-9a-fA-F]{40}", HASH: r"0x[0-9a-fA-F]{64}"}
+_TYPES: Final = {int: INT, str: ACCOUNT}
+
+KeyType = type | str  # int, str (an address), or a kind of :data:`_PART` (:data:`HASH`)
 
 LimitQ = Annotated[
     int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT}).", examples=[DEFAULT_LIMIT])
 ]
-CursorQ = Annotated[
-    str | None,
-    Query(
-        max_length=512,
-        description="`next_cursor` of the previous page; unset for the first page.",
-        examples=["WzEwMF0"],
-    ),
-]
+
+
+def _pattern(kinds: Sequence[str]) -> str:
+    return "^" + r"\.".join(_PART[k] for k in kinds) + "$"
+
+
+def _cursor(kinds: Sequence[str], example: str) -> Any:
+    """The ``cursor`` parameter of a list keyed by columns of ``kinds`` (:data:`INT`, :data:`ACCOUNT`)."""
+    return Query(
+        pattern=_pattern(kinds),
+        description=(
+            "`next_cursor` of the previous page (unset for the first page): the key of the last row seen"
+            " (values joined by `.`); the page holds the rows after it."
+        ),
+        examples=[example],
+    )
+
+
+CursorQ = Annotated[str | None, _cursor((INT,), "100")]  # lists keyed by one id
+BlockLogCursorQ = Annotated[str | None, _cursor((INT, INT), "812.3")]  # by block and log index
+AccountCursorQ = Annotated[str | None, _cursor((ACCOUNT,), "0x70997970C51812dc3A010C7d01b50e0d17dc79C8")]
+AccountIdCursorQ = Annotated[
+    str | None, _cursor((ACCOUNT, INT), "0x70997970C51812dc3A010C7d01b50e0d17dc79C8.12")
+]  # by account, then id
+BlockHashCursorQ = Annotated[
+    str | None, _cursor((INT, HASH), "812.0x" + "ab" * 32)
+]  # by block, then a hash (mandates: granted block, mandate id)
+OperationCursorQ = Annotated[
+    str | None, _cursor((INT, ACCOUNT, INT, INT), "1.0x70997970C51812dc3A010C7d01b50e0d17dc79C8.2.1")
+]  # authorised operations: asset, operator, right, purpose
 
 
 def encode_cursor(key: Sequence[Any]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(list(key))).decode().rstrip("=")
+    return ".".join(str(v) for v in key)
 
 
 def _bad_cursor(why: str) -> HTTPException:
     return HTTPException(422, [{"loc": ["query", "cursor"], "msg": f"invalid cursor: {why}", "type": "value_error"}])
 
 
-def decode_cursor(cursor: str, types: Sequence[type]) -> tuple[Any, ...]:
-    """The key in ``cursor``, checked against the key's column types (int within BIGINT, or str)."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        key = orjson.loads(raw)
-    except (binascii.Error, ValueError, orjson.JSONDecodeError):
-        raise _bad_cursor("not one of this API's cursors") from None
-    if not isinstance(key, list) or len(key) != len(types):
-        raise _bad_cursor("it does not belong to this list")
-    for value, type_ in zip(key, types, strict=True):
-        if type(value) is not type_:
-            raise _bad_cursor("it does not belong to this list")
-        if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
-            raise _bad_cursor("value out of range")
-        if isinstance(value, str) and len(value) > 256:
-            raise _bad_cursor("value too long")
-    return tuple(key)
+def _kind(t: KeyType) -> str:
+    return t if isinstance(t, str) else _TYPES[t]
+
+
+def _value(v: str, kind: str) -> Any:
+    if kind == INT:
+        return int(v)
+    return v.lower() if kind == HASH else v
+
+
+def decode_cursor(cursor: str, types: Sequence[KeyType]) -> tuple[Any, ...]:
+    """The key in ``cursor``, checked against the key's column types (int within BIGINT, an address, or
+    :data:`HASH`)."""
+    kinds = [_kind(t) for t in types]
+    if re.fullmatch(_pattern(kinds), cursor) is None:
+        raise _bad_cursor(f"expected {'.'.join(kinds)} (the key of this list's last row seen)")
+    return tuple(_value(v, k) for v, k in zip(cursor.split("."), kinds, strict=True))
 
 
 def after(columns: Sequence[sa.ColumnElement[Any]], key: Sequence[Any]) -> sa.ColumnElement[bool]:
@@ -77,7 +121,7 @@ def fetch_page(
     conn: sa.Connection,
     query: sa.Select[Any],
     key: Sequence[sa.ColumnElement[Any]],
-    key_types: Sequence[type],
+    key_types: Sequence[KeyType],
     cursor: str | None,
     limit: int,
     *,
@@ -91,7 +135,7 @@ def fetch_page(
 def page_query(
     query: sa.Select[Any],
     key: Sequence[sa.ColumnElement[Any]],
-    key_types: Sequence[type],
+    key_types: Sequence[KeyType],
     cursor: str | None,
     limit: int,
 ) -> sa.Select[Any]:

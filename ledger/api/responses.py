@@ -15,11 +15,15 @@ __all__ = ["ERRORS", "NOT_FOUND", "block_ref", "etag_response", "json_response"]
 
 _422: Final = {"model": ErrorBody, "description": "A parameter is invalid; `detail` lists each one with its location."}
 _503: Final = {"model": ErrorBody, "description": "The store holds no indexed block yet."}
-ERRORS: Final[dict[int | str, dict[str, Any]]] = {422: _422, 503: _503}
+_404_AT: Final = {"model": ErrorBody, "description": "`?at=` names a block above the last indexed one."}
+ERRORS: Final[dict[int | str, dict[str, Any]]] = {404: _404_AT, 422: _422, 503: _503}
 NOT_FOUND: Final[dict[int | str, dict[str, Any]]] = {
-    404: {"model": ErrorBody, "description": "No such record (at the block asked about)."},
-    304: {"description": "Not modified: the If-None-Match header names the current ETag."},
     **ERRORS,
+    404: {
+        "model": ErrorBody,
+        "description": "No such record (at the block asked about), or `?at=` names a block not indexed yet.",
+    },
+    304: {"description": "Not modified: the If-None-Match header names the current ETag."},
 }
 
 

@@ -100,7 +100,13 @@ class _Out(BaseModel):
 class BlockRef(_Out):
     number: int = Field(description="Number of the indexed block the answer reflects.", examples=[120])
     hash: str = _hash("Hash of that block.")
-    timestamp: int = Field(description="Its timestamp (unix seconds).", examples=[1795860000])
+    timestamp: int | None = Field(
+        description=(
+            "Its timestamp (unix seconds); null for the block just below the first indexed one, which names the"
+            " state before anything was recorded (`?at=` before the ledger's first block)."
+        ),
+        examples=[1795860000],
+    )
 
 
 class Envelope(_Out, Generic[T]):
@@ -112,8 +118,10 @@ class Page(_Out, Generic[T]):
     block: BlockRef = Field(description="The block whose state the answer reflects.")
     data: list[T] = Field(description="This page's items, in the list's stable order.")
     next_cursor: str | None = Field(
-        description="Opaque cursor of the next page (pass as `?cursor=`); null on the last page.",
-        examples=["WzEwMF0"],
+        description=(
+            "Cursor of the next page (pass as `?cursor=`): the key of this page's last row; null on the last page."
+        ),
+        examples=["100"],
     )
 
 
@@ -296,6 +304,11 @@ class LicenceOut(_Out):
         description="Delivered by a settlement: a buyer paid for it, so its licensor cannot revoke it (the authority"
         " and its licensee still can).",
         examples=[False],
+    )
+    sold_until: int | None = Field(
+        description="The latest end (unix seconds) of the sublicences sold under it, at any depth: until then"
+        " neither its licensee nor its licensor can end it, only the authority (null: none sold).",
+        examples=[None],
     )
     revoked_ancestor_id: int | None = Field(
         description="The nearest revoked licence above this sublicence: it makes this one invalid too (null: none).",
@@ -535,9 +548,14 @@ class MandateDetail(MandateOut):
 
 
 class AggregateRow(_Out):
-    key: str = Field(description="Day (YYYY-MM-DD, UTC), category name or exchange address.", examples=["2026-11-28"])
+    key: str = Field(
+        description="Day (YYYY-MM-DD, UTC), category name, exchange address or right name.", examples=["2026-11-28"]
+    )
     count: int = Field(description="Number of trades.", examples=[12])
     volume: str = _amount("Sum of prices")
+    fees: str = _amount("Sum of the exchange fees")
+    revenue_shares: str = _amount("Sum of the revenue shares paid out at settlement")
+    held_shares: str = _amount("Sum of the revenue shares held for recipients that were not active")
 
 
 class RevenueRow(_Out):

@@ -54,7 +54,11 @@ def parse_at(text: str | None) -> At:
     return moment
 
 
-def resolve_target(at: At, chain: ChainSource | None, index: IndexSource | None, notes: list[str]) -> BlockHeader:
+def resolve_target(
+    at: At, chain: ChainSource | None, index: IndexSource | None, notes: list[str], final_depth: int = 1
+) -> BlockHeader:
+    """The audited block. By default the newest block both the chain and the index hold, and never one the
+    engine may still replace: ``final_depth`` blocks deep, its own included (Clique: floor(N/2)+1)."""
     if chain is not None:
         if isinstance(at, int):
             head = chain.head()
@@ -67,6 +71,11 @@ def resolve_target(at: At, chain: ChainSource | None, index: IndexSource | None,
         if isinstance(at, datetime):
             return chain.block_at_time(int(at.timestamp()))
         head = chain.head()
+        if final_depth > 1:
+            final = max(chain.deployment.deployment_block, head.number - (final_depth - 1))
+            if final < head.number:
+                notes.append(f"the chain's head is {head.number}; audited as of its newest final block {final}")
+                head = chain.header(final)
         stored = index.checkpoint() if index is not None else None
         if stored is not None and stored.number < head.number:
             notes.append(
@@ -104,6 +113,7 @@ def audit_replay(
     replay_url: str | None = None,
     checksums: bool = True,
     on_progress: Callable[[str], None] | None = None,
+    final_depth: int = 1,
 ) -> ReplayReport:
     """Replays the history into a fresh store and compares it with the contracts' views (``rpc``) and
     the live index (``live``) as of ``at``; see :class:`ReplayReport`.
@@ -127,7 +137,7 @@ def audit_replay(
         chain = ChainSource(rpc, deployment, abis_of(build))
     index = IndexSource(live) if live is not None else None
     notes: list[str] = []
-    target = resolve_target(at, chain, index, notes)
+    target = resolve_target(at, chain, index, notes, final_depth)
     seconds: dict[str, float] = {}
 
     with tempfile.TemporaryDirectory(prefix="ledger-audit-") as tmp:

@@ -133,7 +133,7 @@ def _licence(r: Mapping[str, Any]) -> dict[str, Any]:
         "purpose": r["purpose"], "start": r["starts_at"], "end": r["ends_at"], "exclusive": bool(r["exclusive"]),
         "sublicensable": bool(r["sublicensable"]), "transferable": bool(r["transferable"]),
         "crossBorder": bool(r["cross_border"]), "revoked": bool(r["revoked"]), "depth": r["depth"],
-        "parentId": r["parent_id"], "sold": bool(r["sold"]),
+        "parentId": r["parent_id"], "sold": bool(r["sold"]), "soldUntil": r["sold_until"],
     }  # fmt: skip
 
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from ledger.audit._canonical import GENESIS, ChainSegment, loads_exact
 from ledger.audit.errors import TargetBlockError
+from ledger.chain.failover import FailoverRpcClient
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.deploy import Deployment, event_contracts
 from ledger.decode import BlockHeader, EventDecoder, LedgerEvent
@@ -67,8 +68,8 @@ class ChainSource:
     ) -> None:
         self.rpc = rpc
         self.deployment = deployment
-        self.spec = _ChainSpec(rpc.url, rpc.timeout, rpc.connect_timeout, deployment, dict(abis), span, max_logs,
-                               retry)  # fmt: skip
+        self.spec = _ChainSpec(_endpoints(rpc), rpc.timeout, rpc.connect_timeout, deployment, dict(abis), span,
+                               max_logs, retry)  # fmt: skip
         addresses = event_contracts(deployment)  # the ledger's contracts and its governance's
         self.decoder = EventDecoder.for_contracts(addresses, abis)
         self.reader = ChainReader(rpc, addresses.values())
@@ -117,11 +118,18 @@ class ChainSource:
 # ─────────────────────────────────────────────────────────── reading in a worker process
 
 
+def _endpoints(rpc: JsonRpcClient) -> tuple[str, ...]:
+    """The client's node, or a failover client's nodes from its current one on (a worker fails over too)."""
+    if isinstance(rpc, FailoverRpcClient):
+        return tuple(rpc.urls[rpc.current :] + rpc.urls[: rpc.current])
+    return (rpc.url,)
+
+
 @dataclass(frozen=True)
 class _ChainSpec:
     """What a worker process needs to build the same :class:`ChainSource` (all picklable)."""
 
-    url: str
+    urls: tuple[str, ...]
     timeout: float
     connect_timeout: float
     deployment: Deployment
@@ -131,7 +139,11 @@ class _ChainSpec:
     retry: RetryPolicy | None = field(default=None)
 
     def source(self) -> ChainSource:
-        rpc = JsonRpcClient(self.url, timeout=self.timeout, connect_timeout=self.connect_timeout)
+        rpc = (
+            FailoverRpcClient(self.urls, timeout=self.timeout, connect_timeout=self.connect_timeout)
+            if len(self.urls) > 1
+            else JsonRpcClient(self.urls[0], timeout=self.timeout, connect_timeout=self.connect_timeout)
+        )
         return ChainSource(rpc, self.deployment, self.abis, span=self.span, max_logs=self.max_logs, retry=self.retry)
 
 

@@ -32,8 +32,10 @@ from ledger.settings import PROJECT_ROOT, LedgerSettings
 __all__ = [
     "DEV_MNEMONIC",
     "HARDFORK",
+    "HARDFORK_FOR_EVM",
     "EmbeddedNode",
     "find_anvil",
+    "hardfork_for",
     "node_dir",
 ]
 
@@ -43,6 +45,14 @@ DEV_MNEMONIC: Final[str] = "test test test test test test test test test test te
 # Newest fork that is safe for solc evmVersion "cancun" bytecode (prague only adds
 # precompiles/EIP-7702; osaka would add EIP-7825's per-transaction gas cap).
 HARDFORK: Final[str] = "prague"
+#: anvil's --hardfork for each EVM target (LEDGER_EVM_VERSION): the embedded node runs the rules of the
+#: network the contracts are compiled for, so the contract suite can run at an older target too.
+HARDFORK_FOR_EVM: Final[dict[str, str]] = {"london": "london", "paris": "paris", "shanghai": "shanghai",
+                                           "cancun": HARDFORK}  # fmt: skip
+
+
+def hardfork_for(settings: LedgerSettings) -> str:
+    return HARDFORK if settings.evm_version is None else HARDFORK_FOR_EVM[settings.evm_version]
 DEV_ACCOUNTS: Final[int] = 50
 _STOP_TIMEOUT: Final[float] = 15.0
 
@@ -181,7 +191,7 @@ class EmbeddedNode:
             "--chain-id", str(s.chain_id),
             "--gas-limit", str(s.block_gas_limit),
             "--block-base-fee-per-gas", "0",
-            "--hardfork", HARDFORK,
+            "--hardfork", hardfork_for(s),
             "--accounts", str(DEV_ACCOUNTS),
             "--mnemonic", DEV_MNEMONIC,
             "--order", "fifo",

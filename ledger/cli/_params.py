@@ -37,6 +37,7 @@ __all__ = [
     "keystore_path",
     "parse_amount",
     "parse_choice",
+    "parse_duration",
     "parse_hash",
     "parse_roles",
     "parse_time",
@@ -121,6 +122,17 @@ def parse_time(value: str | int, now: int | Callable[[], int], param: str) -> in
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return int(parsed.timestamp())
+
+
+_DURATION = re.compile(r"^(\d+)([smhd]?)$")
+
+
+def parse_duration(value: str, param: str) -> int:
+    """Seconds from ``90d``, ``24h``, ``30m``, ``45s`` or a plain number of seconds."""
+    found = _DURATION.match(value.strip())
+    if found is None:
+        raise typer.BadParameter(f"{value!r} is not a duration (e.g. 90d, 24h, 30m, 3600)", param_hint=param)
+    return int(found.group(1)) * _UNITS[found.group(2)]
 
 
 def parse_choice(enum: type[E], value: str, param: str) -> E:

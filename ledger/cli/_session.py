@@ -11,6 +11,7 @@ from typing import Annotated, Any, Final
 import typer
 from eth_account.signers.local import LocalAccount
 
+from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.cli._params import ACCOUNT_HELP, COUNCIL, dev_keys_allowed, new_account, resolve_account
 from ledger.cli.format import jsonable
@@ -155,7 +156,7 @@ class Session:
     @property
     def rpc(self) -> JsonRpcClient:
         if self._rpc is None:
-            self._rpc = JsonRpcClient(self.settings.effective_rpc_url, timeout=self.settings.tx_timeout)
+            self._rpc = connect_rpc(self.settings)
         return self._rpc
 
     @property

@@ -25,6 +25,7 @@ from ledger.audit import (
     parse_at,
     verify_bundle,
 )
+from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.cli._session import JsonOption, emit, fail, progress
 from ledger.contracts.deploy import Deployment, load_manifest
@@ -76,7 +77,7 @@ def _live_index(url: str) -> Iterator[Store | None]:
 
 def _node(settings: LedgerSettings, url: str | None = None) -> JsonRpcClient | None:
     """A client of the node, or None when none answers."""
-    rpc = JsonRpcClient(url or settings.effective_rpc_url, timeout=max(30.0, settings.index_rpc_timeout))
+    rpc = connect_rpc(settings, timeout=max(30.0, settings.index_rpc_timeout), urls=url.split(",") if url else None)
     try:
         rpc.call("eth_chainId")
     except RpcTransportError:
@@ -130,7 +131,7 @@ def replay(
                 deployment=deployment, build=build, rpc=rpc, live=None if no_index and source is Source.CHAIN else live,
                 at=when, source=source.value, check_chain=not no_chain, check_index=not no_index,
                 replay_url=replay_url,
-                on_progress=progress,
+                on_progress=progress, final_depth=settings.finality_confirmations or 1,
             )  # fmt: skip
     finally:
         if rpc is not None:

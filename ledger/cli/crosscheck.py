@@ -7,12 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
-from ledger.chain.rpc import JsonRpcClient
+from ledger.chain.failover import connect_rpc
 from ledger.cli._session import JsonOption, Session, emit, fail, progress
 from ledger.recognition.crosscheck import check_assets, compare_registry, find_recognised, local_holders_by_content
 from ledger.recognition.layout import RegistryLayout
 from ledger.recognition.remote import RemoteRegistry
 from ledger.recognition.reports import save_checks, save_report
+from ledger.settings import LedgerSettings
 from ledger.store import open_store
 
 __all__ = ["crosscheck"]
@@ -47,7 +48,7 @@ def crosscheck(
         raise typer.BadParameter("give an ASSET_ID or --all", param_hint="ASSET_ID/--all")
     if block_hash is not None and block is not None:
         raise typer.BadParameter("give at most one of --block-hash and --block", param_hint="--block-hash/--block")
-    rpc = JsonRpcClient(remote, timeout=120)
+    rpc = connect_rpc(LedgerSettings(), timeout=120, urls=remote.split(","))
     origin_chain = int(rpc.call("eth_chainId"), 16)
     with Session() as s:
         # Without a ledger of our own (no manifest), a single asset can still be proven with --registry.

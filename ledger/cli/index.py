@@ -12,9 +12,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ledger.chain.rpc import JsonRpcClient
+from ledger.chain.failover import connect_rpc
 from ledger.cli._session import JsonOption, emit, fail, progress
 from ledger.indexer import IndexReport, Progress, StartBlockError, open_indexer
+from ledger.indexer.leader import LeadershipLost, open_leadership, run_elected
 from ledger.settings import LedgerSettings
 
 __all__ = ["index"]
@@ -87,6 +88,10 @@ def index(
     the events block range by block range; the checkpoint is committed with each range, so a restart
     continues where the last one ended. Reorgs up to LEDGER_REORG_WINDOW blocks deep are rolled back;
     only blocks with LEDGER_INDEX_CONFIRMATIONS blocks on top are indexed.
+
+    Several indexers may run against one store (for availability): one leads (PostgreSQL: an advisory
+    lock; SQLite: a lock file beside the database), the others stand by and the first to see the lock
+    free takes over where the leader's last committed batch ended (LEDGER_INDEX_LEADER_POLL).
     """
     from ledger.store import open_store  # SQLAlchemy and Alembic load only for this command
 
@@ -95,16 +100,20 @@ def index(
     show = show_progress if show_progress is not None else sys.stderr.isatty()
     with (
         _stop_on_signals(stop),
-        JsonRpcClient(settings.effective_rpc_url, timeout=settings.index_rpc_timeout) as rpc,
+        connect_rpc(settings, timeout=settings.index_rpc_timeout) as rpc,
         open_store(settings.effective_database_url) as store,
     ):
         indexer = open_indexer(settings, store, rpc, stop=stop, progress=Progress(sys.stderr) if show else None)
         if follow:
             progress(f"following chain {indexer.chain_id}; Ctrl-C or SIGTERM stops after the batch in progress")
+        leadership = open_leadership(store, poll=settings.index_leader_poll)
         try:
-            report = indexer.run(follow=follow, from_block=from_block)
+            elected = run_elected(indexer, store, leadership, follow=follow, from_block=from_block)
         except StartBlockError as exc:
             raise fail(str(exc), code=2) from None
+        except LeadershipLost as exc:
+            raise fail(f"{exc}: stopped (another indexer continues)") from None
+        report = elected if elected is not None else IndexReport(chain_id=indexer.chain_id)
     summary = _summary(report)
     cp = summary["checkpoint"]
     lines = [

@@ -253,6 +253,7 @@ def license_record(s: Session, license_id: int) -> dict[str, Any]:
         "cross_border": lic["crossBorder"],
         "revoked": lic["revoked"],
         "sold": lic["sold"],
+        "sold_until": lic["soldUntil"] or None,
         "depth": lic["depth"],
         "parent_id": lic["parentId"],
         "children": client.children_of(license_id),
@@ -274,7 +275,8 @@ def _revoked_ancestor(client: Any, parent_id: int) -> int | None:
 @app.command()
 def show(license_id: LicenseArg, as_json: JsonOption = False) -> None:
     """Show a licence: asset, licensee, right, term, territory, flags (sold: delivered by a settlement, so its
-    licensor cannot revoke it), parent and sublicences."""
+    licensor cannot revoke it), parent and sublicences, and until when a sublicence sold under it keeps it from
+    being ended."""
     with Session() as s:
         r = license_record(s, license_id)
         flags = [f for f in ("exclusive", "sublicensable", "transferable", "cross_border", "sold", "revoked") if r[f]]
@@ -290,6 +292,8 @@ def show(license_id: LicenseArg, as_json: JsonOption = False) -> None:
             + (f"; licence #{r['revoked_ancestor']} above it is revoked" if r["revoked_ancestor"] else ""),
             f"  sublicences {', '.join(f'#{c}' for c in r['children']) or 'none'}",
         ]
+        if r["sold_until"]:
+            lines.append(f"  sold under it until {format_time(r['sold_until'])}: only the authority can end it before")
         emit(r, lines, as_json)
 
 

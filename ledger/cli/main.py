@@ -29,6 +29,7 @@ from ledger.cli import (
     keys,
     license,
     mandate,
+    network,
     node,
     participant,
     recognition,
@@ -82,6 +83,7 @@ app = typer.Typer(
     epilog="Settings: LEDGER_* environment variables (LEDGER_DATA_DIR, LEDGER_NODE_PORT, LEDGER_RPC_URL, ...).",
 )
 app.add_typer(node.app, name="node")
+app.add_typer(network.app, name="network")
 app.add_typer(keys.app, name="keys")
 app.add_typer(participant.app, name="participant")
 app.add_typer(asset.app, name="asset")

@@ -1,5 +1,10 @@
 """``ledger node start|stop|status``: the embedded anvil chain.
 
+The URL it publishes (``node_host:node_port``) is the node's door (:mod:`ledger.chain.door`): every raw
+transaction that any client sends there is journalled before anvil, which listens on a loopback port of
+its own (``data_dir/node/anvil.url``), sees it; a restarted anvil gets every journalled transaction it
+lost back. ``LEDGER_NODE_DOOR=false`` publishes anvil itself instead.
+
 ``start`` runs the node in the foreground until Ctrl-C (or SIGTERM/SIGHUP), then stops it cleanly
 so its state is saved. ``start --detach`` runs that same foreground command as a background
 process in its own session, waits until the node answers, and returns; the background process
@@ -9,8 +14,10 @@ writes ``data_dir/node/ledger-node.pid`` once the node is ready and removes it w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +30,7 @@ from typing import Annotated, Any, Final
 import typer
 
 from ledger.chain import EmbeddedNode, node_dir, require_distinct_chain_id
+from ledger.chain.door import JournalingDoor
 from ledger.chain.rpc import JsonRpcClient
 from ledger.cli._session import JsonOption, emit, fail, progress
 from ledger.client.journal import Journal
@@ -30,7 +38,7 @@ from ledger.client.recovery import compact, recover
 from ledger.errors import LedgerError
 from ledger.settings import LedgerSettings
 
-__all__ = ["app", "node_state", "supervisor_pid_path"]
+__all__ = ["app", "door_journal_path", "node_state", "supervisor_pid_path"]
 
 app = typer.Typer(
     rich_markup_mode=None, no_args_is_help=True, help="Run the embedded chain (anvil) in the background or foreground."
@@ -113,19 +121,33 @@ class NodeState:
         }
 
 
+def door_journal_path(settings: LedgerSettings) -> Path:
+    return node_dir(settings) / "door-journal.jsonl"
+
+
+def _anvil_url_path(settings: LedgerSettings) -> Path:
+    return node_dir(settings) / "anvil.url"
+
+
 def node_state(settings: LedgerSettings) -> NodeState:
-    """What runs for ``settings``' data directory, and whether the node answers."""
+    """What runs for ``settings``' data directory, and whether the node answers (through its door, else
+    anvil's own URL: an orphaned anvil whose supervisor, and so door, died)."""
     node = EmbeddedNode(settings)
     supervisor = _read_pid(supervisor_pid_path(settings), b"ledger")
     anvil = _read_pid(node.pid_path, b"anvil")
     chain_id = block = None
+    urls = [node.rpc_url]
+    with contextlib.suppress(OSError):
+        urls.append(_anvil_url_path(settings).read_text().strip())
     if supervisor is not None or anvil is not None:
-        try:
-            with JsonRpcClient(node.rpc_url, timeout=2.0, connect_timeout=1.0) as rpc:
-                chain_id_hex, block_hex = rpc.batch([("eth_chainId", None), ("eth_blockNumber", None)])
-                chain_id, block = int(chain_id_hex, 16), int(block_hex, 16)
-        except LedgerError:
-            pass
+        for url in urls:
+            try:
+                with JsonRpcClient(url, timeout=2.0, connect_timeout=1.0) as rpc:
+                    chain_id_hex, block_hex = rpc.batch([("eth_chainId", None), ("eth_blockNumber", None)])
+                    chain_id, block = int(chain_id_hex, 16), int(block_hex, 16)
+                    break
+            except LedgerError:
+                continue
     return NodeState(
         running=chain_id is not None, rpc_url=node.rpc_url, supervisor_pid=supervisor, anvil_pid=anvil,
         chain_id=chain_id, block=block,
@@ -164,8 +186,17 @@ def _journal(settings: LedgerSettings) -> Journal | None:
     return Journal(path) if path.exists() else None
 
 
-def _replay_journal(settings: LedgerSettings, node: EmbeddedNode) -> None:
-    """Re-sends journalled transactions that the node lost (killed between two state saves)."""
+def _replay_journal(settings: LedgerSettings, node: EmbeddedNode, door: Journal | None = None) -> None:
+    """Re-sends journalled transactions that the node lost (killed between two state saves): the door's
+    journal (every client's writes), then the Python client's own."""
+    if door is not None:
+        with node.client(timeout=30) as rpc:
+            report = recover(rpc, door)
+        if report.resent or report.conflicts:
+            progress("door " + report.summary())
+        # A refused entry can never be mined (its nonce is taken, or the node finds it invalid): it would
+        # otherwise be re-sent, and refused, after every restart.
+        door.drop(report.conflicts)
     journal = _journal(settings)
     if journal is None:
         return
@@ -178,22 +209,54 @@ def _replay_journal(settings: LedgerSettings, node: EmbeddedNode) -> None:
         progress(report.summary())
 
 
-def _compact_journal(settings: LedgerSettings, node: EmbeddedNode) -> None:
+def _compact_journal(settings: LedgerSettings, node: EmbeddedNode, door: Journal | None = None) -> None:
     """Drops journal entries mined long enough ago that the node has saved them."""
+    older_than = max(60.0, 10.0 * settings.state_interval)
+    if door is not None:
+        try:
+            with node.client(timeout=30) as rpc:
+                compact(rpc, door, older_than=older_than)
+        except LedgerError as exc:
+            progress(f"door journal compaction skipped: {exc}")
     journal = _journal(settings)
     if journal is None:
         return
     try:
         with node.client(timeout=30) as rpc:
-            compact(rpc, journal, older_than=max(60.0, 10.0 * settings.state_interval))
+            compact(rpc, journal, older_than=older_than)
     except LedgerError as exc:
         progress(f"journal compaction skipped: {exc}")
     finally:
         journal.close()
 
 
+def _loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _open_door(settings: LedgerSettings) -> tuple[EmbeddedNode, JournalingDoor | None, Journal | None]:
+    """anvil on a loopback port of its own behind the journaling door on the published address."""
+    if not settings.node_door:
+        return EmbeddedNode(settings), None, None
+    EmbeddedNode(settings)._check_port()  # the published address: same one-line refusal as without a door
+    inner = settings.model_copy(update={"node_host": "127.0.0.1", "node_port": _loopback_port()})
+    node = EmbeddedNode(inner)
+    node_dir(settings).mkdir(parents=True, exist_ok=True)
+    journal = Journal(door_journal_path(settings))
+    try:
+        door = JournalingDoor(settings.node_host, settings.node_port, node.rpc_url, journal)
+    except OSError as exc:
+        journal.close()
+        raise fail(f"cannot listen on {settings.node_host}:{settings.node_port}: {exc}; set LEDGER_NODE_PORT") from None
+    _anvil_url_path(settings).write_text(node.rpc_url + "\n")
+    return node, door, journal
+
+
 def _run_foreground(settings: LedgerSettings) -> None:
-    node = EmbeddedNode(settings)
+    node, door, door_journal = _open_door(settings)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -201,21 +264,28 @@ def _run_foreground(settings: LedgerSettings) -> None:
 
     previous = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     pid_path = supervisor_pid_path(settings)
+    published = EmbeddedNode(settings).rpc_url
     try:
         node.start()
+        _replay_journal(settings, node, door_journal)
+        if door is not None:
+            door.start()
         pid_path.write_text(f"{os.getpid()}\n")
-        _replay_journal(settings, node)
-        progress(f"embedded node running at {node.rpc_url} (anvil pid {node.pid}); Ctrl-C stops it")
-        typer.echo(node.rpc_url)
+        progress(f"embedded node running at {published} (anvil pid {node.pid}); Ctrl-C stops it")
+        typer.echo(published)
         last_compaction = time.monotonic()
-        while not stop.wait(0.5):
+        while not stop.wait(0.2):
             if not node.is_running:
-                # Blocks since the last state save died with it; the journal brings their transactions back.
+                # Blocks since the last state save died with it; the journals bring their transactions back.
+                if door is not None:
+                    door.available.clear()
                 progress(f"anvil exited unexpectedly; restarting it:\n{_tail(node.log_path)}")
                 node.start()
-                _replay_journal(settings, node)
+                _replay_journal(settings, node, door_journal)
+                if door is not None:
+                    door.available.set()
             if time.monotonic() - last_compaction > _COMPACT_EVERY:
-                _compact_journal(settings, node)
+                _compact_journal(settings, node, door_journal)
                 last_compaction = time.monotonic()
         progress("stopping the embedded node (saving state)")
         code = node.stop()
@@ -223,6 +293,10 @@ def _run_foreground(settings: LedgerSettings) -> None:
             raise fail(f"anvil exited with code {code} while stopping; see {node.log_path}")
         progress(f"stopped; state saved in {node.state_path}")
     finally:
+        if door is not None:
+            door.stop()
+        if door_journal is not None:
+            door_journal.close()
         if node.is_running:
             node.stop()
         if _read_pid(pid_path, b"ledger") in (None, os.getpid()):

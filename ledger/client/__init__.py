@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from eth_account.signers.local import LocalAccount
 
+from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.accounts import create_keystore, dev_account, dev_accounts, load_keystore
 from ledger.client.journal import Journal
@@ -39,12 +40,14 @@ __all__ = [
 def make_sender(
     settings: LedgerSettings, rpc: JsonRpcClient, account: LocalAccount, errors: ErrorTable | None = None
 ) -> TxSender:
-    """A nonce-managed sender for ``account`` journalling into the data directory."""
+    """A nonce-managed sender for ``account`` journalling into the data directory. It acknowledges a transaction
+    once final: at least ``finality_confirmations`` deep (Clique: a block that deep can no longer be replaced)."""
     chain_id = int(rpc.call("eth_chainId"), 16)
     errors = errors or ErrorTable(())
+    confirmations = max(settings.confirmations, settings.finality_confirmations or 1)
     return TxSender(
         rpc, account, chain_id, errors, journal=Journal(settings.data_dir / "journal.jsonl"),
-        timeout=settings.tx_timeout, confirmations=settings.confirmations,
+        timeout=settings.tx_timeout, confirmations=confirmations, stall_timeout=settings.stall_timeout,
     )
 
 
@@ -59,7 +62,7 @@ def connect(
     """A client acting as ``account`` on the deployment in the settings' manifest."""
     from ledger.contracts.deploy import DeploymentMismatch, load_manifest  # deploy imports this package
 
-    rpc = rpc or JsonRpcClient(settings.effective_rpc_url, timeout=settings.tx_timeout)
+    rpc = rpc or connect_rpc(settings)
     deployment = deployment or load_manifest(settings.manifest_path)
     chain_id = int(rpc.call("eth_chainId"), 16)
     if chain_id != deployment.chain_id:

@@ -92,22 +92,43 @@ class Journal:
             )
         return out
 
-    def rewrite(self, keep: Iterable[JournalEntry | ClockMark]) -> None:
-        """Atomically replaces the journal with ``keep`` (used to drop entries known to be durable)."""
+    def drop(self, tx_hashes: Iterable[str]) -> int:
+        """Removes the entries of ``tx_hashes`` and keeps every other one, also those appended since the
+        caller read the journal (the file is read again under the lock). A clock mark stays while a transaction
+        after it does. Returns how many transactions were removed."""
+        gone = {h.lower() for h in tx_hashes}
+        if not gone:
+            return 0
         with self._lock:
-            tmp = self.path.with_suffix(".tmp")
-            with open(tmp, "w", encoding="utf-8") as fh:
-                for e in keep:
-                    row: dict[str, Any] = (
-                        {"seq": e.seq, "clock_after": e.after} if isinstance(e, ClockMark)
-                        else {"seq": e.seq, "hash": e.tx_hash, "from": e.sender, "nonce": e.nonce, "raw": e.raw}
-                    )  # fmt: skip
-                    fh.write(json.dumps(row, separators=(",", ":")) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-            self._fh.close()
-            self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+            steps = self.steps()
+            kept = [s for s in steps if isinstance(s, ClockMark) or s.tx_hash.lower() not in gone]
+            removed = len(steps) - len(kept)
+            if not removed:
+                return 0
+            keep = [s for i, s in enumerate(kept) if isinstance(s, JournalEntry) or any(
+                isinstance(t, JournalEntry) for t in kept[i + 1 :])]  # fmt: skip
+            self._rewrite_locked(keep)
+            return removed
+
+    def rewrite(self, keep: Iterable[JournalEntry | ClockMark]) -> None:
+        """Atomically replaces the journal with ``keep`` (entries appended meanwhile are lost: see :meth:`drop`)."""
+        with self._lock:
+            self._rewrite_locked(keep)
+
+    def _rewrite_locked(self, keep: Iterable[JournalEntry | ClockMark]) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for e in keep:
+                row: dict[str, Any] = (
+                    {"seq": e.seq, "clock_after": e.after} if isinstance(e, ClockMark)
+                    else {"seq": e.seq, "hash": e.tx_hash, "from": e.sender, "nonce": e.nonce, "raw": e.raw}
+                )  # fmt: skip
+                fh.write(json.dumps(row, separators=(",", ":")) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        self._fh.close()
+        self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
 
     def _lines(self) -> Iterator[dict[str, Any]]:
         try:

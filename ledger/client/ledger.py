@@ -256,7 +256,8 @@ class LedgerClient:
             s = self.sender
             sender = TxSender(
                 s.rpc, account, s.chain_id, s.errors, journal=s.journal, timeout=s.timeout,
-                confirmations=s.confirmations, poll_interval=s.poll_interval,
+                confirmations=s.confirmations, poll_interval=s.poll_interval, stall_timeout=s.stall_timeout,
+                resend_interval=s.resend_interval,
             )
             sibling = LedgerClient(self.rpc, self.contracts, sender)
             sibling._siblings = self._siblings

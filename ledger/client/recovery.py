@@ -146,14 +146,11 @@ def compact(rpc: JsonRpcClient, journal: Journal, *, older_than: float) -> int:
         for b, block in zip(part, rpc.batch([("eth_getBlockByNumber", [b, False]) for b in part]), strict=True):
             stamps[b] = int(block["timestamp"], 16) if block else 0
     cutoff = time.time() - older_than
-    kept = {
-        e.seq for e, r in zip(entries, receipts, strict=True) if r is None or stamps[str(r["blockNumber"])] > cutoff
-    }
-    dropped = len(entries) - len(kept)
-    if dropped:
-        # A clock mark stays while a transaction after it does.
-        steps = journal.steps()
-        keep = [s for i, s in enumerate(steps) if s.seq in kept or (
-            isinstance(s, ClockMark) and any(isinstance(t, JournalEntry) and t.seq in kept for t in steps[i + 1 :]))]
-        journal.rewrite(keep)
-    return dropped
+    durable = [
+        e.tx_hash
+        for e, r in zip(entries, receipts, strict=True)
+        if r is not None and stamps[str(r["blockNumber"])] <= cutoff
+    ]
+    # drop() re-reads the journal under its lock: entries appended since we read it are kept (and the clock
+    # marks before a kept one).
+    return journal.drop(durable)

@@ -41,10 +41,12 @@ from ledger.governance.roles import ManagerRole
 from ledger.toolchain import Build
 
 __all__ = [
+    "ContractTooLarge",
     "DeployedContract",
     "Deployment",
     "DeploymentMismatch",
     "abi_hash",
+    "check_code_size",
     "create_address",
     "deploy_system",
     "ensure_deployed",
@@ -69,6 +71,33 @@ class DeploymentMismatch(NonRetryableError):
     """The chain does not hold what the deployment manifest says (other chain, other code, no code)."""
 
 
+class ContractTooLarge(NonRetryableError):
+    """A contract's runtime code at the build's EVM target exceeds EIP-170's 24,576 bytes: no chain with
+    the standard size limit accepts it (a genesis override of the limit is not a production answer)."""
+
+    def __init__(self, message: str, oversized: dict[str, int], evm_version: str) -> None:
+        super().__init__(message)
+        self.oversized = oversized
+        self.evm_version = evm_version
+
+
+def check_code_size(build: Build) -> None:
+    """Raises :class:`ContractTooLarge` naming every contract the deployment creates (the ledger's and its
+    governance's) above the limit at this target."""
+    from ledger.toolchain import MAX_DEPLOYED_CODE_SIZE
+
+    big = {c.name: c.deployed_size for c in build.oversized() if c.name in DEPLOYED_CONTRACTS}
+    if big:
+        listed = ", ".join(f"{name} {size:,} bytes" for name, size in sorted(big.items()))
+        raise ContractTooLarge(
+            f"at EVM target {build.evm_version}, {listed} exceed{'s' if len(big) == 1 else ''} the"
+            f" {MAX_DEPLOYED_CODE_SIZE:,}-byte contract size limit (EIP-170): it cannot be deployed on a chain"
+            " with these rules until the contract is split",
+            big,
+            build.evm_version,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class DeployedContract:
     name: str
@@ -91,6 +120,7 @@ class Deployment:
     contracts: dict[str, DeployedContract]
     #: The governance as deployed; None only for a deployment rebuilt from an audit bundle's contract list.
     governance: GovernanceRecord | None = None
+    evm_version: str = "cancun"
 
     def address(self, name: str) -> str:
         """The address of a contract of the deployment, or of one of the officers' Safes (``CouncilSafe``...)."""
@@ -179,8 +209,10 @@ def deploy_system(
     The authority is the access manager (see :mod:`ledger.governance.deployment`), whose roles the officers' Safes
     of ``governance`` hold; ``sender`` only pays for the deployment and holds nothing afterwards.
 
-    Refuses with :class:`ChainIdConflict`, before any transaction, on a chain whose id is one of
+    Refuses before sending anything: with :class:`ContractTooLarge` when a contract does not fit the size limit
+    at the build's EVM target, and with :class:`ChainIdConflict` on a chain whose id is one of
     ``recognised_chain_ids`` (the provinces this deployment will recognise)."""
+    check_code_size(build)
     require_distinct_chain_id(int(rpc.call("eth_chainId"), 16), recognised_chain_ids, where="deployment")
 
     def create(name: str, types: list[str], args: list[Any]) -> tuple[str, str, int]:
@@ -253,6 +285,7 @@ def deploy_system(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         contracts=contracts,
         governance=record,
+        evm_version=build.evm_version,
     )
 
 
@@ -294,6 +327,11 @@ def verify_deployment(
         if got != c.code_hash:
             raise DeploymentMismatch(
                 f"{name} at {c.address}: code hash {got or 'none (no code)'}, manifest {c.code_hash}"
+            )
+        if build is not None and build.evm_version != deployment.evm_version:
+            raise DeploymentMismatch(
+                f"the deployment was compiled for EVM target {deployment.evm_version}, the build now is for"
+                f" {build.evm_version}: set LEDGER_EVM_VERSION={deployment.evm_version}"
             )
         if build is not None and abi_hash(contract_abi(build, name)) != c.abi_hash:
             raise DeploymentMismatch(

@@ -62,6 +62,7 @@ __all__ = [
     "LicenseRightNotLicensable",
     "LicenseSelfGrant",
     "LicenseSold",
+    "LicenseSublicenceSold",
     "LicenseTerritoryTooLarge",
     "LicenseTooDeep",
     "LicenseTooManyExclusives",
@@ -682,6 +683,16 @@ class LicenseSold(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ('licenseId', 'account', )
     licenseId: int
     account: str
+
+
+class LicenseSublicenceSold(ContractRevert):
+    """``LicenseSublicenceSold(uint64,uint40)``"""
+
+    signature: ClassVar[str] = "LicenseSublicenceSold(uint64,uint40)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('licenseId', 'soldUntil', )
+    licenseId: int
+    soldUntil: int
 
 
 class LicenseTerritoryTooLarge(ContractRevert):
@@ -1716,6 +1727,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "LicenseRightNotLicensable": LicenseRightNotLicensable,
     "LicenseSelfGrant": LicenseSelfGrant,
     "LicenseSold": LicenseSold,
+    "LicenseSublicenceSold": LicenseSublicenceSold,
     "LicenseTerritoryTooLarge": LicenseTerritoryTooLarge,
     "LicenseTooDeep": LicenseTooDeep,
     "LicenseTooManyExclusives": LicenseTooManyExclusives,

@@ -25,7 +25,7 @@ _CONFLICT = (
     "NotSublicensable", "NotTransferable", "TooDeep", "BatchItemFailed", "AlreadyImported", "ContentConflict",
     "RightHeldByOther", "AssetLicensed", "AssetSuspended", "TooManyExclusives", "AlreadyPending", "PendingLimit",
     "BelowMinimum", "StaleCertificate", "LocalNotRegistered", "ClassificationMismatch", "InsufficientFunds",
-    "NothingHeld", "NotPending", "RecognisedRight", "NotRevoked", "NotReady",
+    "NothingHeld", "NotPending", "RecognisedRight", "NotRevoked", "SublicenceSold", "NotReady",
     "AlreadyScheduled",
 )
 

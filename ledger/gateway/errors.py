@@ -14,7 +14,9 @@ from ledger.errors import NonRetryableError, RetryableError
 __all__ = [
     "ActorMismatch",
     "ApiKeyError",
+    "ApiKeyExpired",
     "ApiKeyRevoked",
+    "ApiKeyScopeError",
     "GatewayError",
     "GatewayUnavailable",
     "IdempotencyInProgress",
@@ -57,6 +59,20 @@ class InvalidApiKey(ApiKeyError):
 class ApiKeyRevoked(ApiKeyError):
     status = 403
     code = "api_key_revoked"
+
+
+class ApiKeyExpired(ApiKeyError):
+    """The key's expiry has passed (``ledger apikey update --expires-in`` extends it)."""
+
+    status = 403
+    code = "api_key_expired"
+
+
+class ApiKeyScopeError(GatewayError):
+    """The key's scopes do not include the operation called (read-only keys send no transactions)."""
+
+    status = 403
+    code = "api_key_scope"
 
 
 class ActorMismatch(GatewayError):

@@ -21,6 +21,7 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
+from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call, LedgerClient, TxResult, connect
 from ledger.client.accounts import KeystoreError, load_keystore
@@ -31,8 +32,8 @@ from ledger.errors import LedgerError, RetryableError, RpcRemoteError
 from ledger.gateway.errors import ActorMismatch, GatewayError, GatewayUnavailable, NonceUsed
 from ledger.gateway.idempotency import Claimed, IdempotencyStore, Replay, Signed
 from ledger.gateway.keys import ApiKey, ApiKeyStore
+from ledger.gateway.meter import KeyMeter, open_meter
 from ledger.gateway.outcome import Reply, describe_reason, error_reply, plain, refusal_reply, success_body
-from ledger.gateway.ratelimit import RateLimiter
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
 
@@ -86,13 +87,14 @@ class Gateway:
         build: Build | None = None,
         rpc: JsonRpcClient | None = None,
         on_outcome: Callable[[str], None] | None = None,
+        meter: KeyMeter | None = None,
     ) -> None:
         self.settings = settings
         self.keys = ApiKeyStore(engine)
         self.requests = IdempotencyStore(
             engine, settings.gateway_lease_seconds, keep_seconds=settings.gateway_idempotency_hours * 3600
         )
-        self.limiter = RateLimiter(settings.gateway_rate_per_second, settings.gateway_rate_burst)
+        self.meter = meter if meter is not None else open_meter(settings, engine)  # shared by every API process
         self._build = build
         self._rpc = rpc
         self._own_rpc = rpc is None
@@ -102,6 +104,7 @@ class Gateway:
         self._accounts: dict[str, LocalAccount] = {}
 
     def close(self) -> None:
+        self.meter.close()
         with self._lock:
             if self._base is not None and self._base.sender.journal is not None:
                 self._base.sender.journal.close()
@@ -113,9 +116,10 @@ class Gateway:
     # ─────────────────────────────────────────── keys
 
     def authenticate(self, token: str) -> ApiKey:
-        """The key of ``token`` (401/403 errors otherwise), after taking one request from its rate limit."""
+        """The key of ``token`` (401/403 errors otherwise), after taking one request from its rate limit
+        (shared by every API process) and counting it in the key's usage."""
         key = self.keys.authenticate(token)
-        self.limiter.check(key.key_id)
+        self.meter.admit(key.key_id)
         return key
 
     def _account(self, key: ApiKey) -> LocalAccount:
@@ -165,7 +169,7 @@ class Gateway:
         if self._build is None:
             self._build = compile_contracts(self.settings)
         if self._rpc is None:
-            self._rpc = JsonRpcClient(self.settings.effective_rpc_url, timeout=self.settings.tx_timeout)
+            self._rpc = connect_rpc(self.settings)
         return connect(self.settings, account, deployment=deployment, build=self._build, rpc=self._rpc)
 
     def direct_trade_typed_data(self, key: ApiKey, trade: Trade, nonce: int, deadline: int) -> Reply:

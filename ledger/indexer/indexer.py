@@ -52,7 +52,9 @@ class IndexerConfig:
     @classmethod
     def from_settings(cls, settings: LedgerSettings) -> IndexerConfig:
         return cls(
-            confirmations=settings.index_confirmations,
+            # Never index a block the engine may still replace: Clique's finality depth (its own block
+            # included) means that many - 1 blocks on top; the reorg handling stays as a second line.
+            confirmations=max(settings.index_confirmations, (settings.finality_confirmations or 1) - 1),
             reorg_window=settings.reorg_window,
             batch_blocks=settings.index_batch_blocks,
             max_logs=settings.index_max_logs,

@@ -77,17 +77,17 @@ class Retrier:
 
 
 class RetryingClient(JsonRpcClient):
-    """A JSON-RPC client (own connection pool, same URL and timeouts) whose every call and batch is retried
-    under a :class:`Retrier`; for library helpers that take a client and make several calls."""
+    """A JSON-RPC client whose every call and batch goes to ``inner`` under a :class:`Retrier`; for library
+    helpers that take a client and make several calls. Each attempt goes through ``inner``, so a
+    :class:`~ledger.chain.failover.FailoverRpcClient` fails over within it (its current node is dead)."""
 
     def __init__(self, inner: JsonRpcClient, retrier: Retrier) -> None:
         super().__init__(inner.url, timeout=inner.timeout, connect_timeout=inner.connect_timeout)
+        self.inner = inner
         self.retrier = retrier
 
     def call(self, method: str, params: Params = None, *, timeout: float | None = None, exact: bool = True) -> Any:
-        return self.retrier.call(
-            method, lambda: JsonRpcClient.call(self, method, params, timeout=timeout, exact=exact)
-        )
+        return self.retrier.call(method, lambda: self.inner.call(method, params, timeout=timeout, exact=exact))
 
     def batch(
         self,
@@ -99,7 +99,5 @@ class RetryingClient(JsonRpcClient):
     ) -> list[Any]:
         return self.retrier.call(
             f"batch[{len(calls)}]",
-            lambda: JsonRpcClient.batch(
-                self, calls, timeout=timeout, return_exceptions=return_exceptions, exact=exact
-            ),
+            lambda: self.inner.batch(calls, timeout=timeout, return_exceptions=return_exceptions, exact=exact),
         )

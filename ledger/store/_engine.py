@@ -116,8 +116,10 @@ def write_options() -> dict[str, Any]:
 def migrate(engine: Engine) -> None:
     """Runs the Alembic migrations up to every head, in one transaction.
 
-    Each feature that adds tables (the write gateway, cross-province recognition, ...) keeps its
-    migrations on its own branch off ``0001``, so ``heads`` (not ``head``) is the target."""
+    Each feature that added tables (the write gateway, cross-province recognition, ...) kept its
+    migrations on its own branch off ``0001`` until ``0005_rules`` joined them (later revisions follow it
+    in one line); ``heads`` (not ``head``) stays the target, so a store on any of those branches is brought
+    up to date."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.connect().execution_options(**write_options()) as connection, connection.begin():

@@ -8,7 +8,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -22,6 +22,7 @@ from ledger.errors import NonRetryableError, RetryableError
 from ledger.store._bulk import BulkWriter
 from ledger.store._engine import create_store_engine, json_default, json_dumps, migrate, write_options
 from ledger.store._views import StateView
+from ledger.store.aggregates import project_aggregates
 from ledger.store.projection import Key, Projected, Projector, Row, dependent_keys, keys_to_load
 from ledger.store.schema import FACTS, STATE_TABLES, VERSIONED, metadata
 from ledger.store.schema import blocks as blocks_table
@@ -122,6 +123,9 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Called first in every write transaction when set: an indexer elected leader checks that it still
+        # leads (ledger.indexer.leader), so that a deposed one can never write.
+        self.fence: Callable[[sa.Connection], None] | None = None
 
     @property
     def dialect(self) -> str:
@@ -139,6 +143,8 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
         with self.engine.connect().execution_options(**write_options()) as conn, conn.begin():
+            if self.fence is not None:
+                self.fence(conn)
             yield conn
 
     # ─────────────────────────────────────────────────────────── checkpoint
@@ -244,15 +250,23 @@ class Store:
                 )
                 wanted = keys_to_load(evs)
                 current, valid_from = self._load_current(writer, wanted)
-                more = {t: keys - wanted.get(t, set()) for t, keys in dependent_keys(evs, current).items()}
-                if any(more.values()):
+                asked = {t: set(keys) for t, keys in wanted.items()}
+                while True:  # what the loaded records lead to (a licence's parent), until nothing new
+                    more = {t: new for t, keys in dependent_keys(evs, current).items()
+                            if (new := keys - asked.setdefault(t, set()))}  # fmt: skip
+                    if not more:
+                        break
                     extra, extra_from = self._load_current(writer, more)
+                    for name, keys in more.items():
+                        asked[name] |= keys
                     for name in extra:
                         current.setdefault(name, {}).update(extra[name])
                         valid_from.setdefault(name, {}).update(extra_from[name])
                 projector = Projector(current, timestamps)
                 projector.apply(evs)
-                self._write_projection(writer, projector.result(), valid_from)
+                projected = projector.result()
+                valid_from.update(project_aggregates(writer, projected))  # trade totals, same transaction
+                self._write_projection(writer, projected, valid_from)
             self._set_checkpoint(conn, checkpoint.number, checkpoint.hash)
         logger.debug(
             "store batch applied",

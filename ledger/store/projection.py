@@ -287,30 +287,48 @@ def keys_to_load(events: Iterable[LedgerEvent]) -> dict[str, set[Key]]:
 def dependent_keys(events: Iterable[LedgerEvent], current: Mapping[str, Mapping[Key, Row]]) -> dict[str, set[Key]]:
     """The versioned records the events write that their arguments do not name, found through records
     :func:`keys_to_load` named (``current``, loaded) or the batch's own events: a revoked licence's
-    exclusivity record, keyed by the licence's asset, right, purpose and parent."""
-    granted: dict[int, Key] | None = None
+    exclusivity record, keyed by the licence's asset, right, purpose and parent; the licences above a licence
+    a settlement delivered (their ``sold_until``). A parent is known only once its child is loaded, so the
+    caller asks again with what it loaded until nothing new is named (at most the depth of a licence chain)."""
+    granted: dict[int, LedgerEvent] | None = None
     licences = current.get("licences", {})
-    out: set[Key] = set()
+    exclusivity: set[Key] = set()
+    above: set[Key] = set()
     for ev in events:
-        if ev.name != "LicenseRevoked":
-            continue
-        licence_id = int(ev.args["licenseId"])
-        row = licences.get((licence_id,))
-        if row is not None:
-            out.add(_exclusivity_key(row["asset_id"], row["right"], row["purpose"], row["parent_id"]))
-            continue
-        if granted is None:
-            granted = {}
-            for g in events:
-                if g.name == "LicenseGranted":
-                    a, t = g.args, g.args["terms"]
-                    granted[int(a["licenseId"])] = _exclusivity_key(
-                        int(a["assetId"]), int(t["right"]), int(t["purpose"]), int(a["parentId"])
-                    )
-        key = granted.get(licence_id)
-        if key is not None:
-            out.add(key)
-    return {"licence_exclusivity": out} if out else {}
+        if ev.name == "LicenseRevoked":
+            licence_id = int(ev.args["licenseId"])
+            row = licences.get((licence_id,))
+            if row is not None:
+                exclusivity.add(_exclusivity_key(row["asset_id"], row["right"], row["purpose"], row["parent_id"]))
+                continue
+            granted = granted if granted is not None else _granted_in(events)
+            g = granted.get(licence_id)
+            if g is not None:
+                a, t = g.args, g.args["terms"]
+                exclusivity.add(_exclusivity_key(int(a["assetId"]), int(t["right"]), int(t["purpose"]),
+                                                 int(a["parentId"])))  # fmt: skip
+        elif ev.name == "TradeSettled" and int(ev.args["licenseId"]):
+            granted = granted if granted is not None else _granted_in(events)
+            licence_id = int(ev.args["licenseId"])
+            while licence_id:  # up the chain, as far as what is loaded or granted in the batch tells
+                row = licences.get((licence_id,))
+                if row is not None:
+                    licence_id = row["parent_id"]
+                elif (g := granted.get(licence_id)) is not None:
+                    licence_id = int(g.args["parentId"])
+                else:
+                    above.add((licence_id,))
+                    break
+    out: dict[str, set[Key]] = {}
+    if exclusivity:
+        out["licence_exclusivity"] = exclusivity
+    if above:
+        out["licences"] = above
+    return out
+
+
+def _granted_in(events: Iterable[LedgerEvent]) -> dict[int, LedgerEvent]:
+    return {int(g.args["licenseId"]): g for g in events if g.name == "LicenseGranted"}
 
 
 def trade_key(exchange: str, seller: str, buyer: str, trade_id: str) -> str:
@@ -680,6 +698,7 @@ class Projector:
                 "revoke_reason_hash": None,
                 "revoked_block": None,
                 "sold": False,  # TradeSettled, right after in the same transaction, says so
+                "sold_until": 0,
                 "granted_block": block,
                 "granted_at": ts,
             },
@@ -691,6 +710,20 @@ class Projector:
             asset = self._get("assets", (asset_id,))
             if asset is None or until > asset["licensed_until"]:
                 self._edit("assets", (asset_id,), block)["licensed_until"] = until
+
+    def _sold(self, licence_id: int, block: int) -> None:
+        """A settlement delivered the licence: a buyer paid for it. Every licence above it keeps the latest end
+        of what was sold under it (AssetRegistry._markSoldUnder): before then neither its licensee nor its
+        licensor can end it."""
+        licence = self._edit("licences", (licence_id,), block)
+        licence["sold"] = True
+        end, parent_id = licence["ends_at"], licence["parent_id"]
+        while parent_id:
+            parent = self._get("licences", (parent_id,))
+            assert parent is not None, f"licence {parent_id} above a sold licence is not in the store"
+            if parent["sold_until"] < end:
+                self._edit("licences", (parent_id,), block)["sold_until"] = end
+            parent_id = parent["parent_id"]
 
     def _claim_period(self, key: Key, licence_id: int, start: int, end: int, exclusive: bool, block: int, ts: int
                       ) -> None:  # fmt: skip
@@ -831,7 +864,7 @@ class Projector:
             },
         )
         if licence_id:  # delivered by this settlement: its licensor can no longer revoke it
-            self._edit("licences", (licence_id,), block)["sold"] = True
+            self._sold(licence_id, block)
         self._payment(ev, key, trade_id, PAYMENT_SELLER, seller, seller_amount, False, block)
         if fee != 0:
             self._payment(ev, key, trade_id, PAYMENT_FEE, exchange, fee, False, block)

@@ -34,12 +34,14 @@ __all__ = [
     "StateTable",
     "Uint256",
     "agreements",
+    "api_key_usage",
     "api_keys",
     "blocks",
     "checkpoint",
     "crosscheck_reports",
     "crosscheck_results",
     "events",
+    "gateway_rate_limits",
     "gateway_requests",
     "governance_function_roles",
     "governance_operations",
@@ -48,8 +50,11 @@ __all__ = [
     "governance_safe_transactions",
     "governance_safes",
     "indexer_head",
+    "indexer_leader",
     "metadata",
     "recognised_records",
+    "revenue_totals",
+    "trade_aggregates",
 ]
 
 _INT64_MAX: Final = (1 << 63) - 1
@@ -156,6 +161,18 @@ indexer_head = sa.Table(
     sa.Column("block_hash", _hash(), nullable=False),
     sa.Column("timestamp", sa.BigInteger, nullable=False),
     sa.Column("observed_at", sa.Float, nullable=False),
+)
+
+# The indexer that leads (one row): indexers of one PostgreSQL store elect a leader with an advisory lock,
+# and each write of the leader checks that the epoch is still its own (ledger.indexer.leader). Not state:
+# a rollback leaves it alone. Migration 0008_indexer_leader.
+indexer_leader = sa.Table(
+    "indexer_leader",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("epoch", sa.BigInteger, nullable=False),
+    sa.Column("holder", sa.String(256), nullable=False),
+    sa.Column("since", sa.Float, nullable=False),
 )
 
 
@@ -325,6 +342,9 @@ licences = _versioned(
     _c("revoked_block", sa.BigInteger, nullable=True),
     # Delivered by a settlement (TradeSettled names it): a buyer paid for it, so its licensor cannot revoke it.
     _c("sold", sa.Boolean),
+    # The latest end of the sublicences sold under it, at any depth (0: none): until then its licensee and
+    # licensor cannot end it (LicenseSublicenceSold), only the authority.
+    _c("sold_until", sa.BigInteger),
     _c("granted_block", sa.BigInteger),
     _c("granted_at", sa.BigInteger),
     indexes=["asset_id", "licensee", "licensor", "parent_id"],
@@ -648,8 +668,51 @@ recognised_records = _versioned(
     indexes=[("origin_chain_id", "origin_registry", "origin_asset_id"), "content_hash", "status"],
 )
 
+# ─────────────────────────────────────────────────────────── trade aggregates
 
-# The governance (the access manager and the officers' Safes). Migration 0006_governance.
+# Running totals kept by the store in the same transaction as the trades and payments they sum
+# (ledger.store.aggregates), versioned per block like every state record, so that a point-in-time read,
+# a reorg rollback and the audit replay treat them alike. Migration 0006_trade_aggregates.
+
+# Trades per UTC day, asset category (the asset's at the trade's block), exchange (the zero address for
+# off-exchange trades) and right sold: count, sum of prices, exchange fees, revenue shares paid out at
+# settlement and revenue shares held for recipients that were not active (the split of the prices is
+# seller amounts + fees + revenue shares + held shares).
+trade_aggregates = _versioned(
+    "trade_aggregates",
+    [_c("day", sa.BigInteger), _c("category", sa.SmallInteger), _c("exchange", _address()),
+     _c("right", sa.SmallInteger)],
+    _c("trades", sa.BigInteger),
+    _c("volume", Uint256()),
+    _c("fees", Uint256()),
+    _c("revenue_shares", Uint256()),
+    _c("held_shares", Uint256()),
+    indexes=[],
+)  # fmt: skip
+# The current totals by day, without walking the closed versions.
+sa.Index(
+    "ix_trade_aggregates_current_day",
+    trade_aggregates.c.day,
+    sqlite_where=sa.text("valid_to_block IS NULL"),
+    postgresql_where=sa.text("valid_to_block IS NULL"),
+)
+
+# Settlement payments received per payee, asset and right sold: as seller, as exchange fees, as revenue
+# shares paid out at settlement, and as revenue shares held for it at settlement while it was not active
+# (what happens to those later, claimed or released, is ``held_shares``: per account, not per asset).
+revenue_totals = _versioned(
+    "revenue_totals",
+    [_c("payee", _address()), _c("asset_id", sa.BigInteger), _c("right", sa.SmallInteger)],
+    _c("seller", Uint256()),
+    _c("fee", Uint256()),
+    _c("revenue_share", Uint256()),
+    _c("held", Uint256()),
+    _c("payments", sa.BigInteger),
+    indexes=["asset_id"],
+)
+
+
+# The governance (the access manager and the officers' Safes). Migration 0009_governance.
 
 # Operations scheduled at the access manager, keyed by the manager's operation id (a hash of the caller, target
 # and call data): the latest scheduling of it (``nonce``), when it may be executed (``ready_at``), and whether it
@@ -762,14 +825,19 @@ def _state(table: sa.Table, *, versioned: bool) -> StateTable:
     return StateTable(table, key, versioned)
 
 
-VERSIONED: Final[tuple[StateTable, ...]] = tuple(
-    _state(t, versioned=True)
-    for t in (
-        participants, assets, licences, revenue_shares, balances, approvals, objections,
-        rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
-        public_operations, licence_exclusivity, governance_operations, governance_roles, governance_role_settings,
-        governance_function_roles, governance_safes,
-    )
+VERSIONED: Final[tuple[StateTable, ...]] = (
+    *(
+        _state(t, versioned=True)
+        for t in (
+            participants, assets, licences, revenue_shares, balances, approvals, objections,
+            rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
+            public_operations, licence_exclusivity, governance_operations, governance_roles,
+            governance_role_settings, governance_function_roles, governance_safes,
+        )
+    ),
+    # Kept by ledger.store.aggregates, not the projector:
+    _state(trade_aggregates, versioned=True),
+    _state(revenue_totals, versioned=True),
 )  # fmt: skip
 FACTS: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=False)
@@ -795,6 +863,37 @@ api_keys = sa.Table(
     sa.Column("label", sa.String(128), nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.Column("revoked_at", sa.BigInteger, nullable=True),
+    # Lifecycle (migration 0007_api_key_lifecycle): unix seconds after which the key is refused (NULL:
+    # never); what it may call (["read"], ["write"] or operation names); after a rotation, the previous
+    # secret's hash and until when it is still accepted.
+    sa.Column("expires_at", sa.BigInteger, nullable=True),
+    sa.Column("scopes", _JSON, nullable=False),
+    sa.Column("rotated_at", sa.BigInteger, nullable=True),
+    sa.Column("previous_secret_sha256", sa.String(64), nullable=True),
+    sa.Column("previous_valid_until", sa.BigInteger, nullable=True),
+)
+
+# Token buckets shared by every API process (migration 0007_api_key_lifecycle): one row per bucket
+# ("key:<key id>"), its tokens at ``updated_at`` (unix seconds of the database's clock on PostgreSQL) and
+# whether the last request was admitted. Unused when LEDGER_REDIS_URL is set (the buckets live in Redis).
+gateway_rate_limits = sa.Table(
+    "gateway_rate_limits",
+    metadata,
+    sa.Column("bucket", sa.String(64), primary_key=True, autoincrement=False),
+    sa.Column("tokens", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("admitted", sa.Boolean, nullable=False),
+)
+
+# Requests per API key and UTC day (YYYY-MM-DD): admitted, refused by the rate limit, and the last time.
+api_key_usage = sa.Table(
+    "api_key_usage",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True, autoincrement=False),
+    sa.Column("day", sa.String(10), primary_key=True, autoincrement=False),
+    sa.Column("requests", sa.BigInteger, nullable=False),
+    sa.Column("refused", sa.BigInteger, nullable=False),
+    sa.Column("last_used_at", sa.Float, nullable=False),
 )
 
 # One row per (API key, Idempotency-Key): the request's fingerprint, the signed transaction's hash

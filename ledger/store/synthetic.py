@@ -131,6 +131,7 @@ class SyntheticLedger:
         self.agreement_version = 0
         self.agreement = False
         self.trade_ids: list[tuple[str, str]] = []  # (trade id, exchange) settled on exchange, recent ones
+        self.settled_on_exchange: set[tuple[str, str]] = set()  # every (trade id, exchange): settled once only
         self.trade_count = 0
         self.objection_count = 0
         self.order_count = 0
@@ -440,12 +441,13 @@ class SyntheticLedger:
         if on_exchange and self.trade_ids and self.rng.random() < 0.03:
             # An id another exchange already used: trades settle once per exchange, not once overall.
             used, by = self.rng.choice(self.trade_ids)
-            if by != exchange:
+            if by != exchange and (used, exchange) not in self.settled_on_exchange:
                 trade_id = used
         mandate = ZERO_HASH
         if on_exchange:
             self.allowances[(buyer, exchange)] -= price
             self.trade_ids = [*self.trade_ids[-99:], (trade_id, exchange)]
+            self.settled_on_exchange.add((trade_id, exchange))
             mine = [m for m, s, x in self.mandates if s == seller and x == exchange]
             if mine and self.rng.random() < 0.5:
                 mandate = self.rng.choice(mine)

@@ -22,7 +22,8 @@ def main(argv: list[str]) -> int:
         return 1
     elapsed = time.perf_counter() - started
     print(
-        f"build {build.key[:16]}  solc {build.compiler_version}  cache {'hit' if build.cache_hit else 'miss'}"
+        f"build {build.key[:16]}  solc {build.compiler_version}  evm {build.evm_version}"
+        f"  cache {'hit' if build.cache_hit else 'miss'}"
         f"  {elapsed:.2f}s  -> {build.directory}"
     )
     width = max((len(n) for n in build.names()), default=10)

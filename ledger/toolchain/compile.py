@@ -49,11 +49,13 @@ __all__ = [
     "SOLC_VERSION",
     "Build",
     "CompiledContract",
+    "analysis_errors",
     "build_standard_input",
     "cache_key",
     "compile_contracts",
     "compiler_identity",
     "load_compiler_config",
+    "solc_settings_for",
 ]
 
 logger = logging.getLogger(__name__)
@@ -166,6 +168,11 @@ class Build:
     compiler_version: str
     contracts: Mapping[str, CompiledContract]
     project_sources: tuple[str, ...]
+    evm_version: str = str(SOLC_SETTINGS.get("evmVersion", "cancun"))
+
+    def oversized(self) -> list[CompiledContract]:
+        """The project's contracts whose runtime code exceeds EIP-170's 24,576 bytes (undeployable)."""
+        return [c for c in self if c.source in self.project_sources and c.deployed_size > MAX_DEPLOYED_CODE_SIZE]
 
     def contract(self, name: str) -> CompiledContract:
         """Look up by fully qualified name (``contracts/Foo.sol:Foo``) or by bare name.
@@ -497,7 +504,15 @@ def _write_cache(
     return final
 
 
-def _read_cache(directory: Path, key: str) -> Build | None:
+def solc_settings_for(evm_version: str | None) -> dict[str, Any]:
+    """compiler.json's solc settings with ``evmVersion`` replaced (None: as pinned there)."""
+    settings = _plain(SOLC_SETTINGS)
+    if evm_version is not None:
+        settings["evmVersion"] = evm_version
+    return settings
+
+
+def _read_cache(directory: Path, key: str, evm_version: str) -> Build | None:
     index_path = directory / _INDEX_FILE
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -519,6 +534,7 @@ def _read_cache(directory: Path, key: str) -> Build | None:
         compiler_version=index["compilerVersion"],
         contracts=MappingProxyType(contracts),
         project_sources=tuple(index["projectSources"]),
+        evm_version=evm_version,
     )
 
 
@@ -526,9 +542,11 @@ def _warn_code_size(build: Build) -> None:
     for contract in build:
         if contract.deployed_size > MAX_DEPLOYED_CODE_SIZE:
             logger.warning(
-                "%s: deployed bytecode is %d bytes, above the EIP-170 limit of %d; it cannot be deployed",
+                "%s: deployed bytecode is %d bytes at EVM target %s, above the EIP-170 limit of %d;"
+                " it cannot be deployed",
                 contract.fully_qualified_name,
                 contract.deployed_size,
+                build.evm_version,
                 MAX_DEPLOYED_CODE_SIZE,
             )
 
@@ -560,17 +578,19 @@ def compile_contracts(
         raise CompilationError(f"no .sol files under {cdir}")
     identity = compiler_identity(binary)
     _check_version(identity)
-    key = cache_key(sources, SOLC_SETTINGS, identity)
+    solc_settings = solc_settings_for(settings.evm_version)
+    evm_version = str(solc_settings.get("evmVersion", "cancun"))
+    key = cache_key(sources, solc_settings, identity)
     directory = bdir / key
 
     if not force:
-        cached = _read_cache(directory, key)
+        cached = _read_cache(directory, key, evm_version)
         if cached is not None:
             logger.debug("compile cache hit %s (%.3fs)", key[:12], time.perf_counter() - started)
             _warn_code_size(cached)
             return cached
 
-    std_input = build_standard_input(sources)
+    std_input = build_standard_input(sources, solc_settings)
     output, long_version = _run_solc(std_input, binary, [str(root), str(PROJECT_ROOT)])
     extra = sorted(set(output.get("sources", {})) - set(sources))
     if extra:
@@ -589,7 +609,26 @@ def compile_contracts(
         compiler_version=long_version,
         contracts=MappingProxyType(contracts),
         project_sources=project_sources,
+        evm_version=evm_version,
     )
     logger.info("compiled %d contracts in %.1fs (cache %s)", len(contracts), time.perf_counter() - started, key[:12])
     _warn_code_size(build)
     return build
+
+
+def analysis_errors(settings: LedgerSettings | None = None, *, project_root: Path | None = None) -> list[str]:
+    """Type-checks the sources for the settings' EVM target without generating code (seconds, where a
+    compile takes minutes): solc's error messages, empty if the analysis passes. Code generation can
+    still fail afterwards (e.g. a stack too deep), which only :func:`compile_contracts` finds."""
+    settings = settings if settings is not None else LedgerSettings()
+    root = (project_root or PROJECT_ROOT).resolve()
+    sources, _ = _collect_sources(root, root / "contracts", COMPILER_CONFIG.remappings)
+    solc_settings = solc_settings_for(settings.evm_version)
+    solc_settings["outputSelection"] = {"*": {"": ["ast"]}}
+    try:
+        _run_solc(
+            build_standard_input(sources, solc_settings), _solc_binary(settings, None), [str(root), str(PROJECT_ROOT)]
+        )
+    except CompilationError as exc:
+        return [str(e.get("formattedMessage") or e.get("message")) for e in exc.errors] or [str(exc)]
+    return []

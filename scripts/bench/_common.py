@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from eth_account import Account
@@ -59,6 +59,9 @@ from ledger.governance import CouncilClient, GovernanceConfig
 from ledger.settings import LedgerSettings
 from ledger.store import normalize_database_url
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import services
+
 __all__ = [
     "CITY",
     "FEE",
@@ -68,13 +71,16 @@ __all__ = [
     "SHARE_BPS",
     "BenchChain",
     "bench_account",
+    "bench_accounts",
     "bench_chain",
     "free_port",
     "h",
+    "populate",
     "postgres_base",
     "postgres_schema",
     "registration",
     "send_signed",
+    "services",
     "setup_logging",
     "wait_receipts",
 ]
@@ -143,10 +149,7 @@ def postgres_base(given: str | None, kept: Path | None = None) -> Iterator[str]:
     if url:
         yield url
         return
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from services import postgres_server  # scripts/services.py: standard library only
-
-    with postgres_server(kept=kept) as started:
+    with services.postgres_server(kept=kept) as started:
         yield started
 
 
@@ -178,12 +181,13 @@ def wait_receipts(
     timeout: float = 120.0,
     poll: float = 0.02,
     chunk: int = 2000,
-    kick_after: float = 1.0,
+    kick_after: float | None = 1.0,
 ) -> list[dict[str, Any]]:
     """Polls ``eth_getTransactionReceipt`` (batched) until every hash has one; raises on a revert.
 
     With mining paused, or when anvil leaves transactions of a flood in its pool, an
-    ``evm_mine`` after ``kick_after`` seconds without a new receipt takes them in (set-up only).
+    ``evm_mine`` after ``kick_after`` seconds without a new receipt takes them in (set-up only;
+    None on a network, which mines by itself and has no ``evm_mine``).
     """
     deadline = time.monotonic() + timeout
     found: dict[str, dict[str, Any]] = {}
@@ -206,7 +210,7 @@ def wait_receipts(
             now = time.monotonic()
             if now > deadline:
                 raise TimeoutError(f"{len(pending)} transaction(s) without receipt after {timeout}s, e.g. {pending[0]}")
-            if now - progress_at > kick_after:
+            if kick_after is not None and now - progress_at > kick_after:
                 logger.warning("%d transaction(s) stuck in the pool; mining a block", len(pending))
                 rpc.call("evm_mine")
                 progress_at = now
@@ -237,12 +241,19 @@ def send_signed(rpc: JsonRpcClient, work: Sequence[tuple[TxSender, Sequence[Call
     return hashes
 
 
+class NodeProcess(Protocol):
+    """The node process whose CPU a benchmark reports: the embedded anvil, or a network's node the bench sends to."""
+
+    @property
+    def pid(self) -> int | None: ...
+
+
 @dataclass
 class BenchChain:
-    """A deployed, populated ledger on an embedded anvil, and clients acting on it."""
+    """A deployed, populated ledger on an embedded anvil (or a network: :func:`populate`), and clients acting on it."""
 
     settings: LedgerSettings
-    node: EmbeddedNode
+    node: NodeProcess
     rpc: JsonRpcClient
     contracts: Contracts
     authority: CouncilClient
@@ -445,9 +456,35 @@ def bench_chain(
         yield chain
 
 
+def bench_accounts(exchanges: int, sellers: int, recipients: int, buyers: int, senders: int) -> list[LocalAccount]:
+    """Every account a populated chain uses besides the authority (dev account 0): what a network's genesis funds."""
+    groups = (("registrar", 1), ("bank", 1), ("exchange", exchanges), ("seller", sellers), ("recipient", recipients),
+              ("buyer", buyers), ("sender", senders))  # fmt: skip
+    return [bench_account(label, i) for label, n in groups for i in range(n)]
+
+
+def populate(
+    settings: LedgerSettings,
+    node: NodeProcess,
+    rpc: JsonRpcClient,
+    *,
+    exchanges: int = 1,
+    sellers: int = 1,
+    assets_per_seller: int = 1,
+    recipients: int = 2,
+    buyers: int = 10,
+    senders: int = 0,
+) -> BenchChain:
+    """:func:`bench_chain`'s deployment and population on a chain that mines by itself with standard methods only
+    (a network): the authority is dev account 0 and every :func:`bench_accounts` account already holds ether (its
+    genesis funds them); nothing is mined or funded through ``anvil_*``/``evm_*``."""
+    return _populate(settings, node, rpc, False, exchanges, sellers, assets_per_seller, recipients, buyers, senders,
+                     anvil=False)  # fmt: skip
+
+
 def _populate(
     settings: LedgerSettings,
-    node: EmbeddedNode,
+    node: NodeProcess,
     rpc: JsonRpcClient,
     manual: bool,
     n_exchanges: int,
@@ -456,6 +493,8 @@ def _populate(
     n_recipients: int,
     n_buyers: int,
     n_senders: int,
+    *,
+    anvil: bool = True,
 ) -> BenchChain:
     from ledger.toolchain import compile_contracts
 
@@ -471,7 +510,7 @@ def _populate(
         hashes = send_signed(rpc, work)
         if manual:
             rpc.call("evm_mine")
-        return wait_receipts(rpc, hashes)
+        return wait_receipts(rpc, hashes, kick_after=1.0 if anvil else None)
 
     if manual:
         rpc.call("anvil_setAutomine", [False])  # bulk steps: send everything, then evm_mine
@@ -484,7 +523,8 @@ def _populate(
     buyer_accts = [bench_account("buyer", i) for i in range(n_buyers)]
     sender_accts = [bench_account("sender", i) for i in range(n_senders)]
     everyone = [registrar, bank, *exchange_accts, *seller_accts, *recipient_accts, *buyer_accts, *sender_accts]
-    rpc.batch([("anvil_setBalance", [a.address, hex(GAS_ETHER)]) for a in everyone])
+    if anvil:
+        rpc.batch([("anvil_setBalance", [a.address, hex(GAS_ETHER)]) for a in everyone])
 
     admissions: list[tuple[str, Role, int, str]] = [
         (registrar.address, Role.REGISTRAR, REGION, "Guangxi Data Property Registration Centre"),

@@ -158,6 +158,9 @@ class Watcher:
                 if self.confirm_topic:
                     self.succeeded.update(log["transactionHash"].lower() for log in answers[-1])
                 for n, b in zip(numbers, answers, strict=False):
+                    if b is None:  # replaced meanwhile (a network's fork) or not served yet: read again next round
+                        head = n - 1
+                        break
                     hashes = [x.lower() for x in b["transactions"]]
                     ours = 0
                     for x in hashes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -125,3 +126,46 @@ def test_outcomes_are_counted_by_the_transactions_metric(market: Market) -> None
     assert value("refused") == refused + 1
     assert value("success") == success + 1
     assert 'ledger_api_transactions_total{outcome="success"}' in client.get("/metrics").text
+
+
+def _new_key(market: Market, actor: str, **options: object) -> str:
+    keys = ApiKeyStore(market.store.engine)
+    keystore = market.settings.data_dir / "keystores" / f"{actor}.json"
+    return keys.create(market.address(actor), keystore, "scoped", **options).token  # type: ignore[arg-type]
+
+
+def test_a_read_only_key_sends_no_transaction_but_reads_its_own_record(market: Market) -> None:
+    token = _new_key(market, "merchant", scopes=["read"])
+    client = market.client()
+    before = market.head()
+    refused = client.post(DECLARE, json={"document_hash": HASH}, headers={"X-API-Key": token})
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["code"] == "api_key_scope" and error["operation"] == "file_declaration"
+    assert error["scopes"] == ["read"]
+    assert market.head() == before
+    info = client.get("/api/v1/tx/key", headers={"X-API-Key": token})
+    assert info.status_code == 200, info.text
+    body = info.json()
+    assert body["account"] == market.address("merchant") and body["scopes"] == ["read"]
+    assert body["expires_at"] is None and body["burst"] == market.settings.gateway_rate_burst
+    again = client.get("/api/v1/tx/key", headers={"X-API-Key": token}).json()
+    # Usage is counted per key (the refused write was admitted by the rate limit too).
+    assert again["usage_today"]["requests"] == body["usage_today"]["requests"] + 1 == 3
+
+
+def test_a_key_scoped_to_operations_may_call_only_those(market: Market) -> None:
+    token = _new_key(market, "merchant", scopes=["file_declaration"])
+    client = market.client()
+    with market.snapshot():
+        ok = client.post(DECLARE, json={"document_hash": HASH}, headers={"X-API-Key": token})
+        assert ok.status_code == 200, ok.text
+    other = client.post("/api/v1/tx/assets/1/freeze", json={"document_hash": HASH}, headers={"X-API-Key": token})
+    assert other.status_code == 403 and other.json()["error"]["code"] == "api_key_scope"
+
+
+def test_an_expired_key_is_refused_with_403(market: Market) -> None:
+    token = _new_key(market, "merchant", expires_at=int(time.time()) - 1)
+    response = market.client().get("/api/v1/tx/key", headers={"X-API-Key": token})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "api_key_expired"

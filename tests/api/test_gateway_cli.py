@@ -4,6 +4,7 @@ are stored hashed; a revoked key is refused."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,3 +86,45 @@ def test_a_keystore_of_another_account_is_a_usage_error(market: Market, tmp_path
     )
     assert result.exit_code == 2
     assert result.stdout == ""
+
+
+def test_keys_expire_by_default_and_are_scoped_rotated_updated_and_metered(market: Market) -> None:
+    created = _cli(market, "create", "--account", "9", "--scope", "read", "--label", "monitor")
+    assert isinstance(created, dict)
+    assert created["scopes"] == ["read"] and created["status"] == "active"
+    year = 365 * 86_400
+    assert abs(int(str(created["expires_at"])) - (time.time() + year)) < 120  # LEDGER_GATEWAY_KEY_DAYS
+    key_id, first = str(created["key_id"]), str(created["token"])
+    client = market.client()
+    assert client.get("/api/v1/tx/key", headers={"X-API-Key": first}).status_code == 200
+
+    rotated = _cli(market, "rotate", key_id, "--grace", "1h")
+    assert isinstance(rotated, dict)
+    second = str(rotated["token"])
+    assert second != first and rotated["key_id"] == key_id
+    assert abs(int(str(rotated["previous_secret_valid_until"])) - (time.time() + 3600)) < 120
+    for token in (first, second):  # both work during the grace period
+        assert client.get("/api/v1/tx/key", headers={"X-API-Key": token}).status_code == 200
+    _cli(market, "rotate", key_id, "--grace", "0")
+    assert client.get("/api/v1/tx/key", headers={"X-API-Key": second}).status_code == 401
+
+    updated = _cli(market, "update", key_id, "--scope", "settle_trade", "--scope", "settle_batch", "--no-expiry")
+    assert isinstance(updated, dict)
+    assert updated["scopes"] == ["settle_batch", "settle_trade"] and updated["expires_at"] is None
+    shown = _cli(market, "show", key_id)
+    assert isinstance(shown, dict) and shown["scopes"] == updated["scopes"]
+
+    usage = _cli(market, "usage", key_id)
+    assert isinstance(usage, list) and len(usage) == 1
+    assert usage[0]["requests"] == 3 and usage[0]["refused"] == 0
+    operations = _cli(market, "operations")
+    assert isinstance(operations, list) and "settle_trade" in operations and "read" not in operations
+
+
+def test_an_unknown_scope_or_duration_is_a_usage_error(market: Market) -> None:
+    env = {"LEDGER_DATA_DIR": str(market.settings.data_dir), "LEDGER_DATABASE_URL": market.settings.database_url,
+           "LEDGER_KEYSTORE_PASSWORD": PASSWORD, "LEDGER_RPC_URL": None}  # fmt: skip
+    for args in (["--scope", "settle_everything"], ["--expires-in", "soon"]):
+        result = CliRunner().invoke(app, ["apikey", "create", "--account", "9", *args], env=env)
+        assert result.exit_code == 2, result.stdout
+        assert result.stdout == ""

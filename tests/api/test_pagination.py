@@ -3,7 +3,7 @@ size and filter; cursors from another list are refused; the OpenAPI schema docum
 
 from __future__ import annotations
 
-import base64
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,10 +12,8 @@ from fastapi.testclient import TestClient
 
 from ledger.api import schemas as read_schemas
 from ledger.api.pagination import decode_cursor, encode_cursor
-from ledger.api.rollup import TradeRollup, group
-from ledger.store import Store, open_store
+from ledger.store import Store
 from ledger.store import schema as s
-from ledger.store.synthetic import SyntheticLedger
 
 
 def walk(client: TestClient, path: str, limit: int, **params: Any) -> list[Any]:
@@ -82,38 +80,111 @@ def test_holder_pages_union_the_three_rights_exactly(synthetic_client: TestClien
 
 def test_a_cursor_of_another_list_or_a_forged_one_is_a_422(synthetic_client: TestClient) -> None:
     trades_cursor = synthetic_client.get("/api/v1/trades", params={"limit": 1}).json()["next_cursor"]
-    huge = base64.urlsafe_b64encode(f"[{1 << 70}]".encode()).decode()
-    for cursor in (trades_cursor, encode_cursor(["x"]), huge, "%%%", encode_cursor([]), encode_cursor([True])):
+    assert trades_cursor is not None and "." in trades_cursor  # block.log
+    for cursor in (trades_cursor, "x", "9" * 19, "%%%", "1e5", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", " 5"):
         response = synthetic_client.get("/api/v1/assets", params={"cursor": cursor})
         assert response.status_code == 422, cursor
         assert response.json()["detail"][0]["loc"] == ["query", "cursor"]
-    assert decode_cursor(encode_cursor([5, "a"]), [int, str]) == (5, "a")
+    account = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+    assert decode_cursor(encode_cursor([5, account]), [int, str]) == (5, account)
+    assert decode_cursor("-12", [int]) == (-12,)
 
 
-def test_trade_rollup_extended_block_by_block_equals_one_built_at_once(tmp_path: Any) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.db'}")
-    ledger = SyntheticLedger(seed=3, participants=20, events_per_block=30)
-    rollup = TradeRollup()
-    try:
-        for _ in range(3):
-            headers, events = ledger.batch(800)
-            store.apply(headers, events, headers[-1])
-            with store.engine.connect() as conn:
-                number, block_hash = store.checkpoint() or (0, "")
-                extended = rollup.at(conn, number, block_hash)
-                assert extended == TradeRollup().at(conn, number, block_hash)
-        # A rollback below the rollup's block: it is rebuilt, not extended.
-        store.rollback(number - 10)
-        with store.engine.connect() as conn:
-            number, block_hash = store.checkpoint() or (0, "")
-            after = rollup.at(conn, number, block_hash)
-            assert after == TradeRollup().at(conn, number, block_hash)
-            trades = conn.execute(sa.select(sa.func.count()).select_from(s.trades)).scalar_one()
-        assert sum(n for n, _ in after.values()) == trades
-        by_day = group(after, "day", None, None)
-        assert sum(n for _, n, _ in by_day) == trades
-    finally:
-        store.close()
+def test_any_position_is_a_cursor_the_rows_after_it(synthetic_client: TestClient) -> None:
+    every = [a["asset_id"] for a in walk(synthetic_client, "assets", 1000)]
+    middle = every[len(every) // 2]
+    for cursor, expected in ((str(middle), [i for i in every if i > middle]), ("-5", every), ("0", every)):
+        assert [a["asset_id"] for a in walk(synthetic_client, "assets", 1000, cursor=cursor)] == expected
+    trades = walk(synthetic_client, "trades", 1000)
+    block = trades[len(trades) // 2]["block_number"]
+    after = walk(synthetic_client, "trades", 1000, cursor=f"{block}.999999")
+    assert after == [t for t in trades if t["block_number"] > block]
+
+
+def test_trade_aggregates_equal_the_sums_of_the_listed_trades_now_and_at_an_earlier_block(
+    synthetic_client: TestClient, synthetic_store: Store
+) -> None:
+    head = synthetic_store.checkpoint()
+    assert head is not None
+    for at in (None, head[0] // 2):
+        extra = {} if at is None else {"at": at}
+        listed = walk(synthetic_client, "trades", 1000, **extra)
+        assert listed
+        categories = {a["asset_id"]: a["category_name"] for a in walk(synthetic_client, "assets", 1000, **extra)}
+        shares: dict[str, list[int]] = {}  # trade key -> [paid out, held]
+        for p in synthetic_store.as_of(head[0] if at is None else at).find_payments():
+            if p["kind"] == "revenue_share":
+                shares.setdefault(p["trade_key"], [0, 0])[1 if p["held"] else 0] += p["amount"]
+        assert any(paid_out for paid_out, _ in shares.values()) and any(held for _, held in shares.values())
+        by_day: dict[str, list[int]] = {}
+        by_category: dict[str, list[int]] = {}
+        by_exchange: dict[str, list[int]] = {}
+        by_right: dict[str, list[int]] = {}
+        for t in listed:
+            day = datetime.fromtimestamp(t["timestamp"], UTC).strftime("%Y-%m-%d")
+            paid_out, held = shares.get(t["trade_key"], [0, 0])
+            for groups, key in (
+                (by_day, day), (by_category, categories[t["asset_id"]]), (by_exchange, t["exchange"]),
+                (by_right, t["right_name"]),
+            ):  # fmt: skip
+                acc = groups.setdefault(key, [0, 0, 0, 0, 0])
+                acc[0] += 1
+                acc[1] += int(t["price"])
+                acc[2] += int(t["fee"])
+                acc[3] += paid_out
+                acc[4] += held
+        assert len(by_right) > 1
+        groupings = {"day": by_day, "category": by_category, "exchange": by_exchange, "right": by_right}
+        for by, expected in groupings.items():
+            body = synthetic_client.get("/api/v1/trades/aggregates", params={"group_by": by, **extra}).json()
+            values = ("volume", "fees", "revenue_shares", "held_shares")
+            got = {r["key"]: [r["count"], *(int(r[v]) for v in values)] for r in body["data"]}
+            assert got == expected, (by, at)
+            assert body["block"]["number"] == (head[0] if at is None else body["block"]["number"])
+        # A period selects whole UTC days.
+        days = sorted(by_day)
+        middle = days[len(days) // 2]
+        body = synthetic_client.get(
+            "/api/v1/trades/aggregates",
+            params={"group_by": "day", "from": f"{middle}T12:00:00Z", "to": f"{days[-1]}T00:00:00Z", **extra},
+        ).json()
+        assert [r["key"] for r in body["data"]] == [d for d in days if d >= middle]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 100])
+def test_revenue_pages_sum_every_payees_payments_per_asset_of_every_right_or_of_one(
+    synthetic_client: TestClient, synthetic_store: Store, limit: int
+) -> None:
+    trades = {t["trade_key"]: t for t in synthetic_store.as_of().find_trades()}
+    expected: dict[tuple[str, int, int], list[int]] = {}  # (payee, asset, right) -> seller, fee, share, held, n
+    column = {"seller": 0, "fee": 1, "revenue_share": 2}
+    for p in synthetic_store.as_of().find_payments():
+        t = trades[p["trade_key"]]
+        acc = expected.setdefault((p["payee"], t["asset_id"], t["right"]), [0, 0, 0, 0, 0])
+        acc[3 if p["held"] else column[p["kind"]]] += p["amount"]
+        acc[4] += 1
+
+    def rows(right: int | None) -> dict[tuple[str, int], list[int]]:
+        out: dict[tuple[str, int], list[int]] = {}
+        for (payee, asset, r), values in expected.items():
+            if right is None or r == right:
+                acc = out.setdefault((payee, asset), [0, 0, 0, 0, 0])
+                for i, v in enumerate(values):
+                    acc[i] += v
+        return out
+
+    assert any(v[3] for v in expected.values()) and len({k[2] for k in expected}) > 1
+    for right, params in ((None, {}), (1, {"right": "processing"}), (0, {"right": "0"})):
+        listed = walk(synthetic_client, "revenue", limit, **params)
+        keys = [(r["participant"], r["asset_id"]) for r in listed]
+        assert keys == sorted(rows(right)), right  # every (payee, asset) once, in key order
+        got = {
+            (r["participant"], r["asset_id"]):
+                [int(r["seller"]), int(r["fee"]), int(r["revenue_share"]), int(r["held"]), r["payments"]]
+            for r in listed
+        }  # fmt: skip
+        assert got == rows(right), right
+        assert all(int(r["amount"]) == int(r["seller"]) + int(r["fee"]) + int(r["revenue_share"]) for r in listed)
 
 
 def test_openapi_describes_every_field_and_documents_errors(synthetic_client: TestClient) -> None:

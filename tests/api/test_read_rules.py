@@ -53,11 +53,12 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
         a = {key: client.address for key, client in c.items()}
         now = int(m.rpc.call("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
 
-        # A sublicence (sold on the exchange in the demo) whose parent, the authorised operation, is revoked.
+        # A sublicence (sold on the exchange in the demo) whose parent, the authorised operation, is revoked: by
+        # the authority, for cause (its licensor may not, while the sold sublicence lasts).
         licences = [lic for lic in m.summary.licenses if lic["parent_id"] == 0]
         parent = int(licences[0]["id"])
         orphan = next(int(t["license_id"]) for t in m.summary.trades if t["right"] == "operation" and t["license_id"])
-        c["transport"].revoke_license(parent, keccak(text="operator breached its terms"))
+        c["authority"].revoke_license(parent, keccak(text="operator breached its terms"))
 
         # A source department suspended when a public-data sale settles: its share is held for it.
         c["authority"].suspend(a["police"], keccak(text="inspection"))
@@ -116,6 +117,7 @@ def test_a_sublicence_under_a_revoked_licence_is_invalid_and_names_it(scene: Sce
     assert (orphan["revoked"], orphan["revoked_ancestor_id"], orphan["valid"]) == (False, scene.revoked_parent, False)
     parent = get(scene, f"licences/{scene.revoked_parent}")["data"]
     assert (parent["revoked"], parent["valid"], parent["revoked_ancestor_id"]) == (True, False, None)
+    assert parent["sold_until"] == orphan["ends_at"]  # what was sold under it kept it from its licensor
     assert [c["licence_id"] for c in parent["children"]] == [scene.orphan]
     now = get(scene, "status")["block"]["timestamp"]
     valid = {lic["licence_id"] for lic in get(scene, "licences", valid_at=str(now), limit=1000)["data"]}

@@ -6,6 +6,12 @@ environment) over the demo scenario's index on an embedded chain; requests carry
 API key, so the write gateway's operations reach the contracts (and mostly get refused by them,
 which must be a documented 4xx); ``ignored_auth`` also sends them without a key or with a wrong one,
 which must be refused. The run is seeded: the same examples every time.
+
+A second run takes the GET operations as a schema-driven client would, every phase, positive data only:
+every request the schema allows must be accepted (``positive_data_acceptance``: no 422 for a value the
+schema promises, e.g. a time before the ledger's first block, an RFC 3339 time of year 0001, any cursor
+position). ``tests/api/schemathesis_hooks.py`` teaches schemathesis the one format a pattern cannot say
+(a mixed-case address is accepted when it is its EIP-55 checksum).
 """
 
 from __future__ import annotations
@@ -22,6 +28,11 @@ from ledger.toolchain import compile_contracts
 from tests.api.gateway_support import PASSWORD, Market, Server, api_server, gateway_market
 
 ST = Path(sys.executable).with_name("st")
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {
+    **os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false",
+    "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks", "PYTHONPATH": str(ROOT),
+}  # fmt: skip
 
 #: Examples per operation and phase; with ~55 operations this keeps the run near a minute.
 MAX_EXAMPLES = 12
@@ -59,10 +70,23 @@ def test_no_operation_answers_5xx_or_outside_its_schema(market: Market, server: 
          "--suppress-health-check", "all", "--warnings", "off",
          "-H", f"Authorization: Bearer {market.tokens['authority']}",
          "--report", "junit", "--report-dir", str(tmp_path)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=900,
-        env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"},
+        cwd=tmp_path, capture_output=True, text=True, timeout=900, env=ENV,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     assert market.head() > head  # some generated writes were accepted by the contracts and mined
     logged = server.log.read_text()
     assert market.tokens["authority"] not in logged and PASSWORD not in logged
+
+
+def test_every_get_request_the_schema_allows_is_accepted(market: Market, server: Server, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(ST), "run", f"{server.url}/openapi.json", "--include-method", "GET", "--mode", "positive",
+         "--checks", "positive_data_acceptance,not_a_server_error,status_code_conformance,response_schema_conformance",
+         "--max-examples", str(MAX_EXAMPLES), "--seed", "20261206", "--workers", "1",
+         "--phases", "examples,coverage,fuzzing", "--request-timeout", "120", "--no-shrink",
+         "--suppress-health-check", "all", "--warnings", "off",
+         "-H", f"Authorization: Bearer {market.tokens['authority']}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=900, env=ENV,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+    assert "positive_data_acceptance" not in result.stdout or "No issues found" in result.stdout

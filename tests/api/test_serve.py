@@ -49,3 +49,34 @@ def test_ledger_serve_answers_health_and_is_not_ready_on_an_empty_store(tmp_path
     assert proc.returncode in (0, -signal.SIGTERM), err.decode()[-2000:]
     assert "Traceback" not in err.decode()
     assert f"serving the ledger API on {base}" in err.decode()
+
+
+def test_ledger_serve_with_workers_runs_that_many_replicas_on_one_port(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "LEDGER_DATA_DIR": str(tmp_path), "LEDGER_API_PORT": str(port)}
+    env.pop("LEDGER_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ledger.cli", "serve", "--workers", "2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120  # two interpreters importing the web stack on a busy machine
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "ledger serve --workers 2 did not answer in 120 s"
+            time.sleep(0.1)
+        # Both workers answer alike (new connections are spread over them by the kernel).
+        answers = {httpx.get(f"{base}/ready", timeout=5).text for _ in range(10)}
+        assert len(answers) == 1 and "nothing indexed yet" in answers.pop()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode in (0, -signal.SIGTERM), err.decode()[-2000:]
+    assert "Traceback" not in err.decode()
+    assert f"serving the ledger API on {base} with 2 worker processes" in err.decode()

@@ -294,6 +294,8 @@ class Licence:
     revoked: bool = False
     #: Delivered by a settlement: a buyer paid for it, so its licensor cannot revoke it.
     sold: bool = False
+    #: The latest end of the sublicences sold under it, at any depth: before then only the authority ends it.
+    sold_until: int = 0
     children: list[int] = field(default_factory=list)
     #: Kept for a sublicensable licence only (``territoryOf`` answers empty lists for the others).
     territory: tuple[tuple[int, ...], tuple[bytes, ...]] = ((), ())
@@ -316,6 +318,7 @@ class Licence:
             "depth": self.depth,
             "parentId": self.parent_id,
             "sold": self.sold,
+            "soldUntil": self.sold_until,
         }
 
 
@@ -805,6 +808,10 @@ class Ledger:
         )  # fmt: skip
         if parent_id:
             self.licences[parent_id].children.append(licence_id)
+            above = parent_id
+            while settled and above:  # a buyer paid for it: no licence above it may be ended before it ends
+                self.licences[above].sold_until = max(self.licences[above].sold_until, t.end)
+                above = self.licences[above].parent_id
         else:
             day = (t.end + DAY - 1) // DAY
             a.licensed_until_day = max(a.licensed_until_day, day)
@@ -890,6 +897,8 @@ class Ledger:
                 raise Refused("LicenseNotAuthorized", licenseId=licence_id, account=caller)
             if lic.sold:
                 raise Refused("LicenseSold", licenseId=licence_id, account=caller)
+        if p.roles & Role.AUTHORITY == 0 and self.now < lic.sold_until:
+            raise Refused("LicenseSublicenceSold", licenseId=licence_id, soldUntil=lic.sold_until)
         lic.revoked = True
         self._release_period(lic)
 
@@ -899,7 +908,11 @@ class Ledger:
         p = self.participants.get(caller)
         if lic is None or lic.revoked or p is None or p.status != ParticipantStatus.ACTIVE or p.roles & ALL == 0:
             return False
-        return p.roles & Role.AUTHORITY != 0 or lic.licensee == caller or (self._licensor(caller, lic) and not lic.sold)
+        if p.roles & Role.AUTHORITY != 0:
+            return True
+        if self.now < lic.sold_until:
+            return False
+        return lic.licensee == caller or (self._licensor(caller, lic) and not lic.sold)
 
     def _licensor(self, account: str, lic: Licence) -> bool:
         """The parent's licensee, or the holder of the licensed right (whoever holds it now)."""

@@ -556,3 +556,63 @@ def test_beyond_the_list_a_seller_cannot_take_back_a_licence_the_buyer_paid_for(
     w.merchant.revoke_license(sublicence, h("surrendered"))
     w.authority.revoke_license(licence, h("breach established"))
     assert not w.holder.is_license_valid(licence, w.chain_time())
+
+
+def test_beyond_the_list_a_licensee_that_sold_a_sublicence_cannot_void_it_by_giving_up_its_own_licence(
+    world: World,
+) -> None:
+    """A sublicence is valid only while its parent is: the licensee that sold one must not void it, once paid,
+    by surrendering its own licence, nor may the parent's licensor revoke the parent from under the buyer. Both
+    are refused until the sold sublicence ends; the authority can still revoke for cause, and once the sold
+    sublicence has ended, the licence is given up as before."""
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.merchant, 10_000)
+    # Granted, not sold: its licensor could revoke it, and its licensee surrender it, until it sells under it.
+    granted = w.holder.grant_license(asset, w.holder2.address, w.terms(days=30, sublicensable=True))
+    parent = w.holder.get_license(granted)
+    sub = Trade(unique_hash("sub"), asset, w.holder2.address, w.merchant.address, 5_000, 100, Delivery.LICENSE,
+                Right.PROCESSING, granted, w.terms(days=5, start=parent["start"]))  # fmt: skip
+    sublicence = w.settle(sub).event("TradeSettled")["licenseId"]
+    sold_until = w.holder.get_license(sublicence)["end"]
+    assert w.holder.get_license(granted)["soldUntil"] == sold_until
+    assert w.holder.balance_of(w.holder2.address) == 5_000 - 100  # the seller was paid
+    watch = Watch(assets=[asset], licences=[granted, sublicence])
+    for who, why in ((w.holder2, "surrendered after selling"), (w.holder, "revoked from under the buyer")):
+        refused(w, E.LicenseSublicenceSold,
+                lambda who=who, why=why: send(who, "AssetRegistry", "revokeLicense", granted, h(why)), watch,
+                licenseId=granted, soldUntil=sold_until)  # fmt: skip
+    assert w.holder.is_license_valid(sublicence, w.chain_time())
+    # Once the sold sublicence has ended, the licence can be given up as any other.
+    w.rpc.call("evm_setNextBlockTimestamp", [sold_until + 1])
+    w.rpc.call("evm_mine")
+    assert not w.holder.is_license_valid(sublicence, w.chain_time())
+    w.holder2.revoke_license(granted, h("no longer needed"))
+    assert not w.holder.is_license_valid(granted, w.chain_time())
+
+
+def test_beyond_the_list_the_authority_still_revokes_a_licence_with_a_sold_sublicence_for_cause(world: World) -> None:
+    w = world
+    asset = w.registered_asset()
+    w.fund(w.holder2, 10_000)
+    buyer = w.admit(12, Role.DATA_MERCHANT, name="Qinzhou Port Analytics", declare=True)
+    w.fund(buyer, 10_000)
+    licence = w.settle(licence_trade(w, asset, sublicensable=True)).event("TradeSettled")["licenseId"]
+    parent = w.holder.get_license(licence)
+    middle = w.holder2.sublicense(licence, w.merchant.address,
+                                  w.terms(days=20, start=parent["start"], sublicensable=True))  # fmt: skip
+    sub = Trade(unique_hash("sub"), asset, w.merchant.address, buyer.address, 2_000, 0, Delivery.LICENSE,
+                Right.PROCESSING, middle, w.terms(days=3, start=w.holder.get_license(middle)["start"]))  # fmt: skip
+    sublicence = w.settle(sub).event("TradeSettled")["licenseId"]
+    end = w.holder.get_license(sublicence)["end"]
+    # Every ancestor of the sold sublicence knows it: no link above it can be given up or taken back.
+    assert [w.holder.get_license(x)["soldUntil"] for x in (licence, middle)] == [end, end]
+    watch = Watch(assets=[asset], licences=[licence, middle, sublicence])
+    refused(w, E.LicenseSublicenceSold,
+            lambda: send(w.holder2, "AssetRegistry", "revokeLicense", middle, h("taken back")), watch,
+            licenseId=middle, soldUntil=end)  # fmt: skip
+    refused(w, E.LicenseSublicenceSold,
+            lambda: send(w.holder2, "AssetRegistry", "revokeLicense", licence, h("surrendered")), watch,
+            licenseId=licence, soldUntil=end)  # fmt: skip
+    w.authority.revoke_license(licence, h("breach established"))
+    assert not w.holder.is_license_valid(sublicence, w.chain_time())

@@ -68,6 +68,7 @@ class FaultProxy:
         self.range_limit = range_limit
         self.refuse = dict(refuse or {})
         self.enabled = True
+        self.dead = False
         self.counts: Counter[Fault | str] = Counter()
         self.requests = 0
         self._rng = random.Random(seed)
@@ -105,6 +106,12 @@ class FaultProxy:
         self._server.shutdown()
         self._server.server_close()
 
+    def kill(self) -> None:
+        """The node dies: new connections are refused and kept-alive ones closed without an answer (closing
+        the listener alone would leave an established connection served, as no killed node does)."""
+        self.dead = True
+        self.__exit__(None, None, None)
+
     # ------------------------------------------------------------------ faults
 
     def _pick(self, methods: list[str], payload: Any) -> Fault | str | None:
@@ -140,6 +147,11 @@ class FaultProxy:
         payload = json.loads(body)
         entries = payload if isinstance(payload, list) else [payload]
         methods = [e.get("method", "") for e in entries]
+        if self.dead:
+            handler.close_connection = True
+            with contextlib.suppress(OSError):
+                handler.connection.shutdown(socket.SHUT_RDWR)
+            return
         fault = self._pick(methods, payload)
         if fault is not None:
             self.counts[fault] += 1

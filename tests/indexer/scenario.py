@@ -261,6 +261,13 @@ def trade_round(w: World, asset: int, personal: int) -> None:
     w.authority.release_held_shares(gone, w.provider.address, h("released to the provider"))
     w.holder.set_revenue_shares(asset, Right.OPERATION, [])
 
+    # A sublicence sold two links below a licence: both licences above it keep its end (soldUntil).
+    top = w.holder.grant_license(asset, w.merchant.address, w.terms(Right.OPERATION, 1501, sublicensable=True))
+    middle = w.merchant.sublicense(top, w.holder2.address, w.terms(Right.OPERATION, 1501, days=300, sublicensable=True))
+    sold = w.terms(Right.OPERATION, 1501, days=30)
+    consent_settle(w, Trade(trade_id("sublicence"), asset, w.holder2.address, w.merchant.address, 1_500, fee=15,
+                            right=Right.OPERATION, parent_license_id=middle, terms=sold), [])  # fmt: skip
+
 
 def import_certificate(registrar: LedgerClient, origin_registry: str, holder: str, **fields: Any) -> dict[str, Any]:
     """Imports a certificate of the made-up origin province (:data:`ORIGIN_CHAIN`) signed by ``registrar``'s own

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +91,82 @@ def test_a_kept_cluster_keeps_its_data_across_restarts(services_root: Path) -> N
     assert (kept / "data" / "PG_VERSION").exists()
     with postgres_server(services_root, kept=kept) as url, psycopg.connect(url) as conn:
         assert conn.execute("SELECT x FROM t").fetchall() == [(42,)]
+
+
+def _ping(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.exceptions.ConnectionError:
+        return False
+    finally:
+        client.close()
+
+
+def test_redis_start_gives_a_loopback_server_without_persistence_and_orphans_are_reaped(services_root: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = _services("redis", "start", "--root", str(services_root), "--owner", str(dead.pid))
+    assert orphan.returncode == 0, orphan.stderr
+    orphan_url, orphan_dir = orphan.stdout.split()
+    live = _services("redis", "start", "--root", str(services_root), "--owner", str(os.getpid()))
+    assert live.returncode == 0, live.stderr
+    url, directory = live.stdout.split()
+    try:
+        assert url.startswith("redis://127.0.0.1:") and _ping(url)
+        assert not Path(orphan_dir).exists() and not _ping(orphan_url)
+        import redis
+
+        client = redis.Redis.from_url(url)
+        assert client.config_get("save") == {"save": ""} and client.config_get("appendonly") == {"appendonly": "no"}
+        client.close()
+    finally:
+        stopped = _services("redis", "stop", directory)
+    assert stopped.returncode == 0 and not Path(directory).exists() and not _ping(url)
+
+
+def test_haproxy_balances_over_the_replicas_that_answer_ready(services_root: Path) -> None:
+    import http.server
+    import threading
+    import urllib.request
+
+    class Replica(http.server.BaseHTTPRequestHandler):
+        ready = True
+
+        def do_GET(self) -> None:
+            status = 200 if self.path != "/ready" or type(self).ready else 503
+            body = f"{self.server.server_port}".encode()  # type: ignore[attr-defined]
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    class NotReady(Replica):
+        ready = False
+
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), h) for h in (Replica, Replica, NotReady)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    backends = [f"127.0.0.1:{s.server_port}" for s in servers]
+    sys.path.insert(0, str(SERVICES.parent))
+    from services import haproxy_balancer
+
+    try:
+        with haproxy_balancer(backends, services_root, inter_ms=200) as balancer:
+            deadline = time.monotonic() + 20
+            wanted = {backends[0]: "UP", backends[1]: "UP", backends[2]: "DOWN"}
+            while balancer.server_states() != wanted:
+                assert time.monotonic() < deadline, balancer.server_states()
+                time.sleep(0.1)
+            seen = {urllib.request.urlopen(f"{balancer.url}/x", timeout=5).read().decode() for _ in range(20)}
+            assert seen == {str(servers[0].server_port), str(servers[1].server_port)}
+            directory = balancer.directory
+        assert not directory.exists()
+    finally:
+        for server in servers:
+            server.shutdown()

@@ -1,8 +1,13 @@
-"""Migrations 0005_rules (the contracts of issue 11) and 0006_governance: an empty store of the schema before them
-is brought to the declared schema; a store that indexed the contracts before either is refused, with what to do
-instead."""
+"""Migrations from every earlier head to the declared schema. 0005_rules (the contracts of issue 11): an
+empty store of the schema before it is brought to the declared schema; a store that indexed the contracts
+before it is refused, with what to do instead. After it, in one line: 0006_trade_aggregates (a store indexed
+at 0005_rules gets the totals of the trades it holds), 0007_api_key_lifecycle, 0008_indexer_leader,
+0009_governance (a store that holds events is refused, with what to do instead; its downgrade drops the
+governance's tables)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
@@ -13,22 +18,94 @@ from alembic.migration import MigrationContext
 
 from ledger.store import StoreDatabaseError, open_store
 from ledger.store._engine import MIGRATIONS_DIR, create_store_engine, write_options
-from ledger.store.schema import metadata
+from ledger.store.schema import metadata, revenue_totals, trade_aggregates
+from ledger.store.synthetic import SyntheticLedger
+from tests.store.conftest import apply_in_batches
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
+_HEAD = "0009_governance"
+# Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
+_EARLIER_HEADS = [
+    _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
+]
+_GOVERNANCE_TABLES = {
+    "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",
+    "governance_safes", "governance_safe_transactions",
+}  # fmt: skip
 
 
-def _upgrade(url: str, *targets: str) -> None:
+def _alembic(url: str, run: Callable[[Config], None]) -> None:
     engine = create_store_engine(url)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     try:
         with engine.connect().execution_options(**write_options()) as conn, conn.begin():
             cfg.attributes["connection"] = conn
-            for target in targets:
-                command.upgrade(cfg, target)
+            run(cfg)
     finally:
         engine.dispose()
+
+
+def _upgrade(url: str, *targets: str) -> None:
+    def run(cfg: Config) -> None:
+        for target in targets:
+            command.upgrade(cfg, target)
+
+    _alembic(url, run)
+
+
+def _versions(url: str) -> set[str]:
+    engine = create_store_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("heads", _EARLIER_HEADS, ids=lambda h: "+".join(x.split("_")[0] for x in h))
+def test_an_empty_store_at_any_earlier_head_is_migrated_to_the_declared_schema(
+    store_url: str, heads: tuple[str, ...]
+) -> None:
+    _upgrade(store_url, *heads)
+    assert _versions(store_url) == set(heads)
+    store = open_store(store_url)
+    try:
+        with store.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata) == []
+    finally:
+        store.close()
+    assert _versions(store_url) == {_HEAD}
+
+
+def test_a_store_indexed_at_0005_rules_gets_the_totals_of_its_trades(store_url: str) -> None:
+    headers, events = SyntheticLedger(seed=3, participants=30).batch(2000)
+    assert any(e.name == "TradeSettled" for e in events)
+    store = open_store(store_url)
+    try:
+        apply_in_batches(store, headers, events, blocks_per_batch=5)
+        kept = _aggregate_versions(store.engine)
+    finally:
+        store.close()
+    assert kept[trade_aggregates.name] and kept[revenue_totals.name]
+    _alembic(store_url, lambda cfg: command.downgrade(cfg, "0005_rules"))  # the store as 0005_rules left it
+    assert _versions(store_url) == {"0005_rules"}
+    # 0006_trade_aggregates computes them from the stored trades and payments. (Up to 0008 only: 0009_governance
+    # refuses a store that holds events, tested below.)
+    _upgrade(store_url, "0008_indexer_leader")
+    engine = create_store_engine(store_url)
+    try:
+        assert _aggregate_versions(engine) == kept
+    finally:
+        engine.dispose()
+
+
+def _aggregate_versions(engine: sa.Engine) -> dict[str, list[tuple[object, ...]]]:
+    with engine.connect() as conn:
+        return {
+            t.name: sorted(tuple(map(str, row)) for row in conn.execute(sa.select(t)))
+            for t in (trade_aggregates, revenue_totals)
+        }
 
 
 def test_an_empty_store_of_the_previous_schema_is_migrated_to_the_declared_one(store_url: str) -> None:
@@ -58,9 +135,9 @@ def test_a_store_of_the_old_contracts_is_refused_not_migrated(store_url: str) ->
 
 
 def test_a_store_of_a_deployment_before_the_governance_is_refused_not_migrated(store_url: str) -> None:
-    """Migration 0006_governance: a store that indexed a deployment without the governance never read the access
-    manager's or the Safes' events; it is refused, with what to do instead."""
-    _upgrade(store_url, *_BEFORE, "0005_rules")
+    """Migration 0009_governance: a store that indexed a deployment without the governance never read the access
+    manager's or the Safes' events; it is refused, with what to do instead, and left as it was."""
+    _upgrade(store_url, *_BEFORE, "0008_indexer_leader")
     engine = create_store_engine(store_url)
     with engine.begin() as conn:
         conn.execute(sa.text(
@@ -68,5 +145,31 @@ def test_a_store_of_a_deployment_before_the_governance_is_refused_not_migrated(s
             " VALUES (1, 0, :h, :h, 'ParticipantRegistry', 'ParticipantAdmitted', '{}')"
         ), {"h": "0x" + "11" * 32})  # fmt: skip
     engine.dispose()
-    with pytest.raises(StoreDatabaseError, match=r"before the ledger's governance.*new database"):
+    with pytest.raises(StoreDatabaseError, match=r"1 events indexed before the store kept the ledger's governance.*"
+                       r"new database"):  # fmt: skip
         open_store(store_url)
+    assert _versions(store_url) == {"0008_indexer_leader"}
+
+
+def test_the_governance_downgrade_drops_its_tables_and_the_upgrade_makes_them_again(store_url: str) -> None:
+    open_store(store_url).close()
+    _alembic(store_url, lambda cfg: command.downgrade(cfg, "0008_indexer_leader"))
+    assert _versions(store_url) == {"0008_indexer_leader"}
+    engine = create_store_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            tables = set(inspector.get_table_names())
+            indexes = {i["name"] for t in tables for i in inspector.get_indexes(t)}
+    finally:
+        engine.dispose()
+    assert not _GOVERNANCE_TABLES & tables and "indexer_leader" in tables
+    assert not [i for i in indexes if i and "governance" in i]
+    store = open_store(store_url)
+    try:
+        with store.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata) == []
+            assert set(sa.inspect(conn).get_table_names()) >= _GOVERNANCE_TABLES
+    finally:
+        store.close()
+    assert _versions(store_url) == {_HEAD}

@@ -377,6 +377,21 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
     assert dependent_keys(s.events, stored) == {"licence_exclusivity": {(3, 1, 1201, 0), (4, 2, 7, 1)}}
 
 
+def test_a_sublicence_sold_names_the_licences_above_it_one_link_at_a_time_until_the_top() -> None:
+    """The licences above a sold sublicence are not in the settlement's arguments: each is named once the one
+    below it is loaded (the store asks again until nothing new is named), and none is asked for twice."""
+    s = Script()
+    s("AssetRegistry", "LicenseGranted", licenseId=21, assetId=7, licensee=BOB, licensor=ALICE, parentId=20,
+      depth=2, terms=terms(purpose=1201))  # fmt: skip
+    _settled(s, H1, REGISTRAR, licence=21)
+    assert keys_to_load(s.events)["licences"] == {(21,)}
+    assert dependent_keys(s.events, {}) == {"licences": {(20,)}}  # granted in the batch under licence 20
+    loaded: dict[str, dict[Any, Any]] = {"licences": {(20,): {"parent_id": 15}}}
+    assert dependent_keys(s.events, loaded) == {"licences": {(15,)}}
+    loaded["licences"][(15,)] = {"parent_id": 0}
+    assert dependent_keys(s.events, loaded) == {}
+
+
 def test_credit_events_count_up_and_keep_the_contract_score() -> None:
     s = Script()
     for delta, score in ((-10, -10), (5, -5)):

@@ -212,6 +212,11 @@ const LABELS = {
   "licence.crossBorder": ["跨境", "cross-border"],
   "licence.sold": ["交易取得", "sold"],
   "licence.soldNote": ["经结算交付，许可方不得撤销", "delivered by a settlement: its licensor cannot revoke it"],
+  "licence.soldUnder": ["其下分许可已售", "sublicence sold"],
+  "licence.soldUnderNote": [
+    "其下已售出的分许可有效至 {until}，此前被许可方与许可方均不得终止本许可，仅主管部门可撤销",
+    "a sublicence sold under it lasts until {until}: until then neither its licensee nor its licensor can end it, only the authority",
+  ],
   "licence.depth": ["层级", "depth"],
   "licence.invalid": ["无效", "not valid"],
   "licence.ancestorRevoked": ["上级许可 #{id} 已撤销", "licence #{id} above it revoked"],

@@ -12,7 +12,15 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from ledger.api import mappers
 from ledger.api import schemas as m
 from ledger.api.deps import AtQ, BlockStamp, ReadConn, Stamp, read_fast, stamp_of, stamped
-from ledger.api.pagination import CursorQ, LimitQ, decode_cursor, fetch_page, page_of, page_query
+from ledger.api.pagination import (
+    BlockLogCursorQ,
+    CursorQ,
+    LimitQ,
+    decode_cursor,
+    fetch_page,
+    page_of,
+    page_query,
+)
 from ledger.api.params import (
     BIGINT_MAX,
     INT32_MAX,
@@ -242,7 +250,7 @@ def _current_asset_detail(request: Request, conn: sa.Connection, asset_id: int) 
         ).all()
         if not trades or trades[0].stamp_still != stamp.hash or len(trades) == DETAIL_TRADES:
             return None
-    chain = mappers.ChainState(stamp.timestamp, {}, {})
+    chain = mappers.ChainState(stamp.time, {}, {})
     return _detail_response(request, stamp, row, chain, trades=trades, trade_count=len(trades))
 
 
@@ -313,7 +321,7 @@ def _detail_response(
         orders=[mappers.order(r._mapping) for r in orders],
         revenue_shares=mappers.revenue_shares([r._mapping for r in shares]),
         public_operations=[mappers.public_operation(r._mapping) for r in operations],
-        mandates=[mappers.mandate(r._mapping, stamp.timestamp) for r in mandates],
+        mandates=[mappers.mandate(r._mapping, stamp.time) for r in mandates],
     )
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=detail))
 
@@ -382,7 +390,7 @@ def rights_timeline(conn: sa.Connection, asset_id: int, stamp: BlockStamp) -> li
     responses=NOT_FOUND,
 )
 def get_asset_history(
-    conn: ReadConn, stamp: Stamp, asset_id: AssetIdPath, cursor: CursorQ = None, limit: LimitQ = 100
+    conn: ReadConn, stamp: Stamp, asset_id: AssetIdPath, cursor: BlockLogCursorQ = None, limit: LimitQ = 100
 ) -> Response:
     t = s.assets
     exists = conn.execute(

@@ -17,8 +17,10 @@ from typing import Annotated, Any, Final
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, RootModel
+from redis.exceptions import RedisError
 
 from ledger.api import metrics
 from ledger.api.params import AddressPath
@@ -77,6 +79,7 @@ from ledger.contracts.types import ZERO_ADDRESS, Delivery, LicenseTerms, Mandate
 from ledger.gateway import (
     ActorMismatch,
     ApiKey,
+    ApiKeyScopeError,
     Gateway,
     GatewayError,
     GatewayUnavailable,
@@ -90,7 +93,7 @@ from ledger.recognition.errors import CertificateError
 from ledger.settings import LedgerSettings
 from ledger.store import Store, schema
 
-__all__ = ["mount", "request_fingerprint", "router"]
+__all__ = ["mount", "operation_of", "operations", "request_fingerprint", "router"]
 
 PREFIX: Final = "/api/v1/tx"
 
@@ -128,7 +131,10 @@ _ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     401: {"model": GatewayErrorBody, "description": "No API key, or an unknown one."},
     403: {
         "model": GatewayErrorBody,
-        "description": "Revoked key, another participant named, or a contract's permission refusal.",
+        "description": (
+            "Revoked or expired key, an operation outside the key's scopes, another participant named, or a"
+            " contract's permission refusal."
+        ),
     },
     404: {"model": GatewayErrorBody, "description": "The contract found no such record (asset, licence, order...)."},
     409: {
@@ -222,10 +228,39 @@ def get_caller(
         key = gateway.authenticate(token)
     except GatewayError as exc:
         raise _Refused(error_reply(exc)) from None
-    except sa.exc.SQLAlchemyError:
+    except (sa.exc.SQLAlchemyError, RedisError):
         unavailable = GatewayUnavailable("the gateway's database is unavailable", retry_after=2.0)
         raise _Refused(error_reply(unavailable)) from None
+    operation = operation_of(request)
+    if not key.allows(operation):
+        raise _Refused(error_reply(ApiKeyScopeError(
+            f"API key {key.key_id} may not call {operation} (scopes: {', '.join(key.scopes)})",
+            key_id=key.key_id, operation=operation, scopes=list(key.scopes),
+        )))  # fmt: skip
     return Caller(gateway, key, request, idempotency_key)
+
+
+#: Gateway routes that send no transaction: every valid key may call them, read-only ones included.
+_NO_TRANSACTION: Final = frozenset({"tx_direct_trade_typed_data", "tx_consent_typed_data", "tx_api_key"})
+
+
+def operation_of(request: Request) -> str | None:
+    """The operation a gateway request calls, as API key scopes name it (its operation id without ``tx_``);
+    None for a route that sends no transaction."""
+    route = request.scope.get("route")
+    operation_id = getattr(route, "operation_id", None)
+    if operation_id is None or operation_id in _NO_TRANSACTION:
+        return None
+    return str(operation_id).removeprefix("tx_")
+
+
+def operations() -> list[str]:
+    """Every operation an API key can be scoped to (the names :func:`operation_of` gives), sorted."""
+    return sorted(
+        str(r.operation_id).removeprefix("tx_")
+        for r in router.routes
+        if isinstance(r, APIRoute) and r.operation_id is not None and r.operation_id not in _NO_TRANSACTION
+    )
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -933,6 +968,55 @@ class _BadIndex(GatewayError):
 class _UnknownMandate(GatewayError):
     status = 404
     code = "unknown_mandate"
+
+
+# ─────────────────────────────────────────── the calling key
+
+
+class KeyUsageToday(BaseModel):
+    requests: int = Field(description="Requests admitted today (UTC), this one included.")
+    refused: int = Field(description="Requests refused by the rate limit today (UTC).")
+
+
+class ApiKeyInfo(BaseModel):
+    """The API key that made the request (never its secret)."""
+
+    key_id: str = Field(description="The key's id (the 12 hex digits after ldg_).", examples=["3f9c0a7b12de"])
+    account: str = Field(description="The participant the key acts as.")
+    label: str = Field(description="The operator's note on the key.")
+    scopes: list[str] = Field(
+        description="`read` (no transactions), `write` (every operation) or the operations it may call.",
+        examples=[["settle_trade", "settle_batch"]],
+    )
+    created_at: int = Field(description="Unix seconds.")
+    expires_at: int | None = Field(description="Unix seconds after which the key is refused; null: never.")
+    rotated_at: int | None = Field(description="Unix seconds of the last rotation; null: never rotated.")
+    previous_secret_valid_until: int | None = Field(
+        description="After a rotation: until when the previous secret is still accepted (unix seconds)."
+    )
+    rate_per_second: float = Field(description="Requests per second the key may make on average.")
+    burst: int = Field(description="Requests the key may make at once.")
+    usage_today: KeyUsageToday
+
+
+@router.get(
+    "/key",
+    operation_id="tx_api_key",
+    summary="The calling API key: participant, scopes, expiry, rotation, limits and today's usage",
+    response_model=ApiKeyInfo,
+)
+def api_key_info(caller: CallerDep) -> JSONResponse:
+    """Sends nothing; any valid key may call it (read-only ones too). Integrations use it to see when their
+    key expires or stops accepting a rotated secret."""
+    key, gateway = caller.key, caller.gateway
+    today = next(iter(gateway.meter.usage(key.key_id, days=1)[-1:]), None)
+    info = ApiKeyInfo(
+        key_id=key.key_id, account=key.account, label=key.label, scopes=list(key.scopes), created_at=key.created_at,
+        expires_at=key.expires_at, rotated_at=key.rotated_at, previous_secret_valid_until=key.previous_valid_until,
+        rate_per_second=gateway.meter.rate, burst=gateway.meter.burst,
+        usage_today=KeyUsageToday(requests=today.requests if today else 0, refused=today.refused if today else 0),
+    )  # fmt: skip
+    return JSONResponse(info.model_dump())
 
 
 # ─────────────────────────────────────────── wiring

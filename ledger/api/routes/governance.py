@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from ledger.api import mappers
 from ledger.api import schemas as m
 from ledger.api.deps import ReadConn, Stamp
-from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.pagination import HASH, BlockHashCursorQ, LimitQ, fetch_page
 from ledger.api.params import AddressQ
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
@@ -58,7 +58,7 @@ def governance(request: Request, conn: ReadConn, stamp: Stamp) -> Response:
         m.GovernanceSafeOut.model_construct(safe=r.safe, owners=list(r.owners), threshold=r.threshold, nonce=r.nonce)
         for r in conn.execute(sa.select(safes).where(visible(safes, stamp)).order_by(safes.c.safe))
     ]
-    now = stamp.timestamp
+    now = stamp.time
     scheduled = sa.and_(visible(ops, stamp), ops.c.status == _SCHEDULED)
     pending = conn.execute(sa.select(sa.func.count()).where(scheduled, ops.c.ready_at > now)).scalar_one()
     ready = conn.execute(sa.select(sa.func.count()).where(
@@ -88,11 +88,11 @@ def list_operations(
     status: StatusQ = None,
     target: AddressQ = None,
     caller: AddressQ = None,
-    cursor: CursorQ = None,
+    cursor: BlockHashCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.governance_operations
-    now = stamp.timestamp
+    now = stamp.time
     query = sa.select(t).where(visible(t, stamp))
     if target is not None:
         query = query.where(t.c.target == target)
@@ -109,7 +109,8 @@ def list_operations(
                             t.c.ready_at > now - mappers.GOVERNANCE_EXPIRATION)  # fmt: skip
     elif status == "expired":
         query = query.where(t.c.status == _SCHEDULED, t.c.ready_at <= now - mappers.GOVERNANCE_EXPIRATION)
-    rows, next_cursor = fetch_page(conn, query, [t.c.scheduled_block, t.c.operation_id], [int, str], cursor, limit)
+    rows, next_cursor = fetch_page(conn, query, [t.c.scheduled_block, t.c.operation_id], [int, HASH], cursor,
+                                   limit)  # fmt: skip
     data = [mappers.governance_operation(r._mapping, now) for r in rows]
     return json_response(m.Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
 
@@ -132,5 +133,5 @@ def get_operation(
     row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.operation_id == operation_id.lower())).first()
     if row is None:
         raise HTTPException(404, f"no operation {operation_id} was scheduled at the access manager")
-    body = mappers.governance_operation(row._mapping, stamp.timestamp)
+    body = mappers.governance_operation(row._mapping, stamp.time)
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=body))

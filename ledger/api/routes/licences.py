@@ -55,7 +55,7 @@ def chain_state(conn: sa.Connection, stamp: BlockStamp, rows: Sequence[Any]) -> 
     status = dict(
         conn.execute(sa.select(a.c.asset_id, a.c.status).where(visible(a, stamp), a.c.asset_id.in_(assets))).all()
     ) if assets else {}  # fmt: skip
-    return mappers.ChainState(stamp.timestamp, known, {int(k): int(v) for k, v in status.items()})
+    return mappers.ChainState(stamp.time, known, {int(k): int(v) for k, v in status.items()})
 
 
 def _valid_at(stamp: BlockStamp, when: int) -> list[sa.ColumnElement[bool]]:
@@ -100,7 +100,9 @@ def list_licences(
     ] = None,
     territory: Annotated[
         str | None,
-        Query(min_length=2, max_length=2, description="Territory includes this country code.", examples=["CN"]),
+        Query(
+            pattern=r"^[A-Za-z]{2}$", description="Territory includes this country code (ISO 3166).", examples=["CN"]
+        ),
     ] = None,
     valid_at: Annotated[
         TimeQ,

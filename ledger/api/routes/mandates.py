@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from ledger.api import mappers
 from ledger.api import schemas as m
 from ledger.api.deps import BlockStamp, ReadConn, Stamp
-from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.pagination import HASH, AccountCursorQ, BlockHashCursorQ, LimitQ, OperationCursorQ, fetch_page
 from ledger.api.params import AddressQ, AssetIdQ
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
@@ -56,7 +56,7 @@ def list_mandates(
         MandateStatus | None,
         Query(description="in_force, revoked, or expired (past its expiry at the answer's block time)."),
     ] = None,
-    cursor: CursorQ = None,
+    cursor: BlockHashCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.mandates
@@ -67,11 +67,11 @@ def list_mandates(
     if status is MandateStatus.revoked:
         query = query.where(t.c.status == 2)
     elif status is MandateStatus.in_force:
-        query = query.where(t.c.status == 1, t.c.expiry >= stamp.timestamp)
+        query = query.where(t.c.status == 1, t.c.expiry >= stamp.time)
     elif status is MandateStatus.expired:
-        query = query.where(t.c.status == 1, t.c.expiry < stamp.timestamp)
-    rows, next_cursor = fetch_page(conn, query, [t.c.granted_block, t.c.mandate_id], [int, str], cursor, limit)
-    data = [mappers.mandate(r._mapping, stamp.timestamp) for r in rows]
+        query = query.where(t.c.status == 1, t.c.expiry < stamp.time)
+    rows, next_cursor = fetch_page(conn, query, [t.c.granted_block, t.c.mandate_id], [int, HASH], cursor, limit)
+    data = [mappers.mandate(r._mapping, stamp.time) for r in rows]
     return json_response(m.Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
 
 
@@ -99,7 +99,7 @@ def get_mandate(
     if count == DETAIL_TRADES:
         count = int(conn.execute(sa.select(sa.func.count()).select_from(tr).where(under)).scalar_one())
     detail = m.MandateDetail.model_construct(
-        **mappers.mandate_fields(row._mapping, stamp.timestamp),
+        **mappers.mandate_fields(row._mapping, stamp.time),
         trades=[mappers.trade(r._mapping) for r in trades],
         trade_count=count,
     )
@@ -118,7 +118,7 @@ def list_public_operations(
     asset_id: AssetIdQ = None,
     operator: Annotated[AddressQ, Query(description="Approved for this operator.")] = None,
     status: Annotated[OperationStatus | None, Query(description="authorised (unused), used or withdrawn.")] = None,
-    cursor: CursorQ = None,
+    cursor: OperationCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.public_operations
@@ -149,7 +149,7 @@ def list_held_shares(
     outstanding: Annotated[
         bool | None, Query(description="Only recipients with shares held now (true), or none held (false).")
     ] = None,
-    cursor: CursorQ = None,
+    cursor: AccountCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.held_shares

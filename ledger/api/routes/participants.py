@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from ledger.api import mappers
 from ledger.api import schemas as m
 from ledger.api.deps import ReadConn, Stamp
-from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.pagination import AccountCursorQ, LimitQ, fetch_page
 from ledger.api.params import INT32_MAX, AddressPath, ParticipantStatusQ, RoleQ, enum_code
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.routes.mandates import held_share_releases
@@ -38,7 +38,7 @@ def list_participants(
     role: RoleQ = None,
     region: RegionQ = None,
     status: ParticipantStatusQ = None,
-    cursor: CursorQ = None,
+    cursor: AccountCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.participants
@@ -89,17 +89,19 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
         )
         for right in ("holding", "processing", "operation")
     }
-    p = s.payments
+    r = s.revenue_totals  # per asset and right sold, kept by the indexer with the payments
     by_kind = {PAYMENT_SELLER: 0, PAYMENT_FEE: 0, PAYMENT_REVENUE_SHARE: 0}
     held_at_settlement = 0
     payments = 0
-    paid = sa.select(p.c.kind, p.c.amount, p.c.held).where(visible(p, stamp), p.c.payee == account)
-    for kind, amount, was_held in conn.execute(paid):
-        if was_held:
-            held_at_settlement += int(amount)
-        else:
-            by_kind[kind] = by_kind.get(kind, 0) + int(amount)
-        payments += 1
+    paid = sa.select(r.c.seller, r.c.fee, r.c.revenue_share, r.c.held, r.c.payments).where(
+        visible(r, stamp), r.c.payee == account
+    )
+    for seller, fee, share, held_share, count in conn.execute(paid):
+        by_kind[PAYMENT_SELLER] += int(seller)
+        by_kind[PAYMENT_FEE] += int(fee)
+        by_kind[PAYMENT_REVENUE_SHARE] += int(share)
+        held_at_settlement += int(held_share)
+        payments += int(count)
     b, h = s.balances, s.held_shares
     balance = conn.execute(sa.select(b.c.balance).where(visible(b, stamp), b.c.account == account)).scalar_one_or_none()
     held = conn.execute(sa.select(h).where(visible(h, stamp), h.c.account == account)).first()

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 
 from ledger.api import schemas as m
-from ledger.api.deps import read_snapshot, resolve_at
+from ledger.api.aggregates import AggregateAnswers
+from ledger.api.deps import read_limiter, read_snapshot, resolve_at
 from ledger.api.metrics import read_lag
 from ledger.api.responses import ERRORS, block_ref, json_response
-from ledger.api.rollup import TradeRollup
 from ledger.api.views import visible
 from ledger.store import Store
 from ledger.store import schema as s
@@ -48,11 +48,11 @@ class StatusCache:
 )
 async def status(request: Request) -> Response:
     store: Store = request.app.state.reader
-    rollup: TradeRollup = request.app.state.trade_rollup
-    return await anyio.to_thread.run_sync(lambda: _status(request, store, rollup), limiter=rollup.limiter)
+    answers: AggregateAnswers = request.app.state.aggregate_answers
+    return await anyio.to_thread.run_sync(lambda: _status(request, store, answers), limiter=read_limiter(request))
 
 
-def _status(request: Request, store: Store, rollup: TradeRollup) -> Response:
+def _status(request: Request, store: Store, answers: AggregateAnswers) -> Response:
     cache: StatusCache = request.app.state.status_cache
     with read_snapshot(store) as conn:
         stamp = resolve_at(conn, None)
@@ -67,7 +67,7 @@ def _status(request: Request, store: Store, rollup: TradeRollup) -> Response:
                 cache.counts = m.Counts(**counts)
                 cache.key = (stamp.number, stamp.hash)
             counts_model = cache.counts
-        volume = sum(v for _, _, v in rollup.grouped(conn, stamp.number, stamp.hash, "category", None, None))
+        volume = sum(row[2] for row in answers.get(conn, stamp, "category", None, None))
         head = conn.execute(sa.select(s.indexer_head.c.chain_id, s.indexer_head.c.block_number).limit(1)).first()
     lag = read_lag(store)
     return json_response(

@@ -11,20 +11,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-import anyio
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from ledger.api import mappers
 from ledger.api import schemas as m
-from ledger.api.deps import BlockStamp, ReadConn, Stamp, read_current, read_limiter, read_snapshot, resolve_at
-from ledger.api.pagination import CursorQ, LimitQ, fetch_page
+from ledger.api.aggregates import DAY, AggregateAnswers, Totals, day_range
+from ledger.api.deps import AtQ, BlockStamp, ReadConn, Stamp, read_fast, resolve_at
+from ledger.api.pagination import BlockLogCursorQ, LimitQ, fetch_page
 from ledger.api.params import AddressPath, AddressQ, AssetIdQ, TimeQ, parse_time
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
-from ledger.api.rollup import DAY, TradeRollup
 from ledger.api.views import visible
-from ledger.contracts.types import Category
-from ledger.store import Store
+from ledger.contracts.types import Category, Right
 from ledger.store import schema as s
 
 __all__ = ["router"]
@@ -40,6 +38,7 @@ class GroupBy(StrEnum):
     day = "day"
     category = "category"
     exchange = "exchange"
+    right = "right"
 
 
 class Consent(StrEnum):
@@ -70,7 +69,7 @@ def list_trades(
     ] = None,
     time_from: Annotated[TimeQ, Query(alias="from", description=_FROM_DOC)] = None,
     time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
-    cursor: CursorQ = None,
+    cursor: BlockLogCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.trades
@@ -109,9 +108,10 @@ def list_trades(
 def _key(by: GroupBy, value: object) -> str:
     if by is GroupBy.day:
         return datetime.fromtimestamp(int(value) * DAY, UTC).strftime("%Y-%m-%d")  # type: ignore[call-overload]
-    if by is GroupBy.category:
+    if by is GroupBy.category or by is GroupBy.right:
+        enum = Category if by is GroupBy.category else Right
         try:
-            return Category(int(value)).name.lower()  # type: ignore[call-overload]
+            return (enum(int(value)).name or "").lower()  # type: ignore[call-overload]
         except ValueError:
             return "unknown"
     return str(value)
@@ -120,47 +120,51 @@ def _key(by: GroupBy, value: object) -> str:
 @router.get(
     "/aggregates",
     response_model=m.Envelope[list[m.AggregateRow]],
-    summary="Trade count and volume per day (UTC), per asset category or per exchange, over the current state.",
+    summary="Trade count, volume, fees and revenue shares per day (UTC), asset category, exchange or right sold.",
     description=(
         "`from`/`to` select whole UTC days (the days containing them). Off-exchange trades group under the"
-        " zero address. A trade counts under the category its asset had when the API first saw the trade."
+        " zero address. A trade counts under the category its asset had at the trade's block. Revenue shares"
+        " held for a recipient that was not active count as `held_shares`, not `revenue_shares`. The totals"
+        " are kept by the indexer in the store with the trades themselves, so `?at=` answers as of any block."
     ),
     responses=ERRORS,
 )
 async def trade_aggregates(
     request: Request,
-    group_by: Annotated[GroupBy, Query(description="Grouping: day, category or exchange.")] = GroupBy.day,
+    group_by: Annotated[
+        GroupBy, Query(description="Grouping: day, category, exchange or right (the right sold).")
+    ] = GroupBy.day,
     time_from: Annotated[TimeQ, Query(alias="from", description=_FROM_DOC)] = None,
     time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
+    at: AtQ = None,
 ) -> Response:
-    since, until = parse_time(time_from, "from"), parse_time(time_to, "to")
-    store: Store = request.app.state.reader
-    rollup: TradeRollup = request.app.state.trade_rollup
+    first, last = day_range(parse_time(time_from, "from"), parse_time(time_to, "to"))
+    answers: AggregateAnswers = request.app.state.aggregate_answers
+    by = group_by.value
 
-    first, last = None if since is None else since // DAY, None if until is None else until // DAY
-
-    def respond(stamp: BlockStamp, rows: list[tuple[Any, int, int]]) -> Response:
-        data = [m.AggregateRow.model_construct(key=_key(group_by, k), count=n, volume=str(v)) for k, n, v in rows]
+    def respond(stamp: BlockStamp, rows: list[Totals]) -> Response:
+        data = [
+            m.AggregateRow.model_construct(
+                key=_key(group_by, k), count=n, volume=str(v), fees=str(f), revenue_shares=str(r), held_shares=str(h)
+            )
+            for k, n, v, f, r, h in rows
+        ]
         return json_response(m.Envelope.model_construct(block=block_ref(stamp), data=data))
 
-    def cached() -> Response | None:
-        # The usual case: one statement for the stamp, and the rollup already at that block.
-        with read_current(store) as conn:
-            stamp = resolve_at(conn, None)
-        rows = rollup.cached(stamp.number, stamp.hash, group_by.value, first, last)
-        return None if rows is None else respond(stamp, rows)
+    def fast(conn: sa.Connection) -> Response | None:
+        # The usual case: one statement for the stamp, and the answer at that block already read; else
+        # one more, the totals with their stamp.
+        stamp = resolve_at(conn, None)
+        rows = answers.remembered(stamp, by, first, last)
+        if rows is not None:
+            return respond(stamp, rows)
+        read = answers.current(conn, by, first, last)
+        return None if read is None else respond(*read)
 
-    def answer() -> Response:
-        with read_snapshot(store) as conn:
-            stamp = resolve_at(conn, None)
-            rows = rollup.grouped(conn, stamp.number, stamp.hash, group_by.value, first, last)
-        return respond(stamp, rows)
+    def answer(conn: sa.Connection, stamp: BlockStamp) -> Response:
+        return respond(stamp, answers.get(conn, stamp, by, first, last))
 
-    done = await anyio.to_thread.run_sync(cached, limiter=read_limiter(request))
-    if done is not None:
-        return done
-    # One thread at a time: while a first build runs, the other requests wait here, not in threads.
-    return await anyio.to_thread.run_sync(answer, limiter=rollup.limiter)
+    return await read_fast(request, at, fast, answer)
 
 
 @router.get(
@@ -175,7 +179,7 @@ def list_refusals(
     exchange: Annotated[AddressQ, Query(description="Refused to this exchange.")] = None,
     trade_id: Annotated[str | None, Query(pattern=_TRADE_ID, description="This trade id.")] = None,
     tx_hash: Annotated[str | None, Query(pattern=_TRADE_ID, description="Refused in this batch transaction.")] = None,
-    cursor: CursorQ = None,
+    cursor: BlockLogCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     r = s.trade_refusals

@@ -23,6 +23,9 @@ export function licenceBadges(l, now) {
     l.sublicensable ? badge(t("licence.sublicensable"), "ok") : null,
     l.cross_border ? badge(t("licence.crossBorder"), "warn") : null,
     l.sold ? h("span", { title: t("licence.soldNote") }, badge(t("licence.sold"), "info")) : null,
+    l.sold_until && (!now || Number(l.sold_until) > now)
+      ? h("span", { title: t("licence.soldUnderNote", { until: formatTime(l.sold_until) }) }, badge(t("licence.soldUnder"), "info"))
+      : null,
   ];
 }
 

@@ -6,8 +6,9 @@ the gateway's tables are left alone.
 * ``trades``: keyed by ``trade_key`` (the contract's settle-once key; ``trade_id`` kept, indexed), with
   ``mandate_id``; ``payments``: keyed by (``trade_key``, ``kind``, ``payee``), with ``trade_id`` and ``held``;
 * ``revenue_shares``: keyed by (``asset_id``, ``right``), with ``set_by``;
-* ``assets``: ``suspended``, ``recognised``, ``licensed_until``, ``rights_split``; ``licences``: ``sold``, no
-  ``revoke_cause_id`` (a revocation names one licence); ``objections``: the acceptance of a pending objection;
+* ``assets``: ``suspended``, ``recognised``, ``licensed_until``, ``rights_split``; ``licences``: ``sold``,
+  ``sold_until``, no ``revoke_cause_id`` (a revocation names one licence); ``objections``: the acceptance of a
+  pending objection;
 * ``recognised_records``: the certificate's ``origin_status``, ``issued_block``, ``expires_at``, superseding
   imports and reinstatements; values the origin signs that may exceed 64 bits as Uint256; the origin index
   includes the origin registry;
@@ -209,6 +210,7 @@ def upgrade() -> None:
     with op.batch_alter_table("licences") as batch:
         batch.drop_column("revoke_cause_id")
         batch.add_column(sa.Column("sold", sa.Boolean(), nullable=False))
+        batch.add_column(sa.Column("sold_until", sa.BigInteger(), nullable=False))
     with op.batch_alter_table("objections") as batch:
         batch.add_column(sa.Column("accepted_by", _ADDRESS, nullable=True))
         batch.add_column(sa.Column("accept_decision_hash", _HASH, nullable=True))
@@ -358,6 +360,7 @@ def downgrade() -> None:
             batch.drop_column(column)
     with op.batch_alter_table("licences") as batch:
         batch.drop_column("sold")
+        batch.drop_column("sold_until")
         batch.add_column(sa.Column("revoke_cause_id", sa.BigInteger(), nullable=True))
     with op.batch_alter_table("assets") as batch:
         for column in ("suspended", "recognised", "licensed_until", "rights_split"):

@@ -1,12 +1,13 @@
 """The governance (issue 12, section 1): the access manager's operations, roles, role settings and function
 roles, the officers' Safes and their transactions, all rebuildable from the manager's and the Safes' events.
 
-A store that indexed a deployment from before the governance holds none of those events (the indexer did not
-read the manager and the Safes, which did not exist): it cannot be carried over. The upgrade refuses such a store
-(it holds events) and says so; index the new deployment into a new database.
+A store that already holds events was indexed before the store kept these records: a deployment from before the
+governance has no manager or Safes at all, and a store of a governance deployment indexed before this revision (or
+brought down below it, which drops the tables) has their events but no records to carry over. The upgrade refuses
+such a store and says so; index the deployment into a new database.
 
-Revision ID: 0006_governance
-Revises: 0005_rules
+Revision ID: 0009_governance
+Revises: 0008_indexer_leader
 Create Date: 2026-12-06
 
 """
@@ -21,8 +22,8 @@ from ledger.store._store import StoreDatabaseError
 from ledger.store.schema import Uint256
 
 # revision identifiers, used by Alembic.
-revision: str = "0006_governance"
-down_revision: str | Sequence[str] | None = "0005_rules"
+revision: str = "0009_governance"
+down_revision: str | Sequence[str] | None = "0008_indexer_leader"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -62,8 +63,8 @@ def _refuse_old_store() -> None:
     events = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one()
     if events:
         raise StoreDatabaseError(
-            f"this store holds {events} events of a deployment from before the ledger's governance (issue 12), whose "
-            "access manager and officers' Safes it never read; it cannot be carried over to the governance's tables: "
+            f"this store holds {events} events indexed before the store kept the ledger's governance (issue 12: the "
+            "access manager's operations and roles, the officers' Safes), whose records a migration cannot rebuild: "
             "index the deployment into a new database (set LEDGER_DATABASE_URL to an empty one, or remove "
             "DATA_DIR/ledger.db) and run `ledger index` again"
         )
