@@ -45,7 +45,7 @@ def test_grant_records_the_terms_and_a_valid_licence(world: World) -> None:
         "id": licence, "assetId": asset, "licensee": w.holder2.address, "right": Right.PROCESSING,
         "purpose": 1203, "start": max(terms.start, granted_at), "end": terms.end, "exclusive": True,
         "sublicensable": True, "transferable": False, "crossBorder": False, "revoked": False, "depth": 0,
-        "parentId": 0, "sold": False,
+        "parentId": 0, "sold": False, "soldUntil": 0,
     }  # fmt: skip
     assert w.holder.is_license_valid(licence, w.chain_time())
 
