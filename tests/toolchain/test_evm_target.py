@@ -60,7 +60,13 @@ def test_deploy_refuses_a_contract_above_the_size_limit_at_the_target_naming_it(
     with pytest.raises(ContractTooLarge, match=r"london, AssetRegistry 24,577 bytes exceeds") as refused:
         check_code_size(build)
     assert refused.value.oversized == {"AssetRegistry": 24_577}
-    # A manifest written before the EVM target was recorded was compiled for cancun.
-    old = {"version": 1, "chain_id": 1, "deployment_block": 1, "deployment_block_hash": "0x", "deployer": "0x",
-           "compiler_version": "v", "build_key": "k", "created_at": "t", "contracts": {}}  # fmt: skip
+    # A manifest written before the EVM target was recorded (one of the governance's, version 2) was compiled for
+    # cancun.
+    from ledger.contracts.deploy import MANIFEST_VERSION
+    from ledger.governance.deployment import GovernanceRecord
+
+    governance = GovernanceRecord(manager="0x", guard="0x", delay=60, safes={}, setup_tx="0x", setup_block=1)
+    old = {"version": MANIFEST_VERSION, "chain_id": 1, "deployment_block": 1, "deployment_block_hash": "0x",
+           "deployer": "0x", "compiler_version": "v", "build_key": "k", "created_at": "t", "contracts": {},
+           "governance": governance.to_json()}  # fmt: skip
     assert Deployment.from_json(old).evm_version == "cancun"
