@@ -46,8 +46,10 @@ def test_an_exported_bundle_verifies_offline_and_against_the_node(audited: Audit
     deployment = audited.chain.world.contracts.deployment
     assert manifest["block"]["number"] == head
     assert manifest["chain_id"] == deployment.chain_id and manifest["compiler_version"] == deployment.compiler_version
+    assert deployment.governance is not None
     assert {n: c["code_hash"] for n, c in manifest["contracts"].items()} == {
-        n: c.code_hash for n, c in deployment.contracts.items()
+        **{n: c.code_hash for n, c in deployment.contracts.items()},
+        **{n: s.code_hash for n, s in deployment.governance.safes.items()},  # the officers' Safes: their events too
     }
     assert manifest["events"] == len(_lines(bundle / "events.jsonl")) > 300
     assert manifest["state_checksum"] == audited.live.state_checksum(head)
