@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ledger.chain.rpc import JsonRpcClient, Params
-from ledger.errors import RetryableError
+from ledger.errors import MalformedAnswerError, RetryableError
 from ledger.indexer.errors import RetriesExhaustedError
 
 __all__ = ["Retrier", "RetryPolicy", "RetryingClient", "Stopped"]
@@ -87,7 +87,10 @@ class RetryingClient(JsonRpcClient):
         self.retrier = retrier
 
     def call(self, method: str, params: Params = None, *, timeout: float | None = None, exact: bool = True) -> Any:
-        return self.retrier.call(method, lambda: self.inner.call(method, params, timeout=timeout, exact=exact))
+        def attempt() -> Any:
+            return _checked(method, self.inner.call(method, params, timeout=timeout, exact=exact))
+
+        return self.retrier.call(method, attempt)
 
     def batch(
         self,
@@ -101,3 +104,15 @@ class RetryingClient(JsonRpcClient):
             f"batch[{len(calls)}]",
             lambda: self.inner.batch(calls, timeout=timeout, return_exceptions=return_exceptions, exact=exact),
         )
+
+
+#: Fields of a block every node sends and the helpers read: a block without them is a malformed answer, retried
+#: with the one call that brought it (not with the whole operation, which may make many calls).
+_BLOCK_FIELDS = ("hash", "number", "timestamp")
+
+
+def _checked(method: str, answer: Any) -> Any:
+    malformed = not isinstance(answer, dict) or any(not isinstance(answer.get(f), str) for f in _BLOCK_FIELDS)
+    if method == "eth_getBlockByNumber" and answer is not None and malformed:
+        raise MalformedAnswerError(f"{method}: malformed block {answer!r:.80}", method=method)
+    return answer

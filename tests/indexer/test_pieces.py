@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ledger.chain.rpc import JsonRpcClient
 from ledger.decode import BlockHeader
 from ledger.errors import MalformedAnswerError, RpcRemoteError, RpcTransportError
 from ledger.indexer import (
@@ -21,6 +22,7 @@ from ledger.indexer import (
     Stopped,
 )
 from ledger.indexer.fetcher import ChainReader
+from ledger.indexer.retry import RetryingClient
 
 # ---------------------------------------------------------------- range sizing
 
@@ -207,6 +209,27 @@ def test_a_stop_during_a_retry_wait_ends_the_wait() -> None:
     stop.set()
     with pytest.raises(Stopped):
         Retrier(RetryPolicy(base_delay=60), stop).call("read", lambda: _next([RpcTransportError("x")] * 2))
+
+
+def test_a_malformed_block_is_asked_for_again_by_itself_not_with_the_operation_around_it() -> None:
+    """A helper that makes many calls through a :class:`RetryingClient` (the deployment check at start-up) gets
+    a well-formed block: the one call is retried. (Retried as a whole, the operation met the same spoiled answer
+    each time behind a proxy that spoils every n-th request.)"""
+    good = {"hash": "0x" + "11" * 32, "number": "0x5", "timestamp": "0x64"}
+    answers: list[Any] = [{"number": "0x5"}, ["not", "a", "block"], good, None]
+
+    class Node(JsonRpcClient):
+        def call(self, method: str, params: Any = None, *, timeout: float | None = None, exact: bool = True) -> Any:
+            return answers.pop(0)
+
+    retrier = Retrier(RetryPolicy(attempts=3, base_delay=0.001), threading.Event())
+    client = RetryingClient(Node("http://127.0.0.1:1"), retrier)
+    assert client.call("eth_getBlockByNumber", ["0x5", False]) == good
+    assert retrier.retries == 2
+    assert client.call("eth_getBlockByNumber", ["0x99", False]) is None  # no such block yet: not malformed
+    answers[:] = [{"hash": 5}] * 4
+    with pytest.raises(RetriesExhaustedError, match="malformed block"):
+        client.call("eth_getBlockByNumber", ["0x5", False])
 
 
 def _next(outcomes: list[Exception | str]) -> str:
