@@ -8,6 +8,12 @@ receipt a client has seen is in the journal. anvil saves its state every ``state
 when it is killed in between, the supervisor restarts it and re-sends every journalled transaction
 without a receipt, in arrival order (the same signed bytes, pinned to their nonce: none can apply
 twice). While anvil is down the door answers HTTP 503 (retryable for every client).
+
+A move of the development chain's clock sent through the door (``evm_increaseTime``,
+``evm_setNextBlockTimestamp``, ``evm_mine`` with a timestamp: the council's delay is passed that way on a
+development chain) is journalled too, as a :class:`~ledger.client.journal.ClockMark` counted from the block of
+the transaction journalled before it: the replay moves the clock again before re-sending what came after, so a
+governance operation executed once its delay had passed is not re-sent before it.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from eth_utils.crypto import keccak
 
 from ledger.client.journal import Journal
 
-__all__ = ["JournalingDoor", "raw_transactions"]
+__all__ = ["JournalingDoor", "clock_moves", "raw_transactions"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +49,41 @@ def raw_transactions(payload: Any) -> list[str]:
             if isinstance(params, list) and params and isinstance(params[0], str):
                 out.append(params[0])
     return out
+
+
+_CLOCK_METHODS: Final = frozenset({"evm_increaseTime", "evm_setNextBlockTimestamp", "evm_mine"})
+
+
+def clock_moves(payload: Any) -> list[tuple[str, int]]:
+    """The moves of the clock in a JSON-RPC request or batch, in order: (``"by"``, seconds) for
+    ``evm_increaseTime``, (``"to"``, timestamp) for ``evm_setNextBlockTimestamp`` and ``evm_mine`` with a
+    timestamp (a plain ``evm_mine`` moves nothing)."""
+    items = payload if isinstance(payload, list) else [payload]
+    out: list[tuple[str, int]] = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("method") not in _CLOCK_METHODS:
+            continue
+        params = item.get("params")
+        value = params[0] if isinstance(params, list) and params else None
+        if isinstance(value, dict):  # evm_mine's options form: {"timestamp": ..., "blocks": ...}
+            value = value.get("timestamp")
+        seconds = _quantity(value)
+        if seconds is not None:
+            out.append(("by" if item["method"] == "evm_increaseTime" else "to", seconds))
+    return out
+
+
+def _quantity(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value, 16) if value.startswith("0x") else int(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _nonce(raw: bytes) -> int:
@@ -122,12 +163,44 @@ class JournalingDoor:
             self.journal.record(rows)
         if not self.available.is_set():
             return 503, _UNAVAILABLE
+        moves = clock_moves(payload) if payload is not None else []
+        if moves:
+            try:
+                self._journal_clock(moves)
+            except (requests.RequestException, KeyError, TypeError, ValueError) as exc:
+                logger.info("door: the node behind does not answer: %s", exc)
+                return 503, _UNAVAILABLE
         try:
             response = self._session().post(self.upstream, data=body, timeout=(2.0, self.timeout))
         except requests.RequestException as exc:
             logger.info("door: the node behind does not answer: %s", exc)
             return 503, _UNAVAILABLE
         return response.status_code, response.content
+
+    def _journal_clock(self, moves: list[tuple[str, int]]) -> None:
+        """Notes where ``moves`` take the clock, as seconds past the block of the last journalled transaction
+        (past the latest block when that one is not mined: it will be, before the clock moves on)."""
+        target = self._block_time("latest")
+        for kind, value in moves:
+            target = target + value if kind == "by" else max(target, value)
+        entries = self.journal.entries()
+        since = self._mined_time(entries[-1].tx_hash) if entries else None
+        base = self._block_time("latest") if since is None else since
+        if target > base:
+            self.journal.record_clock(target - base)
+
+    def _upstream(self, method: str, params: list[Any]) -> Any:
+        body = orjson.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+        response = self._session().post(self.upstream, data=body, timeout=(2.0, self.timeout))
+        response.raise_for_status()
+        return orjson.loads(response.content)["result"]
+
+    def _block_time(self, tag: str) -> int:
+        return int(self._upstream("eth_getBlockByNumber", [tag, False])["timestamp"], 16)
+
+    def _mined_time(self, tx_hash: str) -> int | None:
+        receipt = self._upstream("eth_getTransactionReceipt", [tx_hash])
+        return None if receipt is None else self._block_time(receipt["blockNumber"])
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._server.serve_forever, name="node-door", daemon=True)

@@ -24,7 +24,7 @@ import requests
 from eth_account import Account
 
 from ledger.chain import EmbeddedNode
-from ledger.chain.door import raw_transactions
+from ledger.chain.door import clock_moves, raw_transactions
 from ledger.client import Journal, dev_account
 from ledger.client.recovery import compact, recover
 from ledger.settings import PROJECT_ROOT, LedgerSettings
@@ -146,6 +146,67 @@ def test_every_acknowledged_raw_transaction_survives_repeated_kill_9(supervised_
     assert int(client.call("eth_getTransactionCount", [sender.address, "latest"]), 16) == nonce
     receipts = [client.call("eth_getTransactionReceipt", [h]) for h in acknowledged]
     assert all(r["status"] == "0x1" for r in receipts)
+
+
+def test_a_move_of_the_clock_through_the_door_is_replayed_before_what_was_sent_after_it(
+    supervised_node: tuple[str, Path],
+) -> None:
+    """The council's delay is passed on a development chain by moving its clock: a governance operation executed
+    after the move must not be re-sent, after a kill -9, into a chain whose clock has not moved again (it would be
+    refused as not yet ready, and an acknowledged write lost)."""
+    url, data_dir = supervised_node
+    client = RawClient(url)
+    sender, receiver = dev_account(7), dev_account(8).address
+    nonce = int(client.call("eth_getTransactionCount", [sender.address, "pending"]), 16)
+
+    def send() -> str:
+        nonlocal nonce
+        signed = Account.sign_transaction(
+            {"chainId": CHAIN_ID, "nonce": nonce, "to": receiver, "value": 1, "gas": 21_000,
+             "maxFeePerGas": 10**9, "maxPriorityFeePerGas": 0},
+            sender.key,
+        )  # fmt: skip
+        nonce += 1
+        tx_hash = "0x" + bytes(signed.hash).hex()
+        client.send_and_wait("0x" + bytes(signed.raw_transaction).hex(), tx_hash)
+        return tx_hash
+
+    def block_time(tx_hash: str) -> int:
+        receipt = client.call("eth_getTransactionReceipt", [tx_hash])
+        return int(client.call("eth_getBlockByNumber", [receipt["blockNumber"], False])["timestamp"], 16)
+
+    before = send()
+    week = 7 * 86_400
+    client.call("evm_increaseTime", [week])
+    client.call("evm_mine", [])
+    after = send()
+    assert block_time(after) - block_time(before) >= week
+    pid = _anvil_pid(data_dir)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if _anvil_pid(data_dir) != pid and client.call("eth_getTransactionReceipt", [after]) is not None:
+                break
+        except (OSError, ValueError, requests.RequestException, RuntimeError):
+            pass
+        assert time.monotonic() < deadline, "acknowledged transactions lost after kill -9"
+        time.sleep(0.2)
+    assert block_time(after) - block_time(before) >= week  # replayed: the clock was moved again between the two
+
+
+def test_moves_of_the_clock_are_found_in_single_requests_and_batches() -> None:
+    def rpc(method: str, *params: Any) -> dict[str, Any]:
+        return {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+
+    assert clock_moves(rpc("evm_increaseTime", 60)) == [("by", 60)]
+    assert clock_moves(rpc("evm_increaseTime", "0x3c")) == [("by", 60)]
+    assert clock_moves([rpc("evm_setNextBlockTimestamp", 1_800_000_000), rpc("eth_chainId"), rpc("evm_mine")]) == [
+        ("to", 1_800_000_000)
+    ]
+    assert clock_moves(rpc("evm_mine", {"timestamp": 1_800_000_001, "blocks": 1})) == [("to", 1_800_000_001)]
+    assert clock_moves(rpc("evm_mine")) == []
+    assert clock_moves(rpc("evm_increaseTime", True)) == [] and clock_moves(rpc("evm_increaseTime", "soon")) == []
 
 
 def test_raw_transactions_are_found_in_single_requests_and_batches() -> None:
