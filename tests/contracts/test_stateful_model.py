@@ -132,6 +132,9 @@ settings.register_profile(
     stateful_step_count=50,
     # The same examples every run: the coverage floors at the end must not depend on luck (soak explores).
     derandomize=True,
+    # No example database either: examples saved by earlier runs in this checkout would be replayed first, and
+    # a run here would differ from CI's on a fresh clone.
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     print_blob=True,
