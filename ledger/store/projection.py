@@ -720,7 +720,8 @@ class Projector:
         end, parent_id = licence["ends_at"], licence["parent_id"]
         while parent_id:
             parent = self._get("licences", (parent_id,))
-            assert parent is not None, f"licence {parent_id} above a sold licence is not in the store"
+            if parent is None:
+                raise ProjectionError(f"licence {parent_id} above sold licence {licence_id} is unknown")
             if parent["sold_until"] < end:
                 self._edit("licences", (parent_id,), block)["sold_until"] = end
             parent_id = parent["parent_id"]

@@ -691,14 +691,19 @@ def _invalidate_nonce(env: Env) -> Prepared:
     return Prepared((7,), lambda: w.holder.nonce_used(me, 7))
 
 
-def _claim_held(env: Env) -> Prepared:
-    """The merchant, a share recipient, was suspended during a sale: its share is held for it."""
-    w = env.w
+def _hold_a_share_for_the_merchant(w: World) -> None:
+    """The merchant, a share recipient, is suspended during a sale: its share is held for it."""
     asset = w.registered_asset()
     w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.merchant.address, 1_000)])
     w.authority.suspend(w.merchant.address, h("inspection"))
     buyer_ready(w)
     w.settle(licence_trade(w, asset, "held share"))
+
+
+def _claim_held(env: Env) -> Prepared:
+    """The merchant's share was held while it was suspended; it is reinstated."""
+    w = env.w
+    _hold_a_share_for_the_merchant(w)
     w.authority.reinstate(w.merchant.address, h("inspection passed"))
     return Prepared((), lambda: (w.holder.held_shares(w.merchant.address), balances(w, "merchant")))
 
@@ -707,11 +712,7 @@ def _release_held(env: Env) -> Prepared:
     """The merchant, a share recipient, was suspended during a sale and then revoked: the authority releases
     what is held for it on a recorded decision (to the holder of the right sold)."""
     w = env.w
-    asset = w.registered_asset()
-    w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.merchant.address, 1_000)])
-    w.authority.suspend(w.merchant.address, h("inspection"))
-    buyer_ready(w)
-    w.settle(licence_trade(w, asset, "held share"))
+    _hold_a_share_for_the_merchant(w)
     w.authority.revoke(w.merchant.address, h("licence withdrawn"))
     return Prepared((w.merchant.address, w.holder.address, h("decision 12")),
                     lambda: (w.holder.held_shares(w.merchant.address), balances(w, "holder")))  # fmt: skip

@@ -65,6 +65,7 @@ import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, ClassVar, TypeVar
@@ -75,6 +76,8 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from hypothesis import HealthCheck, event, note, settings
 from hypothesis import strategies as st
+from hypothesis.internal.conjecture import providers as hypothesis_providers
+from hypothesis.internal.constants_ast import Constants
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
@@ -136,6 +139,9 @@ settings.register_profile(
     stateful_step_count=50,
     # The same examples every run: the coverage floors at the end must not depend on luck (soak explores).
     derandomize=True,
+    # No example database either: examples saved by earlier runs in this checkout would be replayed first, and
+    # a run here would differ from CI's on a fresh clone.
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     print_blob=True,
@@ -2880,6 +2886,24 @@ def machine_settings(seed: int | None) -> settings:
     return chosen
 
 
+@contextmanager
+def only_hypothesis_constants() -> Iterator[None]:
+    """Hypothesis also draws, now and then, constants it finds in the project's modules loaded in the process:
+    those of every test module the worker imported before. A derandomized run then depends on the tests that ran
+    before it in its process (CI's full run drew other examples than a run of this file alone, and missed a
+    required success). Within this block it draws from its own constants only (its cache of the constants allowed
+    for each kind of draw is emptied on the way in and out, since it holds those of the loaded modules)."""
+    cache = hypothesis_providers.CONSTANTS_CACHE
+    found = hypothesis_providers._get_local_constants
+    cache.cache.clear()
+    hypothesis_providers._get_local_constants = Constants  # (a function of no arguments: an empty set of each kind)
+    try:
+        yield
+    finally:
+        hypothesis_providers._get_local_constants = found
+        cache.cache.clear()
+
+
 def test_random_operation_sequences_keep_chain_and_model_in_agreement(
     machine_world: World, request: pytest.FixtureRequest
 ) -> None:
@@ -2887,7 +2911,8 @@ def test_random_operation_sequences_keep_chain_and_model_in_agreement(
     LedgerMachine.prepared = None
     seed = request.config.getoption("hypothesis_seed", None)
     try:
-        run_state_machine_as_test(LedgerMachine, settings=machine_settings(seed))
+        with only_hypothesis_constants():
+            run_state_machine_as_test(LedgerMachine, settings=machine_settings(seed))
     finally:
         LedgerMachine.prepared = None  # its snapshot goes with the world's, reverted by the fixture
         print(COVERAGE.report(), file=sys.stderr)
