@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
+import {IOwnerManager} from "@safe-global/safe-smart-account/contracts/interfaces/IOwnerManager.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {Regions} from "./libraries/Regions.sol";
 import {Roles} from "./libraries/Roles.sol";
@@ -9,6 +10,13 @@ import {Roles} from "./libraries/Roles.sol";
 /// @notice Who may act on the ledger. See {IParticipantRegistry}.
 contract ParticipantRegistry is IParticipantRegistry {
     uint256 private constant _MAX_NAME_LENGTH = 128;
+    /// @dev The roles an officer of the governance may not hold: issuing money, settling trades.
+    uint16 private constant _OFFICER_FORBIDDEN = Roles.SETTLEMENT_BANK | Roles.EXCHANGE;
+
+    // The governance's Safes, created after this registry at addresses known before (CREATE2 by Safe's proxy factory).
+    address private immutable _safe0;
+    address private immutable _safe1;
+    address private immutable _safe2;
 
     // ─────────────────────────────────────────────────────────── storage
 
@@ -20,7 +28,12 @@ contract ParticipantRegistry is IParticipantRegistry {
     /// authority officers' council acts), the only account that ever holds the authority role
     /// @param region its administrative division code
     /// @param name its name
-    constructor(address authority, uint24 region, string memory name) {
+    /// @param officerSafes_ the governance's Safes (council, guardian, emergency; zero for none), whose owners may hold
+    /// neither a settlement bank's nor an exchange's role
+    constructor(address authority, uint24 region, string memory name, address[3] memory officerSafes_) {
+        _safe0 = officerSafes_[0];
+        _safe1 = officerSafes_[1];
+        _safe2 = officerSafes_[2];
         _checkRegion(region);
         _checkName(bytes(name).length);
         if (authority == address(0)) revert ParticipantZeroAddress();
@@ -44,6 +57,7 @@ contract ParticipantRegistry is IParticipantRegistry {
         if (_participants[account].status != Status.None) revert ParticipantAlreadyAdmitted(account);
         _checkRoles(roles);
         if (roles & Roles.AUTHORITY != 0) revert ParticipantAuthorityReserved(account);
+        _checkOfficer(account, roles);
         _checkRegion(region);
         _checkName(bytes(name).length);
         _participants[account] = Participant({
@@ -66,6 +80,7 @@ contract ParticipantRegistry is IParticipantRegistry {
         if (account == msg.sender && roles & Roles.AUTHORITY == 0) revert ParticipantSelfAction(account);
         // Nor give it to anyone else: a second authority would be a way around the council's quorum and delay.
         if ((roles ^ p.roles) & Roles.AUTHORITY != 0) revert ParticipantAuthorityReserved(account);
+        _checkOfficer(account, roles);
         p.roles = roles;
         p.updatedAt = uint40(block.timestamp);
         emit ParticipantRolesChanged(account, roles, msg.sender);
@@ -135,6 +150,11 @@ contract ParticipantRegistry is IParticipantRegistry {
     }
 
     /// @inheritdoc IParticipantRegistry
+    function officerSafes() external view returns (address[3] memory) {
+        return [_safe0, _safe1, _safe2];
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function transactionAllowed(
         address sender,
         address target,
@@ -160,6 +180,20 @@ contract ParticipantRegistry is IParticipantRegistry {
         p.status = to;
         p.updatedAt = uint40(block.timestamp);
         emit ParticipantStatusChanged(account, to, reasonHash, msg.sender);
+    }
+
+    /// @dev Asks each Safe whether `account` is among its owners now. Owners added later are checked the other way
+    /// round, by the Safes' guard (GovernanceGuard.checkModuleTransaction), against this registry's roles.
+    function _checkOfficer(address account, uint16 roles) private view {
+        if (roles & _OFFICER_FORBIDDEN == 0) return;
+        _checkNotOwner(_safe0, account);
+        _checkNotOwner(_safe1, account);
+        _checkNotOwner(_safe2, account);
+    }
+
+    function _checkNotOwner(address safe, address account) private view {
+        if (safe == address(0)) return;
+        if (account == safe || IOwnerManager(safe).isOwner(account)) revert ParticipantOfficerConflict(account, safe);
     }
 
     function _requireRole(address account, uint16 anyOfRoles) private view returns (Participant memory p) {

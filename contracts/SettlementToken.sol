@@ -10,8 +10,19 @@ import {Roles} from "./libraries/Roles.sol";
 /// @title SettlementToken
 /// @notice See {ISettlementToken}. Two decimals: one unit is one fen (分).
 contract SettlementToken is ERC20, ISettlementToken {
+    /// @dev One slot per bank: 128 + 128 bits. `outstanding` never exceeds a limit that was in force when it grew,
+    /// so it fits 128 bits.
+    struct Issuance {
+        uint128 limit;
+        uint128 outstanding;
+    }
+
     IParticipantRegistry private immutable _participants;
     address private immutable _settlement;
+
+    // ─────────────────────────────────────────────────────────── storage
+
+    mapping(address bank => Issuance) private _issuance;
 
     /// @param settlement_ the trade-settlement contract, which alone pays trades with settlementPay
     constructor(IParticipantRegistry participants, address settlement_, string memory name_, string memory symbol_)
@@ -26,18 +37,43 @@ contract SettlementToken is ERC20, ISettlementToken {
         return 2;
     }
 
+    // ─────────────────────────────────────────────────────────── authority
+
     /// @inheritdoc ISettlementToken
-    function issue(address to, uint256 amount) external {
+    function setIssuanceLimit(address bank, uint128 limit) external {
+        _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        Issuance storage b = _issuance[bank];
+        b.limit = limit;
+        emit IssuanceLimitSet(bank, limit, b.outstanding, msg.sender);
+    }
+
+    // ─────────────────────────────────────────────────────────── banks
+
+    /// @inheritdoc ISettlementToken
+    function issue(address to, uint256 amount, bytes32 reserveHash) external {
         _participants.requireRole(msg.sender, Roles.SETTLEMENT_BANK);
+        if (reserveHash == bytes32(0)) revert TokenZeroReserveHash();
+        Issuance storage b = _issuance[msg.sender];
+        uint256 limit = b.limit;
+        uint256 outstanding = b.outstanding + amount;
+        if (outstanding > limit) revert TokenIssuanceLimitExceeded(msg.sender, limit, outstanding);
+        b.outstanding = uint128(outstanding); // at most `limit`, a uint128
         _mint(to, amount);
-        emit Issued(msg.sender, to, amount);
+        emit Issued(msg.sender, to, amount, reserveHash, outstanding);
     }
 
     /// @inheritdoc ISettlementToken
     function redeem(uint256 amount) external {
         _participants.requireRole(msg.sender, Roles.SETTLEMENT_BANK);
+        Issuance storage b = _issuance[msg.sender];
+        uint256 outstanding = b.outstanding;
+        if (amount > outstanding) revert TokenRedemptionExceedsOutstanding(msg.sender, amount, outstanding);
+        unchecked {
+            outstanding -= amount; // amount <= outstanding, checked above
+        }
+        b.outstanding = uint128(outstanding);
         _burn(msg.sender, amount);
-        emit Redeemed(msg.sender, amount);
+        emit Redeemed(msg.sender, amount, outstanding);
     }
 
     /// @inheritdoc ISettlementToken
@@ -66,6 +102,12 @@ contract SettlementToken is ERC20, ISettlementToken {
     /// @inheritdoc ISettlementToken
     function settlement() external view returns (address) {
         return _settlement;
+    }
+
+    /// @inheritdoc ISettlementToken
+    function issuanceOf(address bank) external view returns (uint256 limit, uint256 outstanding) {
+        Issuance storage b = _issuance[bank];
+        return (b.limit, b.outstanding);
     }
 
     /// @dev `transferFrom` moves tokens on the caller's word: the spender must be active too.

@@ -5,18 +5,30 @@ import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessMana
 import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {IERC165} from "@safe-global/safe-smart-account/contracts/interfaces/IERC165.sol";
 import {ITransactionGuard} from "@safe-global/safe-smart-account/contracts/base/GuardManager.sol";
+import {IGuardManager} from "@safe-global/safe-smart-account/contracts/interfaces/IGuardManager.sol";
+import {IModuleGuard} from "@safe-global/safe-smart-account/contracts/base/ModuleManager.sol";
+import {IModuleManager} from "@safe-global/safe-smart-account/contracts/interfaces/IModuleManager.sol";
+import {IOwnerManager} from "@safe-global/safe-smart-account/contracts/interfaces/IOwnerManager.sol";
 import {Enum} from "@safe-global/safe-smart-account/contracts/libraries/Enum.sol";
 import {IGovernanceGuard} from "../interfaces/IGovernanceGuard.sol";
+import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {Roles} from "../libraries/Roles.sol";
 
 /// @title GovernanceGuard
 /// @notice See {IGovernanceGuard}. Stateless: one guard serves every Safe of a deployment.
 contract GovernanceGuard is IGovernanceGuard {
+    /// @dev The roles an officer may not hold (the registry refuses them to the Safes' owners).
+    uint16 private constant _OFFICER_FORBIDDEN = Roles.SETTLEMENT_BANK | Roles.EXCHANGE;
+
     address private immutable _manager;
+    IParticipantRegistry private immutable _participants;
 
     /// @param manager_ the ledger's AccessManager
-    constructor(address manager_) {
-        if (manager_ == address(0)) revert GovernanceGuardZeroAddress();
+    /// @param participants_ the ledger's participant registry
+    constructor(address manager_, IParticipantRegistry participants_) {
+        if (manager_ == address(0) || address(participants_) == address(0)) revert GovernanceGuardZeroAddress();
         _manager = manager_;
+        _participants = participants_;
     }
 
     /// @inheritdoc ITransactionGuard
@@ -50,14 +62,55 @@ contract GovernanceGuard is IGovernanceGuard {
     /// @inheritdoc ITransactionGuard
     function checkAfterExecution(bytes32, bool) external pure {}
 
+    /// @inheritdoc IModuleGuard
+    /// @dev `msg.sender` is the Safe. Only a call of the Safe to itself changes its owners or guards.
+    function checkModuleTransaction(address to, uint256 value, bytes calldata data, Enum.Operation operation, address)
+        external
+        view
+        returns (bytes32)
+    {
+        if (operation != Enum.Operation.Call) {
+            revert GovernanceGuardForbiddenCall(msg.sender, to, value, uint8(operation));
+        }
+        if (to != msg.sender) return bytes32(0);
+        bytes4 selector = _selector(data);
+        if (selector == IGuardManager.setGuard.selector || selector == IModuleManager.setModuleGuard.selector) {
+            revert GovernanceGuardForbiddenFunction(msg.sender, selector);
+        }
+        if (selector == IOwnerManager.addOwnerWithThreshold.selector) {
+            (address owner,) = abi.decode(data[4:], (address, uint256));
+            _checkNewOwner(owner);
+        } else if (selector == IOwnerManager.swapOwner.selector) {
+            (,, address owner) = abi.decode(data[4:], (address, address, address));
+            _checkNewOwner(owner);
+        }
+        return bytes32(0);
+    }
+
+    /// @inheritdoc IModuleGuard
+    function checkAfterModuleExecution(bytes32, bool) external pure {}
+
     /// @inheritdoc IERC165
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
-        return interfaceId == type(ITransactionGuard).interfaceId || interfaceId == type(IERC165).interfaceId;
+        return interfaceId == type(ITransactionGuard).interfaceId || interfaceId == type(IModuleGuard).interfaceId
+            || interfaceId == type(IERC165).interfaceId;
     }
 
     /// @inheritdoc IGovernanceGuard
     function manager() external view returns (address) {
         return _manager;
+    }
+
+    /// @inheritdoc IGovernanceGuard
+    function participants() external view returns (address) {
+        return address(_participants);
+    }
+
+    function _checkNewOwner(address owner) private view {
+        IParticipantRegistry.Participant memory p = _participants.getParticipant(owner);
+        if (p.roles & _OFFICER_FORBIDDEN != 0 && p.status != IParticipantRegistry.Status.Revoked) {
+            revert GovernanceGuardOfficerConflict(msg.sender, owner, p.roles);
+        }
     }
 
     function _checkFunction(bytes4 selector) private view {

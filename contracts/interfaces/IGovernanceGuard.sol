@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {ITransactionGuard} from "@safe-global/safe-smart-account/contracts/base/GuardManager.sol";
+import {IModuleGuard} from "@safe-global/safe-smart-account/contracts/base/ModuleManager.sol";
 
 /// @title The transaction guard of the officers' Safes
 /// @notice The council's, the guardian's and the emergency officers' Safes may only ask the ledger's AccessManager
@@ -13,7 +14,12 @@ import {ITransactionGuard} from "@safe-global/safe-smart-account/contracts/base/
 ///   decision, after the council's delay, cancellable by the guardian;
 /// - a Safe cannot renounce its roles at the manager at once (`renounceRole` is not one of the three): the council
 ///   revokes a role, with its delay.
-interface IGovernanceGuard is ITransactionGuard {
+///
+/// It is also each Safe's module guard, which checks what the manager (the Safe's module) has the Safe do: no
+/// delegatecall, no change of either guard (so the two checks stay on every path), and no new owner (officer) who
+/// holds a settlement bank's or an exchange's role in the participant registry, unless revoked (the registry refuses
+/// those roles to the Safes' owners: between them, no officer is ever a bank or an exchange).
+interface IGovernanceGuard is ITransactionGuard, IModuleGuard {
     /// @notice Thrown when `safe` would send a transaction that is not a plain call of the manager.
     /// @param safe the Safe whose transaction was checked
     /// @param to the transaction's target
@@ -27,7 +33,16 @@ interface IGovernanceGuard is ITransactionGuard {
     error GovernanceGuardForbiddenFunction(address safe, bytes4 selector);
     /// @notice Thrown when the guard is built for the zero address.
     error GovernanceGuardZeroAddress();
+    /// @notice Thrown when the manager would make `owner`, who holds `roles` (a settlement bank's or an exchange's
+    /// role) in the participant registry, an owner of `safe`.
+    /// @param safe the Safe whose module transaction was checked
+    /// @param owner the owner it would add
+    /// @param roles the participant's roles
+    error GovernanceGuardOfficerConflict(address safe, address owner, uint16 roles);
 
     /// @notice The AccessManager, the only contract the guarded Safes may call.
     function manager() external view returns (address);
+
+    /// @notice The participant registry, whose settlement banks and exchanges may not become owners of the Safes.
+    function participants() external view returns (address);
 }

@@ -59,6 +59,10 @@ interface IParticipantRegistry {
     error ParticipantAuthorityReserved(address account);
     /// @notice Thrown when account and role lists differ in length.
     error ParticipantLengthMismatch(uint256 accounts, uint256 roles);
+    /// @notice Thrown when `account`, an owner (officer) of the governance's Safe `safe` or that Safe itself, would be
+    /// given a settlement bank's or an exchange's role: the officers who make the rules do not issue money or settle
+    /// trades under them.
+    error ParticipantOfficerConflict(address account, address safe);
 
     // ─────────────────────────────────────────────────────────── events
 
@@ -88,11 +92,12 @@ interface IParticipantRegistry {
 
     // ─────────────────────────────────────────────────────────── functions
 
-    /// @notice Admits `account` with `roles` (never the authority role) in `region`. Authority only.
+    /// @notice Admits `account` with `roles` (never the authority role) in `region`. Authority only. A settlement
+    /// bank's or an exchange's role is refused to an officer of the governance's Safes (ParticipantOfficerConflict).
     function admit(address account, uint16 roles, uint24 region, string calldata name) external;
 
     /// @notice Replaces the roles of an admitted participant; whether it holds the authority role never changes.
-    /// Authority only.
+    /// A settlement bank's or an exchange's role is refused to an officer of the governance's Safes. Authority only.
     function setRoles(address account, uint16 roles) external;
 
     /// @notice Suspends an active participant: it can do nothing until reinstated. Authority only.
@@ -128,6 +133,11 @@ interface IParticipantRegistry {
 
     /// @notice Whether `account` is an active participant (any role).
     function isActive(address account) external view returns (bool);
+
+    /// @notice The governance's Safes (the council's, the guardian's, the emergency officers'), fixed at deployment,
+    /// whose owners may hold neither a settlement bank's nor an exchange's role. The Safes' guard refuses the
+    /// other way round: making a holder of those roles an owner.
+    function officerSafes() external view returns (address[3] memory);
 
     /// @notice Besu account-permissioning rule: only active participants send transactions,
     /// and only the authority deploys contracts.

@@ -441,11 +441,23 @@ class LedgerClient:
 
     # ─────────────────────────────────────────── token
 
-    def issue(self, to: str, amount: int) -> TxResult:
-        return self._tx("SettlementToken", "issue", to, amount)
+    def issue(self, to: str, amount: int, reserve_hash: bytes) -> TxResult:
+        """Issues ``amount`` to ``to`` (a settlement bank) against the reserve attestation whose hash is
+        ``reserve_hash``, within the bank's issuance limit."""
+        return self._tx("SettlementToken", "issue", to, amount, reserve_hash)
 
     def redeem(self, amount: int) -> TxResult:
+        """Redeems ``amount`` of this bank's own balance, at most its outstanding issuance."""
         return self._tx("SettlementToken", "redeem", amount)
+
+    def set_issuance_limit(self, bank: str, limit: int) -> TxResult:
+        """Sets the most ``bank`` may have outstanding (the authority: the council, after its delay)."""
+        return self._tx("SettlementToken", "setIssuanceLimit", bank, limit)
+
+    def issuance_of(self, bank: str, block: str | int = "latest") -> tuple[int, int]:
+        """``bank``'s issuance limit and outstanding issuance (issued less redeemed)."""
+        limit, outstanding = self.view("SettlementToken", "issuanceOf", bank, block=block)
+        return int(limit), int(outstanding)
 
     def approve(self, spender: str, amount: int) -> TxResult:
         return self._tx("SettlementToken", "approve", spender, amount)

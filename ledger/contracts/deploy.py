@@ -36,7 +36,7 @@ from ledger.client.sender import Call, TxSender
 from ledger.contracts.system import DEPLOYED_CONTRACTS, EVENT_CONTRACTS, GOVERNANCE_SAFES, contract_abi
 from ledger.errors import ChainIdConflict, NonRetryableError
 from ledger.governance.config import GovernanceConfig
-from ledger.governance.deployment import GovernanceRecord, deploy_governance
+from ledger.governance.deployment import GovernanceRecord, deploy_governance, predict_safe_addresses
 from ledger.governance.roles import ManagerRole
 from ledger.toolchain import Build
 
@@ -64,6 +64,8 @@ _GET_AGREEMENT = keccak(text="getAgreement(uint64)")[:4]
 _HAS_ROLE = keccak(text="hasRole(uint64,address)")[:4]
 _GET_PARTICIPANT = keccak(text="getParticipant(address)")[:4]
 _GET_GUARD_SLOT = "0x4a204f620c8c5ccdca3fd54d003badd85ba500436a431f0cbda4f558c93c34c8"  # Safe's guard storage slot
+_MODULE_GUARD_SLOT = "0xb104e0b93118902c651344349b610029d694cfdec91c589c91ebafbcd0289947"  # its module guard's
+_OFFICER_SAFES = keccak(text="officerSafes()")[:4]
 _AGREEMENT = "(uint64,address,uint8,uint32,address[])"
 
 
@@ -232,10 +234,13 @@ def deploy_system(
     participants, registry, controls = at["ParticipantRegistry"], at["AssetRegistry"], at["AssetControls"]
     settlement, recognition, mandates = at["TradeSettlement"], at["Recognition"], at["MandateRegistry"]
     wiring = [participants, controls, recognition, settlement]
+    # The officers' Safes come last (created by the proxy factory), but their addresses are known now too.
+    safes = predict_safe_addresses(build, at, governance)
     constructors: dict[str, tuple[list[str], list[Any]]] = {
         "AccessManager": (["address"], [me]),  # its first admin, until the deployer renounces it below
-        "ParticipantRegistry": (["address", "uint24", "string"],
-                                [at["AccessManager"], authority_region, authority_name]),
+        "ParticipantRegistry": (["address", "uint24", "string", "address[3]"],
+                                [at["AccessManager"], authority_region, authority_name,
+                                 [safes[name] for name in GOVERNANCE_SAFES]]),
         "AssetRegistryModule": (["address", "address", "address", "address"], wiring),
         "AssetRegistry": (["address", "address", "address", "address", "address"],
                           [*wiring, at["AssetRegistryModule"]]),
@@ -250,7 +255,7 @@ def deploy_system(
         "SafeL2": ([], []),
         "SafeProxyFactory": ([], []),
         "MultiSendCallOnly": ([], []),
-        "GovernanceGuard": (["address"], [at["AccessManager"]]),
+        "GovernanceGuard": (["address", "address"], [at["AccessManager"], participants]),
     }  # fmt: skip
     deployed: dict[str, tuple[str, str, int]] = {}
     for name in order:
@@ -376,6 +381,10 @@ def _verify_governance(rpc: JsonRpcClient, deployment: Deployment) -> None:
     roles, status = abi_decode(["uint16", "uint8"], participant[:64])
     if not roles & 1 or status != 1:
         raise DeploymentMismatch(f"the access manager {manager} is not the ledger's active authority")
+    (officer_safes,) = abi_decode(["address[3]"], view(deployment.address("ParticipantRegistry"), _OFFICER_SAFES))
+    if [a.lower() for a in officer_safes] != [g.safe(n).address.lower() for n in GOVERNANCE_SAFES]:
+        raise DeploymentMismatch(f"the participant registry keeps officers' Safes {list(officer_safes)}, not the "
+                                 "governance's")  # fmt: skip
     for role in ManagerRole:
         if has_role(role, deployment.deployer):
             raise DeploymentMismatch(f"the deployer {deployment.deployer} still holds the manager's {role.name} role")
@@ -390,7 +399,8 @@ def _verify_governance(rpc: JsonRpcClient, deployment: Deployment) -> None:
                                      f"manifest {safe.code_hash}")  # fmt: skip
         implementation = "0x" + str(rpc.call("eth_getStorageAt", [safe.address, "0x0", "latest"]))[-40:]
         guard = "0x" + str(rpc.call("eth_getStorageAt", [safe.address, _GET_GUARD_SLOT, "latest"]))[-40:]
-        if implementation.lower() != singleton or guard.lower() != g.guard.lower():
+        module_guard = "0x" + str(rpc.call("eth_getStorageAt", [safe.address, _MODULE_GUARD_SLOT, "latest"]))[-40:]
+        if implementation.lower() != singleton or {guard.lower(), module_guard.lower()} != {g.guard.lower()}:
             raise DeploymentMismatch(f"{name} at {safe.address} is not a Safe of the deployment's singleton and guard")
         if not has_role(wanted[name], safe.address):
             raise DeploymentMismatch(f"{name} at {safe.address} does not hold the manager's {wanted[name].name} role")

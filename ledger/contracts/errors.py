@@ -45,6 +45,7 @@ __all__ = [
     "FailedCall",
     "GovernanceGuardForbiddenCall",
     "GovernanceGuardForbiddenFunction",
+    "GovernanceGuardOfficerConflict",
     "GovernanceGuardZeroAddress",
     "InsufficientBalance",
     "InvalidShortString",
@@ -85,6 +86,7 @@ __all__ = [
     "ParticipantInvalidStatus",
     "ParticipantLengthMismatch",
     "ParticipantNotActive",
+    "ParticipantOfficerConflict",
     "ParticipantSelfAction",
     "ParticipantUnauthorized",
     "ParticipantUnknown",
@@ -160,9 +162,12 @@ __all__ = [
     "SupervisionOrderNotOpen",
     "SupervisionUnknownOrder",
     "SupervisionZeroHash",
+    "TokenIssuanceLimitExceeded",
     "TokenLengthMismatch",
     "TokenOnlySettlement",
     "TokenParticipantNotActive",
+    "TokenRedemptionExceedsOutstanding",
+    "TokenZeroReserveHash",
 ]
 
 
@@ -524,6 +529,17 @@ class GovernanceGuardForbiddenFunction(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ('safe', 'selector', )
     safe: str
     selector: bytes
+
+
+class GovernanceGuardOfficerConflict(ContractRevert):
+    """``GovernanceGuardOfficerConflict(address,address,uint16)``"""
+
+    signature: ClassVar[str] = "GovernanceGuardOfficerConflict(address,address,uint16)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('safe', 'owner', 'roles', )
+    safe: str
+    owner: str
+    roles: int
 
 
 class GovernanceGuardZeroAddress(ContractRevert):
@@ -910,6 +926,16 @@ class ParticipantNotActive(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ('account', 'status', )
     account: str
     status: int
+
+
+class ParticipantOfficerConflict(ContractRevert):
+    """``ParticipantOfficerConflict(address,address)``"""
+
+    signature: ClassVar[str] = "ParticipantOfficerConflict(address,address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('account', 'safe', )
+    account: str
+    safe: str
 
 
 class ParticipantSelfAction(ContractRevert):
@@ -1644,6 +1670,17 @@ class SupervisionZeroHash(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ()
 
 
+class TokenIssuanceLimitExceeded(ContractRevert):
+    """``TokenIssuanceLimitExceeded(address,uint256,uint256)``"""
+
+    signature: ClassVar[str] = "TokenIssuanceLimitExceeded(address,uint256,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('bank', 'limit', 'outstanding', )
+    bank: str
+    limit: int
+    outstanding: int
+
+
 class TokenLengthMismatch(ContractRevert):
     """``TokenLengthMismatch(uint256,uint256)``"""
 
@@ -1670,6 +1707,25 @@ class TokenParticipantNotActive(ContractRevert):
     refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
+
+
+class TokenRedemptionExceedsOutstanding(ContractRevert):
+    """``TokenRedemptionExceedsOutstanding(address,uint256,uint256)``"""
+
+    signature: ClassVar[str] = "TokenRedemptionExceedsOutstanding(address,uint256,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('bank', 'amount', 'outstanding', )
+    bank: str
+    amount: int
+    outstanding: int
+
+
+class TokenZeroReserveHash(ContractRevert):
+    """``TokenZeroReserveHash()``"""
+
+    signature: ClassVar[str] = "TokenZeroReserveHash()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
 
 
 ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
@@ -1710,6 +1766,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "FailedCall": FailedCall,
     "GovernanceGuardForbiddenCall": GovernanceGuardForbiddenCall,
     "GovernanceGuardForbiddenFunction": GovernanceGuardForbiddenFunction,
+    "GovernanceGuardOfficerConflict": GovernanceGuardOfficerConflict,
     "GovernanceGuardZeroAddress": GovernanceGuardZeroAddress,
     "InsufficientBalance": InsufficientBalance,
     "InvalidShortString": InvalidShortString,
@@ -1750,6 +1807,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ParticipantInvalidStatus": ParticipantInvalidStatus,
     "ParticipantLengthMismatch": ParticipantLengthMismatch,
     "ParticipantNotActive": ParticipantNotActive,
+    "ParticipantOfficerConflict": ParticipantOfficerConflict,
     "ParticipantSelfAction": ParticipantSelfAction,
     "ParticipantUnauthorized": ParticipantUnauthorized,
     "ParticipantUnknown": ParticipantUnknown,
@@ -1825,7 +1883,10 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "SupervisionOrderNotOpen": SupervisionOrderNotOpen,
     "SupervisionUnknownOrder": SupervisionUnknownOrder,
     "SupervisionZeroHash": SupervisionZeroHash,
+    "TokenIssuanceLimitExceeded": TokenIssuanceLimitExceeded,
     "TokenLengthMismatch": TokenLengthMismatch,
     "TokenOnlySettlement": TokenOnlySettlement,
     "TokenParticipantNotActive": TokenParticipantNotActive,
+    "TokenRedemptionExceedsOutstanding": TokenRedemptionExceedsOutstanding,
+    "TokenZeroReserveHash": TokenZeroReserveHash,
 }

@@ -4,6 +4,11 @@
 only account that ever holds the authority role), then the ledger's contracts, Safe's singleton, proxy factory and
 MultiSendCallOnly, and the :class:`GovernanceGuard`; then it creates the three officers' Safes and configures the
 manager in one transaction, at the end of which the deployer holds no role (see :func:`manager_setup_calls`).
+
+The Safes' addresses are known before anything is deployed (:func:`predict_safe_addresses`: Safe's proxy factory
+creates them with CREATE2 from their set-up call), so the participant registry, deployed before them, is told them in
+its constructor: it refuses a settlement bank's or an exchange's role to their owners, and the Safes' guard refuses
+the holder of such a role as a new owner.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from eth_abi.abi import encode as abi_encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
@@ -30,6 +36,7 @@ __all__ = [
     "deploy_governance",
     "governed_selectors",
     "manager_setup_calls",
+    "predict_safe_addresses",
     "safe_initializer",
 ]
 
@@ -155,18 +162,45 @@ def manager_setup_calls(
 
 def safe_initializer(build: Build, safe: SafeConfig, manager: str, guard: str, multisend: str) -> bytes:
     """``setup`` of a new Safe: its owners and threshold, no fallback handler, no payment, and, run by delegatecall
-    into MultiSendCallOnly during setup, two calls of the Safe to itself: enable the manager as its module and set
-    the guard (the zero address stands for the Safe itself in MultiSend)."""
+    into MultiSendCallOnly during setup, three calls of the Safe to itself: enable the manager as its module, set the
+    guard as its transaction guard and as its module guard (the zero address stands for the Safe itself in
+    MultiSend)."""
     safe_codec = ContractCodec(contract_abi(build, "SafeL2"))
     multi = ContractCodec(contract_abi(build, "MultiSendCallOnly"))
     inner = multi_send_data([
         (_ZERO, safe_codec.encode_call("enableModule", manager)),
         (_ZERO, safe_codec.encode_call("setGuard", guard)),
+        (_ZERO, safe_codec.encode_call("setModuleGuard", guard)),
     ])  # fmt: skip
     return safe_codec.encode_call(
         "setup", list(safe.owners), safe.threshold, multisend, multi.encode_call("multiSend", inner), _ZERO, _ZERO,
         0, _ZERO,
     )  # fmt: skip
+
+
+def _safe_configs(config: GovernanceConfig) -> dict[str, SafeConfig]:
+    return {"CouncilSafe": config.council, "GuardianSafe": config.guardian, "EmergencySafe": config.emergency}
+
+
+def predict_safe_addresses(build: Build, addresses: Mapping[str, str], config: GovernanceConfig) -> dict[str, str]:
+    """Where :func:`deploy_governance` will create each of the officers' Safes, from the addresses the deployment's
+    contracts will have (``addresses``: the manager, the guard, Safe's singleton, proxy factory and MultiSendCallOnly):
+    the proxy factory's CREATE2 address of ``createProxyWithNonce(singleton, initializer, salt)``, the salt being the
+    Safe's index in :data:`GOVERNANCE_SAFES`."""
+    configs = _safe_configs(config)
+    factory = bytes.fromhex(addresses["SafeProxyFactory"].removeprefix("0x"))
+    singleton = addresses["SafeL2"]
+    creation = bytes.fromhex(build.contract("SafeProxy").bytecode.removeprefix("0x"))
+    init_code_hash = keccak(creation + abi_encode(["address"], [singleton]))
+    out: dict[str, str] = {}
+    for salt_nonce, name in enumerate(GOVERNANCE_SAFES):
+        initializer = safe_initializer(
+            build, configs[name], addresses["AccessManager"], addresses["GovernanceGuard"],
+            addresses["MultiSendCallOnly"],
+        )  # fmt: skip
+        salt = keccak(keccak(initializer) + salt_nonce.to_bytes(32, "big"))
+        out[name] = to_checksum_address(keccak(b"\xff" + factory + salt + init_code_hash)[12:])
+    return out
 
 
 def _code_hash(rpc: JsonRpcClient, address: str) -> str:
@@ -185,9 +219,8 @@ def deploy_governance(
     holds every contract of the deployment already created (the manager, the ledger's, the Safe infrastructure)."""
     factory = ContractCodec(contract_abi(build, "SafeProxyFactory"))
     manager, guard = addresses["AccessManager"], addresses["GovernanceGuard"]
-    configs: dict[str, SafeConfig] = {
-        "CouncilSafe": config.council, "GuardianSafe": config.guardian, "EmergencySafe": config.emergency,
-    }  # fmt: skip
+    configs = _safe_configs(config)
+    predicted = predict_safe_addresses(build, addresses, config)
     calls = []
     for salt, name in enumerate(GOVERNANCE_SAFES):
         initializer = safe_initializer(build, configs[name], manager, guard, addresses["MultiSendCallOnly"])
@@ -197,6 +230,9 @@ def deploy_governance(
     safes: dict[str, SafeRecord] = {}
     for name, receipt in zip(GOVERNANCE_SAFES, receipts, strict=True):
         proxy = _created_proxy(factory, receipt.logs)
+        if proxy.lower() != predicted[name].lower():
+            raise LookupError(f"{name} was created at {proxy}, not at {predicted[name]} as the participant registry "
+                              "was told")  # fmt: skip
         safes[name] = SafeRecord(
             name=name, address=proxy, owners=configs[name].owners, threshold=configs[name].threshold,
             tx_hash=receipt.tx_hash, block=receipt.block_number, code_hash=_code_hash(rpc, proxy),

@@ -46,6 +46,11 @@ CITY = 450100  # Nanning
 
 _counter = itertools.count(1)
 
+#: The hash of the reserve attestation the world's bank names when it issues tokens.
+RESERVE = keccak(text="reserve attestation 2026-Q1")
+#: The world's bank's issuance limit, set by the council with the admissions.
+BANK_LIMIT = 10**15
+
 
 def h(label: str) -> bytes:
     """A 32-byte document hash for ``label``."""
@@ -177,7 +182,7 @@ class World:
 
     def fund(self, buyer: LedgerClient, amount: int, *, approve: bool = True) -> None:
         """Issues ``amount`` to ``buyer`` and, unless told not to, lets the exchange spend it."""
-        self.bank.issue(buyer.address, amount)
+        self.bank.issue(buyer.address, amount, RESERVE)
         if approve:
             buyer.approve(self.exchange.address, amount)
 
@@ -252,9 +257,10 @@ def build_world(rpc: JsonRpcClient | InProcessRpc, build: Build, settings: Ledge
         ("suspended", Role.DATA_HOLDER | Role.DATA_MERCHANT, CITY, "Suspended Trading Co."),
     ]
     authority.execute_many([
-        authority.prepare("ParticipantRegistry", "admit", accounts[n].address, int(r), reg, label)
-        for n, r, reg, label in admissions
-    ])
+        *(authority.prepare("ParticipantRegistry", "admit", accounts[n].address, int(r), reg, label)
+          for n, r, reg, label in admissions),
+        authority.prepare("SettlementToken", "setIssuanceLimit", accounts["bank"].address, BANK_LIMIT),
+    ])  # fmt: skip
     clients["merchant"].file_declaration(h("merchant declaration"))
     clients["provider"].file_declaration(h("provider declaration"))
     clients["suspended"].file_declaration(h("suspended declaration"))

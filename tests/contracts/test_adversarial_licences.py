@@ -14,7 +14,7 @@ import ledger.contracts.errors as E
 from ledger.client import LedgerClient, TxResult
 from ledger.contracts.types import Category, Delivery, Kind, LicenseTerms, Right, Trade
 from tests.contracts.attack import ATTACK_GAS, Watch, refused, send
-from tests.contracts.conftest import World, h, unique_hash
+from tests.contracts.conftest import RESERVE, World, h, unique_hash
 
 DAY = 86_400
 BAND = (1_000, 50_000)
@@ -76,7 +76,7 @@ def test_r5_public_data_does_not_change_hands_off_exchange_by_any_other_path(wor
     refused(w, E.RegistryPublicDataOffExchange,
             partial(send, w.holder, "AssetRegistry", "transferRight", asset, int(Right.OPERATION), w.holder2.address),
             view, assetId=asset)  # fmt: skip
-    w.bank.issue(w.holder2.address, 10_000)
+    w.bank.issue(w.holder2.address, 10_000, RESERVE)
     direct = Trade(unique_hash("direct"), asset, w.holder.address, w.holder2.address, 10_000, terms=w.terms(purpose=2))
     deadline = w.chain_time() + 3600
     seller_sig, buyer_sig = (c.sign_direct_trade(direct, 1, deadline) for c in (w.holder, w.holder2))

@@ -27,7 +27,7 @@ from ledger.contracts.types import (
     compact_signature,
 )
 from tests.contracts.attack import ATTACK_GAS, ZERO, Watch, nested, refused, send
-from tests.contracts.conftest import REGION, World, h, unique_hash
+from tests.contracts.conftest import REGION, RESERVE, World, h, unique_hash
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
@@ -332,7 +332,7 @@ def test_r1_off_exchange_both_parties_sign_every_term(world: World) -> None:
     signature of a cheaper price."""
     w = world
     asset = w.registered_asset()
-    w.bank.issue(w.holder2.address, 10_000)
+    w.bank.issue(w.holder2.address, 10_000, RESERVE)
     trade = licence_trade(w, asset, price=10_000)
     deadline = w.chain_time() + 3600
     buyer_sig = w.holder2.sign_direct_trade(trade, 9, deadline)
@@ -482,8 +482,8 @@ def test_r8_an_off_exchange_trade_id_is_the_two_parties_own(world: World) -> Non
     w = world
     asset = w.registered_asset()
     squatter_asset = w.registered_asset(w.merchant)
-    w.bank.issue(w.holder2.address, 10_000)
-    w.bank.issue(w.provider.address, 10_000)
+    w.bank.issue(w.holder2.address, 10_000, RESERVE)
+    w.bank.issue(w.provider.address, 10_000, RESERVE)
     trade = licence_trade(w, asset)
     squat = replace(licence_trade(w, squatter_asset, seller=w.merchant, buyer=w.provider), trade_id=trade.trade_id)
     deadline = w.chain_time() + 3600
@@ -507,7 +507,7 @@ def test_r8_an_off_exchange_trade_id_is_the_two_parties_own(world: World) -> Non
 def test_r12_every_consumed_nonce_is_an_event_and_is_not_consumed_twice(world: World) -> None:
     w = world
     asset = w.registered_asset()
-    w.bank.issue(w.holder2.address, 10_000)
+    w.bank.issue(w.holder2.address, 10_000, RESERVE)
     trade = licence_trade(w, asset)
     deadline = w.chain_time() + 3600
     seller_sig, buyer_sig = (c.sign_direct_trade(trade, 77, deadline) for c in (w.holder, w.holder2))

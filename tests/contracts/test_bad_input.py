@@ -15,7 +15,7 @@ import ledger.contracts.errors as E
 from ledger.contracts.revert import UnknownRevert
 from ledger.contracts.system import SYSTEM_CONTRACTS
 from ledger.contracts.types import OrderTarget, Right, Role, Trade
-from tests.contracts.conftest import CITY, World, h, unique_hash
+from tests.contracts.conftest import CITY, RESERVE, World, h, unique_hash
 
 ZERO = "0x0000000000000000000000000000000000000000"
 ZERO_HASH = b"\x00" * 32
@@ -54,7 +54,7 @@ def test_zero_addresses_are_refused(world: World) -> None:
     w = world
     asset = w.registered_asset()
     licence = w.holder.grant_license(asset, w.holder2.address, w.terms(sublicensable=True, transferable=True))
-    w.bank.issue(w.holder.address, 100)
+    w.bank.issue(w.holder.address, 100, RESERVE)
     before = _state(w, (asset,), (licence,))
     _refused(w, E.ParticipantZeroAddress, lambda: w.authority.admit(ZERO, Role.DATA_HOLDER, CITY, "Nobody"))
     _refused(w, E.RegistryZeroAddress, lambda: w.holder.grant_license(asset, ZERO, w.terms(purpose=2)))
@@ -102,7 +102,12 @@ def test_contracts_are_wired_for_good_at_deployment(world: World) -> None:
         and not str(item.get("name")).startswith("settle")
     }
     assert setters == {"setRoles", "setRevenueShares", "setPriceBand", "setAgreement", "setControl",
-                       "setRecognitionSuspended"}  # fmt: skip
+                       "setRecognitionSuspended", "setIssuanceLimit"}  # fmt: skip
+    # The participant registry knows the governance's Safes (whose officers may be neither banks nor exchanges)
+    # from its constructor, as the guard knows the registry.
+    safes = [a[name] for name in ("CouncilSafe", "GuardianSafe", "EmergencySafe")]
+    assert list(w.holder.view("ParticipantRegistry", "officerSafes")) == safes
+    assert w.holder.view("GovernanceGuard", "participants") == a["ParticipantRegistry"]
 
 
 def test_zero_document_hashes_are_refused(world: World) -> None:

@@ -8,7 +8,7 @@ import pytest
 import ledger.contracts.errors as E
 from ledger.client import LedgerClient, dev_account
 from ledger.contracts.types import ParticipantStatus, Right, Role, Trade
-from tests.contracts.conftest import CITY, REGION, World, h
+from tests.contracts.conftest import CITY, REGION, RESERVE, World, h
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -233,9 +233,9 @@ def test_suspended_participant_cannot_receive_licences_rights_or_tokens(world: W
     with pytest.raises(E.ParticipantNotActive):
         w.holder.transfer_right(asset, Right.PROCESSING, w.suspended.address)
     with pytest.raises(E.TokenParticipantNotActive) as token:
-        w.bank.issue(w.suspended.address, 100)
+        w.bank.issue(w.suspended.address, 100, RESERVE)
     assert token.value.account == w.suspended.address
-    w.bank.issue(w.holder.address, 100)
+    w.bank.issue(w.holder.address, 100, RESERVE)
     with pytest.raises(E.TokenParticipantNotActive):
         w.holder.transfer(w.suspended.address, 100)
     assert w.holder.holder_of(asset, Right.PROCESSING) == w.holder.address

@@ -41,7 +41,7 @@ from ledger.contracts.types import (
     Trade,
 )
 from ledger.toolchain import Build
-from tests.contracts.conftest import CITY, OTHER_REGION, REGION, World, h
+from tests.contracts.conftest import CITY, OTHER_REGION, REGION, RESERVE, World, h
 
 SYSTEM = (
     "ParticipantRegistry", "AssetRegistry", "AssetControls", "SettlementToken", "TradeSettlement", "MandateRegistry",
@@ -227,10 +227,10 @@ def fund(w: World, actor: str, amount: int) -> None:
         return  # never admitted: it cannot hold tokens
     if actor == "suspended":
         w.authority.reinstate(w.suspended.address, h("reinstate to fund"))
-        w.bank.issue(w.suspended.address, amount)
+        w.bank.issue(w.suspended.address, amount, RESERVE)
         w.authority.suspend(w.suspended.address, h("suspend again"))
         return
-    w.bank.issue(getattr(w, actor).address, amount)
+    w.bank.issue(getattr(w, actor).address, amount, RESERVE)
 
 
 def admit_licensee(w: World) -> str:
@@ -243,7 +243,7 @@ def licence_trade(w: World, asset: int, label: str, *, price: int = 10_000, fee:
 
 
 def buyer_ready(w: World, amount: int = 100_000) -> None:
-    w.bank.issue(w.holder2.address, amount)
+    w.bank.issue(w.holder2.address, amount, RESERVE)
     w.holder2.approve(w.exchange.address, amount)
 
 
@@ -571,9 +571,17 @@ def _transfer_from(env: Env) -> Prepared:
 def _issue(env: Env) -> Prepared:
     w = env.w
     return Prepared(
-        (w.holder.address, 5_000),
-        lambda: (w.holder.balance_of(w.holder.address), w.holder.view("SettlementToken", "totalSupply")),
-    )
+        (w.holder.address, 5_000, RESERVE),
+        lambda: (
+            w.holder.balance_of(w.holder.address), w.holder.view("SettlementToken", "totalSupply"),
+            w.holder.issuance_of(w.bank.address),
+        ),
+    )  # fmt: skip
+
+
+def _issuance_limit(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((w.bank.address, 7_000), lambda: w.holder.issuance_of(w.bank.address))
 
 
 def _redeem(env: Env) -> Prepared:
@@ -676,7 +684,7 @@ def _revoke_mandate(env: Env) -> Prepared:
 def _settle_direct(env: Env) -> Prepared:
     w = env.w
     asset = w.registered_asset()
-    w.bank.issue(w.holder2.address, 100_000)
+    w.bank.issue(w.holder2.address, 100_000, RESERVE)
     trade = licence_trade(w, asset, "direct trade", fee=0)
     deadline = w.chain_time() + 3600
     sigs = (w.holder.sign_direct_trade(trade, 1, deadline), w.holder2.sign_direct_trade(trade, 1, deadline))
@@ -874,6 +882,8 @@ MATRIX: tuple[Entry, ...] = (
           (error("TokenParticipantNotActive", account=caller),)),
     Entry("SettlementToken", "issue", frozenset({"bank"}), _issue, (role(int(Role.SETTLEMENT_BANK)),)),
     Entry("SettlementToken", "redeem", frozenset({"bank"}), _redeem, (role(int(Role.SETTLEMENT_BANK)),)),
+    Entry("SettlementToken", "setIssuanceLimit", frozenset({"authority"}), _issuance_limit,
+          (role(int(Role.AUTHORITY)),)),
     Entry("SettlementToken", "settlementPay", frozenset(), _settlement_pay,
           (error("TokenOnlySettlement", caller=caller),), via=_settle_via_exchange),
     # TradeSettlement

@@ -13,7 +13,7 @@ from ledger.client import LedgerClient
 from ledger.client.ledger import direct_trade_typed_data
 from ledger.contracts.types import Category, Delivery, Kind, Right, Role, Trade
 from ledger.errors import RpcError
-from tests.contracts.conftest import World, h, unique_hash
+from tests.contracts.conftest import RESERVE, World, h, unique_hash
 
 DAY = 86_400
 
@@ -748,7 +748,7 @@ def test_batch_entry_point_and_registry_hooks_refuse_outside_callers(world: Worl
 
 def test_token_moves_only_between_active_participants(world: World) -> None:
     w = world
-    w.bank.issue(w.holder.address, 1_000)
+    w.bank.issue(w.holder.address, 1_000, RESERVE)
     w.holder.transfer(w.holder2.address, 100)
     assert _balances(w, w.holder, w.holder2) == [900, 100]
     for target in (w.outsider, w.suspended):
@@ -756,7 +756,7 @@ def test_token_moves_only_between_active_participants(world: World) -> None:
             w.holder.transfer(target.address, 100)
         assert exc.value.account == target.address
         with pytest.raises(E.TokenParticipantNotActive):
-            w.bank.issue(target.address, 100)
+            w.bank.issue(target.address, 100, RESERVE)
     w.authority.suspend(w.holder2.address, h("inspection"))
     with pytest.raises(E.TokenParticipantNotActive) as sender:
         w.holder2.transfer(w.holder.address, 100)
@@ -766,23 +766,68 @@ def test_token_moves_only_between_active_participants(world: World) -> None:
 
 def test_token_is_issued_and_redeemed_by_settlement_banks_only(world: World) -> None:
     w = world
-    issued = w.bank.issue(w.bank.address, 5_000)
-    assert issued.event("Issued") == {"bank": w.bank.address, "to": w.bank.address, "amount": 5_000}
+    issued = w.bank.issue(w.bank.address, 5_000, RESERVE)
+    assert issued.event("Issued") == {
+        "bank": w.bank.address, "to": w.bank.address, "amount": 5_000, "reserveHash": RESERVE, "outstanding": 5_000,
+    }  # fmt: skip
     redeemed = w.bank.redeem(2_000)
-    assert redeemed.event("Redeemed") == {"bank": w.bank.address, "amount": 2_000}
+    assert redeemed.event("Redeemed") == {"bank": w.bank.address, "amount": 2_000, "outstanding": 3_000}
     assert _balances(w, w.bank) == [3_000]
     with pytest.raises(E.ParticipantUnauthorized) as exc:
-        w.holder.issue(w.holder.address, 1_000)
+        w.holder.issue(w.holder.address, 1_000, RESERVE)
     assert exc.value.neededRoles == Role.SETTLEMENT_BANK
-    with pytest.raises(E.ERC20InsufficientBalance):
+    with pytest.raises(E.TokenRedemptionExceedsOutstanding):
         w.bank.redeem(3_001)
     assert _balances(w, w.bank, w.holder) == [3_000, 0]
     assert int(w.holder.view("SettlementToken", "decimals")) == 2
 
 
+def test_issuance_names_a_reserve_attestation_and_stays_within_the_banks_limit(world: World) -> None:
+    w = world
+    with pytest.raises(E.TokenZeroReserveHash):
+        w.bank.issue(w.holder.address, 1, bytes(32))
+    w.authority.set_issuance_limit(w.bank.address, 10_000)
+    assert w.bank.issuance_of(w.bank.address) == (10_000, 0)
+    w.bank.issue(w.holder.address, 6_000, RESERVE)
+    with pytest.raises(E.TokenIssuanceLimitExceeded) as over:
+        w.bank.issue(w.holder2.address, 4_001, RESERVE)
+    assert (over.value.bank, over.value.limit, over.value.outstanding) == (w.bank.address, 10_000, 10_001)
+    w.bank.issue(w.bank.address, 4_000, RESERVE)  # exactly the limit
+    # The limit bounds what is outstanding: redeeming makes room again.
+    w.bank.redeem(3_000)
+    assert w.bank.issuance_of(w.bank.address) == (10_000, 7_000)
+    w.bank.issue(w.holder2.address, 3_000, RESERVE)
+    # Lowered below what is outstanding: nothing more until redeemed below it.
+    lowered = w.authority.set_issuance_limit(w.bank.address, 5_000)
+    assert lowered.event("IssuanceLimitSet") == {
+        "bank": w.bank.address, "limit": 5_000, "outstanding": 10_000, "by": w.authority.address,
+    }  # fmt: skip
+    with pytest.raises(E.TokenIssuanceLimitExceeded):
+        w.bank.issue(w.holder.address, 1, RESERVE)
+    assert int(w.bank.view("SettlementToken", "totalSupply")) == 10_000
+    assert _balances(w, w.holder, w.holder2, w.bank) == [6_000, 3_000, 1_000]
+
+
+def test_a_bank_without_a_limit_issues_nothing_and_redeems_only_its_own_issuance(world: World) -> None:
+    w = world
+    other = w.admit(20, Role.SETTLEMENT_BANK, name="Liuzhou Bank")
+    assert other.issuance_of(other.address) == (0, 0)
+    with pytest.raises(E.TokenIssuanceLimitExceeded) as refused:
+        other.issue(w.holder.address, 1, RESERVE)
+    assert (refused.value.limit, refused.value.outstanding) == (0, 1)
+    # Tokens the world's bank issued, paid to the other bank, are redeemed by their issuer, not by it.
+    w.bank.issue(other.address, 500, RESERVE)
+    with pytest.raises(E.TokenRedemptionExceedsOutstanding) as redeem:
+        other.redeem(500)
+    assert (redeem.value.bank, redeem.value.amount, redeem.value.outstanding) == (other.address, 500, 0)
+    # Only the authority sets a limit, and only through the council.
+    with pytest.raises(E.ParticipantUnauthorized):
+        w.bank.set_issuance_limit(w.bank.address, 10**18)
+
+
 def test_tokens_cannot_be_approved_to_an_inactive_spender(world: World) -> None:
     w = world
-    w.bank.issue(w.holder.address, 5_000)
+    w.bank.issue(w.holder.address, 5_000, RESERVE)
     for spender in (w.suspended, w.outsider):
         with pytest.raises(E.TokenParticipantNotActive) as err:
             w.holder.approve(spender.address, 1_000)

@@ -6,14 +6,14 @@ import pytest
 
 import ledger.contracts.errors as E
 from ledger.contracts.types import AssetStatus, Category, Delivery, Right, Trade
-from tests.contracts.conftest import World, h
+from tests.contracts.conftest import RESERVE, World, h
 
 
 def test_registration_then_licence_then_settlement_pays_everyone(world: World) -> None:
     w = world
     asset = w.registered_asset()
     assert w.holder.get_asset(asset)["status"] == AssetStatus.REGISTERED
-    w.bank.issue(w.holder2.address, 1_000_000)
+    w.bank.issue(w.holder2.address, 1_000_000, RESERVE)
     w.holder2.approve(w.exchange.address, 1_000_000)
     w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.merchant.address, 1000)])
     trade = Trade(h("t1"), asset, w.holder.address, w.holder2.address, 10_000, fee=200, terms=w.terms())
@@ -33,7 +33,7 @@ def test_registration_then_licence_then_settlement_pays_everyone(world: World) -
 def test_off_exchange_trade_with_both_signatures_transfers_the_right(world: World) -> None:
     w = world
     asset = w.registered_asset()
-    w.bank.issue(w.holder2.address, 50_000)
+    w.bank.issue(w.holder2.address, 50_000, RESERVE)
     trade = Trade(h("direct"), asset, w.holder.address, w.holder2.address, 5_000, delivery=Delivery.RIGHT,
                   right=Right.OPERATION)
     deadline = w.chain_time() + 3600
@@ -48,7 +48,7 @@ def test_off_exchange_trade_with_both_signatures_transfers_the_right(world: Worl
 def test_public_data_cannot_trade_off_exchange(world: World) -> None:
     w = world
     asset = w.registered_asset(category=Category.PUBLIC)
-    w.bank.issue(w.holder2.address, 50_000)
+    w.bank.issue(w.holder2.address, 50_000, RESERVE)
     trade = Trade(h("public-direct"), asset, w.holder.address, w.holder2.address, 5_000, terms=w.terms())
     deadline = w.chain_time() + 3600
     sigs = (w.holder.sign_direct_trade(trade, 1, deadline), w.holder2.sign_direct_trade(trade, 1, deadline))
