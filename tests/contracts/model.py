@@ -3,10 +3,10 @@
 The model holds what the contracts hold (participants; assets with their three rights, applicant, flags and
 licensed-until day; licences with their exclusivity records and kept territories; objections with their
 evidence, pending counts and open counts; public-data operation approvals; token balances, allowances and
-supply; settled trade keys with their times; revenue shares per asset and right; the four price bands; used
-nonces; held shares; mandates; rectification orders and credit; recognition agreements and records) and
-applies each operation with the checks the contracts make, in the order they make them, so that a refusal
-names the same custom error with the same values.
+supply, each settlement bank's issuance limit and outstanding issuance; settled trade keys with their times;
+revenue shares per asset and right; the four price bands; used nonces; held shares; mandates; rectification
+orders and credit; recognition agreements and records) and applies each operation with the checks the contracts
+make, in the order they make them, so that a refusal names the same custom error with the same values.
 
 Every operation either returns normally, having changed the model, or raises :class:`Refused`; the caller
 runs operations on a copy (:meth:`Ledger.copy`) and keeps it only on success, so a refused operation leaves
@@ -429,6 +429,7 @@ class Ledger:
     balances: dict[str, int] = field(default_factory=dict)
     allowances: dict[tuple[str, str], int] = field(default_factory=dict)
     supply: int = 0
+    issuance: dict[str, tuple[int, int]] = field(default_factory=dict)  # bank -> (limit, outstanding)
     # settlement
     settled: dict[bytes, int] = field(default_factory=dict)
     shares: dict[tuple[int, int], list[tuple[str, int]]] = field(default_factory=dict)
@@ -1113,15 +1114,30 @@ class Ledger:
             raise Refused("ERC20InvalidReceiver", receiver=ZERO)
         self._token_update(source, to, amount)
 
-    def issue(self, caller: str, to: str, amount: int) -> None:
+    def issue(self, caller: str, to: str, amount: int, reserve_hash: bytes) -> None:
         self.require_role(caller, int(Role.SETTLEMENT_BANK))
+        if reserve_hash == ZERO_HASH:
+            raise Refused("TokenZeroReserveHash")
+        limit, outstanding = self.issuance.get(caller, (0, 0))
+        outstanding += amount
+        if outstanding > limit:
+            raise Refused("TokenIssuanceLimitExceeded", bank=caller, limit=limit, outstanding=outstanding)
         if to == ZERO:
             raise Refused("ERC20InvalidReceiver", receiver=ZERO)
         self._token_update(ZERO, to, amount)
+        self.issuance[caller] = (limit, outstanding)
 
     def redeem(self, caller: str, amount: int) -> None:
         self.require_role(caller, int(Role.SETTLEMENT_BANK))
+        limit, outstanding = self.issuance.get(caller, (0, 0))
+        if amount > outstanding:
+            raise Refused("TokenRedemptionExceedsOutstanding", bank=caller, amount=amount, outstanding=outstanding)
         self._token_update(caller, ZERO, amount)
+        self.issuance[caller] = (limit, outstanding - amount)
+
+    def set_issuance_limit(self, caller: str, bank: str, limit: int) -> None:
+        self.require_role(caller, int(Role.AUTHORITY))
+        self.issuance[bank] = (limit, self.issuance.get(bank, (0, 0))[1])
 
     def transfer(self, caller: str, to: str, amount: int) -> None:
         self._transfer(caller, to, amount)

@@ -114,7 +114,7 @@ from ledger.recognition import Certificate, CertificateDomain, CertificateFile, 
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
 from tests.conftest import free_port
-from tests.contracts.conftest import CITY, OTHER_REGION, REGION, World, build_world, h
+from tests.contracts.conftest import BANK_LIMIT, CITY, OTHER_REGION, REGION, RESERVE, World, build_world, h
 from tests.contracts.model import (
     ALL,
     ASSET_OWNERS,
@@ -203,6 +203,8 @@ CAST: dict[str, tuple[LocalAccount, Role, int]] = {
 NEWCOMERS = {f"newcomer{i}": dev_account(21 + i) for i in range(1, 5)}
 ACTORS = [*ROSTER, "outsider", *CAST, *NEWCOMERS]
 TRADING = ["holder", "holder2", "merchant", "provider"]
+#: The bank's issuance limit from the set-up on: what the set-up issues (400,000 to each trader) and 100,000 more.
+SETUP_LIMIT = 400_000 * len(TRADING) + 100_000
 OWNERS = ["holder", "holder2", "merchant", "registrar2"]
 EXCHANGES = ["exchange", "exchange2"]
 REGISTRARS = ["registrar", "registrar2", "foreign_registrar"]
@@ -239,7 +241,7 @@ WEIGHTS: dict[str, int] = {
     "lodge_objection": 3, "decide_objection": 5, "freeze_or_unfreeze": 3, "attest_anonymisation": 2,
     "public_operation": 3,
     "sublicense": 5, "revoke_license": 4, "transfer_license": 2,
-    "issue": 2, "approve": 3, "transfer_tokens": 3, "transfer_from": 2, "redeem": 2,
+    "issue": 2, "approve": 3, "transfer_tokens": 3, "transfer_from": 2, "redeem": 2, "set_issuance_limit": 1,
     "settle_batch": 5, "settle_direct": 3, "invalidate_nonce": 2, "claim_held_shares": 3, "release_held_shares": 3,
     "set_revenue_shares": 3, "set_price_band": 2,
     "grant_mandate": 4, "settle_mandated": 5, "revoke_mandate": 2,
@@ -262,7 +264,8 @@ NEEDS_ASSET = frozenset([
 #: Every view and pure function of the system's contracts that the machine compares after every step.
 COMPARED_VIEWS: dict[str, frozenset[str]] = {
     "ParticipantRegistry": frozenset(
-        ["getParticipant", "isActive", "requireEach", "requireRole", "requireTraders", "transactionAllowed"]
+        ["getParticipant", "isActive", "officerSafes", "requireEach", "requireRole", "requireTraders",
+         "transactionAllowed"]
     ),
     "AssetRegistry": frozenset(
         [
@@ -309,7 +312,9 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
     "AssetControls": frozenset(
         ["getObjection", "objectionCount", "openObjections", "pendingOf", "publicOperation", "registry"]
     ),
-    "SettlementToken": frozenset(["allowance", "balanceOf", "decimals", "name", "settlement", "symbol", "totalSupply"]),
+    "SettlementToken": frozenset(
+        ["allowance", "balanceOf", "decimals", "issuanceOf", "name", "settlement", "symbol", "totalSupply"]
+    ),
     "TradeSettlement": frozenset(
         [
             "eip712Domain",
@@ -370,7 +375,9 @@ DRIVEN_WRITES: dict[str, frozenset[str]] = {
             "withdrawPublicOperation",
         ]
     ),
-    "SettlementToken": frozenset(["approve", "issue", "redeem", "settlementPay", "transfer", "transferFrom"]),
+    "SettlementToken": frozenset(
+        ["approve", "issue", "redeem", "setIssuanceLimit", "settlementPay", "transfer", "transferFrom"]
+    ),
     "TradeSettlement": frozenset(
         [
             "claimHeldShares",
@@ -549,6 +556,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 p, admitted_at=on_chain["admittedAt"], updated_at=on_chain["updatedAt"]
             )
         self.model = Ledger(participants, self.chain_id, {k: str(v) for k, v in self.contracts.items()})
+        self.model.issuance[self.address["bank"]] = (BANK_LIMIT, 0)  # the council set it with the admissions
         latest = w.rpc.call("eth_getBlockByNumber", ["latest", False])
         self.head = int(latest["number"], 16)
         # Noon of the day after the world's latest block: the registry keeps a licence's end in whole days
@@ -1018,11 +1026,17 @@ class LedgerMachine(RuleBasedStateMachine):
                 lambda m, a=acct.address, r=roles, g=region: m.admit(self.address["authority"], a, int(r), g, "Cast"),
                 "ParticipantRegistry", "admit", acct.address, int(roles), region, "Cast",
             )  # fmt: skip
+        # The bank's limit: what it issues below, and 100,000 more (so that issuing in the run meets it).
+        self.setup_op(
+            "issuance limit", "setIssuanceLimit", "authority",
+            lambda m: m.set_issuance_limit(self.address["authority"], self.address["bank"], SETUP_LIMIT),
+            "SettlementToken", "setIssuanceLimit", self.address["bank"], SETUP_LIMIT,
+        )  # fmt: skip
         for name in TRADING:
             self.setup_op(
                 f"issue to {name}", "issue", "bank",
-                lambda m, n=name: m.issue(self.address["bank"], self.address[n], 400_000),
-                "SettlementToken", "issue", self.address[name], 400_000,
+                lambda m, n=name: m.issue(self.address["bank"], self.address[n], 400_000, RESERVE),
+                "SettlementToken", "issue", self.address[name], 400_000, RESERVE,
             )  # fmt: skip
             for ex in EXCHANGES:
                 self.setup_op(
@@ -1526,13 +1540,27 @@ class LedgerMachine(RuleBasedStateMachine):
         caller = self.who(data, ["bank"])
         to = self.who(data, [*TRADING, "exchange"])
         amount = self.choose(data, [1_000, 50_000, 0], label="amount")
+        reserve = self.choose(data, [RESERVE, RESERVE, ZERO_HASH], label="reserve")
         _, tx = self.attempt(
             f"issue {amount} to {to} by {caller}", "issue", caller,
-            lambda m: m.issue(self.address[caller], self.address[to], amount),
-            "SettlementToken", "issue", self.address[to], amount,
+            lambda m: m.issue(self.address[caller], self.address[to], amount, reserve),
+            "SettlementToken", "issue", self.address[to], amount, reserve,
         )  # fmt: skip
         if tx:
             self.ok("issue")
+
+    def set_issuance_limit(self, data: st.DataObject) -> None:
+        caller = self.who(data, ["authority"])
+        bank = self.who(data, ["bank", "bank", "holder"])
+        outstanding = self.model.issuance.get(self.address[bank], (0, 0))[1]
+        limit = self.choose(data, [0, outstanding, outstanding + 60_000, 10**12], label="limit")
+        _, tx = self.attempt(
+            f"issuance limit of {bank} {limit} by {caller}", "setIssuanceLimit", caller,
+            lambda m: m.set_issuance_limit(self.address[caller], self.address[bank], limit),
+            "SettlementToken", "setIssuanceLimit", self.address[bank], limit,
+        )  # fmt: skip
+        if tx:
+            self.ok("setIssuanceLimit")
 
     def redeem(self, data: st.DataObject) -> None:
         caller = self.who(data, ["bank"])
@@ -2301,9 +2329,11 @@ class LedgerMachine(RuleBasedStateMachine):
         add("SettlementToken", "symbol", (), "DMCNY")
         add("SettlementToken", "decimals", (), 2)
         add("SettlementToken", "settlement", (), c["TradeSettlement"])
+        add("ParticipantRegistry", "officerSafes", (), [c["CouncilSafe"], c["GuardianSafe"], c["EmergencySafe"]])
         add("SettlementToken", "totalSupply", (), m.supply)
         for account in accounts:
             add("SettlementToken", "balanceOf", (account,), m.balances.get(account, 0))
+            add("SettlementToken", "issuanceOf", (account,), m.issuance.get(account, (0, 0)))
             add("TradeSettlement", "heldShares", (account,), m.held.get(account, 0))
             add("Supervision", "creditOf", (account,),
                 dict(zip(("score", "events"), m.credit.get(account, (0, 0)), strict=True)))  # fmt: skip
@@ -2585,6 +2615,8 @@ class LedgerMachine(RuleBasedStateMachine):
         assert supply == self.issued - self.redeemed, f"supply {supply}, issued {self.issued} - {self.redeemed}"
         balances = sum(views[("SettlementToken", "balanceOf", (acc,))] for acc in self.accounts)
         assert balances == supply, f"balances add up to {balances}, the supply is {supply}"
+        outstanding = sum(views[("SettlementToken", "issuanceOf", (acc,))][1] for acc in self.accounts)
+        assert outstanding == supply, f"the banks' outstanding issuance is {outstanding}, the supply is {supply}"
         held = sum(views[("TradeSettlement", "heldShares", (acc,))] for acc in self.address.values())
         settlement_balance = views[("SettlementToken", "balanceOf", (self.contracts["TradeSettlement"],))]
         assert settlement_balance == held, f"the settlement contract holds {settlement_balance}, shares held {held}"
