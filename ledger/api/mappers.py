@@ -339,6 +339,18 @@ def freeze(r: Row) -> m.FreezeOut:
     )
 
 
+def issuance(r: Row | None) -> m.IssuanceOut | None:
+    """A settlement bank's issuance record (its bank_issuance row), None when it has none."""
+    if r is None:
+        return None
+    limit, outstanding = int(r["issuance_limit"]), int(r["outstanding"])
+    return m.IssuanceOut.model_construct(
+        limit=str(limit), outstanding=str(outstanding), available=str(max(limit - outstanding, 0)),
+        issued_total=str(int(r["issued_total"])), redeemed_total=str(int(r["redeemed_total"])),
+        reserve_hash=r["reserve_hash"], limit_set_by=r["limit_set_by"], updated_block=int(r["updated_block"]),
+    )  # fmt: skip
+
+
 def held_shares(account: str, r: Row | None, releases: Sequence[Row]) -> m.HeldSharesOut:
     """``account``'s held revenue shares (``r``: its held_shares row, None when nothing was ever held for it) and
     the authority's releases of them (held_share_releases rows, oldest first)."""

@@ -34,6 +34,7 @@ __all__ = [
     "GovernanceSafeTransactionOut",
     "HeldShareReleaseOut",
     "HeldSharesOut",
+    "IssuanceOut",
     "LicenceNode",
     "LicenceOut",
     "MandateDetail",
@@ -218,6 +219,17 @@ class HeldSharesOut(_Out):
     releases: list[HeldShareReleaseOut] = Field(description="The authority's releases, oldest first.")
 
 
+class IssuanceOut(_Out):
+    limit: str = _amount("The most the bank may have outstanding, set by the council (0: it issues nothing)")
+    outstanding: str = _amount("Issued less redeemed: what its reserves back")
+    available: str = _amount("What it may still issue: the limit less what is outstanding (0 when above it)")
+    issued_total: str = _amount("Issued in all")
+    redeemed_total: str = _amount("Redeemed in all")
+    reserve_hash: str | None = _hash("The reserve attestation its latest issuance named (None before any).")
+    limit_set_by: str | None = _address("The authority that last set the limit (None if never set).")
+    updated_block: int = Field(description="Block of the last change.", examples=[9])
+
+
 class ParticipantDetail(ParticipantOut):
     declaration_list: list[DeclarationOut] = Field(description="Compliance declarations, oldest first.")
     credit_score: int = Field(description="Current credit score (0 before any credit event).", examples=[100])
@@ -226,6 +238,11 @@ class ParticipantDetail(ParticipantOut):
     revenue_received: RevenueTotals = Field(description="Settlement payments received.")
     held_shares: HeldSharesOut = Field(description="Revenue shares held for it while it was not active.")
     balance: str = _amount("Settlement token balance")
+    issuance: IssuanceOut | None = Field(
+        default=None,
+        description="A settlement bank's issuance: its limit, outstanding issuance and latest reserve attestation "
+        "(None for an account that never had a limit set nor issued).",
+    )
 
 
 # ─────────────────────────────────────────────────────────── assets

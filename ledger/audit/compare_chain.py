@@ -260,6 +260,8 @@ _ROWS: Final[dict[str, _Row]] = {
     "revenue_shares": _Row("revenue_shares", "TradeSettlement", "revenueShares", _same, _shares),
     "price_bands": _Row("price_bands", "TradeSettlement", "priceBand", _same, _band),
     "balances": _Row("balances", "SettlementToken", "balanceOf", _same, lambda r: int(r["balance"]) if r else 0),
+    "bank_issuance": _Row("bank_issuance", "SettlementToken", "issuanceOf", _same,
+                          lambda r: [int(r["issuance_limit"]), int(r["outstanding"])] if r else [0, 0]),
     "approvals": _Row("approvals", "SettlementToken", "allowance", _same, lambda r: int(r["amount"]) if r else 0),
     "held_shares": _Row("held_shares", "TradeSettlement", "heldShares", _same, lambda r: int(r["amount"]) if r else 0),
     "mandates": _Row("mandates", "MandateRegistry", "sellerOf", _bytes32, _mandate_seller),
@@ -296,6 +298,7 @@ COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("SettlementToken", "_balances"): ("balances",),
     ("SettlementToken", "_allowances"): ("approvals",),
     ("SettlementToken", "_totalSupply"): ("counters",),
+    ("SettlementToken", "_issuance"): ("bank_issuance",),
     ("SettlementToken", "_name"): ("deployment",),
     ("SettlementToken", "_symbol"): ("deployment",),
     ("TradeSettlement", "_nameFallback"): ("unused_storage",),
@@ -443,6 +446,8 @@ def iter_checks(
     # Money: balances and held shares of every account the events name, every allowance.
     yield from row_checks("balances", sorted({(a,) for a in accounts} | rows["balances"].keys()))
     yield from row_checks("held_shares", sorted({(a,) for a in accounts} | rows["held_shares"].keys()))
+    # Each bank's issuance limit and outstanding issuance (none set: zero), of every account the events name.
+    yield from row_checks("bank_issuance", sorted({(a,) for a in accounts} | rows["bank_issuance"].keys()))
     yield from row_checks("approvals", rows["approvals"])
     for (key,), r in rows["trades"].items():
         yield ViewCheck("trades", (key,), "TradeSettlement", "settledAt", (bytes.fromhex(key[2:]),), r["timestamp"])
@@ -466,6 +471,7 @@ def iter_checks(
     yield from _governance_checks(rows)
 
     balances = sum(int(r["balance"]) for r in rows["balances"].values())
+    outstanding = sum(int(r["outstanding"]) for r in rows["bank_issuance"].values())
     counters = (
         ("AssetRegistry", "assetCount", len(assets)), ("AssetRegistry", "licenseCount", len(licences)),
         ("AssetControls", "objectionCount", len(objections)),
@@ -473,6 +479,8 @@ def iter_checks(
         ("Recognition", "recognisedCount", len(rows["recognised_records"])),
         ("SettlementToken", "totalSupply", balances),
     )  # fmt: skip
+    # Every token in circulation is some bank's outstanding issuance (a bank redeems only what it issued).
+    yield ViewCheck("counters", ("outstanding issuance",), "SettlementToken", "totalSupply", (), outstanding)
     for contract, fn, expected in counters:
         yield ViewCheck("counters", (fn,), contract, fn, (), expected)
 

@@ -36,6 +36,7 @@ _ACCOUNT_ARGS: Final[dict[str, tuple[str, ...]]] = {
     "Transfer": ("from", "to"),
     "Issued": ("bank", "to"),
     "Redeemed": ("bank",),
+    "IssuanceLimitSet": ("bank", "by"),
     "Approval": ("owner", "spender"),
     "TradeSettled": ("exchange", "seller", "buyer"),
     "HeldSharesClaimed": ("recipient",),

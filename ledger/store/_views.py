@@ -300,6 +300,12 @@ class StateView:
         rows = self._rows(t, t.c.account == _address(account))
         return int(rows[0]["balance"]) if rows else 0
 
+    def issuance_of(self, bank: str) -> tuple[int, int]:
+        """``bank``'s issuance limit and outstanding issuance (like the token's ``issuanceOf``); zeros when none."""
+        t = s.bank_issuance
+        rows = self._rows(t, t.c.bank == _address(bank))
+        return (int(rows[0]["issuance_limit"]), int(rows[0]["outstanding"])) if rows else (0, 0)
+
     def find_balances(self) -> dict[str, int]:
         """Every account's balance (accounts that ever held tokens)."""
         return {r["account"]: int(r["balance"]) for r in self._rows(s.balances)}

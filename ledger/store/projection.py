@@ -219,6 +219,9 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "LicenseTransferred": _one("licences", _licence),
     "Transfer": _transfer,  # (keys_to_load reads Transfer inline)
     "Approval": _one("approvals", lambda a: (a["owner"], a["spender"])),
+    "IssuanceLimitSet": _one("bank_issuance", lambda a: (a["bank"],)),
+    "Issued": _one("bank_issuance", lambda a: (a["bank"],)),
+    "Redeemed": _one("bank_issuance", lambda a: (a["bank"],)),
     "TradeSettled": _settled,
     "HeldSharesClaimed": _one("held_shares", lambda a: (a["recipient"],)),
     "HeldSharesReleased": _one("held_shares", lambda a: (a["recipient"],)),
@@ -811,6 +814,50 @@ class Projector:
     def _on_Approval(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         owner, spender = a["owner"], a["spender"]
         self._put("approvals", (owner, spender), block, {"owner": owner, "spender": spender, "amount": int(a["value"])})
+
+    def _bank(self, bank: str, block: int) -> Row:
+        """The bank's issuance record at ``block``, to change in place (a bank without one has no limit)."""
+        key = (bank,)
+        vs = self._versions.setdefault("bank_issuance", {}).setdefault(key, [])
+        if vs and vs[-1][0] == block:
+            return vs[-1][1]
+        prev = vs[-1][1] if vs else self._current.get("bank_issuance", {}).get(key)
+        row: Row = dict(prev) if prev else {
+            "bank": bank, "issuance_limit": 0, "outstanding": 0, "issued_total": 0, "redeemed_total": 0,
+            "reserve_hash": None, "limit_set_by": None,
+        }  # fmt: skip
+        row["updated_block"] = block
+        vs.append((block, row))
+        return row
+
+    def _outstanding(self, row: Row, outstanding: int, ev: LedgerEvent) -> None:
+        """Takes the event's outstanding issuance, which must be what the bank's earlier events add up to."""
+        if row["outstanding"] != outstanding:
+            raise ProjectionError(
+                f"{ev.name} in block {ev.block_number} (log {ev.log_index}) leaves {row['bank']} with {outstanding} "
+                f"outstanding; its earlier issuances and redemptions add up to {row['outstanding']}"
+            )
+
+    def _on_IssuanceLimitSet(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._bank(a["bank"], block)
+        self._outstanding(row, int(a["outstanding"]), ev)
+        row["issuance_limit"] = int(a["limit"])
+        row["limit_set_by"] = a["by"]
+
+    def _on_Issued(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._bank(a["bank"], block)
+        amount = int(a["amount"])
+        row["outstanding"] += amount
+        self._outstanding(row, int(a["outstanding"]), ev)
+        row["issued_total"] += amount
+        row["reserve_hash"] = _hex(a["reserveHash"])
+
+    def _on_Redeemed(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._bank(a["bank"], block)
+        amount = int(a["amount"])
+        row["outstanding"] -= amount
+        self._outstanding(row, int(a["outstanding"]), ev)
+        row["redeemed_total"] += amount
 
     # ─────────────────────────────────────────────────────────── settlement
 

@@ -36,6 +36,7 @@ __all__ = [
     "agreements",
     "api_key_usage",
     "api_keys",
+    "bank_issuance",
     "blocks",
     "checkpoint",
     "crosscheck_reports",
@@ -401,6 +402,22 @@ balances = _versioned(
     "balances",
     [_c("account", _address())],
     _c("balance", Uint256()),
+    indexes=[],
+)
+
+# Each settlement bank's issuance (IssuanceLimitSet, Issued, Redeemed): the limit the council set, what it has
+# outstanding (issued less redeemed, what its reserves back), the reserve attestation its latest issuance named.
+# Migration 0010_bank_issuance.
+bank_issuance = _versioned(
+    "bank_issuance",
+    [_c("bank", _address())],
+    _c("issuance_limit", Uint256()),
+    _c("outstanding", Uint256()),
+    _c("issued_total", Uint256()),
+    _c("redeemed_total", Uint256()),
+    _c("reserve_hash", _hash(), nullable=True),
+    _c("limit_set_by", _address(), nullable=True),
+    _c("updated_block", sa.BigInteger),
     indexes=[],
 )
 
@@ -829,7 +846,7 @@ VERSIONED: Final[tuple[StateTable, ...]] = (
     *(
         _state(t, versioned=True)
         for t in (
-            participants, assets, licences, revenue_shares, balances, approvals, objections,
+            participants, assets, licences, revenue_shares, balances, bank_issuance, approvals, objections,
             rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
             public_operations, licence_exclusivity, governance_operations, governance_roles,
             governance_role_settings, governance_function_roles, governance_safes,

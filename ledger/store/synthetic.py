@@ -41,6 +41,8 @@ _REGIONS: Final = (450000, 450100, 450200, 440000)
 _COUNTRIES: Final = ("0x434e", "0x5347", "0x4d59")  # CN, SG, MY
 _DAY: Final = 86_400
 _ORIGIN_CHAIN: Final = 44_000
+_BANK_LIMIT: Final = 10**30  # the bank's issuance limit, set once at genesis
+_RESERVE: Final = "0x" + "5e" * 32  # the reserve attestation every issuance names (not drawn: the stream stays put)
 
 # roles (ledger.contracts.types.Role)
 _AUTHORITY, _REGISTRAR, _EXCHANGE, _BANK, _MERCHANT, _PROVIDER, _HOLDER, _SUPERVISOR = (1 << i for i in range(8))
@@ -116,6 +118,7 @@ class SyntheticLedger:
         self.traders = [self._address(f"trader/{i}") for i in range(max(4, participants))]
         self.providers = self.traders[:3]
         self.balances: dict[str, int] = {}
+        self.outstanding = 0  # the bank's outstanding issuance
         self.allowances: dict[tuple[str, str], int] = {}
         self.held: dict[str, int] = {}
         self.assets: list[_Asset] = []
@@ -216,6 +219,8 @@ class SyntheticLedger:
         for i, x in enumerate(self.exchanges):
             self._admit(x, _EXCHANGE, 450000, f"Data Exchange {i}")
         self._admit(self.bank, _BANK, 450000, "Settlement Bank")
+        self._emit("SettlementToken", "IssuanceLimitSet", bank=self.bank, limit=_BANK_LIMIT, outstanding=0,
+                   by=self.authority)  # fmt: skip
         self._admit(self.supervisor, _SUPERVISOR, 450000, "Supervision Office")
         for i, t in enumerate(self.traders):
             roles = (_PROVIDER | _MERCHANT) if i < 3 else self.rng.choice((_HOLDER, _MERCHANT, _HOLDER | _MERCHANT))
@@ -408,7 +413,9 @@ class SyntheticLedger:
 
     def _issue(self, account: str, amount: int) -> None:
         self._emit("SettlementToken", "Transfer", **{"from": ZERO, "to": account, "value": amount})
-        self._emit("SettlementToken", "Issued", bank=self.bank, to=account, amount=amount)
+        self.outstanding += amount
+        self._emit("SettlementToken", "Issued", bank=self.bank, to=account, amount=amount, reserveHash=_RESERVE,
+                   outstanding=self.outstanding)  # fmt: skip
         self.balances[account] = self.balances.get(account, 0) + amount
 
     def _move(self, sender: str, recipient: str, amount: int) -> None:

@@ -176,6 +176,9 @@ TAMPERS: dict[tuple[str, str], Tamper] = {
     ("SettlementToken", "_allowances"): lambda t: _plus_one(
         t, "SettlementToken",
         _var(t, "SettlementToken", "_allowances", t.first("approvals")["owner"], t.first("approvals")["spender"])),
+    ("SettlementToken", "_issuance"): lambda t: _member(
+        t, "SettlementToken", "_issuance",
+        _var(t, "SettlementToken", "_issuance", t.audited.chain.world.bank.address), "outstanding", lambda n: n + 1),
     ("SettlementToken", "_totalSupply"): lambda t: _plus_one(
         t, "SettlementToken", t.layout("SettlementToken").slot("_totalSupply")),
     ("SettlementToken", "_name"): lambda t: _short_string(t, "SettlementToken", "_name"),

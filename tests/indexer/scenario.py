@@ -43,7 +43,7 @@ from ledger.contracts.types import (
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
 from tests.conftest import free_port
-from tests.contracts.conftest import REGION, World, build_world, h, unique_hash
+from tests.contracts.conftest import REGION, RESERVE, World, build_world, h, unique_hash
 
 _ids = itertools.count(1)
 DAY = 86_400
@@ -55,7 +55,7 @@ EVENT_TYPES = frozenset({
     "RegistrationCancelled", "RegistrationChanged", "RegistrationRejected", "RightTransferred",
     "AnonymisationAttested", "AssetFrozen", "AssetUnfrozen", "ObjectionAccepted", "ObjectionLodged",
     "ObjectionResolved", "PublicOperationAuthorised", "PublicOperationUsed",
-    "Approval", "Issued", "Redeemed", "Transfer",
+    "Approval", "Issued", "Redeemed", "Transfer", "IssuanceLimitSet",
     "HeldSharesClaimed", "HeldSharesReleased", "NonceUsed", "PriceBandSet", "RevenueSharesSet", "TradeRefused",
     "TradeSettled",
     "MandateGranted", "MandateRevoked",
@@ -63,7 +63,7 @@ EVENT_TYPES = frozenset({
     "AgreementSet", "AgreementRevoked", "CertificateImported", "RecognitionSuspended", "RecognitionReinstated",
     # the governance: the access manager's and the officers' Safes'
     "RoleGranted", "RoleRevoked", "RoleLabel", "RoleGuardianChanged", "TargetFunctionRoleUpdated",
-    "OperationScheduled", "OperationExecuted", "SafeSetup", "EnabledModule", "ChangedGuard",
+    "OperationScheduled", "OperationExecuted", "SafeSetup", "EnabledModule", "ChangedGuard", "ChangedModuleGuard",
     "SafeMultiSigTransaction", "ExecutionSuccess",
 })  # fmt: skip
 
@@ -105,8 +105,8 @@ def every_event_round(w: World) -> None:
 
     w.authority.set_roles(w.holder2.address, Role.DATA_HOLDER)
     w.merchant.file_declaration(unique_hash("declaration"))
-    w.bank.issue(w.merchant.address, 1_000_000)
-    w.bank.issue(w.bank.address, 5_000)
+    w.bank.issue(w.merchant.address, 1_000_000, RESERVE)
+    w.bank.issue(w.bank.address, 5_000, RESERVE)
     w.bank.redeem(1_000)
     w.merchant.approve(w.exchange.address, 1_000_000)
     w.merchant.transfer(w.provider.address, 100)
@@ -332,7 +332,7 @@ def bulk_trades(w: World, trades: int, *, per_batch: int = 50) -> None:
     seller each, sent pipelined."""
     asset = w.registered_asset()
     w.holder.set_revenue_shares(asset, Right.PROCESSING, [(w.holder2.address, 300)])
-    w.bank.issue(w.merchant.address, 10 * trades)
+    w.bank.issue(w.merchant.address, 10 * trades, RESERVE)
     w.merchant.approve(w.exchange.address, 10 * trades)
     terms = w.terms()
     net = seller_net(10, 1, [300])

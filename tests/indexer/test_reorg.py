@@ -12,6 +12,7 @@ import pytest
 
 from ledger.indexer import Indexer, IndexReport, ReorgTooDeepError
 from ledger.toolchain import Build
+from tests.contracts.conftest import RESERVE
 from tests.indexer.conftest import FAST, IndexerMaker, StoreFactory, TestStore, chain_rows, event_rows
 from tests.indexer.scenario import Chain, every_event_round
 
@@ -21,7 +22,7 @@ def issue_blocks(chain: Chain, count: int, amount: int = 7) -> None:
     pipelined transactions may share blocks."""
     w = chain.world
     for i in range(count):
-        w.bank.issue(w.merchant.address, amount + i)
+        w.bank.issue(w.merchant.address, amount + i, RESERVE)
 
 
 def reorg(chain: Chain, depth: int) -> None:

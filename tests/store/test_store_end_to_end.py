@@ -39,7 +39,7 @@ from ledger.store import RecordNotFound, StateView, Store
 from ledger.store.projection import trade_key
 from ledger.toolchain import compile_contracts
 from tests.conftest import free_port
-from tests.contracts.conftest import h
+from tests.contracts.conftest import RESERVE, h
 from tests.indexer.scenario import recognition_steps, seller_net
 
 ZERO_HASH = b"\x00" * 32
@@ -89,8 +89,8 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     """Rejection, change and cancellation; exclusive licences (one revoked); licence transfer and revocation (its
     sublicence left unflagged); unfreezing; role and status changes; revenue shares of another right, held for a
     suspended recipient and claimed; a refused trade of a non-atomic batch; a revoked mandate; a closed
-    rectification order; a redemption; an invalidated nonce; recognised registrations; a licence sold; a share
-    held for a revoked recipient and released by the authority."""
+    rectification order; a raised issuance limit and a redemption; an invalidated nonce; recognised registrations;
+    a licence sold; a share held for a revoked recipient and released by the authority."""
     actor = {a.key: authority.as_(dev_account(a.index)) for a in ACTORS}
     registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
     holder, merchant, other = (authority.as_(dev_account(i)) for i in (12, 13, 14))
@@ -134,7 +134,8 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
 
     holder.set_revenue_shares(asset, Right.OPERATION, [(other.address, 500)])
     authority.suspend(other.address, h("audit"))
-    bank.issue(merchant.address, 100_000)
+    authority.set_issuance_limit(bank.address, 10**12)  # the demo's limit is used up: the council raises it
+    bank.issue(merchant.address, 100_000, RESERVE)
     merchant.approve(exchange.address, 100_000)
     right_sale = Trade(h("e2e right sale"), asset, holder.address, merchant.address, 10_000, fee=100,
                        delivery=Delivery.RIGHT, right=Right.OPERATION)  # fmt: skip
@@ -166,7 +167,7 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     order = supervisor.open_order(OrderTarget.PARTICIPANT, participant=other.address, document_hash=h("order"))
     supervisor.close_order(order, h("rectified"))
     supervisor.record_credit_event(other.address, 7, -15, h("late filing"))
-    bank.issue(bank.address, 500)
+    bank.issue(bank.address, 500, RESERVE)
     bank.redeem(200)
     holder.invalidate_nonce(42)
     cancelled = holder.apply_registration(registration("b"))
@@ -211,6 +212,7 @@ def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict
         score, events = view("Supervision", "creditOf", account).values()
         state[f"credit {account}"] = (score, events)
         state[f"balance {account}"] = view("SettlementToken", "balanceOf", account)
+        state[f"issuance {account}"] = tuple(view("SettlementToken", "issuanceOf", account))
         state[f"held {account}"] = view("TradeSettlement", "heldShares", account)
         for nonce in subjects.nonces:
             state[f"nonce {account} {nonce}"] = view("TradeSettlement", "nonceUsed", account, nonce)
@@ -275,6 +277,7 @@ def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
             )  # fmt: skip
         state[f"credit {account}"] = view.credit_of(account)
         state[f"balance {account}"] = view.balance_of(account)
+        state[f"issuance {account}"] = view.issuance_of(account)
         state[f"held {account}"] = view.held_shares(account)
         used = set(view.find_used_nonces(account))
         for nonce in subjects.nonces:

@@ -3,7 +3,7 @@ empty store of the schema before it is brought to the declared schema; a store t
 before it is refused, with what to do instead. After it, in one line: 0006_trade_aggregates (a store indexed
 at 0005_rules gets the totals of the trades it holds), 0007_api_key_lifecycle, 0008_indexer_leader,
 0009_governance (a store that holds events is refused, with what to do instead; its downgrade drops the
-governance's tables)."""
+governance's tables), 0010_bank_issuance (the same, for the settlement banks' issuance)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ from ledger.store.synthetic import SyntheticLedger
 from tests.store.conftest import apply_in_batches
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
-_HEAD = "0009_governance"
+_HEAD = "0010_bank_issuance"
 # Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
 _EARLIER_HEADS = [
     _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
+    ("0009_governance",),
 ]
 _GOVERNANCE_TABLES = {
     "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",
@@ -173,3 +174,36 @@ def test_the_governance_downgrade_drops_its_tables_and_the_upgrade_makes_them_ag
     finally:
         store.close()
     assert _versions(store_url) == {_HEAD}
+
+
+def test_a_store_indexed_before_the_banks_issuance_limits_is_refused_and_the_downgrade_drops_its_table(
+    store_url: str,
+) -> None:
+    """Migration 0010_bank_issuance: a store holding events was indexed from a deployment whose token had no issuance
+    limits (its Issued and Redeemed events were different); it is refused and left as it was. An empty one gets the
+    table, which its downgrade drops."""
+    _upgrade(store_url, *_BEFORE, "0009_governance")
+    engine = create_store_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
+            " VALUES (1, 0, :h, :h, 'SettlementToken', 'Issued', '{}')"
+        ), {"h": "0x" + "11" * 32})  # fmt: skip
+    engine.dispose()
+    with pytest.raises(StoreDatabaseError, match=r"1 events indexed before settlement banks had issuance limits.*"
+                       r"new database"):  # fmt: skip
+        open_store(store_url)
+    assert _versions(store_url) == {"0009_governance"}
+    engine = create_store_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM events"))
+    engine.dispose()
+    open_store(store_url).close()
+    assert _versions(store_url) == {_HEAD}
+    _alembic(store_url, lambda cfg: command.downgrade(cfg, "0009_governance"))
+    engine = create_store_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            assert "bank_issuance" not in set(sa.inspect(conn).get_table_names())
+    finally:
+        engine.dispose()

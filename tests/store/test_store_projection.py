@@ -250,6 +250,28 @@ def test_transfers_move_balances_and_mints_and_burns_touch_one_side() -> None:
     assert (ZERO,) not in versions
 
 
+def test_a_banks_limit_issuances_and_redemptions_keep_its_outstanding_issuance_with_history() -> None:
+    s = Script()
+    s("SettlementToken", "IssuanceLimitSet", bank=BOB, limit=1_000, outstanding=0, by=AUTHORITY)
+    s("SettlementToken", "Issued", bank=BOB, to=ALICE, amount=600, reserveHash=H1, outstanding=600)
+    s.block()
+    s("SettlementToken", "Redeemed", bank=BOB, amount=100, outstanding=500)
+    s("SettlementToken", "Issued", bank=BOB, to=ALICE, amount=400, reserveHash=H3, outstanding=900)
+    s("SettlementToken", "IssuanceLimitSet", bank=BOB, limit=800, outstanding=900, by=AUTHORITY)
+    versions = s.project().result().versions["bank_issuance"][(BOB,)]
+    assert [(b, r["issuance_limit"], r["outstanding"], r["issued_total"], r["redeemed_total"], r["reserve_hash"])
+            for b, r in versions] == [(1, 1_000, 600, 600, 0, H1), (2, 800, 900, 1_000, 100, H3)]  # fmt: skip
+    assert versions[-1][1]["limit_set_by"] == AUTHORITY and versions[-1][1]["updated_block"] == 2
+
+
+def test_an_outstanding_issuance_its_earlier_events_do_not_add_up_to_is_refused() -> None:
+    s = Script()
+    s("SettlementToken", "Issued", bank=BOB, to=ALICE, amount=5, reserveHash=H1, outstanding=5)
+    s("SettlementToken", "Redeemed", bank=BOB, amount=1, outstanding=3)
+    with pytest.raises(ProjectionError, match=r"Redeemed in block 1 \(log 1\) leaves .* with 3 outstanding.* 4"):
+        s.project()
+
+
 def test_a_balance_that_would_go_negative_is_refused() -> None:
     s = Script()
     s("SettlementToken", "Transfer", **{"from": ALICE, "to": BOB, "value": 1})
@@ -349,7 +371,7 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
     s("SettlementToken", "Transfer", **{"from": ZERO, "to": ALICE, "value": 1})
     s("SettlementToken", "Approval", owner=ALICE, spender=BOB, value=1)
     _resolved(s, 4, 0)
-    s("SettlementToken", "Issued", bank=BOB, to=ALICE, amount=1)
+    s("SettlementToken", "Issued", bank=BOB, to=ALICE, amount=1, reserveHash=H1, outstanding=1)
     _settled(s, H1, REGISTRAR, shares=[(CAROL, 1, True), (ALICE, 1, False)], licence=8)
     s("TradeSettlement", "RevenueSharesSet", assetId=2, right=2, recipients=[CAROL], bps=[5], by=ALICE)
     s("AssetRegistry", "LicenseGranted", licenseId=8, assetId=3, licensee=BOB, licensor=ALICE, parentId=0, depth=0,
@@ -363,6 +385,7 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
     keys = keys_to_load(s.events)
     assert keys == {
         "balances": {(ALICE,)},
+        "bank_issuance": {(BOB,)},
         "approvals": {(ALICE, BOB), (BOB, REGISTRAR)},
         "objections": {(4,)},
         "assets": {(1,), (3,), (6,), (10,)},

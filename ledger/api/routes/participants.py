@@ -105,6 +105,8 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
     b, h = s.balances, s.held_shares
     balance = conn.execute(sa.select(b.c.balance).where(visible(b, stamp), b.c.account == account)).scalar_one_or_none()
     held = conn.execute(sa.select(h).where(visible(h, stamp), h.c.account == account)).first()
+    bi = s.bank_issuance
+    issued = conn.execute(sa.select(bi).where(visible(bi, stamp), bi.c.bank == account)).first()
     detail = m.ParticipantDetail.model_construct(
         **mappers.participant_fields(row._mapping),
         declaration_list=[mappers.declaration(r._mapping) for r in declarations],
@@ -123,5 +125,6 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
             account, held._mapping if held else None, held_share_releases(conn, stamp, [account]).get(account, [])
         ),
         balance=str(int(balance or 0)),
+        issuance=mappers.issuance(issued._mapping if issued else None),
     )
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=detail))
