@@ -125,6 +125,11 @@ def h(label: str) -> bytes:
     return keccak(text=label)
 
 
+#: The reserve attestation the bench's bank names when it issues, and its issuance limit (set with the admissions).
+RESERVE = h("bench reserve attestation")
+BANK_LIMIT = 10**24
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     import socket
 
@@ -541,7 +546,8 @@ def _populate(
     admissions += [(a.address, Role.DATA_HOLDER, CITY, f"Token sender {i}") for i, a in enumerate(sender_accts)]
     if manual:
         rpc.call("anvil_setAutomine", [True])  # the council's Safe transactions are mined one by one
-    authority.execute_many(_admit_calls(authority, admissions))  # one proposal: scheduled, then executed
+    limit = authority.prepare("SettlementToken", "setIssuanceLimit", bank.address, BANK_LIMIT)
+    authority.execute_many([*_admit_calls(authority, admissions), limit])  # one proposal: scheduled, then executed
     if manual:
         rpc.call("anvil_setAutomine", [False])
 
@@ -577,7 +583,7 @@ def _populate(
         if n_recipients
     ]  # fmt: skip
     issue = [
-        bank_c.prepare("SettlementToken", "issue", a.address, BUYER_FUNDS, gas=_SETUP_GAS["issue"])
+        bank_c.prepare("SettlementToken", "issue", a.address, BUYER_FUNDS, RESERVE, gas=_SETUP_GAS["issue"])
         for a in [*buyer_accts, *sender_accts]
     ]
     bulk([(reg_c.sender, review), (bank_c.sender, issue), *shares])

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from ledger.indexer import IndexerConfig, open_indexer  # noqa: E402
 from ledger.store import open_store  # noqa: E402
 from ledger.toolchain import compile_contracts  # noqa: E402
+from tests.contracts.conftest import RESERVE  # noqa: E402
 from tests.indexer.scenario import running_chain  # noqa: E402
 
 
@@ -50,7 +51,7 @@ def main() -> int:
             latencies: list[float] = []
             try:
                 for i in range(args.samples):
-                    call = bank.prepare("SettlementToken", "issue", merchant, 1 + i, gas=200_000)
+                    call = bank.prepare("SettlementToken", "issue", merchant, 1 + i, RESERVE, gas=200_000)
                     started = time.perf_counter()
                     [tx_hash] = bank.sender.send([call])
                     while not reader.as_of().find_events(tx_hash=tx_hash):
