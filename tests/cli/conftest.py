@@ -105,8 +105,8 @@ def fresh_cli(tmp_path: Path) -> Iterator[Cli]:
 @pytest.fixture(scope="session")
 def market(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
     """A running node with the system deployed and a small market admitted through the CLI:
-    1 registrar, 2 exchange, 3 bank, 4 and 5 data holders (5 holds ¥100,000.00 and approved
-    the exchange for all of it), 6 a declared data merchant."""
+    1 registrar, 2 exchange, 3 bank (issuance limit ¥10,000,000.00), 4 and 5 data holders (5 holds ¥100,000.00 and
+    approved the exchange for all of it), 6 a declared data merchant."""
     cli = Cli(tmp_path_factory.mktemp("cli-market") / "data", free_port())
     start_node(cli)
     try:
@@ -121,7 +121,8 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
         ]:
             cli.ok("participant", "admit", account, "--roles", roles, "--region", region, "--name", name)
         cli.ok("participant", "declare", "--document", "merchant declaration", "--as", "6")
-        cli.ok("token", "issue", "--to", "5", "--amount", "100000", "--as", "3")
+        cli.ok("token", "limit", "3", "--set", "10,000,000")
+        cli.ok("token", "issue", "--to", "5", "--amount", "100000", "--reserve", "reserve 2026-Q1", "--as", "3")
         cli.ok("token", "approve", "--spender", "2", "--amount", "100000", "--as", "5")
         yield cli
     finally:

@@ -90,3 +90,24 @@ def test_one_emergency_officer_freezes_at_once_and_the_governance_is_shown(chain
     assert shown["safes"]["EmergencySafe"]["officers"] == [_officer(i) for i in (40, 41, 42)]
     usage = chain("governance", "propose", "AssetControls", "freeze", str(asset), "--out", path, "--as", "42")
     assert usage.exit_code == 2 and "takes 2 argument(s)" in usage.stderr
+
+
+def test_the_council_raises_a_banks_issuance_limit_and_refuses_an_officer_a_bank_role(
+    chain: Cli, tmp_path: Path
+) -> None:
+    path = str(tmp_path / "limit.json")
+    before = chain.json("token", "limit", "3")
+    chain.json("governance", "propose", "SettlementToken", "setIssuanceLimit", "3", "2000000000",
+               "--description", "reserve grew", "--out", path, "--as", "40")  # fmt: skip
+    chain.json("governance", "approve", path, "--as", "41")
+    chain.json("governance", "execute", path)
+    _move_clock(chain, DEV_DELAY + 1)
+    chain.json("governance", "approve", path, "--as", "40")
+    chain.json("governance", "approve", path, "--as", "42")
+    assert chain.json("governance", "execute", path)["state"] == "executed"
+    after = chain.json("token", "limit", "3")
+    assert (after["limit"], after["outstanding"]) == (2_000_000_000, before["outstanding"])
+    # The council's proposal to make its own officer a bank is refused before anyone signs it.
+    refused = chain.refused("governance", "propose", "ParticipantRegistry", "admit", "41", "settlement-bank",
+                            "450000", "Officer's Bank", "--out", str(tmp_path / "bank.json"), "--as", "40")  # fmt: skip
+    assert f"ParticipantOfficerConflict(account={_officer(41)}" in refused.stderr

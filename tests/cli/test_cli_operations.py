@@ -47,11 +47,11 @@ def test_suspended_participant_cannot_receive_tokens_until_reinstated(chain: Cli
     suspended = chain.json("participant", "suspend", "5", "--reason", "@" + __file__)
     assert suspended["status"] == "suspended"
     before = [chain.json("token", "balance", a)["balance"] for a in ("3", "5")]
-    refused = chain.refused("token", "issue", "--to", "5", "--amount", "10", "--as", "3")
+    refused = chain.refused("token", "issue", "--to", "5", "--amount", "10", "--reserve", "r", "--as", "3")
     assert f"TokenParticipantNotActive(account={dev_account(5).address})" in refused.stderr
     assert [chain.json("token", "balance", a)["balance"] for a in ("3", "5")] == before
     assert chain.json("participant", "reinstate", "5", "--reason", "rectified")["status"] == "active"
-    chain.ok("token", "issue", "--to", "5", "--amount", "10", "--as", "3")
+    chain.ok("token", "issue", "--to", "5", "--amount", "10", "--reserve", "r", "--as", "3")
     assert chain.json("token", "balance", "5")["balance"] == before[1] + 1_000
 
 
@@ -224,3 +224,18 @@ def test_keystore_accounts_act_with_their_password_on_the_embedded_and_an_extern
     assert "only for the embedded chain" in dev.stderr
     needs_signer = chain.refused("participant", "declare", "--document", "x", env=external, code=2)
     assert "required on an external chain" in needs_signer.stderr
+
+
+def test_a_bank_issues_within_its_limit_against_a_reserve_attestation(chain: Cli) -> None:
+    shown = chain.json("token", "limit", "3")
+    assert (shown["limit"], shown["outstanding"], shown["available"]) == (1_000_000_000, 10_000_000, 990_000_000)
+    refused = chain.refused("token", "issue", "--to", "5", "--amount", "9,900,000.01", "--reserve", "r", "--as", "3")
+    assert (f"TokenIssuanceLimitExceeded(bank={dev_account(3).address}, limit=1000000000, "
+            "outstanding=1000000001)") in refused.stderr  # fmt: skip
+    issued = chain.json("token", "issue", "--to", "3", "--amount", "9,900,000", "--reserve", "@" + __file__,
+                        "--as", "3")  # fmt: skip
+    assert issued["outstanding"] == 1_000_000_000 and issued["reserve_hash"].startswith("0x")
+    redeemed = chain.json("token", "redeem", "--amount", "0.5", "--as", "3")
+    assert redeemed["outstanding"] == 999_999_950
+    lowered = chain.json("token", "limit", "3", "--set", "0")
+    assert (lowered["limit"], lowered["outstanding"]) == (0, 999_999_950)

@@ -44,7 +44,6 @@ export const FUNCTIONS = {
   "0x853551b8": "AccessManager.labelRole",
   "0x85864806": "Supervision.recordCreditEvent",
   "0x85f36e8e": "AssetRegistry.applyRegistration",
-  "0x867904b4": "SettlementToken.issue",
   "0x88e62721": "ParticipantRegistry.revoke",
   "0x8a465314": "AssetControls.resolveObjection",
   "0x94c7d7ee": "AccessManager.consumeScheduledOp",
@@ -85,11 +84,13 @@ export const FUNCTIONS = {
   "0xe3007baa": "ParticipantRegistry.reinstate",
   "0xe318b52b": "Safe.swapOwner",
   "0xe80d7db7": "AssetRegistry.sublicense",
+  "0xea3f068d": "SettlementToken.issue",
   "0xf08a0323": "Safe.setFallbackHandler",
   "0xf29af582": "AssetRegistry.changeRegistration",
   "0xf5060ef7": "Recognition.reinstate",
   "0xf801a698": "AccessManager.schedule",
   "0xf8dc5dd9": "Safe.removeOwner",
   "0xfb3efb25": "MandateRegistry.settle",
+  "0xfc711b27": "SettlementToken.setIssuanceLimit",
   "0xfe0776f5": "AccessManager.renounceRole"
 };

@@ -43,6 +43,7 @@ from ledger.api.routes.gateway_models import (
     GrantLicenceRequest,
     GrantMandateRequest,
     HashRequest,
+    IssueRequest,
     MandatedBatchRequest,
     MandatedSettleRequest,
     MandateModel,
@@ -578,8 +579,10 @@ def transfer_licence(licence_id: LicenceId, body: TransferLicenceRequest, caller
 
 
 @router.post("/token/issue", operation_id="tx_issue_tokens", summary="Issue settlement tokens (bank)", **_POST)
-def issue(body: TokenTransferRequest, caller: CallerDep) -> JSONResponse:
-    return caller.submit(body, _op("SettlementToken", "issue", body.to, body.amount))
+def issue(body: IssueRequest, caller: CallerDep) -> JSONResponse:
+    """发行: within the bank's issuance limit (set by the council), against the reserve attestation whose hash is
+    ``reserve_hash``."""
+    return caller.submit(body, _op("SettlementToken", "issue", body.to, body.amount, hash_bytes(body.reserve_hash)))
 
 
 @router.post("/token/redeem", operation_id="tx_redeem_tokens", summary="Redeem settlement tokens", **_POST)

@@ -46,6 +46,7 @@ __all__ = [
     "GrantLicenceRequest",
     "GrantMandateRequest",
     "HashRequest",
+    "IssueRequest",
     "MandateModel",
     "MandatedBatchRequest",
     "MandatedSettleRequest",
@@ -319,6 +320,12 @@ class AmountRequest(WriteRequest):
 class TokenTransferRequest(WriteRequest):
     to: Address
     amount: Amount
+
+
+class IssueRequest(TokenTransferRequest):
+    reserve_hash: Hash32 = Field(
+        description="Hash of the reserve attestation backing the issuance (kept off chain); must not be zero."
+    )
 
 
 class ApproveRequest(WriteRequest):
