@@ -30,6 +30,8 @@ __all__ = ["Governance", "GovernanceError", "Operation", "OperationStatus", "Saf
 
 logger = logging.getLogger(__name__)
 
+_METHOD_NOT_FOUND = -32601  # JSON-RPC: a node without evm_increaseTime (geth, Besu) answers this
+
 OperationStatus = Literal["pending", "ready", "executed", "cancelled", "expired"]
 
 #: How much gas a Safe transaction adds around the calls it carries, when the caller fixes the gas of those calls.
@@ -330,15 +332,24 @@ class Governance:
         (``dev_clock``) by moving its clock on (``evm_increaseTime``, then a block, again if blocks had run ahead of
         the clock), so that later moves of the clock by others still count; else by waiting for blocks."""
         now = self.chain_time()
-        if dev_clock:
+        if dev_clock and now < timestamp:
             rpc = self.client.rpc
+            try:
+                rpc.call("evm_increaseTime", [timestamp - now])
+            except RpcRemoteError as exc:
+                if exc.code != _METHOD_NOT_FOUND:
+                    raise
+                logger.info("the node cannot move its clock (%s): waiting for its blocks to reach %d", exc, timestamp)
+                dev_clock = False
+        if dev_clock:
             journal = self.client.sender.journal
             if now < timestamp and journal is not None:
                 journal.record_clock(timestamp - now)  # so that a replay of the journal moves the clock again
-            for _ in range(8):
+            for attempt in range(8):
                 if now >= timestamp:
                     return
-                rpc.call("evm_increaseTime", [timestamp - now])
+                if attempt:
+                    rpc.call("evm_increaseTime", [timestamp - now])
                 rpc.call("evm_mine", [])
                 before, now = now, self.chain_time()
                 if now <= before + 1:  # a node whose blocks keep a fixed interval ignores the increase: set it

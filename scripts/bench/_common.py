@@ -505,7 +505,9 @@ def _populate(
 
     build = compile_contracts(settings)
     sender = make_sender(settings, rpc, dev_account(0))
-    deployment = deploy_system(rpc, sender, build, governance=GovernanceConfig.dev())
+    # On a network the clock cannot be moved past the council's delay: the set-up waits for it, so it is short.
+    governance = GovernanceConfig.dev() if anvil else GovernanceConfig.dev(delay=3)
+    deployment = deploy_system(rpc, sender, build, governance=governance)
     contracts = Contracts.from_build(deployment, build)
     sender.errors = contracts.errors
     # The authority: the dev officers, through the governance (dev account 0 relays their Safe transactions).

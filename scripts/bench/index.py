@@ -63,7 +63,7 @@ from sqlalchemy.engine import make_url
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call
-from ledger.contracts.deploy import load_manifest, write_manifest
+from ledger.contracts.deploy import event_contracts, load_manifest, write_manifest
 from ledger.contracts.types import LicenseTerms, Right
 from ledger.indexer import IndexerConfig, open_indexer
 from ledger.settings import LedgerSettings
@@ -263,7 +263,7 @@ def _generate(events: int, data_dir: Path, say: Any) -> Iterator[tuple[ChainInfo
         chain.node.stop_timeout = 1800  # the state dump on stop: minutes for a million events
         deployment = chain.contracts.deployment
         write_manifest(deployment, chain.settings.manifest_path)
-        addresses = [deployment.address(name) for name in deployment.contracts]
+        addresses = list(event_contracts(deployment).values())  # what the indexer reads: the governance's too
         counted = _logs_between(chain.rpc, addresses, deployment.deployment_block, chain.block_number())
         say(f"chain: set-up done, {counted} events")
         counted, trades, registrations, licences = _fill(chain, events, counted, say)

@@ -15,6 +15,7 @@ from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
 
 from ledger.client import LedgerClient, connect, dev_account
+from ledger.contracts.deploy import load_manifest
 from ledger.contracts.types import Delivery, LicenseTerms, Right, Trade
 from ledger.demo import ACTORS
 from ledger.indexer import open_indexer
@@ -151,7 +152,8 @@ def test_a_share_held_for_a_suspended_recipient_shows_on_the_trade_and_the_recip
 
 
 def test_shares_held_for_a_revoked_recipient_released_by_the_authority_show_the_release(scene: Scene) -> None:
-    police, transport, authority = _actor("police"), _actor("transport"), _actor("authority")
+    police, transport = _actor("police"), _actor("transport")
+    authority = load_manifest(scene.market.settings.manifest_path).address("AccessManager")  # the governance
     detail = get(scene, f"participants/{police}")["data"]
     held = detail["held_shares"]
     assert (held["amount"], held["total_claimed"]) == ("0", "0")

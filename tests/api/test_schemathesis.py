@@ -2,10 +2,12 @@
 fuzzed with a bounded number of examples, must never answer 5xx and must answer what the schema says.
 
 The server is uvicorn in a subprocess (``ledger.api.main:app_factory``, settings from the
-environment) over the demo scenario's index on an embedded chain; requests carry the authority's
-API key, so the write gateway's operations reach the contracts (and mostly get refused by them,
-which must be a documented 4xx); ``ignored_auth`` also sends them without a key or with a wrong one,
-which must be refused. The run is seeded: the same examples every time.
+environment) over the demo scenario's index on an embedded chain; requests carry a data holder's
+API key (the transport bureau's: the authority is the governance, whose powers no API key carries), so
+the write gateway's operations reach the contracts (and mostly get refused by them, which must be a
+documented 4xx; a few, e.g. invalidating one of its own signing nonces, are accepted and mined);
+``ignored_auth`` also sends them without a key or with a wrong one, which must be refused. The run is
+seeded: the same examples every time.
 
 A second run takes the GET operations as a schema-driven client would, every phase, positive data only:
 every request the schema allows must be accepted (``positive_data_acceptance``: no 422 for a value the
@@ -34,6 +36,8 @@ ENV = {
     "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks", "PYTHONPATH": str(ROOT),
 }  # fmt: skip
 
+#: Whose API key the requests carry.
+ACTOR = "transport"
 #: Examples per operation and phase; with ~55 operations this keeps the run near a minute.
 MAX_EXAMPLES = 12
 CHECKS = (
@@ -68,14 +72,14 @@ def test_no_operation_answers_5xx_or_outside_its_schema(market: Market, server: 
          "--max-examples", str(MAX_EXAMPLES), "--seed", "20261128", "--workers", "1",
          "--phases", "examples,coverage,fuzzing", "--request-timeout", "120", "--no-shrink",
          "--suppress-health-check", "all", "--warnings", "off",
-         "-H", f"Authorization: Bearer {market.tokens['authority']}",
+         "-H", f"Authorization: Bearer {market.tokens[ACTOR]}",
          "--report", "junit", "--report-dir", str(tmp_path)],
         cwd=tmp_path, capture_output=True, text=True, timeout=900, env=ENV,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     assert market.head() > head  # some generated writes were accepted by the contracts and mined
     logged = server.log.read_text()
-    assert market.tokens["authority"] not in logged and PASSWORD not in logged
+    assert market.tokens[ACTOR] not in logged and PASSWORD not in logged
 
 
 def test_every_get_request_the_schema_allows_is_accepted(market: Market, server: Server, tmp_path: Path) -> None:
@@ -85,7 +89,7 @@ def test_every_get_request_the_schema_allows_is_accepted(market: Market, server:
          "--max-examples", str(MAX_EXAMPLES), "--seed", "20261206", "--workers", "1",
          "--phases", "examples,coverage,fuzzing", "--request-timeout", "120", "--no-shrink",
          "--suppress-health-check", "all", "--warnings", "off",
-         "-H", f"Authorization: Bearer {market.tokens['authority']}"],
+         "-H", f"Authorization: Bearer {market.tokens[ACTOR]}"],
         cwd=tmp_path, capture_output=True, text=True, timeout=900, env=ENV,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]

@@ -274,7 +274,8 @@ def test_the_ledger_deploys_under_exactly_the_rules_the_besu_genesis_activates(t
     from ledger.chain import EmbeddedNode
     from ledger.client import make_sender
     from ledger.contracts.deploy import deploy_system
-    from ledger.contracts.system import SYSTEM_CONTRACTS
+    from ledger.contracts.system import DEPLOYED_CONTRACTS
+    from ledger.governance import GovernanceConfig
     from ledger.network.besu import genesis_evm_rules
     from ledger.settings import LedgerSettings
     from ledger.toolchain import compile_contracts
@@ -295,8 +296,8 @@ def test_the_ledger_deploys_under_exactly_the_rules_the_besu_genesis_activates(t
     assert build.evm_version == "cancun"  # what the kit's README tells members to compile for
     with BesuRules(settings) as node, node.client(timeout=30) as rpc:
         sender = make_sender(settings, rpc, dev_account(0), None)
-        deployment = deploy_system(rpc, sender, build)
-        assert set(deployment.contracts) == set(SYSTEM_CONTRACTS) and deployment.evm_version == "cancun"
+        deployment = deploy_system(rpc, sender, build, governance=GovernanceConfig.dev())
+        assert set(deployment.contracts) == set(DEPLOYED_CONTRACTS) and deployment.evm_version == "cancun"
 
 
 BURNER_INITCODE = bytes.fromhex("635b600056600052600460" "1cf3")  # deploys JUMPDEST PUSH1 0 JUMP: burns all its gas
