@@ -5,10 +5,12 @@ import {IAssetControls} from "./interfaces/IAssetControls.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
 import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title AssetControls
-/// @notice Objections, freezes, anonymisation attestations and authorised operation of public data.
+/// @notice Objections, freezes, anonymisation attestations, authorised operation of public data, and the
+/// ledger's pause register (kept by the registry).
 /// See {IAssetControls}.
 contract AssetControls is IAssetControls {
     /// @dev Pending (not yet accepted) objections an objector may have at once, across all assets.
@@ -48,6 +50,7 @@ contract AssetControls is IAssetControls {
         external
         returns (uint256 objectionId)
     {
+        Pausing.check(_registry, Pausing.CONTROLS | Pausing.REGISTRY);
         IParticipantRegistry.Participant memory p = _participants.requireRole(msg.sender, Roles.ALL);
         IAssetRegistryTypes.Asset memory a = _liveAsset(assetId);
         if (evidenceHash == bytes32(0)) revert ControlsZeroHash();
@@ -86,6 +89,7 @@ contract AssetControls is IAssetControls {
 
     /// @inheritdoc IAssetControls
     function acceptObjection(uint256 objectionId, bytes32 decisionHash) external {
+        Pausing.check(_registry, Pausing.CONTROLS | Pausing.REGISTRY);
         ObjectionRecord storage o = _objections[objectionId];
         if (o.status != ObjectionStatus.Pending) revert ControlsObjectionNotPending(objectionId);
         uint256 assetId = o.assetId;
@@ -99,6 +103,7 @@ contract AssetControls is IAssetControls {
 
     /// @inheritdoc IAssetControls
     function resolveObjection(uint256 objectionId, bool upheld, bytes32 decisionHash) external {
+        Pausing.check(_registry, Pausing.CONTROLS | Pausing.REGISTRY);
         ObjectionRecord storage o = _objections[objectionId];
         ObjectionStatus status = o.status;
         if (status != ObjectionStatus.Open && status != ObjectionStatus.Pending) {
@@ -139,6 +144,7 @@ contract AssetControls is IAssetControls {
 
     /// @inheritdoc IAssetControls
     function attestAnonymisation(uint256 assetId, bytes32 reportHash) external {
+        Pausing.check(_registry, Pausing.CONTROLS | Pausing.REGISTRY);
         // A third-party service provider attests only with its declaration and commitment on file (art. 26).
         _participants.requireRole(msg.sender, Roles.SERVICE_PROVIDER | Roles.DECLARED);
         IAssetRegistryTypes.Asset memory a = _liveAsset(assetId);
@@ -147,6 +153,26 @@ contract AssetControls is IAssetControls {
         if (a.applicant == msg.sender || _holdsRight(a, msg.sender)) revert ControlsAttesterConflict(assetId, msg.sender);
         _registry.setControl(assetId, IAssetRegistryTypes.Control.Anonymised, true);
         emit AnonymisationAttested(assetId, msg.sender, reportHash);
+    }
+
+    // ─────────────────────────────────────────────────────────── pause
+
+    /// @inheritdoc IAssetControls
+    function pause(uint16 contracts, bytes32 reasonHash) external {
+        uint16 paused = _pauseChange(contracts, reasonHash);
+        if (contracts & ~paused == 0) revert ControlsPauseUnchanged(contracts, paused);
+        paused |= contracts;
+        _registry.setPaused(paused);
+        emit ContractsPaused(contracts, paused, msg.sender, reasonHash);
+    }
+
+    /// @inheritdoc IAssetControls
+    function unpause(uint16 contracts, bytes32 reasonHash) external {
+        uint16 paused = _pauseChange(contracts, reasonHash);
+        if (contracts & paused == 0) revert ControlsPauseUnchanged(contracts, paused);
+        paused &= ~contracts;
+        _registry.setPaused(paused);
+        emit ContractsUnpaused(contracts, paused, msg.sender, reasonHash);
     }
 
     // ─────────────────────────────────────────────────────────── authorised operation of public data
@@ -258,6 +284,14 @@ contract AssetControls is IAssetControls {
         _participants.requireRole(msg.sender, Roles.AUTHORITY);
         a = _liveAsset(assetId);
         if (reasonHash == bytes32(0)) revert ControlsZeroHash();
+    }
+
+    /// @dev The authority changing the pause of `contracts` (valid bits, a reason): the register as it is.
+    function _pauseChange(uint16 contracts, bytes32 reasonHash) private view returns (uint16) {
+        _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        if (contracts == 0 || contracts & ~Pausing.ALL != 0) revert ControlsInvalidContracts(contracts);
+        if (reasonHash == bytes32(0)) revert ControlsZeroHash();
+        return _registry.pausedContracts();
     }
 
     function _holdsRight(IAssetRegistryTypes.Asset memory a, address account) private pure returns (bool) {

@@ -32,6 +32,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
 
     /// @notice See {IAssetRegistry-applyRegistration}.
     function applyRegistration(Registration calldata r) external returns (uint256 assetId) {
+        _whenNotPaused();
         _participants.requireRole(msg.sender, Roles.ASSET_OWNERS);
         if (r.contentHash == bytes32(0) || r.metadataHash == bytes32(0)) revert RegistryZeroHash();
         _checkString(bytes(r.metadataURI).length, _MAX_URI_LENGTH);
@@ -67,6 +68,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
 
     /// @notice See {IAssetRegistry-transferRight}.
     function transferRight(uint256 assetId, Right right, address to) external {
+        _whenNotPaused();
         if (to == address(0)) revert RegistryZeroAddress();
         _requireTraders(msg.sender, to);
         AssetRecord storage rec = _record(assetId);
@@ -83,11 +85,13 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
         external
         returns (uint64)
     {
+        _whenNotPaused();
         return _grantOnce(assetId, 0, licensee, terms);
     }
 
     /// @notice See {IAssetRegistry-sublicense}.
     function sublicense(uint64 parentId, address licensee, LicenseTerms calldata terms) external returns (uint64) {
+        _whenNotPaused();
         return _grantOnce(_license(parentId).assetId, parentId, licensee, terms);
     }
 
@@ -123,6 +127,13 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
         licenseId = _grant(assetId, parentId, seller, buyer, terms, true);
         AssetRecord storage rec = _assets[assetId];
         return (rec.category, rec.kind, licenseId);
+    }
+
+    // ─────────────────────────────────────────────────────────── pause register
+
+    /// @notice See {ILedgerPause-pausedContracts}.
+    function pausedContracts() external view returns (uint16) {
+        return _counters.paused;
     }
 
     // ─────────────────────────────────────────────────────────── internals

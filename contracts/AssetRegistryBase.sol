@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IAssetControls} from "./interfaces/IAssetControls.sol";
 import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Pausing} from "./libraries/Pausing.sol";
 import {Regions} from "./libraries/Regions.sol";
 import {Roles} from "./libraries/Roles.sol";
 
@@ -99,11 +100,13 @@ abstract contract AssetRegistryBase is IAssetRegistryTypes {
         bytes2[] countries;
     }
 
-    /// @dev One slot: 64 + 32 + 48 = 144 bits: an application or a grant touches one counter slot.
+    /// @dev One slot: 64 + 32 + 48 + 16 = 160 bits: an application or a grant touches one counter slot, and reads
+    /// the ledger's pause register (bits of {Pausing}) with it.
     struct Counters {
         uint64 licenses;
         uint32 assets;
         uint48 certificates;
+        uint16 paused;
     }
 
     IParticipantRegistry internal immutable _participants;
@@ -231,6 +234,11 @@ abstract contract AssetRegistryBase is IAssetRegistryTypes {
     /// @dev Both parties of a grant or transfer, in one call.
     function _requireTraders(address a, address b) internal view {
         _participants.requireTraders(a, b);
+    }
+
+    /// @dev Reverts with {LedgerPaused} when the registry is paused: first in each participant's entry point.
+    function _whenNotPaused() internal view {
+        Pausing.check(_counters.paused, Pausing.REGISTRY);
     }
 
     function _onlyCaller(address expected) internal view {

@@ -27,6 +27,7 @@ contract AssetRegistryModule is AssetRegistryBase {
 
     /// @notice See {IAssetRegistry-reviewRegistration}.
     function reviewRegistration(uint256 assetId, bool approve, bytes32 reviewHash) external delegated {
+        _whenNotPaused();
         AssetRecord storage rec = _record(assetId);
         _requireImpartialRegistrar(rec, assetId);
         if (rec.status != Status.Pending) revert RegistryInvalidStatus(assetId, rec.status);
@@ -51,6 +52,7 @@ contract AssetRegistryModule is AssetRegistryBase {
         external
         delegated
     {
+        _whenNotPaused();
         _participants.requireRole(msg.sender, Roles.ALL);
         AssetRecord storage rec = _record(assetId);
         if (rec.holder != msg.sender) revert RegistryNotRightHolder(assetId, Right.Holding, msg.sender);
@@ -63,6 +65,7 @@ contract AssetRegistryModule is AssetRegistryBase {
 
     /// @notice See {IAssetRegistry-cancelRegistration}.
     function cancelRegistration(uint256 assetId, bytes32 reasonHash) external delegated {
+        _whenNotPaused();
         AssetRecord storage rec = _record(assetId);
         Status status = rec.status;
         if (rec.holder == msg.sender) {
@@ -82,6 +85,7 @@ contract AssetRegistryModule is AssetRegistryBase {
 
     /// @notice See {IAssetRegistry-revokeLicense}.
     function revokeLicense(uint64 licenseId, bytes32 reasonHash) external delegated {
+        _whenNotPaused();
         LicenseRecord storage l = _license(licenseId);
         if (l.flags & _L_REVOKED != 0) revert LicenseNotValid(licenseId);
         if (reasonHash == bytes32(0)) revert RegistryZeroHash();
@@ -107,6 +111,7 @@ contract AssetRegistryModule is AssetRegistryBase {
 
     /// @notice See {IAssetRegistry-transferLicense}.
     function transferLicense(uint64 licenseId, address to) external delegated {
+        _whenNotPaused();
         LicenseRecord storage l = _license(licenseId);
         if (l.licensee != msg.sender) revert LicenseNotAuthorized(licenseId, msg.sender);
         if (l.flags & _L_TRANSFERABLE == 0) revert LicenseNotTransferable(licenseId);
@@ -129,6 +134,12 @@ contract AssetRegistryModule is AssetRegistryBase {
         AssetRecord storage rec = _record(assetId);
         uint8 flag = control == Control.Disputed ? _DISPUTED : control == Control.Frozen ? _FROZEN : _ANONYMISED;
         rec.flags = on ? rec.flags | flag : rec.flags & ~flag;
+    }
+
+    /// @notice See {IAssetRegistry-setPaused}.
+    function setPaused(uint16 paused) external delegated {
+        _onlyCaller(_controls);
+        _counters.paused = paused;
     }
 
     /// @notice See {IAssetRegistry-registerRecognised}.

@@ -6,6 +6,8 @@ import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IMandateRegistry} from "./interfaces/IMandateRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {ITradeSettlement} from "./interfaces/ITradeSettlement.sol";
+import {ILedgerPause} from "./interfaces/ILedgerPause.sol";
+import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title MandateRegistry
@@ -13,17 +15,21 @@ import {Roles} from "./libraries/Roles.sol";
 contract MandateRegistry is IMandateRegistry {
     IParticipantRegistry private immutable _participants;
     ITradeSettlement private immutable _settlement;
+    ILedgerPause private immutable _pause;
 
     /// @dev A mandate in force: its id (the hash of its terms) to its seller. One slot per mandate.
     mapping(bytes32 mandateId => address seller) private _sellers;
 
-    constructor(IParticipantRegistry participants_, ITradeSettlement settlement_) {
+    /// @param pause_ the ledger's pause register (the asset registry)
+    constructor(IParticipantRegistry participants_, ITradeSettlement settlement_, ILedgerPause pause_) {
         _participants = participants_;
         _settlement = settlement_;
+        _pause = pause_;
     }
 
     /// @inheritdoc IMandateRegistry
     function grantMandate(Mandate calldata m) external returns (bytes32 id) {
+        Pausing.check(_pause, Pausing.MANDATES);
         id = _mandateId(m, _templateHash(m.terms));
         bool valid = m.seller == msg.sender && m.expiry > block.timestamp && _sellers[id] == address(0)
             && (m.delivery == ITradeSettlement.Delivery.Right || m.terms.right == m.right);
@@ -45,6 +51,7 @@ contract MandateRegistry is IMandateRegistry {
 
     /// @inheritdoc IMandateRegistry
     function settle(ITradeSettlement.Trade calldata t, Mandate calldata m) external returns (uint64) {
+        Pausing.check(_pause, Pausing.MANDATES | Pausing.TRADE);
         bytes32 template = _templateHash(m.terms);
         bytes32 id = _mandateId(m, template);
         bytes memory refusal = _refusal(t, m, id, template, msg.sender);
@@ -59,6 +66,7 @@ contract MandateRegistry is IMandateRegistry {
         uint256[] calldata mandateOf,
         bool atomic
     ) external {
+        Pausing.check(_pause, Pausing.MANDATES | Pausing.TRADE);
         uint256 n = trades.length;
         uint256 k = mandates.length;
         if (n == 0 || k == 0 || mandateOf.length != n) revert MandateBatchLength(n, k);

@@ -2,8 +2,10 @@
 pragma solidity ^0.8.28;
 
 import {IOwnerManager} from "@safe-global/safe-smart-account/contracts/interfaces/IOwnerManager.sol";
+import {ILedgerPause} from "./interfaces/ILedgerPause.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {Regions} from "./libraries/Regions.sol";
+import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title ParticipantRegistry
@@ -17,6 +19,8 @@ contract ParticipantRegistry is IParticipantRegistry {
     address private immutable _safe0;
     address private immutable _safe1;
     address private immutable _safe2;
+    /// @dev The ledger's pause register (the asset registry, deployed after this registry at an address known before).
+    ILedgerPause private immutable _pause;
 
     // ─────────────────────────────────────────────────────────── storage
 
@@ -30,7 +34,15 @@ contract ParticipantRegistry is IParticipantRegistry {
     /// @param name its name
     /// @param officerSafes_ the governance's Safes (council, guardian, emergency; zero for none), whose owners may hold
     /// neither a settlement bank's nor an exchange's role
-    constructor(address authority, uint24 region, string memory name, address[3] memory officerSafes_) {
+    /// @param pause_ the ledger's pause register (the asset registry)
+    constructor(
+        address authority,
+        uint24 region,
+        string memory name,
+        address[3] memory officerSafes_,
+        ILedgerPause pause_
+    ) {
+        _pause = pause_;
         _safe0 = officerSafes_[0];
         _safe1 = officerSafes_[1];
         _safe2 = officerSafes_[2];
@@ -108,6 +120,7 @@ contract ParticipantRegistry is IParticipantRegistry {
 
     /// @inheritdoc IParticipantRegistry
     function fileDeclaration(bytes32 documentHash) external {
+        Pausing.check(_pause, Pausing.PARTICIPANTS);
         Participant storage p = _active(msg.sender);
         if (documentHash == bytes32(0)) revert ParticipantZeroHash();
         uint16 count = p.declarations + 1;

@@ -7,6 +7,7 @@ import {IRecognition} from "./interfaces/IRecognition.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
 import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title Recognition
@@ -107,6 +108,7 @@ contract Recognition is IRecognition {
         external
         returns (uint256 localAssetId)
     {
+        Pausing.check(_registry, Pausing.RECOGNITION | Pausing.REGISTRY);
         uint24 region = _participants.requireRole(msg.sender, Roles.REGISTRAR).region;
         (address originRegistry, bytes32 digest, address[] memory signers) = _verify(originChainId, c, signatures);
         bool cancelled = c.status == IAssetRegistryTypes.Status.Cancelled;
@@ -166,6 +168,7 @@ contract Recognition is IRecognition {
 
     /// @inheritdoc IRecognition
     function suspend(uint256 localAssetId, bytes32 reasonHash) external {
+        Pausing.check(_registry, Pausing.RECOGNITION | Pausing.REGISTRY);
         Record storage r = _recordOfRegion(localAssetId, reasonHash);
         if (r.status != RecognisedStatus.Active) revert RecognitionInvalidStatus(localAssetId, r.status);
         r.status = RecognisedStatus.Suspended;
@@ -175,6 +178,7 @@ contract Recognition is IRecognition {
 
     /// @inheritdoc IRecognition
     function reinstate(uint256 localAssetId, bytes32 reasonHash) external {
+        Pausing.check(_registry, Pausing.RECOGNITION | Pausing.REGISTRY);
         Record storage r = _recordOfRegion(localAssetId, reasonHash);
         if (r.status != RecognisedStatus.Suspended) revert RecognitionInvalidStatus(localAssetId, r.status);
         r.status = RecognisedStatus.Active;

@@ -3,8 +3,10 @@ pragma solidity ^0.8.28;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ILedgerPause} from "./interfaces/ILedgerPause.sol";
 import {ISettlementToken} from "./interfaces/ISettlementToken.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title SettlementToken
@@ -19,17 +21,25 @@ contract SettlementToken is ERC20, ISettlementToken {
 
     IParticipantRegistry private immutable _participants;
     address private immutable _settlement;
+    ILedgerPause private immutable _pause;
 
     // ─────────────────────────────────────────────────────────── storage
 
     mapping(address bank => Issuance) private _issuance;
 
-    /// @param settlement_ the trade-settlement contract, which alone pays trades with settlementPay
-    constructor(IParticipantRegistry participants, address settlement_, string memory name_, string memory symbol_)
-        ERC20(name_, symbol_)
-    {
+    /// @param settlement_ the trade-settlement contract, which alone pays trades with settlementPay (and checks
+    /// this token's pause when it does)
+    /// @param pause_ the ledger's pause register (the asset registry)
+    constructor(
+        IParticipantRegistry participants,
+        address settlement_,
+        ILedgerPause pause_,
+        string memory name_,
+        string memory symbol_
+    ) ERC20(name_, symbol_) {
         _participants = participants;
         _settlement = settlement_;
+        _pause = pause_;
     }
 
     /// @inheritdoc ERC20
@@ -51,6 +61,7 @@ contract SettlementToken is ERC20, ISettlementToken {
 
     /// @inheritdoc ISettlementToken
     function issue(address to, uint256 amount, bytes32 reserveHash) external {
+        Pausing.check(_pause, Pausing.TOKEN);
         _participants.requireRole(msg.sender, Roles.SETTLEMENT_BANK);
         if (reserveHash == bytes32(0)) revert TokenZeroReserveHash();
         Issuance storage b = _issuance[msg.sender];
@@ -64,6 +75,7 @@ contract SettlementToken is ERC20, ISettlementToken {
 
     /// @inheritdoc ISettlementToken
     function redeem(uint256 amount) external {
+        Pausing.check(_pause, Pausing.TOKEN);
         _participants.requireRole(msg.sender, Roles.SETTLEMENT_BANK);
         Issuance storage b = _issuance[msg.sender];
         uint256 outstanding = b.outstanding;
@@ -110,8 +122,15 @@ contract SettlementToken is ERC20, ISettlementToken {
         return (b.limit, b.outstanding);
     }
 
-    /// @dev `transferFrom` moves tokens on the caller's word: the spender must be active too.
+    /// @dev A transfer: not while the token is paused.
+    function transfer(address to, uint256 value) public override(ERC20, IERC20) returns (bool) {
+        Pausing.check(_pause, Pausing.TOKEN);
+        return super.transfer(to, value);
+    }
+
+    /// @dev `transferFrom` moves tokens on the caller's word: the spender must be active too; not while paused.
     function transferFrom(address from, address to, uint256 value) public override(ERC20, IERC20) returns (bool) {
+        Pausing.check(_pause, Pausing.TOKEN);
         if (!_participants.isActive(msg.sender)) revert TokenParticipantNotActive(msg.sender);
         return super.transferFrom(from, to, value);
     }

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {ISupervision} from "./interfaces/ISupervision.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
+import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title Supervision
@@ -26,6 +27,7 @@ contract Supervision is ISupervision {
         external
         returns (uint256 orderId)
     {
+        Pausing.check(_registry, Pausing.SUPERVISION);
         _requireSupervisor();
         if (documentHash == bytes32(0)) revert SupervisionZeroHash();
         if (target == Target.Participant) {
@@ -52,6 +54,7 @@ contract Supervision is ISupervision {
 
     /// @inheritdoc ISupervision
     function closeOrder(uint256 orderId, bytes32 closingHash) external {
+        Pausing.check(_registry, Pausing.SUPERVISION);
         _requireSupervisor();
         Order storage o = _orders[orderId];
         if (o.status == OrderStatus.None) revert SupervisionUnknownOrder(orderId);
@@ -65,6 +68,7 @@ contract Supervision is ISupervision {
 
     /// @inheritdoc ISupervision
     function recordCreditEvent(address participant, uint16 code, int32 delta, bytes32 documentHash) external {
+        Pausing.check(_registry, Pausing.SUPERVISION);
         _requireSupervisor();
         _requireKnown(participant);
         if (code == 0) revert SupervisionInvalidCode(code);

@@ -8,6 +8,7 @@ import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
 import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {ISettlementToken} from "./interfaces/ISettlementToken.sol";
+import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title TradeSettlement
@@ -66,6 +67,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
 
     /// @inheritdoc ITradeSettlement
     function settle(Trade calldata t, uint256 minNet, SalesConsent calldata c) external returns (uint64) {
+        Pausing.check(_registry, Pausing.TRADE);
         // A list of one sale: EIP-712 hashes it as the hash of its one element's hash.
         bytes32 sales = keccak256(abi.encode(_hashSale(t, minNet)));
         bytes memory refusal = t.seller == c.seller
@@ -83,6 +85,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         uint256[] calldata consentOf,
         bool atomic
     ) external {
+        Pausing.check(_registry, Pausing.TRADE);
         _participants.requireRole(msg.sender, Roles.EXCHANGE);
         uint256 n = trades.length;
         if (n == 0) revert SettlementEmptyBatch();
@@ -129,6 +132,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         bytes calldata sellerSignature,
         bytes calldata buyerSignature
     ) external returns (uint64) {
+        Pausing.check(_registry, Pausing.TRADE);
         if (msg.sender != t.seller && msg.sender != t.buyer) revert SettlementNotParty(msg.sender);
         if (block.timestamp > deadline) revert SettlementExpired(deadline, block.timestamp);
         if (t.fee != 0) revert SettlementFeeOffExchange(t.fee);
@@ -148,6 +152,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
 
     /// @inheritdoc ITradeSettlement
     function claimHeldShares() external returns (uint256 amount) {
+        Pausing.check(_registry, Pausing.SETTLEMENT | Pausing.TOKEN);
         _participants.requireRole(msg.sender, Roles.ALL);
         amount = _held[msg.sender];
         if (amount == 0) revert SettlementNothingHeld(msg.sender);
@@ -186,6 +191,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         address[] calldata recipients,
         uint16[] calldata bps
     ) external {
+        Pausing.check(_registry, Pausing.SETTLEMENT);
         _participants.requireRole(msg.sender, Roles.ALL);
         if (_registry.holderOf(assetId, right) != msg.sender) {
             revert SettlementNotRightHolder(assetId, right, msg.sender);

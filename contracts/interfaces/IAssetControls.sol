@@ -71,6 +71,11 @@ interface IAssetControls {
     error ControlsInvalidEnd(uint40 latestEnd);
     /// @notice Thrown when the caller is not the asset registry.
     error ControlsOnlyRegistry(address caller);
+    /// @notice Thrown when `contracts` is empty or names bits outside the ledger's contracts ({Pausing}).
+    error ControlsInvalidContracts(uint16 contracts);
+    /// @notice Thrown when pausing contracts that are all paused already, or unpausing contracts none of which is
+    /// paused: `paused` is the register as it is.
+    error ControlsPauseUnchanged(uint16 contracts, uint16 paused);
 
     // ─────────────────────────────────────────────────────────── events
 
@@ -134,6 +139,11 @@ interface IAssetControls {
         uint64 licenseId
     );
 
+    /// @notice The authority (the emergency officers, at once) paused `contracts`; `paused` is the register after.
+    event ContractsPaused(uint16 contracts, uint16 paused, address indexed by, bytes32 reasonHash);
+    /// @notice The authority (the council, after its delay) unpaused `contracts`; `paused` is the register after.
+    event ContractsUnpaused(uint16 contracts, uint16 paused, address indexed by, bytes32 reasonHash);
+
     // ─────────────────────────────────────────────────────────── objections
 
     /// @notice Lodges an objection. Any active participant; `standingLicenseId` names the objector's own valid
@@ -161,6 +171,15 @@ interface IAssetControls {
     /// @notice Attests that personal-information data is anonymised. Declared service providers that neither
     /// applied for the asset nor hold a right in it.
     function attestAnonymisation(uint256 assetId, bytes32 reportHash) external;
+
+    // ─────────────────────────────────────────────────────────── pause
+
+    /// @notice Pauses `contracts` (bits of {Pausing}; those already paused stay so): each refuses every
+    /// participant's call that would change it until unpaused. Authority (its emergency path).
+    function pause(uint16 contracts, bytes32 reasonHash) external;
+
+    /// @notice Unpauses `contracts` (bits of {Pausing}; those not paused stay so). Authority (its council).
+    function unpause(uint16 contracts, bytes32 reasonHash) external;
 
     // ─────────────────────────────────────────────────────────── authorised operation of public data
 

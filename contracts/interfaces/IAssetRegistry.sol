@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IAssetRegistryTypes} from "./IAssetRegistryTypes.sol";
+import {ILedgerPause} from "./ILedgerPause.sol";
 
 /// @title Data-property registry: assets, their three rights and the licences over them
 /// @notice Implements the registration (产权登记, art. 13) and licensing (授权, art. 14) articles: every
@@ -15,7 +16,8 @@ import {IAssetRegistryTypes} from "./IAssetRegistryTypes.sol";
 /// flags here. Nothing moves without its holder's consent: a right or licence changes hands only by its
 /// holder's own call or by a settlement the holder consented to, and public data only through on-exchange
 /// settlement within its guided band (or, for a licence, as an authorised operation the authority approved).
-interface IAssetRegistry is IAssetRegistryTypes {
+/// The registry also keeps the ledger's pause register ({ILedgerPause}), which the asset-controls contract sets.
+interface IAssetRegistry is IAssetRegistryTypes, ILedgerPause {
     // ─────────────────────────────────────────────────────────── registration
 
     /// @notice Applies for registration under a new id; the caller holds the holding right. Data holders and
@@ -79,6 +81,10 @@ interface IAssetRegistry is IAssetRegistryTypes {
 
     /// @notice Sets or clears a control flag. Asset-controls contract only (it emits the events).
     function setControl(uint256 assetId, Control control, bool on) external;
+
+    /// @notice Sets the pause register to `paused` (bits of {Pausing}). Asset-controls contract only (it checks
+    /// the authority and emits the events).
+    function setPaused(uint16 paused) external;
 
     /// @notice Records a registration recognised from another province's registry as registered here,
     /// with a local certificate serial; emits RegistrationApplied and AssetRegistered like a reviewed

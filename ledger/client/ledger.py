@@ -27,6 +27,7 @@ from ledger.contracts.types import (
     LicenseTerms,
     Mandate,
     OrderTarget,
+    Paused,
     Registration,
     Right,
     Role,
@@ -368,6 +369,14 @@ class LedgerClient:
     def unfreeze(self, asset_id: int, reason_hash: bytes) -> TxResult:
         return self._tx("AssetControls", "unfreeze", asset_id, reason_hash)
 
+    def pause(self, contracts: Paused, reason_hash: bytes) -> TxResult:
+        """Pauses ``contracts`` (the authority's emergency path): each refuses every participant's change."""
+        return self._tx("AssetControls", "pause", int(contracts), reason_hash)
+
+    def unpause(self, contracts: Paused, reason_hash: bytes) -> TxResult:
+        """Unpauses ``contracts`` (the authority's council)."""
+        return self._tx("AssetControls", "unpause", int(contracts), reason_hash)
+
     def attest_anonymisation(self, asset_id: int, report_hash: bytes) -> TxResult:
         return self._tx("AssetControls", "attestAnonymisation", asset_id, report_hash)
 
@@ -590,6 +599,10 @@ class LedgerClient:
     def revenue_shares(self, asset_id: int, right: Right) -> list[tuple[str, int]]:
         shares = self.view("TradeSettlement", "revenueShares", asset_id, int(right))
         return [(s["recipient"], int(s["bps"])) for s in shares]
+
+    def paused_contracts(self, block: str | int = "latest") -> Paused:
+        """The paused contracts (the ledger's pause register, kept by the asset registry)."""
+        return Paused(int(self.view("AssetRegistry", "pausedContracts", block=block)))
 
     def price_band(self, kind: Kind) -> tuple[int, int]:
         band = self.view("TradeSettlement", "priceBand", int(kind))

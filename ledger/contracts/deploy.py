@@ -238,18 +238,18 @@ def deploy_system(
     safes = predict_safe_addresses(build, at, governance)
     constructors: dict[str, tuple[list[str], list[Any]]] = {
         "AccessManager": (["address"], [me]),  # its first admin, until the deployer renounces it below
-        "ParticipantRegistry": (["address", "uint24", "string", "address[3]"],
+        "ParticipantRegistry": (["address", "uint24", "string", "address[3]", "address"],
                                 [at["AccessManager"], authority_region, authority_name,
-                                 [safes[name] for name in GOVERNANCE_SAFES]]),
+                                 [safes[name] for name in GOVERNANCE_SAFES], registry]),
         "AssetRegistryModule": (["address", "address", "address", "address"], wiring),
         "AssetRegistry": (["address", "address", "address", "address", "address"],
                           [*wiring, at["AssetRegistryModule"]]),
         "AssetControls": (["address", "address"], [participants, registry]),
-        "SettlementToken": (["address", "address", "string", "string"],
-                            [participants, settlement, token_name, token_symbol]),
+        "SettlementToken": (["address", "address", "address", "string", "string"],
+                            [participants, settlement, registry, token_name, token_symbol]),
         "TradeSettlement": (["address", "address", "address", "address"],
                             [participants, registry, at["SettlementToken"], mandates]),
-        "MandateRegistry": (["address", "address"], [participants, settlement]),
+        "MandateRegistry": (["address", "address", "address"], [participants, settlement, registry]),
         "Supervision": (["address", "address"], [participants, registry]),
         "Recognition": (["address", "address"], [participants, registry]),
         "SafeL2": ([], []),

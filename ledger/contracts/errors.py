@@ -22,6 +22,7 @@ __all__ = [
     "AddressEmptyCode",
     "ControlsAttesterConflict",
     "ControlsFreezeState",
+    "ControlsInvalidContracts",
     "ControlsInvalidEnd",
     "ControlsInvalidStatus",
     "ControlsNoPublicOperation",
@@ -32,6 +33,7 @@ __all__ = [
     "ControlsObjectionNotOpen",
     "ControlsObjectionNotPending",
     "ControlsOnlyRegistry",
+    "ControlsPauseUnchanged",
     "ControlsPendingLimit",
     "ControlsRegistrarConflict",
     "ControlsWrongRegion",
@@ -49,6 +51,7 @@ __all__ = [
     "GovernanceGuardZeroAddress",
     "InsufficientBalance",
     "InvalidShortString",
+    "LedgerPaused",
     "LicenseCrossBorderForbidden",
     "LicenseEmptyTerritory",
     "LicenseExceedsParent",
@@ -304,6 +307,15 @@ class ControlsFreezeState(ContractRevert):
     frozen: bool
 
 
+class ControlsInvalidContracts(ContractRevert):
+    """``ControlsInvalidContracts(uint16)``"""
+
+    signature: ClassVar[str] = "ControlsInvalidContracts(uint16)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('contracts', )
+    contracts: int
+
+
 class ControlsInvalidEnd(ContractRevert):
     """``ControlsInvalidEnd(uint40)``"""
 
@@ -401,6 +413,16 @@ class ControlsOnlyRegistry(ContractRevert):
     refusal: ClassVar[str] = "permission"
     fields: ClassVar[tuple[str, ...]] = ('caller', )
     caller: str
+
+
+class ControlsPauseUnchanged(ContractRevert):
+    """``ControlsPauseUnchanged(uint16,uint16)``"""
+
+    signature: ClassVar[str] = "ControlsPauseUnchanged(uint16,uint16)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('contracts', 'paused', )
+    contracts: int
+    paused: int
 
 
 class ControlsPendingLimit(ContractRevert):
@@ -566,6 +588,15 @@ class InvalidShortString(ContractRevert):
     signature: ClassVar[str] = "InvalidShortString()"
     refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
+
+
+class LedgerPaused(ContractRevert):
+    """``LedgerPaused(uint16)``"""
+
+    signature: ClassVar[str] = "LedgerPaused(uint16)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('contracts', )
+    contracts: int
 
 
 class LicenseCrossBorderForbidden(ContractRevert):
@@ -1743,6 +1774,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "AddressEmptyCode": AddressEmptyCode,
     "ControlsAttesterConflict": ControlsAttesterConflict,
     "ControlsFreezeState": ControlsFreezeState,
+    "ControlsInvalidContracts": ControlsInvalidContracts,
     "ControlsInvalidEnd": ControlsInvalidEnd,
     "ControlsInvalidStatus": ControlsInvalidStatus,
     "ControlsNoPublicOperation": ControlsNoPublicOperation,
@@ -1753,6 +1785,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ControlsObjectionNotOpen": ControlsObjectionNotOpen,
     "ControlsObjectionNotPending": ControlsObjectionNotPending,
     "ControlsOnlyRegistry": ControlsOnlyRegistry,
+    "ControlsPauseUnchanged": ControlsPauseUnchanged,
     "ControlsPendingLimit": ControlsPendingLimit,
     "ControlsRegistrarConflict": ControlsRegistrarConflict,
     "ControlsWrongRegion": ControlsWrongRegion,
@@ -1770,6 +1803,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "GovernanceGuardZeroAddress": GovernanceGuardZeroAddress,
     "InsufficientBalance": InsufficientBalance,
     "InvalidShortString": InvalidShortString,
+    "LedgerPaused": LedgerPaused,
     "LicenseCrossBorderForbidden": LicenseCrossBorderForbidden,
     "LicenseEmptyTerritory": LicenseEmptyTerritory,
     "LicenseExceedsParent": LicenseExceedsParent,

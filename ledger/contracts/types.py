@@ -20,6 +20,7 @@ __all__ = [
     "OrderStatus",
     "OrderTarget",
     "ParticipantStatus",
+    "Paused",
     "Registration",
     "Right",
     "Role",
@@ -49,6 +50,57 @@ ALL_ROLES = Role((1 << 8) - 1)
 TRADER_ROLES = Role.DATA_HOLDER | Role.DATA_MERCHANT | Role.SERVICE_PROVIDER
 ASSET_OWNER_ROLES = Role.DATA_HOLDER | Role.DATA_MERCHANT
 NEEDS_DECLARATION = Role.DATA_MERCHANT | Role.SERVICE_PROVIDER
+
+
+class Paused(IntFlag):
+    """The ledger's contracts as bits of its pause register (``contracts/libraries/Pausing.sol``)."""
+
+    PARTICIPANT_REGISTRY = 1 << 0
+    ASSET_REGISTRY = 1 << 1
+    ASSET_CONTROLS = 1 << 2
+    SETTLEMENT_TOKEN = 1 << 3
+    TRADE_SETTLEMENT = 1 << 4
+    MANDATE_REGISTRY = 1 << 5
+    SUPERVISION = 1 << 6
+    RECOGNITION = 1 << 7
+
+    @property
+    def contract_names(self) -> list[str]:
+        """The contracts' names (as in the manifest), in bit order."""
+        return [PAUSE_CONTRACTS[bit] for bit in PAUSE_CONTRACTS if self & bit]
+
+    @classmethod
+    def of(cls, names: str | list[str] | tuple[str, ...]) -> Paused:
+        """The bits of contracts named ``AssetRegistry,TradeSettlement`` (or a list of names; ``all`` for every one);
+        raises :class:`ValueError` naming an unknown one."""
+        items = [n.strip() for n in names.split(",")] if isinstance(names, str) else [n.strip() for n in names]
+        bits = cls(0)
+        by_name = {name.lower(): bit for bit, name in PAUSE_CONTRACTS.items()}
+        for item in items:
+            if item.lower() == "all":
+                bits |= ALL_PAUSABLE
+            elif item.lower() in by_name:
+                bits |= by_name[item.lower()]
+            else:
+                known = ", ".join(PAUSE_CONTRACTS.values())
+                raise ValueError(f"{item!r} is not a pausable contract (one of {known}, all)")
+        if not bits:
+            raise ValueError("name at least one contract to pause or unpause")
+        return bits
+
+
+#: Each bit of the pause register and the contract it stands for.
+PAUSE_CONTRACTS: dict[Paused, str] = {
+    Paused.PARTICIPANT_REGISTRY: "ParticipantRegistry",
+    Paused.ASSET_REGISTRY: "AssetRegistry",
+    Paused.ASSET_CONTROLS: "AssetControls",
+    Paused.SETTLEMENT_TOKEN: "SettlementToken",
+    Paused.TRADE_SETTLEMENT: "TradeSettlement",
+    Paused.MANDATE_REGISTRY: "MandateRegistry",
+    Paused.SUPERVISION: "Supervision",
+    Paused.RECOGNITION: "Recognition",
+}
+ALL_PAUSABLE = Paused((1 << 8) - 1)
 
 
 class ParticipantStatus(IntEnum):

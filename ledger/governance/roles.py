@@ -23,7 +23,8 @@ class ManagerRole(IntEnum):
     COUNCIL = 1
     #: The guardian (its Safe): cancels what the council scheduled, during the delay (the council role's guardian).
     GUARDIAN = 2
-    #: The emergency officers (their Safe, a smaller quorum): freeze an asset, suspend a participant, at once.
+    #: The emergency officers (their Safe, a smaller quorum): freeze an asset, suspend a participant, pause
+    #: contracts, at once.
     EMERGENCY = 3
 
 
@@ -33,13 +34,14 @@ PUBLIC_ROLE: Final[int] = 2**64 - 1
 #: The authority powers the emergency officers exercise at once. Each takes a reason hash (the contracts refuse a
 #: zero one), and the council reverses it with the function named in :data:`REVERSALS`, after its delay.
 EMERGENCY_FUNCTIONS: Final[dict[str, tuple[str, ...]]] = {
-    "AssetControls": ("freeze",),
+    "AssetControls": ("freeze", "pause"),
     "ParticipantRegistry": ("suspend",),
 }
 
 #: What the council does to undo an emergency action.
 REVERSALS: Final[dict[tuple[str, str], tuple[str, str]]] = {
     ("AssetControls", "freeze"): ("AssetControls", "unfreeze"),
+    ("AssetControls", "pause"): ("AssetControls", "unpause"),
     ("ParticipantRegistry", "suspend"): ("ParticipantRegistry", "reinstate"),
 }
 

@@ -36,6 +36,7 @@ from ledger.contracts.types import (
     Mandate,
     OrderTarget,
     ParticipantStatus,
+    Paused,
     Right,
     Role,
     Trade,
@@ -439,6 +440,22 @@ def _set_control(env: Env) -> Prepared:
     w = env.w
     asset = w.registered_asset()
     return Prepared((asset, 1, True), _asset_views(w, asset), data={"asset": asset})
+
+
+def _pause(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((int(Paused.SUPERVISION), h("incident")), lambda: w.holder.paused_contracts())
+
+
+def _unpause(env: Env) -> Prepared:
+    w = env.w
+    w.authority.pause(Paused.SUPERVISION | Paused.RECOGNITION, h("incident"))
+    return Prepared((int(Paused.SUPERVISION), h("incident closed")), lambda: w.holder.paused_contracts())
+
+
+def _set_paused(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((int(Paused.SUPERVISION),), lambda: w.holder.paused_contracts())
 
 
 def _deliver_right(env: Env) -> Prepared:
@@ -848,6 +865,8 @@ MATRIX: tuple[Entry, ...] = (
           via=_settle_via_exchange),
     Entry("AssetRegistry", "setControl", frozenset(), _set_control, (only_caller("AssetControls"),),
           via=lambda env, p: env.w.authority.freeze(p.data["asset"], h("freeze"))),
+    Entry("AssetRegistry", "setPaused", frozenset(), _set_paused, (only_caller("AssetControls"),),
+          via=lambda env, p: env.w.authority.pause(Paused.SUPERVISION, h("incident"))),
     Entry("AssetRegistry", "registerRecognised", frozenset(), _register_recognised, (only_caller("Recognition"),),
           via=_import_via_registrar),
     Entry("AssetRegistry", "setRecognitionSuspended", frozenset(), _recognition_suspended,
@@ -864,6 +883,8 @@ MATRIX: tuple[Entry, ...] = (
     Entry("AssetControls", "freeze", frozenset({"authority"}), _registered(h("freeze order")),
           (role(int(Role.AUTHORITY)),)),
     Entry("AssetControls", "unfreeze", frozenset({"authority"}), _unfreeze, (role(int(Role.AUTHORITY)),)),
+    Entry("AssetControls", "pause", frozenset({"authority"}), _pause, (role(int(Role.AUTHORITY)),)),
+    Entry("AssetControls", "unpause", frozenset({"authority"}), _unpause, (role(int(Role.AUTHORITY)),)),
     Entry("AssetControls", "attestAnonymisation", frozenset({"provider"}), _attest,
           (role(int(Role.SERVICE_PROVIDER)),)),
     Entry("AssetControls", "authorisePublicOperation", frozenset({"authority"}), _authorise_operation,
