@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {Proxy} from "@openzeppelin/contracts/proxy/Proxy.sol";
 import {AssetRegistryBase} from "./AssetRegistryBase.sol";
 import {IAssetControls} from "./interfaces/IAssetControls.sol";
+import {ILedgerPause} from "./interfaces/ILedgerPause.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {Regions} from "./libraries/Regions.sol";
 import {Roles} from "./libraries/Roles.sol";
@@ -14,7 +15,7 @@ import {Roles} from "./libraries/Roles.sol";
 /// frequent, gas-budgeted paths: applications, grants and sublicences, right transfers and the settlement's
 /// deliveries. Every other function of {IAssetRegistry} reaches the module through OpenZeppelin's {Proxy}
 /// fallback (a delegatecall to an immutable address: the module cannot be swapped).
-contract AssetRegistry is AssetRegistryBase, Proxy {
+contract AssetRegistry is AssetRegistryBase, Proxy, ILedgerPause {
     address private immutable _module;
 
     /// @param module_ the {AssetRegistryModule}, deployed with the same wiring
@@ -131,7 +132,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy {
 
     // ─────────────────────────────────────────────────────────── pause register
 
-    /// @notice See {ILedgerPause-pausedContracts}.
+    /// @inheritdoc ILedgerPause
     function pausedContracts() external view returns (uint16) {
         return _counters.paused;
     }

@@ -24,7 +24,7 @@ from ledger.cli._session import AsOption, JsonOption, Session, emit, progress, t
 from ledger.cli.format import format_time
 from ledger.contracts.codec import ContractCodec
 from ledger.contracts.system import GOVERNANCE_SAFES
-from ledger.contracts.types import Kind, Right
+from ledger.contracts.types import Kind, Paused, Right
 from ledger.governance import Governance, Proposal, ProposalError
 from ledger.governance.client import Operation
 from ledger.governance.roles import ManagerRole
@@ -85,6 +85,11 @@ def _parse_arg(s: Session, abi_type: str, name: str, text: Any, param: str) -> A
         text_value = str(value)
         if name == "roles":
             return int(parse_roles(text_value, param))
+        if name == "contracts" and not text_value.isdigit():  # AssetControls.pause/unpause: contracts by name
+            try:
+                return int(Paused.of(text_value))
+            except ValueError as exc:
+                raise typer.BadParameter(f"{name}: {exc}", param_hint=param) from None
         if name == "kind" and not text_value.isdigit():
             return int(parse_choice(Kind, text_value, param))
         if name == "right" and not text_value.isdigit():

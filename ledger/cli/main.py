@@ -40,6 +40,7 @@ from ledger.cli import (
 from ledger.cli._session import AsOption, JsonOption, Session, describe_error, emit, fail, progress
 from ledger.cli.crosscheck import crosscheck
 from ledger.cli.index import index
+from ledger.cli.pause import pause, paused, unpause
 from ledger.cli.serve import serve
 from ledger.client import make_sender
 from ledger.contracts.deploy import deploy_system, ensure_deployed, write_manifest
@@ -100,6 +101,9 @@ app.add_typer(governance.app, name="governance")
 app.command("crosscheck")(crosscheck)
 app.command("index")(index)
 app.command("serve")(serve)
+app.command("pause")(pause)
+app.command("unpause")(unpause)
+app.command("paused")(paused)
 
 
 @app.callback()

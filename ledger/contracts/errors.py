@@ -419,7 +419,7 @@ class ControlsPauseUnchanged(ContractRevert):
     """``ControlsPauseUnchanged(uint16,uint16)``"""
 
     signature: ClassVar[str] = "ControlsPauseUnchanged(uint16,uint16)"
-    refusal: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('contracts', 'paused', )
     contracts: int
     paused: int
@@ -594,7 +594,7 @@ class LedgerPaused(ContractRevert):
     """``LedgerPaused(uint16)``"""
 
     signature: ClassVar[str] = "LedgerPaused(uint16)"
-    refusal: ClassVar[str] = "invalid"
+    refusal: ClassVar[str] = "conflict"
     fields: ClassVar[tuple[str, ...]] = ('contracts', )
     contracts: int
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ledger.contracts.types import Paused
 from ledger.toolchain import compile_contracts
 from tests.api.gateway_support import Market, gateway_market
 from tests.conftest import free_port
@@ -104,6 +105,21 @@ def test_state_conflict_is_409(fresh: Market) -> None:
     error = r.json()["error"]
     assert error["name"] == "RegistryInvalidStatus"
     assert error["values"]["assetId"] == 2
+
+
+def test_a_write_to_a_paused_contract_is_409_and_sends_nothing(fresh: Market) -> None:
+    fresh.council().pause(Paused.ASSET_REGISTRY, bytes.fromhex("22" * 32))
+    before = fresh.tx_count("urban")
+    r = fresh.client().post(
+        f"{TX}/assets",
+        json={"content_hash": h(2001), "metadata_hash": h(2002), "metadata_uri": "ipfs://meta", "name": "Ferries",
+              "category": "enterprise", "grade": "general", "kind": "dataset", "region": 450000},
+        headers=fresh.auth("urban"),
+    )  # fmt: skip
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert (error["name"], error["values"]) == ("LedgerPaused", {"contracts": int(Paused.ASSET_REGISTRY)})
+    assert fresh.tx_count("urban") == before
 
 
 def test_no_single_key_acts_as_the_authority_through_the_gateway(fresh: Market) -> None:

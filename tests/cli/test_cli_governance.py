@@ -111,3 +111,28 @@ def test_the_council_raises_a_banks_issuance_limit_and_refuses_an_officer_a_bank
     refused = chain.refused("governance", "propose", "ParticipantRegistry", "admit", "41", "settlement-bank",
                             "450000", "Officer's Bank", "--out", str(tmp_path / "bank.json"), "--as", "40")  # fmt: skip
     assert f"ParticipantOfficerConflict(account={_officer(41)}" in refused.stderr
+
+
+def test_an_emergency_officer_pauses_the_registry_and_the_council_unpauses_it(chain: Cli, tmp_path: Path) -> None:
+    path = str(tmp_path / "pause.json")
+    proposed = chain.json("governance", "propose", "AssetControls", "pause", "AssetRegistry,MandateRegistry",
+                          "incident 2027-3", "--out", path, "--as", "41")  # fmt: skip
+    assert (proposed["route"], proposed["stage"]["threshold"]) == ("emergency", 1)
+    assert proposed["actions"][0]["args"]["contracts"] == 0b100010
+    assert chain.json("governance", "execute", path)["state"] == "executed"
+    assert chain.json("paused")["paused"] == ["AssetRegistry", "MandateRegistry"]
+    refused = chain.refused("asset", "apply", "--as", "4", "--name", "Wuzhou rainfall", "--category", "enterprise",
+                            "--region", "450000", "--content", "rainfall 2025", "--metadata", "meta",
+                            "--uri", "ipfs://rain")  # fmt: skip
+    assert "LedgerPaused(contracts=2)" in refused.stderr
+    # On the embedded chain the council's dev officers unpause in one command (scheduled, then executed).
+    unpaused = chain.json("unpause", "AssetRegistry", "--reason", "incident closed")
+    assert (unpaused["contracts"], unpaused["paused"]) == (["AssetRegistry"], ["MandateRegistry"])
+    assert chain.json("paused")["paused"] == ["MandateRegistry"]
+    bad = chain("pause", "Ledger", "--reason", "x")
+    assert bad.exit_code == 2 and "'Ledger' is not a pausable contract" in bad.stderr
+    chain.json("unpause", "all", "--reason", "all clear")
+    assert chain.json("paused")["paused"] == []
+    chain.ok("asset", "apply", "--as", "4", "--name", "Wuzhou rainfall", "--category", "enterprise",
+             "--region", "450000", "--content", "rainfall 2025", "--metadata", "meta",
+             "--uri", "ipfs://rain")  # fmt: skip
