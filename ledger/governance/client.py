@@ -285,6 +285,10 @@ class Governance:
         return Stage(kind=kind, safe=safe, safe_address=state.address, manager=self.manager, data=data,
                      nonce=state.nonce)  # fmt: skip
 
+    def check_deployment(self, proposal: Proposal) -> None:
+        """Refuses (:class:`ProposalError`) a proposal of another chain or deployment."""
+        self._check(proposal)
+
     def _check(self, proposal: Proposal) -> None:
         if proposal.chain_id != self.client.chain_id or proposal.manager.lower() != self.manager.lower():
             raise ProposalError(
