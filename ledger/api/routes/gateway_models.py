@@ -785,7 +785,9 @@ class GatewayError(BaseModel):
         description=(
             "What went wrong: contract_refusal, missing_api_key, invalid_api_key, api_key_revoked, actor_mismatch,"
             " rate_limited, idempotency_key_reused, idempotency_in_progress, rejected_by_node, invalid_arguments,"
-            " invalid_certificate, nonce_used, unknown_mandate, transaction_pending, unavailable."
+            " invalid_certificate, nonce_used, unknown_mandate, transaction_pending, unavailable; governance"
+            " proposals: invalid_call, invalid_proposal, unknown_proposal, not_an_officer, signature_mismatch,"
+            " duplicate_approval, wrong_stage, signatures_missing, not_ready, proposal_busy."
         )
     )
     message: str = Field(description="What went wrong, in words.")
