@@ -19,15 +19,13 @@ from typing import Annotated, Any
 import typer
 from eth_utils.address import to_checksum_address
 
-from ledger.cli._params import ADDRESS_HELP, HASH_HELP, parse_choice, parse_hash, parse_roles, resolve_address
+from ledger.cli._params import ADDRESS_HELP, HASH_HELP, parse_hash, resolve_address
 from ledger.cli._session import AsOption, JsonOption, Session, emit, progress, tx_line
 from ledger.cli.format import format_time
-from ledger.contracts.codec import ContractCodec
 from ledger.contracts.system import GOVERNANCE_SAFES
-from ledger.contracts.types import Kind, Paused, Right
 from ledger.governance import Governance, Proposal, ProposalError
+from ledger.governance.calls import ArgReader, CallError, encode_call
 from ledger.governance.client import Operation
-from ledger.governance.roles import ManagerRole
 from ledger.governance.safe import safe_tx_hash
 
 __all__ = ["app"]
@@ -40,116 +38,17 @@ app = typer.Typer(
 
 FileArg = Annotated[Path, typer.Argument(help="The proposal file.", show_default=False)]
 
-#: A Safe's functions that only the Safe itself may call: proposed for one of the officers' Safes, they are run by
-#: the manager as the Safe's module (``execTransactionFromModule``), which only the council may have it do.
-_SAFE_SELF = ("addOwnerWithThreshold", "removeOwner", "swapOwner", "changeThreshold", "enableModule",
-              "disableModule", "setGuard", "setModuleGuard", "setFallbackHandler")  # fmt: skip
-_SENTINEL = "0x0000000000000000000000000000000000000001"
-
-
-def _parse_arg(s: Session, abi_type: str, name: str, text: Any, param: str) -> Any:
-    """One argument of a proposed call from its command-line text (or a JSON value of a call file)."""
-    if abi_type.endswith("]"):
-        items = text if isinstance(text, list) else _json_or_list(str(text), param)
-        inner = abi_type[: abi_type.rindex("[")]
-        return [_parse_arg(s, inner, name, item, param) for item in items]
-    if abi_type.startswith("("):
-        raise typer.BadParameter(f"{name}: struct arguments are given in a call file (--calls)", param_hint=param)
-    value = text if not isinstance(text, str) else text.strip()
-    if abi_type == "address":
-        text_value = str(value)
-        if text_value in s.contracts.address:
-            return s.contracts.address[text_value]
-        return resolve_address(s.settings, text_value, param)
-    if abi_type == "bool":
-        if isinstance(value, bool):
-            return value
-        if str(value).lower() in ("true", "yes", "1"):
-            return True
-        if str(value).lower() in ("false", "no", "0"):
-            return False
-        raise typer.BadParameter(f"{name}: {value!r} is not true or false", param_hint=param)
-    if abi_type == "string":
-        return str(value)
-    if abi_type == "bytes32":
-        return parse_hash(str(value), param)
-    if abi_type.startswith("bytes"):
-        digits = str(value).removeprefix("0x")
-        try:
-            return bytes.fromhex(digits)
-        except ValueError:
-            raise typer.BadParameter(f"{name}: {value!r} is not 0x-hex bytes", param_hint=param) from None
-    if abi_type.startswith(("uint", "int")):
-        if isinstance(value, int):
-            return value
-        text_value = str(value)
-        if name == "roles":
-            return int(parse_roles(text_value, param))
-        if name == "contracts" and not text_value.isdigit():  # AssetControls.pause/unpause: contracts by name
-            try:
-                return int(Paused.of(text_value))
-            except ValueError as exc:
-                raise typer.BadParameter(f"{name}: {exc}", param_hint=param) from None
-        if name == "kind" and not text_value.isdigit():
-            return int(parse_choice(Kind, text_value, param))
-        if name == "right" and not text_value.isdigit():
-            return int(parse_choice(Right, text_value, param))
-        if name.endswith("Id") and text_value.upper() in ManagerRole.__members__:
-            return int(ManagerRole[text_value.upper()])
-        try:
-            return int(text_value.replace("_", ""), 0)
-        except ValueError:
-            raise typer.BadParameter(f"{name}: {value!r} is not an integer", param_hint=param) from None
-    raise typer.BadParameter(f"{name}: arguments of type {abi_type} are not supported", param_hint=param)
-
-
-def _json_or_list(text: str, param: str) -> list[Any]:
-    if text.startswith("["):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            raise typer.BadParameter(f"{text!r} is not a JSON list", param_hint=param) from None
-        if isinstance(value, list):
-            return value
-    return [part for part in text.split(",") if part.strip()] if text else []
-
-
 def _encode(s: Session, contract: str, function: str, args: list[Any], param: str) -> tuple[str, bytes]:
-    """(target, data) of one proposed call."""
-    codecs = s.contracts.codecs
-    if contract not in codecs:
-        names = ", ".join(sorted(codecs))
-        raise typer.BadParameter(f"{contract!r} is not a contract of the deployment ({names})", param_hint=param)
-    codec: ContractCodec = codecs[contract]
-    fn = codec.functions.get(function)
-    if fn is None or fn.mutability in ("view", "pure"):
-        raise typer.BadParameter(f"{contract} has no state-changing function {function!r}", param_hint=param)
-    item = next(i for i in codec.abi if i.get("type") == "function" and i.get("name") == function)
-    inputs = item["inputs"]
-    if contract in GOVERNANCE_SAFES and function in ("removeOwner", "swapOwner") and len(args) == len(inputs) - 1:
-        args = [_previous_owner(s, contract, args[0]), *args]  # the owner before it in the Safe's list
-    if len(args) != len(inputs):
-        shown = ", ".join(f"{p['type']} {p['name']}" for p in inputs)
-        raise typer.BadParameter(
-            f"{contract}.{function} takes {len(inputs)} argument(s) ({shown}), got {len(args)}", param_hint=param
-        )
-    values = [_parse_arg(s, fn.input_types[i], p["name"], a, param) for i, (p, a) in enumerate(zip(inputs, args,
-                                                                                                    strict=True))]
-    data = codec.encode_call(function, *values)
-    target = s.contracts.address[contract]
-    if contract in GOVERNANCE_SAFES and function in _SAFE_SELF:
-        # The Safe changes itself only when its module, the manager, has it call itself.
-        data = codec.encode_call("execTransactionFromModule", target, 0, data, 0)
-    return target, data
-
-
-def _previous_owner(s: Session, safe: str, owner_text: Any) -> str:
-    owner = resolve_address(s.settings, str(owner_text), "ARGS")
-    owners: list[str] = [to_checksum_address(o) for o in s.reader().view(safe, "getOwners")]
-    if owner not in owners:
-        raise typer.BadParameter(f"{owner} is not an officer of the {safe}", param_hint="ARGS")
-    i = owners.index(owner)
-    return _SENTINEL if i == 0 else owners[i - 1]
+    """(target, data) of one proposed call: addresses as keystore names and dev indexes too, bytes32 as text."""
+    reader = ArgReader(
+        owners=lambda safe: [str(o) for o in s.reader().view(safe, "getOwners")],
+        address=lambda text: resolve_address(s.settings, text, param),
+        hash32=lambda text: parse_hash(text, param),
+    )
+    try:
+        return encode_call(s.contracts, contract, function, args, reader)
+    except CallError as exc:
+        raise typer.BadParameter(str(exc), param_hint=param) from None
 
 
 def _calls_from_file(s: Session, path: Path) -> list[tuple[str, bytes]]:

@@ -53,7 +53,9 @@ class Operation:
     """One contract call to make as the key's participant, and what to report from its events.
 
     ``reports_refusals``: a batch settled trade by trade; its result lists each refused trade (``refused``: index,
-    trade id and the trade's own error, from its TradeRefused event).
+    trade id and the trade's own error, from its TradeRefused event). ``build``: makes the call instead of
+    ``contract.function(*args)``, once the request holds its Idempotency-Key (a governance stage checks its
+    signatures then); it raises a :class:`GatewayError` to answer with instead.
     """
 
     contract: str
@@ -62,6 +64,7 @@ class Operation:
     result: ResultOf = field(default=_no_result)
     gas: int | None = None
     reports_refusals: bool = False
+    build: Callable[[LedgerClient], Call] | None = None
 
     @property
     def name(self) -> str:
@@ -337,6 +340,8 @@ class Gateway:
 
     @staticmethod
     def _prepare(op: Operation, client: LedgerClient) -> Call:
+        if op.build is not None:
+            return op.build(client)
         try:
             return client.prepare(op.contract, op.function, *op.args, gas=op.gas)
         except Exception as exc:  # eth_abi's encoding errors: a value the ABI type cannot hold

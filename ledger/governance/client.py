@@ -4,6 +4,7 @@ them. Any account may submit a stage that has its signatures; it only pays for t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -26,7 +27,19 @@ from ledger.governance.proposal import Action, Proposal, ProposalError, Route, S
 from ledger.governance.roles import ManagerRole
 from ledger.governance.safe import pack_signatures, recover_signer, safe_revert, safe_tx_hash, sign_safe_tx
 
-__all__ = ["Governance", "GovernanceError", "Operation", "OperationStatus", "SafeState", "decode_call"]
+__all__ = [
+    "DuplicateApproval",
+    "Governance",
+    "GovernanceError",
+    "NotAnOfficer",
+    "Operation",
+    "OperationStatus",
+    "SafeState",
+    "SignatureMismatch",
+    "StageNotSubmittable",
+    "WrongStage",
+    "decode_call",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +56,45 @@ EXPIRATION: Final[int] = 7 * 86400
 class GovernanceError(NonRetryableError):
     """A governance step cannot be taken as asked: too few signatures, a signer who is not an officer of the Safe,
     a call no role of the governance may make, a proposal in another state."""
+
+
+class NotAnOfficer(GovernanceError):
+    """The signer of an approval is not an owner of the stage's Safe."""
+
+    def __init__(self, message: str, *, signer: str, safe: str, officers: Sequence[str]) -> None:
+        super().__init__(message)
+        self.signer, self.safe, self.officers = signer, safe, tuple(officers)
+
+
+class SignatureMismatch(GovernanceError):
+    """A signature that is not the named signer's over the current stage's Safe transaction (it was made over
+    another hash, e.g. another proposal's or an earlier stage's, or with another key), or is not a signature."""
+
+    def __init__(self, message: str, *, signer: str | None, recovered: str | None, safe_tx_hash: bytes) -> None:
+        super().__init__(message)
+        self.signer, self.recovered, self.safe_tx_hash = signer, recovered, safe_tx_hash
+
+
+class DuplicateApproval(GovernanceError):
+    """The officer already signed the current stage."""
+
+    def __init__(self, message: str, *, signer: str) -> None:
+        super().__init__(message)
+        self.signer = signer
+
+
+class WrongStage(GovernanceError):
+    """The proposal is not at a stage for what was asked: its last stage was sent (it is executed or cancelled,
+    nothing is left to sign or send), or a cancellation was asked of a proposal that is not scheduled."""
+
+
+class StageNotSubmittable(GovernanceError):
+    """The current stage cannot be sent yet: fewer valid signatures than its Safe's threshold, or its nonce was
+    taken by another transaction of the Safe (it is renewed, and signed again, at the next approval)."""
+
+    def __init__(self, message: str, *, signatures: int, threshold: int, nonce: int, safe_nonce: int) -> None:
+        super().__init__(message)
+        self.signatures, self.threshold, self.nonce, self.safe_nonce = signatures, threshold, nonce, safe_nonce
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +285,10 @@ class Governance:
         return Stage(kind=kind, safe=safe, safe_address=state.address, manager=self.manager, data=data,
                      nonce=state.nonce)  # fmt: skip
 
+    def check_deployment(self, proposal: Proposal) -> None:
+        """Refuses (:class:`ProposalError`) a proposal of another chain or deployment."""
+        self._check(proposal)
+
     def _check(self, proposal: Proposal) -> None:
         if proposal.chain_id != self.client.chain_id or proposal.manager.lower() != self.manager.lower():
             raise ProposalError(
@@ -254,18 +310,64 @@ class Governance:
         return proposal.with_stage(replace(stage, nonce=nonce, signatures={}))
 
     def sign(self, proposal: Proposal, account: LocalAccount) -> Proposal:
-        """``account``'s signature added to the current stage (renewed first if its nonce was taken)."""
+        """``account``'s signature added to the current stage (renewed first if its nonce was taken); signing
+        again replaces the officer's signature."""
         self._check(proposal)
         if proposal.stage.submitted:
-            raise GovernanceError(f"the proposal is {proposal.state}: there is nothing left to sign")
+            raise WrongStage(f"the proposal is {proposal.state}: there is nothing left to sign")
         proposal = self.renew(proposal)
         stage = proposal.stage
         signer = to_checksum_address(account.address)
-        owners = self.safe(stage.safe).owners
-        if signer not in owners:
-            raise GovernanceError(f"{signer} is not an officer of the {stage.safe} ({', '.join(owners)})")
+        self._officer(stage, signer)
         signature = sign_safe_tx(account, stage.safe_tx(), proposal.chain_id)
         return proposal.with_stage(replace(stage, signatures={**stage.signatures, signer: signature}))
+
+    def approve(self, proposal: Proposal, signature: bytes, signer: str | None = None) -> tuple[Proposal, str]:
+        """An officer's ``signature`` of the current stage's Safe transaction, made elsewhere (their wallet),
+        added to it; returns the proposal and the signer recovered from the signature. The stage is renewed first
+        if its nonce was taken (the returned proposal carries the renewal even when the signature is refused: a
+        signature of the stage before its renewal is :class:`SignatureMismatch`).
+
+        Refuses a signature that does not recover to ``signer`` (when named) over the stage's ``SafeTx`` hash
+        (:class:`SignatureMismatch`), a signer who is not an owner of the stage's Safe (:class:`NotAnOfficer`), and
+        a second signature of the same officer (:class:`DuplicateApproval`)."""
+        self._check(proposal)
+        if proposal.stage.submitted:
+            raise WrongStage(f"the proposal is {proposal.state}: there is nothing left to sign")
+        proposal = self.renew(proposal)
+        stage = proposal.stage
+        tx = stage.safe_tx()
+        digest = safe_tx_hash(tx, proposal.chain_id)
+        if len(signature) == 65 and signature[64] in (0, 1):
+            signature = signature[:64] + bytes([signature[64] + 27])  # wallets that write v as 0/1
+        recovered: str | None = None
+        if len(signature) == 65 and signature[64] in (27, 28):  # what a Safe takes as an owner's ECDSA signature
+            with contextlib.suppress(Exception):  # eth_keys' BadSignature: an (r, s) that is no signature
+                recovered = recover_signer(tx, proposal.chain_id, signature)
+        named = None if signer is None else to_checksum_address(signer)
+        if recovered is None or (named is not None and recovered != named):
+            who = f"{named}'s signature" if named is not None else "a signature"
+            raise SignatureMismatch(
+                f"this is not {who} over the {stage.kind} stage's Safe transaction 0x{digest.hex()} (the "
+                f"{stage.safe}'s nonce {stage.nonce}): it was made over another hash or with another key"
+                + (f" (it recovers to {recovered})" if recovered is not None else ""),
+                signer=named, recovered=recovered, safe_tx_hash=digest,
+            )  # fmt: skip
+        self._officer(stage, recovered)
+        if recovered in stage.signatures:
+            raise DuplicateApproval(
+                f"{recovered} already signed the {stage.kind} stage (Safe transaction 0x{digest.hex()})",
+                signer=recovered,
+            )
+        return proposal.with_stage(replace(stage, signatures={**stage.signatures, recovered: signature})), recovered
+
+    def _officer(self, stage: Stage, signer: str) -> None:
+        owners = self.safe(stage.safe).owners
+        if signer not in owners:
+            raise NotAnOfficer(
+                f"{signer} is not an officer of the {stage.safe} ({', '.join(owners)})",
+                signer=signer, safe=stage.safe, officers=owners,
+            )
 
     def valid_signers(self, proposal: Proposal) -> list[str]:
         """The current stage's signers whose signatures recover to them and who are officers of its Safe now."""
@@ -275,54 +377,68 @@ class Governance:
         return [s for s, sig in stage.signatures.items()
                 if s in owners and recover_signer(tx, proposal.chain_id, sig) == s]  # fmt: skip
 
-    def submit(self, proposal: Proposal, *, gas: int | None = None) -> tuple[Proposal, TxResult]:
-        """Sends the current stage's Safe transaction; returns the proposal with its next stage (if any) and the
-        transaction. Refuses before sending when the stage has fewer valid signatures than its Safe's threshold or
-        its nonce was taken. ``gas`` fixes the gas of the carried calls (the transaction is then sent, and mined,
-        even if it reverts)."""
+    def submission(self, proposal: Proposal, *, gas: int | None = None) -> Call:
+        """The call (the Safe's ``execTransaction``) that sends the current stage, which anyone may send. Refuses
+        when the stage has fewer valid signatures than its Safe's threshold or its nonce was taken
+        (:class:`StageNotSubmittable`), or was sent already (:class:`WrongStage`). ``gas`` fixes the gas of the
+        carried calls (the transaction is then sent, and mined, even if it reverts)."""
         self._check(proposal)
         stage = proposal.stage
         if stage.submitted:
-            raise GovernanceError(f"the proposal is {proposal.state}: its last stage was sent in {stage.tx_hash}")
+            raise WrongStage(f"the proposal is {proposal.state}: its last stage was sent in {stage.tx_hash}")
         state = self.safe(stage.safe)
         if state.nonce != stage.nonce:
-            raise GovernanceError(
+            raise StageNotSubmittable(
                 f"the {stage.kind} stage was signed for nonce {stage.nonce} of the {stage.safe}, which is now at "
-                f"{state.nonce}: sign it again (`ledger governance approve` renews it)"
-            )
+                f"{state.nonce}: sign it again (`ledger governance approve` renews it)",
+                signatures=0, threshold=state.threshold, nonce=stage.nonce, safe_nonce=state.nonce,
+            )  # fmt: skip
         valid = self.valid_signers(proposal)
         if len(valid) < state.threshold:
-            raise GovernanceError(
+            raise StageNotSubmittable(
                 f"the {stage.kind} stage has {len(valid)} valid signature(s) of the {stage.safe}'s officers; "
-                f"it needs {state.threshold}"
-            )
+                f"it needs {state.threshold}",
+                signatures=len(valid), threshold=state.threshold, nonce=stage.nonce, safe_nonce=state.nonce,
+            )  # fmt: skip
         signatures = pack_signatures({s: stage.signatures[s] for s in valid[: state.threshold]})
         safe_codec = self.contracts.codecs[stage.safe]
         tx = stage.safe_tx()
-        call = Call(
+        return Call(
             stage.safe_address, safe_codec.encode_call("execTransaction", *tx.exec_args(signatures)),
             None if gas is None else gas + SAFE_OVERHEAD,
             operation=f"governance {stage.kind} ({', '.join(f'{a.contract}.{a.function}' for a in proposal.actions)})",
         )  # fmt: skip
-        try:
-            result = TxResult(self.client.sender.transact(call), self.contracts)
-        except ContractRevert as exc:
-            raise safe_revert(exc) from None
+
+    def advance(self, proposal: Proposal, result: TxResult) -> Proposal:
+        """The proposal after ``result``, the mined transaction of :meth:`submission`: its current stage sent, and
+        after a schedule the execute stage (with the operations' earliest execution time)."""
+        stage = proposal.stage
         done = replace(stage, tx_hash=result.tx_hash, block=result.receipt.block_number)
         proposal = proposal.with_stage(done)
-        logger.info("governance %s stage sent: %s (block %d, Safe tx %s)", stage.kind, result.tx_hash,
-                    result.receipt.block_number, "0x" + safe_tx_hash(tx, proposal.chain_id).hex())  # fmt: skip
+        digest = safe_tx_hash(stage.safe_tx(), proposal.chain_id)
+        logger.info("governance %s stage sent: %s (block %d, Safe tx 0x%s)", stage.kind, result.tx_hash,
+                    result.receipt.block_number, digest.hex())  # fmt: skip
         if stage.kind == "schedule":
             ready = [int(e["schedule"]) for e in result.find("OperationScheduled")]
             proposal = replace(proposal, ready_at=max(ready) if ready else None)
             proposal = proposal.with_stage(self._stage(proposal, "execute"))
-        return proposal, result
+        return proposal
+
+    def submit(self, proposal: Proposal, *, gas: int | None = None) -> tuple[Proposal, TxResult]:
+        """Sends the current stage's Safe transaction (:meth:`submission`); returns the proposal with its next
+        stage (if any) and the transaction."""
+        call = self.submission(proposal, gas=gas)
+        try:
+            result = TxResult(self.client.sender.transact(call), self.contracts)
+        except ContractRevert as exc:
+            raise safe_revert(exc) from None
+        return self.advance(proposal, result), result
 
     def begin_cancel(self, proposal: Proposal) -> Proposal:
         """The proposal with a ``cancel`` stage for the guardian's Safe (its operations must still be pending)."""
         self._check(proposal)
         if proposal.route != "council" or proposal.state != "scheduled":
-            raise GovernanceError(f"only a scheduled council proposal can be cancelled; this one is {proposal.state}")
+            raise WrongStage(f"only a scheduled council proposal can be cancelled; this one is {proposal.state}")
         if proposal.stage.kind == "cancel":
             return proposal
         return proposal.with_stage(self._stage(proposal, "cancel"))

@@ -46,6 +46,7 @@ __all__ = [
     "gateway_requests",
     "governance_function_roles",
     "governance_operations",
+    "governance_proposals",
     "governance_role_settings",
     "governance_roles",
     "governance_safe_transactions",
@@ -929,6 +930,29 @@ gateway_requests = sa.Table(
     sa.Column("status_code", sa.Integer, nullable=True),
     sa.Column("response", _JSON, nullable=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+)
+
+# Governance proposals collaborated on through the gateway (``/api/v1/tx/governance/proposals``, migration
+# 0011_governance_proposals): the proposal file (``document``, format data-rights-ledger/governance-proposal@1,
+# with every stage's signatures) and, for listing, its state, current stage and that stage's SafeTx hash. ``version``
+# grows with every change (concurrent approvals are written one after the other, never over each other).
+governance_proposals = sa.Table(
+    "governance_proposals",
+    metadata,
+    sa.Column("proposal_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("chain_id", sa.BigInteger, nullable=False),
+    sa.Column("manager", _address(), nullable=False),
+    sa.Column("route", sa.String(16), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("stage", sa.String(16), nullable=False),
+    sa.Column("safe_tx_hash", _hash(), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("document", _JSON, nullable=False),
+    sa.Column("created_by", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.BigInteger, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index(None, "state", "proposal_id"),
 )
 
 # ─────────────────────────────────────────────────────────── cross-checks (not chain state)

@@ -3,7 +3,8 @@ empty store of the schema before it is brought to the declared schema; a store t
 before it is refused, with what to do instead. After it, in one line: 0006_trade_aggregates (a store indexed
 at 0005_rules gets the totals of the trades it holds), 0007_api_key_lifecycle, 0008_indexer_leader,
 0009_governance (a store that holds events is refused, with what to do instead; its downgrade drops the
-governance's tables), 0010_bank_issuance (the same, for the settlement banks' issuance)."""
+governance's tables), 0010_bank_issuance (the same, for the settlement banks' issuance), 0011_governance_proposals
+(the gateway's governance proposals: a table of its own, empty)."""
 
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ from ledger.store.synthetic import SyntheticLedger
 from tests.store.conftest import apply_in_batches
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
-_HEAD = "0010_bank_issuance"
+_HEAD = "0011_governance_proposals"
 # Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
 _EARLIER_HEADS = [
     _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
-    ("0009_governance",),
+    ("0009_governance",), ("0010_bank_issuance",),
 ]
 _GOVERNANCE_TABLES = {
     "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",

@@ -12,10 +12,10 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -30,6 +30,7 @@ from ledger.api.routes.gateway_models import (
     AdmitRequest,
     AgreementRequest,
     AmountRequest,
+    ApprovalRequest,
     ApproveRequest,
     BatchSettleRequest,
     CertificateImportRequest,
@@ -52,6 +53,10 @@ from ledger.api.routes.gateway_models import (
     ObjectionRequest,
     OpenOrderRequest,
     PriceBandRequest,
+    ProposalFileRequest,
+    ProposalListResponse,
+    ProposalResponse,
+    ProposeRequest,
     PublicOperationRequest,
     RegistrationRequest,
     ReleaseHeldSharesRequest,
@@ -89,6 +94,7 @@ from ledger.gateway import (
     Reply,
 )
 from ledger.gateway.outcome import error_reply
+from ledger.gateway.proposals import ProposalDesk
 from ledger.recognition.certificates import CertificateFile
 from ledger.recognition.errors import CertificateError
 from ledger.settings import LedgerSettings
@@ -242,7 +248,10 @@ def get_caller(
 
 
 #: Gateway routes that send no transaction: every valid key may call them, read-only ones included.
-_NO_TRANSACTION: Final = frozenset({"tx_direct_trade_typed_data", "tx_consent_typed_data", "tx_api_key"})
+_NO_TRANSACTION: Final = frozenset({
+    "tx_direct_trade_typed_data", "tx_consent_typed_data", "tx_api_key", "tx_governance_proposals",
+    "tx_governance_proposal", "tx_governance_proposal_file",
+})  # fmt: skip
 
 
 def operation_of(request: Request) -> str | None:
@@ -973,6 +982,129 @@ class _UnknownMandate(GatewayError):
     code = "unknown_mandate"
 
 
+# ─────────────────────────────────────────── governance proposals
+
+ProposalId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The proposal's id (given when it was created).")]
+_PROPOSAL: Final[dict[str, Any]] = {"response_model": ProposalResponse}
+
+
+def _desk(caller: Caller) -> ProposalDesk:
+    desk: ProposalDesk = caller.request.app.state.proposal_desk
+    return desk
+
+
+@router.post(
+    "/governance/proposals", operation_id="tx_propose_governance", status_code=201,
+    summary="Propose the authority's actions to its officers (a governance proposal)", **_PROPOSAL,
+)  # fmt: skip
+def propose_governance(body: ProposeRequest, caller: CallerDep) -> JSONResponse:
+    """治理提案: sends nothing. The same inputs as `ledger governance propose`: a contract of the deployment, one of
+    its state-changing functions and its arguments (or ``calls``); each call is first run as the manager would run it
+    now and a refused one answers 422 with the contract's error (``check: false`` skips that). The route (the
+    council's, after its delay; or the emergency officers', at once) follows from the calls. The proposal is stored
+    under a new ``proposal_id`` (201); ``stage.typed_data`` is the SafeTx its officers sign in their wallets
+    (``eth_signTypedData_v4``; digest ``stage.safe_tx_hash``), each posting it to ``.../approvals``."""
+    caller.check_actor(body)
+    return _json(_desk(caller).propose(caller.key, body.to_calls(), body.description, check=body.check))
+
+
+@router.post(
+    "/governance/proposals/import", operation_id="tx_import_governance_proposal", status_code=201,
+    summary="Store a proposal file written by `ledger governance propose`", **_PROPOSAL,
+)  # fmt: skip
+def import_governance_proposal(body: ProposalFileRequest, caller: CallerDep) -> JSONResponse:
+    """Sends nothing. A proposal file (data-rights-ledger/governance-proposal@1, of this chain and deployment) is
+    stored under a new ``proposal_id``, with its stages and signatures: officers then approve it and anyone submits it
+    here. 422 ``invalid_proposal`` for a malformed file or one of another deployment."""
+    caller.check_actor(body)
+    return _json(_desk(caller).import_file(caller.key, body.proposal))
+
+
+@router.get(
+    "/governance/proposals", operation_id="tx_governance_proposals", response_model=ProposalListResponse,
+    summary="Stored governance proposals, the latest first",
+)  # fmt: skip
+def governance_proposals(
+    caller: CallerDep,
+    state: Annotated[
+        Literal["signing", "scheduled", "executed", "cancelled"] | None,
+        Query(description="Only proposals in this state."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
+) -> JSONResponse:
+    """Sends nothing; any valid key may call it. Each proposal with its current stage, the valid signatures it has
+    of the stage's Safe against the Safe's threshold, and what it waits for (``waiting_for``)."""
+    return _json(_desk(caller).find(caller.key, state, limit))
+
+
+@router.get(
+    "/governance/proposals/{proposal_id}", operation_id="tx_governance_proposal", summary="A governance proposal",
+    **_PROPOSAL,
+)  # fmt: skip
+def governance_proposal(proposal_id: ProposalId, caller: CallerDep) -> JSONResponse:
+    """Sends nothing; any valid key may call it. 404 ``unknown_proposal`` for an id never given."""
+    return _json(_desk(caller).show(caller.key, proposal_id))
+
+
+class ProposalFileBody(RootModel[dict[str, Any]]):
+    """The proposal file (format data-rights-ledger/governance-proposal@1), as `ledger governance` reads it."""
+
+
+@router.get(
+    "/governance/proposals/{proposal_id}/file", operation_id="tx_governance_proposal_file",
+    response_model=ProposalFileBody, summary="The proposal as the file `ledger governance approve` takes",
+)  # fmt: skip
+def governance_proposal_file(proposal_id: ProposalId, caller: CallerDep) -> JSONResponse:
+    """Sends nothing; any valid key may call it. Save it (e.g. ``band.json``) and an officer may
+    ``ledger governance approve band.json``, then post the signature it added (``stages[-1].signatures``) to
+    ``.../approvals``, or anyone ``ledger governance execute band.json``."""
+    return _json(_desk(caller).file(caller.key, proposal_id))
+
+
+@router.post(
+    "/governance/proposals/{proposal_id}/approvals", operation_id="tx_approve_governance_proposal",
+    summary="Add an officer's signature of the current stage", **_PROPOSAL,
+)  # fmt: skip
+def approve_governance_proposal(proposal_id: ProposalId, body: ApprovalRequest, caller: CallerDep) -> JSONResponse:
+    """Sends nothing. The signature authenticates the approval, not the API key (officers need not be
+    participants; any key with this operation may post an officer's signature): the server recovers the signer from
+    the signature over the current stage's SafeTx and refuses a signature that is not ``signer``'s over that hash
+    (422 ``signature_mismatch``: signed another proposal, an earlier stage or with another key), a signer who is not
+    an owner of the stage's Safe (403 ``not_an_officer``), a second signature of the same officer (409
+    ``duplicate_approval``), and any signature once the proposal is executed or cancelled (409 ``wrong_stage``). A
+    stage whose Safe nonce another transaction took is renewed first (``stage.safe_tx_hash`` changes: sign again)."""
+    caller.check_actor(body)
+    return _json(_desk(caller).approve(caller.key, proposal_id, hash_bytes(body.signature), body.signer))
+
+
+@router.post(
+    "/governance/proposals/{proposal_id}/submit", operation_id="tx_submit_governance_proposal",
+    summary="Send the current stage once its Safe's officers signed it (relayed by the key's participant)", **_POST,
+)  # fmt: skip
+def submit_governance_proposal(proposal_id: ProposalId, body: WriteRequest, caller: CallerDep) -> JSONResponse:
+    """The key's participant sends the stage's Safe transaction (it only relays and pays; the Safe checks the
+    officers' signatures). ``result``: ``sent`` (schedule, execute or cancel), the proposal's new ``state`` and
+    ``stage``, and after a schedule ``ready_at``. 409 ``signatures_missing`` (signatures vs threshold) before anything
+    is sent when the stage lacks signatures; 409 ``not_ready`` with ``ready_at`` for an execute stage before the
+    council's delay passed; 409 ``wrong_stage`` once executed or cancelled. With an Idempotency-Key, a retry returns
+    the first answer (use a new key for each stage)."""
+    caller.check_actor(body)
+    fingerprint = request_fingerprint(caller.request.url.path, body)
+    return _json(_desk(caller).submit(caller.key, proposal_id, caller.idempotency_key, fingerprint))
+
+
+@router.post(
+    "/governance/proposals/{proposal_id}/cancel", operation_id="tx_cancel_governance_proposal",
+    summary="Begin the guardian's cancellation of a scheduled proposal", **_PROPOSAL,
+)  # fmt: skip
+def cancel_governance_proposal(proposal_id: ProposalId, body: WriteRequest, caller: CallerDep) -> JSONResponse:
+    """Sends nothing. The proposal gets a cancel stage for the guardian's Safe (the current stage then); the
+    guardian's officers approve it and anyone submits it, during the council's delay. 409 ``wrong_stage`` for a
+    proposal that is not scheduled (or of the emergency route)."""
+    caller.check_actor(body)
+    return _json(_desk(caller).begin_cancel(caller.key, proposal_id))
+
+
 # ─────────────────────────────────────────── the calling key
 
 
@@ -1036,6 +1168,7 @@ def mount(app: FastAPI, settings: LedgerSettings, store: Store, **gateway_option
         settings, store.engine, on_outcome=lambda outcome: metrics.TX_OUTCOMES.labels(outcome).inc(), **gateway_options
     )
     app.state.gateway = gateway
+    app.state.proposal_desk = ProposalDesk(gateway, store.engine)
     app.add_exception_handler(_Refused, _refused)
     app.include_router(router)
     return gateway

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Final, Literal
 
 from eth_utils.address import is_checksum_address, to_checksum_address
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ledger.contracts.types import (
     Category,
@@ -32,6 +32,7 @@ __all__ = [
     "AdmitRequest",
     "AgreementRequest",
     "AmountRequest",
+    "ApprovalRequest",
     "ApproveRequest",
     "BatchSettleRequest",
     "CertificateImportRequest",
@@ -55,6 +56,11 @@ __all__ = [
     "ObjectionRequest",
     "OpenOrderRequest",
     "PriceBandRequest",
+    "ProposalFileRequest",
+    "ProposalListResponse",
+    "ProposalResponse",
+    "ProposeRequest",
+    "ProposedCall",
     "PublicOperationRequest",
     "RegistrationRequest",
     "ReleaseHeldSharesRequest",
@@ -619,6 +625,131 @@ class CertificateImportRequest(WriteRequest):
     )
 
 
+# ─────────────────────────────────────────── governance proposals
+
+ProposalArg = Annotated[
+    int | str | bool | list[int | str | bool],
+    Field(
+        description="An argument: a JSON integer (or decimal text), boolean or string; an address as 0x… or a contract"
+        " of the deployment; bytes32 and bytes as 0x hex; lists as JSON lists; roles, kinds and rights by name."
+    ),
+]
+
+
+class ProposedCall(BaseModel):
+    """One call the authority is to make, as ``ledger governance propose CONTRACT FUNCTION ARGS`` takes it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    contract: str = Field(min_length=1, max_length=64, description="A contract of the deployment (ledger, manager,"
+                          " Safes).", examples=["TradeSettlement"])  # fmt: skip
+    function: str = Field(min_length=1, max_length=64, description="One of its state-changing functions.",
+                          examples=["setPriceBand"])  # fmt: skip
+    args: list[ProposalArg] = Field(default_factory=list, max_length=32, description="Its arguments, in order.",
+                                    examples=[["dataset", 1000000, 20000000]])  # fmt: skip
+
+
+class ProposeRequest(WriteRequest):
+    """A proposal of one call (``contract``, ``function``, ``args``) or several (``calls``), proposed together."""
+
+    contract: str | None = Field(default=None, min_length=1, max_length=64, examples=["TradeSettlement"],
+                                 description="A contract of the deployment (or give ``calls``).")  # fmt: skip
+    function: str | None = Field(default=None, min_length=1, max_length=64, examples=["setPriceBand"],
+                                 description="Its state-changing function.")  # fmt: skip
+    args: list[ProposalArg] = Field(default_factory=list, max_length=32, description="Its arguments, in order.",
+                                    examples=[["dataset", 1000000, 20000000]])  # fmt: skip
+    calls: list[ProposedCall] | None = Field(default=None, min_length=1, max_length=32,
+                                             description="Several calls proposed together (instead of contract,"
+                                             " function, args).")  # fmt: skip
+    description: str = Field(default="", max_length=2000, description="What the proposal is for, for the officers.",
+                             examples=["2027 guided price band"])  # fmt: skip
+    check: bool = Field(default=True, description="First run the calls as the manager would now, and refuse one that"
+                        " would fail (422 with the contract's error).")  # fmt: skip
+
+    @model_validator(mode="after")
+    def _one_way(self) -> ProposeRequest:
+        if self.calls is not None:
+            if self.contract is not None or self.function is not None or self.args:
+                raise ValueError("give either contract, function and args, or calls")
+        elif self.contract is None or self.function is None:
+            raise ValueError("name the contract and function (or give calls)")
+        return self
+
+    def to_calls(self) -> list[tuple[str, str, list[Any]]]:
+        if self.calls is not None:
+            return [(c.contract, c.function, list(c.args)) for c in self.calls]
+        assert self.contract is not None and self.function is not None
+        return [(self.contract, self.function, list(self.args))]
+
+
+class ApprovalRequest(WriteRequest):
+    """An officer's EIP-712 signature of the current stage's ``SafeTx`` (``stage.typed_data``; its digest is
+    ``stage.safe_tx_hash``), made in the officer's wallet. The signature is the approval's authentication."""
+
+    signer: Address = Field(description="The officer who signed: an owner of the stage's Safe.")
+    signature: Signature = Field(description="The officer's 65-byte signature (r, s, v; v 27 or 28, or 0 or 1).")
+
+
+class ProposalFileRequest(WriteRequest):
+    proposal: dict[str, Any] = Field(description="A proposal file (format data-rights-ledger/governance-proposal@1)"
+                                     " as `ledger governance propose --out` writes it.")  # fmt: skip
+
+
+class ProposalAction(BaseModel):
+    contract: str
+    function: str
+    args: dict[str, Any] = Field(description="The call's arguments by name, decoded.")
+    target: str
+    data: str = Field(description="The call data (0x hex).")
+    operation_id: str | None = Field(description="The manager's operation id (council route).")
+
+
+class ProposalStageInfo(BaseModel):
+    kind: Literal["schedule", "execute", "cancel"]
+    safe: str = Field(description="The Safe whose officers sign it: CouncilSafe, GuardianSafe or EmergencySafe.")
+    nonce: int = Field(description="The Safe nonce the stage's transaction is for.")
+    safe_tx_hash: str = Field(description="The EIP-712 digest of the stage's SafeTx: what officers sign.")
+    signers: list[str] = Field(description="Officers whose signatures the stage carries.")
+    tx_hash: str | None = Field(description="The transaction that sent the stage, once sent.")
+    block_number: int | None
+
+
+class ProposalCurrentStage(ProposalStageInfo):
+    safe_address: str
+    safe_nonce: int = Field(description="The Safe's nonce now (a stage whose nonce was taken is renewed).")
+    typed_data: dict[str, Any] = Field(description="The SafeTx's EIP-712 typed data (eth_signTypedData_v4).")
+    signatures: int = Field(description="Valid signatures of the Safe's current officers collected.")
+    threshold: int = Field(description="Signatures the Safe needs.")
+    officers: list[str] = Field(description="The Safe's owners.")
+
+
+class ProposalResponse(BaseModel):
+    """A stored governance proposal."""
+
+    proposal_id: int
+    state: Literal["signing", "scheduled", "executed", "cancelled"]
+    route: Literal["council", "emergency"]
+    description: str
+    waiting_for: Literal["approvals", "submission", "delay", "renewal", "nothing"] = Field(
+        description="What the current stage waits for: more approvals, someone to submit it, the council's delay to"
+        " pass, a new approval (its nonce was taken: renewed at the next approval), or nothing (executed, cancelled)."
+    )
+    created_by: str = Field(description="The API key that created (or imported) it.")
+    created_at: int
+    updated_at: int
+    chain_id: int
+    manager: str
+    ready_at: int | None = Field(description="Once scheduled: when the operations may be executed (unix seconds).")
+    chain_time: int = Field(description="The latest block's time.")
+    actions: list[ProposalAction]
+    stage: ProposalCurrentStage
+    stages: list[ProposalStageInfo]
+
+
+class ProposalListResponse(BaseModel):
+    proposals: list[ProposalResponse]
+
+
 # ─────────────────────────────────────────── responses
 
 
@@ -654,7 +785,9 @@ class GatewayError(BaseModel):
         description=(
             "What went wrong: contract_refusal, missing_api_key, invalid_api_key, api_key_revoked, actor_mismatch,"
             " rate_limited, idempotency_key_reused, idempotency_in_progress, rejected_by_node, invalid_arguments,"
-            " invalid_certificate, nonce_used, unknown_mandate, transaction_pending, unavailable."
+            " invalid_certificate, nonce_used, unknown_mandate, transaction_pending, unavailable; governance"
+            " proposals: invalid_call, invalid_proposal, unknown_proposal, not_an_officer, signature_mismatch,"
+            " duplicate_approval, wrong_stage, signatures_missing, not_ready, proposal_busy."
         )
     )
     message: str = Field(description="What went wrong, in words.")
