@@ -137,6 +137,12 @@ class Entry:
     #: actor -> reason, for refusals the contract does not make yet (contract bugs, reported).
 
     @property
+    def refused_others(self) -> tuple[str, ...]:
+        """The callers refused this function other than the outsider (the second backend samples one of them: see
+        tests/contracts/conftest.py)."""
+        return tuple(a for a in ACTORS if a not in self.permitted and a != "outsider")
+
+    @property
     def key(self) -> str:
         return f"{self.contract}.{self.function}" + (f"[{self.variant}]" if self.variant else "")
 
