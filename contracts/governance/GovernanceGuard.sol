@@ -48,14 +48,13 @@ contract GovernanceGuard is IGovernanceGuard {
         if (to != _manager || value != 0 || operation != Enum.Operation.Call) {
             revert GovernanceGuardForbiddenCall(msg.sender, to, value, uint8(operation));
         }
-        bytes4 selector = _selector(data);
-        if (selector != Multicall.multicall.selector) {
-            _checkFunction(selector);
+        if (_selector(data) != Multicall.multicall.selector) {
+            _checkFunction(data);
             return;
         }
         bytes[] memory calls = abi.decode(data[4:], (bytes[]));
         for (uint256 i; i < calls.length; ++i) {
-            _checkFunction(_selector(calls[i]));
+            _checkFunction(calls[i]);
         }
     }
 
@@ -113,11 +112,50 @@ contract GovernanceGuard is IGovernanceGuard {
         }
     }
 
-    function _checkFunction(bytes4 selector) private view {
-        if (
-            selector != IAccessManager.schedule.selector && selector != IAccessManager.execute.selector
-                && selector != IAccessManager.cancel.selector
-        ) revert GovernanceGuardForbiddenFunction(msg.sender, selector);
+    /// @dev One call of the manager: schedule, execute or cancel, and what is scheduled or executed keeps the
+    /// manager's roles with the Safes.
+    function _checkFunction(bytes memory call) private view {
+        bytes4 selector = _selector(call);
+        if (selector == IAccessManager.schedule.selector) {
+            (address target, bytes memory data,) = abi.decode(_arguments(call), (address, bytes, uint48));
+            _checkOperation(target, data);
+        } else if (selector == IAccessManager.execute.selector) {
+            (address target, bytes memory data) = abi.decode(_arguments(call), (address, bytes));
+            _checkOperation(target, data);
+        } else if (selector != IAccessManager.cancel.selector) {
+            revert GovernanceGuardForbiddenFunction(msg.sender, selector);
+        }
+    }
+
+    /// @dev An operation of the manager on `target`: a role of the manager goes only to one of the Safes.
+    function _checkOperation(address target, bytes memory data) private view {
+        if (target != _manager) return;
+        bytes4 selector = _selector(data);
+        if (selector == IAccessManager.grantRole.selector) {
+            (, address account,) = abi.decode(_arguments(data), (uint64, address, uint32));
+            _checkRoleHolder(account);
+        } else if (selector == Multicall.multicall.selector) {
+            bytes[] memory calls = abi.decode(_arguments(data), (bytes[]));
+            for (uint256 i; i < calls.length; ++i) {
+                _checkOperation(target, calls[i]);
+            }
+        }
+    }
+
+    function _checkRoleHolder(address account) private view {
+        address[3] memory safes = _participants.officerSafes();
+        if (account != safes[0] && account != safes[1] && account != safes[2]) {
+            revert GovernanceGuardRoleHolder(msg.sender, account);
+        }
+    }
+
+    /// @dev A call's arguments: its data after the selector (empty when it has none).
+    function _arguments(bytes memory call) private pure returns (bytes memory args) {
+        if (call.length < 4) return args;
+        args = new bytes(call.length - 4);
+        for (uint256 i; i < args.length; ++i) {
+            args[i] = call[i + 4];
+        }
     }
 
     function _selector(bytes memory data) private pure returns (bytes4) {

@@ -19,6 +19,11 @@ import {IModuleGuard} from "@safe-global/safe-smart-account/contracts/base/Modul
 /// delegatecall, no change of either guard (so the two checks stay on every path), and no new owner (officer) who
 /// holds a settlement bank's or an exchange's role in the participant registry, unless revoked (the registry refuses
 /// those roles to the Safes' owners: between them, no officer is ever a bank or an exchange).
+///
+/// And it keeps the manager's roles with the governance's Safes: an operation the manager is asked to schedule or
+/// execute that grants a role of the manager (`grantRole`, directly or in the manager's own `multicall`) to any
+/// account but one of the deployment's Safes is refused, so nobody acts as the authority outside the Safes' quorums
+/// and this guard (M and N change through the Safes' owners and thresholds).
 interface IGovernanceGuard is ITransactionGuard, IModuleGuard {
     /// @notice Thrown when `safe` would send a transaction that is not a plain call of the manager.
     /// @param safe the Safe whose transaction was checked
@@ -39,6 +44,11 @@ interface IGovernanceGuard is ITransactionGuard, IModuleGuard {
     /// @param owner the owner it would add
     /// @param roles the participant's roles
     error GovernanceGuardOfficerConflict(address safe, address owner, uint16 roles);
+    /// @notice Thrown when `safe` would have the manager grant one of its roles to `account`, which is not one of the
+    /// governance's Safes.
+    /// @param safe the Safe whose transaction was checked
+    /// @param account the account the role would go to
+    error GovernanceGuardRoleHolder(address safe, address account);
 
     /// @notice The AccessManager, the only contract the guarded Safes may call.
     function manager() external view returns (address);

@@ -48,6 +48,7 @@ __all__ = [
     "GovernanceGuardForbiddenCall",
     "GovernanceGuardForbiddenFunction",
     "GovernanceGuardOfficerConflict",
+    "GovernanceGuardRoleHolder",
     "GovernanceGuardZeroAddress",
     "InsufficientBalance",
     "InvalidShortString",
@@ -562,6 +563,16 @@ class GovernanceGuardOfficerConflict(ContractRevert):
     safe: str
     owner: str
     roles: int
+
+
+class GovernanceGuardRoleHolder(ContractRevert):
+    """``GovernanceGuardRoleHolder(address,address)``"""
+
+    signature: ClassVar[str] = "GovernanceGuardRoleHolder(address,address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('safe', 'account', )
+    safe: str
+    account: str
 
 
 class GovernanceGuardZeroAddress(ContractRevert):
@@ -1800,6 +1811,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "GovernanceGuardForbiddenCall": GovernanceGuardForbiddenCall,
     "GovernanceGuardForbiddenFunction": GovernanceGuardForbiddenFunction,
     "GovernanceGuardOfficerConflict": GovernanceGuardOfficerConflict,
+    "GovernanceGuardRoleHolder": GovernanceGuardRoleHolder,
     "GovernanceGuardZeroAddress": GovernanceGuardZeroAddress,
     "InsufficientBalance": InsufficientBalance,
     "InvalidShortString": InvalidShortString,

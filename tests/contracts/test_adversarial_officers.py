@@ -17,6 +17,7 @@ import ledger.contracts.errors as E
 from ledger.client import dev_account
 from ledger.client.sender import Call
 from ledger.contracts.types import Role
+from ledger.governance import ManagerRole
 from ledger.governance.config import DEV_COUNCIL, DEV_GUARDIANS
 from tests.contracts.conftest import CITY, REGION, RESERVE, World, h
 
@@ -106,3 +107,27 @@ def test_an_officer_never_issues_money(world: World) -> None:
     with pytest.raises(E.ParticipantUnknown):
         officer.issue(officer.address, 1, RESERVE)
     assert w.bank.balance_of(officer.address) == 0
+
+
+@pytest.mark.parametrize("role", [ManagerRole.COUNCIL, ManagerRole.EMERGENCY, ManagerRole.ADMIN])
+def test_no_account_but_the_governances_safes_is_granted_a_manager_role(world: World, role: ManagerRole) -> None:
+    """An account granted a manager role would act as the authority beside the Safes, outside their guard: an
+    exchange granted the emergency role would freeze and pause at will, one granted the council's would be an officer
+    that is an exchange. The Safes' guard refuses the grant when the council schedules it, and when it executes."""
+    w = world
+    manager = w.contracts.codecs["AccessManager"]
+    for who in (w.exchange.address, w.bank.address, COUNCIL_OFFICER.address):
+        grant = Call(w.contracts.address["AccessManager"], manager.encode_call("grantRole", int(role), who, 0))
+        with pytest.raises(E.GovernanceGuardRoleHolder) as refused:
+            w.authority.execute(grant)
+        assert (refused.value.safe, refused.value.account) == (w.contracts.address["CouncilSafe"], who)
+        # Nor inside one of the manager's own multicalls.
+        batch = manager.encode_call("multicall", [manager.encode_call("grantRole", int(role), who, 0)])
+        with pytest.raises(E.GovernanceGuardRoleHolder):
+            w.authority.execute(Call(w.contracts.address["AccessManager"], batch))
+        assert w.authority.view("AccessManager", "hasRole", int(role), who)[0] is False
+    # The Safes themselves may still be given roles (the council gives the emergency role to its own Safe).
+    council = w.contracts.address["CouncilSafe"]
+    w.authority.execute(Call(w.contracts.address["AccessManager"],
+                             manager.encode_call("grantRole", int(ManagerRole.EMERGENCY), council, 0)))  # fmt: skip
+    assert w.authority.view("AccessManager", "hasRole", int(ManagerRole.EMERGENCY), council)[0] is True
