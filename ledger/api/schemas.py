@@ -20,6 +20,8 @@ __all__ = [
     "AssetHistory",
     "AssetSummary",
     "BlockRef",
+    "ContractPauseChangeOut",
+    "ContractPauseOut",
     "CreditEventOut",
     "DeclarationOut",
     "Envelope",
@@ -45,6 +47,7 @@ __all__ = [
     "PagedEnvelope",
     "ParticipantDetail",
     "ParticipantOut",
+    "PausesOut",
     "PaymentOut",
     "PublicOperationOut",
     "RefusalError",
@@ -609,12 +612,22 @@ class Status(_Out):
     chain_id: int | None = Field(
         description="Chain id the indexer follows (null until it recorded one).", examples=[31337]
     )
-    indexed_block: int = Field(description="Last block whose events are all in the store.", examples=[120])
+    indexed_block: int = Field(
+        description="Last block whose events are all in the store (also with `?at=`: the envelope's block names the "
+        "block the answer reflects).",
+        examples=[120],
+    )
     chain_head: int | None = Field(description="Newest chain head the indexer recorded.", examples=[121])
     lag_blocks: int = Field(description="chain_head - indexed_block (0 when unknown).", examples=[1])
     lag_seconds: float = Field(description="Age of the indexed block while newer blocks exist.", examples=[0.8])
-    counts: Counts = Field(description="Record counts at the indexed block.")
-    trade_volume: str = _amount("Sum of every trade's price")
+    counts: Counts = Field(description="Record counts at the answer's block.")
+    trade_volume: str = _amount("Sum of every trade's price, up to the answer's block")
+    paused_contracts: list[str] = Field(
+        description="The contracts paused at the answer's block (their names in the deployment's manifest, in the "
+        "order of their bits in the pause register), empty when none is: each refuses every participant's change "
+        "until the council unpauses it. Who paused them and why: `/api/v1/governance/pauses`.",
+        examples=[["AssetRegistry", "TradeSettlement"]],
+    )
 
 
 # ─────────────────────────────────────────────────────────── governance
@@ -688,3 +701,37 @@ class GovernanceOut(_Out):
     recent: list[GovernanceSafeTransactionOut] = Field(
         description="The officers' last Safe transactions, newest first."
     )
+
+
+class ContractPauseChangeOut(_Out):
+    paused: bool = Field(description="Whether this change paused the contract (false: unpaused it).", examples=[True])
+    reason_hash: str = _hash("Hash of the reason the authority gave (its document, kept off the chain).")
+    changed_by: str = _address("Who changed it: the authority (its access manager, through the emergency officers "
+                               "to pause, the council to unpause).")  # fmt: skip
+    block: int = Field(description="Block of the change.", examples=[42])
+    timestamp: int = Field(description="Time of the change (unix seconds).", examples=[1796551884])
+
+
+class ContractPauseOut(_Out):
+    contract: str = Field(description="The contract's name in the deployment's manifest.", examples=["AssetRegistry"])
+    bit: int = Field(description="Its bit in the pause register (`Pausing.sol`).", examples=[2])
+    paused: bool = Field(description="Whether it is paused at the answer's block.", examples=[True])
+    reason_hash: str | None = _hash("The reason of its latest pause or unpause (null: never paused).")
+    changed_by: str | None = _address("Who made its latest pause or unpause (null: never paused).")
+    changed_block: int | None = Field(description="Block of its latest pause or unpause (null: never paused).",
+                                      examples=[42])  # fmt: skip
+    history: list[ContractPauseChangeOut] = Field(
+        description="Every pause and unpause of it up to the answer's block, oldest first (a pause of contracts "
+        "some of which were paused already changes only the others)."
+    )
+
+
+class PausesOut(_Out):
+    pause_register: int = Field(
+        description="The pause register as the asset registry's `pausedContracts()` returns it: the bits of the "
+        "paused contracts.",
+        examples=[18],
+    )
+    paused_contracts: list[str] = Field(description="The paused contracts' names, in bit order; empty when none.",
+                                        examples=[["AssetRegistry", "TradeSettlement"]])  # fmt: skip
+    contracts: list[ContractPauseOut] = Field(description="Every pausable contract, in bit order.")

@@ -6,9 +6,9 @@ exclusivity record, objection (and each objector's pending ones), authorised-ope
 configuration of every right of every asset, price band, balance and held revenue shares (of every account
 the events name), allowance, settled trade (by its settle-once key), used nonce, mandate, rectification order,
 credit record, agreement and recognised registration (and its origin's index), the contracts' counters, the
-token's supply, the contracts' references to each other against the manifest, and the governance (the access
-manager's operations, role members, role settings and function roles, the officers' Safes' owners, thresholds and
-nonces). The little state no view
+pause register, the token's supply, the contracts' references to each other against the manifest, and the
+governance (the access manager's operations, role members, role settings and function roles, the officers' Safes'
+owners, thresholds and nonces). The little state no view
 shows is read from storage (``eth_getStorageAt``, slots from the compiler's layout). :data:`COVERAGE` names,
 for every state variable of every contract, the records whose checks read it.
 
@@ -36,6 +36,7 @@ from ledger.audit.report import CheckStatus, Difference
 from ledger.audit.storage import StorageLayout, mapping_slot
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.codec import ContractCodec
+from ledger.contracts.types import PAUSE_CONTRACTS
 from ledger.errors import RpcRemoteError
 from ledger.store import StateView, Store
 from ledger.store.schema import STATE_TABLES
@@ -277,7 +278,7 @@ _ROWS: Final[dict[str, _Row]] = {
 #: AssetRegistryModule runs on AssetRegistry's storage (delegatecall) and declares the same variables.
 COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("ParticipantRegistry", "_participants"): ("participants",),
-    ("AssetRegistry", "_counters"): ("counters",),
+    ("AssetRegistry", "_counters"): ("counters", "contract_pauses"),  # with the pause register (``paused``)
     ("AssetRegistry", "_assets"): ("assets", "asset_records"),
     ("AssetRegistry", "_contentHashes"): ("assets",),
     ("AssetRegistry", "_registeredIds"): ("content_hashes",),
@@ -469,6 +470,8 @@ def iter_checks(
         yield ViewCheck("recognised_origins", origin, "Recognition", "localAssetOf", origin, local)
 
     yield from _governance_checks(rows)
+    # The pause register (kept by the registry): the contracts whose latest pause event paused them.
+    yield ViewCheck("contract_pauses", ("register",), "AssetRegistry", "pausedContracts", (), _register(rows))
 
     balances = sum(int(r["balance"]) for r in rows["balances"].values())
     outstanding = sum(int(r["outstanding"]) for r in rows["bank_issuance"].values())
@@ -492,7 +495,13 @@ def iter_checks(
                             to_checksum_address(context.addresses[target]))  # fmt: skip
     for (contract, fn), value in sorted(context.constants.items()):
         yield ViewCheck("deployment", (f"{contract}.{fn}",), contract, fn, (), value)
-    yield from _slot_checks(context, assets, licences, words)
+    yield from _slot_checks(context, assets, licences, words, _register(rows))
+
+
+def _register(rows: Mapping[str, Mapping[tuple[Any, ...], Mapping[str, Any]]]) -> int:
+    """The pause register the replayed contract_pauses records add up to."""
+    return sum(int(bit) for bit, name in PAUSE_CONTRACTS.items()
+               if (r := rows["contract_pauses"].get((name,))) is not None and r["paused"])  # fmt: skip
 
 
 def _slot_checks(
@@ -500,17 +509,20 @@ def _slot_checks(
     assets: Mapping[tuple[Any, ...], Mapping[str, Any]],
     licences: Mapping[tuple[Any, ...], Mapping[str, Any]],
     words: Mapping[tuple[str, int], int],
+    paused: int,
 ) -> Iterator[SlotCheck]:
-    """The state no view shows, read from storage: the registry's certificate counter and each asset's flags that
+    """The state no view shows, read from storage: the registry's certificate counter (in the word of the counters
+    and the pause register) and each asset's flags that
     its rights were ever held apart and that it was registered by recognition (checked with the whole record's
     word), TradeSettlement's nonce words (all 256 bits, not only the nonces used) and its EIP-712 name and version
     fallbacks (unused: both are short)."""
     if "AssetRegistry" in context.layouts:
         layout = StorageLayout(context.layouts["AssetRegistry"])
-        c = {m: layout.member("_counters", m) for m in ("licenses", "assets", "certificates")}
+        c = {m: layout.member("_counters", m) for m in ("licenses", "assets", "certificates", "paused")}
         serial = max((int(r["certificate_serial"]) for r in assets.values()), default=0)
         counters = c["licenses"].write(0, len(licences))
         counters = c["certificates"].write(c["assets"].write(counters, len(assets)), serial)
+        counters = c["paused"].write(counters, paused)
         yield SlotCheck("counters", ("AssetRegistry._counters",), "AssetRegistry", layout.slot("_counters"), counters)
         fields = {m: layout.member("_assets", m) for m in _RECORD_FIELDS}
         base = layout.slot("_assets")

@@ -49,6 +49,8 @@ _ACCOUNT_ARGS: Final[dict[str, tuple[str, ...]]] = {
     "ObjectionLodged": ("objector",),
     "PublicOperationAuthorised": ("operator",),
     "RevenueSharesSet": ("by",),
+    "ContractsPaused": ("by",),
+    "ContractsUnpaused": ("by",),
 }
 
 

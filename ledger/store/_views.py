@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from eth_utils.address import to_checksum_address
 from sqlalchemy.engine import Engine
 
+from ledger.contracts.types import PAUSE_CONTRACTS
 from ledger.errors import NonRetryableError
 from ledger.store import schema as s
 
@@ -305,6 +306,13 @@ class StateView:
         t = s.bank_issuance
         rows = self._rows(t, t.c.bank == _address(bank))
         return (int(rows[0]["issuance_limit"]), int(rows[0]["outstanding"])) if rows else (0, 0)
+
+    def paused_contracts(self) -> int:
+        """The pause register (like the asset registry's ``pausedContracts``): the bits of the paused contracts,
+        :data:`ledger.contracts.types.PAUSE_CONTRACTS`; 0 when none is."""
+        t = s.contract_pauses
+        paused = {r["contract"] for r in self._rows(t, t.c.paused.is_(True))}
+        return sum(int(bit) for bit, name in PAUSE_CONTRACTS.items() if name in paused)
 
     def find_balances(self) -> dict[str, int]:
         """Every account's balance (accounts that ever held tokens)."""

@@ -22,6 +22,7 @@ from eth_keys.datatypes import Signature
 from eth_keys.exceptions import BadSignature
 from eth_utils.address import to_checksum_address
 
+from ledger.contracts.types import PAUSE_CONTRACTS
 from ledger.decode import LedgerEvent
 from ledger.errors import NonRetryableError
 
@@ -188,6 +189,11 @@ def _imported(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
         yield "assets", _local(a)
 
 
+def _pauses(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
+    # Every pausable contract, not only those the event names: the projector checks the whole register.
+    return (("contract_pauses", (name,)) for name in PAUSE_CONTRACTS.values())
+
+
 def _both(*touches: _Touches) -> _Touches:
     return lambda a: [pair for touch in touches for pair in touch(a)]
 
@@ -222,6 +228,8 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "IssuanceLimitSet": _one("bank_issuance", lambda a: (a["bank"],)),
     "Issued": _one("bank_issuance", lambda a: (a["bank"],)),
     "Redeemed": _one("bank_issuance", lambda a: (a["bank"],)),
+    "ContractsPaused": _pauses,
+    "ContractsUnpaused": _pauses,
     "TradeSettled": _settled,
     "HeldSharesClaimed": _one("held_shares", lambda a: (a["recipient"],)),
     "HeldSharesReleased": _one("held_shares", lambda a: (a["recipient"],)),
@@ -348,6 +356,13 @@ def trade_key(exchange: str, seller: str, buyer: str, trade_id: str) -> str:
 
 def _word_address(address: str) -> bytes:
     return bytes(12) + bytes.fromhex(address[2:])
+
+
+def _names(register: int) -> str:
+    """The contracts of a pause register by name (bits of no contract as a number), ``none`` when empty."""
+    names = [name for bit, name in PAUSE_CONTRACTS.items() if register & bit]
+    unknown = register & ~sum(PAUSE_CONTRACTS)
+    return ", ".join([*names, *([f"unknown bits {unknown:#x}"] if unknown else [])]) or "none"
 
 
 def is_outside_mainland(region: int) -> bool:
@@ -858,6 +873,38 @@ class Projector:
         row["outstanding"] -= amount
         self._outstanding(row, int(a["outstanding"]), ev)
         row["redeemed_total"] += amount
+
+    # ─────────────────────────────────────────────────────────── pause register
+
+    def _on_ContractsPaused(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._pause(ev, a, block, True)
+
+    def _on_ContractsUnpaused(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._pause(ev, a, block, False)
+
+    def _pause(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, paused: bool) -> None:
+        """Pauses (or unpauses) each contract of the event's ``contracts`` whose pause this changes (one already
+        paused keeps its record: who paused it and why); the paused records must then be the event's register."""
+        contracts, register = int(a["contracts"]), int(a["paused"])
+        for bit, name in PAUSE_CONTRACTS.items():
+            row = self._get("contract_pauses", (name,))
+            if not contracts & bit or bool(row and row["paused"]) == paused:
+                continue
+            self._put("contract_pauses", (name,), block, {
+                "contract": name, "paused": paused, "reason_hash": _hex(a["reasonHash"]), "changed_by": a["by"],
+                "changed_block": block,
+            })  # fmt: skip
+        projected = 0
+        for bit, name in PAUSE_CONTRACTS.items():
+            row = self._get("contract_pauses", (name,))
+            if row is not None and row["paused"]:
+                projected |= bit
+        if projected != register:
+            raise ProjectionError(
+                f"{ev.name} in block {ev.block_number} (log {ev.log_index}) leaves the pause register at "
+                f"{register:#x} ({_names(register)}); the earlier pause events and this one add up to {projected:#x} "
+                f"({_names(projected)})"
+            )
 
     # ─────────────────────────────────────────────────────────── settlement
 

@@ -39,6 +39,7 @@ __all__ = [
     "bank_issuance",
     "blocks",
     "checkpoint",
+    "contract_pauses",
     "crosscheck_reports",
     "crosscheck_results",
     "events",
@@ -419,6 +420,20 @@ bank_issuance = _versioned(
     _c("reserve_hash", _hash(), nullable=True),
     _c("limit_set_by", _address(), nullable=True),
     _c("updated_block", sa.BigInteger),
+    indexes=[],
+)
+
+# The ledger's pause register (AssetControls' ContractsPaused and ContractsUnpaused; the register itself is kept by
+# the asset registry), one record per contract (its name in the manifest, a name of PAUSE_CONTRACTS) whose pause
+# ever changed: whether it is paused, and who changed that, why (the reason's hash) and when. A contract without a
+# record was never paused. Migration 0012_contract_pauses.
+contract_pauses = _versioned(
+    "contract_pauses",
+    [_c("contract", sa.String(32))],
+    _c("paused", sa.Boolean),
+    _c("reason_hash", _hash()),
+    _c("changed_by", _address()),
+    _c("changed_block", sa.BigInteger),
     indexes=[],
 )
 
@@ -850,7 +865,7 @@ VERSIONED: Final[tuple[StateTable, ...]] = (
             participants, assets, licences, revenue_shares, balances, bank_issuance, approvals, objections,
             rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
             public_operations, licence_exclusivity, governance_operations, governance_roles,
-            governance_role_settings, governance_function_roles, governance_safes,
+            governance_role_settings, governance_function_roles, governance_safes, contract_pauses,
         )
     ),
     # Kept by ledger.store.aggregates, not the projector:

@@ -32,8 +32,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_
 
 from ledger.api.main import create_app
 from ledger.cli.format import certificate_number
-from ledger.contracts.types import Category
-from ledger.decode import BlockHeader
+from ledger.contracts.types import PAUSE_CONTRACTS, Category, Paused
+from ledger.decode import BlockHeader, LedgerEvent
 from ledger.demo import ACTORS
 from ledger.settings import LedgerSettings
 from ledger.store import StateView, Store, open_store, schema
@@ -917,3 +917,78 @@ def test_governance_page_shows_the_councils_operations_the_safes_and_the_roles(t
     assert page.inner_text(".governance-page h1") == "Governance: the authority's council"
     assert "Council" in page.inner_text("[data-section=governance-safes]")
     assert page.inner_text("[data-section=governance-pending] h2") == "Pending changes (0)"
+
+
+def test_a_banner_names_the_paused_contracts_on_every_page_and_the_governance_page_shows_the_pauses(
+    browser: Browser, demo: Demo, tmp_path: Path
+) -> None:
+    """A copy of the demo store where the emergency officers paused the asset registry and the settlement (a
+    ContractsPaused event indexed in a new block): every page shows the banner naming both, its link leads to the
+    governance page, which shows their state and the pause with its reason; once the council unpauses them (another
+    block) the open page's banner goes away by itself."""
+    copy = tmp_path / "paused.db"
+    source_path = demo.stores["sqlite"].engine.url.database
+    assert source_path is not None
+    with sqlite3.connect(source_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    store = open_store(f"sqlite:///{copy}")
+    number, block_hash = store.checkpoint()  # type: ignore[misc]
+    with store.engine.connect() as conn:
+        timestamp = conn.execute(
+            sa.select(schema.blocks.c.timestamp).where(schema.blocks.c.number == number)
+        ).scalar_one()
+    authority, reason = _actor("authority"), "0x" + "5a" * 32
+    contracts = Paused.ASSET_REGISTRY | Paused.TRADE_SETTLEMENT
+
+    def pause_event(n: int, name: str, register: int) -> tuple[BlockHeader, LedgerEvent]:
+        header = BlockHeader(n, f"0x{n:064x}", block_hash if n == number + 1 else f"0x{n - 1:064x}",
+                             timestamp + 12 * (n - number))  # fmt: skip
+        event = LedgerEvent(n, header.hash, "0x" + "e1" * 32, 0, "AssetControls", name,
+                            {"contracts": int(contracts), "paused": register, "by": authority, "reasonHash": reason})
+        return header, event
+
+    paused_at, paused = pause_event(number + 1, "ContractsPaused", int(contracts))
+    store.apply([paused_at], [paused], paused_at)
+    try:
+        with _serving(store, tmp_path / "api") as served:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            for route in ("/", "/assets", f"/participant/{_actor('merchant')}", "/governance"):
+                page.goto(f"{served.url}/explorer/?poll=200#{route}")
+                page.wait_for_selector("main#view[data-state=ready]")
+                page.wait_for_selector("#pause-banner:not([hidden])")
+                assert page.get_attribute("#pause-banner", "data-paused") == "AssetRegistry,TradeSettlement", route
+                named = _attrs(page, "#pause-banner .contract", "data-contract")
+                assert [n["data-contract"] for n in named] == ["AssetRegistry", "TradeSettlement"]
+            assert "数据资产登记" in page.inner_text("#pause-banner") and "交易结算" in page.inner_text("#pause-banner")
+            shot = tmp_path / "explorer-paused.png"
+            page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot: {shot}")
+
+            page.goto(f"{served.url}/explorer/?poll=200#/")
+            page.wait_for_selector("#pause-banner:not([hidden]) #pause-banner-link")
+            page.click("#pause-banner-link")
+            page.wait_for_selector("main#view[data-state=ready][data-page=governance]")
+            states = _attrs(page, "[data-table=contract-pauses] tbody tr", "data-contract", "data-paused")
+            assert {s["data-contract"]: s["data-paused"] for s in states} == {
+                name: str(name in ("AssetRegistry", "TradeSettlement")).lower()
+                for name in PAUSE_CONTRACTS.values()
+            }
+            history = _attrs(page, "[data-table=pause-history] tbody tr", "data-contract", "data-paused", "data-block")
+            assert history == [
+                {"data-contract": name, "data-paused": "true", "data-block": str(number + 1)}
+                for name in ("AssetRegistry", "TradeSettlement")
+            ]
+            assert "5a5a" in page.inner_text("[data-table=pause-history]")  # the reason's hash, shortened
+
+            unpaused_at, unpaused = pause_event(number + 2, "ContractsUnpaused", 0)
+            store.apply([unpaused_at], [unpaused], unpaused_at)
+            page.wait_for_selector("#pause-banner[hidden]", state="attached", timeout=10_000)
+            assert page.get_attribute("#pause-banner", "data-paused") == ""
+            context.close()
+            assert errors == []
+    finally:
+        store.close()

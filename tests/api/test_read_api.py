@@ -48,6 +48,19 @@ def test_status_counts_the_demo_records_and_its_trade_volume(client: TestClient,
     assert data["counts"]["mandates"] == 2 and data["counts"]["trade_refusals"] == 0
     assert data["trade_volume"] == str(sum(t["price"] for t in trades)) == str(2 * 225_000 * YUAN)
     assert data["chain_id"] == demo.summaries[0].chain_id
+    assert data["paused_contracts"] == []  # the demo pauses nothing
+
+
+def test_status_at_an_earlier_block_counts_what_existed_then(client: TestClient, demo: Demo) -> None:
+    """?at= the block between the demo's two runs: the first run's records and volume; the indexed block (and the
+    lag) stay the store's."""
+    then = get(client, "status", at=str(demo.mid_block))
+    assert then["block"]["number"] <= demo.mid_block < demo.head
+    data = then["data"]
+    assert data["indexed_block"] == demo.head
+    assert (data["counts"]["assets"], data["counts"]["trades"]) == (4, 7)
+    assert data["trade_volume"] == str(225_000 * YUAN) and data["paused_contracts"] == []
+    assert client.get("/api/v1/status", params={"at": str(demo.head + 1)}).status_code == 404
 
 
 def test_asset_detail_shows_holders_licence_tree_trades_and_supervision(client: TestClient, demo: Demo) -> None:

@@ -1,12 +1,14 @@
 """The read API's governance routes over the demo's index: the council's operations (the demo's admissions, price
 band and authorised-operation approvals, each scheduled and executed after the delay), the roles and their
-members, the officers' Safes and their transactions."""
+members, the officers' Safes and their transactions, and the pause register (the demo pauses nothing; pauses are
+read in tests/store/test_store_end_to_end.py and tests/api/test_explorer.py)."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
 from ledger.client import dev_account
+from ledger.contracts.types import PAUSE_CONTRACTS
 from ledger.governance.config import DEV_COUNCIL, DEV_DELAY, DEV_GUARDIANS
 
 
@@ -40,3 +42,11 @@ def test_operations_are_listed_with_their_state_and_one_is_shown(client: TestCli
     missing = client.get("/api/v1/governance/operations/0x" + "00" * 32)
     assert missing.status_code == 404
     assert client.get("/api/v1/governance/operations", params={"status": "soon"}).status_code == 422
+
+
+def test_the_pauses_of_a_ledger_never_paused_name_every_contract_running(client: TestClient) -> None:
+    body = client.get("/api/v1/governance/pauses").json()["data"]
+    assert (body["pause_register"], body["paused_contracts"]) == (0, [])
+    assert [(c["contract"], c["bit"]) for c in body["contracts"]] == [(n, int(b)) for b, n in PAUSE_CONTRACTS.items()]
+    assert all(not c["paused"] and c["history"] == [] and c["changed_block"] is None for c in body["contracts"])
+    assert client.get("/api/v1/governance/pauses", params={"at": "0"}).json()["data"]["paused_contracts"] == []

@@ -23,6 +23,7 @@ from ledger.audit.replay import Replay, replay_into
 from ledger.audit.sources import IndexSource
 from ledger.audit.storage import StorageLayout, mapping_slot
 from ledger.contracts.system import MODULES, SYSTEM_CONTRACTS
+from ledger.contracts.types import Paused
 from ledger.store import open_store
 from ledger.toolchain import Build
 from tests.audit.conftest import Audited
@@ -304,3 +305,20 @@ def test_a_tampered_sold_flag_is_a_difference_in_that_licence(tampering: Tamperi
     assert [(d.record, d.key, d.field, d.expected, d.actual) for d in differences] == [
         ("licences", str(sold["licence_id"]), "sold", True, False)
     ]
+
+
+def test_a_tampered_pause_register_is_a_difference_in_the_pauses_and_the_counters(tampering: Tampering) -> None:
+    """The pause register shares the registry's counter slot (``_counters.paused``): a contract marked paused there
+    that no event paused is reported by pausedContracts and by the slot's word."""
+    slot = tampering.layout("AssetRegistry").slot("_counters")
+    contract, slot, word = _member(tampering, "AssetRegistry", "_counters", slot, "paused",
+                                   lambda paused: paused ^ int(Paused.RECOGNITION))  # fmt: skip
+    assert word != tampering.read(contract, slot)
+
+    def tamper() -> None:
+        tampering.rpc.call("anvil_setStorageAt", [tampering.address(contract), hex(slot), f"0x{word:064x}"])
+
+    differences = _verify_after(tampering, tamper)
+    assert {d.record for d in differences} == {"contract_pauses", "counters"}
+    pauses = [d for d in differences if d.record == "contract_pauses"]
+    assert [(d.key, d.expected, d.actual) for d in pauses] == [("register", 0, int(Paused.RECOGNITION))]

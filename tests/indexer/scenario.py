@@ -6,9 +6,9 @@ accepted, dismissed and standing objections; shared and exclusive licences (prun
 sublicences and territories outside the mainland; public data licensed as an authorised operation;
 signed-consent, mandated, off-exchange and non-atomic batch settlement with refusals (licences sold); revenue
 shares held for a suspended recipient and claimed, and held for a revoked one and released by the authority;
-recognised registrations imported, linked, superseded,
-cancelled, suspended and reinstated. It leaves some of that state standing (a pending and an open
-objection, an unused approval, held shares, a mandate in force, a suspended recognition) so that the
+recognised registrations imported, linked, superseded, cancelled, suspended and reinstated; contracts paused (one
+of them twice) and unpaused. It leaves some of that state standing (a pending and an open objection, an unused
+approval, held shares, a mandate in force, a suspended recognition) so that the
 audit's checks of it compare something. :func:`bulk_trades` settles licence trades in batches for volume.
 """
 
@@ -35,6 +35,7 @@ from ledger.contracts.types import (
     LicenseTerms,
     Mandate,
     OrderTarget,
+    Paused,
     Registration,
     Right,
     Role,
@@ -54,7 +55,7 @@ EVENT_TYPES = frozenset({
     "AssetRegistered", "LicenseGranted", "LicenseRevoked", "LicenseTransferred", "RegistrationApplied",
     "RegistrationCancelled", "RegistrationChanged", "RegistrationRejected", "RightTransferred",
     "AnonymisationAttested", "AssetFrozen", "AssetUnfrozen", "ObjectionAccepted", "ObjectionLodged",
-    "ObjectionResolved", "PublicOperationAuthorised", "PublicOperationUsed",
+    "ObjectionResolved", "PublicOperationAuthorised", "PublicOperationUsed", "ContractsPaused", "ContractsUnpaused",
     "Approval", "Issued", "Redeemed", "Transfer", "IssuanceLimitSet",
     "HeldSharesClaimed", "HeldSharesReleased", "NonceUsed", "PriceBandSet", "RevenueSharesSet", "TradeRefused",
     "TradeSettled",
@@ -121,6 +122,15 @@ def every_event_round(w: World) -> None:
     w.supervisor.record_credit_event(w.merchant.address, 3, -5, h("late filing"))
 
     recognition_round(w)
+    pause_round(w)
+
+
+def pause_round(w: World) -> None:
+    """The emergency officers pause the registry and the controls, then the controls again (already paused: only
+    supervision changes) with supervision; the council unpauses all three. Nothing stays paused."""
+    w.authority.pause(Paused.ASSET_REGISTRY | Paused.ASSET_CONTROLS, h("incident"))
+    w.authority.pause(Paused.ASSET_CONTROLS | Paused.SUPERVISION, h("incident widens"))
+    w.authority.unpause(Paused.ASSET_REGISTRY | Paused.ASSET_CONTROLS | Paused.SUPERVISION, h("incident closed"))
 
 
 def registration_round(w: World) -> None:

@@ -1,6 +1,7 @@
 """The demo scenario on anvil (plus the operations it leaves out, so that every event kind of the system's
-contracts occurs), every log fetched with one ``eth_getLogs``, decoded and projected: the store's queries
-agree with the contracts' own views, record by record, at the head and at earlier blocks.
+contracts occurs, and at the end two contracts paused and one of them unpaused), every log fetched with one
+``eth_getLogs``, decoded and projected: the store's queries agree with the contracts' own views, record by record,
+at the head and at earlier blocks. The pauses are also read through the API, now and before them, and audited.
 
 One chain for the module; each test projects it into a fresh store on each backend.
 """
@@ -9,16 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from ledger.api import create_app
+from ledger.audit import audit_replay
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Contracts, LedgerClient, dev_account, make_sender
 from ledger.contracts.deploy import load_manifest
 from ledger.contracts.system import SYSTEM_CONTRACTS
 from ledger.contracts.types import (
+    PAUSE_CONTRACTS,
     Category,
     Delivery,
     Grade,
@@ -26,6 +32,7 @@ from ledger.contracts.types import (
     LicenseTerms,
     Mandate,
     OrderTarget,
+    Paused,
     Registration,
     Right,
     Role,
@@ -34,10 +41,11 @@ from ledger.contracts.types import (
 from ledger.decode import BlockHeader, LedgerEvent, decode_logs
 from ledger.demo import ACTORS, run_demo
 from ledger.governance import CouncilClient
+from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
 from ledger.store import RecordNotFound, StateView, Store
 from ledger.store.projection import trade_key
-from ledger.toolchain import compile_contracts
+from ledger.toolchain import Build, compile_contracts
 from tests.conftest import free_port
 from tests.contracts.conftest import RESERVE, h
 from tests.indexer.scenario import recognition_steps, seller_net
@@ -53,6 +61,9 @@ class Chain:
     client: LedgerClient
     headers: list[BlockHeader]
     events: list[LedgerEvent]
+    settings: LedgerSettings
+    build: Build
+    before_pauses: int  # the last block before the closing pauses
 
     @property
     def head(self) -> int:
@@ -71,6 +82,10 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
         contracts = Contracts.from_build(deployment, build)
         client = CouncilClient(rpc, contracts, make_sender(settings, rpc, dev_account(0), contracts.errors))
         what_the_demo_leaves_out(client)
+        before_pauses = int(rpc.call("eth_blockNumber"), 16)
+        # The emergency officers pause the registry and the settlement; the council unpauses the registry.
+        client.pause(Paused.ASSET_REGISTRY | Paused.TRADE_SETTLEMENT, h("incident 2027-001"))
+        client.unpause(Paused.ASSET_REGISTRY, h("registry checked"))
         head = int(rpc.call("eth_blockNumber"), 16)
         raw = rpc.call(
             "eth_getLogs",
@@ -82,7 +97,7 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
             [("eth_getBlockByNumber", [hex(n), False]) for n in range(deployment.deployment_block, head + 1)]
         )
         headers = [BlockHeader.from_rpc(b) for b in blocks]
-        yield Chain(rpc, client, headers, events)
+        yield Chain(rpc, client, headers, events, settings, build, before_pauses)
 
 
 def what_the_demo_leaves_out(authority: LedgerClient) -> None:
@@ -260,6 +275,7 @@ def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict
         state[f"mandate {mandate}"] = view("MandateRegistry", "sellerOf", bytes.fromhex(mandate[2:]))
     for op in sorted(subjects.operations):
         state[f"operation {op}"] = view("AssetControls", "publicOperation", *op)
+    state["paused"] = view("AssetRegistry", "pausedContracts")
     return state
 
 
@@ -324,6 +340,7 @@ def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
             state[f"mandate {mandate}"] = m["seller"] if m["status"] == 1 else ZERO_ADDRESS
     for op in sorted(subjects.operations):
         state[f"operation {op}"] = view.public_operation(*op)
+    state["paused"] = view.paused_contracts()
     return state
 
 
@@ -382,6 +399,57 @@ def test_the_projected_state_equals_the_contracts_views(store: Store, chain: Cha
     every_kind.remove("EIP712DomainChanged")  # OpenZeppelin's EIP-712 base declares it; the domain never changes
     assert {e["name"] for e in stored} == every_kind
     assert len(stored) == len(chain.events)
+
+
+def test_the_pauses_are_indexed_answered_by_the_api_now_and_before_and_audited(
+    store: Store, chain: Chain, tmp_path: Path
+) -> None:
+    """The settlement paused and the registry paused then unpaused: the indexer's store has both contracts' pause
+    records with their history; the API's status and pauses name the settlement alone now and nothing before
+    the pauses; the audit replay finds no difference (the register against pausedContracts and the counter slot)."""
+    open_indexer(chain.settings, store, chain.rpc, build=chain.build).run()
+    authority = chain.client.address
+    assert chain.client.paused_contracts() == Paused.TRADE_SETTLEMENT
+    assert store.as_of().paused_contracts() == int(Paused.TRADE_SETTLEMENT)
+    assert store.as_of(chain.before_pauses).paused_contracts() == 0
+
+    with TestClient(create_app(LedgerSettings(data_dir=tmp_path), store=store)) as api:
+        status = api.get("/api/v1/status").json()
+        assert status["data"]["paused_contracts"] == ["TradeSettlement"]
+        assert status["block"]["number"] == chain.head == status["data"]["indexed_block"]
+        then = api.get("/api/v1/status", params={"at": chain.before_pauses}).json()
+        assert then["data"]["paused_contracts"] == [] and then["block"]["number"] <= chain.before_pauses
+        assert then["data"]["indexed_block"] == chain.head
+        assert then["data"]["counts"] == status["data"]["counts"]  # the pauses change no other record
+
+        pauses = api.get("/api/v1/governance/pauses").json()["data"]
+        assert pauses["pause_register"] == int(Paused.TRADE_SETTLEMENT)
+        assert pauses["paused_contracts"] == ["TradeSettlement"]
+        by_name = {c["contract"]: c for c in pauses["contracts"]}
+        assert list(by_name) == list(PAUSE_CONTRACTS.values())  # every pausable contract, in bit order
+        registry, settlement = by_name["AssetRegistry"], by_name["TradeSettlement"]
+        incident, checked = "0x" + h("incident 2027-001").hex(), "0x" + h("registry checked").hex()
+        assert [(c["paused"], c["reason_hash"], c["changed_by"]) for c in registry["history"]] == [
+            (True, incident, authority), (False, checked, authority)
+        ]
+        assert registry["paused"] is False and registry["changed_block"] == registry["history"][-1]["block"]
+        assert settlement["paused"] is True and len(settlement["history"]) == 1
+        assert settlement["history"][0]["block"] == registry["history"][0]["block"] > chain.before_pauses
+        assert all(not c["history"] and c["reason_hash"] is None for n, c in by_name.items()
+                   if n not in ("AssetRegistry", "TradeSettlement"))  # fmt: skip
+
+        before = api.get("/api/v1/governance/pauses", params={"at": chain.before_pauses}).json()["data"]
+        assert (before["pause_register"], before["paused_contracts"]) == (0, [])
+        assert all(not c["history"] and not c["paused"] for c in before["contracts"])
+        # Between the two changes (the pause's block): both paused.
+        mid = registry["history"][0]["block"]
+        during = api.get("/api/v1/governance/pauses", params={"at": mid}).json()["data"]
+        assert during["paused_contracts"] == ["AssetRegistry", "TradeSettlement"]
+
+    report = audit_replay(deployment=chain.client.contracts.deployment, build=chain.build, rpc=chain.rpc, live=store)
+    assert report.differences == [], [d.line() for d in report.differences]
+    assert report.chain.status == "ok" and report.index.status == "ok"
+    assert (report.events_by_name["ContractsPaused"], report.events_by_name["ContractsUnpaused"]) == (1, 1)
 
 
 @pytest.mark.parametrize("fraction", [0.25, 0.5, 0.8])

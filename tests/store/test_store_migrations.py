@@ -4,7 +4,8 @@ before it is refused, with what to do instead. After it, in one line: 0006_trade
 at 0005_rules gets the totals of the trades it holds), 0007_api_key_lifecycle, 0008_indexer_leader,
 0009_governance (a store that holds events is refused, with what to do instead; its downgrade drops the
 governance's tables), 0010_bank_issuance (the same, for the settlement banks' issuance), 0011_governance_proposals
-(the gateway's governance proposals: a table of its own, empty)."""
+(the gateway's governance proposals: a table of its own, empty), 0012_contract_pauses (a store holding events is
+upgraded as it is: the pause events are new, none is in it)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,11 @@ from ledger.store.synthetic import SyntheticLedger
 from tests.store.conftest import apply_in_batches
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
-_HEAD = "0011_governance_proposals"
+_HEAD = "0012_contract_pauses"
 # Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
 _EARLIER_HEADS = [
     _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
-    ("0009_governance",), ("0010_bank_issuance",),
+    ("0009_governance",), ("0010_bank_issuance",), ("0011_governance_proposals",),
 ]
 _GOVERNANCE_TABLES = {
     "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",
@@ -208,3 +209,39 @@ def test_a_store_indexed_before_the_banks_issuance_limits_is_refused_and_the_dow
             assert "bank_issuance" not in set(sa.inspect(conn).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_a_store_indexed_before_the_pause_register_is_upgraded_as_it_is_and_the_downgrade_drops_its_table(
+    store_url: str,
+) -> None:
+    """Migration 0012_contract_pauses: AssetControls only gained the pause events, so a store indexed before them
+    (its events and records kept) gets an empty table of pauses; the downgrade drops it."""
+    _upgrade(store_url, *_BEFORE, "0010_bank_issuance")
+    engine = create_store_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
+            " VALUES (1, 0, :h, :h, 'AssetControls', 'AssetFrozen', '{}')"
+        ), {"h": "0x" + "11" * 32})  # fmt: skip
+        conn.execute(sa.text("INSERT INTO balances (account, valid_from_block, balance) VALUES (:a, 1, 5)"),
+                     {"a": "0x" + "22" * 20})  # fmt: skip
+    engine.dispose()
+    store = open_store(store_url)
+    try:
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 1
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM balances")).scalar_one() == 1
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM contract_pauses")).scalar_one() == 0
+        assert store.as_of().rows("contract_pauses") == []
+    finally:
+        store.close()
+    assert _versions(store_url) == {_HEAD}
+    _alembic(store_url, lambda cfg: command.downgrade(cfg, "0011_governance_proposals"))
+    engine = create_store_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            assert "contract_pauses" not in set(sa.inspect(conn).get_table_names())
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 1
+    finally:
+        engine.dispose()
+    assert _versions(store_url) == {"0011_governance_proposals"}

@@ -8,7 +8,7 @@ import pytest
 from eth_abi.abi import encode as abi_encode
 from eth_utils.crypto import keccak
 
-from ledger.store.projection import ProjectionError, dependent_keys, keys_to_load, trade_key
+from ledger.store.projection import ProjectionError, Projector, dependent_keys, keys_to_load, trade_key
 from tests.store.scripts import (
     ALICE,
     AUTHORITY,
@@ -272,6 +272,60 @@ def test_an_outstanding_issuance_its_earlier_events_do_not_add_up_to_is_refused(
         s.project()
 
 
+# Bits of the pause register (ledger.contracts.types.Paused): the asset registry, the controls, the token.
+_REGISTRY, _CONTROLS, _TOKEN = 1 << 1, 1 << 2, 1 << 3
+
+
+def _pause_rows(p: Projector) -> dict[str, list[tuple[int, bool, str, int]]]:
+    """Each contract's new pause versions: (block, paused, reason hash, changed block)."""
+    versions = p.result().versions.get("contract_pauses", {})
+    return {name: [(b, r["paused"], r["reason_hash"], r["changed_block"]) for b, r in vs]
+            for (name,), vs in versions.items()}  # fmt: skip
+
+
+def test_pauses_change_only_the_contracts_whose_pause_changes_with_history() -> None:
+    """Pausing the registry and the controls, then the controls (already paused: its record stays) and the token,
+    then unpausing the registry and the token: each contract's versions, who changed it and why."""
+    s = Script()
+    s("AssetControls", "ContractsPaused", contracts=_REGISTRY | _CONTROLS, paused=_REGISTRY | _CONTROLS, by=AUTHORITY,
+      reasonHash=H1)  # fmt: skip
+    s.block()
+    s("AssetControls", "ContractsPaused", contracts=_CONTROLS | _TOKEN, paused=_REGISTRY | _CONTROLS | _TOKEN,
+      by=AUTHORITY, reasonHash=H2)  # fmt: skip
+    s.block()
+    s("AssetControls", "ContractsUnpaused", contracts=_REGISTRY | _TOKEN | 1, paused=_CONTROLS, by=REGISTRAR,
+      reasonHash=H3)  # fmt: skip
+    assert _pause_rows(s.project()) == {
+        "AssetRegistry": [(1, True, H1, 1), (3, False, H3, 3)],
+        "AssetControls": [(1, True, H1, 1)],
+        "SettlementToken": [(2, True, H2, 2), (3, False, H3, 3)],
+    }  # ParticipantRegistry (bit 0) was never paused: unpausing it changes nothing, it has no record
+    last = s.project().result().versions["contract_pauses"][("SettlementToken",)][-1][1]
+    assert (last["contract"], last["changed_by"]) == ("SettlementToken", REGISTRAR)
+
+
+def test_a_pause_register_the_earlier_pause_events_do_not_add_up_to_is_refused() -> None:
+    """The event's register names the token paused, but no pause event paused it (one was missed): refused. The
+    same for a register that leaves out a contract the events paused, checked against the stored records."""
+    s = Script()
+    s("AssetControls", "ContractsPaused", contracts=_REGISTRY, paused=_REGISTRY | _TOKEN, by=AUTHORITY, reasonHash=H1)
+    with pytest.raises(ProjectionError, match=r"ContractsPaused in block 1 \(log 0\) leaves the pause register at "
+                       r"0xa \(AssetRegistry, SettlementToken\); .* add up to 0x2 \(AssetRegistry\)"):  # fmt: skip
+        s.project()
+    s = Script()
+    s("AssetControls", "ContractsUnpaused", contracts=_REGISTRY, paused=0, by=AUTHORITY, reasonHash=H1)
+    stored = {"contract_pauses": {
+        ("AssetRegistry",): {"contract": "AssetRegistry", "paused": True, "reason_hash": H2, "changed_by": AUTHORITY,
+                             "changed_block": 0},
+        ("Supervision",): {"contract": "Supervision", "paused": True, "reason_hash": H2, "changed_by": AUTHORITY,
+                           "changed_block": 0},
+    }}  # fmt: skip
+    with pytest.raises(ProjectionError, match=r"register at 0x0 \(none\); .* add up to 0x40 \(Supervision\)"):
+        s.project(stored)
+    stored["contract_pauses"][("Supervision",)]["paused"] = False
+    assert _pause_rows(s.project(stored)) == {"AssetRegistry": [(1, False, H1, 1)]}
+
+
 def test_a_balance_that_would_go_negative_is_refused() -> None:
     s = Script()
     s("SettlementToken", "Transfer", **{"from": ALICE, "to": BOB, "value": 1})
@@ -382,6 +436,7 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
     _imported(s, 10)  # registered by the import: the asset is marked recognised
     _imported(s, 11, linked=True)
     _imported(s, 12, superseded=True)
+    s("AssetControls", "ContractsPaused", contracts=_TOKEN, paused=_TOKEN, by=AUTHORITY, reasonHash=H1)
     keys = keys_to_load(s.events)
     assert keys == {
         "balances": {(ALICE,)},
@@ -394,6 +449,9 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
         "licences": {(8,), (9,)},
         "licence_exclusivity": {(3, 1, 1201, 0)},
         "recognised_records": {(6,), (10,), (11,), (12,)},
+        # every contract's pause, not only the token's: the projector checks the whole register
+        "contract_pauses": {("ParticipantRegistry",), ("AssetRegistry",), ("AssetControls",), ("SettlementToken",),
+                            ("TradeSettlement",), ("MandateRegistry",), ("Supervision",), ("Recognition",)},
     }
     # Licence 9 was granted before the batch: its exclusivity record is named by its stored row.
     stored = {"licences": {(9,): {"asset_id": 4, "right": 2, "purpose": 7, "parent_id": 1}}}

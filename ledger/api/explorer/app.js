@@ -1,5 +1,6 @@
 // The explorer: hash routes (#/, #/assets, #/licences, #/trades, #/mandates, #/refusals, #/participants,
-// #/governance, #/asset/5, #/participant/0x…, #/search?q=…), header, footer, and following the indexer.
+// #/governance, #/asset/5, #/participant/0x…, #/search?q=…), header, footer, the banner naming the paused contracts,
+// and following the indexer.
 
 import { beginPage, get, getAll, onBlock } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -11,7 +12,7 @@ import { renderGovernance } from "./pages/governance.js";
 import { renderAssetList, renderLicenceList, renderMandateList, renderParticipantList, renderRefusalList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
 import { renderSearch } from "./pages/search.js";
-import { errorBox, rememberParticipants, rememberRecognised } from "./ui.js";
+import { contractLabel, errorBox, rememberParticipants, rememberRecognised } from "./ui.js";
 
 const ROUTES = [
   { name: "dashboard", pattern: /^\/?$/, render: () => renderDashboard(), live: true },
@@ -86,6 +87,7 @@ async function route(quiet = false) {
     beginPage();
     replace(view, h("p", { class: "muted loading" }, t("common.loading")));
     renderHeader(found ? found[0].name : "", query.get("q") || "");
+    refreshPauseBanner(); // beside the page, not before it: the page does not wait for it
   }
   let content;
   let state = "ready";
@@ -117,9 +119,42 @@ async function route(quiet = false) {
 }
 
 /**
+ * The banner under the header while any contract is paused now (whatever block the page shows): it names them
+ * and links to the governance page, which lists who paused them and why. Hidden when none is.
+ */
+function renderPauseBanner(status) {
+  const banner = document.getElementById("pause-banner");
+  const paused = (status && status.data && status.data.paused_contracts) || [];
+  banner.dataset.paused = paused.join(",");
+  banner.hidden = paused.length === 0;
+  if (paused.length === 0) {
+    replace(banner);
+    return;
+  }
+  const separator = lang() === "zh" ? "、" : ", ";
+  const names = paused.map((name, i) => [
+    i ? separator : "",
+    h("span", { class: "contract", dataset: { contract: name } }, contractLabel(name)),
+  ]);
+  replace(banner, t("pause.banner"), " ", names, h("a", { href: "#/governance", id: "pause-banner-link" }, t("pause.details")));
+}
+
+/** Asks /status for the paused contracts and shows them; a failure leaves the banner as it was. */
+async function refreshPauseBanner() {
+  try {
+    const status = await get("status", {}, { track: false });
+    renderPauseBanner(status);
+    return status;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Follows the indexer: while a page of the current state is shown, asks /status every POLL_MS and
  * re-renders the page quietly when a newer block has been indexed. Historical views (?at=) stay, and
- * so do lists and search results (a refresh would drop the pages loaded with "load more").
+ * so do lists and search results (a refresh would drop the pages loaded with "load more"). The pause
+ * banner follows the same answers, on every page.
  */
 async function poll() {
   try {
@@ -130,9 +165,10 @@ async function poll() {
     if (!document.hidden && waiting) {
       lookupsLoaded = null;
       await route(true);
-    } else if (!document.hidden && live && view.dataset.state === "ready" && !query.get("at") && shownBlock) {
-      const status = await get("status", {}, { track: false });
-      if (status.block.number > shownBlock.number && view.dataset.state === "ready") {
+    } else if (!document.hidden) {
+      const status = await refreshPauseBanner();
+      const current = live && view.dataset.state === "ready" && !query.get("at") && shownBlock;
+      if (status && current && status.block.number > shownBlock.number && view.dataset.state === "ready") {
         lookupsLoaded = null; // newly admitted participants get their names
         await route(true);
       }

@@ -123,6 +123,13 @@ export function timeText(seconds) {
   return h("span", { class: "time", title: formatTime(seconds) }, formatMinute(seconds));
 }
 
+/** A pausable contract's name in words (its manifest name when unknown). */
+export function contractLabel(name) {
+  const key = `contract.${name}`;
+  const label = t(key);
+  return label === key ? name : label;
+}
+
 export function badge(text, kind) {
   return h("span", { class: `badge ${kind || ""}`.trim() }, text);
 }

@@ -1,5 +1,5 @@
 """The governance: the access manager's operations (pending, ready, executed, cancelled), its roles and their
-members, the officers' Safes and their transactions."""
+members, the officers' Safes and their transactions, and the ledger's pause register with each contract's pauses."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from ledger.api import mappers
 from ledger.api import schemas as m
-from ledger.api.deps import ReadConn, Stamp
+from ledger.api.deps import BlockStamp, ReadConn, Stamp
 from ledger.api.pagination import HASH, BlockHashCursorQ, LimitQ, fetch_page
 from ledger.api.params import AddressQ
 from ledger.api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from ledger.api.views import visible
+from ledger.contracts.types import PAUSE_CONTRACTS
 from ledger.store import schema as s
 
-__all__ = ["router"]
+__all__ = ["paused_contracts", "router"]
 
 router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
 
@@ -134,4 +135,43 @@ def get_operation(
     if row is None:
         raise HTTPException(404, f"no operation {operation_id} was scheduled at the access manager")
     body = mappers.governance_operation(row._mapping, stamp.time)
+    return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=body))
+
+
+def paused_contracts(conn: sa.Connection, stamp: BlockStamp) -> list[str]:
+    """The contracts paused at ``stamp``, in the order of their bits."""
+    t = s.contract_pauses
+    paused = set(conn.execute(sa.select(t.c.contract).where(visible(t, stamp), t.c.paused.is_(True))).scalars())
+    return [name for name in PAUSE_CONTRACTS.values() if name in paused]
+
+
+@router.get(
+    "/pauses",
+    response_model=m.Envelope[m.PausesOut],
+    summary="The pause register: each contract paused or not, who paused or unpaused it, why and when.",
+    responses=ERRORS,
+)
+def pauses(request: Request, conn: ReadConn, stamp: Stamp) -> Response:
+    t, b = s.contract_pauses, s.blocks
+    history: dict[str, list[m.ContractPauseChangeOut]] = {}
+    changes = conn.execute(
+        sa.select(t, b.c.timestamp).select_from(t.outerjoin(b, b.c.number == t.c.valid_from_block))
+        .where(t.c.valid_from_block <= stamp.number).order_by(t.c.contract, t.c.valid_from_block)
+    )  # fmt: skip
+    for r in changes:
+        history.setdefault(r.contract, []).append(m.ContractPauseChangeOut.model_construct(
+            paused=bool(r.paused), reason_hash=r.reason_hash, changed_by=r.changed_by, block=int(r.changed_block),
+            timestamp=int(r.timestamp or 0)))  # fmt: skip
+    contracts = []
+    for bit, name in PAUSE_CONTRACTS.items():
+        changed = history.get(name, [])
+        last = changed[-1] if changed else None
+        contracts.append(m.ContractPauseOut.model_construct(
+            contract=name, bit=int(bit), paused=bool(last and last.paused),
+            reason_hash=last.reason_hash if last else None, changed_by=last.changed_by if last else None,
+            changed_block=last.block if last else None, history=changed,
+        ))  # fmt: skip
+    paused = [c for c in contracts if c.paused]
+    body = m.PausesOut.model_construct(pause_register=sum(c.bit for c in paused),
+                                       paused_contracts=[c.contract for c in paused], contracts=contracts)  # fmt: skip
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=body))

@@ -1,4 +1,4 @@
-"""The store's status: chain, indexed block, indexer lag, record counts and trade volume."""
+"""The store's status: chain, indexed block, indexer lag, record counts, trade volume and the paused contracts."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request, Response
 
 from ledger.api import schemas as m
 from ledger.api.aggregates import AggregateAnswers
-from ledger.api.deps import read_limiter, read_snapshot, resolve_at
+from ledger.api.deps import AtQ, BlockStamp, read_limiter, read_snapshot, resolve_at
 from ledger.api.metrics import read_lag
 from ledger.api.responses import ERRORS, block_ref, json_response
+from ledger.api.routes.governance import paused_contracts
 from ledger.api.views import visible
 from ledger.store import Store
 from ledger.store import schema as s
@@ -44,30 +45,39 @@ class StatusCache:
 
 
 @router.get(
-    "", response_model=m.Envelope[m.Status], summary="Chain, indexed block, lag, counts, volume.", responses=ERRORS
+    "",
+    response_model=m.Envelope[m.Status],
+    summary="Chain, indexed block, lag, counts, volume, paused contracts.",
+    responses=ERRORS,
 )
-async def status(request: Request) -> Response:
+async def status(request: Request, at: AtQ = None) -> Response:
     store: Store = request.app.state.reader
     answers: AggregateAnswers = request.app.state.aggregate_answers
-    return await anyio.to_thread.run_sync(lambda: _status(request, store, answers), limiter=read_limiter(request))
+    return await anyio.to_thread.run_sync(lambda: _status(request, store, answers, at), limiter=read_limiter(request))
 
 
-def _status(request: Request, store: Store, answers: AggregateAnswers) -> Response:
+def _counts(conn: sa.Connection, stamp: BlockStamp) -> m.Counts:
+    return m.Counts(**{
+        name: int(conn.execute(sa.select(sa.func.count()).select_from(t).where(visible(t, stamp))).scalar_one())
+        for name, t in _COUNTED.items()
+    })  # fmt: skip
+
+
+def _status(request: Request, store: Store, answers: AggregateAnswers, at: str | None) -> Response:
     cache: StatusCache = request.app.state.status_cache
     with read_snapshot(store) as conn:
-        stamp = resolve_at(conn, None)
-        with cache.lock:
-            if cache.key != (stamp.number, stamp.hash) or cache.counts is None:
-                counts = {
-                    name: int(
-                        conn.execute(sa.select(sa.func.count()).select_from(t).where(visible(t, stamp))).scalar_one()
-                    )
-                    for name, t in _COUNTED.items()
-                }
-                cache.counts = m.Counts(**counts)
-                cache.key = (stamp.number, stamp.hash)
-            counts_model = cache.counts
+        stamp = resolve_at(conn, at)
+        indexed = stamp if stamp.at_block is None else resolve_at(conn, None)
+        if stamp.at_block is None:  # the current counts are kept until the checkpoint moves; earlier ones are not
+            with cache.lock:
+                if cache.key != (stamp.number, stamp.hash) or cache.counts is None:
+                    cache.counts = _counts(conn, stamp)
+                    cache.key = (stamp.number, stamp.hash)
+                counts_model = cache.counts
+        else:
+            counts_model = _counts(conn, stamp)
         volume = sum(row[2] for row in answers.get(conn, stamp, "category", None, None))
+        paused = paused_contracts(conn, stamp)
         head = conn.execute(sa.select(s.indexer_head.c.chain_id, s.indexer_head.c.block_number).limit(1)).first()
     lag = read_lag(store)
     return json_response(
@@ -75,12 +85,13 @@ def _status(request: Request, store: Store, answers: AggregateAnswers) -> Respon
             block=block_ref(stamp),
             data=m.Status.model_construct(
                 chain_id=request.app.state.settings.chain_id if head is None else int(head[0]),
-                indexed_block=stamp.number,
-                chain_head=None if head is None else max(stamp.number, int(head[1])),
+                indexed_block=indexed.number,
+                chain_head=None if head is None else max(indexed.number, int(head[1])),
                 lag_blocks=0 if lag is None else lag.blocks,
                 lag_seconds=0.0 if lag is None else round(lag.seconds, 3),
                 counts=counts_model,
                 trade_volume=str(volume),
+                paused_contracts=paused,
             ),
         )
     )

@@ -1,13 +1,14 @@
-// The governance (治理): the council's operations at the access manager (pending with their earliest execution time,
-// executed, cancelled), the officers' Safes with their officers and thresholds, the roles' members, and the
-// officers' latest Safe transactions with who signed them.
+// The governance (治理): the contracts' pauses (each contract's state, and every pause and unpause: who, why, when),
+// the council's operations at the access manager (pending with their earliest execution time, executed,
+// cancelled), the officers' Safes with their officers and thresholds, the roles' members, and the officers' latest
+// Safe transactions with who signed them.
 
 import { get, getAll } from "../api.js";
 import { h } from "../dom.js";
 import { formatTime } from "../format.js";
 import { FUNCTIONS } from "../functions.js";
-import { t } from "../i18n.js";
-import { badge, card, hashText, table, timeText } from "../ui.js";
+import { lang, t } from "../i18n.js";
+import { badge, card, contractLabel, hashText, participantLink, table, timeText } from "../ui.js";
 
 const STATUS_KIND = { pending: "warn", ready: "info", executed: "ok", cancelled: "bad", expired: "bad" };
 const ROLE_NAMES = { 0: "gov.role.admin", 1: "gov.role.council", 2: "gov.role.guardian", 3: "gov.role.emergency" };
@@ -84,10 +85,52 @@ function transactionsTable(transactions) {
   );
 }
 
+function contractCell(name) {
+  return h("span", { title: name }, contractLabel(name));
+}
+
+/** Each pausable contract: paused or running, and its latest pause or unpause. */
+function pausesTable(contracts) {
+  return table(
+    "contract-pauses",
+    [
+      { label: t("gov.contract"), cell: (c) => contractCell(c.contract) },
+      { label: t("gov.state"), cell: (c) => (c.paused ? badge(t("gov.paused"), "bad") : badge(t("gov.running"), "ok")) },
+      { label: t("gov.lastChange"), cell: (c) => (c.changed_block === null ? "–" : `#${c.changed_block}`) },
+      { label: t("gov.reason"), cell: (c) => (c.reason_hash ? hashText(c.reason_hash) : "–"), class: "mono" },
+    ],
+    contracts,
+    (c) => ({ contract: c.contract, paused: String(c.paused) }),
+  );
+}
+
+/** Every pause and unpause, newest first. */
+function pauseHistoryTable(contracts) {
+  const changes = contracts
+    .flatMap((c) => c.history.map((x) => ({ ...x, contract: c.contract })))
+    .sort((a, b) => b.block - a.block || a.contract.localeCompare(b.contract));
+  return table(
+    "pause-history",
+    [
+      { label: t("col.block"), cell: (x) => h("span", {}, `#${x.block} `, timeText(x.timestamp)) },
+      { label: t("gov.contract"), cell: (x) => contractCell(x.contract) },
+      { label: t("gov.change"), cell: (x) => (x.paused ? badge(t("gov.paused"), "bad") : badge(t("gov.unpaused"), "ok")) },
+      { label: t("gov.changedBy"), cell: (x) => participantLink(x.changed_by, lang()) },
+      { label: t("gov.reason"), cell: (x) => hashText(x.reason_hash), class: "mono" },
+    ],
+    changes,
+    (x) => ({ contract: x.contract, paused: String(x.paused), block: x.block }),
+    t("gov.noPauses"),
+  );
+}
+
 /** #/governance */
 export async function renderGovernance() {
-  const [overview, operations] = await Promise.all([get("governance"), getAll("governance/operations", {}, 1000)]);
+  const [overview, operations, pauses] = await Promise.all([
+    get("governance"), getAll("governance/operations", {}, 1000), get("governance/pauses"),
+  ]);
   const g = overview.data;
+  const p = pauses.data;
   const open = operations.filter((o) => o.status === "pending" || o.status === "ready");
   const closed = operations.filter((o) => o.status !== "pending" && o.status !== "ready").reverse();
   return h(
@@ -95,6 +138,8 @@ export async function renderGovernance() {
     { class: "governance-page" },
     h("h1", {}, t("gov.title")),
     h("p", { class: "muted" }, t("gov.intro")),
+    card("governance-pauses", `${t("gov.pauses")} (${p.paused_contracts.length} / ${p.contracts.length})`, pausesTable(p.contracts)),
+    card("governance-pause-history", t("gov.pauseHistory"), pauseHistoryTable(p.contracts)),
     card("governance-pending", `${t("gov.pending")} (${open.length})`, operationTable(open)),
     card("governance-safes", t("gov.safes"), safesTable(g.safes)),
     card("governance-history", t("gov.history"), operationTable(closed)),
