@@ -71,13 +71,22 @@ def _lines(plan: UpgradePlan, against: Path) -> list[str]:
 def plan(
     against: Annotated[
         Path | None,
-        typer.Option("--against", help=f"The release baseline to check against [default: {_shown(DEFAULT_BASELINE)}].",
-                     show_default=False),
+        typer.Option(
+            "--against",
+            metavar="BASELINE",
+            help=f"The release baseline to check against [default: {_shown(DEFAULT_BASELINE)}].",
+            show_default=False,
+        ),
     ] = None,
     allow_rename: Annotated[
         list[str] | None,
-        typer.Option("--allow-rename", help="Allow a renamed variable or struct member: CONTRACT:PATH=NEW_NAME "
-                     "(PATH as the check prints it: _total, _assets[*].owner). Repeatable.", show_default=False),
+        typer.Option(
+            "--allow-rename",
+            metavar="CONTRACT:PATH=NEW",
+            help="Allow a renamed variable or struct member (PATH as the check prints it: _total, "
+            "_assets[*].owner). Repeatable.",
+            show_default=False,
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
