@@ -36,6 +36,7 @@ from ledger.cli import (
     supervise,
     token,
     trade,
+    upgrade,
 )
 from ledger.cli._session import AsOption, JsonOption, Session, describe_error, emit, fail, progress
 from ledger.cli.crosscheck import crosscheck
@@ -98,6 +99,7 @@ app.add_typer(apikey.app, name="apikey")
 app.add_typer(certificate.app, name="certificate")
 app.add_typer(recognition.app, name="recognition")
 app.add_typer(governance.app, name="governance")
+app.add_typer(upgrade.app, name="upgrade")
 app.command("crosscheck")(crosscheck)
 app.command("index")(index)
 app.command("serve")(serve)

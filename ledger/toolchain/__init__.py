@@ -9,7 +9,10 @@ from ledger.toolchain.compile import (
     SOLC_VERSION,
     Build,
     CompiledContract,
+    StorageLayouts,
+    cached_build,
     compile_contracts,
+    storage_layouts,
 )
 
 __all__ = [
@@ -21,5 +24,8 @@ __all__ = [
     "SOLC_VERSION",
     "Build",
     "CompiledContract",
+    "StorageLayouts",
+    "cached_build",
     "compile_contracts",
+    "storage_layouts",
 ]

@@ -49,13 +49,16 @@ __all__ = [
     "SOLC_VERSION",
     "Build",
     "CompiledContract",
+    "StorageLayouts",
     "analysis_errors",
     "build_standard_input",
     "cache_key",
+    "cached_build",
     "compile_contracts",
     "compiler_identity",
     "load_compiler_config",
     "solc_settings_for",
+    "storage_layouts",
 ]
 
 logger = logging.getLogger(__name__)
@@ -538,6 +541,16 @@ def _read_cache(directory: Path, key: str, evm_version: str) -> Build | None:
     )
 
 
+def cached_build(key: str, settings: LedgerSettings | None = None, *, evm_version: str | None = None) -> Build | None:
+    """Build ``key`` as the compile cache (``settings.build_dir``) holds it, or None if it holds no such build
+    (a deployment manifest names the build it deployed: this finds that build's code again)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", key):
+        return None
+    settings = settings if settings is not None else LedgerSettings()
+    target = evm_version or str(solc_settings_for(settings.evm_version).get("evmVersion", "cancun"))
+    return _read_cache(settings.build_dir.resolve() / key, key, target)
+
+
 def _warn_code_size(build: Build) -> None:
     for contract in build:
         if contract.deployed_size > MAX_DEPLOYED_CODE_SIZE:
@@ -632,3 +645,63 @@ def analysis_errors(settings: LedgerSettings | None = None, *, project_root: Pat
     except CompilationError as exc:
         return [str(e.get("formattedMessage") or e.get("message")) for e in exc.errors] or [str(exc)]
     return []
+
+
+@dataclass(frozen=True)
+class StorageLayouts:
+    """solc's ``storageLayout`` of every contract of a source tree (keyed ``source:Name``), and the members of
+    every enum it defines (keyed by the enum's AST id, which solc's storage type ids end with:
+    ``t_enum(Right)28037``); the storage layout alone does not say how many members an enum has."""
+
+    layouts: Mapping[str, Mapping[str, Any]]
+    enum_members: Mapping[int, tuple[str, ...]]
+    project_sources: tuple[str, ...]
+
+    def layout(self, name: str) -> Mapping[str, Any]:
+        """By fully qualified name, or by bare name if one project source defines it."""
+        if name in self.layouts:
+            return self.layouts[name]
+        own = [fqn for fqn in self.layouts if fqn.rsplit(":", 1)[-1] == name and fqn.split(":", 1)[0] in
+               self.project_sources]  # fmt: skip
+        if len(own) != 1:
+            raise KeyError(f"no single project contract named {name!r} (found {len(own)})")
+        return self.layouts[own[0]]
+
+
+def _enum_members(node: Any, found: dict[int, tuple[str, ...]]) -> None:
+    if isinstance(node, dict):
+        if node.get("nodeType") == "EnumDefinition" and isinstance(node.get("id"), int):
+            found[node["id"]] = tuple(str(m.get("name")) for m in node.get("members", []))
+        for value in node.values():
+            _enum_members(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _enum_members(item, found)
+
+
+def storage_layouts(
+    settings: LedgerSettings | None = None, *, project_root: Path | None = None, contracts_dir: Path | None = None
+) -> StorageLayouts:
+    """The storage layouts of the contracts under ``contracts_dir`` (default ``<project_root>/contracts``), from
+    solc's analysis alone (no code generation: seconds, where :func:`compile_contracts` takes minutes; the layout
+    is the same). Raises :class:`CompilationError` if the sources do not compile."""
+    settings = settings if settings is not None else LedgerSettings()
+    root = (project_root or PROJECT_ROOT).resolve()
+    cdir = (contracts_dir or root / "contracts").resolve()
+    sources, project_sources = _collect_sources(root, cdir, COMPILER_CONFIG.remappings)
+    if not project_sources:
+        raise CompilationError(f"no .sol files under {cdir}")
+    solc_settings = solc_settings_for(settings.evm_version)
+    solc_settings["outputSelection"] = {"*": {"*": ["storageLayout"], "": ["ast"]}}
+    output, _ = _run_solc(
+        build_standard_input(sources, solc_settings), _solc_binary(settings, None), [str(root), str(PROJECT_ROOT)]
+    )
+    layouts = {
+        f"{source}:{name}": data.get("storageLayout") or {"storage": [], "types": None}
+        for source, per_file in output.get("contracts", {}).items()
+        for name, data in per_file.items()
+    }
+    enums: dict[int, tuple[str, ...]] = {}
+    for unit in output.get("sources", {}).values():
+        _enum_members(unit.get("ast"), enums)
+    return StorageLayouts(MappingProxyType(layouts), MappingProxyType(enums), project_sources)
