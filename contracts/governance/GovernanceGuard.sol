@@ -149,12 +149,13 @@ contract GovernanceGuard is IGovernanceGuard {
         }
     }
 
-    /// @dev A call's arguments: its data after the selector (empty when it has none).
-    function _arguments(bytes memory call) private pure returns (bytes memory args) {
-        if (call.length < 4) return args;
-        args = new bytes(call.length - 4);
-        for (uint256 i; i < args.length; ++i) {
-            args[i] = call[i + 4];
+    /// @dev A call's arguments: its data after the selector, as a view into `encoded` (no copy): the length word is
+    /// written over the selector, so `encoded` itself must not be read afterwards. Empty when it has no selector.
+    function _arguments(bytes memory encoded) private pure returns (bytes memory args) {
+        if (encoded.length < 4) return args;
+        assembly ("memory-safe") {
+            args := add(encoded, 4)
+            mstore(args, sub(mload(encoded), 4))
         }
     }
 
