@@ -364,12 +364,14 @@ WIRING: Final[tuple[tuple[str, str, str], ...]] = (
 @dataclass(frozen=True, slots=True)
 class AuditContext:
     """What the checks need beyond the replayed state: the deployment's addresses (contract name -> address),
-    the contracts' storage layouts (solc's output, for the state no view shows) and the constructor arguments
-    that set state without an event (``constants``: (contract, view) -> value, e.g. the token's name)."""
+    the contracts' storage layouts (solc's output, for the state no view shows), the constructor arguments
+    that set state without an event (``constants``: (contract, view) -> value, e.g. the token's name) and the
+    block each contract was deployed in (``deployed_at``: a contract not deployed yet is no target to check)."""
 
     addresses: Mapping[str, str]
     layouts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     constants: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    deployed_at: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,9 +500,10 @@ def iter_checks(
         yield ViewCheck("recognised_origins", origin, "Recognition", "localAssetOf", origin, local)
 
     yield from _governance_checks(rows)
-    # The targets of the deployment: the ledger's contracts, the manager itself, the officers' Safes.
+    # The targets of the deployment deployed by then: the ledger's contracts, the manager itself, the officers' Safes.
+    deployed = context.deployed_at if context is not None else {}
     deployment = (context.addresses[n] for n in (*SYSTEM_CONTRACTS, "AccessManager", *GOVERNANCE_SAFES)
-                  if context is not None and n in context.addresses)  # fmt: skip
+                  if context is not None and n in context.addresses and deployed.get(n, 0) <= block)  # fmt: skip
     yield from _target_checks(rows, _timestamp(replay, block), deployment)
     # The pause register (kept by the registry): the contracts whose latest pause event paused them.
     yield ViewCheck("contract_pauses", ("register",), "AssetRegistry", "pausedContracts", (), _register(rows))
@@ -604,7 +607,7 @@ class ChainVerifier:
         self.codecs = codecs
         self.addresses = addresses
         self.deployed_at = dict(deployed_at or {})
-        self.context = AuditContext(addresses, dict(layouts or {}), dict(constants or {}))
+        self.context = AuditContext(addresses, dict(layouts or {}), dict(constants or {}), self.deployed_at)
         # Views run many to an eth_call through the ViewBatch helper (see ledger.audit.viewbatch) until
         # the node shows it cannot (no state overrides): then one eth_call each.
         self.batch_views = batch_views
