@@ -417,6 +417,19 @@ def governance_operation(r: Row, now: int) -> m.GovernanceOperationOut:
     )  # fmt: skip
 
 
+def governance_target(r: Row, now: int) -> m.GovernanceTargetOut:
+    """A target's settings at the time ``now``: the admin delay last set once its time has come, the one before it
+    until then (shown as the next one)."""
+    since = int(r["admin_delay_since"])
+    pending = now < since
+    return m.GovernanceTargetOut.model_construct(
+        target=r["target"], closed=bool(r["closed"]),
+        admin_delay=int(r["previous_admin_delay"] if pending else r["admin_delay"]),
+        next_admin_delay=int(r["admin_delay"]) if pending else None, next_admin_delay_since=since if pending else None,
+        updated_block=int(r["updated_block"]),
+    )  # fmt: skip
+
+
 def governance_safe_transaction(r: Row) -> m.GovernanceSafeTransactionOut:
     return m.GovernanceSafeTransactionOut.model_construct(
         safe=r["safe"], nonce=r["nonce"], safe_tx_hash=r["safe_tx_hash"], target=r["target"],

@@ -34,6 +34,7 @@ __all__ = [
     "GovernanceRoleOut",
     "GovernanceSafeOut",
     "GovernanceSafeTransactionOut",
+    "GovernanceTargetOut",
     "HeldShareReleaseOut",
     "HeldSharesOut",
     "IssuanceOut",
@@ -693,9 +694,27 @@ class GovernanceSafeTransactionOut(_Out):
     timestamp: int = Field(description="Its time (unix seconds).", examples=[1796551884])
 
 
+class GovernanceTargetOut(_Out):
+    target: str = _address("The contract whose settings at the manager changed (a ledger's contract, the manager "
+                           "itself, a Safe).")  # fmt: skip
+    closed: bool = Field(description="Whether the manager refuses every restricted call to it (setTargetClosed).",
+                         examples=[False])  # fmt: skip
+    admin_delay: int = Field(description="Seconds the admin delay in force at the answer's block time adds to a "
+                             "change of its settings (0: none).", examples=[0])  # fmt: skip
+    next_admin_delay: int | None = Field(description="An admin delay set but not in force yet (the manager's "
+                                         "setback), else null.", examples=[3600])  # fmt: skip
+    next_admin_delay_since: int | None = Field(description="When it takes effect (unix seconds), else null.",
+                                               examples=[1797000000])  # fmt: skip
+    updated_block: int = Field(description="Block of its last change.", examples=[31])
+
+
 class GovernanceOut(_Out):
     roles: list[GovernanceRoleOut] = Field(description="The manager's roles with their current members.")
     safes: list[GovernanceSafeOut] = Field(description="The officers' Safes.")
+    targets: list[GovernanceTargetOut] = Field(
+        description="The settings of every target closed or given an admin delay at the manager, by address (a target "
+        "not listed is open, with no admin delay)."
+    )
     pending: int = Field(description="Operations waiting out the council's delay.", examples=[1])
     ready: int = Field(description="Operations executable now.", examples=[0])
     recent: list[GovernanceSafeTransactionOut] = Field(

@@ -36,10 +36,12 @@ from ledger.audit.report import CheckStatus, Difference
 from ledger.audit.storage import StorageLayout, mapping_slot
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.codec import ContractCodec
+from ledger.contracts.system import GOVERNANCE_SAFES, SYSTEM_CONTRACTS
 from ledger.contracts.types import PAUSE_CONTRACTS
 from ledger.errors import RpcRemoteError
 from ledger.store import StateView, Store
 from ledger.store.schema import STATE_TABLES
+from ledger.store.schema import blocks as blocks_table
 
 __all__ = [
     "COVERAGE",
@@ -226,6 +228,32 @@ def _governance_checks(rows: Any) -> Iterator[ViewCheck]:
         yield ViewCheck("governance_safes", (safe, "nonce"), safe, "nonce", (), r["nonce"])
 
 
+def _target_checks(rows: Any, now: int, deployment: Iterable[str]) -> Iterator[ViewCheck]:
+    """Each target's settings at the manager: whether it is closed, and its admin delay as the manager reports it at
+    the compared block's time ``now`` (the record's delay from its ``admin_delay_since`` on, the previous one
+    before), for every target with a record, every target of a function role and every contract of the
+    ``deployment`` (addresses): a target without a record is open, with no delay."""
+    m = "AccessManager"
+    records = rows["governance_targets"]
+    every = {t for (t,) in records} | {t for (t, _) in rows["governance_function_roles"]}
+    for target in sorted(every | {to_checksum_address(a) for a in deployment}):
+        r = records.get((target,))
+        closed = bool(r is not None and r["closed"])
+        delay = 0 if r is None else r["admin_delay"] if r["admin_delay_since"] <= now else r["previous_admin_delay"]
+        yield ViewCheck("governance_targets", (target, "closed"), m, "isTargetClosed", (target,), closed)
+        yield ViewCheck("governance_targets", (target, "admin delay"), m, "getTargetAdminDelay", (target,), delay)
+
+
+def _timestamp(replay: Replay, block: int) -> int:
+    """The time of ``block`` (the replayed store's header of it, else of the last block before it it holds)."""
+    if block == replay.target.number:
+        return replay.target.timestamp
+    query = (sa.select(blocks_table.c.timestamp).where(blocks_table.c.number <= block)
+             .order_by(blocks_table.c.number.desc()).limit(1))  # fmt: skip
+    with replay.store.engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
+
+
 @dataclass(frozen=True, slots=True)
 class _Row:
     """A record checked with one view of one table's row: ``args`` from the key, ``expect`` from the row (None
@@ -336,12 +364,14 @@ WIRING: Final[tuple[tuple[str, str, str], ...]] = (
 @dataclass(frozen=True, slots=True)
 class AuditContext:
     """What the checks need beyond the replayed state: the deployment's addresses (contract name -> address),
-    the contracts' storage layouts (solc's output, for the state no view shows) and the constructor arguments
-    that set state without an event (``constants``: (contract, view) -> value, e.g. the token's name)."""
+    the contracts' storage layouts (solc's output, for the state no view shows), the constructor arguments
+    that set state without an event (``constants``: (contract, view) -> value, e.g. the token's name) and the
+    block each contract was deployed in (``deployed_at``: a contract not deployed yet is no target to check)."""
 
     addresses: Mapping[str, str]
     layouts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     constants: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    deployed_at: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,6 +500,11 @@ def iter_checks(
         yield ViewCheck("recognised_origins", origin, "Recognition", "localAssetOf", origin, local)
 
     yield from _governance_checks(rows)
+    # The targets of the deployment deployed by then: the ledger's contracts, the manager itself, the officers' Safes.
+    deployed = context.deployed_at if context is not None else {}
+    deployment = (context.addresses[n] for n in (*SYSTEM_CONTRACTS, "AccessManager", *GOVERNANCE_SAFES)
+                  if context is not None and n in context.addresses and deployed.get(n, 0) <= block)  # fmt: skip
+    yield from _target_checks(rows, _timestamp(replay, block), deployment)
     # The pause register (kept by the registry): the contracts whose latest pause event paused them.
     yield ViewCheck("contract_pauses", ("register",), "AssetRegistry", "pausedContracts", (), _register(rows))
 
@@ -572,7 +607,7 @@ class ChainVerifier:
         self.codecs = codecs
         self.addresses = addresses
         self.deployed_at = dict(deployed_at or {})
-        self.context = AuditContext(addresses, dict(layouts or {}), dict(constants or {}))
+        self.context = AuditContext(addresses, dict(layouts or {}), dict(constants or {}), self.deployed_at)
         # Views run many to an eth_call through the ViewBatch helper (see ledger.audit.viewbatch) until
         # the node shows it cannot (no state overrides): then one eth_call each.
         self.batch_views = batch_views

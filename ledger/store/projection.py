@@ -257,6 +257,8 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "RoleGuardianChanged": _one("governance_role_settings", lambda a: (int(a["roleId"]),)),
     "RoleGrantDelayChanged": _one("governance_role_settings", lambda a: (int(a["roleId"]),)),
     "TargetFunctionRoleUpdated": _one("governance_function_roles", lambda a: (a["target"], a["selector"])),
+    "TargetClosed": _one("governance_targets", lambda a: (a["target"],)),
+    "TargetAdminDelayUpdated": _one("governance_targets", lambda a: (a["target"],)),
 }
 
 #: The officers' Safes' events that change a Safe's record (keyed by the Safe's name: the emitting contract).
@@ -1253,6 +1255,26 @@ class Projector:
         self._put("governance_function_roles", (a["target"], a["selector"]), block, {
             "target": a["target"], "selector": a["selector"], "role_id": int(a["roleId"]), "updated_block": block,
         })  # fmt: skip
+
+    def _target(self, target: str, block: int) -> Row:
+        if self._get("governance_targets", (target,)) is None:
+            self._put("governance_targets", (target,), block, {
+                "target": target, "closed": False, "admin_delay": 0, "admin_delay_since": 0,
+                "previous_admin_delay": 0, "updated_block": block,
+            })  # fmt: skip
+        row = self._edit("governance_targets", (target,), block)
+        row["updated_block"] = block
+        return row
+
+    def _on_TargetClosed(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._target(a["target"], block)["closed"] = bool(a["closed"])
+
+    def _on_TargetAdminDelayUpdated(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        """The new delay applies from ``since`` on; until then the one in force at this event's time does (the
+        manager's ``Time.Delay``: the value before, the value after, the effect)."""
+        row = self._target(a["target"], block)
+        in_force = row["admin_delay"] if row["admin_delay_since"] <= ts else row["previous_admin_delay"]
+        row.update(admin_delay=int(a["delay"]), admin_delay_since=int(a["since"]), previous_admin_delay=in_force)
 
     # ─────────────────────────────────────────────────────────── governance: the officers' Safes
 

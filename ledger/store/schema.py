@@ -52,6 +52,7 @@ __all__ = [
     "governance_roles",
     "governance_safe_transactions",
     "governance_safes",
+    "governance_targets",
     "indexer_head",
     "indexer_leader",
     "metadata",
@@ -817,6 +818,22 @@ governance_safes = _versioned(
     indexes=[],
 )
 
+# Each target's settings at the manager (``setTargetClosed``, ``setTargetAdminDelay``), one record per target whose
+# settings ever changed: whether it is closed (every restricted call to it refused), and its admin delay as the
+# manager keeps it: ``admin_delay`` from ``admin_delay_since`` on, ``previous_admin_delay`` before that (the delay
+# in force when it was set). A target without a record is open, with no admin delay. Migration
+# 0013_governance_targets.
+governance_targets = _versioned(
+    "governance_targets",
+    [_c("target", _address())],
+    _c("closed", sa.Boolean),
+    _c("admin_delay", sa.BigInteger),
+    _c("admin_delay_since", sa.BigInteger),
+    _c("previous_admin_delay", sa.BigInteger),
+    _c("updated_block", sa.BigInteger),
+    indexes=[],
+)
+
 # Every transaction an officers' Safe executed: the call it made (to the manager), the Safe transaction's hash and
 # the officers whose signatures carried it.
 governance_safe_transactions = _fact(
@@ -865,7 +882,7 @@ VERSIONED: Final[tuple[StateTable, ...]] = (
             participants, assets, licences, revenue_shares, balances, bank_issuance, approvals, objections,
             rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
             public_operations, licence_exclusivity, governance_operations, governance_roles,
-            governance_role_settings, governance_function_roles, governance_safes, contract_pauses,
+            governance_role_settings, governance_function_roles, governance_safes, governance_targets, contract_pauses,
         )
     ),
     # Kept by ledger.store.aggregates, not the projector:

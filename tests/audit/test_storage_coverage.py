@@ -322,3 +322,20 @@ def test_a_tampered_pause_register_is_a_difference_in_the_pauses_and_the_counter
     assert {d.record for d in differences} == {"contract_pauses", "counters"}
     pauses = [d for d in differences if d.record == "contract_pauses"]
     assert [(d.key, d.expected, d.actual) for d in pauses] == [("register", 0, int(Paused.RECOGNITION))]
+
+
+def test_a_target_closed_in_the_managers_storage_is_a_difference_in_its_settings(tampering: Tampering) -> None:
+    """The manager's ``_targets[target].closed``, set without an event: isTargetClosed reports the asset registry
+    closed where the replayed records (none for it) say it is open."""
+    registry = tampering.address("AssetRegistry")
+    base = _var(tampering, "AccessManager", "_targets", registry)
+    contract, slot, word = _member(tampering, "AccessManager", "_targets", base, "closed", lambda closed: 1)
+    assert word != tampering.read(contract, slot)
+
+    def tamper() -> None:
+        tampering.rpc.call("anvil_setStorageAt", [tampering.address(contract), hex(slot), f"0x{word:064x}"])
+
+    differences = _verify_after(tampering, tamper)
+    assert [(d.record, d.key, d.field, d.expected, d.actual) for d in differences] == [
+        ("governance_targets", f"{registry}, closed", None, False, True)
+    ]

@@ -57,6 +57,36 @@ def test_roles_their_members_and_settings_and_the_functions_they_may_call() -> N
     assert result["governance_function_roles"][(REGISTRY, "0x4016a750")][-1][1]["role_id"] == 1
 
 
+def test_a_targets_closed_flag_and_admin_delay_with_the_delay_in_force_before_a_new_one_takes_effect() -> None:
+    """Closed, then a 10-minute admin delay (in force from its ``since``), then a 1-minute one set after the first
+    took effect (the 10 minutes stay in force until then), then reopened; a target never changed has no record."""
+    s = Script()
+    t1 = s.timestamps[1]
+    s("AccessManager", "TargetClosed", target=REGISTRY, closed=True)
+    s("AccessManager", "TargetAdminDelayUpdated", target=REGISTRY, delay=600, since=t1)
+    s.block()
+    s("AccessManager", "TargetAdminDelayUpdated", target=REGISTRY, delay=60, since=t1 + 10_000)
+    s.block()
+    s("AccessManager", "TargetClosed", target=REGISTRY, closed=False)
+    versions = s.project().result().versions["governance_targets"]
+    assert list(versions) == [(REGISTRY,)]
+    assert [(b, r["closed"], r["admin_delay"], r["admin_delay_since"], r["previous_admin_delay"], r["updated_block"])
+            for b, r in versions[(REGISTRY,)]] == [
+        (1, True, 600, t1, 0, 1), (2, True, 60, t1 + 10_000, 600, 2), (3, False, 60, t1 + 10_000, 600, 3),
+    ]  # fmt: skip
+    assert versions[(REGISTRY,)][0][1]["target"] == REGISTRY
+    assert keys_to_load(s.events) == {"governance_targets": {(REGISTRY,)}}
+    # A delay set before the one pending took effect keeps the one in force before both.
+    stored = {"governance_targets": {(REGISTRY,): {
+        "target": REGISTRY, "closed": False, "admin_delay": 600, "admin_delay_since": t1 + 10**9,
+        "previous_admin_delay": 30, "updated_block": 0,
+    }}}  # fmt: skip
+    s = Script()
+    s("AccessManager", "TargetAdminDelayUpdated", target=REGISTRY, delay=60, since=t1 + 100)
+    row = s.project(stored).result().versions["governance_targets"][(REGISTRY,)][-1][1]
+    assert (row["admin_delay"], row["previous_admin_delay"], row["closed"]) == (60, 30, False)
+
+
 def test_a_safes_officers_threshold_and_transactions_with_their_signers() -> None:
     officers = [Account.from_key(keccak(text=f"officer {i}")) for i in range(3)]
     owners = [to_checksum_address(o.address) for o in officers]

@@ -5,7 +5,8 @@ at 0005_rules gets the totals of the trades it holds), 0007_api_key_lifecycle, 0
 0009_governance (a store that holds events is refused, with what to do instead; its downgrade drops the
 governance's tables), 0010_bank_issuance (the same, for the settlement banks' issuance), 0011_governance_proposals
 (the gateway's governance proposals: a table of its own, empty), 0012_contract_pauses (a store holding events is
-upgraded as it is: the pause events are new, none is in it)."""
+upgraded as it is: the pause events are new, none is in it), 0013_governance_targets (the manager's target settings
+rebuilt from the TargetClosed and TargetAdminDelayUpdated events the store already holds)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,16 @@ from alembic.migration import MigrationContext
 
 from ledger.store import StoreDatabaseError, open_store
 from ledger.store._engine import MIGRATIONS_DIR, create_store_engine, write_options
-from ledger.store.schema import metadata, revenue_totals, trade_aggregates
+from ledger.store.schema import blocks, events, metadata, revenue_totals, trade_aggregates
 from ledger.store.synthetic import SyntheticLedger
 from tests.store.conftest import apply_in_batches
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
-_HEAD = "0012_contract_pauses"
+_HEAD = "0013_governance_targets"
 # Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
 _EARLIER_HEADS = [
     _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
-    ("0009_governance",), ("0010_bank_issuance",), ("0011_governance_proposals",),
+    ("0009_governance",), ("0010_bank_issuance",), ("0011_governance_proposals",), ("0012_contract_pauses",),
 ]
 _GOVERNANCE_TABLES = {
     "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",
@@ -245,3 +246,57 @@ def test_a_store_indexed_before_the_pause_register_is_upgraded_as_it_is_and_the_
     finally:
         engine.dispose()
     assert _versions(store_url) == {"0011_governance_proposals"}
+
+
+def test_a_store_holding_the_managers_target_events_gets_their_records_rebuilt_and_the_downgrade_drops_them(
+    store_url: str,
+) -> None:
+    """Migration 0013_governance_targets: the store already holds the manager's TargetClosed and
+    TargetAdminDelayUpdated events, so the upgrade rebuilds each target's versions from them (one per block, the
+    delay in force before a new one as the manager had it at the event's time); the downgrade drops the table."""
+    _upgrade(store_url, *_BEFORE, "0012_contract_pauses")
+    registry, controls = "0x" + "aa" * 20, "0x" + "bb" * 20
+    h = "0x" + "11" * 32
+    engine = create_store_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(blocks), [{"number": n, "hash": h, "parent_hash": h, "timestamp": 1000 * n}
+                                         for n in (3, 5, 7)])  # fmt: skip
+        logs = [
+            (3, 0, "TargetClosed", {"target": registry, "closed": True}),
+            (3, 1, "TargetAdminDelayUpdated", {"target": registry, "delay": 600, "since": 3000}),
+            (3, 2, "TargetClosed", {"target": controls, "closed": False}),
+            (5, 0, "TargetAdminDelayUpdated", {"target": registry, "delay": 60, "since": 9000}),
+            (7, 0, "TargetClosed", {"target": registry, "closed": False}),
+            (7, 1, "RoleGranted", {"roleId": 1, "account": registry, "delay": 0, "since": 0, "newMember": True}),
+        ]
+        conn.execute(sa.insert(events), [
+            {"block_number": b, "log_index": i, "block_hash": h, "tx_hash": h, "contract": "AccessManager",
+             "name": name, "args": args} for b, i, name, args in logs
+        ])  # fmt: skip
+    engine.dispose()
+    store = open_store(store_url)
+    try:
+        with store.engine.connect() as conn:
+            found = conn.execute(sa.text(
+                "SELECT target, valid_from_block, valid_to_block, closed, admin_delay, admin_delay_since,"
+                " previous_admin_delay, updated_block FROM governance_targets ORDER BY target, valid_from_block"
+            )).all()  # fmt: skip
+        assert [tuple(r) for r in found] == [
+            (registry, 3, 5, True, 600, 3000, 0, 3),
+            (registry, 5, 7, True, 60, 9000, 600, 5),  # 600 took effect at 3000, before block 5's time
+            (registry, 7, None, False, 60, 9000, 600, 7),
+            (controls, 3, None, False, 0, 0, 0, 3),
+        ]
+        assert store.as_of(4).row("governance_targets", (registry,))["closed"] is True
+    finally:
+        store.close()
+    assert _versions(store_url) == {_HEAD}
+    _alembic(store_url, lambda cfg: command.downgrade(cfg, "0012_contract_pauses"))
+    engine = create_store_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            assert "governance_targets" not in set(sa.inspect(conn).get_table_names())
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 6
+    finally:
+        engine.dispose()
+    assert _versions(store_url) == {"0012_contract_pauses"}

@@ -1,5 +1,6 @@
 """The governance: the access manager's operations (pending, ready, executed, cancelled), its roles and their
-members, the officers' Safes and their transactions, and the ledger's pause register with each contract's pauses."""
+members, its targets' settings (closed, admin delay), the officers' Safes and their transactions, and the ledger's
+pause register with each contract's pauses."""
 
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ StatusQ = Annotated[
     responses=ERRORS,
 )
 def governance(request: Request, conn: ReadConn, stamp: Stamp) -> Response:
-    roles, members, safes, ops = (
-        s.governance_role_settings, s.governance_roles, s.governance_safes, s.governance_operations
+    roles, members, safes, ops, targets = (
+        s.governance_role_settings, s.governance_roles, s.governance_safes, s.governance_operations,
+        s.governance_targets,
     )
     settings = {int(r.role_id): r._mapping for r in conn.execute(sa.select(roles).where(visible(roles, stamp)))}
     by_role: dict[int, list[m.GovernanceMemberOut]] = {}
@@ -60,6 +62,10 @@ def governance(request: Request, conn: ReadConn, stamp: Stamp) -> Response:
         for r in conn.execute(sa.select(safes).where(visible(safes, stamp)).order_by(safes.c.safe))
     ]
     now = stamp.time
+    out_targets = [
+        mappers.governance_target(r._mapping, now)
+        for r in conn.execute(sa.select(targets).where(visible(targets, stamp)).order_by(targets.c.target))
+    ]
     scheduled = sa.and_(visible(ops, stamp), ops.c.status == _SCHEDULED)
     pending = conn.execute(sa.select(sa.func.count()).where(scheduled, ops.c.ready_at > now)).scalar_one()
     ready = conn.execute(sa.select(sa.func.count()).where(
@@ -71,7 +77,7 @@ def governance(request: Request, conn: ReadConn, stamp: Stamp) -> Response:
         .limit(_RECENT)
     )  # fmt: skip
     body = m.GovernanceOut.model_construct(
-        roles=out_roles, safes=out_safes, pending=int(pending), ready=int(ready),
+        roles=out_roles, safes=out_safes, targets=out_targets, pending=int(pending), ready=int(ready),
         recent=[mappers.governance_safe_transaction(r._mapping) for r in recent],
     )  # fmt: skip
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=body))
