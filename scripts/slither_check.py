@@ -52,7 +52,7 @@ BUILD_DIR = ROOT / "build" / "slither"
 CODEBASE = "<codebase>"
 _LOCATION = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*){0,2}$")
 _MIN_REASON_WORDS = 12
-_KEYS = {"detector", "locations", "match", "reason"}
+_KEYS = {"detector", "locations", "match", "reason", "unstable"}
 #: Slither's arguments besides its input and output: changing them invalidates the kept findings.
 _SLITHER_ARGS = ("--compile-force-framework", "hardhat", "--hardhat-ignore-compile", "--show-ignored-findings",
                  "--disable-color")  # fmt: skip
@@ -80,12 +80,16 @@ class Finding:
 @dataclass(frozen=True)
 class Exclusion:
     """A reviewed finding that stays: the detector, where (one or more locations), why, and optionally a text the
-    finding's description must contain (to tell one finding from another of the same detector and place)."""
+    finding's description must contain (to tell one finding from another of the same detector and place).
+
+    ``unstable``: Slither reports the finding in some runs and not in others on the same sources (its taint analysis
+    depends on the order it visits the code), so the exclusion is not reported stale when it covers nothing."""
 
     detector: str
     locations: tuple[str, ...]
     reason: str
     match: str = ""
+    unstable: bool = False
 
     def covers(self, finding: Finding, location: str) -> bool:
         return (
@@ -154,8 +158,11 @@ def load_exclusions(path: Path = EXCLUSIONS, detectors: set[str] | None = None) 
             problems.append(f"{where}: `reason` must say why the finding stays (at least {_MIN_REASON_WORDS} words)")
         if not isinstance(match, str):
             problems.append(f"{where}: `match` must be a text")
+        unstable = e.get("unstable", False)
+        if not isinstance(unstable, bool):
+            problems.append(f"{where}: `unstable` must be true or false")
         if isinstance(detector, str) and isinstance(reason, str) and isinstance(match, str):
-            out.append(Exclusion(detector, tuple(str(x) for x in locations), reason, match))
+            out.append(Exclusion(detector, tuple(str(x) for x in locations), reason, match, unstable is True))
     if problems:
         raise SlitherCheckError("\n".join(problems))
     return out
@@ -170,7 +177,9 @@ def check(findings: Sequence[Finding], exclusions: Sequence[Exclusion], dependen
         if not covering:
             report.uncovered.append(f)
         used.update(covering)
-    report.stale = [(e, loc) for i, e in enumerate(exclusions) for loc in e.locations if (i, loc) not in used]
+    report.stale = [
+        (e, loc) for i, e in enumerate(exclusions) for loc in e.locations if (i, loc) not in used and not e.unstable
+    ]
     return report
 
 

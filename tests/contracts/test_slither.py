@@ -72,6 +72,15 @@ def test_an_exclusion_covers_only_its_detector_place_and_text_and_an_unused_one_
     assert sc.check([finding], [sc.Exclusion("timestamp", ("A.f",), "reason", match="expiry")]).uncovered == [finding]
 
 
+def test_an_unstable_exclusion_covers_its_finding_when_it_comes_and_is_not_stale_when_it_does_not() -> None:
+    sc = _slither_check()
+    finding = sc.Finding("timestamp", "Low", "Medium", "A.f", "A.f() uses timestamp: refused = refusal.length != 0")
+    unstable = sc.Exclusion("timestamp", ("A.f",), "reason", match="refusal.length", unstable=True)
+    assert sc.check([finding], [unstable]).ok
+    assert sc.check([], [unstable]).ok
+    assert not sc.check([], [sc.Exclusion("timestamp", ("A.f",), "reason")]).ok
+
+
 def test_every_slither_finding_is_excluded_with_a_reason_and_every_exclusion_is_in_use() -> None:
     sc = _slither_check()
     exclusions = sc.load_exclusions()
