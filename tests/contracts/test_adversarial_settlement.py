@@ -128,10 +128,11 @@ def test_r1_a_withdrawn_expired_or_used_consent_settles_nothing(world: World) ->
     asset = w.registered_asset()
     w.fund(w.holder2, 30_000)
     withdrawn = licence_trade(w, asset)
-    consent = w.consent(withdrawn, nonce=41)
-    w.holder.invalidate_nonce(41)
+    withdrawn_nonce = 10**9 + 41  # far from the world's counter, which numbers the other consents
+    consent = w.consent(withdrawn, nonce=withdrawn_nonce)
+    w.holder.invalidate_nonce(withdrawn_nonce)
     refused(w, E.SettlementNonceUsed, lambda: w.exchange.settle(withdrawn, 0, consent, gas=ATTACK_GAS),
-            watch_trade(w, asset, withdrawn), account=w.holder.address, nonce=41)  # fmt: skip
+            watch_trade(w, asset, withdrawn), account=w.holder.address, nonce=withdrawn_nonce)  # fmt: skip
     late = licence_trade(w, asset)
     expired = w.consent(late, deadline=w.chain_time() - 1)
     refused(w, E.SettlementExpired, lambda: w.exchange.settle(late, 0, expired, gas=ATTACK_GAS),
