@@ -679,6 +679,33 @@ def _enum_members(node: Any, found: dict[int, tuple[str, ...]]) -> None:
             _enum_members(item, found)
 
 
+def _cached_analysis(
+    build_dir: Path, std_input: dict[str, Any], solc_binary: Path, allow_paths: list[str]
+) -> dict[str, Any]:
+    """solc's output for ``std_input``, kept under ``<build_dir>/analysis/`` by the hash of the input and of the
+    compiler (its path, size and modification time): the same sources are analysed once (``ledger upgrade plan``
+    runs in a second, not five). A damaged cache file is analysed again and replaced."""
+    stat = solc_binary.stat() if solc_binary.exists() else None
+    h = hashlib.sha256(json.dumps(std_input, sort_keys=True).encode())
+    h.update(f"{solc_binary.resolve()}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}".encode())
+    path = build_dir / "analysis" / f"{h.hexdigest()}.json"
+    try:
+        cached: dict[str, Any] = json.loads(path.read_text())
+        return cached
+    except (OSError, ValueError):
+        pass
+    output, _ = _run_solc(std_input, solc_binary, allow_paths)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "w") as f:
+            json.dump(output, f)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only build directory: the analysis still stands
+        logger.warning("cannot cache solc's analysis in %s: %s", path.parent, exc)
+    return output
+
+
 def storage_layouts(
     settings: LedgerSettings | None = None, *, project_root: Path | None = None, contracts_dir: Path | None = None
 ) -> StorageLayouts:
@@ -693,9 +720,9 @@ def storage_layouts(
         raise CompilationError(f"no .sol files under {cdir}")
     solc_settings = solc_settings_for(settings.evm_version)
     solc_settings["outputSelection"] = {"*": {"*": ["storageLayout"], "": ["ast"]}}
-    output, _ = _run_solc(
-        build_standard_input(sources, solc_settings), _solc_binary(settings, None), [str(root), str(PROJECT_ROOT)]
-    )
+    std_input = build_standard_input(sources, solc_settings)
+    binary = _solc_binary(settings, None)
+    output = _cached_analysis(settings.build_dir.resolve(), std_input, binary, [str(root), str(PROJECT_ROOT)])
     layouts = {
         f"{source}:{name}": data.get("storageLayout") or {"storage": [], "types": None}
         for source, per_file in output.get("contracts", {}).items()

@@ -217,3 +217,35 @@ def test_bin_solc_located_from_own_path(tmp_path: Path) -> None:
     out = subprocess.run([str(link), "--version"], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert "0.8.28" in out.stdout
     assert PROJECT_ROOT / "bin" / "solc" == BUNDLED_SOLC
+
+
+def test_storage_layouts_are_analysed_once_and_again_after_a_source_changes_or_the_cache_is_damaged(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = LedgerSettings(data_dir=tmp_path / "data", build_dir=tmp_path / "analysis-build")
+    first = compile_mod.storage_layouts(settings, project_root=project)
+    cached = list((settings.build_dir / "analysis").glob("*.json"))
+    assert len(cached) == 1
+
+    with monkeypatch.context() as m:
+        _forbid_compiler(m)
+        assert compile_mod.storage_layouts(settings, project_root=project) == first
+
+    cached[0].write_text('{"contracts": ')  # cut short: analysed again, and the cache file replaced
+    runs: list[int] = []
+    real = compile_mod._run_solc
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compile_mod, "_run_solc", counted)
+    assert compile_mod.storage_layouts(settings, project_root=project) == first
+    assert runs == [1]
+    json.loads(cached[0].read_text())
+
+    source = next((project / "contracts").rglob("*.sol"))
+    source.write_text(source.read_text() + "\n// changed\n")
+    compile_mod.storage_layouts(settings, project_root=project)
+    assert runs == [1, 1]
+    assert len(list((settings.build_dir / "analysis").glob("*.json"))) == 2
