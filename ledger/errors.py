@@ -17,6 +17,7 @@ __all__ = [
     "MalformedAnswerError",
     "NodeError",
     "NonRetryableError",
+    "RetriesExhaustedError",
     "RetryableError",
     "RpcError",
     "RpcRemoteError",
@@ -83,6 +84,11 @@ class MalformedAnswerError(RpcTransportError):
     """The node answered, but not with what JSON-RPC promises: a body that is not JSON (or was cut
     short), an answer object without ``result``, a batch answer missing an entry, a log or block
     without the fields every node sends. Retryable: asking again may give a well-formed answer."""
+
+
+class RetriesExhaustedError(NonRetryableError):
+    """A retryable failure (timeout, 429, 5xx, dropped connection, malformed answer) kept happening after every
+    retry of the policy (see :mod:`ledger.chain.retry`)."""
 
 
 class RpcRemoteError(RpcError, NonRetryableError):

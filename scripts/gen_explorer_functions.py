@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate ledger/api/explorer/functions.js: the name of every state-changing function the governance may have
+"""Regenerate api/explorer/functions.js: the name of every state-changing function the governance may have
 the access manager call (the ledger's contracts, the manager, the officers' Safes), by selector, for the explorer's
 governance page (the read API serves selectors: it reads the store, not the build).
 
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ledger.api.explorer_functions import render  # noqa: E402
+from api.explorer_functions import render  # noqa: E402
 from ledger.toolchain import compile_contracts  # noqa: E402
 
 

@@ -18,6 +18,9 @@ import sqlalchemy as sa
 import typer
 from eth_utils.address import to_checksum_address
 
+from api.gateway import ApiKey, ApiKeyRevoked, ApiKeyStore
+from api.gateway.keys import READ, WRITE
+from api.gateway.meter import UsageDay, open_meter
 from ledger.cli._params import (
     ADDRESS_HELP,
     dev_keys_allowed,
@@ -28,9 +31,6 @@ from ledger.cli._params import (
 )
 from ledger.cli._session import JsonOption, emit, fail, progress
 from ledger.client.accounts import create_keystore, dev_account, load_keystore
-from ledger.gateway import ApiKey, ApiKeyRevoked, ApiKeyStore
-from ledger.gateway.keys import READ, WRITE
-from ledger.gateway.meter import UsageDay, open_meter
 from ledger.settings import LedgerSettings
 from ledger.store import open_store
 
@@ -92,7 +92,7 @@ def _scopes(values: list[str] | None) -> list[str] | None:
     """The scopes given, each checked against the gateway's operations (exit 2 on an unknown one)."""
     if not values:
         return None
-    from ledger.api.routes.gateway import operations  # the web stack only when scopes are given
+    from api.routes.gateway import operations  # the web stack only when scopes are given
 
     known = set(operations())
     names = [v.strip() for value in values for v in value.split(",") if v.strip()]
@@ -341,7 +341,7 @@ def usage(
 @app.command("operations")
 def list_operations(as_json: JsonOption = False) -> None:
     """The operation names a key can be scoped to (besides read and write)."""
-    from ledger.api.routes.gateway import operations
+    from api.routes.gateway import operations
 
     names = operations()
     emit(names, names, as_json)

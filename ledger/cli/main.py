@@ -20,6 +20,7 @@ import pydantic
 import typer
 from typer.core import TyperGroup
 
+from ledger.chain.retry import retrying
 from ledger.cli import (
     apikey,
     asset,
@@ -174,17 +175,18 @@ def deploy(
         build = s.build
         path = s.settings.manifest_path
         before = path.read_text() if path.exists() else None
-        sender = make_sender(s.settings, s.rpc, account, table)
+        rpc = retrying(s.rpc)  # a node that drops a connection or answers 503 for a moment costs a pause
+        sender = make_sender(s.settings, rpc, account, table)
         try:
             if fresh:
                 progress(f"deploying a fresh system as {account.address}")
                 deployment = deploy_system(
-                    s.rpc, sender, build, governance=config, recognised_chain_ids=s.settings.recognised_chain_ids
+                    rpc, sender, build, governance=config, recognised_chain_ids=s.settings.recognised_chain_ids
                 )
                 write_manifest(deployment, path)
             else:
                 deployment = ensure_deployed(
-                    s.rpc, sender, build, path, governance=config,
+                    rpc, sender, build, path, governance=config,
                     recognised_chain_ids=s.settings.recognised_chain_ids,
                 )  # fmt: skip
         finally:

@@ -44,8 +44,8 @@ def serve(
     # Imported here: the web stack is not needed by the other commands.
     import uvicorn
 
-    from ledger.api import create_app
-    from ledger.api.main import settle_gc
+    from api import create_app
+    from api.main import settle_gc
 
     settings = LedgerSettings()
     updates: dict[str, object] = {}
@@ -67,7 +67,7 @@ def serve(
     if workers > 1:
         # Each worker builds the app from the environment's settings (LEDGER_*), as this process did.
         progress(f"serving the ledger API on {url} with {workers} worker processes (explorer {url}/explorer/)")
-        uvicorn.run("ledger.api.main:app_factory", factory=True, workers=workers, **options)
+        uvicorn.run("api.main:app_factory", factory=True, workers=workers, **options)
         return
     app = create_app(settings)
     settle_gc()

@@ -31,6 +31,7 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from ledger.chain.chain_ids import require_distinct_chain_id
+from ledger.chain.retry import retrying
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, TxSender
 from ledger.contracts.system import DEPLOYED_CONTRACTS, EVENT_CONTRACTS, GOVERNANCE_SAFES, contract_abi
@@ -215,6 +216,7 @@ def deploy_system(
     at the build's EVM target, and with :class:`ChainIdConflict` on a chain whose id is one of
     ``recognised_chain_ids`` (the provinces this deployment will recognise)."""
     check_code_size(build)
+    rpc = retrying(rpc)  # its reads; the sender's own client sends (make it retrying too: ``ledger deploy`` does)
     require_distinct_chain_id(int(rpc.call("eth_chainId"), 16), recognised_chain_ids, where="deployment")
 
     me = sender.address
@@ -421,6 +423,7 @@ def ensure_deployed(
 
     A manifest's deployment found on a chain that reports another chain id than the manifest's (its state was
     moved to another chain id) is refused with :class:`DeploymentMismatch`, not deployed over."""
+    rpc = retrying(rpc)
     if manifest.exists():
         deployment = load_manifest(manifest)
         chain_id = int(rpc.call("eth_chainId"), 16)

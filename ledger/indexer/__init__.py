@@ -9,6 +9,7 @@ failures) and :class:`Indexer` (the loop: continuity by parent hash, reorg rollb
 
 from __future__ import annotations
 
+from ledger.chain.retry import Retrier, RetryPolicy, Stopped
 from ledger.indexer.errors import (
     ChainMovedError,
     IndexerError,
@@ -19,7 +20,6 @@ from ledger.indexer.errors import (
 from ledger.indexer.fetcher import ChainReader, FetchedRange, LogFetcher, RangeSizer
 from ledger.indexer.indexer import Indexer, IndexerConfig, IndexReport
 from ledger.indexer.progress import Progress
-from ledger.indexer.retry import Retrier, RetryPolicy, Stopped
 from ledger.indexer.runner import open_indexer
 from ledger.indexer.writer import BatchWriter, IndexStore
 

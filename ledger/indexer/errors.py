@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledger.errors import LedgerError, NonRetryableError
+from ledger.errors import LedgerError, NonRetryableError, RetriesExhaustedError
 
 __all__ = ["ChainMovedError", "IndexerError", "ReorgTooDeepError", "RetriesExhaustedError", "StartBlockError"]
 
@@ -30,10 +30,6 @@ class ReorgTooDeepError(IndexerError):
         self.chain_hash = chain_hash
         self.window = window
         self.lowest = lowest
-
-
-class RetriesExhaustedError(IndexerError):
-    """A retryable failure (timeout, 429, 5xx, dropped connection, malformed answer) kept happening."""
 
 
 class StartBlockError(IndexerError):

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ledger.chain.retry import Retrier
 from ledger.chain.rpc import JsonRpcClient
 from ledger.decode import BlockHeader
 from ledger.errors import MalformedAnswerError, RetryableError, RpcRemoteError
 from ledger.indexer.errors import ChainMovedError
-from ledger.indexer.retry import Retrier
 
 __all__ = ["ChainReader", "FetchedRange", "LogFetcher", "RangeSizer"]
 

@@ -21,12 +21,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Final
 
+from ledger.chain.retry import Retrier, RetryPolicy, Stopped
 from ledger.decode import BlockHeader, EventDecoder, LedgerEvent
 from ledger.errors import MalformedAnswerError, RetryableError
 from ledger.indexer.errors import ChainMovedError, ReorgTooDeepError, RetriesExhaustedError, StartBlockError
 from ledger.indexer.fetcher import ChainReader, FetchedRange, LogFetcher, RangeSizer
 from ledger.indexer.progress import Progress
-from ledger.indexer.retry import Retrier, RetryPolicy, Stopped
 from ledger.indexer.writer import BatchWriter, IndexStore
 from ledger.settings import LedgerSettings
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from ledger.chain.retry import Retrier, RetryingClient
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.deploy import DeploymentMismatch, event_contracts, load_manifest, verify_deployment
 from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
@@ -12,7 +13,6 @@ from ledger.errors import MalformedAnswerError
 from ledger.indexer.fetcher import ChainReader
 from ledger.indexer.indexer import Indexer, IndexerConfig
 from ledger.indexer.progress import Progress
-from ledger.indexer.retry import Retrier, RetryingClient
 from ledger.indexer.writer import IndexStore
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts

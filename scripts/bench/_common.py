@@ -60,6 +60,8 @@ from ledger.settings import LedgerSettings
 from ledger.store import normalize_database_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The project's root too: the benchmarks share the tests' generators (tests.store.synthetic, tests.indexer...).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import services
 
 __all__ = [

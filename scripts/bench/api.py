@@ -2,7 +2,7 @@
 """Read API latency under an open-loop load, on SQLite and PostgreSQL: one replica, or N behind HAProxy.
 
 Per backend: a fresh store gets ``--events`` synthetic ledger events through ``Store.apply``
-(:class:`ledger.store.synthetic.SyntheticLedger`: participants, assets, licences, trades, objections,
+(:class:`tests.store.synthetic.SyntheticLedger`: participants, assets, licences, trades, objections,
 freezes, orders ... with their projected state), then assets and trades written straight into the
 tables (SQLite ``executemany``, PostgreSQL ``COPY``) up to ``--assets`` assets and ``--trades``
 trades, then ``ANALYZE``. The API runs in subprocesses (uvicorn, one worker each unless ``--workers``,
@@ -53,7 +53,7 @@ from ledger.store import schema as s
 from ledger.store._engine import write_options
 from ledger.store.aggregates import rebuild_aggregates
 from ledger.store.projection import trade_key
-from ledger.store.synthetic import SyntheticLedger
+from tests.store.synthetic import SyntheticLedger
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = 86_400
@@ -255,7 +255,7 @@ def api_servers(url: str, data_dir: Path, replicas: int, workers: int) -> Iterat
         for _ in range(replicas):
             port = free_port()
             command = [
-                sys.executable, "-m", "uvicorn", "--factory", "ledger.api.main:app_factory", "--host", "127.0.0.1",
+                sys.executable, "-m", "uvicorn", "--factory", "api.main:app_factory", "--host", "127.0.0.1",
                 "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(workers),
             ]  # fmt: skip
             proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -3,7 +3,7 @@
 
 Two parts, both measured and both reported:
 
-* ``synthetic`` (N events, default 1,000,000): :class:`ledger.store.synthetic.SyntheticLedger`'s
+* ``synthetic`` (N events, default 1,000,000): :class:`tests.store.synthetic.SyntheticLedger`'s
   market (every event kind of the five contracts) is written into a live index (a SQLite store, as the
   indexer would: not timed), then timed: ``audit_replay`` from the index's events table into a fresh
   store, with the running hash per block, and the comparison of every version of every record with the
@@ -41,10 +41,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import _common  # noqa: F401 - puts the project's root on the path, for tests.store.synthetic
+
 from ledger.audit import ReplayReport, audit_replay
 from ledger.decode import BlockHeader, LedgerEvent
 from ledger.store import Store, open_store
-from ledger.store.synthetic import SyntheticLedger
+from tests.store.synthetic import SyntheticLedger
 
 _BATCH_BLOCKS = 200
 _TRADES_PER_BATCH = 100

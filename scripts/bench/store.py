@@ -3,7 +3,7 @@
 ``Store.apply`` (blocks, events, projection, checkpoint; one transaction a batch), on SQLite and,
 when reachable, PostgreSQL.
 
-The events are :class:`ledger.store.synthetic.SyntheticLedger`'s (every event kind of the five
+The events are :class:`tests.store.synthetic.SyntheticLedger`'s (every event kind of the five
 contracts, trade-heavy), encoded into ``eth_getLogs`` entries with the compiled ABIs before the
 clock starts. Each backend starts from an empty database (a temporary SQLite file; a fresh
 PostgreSQL schema, dropped afterwards). Reported per backend: ``events_per_s`` (decode + apply,
@@ -31,8 +31,8 @@ from ledger.contracts.codec import ContractCodec
 from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.decode import BlockHeader, EventDecoder
 from ledger.store import open_store
-from ledger.store.synthetic import SyntheticLedger, encode_logs
 from ledger.toolchain import compile_contracts
+from tests.store.synthetic import SyntheticLedger, encode_logs
 
 
 def measure(

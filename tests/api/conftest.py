@@ -15,16 +15,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ledger.api import create_app
+from api import create_app
 from ledger.chain import EmbeddedNode
 from ledger.demo import DemoSummary, run_demo
 from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
-from ledger.store.synthetic import SyntheticLedger
 from ledger.toolchain import compile_contracts
 from tests.conftest import free_port, service_unavailable
 from tests.store.conftest import create_postgres_schema, drop_postgres_schema
+from tests.store.synthetic import SyntheticLedger
 
 API_BACKENDS = ["sqlite", "postgresql"]
 

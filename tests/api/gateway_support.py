@@ -24,13 +24,13 @@ from eth_account import Account
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from ledger.api.main import create_app
+from api.gateway import ApiKeyStore
+from api.main import create_app
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Contracts, dev_account, make_sender
 from ledger.contracts.deploy import load_manifest
 from ledger.demo import ACTORS, DemoSummary, run_demo
-from ledger.gateway import ApiKeyStore
 from ledger.governance import CouncilClient
 from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
@@ -111,7 +111,7 @@ class Server:
 
 @contextmanager
 def api_server(market: Market, log: Path, log_level: str = "warning", **env: str) -> Iterator[Server]:
-    """``uvicorn --factory ledger.api.main:app_factory`` in a subprocess over the market (settings from
+    """``uvicorn --factory api.main:app_factory`` in a subprocess over the market (settings from
     the environment, as ``ledger serve`` runs it), until the context ends (or the test kills it)."""
     port = free_port()
     s = market.settings
@@ -124,7 +124,7 @@ def api_server(market: Market, log: Path, log_level: str = "warning", **env: str
     }  # fmt: skip
     with log.open("a") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "ledger.api.main:app_factory", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "--factory", "api.main:app_factory", "--host", "127.0.0.1",
              "--port", str(port), "--log-level", log_level],
             cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip

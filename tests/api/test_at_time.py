@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ledger.api.params import iso_seconds
+from api.params import iso_seconds
 from tests.api.conftest import Demo
 
 

@@ -30,16 +30,16 @@ import sqlalchemy as sa
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
-from ledger.api.main import create_app
+from api.main import create_app
 from ledger.cli.format import certificate_number
 from ledger.contracts.types import PAUSE_CONTRACTS, Category, Paused
 from ledger.decode import BlockHeader, LedgerEvent
 from ledger.demo import ACTORS
 from ledger.settings import LedgerSettings
 from ledger.store import StateView, Store, open_store, schema
-from ledger.store.synthetic import SyntheticLedger
 from tests.api.conftest import Demo
 from tests.conftest import free_port, service_unavailable
+from tests.store.synthetic import SyntheticLedger
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"

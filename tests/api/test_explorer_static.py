@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from ledger.api.explorer_functions import render as render_functions
-from ledger.api.main import create_app
-from ledger.api.routes.explorer import EXPLORER_DIR
+from api.explorer_functions import render as render_functions
+from api.main import create_app
+from api.routes.explorer import EXPLORER_DIR
 from ledger.settings import LedgerSettings
 from ledger.store import open_store
 from ledger.toolchain import compile_contracts

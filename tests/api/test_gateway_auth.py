@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from ledger.api import metrics
-from ledger.gateway import ApiKeyStore
+from api import metrics
+from api.gateway import ApiKeyStore
 from ledger.toolchain import compile_contracts
 from tests.api.gateway_support import Market, gateway_market
 

@@ -290,7 +290,7 @@ def test_a_certificate_of_another_province_is_imported_under_an_agreement(fresh:
 
 
 def test_a_transaction_mined_and_reverted_answers_with_its_hash_and_block(fresh: Market) -> None:
-    from ledger.gateway import Gateway, Operation
+    from api.gateway import Gateway, Operation
 
     gateway = Gateway(fresh.settings, fresh.store.engine)
     key = gateway.keys.authenticate(fresh.tokens["merchant"])

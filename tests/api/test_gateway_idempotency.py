@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ledger.gateway import Gateway
+from api.gateway import Gateway
 from ledger.store.schema import gateway_requests
 from ledger.toolchain import compile_contracts
 from tests.api.gateway_support import Market, gateway_market, postgres_schema
@@ -169,8 +169,8 @@ def test_a_retry_after_a_crash_reports_the_signed_transaction_instead_of_sending
 
 
 def test_a_claim_left_before_signing_is_taken_over_once_its_lease_ran_out(fresh: Market) -> None:
-    from ledger.api.routes.gateway import request_fingerprint
-    from ledger.api.routes.gateway_models import HashRequest
+    from api.routes.gateway import request_fingerprint
+    from api.routes.gateway_models import HashRequest
 
     key = fresh.app().state.gateway.keys.authenticate(fresh.tokens["merchant"])
     fingerprint = request_fingerprint(DECLARE, HashRequest.model_validate(_hash(9)))

@@ -10,10 +10,10 @@ from eth_abi.abi import encode as abi_encode
 from eth_utils.crypto import keccak
 
 import ledger.contracts.errors as E
-from ledger.api.reasons import decode_reason
+from api.gateway import ApiKeyStore, InvalidApiKey, RateLimited, RateLimiter
+from api.gateway.outcome import plain, refusal_reply
+from api.reasons import decode_reason
 from ledger.contracts.codec import ErrorTable
-from ledger.gateway import ApiKeyStore, InvalidApiKey, RateLimited, RateLimiter
-from ledger.gateway.outcome import plain, refusal_reply
 from ledger.store import open_store
 
 
@@ -86,8 +86,8 @@ def test_tokens_are_checked_by_format_and_secret(tmp_path: Path) -> None:
 
 
 def test_finished_idempotency_records_are_pruned_after_they_expire(tmp_path: Path) -> None:
-    from ledger.gateway import IdempotencyInProgress, IdempotencyStore
-    from ledger.gateway.idempotency import Claimed
+    from api.gateway import IdempotencyInProgress, IdempotencyStore
+    from api.gateway.idempotency import Claimed
 
     with open_store(f"sqlite:///{tmp_path / 'idem.db'}") as store:
         records = IdempotencyStore(store.engine, lease_seconds=30, keep_seconds=3600)

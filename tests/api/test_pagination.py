@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from ledger.api import schemas as read_schemas
-from ledger.api.pagination import decode_cursor, encode_cursor
+from api import schemas as read_schemas
+from api.pagination import decode_cursor, encode_cursor
 from ledger.store import Store
 from ledger.store import schema as s
 

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from ledger.api.aggregates import AggregateAnswers
+from api.aggregates import AggregateAnswers
 from tests.api.conftest import Demo
 
 

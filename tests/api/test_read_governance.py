@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ledger.api import create_app
+from api import create_app
 from ledger.audit import audit_replay
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient

@@ -1,7 +1,7 @@
 """Schemathesis against a running server: every read and write operation of the OpenAPI schema,
 fuzzed with a bounded number of examples, must never answer 5xx and must answer what the schema says.
 
-The server is uvicorn in a subprocess (``ledger.api.main:app_factory``, settings from the
+The server is uvicorn in a subprocess (``api.main:app_factory``, settings from the
 environment) over the demo scenario's index on an embedded chain; requests carry a data holder's
 API key (the transport bureau's: the authority is the governance, whose powers no API key carries), so
 the write gateway's operations reach the contracts (and mostly get refused by them, which must be a

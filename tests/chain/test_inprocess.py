@@ -10,9 +10,9 @@ import pytest
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
-from ledger.chain.inprocess import DEFAULT_BALANCE, InProcessRpc
 from ledger.client import dev_account
 from ledger.errors import RpcRemoteError
+from tests.chain.inprocess import DEFAULT_BALANCE, InProcessRpc
 
 TOPIC = keccak(text="Ping()")
 # Runtime code that reverts with the four bytes 0xdeadbeef.

@@ -19,7 +19,6 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
 from ledger.chain import EmbeddedNode
-from ledger.chain.inprocess import InProcessRpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Contracts, LedgerClient, TxResult, dev_account, make_sender
 from ledger.contracts.deploy import deploy_system
@@ -39,6 +38,7 @@ from ledger.contracts.types import (
 from ledger.governance import CouncilClient, GovernanceConfig
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
+from tests.chain.inprocess import InProcessRpc
 from tests.conftest import free_port
 
 REGION = 450000  # Guangxi

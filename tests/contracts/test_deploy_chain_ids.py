@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from ledger.chain import EmbeddedNode
-from ledger.chain.inprocess import InProcessRpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Contracts, connect, dev_account, make_sender
 from ledger.contracts.deploy import (
@@ -32,6 +31,7 @@ from ledger.indexer.runner import open_indexer
 from ledger.settings import LedgerSettings
 from ledger.store import open_store
 from ledger.toolchain import Build, compile_contracts
+from tests.chain.inprocess import InProcessRpc
 from tests.conftest import free_port
 
 GUANGXI, GUANGDONG, YUNNAN = 4501, 4401, 5301

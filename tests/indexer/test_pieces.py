@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ledger.chain.retry import RetryingClient
 from ledger.chain.rpc import JsonRpcClient
 from ledger.decode import BlockHeader
 from ledger.errors import MalformedAnswerError, RpcRemoteError, RpcTransportError
@@ -22,7 +23,6 @@ from ledger.indexer import (
     Stopped,
 )
 from ledger.indexer.fetcher import ChainReader
-from ledger.indexer.retry import RetryingClient
 
 # ---------------------------------------------------------------- range sizing
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from ledger.api import create_app
+from api import create_app
 from ledger.audit import audit_replay
 from ledger.chain.rpc import JsonRpcClient
 from ledger.contracts.types import Right

@@ -16,8 +16,8 @@ from ledger.store import Store
 from ledger.store.aggregates import DAY, rebuild_aggregates
 from ledger.store.projection import PAYMENT_FEE, PAYMENT_REVENUE_SHARE, PAYMENT_SELLER
 from ledger.store.schema import revenue_totals, trade_aggregates
-from ledger.store.synthetic import SyntheticLedger
 from tests.store.conftest import apply_in_batches
+from tests.store.synthetic import SyntheticLedger
 
 # A stream with a held share claimed later and held shares released: in 5,000 events most seeds have no claim (a
 # suspended recipient is reinstated to claim only now and then, and the authority may revoke it and release its

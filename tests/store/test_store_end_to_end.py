@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ledger.api import create_app
+from api import create_app
 from ledger.audit import audit_replay
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient

@@ -17,9 +17,9 @@ from ledger.decode import BlockHeader, LedgerEvent
 from ledger.errors import RetryableError
 from ledger.store import ProjectionError, Store, StoreConsistencyError, StoreUnavailableError, open_store
 from ledger.store.schema import STATE_TABLES, metadata
-from ledger.store.synthetic import SyntheticLedger
 from tests.conftest import free_port
 from tests.store.conftest import apply_in_batches, sqlite_url
+from tests.store.synthetic import SyntheticLedger
 
 EVENTS = 3000  # ~50 blocks of ~60 events
 

@@ -22,8 +22,8 @@ from alembic.migration import MigrationContext
 from ledger.store import StoreDatabaseError, open_store
 from ledger.store._engine import MIGRATIONS_DIR, create_store_engine, write_options
 from ledger.store.schema import blocks, events, metadata, revenue_totals, trade_aggregates
-from ledger.store.synthetic import SyntheticLedger
 from tests.store.conftest import apply_in_batches
+from tests.store.synthetic import SyntheticLedger
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
 _HEAD = "0013_governance_targets"

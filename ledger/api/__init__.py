@@ -1,5 +1,0 @@
-"""The ledger's HTTP API (FastAPI): read routes over the store, operations endpoints."""
-
-from ledger.api.main import create_app
-
-__all__ = ["create_app"]
