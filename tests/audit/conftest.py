@@ -1,4 +1,4 @@
-"""A chain with every event type and a live index of it, shared by a module's audit tests.
+"""A chain with every event type and a live index of it, shared by the session's audit tests.
 
 The chain (anvil, block_time 0) plays two rounds of every event type around a few batched trades
 (tests/indexer/scenario.py); the live index is the indexer's store of it. Tests that corrupt an index
@@ -53,7 +53,7 @@ def index_into(chain: Chain, build: Build, url: str) -> Store:
     return store
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one per worker: six modules read it, none changes it (tampering is reverted)
 def audited(build: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Audited]:
     tmp = tmp_path_factory.mktemp("audited")
     with running_chain(tmp / "chain", build) as chain:

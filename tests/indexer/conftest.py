@@ -170,11 +170,13 @@ def build() -> Build:
     return compile_contracts()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def busy_chain(build: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
     """A chain with two rounds of every event type, 300 bulk trades and stretches of empty blocks.
 
-    Shared by a module's tests: they must not change it (index it, never transact)."""
+    Shared by the session's indexer tests (one per worker, not one per module: each takes ~15 s to make): they
+    must not change it (index it, never transact; mining empty blocks is harmless, every test reads what it
+    expects from the chain)."""
     with running_chain(tmp_path_factory.mktemp("busy-chain"), build) as chain:
         every_event_round(chain.world)
         chain.mine(40)

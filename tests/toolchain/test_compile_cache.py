@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import stat
 import string
 import subprocess
@@ -130,7 +131,9 @@ def test_build_contents_and_lookup(project: Path, project_settings: LedgerSettin
 def test_large_contract_warning(
     project: Path, project_settings: LedgerSettings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # ~25 KB of runtime code: a long, incompressible constant string.
+    # ~25 KB of runtime code: a long, incompressible constant string, alone in the project (nothing else to
+    # compile with it).
+    shutil.rmtree(project / "contracts" / "fixture")
     blob = "".join(random.Random(1).choices(string.ascii_letters, k=25_000))
     (project / "contracts" / "Huge.sol").write_text(
         "pragma solidity 0.8.28;\ncontract Huge {\n"
