@@ -277,12 +277,19 @@ class ProposalDesk:
         })  # fmt: skip
         return body
 
+    def _caught_up(self, g: Governance, stored: StoredProposal) -> StoredProposal:
+        """``stored``, written again if a stage of it was sent from another copy (an officer's CLI with the exported
+        file): the store follows the chain, and officers are never asked to sign a stage that was sent."""
+        if stored.proposal.stage.submitted:
+            return stored
+        return self.store.change(stored.proposal_id, g.catch_up)
+
     def show(self, key: ApiKey, proposal_id: int) -> Reply:
-        return self._answer(key, lambda g: Reply(200, self.summary(g, self.store.get(proposal_id))))
+        return self._answer(key, lambda g: Reply(200, self.summary(g, self._caught_up(g, self.store.get(proposal_id)))))
 
     def find(self, key: ApiKey, state: str | None, limit: int) -> Reply:
         return self._answer(key, lambda g: Reply(200, {
-            "proposals": [self.summary(g, s) for s in self.store.find(state, limit)],
+            "proposals": [self.summary(g, self._caught_up(g, s)) for s in self.store.find(state, limit)],
         }))  # fmt: skip
 
     def file(self, key: ApiKey, proposal_id: int) -> Reply:

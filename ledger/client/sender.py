@@ -391,7 +391,7 @@ class TxSender:
             for h in tx_hashes:
                 self._sent_at.pop(h, None)
                 self._outstanding.pop(h, None)
-        receipts = [self._receipt(found[h]) for h in tx_hashes]
+        receipts = [self.receipt_of(found[h]) for h in tx_hashes]
         if check:
             for i, r in enumerate(receipts):
                 if r.status != 1:
@@ -534,7 +534,8 @@ class TxSender:
         return self.wait(hashes, calls)
 
     @staticmethod
-    def _receipt(r: dict[str, Any]) -> Receipt:
+    def receipt_of(r: dict[str, Any]) -> Receipt:
+        """The :class:`Receipt` of a node's receipt object."""
         return Receipt(
             tx_hash=r["transactionHash"],
             block_number=int(r["blockNumber"], 16),

@@ -18,7 +18,7 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from ledger.client.ledger import LedgerClient, TxResult
-from ledger.client.sender import Call, decode_revert, revert_data
+from ledger.client.sender import Call, TxSender, decode_revert, revert_data
 from ledger.contracts.codec import ContractCodec
 from ledger.contracts.revert import ContractRevert
 from ledger.contracts.system import GOVERNANCE_SAFES
@@ -51,6 +51,8 @@ OperationStatus = Literal["pending", "ready", "executed", "cancelled", "expired"
 SAFE_OVERHEAD: Final[int] = 300_000
 #: OpenZeppelin's AccessManager forgets a scheduled operation this long after it became ready (``expiration()``).
 EXPIRATION: Final[int] = 7 * 86400
+#: topic0 of the Safe's ``ExecutionSuccess(bytes32 indexed txHash, uint256 payment)``.
+_EXECUTION_SUCCESS: Final[str] = "0x" + keccak(text="ExecutionSuccess(bytes32,uint256)").hex()
 
 
 class GovernanceError(NonRetryableError):
@@ -297,8 +299,10 @@ class Governance:
             )
 
     def renew(self, proposal: Proposal) -> Proposal:
-        """The proposal with its current stage at its Safe's current nonce (signatures dropped) if another
-        transaction of that Safe took the stage's nonce; unchanged otherwise."""
+        """The proposal caught up with the chain (:meth:`catch_up`: stages sent from another copy of it), then with
+        its current stage at its Safe's current nonce (signatures dropped) if another transaction of that Safe took
+        the stage's nonce; unchanged otherwise."""
+        proposal = self.catch_up(proposal)
         stage = proposal.stage
         if stage.submitted:
             return proposal
@@ -309,13 +313,45 @@ class Governance:
                        stage.safe, stage.nonce, nonce, stage.kind)  # fmt: skip
         return proposal.with_stage(replace(stage, nonce=nonce, signatures={}))
 
+    def catch_up(self, proposal: Proposal) -> Proposal:
+        """The proposal after every stage that was sent from another copy of it (another officer's file, the
+        gateway's store): while its Safe's nonce is past the current stage's, the stage's Safe transaction is looked
+        for at each nonce it may have been sent at (the stage's own up to the Safe's current one: a copy may have
+        renewed it first), by the ``ExecutionSuccess`` event that carries its hash; a stage found is taken as sent
+        (:meth:`advance`). A nonce taken by another transaction leaves the stage as it is (:meth:`renew` renews it)."""
+        while not proposal.stage.submitted:
+            stage = proposal.stage
+            current = self.safe(stage.safe).nonce
+            if current <= stage.nonce:
+                return proposal
+            digests = {
+                "0x" + safe_tx_hash(replace(stage, nonce=n).safe_tx(), proposal.chain_id).hex(): n
+                for n in range(stage.nonce, current)
+            }
+            logs = self.client.rpc.call("eth_getLogs", [{
+                "address": stage.safe_address, "topics": [_EXECUTION_SUCCESS, list(digests)],
+                "fromBlock": hex(self.contracts.deployment.deployment_block), "toBlock": "latest",
+            }])  # fmt: skip
+            if not logs:
+                return proposal
+            log = logs[0]
+            nonce = digests[str(log["topics"][1]).lower()]
+            receipt = self.client.rpc.call("eth_getTransactionReceipt", [log["transactionHash"]])
+            result = TxResult(TxSender.receipt_of(receipt), self.contracts)
+            logger.info("governance %s stage of this proposal was sent from another copy of it: %s (block %d)",
+                        stage.kind, result.tx_hash, result.receipt.block_number)  # fmt: skip
+            proposal = self.advance(proposal.with_stage(replace(stage, nonce=nonce)), result)
+            if not proposal.stage.submitted:  # the next stage: sent, if it was, after this one
+                proposal = proposal.with_stage(replace(proposal.stage, nonce=nonce + 1))
+        return proposal
+
     def sign(self, proposal: Proposal, account: LocalAccount) -> Proposal:
         """``account``'s signature added to the current stage (renewed first if its nonce was taken); signing
         again replaces the officer's signature."""
         self._check(proposal)
+        proposal = self.renew(proposal)  # caught up first: the copy may have been sent to its end elsewhere
         if proposal.stage.submitted:
             raise WrongStage(f"the proposal is {proposal.state}: there is nothing left to sign")
-        proposal = self.renew(proposal)
         stage = proposal.stage
         signer = to_checksum_address(account.address)
         self._officer(stage, signer)
@@ -332,9 +368,9 @@ class Governance:
         (:class:`SignatureMismatch`), a signer who is not an owner of the stage's Safe (:class:`NotAnOfficer`), and
         a second signature of the same officer (:class:`DuplicateApproval`)."""
         self._check(proposal)
+        proposal = self.renew(proposal)  # caught up first: the copy may have been sent to its end elsewhere
         if proposal.stage.submitted:
             raise WrongStage(f"the proposal is {proposal.state}: there is nothing left to sign")
-        proposal = self.renew(proposal)
         stage = proposal.stage
         tx = stage.safe_tx()
         digest = safe_tx_hash(tx, proposal.chain_id)
@@ -387,6 +423,10 @@ class Governance:
         if stage.submitted:
             raise WrongStage(f"the proposal is {proposal.state}: its last stage was sent in {stage.tx_hash}")
         state = self.safe(stage.safe)
+        if state.nonce != stage.nonce and (caught := self.catch_up(proposal)) != proposal:
+            sent = caught.stages[len(proposal.stages) - 1]
+            raise WrongStage(f"the {stage.kind} stage was sent already, from another copy of the proposal, in "
+                             f"{sent.tx_hash} (block {sent.block}): the proposal is {caught.state}")  # fmt: skip
         if state.nonce != stage.nonce:
             raise StageNotSubmittable(
                 f"the {stage.kind} stage was signed for nonce {stage.nonce} of the {stage.safe}, which is now at "

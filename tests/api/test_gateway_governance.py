@@ -268,3 +268,36 @@ def test_a_proposal_file_travels_between_the_api_and_the_cli(fresh: Market, tmp_
     foreign = {**written.to_json(), "chain_id": 1}
     refused = client.post(f"{PROPOSALS}/import", json={"proposal": foreign}, headers=auth)
     assert (refused.status_code, refused.json()["error"]["code"]) == (422, "invalid_proposal")
+
+
+def test_a_stage_sent_with_the_cli_is_followed_by_the_gateway_and_never_signed_or_sent_again(fresh: Market) -> None:
+    """Officers export a proposal, sign and send its schedule with ``ledger governance`` (the library the CLI
+    runs): the gateway's stored copy follows the chain (scheduled, the execution next) instead of asking them to
+    sign the schedule again at the next nonce; sending the execution elsewhere too leaves it executed."""
+    client = fresh.client()
+    auth = fresh.auth(RELAYER)
+    created = _propose(client, fresh, contract="TradeSettlement", function="setPriceBand", args=["dataset", 5, 50])
+    pid = created["proposal_id"]
+    governance = Governance(fresh.council())
+    exported = Proposal.from_json(client.get(f"{PROPOSALS}/{pid}/file", headers=auth).json())
+    signed = governance.sign(governance.sign(exported, dev_account(40)), dev_account(41))
+    sent, _ = governance.submit(signed)
+
+    shown = client.get(f"{PROPOSALS}/{pid}", headers=auth).json()
+    assert (shown["state"], shown["waiting_for"], shown["ready_at"]) == ("scheduled", "delay", sent.ready_at)
+    assert shown["stages"][0]["tx_hash"] == sent.stages[0].tx_hash and shown["stage"]["kind"] == "execute"
+    listed = client.get(PROPOSALS, headers=auth).json()["proposals"]
+    assert [p["state"] for p in listed if p["proposal_id"] == pid] == ["scheduled"]
+    # The schedule's signatures are of a stage that was sent: nothing to add them to.
+    stale = _sign(42, created["stage"]["typed_data"])
+    refused = client.post(f"{PROPOSALS}/{pid}/approvals", json=stale, headers=auth)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "signature_mismatch")
+
+    _move_clock(fresh, DEV_DELAY + 1)
+    executed, _ = governance.submit(governance.sign(governance.sign(sent, dev_account(40)), dev_account(42)))
+    assert executed.state == "executed" and _band(fresh) == (5, 50)
+    shown = client.get(f"{PROPOSALS}/{pid}", headers=auth).json()
+    assert (shown["state"], shown["waiting_for"]) == ("executed", "nothing")
+    assert shown["stage"]["tx_hash"] == executed.stage.tx_hash
+    again = _submit(client, fresh, pid)
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "wrong_stage")

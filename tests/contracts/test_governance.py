@@ -367,6 +367,45 @@ def test_a_stage_overtaken_by_another_safe_transaction_is_renewed_and_signed_aga
         w.authority.view("CouncilSafe", "getTransactionHash", *_hash_args(scheduled.stages[0].safe_tx())))
 
 
+def test_a_stage_sent_from_another_copy_of_the_proposal_is_caught_up_not_renewed_and_sent_again(
+    world: World,
+) -> None:
+    """Officers pass a proposal around as files and through the gateway: a copy that did not see its stage sent
+    (by another officer's CLI, by the gateway) must follow what the chain did. Renewing it instead would have the
+    officers sign the same change again at the next nonce, and an emergency action would be taken twice."""
+    w = world
+    g = gov(w)
+    p = sign_all(g, g.propose([price_band(w)], "band"), OFFICERS[:2])
+    stale = p
+    p, _ = g.submit(p)  # sent from one copy
+    caught = g.renew(stale)
+    assert caught.state == "scheduled" and caught.ready_at == p.ready_at
+    assert caught.stages[0].tx_hash == p.stages[0].tx_hash and caught.stages[0].block == p.stages[0].block
+    assert caught.stage.kind == "execute" and caught.stage.nonce == p.stage.nonce and not caught.stage.signatures
+    # Signing the stale copy signs the execution, not the schedule again.
+    signed = g.sign(stale, OFFICERS[0])
+    assert signed.stage.kind == "execute" and list(signed.stage.signatures) == [OFFICERS[0].address]
+
+    # Both stages sent from the other copy, the execution after other Safe transactions took some nonces: the
+    # stale copy still finds it and is executed, and has nothing left to sign.
+    g.wait_until(p.ready_at, dev_clock=True)
+    g.submit(sign_all(g, g.propose([admit_exchange(w)]), OFFICERS[:2]))  # takes the execution's nonce
+    p = sign_all(g, p, OFFICERS[:2])
+    p, executed = g.submit(p)
+    assert p.state == "executed"
+    caught = g.renew(stale)
+    assert caught.state == "executed" and caught.stage.tx_hash == executed.tx_hash
+    with pytest.raises(GovernanceError, match="nothing left to sign"):
+        g.sign(stale, OFFICERS[0])
+
+    # An emergency action sent from one copy is not taken again from another.
+    target = call_data(w, "ParticipantRegistry", "suspend", w.merchant.address, h("emergency"))
+    e = sign_all(g, g.propose([target]), OFFICERS[:1])
+    copy = e
+    e, _ = g.submit(e)
+    assert e.state == "executed" and g.renew(copy).state == "executed"
+
+
 def _hash_args(tx: SafeTx) -> tuple[Any, ...]:
     return (tx.to, tx.value, tx.data, int(tx.operation), tx.safe_tx_gas, tx.base_gas, tx.gas_price, tx.gas_token,
             tx.refund_receiver, tx.nonce)  # fmt: skip
