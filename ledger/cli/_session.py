@@ -21,7 +21,7 @@ from ledger.contracts.deploy import Deployment, load_manifest
 from ledger.contracts.errors import ERRORS_BY_NAME
 from ledger.contracts.revert import ContractRevert, UnknownRevert
 from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
-from ledger.errors import LedgerError, RpcTransportError
+from ledger.errors import LedgerError, RetriesExhaustedError, RpcTransportError
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
 
@@ -103,7 +103,10 @@ def describe_error(exc: LedgerError, settings: LedgerSettings | None = None) -> 
         what = exc.operation or "the transaction"
         return f"{what} refused: {describe_revert(exc)}"
     message = " ".join(str(exc).split())
-    if isinstance(exc, RpcTransportError) and (settings is None or settings.embedded):
+    transport = isinstance(exc, RpcTransportError) or (
+        isinstance(exc, RetriesExhaustedError) and isinstance(exc.__cause__, RpcTransportError)
+    )
+    if transport and (settings is None or settings.embedded):
         message += " (is the embedded node running? `ledger node start --detach`)"
     return message
 

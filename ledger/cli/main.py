@@ -175,6 +175,7 @@ def deploy(
         build = s.build
         path = s.settings.manifest_path
         before = path.read_text() if path.exists() else None
+        s.rpc.call("eth_chainId")  # no node at all is told at once (with its hint), not after retries
         rpc = retrying(s.rpc)  # a node that drops a connection or answers 503 for a moment costs a pause
         sender = make_sender(s.settings, rpc, account, table)
         try:
