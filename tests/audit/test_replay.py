@@ -77,12 +77,18 @@ def test_replay_at_the_deployment_block_checks_only_the_contracts_deployed_by_th
     deployment = audited.chain.world.contracts.deployment
     report = audited.replay(at=deployment.deployment_block)
     assert report.ok, [d.line() for d in report.differences]
-    # The first contract is the access manager (the participant registry, deployed next, names it the authority):
-    # its constructor made the deployer its first admin, and nothing else exists yet.
-    assert report.records["participants"] == 0
+    # The contracts are created in one batch, so the first block may hold several: the access manager first (its
+    # constructor made the deployer its first admin), the participant registry (which names the manager the
+    # authority) if it made that block too. The governance's Safes and roles came in later blocks.
+    first = {name for name, c in deployment.contracts.items() if c.block == deployment.deployment_block}
+    assert "AccessManager" in first
+    assert report.records["participants"] == (1 if "ParticipantRegistry" in first else 0)
     assert report.records["governance_roles"] == 1
-    # hasRole, and the manager's own settings as a target (open, no admin delay): the others came later
-    assert report.chain.status == "ok" and report.chain.checked == 3
+    later = audited.replay(at=max(c.block for c in deployment.contracts.values()))
+    assert report.chain.status == later.chain.status == "ok"
+    assert 3 <= report.chain.checked <= later.chain.checked
+    if first != set(deployment.contracts):
+        assert report.chain.checked < later.chain.checked  # only what existed then was asked about
 
 
 def test_replay_refuses_a_block_beyond_the_head(audited: Audited) -> None:
