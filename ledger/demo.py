@@ -10,8 +10,9 @@ personal-information data, licenses (public data as an authorised operation the 
 settles trades on the exchange with each seller's consent (signed, or a standing mandate: a licence
 with fee and revenue shares, a sublicence, a right transfer, a batch) and off it (EIP-712 signatures
 of both parties), and exercises objections (lodged, accepted, dismissed), a freeze (the emergency
-officers' path: at once), a rectification order and a credit event; and shows a sale without the
-seller's consent refused. Every authority action goes through the governance: on the development
+officers' path: at once), a rectification order and a credit event, an incident (the emergency officers
+pause trade settlement at once, a change to it is refused meanwhile, the council resumes it after its
+delay); and shows a sale without the seller's consent refused. Every authority action goes through the governance: on the development
 chain the clock is moved past the council's delay instead of waiting for it.
 
 Every run uses fresh content hashes and trade ids (tagged with the block it started at), so the
@@ -48,6 +49,7 @@ from ledger.contracts.types import (
     Mandate,
     OrderTarget,
     ParticipantStatus,
+    Paused,
     Registration,
     Right,
     Role,
@@ -753,6 +755,33 @@ class _Demo:
         else:
             raise DemoError(f"licensing frozen asset #{model} was not refused")
 
+    def incident(self, ids: dict[str, int]) -> None:
+        """An incident: the emergency officers pause trade settlement at once, with the reason on record; a
+        participant's change to it is refused meanwhile (reads and withdrawals of consent go on); the council
+        resumes it after its delay."""
+        authority, transport = self.c("authority"), self.c("transport")
+        settlement = int(Paused.TRADE_SETTLEMENT)
+        self.phase("incident: trade settlement paused", "supervision", [
+            (authority, authority.prepare("AssetControls", "pause", settlement,
+                                          self.h("incident 2027-001: an exchange signing key reported exposed")),
+             lambda r: "trade settlement paused (暂停) at once by the emergency officers, reason on record (incident "
+                       "2027-001): settlements, batches and revenue-share changes are refused, reads go on"),
+        ])  # fmt: skip
+        call = transport.prepare("TradeSettlement", "setRevenueShares", ids["public"], int(Right.PROCESSING),
+                                 [self.address["police"]], [2_000])  # fmt: skip
+        try:
+            transport.sender.estimate(call)
+        except E.LedgerPaused as exc:
+            self.note("supervision", f"{self.who('transport')} tried to change revenue shares meanwhile: refused "
+                                     f"({exc.name}(contracts={exc.values['contracts']}))")  # fmt: skip
+        else:
+            raise DemoError("a change to the paused settlement contract was not refused")
+        self.phase("incident closed: trade settlement resumed", "supervision", [
+            (authority, authority.prepare("AssetControls", "unpause", settlement,
+                                          self.h("incident 2027-001 closed: the exchange's key was replaced")),
+             lambda r: "trade settlement resumed (恢复) by the council once the incident was closed"),
+        ])  # fmt: skip
+
     def balances(self) -> None:
         reader = self.c("authority")
         assert self.summary is not None
@@ -794,6 +823,7 @@ def run_demo(
         licences = demo.licensing(ids)
         demo.trading(ids, licences)
         demo.supervision(ids)
+        demo.incident(ids)
         demo.balances()
         summary.transactions = demo.tx_count
         summary.seconds = time.monotonic() - demo.started

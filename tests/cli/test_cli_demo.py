@@ -36,6 +36,13 @@ def test_demo_runs_on_a_fresh_chain_and_again_on_the_same_chain(fresh_cli: Cli) 
     ]
     assert any("RegistryAssetFrozen" in e["text"] for e in first["events"])
     assert any("SettlementBadSignature" in e["text"] for e in first["events"])  # no sale without consent
+    # The incident: paused at once by the emergency officers, a change refused meanwhile, resumed by the council.
+    texts = [e["text"] for e in first["events"]]
+    paused = next(i for i, t in enumerate(texts) if "trade settlement paused" in t)
+    refused = next(i for i, t in enumerate(texts) if "LedgerPaused(contracts=16)" in t)
+    resumed = next(i for i, t in enumerate(texts) if "trade settlement resumed" in t)
+    assert paused < refused < resumed
+    assert cli.json("paused")["paused"] == []
     exchange_fees = sum(t["fee"] for t in first["trades"])
     assert _balance(first, "Beibu Gulf Big Data Exchange") == exchange_fees
 
