@@ -48,7 +48,7 @@ def test_status_counts_the_demo_records_and_its_trade_volume(client: TestClient,
     assert data["counts"]["mandates"] == 2 and data["counts"]["trade_refusals"] == 0
     assert data["trade_volume"] == str(sum(t["price"] for t in trades)) == str(2 * 225_000 * YUAN)
     assert data["chain_id"] == demo.summaries[0].chain_id
-    assert data["paused_contracts"] == []  # the demo pauses nothing
+    assert data["paused_contracts"] == []  # the demo resumed what its incident paused
 
 
 def test_status_at_an_earlier_block_counts_what_existed_then(client: TestClient, demo: Demo) -> None:

@@ -1,9 +1,10 @@
 """The read API's governance routes over the demo's index: the council's operations (the demo's admissions, price
 band and authorised-operation approvals, each scheduled and executed after the delay), the roles and their
-members, the officers' Safes and their transactions, and the pause register (the demo pauses nothing; pauses are
-read in tests/store/test_store_end_to_end.py and tests/api/test_explorer.py). The targets' settings at the manager
-(the demo changes none) are read over a deployment of their own: the council closes one target and gives another an
-admin delay, which the store, the API (now, before, and once the delay is in force) and the audit replay agree on."""
+members, the officers' Safes and their transactions, and the pause register (the demo's incident: trade
+settlement paused and resumed; more pauses are read in tests/store/test_store_end_to_end.py and
+tests/api/test_explorer.py). The targets' settings at the manager (the demo changes none) are read over a
+deployment of their own: the council closes one target and gives another an admin delay, which the store, the
+API (now, before, and once the delay is in force) and the audit replay agree on."""
 
 from __future__ import annotations
 
@@ -65,12 +66,26 @@ def test_operations_are_listed_with_their_state_and_one_is_shown(client: TestCli
     assert client.get("/api/v1/governance/operations", params={"status": "soon"}).status_code == 422
 
 
-def test_the_pauses_of_a_ledger_never_paused_name_every_contract_running(client: TestClient) -> None:
+def test_the_pause_register_shows_the_demos_incident_now_and_then(client: TestClient) -> None:
+    """The demo's incident: trade settlement paused by the emergency officers, resumed by the council."""
     body = client.get("/api/v1/governance/pauses").json()["data"]
     assert (body["pause_register"], body["paused_contracts"]) == (0, [])
     assert [(c["contract"], c["bit"]) for c in body["contracts"]] == [(n, int(b)) for b, n in PAUSE_CONTRACTS.items()]
-    assert all(not c["paused"] and c["history"] == [] and c["changed_block"] is None for c in body["contracts"])
-    assert client.get("/api/v1/governance/pauses", params={"at": "0"}).json()["data"]["paused_contracts"] == []
+    assert all(not c["paused"] for c in body["contracts"])
+    changed = {c["contract"]: c for c in body["contracts"] if c["history"]}
+    assert list(changed) == ["TradeSettlement"]
+    history = changed["TradeSettlement"]["history"]
+    assert [h["paused"] for h in history] == [True, False] * (len(history) // 2)  # each demo run's incident
+    history = history[:2]
+    assert changed["TradeSettlement"]["changed_block"] >= history[1]["block"] > history[0]["block"]
+    assert history[0]["changed_by"] == history[1]["changed_by"]  # the access manager, for either route
+    during = client.get("/api/v1/governance/pauses", params={"at": str(history[0]["block"])}).json()["data"]
+    assert (during["pause_register"], during["paused_contracts"]) == (16, ["TradeSettlement"])
+    status = client.get("/api/v1/status", params={"at": str(history[1]["block"] - 1)}).json()["data"]
+    assert status["paused_contracts"] == ["TradeSettlement"]
+    before = client.get("/api/v1/governance/pauses", params={"at": str(history[0]["block"] - 1)}).json()["data"]
+    assert before["paused_contracts"] == [] and client.get(
+        "/api/v1/governance/pauses", params={"at": "0"}).json()["data"]["paused_contracts"] == []
 
 
 @dataclass

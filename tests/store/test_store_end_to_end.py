@@ -433,14 +433,17 @@ def test_the_pauses_are_indexed_answered_by_the_api_now_and_before_and_audited(
             (True, incident, authority), (False, checked, authority)
         ]
         assert registry["paused"] is False and registry["changed_block"] == registry["history"][-1]["block"]
-        assert settlement["paused"] is True and len(settlement["history"]) == 1
-        assert settlement["history"][0]["block"] == registry["history"][0]["block"] > chain.before_pauses
+        # the demo's incident (paused, resumed), then this pause
+        assert settlement["paused"] is True and [c["paused"] for c in settlement["history"]] == [True, False, True]
+        assert settlement["history"][-1]["block"] == registry["history"][0]["block"] > chain.before_pauses
+        assert settlement["history"][1]["block"] <= chain.before_pauses
         assert all(not c["history"] and c["reason_hash"] is None for n, c in by_name.items()
                    if n not in ("AssetRegistry", "TradeSettlement"))  # fmt: skip
 
         before = api.get("/api/v1/governance/pauses", params={"at": chain.before_pauses}).json()["data"]
         assert (before["pause_register"], before["paused_contracts"]) == (0, [])
-        assert all(not c["history"] and not c["paused"] for c in before["contracts"])
+        assert all(not c["paused"] for c in before["contracts"])
+        assert [c["contract"] for c in before["contracts"] if c["history"]] == ["TradeSettlement"]  # the demo's
         # Between the two changes (the pause's block): both paused.
         mid = registry["history"][0]["block"]
         during = api.get("/api/v1/governance/pauses", params={"at": mid}).json()["data"]
@@ -449,7 +452,7 @@ def test_the_pauses_are_indexed_answered_by_the_api_now_and_before_and_audited(
     report = audit_replay(deployment=chain.client.contracts.deployment, build=chain.build, rpc=chain.rpc, live=store)
     assert report.differences == [], [d.line() for d in report.differences]
     assert report.chain.status == "ok" and report.index.status == "ok"
-    assert (report.events_by_name["ContractsPaused"], report.events_by_name["ContractsUnpaused"]) == (1, 1)
+    assert (report.events_by_name["ContractsPaused"], report.events_by_name["ContractsUnpaused"]) == (2, 2)
 
 
 @pytest.mark.parametrize("fraction", [0.25, 0.5, 0.8])
