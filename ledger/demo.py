@@ -12,8 +12,8 @@ with fee and revenue shares, a sublicence, a right transfer, a batch) and off it
 of both parties), and exercises objections (lodged, accepted, dismissed), a freeze (the emergency
 officers' path: at once), a rectification order and a credit event, an incident (the emergency officers
 pause trade settlement at once, a change to it is refused meanwhile, the council resumes it after its
-delay); and shows a sale without the seller's consent refused. Every authority action goes through the governance: on the development
-chain the clock is moved past the council's delay instead of waiting for it.
+delay); and shows a sale without the seller's consent refused. Every authority action goes through the
+governance: on the development chain the clock is moved past the council's delay instead of waiting for it.
 
 Every run uses fresh content hashes and trade ids (tagged with the block it started at), so the
 demo runs again on a chain where it already ran. Independent transactions of a step are sent
