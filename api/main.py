@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
 from api.aggregates import AggregateAnswers
+from api.answers import AnswerCacheMiddleware
 from api.routes import (
     assets,
     explorer,
@@ -153,6 +154,8 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.add_exception_handler(sa.exc.DataError, _store_error)
     app.add_exception_handler(sa.exc.OperationalError, _store_error)
     app.add_exception_handler(sa.exc.TimeoutError, _store_error)  # no pooled connection free in time
+    if settings.api_answer_cache_mb > 0:  # inside the latency middleware: answers from memory are measured too
+        app.add_middleware(AnswerCacheMiddleware, store=reader, max_bytes=int(settings.api_answer_cache_mb * 2**20))
     app.add_middleware(_LatencyMiddleware)
     if settings.api_cors_origins:
         app.add_middleware(
@@ -175,8 +178,8 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
 
 
 #: Read once at start-up, before the process accepts connections: the hot routes' code paths, statements and
-#: serialisers are built then, not while the first clients wait. Answers are not kept (the aggregates'
-#: per-block memo excepted, a function of the store at that block).
+#: serialisers are built then, not while the first clients wait. Their answers stay in the answer cache
+#: (api/answers.py) while the indexed block stays the same.
 _WARM_PATHS: Final = (
     "/api/v1/status",
     "/api/v1/assets/1",

@@ -186,6 +186,14 @@ class LedgerSettings(BaseSettings):
             " Empty (the default): no cross-origin access."
         ),
     )
+    api_answer_cache_mb: float = Field(
+        default=64.0,
+        ge=0,
+        description=(
+            "HTTP API: megabytes of read answers each API process keeps and gives again while the indexed block"
+            " stays the same (0: none)."
+        ),
+    )
     gateway_rate_per_second: float = Field(
         default=10.0,
         gt=0,

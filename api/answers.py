@@ -1,0 +1,179 @@
+"""Answers of the read routes kept in memory and given again while the store stays at their block.
+
+An answer of the current state (no ``?at=``) is a function of the request's path and query and of the
+store at the block its envelope names, and the store only changes when the indexer moves its checkpoint
+(a new block, or a reorganisation to another hash). So each API process keeps recent answers keyed by
+path and query, tagged with the block their envelope names (number and hash), and when a request comes
+again while the checkpoint still names that block it answers with the same bytes and ETag: one read of
+the checkpoint instead of the route's queries, validation and serialisation. Replicas still answer
+alike (bytes and ETag are the route's), ``If-None-Match`` gets its 304 as from the route, and a
+checkpoint that moved, or came back to the same number with another hash, is a miss.
+
+Kept: 200 answers of :data:`CACHED_PREFIXES` whose body opens with the envelope's block. Not kept:
+``?at=`` (its block depends on the blocks stored after it), the status (it reads the chain head and the
+clock), governance and recognition (they also read what the gateway and the cross-check record between
+blocks), the write gateway, errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Final
+
+import anyio
+import sqlalchemy as sa
+from prometheus_client import Counter
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.deps import read_current, read_limiter
+from ledger.store import Store
+from ledger.store import schema as s
+
+__all__ = ["ANSWER_CACHE", "CACHED_PREFIXES", "AnswerCache", "AnswerCacheMiddleware"]
+
+#: Read routes whose answers are functions of the indexed store alone.
+CACHED_PREFIXES: Final = (
+    "/api/v1/assets",
+    "/api/v1/trades",
+    "/api/v1/participants",
+    "/api/v1/licences",
+    "/api/v1/mandates",
+    "/api/v1/revenue",
+    "/api/v1/orders",
+    "/api/v1/search",
+)
+
+ANSWER_CACHE: Final = Counter(
+    "ledger_api_answer_cache",
+    "Read requests the answer cache could serve, by result: hit (answered from memory), miss (the route answered).",
+    ["result"],
+)
+
+_BLOCK: Final = re.compile(rb'\A\{"block":\{"number":(-?[0-9]+),"hash":"(0x[0-9a-fA-F]*)"')
+_HEAD: Final = sa.select(s.checkpoint.c.block_number, s.checkpoint.c.block_hash).limit(1)
+_ENTRY_OVERHEAD: Final = 512  # bytes counted per entry beyond its body (key, headers, bookkeeping)
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    block: tuple[int, str]
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: bytes | None
+    size: int
+    route: object
+
+
+class AnswerCache:
+    """Least recently used answers within ``max_bytes`` (bodies and a fixed overhead per entry). Used
+    from the event loop's thread only: no lock."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._answers: OrderedDict[bytes, _Answer] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def get(self, key: bytes, block: tuple[int, str]) -> _Answer | None:
+        answer = self._answers.get(key)
+        if answer is None or answer.block != block:
+            return None
+        self._answers.move_to_end(key)
+        return answer
+
+    def put(self, key: bytes, answer: _Answer) -> None:
+        if answer.size > self.max_bytes:
+            return
+        old = self._answers.pop(key, None)
+        if old is not None:
+            self.size -= old.size
+        self._answers[key] = answer
+        self.size += answer.size
+        while self.size > self.max_bytes:
+            _, evicted = self._answers.popitem(last=False)
+            self.size -= evicted.size
+
+
+def _cacheable(scope: Scope) -> bool:
+    if scope["method"] != "GET" or not scope["path"].startswith(CACHED_PREFIXES):
+        return False
+    query: bytes = scope.get("query_string", b"")
+    return not any(part == b"at" or part.startswith(b"at=") for part in query.split(b"&"))
+
+
+def _matches(wanted: bytes, tag: bytes) -> bool:
+    """Whether an If-None-Match value names ``tag`` (as :func:`api.responses.etag_response` judges it)."""
+    text = wanted.decode("latin-1").strip()
+    return text == "*" or tag.decode() in [t.strip().removeprefix("W/") for t in text.split(",")]
+
+
+class AnswerCacheMiddleware:
+    """ASGI middleware: answers :func:`_cacheable` requests from an :class:`AnswerCache` when the store's
+    checkpoint names the block of the kept answer, else lets the route answer and keeps its answer."""
+
+    def __init__(self, app: ASGIApp, *, store: Store, max_bytes: int) -> None:
+        self.app = app
+        self.store = store
+        self.cache = AnswerCache(max_bytes)
+
+    def _head(self) -> tuple[int, str] | None:
+        with read_current(self.store) as conn:
+            row = conn.execute(_HEAD).first()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _cacheable(scope):
+            await self.app(scope, receive, send)
+            return
+        key = scope["path"].encode() + b"?" + scope.get("query_string", b"")
+        head = await anyio.to_thread.run_sync(self._head, limiter=read_limiter(Request(scope)))
+        answer = None if head is None else self.cache.get(key, head)
+        if answer is not None:
+            ANSWER_CACHE.labels("hit").inc()
+            scope["route"] = answer.route  # the latency metric's label, as if the route had answered
+            await self._send(scope, send, answer)
+            return
+        ANSWER_CACHE.labels("miss").inc()
+        await self._answer_and_keep(scope, receive, send, key)
+
+    async def _send(self, scope: Scope, send: Send, answer: _Answer) -> None:
+        if answer.etag is not None:
+            for name, value in scope["headers"]:
+                if name == b"if-none-match" and _matches(value, answer.etag):
+                    headers = [(b"etag", answer.etag), (b"cache-control", b"no-cache")]
+                    await send({"type": "http.response.start", "status": 304, "headers": headers})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+        await send({"type": "http.response.start", "status": 200, "headers": answer.headers})
+        await send({"type": "http.response.body", "body": answer.body})
+
+    async def _answer_and_keep(self, scope: Scope, receive: Receive, send: Send, key: bytes) -> None:
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status, headers = int(message["status"]), list(message.get("headers", []))
+            elif message["type"] == "http.response.body" and status == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self._keep(key, headers, b"".join(chunks), scope.get("route"))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+    def _keep(self, key: bytes, headers: list[tuple[bytes, bytes]], body: bytes, route: object) -> None:
+        found = _BLOCK.match(body)
+        if found is None:
+            return
+        etag = next((value for name, value in headers if name.lower() == b"etag"), None)
+        size = len(body) + len(key) + _ENTRY_OVERHEAD
+        block = (int(found[1]), found[2].decode())
+        self.cache.put(key, _Answer(block, headers, body, etag, size, route))

@@ -1,0 +1,181 @@
+"""The answer cache of the read routes: a request answered again from memory gets the route's very bytes and
+ETag at the same block, and never an answer of another block: not after the checkpoint moves on, nor after
+a rollback, nor after a reorganisation to other blocks at the same heights."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from eth_utils.crypto import keccak
+from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
+
+from api import create_app
+from api.answers import AnswerCacheMiddleware
+from ledger.decode.records import BlockHeader, LedgerEvent
+from ledger.settings import LedgerSettings
+from ledger.store import Store, open_store
+from tests.store.synthetic import SyntheticLedger
+
+PATHS = (
+    "/api/v1/assets?limit=5",
+    "/api/v1/assets?category=enterprise&limit=3",
+    "/api/v1/assets/1",
+    "/api/v1/assets/3/history",
+    "/api/v1/trades?limit=5",
+    "/api/v1/trades/aggregates?group_by=category",
+    "/api/v1/trades/aggregates?group_by=day",
+    "/api/v1/participants?limit=5",
+    "/api/v1/licences?limit=5",
+)
+
+
+def hits() -> float:
+    return REGISTRY.get_sample_value("ledger_api_answer_cache_total", {"result": "hit"}) or 0.0
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    the_store = open_store(f"sqlite:///{tmp_path / 'answers.db'}")
+    yield the_store
+    the_store.close()
+
+
+@pytest.fixture
+def clients(store: Store, tmp_path: Path) -> Iterator[tuple[TestClient, TestClient]]:
+    """The API over ``store`` with its answer cache, and without one (what the routes answer)."""
+    cached = create_app(LedgerSettings(data_dir=tmp_path / "cached"), store=store)
+    direct = create_app(LedgerSettings(data_dir=tmp_path / "direct", api_answer_cache_mb=0), store=store)
+    with TestClient(cached) as c, TestClient(direct) as d:
+        yield c, d
+
+
+def apply(store: Store, ledger: SyntheticLedger, events: int) -> None:
+    headers, evs = ledger.batch(events)
+    store.apply(headers, evs, headers[-1])
+
+
+def same_answers(cached: TestClient, direct: TestClient) -> None:
+    """Each path asked twice of the cached API: both answers are the route's, bytes and ETag, at the store's
+    checkpoint; the second one came from memory."""
+    for path in PATHS:
+        truth = direct.get(path)
+        assert truth.status_code == 200, (path, truth.text)
+        before = hits()
+        for _ in range(2):
+            answer = cached.get(path)
+            assert (answer.status_code, answer.content) == (200, truth.content), path
+            assert answer.headers.get("etag") == truth.headers.get("etag"), path
+            assert answer.headers["content-type"] == truth.headers["content-type"], path
+        assert hits() == before + 1, path
+
+
+def test_answers_from_memory_are_the_routes_at_every_checkpoint(
+    store: Store, clients: tuple[TestClient, TestClient]
+) -> None:
+    cached, direct = clients
+    ledger = SyntheticLedger(seed=11, participants=20, events_per_block=30)
+    apply(store, ledger, 600)
+    same_answers(cached, direct)
+    first = {path: cached.get(path).content for path in PATHS}
+
+    apply(store, ledger, 600)  # the checkpoint moves on: every kept answer is of an older block
+    before = hits()
+    same_answers(cached, direct)
+    assert hits() == before + len(PATHS)  # one from memory per path, after the route's new answer
+    assert any(cached.get(path).content != first[path] for path in PATHS)
+
+
+def rehashed(
+    headers: list[BlockHeader], events: list[LedgerEvent], salt: str
+) -> tuple[list[BlockHeader], list[LedgerEvent]]:
+    """The same blocks under other hashes (a competing fork's blocks at the same heights)."""
+    renamed: dict[str, str] = {}
+    out: list[BlockHeader] = []
+    for h in headers:
+        renamed[h.hash] = "0x" + keccak(text=f"{salt}/{h.hash}").hex()
+        out.append(replace(h, hash=renamed[h.hash], parent_hash=renamed.get(h.parent_hash, h.parent_hash)))
+    return out, [replace(e, block_hash=renamed[e.block_hash]) for e in events]
+
+
+def test_rollback_and_reorganisation_to_the_same_heights_are_misses(
+    store: Store, clients: tuple[TestClient, TestClient]
+) -> None:
+    cached, direct = clients
+    ledger = SyntheticLedger(seed=12, participants=20, events_per_block=30)
+    apply(store, ledger, 600)
+    fork_point = store.checkpoint()
+    assert fork_point is not None
+    fork = copy.deepcopy(ledger)
+    apply(store, ledger, 900)
+    same_answers(cached, direct)
+    tip = store.checkpoint()
+    assert tip is not None
+
+    store.rollback(fork_point[0])  # a reorganisation: the kept answers are of the old branch's tip
+    fork.rng.seed(99)  # other events in the competing blocks, under other hashes, up to the same height
+    blocks = [next(iter(fork.blocks(fork.events_per_block))) for _ in range(tip[0] - fork_point[0])]
+    headers, events = rehashed([h for h, _ in blocks], [e for _, evs in blocks for e in evs], salt="fork")
+    store.apply(headers, events, headers[-1])
+    now = store.checkpoint()
+    assert now is not None and now[0] == tip[0] and now[1] != tip[1]
+    same_answers(cached, direct)  # same heights, other hashes: none is the old branch's answer
+
+    store.rollback(fork_point[0])  # and back again: the kept answers are of a higher block
+    same_answers(cached, direct)
+
+
+def test_if_none_match_from_memory(store: Store, clients: tuple[TestClient, TestClient]) -> None:
+    cached, _ = clients
+    apply(store, SyntheticLedger(seed=13, participants=20, events_per_block=30), 300)
+    tag = cached.get("/api/v1/assets/1").headers["etag"]
+    before = hits()
+    for wanted in (tag, f"W/{tag}", f'"other", {tag}', "*"):
+        answer = cached.get("/api/v1/assets/1", headers={"If-None-Match": wanted})
+        assert (answer.status_code, answer.content, answer.headers["etag"]) == (304, b"", tag), wanted
+    stale = cached.get("/api/v1/assets/1", headers={"If-None-Match": '"other"'})
+    assert stale.status_code == 200 and stale.headers["etag"] == tag
+    assert hits() == before + 5
+
+
+def test_what_is_not_kept(store: Store, clients: tuple[TestClient, TestClient]) -> None:
+    """Answers at ``?at=``, errors, the status and the governance views always come from the routes."""
+    cached, _ = clients
+    apply(store, SyntheticLedger(seed=14, participants=20, events_per_block=30), 300)
+    head = store.checkpoint()
+    assert head is not None
+    before = hits()
+    for path in (
+        f"/api/v1/assets?limit=5&at={head[0]}",
+        f"/api/v1/assets/1?at={head[0]}",
+        "/api/v1/assets/999999",
+        "/api/v1/assets?limit=0",
+        "/api/v1/status",
+        "/api/v1/governance",
+    ):
+        first, second = cached.get(path), cached.get(path)
+        assert first.status_code == second.status_code, path
+    assert hits() == before
+
+
+def test_the_cache_keeps_within_its_size(store: Store, tmp_path: Path) -> None:
+    apply(store, SyntheticLedger(seed=15, participants=20, events_per_block=30), 600)
+    app = create_app(LedgerSettings(data_dir=tmp_path, api_answer_cache_mb=0.01), store=store)  # ~10 KiB
+    with TestClient(app) as client:
+        ids = [a["asset_id"] for a in client.get("/api/v1/assets?limit=40").json()["data"]]
+        assert len(ids) >= 20
+        ids = ids[:20]
+        for asset_id in ids:
+            assert client.get(f"/api/v1/assets/{asset_id}").status_code == 200
+        layer = app.middleware_stack
+        while not isinstance(layer, AnswerCacheMiddleware):
+            layer = layer.app  # type: ignore[union-attr]
+        assert 0 < layer.cache.size <= int(0.01 * 2**20) and 0 < len(layer.cache) < 20
+        before = hits()
+        assert client.get(f"/api/v1/assets/{ids[-1]}").status_code == 200  # the most recent is kept
+        assert client.get(f"/api/v1/assets/{ids[0]}").status_code == 200  # the oldest is not
+        assert hits() == before + 1
