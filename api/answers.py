@@ -79,6 +79,9 @@ class AnswerCache:
     def __len__(self) -> int:
         return len(self._answers)
 
+    def __contains__(self, key: bytes) -> bool:
+        return key in self._answers
+
     def get(self, key: bytes, block: tuple[int, str]) -> _Answer | None:
         answer = self._answers.get(key)
         if answer is None or answer.block != block:
@@ -131,8 +134,10 @@ class AnswerCacheMiddleware:
             await self.app(scope, receive, send)
             return
         key = scope["path"].encode() + b"?" + scope.get("query_string", b"")
-        head = await anyio.to_thread.run_sync(self._head, limiter=read_limiter(Request(scope)))
-        answer = None if head is None else self.cache.get(key, head)
+        answer = None
+        if key in self.cache:  # else nothing to compare the checkpoint with: no read of it
+            head = await anyio.to_thread.run_sync(self._head, limiter=read_limiter(Request(scope)))
+            answer = None if head is None else self.cache.get(key, head)
         if answer is not None:
             ANSWER_CACHE.labels("hit").inc()
             scope["route"] = answer.route  # the latency metric's label, as if the route had answered

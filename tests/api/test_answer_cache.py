@@ -19,6 +19,7 @@ from api.answers import AnswerCacheMiddleware
 from ledger.decode.records import BlockHeader, LedgerEvent
 from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
+from tests.api.test_read_fast_path import statements
 from tests.store.synthetic import SyntheticLedger
 
 PATHS = (
@@ -179,3 +180,18 @@ def test_the_cache_keeps_within_its_size(store: Store, tmp_path: Path) -> None:
         assert client.get(f"/api/v1/assets/{ids[-1]}").status_code == 200  # the most recent is kept
         assert client.get(f"/api/v1/assets/{ids[0]}").status_code == 200  # the oldest is not
         assert hits() == before + 1
+
+
+def test_an_answer_from_memory_costs_one_statement_and_a_new_request_none_more(client: TestClient) -> None:
+    """Over the demo store, per backend: a request not seen before goes straight to its route (one statement
+    for a filtered list); asked again, the checkpoint's read is its only statement (PostgreSQL: outside a
+    transaction, no BEGIN or COMMIT round trips)."""
+    path = "/api/v1/assets?category=public&limit=3"
+    with statements(client) as seen:
+        first = client.get(path)
+    assert first.status_code == 200 and seen["statements"] == 1
+    before = hits()
+    with statements(client) as seen:
+        again = client.get(path)
+    assert again.content == first.content and hits() == before + 1
+    assert seen == {"statements": 1, "in_transaction": 0}

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from api import create_app
 from api.aggregates import AggregateAnswers
+from ledger.settings import LedgerSettings
+from ledger.store import Store
 from tests.api.conftest import Demo
 
 
@@ -69,7 +74,16 @@ def test_current_answers_equal_the_snapshot_answers_at_the_head(client: TestClie
         assert answer(client, "/api/v1/trades/aggregates", group_by=by)["block"]["number"] == demo.head
 
 
-def test_hot_routes_cost_one_statement_without_a_transaction(client: TestClient, backend: str) -> None:
+@pytest.fixture
+def routes(demo: Demo, backend: str, tmp_path: Path) -> Iterator[TestClient]:
+    """The API over the demo store without its answer cache: every request reaches its route."""
+    app = create_app(LedgerSettings(data_dir=tmp_path, api_answer_cache_mb=0), store=demo.stores[backend])
+    with TestClient(app) as c:
+        yield c
+
+
+def test_hot_routes_cost_one_statement_without_a_transaction(routes: TestClient, backend: str) -> None:
+    client = routes
     client.app.state.aggregate_answers = AggregateAnswers()  # type: ignore[attr-defined]  # forget the warm-up's
     with statements(client) as seen:  # the first answer at this block: the stamp, then the totals stamped
         first = answer(client, "/api/v1/trades/aggregates", group_by="category")
@@ -88,8 +102,13 @@ def test_hot_routes_cost_one_statement_without_a_transaction(client: TestClient,
         assert seen["in_transaction"] == 0
 
 
-def test_asset_detail_costs_one_statement_and_one_more_for_its_trades(synthetic_client: TestClient) -> None:
-    client = synthetic_client
+def test_asset_detail_costs_one_statement_and_one_more_for_its_trades(synthetic_store: Store, tmp_path: Path) -> None:
+    app = create_app(LedgerSettings(data_dir=tmp_path, api_answer_cache_mb=0), store=synthetic_store)
+    with TestClient(app) as client:
+        detail_costs(client)
+
+
+def detail_costs(client: TestClient) -> None:
     head = answer(client, "/api/v1/status")["block"]["number"]
     costs = []
     for asset in answer(client, "/api/v1/assets", limit=1000)["data"]:
