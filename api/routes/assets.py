@@ -205,7 +205,9 @@ async def get_asset(request: Request, asset_id: AssetIdPath, at: AtQ = None) -> 
     )
 
 
-def _related(asset_id: int, visible_rows: Callable[[sa.Table], sa.ColumnElement[bool]]) -> dict[str, Any]:
+def _related(
+    asset_id: int | sa.BindParameter[int], visible_rows: Callable[[sa.Table], sa.ColumnElement[bool]]
+) -> dict[str, Any]:
     """``has_<name>`` flags: which related tables have rows for the asset (most assets have few kinds)."""
     tables = (
         ("licences", s.licences), ("objections", s.objections), ("freezes", s.freezes),
@@ -220,34 +222,45 @@ def _related(asset_id: int, visible_rows: Callable[[sa.Table], sa.ColumnElement[
     }
 
 
+def _current_detail_statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The current detail's two statements, with the asset id (and the stamp's block) as bound parameters:
+    built once, for SQL construction costs more than running these on an indexed key."""
+    t, tr, b = s.assets, s.trades, s.blocks
+    asset_id = sa.bindparam("asset_id", type_=sa.BigInteger)
+    related = _related(asset_id, current)
+    asset = stamped(sa.select(t, *(e.label(n) for n, e in related.items())).where(current(t), t.c.asset_id == asset_id))
+    # Trades are facts (never closed): those up to the stamp's block are the trades at it, while that block is
+    # still stored with the same hash (checked in the same statement: a reorg in between sends the request to
+    # the snapshot path).
+    block = sa.bindparam("block", type_=sa.BigInteger)
+    still = sa.select(b.c.hash).where(b.c.number == block).scalar_subquery().label("stamp_still")
+    trades = (
+        sa.select(tr, still)
+        .where(current(tr), tr.c.asset_id == asset_id, tr.c.valid_from_block <= block)
+        .order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc())
+        .limit(DETAIL_TRADES)
+    )
+    return asset, trades
+
+
+_RELATED_FLAGS: Final = tuple(_related(0, current))
+_CURRENT_ASSET, _CURRENT_TRADES = _current_detail_statements()
+
+
 def _current_asset_detail(request: Request, conn: sa.Connection, asset_id: int) -> Response | None:
     """The current detail in one statement (asset, stamp and which related rows exist), plus one for
     the trades when there are some; None (read it in a snapshot) when the asset is not there, has
     other related rows, or a page of trades and more."""
-    t, tr = s.assets, s.trades
-    related = _related(asset_id, current)
-    rows = conn.execute(
-        stamped(sa.select(t, *(e.label(n) for n, e in related.items())).where(current(t), t.c.asset_id == asset_id))
-    ).all()
+    rows = conn.execute(_CURRENT_ASSET, {"asset_id": asset_id}).all()
     stamp = stamp_of(rows)
     if stamp is None:  # no such asset (or nothing indexed): the snapshot path says which
         return None
     row = rows[0]
-    if any(row._mapping[name] for name in related if name != "has_trades"):
+    if any(row._mapping[name] for name in _RELATED_FLAGS if name != "has_trades"):
         return None
     trades: Sequence[Any] = []
     if row.has_trades:
-        # Trades are facts (never closed): those up to the stamp's block are the trades at it, while
-        # that block is still stored with the same hash (checked in the same statement: a reorg in
-        # between sends the request to the snapshot path).
-        b = s.blocks
-        still = sa.select(b.c.hash).where(b.c.number == stamp.number).scalar_subquery().label("stamp_still")
-        trades = conn.execute(
-            sa.select(tr, still)
-            .where(current(tr), tr.c.asset_id == asset_id, tr.c.valid_from_block <= stamp.number)
-            .order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc())
-            .limit(DETAIL_TRADES)
-        ).all()
+        trades = conn.execute(_CURRENT_TRADES, {"asset_id": asset_id, "block": stamp.number}).all()
         if not trades or trades[0].stamp_still != stamp.hash or len(trades) == DETAIL_TRADES:
             return None
     chain = mappers.ChainState(stamp.time, {}, {})
@@ -291,7 +304,18 @@ def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asse
     mandates = rows_of("mandates", md, md.c.granted_block, md.c.mandate_id)
     chain = chain_state(conn, stamp, [r._mapping for r in licences])
     return _detail_response(
-        request, stamp, row, chain, licences, trades, trade_count, objections, freezes, orders, shares, operations,
+        request,
+        stamp,
+        row,
+        chain,
+        licences,
+        trades,
+        trade_count,
+        objections,
+        freezes,
+        orders,
+        shares,
+        operations,
         mandates,
     )
 
