@@ -54,6 +54,7 @@ ANSWER_CACHE: Final = Counter(
 
 _BLOCK: Final = re.compile(rb'\A\{"block":\{"number":(-?[0-9]+),"hash":"(0x[0-9a-fA-F]*)"')
 _HEAD: Final = sa.select(s.checkpoint.c.block_number, s.checkpoint.c.block_hash).limit(1)
+_HEAD_SQL: Final = f"SELECT block_number, block_hash FROM {s.checkpoint.name} LIMIT 1"
 _ENTRY_OVERHEAD: Final = 512  # bytes counted per entry beyond its body (key, headers, bookkeeping)
 
 
@@ -125,8 +126,14 @@ class AnswerCacheMiddleware:
         self.cache = AnswerCache(max_bytes)
 
     def _head(self) -> tuple[int, str] | None:
-        with read_current(self.store) as conn:
-            row = conn.execute(_HEAD).first()
+        if self.store.dialect == "sqlite":
+            # One statement needs no transaction (SQLite reads it in a snapshot of its own): no BEGIN and
+            # COMMIT around it, and none of the statement's SQLAlchemy set-up.
+            with self.store.engine.connect() as conn:
+                row = conn.connection.driver_connection.execute(_HEAD_SQL).fetchone()  # type: ignore[union-attr]
+        else:
+            with read_current(self.store) as conn:
+                row = conn.execute(_HEAD).first()
         return None if row is None else (int(row[0]), str(row[1]))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -182,10 +182,13 @@ def test_the_cache_keeps_within_its_size(store: Store, tmp_path: Path) -> None:
         assert hits() == before + 1
 
 
-def test_an_answer_from_memory_costs_one_statement_and_a_new_request_none_more(client: TestClient) -> None:
+def test_an_answer_from_memory_costs_one_statement_and_a_new_request_none_more(
+    client: TestClient, backend: str
+) -> None:
     """Over the demo store, per backend: a request not seen before goes straight to its route (one statement
-    for a filtered list); asked again, the checkpoint's read is its only statement (PostgreSQL: outside a
-    transaction, no BEGIN or COMMIT round trips)."""
+    for a filtered list); asked again, the checkpoint's read is its only statement: on PostgreSQL outside a
+    transaction (no BEGIN or COMMIT round trips), on SQLite on the driver's connection (not through
+    SQLAlchemy's statement set-up, so not counted here)."""
     path = "/api/v1/assets?category=public&limit=3"
     with statements(client) as seen:
         first = client.get(path)
@@ -194,4 +197,4 @@ def test_an_answer_from_memory_costs_one_statement_and_a_new_request_none_more(c
     with statements(client) as seen:
         again = client.get(path)
     assert again.content == first.content and hits() == before + 1
-    assert seen == {"statements": 1, "in_transaction": 0}
+    assert seen == {"statements": 1 if backend == "postgresql" else 0, "in_transaction": 0}
