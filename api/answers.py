@@ -17,14 +17,17 @@ blocks), the write gateway, errors.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import quote
 
 import anyio
+import psycopg
 import sqlalchemy as sa
 from prometheus_client import Counter
 from starlette.requests import Request
@@ -122,13 +125,29 @@ class AnswerCacheMiddleware:
     """ASGI middleware: answers :func:`_cacheable` requests from an :class:`AnswerCache` when the store's
     checkpoint names the block of the kept answer, else lets the route answer and keeps its answer."""
 
-    def __init__(self, app: ASGIApp, *, store: Store, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, store: Store, max_bytes: int, closers: list[Callable[[], Awaitable[None]]]
+    ) -> None:
         self.app = app
         self.store = store
         self.cache = AnswerCache(max_bytes)
         database = store.engine.url.database if store.dialect == "sqlite" else None
         self._file = database if database and database != ":memory:" else None
         self._inline: sqlite3.Connection | None = None
+        postgres = store.dialect == "postgresql"
+        self._conninfo = store.engine.url.set(drivername="postgresql").render_as_string(False) if postgres else None
+        self._async: psycopg.AsyncConnection[tuple[int, str]] | None = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
+        closers.append(self.aclose)
+
+    async def aclose(self) -> None:
+        """Closes the connections of the checkpoint reads (the app's shutdown)."""
+        if self._inline is not None:
+            self._inline.close()
+            self._inline = None
+        if self._async is not None and self._async_loop is asyncio.get_running_loop():
+            await self._async.close()
+        self._async = None
 
     def _head_inline(self) -> tuple[bool, tuple[int, str] | None]:
         """SQLite file: the checkpoint read on the event loop, on a read-only connection of its own that never
@@ -156,6 +175,28 @@ class AnswerCacheMiddleware:
                 row = conn.execute(_HEAD).first()
         return None if row is None else (int(row[0]), str(row[1]))
 
+    async def _head_async(self) -> tuple[bool, tuple[int, str] | None]:
+        """PostgreSQL: the checkpoint read on the event loop, on an asynchronous autocommit connection of its own
+        (one round trip, no thread hop). (False, None) when the server cannot be reached that way; the next
+        request connects again."""
+        if self._conninfo is None:
+            return False, None
+        loop = asyncio.get_running_loop()
+        if self._async is not None and self._async_loop is not loop:  # opened on a loop that has ended
+            self._async = None
+        try:
+            if self._async is None or self._async.closed:
+                self._async = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True, connect_timeout=5)
+                self._async_loop = loop
+            cursor = await self._async.execute(_HEAD_SQL)
+            row = await cursor.fetchone()
+        except psycopg.Error:
+            if self._async is not None:
+                await self._async.close()
+            self._async = None
+            return False, None
+        return True, None if row is None else (int(row[0]), str(row[1]))
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not _cacheable(scope):
             await self.app(scope, receive, send)
@@ -163,7 +204,7 @@ class AnswerCacheMiddleware:
         key = scope["path"].encode() + b"?" + scope.get("query_string", b"")
         answer = None
         if key in self.cache:  # else nothing to compare the checkpoint with: no read of it
-            done, head = self._head_inline()
+            done, head = self._head_inline() if self._conninfo is None else await self._head_async()
             if not done:
                 head = await anyio.to_thread.run_sync(self._head, limiter=read_limiter(Request(scope)))
             answer = None if head is None else self.cache.get(key, head)

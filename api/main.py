@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Final
 
@@ -126,12 +126,15 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     """The API over ``store`` (default: the store of ``settings``, opened and migrated here and
     closed with the app; a store passed in stays the caller's to close)."""
     owned = store is None
+    closers: list[Callable[[], Awaitable[None]]] = []  # what middleware opened, closed at shutdown
     the_store = open_store(settings.effective_database_url) if store is None else store
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await warm_up(_app)
         yield
+        for close in closers:
+            await close()
         if reader is not the_store:
             reader.close()
         _app.state.gateway.close()
@@ -155,7 +158,12 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.add_exception_handler(sa.exc.OperationalError, _store_error)
     app.add_exception_handler(sa.exc.TimeoutError, _store_error)  # no pooled connection free in time
     if settings.api_answer_cache_mb > 0:  # inside the latency middleware: answers from memory are measured too
-        app.add_middleware(AnswerCacheMiddleware, store=reader, max_bytes=int(settings.api_answer_cache_mb * 2**20))
+        app.add_middleware(
+            AnswerCacheMiddleware,
+            store=reader,
+            max_bytes=int(settings.api_answer_cache_mb * 2**20),
+            closers=closers,
+        )
     app.add_middleware(_LatencyMiddleware)
     if settings.api_cors_origins:
         app.add_middleware(
