@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
@@ -19,7 +20,9 @@ from api.answers import AnswerCacheMiddleware
 from ledger.decode.records import BlockHeader, LedgerEvent
 from ledger.settings import LedgerSettings
 from ledger.store import Store, open_store
+from tests.api.conftest import Demo
 from tests.api.test_read_fast_path import statements
+from tests.conftest import service_unavailable
 from tests.store.synthetic import SyntheticLedger
 
 PATHS = (
@@ -217,3 +220,27 @@ def test_without_its_own_connection_the_checkpoint_is_read_on_the_read_pool(stor
         moved = client.get("/api/v1/assets?limit=5").json()
         assert moved["block"]["number"] == store.checkpoint()[0]  # type: ignore[index]
         assert hits() == before + 1
+
+
+def test_a_lost_postgresql_connection_falls_back_then_reconnects(demo: Demo, tmp_path: Path) -> None:
+    """The server ends the cache's own connection (a restart, a failover, an administrator): the next answer
+    from memory reads the checkpoint on the read pool instead, and the one after connects again."""
+    store = demo.stores.get("postgresql")
+    if store is None:
+        service_unavailable("PostgreSQL not reachable")
+    path = "/api/v1/assets?category=enterprise&limit=4"
+    with TestClient(create_app(LedgerSettings(data_dir=tmp_path), store=store)) as client:
+        first = client.get(path)
+        assert client.get(path).content == first.content  # from memory: the connection is open
+        layer = client.app.middleware_stack  # type: ignore[attr-defined]
+        while not isinstance(layer, AnswerCacheMiddleware):
+            layer = layer.app
+        assert layer._async is not None
+        lost = layer._async.info.backend_pid
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": lost}).scalar_one()
+        before = hits()
+        assert client.get(path).content == first.content
+        assert hits() == before + 1 and layer._async is None
+        assert client.get(path).content == first.content
+        assert hits() == before + 2 and layer._async is not None and layer._async.info.backend_pid != lost
