@@ -134,6 +134,9 @@ class AnswerCacheMiddleware:
         database = store.engine.url.database if store.dialect == "sqlite" else None
         self._file = database if database and database != ":memory:" else None
         self._inline: sqlite3.Connection | None = None
+        # Requests being answered by their route, by key: the same request arriving meanwhile waits for that
+        # answer (then checks it against the checkpoint read after it) instead of running the route again.
+        self._running: dict[bytes, asyncio.Event] = {}
         postgres = store.dialect == "postgresql"
         self._conninfo = store.engine.url.set(drivername="postgresql").render_as_string(False) if postgres else None
         self._async: psycopg.AsyncConnection[tuple[int, str]] | None = None
@@ -202,19 +205,34 @@ class AnswerCacheMiddleware:
             await self.app(scope, receive, send)
             return
         key = scope["path"].encode() + b"?" + scope.get("query_string", b"")
-        answer = None
-        if key in self.cache:  # else nothing to compare the checkpoint with: no read of it
-            done, head = self._head_inline() if self._conninfo is None else await self._head_async()
-            if not done:
-                head = await anyio.to_thread.run_sync(self._head, limiter=read_limiter(Request(scope)))
-            answer = None if head is None else self.cache.get(key, head)
+        running = self._running.get(key)
+        if running is not None:  # the same request is being answered: its answer may serve this one too
+            await running.wait()
+        answer = await self._kept(scope, key)
         if answer is not None:
             ANSWER_CACHE.labels("hit").inc()
             scope["route"] = answer.route  # the latency metric's label, as if the route had answered
             await self._send(scope, send, answer)
             return
         ANSWER_CACHE.labels("miss").inc()
-        await self._answer_and_keep(scope, receive, send, key)
+        if key in self._running:
+            await self._answer_and_keep(scope, receive, send, key)
+            return
+        self._running[key] = done = asyncio.Event()
+        try:
+            await self._answer_and_keep(scope, receive, send, key)
+        finally:
+            del self._running[key]
+            done.set()
+
+    async def _kept(self, scope: Scope, key: bytes) -> _Answer | None:
+        """The answer kept for ``key`` if the checkpoint, read now, still names its block."""
+        if key not in self.cache:  # nothing to compare the checkpoint with: no read of it
+            return None
+        done, head = self._head_inline() if self._conninfo is None else await self._head_async()
+        if not done:
+            head = await anyio.to_thread.run_sync(self._head, limiter=read_limiter(Request(scope)))
+        return None if head is None else self.cache.get(key, head)
 
     async def _send(self, scope: Scope, send: Send, answer: _Answer) -> None:
         if answer.etag is not None:

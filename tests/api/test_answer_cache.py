@@ -4,11 +4,15 @@ a rollback, nor after a reorganisation to other blocks at the same heights."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from eth_utils.crypto import keccak
@@ -244,3 +248,43 @@ def test_a_lost_postgresql_connection_falls_back_then_reconnects(demo: Demo, tmp
         assert hits() == before + 1 and layer._async is None
         assert client.get(path).content == first.content
         assert hits() == before + 2 and layer._async is not None and layer._async.info.backend_pid != lost
+
+
+def test_the_same_request_arriving_meanwhile_waits_for_the_routes_answer(store: Store, tmp_path: Path) -> None:
+    """Requests alike that arrive while the route answers the first one run no route of their own: they check
+    its answer against the checkpoint read after it, and get it."""
+    apply(store, SyntheticLedger(seed=17, participants=20, events_per_block=30), 600)
+    app = create_app(LedgerSettings(data_dir=tmp_path), store=store)
+    path = "/api/v1/trades/aggregates?group_by=exchange&from=2025-06-01T00:00:00Z"
+    routes = 0
+    route_started, release = threading.Event(), threading.Event()
+
+    def slow_route(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        """Counts the route's statements, and holds the first until the other requests have arrived."""
+        nonlocal routes
+        if "trade_aggregates" not in statement:
+            return
+        routes += 1
+        route_started.set()
+        release.wait(10)
+
+    async def ask_together() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            first = asyncio.ensure_future(client.get(path))
+            await asyncio.to_thread(route_started.wait, 10)
+            others = [asyncio.ensure_future(client.get(path)) for _ in range(4)]
+            await asyncio.sleep(0.2)
+            release.set()
+            return [await first, *[await o for o in others]]
+
+    with TestClient(app):  # started (and warmed up) first: its own requests are not counted
+        engine = store.engine
+        sa.event.listen(engine, "before_cursor_execute", slow_route)
+        try:
+            before = hits()
+            answers = asyncio.run(ask_together())
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", slow_route)
+    assert [a.status_code for a in answers] == [200] * 5
+    assert len({a.content for a in answers}) == 1
+    assert routes == 1 and hits() == before + 4
