@@ -215,15 +215,20 @@ class AnswerCacheMiddleware:
             await self._send(scope, send, answer)
             return
         ANSWER_CACHE.labels("miss").inc()
-        if key in self._running:
-            await self._answer_and_keep(scope, receive, send, key)
-            return
-        self._running[key] = done = asyncio.Event()
+        owner = key not in self._running
+        if owner:
+            self._running[key] = asyncio.Event()
         try:
-            await self._answer_and_keep(scope, receive, send, key)
+            await self._answer_and_keep(scope, receive, send, key, release=owner)
         finally:
-            del self._running[key]
-            done.set()
+            if owner:
+                self._release(key)
+
+    def _release(self, key: bytes) -> None:
+        """Lets the requests waiting for ``key``'s answer go on (at most once)."""
+        waiting = self._running.pop(key, None)
+        if waiting is not None:
+            waiting.set()
 
     async def _kept(self, scope: Scope, key: bytes) -> _Answer | None:
         """The answer kept for ``key`` if the checkpoint, read now, still names its block."""
@@ -245,7 +250,9 @@ class AnswerCacheMiddleware:
         await send({"type": "http.response.start", "status": 200, "headers": answer.headers})
         await send({"type": "http.response.body", "body": answer.body})
 
-    async def _answer_and_keep(self, scope: Scope, receive: Receive, send: Send, key: bytes) -> None:
+    async def _answer_and_keep(self, scope: Scope, receive: Receive, send: Send, key: bytes, release: bool) -> None:
+        """The route's answer, kept when it can be. With ``release``, the requests waiting for it go on as soon
+        as it is complete, before it is sent: a client that does not read its answer holds no one else."""
         status = 0
         headers: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
@@ -258,6 +265,8 @@ class AnswerCacheMiddleware:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     self._keep(key, headers, b"".join(chunks), scope.get("route"))
+            if release and message["type"] == "http.response.body" and not message.get("more_body", False):
+                self._release(key)
             await send(message)
 
         await self.app(scope, receive, keep)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -62,6 +63,18 @@ def clients(store: Store, tmp_path: Path) -> Iterator[tuple[TestClient, TestClie
         yield c, d
 
 
+def synthetic(seed: int) -> SyntheticLedger:
+    return SyntheticLedger(seed=seed, participants=20, events_per_block=30)
+
+
+def cache_of(app: Any) -> AnswerCacheMiddleware:
+    """The app's answer cache middleware (its stack is built on the first request)."""
+    layer = app.middleware_stack
+    while not isinstance(layer, AnswerCacheMiddleware):
+        layer = layer.app
+    return layer
+
+
 def apply(store: Store, ledger: SyntheticLedger, events: int) -> None:
     headers, evs = ledger.batch(events)
     store.apply(headers, evs, headers[-1])
@@ -86,7 +99,7 @@ def test_answers_from_memory_are_the_routes_at_every_checkpoint(
     store: Store, clients: tuple[TestClient, TestClient]
 ) -> None:
     cached, direct = clients
-    ledger = SyntheticLedger(seed=11, participants=20, events_per_block=30)
+    ledger = synthetic(11)
     apply(store, ledger, 600)
     same_answers(cached, direct)
     first = {path: cached.get(path).content for path in PATHS}
@@ -114,7 +127,7 @@ def test_rollback_and_reorganisation_to_the_same_heights_are_misses(
     store: Store, clients: tuple[TestClient, TestClient]
 ) -> None:
     cached, direct = clients
-    ledger = SyntheticLedger(seed=12, participants=20, events_per_block=30)
+    ledger = synthetic(12)
     apply(store, ledger, 600)
     fork_point = store.checkpoint()
     assert fork_point is not None
@@ -139,7 +152,7 @@ def test_rollback_and_reorganisation_to_the_same_heights_are_misses(
 
 def test_if_none_match_from_memory(store: Store, clients: tuple[TestClient, TestClient]) -> None:
     cached, _ = clients
-    apply(store, SyntheticLedger(seed=13, participants=20, events_per_block=30), 300)
+    apply(store, synthetic(13), 300)
     tag = cached.get("/api/v1/assets/1").headers["etag"]
     before = hits()
     for wanted in (tag, f"W/{tag}", f'"other", {tag}', "*"):
@@ -153,7 +166,7 @@ def test_if_none_match_from_memory(store: Store, clients: tuple[TestClient, Test
 def test_what_is_not_kept(store: Store, clients: tuple[TestClient, TestClient]) -> None:
     """Answers at ``?at=``, errors, the status and the governance views always come from the routes."""
     cached, _ = clients
-    apply(store, SyntheticLedger(seed=14, participants=20, events_per_block=30), 300)
+    apply(store, synthetic(14), 300)
     head = store.checkpoint()
     assert head is not None
     before = hits()
@@ -171,7 +184,7 @@ def test_what_is_not_kept(store: Store, clients: tuple[TestClient, TestClient]) 
 
 
 def test_the_cache_keeps_within_its_size(store: Store, tmp_path: Path) -> None:
-    apply(store, SyntheticLedger(seed=15, participants=20, events_per_block=30), 600)
+    apply(store, synthetic(15), 600)
     app = create_app(LedgerSettings(data_dir=tmp_path, api_answer_cache_mb=0.01), store=store)  # ~10 KiB
     with TestClient(app) as client:
         ids = [a["asset_id"] for a in client.get("/api/v1/assets?limit=40").json()["data"]]
@@ -179,9 +192,7 @@ def test_the_cache_keeps_within_its_size(store: Store, tmp_path: Path) -> None:
         ids = ids[:20]
         for asset_id in ids:
             assert client.get(f"/api/v1/assets/{asset_id}").status_code == 200
-        layer = app.middleware_stack
-        while not isinstance(layer, AnswerCacheMiddleware):
-            layer = layer.app  # type: ignore[union-attr]
+        layer = cache_of(app)
         assert 0 < layer.cache.size <= int(0.01 * 2**20) and 0 < len(layer.cache) < 20
         before = hits()
         assert client.get(f"/api/v1/assets/{ids[-1]}").status_code == 200  # the most recent is kept
@@ -208,14 +219,12 @@ def test_an_answer_from_memory_costs_no_statement_of_the_read_pool(client: TestC
 def test_without_its_own_connection_the_checkpoint_is_read_on_the_read_pool(store: Store, tmp_path: Path) -> None:
     """When the cache's own connection cannot read (here: its file cannot be opened), the checkpoint is read in
     a worker thread on the read pool instead: answers from memory stay exact."""
-    ledger = SyntheticLedger(seed=16, participants=20, events_per_block=30)
+    ledger = synthetic(16)
     apply(store, ledger, 300)
     app = create_app(LedgerSettings(data_dir=tmp_path), store=store)
     with TestClient(app) as client:
         first = client.get("/api/v1/assets?limit=5")
-        layer = app.middleware_stack
-        while not isinstance(layer, AnswerCacheMiddleware):
-            layer = layer.app  # type: ignore[union-attr]
+        layer = cache_of(app)
         layer._file, layer._inline = str(tmp_path / "no such directory" / "store.db"), None
         before = hits()
         assert client.get("/api/v1/assets?limit=5").content == first.content
@@ -236,9 +245,7 @@ def test_a_lost_postgresql_connection_falls_back_then_reconnects(demo: Demo, tmp
     with TestClient(create_app(LedgerSettings(data_dir=tmp_path), store=store)) as client:
         first = client.get(path)
         assert client.get(path).content == first.content  # from memory: the connection is open
-        layer = client.app.middleware_stack  # type: ignore[attr-defined]
-        while not isinstance(layer, AnswerCacheMiddleware):
-            layer = layer.app
+        layer = cache_of(client.app)
         assert layer._async is not None
         lost = layer._async.info.backend_pid
         with store.engine.connect() as conn:
@@ -253,7 +260,7 @@ def test_a_lost_postgresql_connection_falls_back_then_reconnects(demo: Demo, tmp
 def test_the_same_request_arriving_meanwhile_waits_for_the_routes_answer(store: Store, tmp_path: Path) -> None:
     """Requests alike that arrive while the route answers the first one run no route of their own: they check
     its answer against the checkpoint read after it, and get it."""
-    apply(store, SyntheticLedger(seed=17, participants=20, events_per_block=30), 600)
+    apply(store, synthetic(17), 600)
     app = create_app(LedgerSettings(data_dir=tmp_path), store=store)
     path = "/api/v1/trades/aggregates?group_by=exchange&from=2025-06-01T00:00:00Z"
     routes = 0
@@ -288,3 +295,47 @@ def test_the_same_request_arriving_meanwhile_waits_for_the_routes_answer(store: 
     assert [a.status_code for a in answers] == [200] * 5
     assert len({a.content for a in answers}) == 1
     assert routes == 1 and hits() == before + 4
+
+
+def test_a_client_that_stops_reading_holds_no_one_else_asking_the_same(store: Store, tmp_path: Path) -> None:
+    """A hostile client asks for a large answer and never reads it, so its send never completes: the same
+    request from others, arriving meanwhile, still gets the answer (from memory) at once."""
+    apply(store, synthetic(18), 600)
+    app = create_app(LedgerSettings(data_dir=tmp_path), store=store)
+    query = b"limit=1000"
+
+    def scope() -> dict[str, Any]:
+        return {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": "/api/v1/assets", "raw_path": b"/api/v1/assets", "query_string": query, "root_path": "",
+            "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+        }  # fmt: skip
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def scenario() -> list[dict[str, Any]]:
+        stalled = asyncio.Event()
+
+        async def never_read(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                stalled.set()
+                await asyncio.Event().wait()  # the socket's buffer is full: this send never returns
+
+        hostile = asyncio.ensure_future(app(scope(), receive, never_read))
+        await asyncio.wait_for(stalled.wait(), 10)
+        got: list[dict[str, Any]] = []
+
+        async def collect(message: dict[str, Any]) -> None:
+            got.append(message)
+
+        before = hits()
+        try:
+            await asyncio.wait_for(app(scope(), receive, collect), 10)
+        finally:
+            hostile.cancel()
+        assert hits() == before + 1
+        return got
+
+    got = asyncio.run(scenario())
+    assert got[0]["status"] == 200 and len(json.loads(got[1]["body"])["data"]) > 5
