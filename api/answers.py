@@ -30,10 +30,12 @@ import anyio
 import psycopg
 import sqlalchemy as sa
 from prometheus_client import Counter
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import read_current, read_limiter
+from api.responses import etag_matches
 from ledger.store import Store
 from ledger.store import schema as s
 
@@ -59,7 +61,7 @@ ANSWER_CACHE: Final = Counter(
 
 _BLOCK: Final = re.compile(rb'\A\{"block":\{"number":(-?[0-9]+),"hash":"(0x[0-9a-fA-F]*)"')
 _HEAD: Final = sa.select(s.checkpoint.c.block_number, s.checkpoint.c.block_hash).limit(1)
-_HEAD_SQL: Final = f"SELECT block_number, block_hash FROM {s.checkpoint.name} LIMIT 1"
+_HEAD_SQL: Final = str(_HEAD.compile(compile_kwargs={"literal_binds": True}))  # for the driver connections
 _ENTRY_OVERHEAD: Final = 512  # bytes counted per entry beyond its body (key, headers, bookkeeping)
 
 
@@ -115,12 +117,6 @@ def _cacheable(scope: Scope) -> bool:
     return not any(part == b"at" or part.startswith(b"at=") for part in query.split(b"&"))
 
 
-def _matches(wanted: bytes, tag: bytes) -> bool:
-    """Whether an If-None-Match value names ``tag`` (as :func:`api.responses.etag_response` judges it)."""
-    text = wanted.decode("latin-1").strip()
-    return text == "*" or tag.decode() in [t.strip().removeprefix("W/") for t in text.split(",")]
-
-
 class AnswerCacheMiddleware:
     """ASGI middleware: answers :func:`_cacheable` requests from an :class:`AnswerCache` when the store's
     checkpoint names the block of the kept answer, else lets the route answer and keeps its answer."""
@@ -168,14 +164,9 @@ class AnswerCacheMiddleware:
         return True, None if row is None else (int(row[0]), str(row[1]))
 
     def _head(self) -> tuple[int, str] | None:
-        if self.store.dialect == "sqlite":
-            # One statement needs no transaction (SQLite reads it in a snapshot of its own): no BEGIN and
-            # COMMIT around it, and none of the statement's SQLAlchemy set-up.
-            with self.store.engine.connect() as conn:
-                row = conn.connection.driver_connection.execute(_HEAD_SQL).fetchone()  # type: ignore[union-attr]
-        else:
-            with read_current(self.store) as conn:
-                row = conn.execute(_HEAD).first()
+        """The checkpoint read on the read pool, in a worker thread: when the cache's own connection cannot."""
+        with read_current(self.store) as conn:
+            row = conn.execute(_HEAD).first()
         return None if row is None else (int(row[0]), str(row[1]))
 
     async def _head_async(self) -> tuple[bool, tuple[int, str] | None]:
@@ -240,13 +231,11 @@ class AnswerCacheMiddleware:
         return None if head is None else self.cache.get(key, head)
 
     async def _send(self, scope: Scope, send: Send, answer: _Answer) -> None:
-        if answer.etag is not None:
-            for name, value in scope["headers"]:
-                if name == b"if-none-match" and _matches(value, answer.etag):
-                    headers = [(b"etag", answer.etag), (b"cache-control", b"no-cache")]
-                    await send({"type": "http.response.start", "status": 304, "headers": headers})
-                    await send({"type": "http.response.body", "body": b""})
-                    return
+        if answer.etag is not None and etag_matches(Headers(scope=scope).get("if-none-match"), answer.etag.decode()):
+            headers = [(b"etag", answer.etag), (b"cache-control", b"no-cache")]  # as etag_response sends them
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
         await send({"type": "http.response.start", "status": 200, "headers": answer.headers})
         await send({"type": "http.response.body", "body": answer.body})
 

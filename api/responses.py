@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from api.deps import BlockStamp
 from api.schemas import BlockRef, ErrorBody
 
-__all__ = ["ERRORS", "NOT_FOUND", "block_ref", "etag_response", "json_response"]
+__all__ = ["ERRORS", "NOT_FOUND", "block_ref", "etag_matches", "etag_response", "json_response"]
 
 _422: Final = {"model": ErrorBody, "description": "A parameter is invalid; `detail` lists each one with its location."}
 _503: Final = {"model": ErrorBody, "description": "The store holds no indexed block yet."}
@@ -37,14 +37,18 @@ def json_response(body: BaseModel) -> Response:
     return Response(body.model_dump_json().encode(), media_type="application/json")
 
 
+def etag_matches(wanted: str | None, tag: str) -> bool:
+    """Whether an If-None-Match value (None: no such header) names ``tag`` (weak or strong) or is ``*``."""
+    if wanted is None:
+        return False
+    return wanted.strip() == "*" or tag in [t.strip().removeprefix("W/") for t in wanted.split(",")]
+
+
 def etag_response(request: Request, body: BaseModel) -> Response:
     """``body`` as JSON with a strong ETag over its bytes; 304 when If-None-Match names it."""
     payload = body.model_dump_json().encode()
     tag = '"' + hashlib.blake2b(payload, digest_size=16).hexdigest() + '"'
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
-    wanted = request.headers.get("if-none-match")
-    if wanted is not None and (
-        wanted.strip() == "*" or tag in [t.strip().removeprefix("W/") for t in wanted.split(",")]
-    ):
+    if etag_matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=headers)
     return Response(payload, media_type="application/json", headers=headers)

@@ -304,20 +304,9 @@ def _asset_detail(request: Request, conn: sa.Connection, stamp: BlockStamp, asse
     mandates = rows_of("mandates", md, md.c.granted_block, md.c.mandate_id)
     chain = chain_state(conn, stamp, [r._mapping for r in licences])
     return _detail_response(
-        request,
-        stamp,
-        row,
-        chain,
-        licences,
-        trades,
-        trade_count,
-        objections,
-        freezes,
-        orders,
-        shares,
-        operations,
+        request, stamp, row, chain, licences, trades, trade_count, objections, freezes, orders, shares, operations,
         mandates,
-    )
+    )  # fmt: skip
 
 
 def _detail_response(
