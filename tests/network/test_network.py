@@ -9,6 +9,8 @@ TxSender through a FailoverRpcClient over all four nodes. Clique goes on with on
 from __future__ import annotations
 
 import json
+import random
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -33,14 +35,15 @@ pytestmark = pytest.mark.xdist_group("network")
 
 
 def _base_port() -> int:
-    """A base port whose p2p (base+i), RPC (base+100+i) and engine (base+200+i) ports look free."""
-    for _ in range(50):
-        base = free_port() // 10 * 10
-        if base > 60000:
-            continue
+    """A base port whose p2p (base+i), RPC (base+100+i) and engine (base+200+i) ports look free, below the
+    kernel's ephemeral range: a node stopped and started again finds its ports free, as no outgoing connection
+    (of this test or of another worker's) can be given one meanwhile."""
+    ranges = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    ephemeral = int(ranges.read_text().split()[0]) if ranges.exists() else 32768
+    pick = random.Random()
+    for _ in range(200):
+        base = pick.randrange(10_000, ephemeral - 210, 10)
         try:
-            import socket
-
             for offset in (0, 1, 2, 3, 100, 101, 102, 103, 200, 201, 202, 203):
                 with socket.socket() as s:
                     s.bind(("127.0.0.1", base + offset))
