@@ -35,7 +35,7 @@ from ledger.chain.rpc import JsonRpcClient
 from ledger.cli._session import JsonOption, emit, fail, progress
 from ledger.client.journal import Journal
 from ledger.client.recovery import compact, recover
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, RpcTransportError
 from ledger.settings import LedgerSettings
 
 __all__ = ["app", "door_journal_path", "node_state", "supervisor_pid_path"]
@@ -145,6 +145,9 @@ def node_state(settings: LedgerSettings) -> NodeState:
                 with JsonRpcClient(url, timeout=2.0, connect_timeout=1.0) as rpc:
                     chain_id_hex, block_hex = rpc.batch([("eth_chainId", None), ("eth_blockNumber", None)])
                     chain_id, block = int(chain_id_hex, 16), int(block_hex, 16)
+                    break
+            except RpcTransportError as exc:
+                if exc.status == 503:  # the door is up and closed: anvil is restarting or replaying the journal
                     break
             except LedgerError:
                 continue

@@ -8,11 +8,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ledger.chain import node_dir
 from ledger.chain.rpc import JsonRpcClient
-from ledger.settings import PROJECT_ROOT
+from ledger.cli.node import node_state, supervisor_pid_path
+from ledger.settings import PROJECT_ROOT, LedgerSettings
 from tests.cli.conftest import Cli, start_node, stop_node
 
 
@@ -150,3 +154,47 @@ def test_supervisor_restarts_a_killed_anvil_and_replays_the_journal(fresh_cli: C
     assert (participant["name"], participant["status"]) == ("Qinzhou Port", "active")
     assert cli.json("deploy")["action"] == "verified"
     stop_node(cli)
+
+
+def test_status_is_not_running_while_the_door_is_closed_even_if_anvil_answers_behind_it(tmp_path: Path) -> None:
+    # While the supervisor restarts anvil and re-sends the journal, the door answers 503 and anvil (on its own
+    # port) already answers. The node is not ready: a client sent through the door would be refused.
+    class Door(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(503)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"restarting"}}')
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    class Anvil(Door):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            answers = [{"jsonrpc": "2.0", "id": r["id"], "result": "0x2a"} for r in body]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps(answers).encode())
+
+    door, anvil = ThreadingHTTPServer(("127.0.0.1", 0), Door), ThreadingHTTPServer(("127.0.0.1", 0), Anvil)
+    supervisor = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "ledger"])
+    try:
+        for server in (door, anvil):
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        settings = LedgerSettings(data_dir=tmp_path / "data", node_port=door.server_address[1])
+        node_dir(settings).mkdir(parents=True)
+        supervisor_pid_path(settings).write_text(str(supervisor.pid))
+        (node_dir(settings) / "anvil.url").write_text(f"http://127.0.0.1:{anvil.server_address[1]}")
+        assert not node_state(settings).running
+
+        door.shutdown()
+        door.server_close()  # no door at all (its supervisor gone): anvil's own URL tells whether a node runs
+        state = node_state(settings)
+        assert state.running and state.chain_id == 42
+    finally:
+        supervisor.kill()
+        supervisor.wait()
+        anvil.shutdown()
+        anvil.server_close()
