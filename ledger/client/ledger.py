@@ -286,6 +286,14 @@ class LedgerClient:
         raw = self.sender.call(Call(self.contracts.address[contract], data, operation=f"{contract}.{function}"), tag)
         return self.contracts.codecs[contract].decode_output(function, raw)
 
+    def views(self, calls: Sequence[tuple[str, str, Sequence[Any]]], block: str | int = "latest") -> list[Any]:
+        """Several views, ``(contract, function, args)`` each, in one JSON-RPC batch at one block: the answers
+        of one state, in call order; a revert raises the contract's typed error (the first one)."""
+        sent = [Call(self.contracts.address[c], self.contracts.codecs[c].encode_call(f, *args), operation=f"{c}.{f}")
+                for c, f, args in calls]  # fmt: skip
+        raws = self.sender.call_many(sent, hex(block) if isinstance(block, int) else block)
+        return [self.contracts.codecs[c].decode_output(f, raw) for (c, f, _), raw in zip(calls, raws, strict=True)]
+
     # ─────────────────────────────────────────── participants
 
     def admit(self, account: str, roles: Role, region: int, name: str) -> TxResult:

@@ -253,6 +253,23 @@ class TxSender:
             raise
         return bytes.fromhex(result[2:])
 
+    def call_many(self, calls: Sequence[Call], block: str = "latest") -> list[bytes]:
+        """``eth_call`` of each of ``calls`` from this account, in one JSON-RPC batch; the first revert raises its
+        typed error."""
+        requests = [("eth_call", [{"from": self.address, "to": c.to, "data": "0x" + c.data.hex()}, block])
+                    for c in calls]  # fmt: skip
+        answers = self.rpc.batch(requests, return_exceptions=True)
+        out: list[bytes] = []
+        for call, answer in zip(calls, answers, strict=True):
+            if isinstance(answer, RpcRemoteError):
+                data = revert_data(answer)
+                if data is not None:
+                    raise decode_revert(self.errors, data, call.operation) from None
+            if isinstance(answer, Exception):
+                raise answer
+            out.append(bytes.fromhex(answer[2:]))
+        return out
+
     # ─────────────────────────────────────────── send
 
     def sign(self, calls: Sequence[Call]) -> list[tuple[str, int, str, Call]]:

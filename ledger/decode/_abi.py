@@ -15,14 +15,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from eth_utils.address import to_checksum_address
+from ledger.contracts.codec import checksum
 
-__all__ = ["AbiDecodeError", "CompiledType", "UnsupportedType", "checksum", "compile_tuple", "compile_type"]
+__all__ = ["AbiDecodeError", "CompiledType", "UnsupportedType", "compile_tuple", "compile_type"]
 
 Reader = Callable[[bytes, int], Any]  # (data, position of the value's encoding) -> value
 
-_MAX_CHECKSUM_CACHE: Final[int] = 65_536
-_checksums: dict[bytes, str] = {}
 _ARRAY = re.compile(r"^(.*)\[(\d*)\]$")
 _WORD: Final[int] = 32
 _MAX_LENGTH: Final[int] = 1 << 32  # no honest log holds more elements or bytes than this
@@ -35,16 +33,6 @@ class AbiDecodeError(ValueError):
 
 class UnsupportedType(ValueError):
     """A type this module does not compile (the caller decodes with ``eth_abi`` instead)."""
-
-
-def checksum(raw20: bytes) -> str:
-    """EIP-55 checksummed address of 20 raw bytes (memoised: the same few addresses recur)."""
-    cached = _checksums.get(raw20)
-    if cached is None:
-        if len(_checksums) >= _MAX_CHECKSUM_CACHE:
-            _checksums.clear()
-        cached = _checksums[raw20] = to_checksum_address(raw20)
-    return cached
 
 
 @dataclass(frozen=True, slots=True)

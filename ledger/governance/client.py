@@ -175,10 +175,10 @@ class Governance:
         if name not in GOVERNANCE_SAFES:
             raise GovernanceError(f"{name!r} is not one of the governance's Safes ({', '.join(GOVERNANCE_SAFES)})")
         c = self.client
+        owners, threshold, nonce = c.views([(name, "getOwners", ()), (name, "getThreshold", ()), (name, "nonce", ())])
         return SafeState(
-            name=name, address=c.contracts.address[name],
-            owners=tuple(to_checksum_address(o) for o in c.view(name, "getOwners")),
-            threshold=int(c.view(name, "getThreshold")), nonce=int(c.view(name, "nonce")),
+            name=name, address=c.contracts.address[name], owners=tuple(owners),  # checksummed by the codec
+            threshold=int(threshold), nonce=int(nonce),
         )  # fmt: skip
 
     def council_delay(self) -> int:

@@ -387,3 +387,14 @@ def test_data_holder_needs_no_declaration(world: World) -> None:
     asset = w.registered_asset()
     licence = w.holder.grant_license(asset, w.holder2.address, w.terms())
     assert w.holder.get_license(licence)["licensee"] == w.holder2.address
+
+
+def test_views_in_one_batch_answer_as_each_view_alone_and_raise_the_typed_revert(world: World) -> None:
+    w = world
+    calls = [("ParticipantRegistry", "getParticipant", (w.holder.address,)),
+             ("ParticipantRegistry", "isActive", (dev_account(20).address,)),
+             ("ParticipantRegistry", "requireRole", (w.holder.address, int(Role.DATA_HOLDER)))]  # fmt: skip
+    assert w.outsider.views(calls) == [w.outsider.view(c, f, *args) for c, f, args in calls]
+    with pytest.raises(E.ParticipantUnauthorized) as exc:  # the second call reverts: its own error, not the batch's
+        w.outsider.views([calls[0], ("ParticipantRegistry", "requireRole", (w.holder.address, int(Role.EXCHANGE)))])
+    assert (exc.value.account, exc.value.neededRoles) == (w.holder.address, Role.EXCHANGE)
