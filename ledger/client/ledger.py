@@ -280,17 +280,19 @@ class LedgerClient:
     def _tx(self, contract: str, function: str, *args: Any, gas: int | None = None) -> TxResult:
         return self.execute(self.prepare(contract, function, *args, gas=gas))
 
-    def view(self, contract: str, function: str, *args: Any, block: str | int = "latest") -> Any:
+    def _view_call(self, contract: str, function: str, args: Sequence[Any]) -> Call:
         data = self.contracts.codecs[contract].encode_call(function, *args)
+        return Call(self.contracts.address[contract], data, operation=f"{contract}.{function}")
+
+    def view(self, contract: str, function: str, *args: Any, block: str | int = "latest") -> Any:
         tag = hex(block) if isinstance(block, int) else block
-        raw = self.sender.call(Call(self.contracts.address[contract], data, operation=f"{contract}.{function}"), tag)
+        raw = self.sender.call(self._view_call(contract, function, args), tag)
         return self.contracts.codecs[contract].decode_output(function, raw)
 
     def views(self, calls: Sequence[tuple[str, str, Sequence[Any]]], block: str | int = "latest") -> list[Any]:
         """Several views, ``(contract, function, args)`` each, in one JSON-RPC batch at one block: the answers
         of one state, in call order; a revert raises the contract's typed error (the first one)."""
-        sent = [Call(self.contracts.address[c], self.contracts.codecs[c].encode_call(f, *args), operation=f"{c}.{f}")
-                for c, f, args in calls]  # fmt: skip
+        sent = [self._view_call(c, f, args) for c, f, args in calls]
         raws = self.sender.call_many(sent, hex(block) if isinstance(block, int) else block)
         return [self.contracts.codecs[c].decode_output(f, raw) for (c, f, _), raw in zip(calls, raws, strict=True)]
 

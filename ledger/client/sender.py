@@ -235,40 +235,33 @@ class TxSender:
         try:
             gas = int(self.rpc.call("eth_estimateGas", [tx, "pending"]), 16)
         except RpcRemoteError as exc:
-            data = revert_data(exc)
-            if data is not None:
-                raise decode_revert(self.errors, data, call.operation) from None
-            raise
+            raise self._typed(exc, call) from None
         return int(gas * GAS_MARGIN) + GAS_PAD
+
+    def _typed(self, exc: RpcRemoteError, call: Call) -> Exception:
+        """The contract's typed error when ``exc`` is a revert with data, else ``exc`` itself."""
+        data = revert_data(exc)
+        return exc if data is None else decode_revert(self.errors, data, call.operation)
+
+    def _eth_call(self, call: Call, block: str) -> tuple[str, list[Any]]:
+        return "eth_call", [{"from": self.address, "to": call.to, "data": "0x" + call.data.hex()}, block]
 
     def call(self, call: Call, block: str = "latest") -> bytes:
         """``eth_call`` from this account; a revert raises the contract's typed error."""
-        tx = {"from": self.address, "to": call.to, "data": "0x" + call.data.hex()}
         try:
-            result = self.rpc.call("eth_call", [tx, block])
+            result = self.rpc.call(*self._eth_call(call, block))
         except RpcRemoteError as exc:
-            data = revert_data(exc)
-            if data is not None:
-                raise decode_revert(self.errors, data, call.operation) from None
-            raise
+            raise self._typed(exc, call) from None
         return bytes.fromhex(result[2:])
 
     def call_many(self, calls: Sequence[Call], block: str = "latest") -> list[bytes]:
         """``eth_call`` of each of ``calls`` from this account, in one JSON-RPC batch; the first revert raises its
         typed error."""
-        requests = [("eth_call", [{"from": self.address, "to": c.to, "data": "0x" + c.data.hex()}, block])
-                    for c in calls]  # fmt: skip
-        answers = self.rpc.batch(requests, return_exceptions=True)
-        out: list[bytes] = []
+        answers = self.rpc.batch([self._eth_call(c, block) for c in calls], return_exceptions=True)
         for call, answer in zip(calls, answers, strict=True):
             if isinstance(answer, RpcRemoteError):
-                data = revert_data(answer)
-                if data is not None:
-                    raise decode_revert(self.errors, data, call.operation) from None
-            if isinstance(answer, Exception):
-                raise answer
-            out.append(bytes.fromhex(answer[2:]))
-        return out
+                raise self._typed(answer, call) from None
+        return [bytes.fromhex(answer[2:]) for answer in answers]
 
     # ─────────────────────────────────────────── send
 
