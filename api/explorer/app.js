@@ -125,6 +125,11 @@ async function route(quiet = false) {
 function renderPauseBanner(status) {
   const banner = document.getElementById("pause-banner");
   const paused = (status && status.data && status.data.paused_contracts) || [];
+  // Unchanged pauses leave the banner's nodes alone: a link rebuilt on every poll loses a click pressed on the old
+  // link and released on the new one.
+  const shown = `${lang()}:${paused.join(",")}`;
+  if (banner.dataset.shown === shown) return;
+  banner.dataset.shown = shown;
   banner.dataset.paused = paused.join(",");
   banner.hidden = paused.length === 0;
   if (paused.length === 0) {
