@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -112,6 +113,53 @@ def _format_seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+class _AutomineWatch:
+    """Mines a block when anvil, mining on every transaction (``block_time`` 0), leaves ready transactions in
+    its pool: its automine now and then misses transactions that arrive while it mines (foundry-rs/foundry#10122),
+    and they would wait forever, every sender reporting a stalled chain. Every ``interval`` seconds it reads the
+    head, the pool's pending count and whether automine is on, in one batch; pending transactions seen twice at the
+    same head while automine is on get an ``evm_mine`` (a plain one: it moves no clock). Automine switched off
+    (``anvil_setAutomine``: a benchmark's bulk step sends everything, then mines) is left alone."""
+
+    def __init__(self, url: str, interval: float = 1.0) -> None:
+        self.url = url
+        self.interval = interval
+        self.nudges = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="anvil-automine-watch", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        seen: tuple[int, int] | None = None  # (head, pending) at the last look
+        with JsonRpcClient(self.url, timeout=2.0, connect_timeout=0.5) as rpc:
+            while not self._stop.wait(self.interval):
+                try:
+                    number, pool, automine = rpc.batch(
+                        [("eth_blockNumber", []), ("txpool_status", []), ("anvil_getAutomine", [])]
+                    )
+                    head, pending = int(number, 16), int(pool["pending"], 16) if automine else 0
+                    if pending and seen is not None and seen[1] and seen[0] == head:
+                        logger.warning(
+                            "anvil left %d ready transaction(s) unmined at block %d (its automine missed them):"
+                            " mining a block", pending, head,
+                        )  # fmt: skip
+                        rpc.call("evm_mine", [])
+                        self.nudges += 1
+                        seen = None
+                    else:
+                        seen = (head, pending)
+                except LedgerError as exc:  # anvil stopping or restarting: look again later
+                    logger.debug("automine watch: %s", exc)
+                    seen = None
+
+
 class EmbeddedNode:
     """Start/stop anvil for ``settings`` (``node_host:node_port``, ``data_dir/node``).
 
@@ -135,6 +183,7 @@ class EmbeddedNode:
         self._log: IO[bytes] | None = None
         self.started_at: float | None = None
         self.startup_seconds: float | None = None
+        self.automine_watch: _AutomineWatch | None = None
 
     # ------------------------------------------------------------------ paths
 
@@ -312,12 +361,16 @@ class EmbeddedNode:
         if self.started_at is not None and self.startup_seconds is None:
             self.startup_seconds = time.monotonic() - self.started_at
             logger.info("anvil ready in %.3fs (pid %s)", self.startup_seconds, self.pid)
+        if self.settings.block_time <= 0 and self.automine_watch is None:
+            self.automine_watch = _AutomineWatch(self.rpc_url)
+            self.automine_watch.start()
 
     def stop(self, timeout: float | None = None) -> int | None:
         """SIGINT (anvil dumps its state and exits), wait, SIGKILL if stuck. Returns the exit code."""
         if self._proc is None:
             return None
         proc = self._proc
+        self._stop_watch()  # no block mined while anvil saves its state
         if proc.poll() is None:
             logger.info("stopping anvil (pid %s)", proc.pid)
             proc.send_signal(signal.SIGINT)
@@ -355,7 +408,13 @@ class EmbeddedNode:
             self._proc.wait()
         self._cleanup_after_exit()
 
+    def _stop_watch(self) -> None:
+        if self.automine_watch is not None:
+            self.automine_watch.stop()
+            self.automine_watch = None
+
     def _cleanup_after_exit(self) -> None:
+        self._stop_watch()
         self._proc = None
         self.started_at = None
         self.startup_seconds = None

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from ledger.chain import DEV_MNEMONIC, EmbeddedNode, JsonRpcClient
+from ledger.chain.node import _AutomineWatch
 from ledger.errors import NodeError, NonRetryableError
 from ledger.settings import LedgerSettings
 from tests.conftest import free_port
@@ -103,6 +107,78 @@ def test_context_manager_and_interval_mining(tmp_settings: LedgerSettings) -> No
         time.sleep(1.6)
         assert _block_number(rpc) >= first + 2
     assert not node.is_running
+
+
+class _MissingAnvil(BaseHTTPRequestHandler):
+    """An anvil whose automine missed a transaction: head 5, one pending, until a block is mined."""
+
+    mined: ClassVar[list[int]] = []
+    automine = True
+
+    def do_POST(self) -> None:
+        calls = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        answers = []
+        for call in calls if isinstance(calls, list) else [calls]:
+            if call["method"] == "evm_mine":
+                self.mined.append(len(self.mined))
+            pending = 0 if self.mined else 1
+            result = {
+                "eth_blockNumber": hex(5 + len(self.mined)),
+                "txpool_status": {"pending": hex(pending), "queued": "0x0"},
+                "anvil_getAutomine": self.automine,
+                "evm_mine": "0x0",
+            }[call["method"]]
+            answers.append({"jsonrpc": "2.0", "id": call["id"], "result": result})
+        body = json.dumps(answers if isinstance(calls, list) else answers[0]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("automine", [True, False])
+def test_a_transaction_the_automine_missed_is_mined_by_the_watch(automine: bool) -> None:
+    """anvil's automine now and then leaves a ready transaction in its pool (foundry-rs/foundry#10122): every
+    sender then waits for a block that never comes. The embedded node's watch mines one when pending transactions
+    sit at the same head while automine is on; with automine switched off (a benchmark's bulk step) it waits."""
+    handler: type[_MissingAnvil] = type("H", (_MissingAnvil,), {"mined": [], "automine": automine})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    watch = _AutomineWatch(f"http://127.0.0.1:{server.server_address[1]}", interval=0.05)
+    try:
+        watch.start()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not handler.mined:
+            time.sleep(0.05)
+        if not automine:
+            time.sleep(0.3)
+    finally:
+        watch.stop()
+        server.shutdown()
+        server.server_close()
+    assert (handler.mined, watch.nudges) == (([0], 1) if automine else ([], 0))
+
+
+def test_the_node_watches_its_automine_and_leaves_a_switched_off_one_alone(tmp_settings: LedgerSettings) -> None:
+    """Automine (block_time 0): the watch runs while the node does, and mines nothing on its own: transactions are
+    mined as they come, and with automine switched off they wait in the pool for the caller's evm_mine."""
+    with EmbeddedNode(tmp_settings) as node, node.client() as rpc:
+        watch = node.automine_watch
+        assert watch is not None
+        _wait_receipt(rpc, _send_eth(rpc, 1))
+        rpc.call("anvil_setAutomine", [False])
+        waiting = _send_eth(rpc, 1)
+        time.sleep(2.5)  # two looks of the watch at least
+        assert rpc.call("eth_getTransactionReceipt", [waiting]) is None and watch.nudges == 0
+        rpc.call("evm_mine", [])
+        _wait_receipt(rpc, waiting)
+    assert node.automine_watch is None  # stopped with the node
+    with EmbeddedNode(tmp_settings.model_copy(update={"block_time": 0.5})) as interval:
+        assert interval.automine_watch is None  # interval mining has no automine to miss
 
 
 def test_sigkill_keeps_state_up_to_last_dump(tmp_settings: LedgerSettings) -> None:
