@@ -1,4 +1,4 @@
-"""A thin raw JSON-RPC 2.0 client over HTTP (``requests``).
+"""A thin raw JSON-RPC 2.0 client over HTTP (``urllib3``'s connection pools).
 
 Failures are sorted for retry logic:
 
@@ -21,9 +21,14 @@ import threading
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final
+from urllib.parse import urlsplit
 
+import certifi
 import orjson
-import requests
+import requests.utils
+import urllib3
+from urllib3.exceptions import HTTPError, NewConnectionError, ProtocolError, ProxyError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from ledger._json import loads_exact
 from ledger.errors import MalformedAnswerError, RpcRemoteError, RpcTransportError
@@ -46,41 +51,46 @@ def _dumps(payload: Any) -> bytes:
         return json.dumps(payload).encode()
 
 
-def _session_for(url: str) -> requests.Session:
-    """A session with what ``requests`` would read from the environment for ``url`` (proxies, a CA
-    bundle, .netrc credentials) resolved once here instead of on every request (~0.3 ms each)."""
-    session = requests.Session()
-    session.proxies.update(requests.utils.get_environ_proxies(url))
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if bundle and url.lower().startswith("https:"):  # (requests checks the path on every request)
-        session.verify = bundle
+def _pool_for(url: str) -> tuple[urllib3.PoolManager, str | None, dict[str, str]]:
+    """A connection pool for ``url`` with what ``requests`` would read from the environment (an HTTP(S) proxy
+    and NO_PROXY, a CA bundle, .netrc credentials) resolved once here instead of on every request, and the
+    request headers; plus the proxy's URL, if one applies. urllib3 straight: ``requests`` costs ~0.7 ms of CPU
+    more per call (its per-request merging of settings, hooks and cookies), which a client making thousands
+    of calls feels."""
+    headers = {"Content-Type": "application/json"}
     credentials = requests.utils.get_netrc_auth(url)
     if credentials:
-        session.auth = credentials
-    session.trust_env = False
-    return session
+        headers.update(urllib3.make_headers(basic_auth=f"{credentials[0]}:{credentials[1]}"))
+    options: dict[str, Any] = {"maxsize": 10, "block": False}
+    if urlsplit(url).scheme.lower() == "https":
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
+        options |= {"cert_reqs": "CERT_REQUIRED", "ca_certs": bundle}
+    proxies = requests.utils.get_environ_proxies(url)
+    proxy = proxies.get(urlsplit(url).scheme.lower()) or proxies.get("all")
+    if proxy is None:
+        return urllib3.PoolManager(**options), None, headers
+    if urlsplit(proxy).scheme.lower() not in ("http", "https"):
+        raise ValueError(f"the proxy {proxy} for {url} is not an HTTP(S) proxy (only those are supported)")
+    return urllib3.ProxyManager(proxy, **options), proxy, headers
+
+
+def _text(content: bytes) -> str:
+    """The start of an answer's body, for an error message."""
+    return content[:200].decode("utf-8", "replace")
 
 
 class JsonRpcClient:
     """``call(method, params)`` and ``batch([(method, params), ...])`` against one URL.
 
-    Thread-safe for concurrent calls (one pooled ``requests.Session``). Use as a
-    context manager or call :meth:`close`.
+    Thread-safe for concurrent calls (one pool of connections). Use as a context manager or call
+    :meth:`close`.
     """
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        connect_timeout: float = 3.0,
-        session: requests.Session | None = None,
-    ) -> None:
+    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, connect_timeout: float = 3.0) -> None:
         self.url = url
         self.timeout = timeout
         self.connect_timeout = connect_timeout
-        self._session = session or _session_for(url)
-        self._session.headers.update({"Content-Type": "application/json"})
+        self._pool, self.proxy, self._headers = _pool_for(url)
         self._ids = itertools.count(1)
         self._id_lock = threading.Lock()
 
@@ -93,7 +103,7 @@ class JsonRpcClient:
         self.close()
 
     def close(self) -> None:
-        self._session.close()
+        self._pool.clear()
 
     def _next_id(self) -> int:
         with self._id_lock:
@@ -106,33 +116,33 @@ class JsonRpcClient:
         return body
 
     def _post(self, payload: Any, label: str, timeout: float | None, exact: bool = True) -> Any:
+        read = timeout if timeout is not None else self.timeout
         try:
-            response = self._session.post(
-                self.url,
-                data=_dumps(payload),
-                timeout=(self.connect_timeout, timeout if timeout is not None else self.timeout),
-            )
-        except requests.Timeout as exc:
-            raise RpcTransportError(f"{label}: timed out talking to {self.url}", method=label) from exc
-        except requests.ConnectionError as exc:
+            response = self._pool.urlopen(
+                "POST", self.url, body=_dumps(payload), headers=self._headers, retries=False, redirect=False,
+                timeout=urllib3.Timeout(connect=self.connect_timeout, read=read),
+            )  # fmt: skip
+        except (NewConnectionError, ProtocolError, ProxyError) as exc:  # (NewConnectionError: also a timeout)
             raise RpcTransportError(f"{label}: cannot connect to {self.url}: {exc}", method=label) from exc
-        except requests.RequestException as exc:
+        except Urllib3Timeout as exc:
+            raise RpcTransportError(f"{label}: timed out talking to {self.url}", method=label) from exc
+        except HTTPError as exc:
             raise RpcTransportError(f"{label}: HTTP request failed: {exc}", method=label) from exc
-        status = response.status_code
+        status, content = response.status, response.data
         if status == 429 or status >= 500:
             raise RpcTransportError(
-                f"{label}: HTTP {status} from {self.url}: {response.text[:200]}", method=label, status=status
+                f"{label}: HTTP {status} from {self.url}: {_text(content)}", method=label, status=status
             )
         try:
-            decoded = loads_exact(response.content) if exact else orjson.loads(response.content)
+            decoded = loads_exact(content) if exact else orjson.loads(content)
         except ValueError:
             if status >= 400:
-                raise RpcRemoteError(f"{label}: HTTP {status}: {response.text[:200]}", method=label) from None
+                raise RpcRemoteError(f"{label}: HTTP {status}: {_text(content)}", method=label) from None
             raise MalformedAnswerError(
-                f"{label}: answer is not JSON: {response.text[:200]!r}", method=label, status=status
+                f"{label}: answer is not JSON: {_text(content)!r}", method=label, status=status
             ) from None
         if status >= 400 and not (isinstance(decoded, (dict, list)) and decoded):
-            raise RpcRemoteError(f"{label}: HTTP {status}: {response.text[:200]}", method=label)
+            raise RpcRemoteError(f"{label}: HTTP {status}: {_text(content)}", method=label)
         return decoded
 
     @staticmethod

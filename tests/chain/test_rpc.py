@@ -161,7 +161,9 @@ def test_proxy_settings_of_the_environment_still_apply(monkeypatch: pytest.Monke
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
     monkeypatch.setenv("NO_PROXY", "")
     with JsonRpcClient("http://node.example:8545") as rpc:
-        assert rpc._session.proxies.get("http") == "http://proxy.invalid:3128"
+        assert rpc.proxy == "http://proxy.invalid:3128"
+        with pytest.raises(RpcTransportError, match="cannot connect"):  # through the proxy, which is nowhere
+            rpc.call("eth_chainId")
     monkeypatch.setenv("NO_PROXY", "node.example")
     with JsonRpcClient("http://node.example:8545") as rpc:
-        assert "http" not in rpc._session.proxies
+        assert rpc.proxy is None
