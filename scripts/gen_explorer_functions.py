@@ -20,7 +20,7 @@ from ledger.toolchain import compile_contracts  # noqa: E402
 
 
 def main() -> int:
-    target = ROOT / "ledger" / "api" / "explorer" / "functions.js"
+    target = ROOT / "api" / "explorer" / "functions.js"
     target.write_text(render(compile_contracts()))
     print(f"wrote {target.relative_to(ROOT)}")
     return 0
