@@ -69,6 +69,8 @@ def participant_fields(r: Row) -> dict[str, Any]:
         "admitted_at": r["admitted_at"],
         "updated_block": r["updated_block"],
         "updated_at": r["updated_at"],
+        "participant_id": r["participant_id"],
+        "credit_code_hash": r["credit_code_hash"],
     }
 
 

@@ -25,6 +25,10 @@ contract ParticipantRegistry is IParticipantRegistry {
     // ─────────────────────────────────────────────────────────── storage
 
     mapping(address account => Participant) private _participants;
+    /// @dev The participant ids given so far (the last one).
+    uint32 private _lastId;
+    mapping(uint32 id => address account) private _accounts;
+    mapping(bytes32 creditCodeHash => uint32 id) private _creditCodes;
 
     // ─────────────────────────────────────────────────────────── setup
 
@@ -32,6 +36,7 @@ contract ParticipantRegistry is IParticipantRegistry {
     /// authority officers' council acts), the only account that ever holds the authority role
     /// @param region its administrative division code
     /// @param name its name
+    /// @param creditCodeHash keccak-256 of its unified social credit code
     /// @param officerSafes_ the governance's Safes (council, guardian, emergency; zero for none), whose owners may hold
     /// neither a settlement bank's nor an exchange's role
     /// @param pause_ the ledger's pause register (the asset registry)
@@ -39,6 +44,7 @@ contract ParticipantRegistry is IParticipantRegistry {
         address authority,
         uint24 region,
         string memory name,
+        bytes32 creditCodeHash,
         address[3] memory officerSafes_,
         ILedgerPause pause_
     ) {
@@ -49,21 +55,15 @@ contract ParticipantRegistry is IParticipantRegistry {
         _checkRegion(region);
         _checkName(bytes(name).length);
         if (authority == address(0)) revert ParticipantZeroAddress();
-        _participants[authority] = Participant({
-            roles: Roles.AUTHORITY,
-            status: Status.Active,
-            region: region,
-            declarations: 0,
-            admittedAt: uint40(block.timestamp),
-            updatedAt: uint40(block.timestamp)
-        });
-        emit ParticipantAdmitted(authority, Roles.AUTHORITY, region, name, msg.sender);
+        _enter(authority, Roles.AUTHORITY, region, name, creditCodeHash);
     }
 
     // ─────────────────────────────────────────────────────────── authority
 
     /// @inheritdoc IParticipantRegistry
-    function admit(address account, uint16 roles, uint24 region, string calldata name) external {
+    function admit(address account, uint16 roles, uint24 region, string calldata name, bytes32 creditCodeHash)
+        external
+    {
         _requireRole(msg.sender, Roles.AUTHORITY);
         if (account == address(0)) revert ParticipantZeroAddress();
         if (_participants[account].status != Status.None) revert ParticipantAlreadyAdmitted(account);
@@ -72,15 +72,7 @@ contract ParticipantRegistry is IParticipantRegistry {
         _checkOfficer(account, roles);
         _checkRegion(region);
         _checkName(bytes(name).length);
-        _participants[account] = Participant({
-            roles: roles,
-            status: Status.Active,
-            region: region,
-            declarations: 0,
-            admittedAt: uint40(block.timestamp),
-            updatedAt: uint40(block.timestamp)
-        });
-        emit ParticipantAdmitted(account, roles, region, name, msg.sender);
+        _enter(account, roles, region, name, creditCodeHash);
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -158,6 +150,21 @@ contract ParticipantRegistry is IParticipantRegistry {
     }
 
     /// @inheritdoc IParticipantRegistry
+    function participantCount() external view returns (uint32) {
+        return _lastId;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function accountOf(uint32 id) external view returns (address) {
+        return _accounts[id];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function idOfCreditCode(bytes32 creditCodeHash) external view returns (uint32) {
+        return _creditCodes[creditCodeHash];
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function isActive(address account) external view returns (bool) {
         return _participants[account].status == Status.Active;
     }
@@ -183,6 +190,26 @@ contract ParticipantRegistry is IParticipantRegistry {
     }
 
     // ─────────────────────────────────────────────────────────── internals
+
+    /// @dev Records a new organisation under the next participant id; its credit code must be new to the ledger.
+    function _enter(address account, uint16 roles, uint24 region, string memory name, bytes32 creditCodeHash) private {
+        if (creditCodeHash == bytes32(0)) revert ParticipantZeroHash();
+        uint32 taken = _creditCodes[creditCodeHash];
+        if (taken != 0) revert ParticipantCreditCodeTaken(creditCodeHash, taken);
+        uint32 id = ++_lastId;
+        _creditCodes[creditCodeHash] = id;
+        _accounts[id] = account;
+        _participants[account] = Participant({
+            roles: roles,
+            status: Status.Active,
+            region: region,
+            declarations: 0,
+            admittedAt: uint40(block.timestamp),
+            updatedAt: uint40(block.timestamp),
+            id: id
+        });
+        emit ParticipantAdmitted(account, roles, region, name, msg.sender, id, creditCodeHash);
+    }
 
     function _changeStatus(address account, Status from, Status to, bytes32 reasonHash) private {
         _requireRole(msg.sender, Roles.AUTHORITY);

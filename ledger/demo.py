@@ -38,7 +38,8 @@ from ledger.chain.rpc import JsonRpcClient
 from ledger.cli.format import certificate_number, choice_name, format_amount, format_time, role_names, term
 from ledger.client import Call, Contracts, LedgerClient, TxResult, dev_account, make_sender
 from ledger.contracts.codec import ContractCodec, ErrorTable
-from ledger.contracts.deploy import ensure_deployed
+from ledger.contracts.credit_code import credit_code_hash
+from ledger.contracts.deploy import AUTHORITY_CREDIT_CODE, ensure_deployed
 from ledger.contracts.system import GOVERNANCE_CONTRACTS, SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
     Category,
@@ -90,6 +91,11 @@ class Actor:
     region: int
 
     @property
+    def credit_code(self) -> str:
+        """Its unified social credit code (统一社会信用代码): made up, each passes the code's check."""
+        return CREDIT_CODES[self.key]
+
+    @property
     def chain_name(self) -> str:
         return f"{self.name_zh} {self.name}"
 
@@ -107,6 +113,20 @@ ACTORS: Final[tuple[Actor, ...]] = (
     Actor("provider", 9, "Lijiang Data Compliance Services", "漓江数据合规服务中心", Role.SERVICE_PROVIDER, 450300),
     Actor("supervisor", 10, "Guangxi Cyberspace Administration", "广西壮族自治区网信办", Role.SUPERVISOR, REGION),
 )
+
+CREDIT_CODES: Final[dict[str, str]] = {
+    "authority": AUTHORITY_CREDIT_CODE,
+    "registrar": "12450000MB0000002K",
+    "exchange": "91450100MA5KA00032",
+    "bank": "91450000MA5KB0004P",
+    "transport": "11450100MB00000055",
+    "police": "11450100MB00000068",
+    "urban": "11450100MB0000007B",
+    "logistics": "91450200MA5KC00086",
+    "merchant": "91450100MA5KD0009U",
+    "provider": "52450300MJ00000108",
+    "supervisor": "11450000MB0000011L",
+}
 
 _SECTIONS: Final[dict[str, str]] = {
     "participants": "Participants (市场主体准入)",
@@ -327,6 +347,7 @@ class _Demo:
             if admitted_now:
                 steps.append((authority, authority.prepare(
                     "ParticipantRegistry", "admit", address, int(actor.roles), actor.region, actor.chain_name,
+                    credit_code_hash(actor.credit_code),
                 ), self._admitted(actor)))  # fmt: skip
                 continue
             if status != ParticipantStatus.ACTIVE or p["roles"] & actor.roles != actor.roles:
@@ -361,7 +382,9 @@ class _Demo:
     def _admitted(self, actor: Actor) -> Callable[[TxResult], str]:
         roles = ", ".join(term(r) for r in Role if r & actor.roles)
         return lambda r: (
-            f"admitted (准入) {actor.name} {actor.name_zh} as {roles}, region {actor.region}: {self.address[actor.key]}"
+            f"admitted (准入) {actor.name} {actor.name_zh} as {roles}, region {actor.region}:"
+            f" {self.address[actor.key]}, participant #{r.event('ParticipantAdmitted')['id']}, credit code"
+            f" (统一社会信用代码) {actor.credit_code}"
         )
 
     def preparation(self) -> None:

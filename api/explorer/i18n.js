@@ -275,6 +275,8 @@ const LABELS = {
   "participant.account": ["账户地址", "Account"],
   "participant.roles": ["角色", "Roles"],
   "participant.region": ["所在地区", "Region"],
+  "participant.id": ["主体编号", "Participant id"],
+  "participant.creditCode": ["统一社会信用代码（哈希）", "Credit code (hash)"],
   "participant.status": ["状态", "Status"],
   "participant.admitted": ["准入时间", "Admitted"],
   "participant.score": ["信用分", "Credit score"],

@@ -94,6 +94,7 @@ from api.routes.gateway_models import (
     to_target,
 )
 from ledger.client import TxResult
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.types import ZERO_ADDRESS, Delivery, LicenseTerms, Mandate, ObjectionStatus, Registration, Right
 from ledger.recognition.certificates import CertificateFile
 from ledger.recognition.errors import CertificateError
@@ -332,7 +333,16 @@ _POST: Final[dict[str, Any]] = {"response_model": TxResponse}
 def admit(body: AdmitRequest, caller: CallerDep) -> JSONResponse:
     """准入: admits ``account`` with roles, region and name. Signed by an authority."""
     return caller.submit(
-        body, _op("ParticipantRegistry", "admit", body.account, int(roles_mask(body.roles)), body.region, body.name)
+        body,
+        _op(
+            "ParticipantRegistry",
+            "admit",
+            body.account,
+            int(roles_mask(body.roles)),
+            body.region,
+            body.name,
+            credit_code_hash(body.credit_code),
+        ),
     )
 
 

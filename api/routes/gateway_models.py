@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final, Literal
 from eth_utils.address import is_checksum_address, to_checksum_address
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ledger.contracts.credit_code import InvalidCreditCode, normalise_credit_code
 from ledger.contracts.types import (
     Category,
     Delivery,
@@ -97,6 +98,25 @@ def _checksummed(value: str) -> str:
     return to_checksum_address(value)
 
 
+def _credit_code(value: str) -> str:
+    try:
+        return normalise_credit_code(value)
+    except InvalidCreditCode as exc:
+        raise ValueError(str(exc)) from None
+
+
+CreditCode = Annotated[
+    str,
+    Field(
+        min_length=18,
+        max_length=18,
+        pattern=r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$",
+        description="A unified social credit code (统一社会信用代码, GB 32100: 18 characters, the last a check"
+        " character over the first 17).",
+        examples=["91450100MA5KA00032"],
+    ),
+    AfterValidator(_credit_code),
+]
 Address = Annotated[
     str,
     Field(
@@ -194,6 +214,10 @@ class AdmitRequest(WriteRequest):
     roles: list[RoleName] = Field(min_length=1, max_length=8, description="Roles to grant.", examples=[["data-holder"]])
     region: int = Field(ge=0, le=UINT24_MAX, description="Administrative division code.", examples=[450100])
     name: str = Field(min_length=1, max_length=200, description="The participant's registered name.")
+    credit_code: CreditCode = Field(
+        description="The organisation's unified social credit code: the ledger keeps its hash, one organisation per"
+        " code (a second admission of it is refused with ParticipantCreditCodeTaken)."
+    )
 
 
 class RolesRequest(WriteRequest):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import sqlalchemy as sa
+from eth_utils.crypto import keccak
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from api import mappers
@@ -24,12 +25,21 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
 
 RegionQ = Annotated[int | None, Query(ge=0, le=INT32_MAX, description="Region code.", examples=[450100])]
+CreditCodeQ = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$",
+        description="The organisation with this unified social credit code (统一社会信用代码, 18 characters; the ledger"
+        " keeps its hash): at most one participant. A code whose check character is wrong names none.",
+        examples=["91450100MA5KA00032"],
+    ),
+]
 
 
 @router.get(
     "",
     response_model=m.Page[m.ParticipantOut],
-    summary="Participants, by account, filtered by role, region and status.",
+    summary="Participants, by account, filtered by role, region, status and credit code.",
     responses=ERRORS,
 )
 def list_participants(
@@ -38,11 +48,14 @@ def list_participants(
     role: RoleQ = None,
     region: RegionQ = None,
     status: ParticipantStatusQ = None,
+    credit_code: CreditCodeQ = None,
     cursor: AccountCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.participants
     query = sa.select(t).where(visible(t, stamp))
+    if credit_code is not None:
+        query = query.where(t.c.credit_code_hash == "0x" + keccak(credit_code.upper().encode("ascii")).hex())
     role_code = enum_code(role, Role, "role", flags=True)
     if role_code is not None:
         query = query.where(t.c.roles.op("&")(role_code) != 0)

@@ -16,7 +16,9 @@ interface IParticipantRegistry {
         Revoked
     }
 
-    /// @dev One storage slot: 16 + 8 + 24 + 16 + 40 + 40 = 144 bits.
+    /// @dev One storage slot: 16 + 8 + 24 + 16 + 40 + 40 + 32 = 176 bits. `id` is the organisation's participant id:
+    /// numbered from 1 in order of admission (the authority is 1), never reused, and kept for the organisation's whole
+    /// life, beside its unified social credit code (统一社会信用代码), of which the registry keeps the hash.
     struct Participant {
         uint16 roles;
         Status status;
@@ -24,6 +26,7 @@ interface IParticipantRegistry {
         uint16 declarations;
         uint40 admittedAt;
         uint40 updatedAt;
+        uint32 id;
     }
 
     // ─────────────────────────────────────────────────────────── errors
@@ -63,6 +66,9 @@ interface IParticipantRegistry {
     /// given a settlement bank's or an exchange's role: the officers who make the rules do not issue money or settle
     /// trades under them.
     error ParticipantOfficerConflict(address account, address safe);
+    /// @notice Thrown when admitting an organisation whose unified social credit code (its hash, `creditCodeHash`) is
+    /// already the participant `id`'s: one organisation has one identity on the ledger, whatever its keys.
+    error ParticipantCreditCodeTaken(bytes32 creditCodeHash, uint32 id);
 
     // ─────────────────────────────────────────────────────────── events
 
@@ -72,7 +78,17 @@ interface IParticipantRegistry {
     /// @param region six-digit administrative division code, e.g. 450000 for Guangxi
     /// @param name the organisation's registered name
     /// @param by the authority that admitted it
-    event ParticipantAdmitted(address indexed account, uint16 roles, uint24 indexed region, string name, address by);
+    /// @param id its participant id (1 for the authority, then in order of admission)
+    /// @param creditCodeHash keccak-256 of its unified social credit code (统一社会信用代码, 18 characters, GB 32100)
+    event ParticipantAdmitted(
+        address indexed account,
+        uint16 roles,
+        uint24 indexed region,
+        string name,
+        address by,
+        uint32 id,
+        bytes32 indexed creditCodeHash
+    );
     /// @notice A participant's roles were replaced.
     /// @param account the participant
     /// @param roles the new bit set of roles
@@ -92,9 +108,12 @@ interface IParticipantRegistry {
 
     // ─────────────────────────────────────────────────────────── functions
 
-    /// @notice Admits `account` with `roles` (never the authority role) in `region`. Authority only. A settlement
-    /// bank's or an exchange's role is refused to an officer of the governance's Safes (ParticipantOfficerConflict).
-    function admit(address account, uint16 roles, uint24 region, string calldata name) external;
+    /// @notice Admits `account` with `roles` (never the authority role) in `region`, as the organisation whose unified
+    /// social credit code hashes to `creditCodeHash` (a code already admitted is refused: ParticipantCreditCodeTaken).
+    /// It gets the next participant id. Authority only. A settlement bank's or an exchange's role is refused to an
+    /// officer of the governance's Safes (ParticipantOfficerConflict).
+    function admit(address account, uint16 roles, uint24 region, string calldata name, bytes32 creditCodeHash)
+        external;
 
     /// @notice Replaces the roles of an admitted participant; whether it holds the authority role never changes.
     /// A settlement bank's or an exchange's role is refused to an officer of the governance's Safes. Authority only.
@@ -130,6 +149,16 @@ interface IParticipantRegistry {
     /// revenue-share recipient, whose share is held for it). Packed so that a settlement checks every party
     /// in one short call.
     function requireEach(uint256[] calldata checks) external view returns (uint256 inactive);
+
+    /// @notice How many organisations were ever admitted, the authority included: the last participant id given.
+    function participantCount() external view returns (uint32);
+
+    /// @notice The account of participant `id` (zero when no participant has that id).
+    function accountOf(uint32 id) external view returns (address);
+
+    /// @notice The participant id of the organisation whose unified social credit code hashes to `creditCodeHash`
+    /// (0 when none was admitted).
+    function idOfCreditCode(bytes32 creditCodeHash) external view returns (uint32);
 
     /// @notice Whether `account` is an active participant (any role).
     function isActive(address account) external view returns (bool);

@@ -111,10 +111,10 @@ def _normal(value: Any) -> Any:
 
 def _participant(r: Mapping[str, Any] | None) -> dict[str, Any]:
     if r is None:  # never admitted: the contract's zero record
-        return {"roles": 0, "status": 0, "region": 0, "declarations": 0, "admittedAt": 0, "updatedAt": 0}
+        return {"roles": 0, "status": 0, "region": 0, "declarations": 0, "admittedAt": 0, "updatedAt": 0, "id": 0}
     return {
         "roles": r["roles"], "status": r["status"], "region": r["region"], "declarations": r["declarations"],
-        "admittedAt": r["admitted_at"], "updatedAt": r["updated_at"],
+        "admittedAt": r["admitted_at"], "updatedAt": r["updated_at"], "id": r["participant_id"],
     }  # fmt: skip
 
 
@@ -306,6 +306,9 @@ _ROWS: Final[dict[str, _Row]] = {
 #: AssetRegistryModule runs on AssetRegistry's storage (delegatecall) and declares the same variables.
 COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("ParticipantRegistry", "_participants"): ("participants",),
+    ("ParticipantRegistry", "_lastId"): ("counters",),
+    ("ParticipantRegistry", "_accounts"): ("participant_ids",),
+    ("ParticipantRegistry", "_creditCodes"): ("credit_codes",),
     ("AssetRegistry", "_counters"): ("counters", "contract_pauses"),  # with the pause register (``paused``)
     ("AssetRegistry", "_assets"): ("assets", "asset_records"),
     ("AssetRegistry", "_contentHashes"): ("assets",),
@@ -434,6 +437,14 @@ def iter_checks(
     # Participants: every one admitted, and every other account the events name (never admitted: zeros).
     participants = rows["participants"]
     yield from row_checks("participants", sorted(participants.keys() | {(a,) for a in accounts}))
+    # Each organisation's identity: its id names its account, its credit code names its id; the next id names none.
+    for (account,), r in sorted(participants.items(), key=lambda kv: kv[1]["participant_id"]):
+        yield ViewCheck("participant_ids", (r["participant_id"],), "ParticipantRegistry", "accountOf",
+                        (r["participant_id"],), account)  # fmt: skip
+        yield ViewCheck("credit_codes", (r["credit_code_hash"],), "ParticipantRegistry", "idOfCreditCode",
+                        (bytes.fromhex(r["credit_code_hash"][2:]),), r["participant_id"])  # fmt: skip
+    yield ViewCheck("participant_ids", (len(participants) + 1,), "ParticipantRegistry", "accountOf",
+                    (len(participants) + 1,), ZERO_ADDRESS)  # fmt: skip
     assets = rows["assets"]
     yield from row_checks("assets", assets)
     yield from row_checks("asset_applicants", assets)
@@ -511,6 +522,7 @@ def iter_checks(
     balances = sum(int(r["balance"]) for r in rows["balances"].values())
     outstanding = sum(int(r["outstanding"]) for r in rows["bank_issuance"].values())
     counters = (
+        ("ParticipantRegistry", "participantCount", len(participants)),
         ("AssetRegistry", "assetCount", len(assets)), ("AssetRegistry", "licenseCount", len(licences)),
         ("AssetControls", "objectionCount", len(objections)),
         ("Supervision", "orderCount", len(rows["rectification_orders"])),

@@ -22,6 +22,7 @@ from eth_utils.crypto import keccak
 
 from ledger.cli.format import TOKEN_DECIMALS, choice_name
 from ledger.client.accounts import dev_account, load_keystore
+from ledger.contracts.credit_code import InvalidCreditCode, normalise_credit_code
 from ledger.contracts.types import Role
 from ledger.settings import LedgerSettings
 
@@ -68,6 +69,14 @@ _RELATIVE = re.compile(r"^\+(\d+)([smhd]?)$")
 _UNITS: Final[dict[str, int]] = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 E = TypeVar("E", bound=Enum)
+
+
+def parse_credit_code(value: str, param: str = "--credit-code") -> str:
+    """A unified social credit code (统一社会信用代码), normalised; a usage error naming what is wrong otherwise."""
+    try:
+        return normalise_credit_code(value)
+    except InvalidCreditCode as exc:
+        raise typer.BadParameter(str(exc), param_hint=param) from None
 
 
 def parse_hash(value: str, param: str) -> bytes:

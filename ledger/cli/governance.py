@@ -131,7 +131,8 @@ def propose(
                                                         "addOwnerWithThreshold...).", show_default=False)] = None,
     args: Annotated[list[str] | None, typer.Argument(
         help=f"Its arguments in order: addresses as {ADDRESS_HELP} or a contract name; bytes32 as {HASH_HELP}; "
-             "lists as JSON or comma-separated; roles, kinds and rights by name.", show_default=False)] = None,
+             "lists as JSON or comma-separated; roles, kinds and rights by name; an admission's credit code as its "
+             "18 characters (checked, sent as its hash).", show_default=False)] = None,
     calls: Annotated[Path | None, typer.Option("--calls", help="JSON file: a list of {contract, function, args}, "
                                                                "proposed together.", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", help="Where to write the proposal file.", show_default=False)] = Path(

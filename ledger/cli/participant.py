@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ledger.cli._params import ADDRESS_HELP, HASH_HELP, parse_hash, parse_roles, resolve_address
+from ledger.cli._params import ADDRESS_HELP, HASH_HELP, parse_credit_code, parse_hash, parse_roles, resolve_address
 from ledger.cli._session import AsOption, JsonOption, Session, emit, fail, write_result
 from ledger.cli.format import choice_name, format_amount, format_time, role_names, term
 from ledger.client import LedgerClient, TxResult
@@ -41,20 +41,32 @@ def admit(
     ],
     region: Annotated[int, typer.Option(help="Administrative region code (6 digits, e.g. 450000 Guangxi).")],
     name: Annotated[str, typer.Option(help="The participant's name.", show_default=False)],
+    credit_code: Annotated[
+        str,
+        typer.Option(
+            help="The organisation's unified social credit code (统一社会信用代码, 18 characters); the ledger keeps"
+            " its hash and admits each code once.",
+            show_default=False,
+        ),
+    ],
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Admit a participant with roles and a region (authority)."""
+    code = parse_credit_code(credit_code)
     with Session() as s:
         address = resolve_address(s.settings, account, "ACCOUNT")
         mask = parse_roles(roles)
-        result = s.client(actor).admit(address, mask, region, name)
+        result = s.client(actor).admit(address, mask, region, name, code)
+        admitted = result.event("ParticipantAdmitted")
         write_result(
             result,
-            {"account": address, "roles": role_names(int(mask)), "region": region, "name": name},
-            [f"admitted (准入) {name} {address} as {_roles_text(int(mask))}, region {region}"],
+            {"account": address, "participant_id": admitted["id"], "roles": role_names(int(mask)), "region": region,
+             "name": name, "credit_code": code, "credit_code_hash": "0x" + admitted["creditCodeHash"].hex()},
+            [f"admitted (准入) {name} {address} as participant #{admitted['id']}, {_roles_text(int(mask))}, region"
+             f" {region}, credit code {code}"],
             as_json,
-        )
+        )  # fmt: skip
 
 
 StatusChange = Callable[[LedgerClient, str, bytes], TxResult]
@@ -122,6 +134,8 @@ def participant_record(s: Session, address: str) -> dict[str, Any]:
     score, events = client.credit_of(address)
     return {
         "address": address,
+        "participant_id": p["id"],
+        "credit_code_hash": "0x" + admitted[-1].args["creditCodeHash"].hex() if admitted else None,
         "name": admitted[-1].args["name"] if admitted else None,
         "roles": role_names(p["roles"]),
         "roles_mask": p["roles"],
@@ -144,6 +158,7 @@ def show(account: AccountArg, as_json: JsonOption = False) -> None:
         r = participant_record(s, address)
         lines = [
             f"{r['name'] or '(unnamed)'}  {address}",
+            f"  participant   #{r['participant_id']} (credit code hash {r['credit_code_hash']})",
             f"  roles         {_roles_text(r['roles_mask'])}",
             f"  status        {term(ParticipantStatus[r['status'].upper()])}",
             f"  region        {r['region']}",

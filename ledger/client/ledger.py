@@ -21,6 +21,7 @@ from eth_utils.address import to_checksum_address
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, Receipt, TxSender
 from ledger.contracts.codec import ContractCodec, DecodedLog, ErrorTable
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.system import GOVERNANCE_CONTRACTS, SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
     Kind,
@@ -298,8 +299,11 @@ class LedgerClient:
 
     # ─────────────────────────────────────────── participants
 
-    def admit(self, account: str, roles: Role, region: int, name: str) -> TxResult:
-        return self._tx("ParticipantRegistry", "admit", account, int(roles), region, name)
+    def admit(self, account: str, roles: Role, region: int, name: str, credit_code: str) -> TxResult:
+        """Admits the organisation with unified social credit code ``credit_code`` (checked here, kept on-chain as
+        its hash) under ``account``: :class:`InvalidCreditCode` before anything is sent for a malformed code."""
+        code_hash = credit_code_hash(credit_code)
+        return self._tx("ParticipantRegistry", "admit", account, int(roles), region, name, code_hash)
 
     def set_roles(self, account: str, roles: Role) -> TxResult:
         return self._tx("ParticipantRegistry", "setRoles", account, int(roles))

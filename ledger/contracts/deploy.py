@@ -34,6 +34,7 @@ from ledger.chain.chain_ids import require_distinct_chain_id
 from ledger.chain.retry import retrying
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client.sender import Call, TxSender
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.system import DEPLOYED_CONTRACTS, EVENT_CONTRACTS, GOVERNANCE_SAFES, contract_abi
 from ledger.errors import ChainIdConflict, NonRetryableError
 from ledger.governance.config import GovernanceConfig
@@ -61,6 +62,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 2
+#: The authority's unified social credit code by default, beside its default name and region (made up: it passes
+#: the code's check).
+AUTHORITY_CREDIT_CODE = "11450000MB0000001K"
 _GET_AGREEMENT = keccak(text="getAgreement(uint64)")[:4]
 _HAS_ROLE = keccak(text="hasRole(uint64,address)")[:4]
 _GET_PARTICIPANT = keccak(text="getParticipant(address)")[:4]
@@ -204,13 +208,15 @@ def deploy_system(
     recognised_chain_ids: Collection[int] = (),
     authority_region: int = 450000,
     authority_name: str = "Guangxi Big Data Development Bureau",
+    authority_credit_code: str = AUTHORITY_CREDIT_CODE,
     token_name: str = "Data Market Settlement Yuan",
     token_symbol: str = "DMCNY",
 ) -> Deployment:
     """Deploys the system's contracts and its governance, and wires them together.
 
     The authority is the access manager (see :mod:`ledger.governance.deployment`), whose roles the officers' Safes
-    of ``governance`` hold; ``sender`` only pays for the deployment and holds nothing afterwards.
+    of ``governance`` hold; ``sender`` only pays for the deployment and holds nothing afterwards. The authority is
+    participant 1, the organisation of unified social credit code ``authority_credit_code``.
 
     Refuses before sending anything: with :class:`ContractTooLarge` when a contract does not fit the size limit
     at the build's EVM target, and with :class:`ChainIdConflict` on a chain whose id is one of
@@ -232,8 +238,9 @@ def deploy_system(
     safes = predict_safe_addresses(build, at, governance)
     constructors: dict[str, tuple[list[str], list[Any]]] = {
         "AccessManager": (["address"], [me]),  # its first admin, until the deployer renounces it below
-        "ParticipantRegistry": (["address", "uint24", "string", "address[3]", "address"],
+        "ParticipantRegistry": (["address", "uint24", "string", "bytes32", "address[3]", "address"],
                                 [at["AccessManager"], authority_region, authority_name,
+                                 credit_code_hash(authority_credit_code),
                                  [safes[name] for name in GOVERNANCE_SAFES], registry]),
         "AssetRegistryModule": (["address", "address", "address", "address"], wiring),
         "AssetRegistry": (["address", "address", "address", "address", "address"],

@@ -83,6 +83,7 @@ __all__ = [
     "MandateUnknown",
     "ParticipantAlreadyAdmitted",
     "ParticipantAuthorityReserved",
+    "ParticipantCreditCodeTaken",
     "ParticipantDeclarationMissing",
     "ParticipantInvalidName",
     "ParticipantInvalidRegion",
@@ -901,6 +902,16 @@ class ParticipantAuthorityReserved(ContractRevert):
     refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('account', )
     account: str
+
+
+class ParticipantCreditCodeTaken(ContractRevert):
+    """``ParticipantCreditCodeTaken(bytes32,uint32)``"""
+
+    signature: ClassVar[str] = "ParticipantCreditCodeTaken(bytes32,uint32)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('creditCodeHash', 'id', )
+    creditCodeHash: bytes
+    id: int
 
 
 class ParticipantDeclarationMissing(ContractRevert):
@@ -1846,6 +1857,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "MandateUnknown": MandateUnknown,
     "ParticipantAlreadyAdmitted": ParticipantAlreadyAdmitted,
     "ParticipantAuthorityReserved": ParticipantAuthorityReserved,
+    "ParticipantCreditCodeTaken": ParticipantCreditCodeTaken,
     "ParticipantDeclarationMissing": ParticipantDeclarationMissing,
     "ParticipantInvalidName": ParticipantInvalidName,
     "ParticipantInvalidRegion": ParticipantInvalidRegion,

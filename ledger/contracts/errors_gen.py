@@ -26,7 +26,7 @@ _CONFLICT = (
     "RightHeldByOther", "AssetLicensed", "AssetSuspended", "TooManyExclusives", "AlreadyPending", "PendingLimit",
     "BelowMinimum", "StaleCertificate", "LocalNotRegistered", "ClassificationMismatch", "InsufficientFunds",
     "NothingHeld", "NotPending", "RecognisedRight", "NotRevoked", "SublicenceSold", "NotReady",
-    "AlreadyScheduled", "LedgerPaused", "PauseUnchanged",
+    "AlreadyScheduled", "LedgerPaused", "PauseUnchanged", "CreditCodeTaken",
 )
 
 

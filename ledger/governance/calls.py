@@ -25,6 +25,7 @@ from eth_utils.address import is_hex_address, to_checksum_address
 
 from ledger.client.ledger import Contracts
 from ledger.contracts.codec import ContractCodec
+from ledger.contracts.credit_code import InvalidCreditCode, credit_code_hash
 from ledger.contracts.system import GOVERNANCE_SAFES
 from ledger.contracts.types import Kind, Paused, Right, Role
 from ledger.governance.client import GovernanceError
@@ -144,6 +145,11 @@ def _parse(contracts: Contracts, reader: ArgReader, abi_type: str, name: str, va
         raise CallError(f"{name}: {value!r} is not true or false")
     if abi_type == "string":
         return str(value)
+    if abi_type == "bytes32" and name == "creditCodeHash" and not str(value).startswith("0x"):
+        try:  # ParticipantRegistry.admit: the unified social credit code, hashed as the registry keeps it
+            return credit_code_hash(str(value))
+        except InvalidCreditCode as exc:
+            raise CallError(f"{name}: {exc}") from None
     if abi_type == "bytes32":
         return reader.hash32(str(value))
     if abi_type.startswith("bytes"):

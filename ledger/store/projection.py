@@ -470,6 +470,8 @@ class Projector:
                 "admitted_at": ts,
                 "updated_block": block,
                 "updated_at": ts,
+                "participant_id": int(a["id"]),
+                "credit_code_hash": _hex(a["creditCodeHash"]),
             },
         )
 

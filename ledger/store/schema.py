@@ -253,7 +253,11 @@ participants = _versioned(
     _c("admitted_at", sa.BigInteger),
     _c("updated_block", sa.BigInteger),
     _c("updated_at", sa.BigInteger),
-    indexes=["region", "status", "roles"],
+    # The organisation's participant id and the hash of its unified social credit code (NULL in a store indexed
+    # from a deployment before them).
+    _c("participant_id", sa.Integer, nullable=True),
+    _c("credit_code_hash", _hash(), nullable=True),
+    indexes=["region", "status", "roles", "participant_id", "credit_code_hash"],
 )
 
 declarations = _fact(

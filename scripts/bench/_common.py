@@ -64,6 +64,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import services
 
+from ledger.contracts.credit_code import credit_code_hash
+from tests.credit_codes import code_for
+
 __all__ = [
     "CITY",
     "FEE",
@@ -404,7 +407,9 @@ class BenchChain:
 
 def _admit_calls(authority: LedgerClient, admissions: Sequence[tuple[str, Role, int, str]]) -> list[Call]:
     return [
-        authority.prepare("ParticipantRegistry", "admit", addr, int(role), region, name)
+        authority.prepare(
+            "ParticipantRegistry", "admit", addr, int(role), region, name, credit_code_hash(code_for(addr))
+        )
         for addr, role, region, name in admissions
     ]
 

@@ -44,6 +44,7 @@ from _common import h, send_signed, setup_logging, wait_receipts  # noqa: E402
 from ledger.chain import EmbeddedNode  # noqa: E402
 from ledger.chain.rpc import JsonRpcClient  # noqa: E402
 from ledger.client import Call, Contracts, LedgerClient, dev_account, make_sender  # noqa: E402
+from ledger.contracts.credit_code import credit_code_hash  # noqa: E402
 from ledger.contracts.deploy import deploy_system  # noqa: E402
 from ledger.contracts.types import AssetStatus, Category, Grade, Kind, Registration, Right, Role  # noqa: E402
 from ledger.governance import CouncilClient, GovernanceConfig  # noqa: E402
@@ -58,6 +59,7 @@ from ledger.recognition.layout import RegistryLayout  # noqa: E402
 from ledger.recognition.remote import RemoteRegistry  # noqa: E402
 from ledger.settings import LedgerSettings  # noqa: E402
 from ledger.toolchain import Build, compile_contracts  # noqa: E402
+from tests.credit_codes import code_for  # noqa: E402
 
 logger = logging.getLogger("bench")
 
@@ -85,7 +87,8 @@ class Province:
         self.holder = self.authority.as_(dev_account(5))
         self.holder2 = self.authority.as_(dev_account(6))
         self.authority.execute_many([
-            self.authority.prepare("ParticipantRegistry", "admit", c.address, int(role), region, name)
+            self.authority.prepare("ParticipantRegistry", "admit", c.address, int(role), region, name,
+                                   credit_code_hash(code_for(c.address)))
             for c, role, region, name in (
                 (self.registrar, Role.REGISTRAR, REGION, "Registration Centre"),
                 (self.registrar2, Role.REGISTRAR, REGION, "Second Registration Centre"),

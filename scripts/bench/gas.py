@@ -47,7 +47,9 @@ from _common import RESERVE, BenchChain, bench_account, bench_chain, h, setup_lo
 from eth_account.signers.local import LocalAccount
 
 from ledger.client import LedgerClient, TxResult
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.types import Category, Delivery, Kind, LicenseTerms, OrderTarget, Right, Role, Trade
+from tests.credit_codes import code_for
 
 logger = logging.getLogger("bench.gas")
 
@@ -131,7 +133,9 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
     others = [holder2, merchant, provider, supervisor, cold_exchange, cold_seller, *cold_recipients]
     chain.rpc.batch([("anvil_setBalance", [a.address, hex(10**24)]) for a in others])
     # The authority is the governance: the council's Safe (2 of 3 officers) schedules, then executes after the delay.
-    admitted = auth.admit(holder2.address, Role.DATA_HOLDER, 450100, "Liuzhou Logistics Company Ltd.")
+    admitted = auth.admit(
+        holder2.address, Role.DATA_HOLDER, 450100, "Liuzhou Logistics Company Ltd.", code_for(holder2.address)
+    )
     scheduled = auth.last_results[0]
     t.record("governance_schedule", scheduled, "the council's Safe schedules one operation (an admission); 2 "
              "signatures")  # fmt: skip
@@ -139,7 +143,8 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
              "signatures")  # fmt: skip
     t.record("admit", admitted, "new participant, 30-char name; executed by the council (= governance_execute)")
     auth.execute_many([
-        auth.prepare("ParticipantRegistry", "admit", account.address, int(role), region, name)
+        auth.prepare("ParticipantRegistry", "admit", account.address, int(role), region, name,
+                     credit_code_hash(code_for(account.address)))
         for account, role, region, name in [
             (merchant, Role.DATA_MERCHANT, 450100, "Zhuang Data Merchants Ltd."),
             (provider, Role.SERVICE_PROVIDER, 450100, "Lijiang Anonymisation Services"),
@@ -256,7 +261,7 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
     # Infinite approval: OpenZeppelin skips the allowance write.
     inf_buyer = bench_account("inf-buyer", 0)
     chain.rpc.call("anvil_setBalance", [inf_buyer.address, hex(10**24)])
-    auth.admit(inf_buyer.address, Role.DATA_HOLDER, 450100, "Infinite Approver")
+    auth.admit(inf_buyer.address, Role.DATA_HOLDER, 450100, "Infinite Approver", code_for(inf_buyer.address))
     bank.issue(inf_buyer.address, 10**9, RESERVE)
     chain.client(inf_buyer).approve(exchange.address, MAX_UINT)
     t.record(
@@ -368,7 +373,8 @@ def _revoke_with_children(
     chain.rpc.batch([("anvil_setBalance", [a.address, hex(10**24)]) for a in children])
     auth = chain.authority
     auth.execute_many([auth.prepare("ParticipantRegistry", "admit", a.address, int(Role.DATA_HOLDER), 450100,
-                                    f"Sublicensee {i}") for i, a in enumerate(children)])  # fmt: skip
+                                    f"Sublicensee {i}", credit_code_hash(code_for(a.address)))
+                       for i, a in enumerate(children)])  # fmt: skip
     child_terms = replace(parent_terms, sublicensable=False)
     chain.bulk([(licensee, [licensee.prepare("AssetRegistry", "sublicense", parent, a.address, child_terms.as_abi(),
                                              gas=400_000) for a in children])])  # fmt: skip

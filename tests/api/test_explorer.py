@@ -420,6 +420,9 @@ def test_participant_page_shows_roles_declarations_credit_assets_and_revenue(tab
     page = tab.open(f"/participant/{merchant}")
     assert page.get_attribute(".participant", "data-account") == merchant
     assert "数据商" in page.inner_text("[data-field=roles]")
+    record = site.http.get(f"/api/v1/participants/{merchant}").json()["data"]
+    assert page.inner_text("[data-field=participant-id]") == f"#{record['participant_id']}"
+    assert record["credit_code_hash"][2:6] in page.inner_text("[data-field=credit-code-hash]")
 
     declarations = view.find_declarations(merchant)
     assert len(page.query_selector_all("[data-table=declarations] tbody tr[data-seq]")) == len(declarations) == 1

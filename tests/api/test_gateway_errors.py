@@ -127,13 +127,36 @@ def test_no_single_key_acts_as_the_authority_through_the_gateway(fresh: Market) 
     refused by the registry, and nothing is sent."""
     r = fresh.client().post(
         f"{TX}/participants",
-        json={"account": fresh.address("merchant"), "roles": ["data-merchant"], "region": 450100, "name": "again"},
+        json={"account": fresh.address("merchant"), "roles": ["data-merchant"], "region": 450100, "name": "again",
+              "credit_code": "91450100MA5KD0009U"},
         headers=fresh.auth("authority"),
-    )
+    )  # fmt: skip
     assert r.status_code == 404
     error = r.json()["error"]
     assert error["name"] == "ParticipantUnknown"
     assert error["values"]["account"] == fresh.address("authority")
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("91450100MA5KD0009T", "its check character is 'T', the first 17 characters give 'U'"),
+        ("91450100MA5KD0009", "at least 18 characters"),
+        ("91450100MA5KD000IU", "String should match pattern"),
+    ],
+)
+def test_a_malformed_credit_code_is_422_naming_the_field_and_sends_nothing(fresh: Market, code: str, says: str) -> None:
+    before = fresh.tx_count("authority")
+    r = fresh.client().post(
+        f"{TX}/participants",
+        json={"account": fresh.address("merchant"), "roles": ["data-merchant"], "region": 450100, "name": "again",
+              "credit_code": code},
+        headers=fresh.auth("authority"),
+    )  # fmt: skip
+    assert r.status_code == 422
+    [detail] = r.json()["detail"]
+    assert detail["loc"] == ["body", "credit_code"] and says in detail["msg"]
+    assert fresh.tx_count("authority") == before
 
 
 def test_invalid_terms_are_422_with_the_error(fresh: Market) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.types import Category
 from ledger.demo import ACTORS, YUAN
 from tests.api.conftest import Demo
@@ -239,6 +240,26 @@ def test_participant_detail_has_roles_credit_holdings_and_revenue(client: TestCl
     assert data["revenue_received"]["held"] == "0"
     exchanges = get(client, "participants", role="exchange")["data"]
     assert [p["account"] for p in exchanges] == [demo_address(demo, "exchange")]
+
+
+def test_participants_carry_their_id_and_credit_code_and_are_found_by_the_code(client: TestClient, demo: Demo) -> None:
+    """Each organisation's participant id (the authority 1, then in the demo's order of admission) and its credit
+    code's hash; ``?credit_code=`` (either case) finds exactly it, and a code nobody was admitted with finds none."""
+    listed = get(client, "participants", limit=1000)["data"]
+    ids = {p["account"]: p["participant_id"] for p in listed}
+    assert sorted(ids.values()) == list(range(1, len(listed) + 1))
+    order = [a for a in ACTORS if a.key != "authority"]
+    assert [ids[demo_address(demo, a.key)] for a in order] == list(range(2, len(order) + 2))
+    for actor in ACTORS[1:]:
+        account = demo_address(demo, actor.key)
+        found = get(client, "participants", credit_code=actor.credit_code.lower())["data"]
+        assert [(p["account"], p["credit_code_hash"]) for p in found] == [
+            (account, "0x" + credit_code_hash(actor.credit_code).hex())
+        ]
+        assert get(client, f"participants/{account}")["data"]["participant_id"] == ids[account]
+    assert get(client, "participants", credit_code="91450100MA5KA00040")["data"] == []
+    refused = client.get("/api/v1/participants", params={"credit_code": "91450100MA5KA0003"})
+    assert refused.status_code == 422
 
 
 def test_orders_licences_and_search(client: TestClient, demo: Demo) -> None:

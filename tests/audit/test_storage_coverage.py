@@ -106,6 +106,11 @@ def _unused_nonce_bit(t: Tampering) -> tuple[str, int, int]:
     return "TradeSettlement", slot, t.read("TradeSettlement", slot) | 1 << ((nonce + 1) & 0xFF)
 
 
+def _merchant(t: Tampering) -> dict[str, Any]:
+    merchant = t.audited.chain.world.merchant.address
+    return t.first("participants", lambda r: r["account"] == merchant)
+
+
 def _pending(t: Tampering) -> dict[str, Any]:
     return t.first("objections", lambda r: r["status"] == 4)
 
@@ -115,6 +120,12 @@ TAMPERS: dict[tuple[str, str], Tamper] = {
         t, "ParticipantRegistry", "_participants",
         _var(t, "ParticipantRegistry", "_participants", t.audited.chain.world.merchant.address), "roles",
         lambda roles: roles ^ 1),
+    ("ParticipantRegistry", "_lastId"): lambda t: _plus_one(
+        t, "ParticipantRegistry", t.layout("ParticipantRegistry").slot("_lastId")),
+    ("ParticipantRegistry", "_accounts"): lambda t: (
+        "ParticipantRegistry", _var(t, "ParticipantRegistry", "_accounts", _merchant(t)["participant_id"]), 0),
+    ("ParticipantRegistry", "_creditCodes"): lambda t: _plus_one(
+        t, "ParticipantRegistry", _var(t, "ParticipantRegistry", "_creditCodes", _merchant(t)["credit_code_hash"])),
     ("AssetRegistry", "_counters"): lambda t: _member(
         t, "AssetRegistry", "_counters", t.layout("AssetRegistry").slot("_counters"), "certificates", lambda n: n + 1),
     ("AssetRegistry", "_assets"): lambda t: _member(

@@ -17,6 +17,7 @@ from ledger.governance import CouncilClient, GovernanceConfig
 from ledger.settings import LedgerSettings
 from ledger.toolchain import compile_contracts
 from tests.conftest import free_port
+from tests.credit_codes import code_for
 
 DEV_GOVERNANCE = GovernanceConfig.dev()
 
@@ -74,7 +75,7 @@ def run_kill_cycles(
     node.start()
     authority = _client(settings, node)
     holder = authority.as_(dev_account(1))
-    authority.admit(holder.address, Role.DATA_HOLDER, 450100, "Durable Holder")
+    authority.admit(holder.address, Role.DATA_HOLDER, 450100, "Durable Holder", code_for(holder.address))
     acknowledged: list[tuple[int, bytes]] = []  # (asset id, content hash) of each acknowledged application
     resent = lost = 0
     try:

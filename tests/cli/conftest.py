@@ -18,8 +18,10 @@ from typer.testing import CliRunner, Result
 
 from ledger.chain.rpc import JsonRpcClient
 from ledger.cli.main import app
+from ledger.client import dev_account
 from ledger.settings import LedgerSettings
 from tests.conftest import free_port
+from tests.credit_codes import code_for
 
 PASSWORD = "correct horse battery staple"
 
@@ -119,7 +121,9 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
             ("5", "data-holder", "450200", "Liuzhou Logistics Co."),
             ("6", "data-merchant", "450100", "Zhuangxiang Data Merchants"),
         ]:
-            cli.ok("participant", "admit", account, "--roles", roles, "--region", region, "--name", name)
+            code = code_for(dev_account(int(account)).address)
+            cli.ok("participant", "admit", account, "--roles", roles, "--region", region, "--name", name,
+                   "--credit-code", code)  # fmt: skip
         cli.ok("participant", "declare", "--document", "merchant declaration", "--as", "6")
         cli.ok("token", "limit", "3", "--set", "10,000,000")
         cli.ok("token", "issue", "--to", "5", "--amount", "100000", "--reserve", "reserve 2026-Q1", "--as", "3")

@@ -62,7 +62,8 @@ def test_demo_refuses_a_chain_where_its_accounts_have_other_roles(fresh_cli: Cli
     start_node(cli)
     cli.ok("deploy")
     merchant = next(a for a in ACTORS if a.key == "merchant")
-    cli.ok("participant", "admit", str(merchant.index), "--roles", "exchange", "--region", "450000", "--name", "X")
+    cli.ok("participant", "admit", str(merchant.index), "--roles", "exchange", "--region", "450000", "--name", "X",
+           "--credit-code", merchant.credit_code)  # fmt: skip
     result = cli.refused("demo")
     assert f"dev account {merchant.index}" in result.stderr
     assert cli.json("participant", "show", str(merchant.index))["roles"] == ["exchange"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from ledger.client import dev_account
 from ledger.governance.config import DEV_DELAY
 from tests.cli.conftest import Cli
+from tests.credit_codes import code_for
 
 
 def _officer(index: int) -> str:
@@ -57,7 +58,7 @@ def test_the_council_sets_a_price_band_after_the_delay(chain: Cli, tmp_path: Pat
 def test_a_guardian_officer_cancels_a_scheduled_admission(chain: Cli, tmp_path: Path) -> None:
     path = str(tmp_path / "admit.json")
     chain.json("governance", "propose", "ParticipantRegistry", "admit", "20", "exchange", "450000", "Rogue Exchange",
-               "--out", path, "--as", "41")  # fmt: skip
+               code_for(_officer(20)), "--out", path, "--as", "41")  # fmt: skip
     chain.json("governance", "approve", path, "--as", "42")
     chain.json("governance", "execute", path)
     refused = chain.refused("governance", "cancel", path, "--as", "40")
@@ -109,7 +110,8 @@ def test_the_council_raises_a_banks_issuance_limit_and_refuses_an_officer_a_bank
     assert (after["limit"], after["outstanding"]) == (2_000_000_000, before["outstanding"])
     # The council's proposal to make its own officer a bank is refused before anyone signs it.
     refused = chain.refused("governance", "propose", "ParticipantRegistry", "admit", "41", "settlement-bank",
-                            "450000", "Officer's Bank", "--out", str(tmp_path / "bank.json"), "--as", "40")  # fmt: skip
+                            "450000", "Officer's Bank", code_for(_officer(41)), "--out", str(tmp_path / "bank.json"),
+                            "--as", "40")  # fmt: skip
     assert f"ParticipantOfficerConflict(account={_officer(41)}" in refused.stderr
 
 

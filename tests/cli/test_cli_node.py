@@ -16,8 +16,10 @@ from pathlib import Path
 from ledger.chain import node_dir
 from ledger.chain.rpc import JsonRpcClient
 from ledger.cli.node import node_state, supervisor_pid_path
+from ledger.client import dev_account
 from ledger.settings import PROJECT_ROOT, LedgerSettings
 from tests.cli.conftest import Cli, start_node, stop_node
+from tests.credit_codes import code_for
 
 
 def _addresses(deploy_json: dict[str, object]) -> dict[str, str]:
@@ -31,7 +33,8 @@ def test_node_keeps_state_across_stop_and_restart_and_deploy_verifies_instead_of
     start_node(cli)
     first = cli.json("deploy")
     assert first["action"] == "deployed"
-    cli.ok("participant", "admit", "30", "--roles", "data-holder", "--region", "450100", "--name", "Beihai Port")
+    cli.ok("participant", "admit", "30", "--roles", "data-holder", "--region", "450100", "--name", "Beihai Port",
+           "--credit-code", code_for(dev_account(30).address))  # fmt: skip
     block_before = cli.json("node", "status")["block"]
 
     stop_node(cli)
@@ -139,7 +142,8 @@ def test_supervisor_restarts_a_killed_anvil_and_replays_the_journal(fresh_cli: C
     cli.extra_env["LEDGER_STATE_INTERVAL"] = "600"
     start_node(cli)
     cli.json("deploy")
-    cli.ok("participant", "admit", "31", "--roles", "data-holder", "--region", "450100", "--name", "Qinzhou Port")
+    cli.ok("participant", "admit", "31", "--roles", "data-holder", "--region", "450100", "--name", "Qinzhou Port",
+           "--credit-code", code_for(dev_account(31).address))  # fmt: skip
     status = cli.json("node", "status")
     os.kill(status["anvil_pid"], signal.SIGKILL)
     deadline = time.monotonic() + 30

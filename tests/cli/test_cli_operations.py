@@ -11,6 +11,7 @@ from eth_utils.crypto import keccak
 
 from ledger.client import dev_account
 from tests.cli.conftest import Cli
+from tests.credit_codes import code_for
 
 
 def _register(cli: Cli, label: str, owner: str = "4", category: str = "enterprise") -> int:
@@ -34,13 +35,35 @@ def _write(tmp_path: Path, name: str, data: Any) -> str:
 
 def test_refused_operation_exits_1_with_the_error_name_and_changes_nothing(chain: Cli) -> None:
     result = chain.refused("participant", "admit", "20", "--roles", "data-holder", "--region", "450100",
-                           "--name", "Nobody", "--as", "4")  # fmt: skip
+                           "--name", "Nobody", "--credit-code", code_for(dev_account(20).address),
+                           "--as", "4")  # fmt: skip
     holder = dev_account(4).address
     assert result.stderr.strip() == (
         f"error: ParticipantRegistry.admit refused: ParticipantUnauthorized(account={holder}, neededRoles=1)"
     )
     missing = chain.refused("participant", "show", "20")
     assert "not an admitted participant" in missing.stderr
+
+
+def test_admission_names_the_participant_id_and_refuses_a_second_identity_or_a_mistyped_code(chain: Cli) -> None:
+    """The CLI checks the credit code before sending (a usage error naming the wrong check character); an admitted
+    organisation gets the next participant id, shown with its code's hash; its code cannot be admitted again under
+    another account."""
+    newcomer, other = dev_account(20).address, dev_account(21).address
+    code = code_for(newcomer)
+    typo = code[:17] + ("0" if code[17] != "0" else "1")
+    mistyped = chain.refused("participant", "admit", "20", "--roles", "data-holder", "--region", "450100",
+                             "--name", "Qinzhou Port Co.", "--credit-code", typo, code=2)  # fmt: skip
+    assert "check character" in mistyped.stderr
+    admitted = chain.json("participant", "admit", "20", "--roles", "data-holder", "--region", "450100",
+                          "--name", "Qinzhou Port Co.", "--credit-code", code.lower())  # fmt: skip
+    assert admitted["credit_code"] == code and admitted["participant_id"] == 8  # the authority, then six, then it
+    shown = chain.json("participant", "show", "20")
+    assert (shown["participant_id"], shown["credit_code_hash"]) == (8, admitted["credit_code_hash"])
+    again = chain.refused("participant", "admit", "21", "--roles", "data-holder", "--region", "450100",
+                          "--name", "Qinzhou Port Co. (2)", "--credit-code", code)  # fmt: skip
+    assert f"ParticipantCreditCodeTaken(creditCodeHash={admitted['credit_code_hash']}, id=8)" in again.stderr
+    assert "not an admitted participant" in chain.refused("participant", "show", other).stderr
 
 
 def test_suspended_participant_cannot_receive_tokens_until_reinstated(chain: Cli) -> None:
@@ -209,7 +232,8 @@ def test_keystore_accounts_act_with_their_password_on_the_embedded_and_an_extern
     created = chain.json("keys", "new", "alice")
     assert created["funded"] is True
     assert chain.json("keys", "list") == [{"name": "alice", "address": created["address"], "path": created["path"]}]
-    chain.ok("participant", "admit", "alice", "--roles", "data-merchant", "--region", "450100", "--name", "Alice")
+    chain.ok("participant", "admit", "alice", "--roles", "data-merchant", "--region", "450100", "--name", "Alice",
+             "--credit-code", code_for(created["address"]))  # fmt: skip
     chain.ok("participant", "declare", "--document", "alice declaration", "--as", "alice")
     assert chain.json("participant", "show", created["address"])["declarations"] == 1
 

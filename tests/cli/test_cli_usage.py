@@ -17,10 +17,16 @@ from tests.cli.conftest import Cli
     ("args", "message"),
     [
         (
-            ["participant", "admit", "7", "--roles", "data-holderx", "--region", "450100", "--name", "x"],
+            ["participant", "admit", "7", "--roles", "data-holderx", "--region", "450100", "--name", "x",
+             "--credit-code", "91450100MA5KD0009U"],
             "'data-holderx' is not one of",
         ),
         (["participant", "admit", "7", "--region", "450100", "--name", "x"], "Missing option"),
+        (
+            ["participant", "admit", "7", "--roles", "data-holder", "--region", "450100", "--name", "x",
+             "--credit-code", "91450100MA5KD0009T"],
+            "its check character is 'T', the first 17 characters give 'U'",
+        ),
         (["participant", "suspend", "not-an-account", "--reason", "r"], "is not an address"),
         (["participant", "suspend", "7", "--reason", "0x1234"], "is not 32 bytes of hex"),
         (["participant", "declare", "--document", "@/nonexistent/declaration.pdf"], "cannot read"),

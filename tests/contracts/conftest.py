@@ -21,6 +21,7 @@ from eth_utils import keccak
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Contracts, LedgerClient, TxResult, dev_account, make_sender
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.deploy import deploy_system
 from ledger.contracts.types import (
     Category,
@@ -40,6 +41,7 @@ from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
 from tests.chain.inprocess import InProcessRpc
 from tests.conftest import free_port
+from tests.credit_codes import code_for
 
 REGION = 450000  # Guangxi
 OTHER_REGION = 440000  # Guangdong
@@ -175,7 +177,7 @@ class World:
     ) -> LedgerClient:
         """Admits dev account ``index`` (12-49 are free; anvil and py-evm fund them) and returns its client."""
         account = dev_account(index)
-        self.authority.admit(account.address, roles, region, name)
+        self.authority.admit(account.address, roles, region, name, code_for(account.address))
         client = self.authority.as_(account)
         if declare:
             client.file_declaration(h(f"declaration {index}"))
@@ -258,7 +260,8 @@ def build_world(rpc: JsonRpcClient | InProcessRpc, build: Build, settings: Ledge
         ("suspended", Role.DATA_HOLDER | Role.DATA_MERCHANT, CITY, "Suspended Trading Co."),
     ]
     authority.execute_many([
-        *(authority.prepare("ParticipantRegistry", "admit", accounts[n].address, int(r), reg, label)
+        *(authority.prepare("ParticipantRegistry", "admit", accounts[n].address, int(r), reg, label,
+                            credit_code_hash(code_for(accounts[n].address)))
           for n, r, reg, label in admissions),
         authority.prepare("SettlementToken", "setIssuanceLimit", accounts["bank"].address, BANK_LIMIT),
     ])  # fmt: skip

@@ -216,11 +216,13 @@ class Participant:
     declarations: int = 0
     admitted_at: int = 0
     updated_at: int = 0
+    id: int = 0  # the organisation's participant id
 
     def view(self) -> dict[str, Any]:
         return {
             "roles": self.roles, "status": int(self.status), "region": self.region,
             "declarations": self.declarations, "admittedAt": self.admitted_at, "updatedAt": self.updated_at,
+            "id": self.id,
         }  # fmt: skip
 
 
@@ -413,6 +415,9 @@ class Ledger:
     #: Addresses of the system's contracts (the settlement contract holds held shares and is a token holder).
     contracts: dict[str, str]
     now: int = 0
+    #: The organisations by credit code hash (their participant ids); the account of each id.
+    credit_codes: dict[bytes, int] = field(default_factory=dict)
+    accounts: dict[int, str] = field(default_factory=dict)
     # registry
     assets: dict[int, Asset] = field(default_factory=dict)
     registered_ids: dict[bytes, int] = field(default_factory=dict)
@@ -513,7 +518,7 @@ class Ledger:
         if roles == 0 or roles & ~ALL:
             raise Refused("ParticipantInvalidRoles", roles=roles)
 
-    def admit(self, caller: str, account: str, roles: int, region: int, name: str) -> None:
+    def admit(self, caller: str, account: str, roles: int, region: int, name: str, credit_code: bytes) -> None:
         self.require_role(caller, int(Role.AUTHORITY))
         if account == ZERO:
             raise Refused("ParticipantZeroAddress")
@@ -527,7 +532,20 @@ class Ledger:
         length = len(name.encode())
         if length == 0 or length > MAX_NAME:
             raise Refused("ParticipantInvalidName", length=length, maxLength=MAX_NAME)
-        self.participants[account] = Participant(roles, ParticipantStatus.ACTIVE, region, 0, self.now, self.now)
+        if credit_code == ZERO_HASH:
+            raise Refused("ParticipantZeroHash")
+        if credit_code in self.credit_codes:  # one organisation, one identity: not a second one under another key
+            raise Refused("ParticipantCreditCodeTaken", creditCodeHash=credit_code, id=self.credit_codes[credit_code])
+        new_id = len(self.accounts) + 1
+        self.credit_codes[credit_code] = new_id
+        self.accounts[new_id] = account
+        self.participants[account] = Participant(roles, ParticipantStatus.ACTIVE, region, 0, self.now, self.now, new_id)
+
+    def account_of(self, participant_id: int) -> str:
+        return self.accounts.get(participant_id, ZERO)
+
+    def id_of_credit_code(self, credit_code: bytes) -> int:
+        return self.credit_codes.get(credit_code, 0)
 
     def set_roles(self, caller: str, account: str, roles: int) -> None:
         self.require_role(caller, int(Role.AUTHORITY))

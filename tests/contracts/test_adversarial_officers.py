@@ -20,6 +20,7 @@ from ledger.contracts.types import Role
 from ledger.governance import ManagerRole
 from ledger.governance.config import DEV_COUNCIL, DEV_GUARDIANS
 from tests.contracts.conftest import CITY, REGION, RESERVE, World, h
+from tests.credit_codes import code_for
 
 COUNCIL_OFFICER = dev_account(DEV_COUNCIL[0])
 GUARDIAN_OFFICER = dev_account(DEV_GUARDIANS[1])
@@ -43,7 +44,7 @@ def owners(w: World, safe: str) -> list[str]:
 def test_the_council_cannot_admit_an_officer_as_a_bank_or_an_exchange(world: World, officer: Any, role: Role) -> None:
     w = world
     with pytest.raises(E.ParticipantOfficerConflict) as refused:
-        w.authority.admit(officer.address, role, REGION, "Officers' Own Bank")
+        w.authority.admit(officer.address, role, REGION, "Officers' Own Bank", code_for(officer.address))
     safe = "GuardianSafe" if officer is GUARDIAN_OFFICER else "CouncilSafe"
     assert (refused.value.account, refused.value.safe) == (officer.address, w.contracts.address[safe])
     assert w.authority.get_participant(officer.address)["status"] == 0
@@ -51,7 +52,9 @@ def test_the_council_cannot_admit_an_officer_as_a_bank_or_an_exchange(world: Wor
 
 def test_an_officer_admitted_with_another_role_is_never_made_a_bank_or_an_exchange(world: World) -> None:
     w = world
-    w.authority.admit(COUNCIL_OFFICER.address, Role.DATA_HOLDER, CITY, "An officer's department")
+    w.authority.admit(
+        COUNCIL_OFFICER.address, Role.DATA_HOLDER, CITY, "An officer's department", code_for(COUNCIL_OFFICER.address)
+    )
     for role in (Role.SETTLEMENT_BANK, Role.DATA_HOLDER | Role.EXCHANGE):
         with pytest.raises(E.ParticipantOfficerConflict):
             w.authority.set_roles(COUNCIL_OFFICER.address, role)
@@ -65,7 +68,13 @@ def test_an_officer_admitted_with_another_role_is_never_made_a_bank_or_an_exchan
 def test_a_safe_of_the_governance_is_never_a_bank(world: World, safe: str) -> None:
     w = world
     with pytest.raises(E.ParticipantOfficerConflict) as refused:
-        w.authority.admit(w.contracts.address[safe], Role.SETTLEMENT_BANK, REGION, "The Safe's Bank")
+        w.authority.admit(
+            w.contracts.address[safe],
+            Role.SETTLEMENT_BANK,
+            REGION,
+            "The Safe's Bank",
+            code_for(w.contracts.address[safe]),
+        )
     assert refused.value.safe == w.contracts.address[safe]
 
 

@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 
 import ledger.contracts.errors as E
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.revert import UnknownRevert
 from ledger.contracts.system import SYSTEM_CONTRACTS
 from ledger.contracts.types import OrderTarget, Right, Role, Trade
 from tests.contracts.conftest import CITY, RESERVE, World, h, unique_hash
+from tests.credit_codes import code_for
 
 ZERO = "0x0000000000000000000000000000000000000000"
 ZERO_HASH = b"\x00" * 32
@@ -56,7 +58,9 @@ def test_zero_addresses_are_refused(world: World) -> None:
     licence = w.holder.grant_license(asset, w.holder2.address, w.terms(sublicensable=True, transferable=True))
     w.bank.issue(w.holder.address, 100, RESERVE)
     before = _state(w, (asset,), (licence,))
-    _refused(w, E.ParticipantZeroAddress, lambda: w.authority.admit(ZERO, Role.DATA_HOLDER, CITY, "Nobody"))
+    _refused(
+        w, E.ParticipantZeroAddress, lambda: w.authority.admit(ZERO, Role.DATA_HOLDER, CITY, "Nobody", code_for(ZERO))
+    )
     _refused(w, E.RegistryZeroAddress, lambda: w.holder.grant_license(asset, ZERO, w.terms(purpose=2)))
     _refused(w, E.RegistryZeroAddress, lambda: w.holder.execute(
         w.holder.prepare("AssetRegistry", "grantLicense", asset, ZERO, w.terms(purpose=4).as_abi())))
@@ -267,7 +271,7 @@ def test_duplicate_ids_are_refused(world: World) -> None:
     _refused(
         w,
         E.ParticipantAlreadyAdmitted,
-        lambda: w.authority.admit(w.merchant.address, Role.DATA_HOLDER, CITY, "Again"),
+        lambda: w.authority.admit(w.merchant.address, Role.DATA_HOLDER, CITY, "Again", code_for(w.merchant.address)),
         account=w.merchant.address,
     )
     assert _state(w, (asset,), (1,)) == before
@@ -356,12 +360,12 @@ def test_participant_name_is_bounded(world: World, name: str, length: int) -> No
     _refused(
         w,
         E.ParticipantInvalidName,
-        lambda: w.authority.admit(newcomer, Role.DATA_HOLDER, CITY, name),
+        lambda: w.authority.admit(newcomer, Role.DATA_HOLDER, CITY, name, code_for(newcomer)),
         length=length,
         maxLength=128,
     )
     assert w.holder.get_participant(newcomer)["status"] == 0
-    w.authority.admit(newcomer, Role.DATA_HOLDER, CITY, "P" * 128)
+    w.authority.admit(newcomer, Role.DATA_HOLDER, CITY, "P" * 128, code_for(newcomer))
 
 
 # ─────────────────────────────────────────── roles, regions and countries
@@ -371,7 +375,8 @@ def test_participant_name_is_bounded(world: World, name: str, length: int) -> No
 def test_role_sets_must_be_non_empty_and_defined(world: World, roles: int) -> None:
     w = world
     before = _state(w)
-    admit = w.authority.prepare("ParticipantRegistry", "admit", w.outsider.address, roles, CITY, "Odd Roles")
+    code = credit_code_hash(code_for(w.outsider.address))
+    admit = w.authority.prepare("ParticipantRegistry", "admit", w.outsider.address, roles, CITY, "Odd Roles", code)
     _refused(w, E.ParticipantInvalidRoles, lambda: w.authority.execute(admit), roles=roles)
     set_roles = w.authority.prepare("ParticipantRegistry", "setRoles", w.holder.address, roles)
     _refused(w, E.ParticipantInvalidRoles, lambda: w.authority.execute(set_roles), roles=roles)
@@ -389,7 +394,9 @@ def test_region_codes_must_be_six_digits_under_an_existing_province(world: World
     _refused(
         w,
         E.ParticipantInvalidRegion,
-        lambda: w.authority.admit(w.outsider.address, Role.DATA_HOLDER, region, "Nowhere Co."),
+        lambda: w.authority.admit(
+            w.outsider.address, Role.DATA_HOLDER, region, "Nowhere Co.", code_for(w.outsider.address)
+        ),
         region=region,
     )
     _refused(

@@ -15,6 +15,7 @@ from eth_account.signers.local import LocalAccount
 import ledger.contracts.errors as E
 from ledger.client import LedgerClient, TxResult, dev_account
 from ledger.client.sender import Call
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.deploy import verify_deployment
 from ledger.contracts.revert import ContractRevert
 from ledger.contracts.system import GOVERNANCE_SAFES, MODULES, SYSTEM_CONTRACTS
@@ -25,6 +26,7 @@ from ledger.governance.roles import EMERGENCY_FUNCTIONS, MANAGER_CANCELLABLE
 from ledger.governance.safe import pack_signatures, safe_revert, safe_tx_hash, sign_safe_tx
 from ledger.toolchain import Build
 from tests.contracts.conftest import REGION, World, h
+from tests.credit_codes import code_for
 
 OFFICERS = [dev_account(i) for i in DEV_COUNCIL]
 GUARDIANS = [dev_account(i) for i in DEV_GUARDIANS]
@@ -40,7 +42,10 @@ def call_data(w: World, contract: str, function: str, *args: Any) -> tuple[str, 
 
 
 def admit_exchange(w: World) -> tuple[str, bytes]:
-    return call_data(w, "ParticipantRegistry", "admit", NEWCOMER.address, int(Role.EXCHANGE), REGION, "Rogue Exchange")
+    code = credit_code_hash(code_for(NEWCOMER.address))
+    return call_data(
+        w, "ParticipantRegistry", "admit", NEWCOMER.address, int(Role.EXCHANGE), REGION, "Rogue Exchange", code
+    )
 
 
 def price_band(w: World) -> tuple[str, bytes]:

@@ -7,8 +7,11 @@ import pytest
 
 import ledger.contracts.errors as E
 from ledger.client import LedgerClient, dev_account
+from ledger.contracts.credit_code import InvalidCreditCode, credit_code_hash
+from ledger.contracts.deploy import AUTHORITY_CREDIT_CODE
 from ledger.contracts.types import ParticipantStatus, Right, Role, Trade
 from tests.contracts.conftest import CITY, REGION, RESERVE, World, h
+from tests.credit_codes import code_for
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -23,7 +26,8 @@ def _is_active(w: World, account: str) -> bool:
 def test_admit_records_roles_region_and_active_status(world: World) -> None:
     w = world
     newcomer = dev_account(20).address
-    result = w.authority.admit(newcomer, Role.DATA_HOLDER | Role.DATA_MERCHANT, CITY, "Beihai Fisheries Co.")
+    roles = Role.DATA_HOLDER | Role.DATA_MERCHANT
+    result = w.authority.admit(newcomer, roles, CITY, "Beihai Fisheries Co.", code_for(newcomer))
     p = w.authority.get_participant(newcomer)
     assert p["roles"] == Role.DATA_HOLDER | Role.DATA_MERCHANT
     assert p["status"] == ParticipantStatus.ACTIVE
@@ -36,19 +40,89 @@ def test_admit_records_roles_region_and_active_status(world: World) -> None:
         "region": CITY,
         "name": "Beihai Fisheries Co.",
         "by": w.authority.address,
+        "id": p["id"],
+        "creditCodeHash": credit_code_hash(code_for(newcomer)),
     }
     assert _is_active(w, newcomer)
+
+
+def test_each_organisation_gets_the_next_participant_id_and_its_credit_code_is_kept(world: World) -> None:
+    """Ids count admissions from 1 (the authority, at deployment) and are never reused; each names its account and
+    each credit code its id, and the registry counts the organisations it admitted."""
+    w = world
+    count = w.holder.view("ParticipantRegistry", "participantCount")
+    assert count == 11  # the authority and the world's ten participants
+    authority = w.contracts.address["AccessManager"]  # the governance holds the authority role
+    assert w.holder.view("ParticipantRegistry", "accountOf", 1) == authority
+    assert w.holder.get_participant(authority)["id"] == 1
+    assert w.holder.view("ParticipantRegistry", "idOfCreditCode", credit_code_hash(AUTHORITY_CREDIT_CODE)) == 1
+    assert w.holder.get_participant(w.holder.address)["id"] == w.holder.view(
+        "ParticipantRegistry", "idOfCreditCode", credit_code_hash(code_for(w.holder.address))
+    )
+    first, second = dev_account(20).address, dev_account(21).address
+    w.authority.admit(first, Role.DATA_HOLDER, CITY, "Qinzhou Port Co.", code_for(first))
+    w.authority.admit(second, Role.DATA_MERCHANT, CITY, "Fangchenggang Data Co.", "91450100MA5KA00032")
+    ids = [w.holder.get_participant(a)["id"] for a in (first, second)]
+    assert ids == [count + 1, count + 2]
+    assert [w.holder.view("ParticipantRegistry", "accountOf", i) for i in ids] == [first, second]
+    assert w.holder.view("ParticipantRegistry", "idOfCreditCode", credit_code_hash("91450100ma5ka00032")) == ids[1]
+    assert w.holder.view("ParticipantRegistry", "participantCount") == count + 2
+    assert w.holder.view("ParticipantRegistry", "accountOf", count + 3) == ZERO
+    assert w.holder.view("ParticipantRegistry", "idOfCreditCode", credit_code_hash("91450100MA5KD0009U")) == 0
+
+
+def test_an_organisation_cannot_be_admitted_a_second_time_under_another_key(world: World) -> None:
+    """The attack: an organisation already on the ledger (the holder) gets a second account admitted under its own
+    credit code, a second identity beside the first (to trade with itself, or to go on acting while its first
+    account is suspended). The registry refuses it, naming the organisation's id, and admits nothing; so it does for
+    the suspended participant's code and a zero hash."""
+    w = world
+    newcomer = dev_account(20).address
+    holder = w.holder.get_participant(w.holder.address)
+    count = w.holder.view("ParticipantRegistry", "participantCount")
+    for organisation in (w.holder.address, w.suspended.address):
+        code = credit_code_hash(code_for(organisation))
+        with pytest.raises(E.ParticipantCreditCodeTaken) as taken:
+            w.authority.admit(newcomer, Role.DATA_HOLDER, CITY, "Nanning Transport Bureau (2)", code_for(organisation))
+        assert (taken.value.creditCodeHash, taken.value.id) == (
+            code, w.holder.get_participant(organisation)["id"]
+        )  # fmt: skip
+    no_code = w.authority.prepare(
+        "ParticipantRegistry", "admit", newcomer, int(Role.DATA_HOLDER), CITY, "No Code Co.", b"\x00" * 32
+    )
+    with pytest.raises(E.ParticipantZeroHash):
+        w.authority.execute(no_code)
+    assert w.holder.get_participant(newcomer)["status"] == ParticipantStatus.NONE
+    assert w.holder.view("ParticipantRegistry", "participantCount") == count
+    assert w.holder.get_participant(w.holder.address) == holder
+
+
+def test_a_malformed_credit_code_is_refused_before_anything_is_sent(world: World) -> None:
+    """The client checks the code's 18 characters and its check character: a typing error is named, not admitted
+    as another organisation."""
+    w = world
+    newcomer = dev_account(20).address
+    count = w.holder.view("ParticipantRegistry", "participantCount")
+    for code, says in [
+        ("91450100MA5KA00033", "its check character is '3', the first 17 characters give '2'"),
+        ("91450100MA5KA0003", "it has 17 characters, not 18"),
+        ("91450100MA5KI00032", "'I' cannot appear"),
+    ]:
+        with pytest.raises(InvalidCreditCode, match=says):
+            w.authority.admit(newcomer, Role.DATA_HOLDER, CITY, "Typo Co.", code)
+    assert w.holder.view("ParticipantRegistry", "participantCount") == count
+    assert w.holder.get_participant(newcomer)["status"] == ParticipantStatus.NONE
 
 
 def test_admit_is_for_the_authority_only(world: World) -> None:
     w = world
     newcomer = dev_account(20).address
     with pytest.raises(E.ParticipantUnauthorized) as exc:
-        w.registrar.admit(newcomer, Role.DATA_HOLDER, CITY, "Sneaky Co.")
+        w.registrar.admit(newcomer, Role.DATA_HOLDER, CITY, "Sneaky Co.", code_for(newcomer))
     assert exc.value.account == w.registrar.address
     assert exc.value.neededRoles == Role.AUTHORITY
     with pytest.raises(E.ParticipantUnknown) as unknown:
-        w.outsider.admit(newcomer, Role.DATA_HOLDER, CITY, "Sneaky Co.")
+        w.outsider.admit(newcomer, Role.DATA_HOLDER, CITY, "Sneaky Co.", code_for(newcomer))
     assert unknown.value.account == w.outsider.address
     assert w.authority.get_participant(newcomer)["status"] == ParticipantStatus.NONE
 
@@ -57,11 +131,11 @@ def test_admit_refuses_an_account_admitted_before(world: World) -> None:
     w = world
     before = w.authority.get_participant(w.holder.address)
     with pytest.raises(E.ParticipantAlreadyAdmitted) as exc:
-        w.authority.admit(w.holder.address, Role.SUPERVISOR, REGION, "Second Admission")
+        w.authority.admit(w.holder.address, Role.SUPERVISOR, REGION, "Second Admission", code_for(w.holder.address))
     assert exc.value.account == w.holder.address
     # A suspended account cannot be admitted afresh either.
     with pytest.raises(E.ParticipantAlreadyAdmitted):
-        w.authority.admit(w.suspended.address, Role.DATA_HOLDER, CITY, "Fresh Start Co.")
+        w.authority.admit(w.suspended.address, Role.DATA_HOLDER, CITY, "Fresh Start Co.", code_for(w.suspended.address))
     assert w.authority.get_participant(w.holder.address) == before
 
 
@@ -180,7 +254,7 @@ def test_nobody_else_is_admitted_as_authority_or_given_the_role(world: World) ->
     newcomer = dev_account(20).address
     for roles in (Role.AUTHORITY, Role.AUTHORITY | Role.SUPERVISOR):
         with pytest.raises(E.ParticipantAuthorityReserved) as exc:
-            w.authority.admit(newcomer, roles, REGION, "Deputy Director")
+            w.authority.admit(newcomer, roles, REGION, "Deputy Director", code_for(newcomer))
         assert exc.value.account == newcomer
     assert w.authority.get_participant(newcomer)["status"] == ParticipantStatus.NONE
     with pytest.raises(E.ParticipantAuthorityReserved) as exc:

@@ -28,6 +28,7 @@ from eth_abi.abi import encode as abi_encode
 from ledger.client import LedgerClient, dev_account
 from ledger.client.ledger import TxResult
 from ledger.client.sender import Call
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.revert import ContractRevert
 from ledger.contracts.types import (
     Category,
@@ -43,6 +44,7 @@ from ledger.contracts.types import (
 )
 from ledger.toolchain import Build
 from tests.contracts.conftest import CITY, OTHER_REGION, REGION, RESERVE, World, h
+from tests.credit_codes import code_for
 
 SYSTEM = (
     "ParticipantRegistry", "AssetRegistry", "AssetControls", "SettlementToken", "TradeSettlement", "MandateRegistry",
@@ -241,7 +243,7 @@ def fund(w: World, actor: str, amount: int) -> None:
 
 
 def admit_licensee(w: World) -> str:
-    w.authority.admit(LICENSEE.address, Role.DATA_HOLDER, CITY, "Hechi Licensee Co.")
+    w.authority.admit(LICENSEE.address, Role.DATA_HOLDER, CITY, "Hechi Licensee Co.", code_for(LICENSEE.address))
     return str(LICENSEE.address)
 
 
@@ -277,7 +279,8 @@ def balances(w: World, *actors: str) -> tuple[int, ...]:
 def _admit(env: Env) -> Prepared:
     w = env.w
     return Prepared(
-        (NEWCOMER.address, int(Role.DATA_HOLDER), REGION, "Qinzhou Port Data Co."),
+        (NEWCOMER.address, int(Role.DATA_HOLDER), REGION, "Qinzhou Port Data Co.",
+         credit_code_hash(code_for(NEWCOMER.address))),
         lambda: w.holder.get_participant(NEWCOMER.address),
     )
 

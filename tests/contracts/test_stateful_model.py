@@ -89,6 +89,8 @@ from hypothesis.stateful import (
 from ledger.audit import viewbatch
 from ledger.chain import EmbeddedNode
 from ledger.client import Call, LedgerClient, TxResult, dev_account
+from ledger.contracts.credit_code import credit_code_hash
+from ledger.contracts.deploy import AUTHORITY_CREDIT_CODE
 from ledger.contracts.revert import ContractRevert
 from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
@@ -132,6 +134,7 @@ from tests.contracts.model import (
     mandate_id,
     trade_key,
 )
+from tests.credit_codes import code_for
 
 settings.register_profile(
     "ci",
@@ -264,8 +267,8 @@ NEEDS_ASSET = frozenset([
 #: Every view and pure function of the system's contracts that the machine compares after every step.
 COMPARED_VIEWS: dict[str, frozenset[str]] = {
     "ParticipantRegistry": frozenset(
-        ["getParticipant", "isActive", "officerSafes", "requireEach", "requireRole", "requireTraders",
-         "transactionAllowed"]
+        ["accountOf", "getParticipant", "idOfCreditCode", "isActive", "officerSafes", "participantCount",
+         "requireEach", "requireRole", "requireTraders", "transactionAllowed"]
     ),
     "AssetRegistry": frozenset(
         [
@@ -560,12 +563,17 @@ class LedgerMachine(RuleBasedStateMachine):
         self.chain_id = int(w.rpc.call("eth_chainId"), 16)
         self.accounts = [*self.address.values(), self.contracts["TradeSettlement"]]
         participants = {}
-        for name, p in ROSTER.items():
+        # Participant ids in order of admission: the authority at deployment, then the roster as conftest admits it.
+        for participant_id, (name, p) in enumerate(ROSTER.items(), start=1):
             on_chain = w.authority.get_participant(self.address[name])
             participants[self.address[name]] = replace(
-                p, admitted_at=on_chain["admittedAt"], updated_at=on_chain["updatedAt"]
+                p, admitted_at=on_chain["admittedAt"], updated_at=on_chain["updatedAt"], id=participant_id
             )
         self.model = Ledger(participants, self.chain_id, {k: str(v) for k, v in self.contracts.items()})
+        for name in ROSTER:
+            account = self.address[name]
+            self.model.accounts[participants[account].id] = account
+            self.model.credit_codes[self.credit_code(name)] = participants[account].id
         self.model.issuance[self.address["bank"]] = (BANK_LIMIT, 0)  # the council set it with the admissions
         latest = w.rpc.call("eth_getBlockByNumber", ["latest", False])
         self.head = int(latest["number"], 16)
@@ -676,7 +684,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.rpc.call("evm_setNextBlockTimestamp", [self.model.now])
         self.governance_blocks = 0
         try:
-            if batch:
+            if batch and not council:  # the governance's calls are checked on its own path, as the manager's
                 client.sender.estimate(call)  # a refusal raises here: nothing is mined
                 call = client.prepare(contract, function, *args, gas=BATCH_GAS)
             tx = self.governed(client, call, at) if isinstance(client, CouncilClient) else client.execute(call)
@@ -1033,8 +1041,9 @@ class LedgerMachine(RuleBasedStateMachine):
         for name, (acct, roles, region) in CAST.items():
             self.setup_op(
                 f"admit {name}", "admit", "authority",
-                lambda m, a=acct.address, r=roles, g=region: m.admit(self.address["authority"], a, int(r), g, "Cast"),
-                "ParticipantRegistry", "admit", acct.address, int(roles), region, "Cast",
+                lambda m, a=acct.address, r=roles, g=region, n=name:
+                    m.admit(self.address["authority"], a, int(r), g, "Cast", self.credit_code(n)),
+                "ParticipantRegistry", "admit", acct.address, int(roles), region, "Cast", self.credit_code(name),
             )  # fmt: skip
         # The bank's limit: what it issues below, and 100,000 more (so that issuing in the run meets it).
         self.setup_op(
@@ -1168,13 +1177,22 @@ class LedgerMachine(RuleBasedStateMachine):
             roles = self.choose(data, [0, 1 << 8], label="bad roles")
         region = self.choose(data, [CITY, REGION, OTHER_REGION, 810000, 100000], label="region")
         label = self.choose(data, ["Newcomer Co.", "Newcomer Co.", "Newcomer Co.", "", "x" * 129], label="name")
+        # Its own credit code, now and then another organisation's (a second identity for it: refused) or none.
+        whose = name if not self.one_in(data, 6, "another's code?") else self.choose(data, ACTORS, label="whose code")
+        code = ZERO_HASH if self.one_in(data, 20, "no code?") else self.credit_code(whose)
         _, tx = self.attempt(
-            f"admit {name} as {roles:#x} in {region} by {caller}", "admit", caller,
-            lambda m: m.admit(self.address[caller], self.address[name], roles, region, label),
-            "ParticipantRegistry", "admit", self.address[name], roles, region, label,
+            f"admit {name} as {roles:#x} in {region} with {whose}'s code by {caller}", "admit", caller,
+            lambda m: m.admit(self.address[caller], self.address[name], roles, region, label, code),
+            "ParticipantRegistry", "admit", self.address[name], roles, region, label, code,
         )  # fmt: skip
         if tx:
             self.ok("admit")
+
+    def credit_code(self, name: str) -> bytes:
+        """The hash of the credit code the world gives actor ``name`` (the authority's: the deployment's default)."""
+        if name == "authority":
+            return credit_code_hash(AUTHORITY_CREDIT_CODE)
+        return credit_code_hash(code_for(self.address[name]))
 
     def whose(self, data: st.DataObject, label: str) -> str:
         """Whose roles or status to change: usually a minor actor, now and then anyone (changing the registrar's or
@@ -2263,6 +2281,8 @@ class LedgerMachine(RuleBasedStateMachine):
         for account in actors:
             p = m.participant(account)
             add("ParticipantRegistry", "getParticipant", (account,), p.view())
+            add("ParticipantRegistry", "idOfCreditCode", (self.credit_code(self.name_of[account]),),
+                m.id_of_credit_code(self.credit_code(self.name_of[account])))  # fmt: skip
             add("ParticipantRegistry", "isActive", (account,), m.is_active(account))
             for target in (ZERO, c["AssetRegistry"]):
                 add("ParticipantRegistry", "transactionAllowed", (account, target, 0, 0, 0, b""),
@@ -2341,6 +2361,9 @@ class LedgerMachine(RuleBasedStateMachine):
         add("SettlementToken", "decimals", (), 2)
         add("SettlementToken", "settlement", (), c["TradeSettlement"])
         add("ParticipantRegistry", "officerSafes", (), [c["CouncilSafe"], c["GuardianSafe"], c["EmergencySafe"]])
+        add("ParticipantRegistry", "participantCount", (), len(m.accounts))
+        for participant_id in range(len(m.accounts) + 2):  # 0 and the next id name no account
+            add("ParticipantRegistry", "accountOf", (participant_id,), m.account_of(participant_id))
         add("SettlementToken", "totalSupply", (), m.supply)
         for account in accounts:
             add("SettlementToken", "balanceOf", (account,), m.balances.get(account, 0))

@@ -45,6 +45,7 @@ from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
 from tests.conftest import free_port
 from tests.contracts.conftest import REGION, RESERVE, World, build_world, h, unique_hash
+from tests.credit_codes import code_for
 
 _ids = itertools.count(1)
 DAY = 86_400
@@ -263,7 +264,7 @@ def trade_round(w: World, asset: int, personal: int) -> None:
 
     # A recipient revoked: the share held for it can only be released, by the authority, to another participant.
     gone = Account.create().address
-    w.authority.admit(gone, Role.DATA_HOLDER, REGION, "Dissolved Data Co.")
+    w.authority.admit(gone, Role.DATA_HOLDER, REGION, "Dissolved Data Co.", code_for(gone))
     w.holder.set_revenue_shares(asset, Right.OPERATION, [(gone, 1_000)])
     w.authority.revoke(gone, h("dissolved"))
     consent_settle(w, Trade(trade_id("released"), asset, w.holder.address, w.merchant.address, 3_000, fee=30,

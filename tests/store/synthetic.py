@@ -207,6 +207,8 @@ class SyntheticLedger:
             region=region,
             name=name,
             by=self.authority,
+            id=len(self.participants) + 1,
+            creditCodeHash="0x" + keccak(text=f"synthetic-credit-code/{account}").hex(),
         )
         self.participants[account] = 1
 

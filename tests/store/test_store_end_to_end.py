@@ -48,6 +48,7 @@ from ledger.store.projection import trade_key
 from ledger.toolchain import Build, compile_contracts
 from tests.conftest import free_port
 from tests.contracts.conftest import RESERVE, h
+from tests.credit_codes import code_for
 from tests.indexer.scenario import recognition_steps, seller_net
 
 ZERO_HASH = b"\x00" * 32
@@ -109,9 +110,9 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     actor = {a.key: authority.as_(dev_account(a.index)) for a in ACTORS}
     registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
     holder, merchant, other = (authority.as_(dev_account(i)) for i in (12, 13, 14))
-    authority.admit(holder.address, Role.DATA_HOLDER, CITY, "Qinzhou Port Authority")
-    authority.admit(merchant.address, Role.DATA_MERCHANT, CITY, "Beihai Data Brokers")
-    authority.admit(other.address, Role.DATA_HOLDER, CITY, "Wuzhou Water Works")
+    authority.admit(holder.address, Role.DATA_HOLDER, CITY, "Qinzhou Port Authority", code_for(holder.address))
+    authority.admit(merchant.address, Role.DATA_MERCHANT, CITY, "Beihai Data Brokers", code_for(merchant.address))
+    authority.admit(other.address, Role.DATA_HOLDER, CITY, "Wuzhou Water Works", code_for(other.address))
     merchant.file_declaration(h("e2e merchant declaration"))
 
     def registration(label: str) -> Registration:
@@ -164,7 +165,7 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     authority.reinstate(other.address, h("audit passed"))
     other.claim_held_shares()  # its share was held while it was suspended
     gone = authority.as_(dev_account(15))
-    authority.admit(gone.address, Role.DATA_HOLDER, CITY, "Hezhou Tin Mining Co.")
+    authority.admit(gone.address, Role.DATA_HOLDER, CITY, "Hezhou Tin Mining Co.", code_for(gone.address))
     holder.set_revenue_shares(asset, Right.PROCESSING, [(gone.address, 300)])
     authority.revoke(gone.address, h("dissolved"))
     sale = Trade(h("e2e licence sale"), asset, holder.address, merchant.address, 5_000, fee=50,

@@ -6,7 +6,8 @@ at 0005_rules gets the totals of the trades it holds), 0007_api_key_lifecycle, 0
 governance's tables), 0010_bank_issuance (the same, for the settlement banks' issuance), 0011_governance_proposals
 (the gateway's governance proposals: a table of its own, empty), 0012_contract_pauses (a store holding events is
 upgraded as it is: the pause events are new, none is in it), 0013_governance_targets (the manager's target settings
-rebuilt from the TargetClosed and TargetAdminDelayUpdated events the store already holds)."""
+rebuilt from the TargetClosed and TargetAdminDelayUpdated events the store already holds), 0014_participant_identity
+(participant ids and credit codes: a store holding an admission of the old contracts is refused)."""
 
 from __future__ import annotations
 
@@ -26,11 +27,12 @@ from tests.store.conftest import apply_in_batches
 from tests.store.synthetic import SyntheticLedger
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
-_HEAD = "0013_governance_targets"
+_HEAD = "0014_participant_identity"
 # Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
 _EARLIER_HEADS = [
     _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
     ("0009_governance",), ("0010_bank_issuance",), ("0011_governance_proposals",), ("0012_contract_pauses",),
+    ("0013_governance_targets",),
 ]
 _GOVERNANCE_TABLES = {
     "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",
@@ -300,3 +302,45 @@ def test_a_store_holding_the_managers_target_events_gets_their_records_rebuilt_a
     finally:
         engine.dispose()
     assert _versions(store_url) == {"0012_contract_pauses"}
+
+
+def test_a_store_holding_admissions_without_identities_is_refused_and_an_empty_one_gets_the_columns(
+    store_url: str,
+) -> None:
+    """Migration 0014_participant_identity: a store holding a ParticipantAdmitted event was indexed from a registry
+    whose admissions carried no participant id nor credit code; it is refused, named and left as it was. Without one
+    it gets both columns, which the downgrade drops."""
+    _upgrade(store_url, *_BEFORE, "0013_governance_targets")
+    engine = create_store_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
+            " VALUES (1, 0, :h, :h, 'ParticipantRegistry', 'ParticipantAdmitted', '{}')"
+        ), {"h": "0x" + "11" * 32})  # fmt: skip
+    engine.dispose()
+    with pytest.raises(StoreDatabaseError, match=r"1 participant admissions indexed before participants had ids.*"
+                       r"new database"):  # fmt: skip
+        open_store(store_url)
+    assert _versions(store_url) == {"0013_governance_targets"}
+    engine = create_store_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE events SET name = 'ParticipantRolesChanged'"))  # other events are kept as they are
+    engine.dispose()
+    open_store(store_url).close()
+    assert _versions(store_url) == {_HEAD}
+    engine = create_store_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("participants")}
+            assert {"participant_id", "credit_code_hash"} <= columns
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 1
+    finally:
+        engine.dispose()
+    _alembic(store_url, lambda cfg: command.downgrade(cfg, "0013_governance_targets"))
+    engine = create_store_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("participants")}
+            assert not {"participant_id", "credit_code_hash"} & columns
+    finally:
+        engine.dispose()

@@ -31,7 +31,8 @@ MAX_UINT256 = 2**256 - 1
 
 def test_changes_within_a_block_collapse_into_one_version_per_record() -> None:
     s = Script()
-    s("ParticipantRegistry", "ParticipantAdmitted", account=ALICE, roles=64, region=450100, name="A", by=AUTHORITY)
+    s("ParticipantRegistry", "ParticipantAdmitted", account=ALICE, roles=64, region=450100, name="A", by=AUTHORITY,
+      id=1, creditCodeHash="0x" + "01" * 32)
     s("ParticipantRegistry", "ParticipantRolesChanged", account=ALICE, roles=80, by=AUTHORITY)
     s.block()
     s("ParticipantRegistry", "DeclarationFiled", account=ALICE, documentHash=H1, count=1)

@@ -21,9 +21,12 @@ def market(store: Store) -> Script:
     the exchange within Alice's mandate (Carol's revenue share held for her). Block 4: Bob passes the licence on
     to Carol; asset 2 is frozen."""
     s = Script()
-    s("ParticipantRegistry", "ParticipantAdmitted", account=ALICE, roles=64, region=450100, name="A", by=AUTHORITY)
-    s("ParticipantRegistry", "ParticipantAdmitted", account=BOB, roles=16, region=450200, name="B", by=AUTHORITY)
-    s("ParticipantRegistry", "ParticipantAdmitted", account=CAROL, roles=80, region=450100, name="C", by=AUTHORITY)
+    s("ParticipantRegistry", "ParticipantAdmitted", account=ALICE, roles=64, region=450100, name="A", by=AUTHORITY,
+      id=1, creditCodeHash="0x" + "01" * 32)
+    s("ParticipantRegistry", "ParticipantAdmitted", account=BOB, roles=16, region=450200, name="B", by=AUTHORITY,
+      id=2, creditCodeHash="0x" + "02" * 32)
+    s("ParticipantRegistry", "ParticipantAdmitted", account=CAROL, roles=80, region=450100, name="C", by=AUTHORITY,
+      id=3, creditCodeHash="0x" + "03" * 32)
     for asset_id, content, category, grade in ((1, H1, 1, 0), (2, H2, 0, 2)):
         s(
             "AssetRegistry",
