@@ -1,5 +1,5 @@
-"""Search across assets (name, certificate number, id, content hash), participants (account, name)
-and transactions (hash)."""
+"""Search across assets (name, certificate number, id, content hash), participants (account, name, unified social
+credit code) and transactions (hash)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated, Final
 
 import sqlalchemy as sa
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from fastapi import APIRouter, Query, Response
 
 from api import schemas as m
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/api/v1/search", tags=["search"])
 
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{18}$", re.IGNORECASE)  # 统一社会信用代码's characters
 _PER_KIND: Final = 20
 
 
@@ -66,7 +68,11 @@ def search(
             people = people.where(p.c.account == to_checksum_address(text))
         else:
             like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            people = people.where(p.c.name.ilike(like, escape="\\"))
+            named = p.c.name.ilike(like, escape="\\")
+            if _CREDIT_CODE.match(text):  # the organisation of that credit code (the store keeps its hash), or a name
+                code_hash = "0x" + keccak(text.upper().encode("ascii")).hex()
+                named = sa.or_(p.c.credit_code_hash == code_hash, named)
+            people = people.where(named)
         for who in conn.execute(people.order_by(p.c.account).limit(_PER_KIND)):
             hits.append(m.SearchHit.model_construct(type="participant", id=who.account, label=who.name))
         if _HASH.match(text):

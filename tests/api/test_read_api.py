@@ -258,6 +258,9 @@ def test_participants_carry_their_id_and_credit_code_and_are_found_by_the_code(c
         ]
         assert get(client, f"participants/{account}")["data"]["participant_id"] == ids[account]
     assert get(client, "participants", credit_code="91450100MA5KA00040")["data"] == []
+    exchange = next(a for a in ACTORS if a.key == "exchange")
+    hits = get(client, "search", q=exchange.credit_code.lower())["data"]
+    assert [(h["type"], h["id"]) for h in hits] == [("participant", demo_address(demo, "exchange"))]
     refused = client.get("/api/v1/participants", params={"credit_code": "91450100MA5KA0003"})
     assert refused.status_code == 422
 
