@@ -11,6 +11,7 @@ from ledger.cli._params import ADDRESS_HELP, HASH_HELP, parse_credit_code, parse
 from ledger.cli._session import AsOption, JsonOption, Session, emit, fail, write_result
 from ledger.cli.format import choice_name, format_amount, format_time, role_names, term
 from ledger.client import LedgerClient, TxResult
+from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.types import ParticipantStatus, Role
 
 __all__ = ["app", "participant_record"]
@@ -18,7 +19,7 @@ __all__ = ["app", "participant_record"]
 app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
-    help="Participants (市场主体): admit, suspend, reinstate, revoke, declare, show.",
+    help="Participants (市场主体): admit, suspend, reinstate, revoke, declare, show, find (by credit code).",
 )
 
 AccountArg = Annotated[str, typer.Argument(help=f"The participant: {ADDRESS_HELP}.", show_default=False)]
@@ -148,6 +149,28 @@ def participant_record(s: Session, address: str) -> dict[str, Any]:
         "credit_events": events,
         "balance": client.balance_of(address),
     }
+
+
+@app.command()
+def find(
+    credit_code: Annotated[str, typer.Argument(help="A unified social credit code (统一社会信用代码, 18 characters).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Find the organisation admitted with a unified social credit code: its participant id and account (exit 1 when
+    no organisation was admitted with it)."""
+    code = parse_credit_code(credit_code, "CREDIT_CODE")
+    with Session() as s:
+        client = s.reader()
+        participant_id = client.view("ParticipantRegistry", "idOfCreditCode", credit_code_hash(code))
+        if participant_id == 0:
+            raise fail(f"no participant was admitted with credit code {code}")
+        address = client.view("ParticipantRegistry", "accountOf", participant_id)
+        r = participant_record(s, address)
+        emit(
+            {"credit_code": code, **r},
+            [f"{code}: participant #{participant_id}, {r['name'] or '(unnamed)'} {address} ({r['status']})"],
+            as_json,
+        )
 
 
 @app.command()

@@ -64,6 +64,10 @@ def test_admission_names_the_participant_id_and_refuses_a_second_identity_or_a_m
                           "--name", "Qinzhou Port Co. (2)", "--credit-code", code)  # fmt: skip
     assert f"ParticipantCreditCodeTaken(creditCodeHash={admitted['credit_code_hash']}, id=8)" in again.stderr
     assert "not an admitted participant" in chain.refused("participant", "show", other).stderr
+    found = chain.json("participant", "find", code.lower())
+    assert (found["participant_id"], found["address"], found["name"]) == (8, newcomer, "Qinzhou Port Co.")
+    nobody = chain.refused("participant", "find", code_for(other))
+    assert "no participant was admitted with credit code" in nobody.stderr
 
 
 def test_suspended_participant_cannot_receive_tokens_until_reinstated(chain: Cli) -> None:
