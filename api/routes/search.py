@@ -68,7 +68,7 @@ def search(
             people = people.where(p.c.account == to_checksum_address(text))
         else:
             like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            named = p.c.name.ilike(like, escape="\\")
+            named: sa.ColumnElement[bool] = p.c.name.ilike(like, escape="\\")
             if _CREDIT_CODE.match(text):  # the organisation of that credit code (the store keeps its hash), or a name
                 code_hash = "0x" + keccak(text.upper().encode("ascii")).hex()
                 named = sa.or_(p.c.credit_code_hash == code_hash, named)
