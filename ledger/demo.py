@@ -39,7 +39,7 @@ from ledger.cli.format import certificate_number, choice_name, format_amount, fo
 from ledger.client import Call, Contracts, LedgerClient, TxResult, dev_account, make_sender
 from ledger.contracts.codec import ContractCodec, ErrorTable
 from ledger.contracts.credit_code import credit_code_hash
-from ledger.contracts.deploy import AUTHORITY_CREDIT_CODE, ensure_deployed
+from ledger.contracts.deploy import AUTHORITY_CREDIT_CODE, authority_identity, ensure_deployed
 from ledger.contracts.system import GOVERNANCE_CONTRACTS, SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
     Category,
@@ -219,7 +219,7 @@ class _Demo:
         deployment = ensure_deployed(
             self.rpc, sender, self.build, self.settings.manifest_path,
             governance=GovernanceConfig.from_settings(self.settings),
-            recognised_chain_ids=self.settings.recognised_chain_ids,
+            recognised_chain_ids=self.settings.recognised_chain_ids, **authority_identity(self.settings),
         )  # fmt: skip
         contracts = Contracts.from_build(deployment, self.build)
         sender.errors = contracts.errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -251,6 +251,25 @@ class LedgerSettings(BaseSettings):
         ge=1,
         description="`ledger deploy`: how many council officers must sign (M of N). Unset: a majority.",
     )
+    authority_name: str = Field(
+        default="Guangxi Big Data Development Bureau",
+        min_length=1,
+        max_length=128,
+        description="`ledger deploy`: the name the big-data authority (participant 1) is registered under.",
+    )
+    authority_region: int = Field(
+        default=450000,
+        ge=100000,
+        le=999999,
+        description="`ledger deploy`: the authority's six-digit administrative division code (its province's).",
+    )
+    authority_credit_code: str = Field(
+        default="11450000MB0000001K",
+        description=(
+            "`ledger deploy`: the authority's unified social credit code (统一社会信用代码); the default is a made-up"
+            " one that passes the check."
+        ),
+    )
     governance_delay: int | None = Field(
         default=None,
         ge=1,
@@ -284,6 +303,13 @@ class LedgerSettings(BaseSettings):
         default="auto",
         description="Use anvil's well-known dev keys: 'auto' = only on the embedded chain.",
     )
+
+    @field_validator("authority_credit_code")
+    @classmethod
+    def _credit_code(cls, value: str) -> str:
+        from ledger.contracts.credit_code import normalise_credit_code  # raises a ValueError naming what is wrong
+
+        return normalise_credit_code(value)
 
     @property
     def embedded(self) -> bool:

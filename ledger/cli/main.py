@@ -45,7 +45,7 @@ from ledger.cli.index import index
 from ledger.cli.pause import pause, paused, unpause
 from ledger.cli.serve import serve
 from ledger.client import make_sender
-from ledger.contracts.deploy import deploy_system, ensure_deployed, write_manifest
+from ledger.contracts.deploy import authority_identity, deploy_system, ensure_deployed, write_manifest
 from ledger.contracts.system import GOVERNANCE_SAFES, SYSTEM_CONTRACTS
 from ledger.demo import run_demo
 from ledger.errors import LedgerError
@@ -182,13 +182,14 @@ def deploy(
             if fresh:
                 progress(f"deploying a fresh system as {account.address}")
                 deployment = deploy_system(
-                    rpc, sender, build, governance=config, recognised_chain_ids=s.settings.recognised_chain_ids
-                )
+                    rpc, sender, build, governance=config, recognised_chain_ids=s.settings.recognised_chain_ids,
+                    **authority_identity(s.settings),
+                )  # fmt: skip
                 write_manifest(deployment, path)
             else:
                 deployment = ensure_deployed(
                     rpc, sender, build, path, governance=config,
-                    recognised_chain_ids=s.settings.recognised_chain_ids,
+                    recognised_chain_ids=s.settings.recognised_chain_ids, **authority_identity(s.settings),
                 )  # fmt: skip
         finally:
             if sender.journal is not None:

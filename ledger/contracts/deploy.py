@@ -22,7 +22,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import rlp
 from eth_abi.abi import decode as abi_decode
@@ -40,6 +40,7 @@ from ledger.errors import ChainIdConflict, NonRetryableError
 from ledger.governance.config import GovernanceConfig
 from ledger.governance.deployment import GovernanceRecord, deploy_governance, predict_safe_addresses
 from ledger.governance.roles import ManagerRole
+from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
 
 __all__ = [
@@ -62,9 +63,11 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 2
-#: The authority's unified social credit code by default, beside its default name and region (made up: it passes
-#: the code's check).
-AUTHORITY_CREDIT_CODE = "11450000MB0000001K"
+#: The authority's identity by default: ``LEDGER_AUTHORITY_NAME``, ``_REGION`` and ``_CREDIT_CODE``'s defaults (the
+#: code is made up: it passes the check).
+AUTHORITY_NAME: Final[str] = LedgerSettings.model_fields["authority_name"].default
+AUTHORITY_REGION: Final[int] = LedgerSettings.model_fields["authority_region"].default
+AUTHORITY_CREDIT_CODE: Final[str] = LedgerSettings.model_fields["authority_credit_code"].default
 _GET_AGREEMENT = keccak(text="getAgreement(uint64)")[:4]
 _HAS_ROLE = keccak(text="hasRole(uint64,address)")[:4]
 _GET_PARTICIPANT = keccak(text="getParticipant(address)")[:4]
@@ -206,8 +209,8 @@ def deploy_system(
     *,
     governance: GovernanceConfig,
     recognised_chain_ids: Collection[int] = (),
-    authority_region: int = 450000,
-    authority_name: str = "Guangxi Big Data Development Bureau",
+    authority_region: int = AUTHORITY_REGION,
+    authority_name: str = AUTHORITY_NAME,
     authority_credit_code: str = AUTHORITY_CREDIT_CODE,
     token_name: str = "Data Market Settlement Yuan",
     token_symbol: str = "DMCNY",
@@ -415,6 +418,16 @@ def _verify_governance(rpc: JsonRpcClient, deployment: Deployment) -> None:
             raise DeploymentMismatch(f"{name} at {safe.address} is not a Safe of the deployment's singleton and guard")
         if not has_role(wanted[name], safe.address):
             raise DeploymentMismatch(f"{name} at {safe.address} does not hold the manager's {wanted[name].name} role")
+
+
+def authority_identity(settings: LedgerSettings) -> dict[str, Any]:
+    """The authority's name, region and credit code from ``settings`` (``LEDGER_AUTHORITY_*``), as
+    :func:`deploy_system` takes them."""
+    return {
+        "authority_name": settings.authority_name,
+        "authority_region": settings.authority_region,
+        "authority_credit_code": settings.authority_credit_code,
+    }
 
 
 def ensure_deployed(

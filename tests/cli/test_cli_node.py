@@ -17,6 +17,7 @@ from ledger.chain import node_dir
 from ledger.chain.rpc import JsonRpcClient
 from ledger.cli.node import node_state, supervisor_pid_path
 from ledger.client import dev_account
+from ledger.contracts.credit_code import check_character
 from ledger.settings import PROJECT_ROOT, LedgerSettings
 from tests.cli.conftest import Cli, start_node, stop_node
 from tests.credit_codes import code_for
@@ -51,6 +52,24 @@ def test_node_keeps_state_across_stop_and_restart_and_deploy_verifies_instead_of
     assert (participant["name"], participant["roles"], participant["status"]) == (
         "Beihai Port", ["data-holder"], "active",
     )  # fmt: skip
+
+
+def test_deploy_registers_the_authority_the_settings_name_as_participant_1(fresh_cli: Cli) -> None:
+    """Each province deploys with its own authority: LEDGER_AUTHORITY_NAME, _REGION and _CREDIT_CODE; a mistyped
+    code is a bad setting (exit 2, naming it) before anything is sent."""
+    cli = fresh_cli
+    start_node(cli)
+    code = "11530000MB0000001" + check_character("11530000MB0000001")
+    typo = code[:17] + ("1" if code[17] != "1" else "2")
+    refused = cli.refused("deploy", env={"LEDGER_AUTHORITY_CREDIT_CODE": typo}, code=2)
+    assert refused.stderr.startswith("error: invalid setting: LEDGER_AUTHORITY_CREDIT_CODE:")
+    assert "check character" in refused.stderr and not (cli.data_dir / "deployment.json").exists()
+    env = {"LEDGER_AUTHORITY_NAME": "Yunnan Big Data Development Bureau", "LEDGER_AUTHORITY_REGION": "530000",
+           "LEDGER_AUTHORITY_CREDIT_CODE": code.lower()}  # fmt: skip
+    manager = cli.json("deploy", env=env)["governance"]["manager"]
+    found = cli.json("participant", "find", code)
+    assert (found["participant_id"], found["address"], found["name"]) == (1, manager, env["LEDGER_AUTHORITY_NAME"])
+    assert (found["region"], found["roles"]) == (530000, ["authority"])
 
 
 def test_deploy_fresh_deploys_a_new_system_and_rewrites_the_manifest(fresh_cli: Cli) -> None:
