@@ -56,7 +56,7 @@ def test_operations_are_listed_with_their_state_and_one_is_shown(client: TestCli
     executed = client.get("/api/v1/governance/operations", params={"status": "executed", "limit": 1000}).json()
     ops = executed["data"]
     assert ops and all(o["status"] == "executed" and o["ready_at"] == o["scheduled_at"] + DEV_DELAY for o in ops)
-    admit = "0x4016a750"  # ParticipantRegistry.admit
+    admit = "0xcaa903b6"  # ParticipantRegistry.admit(address,uint16,uint24,string,bytes32)
     assert any(o["selector"] == admit for o in ops)
     assert client.get("/api/v1/governance/operations", params={"status": "pending"}).json()["data"] == []
     one = client.get(f"/api/v1/governance/operations/{ops[0]['operation_id']}").json()["data"]
