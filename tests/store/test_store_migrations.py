@@ -60,6 +60,24 @@ def _upgrade(url: str, *targets: str) -> None:
     _alembic(url, run)
 
 
+def _execute(url: str, statement: str, **params: object) -> None:
+    engine = create_store_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(statement), params)
+    finally:
+        engine.dispose()
+
+
+def _one_event(url: str, contract: str, name: str) -> None:
+    """Stores one event of ``contract`` named ``name`` (its arguments do not matter to the migrations)."""
+    insert = (
+        "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
+        " VALUES (1, 0, :h, :h, :contract, :name, '{}')"
+    )
+    _execute(url, insert, h="0x" + "11" * 32, contract=contract, name=name)
+
+
 def _versions(url: str) -> set[str]:
     engine = create_store_engine(url)
     try:
@@ -129,13 +147,7 @@ def test_an_empty_store_of_the_previous_schema_is_migrated_to_the_declared_one(s
 
 def test_a_store_of_the_old_contracts_is_refused_not_migrated(store_url: str) -> None:
     _upgrade(store_url, *_BEFORE)
-    engine = create_store_engine(store_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
-            " VALUES (1, 0, :h, :h, 'TradeSettlement', 'NonceInvalidated', '{}')"
-        ), {"h": "0x" + "11" * 32})  # fmt: skip
-    engine.dispose()
+    _one_event(store_url, "TradeSettlement", "NonceInvalidated")
     with pytest.raises(StoreDatabaseError, match=r"before issue 11.*new database"):
         open_store(store_url)
 
@@ -144,13 +156,7 @@ def test_a_store_of_a_deployment_before_the_governance_is_refused_not_migrated(s
     """Migration 0009_governance: a store that indexed a deployment without the governance never read the access
     manager's or the Safes' events; it is refused, with what to do instead, and left as it was."""
     _upgrade(store_url, *_BEFORE, "0008_indexer_leader")
-    engine = create_store_engine(store_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
-            " VALUES (1, 0, :h, :h, 'ParticipantRegistry', 'ParticipantAdmitted', '{}')"
-        ), {"h": "0x" + "11" * 32})  # fmt: skip
-    engine.dispose()
+    _one_event(store_url, "ParticipantRegistry", "ParticipantAdmitted")
     with pytest.raises(StoreDatabaseError, match=r"1 events indexed before the store kept the ledger's governance.*"
                        r"new database"):  # fmt: skip
         open_store(store_url)
@@ -188,21 +194,12 @@ def test_a_store_indexed_before_the_banks_issuance_limits_is_refused_and_the_dow
     limits (its Issued and Redeemed events were different); it is refused and left as it was. An empty one gets the
     table, which its downgrade drops."""
     _upgrade(store_url, *_BEFORE, "0009_governance")
-    engine = create_store_engine(store_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
-            " VALUES (1, 0, :h, :h, 'SettlementToken', 'Issued', '{}')"
-        ), {"h": "0x" + "11" * 32})  # fmt: skip
-    engine.dispose()
+    _one_event(store_url, "SettlementToken", "Issued")
     with pytest.raises(StoreDatabaseError, match=r"1 events indexed before settlement banks had issuance limits.*"
                        r"new database"):  # fmt: skip
         open_store(store_url)
     assert _versions(store_url) == {"0009_governance"}
-    engine = create_store_engine(store_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM events"))
-    engine.dispose()
+    _execute(store_url, "DELETE FROM events")
     open_store(store_url).close()
     assert _versions(store_url) == {_HEAD}
     _alembic(store_url, lambda cfg: command.downgrade(cfg, "0009_governance"))
@@ -220,15 +217,9 @@ def test_a_store_indexed_before_the_pause_register_is_upgraded_as_it_is_and_the_
     """Migration 0012_contract_pauses: AssetControls only gained the pause events, so a store indexed before them
     (its events and records kept) gets an empty table of pauses; the downgrade drops it."""
     _upgrade(store_url, *_BEFORE, "0010_bank_issuance")
-    engine = create_store_engine(store_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
-            " VALUES (1, 0, :h, :h, 'AssetControls', 'AssetFrozen', '{}')"
-        ), {"h": "0x" + "11" * 32})  # fmt: skip
-        conn.execute(sa.text("INSERT INTO balances (account, valid_from_block, balance) VALUES (:a, 1, 5)"),
-                     {"a": "0x" + "22" * 20})  # fmt: skip
-    engine.dispose()
+    _one_event(store_url, "AssetControls", "AssetFrozen")
+    balance = "INSERT INTO balances (account, valid_from_block, balance) VALUES (:a, 1, 5)"
+    _execute(store_url, balance, a="0x" + "22" * 20)
     store = open_store(store_url)
     try:
         with store.engine.connect() as conn:
@@ -311,21 +302,12 @@ def test_a_store_holding_admissions_without_identities_is_refused_and_an_empty_o
     whose admissions carried no participant id nor credit code; it is refused, named and left as it was. Without one
     it gets both columns, which the downgrade drops."""
     _upgrade(store_url, *_BEFORE, "0013_governance_targets")
-    engine = create_store_engine(store_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO events (block_number, log_index, block_hash, tx_hash, contract, name, args)"
-            " VALUES (1, 0, :h, :h, 'ParticipantRegistry', 'ParticipantAdmitted', '{}')"
-        ), {"h": "0x" + "11" * 32})  # fmt: skip
-    engine.dispose()
+    _one_event(store_url, "ParticipantRegistry", "ParticipantAdmitted")
     with pytest.raises(StoreDatabaseError, match=r"1 participant admissions indexed before participants had ids.*"
                        r"new database"):  # fmt: skip
         open_store(store_url)
     assert _versions(store_url) == {"0013_governance_targets"}
-    engine = create_store_engine(store_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE events SET name = 'ParticipantRolesChanged'"))  # other events are kept as they are
-    engine.dispose()
+    _execute(store_url, "UPDATE events SET name = 'ParticipantRolesChanged'")  # other events are kept as they are
     open_store(store_url).close()
     assert _versions(store_url) == {_HEAD}
     engine = create_store_engine(store_url)
