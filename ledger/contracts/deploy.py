@@ -71,6 +71,7 @@ AUTHORITY_CREDIT_CODE: Final[str] = LedgerSettings.model_fields["authority_credi
 _GET_AGREEMENT = keccak(text="getAgreement(uint64)")[:4]
 _HAS_ROLE = keccak(text="hasRole(uint64,address)")[:4]
 _GET_PARTICIPANT = keccak(text="getParticipant(address)")[:4]
+_ID_OF_CREDIT_CODE = keccak(text="idOfCreditCode(bytes32)")[:4]
 _GET_GUARD_SLOT = "0x4a204f620c8c5ccdca3fd54d003badd85ba500436a431f0cbda4f558c93c34c8"  # Safe's guard storage slot
 _MODULE_GUARD_SLOT = "0xb104e0b93118902c651344349b610029d694cfdec91c589c91ebafbcd0289947"  # its module guard's
 _OFFICER_SAFES = keccak(text="officerSafes()")[:4]
@@ -449,6 +450,8 @@ def ensure_deployed(
         chain_id = int(rpc.call("eth_chainId"), 16)
         if deployment.chain_id == chain_id and _code_hash(rpc, deployment.address(DEPLOYED_CONTRACTS[0])):
             verified = verify_deployment(rpc, deployment, build, recognised_chain_ids=recognised_chain_ids)
+            if "authority_credit_code" in kwargs:
+                _check_authority_code(rpc, verified, kwargs["authority_credit_code"])
             if verified != deployment:
                 write_manifest(verified, manifest)
             logger.info("deployment in %s verified on chain %d", manifest, chain_id)
@@ -464,6 +467,20 @@ def ensure_deployed(
     deployment = deploy_system(rpc, sender, build, recognised_chain_ids=recognised_chain_ids, **kwargs)
     write_manifest(deployment, manifest)
     return deployment
+
+
+def _check_authority_code(rpc: JsonRpcClient, deployment: Deployment, code: str) -> None:
+    """Refuses a deployment whose authority (participant 1) was registered under another credit code than ``code``:
+    the authority's identity is fixed at deployment, and a setting that names another would be silently ignored."""
+    registry = deployment.address("ParticipantRegistry")
+    data = _ID_OF_CREDIT_CODE + credit_code_hash(code)
+    answer = str(rpc.call("eth_call", [{"to": registry, "data": "0x" + data.hex()}, "latest"]))
+    if int(answer, 16) != 1:
+        raise DeploymentMismatch(
+            f"the deployment's authority (participant 1) was registered under another credit code than {code}"
+            " (LEDGER_AUTHORITY_CREDIT_CODE): the authority's identity is fixed at deployment; set the code it was"
+            " deployed with, or deploy afresh (ledger deploy --fresh)"
+        )
 
 
 def require_no_self_agreement(rpc: JsonRpcClient, recognition: str, chain_id: int) -> None:

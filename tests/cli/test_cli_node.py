@@ -56,7 +56,8 @@ def test_node_keeps_state_across_stop_and_restart_and_deploy_verifies_instead_of
 
 def test_deploy_registers_the_authority_the_settings_name_as_participant_1(fresh_cli: Cli) -> None:
     """Each province deploys with its own authority: LEDGER_AUTHORITY_NAME, _REGION and _CREDIT_CODE; a mistyped
-    code is a bad setting (exit 2, naming it) before anything is sent."""
+    code is a bad setting (exit 2, naming it) before anything is sent, and a code other than the deployed one is
+    refused when the deployment is verified (the setting would be ignored)."""
     cli = fresh_cli
     start_node(cli)
     code = "11530000MB0000001" + check_character("11530000MB0000001")
@@ -70,6 +71,10 @@ def test_deploy_registers_the_authority_the_settings_name_as_participant_1(fresh
     found = cli.json("participant", "find", code)
     assert (found["participant_id"], found["address"], found["name"]) == (1, manager, env["LEDGER_AUTHORITY_NAME"])
     assert (found["region"], found["roles"]) == (530000, ["authority"])
+    # Verifying the deployment: with the same settings it is found as deployed; with another code it is refused.
+    assert cli.json("deploy", env=env)["action"] == "verified"
+    other = cli.refused("deploy")
+    assert "authority (participant 1) was registered under another credit code than 11450000MB0000001K" in other.stderr
 
 
 def test_deploy_fresh_deploys_a_new_system_and_rewrites_the_manifest(fresh_cli: Cli) -> None:
