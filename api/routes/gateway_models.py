@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final, Literal
 from eth_utils.address import is_checksum_address, to_checksum_address
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ledger.contracts.credit_code import PATTERN as CREDIT_CODE_PATTERN
 from ledger.contracts.credit_code import InvalidCreditCode, normalise_credit_code
 from ledger.contracts.types import (
     Category,
@@ -110,7 +111,7 @@ CreditCode = Annotated[
     Field(
         min_length=18,
         max_length=18,
-        pattern=r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$",
+        pattern=CREDIT_CODE_PATTERN,
         description="A unified social credit code (统一社会信用代码, GB 32100: 18 characters, the last a check"
         " character over the first 17).",
         examples=["91450100MA5KA00032"],

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import sqlalchemy as sa
-from eth_utils.crypto import keccak
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from api import mappers
@@ -16,6 +15,8 @@ from api.params import INT32_MAX, AddressPath, ParticipantStatusQ, RoleQ, enum_c
 from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from api.routes.mandates import held_share_releases
 from api.views import visible
+from ledger.contracts.credit_code import PATTERN as CREDIT_CODE_PATTERN
+from ledger.contracts.credit_code import lookup_hash
 from ledger.contracts.types import ParticipantStatus, Role
 from ledger.store import schema as s
 from ledger.store.projection import PAYMENT_FEE, PAYMENT_REVENUE_SHARE, PAYMENT_SELLER
@@ -28,7 +29,7 @@ RegionQ = Annotated[int | None, Query(ge=0, le=INT32_MAX, description="Region co
 CreditCodeQ = Annotated[
     str | None,
     Query(
-        pattern=r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$",
+        pattern=CREDIT_CODE_PATTERN,
         description="The organisation with this unified social credit code (统一社会信用代码, 18 characters; the ledger"
         " keeps its hash): at most one participant. A code whose check character is wrong names none.",
         examples=["91450100MA5KA00032"],
@@ -55,7 +56,7 @@ def list_participants(
     t = s.participants
     query = sa.select(t).where(visible(t, stamp))
     if credit_code is not None:
-        query = query.where(t.c.credit_code_hash == "0x" + keccak(credit_code.upper().encode("ascii")).hex())
+        query = query.where(t.c.credit_code_hash == lookup_hash(credit_code))
     role_code = enum_code(role, Role, "role", flags=True)
     if role_code is not None:
         query = query.where(t.c.roles.op("&")(role_code) != 0)

@@ -8,7 +8,6 @@ from typing import Annotated, Final
 
 import sqlalchemy as sa
 from eth_utils.address import to_checksum_address
-from eth_utils.crypto import keccak
 from fastapi import APIRouter, Query, Response
 
 from api import schemas as m
@@ -16,6 +15,8 @@ from api.deps import CurrentStamp, ReadConn
 from api.responses import ERRORS, block_ref, json_response
 from api.routes.assets import text_match
 from api.views import visible
+from ledger.contracts.credit_code import PATTERN as CREDIT_CODE_PATTERN
+from ledger.contracts.credit_code import lookup_hash
 from ledger.store import schema as s
 
 __all__ = ["router"]
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/api/v1/search", tags=["search"])
 
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
-_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{18}$", re.IGNORECASE)  # 统一社会信用代码's characters
+_CREDIT_CODE = re.compile(CREDIT_CODE_PATTERN)
 _PER_KIND: Final = 20
 
 
@@ -70,8 +71,7 @@ def search(
             like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             named: sa.ColumnElement[bool] = p.c.name.ilike(like, escape="\\")
             if _CREDIT_CODE.match(text):  # the organisation of that credit code (the store keeps its hash), or a name
-                code_hash = "0x" + keccak(text.upper().encode("ascii")).hex()
-                named = sa.or_(p.c.credit_code_hash == code_hash, named)
+                named = sa.or_(p.c.credit_code_hash == lookup_hash(text), named)
             people = people.where(named)
         for who in conn.execute(people.order_by(p.c.account).limit(_PER_KIND)):
             hits.append(m.SearchHit.model_construct(type="participant", id=who.account, label=who.name))

@@ -13,9 +13,19 @@ from typing import Final
 
 from eth_utils.crypto import keccak
 
-__all__ = ["CHARACTERS", "InvalidCreditCode", "check_character", "credit_code_hash", "normalise_credit_code"]
+__all__ = [
+    "CHARACTERS",
+    "PATTERN",
+    "InvalidCreditCode",
+    "check_character",
+    "credit_code_hash",
+    "lookup_hash",
+    "normalise_credit_code",
+]
 
 CHARACTERS: Final[str] = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+#: 18 of the code's characters, in either case (the check character is not a regular expression's to check).
+PATTERN: Final[str] = r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$"
 _VALUE: Final[dict[str, int]] = {c: i for i, c in enumerate(CHARACTERS)}
 _WEIGHTS: Final[tuple[int, ...]] = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -58,3 +68,9 @@ def normalise_credit_code(code: str) -> str:
 def credit_code_hash(code: str) -> bytes:
     """What the participant registry keeps of ``code``: keccak-256 of its normalised characters."""
     return keccak(normalise_credit_code(code).encode("ascii"))
+
+
+def lookup_hash(code: str) -> str:
+    """The stored hash (0x hex) a lookup by ``code`` (matching :data:`PATTERN`) compares with, its check character
+    not checked: a mistyped code names no organisation, rather than an error a search or a query has not promised."""
+    return "0x" + keccak(code.strip().upper().encode("ascii")).hex()

@@ -3,14 +3,18 @@ sent, and the hash the registry keeps."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from eth_utils.crypto import keccak
 
 from ledger.contracts.credit_code import (
     CHARACTERS,
+    PATTERN,
     InvalidCreditCode,
     check_character,
     credit_code_hash,
+    lookup_hash,
     normalise_credit_code,
 )
 from tests.credit_codes import code_for
@@ -57,3 +61,14 @@ def test_made_up_codes_pass_and_differ_per_account() -> None:
     codes = [code_for(a) for a in accounts]
     assert len(set(codes)) == len(codes)
     assert all(normalise_credit_code(c) == c and check_character(c[:17]) == c[17] for c in codes)
+
+
+def test_a_lookup_hashes_a_code_as_the_registry_keeps_it_and_a_mistyped_one_without_refusing() -> None:
+    """Queries and search compare with the stored hash: a code finds its organisation in either case; a code whose
+    check character is wrong finds none (no error a query has not promised)."""
+    code = PRINTED[1]
+    assert lookup_hash(f" {code.lower()}") == "0x" + credit_code_hash(code).hex()
+    typo = code[:17] + "0"
+    assert re.match(PATTERN, typo) and lookup_hash(typo) == "0x" + keccak(typo.encode()).hex()
+    with pytest.raises(InvalidCreditCode):
+        credit_code_hash(typo)
