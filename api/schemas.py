@@ -164,14 +164,13 @@ class ParticipantOut(_Out):
     admitted_at: int = Field(description="Time of admission (unix seconds).", examples=[1795860000])
     updated_block: int = Field(description="Block of the last change.", examples=[9])
     updated_at: int = Field(description="Time of the last change (unix seconds).", examples=[1795860010])
-    participant_id: int | None = Field(
+    participant_id: int = Field(
         description="The organisation's participant id: 1 for the authority, then in order of admission; kept for the"
-        " organisation's whole life (null in a store indexed from a deployment before ids).",
+        " organisation's whole life.",
         examples=[3],
     )
-    credit_code_hash: str | None = _hash(
-        "keccak-256 of the organisation's unified social credit code (统一社会信用代码), one organisation per code"
-        " (null in a store indexed from a deployment before credit codes)."
+    credit_code_hash: str = _hash(
+        "keccak-256 of the organisation's unified social credit code (统一社会信用代码), one organisation per code."
     )
 
 

@@ -253,8 +253,9 @@ participants = _versioned(
     _c("admitted_at", sa.BigInteger),
     _c("updated_block", sa.BigInteger),
     _c("updated_at", sa.BigInteger),
-    # The organisation's participant id and the hash of its unified social credit code (NULL in a store indexed
-    # from a deployment before them).
+    # The organisation's participant id and the hash of its unified social credit code: never NULL (migration 0014
+    # refuses a store indexed before them); nullable only because SQLite adds a NOT NULL column to a table only
+    # with a default, and a rebuild of the table would have to carry its partial index.
     _c("participant_id", sa.Integer, nullable=True),
     _c("credit_code_hash", _hash(), nullable=True),
     indexes=["region", "status", "roles", "participant_id", "credit_code_hash"],

@@ -83,9 +83,9 @@ export async function renderParticipant(account, at = null) {
         "details",
         t("participant.title"),
         kv([
-          [t("participant.id"), p.participant_id == null ? null : `#${p.participant_id}`, "participant-id"],
+          [t("participant.id"), `#${p.participant_id}`, "participant-id"],
           [t("participant.account"), h("span", { class: "mono" }, p.account), "account"],
-          [t("participant.creditCode"), p.credit_code_hash ? hashText(p.credit_code_hash) : null, "credit-code-hash"],
+          [t("participant.creditCode"), hashText(p.credit_code_hash), "credit-code-hash"],
           [t("participant.roles"), roles(p), "roles"],
           [t("participant.region"), regionLabel(p.region), "region"],
           [t("participant.status"), statusBadge(p.status_name ?? p.status), "status"],
