@@ -438,9 +438,13 @@ def ensure_deployed(
     manifest: Path,
     *,
     recognised_chain_ids: Collection[int] = (),
+    authority_credit_code: str = AUTHORITY_CREDIT_CODE,
     **kwargs: Any,
 ) -> Deployment:
     """Verifies the deployment in ``manifest`` if its contracts are on this chain, else deploys and writes it.
+
+    A verified deployment must have registered its authority under ``authority_credit_code``: the authority's
+    identity is fixed at deployment, and a setting naming another would be ignored in silence.
 
     A manifest's deployment found on a chain that reports another chain id than the manifest's (its state was
     moved to another chain id) is refused with :class:`DeploymentMismatch`, not deployed over."""
@@ -450,8 +454,7 @@ def ensure_deployed(
         chain_id = int(rpc.call("eth_chainId"), 16)
         if deployment.chain_id == chain_id and _code_hash(rpc, deployment.address(DEPLOYED_CONTRACTS[0])):
             verified = verify_deployment(rpc, deployment, build, recognised_chain_ids=recognised_chain_ids)
-            if "authority_credit_code" in kwargs:
-                _check_authority_code(rpc, verified, kwargs["authority_credit_code"])
+            _check_authority_code(rpc, verified, authority_credit_code)
             if verified != deployment:
                 write_manifest(verified, manifest)
             logger.info("deployment in %s verified on chain %d", manifest, chain_id)
@@ -464,7 +467,10 @@ def ensure_deployed(
                 f"province's); run the node with chain id {deployment.chain_id}"
             )
         logger.info("manifest %s does not match this chain; deploying afresh", manifest)
-    deployment = deploy_system(rpc, sender, build, recognised_chain_ids=recognised_chain_ids, **kwargs)
+    deployment = deploy_system(
+        rpc, sender, build, recognised_chain_ids=recognised_chain_ids, authority_credit_code=authority_credit_code,
+        **kwargs,
+    )  # fmt: skip
     write_manifest(deployment, manifest)
     return deployment
 
