@@ -51,13 +51,13 @@ contract AssetControls is IAssetControls {
         returns (uint256 objectionId)
     {
         Pausing.check(_registry, Pausing.CONTROLS | Pausing.REGISTRY);
-        IParticipantRegistry.Participant memory p = _participants.requireRole(msg.sender, Roles.ALL);
+        (address objector, IParticipantRegistry.Participant memory p) = _participants.requireIdentity(msg.sender, Roles.ALL);
         IAssetRegistryTypes.Asset memory a = _liveAsset(assetId);
         if (evidenceHash == bytes32(0)) revert ControlsZeroHash();
-        bool standing = p.roles & _STANDING_ROLES != 0 || _holdsRight(a, msg.sender);
+        bool standing = p.roles & _STANDING_ROLES != 0 || _holdsRight(a, objector);
         if (standingLicenseId != 0) {
             IAssetRegistryTypes.License memory l = _registry.getLicense(standingLicenseId);
-            bool valid = l.assetId == assetId && l.licensee == msg.sender
+            bool valid = l.assetId == assetId && l.licensee == objector
                 && _registry.isLicenseValid(standingLicenseId, block.timestamp);
             if (!valid) revert ControlsNoStanding(standingLicenseId, msg.sender);
             standing = true;
@@ -69,22 +69,22 @@ contract AssetControls is IAssetControls {
             status = ObjectionStatus.Open;
             open = _openOne(assetId, open);
         } else {
-            uint256 already = _pendingOn[assetId][msg.sender];
+            uint256 already = _pendingOn[assetId][objector];
             if (already != 0) revert ControlsObjectionAlreadyPending(assetId, msg.sender, already);
-            uint32 pending = _pending[msg.sender];
+            uint32 pending = _pending[objector];
             if (pending >= _MAX_PENDING) revert ControlsPendingLimit(msg.sender, pending, _MAX_PENDING);
             status = ObjectionStatus.Pending;
-            _pending[msg.sender] = pending + 1;
-            _pendingOn[assetId][msg.sender] = objectionId;
+            _pending[objector] = pending + 1;
+            _pendingOn[assetId][objector] = objectionId;
         }
         _objections[objectionId] = ObjectionRecord({
-            objector: msg.sender,
+            objector: objector,
             assetId: uint32(assetId),
             status: status,
             lodgedAt: uint40(block.timestamp),
             evidenceHash: evidenceHash
         });
-        emit ObjectionLodged(objectionId, assetId, msg.sender, evidenceHash, status, open);
+        emit ObjectionLodged(objectionId, assetId, objector, evidenceHash, status, open);
     }
 
     /// @inheritdoc IAssetControls
@@ -93,12 +93,12 @@ contract AssetControls is IAssetControls {
         ObjectionRecord storage o = _objections[objectionId];
         if (o.status != ObjectionStatus.Pending) revert ControlsObjectionNotPending(objectionId);
         uint256 assetId = o.assetId;
-        _requireImpartialRegistrar(_registry.getAsset(assetId), o.objector);
+        address registrar = _requireImpartialRegistrar(_registry.getAsset(assetId), o.objector);
         if (decisionHash == bytes32(0)) revert ControlsZeroHash();
         _unpend(o.objector, assetId);
         o.status = ObjectionStatus.Open;
         uint32 open = _openOne(assetId, _open[assetId]);
-        emit ObjectionAccepted(objectionId, assetId, msg.sender, decisionHash, open);
+        emit ObjectionAccepted(objectionId, assetId, registrar, decisionHash, open);
     }
 
     /// @inheritdoc IAssetControls
@@ -110,7 +110,7 @@ contract AssetControls is IAssetControls {
             revert ControlsObjectionNotOpen(objectionId);
         }
         uint256 assetId = o.assetId;
-        _requireImpartialRegistrar(_registry.getAsset(assetId), o.objector);
+        address registrar = _requireImpartialRegistrar(_registry.getAsset(assetId), o.objector);
         if (decisionHash == bytes32(0)) revert ControlsZeroHash();
         o.status = upheld ? ObjectionStatus.Upheld : ObjectionStatus.Dismissed;
         uint32 open = _open[assetId];
@@ -121,7 +121,7 @@ contract AssetControls is IAssetControls {
             _open[assetId] = open;
             if (open == 0) _registry.setControl(assetId, IAssetRegistryTypes.Control.Disputed, false);
         }
-        emit ObjectionResolved(objectionId, assetId, msg.sender, upheld, decisionHash, open);
+        emit ObjectionResolved(objectionId, assetId, registrar, upheld, decisionHash, open);
     }
 
     // ─────────────────────────────────────────────────────────── freezes and attestations
@@ -146,13 +146,13 @@ contract AssetControls is IAssetControls {
     function attestAnonymisation(uint256 assetId, bytes32 reportHash) external {
         Pausing.check(_registry, Pausing.CONTROLS | Pausing.REGISTRY);
         // A third-party service provider attests only with its declaration and commitment on file (art. 26).
-        _participants.requireRole(msg.sender, Roles.SERVICE_PROVIDER | Roles.DECLARED);
+        (address attester,) = _participants.requireIdentity(msg.sender, Roles.SERVICE_PROVIDER | Roles.DECLARED);
         IAssetRegistryTypes.Asset memory a = _liveAsset(assetId);
         if (a.category != IAssetRegistryTypes.Category.Personal) revert ControlsNotPersonalData(assetId, a.category);
         if (reportHash == bytes32(0)) revert ControlsZeroHash();
-        if (a.applicant == msg.sender || _holdsRight(a, msg.sender)) revert ControlsAttesterConflict(assetId, msg.sender);
+        if (a.applicant == attester || _holdsRight(a, attester)) revert ControlsAttesterConflict(assetId, msg.sender);
         _registry.setControl(assetId, IAssetRegistryTypes.Control.Anonymised, true);
-        emit AnonymisationAttested(assetId, msg.sender, reportHash);
+        emit AnonymisationAttested(assetId, attester, reportHash);
     }
 
     // ─────────────────────────────────────────────────────────── pause
@@ -189,7 +189,7 @@ contract AssetControls is IAssetControls {
         IAssetRegistryTypes.Asset memory a = _authorityOn(assetId, decisionHash);
         if (a.category != IAssetRegistryTypes.Category.Public) revert ControlsNotPublicData(assetId, a.category);
         if (latestEnd <= block.timestamp) revert ControlsInvalidEnd(latestEnd);
-        _participants.requireRole(operator, Roles.TRADER);
+        (operator,) = _participants.requireIdentity(operator, Roles.TRADER);
         _operations[_operationKey(assetId, operator, right, purpose)] = latestEnd;
         emit PublicOperationAuthorised(assetId, operator, right, purpose, latestEnd, decisionHash, msg.sender);
     }
@@ -199,6 +199,7 @@ contract AssetControls is IAssetControls {
         external
     {
         _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        operator = _named(operator);
         bytes32 key = _operationKey(assetId, operator, right, purpose);
         if (_operations[key] == 0) revert ControlsNoPublicOperation(assetId, operator, right, purpose);
         delete _operations[key];
@@ -242,6 +243,7 @@ contract AssetControls is IAssetControls {
 
     /// @inheritdoc IAssetControls
     function pendingOf(address objector, uint256 assetId) external view returns (uint32, uint256) {
+        objector = _named(objector);
         return (_pending[objector], _pendingOn[assetId][objector]);
     }
 
@@ -251,7 +253,7 @@ contract AssetControls is IAssetControls {
         view
         returns (uint40)
     {
-        return _operations[_operationKey(assetId, operator, right, purpose)];
+        return _operations[_operationKey(assetId, _named(operator), right, purpose)];
     }
 
     /// @inheritdoc IAssetControls
@@ -300,12 +302,24 @@ contract AssetControls is IAssetControls {
 
     /// @dev A registrar of the asset's region that neither applied for it nor holds any of its rights, deciding an
     /// objection it did not lodge itself (else a registrar would lodge one without standing and accept it).
-    function _requireImpartialRegistrar(IAssetRegistryTypes.Asset memory a, address objector) private view {
-        IParticipantRegistry.Participant memory p = _participants.requireRole(msg.sender, Roles.REGISTRAR);
+    /// @return registrar its identity
+    function _requireImpartialRegistrar(IAssetRegistryTypes.Asset memory a, address objector)
+        private
+        view
+        returns (address registrar)
+    {
+        IParticipantRegistry.Participant memory p;
+        (registrar, p) = _participants.requireIdentity(msg.sender, Roles.REGISTRAR);
         if (p.region != a.region) revert ControlsWrongRegion(msg.sender, p.region, a.region);
-        if (a.applicant == msg.sender || objector == msg.sender || _holdsRight(a, msg.sender)) {
+        if (a.applicant == registrar || objector == registrar || _holdsRight(a, registrar)) {
             revert ControlsRegistrarConflict(a.id, msg.sender);
         }
+    }
+
+    /// @dev The identity `account` names, or `account` itself when it names no participant.
+    function _named(address account) private view returns (address) {
+        address identity = _participants.identityOf(account);
+        return identity == address(0) ? account : identity;
     }
 
     function _operationKey(uint256 assetId, address operator, IAssetRegistryTypes.Right right, uint16 purpose)

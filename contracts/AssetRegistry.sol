@@ -34,16 +34,19 @@ contract AssetRegistry is AssetRegistryBase, Proxy, ILedgerPause {
     /// @notice See {IAssetRegistry-applyRegistration}.
     function applyRegistration(Registration calldata r) external returns (uint256 assetId) {
         _whenNotPaused();
-        _participants.requireRole(msg.sender, Roles.ASSET_OWNERS);
+        (address applicant,) = _participants.requireIdentity(msg.sender, Roles.ASSET_OWNERS);
         if (r.contentHash == bytes32(0) || r.metadataHash == bytes32(0)) revert RegistryZeroHash();
         _checkString(bytes(r.metadataURI).length, _MAX_URI_LENGTH);
         _checkString(bytes(r.name).length, _MAX_NAME_LENGTH);
         _checkRegion(r.region);
-        address processing = r.processingHolder == address(0) ? msg.sender : r.processingHolder;
-        address operation = r.operationHolder == address(0) ? msg.sender : r.operationHolder;
-        bool split = processing != msg.sender || operation != msg.sender;
-        if (processing != msg.sender) _requireTrader(processing);
-        if (operation != msg.sender && operation != processing) _requireTrader(operation);
+        // The other holders are named by their keys and recorded by their identities.
+        address processing = r.processingHolder == address(0) || r.processingHolder == msg.sender
+            ? applicant
+            : _requireTrader(r.processingHolder);
+        address operation = r.operationHolder == address(0) || r.operationHolder == msg.sender
+            ? applicant
+            : r.operationHolder == r.processingHolder ? processing : _requireTrader(r.operationHolder);
+        bool split = processing != applicant || operation != applicant;
         // A pending application does not hold the content hash: competing applications go to the registrar.
         uint256 registered = _registeredIds[r.contentHash];
         if (registered != 0) revert RegistryContentHashRegistered(r.contentHash, registered);
@@ -55,7 +58,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy, ILedgerPause {
             _splitHolders[assetId][Right.Operation] = operation;
         }
         _assets[assetId] = AssetRecord({
-            holder: msg.sender,
+            holder: applicant,
             region: r.region,
             category: r.category,
             grade: r.grade,
@@ -64,19 +67,19 @@ contract AssetRegistry is AssetRegistryBase, Proxy, ILedgerPause {
             flags: split ? _SPLIT : 0,
             licensedUntilDay: 0
         });
-        emit RegistrationApplied(assetId, r.contentHash, msg.sender, processing, operation, r);
+        emit RegistrationApplied(assetId, r.contentHash, applicant, processing, operation, r);
     }
 
     /// @notice See {IAssetRegistry-transferRight}.
     function transferRight(uint256 assetId, Right right, address to) external {
         _whenNotPaused();
         if (to == address(0)) revert RegistryZeroAddress();
-        _requireTraders(msg.sender, to);
+        (address from, address toIdentity) = _requireTraders(msg.sender, to);
         AssetRecord storage rec = _record(assetId);
         _requireTransferable(rec, assetId);
         if (rec.category == Category.Public) revert RegistryPublicDataOffExchange(assetId);
         if (rec.flags & _RECOGNISED != 0) revert RegistryRecognisedRight(assetId, right);
-        _transferRight(rec, assetId, right, msg.sender, to, bytes32(0));
+        _transferRight(rec, assetId, right, from, toIdentity, bytes32(0));
     }
 
     // ─────────────────────────────────────────────────────────── licences
@@ -100,7 +103,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy, ILedgerPause {
 
     /// @notice See {IAssetRegistry-deliverRight}.
     /// @dev The settlement contract has checked every party of the trade with the participant registry
-    /// and the seller's consent.
+    /// and the seller's consent, and names them by their identities.
     function deliverRight(bytes32 tradeId, uint256 assetId, Right right, address seller, address buyer)
         external
         returns (Category, Kind)
@@ -115,7 +118,7 @@ contract AssetRegistry is AssetRegistryBase, Proxy, ILedgerPause {
 
     /// @notice See {IAssetRegistry-deliverLicense}.
     /// @dev The settlement contract has checked every party of the trade with the participant registry
-    /// and the seller's consent.
+    /// and the seller's consent, and names them by their identities.
     function deliverLicense(
         uint256 assetId,
         uint64 parentId,
@@ -151,8 +154,8 @@ contract AssetRegistry is AssetRegistryBase, Proxy, ILedgerPause {
         returns (uint64)
     {
         if (licensee == address(0)) revert RegistryZeroAddress();
-        _requireTraders(msg.sender, licensee);
-        return _grant(assetId, parentId, msg.sender, licensee, terms, false);
+        (address licensor, address licenseeIdentity) = _requireTraders(msg.sender, licensee);
+        return _grant(assetId, parentId, licensor, licenseeIdentity, terms, false);
     }
 
     function _grant(

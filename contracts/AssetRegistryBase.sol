@@ -227,13 +227,14 @@ abstract contract AssetRegistryBase is IAssetRegistryTypes {
     }
 
     /// @dev Active, with a trading role, and with a declaration on file if an intermediary (art. 26).
-    function _requireTrader(address account) internal view {
-        _participants.requireRole(account, Roles.TRADER);
+    /// @return identity the identity of the participant for which `account` signs
+    function _requireTrader(address account) internal view returns (address identity) {
+        (identity,) = _participants.requireIdentity(account, Roles.TRADER);
     }
 
-    /// @dev Both parties of a grant or transfer, in one call.
-    function _requireTraders(address a, address b) internal view {
-        _participants.requireTraders(a, b);
+    /// @dev Both parties of a grant or transfer, in one call: their identities.
+    function _requireTraders(address a, address b) internal view returns (address, address) {
+        return _participants.requireTraders(a, b);
     }
 
     /// @dev Reverts with {LedgerPaused} when the registry is paused: first in each participant's entry point.

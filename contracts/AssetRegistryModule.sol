@@ -29,12 +29,12 @@ contract AssetRegistryModule is AssetRegistryBase {
     function reviewRegistration(uint256 assetId, bool approve, bytes32 reviewHash) external delegated {
         _whenNotPaused();
         AssetRecord storage rec = _record(assetId);
-        _requireImpartialRegistrar(rec, assetId);
+        address registrar = _requireImpartialRegistrar(rec, assetId);
         if (rec.status != Status.Pending) revert RegistryInvalidStatus(assetId, rec.status);
         if (reviewHash == bytes32(0)) revert RegistryZeroHash();
         if (!approve) {
             rec.status = Status.Rejected;
-            emit RegistrationRejected(assetId, msg.sender, reviewHash);
+            emit RegistrationRejected(assetId, registrar, reviewHash);
             return;
         }
         bytes32 contentHash = _contentHashes[assetId];
@@ -44,7 +44,7 @@ contract AssetRegistryModule is AssetRegistryBase {
         uint48 serial = ++_counters.certificates;
         rec.status = Status.Registered;
         _meta[assetId] = AssetMeta(serial, uint40(block.timestamp));
-        emit AssetRegistered(assetId, msg.sender, serial, reviewHash);
+        emit AssetRegistered(assetId, registrar, serial, reviewHash);
     }
 
     /// @notice See {IAssetRegistry-changeRegistration}.
@@ -53,14 +53,14 @@ contract AssetRegistryModule is AssetRegistryBase {
         delegated
     {
         _whenNotPaused();
-        _participants.requireRole(msg.sender, Roles.ALL);
+        (address holder,) = _participants.requireIdentity(msg.sender, Roles.ALL);
         AssetRecord storage rec = _record(assetId);
-        if (rec.holder != msg.sender) revert RegistryNotRightHolder(assetId, Right.Holding, msg.sender);
+        if (rec.holder != holder) revert RegistryNotRightHolder(assetId, Right.Holding, msg.sender);
         if (rec.status != Status.Registered) revert RegistryInvalidStatus(assetId, rec.status);
         if (rec.flags & _FROZEN != 0) revert RegistryAssetFrozen(assetId);
         if (metadataHash == bytes32(0)) revert RegistryZeroHash();
         _checkString(bytes(metadataURI).length, _MAX_URI_LENGTH);
-        emit RegistrationChanged(assetId, msg.sender, metadataHash, metadataURI);
+        emit RegistrationChanged(assetId, holder, metadataHash, metadataURI);
     }
 
     /// @notice See {IAssetRegistry-cancelRegistration}.
@@ -68,17 +68,18 @@ contract AssetRegistryModule is AssetRegistryBase {
         _whenNotPaused();
         AssetRecord storage rec = _record(assetId);
         Status status = rec.status;
-        if (rec.holder == msg.sender) {
-            _participants.requireRole(msg.sender, Roles.ALL);
+        address by;
+        if (rec.holder == _participants.identityOf(msg.sender)) {
+            (by,) = _participants.requireIdentity(msg.sender, Roles.ALL);
             // Withdrawing a pending application takes nothing from anyone; a registered asset is cancelled
             // by its holder alone only when no other party has a stake in it.
             if (status == Status.Registered) _requireSoleStake(rec, assetId);
         } else {
-            _requireImpartialRegistrar(rec, assetId);
+            by = _requireImpartialRegistrar(rec, assetId);
         }
         if (status != Status.Pending && status != Status.Registered) revert RegistryInvalidStatus(assetId, status);
         if (reasonHash == bytes32(0)) revert RegistryZeroHash();
-        _cancel(rec, assetId, status, msg.sender, reasonHash);
+        _cancel(rec, assetId, status, by, reasonHash);
     }
 
     // ─────────────────────────────────────────────────────────── licences
@@ -89,10 +90,11 @@ contract AssetRegistryModule is AssetRegistryBase {
         LicenseRecord storage l = _license(licenseId);
         if (l.flags & _L_REVOKED != 0) revert LicenseNotValid(licenseId);
         if (reasonHash == bytes32(0)) revert RegistryZeroHash();
-        IParticipantRegistry.Participant memory caller = _participants.requireRole(msg.sender, Roles.ALL);
-        if (caller.roles & Roles.AUTHORITY == 0 && l.licensee != msg.sender) {
-            bool licensor = (l.parentId != 0 && _licenses[l.parentId].licensee == msg.sender)
-                || _holderOf(_assets[l.assetId], l.assetId, l.right) == msg.sender;
+        (address by, IParticipantRegistry.Participant memory caller) =
+            _participants.requireIdentity(msg.sender, Roles.ALL);
+        if (caller.roles & Roles.AUTHORITY == 0 && l.licensee != by) {
+            bool licensor = (l.parentId != 0 && _licenses[l.parentId].licensee == by)
+                || _holderOf(_assets[l.assetId], l.assetId, l.right) == by;
             if (!licensor) revert LicenseNotAuthorized(licenseId, msg.sender);
             // A buyer paid for it: its licensor cannot take it back (only the authority, for cause).
             if (l.flags & _L_SOLD != 0) revert LicenseSold(licenseId, msg.sender);
@@ -106,24 +108,26 @@ contract AssetRegistryModule is AssetRegistryBase {
         // cost of a revocation does not depend on how many sublicences hang under the licence.
         l.flags |= _L_REVOKED;
         _releasePeriod(l, licenseId);
-        emit LicenseRevoked(licenseId, msg.sender, reasonHash);
+        emit LicenseRevoked(licenseId, by, reasonHash);
     }
 
     /// @notice See {IAssetRegistry-transferLicense}.
     function transferLicense(uint64 licenseId, address to) external delegated {
         _whenNotPaused();
         LicenseRecord storage l = _license(licenseId);
-        if (l.licensee != msg.sender) revert LicenseNotAuthorized(licenseId, msg.sender);
+        address from = _participants.identityOf(msg.sender);
+        if (l.licensee != from) revert LicenseNotAuthorized(licenseId, msg.sender);
         if (l.flags & _L_TRANSFERABLE == 0) revert LicenseNotTransferable(licenseId);
         if (!_isValid(licenseId, block.timestamp)) revert LicenseNotValid(licenseId);
         if (to == address(0)) revert RegistryZeroAddress();
         if (to == msg.sender) revert LicenseSelfGrant(to);
-        _requireTraders(msg.sender, to);
+        (, address toIdentity) = _requireTraders(msg.sender, to);
+        if (toIdentity == from) revert LicenseSelfGrant(to);
         AssetRecord storage rec = _assets[l.assetId];
         _requireTransferable(rec, l.assetId);
         if (rec.category == Category.Public) revert RegistryPublicDataOffExchange(l.assetId);
-        l.licensee = to;
-        emit LicenseTransferred(licenseId, msg.sender, to);
+        l.licensee = toIdentity;
+        emit LicenseTransferred(licenseId, from, toIdentity);
     }
 
     // ─────────────────────────────────────────────────────────── controls and recognition hooks
@@ -364,13 +368,19 @@ contract AssetRegistryModule is AssetRegistryBase {
     }
 
     /// @dev A registrar of the asset's region that neither applied for it nor holds any of its rights.
-    function _requireImpartialRegistrar(AssetRecord storage rec, uint256 assetId) private view {
-        IParticipantRegistry.Participant memory p = _participants.requireRole(msg.sender, Roles.REGISTRAR);
+    /// @return registrar its identity
+    function _requireImpartialRegistrar(AssetRecord storage rec, uint256 assetId)
+        private
+        view
+        returns (address registrar)
+    {
+        IParticipantRegistry.Participant memory p;
+        (registrar, p) = _participants.requireIdentity(msg.sender, Roles.REGISTRAR);
         if (p.region != rec.region) revert RegistryWrongRegion(msg.sender, p.region, rec.region);
         if (
-            msg.sender == rec.holder || msg.sender == _applicantOf(rec, assetId)
-                || msg.sender == _holderOf(rec, assetId, Right.Processing)
-                || msg.sender == _holderOf(rec, assetId, Right.Operation)
+            registrar == rec.holder || registrar == _applicantOf(rec, assetId)
+                || registrar == _holderOf(rec, assetId, Right.Processing)
+                || registrar == _holderOf(rec, assetId, Right.Operation)
         ) revert RegistryRegistrarConflict(assetId, msg.sender);
     }
 

@@ -29,6 +29,8 @@ contract ParticipantRegistry is IParticipantRegistry {
     uint32 private _lastId;
     mapping(uint32 id => address account) private _accounts;
     mapping(bytes32 creditCodeHash => uint32 id) private _creditCodes;
+    /// @dev The identity of every key a participant signed with other than its identity, current or replaced.
+    mapping(address key => address identity) private _identities;
 
     // ─────────────────────────────────────────────────────────── setup
 
@@ -64,9 +66,11 @@ contract ParticipantRegistry is IParticipantRegistry {
     function admit(address account, uint16 roles, uint24 region, string calldata name, bytes32 creditCodeHash)
         external
     {
-        _requireRole(msg.sender, Roles.AUTHORITY);
+        _requireSigner(msg.sender, Roles.AUTHORITY);
         if (account == address(0)) revert ParticipantZeroAddress();
-        if (_participants[account].status != Status.None) revert ParticipantAlreadyAdmitted(account);
+        if (_participants[account].status != Status.None || _identities[account] != address(0)) {
+            revert ParticipantAlreadyAdmitted(account);
+        }
         _checkRoles(roles);
         if (roles & Roles.AUTHORITY != 0) revert ParticipantAuthorityReserved(account);
         _checkOfficer(account, roles);
@@ -77,17 +81,18 @@ contract ParticipantRegistry is IParticipantRegistry {
 
     /// @inheritdoc IParticipantRegistry
     function setRoles(address account, uint16 roles) external {
-        _requireRole(msg.sender, Roles.AUTHORITY);
-        Participant storage p = _known(account);
+        _requireSigner(msg.sender, Roles.AUTHORITY);
+        (address identity, Participant storage p) = _known(account);
         _checkRoles(roles);
         // The authority may not strip its own authority role: the ledger would lose its administrator.
-        if (account == msg.sender && roles & Roles.AUTHORITY == 0) revert ParticipantSelfAction(account);
+        if (identity == msg.sender && roles & Roles.AUTHORITY == 0) revert ParticipantSelfAction(account);
         // Nor give it to anyone else: a second authority would be a way around the council's quorum and delay.
         if ((roles ^ p.roles) & Roles.AUTHORITY != 0) revert ParticipantAuthorityReserved(account);
-        _checkOfficer(account, roles);
+        _checkOfficer(identity, roles);
+        if (p.rekeyed) _checkOfficer(_accounts[p.id], roles);
         p.roles = roles;
         p.updatedAt = uint40(block.timestamp);
-        emit ParticipantRolesChanged(account, roles, msg.sender);
+        emit ParticipantRolesChanged(identity, roles, msg.sender);
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -102,8 +107,9 @@ contract ParticipantRegistry is IParticipantRegistry {
 
     /// @inheritdoc IParticipantRegistry
     function revoke(address account, bytes32 reasonHash) external {
-        _requireRole(msg.sender, Roles.AUTHORITY);
-        Status current = _known(account).status;
+        _requireSigner(msg.sender, Roles.AUTHORITY);
+        (, Participant storage p) = _known(account);
+        Status current = p.status;
         if (current == Status.Revoked) revert ParticipantInvalidStatus(account, current);
         _changeStatus(account, current, Status.Revoked, reasonHash);
     }
@@ -113,39 +119,51 @@ contract ParticipantRegistry is IParticipantRegistry {
     /// @inheritdoc IParticipantRegistry
     function fileDeclaration(bytes32 documentHash) external {
         Pausing.check(_pause, Pausing.PARTICIPANTS);
-        Participant storage p = _active(msg.sender);
+        (address identity, Participant storage p) = _active(msg.sender);
         if (documentHash == bytes32(0)) revert ParticipantZeroHash();
         uint16 count = p.declarations + 1;
         p.declarations = count;
         p.updatedAt = uint40(block.timestamp);
-        emit DeclarationFiled(msg.sender, documentHash, count);
+        emit DeclarationFiled(identity, documentHash, count);
     }
 
     // ─────────────────────────────────────────────────────────── views
 
     /// @inheritdoc IParticipantRegistry
     function getParticipant(address account) external view returns (Participant memory) {
-        return _participants[account];
+        return _participants[_identityOf(account)];
     }
 
     /// @inheritdoc IParticipantRegistry
     function requireRole(address account, uint16 anyOfRoles) external view returns (Participant memory p) {
+        (, p) = _requireRole(account, anyOfRoles);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function requireIdentity(address account, uint16 anyOfRoles)
+        external
+        view
+        returns (address identity, Participant memory p)
+    {
         return _requireRole(account, anyOfRoles);
     }
 
     /// @inheritdoc IParticipantRegistry
-    function requireTraders(address a, address b) external view {
-        _requireRole(a, Roles.TRADER);
-        _requireRole(b, Roles.TRADER);
+    function requireTraders(address a, address b) external view returns (address identityA, address identityB) {
+        identityA = _requireSigner(a, Roles.TRADER);
+        identityB = _requireSigner(b, Roles.TRADER);
     }
 
     /// @inheritdoc IParticipantRegistry
-    function requireEach(uint256[] calldata checks) external view returns (uint256 inactive) {
+    function requireEach(uint256[] calldata checks) external view returns (uint256 inactive, uint256 rekeyed) {
         for (uint256 i; i < checks.length; ++i) {
             address account = address(uint160(checks[i]));
             uint16 anyOfRoles = uint16(checks[i] >> 160);
-            if (anyOfRoles != 0) _requireRole(account, anyOfRoles);
-            else if (_participants[account].status != Status.Active) inactive |= 1 << i;
+            if (anyOfRoles != 0) {
+                if (_requireSigner(account, anyOfRoles) != account) rekeyed |= 1 << i;
+            } else if (_participants[account].status != Status.Active) {
+                inactive |= 1 << i;
+            }
         }
     }
 
@@ -160,13 +178,33 @@ contract ParticipantRegistry is IParticipantRegistry {
     }
 
     /// @inheritdoc IParticipantRegistry
+    function identityOf(address account) external view returns (address identity) {
+        identity = _identityOf(account);
+        if (_participants[identity].status == Status.None) identity = address(0);
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function idOfCreditCode(bytes32 creditCodeHash) external view returns (uint32) {
         return _creditCodes[creditCodeHash];
     }
 
     /// @inheritdoc IParticipantRegistry
+    function signerIdentity(address account) external view returns (address) {
+        (bool current, Participant storage p) = _signing(account);
+        if (!current || p.status != Status.Active) return address(0);
+        return _identityOf(account);
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function isActive(address account) external view returns (bool) {
-        return _participants[account].status == Status.Active;
+        Participant storage p = _participants[account];
+        if (p.status == Status.None) {
+            // Not an identity: a key that signs for one now, or no participant's.
+            address identity = _identities[account];
+            p = _participants[identity];
+            if (identity == address(0) || _accounts[p.id] != account) return false;
+        }
+        return p.status == Status.Active;
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -183,8 +221,8 @@ contract ParticipantRegistry is IParticipantRegistry {
         uint256,
         bytes calldata
     ) external view returns (bool) {
-        Participant storage p = _participants[sender];
-        if (p.status != Status.Active) return false;
+        (bool current, Participant storage p) = _signing(sender);
+        if (!current || p.status != Status.Active) return false;
         if (target == address(0)) return p.roles & Roles.AUTHORITY != 0;
         return true;
     }
@@ -206,20 +244,21 @@ contract ParticipantRegistry is IParticipantRegistry {
             declarations: 0,
             admittedAt: uint40(block.timestamp),
             updatedAt: uint40(block.timestamp),
-            id: id
+            id: id,
+            rekeyed: false
         });
         emit ParticipantAdmitted(account, roles, region, name, msg.sender, id, creditCodeHash);
     }
 
     function _changeStatus(address account, Status from, Status to, bytes32 reasonHash) private {
-        _requireRole(msg.sender, Roles.AUTHORITY);
-        if (account == msg.sender) revert ParticipantSelfAction(account);
-        Participant storage p = _known(account);
+        _requireSigner(msg.sender, Roles.AUTHORITY);
+        (address identity, Participant storage p) = _known(account);
+        if (identity == msg.sender) revert ParticipantSelfAction(account);
         if (p.status != from) revert ParticipantInvalidStatus(account, p.status);
         if (reasonHash == bytes32(0)) revert ParticipantZeroHash();
         p.status = to;
         p.updatedAt = uint40(block.timestamp);
-        emit ParticipantStatusChanged(account, to, reasonHash, msg.sender);
+        emit ParticipantStatusChanged(identity, to, reasonHash, msg.sender);
     }
 
     /// @dev Asks each Safe whether `account` is among its owners now. Owners added later are checked the other way
@@ -236,10 +275,32 @@ contract ParticipantRegistry is IParticipantRegistry {
         if (account == safe || IOwnerManager(safe).isOwner(account)) revert ParticipantOfficerConflict(account, safe);
     }
 
-    function _requireRole(address account, uint16 anyOfRoles) private view returns (Participant memory p) {
-        p = _participants[account];
-        if (p.status == Status.None) revert ParticipantUnknown(account);
-        if (p.status != Status.Active) revert ParticipantNotActive(account, p.status);
+    /// @dev The participant record and identity of the organisation for which `account` signs now.
+    function _requireRole(address account, uint16 anyOfRoles)
+        private
+        view
+        returns (address identity, Participant memory p)
+    {
+        identity = _requireSigner(account, anyOfRoles);
+        p = _participants[identity];
+    }
+
+    /// @dev The identity of the active participant for which `account` signs now, which holds one of `anyOfRoles`
+    /// (and a declaration, if asked for one and an intermediary). Reads the record in place: the grants and
+    /// settlements check their parties here.
+    function _requireSigner(address account, uint16 anyOfRoles) private view returns (address identity) {
+        identity = account;
+        Participant storage p = _participants[account];
+        if (p.status == Status.None) {
+            identity = _identities[account];
+            if (identity == address(0)) revert ParticipantUnknown(account);
+            p = _participants[identity];
+            if (_accounts[p.id] != account) revert ParticipantKeyReplaced(account, identity);
+        } else if (p.rekeyed) {
+            revert ParticipantKeyReplaced(account, account);
+        }
+        Status status = p.status;
+        if (status != Status.Active) revert ParticipantNotActive(account, status);
         uint16 roles = anyOfRoles & ~Roles.DECLARED;
         if (p.roles & roles == 0) revert ParticipantUnauthorized(account, roles);
         if (anyOfRoles & Roles.DECLARED != 0 && p.roles & Roles.NEEDS_DECLARATION != 0 && p.declarations == 0) {
@@ -247,14 +308,37 @@ contract ParticipantRegistry is IParticipantRegistry {
         }
     }
 
-    function _active(address account) private view returns (Participant storage p) {
+    /// @dev Whether `account` is the key that signs for its participant now, and that participant's record (the
+    /// zero record's when `account` never signed for one).
+    function _signing(address account) private view returns (bool current, Participant storage p) {
         p = _participants[account];
+        if (p.status != Status.None) return (!p.rekeyed, p);
+        address identity = _identities[account];
+        p = _participants[identity];
+        current = identity != address(0) && _accounts[p.id] == account;
+    }
+
+    /// @dev The identity `account` names: itself unless it is a key of another identity.
+    function _identityOf(address account) private view returns (address) {
+        if (_participants[account].status != Status.None) return account;
+        address identity = _identities[account];
+        return identity == address(0) ? account : identity;
+    }
+
+    /// @dev The identity and record of the active participant for which `account` signs now.
+    function _active(address account) private view returns (address identity, Participant storage p) {
+        bool current;
+        (current, p) = _signing(account);
+        identity = _identityOf(account);
         if (p.status == Status.None) revert ParticipantUnknown(account);
+        if (!current) revert ParticipantKeyReplaced(account, identity);
         if (p.status != Status.Active) revert ParticipantNotActive(account, p.status);
     }
 
-    function _known(address account) private view returns (Participant storage p) {
-        p = _participants[account];
+    /// @dev The identity and record of the participant `account` names (its identity or one of its keys).
+    function _known(address account) private view returns (address identity, Participant storage p) {
+        identity = _identityOf(account);
+        p = _participants[identity];
         if (p.status == Status.None) revert ParticipantUnknown(account);
     }
 

@@ -109,16 +109,17 @@ contract Recognition is IRecognition {
         returns (uint256 localAssetId)
     {
         Pausing.check(_registry, Pausing.RECOGNITION | Pausing.REGISTRY);
-        uint24 region = _participants.requireRole(msg.sender, Roles.REGISTRAR).region;
+        (address registrar, IParticipantRegistry.Participant memory p) =
+            _participants.requireIdentity(msg.sender, Roles.REGISTRAR);
         (address originRegistry, bytes32 digest, address[] memory signers) = _verify(originChainId, c, signatures);
         bool cancelled = c.status == IAssetRegistryTypes.Status.Cancelled;
 
         localAssetId = _imported[originChainId][originRegistry][c.assetId];
         if (localAssetId != 0) {
-            _supersede(localAssetId, originChainId, c, digest, cancelled);
+            _supersede(localAssetId, originChainId, c, digest, cancelled, registrar);
             emit CertificateImported(
                 localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers,
-                _records[localAssetId].linked, msg.sender, true
+                _records[localAssetId].linked, registrar, true
             );
             return localAssetId;
         }
@@ -142,12 +143,12 @@ contract Recognition is IRecognition {
                     category: c.category,
                     grade: c.grade,
                     kind: c.kind,
-                    region: region,
+                    region: p.region,
                     processingHolder: c.processingHolder,
                     operationHolder: c.operationHolder
                 }),
                 c.holdingHolder,
-                msg.sender
+                registrar
             );
         }
         _imported[originChainId][originRegistry][c.assetId] = localAssetId;
@@ -162,27 +163,27 @@ contract Recognition is IRecognition {
         });
         ++_recognisedCount;
         emit CertificateImported(
-            localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers, linked, msg.sender, false
+            localAssetId, originChainId, c.assetId, originRegistry, c, digest, signers, linked, registrar, false
         );
     }
 
     /// @inheritdoc IRecognition
     function suspend(uint256 localAssetId, bytes32 reasonHash) external {
         Pausing.check(_registry, Pausing.RECOGNITION | Pausing.REGISTRY);
-        Record storage r = _recordOfRegion(localAssetId, reasonHash);
+        (Record storage r, address by) = _recordOfRegion(localAssetId, reasonHash);
         if (r.status != RecognisedStatus.Active) revert RecognitionInvalidStatus(localAssetId, r.status);
         r.status = RecognisedStatus.Suspended;
-        emit RecognitionSuspended(localAssetId, msg.sender, reasonHash);
+        emit RecognitionSuspended(localAssetId, by, reasonHash);
         if (!r.linked) _registry.setRecognitionSuspended(localAssetId, true);
     }
 
     /// @inheritdoc IRecognition
     function reinstate(uint256 localAssetId, bytes32 reasonHash) external {
         Pausing.check(_registry, Pausing.RECOGNITION | Pausing.REGISTRY);
-        Record storage r = _recordOfRegion(localAssetId, reasonHash);
+        (Record storage r, address by) = _recordOfRegion(localAssetId, reasonHash);
         if (r.status != RecognisedStatus.Suspended) revert RecognitionInvalidStatus(localAssetId, r.status);
         r.status = RecognisedStatus.Active;
-        emit RecognitionReinstated(localAssetId, msg.sender, reasonHash);
+        emit RecognitionReinstated(localAssetId, by, reasonHash);
         if (!r.linked) _registry.setRecognitionSuspended(localAssetId, false);
     }
 
@@ -285,9 +286,15 @@ contract Recognition is IRecognition {
 
     /// @dev A newer certificate of an imported origin asset: the record follows it; a recognised (not linked)
     /// asset follows its holders or its cancellation.
-    function _supersede(uint256 localAssetId, uint64 originChainId, Certificate calldata c, bytes32 digest, bool cancelled)
-        private
-    {
+    /// @param by the identity of the registrar importing the certificate
+    function _supersede(
+        uint256 localAssetId,
+        uint64 originChainId,
+        Certificate calldata c,
+        bytes32 digest,
+        bool cancelled,
+        address by
+    ) private {
         Record storage r = _records[localAssetId];
         if (c.issuedBlock <= r.issuedBlock) {
             revert RecognitionStaleCertificate(originChainId, c.assetId, localAssetId, r.issuedBlock, c.issuedBlock);
@@ -314,7 +321,7 @@ contract Recognition is IRecognition {
             return;
         }
         _registry.syncRecognised(
-            localAssetId, c.holdingHolder, c.processingHolder, c.operationHolder, cancelled, msg.sender, digest
+            localAssetId, c.holdingHolder, c.processingHolder, c.operationHolder, cancelled, by, digest
         );
     }
 
@@ -335,9 +342,15 @@ contract Recognition is IRecognition {
     }
 
     /// @dev The record, for a registrar of the recognised asset's region or the authority, with a reason.
-    function _recordOfRegion(uint256 localAssetId, bytes32 reasonHash) private view returns (Record storage r) {
-        IParticipantRegistry.Participant memory p =
-            _participants.requireRole(msg.sender, Roles.REGISTRAR | Roles.AUTHORITY);
+    /// @return r the record
+    /// @return by the identity of the registrar (or the authority) acting
+    function _recordOfRegion(uint256 localAssetId, bytes32 reasonHash)
+        private
+        view
+        returns (Record storage r, address by)
+    {
+        IParticipantRegistry.Participant memory p;
+        (by, p) = _participants.requireIdentity(msg.sender, Roles.REGISTRAR | Roles.AUTHORITY);
         r = _records[localAssetId];
         if (r.status == RecognisedStatus.None) revert RecognitionUnknownRecord(localAssetId);
         if (p.roles & Roles.AUTHORITY == 0) {

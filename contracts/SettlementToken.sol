@@ -11,6 +11,9 @@ import {Roles} from "./libraries/Roles.sol";
 
 /// @title SettlementToken
 /// @notice See {ISettlementToken}. Two decimals: one unit is one fen (分).
+/// @dev Balances, allowances and issuance are kept under participants' identities (see {IParticipantRegistry}), so
+/// they stay with an organisation whatever key it signs with. Participants name themselves and each other by the
+/// keys they sign with now; views take an identity or any key of it. OpenZeppelin's ERC20 keeps the books.
 contract SettlementToken is ERC20, ISettlementToken {
     /// @dev One slot per bank: 128 + 128 bits. `outstanding` never exceeds a limit that was in force when it grew,
     /// so it fits 128 bits.
@@ -52,6 +55,7 @@ contract SettlementToken is ERC20, ISettlementToken {
     /// @inheritdoc ISettlementToken
     function setIssuanceLimit(address bank, uint128 limit) external {
         _participants.requireRole(msg.sender, Roles.AUTHORITY);
+        bank = _named(bank);
         Issuance storage b = _issuance[bank];
         b.limit = limit;
         emit IssuanceLimitSet(bank, limit, b.outstanding, msg.sender);
@@ -62,30 +66,32 @@ contract SettlementToken is ERC20, ISettlementToken {
     /// @inheritdoc ISettlementToken
     function issue(address to, uint256 amount, bytes32 reserveHash) external {
         Pausing.check(_pause, Pausing.TOKEN);
-        _participants.requireRole(msg.sender, Roles.SETTLEMENT_BANK);
+        (address bank,) = _participants.requireIdentity(msg.sender, Roles.SETTLEMENT_BANK);
         if (reserveHash == bytes32(0)) revert TokenZeroReserveHash();
-        Issuance storage b = _issuance[msg.sender];
+        Issuance storage b = _issuance[bank];
         uint256 limit = b.limit;
         uint256 outstanding = b.outstanding + amount;
         if (outstanding > limit) revert TokenIssuanceLimitExceeded(msg.sender, limit, outstanding);
         b.outstanding = uint128(outstanding); // at most `limit`, a uint128
+        if (to == address(0)) revert ERC20InvalidReceiver(to);
+        to = _signer(to);
         _mint(to, amount);
-        emit Issued(msg.sender, to, amount, reserveHash, outstanding);
+        emit Issued(bank, to, amount, reserveHash, outstanding);
     }
 
     /// @inheritdoc ISettlementToken
     function redeem(uint256 amount) external {
         Pausing.check(_pause, Pausing.TOKEN);
-        _participants.requireRole(msg.sender, Roles.SETTLEMENT_BANK);
-        Issuance storage b = _issuance[msg.sender];
+        (address bank,) = _participants.requireIdentity(msg.sender, Roles.SETTLEMENT_BANK);
+        Issuance storage b = _issuance[bank];
         uint256 outstanding = b.outstanding;
         if (amount > outstanding) revert TokenRedemptionExceedsOutstanding(msg.sender, amount, outstanding);
         unchecked {
             outstanding -= amount; // amount <= outstanding, checked above
         }
         b.outstanding = uint128(outstanding);
-        _burn(msg.sender, amount);
-        emit Redeemed(msg.sender, amount, outstanding);
+        _burn(bank, amount);
+        emit Redeemed(bank, amount, outstanding);
     }
 
     /// @inheritdoc ISettlementToken
@@ -99,8 +105,9 @@ contract SettlementToken is ERC20, ISettlementToken {
         for (uint256 i; i < n; ++i) {
             total += amounts[i];
         }
-        uint256 balance = balanceOf(payer);
-        uint256 allowed = spender == address(0) ? type(uint256).max : allowance(payer, spender);
+        // The settlement contract names the parties by their identities.
+        uint256 balance = super.balanceOf(payer);
+        uint256 allowed = spender == address(0) ? type(uint256).max : super.allowance(payer, spender);
         if (balance < total || allowed < total) {
             revert SettlementInsufficientFunds(payer, total, balance, allowed);
         }
@@ -118,37 +125,70 @@ contract SettlementToken is ERC20, ISettlementToken {
 
     /// @inheritdoc ISettlementToken
     function issuanceOf(address bank) external view returns (uint256 limit, uint256 outstanding) {
-        Issuance storage b = _issuance[bank];
+        Issuance storage b = _issuance[_named(bank)];
         return (b.limit, b.outstanding);
     }
 
-    /// @dev A transfer: not while the token is paused.
+    /// @dev The balance of the participant `account` names (its identity or any of its keys).
+    function balanceOf(address account) public view override(ERC20, IERC20) returns (uint256) {
+        return super.balanceOf(_named(account));
+    }
+
+    /// @dev The allowance between the participants `owner` and `spender` name.
+    function allowance(address owner, address spender) public view override(ERC20, IERC20) returns (uint256) {
+        return super.allowance(_named(owner), _named(spender));
+    }
+
+    /// @dev A transfer between two active participants, named by their current keys; not while paused.
     function transfer(address to, uint256 value) public override(ERC20, IERC20) returns (bool) {
         Pausing.check(_pause, Pausing.TOKEN);
-        return super.transfer(to, value);
+        if (to == address(0)) revert ERC20InvalidReceiver(to);
+        address from = _signer(msg.sender);
+        _transfer(from, _signer(to), value);
+        return true;
     }
 
-    /// @dev `transferFrom` moves tokens on the caller's word: the spender must be active too; not while paused.
+    /// @dev An approval needs an active owner and spender (named by their current keys).
+    function approve(address spender, uint256 value) public override(ERC20, IERC20) returns (bool) {
+        address owner = _signer(msg.sender);
+        _approve(owner, _signer(spender), value, true);
+        return true;
+    }
+
+    /// @dev `transferFrom` moves tokens on the caller's word: the spender, the owner and the receiver must be active
+    /// participants, named by their current keys; not while paused.
     function transferFrom(address from, address to, uint256 value) public override(ERC20, IERC20) returns (bool) {
         Pausing.check(_pause, Pausing.TOKEN);
-        if (!_participants.isActive(msg.sender)) revert TokenParticipantNotActive(msg.sender);
-        return super.transferFrom(from, to, value);
+        address spender = _signer(msg.sender);
+        _spendAllowance(_named(from), spender, value);
+        if (from == address(0)) revert ERC20InvalidSender(from);
+        if (to == address(0)) revert ERC20InvalidReceiver(to);
+        address owner = _signer(from);
+        _transfer(owner, _signer(to), value);
+        return true;
     }
 
-    /// @dev An approval (the only path that emits Approval) needs an active owner and spender. Spending
-    /// an allowance emits none: transferFrom checks its caller, the settlement contract its parties.
-    function _approve(address owner, address spender, uint256 value, bool emitEvent) internal override {
-        if (emitEvent) {
-            if (!_participants.isActive(owner)) revert TokenParticipantNotActive(owner);
-            if (!_participants.isActive(spender)) revert TokenParticipantNotActive(spender);
+    /// @dev OpenZeppelin's, reading the allowance under the identities it is given (not through {allowance}).
+    function _spendAllowance(address owner, address spender, uint256 value) internal override {
+        uint256 current = super.allowance(owner, spender);
+        if (current < type(uint256).max) {
+            if (current < value) revert ERC20InsufficientAllowance(spender, current, value);
+            unchecked {
+                _approve(owner, spender, current - value, false);
+            }
         }
-        super._approve(owner, spender, value, emitEvent);
     }
 
-    /// @dev Ordinary transfers, issues and redemptions: both sides must be active participants.
-    function _update(address from, address to, uint256 value) internal override {
-        if (from != address(0) && !_participants.isActive(from)) revert TokenParticipantNotActive(from);
-        if (to != address(0) && !_participants.isActive(to)) revert TokenParticipantNotActive(to);
-        super._update(from, to, value);
+    /// @dev The identity of the active participant for which `account` signs now.
+    function _signer(address account) private view returns (address identity) {
+        identity = _participants.signerIdentity(account);
+        if (identity == address(0)) revert TokenParticipantNotActive(account);
+    }
+
+    /// @dev The identity `account` names, or `account` itself when it names no participant (this token's books
+    /// also hold the settlement contract's held shares).
+    function _named(address account) private view returns (address) {
+        address identity = _participants.identityOf(account);
+        return identity == address(0) ? account : identity;
     }
 }

@@ -28,11 +28,11 @@ contract Supervision is ISupervision {
         returns (uint256 orderId)
     {
         Pausing.check(_registry, Pausing.SUPERVISION);
-        _requireSupervisor();
+        address supervisor = _requireSupervisor();
         if (documentHash == bytes32(0)) revert SupervisionZeroHash();
         if (target == Target.Participant) {
             if (assetId != 0) revert SupervisionInvalidTarget(target, participant, assetId);
-            _requireKnown(participant);
+            participant = _requireKnown(participant);
         } else {
             if (participant != address(0)) revert SupervisionInvalidTarget(target, participant, assetId);
             _registry.getAsset(assetId); // reverts with RegistryUnknownAsset
@@ -43,19 +43,19 @@ contract Supervision is ISupervision {
             status: OrderStatus.Open,
             participant: participant,
             assetId: assetId,
-            issuedBy: msg.sender,
+            issuedBy: supervisor,
             openedAt: uint40(block.timestamp),
             closedAt: 0,
             documentHash: documentHash,
             closingHash: bytes32(0)
         });
-        emit RectificationOrdered(orderId, target, participant, assetId, msg.sender, documentHash);
+        emit RectificationOrdered(orderId, target, participant, assetId, supervisor, documentHash);
     }
 
     /// @inheritdoc ISupervision
     function closeOrder(uint256 orderId, bytes32 closingHash) external {
         Pausing.check(_registry, Pausing.SUPERVISION);
-        _requireSupervisor();
+        address supervisor = _requireSupervisor();
         Order storage o = _orders[orderId];
         if (o.status == OrderStatus.None) revert SupervisionUnknownOrder(orderId);
         if (o.status != OrderStatus.Open) revert SupervisionOrderNotOpen(orderId);
@@ -63,21 +63,21 @@ contract Supervision is ISupervision {
         o.status = OrderStatus.Closed;
         o.closedAt = uint40(block.timestamp);
         o.closingHash = closingHash;
-        emit RectificationClosed(orderId, msg.sender, closingHash);
+        emit RectificationClosed(orderId, supervisor, closingHash);
     }
 
     /// @inheritdoc ISupervision
     function recordCreditEvent(address participant, uint16 code, int32 delta, bytes32 documentHash) external {
         Pausing.check(_registry, Pausing.SUPERVISION);
-        _requireSupervisor();
-        _requireKnown(participant);
+        address supervisor = _requireSupervisor();
+        participant = _requireKnown(participant);
         if (code == 0) revert SupervisionInvalidCode(code);
         if (documentHash == bytes32(0)) revert SupervisionZeroHash();
         Credit storage c = _credit[participant];
         int64 score = c.score + delta;
         c.score = score;
         c.events += 1;
-        emit CreditEventRecorded(participant, code, delta, score, documentHash, msg.sender);
+        emit CreditEventRecorded(participant, code, delta, score, documentHash, supervisor);
     }
 
     /// @inheritdoc ISupervision
@@ -94,16 +94,18 @@ contract Supervision is ISupervision {
 
     /// @inheritdoc ISupervision
     function creditOf(address participant) external view returns (Credit memory) {
-        return _credit[participant];
+        address identity = _participants.identityOf(participant);
+        return _credit[identity == address(0) ? participant : identity];
     }
 
-    function _requireSupervisor() private view {
-        _participants.requireRole(msg.sender, Roles.SUPERVISOR | Roles.AUTHORITY);
+    /// @return supervisor the identity of the supervisor (or the authority) acting
+    function _requireSupervisor() private view returns (address supervisor) {
+        (supervisor,) = _participants.requireIdentity(msg.sender, Roles.SUPERVISOR | Roles.AUTHORITY);
     }
 
-    function _requireKnown(address participant) private view {
-        if (_participants.getParticipant(participant).status == IParticipantRegistry.Status.None) {
-            revert IParticipantRegistry.ParticipantUnknown(participant);
-        }
+    /// @return identity the identity of the participant `participant` names (its identity or one of its keys)
+    function _requireKnown(address participant) private view returns (address identity) {
+        identity = _participants.identityOf(participant);
+        if (identity == address(0)) revert IParticipantRegistry.ParticipantUnknown(participant);
     }
 }

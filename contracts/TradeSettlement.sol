@@ -40,6 +40,13 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         uint8 count;
     }
 
+    /// @dev The parties of a trade by their identities (as recorded, paid and reported).
+    struct Parties {
+        address seller;
+        address buyer;
+        address exchange;
+    }
+
     IParticipantRegistry private immutable _participants;
     IAssetRegistry private immutable _registry;
     ISettlementToken private immutable _token;
@@ -86,7 +93,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         bool atomic
     ) external {
         Pausing.check(_registry, Pausing.TRADE);
-        _participants.requireRole(msg.sender, Roles.EXCHANGE);
+        (address exchange,) = _participants.requireIdentity(msg.sender, Roles.EXCHANGE);
         uint256 n = trades.length;
         if (n == 0) revert SettlementEmptyBatch();
         if (minNets.length != n || consentOf.length != n) revert SettlementLengthMismatch(n, consentOf.length);
@@ -100,7 +107,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             bool refused = refusal.length != 0;
             if (!refused) {
                 // A self-call, so that a failing trade's own error can be wrapped with its index, or reported.
-                try this.settleCheckedFor(t, msg.sender, minNets[i]) {}
+                try this.settleCheckedFor(t, exchange, minNets[i]) {}
                 catch (bytes memory reason) {
                     (refusal, refused) = (reason, true);
                 }
@@ -110,6 +117,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     }
 
     /// @notice Entry point for {settleBatch}, after the consent checks; callable only by this contract.
+    /// @param exchange the settling exchange's identity
     function settleCheckedFor(Trade calldata t, address exchange, uint256 minNet) external returns (uint64) {
         if (msg.sender != address(this)) revert SettlementOnlySelf(msg.sender);
         return _settleExchange(t, exchange, false, minNet, bytes32(0));
@@ -153,12 +161,12 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     /// @inheritdoc ITradeSettlement
     function claimHeldShares() external returns (uint256 amount) {
         Pausing.check(_registry, Pausing.SETTLEMENT | Pausing.TOKEN);
-        _participants.requireRole(msg.sender, Roles.ALL);
-        amount = _held[msg.sender];
+        (address claimant,) = _participants.requireIdentity(msg.sender, Roles.ALL);
+        amount = _held[claimant];
         if (amount == 0) revert SettlementNothingHeld(msg.sender);
-        delete _held[msg.sender];
-        _payHeld(msg.sender, amount);
-        emit HeldSharesClaimed(msg.sender, amount);
+        delete _held[claimant];
+        _payHeld(claimant, amount);
+        emit HeldSharesClaimed(claimant, amount);
     }
 
     /// @inheritdoc ITradeSettlement
@@ -167,12 +175,13 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         if (decisionHash == bytes32(0)) revert SettlementZeroHash();
         IParticipantRegistry.Status status = _participants.getParticipant(recipient).status;
         if (status != IParticipantRegistry.Status.Revoked) revert SettlementNotRevoked(recipient, status);
-        _participants.requireRole(to, Roles.ALL);
-        amount = _held[recipient];
+        (address payee,) = _participants.requireIdentity(to, Roles.ALL);
+        address identity = _participants.identityOf(recipient);
+        amount = _held[identity];
         if (amount == 0) revert SettlementNothingHeld(recipient);
-        delete _held[recipient];
-        _payHeld(to, amount);
-        emit HeldSharesReleased(recipient, to, amount, msg.sender, decisionHash);
+        delete _held[identity];
+        _payHeld(payee, amount);
+        emit HeldSharesReleased(identity, payee, amount, msg.sender, decisionHash);
     }
 
     function _payHeld(address to, uint256 amount) private {
@@ -192,8 +201,8 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         uint16[] calldata bps
     ) external {
         Pausing.check(_registry, Pausing.SETTLEMENT);
-        _participants.requireRole(msg.sender, Roles.ALL);
-        if (_registry.holderOf(assetId, right) != msg.sender) {
+        (address holder,) = _participants.requireIdentity(msg.sender, Roles.ALL);
+        if (_registry.holderOf(assetId, right) != holder) {
             revert SettlementNotRightHolder(assetId, right, msg.sender);
         }
         uint256 n = recipients.length;
@@ -203,16 +212,18 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         }
         if (n != bps.length || n > _MAX_SHARES || total > 10_000) revert SettlementInvalidRevenueShares(n, total);
         mapping(uint256 index => StoredShare) storage shares = _shares[assetId][right];
+        // Recipients are named by their keys and kept (and reported) by their identities.
+        address[] memory identities = new address[](n);
         for (uint256 i; i < n; ++i) {
             if (bps[i] == 0 || recipients[i] == address(0)) revert SettlementInvalidRevenueShares(n, total);
+            (identities[i],) = _participants.requireIdentity(recipients[i], Roles.ALL);
             for (uint256 j; j < i; ++j) {
-                if (recipients[j] == recipients[i]) revert SettlementInvalidRevenueShares(n, total);
+                if (identities[j] == identities[i]) revert SettlementInvalidRevenueShares(n, total);
             }
-            _participants.requireRole(recipients[i], Roles.ALL);
-            shares[i] = StoredShare(recipients[i], bps[i], i == 0 ? uint8(n) : 0);
+            shares[i] = StoredShare(identities[i], bps[i], i == 0 ? uint8(n) : 0);
         }
         if (n == 0) shares[0] = StoredShare(address(0), 0, 0);
-        emit RevenueSharesSet(assetId, right, recipients, bps, msg.sender);
+        emit RevenueSharesSet(assetId, right, identities, bps, holder);
     }
 
     /// @inheritdoc ITradeSettlement
@@ -253,12 +264,12 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
 
     /// @inheritdoc ITradeSettlement
     function isSettled(address exchange, bytes32 tradeId) external view returns (bool) {
-        return exchange != address(0) && _settled[_tradeKey(exchange, address(0), address(0), tradeId)] != 0;
+        return exchange != address(0) && _settled[_tradeKey(_identityOf(exchange), address(0), address(0), tradeId)] != 0;
     }
 
     /// @inheritdoc ITradeSettlement
     function isDirectSettled(address seller, address buyer, bytes32 tradeId) external view returns (bool) {
-        return _settled[_tradeKey(address(0), seller, buyer, tradeId)] != 0;
+        return _settled[_tradeKey(address(0), _identityOf(seller), _identityOf(buyer), tradeId)] != 0;
     }
 
     /// @inheritdoc ITradeSettlement
@@ -286,7 +297,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
 
     /// @inheritdoc ITradeSettlement
     function heldShares(address account) external view returns (uint256) {
-        return _held[account];
+        return _held[_identityOf(account)];
     }
 
     /// @inheritdoc ITradeSettlement
@@ -384,16 +395,18 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         if (amounts[0] < minNet) revert SettlementBelowMinimum(t.tradeId, amounts[0], minNet);
         // Every party in one call to the participant registry: the registry hooks and the token
         // below rely on this check and do not repeat it.
-        uint256 inactive = _checkParties(t, exchange, checkExchange, payees, first);
+        (uint256 inactive, uint256 rekeyed) = _checkParties(t, exchange, checkExchange, payees, first);
+        Parties memory p = Parties(t.seller, t.buyer, exchange);
+        if (rekeyed != 0) _toIdentities(t, p, rekeyed, key, payees, first);
         SharePaid[] memory shares = _payShares(payees, amounts, first, inactive >> (checkExchange ? 3 : 2));
 
         IAssetRegistryTypes.Category category;
         IAssetRegistryTypes.Kind kind;
         if (t.delivery == Delivery.Right) {
-            (category, kind) = _registry.deliverRight(t.tradeId, t.assetId, t.right, t.seller, t.buyer);
+            (category, kind) = _registry.deliverRight(t.tradeId, t.assetId, t.right, p.seller, p.buyer);
         } else {
             (category, kind, licenseId) =
-                _registry.deliverLicense(t.assetId, t.parentLicenseId, t.seller, t.buyer, t.terms);
+                _registry.deliverLicense(t.assetId, t.parentLicenseId, p.seller, p.buyer, t.terms);
         }
         if (category == IAssetRegistryTypes.Category.Public) {
             if (exchange == address(0)) revert SettlementPublicDataOffExchange(t.assetId);
@@ -401,13 +414,13 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             if (band.max == 0) revert SettlementNoPriceBand(kind);
             if (t.price < band.min || t.price > band.max) revert SettlementPriceOutOfBand(t.price, band.min, band.max);
         }
-        _token.settlementPay(t.buyer, exchange, payees, amounts);
+        _token.settlementPay(p.buyer, p.exchange, payees, amounts);
         emit TradeSettled(
             t.tradeId,
             t.assetId,
-            exchange,
-            t.seller,
-            t.buyer,
+            p.exchange,
+            p.seller,
+            p.buyer,
             t.price,
             t.fee,
             amounts[0],
@@ -460,14 +473,38 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         }
     }
 
+    /// @dev A party that signs with a key other than its identity (its key changed): the trade is recorded, paid
+    /// and settled once under the identities, whatever keys the parties sign with.
+    /// @param rekeyed bit 0 the seller, 1 the buyer, 2 the exchange (when checked here)
+    /// @param key the trade's key under the parties' keys, written by {_settle}: moved to the identities' key
+    function _toIdentities(
+        Trade calldata t,
+        Parties memory p,
+        uint256 rekeyed,
+        bytes32 key,
+        address[] memory payees,
+        uint256 first
+    ) private {
+        if (rekeyed & 1 != 0) p.seller = payees[0] = _participants.identityOf(p.seller);
+        if (rekeyed & 2 != 0) p.buyer = _participants.identityOf(p.buyer);
+        if (rekeyed & 4 != 0) p.exchange = _participants.identityOf(p.exchange);
+        if (first == 2) payees[1] = p.exchange;
+        delete _settled[key];
+        key = _tradeKey(p.exchange, p.seller, p.buyer, t.tradeId);
+        if (_settled[key] != 0) revert SettlementTradeAlreadySettled(t.tradeId, key);
+        _settled[key] = uint40(block.timestamp);
+    }
+
     /// @return inactive bit (2 + [exchange checked] + i) set when revenue-share recipient i is not active
+    /// @return rekeyed bit 0, 1, 2 set when the seller, the buyer, the exchange (when checked) signs with a key
+    /// other than its identity
     function _checkParties(
         Trade calldata t,
         address exchange,
         bool checkExchange,
         address[] memory payees,
         uint256 first
-    ) private view returns (uint256 inactive) {
+    ) private view returns (uint256 inactive, uint256 rekeyed) {
         uint256 extra = checkExchange ? 1 : 0;
         uint256[] memory checks = new uint256[](2 + extra + payees.length - first);
         checks[0] = uint256(uint160(t.seller)) | uint256(Roles.TRADER) << 160;
@@ -477,6 +514,12 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             checks[2 + extra + i - first] = uint256(uint160(payees[i])); // no requirement: only looked at
         }
         return _participants.requireEach(checks);
+    }
+
+    /// @dev The identity `account` names, or `account` itself when it names no participant.
+    function _identityOf(address account) private view returns (address) {
+        address identity = _participants.identityOf(account);
+        return identity == address(0) ? account : identity;
     }
 
     function _refuse(uint256 index, bytes32 tradeId, bytes memory reason, bool atomic) private {

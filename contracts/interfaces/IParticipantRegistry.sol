@@ -16,9 +16,11 @@ interface IParticipantRegistry {
         Revoked
     }
 
-    /// @dev One storage slot: 16 + 8 + 24 + 16 + 40 + 40 + 32 = 176 bits. `id` is the organisation's participant id:
-    /// numbered from 1 in order of admission (the authority is 1), never reused, and kept for the organisation's whole
-    /// life, beside its unified social credit code (统一社会信用代码), of which the registry keeps the hash.
+    /// @dev One slot: 16 + 8 + 24 + 16 + 40 + 40 + 32 + 8 = 184 bits, kept under the organisation's identity: the
+    /// account it was admitted with, which names it in every record of the ledger for its whole life. `id` is its
+    /// participant id: numbered from 1 in order of admission (the authority is 1), never reused, beside its unified
+    /// social credit code (统一社会信用代码), of which the registry keeps the hash. `rekeyed`: the identity's own key
+    /// no longer signs for it (another key does: {accountOf}).
     struct Participant {
         uint16 roles;
         Status status;
@@ -27,6 +29,7 @@ interface IParticipantRegistry {
         uint40 admittedAt;
         uint40 updatedAt;
         uint32 id;
+        bool rekeyed;
     }
 
     // ─────────────────────────────────────────────────────────── errors
@@ -69,6 +72,9 @@ interface IParticipantRegistry {
     /// @notice Thrown when admitting an organisation whose unified social credit code (its hash, `creditCodeHash`) is
     /// already the participant `id`'s: one organisation has one identity on the ledger, whatever its keys.
     error ParticipantCreditCodeTaken(bytes32 creditCodeHash, uint32 id);
+    /// @notice Thrown when `account`, a key of the participant `identity`, no longer signs for it: another key replaced
+    /// it. Records keep naming the participant by `identity`; transactions come from its current key ({accountOf}).
+    error ParticipantKeyReplaced(address account, address identity);
 
     // ─────────────────────────────────────────────────────────── events
 
@@ -131,36 +137,58 @@ interface IParticipantRegistry {
     /// @notice Files a declaration-and-commitment document hash for the caller.
     function fileDeclaration(bytes32 documentHash) external;
 
-    /// @notice The participant record of `account` (zeroed when unknown).
+    /// @notice The participant record of the organisation `account` names: its identity or any key it ever signed
+    /// with (zeroed when unknown).
     function getParticipant(address account) external view returns (Participant memory);
 
-    /// @notice Reverts unless `account` is active and holds at least one of `anyOfRoles`.
+    /// @notice Reverts unless `account` is the current key of an active participant that holds at least one of
+    /// `anyOfRoles` (a replaced key is refused: ParticipantKeyReplaced).
     /// @return p the participant record
     function requireRole(address account, uint16 anyOfRoles) external view returns (Participant memory p);
 
-    /// @notice Reverts unless both `a` and `b` are active traders (holder, merchant or service
+    /// @notice {requireRole}, also returning the participant's identity: the address under which the ledger's
+    /// records name it (`account` itself, until its first key change).
+    function requireIdentity(address account, uint16 anyOfRoles)
+        external
+        view
+        returns (address identity, Participant memory p);
+
+    /// @notice Reverts unless both `a` and `b` are the current keys of active traders (holder, merchant or service
     /// provider) and, if intermediaries, have a declaration on file: the two sides of a grant or transfer.
-    function requireTraders(address a, address b) external view;
+    /// @return identityA the identity of `a`
+    /// @return identityB the identity of `b`
+    function requireTraders(address a, address b) external view returns (address identityA, address identityB);
 
     /// @notice For each entry `account | anyOfRoles << 160` of `checks`: reverts unless the account, if it has a
-    /// requirement (`anyOfRoles` non-zero), is active and holds one of those roles; a requirement with the
-    /// DECLARED bit (1 << 15) also demands a declaration from intermediaries. Accounts without a requirement
-    /// are only looked at: bit i of `inactive` is set when entry i's account is not active (a suspended
-    /// revenue-share recipient, whose share is held for it). Packed so that a settlement checks every party
-    /// in one short call.
-    function requireEach(uint256[] calldata checks) external view returns (uint256 inactive);
+    /// requirement (`anyOfRoles` non-zero), is the current key of an active participant that holds one of those
+    /// roles; a requirement with the DECLARED bit (1 << 15) also demands a declaration from intermediaries.
+    /// Accounts without a requirement are identities, only looked at: bit i of `inactive` is set when entry i's
+    /// participant is not active (a suspended revenue-share recipient, whose share is held for it). Packed so
+    /// that a settlement checks every party in one short call.
+    /// @return inactive bit i set when entry i, without a requirement, names no active participant
+    /// @return rekeyed bit i set when entry i, with a requirement, is a key other than its participant's identity
+    /// (which {identityOf} gives): the caller records the identity
+    function requireEach(uint256[] calldata checks) external view returns (uint256 inactive, uint256 rekeyed);
 
     /// @notice How many organisations were ever admitted, the authority included: the last participant id given.
     function participantCount() external view returns (uint32);
 
-    /// @notice The account of participant `id` (zero when no participant has that id).
+    /// @notice The account that signs for participant `id` now (zero when no participant has that id).
     function accountOf(uint32 id) external view returns (address);
+
+    /// @notice The identity of the organisation `account` names: `account` itself when it is an identity, the
+    /// identity whose key it is (or was) otherwise; zero when no participant ever had that address.
+    function identityOf(address account) external view returns (address);
 
     /// @notice The participant id of the organisation whose unified social credit code hashes to `creditCodeHash`
     /// (0 when none was admitted).
     function idOfCreditCode(bytes32 creditCodeHash) external view returns (uint32);
 
-    /// @notice Whether `account` is an active participant (any role).
+    /// @notice The identity of the active participant for which `account` signs now; zero when `account` is not the
+    /// current key of an active participant.
+    function signerIdentity(address account) external view returns (address);
+
+    /// @notice Whether `account` names an active participant (any role): its identity, or the key it signs with now.
     function isActive(address account) external view returns (bool);
 
     /// @notice The governance's Safes (the council's, the guardian's, the emergency officers'), fixed at deployment,

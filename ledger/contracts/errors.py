@@ -89,6 +89,7 @@ __all__ = [
     "ParticipantInvalidRegion",
     "ParticipantInvalidRoles",
     "ParticipantInvalidStatus",
+    "ParticipantKeyReplaced",
     "ParticipantLengthMismatch",
     "ParticipantNotActive",
     "ParticipantOfficerConflict",
@@ -959,6 +960,16 @@ class ParticipantInvalidStatus(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ('account', 'status', )
     account: str
     status: int
+
+
+class ParticipantKeyReplaced(ContractRevert):
+    """``ParticipantKeyReplaced(address,address)``"""
+
+    signature: ClassVar[str] = "ParticipantKeyReplaced(address,address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('account', 'identity', )
+    account: str
+    identity: str
 
 
 class ParticipantLengthMismatch(ContractRevert):
@@ -1863,6 +1874,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ParticipantInvalidRegion": ParticipantInvalidRegion,
     "ParticipantInvalidRoles": ParticipantInvalidRoles,
     "ParticipantInvalidStatus": ParticipantInvalidStatus,
+    "ParticipantKeyReplaced": ParticipantKeyReplaced,
     "ParticipantLengthMismatch": ParticipantLengthMismatch,
     "ParticipantNotActive": ParticipantNotActive,
     "ParticipantOfficerConflict": ParticipantOfficerConflict,
