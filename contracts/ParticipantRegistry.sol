@@ -2,6 +2,8 @@
 pragma solidity ^0.8.28;
 
 import {IOwnerManager} from "@safe-global/safe-smart-account/contracts/interfaces/IOwnerManager.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {ILedgerPause} from "./interfaces/ILedgerPause.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {Regions} from "./libraries/Regions.sol";
@@ -12,6 +14,13 @@ import {Roles} from "./libraries/Roles.sol";
 /// @notice Who may act on the ledger. See {IParticipantRegistry}.
 contract ParticipantRegistry is IParticipantRegistry {
     uint256 private constant _MAX_NAME_LENGTH = 128;
+    // EIP-712, for the new key's consent to a planned key change (built here: OpenZeppelin's EIP712 base would
+    // put its fallback strings in front of this registry's storage).
+    bytes32 private constant _DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant _NAME_HASH = keccak256("DataRightsLedger Participants");
+    bytes32 private constant _VERSION_HASH = keccak256("1");
+    bytes32 private constant _KEY_CHANGE_TYPEHASH = keccak256("KeyChange(address identity,address oldKey,address newKey)");
     /// @dev The roles an officer of the governance may not hold: issuing money, settling trades.
     uint16 private constant _OFFICER_FORBIDDEN = Roles.SETTLEMENT_BANK | Roles.EXCHANGE;
 
@@ -68,9 +77,7 @@ contract ParticipantRegistry is IParticipantRegistry {
     {
         _requireSigner(msg.sender, Roles.AUTHORITY);
         if (account == address(0)) revert ParticipantZeroAddress();
-        if (_participants[account].status != Status.None || _identities[account] != address(0)) {
-            revert ParticipantAlreadyAdmitted(account);
-        }
+        if (!_isNew(account)) revert ParticipantAlreadyAdmitted(account);
         _checkRoles(roles);
         if (roles & Roles.AUTHORITY != 0) revert ParticipantAuthorityReserved(account);
         _checkOfficer(account, roles);
@@ -127,7 +134,31 @@ contract ParticipantRegistry is IParticipantRegistry {
         emit DeclarationFiled(identity, documentHash, count);
     }
 
+    /// @inheritdoc IParticipantRegistry
+    function rotateKey(address newKey, bytes calldata newKeySignature) external {
+        Pausing.check(_pause, Pausing.PARTICIPANTS);
+        address identity = _requireSigner(msg.sender, Roles.ALL);
+        bytes32 digest = _hashKeyChange(identity, msg.sender, newKey);
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, newKeySignature);
+        if (err != ECDSA.RecoverError.NoError || recovered != newKey) revert ParticipantBadKeySignature(newKey, recovered);
+        _changeKey(identity, msg.sender, newKey, bytes32(0));
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function replaceKey(address account, address newKey, bytes32 reasonHash) external {
+        _requireSigner(msg.sender, Roles.AUTHORITY);
+        (address identity, Participant storage p) = _known(account);
+        if (p.status == Status.Revoked) revert ParticipantInvalidStatus(account, p.status);
+        if (reasonHash == bytes32(0)) revert ParticipantZeroHash();
+        _changeKey(identity, _accounts[p.id], newKey, reasonHash);
+    }
+
     // ─────────────────────────────────────────────────────────── views
+
+    /// @inheritdoc IParticipantRegistry
+    function hashKeyChange(address identity, address oldKey, address newKey) external view returns (bytes32) {
+        return _hashKeyChange(identity, oldKey, newKey);
+    }
 
     /// @inheritdoc IParticipantRegistry
     function getParticipant(address account) external view returns (Participant memory) {
@@ -248,6 +279,31 @@ contract ParticipantRegistry is IParticipantRegistry {
             rekeyed: false
         });
         emit ParticipantAdmitted(account, roles, region, name, msg.sender, id, creditCodeHash);
+    }
+
+    /// @dev `newKey` signs for `identity` in place of `oldKey`, its key until now; records stay under `identity`.
+    function _changeKey(address identity, address oldKey, address newKey, bytes32 reasonHash) private {
+        if (newKey == address(0)) revert ParticipantZeroAddress();
+        if (!_isNew(newKey)) revert ParticipantKeyTaken(newKey);
+        Participant storage p = _participants[identity];
+        // The authority is the governance's access manager: its key is the contract itself.
+        if (p.roles & Roles.AUTHORITY != 0) revert ParticipantAuthorityReserved(identity);
+        _checkOfficer(newKey, p.roles);
+        if (oldKey == identity) p.rekeyed = true;
+        p.updatedAt = uint40(block.timestamp);
+        _identities[newKey] = identity;
+        _accounts[p.id] = newKey;
+        emit ParticipantKeyChanged(identity, oldKey, newKey, p.id, reasonHash, msg.sender);
+    }
+
+    function _hashKeyChange(address identity, address oldKey, address newKey) private view returns (bytes32) {
+        bytes32 domain = keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
+        return MessageHashUtils.toTypedDataHash(domain, keccak256(abi.encode(_KEY_CHANGE_TYPEHASH, identity, oldKey, newKey)));
+    }
+
+    /// @dev Whether `account` never was an account of any participant (neither an identity nor a key).
+    function _isNew(address account) private view returns (bool) {
+        return _participants[account].status == Status.None && _identities[account] == address(0);
     }
 
     function _changeStatus(address account, Status from, Status to, bytes32 reasonHash) private {

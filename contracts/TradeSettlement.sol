@@ -99,20 +99,30 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
         if (minNets.length != n || consentOf.length != n) revert SettlementLengthMismatch(n, consentOf.length);
         bytes[] memory refusals = _consentRefusals(trades, minNets, consents, consentOf);
         for (uint256 i; i < n; ++i) {
-            Trade calldata t = trades[i];
-            SalesConsent calldata c = consents[consentOf[i]];
-            bytes memory refusal = t.seller == c.seller
-                ? refusals[consentOf[i]]
-                : abi.encodeWithSelector(SettlementBadSignature.selector, t.seller, c.seller);
-            bool refused = refusal.length != 0;
-            if (!refused) {
-                // A self-call, so that a failing trade's own error can be wrapped with its index, or reported.
-                try this.settleCheckedFor(t, exchange, minNets[i]) {}
-                catch (bytes memory reason) {
-                    (refusal, refused) = (reason, true);
-                }
-            }
-            if (refused) _refuse(i, t.tradeId, refusal, atomic);
+            uint256 j = consentOf[i];
+            (bool refused, bytes memory refusal) = _settleItem(trades[i], consents[j], refusals[j], exchange, minNets[i]);
+            if (refused) _refuse(i, trades[i].tradeId, refusal, atomic);
+        }
+    }
+
+    /// @dev One trade of a batch, under consent `c` (whose refusal, if any, is `consentRefusal`).
+    /// @return refused whether the trade did not settle
+    /// @return refusal why (an encoded error)
+    function _settleItem(
+        Trade calldata t,
+        SalesConsent calldata c,
+        bytes memory consentRefusal,
+        address exchange,
+        uint256 minNet
+    ) private returns (bool refused, bytes memory refusal) {
+        refusal = t.seller == c.seller
+            ? consentRefusal
+            : abi.encodeWithSelector(SettlementBadSignature.selector, t.seller, c.seller);
+        if (refusal.length != 0) return (true, refusal);
+        // A self-call, so that a failing trade's own error can be wrapped with its index, or reported.
+        try this.settleCheckedFor(t, exchange, minNet) {}
+        catch (bytes memory reason) {
+            return (true, reason);
         }
     }
 

@@ -75,6 +75,11 @@ interface IParticipantRegistry {
     /// @notice Thrown when `account`, a key of the participant `identity`, no longer signs for it: another key replaced
     /// it. Records keep naming the participant by `identity`; transactions come from its current key ({accountOf}).
     error ParticipantKeyReplaced(address account, address identity);
+    /// @notice Thrown when `key` cannot become a participant's key: it is, or was, an account of some participant
+    /// (keys are never reused, so that every address names one organisation for good).
+    error ParticipantKeyTaken(address key);
+    /// @notice Thrown when the new key's signature of a planned key change does not recover to it (`recovered`).
+    error ParticipantBadKeySignature(address newKey, address recovered);
 
     // ─────────────────────────────────────────────────────────── events
 
@@ -111,6 +116,22 @@ interface IParticipantRegistry {
     /// @param documentHash hash of the signed document
     /// @param count how many declarations the participant has filed, this one included
     event DeclarationFiled(address indexed account, bytes32 documentHash, uint16 count);
+    /// @notice The key that signs for a participant changed: `oldKey` is refused from now on, `newKey` signs for it.
+    /// Records keep naming the participant by `identity`.
+    /// @param identity the participant's identity (the account it was admitted with)
+    /// @param oldKey the key replaced
+    /// @param newKey the key that signs for it now
+    /// @param id its participant id
+    /// @param reasonHash hash of the council's decision (a recovery); zero for a planned change, which both keys signed
+    /// @param by the authority (a recovery), or the old key (a planned change)
+    event ParticipantKeyChanged(
+        address indexed identity,
+        address indexed oldKey,
+        address indexed newKey,
+        uint32 id,
+        bytes32 reasonHash,
+        address by
+    );
 
     // ─────────────────────────────────────────────────────────── functions
 
@@ -136,6 +157,19 @@ interface IParticipantRegistry {
 
     /// @notice Files a declaration-and-commitment document hash for the caller.
     function fileDeclaration(bytes32 documentHash) external;
+
+    /// @notice Planned key change: the caller, the key an active participant signs with now, hands over to `newKey`,
+    /// which consents with `newKeySignature` (EIP-712, see {hashKeyChange}). Takes effect at once: the caller is
+    /// refused from then on, everywhere; every record of the participant (rights, licences, balances, allowances,
+    /// revenue shares, objections, roles, declarations) stays under its identity and is the new key's to use.
+    /// Consents the old key signed (sales consents, mandates, direct trades, nonces) lapse with it. `newKey` must be
+    /// new to the ledger. Not for the authority.
+    function rotateKey(address newKey, bytes calldata newKeySignature) external;
+
+    /// @notice Recovery of a lost or compromised key: the authority (its council, after the council's delay) makes
+    /// `newKey` the key of the participant `account` names (its identity or a key of it), active or suspended (the
+    /// emergency officers can suspend it at once meanwhile). The replaced key is refused from then on. Authority only.
+    function replaceKey(address account, address newKey, bytes32 reasonHash) external;
 
     /// @notice The participant record of the organisation `account` names: its identity or any key it ever signed
     /// with (zeroed when unknown).
@@ -179,6 +213,11 @@ interface IParticipantRegistry {
     /// @notice The identity of the organisation `account` names: `account` itself when it is an identity, the
     /// identity whose key it is (or was) otherwise; zero when no participant ever had that address.
     function identityOf(address account) external view returns (address);
+
+    /// @notice The EIP-712 digest `newKey` signs to consent to become the key of `identity` in place of `oldKey`:
+    /// KeyChange(address identity,address oldKey,address newKey) in the domain ("DataRightsLedger Participants", "1",
+    /// chain id, this registry).
+    function hashKeyChange(address identity, address oldKey, address newKey) external view returns (bytes32);
 
     /// @notice The participant id of the organisation whose unified social credit code hashes to `creditCodeHash`
     /// (0 when none was admitted).

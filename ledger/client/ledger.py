@@ -180,6 +180,25 @@ def direct_trade_typed_data(trade: Trade, nonce: int, deadline: int, chain_id: i
     }
 
 
+def key_change_typed_data(identity: str, old_key: str, new_key: str, chain_id: int, registry: str) -> dict[str, Any]:
+    """The EIP-712 message a participant's new key signs to consent to a planned key change (``rotateKey``)."""
+    return {
+        "types": {
+            "EIP712Domain": _EIP712_DOMAIN,
+            "KeyChange": [
+                {"name": "identity", "type": "address"},
+                {"name": "oldKey", "type": "address"},
+                {"name": "newKey", "type": "address"},
+            ],
+        },
+        "primaryType": "KeyChange",
+        "domain": {
+            "name": "DataRightsLedger Participants", "version": "1", "chainId": chain_id, "verifyingContract": registry,
+        },
+        "message": {"identity": identity, "oldKey": old_key, "newKey": new_key},
+    }
+
+
 def _sale(trade: Trade, min_net: int) -> dict[str, Any]:
     return {
         "tradeId": trade.trade_id,
@@ -319,6 +338,33 @@ class LedgerClient:
 
     def file_declaration(self, document_hash: bytes) -> TxResult:
         return self._tx("ParticipantRegistry", "fileDeclaration", document_hash)
+
+    def rotate_key(self, new_key: LocalAccount) -> TxResult:
+        """Planned key change: this client's key hands its participant over to ``new_key``, which signs its consent
+        here. Takes effect at once; from then on this client's key is refused and ``as_(new_key)`` acts for the
+        participant."""
+        identity = self.identity_of(self.address)
+        message = encode_typed_data(
+            full_message=key_change_typed_data(
+                identity, self.address, new_key.address, self.chain_id, self.contracts.address["ParticipantRegistry"]
+            )
+        )
+        signature = bytes(new_key.sign_message(message).signature)
+        return self._tx("ParticipantRegistry", "rotateKey", new_key.address, signature)
+
+    def replace_key(self, account: str, new_key: str, reason_hash: bytes) -> TxResult:
+        """Recovery of a lost or compromised key: the authority makes ``new_key`` the key of the participant
+        ``account`` names (its identity or a key of it)."""
+        return self._tx("ParticipantRegistry", "replaceKey", account, new_key, reason_hash)
+
+    def identity_of(self, account: str) -> str:
+        """The identity (the account it was admitted with) of the participant ``account`` names; the zero address
+        when none."""
+        return str(self.view("ParticipantRegistry", "identityOf", account))
+
+    def key_of(self, account: str) -> str:
+        """The key that signs now for the participant ``account`` names (its identity or any key of it)."""
+        return str(self.view("ParticipantRegistry", "accountOf", self.get_participant(account)["id"]))
 
     def get_participant(self, account: str) -> dict[str, Any]:
         result: dict[str, Any] = self.view("ParticipantRegistry", "getParticipant", account)

@@ -83,6 +83,7 @@ __all__ = [
     "MandateUnknown",
     "ParticipantAlreadyAdmitted",
     "ParticipantAuthorityReserved",
+    "ParticipantBadKeySignature",
     "ParticipantCreditCodeTaken",
     "ParticipantDeclarationMissing",
     "ParticipantInvalidName",
@@ -90,6 +91,7 @@ __all__ = [
     "ParticipantInvalidRoles",
     "ParticipantInvalidStatus",
     "ParticipantKeyReplaced",
+    "ParticipantKeyTaken",
     "ParticipantLengthMismatch",
     "ParticipantNotActive",
     "ParticipantOfficerConflict",
@@ -905,6 +907,16 @@ class ParticipantAuthorityReserved(ContractRevert):
     account: str
 
 
+class ParticipantBadKeySignature(ContractRevert):
+    """``ParticipantBadKeySignature(address,address)``"""
+
+    signature: ClassVar[str] = "ParticipantBadKeySignature(address,address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('newKey', 'recovered', )
+    newKey: str
+    recovered: str
+
+
 class ParticipantCreditCodeTaken(ContractRevert):
     """``ParticipantCreditCodeTaken(bytes32,uint32)``"""
 
@@ -970,6 +982,15 @@ class ParticipantKeyReplaced(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ('account', 'identity', )
     account: str
     identity: str
+
+
+class ParticipantKeyTaken(ContractRevert):
+    """``ParticipantKeyTaken(address)``"""
+
+    signature: ClassVar[str] = "ParticipantKeyTaken(address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('key', )
+    key: str
 
 
 class ParticipantLengthMismatch(ContractRevert):
@@ -1868,6 +1889,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "MandateUnknown": MandateUnknown,
     "ParticipantAlreadyAdmitted": ParticipantAlreadyAdmitted,
     "ParticipantAuthorityReserved": ParticipantAuthorityReserved,
+    "ParticipantBadKeySignature": ParticipantBadKeySignature,
     "ParticipantCreditCodeTaken": ParticipantCreditCodeTaken,
     "ParticipantDeclarationMissing": ParticipantDeclarationMissing,
     "ParticipantInvalidName": ParticipantInvalidName,
@@ -1875,6 +1897,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ParticipantInvalidRoles": ParticipantInvalidRoles,
     "ParticipantInvalidStatus": ParticipantInvalidStatus,
     "ParticipantKeyReplaced": ParticipantKeyReplaced,
+    "ParticipantKeyTaken": ParticipantKeyTaken,
     "ParticipantLengthMismatch": ParticipantLengthMismatch,
     "ParticipantNotActive": ParticipantNotActive,
     "ParticipantOfficerConflict": ParticipantOfficerConflict,
