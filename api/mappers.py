@@ -71,7 +71,15 @@ def participant_fields(r: Row) -> dict[str, Any]:
         "updated_at": r["updated_at"],
         "participant_id": r["participant_id"],
         "credit_code_hash": r["credit_code_hash"],
+        "signing_key": r["signing_key"],
     }
+
+
+def key(r: Row) -> m.KeyOut:
+    return m.KeyOut.model_construct(
+        address=r["address"], added_block=r["added_block"], added_at=r["added_at"], added_by=r["added_by"],
+        reason_hash=r["reason_hash"], replaced_block=r["replaced_block"], replaced_at=r["replaced_at"],
+    )  # fmt: skip
 
 
 def declaration(r: Row) -> m.DeclarationOut:

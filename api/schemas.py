@@ -150,7 +150,10 @@ class ErrorBody(BaseModel):
 
 
 class ParticipantOut(_Out):
-    account: str = _address("The participant's account.")
+    account: str = _address(
+        "The participant's identity: the account it was admitted with, under which every record names it for its"
+        " whole life, whatever key it signs with."
+    )
     name: str = Field(description="Registered name.", examples=["Nanning Data Exchange"])
     roles: int = Field(description="Role bit set (see role_names).", examples=[4])
     role_names: list[str] = Field(description="Names of the roles held.", examples=[["exchange"]])
@@ -172,6 +175,26 @@ class ParticipantOut(_Out):
     credit_code_hash: str = _hash(
         "keccak-256 of the organisation's unified social credit code (统一社会信用代码), one organisation per code."
     )
+    signing_key: str = _address(
+        "The key that signs for it now: its account until its first key change (planned by the participant, or a"
+        " recovery by the council)."
+    )
+
+
+class KeyOut(_Out):
+    address: str = _address("The key.")
+    added_block: int = Field(description="Block from which it signed for the participant.", examples=[3])
+    added_at: int = Field(description="Time from which it signed (unix seconds).", examples=[1795860000])
+    added_by: str = _address(
+        "Who made it the participant's key: the authority that admitted it (its first key), the key it replaced"
+        " (a planned change), or the authority (a recovery)."
+    )
+    reason_hash: str | None = _hash(
+        "The council's decision, for a recovery; zero for a planned change (both keys signed); None for the first key."
+    )
+    replaced_block: int | None = Field(description="Block from which it was refused (None: it signs now).",
+                                       examples=[None])  # fmt: skip
+    replaced_at: int | None = Field(description="Time from which it was refused (unix seconds).", examples=[None])
 
 
 class DeclarationOut(_Out):
@@ -243,6 +266,7 @@ class IssuanceOut(_Out):
 
 
 class ParticipantDetail(ParticipantOut):
+    keys: list[KeyOut] = Field(description="Every key it signed with, oldest first; the last signs now.")
     declaration_list: list[DeclarationOut] = Field(description="Compliance declarations, oldest first.")
     credit_score: int = Field(description="Current credit score (0 before any credit event).", examples=[100])
     credit_events: list[CreditEventOut] = Field(description="Credit events, oldest first.")

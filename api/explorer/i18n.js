@@ -277,6 +277,7 @@ const LABELS = {
   "participant.region": ["所在地区", "Region"],
   "participant.id": ["主体编号", "Participant id"],
   "participant.creditCode": ["统一社会信用代码（哈希）", "Credit code (hash)"],
+  "participant.signingKey": ["当前签名密钥", "Signing key"],
   "participant.status": ["状态", "Status"],
   "participant.admitted": ["准入时间", "Admitted"],
   "participant.score": ["信用分", "Credit score"],

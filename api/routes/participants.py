@@ -81,12 +81,18 @@ def list_participants(
     responses=NOT_FOUND,
 )
 def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: AddressPath) -> Response:
-    t = s.participants
-    row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.account == account)).first()
+    t, k = s.participants, s.participant_keys
+    # Any key the participant signed with names it; its records are under its identity.
+    named = sa.select(k.c.account).where(visible(k, stamp), k.c.address == account).scalar_subquery()
+    row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.account == sa.func.coalesce(named, account))).first()
     if row is None:
         raise HTTPException(
             404, f"no participant {account}" + ("" if stamp.at_block is None else f" at block {stamp.number}")
         )
+    account = row.account
+    keys = conn.execute(
+        sa.select(k).where(visible(k, stamp), k.c.account == account).order_by(k.c.added_block, k.c.address)
+    ).all()
     d, ce, cs, a = s.declarations, s.credit_events, s.credit_scores, s.assets
     declarations = conn.execute(sa.select(d).where(visible(d, stamp), d.c.account == account).order_by(d.c.seq)).all()
     credit_events = conn.execute(
@@ -123,6 +129,7 @@ def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: Add
     issued = conn.execute(sa.select(bi).where(visible(bi, stamp), bi.c.bank == account)).first()
     detail = m.ParticipantDetail.model_construct(
         **mappers.participant_fields(row._mapping),
+        keys=[mappers.key(r._mapping) for r in keys],
         declaration_list=[mappers.declaration(r._mapping) for r in declarations],
         credit_score=int(score or 0),
         credit_events=[mappers.credit_event(r._mapping) for r in credit_events],

@@ -111,10 +111,12 @@ def _normal(value: Any) -> Any:
 
 def _participant(r: Mapping[str, Any] | None) -> dict[str, Any]:
     if r is None:  # never admitted: the contract's zero record
-        return {"roles": 0, "status": 0, "region": 0, "declarations": 0, "admittedAt": 0, "updatedAt": 0, "id": 0}
+        return {"roles": 0, "status": 0, "region": 0, "declarations": 0, "admittedAt": 0, "updatedAt": 0, "id": 0,
+                "rekeyed": False}  # fmt: skip
     return {
         "roles": r["roles"], "status": r["status"], "region": r["region"], "declarations": r["declarations"],
         "admittedAt": r["admitted_at"], "updatedAt": r["updated_at"], "id": r["participant_id"],
+        "rekeyed": r["signing_key"] != r["account"],
     }  # fmt: skip
 
 
@@ -309,6 +311,7 @@ COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("ParticipantRegistry", "_lastId"): ("counters",),
     ("ParticipantRegistry", "_accounts"): ("participant_ids",),
     ("ParticipantRegistry", "_creditCodes"): ("credit_codes",),
+    ("ParticipantRegistry", "_identities"): ("participant_keys",),
     ("AssetRegistry", "_counters"): ("counters", "contract_pauses"),  # with the pause register (``paused``)
     ("AssetRegistry", "_assets"): ("assets", "asset_records"),
     ("AssetRegistry", "_contentHashes"): ("assets",),
@@ -428,19 +431,28 @@ def iter_checks(
     rows = _TableRows(replay.store.as_of(block))
     accounts = replay.tracker.accounts
 
-    def row_checks(record: str, keys: Iterable[tuple[Any, ...]]) -> Iterator[ViewCheck]:
+    # Every key a participant signed with names it: the views of records kept under an account read those of its
+    # participant's identity for any of its keys.
+    keys = rows["participant_keys"]
+    identity_of = {address: r["account"] for (address,), r in keys.items()}
+
+    def row_checks(record: str, keys: Iterable[tuple[Any, ...]], *, named: bool = False) -> Iterator[ViewCheck]:
         how = _ROWS[record]
         table = rows[how.table]
         for key in keys:
-            yield ViewCheck(record, key, how.contract, how.function, how.args(key), how.expect(table.get(key)))
+            row = table.get((identity_of.get(key[0], key[0]),) if named else key)
+            yield ViewCheck(record, key, how.contract, how.function, how.args(key), how.expect(row))
 
     # Participants: every one admitted, and every other account the events name (never admitted: zeros).
     participants = rows["participants"]
-    yield from row_checks("participants", sorted(participants.keys() | {(a,) for a in accounts}))
-    # Each organisation's identity: its id names its account, its credit code names its id; the next id names none.
-    for (account,), r in sorted(participants.items(), key=lambda kv: kv[1]["participant_id"]):
+    yield from row_checks("participants", sorted(participants.keys() | {(a,) for a in accounts}), named=True)
+    for (address,), r in sorted(keys.items()):
+        yield ViewCheck("participant_keys", (address,), "ParticipantRegistry", "identityOf", (address,), r["account"])
+    # Each organisation's identity: its id names the key it signs with, its credit code names its id; the next id
+    # names none.
+    for (_,), r in sorted(participants.items(), key=lambda kv: kv[1]["participant_id"]):
         yield ViewCheck("participant_ids", (r["participant_id"],), "ParticipantRegistry", "accountOf",
-                        (r["participant_id"],), account)  # fmt: skip
+                        (r["participant_id"],), r["signing_key"])  # fmt: skip
         yield ViewCheck("credit_codes", (r["credit_code_hash"],), "ParticipantRegistry", "idOfCreditCode",
                         (bytes.fromhex(r["credit_code_hash"][2:]),), r["participant_id"])  # fmt: skip
     yield ViewCheck("participant_ids", (len(participants) + 1,), "ParticipantRegistry", "accountOf",
@@ -486,10 +498,11 @@ def iter_checks(
     yield from row_checks("revenue_shares", ((a, right) for (a,) in assets for right in _RIGHTS))
     yield from row_checks("price_bands", ((kind,) for kind in _KINDS))
     # Money: balances and held shares of every account the events name, every allowance.
-    yield from row_checks("balances", sorted({(a,) for a in accounts} | rows["balances"].keys()))
-    yield from row_checks("held_shares", sorted({(a,) for a in accounts} | rows["held_shares"].keys()))
+    yield from row_checks("balances", sorted({(a,) for a in accounts} | rows["balances"].keys()), named=True)
+    yield from row_checks("held_shares", sorted({(a,) for a in accounts} | rows["held_shares"].keys()), named=True)
     # Each bank's issuance limit and outstanding issuance (none set: zero), of every account the events name.
-    yield from row_checks("bank_issuance", sorted({(a,) for a in accounts} | rows["bank_issuance"].keys()))
+    yield from row_checks("bank_issuance", sorted({(a,) for a in accounts} | rows["bank_issuance"].keys()),
+                          named=True)  # fmt: skip
     yield from row_checks("approvals", rows["approvals"])
     for (key,), r in rows["trades"].items():
         yield ViewCheck("trades", (key,), "TradeSettlement", "settledAt", (bytes.fromhex(key[2:]),), r["timestamp"])

@@ -33,6 +33,7 @@ ZERO_ADDRESS: Final = "0x0000000000000000000000000000000000000000"
 # chain check reads (an account never admitted must have none).
 _ACCOUNT_ARGS: Final[dict[str, tuple[str, ...]]] = {
     "ParticipantAdmitted": ("account", "by"),
+    "ParticipantKeyChanged": ("identity", "oldKey", "newKey"),
     "Transfer": ("from", "to"),
     "Issued": ("bank", "to"),
     "Redeemed": ("bank",),

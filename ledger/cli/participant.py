@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from ledger.cli._params import ADDRESS_HELP, HASH_HELP, parse_credit_code, parse_hash, parse_roles, resolve_address
+from ledger.cli._params import (
+    ADDRESS_HELP,
+    HASH_HELP,
+    parse_credit_code,
+    parse_hash,
+    parse_roles,
+    resolve_account,
+    resolve_address,
+)
 from ledger.cli._session import AsOption, JsonOption, Session, emit, fail, write_result
 from ledger.cli.format import choice_name, format_amount, format_time, role_names, term
 from ledger.client import LedgerClient, TxResult
@@ -19,7 +27,8 @@ __all__ = ["app", "participant_record"]
 app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
-    help="Participants (市场主体): admit, suspend, reinstate, revoke, declare, show, find (by credit code).",
+    help="Participants (市场主体): admit, suspend, reinstate, revoke, declare, change or recover keys, show, find"
+    " (by credit code).",
 )
 
 AccountArg = Annotated[str, typer.Argument(help=f"The participant: {ADDRESS_HELP}.", show_default=False)]
@@ -124,17 +133,76 @@ def declare(
         )
 
 
+NewKeyOption = Annotated[
+    str, typer.Option("--new-key", help=f"The new key: {ADDRESS_HELP}.", show_default=False)
+]
+
+
+@app.command("rotate-key")
+def rotate_key(
+    new_key: Annotated[
+        str,
+        typer.Option(
+            "--new-key",
+            help="Keystore NAME (or dev:INDEX on the embedded chain) of the new key, which signs its consent here.",
+            show_default=False,
+        ),
+    ],
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Hand the participant over to a new key (planned key change, 密钥轮换): the key it signs with now (--as) and the
+    new key both sign. At once, the old key is refused everywhere and the new one holds every record of the
+    participant, which stays under its identity. Consents the old key signed lapse."""
+    with Session() as s:
+        client = s.client(actor)
+        result = client.rotate_key(resolve_account(s.settings, new_key, "--new-key"))
+        _key_changed(result, as_json)
+
+
+@app.command("replace-key")
+def replace_key(
+    account: AccountArg,
+    new_key: NewKeyOption,
+    reason: ReasonOption,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Recover a lost or compromised key (authority: the council, after its delay): the new key signs for the
+    participant, the old one is refused from then on. The emergency officers can suspend it at once meanwhile."""
+    reason_hash = parse_hash(reason, "--reason")
+    with Session() as s:
+        address = resolve_address(s.settings, account, "ACCOUNT")
+        new = resolve_address(s.settings, new_key, "--new-key")
+        _key_changed(s.client(actor).replace_key(address, new, reason_hash), as_json)
+
+
+def _key_changed(result: TxResult, as_json: bool) -> None:
+    e = result.event("ParticipantKeyChanged")
+    write_result(
+        result,
+        {"identity": e["identity"], "participant_id": e["id"], "old_key": e["oldKey"], "new_key": e["newKey"],
+         "reason_hash": "0x" + e["reasonHash"].hex(), "by": e["by"]},
+        [f"key changed (密钥变更) for participant #{e['id']} {e['identity']}: {e['newKey']} signs for it now,"
+         f" {e['oldKey']} is refused"],
+        as_json,
+    )  # fmt: skip
+
+
 def participant_record(s: Session, address: str) -> dict[str, Any]:
-    """The participant's on-chain record with its admitted name, credit and token balance."""
+    """The participant's on-chain record with its admitted name, credit and token balance; ``address`` is its
+    identity or any key it signed with."""
     client = s.reader()
     p = client.get_participant(address)
     status = ParticipantStatus(p["status"])
     if status == ParticipantStatus.NONE:
         raise fail(f"{address} is not an admitted participant")
-    admitted = s.find_events("ParticipantRegistry", "ParticipantAdmitted", address)
-    score, events = client.credit_of(address)
+    identity = client.identity_of(address)
+    admitted = s.find_events("ParticipantRegistry", "ParticipantAdmitted", identity)
+    score, events = client.credit_of(identity)
     return {
-        "address": address,
+        "address": identity,
+        "signing_key": client.view("ParticipantRegistry", "accountOf", p["id"]),
         "participant_id": p["id"],
         "credit_code_hash": "0x" + admitted[-1].args["creditCodeHash"].hex() if admitted else None,
         "name": admitted[-1].args["name"] if admitted else None,
@@ -147,7 +215,7 @@ def participant_record(s: Session, address: str) -> dict[str, Any]:
         "updated_at": p["updatedAt"],
         "credit_score": score,
         "credit_events": events,
-        "balance": client.balance_of(address),
+        "balance": client.balance_of(identity),
     }
 
 
@@ -164,8 +232,8 @@ def find(
         participant_id = client.view("ParticipantRegistry", "idOfCreditCode", credit_code_hash(code))
         if participant_id == 0:
             raise fail(f"no participant was admitted with credit code {code}")
-        address = client.view("ParticipantRegistry", "accountOf", participant_id)
-        r = participant_record(s, address)
+        r = participant_record(s, client.view("ParticipantRegistry", "accountOf", participant_id))
+        address = r["address"]
         emit(
             {"credit_code": code, **r},
             [f"{code}: participant #{participant_id}, {r['name'] or '(unnamed)'} {address} ({r['status']})"],
@@ -180,8 +248,9 @@ def show(account: AccountArg, as_json: JsonOption = False) -> None:
         address = resolve_address(s.settings, account, "ACCOUNT")
         r = participant_record(s, address)
         lines = [
-            f"{r['name'] or '(unnamed)'}  {address}",
+            f"{r['name'] or '(unnamed)'}  {r['address']}",
             f"  participant   #{r['participant_id']} (credit code hash {r['credit_code_hash']})",
+            f"  signing key   {r['signing_key']}",
             f"  roles         {_roles_text(r['roles_mask'])}",
             f"  status        {term(ParticipantStatus[r['status'].upper()])}",
             f"  region        {r['region']}",

@@ -67,6 +67,25 @@ class StateView:
             raise RecordNotFound(f"no {what}{at}")
         return rows[0]
 
+    def _named(self, column: sa.ColumnElement[Any], account: str) -> sa.ColumnElement[bool]:
+        """``column`` (an account column) names the participant ``account`` names: records are kept under a
+        participant's identity, and any key it signed with names it (an address no participant had names itself)."""
+        k = s.participant_keys
+        address = _address(account)
+        identity = sa.select(k.c.account).where(self.visible(k, self.at_block), k.c.address == address)
+        return column == sa.func.coalesce(identity.scalar_subquery(), address)
+
+    def identity_of(self, account: str) -> str:
+        """The identity of the participant ``account`` names (itself when it is one, or names none)."""
+        k = s.participant_keys
+        rows = self._rows(k, k.c.address == _address(account))
+        return str(rows[0]["account"]) if rows else _address(account)
+
+    def find_keys(self, account: str) -> list[dict[str, Any]]:
+        """Every key the participant ``account`` names signed with, in the order they were given."""
+        k = s.participant_keys
+        return self._rows(k, self._named(k.c.account, account), order_by=(k.c.added_block, k.c.address))
+
     def rows(self, table: str, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """Every visible row of a state table (by name), in key order; ``columns``: only those.
 
@@ -116,7 +135,7 @@ class StateView:
 
     def get_participant(self, account: str) -> dict[str, Any]:
         t = s.participants
-        return self._one(t, f"participant {account}", t.c.account == _address(account))
+        return self._one(t, f"participant {account}", self._named(t.c.account, account))
 
     def find_participants(
         self, *, role: int | None = None, region: int | None = None, status: int | None = None
@@ -134,7 +153,7 @@ class StateView:
 
     def find_declarations(self, account: str) -> list[dict[str, Any]]:
         t = s.declarations
-        return self._rows(t, t.c.account == _address(account))
+        return self._rows(t, self._named(t.c.account, account))
 
     # ─────────────────────────────────────────────────────────── assets
 
@@ -160,9 +179,8 @@ class StateView:
         t = s.assets
         where: list[sa.ColumnElement[bool]] = []
         if holder is not None:
-            who = _address(holder)
             columns = _HOLDER_COLUMNS if right is None else (_HOLDER_COLUMNS[right],)
-            where.append(sa.or_(*(t.c[c] == who for c in columns)))
+            where.append(sa.or_(*(self._named(t.c[c], holder) for c in columns)))
         for column, value in (
             ("category", category), ("grade", grade), ("kind", kind), ("region", region), ("status", status)
         ):  # fmt: skip
@@ -212,9 +230,9 @@ class StateView:
         if asset_id is not None:
             where.append(t.c.asset_id == asset_id)
         if licensee is not None:
-            where.append(t.c.licensee == _address(licensee))
+            where.append(self._named(t.c.licensee, licensee))
         if licensor is not None:
-            where.append(t.c.licensor == _address(licensor))
+            where.append(self._named(t.c.licensor, licensor))
         if parent_id is not None:
             where.append(t.c.parent_id == parent_id)
         if revoked is not None:
@@ -249,10 +267,9 @@ class StateView:
         if asset_id is not None:
             where.append(t.c.asset_id == asset_id)
         if party is not None:
-            who = _address(party)
-            where.append(sa.or_(t.c.seller == who, t.c.buyer == who))
+            where.append(sa.or_(self._named(t.c.seller, party), self._named(t.c.buyer, party)))
         if exchange is not None:
-            where.append(t.c.exchange == _address(exchange))
+            where.append(self._named(t.c.exchange, exchange))
         if trade_id is not None:
             where.append(t.c.trade_id == _hash(trade_id))
         if time_from is not None:
@@ -269,7 +286,7 @@ class StateView:
         if trade_key is not None:
             where.append(t.c.trade_key == _hash(trade_key))
         if payee is not None:
-            where.append(t.c.payee == _address(payee))
+            where.append(self._named(t.c.payee, payee))
         return self._rows(t, *where)
 
     def find_trade_refusals(self, *, exchange: str | None = None) -> list[dict[str, Any]]:
@@ -287,7 +304,7 @@ class StateView:
     def held_shares(self, account: str) -> int:
         """Revenue shares held for ``account`` (like the contract's ``heldShares``); 0 when none."""
         t = s.held_shares
-        rows = self._rows(t, t.c.account == _address(account))
+        rows = self._rows(t, self._named(t.c.account, account))
         return int(rows[0]["amount"]) if rows else 0
 
     def price_band(self, kind: int) -> tuple[int, int]:
@@ -298,13 +315,13 @@ class StateView:
 
     def balance_of(self, account: str) -> int:
         t = s.balances
-        rows = self._rows(t, t.c.account == _address(account))
+        rows = self._rows(t, self._named(t.c.account, account))
         return int(rows[0]["balance"]) if rows else 0
 
     def issuance_of(self, bank: str) -> tuple[int, int]:
         """``bank``'s issuance limit and outstanding issuance (like the token's ``issuanceOf``); zeros when none."""
         t = s.bank_issuance
-        rows = self._rows(t, t.c.bank == _address(bank))
+        rows = self._rows(t, self._named(t.c.bank, bank))
         return (int(rows[0]["issuance_limit"]), int(rows[0]["outstanding"])) if rows else (0, 0)
 
     def paused_contracts(self) -> int:
@@ -325,7 +342,7 @@ class StateView:
 
     def allowance(self, owner: str, spender: str) -> int:
         t = s.approvals
-        rows = self._rows(t, t.c.owner == _address(owner), t.c.spender == _address(spender))
+        rows = self._rows(t, self._named(t.c.owner, owner), self._named(t.c.spender, spender))
         return int(rows[0]["amount"]) if rows else 0
 
     # ─────────────────────────────────────────────────────────── mandates, public operation, exclusivity
@@ -347,7 +364,7 @@ class StateView:
         """The latest end of the authority's unused approval (like ``publicOperation``); 0 when none."""
         t = s.public_operations
         rows = self._rows(
-            t, t.c.asset_id == asset_id, t.c.operator == _address(operator), t.c.right == right, t.c.purpose == purpose
+            t, t.c.asset_id == asset_id, self._named(t.c.operator, operator), t.c.right == right, t.c.purpose == purpose
         )
         return int(rows[0]["latest_end"]) if rows else 0
 
@@ -374,7 +391,7 @@ class StateView:
         """Like ``pendingOf``: how many pending objections ``objector`` has in all, and its pending one on
         the asset (0 if none)."""
         t = s.objections
-        rows = self._rows(t, t.c.objector == _address(objector), t.c.status == 4)
+        rows = self._rows(t, self._named(t.c.objector, objector), t.c.status == 4)
         on = [int(r["objection_id"]) for r in rows if int(r["asset_id"]) == asset_id]
         return len(rows), (on[0] if on else 0)
 
@@ -390,7 +407,7 @@ class StateView:
         t = s.rectification_orders
         where: list[sa.ColumnElement[bool]] = []
         if participant is not None:
-            where.append(t.c.participant == _address(participant))
+            where.append(self._named(t.c.participant, participant))
         if asset_id is not None:
             where.append(t.c.asset_id == asset_id)
         if status is not None:
@@ -400,12 +417,12 @@ class StateView:
     def credit_of(self, participant: str) -> tuple[int, int]:
         """``(score, events)`` like the contract's ``creditOf``; ``(0, 0)`` before any credit event."""
         t = s.credit_scores
-        rows = self._rows(t, t.c.participant == _address(participant))
+        rows = self._rows(t, self._named(t.c.participant, participant))
         return (int(rows[0]["score"]), int(rows[0]["events"])) if rows else (0, 0)
 
     def find_credit_events(self, participant: str) -> list[dict[str, Any]]:
         t = s.credit_events
-        return self._rows(t, t.c.participant == _address(participant))
+        return self._rows(t, self._named(t.c.participant, participant))
 
     # ─────────────────────────────────────────────────────────── events
 

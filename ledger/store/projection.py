@@ -198,10 +198,17 @@ def _both(*touches: _Touches) -> _Touches:
     return lambda a: [pair for touch in touches for pair in touch(a)]
 
 
+def _key_changed(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
+    yield "participants", (a["identity"],)
+    yield "participant_keys", (a["oldKey"],)
+    yield "participant_keys", (a["newKey"],)
+
+
 _PARTICIPANT: Final = _one("participants", lambda a: (a["account"],))
 _ASSET: Final = _one("assets", _asset)
 _TOUCHES: Final[dict[str, _Touches]] = {
-    "ParticipantAdmitted": _PARTICIPANT,
+    "ParticipantAdmitted": _both(_PARTICIPANT, _one("participant_keys", lambda a: (a["account"],))),
+    "ParticipantKeyChanged": _key_changed,
     "ParticipantRolesChanged": _PARTICIPANT,
     "ParticipantStatusChanged": _PARTICIPANT,
     "DeclarationFiled": _PARTICIPANT,
@@ -472,8 +479,26 @@ class Projector:
                 "updated_at": ts,
                 "participant_id": int(a["id"]),
                 "credit_code_hash": _hex(a["creditCodeHash"]),
+                "signing_key": account,
             },
         )
+        self._put("participant_keys", (account,), block, {
+            "address": account, "account": account, "participant_id": int(a["id"]), "added_block": block,
+            "added_at": ts, "reason_hash": None, "added_by": a["by"], "replaced_block": None, "replaced_at": None,
+        })  # fmt: skip
+
+    def _on_ParticipantKeyChanged(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        identity, new = a["identity"], a["newKey"]
+        p = self._edit("participants", (identity,), block)
+        p["signing_key"] = new
+        p["updated_block"], p["updated_at"] = block, ts
+        old = self._edit("participant_keys", (a["oldKey"],), block)
+        old["replaced_block"], old["replaced_at"] = block, ts
+        self._put("participant_keys", (new,), block, {
+            "address": new, "account": identity, "participant_id": int(a["id"]), "added_block": block,
+            "added_at": ts, "reason_hash": _hex(a["reasonHash"]), "added_by": a["by"], "replaced_block": None,
+            "replaced_at": None,
+        })  # fmt: skip
 
     def _on_ParticipantRolesChanged(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
         p = self._edit("participants", (a["account"],), block)

@@ -258,7 +258,29 @@ participants = _versioned(
     # with a default, and a rebuild of the table would have to carry its partial index.
     _c("participant_id", sa.Integer, nullable=True),
     _c("credit_code_hash", _hash(), nullable=True),
+    # The key that signs for it now (its account, the identity under which every record names it, until its first
+    # key change): never NULL, nullable for the reason above (migration 0015 fills it in).
+    _c("signing_key", _address(), nullable=True),
     indexes=["region", "status", "roles", "participant_id", "credit_code_hash"],
+)
+
+# Every key a participant ever signed with, its identity's own included (ParticipantAdmitted, ParticipantKeyChanged):
+# which participant an address names, and since when and until when it signed for it.
+participant_keys = _versioned(
+    "participant_keys",
+    [_c("address", _address())],
+    _c("account", _address()),
+    _c("participant_id", sa.Integer),
+    _c("added_block", sa.BigInteger),
+    _c("added_at", sa.BigInteger),
+    # The key change that made it the participant's key (NULL for the identity's own key, given at admission):
+    # the council's decision for a recovery (zero for a planned change) and who made it (the authority, or the old
+    # key).
+    _c("reason_hash", _hash(), nullable=True),
+    _c("added_by", _address()),
+    _c("replaced_block", sa.BigInteger, nullable=True),
+    _c("replaced_at", sa.BigInteger, nullable=True),
+    indexes=["account"],
 )
 
 declarations = _fact(
@@ -884,7 +906,8 @@ VERSIONED: Final[tuple[StateTable, ...]] = (
     *(
         _state(t, versioned=True)
         for t in (
-            participants, assets, licences, revenue_shares, balances, bank_issuance, approvals, objections,
+            participants, participant_keys, assets, licences, revenue_shares, balances, bank_issuance, approvals,
+            objections,
             rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
             public_operations, licence_exclusivity, governance_operations, governance_roles,
             governance_role_settings, governance_function_roles, governance_safes, governance_targets, contract_pauses,

@@ -130,7 +130,9 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
     cold_exchange = bench_account("cold-exchange", 0)
     cold_seller = bench_account("cold-seller", 0)
     cold_recipients = [bench_account("cold-recipient", i) for i in range(2)]
-    others = [holder2, merchant, provider, supervisor, cold_exchange, cold_seller, *cold_recipients]
+    # A participant that changes key (planned), then loses the new one (recovered by the council).
+    keys = [bench_account("keys", i) for i in range(3)]
+    others = [holder2, merchant, provider, supervisor, cold_exchange, cold_seller, *cold_recipients, *keys]
     chain.rpc.batch([("anvil_setBalance", [a.address, hex(10**24)]) for a in others])
     # The authority is the governance: the council's Safe (2 of 3 officers) schedules, then executes after the delay.
     admitted = auth.admit(
@@ -152,6 +154,7 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
             (cold_exchange, Role.EXCHANGE, 450000, "Cold Exchange"),
             (cold_seller, Role.DATA_HOLDER, 450100, "Cold Seller"),
             *((r, Role.DATA_HOLDER, 450100, f"Cold Recipient {i}") for i, r in enumerate(cold_recipients)),
+            (keys[0], Role.DATA_HOLDER, 450100, "Key Changing Co."),
         ]
     ])  # fmt: skip
     c_holder2 = chain.client(holder2)
@@ -357,8 +360,12 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
     t.record("grant_license_after_1000_exclusives", exclusive,
              "an exclusive licence, after 1,000 exclusive licences of the same right and purpose ended")  # fmt: skip
     t.record("grant_license_shared_after_1000_exclusives", shared, "a shared licence, same place")
-    # Last, so that its governance round moves no clock the measurements above depend on.
+    t.record("rotate_key", chain.client(keys[0]).rotate_key(keys[1]), "planned: the old key sends, the new key's "
+             "EIP-712 consent checked; the identity's first change")  # fmt: skip
+    # Last, so that their governance rounds move no clock the measurements above depend on.
     t.record("set_issuance_limit", auth.set_issuance_limit(bank.address, 10**25), "executed by the council")
+    t.record("recover_key", auth.replace_key(keys[1].address, keys[2].address, h("key recovery")),
+             "executed by the council, after its delay")  # fmt: skip
     return t
 
 

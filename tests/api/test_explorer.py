@@ -423,6 +423,7 @@ def test_participant_page_shows_roles_declarations_credit_assets_and_revenue(tab
     record = site.http.get(f"/api/v1/participants/{merchant}").json()["data"]
     assert page.inner_text("[data-field=participant-id]") == f"#{record['participant_id']}"
     assert record["credit_code_hash"][2:6] in page.inner_text("[data-field=credit-code-hash]")
+    assert page.inner_text("[data-field=signing-key]") == record["signing_key"] == merchant  # it never changed key
 
     declarations = view.find_declarations(merchant)
     assert len(page.query_selector_all("[data-table=declarations] tbody tr[data-seq]")) == len(declarations) == 1

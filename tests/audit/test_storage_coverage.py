@@ -124,6 +124,12 @@ TAMPERS: dict[tuple[str, str], Tamper] = {
         t, "ParticipantRegistry", t.layout("ParticipantRegistry").slot("_lastId")),
     ("ParticipantRegistry", "_accounts"): lambda t: (
         "ParticipantRegistry", _var(t, "ParticipantRegistry", "_accounts", _merchant(t)["participant_id"]), 0),
+    ("ParticipantRegistry", "_identities"): lambda t: (
+        "ParticipantRegistry",
+        _var(t, "ParticipantRegistry", "_identities",
+             t.first("participant_keys", lambda r: r["address"] != r["account"])["address"]),
+        0,
+    ),
     ("ParticipantRegistry", "_creditCodes"): lambda t: _plus_one(
         t, "ParticipantRegistry", _var(t, "ParticipantRegistry", "_creditCodes", _merchant(t)["credit_code_hash"])),
     ("AssetRegistry", "_counters"): lambda t: _member(

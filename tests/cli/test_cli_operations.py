@@ -267,3 +267,25 @@ def test_a_bank_issues_within_its_limit_against_a_reserve_attestation(chain: Cli
     assert redeemed["outstanding"] == 999_999_950
     lowered = chain.json("token", "limit", "3", "--set", "0")
     assert (lowered["limit"], lowered["outstanding"]) == (0, 999_999_950)
+
+
+def test_a_participant_changes_its_key_and_the_council_recovers_it_through_the_cli(chain: Cli) -> None:
+    """A planned key change (the old and the new keystore both sign), then a recovery by the council: each time the
+    participant keeps its identity and records, and the replaced key is refused."""
+    old, new = chain.json("keys", "new", "carol"), chain.json("keys", "new", "carol-2")
+    chain.ok("participant", "admit", "carol", "--roles", "data-holder", "--region", "450100", "--name", "Carol Co.",
+             "--credit-code", code_for(old["address"]))  # fmt: skip
+    changed = chain.json("participant", "rotate-key", "--new-key", "carol-2", "--as", "carol")
+    assert (changed["identity"], changed["old_key"], changed["new_key"]) == (old["address"], old["address"],
+                                                                            new["address"])  # fmt: skip
+    shown = chain.json("participant", "show", "carol-2")
+    assert (shown["address"], shown["signing_key"], shown["status"]) == (old["address"], new["address"], "active")
+    refused = chain.refused("participant", "declare", "--document", "d", "--as", "carol")
+    assert f"ParticipantKeyReplaced(account={old['address']}, identity={old['address']})" in refused.stderr
+    chain.ok("participant", "declare", "--document", "d", "--as", "carol-2")
+
+    recovered = chain.json("participant", "replace-key", old["address"], "--new-key", "30", "--reason", "key lost")
+    assert (recovered["old_key"], recovered["new_key"]) == (new["address"], dev_account(30).address)
+    assert chain.json("participant", "show", "30")["declarations"] == 1
+    assert "ParticipantKeyReplaced" in chain.refused("participant", "declare", "--document", "e", "--as",
+                                                     "carol-2").stderr  # fmt: skip

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_account import Account
+from eth_account.signers.local import LocalAccount
 
 from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
@@ -53,6 +54,7 @@ DAY = 86_400
 # Every event of the system's ABIs that the market can emit.
 EVENT_TYPES = frozenset({
     "DeclarationFiled", "ParticipantAdmitted", "ParticipantRolesChanged", "ParticipantStatusChanged",
+    "ParticipantKeyChanged",
     "AssetRegistered", "LicenseGranted", "LicenseRevoked", "LicenseTransferred", "RegistrationApplied",
     "RegistrationCancelled", "RegistrationChanged", "RegistrationRejected", "RightTransferred",
     "AnonymisationAttested", "AssetFrozen", "AssetUnfrozen", "ObjectionAccepted", "ObjectionLodged",
@@ -122,8 +124,38 @@ def every_event_round(w: World) -> None:
     w.supervisor.open_order(OrderTarget.PARTICIPANT, participant=w.merchant.address, document_hash=h("order 2"))
     w.supervisor.record_credit_event(w.merchant.address, 3, -5, h("late filing"))
 
+    key_change_round(w)
     recognition_round(w)
     pause_round(w)
+
+
+def _fresh_key(w: World) -> LocalAccount:
+    """A new key, with ether for its gas."""
+    key: LocalAccount = Account.create()
+    w.rpc.call("anvil_setBalance", [key.address, hex(10**20)])
+    return key
+
+
+def key_change_round(w: World) -> None:
+    """Two new organisations change key: one hands over to a new key (both sign), the other's key, stolen, is
+    suspended at once by the emergency officers and replaced by the council, which reinstates it. The new keys use
+    what their organisations hold (tokens, an allowance, a declaration); their records stay under their
+    identities."""
+    planned, recovered = _fresh_key(w), _fresh_key(w)
+    for key, name in ((planned, "Guigang Harbour Data Co."), (recovered, "Yulin Pharma Data Co.")):
+        w.authority.admit(key.address, Role.DATA_HOLDER, REGION, name, code_for(key.address))
+    old = w.authority.as_(planned)
+    w.bank.issue(old.address, 10_000, RESERVE)
+    old.approve(w.exchange.address, 5_000)
+    new = w.authority.as_(_fresh_key(w))
+    old.rotate_key(new.account)
+    new.transfer(w.merchant.address, 1_000)
+    new.file_declaration(unique_hash("declaration"))
+    w.authority.suspend(recovered.address, h("key stolen"))
+    replacement = _fresh_key(w)
+    w.authority.replace_key(recovered.address, replacement.address, h("council: key recovery"))
+    w.authority.reinstate(replacement.address, h("key replaced"))
+    w.authority.as_(replacement).file_declaration(unique_hash("declaration"))
 
 
 def pause_round(w: World) -> None:

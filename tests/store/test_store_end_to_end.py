@@ -106,7 +106,8 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     sublicence left unflagged); unfreezing; role and status changes; revenue shares of another right, held for a
     suspended recipient and claimed; a refused trade of a non-atomic batch; a revoked mandate; a closed
     rectification order; a raised issuance limit and a redemption; an invalidated nonce; recognised registrations;
-    a licence sold; a share held for a revoked recipient and released by the authority."""
+    a licence sold; a share held for a revoked recipient and released by the authority; a planned key change and a
+    recovery."""
     actor = {a.key: authority.as_(dev_account(a.index)) for a in ACTORS}
     registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
     holder, merchant, other = (authority.as_(dev_account(i)) for i in (12, 13, 14))
@@ -189,6 +190,13 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     cancelled = holder.apply_registration(registration("b"))
     holder.cancel_registration(cancelled, h("withdrawn"))
     recognition_steps(authority, registrar, holder, other.address)
+    # Key changes: the other holder hands over to a new key (both sign), the merchant's key is recovered by the
+    # council; the new keys use what their organisations hold.
+    renewed = authority.as_(dev_account(16))
+    other.rotate_key(renewed.account)
+    renewed.transfer(holder.address, 1)
+    authority.replace_key(merchant.address, dev_account(17).address, h("key lost"))
+    authority.as_(dev_account(17)).approve(exchange.address, 1)
 
 
 def _fields(terms: LicenseTerms) -> dict[str, Any]:

@@ -7,7 +7,9 @@ governance's tables), 0010_bank_issuance (the same, for the settlement banks' is
 (the gateway's governance proposals: a table of its own, empty), 0012_contract_pauses (a store holding events is
 upgraded as it is: the pause events are new, none is in it), 0013_governance_targets (the manager's target settings
 rebuilt from the TargetClosed and TargetAdminDelayUpdated events the store already holds), 0014_participant_identity
-(participant ids and credit codes: a store holding an admission of the old contracts is refused)."""
+(participant ids and credit codes: a store holding an admission of the old contracts is refused),
+0015_participant_keys (each participant's signing key, and the keys' records: every participant signed with its
+account until then)."""
 
 from __future__ import annotations
 
@@ -27,12 +29,12 @@ from tests.store.conftest import apply_in_batches
 from tests.store.synthetic import SyntheticLedger
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
-_HEAD = "0014_participant_identity"
+_HEAD = "0015_participant_keys"
 # Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
 _EARLIER_HEADS = [
     _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
     ("0009_governance",), ("0010_bank_issuance",), ("0011_governance_proposals",), ("0012_contract_pauses",),
-    ("0013_governance_targets",),
+    ("0013_governance_targets",), ("0014_participant_identity",),
 ]
 _GOVERNANCE_TABLES = {
     "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",
@@ -324,5 +326,43 @@ def test_a_store_holding_admissions_without_identities_is_refused_and_an_empty_o
         with engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("participants")}
             assert not {"participant_id", "credit_code_hash"} & columns
+    finally:
+        engine.dispose()
+
+
+def test_a_store_of_participants_gets_their_accounts_as_signing_keys_and_one_key_record_each(store_url: str) -> None:
+    """Migration 0015_participant_keys: until then no participant could change its key, so each version of each
+    participant signs with its account, and each participant has one key record, its account's, from its
+    admission (a later version of its record, here a role change, adds none). The downgrade drops both."""
+    _upgrade(store_url, *_BEFORE, "0014_participant_identity")
+    insert = (
+        "INSERT INTO participants (account, valid_from_block, valid_to_block, name, roles, region, status,"
+        " declarations, admitted_by, admitted_block, admitted_at, updated_block, updated_at, participant_id,"
+        " credit_code_hash) VALUES (:account, :block, :to, 'Co.', :roles, 450100, 1, 0, :by, 3, 1000, :block, 1000,"
+        " 2, :code)"
+    )
+    account, by = "0x" + "AB" * 20, "0x" + "CD" * 20
+    _execute(store_url, insert, account=account, block=3, to=9, roles=1, by=by, code="0x" + "01" * 32)
+    _execute(store_url, insert, account=account, block=9, to=None, roles=3, by=by, code="0x" + "01" * 32)
+    open_store(store_url).close()
+    assert _versions(store_url) == {_HEAD}
+    engine = create_store_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            keys = conn.execute(sa.text("SELECT signing_key FROM participants")).scalars().all()
+            assert keys == [account, account]
+            records = conn.execute(sa.text(
+                "SELECT address, account, participant_id, added_block, added_at, added_by, reason_hash,"
+                " replaced_block, valid_from_block, valid_to_block FROM participant_keys"
+            )).all()  # fmt: skip
+            assert [tuple(r) for r in records] == [(account, account, 2, 3, 1000, by, None, None, 3, None)]
+    finally:
+        engine.dispose()
+    _alembic(store_url, lambda cfg: command.downgrade(cfg, "0014_participant_identity"))
+    engine = create_store_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            assert "signing_key" not in {c["name"] for c in sa.inspect(conn).get_columns("participants")}
+            assert "participant_keys" not in sa.inspect(conn).get_table_names()
     finally:
         engine.dispose()

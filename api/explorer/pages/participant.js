@@ -52,8 +52,17 @@ function revenueTable(rows, language) {
   );
 }
 
-/** The participant page of account, as of block at (null: the current state). */
-export async function renderParticipant(account, at = null) {
+/** The keys the participant signed with, one per line, for the signing key's tooltip. */
+function keysTitle(keys) {
+  return keys
+    .map((k) => `${k.address} ${formatTime(k.added_at)}${k.replaced_at ? ` – ${formatTime(k.replaced_at)}` : ""}`)
+    .join("\n");
+}
+
+/** The participant page of account (its identity or any key it signed with), as of block at (null: the current
+ * state). Its records are under its identity: a key is first resolved to it. */
+export async function renderParticipant(key, at = null) {
+  const account = (await get(`participants/${key}`, { at })).data.account;
   const [detail, held, revenue, trades, orders, licences] = await Promise.all([
     get(`participants/${account}`, { at }),
     get("assets", { holder: account, limit: LISTED, at }),
@@ -85,6 +94,11 @@ export async function renderParticipant(account, at = null) {
         kv([
           [t("participant.id"), `#${p.participant_id}`, "participant-id"],
           [t("participant.account"), h("span", { class: "mono" }, p.account), "account"],
+          [
+            t("participant.signingKey"),
+            h("span", { class: "mono", title: keysTitle(p.keys || []) }, p.signing_key),
+            "signing-key",
+          ],
           [t("participant.creditCode"), hashText(p.credit_code_hash), "credit-code-hash"],
           [t("participant.roles"), roles(p), "roles"],
           [t("participant.region"), regionLabel(p.region), "region"],
