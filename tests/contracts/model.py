@@ -219,10 +219,12 @@ class Participant:
     id: int = 0  # the organisation's participant id
 
     def view(self) -> dict[str, Any]:
+        # The machine's participants keep the keys they were admitted with (tests/contracts/test_key_changes.py
+        # changes keys): none is rekeyed.
         return {
             "roles": self.roles, "status": int(self.status), "region": self.region,
             "declarations": self.declarations, "admittedAt": self.admitted_at, "updatedAt": self.updated_at,
-            "id": self.id,
+            "id": self.id, "rekeyed": False,
         }  # fmt: skip
 
 
@@ -487,16 +489,24 @@ class Ledger:
             raise Refused("ParticipantDeclarationMissing", account=account)
         return p
 
-    def require_each(self, checks: Sequence[tuple[str, int]]) -> int:
+    def require_each(self, checks: Sequence[tuple[str, int]]) -> tuple[int, int]:
         """``ParticipantRegistry.requireEach``: the roles of each (account, roles) with roles; bit i set when
-        account i (without roles) is not active."""
+        account i (without roles) is not active; no account is a key other than its identity."""
         inactive = 0
         for i, (account, roles) in enumerate(checks):
             if roles:
                 self.require_role(account, roles)
             elif not self.is_active(account):
                 inactive |= 1 << i
-        return inactive
+        return inactive, 0
+
+    def identity_of(self, account: str) -> str:
+        """``identityOf``: every participant of the machine signs with its identity."""
+        return account if account in self.participants else ZERO
+
+    def signer_identity(self, account: str) -> str:
+        """``signerIdentity``: the account, if it is an active participant's."""
+        return account if self.is_active(account) else ZERO
 
     def is_active(self, account: str) -> bool:
         return self.participant(account).status == ParticipantStatus.ACTIVE
@@ -1352,7 +1362,7 @@ class Ledger:
         if check_exchange:
             checks.append((exchange, int(Role.EXCHANGE)))
         checks += [(p, 0) for p in payees[first:]]
-        inactive = self.require_each(checks) >> len(checks) - (len(payees) - first)
+        inactive = self.require_each(checks)[0] >> len(checks) - (len(payees) - first)
         for i in range(first, len(payees)):
             if inactive >> (i - first) & 1:
                 self.held[payees[i]] = self.held.get(payees[i], 0) + amounts[i]

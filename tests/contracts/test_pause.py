@@ -23,6 +23,7 @@ TRADE = P.TRADE_SETTLEMENT | P.ASSET_REGISTRY | P.SETTLEMENT_TOKEN
 #: Each participant's entry point and the contracts whose pause it checks first (those its call changes).
 CHECKED: dict[str, Paused] = {
     "ParticipantRegistry.fileDeclaration": P.PARTICIPANT_REGISTRY,
+    "ParticipantRegistry.rotateKey": P.PARTICIPANT_REGISTRY,
     "AssetRegistry.applyRegistration": P.ASSET_REGISTRY,
     "AssetRegistry.reviewRegistration": P.ASSET_REGISTRY,
     "AssetRegistry.changeRegistration": P.ASSET_REGISTRY,
@@ -59,7 +60,7 @@ CHECKED: dict[str, Paused] = {
 #: The authority's own functions: the governance keeps governing while contracts are paused.
 AUTHORITY_ONLY = frozenset({
     "ParticipantRegistry.admit", "ParticipantRegistry.setRoles", "ParticipantRegistry.suspend",
-    "ParticipantRegistry.reinstate", "ParticipantRegistry.revoke",
+    "ParticipantRegistry.reinstate", "ParticipantRegistry.revoke", "ParticipantRegistry.replaceKey",
     "AssetControls.freeze", "AssetControls.unfreeze", "AssetControls.pause", "AssetControls.unpause",
     "AssetControls.authorisePublicOperation", "AssetControls.withdrawPublicOperation",
     "SettlementToken.setIssuanceLimit", "TradeSettlement.releaseHeldShares", "TradeSettlement.setPriceBand",

@@ -24,9 +24,10 @@ from typing import Any
 
 import pytest
 from eth_abi.abi import encode as abi_encode
+from eth_account.messages import encode_typed_data
 
 from ledger.client import LedgerClient, dev_account
-from ledger.client.ledger import TxResult
+from ledger.client.ledger import TxResult, key_change_typed_data
 from ledger.client.sender import Call
 from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.revert import ContractRevert
@@ -296,6 +297,27 @@ def _on_holder(*extra: Any) -> Callable[[Env], Prepared]:
 def _reinstate(env: Env) -> Prepared:
     w = env.w
     return Prepared((w.suspended.address, h("reinstatement")), lambda: w.holder.get_participant(w.suspended.address))
+
+
+#: The key participants change to (new to the ledger).
+NEW_KEY = dev_account(46)
+
+
+def _rotate_key(env: Env) -> Prepared:
+    """The caller hands over to NEW_KEY, which signs its consent."""
+    w, me = env.w, env.caller.address
+    message = encode_typed_data(full_message=key_change_typed_data(
+        me, me, NEW_KEY.address, env.caller.chain_id, w.contracts.address["ParticipantRegistry"]
+    ))  # fmt: skip
+    return Prepared((NEW_KEY.address, bytes(NEW_KEY.sign_message(message).signature)),
+                    lambda: w.holder.get_participant(me))  # fmt: skip
+
+
+def _not_the_authority(env: Env, _: Prepared) -> Expected | None:
+    """The authority is the governance's access manager: its key is the contract, never changed."""
+    if env.actor != "authority":
+        return None
+    return Expected("ParticipantAuthorityReserved", {"account": env.addr(env.actor)})
 
 
 def _file_declaration(env: Env) -> Prepared:
@@ -840,6 +862,9 @@ MATRIX: tuple[Entry, ...] = (
     Entry("ParticipantRegistry", "revoke", frozenset({"authority"}), _on_holder(h("revocation")),
           (role(int(Role.AUTHORITY)),)),
     Entry("ParticipantRegistry", "fileDeclaration", ACTIVE, _file_declaration, (role(ALL),)),
+    Entry("ParticipantRegistry", "rotateKey", ACTIVE - {"authority"}, _rotate_key, (role(ALL), _not_the_authority)),
+    Entry("ParticipantRegistry", "replaceKey", frozenset({"authority"}), _on_holder(NEW_KEY.address, h("recovery")),
+          (role(int(Role.AUTHORITY)),)),
     # AssetRegistry: registration
     Entry("AssetRegistry", "applyRegistration", frozenset({"holder", "holder2", "merchant"}), _apply,
           (role(ASSET_OWNERS),)),
