@@ -36,7 +36,7 @@ from api.params import (
 )
 from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from api.routes.licences import chain_state
-from api.views import current, visible
+from api.views import current, named, visible
 from ledger.contracts.types import AssetStatus, Category, Grade, Kind, Right
 from ledger.store import schema as s
 
@@ -134,7 +134,7 @@ async def list_assets(
             where.append(t.c[column] == code)
     for column, who in zip(_HOLDERS, (holding_holder, processing_holder, operation_holder), strict=True):
         if who is not None:
-            where.append(t.c[column] == who)
+            where.append(named(t.c[column], who))
     if disputed is not None:
         where.append(t.c.disputed == disputed)
     if frozen is not None:
@@ -181,7 +181,7 @@ def _any_holder(query: sa.Select[Any], holder: str, cursor: str | None, limit: i
     t = s.assets
     branches = []
     for column in _HOLDERS:
-        branch = query.where(t.c[column] == holder)
+        branch = query.where(named(t.c[column], holder))
         if cursor:
             branch = branch.where(t.c.asset_id > decode_cursor(cursor, [int])[0])
         page = branch.with_only_columns(t.c.asset_id).order_by(t.c.asset_id).limit(limit + 1).subquery()

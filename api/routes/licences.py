@@ -15,7 +15,7 @@ from api.deps import BlockStamp, ReadConn, Stamp
 from api.pagination import CursorQ, LimitQ, fetch_page
 from api.params import BIGINT_MAX, INT32_MAX, AddressQ, AssetIdQ, TimeQ, parse_time
 from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
-from api.views import visible
+from api.views import named, visible
 from ledger.contracts.types import AssetStatus
 from ledger.store import schema as s
 
@@ -119,11 +119,13 @@ def list_licences(
     t = s.licences
     query = sa.select(t).where(visible(t, stamp))
     for column, value in (
-        ("asset_id", asset_id), ("licensor", licensor), ("licensee", licensee), ("purpose", purpose),
-        ("parent_id", parent_id), ("revoked", revoked),
+        ("asset_id", asset_id), ("purpose", purpose), ("parent_id", parent_id), ("revoked", revoked),
     ):  # fmt: skip
         if value is not None:
             query = query.where(t.c[column] == value)
+    for column, account in (("licensor", licensor), ("licensee", licensee)):
+        if account is not None:
+            query = query.where(named(t.c[column], account))
     if region is not None:
         query = query.where(json_array_contains(conn, t.c.regions, region))
     if territory is not None:

@@ -17,7 +17,7 @@ from api.deps import BlockStamp, ReadConn, Stamp
 from api.pagination import HASH, AccountCursorQ, BlockHashCursorQ, LimitQ, OperationCursorQ, fetch_page
 from api.params import AddressQ, AssetIdQ
 from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
-from api.views import visible
+from api.views import named, visible
 from ledger.store import schema as s
 
 __all__ = ["held_share_releases", "router"]
@@ -126,7 +126,7 @@ def list_public_operations(
     if asset_id is not None:
         query = query.where(t.c.asset_id == asset_id)
     if operator is not None:
-        query = query.where(t.c.operator == operator)
+        query = query.where(named(t.c.operator, operator))
     if status is not None:
         query = query.where(t.c.status == list(OperationStatus).index(status) + 1)
     key = [t.c.asset_id, t.c.operator, t.c.right, t.c.purpose]
@@ -155,7 +155,7 @@ def list_held_shares(
     t = s.held_shares
     query = sa.select(t).where(visible(t, stamp))
     if account is not None:
-        query = query.where(t.c.account == account)
+        query = query.where(named(t.c.account, account))
     if outstanding is not None:
         query = query.where(t.c.amount > 0 if outstanding else t.c.amount == 0)
     rows, next_cursor = fetch_page(conn, query, [t.c.account], [str], cursor, limit)

@@ -13,7 +13,7 @@ from api.deps import ReadConn, Stamp
 from api.pagination import CursorQ, LimitQ, fetch_page
 from api.params import BIGINT_MAX, AddressQ, AssetIdQ, OrderStatusQ, enum_code
 from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
-from api.views import visible
+from api.views import named, visible
 from ledger.contracts.types import OrderStatus
 from ledger.store import schema as s
 
@@ -40,7 +40,7 @@ def list_orders(
     t = s.rectification_orders
     query = sa.select(t).where(visible(t, stamp))
     if participant is not None:
-        query = query.where(t.c.participant == participant)
+        query = query.where(named(t.c.participant, participant))
     if asset_id is not None:
         query = query.where(t.c.asset_id == asset_id)
     code = enum_code(status, OrderStatus, "status")

@@ -14,7 +14,7 @@ from api.pagination import AccountCursorQ, LimitQ, fetch_page
 from api.params import INT32_MAX, AddressPath, ParticipantStatusQ, RoleQ, enum_code
 from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from api.routes.mandates import held_share_releases
-from api.views import visible
+from api.views import named, visible
 from ledger.contracts.credit_code import PATTERN as CREDIT_CODE_PATTERN
 from ledger.contracts.credit_code import lookup_hash
 from ledger.contracts.types import ParticipantStatus, Role
@@ -83,8 +83,7 @@ def list_participants(
 def get_participant(request: Request, conn: ReadConn, stamp: Stamp, account: AddressPath) -> Response:
     t, k = s.participants, s.participant_keys
     # Any key the participant signed with names it; its records are under its identity.
-    named = sa.select(k.c.account).where(visible(k, stamp), k.c.address == account).scalar_subquery()
-    row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.account == sa.func.coalesce(named, account))).first()
+    row = conn.execute(sa.select(t).where(visible(t, stamp), named(t.c.account, account))).first()
     if row is None:
         raise HTTPException(
             404, f"no participant {account}" + ("" if stamp.at_block is None else f" at block {stamp.number}")

@@ -12,7 +12,7 @@ from api.deps import ReadConn, Stamp
 from api.pagination import AccountIdCursorQ, LimitQ, encode_cursor, page_query
 from api.params import AddressQ, AssetIdQ, RightQ, enum_code
 from api.responses import ERRORS, block_ref, json_response
-from api.views import visible
+from api.views import named, visible
 from ledger.contracts.types import Right
 from ledger.store import schema as s
 
@@ -47,7 +47,7 @@ def revenue(
     r = s.revenue_totals  # kept by the indexer with the payments: one row per payee, asset and right sold
     query = sa.select(r.c.payee, r.c.asset_id, *(r.c[c] for c in _VALUES)).where(visible(r, stamp))
     if participant is not None:
-        query = query.where(r.c.payee == participant)
+        query = query.where(named(r.c.payee, participant))
     if asset_id is not None:
         query = query.where(r.c.asset_id == asset_id)
     right_code = enum_code(right, Right, "right")

@@ -21,7 +21,7 @@ from api.deps import AtQ, BlockStamp, ReadConn, Stamp, read_fast, resolve_at
 from api.pagination import BlockLogCursorQ, LimitQ, fetch_page
 from api.params import AddressPath, AddressQ, AssetIdQ, TimeQ, parse_time
 from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
-from api.views import visible
+from api.views import named, visible
 from ledger.contracts.types import Category, Right
 from ledger.store import schema as s
 
@@ -75,11 +75,11 @@ def list_trades(
     t = s.trades
     query = sa.select(t).where(visible(t, stamp))
     if exchange is not None:
-        query = query.where(t.c.exchange == exchange)
+        query = query.where(named(t.c.exchange, exchange))
     if asset_id is not None:
         query = query.where(t.c.asset_id == asset_id)
     if party is not None:
-        query = query.where(sa.or_(t.c.seller == party, t.c.buyer == party))
+        query = query.where(sa.or_(named(t.c.seller, party), named(t.c.buyer, party)))
     if on_exchange is not None:
         query = query.where(t.c.on_exchange == on_exchange)
     if trade_id is not None:
@@ -262,7 +262,7 @@ def get_exchange_trade(
 ) -> Response:
     t = s.trades
     row = conn.execute(
-        sa.select(t).where(visible(t, stamp), t.c.exchange == exchange, t.c.on_exchange.is_(True),
+        sa.select(t).where(visible(t, stamp), named(t.c.exchange, exchange), t.c.on_exchange.is_(True),
                            t.c.trade_id == trade_id.lower())
     ).first()  # fmt: skip
     if row is None:

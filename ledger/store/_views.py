@@ -67,24 +67,27 @@ class StateView:
             raise RecordNotFound(f"no {what}{at}")
         return rows[0]
 
-    def _named(self, column: sa.ColumnElement[Any], account: str) -> sa.ColumnElement[bool]:
-        """``column`` (an account column) names the participant ``account`` names: records are kept under a
-        participant's identity, and any key it signed with names it (an address no participant had names itself)."""
+    @staticmethod
+    def named(column: sa.ColumnElement[Any], account: str) -> sa.ColumnElement[bool]:
+        """``column`` (an account column) names the participant ``account`` names. Records are kept under a
+        participant's identity, and any key it signed with names it too: keys are never reused, so an address names
+        one participant for good, whatever the block. An address no participant had names itself."""
         k = s.participant_keys
         address = _address(account)
-        identity = sa.select(k.c.account).where(self.visible(k, self.at_block), k.c.address == address)
-        return column == sa.func.coalesce(identity.scalar_subquery(), address)
+        identity = sa.select(k.c.account).where(k.c.address == address).limit(1).scalar_subquery()
+        return column == sa.func.coalesce(identity, address)
 
     def identity_of(self, account: str) -> str:
         """The identity of the participant ``account`` names (itself when it is one, or names none)."""
         k = s.participant_keys
-        rows = self._rows(k, k.c.address == _address(account))
-        return str(rows[0]["account"]) if rows else _address(account)
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(k.c.account).where(k.c.address == _address(account)).limit(1)).scalar()
+        return str(found) if found is not None else _address(account)
 
     def find_keys(self, account: str) -> list[dict[str, Any]]:
         """Every key the participant ``account`` names signed with, in the order they were given."""
         k = s.participant_keys
-        return self._rows(k, self._named(k.c.account, account), order_by=(k.c.added_block, k.c.address))
+        return self._rows(k, self.named(k.c.account, account), order_by=(k.c.added_block, k.c.address))
 
     def rows(self, table: str, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """Every visible row of a state table (by name), in key order; ``columns``: only those.
@@ -135,7 +138,7 @@ class StateView:
 
     def get_participant(self, account: str) -> dict[str, Any]:
         t = s.participants
-        return self._one(t, f"participant {account}", self._named(t.c.account, account))
+        return self._one(t, f"participant {account}", self.named(t.c.account, account))
 
     def find_participants(
         self, *, role: int | None = None, region: int | None = None, status: int | None = None
@@ -153,7 +156,7 @@ class StateView:
 
     def find_declarations(self, account: str) -> list[dict[str, Any]]:
         t = s.declarations
-        return self._rows(t, self._named(t.c.account, account))
+        return self._rows(t, self.named(t.c.account, account))
 
     # ─────────────────────────────────────────────────────────── assets
 
@@ -180,7 +183,7 @@ class StateView:
         where: list[sa.ColumnElement[bool]] = []
         if holder is not None:
             columns = _HOLDER_COLUMNS if right is None else (_HOLDER_COLUMNS[right],)
-            where.append(sa.or_(*(self._named(t.c[c], holder) for c in columns)))
+            where.append(sa.or_(*(self.named(t.c[c], holder) for c in columns)))
         for column, value in (
             ("category", category), ("grade", grade), ("kind", kind), ("region", region), ("status", status)
         ):  # fmt: skip
@@ -230,9 +233,9 @@ class StateView:
         if asset_id is not None:
             where.append(t.c.asset_id == asset_id)
         if licensee is not None:
-            where.append(self._named(t.c.licensee, licensee))
+            where.append(self.named(t.c.licensee, licensee))
         if licensor is not None:
-            where.append(self._named(t.c.licensor, licensor))
+            where.append(self.named(t.c.licensor, licensor))
         if parent_id is not None:
             where.append(t.c.parent_id == parent_id)
         if revoked is not None:
@@ -267,9 +270,9 @@ class StateView:
         if asset_id is not None:
             where.append(t.c.asset_id == asset_id)
         if party is not None:
-            where.append(sa.or_(self._named(t.c.seller, party), self._named(t.c.buyer, party)))
+            where.append(sa.or_(self.named(t.c.seller, party), self.named(t.c.buyer, party)))
         if exchange is not None:
-            where.append(self._named(t.c.exchange, exchange))
+            where.append(self.named(t.c.exchange, exchange))
         if trade_id is not None:
             where.append(t.c.trade_id == _hash(trade_id))
         if time_from is not None:
@@ -286,7 +289,7 @@ class StateView:
         if trade_key is not None:
             where.append(t.c.trade_key == _hash(trade_key))
         if payee is not None:
-            where.append(self._named(t.c.payee, payee))
+            where.append(self.named(t.c.payee, payee))
         return self._rows(t, *where)
 
     def find_trade_refusals(self, *, exchange: str | None = None) -> list[dict[str, Any]]:
@@ -304,7 +307,7 @@ class StateView:
     def held_shares(self, account: str) -> int:
         """Revenue shares held for ``account`` (like the contract's ``heldShares``); 0 when none."""
         t = s.held_shares
-        rows = self._rows(t, self._named(t.c.account, account))
+        rows = self._rows(t, self.named(t.c.account, account))
         return int(rows[0]["amount"]) if rows else 0
 
     def price_band(self, kind: int) -> tuple[int, int]:
@@ -315,13 +318,13 @@ class StateView:
 
     def balance_of(self, account: str) -> int:
         t = s.balances
-        rows = self._rows(t, self._named(t.c.account, account))
+        rows = self._rows(t, self.named(t.c.account, account))
         return int(rows[0]["balance"]) if rows else 0
 
     def issuance_of(self, bank: str) -> tuple[int, int]:
         """``bank``'s issuance limit and outstanding issuance (like the token's ``issuanceOf``); zeros when none."""
         t = s.bank_issuance
-        rows = self._rows(t, self._named(t.c.bank, bank))
+        rows = self._rows(t, self.named(t.c.bank, bank))
         return (int(rows[0]["issuance_limit"]), int(rows[0]["outstanding"])) if rows else (0, 0)
 
     def paused_contracts(self) -> int:
@@ -342,7 +345,7 @@ class StateView:
 
     def allowance(self, owner: str, spender: str) -> int:
         t = s.approvals
-        rows = self._rows(t, self._named(t.c.owner, owner), self._named(t.c.spender, spender))
+        rows = self._rows(t, self.named(t.c.owner, owner), self.named(t.c.spender, spender))
         return int(rows[0]["amount"]) if rows else 0
 
     # ─────────────────────────────────────────────────────────── mandates, public operation, exclusivity
@@ -364,7 +367,7 @@ class StateView:
         """The latest end of the authority's unused approval (like ``publicOperation``); 0 when none."""
         t = s.public_operations
         rows = self._rows(
-            t, t.c.asset_id == asset_id, self._named(t.c.operator, operator), t.c.right == right, t.c.purpose == purpose
+            t, t.c.asset_id == asset_id, self.named(t.c.operator, operator), t.c.right == right, t.c.purpose == purpose
         )
         return int(rows[0]["latest_end"]) if rows else 0
 
@@ -391,7 +394,7 @@ class StateView:
         """Like ``pendingOf``: how many pending objections ``objector`` has in all, and its pending one on
         the asset (0 if none)."""
         t = s.objections
-        rows = self._rows(t, self._named(t.c.objector, objector), t.c.status == 4)
+        rows = self._rows(t, self.named(t.c.objector, objector), t.c.status == 4)
         on = [int(r["objection_id"]) for r in rows if int(r["asset_id"]) == asset_id]
         return len(rows), (on[0] if on else 0)
 
@@ -407,7 +410,7 @@ class StateView:
         t = s.rectification_orders
         where: list[sa.ColumnElement[bool]] = []
         if participant is not None:
-            where.append(self._named(t.c.participant, participant))
+            where.append(self.named(t.c.participant, participant))
         if asset_id is not None:
             where.append(t.c.asset_id == asset_id)
         if status is not None:
@@ -417,12 +420,12 @@ class StateView:
     def credit_of(self, participant: str) -> tuple[int, int]:
         """``(score, events)`` like the contract's ``creditOf``; ``(0, 0)`` before any credit event."""
         t = s.credit_scores
-        rows = self._rows(t, self._named(t.c.participant, participant))
+        rows = self._rows(t, self.named(t.c.participant, participant))
         return (int(rows[0]["score"]), int(rows[0]["events"])) if rows else (0, 0)
 
     def find_credit_events(self, participant: str) -> list[dict[str, Any]]:
         t = s.credit_events
-        return self._rows(t, self._named(t.c.participant, participant))
+        return self._rows(t, self.named(t.c.participant, participant))
 
     # ─────────────────────────────────────────────────────────── events
 

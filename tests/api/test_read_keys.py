@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ledger.client import connect, dev_account
-from ledger.contracts.types import Role
+from ledger.contracts.types import Category, Grade, Kind, Registration, Role
 from ledger.indexer import open_indexer
 from ledger.toolchain import compile_contracts
 from tests.api.gateway_support import gateway_market
@@ -28,6 +28,7 @@ class Scene:
     third: str
     before_change: int  # the last block before the first key change
     admitted_block: int
+    asset: int  # registered by the participant before its key changes
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +41,18 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
         bank = connect(m.settings, dev_account(3), rpc=m.rpc, build=m.build)
         authority.set_issuance_limit(bank.address, 10**12)  # the demo used its limit up
         bank.issue(first.address, 12_345, RESERVE)
+        asset = authority.as_(first).apply_registration(Registration(
+            content_hash=b"\x07" * 32, metadata_hash=b"\x08" * 32, metadata_uri="ipfs://keys", name="Harbour calls",
+            category=Category.ENTERPRISE, grade=Grade.GENERAL, kind=Kind.DATASET, region=450000,
+        ))  # fmt: skip
+        connect(m.settings, dev_account(1), rpc=m.rpc, build=m.build).review_registration(asset, True, b"\x09" * 32)
         before = int(m.rpc.call("eth_blockNumber"), 16)
         authority.as_(first).rotate_key(second)
         authority.replace_key(second.address, third.address, b"\x02" * 32)
         open_indexer(m.settings, m.store, m.rpc, build=m.build).run()
         with TestClient(m.app()) as client:
-            yield Scene(client, first.address, second.address, third.address, before, admitted.receipt.block_number)
+            yield Scene(client, first.address, second.address, third.address, before, admitted.receipt.block_number,
+                        asset)  # fmt: skip
 
 
 def test_any_key_of_a_participant_names_it_with_its_keys_in_order(scene: Scene) -> None:
@@ -63,12 +70,12 @@ def test_any_key_of_a_participant_names_it_with_its_keys_in_order(scene: Scene) 
 
 
 def test_as_of_a_block_before_the_change_the_participant_signed_with_its_identity(scene: Scene) -> None:
-    then = scene.client.get(f"/api/v1/participants/{scene.identity}", params={"at": scene.before_change}).json()
-    assert then["data"]["signing_key"] == scene.identity
-    assert [k["address"] for k in then["data"]["keys"]] == [scene.identity]
-    # A key that did not exist yet names no participant then.
-    unknown = scene.client.get(f"/api/v1/participants/{scene.third}", params={"at": scene.before_change})
-    assert unknown.status_code == 404
+    """An address names one participant for good (keys are never reused): a key given later names it as it was
+    before, when it signed with its identity."""
+    for address in (scene.identity, scene.third):
+        then = scene.client.get(f"/api/v1/participants/{address}", params={"at": scene.before_change}).json()
+        assert (then["data"]["account"], then["data"]["signing_key"]) == (scene.identity, scene.identity)
+        assert [k["address"] for k in then["data"]["keys"]] == [scene.identity]
 
 
 def test_the_participant_list_shows_each_participant_once_with_its_signing_key(scene: Scene) -> None:
@@ -76,3 +83,15 @@ def test_the_participant_list_shows_each_participant_once_with_its_signing_key(s
     mine = [p for p in listed if p["account"] in (scene.identity, scene.second, scene.third)]
     assert [(p["account"], p["signing_key"]) for p in mine] == [(scene.identity, scene.third)]
     assert all(p["signing_key"] == p["account"] for p in listed if p["account"] != scene.identity)
+
+
+def test_list_filters_take_any_key_of_a_participant(scene: Scene) -> None:
+    """The asset the participant registered under its first key is found by its current key and by a replaced one,
+    held by its identity."""
+    for address in (scene.identity, scene.second, scene.third):
+        assets = scene.client.get("/api/v1/assets", params={"holder": address}).json()["data"]
+        assert [(a["asset_id"], a["holding_holder"]) for a in assets] == [(scene.asset, scene.identity)]
+        by_right = scene.client.get("/api/v1/assets", params={"holding_holder": address}).json()["data"]
+        assert [a["asset_id"] for a in by_right] == [scene.asset]
+    nobody = scene.client.get("/api/v1/assets", params={"holder": dev_account(33).address}).json()["data"]
+    assert nobody == []
