@@ -5,6 +5,7 @@ import {IAssetControls} from "./interfaces/IAssetControls.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
 import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Identities} from "./libraries/Identities.sol";
 import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
@@ -13,6 +14,8 @@ import {Roles} from "./libraries/Roles.sol";
 /// ledger's pause register (kept by the registry).
 /// See {IAssetControls}.
 contract AssetControls is IAssetControls {
+    using Identities for IParticipantRegistry;
+
     /// @dev Pending (not yet accepted) objections an objector may have at once, across all assets.
     uint32 private constant _MAX_PENDING = 3;
     uint16 private constant _STANDING_ROLES = Roles.SUPERVISOR | Roles.AUTHORITY;
@@ -199,7 +202,7 @@ contract AssetControls is IAssetControls {
         external
     {
         _participants.requireRole(msg.sender, Roles.AUTHORITY);
-        operator = _named(operator);
+        operator = _participants.named(operator);
         bytes32 key = _operationKey(assetId, operator, right, purpose);
         if (_operations[key] == 0) revert ControlsNoPublicOperation(assetId, operator, right, purpose);
         delete _operations[key];
@@ -243,7 +246,7 @@ contract AssetControls is IAssetControls {
 
     /// @inheritdoc IAssetControls
     function pendingOf(address objector, uint256 assetId) external view returns (uint32, uint256) {
-        objector = _named(objector);
+        objector = _participants.named(objector);
         return (_pending[objector], _pendingOn[assetId][objector]);
     }
 
@@ -253,7 +256,7 @@ contract AssetControls is IAssetControls {
         view
         returns (uint40)
     {
-        return _operations[_operationKey(assetId, _named(operator), right, purpose)];
+        return _operations[_operationKey(assetId, _participants.named(operator), right, purpose)];
     }
 
     /// @inheritdoc IAssetControls
@@ -316,11 +319,6 @@ contract AssetControls is IAssetControls {
         }
     }
 
-    /// @dev The identity `account` names, or `account` itself when it names no participant.
-    function _named(address account) private view returns (address) {
-        address identity = _participants.identityOf(account);
-        return identity == address(0) ? account : identity;
-    }
 
     function _operationKey(uint256 assetId, address operator, IAssetRegistryTypes.Right right, uint16 purpose)
         private

@@ -126,7 +126,8 @@ contract ParticipantRegistry is IParticipantRegistry {
     /// @inheritdoc IParticipantRegistry
     function fileDeclaration(bytes32 documentHash) external {
         Pausing.check(_pause, Pausing.PARTICIPANTS);
-        (address identity, Participant storage p) = _active(msg.sender);
+        address identity = _requireSigner(msg.sender, Roles.ALL);
+        Participant storage p = _participants[identity];
         if (documentHash == bytes32(0)) revert ParticipantZeroHash();
         uint16 count = p.declarations + 1;
         p.declarations = count;
@@ -230,10 +231,10 @@ contract ParticipantRegistry is IParticipantRegistry {
     function isActive(address account) external view returns (bool) {
         Participant storage p = _participants[account];
         if (p.status == Status.None) {
-            // Not an identity: a key that signs for one now, or no participant's.
-            address identity = _identities[account];
-            p = _participants[identity];
-            if (identity == address(0) || _accounts[p.id] != account) return false;
+            // Not an identity: it names a participant only while it signs for it.
+            bool current;
+            (current, p) = _signing(account);
+            if (!current) return false;
         }
         return p.status == Status.Active;
     }
@@ -379,16 +380,6 @@ contract ParticipantRegistry is IParticipantRegistry {
         if (_participants[account].status != Status.None) return account;
         address identity = _identities[account];
         return identity == address(0) ? account : identity;
-    }
-
-    /// @dev The identity and record of the active participant for which `account` signs now.
-    function _active(address account) private view returns (address identity, Participant storage p) {
-        bool current;
-        (current, p) = _signing(account);
-        identity = _identityOf(account);
-        if (p.status == Status.None) revert ParticipantUnknown(account);
-        if (!current) revert ParticipantKeyReplaced(account, identity);
-        if (p.status != Status.Active) revert ParticipantNotActive(account, p.status);
     }
 
     /// @dev The identity and record of the participant `account` names (its identity or one of its keys).

@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ILedgerPause} from "./interfaces/ILedgerPause.sol";
 import {ISettlementToken} from "./interfaces/ISettlementToken.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {Identities} from "./libraries/Identities.sol";
 import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
@@ -15,6 +16,8 @@ import {Roles} from "./libraries/Roles.sol";
 /// they stay with an organisation whatever key it signs with. Participants name themselves and each other by the
 /// keys they sign with now; views take an identity or any key of it. OpenZeppelin's ERC20 keeps the books.
 contract SettlementToken is ERC20, ISettlementToken {
+    using Identities for IParticipantRegistry;
+
     /// @dev One slot per bank: 128 + 128 bits. `outstanding` never exceeds a limit that was in force when it grew,
     /// so it fits 128 bits.
     struct Issuance {
@@ -55,7 +58,7 @@ contract SettlementToken is ERC20, ISettlementToken {
     /// @inheritdoc ISettlementToken
     function setIssuanceLimit(address bank, uint128 limit) external {
         _participants.requireRole(msg.sender, Roles.AUTHORITY);
-        bank = _named(bank);
+        bank = _participants.named(bank);
         Issuance storage b = _issuance[bank];
         b.limit = limit;
         emit IssuanceLimitSet(bank, limit, b.outstanding, msg.sender);
@@ -125,18 +128,18 @@ contract SettlementToken is ERC20, ISettlementToken {
 
     /// @inheritdoc ISettlementToken
     function issuanceOf(address bank) external view returns (uint256 limit, uint256 outstanding) {
-        Issuance storage b = _issuance[_named(bank)];
+        Issuance storage b = _issuance[_participants.named(bank)];
         return (b.limit, b.outstanding);
     }
 
     /// @dev The balance of the participant `account` names (its identity or any of its keys).
     function balanceOf(address account) public view override(ERC20, IERC20) returns (uint256) {
-        return super.balanceOf(_named(account));
+        return super.balanceOf(_participants.named(account));
     }
 
     /// @dev The allowance between the participants `owner` and `spender` name.
     function allowance(address owner, address spender) public view override(ERC20, IERC20) returns (uint256) {
-        return super.allowance(_named(owner), _named(spender));
+        return super.allowance(_participants.named(owner), _participants.named(spender));
     }
 
     /// @dev A transfer between two active participants, named by their current keys; not while paused.
@@ -160,7 +163,7 @@ contract SettlementToken is ERC20, ISettlementToken {
     function transferFrom(address from, address to, uint256 value) public override(ERC20, IERC20) returns (bool) {
         Pausing.check(_pause, Pausing.TOKEN);
         address spender = _signer(msg.sender);
-        _spendAllowance(_named(from), spender, value);
+        _spendAllowance(_participants.named(from), spender, value);
         if (from == address(0)) revert ERC20InvalidSender(from);
         if (to == address(0)) revert ERC20InvalidReceiver(to);
         address owner = _signer(from);
@@ -185,10 +188,4 @@ contract SettlementToken is ERC20, ISettlementToken {
         if (identity == address(0)) revert TokenParticipantNotActive(account);
     }
 
-    /// @dev The identity `account` names, or `account` itself when it names no participant (this token's books
-    /// also hold the settlement contract's held shares).
-    function _named(address account) private view returns (address) {
-        address identity = _participants.identityOf(account);
-        return identity == address(0) ? account : identity;
-    }
 }

@@ -4,12 +4,15 @@ pragma solidity ^0.8.28;
 import {ISupervision} from "./interfaces/ISupervision.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
+import {Identities} from "./libraries/Identities.sol";
 import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title Supervision
 /// @notice See {ISupervision}.
 contract Supervision is ISupervision {
+    using Identities for IParticipantRegistry;
+
     IParticipantRegistry private immutable _participants;
     IAssetRegistry private immutable _registry;
 
@@ -94,8 +97,7 @@ contract Supervision is ISupervision {
 
     /// @inheritdoc ISupervision
     function creditOf(address participant) external view returns (Credit memory) {
-        address identity = _participants.identityOf(participant);
-        return _credit[identity == address(0) ? participant : identity];
+        return _credit[_participants.named(participant)];
     }
 
     /// @return supervisor the identity of the supervisor (or the authority) acting

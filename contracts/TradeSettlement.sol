@@ -8,12 +8,15 @@ import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
 import {IAssetRegistryTypes} from "./interfaces/IAssetRegistryTypes.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {ISettlementToken} from "./interfaces/ISettlementToken.sol";
+import {Identities} from "./libraries/Identities.sol";
 import {Pausing} from "./libraries/Pausing.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title TradeSettlement
 /// @notice See {ITradeSettlement}.
 contract TradeSettlement is ITradeSettlement, EIP712 {
+    using Identities for IParticipantRegistry;
+
     // ─────────────────────────────────────────────────────────── constants
 
     bytes32 private constant _TERMS_TYPEHASH = keccak256(
@@ -274,12 +277,12 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
 
     /// @inheritdoc ITradeSettlement
     function isSettled(address exchange, bytes32 tradeId) external view returns (bool) {
-        return exchange != address(0) && _settled[_tradeKey(_identityOf(exchange), address(0), address(0), tradeId)] != 0;
+        return exchange != address(0) && _settled[_tradeKey(_participants.named(exchange), address(0), address(0), tradeId)] != 0;
     }
 
     /// @inheritdoc ITradeSettlement
     function isDirectSettled(address seller, address buyer, bytes32 tradeId) external view returns (bool) {
-        return _settled[_tradeKey(address(0), _identityOf(seller), _identityOf(buyer), tradeId)] != 0;
+        return _settled[_tradeKey(address(0), _participants.named(seller), _participants.named(buyer), tradeId)] != 0;
     }
 
     /// @inheritdoc ITradeSettlement
@@ -307,7 +310,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
 
     /// @inheritdoc ITradeSettlement
     function heldShares(address account) external view returns (uint256) {
-        return _held[_identityOf(account)];
+        return _held[_participants.named(account)];
     }
 
     /// @inheritdoc ITradeSettlement
@@ -524,12 +527,6 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
             checks[2 + extra + i - first] = uint256(uint160(payees[i])); // no requirement: only looked at
         }
         return _participants.requireEach(checks);
-    }
-
-    /// @dev The identity `account` names, or `account` itself when it names no participant.
-    function _identityOf(address account) private view returns (address) {
-        address identity = _participants.identityOf(account);
-        return identity == address(0) ? account : identity;
     }
 
     function _refuse(uint256 index, bytes32 tradeId, bytes memory reason, bool atomic) private {

@@ -77,18 +77,6 @@ class StateView:
         identity = sa.select(k.c.account).where(k.c.address == address).limit(1).scalar_subquery()
         return column == sa.func.coalesce(identity, address)
 
-    def identity_of(self, account: str) -> str:
-        """The identity of the participant ``account`` names (itself when it is one, or names none)."""
-        k = s.participant_keys
-        with self.engine.connect() as conn:
-            found = conn.execute(sa.select(k.c.account).where(k.c.address == _address(account)).limit(1)).scalar()
-        return str(found) if found is not None else _address(account)
-
-    def find_keys(self, account: str) -> list[dict[str, Any]]:
-        """Every key the participant ``account`` names signed with, in the order they were given."""
-        k = s.participant_keys
-        return self._rows(k, self.named(k.c.account, account), order_by=(k.c.added_block, k.c.address))
-
     def rows(self, table: str, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """Every visible row of a state table (by name), in key order; ``columns``: only those.
 
