@@ -10,10 +10,12 @@ personal-information data, licenses (public data as an authorised operation the 
 settles trades on the exchange with each seller's consent (signed, or a standing mandate: a licence
 with fee and revenue shares, a sublicence, a right transfer, a batch) and off it (EIP-712 signatures
 of both parties), and exercises objections (lodged, accepted, dismissed), a freeze (the emergency
-officers' path: at once), a rectification order and a credit event, an incident (the emergency officers
-pause trade settlement at once, a change to it is refused meanwhile, the council resumes it after its
-delay); and shows a sale without the seller's consent refused. Every authority action goes through the
-governance: on the development chain the clock is moved past the council's delay instead of waiting for it.
+officers' path: at once), a rectification order and a credit event, an incident (a participant's key reported
+exposed: the emergency officers suspend it and pause trade settlement at once, a change to it is refused
+meanwhile, the council replaces the key, reinstates the participant and resumes settlement after its delay,
+the exposed key is refused), a planned key rotation (the supervisor's old and new keys both sign); and
+shows a sale without the seller's consent refused. Every authority action goes through the governance:
+on the development chain the clock is moved past the council's delay instead of waiting for it.
 
 Every run uses fresh content hashes and trade ids (tagged with the block it started at), so the
 demo runs again on a chain where it already ran. Independent transactions of a step are sent
@@ -62,7 +64,17 @@ from ledger.governance import CouncilClient, GovernanceConfig, Proposal
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build, compile_contracts
 
-__all__ = ["ACTORS", "Actor", "DemoError", "DemoEvent", "DemoSummary", "run_demo"]
+__all__ = [
+    "ACTORS",
+    "Actor",
+    "DemoError",
+    "DemoEvent",
+    "DemoSummary",
+    "actor_key",
+    "current_key",
+    "key_generation",
+    "run_demo",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +139,38 @@ CREDIT_CODES: Final[dict[str, str]] = {
     "provider": "52450300MJ00000108",
     "supervisor": "11450000MB0000011L",
 }
+
+#: A demo participant's later keys are dev accounts KEY_POOL + 100 × its index + 1, 2, ...: a run changes a key only to
+#: the next of these, so the next run finds the key that signs now (keys are never reused) without keeping files.
+KEY_POOL: Final[int] = 1_000
+KEY_GENERATIONS: Final[int] = 100
+#: The ether (wei) a new key gets from the relay for its gas.
+KEY_GAS_MONEY: Final[int] = 10 * 10**18
+
+
+def actor_key(actor: Actor, generation: int) -> LocalAccount:
+    """The demo participant's key of ``generation`` (0: the account it was admitted with, its identity)."""
+    return dev_account(actor.index if generation == 0 else KEY_POOL + 100 * actor.index + generation)
+
+
+def current_key(reader: LedgerClient, actor: Actor) -> tuple[int, LocalAccount]:
+    """The generation and account of the key that signs now for ``actor`` (its identity when not admitted yet)."""
+    identity = str(dev_account(actor.index).address)
+    if reader.get_participant(identity)["status"] == ParticipantStatus.NONE:
+        return 0, dev_account(actor.index)
+    return key_generation(actor, reader.key_of(identity))
+
+
+def key_generation(actor: Actor, key: str) -> tuple[int, LocalAccount]:
+    """Which of the keys the demo derives for ``actor`` the address ``key`` is (see :data:`KEY_POOL`)."""
+    for generation in range(KEY_GENERATIONS):
+        if actor_key(actor, generation).address == key:
+            return generation, actor_key(actor, generation)
+    raise DemoError(
+        f"{actor.name} ({dev_account(actor.index).address}) signs with {key}, none of the keys the demo derives for "
+        "it: its key was changed outside the demo. Use a fresh chain or `ledger deploy --fresh`"
+    )
+
 
 _SECTIONS: Final[dict[str, str]] = {
     "participants": "Participants (市场主体准入)",
@@ -201,7 +245,12 @@ class _Demo:
         self.log = log
         self.started = time.monotonic()
         self.accounts: dict[str, LocalAccount] = {a.key: dev_account(a.index) for a in ACTORS}
-        self.address = {k: str(acct.address) for k, acct in self.accounts.items()}
+        #: Which of its keys signs for each participant (see :func:`current_key`).
+        self.generation: dict[str, int] = {}
+        #: Each participant's identity (the account it was admitted with), which records and events name ...
+        self.identity = {k: str(acct.address) for k, acct in self.accounts.items()}
+        #: ... and the key that signs for it now, which arguments name (a replaced key names nobody).
+        self.address = dict(self.identity)
         self.names = {a.key: a.name for a in ACTORS} | {self.address[a.key]: a.name for a in ACTORS}
         self.tx_count = 0
         self.clients: dict[str, LedgerClient] = {}
@@ -224,9 +273,13 @@ class _Demo:
         contracts = Contracts.from_build(deployment, self.build)
         sender.errors = contracts.errors
         authority = CouncilClient(self.rpc, contracts, sender)
+        for actor in ACTORS[1:]:  # a key an earlier run changed signs for its participant now
+            self.generation[actor.key], self.accounts[actor.key] = current_key(authority, actor)
+            self.names[str(self.accounts[actor.key].address)] = actor.name
+            self.address[actor.key] = str(self.accounts[actor.key].address)
         self.clients = {key: authority.as_(acct) for key, acct in self.accounts.items() if key != "authority"}
         self.clients["authority"] = authority
-        self.address["authority"] = authority.address
+        self.address["authority"] = self.identity["authority"] = authority.address
         self.names[authority.address] = self.names["authority"]
         block = int(self.rpc.call("eth_blockNumber"), 16)
         self.run = f"run-b{block}"
@@ -335,13 +388,14 @@ class _Demo:
         reused: list[Actor] = []
         assert self.summary is not None
         for actor in ACTORS:
-            address = self.address[actor.key]
+            address = self.identity[actor.key]
             p = authority.get_participant(address)
             status = ParticipantStatus(p["status"])
             admitted_now = status == ParticipantStatus.NONE
             self.summary.participants.append({
                 "key": actor.key, "name": actor.name, "name_zh": actor.name_zh, "address": address,
                 "dev_account": None if actor.key == "authority" else actor.index,
+                "signing_key": address if actor.key == "authority" else str(self.accounts[actor.key].address),
                 "roles": role_names(int(actor.roles)), "region": actor.region, "admitted_now": admitted_now,
             })  # fmt: skip
             if admitted_now:
@@ -383,7 +437,7 @@ class _Demo:
         roles = ", ".join(term(r) for r in Role if r & actor.roles)
         return lambda r: (
             f"admitted (准入) {actor.name} {actor.name_zh} as {roles}, region {actor.region}:"
-            f" {self.address[actor.key]}, participant #{r.event('ParticipantAdmitted')['id']}, credit code"
+            f" {self.identity[actor.key]}, participant #{r.event('ParticipantAdmitted')['id']}, credit code"
             f" (统一社会信用代码) {actor.credit_code}"
         )
 
@@ -421,7 +475,10 @@ class _Demo:
                 (
                     bank,
                     bank.prepare(
-                        "SettlementToken", "issue", self.address[key], amount * YUAN,
+                        "SettlementToken",
+                        "issue",
+                        self.address[key],
+                        amount * YUAN,
                         self.h(f"reserve attestation for {key}"),
                     ),
                     _say(
@@ -492,7 +549,7 @@ class _Demo:
             a = registrar.get_asset(asset_id)
             owner, name, name_zh, category, grade, kind = specs[label]
             self.summary.assets.append({
-                "id": asset_id, "label": label, "name": name, "name_zh": name_zh, "holder": self.address[owner],
+                "id": asset_id, "label": label, "name": name, "name_zh": name_zh, "holder": self.identity[owner],
                 "category": choice_name(category), "grade": choice_name(grade), "kind": choice_name(kind),
                 "certificate": certificate_number(a["region"], a["certificateSerial"]),
             })  # fmt: skip
@@ -619,9 +676,10 @@ class _Demo:
         return "\n  ".join(lines)
 
     def consent(self, seller: str, trade: Trade, *, min_net: int, nonce: int) -> SalesConsent:
-        """The seller's signed consent to the exchange's sale ``trade``, valid for an hour."""
+        """The seller's signed consent to the exchange's sale ``trade``, valid for an hour. A consent names the key
+        the exchange settles with (it lapses when that key is changed)."""
         return self.c(seller).sign_sales_consent(
-            [(trade, min_net)], self.address["exchange"], nonce=nonce, deadline=self.chain_time() + 3600
+            [(trade, min_net)], self.c("exchange").address, nonce=nonce, deadline=self.chain_time() + 3600
         )
 
     def trading(self, ids: dict[str, int], licences: dict[str, int]) -> None:
@@ -680,7 +738,8 @@ class _Demo:
         # asset, cut from one template, netting it at least 15,000 yuan each, for 30 days.
         template = self.terms(Right.PROCESSING, 1201, 0, 0)
         mandate = Mandate(
-            seller=a["logistics"], exchange=a["exchange"], asset_id=ids["personal"], delivery=Delivery.LICENSE,
+            seller=a["logistics"], exchange=self.c("exchange").address, asset_id=ids["personal"],
+            delivery=Delivery.LICENSE,
             right=Right.PROCESSING, min_net=15_000 * YUAN, expiry=now + 30 * DAY, max_duration=90 * DAY,
             terms=LicenseTerms(right=template.right, purpose=template.purpose, start=0, end=0,
                                regions=template.regions, terms_hash=template.terms_hash),
@@ -705,7 +764,7 @@ class _Demo:
         ]  # fmt: skip
         public_batch_nets = [10_000 * YUAN]
         public_batch_consent = self.c("transport").sign_sales_consent(
-            list(zip(public_batch, public_batch_nets, strict=True)), a["exchange"], nonce=nonce + 1,
+            list(zip(public_batch, public_batch_nets, strict=True)), self.c("exchange").address, nonce=nonce + 1,
             deadline=self.chain_time() + 3600,
         )  # fmt: skip
         self.phase("off-exchange and batch settlement", "trading", [
@@ -779,14 +838,21 @@ class _Demo:
             raise DemoError(f"licensing frozen asset #{model} was not refused")
 
     def incident(self, ids: dict[str, int]) -> None:
-        """An incident: the emergency officers pause trade settlement at once, with the reason on record; a
-        participant's change to it is refused meanwhile (reads and withdrawals of consent go on); the council
-        resumes it after its delay."""
-        authority, transport = self.c("authority"), self.c("transport")
-        settlement = int(Paused.TRADE_SETTLEMENT)
-        self.phase("incident: trade settlement paused", "supervision", [
+        """An incident: the traffic police detachment's signing key is reported exposed. The emergency officers
+        suspend the detachment and pause trade settlement at once, with the reason on record (a consent or a sale
+        signed with the stolen key cannot settle meanwhile); a participant's change to the settlement is refused
+        (reads and withdrawals of consent go on); after its delay the council replaces the detachment's key,
+        reinstates it and resumes settlement. The exposed key is refused from then on; the detachment goes on as
+        the same participant under its new key."""
+        authority, transport, exposed = self.c("authority"), self.c("transport"), self.c("police")
+        settlement, police = int(Paused.TRADE_SETTLEMENT), self.identity["police"]
+        self.phase("incident: a participant suspended, trade settlement paused", "supervision", [
+            (authority, authority.prepare("ParticipantRegistry", "suspend", police,
+                                          self.h("incident 2027-001: signing key reported exposed")),
+             lambda r: f"{self.who('police')} suspended (暂停资格) at once by the emergency officers: its signing key "
+                       "was reported exposed (incident 2027-001, reason on record)"),
             (authority, authority.prepare("AssetControls", "pause", settlement,
-                                          self.h("incident 2027-001: an exchange signing key reported exposed")),
+                                          self.h("incident 2027-001: a participant's signing key reported exposed")),
              lambda r: "trade settlement paused (暂停) at once by the emergency officers, reason on record (incident "
                        "2027-001): settlements, batches and revenue-share changes are refused, reads go on"),
         ])  # fmt: skip
@@ -799,17 +865,75 @@ class _Demo:
                                      f"({exc.name}(contracts={exc.values['contracts']}))")  # fmt: skip
         else:
             raise DemoError("a change to the paused settlement contract was not refused")
-        self.phase("incident closed: trade settlement resumed", "supervision", [
+        replacement = self._next_key("police")
+        self.phase("incident closed: the key replaced, the participant reinstated, trade settlement resumed",
+                   "supervision", [
+            (authority, authority.prepare("ParticipantRegistry", "replaceKey", police, replacement.address,
+                                          self.h("incident 2027-001: the exposed key replaced")),
+             lambda r: f"the council replaced (密钥更换) the exposed key "
+                       f"{r.event('ParticipantKeyChanged')['oldKey']} of {self.who('police')} with "
+                       f"{replacement.address}: the same participant #{r.event('ParticipantKeyChanged')['id']}, whose "
+                       "rights, licences, balance, revenue shares and declarations answer to the new key only"),
+            (authority, authority.prepare("ParticipantRegistry", "reinstate", police,
+                                          self.h("incident 2027-001 closed: key replaced")),
+             lambda r: f"{self.who('police')} reinstated (恢复资格) by the council under its new key"),
             (authority, authority.prepare("AssetControls", "unpause", settlement,
-                                          self.h("incident 2027-001 closed: the exchange's key was replaced")),
+                                          self.h("incident 2027-001 closed: the exposed key was replaced")),
              lambda r: "trade settlement resumed (恢复) by the council once the incident was closed"),
         ])  # fmt: skip
+        self._use_key("police", replacement)
+        registration = Registration(
+            content_hash=self.h("content/exposed-key"), metadata_hash=self.h("metadata/exposed-key"),
+            metadata_uri=f"https://registry.gxdata.example/{self.run}/exposed-key.json",
+            name="南宁交通违法数据 Nanning traffic violations", category=Category.PUBLIC, grade=Grade.GENERAL,
+            kind=Kind.DATASET, region=REGION,
+        )  # fmt: skip
+        try:
+            exposed.sender.estimate(exposed.prepare("AssetRegistry", "applyRegistration", registration.as_abi()))
+        except E.ParticipantKeyReplaced as exc:
+            self.note("supervision", f"the exposed key {exc.values['account']} tried to apply for a registration in "
+                                     f"the name of {self.who('police')}: refused ({exc.name})")  # fmt: skip
+        else:
+            raise DemoError("the replaced key was not refused")
+
+    def key_rotation(self) -> None:
+        """A planned key change: the supervisor hands over to a new key, both keys signing; it takes effect at
+        once."""
+        supervisor = self.c("supervisor")
+        new = self._next_key("supervisor")
+        self.phase("planned key rotation", "participants", [
+            (supervisor, supervisor.prepare_rotate_key(new),
+             lambda r: f"{self.who('supervisor')} rotated its signing key (密钥轮换) on schedule, the old key sending "
+                       f"and the new key {new.address} signing its consent: the same participant "
+                       f"#{r.event('ParticipantKeyChanged')['id']}, at once"),
+        ])  # fmt: skip
+        self._use_key("supervisor", new)
+
+    def _next_key(self, key: str) -> LocalAccount:
+        """The participant's next key, given gas money by the relay (the development chain charges for gas)."""
+        actor = next(a for a in ACTORS if a.key == key)
+        if self.generation[key] + 1 >= KEY_GENERATIONS:
+            raise DemoError(f"{actor.name} has used every key the demo derives for it; use a fresh chain")
+        new = actor_key(actor, self.generation[key] + 1)
+        relay = self.c("authority").sender
+        relay.transact(Call(str(new.address), b"", 21_000, operation="gas money", value=KEY_GAS_MONEY))
+        self.tx_count += 1
+        return new
+
+    def _use_key(self, key: str, account: LocalAccount) -> None:
+        self.generation[key] += 1
+        self.accounts[key] = account
+        self.address[key] = str(account.address)
+        self.clients[key] = self.c("authority").as_(account)
+        self.names[str(account.address)] = self.names[key]
+        assert self.summary is not None
+        next(p for p in self.summary.participants if p["key"] == key)["signing_key"] = str(account.address)
 
     def balances(self) -> None:
         reader = self.c("authority")
         assert self.summary is not None
         for actor in ACTORS:
-            address = self.address[actor.key]
+            address = self.identity[actor.key]
             self.summary.balances.append(
                 {
                     "name": actor.name,
@@ -847,6 +971,7 @@ def run_demo(
         demo.trading(ids, licences)
         demo.supervision(ids)
         demo.incident(ids)
+        demo.key_rotation()
         demo.balances()
         summary.transactions = demo.tx_count
         summary.seconds = time.monotonic() - demo.started

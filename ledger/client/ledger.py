@@ -343,6 +343,10 @@ class LedgerClient:
         """Planned key change: this client's key hands its participant over to ``new_key``, which signs its consent
         here. Takes effect at once; from then on this client's key is refused and ``as_(new_key)`` acts for the
         participant."""
+        return self.execute(self.prepare_rotate_key(new_key))
+
+    def prepare_rotate_key(self, new_key: LocalAccount) -> Call:
+        """:meth:`rotate_key`'s call, with ``new_key``'s consent signed, unsent."""
         identity = self.identity_of(self.address)
         message = encode_typed_data(
             full_message=key_change_typed_data(
@@ -350,7 +354,7 @@ class LedgerClient:
             )
         )
         signature = bytes(new_key.sign_message(message).signature)
-        return self._tx("ParticipantRegistry", "rotateKey", new_key.address, signature)
+        return self.prepare("ParticipantRegistry", "rotateKey", new_key.address, signature)
 
     def replace_key(self, account: str, new_key: str, reason_hash: bytes) -> TxResult:
         """Recovery of a lost or compromised key: the authority makes ``new_key`` the key of the participant

@@ -30,7 +30,7 @@ from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Contracts, dev_account, make_sender
 from ledger.contracts.deploy import load_manifest
-from ledger.demo import ACTORS, DemoSummary, run_demo
+from ledger.demo import ACTORS, DemoSummary, key_generation, run_demo
 from ledger.governance import CouncilClient
 from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
@@ -180,10 +180,13 @@ def gateway_market(tmp: Path, build: Build, database_url: str | None = None, **s
             open_indexer(the_settings, store, rpc, build=build).run()
             market = Market(the_settings, rpc, build, store, summary)
             keys = ApiKeyStore(store.engine)
+            signing = {p["key"]: p["signing_key"] for p in summary.participants}
             for actor in ACTORS:
+                # The key that signs for the participant now (the demo changes some).
+                account = key_generation(actor, signing[actor.key])[1] if actor.key != "authority" else dev_account(0)
                 path = the_settings.data_dir / "keystores" / f"{actor.key}.json"
-                write_keystore(path, bytes(dev_account(actor.index).key))
-                new = keys.create(dev_account(actor.index).address, path, label=actor.key)
+                write_keystore(path, bytes(account.key))
+                new = keys.create(account.address, path, label=actor.key)
                 market.tokens[actor.key] = new.token
                 market.key_ids[actor.key] = new.key.key_id
             yield market

@@ -43,6 +43,18 @@ def test_demo_runs_on_a_fresh_chain_and_again_on_the_same_chain(fresh_cli: Cli) 
     resumed = next(i for i, t in enumerate(texts) if "trade settlement resumed" in t)
     assert paused < refused < resumed
     assert cli.json("paused")["paused"] == []
+    # Its cause: the police detachment's key was exposed. Suspended at once, its key replaced by the council and
+    # reinstated; the exposed key is refused after. The supervisor rotated its key on schedule.
+    police, supervisor = (next(p for p in first["participants"] if p["key"] == k) for k in ("police", "supervisor"))
+    replaced = next(i for i, t in enumerate(texts) if "replaced (密钥更换)" in t)
+    exposed = next(i for i, t in enumerate(texts) if "ParticipantKeyReplaced" in t)
+    assert texts.index(next(t for t in texts if "suspended (暂停资格)" in t)) < replaced < resumed < exposed
+    assert police["address"] in texts[exposed] and police["signing_key"] in texts[replaced]
+    assert any("rotated its signing key" in t and supervisor["signing_key"] in t for t in texts)
+    for p in (police, supervisor):
+        shown = cli.json("participant", "show", p["address"])
+        assert (shown["status"], shown["signing_key"]) == ("active", p["signing_key"])
+        assert p["signing_key"] != p["address"]
     exchange_fees = sum(t["fee"] for t in first["trades"])
     assert _balance(first, "Beibu Gulf Big Data Exchange") == exchange_fees
 
@@ -54,6 +66,9 @@ def test_demo_runs_on_a_fresh_chain_and_again_on_the_same_chain(fresh_cli: Cli) 
     assert not any(p["admitted_now"] for p in again["participants"])
     assert min(a["id"] for a in again["assets"]) > max(a["id"] for a in first["assets"])
     assert _balance(again, "Beibu Gulf Big Data Exchange") == 3 * exchange_fees
+    # Each run finds the keys the one before changed, and changes them again.
+    keys = [{p["key"]: p["signing_key"] for p in run["participants"]} for run in (first, again)]
+    assert {k for k in keys[0] if keys[0][k] != keys[1][k]} == {"police", "supervisor"}
     assert again["run"] != first["run"]
 
 

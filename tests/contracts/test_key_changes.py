@@ -245,3 +245,53 @@ def test_tokens_issued_to_a_new_key_reach_its_organisation(world: World) -> None
     assert buyer.balance_of(w.holder2.address) == 5_000
     with pytest.raises(E.TokenParticipantNotActive):
         w.bank.issue(w.holder2.address, 1, RESERVE)
+
+
+def test_a_thief_racing_the_recovery_keeps_only_what_it_moved_before_the_recovery_landed(world: World) -> None:
+    """The merchant's key is stolen and the officers go straight to the council's recovery, without the emergency
+    suspension. During the council's delay the thief moves tokens and hands the participant to a second key of its
+    own, hoping to outrun the recovery. The recovery still lands on the organisation: it was scheduled naming the
+    stolen key, it replaces whatever key signs then, and it retires the thief's second key too. After it, neither
+    of the thief's keys can act; the new key holds the rest, and the transfers the thief made stand (what the
+    suspension is for)."""
+    w = world
+    thief = w.merchant
+    identity = thief.address
+    w.fund(thief, 10_000, approve=False)
+    council, g = w.authority, w.authority.governance
+    new_key, second = dev_account(47), dev_account(48)
+    recovery = council.prepare("ParticipantRegistry", "replaceKey", identity, new_key.address, h("key stolen"))
+    proposal = g.propose([(str(recovery.to), recovery.data)], "key recovery")
+    for officer in [council.officers[o] for o in g.safe(proposal.stage.safe).owners if o in council.officers][:2]:
+        proposal = g.sign(proposal, officer)
+    proposal, _ = g.submit(proposal)
+    assert proposal.state == "scheduled" and proposal.ready_at is not None
+
+    # The thief, during the delay: moves tokens, then changes the key to one of its own and moves more.
+    thief.transfer(w.holder.address, 4_000)
+    thief.rotate_key(second)
+    thief2 = w.authority.as_(second)
+    thief2.transfer(w.holder.address, 1_000)
+    with pytest.raises(E.ParticipantKeyReplaced):  # the stolen key itself is retired by the thief's own rotation
+        thief.file_declaration(h("declaration"))
+
+    g.wait_until(proposal.ready_at, dev_clock=True)
+    for officer in [council.officers[o] for o in g.safe(proposal.stage.safe).owners if o in council.officers][:2]:
+        proposal = g.sign(proposal, officer)
+    proposal, executed = g.submit(proposal)
+    assert proposal.state == "executed"
+    changed = executed.event("ParticipantKeyChanged")
+    assert (changed["identity"], changed["oldKey"], changed["newKey"]) == (identity, second.address, new_key.address)
+
+    merchant = w.authority.as_(new_key)
+    assert merchant.key_of(identity) == new_key.address
+    assert merchant.identity_of(second.address) == identity
+    for stolen in (thief, thief2):
+        with pytest.raises(E.TokenParticipantNotActive):
+            stolen.transfer(w.holder.address, 1)
+        with pytest.raises(E.ParticipantKeyReplaced):
+            stolen.rotate_key(dev_account(49))
+        assert not stolen.transaction_allowed(stolen.address, w.contracts.address["SettlementToken"])
+    assert merchant.balance_of(identity) == 5_000
+    merchant.transfer(w.holder.address, 5_000)
+    assert merchant.balance_of(identity) == 0
