@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from typing import Any
 
@@ -217,14 +217,13 @@ class Participant:
     admitted_at: int = 0
     updated_at: int = 0
     id: int = 0  # the organisation's participant id
+    rekeyed: bool = False  # the identity's own key (the account it was admitted with) was replaced
 
     def view(self) -> dict[str, Any]:
-        # The machine's participants keep the keys they were admitted with (tests/contracts/test_key_changes.py
-        # changes keys): none is rekeyed.
         return {
             "roles": self.roles, "status": int(self.status), "region": self.region,
             "declarations": self.declarations, "admittedAt": self.admitted_at, "updatedAt": self.updated_at,
-            "id": self.id, "rekeyed": False,
+            "id": self.id, "rekeyed": self.rekeyed,
         }  # fmt: skip
 
 
@@ -420,6 +419,12 @@ class Ledger:
     #: The organisations by credit code hash (their participant ids); the account of each id.
     credit_codes: dict[bytes, int] = field(default_factory=dict)
     accounts: dict[int, str] = field(default_factory=dict)
+    #: Key changes. The model names a participant by its identity (the account it was admitted with) wherever the
+    #: chain is given the key that signs for it now (the machine translates: :meth:`on_chain`); ``keys`` maps every
+    #: key that is not an identity, current or replaced, to its identity; ``current`` a re-keyed identity to the key
+    #: that signs for it now.
+    keys: dict[str, str] = field(default_factory=dict)
+    current: dict[str, str] = field(default_factory=dict)
     # registry
     assets: dict[int, Asset] = field(default_factory=dict)
     registered_ids: dict[bytes, int] = field(default_factory=dict)
@@ -474,53 +479,143 @@ class Ledger:
     # ─────────────────────────────────────────────────────────── participants
 
     def participant(self, account: str) -> Participant:
-        return self.participants.get(account, NO_PARTICIPANT)
+        """``getParticipant``: the record of the participant ``account`` names (its identity or any key of it)."""
+        return self.participants.get(self.keys.get(account, account), NO_PARTICIPANT)
 
-    def require_role(self, account: str, any_of: int) -> Participant:
+    # ── keys
+
+    def key_of(self, account: str) -> str:
+        """The key the chain is given for the participant the model names ``account``: the key that signs for it
+        now (``account`` itself for a participant that never changed key, and for any other address)."""
+        return self.current.get(account, account)
+
+    def on_chain(self, x: Any) -> Any:
+        """``x`` (an argument, a trade, a mandate; tuples and lists of them) as the chain is given it: every
+        re-keyed identity replaced by its current key."""
+        if isinstance(x, str):
+            return self.current.get(x, x)
+        if isinstance(x, Trade):
+            return replace(x, seller=self.key_of(x.seller), buyer=self.key_of(x.buyer))
+        if isinstance(x, Mandate):
+            return replace(x, seller=self.key_of(x.seller), exchange=self.key_of(x.exchange))
+        if isinstance(x, tuple):
+            return tuple(self.on_chain(v) for v in x)
+        if isinstance(x, list):
+            return [self.on_chain(v) for v in x]
+        return x
+
+    def is_current(self, account: str) -> bool:
+        """Whether ``account`` signs for a participant now (``_signing``)."""
+        if account in self.participants:
+            return not self.participants[account].rekeyed
+        identity = self.keys.get(account)
+        return identity is not None and self.current.get(identity) == account
+
+    def signer(self, account: str, any_of: int) -> str:
+        """``_requireSigner``, as the chain applies it to the address it is given: the identity of the active
+        participant for which ``account`` signs now, which has one of ``any_of``; a replaced key (an identity's own
+        included) is refused."""
+        identity = self.keys.get(account, account)
+        if identity not in self.participants:
+            raise Refused("ParticipantUnknown", account=account)
+        if not self.is_current(account):
+            raise Refused("ParticipantKeyReplaced", account=account, identity=identity)
+        self.require_role(identity, any_of, shown=account)
+        return identity
+
+    def rotate_key(self, caller: str, new_key: str, signed_by: str) -> None:
+        """``rotateKey``, sent by the key ``caller`` (the model's identity stands for its current key) with a
+        consent ``signed_by`` signed."""
+        identity = self.signer(self.key_of(caller), ALL)
+        if signed_by != new_key:
+            raise Refused("ParticipantBadKeySignature", newKey=new_key, recovered=signed_by)
+        self._change_key(identity, new_key)
+
+    def replace_key(self, caller: str, account: str, new_key: str, reason: bytes) -> None:
+        self.signer(self.key_of(caller), int(Role.AUTHORITY))
+        identity = self.keys.get(account, account)
+        p = self._known(identity, shown=account)
+        if p.status == ParticipantStatus.REVOKED:
+            raise Refused("ParticipantInvalidStatus", account=account, status=int(p.status))
+        if reason == ZERO_HASH:
+            raise Refused("ParticipantZeroHash")
+        self._change_key(identity, new_key)
+
+    def _change_key(self, identity: str, new_key: str) -> None:
+        if new_key == ZERO:
+            raise Refused("ParticipantZeroAddress")
+        if new_key in self.participants or new_key in self.keys:
+            raise Refused("ParticipantKeyTaken", key=new_key)
+        p = self.participants[identity]
+        if p.roles & Role.AUTHORITY:
+            raise Refused("ParticipantAuthorityReserved", account=identity)
+        if identity not in self.current:
+            p.rekeyed = True
+        p.updated_at = self.now
+        self.keys[new_key] = identity
+        self.current[identity] = new_key
+        self.accounts[p.id] = new_key
+
+    def require_role(self, account: str, any_of: int, *, shown: str | None = None) -> Participant:
+        """The role check of ``_requireSigner`` for the participant the model names ``account`` (its identity,
+        standing for the key the chain is given, which errors name: ``shown``)."""
+        shown = self.key_of(account) if shown is None else shown
         p = self.participants.get(account)
         if p is None:
-            raise Refused("ParticipantUnknown", account=account)
+            raise Refused("ParticipantUnknown", account=shown)
         if p.status != ParticipantStatus.ACTIVE:
-            raise Refused("ParticipantNotActive", account=account, status=int(p.status))
+            raise Refused("ParticipantNotActive", account=shown, status=int(p.status))
         roles = any_of & ~DECLARED
         if p.roles & roles == 0:
-            raise Refused("ParticipantUnauthorized", account=account, neededRoles=roles)
+            raise Refused("ParticipantUnauthorized", account=shown, neededRoles=roles)
         if any_of & DECLARED and p.roles & NEEDS_DECLARATION and p.declarations == 0:
-            raise Refused("ParticipantDeclarationMissing", account=account)
+            raise Refused("ParticipantDeclarationMissing", account=shown)
         return p
 
-    def require_each(self, checks: Sequence[tuple[str, int]]) -> tuple[int, int]:
-        """``ParticipantRegistry.requireEach``: the roles of each (account, roles) with roles; bit i set when
-        account i (without roles) is not active; no account is a key other than its identity."""
-        inactive = 0
+    def require_each(self, checks: Sequence[tuple[str, int]], *, strict: bool = False) -> tuple[int, int]:
+        """``ParticipantRegistry.requireEach``: the roles of each (account, roles) with roles, and bit i of the
+        second word set when account i is a key other than its identity; bit i of the first word set when account
+        i (without roles) is not an active identity. The model's own calls name identities that stand for the keys
+        the chain is given (``strict`` takes the accounts as the chain does: a view's arguments)."""
+        inactive = rekeyed = 0
         for i, (account, roles) in enumerate(checks):
             if roles:
-                self.require_role(account, roles)
-            elif not self.is_active(account):
+                if not strict:
+                    self.require_role(account, roles)
+                elif self.signer(account, roles) != account:
+                    rekeyed |= 1 << i
+            elif account not in self.participants or not self.is_active(account):
                 inactive |= 1 << i
-        return inactive, 0
+        return inactive, rekeyed
 
     def identity_of(self, account: str) -> str:
-        """``identityOf``: every participant of the machine signs with its identity."""
-        return account if account in self.participants else ZERO
+        """``identityOf``: the identity of the participant ``account`` names (its identity or any key of it)."""
+        identity = self.keys.get(account, account)
+        return identity if identity in self.participants else ZERO
 
     def signer_identity(self, account: str) -> str:
-        """``signerIdentity``: the account, if it is an active participant's."""
-        return account if self.is_active(account) else ZERO
+        """``signerIdentity``: the identity, if ``account`` signs now for an active participant."""
+        return self.keys.get(account, account) if self.is_current(account) and self.is_active(account) else ZERO
 
     def is_active(self, account: str) -> bool:
+        """``isActive``: an identity's status, or (for a key that is not one) whether it signs now for an active
+        participant."""
+        if account not in self.participants and not self.is_current(account):
+            return False
         return self.participant(account).status == ParticipantStatus.ACTIVE
 
     def transaction_allowed(self, sender: str, target: str) -> bool:
+        if not self.is_current(sender):
+            return False
         p = self.participant(sender)
         if p.status != ParticipantStatus.ACTIVE:
             return False
         return target != ZERO or p.roles & Role.AUTHORITY != 0
 
-    def _known(self, account: str) -> Participant:
-        p = self.participants.get(account)
+    def _known(self, account: str, *, shown: str | None = None) -> Participant:
+        p = self.participants.get(self.keys.get(account, account))
         if p is None:
-            raise Refused("ParticipantUnknown", account=account)
+            raise Refused("ParticipantUnknown", account=self.key_of(account) if shown is None else shown)
         return p
 
     @staticmethod
@@ -532,7 +627,7 @@ class Ledger:
         self.require_role(caller, int(Role.AUTHORITY))
         if account == ZERO:
             raise Refused("ParticipantZeroAddress")
-        if account in self.participants:
+        if account in self.participants or account in self.keys:  # an identity, or a key of one
             raise Refused("ParticipantAlreadyAdmitted", account=account)
         self._check_roles(roles)
         if roles & Role.AUTHORITY:  # the governance's alone (its access manager): nobody else is given it
@@ -1229,7 +1324,7 @@ class Ledger:
 
     def invalidate_nonce(self, caller: str, nonce: int) -> None:
         self.require_role(caller, ALL)
-        self._use_nonce(caller, nonce)
+        self._use_nonce(self.key_of(caller), nonce)  # nonces are a key's (a consent is the word of one key)
 
     def _use_nonce(self, account: str, nonce: int) -> None:
         if (account, nonce) in self.nonces:
@@ -1264,10 +1359,12 @@ class Ledger:
     # ─────────────────────────────────────────────────────────── settlement: consents
 
     def sales_digest(self, sales: Sequence[tuple[Trade, int]], exchange: str, nonce: int, deadline: int) -> bytes:
-        return _sales_digest(tuple(sales), exchange, nonce, deadline, self.chain_id, self.settlement)
+        """The digest the chain recovers a consent from: over the sales and the exchange as it is given them."""
+        keyed = tuple((self.on_chain(t), m) for t, m in sales)
+        return _sales_digest(keyed, self.key_of(exchange), nonce, deadline, self.chain_id, self.settlement)
 
     def direct_digest(self, t: Trade, nonce: int, deadline: int) -> bytes:
-        return _direct_digest(t, nonce, deadline, self.chain_id, self.settlement)
+        return _direct_digest(self.on_chain(t), nonce, deadline, self.chain_id, self.settlement)
 
     def _consent_refusal(self, c: SalesConsent, sales: Sequence[tuple[Trade, int]], exchange: str) -> Refused | None:
         if self.now > c.deadline:
@@ -1282,10 +1379,11 @@ class Ledger:
         return None
 
     def settle(self, caller: str, t: Trade, min_net: int, c: SalesConsent) -> int:
-        if t.seller == c.seller:
+        # A consent names the keys that signed it (``c.seller``), as the chain is given it.
+        if self.key_of(t.seller) == c.seller:
             refusal = self._consent_refusal(c, [(t, min_net)], caller)
         else:
-            refusal = Refused("SettlementBadSignature", expected=t.seller, recovered=c.seller)
+            refusal = Refused("SettlementBadSignature", expected=self.key_of(t.seller), recovered=c.seller)
         if refusal is not None:
             raise refusal
         return self._settle(t, caller, True, min_net, ZERO_HASH)
@@ -1313,10 +1411,10 @@ class Ledger:
         refused: list[TradeRefusal] = []
         for i, t in enumerate(trades):
             c = consents[consent_of[i]]
-            if t.seller == c.seller:
+            if self.key_of(t.seller) == c.seller:
                 refusal = refusals[consent_of[i]]
             else:
-                refusal = Refused("SettlementBadSignature", expected=t.seller, recovered=c.seller)
+                refusal = Refused("SettlementBadSignature", expected=self.key_of(t.seller), recovered=c.seller)
             if refusal is None:
                 refusal = self._attempt(partial(self._settle, t, caller, False, min_nets[i], ZERO_HASH))
             if refusal is not None:
@@ -1335,12 +1433,12 @@ class Ledger:
         if t.fee != 0:
             raise Refused("SettlementFeeOffExchange", fee=t.fee)
         digest = self.direct_digest(t, nonce, deadline)
-        for signature, expected in ((seller_sig, t.seller), (buyer_sig, t.buyer)):
+        for signature, expected in ((seller_sig, self.key_of(t.seller)), (buyer_sig, self.key_of(t.buyer))):
             recovered = recover(digest, signature)
             if recovered != expected:
                 raise Refused("SettlementBadSignature", expected=expected, recovered=recovered)
-        self._use_nonce(t.seller, nonce)
-        self._use_nonce(t.buyer, nonce)
+        self._use_nonce(self.key_of(t.seller), nonce)
+        self._use_nonce(self.key_of(t.buyer), nonce)
         return self._settle(t, ZERO, False, 0, ZERO_HASH)
 
     def _settle(self, t: Trade, exchange: str, check_exchange: bool, min_net: int, mandate: bytes) -> int:
@@ -1407,9 +1505,10 @@ class Ledger:
     # ─────────────────────────────────────────────────────────── mandates
 
     def grant_mandate(self, caller: str, m: Mandate) -> bytes:
+        """``m`` as the chain is given it (its seller and exchange are keys: a mandate is the word of one key)."""
         mid = mandate_id(m)
         valid = (
-            m.seller == caller
+            m.seller == self.key_of(caller)
             and m.expiry > self.now
             and mid not in self.mandates
             and (m.delivery == Delivery.RIGHT or m.terms.right == m.right)
@@ -1417,16 +1516,16 @@ class Ledger:
         if not valid:
             raise Refused("MandateInvalid", mandateId=mid)
         self.require_role(caller, TRADER)
-        self.require_role(m.exchange, int(Role.EXCHANGE))
-        self.mandates[mid] = caller
+        self.signer(m.exchange, int(Role.EXCHANGE))
+        self.mandates[mid] = self.key_of(caller)
         return mid
 
     def revoke_mandate(self, caller: str, mid: bytes) -> None:
         seller = self.mandates.get(mid)
         if seller is None:
             raise Refused("MandateUnknown", mandateId=mid)
-        if seller != caller:
-            raise Refused("MandateNotSeller", mandateId=mid, caller=caller)
+        if seller != self.key_of(caller):
+            raise Refused("MandateNotSeller", mandateId=mid, caller=self.key_of(caller))
         del self.mandates[mid]
 
     def _mandate_refusal(self, t: Trade, m: Mandate, mid: bytes, exchange: str) -> Refused | None:
@@ -1435,8 +1534,8 @@ class Ledger:
         if self.now > m.expiry:
             return Refused("MandateExpired", mandateId=mid, expiry=m.expiry)
         within = (
-            m.seller == t.seller
-            and m.exchange == exchange
+            m.seller == self.key_of(t.seller)
+            and m.exchange == self.key_of(exchange)
             and m.asset_id == t.asset_id
             and m.delivery == t.delivery
             and m.parent_license_id == t.parent_license_id

@@ -11,8 +11,14 @@ asked for), batches (atomic and trade by trade), off-exchange trades, mandates (
 and outside their limits, and licences starting after their expiry), held revenue shares, their claims and the
 authority's release of a revoked recipient's; revenue shares and all four price bands; rectification orders and
 credit events; recognition agreements, certificate imports (new, linked, superseding, stale, expired, under
-threshold, forged) and suspension; and hostile calls of the contracts' internal hooks. Callers are usually the
-ones allowed to act and often anyone else: any admitted account, suspended ones, outsiders.
+threshold, forged) and suspension; key changes (planned, both keys signing; recovered by the council; to another's
+key, a key used before, with an impostor's consent) and what a replaced key then tries; and hostile calls of the
+contracts' internal hooks. Callers are usually the ones allowed to act and often anyone else: any admitted
+account, suspended ones, outsiders, replaced keys.
+
+The model names participants by their identities (the accounts they were admitted with); the chain is given the
+keys that sign for them now (:meth:`LedgerMachine.chain_args`), except in what a key signed (consents, mandates),
+which names the keys that signed it: a consent or mandate of a replaced key lapses, as on the chain.
 
 Each operation runs on the model (``tests/contracts/model.py``) and on the chain. When the model refuses,
 the chain must refuse with the same custom error and values and mine nothing (the refusal comes from gas
@@ -71,6 +77,8 @@ from functools import partial
 from typing import Any, ClassVar, TypeVar
 
 import pytest
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
@@ -212,6 +220,8 @@ TRADING = ["holder", "holder2", "merchant", "provider"]
 SETUP_LIMIT = 400_000 * len(TRADING) + 100_000
 OWNERS = ["holder", "holder2", "merchant", "registrar2"]
 EXCHANGES = ["exchange", "exchange2"]
+#: Whose keys the machine changes (the authority's is the access manager's: its own recovery is refused).
+KEYED = [*TRADING, *EXCHANGES, "bank", "registrar", "registrar2", "source", "suspended"]
 REGISTRARS = ["registrar", "registrar2", "foreign_registrar"]
 
 NEWCOMER_ROLES = [
@@ -252,7 +262,7 @@ WEIGHTS: dict[str, int] = {
     "grant_mandate": 4, "settle_mandated": 5, "revoke_mandate": 2,
     "open_order": 2, "close_order": 2, "record_credit": 3,
     "import_certificate": 4, "suspend_recognised": 3, "set_agreement": 2,
-    "hook": 3, "time_passes": 4, "grant_license": 8,
+    "hook": 3, "time_passes": 4, "grant_license": 8, "change_key": 2, "retired_key_acts": 2,
 }  # fmt: skip
 ACTIONS = [name for name, weight in WEIGHTS.items() for _ in range(weight)]
 #: Operations on licences (until there is one, the machine grants one instead).
@@ -348,7 +358,9 @@ UNCOMPARED_VIEWS: dict[str, dict[str, str]] = {}
 
 #: Every state-changing function, by contract, that the machine sends (successfully or refused).
 DRIVEN_WRITES: dict[str, frozenset[str]] = {
-    "ParticipantRegistry": frozenset(["admit", "fileDeclaration", "reinstate", "revoke", "setRoles", "suspend"]),
+    "ParticipantRegistry": frozenset(
+        ["admit", "fileDeclaration", "reinstate", "replaceKey", "revoke", "rotateKey", "setRoles", "suspend"]
+    ),
     "AssetRegistry": frozenset(
         [
             "applyRegistration",
@@ -405,11 +417,6 @@ DRIVEN_WRITES: dict[str, frozenset[str]] = {
 }
 #: Write functions of the module reached only through the registry (where DRIVEN_WRITES has them).
 UNDRIVEN_WRITES: dict[str, dict[str, str]] = {
-    "ParticipantRegistry": {
-        name: "key changes are not drawn by the model yet (its participants sign with their identities): "
-        "tests/contracts/test_key_changes.py covers them, the permission matrix their callers"
-        for name in ("rotateKey", "replaceKey")
-    },
     "AssetRegistryModule": {
         name: "runs only by delegatecall from AssetRegistry, driven there; a direct call refuses like "
         "reviewRegistration's (RegistryOnlyDelegated)"
@@ -437,15 +444,21 @@ REQUIRED_SUCCESSES = frozenset([
     "issue", "approve", "transfer", "settle:licence", "settle:right", "settleBatch:atomic", "settleBatch:partial",
     "grantMandate", "settleMandated", "setRevenueShares", "openOrder", "recordCreditEvent",
     "time", "settle:held share", "releaseHeldShares", "revokeLicense:sold", "importCertificate:new",
-    "settle:sublicence", "invariant:sold sublicence keeps its parent",
+    "settle:sublicence", "invariant:sold sublicence keeps its parent", "rotateKey", "replaceKey",
 ])  # fmt: skip
 REQUIRED_REFUSALS = frozenset([
     "ParticipantUnauthorized", "ParticipantNotActive", "ParticipantUnknown", "RegistryNotRightHolder",
     "RegistryInvalidStatus", "LicenseInvalidPeriod", "SettlementBadSignature", "SettlementTradeAlreadySettled",
     "RegistryOnlyCaller", "RecognitionBelowThreshold", "RegistryRecognisedRight", "SettlementNotRevoked", "LicenseSold",
+    "ParticipantKeyReplaced", "ParticipantKeyTaken",
 ])  # fmt: skip
 MIN_DISTINCT_SUCCESSES = 45
 MIN_DISTINCT_REFUSALS = 60
+#: Errors whose addresses are compared exactly (:meth:`LedgerMachine.assert_same_refusal`): they are about keys.
+KEY_ERRORS = frozenset([
+    "ParticipantKeyReplaced", "ParticipantKeyTaken", "ParticipantBadKeySignature", "SettlementBadSignature",
+    "SettlementNonceUsed", "MandateNotSeller",
+])  # fmt: skip
 
 
 @dataclass
@@ -512,12 +525,20 @@ class OriginAsset:
 class SignedSale:
     """A sale some key signed a consent for (the machine keeps every one it signs, for the consent invariant)."""
 
-    signer: str
+    signer: str  # the identity of the participant whose key signed
     exchange: str
     trade: Trade
     min_net: int
     nonce: int
     deadline: int
+    key: str  # the key that signed (its nonce space)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """An argument the chain is given as it is, not translated to current keys (:meth:`LedgerMachine.chain_args`)."""
+
+    value: Any
 
 
 @dataclass
@@ -602,6 +623,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.exclusivity_keys: set[tuple[int, int, int, int]] = set()
         self.operation_keys: set[tuple[int, str, int, int]] = set()
         self.mandate_pool: list[Mandate] = []
+        #: The keys replaced so far (whose participant, and a client of the replaced key).
+        self.retired: list[tuple[str, LedgerClient]] = []
         self.consents: list[tuple[list[tuple[Trade, int]], SalesConsent, str]] = []
         self.signed_sales: list[SignedSale] = []
         self.direct_signed: set[tuple[str, bytes, int, str, str, int]] = set()
@@ -653,6 +676,10 @@ class LedgerMachine(RuleBasedStateMachine):
     def named(self, address: str) -> str:
         return self.name_of.get(address, address)
 
+    def identity(self, address: str) -> str:
+        """The identity of the participant ``address`` names, if it is a key of one (else ``address``)."""
+        return self.model.keys.get(address, address)
+
     def known(self, names: Sequence[str]) -> list[str]:
         return [n for n in names if n in self.clients]
 
@@ -675,6 +702,7 @@ class LedgerMachine(RuleBasedStateMachine):
         time), or the council's Safe, which schedules the call in a block at the step's time and executes it in
         the next block, the council's delay later: the model applies the operation at that later time."""
         client = self.clients[caller]
+        args = tuple(self.chain_args(args))
         call = client.prepare(contract, function, *args)
         council = isinstance(client, CouncilClient)
         delayed = council and client.governance.route_of(str(call.to), call.data) == "council"
@@ -694,7 +722,7 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             if batch and not council:  # the governance's calls are checked on its own path, as the manager's
                 client.sender.estimate(call)  # a refusal raises here: nothing is mined
-                call = client.prepare(contract, function, *args, gas=BATCH_GAS)
+                call = client.prepare(contract, function, *args, gas=BATCH_GAS)  # (args as the chain is given them)
             tx = self.governed(client, call, at) if isinstance(client, CouncilClient) else client.execute(call)
         except ContractRevert as exc:
             name, values = self.decode_error(exc.data, label)
@@ -727,6 +755,16 @@ class LedgerMachine(RuleBasedStateMachine):
         if TRACE:
             print(f"  ok {label}", file=sys.stderr)
         return result, tx
+
+    def chain_args(self, x: Any) -> Any:
+        """``x`` as the chain is given it: the participants the model names by their identities, by the keys that
+        sign for them now; a :class:`Raw` argument as it is (a signed consent, a granted mandate, a certificate name
+        the keys that signed them, or the addresses a hostile caller put in)."""
+        if isinstance(x, Raw):
+            return x.value
+        if isinstance(x, (tuple, list)):
+            return type(x)(self.chain_args(v) for v in x)
+        return self.model.on_chain(x)
 
     def governed(self, council: CouncilClient, call: Call, at: int) -> TxResult:
         """``call`` made by the authority through its governance, executed at time ``at`` (refused by the
@@ -763,8 +801,16 @@ class LedgerMachine(RuleBasedStateMachine):
         return decoded
 
     def assert_same_refusal(self, label: str, refusal: Refused, name: str, values: dict[str, Any]) -> None:
-        expected = {k: v for k, v in refusal.values.items() if not isinstance(v, Refused)}
-        got = {k: v for k, v in values.items() if k in expected or not isinstance(refusal, ItemRefused)}
+        """The chain refused as the model did: the same error with the same values. An address in them is compared
+        as the participant it names (the model names participants by their identities, the chain's errors often
+        by the key that signed), except in the errors about keys, where the key is the point."""
+        exact = name in KEY_ERRORS
+
+        def named(v: Any) -> Any:
+            return v if exact or not isinstance(v, str) else self.model.keys.get(v, v)
+
+        expected = {k: named(v) for k, v in refusal.values.items() if not isinstance(v, Refused)}
+        got = {k: named(v) for k, v in values.items() if k in expected or not isinstance(refusal, ItemRefused)}
         assert (name, got) == (refusal.name, expected), (
             f"{label}: the chain refused with {name}{values}, the model expected {refusal}"
         )
@@ -1009,13 +1055,15 @@ class LedgerMachine(RuleBasedStateMachine):
             t, min_net = sales[0]
             signed = [(replace(t, terms=replace(t.terms, end=t.terms.end + DAY), asset_id=t.asset_id), min_net),
                       *sales[1:]]  # fmt: skip
+        # Signed as the chain will be given the sales now: by the keys that sign for seller, buyer and exchange.
         consent = self.clients[signer].sign_sales_consent(
-            signed, self.address[exchange_signed], nonce=nonce, deadline=deadline
+            m.on_chain(signed), m.key_of(self.address[exchange_signed]), nonce=nonce, deadline=deadline
         )
-        self.nonces_seen.add((self.address[signer], nonce))
+        self.nonces_seen.add((self.clients[signer].address, nonce))
         for t, min_net in signed:
+            key = self.clients[signer].address
             self.signed_sales.append(
-                SignedSale(self.address[signer], self.address[exchange_signed], t, min_net, nonce, deadline)
+                SignedSale(self.address[signer], self.address[exchange_signed], t, min_net, nonce, deadline, key)
             )
         self.hashed_sales.append((signed, self.address[exchange_signed], nonce, deadline))
         if variant == "seller field":
@@ -1122,7 +1170,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def set_up_mandate(self) -> None:
         """A standing mandate of the first asset's holder to the exchange: licences of its processing right."""
         m = self.model
-        mandate = Mandate(
+        mandate = Mandate(  # (no key has changed yet: the identities are the keys)
             seller=self.address["holder"], exchange=self.address["exchange"], asset_id=1, delivery=Delivery.LICENSE,
             right=Right.PROCESSING, min_net=0, expiry=m.now + 30 * DAY, max_duration=10 * DAY,
             terms=LicenseTerms(right=Right.PROCESSING, purpose=PURPOSES[0], start=0, end=0, regions=(REGION,),
@@ -1132,7 +1180,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.mandate_pool.append(mandate)
         self.setup_op(
             "mandate", "grantMandate", "holder", lambda m: m.grant_mandate(self.address["holder"], mandate),
-            "MandateRegistry", "grantMandate", mandate.as_abi(),
+            "MandateRegistry", "grantMandate", Raw(mandate.as_abi()),
         )  # fmt: skip
 
     def set_up_recognised(self) -> None:
@@ -1162,7 +1210,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.setup_op(
             "recognition", "importCertificate", "registrar",
             lambda m: m.import_certificate(self.address["registrar"], ORIGIN_CHAIN, c, signatures),
-            "Recognition", "importCertificate", ORIGIN_CHAIN, c.as_abi(), signatures,
+            "Recognition", "importCertificate", ORIGIN_CHAIN, Raw(c.as_abi()), signatures,
         )  # fmt: skip
 
     def registration(self, **kw: Any) -> Registration:
@@ -1254,6 +1302,80 @@ class LedgerMachine(RuleBasedStateMachine):
         )  # fmt: skip
         if tx:
             self.ok("fileDeclaration")
+
+    # ─────────────────────────────────────────────────────────── keys
+
+    def new_key(self) -> LocalAccount:
+        """A key no participant ever had, with ether for its gas (nothing mined)."""
+        self.counter += 1
+        account: LocalAccount = Account.from_key(keccak(text=f"model key {self.counter}"))
+        self.rpc.call("anvil_setBalance", [account.address, hex(10**21)])
+        return account
+
+    def change_key(self, data: st.DataObject) -> None:
+        """A participant's key changes: planned (its key sends, the new key signs its consent; at once) or
+        recovered by the council (after its delay). Now and then one that must be refused: another's key, a key
+        used before, an impostor's consent, no reason, the authority's own key, a revoked participant."""
+        m = self.model
+        name = self.choose(data, KEYED, label="whose key")
+        identity = self.address[name]
+        new = self.new_key()
+        new_key = new.address
+        if self.one_in(data, 8, "a taken key?"):
+            taken = self.choose(data, sorted({*m.keys, *(self.address[n] for n in TRADING)}), label="taken key")
+            new_key, new = taken, next((c.account for c in self.clients.values() if c.address == taken), new)
+        if self.coin(data, "recovery?"):
+            caller = self.who(data, ["authority"])
+            account = identity if not self.one_in(data, 12, "the authority's own?") else self.address["authority"]
+            reason = ZERO_HASH if self.one_in(data, 16, "no reason?") else h("key recovery")
+            _, tx = self.attempt(
+                f"{caller} replaces the key of {self.named(account)} with {self.named(new_key)}", "replaceKey", caller,
+                lambda m: m.replace_key(self.address[caller], account, new_key, reason),
+                "ParticipantRegistry", "replaceKey", account, new_key, reason,
+            )  # fmt: skip
+        else:
+            client = self.clients[name]
+            signer = new if not self.one_in(data, 10, "an impostor's consent?") else self.clients["outsider"].account
+            message = encode_typed_data(full_message=key_change_typed_data(
+                identity, client.address, new_key, self.chain_id, self.contracts["ParticipantRegistry"]
+            ))  # fmt: skip
+            signature = bytes(signer.sign_message(message).signature)
+            _, tx = self.attempt(
+                f"{name} rotates its key to {self.named(new_key)}", "rotateKey", name,
+                lambda m: m.rotate_key(identity, new_key, signer.address),
+                "ParticipantRegistry", "rotateKey", new_key, Raw(signature),
+            )  # fmt: skip
+        if tx is None:
+            return
+        changed = tx.event("ParticipantKeyChanged")
+        assert (changed["identity"], changed["newKey"]) == (identity, new_key), changed
+        self.retired.append((name, self.clients[name]))
+        self.clients[name] = self.world.authority.as_(new)
+        self.name_of[new_key] = name
+        self.ok("rotateKey" if changed["reasonHash"] == ZERO_HASH else "replaceKey")
+
+    def retired_key_acts(self, data: st.DataObject) -> None:
+        """A replaced key (stolen, say) tries to act for its participant: refused, whatever it tries."""
+        if not self.retired:
+            self.change_key(data)
+            return
+        name, old = self.choose(data, self.retired, label="replaced key")
+        key, identity = old.address, self.address[name]
+        replaced = Refused("ParticipantKeyReplaced", account=key, identity=identity)
+        act = self.choose(data, ["declaration", "registration", "transfer", "rotation"], label="tries")
+        call: tuple[Any, ...] = {
+            "declaration": (replaced, "ParticipantRegistry", "fileDeclaration", h("declaration")),
+            "registration": (replaced, "AssetRegistry", "applyRegistration", self.registration().as_abi()),
+            "transfer": (Refused("TokenParticipantNotActive", account=key), "SettlementToken", "transfer",
+                         self.address["merchant"], 1),
+            "rotation": (replaced, "ParticipantRegistry", "rotateKey", self.new_key().address, Raw(b"\0" * 65)),
+        }[act]  # fmt: skip
+        pseudo = f"{name}'s replaced key {key}"
+        self.clients[pseudo] = old
+        try:
+            self.attempt(f"{pseudo} tries a {act}", act, pseudo, partial(refuse, call[0]), *call[1:])
+        finally:
+            del self.clients[pseudo]
 
     # ─────────────────────────────────────────────────────────── registration
 
@@ -1667,7 +1789,7 @@ class LedgerMachine(RuleBasedStateMachine):
         licence_id, tx = self.attempt(
             f"settle {show_trade(trade, self.named, m.now)} min net {min_net} by {exchange}", "settle", exchange,
             lambda m: m.settle(self.address[exchange], trade, min_net, consent),
-            "TradeSettlement", "settle", trade.as_abi(), min_net, consent.as_abi(), trades=[trade],
+            "TradeSettlement", "settle", trade.as_abi(), min_net, Raw(consent.as_abi()), trades=[trade],
         )  # fmt: skip
         if tx:
             settled = tx.find("TradeSettled")
@@ -1701,8 +1823,8 @@ class LedgerMachine(RuleBasedStateMachine):
             f"settle batch atomic={atomic} {[show_trade(t, self.named, self.model.now) for t in trades]} "
             f"min nets {min_nets} by {exchange}", "settleBatch", exchange,
             lambda m: m.settle_batch(self.address[exchange], trades, min_nets, consents, consent_of, atomic),
-            "TradeSettlement", "settleBatch", [t.as_abi() for t in trades], min_nets, [c.as_abi() for c in consents],
-            consent_of, atomic, batch=True, trades=trades,
+            "TradeSettlement", "settleBatch", [t.as_abi() for t in trades], min_nets,
+            [Raw(c.as_abi()) for c in consents], consent_of, atomic, batch=True, trades=trades,
         )  # fmt: skip
         if tx:
             self.compare_batch("settleBatch", tx, trades, refused, "TradeSettlement", atomic)
@@ -1739,15 +1861,16 @@ class LedgerMachine(RuleBasedStateMachine):
         nonce = self.counter = self.counter + 1
         if self.nonces_seen and self.one_in(data, 8, "used nonce?"):
             nonce = self.choose(data, (sorted(n for _, n in self.nonces_seen)), label="used nonce")
-        self.nonces_seen |= {(trade.seller, nonce), (trade.buyer, nonce)}
+        self.nonces_seen |= {(self.model.key_of(trade.seller), nonce), (self.model.key_of(trade.buyer), nonce)}
         deadline = self.model.now + (-1 if self.one_in(data, 8, "expired?") else DAY)
         seller = self.clients.get(self.named(trade.seller), self.clients["holder"])
         buyer = self.clients.get(self.named(trade.buyer), self.clients["holder"])
         if self.one_in(data, 10, "forged signature?"):
             seller = self.clients[self.other_than(data, trade.seller)]
-        sigs = (seller.sign_direct_trade(trade, nonce, deadline), buyer.sign_direct_trade(trade, nonce, deadline))
+        keyed = self.model.on_chain(trade)
+        sigs = (seller.sign_direct_trade(keyed, nonce, deadline), buyer.sign_direct_trade(keyed, nonce, deadline))
         signed = (trade.trade_id, trade.asset_id, trade.seller, trade.buyer, trade.price)
-        self.direct_signed |= {(seller.address, *signed), (buyer.address, *signed)}
+        self.direct_signed |= {(self.identity(seller.address), *signed), (self.identity(buyer.address), *signed)}
         self.hashed_direct.append((trade, nonce, deadline))
         self.direct_seen.add((trade.seller, trade.buyer, trade.trade_id))
         self.keys_seen.add(trade_key(ZERO, trade.seller, trade.buyer, trade.trade_id))
@@ -1763,12 +1886,13 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def invalidate_nonce(self, data: st.DataObject) -> None:
         caller = self.who(data, TRADING)
-        used = sorted(n for a, n in self.nonces_seen if a == self.address[caller])
+        key = self.clients[caller].address
+        used = sorted(n for a, n in self.nonces_seen if a == key)
         if used and not self.one_in(data, 4, "fresh nonce?"):
             nonce = self.choose(data, used, label="nonce")
         else:
             nonce = self.counter = self.counter + 1
-        self.nonces_seen.add((self.address[caller], nonce))
+        self.nonces_seen.add((key, nonce))
         _, tx = self.attempt(
             f"{caller} invalidates nonce {nonce}", "invalidateNonce", caller,
             lambda m: m.invalidate_nonce(self.address[caller], nonce), "TradeSettlement", "invalidateNonce", nonce,
@@ -1889,7 +2013,7 @@ class LedgerMachine(RuleBasedStateMachine):
             if self.one_in(data, 16, "template of another right?"):
                 right = Right.OPERATION if right != Right.OPERATION else Right.PROCESSING
             seller = self.holder_name(asset_id, right) or TRADING
-            mandate = Mandate(
+            mandate = m.on_chain(Mandate(  # a mandate names the keys that sign now (it is one key's word)
                 seller=self.address[self.choose(data, seller, label="seller")],
                 exchange=self.address[exchange], asset_id=asset_id, delivery=delivery, right=right,
                 min_net=self.choose(data, [0, 0, 5_000, 100_000], label="mandate min net"),
@@ -1897,14 +2021,14 @@ class LedgerMachine(RuleBasedStateMachine):
                                 else self.choose(data, [30 * DAY, 2 * DAY, 1], "expiry")),
                 max_duration=self.choose(data, [10 * DAY, 2 * DAY, 60 * DAY], label="max duration"),
                 terms=replace(terms, start=0, end=0), salt=self.counter,
-            )  # fmt: skip
+            ))  # fmt: skip
             self.mandate_pool.append(mandate)
         caller = self.who(data, [self.named(mandate.seller)])
         mid, tx = self.attempt(
             f"{caller} grants mandate {mandate_id(mandate).hex()[:8]} ({mandate.delivery.name} of {mandate.asset_id} "
             f"to {self.named(mandate.exchange)})", "grantMandate", caller,
             lambda m: m.grant_mandate(self.address[caller], mandate),
-            "MandateRegistry", "grantMandate", mandate.as_abi(),
+            "MandateRegistry", "grantMandate", Raw(mandate.as_abi()),
         )  # fmt: skip
         if tx:
             assert bytes(tx.event("MandateGranted")["mandateId"]) == mid
@@ -1940,10 +2064,11 @@ class LedgerMachine(RuleBasedStateMachine):
         terms = replace(mandate.terms, start=start, end=start + length)
         trade_id = self.fresh("mandated trade")
         self.trade_ids.append(trade_id)
-        self.keys_seen.add(trade_key(mandate.exchange, ZERO, ZERO, trade_id))
+        seller = self.identity(mandate.seller)  # the model names participants by their identities
+        self.keys_seen.add(trade_key(self.identity(mandate.exchange), ZERO, ZERO, trade_id))
         t = Trade(
-            trade_id=trade_id, asset_id=mandate.asset_id, seller=mandate.seller,
-            buyer=self.address[self.other_than(data, mandate.seller)],
+            trade_id=trade_id, asset_id=mandate.asset_id, seller=seller,
+            buyer=self.address[self.other_than(data, seller)],
             price=self.choose(data, PRICES, label="price"), fee=self.choose(data, ([0, 100])),
             delivery=mandate.delivery, right=mandate.right, parent_license_id=mandate.parent_license_id, terms=terms,
         )  # fmt: skip
@@ -1977,7 +2102,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 f"mandated batch atomic={atomic} {[show_trade(t, self.named, self.model.now) for t in trades]} "
                 f"by {exchange}", "settleMandatedBatch", exchange,
                 lambda m: m.settle_mandated_batch(self.address[exchange], trades, distinct, mandate_of, atomic),
-                "MandateRegistry", "settleBatch", [t.as_abi() for t in trades], [md.as_abi() for md in distinct],
+                "MandateRegistry", "settleBatch", [t.as_abi() for t in trades], [Raw(md.as_abi()) for md in distinct],
                 mandate_of, atomic, batch=True, trades=trades,
             )  # fmt: skip
             if tx:
@@ -1987,7 +2112,7 @@ class LedgerMachine(RuleBasedStateMachine):
         licence_id, tx = self.attempt(
             f"mandated {show_trade(trade, self.named, self.model.now)} by {exchange}", "settleMandated", exchange,
             lambda m: m.settle_mandated(self.address[exchange], trade, mandate),
-            "MandateRegistry", "settle", trade.as_abi(), mandate.as_abi(), trades=[trade],
+            "MandateRegistry", "settle", trade.as_abi(), Raw(mandate.as_abi()), trades=[trade],
         )  # fmt: skip
         if tx:
             assert int(tx.event("TradeSettled")["licenseId"]) == licence_id
@@ -2143,7 +2268,7 @@ class LedgerMachine(RuleBasedStateMachine):
             f"{caller} imports origin asset {c.asset_id} ({variant}, issued {c.issued_block}, signers {signers})",
             "importCertificate", caller,
             lambda m: m.import_certificate(self.address[caller], chain, c, signatures),
-            "Recognition", "importCertificate", chain, c.as_abi(), signatures,
+            "Recognition", "importCertificate", chain, Raw(c.as_abi()), signatures,
         )  # fmt: skip
         if tx:
             ev = tx.event("CertificateImported")
@@ -2284,9 +2409,9 @@ class LedgerMachine(RuleBasedStateMachine):
             except Refused as refusal:
                 return refusal
 
-        # participants
+        # participants (by their identities, and by every key they signed with)
         actors = list(self.address.values())
-        for account in actors:
+        for account in [*actors, *sorted(m.keys)]:
             p = m.participant(account)
             add("ParticipantRegistry", "getParticipant", (account,), p.view())
             add("ParticipantRegistry", "idOfCreditCode", (self.credit_code(self.name_of[account]),),
@@ -2310,9 +2435,10 @@ class LedgerMachine(RuleBasedStateMachine):
                 expect(partial(traders, m, x, y)))  # fmt: skip
         mixed = [(a["holder"], TRADER), (a["exchange"], int(Role.EXCHANGE)), *((acc, 0) for acc in actors)]
         add("ParticipantRegistry", "requireEach", ([acc_int(x, r) for x, r in mixed],),
-            expect(lambda: m.require_each(mixed)))  # fmt: skip
-        add("ParticipantRegistry", "requireEach", ([acc_int(acc, 0) for acc in actors],),
-            m.require_each([(acc, 0) for acc in actors]))  # fmt: skip
+            expect(lambda: m.require_each(mixed, strict=True)))  # fmt: skip
+        keyed = [*actors, *sorted(m.keys)]
+        add("ParticipantRegistry", "requireEach", ([acc_int(acc, 0) for acc in keyed],),
+            m.require_each([(acc, 0) for acc in keyed], strict=True))  # fmt: skip
 
         # registry
         next_asset = len(m.assets) + 1
@@ -2415,13 +2541,14 @@ class LedgerMachine(RuleBasedStateMachine):
         for account, nonce in sorted(self.nonces_seen | {(a["holder"], 0)}):
             add("TradeSettlement", "nonceUsed", (account, nonce), (account, nonce) in m.nonces)
         for sales, exchange, nonce, deadline in self.hashed_sales[-6:]:
+            keyed = [m.on_chain(t).as_abi() for t, _ in sales]  # as the chain is given them now
             add("TradeSettlement", "hashSalesConsent",
-                ([t.as_abi() for t, _ in sales], [n for _, n in sales], exchange, nonce, deadline),
+                (keyed, [n for _, n in sales], m.key_of(exchange), nonce, deadline),
                 m.sales_digest(sales, exchange, nonce, deadline))  # fmt: skip
-            add("TradeSettlement", "hashSalesConsent", ([t.as_abi() for t, _ in sales], [], exchange, nonce, deadline),
+            add("TradeSettlement", "hashSalesConsent", (keyed, [], m.key_of(exchange), nonce, deadline),
                 Refused("SettlementLengthMismatch", trades=len(sales), consents=0))  # fmt: skip
         for trade, nonce, deadline in self.hashed_direct[-4:]:
-            add("TradeSettlement", "hashDirectTrade", (trade.as_abi(), nonce, deadline),
+            add("TradeSettlement", "hashDirectTrade", (m.on_chain(trade).as_abi(), nonce, deadline),
                 m.direct_digest(trade, nonce, deadline))  # fmt: skip
 
         # mandates
@@ -2746,7 +2873,10 @@ class LedgerMachine(RuleBasedStateMachine):
             if name == "NonceUsed":
                 self.chain_nonces_used.add((args["account"], int(args["nonce"])))
             elif name == "MandateGranted":
-                assert args["seller"] == sender, f"mandate {args['mandateId'].hex()} granted by {sender} for another"
+                # (a mandate is the word of the key that granted it: the event names that key)
+                assert self.identity(args["seller"]) == sender, (
+                    f"mandate {args['mandateId'].hex()} granted by {sender} for another"
+                )
                 self.granted_mandates[bytes(args["mandateId"])] = args["mandate"]
                 self.revoked_mandates.discard(bytes(args["mandateId"]))  # revoked before, granted again
             elif name == "MandateRevoked":
@@ -2783,6 +2913,7 @@ class LedgerMachine(RuleBasedStateMachine):
         seller's mandate to that exchange or the seller's own signature over this sale (same exchange, trade id,
         asset and terms, deadline not passed, nonce not withdrawn, and the seller netted at least what it asked)."""
         seller, buyer, exchange = ev["seller"], ev["buyer"], ev["exchange"]
+        sender = self.identity(sender)  # events name identities; the sender is a key
         licence = granted.get(int(ev["licenseId"]))
         if exchange == ZERO:
             assert sender in (seller, buyer), f"direct trade sent by {sender}: {ev}"
@@ -2796,7 +2927,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if mid != ZERO_HASH:
             mandate = self.granted_mandates.get(mid)
             assert mandate is not None and mid not in self.revoked_mandates, f"trade under no mandate in force: {ev}"
-            assert mandate["seller"] == seller and mandate["exchange"] == exchange, f"mandate of another: {ev}"
+            assert (self.identity(mandate["seller"]), self.identity(mandate["exchange"])) == (seller, exchange), (
+                f"mandate of another: {ev}"
+            )
             assert int(mandate["assetId"]) == int(ev["assetId"]), f"mandate for another asset: {ev}"
             assert int(ev["sellerAmount"]) >= int(mandate["minNet"]), f"below the mandate's minimum: {ev}"
             assert block_time <= int(mandate["expiry"]), f"expired mandate: {ev}"
@@ -2811,7 +2944,7 @@ class LedgerMachine(RuleBasedStateMachine):
             s for s in self.signed_sales
             if s.signer == seller and s.exchange == exchange and s.trade.trade_id == ev["tradeId"]
             and s.trade.asset_id == int(ev["assetId"]) and s.min_net <= int(ev["sellerAmount"])
-            and s.deadline >= block_time and (seller, s.nonce) not in self.chain_nonces_used
+            and s.deadline >= block_time and (s.key, s.nonce) not in self.chain_nonces_used
             and (
                 s.trade.delivery == Delivery.RIGHT and licence is None and int(s.trade.right) == int(ev["right"])
                 if licence is None
@@ -2874,20 +3007,20 @@ def refuse(refusal: Refused, m: Ledger) -> None:
 
 
 def participant_view(m: Ledger, account: str, roles: int) -> dict[str, Any]:
-    """``requireRole``: the participant, if it has one of ``roles`` (and, when asked, a declaration)."""
-    return m.require_role(account, roles).view()
+    """``requireRole``: the participant ``account`` signs for now, if it has one of ``roles`` (and, when asked, a
+    declaration)."""
+    return m.participant(m.signer(account, roles)).view()
 
 
 def identity_view(m: Ledger, account: str, roles: int) -> tuple[str, dict[str, Any]]:
-    """``requireIdentity``: the participant's identity (its account: the machine changes no key) and record."""
-    return account, m.require_role(account, roles).view()
+    """``requireIdentity``: the identity and record of the participant ``account`` signs for now."""
+    identity = m.signer(account, roles)
+    return identity, m.participant(identity).view()
 
 
 def traders(m: Ledger, x: str, y: str) -> tuple[str, str]:
     """``requireTraders``: both trading participants, by their identities."""
-    m.require_role(x, TRADER)
-    m.require_role(y, TRADER)
-    return x, y
+    return m.signer(x, TRADER), m.signer(y, TRADER)
 
 
 def acc_int(account: str, roles: int) -> int:
