@@ -13,7 +13,8 @@ account until then)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -62,13 +63,21 @@ def _upgrade(url: str, *targets: str) -> None:
     _alembic(url, run)
 
 
-def _execute(url: str, statement: str, **params: object) -> None:
+@contextmanager
+def _connected(url: str, *, begin: bool = False) -> Iterator[sa.Connection]:
+    """A connection to the store at ``url`` (in a transaction committed on exit when ``begin``), on an engine of
+    its own that is disposed of after."""
     engine = create_store_engine(url)
     try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(statement), params)
+        with engine.begin() if begin else engine.connect() as conn:
+            yield conn
     finally:
         engine.dispose()
+
+
+def _execute(url: str, statement: str, **params: object) -> None:
+    with _connected(url, begin=True) as conn:
+        conn.execute(sa.text(statement), params)
 
 
 def _one_event(url: str, contract: str, name: str) -> None:
@@ -81,12 +90,8 @@ def _one_event(url: str, contract: str, name: str) -> None:
 
 
 def _versions(url: str) -> set[str]:
-    engine = create_store_engine(url)
-    try:
-        with engine.connect() as conn:
-            return set(MigrationContext.configure(conn).get_current_heads())
-    finally:
-        engine.dispose()
+    with _connected(url) as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
 @pytest.mark.parametrize("heads", _EARLIER_HEADS, ids=lambda h: "+".join(x.split("_")[0] for x in h))
@@ -169,14 +174,10 @@ def test_the_governance_downgrade_drops_its_tables_and_the_upgrade_makes_them_ag
     open_store(store_url).close()
     _alembic(store_url, lambda cfg: command.downgrade(cfg, "0008_indexer_leader"))
     assert _versions(store_url) == {"0008_indexer_leader"}
-    engine = create_store_engine(store_url)
-    try:
-        with engine.connect() as conn:
-            inspector = sa.inspect(conn)
-            tables = set(inspector.get_table_names())
-            indexes = {i["name"] for t in tables for i in inspector.get_indexes(t)}
-    finally:
-        engine.dispose()
+    with _connected(store_url) as conn:
+        inspector = sa.inspect(conn)
+        tables = set(inspector.get_table_names())
+        indexes = {i["name"] for t in tables for i in inspector.get_indexes(t)}
     assert not _GOVERNANCE_TABLES & tables and "indexer_leader" in tables
     assert not [i for i in indexes if i and "governance" in i]
     store = open_store(store_url)
@@ -205,12 +206,8 @@ def test_a_store_indexed_before_the_banks_issuance_limits_is_refused_and_the_dow
     open_store(store_url).close()
     assert _versions(store_url) == {_HEAD}
     _alembic(store_url, lambda cfg: command.downgrade(cfg, "0009_governance"))
-    engine = create_store_engine(store_url)
-    try:
-        with engine.connect() as conn:
-            assert "bank_issuance" not in set(sa.inspect(conn).get_table_names())
-    finally:
-        engine.dispose()
+    with _connected(store_url) as conn:
+        assert "bank_issuance" not in set(sa.inspect(conn).get_table_names())
 
 
 def test_a_store_indexed_before_the_pause_register_is_upgraded_as_it_is_and_the_downgrade_drops_its_table(
@@ -233,13 +230,9 @@ def test_a_store_indexed_before_the_pause_register_is_upgraded_as_it_is_and_the_
         store.close()
     assert _versions(store_url) == {_HEAD}
     _alembic(store_url, lambda cfg: command.downgrade(cfg, "0011_governance_proposals"))
-    engine = create_store_engine(store_url)
-    try:
-        with engine.connect() as conn:
-            assert "contract_pauses" not in set(sa.inspect(conn).get_table_names())
-            assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 1
-    finally:
-        engine.dispose()
+    with _connected(store_url) as conn:
+        assert "contract_pauses" not in set(sa.inspect(conn).get_table_names())
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 1
     assert _versions(store_url) == {"0011_governance_proposals"}
 
 
@@ -287,13 +280,9 @@ def test_a_store_holding_the_managers_target_events_gets_their_records_rebuilt_a
         store.close()
     assert _versions(store_url) == {_HEAD}
     _alembic(store_url, lambda cfg: command.downgrade(cfg, "0012_contract_pauses"))
-    engine = create_store_engine(store_url)
-    try:
-        with engine.connect() as conn:
-            assert "governance_targets" not in set(sa.inspect(conn).get_table_names())
-            assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 6
-    finally:
-        engine.dispose()
+    with _connected(store_url) as conn:
+        assert "governance_targets" not in set(sa.inspect(conn).get_table_names())
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 6
     assert _versions(store_url) == {"0012_contract_pauses"}
 
 
@@ -312,22 +301,14 @@ def test_a_store_holding_admissions_without_identities_is_refused_and_an_empty_o
     _execute(store_url, "UPDATE events SET name = 'ParticipantRolesChanged'")  # other events are kept as they are
     open_store(store_url).close()
     assert _versions(store_url) == {_HEAD}
-    engine = create_store_engine(store_url)
-    try:
-        with engine.connect() as conn:
-            columns = {c["name"] for c in sa.inspect(conn).get_columns("participants")}
-            assert {"participant_id", "credit_code_hash"} <= columns
-            assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 1
-    finally:
-        engine.dispose()
+    with _connected(store_url) as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("participants")}
+        assert {"participant_id", "credit_code_hash"} <= columns
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 1
     _alembic(store_url, lambda cfg: command.downgrade(cfg, "0013_governance_targets"))
-    engine = create_store_engine(store_url)
-    try:
-        with engine.connect() as conn:
-            columns = {c["name"] for c in sa.inspect(conn).get_columns("participants")}
-            assert not {"participant_id", "credit_code_hash"} & columns
-    finally:
-        engine.dispose()
+    with _connected(store_url) as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("participants")}
+        assert not {"participant_id", "credit_code_hash"} & columns
 
 
 def test_a_store_of_participants_gets_their_accounts_as_signing_keys_and_one_key_record_each(store_url: str) -> None:
@@ -346,23 +327,15 @@ def test_a_store_of_participants_gets_their_accounts_as_signing_keys_and_one_key
     _execute(store_url, insert, account=account, block=9, to=None, roles=3, by=by, code="0x" + "01" * 32)
     open_store(store_url).close()
     assert _versions(store_url) == {_HEAD}
-    engine = create_store_engine(store_url)
-    try:
-        with engine.connect() as conn:
-            keys = conn.execute(sa.text("SELECT signing_key FROM participants")).scalars().all()
-            assert keys == [account, account]
-            records = conn.execute(sa.text(
-                "SELECT address, account, participant_id, added_block, added_at, added_by, reason_hash,"
-                " replaced_block, valid_from_block, valid_to_block FROM participant_keys"
-            )).all()  # fmt: skip
-            assert [tuple(r) for r in records] == [(account, account, 2, 3, 1000, by, None, None, 3, None)]
-    finally:
-        engine.dispose()
+    with _connected(store_url) as conn:
+        keys = conn.execute(sa.text("SELECT signing_key FROM participants")).scalars().all()
+        assert keys == [account, account]
+        records = conn.execute(sa.text(
+            "SELECT address, account, participant_id, added_block, added_at, added_by, reason_hash,"
+            " replaced_block, valid_from_block, valid_to_block FROM participant_keys"
+        )).all()  # fmt: skip
+        assert [tuple(r) for r in records] == [(account, account, 2, 3, 1000, by, None, None, 3, None)]
     _alembic(store_url, lambda cfg: command.downgrade(cfg, "0014_participant_identity"))
-    engine = create_store_engine(store_url)
-    try:
-        with engine.connect() as conn:
-            assert "signing_key" not in {c["name"] for c in sa.inspect(conn).get_columns("participants")}
-            assert "participant_keys" not in sa.inspect(conn).get_table_names()
-    finally:
-        engine.dispose()
+    with _connected(store_url) as conn:
+        assert "signing_key" not in {c["name"] for c in sa.inspect(conn).get_columns("participants")}
+        assert "participant_keys" not in sa.inspect(conn).get_table_names()
