@@ -202,7 +202,7 @@ def participant_record(s: Session, address: str) -> dict[str, Any]:
     score, events = client.credit_of(identity)
     return {
         "address": identity,
-        "signing_key": client.key_of(identity),
+        "signing_key": client.view("ParticipantRegistry", "accountOf", p["id"]),  # (the record is read already)
         "participant_id": p["id"],
         "credit_code_hash": "0x" + admitted[-1].args["creditCodeHash"].hex() if admitted else None,
         "name": admitted[-1].args["name"] if admitted else None,
