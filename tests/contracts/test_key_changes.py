@@ -295,3 +295,17 @@ def test_a_thief_racing_the_recovery_keeps_only_what_it_moved_before_the_recover
     assert merchant.balance_of(identity) == 5_000
     merchant.transfer(w.holder.address, 5_000)
     assert merchant.balance_of(identity) == 0
+
+
+def test_a_participant_whose_key_is_an_officers_is_never_made_an_exchange_or_a_bank(world: World) -> None:
+    """A data holder may sign with a key that is also an officer's of the governance's Safes (nothing forbids it
+    its roles). The council may then not make it an exchange or a bank: the check asks the key it signs with now,
+    not only its identity, or an officer could settle trades or issue money by way of a key change."""
+    w = world
+    officer = dev_account(40)
+    assert w.holder2.rotate_key(officer).event("ParticipantKeyChanged")["newKey"] == officer.address
+    for role in (Role.EXCHANGE, Role.SETTLEMENT_BANK):
+        with pytest.raises(E.ParticipantOfficerConflict) as refused:
+            w.authority.set_roles(w.holder2.address, role)
+        assert refused.value.account == officer.address
+    assert w.holder2.get_participant(officer.address)["roles"] == Role.DATA_HOLDER
