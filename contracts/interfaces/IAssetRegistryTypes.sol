@@ -90,6 +90,21 @@ interface IAssetRegistryTypes {
         uint40 licensedUntil;
     }
 
+    /// @notice An asset as the ledger's other contracts check it before they record something about it: read
+    /// from two slots (three when its rights are split), where {IAssetRegistry-getAsset} reads six and calls the
+    /// asset controls.
+    /// @param disputed an accepted ownership objection is open on it
+    struct Subject {
+        Status status;
+        Category category;
+        bool disputed;
+        bool frozen;
+        bytes32 contentHash;
+        address holdingHolder;
+        address processingHolder;
+        address operationHolder;
+    }
+
     /// @notice The flags {IAssetControls} sets on an asset.
     enum Control {
         Disputed,

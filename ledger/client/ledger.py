@@ -24,9 +24,12 @@ from ledger.contracts.codec import ContractCodec, DecodedLog, ErrorTable
 from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.system import GOVERNANCE_CONTRACTS, SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
+    AccountingCategory,
+    Derecognition,
     Kind,
     LicenseTerms,
     Mandate,
+    Measurement,
     OrderTarget,
     Paused,
     Registration,
@@ -34,6 +37,7 @@ from ledger.contracts.types import (
     Role,
     SalesConsent,
     Trade,
+    ValuationMethod,
 )
 from ledger.toolchain import Build
 
@@ -712,6 +716,81 @@ class LedgerClient:
 
     def order_count(self) -> int:
         return int(self.view("Supervision", "orderCount"))
+
+    # ─────────────────────────────────────────── valuation and accounting recognition (art. 19)
+
+    def accredit_appraiser(self, appraiser: str, expires_at: int, document_hash: bytes) -> TxResult:
+        """Accredits (or renews) ``appraiser``, a service provider, until ``expires_at``. The authority."""
+        return self._tx("Valuation", "accreditAppraiser", appraiser, expires_at, document_hash)
+
+    def revoke_appraiser(self, appraiser: str, reason_hash: bytes) -> TxResult:
+        return self._tx("Valuation", "revokeAppraiser", appraiser, reason_hash)
+
+    def file_valuation(
+        self,
+        asset_id: int,
+        method: ValuationMethod,
+        value: int,
+        *,
+        currency: str = "CNY",
+        base_date: int,
+        valid_until: int,
+        content_hash: bytes,
+        report_hash: bytes,
+    ) -> int:
+        """Files a valuation report of ``value`` (in the currency's smallest unit: fen for CNY); its id."""
+        result = self._tx(
+            "Valuation", "fileValuation", asset_id, int(method), value, currency.encode("ascii"), base_date,
+            valid_until, content_hash, report_hash,
+        )  # fmt: skip
+        return int(result.event("ValuationFiled")["valuationId"])
+
+    def withdraw_valuation(self, valuation_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("Valuation", "withdrawValuation", valuation_id, reason_hash)
+
+    def reject_valuation(self, valuation_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("Valuation", "rejectValuation", valuation_id, reason_hash)
+
+    def recognise_asset(
+        self,
+        asset_id: int,
+        category: AccountingCategory,
+        carrying_amount: int,
+        *,
+        period_start: int,
+        period_end: int,
+        valuation_id: int,
+        auditor_hash: bytes,
+    ) -> TxResult:
+        """Recognises the asset in the caller's accounts at ``carrying_amount`` fen (入表)."""
+        return self._tx(
+            "Valuation", "recogniseAsset", asset_id, int(category), carrying_amount, period_start, period_end,
+            valuation_id, auditor_hash,
+        )  # fmt: skip
+
+    def remeasure(self, asset_id: int, kind: Measurement, carrying_amount: int, document_hash: bytes) -> TxResult:
+        return self._tx("Valuation", "remeasure", asset_id, int(kind), carrying_amount, document_hash)
+
+    def carry_over(self, asset_id: int, auditor_hash: bytes) -> TxResult:
+        return self._tx("Valuation", "carryOver", asset_id, auditor_hash)
+
+    def derecognise(self, asset_id: int, reason: Derecognition, document_hash: bytes) -> TxResult:
+        return self._tx("Valuation", "derecognise", asset_id, int(reason), document_hash)
+
+    def accreditation_of(self, appraiser: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.view("Valuation", "accreditationOf", appraiser)
+        return result
+
+    def get_valuation(self, valuation_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = self.view("Valuation", "getValuation", valuation_id)
+        return result
+
+    def valuation_count(self) -> int:
+        return int(self.view("Valuation", "valuationCount"))
+
+    def recognition_of(self, asset_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = self.view("Valuation", "recognitionOf", asset_id)
+        return result
 
     # ─────────────────────────────────────────── recognition (other provinces' registrations)
 

@@ -257,6 +257,7 @@ def deploy_system(
         "MandateRegistry": (["address", "address", "address"], [participants, settlement, registry]),
         "Supervision": (["address", "address"], [participants, registry]),
         "Recognition": (["address", "address"], [participants, registry]),
+        "Valuation": (["address", "address"], [participants, registry]),
         "SafeL2": ([], []),
         "SafeProxyFactory": ([], []),
         "MultiSendCallOnly": ([], []),

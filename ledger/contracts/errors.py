@@ -176,6 +176,23 @@ __all__ = [
     "TokenParticipantNotActive",
     "TokenRedemptionExceedsOutstanding",
     "TokenZeroReserveHash",
+    "ValuationAlreadyRecognised",
+    "ValuationAssetDisputed",
+    "ValuationAssetNotRegistered",
+    "ValuationConflictOfInterest",
+    "ValuationContentMismatch",
+    "ValuationInvalidAmount",
+    "ValuationInvalidMeasurement",
+    "ValuationInvalidPeriod",
+    "ValuationNotAccredited",
+    "ValuationNotAppraiser",
+    "ValuationNotFiled",
+    "ValuationNotHolder",
+    "ValuationNotRecognised",
+    "ValuationNotServiceProvider",
+    "ValuationNotUsable",
+    "ValuationUnknown",
+    "ValuationZeroHash",
 ]
 
 
@@ -1813,6 +1830,168 @@ class TokenZeroReserveHash(ContractRevert):
     fields: ClassVar[tuple[str, ...]] = ()
 
 
+class ValuationAlreadyRecognised(ContractRevert):
+    """``ValuationAlreadyRecognised(uint256,address)``"""
+
+    signature: ClassVar[str] = "ValuationAlreadyRecognised(uint256,address)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'holder', )
+    assetId: int
+    holder: str
+
+
+class ValuationAssetDisputed(ContractRevert):
+    """``ValuationAssetDisputed(uint256)``"""
+
+    signature: ClassVar[str] = "ValuationAssetDisputed(uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', )
+    assetId: int
+
+
+class ValuationAssetNotRegistered(ContractRevert):
+    """``ValuationAssetNotRegistered(uint256)``"""
+
+    signature: ClassVar[str] = "ValuationAssetNotRegistered(uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', )
+    assetId: int
+
+
+class ValuationConflictOfInterest(ContractRevert):
+    """``ValuationConflictOfInterest(uint256,address)``"""
+
+    signature: ClassVar[str] = "ValuationConflictOfInterest(uint256,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'appraiser', )
+    assetId: int
+    appraiser: str
+
+
+class ValuationContentMismatch(ContractRevert):
+    """``ValuationContentMismatch(uint256,bytes32,bytes32)``"""
+
+    signature: ClassVar[str] = "ValuationContentMismatch(uint256,bytes32,bytes32)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'contentHash', 'assetContentHash', )
+    assetId: int
+    contentHash: bytes
+    assetContentHash: bytes
+
+
+class ValuationInvalidAmount(ContractRevert):
+    """``ValuationInvalidAmount()``"""
+
+    signature: ClassVar[str] = "ValuationInvalidAmount()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
+
+
+class ValuationInvalidMeasurement(ContractRevert):
+    """``ValuationInvalidMeasurement(uint64,uint64)``"""
+
+    signature: ClassVar[str] = "ValuationInvalidMeasurement(uint64,uint64)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('carryingAmount', 'newAmount', )
+    carryingAmount: int
+    newAmount: int
+
+
+class ValuationInvalidPeriod(ContractRevert):
+    """``ValuationInvalidPeriod(uint40,uint40)``"""
+
+    signature: ClassVar[str] = "ValuationInvalidPeriod(uint40,uint40)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('start', 'end', )
+    start: int
+    end: int
+
+
+class ValuationNotAccredited(ContractRevert):
+    """``ValuationNotAccredited(address)``"""
+
+    signature: ClassVar[str] = "ValuationNotAccredited(address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('appraiser', )
+    appraiser: str
+
+
+class ValuationNotAppraiser(ContractRevert):
+    """``ValuationNotAppraiser(uint256,address)``"""
+
+    signature: ClassVar[str] = "ValuationNotAppraiser(uint256,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('valuationId', 'account', )
+    valuationId: int
+    account: str
+
+
+class ValuationNotFiled(ContractRevert):
+    """``ValuationNotFiled(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "ValuationNotFiled(uint256,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('valuationId', 'status', )
+    valuationId: int
+    status: int
+
+
+class ValuationNotHolder(ContractRevert):
+    """``ValuationNotHolder(uint256,address)``"""
+
+    signature: ClassVar[str] = "ValuationNotHolder(uint256,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'account', )
+    assetId: int
+    account: str
+
+
+class ValuationNotRecognised(ContractRevert):
+    """``ValuationNotRecognised(uint256,address)``"""
+
+    signature: ClassVar[str] = "ValuationNotRecognised(uint256,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'account', )
+    assetId: int
+    account: str
+
+
+class ValuationNotServiceProvider(ContractRevert):
+    """``ValuationNotServiceProvider(address)``"""
+
+    signature: ClassVar[str] = "ValuationNotServiceProvider(address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('appraiser', )
+    appraiser: str
+
+
+class ValuationNotUsable(ContractRevert):
+    """``ValuationNotUsable(uint256,uint256)``"""
+
+    signature: ClassVar[str] = "ValuationNotUsable(uint256,uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('valuationId', 'assetId', )
+    valuationId: int
+    assetId: int
+
+
+class ValuationUnknown(ContractRevert):
+    """``ValuationUnknown(uint256)``"""
+
+    signature: ClassVar[str] = "ValuationUnknown(uint256)"
+    refusal: ClassVar[str] = "not_found"
+    fields: ClassVar[tuple[str, ...]] = ('valuationId', )
+    valuationId: int
+
+
+class ValuationZeroHash(ContractRevert):
+    """``ValuationZeroHash()``"""
+
+    signature: ClassVar[str] = "ValuationZeroHash()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
+
+
 ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "AccessManagerAlreadyScheduled": AccessManagerAlreadyScheduled,
     "AccessManagerBadConfirmation": AccessManagerBadConfirmation,
@@ -1982,4 +2161,21 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "TokenParticipantNotActive": TokenParticipantNotActive,
     "TokenRedemptionExceedsOutstanding": TokenRedemptionExceedsOutstanding,
     "TokenZeroReserveHash": TokenZeroReserveHash,
+    "ValuationAlreadyRecognised": ValuationAlreadyRecognised,
+    "ValuationAssetDisputed": ValuationAssetDisputed,
+    "ValuationAssetNotRegistered": ValuationAssetNotRegistered,
+    "ValuationConflictOfInterest": ValuationConflictOfInterest,
+    "ValuationContentMismatch": ValuationContentMismatch,
+    "ValuationInvalidAmount": ValuationInvalidAmount,
+    "ValuationInvalidMeasurement": ValuationInvalidMeasurement,
+    "ValuationInvalidPeriod": ValuationInvalidPeriod,
+    "ValuationNotAccredited": ValuationNotAccredited,
+    "ValuationNotAppraiser": ValuationNotAppraiser,
+    "ValuationNotFiled": ValuationNotFiled,
+    "ValuationNotHolder": ValuationNotHolder,
+    "ValuationNotRecognised": ValuationNotRecognised,
+    "ValuationNotServiceProvider": ValuationNotServiceProvider,
+    "ValuationNotUsable": ValuationNotUsable,
+    "ValuationUnknown": ValuationUnknown,
+    "ValuationZeroHash": ValuationZeroHash,
 }

@@ -15,7 +15,8 @@ _PERMISSION = (
     "NotAuthorized", "NotParty", "NotHoldingHolder", "SelfAction", "DeclarationMissing", "BadSignature",
     "ParticipantNotActive", "InsufficientAllowance", "OnlyRecognition", "OnlyLicenses", "OnlyControls",
     "OnlyMandates", "OnlyRegistry", "RegistrarConflict", "AttesterConflict", "NotSeller", "NoStanding",
-    "NoPublicOperation", "LicenseSold", "Forbidden",
+    "NoPublicOperation", "LicenseSold", "Forbidden", "NotAccredited", "ConflictOfInterest", "NotAppraiser",
+    "NotHolder", "NotRecognised", "NotServiceProvider",
 )
 _NOT_FOUND = ("Unknown", "NoAgreement", "NotScheduled")
 _CONFLICT = (
@@ -26,7 +27,8 @@ _CONFLICT = (
     "RightHeldByOther", "AssetLicensed", "AssetSuspended", "TooManyExclusives", "AlreadyPending", "PendingLimit",
     "BelowMinimum", "StaleCertificate", "LocalNotRegistered", "ClassificationMismatch", "InsufficientFunds",
     "NothingHeld", "NotPending", "RecognisedRight", "NotRevoked", "SublicenceSold", "NotReady",
-    "AlreadyScheduled", "LedgerPaused", "PauseUnchanged", "CreditCodeTaken",
+    "AlreadyScheduled", "LedgerPaused", "PauseUnchanged", "CreditCodeTaken", "AssetNotRegistered", "NotFiled",
+    "NotUsable", "AlreadyRecognised",
 )
 
 

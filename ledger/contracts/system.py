@@ -27,6 +27,7 @@ SYSTEM_CONTRACTS: Final[tuple[str, ...]] = (
     "MandateRegistry",
     "Supervision",
     "Recognition",
+    "Valuation",
 )
 
 #: The officers' Safes, by their name in the deployment (each a proxy of the SafeL2 singleton).
@@ -56,6 +57,7 @@ DEPLOYED_CONTRACTS: Final[tuple[str, ...]] = (
     "MandateRegistry",
     "Supervision",
     "Recognition",
+    "Valuation",
     *GOVERNANCE_INFRASTRUCTURE,
     "GovernanceGuard",
 )

@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 from enum import IntEnum, IntFlag
 
 __all__ = [
+    "AccountingCategory",
     "AssetStatus",
     "Category",
     "Delivery",
+    "Derecognition",
     "Grade",
     "Kind",
     "LicenseTerms",
     "Mandate",
+    "Measurement",
     "ObjectionStatus",
     "OrderStatus",
     "OrderTarget",
@@ -26,6 +29,8 @@ __all__ = [
     "Role",
     "SalesConsent",
     "Trade",
+    "ValuationMethod",
+    "ValuationStatus",
     "compact_signature",
 ]
 
@@ -63,6 +68,7 @@ class Paused(IntFlag):
     MANDATE_REGISTRY = 1 << 5
     SUPERVISION = 1 << 6
     RECOGNITION = 1 << 7
+    VALUATION = 1 << 8
 
     @property
     def contract_names(self) -> list[str]:
@@ -99,8 +105,9 @@ PAUSE_CONTRACTS: dict[Paused, str] = {
     Paused.MANDATE_REGISTRY: "MandateRegistry",
     Paused.SUPERVISION: "Supervision",
     Paused.RECOGNITION: "Recognition",
+    Paused.VALUATION: "Valuation",
 }
-ALL_PAUSABLE = Paused((1 << 8) - 1)
+ALL_PAUSABLE = Paused((1 << 9) - 1)
 
 
 class ParticipantStatus(IntEnum):
@@ -167,6 +174,45 @@ class OrderStatus(IntEnum):
     NONE = 0
     OPEN = 1
     CLOSED = 2
+
+
+class ValuationMethod(IntEnum):
+    """A valuation report's approach (``IValuation.Method``)."""
+
+    COST = 0
+    INCOME = 1
+    MARKET = 2
+    COMBINED = 3
+
+
+class ValuationStatus(IntEnum):
+    NONE = 0
+    FILED = 1
+    WITHDRAWN = 2
+    REJECTED = 3
+
+
+class AccountingCategory(IntEnum):
+    """Where a holder's balance sheet carries a recognised data asset (``IValuation.AccountingCategory``)."""
+
+    INTANGIBLE_ASSET = 0
+    INVENTORY = 1
+    DEVELOPMENT_COST = 2
+
+
+class Measurement(IntEnum):
+    """A later measurement of a recognised asset, which lowers its carrying amount."""
+
+    IMPAIRMENT = 0
+    AMORTISATION = 1
+
+
+class Derecognition(IntEnum):
+    """Why a recognition ended."""
+
+    DISPOSAL = 0
+    HOLDING_TRANSFERRED = 1
+    OTHER = 2
 
 
 @dataclass(frozen=True, slots=True)

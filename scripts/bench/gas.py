@@ -48,7 +48,19 @@ from eth_account.signers.local import LocalAccount
 
 from ledger.client import LedgerClient, TxResult
 from ledger.contracts.credit_code import credit_code_hash
-from ledger.contracts.types import Category, Delivery, Kind, LicenseTerms, OrderTarget, Right, Role, Trade
+from ledger.contracts.types import (
+    AccountingCategory,
+    Category,
+    Delivery,
+    Kind,
+    LicenseTerms,
+    Measurement,
+    OrderTarget,
+    Right,
+    Role,
+    Trade,
+    ValuationMethod,
+)
 from tests.credit_codes import code_for
 
 logger = logging.getLogger("bench.gas")
@@ -60,6 +72,8 @@ BUDGETS: dict[str, int] = {
     "settle_batch_100_per_trade": 155_000,
     "revoke_license_1000_children": 200_000,
     "grant_license_after_1000_exclusives": 130_000,
+    "file_valuation": 90_000,
+    "recognise_asset": 90_000,
 }
 REQUIRED_KEYS = (
     "register_asset",
@@ -350,6 +364,24 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
     t.record("close_order", c_supervisor.close_order(order_id, h("closed")))
     t.record("record_credit_event", c_supervisor.record_credit_event(holder2.address, 101, -5, h("late filing")),
              "first event of the participant")  # fmt: skip
+
+    # ── valuation and accounting recognition (art. 19)
+    t.record("accredit_appraiser", auth.accredit_appraiser(provider.address, now + 400 * 86_400, h("accreditation")),
+             "executed by the council")  # fmt: skip
+    a4 = c_holder2.apply_registration(chain.registration("gas/a4"))
+    reg.review_registration(a4, True, h("review"))
+    def file(report: str) -> TxResult:
+        return tx(c_provider, "Valuation", "fileValuation", a4, int(ValuationMethod.INCOME), 125_000_000, b"CNY",
+                  now - 86_400, now + 300 * 86_400, chain.registration("gas/a4").content_hash, h(report))
+
+    t.record("file_valuation_first", file("first report"), "the contract's first report: its counter starts")
+    filed = file("valuation report")
+    t.record("file_valuation", filed, "an accredited appraiser's report on an asset valued before")
+    valuation = int(filed.event("ValuationFiled")["valuationId"])
+    recognised = tx(c_holder2, "Valuation", "recogniseAsset", a4, int(AccountingCategory.INTANGIBLE_ASSET),
+                    90_000_000, now - 86_400, now + 90 * 86_400, valuation, h("auditor's opinion"))
+    t.record("recognise_asset", recognised, "the holding right's holder, on a valid report; the asset's first")
+    t.record("remeasure", c_holder2.remeasure(a4, Measurement.AMORTISATION, 85_000_000, h("amortisation")))
 
     # ── bounded gas (last: these move the clock) — revoking a licence with many sublicences; granting after
     # many exclusive licences of the same right and purpose

@@ -55,6 +55,13 @@ CHECKED: dict[str, Paused] = {
     "Recognition.importCertificate": P.RECOGNITION | P.ASSET_REGISTRY,
     "Recognition.suspend": P.RECOGNITION | P.ASSET_REGISTRY,
     "Recognition.reinstate": P.RECOGNITION | P.ASSET_REGISTRY,
+    "Valuation.fileValuation": P.VALUATION,
+    "Valuation.withdrawValuation": P.VALUATION,
+    "Valuation.rejectValuation": P.VALUATION,
+    "Valuation.recogniseAsset": P.VALUATION,
+    "Valuation.remeasure": P.VALUATION,
+    "Valuation.carryOver": P.VALUATION,
+    "Valuation.derecognise": P.VALUATION,
 }
 
 #: The authority's own functions: the governance keeps governing while contracts are paused.
@@ -64,7 +71,8 @@ AUTHORITY_ONLY = frozenset({
     "AssetControls.freeze", "AssetControls.unfreeze", "AssetControls.pause", "AssetControls.unpause",
     "AssetControls.authorisePublicOperation", "AssetControls.withdrawPublicOperation",
     "SettlementToken.setIssuanceLimit", "TradeSettlement.releaseHeldShares", "TradeSettlement.setPriceBand",
-    "Recognition.setAgreement", "Recognition.revokeAgreement",
+    "Recognition.setAgreement", "Recognition.revokeAgreement", "Valuation.accreditAppraiser",
+    "Valuation.revokeAppraiser",
 })  # fmt: skip
 
 #: Hooks between the contracts: only a sibling contract calls them, from an entry point that checked the pause of
@@ -178,8 +186,8 @@ def test_pause_input_is_checked(world: World) -> None:
     w = world
     cases = [
         (lambda: w.authority.pause(Paused(0), h("nothing")), ("ControlsInvalidContracts", {"contracts": 0})),
-        (lambda: w.authority.pause(Paused(1 << 8), h("no such contract")),
-         ("ControlsInvalidContracts", {"contracts": 256})),
+        (lambda: w.authority.pause(Paused(1 << 9), h("no such contract")),
+         ("ControlsInvalidContracts", {"contracts": 512})),
         (lambda: w.authority.pause(P.SUPERVISION, b"\x00" * 32), ("ControlsZeroHash", {})),
         (lambda: w.authority.unpause(P.SUPERVISION, h("not paused")),
          ("ControlsPauseUnchanged", {"contracts": int(P.SUPERVISION), "paused": 0})),

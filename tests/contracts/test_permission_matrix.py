@@ -32,6 +32,7 @@ from ledger.client.sender import Call
 from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.revert import ContractRevert
 from ledger.contracts.types import (
+    AccountingCategory,
     Category,
     Delivery,
     Kind,
@@ -42,6 +43,7 @@ from ledger.contracts.types import (
     Right,
     Role,
     Trade,
+    ValuationMethod,
 )
 from ledger.toolchain import Build
 from tests.contracts.conftest import CITY, OTHER_REGION, REGION, RESERVE, World, h
@@ -49,7 +51,7 @@ from tests.credit_codes import code_for
 
 SYSTEM = (
     "ParticipantRegistry", "AssetRegistry", "AssetControls", "SettlementToken", "TradeSettlement", "MandateRegistry",
-    "Supervision", "Recognition",
+    "Supervision", "Recognition", "Valuation",
 )  # fmt: skip
 #: Refused calls are sent with this much gas, so that they are mined and revert on-chain.
 REFUSED_GAS = 3_000_000
@@ -805,6 +807,103 @@ def _credit_event(env: Env) -> Prepared:
     return Prepared((w.holder.address, 101, -5, h("violation")), lambda: w.holder.credit_of(w.holder.address))
 
 
+# ─────────────────────────────────────────────────────────── Valuation
+
+_DAY = 86_400
+
+
+def _accredited(w: World) -> None:
+    w.authority.accredit_appraiser(w.provider.address, w.chain_time() + 400 * _DAY, h("accreditation"))
+
+
+def _valued_asset(w: World) -> tuple[int, int]:
+    """The holder's asset and the accredited provider's valuation of it."""
+    _accredited(w)
+    asset = w.registered_asset()
+    now = w.chain_time()
+    valuation = w.provider.file_valuation(
+        asset, ValuationMethod.COST, 10**8, base_date=now - _DAY, valid_until=now + 300 * _DAY,
+        content_hash=w.holder.get_asset(asset)["contentHash"], report_hash=h("report"),
+    )  # fmt: skip
+    return asset, valuation
+
+
+def _recognised_asset(w: World) -> int:
+    asset, valuation = _valued_asset(w)
+    now = w.chain_time()
+    w.holder.recognise_asset(asset, AccountingCategory.INTANGIBLE_ASSET, 10**8, period_start=now - _DAY,
+                             period_end=now + 90 * _DAY, valuation_id=valuation, auditor_hash=h("audit"))  # fmt: skip
+    return asset
+
+
+def _accredit_appraiser(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((w.provider.address, w.chain_time() + 400 * _DAY, h("accreditation")),
+                    lambda: w.holder.accreditation_of(w.provider.address))  # fmt: skip
+
+
+def _revoke_appraiser(env: Env) -> Prepared:
+    w = env.w
+    _accredited(w)
+    return Prepared((w.provider.address, h("revocation")), lambda: w.holder.accreditation_of(w.provider.address))
+
+
+def _file_valuation(env: Env) -> Prepared:
+    w = env.w
+    _accredited(w)
+    asset = w.registered_asset()
+    now = w.chain_time()
+    return Prepared((asset, int(ValuationMethod.MARKET), 10**8, b"CNY", now - _DAY, now + 300 * _DAY,
+                     w.holder.get_asset(asset)["contentHash"], h("report")),
+                    lambda: w.holder.valuation_count())  # fmt: skip
+
+
+def _withdraw_valuation(env: Env) -> Prepared:
+    w = env.w
+    _, valuation = _valued_asset(w)
+    return Prepared((valuation, h("withdrawn")), lambda: w.holder.get_valuation(valuation), data={"id": valuation})
+
+
+def _reject_valuation(env: Env) -> Prepared:
+    w = env.w
+    _, valuation = _valued_asset(w)
+    return Prepared((valuation, h("rejected")), lambda: w.holder.get_valuation(valuation))
+
+
+def _recognise_asset(env: Env) -> Prepared:
+    w = env.w
+    asset, valuation = _valued_asset(w)
+    now = w.chain_time()
+    return Prepared((asset, int(AccountingCategory.INVENTORY), 10**8, now - _DAY, now + 90 * _DAY, valuation,
+                     h("audit")), lambda: w.holder.recognition_of(asset), data={"asset": asset})  # fmt: skip
+
+
+def _remeasure(env: Env) -> Prepared:
+    w = env.w
+    asset = _recognised_asset(w)
+    return Prepared((asset, 0, 10**7, h("impairment")), lambda: w.holder.recognition_of(asset), data={"asset": asset})
+
+
+def _carry_over(env: Env) -> Prepared:
+    w = env.w
+    asset = _recognised_asset(w)
+    w.holder.transfer_right(asset, Right.HOLDING, w.holder2.address)
+    return Prepared((asset, h("audit")), lambda: w.holder.recognition_of(asset), data={"asset": asset})
+
+
+def _derecognise(env: Env) -> Prepared:
+    w = env.w
+    asset = _recognised_asset(w)
+    return Prepared((asset, 0, h("disposal")), lambda: w.holder.recognition_of(asset), data={"asset": asset})
+
+
+def _former_holder(env: Env, p: Prepared) -> Expected | None:
+    """The holder whose recognition the new holder would carry over: it holds the holding right no longer."""
+    if env.actor != "holder":
+        return None
+    return Expected("ValuationNotRecognised", {"assetId": p.data["asset"], "account": env.addr("holder")})
+
+
 # ─────────────────────────────────────────────────────────── Recognition
 
 
@@ -985,6 +1084,24 @@ MATRIX: tuple[Entry, ...] = (
           (role(REGISTRARS_AND_AUTHORITY), _recognition_region)),
     Entry("Recognition", "reinstate", frozenset({"registrar", "authority"}), _reinstate_recognised,
           (role(REGISTRARS_AND_AUTHORITY), _recognition_region)),
+    # Valuation
+    Entry("Valuation", "accreditAppraiser", frozenset({"authority"}), _accredit_appraiser,
+          (role(int(Role.AUTHORITY)),)),
+    Entry("Valuation", "revokeAppraiser", frozenset({"authority"}), _revoke_appraiser, (role(int(Role.AUTHORITY)),)),
+    Entry("Valuation", "fileValuation", frozenset({"provider"}), _file_valuation,
+          (role(int(Role.SERVICE_PROVIDER)),)),
+    Entry("Valuation", "withdrawValuation", frozenset({"provider"}), _withdraw_valuation,
+          (role(ALL), error("ValuationNotAppraiser", valuationId=data("id"), account=caller))),
+    Entry("Valuation", "rejectValuation", frozenset({"supervisor", "authority"}), _reject_valuation,
+          (role(SUPERVISORS),)),
+    Entry("Valuation", "recogniseAsset", frozenset({"holder"}), _recognise_asset,
+          (role(ALL), error("ValuationNotHolder", assetId=data("asset"), account=caller))),
+    Entry("Valuation", "remeasure", frozenset({"holder"}), _remeasure,
+          (role(ALL), error("ValuationNotRecognised", assetId=data("asset"), account=caller))),
+    Entry("Valuation", "carryOver", frozenset({"holder2"}), _carry_over,
+          (role(ALL), _former_holder, error("ValuationNotHolder", assetId=data("asset"), account=caller))),
+    Entry("Valuation", "derecognise", frozenset({"holder"}), _derecognise,
+          (role(ALL), error("ValuationNotRecognised", assetId=data("asset"), account=caller))),
 )  # fmt: skip
 
 
