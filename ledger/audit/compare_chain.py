@@ -199,6 +199,25 @@ def _credit(r: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"score": r["score"], "events": r["events"]} if r is not None else {"score": 0, "events": 0}
 
 
+def _accreditation(r: Mapping[str, Any] | None) -> dict[str, Any]:
+    if r is None:
+        return {"accreditedAt": 0, "expiresAt": 0, "revoked": False, "documentHash": _hash(None)}
+    return {"accreditedAt": r["accredited_at"], "expiresAt": r["expires_at"], "revoked": r["revoked"],
+            "documentHash": _hash(r["document_hash"])}  # fmt: skip
+
+
+def _valuation(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {"appraiser": r["appraiser"], "assetId": r["asset_id"], "validUntil": r["valid_until"],
+            "status": r["status"], "method": r["method"]}  # fmt: skip
+
+
+def _recognition(r: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``recognitionOf``: a derecognised asset's record is gone (zeros), as for one never recognised."""
+    if r is None or r["status"] != 1:
+        return {"holder": ZERO_ADDRESS, "carryingAmount": 0, "category": 0}
+    return {"holder": r["holder"], "carryingAmount": int(r["carrying_amount"]), "category": r["category"]}
+
+
 def _band(r: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"min": r["min_price"], "max": r["max_price"]} if r is not None else {"min": 0, "max": 0}
 
@@ -300,6 +319,9 @@ _ROWS: Final[dict[str, _Row]] = {
                                  lambda r: _order(r) if r else None),
     "credit_scores": _Row("credit_scores", "Supervision", "creditOf", _same, _credit),
     "agreements": _Row("agreements", "Recognition", "getAgreement", _same, lambda r: _agreement(r) if r else None),
+    "appraisers": _Row("appraisers", "Valuation", "accreditationOf", _same, _accreditation),
+    "valuations": _Row("valuations", "Valuation", "getValuation", _same, lambda r: _valuation(r) if r else None),
+    "recognitions": _Row("recognitions", "Valuation", "recognitionOf", _same, _recognition),
 }  # fmt: skip
 
 #: Every state variable of every system contract (solc's storage layout) and the records of the audit whose
@@ -351,6 +373,10 @@ COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("Recognition", "_agreements"): ("agreements",),
     ("Recognition", "_records"): ("recognised_records",),
     ("Recognition", "_imported"): ("recognised_origins",),
+    ("Valuation", "_valuationCount"): ("counters",),
+    ("Valuation", "_accreditations"): ("appraisers",),
+    ("Valuation", "_valuations"): ("valuations",),
+    ("Valuation", "_recognitions"): ("recognitions",),
 }
 
 #: The contracts' references to each other (immutables): view -> the manifest's contract it must name.
@@ -516,6 +542,12 @@ def iter_checks(
     yield from row_checks("rectification_orders", rows["rectification_orders"])
     yield from row_checks("credit_scores", sorted(participants.keys() | rows["credit_scores"].keys()))
 
+    # Valuation: every accreditation (and every participant's: none), report and recognition (every asset's: a
+    # never recognised one has none either).
+    yield from row_checks("appraisers", sorted(participants.keys() | rows["appraisers"].keys()), named=True)
+    yield from row_checks("valuations", rows["valuations"])
+    yield from row_checks("recognitions", sorted(assets.keys() | rows["recognitions"].keys()))
+
     yield from row_checks("agreements", rows["agreements"])
     for (local,), r in rows["recognised_records"].items():
         yield ViewCheck("recognised_records", (local,), "Recognition", "getRecognised", (local,),
@@ -540,6 +572,7 @@ def iter_checks(
         ("AssetControls", "objectionCount", len(objections)),
         ("Supervision", "orderCount", len(rows["rectification_orders"])),
         ("Recognition", "recognisedCount", len(rows["recognised_records"])),
+        ("Valuation", "valuationCount", len(rows["valuations"])),
         ("SettlementToken", "totalSupply", balances),
     )  # fmt: skip
     # Every token in circulation is some bank's outstanding issuance (a bank redeems only what it issued).

@@ -1,7 +1,8 @@
 """The full history of one asset, read from a store's events (the live index): every registration
 step, right transfer, licence, sublicence, transfer and revocation of a licence, trade (with the revenue
 shares it paid), revenue-share setting, objection (lodged, accepted, resolved), freeze, authorised operation,
-recognition and rectification order, in log order, with block, time, transaction and actor."""
+recognition, rectification order, valuation report and accounting recognition, in log order, with block, time,
+transaction and actor."""
 
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ _BY_ASSET: Final[dict[str, tuple[str, str]]] = {
     "PublicOperationAuthorised": ("authorised operation", "by"),
     "PublicOperationUsed": ("authorised operation", ""),
     "RectificationOrdered": ("rectification", "issuedBy"),
+    "ValuationFiled": ("valuation", "appraiser"),
+    "AssetRecognised": ("accounting recognition", "holder"),
+    "RecognitionRemeasured": ("accounting recognition", "holder"),
+    "RecognitionCarriedOver": ("accounting recognition", "to"),
+    "AssetDerecognised": ("accounting recognition", "holder"),
 }
 # Events naming the asset as a recognised registration.
 _BY_LOCAL: Final[dict[str, tuple[str, str]]] = {
@@ -57,6 +63,14 @@ _BY_LICENCE: Final[dict[str, tuple[str, str]]] = {
     "LicenseTransferred": ("licence transfer", "from"),
 }
 _BY_ORDER: Final[dict[str, tuple[str, str]]] = {"RectificationClosed": ("rectification", "closedBy")}
+_BY_VALUATION: Final[dict[str, tuple[str, str]]] = {
+    "ValuationWithdrawn": ("valuation", "appraiser"),
+    "ValuationRejected": ("valuation", "by"),
+}
+_METHODS: Final = ("cost", "income", "market", "combined")
+_CATEGORIES: Final = ("intangible asset", "inventory", "development cost")
+_MEASUREMENTS: Final = ("impairment", "amortisation")
+_DERECOGNITIONS: Final = ("disposal", "holding right transferred", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +127,13 @@ def asset_history(store: Store, asset_id: int) -> list[HistoryStep]:
             raise RecordNotFound(f"no events of asset {asset_id} in the index")
         licences = {int(a["licenseId"]) for _, _, _, name, a, _ in rows if name == "LicenseGranted"}
         orders = {int(a["orderId"]) for _, _, _, name, a, _ in rows if name == "RectificationOrdered"}
+        valuations = {int(a["valuationId"]) for _, _, _, name, a, _ in rows if name == "ValuationFiled"}
         rows += _select(conn, _BY_LICENCE, "licenseId", licences)
         rows += _select(conn, _BY_ORDER, "orderId", orders)
+        rows += _select(conn, _BY_VALUATION, "valuationId", valuations)
         rows += _select(conn, _BY_LOCAL, "localAssetId", [asset_id])
     rows.sort(key=lambda r: (r[0], r[1]))
-    kinds = {**_BY_ASSET, **_BY_LICENCE, **_BY_ORDER, **_BY_LOCAL}
+    kinds = {**_BY_ASSET, **_BY_LICENCE, **_BY_ORDER, **_BY_VALUATION, **_BY_LOCAL}
     steps: list[HistoryStep] = []
     for block, index, tx, name, a, ts in rows:
         kind, actor_arg = kinds[name]
@@ -198,4 +214,24 @@ def _summary(name: str, a: Mapping[str, Any]) -> str:
             return f"rectification order {a['orderId']} opened"
         case "RectificationClosed":
             return f"rectification order {a['orderId']} closed"
+        case "ValuationFiled":
+            currency = bytes.fromhex(str(a["currency"])[2:]).decode("ascii", "replace")
+            return (f"valuation report {a['valuationId']} filed: {a['value']} {currency} (smallest unit) by the "
+                    f"{_METHODS[int(a['method'])]} approach, base date {a['baseDate']}, valid until "
+                    f"{a['validUntil']}")  # fmt: skip
+        case "ValuationWithdrawn":
+            return f"valuation report {a['valuationId']} withdrawn by its appraiser"
+        case "ValuationRejected":
+            return f"valuation report {a['valuationId']} rejected"
+        case "AssetRecognised":
+            return (f"recognised in {a['holder']}'s accounts as {_CATEGORIES[int(a['category'])]} at "
+                    f"{a['carryingAmount']} fen, on valuation report {a['valuationId']}")  # fmt: skip
+        case "RecognitionRemeasured":
+            return (f"{_MEASUREMENTS[int(a['kind'])]}: carrying amount {a['previousAmount']} -> "
+                    f"{a['carryingAmount']} fen")  # fmt: skip
+        case "RecognitionCarriedOver":
+            return f"recognition carried over {a['from']} -> {a['to']} at {a['carryingAmount']} fen"
+        case "AssetDerecognised":
+            return (f"derecognised from {a['holder']}'s accounts ({_DERECOGNITIONS[int(a['reason'])]}) at "
+                    f"{a['carryingAmount']} fen")  # fmt: skip
     return name

@@ -415,6 +415,27 @@ class StateView:
         t = s.credit_events
         return self._rows(t, self.named(t.c.participant, participant))
 
+    # ─────────────────────────────────────────────────────────── valuation and recognition (art. 19)
+
+    def accreditation_of(self, appraiser: str) -> dict[str, Any]:
+        """Like ``accreditationOf``: the appraiser's accreditation (zeros when it never had one)."""
+        t = s.appraisers
+        rows = self._rows(t, self.named(t.c.appraiser, appraiser))
+        if not rows:
+            return {"accredited_at": 0, "expires_at": 0, "revoked": False, "document_hash": "0x" + "00" * 32}
+        return rows[0]
+
+    def get_valuation(self, valuation_id: int) -> dict[str, Any]:
+        t = s.valuations
+        return self._one(t, f"valuation report {valuation_id}", t.c.valuation_id == valuation_id)
+
+    def recognition_of(self, asset_id: int) -> dict[str, Any] | None:
+        """The asset's recognition while it stands (None when it was never recognised, or was derecognised), like
+        ``recognitionOf`` (zeros then)."""
+        t = s.recognitions
+        rows = self._rows(t, t.c.asset_id == asset_id, t.c.status == 1)
+        return rows[0] if rows else None
+
     # ─────────────────────────────────────────────────────────── events
 
     def find_events(

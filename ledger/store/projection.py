@@ -53,6 +53,10 @@ _RECOGNISED_ACTIVE, _RECOGNISED_SUSPENDED, _RECOGNISED_CANCELLED = 1, 2, 3
 _MANDATE_ACTIVE, _MANDATE_REVOKED = 1, 2
 _OPERATION_AUTHORISED, _OPERATION_USED, _OPERATION_WITHDRAWN = 1, 2, 3
 _GOVERNANCE_SCHEDULED, _GOVERNANCE_EXECUTED, _GOVERNANCE_CANCELLED = 1, 2, 3
+_VALUATION_FILED, _VALUATION_WITHDRAWN, _VALUATION_REJECTED = 1, 2, 3
+_RECOGNITION_RECOGNISED, _RECOGNITION_ENDED = 1, 2
+#: recognition_events.kind
+RECOGNISED, REMEASURED, CARRIED_OVER, DERECOGNISED = 0, 1, 2, 3
 _MAX_UINT256: Final = (1 << 256) - 1
 _DAY: Final = 86_400
 _OUTSIDE_MAINLAND: Final = frozenset({71, 81, 82})  # contracts/libraries/Regions.sol
@@ -247,6 +251,15 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "RectificationOrdered": _one("rectification_orders", lambda a: (int(a["orderId"]),)),
     "RectificationClosed": _one("rectification_orders", lambda a: (int(a["orderId"]),)),
     "CreditEventRecorded": _one("credit_scores", lambda a: (a["participant"],)),
+    "AppraiserAccredited": _one("appraisers", lambda a: (a["appraiser"],)),
+    "AppraiserRevoked": _one("appraisers", lambda a: (a["appraiser"],)),
+    "ValuationFiled": _one("valuations", lambda a: (int(a["valuationId"]),)),
+    "ValuationWithdrawn": _one("valuations", lambda a: (int(a["valuationId"]),)),
+    "ValuationRejected": _one("valuations", lambda a: (int(a["valuationId"]),)),
+    "AssetRecognised": _one("recognitions", _asset),
+    "RecognitionRemeasured": _one("recognitions", _asset),
+    "RecognitionCarriedOver": _one("recognitions", _asset),
+    "AssetDerecognised": _one("recognitions", _asset),
     "AgreementSet": _one("agreements", lambda a: (int(a["originChainId"]),)),
     "AgreementRevoked": _one("agreements", lambda a: (int(a["originChainId"]),)),
     "CertificateImported": _imported,
@@ -1108,6 +1121,85 @@ class Projector:
         row = self._edit("mandates", (_hex(a["mandateId"]),), block)
         row["status"] = _MANDATE_REVOKED
         row["revoked_block"], row["revoked_at"] = block, ts
+
+    # ─────────────────────────────────────────────────────────── valuation and recognition (art. 19)
+
+    def _on_AppraiserAccredited(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._put("appraisers", (a["appraiser"],), block, {
+            "appraiser": a["appraiser"], "accredited_at": ts, "accredited_block": block,
+            "expires_at": int(a["expiresAt"]), "document_hash": _hex(a["documentHash"]), "accredited_by": a["by"],
+            "revoked": False, "revoked_at": None, "revoked_by": None, "revocation_hash": None,
+        })  # fmt: skip
+
+    def _on_AppraiserRevoked(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("appraisers", (a["appraiser"],), block)
+        row["revoked"], row["revoked_at"], row["revoked_by"] = True, ts, a["by"]
+        row["revocation_hash"] = _hex(a["reasonHash"])
+
+    def _on_ValuationFiled(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        valuation_id = int(a["valuationId"])
+        currency = a["currency"]
+        self._put("valuations", (valuation_id,), block, {
+            "valuation_id": valuation_id, "asset_id": int(a["assetId"]), "appraiser": a["appraiser"],
+            "method": int(a["method"]), "value": int(a["value"]),
+            "currency": bytes(currency).decode("ascii") if isinstance(currency, bytes | bytearray)
+            else bytes.fromhex(str(currency)[2:]).decode("ascii"),
+            "base_date": int(a["baseDate"]), "valid_until": int(a["validUntil"]),
+            "content_hash": _hex(a["contentHash"]), "report_hash": _hex(a["reportHash"]), "status": _VALUATION_FILED,
+            "filed_block": block, "filed_at": ts, "closed_by": None, "closing_hash": None, "closed_block": None,
+            "closed_at": None,
+        })  # fmt: skip
+
+    def _close_valuation(self, a: Mapping[str, Any], block: int, ts: int, status: int, by: str) -> None:
+        row = self._edit("valuations", (int(a["valuationId"]),), block)
+        row["status"], row["closed_by"], row["closing_hash"] = status, by, _hex(a["reasonHash"])
+        row["closed_block"], row["closed_at"] = block, ts
+
+    def _on_ValuationWithdrawn(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._close_valuation(a, block, ts, _VALUATION_WITHDRAWN, a["appraiser"])
+
+    def _on_ValuationRejected(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._close_valuation(a, block, ts, _VALUATION_REJECTED, a["by"])
+
+    def _recognition_event(self, ev: LedgerEvent, block: int, ts: int, **row: Any) -> None:
+        self._fact("recognition_events", {
+            "asset_id": int(ev.args["assetId"]), "log_index": ev.log_index, "valid_from_block": block,
+            "valid_to_block": None, "counterpart": None, "category": None, "measurement": None, "reason": None,
+            "previous_amount": None, "valuation_id": None, "timestamp": ts, "tx_hash": ev.tx_hash, **row,
+        })  # fmt: skip
+
+    def _on_AssetRecognised(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        asset_id, amount = int(a["assetId"]), int(a["carryingAmount"])
+        self._put("recognitions", (asset_id,), block, {
+            "asset_id": asset_id, "holder": a["holder"], "status": _RECOGNITION_RECOGNISED,
+            "category": int(a["category"]), "carrying_amount": amount, "valuation_id": int(a["valuationId"]),
+            "period_start": int(a["periodStart"]), "period_end": int(a["periodEnd"]),
+            "auditor_hash": _hex(a["auditorHash"]), "recognised_block": block, "recognised_at": ts, "updated_at": ts,
+        })  # fmt: skip
+        self._recognition_event(ev, block, ts, kind=RECOGNISED, holder=a["holder"], category=int(a["category"]),
+                                carrying_amount=amount, valuation_id=int(a["valuationId"]),
+                                document_hash=_hex(a["auditorHash"]))  # fmt: skip
+
+    def _on_RecognitionRemeasured(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("recognitions", (int(a["assetId"]),), block)
+        row["carrying_amount"], row["updated_at"] = int(a["carryingAmount"]), ts
+        self._recognition_event(ev, block, ts, kind=REMEASURED, holder=a["holder"], measurement=int(a["kind"]),
+                                previous_amount=int(a["previousAmount"]), carrying_amount=int(a["carryingAmount"]),
+                                document_hash=_hex(a["documentHash"]))  # fmt: skip
+
+    def _on_RecognitionCarriedOver(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("recognitions", (int(a["assetId"]),), block)
+        row["holder"], row["updated_at"] = a["to"], ts
+        self._recognition_event(ev, block, ts, kind=CARRIED_OVER, holder=a["to"], counterpart=a["from"],
+                                carrying_amount=int(a["carryingAmount"]),
+                                document_hash=_hex(a["auditorHash"]))  # fmt: skip
+
+    def _on_AssetDerecognised(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("recognitions", (int(a["assetId"]),), block)
+        row["status"], row["updated_at"] = _RECOGNITION_ENDED, ts
+        self._recognition_event(ev, block, ts, kind=DERECOGNISED, holder=a["holder"], reason=int(a["reason"]),
+                                carrying_amount=int(a["carryingAmount"]),
+                                document_hash=_hex(a["documentHash"]))  # fmt: skip
 
     # ─────────────────────────────────────────────────────────── supervision
 

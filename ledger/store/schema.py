@@ -538,6 +538,85 @@ credit_events = _fact(
     indexes=["code"],
 )
 
+# ─────────────────────────────────────────────────────────── valuation and accounting recognition (art. 19)
+
+# Accredited appraisers (资产评估机构), by identity. Migration 0016_valuation.
+appraisers = _versioned(
+    "appraisers",
+    [_c("appraiser", _address())],
+    _c("accredited_at", sa.BigInteger),
+    _c("accredited_block", sa.BigInteger),
+    _c("expires_at", sa.BigInteger),
+    _c("document_hash", _hash()),
+    _c("accredited_by", _address()),
+    _c("revoked", sa.Boolean),
+    _c("revoked_at", sa.BigInteger, nullable=True),
+    _c("revoked_by", _address(), nullable=True),
+    _c("revocation_hash", _hash(), nullable=True),
+    indexes=["expires_at"],
+)
+
+# Valuation reports: every figure of the filing (the contract keeps only what its rules read).
+valuations = _versioned(
+    "valuations",
+    [_c("valuation_id", sa.BigInteger)],
+    _c("asset_id", sa.BigInteger),
+    _c("appraiser", _address()),
+    _c("method", sa.SmallInteger),
+    _c("value", Uint256()),
+    _c("currency", sa.String(3)),
+    _c("base_date", sa.BigInteger),
+    _c("valid_until", sa.BigInteger),
+    _c("content_hash", _hash()),
+    _c("report_hash", _hash()),
+    _c("status", sa.SmallInteger),
+    _c("filed_block", sa.BigInteger),
+    _c("filed_at", sa.BigInteger),
+    _c("closed_by", _address(), nullable=True),
+    _c("closing_hash", _hash(), nullable=True),
+    _c("closed_block", sa.BigInteger, nullable=True),
+    _c("closed_at", sa.BigInteger, nullable=True),
+    indexes=[("asset_id", "valuation_id"), ("appraiser", "valuation_id"), "status"],
+)
+
+# Each asset's recognition (入表) in its holder's accounts; ``status`` 2 once derecognised.
+recognitions = _versioned(
+    "recognitions",
+    [_c("asset_id", sa.BigInteger)],
+    _c("holder", _address()),
+    _c("status", sa.SmallInteger),
+    _c("category", sa.SmallInteger),
+    _c("carrying_amount", Uint256()),
+    _c("valuation_id", sa.BigInteger),
+    _c("period_start", sa.BigInteger),
+    _c("period_end", sa.BigInteger),
+    _c("auditor_hash", _hash()),
+    _c("recognised_block", sa.BigInteger),
+    _c("recognised_at", sa.BigInteger),
+    _c("updated_at", sa.BigInteger),
+    indexes=[("holder", "status"), "status"],
+)
+
+# Every change of a recognition: recognised, remeasured, carried over, derecognised (``kind``).
+recognition_events = _fact(
+    "recognition_events",
+    [_c("asset_id", sa.BigInteger), _c("log_index", sa.Integer)],
+    _c("kind", sa.SmallInteger),
+    _c("holder", _address()),
+    _c("counterpart", _address(), nullable=True),
+    _c("category", sa.SmallInteger, nullable=True),
+    _c("measurement", sa.SmallInteger, nullable=True),
+    _c("reason", sa.SmallInteger, nullable=True),
+    _c("previous_amount", Uint256(), nullable=True),
+    _c("carrying_amount", Uint256()),
+    _c("valuation_id", sa.BigInteger, nullable=True),
+    _c("document_hash", _hash()),
+    _c("timestamp", sa.BigInteger),
+    _c("tx_hash", _hash()),
+    indexes=["holder", "timestamp"],
+    block_in_key=True,
+)
+
 credit_scores = _versioned(
     "credit_scores",
     [_c("participant", _address())],
@@ -911,6 +990,7 @@ VERSIONED: Final[tuple[StateTable, ...]] = (
             rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
             public_operations, licence_exclusivity, governance_operations, governance_roles,
             governance_role_settings, governance_function_roles, governance_safes, governance_targets, contract_pauses,
+            appraisers, valuations, recognitions,
         )
     ),
     # Kept by ledger.store.aggregates, not the projector:
@@ -921,7 +1001,7 @@ FACTS: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=False)
     for t in (
         declarations, trades, payments, freezes, credit_events, used_nonces, trade_refusals, held_share_releases,
-        governance_safe_transactions,
+        governance_safe_transactions, recognition_events,
     )
 )  # fmt: skip
 STATE_TABLES: Final[dict[str, StateTable]] = {s.name: s for s in (*VERSIONED, *FACTS)}

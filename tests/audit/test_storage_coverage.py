@@ -228,6 +228,18 @@ TAMPERS: dict[tuple[str, str], Tamper] = {
     ("Supervision", "_credit"): lambda t: _member(
         t, "Supervision", "_credit", _var(t, "Supervision", "_credit", t.first("credit_scores")["participant"]),
         "events", lambda n: n + 1),
+    ("Valuation", "_valuationCount"): lambda t: _plus_one(
+        t, "Valuation", t.layout("Valuation").slot("_valuationCount")),
+    ("Valuation", "_accreditations"): lambda t: _member(
+        t, "Valuation", "_accreditations", _var(t, "Valuation", "_accreditations", t.first("appraisers")["appraiser"]),
+        "expiresAt", lambda n: n + 1),
+    ("Valuation", "_valuations"): lambda t: _member(
+        t, "Valuation", "_valuations", _var(t, "Valuation", "_valuations", t.first("valuations")["valuation_id"]),
+        "status", lambda status: 1 if status != 1 else 2),
+    # The scenario's recognition ended (its record is gone): a carrying amount written in its place is seen.
+    ("Valuation", "_recognitions"): lambda t: _member(
+        t, "Valuation", "_recognitions", _var(t, "Valuation", "_recognitions", t.first("recognitions")["asset_id"]),
+        "carryingAmount", lambda n: n + 1),
     ("Recognition", "_recognisedCount"): lambda t: _plus_one(
         t, "Recognition", t.layout("Recognition").slot("_recognisedCount")),
     ("Recognition", "_agreements"): lambda t: _member(

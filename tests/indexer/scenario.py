@@ -28,19 +28,23 @@ from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import LedgerClient
 from ledger.contracts.types import (
+    AccountingCategory,
     AssetStatus,
     Category,
     Delivery,
+    Derecognition,
     Grade,
     Kind,
     LicenseTerms,
     Mandate,
+    Measurement,
     OrderTarget,
     Paused,
     Registration,
     Right,
     Role,
     Trade,
+    ValuationMethod,
 )
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
@@ -65,6 +69,8 @@ EVENT_TYPES = frozenset({
     "MandateGranted", "MandateRevoked",
     "CreditEventRecorded", "RectificationClosed", "RectificationOrdered",
     "AgreementSet", "AgreementRevoked", "CertificateImported", "RecognitionSuspended", "RecognitionReinstated",
+    "AppraiserAccredited", "AppraiserRevoked", "ValuationFiled", "ValuationWithdrawn", "ValuationRejected",
+    "AssetRecognised", "RecognitionRemeasured", "RecognitionCarriedOver", "AssetDerecognised",
     # the governance: the access manager's and the officers' Safes'
     "RoleGranted", "RoleRevoked", "RoleLabel", "RoleGuardianChanged", "TargetFunctionRoleUpdated",
     "OperationScheduled", "OperationExecuted", "SafeSetup", "EnabledModule", "ChangedGuard", "ChangedModuleGuard",
@@ -124,6 +130,7 @@ def every_event_round(w: World) -> None:
     w.supervisor.open_order(OrderTarget.PARTICIPANT, participant=w.merchant.address, document_hash=h("order 2"))
     w.supervisor.record_credit_event(w.merchant.address, 3, -5, h("late filing"))
 
+    valuation_round(w)
     key_change_round(w)
     recognition_round(w)
     pause_round(w)
@@ -156,6 +163,32 @@ def key_change_round(w: World) -> None:
     w.authority.replace_key(recovered.address, replacement.address, h("council: key recovery"))
     w.authority.reinstate(replacement.address, h("key replaced"))
     w.authority.as_(replacement).file_declaration(unique_hash("declaration"))
+
+
+def valuation_round(w: World) -> None:
+    """Art. 19: the provider, accredited, values a fresh asset of the holder twice (one report withdrawn, one
+    rejected, one kept); the holder recognises it on the kept one and amortises it, sells the holding right, and the
+    buyer carries the recognition over and then derecognises it; the accreditation is revoked at the end."""
+    now = w.chain_time()
+    w.authority.accredit_appraiser(w.provider.address, now + 400 * DAY, unique_hash("accreditation"))
+    asset = w.registered_asset()
+    content = w.holder.get_asset(asset)["contentHash"]
+
+    def report(value: int) -> int:
+        return w.provider.file_valuation(asset, ValuationMethod.INCOME, value, base_date=now - DAY,
+                                         valid_until=now + 300 * DAY, content_hash=content,
+                                         report_hash=unique_hash("report"))  # fmt: skip
+
+    w.provider.withdraw_valuation(report(10**9), h("model error"))
+    w.supervisor.reject_valuation(report(5 * 10**9), h("inflated"))
+    kept = report(2 * 10**8)
+    w.holder.recognise_asset(asset, AccountingCategory.INTANGIBLE_ASSET, 150_000_000, period_start=now - DAY,
+                             period_end=now + 90 * DAY, valuation_id=kept, auditor_hash=h("audit"))  # fmt: skip
+    w.holder.remeasure(asset, Measurement.AMORTISATION, 140_000_000, h("amortisation"))
+    w.holder.transfer_right(asset, Right.HOLDING, w.holder2.address)
+    w.holder2.carry_over(asset, h("carry-over audit"))
+    w.holder2.derecognise(asset, Derecognition.DISPOSAL, h("disposal"))
+    w.authority.revoke_appraiser(w.provider.address, h("accreditation revoked"))
 
 
 def pause_round(w: World) -> None:

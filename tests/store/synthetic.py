@@ -140,6 +140,9 @@ class SyntheticLedger:
         self.order_count = 0
         self.certificates = 0
         self.nonce = 0
+        self.valuation_count = 0
+        self.valuations: dict[int, tuple[int, str, int]] = {}  # filed: id -> (asset id, appraiser, valid until)
+        self.recognitions: dict[int, tuple[str, int]] = {}  # asset id -> (holder, carrying amount)
         self._genesis_done = False
 
     # ─────────────────────────────────────────────────────────── plumbing
@@ -231,6 +234,9 @@ class SyntheticLedger:
                 self._emit("ParticipantRegistry", "DeclarationFiled", account=t, documentHash=self._hash(), count=1)
         for kind in range(4):
             self._emit("TradeSettlement", "PriceBandSet", kind=kind, min=100, max=10**12, by=self.authority)
+        for provider in self.providers:  # the appraisers (资产评估机构), for ten years
+            self._emit("Valuation", "AppraiserAccredited", appraiser=provider, expiresAt=self.timestamp + 3650 * _DAY,
+                       documentHash=self._hash(), by=self.authority)  # fmt: skip
 
     # ─────────────────────────────────────────────────────────── actions
 
@@ -277,6 +283,8 @@ class SyntheticLedger:
             self._recognition()
         elif roll < 0.965:
             self._refusal()
+        elif roll < 0.975:
+            self._valuation()
         else:
             self._token_transfer()
 
@@ -669,6 +677,64 @@ class SyntheticLedger:
                 documentHash=self._hash(),
                 by=self.supervisor,
             )
+
+    def _valuation(self) -> None:
+        """Art. 19: a report filed (by an appraiser holding no right in the asset), withdrawn or rejected; an asset
+        recognised by its holder on a valid report (ending a former holder's recognition), remeasured, derecognised."""
+        roll = self.rng.random()
+        if roll < 0.4 or not self.valuations:
+            asset = self.rng.choice(self.assets)
+            appraisers = [p for p in self.providers if p not in asset.holders]
+            if asset.status != 2 or not appraisers:
+                return
+            self.valuation_count += 1
+            appraiser, valid_until = self.rng.choice(appraisers), self.timestamp + 300 * _DAY
+            self.valuations[self.valuation_count] = (asset.asset_id, appraiser, valid_until)
+            self._emit(
+                "Valuation", "ValuationFiled", valuationId=self.valuation_count, assetId=asset.asset_id,
+                appraiser=appraiser, method=self.rng.randint(0, 3), value=self.rng.randint(10**5, 10**10),
+                currency="0x434e59", baseDate=self.timestamp - _DAY, validUntil=valid_until,
+                contentHash=asset.content, reportHash=self._hash(),
+            )  # fmt: skip
+        elif roll < 0.55:
+            valuation_id = self.rng.choice(sorted(self.valuations))
+            _, appraiser, _ = self.valuations.pop(valuation_id)
+            if self.rng.random() < 0.5:
+                self._emit("Valuation", "ValuationWithdrawn", valuationId=valuation_id, appraiser=appraiser,
+                           reasonHash=self._hash())  # fmt: skip
+            else:
+                self._emit("Valuation", "ValuationRejected", valuationId=valuation_id, by=self.supervisor,
+                           reasonHash=self._hash())  # fmt: skip
+        elif roll < 0.8:
+            valuation_id = self.rng.choice(sorted(self.valuations))
+            asset_id, _, valid_until = self.valuations[valuation_id]
+            asset = next(a for a in self.assets if a.asset_id == asset_id)
+            holder, former = asset.holders[0], self.recognitions.get(asset_id)
+            if asset.status != 2 or valid_until <= self.timestamp or (former is not None and former[0] == holder):
+                return
+            if former is not None:  # the holding right moved: the new holder's books replace the former's
+                self._emit("Valuation", "AssetDerecognised", assetId=asset_id, holder=former[0], reason=1,
+                           carryingAmount=former[1], documentHash=self._hash())  # fmt: skip
+            amount = self.rng.randint(10**5, 10**9)
+            self.recognitions[asset_id] = (holder, amount)
+            self._emit(
+                "Valuation", "AssetRecognised", assetId=asset_id, holder=holder, valuationId=valuation_id,
+                category=self.rng.randint(0, 2), carryingAmount=amount, periodStart=self.timestamp - 30 * _DAY,
+                periodEnd=self.timestamp + 60 * _DAY, auditorHash=self._hash(),
+            )  # fmt: skip
+        elif self.recognitions:
+            asset_id = self.rng.choice(sorted(self.recognitions))
+            holder, amount = self.recognitions[asset_id]
+            if self.rng.random() < 0.7 and amount > 1:
+                lower = self.rng.randint(0, amount - 1)
+                self.recognitions[asset_id] = (holder, lower)
+                self._emit("Valuation", "RecognitionRemeasured", assetId=asset_id, holder=holder,
+                           kind=self.rng.randint(0, 1), previousAmount=amount, carryingAmount=lower,
+                           documentHash=self._hash())  # fmt: skip
+            else:
+                del self.recognitions[asset_id]
+                self._emit("Valuation", "AssetDerecognised", assetId=asset_id, holder=holder, reason=0,
+                           carryingAmount=amount, documentHash=self._hash())  # fmt: skip
 
     def _participant_change(self) -> None:
         who = self.rng.choice(self.traders[3:])

@@ -25,18 +25,22 @@ from ledger.contracts.deploy import load_manifest
 from ledger.contracts.system import SYSTEM_CONTRACTS
 from ledger.contracts.types import (
     PAUSE_CONTRACTS,
+    AccountingCategory,
     Category,
     Delivery,
+    Derecognition,
     Grade,
     Kind,
     LicenseTerms,
     Mandate,
+    Measurement,
     OrderTarget,
     Paused,
     Registration,
     Right,
     Role,
     Trade,
+    ValuationMethod,
 )
 from ledger.decode import BlockHeader, LedgerEvent, decode_logs
 from ledger.demo import ACTORS, current_key, run_demo
@@ -106,7 +110,8 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     sublicence left unflagged); unfreezing; role and status changes; revenue shares of another right, held for a
     suspended recipient and claimed; a refused trade of a non-atomic batch; a revoked mandate; a closed
     rectification order; a raised issuance limit and a redemption; an invalidated nonce; recognised registrations;
-    a licence sold; a share held for a revoked recipient and released by the authority; a planned key change and a
+    a licence sold; a share held for a revoked recipient and released by the authority; valuation reports withdrawn
+    and rejected, a recognition carried over and derecognised, an appraiser revoked; a planned key change and a
     recovery."""
     actor = {a.key: authority.as_(current_key(authority, a)[1]) for a in ACTORS}  # the demo changed some keys
     registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
@@ -190,6 +195,25 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     cancelled = holder.apply_registration(registration("b"))
     holder.cancel_registration(cancelled, h("withdrawn"))
     recognition_steps(authority, registrar, holder, other.address)
+    # Valuation: the demo's appraiser files three reports on the holder's asset (one withdrawn, one rejected); the
+    # holder recognises it, sells the holding right to the merchant, which carries the recognition over and
+    # derecognises it; the appraiser's accreditation is revoked.
+    provider = actor["provider"]
+    content = holder.get_asset(asset)["contentHash"]
+    reports = [
+        provider.file_valuation(asset, ValuationMethod.COST, 10**7 + k, base_date=now - 86_400,
+                                valid_until=now + 200 * 86_400, content_hash=content, report_hash=h(f"e2e report {k}"))
+        for k in range(3)
+    ]  # fmt: skip
+    provider.withdraw_valuation(reports[0], h("withdrawn"))
+    supervisor.reject_valuation(reports[1], h("rejected"))
+    holder.recognise_asset(asset, AccountingCategory.INVENTORY, 5 * 10**6, period_start=now - 86_400,
+                           period_end=now + 86_400, valuation_id=reports[2], auditor_hash=h("e2e audit"))  # fmt: skip
+    holder.remeasure(asset, Measurement.IMPAIRMENT, 4 * 10**6, h("impairment test"))
+    holder.transfer_right(asset, Right.HOLDING, merchant.address)
+    merchant.carry_over(asset, h("carried over"))
+    merchant.derecognise(asset, Derecognition.DISPOSAL, h("sold on"))
+    authority.revoke_appraiser(provider.address, h("accreditation revoked"))
     # Key changes: the other holder hands over to a new key (both sign), the merchant's key is recovered by the
     # council; the new keys use what their organisations hold.
     renewed = authority.as_(dev_account(16))
@@ -275,6 +299,15 @@ def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict
             o["target"], o["status"], o["participant"], o["assetId"], o["issuedBy"], o["openedAt"], o["closedAt"],
             _hex(o["documentHash"]), _hex(o["closingHash"]),
         )  # fmt: skip
+    for account in sorted(subjects.accounts):
+        a = view("Valuation", "accreditationOf", account)
+        state[f"accreditation {account}"] = (a["accreditedAt"], a["expiresAt"], a["revoked"], _hex(a["documentHash"]))
+    for valuation_id in range(1, view("Valuation", "valuationCount") + 1):
+        v = view("Valuation", "getValuation", valuation_id)
+        state[f"valuation {valuation_id}"] = (v["appraiser"], v["assetId"], v["validUntil"], v["status"], v["method"])
+    for asset_id in range(1, view("AssetRegistry", "assetCount") + 1):
+        r = view("Valuation", "recognitionOf", asset_id)
+        state[f"recognition {asset_id}"] = (r["holder"], r["carryingAmount"], r["category"])
     for kind in range(4):
         band = view("TradeSettlement", "priceBand", kind)
         state[f"band {kind}"] = (band["min"], band["max"])
@@ -336,6 +369,17 @@ def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
             o["target"], o["status"], o["participant"], o["asset_id"], o["issued_by"], o["opened_at"], o["closed_at"],
             o["document_hash"], o["closing_hash"] or _hex(ZERO_HASH),
         )  # fmt: skip
+    for account in sorted(subjects.accounts):
+        a = view.accreditation_of(account)
+        state[f"accreditation {account}"] = (a["accredited_at"], a["expires_at"], a["revoked"], a["document_hash"])
+    for v in view.rows("valuations"):
+        state[f"valuation {v['valuation_id']}"] = (v["appraiser"], v["asset_id"], v["valid_until"], v["status"],
+                                                   v["method"])  # fmt: skip
+    for a in view.rows("assets"):
+        r = view.recognition_of(a["asset_id"])
+        state[f"recognition {a['asset_id']}"] = (
+            (r["holder"], int(r["carrying_amount"]), r["category"]) if r else (ZERO_ADDRESS, 0, 0)
+        )
     for kind in range(4):
         state[f"band {kind}"] = view.price_band(kind)
     for key in sorted(subjects.trade_keys):

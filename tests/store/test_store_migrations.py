@@ -9,7 +9,8 @@ upgraded as it is: the pause events are new, none is in it), 0013_governance_tar
 rebuilt from the TargetClosed and TargetAdminDelayUpdated events the store already holds), 0014_participant_identity
 (participant ids and credit codes: a store holding an admission of the old contracts is refused),
 0015_participant_keys (each participant's signing key, and the keys' records: every participant signed with its
-account until then)."""
+account until then), 0016_valuation (appraisers, valuation reports and accounting recognitions: new tables, empty
+in a store of any events, since no earlier contract valued an asset)."""
 
 from __future__ import annotations
 
@@ -30,12 +31,12 @@ from tests.store.conftest import apply_in_batches
 from tests.store.synthetic import SyntheticLedger
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
-_HEAD = "0015_participant_keys"
+_HEAD = "0016_valuation"
 # Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
 _EARLIER_HEADS = [
     _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
     ("0009_governance",), ("0010_bank_issuance",), ("0011_governance_proposals",), ("0012_contract_pauses",),
-    ("0013_governance_targets",), ("0014_participant_identity",),
+    ("0013_governance_targets",), ("0014_participant_identity",), ("0015_participant_keys",),
 ]
 _GOVERNANCE_TABLES = {
     "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",
@@ -339,3 +340,24 @@ def test_a_store_of_participants_gets_their_accounts_as_signing_keys_and_one_key
     with _connected(store_url) as conn:
         assert "signing_key" not in {c["name"] for c in sa.inspect(conn).get_columns("participants")}
         assert "participant_keys" not in sa.inspect(conn).get_table_names()
+
+
+_VALUATION_TABLES = {"appraisers", "valuations", "recognitions", "recognition_events"}
+
+
+def test_a_store_holding_events_gets_the_valuation_tables_empty_and_the_downgrade_drops_them(store_url: str) -> None:
+    """Migration 0016_valuation: no contract before it valued or recognised an asset, so a store holding events is
+    upgraded as it is, with the four tables empty; the downgrade drops them and keeps the rest."""
+    _upgrade(store_url, *_BEFORE, "0015_participant_keys")
+    _one_event(store_url, "ParticipantRegistry", "DeclarationFiled")
+    open_store(store_url).close()
+    assert _versions(store_url) == {_HEAD}
+    with _connected(store_url) as conn:
+        assert set(sa.inspect(conn).get_table_names()) >= _VALUATION_TABLES
+        for table in _VALUATION_TABLES:
+            assert conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 1
+    _alembic(store_url, lambda cfg: command.downgrade(cfg, "0015_participant_keys"))
+    with _connected(store_url) as conn:
+        names = set(sa.inspect(conn).get_table_names())
+        assert not _VALUATION_TABLES & names and {"events", "participant_keys"} <= names

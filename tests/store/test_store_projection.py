@@ -438,6 +438,10 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
     _imported(s, 11, linked=True)
     _imported(s, 12, superseded=True)
     s("AssetControls", "ContractsPaused", contracts=_TOKEN, paused=_TOKEN, by=AUTHORITY, reasonHash=H1)
+    s("Valuation", "AppraiserAccredited", appraiser=CAROL, expiresAt=9, documentHash=H1, by=AUTHORITY)
+    s("Valuation", "ValuationWithdrawn", valuationId=5, appraiser=CAROL, reasonHash=H1)
+    s("Valuation", "RecognitionCarriedOver", assetId=7, to=BOB, carryingAmount=1, auditorHash=H1,
+      **{"from": ALICE})  # fmt: skip
     keys = keys_to_load(s.events)
     assert keys == {
         "balances": {(ALICE,)},
@@ -452,7 +456,11 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
         "recognised_records": {(6,), (10,), (11,), (12,)},
         # every contract's pause, not only the token's: the projector checks the whole register
         "contract_pauses": {("ParticipantRegistry",), ("AssetRegistry",), ("AssetControls",), ("SettlementToken",),
-                            ("TradeSettlement",), ("MandateRegistry",), ("Supervision",), ("Recognition",)},
+                            ("TradeSettlement",), ("MandateRegistry",), ("Supervision",), ("Recognition",),
+                            ("Valuation",)},
+        "appraisers": {(CAROL,)},
+        "valuations": {(5,)},
+        "recognitions": {(7,)},
     }
     # Licence 9 was granted before the batch: its exclusivity record is named by its stored row.
     stored = {"licences": {(9,): {"asset_id": 4, "right": 2, "purpose": 7, "parent_id": 1}}}
