@@ -12,17 +12,22 @@ from enum import Enum, IntFlag
 from typing import Any, Final
 
 from ledger.contracts.types import (
+    AccountingCategory,
     AssetStatus,
     Category,
     Delivery,
+    Derecognition,
     Grade,
     Kind,
+    Measurement,
     ObjectionStatus,
     OrderStatus,
     OrderTarget,
     ParticipantStatus,
     Right,
     Role,
+    ValuationMethod,
+    ValuationStatus,
 )
 
 __all__ = [
@@ -81,6 +86,21 @@ _TERM_LIST: Final[list[tuple[Enum, str]]] = [
     (OrderStatus.CLOSED, "已整改"),
     (OrderTarget.PARTICIPANT, "主体"),
     (OrderTarget.ASSET, "数据资产"),
+    (ValuationMethod.COST, "成本法"),
+    (ValuationMethod.INCOME, "收益法"),
+    (ValuationMethod.MARKET, "市场法"),
+    (ValuationMethod.COMBINED, "综合法"),
+    (ValuationStatus.FILED, "已备案"),
+    (ValuationStatus.WITHDRAWN, "已撤回"),
+    (ValuationStatus.REJECTED, "已驳回"),
+    (AccountingCategory.INTANGIBLE_ASSET, "无形资产"),
+    (AccountingCategory.INVENTORY, "存货"),
+    (AccountingCategory.DEVELOPMENT_COST, "开发支出"),
+    (Measurement.IMPAIRMENT, "减值"),
+    (Measurement.AMORTISATION, "摊销"),
+    (Derecognition.DISPOSAL, "处置"),
+    (Derecognition.HOLDING_TRANSFERRED, "持有权转让"),
+    (Derecognition.OTHER, "其他"),
 ]
 TERMS: Final[dict[tuple[type[Enum], str], str]] = {(type(m), m.name): zh for m, zh in _TERM_LIST}
 

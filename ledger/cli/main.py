@@ -38,6 +38,7 @@ from ledger.cli import (
     token,
     trade,
     upgrade,
+    valuation,
 )
 from ledger.cli._session import AsOption, JsonOption, Session, describe_error, emit, fail, progress
 from ledger.cli.crosscheck import crosscheck
@@ -95,6 +96,7 @@ app.add_typer(token.app, name="token")
 app.add_typer(trade.app, name="trade")
 app.add_typer(mandate.app, name="mandate")
 app.add_typer(supervise.app, name="supervise")
+app.add_typer(valuation.app, name="valuation")
 app.add_typer(audit.app, name="audit")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(certificate.app, name="certificate")

@@ -289,3 +289,58 @@ def test_a_participant_changes_its_key_and_the_council_recovers_it_through_the_c
     assert chain.json("participant", "show", "30")["declarations"] == 1
     assert "ParticipantKeyReplaced" in chain.refused("participant", "declare", "--document", "e", "--as",
                                                      "carol-2").stderr  # fmt: skip
+
+
+def test_valuation_and_accounting_recognition(chain: Cli) -> None:
+    """Art. 19 from the command line: the authority accredits an appraiser (7, a service provider), which values
+    holder 4's asset; 4 recognises it in its accounts, amortises it, and after selling the holding right to 5 the
+    new holder carries the recognition over."""
+    code = code_for(dev_account(7).address)
+    chain.ok("participant", "admit", "7", "--roles", "service-provider", "--region", "450100", "--name",
+             "Guangxi Asset Appraisal Co.", "--credit-code", code)  # fmt: skip
+    chain.ok("participant", "declare", "--document", "appraiser declaration", "--as", "7")
+    asset = _register(chain, "valued")
+    unaccredited = chain.refused("valuation", "file", str(asset), "--value", "1,250,000", "--report", "report",
+                                 "--base-date", "now", "--valid-until", "+300d", "--as", "7")  # fmt: skip
+    assert f"ValuationNotAccredited(appraiser={dev_account(7).address})" in unaccredited.stderr
+    chain.ok("valuation", "accredit", "7", "--until", "+400d", "--document", "accreditation certificate")
+    assert chain.json("valuation", "appraiser", "7")["state"] == "in force"
+
+    filed = chain.json("valuation", "file", str(asset), "--value", "1,250,000", "--method", "market", "--report",
+                       "report", "--base-date", "now", "--valid-until", "+300d", "--as", "7")  # fmt: skip
+    valuation = filed["valuation_id"]
+    shown = chain.json("valuation", "show", str(valuation))
+    assert (shown["asset_id"], shown["value"], shown["currency"], shown["method"], shown["status"], shown["usable"]) \
+        == (asset, 125_000_000, "CNY", "market", "filed", True)
+    bad_currency = chain.refused("valuation", "file", str(asset), "--value", "1", "--currency", "yuan", "--report",
+                                 "r", "--base-date", "now", "--valid-until", "+1d", "--as", "7", code=2)  # fmt: skip
+    assert "ISO 4217" in bad_currency.stderr
+
+    not_holder = chain.refused("valuation", "recognise", str(asset), "--valuation", str(valuation), "--amount",
+                               "900,000", "--period-start", "now", "--period-end", "+90d", "--auditor", "audit",
+                               "--as", "5")  # fmt: skip
+    assert f"ValuationNotHolder(assetId={asset}" in not_holder.stderr
+    recognised = chain.json("valuation", "recognise", str(asset), "--valuation", str(valuation), "--amount",
+                            "900,000", "--period-start", "now", "--period-end", "+90d", "--auditor", "audit",
+                            "--category", "inventory", "--as", "4")  # fmt: skip
+    assert (recognised["carrying_amount"], recognised["category"]) == (90_000_000, "inventory")
+    chain.ok("valuation", "remeasure", str(asset), "--amount", "850,000", "--kind", "amortisation", "--document",
+             "schedule", "--as", "4")  # fmt: skip
+    higher = chain.refused("valuation", "remeasure", str(asset), "--amount", "900,000", "--document", "up",
+                           "--as", "4")  # fmt: skip
+    assert "ValuationInvalidMeasurement(carryingAmount=85000000, newAmount=90000000)" in higher.stderr
+
+    chain.ok("asset", "transfer-right", str(asset), "--right", "holding", "--to", "5", "--as", "4")
+    stale = chain.json("valuation", "recognition", str(asset))
+    assert (stale["holder"], stale["holder_holds_the_asset"]) == (dev_account(4).address, False)
+    chain.ok("valuation", "carry-over", str(asset), "--auditor", "merger audit", "--as", "5")
+    now = chain.json("valuation", "recognition", str(asset))
+    assert (now["holder"], now["carrying_amount"], now["holder_holds_the_asset"]) == (
+        dev_account(5).address, 85_000_000, True,
+    )  # fmt: skip
+    chain.ok("valuation", "derecognise", str(asset), "--document", "disposal", "--as", "5")
+    assert chain.json("valuation", "recognition", str(asset))["recognised"] is False
+    refused = chain.refused("valuation", "reject", str(valuation), "--reason", "inflated", "--as", "4")
+    assert "ParticipantUnauthorized" in refused.stderr
+    chain.ok("valuation", "withdraw", str(valuation), "--reason", "superseded", "--as", "7")
+    assert chain.json("valuation", "show", str(valuation))["status"] == "withdrawn"
