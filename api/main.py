@@ -39,6 +39,7 @@ from api.routes import (
     search,
     status,
     trades,
+    valuations,
 )
 from api.routes.status import StatusCache
 from ledger.settings import LedgerSettings
@@ -177,6 +178,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.include_router(ops.router)
     for read in (
         status, participants, assets, licences, trades, mandates, revenue, orders, search, recognition, governance,
+        valuations,
     ):  # fmt: skip
         app.include_router(read.router)
     app.include_router(explorer.router)

@@ -6,27 +6,33 @@ validation would only cost time (the models' field types document the API; tests
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import RowMapping
 
 from api import schemas as m
 from api.reasons import decode_reason
 from ledger.contracts.types import (
+    AccountingCategory,
     AssetStatus,
     Category,
     Delivery,
+    Derecognition,
     Grade,
     Kind,
+    Measurement,
     ObjectionStatus,
     OrderStatus,
     OrderTarget,
     ParticipantStatus,
     Right,
+    ValuationMethod,
+    ValuationStatus,
 )
 
 __all__ = [
     "ChainState",
+    "appraiser",
     "asset",
     "credit_event",
     "declaration",
@@ -39,9 +45,13 @@ __all__ = [
     "participant",
     "payment",
     "public_operation",
+    "recognised_total",
+    "recognition",
+    "recognition_event",
     "refusal",
     "revenue_shares",
     "trade",
+    "valuation",
 ]
 
 _OPERATION_STATUS = {1: "authorised", 2: "used", 3: "withdrawn"}
@@ -398,6 +408,65 @@ def order(r: Row) -> m.OrderOut:
         closed_block=r["closed_block"],
         closed_at=r["closed_at"],
     )
+
+
+# ─────────────────────────────────────────────────────────── valuation and recognition (art. 19)
+
+#: recognition_events.kind (ledger.store.projection)
+_RECOGNITION_KINDS: Final = ("recognised", "remeasured", "carried_over", "derecognised")
+
+
+def appraiser(r: Row, now: int) -> m.AppraiserOut:
+    return m.AppraiserOut.model_construct(
+        appraiser=r["appraiser"], in_force=not r["revoked"] and r["expires_at"] > now,
+        accredited_at=r["accredited_at"], accredited_block=r["accredited_block"], expires_at=r["expires_at"],
+        document_hash=r["document_hash"], accredited_by=r["accredited_by"], revoked=r["revoked"],
+        revoked_at=r["revoked_at"], revoked_by=r["revoked_by"], revocation_hash=r["revocation_hash"],
+    )  # fmt: skip
+
+
+def valuation(r: Row, now: int) -> m.ValuationOut:
+    return m.ValuationOut.model_construct(
+        valuation_id=r["valuation_id"], asset_id=r["asset_id"], appraiser=r["appraiser"], method=r["method"],
+        method_name=m.enum_name(ValuationMethod, r["method"]), value=str(r["value"]), currency=r["currency"],
+        base_date=r["base_date"], valid_until=r["valid_until"], content_hash=r["content_hash"],
+        report_hash=r["report_hash"], status=r["status"], status_name=m.enum_name(ValuationStatus, r["status"]),
+        usable=r["status"] == ValuationStatus.FILED and r["valid_until"] > now, filed_block=r["filed_block"],
+        filed_at=r["filed_at"], closed_by=r["closed_by"], closing_hash=r["closing_hash"],
+        closed_block=r["closed_block"], closed_at=r["closed_at"],
+    )  # fmt: skip
+
+
+def recognition(r: Row) -> m.RecognitionOut:
+    return m.RecognitionOut.model_construct(
+        asset_id=r["asset_id"], holder=r["holder"], status=r["status"],
+        status_name="recognised" if r["status"] == 1 else "derecognised", category=r["category"],
+        category_name=m.enum_name(AccountingCategory, r["category"]), carrying_amount=str(r["carrying_amount"]),
+        valuation_id=r["valuation_id"], period_start=r["period_start"], period_end=r["period_end"],
+        auditor_hash=r["auditor_hash"], recognised_block=r["recognised_block"], recognised_at=r["recognised_at"],
+        updated_at=r["updated_at"],
+    )  # fmt: skip
+
+
+def recognition_event(r: Row) -> m.RecognitionEventOut:
+    previous = r["previous_amount"]
+    return m.RecognitionEventOut.model_construct(
+        asset_id=r["asset_id"], block=r["valid_from_block"], log_index=r["log_index"],
+        kind=_RECOGNITION_KINDS[r["kind"]], holder=r["holder"], counterpart=r["counterpart"],
+        category_name=m.enum_name(AccountingCategory, r["category"]),
+        measurement_name=m.enum_name(Measurement, r["measurement"]),
+        reason_name=m.enum_name(Derecognition, r["reason"]),
+        previous_amount=None if previous is None else str(previous), carrying_amount=str(r["carrying_amount"]),
+        valuation_id=r["valuation_id"], document_hash=r["document_hash"], timestamp=r["timestamp"],
+        tx_hash=r["tx_hash"],
+    )  # fmt: skip
+
+
+def recognised_total(r: Row) -> m.RecognisedTotalOut:
+    return m.RecognisedTotalOut.model_construct(
+        holder=r["holder"], category=r["category"], category_name=m.enum_name(AccountingCategory, r["category"]),
+        assets=int(r["assets"]), carrying_amount=str(int(r["carrying_amount"])),
+    )  # fmt: skip
 
 
 # ─────────────────────────────────────────────────────────── governance

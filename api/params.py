@@ -11,6 +11,7 @@ from fastapi import HTTPException, Path, Query
 from pydantic import AfterValidator, WithJsonSchema
 
 from ledger.contracts.types import (
+    AccountingCategory,
     AssetStatus,
     Category,
     Grade,
@@ -19,11 +20,13 @@ from ledger.contracts.types import (
     ParticipantStatus,
     Right,
     Role,
+    ValuationStatus,
 )
 
 __all__ = [
     "ADDRESS_SCHEMA",
     "TIME_SCHEMA",
+    "AccountingCategoryQ",
     "AddressPath",
     "AddressQ",
     "AssetIdPath",
@@ -37,6 +40,7 @@ __all__ = [
     "RightQ",
     "RoleQ",
     "TimeQ",
+    "ValuationStatusQ",
     "enum_code",
     "iso_seconds",
     "parse_time",
@@ -226,4 +230,10 @@ ParticipantStatusQ = Annotated[
 ]
 RoleQ = Annotated[str | None, _enum_query(Role, "Participants holding this role"), _enum_schema(Role, flags=True)]
 OrderStatusQ = Annotated[str | None, _enum_query(OrderStatus, "Order status"), _enum_schema(OrderStatus)]
+ValuationStatusQ = Annotated[
+    str | None, _enum_query(ValuationStatus, "Valuation report status"), _enum_schema(ValuationStatus)
+]
+AccountingCategoryQ = Annotated[
+    str | None, _enum_query(AccountingCategory, "Balance-sheet category"), _enum_schema(AccountingCategory)
+]
 RightQ = Annotated[str | None, _enum_query(Right, "Right"), _enum_schema(Right)]

@@ -460,6 +460,102 @@ class OrderOut(_Out):
     closed_at: int = Field(description="Time closed (unix seconds; 0 while open).", examples=[0])
 
 
+class AppraiserOut(_Out):
+    appraiser: str = _address("The appraiser (its identity).")
+    in_force: bool = Field(description="Accredited, not revoked, not expired at the answer's block.", examples=[True])
+    accredited_at: int = Field(description="Time accredited or last renewed (unix seconds).", examples=[1795860260])
+    accredited_block: int = Field(description="Block accredited or last renewed.", examples=[26])
+    expires_at: int = Field(description="First second the accreditation no longer holds.", examples=[1830000000])
+    document_hash: str = _hash("Hash of the accreditation certificate.")
+    accredited_by: str = _address("The authority.")
+    revoked: bool = Field(description="Revoked before it expired.", examples=[False])
+    revoked_at: int | None = Field(description="Time revoked (unix seconds).", examples=[None])
+    revoked_by: str | None = _address("Who revoked it.")
+    revocation_hash: str | None = _hash("Hash of the revocation decision.")
+
+
+class ValuationOut(_Out):
+    valuation_id: int = Field(description="Valuation report id.", examples=[1])
+    asset_id: int = Field(description="The asset valued.", examples=[1])
+    appraiser: str = _address("The accredited appraiser that filed it.")
+    method: int = Field(description="Valuation approach code.", examples=[1])
+    method_name: str | None = Field(description="cost, income, market or combined.", examples=["income"])
+    value: str = _amount("Appraised value in the currency's smallest unit (fen for CNY)")
+    currency: str = Field(description="ISO 4217 code.", examples=["CNY"])
+    base_date: int = Field(description="Valuation base date (评估基准日, unix seconds).", examples=[1795000000])
+    valid_until: int = Field(description="First second the report no longer supports a recognition.",
+                             examples=[1820000000])  # fmt: skip
+    content_hash: str = _hash("The asset's content hash the report values.")
+    report_hash: str = _hash("Hash of the valuation report.")
+    status: int = Field(description="Status code.", examples=[1])
+    status_name: str | None = Field(description="filed, withdrawn or rejected.", examples=["filed"])
+    usable: bool = Field(description="Filed and still valid at the answer's block: it can support a recognition.",
+                         examples=[True])  # fmt: skip
+    filed_block: int = Field(description="Block filed.", examples=[30])
+    filed_at: int = Field(description="Time filed (unix seconds).", examples=[1795860300])
+    closed_by: str | None = _address("Who withdrew (its appraiser) or rejected (a supervisor) it.")
+    closing_hash: str | None = _hash("Hash of the withdrawal's or rejection's reason.")
+    closed_block: int | None = Field(description="Block withdrawn or rejected.", examples=[None])
+    closed_at: int | None = Field(description="Time withdrawn or rejected (unix seconds).", examples=[None])
+
+
+class RecognitionOut(_Out):
+    asset_id: int = Field(description="The asset recognised.", examples=[1])
+    holder: str = _address("Whose accounts carry it (the holding right's holder when recognised).")
+    status: int = Field(description="1 recognised, 2 derecognised.", examples=[1])
+    status_name: str = Field(description="recognised or derecognised.", examples=["recognised"])
+    category: int = Field(description="Balance-sheet category code.", examples=[0])
+    category_name: str | None = Field(description="intangible_asset, inventory or development_cost.",
+                                      examples=["intangible_asset"])  # fmt: skip
+    carrying_amount: str = _amount("Carrying amount in fen")
+    valuation_id: int = Field(description="The valuation report it relies on.", examples=[1])
+    period_start: int = Field(description="Reporting period's first second.", examples=[1793000000])
+    period_end: int = Field(description="First second after the reporting period.", examples=[1800000000])
+    auditor_hash: str = _hash("Hash of the auditor's opinion.")
+    recognised_block: int = Field(description="Block recognised (or carried over's recognition).", examples=[31])
+    recognised_at: int = Field(description="Time recognised (unix seconds).", examples=[1795860400])
+    updated_at: int = Field(description="Time of the last measurement, carry-over or derecognition.",
+                            examples=[1795860400])  # fmt: skip
+
+
+class RecognitionEventOut(_Out):
+    asset_id: int = Field(description="The asset.", examples=[1])
+    block: int = Field(description="Block of the change.", examples=[31])
+    log_index: int = Field(description="Log index of the change in its block.", examples=[0])
+    kind: str = Field(description="recognised, remeasured, carried_over or derecognised.", examples=["recognised"])
+    holder: str = _address("Whose accounts (the new holder's, for a carry-over).")
+    counterpart: str | None = _address("The former holder, for a carry-over.")
+    category_name: str | None = Field(description="Balance-sheet category, when recognised.",
+                                      examples=["intangible_asset"])  # fmt: skip
+    measurement_name: str | None = Field(description="impairment or amortisation, when remeasured.",
+                                         examples=[None])  # fmt: skip
+    reason_name: str | None = Field(description="Why it was derecognised.", examples=[None])
+    previous_amount: str | None = _amount("Carrying amount before a measurement")
+    carrying_amount: str = _amount("Carrying amount after the change (at derecognition: the amount it ended at)")
+    valuation_id: int | None = Field(description="The valuation report, when recognised.", examples=[1])
+    document_hash: str = _hash("Hash of the change's document (auditor's opinion, measurement, derecognition).")
+    timestamp: int = Field(description="Time (unix seconds).", examples=[1795860400])
+    tx_hash: str = _hash("Transaction.")
+
+
+class RecognitionDetailOut(_Out):
+    recognition: RecognitionOut = Field(description="The asset's recognition as it stands.")
+    holder_holds_the_asset: bool = Field(
+        description="Whether its holder still holds the holding right: false after a transfer, until the new holder "
+        "carries it over or the former holder derecognises it.", examples=[True],
+    )  # fmt: skip
+    history: list[RecognitionEventOut] = Field(description="Every change of the asset's recognition, oldest first.")
+
+
+class RecognisedTotalOut(_Out):
+    holder: str = _address("The holder.")
+    category: int = Field(description="Balance-sheet category code.", examples=[0])
+    category_name: str | None = Field(description="intangible_asset, inventory or development_cost.",
+                                      examples=["intangible_asset"])  # fmt: skip
+    assets: int = Field(description="Assets recognised in that category.", examples=[3])
+    carrying_amount: str = _amount("Their carrying amounts summed, in fen")
+
+
 class RevenueShareOut(_Out):
     right: int = Field(description="The right whose sales (and licences) pay the share (code).", examples=[1])
     right_name: str | None = Field(description="holding, processing or operation.", examples=["processing"])

@@ -51,6 +51,7 @@ from api.routes.gateway_models import (
     ConsentTypedDataRequest,
     CreditEventRequest,
     DecisionRequest,
+    DerecognitionRequest,
     DirectTradeRequest,
     DirectTradeTermsRequest,
     GatewayErrorBody,
@@ -61,6 +62,7 @@ from api.routes.gateway_models import (
     MandatedBatchRequest,
     MandatedSettleRequest,
     MandateModel,
+    MeasurementRequest,
     MetadataChangeRequest,
     NonceRequest,
     ObjectionRequest,
@@ -71,6 +73,7 @@ from api.routes.gateway_models import (
     ProposalResponse,
     ProposeRequest,
     PublicOperationRequest,
+    RecognitionRequest,
     RegistrationRequest,
     ReleaseHeldSharesRequest,
     RevenueSharesRequest,
@@ -83,6 +86,7 @@ from api.routes.gateway_models import (
     TransferRightRequest,
     TxResponse,
     TypedDataResponse,
+    ValuationRequest,
     WithdrawPublicOperationRequest,
     WriteRequest,
     hash_bytes,
@@ -95,7 +99,19 @@ from api.routes.gateway_models import (
 )
 from ledger.client import TxResult
 from ledger.contracts.credit_code import credit_code_hash
-from ledger.contracts.types import ZERO_ADDRESS, Delivery, LicenseTerms, Mandate, ObjectionStatus, Registration, Right
+from ledger.contracts.types import (
+    ZERO_ADDRESS,
+    AccountingCategory,
+    Delivery,
+    Derecognition,
+    LicenseTerms,
+    Mandate,
+    Measurement,
+    ObjectionStatus,
+    Registration,
+    Right,
+    ValuationMethod,
+)
 from ledger.recognition.certificates import CertificateFile
 from ledger.recognition.errors import CertificateError
 from ledger.settings import LedgerSettings
@@ -892,6 +908,72 @@ def record_credit_event(body: CreditEventRequest, caller: CallerDep) -> JSONResp
             "Supervision", "recordCreditEvent", body.participant, body.code, body.delta, hash_bytes(body.document_hash)
         ),
     )
+
+
+# ─────────────────────────────────────────── valuation and accounting recognition (art. 19)
+
+ValuationId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Valuation report id.")]
+
+
+def _name(value: str) -> str:
+    return value.upper().replace("-", "_")
+
+
+@router.post("/valuations", operation_id="tx_file_valuation", summary="File a valuation report (appraiser)", **_POST)
+def file_valuation(body: ValuationRequest, caller: CallerDep) -> JSONResponse:
+    """评估报告备案: ``result.valuation_id`` is the new report."""
+    return caller.submit(
+        body,
+        _op(
+            "Valuation", "fileValuation", body.asset_id, int(ValuationMethod[_name(body.method)]), body.value,
+            body.currency.encode("ascii"), body.base_date, body.valid_until, hash_bytes(body.content_hash),
+            hash_bytes(body.report_hash), result=_created("ValuationFiled", "valuationId", "valuation_id"),
+        ),
+    )  # fmt: skip
+
+
+@router.post("/valuations/{valuation_id}/withdraw", operation_id="tx_withdraw_valuation",
+             summary="Withdraw a valuation report (its appraiser)", **_POST)  # fmt: skip
+def withdraw_valuation(valuation_id: ValuationId, body: HashRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("Valuation", "withdrawValuation", valuation_id, hash_bytes(body.document_hash)))
+
+
+@router.post("/valuations/{valuation_id}/reject", operation_id="tx_reject_valuation",
+             summary="Reject a valuation report (supervisor)", **_POST)  # fmt: skip
+def reject_valuation(valuation_id: ValuationId, body: HashRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("Valuation", "rejectValuation", valuation_id, hash_bytes(body.document_hash)))
+
+
+@router.post("/assets/{asset_id}/recognition", operation_id="tx_recognise_asset",
+             summary="Recognise an asset in the holder's accounts (入表)", **_POST)  # fmt: skip
+def recognise_asset(asset_id: AssetId, body: RecognitionRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(
+        body,
+        _op(
+            "Valuation", "recogniseAsset", asset_id, int(AccountingCategory[_name(body.category)]),
+            body.carrying_amount, body.period_start, body.period_end, body.valuation_id, hash_bytes(body.auditor_hash),
+        ),
+    )  # fmt: skip
+
+
+@router.post("/assets/{asset_id}/recognition/remeasure", operation_id="tx_remeasure",
+             summary="Record an impairment or amortisation of a recognised asset", **_POST)  # fmt: skip
+def remeasure(asset_id: AssetId, body: MeasurementRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("Valuation", "remeasure", asset_id, int(Measurement[_name(body.kind)]),
+                                   body.carrying_amount, hash_bytes(body.document_hash)))  # fmt: skip
+
+
+@router.post("/assets/{asset_id}/recognition/carry-over", operation_id="tx_carry_over",
+             summary="Carry a recognition over (the holding right's new holder)", **_POST)  # fmt: skip
+def carry_over(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("Valuation", "carryOver", asset_id, hash_bytes(body.document_hash)))
+
+
+@router.post("/assets/{asset_id}/recognition/derecognise", operation_id="tx_derecognise",
+             summary="Derecognise an asset (the recognition's holder)", **_POST)  # fmt: skip
+def derecognise(asset_id: AssetId, body: DerecognitionRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("Valuation", "derecognise", asset_id, int(Derecognition[_name(body.reason)]),
+                                   hash_bytes(body.document_hash)))  # fmt: skip
 
 
 # ─────────────────────────────────────────── recognition

@@ -43,6 +43,7 @@ __all__ = [
     "ConsentTypedDataRequest",
     "CreditEventRequest",
     "DecisionRequest",
+    "DerecognitionRequest",
     "DirectTradeRequest",
     "DirectTradeTermsRequest",
     "GatewayErrorBody",
@@ -53,6 +54,7 @@ __all__ = [
     "MandateModel",
     "MandatedBatchRequest",
     "MandatedSettleRequest",
+    "MeasurementRequest",
     "MetadataChangeRequest",
     "NonceRequest",
     "ObjectionRequest",
@@ -64,6 +66,7 @@ __all__ = [
     "ProposeRequest",
     "ProposedCall",
     "PublicOperationRequest",
+    "RecognitionRequest",
     "RegistrationRequest",
     "ReleaseHeldSharesRequest",
     "RevenueSharesRequest",
@@ -77,6 +80,7 @@ __all__ = [
     "TxEvent",
     "TxResponse",
     "TypedDataResponse",
+    "ValuationRequest",
     "WithdrawPublicOperationRequest",
     "WriteRequest",
 ]
@@ -628,6 +632,50 @@ class CreditEventRequest(WriteRequest):
     participant: Address
     code: int = Field(ge=0, le=UINT16_MAX, description="Credit event code.")
     delta: int = Field(ge=-(2**31), le=2**31 - 1, description="Change of the credit score.")
+    document_hash: Hash32
+
+
+# ─────────────────────────────────────────── valuation and accounting recognition (art. 19)
+
+MethodName = Literal["cost", "income", "market", "combined"]
+AccountingCategoryName = Literal["intangible-asset", "inventory", "development-cost"]
+MeasurementName = Literal["impairment", "amortisation"]
+DerecognitionName = Literal["disposal", "holding-transferred", "other"]
+
+
+class ValuationRequest(WriteRequest):
+    """评估报告备案: ``result`` names the new report (``valuation_id``)."""
+
+    asset_id: Uint64 = Field(description="The asset valued (its appraiser holds no right in it).")
+    method: MethodName = Field(description="The valuation approach.")
+    value: int = Field(gt=0, le=UINT128_MAX, description="The appraised value, in the currency's smallest unit (fen).")
+    currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
+    base_date: Uint40 = Field(description="The valuation base date (评估基准日), unix seconds; not in the future.")
+    valid_until: Uint40 = Field(description="When the report stops supporting a recognition (unix seconds), at most"
+                                " a year after the base date.")  # fmt: skip
+    content_hash: Hash32 = Field(description="The asset's registered content hash (what the report values).")
+    report_hash: Hash32 = Field(description="Hash of the valuation report.")
+
+
+class RecognitionRequest(WriteRequest):
+    """入表: the holding right's holder recognises the asset in its accounts."""
+
+    category: AccountingCategoryName = Field(description="The balance-sheet category.")
+    carrying_amount: int = Field(gt=0, le=UINT64_MAX, description="The carrying amount, in fen.")
+    period_start: Uint40 = Field(description="The reporting period's first second (unix seconds).")
+    period_end: Uint40 = Field(description="The first second after the reporting period (unix seconds).")
+    valuation_id: Uint64 = Field(description="The valuation report it relies on (filed, of this asset, still valid).")
+    auditor_hash: Hash32 = Field(description="Hash of the auditor's opinion.")
+
+
+class MeasurementRequest(WriteRequest):
+    kind: MeasurementName = Field(description="What lowers the carrying amount.")
+    carrying_amount: int = Field(ge=0, le=UINT64_MAX, description="The new, lower, carrying amount, in fen.")
+    document_hash: Hash32
+
+
+class DerecognitionRequest(WriteRequest):
+    reason: DerecognitionName = Field(description="Why the recognition ends.")
     document_hash: Hash32
 
 

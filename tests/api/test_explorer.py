@@ -350,6 +350,34 @@ def test_asset_page_shows_holders_timeline_licence_tree_and_trades(tab: Tab, sit
     tab.screenshot("asset")
 
 
+def test_asset_page_shows_its_valuation_reports_and_accounting_recognition(tab: Tab, site: Site) -> None:
+    """Art. 19's disclosure: the demo's valuation report of the enterprise dataset, usable, and the dataset's
+    recognition in its holder's accounts with its amortisation; an asset never valued shows neither."""
+    view = site.view
+    reports = view.rows("valuations")
+    asset_id = reports[0]["asset_id"]
+    page = tab.open(f"/asset/{asset_id}")
+    rows = _attrs(page, "[data-table=valuations] tbody tr", "data-valuation-id", "data-status", "data-usable")
+    assert rows == [
+        {"data-valuation-id": str(r["valuation_id"]), "data-status": "filed", "data-usable": "true"}
+        for r in reports if r["asset_id"] == asset_id
+    ]  # fmt: skip
+    [recognition] = [r for r in view.rows("recognitions") if r["asset_id"] == asset_id]
+    accounting = "[data-section=accounting]"
+    assert page.inner_text(f"{accounting} [data-field=carrying-amount]") == _money(int(recognition["carrying_amount"]))
+    assert page.inner_text(f"{accounting} [data-field=category]") == "无形资产"
+    assert page.inner_text(f"{accounting} [data-field=valuation]") == f"#{recognition['valuation_id']}"
+    assert page.query_selector(f"{accounting} [data-field=stale]") is None  # its holder holds the asset
+    kinds = [r["data-kind"] for r in _attrs(page, "[data-table=recognition-history] tbody tr", "data-kind")]
+    assert kinds == ["recognised", "remeasured"]
+    tab.screenshot("asset-valuation")
+
+    never = _public_asset(view)["asset_id"]
+    page = tab.open(f"/asset/{never}")
+    assert page.query_selector("[data-table=valuations] tbody tr.empty") is not None
+    assert page.inner_text("[data-section=accounting] [data-field=accounting]") == "尚未入表"
+
+
 def test_asset_page_shows_objections_pending_then_accepted_and_its_mandates(tab: Tab, site: Site) -> None:
     view = site.view
     model = min(a["asset_id"] for a in view.rows("assets") if a["kind"] == 1)

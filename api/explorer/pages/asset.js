@@ -1,5 +1,6 @@
 // Asset page: the record, the holders of the three rights and their timeline, the licence tree,
-// trades, objections, freezes, rectification orders and the full event history.
+// trades, objections, freezes, rectification orders, valuation reports and accounting recognition (art. 19) and the
+// full event history.
 
 import { get } from "../api.js";
 import { h, s } from "../dom.js";
@@ -302,6 +303,68 @@ export function ordersTable(list, language) {
   );
 }
 
+export function valuationsTable(list, language) {
+  return table(
+    "valuations",
+    [
+      { label: t("col.id"), cell: (v) => `#${v.valuation_id}` },
+      { label: t("col.appraiser"), cell: (v) => participantLink(v.appraiser, language) },
+      { label: t("col.method"), cell: (v) => enumLabel("valuation_method", v.method_name) },
+      { label: t("col.value"), class: "num", cell: (v) => (v.currency === "CNY" ? formatAmount(v.value) : `${v.value} ${v.currency}`) },
+      { label: t("col.baseDate"), cell: (v) => timeText(v.base_date) },
+      { label: t("col.validUntil"), cell: (v) => timeText(v.valid_until) },
+      {
+        label: t("col.status"),
+        cell: (v) => [enumLabel("valuation_status", v.status_name), v.usable ? [" ", badge(t("valuation.usable"), "ok")] : null],
+      },
+      { label: t("col.document"), cell: (v) => hashText(v.report_hash) },
+    ],
+    list,
+    (v) => ({ valuationId: v.valuation_id, status: v.status_name, usable: String(v.usable) }),
+  );
+}
+
+/** The asset's recognition in its holder's accounts and every change of it; null: never recognised. */
+function accounting(detail, language) {
+  if (!detail) return h("p", { class: "muted", dataset: { field: "accounting" } }, t("accounting.none"));
+  const r = detail.recognition;
+  const ended = r.status_name !== "recognised";
+  return [
+    kv([
+      [t("accounting.holder"), participantLink(r.holder, language), "holder"],
+      [t("col.status"), enumLabel("recognition_kind", ended ? "derecognised" : "recognised"), "status"],
+      [t("accounting.category"), enumLabel("accounting_category", r.category_name), "category"],
+      [t("accounting.amount"), formatAmount(r.carrying_amount), "carrying-amount"],
+      [t("accounting.valuation"), `#${r.valuation_id}`, "valuation"],
+      [t("accounting.period"), [timeText(r.period_start), " – ", timeText(r.period_end)], "period"],
+    ]),
+    !ended && !detail.holder_holds_the_asset ? h("p", { class: "notice", dataset: { field: "stale" } }, t("accounting.stale")) : null,
+    h("h3", {}, t("accounting.history")),
+    table(
+      "recognition-history",
+      [
+        { label: t("col.time"), cell: (e) => timeText(e.timestamp) },
+        {
+          label: t("col.kind"),
+          cell: (e) => [enumLabel("recognition_kind", e.kind), e.measurement_name ? ` (${enumLabel("measurement", e.measurement_name)})` : ""],
+        },
+        { label: t("col.holder"), cell: (e) => participantLink(e.holder, language) },
+        { label: t("accounting.amount"), class: "num", cell: (e) => formatAmount(e.carrying_amount) },
+        { label: t("col.tx"), cell: (e) => hashText(e.tx_hash) },
+      ],
+      detail.history,
+      (e) => ({ kind: e.kind }),
+    ),
+  ];
+}
+
+/** The asset's recognition with its history, or null when it was never recognised (asked of the list first: a
+ * request answered 404 would show as an error in the browser's console). */
+async function accountsOf(assetId, at) {
+  const found = await get("recognitions", { asset_id: assetId, status: "any", at });
+  return found.data.length ? get(`recognitions/${assetId}`, { at }) : null;
+}
+
 function historyTable(assetId, events, language) {
   return table(
     "history",
@@ -360,10 +423,12 @@ export function asOfNotice(at, latestHref) {
 
 /** The asset page of assetId, as of block at (null: the current state). */
 export async function renderAsset(assetId, at = null) {
-  const [detail, history, recognition] = await Promise.all([
+  const [detail, history, recognition, valuations, accounts] = await Promise.all([
     get(`assets/${assetId}`, { at }),
     get(`assets/${assetId}/history`, { at, limit: 1000 }),
     isRecognised(assetId, at) ? get(`recognition/records/${assetId}`, { at }) : null,
+    get("valuations", { asset_id: assetId, at, limit: 1000 }),
+    accountsOf(assetId, at),
   ]);
   const a = detail.data;
   const language = lang();
@@ -399,6 +464,12 @@ export async function renderAsset(assetId, at = null) {
       card("freezes", t("asset.freezes"), freezes(a.freezes || [], language)),
     ),
     card("orders", t("asset.orders"), ordersTable(a.orders || [], language)),
+    h(
+      "div",
+      { class: "grid-2" },
+      card("valuations", t("asset.valuations"), valuationsTable(valuations.data, language)),
+      card("accounting", t("asset.accounting"), accounting(accounts && accounts.data, language)),
+    ),
     (a.public_operations || []).length ? card("public-operations", t("asset.operations"), publicOperations(a.public_operations, language)) : null,
     (a.mandates || []).length ? card("mandates", t("asset.mandates"), mandatesTable("asset-mandates", a.mandates, language)) : null,
     card(
