@@ -55,6 +55,7 @@ from ledger.contracts.types import (
     Role,
     SalesConsent,
     Trade,
+    ValuationStatus,
 )
 from ledger.recognition import Certificate, CertificateDomain, CertificateFile
 
@@ -80,6 +81,8 @@ MAX_SHARES = 8
 MAX_PENDING = 3
 MAX_REGISTRARS = 32
 DAY = 86_400
+#: A valuation report supports a recognition for a year after its base date at most.
+MAX_VALIDITY = 366 * DAY
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 #: Province-level prefixes of GB/T 2260 (contracts/libraries/Regions.sol), and those outside the mainland.
@@ -406,6 +409,50 @@ class Recognised:
     issued_block: int
 
 
+@dataclass
+class Accreditation:
+    accredited_at: int
+    expires_at: int
+    revoked: bool
+    document: bytes
+
+    def in_force(self, now: int) -> bool:
+        return not self.revoked and self.expires_at > now
+
+    def view(self) -> dict[str, Any]:
+        return {"accreditedAt": self.accredited_at, "expiresAt": self.expires_at, "revoked": self.revoked,
+                "documentHash": self.document}  # fmt: skip
+
+
+NO_ACCREDITATION = Accreditation(0, 0, False, ZERO_HASH)
+
+
+@dataclass
+class Valuation:
+    appraiser: str
+    asset_id: int
+    valid_until: int
+    status: ValuationStatus
+    method: int
+
+    def view(self) -> dict[str, Any]:
+        return {"appraiser": self.appraiser, "assetId": self.asset_id, "validUntil": self.valid_until,
+                "status": int(self.status), "method": self.method}  # fmt: skip
+
+
+@dataclass
+class Recognition:
+    holder: str
+    amount: int
+    category: int
+
+    def view(self) -> dict[str, Any]:
+        return {"holder": self.holder, "carryingAmount": self.amount, "category": self.category}
+
+
+NO_RECOGNITION = Recognition(ZERO, 0, 0)
+
+
 # ─────────────────────────────────────────────────────────── the ledger
 
 
@@ -457,6 +504,10 @@ class Ledger:
     records: dict[int, Recognised] = field(default_factory=dict)
     imported: dict[tuple[int, str, int], int] = field(default_factory=dict)
     recognised_count: int = 0
+    # valuation
+    accreditations: dict[str, Accreditation] = field(default_factory=dict)
+    valuations: dict[int, Valuation] = field(default_factory=dict)
+    recognitions: dict[int, Recognition] = field(default_factory=dict)
 
     def copy(self) -> Ledger:
         return copy.deepcopy(self)
@@ -592,6 +643,10 @@ class Ledger:
         """``identityOf``: the identity of the participant ``account`` names (its identity or any key of it)."""
         identity = self.keys.get(account, account)
         return identity if identity in self.participants else ZERO
+
+    def named(self, account: str) -> str:
+        """``Identities.named``: the identity ``account`` names, or ``account`` itself when it names no one."""
+        return self.identity_of(account) if self.identity_of(account) != ZERO else account
 
     def signer_identity(self, account: str) -> str:
         """``signerIdentity``: the identity, if ``account`` signs now for an active participant."""
@@ -1631,6 +1686,143 @@ class Ledger:
             raise Refused("SupervisionZeroHash")
         score, events = self.credit.get(participant, (0, 0))
         self.credit[participant] = (score + delta, events + 1)
+
+    # ─────────────────────────────────────────────────────────── valuation (art. 19)
+
+    def accredit_appraiser(self, caller: str, appraiser: str, expires_at: int, document: bytes) -> None:
+        self.require_role(caller, int(Role.AUTHORITY))
+        p = self.participant(appraiser)
+        if p.status != ParticipantStatus.ACTIVE or not p.roles & Role.SERVICE_PROVIDER:
+            raise Refused("ValuationNotServiceProvider", appraiser=self.key_of(appraiser))
+        if expires_at <= self.now:
+            raise Refused("ValuationInvalidPeriod", start=self.now, end=expires_at)
+        if document == ZERO_HASH:
+            raise Refused("ValuationZeroHash")
+        self.accreditations[self.identity_of(appraiser)] = Accreditation(self.now, expires_at, False, document)
+
+    def revoke_appraiser(self, caller: str, appraiser: str, reason: bytes) -> None:
+        self.require_role(caller, int(Role.AUTHORITY))
+        a = self.accreditation(appraiser)
+        if not a.in_force(self.now):
+            raise Refused("ValuationNotAccredited", appraiser=self.key_of(appraiser))
+        if reason == ZERO_HASH:
+            raise Refused("ValuationZeroHash")
+        a.revoked = True
+
+    def accreditation(self, account: str) -> Accreditation:
+        """``accreditationOf``: of the participant ``account`` names."""
+        return self.accreditations.get(self.named(account), NO_ACCREDITATION)
+
+    def file_valuation(
+        self, caller: str, asset_id: int, method: int, value: int, currency: bytes, base_date: int, valid_until: int,
+        content: bytes, report: bytes,
+    ) -> int:  # fmt: skip
+        self.require_role(caller, int(Role.SERVICE_PROVIDER))
+        if not self.accreditation(caller).in_force(self.now):
+            raise Refused("ValuationNotAccredited", appraiser=self.key_of(caller))
+        if value == 0 or not all(ord("A") <= c <= ord("Z") for c in currency):
+            raise Refused("ValuationInvalidAmount")
+        if base_date > self.now or valid_until <= self.now or valid_until - base_date > MAX_VALIDITY:
+            raise Refused("ValuationInvalidPeriod", start=base_date, end=valid_until)
+        if report == ZERO_HASH:
+            raise Refused("ValuationZeroHash")
+        a = self._valued_asset(asset_id)
+        if content != a.content_hash:
+            raise Refused("ValuationContentMismatch", assetId=asset_id, contentHash=content,
+                          assetContentHash=a.content_hash)  # fmt: skip
+        if caller in a.holders:
+            raise Refused("ValuationConflictOfInterest", assetId=asset_id, appraiser=self.key_of(caller))
+        valuation_id = len(self.valuations) + 1
+        self.valuations[valuation_id] = Valuation(caller, asset_id, valid_until, ValuationStatus.FILED, method)
+        return valuation_id
+
+    def _valued_asset(self, asset_id: int) -> Asset:
+        a = self._asset(asset_id)
+        if a.status != AssetStatus.REGISTERED:
+            raise Refused("ValuationAssetNotRegistered", assetId=asset_id)
+        return a
+
+    def _filed(self, valuation_id: int) -> Valuation:
+        v = self.valuations.get(valuation_id)
+        if v is None:
+            raise Refused("ValuationUnknown", valuationId=valuation_id)
+        if v.status != ValuationStatus.FILED:
+            raise Refused("ValuationNotFiled", valuationId=valuation_id, status=int(v.status))
+        return v
+
+    def withdraw_valuation(self, caller: str, valuation_id: int, reason: bytes) -> None:
+        self.require_role(caller, ALL)
+        v = self._filed(valuation_id)
+        if v.appraiser != caller:
+            raise Refused("ValuationNotAppraiser", valuationId=valuation_id, account=self.key_of(caller))
+        if reason == ZERO_HASH:
+            raise Refused("ValuationZeroHash")
+        v.status = ValuationStatus.WITHDRAWN
+
+    def reject_valuation(self, caller: str, valuation_id: int, reason: bytes) -> None:
+        self.require_role(caller, SUPERVISORS)
+        v = self._filed(valuation_id)
+        if reason == ZERO_HASH:
+            raise Refused("ValuationZeroHash")
+        v.status = ValuationStatus.REJECTED
+
+    def recognise_asset(
+        self, caller: str, asset_id: int, category: int, amount: int, start: int, end: int, valuation_id: int,
+        auditor: bytes,
+    ) -> None:  # fmt: skip
+        self.require_role(caller, ALL)
+        a = self._valued_asset(asset_id)
+        if a.holders[Right.HOLDING] != caller:
+            raise Refused("ValuationNotHolder", assetId=asset_id, account=self.key_of(caller))
+        if a.disputed:
+            raise Refused("ValuationAssetDisputed", assetId=asset_id)
+        if amount == 0:
+            raise Refused("ValuationInvalidAmount")
+        if start >= end or start > self.now:
+            raise Refused("ValuationInvalidPeriod", start=start, end=end)
+        if auditor == ZERO_HASH:
+            raise Refused("ValuationZeroHash")
+        v = self._filed(valuation_id)
+        if v.asset_id != asset_id or v.valid_until <= self.now:
+            raise Refused("ValuationNotUsable", valuationId=valuation_id, assetId=asset_id)
+        if self.recognitions.get(asset_id, NO_RECOGNITION).holder == caller:
+            raise Refused("ValuationAlreadyRecognised", assetId=asset_id, holder=caller)
+        self.recognitions[asset_id] = Recognition(caller, amount, category)
+
+    def _recognised_by(self, caller: str, asset_id: int) -> Recognition:
+        r = self.recognitions.get(asset_id)
+        if r is None or r.holder != caller:
+            raise Refused("ValuationNotRecognised", assetId=asset_id, account=self.key_of(caller))
+        return r
+
+    def remeasure(self, caller: str, asset_id: int, kind: int, amount: int, document: bytes) -> None:
+        self.require_role(caller, ALL)
+        r = self._recognised_by(caller, asset_id)
+        if self._asset(asset_id).holders[Right.HOLDING] != caller:
+            raise Refused("ValuationNotHolder", assetId=asset_id, account=self.key_of(caller))
+        if amount >= r.amount:
+            raise Refused("ValuationInvalidMeasurement", carryingAmount=r.amount, newAmount=amount)
+        if document == ZERO_HASH:
+            raise Refused("ValuationZeroHash")
+        r.amount = amount
+
+    def carry_over(self, caller: str, asset_id: int, auditor: bytes) -> None:
+        self.require_role(caller, ALL)
+        r = self.recognitions.get(asset_id)
+        if r is None or r.holder == caller:
+            raise Refused("ValuationNotRecognised", assetId=asset_id, account=self.key_of(caller))
+        if self._valued_asset(asset_id).holders[Right.HOLDING] != caller:
+            raise Refused("ValuationNotHolder", assetId=asset_id, account=self.key_of(caller))
+        if auditor == ZERO_HASH:
+            raise Refused("ValuationZeroHash")
+        r.holder = caller
+
+    def derecognise(self, caller: str, asset_id: int, reason: int, document: bytes) -> None:
+        self.require_role(caller, ALL)
+        self._recognised_by(caller, asset_id)
+        if document == ZERO_HASH:
+            raise Refused("ValuationZeroHash")
+        del self.recognitions[asset_id]
 
     # ─────────────────────────────────────────────────────────── recognition
 

@@ -103,13 +103,16 @@ from ledger.contracts.deploy import AUTHORITY_CREDIT_CODE
 from ledger.contracts.revert import ContractRevert
 from ledger.contracts.system import SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
+    AccountingCategory,
     AssetStatus,
     Category,
     Delivery,
+    Derecognition,
     Grade,
     Kind,
     LicenseTerms,
     Mandate,
+    Measurement,
     ObjectionStatus,
     OrderTarget,
     ParticipantStatus,
@@ -118,6 +121,8 @@ from ledger.contracts.types import (
     Role,
     SalesConsent,
     Trade,
+    ValuationMethod,
+    ValuationStatus,
 )
 from ledger.governance import CouncilClient
 from ledger.governance.config import DEV_DELAY
@@ -130,6 +135,7 @@ from tests.contracts.model import (
     ALL,
     ASSET_OWNERS,
     DAY,
+    NO_RECOGNITION,
     RECOGNISED_NONE,
     TRADER,
     UINT256_MAX,
@@ -263,6 +269,8 @@ WEIGHTS: dict[str, int] = {
     "open_order": 2, "close_order": 2, "record_credit": 3,
     "import_certificate": 4, "suspend_recognised": 3, "set_agreement": 2,
     "hook": 3, "time_passes": 4, "grant_license": 8, "change_key": 2, "retired_key_acts": 2,
+    "accredit_appraiser": 1, "file_valuation": 2, "close_valuation": 1, "recognise_asset": 2,
+    "change_recognition": 2,
 }  # fmt: skip
 ACTIONS = [name for name, weight in WEIGHTS.items() for _ in range(weight)]
 #: Operations on licences (until there is one, the machine grants one instead).
@@ -272,6 +280,7 @@ NEEDS_ASSET = frozenset([
     "change_registration", "cancel", "transfer_right", "lodge_objection", "decide_objection", "freeze_or_unfreeze",
     "attest_anonymisation", "public_operation", "grant_license", "sublicense", "revoke_license", "transfer_license",
     "settle", "settle_batch", "settle_direct", "set_revenue_shares", "grant_mandate", "settle_mandated",
+    "file_valuation", "recognise_asset", "change_recognition",
 ])  # fmt: skip
 
 # ─────────────────────────────────────────────────────────── the views compared
@@ -302,6 +311,7 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
             "recognition",
             "settlement",
             "statusOf",
+            "subjectOf",
             "territoryOf",
         ]
     ),
@@ -351,6 +361,7 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
     "MandateRegistry": frozenset(["mandateId", "sellerOf", "settlement"]),
     "Supervision": frozenset(["creditOf", "getOrder", "orderCount"]),
     "Recognition": frozenset(["certificateDigest", "getAgreement", "getRecognised", "localAssetOf", "recognisedCount"]),
+    "Valuation": frozenset(["accreditationOf", "getValuation", "recognitionOf", "valuationCount"]),
 }
 #: Views deliberately not compared, each with the reason it is implied by others. (Empty: every view is
 #: compared. The registry module's views are compared too: called directly, each must refuse.)
@@ -414,6 +425,10 @@ DRIVEN_WRITES: dict[str, frozenset[str]] = {
     "MandateRegistry": frozenset(["grantMandate", "revokeMandate", "settle", "settleBatch"]),
     "Supervision": frozenset(["closeOrder", "openOrder", "recordCreditEvent"]),
     "Recognition": frozenset(["importCertificate", "reinstate", "revokeAgreement", "setAgreement", "suspend"]),
+    "Valuation": frozenset(
+        ["accreditAppraiser", "carryOver", "derecognise", "fileValuation", "recogniseAsset", "rejectValuation",
+         "remeasure", "revokeAppraiser", "withdrawValuation"]
+    ),
 }
 #: Write functions of the module reached only through the registry (where DRIVEN_WRITES has them).
 UNDRIVEN_WRITES: dict[str, dict[str, str]] = {
@@ -445,6 +460,7 @@ REQUIRED_SUCCESSES = frozenset([
     "grantMandate", "settleMandated", "setRevenueShares", "openOrder", "recordCreditEvent",
     "time", "settle:held share", "releaseHeldShares", "revokeLicense:sold", "importCertificate:new",
     "settle:sublicence", "invariant:sold sublicence keeps its parent", "rotateKey", "replaceKey",
+    "accreditAppraiser", "fileValuation", "recogniseAsset", "remeasure",
 ])  # fmt: skip
 REQUIRED_REFUSALS = frozenset([
     "ParticipantUnauthorized", "ParticipantNotActive", "ParticipantUnknown", "RegistryNotRightHolder",
@@ -1085,7 +1101,8 @@ class LedgerMachine(RuleBasedStateMachine):
         """The second exchange and the registrar with data of its own; buyers funded and their allowances given;
         a price band; the agreement with the other province; two registered assets, which share the proceeds of
         their licensable rights with a source department each, one then suspended and the other revoked (their
-        shares are held for them); a standing mandate; and an asset recognised from the other province.
+        shares are held for them); the provider accredited as an appraiser, and its valuation report of the second
+        asset; a standing mandate; and an asset recognised from the other province.
 
         The set-up draws nothing and is the same in every example: the first example makes it, the others start
         from its snapshot and state (:class:`Prepared`), and check the views."""
@@ -1152,6 +1169,21 @@ class LedgerMachine(RuleBasedStateMachine):
                     ),
                     "TradeSettlement", "setRevenueShares", asset_id, int(right), shares, [500, 1_000],
                 )  # fmt: skip
+        expires = self.model.now + 3 * 365 * DAY
+        self.setup_op(
+            "accredit the provider", "accreditAppraiser", "authority",
+            lambda m: m.accredit_appraiser(self.address["authority"], self.address["provider"], expires,
+                                           h("accreditation")),
+            "Valuation", "accreditAppraiser", self.address["provider"], expires, h("accreditation"),
+        )  # fmt: skip
+        content, base = self.model.assets[2].content_hash, self.model.now - DAY
+        self.setup_op(
+            "value asset 2", "fileValuation", "provider",
+            lambda m: m.file_valuation(self.address["provider"], 2, int(ValuationMethod.INCOME), 10**8, b"CNY", base,
+                                       base + 300 * DAY, content, h("report")),
+            "Valuation", "fileValuation", 2, int(ValuationMethod.INCOME), 10**8, b"CNY", base, base + 300 * DAY,
+            content, h("report"),
+        )  # fmt: skip
         for action, source in (("suspend", "source"), ("revoke", "source2")):
             self.setup_op(
                 f"{action} {source}", action, "authority",
@@ -2168,6 +2200,161 @@ class LedgerMachine(RuleBasedStateMachine):
         if tx:
             self.ok("recordCreditEvent")
 
+    # ─────────────────────────────────────────────────────────── valuation (art. 19)
+
+    def appraisers(self) -> list[str]:
+        """The actors whose accreditation is in force."""
+        m = self.model
+        return [n for n in ACTORS if m.accreditation(self.address[n]).in_force(m.now)]
+
+    def usable_valuations(self) -> list[tuple[int, int]]:
+        """(asset, valuation) of the filed reports still valid."""
+        m = self.model
+        return [(v.asset_id, i) for i, v in sorted(m.valuations.items())
+                if v.status == ValuationStatus.FILED and v.valid_until > m.now]  # fmt: skip
+
+    def accredit_appraiser(self, data: st.DataObject) -> None:
+        m = self.model
+        caller = self.who(data, ["authority"])
+        name = "provider" if not self.one_in(data, 5, "another appraiser?") else self.choose(data, ACTORS, "appraiser")
+        appraiser = self.address[name]
+        document = ZERO_HASH if self.one_in(data, 20, "no document?") else self.fresh("accreditation")
+        if m.accreditation(appraiser).in_force(m.now) and self.one_in(data, 4, "revoke?"):
+            _, tx = self.attempt(
+                f"revoke appraiser {name} by {caller}", "revokeAppraiser", caller,
+                lambda m: m.revoke_appraiser(self.address[caller], appraiser, document),
+                "Valuation", "revokeAppraiser", appraiser, document,
+            )  # fmt: skip
+            if tx:
+                self.ok("revokeAppraiser")
+            return
+        expires = m.now + self.choose(data, [400 * DAY, 400 * DAY, 50 * DAY, 0], label="accreditation term")
+        _, tx = self.attempt(
+            f"accredit {name} until {expires} by {caller}", "accreditAppraiser", caller,
+            lambda m: m.accredit_appraiser(self.address[caller], appraiser, expires, document),
+            "Valuation", "accreditAppraiser", appraiser, expires, document,
+        )  # fmt: skip
+        if tx:
+            self.ok("accreditAppraiser")
+
+    def file_valuation(self, data: st.DataObject) -> None:
+        m = self.model
+        caller = self.who(data, self.appraisers() or ["provider"])
+        impartial = [i for i, a in m.assets.items()
+                     if a.status == AssetStatus.REGISTERED and self.address[caller] not in a.holders]  # fmt: skip
+        if not impartial and not self.one_in(data, 6, "value an unregistered asset?"):  # register one first
+            pending = any(a.status == AssetStatus.PENDING for a in m.assets.values())
+            COVERAGE.actions["review" if pending else "apply_registration"] += 1
+            (self.review if pending else self.apply_registration)(data)
+            return
+        asset_id = self.pick(data, list(m.assets), "asset", impartial)
+        asset = m.assets.get(asset_id)
+        # A sound report, now and then with one flaw the contract must refuse.
+        flaw = self.choose(data, ["", "", "", "", "", "content", "value", "currency", "future", "too long",
+                                  "expired", "report"], label="report flaw")  # fmt: skip
+        content = asset.content_hash if asset and flaw != "content" else self.fresh("content")
+        method = self.choose(data, list(ValuationMethod), label="method")
+        value = 0 if flaw == "value" else self.choose(data, [10**8, 5 * 10**9, 1], label="value")
+        currency = b"cny" if flaw == "currency" else self.choose(data, [b"CNY", b"CNY", b"USD"], label="currency")
+        base = m.now - (-DAY if flaw == "future" else self.choose(data, [DAY, 30 * DAY, 200 * DAY], label="base"))
+        validity = {"too long": 367 * DAY, "expired": 0}.get(flaw) or self.choose(data, [300 * DAY, 366 * DAY],
+                                                                                 label="validity")  # fmt: skip
+        until = min(base + validity, m.now) if flaw == "expired" else base + validity
+        report = ZERO_HASH if flaw == "report" else self.fresh("report")
+        valuation_id, tx = self.attempt(
+            f"value {asset_id} at {value} {currency.decode()} ({base}..{until}) by {caller}", "fileValuation", caller,
+            lambda m: m.file_valuation(self.address[caller], asset_id, int(method), value, currency, base, until,
+                                       content, report),
+            "Valuation", "fileValuation", asset_id, int(method), value, currency, base, until, content, report,
+        )  # fmt: skip
+        if tx:
+            assert int(tx.event("ValuationFiled")["valuationId"]) == valuation_id
+            self.ok("fileValuation")
+
+    def close_valuation(self, data: st.DataObject) -> None:
+        m = self.model
+        filed = [i for i, v in m.valuations.items() if v.status == ValuationStatus.FILED]
+        valuation_id = self.pick(data, list(m.valuations), "valuation", filed)
+        reason = ZERO_HASH if self.one_in(data, 20, "no reason?") else self.fresh("reason")
+        if self.coin(data, "withdraw?"):
+            v = m.valuations.get(valuation_id)
+            caller = self.who(data, [self.named(v.appraiser)] if v else [])
+            _, tx = self.attempt(
+                f"withdraw valuation {valuation_id} by {caller}", "withdrawValuation", caller,
+                lambda m: m.withdraw_valuation(self.address[caller], valuation_id, reason),
+                "Valuation", "withdrawValuation", valuation_id, reason,
+            )  # fmt: skip
+            if tx:
+                self.ok("withdrawValuation")
+            return
+        caller = self.who(data, ["supervisor", "authority"])
+        _, tx = self.attempt(
+            f"reject valuation {valuation_id} by {caller}", "rejectValuation", caller,
+            lambda m: m.reject_valuation(self.address[caller], valuation_id, reason),
+            "Valuation", "rejectValuation", valuation_id, reason,
+        )  # fmt: skip
+        if tx:
+            self.ok("rejectValuation")
+
+    def recognise_asset(self, data: st.DataObject) -> None:
+        m = self.model
+        usable = self.usable_valuations()
+        if usable and not self.one_in(data, 6, "any valuation?"):
+            asset_id, valuation_id = self.choose(data, usable, label="valuation")
+        else:
+            asset_id = self.pick(data, list(m.assets), "asset")
+            valuation_id = self.pick(data, list(m.valuations), "valuation")
+        caller = self.who(data, self.holder_name(asset_id, Right.HOLDING))
+        category = self.choose(data, list(AccountingCategory), label="category")
+        flaw = self.choose(data, ["", "", "", "", "amount", "future", "empty period", "audit"], label="flaw")
+        amount = 0 if flaw == "amount" else self.choose(data, [9 * 10**7, 10**9], label="carrying amount")
+        start = m.now - (-DAY if flaw == "future" else self.choose(data, [30 * DAY, DAY], label="period start"))
+        end = start + (0 if flaw == "empty period" else self.choose(data, [90 * DAY, 365 * DAY], label="length"))
+        auditor = ZERO_HASH if flaw == "audit" else self.fresh("audit")
+        _, tx = self.attempt(
+            f"recognise {asset_id} at {amount} on valuation {valuation_id} by {caller}", "recogniseAsset", caller,
+            lambda m: m.recognise_asset(self.address[caller], asset_id, int(category), amount, start, end,
+                                        valuation_id, auditor),
+            "Valuation", "recogniseAsset", asset_id, int(category), amount, start, end, valuation_id, auditor,
+        )  # fmt: skip
+        if tx:
+            self.ok("recogniseAsset")
+
+    def change_recognition(self, data: st.DataObject) -> None:
+        m = self.model
+        asset_id = self.pick(data, list(m.assets), "asset", list(m.recognitions))
+        r = m.recognitions.get(asset_id)
+        recorded = [self.named(r.holder)] if r else []
+        document = ZERO_HASH if self.one_in(data, 20, "no document?") else self.fresh("measurement")
+        action = self.choose(data, ["remeasure", "remeasure", "carryOver", "derecognise"], label="recognition")
+        if action == "remeasure":
+            caller = self.who(data, recorded)
+            kind = self.choose(data, list(Measurement), label="measurement")
+            now_at = r.amount if r else 10**8
+            amount = self.choose(data, [now_at // 2, now_at // 2, 0, now_at, now_at + 1], label="new amount")
+            _, tx = self.attempt(
+                f"remeasure {asset_id} {kind.name} to {amount} by {caller}", "remeasure", caller,
+                lambda m: m.remeasure(self.address[caller], asset_id, int(kind), amount, document),
+                "Valuation", "remeasure", asset_id, int(kind), amount, document,
+            )  # fmt: skip
+        elif action == "carryOver":
+            caller = self.who(data, self.holder_name(asset_id, Right.HOLDING))
+            _, tx = self.attempt(
+                f"carry {asset_id} over by {caller}", "carryOver", caller,
+                lambda m: m.carry_over(self.address[caller], asset_id, document),
+                "Valuation", "carryOver", asset_id, document,
+            )  # fmt: skip
+        else:
+            caller = self.who(data, recorded)
+            reason = self.choose(data, list(Derecognition), label="derecognition")
+            _, tx = self.attempt(
+                f"derecognise {asset_id} ({reason.name}) by {caller}", "derecognise", caller,
+                lambda m: m.derecognise(self.address[caller], asset_id, int(reason), document),
+                "Valuation", "derecognise", asset_id, int(reason), document,
+            )  # fmt: skip
+        if tx:
+            self.ok(action)
+
     # ─────────────────────────────────────────────────────────── recognition
 
     def set_agreement(self, data: st.DataObject) -> None:
@@ -2363,6 +2550,10 @@ class LedgerMachine(RuleBasedStateMachine):
             "revoke_mandate": ("grant_mandate", not self.mandate_pool),
             "decide_objection": ("lodge_objection", not self.model.objections),
             "close_order": ("open_order", not self.model.orders),
+            "file_valuation": ("accredit_appraiser", not self.appraisers()),
+            "close_valuation": ("file_valuation", not self.model.valuations),
+            "recognise_asset": ("file_valuation", not self.usable_valuations()),
+            "change_recognition": ("recognise_asset", not self.model.recognitions),
             "suspend_recognised": ("import_certificate", not self.model.records),
             "review": ("apply_registration", all(a.status != AssetStatus.PENDING for a in self.model.assets.values())),
         }
@@ -2459,6 +2650,8 @@ class LedgerMachine(RuleBasedStateMachine):
                 asset.view(m.open_objections.get(asset_id, 0)) if asset else unknown)  # fmt: skip
             add("AssetRegistry", "statusOf", (asset_id,), int(asset.status) if asset else 0)
             add("AssetRegistry", "applicantOf", (asset_id,), asset.applicant if asset else unknown)
+            add("AssetRegistry", "subjectOf", (asset_id,), self.subject(asset) if asset else unknown)
+            add("Valuation", "recognitionOf", (asset_id,), m.recognitions.get(asset_id, NO_RECOGNITION).view())
             for right in Right:
                 add("AssetRegistry", "holderOf", (asset_id, int(right)), asset.holders[right] if asset else unknown)
                 shares = m.shares.get((asset_id, int(right)), [])
@@ -2566,6 +2759,15 @@ class LedgerMachine(RuleBasedStateMachine):
             add("Supervision", "getOrder", (order_id,),
                 o.view() if o else Refused("SupervisionUnknownOrder", orderId=order_id))  # fmt: skip
 
+        # valuation
+        add("Valuation", "valuationCount", (), len(m.valuations))
+        for valuation_id in [*m.valuations, len(m.valuations) + 1]:
+            v = m.valuations.get(valuation_id)
+            add("Valuation", "getValuation", (valuation_id,),
+                v.view() if v else Refused("ValuationUnknown", valuationId=valuation_id))  # fmt: skip
+        for account in accounts if sweep else [a["provider"], a["holder"]]:
+            add("Valuation", "accreditationOf", (account,), m.accreditation(account).view())
+
         # recognition
         add("Recognition", "recognisedCount", (), m.recognised_count)
         for chain in (ORIGIN_CHAIN, UNAGREED_CHAIN, self.chain_id):
@@ -2588,6 +2790,15 @@ class LedgerMachine(RuleBasedStateMachine):
         for function, args in module_args.items():
             add("AssetRegistryModule", function, args, Refused("RegistryOnlyDelegated"))
         return checks
+
+    @staticmethod
+    def subject(asset: Any) -> dict[str, Any]:
+        """The asset as ``subjectOf`` returns it."""
+        return {
+            "status": int(asset.status), "category": int(asset.category), "disputed": asset.disputed,
+            "frozen": asset.frozen, "contentHash": asset.content_hash, "holdingHolder": asset.holders[Right.HOLDING],
+            "processingHolder": asset.holders[Right.PROCESSING], "operationHolder": asset.holders[Right.OPERATION],
+        }  # fmt: skip
 
     def recognised_view(self, local: int) -> Any:
         m = self.model
