@@ -9,7 +9,9 @@ departments, an enterprise), a data merchant, a service provider and a superviso
 personal-information data, licenses (public data as an authorised operation the authority approved),
 settles trades on the exchange with each seller's consent (signed, or a standing mandate: a licence
 with fee and revenue shares, a sublicence, a right transfer, a batch) and off it (EIP-712 signatures
-of both parties), and exercises objections (lodged, accepted, dismissed), a freeze (the emergency
+of both parties), has the service provider, accredited as an appraiser, value the enterprise dataset and its
+holder recognise it in its accounts (入表) and amortise it, and exercises objections (lodged, accepted,
+dismissed), a freeze (the emergency
 officers' path: at once), a rectification order and a credit event, an incident (a participant's key reported
 exposed: the emergency officers suspend it and pause trade settlement at once, a change to it is refused
 meanwhile, the council replaces the key, reinstates the participant and resumes settlement after its delay,
@@ -44,12 +46,14 @@ from ledger.contracts.credit_code import credit_code_hash
 from ledger.contracts.deploy import AUTHORITY_CREDIT_CODE, authority_identity, ensure_deployed
 from ledger.contracts.system import GOVERNANCE_CONTRACTS, SYSTEM_CONTRACTS, contract_abi
 from ledger.contracts.types import (
+    AccountingCategory,
     Category,
     Delivery,
     Grade,
     Kind,
     LicenseTerms,
     Mandate,
+    Measurement,
     OrderTarget,
     ParticipantStatus,
     Paused,
@@ -58,6 +62,7 @@ from ledger.contracts.types import (
     Role,
     SalesConsent,
     Trade,
+    ValuationMethod,
 )
 from ledger.errors import NonRetryableError
 from ledger.governance import CouncilClient, GovernanceConfig, Proposal
@@ -177,6 +182,7 @@ _SECTIONS: Final[dict[str, str]] = {
     "registration": "Registration (产权登记)",
     "licensing": "Licensing (授权许可)",
     "trading": "Trading and settlement (交易结算)",
+    "valuation": "Valuation and accounting recognition (评估与入表)",
     "supervision": "Objections and supervision (异议与监管)",
 }
 
@@ -801,6 +807,50 @@ class _Demo:
         else:
             raise DemoError("a sale without the seller's consent was not refused")
 
+    def valuation(self, ids: dict[str, int]) -> None:
+        """Art. 19: the authority accredits the service provider as an appraiser (资产评估机构), which values the
+        logistics company's enterprise dataset (it holds no right in it: it bought a licence); the company
+        recognises the dataset in its accounts (入表) as an intangible asset on that report, then amortises it."""
+        authority, provider, logistics = self.c("authority"), self.c("provider"), self.c("logistics")
+        asset, now = ids["enterprise"], self.chain_time()
+        accreditation = provider.accreditation_of(self.identity["provider"])
+        if accreditation["revoked"] or accreditation["expiresAt"] <= now + 30 * DAY:
+            until = now + 365 * DAY
+            self.phase("accrediting an appraiser", "valuation", [
+                (authority, authority.prepare("Valuation", "accreditAppraiser", self.address["provider"], until,
+                                              self.h("appraiser accreditation certificate")),
+                 lambda r: f"{self.who('authority')} accredited {self.who('provider')} as an appraiser (资产评估机构) "
+                           f"until {format_time(until)}"),
+            ])  # fmt: skip
+        else:
+            self.note("valuation", f"{self.who('provider')} is accredited as an appraiser until "
+                      f"{format_time(accreditation['expiresAt'])} (an earlier run)")  # fmt: skip
+        content = provider.get_asset(asset)["contentHash"]
+        value, base, until = 1_200_000 * YUAN, now - DAY, now + 300 * DAY
+        [filed] = self.phase("valuation report", "valuation", [
+            (provider, provider.prepare("Valuation", "fileValuation", asset, int(ValuationMethod.INCOME), value,
+                                        b"CNY", base, until, content, self.h("valuation report: logistics routes")),
+             lambda r: f"{self.who('provider')} filed valuation report (评估报告) "
+                       f"#{r.event('ValuationFiled')['valuationId']} on asset #{asset}: {format_amount(value)} by "
+                       f"the income approach (收益法), base date {format_time(base)}, valid until "
+                       f"{format_time(until)}"),
+        ])  # fmt: skip
+        valuation = int(filed.event("ValuationFiled")["valuationId"])
+        recognised, amortised = 950_000 * YUAN, 930_000 * YUAN
+        self.phase("accounting recognition", "valuation", [
+            (logistics, logistics.prepare("Valuation", "recogniseAsset", asset,
+                                          int(AccountingCategory.INTANGIBLE_ASSET), recognised, now - 30 * DAY,
+                                          now + 335 * DAY, valuation, self.h("auditor's opinion on the data asset")),
+             lambda r: f"{self.who('logistics')} recognised asset #{asset} in its accounts (入表) as an intangible "
+                       f"asset (无形资产) at {format_amount(recognised)}, on valuation report #{valuation}"),
+        ])  # fmt: skip
+        self.phase("amortisation", "valuation", [
+            (logistics, logistics.prepare("Valuation", "remeasure", asset, int(Measurement.AMORTISATION), amortised,
+                                          self.h("amortisation schedule")),
+             lambda r: f"{self.who('logistics')} amortised (摊销) asset #{asset}: carrying amount now "
+                       f"{format_amount(amortised)}"),
+        ])  # fmt: skip
+
     def supervision(self, ids: dict[str, int]) -> None:
         authority, supervisor, merchant = self.c("authority"), self.c("supervisor"), self.c("merchant")
         model, offender = ids["model"], self.address["merchant"]
@@ -969,6 +1019,7 @@ def run_demo(
         ids = demo.registration()
         licences = demo.licensing(ids)
         demo.trading(ids, licences)
+        demo.valuation(ids)
         demo.supervision(ids)
         demo.incident(ids)
         demo.key_rotation()

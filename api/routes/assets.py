@@ -49,8 +49,11 @@ _HOLDERS: Final = ("holding_holder", "processing_holder", "operation_holder")
 # Event arguments naming who acted, most specific first.
 ACTOR_ARGS: Final = (
     "by", "registrar", "resolvedBy", "issuedBy", "closedBy", "recordedBy", "provider", "objector",
-    "licensor", "applicant", "seller", "exchange", "from", "bank", "account", "recipient",
+    "licensor", "applicant", "seller", "exchange", "from", "bank", "account", "recipient", "appraiser", "holder",
 )  # fmt: skip
+#: Events whose actor is not the first of ACTOR_ARGS they carry: a carry-over is the new holder's (``to``), not the
+#: former one's (``from``).
+_ACTOR_OF_EVENT: Final = {"RecognitionCarriedOver": "to"}
 _HEX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 _CERTIFICATE = re.compile(r"^DR-([0-9]{1,9})-([0-9]{1,18})$", re.IGNORECASE)  # ledger.cli.format.certificate_number
 
@@ -339,7 +342,9 @@ def _detail_response(
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=detail))
 
 
-def actor_of(args: dict[str, Any]) -> str | None:
+def actor_of(args: dict[str, Any], event: str = "") -> str | None:
+    if event in _ACTOR_OF_EVENT:
+        return str(args[_ACTOR_OF_EVENT[event]])
     for name in ACTOR_ARGS:
         value = args.get(name)
         if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
@@ -423,7 +428,7 @@ def get_asset_history(
             tx_hash=r.tx_hash,
             contract=r.contract,
             name=r.name,
-            actor=actor_of(r.args),
+            actor=actor_of(r.args, r.name),
             args=r.args,
         )
         for r in rows

@@ -175,3 +175,14 @@ def test_the_gateway_refuses_a_report_by_a_participant_that_is_no_appraiser(scen
         assert "ParticipantUnauthorized" in refused.text
         bad = client.post(f"{TX}/valuations", json={**body, "currency": "yuan"}, headers=m.auth("provider"))
         assert bad.status_code == 422
+
+
+def test_the_asset_history_names_who_valued_and_who_recognised_it(scene: Scene) -> None:
+    events = get(scene, f"assets/{scene.asset}/history", limit=1000)["data"]["events"]
+    actors = [(e["name"], e["actor"]) for e in events if e["contract"] == "Valuation"]
+    provider, logistics, merchant = (scene.market.address(k) for k in ("provider", "logistics", "merchant"))
+    assert actors == [
+        ("ValuationFiled", provider), ("AssetRecognised", logistics), ("RecognitionRemeasured", logistics),
+        ("ValuationFiled", provider), ("ValuationFiled", provider), ("ValuationFiled", provider),
+        ("RecognitionCarriedOver", merchant),
+    ]

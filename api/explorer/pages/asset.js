@@ -464,12 +464,8 @@ export async function renderAsset(assetId, at = null) {
       card("freezes", t("asset.freezes"), freezes(a.freezes || [], language)),
     ),
     card("orders", t("asset.orders"), ordersTable(a.orders || [], language)),
-    h(
-      "div",
-      { class: "grid-2" },
-      card("valuations", t("asset.valuations"), valuationsTable(valuations.data, language)),
-      card("accounting", t("asset.accounting"), accounting(accounts && accounts.data, language)),
-    ),
+    card("valuations", t("asset.valuations"), valuationsTable(valuations.data, language)),
+    card("accounting", t("asset.accounting"), accounting(accounts && accounts.data, language)),
     (a.public_operations || []).length ? card("public-operations", t("asset.operations"), publicOperations(a.public_operations, language)) : null,
     (a.mandates || []).length ? card("mandates", t("asset.mandates"), mandatesTable("asset-mandates", a.mandates, language)) : null,
     card(
