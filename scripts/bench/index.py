@@ -49,6 +49,7 @@ from _common import (
     POSTGRES_HELP,
     REGION,
     BenchChain,
+    bench_account,
     bench_chain,
     free_port,
     h,
@@ -64,23 +65,26 @@ from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call
 from ledger.contracts.deploy import event_contracts, load_manifest, write_manifest
-from ledger.contracts.types import LicenseTerms, Right
+from ledger.contracts.types import AccountingCategory, LicenseTerms, Measurement, Right, Role, ValuationMethod
 from ledger.indexer import IndexerConfig, open_indexer
 from ledger.settings import LedgerSettings
 from ledger.store import normalize_database_url, open_store
 from ledger.store.schema import events as events_table
 from ledger.toolchain import Build, compile_contracts
+from tests.credit_codes import code_for
 
 logger = logging.getLogger("bench")
 
 MARKER = "bench-chain.json"
-_MARKER_VERSION = 1
+_MARKER_VERSION = 2  # 2: the rounds value and recognise assets too (art. 19)
 # Five settleBatch transactions (declared 20M gas each, using about 15.4M) fill a block: about 3,000 events.
 _BLOCK_GAS_LIMIT = 100_000_000
 _TRADES_PER_TX = 100
 _GAS_PER_TRADE = 200_000
 _TXS_PER_BLOCK = 5
-_GAS = {"applyRegistration": 300_000, "reviewRegistration": 150_000, "grantLicense": 400_000}
+_GAS = {"applyRegistration": 300_000, "reviewRegistration": 150_000, "grantLicense": 400_000,
+        "fileValuation": 200_000, "recogniseAsset": 200_000, "remeasure": 150_000}  # fmt: skip
+_YEAR = 365 * 86_400
 # Keep the state of the last blocks only (anvil otherwise keeps a state per block: gigabytes at a million
 # events); blocks, receipts and logs are all kept, and views at the head work.
 _NODE_ARGS = ["--quiet", "--prune-history", "64"]
@@ -120,11 +124,29 @@ def _logs_between(rpc: JsonRpcClient, addresses: list[str], first: int, last: in
     return len(rpc.call("eth_getLogs", [{"address": addresses, "fromBlock": hex(first), "toBlock": hex(last)}]))
 
 
+def registration_content(chain: BenchChain, asset_id: int) -> bytes:
+    """The registered content hash of a bench asset (what a report on it values)."""
+    content: bytes = chain.registrar.get_asset(asset_id)["contentHash"]
+    return content
+
+
 def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, int, int, int]:
-    """Sends rounds of registrations, licences and batch trades until ``counted`` reaches ``target``.
+    """Sends rounds of registrations, licences, valuation reports with the sellers' accounting recognitions (or a
+    later amortisation), and batch trades until ``counted`` reaches ``target``.
 
     Returns (events, trades, registrations, licences)."""
     rpc = chain.rpc
+    # An appraiser (a service provider the council admits and accredits, while blocks are still mined on demand).
+    appraiser_account = bench_account("appraiser", 0)
+    rpc.call("anvil_setBalance", [appraiser_account.address, hex(10**24)])
+    before = chain.block_number()
+    chain.authority.admit(appraiser_account.address, Role.SERVICE_PROVIDER, REGION, "Bench Appraisal Co.",
+                          code_for(appraiser_account.address))  # fmt: skip
+    chain.authority.accredit_appraiser(appraiser_account.address, chain.chain_time() + 10 * _YEAR, h("accreditation"))
+    addresses = list(event_contracts(chain.contracts.deployment).values())
+    counted += _logs_between(rpc, addresses, before + 1, chain.block_number())
+    appraiser = chain.client(appraiser_account)
+    recognised: dict[int, int] = {}  # asset -> its carrying amount
     rpc.call("anvil_setAutomine", [False])
     exchanges = chain.exchanges
     sellers = chain.sellers
@@ -166,8 +188,22 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
             ]  # fmt: skip
             licences += per_seller
             work.append((seller.sender, calls))
+        # A report on one asset of each seller (the appraiser holds no right in any).
+        valued = [owned[id(seller)][round_no % len(owned[id(seller)])] for seller in sellers]
+        work.append((appraiser.sender, [
+            appraiser.prepare("Valuation", "fileValuation", a, int(ValuationMethod.INCOME), 10**8 + round_no, b"CNY",
+                              now - 86_400, now + 300 * 86_400, registration_content(chain, a), h(f"report {a}"),
+                              gas=_GAS["fileValuation"])
+            for a in valued
+        ]))  # fmt: skip
         receipts = mine(work)
         counted += sum(len(r["logs"]) for r in receipts)
+        reports = {
+            int(e.args["assetId"]): int(e.args["valuationId"])
+            for r in receipts
+            for e in chain.contracts.decode_logs(r["logs"])
+            if e.event == "ValuationFiled"
+        }
         applied = [
             int(e.args["assetId"])
             for r in receipts
@@ -182,6 +218,18 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
         ]  # fmt: skip
         # Trades: up to 2,000 a round per exchange.
         work = [(registrar.sender, review)]
+        for seller in sellers:  # its valued asset recognised on the report, or amortised if it already is
+            asset = next(a for a in valued if chain.assets[a] is seller)
+            if asset in recognised:
+                recognised[asset] -= 1_000
+                call = seller.prepare("Valuation", "remeasure", asset, int(Measurement.AMORTISATION),
+                                      recognised[asset], h(f"amortisation {round_no}"), gas=_GAS["remeasure"])
+            else:
+                recognised[asset] = 9 * 10**7
+                call = seller.prepare("Valuation", "recogniseAsset", asset, int(AccountingCategory.INTANGIBLE_ASSET),
+                                      recognised[asset], now - 86_400, now + 90 * 86_400, reports[asset],
+                                      h("audit"), gas=_GAS["recogniseAsset"])
+            work.append((seller.sender, [call]))
         for ex in exchanges:
             calls = []
             for _ in range(txs_per_exchange):
