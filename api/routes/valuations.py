@@ -34,6 +34,11 @@ router = APIRouter(prefix="/api/v1", tags=["valuation"])
 
 _RECOGNISED, _DERECOGNISED = 1, 2
 
+def _usable(t: sa.Table, stamp: Stamp) -> sa.ColumnElement[bool]:
+    """Reports that can support a recognition at the stamp's block: filed, and still valid then."""
+    return sa.and_(t.c.status == int(ValuationStatus.FILED), t.c.valid_until > stamp.time)
+
+
 ValuationIdPath = Annotated[int, Path(ge=0, le=BIGINT_MAX, description="Valuation report id.", examples=[1])]
 
 
@@ -112,8 +117,7 @@ def list_valuations(
     if code is not None:
         query = query.where(t.c.status == code)
     if usable is not None:
-        valid = sa.and_(t.c.status == int(ValuationStatus.FILED), t.c.valid_until > stamp.time)
-        query = query.where(valid if usable else sa.not_(valid))
+        query = query.where(_usable(t, stamp) if usable else sa.not_(_usable(t, stamp)))
     rows, next_cursor = fetch_page(conn, query, [t.c.valuation_id], [int], cursor, limit)
     return json_response(m.Page.model_construct(
         block=block_ref(stamp), data=[mappers.valuation(r._mapping, stamp.time) for r in rows],
@@ -148,11 +152,10 @@ def latest_valuation(request: Request, conn: ReadConn, stamp: Stamp, asset_id: A
     t = s.valuations
     row = conn.execute(
         sa.select(t)
-        .where(visible(t, stamp), t.c.asset_id == asset_id, t.c.status == int(ValuationStatus.FILED),
-               t.c.valid_until > stamp.time)
+        .where(visible(t, stamp), t.c.asset_id == asset_id, _usable(t, stamp))
         .order_by(t.c.valuation_id.desc())
         .limit(1)
-    ).first()  # fmt: skip
+    ).first()
     if row is None:
         raise HTTPException(404, f"asset {asset_id} has no valid valuation report")
     return etag_response(

@@ -161,37 +161,44 @@ def file_report(
         )  # fmt: skip
 
 
+ValuationIdArg = Annotated[int, typer.Argument(help="The report's id.", min=1, show_default=False)]
+
+
+def _close(valuation_id: int, reason: str, actor: str | None, as_json: bool, *, withdraw: bool) -> None:
+    reason_hash = parse_hash(reason, "--reason")
+    with Session() as s:
+        client = s.client(actor)
+        close = client.withdraw_valuation if withdraw else client.reject_valuation
+        result = close(valuation_id, reason_hash)
+        done = "withdrawn" if withdraw else "rejected"
+        write_result(result, {"valuation_id": valuation_id}, [f"valuation report #{valuation_id} {done}"], as_json)
+
+
 @app.command()
 def withdraw(
-    valuation_id: Annotated[int, typer.Argument(help="The report's id.", min=1, show_default=False)],
+    valuation_id: ValuationIdArg,
     reason: Annotated[str, typer.Option(help=f"Why: {HASH_HELP}.", show_default=False)],
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Withdraw a filed report (its appraiser)."""
-    reason_hash = parse_hash(reason, "--reason")
-    with Session() as s:
-        result = s.client(actor).withdraw_valuation(valuation_id, reason_hash)
-        write_result(result, {"valuation_id": valuation_id}, [f"valuation report #{valuation_id} withdrawn"], as_json)
+    _close(valuation_id, reason, actor, as_json, withdraw=True)
 
 
 @app.command()
 def reject(
-    valuation_id: Annotated[int, typer.Argument(help="The report's id.", min=1, show_default=False)],
+    valuation_id: ValuationIdArg,
     reason: Annotated[str, typer.Option(help=f"The supervisor's decision: {HASH_HELP}.", show_default=False)],
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Reject a filed report (supervisors and the authority)."""
-    reason_hash = parse_hash(reason, "--reason")
-    with Session() as s:
-        result = s.client(actor).reject_valuation(valuation_id, reason_hash)
-        write_result(result, {"valuation_id": valuation_id}, [f"valuation report #{valuation_id} rejected"], as_json)
+    _close(valuation_id, reason, actor, as_json, withdraw=False)
 
 
 @app.command()
 def show(
-    valuation_id: Annotated[int, typer.Argument(help="The report's id.", min=1, show_default=False)],
+    valuation_id: ValuationIdArg,
     as_json: JsonOption = False,
 ) -> None:
     """Show a valuation report: what the contract keeps, and the figures its filing recorded."""
