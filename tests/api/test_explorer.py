@@ -377,6 +377,22 @@ def test_asset_page_shows_its_valuation_reports_and_accounting_recognition(tab: 
     assert page.query_selector("[data-table=valuations] tbody tr.empty") is not None
     assert page.inner_text("[data-section=accounting] [data-field=accounting]") == "尚未入表"
 
+    # The holder's page lists what its accounts carry; the appraiser's, the reports it filed.
+    holder = recognition["holder"]
+    page = tab.open(f"/participant/{holder}")
+    carried = [r for r in view.rows("recognitions") if r["holder"] == holder and r["status"] == 1]
+    rows = _attrs(page, "[data-table=recognised] tbody tr", "data-asset-id")
+    assert sorted(int(r["data-asset-id"] or 0) for r in rows) == sorted(r["asset_id"] for r in carried)
+    total = _money(sum(int(r["carrying_amount"]) for r in carried))
+    assert page.inner_text("[data-section=recognised] [data-field=carrying-total]").endswith(total)
+    appraiser = reports[0]["appraiser"]
+    page = tab.open(f"/participant/{appraiser}")
+    filed = _attrs(page, "[data-section=reports] [data-table=valuations] tbody tr", "data-valuation-id")
+    assert [int(r["data-valuation-id"] or 0) for r in filed] == [
+        r["valuation_id"] for r in reports if r["appraiser"] == appraiser
+    ]
+    assert page.query_selector("[data-section=recognised]") is None  # an appraiser recognises nothing
+
 
 def test_asset_page_shows_objections_pending_then_accepted_and_its_mandates(tab: Tab, site: Site) -> None:
     view = site.view

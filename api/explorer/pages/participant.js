@@ -5,7 +5,7 @@ import { h } from "../dom.js";
 import { formatAmount, formatCount, formatTime } from "../format.js";
 import { enumLabel, lang, regionLabel, t } from "../i18n.js";
 import { assetLink, badge, card, hashText, kv, moreNote, namePart, participantLink, table, timeText } from "../ui.js";
-import { asOfNotice, ordersTable } from "./asset.js";
+import { asOfNotice, ordersTable, valuationsTable } from "./asset.js";
 import { licencesTable } from "./licences.js";
 import { tradesTable } from "./trades.js";
 
@@ -61,15 +61,37 @@ function keysTitle(keys) {
 
 /** The participant page of account (its identity or any key it signed with), as of block at (null: the current
  * state). Its records are under its identity: a key is first resolved to it. */
+/** The assets the participant recognises in its accounts (入表), with their carrying amounts and their total. */
+function recognisedTable(list) {
+  const total = list.reduce((sum, r) => sum + BigInt(r.carrying_amount), 0n);
+  return [
+    h("p", { class: "muted", dataset: { field: "carrying-total" } }, `${t("participant.carryingTotal")} ${formatAmount(total.toString())}`),
+    table(
+      "recognised",
+      [
+        { label: t("col.asset"), cell: (r) => assetLink(r.asset_id) },
+        { label: t("accounting.category"), cell: (r) => enumLabel("accounting_category", r.category_name) },
+        { label: t("accounting.amount"), class: "num", cell: (r) => formatAmount(r.carrying_amount) },
+        { label: t("accounting.valuation"), cell: (r) => `#${r.valuation_id}` },
+        { label: t("col.time"), cell: (r) => timeText(r.recognised_at) },
+      ],
+      list,
+      (r) => ({ assetId: r.asset_id }),
+    ),
+  ];
+}
+
 export async function renderParticipant(key, at = null) {
   const account = (await get(`participants/${key}`, { at })).data.account;
-  const [detail, held, revenue, trades, orders, licences] = await Promise.all([
+  const [detail, held, revenue, trades, orders, licences, reports, recognised] = await Promise.all([
     get(`participants/${account}`, { at }),
     get("assets", { holder: account, limit: LISTED, at }),
     get("revenue", { participant: account, limit: LISTED, at }),
     get("trades", { party: account, limit: LISTED, at }),
     get("orders", { participant: account, limit: LISTED, at }),
     get("licences", { licensee: account, limit: LISTED, at }),
+    get("valuations", { appraiser: account, limit: LISTED, at }),
+    get("recognitions", { holder: account, limit: LISTED, at }),
   ]);
   const p = detail.data;
   const language = lang();
@@ -149,6 +171,10 @@ export async function renderParticipant(key, at = null) {
       moreNote(licences, `#/licences?licensee=${p.account}`),
     ),
     card("revenue", t("participant.revenue"), revenueTable(revenue.data, language), moreNote(revenue, null)),
+    recognised.data.length ? card("recognised", t("participant.recognised"), recognisedTable(recognised.data)) : null,
+    reports.data.length
+      ? card("reports", t("participant.reports"), valuationsTable(reports.data, language), moreNote(reports, null))
+      : null,
     card(
       "trades",
       t("participant.trades"),
