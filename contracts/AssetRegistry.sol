@@ -133,21 +133,6 @@ contract AssetRegistry is AssetRegistryBase, Proxy, ILedgerPause {
         return (rec.category, rec.kind, licenseId);
     }
 
-    // ─────────────────────────────────────────────────────────── what other contracts check
-
-    /// @notice See {IAssetRegistry-subjectOf}.
-    function subjectOf(uint256 assetId) external view returns (Subject memory s) {
-        AssetRecord storage rec = _record(assetId);
-        s.status = rec.status;
-        s.category = rec.category;
-        s.disputed = rec.flags & _DISPUTED != 0;
-        s.frozen = rec.flags & _FROZEN != 0;
-        s.contentHash = _contentHashes[assetId];
-        s.holdingHolder = rec.holder;
-        s.processingHolder = _holderOf(rec, assetId, Right.Processing);
-        s.operationHolder = _holderOf(rec, assetId, Right.Operation);
-    }
-
     // ─────────────────────────────────────────────────────────── pause register
 
     /// @inheritdoc ILedgerPause

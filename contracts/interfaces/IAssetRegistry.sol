@@ -122,8 +122,8 @@ interface IAssetRegistry is IAssetRegistryTypes, ILedgerPause {
 
     function holderOf(uint256 assetId, Right right) external view returns (address);
 
-    /// @notice The status, flags, content hash and right holders of `assetId`, in one call on the hot contract: what
-    /// the valuation, quality and listing contracts check. Reverts with RegistryUnknownAsset for an unknown asset.
+    /// @notice The status, flags, content hash and right holders of `assetId`, in one call: what the valuation,
+    /// quality and listing contracts check. Reverts with RegistryUnknownAsset for an unknown asset.
     function subjectOf(uint256 assetId) external view returns (Subject memory);
 
     /// @notice The asset's status (None for an unknown id).

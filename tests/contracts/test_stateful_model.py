@@ -333,6 +333,7 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
             "recognition",
             "settlement",
             "statusOf",
+            "subjectOf",
             "territoryOf",
         ]
     ),
