@@ -16,6 +16,7 @@ from ledger.contracts.types import Role
 
 __all__ = [
     "AggregateRow",
+    "AppraiserOut",
     "AssetDetail",
     "AssetHistory",
     "AssetSummary",
@@ -51,6 +52,10 @@ __all__ = [
     "PausesOut",
     "PaymentOut",
     "PublicOperationOut",
+    "RecognisedTotalOut",
+    "RecognitionDetailOut",
+    "RecognitionEventOut",
+    "RecognitionOut",
     "RefusalError",
     "RevenueRow",
     "RightSpan",
@@ -59,6 +64,7 @@ __all__ = [
     "TradeDetail",
     "TradeOut",
     "TradeRefusalOut",
+    "ValuationOut",
     "enum_name",
     "role_names",
 ]
