@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from api import mappers
 from api import schemas as m
 from api.deps import ReadConn, Stamp
-from api.pagination import CursorQ, LimitQ, fetch_page
+from api.pagination import AccountCursorQ, CursorQ, LimitQ, fetch_page
 from api.params import (
     BIGINT_MAX,
     AccountingCategoryQ,
@@ -55,7 +55,7 @@ def list_appraisers(
     conn: ReadConn,
     stamp: Stamp,
     in_force: Annotated[bool | None, Query(description="Only appraisers whose accreditation holds (or not).")] = None,
-    cursor: CursorQ = None,
+    cursor: AccountCursorQ = None,
     limit: LimitQ = 100,
 ) -> Response:
     t = s.appraisers
