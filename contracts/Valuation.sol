@@ -147,14 +147,19 @@ contract Valuation is IValuation {
         if (v.assetId != assetId || v.validUntil <= block.timestamp) revert ValuationNotUsable(valuationId, assetId);
         Recognition storage r = _recognitions[assetId];
         address former = r.holder;
-        if (former == holder) revert ValuationAlreadyRecognised(assetId, holder);
-        if (former != address(0)) {
+        if (r.derecognised) {
+            // Derecognising does not reset a carrying amount: measurements only lower it.
+            if (former == holder && carryingAmount > r.carryingAmount) {
+                revert ValuationRecognitionRaised(assetId, r.carryingAmount, carryingAmount);
+            }
+        } else if (former == holder) {
+            revert ValuationAlreadyRecognised(assetId, holder);
+        } else if (former != address(0)) {
             // The former holder no longer holds the holding right: the new holder's books replace its own.
             emit AssetDerecognised(assetId, former, Derecognition.HoldingTransferred, r.carryingAmount, auditorHash);
         }
-        r.holder = holder;
-        r.carryingAmount = carryingAmount;
-        r.category = category;
+        _recognitions[assetId] =
+            Recognition({holder: holder, carryingAmount: carryingAmount, category: category, derecognised: false});
         emit AssetRecognised(
             assetId, holder, valuationId, category, carryingAmount, periodStart, periodEnd, auditorHash
         );
@@ -164,8 +169,7 @@ contract Valuation is IValuation {
     function remeasure(uint256 assetId, Measurement kind, uint64 carryingAmount, bytes32 documentHash) external {
         _whenNotPaused();
         (address holder,) = _participants.requireIdentity(msg.sender, Roles.ALL);
-        Recognition storage r = _recognitions[assetId];
-        if (r.holder != holder) revert ValuationNotRecognised(assetId, msg.sender);
+        Recognition storage r = _recognised(assetId, holder);
         if (_registry.subjectOf(assetId).holdingHolder != holder) revert ValuationNotHolder(assetId, msg.sender);
         uint64 previous = r.carryingAmount;
         if (carryingAmount >= previous) revert ValuationInvalidMeasurement(previous, carryingAmount);
@@ -180,7 +184,9 @@ contract Valuation is IValuation {
         (address holder,) = _participants.requireIdentity(msg.sender, Roles.ALL);
         Recognition storage r = _recognitions[assetId];
         address former = r.holder;
-        if (former == address(0) || former == holder) revert ValuationNotRecognised(assetId, msg.sender);
+        if (former == address(0) || former == holder || r.derecognised) {
+            revert ValuationNotRecognised(assetId, msg.sender);
+        }
         if (_registered(assetId).holdingHolder != holder) revert ValuationNotHolder(assetId, msg.sender);
         if (auditorHash == bytes32(0)) revert ValuationZeroHash();
         r.holder = holder;
@@ -191,12 +197,10 @@ contract Valuation is IValuation {
     function derecognise(uint256 assetId, Derecognition reason, bytes32 documentHash) external {
         _whenNotPaused();
         (address holder,) = _participants.requireIdentity(msg.sender, Roles.ALL);
-        Recognition storage r = _recognitions[assetId];
-        if (r.holder != holder) revert ValuationNotRecognised(assetId, msg.sender);
+        Recognition storage r = _recognised(assetId, holder);
         if (documentHash == bytes32(0)) revert ValuationZeroHash();
-        uint64 amount = r.carryingAmount;
-        delete _recognitions[assetId];
-        emit AssetDerecognised(assetId, holder, reason, amount, documentHash);
+        r.derecognised = true;
+        emit AssetDerecognised(assetId, holder, reason, r.carryingAmount, documentHash);
     }
 
     // ─────────────────────────────────────────────────────────── views
@@ -244,6 +248,12 @@ contract Valuation is IValuation {
             if (v.status == ValuationStatus.None) revert ValuationUnknown(valuationId);
             revert ValuationNotFiled(valuationId, v.status);
         }
+    }
+
+    /// @dev The asset's recognition standing in `holder`'s accounts.
+    function _recognised(uint256 assetId, address holder) private view returns (Recognition storage r) {
+        r = _recognitions[assetId];
+        if (r.holder != holder || r.derecognised) revert ValuationNotRecognised(assetId, msg.sender);
     }
 
     function _registered(uint256 assetId) private view returns (IAssetRegistryTypes.Subject memory s) {

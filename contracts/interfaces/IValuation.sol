@@ -70,12 +70,15 @@ interface IValuation {
         Method method;
     }
 
-    /// @notice An asset's current recognition in its holder's accounts (none when `holder` is zero).
+    /// @notice An asset's latest recognition in its holder's accounts (none when `holder` is zero).
     /// @param carryingAmount in fen
+    /// @param derecognised its holder derecognised it: the record stays, because a new recognition by the same
+    /// holder may not exceed the amount it derecognised, until another holder recognises the asset
     struct Recognition {
         address holder;
         uint64 carryingAmount;
         AccountingCategory category;
+        bool derecognised;
     }
 
     /// @notice Thrown when `appraiser` names no participant with a service provider's role.
@@ -113,6 +116,9 @@ interface IValuation {
     error ValuationNotRecognised(uint256 assetId, address account);
     /// @notice Thrown when a measurement would not lower the carrying amount.
     error ValuationInvalidMeasurement(uint64 carryingAmount, uint64 newAmount);
+    /// @notice Thrown when a holder recognises again an asset it derecognised at more than the amount it
+    /// derecognised: measurements only lower a carrying amount, and derecognising does not reset it.
+    error ValuationRecognitionRaised(uint256 assetId, uint64 formerAmount, uint64 carryingAmount);
 
     /// @notice The authority accredited (or renewed) an appraiser.
     event AppraiserAccredited(address indexed appraiser, uint40 expiresAt, bytes32 documentHash, address by);
@@ -201,7 +207,8 @@ interface IValuation {
     function rejectValuation(uint256 valuationId, bytes32 reasonHash) external;
 
     /// @notice Recognises `assetId` in the caller's accounts at `carryingAmount` (fen), on valuation `valuationId`
-    /// (filed, of this asset, valid now). The holding right's holder; a former holder's recognition ends.
+    /// (filed, of this asset, valid now). The holding right's holder; a former holder's recognition ends. A holder
+    /// that derecognised the asset recognises it again at no more than the amount it derecognised.
     function recogniseAsset(
         uint256 assetId,
         AccountingCategory category,
@@ -219,7 +226,8 @@ interface IValuation {
     /// @notice Takes the former holder's recognition over at its carrying amount. The holding right's new holder.
     function carryOver(uint256 assetId, bytes32 auditorHash) external;
 
-    /// @notice Ends the recognition. Its holder (also after it transferred the holding right).
+    /// @notice Ends the recognition; its record stays, marked derecognised. Its holder (also after it transferred
+    /// the holding right).
     function derecognise(uint256 assetId, Derecognition reason, bytes32 documentHash) external;
 
     function accreditationOf(address appraiser) external view returns (Accreditation memory);

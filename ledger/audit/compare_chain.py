@@ -212,10 +212,11 @@ def _valuation(r: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _recognition(r: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``recognitionOf``: a derecognised asset's record is gone (zeros), as for one never recognised."""
-    if r is None or r["status"] != 1:
-        return {"holder": ZERO_ADDRESS, "carryingAmount": 0, "category": 0}
-    return {"holder": r["holder"], "carryingAmount": int(r["carrying_amount"]), "category": r["category"]}
+    """``recognitionOf``: the asset's latest recognition, standing or derecognised (zeros when it never had one)."""
+    if r is None:
+        return {"holder": ZERO_ADDRESS, "carryingAmount": 0, "category": 0, "derecognised": False}
+    return {"holder": r["holder"], "carryingAmount": int(r["carrying_amount"]), "category": r["category"],
+            "derecognised": r["status"] != 1}  # fmt: skip
 
 
 def _band(r: Mapping[str, Any] | None) -> dict[str, Any]:

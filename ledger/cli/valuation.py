@@ -342,6 +342,16 @@ def recognition_show(
             emit({"asset_id": asset, "recognised": False}, f"asset #{asset} is recognised in no one's accounts",
                  as_json)  # fmt: skip
             return
+        if r["derecognised"]:
+            emit(
+                {"asset_id": asset, "recognised": False, "derecognised_by": r["holder"],
+                 "derecognised_amount": r["carryingAmount"]},
+                [f"asset #{asset} is recognised in no one's accounts: {r['holder']} derecognised it at "
+                 f"{format_amount(r['carryingAmount'])} yuan",
+                 "  its recognising it again may not exceed that amount"],
+                as_json,
+            )  # fmt: skip
+            return
         holding = reader.get_asset(asset)["holdingHolder"]
         category = AccountingCategory(r["category"])
         record = {

@@ -191,6 +191,7 @@ __all__ = [
     "ValuationNotRecognised",
     "ValuationNotServiceProvider",
     "ValuationNotUsable",
+    "ValuationRecognitionRaised",
     "ValuationUnknown",
     "ValuationZeroHash",
 ]
@@ -1975,6 +1976,17 @@ class ValuationNotUsable(ContractRevert):
     assetId: int
 
 
+class ValuationRecognitionRaised(ContractRevert):
+    """``ValuationRecognitionRaised(uint256,uint64,uint64)``"""
+
+    signature: ClassVar[str] = "ValuationRecognitionRaised(uint256,uint64,uint64)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'formerAmount', 'carryingAmount', )
+    assetId: int
+    formerAmount: int
+    carryingAmount: int
+
+
 class ValuationUnknown(ContractRevert):
     """``ValuationUnknown(uint256)``"""
 
@@ -2176,6 +2188,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ValuationNotRecognised": ValuationNotRecognised,
     "ValuationNotServiceProvider": ValuationNotServiceProvider,
     "ValuationNotUsable": ValuationNotUsable,
+    "ValuationRecognitionRaised": ValuationRecognitionRaised,
     "ValuationUnknown": ValuationUnknown,
     "ValuationZeroHash": ValuationZeroHash,
 }

@@ -430,10 +430,10 @@ class StateView:
         return self._one(t, f"valuation report {valuation_id}", t.c.valuation_id == valuation_id)
 
     def recognition_of(self, asset_id: int) -> dict[str, Any] | None:
-        """The asset's recognition while it stands (None when it was never recognised, or was derecognised), like
-        ``recognitionOf`` (zeros then)."""
+        """The asset's latest recognition, standing (status 1) or derecognised (None when it was never recognised),
+        like ``recognitionOf`` (zeros then)."""
         t = s.recognitions
-        rows = self._rows(t, t.c.asset_id == asset_id, t.c.status == 1)
+        rows = self._rows(t, t.c.asset_id == asset_id)
         return rows[0] if rows else None
 
     # ─────────────────────────────────────────────────────────── events

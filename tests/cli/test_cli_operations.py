@@ -339,7 +339,10 @@ def test_valuation_and_accounting_recognition(chain: Cli) -> None:
         dev_account(5).address, 85_000_000, True,
     )  # fmt: skip
     chain.ok("valuation", "derecognise", str(asset), "--document", "disposal", "--as", "5")
-    assert chain.json("valuation", "recognition", str(asset))["recognised"] is False
+    ended = chain.json("valuation", "recognition", str(asset))
+    assert (ended["recognised"], ended["derecognised_by"], ended["derecognised_amount"]) == (
+        False, dev_account(5).address, 85_000_000,
+    )  # fmt: skip
     refused = chain.refused("valuation", "reject", str(valuation), "--reason", "inflated", "--as", "4")
     assert "ParticipantUnauthorized" in refused.stderr
     chain.ok("valuation", "withdraw", str(valuation), "--reason", "superseded", "--as", "7")

@@ -445,9 +445,11 @@ class Recognition:
     holder: str
     amount: int
     category: int
+    derecognised: bool = False
 
     def view(self) -> dict[str, Any]:
-        return {"holder": self.holder, "carryingAmount": self.amount, "category": self.category}
+        return {"holder": self.holder, "carryingAmount": self.amount, "category": self.category,
+                "derecognised": self.derecognised}  # fmt: skip
 
 
 NO_RECOGNITION = Recognition(ZERO, 0, 0)
@@ -1785,13 +1787,18 @@ class Ledger:
         v = self._filed(valuation_id)
         if v.asset_id != asset_id or v.valid_until <= self.now:
             raise Refused("ValuationNotUsable", valuationId=valuation_id, assetId=asset_id)
-        if self.recognitions.get(asset_id, NO_RECOGNITION).holder == caller:
+        former = self.recognitions.get(asset_id, NO_RECOGNITION)
+        if former.derecognised:
+            if former.holder == caller and amount > former.amount:
+                raise Refused("ValuationRecognitionRaised", assetId=asset_id, formerAmount=former.amount,
+                              carryingAmount=amount)  # fmt: skip
+        elif former.holder == caller:
             raise Refused("ValuationAlreadyRecognised", assetId=asset_id, holder=caller)
         self.recognitions[asset_id] = Recognition(caller, amount, category)
 
     def _recognised_by(self, caller: str, asset_id: int) -> Recognition:
         r = self.recognitions.get(asset_id)
-        if r is None or r.holder != caller:
+        if r is None or r.holder != caller or r.derecognised:
             raise Refused("ValuationNotRecognised", assetId=asset_id, account=self.key_of(caller))
         return r
 
@@ -1809,7 +1816,7 @@ class Ledger:
     def carry_over(self, caller: str, asset_id: int, auditor: bytes) -> None:
         self.require_role(caller, ALL)
         r = self.recognitions.get(asset_id)
-        if r is None or r.holder == caller:
+        if r is None or r.holder == caller or r.derecognised:
             raise Refused("ValuationNotRecognised", assetId=asset_id, account=self.key_of(caller))
         if self._valued_asset(asset_id).holders[Right.HOLDING] != caller:
             raise Refused("ValuationNotHolder", assetId=asset_id, account=self.key_of(caller))
@@ -1819,10 +1826,10 @@ class Ledger:
 
     def derecognise(self, caller: str, asset_id: int, reason: int, document: bytes) -> None:
         self.require_role(caller, ALL)
-        self._recognised_by(caller, asset_id)
+        r = self._recognised_by(caller, asset_id)
         if document == ZERO_HASH:
             raise Refused("ValuationZeroHash")
-        del self.recognitions[asset_id]
+        r.derecognised = True
 
     # ─────────────────────────────────────────────────────────── recognition
 

@@ -221,6 +221,7 @@ def test_the_holder_recognises_its_asset_on_a_valid_report(valued: tuple[World, 
     }  # fmt: skip
     assert w.holder.recognition_of(asset) == {
         "holder": w.holder.address, "carryingAmount": 900_000 * FEN, "category": AccountingCategory.INVENTORY,
+        "derecognised": False,
     }  # fmt: skip
     with pytest.raises(E.ValuationAlreadyRecognised):
         _recognise(w, w.holder, asset, valuation)
@@ -230,7 +231,7 @@ def test_recognition_needs_the_holding_right_and_a_report_of_that_asset_still_va
     valued: tuple[World, int, int],
 ) -> None:
     w, asset, valuation = valued
-    nothing = {"holder": "0x" + "00" * 20, "carryingAmount": 0, "category": 0}
+    nothing = {"holder": "0x" + "00" * 20, "carryingAmount": 0, "category": 0, "derecognised": False}
     with pytest.raises(E.ValuationNotHolder):  # the provider valued it; the holder holds it
         _recognise(w, w.provider, asset, valuation)
     other = w.registered_asset()
@@ -309,7 +310,7 @@ def test_after_the_holding_right_moves_the_new_holder_carries_over_or_records_it
             }  # fmt: skip
             assert w.holder.recognition_of(asset) == {
                 "holder": w.holder2.address, "carryingAmount": 620_000 * FEN,
-                "category": AccountingCategory.INTANGIBLE_ASSET,
+                "category": AccountingCategory.INTANGIBLE_ASSET, "derecognised": False,
             }  # fmt: skip
 
 
@@ -345,3 +346,43 @@ def test_an_appraiser_that_changes_key_keeps_its_accreditation_and_its_reports(
     with pytest.raises(E.ParticipantKeyReplaced):
         w.provider.withdraw_valuation(valuation, h("old key"))
     provider.withdraw_valuation(valuation, h("new key"))
+
+
+def test_a_holder_cannot_raise_its_carrying_amount_by_derecognising_and_recognising_again(
+    valued: tuple[World, int, int],
+) -> None:
+    """The attack: impair the asset, derecognise it, recognise it again at the report's full value. Measurements
+    only lower the carrying amount; a holder's new recognition after its own derecognition is held to the amount it
+    derecognised (a reclassification, say from inventory to intangible asset), until another holder recognises the
+    asset."""
+    w, asset, valuation = valued
+    _recognise(w, w.holder, asset, valuation, amount=900_000 * FEN)
+    w.holder.remeasure(asset, Measurement.IMPAIRMENT, 200_000 * FEN, h("impairment test"))
+    w.holder.derecognise(asset, Derecognition.OTHER, h("reclassification"))
+    ended = {"holder": w.holder.address, "carryingAmount": 200_000 * FEN,
+             "category": AccountingCategory.INTANGIBLE_ASSET, "derecognised": True}  # fmt: skip
+    assert w.holder.recognition_of(asset) == ended
+    with pytest.raises(E.ValuationRecognitionRaised) as exc:
+        _recognise(w, w.holder, asset, valuation, amount=900_000 * FEN)
+    assert (exc.value.assetId, exc.value.formerAmount, exc.value.carryingAmount) == (
+        asset, 200_000 * FEN, 900_000 * FEN,
+    )  # fmt: skip
+    assert w.holder.recognition_of(asset) == ended
+    for refused in (  # a derecognised record is nobody's to measure, derecognise or carry over
+        lambda: w.holder.remeasure(asset, Measurement.IMPAIRMENT, 1, h("impairment")),
+        lambda: w.holder.derecognise(asset, Derecognition.OTHER, h("again")),
+    ):
+        with pytest.raises(E.ValuationNotRecognised):
+            refused()
+    again = _recognise(w, w.holder, asset, valuation, amount=200_000 * FEN)
+    assert again.find("AssetDerecognised") == []  # it had ended already
+    assert w.holder.recognition_of(asset)["carryingAmount"] == 200_000 * FEN
+    # Once another holder has recognised it, the former holder's amount no longer binds anyone.
+    w.holder.derecognise(asset, Derecognition.DISPOSAL, h("sale"))
+    w.holder.transfer_right(asset, Right.HOLDING, w.holder2.address)
+    with pytest.raises(E.ValuationNotRecognised):
+        w.holder2.carry_over(asset, h("nothing to carry over"))
+    _recognise(w, w.holder2, asset, valuation, amount=700_000 * FEN)
+    w.holder2.transfer_right(asset, Right.HOLDING, w.holder.address)
+    _recognise(w, w.holder, asset, valuation, amount=800_000 * FEN)
+    assert w.holder.recognition_of(asset)["carryingAmount"] == 800_000 * FEN

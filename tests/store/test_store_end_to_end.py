@@ -307,7 +307,7 @@ def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict
         state[f"valuation {valuation_id}"] = (v["appraiser"], v["assetId"], v["validUntil"], v["status"], v["method"])
     for asset_id in range(1, view("AssetRegistry", "assetCount") + 1):
         r = view("Valuation", "recognitionOf", asset_id)
-        state[f"recognition {asset_id}"] = (r["holder"], r["carryingAmount"], r["category"])
+        state[f"recognition {asset_id}"] = (r["holder"], r["carryingAmount"], r["category"], r["derecognised"])
     for kind in range(4):
         band = view("TradeSettlement", "priceBand", kind)
         state[f"band {kind}"] = (band["min"], band["max"])
@@ -378,7 +378,8 @@ def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
     for a in view.rows("assets"):
         r = view.recognition_of(a["asset_id"])
         state[f"recognition {a['asset_id']}"] = (
-            (r["holder"], int(r["carrying_amount"]), r["category"]) if r else (ZERO_ADDRESS, 0, 0)
+            (r["holder"], int(r["carrying_amount"]), r["category"], r["status"] != 1) if r
+            else (ZERO_ADDRESS, 0, 0, False)
         )
     for kind in range(4):
         state[f"band {kind}"] = view.price_band(kind)
