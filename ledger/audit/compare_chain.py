@@ -65,6 +65,7 @@ _BATCH: Final = 400
 _HELPER_ATTEMPTS: Final = 3  # failed helper batches, none ever answered: the node cannot run it
 _LOCATE_AT_MOST: Final = 25  # differences whose first block is searched for (a bisection each)
 _KINDS: Final = range(4)  # IAssetRegistry.Kind
+_DISCLOSURE_KINDS: Final = range(4)  # IDisclosure.Kind
 _RIGHTS: Final = range(3)  # IAssetRegistry.Right
 _ASSET_REGISTERED: Final = 2
 _OBJECTION_PENDING: Final = 4
@@ -219,6 +220,10 @@ def _recognition(r: Mapping[str, Any] | None) -> dict[str, Any]:
             "derecognised": r["status"] != 1}  # fmt: skip
 
 
+def _requirement(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {"months": r["months"], "graceDays": r["grace_days"], "since": r["since"]}
+
+
 def _band(r: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"min": r["min_price"], "max": r["max_price"]} if r is not None else {"min": 0, "max": 0}
 
@@ -323,6 +328,8 @@ _ROWS: Final[dict[str, _Row]] = {
     "appraisers": _Row("appraisers", "Valuation", "accreditationOf", _same, _accreditation),
     "valuations": _Row("valuations", "Valuation", "getValuation", _same, lambda r: _valuation(r) if r else None),
     "recognitions": _Row("recognitions", "Valuation", "recognitionOf", _same, _recognition),
+    "disclosure_requirements": _Row("disclosure_requirements", "Disclosure", "requirementOf", _same,
+                                    lambda r: _requirement(r) if r else {"months": 0, "graceDays": 0, "since": 0}),
 }  # fmt: skip
 
 #: Every state variable of every system contract (solc's storage layout) and the records of the audit whose
@@ -378,6 +385,8 @@ COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("Valuation", "_accreditations"): ("appraisers",),
     ("Valuation", "_valuations"): ("valuations",),
     ("Valuation", "_recognitions"): ("recognitions",),
+    ("Disclosure", "_disclosureCount"): ("counters",),
+    ("Disclosure", "_requirements"): ("disclosure_requirements",),
 }
 
 #: The contracts' references to each other (immutables): view -> the manifest's contract it must name.
@@ -548,6 +557,8 @@ def iter_checks(
     yield from row_checks("appraisers", sorted(participants.keys() | rows["appraisers"].keys()), named=True)
     yield from row_checks("valuations", rows["valuations"])
     yield from row_checks("recognitions", sorted(assets.keys() | rows["recognitions"].keys()))
+    # Disclosure: the requirement of every kind (none set: zeros).
+    yield from row_checks("disclosure_requirements", ((kind,) for kind in _DISCLOSURE_KINDS))
 
     yield from row_checks("agreements", rows["agreements"])
     for (local,), r in rows["recognised_records"].items():
@@ -574,6 +585,7 @@ def iter_checks(
         ("Supervision", "orderCount", len(rows["rectification_orders"])),
         ("Recognition", "recognisedCount", len(rows["recognised_records"])),
         ("Valuation", "valuationCount", len(rows["valuations"])),
+        ("Disclosure", "disclosureCount", len(rows["disclosures"])),
         ("SettlementToken", "totalSupply", balances),
     )  # fmt: skip
     # Every token in circulation is some bank's outstanding issuance (a bank redeems only what it issued).

@@ -17,6 +17,7 @@ from ledger.contracts.types import (
     Category,
     Delivery,
     Derecognition,
+    DisclosureKind,
     Grade,
     Kind,
     Measurement,
@@ -101,6 +102,10 @@ _TERM_LIST: Final[list[tuple[Enum, str]]] = [
     (Derecognition.DISPOSAL, "处置"),
     (Derecognition.HOLDING_TRANSFERRED, "持有权转让"),
     (Derecognition.OTHER, "其他"),
+    (DisclosureKind.TRADE_STATISTICS, "交易统计"),
+    (DisclosureKind.RULE_CHANGE, "规则变更"),
+    (DisclosureKind.INCIDENT, "重大事件"),
+    (DisclosureKind.FEE_SCHEDULE, "收费标准"),
 ]
 TERMS: Final[dict[tuple[type[Enum], str], str]] = {(type(m), m.name): zh for m, zh in _TERM_LIST}
 

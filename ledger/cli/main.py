@@ -26,6 +26,7 @@ from ledger.cli import (
     asset,
     audit,
     certificate,
+    disclosure,
     governance,
     keys,
     license,
@@ -97,6 +98,7 @@ app.add_typer(trade.app, name="trade")
 app.add_typer(mandate.app, name="mandate")
 app.add_typer(supervise.app, name="supervise")
 app.add_typer(valuation.app, name="valuation")
+app.add_typer(disclosure.app, name="disclosure")
 app.add_typer(audit.app, name="audit")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(certificate.app, name="certificate")

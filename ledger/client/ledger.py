@@ -26,6 +26,7 @@ from ledger.contracts.system import GOVERNANCE_CONTRACTS, SYSTEM_CONTRACTS, cont
 from ledger.contracts.types import (
     AccountingCategory,
     Derecognition,
+    DisclosureKind,
     Kind,
     LicenseTerms,
     Mandate,
@@ -791,6 +792,26 @@ class LedgerClient:
     def recognition_of(self, asset_id: int) -> dict[str, Any]:
         result: dict[str, Any] = self.view("Valuation", "recognitionOf", asset_id)
         return result
+
+    # ─────────────────────────────────────────── information disclosure (art. 25)
+
+    def set_disclosure_requirement(self, kind: DisclosureKind, months: int, grace_days: int) -> TxResult:
+        """Exchanges must disclose ``kind`` every ``months`` calendar months (1, 3, 6, 12), due ``grace_days`` after
+        each period; ``months`` and ``grace_days`` 0 lift the requirement. The authority."""
+        return self._tx("Disclosure", "setRequirement", int(kind), months, grace_days)
+
+    def file_disclosure(self, kind: DisclosureKind, period_start: int, period_end: int, document_hash: bytes) -> int:
+        """Files a disclosure of ``kind`` for the calendar months [period_start, period_end) (China Standard Time,
+        see :func:`ledger.disclosure.period`); its id. An exchange."""
+        result = self._tx("Disclosure", "fileDisclosure", int(kind), period_start, period_end, document_hash)
+        return int(result.event("DisclosureFiled")["disclosureId"])
+
+    def disclosure_requirement(self, kind: DisclosureKind) -> dict[str, Any]:
+        result: dict[str, Any] = self.view("Disclosure", "requirementOf", int(kind))
+        return result
+
+    def disclosure_count(self) -> int:
+        return int(self.view("Disclosure", "disclosureCount"))
 
     # ─────────────────────────────────────────── recognition (other provinces' registrations)
 

@@ -258,6 +258,7 @@ def deploy_system(
         "Supervision": (["address", "address"], [participants, registry]),
         "Recognition": (["address", "address"], [participants, registry]),
         "Valuation": (["address", "address"], [participants, registry]),
+        "Disclosure": (["address", "address"], [participants, registry]),
         "SafeL2": ([], []),
         "SafeProxyFactory": ([], []),
         "MultiSendCallOnly": ([], []),

@@ -38,6 +38,9 @@ __all__ = [
     "ControlsRegistrarConflict",
     "ControlsWrongRegion",
     "ControlsZeroHash",
+    "DisclosureInvalidPeriod",
+    "DisclosureInvalidRequirement",
+    "DisclosureZeroHash",
     "ERC20InsufficientAllowance",
     "ERC20InsufficientBalance",
     "ERC20InvalidApprover",
@@ -484,6 +487,34 @@ class ControlsZeroHash(ContractRevert):
     """``ControlsZeroHash()``"""
 
     signature: ClassVar[str] = "ControlsZeroHash()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
+
+
+class DisclosureInvalidPeriod(ContractRevert):
+    """``DisclosureInvalidPeriod(uint40,uint40)``"""
+
+    signature: ClassVar[str] = "DisclosureInvalidPeriod(uint40,uint40)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('periodStart', 'periodEnd', )
+    periodStart: int
+    periodEnd: int
+
+
+class DisclosureInvalidRequirement(ContractRevert):
+    """``DisclosureInvalidRequirement(uint8,uint16)``"""
+
+    signature: ClassVar[str] = "DisclosureInvalidRequirement(uint8,uint16)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('months', 'graceDays', )
+    months: int
+    graceDays: int
+
+
+class DisclosureZeroHash(ContractRevert):
+    """``DisclosureZeroHash()``"""
+
+    signature: ClassVar[str] = "DisclosureZeroHash()"
     refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
@@ -2035,6 +2066,9 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ControlsRegistrarConflict": ControlsRegistrarConflict,
     "ControlsWrongRegion": ControlsWrongRegion,
     "ControlsZeroHash": ControlsZeroHash,
+    "DisclosureInvalidPeriod": DisclosureInvalidPeriod,
+    "DisclosureInvalidRequirement": DisclosureInvalidRequirement,
+    "DisclosureZeroHash": DisclosureZeroHash,
     "ERC20InsufficientAllowance": ERC20InsufficientAllowance,
     "ERC20InsufficientBalance": ERC20InsufficientBalance,
     "ERC20InvalidApprover": ERC20InvalidApprover,

@@ -28,6 +28,7 @@ SYSTEM_CONTRACTS: Final[tuple[str, ...]] = (
     "Supervision",
     "Recognition",
     "Valuation",
+    "Disclosure",
 )
 
 #: The officers' Safes, by their name in the deployment (each a proxy of the SafeL2 singleton).
@@ -58,6 +59,7 @@ DEPLOYED_CONTRACTS: Final[tuple[str, ...]] = (
     "Supervision",
     "Recognition",
     "Valuation",
+    "Disclosure",
     *GOVERNANCE_INFRASTRUCTURE,
     "GovernanceGuard",
 )

@@ -14,6 +14,7 @@ __all__ = [
     "Category",
     "Delivery",
     "Derecognition",
+    "DisclosureKind",
     "Grade",
     "Kind",
     "LicenseTerms",
@@ -69,6 +70,7 @@ class Paused(IntFlag):
     SUPERVISION = 1 << 6
     RECOGNITION = 1 << 7
     VALUATION = 1 << 8
+    DISCLOSURE = 1 << 9
 
     @property
     def contract_names(self) -> list[str]:
@@ -106,8 +108,9 @@ PAUSE_CONTRACTS: dict[Paused, str] = {
     Paused.SUPERVISION: "Supervision",
     Paused.RECOGNITION: "Recognition",
     Paused.VALUATION: "Valuation",
+    Paused.DISCLOSURE: "Disclosure",
 }
-ALL_PAUSABLE = Paused((1 << 9) - 1)
+ALL_PAUSABLE = Paused((1 << 10) - 1)
 
 
 class ParticipantStatus(IntEnum):
@@ -213,6 +216,15 @@ class Derecognition(IntEnum):
     DISPOSAL = 0
     HOLDING_TRANSFERRED = 1
     OTHER = 2
+
+
+class DisclosureKind(IntEnum):
+    """What an exchange's disclosure reports (``IDisclosure.Kind``)."""
+
+    TRADE_STATISTICS = 0
+    RULE_CHANGE = 1
+    INCIDENT = 2
+    FEE_SCHEDULE = 3
 
 
 @dataclass(frozen=True, slots=True)

@@ -260,6 +260,7 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "RecognitionRemeasured": _one("recognitions", _asset),
     "RecognitionCarriedOver": _one("recognitions", _asset),
     "AssetDerecognised": _one("recognitions", _asset),
+    "DisclosureRequirementSet": _one("disclosure_requirements", lambda a: (int(a["kind"]),)),
     "AgreementSet": _one("agreements", lambda a: (int(a["originChainId"]),)),
     "AgreementRevoked": _one("agreements", lambda a: (int(a["originChainId"]),)),
     "CertificateImported": _imported,
@@ -1200,6 +1201,23 @@ class Projector:
         self._recognition_event(ev, block, ts, kind=DERECOGNISED, holder=a["holder"], reason=int(a["reason"]),
                                 carrying_amount=int(a["carryingAmount"]),
                                 document_hash=_hex(a["documentHash"]))  # fmt: skip
+
+    # ─────────────────────────────────────────────────────────── information disclosure
+
+    def _on_DisclosureRequirementSet(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        kind = int(a["kind"])
+        self._put("disclosure_requirements", (kind,), block, {
+            "kind": kind, "months": int(a["months"]), "grace_days": int(a["graceDays"]), "since": int(a["since"]),
+            "set_by": a["by"],
+        })  # fmt: skip
+
+    def _on_DisclosureFiled(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._fact("disclosures", {
+            "disclosure_id": int(a["disclosureId"]), "valid_from_block": block, "valid_to_block": None,
+            "exchange": a["exchange"], "kind": int(a["kind"]), "period_start": int(a["periodStart"]),
+            "period_end": int(a["periodEnd"]), "document_hash": _hex(a["documentHash"]), "filed_at": ts,
+            "tx_hash": ev.tx_hash,
+        })  # fmt: skip
 
     # ─────────────────────────────────────────────────────────── supervision
 

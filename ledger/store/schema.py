@@ -617,6 +617,35 @@ recognition_events = _fact(
     block_in_key=True,
 )
 
+# ─────────────────────────────────────────────────────────── information disclosure (art. 25)
+
+# How often exchanges must disclose each kind (every ``months`` calendar months, due ``grace_days`` after each
+# period; ``months`` 0: not required), with its history: the calendar applies each version to the periods that
+# begin from its ``since``. Migration 0017_disclosure.
+disclosure_requirements = _versioned(
+    "disclosure_requirements",
+    [_c("kind", sa.SmallInteger)],
+    _c("months", sa.SmallInteger),
+    _c("grace_days", sa.Integer),
+    _c("since", sa.BigInteger),
+    _c("set_by", _address()),
+    indexes=[],
+)
+
+# The exchanges' disclosures (never changed: a correction is a later disclosure of the same kind and period).
+disclosures = _fact(
+    "disclosures",
+    [_c("disclosure_id", sa.BigInteger)],
+    _c("exchange", _address()),
+    _c("kind", sa.SmallInteger),
+    _c("period_start", sa.BigInteger),
+    _c("period_end", sa.BigInteger),
+    _c("document_hash", _hash()),
+    _c("filed_at", sa.BigInteger),
+    _c("tx_hash", _hash()),
+    indexes=[("exchange", "kind", "period_start"), ("kind", "period_start"), "filed_at"],
+)
+
 credit_scores = _versioned(
     "credit_scores",
     [_c("participant", _address())],
@@ -990,7 +1019,7 @@ VERSIONED: Final[tuple[StateTable, ...]] = (
             rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
             public_operations, licence_exclusivity, governance_operations, governance_roles,
             governance_role_settings, governance_function_roles, governance_safes, governance_targets, contract_pauses,
-            appraisers, valuations, recognitions,
+            appraisers, valuations, recognitions, disclosure_requirements,
         )
     ),
     # Kept by ledger.store.aggregates, not the projector:
@@ -1001,7 +1030,7 @@ FACTS: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=False)
     for t in (
         declarations, trades, payments, freezes, credit_events, used_nonces, trade_refusals, held_share_releases,
-        governance_safe_transactions, recognition_events,
+        governance_safe_transactions, recognition_events, disclosures,
     )
 )  # fmt: skip
 STATE_TABLES: Final[dict[str, StateTable]] = {s.name: s for s in (*VERSIONED, *FACTS)}

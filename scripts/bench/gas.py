@@ -52,6 +52,7 @@ from ledger.contracts.types import (
     AccountingCategory,
     Category,
     Delivery,
+    DisclosureKind,
     Kind,
     LicenseTerms,
     Measurement,
@@ -61,6 +62,7 @@ from ledger.contracts.types import (
     Trade,
     ValuationMethod,
 )
+from ledger.disclosure import period
 from tests.credit_codes import code_for
 
 logger = logging.getLogger("bench.gas")
@@ -74,6 +76,7 @@ BUDGETS: dict[str, int] = {
     "grant_license_after_1000_exclusives": 130_000,
     "file_valuation": 90_000,
     "recognise_asset": 90_000,
+    "file_disclosure": 60_000,
 }
 REQUIRED_KEYS = (
     "register_asset",
@@ -382,6 +385,15 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
                     90_000_000, now - 86_400, now + 90 * 86_400, valuation, h("auditor's opinion"))
     t.record("recognise_asset", recognised, "the holding right's holder, on a valid report; the asset's first")
     t.record("remeasure", c_holder2.remeasure(a4, Measurement.AMORTISATION, 85_000_000, h("amortisation")))
+
+    # ── information disclosure (art. 25): December 2025 (China Standard Time) ended before the chain began
+    t.record("set_disclosure_requirement", auth.set_disclosure_requirement(DisclosureKind.TRADE_STATISTICS, 1, 15),
+             "executed by the council")  # fmt: skip
+    december = period("2025-12")
+    t.record("file_disclosure_first", tx(exchange, "Disclosure", "fileDisclosure", 0, *december, h("statistics")),
+             "the contract's first disclosure: its counter starts")  # fmt: skip
+    t.record("file_disclosure", tx(exchange, "Disclosure", "fileDisclosure", 0, *december, h("corrected")),
+             "an exchange's monthly trade statistics")  # fmt: skip
 
     # ── bounded gas (last: these move the clock) — revoking a licence with many sublicences; granting after
     # many exclusive licences of the same right and purpose

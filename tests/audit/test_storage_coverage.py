@@ -236,10 +236,16 @@ TAMPERS: dict[tuple[str, str], Tamper] = {
     ("Valuation", "_valuations"): lambda t: _member(
         t, "Valuation", "_valuations", _var(t, "Valuation", "_valuations", t.first("valuations")["valuation_id"]),
         "status", lambda status: 1 if status != 1 else 2),
-    # The scenario's recognition ended (its record is gone): a carrying amount written in its place is seen.
+    # The scenario's recognition ended (its record stays, marked derecognised): a carrying amount changed is seen.
     ("Valuation", "_recognitions"): lambda t: _member(
         t, "Valuation", "_recognitions", _var(t, "Valuation", "_recognitions", t.first("recognitions")["asset_id"]),
         "carryingAmount", lambda n: n + 1),
+    ("Disclosure", "_disclosureCount"): lambda t: _plus_one(
+        t, "Disclosure", t.layout("Disclosure").slot("_disclosureCount")),
+    ("Disclosure", "_requirements"): lambda t: _member(
+        t, "Disclosure", "_requirements",
+        _var(t, "Disclosure", "_requirements", t.first("disclosure_requirements")["kind"]), "graceDays",
+        lambda n: n + 1),
     ("Recognition", "_recognisedCount"): lambda t: _plus_one(
         t, "Recognition", t.layout("Recognition").slot("_recognisedCount")),
     ("Recognition", "_agreements"): lambda t: _member(

@@ -4,12 +4,14 @@ refusals come out (exit 1, the contract error's name and values, nothing changed
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from eth_utils.crypto import keccak
 
 from ledger.client import dev_account
+from ledger.disclosure import CST, period
 from tests.cli.conftest import Cli
 from tests.credit_codes import code_for
 
@@ -347,3 +349,37 @@ def test_valuation_and_accounting_recognition(chain: Cli) -> None:
     assert "ParticipantUnauthorized" in refused.stderr
     chain.ok("valuation", "withdraw", str(valuation), "--reason", "superseded", "--as", "7")
     assert chain.json("valuation", "show", str(valuation))["status"] == "withdrawn"
+
+
+def test_information_disclosure(chain: Cli) -> None:
+    """Art. 25 from the command line: the authority requires monthly trade statistics; the exchange (2) discloses
+    last month's; its calendar lists what it owes; a holder cannot disclose, and a period that is not whole months
+    is refused before anything is sent."""
+    required = chain.json("disclosure", "require", "trade-statistics", "--every", "1", "--grace", "15")
+    assert (required["kind"], required["months"], required["grace_days"]) == ("trade-statistics", 1, 15)
+    bad = chain.refused("disclosure", "require", "fee-schedule", "--every", "2", "--grace", "15", code=2)
+    assert "1, 3, 6 or 12" in bad.stderr
+    shown = {r["kind"]: r for r in chain.json("disclosure", "requirements")}
+    assert (shown["trade-statistics"]["months"], shown["fee-schedule"]["months"]) == (1, 0)
+
+    now = datetime.fromtimestamp(required["since"], CST)  # the chain's time when the requirement was set
+    last_month = f"{now.year if now.month > 1 else now.year - 1}-{(now.month - 2) % 12 + 1:02d}"
+    filed = chain.json("disclosure", "file", "trade-statistics", "--period", last_month, "--document", "statistics",
+                       "--as", "2")  # fmt: skip
+    assert (filed["exchange"], filed["period"], filed["period_start"]) == (
+        dev_account(2).address, last_month, period(last_month)[0],
+    )  # fmt: skip
+    this_month = f"{now.year}-{now.month:02d}"
+    not_ended = chain.refused("disclosure", "file", "trade-statistics", "--period", this_month, "--document", "s",
+                              "--as", "2")  # fmt: skip
+    assert "DisclosureInvalidPeriod" in not_ended.stderr
+    assert "ParticipantUnauthorized" in chain.refused("disclosure", "file", "incident", "--period", last_month,
+                                                      "--document", "x", "--as", "4").stderr  # fmt: skip
+    assert "no month 13" in chain.refused("disclosure", "file", "incident", "--period", "2026-13",
+                                              "--document", "x", "--as", "2", code=2).stderr  # fmt: skip
+    calendar = chain.json("disclosure", "calendar", "2")
+    assert calendar["exchange"] == dev_account(2).address
+    # Required from now on: the months that began before the requirement owe nothing; none has ended since.
+    assert (calendar["missed"], calendar["periods"]) == (0, [])
+    lifted = chain.json("disclosure", "lift", "trade-statistics")
+    assert lifted["months"] == 0

@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import cache, partial
 from typing import Any
 
@@ -42,6 +43,7 @@ from ledger.contracts.types import (
     AssetStatus,
     Category,
     Delivery,
+    DisclosureKind,
     Grade,
     Kind,
     LicenseTerms,
@@ -57,6 +59,7 @@ from ledger.contracts.types import (
     Trade,
     ValuationStatus,
 )
+from ledger.disclosure import CST
 from ledger.recognition import Certificate, CertificateDomain, CertificateFile
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -455,6 +458,15 @@ class Recognition:
 NO_RECOGNITION = Recognition(ZERO, 0, 0)
 
 
+def month_index(t: int) -> int | None:
+    """The calendar month (China Standard Time) that ``t`` begins, counted from January of year 0; None when ``t``
+    is not a month's first second."""
+    d = datetime.fromtimestamp(t, CST)
+    if (d.day, d.hour, d.minute, d.second) != (1, 0, 0, 0):
+        return None
+    return d.year * 12 + d.month - 1
+
+
 # ─────────────────────────────────────────────────────────── the ledger
 
 
@@ -510,6 +522,10 @@ class Ledger:
     accreditations: dict[str, Accreditation] = field(default_factory=dict)
     valuations: dict[int, Valuation] = field(default_factory=dict)
     recognitions: dict[int, Recognition] = field(default_factory=dict)
+    # disclosure
+    #: kind -> (months, grace days, since)
+    disclosure_requirements: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    disclosure_count: int = 0
 
     def copy(self) -> Ledger:
         return copy.deepcopy(self)
@@ -1830,6 +1846,25 @@ class Ledger:
         if document == ZERO_HASH:
             raise Refused("ValuationZeroHash")
         r.derecognised = True
+
+    # ─────────────────────────────────────────────────────────── disclosure
+
+    def set_disclosure_requirement(self, caller: str, kind: int, months: int, grace_days: int) -> None:
+        self.require_role(caller, int(Role.AUTHORITY))
+        lifted = months == 0 and grace_days == 0
+        if not lifted and not (months in (1, 3, 6, 12) and 0 < grace_days <= 366):
+            raise Refused("DisclosureInvalidRequirement", months=months, graceDays=grace_days)
+        self.disclosure_requirements[kind] = (months, grace_days, self.now)
+
+    def file_disclosure(self, caller: str, kind: int, start: int, end: int, document: bytes) -> None:
+        self.require_role(caller, int(Role.EXCHANGE))
+        first, last = month_index(start), month_index(end)
+        if (first is None or last is None or last <= first or last - first > 12 or start > self.now
+                or (kind == int(DisclosureKind.TRADE_STATISTICS) and end > self.now)):  # fmt: skip
+            raise Refused("DisclosureInvalidPeriod", periodStart=start, periodEnd=end)
+        if document == ZERO_HASH:
+            raise Refused("DisclosureZeroHash")
+        self.disclosure_count += 1
 
     # ─────────────────────────────────────────────────────────── recognition
 

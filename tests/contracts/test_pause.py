@@ -62,6 +62,7 @@ CHECKED: dict[str, Paused] = {
     "Valuation.remeasure": P.VALUATION,
     "Valuation.carryOver": P.VALUATION,
     "Valuation.derecognise": P.VALUATION,
+    "Disclosure.fileDisclosure": P.DISCLOSURE,
 }
 
 #: The authority's own functions: the governance keeps governing while contracts are paused.
@@ -72,7 +73,7 @@ AUTHORITY_ONLY = frozenset({
     "AssetControls.authorisePublicOperation", "AssetControls.withdrawPublicOperation",
     "SettlementToken.setIssuanceLimit", "TradeSettlement.releaseHeldShares", "TradeSettlement.setPriceBand",
     "Recognition.setAgreement", "Recognition.revokeAgreement", "Valuation.accreditAppraiser",
-    "Valuation.revokeAppraiser",
+    "Valuation.revokeAppraiser", "Disclosure.setRequirement",
 })  # fmt: skip
 
 #: Hooks between the contracts: only a sibling contract calls them, from an entry point that checked the pause of
@@ -186,8 +187,8 @@ def test_pause_input_is_checked(world: World) -> None:
     w = world
     cases = [
         (lambda: w.authority.pause(Paused(0), h("nothing")), ("ControlsInvalidContracts", {"contracts": 0})),
-        (lambda: w.authority.pause(Paused(1 << 9), h("no such contract")),
-         ("ControlsInvalidContracts", {"contracts": 512})),
+        (lambda: w.authority.pause(Paused(1 << 10), h("no such contract")),
+         ("ControlsInvalidContracts", {"contracts": 1024})),
         (lambda: w.authority.pause(P.SUPERVISION, b"\x00" * 32), ("ControlsZeroHash", {})),
         (lambda: w.authority.unpause(P.SUPERVISION, h("not paused")),
          ("ControlsPauseUnchanged", {"contracts": int(P.SUPERVISION), "paused": 0})),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ from ledger.contracts.types import (
     AccountingCategory,
     Category,
     Delivery,
+    DisclosureKind,
     Kind,
     Mandate,
     OrderTarget,
@@ -45,13 +47,14 @@ from ledger.contracts.types import (
     Trade,
     ValuationMethod,
 )
+from ledger.disclosure import CST, month_start
 from ledger.toolchain import Build
 from tests.contracts.conftest import CITY, OTHER_REGION, REGION, RESERVE, World, h
 from tests.credit_codes import code_for
 
 SYSTEM = (
     "ParticipantRegistry", "AssetRegistry", "AssetControls", "SettlementToken", "TradeSettlement", "MandateRegistry",
-    "Supervision", "Recognition", "Valuation",
+    "Supervision", "Recognition", "Valuation", "Disclosure",
 )  # fmt: skip
 #: Refused calls are sent with this much gas, so that they are mined and revert on-chain.
 REFUSED_GAS = 3_000_000
@@ -949,6 +952,23 @@ def _recognition_region(env: Env, _: Prepared) -> Expected | None:
 
 
 REGISTRARS_AND_AUTHORITY = int(Role.REGISTRAR | Role.AUTHORITY)
+# ─────────────────────────────────────────────────────────── Disclosure
+
+
+def _set_disclosure_requirement(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((int(DisclosureKind.TRADE_STATISTICS), 3, 30),
+                    lambda: w.holder.disclosure_requirement(DisclosureKind.TRADE_STATISTICS))  # fmt: skip
+
+
+def _file_disclosure(env: Env) -> Prepared:
+    w = env.w
+    today = datetime.fromtimestamp(w.chain_time(), CST)
+    last_month = (month_start(today.year, today.month - 1), month_start(today.year, today.month))
+    return Prepared((int(DisclosureKind.TRADE_STATISTICS), *last_month, h("statistics")),
+                    lambda: w.holder.disclosure_count())  # fmt: skip
+
+
 
 MATRIX: tuple[Entry, ...] = (
     # ParticipantRegistry
@@ -1102,6 +1122,10 @@ MATRIX: tuple[Entry, ...] = (
           (role(ALL), _former_holder, error("ValuationNotHolder", assetId=data("asset"), account=caller))),
     Entry("Valuation", "derecognise", frozenset({"holder"}), _derecognise,
           (role(ALL), error("ValuationNotRecognised", assetId=data("asset"), account=caller))),
+    # Disclosure
+    Entry("Disclosure", "setRequirement", frozenset({"authority"}), _set_disclosure_requirement,
+          (role(int(Role.AUTHORITY)),)),
+    Entry("Disclosure", "fileDisclosure", frozenset({"exchange"}), _file_disclosure, (role(int(Role.EXCHANGE)),)),
 )  # fmt: skip
 
 

@@ -73,6 +73,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
@@ -108,6 +109,7 @@ from ledger.contracts.types import (
     Category,
     Delivery,
     Derecognition,
+    DisclosureKind,
     Grade,
     Kind,
     LicenseTerms,
@@ -124,6 +126,7 @@ from ledger.contracts.types import (
     ValuationMethod,
     ValuationStatus,
 )
+from ledger.disclosure import CST, month_start
 from ledger.governance import CouncilClient
 from ledger.governance.config import DEV_DELAY
 from ledger.recognition import Certificate, CertificateDomain, CertificateFile, sign_certificate
@@ -270,7 +273,7 @@ WEIGHTS: dict[str, int] = {
     "import_certificate": 4, "suspend_recognised": 3, "set_agreement": 2,
     "hook": 3, "time_passes": 4, "grant_license": 8, "change_key": 2, "retired_key_acts": 2,
     "accredit_appraiser": 1, "file_valuation": 2, "close_valuation": 1, "recognise_asset": 2,
-    "change_recognition": 2,
+    "change_recognition": 2, "set_disclosure_requirement": 1, "file_disclosure": 2,
 }  # fmt: skip
 ACTIONS = [name for name, weight in WEIGHTS.items() for _ in range(weight)]
 #: Operations on licences (until there is one, the machine grants one instead).
@@ -363,6 +366,7 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
     "Supervision": frozenset(["creditOf", "getOrder", "orderCount"]),
     "Recognition": frozenset(["certificateDigest", "getAgreement", "getRecognised", "localAssetOf", "recognisedCount"]),
     "Valuation": frozenset(["accreditationOf", "getValuation", "recognitionOf", "valuationCount"]),
+    "Disclosure": frozenset(["disclosureCount", "requirementOf"]),
 }
 #: Views deliberately not compared, each with the reason it is implied by others. (Empty: every view is
 #: compared. The registry module's views are compared too: called directly, each must refuse.)
@@ -430,6 +434,7 @@ DRIVEN_WRITES: dict[str, frozenset[str]] = {
         ["accreditAppraiser", "carryOver", "derecognise", "fileValuation", "recogniseAsset", "rejectValuation",
          "remeasure", "revokeAppraiser", "withdrawValuation"]
     ),
+    "Disclosure": frozenset(["fileDisclosure", "setRequirement"]),
 }
 #: Write functions of the module reached only through the registry (where DRIVEN_WRITES has them).
 UNDRIVEN_WRITES: dict[str, dict[str, str]] = {
@@ -2356,6 +2361,45 @@ class LedgerMachine(RuleBasedStateMachine):
         if tx:
             self.ok(action)
 
+    # ─────────────────────────────────────────────────────────── disclosure
+
+    def set_disclosure_requirement(self, data: st.DataObject) -> None:
+        caller = self.who(data, ["authority"])
+        kind = self.choose(data, list(DisclosureKind), label="disclosure kind")
+        months, grace = self.choose(data, [(1, 15), (3, 30), (12, 120), (0, 0), (2, 30), (1, 0), (6, 367)],
+                                    label="requirement")  # fmt: skip
+        _, tx = self.attempt(
+            f"require {kind.name} every {months} months, {grace} days' grace, by {caller}", "setRequirement", caller,
+            lambda m: m.set_disclosure_requirement(self.address[caller], int(kind), months, grace),
+            "Disclosure", "setRequirement", int(kind), months, grace,
+        )  # fmt: skip
+        if tx:
+            self.ok("setRequirement")
+
+    def file_disclosure(self, data: st.DataObject) -> None:
+        m = self.model
+        caller = self.who(data, ["exchange"])
+        kind = self.choose(data, list(DisclosureKind), label="disclosure kind")
+        today = datetime.fromtimestamp(m.now, CST)
+        y, mo = today.year, today.month
+        start, end = self.choose(data, [
+            (month_start(y, mo - 1), month_start(y, mo)),  # last month
+            (month_start(y, mo - 3), month_start(y, mo)),
+            (month_start(y, mo), month_start(y, mo + 1)),  # this month: not for statistics
+            (month_start(y, mo + 1), month_start(y, mo + 2)),  # not begun
+            (month_start(y, mo - 13), month_start(y, mo)),  # thirteen months
+            (month_start(y, mo - 1) + 3_600, month_start(y, mo)),  # not a month's first second
+            (month_start(y, mo), month_start(y, mo)),  # empty
+        ], label="disclosure period")  # fmt: skip
+        document = ZERO_HASH if self.one_in(data, 20, "no document?") else self.fresh("disclosure")
+        _, tx = self.attempt(
+            f"disclose {kind.name} for [{start}, {end}) by {caller}", "fileDisclosure", caller,
+            lambda m: m.file_disclosure(self.address[caller], int(kind), start, end, document),
+            "Disclosure", "fileDisclosure", int(kind), start, end, document,
+        )  # fmt: skip
+        if tx:
+            self.ok("fileDisclosure")
+
     # ─────────────────────────────────────────────────────────── recognition
 
     def set_agreement(self, data: st.DataObject) -> None:
@@ -2768,6 +2812,12 @@ class LedgerMachine(RuleBasedStateMachine):
                 v.view() if v else Refused("ValuationUnknown", valuationId=valuation_id))  # fmt: skip
         for account in accounts if sweep else [a["provider"], a["holder"]]:
             add("Valuation", "accreditationOf", (account,), m.accreditation(account).view())
+
+        # disclosure
+        add("Disclosure", "disclosureCount", (), m.disclosure_count)
+        for kind in DisclosureKind:
+            months, grace, since = m.disclosure_requirements.get(int(kind), (0, 0, 0))
+            add("Disclosure", "requirementOf", (int(kind),), {"months": months, "graceDays": grace, "since": since})
 
         # recognition
         add("Recognition", "recognisedCount", (), m.recognised_count)

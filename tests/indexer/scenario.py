@@ -18,6 +18,7 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from ledger.contracts.types import (
     Category,
     Delivery,
     Derecognition,
+    DisclosureKind,
     Grade,
     Kind,
     LicenseTerms,
@@ -46,6 +48,7 @@ from ledger.contracts.types import (
     Trade,
     ValuationMethod,
 )
+from ledger.disclosure import CST, month_start
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
 from tests.conftest import free_port
@@ -71,6 +74,7 @@ EVENT_TYPES = frozenset({
     "AgreementSet", "AgreementRevoked", "CertificateImported", "RecognitionSuspended", "RecognitionReinstated",
     "AppraiserAccredited", "AppraiserRevoked", "ValuationFiled", "ValuationWithdrawn", "ValuationRejected",
     "AssetRecognised", "RecognitionRemeasured", "RecognitionCarriedOver", "AssetDerecognised",
+    "DisclosureRequirementSet", "DisclosureFiled",
     # the governance: the access manager's and the officers' Safes'
     "RoleGranted", "RoleRevoked", "RoleLabel", "RoleGuardianChanged", "TargetFunctionRoleUpdated",
     "OperationScheduled", "OperationExecuted", "SafeSetup", "EnabledModule", "ChangedGuard", "ChangedModuleGuard",
@@ -131,6 +135,7 @@ def every_event_round(w: World) -> None:
     w.supervisor.record_credit_event(w.merchant.address, 3, -5, h("late filing"))
 
     valuation_round(w)
+    disclosure_round(w)
     key_change_round(w)
     recognition_round(w)
     pause_round(w)
@@ -189,6 +194,19 @@ def valuation_round(w: World) -> None:
     w.holder2.carry_over(asset, h("carry-over audit"))
     w.holder2.derecognise(asset, Derecognition.DISPOSAL, h("disposal"))
     w.authority.revoke_appraiser(w.provider.address, h("accreditation revoked"))
+
+
+def disclosure_round(w: World) -> None:
+    """Art. 25: the council requires quarterly trade statistics and monthly fee schedules, then lifts the latter;
+    the exchange discloses last month's statistics, corrects them, and reports an incident."""
+    w.authority.set_disclosure_requirement(DisclosureKind.TRADE_STATISTICS, 3, 30)
+    w.authority.set_disclosure_requirement(DisclosureKind.FEE_SCHEDULE, 1, 10)
+    w.authority.set_disclosure_requirement(DisclosureKind.FEE_SCHEDULE, 0, 0)
+    today = datetime.fromtimestamp(w.chain_time(), CST)
+    last_month = (month_start(today.year, today.month - 1), month_start(today.year, today.month))
+    w.exchange.file_disclosure(DisclosureKind.TRADE_STATISTICS, *last_month, unique_hash("statistics"))
+    w.exchange.file_disclosure(DisclosureKind.TRADE_STATISTICS, *last_month, unique_hash("corrected statistics"))
+    w.exchange.file_disclosure(DisclosureKind.INCIDENT, *last_month, unique_hash("incident report"))
 
 
 def pause_round(w: World) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from ledger.contracts.types import (
     Category,
     Delivery,
     Derecognition,
+    DisclosureKind,
     Grade,
     Kind,
     LicenseTerms,
@@ -44,6 +46,7 @@ from ledger.contracts.types import (
 )
 from ledger.decode import BlockHeader, LedgerEvent, decode_logs
 from ledger.demo import ACTORS, current_key, run_demo
+from ledger.disclosure import CST, month_start
 from ledger.governance import CouncilClient
 from ledger.indexer import open_indexer
 from ledger.settings import LedgerSettings
@@ -111,8 +114,8 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     suspended recipient and claimed; a refused trade of a non-atomic batch; a revoked mandate; a closed
     rectification order; a raised issuance limit and a redemption; an invalidated nonce; recognised registrations;
     a licence sold; a share held for a revoked recipient and released by the authority; valuation reports withdrawn
-    and rejected, a recognition carried over and derecognised, an appraiser revoked; a planned key change and a
-    recovery."""
+    and rejected, a recognition carried over and derecognised, an appraiser revoked; disclosure requirements (one
+    lifted) and an exchange's disclosures (one corrected); a planned key change and a recovery."""
     actor = {a.key: authority.as_(current_key(authority, a)[1]) for a in ACTORS}  # the demo changed some keys
     registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
     holder, merchant, other = (authority.as_(dev_account(i)) for i in (12, 13, 14))
@@ -214,6 +217,15 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     merchant.carry_over(asset, h("carried over"))
     merchant.derecognise(asset, Derecognition.DISPOSAL, h("sold on"))
     authority.revoke_appraiser(provider.address, h("accreditation revoked"))
+    # Disclosure: quarterly statistics and monthly fee schedules required, the latter lifted; the exchange discloses
+    # last month's statistics and corrects them.
+    authority.set_disclosure_requirement(DisclosureKind.TRADE_STATISTICS, 3, 30)
+    authority.set_disclosure_requirement(DisclosureKind.FEE_SCHEDULE, 1, 10)
+    authority.set_disclosure_requirement(DisclosureKind.FEE_SCHEDULE, 0, 0)
+    today = datetime.fromtimestamp(now, CST)
+    last_month = (month_start(today.year, today.month - 1), month_start(today.year, today.month))
+    exchange.file_disclosure(DisclosureKind.TRADE_STATISTICS, *last_month, h("e2e statistics"))
+    exchange.file_disclosure(DisclosureKind.TRADE_STATISTICS, *last_month, h("e2e corrected statistics"))
     # Key changes: the other holder hands over to a new key (both sign), the merchant's key is recovered by the
     # council; the new keys use what their organisations hold.
     renewed = authority.as_(dev_account(16))
@@ -308,6 +320,10 @@ def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict
     for asset_id in range(1, view("AssetRegistry", "assetCount") + 1):
         r = view("Valuation", "recognitionOf", asset_id)
         state[f"recognition {asset_id}"] = (r["holder"], r["carryingAmount"], r["category"], r["derecognised"])
+    for kind in DisclosureKind:
+        r = view("Disclosure", "requirementOf", int(kind))
+        state[f"disclosure requirement {kind.name}"] = (r["months"], r["graceDays"], r["since"])
+    state["disclosures"] = view("Disclosure", "disclosureCount")
     for kind in range(4):
         band = view("TradeSettlement", "priceBand", kind)
         state[f"band {kind}"] = (band["min"], band["max"])
@@ -381,6 +397,11 @@ def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
             (r["holder"], int(r["carrying_amount"]), r["category"], r["status"] != 1) if r
             else (ZERO_ADDRESS, 0, 0, False)
         )
+    requirements = {r["kind"]: r for r in view.rows("disclosure_requirements")}
+    for kind in DisclosureKind:
+        r = requirements.get(int(kind))
+        state[f"disclosure requirement {kind.name}"] = (r["months"], r["grace_days"], r["since"]) if r else (0, 0, 0)
+    state["disclosures"] = len(view.rows("disclosures"))
     for kind in range(4):
         state[f"band {kind}"] = view.price_band(kind)
     for key in sorted(subjects.trade_keys):

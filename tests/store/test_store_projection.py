@@ -442,6 +442,9 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
     s("Valuation", "ValuationWithdrawn", valuationId=5, appraiser=CAROL, reasonHash=H1)
     s("Valuation", "RecognitionCarriedOver", assetId=7, to=BOB, carryingAmount=1, auditorHash=H1,
       **{"from": ALICE})  # fmt: skip
+    s("Disclosure", "DisclosureRequirementSet", kind=2, months=3, graceDays=30, since=9, by=AUTHORITY)
+    s("Disclosure", "DisclosureFiled", disclosureId=1, exchange=BOB, kind=0, periodStart=1, periodEnd=2,
+      documentHash=H1)  # fmt: skip
     keys = keys_to_load(s.events)
     assert keys == {
         "balances": {(ALICE,)},
@@ -457,10 +460,11 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
         # every contract's pause, not only the token's: the projector checks the whole register
         "contract_pauses": {("ParticipantRegistry",), ("AssetRegistry",), ("AssetControls",), ("SettlementToken",),
                             ("TradeSettlement",), ("MandateRegistry",), ("Supervision",), ("Recognition",),
-                            ("Valuation",)},
+                            ("Valuation",), ("Disclosure",)},
         "appraisers": {(CAROL,)},
         "valuations": {(5,)},
         "recognitions": {(7,)},
+        "disclosure_requirements": {(2,)},  # a disclosure is a new fact: nothing of it to load
     }
     # Licence 9 was granted before the batch: its exclusivity record is named by its stored row.
     stored = {"licences": {(9,): {"asset_id": 4, "right": 2, "purpose": 7, "parent_id": 1}}}
