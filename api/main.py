@@ -26,6 +26,7 @@ from api.aggregates import AggregateAnswers
 from api.answers import AnswerCacheMiddleware
 from api.routes import (
     assets,
+    disclosures,
     explorer,
     gateway,
     governance,
@@ -178,7 +179,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.include_router(ops.router)
     for read in (
         status, participants, assets, licences, trades, mandates, revenue, orders, search, recognition, governance,
-        valuations,
+        valuations, disclosures,
     ):  # fmt: skip
         app.include_router(read.router)
     app.include_router(explorer.router)

@@ -14,6 +14,7 @@ from ledger.contracts.types import (
     AccountingCategory,
     AssetStatus,
     Category,
+    DisclosureKind,
     Grade,
     Kind,
     OrderStatus,
@@ -33,6 +34,7 @@ __all__ = [
     "AssetIdQ",
     "AssetStatusQ",
     "CategoryQ",
+    "DisclosureKindQ",
     "GradeQ",
     "KindQ",
     "OrderStatusQ",
@@ -237,3 +239,6 @@ AccountingCategoryQ = Annotated[
     str | None, _enum_query(AccountingCategory, "Balance-sheet category"), _enum_schema(AccountingCategory)
 ]
 RightQ = Annotated[str | None, _enum_query(Right, "Right"), _enum_schema(Right)]
+DisclosureKindQ = Annotated[
+    str | None, _enum_query(DisclosureKind, "What is disclosed"), _enum_schema(DisclosureKind)
+]

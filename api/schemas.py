@@ -8,7 +8,7 @@ with its name (``category`` and ``category_name``).
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,9 @@ __all__ = [
     "ContractPauseOut",
     "CreditEventOut",
     "DeclarationOut",
+    "DisclosureCalendarOut",
+    "DisclosureOut",
+    "DisclosureRequirementOut",
     "Envelope",
     "ErrorBody",
     "EventOut",
@@ -57,6 +60,7 @@ __all__ = [
     "RecognitionEventOut",
     "RecognitionOut",
     "RefusalError",
+    "RequiredPeriodOut",
     "RevenueRow",
     "RightSpan",
     "SearchHit",
@@ -560,6 +564,70 @@ class RecognisedTotalOut(_Out):
                                       examples=["intangible_asset"])  # fmt: skip
     assets: int = Field(description="Assets recognised in that category.", examples=[3])
     carrying_amount: str = _amount("Their carrying amounts summed, in fen")
+
+
+class DisclosureOut(_Out):
+    disclosure_id: int = Field(description="Disclosure id.", examples=[1])
+    exchange: str = _address("The exchange that filed it (its identity).")
+    kind: int = Field(description="What is disclosed (code).", examples=[0])
+    kind_name: str | None = Field(description="trade_statistics, rule_change, incident or fee_schedule.",
+                                  examples=["trade_statistics"])  # fmt: skip
+    period: str = Field(description="The months it covers, China Standard Time: 2026-11, 2026-Q4, 2026-H2, 2026, or "
+                        "2026-11..2027-01.", examples=["2026-Q3"])  # fmt: skip
+    period_start: int = Field(description="First second of the period (unix seconds).", examples=[1782835200])
+    period_end: int = Field(description="First second after the period.", examples=[1790784000])
+    document_hash: str = _hash("Hash of the published document.")
+    corrects: int | None = Field(description="The earlier disclosure of the same exchange, kind and period this one "
+                                 "corrects (the latest before it).", examples=[None])  # fmt: skip
+    filed_block: int = Field(description="Block filed.", examples=[120])
+    filed_at: int = Field(description="Time filed (unix seconds).", examples=[1791000000])
+    tx_hash: str = _hash("The filing transaction.")
+
+
+class DisclosureRequirementOut(_Out):
+    kind: int = Field(description="What is disclosed (code).", examples=[0])
+    kind_name: str | None = Field(description="trade_statistics, rule_change, incident or fee_schedule.",
+                                  examples=["trade_statistics"])  # fmt: skip
+    months: int = Field(description="Calendar months per required period (1, 3, 6, 12; 0: not required).",
+                        examples=[3])  # fmt: skip
+    grace_days: int = Field(description="Days after a period by which its disclosure is due.", examples=[30])
+    since: int = Field(description="When the authority set it: it covers the periods that begin from then until it "
+                       "is replaced (unix seconds).", examples=[1790000000])  # fmt: skip
+    set_by: str | None = _address("The authority (none when never set).")
+    set_block: int | None = Field(description="Block it was set in.", examples=[40])
+
+
+class RequiredPeriodOut(_Out):
+    kind: int = Field(description="What is disclosed (code).", examples=[0])
+    kind_name: str | None = Field(description="trade_statistics, rule_change, incident or fee_schedule.",
+                                  examples=["trade_statistics"])  # fmt: skip
+    period: str = Field(description="The required period (China Standard Time).", examples=["2026-Q3"])
+    period_start: int = Field(description="First second of the period.", examples=[1782835200])
+    period_end: int = Field(description="First second after the period.", examples=[1790784000])
+    due_at: int = Field(description="When its disclosure is due: the period's end plus the days of grace.",
+                        examples=[1793376000])  # fmt: skip
+    status: Literal["on_time", "late", "missed", "open"] = Field(
+        description="on_time or late: met by a disclosure filed by the due date or after it; missed: due and not "
+        "disclosed; open: not due yet, not disclosed yet.", examples=["on_time"],
+    )  # fmt: skip
+    disclosure_id: int | None = Field(description="The first disclosure whose months contain the period.",
+                                      examples=[3])  # fmt: skip
+    filed_at: int | None = Field(description="When that disclosure was filed.", examples=[1791000000])
+
+
+class DisclosureCalendarOut(_Out):
+    exchange: str = _address("The exchange (its identity).")
+    name: str = Field(description="The exchange's registered name.", examples=["Beibu Gulf Big Data Exchange"])
+    admitted_at: int = Field(description="When it was admitted: nothing is owed for periods that began before.",
+                             examples=[1780000000])  # fmt: skip
+    on_time: int = Field(description="Required periods met in time.", examples=[3])
+    late: int = Field(description="Required periods met after their due date.", examples=[1])
+    missed: int = Field(description="Required periods due and not disclosed.", examples=[0])
+    open: int = Field(description="Required periods ended but not due yet, not disclosed yet.", examples=[1])
+    periods: list[RequiredPeriodOut] | None = Field(
+        description="Every required period, by kind then period (in the calendar of one exchange; not in the "
+        "summary of all).",
+    )  # fmt: skip
 
 
 class RevenueShareOut(_Out):

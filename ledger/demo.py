@@ -31,6 +31,7 @@ import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Final
 
 from eth_account.signers.local import LocalAccount
@@ -49,6 +50,7 @@ from ledger.contracts.types import (
     AccountingCategory,
     Category,
     Delivery,
+    DisclosureKind,
     Grade,
     Kind,
     LicenseTerms,
@@ -64,6 +66,7 @@ from ledger.contracts.types import (
     Trade,
     ValuationMethod,
 )
+from ledger.disclosure import CST, period, period_label
 from ledger.errors import NonRetryableError
 from ledger.governance import CouncilClient, GovernanceConfig, Proposal
 from ledger.settings import LedgerSettings
@@ -183,6 +186,7 @@ _SECTIONS: Final[dict[str, str]] = {
     "licensing": "Licensing (授权许可)",
     "trading": "Trading and settlement (交易结算)",
     "valuation": "Valuation and accounting recognition (评估与入表)",
+    "disclosure": "Information disclosure (信息披露)",
     "supervision": "Objections and supervision (异议与监管)",
 }
 
@@ -851,6 +855,34 @@ class _Demo:
                        f"{format_amount(amortised)}"),
         ])  # fmt: skip
 
+    def disclosure(self) -> None:
+        """Art. 25: the authority requires quarterly trade statistics, due 30 days after each quarter; the exchange
+        discloses last month's trade statistics and the fee schedule of the quarter in course."""
+        authority, exchange = self.c("authority"), self.c("exchange")
+        stats = DisclosureKind.TRADE_STATISTICS
+        required = exchange.disclosure_requirement(stats)
+        if (required["months"], required["graceDays"]) != (3, 30):
+            self.phase("disclosure requirement", "disclosure", [
+                (authority, authority.prepare("Disclosure", "setRequirement", int(stats), 3, 30),
+                 lambda r: f"{self.who('authority')} requires exchanges to disclose trade statistics (交易统计) "
+                           "every quarter, within 30 days of its end"),
+            ])  # fmt: skip
+        else:
+            self.note("disclosure", "quarterly trade statistics are required of exchanges (an earlier run)")
+        today = datetime.fromtimestamp(self.chain_time(), CST)
+        last_month = period(f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}")
+        quarter = period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+        self.phase("disclosures", "disclosure", [
+            (exchange, exchange.prepare("Disclosure", "fileDisclosure", int(stats), *last_month,
+                                        self.h("trade statistics of last month")),
+             lambda r: f"{self.who('exchange')} disclosed (信息披露) its trade statistics for "
+                       f"{period_label(*last_month)}: disclosure #{r.event('DisclosureFiled')['disclosureId']}"),
+            (exchange, exchange.prepare("Disclosure", "fileDisclosure", int(DisclosureKind.FEE_SCHEDULE), *quarter,
+                                        self.h("fee schedule of the quarter")),
+             lambda r: f"{self.who('exchange')} disclosed its fee schedule (收费标准) for {period_label(*quarter)}: "
+                       f"disclosure #{r.event('DisclosureFiled')['disclosureId']}"),
+        ])  # fmt: skip
+
     def supervision(self, ids: dict[str, int]) -> None:
         authority, supervisor, merchant = self.c("authority"), self.c("supervisor"), self.c("merchant")
         model, offender = ids["model"], self.address["merchant"]
@@ -1020,6 +1052,7 @@ def run_demo(
         licences = demo.licensing(ids)
         demo.trading(ids, licences)
         demo.valuation(ids)
+        demo.disclosure()
         demo.supervision(ids)
         demo.incident(ids)
         demo.key_rotation()

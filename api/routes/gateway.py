@@ -54,6 +54,7 @@ from api.routes.gateway_models import (
     DerecognitionRequest,
     DirectTradeRequest,
     DirectTradeTermsRequest,
+    DisclosureRequest,
     GatewayErrorBody,
     GrantLicenceRequest,
     GrantMandateRequest,
@@ -104,6 +105,7 @@ from ledger.contracts.types import (
     AccountingCategory,
     Delivery,
     Derecognition,
+    DisclosureKind,
     LicenseTerms,
     Mandate,
     Measurement,
@@ -112,6 +114,7 @@ from ledger.contracts.types import (
     Right,
     ValuationMethod,
 )
+from ledger.disclosure import period
 from ledger.recognition.certificates import CertificateFile
 from ledger.recognition.errors import CertificateError
 from ledger.settings import LedgerSettings
@@ -976,6 +979,23 @@ def derecognise(asset_id: AssetId, body: DerecognitionRequest, caller: CallerDep
                                    hash_bytes(body.document_hash)))  # fmt: skip
 
 
+# ─────────────────────────────────────────── information disclosure (art. 25)
+
+
+@router.post("/disclosures", operation_id="tx_file_disclosure", summary="File a disclosure (exchange)", **_POST)
+def file_disclosure(body: DisclosureRequest, caller: CallerDep) -> JSONResponse:
+    """信息披露: ``result.disclosure_id`` is the new disclosure. A later one of the same kind and period corrects it."""
+    try:
+        start, end = period(body.period)
+    except ValueError as exc:
+        return _json(error_reply(_BadIndex(str(exc))))
+    return caller.submit(
+        body,
+        _op("Disclosure", "fileDisclosure", int(DisclosureKind[_name(body.kind)]), start, end,
+            hash_bytes(body.document_hash), result=_created("DisclosureFiled", "disclosureId", "disclosure_id")),
+    )  # fmt: skip
+
+
 # ─────────────────────────────────────────── recognition
 
 
@@ -1065,6 +1085,8 @@ class _InvalidCertificate(GatewayError):
 
 
 class _BadIndex(GatewayError):
+    """Arguments that pass the schema but name nothing: a trade's consent or mandate beyond the list, a month 13."""
+
     status = 422
     code = "invalid_arguments"
 

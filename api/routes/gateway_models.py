@@ -46,6 +46,7 @@ __all__ = [
     "DerecognitionRequest",
     "DirectTradeRequest",
     "DirectTradeTermsRequest",
+    "DisclosureRequest",
     "GatewayErrorBody",
     "GrantLicenceRequest",
     "GrantMandateRequest",
@@ -641,6 +642,7 @@ MethodName = Literal["cost", "income", "market", "combined"]
 AccountingCategoryName = Literal["intangible-asset", "inventory", "development-cost"]
 MeasurementName = Literal["impairment", "amortisation"]
 DerecognitionName = Literal["disposal", "holding-transferred", "other"]
+DisclosureKindName = Literal["trade-statistics", "rule-change", "incident", "fee-schedule"]
 
 
 class ValuationRequest(WriteRequest):
@@ -655,6 +657,18 @@ class ValuationRequest(WriteRequest):
                                 " a year after the base date.")  # fmt: skip
     content_hash: Hash32 = Field(description="The asset's registered content hash (what the report values).")
     report_hash: Hash32 = Field(description="Hash of the valuation report.")
+
+
+class DisclosureRequest(WriteRequest):
+    """信息披露: an exchange discloses; ``result`` names the new disclosure (``disclosure_id``)."""
+
+    kind: DisclosureKindName = Field(description="What is disclosed.")
+    period: str = Field(
+        pattern=r"^\d{4}(-(\d{1,2}|[Qq][1-4]|[Hh][12]))?(\.\.\d{4}(-(\d{1,2}|[Qq][1-4]|[Hh][12]))?)?$",
+        description="The calendar months it covers, China Standard Time: 2026-11, 2026-Q4, 2026-H2, 2026 or "
+        "2026-11..2027-01; begun, and for trade statistics ended.", examples=["2026-Q3"],
+    )  # fmt: skip
+    document_hash: Hash32 = Field(description="Hash of the published document.")
 
 
 class RecognitionRequest(WriteRequest):
