@@ -41,6 +41,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,16 @@ from ledger.chain import EmbeddedNode
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call
 from ledger.contracts.deploy import event_contracts, load_manifest, write_manifest
-from ledger.contracts.types import AccountingCategory, LicenseTerms, Measurement, Right, Role, ValuationMethod
+from ledger.contracts.types import (
+    AccountingCategory,
+    DisclosureKind,
+    LicenseTerms,
+    Measurement,
+    Right,
+    Role,
+    ValuationMethod,
+)
+from ledger.disclosure import CST, month_start
 from ledger.indexer import IndexerConfig, open_indexer
 from ledger.settings import LedgerSettings
 from ledger.store import normalize_database_url, open_store
@@ -76,14 +86,15 @@ from tests.credit_codes import code_for
 logger = logging.getLogger("bench")
 
 MARKER = "bench-chain.json"
-_MARKER_VERSION = 2  # 2: the rounds value and recognise assets too (art. 19)
+_MARKER_VERSION = 3  # 2: the rounds value and recognise assets too (art. 19); 3: and exchanges disclose (art. 25)
 # Five settleBatch transactions (declared 20M gas each, using about 15.4M) fill a block: about 3,000 events.
 _BLOCK_GAS_LIMIT = 100_000_000
 _TRADES_PER_TX = 100
 _GAS_PER_TRADE = 200_000
 _TXS_PER_BLOCK = 5
 _GAS = {"applyRegistration": 300_000, "reviewRegistration": 150_000, "grantLicense": 400_000,
-        "fileValuation": 200_000, "recogniseAsset": 200_000, "remeasure": 150_000}  # fmt: skip
+        "fileValuation": 200_000, "recogniseAsset": 200_000, "remeasure": 150_000,
+        "fileDisclosure": 100_000}  # fmt: skip
 _YEAR = 365 * 86_400
 # Keep the state of the last blocks only (anvil otherwise keeps a state per block: gigabytes at a million
 # events); blocks, receipts and logs are all kept, and views at the head work.
@@ -132,7 +143,8 @@ def registration_content(chain: BenchChain, asset_id: int) -> bytes:
 
 def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, int, int, int]:
     """Sends rounds of registrations, licences, valuation reports with the sellers' accounting recognitions (or a
-    later amortisation), and batch trades until ``counted`` reaches ``target``.
+    later amortisation), each exchange's disclosure of last month's trade statistics, and batch trades until
+    ``counted`` reaches ``target``.
 
     Returns (events, trades, registrations, licences)."""
     rpc = chain.rpc
@@ -143,6 +155,7 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
     chain.authority.admit(appraiser_account.address, Role.SERVICE_PROVIDER, REGION, "Bench Appraisal Co.",
                           code_for(appraiser_account.address))  # fmt: skip
     chain.authority.accredit_appraiser(appraiser_account.address, chain.chain_time() + 10 * _YEAR, h("accreditation"))
+    chain.authority.set_disclosure_requirement(DisclosureKind.TRADE_STATISTICS, 1, 15)
     addresses = list(event_contracts(chain.contracts.deployment).values())
     counted += _logs_between(rpc, addresses, before + 1, chain.block_number())
     appraiser = chain.client(appraiser_account)
@@ -230,8 +243,11 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
                                       recognised[asset], now - 86_400, now + 90 * 86_400, reports[asset],
                                       h("audit"), gas=_GAS["recogniseAsset"])
             work.append((seller.sender, [call]))
-        for ex in exchanges:
-            calls = []
+        today = datetime.fromtimestamp(now, CST)
+        last_month = (month_start(today.year, today.month - 1), month_start(today.year, today.month))
+        for ex in exchanges:  # last month's statistics (a correction of the last round's, within a month)
+            calls = [ex.prepare("Disclosure", "fileDisclosure", int(DisclosureKind.TRADE_STATISTICS), *last_month,
+                                h(f"statistics {round_no}"), gas=_GAS["fileDisclosure"])]  # fmt: skip
             for _ in range(txs_per_exchange):
                 batch = [
                     chain.trade(assets[(trades + i) % len(assets)], buyers[(trades + i) % len(buyers)], terms)

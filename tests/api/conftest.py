@@ -92,7 +92,7 @@ def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]
     """A SQLite store of a few thousand synthetic events (hundreds of assets, trades, licences)."""
     tmp = tmp_path_factory.mktemp("api-synthetic")
     store = open_store(f"sqlite:///{tmp / 'synthetic.db'}")
-    ledger = SyntheticLedger(seed=7, participants=40, events_per_block=40)
+    ledger = SyntheticLedger(seed=8, participants=40, events_per_block=40)
     for _ in range(4):
         headers, events = ledger.batch(2_000)
         store.apply(headers, events, headers[-1])

@@ -10,7 +10,8 @@ and moved; trades settle on exchange (with signed consents or within standing ma
 non-atomic batches; the same trade id on two exchanges) and off exchange (both parties' nonces used), with
 fees and revenue shares per right, held for suspended recipients until they claim them (or, once revoked, until
 the authority releases them to another account); supervisors open and close rectification orders and record
-credit events. Every event has the argument shapes the decoder
+credit events; appraisers file valuation reports on which holders recognise assets in their accounts; exchanges
+disclose. Every event has the argument shapes the decoder
 produces for the real ABI, and the stream respects what the contracts enforce as far as the projection can
 tell (records exist before they change, balances and allowances never go negative, held shares are claimed or
 released whole).
@@ -24,6 +25,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final
 
 from eth_abi.abi import encode as abi_encode
@@ -32,6 +34,7 @@ from eth_utils.crypto import keccak
 
 from ledger.contracts.codec import ContractCodec, abi_type
 from ledger.decode import BlockHeader, LedgerEvent
+from ledger.disclosure import CST, month_start
 
 __all__ = ["SyntheticLedger", "encode_logs"]
 
@@ -143,6 +146,8 @@ class SyntheticLedger:
         self.valuation_count = 0
         self.valuations: dict[int, tuple[int, str, int]] = {}  # filed: id -> (asset id, appraiser, valid until)
         self.recognitions: dict[int, tuple[str, int]] = {}  # asset id -> (holder, carrying amount)
+        self.derecognised: dict[int, tuple[str, int]] = {}  # asset id -> (holder, amount) it derecognised last
+        self.disclosure_count = 0
         self._genesis_done = False
 
     # ─────────────────────────────────────────────────────────── plumbing
@@ -234,6 +239,8 @@ class SyntheticLedger:
                 self._emit("ParticipantRegistry", "DeclarationFiled", account=t, documentHash=self._hash(), count=1)
         for kind in range(4):
             self._emit("TradeSettlement", "PriceBandSet", kind=kind, min=100, max=10**12, by=self.authority)
+        self._emit("Disclosure", "DisclosureRequirementSet", kind=0, months=1, graceDays=15, since=self.timestamp,
+                   by=self.authority)  # fmt: skip
         for provider in self.providers:  # the appraisers (资产评估机构), for ten years
             self._emit("Valuation", "AppraiserAccredited", appraiser=provider, expiresAt=self.timestamp + 3650 * _DAY,
                        documentHash=self._hash(), by=self.authority)  # fmt: skip
@@ -285,6 +292,8 @@ class SyntheticLedger:
             self._refusal()
         elif roll < 0.975:
             self._valuation()
+        elif roll < 0.978:
+            self._disclosure()
         else:
             self._token_transfer()
 
@@ -713,9 +722,15 @@ class SyntheticLedger:
             if asset.status != 2 or valid_until <= self.timestamp or (former is not None and former[0] == holder):
                 return
             if former is not None:  # the holding right moved: the new holder's books replace the former's
+                self.derecognised.pop(asset_id, None)
                 self._emit("Valuation", "AssetDerecognised", assetId=asset_id, holder=former[0], reason=1,
                            carryingAmount=former[1], documentHash=self._hash())  # fmt: skip
             amount = self.rng.randint(10**5, 10**9)
+            ended = self.derecognised.pop(asset_id, None)
+            if ended is not None and ended[0] == holder:  # derecognising does not reset the carrying amount
+                amount = min(amount, ended[1])
+            if amount == 0:
+                return
             self.recognitions[asset_id] = (holder, amount)
             self._emit(
                 "Valuation", "AssetRecognised", assetId=asset_id, holder=holder, valuationId=valuation_id,
@@ -732,9 +747,19 @@ class SyntheticLedger:
                            kind=self.rng.randint(0, 1), previousAmount=amount, carryingAmount=lower,
                            documentHash=self._hash())  # fmt: skip
             else:
-                del self.recognitions[asset_id]
+                self.derecognised[asset_id] = self.recognitions.pop(asset_id)
                 self._emit("Valuation", "AssetDerecognised", assetId=asset_id, holder=holder, reason=0,
                            carryingAmount=amount, documentHash=self._hash())  # fmt: skip
+
+    def _disclosure(self) -> None:
+        """Art. 25: an exchange discloses last month's trade statistics, or another kind for the month in course."""
+        today = datetime.fromtimestamp(self.timestamp, CST)
+        kind = self.rng.randint(0, 3)
+        first = today.month - 1 if kind == 0 else today.month
+        self.disclosure_count += 1
+        self._emit("Disclosure", "DisclosureFiled", disclosureId=self.disclosure_count,
+                   exchange=self.rng.choice(self.exchanges), kind=kind, periodStart=month_start(today.year, first),
+                   periodEnd=month_start(today.year, first + 1), documentHash=self._hash())  # fmt: skip
 
     def _participant_change(self) -> None:
         who = self.rng.choice(self.traders[3:])
