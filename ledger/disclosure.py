@@ -8,8 +8,9 @@ into its calendar: every required period since the later of the requirement and 
 due date, and the filing that met it (in time or late), or none (open, or missed once the due date passed).
 
 A requirement applies to the periods that begin at or after it was set, until the next requirement of the same
-kind replaces it; a period is met by the first disclosure of its kind whose months contain it (a correction
-filed later does not move the date it was met).
+kind replaces it; a period is met by the first disclosure of its kind whose months contain it, filed once the
+period began (a fee schedule announced for a year does not meet the monthly schedules of the months after the
+first; a correction filed later does not move the date a period was met).
 """
 
 from __future__ import annotations
@@ -173,7 +174,8 @@ def calendar_of(
                 if end > now:
                     break
                 due = end + req.grace_days * DAY
-                met = next((f for f in mine if f.period_start <= start and end <= f.period_end), None)
+                met = next((f for f in mine if f.period_start <= start and end <= f.period_end and f.filed_at >= start),
+                           None)  # fmt: skip
                 if met is not None:
                     status = PeriodStatus.ON_TIME if met.filed_at <= due else PeriodStatus.LATE
                 else:

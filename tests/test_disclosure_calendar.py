@@ -56,22 +56,26 @@ def test_required_periods_since_the_later_of_the_requirement_and_the_admission()
 
 def test_a_requirement_changed_or_lifted_applies_from_then_on_and_a_wider_filing_meets_a_narrower_period() -> None:
     """A requirement covers the periods that begin while it stands: monthly fee schedules until 2 March (January to
-    March), yearly ones after (the first year to begin is 2027); the quarter's schedule filed in January meets each
-    of its months."""
+    March), yearly ones after (the first year to begin is 2027). The quarter's schedule filed in January meets
+    January only: a disclosure meets the periods it covers that had begun when it was filed, and a monthly duty is
+    not discharged for the months ahead. February's, filed on 3 March, is in time (due on the 11th)."""
     reqs = [
         Requirement(FEES, 1, 10, month_start(2026, 1)),
         Requirement(FEES, 12, 60, month_start(2026, 3) + DAY),  # yearly from then: the next year to begin is 2027
         Requirement(STATS, 1, 5, month_start(2026, 1)),
         Requirement(STATS, 0, 0, month_start(2026, 2) + DAY),  # lifted during February, which it still covers
     ]
-    filings = [Filing(7, FEES, *period("2026-Q1"), month_start(2026, 1) + DAY)]  # a schedule for the quarter
+    filings = [
+        Filing(7, FEES, *period("2026-Q1"), month_start(2026, 1) + DAY),  # a schedule for the quarter
+        Filing(8, FEES, *period("2026-02"), month_start(2026, 3) + 2 * DAY),
+    ]
     now = month_start(2028, 6)
     cal = calendar_of(reqs, filings, since=0, now=now)
     assert [(p.kind, p.label, p.status) for p in cal] == [
         (STATS, "2026-01", PeriodStatus.MISSED),
         (STATS, "2026-02", PeriodStatus.MISSED),
         (FEES, "2026-01", PeriodStatus.ON_TIME),
-        (FEES, "2026-02", PeriodStatus.ON_TIME),
-        (FEES, "2026-03", PeriodStatus.ON_TIME),
+        (FEES, "2026-02", PeriodStatus.ON_TIME),  # due 11 March
+        (FEES, "2026-03", PeriodStatus.MISSED),
         (FEES, "2027", PeriodStatus.MISSED),
     ]
