@@ -1,6 +1,6 @@
 // The explorer: hash routes (#/, #/assets, #/licences, #/trades, #/mandates, #/refusals, #/participants,
-// #/governance, #/asset/5, #/participant/0x…, #/search?q=…), header, footer, the banner naming the paused contracts,
-// and following the indexer.
+// #/governance, #/disclosures, #/asset/5, #/participant/0x…, #/search?q=…), header, footer, the banner naming the
+// paused contracts, and following the indexer.
 
 import { beginPage, get, getAll, onBlock } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -8,6 +8,7 @@ import { formatTime } from "./format.js";
 import { initLang, lang, onLangChange, setLang, t } from "./i18n.js";
 import { renderAsset } from "./pages/asset.js";
 import { renderDashboard } from "./pages/dashboard.js";
+import { renderDisclosures } from "./pages/disclosures.js";
 import { renderGovernance } from "./pages/governance.js";
 import { renderAssetList, renderLicenceList, renderMandateList, renderParticipantList, renderRefusalList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
@@ -23,6 +24,8 @@ const ROUTES = [
   { name: "mandates", pattern: /^\/mandates$/, render: (_m, query) => renderMandateList(query) },
   { name: "refusals", pattern: /^\/refusals$/, render: (_m, query) => renderRefusalList(query) },
   { name: "governance", pattern: /^\/governance$/, render: () => renderGovernance(), live: true },
+  // Not live, like the lists: a refresh would drop the disclosures loaded with "load more".
+  { name: "disclosures", pattern: /^\/disclosures$/, render: (_m, query) => renderDisclosures(query, atOf(query)) },
   { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)), live: true },
   {
     name: "participant",
@@ -219,6 +222,7 @@ function renderHeader(active, q) {
           ["mandates", "#/mandates", "nav.mandates"],
           ["participants", "#/participants", "nav.participants"],
           ["governance", "#/governance", "nav.governance"],
+          ["disclosures", "#/disclosures", "nav.disclosures"],
         ].map(([name, href, label]) => h("a", { href, class: active === name ? "active" : null, id: `nav-${name}` }, t(label))),
       ),
       form,

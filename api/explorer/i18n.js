@@ -18,6 +18,7 @@ const LABELS = {
   "list.licences": ["授权许可", "Licences"],
   "nav.participants": ["市场主体", "Participants"],
   "nav.governance": ["治理", "Governance"],
+  "nav.disclosures": ["信息披露", "Disclosures"],
   "gov.title": ["治理：主管部门的理事会", "Governance: the authority's council"],
   "gov.intro": [
     "大数据主管部门的职权由访问管理合约行使：理事会多签安排的变更须经过延迟期方可执行，期间守护人可取消；紧急处置（冻结、暂停）由应急官员即时执行，理事会可撤销。",
@@ -78,6 +79,7 @@ const LABELS = {
   "contract.Supervision": ["监管", "supervision"],
   "contract.Recognition": ["跨省互认", "recognition"],
   "contract.Valuation": ["评估与入表", "valuation"],
+  "contract.Disclosure": ["信息披露", "disclosure"],
   "list.assets": ["数据资产", "Data assets"],
   "list.trades": ["交易记录", "Trades"],
   "list.participants": ["市场主体", "Participants"],
@@ -314,6 +316,34 @@ const LABELS = {
   "participant.heldNote": ["主体未处于正常状态时结算的分成，恢复后可领取", "settled while it was not active; claimable once it is"],
   "participant.released": ["已由主管部门处置的暂存分成", "Held shares released by the authority"],
   "participant.releasedNote": ["主体被撤销后，暂存分成依决定支付给", "revoked: its held shares were paid, by decision, to"],
+  "participant.disclosures": ["信息披露", "Information disclosure"],
+  "disclosure.title": ["信息披露", "Information disclosure"],
+  "disclosure.intro": [
+    "数据交易场所按主管部门规定的频次定期披露交易统计、规则变更、重大事件和收费标准：每期为完整的自然月（北京时间），应在期末后的宽限期内披露；逾期未披露的期间予以标示。",
+    "Exchanges disclose their trade statistics, rule changes, incidents and fee schedules as often as the authority requires: each period is whole calendar months (China Standard Time), due within the days of grace after it ends; periods due and not disclosed are flagged.",
+  ],
+  "disclosure.requirements": ["披露要求", "Requirements"],
+  "disclosure.calendars": ["各交易场所的披露情况", "The exchanges' calendars"],
+  "disclosure.list": ["披露记录", "Disclosures"],
+  "disclosure.kind": ["披露类型", "Kind"],
+  "disclosure.frequency": ["披露频次", "How often"],
+  "disclosure.grace": ["宽限期", "Days of grace"],
+  "disclosure.since": ["生效时间", "Since"],
+  "disclosure.setBy": ["设定方", "Set by"],
+  "disclosure.notRequired": ["不要求", "not required"],
+  "disclosure.months.1": ["每月", "monthly"],
+  "disclosure.months.3": ["每季度", "quarterly"],
+  "disclosure.months.6": ["每半年", "half-yearly"],
+  "disclosure.months.12": ["每年", "yearly"],
+  "disclosure.period": ["披露期间", "Period"],
+  "disclosure.filed": ["披露时间", "Filed"],
+  "disclosure.corrects": ["更正 #{id}", "corrects #{id}"],
+  "disclosure.due": ["截止时间", "Due"],
+  "disclosure.metBy": ["对应披露", "Met by"],
+  "disclosure.missedFlag": ["{n} 期逾期未披露", "{n} missed"],
+  "disclosure.none": ["尚无披露", "No disclosures"],
+  "disclosure.noPeriods": ["尚无已结束的应披露期间", "No required period has ended yet"],
+  "disclosure.noExchanges": ["尚无数据交易场所", "No exchange"],
 };
 
 /** Enum labels by the API's enum names: type -> name -> [Chinese, English]. */
@@ -362,6 +392,13 @@ const ENUMS = {
     derecognised: ["终止确认", "derecognised"],
   },
   measurement: { impairment: ["减值", "impairment"], amortisation: ["摊销", "amortisation"] },
+  disclosure_kind: {
+    "trade-statistics": ["交易统计", "trade statistics"], "rule-change": ["规则变更", "rule change"],
+    incident: ["重大事件", "incident"], "fee-schedule": ["收费标准", "fee schedule"],
+  },
+  disclosure_status: {
+    "on-time": ["按期披露", "on time"], late: ["逾期披露", "late"], missed: ["逾期未披露", "missed"], open: ["未到期", "open"],
+  },
   recognition_status: { active: ["有效", "active"], suspended: ["已暂停", "suspended"], cancelled: ["已注销", "cancelled"] },
   verdict: {
     match: ["一致", "match"], stale: ["来源已变更", "stale"], conflict: ["冲突", "conflict"],
@@ -385,6 +422,7 @@ const CODES = {
   order_status: ["none", "open", "closed"],
   order_target: ["participant", "asset"],
   delivery: ["right", "licence"],
+  disclosure_kind: ["trade-statistics", "rule-change", "incident", "fee-schedule"],
 };
 
 /** The API name of an enum value given by name or by code. */

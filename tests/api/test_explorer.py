@@ -32,9 +32,10 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_
 
 from api.main import create_app
 from ledger.cli.format import certificate_number
-from ledger.contracts.types import PAUSE_CONTRACTS, Category, Paused
+from ledger.contracts.types import PAUSE_CONTRACTS, Category, DisclosureKind, Paused
 from ledger.decode import BlockHeader, LedgerEvent
 from ledger.demo import ACTORS
+from ledger.disclosure import CST, DAY, month_start
 from ledger.settings import LedgerSettings
 from ledger.store import StateView, Store, open_store, schema
 from tests.api.conftest import Demo
@@ -1047,6 +1048,222 @@ def test_a_banner_names_the_paused_contracts_on_every_page_and_the_governance_pa
             store.apply([unpaused_at], [unpaused], unpaused_at)
             page.wait_for_selector("#pause-banner[hidden]", state="attached", timeout=10_000)
             assert page.get_attribute("#pause-banner", "data-paused") == ""
+            context.close()
+            assert errors == []
+    finally:
+        store.close()
+
+
+# ─────────────────────────────────────────────────────────── information disclosure
+
+
+def test_disclosures_page_shows_the_requirements_the_exchanges_calendars_and_the_disclosures(
+    tab: Tab, site: Site
+) -> None:
+    """Art. 25 as the demo leaves it: the council requires quarterly trade statistics (30 days' grace), no other
+    kind; the exchange disclosed last month's trade statistics and the quarter's fee schedule in each run (a second
+    one of the same period corrects the first). The page shows what the API answers, in Chinese, then in English;
+    an exchange's row leads to its page, whose card lists its disclosures."""
+    requirements = site.api("disclosure-requirements")["data"]
+    calendars = site.api("disclosure-calendar")["data"]
+    disclosures = site.api("disclosures", limit=1000)["data"]
+    exchange = _actor("exchange")
+    page = tab.open("/disclosures")
+    assert page.get_attribute("#nav-disclosures", "class") == "active"
+    assert page.inner_text("#nav-disclosures") == "信息披露"
+    assert page.inner_text(".disclosures-page h1") == "信息披露"
+
+    shown = _attrs(page, "[data-table=disclosure-requirements] tbody tr", "data-kind", "data-months", "data-grace-days")
+    assert shown == [
+        {"data-kind": r["kind_name"], "data-months": str(r["months"]), "data-grace-days": str(r["grace_days"])}
+        for r in requirements
+    ]  # fmt: skip
+    assert [(r["kind_name"], r["months"], r["grace_days"]) for r in requirements if r["months"]] == [
+        ("trade_statistics", 3, 30)
+    ]
+    required = page.inner_text("[data-table=disclosure-requirements] tr[data-kind=trade_statistics]")
+    assert "交易统计" in required and "每季度" in required and "30 天" in required
+    assert "不要求" in page.inner_text("[data-table=disclosure-requirements] tr[data-kind=incident]")
+
+    counts = _attrs(page, "[data-table=disclosure-calendars] tbody tr", "data-exchange", "data-on-time", "data-late",
+                    "data-missed", "data-open", "data-flag")  # fmt: skip
+    assert counts == [
+        {"data-exchange": c["exchange"], "data-on-time": str(c["on_time"]), "data-late": str(c["late"]),
+         "data-missed": str(c["missed"]), "data-open": str(c["open"]), "data-flag": "missed" if c["missed"] else None}
+        for c in calendars
+    ]  # fmt: skip
+    assert [c["exchange"] for c in calendars] == [exchange]
+
+    rows = _attrs(page, "[data-table=disclosure-list] tbody tr", "data-disclosure-id", "data-kind", "data-period",
+                  "data-corrects")  # fmt: skip
+    assert rows == [
+        {"data-disclosure-id": str(d["disclosure_id"]), "data-kind": d["kind_name"], "data-period": d["period"],
+         "data-corrects": "" if d["corrects"] is None else str(d["corrects"])}
+        for d in disclosures
+    ]  # fmt: skip
+    assert [r["disclosure_id"] for r in site.view.rows("disclosures")] == [d["disclosure_id"] for d in disclosures]
+    assert {d["kind_name"] for d in disclosures} == {"trade_statistics", "fee_schedule"}
+    for d in disclosures:
+        row = page.inner_text(f"[data-table=disclosure-list] tr[data-disclosure-id='{d['disclosure_id']}']")
+        assert "北部湾大数据交易中心" in row and d["document_hash"][2:6] in row
+        assert ("收费标准" if d["kind_name"] == "fee_schedule" else "交易统计") in row
+        assert (f"更正 #{d['corrects']}" in row) == (d["corrects"] is not None)
+    tab.screenshot("disclosures")
+
+    tab.after(lambda: page.click("#lang-toggle"))
+    assert page.inner_text("#nav-disclosures") == "Disclosures"
+    assert page.inner_text(".disclosures-page h1") == "Information disclosure"
+    required = page.inner_text("[data-table=disclosure-requirements] tr[data-kind=trade_statistics]")
+    assert "trade statistics" in required and "quarterly" in required and "30 days" in required
+    assert "not required" in page.inner_text("[data-table=disclosure-requirements] tr[data-kind=incident]")
+    assert "Beibu Gulf Big Data Exchange" in page.inner_text("[data-table=disclosure-list]")
+    assert page.eval_on_selector("html", "el => el.scrollWidth") == 1280  # the longer English nav still fits
+    tab.screenshot("disclosures-en")
+    tab.after(lambda: page.click("#lang-toggle"))
+
+    # The exchange's row leads to its page: no quarter has ended since the requirement, its disclosures are listed.
+    tab.after(lambda: page.click(f"[data-table=disclosure-calendars] a[href='#/participant/{exchange}']"))
+    assert page.get_attribute(".participant", "data-account") == exchange
+    card = "[data-section=disclosures]"
+    assert site.api(f"exchanges/{exchange}/disclosure-calendar")["data"]["periods"] == []
+    assert page.inner_text(f"{card} [data-table=disclosure-periods] tbody") == "尚无已结束的应披露期间"
+    listed = _attrs(page, f"{card} [data-table=exchange-disclosures] tbody tr", "data-disclosure-id")
+    assert [r["data-disclosure-id"] for r in listed] == [str(d["disclosure_id"]) for d in disclosures]
+
+
+def test_disclosure_list_pages_with_load_more_filters_by_kind_and_shows_an_earlier_block(tab: Tab, site: Site) -> None:
+    disclosures = site.api("disclosures", limit=1000)["data"]
+    page = tab.open("/disclosures?limit=1")
+    while page.query_selector("#load-more"):
+        shown = page.get_attribute(".pager .shown", "data-shown")
+        page.click("#load-more")
+        page.wait_for_selector(f".pager .shown:not([data-shown='{shown}'])")
+    rows = _attrs(page, "[data-table=disclosure-list] tbody tr", "data-disclosure-id")
+    assert [r["data-disclosure-id"] for r in rows] == [str(d["disclosure_id"]) for d in disclosures]
+    assert len(disclosures) > 1
+
+    tab.after(lambda: page.select_option("#filter-kind", "3"))  # fee schedules
+    assert "kind=3" in page.url
+    rows = _attrs(page, "[data-table=disclosure-list] tbody tr", "data-disclosure-id")
+    fees = [str(d["disclosure_id"]) for d in disclosures if d["kind_name"] == "fee_schedule"]
+    assert [r["data-disclosure-id"] for r in rows] == fees and fees
+
+    # One exchange's, as its page's "see all" asks for them: named in the title.
+    exchange = _actor("exchange")
+    page = tab.open(f"/disclosures?exchange={exchange}")
+    assert "北部湾大数据交易中心" in page.inner_text(".disclosures-page .page-title .badge.info")
+    rows = _attrs(page, "[data-table=disclosure-list] tbody tr", "data-disclosure-id")
+    theirs = site.api("disclosures", exchange=exchange, limit=1000)["data"]
+    assert [r["data-disclosure-id"] for r in rows] == [str(d["disclosure_id"]) for d in theirs] and theirs
+
+    # Before the council's requirement: nothing required, nothing disclosed, and the page says which block it shows.
+    [required] = [r for r in site.api("disclosure-requirements")["data"] if r["months"]]
+    before = required["set_block"] - 1
+    page = tab.open(f"/disclosures?at={before}")
+    assert page.get_attribute(".notice.as-of", "data-at") == str(before)
+    assert page.get_attribute("#footer-block", "data-block-number") == str(before)
+    months = _attrs(page, "[data-table=disclosure-requirements] tbody tr", "data-months")
+    assert [m["data-months"] for m in months] == ["0"] * 4
+    assert page.query_selector_all("[data-table=disclosure-list] tbody tr[data-disclosure-id]") == []
+    assert page.inner_text("[data-table=disclosure-list] tbody") == "尚无披露"
+
+
+def test_an_exchanges_page_shows_its_disclosure_calendar_with_a_missed_period(
+    browser: Browser, demo: Demo, tmp_path: Path
+) -> None:
+    """A copy of the demo store where time passes (two more blocks, as the projection writes DisclosureFiled): the
+    exchange discloses the first quarter the requirement covers five days after it ended, and corrects it later; it
+    discloses nothing for the second, which is missed once its 30 days' grace have passed. The exchange's page shows
+    its calendar as the API answers it, the missed period flagged, and as of the first block, only the quarter met in
+    time; the disclosures page flags the exchange."""
+    copy = tmp_path / "disclosures.db"
+    source_path = demo.stores["sqlite"].engine.url.database
+    assert source_path is not None
+    with sqlite3.connect(source_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    store = open_store(f"sqlite:///{copy}")
+    view = store.as_of()
+    [required] = [r for r in view.rows("disclosure_requirements") if r["months"]]
+    set_on = datetime.fromtimestamp(required["since"], CST)
+    after = 3 * ((set_on.month - 1) // 3) + 4  # the first month of the quarter after the one it was set in
+    first = (month_start(set_on.year, after), month_start(set_on.year, after + 3))
+    second = (first[1], month_start(set_on.year, after + 6))
+    number, block_hash = store.checkpoint()  # type: ignore[misc]
+    exchange = _actor("exchange")
+    filed = max(r["disclosure_id"] for r in view.rows("disclosures")) + 1
+
+    def filing(n: int, timestamp: int, disclosure_id: int, document: str) -> tuple[BlockHeader, LedgerEvent]:
+        header = BlockHeader(n, f"0x{n:064x}", block_hash if n == number + 1 else f"0x{n - 1:064x}", timestamp)
+        event = LedgerEvent(n, header.hash, f"0x{disclosure_id:064x}", 0, "Disclosure", "DisclosureFiled", {
+            "disclosureId": disclosure_id, "exchange": exchange, "kind": int(DisclosureKind.TRADE_STATISTICS),
+            "periodStart": first[0], "periodEnd": first[1], "documentHash": "0x" + document * 32,
+        })  # fmt: skip
+        return header, event
+
+    in_time = filing(number + 1, first[1] + 5 * DAY, filed, "d1")
+    correction = filing(number + 2, second[1] + 31 * DAY, filed + 1, "d2")
+    for header, event in (in_time, correction):
+        store.apply([header], [event], header)
+    try:
+        with _serving(store, tmp_path / "api") as served:
+            calendar = served.api(f"exchanges/{exchange}/disclosure-calendar")["data"]
+            assert [(p["period_start"], p["status"], p["disclosure_id"]) for p in calendar["periods"]] == [
+                (first[0], "on_time", filed), (second[0], "missed", None)
+            ]  # fmt: skip
+            ours = served.api("disclosures", exchange=exchange, limit=1000)["data"]
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{served.url}/explorer/#/participant/{exchange}")
+            page.wait_for_selector("main#view[data-state=ready]")
+            card = "[data-section=disclosures]"
+            assert page.get_attribute(f"{card} [data-field=disclosure-counts]", "data-missed") == "1"
+            assert "逾期未披露 1" in page.inner_text(f"{card} [data-field=disclosure-counts] .badge.bad")
+            periods = _attrs(page, f"{card} [data-table=disclosure-periods] tbody tr", "data-kind", "data-period",
+                             "data-status", "data-disclosure-id", "data-flag")  # fmt: skip
+            assert periods == [
+                {"data-kind": p["kind_name"], "data-period": p["period"], "data-status": p["status"],
+                 "data-disclosure-id": "" if p["disclosure_id"] is None else str(p["disclosure_id"]),
+                 "data-flag": "missed" if p["status"] == "missed" else None}
+                for p in calendar["periods"]
+            ]  # fmt: skip
+            missed = page.inner_text(f"{card} tr[data-status=missed]")
+            assert "逾期未披露" in missed and calendar["periods"][1]["period"] in missed
+            assert f"#{filed}" in page.inner_text(f"{card} tr[data-status=on_time]")
+            listed = _attrs(page, f"{card} [data-table=exchange-disclosures] tbody tr", "data-disclosure-id",
+                            "data-corrects")  # fmt: skip
+            assert listed == [
+                {"data-disclosure-id": str(d["disclosure_id"]),
+                 "data-corrects": "" if d["corrects"] is None else str(d["corrects"])} for d in ours
+            ]  # fmt: skip
+            assert listed[-1] == {"data-disclosure-id": str(filed + 1), "data-corrects": str(filed)}
+            shot = tmp_path / "explorer-exchange-disclosures.png"
+            page.locator(card).screenshot(path=str(shot))
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shot, SCREENSHOTS / shot.name)
+            print(f"screenshot: {shot} (copy in {SCREENSHOTS / shot.name})")
+
+            # As of the first block the second quarter had not ended: one period, met in time.
+            page.goto(f"{served.url}/explorer/#/participant/{exchange}?at={number + 1}")
+            page.wait_for_selector(f"main#view[data-state=ready] .participant[data-at='{number + 1}']")
+            then = _attrs(page, f"{card} [data-table=disclosure-periods] tbody tr", "data-status", "data-disclosure-id")
+            assert then == [{"data-status": "on_time", "data-disclosure-id": str(filed)}]
+            assert page.get_attribute(f"{card} [data-field=disclosure-counts]", "data-missed") == "0"
+
+            page.goto(f"{served.url}/explorer/#/disclosures")
+            page.wait_for_selector("main#view[data-state=ready] .disclosures-page")
+            row = f"[data-table=disclosure-calendars] tr[data-exchange='{exchange}']"
+            assert page.get_attribute(row, "data-flag") == "missed"
+            assert page.inner_text(f"{row} .badge.bad") == "1"
+            assert page.inner_text(".disclosures-page .page-title .badge.bad") == "1 期逾期未披露"
+            corrected = page.inner_text(f"[data-table=disclosure-list] tr[data-disclosure-id='{filed + 1}']")
+            assert f"更正 #{filed}" in corrected
+
+            page.goto(f"{served.url}/explorer/#/participant/{_actor('merchant')}")
+            page.wait_for_selector("main#view[data-state=ready] .participant")
+            assert page.query_selector(card) is None  # only an exchange discloses
             context.close()
             assert errors == []
     finally:

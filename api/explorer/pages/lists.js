@@ -26,19 +26,19 @@ import { tradeColumns, tradeRowData } from "./trades.js";
 const PAGE = 50;
 
 /** "party: 柳州汽车物流有限公司" for a list narrowed by a route parameter. */
-function scopeBadge(param, value) {
+export function scopeBadge(param, value) {
   const name = participantName(value);
   return badge(`${param}: ${name ? namePart(name, lang()) : value}`, "info");
 }
 
 /** The page size: ?limit= of the route (1-1000), else PAGE. */
-function pageSize(query) {
+export function pageSize(query) {
   const n = Number(query.get("limit"));
   return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : PAGE;
 }
 
 /** A select of a filter; choosing a value navigates to the list with the new query. */
-function filterSelect(route, query, name, label, options) {
+export function filterSelect(route, query, name, label, options) {
   const select = h(
     "select",
     {
@@ -61,7 +61,7 @@ function filterSelect(route, query, name, label, options) {
   return h("label", { class: "filter" }, h("span", {}, label), select);
 }
 
-function enumOptions(type) {
+export function enumOptions(type) {
   return enumCodes(type).map(([code, name]) => [code, enumLabel(type, name)]);
 }
 
@@ -78,7 +78,31 @@ async function listPage(spec, query) {
   for (const param of spec.scope || []) if (query.get(param)) params[param] = query.get(param);
   const limit = pageSize(query);
   const first = await get(spec.path, { ...params, limit });
-  const tableNode = table(spec.name, spec.columns, first.data, spec.rowData);
+  return h(
+    "div",
+    { class: `list-page ${spec.name}` },
+    h(
+      "div",
+      { class: "page-title" },
+      h("h1", {}, spec.title),
+      (spec.scope || []).filter((p) => query.get(p)).map((p) => scopeBadge(p, query.get(p))),
+    ),
+    h(
+      "form",
+      { class: "filters", onsubmit: (event) => event.preventDefault() },
+      spec.filters.map(([param, label, options]) => filterSelect(spec.route, query, param, label, options)),
+    ),
+    card(spec.name, spec.title, pagedTable(spec, params, limit, first)),
+  );
+}
+
+/**
+ * The table of a list's first page (first: the API's answer) and under it the pager: how many rows are shown and
+ * a button loading the next page, asked with the same params (filters, ?at=) and the cursor.
+ * spec: {name, path, columns, rowData, emptyText}.
+ */
+export function pagedTable(spec, params, limit, first) {
+  const tableNode = table(spec.name, spec.columns, first.data, spec.rowData, spec.emptyText);
   const tableEl = tableNode.querySelector("table");
   const body = tableNode.querySelector("tbody");
   let cursor = first.next_cursor;
@@ -102,22 +126,7 @@ async function listPage(spec, query) {
       more.disabled = false;
     }
   });
-  return h(
-    "div",
-    { class: `list-page ${spec.name}` },
-    h(
-      "div",
-      { class: "page-title" },
-      h("h1", {}, spec.title),
-      (spec.scope || []).filter((p) => query.get(p)).map((p) => scopeBadge(p, query.get(p))),
-    ),
-    h(
-      "form",
-      { class: "filters", onsubmit: (event) => event.preventDefault() },
-      spec.filters.map(([param, label, options]) => filterSelect(spec.route, query, param, label, options)),
-    ),
-    card(spec.name, spec.title, tableNode, h("div", { class: "pager" }, counter, cursor ? more : null)),
-  );
+  return [tableNode, h("div", { class: "pager" }, counter, cursor ? more : null)];
 }
 
 /** #/assets */

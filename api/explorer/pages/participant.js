@@ -1,4 +1,5 @@
-// Participant page: roles, region, status, declarations, credit events, assets held, revenue, trades.
+// Participant page: roles, region, status, declarations, credit events, assets held, revenue, trades; an exchange's
+// disclosure calendar and disclosures (art. 25).
 
 import { get } from "../api.js";
 import { h } from "../dom.js";
@@ -6,6 +7,7 @@ import { formatAmount, formatCount, formatTime } from "../format.js";
 import { enumLabel, lang, regionLabel, t } from "../i18n.js";
 import { assetLink, badge, card, hashText, kv, moreNote, namePart, participantLink, table, timeText } from "../ui.js";
 import { asOfNotice, ordersTable, valuationsTable } from "./asset.js";
+import { calendarCounts, disclosuresTable, periodsTable } from "./disclosures.js";
 import { licencesTable } from "./licences.js";
 import { tradesTable } from "./trades.js";
 
@@ -82,8 +84,11 @@ function recognisedTable(list) {
 }
 
 export async function renderParticipant(key, at = null) {
-  const account = (await get(`participants/${key}`, { at })).data.account;
-  const [detail, held, revenue, trades, orders, licences, reports, recognised] = await Promise.all([
+  const found = (await get(`participants/${key}`, { at })).data;
+  const account = found.account;
+  // Only an exchange has a disclosure calendar (the API answers 404 for anyone else).
+  const exchange = (found.role_names || []).includes("exchange");
+  const [detail, held, revenue, trades, orders, licences, reports, recognised, calendar, disclosures] = await Promise.all([
     get(`participants/${account}`, { at }),
     get("assets", { holder: account, limit: LISTED, at }),
     get("revenue", { participant: account, limit: LISTED, at }),
@@ -92,6 +97,8 @@ export async function renderParticipant(key, at = null) {
     get("licences", { licensee: account, limit: LISTED, at }),
     get("valuations", { appraiser: account, limit: LISTED, at }),
     get("recognitions", { holder: account, limit: LISTED, at }),
+    exchange ? get(`exchanges/${account}/disclosure-calendar`, { at }) : null,
+    exchange ? get("disclosures", { exchange: account, limit: LISTED, at }) : null,
   ]);
   const p = detail.data;
   const language = lang();
@@ -174,6 +181,17 @@ export async function renderParticipant(key, at = null) {
     recognised.data.length ? card("recognised", t("participant.recognised"), recognisedTable(recognised.data)) : null,
     reports.data.length
       ? card("reports", t("participant.reports"), valuationsTable(reports.data, language), moreNote(reports, null))
+      : null,
+    exchange
+      ? card(
+          "disclosures",
+          t("participant.disclosures"),
+          calendarCounts(calendar.data),
+          periodsTable(calendar.data.periods),
+          h("h3", {}, t("disclosure.list")),
+          disclosuresTable("exchange-disclosures", disclosures.data, language),
+          moreNote(disclosures, `#/disclosures?exchange=${p.account}${at ? `&at=${at}` : ""}`),
+        )
       : null,
     card(
       "trades",
