@@ -35,6 +35,7 @@ from api.routes import (
     ops,
     orders,
     participants,
+    quality,
     recognition,
     revenue,
     search,
@@ -179,7 +180,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.include_router(ops.router)
     for read in (
         status, participants, assets, licences, trades, mandates, revenue, orders, search, recognition, governance,
-        valuations, disclosures,
+        valuations, disclosures, quality,
     ):  # fmt: skip
         app.include_router(read.router)
     app.include_router(explorer.router)

@@ -55,6 +55,8 @@ __all__ = [
     "PausesOut",
     "PaymentOut",
     "PublicOperationOut",
+    "QualityDefaultOut",
+    "QualityReportOut",
     "RecognisedTotalOut",
     "RecognitionDetailOut",
     "RecognitionEventOut",
@@ -65,6 +67,10 @@ __all__ = [
     "RightSpan",
     "SearchHit",
     "Status",
+    "TraceLicenceOut",
+    "TraceOut",
+    "TraceTradeOut",
+    "TraceVersionOut",
     "TradeDetail",
     "TradeOut",
     "TradeRefusalOut",
@@ -564,6 +570,82 @@ class RecognisedTotalOut(_Out):
                                       examples=["intangible_asset"])  # fmt: skip
     assets: int = Field(description="Assets recognised in that category.", examples=[3])
     carrying_amount: str = _amount("Their carrying amounts summed, in fen")
+
+
+class QualityReportOut(_Out):
+    report_id: int = Field(description="Quality report id.", examples=[1])
+    asset_id: int = Field(description="The asset reported.", examples=[1])
+    content_hash: str = _hash("The content the report names (the asset's).")
+    reporter: str = _address("Who reported it (its identity).")
+    problem: int = Field(description="Problem code.", examples=[0])
+    problem_name: str | None = Field(description="accuracy, completeness, timeliness, consistency or compliance.",
+                                     examples=["accuracy"])  # fmt: skip
+    severity: int = Field(description="Severity code.", examples=[2])
+    severity_name: str | None = Field(description="low, medium, high or critical.", examples=["high"])
+    evidence_hash: str = _hash("Hash of the evidence.")
+    deadline: int = Field(description="Last second the holder may answer (unix seconds).", examples=[1795000000])
+    status: int = Field(description="Status code.", examples=[1])
+    status_name: str | None = Field(description="filed, acknowledged, disputed, overdue, fixed, upheld, dismissed or "
+                                    "withdrawn.", examples=["filed"])  # fmt: skip
+    past_deadline: bool = Field(description="Filed, unanswered and past its deadline at the answer's block: overdue, "
+                                "whether or not marked yet.", examples=[False])  # fmt: skip
+    filed_block: int = Field(description="Block filed.", examples=[50])
+    filed_at: int = Field(description="Time filed.", examples=[1793000000])
+    holder: str | None = _address("The holder that answered, defaulted or fixed it.")
+    answer_hash: str | None = _hash("Hash of the holder's answer.")
+    answered_at: int | None = Field(description="Time answered.", examples=[None])
+    fixed_asset_id: int | None = Field(description="The corrected dataset's asset.", examples=[None])
+    fix_hash: str | None = _hash("Hash of the fix's document.")
+    ruled_by: str | None = _address("The supervisor that ruled.")
+    ruling_hash: str | None = _hash("Hash of the ruling.")
+    withdrawal_hash: str | None = _hash("Hash of the reporter's reason for withdrawing.")
+
+
+class QualityDefaultOut(_Out):
+    holder: str = _address("The holder (its identity).")
+    defaults: int = Field(description="Reports it left unanswered past their deadline (marked overdue).",
+                          examples=[1])  # fmt: skip
+
+
+class TraceVersionOut(_Out):
+    kind: Literal["application", "registration", "change"] = Field(
+        description="The application, its registration, or a change registration (new metadata).",
+        examples=["registration"])  # fmt: skip
+    metadata_hash: str = _hash("The metadata of this version.")
+    by: str | None = _address("The applicant, the registrar, or who changed it.")
+    block: int = Field(description="Block of this version.", examples=[12])
+    at: int = Field(description="Its time (unix seconds).", examples=[1790000000])
+
+
+class TraceLicenceOut(_Out):
+    licence_id: int = Field(description="Licence id.", examples=[1])
+    licensor: str = _address("Licensor.")
+    licensee: str = _address("Licensee.")
+    parent_id: int = Field(description="Parent licence (0: granted by the right holder).", examples=[0])
+    revoked: bool = Field(description="Revoked.", examples=[False])
+
+
+class TraceTradeOut(_Out):
+    trade_key: str = _hash("The trade's key.")
+    exchange: str = _address("Settling exchange (zero off exchange).")
+    seller: str = _address("Seller.")
+    buyer: str = _address("Buyer.")
+    price: str = _amount("Price in fen")
+    timestamp: int = Field(description="Time settled.", examples=[1790000000])
+
+
+class TraceOut(_Out):
+    content_hash: str = _hash("The content traced.")
+    asset_id: int = Field(description="The asset registered with it.", examples=[1])
+    name: str = Field(description="The asset's name.", examples=["Logistics routes"])
+    status_name: str | None = Field(description="The asset's status.", examples=["registered"])
+    applicant: str = _address("Who applied to register it.")
+    registrar: str | None = _address("The registrar that registered it.")
+    holding_holder: str = _address("Who holds the holding right now: who answers for the data.")
+    versions: list[TraceVersionOut] = Field(description="Its registration and change registrations, oldest first.")
+    licences: list[TraceLicenceOut] = Field(description="Every licence granted over it (each delivered this content).")
+    trades: list[TraceTradeOut] = Field(description="Every trade that sold it or a licence of it.")
+    quality_reports: list[QualityReportOut] = Field(description="Every quality report naming this content.")
 
 
 class DisclosureOut(_Out):

@@ -59,6 +59,8 @@ from ledger.contracts.types import (
     OrderTarget,
     ParticipantStatus,
     Paused,
+    QualityProblem,
+    QualitySeverity,
     Registration,
     Right,
     Role,
@@ -187,6 +189,7 @@ _SECTIONS: Final[dict[str, str]] = {
     "trading": "Trading and settlement (交易结算)",
     "valuation": "Valuation and accounting recognition (评估与入表)",
     "disclosure": "Information disclosure (信息披露)",
+    "quality": "Data quality (问题数据可追溯)",
     "supervision": "Objections and supervision (异议与监管)",
 }
 
@@ -883,6 +886,26 @@ class _Demo:
                        f"disclosure #{r.event('DisclosureFiled')['disclosureId']}"),
         ])  # fmt: skip
 
+    def quality(self, ids: dict[str, int]) -> None:
+        """Art. 9: the merchant reports that the logistics company's enterprise dataset is out of date; the company,
+        which holds the holding right, acknowledges it within the window."""
+        merchant, logistics = self.c("merchant"), self.c("logistics")
+        asset = ids["enterprise"]
+        content = merchant.get_asset(asset)["contentHash"]
+        [filed] = self.phase("quality report", "quality", [
+            (merchant, merchant.prepare("DataQuality", "fileReport", asset, content, int(QualityProblem.TIMELINESS),
+                                        int(QualitySeverity.MEDIUM), self.h("quality evidence: stale routes")),
+             lambda r: f"{self.who('merchant')} reported a timeliness problem (时效性) of asset #{asset}: report "
+                       f"#{r.event('QualityReportFiled')['reportId']}, to be answered by "
+                       f"{format_time(r.event('QualityReportFiled')['deadline'])}"),
+        ])  # fmt: skip
+        report = int(filed.event("QualityReportFiled")["reportId"])
+        self.phase("quality answer", "quality", [
+            (logistics, logistics.prepare("DataQuality", "answer", report, True,
+                                          self.h("acknowledged: routes refreshed monthly from now")),
+             lambda r: f"{self.who('logistics')} acknowledged quality report #{report}"),
+        ])  # fmt: skip
+
     def supervision(self, ids: dict[str, int]) -> None:
         authority, supervisor, merchant = self.c("authority"), self.c("supervisor"), self.c("merchant")
         model, offender = ids["model"], self.address["merchant"]
@@ -1053,6 +1076,7 @@ def run_demo(
         demo.trading(ids, licences)
         demo.valuation(ids)
         demo.disclosure()
+        demo.quality(ids)
         demo.supervision(ids)
         demo.incident(ids)
         demo.key_rotation()

@@ -1,6 +1,6 @@
 // The explorer: hash routes (#/, #/assets, #/licences, #/trades, #/mandates, #/refusals, #/participants,
-// #/governance, #/disclosures, #/asset/5, #/participant/0x…, #/search?q=…), header, footer, the banner naming the
-// paused contracts, and following the indexer.
+// #/governance, #/disclosures, #/asset/5, #/participant/0x…, #/trace/0x… (a content hash), #/search?q=…), header,
+// footer, the banner naming the paused contracts, and following the indexer.
 
 import { beginPage, get, getAll, onBlock } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -12,6 +12,7 @@ import { renderDisclosures } from "./pages/disclosures.js";
 import { renderGovernance } from "./pages/governance.js";
 import { renderAssetList, renderLicenceList, renderMandateList, renderParticipantList, renderRefusalList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
+import { renderTrace } from "./pages/quality.js";
 import { renderSearch } from "./pages/search.js";
 import { contractLabel, errorBox, rememberParticipants, rememberRecognised } from "./ui.js";
 
@@ -31,6 +32,12 @@ const ROUTES = [
     name: "participant",
     pattern: /^\/participant\/(0x[0-9a-fA-F]{40})$/,
     render: (m, query) => renderParticipant(m[1], atOf(query)),
+    live: true,
+  },
+  {
+    name: "trace",
+    pattern: /^\/trace\/(0x[0-9a-fA-F]{64})$/,
+    render: (m, query) => renderTrace(m[1], atOf(query)),
     live: true,
   },
   { name: "search", pattern: /^\/search$/, render: (_m, query) => renderSearch(query.get("q") || "") },

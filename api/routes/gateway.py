@@ -74,6 +74,10 @@ from api.routes.gateway_models import (
     ProposalResponse,
     ProposeRequest,
     PublicOperationRequest,
+    QualityAnswerRequest,
+    QualityFixRequest,
+    QualityReportRequest,
+    QualityRulingRequest,
     RecognitionRequest,
     RegistrationRequest,
     ReleaseHeldSharesRequest,
@@ -110,6 +114,8 @@ from ledger.contracts.types import (
     Mandate,
     Measurement,
     ObjectionStatus,
+    QualityProblem,
+    QualitySeverity,
     Registration,
     Right,
     ValuationMethod,
@@ -977,6 +983,55 @@ def carry_over(asset_id: AssetId, body: HashRequest, caller: CallerDep) -> JSONR
 def derecognise(asset_id: AssetId, body: DerecognitionRequest, caller: CallerDep) -> JSONResponse:
     return caller.submit(body, _op("Valuation", "derecognise", asset_id, int(Derecognition[_name(body.reason)]),
                                    hash_bytes(body.document_hash)))  # fmt: skip
+
+
+# ─────────────────────────────────────────── data quality (art. 9)
+
+QualityReportId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Quality report id.")]
+
+
+@router.post("/quality-reports", operation_id="tx_file_quality_report",
+             summary="Report a quality problem of an asset's content (any participant)", **_POST)  # fmt: skip
+def file_quality_report(body: QualityReportRequest, caller: CallerDep) -> JSONResponse:
+    """问题数据: ``result.report_id`` is the new report; the holder answers by its deadline."""
+    return caller.submit(
+        body,
+        _op("DataQuality", "fileReport", body.asset_id, hash_bytes(body.content_hash),
+            int(QualityProblem[_name(body.problem)]), int(QualitySeverity[_name(body.severity)]),
+            hash_bytes(body.evidence_hash), result=_created("QualityReportFiled", "reportId", "report_id")),
+    )  # fmt: skip
+
+
+@router.post("/quality-reports/{report_id}/answer", operation_id="tx_answer_quality_report",
+             summary="Acknowledge or dispute a quality report (the holding right's holder)", **_POST)  # fmt: skip
+def answer_quality_report(report_id: QualityReportId, body: QualityAnswerRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("DataQuality", "answer", report_id, body.acknowledged,
+                                   hash_bytes(body.document_hash)))  # fmt: skip
+
+
+@router.post("/quality-reports/{report_id}/overdue", operation_id="tx_mark_quality_report_overdue",
+             summary="Mark a report unanswered past its deadline overdue (anyone)", **_POST)  # fmt: skip
+def mark_quality_report_overdue(report_id: QualityReportId, body: WriteRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("DataQuality", "markOverdue", report_id))
+
+
+@router.post("/quality-reports/{report_id}/fix", operation_id="tx_fix_quality_report",
+             summary="Resolve a quality report by a corrected registration (the holder)", **_POST)  # fmt: skip
+def fix_quality_report(report_id: QualityReportId, body: QualityFixRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("DataQuality", "resolveByFix", report_id, body.fixed_asset_id,
+                                   hash_bytes(body.document_hash)))  # fmt: skip
+
+
+@router.post("/quality-reports/{report_id}/rule", operation_id="tx_rule_on_quality_report",
+             summary="Rule on a quality report (supervisor)", **_POST)  # fmt: skip
+def rule_on_quality_report(report_id: QualityReportId, body: QualityRulingRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("DataQuality", "rule", report_id, body.upheld, hash_bytes(body.document_hash)))
+
+
+@router.post("/quality-reports/{report_id}/withdraw", operation_id="tx_withdraw_quality_report",
+             summary="Withdraw a quality report not answered yet (its reporter)", **_POST)  # fmt: skip
+def withdraw_quality_report(report_id: QualityReportId, body: HashRequest, caller: CallerDep) -> JSONResponse:
+    return caller.submit(body, _op("DataQuality", "withdrawReport", report_id, hash_bytes(body.document_hash)))
 
 
 # ─────────────────────────────────────────── information disclosure (art. 25)

@@ -67,6 +67,10 @@ __all__ = [
     "ProposeRequest",
     "ProposedCall",
     "PublicOperationRequest",
+    "QualityAnswerRequest",
+    "QualityFixRequest",
+    "QualityReportRequest",
+    "QualityRulingRequest",
     "RecognitionRequest",
     "RegistrationRequest",
     "ReleaseHeldSharesRequest",
@@ -643,6 +647,8 @@ AccountingCategoryName = Literal["intangible-asset", "inventory", "development-c
 MeasurementName = Literal["impairment", "amortisation"]
 DerecognitionName = Literal["disposal", "holding-transferred", "other"]
 DisclosureKindName = Literal["trade-statistics", "rule-change", "incident", "fee-schedule"]
+QualityProblemName = Literal["accuracy", "completeness", "timeliness", "consistency", "compliance"]
+QualitySeverityName = Literal["low", "medium", "high", "critical"]
 
 
 class ValuationRequest(WriteRequest):
@@ -657,6 +663,34 @@ class ValuationRequest(WriteRequest):
                                 " a year after the base date.")  # fmt: skip
     content_hash: Hash32 = Field(description="The asset's registered content hash (what the report values).")
     report_hash: Hash32 = Field(description="Hash of the valuation report.")
+
+
+class QualityReportRequest(WriteRequest):
+    """问题数据: any participant reports a problem of an asset's content; ``result`` names the report."""
+
+    asset_id: Uint64 = Field(description="The asset reported.")
+    content_hash: Hash32 = Field(description="The asset's content the report names (its registered content hash).")
+    problem: QualityProblemName = Field(description="What is wrong with the data.")
+    severity: QualitySeverityName = Field(description="How bad it is.")
+    evidence_hash: Hash32 = Field(description="Hash of the evidence.")
+
+
+class QualityAnswerRequest(HashRequest):
+    """The holding right's holder acknowledges or disputes a report, by its deadline."""
+
+    acknowledged: bool = Field(description="true: acknowledged; false: disputed.")
+
+
+class QualityFixRequest(HashRequest):
+    """The holder links the corrected dataset's registration."""
+
+    fixed_asset_id: Uint64 = Field(description="The corrected dataset's registered asset (the holder's own).")
+
+
+class QualityRulingRequest(HashRequest):
+    """A supervisor rules on a report."""
+
+    upheld: bool = Field(description="true: the data was at fault; false: dismissed.")
 
 
 class DisclosureRequest(WriteRequest):

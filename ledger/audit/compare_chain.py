@@ -66,6 +66,7 @@ _HELPER_ATTEMPTS: Final = 3  # failed helper batches, none ever answered: the no
 _LOCATE_AT_MOST: Final = 25  # differences whose first block is searched for (a bisection each)
 _KINDS: Final = range(4)  # IAssetRegistry.Kind
 _DISCLOSURE_KINDS: Final = range(4)  # IDisclosure.Kind
+_DEFAULT_RESPONSE_WINDOW: Final = 15 * 86_400  # DataQuality's, until the authority sets one
 _RIGHTS: Final = range(3)  # IAssetRegistry.Right
 _ASSET_REGISTERED: Final = 2
 _OBJECTION_PENDING: Final = 4
@@ -220,6 +221,10 @@ def _recognition(r: Mapping[str, Any] | None) -> dict[str, Any]:
             "derecognised": r["status"] != 1}  # fmt: skip
 
 
+def _quality_report(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {"reporter": r["reporter"], "assetId": r["asset_id"], "deadline": r["deadline"], "status": r["status"]}
+
+
 def _requirement(r: Mapping[str, Any]) -> dict[str, Any]:
     return {"months": r["months"], "graceDays": r["grace_days"], "since": r["since"]}
 
@@ -328,6 +333,10 @@ _ROWS: Final[dict[str, _Row]] = {
     "appraisers": _Row("appraisers", "Valuation", "accreditationOf", _same, _accreditation),
     "valuations": _Row("valuations", "Valuation", "getValuation", _same, lambda r: _valuation(r) if r else None),
     "recognitions": _Row("recognitions", "Valuation", "recognitionOf", _same, _recognition),
+    "quality_reports": _Row("quality_reports", "DataQuality", "getReport", _same,
+                            lambda r: _quality_report(r) if r else None),
+    "quality_defaults": _Row("quality_defaults", "DataQuality", "defaultsOf", _same,
+                             lambda r: int(r["defaults"]) if r else 0),
     "disclosure_requirements": _Row("disclosure_requirements", "Disclosure", "requirementOf", _same,
                                     lambda r: _requirement(r) if r else {"months": 0, "graceDays": 0, "since": 0}),
 }  # fmt: skip
@@ -387,6 +396,10 @@ COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("Valuation", "_recognitions"): ("recognitions",),
     ("Disclosure", "_disclosureCount"): ("counters",),
     ("Disclosure", "_requirements"): ("disclosure_requirements",),
+    ("DataQuality", "_reportCount"): ("counters",),
+    ("DataQuality", "_window"): ("counters",),
+    ("DataQuality", "_reports"): ("quality_reports",),
+    ("DataQuality", "_defaults"): ("quality_defaults",),
 }
 
 #: The contracts' references to each other (immutables): view -> the manifest's contract it must name.
@@ -559,6 +572,10 @@ def iter_checks(
     yield from row_checks("recognitions", sorted(assets.keys() | rows["recognitions"].keys()))
     # Disclosure: the requirement of every kind (none set: zeros).
     yield from row_checks("disclosure_requirements", ((kind,) for kind in _DISCLOSURE_KINDS))
+    # Data quality: every report, every participant's defaults (none: zero).
+    yield from row_checks("quality_reports", rows["quality_reports"])
+    yield from row_checks("quality_defaults", sorted(participants.keys() | rows["quality_defaults"].keys()),
+                          named=True)  # fmt: skip
 
     yield from row_checks("agreements", rows["agreements"])
     for (local,), r in rows["recognised_records"].items():
@@ -586,6 +603,9 @@ def iter_checks(
         ("Recognition", "recognisedCount", len(rows["recognised_records"])),
         ("Valuation", "valuationCount", len(rows["valuations"])),
         ("Disclosure", "disclosureCount", len(rows["disclosures"])),
+        ("DataQuality", "reportCount", len(rows["quality_reports"])),
+        ("DataQuality", "responseWindow",
+         int(w["value"]) if (w := rows["quality_settings"].get(("response_window",))) else _DEFAULT_RESPONSE_WINDOW),
         ("SettlementToken", "totalSupply", balances),
     )  # fmt: skip
     # Every token in circulation is some bank's outstanding issuance (a bank redeems only what it issued).

@@ -1,8 +1,8 @@
 """The full history of one asset, read from a store's events (the live index): every registration
 step, right transfer, licence, sublicence, transfer and revocation of a licence, trade (with the revenue
 shares it paid), revenue-share setting, objection (lodged, accepted, resolved), freeze, authorised operation,
-recognition, rectification order, valuation report and accounting recognition, in log order, with block, time,
-transaction and actor."""
+recognition, rectification order, valuation report, accounting recognition and quality report, in log order,
+with block, time, transaction and actor."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ _BY_ASSET: Final[dict[str, tuple[str, str]]] = {
     "RecognitionRemeasured": ("accounting recognition", "holder"),
     "RecognitionCarriedOver": ("accounting recognition", "to"),
     "AssetDerecognised": ("accounting recognition", "holder"),
+    "QualityReportFiled": ("quality report", "reporter"),
 }
 # Events naming the asset as a recognised registration.
 _BY_LOCAL: Final[dict[str, tuple[str, str]]] = {
@@ -67,7 +68,16 @@ _BY_VALUATION: Final[dict[str, tuple[str, str]]] = {
     "ValuationWithdrawn": ("valuation", "appraiser"),
     "ValuationRejected": ("valuation", "by"),
 }
+_BY_QUALITY_REPORT: Final[dict[str, tuple[str, str]]] = {
+    "QualityReportAnswered": ("quality report", "holder"),
+    "QualityReportOverdue": ("quality report", "by"),
+    "QualityReportFixed": ("quality report", "holder"),
+    "QualityReportRuled": ("quality report", "by"),
+    "QualityReportWithdrawn": ("quality report", "reporter"),
+}
 _METHODS: Final = ("cost", "income", "market", "combined")
+_PROBLEMS: Final = ("accuracy", "completeness", "timeliness", "consistency", "compliance")
+_SEVERITIES: Final = ("low", "medium", "high", "critical")
 _CATEGORIES: Final = ("intangible asset", "inventory", "development cost")
 _MEASUREMENTS: Final = ("impairment", "amortisation")
 _DERECOGNITIONS: Final = ("disposal", "holding right transferred", "other")
@@ -128,12 +138,14 @@ def asset_history(store: Store, asset_id: int) -> list[HistoryStep]:
         licences = {int(a["licenseId"]) for _, _, _, name, a, _ in rows if name == "LicenseGranted"}
         orders = {int(a["orderId"]) for _, _, _, name, a, _ in rows if name == "RectificationOrdered"}
         valuations = {int(a["valuationId"]) for _, _, _, name, a, _ in rows if name == "ValuationFiled"}
+        reports = {int(a["reportId"]) for _, _, _, name, a, _ in rows if name == "QualityReportFiled"}
         rows += _select(conn, _BY_LICENCE, "licenseId", licences)
         rows += _select(conn, _BY_ORDER, "orderId", orders)
         rows += _select(conn, _BY_VALUATION, "valuationId", valuations)
+        rows += _select(conn, _BY_QUALITY_REPORT, "reportId", reports)
         rows += _select(conn, _BY_LOCAL, "localAssetId", [asset_id])
     rows.sort(key=lambda r: (r[0], r[1]))
-    kinds = {**_BY_ASSET, **_BY_LICENCE, **_BY_ORDER, **_BY_VALUATION, **_BY_LOCAL}
+    kinds = {**_BY_ASSET, **_BY_LICENCE, **_BY_ORDER, **_BY_VALUATION, **_BY_QUALITY_REPORT, **_BY_LOCAL}
     steps: list[HistoryStep] = []
     for block, index, tx, name, a, ts in rows:
         kind, actor_arg = kinds[name]
@@ -234,4 +246,17 @@ def _summary(name: str, a: Mapping[str, Any]) -> str:
         case "AssetDerecognised":
             return (f"derecognised from {a['holder']}'s accounts ({_DERECOGNITIONS[int(a['reason'])]}) at "
                     f"{a['carryingAmount']} fen")  # fmt: skip
+        case "QualityReportFiled":
+            return (f"quality report {a['reportId']}: {_PROBLEMS[int(a['problem'])]} "
+                    f"({_SEVERITIES[int(a['severity'])]}), to be answered by {a['deadline']}")  # fmt: skip
+        case "QualityReportAnswered":
+            return f"quality report {a['reportId']} {'acknowledged' if a['acknowledged'] else 'disputed'}"
+        case "QualityReportOverdue":
+            return f"quality report {a['reportId']} overdue: {a['holder']}'s default {a['defaults']}"
+        case "QualityReportFixed":
+            return f"quality report {a['reportId']} resolved by the corrected dataset, asset {a['fixedAssetId']}"
+        case "QualityReportRuled":
+            return f"quality report {a['reportId']} {'upheld' if a['upheld'] else 'dismissed'}"
+        case "QualityReportWithdrawn":
+            return f"quality report {a['reportId']} withdrawn by its reporter"
     return name

@@ -25,6 +25,8 @@ from ledger.contracts.types import (
     OrderStatus,
     OrderTarget,
     ParticipantStatus,
+    QualityProblem,
+    QualitySeverity,
     Right,
     Role,
     ValuationMethod,
@@ -106,6 +108,15 @@ _TERM_LIST: Final[list[tuple[Enum, str]]] = [
     (DisclosureKind.RULE_CHANGE, "规则变更"),
     (DisclosureKind.INCIDENT, "重大事件"),
     (DisclosureKind.FEE_SCHEDULE, "收费标准"),
+    (QualityProblem.ACCURACY, "准确性"),
+    (QualityProblem.COMPLETENESS, "完整性"),
+    (QualityProblem.TIMELINESS, "时效性"),
+    (QualityProblem.CONSISTENCY, "一致性"),
+    (QualityProblem.COMPLIANCE, "合规性"),
+    (QualitySeverity.LOW, "轻微"),
+    (QualitySeverity.MEDIUM, "一般"),
+    (QualitySeverity.HIGH, "严重"),
+    (QualitySeverity.CRITICAL, "重大"),
 ]
 TERMS: Final[dict[tuple[type[Enum], str], str]] = {(type(m), m.name): zh for m, zh in _TERM_LIST}
 

@@ -34,6 +34,7 @@ from ledger.cli import (
     network,
     node,
     participant,
+    quality,
     recognition,
     supervise,
     token,
@@ -99,6 +100,7 @@ app.add_typer(mandate.app, name="mandate")
 app.add_typer(supervise.app, name="supervise")
 app.add_typer(valuation.app, name="valuation")
 app.add_typer(disclosure.app, name="disclosure")
+app.add_typer(quality.app, name="quality")
 app.add_typer(audit.app, name="audit")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(certificate.app, name="certificate")

@@ -33,6 +33,8 @@ from ledger.contracts.types import (
     Measurement,
     OrderTarget,
     Paused,
+    QualityProblem,
+    QualitySeverity,
     Registration,
     Right,
     Role,
@@ -812,6 +814,49 @@ class LedgerClient:
 
     def disclosure_count(self) -> int:
         return int(self.view("Disclosure", "disclosureCount"))
+
+    # ─────────────────────────────────────────── data quality (art. 9)
+
+    def set_response_window(self, seconds: int) -> TxResult:
+        """How long a holder has to answer a quality report (a day to a year). The authority."""
+        return self._tx("DataQuality", "setResponseWindow", seconds)
+
+    def file_quality_report(
+        self, asset_id: int, content_hash: bytes, problem: QualityProblem, severity: QualitySeverity,
+        evidence_hash: bytes,
+    ) -> int:  # fmt: skip
+        """Reports a quality problem of the asset's content; the report's id. Any active participant."""
+        result = self._tx("DataQuality", "fileReport", asset_id, content_hash, int(problem), int(severity),
+                          evidence_hash)  # fmt: skip
+        return int(result.event("QualityReportFiled")["reportId"])
+
+    def answer_quality_report(self, report_id: int, acknowledged: bool, document_hash: bytes) -> TxResult:
+        return self._tx("DataQuality", "answer", report_id, acknowledged, document_hash)
+
+    def mark_quality_report_overdue(self, report_id: int) -> TxResult:
+        return self._tx("DataQuality", "markOverdue", report_id)
+
+    def resolve_quality_report(self, report_id: int, fixed_asset_id: int, document_hash: bytes) -> TxResult:
+        return self._tx("DataQuality", "resolveByFix", report_id, fixed_asset_id, document_hash)
+
+    def rule_on_quality_report(self, report_id: int, upheld: bool, ruling_hash: bytes) -> TxResult:
+        return self._tx("DataQuality", "rule", report_id, upheld, ruling_hash)
+
+    def withdraw_quality_report(self, report_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("DataQuality", "withdrawReport", report_id, reason_hash)
+
+    def get_quality_report(self, report_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = self.view("DataQuality", "getReport", report_id)
+        return result
+
+    def quality_report_count(self) -> int:
+        return int(self.view("DataQuality", "reportCount"))
+
+    def response_window(self) -> int:
+        return int(self.view("DataQuality", "responseWindow"))
+
+    def quality_defaults_of(self, holder: str) -> int:
+        return int(self.view("DataQuality", "defaultsOf", holder))
 
     # ─────────────────────────────────────────── recognition (other provinces' registrations)
 

@@ -259,6 +259,7 @@ def deploy_system(
         "Recognition": (["address", "address"], [participants, registry]),
         "Valuation": (["address", "address"], [participants, registry]),
         "Disclosure": (["address", "address"], [participants, registry]),
+        "DataQuality": (["address", "address"], [participants, registry]),
         "SafeL2": ([], []),
         "SafeProxyFactory": ([], []),
         "MultiSendCallOnly": ([], []),

@@ -103,6 +103,17 @@ __all__ = [
     "ParticipantUnknown",
     "ParticipantZeroAddress",
     "ParticipantZeroHash",
+    "QualityAssetNotRegistered",
+    "QualityContentMismatch",
+    "QualityDeadlineNotPassed",
+    "QualityDeadlinePassed",
+    "QualityInvalidFix",
+    "QualityInvalidStatus",
+    "QualityInvalidWindow",
+    "QualityNotHolder",
+    "QualityNotReporter",
+    "QualityUnknownReport",
+    "QualityZeroHash",
     "RecognitionAlreadyImported",
     "RecognitionBelowThreshold",
     "RecognitionCertificateExpired",
@@ -1112,6 +1123,112 @@ class ParticipantZeroHash(ContractRevert):
     """``ParticipantZeroHash()``"""
 
     signature: ClassVar[str] = "ParticipantZeroHash()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
+
+
+class QualityAssetNotRegistered(ContractRevert):
+    """``QualityAssetNotRegistered(uint256)``"""
+
+    signature: ClassVar[str] = "QualityAssetNotRegistered(uint256)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', )
+    assetId: int
+
+
+class QualityContentMismatch(ContractRevert):
+    """``QualityContentMismatch(uint256,bytes32,bytes32)``"""
+
+    signature: ClassVar[str] = "QualityContentMismatch(uint256,bytes32,bytes32)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'contentHash', 'assetContentHash', )
+    assetId: int
+    contentHash: bytes
+    assetContentHash: bytes
+
+
+class QualityDeadlineNotPassed(ContractRevert):
+    """``QualityDeadlineNotPassed(uint256,uint40)``"""
+
+    signature: ClassVar[str] = "QualityDeadlineNotPassed(uint256,uint40)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('reportId', 'deadline', )
+    reportId: int
+    deadline: int
+
+
+class QualityDeadlinePassed(ContractRevert):
+    """``QualityDeadlinePassed(uint256,uint40)``"""
+
+    signature: ClassVar[str] = "QualityDeadlinePassed(uint256,uint40)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('reportId', 'deadline', )
+    reportId: int
+    deadline: int
+
+
+class QualityInvalidFix(ContractRevert):
+    """``QualityInvalidFix(uint256,uint256)``"""
+
+    signature: ClassVar[str] = "QualityInvalidFix(uint256,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('reportId', 'fixedAssetId', )
+    reportId: int
+    fixedAssetId: int
+
+
+class QualityInvalidStatus(ContractRevert):
+    """``QualityInvalidStatus(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "QualityInvalidStatus(uint256,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('reportId', 'status', )
+    reportId: int
+    status: int
+
+
+class QualityInvalidWindow(ContractRevert):
+    """``QualityInvalidWindow(uint32)``"""
+
+    signature: ClassVar[str] = "QualityInvalidWindow(uint32)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('window', )
+    window: int
+
+
+class QualityNotHolder(ContractRevert):
+    """``QualityNotHolder(uint256,address)``"""
+
+    signature: ClassVar[str] = "QualityNotHolder(uint256,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('reportId', 'account', )
+    reportId: int
+    account: str
+
+
+class QualityNotReporter(ContractRevert):
+    """``QualityNotReporter(uint256,address)``"""
+
+    signature: ClassVar[str] = "QualityNotReporter(uint256,address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('reportId', 'account', )
+    reportId: int
+    account: str
+
+
+class QualityUnknownReport(ContractRevert):
+    """``QualityUnknownReport(uint256)``"""
+
+    signature: ClassVar[str] = "QualityUnknownReport(uint256)"
+    refusal: ClassVar[str] = "not_found"
+    fields: ClassVar[tuple[str, ...]] = ('reportId', )
+    reportId: int
+
+
+class QualityZeroHash(ContractRevert):
+    """``QualityZeroHash()``"""
+
+    signature: ClassVar[str] = "QualityZeroHash()"
     refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ()
 
@@ -2131,6 +2248,17 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "ParticipantUnknown": ParticipantUnknown,
     "ParticipantZeroAddress": ParticipantZeroAddress,
     "ParticipantZeroHash": ParticipantZeroHash,
+    "QualityAssetNotRegistered": QualityAssetNotRegistered,
+    "QualityContentMismatch": QualityContentMismatch,
+    "QualityDeadlineNotPassed": QualityDeadlineNotPassed,
+    "QualityDeadlinePassed": QualityDeadlinePassed,
+    "QualityInvalidFix": QualityInvalidFix,
+    "QualityInvalidStatus": QualityInvalidStatus,
+    "QualityInvalidWindow": QualityInvalidWindow,
+    "QualityNotHolder": QualityNotHolder,
+    "QualityNotReporter": QualityNotReporter,
+    "QualityUnknownReport": QualityUnknownReport,
+    "QualityZeroHash": QualityZeroHash,
     "RecognitionAlreadyImported": RecognitionAlreadyImported,
     "RecognitionBelowThreshold": RecognitionBelowThreshold,
     "RecognitionCertificateExpired": RecognitionCertificateExpired,

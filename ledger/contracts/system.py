@@ -29,6 +29,7 @@ SYSTEM_CONTRACTS: Final[tuple[str, ...]] = (
     "Recognition",
     "Valuation",
     "Disclosure",
+    "DataQuality",
 )
 
 #: The officers' Safes, by their name in the deployment (each a proxy of the SafeL2 singleton).
@@ -60,6 +61,7 @@ DEPLOYED_CONTRACTS: Final[tuple[str, ...]] = (
     "Recognition",
     "Valuation",
     "Disclosure",
+    "DataQuality",
     *GOVERNANCE_INFRASTRUCTURE,
     "GovernanceGuard",
 )

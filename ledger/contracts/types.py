@@ -25,6 +25,9 @@ __all__ = [
     "OrderTarget",
     "ParticipantStatus",
     "Paused",
+    "QualityProblem",
+    "QualitySeverity",
+    "QualityStatus",
     "Registration",
     "Right",
     "Role",
@@ -71,6 +74,7 @@ class Paused(IntFlag):
     RECOGNITION = 1 << 7
     VALUATION = 1 << 8
     DISCLOSURE = 1 << 9
+    DATA_QUALITY = 1 << 10
 
     @property
     def contract_names(self) -> list[str]:
@@ -109,8 +113,9 @@ PAUSE_CONTRACTS: dict[Paused, str] = {
     Paused.RECOGNITION: "Recognition",
     Paused.VALUATION: "Valuation",
     Paused.DISCLOSURE: "Disclosure",
+    Paused.DATA_QUALITY: "DataQuality",
 }
-ALL_PAUSABLE = Paused((1 << 10) - 1)
+ALL_PAUSABLE = Paused((1 << 11) - 1)
 
 
 class ParticipantStatus(IntEnum):
@@ -216,6 +221,35 @@ class Derecognition(IntEnum):
     DISPOSAL = 0
     HOLDING_TRANSFERRED = 1
     OTHER = 2
+
+
+class QualityProblem(IntEnum):
+    """The quality dimension a report says the data fails (``IDataQuality.Problem``)."""
+
+    ACCURACY = 0
+    COMPLETENESS = 1
+    TIMELINESS = 2
+    CONSISTENCY = 3
+    COMPLIANCE = 4
+
+
+class QualitySeverity(IntEnum):
+    LOW = 0
+    MEDIUM = 1
+    HIGH = 2
+    CRITICAL = 3
+
+
+class QualityStatus(IntEnum):
+    NONE = 0
+    FILED = 1
+    ACKNOWLEDGED = 2
+    DISPUTED = 3
+    OVERDUE = 4
+    FIXED = 5
+    UPHELD = 6
+    DISMISSED = 7
+    WITHDRAWN = 8
 
 
 class DisclosureKind(IntEnum):

@@ -429,6 +429,13 @@ class StateView:
         t = s.valuations
         return self._one(t, f"valuation report {valuation_id}", t.c.valuation_id == valuation_id)
 
+    def quality_defaults_of(self, holder: str) -> int:
+        """Like ``defaultsOf``: the reports ``holder`` (its identity or any key it signed with) left unanswered past
+        their deadline."""
+        t = s.quality_defaults
+        rows = self._rows(t, self.named(t.c.holder, holder))
+        return int(rows[0]["defaults"]) if rows else 0
+
     def recognition_of(self, asset_id: int) -> dict[str, Any] | None:
         """The asset's latest recognition, standing (status 1) or derecognised (None when it was never recognised),
         like ``recognitionOf`` (zeros then)."""

@@ -55,6 +55,9 @@ _OPERATION_AUTHORISED, _OPERATION_USED, _OPERATION_WITHDRAWN = 1, 2, 3
 _GOVERNANCE_SCHEDULED, _GOVERNANCE_EXECUTED, _GOVERNANCE_CANCELLED = 1, 2, 3
 _VALUATION_FILED, _VALUATION_WITHDRAWN, _VALUATION_REJECTED = 1, 2, 3
 _RECOGNITION_RECOGNISED, _RECOGNITION_ENDED = 1, 2
+#: quality_reports.status (IDataQuality.ReportStatus)
+QUALITY_FILED, QUALITY_ACKNOWLEDGED, QUALITY_DISPUTED, QUALITY_OVERDUE = 1, 2, 3, 4
+QUALITY_FIXED, QUALITY_UPHELD, QUALITY_DISMISSED, QUALITY_WITHDRAWN = 5, 6, 7, 8
 #: recognition_events.kind
 RECOGNISED, REMEASURED, CARRIED_OVER, DERECOGNISED = 0, 1, 2, 3
 _MAX_UINT256: Final = (1 << 256) - 1
@@ -261,6 +264,14 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "RecognitionCarriedOver": _one("recognitions", _asset),
     "AssetDerecognised": _one("recognitions", _asset),
     "DisclosureRequirementSet": _one("disclosure_requirements", lambda a: (int(a["kind"]),)),
+    "ResponseWindowSet": _one("quality_settings", lambda a: ("response_window",)),
+    "QualityReportFiled": _one("quality_reports", lambda a: (int(a["reportId"]),)),
+    "QualityReportAnswered": _one("quality_reports", lambda a: (int(a["reportId"]),)),
+    "QualityReportOverdue": _both(_one("quality_reports", lambda a: (int(a["reportId"]),)),
+                                  _one("quality_defaults", lambda a: (a["holder"],))),
+    "QualityReportFixed": _one("quality_reports", lambda a: (int(a["reportId"]),)),
+    "QualityReportRuled": _one("quality_reports", lambda a: (int(a["reportId"]),)),
+    "QualityReportWithdrawn": _one("quality_reports", lambda a: (int(a["reportId"]),)),
     "AgreementSet": _one("agreements", lambda a: (int(a["originChainId"]),)),
     "AgreementRevoked": _one("agreements", lambda a: (int(a["originChainId"]),)),
     "CertificateImported": _imported,
@@ -1218,6 +1229,48 @@ class Projector:
             "period_end": int(a["periodEnd"]), "document_hash": _hex(a["documentHash"]), "filed_at": ts,
             "tx_hash": ev.tx_hash,
         })  # fmt: skip
+
+    # ─────────────────────────────────────────────────────────── data quality
+
+    def _on_ResponseWindowSet(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._put("quality_settings", ("response_window",), block,
+                  {"name": "response_window", "value": int(a["window"]), "set_by": a["by"]})  # fmt: skip
+
+    def _on_QualityReportFiled(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        report_id = int(a["reportId"])
+        self._put("quality_reports", (report_id,), block, {
+            "report_id": report_id, "asset_id": int(a["assetId"]), "reporter": a["reporter"],
+            "content_hash": _hex(a["contentHash"]), "problem": int(a["problem"]), "severity": int(a["severity"]),
+            "evidence_hash": _hex(a["evidenceHash"]), "deadline": int(a["deadline"]), "status": QUALITY_FILED,
+            "filed_block": block, "filed_at": ts, "holder": None, "answer_hash": None, "answered_at": None,
+            "fixed_asset_id": None, "fix_hash": None, "ruled_by": None, "ruling_hash": None, "withdrawal_hash": None,
+            "updated_at": ts,
+        })  # fmt: skip
+
+    def _quality(self, a: Mapping[str, Any], block: int, ts: int, status: int) -> Row:
+        row = self._edit("quality_reports", (int(a["reportId"]),), block)
+        row["status"], row["updated_at"] = status, ts
+        return row
+
+    def _on_QualityReportAnswered(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._quality(a, block, ts, QUALITY_ACKNOWLEDGED if a["acknowledged"] else QUALITY_DISPUTED)
+        row["holder"], row["answer_hash"], row["answered_at"] = a["holder"], _hex(a["documentHash"]), ts
+
+    def _on_QualityReportOverdue(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._quality(a, block, ts, QUALITY_OVERDUE)["holder"] = a["holder"]
+        self._put("quality_defaults", (a["holder"],), block, {"holder": a["holder"], "defaults": int(a["defaults"])})
+
+    def _on_QualityReportFixed(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._quality(a, block, ts, QUALITY_FIXED)
+        row["holder"], row["fixed_asset_id"], row["fix_hash"] = a["holder"], int(a["fixedAssetId"]), _hex(
+            a["documentHash"])
+
+    def _on_QualityReportRuled(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._quality(a, block, ts, QUALITY_UPHELD if a["upheld"] else QUALITY_DISMISSED)
+        row["ruled_by"], row["ruling_hash"] = a["by"], _hex(a["rulingHash"])
+
+    def _on_QualityReportWithdrawn(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._quality(a, block, ts, QUALITY_WITHDRAWN)["withdrawal_hash"] = _hex(a["reasonHash"])
 
     # ─────────────────────────────────────────────────────────── supervision
 

@@ -646,6 +646,51 @@ disclosures = _fact(
     indexes=[("exchange", "kind", "period_start"), ("kind", "period_start"), "filed_at"],
 )
 
+# ─────────────────────────────────────────────────────────── data quality (art. 9)
+
+# Quality reports against assets' content, with every answer, fix, ruling or withdrawal. Migration 0018_data_quality.
+quality_reports = _versioned(
+    "quality_reports",
+    [_c("report_id", sa.BigInteger)],
+    _c("asset_id", sa.BigInteger),
+    _c("reporter", _address()),
+    _c("content_hash", _hash()),
+    _c("problem", sa.SmallInteger),
+    _c("severity", sa.SmallInteger),
+    _c("evidence_hash", _hash()),
+    _c("deadline", sa.BigInteger),
+    _c("status", sa.SmallInteger),
+    _c("filed_block", sa.BigInteger),
+    _c("filed_at", sa.BigInteger),
+    _c("holder", _address(), nullable=True),  # who answered, defaulted or fixed it: the holding right's holder then
+    _c("answer_hash", _hash(), nullable=True),
+    _c("answered_at", sa.BigInteger, nullable=True),
+    _c("fixed_asset_id", sa.BigInteger, nullable=True),
+    _c("fix_hash", _hash(), nullable=True),
+    _c("ruled_by", _address(), nullable=True),
+    _c("ruling_hash", _hash(), nullable=True),
+    _c("withdrawal_hash", _hash(), nullable=True),
+    _c("updated_at", sa.BigInteger),
+    indexes=[("asset_id", "report_id"), ("content_hash",), ("reporter", "report_id"), ("status", "deadline")],
+)
+
+# Each holder's quality defaults (reports left unanswered past their deadline).
+quality_defaults = _versioned(
+    "quality_defaults",
+    [_c("holder", _address())],
+    _c("defaults", sa.BigInteger),
+    indexes=[],
+)
+
+# The holders' response window the authority set (none: the contract's default).
+quality_settings = _versioned(
+    "quality_settings",
+    [_c("name", sa.String(32))],
+    _c("value", sa.BigInteger),
+    _c("set_by", _address()),
+    indexes=[],
+)
+
 credit_scores = _versioned(
     "credit_scores",
     [_c("participant", _address())],
@@ -1019,7 +1064,8 @@ VERSIONED: Final[tuple[StateTable, ...]] = (
             rectification_orders, credit_scores, price_bands, agreements, recognised_records, held_shares, mandates,
             public_operations, licence_exclusivity, governance_operations, governance_roles,
             governance_role_settings, governance_function_roles, governance_safes, governance_targets, contract_pauses,
-            appraisers, valuations, recognitions, disclosure_requirements,
+            appraisers, valuations, recognitions, disclosure_requirements, quality_reports, quality_defaults,
+            quality_settings,
         )
     ),
     # Kept by ledger.store.aggregates, not the projector:

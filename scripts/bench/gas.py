@@ -57,6 +57,8 @@ from ledger.contracts.types import (
     LicenseTerms,
     Measurement,
     OrderTarget,
+    QualityProblem,
+    QualitySeverity,
     Right,
     Role,
     Trade,
@@ -77,6 +79,7 @@ BUDGETS: dict[str, int] = {
     "file_valuation": 90_000,
     "recognise_asset": 90_000,
     "file_disclosure": 60_000,
+    "file_quality_report": 80_000,
 }
 REQUIRED_KEYS = (
     "register_asset",
@@ -385,6 +388,20 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
                     90_000_000, now - 86_400, now + 90 * 86_400, valuation, h("auditor's opinion"))
     t.record("recognise_asset", recognised, "the holding right's holder, on a valid report; the asset's first")
     t.record("remeasure", c_holder2.remeasure(a4, Measurement.AMORTISATION, 85_000_000, h("amortisation")))
+
+    # ── data quality (art. 9): reports of the valued asset's content by the merchant
+    content = chain.registration("gas/a4").content_hash
+
+    def report(label: str) -> TxResult:
+        return tx(c_merchant, "DataQuality", "fileReport", a4, content, int(QualityProblem.ACCURACY),
+                  int(QualitySeverity.HIGH), h(label))
+
+    t.record("file_quality_report_first", report("first evidence"),
+             "the contract's first report: its counter starts")  # fmt: skip
+    filed_report = report("evidence")
+    t.record("file_quality_report", filed_report, "any participant's report of an asset's content")
+    t.record("answer_quality_report", c_holder2.answer_quality_report(
+        int(filed_report.event("QualityReportFiled")["reportId"]), True, h("acknowledged")), "by the holder")
 
     # ── information disclosure (art. 25): December 2025 (China Standard Time) ended before the chain began
     t.record("set_disclosure_requirement", auth.set_disclosure_requirement(DisclosureKind.TRADE_STATISTICS, 1, 15),

@@ -86,7 +86,8 @@ from tests.credit_codes import code_for
 logger = logging.getLogger("bench")
 
 MARKER = "bench-chain.json"
-_MARKER_VERSION = 3  # 2: the rounds value and recognise assets too (art. 19); 3: and exchanges disclose (art. 25)
+_MARKER_VERSION = 4  # 2: the rounds value and recognise assets (art. 19); 3: exchanges disclose (art. 25); 4: quality
+# reports answered (art. 9)
 # Five settleBatch transactions (declared 20M gas each, using about 15.4M) fill a block: about 3,000 events.
 _BLOCK_GAS_LIMIT = 100_000_000
 _TRADES_PER_TX = 100
@@ -94,7 +95,7 @@ _GAS_PER_TRADE = 200_000
 _TXS_PER_BLOCK = 5
 _GAS = {"applyRegistration": 300_000, "reviewRegistration": 150_000, "grantLicense": 400_000,
         "fileValuation": 200_000, "recogniseAsset": 200_000, "remeasure": 150_000,
-        "fileDisclosure": 100_000}  # fmt: skip
+        "fileDisclosure": 100_000, "fileReport": 150_000, "answer": 120_000}  # fmt: skip
 _YEAR = 365 * 86_400
 # Keep the state of the last blocks only (anvil otherwise keeps a state per block: gigabytes at a million
 # events); blocks, receipts and logs are all kept, and views at the head work.
@@ -143,7 +144,8 @@ def registration_content(chain: BenchChain, asset_id: int) -> bytes:
 
 def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, int, int, int]:
     """Sends rounds of registrations, licences, valuation reports with the sellers' accounting recognitions (or a
-    later amortisation), each exchange's disclosure of last month's trade statistics, and batch trades until
+    later amortisation), quality reports the sellers answer, each exchange's disclosure of last month's trade
+    statistics, and batch trades until
     ``counted`` reaches ``target``.
 
     Returns (events, trades, registrations, licences)."""
@@ -208,6 +210,10 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
                               now - 86_400, now + 300 * 86_400, registration_content(chain, a), h(f"report {a}"),
                               gas=_GAS["fileValuation"])
             for a in valued
+        ] + [  # and reports a quality problem of each, which its seller answers below
+            appraiser.prepare("DataQuality", "fileReport", a, registration_content(chain, a), 0, 1, h(f"evidence {a}"),
+                              gas=_GAS["fileReport"])
+            for a in valued
         ]))  # fmt: skip
         receipts = mine(work)
         counted += sum(len(r["logs"]) for r in receipts)
@@ -216,6 +222,12 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
             for r in receipts
             for e in chain.contracts.decode_logs(r["logs"])
             if e.event == "ValuationFiled"
+        }
+        quality = {
+            int(e.args["assetId"]): int(e.args["reportId"])
+            for r in receipts
+            for e in chain.contracts.decode_logs(r["logs"])
+            if e.event == "QualityReportFiled"
         }
         applied = [
             int(e.args["assetId"])
@@ -242,7 +254,9 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
                 call = seller.prepare("Valuation", "recogniseAsset", asset, int(AccountingCategory.INTANGIBLE_ASSET),
                                       recognised[asset], now - 86_400, now + 90 * 86_400, reports[asset],
                                       h("audit"), gas=_GAS["recogniseAsset"])
-            work.append((seller.sender, [call]))
+            answer = seller.prepare("DataQuality", "answer", quality[asset], True, h(f"answer {round_no}"),
+                                    gas=_GAS["answer"])  # fmt: skip
+            work.append((seller.sender, [call, answer]))
         today = datetime.fromtimestamp(now, CST)
         last_month = (month_start(today.year, today.month - 1), month_start(today.year, today.month))
         for ex in exchanges:  # last month's statistics (a correction of the last round's, within a month)

@@ -1268,3 +1268,189 @@ def test_an_exchanges_page_shows_its_disclosure_calendar_with_a_missed_period(
             assert errors == []
     finally:
         store.close()
+
+
+# ─────────────────────────────────────────────────────────── data quality (art. 9)
+
+
+def _report_rows(page: Page, table: str) -> list[dict[str, str | None]]:
+    return _attrs(page, f"[data-table={table}] tbody tr:not(.empty)", "data-report-id", "data-status", "data-problem",
+                  "data-severity", "data-past-deadline", "data-fixed-asset-id", "data-flag")  # fmt: skip
+
+
+def _expected_rows(reports: list[dict[str, Any]]) -> list[dict[str, str | None]]:
+    return [
+        {"data-report-id": str(r["report_id"]), "data-status": r["status_name"], "data-problem": r["problem_name"],
+         "data-severity": r["severity_name"], "data-past-deadline": str(r["past_deadline"]).lower(),
+         "data-fixed-asset-id": "" if r["fixed_asset_id"] is None else str(r["fixed_asset_id"]),
+         "data-flag": "overdue" if r["past_deadline"] else None}
+        for r in reports
+    ]  # fmt: skip
+
+
+def test_asset_page_shows_its_quality_reports_and_links_to_the_trace_of_its_content(tab: Tab, site: Site) -> None:
+    """The demo's timeliness report of the enterprise dataset, acknowledged by its holder: the asset's quality card
+    shows what the API answers (reporter linked, the holder's answer), as of a block before it nothing; its trace link
+    opens the content's trace: the asset, its versions, licences, trades and reports, as the API answers them."""
+    reports = site.api("quality-reports", limit=1000)["data"]
+    first = reports[0]
+    asset_id = first["asset_id"]
+    ours = [r for r in reports if r["asset_id"] == asset_id]
+    page = tab.open(f"/asset/{asset_id}")
+    card = "[data-section=quality]"
+    assert _report_rows(page, "quality-reports") == _expected_rows(ours)
+    assert page.get_attribute(f"{card} [data-field=quality-counts]", "data-reports") == str(len(ours))
+    row = f"{card} tr[data-report-id='{first['report_id']}']"
+    text = page.inner_text(row)
+    assert "时效性" in text and "一般" in text and "已确认" in text
+    assert page.get_attribute(f"{row} td:nth-child(4) a", "href") == f"#/participant/{first['reporter']}"
+    assert page.get_attribute(f"{row} td:nth-child(8) a", "href") == f"#/participant/{first['holder']}"
+    assert page.query_selector(f"{row} .badge.bad") is None  # answered in time
+    content = first["content_hash"]
+    assert page.get_attribute("#trace-link", "href") == f"#/trace/{content}"
+    tab.screenshot("asset-quality")
+
+    # The trace of the content, from the asset's card.
+    page = tab.after(lambda: page.click("#trace-link"))
+    trace = site.api(f"trace/{content}")["data"]
+    assert page.get_attribute(".trace", "data-content-hash") == content
+    asset_link = page.get_attribute("[data-section=trace-asset] [data-field=asset] a", "href")
+    assert asset_link == f"#/asset/{trace['asset_id']}"
+    holder = page.get_attribute("[data-section=trace-asset] [data-field=holding-holder] a", "href")
+    assert holder == f"#/participant/{trace['holding_holder']}"
+    versions = _attrs(page, "[data-table=trace-versions] tbody tr", "data-kind", "data-block")
+    assert versions == [{"data-kind": v["kind"], "data-block": str(v["block"])} for v in trace["versions"]]
+    assert versions[0]["data-kind"] == "application" and versions[1]["data-kind"] == "registration"
+    licences = _attrs(page, "[data-table=trace-licences] tbody tr:not(.empty)", "data-licence-id", "data-revoked")
+    assert licences == [
+        {"data-licence-id": str(x["licence_id"]), "data-revoked": str(x["revoked"]).lower()} for x in trace["licences"]
+    ]  # fmt: skip
+    trades = _attrs(page, "[data-table=trace-trades] tbody tr:not(.empty)", "data-trade-key")
+    assert trades == [{"data-trade-key": x["trade_key"]} for x in trace["trades"]]
+    assert _report_rows(page, "trace-quality") == _expected_rows(trace["quality_reports"])
+    assert len(trace["quality_reports"]) >= 1
+    tab.screenshot("trace")
+
+    tab.after(lambda: page.click("#lang-toggle"))
+    assert page.inner_text("h1") == "Content trace"
+    assert "timeliness" in page.inner_text(f"[data-table=trace-quality] tr[data-report-id='{first['report_id']}']")
+    assert page.inner_text("[data-section=trace-quality] h2") == "Quality reports"
+    tab.screenshot("trace-en")
+    tab.after(lambda: page.click("#lang-toggle"))
+
+    # As of the block before the report was filed: none, on the asset's page and in the trace.
+    before = first["filed_block"] - 1
+    page = tab.open(f"/asset/{asset_id}?at={before}")
+    assert page.query_selector("[data-section=quality] tbody tr.empty") is not None
+    assert page.get_attribute("#trace-link", "href") == f"#/trace/{content}?at={before}"
+    page = tab.after(lambda: page.click("#trace-link"))
+    assert page.get_attribute(".trace", "data-at") == str(before)
+    assert page.query_selector("[data-table=trace-quality] tbody tr.empty") is not None
+
+    # Searching the content hash (no transaction) offers its trace; an asset never reported shows none.
+    page = tab.open(f"/search?q={content}")
+    assert page.get_attribute("#search-trace-link", "href") == f"#/trace/{content}"
+    never = _public_asset(site.view)["asset_id"]
+    if not any(r["asset_id"] == never for r in reports):
+        page = tab.open(f"/asset/{never}")
+        assert page.inner_text("[data-section=quality] tbody tr.empty") == "尚无质量报告"
+
+
+def test_an_overdue_report_is_flagged_and_its_holders_page_shows_the_quality_default(
+    browser: Browser, demo: Demo, tmp_path: Path
+) -> None:
+    """A copy of the demo store where time passes: the merchant files three more reports of the enterprise dataset;
+    the first is marked overdue (the holder's first quality default), the second is past its deadline unmarked, the
+    third is fixed by another asset's registration. The asset's card and the trace flag the first two; the fix links
+    to the corrected asset; the holder's page shows its default, the merchant's none."""
+    copy = tmp_path / "quality.db"
+    source_path = demo.stores["sqlite"].engine.url.database
+    assert source_path is not None
+    with sqlite3.connect(source_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    store = open_store(f"sqlite:///{copy}")
+    view = store.as_of()
+    [demo_report, *_] = view.rows("quality_reports")
+    asset_id, content = demo_report["asset_id"], demo_report["content_hash"]
+    holder, merchant = _actor("logistics"), _actor("merchant")
+    fixed_by = min(a["asset_id"] for a in view.rows("assets") if a["asset_id"] != asset_id)
+    number, block_hash = store.checkpoint()  # type: ignore[misc]
+    with store.engine.connect() as conn:
+        now = int(conn.execute(sa.select(sa.func.max(schema.blocks.c.timestamp))).scalar_one())
+    first = max(r["report_id"] for r in view.rows("quality_reports")) + 1
+
+    def header(n: int, timestamp: int) -> BlockHeader:
+        return BlockHeader(n, f"0x{n:064x}", block_hash if n == number + 1 else f"0x{n - 1:064x}", timestamp)
+
+    def event(n: int, index: int, name: str, args: dict[str, Any]) -> LedgerEvent:
+        return LedgerEvent(n, f"0x{n:064x}", f"0x{n * 100 + index:064x}", index, "DataQuality", name, args)
+
+    def report(i: int) -> dict[str, Any]:
+        return {"reportId": first + i, "assetId": asset_id, "reporter": merchant, "contentHash": content, "problem": i,
+                "severity": 3 - i, "evidenceHash": f"0x{'e' * 63}{i}", "deadline": now + 100 + i}  # fmt: skip
+
+    filed = [event(number + 1, i, "QualityReportFiled", report(i)) for i in range(3)]
+    later = [
+        event(number + 2, 0, "QualityReportOverdue", {"reportId": first, "holder": holder, "defaults": 1}),
+        event(number + 2, 1, "QualityReportFixed", {"reportId": first + 2, "holder": holder, "fixedAssetId": fixed_by,
+                                                    "documentHash": "0x" + "f1" * 32}),
+    ]  # fmt: skip
+    for h, events in ((header(number + 1, now + 10), filed), (header(number + 2, now + 10 * DAY), later)):
+        store.apply([h], events, h)
+    try:
+        with _serving(store, tmp_path / "api") as served:
+            reports = served.api("quality-reports", asset_id=asset_id, limit=1000)["data"]
+            ids = {r["report_id"]: r for r in reports}
+            assert (ids[first]["status_name"], ids[first]["past_deadline"]) == ("overdue", True)
+            assert (ids[first + 1]["status_name"], ids[first + 1]["past_deadline"]) == ("filed", True)
+            assert (ids[first + 2]["status_name"], ids[first + 2]["fixed_asset_id"]) == ("fixed", fixed_by)
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{served.url}/explorer/#/asset/{asset_id}")
+            page.wait_for_selector("main#view[data-state=ready] .asset")
+            card = "[data-section=quality]"
+            assert _report_rows(page, "quality-reports") == _expected_rows(reports)
+            assert page.get_attribute(f"{card} [data-field=quality-counts]", "data-overdue") == "2"
+            assert page.inner_text(f"{card} [data-field=quality-counts] .badge.bad") == "2 份逾期未答复"
+            assert page.inner_text(f"{card} tr[data-report-id='{first}'] .badge.bad") == "逾期未答复"
+            assert "逾期未答复" in page.inner_text(f"{card} tr[data-report-id='{first + 1}'] .badge.bad")
+            fix = f"{card} tr[data-report-id='{first + 2}'] [data-field=fix] a"
+            assert page.get_attribute(fix, "href") == f"#/asset/{fixed_by}"
+            shot = tmp_path / "explorer-asset-quality-overdue.png"
+            page.locator(card).screenshot(path=str(shot))
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shot, SCREENSHOTS / shot.name)
+            print(f"screenshot: {shot} (copy in {SCREENSHOTS / shot.name})")
+
+            page.goto(f"{served.url}/explorer/#/trace/{content}")
+            page.wait_for_selector("main#view[data-state=ready] .trace")
+            assert page.inner_text(".trace .page-title .badge.bad") == "逾期未答复"
+            trace = served.api(f"trace/{content}")["data"]
+            assert _report_rows(page, "trace-quality") == _expected_rows(trace["quality_reports"])
+
+            [default] = served.api("quality-defaults", holder=holder)["data"]
+            page.goto(f"{served.url}/explorer/#/participant/{holder}")
+            page.wait_for_selector("main#view[data-state=ready] .participant")
+            flagged = "[data-section=quality-defaults] [data-field=quality-defaults]"
+            assert page.get_attribute(flagged, "data-defaults") == str(default["defaults"])
+            assert page.inner_text(f"{flagged} .badge.bad") == f"质量违约 {default['defaults']} 次"
+            page.click("#lang-toggle")
+            page.wait_for_selector("[data-section=quality-defaults] h2:text('Quality defaults')")
+            assert page.inner_text(f"{flagged} .badge.bad") == f"{default['defaults']} quality defaults"
+            page.click("#lang-toggle")
+            page.wait_for_selector("[data-section=quality-defaults] h2:text('数据质量违约')")
+
+            # As of the block the reports were filed, nobody had defaulted.
+            page.goto(f"{served.url}/explorer/#/participant/{holder}?at={number + 1}")
+            page.wait_for_selector(f"main#view[data-state=ready] .participant[data-at='{number + 1}']")
+            assert page.query_selector("[data-section=quality-defaults]") is None
+            page.goto(f"{served.url}/explorer/#/participant/{merchant}")
+            page.wait_for_selector("main#view[data-state=ready] .participant")
+            assert page.query_selector("[data-section=quality-defaults]") is None
+            context.close()
+            assert errors == []
+    finally:
+        store.close()

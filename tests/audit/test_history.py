@@ -93,3 +93,22 @@ def test_history_of_an_unknown_asset_is_not_found(audited: Audited) -> None:
 def test_history_reads_the_same_from_either_backend(audited: Audited, fresh_index: FreshIndex) -> None:
     asset_id = _main_asset(audited)
     assert asset_history(fresh_index(), asset_id) == asset_history(audited.live, asset_id)
+
+
+def test_history_of_an_asset_names_its_quality_reports_and_what_became_of_them(audited: Audited) -> None:
+    t = events_table
+    with audited.live.engine.connect() as conn:
+        args = conn.execute(
+            sa.select(t.c.args).where(t.c.name == "QualityReportFiled").order_by(t.c.block_number).limit(1)
+        ).scalar_one()
+    w = audited.chain.world
+    holder, merchant, supervisor = w.holder.address, w.merchant.address, w.supervisor.address
+    steps = [s for s in asset_history(audited.live, int(args["assetId"])) if s.kind == "quality report"]
+    assert [(s.event, s.actor) for s in steps] == [
+        ("QualityReportFiled", merchant), ("QualityReportAnswered", holder), ("QualityReportRuled", supervisor),
+        ("QualityReportFiled", w.provider.address), ("QualityReportAnswered", holder), ("QualityReportFixed", holder),
+        ("QualityReportFiled", merchant), ("QualityReportWithdrawn", merchant),
+        ("QualityReportFiled", merchant), ("QualityReportOverdue", merchant),
+    ]  # fmt: skip
+    assert "disputed" in steps[1].summary and "dismissed" in steps[2].summary
+    assert f"{holder}'s default 1" in steps[-1].summary

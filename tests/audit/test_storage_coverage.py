@@ -246,6 +246,17 @@ TAMPERS: dict[tuple[str, str], Tamper] = {
         t, "Disclosure", "_requirements",
         _var(t, "Disclosure", "_requirements", t.first("disclosure_requirements")["kind"]), "graceDays",
         lambda n: n + 1),
+    # _reportCount (uint64) and _window (uint32) share the contract's first slot, the count in its low 8 bytes.
+    ("DataQuality", "_reportCount"): lambda t: _plus_one(
+        t, "DataQuality", t.layout("DataQuality").slot("_reportCount")),
+    ("DataQuality", "_window"): lambda t: (
+        lambda slot: ("DataQuality", slot, t.read("DataQuality", slot) + (3600 << 64))
+    )(t.layout("DataQuality").slot("_window")),
+    ("DataQuality", "_reports"): lambda t: _member(
+        t, "DataQuality", "_reports", _var(t, "DataQuality", "_reports", t.first("quality_reports")["report_id"]),
+        "deadline", lambda n: n + 1),
+    ("DataQuality", "_defaults"): lambda t: _plus_one(
+        t, "DataQuality", _var(t, "DataQuality", "_defaults", t.first("quality_defaults")["holder"])),
     ("Recognition", "_recognisedCount"): lambda t: _plus_one(
         t, "Recognition", t.layout("Recognition").slot("_recognisedCount")),
     ("Recognition", "_agreements"): lambda t: _member(

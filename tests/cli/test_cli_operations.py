@@ -383,3 +383,31 @@ def test_information_disclosure(chain: Cli) -> None:
     assert (calendar["missed"], calendar["periods"]) == (0, [])
     lifted = chain.json("disclosure", "lift", "trade-statistics")
     assert lifted["months"] == 0
+
+
+def test_data_quality_reports(chain: Cli) -> None:
+    """Art. 9 from the command line: the merchant (6) reports a problem of holder 4's asset; a non-holder cannot
+    answer; 4 disputes it and the authority (this market has no supervisor) upholds it; a second report is fixed by
+    the corrected dataset's registration; a third is withdrawn by its reporter."""
+    asset = _register(chain, "quality")
+    filed = chain.json("quality", "file", str(asset), "--problem", "completeness", "--severity", "high",
+                       "--evidence", "missing months", "--as", "6")  # fmt: skip
+    report = filed["report_id"]
+    assert (filed["asset_id"], filed["problem"], filed["severity"]) == (asset, "completeness", "high")
+    not_holder = chain.refused("quality", "answer", str(report), "--document", "not mine", "--as", "5")
+    assert f"QualityNotHolder(reportId={report}" in not_holder.stderr
+    chain.ok("quality", "answer", str(report), "--dispute", "--document", "the months are there", "--as", "4")
+    assert chain.json("quality", "show", str(report))["status"] == "disputed"
+    chain.ok("quality", "rule", str(report), "--ruling", "the data lacks them")
+    assert chain.json("quality", "show", str(report))["status"] == "upheld"
+
+    second = chain.json("quality", "file", str(asset), "--evidence", "wrong totals", "--as", "6")["report_id"]
+    corrected = _register(chain, "quality corrected")
+    chain.ok("quality", "fix", str(second), "--corrected", str(corrected), "--document", "corrected", "--as", "4")
+    assert chain.json("quality", "show", str(second))["status"] == "fixed"
+    third = chain.json("quality", "file", str(asset), "--evidence", "typo", "--as", "6")["report_id"]
+    chain.ok("quality", "withdraw", str(third), "--reason", "my mistake", "--as", "6")
+    assert chain.json("quality", "show", str(third))["status"] == "withdrawn"
+    bad = chain.refused("quality", "file", str(asset), "--problem", "taste", "--evidence", "x", "--as", "6", code=2)
+    assert "accuracy, completeness" in bad.stderr
+    assert chain.json("quality", "defaults", "4") == {"holder": dev_account(4).address, "defaults": 0}

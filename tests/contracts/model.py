@@ -52,6 +52,7 @@ from ledger.contracts.types import (
     OrderStatus,
     OrderTarget,
     ParticipantStatus,
+    QualityStatus,
     Registration,
     Right,
     Role,
@@ -458,6 +459,23 @@ class Recognition:
 NO_RECOGNITION = Recognition(ZERO, 0, 0)
 
 
+@dataclass
+class QualityReport:
+    reporter: str
+    asset_id: int
+    deadline: int
+    status: QualityStatus
+
+    def view(self) -> dict[str, Any]:
+        return {"reporter": self.reporter, "assetId": self.asset_id, "deadline": self.deadline,
+                "status": int(self.status)}  # fmt: skip
+
+
+#: A quality report no longer open to a fix (ruled on or withdrawn, or fixed already).
+QUALITY_CLOSED = frozenset([QualityStatus.FIXED, QualityStatus.UPHELD, QualityStatus.DISMISSED,
+                            QualityStatus.WITHDRAWN])  # fmt: skip
+
+
 def month_index(t: int) -> int | None:
     """The calendar month (China Standard Time) that ``t`` begins, counted from January of year 0; None when ``t``
     is not a month's first second."""
@@ -526,6 +544,10 @@ class Ledger:
     #: kind -> (months, grace days, since)
     disclosure_requirements: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     disclosure_count: int = 0
+    # data quality
+    quality_reports: dict[int, QualityReport] = field(default_factory=dict)
+    quality_defaults: dict[str, int] = field(default_factory=dict)
+    response_window: int = 15 * DAY
 
     def copy(self) -> Ledger:
         return copy.deepcopy(self)
@@ -1865,6 +1887,93 @@ class Ledger:
         if document == ZERO_HASH:
             raise Refused("DisclosureZeroHash")
         self.disclosure_count += 1
+
+    # ─────────────────────────────────────────────────────────── data quality
+
+    def set_response_window(self, caller: str, window: int) -> None:
+        self.require_role(caller, int(Role.AUTHORITY))
+        if not DAY <= window <= 365 * DAY:
+            raise Refused("QualityInvalidWindow", window=window)
+        self.response_window = window
+
+    def file_quality_report(self, caller: str, asset_id: int, content: bytes, evidence: bytes) -> None:
+        self.require_role(caller, ALL)
+        a = self._asset(asset_id)
+        if a.status != AssetStatus.REGISTERED:
+            raise Refused("QualityAssetNotRegistered", assetId=asset_id)
+        if content != a.content_hash:
+            raise Refused("QualityContentMismatch", assetId=asset_id, contentHash=content,
+                          assetContentHash=a.content_hash)  # fmt: skip
+        if evidence == ZERO_HASH:
+            raise Refused("QualityZeroHash")
+        report_id = len(self.quality_reports) + 1
+        self.quality_reports[report_id] = QualityReport(caller, asset_id, self.now + self.response_window,
+                                                        QualityStatus.FILED)  # fmt: skip
+
+    def _quality_report(self, report_id: int) -> QualityReport:
+        r = self.quality_reports.get(report_id)
+        if r is None:
+            raise Refused("QualityUnknownReport", reportId=report_id)
+        return r
+
+    def _quality_in(self, report_id: int, *statuses: QualityStatus) -> QualityReport:
+        r = self._quality_report(report_id)
+        if r.status not in statuses:
+            raise Refused("QualityInvalidStatus", reportId=report_id, status=int(r.status))
+        return r
+
+    def _quality_holder(self, caller: str, report_id: int, r: QualityReport) -> None:
+        self.require_role(caller, ALL)
+        if self._asset(r.asset_id).holders[Right.HOLDING] != caller:
+            raise Refused("QualityNotHolder", reportId=report_id, account=self.key_of(caller))
+
+    def answer_quality_report(self, caller: str, report_id: int, acknowledged: bool, document: bytes) -> None:
+        r = self._quality_in(report_id, QualityStatus.FILED)
+        self._quality_holder(caller, report_id, r)
+        if self.now > r.deadline:
+            raise Refused("QualityDeadlinePassed", reportId=report_id, deadline=r.deadline)
+        if document == ZERO_HASH:
+            raise Refused("QualityZeroHash")
+        r.status = QualityStatus.ACKNOWLEDGED if acknowledged else QualityStatus.DISPUTED
+
+    def mark_quality_report_overdue(self, caller: str, report_id: int) -> None:
+        self.require_role(caller, ALL)
+        r = self._quality_in(report_id, QualityStatus.FILED)
+        if self.now <= r.deadline:
+            raise Refused("QualityDeadlineNotPassed", reportId=report_id, deadline=r.deadline)
+        holder = self._asset(r.asset_id).holders[Right.HOLDING]
+        r.status = QualityStatus.OVERDUE
+        self.quality_defaults[holder] = self.quality_defaults.get(holder, 0) + 1
+
+    def resolve_quality_report(self, caller: str, report_id: int, fixed_id: int, document: bytes) -> None:
+        r = self._quality_report(report_id)
+        if r.status in QUALITY_CLOSED:
+            raise Refused("QualityInvalidStatus", reportId=report_id, status=int(r.status))
+        self._quality_holder(caller, report_id, r)
+        fix = self._asset(fixed_id)
+        if fix.status != AssetStatus.REGISTERED or fix.holders[Right.HOLDING] != caller or fixed_id == r.asset_id:
+            raise Refused("QualityInvalidFix", reportId=report_id, fixedAssetId=fixed_id)
+        if document == ZERO_HASH:
+            raise Refused("QualityZeroHash")
+        r.status = QualityStatus.FIXED
+
+    def rule_on_quality_report(self, caller: str, report_id: int, upheld: bool, ruling: bytes) -> None:
+        self.require_role(caller, SUPERVISORS)
+        r = self._quality_report(report_id)
+        if r.status in (QualityStatus.UPHELD, QualityStatus.DISMISSED, QualityStatus.WITHDRAWN):
+            raise Refused("QualityInvalidStatus", reportId=report_id, status=int(r.status))
+        if ruling == ZERO_HASH:
+            raise Refused("QualityZeroHash")
+        r.status = QualityStatus.UPHELD if upheld else QualityStatus.DISMISSED
+
+    def withdraw_quality_report(self, caller: str, report_id: int, reason: bytes) -> None:
+        self.require_role(caller, ALL)
+        r = self._quality_in(report_id, QualityStatus.FILED)
+        if r.reporter != caller:
+            raise Refused("QualityNotReporter", reportId=report_id, account=self.key_of(caller))
+        if reason == ZERO_HASH:
+            raise Refused("QualityZeroHash")
+        r.status = QualityStatus.WITHDRAWN
 
     # ─────────────────────────────────────────────────────────── recognition
 

@@ -106,7 +106,8 @@ def test_contracts_are_wired_for_good_at_deployment(world: World) -> None:
         and not str(item.get("name")).startswith("settle")
     }
     assert setters == {"setRoles", "setRevenueShares", "setPriceBand", "setAgreement", "setControl",
-                       "setRecognitionSuspended", "setIssuanceLimit", "setPaused", "setRequirement"}  # fmt: skip
+                       "setRecognitionSuspended", "setIssuanceLimit", "setPaused", "setRequirement",
+                       "setResponseWindow"}  # fmt: skip
     # The participant registry knows the governance's Safes (whose officers may be neither banks nor exchanges)
     # from its constructor, as the guard knows the registry.
     safes = [a[name] for name in ("CouncilSafe", "GuardianSafe", "EmergencySafe")]

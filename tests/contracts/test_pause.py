@@ -63,6 +63,12 @@ CHECKED: dict[str, Paused] = {
     "Valuation.carryOver": P.VALUATION,
     "Valuation.derecognise": P.VALUATION,
     "Disclosure.fileDisclosure": P.DISCLOSURE,
+    "DataQuality.fileReport": P.DATA_QUALITY,
+    "DataQuality.answer": P.DATA_QUALITY,
+    "DataQuality.markOverdue": P.DATA_QUALITY,
+    "DataQuality.resolveByFix": P.DATA_QUALITY,
+    "DataQuality.rule": P.DATA_QUALITY,
+    "DataQuality.withdrawReport": P.DATA_QUALITY,
 }
 
 #: The authority's own functions: the governance keeps governing while contracts are paused.
@@ -74,6 +80,7 @@ AUTHORITY_ONLY = frozenset({
     "SettlementToken.setIssuanceLimit", "TradeSettlement.releaseHeldShares", "TradeSettlement.setPriceBand",
     "Recognition.setAgreement", "Recognition.revokeAgreement", "Valuation.accreditAppraiser",
     "Valuation.revokeAppraiser", "Disclosure.setRequirement",
+    "DataQuality.setResponseWindow",
 })  # fmt: skip
 
 #: Hooks between the contracts: only a sibling contract calls them, from an entry point that checked the pause of
@@ -187,8 +194,8 @@ def test_pause_input_is_checked(world: World) -> None:
     w = world
     cases = [
         (lambda: w.authority.pause(Paused(0), h("nothing")), ("ControlsInvalidContracts", {"contracts": 0})),
-        (lambda: w.authority.pause(Paused(1 << 10), h("no such contract")),
-         ("ControlsInvalidContracts", {"contracts": 1024})),
+        (lambda: w.authority.pause(Paused(1 << 11), h("no such contract")),
+         ("ControlsInvalidContracts", {"contracts": 2048})),
         (lambda: w.authority.pause(P.SUPERVISION, b"\x00" * 32), ("ControlsZeroHash", {})),
         (lambda: w.authority.unpause(P.SUPERVISION, h("not paused")),
          ("ControlsPauseUnchanged", {"contracts": int(P.SUPERVISION), "paused": 0})),

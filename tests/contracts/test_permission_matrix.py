@@ -42,6 +42,8 @@ from ledger.contracts.types import (
     OrderTarget,
     ParticipantStatus,
     Paused,
+    QualityProblem,
+    QualitySeverity,
     Right,
     Role,
     Trade,
@@ -54,7 +56,7 @@ from tests.credit_codes import code_for
 
 SYSTEM = (
     "ParticipantRegistry", "AssetRegistry", "AssetControls", "SettlementToken", "TradeSettlement", "MandateRegistry",
-    "Supervision", "Recognition", "Valuation", "Disclosure",
+    "Supervision", "Recognition", "Valuation", "Disclosure", "DataQuality",
 )  # fmt: skip
 #: Refused calls are sent with this much gas, so that they are mined and revert on-chain.
 REFUSED_GAS = 3_000_000
@@ -969,6 +971,65 @@ def _file_disclosure(env: Env) -> Prepared:
                     lambda: w.holder.disclosure_count())  # fmt: skip
 
 
+# ─────────────────────────────────────────────────────────── DataQuality
+
+
+def _quality_report(w: World) -> tuple[int, int]:
+    """The holder's asset and the merchant's report of it."""
+    asset = w.registered_asset()
+    report = w.merchant.file_quality_report(asset, w.holder.get_asset(asset)["contentHash"], QualityProblem.ACCURACY,
+                                            QualitySeverity.HIGH, h("evidence"))  # fmt: skip
+    return asset, report
+
+
+def _set_response_window(env: Env) -> Prepared:
+    w = env.w
+    return Prepared((30 * _DAY,), lambda: w.holder.response_window())
+
+
+def _file_quality_report(env: Env) -> Prepared:
+    w = env.w
+    asset = w.registered_asset()
+    return Prepared((asset, w.holder.get_asset(asset)["contentHash"], int(QualityProblem.TIMELINESS),
+                     int(QualitySeverity.LOW), h("evidence")), lambda: w.holder.quality_report_count())  # fmt: skip
+
+
+def _answer_quality_report(env: Env) -> Prepared:
+    w = env.w
+    _, report = _quality_report(w)
+    return Prepared((report, True, h("acknowledged")), lambda: w.holder.get_quality_report(report),
+                    data={"id": report})  # fmt: skip
+
+
+def _mark_overdue(env: Env) -> Prepared:
+    w = env.w
+    _, report = _quality_report(w)
+    w.rpc.call("evm_increaseTime", [16 * _DAY])
+    w.rpc.call("evm_mine", [])
+    return Prepared((report,), lambda: (w.holder.get_quality_report(report), w.holder.quality_defaults_of(
+        w.holder.address)))  # fmt: skip
+
+
+def _resolve_quality_report(env: Env) -> Prepared:
+    w = env.w
+    _, report = _quality_report(w)
+    corrected = w.registered_asset()
+    return Prepared((report, corrected, h("corrected")), lambda: w.holder.get_quality_report(report),
+                    data={"id": report})  # fmt: skip
+
+
+def _rule_on_quality_report(env: Env) -> Prepared:
+    w = env.w
+    _, report = _quality_report(w)
+    return Prepared((report, False, h("ruling")), lambda: w.holder.get_quality_report(report))
+
+
+def _withdraw_quality_report(env: Env) -> Prepared:
+    w = env.w
+    _, report = _quality_report(w)
+    return Prepared((report, h("withdrawn")), lambda: w.holder.get_quality_report(report), data={"id": report})
+
+
 
 MATRIX: tuple[Entry, ...] = (
     # ParticipantRegistry
@@ -1126,6 +1187,19 @@ MATRIX: tuple[Entry, ...] = (
     Entry("Disclosure", "setRequirement", frozenset({"authority"}), _set_disclosure_requirement,
           (role(int(Role.AUTHORITY)),)),
     Entry("Disclosure", "fileDisclosure", frozenset({"exchange"}), _file_disclosure, (role(int(Role.EXCHANGE)),)),
+    # DataQuality
+    Entry("DataQuality", "setResponseWindow", frozenset({"authority"}), _set_response_window,
+          (role(int(Role.AUTHORITY)),)),
+    Entry("DataQuality", "fileReport", ACTIVE, _file_quality_report, (role(ALL),)),
+    Entry("DataQuality", "answer", frozenset({"holder"}), _answer_quality_report,
+          (role(ALL), error("QualityNotHolder", reportId=data("id"), account=caller))),
+    Entry("DataQuality", "markOverdue", ACTIVE, _mark_overdue, (role(ALL),)),
+    Entry("DataQuality", "resolveByFix", frozenset({"holder"}), _resolve_quality_report,
+          (role(ALL), error("QualityNotHolder", reportId=data("id"), account=caller))),
+    Entry("DataQuality", "rule", frozenset({"supervisor", "authority"}), _rule_on_quality_report,
+          (role(SUPERVISORS),)),
+    Entry("DataQuality", "withdrawReport", frozenset({"merchant"}), _withdraw_quality_report,
+          (role(ALL), error("QualityNotReporter", reportId=data("id"), account=caller))),
 )  # fmt: skip
 
 

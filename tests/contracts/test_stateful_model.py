@@ -118,6 +118,8 @@ from ledger.contracts.types import (
     ObjectionStatus,
     OrderTarget,
     ParticipantStatus,
+    QualityProblem,
+    QualitySeverity,
     Registration,
     Right,
     Role,
@@ -274,6 +276,7 @@ WEIGHTS: dict[str, int] = {
     "hook": 3, "time_passes": 4, "grant_license": 8, "change_key": 2, "retired_key_acts": 2,
     "accredit_appraiser": 1, "file_valuation": 2, "close_valuation": 1, "recognise_asset": 2,
     "change_recognition": 2, "set_disclosure_requirement": 1, "file_disclosure": 2,
+    "set_response_window": 1, "file_quality_report": 1, "act_on_quality_report": 2,
 }  # fmt: skip
 ACTIONS = [name for name, weight in WEIGHTS.items() for _ in range(weight)]
 #: Operations on licences (until there is one, the machine grants one instead).
@@ -283,7 +286,7 @@ NEEDS_ASSET = frozenset([
     "change_registration", "cancel", "transfer_right", "lodge_objection", "decide_objection", "freeze_or_unfreeze",
     "attest_anonymisation", "public_operation", "grant_license", "sublicense", "revoke_license", "transfer_license",
     "settle", "settle_batch", "settle_direct", "set_revenue_shares", "grant_mandate", "settle_mandated",
-    "file_valuation", "recognise_asset", "change_recognition",
+    "file_valuation", "recognise_asset", "change_recognition", "file_quality_report",
 ])  # fmt: skip
 
 # ─────────────────────────────────────────────────────────── the views compared
@@ -367,6 +370,7 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
     "Recognition": frozenset(["certificateDigest", "getAgreement", "getRecognised", "localAssetOf", "recognisedCount"]),
     "Valuation": frozenset(["accreditationOf", "getValuation", "recognitionOf", "valuationCount"]),
     "Disclosure": frozenset(["disclosureCount", "requirementOf"]),
+    "DataQuality": frozenset(["defaultsOf", "getReport", "reportCount", "responseWindow"]),
 }
 #: Views deliberately not compared, each with the reason it is implied by others. (Empty: every view is
 #: compared. The registry module's views are compared too: called directly, each must refuse.)
@@ -435,6 +439,9 @@ DRIVEN_WRITES: dict[str, frozenset[str]] = {
          "remeasure", "revokeAppraiser", "withdrawValuation"]
     ),
     "Disclosure": frozenset(["fileDisclosure", "setRequirement"]),
+    "DataQuality": frozenset(
+        ["answer", "fileReport", "markOverdue", "resolveByFix", "rule", "setResponseWindow", "withdrawReport"]
+    ),
 }
 #: Write functions of the module reached only through the registry (where DRIVEN_WRITES has them).
 UNDRIVEN_WRITES: dict[str, dict[str, str]] = {
@@ -1189,6 +1196,13 @@ class LedgerMachine(RuleBasedStateMachine):
                                        base + 300 * DAY, content, h("report")),
             "Valuation", "fileValuation", 2, int(ValuationMethod.INCOME), 10**8, b"CNY", base, base + 300 * DAY,
             content, h("report"),
+        )  # fmt: skip
+        quality = self.model.assets[1].content_hash
+        self.setup_op(
+            "report a problem of asset 1", "fileReport", "merchant",
+            lambda m: m.file_quality_report(self.address["merchant"], 1, quality, h("evidence")),
+            "DataQuality", "fileReport", 1, quality, int(QualityProblem.ACCURACY), int(QualitySeverity.HIGH),
+            h("evidence"),
         )  # fmt: skip
         for action, source in (("suspend", "source"), ("revoke", "source2")):
             self.setup_op(
@@ -2361,6 +2375,88 @@ class LedgerMachine(RuleBasedStateMachine):
         if tx:
             self.ok(action)
 
+    # ─────────────────────────────────────────────────────────── data quality
+
+    def set_response_window(self, data: st.DataObject) -> None:
+        caller = self.who(data, ["authority"])
+        window = self.choose(data, [20 * DAY, 3 * DAY, DAY, DAY - 1, 366 * DAY], label="response window")
+        _, tx = self.attempt(
+            f"response window {window} by {caller}", "setResponseWindow", caller,
+            lambda m: m.set_response_window(self.address[caller], window),
+            "DataQuality", "setResponseWindow", window,
+        )  # fmt: skip
+        if tx:
+            self.ok("setResponseWindow")
+
+    def file_quality_report(self, data: st.DataObject) -> None:
+        m = self.model
+        registered = [i for i, a in m.assets.items() if a.status == AssetStatus.REGISTERED]
+        asset_id = self.pick(data, list(m.assets), "asset", registered)
+        caller = self.who(data, ["merchant", "provider", "holder2", "supervisor"])
+        asset = m.assets.get(asset_id)
+        content = asset.content_hash if asset and not self.one_in(data, 12, "another content?") else self.fresh("c")
+        problem = self.choose(data, list(QualityProblem), label="problem")
+        severity = self.choose(data, list(QualitySeverity), label="severity")
+        evidence = ZERO_HASH if self.one_in(data, 20, "no evidence?") else self.fresh("evidence")
+        _, tx = self.attempt(
+            f"report {problem.name} of asset {asset_id} by {caller}", "fileReport", caller,
+            lambda m: m.file_quality_report(self.address[caller], asset_id, content, evidence),
+            "DataQuality", "fileReport", asset_id, content, int(problem), int(severity), evidence,
+        )  # fmt: skip
+        if tx:
+            self.ok("fileReport")
+
+    def act_on_quality_report(self, data: st.DataObject) -> None:
+        m = self.model
+        report_id = self.pick(data, list(m.quality_reports), "quality report")
+        r = m.quality_reports.get(report_id)
+        holder = self.holder_name(r.asset_id, Right.HOLDING) if r else []
+        document = ZERO_HASH if self.one_in(data, 20, "no document?") else self.fresh("quality")
+        action = self.choose(data, ["answer", "answer", "markOverdue", "resolveByFix", "rule", "withdrawReport"],
+                             label="quality action")  # fmt: skip
+        if action == "answer":
+            caller = self.who(data, holder)
+            acknowledged = self.choose(data, [True, False], label="acknowledged")
+            _, tx = self.attempt(
+                f"answer report {report_id} ({acknowledged}) by {caller}", "answer", caller,
+                lambda m: m.answer_quality_report(self.address[caller], report_id, acknowledged, document),
+                "DataQuality", "answer", report_id, acknowledged, document,
+            )  # fmt: skip
+        elif action == "markOverdue":
+            caller = self.who(data, ["merchant", "supervisor"])
+            _, tx = self.attempt(
+                f"mark report {report_id} overdue by {caller}", "markOverdue", caller,
+                lambda m: m.mark_quality_report_overdue(self.address[caller], report_id),
+                "DataQuality", "markOverdue", report_id,
+            )  # fmt: skip
+        elif action == "resolveByFix":
+            caller = self.who(data, holder)
+            mine = [i for i, a in m.assets.items() if a.holders[Right.HOLDING] == self.address.get(caller)
+                    and a.status == AssetStatus.REGISTERED and (r is None or i != r.asset_id)]  # fmt: skip
+            fixed = self.pick(data, list(m.assets), "fix", mine)
+            _, tx = self.attempt(
+                f"fix report {report_id} with asset {fixed} by {caller}", "resolveByFix", caller,
+                lambda m: m.resolve_quality_report(self.address[caller], report_id, fixed, document),
+                "DataQuality", "resolveByFix", report_id, fixed, document,
+            )  # fmt: skip
+        elif action == "rule":
+            caller = self.who(data, ["supervisor", "authority"])
+            upheld = self.choose(data, [True, False], label="upheld")
+            _, tx = self.attempt(
+                f"rule on report {report_id} ({upheld}) by {caller}", "rule", caller,
+                lambda m: m.rule_on_quality_report(self.address[caller], report_id, upheld, document),
+                "DataQuality", "rule", report_id, upheld, document,
+            )  # fmt: skip
+        else:
+            caller = self.who(data, [self.named(r.reporter)] if r else [])
+            _, tx = self.attempt(
+                f"withdraw report {report_id} by {caller}", "withdrawReport", caller,
+                lambda m: m.withdraw_quality_report(self.address[caller], report_id, document),
+                "DataQuality", "withdrawReport", report_id, document,
+            )  # fmt: skip
+        if tx:
+            self.ok(action)
+
     # ─────────────────────────────────────────────────────────── disclosure
 
     def set_disclosure_requirement(self, data: st.DataObject) -> None:
@@ -2599,6 +2695,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "close_valuation": ("file_valuation", not self.model.valuations),
             "recognise_asset": ("file_valuation", not self.usable_valuations()),
             "change_recognition": ("recognise_asset", not self.model.recognitions),
+            "act_on_quality_report": ("file_quality_report", not self.model.quality_reports),
             "suspend_recognised": ("import_certificate", not self.model.records),
             "review": ("apply_registration", all(a.status != AssetStatus.PENDING for a in self.model.assets.values())),
         }
@@ -2812,6 +2909,16 @@ class LedgerMachine(RuleBasedStateMachine):
                 v.view() if v else Refused("ValuationUnknown", valuationId=valuation_id))  # fmt: skip
         for account in accounts if sweep else [a["provider"], a["holder"]]:
             add("Valuation", "accreditationOf", (account,), m.accreditation(account).view())
+
+        # data quality
+        add("DataQuality", "reportCount", (), len(m.quality_reports))
+        add("DataQuality", "responseWindow", (), m.response_window)
+        for report_id in [*m.quality_reports, len(m.quality_reports) + 1]:
+            q = m.quality_reports.get(report_id)
+            add("DataQuality", "getReport", (report_id,),
+                q.view() if q else Refused("QualityUnknownReport", reportId=report_id))  # fmt: skip
+        for account in accounts if sweep else [a["holder"], a["holder2"]]:
+            add("DataQuality", "defaultsOf", (account,), m.quality_defaults.get(m.identity_of(account), 0))
 
         # disclosure
         add("Disclosure", "disclosureCount", (), m.disclosure_count)

@@ -42,6 +42,8 @@ from ledger.contracts.types import (
     Measurement,
     OrderTarget,
     Paused,
+    QualityProblem,
+    QualitySeverity,
     Registration,
     Right,
     Role,
@@ -75,6 +77,8 @@ EVENT_TYPES = frozenset({
     "AppraiserAccredited", "AppraiserRevoked", "ValuationFiled", "ValuationWithdrawn", "ValuationRejected",
     "AssetRecognised", "RecognitionRemeasured", "RecognitionCarriedOver", "AssetDerecognised",
     "DisclosureRequirementSet", "DisclosureFiled",
+    "ResponseWindowSet", "QualityReportFiled", "QualityReportAnswered", "QualityReportOverdue", "QualityReportFixed",
+    "QualityReportRuled", "QualityReportWithdrawn",
     # the governance: the access manager's and the officers' Safes'
     "RoleGranted", "RoleRevoked", "RoleLabel", "RoleGuardianChanged", "TargetFunctionRoleUpdated",
     "OperationScheduled", "OperationExecuted", "SafeSetup", "EnabledModule", "ChangedGuard", "ChangedModuleGuard",
@@ -136,6 +140,7 @@ def every_event_round(w: World) -> None:
 
     valuation_round(w)
     disclosure_round(w)
+    quality_round(w)
     key_change_round(w)
     recognition_round(w)
     pause_round(w)
@@ -194,6 +199,30 @@ def valuation_round(w: World) -> None:
     w.holder2.carry_over(asset, h("carry-over audit"))
     w.holder2.derecognise(asset, Derecognition.DISPOSAL, h("disposal"))
     w.authority.revoke_appraiser(w.provider.address, h("accreditation revoked"))
+
+
+def quality_report(w: World, asset: int, reporter: LedgerClient) -> int:
+    return reporter.file_quality_report(asset, w.holder.get_asset(asset)["contentHash"], QualityProblem.ACCURACY,
+                                        QualitySeverity.HIGH, unique_hash("evidence"))  # fmt: skip
+
+
+def quality_round(w: World) -> None:
+    """Art. 9: the council sets a 20-day window; the merchant reports a problem of the holder's asset, disputed
+    then ruled on; another acknowledged and fixed by a corrected registration; a third withdrawn; a fourth left
+    unanswered and marked overdue (a default of the holder)."""
+    w.authority.set_response_window(20 * DAY)
+    asset = w.registered_asset()
+    disputed = quality_report(w, asset, w.merchant)
+    w.holder.answer_quality_report(disputed, False, unique_hash("answer"))
+    w.supervisor.rule_on_quality_report(disputed, False, unique_hash("ruling"))
+    fixed = quality_report(w, asset, w.provider)
+    w.holder.answer_quality_report(fixed, True, unique_hash("answer"))
+    w.holder.resolve_quality_report(fixed, w.registered_asset(), unique_hash("corrected dataset"))
+    w.merchant.withdraw_quality_report(quality_report(w, asset, w.merchant), unique_hash("withdrawn"))
+    unanswered = quality_report(w, asset, w.merchant)
+    w.rpc.call("evm_increaseTime", [21 * DAY])
+    w.rpc.call("evm_mine", [])
+    w.merchant.mark_quality_report_overdue(unanswered)
 
 
 def disclosure_round(w: World) -> None:

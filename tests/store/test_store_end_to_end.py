@@ -38,6 +38,8 @@ from ledger.contracts.types import (
     Measurement,
     OrderTarget,
     Paused,
+    QualityProblem,
+    QualitySeverity,
     Registration,
     Right,
     Role,
@@ -115,7 +117,8 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     rectification order; a raised issuance limit and a redemption; an invalidated nonce; recognised registrations;
     a licence sold; a share held for a revoked recipient and released by the authority; valuation reports withdrawn
     and rejected, a recognition carried over and derecognised, an appraiser revoked; disclosure requirements (one
-    lifted) and an exchange's disclosures (one corrected); a planned key change and a recovery."""
+    lifted) and an exchange's disclosures (one corrected); quality reports answered, ruled on, fixed, withdrawn
+    and overdue; a planned key change and a recovery."""
     actor = {a.key: authority.as_(current_key(authority, a)[1]) for a in ACTORS}  # the demo changed some keys
     registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
     holder, merchant, other = (authority.as_(dev_account(i)) for i in (12, 13, 14))
@@ -226,6 +229,31 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     last_month = (month_start(today.year, today.month - 1), month_start(today.year, today.month))
     exchange.file_disclosure(DisclosureKind.TRADE_STATISTICS, *last_month, h("e2e statistics"))
     exchange.file_disclosure(DisclosureKind.TRADE_STATISTICS, *last_month, h("e2e corrected statistics"))
+    # Data quality: the council sets a 10-day window; the merchant and the other holder report problems of a fresh
+    # asset of the holder: one disputed and upheld, one fixed by a corrected registration, one withdrawn, one left
+    # unanswered and marked overdue.
+    authority.set_response_window(10 * 86_400)
+
+    def registered(label: str) -> int:
+        asset_id = holder.apply_registration(registration(label))
+        registrar.review_registration(asset_id, True, h("review"))
+        return asset_id
+
+    reported = registered("quality")
+    content = holder.get_asset(reported)["contentHash"]
+
+    def report(by: LedgerClient) -> int:
+        return by.file_quality_report(reported, content, QualityProblem.TIMELINESS, QualitySeverity.MEDIUM,
+                                      h(f"e2e evidence {by.address}"))  # fmt: skip
+
+    ruled, fixed, withdrawn, unanswered = (report(m) for m in (merchant, merchant, merchant, other))
+    holder.answer_quality_report(ruled, False, h("e2e disputed"))
+    supervisor.rule_on_quality_report(ruled, True, h("e2e upheld"))
+    holder.resolve_quality_report(fixed, registered("quality fix"), h("e2e corrected"))
+    merchant.withdraw_quality_report(withdrawn, h("e2e withdrawn"))
+    authority.rpc.call("evm_increaseTime", [11 * 86_400])
+    authority.rpc.call("evm_mine", [])
+    other.mark_quality_report_overdue(unanswered)
     # Key changes: the other holder hands over to a new key (both sign), the merchant's key is recovered by the
     # council; the new keys use what their organisations hold.
     renewed = authority.as_(dev_account(16))
@@ -324,6 +352,12 @@ def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict
         r = view("Disclosure", "requirementOf", int(kind))
         state[f"disclosure requirement {kind.name}"] = (r["months"], r["graceDays"], r["since"])
     state["disclosures"] = view("Disclosure", "disclosureCount")
+    state["quality window"] = view("DataQuality", "responseWindow")
+    for report_id in range(1, view("DataQuality", "reportCount") + 1):
+        q = view("DataQuality", "getReport", report_id)
+        state[f"quality report {report_id}"] = (q["reporter"], q["assetId"], q["deadline"], q["status"])
+    for account in sorted(subjects.accounts):
+        state[f"quality defaults {account}"] = view("DataQuality", "defaultsOf", account)
     for kind in range(4):
         band = view("TradeSettlement", "priceBand", kind)
         state[f"band {kind}"] = (band["min"], band["max"])
@@ -402,6 +436,12 @@ def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
         r = requirements.get(int(kind))
         state[f"disclosure requirement {kind.name}"] = (r["months"], r["grace_days"], r["since"]) if r else (0, 0, 0)
     state["disclosures"] = len(view.rows("disclosures"))
+    window = {r["name"]: r["value"] for r in view.rows("quality_settings")}.get("response_window", 15 * 86_400)
+    state["quality window"] = window
+    for q in view.rows("quality_reports"):
+        state[f"quality report {q['report_id']}"] = (q["reporter"], q["asset_id"], q["deadline"], q["status"])
+    for account in sorted(subjects.accounts):
+        state[f"quality defaults {account}"] = view.quality_defaults_of(account)
     for kind in range(4):
         state[f"band {kind}"] = view.price_band(kind)
     for key in sorted(subjects.trade_keys):

@@ -31,12 +31,13 @@ from tests.store.conftest import apply_in_batches
 from tests.store.synthetic import SyntheticLedger
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
-_HEAD = "0017_disclosure"
+_HEAD = "0018_data_quality"
 # Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
 _EARLIER_HEADS = [
     _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
     ("0009_governance",), ("0010_bank_issuance",), ("0011_governance_proposals",), ("0012_contract_pauses",),
     ("0013_governance_targets",), ("0014_participant_identity",), ("0015_participant_keys",), ("0016_valuation",),
+    ("0017_disclosure",),
 ]
 _GOVERNANCE_TABLES = {
     "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",
@@ -363,11 +364,19 @@ def test_a_store_holding_events_gets_the_valuation_tables_empty_and_the_downgrad
         assert not _VALUATION_TABLES & names and {"events", "participant_keys"} <= names
 
 
-def test_a_store_holding_events_gets_the_disclosure_tables_empty_and_the_downgrade_drops_them(store_url: str) -> None:
-    """Migration 0017_disclosure: no contract before it took a disclosure, so a store holding events is upgraded as
-    it is, with the two tables empty; the downgrade drops them and keeps the rest."""
-    tables = {"disclosure_requirements", "disclosures"}
-    _upgrade(store_url, *_BEFORE, "0016_valuation")
+@pytest.mark.parametrize(
+    ("base", "revision", "tables"),
+    [("0016_valuation", "0017_disclosure", {"disclosure_requirements", "disclosures"}),
+     ("0017_disclosure", "0018_data_quality", {"quality_reports", "quality_defaults", "quality_settings"})],
+    ids=["0017", "0018"],
+)  # fmt: skip
+def test_a_store_holding_events_gets_the_tables_of_a_new_article_empty_and_the_downgrade_drops_them(
+    store_url: str, base: str, revision: str, tables: set[str],
+) -> None:
+    """Migrations 0017_disclosure and 0018_data_quality: no contract before them took a disclosure or a quality
+    report, so a store holding events is upgraded as it is, with their tables empty; each downgrade drops its own
+    tables and keeps the rest."""
+    _upgrade(store_url, *_BEFORE, base)
     _one_event(store_url, "ParticipantRegistry", "DeclarationFiled")
     open_store(store_url).close()
     assert _versions(store_url) == {_HEAD}
@@ -376,7 +385,7 @@ def test_a_store_holding_events_gets_the_disclosure_tables_empty_and_the_downgra
         for table in tables:
             assert conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0
         assert conn.execute(sa.text("SELECT COUNT(*) FROM events")).scalar_one() == 1
-    _alembic(store_url, lambda cfg: command.downgrade(cfg, "0016_valuation"))
+    _alembic(store_url, lambda cfg: command.downgrade(cfg, base))
     with _connected(store_url) as conn:
         names = set(sa.inspect(conn).get_table_names())
         assert not tables & names and names >= _VALUATION_TABLES

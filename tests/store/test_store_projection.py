@@ -445,6 +445,9 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
     s("Disclosure", "DisclosureRequirementSet", kind=2, months=3, graceDays=30, since=9, by=AUTHORITY)
     s("Disclosure", "DisclosureFiled", disclosureId=1, exchange=BOB, kind=0, periodStart=1, periodEnd=2,
       documentHash=H1)  # fmt: skip
+    s("DataQuality", "ResponseWindowSet", window=86_400, by=AUTHORITY)
+    s("DataQuality", "QualityReportAnswered", reportId=3, holder=BOB, acknowledged=True, documentHash=H1)
+    s("DataQuality", "QualityReportOverdue", reportId=4, holder=ALICE, defaults=2, by=BOB)
     keys = keys_to_load(s.events)
     assert keys == {
         "balances": {(ALICE,)},
@@ -460,11 +463,14 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
         # every contract's pause, not only the token's: the projector checks the whole register
         "contract_pauses": {("ParticipantRegistry",), ("AssetRegistry",), ("AssetControls",), ("SettlementToken",),
                             ("TradeSettlement",), ("MandateRegistry",), ("Supervision",), ("Recognition",),
-                            ("Valuation",), ("Disclosure",)},
+                            ("Valuation",), ("Disclosure",), ("DataQuality",)},
         "appraisers": {(CAROL,)},
         "valuations": {(5,)},
         "recognitions": {(7,)},
         "disclosure_requirements": {(2,)},  # a disclosure is a new fact: nothing of it to load
+        "quality_settings": {("response_window",)},
+        "quality_reports": {(3,), (4,)},
+        "quality_defaults": {(ALICE,)},
     }
     # Licence 9 was granted before the batch: its exclusivity record is named by its stored row.
     stored = {"licences": {(9,): {"asset_id": 4, "right": 2, "purpose": 7, "parent_id": 1}}}

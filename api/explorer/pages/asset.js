@@ -1,6 +1,6 @@
 // Asset page: the record, the holders of the three rights and their timeline, the licence tree,
-// trades, objections, freezes, rectification orders, valuation reports and accounting recognition (art. 19) and the
-// full event history.
+// trades, objections, freezes, rectification orders, valuation reports and accounting recognition (art. 19), quality
+// reports (art. 9) and the full event history.
 
 import { get } from "../api.js";
 import { h, s } from "../dom.js";
@@ -20,6 +20,7 @@ import {
   timeText,
 } from "../ui.js";
 import { licenceBadges } from "./licences.js";
+import { qualityCard, qualityReportsOf } from "./quality.js";
 import { recognitionCard } from "./recognition.js";
 import { tradesTable } from "./trades.js";
 
@@ -423,12 +424,13 @@ export function asOfNotice(at, latestHref) {
 
 /** The asset page of assetId, as of block at (null: the current state). */
 export async function renderAsset(assetId, at = null) {
-  const [detail, history, recognition, valuations, accounts] = await Promise.all([
+  const [detail, history, recognition, valuations, accounts, quality] = await Promise.all([
     get(`assets/${assetId}`, { at }),
     get(`assets/${assetId}/history`, { at, limit: 1000 }),
     isRecognised(assetId, at) ? get(`recognition/records/${assetId}`, { at }) : null,
     get("valuations", { asset_id: assetId, at, limit: 1000 }),
     accountsOf(assetId, at),
+    qualityReportsOf(assetId, at),
   ]);
   const a = detail.data;
   const language = lang();
@@ -466,6 +468,7 @@ export async function renderAsset(assetId, at = null) {
     card("orders", t("asset.orders"), ordersTable(a.orders || [], language)),
     card("valuations", t("asset.valuations"), valuationsTable(valuations.data, language)),
     card("accounting", t("asset.accounting"), accounting(accounts && accounts.data, language)),
+    qualityCard(a, quality, at),
     (a.public_operations || []).length ? card("public-operations", t("asset.operations"), publicOperations(a.public_operations, language)) : null,
     (a.mandates || []).length ? card("mandates", t("asset.mandates"), mandatesTable("asset-mandates", a.mandates, language)) : null,
     card(

@@ -1,5 +1,5 @@
 // Participant page: roles, region, status, declarations, credit events, assets held, revenue, trades; an exchange's
-// disclosure calendar and disclosures (art. 25).
+// disclosure calendar and disclosures (art. 25); its quality defaults (art. 9).
 
 import { get } from "../api.js";
 import { h } from "../dom.js";
@@ -9,6 +9,7 @@ import { assetLink, badge, card, hashText, kv, moreNote, namePart, participantLi
 import { asOfNotice, ordersTable, valuationsTable } from "./asset.js";
 import { calendarCounts, disclosuresTable, periodsTable } from "./disclosures.js";
 import { licencesTable } from "./licences.js";
+import { defaultsCard } from "./quality.js";
 import { tradesTable } from "./trades.js";
 
 const RIGHTS = ["holding", "processing", "operation"];
@@ -88,7 +89,7 @@ export async function renderParticipant(key, at = null) {
   const account = found.account;
   // Only an exchange has a disclosure calendar (the API answers 404 for anyone else).
   const exchange = (found.role_names || []).includes("exchange");
-  const [detail, held, revenue, trades, orders, licences, reports, recognised, calendar, disclosures] = await Promise.all([
+  const [detail, held, revenue, trades, orders, licences, reports, recognised, calendar, disclosures, defaults] = await Promise.all([
     get(`participants/${account}`, { at }),
     get("assets", { holder: account, limit: LISTED, at }),
     get("revenue", { participant: account, limit: LISTED, at }),
@@ -99,6 +100,7 @@ export async function renderParticipant(key, at = null) {
     get("recognitions", { holder: account, limit: LISTED, at }),
     exchange ? get(`exchanges/${account}/disclosure-calendar`, { at }) : null,
     exchange ? get("disclosures", { exchange: account, limit: LISTED, at }) : null,
+    get("quality-defaults", { holder: account, at }),
   ]);
   const p = detail.data;
   const language = lang();
@@ -114,6 +116,7 @@ export async function renderParticipant(key, at = null) {
       h("span", { class: "sub" }, namePart(p.name, language === "zh" ? "en" : "zh")),
       statusBadge(p.status_name ?? p.status),
     ),
+    defaultsCard(defaults),
     h(
       "div",
       { class: "grid-2" },

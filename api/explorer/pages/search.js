@@ -1,11 +1,13 @@
 // Search: assets by name, certificate number, id or content hash (the asset list's text filter, so the
-// rows carry the whole record); participants by name or account and transactions by hash (/search).
+// rows carry the whole record); participants by name or account and transactions by hash (/search); a content hash
+// that an asset carries links to its trace (#/trace/0x…).
 
 import { get } from "../api.js";
 import { h } from "../dom.js";
 import { certificateNumber } from "../format.js";
 import { enumLabel, lang, t } from "../i18n.js";
 import { assetLink, badge, card, hashText, muted, participantLink, table } from "../ui.js";
+import { traceHref } from "./quality.js";
 
 const ASSETS = 50;
 const MAX_QUERY = 200; // the API's limit on search text
@@ -43,12 +45,22 @@ export async function renderSearch(rawQuery) {
   const assets = assetPage.data;
   const participants = hits(found.data, "participant");
   const transactions = hits(found.data, "transaction");
+  // A 0x + 64-hex text that is no transaction but the content of a listed asset: its trace.
+  const content = /^0x[0-9a-fA-F]{64}$/.test(q) && !transactions.length ? q.toLowerCase() : null;
+  const traced = content && assets.some((a) => String(a.content_hash).toLowerCase() === content) ? content : null;
   const total = assets.length + participants.length + transactions.length;
   return h(
     "div",
     { class: "search-page", dataset: { results: total } },
     title,
     total === 0 ? h("div", { class: "notice", dataset: { results: 0 } }, t("search.none")) : null,
+    traced
+      ? card(
+          "search-trace",
+          t("trace.title"),
+          h("p", { dataset: { field: "trace" } }, `${t("quality.traceNote")} `, h("a", { href: traceHref(traced, null), id: "search-trace-link" }, t("quality.traceLink"))),
+        )
+      : null,
     assets.length ? card("search-assets", t("search.assets"), assetsTable(assets, language)) : null,
     participants.length
       ? card(
