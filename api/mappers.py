@@ -25,6 +25,9 @@ from ledger.contracts.types import (
     OrderStatus,
     OrderTarget,
     ParticipantStatus,
+    QualityProblem,
+    QualitySeverity,
+    QualityStatus,
     Right,
     ValuationMethod,
     ValuationStatus,
@@ -514,4 +517,18 @@ def governance_safe_transaction(r: Row) -> m.GovernanceSafeTransactionOut:
         safe=r["safe"], nonce=r["nonce"], safe_tx_hash=r["safe_tx_hash"], target=r["target"],
         selector=r["selector"], signers=list(r["signers"]), success=bool(r["success"]), sender=r["sender"],
         tx_hash=r["tx_hash"], block=r["valid_from_block"], timestamp=r["timestamp"],
+    )  # fmt: skip
+
+
+def quality_report(r: Row, now: int) -> m.QualityReportOut:
+    return m.QualityReportOut.model_construct(
+        report_id=r["report_id"], asset_id=r["asset_id"], content_hash=r["content_hash"], reporter=r["reporter"],
+        problem=r["problem"], problem_name=m.enum_name(QualityProblem, r["problem"]), severity=r["severity"],
+        severity_name=m.enum_name(QualitySeverity, r["severity"]), evidence_hash=r["evidence_hash"],
+        deadline=r["deadline"], status=r["status"], status_name=m.enum_name(QualityStatus, r["status"]),
+        past_deadline=r["status"] == QualityStatus.OVERDUE or (r["status"] == QualityStatus.FILED
+                                                               and now > r["deadline"]),
+        filed_block=r["filed_block"], filed_at=r["filed_at"], holder=r["holder"], answer_hash=r["answer_hash"],
+        answered_at=r["answered_at"], fixed_asset_id=r["fixed_asset_id"], fix_hash=r["fix_hash"],
+        ruled_by=r["ruled_by"], ruling_hash=r["ruling_hash"], withdrawal_hash=r["withdrawal_hash"],
     )  # fmt: skip

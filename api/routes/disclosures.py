@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from api import schemas as m
-from api.deps import ReadConn, Stamp
+from api.deps import BlockStamp, ReadConn, Stamp
 from api.mappers import Row
 from api.pagination import CursorQ, LimitQ, fetch_page
 from api.params import BIGINT_MAX, AddressPath, AddressQ, DisclosureKindQ, enum_code
@@ -48,7 +48,7 @@ def _disclosure(r: Row, corrects: int | None) -> m.DisclosureOut:
     )  # fmt: skip
 
 
-def _corrected(conn: sa.Connection, stamp: Any, rows: Sequence[Any]) -> dict[int, int]:
+def _corrected(conn: sa.Connection, stamp: BlockStamp, rows: Sequence[Any]) -> dict[int, int]:
     """For each of ``rows``, the latest earlier disclosure of the same exchange, kind and period, if any."""
     if not rows:
         return {}
@@ -114,7 +114,7 @@ def get_disclosure(request: Request, conn: ReadConn, stamp: Stamp, disclosure_id
                                                              data=_disclosure(row._mapping, corrects)))  # fmt: skip
 
 
-def _requirements(conn: sa.Connection, stamp: Any) -> list[Mapping[str, Any]]:
+def _requirements(conn: sa.Connection, stamp: BlockStamp) -> list[Mapping[str, Any]]:
     """Every version of every kind's requirement set by the stamp's block, oldest first."""
     t = s.disclosure_requirements
     query = sa.select(t).order_by(t.c.valid_from_block)
@@ -153,7 +153,7 @@ def list_requirements(
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=data))
 
 
-def _calendar(conn: sa.Connection, stamp: Any, exchanges: Sequence[Mapping[str, Any]],
+def _calendar(conn: sa.Connection, stamp: BlockStamp, exchanges: Sequence[Mapping[str, Any]],
               ) -> dict[str, list[RequiredPeriod]]:  # fmt: skip
     reqs = [Requirement(r["kind"], r["months"], r["grace_days"], r["since"]) for r in _requirements(conn, stamp)]
     t = s.disclosures
@@ -181,7 +181,7 @@ def _calendar_out(e: Mapping[str, Any], periods: list[RequiredPeriod], status: s
     )  # fmt: skip
 
 
-def _exchanges(conn: sa.Connection, stamp: Any, address: str | None = None) -> list[Mapping[str, Any]]:
+def _exchanges(conn: sa.Connection, stamp: BlockStamp, address: str | None = None) -> list[Mapping[str, Any]]:
     p = s.participants
     query = sa.select(p.c.account, p.c.name, p.c.admitted_at).where(
         visible(p, stamp), p.c.roles.op("&")(int(Role.EXCHANGE)) != 0).order_by(p.c.account)  # fmt: skip

@@ -9,14 +9,14 @@ from typing import Annotated, Literal
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
+from api import mappers
 from api import schemas as m
-from api.deps import ReadConn, Stamp
-from api.mappers import Row
+from api.deps import BlockStamp, ReadConn, Stamp
 from api.pagination import AccountCursorQ, CursorQ, LimitQ, fetch_page
 from api.params import BIGINT_MAX, AddressQ, AssetIdQ, enum_code
 from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
 from api.views import named, visible
-from ledger.contracts.types import AssetStatus, QualityProblem, QualitySeverity, QualityStatus
+from ledger.contracts.types import AssetStatus, QualityStatus
 from ledger.store import schema as s
 
 __all__ = ["router"]
@@ -33,20 +33,6 @@ StatusQ = Annotated[
     Literal["filed", "acknowledged", "disputed", "overdue", "fixed", "upheld", "dismissed", "withdrawn"] | None,
     Query(description="Only reports of this status."),
 ]
-
-
-def report_out(r: Row, now: int) -> m.QualityReportOut:
-    return m.QualityReportOut.model_construct(
-        report_id=r["report_id"], asset_id=r["asset_id"], content_hash=r["content_hash"], reporter=r["reporter"],
-        problem=r["problem"], problem_name=m.enum_name(QualityProblem, r["problem"]), severity=r["severity"],
-        severity_name=m.enum_name(QualitySeverity, r["severity"]), evidence_hash=r["evidence_hash"],
-        deadline=r["deadline"], status=r["status"], status_name=m.enum_name(QualityStatus, r["status"]),
-        past_deadline=r["status"] == QualityStatus.OVERDUE or (r["status"] == QualityStatus.FILED
-                                                               and now > r["deadline"]),
-        filed_block=r["filed_block"], filed_at=r["filed_at"], holder=r["holder"], answer_hash=r["answer_hash"],
-        answered_at=r["answered_at"], fixed_asset_id=r["fixed_asset_id"], fix_hash=r["fix_hash"],
-        ruled_by=r["ruled_by"], ruling_hash=r["ruling_hash"], withdrawal_hash=r["withdrawal_hash"],
-    )  # fmt: skip
 
 
 @router.get(
@@ -84,7 +70,8 @@ def list_reports(
         query = query.where(late if past_deadline else sa.not_(late))
     rows, next_cursor = fetch_page(conn, query, [t.c.report_id], [int], cursor, limit)
     return json_response(m.Page.model_construct(
-        block=block_ref(stamp), data=[report_out(r._mapping, stamp.time) for r in rows], next_cursor=next_cursor,
+        block=block_ref(stamp), data=[mappers.quality_report(r._mapping, stamp.time) for r in rows],
+        next_cursor=next_cursor,
     ))  # fmt: skip
 
 
@@ -99,8 +86,8 @@ def get_report(request: Request, conn: ReadConn, stamp: Stamp, report_id: Report
     row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.report_id == report_id)).first()
     if row is None:
         raise HTTPException(404, f"no quality report {report_id}")
-    return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp),
-                                                             data=report_out(row._mapping, stamp.time)))  # fmt: skip
+    data = mappers.quality_report(row._mapping, stamp.time)
+    return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=data))
 
 
 @router.get(
@@ -123,7 +110,7 @@ def list_defaults(
     ))  # fmt: skip
 
 
-def _versions(conn: sa.Connection, stamp: object, asset_id: int) -> list[m.TraceVersionOut]:
+def _versions(conn: sa.Connection, stamp: BlockStamp, asset_id: int) -> list[m.TraceVersionOut]:
     """The application, the registration and each change registration (a new metadata hash), from the asset's
     record versions up to the stamp's block."""
     a, b = s.assets, s.blocks
@@ -133,9 +120,8 @@ def _versions(conn: sa.Connection, stamp: object, asset_id: int) -> list[m.Trace
         .where(a.c.asset_id == asset_id)
         .order_by(a.c.valid_from_block)
     )
-    at_block = getattr(stamp, "at_block", None)
-    if at_block is not None:
-        query = query.where(a.c.valid_from_block <= at_block)
+    if stamp.at_block is not None:
+        query = query.where(a.c.valid_from_block <= stamp.at_block)
     out: list[m.TraceVersionOut] = []
     seen_metadata: str | None = None
     registered = False
@@ -198,6 +184,6 @@ def trace(
         trades=[m.TraceTradeOut.model_construct(trade_key=x.trade_key, exchange=x.exchange, seller=x.seller,
                                                 buyer=x.buyer, price=str(x.price), timestamp=x.timestamp)
                 for x in trades],
-        quality_reports=[report_out(x._mapping, stamp.time) for x in reports],
+        quality_reports=[mappers.quality_report(x._mapping, stamp.time) for x in reports],
     )  # fmt: skip
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=data))
