@@ -133,6 +133,13 @@ contract AssetRegistry is AssetRegistryBase, Proxy, ILedgerPause {
         return (rec.category, rec.kind, licenseId);
     }
 
+    /// @notice See {IAssetRegistry-tradableHolder}.
+    function tradableHolder(uint256 assetId, Right right) external view returns (address, Category, Kind) {
+        AssetRecord storage rec = _record(assetId);
+        _requireTransferable(rec, assetId);
+        return (_holderOf(rec, assetId, right), rec.category, rec.kind);
+    }
+
     // ─────────────────────────────────────────────────────────── pause register
 
     /// @inheritdoc ILedgerPause

@@ -54,6 +54,7 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     IAssetRegistry private immutable _registry;
     ISettlementToken private immutable _token;
     address private immutable _mandates;
+    address private immutable _listings;
 
     /// @dev Only the fact of settlement is kept (one slot); the trade is in its event.
     mapping(bytes32 tradeKey => uint40 settledAt) private _settled;
@@ -64,13 +65,19 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     mapping(address account => uint256 amount) private _held;
 
     /// @param mandates_ the {IMandateRegistry}, whose consent checks this contract trusts
-    constructor(IParticipantRegistry participants, IAssetRegistry registry, ISettlementToken token, address mandates_)
-        EIP712("DataRightsLedger", "1")
-    {
+    /// @param listings_ the {IListings}, whose consent checks this contract trusts
+    constructor(
+        IParticipantRegistry participants,
+        IAssetRegistry registry,
+        ISettlementToken token,
+        address mandates_,
+        address listings_
+    ) EIP712("DataRightsLedger", "1") {
         _participants = participants;
         _registry = registry;
         _token = token;
         _mandates = mandates_;
+        _listings = listings_;
     }
 
     // ─────────────────────────────────────────────────────────── settlement
@@ -137,12 +144,12 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     }
 
     /// @inheritdoc ITradeSettlement
-    function settleConsented(Trade calldata t, address exchange, uint256 minNet, bytes32 mandateId)
+    function settleConsented(Trade calldata t, address exchange, uint256 minNet, bytes32 consentId)
         external
         returns (uint64)
     {
-        if (msg.sender != _mandates) revert SettlementOnlyMandates(msg.sender);
-        return _settleExchange(t, exchange, true, minNet, mandateId);
+        if (msg.sender != _mandates && msg.sender != _listings) revert SettlementOnlyConsents(msg.sender);
+        return _settleExchange(t, exchange, true, minNet, consentId);
     }
 
     /// @inheritdoc ITradeSettlement
@@ -321,6 +328,11 @@ contract TradeSettlement is ITradeSettlement, EIP712 {
     /// @inheritdoc ITradeSettlement
     function mandates() external view returns (address) {
         return _mandates;
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function listings() external view returns (address) {
+        return _listings;
     }
 
     // ─────────────────────────────────────────────────────────── internals

@@ -122,6 +122,12 @@ interface IAssetRegistry is IAssetRegistryTypes, ILedgerPause {
 
     function holderOf(uint256 assetId, Right right) external view returns (address);
 
+    /// @notice The holder of `right` of `assetId`, and the asset's category and kind, if the asset may be licensed,
+    /// traded or transferred now; else reverts as a delivery would (RegistryUnknownAsset, RegistryInvalidStatus,
+    /// RegistryAssetFrozen, RegistryAssetDisputed, RegistryAssetSuspended, RegistryNotAnonymised). What an exchange
+    /// listing checks: an asset that cannot be delivered is not listed.
+    function tradableHolder(uint256 assetId, Right right) external view returns (address holder, Category, Kind);
+
     /// @notice The status, flags, content hash and right holders of `assetId`, in one call: what the valuation,
     /// quality and listing contracts check. Reverts with RegistryUnknownAsset for an unknown asset.
     function subjectOf(uint256 assetId) external view returns (Subject memory);

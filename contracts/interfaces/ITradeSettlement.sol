@@ -15,7 +15,8 @@ import {IParticipantRegistry} from "./IParticipantRegistry.sol";
 /// seller's EIP-712 signature over the sale's terms (exchange, trade id, asset, delivery, licence terms,
 /// the least the seller must net, nonce, deadline), or within a standing mandate the seller gave that exchange
 /// (asset, delivery, licence template and longest period, least net amount, expiry), revocable at any
-/// time, which {IMandateRegistry} checks before it hands the trade here. The buyer consents by its
+/// time, which {IMandateRegistry} checks before it hands the trade here, or within an exchange's listing of the
+/// product the seller signed (挂牌, {IListings}), which that contract checks likewise. The buyer consents by its
 /// allowance to the exchange. A trade id settles at most once per exchange (off-exchange: per buyer
 /// and seller), so nobody can burn another's trade id. A share
 /// recipient that is not active has its share held for it, claimable once it is active again. Public
@@ -139,8 +140,8 @@ interface ITradeSettlement {
     error SettlementZeroHash();
     /// @notice Thrown when the authority would release the held shares of `account`, which is in `status`, not revoked.
     error SettlementNotRevoked(address account, IParticipantRegistry.Status status);
-    /// @notice Thrown when the caller is not the mandate registry.
-    error SettlementOnlyMandates(address caller);
+    /// @notice Thrown when the caller is neither the mandate registry nor the listings contract.
+    error SettlementOnlyConsents(address caller);
 
     // ─────────────────────────────────────────────────────────── events
 
@@ -155,7 +156,8 @@ interface ITradeSettlement {
     /// @param sellerAmount what the seller received after the fee and revenue shares
     /// @param right the right transferred or licensed
     /// @param licenseId the licence delivered; zero when the delivery was the transfer of `right`
-    /// @param mandateId the seller's mandate the sale used; zero for a signed consent or an off-exchange trade
+    /// @param mandateId the seller's mandate, or the listing's key (see {IListings-listingKey}), the sale used; zero
+    /// for a signed consent or an off-exchange trade
     /// @param shares the revenue shares paid, in the order of the delivered right's configuration
     event TradeSettled(
         bytes32 indexed tradeId,
@@ -209,9 +211,9 @@ interface ITradeSettlement {
         bool atomic
     ) external;
 
-    /// @notice Settles a trade whose seller's consent the mandate registry checked (mandate `mandateId`, to
-    /// `exchange`, at least `minNet` for the seller). Mandate registry only.
-    function settleConsented(Trade calldata trade, address exchange, uint256 minNet, bytes32 mandateId)
+    /// @notice Settles a trade whose seller's consent the mandate registry or the listings contract checked
+    /// (mandate or listing `consentId`, to `exchange`, at least `minNet` for the seller). Those two contracts only.
+    function settleConsented(Trade calldata trade, address exchange, uint256 minNet, bytes32 consentId)
         external
         returns (uint64 licenseId);
 
@@ -286,4 +288,6 @@ interface ITradeSettlement {
     function priceBand(IAssetRegistryTypes.Kind kind) external view returns (PriceBand memory);
 
     function mandates() external view returns (address);
+
+    function listings() external view returns (address);
 }

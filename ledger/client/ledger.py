@@ -29,8 +29,10 @@ from ledger.contracts.types import (
     DisclosureKind,
     Kind,
     LicenseTerms,
+    Listing,
     Mandate,
     Measurement,
+    Offer,
     OrderTarget,
     Paused,
     QualityProblem,
@@ -41,17 +43,26 @@ from ledger.contracts.types import (
     SalesConsent,
     Trade,
     ValuationMethod,
+    compact_signature,
 )
 from ledger.toolchain import Build
 
 if TYPE_CHECKING:  # deploy imports this package: no import cycle at run time
     from ledger.contracts.deploy import Deployment
 
-__all__ = ["Contracts", "LedgerClient", "TxResult", "direct_trade_typed_data", "sales_consent_typed_data"]
+__all__ = [
+    "Contracts",
+    "LedgerClient",
+    "TxResult",
+    "direct_trade_typed_data",
+    "listing_typed_data",
+    "sales_consent_typed_data",
+]
 
 logger = logging.getLogger(__name__)
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+ZERO_HASH = bytes(32)
 
 
 class TxResult:
@@ -203,6 +214,52 @@ def key_change_typed_data(identity: str, old_key: str, new_key: str, chain_id: i
             "name": "DataRightsLedger Participants", "version": "1", "chainId": chain_id, "verifyingContract": registry,
         },
         "message": {"identity": identity, "oldKey": old_key, "newKey": new_key},
+    }
+
+
+def listing_typed_data(listing: Listing, exchange: str, chain_id: int, listings: str) -> dict[str, Any]:
+    """The EIP-712 message a seller signs to consent to ``exchange``'s listing of its product: every term of the
+    listing, the exchange and the version included (``IListings.hashListing``)."""
+    return {
+        "types": {
+            "EIP712Domain": _EIP712_DOMAIN,
+            "Listing": [
+                {"name": "exchange", "type": "address"},
+                {"name": "seller", "type": "address"},
+                {"name": "assetId", "type": "uint256"},
+                {"name": "delivery", "type": "uint8"},
+                {"name": "right", "type": "uint8"},
+                {"name": "parentLicenseId", "type": "uint64"},
+                {"name": "terms", "type": "LicenseTerms"},
+                {"name": "offer", "type": "Offer"},
+                {"name": "version", "type": "uint32"},
+                {"name": "documentHash", "type": "bytes32"},
+            ],
+            "LicenseTerms": _LICENSE_TERMS,
+            "Offer": [
+                {"name": "listingId", "type": "bytes32"},
+                {"name": "maxDuration", "type": "uint40"},
+                {"name": "minPrice", "type": "uint128"},
+                {"name": "maxPrice", "type": "uint128"},
+                {"name": "minNet", "type": "uint256"},
+                {"name": "start", "type": "uint40"},
+                {"name": "end", "type": "uint40"},
+            ],
+        },
+        "primaryType": "Listing",
+        "domain": _settlement_domain(chain_id, listings),
+        "message": {
+            "exchange": exchange,
+            "seller": listing.seller,
+            "assetId": listing.asset_id,
+            "delivery": int(listing.delivery),
+            "right": int(listing.right),
+            "parentLicenseId": listing.parent_license_id,
+            "terms": listing.terms.as_typed_data(),
+            "offer": listing.offer.as_typed_data(),
+            "version": listing.version,
+            "documentHash": listing.document_hash,
+        },
     }
 
 
@@ -616,6 +673,51 @@ class LedgerClient:
     def mandate_seller(self, mandate_id: bytes) -> str:
         """The seller of a mandate in force, the zero address if none."""
         return str(self.view("MandateRegistry", "sellerOf", mandate_id))
+
+    # ─────────────────────────────────────────── listings (art. 16-17)
+
+    def sign_listing(self, listing: Listing, exchange: str) -> bytes:
+        """This participant's (the seller's) EIP-712 signature consenting to ``exchange`` listing ``listing``."""
+        message = encode_typed_data(
+            full_message=listing_typed_data(listing, exchange, self.chain_id, self.contracts.address["Listings"])
+        )
+        return bytes(self.account.sign_message(message).signature)
+
+    def list_product(self, listing: Listing, signature: bytes) -> bytes:
+        """Lists a product, or amends this exchange's listing of its id (a higher version), with the seller's
+        signature over it; returns the listing's key."""
+        result = self._tx("Listings", "list", listing.as_abi(), *compact_signature(signature))
+        return bytes(result.event("ProductListed")["key"])
+
+    def delist_product(self, listing_id: bytes, reason_hash: bytes = ZERO_HASH) -> TxResult:
+        """Ends this exchange's listing ``listing_id``."""
+        return self._tx("Listings", "delist", listing_id, reason_hash)
+
+    def withdraw_listing(self, exchange: str, listing: Listing, reason_hash: bytes = ZERO_HASH) -> TxResult:
+        """Withdraws this seller's consent to ``exchange``'s listing (at its current version) for good."""
+        return self._tx("Listings", "withdraw", exchange, listing.as_abi(), reason_hash)
+
+    def settle_listed(self, trade: Trade, offer: Offer, *, gas: int | None = None) -> TxResult:
+        """Settles one trade under this exchange's listing ``offer`` (its seller's consent)."""
+        return self._tx("Listings", "settle", trade.as_abi(), offer.as_abi(), gas=gas)
+
+    def prepare_settle_listed(self, trade: Trade, offer: Offer, *, gas: int | None = None) -> Call:
+        return self.prepare("Listings", "settle", trade.as_abi(), offer.as_abi(), gas=gas)
+
+    def listing_key(self, exchange: str, listing_id: bytes) -> bytes:
+        return bytes(self.view("Listings", "listingKey", exchange, listing_id))
+
+    def listing_state(self, key: bytes, block: str | int = "latest") -> tuple[bytes, int]:
+        """A listing's current digest (28 bytes, zero when not in force) and version."""
+        digest, version = self.view("Listings", "listed", key, block=block)
+        return bytes(digest), int(version)
+
+    def hash_listing(self, exchange: str, listing: Listing) -> bytes:
+        return bytes(self.view("Listings", "hashListing", exchange, listing.as_abi()))
+
+    def sale_digest(self, exchange: str, listing: Listing) -> bytes:
+        """What ``exchange``'s listing sells, as the contract keeps it (the first 28 bytes in force)."""
+        return bytes(self.view("Listings", "saleDigest", exchange, listing.as_abi()))
 
     def sign_direct_trade(self, trade: Trade, nonce: int, deadline: int) -> bytes:
         """This participant's EIP-712 signature of an off-exchange trade."""

@@ -75,6 +75,17 @@ __all__ = [
     "LicenseTooDeep",
     "LicenseTooManyExclusives",
     "LicenseUnknown",
+    "ListingBadSignature",
+    "ListingDuration",
+    "ListingInvalid",
+    "ListingNoPriceBand",
+    "ListingNotHolder",
+    "ListingNotListed",
+    "ListingNotSeller",
+    "ListingOutOfBand",
+    "ListingOutsidePeriod",
+    "ListingPriceOutOfRange",
+    "ListingStaleVersion",
     "MandateBatchItemFailed",
     "MandateBatchLength",
     "MandateDuration",
@@ -170,7 +181,7 @@ __all__ = [
     "SettlementNotRevoked",
     "SettlementNotRightHolder",
     "SettlementNothingHeld",
-    "SettlementOnlyMandates",
+    "SettlementOnlyConsents",
     "SettlementOnlySelf",
     "SettlementPriceOutOfBand",
     "SettlementPublicDataOffExchange",
@@ -857,6 +868,120 @@ class LicenseUnknown(ContractRevert):
     refusal: ClassVar[str] = "not_found"
     fields: ClassVar[tuple[str, ...]] = ('licenseId', )
     licenseId: int
+
+
+class ListingBadSignature(ContractRevert):
+    """``ListingBadSignature(address,address)``"""
+
+    signature: ClassVar[str] = "ListingBadSignature(address,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('seller', 'recovered', )
+    seller: str
+    recovered: str
+
+
+class ListingDuration(ContractRevert):
+    """``ListingDuration(bytes32,uint256,uint256)``"""
+
+    signature: ClassVar[str] = "ListingDuration(bytes32,uint256,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('listingId', 'start', 'duration', )
+    listingId: bytes
+    start: int
+    duration: int
+
+
+class ListingInvalid(ContractRevert):
+    """``ListingInvalid(bytes32)``"""
+
+    signature: ClassVar[str] = "ListingInvalid(bytes32)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('listingId', )
+    listingId: bytes
+
+
+class ListingNoPriceBand(ContractRevert):
+    """``ListingNoPriceBand(uint8)``"""
+
+    signature: ClassVar[str] = "ListingNoPriceBand(uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('kind', )
+    kind: int
+
+
+class ListingNotHolder(ContractRevert):
+    """``ListingNotHolder(uint256,address)``"""
+
+    signature: ClassVar[str] = "ListingNotHolder(uint256,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('assetId', 'seller', )
+    assetId: int
+    seller: str
+
+
+class ListingNotListed(ContractRevert):
+    """``ListingNotListed(bytes32)``"""
+
+    signature: ClassVar[str] = "ListingNotListed(bytes32)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('listingId', )
+    listingId: bytes
+
+
+class ListingNotSeller(ContractRevert):
+    """``ListingNotSeller(bytes32,address)``"""
+
+    signature: ClassVar[str] = "ListingNotSeller(bytes32,address)"
+    refusal: ClassVar[str] = "permission"
+    fields: ClassVar[tuple[str, ...]] = ('listingId', 'caller', )
+    listingId: bytes
+    caller: str
+
+
+class ListingOutOfBand(ContractRevert):
+    """``ListingOutOfBand(uint128,uint128,uint128,uint128)``"""
+
+    signature: ClassVar[str] = "ListingOutOfBand(uint128,uint128,uint128,uint128)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('minPrice', 'maxPrice', 'bandMin', 'bandMax', )
+    minPrice: int
+    maxPrice: int
+    bandMin: int
+    bandMax: int
+
+
+class ListingOutsidePeriod(ContractRevert):
+    """``ListingOutsidePeriod(bytes32,uint40,uint40)``"""
+
+    signature: ClassVar[str] = "ListingOutsidePeriod(bytes32,uint40,uint40)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('listingId', 'start', 'end', )
+    listingId: bytes
+    start: int
+    end: int
+
+
+class ListingPriceOutOfRange(ContractRevert):
+    """``ListingPriceOutOfRange(bytes32,uint256,uint128,uint128)``"""
+
+    signature: ClassVar[str] = "ListingPriceOutOfRange(bytes32,uint256,uint128,uint128)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('listingId', 'price', 'minPrice', 'maxPrice', )
+    listingId: bytes
+    price: int
+    minPrice: int
+    maxPrice: int
+
+
+class ListingStaleVersion(ContractRevert):
+    """``ListingStaleVersion(bytes32,uint32,uint32)``"""
+
+    signature: ClassVar[str] = "ListingStaleVersion(bytes32,uint32,uint32)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('listingId', 'version', 'current', )
+    listingId: bytes
+    version: int
+    current: int
 
 
 class MandateBatchItemFailed(ContractRevert):
@@ -1793,11 +1918,11 @@ class SettlementNothingHeld(ContractRevert):
     account: str
 
 
-class SettlementOnlyMandates(ContractRevert):
-    """``SettlementOnlyMandates(address)``"""
+class SettlementOnlyConsents(ContractRevert):
+    """``SettlementOnlyConsents(address)``"""
 
-    signature: ClassVar[str] = "SettlementOnlyMandates(address)"
-    refusal: ClassVar[str] = "permission"
+    signature: ClassVar[str] = "SettlementOnlyConsents(address)"
+    refusal: ClassVar[str] = "invalid"
     fields: ClassVar[tuple[str, ...]] = ('caller', )
     caller: str
 
@@ -2220,6 +2345,17 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "LicenseTooDeep": LicenseTooDeep,
     "LicenseTooManyExclusives": LicenseTooManyExclusives,
     "LicenseUnknown": LicenseUnknown,
+    "ListingBadSignature": ListingBadSignature,
+    "ListingDuration": ListingDuration,
+    "ListingInvalid": ListingInvalid,
+    "ListingNoPriceBand": ListingNoPriceBand,
+    "ListingNotHolder": ListingNotHolder,
+    "ListingNotListed": ListingNotListed,
+    "ListingNotSeller": ListingNotSeller,
+    "ListingOutOfBand": ListingOutOfBand,
+    "ListingOutsidePeriod": ListingOutsidePeriod,
+    "ListingPriceOutOfRange": ListingPriceOutOfRange,
+    "ListingStaleVersion": ListingStaleVersion,
     "MandateBatchItemFailed": MandateBatchItemFailed,
     "MandateBatchLength": MandateBatchLength,
     "MandateDuration": MandateDuration,
@@ -2315,7 +2451,7 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "SettlementNotRevoked": SettlementNotRevoked,
     "SettlementNotRightHolder": SettlementNotRightHolder,
     "SettlementNothingHeld": SettlementNothingHeld,
-    "SettlementOnlyMandates": SettlementOnlyMandates,
+    "SettlementOnlyConsents": SettlementOnlyConsents,
     "SettlementOnlySelf": SettlementOnlySelf,
     "SettlementPriceOutOfBand": SettlementPriceOutOfBand,
     "SettlementPublicDataOffExchange": SettlementPublicDataOffExchange,

@@ -30,6 +30,7 @@ SYSTEM_CONTRACTS: Final[tuple[str, ...]] = (
     "Valuation",
     "Disclosure",
     "DataQuality",
+    "Listings",
 )
 
 #: The officers' Safes, by their name in the deployment (each a proxy of the SafeL2 singleton).
@@ -62,6 +63,7 @@ DEPLOYED_CONTRACTS: Final[tuple[str, ...]] = (
     "Valuation",
     "Disclosure",
     "DataQuality",
+    "Listings",
     *GOVERNANCE_INFRASTRUCTURE,
     "GovernanceGuard",
 )

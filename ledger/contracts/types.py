@@ -18,9 +18,11 @@ __all__ = [
     "Grade",
     "Kind",
     "LicenseTerms",
+    "Listing",
     "Mandate",
     "Measurement",
     "ObjectionStatus",
+    "Offer",
     "OrderStatus",
     "OrderTarget",
     "ParticipantStatus",
@@ -75,6 +77,7 @@ class Paused(IntFlag):
     VALUATION = 1 << 8
     DISCLOSURE = 1 << 9
     DATA_QUALITY = 1 << 10
+    LISTINGS = 1 << 11
 
     @property
     def contract_names(self) -> list[str]:
@@ -114,8 +117,9 @@ PAUSE_CONTRACTS: dict[Paused, str] = {
     Paused.VALUATION: "Valuation",
     Paused.DISCLOSURE: "Disclosure",
     Paused.DATA_QUALITY: "DataQuality",
+    Paused.LISTINGS: "Listings",
 }
-ALL_PAUSABLE = Paused((1 << 11) - 1)
+ALL_PAUSABLE = Paused((1 << 12) - 1)
 
 
 class ParticipantStatus(IntEnum):
@@ -429,4 +433,72 @@ class Mandate:
             self.min_net,
             self.expiry,
             self.salt,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What an exchange's listing offers beyond what a trade names (``IListings.Offer``), passed with each trade
+    that references it: the listing's id (the exchange's), the longest licence sold (licence delivery; zero for a
+    right), the price range (a list price when ``min_price == max_price``), the least the seller nets per sale and
+    the listing period (``start`` to ``end``, both inclusive, unix seconds)."""
+
+    listing_id: bytes
+    min_price: int
+    max_price: int
+    min_net: int
+    start: int
+    end: int
+    max_duration: int = 0
+
+    def as_abi(self) -> tuple[object, ...]:
+        return (
+            self.listing_id,
+            self.max_duration,
+            self.min_price,
+            self.max_price,
+            self.min_net,
+            self.start,
+            self.end,
+        )
+
+    def as_typed_data(self) -> dict[str, object]:
+        return {
+            "listingId": self.listing_id,
+            "maxDuration": self.max_duration,
+            "minPrice": self.min_price,
+            "maxPrice": self.max_price,
+            "minNet": self.min_net,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A product listing as its seller signs it (``IListings.Listing``). ``seller`` is the seller's signing key;
+    ``terms``: for licence delivery, the template every sale must match but for start and end (which are zero);
+    for a right, no terms. ``version`` is 1 when first listed, higher with each amendment."""
+
+    seller: str
+    asset_id: int
+    delivery: Delivery
+    right: Right
+    offer: Offer
+    document_hash: bytes
+    version: int = 1
+    parent_license_id: int = 0
+    terms: LicenseTerms = field(default=_NO_TERMS)
+
+    def as_abi(self) -> tuple[object, ...]:
+        return (
+            self.seller,
+            self.asset_id,
+            int(self.delivery),
+            int(self.right),
+            self.parent_license_id,
+            self.terms.as_abi(),
+            self.offer.as_abi(),
+            self.version,
+            self.document_hash,
         )

@@ -48,12 +48,15 @@ from ledger.contracts.types import (
     Grade,
     Kind,
     LicenseTerms,
+    Listing,
     Mandate,
+    Offer,
     Registration,
     Right,
     Role,
     SalesConsent,
     Trade,
+    compact_signature,
 )
 from ledger.governance import CouncilClient, GovernanceConfig
 from ledger.settings import LedgerSettings
@@ -365,6 +368,24 @@ class BenchChain:
             seller=seller, exchange=exchange.address, asset_id=asset_id, delivery=Delivery.LICENSE, right=terms.right,
             min_net=self.seller_net(probe), expiry=2**40 - 1, max_duration=days * 86400, terms=template,
         )  # fmt: skip
+
+    def listing(self, asset_id: int, terms: LicenseTerms, *, tag: str = "listing", days: int = 3650) -> Listing:
+        """A listing of the asset by its seller: licences cut from ``terms`` (up to ``days``) at PRICE, netting at
+        least the seller's net at PRICE and FEE, for sale for a year from the chain's time."""
+        seller = self.assets[asset_id].address
+        probe = Trade(trade_id=h("probe"), asset_id=asset_id, seller=seller, buyer=seller, price=PRICE, fee=FEE)
+        now = self.chain_time()
+        offer = Offer(
+            listing_id=h(f"listing/{tag}/{asset_id}"), min_price=PRICE, max_price=PRICE,
+            min_net=self.seller_net(probe), start=now, end=now + 365 * 86400, max_duration=days * 86400,
+        )  # fmt: skip
+        return Listing(seller=seller, asset_id=asset_id, delivery=Delivery.LICENSE, right=terms.right, offer=offer,
+                       document_hash=h(f"listing/{tag}"), terms=replace(terms, start=0, end=0))  # fmt: skip
+
+    def list_product(self, exchange: LedgerClient, listing: Listing) -> TxResult:
+        """Lists ``listing`` on ``exchange`` with its seller's signature."""
+        signature = self.assets[listing.asset_id].sign_listing(listing, exchange.address)
+        return exchange.execute(exchange.prepare("Listings", "list", listing.as_abi(), *compact_signature(signature)))
 
     def settle(self, exchange: LedgerClient, trade: Trade) -> TxResult:
         return exchange.settle(trade, self.seller_net(trade), self.consent([trade], exchange))

@@ -80,6 +80,8 @@ BUDGETS: dict[str, int] = {
     "recognise_asset": 90_000,
     "file_disclosure": 60_000,
     "file_quality_report": 80_000,
+    "list_product": 100_000,
+    "settle_listed_trade": 230_000,
 }
 REQUIRED_KEYS = (
     "register_asset",
@@ -276,6 +278,14 @@ def measure(chain: BenchChain, batch_size: int) -> GasTable:
     steady = [chain.settle(exchange, chain.trade(steady_asset, take_buyer(), terms, tag="steady")) for _ in range(3)]
     t.record("settle_trade", steady[-1], "seller's signed consent, licence delivery, fee, 2 revenue shares, "
              "payees hold tokens")  # fmt: skip
+    # The same trade referencing the seller's listing on the exchange (art. 16-17), in the same state of the asset's
+    # licences as settle_trade's (a licence's registry bookkeeping depends on the licences before it).
+    listing = chain.listing(steady_asset, terms)
+    t.record("list_product", chain.list_product(exchange, listing),
+             "a licence product at a list price, the seller's signature; first listing of its id")  # fmt: skip
+    t.record("settle_listed_trade", exchange.settle_listed(
+        chain.trade(steady_asset, take_buyer(), terms, tag="listed"), listing.offer),
+        "as settle_trade, referencing the seller's listing instead of a signed consent")  # fmt: skip
     # First licence of a purpose (a fresh exclusivity record), payees warm.
     t.record(
         "settle_trade_first_for_purpose",

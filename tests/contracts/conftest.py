@@ -29,7 +29,9 @@ from ledger.contracts.types import (
     Grade,
     Kind,
     LicenseTerms,
+    Listing,
     Mandate,
+    Offer,
     Registration,
     Right,
     Role,
@@ -146,6 +148,38 @@ class World:
             right=right, min_net=min_net, expiry=self.chain_time() + 30 * 86400 if expiry is None else expiry,
             max_duration=days * 86400, parent_license_id=parent_license_id, terms=template, salt=next(_counter),
         )  # fmt: skip
+
+    def listing(
+        self, asset_id: int, seller: LedgerClient | None = None, terms: LicenseTerms | None = None, *,
+        min_price: int = 1_000, max_price: int = 10_000, min_net: int = 0, days: int = 365,
+        right: Right = Right.PROCESSING, delivery: Delivery = Delivery.LICENSE, parent_license_id: int = 0,
+        version: int = 1, listing_id: bytes | None = None, start: int | None = None, end: int | None = None,
+        document: str = "listing document",
+    ) -> Listing:
+        """A listing of ``seller``'s (default the holder's) product: licences cut from ``terms`` (start and end
+        zeroed) at most ``days`` long, or a right; for sale from now (or ``start``) for 30 days (or to ``end``)."""
+        now = self.chain_time()
+        licence = delivery == Delivery.LICENSE
+        template = LicenseTerms(right=right, purpose=0, start=0, end=0) if terms is None else LicenseTerms(
+            right=terms.right, purpose=terms.purpose, start=0, end=0, regions=terms.regions, countries=terms.countries,
+            exclusive=terms.exclusive, sublicensable=terms.sublicensable, transferable=terms.transferable,
+            terms_hash=terms.terms_hash,
+        )  # fmt: skip
+        offer = Offer(
+            listing_id=listing_id or unique_hash("listing"), min_price=min_price, max_price=max_price,
+            min_net=min_net, start=now if start is None else start, end=now + 30 * 86400 if end is None else end,
+            max_duration=days * 86400 if licence else 0,
+        )  # fmt: skip
+        return Listing(
+            seller=(seller or self.holder).address, asset_id=asset_id, delivery=delivery, right=right, offer=offer,
+            document_hash=h(document), version=version, parent_license_id=parent_license_id,
+            terms=template if licence else LicenseTerms(right, 0, 0, 0),
+        )  # fmt: skip
+
+    def list_product(self, listing: Listing, *, exchange: LedgerClient | None = None) -> bytes:
+        """Lists ``listing`` on the exchange (default the world's) with its seller's signature; its key."""
+        ex = exchange or self.exchange
+        return ex.list_product(listing, self.client_of(listing.seller).sign_listing(listing, ex.address))
 
     def refused_block(self, before: int) -> int:
         """The block holding the transaction a refused call sent after block ``before``: the next block, or, for

@@ -226,7 +226,7 @@ def test_r1_the_settlement_and_registry_hooks_refuse_a_direct_call(world: World)
     trade = right_trade(w, asset)
     view = watch_trade(w, asset, trade)
     ex = w.exchange
-    refused(w, E.SettlementOnlyMandates,
+    refused(w, E.SettlementOnlyConsents,
             lambda: send(ex, "TradeSettlement", "settleConsented", trade.as_abi(), ex.address, 0, b"\x01" * 32),
             view, caller=ex.address)  # fmt: skip
     refused(w, E.SettlementOnlySelf,

@@ -69,6 +69,8 @@ CHECKED: dict[str, Paused] = {
     "DataQuality.resolveByFix": P.DATA_QUALITY,
     "DataQuality.rule": P.DATA_QUALITY,
     "DataQuality.withdrawReport": P.DATA_QUALITY,
+    "Listings.list": P.LISTINGS,
+    "Listings.settle": P.LISTINGS | TRADE,
 }
 
 #: The authority's own functions: the governance keeps governing while contracts are paused.
@@ -94,7 +96,10 @@ HOOKS = frozenset({
 
 #: Withdrawing consent is never paused: it only narrows what others may do in one's name. An allowance is the
 #: holder's consent and moves nothing (as OpenZeppelin's ERC20Pausable leaves it).
-CONSENT = frozenset({"MandateRegistry.revokeMandate", "TradeSettlement.invalidateNonce", "SettlementToken.approve"})
+CONSENT = frozenset({
+    "MandateRegistry.revokeMandate", "TradeSettlement.invalidateNonce", "SettlementToken.approve",
+    "Listings.withdraw", "Listings.delist",
+})  # fmt: skip
 
 
 def _state_changing(world: World) -> set[str]:
@@ -194,8 +199,8 @@ def test_pause_input_is_checked(world: World) -> None:
     w = world
     cases = [
         (lambda: w.authority.pause(Paused(0), h("nothing")), ("ControlsInvalidContracts", {"contracts": 0})),
-        (lambda: w.authority.pause(Paused(1 << 11), h("no such contract")),
-         ("ControlsInvalidContracts", {"contracts": 2048})),
+        (lambda: w.authority.pause(Paused(1 << 12), h("no such contract")),
+         ("ControlsInvalidContracts", {"contracts": 4096})),
         (lambda: w.authority.pause(P.SUPERVISION, b"\x00" * 32), ("ControlsZeroHash", {})),
         (lambda: w.authority.unpause(P.SUPERVISION, h("not paused")),
          ("ControlsPauseUnchanged", {"contracts": int(P.SUPERVISION), "paused": 0})),

@@ -38,6 +38,7 @@ from ledger.contracts.types import (
     Delivery,
     DisclosureKind,
     Kind,
+    Listing,
     Mandate,
     OrderTarget,
     ParticipantStatus,
@@ -48,6 +49,7 @@ from ledger.contracts.types import (
     Role,
     Trade,
     ValuationMethod,
+    compact_signature,
 )
 from ledger.disclosure import CST, month_start
 from ledger.toolchain import Build
@@ -56,7 +58,7 @@ from tests.credit_codes import code_for
 
 SYSTEM = (
     "ParticipantRegistry", "AssetRegistry", "AssetControls", "SettlementToken", "TradeSettlement", "MandateRegistry",
-    "Supervision", "Recognition", "Valuation", "Disclosure", "DataQuality",
+    "Supervision", "Recognition", "Valuation", "Disclosure", "DataQuality", "Listings",
 )  # fmt: skip
 #: Refused calls are sent with this much gas, so that they are mined and revert on-chain.
 REFUSED_GAS = 3_000_000
@@ -736,6 +738,51 @@ def _revoke_mandate(env: Env) -> Prepared:
     return p
 
 
+# ─────────────────────────────────────────────────────────── Listings
+
+
+def _listing_views(w: World, listing: Listing, exchange: str) -> Callable[[], Any]:
+    key = w.holder.listing_key(exchange, listing.offer.listing_id)
+    return lambda: (w.holder.listing_state(key), w.holder.license_count(), balances(w, "holder", "holder2"))
+
+
+def _list_product(env: Env) -> Prepared:
+    """The seller signs a listing by the caller (the would-be exchange): the refusal is the caller's role."""
+    w = env.w
+    listing = w.listing(w.registered_asset(), terms=w.terms())
+    r, vs = compact_signature(w.holder.sign_listing(listing, env.caller.address))
+    return Prepared((listing.as_abi(), r, vs), _listing_views(w, listing, env.caller.address))
+
+
+def _listed(env: Env) -> tuple[Prepared, Listing]:
+    w = env.w
+    listing = w.listing(w.registered_asset(), terms=w.terms())
+    w.list_product(listing)
+    p = Prepared((), _listing_views(w, listing, w.exchange.address), data={"id": listing.offer.listing_id})
+    return p, listing
+
+
+def _delist_product(env: Env) -> Prepared:
+    p, listing = _listed(env)
+    p.args = (listing.offer.listing_id, h("delisting notice"))
+    return p
+
+
+def _withdraw_listing(env: Env) -> Prepared:
+    p, listing = _listed(env)
+    p.args = (env.w.exchange.address, listing.as_abi(), h("withdrawal"))
+    return p
+
+
+def _settle_listed(env: Env) -> Prepared:
+    p, listing = _listed(env)
+    w = env.w
+    buyer_ready(w)
+    trade = licence_trade(w, listing.asset_id, "listed trade")
+    p.args = (trade.as_abi(), listing.offer.as_abi())
+    return p
+
+
 def _settle_direct(env: Env) -> Prepared:
     w = env.w
     asset = w.registered_asset()
@@ -1128,7 +1175,7 @@ MATRIX: tuple[Entry, ...] = (
           (error("SettlementOnlySelf", caller=caller),),
           via=lambda env, p: env.w.settle_batch([p.data["trade"]])),
     Entry("TradeSettlement", "settleConsented", frozenset(), _settle_consented,
-          (error("SettlementOnlyMandates", caller=caller),),
+          (error("SettlementOnlyConsents", caller=caller),),
           via=lambda env, p: env.w.exchange.settle_mandated(p.data["trade"], p.data["mandate"])),
     Entry("TradeSettlement", "settleDirect", frozenset({"holder", "holder2"}), _settle_direct,
           (error("SettlementNotParty", caller=caller),)),
@@ -1150,6 +1197,13 @@ MATRIX: tuple[Entry, ...] = (
           (error("MandateMismatch", mandateId=data("id")),)),
     Entry("MandateRegistry", "settleBatch", frozenset({"exchange"}), _settle_mandated_batch,
           (role(int(Role.EXCHANGE)),)),
+    # Listings
+    Entry("Listings", "list", frozenset({"exchange"}), _list_product, (role(int(Role.EXCHANGE)),)),
+    Entry("Listings", "delist", frozenset({"exchange"}), _delist_product, (role(int(Role.EXCHANGE)),)),
+    Entry("Listings", "withdraw", frozenset({"holder"}), _withdraw_listing,
+          (error("ListingNotSeller", listingId=data("id"), caller=caller),)),
+    Entry("Listings", "settle", frozenset({"exchange"}), _settle_listed,
+          (error("ListingNotListed", listingId=data("id")),)),
     # Supervision
     Entry("Supervision", "openOrder", frozenset({"supervisor", "authority"}), _open_order, (role(SUPERVISORS),)),
     Entry("Supervision", "closeOrder", frozenset({"supervisor", "authority"}), _close_order, (role(SUPERVISORS),)),

@@ -726,7 +726,7 @@ def test_batch_entry_point_and_registry_hooks_refuse_outside_callers(world: Worl
     assert exc.value.caller == w.exchange.address
     consented = w.exchange.prepare("TradeSettlement", "settleConsented", trade.as_abi(), w.exchange.address, 0,
                                    b"\x01" * 32)  # fmt: skip
-    with pytest.raises(E.SettlementOnlyMandates) as mandates:
+    with pytest.raises(E.SettlementOnlyConsents) as mandates:
         w.exchange.execute(consented)
     assert mandates.value.caller == w.exchange.address
     deliver = w.holder.prepare(

@@ -2654,7 +2654,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "settleCheckedFor": ("TradeSettlement", "settleCheckedFor", (t.as_abi(), me, 0),
                                  Refused("SettlementOnlySelf", caller=me)),
             "settleConsented": ("TradeSettlement", "settleConsented", (t.as_abi(), me, 0, ZERO_HASH),
-                                Refused("SettlementOnlyMandates", caller=me)),
+                                Refused("SettlementOnlyConsents", caller=me)),
             "module": ("AssetRegistryModule", "reviewRegistration", (1, True, h("review")),
                        Refused("RegistryOnlyDelegated")),
         }  # fmt: skip
