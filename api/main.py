@@ -31,6 +31,7 @@ from api.routes import (
     gateway,
     governance,
     licences,
+    listings,
     mandates,
     ops,
     orders,
@@ -180,7 +181,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.include_router(ops.router)
     for read in (
         status, participants, assets, licences, trades, mandates, revenue, orders, search, recognition, governance,
-        valuations, disclosures, quality,
+        valuations, disclosures, quality, listings,
     ):  # fmt: skip
         app.include_router(read.router)
     app.include_router(explorer.router)

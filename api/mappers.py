@@ -12,6 +12,7 @@ from sqlalchemy import RowMapping
 
 from api import schemas as m
 from api.reasons import decode_reason
+from ledger import listings
 from ledger.contracts.types import (
     AccountingCategory,
     AssetStatus,
@@ -249,7 +250,8 @@ def licence_tree(rows: Sequence[Row], chain: ChainState) -> list[m.LicenceNode]:
 
 
 def trade_fields(r: Row) -> dict[str, Any]:
-    consent = "mandate" if r["mandate_id"] else "signed" if r["on_exchange"] else "off_exchange"
+    consent = ("listing" if r["listed"] else "mandate") if r["mandate_id"] else (
+        "signed" if r["on_exchange"] else "off_exchange")  # fmt: skip
     return {
         "trade_key": r["trade_key"],
         "trade_id": r["trade_id"],
@@ -323,6 +325,44 @@ def mandate_fields(r: Row, now: int) -> dict[str, Any]:
         "granted_block": r["granted_block"], "granted_at": r["granted_at"], "revoked_block": r["revoked_block"],
         "revoked_at": r["revoked_at"],
     }  # fmt: skip
+
+
+_LISTING_STATUS: Final = ("listed", "delisted", "withdrawn")
+_HOLDER_COLUMNS: Final = ("holding_holder", "processing_holder", "operation_holder")
+
+
+def listing_fields(r: Row, asset: Row | None, now: int) -> dict[str, Any]:
+    """A listing's record with where it stands at time ``now``, given its asset's record then (None: unknown)."""
+    held = None
+    if asset is not None and not r["parent_licence_id"]:
+        held = asset[_HOLDER_COLUMNS[int(r["right"])]] == r["seller"]
+    standing = listings.standing(dict(r), None if asset is None else dict(asset), now)
+    template = {k: v for k, v in dict(r["terms"] or {}).items() if k != "right"}
+    return {
+        "listing_key": r["listing_key"], "exchange": r["exchange"], "listing_id": r["listing_id"],
+        "seller": r["seller"], "seller_key": r["seller_key"], "asset_id": r["asset_id"], "delivery": r["delivery"],
+        "delivery_name": m.enum_name(Delivery, r["delivery"]), "right": r["right"],
+        "right_name": m.enum_name(Right, r["right"]), "parent_licence_id": r["parent_licence_id"],
+        "template": template, "max_duration": r["max_duration"], "min_price": str(r["min_price"]),
+        "max_price": str(r["max_price"]), "min_net": str(r["min_net"]), "starts_at": r["starts_at"],
+        "ends_at": r["ends_at"], "version": r["version"], "document_hash": r["document_hash"],
+        "status": r["status"], "status_name": _LISTING_STATUS[int(r["status"])], "standing": standing,
+        "seller_holds": held, "listed_block": r["listed_block"], "listed_at": r["listed_at"],
+        "amended_at": r["amended_at"], "ended_by": r["ended_by"], "end_hash": r["end_hash"],
+        "ended_at": r["ended_at"], "sales": r["sales"], "last_sale_at": r["last_sale_at"],
+    }  # fmt: skip
+
+
+def listing(r: Row, asset: Row | None, now: int) -> m.ListingOut:
+    return m.ListingOut.model_construct(**listing_fields(r, asset, now))
+
+
+def listing_version(r: Row) -> m.ListingVersionOut:
+    return m.ListingVersionOut.model_construct(
+        version=r["version"], block=r["valid_from_block"], listed_at=r["amended_at"], min_price=str(r["min_price"]),
+        max_price=str(r["max_price"]), min_net=str(r["min_net"]), starts_at=r["starts_at"], ends_at=r["ends_at"],
+        max_duration=r["max_duration"], document_hash=r["document_hash"],
+    )  # fmt: skip
 
 
 def mandate(r: Row, now: int) -> m.MandateOut:

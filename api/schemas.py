@@ -44,6 +44,9 @@ __all__ = [
     "IssuanceOut",
     "LicenceNode",
     "LicenceOut",
+    "ListingDetail",
+    "ListingOut",
+    "ListingVersionOut",
     "MandateDetail",
     "MandateOut",
     "ObjectionOut",
@@ -415,10 +418,13 @@ class TradeOut(_Out):
     licence_id: int = Field(description="Licence delivered (0: a right was transferred).", examples=[2])
     consent: str = Field(
         description="How the seller consented: signed (its EIP-712 sales consent), mandate (a standing mandate to"
-        " the exchange) or off_exchange (both parties signed the trade).",
+        " the exchange), listing (its signed listing of the product on the exchange) or off_exchange (both parties"
+        " signed the trade).",
         examples=["signed"],
     )
-    mandate_id: str | None = _hash("The seller's mandate the sale used (consent 'mandate').")
+    mandate_id: str | None = _hash(
+        "The seller's mandate (consent 'mandate') or the exchange's listing key (consent 'listing') the sale used."
+    )
     timestamp: int = Field(description="Settlement time (unix seconds).", examples=[1795860100])
     block_number: int = Field(description="Settlement block.", examples=[20])
     tx_hash: str = _hash("Settlement transaction.")
@@ -842,6 +848,73 @@ class TradeRefusalOut(_Out):
     item_index: int = Field(description="The trade's index in its batch.", examples=[1])
     reason: str = Field(description="The refusal, ABI-encoded (0x hex).", examples=["0x..."])
     error: RefusalError = Field(description="The refusal decoded.")
+
+
+class ListingOut(_Out):
+    listing_key: str = _hash("The listing's key, keccak256(exchange, listing_id): the consent its trades cite.")
+    exchange: str = _address("The listing exchange.")
+    listing_id: str = _hash("The exchange's id of the listing.")
+    seller: str = _address("The seller (its identity).")
+    seller_key: str = _address("The key with which the seller signed the listing.")
+    asset_id: int = Field(description="The asset offered.", examples=[3])
+    delivery: int = Field(description="Delivery code.", examples=[1])
+    delivery_name: str | None = Field(description="right or license.", examples=["license"])
+    right: int = Field(description="Right sold or licensed (code).", examples=[1])
+    right_name: str | None = Field(description="holding, processing or operation.", examples=["processing"])
+    parent_licence_id: int = Field(description="Sublicences of this licence of the seller's (0: none).", examples=[0])
+    template: dict[str, Any] = Field(
+        description="Licence delivery: the terms every licence sold must match but for its period (purpose, regions,"
+        " countries, exclusive, sublicensable, transferable, terms_hash)."
+    )
+    max_duration: int = Field(description="Longest licence sold (seconds; 0 for a right).", examples=[31536000])
+    min_price: str = _amount("The least price of a trade")
+    max_price: str = _amount("The greatest price of a trade (equal to min_price: a list price)")
+    min_net: str = _amount("The least the seller nets on each sale")
+    starts_at: int = Field(description="The listing period's first second (unix seconds).", examples=[1795860400])
+    ends_at: int = Field(description="The listing period's last second (unix seconds).", examples=[1798452000])
+    version: int = Field(description="Its current version (1 when first listed; higher with each amendment).",
+                         examples=[2])  # fmt: skip
+    document_hash: str = _hash("The hash of the current version's listing document (挂牌文件).")
+    status: int = Field(description="0 listed, 1 delisted by the exchange, 2 withdrawn by the seller.", examples=[0])
+    status_name: str = Field(description="listed, delisted or withdrawn.", examples=["listed"])
+    standing: str = Field(
+        description="At the answer's block time: on_sale; upcoming (its period has not begun); suspended (the asset"
+        " cannot be delivered now: not registered, frozen, disputed or suspended; no trade may reference it);"
+        " expired; delisted; withdrawn.",
+        examples=["on_sale"],
+    )
+    seller_holds: bool | None = Field(
+        description="Whether the seller still holds the right it listed (a right or a licence of the holder's own;"
+        " null for sublicences): once it does not, no trade under the listing can settle.",
+        examples=[True],
+    )
+    listed_block: int = Field(description="Block first listed.", examples=[40])
+    listed_at: int = Field(description="Time first listed (unix seconds).", examples=[1795860400])
+    amended_at: int = Field(description="Time its current version was listed (unix seconds).", examples=[1795860400])
+    ended_by: str | None = _address("Who delisted or withdrew it (null while listed).")
+    end_hash: str | None = _hash("The hash of the delisting notice or the withdrawal (null while listed).")
+    ended_at: int | None = Field(description="Time delisted or withdrawn (unix seconds).", examples=[None])
+    sales: int = Field(description="Trades settled under it.", examples=[3])
+    last_sale_at: int | None = Field(description="Time of its latest sale (unix seconds).", examples=[1795870400])
+
+
+class ListingVersionOut(_Out):
+    version: int = Field(description="The version.", examples=[1])
+    block: int = Field(description="Block it was listed in.", examples=[40])
+    listed_at: int = Field(description="Time it was listed (unix seconds).", examples=[1795860400])
+    min_price: str = _amount("Its least price")
+    max_price: str = _amount("Its greatest price")
+    min_net: str = _amount("Its least net for the seller")
+    starts_at: int = Field(description="Its period's first second.", examples=[1795860400])
+    ends_at: int = Field(description="Its period's last second.", examples=[1798452000])
+    max_duration: int = Field(description="Its longest licence (seconds).", examples=[31536000])
+    document_hash: str = _hash("Its listing document's hash.")
+
+
+class ListingDetail(ListingOut):
+    versions: list[ListingVersionOut] = Field(description="Every version listed, oldest first (amendments).")
+    trades: list[TradeOut] = Field(description="Trades settled under it (up to 100, newest first).")
+    trade_count: int = Field(description="Number of trades settled under it.", examples=[2])
 
 
 class MandateDetail(MandateOut):

@@ -9,7 +9,8 @@ departments, an enterprise), a data merchant, a service provider and a superviso
 personal-information data, licenses (public data as an authorised operation the authority approved),
 settles trades on the exchange with each seller's consent (signed, or a standing mandate: a licence
 with fee and revenue shares, a sublicence, a right transfer, a batch) and off it (EIP-712 signatures
-of both parties), has the service provider, accredited as an appraiser, value the enterprise dataset and its
+of both parties), lists a product on the exchange with its seller's signature and sells a licence under the listing,
+has the service provider, accredited as an appraiser, value the enterprise dataset and its
 holder recognise it in its accounts (入表) and amortise it, and exercises objections (lodged, accepted,
 dismissed), a freeze (the emergency
 officers' path: at once), a rectification order and a credit event, an incident (a participant's key reported
@@ -54,8 +55,10 @@ from ledger.contracts.types import (
     Grade,
     Kind,
     LicenseTerms,
+    Listing,
     Mandate,
     Measurement,
+    Offer,
     OrderTarget,
     ParticipantStatus,
     Paused,
@@ -67,6 +70,7 @@ from ledger.contracts.types import (
     SalesConsent,
     Trade,
     ValuationMethod,
+    compact_signature,
 )
 from ledger.disclosure import CST, period, period_label
 from ledger.errors import NonRetryableError
@@ -187,6 +191,7 @@ _SECTIONS: Final[dict[str, str]] = {
     "registration": "Registration (产权登记)",
     "licensing": "Licensing (授权许可)",
     "trading": "Trading and settlement (交易结算)",
+    "listing": "Exchange listings (挂牌)",
     "valuation": "Valuation and accounting recognition (评估与入表)",
     "disclosure": "Information disclosure (信息披露)",
     "quality": "Data quality (问题数据可追溯)",
@@ -814,6 +819,38 @@ class _Demo:
         else:
             raise DemoError("a sale without the seller's consent was not refused")
 
+    def listing(self, ids: dict[str, int]) -> None:
+        """Art. 16-17: the exchange lists the logistics company's enterprise dataset (180-day processing licences for
+        analytics, 20,000 to 25,000 yuan, for 30 days) with the company's signature over the listing; the service
+        provider buys a licence under it."""
+        exchange, logistics = self.c("exchange"), self.c("logistics")
+        asset, now = ids["enterprise"], self.chain_time()
+        template = self.terms(Right.PROCESSING, 1601, 0, 0)
+        offer = Offer(
+            listing_id=self.h("listing: logistics routes"), min_price=20_000 * YUAN, max_price=25_000 * YUAN,
+            min_net=15_000 * YUAN, start=now, end=now + 30 * DAY, max_duration=180 * DAY,
+        )  # fmt: skip
+        listing = Listing(
+            seller=self.address["logistics"], asset_id=asset, delivery=Delivery.LICENSE, right=Right.PROCESSING,
+            offer=offer, document_hash=self.h("listing document: logistics routes"), terms=template,
+        )  # fmt: skip
+        signature = compact_signature(logistics.sign_listing(listing, exchange.address))
+        self.phase("product listing", "listing", [
+            (exchange, exchange.prepare("Listings", "list", listing.as_abi(), *signature),
+             lambda r: f"{self.who('exchange')} listed (挂牌) asset #{asset} of {self.who('logistics')}, which signed "
+                       "the listing (EIP-712): 180-day processing licences for analytics at "
+                       f"{format_amount(offer.min_price)} to {format_amount(offer.max_price)}, for 30 days "
+                       f"(listing 0x{r.event('ProductListed')['key'].hex()[:16]}…)"),
+        ])  # fmt: skip
+        sale = Trade(
+            self._trade_id("listed-licence"), asset, self.address["logistics"], self.address["provider"],
+            22_000 * YUAN, fee=220 * YUAN, terms=self.terms(Right.PROCESSING, 1601, now, 180),
+        )  # fmt: skip
+        self.phase("listed trade", "listing", [
+            (exchange, exchange.prepare_settle_listed(sale, offer),
+             lambda r: self._settled(r, "on exchange (场内), under the listing")),
+        ])  # fmt: skip
+
     def valuation(self, ids: dict[str, int]) -> None:
         """Art. 19: the authority accredits the service provider as an appraiser (资产评估机构), which values the
         logistics company's enterprise dataset (it holds no right in it: it bought a licence); the company
@@ -1074,6 +1111,7 @@ def run_demo(
         ids = demo.registration()
         licences = demo.licensing(ids)
         demo.trading(ids, licences)
+        demo.listing(ids)
         demo.valuation(ids)
         demo.disclosure()
         demo.quality(ids)

@@ -44,6 +44,7 @@ class GroupBy(StrEnum):
 class Consent(StrEnum):
     signed = "signed"
     mandate = "mandate"
+    listing = "listing"
     off_exchange = "off_exchange"
 
 
@@ -63,9 +64,11 @@ def list_trades(
     trade_id: Annotated[
         str | None, Query(pattern=_TRADE_ID, description="This trade id (on any exchange, or off exchange).")
     ] = None,
-    mandate_id: Annotated[str | None, Query(pattern=_TRADE_ID, description="Settled under this mandate.")] = None,
+    mandate_id: Annotated[
+        str | None, Query(pattern=_TRADE_ID, description="Settled under this mandate, or this listing (its key).")
+    ] = None,
     consent: Annotated[
-        Consent | None, Query(description="How the seller consented: signed, mandate or off_exchange.")
+        Consent | None, Query(description="How the seller consented: signed, mandate, listing or off_exchange.")
     ] = None,
     time_from: Annotated[TimeQ, Query(alias="from", description=_FROM_DOC)] = None,
     time_to: Annotated[TimeQ, Query(alias="to", description=_TO_DOC)] = None,
@@ -87,7 +90,9 @@ def list_trades(
     if mandate_id is not None:
         query = query.where(t.c.mandate_id == mandate_id.lower())
     if consent is Consent.mandate:
-        query = query.where(t.c.mandate_id.is_not(None))
+        query = query.where(t.c.mandate_id.is_not(None), t.c.listed.is_(False))
+    elif consent is Consent.listing:
+        query = query.where(t.c.listed.is_(True))
     elif consent is Consent.signed:
         query = query.where(t.c.on_exchange.is_(True), t.c.mandate_id.is_(None))
     elif consent is Consent.off_exchange:

@@ -39,6 +39,7 @@ from ledger.contracts.codec import ContractCodec
 from ledger.contracts.system import GOVERNANCE_SAFES, SYSTEM_CONTRACTS
 from ledger.contracts.types import PAUSE_CONTRACTS
 from ledger.errors import RpcRemoteError
+from ledger.listings import listed_state
 from ledger.store import StateView, Store
 from ledger.store.schema import STATE_TABLES
 from ledger.store.schema import blocks as blocks_table
@@ -197,6 +198,11 @@ def _mandate_seller(r: Mapping[str, Any] | None) -> str:
     return r["seller"] if r is not None and r["status"] == _MANDATE_ACTIVE else ZERO_ADDRESS
 
 
+def _listed(r: Mapping[str, Any] | None) -> list[Any]:
+    digest, version = listed_state(r)
+    return ["0x" + digest.hex(), version]
+
+
 def _credit(r: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"score": r["score"], "events": r["events"]} if r is not None else {"score": 0, "events": 0}
 
@@ -339,6 +345,7 @@ _ROWS: Final[dict[str, _Row]] = {
                              lambda r: int(r["defaults"]) if r else 0),
     "disclosure_requirements": _Row("disclosure_requirements", "Disclosure", "requirementOf", _same,
                                     lambda r: _requirement(r) if r else {"months": 0, "graceDays": 0, "since": 0}),
+    "listings": _Row("listings", "Listings", "listed", _bytes32, _listed),
 }  # fmt: skip
 
 #: Every state variable of every system contract (solc's storage layout) and the records of the audit whose
@@ -400,6 +407,9 @@ COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("DataQuality", "_window"): ("counters",),
     ("DataQuality", "_reports"): ("quality_reports",),
     ("DataQuality", "_defaults"): ("quality_defaults",),
+    ("Listings", "_nameFallback"): ("unused_storage",),
+    ("Listings", "_versionFallback"): ("unused_storage",),
+    ("Listings", "_listed"): ("listings",),
 }
 
 #: The contracts' references to each other (immutables): view -> the manifest's contract it must name.
@@ -412,7 +422,9 @@ WIRING: Final[tuple[tuple[str, str, str], ...]] = (
     ("AssetControls", "registry", "AssetRegistry"),
     ("SettlementToken", "settlement", "TradeSettlement"),
     ("TradeSettlement", "mandates", "MandateRegistry"),
+    ("TradeSettlement", "listings", "Listings"),
     ("MandateRegistry", "settlement", "TradeSettlement"),
+    ("Listings", "settlement", "TradeSettlement"),
 )
 
 
@@ -576,6 +588,8 @@ def iter_checks(
     yield from row_checks("quality_reports", rows["quality_reports"])
     yield from row_checks("quality_defaults", sorted(participants.keys() | rows["quality_defaults"].keys()),
                           named=True)  # fmt: skip
+    # Listings: every listing's sale digest (while listed) and version.
+    yield from row_checks("listings", rows["listings"])
 
     yield from row_checks("agreements", rows["agreements"])
     for (local,), r in rows["recognised_records"].items():
@@ -641,7 +655,7 @@ def _slot_checks(
     and the pause register) and each asset's flags that
     its rights were ever held apart and that it was registered by recognition (checked with the whole record's
     word), TradeSettlement's nonce words (all 256 bits, not only the nonces used) and its EIP-712 name and version
-    fallbacks (unused: both are short)."""
+    fallbacks (unused: both are short), and the listings contract's."""
     if "AssetRegistry" in context.layouts:
         layout = StorageLayout(context.layouts["AssetRegistry"])
         c = {m: layout.member("_counters", m) for m in ("licenses", "assets", "certificates", "paused")}
@@ -674,6 +688,10 @@ def _slot_checks(
         base = layout.slot("_nonceBits")
         for (account, word), bits in sorted(words.items()):
             yield SlotCheck("nonce_words", (account, word), "TradeSettlement", mapping_slot(base, account, word), bits)
+    if "Listings" in context.layouts:
+        layout = StorageLayout(context.layouts["Listings"])
+        for label in ("_nameFallback", "_versionFallback"):
+            yield SlotCheck("unused_storage", (f"Listings.{label}",), "Listings", layout.slot(label), 0)
 
 
 class ChainVerifier:

@@ -25,6 +25,7 @@ from eth_utils.address import to_checksum_address
 from ledger.contracts.types import PAUSE_CONTRACTS
 from ledger.decode import LedgerEvent
 from ledger.errors import NonRetryableError
+from ledger.listings import LISTING_DELISTED, LISTING_LISTED, LISTING_WITHDRAWN
 
 __all__ = [
     "Key",
@@ -177,6 +178,9 @@ def _settled(a: Mapping[str, Any]) -> Iterable[tuple[str, Key]]:
     licence_id = int(a["licenseId"])
     if licence_id:  # the licence delivered: sold
         yield "licences", (licence_id,)
+    consent = _hex(a["mandateId"])
+    if consent != ZERO_HASH:  # a mandate's id or a listing's key: a listing counts its sales
+        yield "listings", (consent,)
     if a["exchange"] != ZERO_ADDRESS:
         yield "approvals", (a["buyer"], a["exchange"])
     for share in a["shares"]:
@@ -265,6 +269,8 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "AssetDerecognised": _one("recognitions", _asset),
     "DisclosureRequirementSet": _one("disclosure_requirements", lambda a: (int(a["kind"]),)),
     "ResponseWindowSet": _one("quality_settings", lambda a: ("response_window",)),
+    "ProductListed": _one("listings", lambda a: (_hex(a["key"]),)),
+    "ProductDelisted": _one("listings", lambda a: (_hex(a["key"]),)),
     "QualityReportFiled": _one("quality_reports", lambda a: (int(a["reportId"]),)),
     "QualityReportAnswered": _one("quality_reports", lambda a: (int(a["reportId"]),)),
     "QualityReportOverdue": _both(_one("quality_reports", lambda a: (int(a["reportId"]),)),
@@ -989,6 +995,7 @@ class Projector:
         seller_amount = int(a["sellerAmount"])
         mandate = _hex(a["mandateId"])
         licence_id = int(a["licenseId"])
+        listed = mandate != ZERO_HASH and self._get("listings", (mandate,)) is not None
         self._fact(
             "trades",
             {
@@ -1007,11 +1014,16 @@ class Projector:
                 "right": int(a["right"]),
                 "licence_id": licence_id,
                 "mandate_id": None if mandate == ZERO_HASH else mandate,
+                "listed": listed,
                 "timestamp": ts,
                 "tx_hash": ev.tx_hash,
                 "log_index": ev.log_index,
             },
         )
+        if listed:
+            listing = self._edit("listings", (mandate,), block)
+            listing["sales"] += 1
+            listing["last_sale_at"] = ts
         if licence_id:  # delivered by this settlement: its licensor can no longer revoke it
             self._sold(licence_id, block)
         self._payment(ev, key, trade_id, PAYMENT_SELLER, seller, seller_amount, False, block)
@@ -1229,6 +1241,39 @@ class Projector:
             "period_end": int(a["periodEnd"]), "document_hash": _hex(a["documentHash"]), "filed_at": ts,
             "tx_hash": ev.tx_hash,
         })  # fmt: skip
+
+    # ─────────────────────────────────────────────────────────── exchange listings
+
+    def _on_ProductListed(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        key = _hex(a["key"])
+        listing = a["listing"]
+        offer, t = listing["offer"], listing["terms"]
+        earlier = self._get("listings", (key,))
+        self._put("listings", (key,), block, {
+            "listing_key": key, "exchange": a["exchange"], "listing_id": _hex(offer["listingId"]),
+            "seller": a["seller"], "seller_key": listing["seller"], "asset_id": int(a["assetId"]),
+            "delivery": int(listing["delivery"]), "right": int(listing["right"]),
+            "parent_licence_id": int(listing["parentLicenseId"]),
+            "terms": {
+                "right": int(t["right"]), "purpose": int(t["purpose"]), "exclusive": bool(t["exclusive"]),
+                "sublicensable": bool(t["sublicensable"]), "transferable": bool(t["transferable"]),
+                "regions": [int(r) for r in t["regions"]], "countries": [_country(c) for c in t["countries"]],
+                "terms_hash": _hex(t["termsHash"]),
+            },
+            "max_duration": int(offer["maxDuration"]), "min_price": int(offer["minPrice"]),
+            "max_price": int(offer["maxPrice"]), "min_net": int(offer["minNet"]), "starts_at": int(offer["start"]),
+            "ends_at": int(offer["end"]), "version": int(listing["version"]),
+            "document_hash": _hex(listing["documentHash"]), "status": LISTING_LISTED,
+            "listed_block": earlier["listed_block"] if earlier else block,
+            "listed_at": earlier["listed_at"] if earlier else ts, "amended_at": ts, "ended_by": None,
+            "end_hash": None, "ended_at": None, "sales": earlier["sales"] if earlier else 0,
+            "last_sale_at": earlier["last_sale_at"] if earlier else None,
+        })  # fmt: skip
+
+    def _on_ProductDelisted(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("listings", (_hex(a["key"]),), block)
+        row["status"] = LISTING_WITHDRAWN if a["withdrawn"] else LISTING_DELISTED
+        row["ended_by"], row["end_hash"], row["ended_at"] = a["by"], _hex(a["reasonHash"]), ts
 
     # ─────────────────────────────────────────────────────────── data quality
 

@@ -397,8 +397,10 @@ trades = _fact(
     _c("seller_amount", Uint256()),
     _c("right", sa.SmallInteger),
     _c("licence_id", sa.BigInteger),
-    # The seller's mandate the sale used (MandateRegistry); NULL for a signed consent or an off-exchange trade.
+    # The seller's mandate, or the exchange's listing, the sale used (MandateRegistry, Listings: ``listed``); NULL for
+    # a signed consent or an off-exchange trade.
     _c("mandate_id", _hash(), nullable=True),
+    _c("listed", sa.Boolean),  # migration 0019_listings
     _c("timestamp", sa.BigInteger),
     _c("tx_hash", _hash()),
     _c("log_index", sa.Integer),
@@ -689,6 +691,44 @@ quality_settings = _versioned(
     _c("value", sa.BigInteger),
     _c("set_by", _address()),
     indexes=[],
+)
+
+# ─────────────────────────────────────────────────────────── exchange listings (art. 16-17)
+
+# Each exchange's product listings: a version per amendment, delisting or withdrawal, and per sale (``sales`` counts
+# the trades that referenced it). ``seller`` is the seller's identity, ``seller_key`` the key that signed; ``terms``
+# the licence template (start and end zero); ``status`` listed (0), delisted by the exchange (1) or withdrawn by the
+# seller (2). Migration 0019_listings.
+listings = _versioned(
+    "listings",
+    [_c("listing_key", _hash())],
+    _c("exchange", _address()),
+    _c("listing_id", _hash()),
+    _c("seller", _address()),
+    _c("seller_key", _address()),
+    _c("asset_id", sa.BigInteger),
+    _c("delivery", sa.SmallInteger),
+    _c("right", sa.SmallInteger),
+    _c("parent_licence_id", sa.BigInteger),
+    _c("terms", _JSON),
+    _c("max_duration", sa.BigInteger),
+    _c("min_price", Uint256()),
+    _c("max_price", Uint256()),
+    _c("min_net", Uint256()),
+    _c("starts_at", sa.BigInteger),
+    _c("ends_at", sa.BigInteger),
+    _c("version", sa.BigInteger),
+    _c("document_hash", _hash()),
+    _c("status", sa.SmallInteger),
+    _c("listed_block", sa.BigInteger),
+    _c("listed_at", sa.BigInteger),
+    _c("amended_at", sa.BigInteger),
+    _c("ended_by", _address(), nullable=True),
+    _c("end_hash", _hash(), nullable=True),
+    _c("ended_at", sa.BigInteger, nullable=True),
+    _c("sales", sa.BigInteger),
+    _c("last_sale_at", sa.BigInteger, nullable=True),
+    indexes=[("exchange", "listed_block"), ("asset_id",), ("seller",), ("status", "ends_at")],
 )
 
 credit_scores = _versioned(
@@ -1065,7 +1105,7 @@ VERSIONED: Final[tuple[StateTable, ...]] = (
             public_operations, licence_exclusivity, governance_operations, governance_roles,
             governance_role_settings, governance_function_roles, governance_safes, governance_targets, contract_pauses,
             appraisers, valuations, recognitions, disclosure_requirements, quality_reports, quality_defaults,
-            quality_settings,
+            quality_settings, listings,
         )
     ),
     # Kept by ledger.store.aggregates, not the projector:

@@ -86,7 +86,8 @@ ASSET_COLUMNS = (
 )  # fmt: skip
 TRADE_COLUMNS = (
     "trade_key", "valid_from_block", "valid_to_block", "trade_id", "asset_id", "exchange", "on_exchange", "seller",
-    "buyer", "price", "fee", "seller_amount", "right", "licence_id", "mandate_id", "timestamp", "tx_hash", "log_index",
+    "buyer", "price", "fee", "seller_amount", "right", "licence_id", "mandate_id", "listed", "timestamp", "tx_hash",
+    "log_index",
 )  # fmt: skip
 _REGIONS = (450000, 450100, 450200, 440000)
 _STATUSES = (2,) * 17 + (1, 1, 4)  # 85 % registered, 10 % pending, 5 % cancelled
@@ -130,7 +131,7 @@ def trade_rows(
         trade_id = _hex(i, 7)
         yield (
             trade_key(exchange, seller, buyer, trade_id), block, None, trade_id, first_asset + rng.randrange(assets),
-            exchange, exchange != zero, seller, buyer, price, fee, price - fee, rng.randrange(3), 0, None,
+            exchange, exchange != zero, seller, buyer, price, fee, price - fee, rng.randrange(3), 0, None, False,
             now - rng.randrange(365 * DAY), _hex(i, 9), 1_000_000 + i,
         )  # fmt: skip
 

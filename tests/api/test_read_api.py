@@ -43,11 +43,11 @@ def test_status_counts_the_demo_records_and_its_trade_volume(client: TestClient,
     trades = [t for s in demo.summaries for t in s.trades]
     assert data["indexed_block"] == demo.head
     assert data["counts"]["assets"] == sum(len(s.assets) for s in demo.summaries) == 8
-    assert data["counts"]["trades"] == len(trades) == 14
+    assert data["counts"]["trades"] == len(trades) == 16
     assert data["counts"]["participants"] == len(ACTORS)
     assert data["counts"]["objections"] == 2 and data["counts"]["freezes"] == 2 and data["counts"]["orders"] == 2
     assert data["counts"]["mandates"] == 2 and data["counts"]["trade_refusals"] == 0
-    assert data["trade_volume"] == str(sum(t["price"] for t in trades)) == str(2 * 225_000 * YUAN)
+    assert data["trade_volume"] == str(sum(t["price"] for t in trades)) == str(2 * 247_000 * YUAN)
     assert data["chain_id"] == demo.summaries[0].chain_id
     assert data["paused_contracts"] == []  # the demo resumed what its incident paused
 
@@ -59,8 +59,8 @@ def test_status_at_an_earlier_block_counts_what_existed_then(client: TestClient,
     assert then["block"]["number"] <= demo.mid_block < demo.head
     data = then["data"]
     assert data["indexed_block"] == demo.head
-    assert (data["counts"]["assets"], data["counts"]["trades"]) == (4, 7)
-    assert data["trade_volume"] == str(225_000 * YUAN) and data["paused_contracts"] == []
+    assert (data["counts"]["assets"], data["counts"]["trades"]) == (4, 8)
+    assert data["trade_volume"] == str(247_000 * YUAN) and data["paused_contracts"] == []
     assert client.get("/api/v1/status", params={"at": str(demo.head + 1)}).status_code == 404
 
 
@@ -70,8 +70,8 @@ def test_asset_detail_shows_holders_licence_tree_trades_and_supervision(client: 
     assert detail["category_name"] == "enterprise" and detail["status_name"] == "registered"
     assert detail["holding_holder"] == demo_address(demo, "logistics")
     assert detail["operation_holder"] == demo_address(demo, "merchant")  # sold on the exchange
-    assert detail["trade_count"] == 2
-    assert {t["price"] for t in detail["trades"]} == {str(80_000 * YUAN), str(30_000 * YUAN)}
+    assert detail["trade_count"] == 3  # the right sold, the licence off exchange, the licence sold under its listing
+    assert {t["price"] for t in detail["trades"]} == {str(80_000 * YUAN), str(30_000 * YUAN), str(22_000 * YUAN)}
     assert {t["on_exchange"] for t in detail["trades"]} == {True, False}
 
     public = asset_ids(demo, "public")[0]
@@ -139,7 +139,7 @@ def test_at_an_earlier_block_answers_the_old_version(client: TestClient, demo: D
     assert client.get(f"/api/v1/assets/{later}", params={"at": demo.mid_block}).status_code == 404
     assert len(get(client, "assets", at=str(demo.mid_block))["data"]) == 4
     status_then = get(client, "trades", at=str(demo.mid_block))
-    assert len(status_then["data"]) == 7
+    assert len(status_then["data"]) == 8
 
 
 def test_at_a_time_reads_the_last_block_at_or_before_it(client: TestClient, demo: Demo) -> None:
@@ -166,18 +166,18 @@ def test_detail_endpoints_carry_etags_and_answer_304(client: TestClient, demo: D
 def test_trade_aggregates_per_day_category_and_exchange(client: TestClient, demo: Demo) -> None:
     trades = [t for s in demo.summaries for t in s.trades]
     by_day = get(client, "trades/aggregates", group_by="day")["data"]
-    assert len(by_day) == 2 and [r["count"] for r in by_day] == [7, 7]
-    assert all(r["volume"] == str(225_000 * YUAN) for r in by_day)
+    assert len(by_day) == 2 and [r["count"] for r in by_day] == [8, 8]
+    assert all(r["volume"] == str(247_000 * YUAN) for r in by_day)
     by_category = {
         r["key"]: (r["count"], int(r["volume"])) for r in get(client, "trades/aggregates", group_by="category")["data"]
     }
     assert by_category == {
         "public": (6, 2 * 77_000 * YUAN),
-        "enterprise": (4, 2 * 110_000 * YUAN),
+        "enterprise": (6, 2 * 132_000 * YUAN),
         "personal": (4, 2 * 38_000 * YUAN),
     }
     by_exchange = {r["key"]: r["count"] for r in get(client, "trades/aggregates", group_by="exchange")["data"]}
-    assert by_exchange == {demo_address(demo, "exchange"): 12, ZERO: 2}
+    assert by_exchange == {demo_address(demo, "exchange"): 14, ZERO: 2}
     assert sum(by_exchange.values()) == len(trades)
     first_day = by_day[0]["key"]
     only_first = get(client, "trades/aggregates", group_by="day", to=f"{first_day}T23:59:59Z")["data"]
@@ -189,11 +189,13 @@ def test_trade_list_filters_by_exchange_party_venue_and_consent(client: TestClie
     assert len(off) == 2 and all(t["exchange"] == ZERO and t["consent"] == "off_exchange" for t in off)
     provider = demo_address(demo, "provider")
     theirs = get(client, "trades", party=provider)["data"]
-    assert len(theirs) == 8 and all(provider in (t["seller"], t["buyer"]) for t in theirs)
-    assert len(get(client, "trades", exchange=demo_address(demo, "exchange"))["data"]) == 12
+    assert len(theirs) == 10 and all(provider in (t["seller"], t["buyer"]) for t in theirs)
+    assert len(get(client, "trades", exchange=demo_address(demo, "exchange"))["data"]) == 14
     mandated = get(client, "trades", consent="mandate")["data"]
     assert len(mandated) == 4 and all(t["mandate_id"] for t in mandated)
     assert len(get(client, "trades", consent="signed")["data"]) == 8
+    listed = get(client, "trades", consent="listing")["data"]
+    assert len(listed) == 2 and all(t["consent"] == "listing" and t["mandate_id"] for t in listed)
     mandate = mandated[0]["mandate_id"]
     assert [t["trade_key"] for t in get(client, "trades", mandate_id=mandate)["data"]] == [
         t["trade_key"] for t in mandated if t["mandate_id"] == mandate
@@ -224,7 +226,7 @@ def test_revenue_per_participant_and_asset_matches_the_payments(client: TestClie
     assert expected and {r["asset_id"]: int(r["revenue_share"]) for r in rows} == dict(expected)
     assert all(r["amount"] == r["revenue_share"] for r in rows)
     exchange_rows = get(client, "revenue", participant=demo_address(demo, "exchange"))["data"]
-    assert sum(int(r["fee"]) for r in exchange_rows) == 2 * (500 + 800 + 120 + 200 + 180 + 150) * YUAN
+    assert sum(int(r["fee"]) for r in exchange_rows) == 2 * (500 + 800 + 120 + 200 + 180 + 150 + 220) * YUAN
     assert all(r["held"] == "0" for r in rows + exchange_rows)
 
 

@@ -257,6 +257,13 @@ TAMPERS: dict[tuple[str, str], Tamper] = {
         "deadline", lambda n: n + 1),
     ("DataQuality", "_defaults"): lambda t: _plus_one(
         t, "DataQuality", _var(t, "DataQuality", "_defaults", t.first("quality_defaults")["holder"])),
+    ("Listings", "_nameFallback"): lambda t: ("Listings", t.layout("Listings").slot("_nameFallback"), 2),
+    ("Listings", "_versionFallback"): lambda t: ("Listings", t.layout("Listings").slot("_versionFallback"), 2),
+    # A listing's version raised (the digest and version share its slot).
+    ("Listings", "_listed"): lambda t: _member(
+        t, "Listings", "_listed",
+        _var(t, "Listings", "_listed", bytes.fromhex(t.first("listings")["listing_key"][2:])), "version",
+        lambda version: version + 1),
     ("Recognition", "_recognisedCount"): lambda t: _plus_one(
         t, "Recognition", t.layout("Recognition").slot("_recognisedCount")),
     ("Recognition", "_agreements"): lambda t: _member(

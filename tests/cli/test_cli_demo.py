@@ -27,7 +27,8 @@ def test_demo_runs_on_a_fresh_chain_and_again_on_the_same_chain(fresh_cli: Cli) 
     assert all(re.fullmatch(r"DR-450000-\d{8}", a["certificate"]) for a in first["assets"])
     assert len(first["licenses"]) == 1  # the authorised-operation licence (its sublicence is sold on the exchange)
     venues = sorted(t["venue"] for t in first["trades"])
-    assert len(venues) == 7 and sum("off exchange" in v for v in venues) == 1
+    assert len(venues) == 8 and sum("off exchange" in v for v in venues) == 1
+    assert sum("under the listing" in v for v in venues) == 1
     assert sum("standing mandate" in v for v in venues) == 2
     public = [t for t in first["trades"] if t["asset_id"] == first["assets"][0]["id"]]
     # the source departments' shares are of sales of the processing right; the operation sublicence pays none

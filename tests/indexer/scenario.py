@@ -6,9 +6,10 @@ accepted, dismissed and standing objections; shared and exclusive licences (prun
 sublicences and territories outside the mainland; public data licensed as an authorised operation;
 signed-consent, mandated, off-exchange and non-atomic batch settlement with refusals (licences sold); revenue
 shares held for a suspended recipient and claimed, and held for a revoked one and released by the authority;
-recognised registrations imported, linked, superseded, cancelled, suspended and reinstated; contracts paused (one
-of them twice) and unpaused. It leaves some of that state standing (a pending and an open objection, an unused
-approval, held shares, a mandate in force, a suspended recognition) so that the
+recognised registrations imported, linked, superseded, cancelled, suspended and reinstated; products listed,
+amended, sold under a listing, withdrawn and delisted; contracts paused (one of them twice) and unpaused. It leaves
+some of that state standing (a pending and an open objection, an unused approval, held shares, a mandate and a
+listing in force, a suspended recognition) so that the
 audit's checks of it compare something. :func:`bulk_trades` settles licence trades in batches for volume.
 """
 
@@ -79,6 +80,7 @@ EVENT_TYPES = frozenset({
     "DisclosureRequirementSet", "DisclosureFiled",
     "ResponseWindowSet", "QualityReportFiled", "QualityReportAnswered", "QualityReportOverdue", "QualityReportFixed",
     "QualityReportRuled", "QualityReportWithdrawn",
+    "ProductListed", "ProductDelisted",
     # the governance: the access manager's and the officers' Safes'
     "RoleGranted", "RoleRevoked", "RoleLabel", "RoleGuardianChanged", "TargetFunctionRoleUpdated",
     "OperationScheduled", "OperationExecuted", "SafeSetup", "EnabledModule", "ChangedGuard", "ChangedModuleGuard",
@@ -141,6 +143,7 @@ def every_event_round(w: World) -> None:
     valuation_round(w)
     disclosure_round(w)
     quality_round(w)
+    listing_round(w)
     key_change_round(w)
     recognition_round(w)
     pause_round(w)
@@ -223,6 +226,25 @@ def quality_round(w: World) -> None:
     w.rpc.call("evm_increaseTime", [21 * DAY])
     w.rpc.call("evm_mine", [])
     w.merchant.mark_quality_report_overdue(unanswered)
+
+
+def listing_round(w: World) -> None:
+    """Art. 16-17: the exchange lists a licence product of the holder's, amends its price range, and the merchant
+    buys a licence under it (the listing stays in force); a second listing, of a right, is withdrawn by its seller,
+    a third delisted by the exchange."""
+    asset = w.registered_asset()
+    listing = w.listing(asset, terms=w.terms(), min_price=1_000, max_price=10_000)
+    w.list_product(listing)
+    amended = replace(listing, version=2, offer=replace(listing.offer, min_price=2_000, max_price=8_000))
+    w.list_product(amended)
+    trade = Trade(trade_id("listed"), asset, w.holder.address, w.merchant.address, 5_000, fee=50, terms=w.terms())
+    w.exchange.settle_listed(trade, amended.offer)
+    right = w.listing(asset, delivery=Delivery.RIGHT, right=Right.OPERATION)
+    w.list_product(right)
+    w.holder.withdraw_listing(w.exchange.address, right, unique_hash("withdrawal"))
+    other = w.listing(asset, terms=w.terms(purpose=2202))
+    w.list_product(other)
+    w.exchange.delist_product(other.offer.listing_id, unique_hash("delisting notice"))
 
 
 def disclosure_round(w: World) -> None:

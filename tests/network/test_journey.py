@@ -28,7 +28,7 @@ def _journey(cli: Cli, *, during_demo: threading.Thread | None = None) -> dict[s
     if during_demo is not None:
         during_demo.start()
     demo = cli.json("demo")  # single and batched settlements with the sellers' consents, mandates, off exchange
-    assert len(demo["trades"]) == 7
+    assert len(demo["trades"]) == 8
     assert any("SettlementBadSignature" in e["text"] for e in demo["events"])  # no sale without consent
     if during_demo is not None:
         during_demo.join()

@@ -9,7 +9,7 @@ One chain for the module; each test projects it into a fresh store on each backe
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,10 @@ from ledger.contracts.types import (
     Grade,
     Kind,
     LicenseTerms,
+    Listing,
     Mandate,
     Measurement,
+    Offer,
     OrderTarget,
     Paused,
     QualityProblem,
@@ -51,6 +53,7 @@ from ledger.demo import ACTORS, current_key, run_demo
 from ledger.disclosure import CST, month_start
 from ledger.governance import CouncilClient
 from ledger.indexer import open_indexer
+from ledger.listings import listed_state
 from ledger.settings import LedgerSettings
 from ledger.store import RecordNotFound, StateView, Store
 from ledger.store.projection import trade_key
@@ -118,7 +121,7 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     a licence sold; a share held for a revoked recipient and released by the authority; valuation reports withdrawn
     and rejected, a recognition carried over and derecognised, an appraiser revoked; disclosure requirements (one
     lifted) and an exchange's disclosures (one corrected); quality reports answered, ruled on, fixed, withdrawn
-    and overdue; a planned key change and a recovery."""
+    and overdue; a listing delisted and one withdrawn; a planned key change and a recovery."""
     actor = {a.key: authority.as_(current_key(authority, a)[1]) for a in ACTORS}  # the demo changed some keys
     registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
     holder, merchant, other = (authority.as_(dev_account(i)) for i in (12, 13, 14))
@@ -254,6 +257,21 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     authority.rpc.call("evm_increaseTime", [11 * 86_400])
     authority.rpc.call("evm_mine", [])
     other.mark_quality_report_overdue(unanswered)
+    # Listings: the exchange lists a fresh asset of the holder's, then delists it; a right of it is listed and
+    # withdrawn by the holder.
+    listed = registered("listing")
+    offer = Offer(listing_id=h("e2e listing"), min_price=1_000, max_price=2_000, min_net=0, start=now,
+                  end=now + 30 * 86_400, max_duration=90 * 86_400)  # fmt: skip
+    licences = Listing(seller=holder.address, asset_id=listed, delivery=Delivery.LICENSE, right=Right.PROCESSING,
+                       offer=offer, document_hash=h("e2e listing document"),
+                       terms=LicenseTerms(Right.PROCESSING, 1101, 0, 0, regions=(450000,)))  # fmt: skip
+    exchange.list_product(licences, holder.sign_listing(licences, exchange.address))
+    exchange.delist_product(offer.listing_id, h("e2e delisted"))
+    right = Listing(seller=holder.address, asset_id=listed, delivery=Delivery.RIGHT, right=Right.OPERATION,
+                    offer=replace(offer, listing_id=h("e2e right listing"), max_duration=0),
+                    document_hash=h("e2e right listing document"))  # fmt: skip
+    exchange.list_product(right, holder.sign_listing(right, exchange.address))
+    holder.withdraw_listing(exchange.address, right, h("e2e withdrawn listing"))
     # Key changes: the other holder hands over to a new key (both sign), the merchant's key is recovered by the
     # council; the new keys use what their organisations hold.
     renewed = authority.as_(dev_account(16))
@@ -358,6 +376,9 @@ def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict
         state[f"quality report {report_id}"] = (q["reporter"], q["assetId"], q["deadline"], q["status"])
     for account in sorted(subjects.accounts):
         state[f"quality defaults {account}"] = view("DataQuality", "defaultsOf", account)
+    for key in sorted(subjects.listings):
+        digest, version = view("Listings", "listed", bytes.fromhex(key[2:]))
+        state[f"listing {key}"] = (_hex(digest), version)
     for kind in range(4):
         band = view("TradeSettlement", "priceBand", kind)
         state[f"band {kind}"] = (band["min"], band["max"])
@@ -442,6 +463,10 @@ def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
         state[f"quality report {q['report_id']}"] = (q["reporter"], q["asset_id"], q["deadline"], q["status"])
     for account in sorted(subjects.accounts):
         state[f"quality defaults {account}"] = view.quality_defaults_of(account)
+    listings = {r["listing_key"]: r for r in view.rows("listings")}
+    for key in sorted(subjects.listings):
+        digest, version = listed_state(listings.get(key))
+        state[f"listing {key}"] = ("0x" + digest.hex(), version)
     for kind in range(4):
         state[f"band {kind}"] = view.price_band(kind)
     for key in sorted(subjects.trade_keys):
@@ -469,13 +494,15 @@ def assert_same(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class Subjects:
-    """What the events name that the contracts keep by key: accounts, trade keys, nonces, mandates, approvals."""
+    """What the events name that the contracts keep by key: accounts, trade keys, nonces, mandates, approvals,
+    listings."""
 
     accounts: set[str]
     trade_keys: set[str]
     nonces: set[int]
     mandates: set[str]
     operations: set[tuple[int, str, int, int]]
+    listings: set[str]
 
 
 def _subjects(chain: Chain, store: Store) -> Subjects:
@@ -494,6 +521,7 @@ def _subjects(chain: Chain, store: Store) -> Subjects:
             (int(e.args["assetId"]), e.args["operator"], int(e.args["right"]), int(e.args["purpose"]))
             for e in events if e.name == "PublicOperationAuthorised"
         },
+        listings={str(e.args["key"]) for e in events if e.name == "ProductListed"},
     )  # fmt: skip
 
 
@@ -504,7 +532,7 @@ def test_the_projected_state_equals_the_contracts_views(store: Store, chain: Cha
     index(store, chain)
     subjects = _subjects(chain, store)
     assert len(subjects.trade_keys) >= 5 and len(subjects.accounts) >= 10
-    assert subjects.nonces and subjects.mandates and subjects.operations
+    assert subjects.nonces and subjects.mandates and subjects.operations and len(subjects.listings) >= 3
     ours = store_state(store.as_of(), subjects)
     assert_same(ours, contract_state(chain.client, chain.head, subjects))
     # every event kind of the ledger's contracts occurred and is in the events table (the governance's, the
