@@ -1,5 +1,5 @@
 // The explorer: hash routes (#/, #/assets, #/licences, #/trades, #/mandates, #/refusals, #/participants,
-// #/governance, #/disclosures, #/asset/5, #/participant/0x…, #/trace/0x… (a content hash), #/search?q=…), header,
+// #/governance, #/disclosures, #/listings, #/listing/0x… (a listing key), #/asset/5, #/participant/0x…, #/trace/0x… (a content hash), #/search?q=…), header,
 // footer, the banner naming the paused contracts, and following the indexer.
 
 import { beginPage, get, getAll, onBlock } from "./api.js";
@@ -10,6 +10,7 @@ import { renderAsset } from "./pages/asset.js";
 import { renderDashboard } from "./pages/dashboard.js";
 import { renderDisclosures } from "./pages/disclosures.js";
 import { renderGovernance } from "./pages/governance.js";
+import { renderListing, renderListings } from "./pages/listings.js";
 import { renderAssetList, renderLicenceList, renderMandateList, renderParticipantList, renderRefusalList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
 import { renderTrace } from "./pages/quality.js";
@@ -27,6 +28,14 @@ const ROUTES = [
   { name: "governance", pattern: /^\/governance$/, render: () => renderGovernance(), live: true },
   // Not live, like the lists: a refresh would drop the disclosures loaded with "load more".
   { name: "disclosures", pattern: /^\/disclosures$/, render: (_m, query) => renderDisclosures(query, atOf(query)) },
+  // Likewise the listings; a listing's page follows the indexer (its standing, versions and sales change).
+  { name: "listings", pattern: /^\/listings$/, render: (_m, query) => renderListings(query, atOf(query)) },
+  {
+    name: "listing",
+    pattern: /^\/listing\/(0x[0-9a-fA-F]{64})$/,
+    render: (m, query) => renderListing(m[1], atOf(query)),
+    live: true,
+  },
   { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)), live: true },
   {
     name: "participant",
@@ -230,7 +239,8 @@ function renderHeader(active, q) {
           ["participants", "#/participants", "nav.participants"],
           ["governance", "#/governance", "nav.governance"],
           ["disclosures", "#/disclosures", "nav.disclosures"],
-        ].map(([name, href, label]) => h("a", { href, class: active === name ? "active" : null, id: `nav-${name}` }, t(label))),
+          ["listings", "#/listings", "nav.listings"],
+        ].map(([name, href, label]) => h("a", { href, class: active === name || (name === "listings" && active === "listing") ? "active" : null, id: `nav-${name}` }, t(label))),
       ),
       form,
       h(

@@ -642,7 +642,8 @@ def test_trade_list_by_consent_and_the_mandate_list(tab: Tab, site: Site) -> Non
     page = tab.open("/trades")
     tab.after(lambda: page.select_option("#filter-consent", "mandate"))
     rows = _attrs(page, "[data-table=trade-list] tbody tr", "data-trade-key", "data-consent")
-    assert [r["data-trade-key"] for r in rows] == [t["trade_key"] for t in trades if t["mandate_id"]]
+    mandated = [t["trade_key"] for t in trades if t["mandate_id"] and not t["listed"]]  # not those under listings
+    assert [r["data-trade-key"] for r in rows] == mandated
     assert {r["data-consent"] for r in rows} == {"mandate"}
 
     page = tab.open("/mandates")
@@ -1454,3 +1455,256 @@ def test_an_overdue_report_is_flagged_and_its_holders_page_shows_the_quality_def
             assert errors == []
     finally:
         store.close()
+
+
+# ─────────────────────────────────────────────────────────── exchange listings (art. 16-17)
+
+
+def _listing_rows(page: Page, table: str) -> list[dict[str, str | None]]:
+    return _attrs(page, f"[data-table={table}] tbody tr:not(.empty)", "data-listing-key", "data-asset-id",
+                  "data-exchange", "data-seller", "data-standing", "data-version", "data-sales")  # fmt: skip
+
+
+def _expected_listings(listings: list[dict[str, Any]]) -> list[dict[str, str | None]]:
+    return [
+        {"data-listing-key": x["listing_key"], "data-asset-id": str(x["asset_id"]), "data-exchange": x["exchange"],
+         "data-seller": x["seller"], "data-standing": x["standing"], "data-version": str(x["version"]),
+         "data-sales": str(x["sales"])}
+        for x in listings
+    ]  # fmt: skip
+
+
+def _load_everything(page: Page) -> None:
+    while page.query_selector("#load-more"):
+        shown = page.get_attribute(".pager .shown", "data-shown")
+        page.click("#load-more")
+        page.wait_for_selector(f".pager .shown:not([data-shown='{shown}'])")
+
+
+def test_listings_page_shows_the_listings_of_the_exchanges_with_their_standing(tab: Tab, site: Site) -> None:
+    """The demo's market: in each run the exchange lists the logistics company's enterprise dataset (processing
+    licences, 20,000 to 25,000 yuan, for 30 days) and the service provider buys one under the listing. The page lists
+    what the API answers, oldest first, each row linking its asset, exchange and seller; in English too."""
+    listings = site.api("listings", limit=1000)["data"]
+    exchange, seller = _actor("exchange"), _actor("logistics")
+    assert len(listings) == 2  # one per demo run
+    assert {(x["exchange"], x["seller"], x["standing"], x["sales"]) for x in listings} == {
+        (exchange, seller, "on_sale", 1)
+    }
+    stored = sorted(site.view.rows("listings"), key=lambda r: (r["listed_block"], r["listing_key"]))
+    assert [x["listing_key"] for x in listings] == [r["listing_key"] for r in stored]
+    page = tab.open("/listings")
+    assert page.get_attribute("#nav-listings", "class") == "active"
+    assert page.inner_text("#nav-listings") == "挂牌"
+    assert page.inner_text(".listings-page h1") == "挂牌数据产品"
+    assert _listing_rows(page, "listing-list") == _expected_listings(listings)
+    for x in listings:
+        row = f"[data-table=listing-list] tr[data-listing-key='{x['listing_key']}']"
+        assert page.get_attribute(f"{row} a[data-listing-key]", "href") == f"#/listing/{x['listing_key']}"
+        assert page.get_attribute(f"{row} a[data-asset-id]", "href") == f"#/asset/{x['asset_id']}"
+        parties = _attrs(page, f"{row} a.party", "href")
+        assert parties == [{"href": f"#/participant/{exchange}"}, {"href": f"#/participant/{seller}"}]
+        text = page.inner_text(row)
+        assert "北部湾大数据交易中心" in text and "柳州汽车物流有限公司" in text
+        assert "数据加工使用权 · 授权许可" in text and "在售" in text
+        assert f"{_money(int(x['min_price']))} – {_money(int(x['max_price']))}" in text
+        assert page.inner_text(f"{row} .badge") == "在售"
+    assert page.get_attribute(".pager .shown", "data-shown") == str(len(listings))
+    tab.screenshot("listings")
+
+    tab.after(lambda: page.click("#lang-toggle"))
+    assert page.inner_text("#nav-listings") == "Listings"
+    assert page.inner_text(".listings-page h1") == "Exchange listings"
+    row = page.inner_text(f"[data-table=listing-list] tr[data-listing-key='{listings[0]['listing_key']}']")
+    assert "on sale" in row and "Beibu Gulf Big Data Exchange" in row and "Liuzhou Auto Logistics Co., Ltd." in row
+    assert page.eval_on_selector("html", "el => el.scrollWidth") == 1280  # the nine entries still fit
+    assert page.eval_on_selector("#search-input", "el => el.getBoundingClientRect().width") >= 100
+    tab.screenshot("listings-en")
+    tab.after(lambda: page.click("#lang-toggle"))
+
+    # A row's key leads to the listing's page.
+    first = listings[0]["listing_key"]
+    tab.after(lambda: page.click(f"[data-table=listing-list] a[href='#/listing/{first}']"))
+    assert page.get_attribute(".listing", "data-listing-key") == first
+    assert page.get_attribute("#nav-listings", "class") == "active"
+
+
+def test_listing_page_shows_its_terms_offer_versions_and_the_trades_settled_under_it(tab: Tab, site: Site) -> None:
+    """A listing's page shows what the API answers of it: its licence template, its offer, the listing document,
+    where it stands, whether the seller still holds the right, its versions and the trade under it, whose consent
+    links back to it; the trade list's "listing" consent lists the trades settled under listings."""
+    [x, *_] = site.api("listings", limit=1000)["data"]
+    key = x["listing_key"]
+    detail = site.api(f"listings/{key}")["data"]
+    page = tab.open(f"/listing/{key}")
+    assert page.get_attribute(".listing", "data-listing-key") == key
+    assert page.get_attribute(".listing", "data-standing") == detail["standing"] == "on_sale"
+    assert page.inner_text("[data-field=listing-key]") == key
+    assert page.title().startswith(f"挂牌 · 资产 #{detail['asset_id']} · ")
+
+    def field(name: str) -> str:
+        return page.inner_text(f".listing [data-field={name}]")
+
+    assert page.get_attribute("[data-field=asset] a", "href") == f"#/asset/{detail['asset_id']}"
+    assert page.get_attribute("[data-field=exchange] a", "href") == f"#/participant/{detail['exchange']}"
+    assert page.get_attribute("[data-field=seller] a", "href") == f"#/participant/{detail['seller']}"
+    assert page.query_selector("[data-field=seller-key]") is None  # it signed with its identity's key
+    assert field("delivery") == "数据加工使用权 · 授权许可"
+    assert field("standing") == "在售"
+    assert (field("seller-holds"), detail["seller_holds"]) == ("是", True)
+    assert field("version") == str(detail["version"]) == "1"
+    assert field("sales") == str(detail["sales"])
+    template = detail["template"]
+    assert field("purpose") == str(template["purpose"]) == "1601"
+    assert field("regions") == "广西壮族自治区 450000" and template["regions"] == [450000]
+    assert field("countries") == "无（不跨境）" and template["countries"] == []
+    assert (field("exclusive"), field("sublicensable"), field("transferable")) == ("否", "否", "否")
+    assert field("max-duration") == f"{detail['max_duration'] // DAY} 天" == "180 天"
+    assert page.get_attribute("[data-field=terms-hash] span", "title") == template["terms_hash"]
+    assert field("price") == f"{_money(int(detail['min_price']))} – {_money(int(detail['max_price']))}"
+    assert field("min-net") == _money(int(detail["min_net"]))
+    assert field("document-hash") == detail["document_hash"]
+    assert page.get_attribute("[data-field=listing-id] span", "title") == detail["listing_id"]
+
+    versions = _attrs(page, "[data-table=listing-versions] tbody tr", "data-version", "data-block", "data-min-price",
+                      "data-max-price")  # fmt: skip
+    assert versions == [
+        {"data-version": str(v["version"]), "data-block": str(v["block"]), "data-min-price": v["min_price"],
+         "data-max-price": v["max_price"]}
+        for v in detail["versions"]
+    ]  # fmt: skip
+    assert [v["version"] for v in detail["versions"]] == [1]
+    trades = _attrs(page, "[data-table=listing-trades] tbody tr", "data-trade-key", "data-consent")
+    assert trades == [{"data-trade-key": t["trade_key"], "data-consent": "listing"} for t in detail["trades"]]
+    assert len(trades) == detail["trade_count"] == 1
+    assert page.get_attribute("[data-field=trade-count]", "data-count") == "1"
+    [trade] = detail["trades"]
+    assert trade["buyer"] == _actor("provider") and trade["mandate_id"] == key
+    consent = "[data-table=listing-trades] a[data-listing-key]"
+    assert (page.get_attribute(consent, "href"), page.inner_text(consent)) == (f"#/listing/{key}", "场内 · 挂牌")
+    tab.screenshot("listing")
+
+    tab.after(lambda: page.click("#lang-toggle"))
+    assert page.inner_text("[data-section=listing-terms] h2") == "Licence template"
+    assert page.inner_text("[data-section=listing-versions] h2") == "Versions (amendments)"
+    assert field("standing") == "on sale" and field("max-duration") == "180 days"
+    assert field("delivery") == "processing/usage right · licence"
+    tab.screenshot("listing-en")
+    tab.after(lambda: page.click("#lang-toggle"))
+
+    # The version's block opens the listing as of that block.
+    page = tab.after(lambda: page.click(f"[data-table=listing-versions] a[data-at='{detail['versions'][0]['block']}']"))
+    assert page.get_attribute(".listing", "data-at") == str(detail["versions"][0]["block"])
+    assert page.get_attribute(".notice.as-of", "data-at") == str(detail["versions"][0]["block"])
+
+    # The trades settled under listings, by the trade list's consent filter; each links to its listing.
+    listed = site.api("trades", consent="listing", limit=1000)["data"]
+    page = tab.open("/trades")
+    tab.after(lambda: page.select_option("#filter-consent", "listing"))
+    assert "consent=listing" in page.url
+    rows = _attrs(page, "[data-table=trade-list] tbody tr", "data-trade-key", "data-consent")
+    assert rows == [{"data-trade-key": t["trade_key"], "data-consent": "listing"} for t in listed] and len(rows) == 2
+    assert [t["trade_key"] for t in listed] == [t["trade_key"] for t in site.view.find_trades() if t["listed"]]
+    links = _attrs(page, "[data-table=trade-list] a[data-listing-key]", "href")
+    assert links == [{"href": f"#/listing/{t['mandate_id']}"} for t in listed]
+    tab.after(lambda: page.click(f"[data-table=trade-list] a[href='#/listing/{key}']"))
+    assert page.get_attribute(".listing", "data-listing-key") == key
+
+
+def test_listing_list_filters_by_standing_pages_with_load_more_and_shows_an_earlier_block(
+    tab: Tab, site: Site, demo: Demo
+) -> None:
+    listings = site.api("listings", limit=1000)["data"]
+    keys = [x["listing_key"] for x in listings]
+    page = tab.open("/listings?limit=1")
+    assert page.query_selector("#load-more") is not None
+    _load_everything(page)
+    assert [r["data-listing-key"] for r in _listing_rows(page, "listing-list")] == keys
+
+    # The standing select: both are on sale, none has expired.
+    tab.after(lambda: page.select_option("#filter-standing", "on_sale"))
+    assert "standing=on_sale" in page.url and "limit" not in page.url
+    on_sale = site.api("listings", standing="on_sale", limit=1000)["data"]
+    assert _listing_rows(page, "listing-list") == _expected_listings(on_sale) and len(on_sale) == 2
+    tab.after(lambda: page.select_option("#filter-standing", "expired"))
+    assert "standing=expired" in page.url
+    assert site.api("listings", standing="expired")["data"] == []
+    assert page.inner_text("[data-table=listing-list] tbody") == "尚无挂牌"
+    assert page.input_value("#filter-standing") == "expired"
+
+    # One exchange's (as its page's "see all" asks for them) and one asset's: named in the title.
+    exchange = _actor("exchange")
+    page = tab.open(f"/listings?exchange={exchange}")
+    assert "北部湾大数据交易中心" in page.inner_text(".listings-page .page-title .badge.info")
+    theirs = site.api("listings", exchange=exchange, limit=1000)["data"]
+    assert _listing_rows(page, "listing-list") == _expected_listings(theirs) and theirs
+    asset_id = listings[1]["asset_id"]
+    page = tab.open(f"/listings?asset_id={asset_id}")
+    assert page.inner_text(".listings-page .page-title .badge.info") == f"资产 #{asset_id}"
+    assert _listing_rows(page, "listing-list") == _expected_listings(site.api("listings", asset_id=asset_id)["data"])
+    assert [r["data-listing-key"] for r in _listing_rows(page, "listing-list")] == [keys[1]]
+
+    # Between the demo's runs only the first was listed; before it, none. The page says which block it shows, and
+    # the standing filter keeps the block.
+    page = tab.open(f"/listings?at={demo.mid_block}")
+    assert page.get_attribute(".notice.as-of", "data-at") == str(demo.mid_block)
+    assert page.get_attribute("#footer-block", "data-block-number") == str(demo.mid_block)
+    then = site.api("listings", at=str(demo.mid_block))["data"]
+    assert _listing_rows(page, "listing-list") == _expected_listings(then)
+    assert [x["listing_key"] for x in then] == keys[:1]
+    tab.after(lambda: page.select_option("#filter-standing", "on_sale"))
+    assert f"at={demo.mid_block}" in page.url
+    assert [r["data-listing-key"] for r in _listing_rows(page, "listing-list")] == keys[:1]
+    assert page.get_attribute(f"[data-table=listing-list] a[data-listing-key='{keys[0]}']", "href") == (
+        f"#/listing/{keys[0]}?at={demo.mid_block}"
+    )  # fmt: skip
+    before = listings[0]["listed_block"] - 1
+    page = tab.open(f"/listings?at={before}")
+    assert page.query_selector_all("[data-table=listing-list] tbody tr[data-listing-key]") == []
+    assert page.inner_text("[data-table=listing-list] tbody") == "尚无挂牌"
+
+
+def test_an_assets_and_an_exchanges_pages_show_their_listings(tab: Tab, site: Site) -> None:
+    """The listed asset's page and the exchange's and the seller's carry their listings as the API answers them;
+    an asset never listed, a participant that listed nothing and the asset as of a block before its listing none."""
+    listings = site.api("listings", limit=1000)["data"]
+    x = listings[0]
+    asset_id, exchange, seller = x["asset_id"], _actor("exchange"), _actor("logistics")
+    page = tab.open(f"/asset/{asset_id}")
+    card = "[data-section=asset-listings]"
+    assert page.inner_text(f"{card} h2") == "挂牌"
+    assert _listing_rows(page, "asset-listings") == _expected_listings(site.api("listings", asset_id=asset_id)["data"])
+    assert page.get_attribute(f"{card} a[data-listing-key]", "href") == f"#/listing/{x['listing_key']}"
+    assert "挂牌" in page.inner_text("[data-table=history] tr[data-event=ProductListed]")
+    consent = "[data-table=asset-trades] a[data-listing-key]"
+    assert page.get_attribute(consent, "href") == f"#/listing/{x['listing_key']}"
+    shot = tab.shots / "explorer-asset-listings.png"
+    page.locator(card).screenshot(path=str(shot))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shot, SCREENSHOTS / shot.name)
+    print(f"screenshot: {shot} (copy in {SCREENSHOTS / shot.name})")
+
+    page = tab.open(f"/asset/{asset_id}?at={x['listed_block'] - 1}")
+    assert page.query_selector(card) is None
+    never = _public_asset(site.view)["asset_id"]
+    assert site.api("listings", asset_id=never)["data"] == []
+    page = tab.open(f"/asset/{never}")
+    assert page.query_selector(card) is None
+
+    # The exchange's page: its listings (no more than fit: no "see all"); the seller's: the listings of its products.
+    page = tab.open(f"/participant/{exchange}")
+    card = "[data-section=exchange-listings]"
+    assert page.inner_text(f"{card} h2") == "挂牌的数据产品"
+    assert _listing_rows(page, "exchange-listings") == _expected_listings(listings)
+    assert page.query_selector(f"{card} .more-note") is None
+    assert page.query_selector("[data-section=seller-listings]") is None
+    shot = tab.shots / "explorer-exchange-listings.png"
+    page.locator(card).screenshot(path=str(shot))
+    shutil.copyfile(shot, SCREENSHOTS / shot.name)
+    print(f"screenshot: {shot} (copy in {SCREENSHOTS / shot.name})")
+    page = tab.open(f"/participant/{seller}")
+    assert _listing_rows(page, "seller-listings") == _expected_listings(site.api("listings", seller=seller)["data"])
+    assert page.query_selector("[data-section=exchange-listings]") is None  # not an exchange
+    page = tab.open(f"/participant/{_actor('merchant')}")
+    assert page.query_selector("[data-section=seller-listings]") is None
+    assert page.query_selector("[data-section=exchange-listings]") is None

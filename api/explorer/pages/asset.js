@@ -1,6 +1,6 @@
 // Asset page: the record, the holders of the three rights and their timeline, the licence tree,
 // trades, objections, freezes, rectification orders, valuation reports and accounting recognition (art. 19), quality
-// reports (art. 9) and the full event history.
+// reports (art. 9), exchange listings (art. 16-17) and the full event history.
 
 import { get } from "../api.js";
 import { h, s } from "../dom.js";
@@ -20,6 +20,7 @@ import {
   timeText,
 } from "../ui.js";
 import { licenceBadges } from "./licences.js";
+import { listingsCard, listingsOf } from "./listings.js";
 import { qualityCard, qualityReportsOf } from "./quality.js";
 import { recognitionCard } from "./recognition.js";
 import { tradesTable } from "./trades.js";
@@ -424,13 +425,14 @@ export function asOfNotice(at, latestHref) {
 
 /** The asset page of assetId, as of block at (null: the current state). */
 export async function renderAsset(assetId, at = null) {
-  const [detail, history, recognition, valuations, accounts, quality] = await Promise.all([
+  const [detail, history, recognition, valuations, accounts, quality, listings] = await Promise.all([
     get(`assets/${assetId}`, { at }),
     get(`assets/${assetId}/history`, { at, limit: 1000 }),
     isRecognised(assetId, at) ? get(`recognition/records/${assetId}`, { at }) : null,
     get("valuations", { asset_id: assetId, at, limit: 1000 }),
     accountsOf(assetId, at),
     qualityReportsOf(assetId, at),
+    listingsOf({ asset_id: assetId }, at),
   ]);
   const a = detail.data;
   const language = lang();
@@ -470,6 +472,9 @@ export async function renderAsset(assetId, at = null) {
     card("accounting", t("asset.accounting"), accounting(accounts && accounts.data, language)),
     qualityCard(a, quality, at),
     (a.public_operations || []).length ? card("public-operations", t("asset.operations"), publicOperations(a.public_operations, language)) : null,
+    listings.data.length
+      ? listingsCard("asset-listings", t("asset.listings"), listings, language, { exchange: true, seller: true }, { asset_id: a.asset_id }, at)
+      : null,
     (a.mandates || []).length ? card("mandates", t("asset.mandates"), mandatesTable("asset-mandates", a.mandates, language)) : null,
     card(
       "history",

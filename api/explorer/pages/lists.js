@@ -186,7 +186,7 @@ export function renderTradeList(query) {
       scope: ["party", "asset_id", "exchange", "mandate_id", "trade_id"],
       filters: [
         ["on_exchange", t("col.venue"), [["true", t("venue.on")], ["false", t("venue.off")]]],
-        ["consent", t("col.consent"), ["signed", "mandate", "off_exchange"].map((c) => [c, t(`consent.${c}`)])],
+        ["consent", t("col.consent"), ["signed", "mandate", "listing", "off_exchange"].map((c) => [c, t(`consent.${c}`)])],
       ],
     },
     query,

@@ -1,5 +1,6 @@
 // Participant page: roles, region, status, declarations, credit events, assets held, revenue, trades; an exchange's
-// disclosure calendar and disclosures (art. 25); its quality defaults (art. 9).
+// disclosure calendar and disclosures (art. 25) and its listings (art. 16-17); a seller's listings; its quality defaults
+// (art. 9).
 
 import { get } from "../api.js";
 import { h } from "../dom.js";
@@ -9,6 +10,7 @@ import { assetLink, badge, card, hashText, kv, moreNote, namePart, participantLi
 import { asOfNotice, ordersTable, valuationsTable } from "./asset.js";
 import { calendarCounts, disclosuresTable, periodsTable } from "./disclosures.js";
 import { licencesTable } from "./licences.js";
+import { listingsCard, listingsOf } from "./listings.js";
 import { defaultsCard } from "./quality.js";
 import { tradesTable } from "./trades.js";
 
@@ -89,19 +91,22 @@ export async function renderParticipant(key, at = null) {
   const account = found.account;
   // Only an exchange has a disclosure calendar (the API answers 404 for anyone else).
   const exchange = (found.role_names || []).includes("exchange");
-  const [detail, held, revenue, trades, orders, licences, reports, recognised, calendar, disclosures, defaults] = await Promise.all([
-    get(`participants/${account}`, { at }),
-    get("assets", { holder: account, limit: LISTED, at }),
-    get("revenue", { participant: account, limit: LISTED, at }),
-    get("trades", { party: account, limit: LISTED, at }),
-    get("orders", { participant: account, limit: LISTED, at }),
-    get("licences", { licensee: account, limit: LISTED, at }),
-    get("valuations", { appraiser: account, limit: LISTED, at }),
-    get("recognitions", { holder: account, limit: LISTED, at }),
-    exchange ? get(`exchanges/${account}/disclosure-calendar`, { at }) : null,
-    exchange ? get("disclosures", { exchange: account, limit: LISTED, at }) : null,
-    get("quality-defaults", { holder: account, at }),
-  ]);
+  const [detail, held, revenue, trades, orders, licences, reports, recognised, calendar, disclosures, defaults, listed, selling] =
+    await Promise.all([
+      get(`participants/${account}`, { at }),
+      get("assets", { holder: account, limit: LISTED, at }),
+      get("revenue", { participant: account, limit: LISTED, at }),
+      get("trades", { party: account, limit: LISTED, at }),
+      get("orders", { participant: account, limit: LISTED, at }),
+      get("licences", { licensee: account, limit: LISTED, at }),
+      get("valuations", { appraiser: account, limit: LISTED, at }),
+      get("recognitions", { holder: account, limit: LISTED, at }),
+      exchange ? get(`exchanges/${account}/disclosure-calendar`, { at }) : null,
+      exchange ? get("disclosures", { exchange: account, limit: LISTED, at }) : null,
+      get("quality-defaults", { holder: account, at }),
+      exchange ? listingsOf({ exchange: account }, at) : null,
+      listingsOf({ seller: account }, at),
+    ]);
   const p = detail.data;
   const language = lang();
   const received = p.revenue_received || {};
@@ -195,6 +200,12 @@ export async function renderParticipant(key, at = null) {
           disclosuresTable("exchange-disclosures", disclosures.data, language),
           moreNote(disclosures, `#/disclosures?exchange=${p.account}${at ? `&at=${at}` : ""}`),
         )
+      : null,
+    exchange
+      ? listingsCard("exchange-listings", t("participant.listings"), listed, language, { asset: true, seller: true }, { exchange: p.account }, at)
+      : null,
+    selling.data.length
+      ? listingsCard("seller-listings", t("participant.sellerListings"), selling, language, { asset: true, exchange: true }, { seller: p.account }, at)
       : null,
     card(
       "trades",

@@ -27,12 +27,16 @@ export function tradeColumns(language, options = {}) {
   ].filter(Boolean);
 }
 
-/** How the seller consented: its signed sales consent or its standing mandate on an exchange; off it, both parties
- * signed. A mandated sale links to the trades under the same mandate. */
+/** How the seller consented: its signed sales consent, its standing mandate or the exchange's listing it signed; off an
+ * exchange, both parties signed. A mandated sale links to the trades under the same mandate, a listed one to its
+ * listing. */
 export function consentBadge(r) {
   const consent = r.consent || (r.on_exchange ? "signed" : "off_exchange");
-  const kind = consent === "off_exchange" ? "warn" : consent === "mandate" ? "ok" : "info";
+  const kind = consent === "off_exchange" ? "warn" : consent === "mandate" || consent === "listing" ? "ok" : "info";
   const shown = badge(t(`consent.${consent}`), kind);
+  if (consent === "listing" && r.mandate_id) {
+    return h("a", { href: `#/listing/${r.mandate_id}`, title: r.mandate_id, dataset: { listingKey: r.mandate_id } }, shown);
+  }
   if (consent !== "mandate" || !r.mandate_id) return shown;
   return h("a", { href: `#/trades?mandate_id=${r.mandate_id}`, title: r.mandate_id, dataset: { mandateId: r.mandate_id } }, shown);
 }
