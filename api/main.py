@@ -33,6 +33,7 @@ from api.routes import (
     licences,
     listings,
     mandates,
+    opening,
     ops,
     orders,
     participants,
@@ -181,7 +182,7 @@ def create_app(settings: LedgerSettings, *, store: Store | None = None) -> FastA
     app.include_router(ops.router)
     for read in (
         status, participants, assets, licences, trades, mandates, revenue, orders, search, recognition, governance,
-        valuations, disclosures, quality, listings,
+        valuations, disclosures, quality, listings, opening,
     ):  # fmt: skip
         app.include_router(read.router)
     app.include_router(explorer.router)

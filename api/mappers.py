@@ -365,6 +365,31 @@ def listing_version(r: Row) -> m.ListingVersionOut:
     )  # fmt: skip
 
 
+_OPENING_STATUS: Final = ("none", "planned", "registered", "opened", "withdrawn")
+_OPENING_EVIDENCE: Final = ("licence", "listing")
+
+
+def opening_entry(r: Row, now: int) -> m.OpeningEntryOut:
+    status = int(r["status"])
+    return m.OpeningEntryOut.model_construct(
+        entry_id=r["entry_id"], year=r["year"], department=r["department"], description_hash=r["description_hash"],
+        target_date=r["target_date"], status=status, status_name=_OPENING_STATUS[status],
+        overdue=status in (1, 2) and now > int(r["target_date"]),
+        opened_late=status == 3 and int(r["opened_at"]) > int(r["target_date"]), asset_id=r["asset_id"],
+        registered_at=r["registered_at"], opened_at=r["opened_at"],
+        evidence=None if r["evidence"] is None else _OPENING_EVIDENCE[int(r["evidence"])],
+        evidence_ref=r["evidence_ref"], opened_by=r["opened_by"], withdrawal_hash=r["withdrawal_hash"],
+        withdrawn_at=r["withdrawn_at"], published_block=r["published_block"], published_at=r["published_at"],
+    )  # fmt: skip
+
+
+def opening_list(r: Row) -> m.OpeningListOut:
+    return m.OpeningListOut.model_construct(
+        year=r["year"], list_hash=r["list_hash"], first_entry_id=r["first_entry_id"], entries=r["entries"],
+        published_by=r["published_by"], published_at=r["published_at"], tx_hash=r["tx_hash"],
+    )  # fmt: skip
+
+
 def mandate(r: Row, now: int) -> m.MandateOut:
     return m.MandateOut.model_construct(**mandate_fields(r, now))
 

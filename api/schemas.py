@@ -50,6 +50,10 @@ __all__ = [
     "MandateDetail",
     "MandateOut",
     "ObjectionOut",
+    "OpeningEntryOut",
+    "OpeningListOut",
+    "OpeningProgress",
+    "OpeningProgressRow",
     "OrderOut",
     "Page",
     "PagedEnvelope",
@@ -915,6 +919,59 @@ class ListingDetail(ListingOut):
     versions: list[ListingVersionOut] = Field(description="Every version listed, oldest first (amendments).")
     trades: list[TradeOut] = Field(description="Trades settled under it (up to 100, newest first).")
     trade_count: int = Field(description="Number of trades settled under it.", examples=[2])
+
+
+class OpeningEntryOut(_Out):
+    entry_id: int = Field(description="The entry's id.", examples=[1])
+    year: int = Field(description="The year of the list it belongs to.", examples=[2027])
+    department: str = _address("The public-data department that must open the data.")
+    description_hash: str = _hash("The hash of the data's description in the published list.")
+    target_date: int = Field(description="The date by which it must be open (unix seconds).", examples=[1798452000])
+    status: int = Field(description="1 planned, 2 registered, 3 opened, 4 withdrawn.", examples=[2])
+    status_name: str = Field(description="planned, registered, opened or withdrawn.", examples=["registered"])
+    overdue: bool = Field(description="Planned or registered past its target date (at the answer's block time).",
+                          examples=[False])  # fmt: skip
+    opened_late: bool = Field(description="Opened after its target date.", examples=[False])
+    asset_id: int | None = Field(description="The public-data asset registered for it (from 'registered').",
+                                 examples=[5])  # fmt: skip
+    registered_at: int | None = Field(description="When the asset was linked (unix seconds).", examples=[None])
+    opened_at: int | None = Field(description="When it was shown open (unix seconds).", examples=[None])
+    evidence: str | None = Field(description="licence or listing: what showed it open.", examples=["licence"])
+    evidence_ref: str | None = _hash("The licence's id (as 32 bytes) or the listing's key that showed it open.")
+    opened_by: str | None = _address("Who showed it open.")
+    withdrawal_hash: str | None = _hash("The hash of the authority's reason, when withdrawn.")
+    withdrawn_at: int | None = Field(description="When it was withdrawn (unix seconds).", examples=[None])
+    published_block: int = Field(description="Block the list with it was published in.", examples=[30])
+    published_at: int = Field(description="Time it was published (unix seconds).", examples=[1795860400])
+
+
+class OpeningListOut(_Out):
+    year: int = Field(description="The list's year.", examples=[2027])
+    list_hash: str = _hash("The hash of the published list document.")
+    first_entry_id: int = Field(description="Its first entry (the others follow in order).", examples=[1])
+    entries: int = Field(description="Number of its entries.", examples=[3])
+    published_by: str = _address("The authority.")
+    published_at: int = Field(description="Time published (unix seconds).", examples=[1795860400])
+    tx_hash: str = _hash("The publishing transaction.")
+
+
+class OpeningProgressRow(_Out):
+    department: str = _address("The department.")
+    entries: int = Field(description="Entries of the year naming it (withdrawn ones included).", examples=[3])
+    planned: int = Field(description="Still planned (no asset registered).", examples=[1])
+    registered: int = Field(description="Registered, not yet open.", examples=[1])
+    opened: int = Field(description="Opened.", examples=[1])
+    opened_late: int = Field(description="Opened after their target date (counted in 'opened').", examples=[0])
+    overdue: int = Field(description="Planned or registered past their target date (counted there too).",
+                         examples=[0])  # fmt: skip
+    withdrawn: int = Field(description="Withdrawn by the authority.", examples=[0])
+
+
+class OpeningProgress(_Out):
+    year: int = Field(description="The year.", examples=[2027])
+    lists: list[OpeningListOut] = Field(description="The lists published for the year (a list may come in parts).")
+    total: OpeningProgressRow = Field(description="All departments together (department: the zero address).")
+    departments: list[OpeningProgressRow] = Field(description="Each department's progress, by address.")
 
 
 class MandateDetail(MandateOut):

@@ -10,7 +10,8 @@ personal-information data, licenses (public data as an authorised operation the 
 settles trades on the exchange with each seller's consent (signed, or a standing mandate: a licence
 with fee and revenue shares, a sublicence, a right transfer, a batch) and off it (EIP-712 signatures
 of both parties), lists a product on the exchange with its seller's signature and sells a licence under the listing,
-has the service provider, accredited as an appraiser, value the enterprise dataset and its
+publishes the year's public-data opening list (an entry registered and opened, one planned), has the service
+provider, accredited as an appraiser, value the enterprise dataset and its
 holder recognise it in its accounts (入表) and amortise it, and exercises objections (lodged, accepted,
 dismissed), a freeze (the emergency
 officers' path: at once), a rectification order and a credit event, an incident (a participant's key reported
@@ -59,6 +60,7 @@ from ledger.contracts.types import (
     Mandate,
     Measurement,
     Offer,
+    OpeningEntry,
     OrderTarget,
     ParticipantStatus,
     Paused,
@@ -192,6 +194,7 @@ _SECTIONS: Final[dict[str, str]] = {
     "licensing": "Licensing (授权许可)",
     "trading": "Trading and settlement (交易结算)",
     "listing": "Exchange listings (挂牌)",
+    "opening": "Public-data opening list (开放重点清单)",
     "valuation": "Valuation and accounting recognition (评估与入表)",
     "disclosure": "Information disclosure (信息披露)",
     "quality": "Data quality (问题数据可追溯)",
@@ -851,6 +854,36 @@ class _Demo:
              lambda r: self._settled(r, "on exchange (场内), under the listing")),
         ])  # fmt: skip
 
+    def opening(self, ids: dict[str, int], licences: dict[str, int]) -> None:
+        """Art. 10: the authority publishes the year's public-data opening list: the transport bureau's ridership
+        data and the urban management bureau's case data; the transport bureau links its registered public dataset
+        to its entry, which the authorised-operation licence of it shows open; the urban bureau's stays planned."""
+        authority, transport, merchant = self.c("authority"), self.c("transport"), self.c("merchant")
+        now = self.chain_time()
+        year = datetime.fromtimestamp(now, CST).year + 1
+        entries = [
+            OpeningEntry(self.address["transport"], self.h("opening list: bus and metro ridership"), now + 180 * DAY),
+            OpeningEntry(self.address["urban"], self.h("opening list: urban management cases"), now + 270 * DAY),
+        ]  # fmt: skip
+        [published] = self.phase("opening list published", "opening", [
+            (authority, authority.prepare("OpeningList", "publish", year, self.h(f"public-data opening list {year}"),
+                                          [e.as_abi() for e in entries]),
+             lambda r: f"{self.who('authority')} published the {year} public-data opening list (开放重点清单): "
+                       + "; ".join(f"entry #{e['entryId']}, {self.who(e['department'])} by "
+                                   f"{format_time(e['targetDate'])}" for e in r.find("OpeningEntryPublished"))),
+        ])  # fmt: skip
+        entry = int(published.find("OpeningEntryPublished")[0]["entryId"])
+        self.phase("opening list entry registered", "opening", [
+            (transport, transport.prepare("OpeningList", "linkAsset", entry, ids["public"]),
+             lambda r: f"{self.who('transport')} linked public dataset #{ids['public']} to entry #{entry} "
+                       "(registered, 已登记)"),
+        ])  # fmt: skip
+        self.phase("opening list entry opened", "opening", [
+            (merchant, merchant.prepare("OpeningList", "markOpened", entry, licences["operation"]),
+             lambda r: f"entry #{entry} opened (已开放): licence #{licences['operation']} of the dataset, the "
+                       f"authorised operation of {self.who('merchant')}"),
+        ])  # fmt: skip
+
     def valuation(self, ids: dict[str, int]) -> None:
         """Art. 19: the authority accredits the service provider as an appraiser (资产评估机构), which values the
         logistics company's enterprise dataset (it holds no right in it: it bought a licence); the company
@@ -1112,6 +1145,7 @@ def run_demo(
         licences = demo.licensing(ids)
         demo.trading(ids, licences)
         demo.listing(ids)
+        demo.opening(ids, licences)
         demo.valuation(ids)
         demo.disclosure()
         demo.quality(ids)

@@ -20,7 +20,8 @@ library Pausing {
     uint16 internal constant DISCLOSURE = 1 << 9;
     uint16 internal constant QUALITY = 1 << 10;
     uint16 internal constant LISTINGS = 1 << 11;
-    uint16 internal constant ALL = (1 << 12) - 1;
+    uint16 internal constant OPENING = 1 << 12;
+    uint16 internal constant ALL = (1 << 13) - 1;
 
     /// @dev What a trade changes: its settlement, the asset's rights or licences, and the payments.
     uint16 internal constant TRADE = SETTLEMENT | REGISTRY | TOKEN;

@@ -198,6 +198,16 @@ def _mandate_seller(r: Mapping[str, Any] | None) -> str:
     return r["seller"] if r is not None and r["status"] == _MANDATE_ACTIVE else ZERO_ADDRESS
 
 
+def _opening_entry(r: Mapping[str, Any] | None) -> dict[str, Any]:
+    if r is None:
+        return {"department": ZERO_ADDRESS, "targetDate": 0, "year": 0, "status": 0, "assetId": 0, "registeredAt": 0,
+                "openedAt": 0}  # fmt: skip
+    return {
+        "department": r["department"], "targetDate": r["target_date"], "year": r["year"], "status": r["status"],
+        "assetId": r["asset_id"] or 0, "registeredAt": r["registered_at"] or 0, "openedAt": r["opened_at"] or 0,
+    }  # fmt: skip
+
+
 def _listed(r: Mapping[str, Any] | None) -> list[Any]:
     digest, version = listed_state(r)
     return ["0x" + digest.hex(), version]
@@ -346,6 +356,7 @@ _ROWS: Final[dict[str, _Row]] = {
     "disclosure_requirements": _Row("disclosure_requirements", "Disclosure", "requirementOf", _same,
                                     lambda r: _requirement(r) if r else {"months": 0, "graceDays": 0, "since": 0}),
     "listings": _Row("listings", "Listings", "listed", _bytes32, _listed),
+    "opening_entries": _Row("opening_entries", "OpeningList", "getEntry", _same, _opening_entry),
 }  # fmt: skip
 
 #: Every state variable of every system contract (solc's storage layout) and the records of the audit whose
@@ -410,6 +421,8 @@ COVERAGE: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("Listings", "_nameFallback"): ("unused_storage",),
     ("Listings", "_versionFallback"): ("unused_storage",),
     ("Listings", "_listed"): ("listings",),
+    ("OpeningList", "_entryCount"): ("counters",),
+    ("OpeningList", "_entries"): ("opening_entries",),
 }
 
 #: The contracts' references to each other (immutables): view -> the manifest's contract it must name.
@@ -590,6 +603,8 @@ def iter_checks(
                           named=True)  # fmt: skip
     # Listings: every listing's sale digest (while listed) and version.
     yield from row_checks("listings", rows["listings"])
+    # The opening lists: every entry.
+    yield from row_checks("opening_entries", rows["opening_entries"])
 
     yield from row_checks("agreements", rows["agreements"])
     for (local,), r in rows["recognised_records"].items():
@@ -618,6 +633,7 @@ def iter_checks(
         ("Valuation", "valuationCount", len(rows["valuations"])),
         ("Disclosure", "disclosureCount", len(rows["disclosures"])),
         ("DataQuality", "reportCount", len(rows["quality_reports"])),
+        ("OpeningList", "entryCount", len(rows["opening_entries"])),
         ("DataQuality", "responseWindow",
          int(w["value"]) if (w := rows["quality_settings"].get(("response_window",))) else _DEFAULT_RESPONSE_WINDOW),
         ("SettlementToken", "totalSupply", balances),

@@ -33,6 +33,7 @@ from ledger.contracts.types import (
     Mandate,
     Measurement,
     Offer,
+    OpeningEntry,
     OrderTarget,
     Paused,
     QualityProblem,
@@ -718,6 +719,35 @@ class LedgerClient:
     def sale_digest(self, exchange: str, listing: Listing) -> bytes:
         """What ``exchange``'s listing sells, as the contract keeps it (the first 28 bytes in force)."""
         return bytes(self.view("Listings", "saleDigest", exchange, listing.as_abi()))
+
+    # ─────────────────────────────────────────── the public-data opening list (art. 10)
+
+    def publish_opening_list(self, year: int, list_hash: bytes, entries: Sequence[OpeningEntry]) -> list[int]:
+        """Publishes the opening list of ``year`` (the authority); the ids of its entries, in order."""
+        result = self._tx("OpeningList", "publish", year, list_hash, [e.as_abi() for e in entries])
+        return [int(e["entryId"]) for e in result.find("OpeningEntryPublished")]
+
+    def link_opening_asset(self, entry_id: int, asset_id: int) -> TxResult:
+        """Links the public-data asset this department registered for its entry."""
+        return self._tx("OpeningList", "linkAsset", entry_id, asset_id)
+
+    def mark_opened(self, entry_id: int, license_id: int) -> TxResult:
+        """Shows the entry's asset open by one of its licences."""
+        return self._tx("OpeningList", "markOpened", entry_id, license_id)
+
+    def mark_listed(self, entry_id: int, exchange: str, listing: Listing) -> TxResult:
+        """Shows the entry's asset open by ``exchange``'s listing of it in force."""
+        return self._tx("OpeningList", "markListed", entry_id, exchange, listing.as_abi())
+
+    def withdraw_opening_entry(self, entry_id: int, reason_hash: bytes) -> TxResult:
+        return self._tx("OpeningList", "withdrawEntry", entry_id, reason_hash)
+
+    def opening_entry(self, entry_id: int, block: str | int = "latest") -> dict[str, Any]:
+        result: dict[str, Any] = self.view("OpeningList", "getEntry", entry_id, block=block)
+        return result
+
+    def opening_entry_count(self) -> int:
+        return int(self.view("OpeningList", "entryCount"))
 
     def sign_direct_trade(self, trade: Trade, nonce: int, deadline: int) -> bytes:
         """This participant's EIP-712 signature of an off-exchange trade."""

@@ -261,6 +261,7 @@ def deploy_system(
         "Disclosure": (["address", "address"], [participants, registry]),
         "DataQuality": (["address", "address"], [participants, registry]),
         "Listings": (["address", "address", "address"], [participants, registry, settlement]),
+        "OpeningList": (["address", "address", "address"], [participants, registry, at["Listings"]]),
         "SafeL2": ([], []),
         "SafeProxyFactory": ([], []),
         "MultiSendCallOnly": ([], []),

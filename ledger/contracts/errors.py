@@ -95,6 +95,13 @@ __all__ = [
     "MandateMismatch",
     "MandateNotSeller",
     "MandateUnknown",
+    "OpeningInvalidAsset",
+    "OpeningInvalidList",
+    "OpeningInvalidStatus",
+    "OpeningNoEvidence",
+    "OpeningNotDepartment",
+    "OpeningUnknownEntry",
+    "OpeningZeroHash",
     "ParticipantAlreadyAdmitted",
     "ParticipantAuthorityReserved",
     "ParticipantBadKeySignature",
@@ -1072,6 +1079,72 @@ class MandateUnknown(ContractRevert):
     refusal: ClassVar[str] = "not_found"
     fields: ClassVar[tuple[str, ...]] = ('mandateId', )
     mandateId: bytes
+
+
+class OpeningInvalidAsset(ContractRevert):
+    """``OpeningInvalidAsset(uint256,uint256)``"""
+
+    signature: ClassVar[str] = "OpeningInvalidAsset(uint256,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('entryId', 'assetId', )
+    entryId: int
+    assetId: int
+
+
+class OpeningInvalidList(ContractRevert):
+    """``OpeningInvalidList(uint16,uint256)``"""
+
+    signature: ClassVar[str] = "OpeningInvalidList(uint16,uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('year', 'index', )
+    year: int
+    index: int
+
+
+class OpeningInvalidStatus(ContractRevert):
+    """``OpeningInvalidStatus(uint256,uint8)``"""
+
+    signature: ClassVar[str] = "OpeningInvalidStatus(uint256,uint8)"
+    refusal: ClassVar[str] = "conflict"
+    fields: ClassVar[tuple[str, ...]] = ('entryId', 'status', )
+    entryId: int
+    status: int
+
+
+class OpeningNoEvidence(ContractRevert):
+    """``OpeningNoEvidence(uint256)``"""
+
+    signature: ClassVar[str] = "OpeningNoEvidence(uint256)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('entryId', )
+    entryId: int
+
+
+class OpeningNotDepartment(ContractRevert):
+    """``OpeningNotDepartment(uint256,address)``"""
+
+    signature: ClassVar[str] = "OpeningNotDepartment(uint256,address)"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ('entryId', 'caller', )
+    entryId: int
+    caller: str
+
+
+class OpeningUnknownEntry(ContractRevert):
+    """``OpeningUnknownEntry(uint256)``"""
+
+    signature: ClassVar[str] = "OpeningUnknownEntry(uint256)"
+    refusal: ClassVar[str] = "not_found"
+    fields: ClassVar[tuple[str, ...]] = ('entryId', )
+    entryId: int
+
+
+class OpeningZeroHash(ContractRevert):
+    """``OpeningZeroHash()``"""
+
+    signature: ClassVar[str] = "OpeningZeroHash()"
+    refusal: ClassVar[str] = "invalid"
+    fields: ClassVar[tuple[str, ...]] = ()
 
 
 class ParticipantAlreadyAdmitted(ContractRevert):
@@ -2365,6 +2438,13 @@ ERRORS_BY_NAME: dict[str, type[ContractRevert]] = {
     "MandateMismatch": MandateMismatch,
     "MandateNotSeller": MandateNotSeller,
     "MandateUnknown": MandateUnknown,
+    "OpeningInvalidAsset": OpeningInvalidAsset,
+    "OpeningInvalidList": OpeningInvalidList,
+    "OpeningInvalidStatus": OpeningInvalidStatus,
+    "OpeningNoEvidence": OpeningNoEvidence,
+    "OpeningNotDepartment": OpeningNotDepartment,
+    "OpeningUnknownEntry": OpeningUnknownEntry,
+    "OpeningZeroHash": OpeningZeroHash,
     "ParticipantAlreadyAdmitted": ParticipantAlreadyAdmitted,
     "ParticipantAuthorityReserved": ParticipantAuthorityReserved,
     "ParticipantBadKeySignature": ParticipantBadKeySignature,

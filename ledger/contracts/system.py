@@ -31,6 +31,7 @@ SYSTEM_CONTRACTS: Final[tuple[str, ...]] = (
     "Disclosure",
     "DataQuality",
     "Listings",
+    "OpeningList",
 )
 
 #: The officers' Safes, by their name in the deployment (each a proxy of the SafeL2 singleton).
@@ -64,6 +65,7 @@ DEPLOYED_CONTRACTS: Final[tuple[str, ...]] = (
     "Disclosure",
     "DataQuality",
     "Listings",
+    "OpeningList",
     *GOVERNANCE_INFRASTRUCTURE,
     "GovernanceGuard",
 )

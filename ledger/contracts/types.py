@@ -23,6 +23,9 @@ __all__ = [
     "Measurement",
     "ObjectionStatus",
     "Offer",
+    "OpeningEntry",
+    "OpeningEvidence",
+    "OpeningStatus",
     "OrderStatus",
     "OrderTarget",
     "ParticipantStatus",
@@ -78,6 +81,7 @@ class Paused(IntFlag):
     DISCLOSURE = 1 << 9
     DATA_QUALITY = 1 << 10
     LISTINGS = 1 << 11
+    OPENING_LIST = 1 << 12
 
     @property
     def contract_names(self) -> list[str]:
@@ -118,8 +122,9 @@ PAUSE_CONTRACTS: dict[Paused, str] = {
     Paused.DISCLOSURE: "Disclosure",
     Paused.DATA_QUALITY: "DataQuality",
     Paused.LISTINGS: "Listings",
+    Paused.OPENING_LIST: "OpeningList",
 }
-ALL_PAUSABLE = Paused((1 << 12) - 1)
+ALL_PAUSABLE = Paused((1 << 13) - 1)
 
 
 class ParticipantStatus(IntEnum):
@@ -502,3 +507,34 @@ class Listing:
             self.version,
             self.document_hash,
         )
+
+
+class OpeningStatus(IntEnum):
+    """An opening-list entry's status (``IOpeningList.Status``); overdue is not a status: planned or registered past
+    the target date."""
+
+    NONE = 0
+    PLANNED = 1
+    REGISTERED = 2
+    OPENED = 3
+    WITHDRAWN = 4
+
+
+class OpeningEvidence(IntEnum):
+    """How an entry's opening was shown (``IOpeningList.Evidence``)."""
+
+    LICENCE = 0
+    LISTING = 1
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningEntry:
+    """An entry of the year's public-data opening list as the authority publishes it (``IOpeningList.NewEntry``):
+    the department that must open the data, the hash of the data's description, the target date (unix seconds)."""
+
+    department: str
+    description_hash: bytes
+    target_date: int
+
+    def as_abi(self) -> tuple[object, ...]:
+        return (self.department, self.description_hash, self.target_date)

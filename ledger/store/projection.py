@@ -59,6 +59,8 @@ _RECOGNITION_RECOGNISED, _RECOGNITION_ENDED = 1, 2
 #: quality_reports.status (IDataQuality.ReportStatus)
 QUALITY_FILED, QUALITY_ACKNOWLEDGED, QUALITY_DISPUTED, QUALITY_OVERDUE = 1, 2, 3, 4
 QUALITY_FIXED, QUALITY_UPHELD, QUALITY_DISMISSED, QUALITY_WITHDRAWN = 5, 6, 7, 8
+#: opening_entries.status (IOpeningList.Status)
+OPENING_PLANNED, OPENING_REGISTERED, OPENING_OPENED, OPENING_WITHDRAWN = 1, 2, 3, 4
 #: recognition_events.kind
 RECOGNISED, REMEASURED, CARRIED_OVER, DERECOGNISED = 0, 1, 2, 3
 _MAX_UINT256: Final = (1 << 256) - 1
@@ -269,6 +271,9 @@ _TOUCHES: Final[dict[str, _Touches]] = {
     "AssetDerecognised": _one("recognitions", _asset),
     "DisclosureRequirementSet": _one("disclosure_requirements", lambda a: (int(a["kind"]),)),
     "ResponseWindowSet": _one("quality_settings", lambda a: ("response_window",)),
+    "OpeningEntryRegistered": _one("opening_entries", lambda a: (int(a["entryId"]),)),
+    "OpeningEntryOpened": _one("opening_entries", lambda a: (int(a["entryId"]),)),
+    "OpeningEntryWithdrawn": _one("opening_entries", lambda a: (int(a["entryId"]),)),
     "ProductListed": _one("listings", lambda a: (_hex(a["key"]),)),
     "ProductDelisted": _one("listings", lambda a: (_hex(a["key"]),)),
     "QualityReportFiled": _one("quality_reports", lambda a: (int(a["reportId"]),)),
@@ -1274,6 +1279,38 @@ class Projector:
         row = self._edit("listings", (_hex(a["key"]),), block)
         row["status"] = LISTING_WITHDRAWN if a["withdrawn"] else LISTING_DELISTED
         row["ended_by"], row["end_hash"], row["ended_at"] = a["by"], _hex(a["reasonHash"]), ts
+
+    # ─────────────────────────────────────────────────────────── the public-data opening list
+
+    def _on_OpeningListPublished(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        self._fact("opening_lists", {
+            "first_entry_id": int(a["firstEntryId"]), "valid_from_block": block, "valid_to_block": None,
+            "year": int(a["year"]), "list_hash": _hex(a["listHash"]), "entries": int(a["count"]),
+            "published_by": a["by"], "published_at": ts, "tx_hash": ev.tx_hash,
+        })  # fmt: skip
+
+    def _on_OpeningEntryPublished(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        entry_id = int(a["entryId"])
+        self._put("opening_entries", (entry_id,), block, {
+            "entry_id": entry_id, "year": int(a["year"]), "department": a["department"],
+            "description_hash": _hex(a["descriptionHash"]), "target_date": int(a["targetDate"]),
+            "status": OPENING_PLANNED, "asset_id": None, "registered_at": None, "opened_at": None, "evidence": None,
+            "evidence_ref": None, "opened_by": None, "withdrawal_hash": None, "withdrawn_at": None,
+            "published_block": block, "published_at": ts,
+        })  # fmt: skip
+
+    def _on_OpeningEntryRegistered(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("opening_entries", (int(a["entryId"]),), block)
+        row["status"], row["asset_id"], row["registered_at"] = OPENING_REGISTERED, int(a["assetId"]), ts
+
+    def _on_OpeningEntryOpened(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("opening_entries", (int(a["entryId"]),), block)
+        row["status"], row["opened_at"], row["opened_by"] = OPENING_OPENED, ts, a["by"]
+        row["evidence"], row["evidence_ref"] = int(a["evidence"]), _hex(a["ref"])
+
+    def _on_OpeningEntryWithdrawn(self, ev: LedgerEvent, a: Mapping[str, Any], block: int, ts: int) -> None:
+        row = self._edit("opening_entries", (int(a["entryId"]),), block)
+        row["status"], row["withdrawal_hash"], row["withdrawn_at"] = OPENING_WITHDRAWN, _hex(a["reasonHash"]), ts
 
     # ─────────────────────────────────────────────────────────── data quality
 

@@ -731,6 +731,44 @@ listings = _versioned(
     indexes=[("exchange", "listed_block"), ("asset_id",), ("seller",), ("status", "ends_at")],
 )
 
+# ─────────────────────────────────────────────────────────── the public-data opening list (art. 10)
+
+# Each year's published lists (a list may be published in parts: each publication is a row). Migration 0020.
+opening_lists = _fact(
+    "opening_lists",
+    [_c("first_entry_id", sa.BigInteger)],
+    _c("year", sa.Integer),
+    _c("list_hash", _hash()),
+    _c("entries", sa.Integer),
+    _c("published_by", _address()),
+    _c("published_at", sa.BigInteger),
+    _c("tx_hash", _hash()),
+    indexes=["year"],
+)
+
+# The lists' entries and their progress: ``status`` planned (1), registered (2: ``asset_id`` linked), opened (3:
+# ``evidence`` 0 a licence, 1 a listing; ``evidence_ref`` the licence id or the listing key), withdrawn (4).
+opening_entries = _versioned(
+    "opening_entries",
+    [_c("entry_id", sa.BigInteger)],
+    _c("year", sa.Integer),
+    _c("department", _address()),
+    _c("description_hash", _hash()),
+    _c("target_date", sa.BigInteger),
+    _c("status", sa.SmallInteger),
+    _c("asset_id", sa.BigInteger, nullable=True),
+    _c("registered_at", sa.BigInteger, nullable=True),
+    _c("opened_at", sa.BigInteger, nullable=True),
+    _c("evidence", sa.SmallInteger, nullable=True),
+    _c("evidence_ref", _hash(), nullable=True),
+    _c("opened_by", _address(), nullable=True),
+    _c("withdrawal_hash", _hash(), nullable=True),
+    _c("withdrawn_at", sa.BigInteger, nullable=True),
+    _c("published_block", sa.BigInteger),
+    _c("published_at", sa.BigInteger),
+    indexes=[("year", "department"), ("department",), ("asset_id",), ("status", "target_date")],
+)
+
 credit_scores = _versioned(
     "credit_scores",
     [_c("participant", _address())],
@@ -1105,7 +1143,7 @@ VERSIONED: Final[tuple[StateTable, ...]] = (
             public_operations, licence_exclusivity, governance_operations, governance_roles,
             governance_role_settings, governance_function_roles, governance_safes, governance_targets, contract_pauses,
             appraisers, valuations, recognitions, disclosure_requirements, quality_reports, quality_defaults,
-            quality_settings, listings,
+            quality_settings, listings, opening_entries,
         )
     ),
     # Kept by ledger.store.aggregates, not the projector:
@@ -1116,7 +1154,7 @@ FACTS: Final[tuple[StateTable, ...]] = tuple(
     _state(t, versioned=False)
     for t in (
         declarations, trades, payments, freezes, credit_events, used_nonces, trade_refusals, held_share_releases,
-        governance_safe_transactions, recognition_events, disclosures,
+        governance_safe_transactions, recognition_events, disclosures, opening_lists,
     )
 )  # fmt: skip
 STATE_TABLES: Final[dict[str, StateTable]] = {s.name: s for s in (*VERSIONED, *FACTS)}

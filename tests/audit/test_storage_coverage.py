@@ -259,6 +259,10 @@ TAMPERS: dict[tuple[str, str], Tamper] = {
         t, "DataQuality", _var(t, "DataQuality", "_defaults", t.first("quality_defaults")["holder"])),
     ("Listings", "_nameFallback"): lambda t: ("Listings", t.layout("Listings").slot("_nameFallback"), 2),
     ("Listings", "_versionFallback"): lambda t: ("Listings", t.layout("Listings").slot("_versionFallback"), 2),
+    ("OpeningList", "_entryCount"): lambda t: _plus_one(t, "OpeningList", t.layout("OpeningList").slot("_entryCount")),
+    ("OpeningList", "_entries"): lambda t: _member(
+        t, "OpeningList", "_entries", _var(t, "OpeningList", "_entries", t.first("opening_entries")["entry_id"]),
+        "targetDate", lambda date: date + 1),
     # A listing's version raised (the digest and version share its slot).
     ("Listings", "_listed"): lambda t: _member(
         t, "Listings", "_listed",

@@ -71,6 +71,9 @@ CHECKED: dict[str, Paused] = {
     "DataQuality.withdrawReport": P.DATA_QUALITY,
     "Listings.list": P.LISTINGS,
     "Listings.settle": P.LISTINGS | TRADE,
+    "OpeningList.linkAsset": P.OPENING_LIST,
+    "OpeningList.markOpened": P.OPENING_LIST,
+    "OpeningList.markListed": P.OPENING_LIST,
 }
 
 #: The authority's own functions: the governance keeps governing while contracts are paused.
@@ -82,7 +85,7 @@ AUTHORITY_ONLY = frozenset({
     "SettlementToken.setIssuanceLimit", "TradeSettlement.releaseHeldShares", "TradeSettlement.setPriceBand",
     "Recognition.setAgreement", "Recognition.revokeAgreement", "Valuation.accreditAppraiser",
     "Valuation.revokeAppraiser", "Disclosure.setRequirement",
-    "DataQuality.setResponseWindow",
+    "DataQuality.setResponseWindow", "OpeningList.publish", "OpeningList.withdrawEntry",
 })  # fmt: skip
 
 #: Hooks between the contracts: only a sibling contract calls them, from an entry point that checked the pause of
@@ -199,8 +202,8 @@ def test_pause_input_is_checked(world: World) -> None:
     w = world
     cases = [
         (lambda: w.authority.pause(Paused(0), h("nothing")), ("ControlsInvalidContracts", {"contracts": 0})),
-        (lambda: w.authority.pause(Paused(1 << 12), h("no such contract")),
-         ("ControlsInvalidContracts", {"contracts": 4096})),
+        (lambda: w.authority.pause(Paused(1 << 13), h("no such contract")),
+         ("ControlsInvalidContracts", {"contracts": 8192})),
         (lambda: w.authority.pause(P.SUPERVISION, b"\x00" * 32), ("ControlsZeroHash", {})),
         (lambda: w.authority.unpause(P.SUPERVISION, h("not paused")),
          ("ControlsPauseUnchanged", {"contracts": int(P.SUPERVISION), "paused": 0})),

@@ -40,6 +40,7 @@ from ledger.contracts.types import (
     Kind,
     Listing,
     Mandate,
+    OpeningEntry,
     OrderTarget,
     ParticipantStatus,
     Paused,
@@ -58,7 +59,7 @@ from tests.credit_codes import code_for
 
 SYSTEM = (
     "ParticipantRegistry", "AssetRegistry", "AssetControls", "SettlementToken", "TradeSettlement", "MandateRegistry",
-    "Supervision", "Recognition", "Valuation", "Disclosure", "DataQuality", "Listings",
+    "Supervision", "Recognition", "Valuation", "Disclosure", "DataQuality", "Listings", "OpeningList",
 )  # fmt: skip
 #: Refused calls are sent with this much gas, so that they are mined and revert on-chain.
 REFUSED_GAS = 3_000_000
@@ -783,6 +784,60 @@ def _settle_listed(env: Env) -> Prepared:
     return p
 
 
+# ─────────────────────────────────────────────────────────── OpeningList
+
+
+def _opening_entry(w: World) -> int:
+    [entry] = w.authority.publish_opening_list(
+        2027, h("opening list"), [OpeningEntry(w.holder.address, h("data to open"), w.chain_time() + 90 * _DAY)])
+    return entry
+
+
+def _publish_opening_list(env: Env) -> Prepared:
+    w = env.w
+    entry = OpeningEntry(w.holder.address, h("data to open"), w.chain_time() + 90 * _DAY)
+    return Prepared((2027, h("opening list"), [entry.as_abi()]), lambda: w.holder.opening_entry_count())
+
+
+def _link_opening_asset(env: Env) -> Prepared:
+    w = env.w
+    entry = _opening_entry(w)
+    asset = w.registered_asset(category=Category.PUBLIC)
+    return Prepared((entry, asset), lambda: w.holder.opening_entry(entry), data={"id": entry})
+
+
+def _registered_entry(w: World) -> tuple[int, int]:
+    entry = _opening_entry(w)
+    asset = w.registered_asset(category=Category.PUBLIC)
+    w.holder.link_opening_asset(entry, asset)
+    return entry, asset
+
+
+def _mark_opened(env: Env) -> Prepared:
+    w = env.w
+    entry, asset = _registered_entry(w)
+    terms = w.terms()
+    w.authority.authorise_public_operation(asset, w.merchant.address, terms.right, terms.purpose, terms.end,
+                                           h("operation approval"))  # fmt: skip
+    licence = w.holder.grant_license(asset, w.merchant.address, terms)
+    return Prepared((entry, licence), lambda: w.holder.opening_entry(entry))
+
+
+def _mark_listed(env: Env) -> Prepared:
+    w = env.w
+    entry, asset = _registered_entry(w)
+    w.authority.set_price_band(Kind.DATASET, 1, 10**12)
+    listing = w.listing(asset, terms=w.terms())
+    w.list_product(listing)
+    return Prepared((entry, w.exchange.address, listing.as_abi()), lambda: w.holder.opening_entry(entry))
+
+
+def _withdraw_opening_entry(env: Env) -> Prepared:
+    w = env.w
+    entry = _opening_entry(w)
+    return Prepared((entry, h("withdrawn")), lambda: w.holder.opening_entry(entry))
+
+
 def _settle_direct(env: Env) -> Prepared:
     w = env.w
     asset = w.registered_asset()
@@ -1204,6 +1259,14 @@ MATRIX: tuple[Entry, ...] = (
           (error("ListingNotSeller", listingId=data("id"), caller=caller),)),
     Entry("Listings", "settle", frozenset({"exchange"}), _settle_listed,
           (error("ListingNotListed", listingId=data("id")),)),
+    # OpeningList
+    Entry("OpeningList", "publish", frozenset({"authority"}), _publish_opening_list, (role(int(Role.AUTHORITY)),)),
+    Entry("OpeningList", "linkAsset", frozenset({"holder"}), _link_opening_asset,
+          (role(ALL), error("OpeningNotDepartment", entryId=data("id"), caller=caller))),
+    Entry("OpeningList", "markOpened", ACTIVE, _mark_opened, (role(ALL),)),
+    Entry("OpeningList", "markListed", ACTIVE, _mark_listed, (role(ALL),)),
+    Entry("OpeningList", "withdrawEntry", frozenset({"authority"}), _withdraw_opening_entry,
+          (role(int(Role.AUTHORITY)),)),
     # Supervision
     Entry("Supervision", "openOrder", frozenset({"supervisor", "authority"}), _open_order, (role(SUPERVISORS),)),
     Entry("Supervision", "closeOrder", frozenset({"supervisor", "authority"}), _close_order, (role(SUPERVISORS),)),

@@ -251,7 +251,7 @@ def test_every_contract_is_layout_compatible_with_the_release_baseline(layouts: 
 
 
 #: Contracts added since the release the baseline records (issue 14's articles): nothing of theirs to keep yet.
-SINCE_THE_RELEASE = frozenset({"Valuation", "Disclosure", "DataQuality", "Listings"})
+SINCE_THE_RELEASE = frozenset({"Valuation", "Disclosure", "DataQuality", "Listings", "OpeningList"})
 
 
 def test_the_baseline_covers_every_stateful_contract_of_its_release_and_later_ones_are_new(

@@ -7,7 +7,8 @@ sublicences and territories outside the mainland; public data licensed as an aut
 signed-consent, mandated, off-exchange and non-atomic batch settlement with refusals (licences sold); revenue
 shares held for a suspended recipient and claimed, and held for a revoked one and released by the authority;
 recognised registrations imported, linked, superseded, cancelled, suspended and reinstated; products listed,
-amended, sold under a listing, withdrawn and delisted; contracts paused (one of them twice) and unpaused. It leaves
+amended, sold under a listing, withdrawn and delisted; a public-data opening list published, its entries linked,
+opened by a licence and by a listing, and withdrawn; contracts paused (one of them twice) and unpaused. It leaves
 some of that state standing (a pending and an open objection, an unused approval, held shares, a mandate and a
 listing in force, a suspended recognition) so that the
 audit's checks of it compare something. :func:`bulk_trades` settles licence trades in batches for volume.
@@ -41,6 +42,7 @@ from ledger.contracts.types import (
     LicenseTerms,
     Mandate,
     Measurement,
+    OpeningEntry,
     OrderTarget,
     Paused,
     QualityProblem,
@@ -81,6 +83,8 @@ EVENT_TYPES = frozenset({
     "ResponseWindowSet", "QualityReportFiled", "QualityReportAnswered", "QualityReportOverdue", "QualityReportFixed",
     "QualityReportRuled", "QualityReportWithdrawn",
     "ProductListed", "ProductDelisted",
+    "OpeningListPublished", "OpeningEntryPublished", "OpeningEntryRegistered", "OpeningEntryOpened",
+    "OpeningEntryWithdrawn",
     # the governance: the access manager's and the officers' Safes'
     "RoleGranted", "RoleRevoked", "RoleLabel", "RoleGuardianChanged", "TargetFunctionRoleUpdated",
     "OperationScheduled", "OperationExecuted", "SafeSetup", "EnabledModule", "ChangedGuard", "ChangedModuleGuard",
@@ -144,6 +148,7 @@ def every_event_round(w: World) -> None:
     disclosure_round(w)
     quality_round(w)
     listing_round(w)
+    opening_round(w)
     key_change_round(w)
     recognition_round(w)
     pause_round(w)
@@ -245,6 +250,26 @@ def listing_round(w: World) -> None:
     other = w.listing(asset, terms=w.terms(purpose=2202))
     w.list_product(other)
     w.exchange.delist_product(other.offer.listing_id, unique_hash("delisting notice"))
+
+
+def opening_round(w: World) -> None:
+    """Art. 10: the council publishes a list of four entries of the holder's; the holder links a public asset to the
+    first, opened by an authorised-operation licence of it, and another to the second, opened by a listing of it;
+    the third is withdrawn; the fourth stays planned."""
+    target = w.chain_time() + 200 * DAY
+    entries = [OpeningEntry(w.holder.address, unique_hash("data to open"), target + i * DAY) for i in range(4)]
+    first, second, third, _ = w.authority.publish_opening_list(2027, unique_hash("opening list 2027"), entries)
+    licensed, listed = (w.registered_asset(category=Category.PUBLIC) for _ in range(2))
+    w.holder.link_opening_asset(first, licensed)
+    w.holder.link_opening_asset(second, listed)
+    terms = w.terms(purpose=3101)
+    w.authority.authorise_public_operation(licensed, w.merchant.address, terms.right, terms.purpose, terms.end,
+                                           unique_hash("operation approval"))  # fmt: skip
+    w.merchant.mark_opened(first, w.holder.grant_license(licensed, w.merchant.address, terms))
+    listing = w.listing(listed, terms=w.terms())
+    w.list_product(listing)
+    w.holder.mark_listed(second, w.exchange.address, listing)
+    w.authority.withdraw_opening_entry(third, unique_hash("merged into the first"))
 
 
 def disclosure_round(w: World) -> None:

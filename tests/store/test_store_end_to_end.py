@@ -38,6 +38,7 @@ from ledger.contracts.types import (
     Mandate,
     Measurement,
     Offer,
+    OpeningEntry,
     OrderTarget,
     Paused,
     QualityProblem,
@@ -121,7 +122,8 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
     a licence sold; a share held for a revoked recipient and released by the authority; valuation reports withdrawn
     and rejected, a recognition carried over and derecognised, an appraiser revoked; disclosure requirements (one
     lifted) and an exchange's disclosures (one corrected); quality reports answered, ruled on, fixed, withdrawn
-    and overdue; a listing delisted and one withdrawn; a planned key change and a recovery."""
+    and overdue; a listing delisted and one withdrawn; opening-list entries opened by a listing and withdrawn; a
+    planned key change and a recovery."""
     actor = {a.key: authority.as_(current_key(authority, a)[1]) for a in ACTORS}  # the demo changed some keys
     registrar, bank, supervisor, exchange = actor["registrar"], actor["bank"], actor["supervisor"], actor["exchange"]
     holder, merchant, other = (authority.as_(dev_account(i)) for i in (12, 13, 14))
@@ -272,6 +274,20 @@ def what_the_demo_leaves_out(authority: LedgerClient) -> None:
                     document_hash=h("e2e right listing document"))  # fmt: skip
     exchange.list_product(right, holder.sign_listing(right, exchange.address))
     holder.withdraw_listing(exchange.address, right, h("e2e withdrawn listing"))
+    # The opening list: the council publishes two entries of the holder's; it links a public dataset to the first,
+    # which a listing of it shows open; the second is withdrawn.
+    target = now + 200 * 86_400
+    opened, withdrawn_entry = authority.publish_opening_list(2030, h("e2e opening list"), [
+        OpeningEntry(holder.address, h("e2e open data"), target), OpeningEntry(holder.address, h("e2e other"), target),
+    ])  # fmt: skip
+    public = holder.apply_registration(replace(registration("open data"), category=Category.PUBLIC))
+    registrar.review_registration(public, True, h("review"))
+    holder.link_opening_asset(opened, public)
+    open_offer = replace(offer, listing_id=h("e2e public listing"), min_price=10_000 * 100, max_price=10_000 * 100)
+    public_listing = replace(licences, asset_id=public, offer=open_offer)
+    exchange.list_product(public_listing, holder.sign_listing(public_listing, exchange.address))
+    holder.mark_listed(opened, exchange.address, public_listing)
+    authority.withdraw_opening_entry(withdrawn_entry, h("e2e entry withdrawn"))
     # Key changes: the other holder hands over to a new key (both sign), the merchant's key is recovered by the
     # council; the new keys use what their organisations hold.
     renewed = authority.as_(dev_account(16))
@@ -379,6 +395,9 @@ def contract_state(client: LedgerClient, block: int, subjects: Subjects) -> dict
     for key in sorted(subjects.listings):
         digest, version = view("Listings", "listed", bytes.fromhex(key[2:]))
         state[f"listing {key}"] = (_hex(digest), version)
+    for entry_id in range(1, view("OpeningList", "entryCount") + 1):
+        e = view("OpeningList", "getEntry", entry_id)
+        state[f"opening entry {entry_id}"] = (e["department"], e["status"], e["assetId"], e["targetDate"])
     for kind in range(4):
         band = view("TradeSettlement", "priceBand", kind)
         state[f"band {kind}"] = (band["min"], band["max"])
@@ -463,6 +482,8 @@ def store_state(view: StateView, subjects: Subjects) -> dict[str, Any]:
         state[f"quality report {q['report_id']}"] = (q["reporter"], q["asset_id"], q["deadline"], q["status"])
     for account in sorted(subjects.accounts):
         state[f"quality defaults {account}"] = view.quality_defaults_of(account)
+    for e in view.rows("opening_entries"):
+        state[f"opening entry {e['entry_id']}"] = (e["department"], e["status"], e["asset_id"] or 0, e["target_date"])
     listings = {r["listing_key"]: r for r in view.rows("listings")}
     for key in sorted(subjects.listings):
         digest, version = listed_state(listings.get(key))

@@ -31,13 +31,13 @@ from tests.store.conftest import apply_in_batches
 from tests.store.synthetic import SyntheticLedger
 
 _BEFORE = ("0002_api_indexes", "0003_gateway", "0004_recognition")
-_HEAD = "0019_listings"
+_HEAD = "0020_opening_list"
 # Every head a store may have been left at: main's three branches, then each revision after 0005_rules.
 _EARLIER_HEADS = [
     _BEFORE, ("0005_rules",), ("0006_trade_aggregates",), ("0007_api_key_lifecycle",), ("0008_indexer_leader",),
     ("0009_governance",), ("0010_bank_issuance",), ("0011_governance_proposals",), ("0012_contract_pauses",),
     ("0013_governance_targets",), ("0014_participant_identity",), ("0015_participant_keys",), ("0016_valuation",),
-    ("0017_disclosure",), ("0018_data_quality",),
+    ("0017_disclosure",), ("0018_data_quality",), ("0019_listings",),
 ]
 _GOVERNANCE_TABLES = {
     "governance_operations", "governance_roles", "governance_role_settings", "governance_function_roles",
@@ -368,14 +368,15 @@ def test_a_store_holding_events_gets_the_valuation_tables_empty_and_the_downgrad
     ("base", "revision", "tables"),
     [("0016_valuation", "0017_disclosure", {"disclosure_requirements", "disclosures"}),
      ("0017_disclosure", "0018_data_quality", {"quality_reports", "quality_defaults", "quality_settings"}),
-     ("0018_data_quality", "0019_listings", {"listings"})],
-    ids=["0017", "0018", "0019"],
+     ("0018_data_quality", "0019_listings", {"listings"}),
+     ("0019_listings", "0020_opening_list", {"opening_lists", "opening_entries"})],
+    ids=["0017", "0018", "0019", "0020"],
 )  # fmt: skip
 def test_a_store_holding_events_gets_the_tables_of_a_new_article_empty_and_the_downgrade_drops_them(
     store_url: str, base: str, revision: str, tables: set[str],
 ) -> None:
-    """Migrations 0017_disclosure, 0018_data_quality and 0019_listings: no contract before them took a disclosure,
-    a quality report or a listing, so a store holding events is upgraded as it is, with their tables empty; each
+    """Migrations 0017_disclosure to 0020_opening_list: no contract before them took a disclosure, a quality
+    report, a listing or an opening list, so a store holding events is upgraded as it is, with their tables empty; each
     downgrade drops its own tables and keeps the rest."""
     _upgrade(store_url, *_BEFORE, base)
     _one_event(store_url, "ParticipantRegistry", "DeclarationFiled")

@@ -450,6 +450,8 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
     s("DataQuality", "QualityReportOverdue", reportId=4, holder=ALICE, defaults=2, by=BOB)
     s("Listings", "ProductDelisted", key=H2, version=1, by=BOB, withdrawn=False, reasonHash=H1)
     _settled(s, H2, REGISTRAR, mandate=H3)  # a trade citing a consent: a listing's key (or a mandate's id, not stored)
+    s("OpeningList", "OpeningEntryRegistered", entryId=5, assetId=9, department=ALICE)
+    s("OpeningList", "OpeningEntryWithdrawn", entryId=6, reasonHash=H1, by=AUTHORITY)
     keys = keys_to_load(s.events)
     assert keys == {
         "balances": {(ALICE,)},
@@ -465,7 +467,7 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
         # every contract's pause, not only the token's: the projector checks the whole register
         "contract_pauses": {("ParticipantRegistry",), ("AssetRegistry",), ("AssetControls",), ("SettlementToken",),
                             ("TradeSettlement",), ("MandateRegistry",), ("Supervision",), ("Recognition",),
-                            ("Valuation",), ("Disclosure",), ("DataQuality",), ("Listings",)},
+                            ("Valuation",), ("Disclosure",), ("DataQuality",), ("Listings",), ("OpeningList",)},
         "appraisers": {(CAROL,)},
         "valuations": {(5,)},
         "recognitions": {(7,)},
@@ -474,6 +476,7 @@ def test_keys_to_load_names_every_record_a_batch_writes_and_dependent_keys_the_r
         "quality_reports": {(3,), (4,)},
         "quality_defaults": {(ALICE,)},
         "listings": {(H2,), (H3,)},
+        "opening_entries": {(5,), (6,)},
     }
     # Licence 9 was granted before the batch: its exclusivity record is named by its stored row.
     stored = {"licences": {(9,): {"asset_id": 4, "right": 2, "purpose": 7, "parent_id": 1}}}
