@@ -84,7 +84,9 @@ def test_the_department_links_the_public_asset_it_registered(world: World) -> No
         w.holder.link_opening_asset(entry + 1, asset)
     assert w.holder.opening_entry(entry)["status"] == OpeningStatus.PLANNED
     linked = w.holder.link_opening_asset(entry, asset)
-    assert linked.event("OpeningEntryRegistered") == {"entryId": entry, "assetId": asset, "department": w.holder.address}
+    assert linked.event("OpeningEntryRegistered") == {
+        "entryId": entry, "assetId": asset, "department": w.holder.address,
+    }  # fmt: skip
     e = w.holder.opening_entry(entry)
     assert (e["status"], e["assetId"], e["registeredAt"]) == (OpeningStatus.REGISTERED, asset, w.chain_time())
     with pytest.raises(E.OpeningInvalidStatus):  # linked once
