@@ -4,9 +4,10 @@ The model holds what the contracts hold (participants; assets with their three r
 licensed-until day; licences with their exclusivity records and kept territories; objections with their
 evidence, pending counts and open counts; public-data operation approvals; token balances, allowances and
 supply, each settlement bank's issuance limit and outstanding issuance; settled trade keys with their times;
-revenue shares per asset and right; the four price bands; used nonces; held shares; mandates; rectification
-orders and credit; recognition agreements and records) and applies each operation with the checks the contracts
-make, in the order they make them, so that a refusal names the same custom error with the same values.
+revenue shares per asset and right; the four price bands; used nonces; held shares; mandates; exchange listings
+(each one's sale digest and version); rectification orders and credit; recognition agreements and records) and
+applies each operation with the checks the contracts make, in the order they make them, so that a refusal names the
+same custom error with the same values.
 
 Every operation either returns normally, having changed the model, or raises :class:`Refused`; the caller
 runs operations on a copy (:meth:`Ledger.copy`) and keeps it only on success, so a refused operation leaves
@@ -38,7 +39,7 @@ from eth_keys.main import KeyAPI
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
-from ledger.client.ledger import direct_trade_typed_data, sales_consent_typed_data
+from ledger.client.ledger import direct_trade_typed_data, listing_typed_data, sales_consent_typed_data
 from ledger.contracts.types import (
     AssetStatus,
     Category,
@@ -47,8 +48,10 @@ from ledger.contracts.types import (
     Grade,
     Kind,
     LicenseTerms,
+    Listing,
     Mandate,
     ObjectionStatus,
+    Offer,
     OrderStatus,
     OrderTarget,
     ParticipantStatus,
@@ -65,6 +68,10 @@ from ledger.recognition import Certificate, CertificateDomain, CertificateFile
 
 ZERO = "0x0000000000000000000000000000000000000000"
 ZERO_HASH = b"\x00" * 32
+#: A listing's digest when not in force (``IListings.listed``).
+ZERO_DIGEST = b"\x00" * 28
+#: A listing's version once its seller withdrew it (type(uint32).max: no version of it lists again).
+WITHDRAWN = 2**32 - 1
 UINT256_MAX = 2**256 - 1
 
 ALL = 0xFF
@@ -186,6 +193,78 @@ def mandate_id(m: Mandate) -> bytes:
              template_hash(m.terms), m.max_duration, m.min_net, m.expiry, m.salt],
         )
     )  # fmt: skip
+
+
+_TERMS_TYPEHASH = keccak(
+    text="LicenseTerms(uint8 right,uint16 purpose,uint40 start,uint40 end,bool exclusive,bool sublicensable,"
+    "bool transferable,uint24[] regions,bytes2[] countries,bytes32 termsHash)"
+)
+_OFFER_TYPEHASH = keccak(
+    text="Offer(bytes32 listingId,uint40 maxDuration,uint128 minPrice,uint128 maxPrice,uint256 minNet,uint40 start,"
+    "uint40 end)"
+)
+
+
+@cache
+def listing_template(t: LicenseTerms) -> bytes:
+    """``Listings._hashTemplate``: the EIP-712 hash of the terms with start and end zero."""
+    return keccak(
+        abi_encode(
+            ["bytes32", "uint8", "uint16", "uint40", "uint40", "bool", "bool", "bool", "bytes32", "bytes32",
+             "bytes32"],
+            [
+                _TERMS_TYPEHASH, int(t.right), t.purpose, 0, 0, t.exclusive, t.sublicensable, t.transferable,
+                _packed_words([r.to_bytes(32, "big") for r in t.regions]),
+                _packed_words([_country(c).ljust(32, b"\x00") for c in t.countries]),
+                t.terms_hash,
+            ],
+        )
+    )  # fmt: skip
+
+
+@cache
+def offer_hash(o: Offer) -> bytes:
+    """``Listings._hashOffer``: the offer's EIP-712 hash."""
+    return keccak(
+        abi_encode(
+            ["bytes32", "bytes32", "uint40", "uint128", "uint128", "uint256", "uint40", "uint40"],
+            [_OFFER_TYPEHASH, o.listing_id, o.max_duration, o.min_price, o.max_price, o.min_net, o.start, o.end],
+        )
+    )
+
+
+@cache
+def listing_key(exchange: str, listing_id: bytes) -> bytes:
+    """``Listings.listingKey``: an exchange's listing ids are its own."""
+    return keccak(abi_encode(["address", "bytes32"], [exchange, listing_id]))
+
+
+@cache
+def sale_digest(
+    exchange: str, seller: str, asset_id: int, delivery: Delivery, right: Right, parent_license_id: int,
+    terms: LicenseTerms, offer: Offer,
+) -> bytes:  # fmt: skip
+    """``Listings.saleDigest``: what a listing sells (a listing in force keeps its first 28 bytes); a trade under it
+    is hashed the same way from its own fields."""
+    return keccak(
+        abi_encode(
+            ["address", "address", "uint256", "uint8", "uint8", "uint64", "bytes32", "bytes32"],
+            [exchange, seller, asset_id, int(delivery), int(right), parent_license_id, listing_template(terms),
+             offer_hash(offer)],
+        )
+    )  # fmt: skip
+
+
+def listing_sale_digest(exchange: str, listing: Listing) -> bytes:
+    return sale_digest(
+        exchange, listing.seller, listing.asset_id, listing.delivery, listing.right, listing.parent_license_id,
+        listing.terms, listing.offer,
+    )  # fmt: skip
+
+
+@cache
+def _listing_digest(listing: Listing, exchange: str, chain_id: int, listings: str) -> bytes:
+    return typed_digest(listing_typed_data(listing, exchange, chain_id, listings))
 
 
 @cache
@@ -528,6 +607,8 @@ class Ledger:
     nonces: set[tuple[str, int]] = field(default_factory=set)
     held: dict[str, int] = field(default_factory=dict)
     mandates: dict[bytes, str] = field(default_factory=dict)
+    #: listing key -> (the first 28 bytes of its sale digest, zero when not in force; its version)
+    listings: dict[bytes, tuple[bytes, int]] = field(default_factory=dict)
     # supervision
     orders: dict[int, Order] = field(default_factory=dict)
     credit: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -820,6 +901,12 @@ class Ledger:
             raise Refused("RegistryAssetSuspended", assetId=a.id)
         if a.category == Category.PERSONAL and not a.anonymised:
             raise Refused("RegistryNotAnonymised", assetId=a.id)
+
+    def tradable_holder(self, asset_id: int, right: Right) -> tuple[str, int, int]:
+        """``tradableHolder``: the holder of ``right``, the category and kind, if the asset may be delivered now."""
+        a = self._asset(asset_id)
+        self._require_transferable(a)
+        return a.holders[right], int(a.category), int(a.kind)
 
     @staticmethod
     def _check_string(length: int, max_length: int) -> None:
@@ -1679,6 +1766,121 @@ class Ledger:
                     raise ItemRefused("MandateBatchItemFailed", i, t.trade_id, refusal)
                 refused.append(TradeRefusal(i, t.trade_id, refusal))
         return refused
+
+    # ─────────────────────────────────────────────────────────── listings (art. 16-17)
+
+    @property
+    def listings_contract(self) -> str:
+        return self.contracts["Listings"]
+
+    def listing_digest(self, exchange: str, listing: Listing) -> bytes:
+        """``hashListing``: what the seller signs (the listing as the chain is given it, for ``exchange``)."""
+        return _listing_digest(listing, exchange, self.chain_id, self.listings_contract)
+
+    def listed(self, key: bytes) -> tuple[bytes, int]:
+        return self.listings.get(key, (ZERO_DIGEST, 0))
+
+    def _check_well_formed(self, listing: Listing) -> None:
+        o, t = listing.offer, listing.terms
+        valid = (
+            o.listing_id != ZERO_HASH and listing.document_hash != ZERO_HASH and o.max_price != 0
+            and o.min_price <= o.max_price and o.start < o.end and o.end > self.now and t.start == 0 and t.end == 0
+        )  # fmt: skip
+        if listing.delivery == Delivery.LICENSE:
+            valid = valid and t.right == listing.right and o.max_duration != 0
+        else:
+            valid = valid and o.max_duration == 0 and listing.parent_license_id == 0
+        if not valid:
+            raise Refused("ListingInvalid", listingId=o.listing_id)
+
+    def list_product(self, caller: str, listing: Listing, r: bytes, vs: bytes) -> bytes:
+        """``list``, sent by the exchange ``caller`` (an identity, standing for its current key), of ``listing`` as
+        the chain is given it (its seller is the key that signed), with the signature (r, vs)."""
+        self._check_well_formed(listing)
+        exchange = self.signer(self.key_of(caller), int(Role.EXCHANGE))
+        seller = self.signer(listing.seller, TRADER)
+        key = listing_key(exchange, listing.offer.listing_id)
+        current = self.listed(key)[1]
+        if listing.version <= current:
+            raise Refused(
+                "ListingStaleVersion", listingId=listing.offer.listing_id, version=listing.version, current=current
+            )
+        recovered = recover_compact(self.listing_digest(exchange, listing), r, vs)
+        if recovered != listing.seller:
+            raise Refused("ListingBadSignature", seller=listing.seller, recovered=recovered)
+        holder, category, kind = self.tradable_holder(listing.asset_id, listing.right)
+        holds = holder == seller
+        if listing.parent_license_id:
+            p = self._licence(listing.parent_license_id)
+            holds = (
+                p.asset_id == listing.asset_id and p.licensee == seller and p.sublicensable
+                and p.right == listing.right and self.is_valid(listing.parent_license_id, self.now)
+            )  # fmt: skip
+        if not holds:
+            raise Refused("ListingNotHolder", assetId=listing.asset_id, seller=listing.seller)
+        if category == Category.PUBLIC:
+            low, high = self.bands.get(kind, (0, 0))
+            if high == 0:
+                raise Refused("ListingNoPriceBand", kind=kind)
+            o = listing.offer
+            if o.min_price < low or o.max_price > high:
+                raise Refused("ListingOutOfBand", minPrice=o.min_price, maxPrice=o.max_price, bandMin=low, bandMax=high)
+        self.listings[key] = (listing_sale_digest(exchange, listing)[:28], listing.version)
+        return key
+
+    def delist_product(self, caller: str, listing_id: bytes, reason: bytes) -> None:
+        exchange = self.signer(self.key_of(caller), int(Role.EXCHANGE))
+        key = listing_key(exchange, listing_id)
+        digest, version = self.listed(key)
+        if digest == ZERO_DIGEST:
+            raise Refused("ListingNotListed", listingId=listing_id)
+        self.listings[key] = (ZERO_DIGEST, version)
+
+    def withdraw_listing(self, caller: str, exchange: str, listing: Listing, reason: bytes) -> None:
+        """``withdraw(exchange, listing)``: ``exchange`` and the listing as the chain is given them."""
+        key = listing_key(exchange, listing.offer.listing_id)
+        digest, version = self.listed(key)
+        sold = listing_sale_digest(exchange, listing)[:28]
+        if digest == ZERO_DIGEST or digest != sold or version != listing.version:
+            raise Refused("ListingNotListed", listingId=listing.offer.listing_id)
+        sender = self.key_of(caller)
+        if sender != listing.seller and self.identity_of(sender) != self.identity_of(listing.seller):
+            raise Refused("ListingNotSeller", listingId=listing.offer.listing_id, caller=sender)
+        self.listings[key] = (ZERO_DIGEST, WITHDRAWN)
+
+    def settle_listed(self, caller: str, t: Trade, o: Offer) -> int:
+        """``settle(trade, offer)`` by the exchange ``caller``: the trade must be what the calling exchange's listing
+        of ``o.listing_id`` sells now (looked up under the sending key, then under its identity)."""
+        sender = self.key_of(caller)
+        keyed = self.on_chain(t)
+
+        def sold_under(exchange: str) -> tuple[bytes, bool]:
+            key = listing_key(exchange, o.listing_id)
+            digest = sale_digest(
+                exchange, keyed.seller, t.asset_id, t.delivery, t.right, t.parent_license_id, t.terms, o
+            )[:28]
+            in_force = self.listed(key)[0]
+            return key, in_force != ZERO_DIGEST and in_force == digest
+
+        key, listed = sold_under(sender)
+        if not listed:
+            exchange = self.identity_of(sender)
+            key, listed = sold_under(exchange)
+            if exchange == sender or not listed:
+                raise Refused("ListingNotListed", listingId=o.listing_id)
+        if self.now < o.start or self.now > o.end:
+            raise Refused("ListingOutsidePeriod", listingId=o.listing_id, start=o.start, end=o.end)
+        if t.price < o.min_price or t.price > o.max_price:
+            raise Refused(
+                "ListingPriceOutOfRange", listingId=o.listing_id, price=t.price, minPrice=o.min_price,
+                maxPrice=o.max_price,
+            )  # fmt: skip
+        if t.delivery == Delivery.LICENSE:
+            start = max(t.terms.start, self.now)
+            duration = t.terms.end - start if t.terms.end > start else 0
+            if start > o.end or duration > o.max_duration:
+                raise Refused("ListingDuration", listingId=o.listing_id, start=start, duration=duration)
+        return self._settle(t, caller, True, o.min_net, key)
 
     # ─────────────────────────────────────────────────────────── supervision
 

@@ -8,7 +8,10 @@ which their licensors may not revoke), surrenders and transfers; token issues, r
 among all actors and spending of them; settlement with the sellers' signed consents (good ones, and consents
 signed by another key, for another exchange, expired, withdrawn, for other terms, or below the net the seller
 asked for), batches (atomic and trade by trade), off-exchange trades, mandates (granted, revoked and used within
-and outside their limits, and licences starting after their expiry), held revenue shares, their claims and the
+and outside their limits, and licences starting after their expiry), exchange listings (listed with the seller's
+signature, or one signed by another key, for another exchange or other terms, malformed, stale, by a seller that holds
+nothing, out of the public-data band, of an asset that cannot be delivered; amended, delisted, withdrawn, and traded
+within and outside their price range, period, longest licence and terms), held revenue shares, their claims and the
 authority's release of a revoked recipient's; revenue shares and all four price bands; rectification orders and
 credit events; recognition agreements, certificate imports (new, linked, superseding, stale, expired, under
 threshold, forged) and suspension; key changes (planned, both keys signing; recovered by the council; to another's
@@ -27,7 +30,8 @@ refuses must be the model's. After every step every view of every contract is co
 (:data:`COMPARED_VIEWS`; :func:`test_every_view_is_compared_or_explained` fails for a view that is neither
 compared nor listed with a reason), and invariants are checked on the chain's own events and views, apart
 from the model: no right or licence changes hands without its holder's own call, a settlement with the
-seller's signed consent or mandate (a mandated licence starting by the mandate's expiry), or a recognition sync
+seller's signed consent, mandate (a mandated licence starting by the mandate's expiry) or listing in force (within
+its price range, period and longest licence), or a recognition sync
 (the only way the rights of an asset recognised from another province change hands here); public data changes
 hands only on an exchange within its band or as an authorised operation; a licence is sold exactly when a
 settlement delivered it, and a sold licence is revoked only by the authority or surrendered by its licensee;
@@ -113,9 +117,11 @@ from ledger.contracts.types import (
     Grade,
     Kind,
     LicenseTerms,
+    Listing,
     Mandate,
     Measurement,
     ObjectionStatus,
+    Offer,
     OrderTarget,
     ParticipantStatus,
     QualityProblem,
@@ -127,6 +133,7 @@ from ledger.contracts.types import (
     Trade,
     ValuationMethod,
     ValuationStatus,
+    compact_signature,
 )
 from ledger.disclosure import CST, month_start
 from ledger.governance import CouncilClient
@@ -144,6 +151,7 @@ from tests.contracts.model import (
     RECOGNISED_NONE,
     TRADER,
     UINT256_MAX,
+    WITHDRAWN,
     ZERO,
     ZERO_HASH,
     ItemRefused,
@@ -151,6 +159,8 @@ from tests.contracts.model import (
     Participant,
     Refused,
     TradeRefusal,
+    listing_key,
+    listing_sale_digest,
     mandate_id,
     trade_key,
     typed_digest,
@@ -274,9 +284,10 @@ WEIGHTS: dict[str, int] = {
     "open_order": 2, "close_order": 2, "record_credit": 3,
     "import_certificate": 4, "suspend_recognised": 3, "set_agreement": 2,
     "hook": 3, "time_passes": 4, "grant_license": 8, "change_key": 2, "retired_key_acts": 2,
-    "accredit_appraiser": 1, "file_valuation": 2, "close_valuation": 1, "recognise_asset": 2,
-    "change_recognition": 2, "set_disclosure_requirement": 1, "file_disclosure": 2,
+    "accredit_appraiser": 2, "file_valuation": 2, "close_valuation": 1, "recognise_asset": 2,
+    "change_recognition": 3, "set_disclosure_requirement": 1, "file_disclosure": 2,
     "set_response_window": 1, "file_quality_report": 1, "act_on_quality_report": 2,
+    "list_product": 4, "settle_listed": 4, "end_listing": 2,
 }  # fmt: skip
 ACTIONS = [name for name, weight in WEIGHTS.items() for _ in range(weight)]
 #: Operations on licences (until there is one, the machine grants one instead).
@@ -286,7 +297,8 @@ NEEDS_ASSET = frozenset([
     "change_registration", "cancel", "transfer_right", "lodge_objection", "decide_objection", "freeze_or_unfreeze",
     "attest_anonymisation", "public_operation", "grant_license", "sublicense", "revoke_license", "transfer_license",
     "settle", "settle_batch", "settle_direct", "set_revenue_shares", "grant_mandate", "settle_mandated",
-    "file_valuation", "recognise_asset", "change_recognition", "file_quality_report",
+    "file_valuation", "recognise_asset", "change_recognition", "file_quality_report", "list_product",
+    "settle_listed",
 ])  # fmt: skip
 
 # ─────────────────────────────────────────────────────────── the views compared
@@ -319,6 +331,7 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
             "statusOf",
             "subjectOf",
             "territoryOf",
+            "tradableHolder",
         ]
     ),
     "AssetRegistryModule": frozenset(
@@ -357,6 +370,7 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
             "heldShares",
             "isDirectSettled",
             "isSettled",
+            "listings",
             "mandates",
             "nonceUsed",
             "priceBand",
@@ -371,6 +385,7 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
     "Valuation": frozenset(["accreditationOf", "getValuation", "recognitionOf", "valuationCount"]),
     "Disclosure": frozenset(["disclosureCount", "requirementOf"]),
     "DataQuality": frozenset(["defaultsOf", "getReport", "reportCount", "responseWindow"]),
+    "Listings": frozenset(["eip712Domain", "hashListing", "listed", "listingKey", "saleDigest", "settlement"]),
 }
 #: Views deliberately not compared, each with the reason it is implied by others. (Empty: every view is
 #: compared. The registry module's views are compared too: called directly, each must refuse.)
@@ -442,6 +457,7 @@ DRIVEN_WRITES: dict[str, frozenset[str]] = {
     "DataQuality": frozenset(
         ["answer", "fileReport", "markOverdue", "resolveByFix", "rule", "setResponseWindow", "withdrawReport"]
     ),
+    "Listings": frozenset(["delist", "list", "settle", "withdraw"]),
 }
 #: Write functions of the module reached only through the registry (where DRIVEN_WRITES has them).
 UNDRIVEN_WRITES: dict[str, dict[str, str]] = {
@@ -474,19 +490,20 @@ REQUIRED_SUCCESSES = frozenset([
     "time", "settle:held share", "releaseHeldShares", "revokeLicense:sold", "importCertificate:new",
     "settle:sublicence", "invariant:sold sublicence keeps its parent", "rotateKey", "replaceKey",
     "accreditAppraiser", "fileValuation", "recogniseAsset", "remeasure",
+    "list", "list:amend", "delist", "withdraw", "settleListed:licence", "settleListed:right",
 ])  # fmt: skip
 REQUIRED_REFUSALS = frozenset([
     "ParticipantUnauthorized", "ParticipantNotActive", "ParticipantUnknown", "RegistryNotRightHolder",
     "RegistryInvalidStatus", "LicenseInvalidPeriod", "SettlementBadSignature", "SettlementTradeAlreadySettled",
     "RegistryOnlyCaller", "RecognitionBelowThreshold", "RegistryRecognisedRight", "SettlementNotRevoked", "LicenseSold",
-    "ParticipantKeyReplaced", "ParticipantKeyTaken",
+    "ParticipantKeyReplaced", "ParticipantKeyTaken", "ListingNotListed",
 ])  # fmt: skip
 MIN_DISTINCT_SUCCESSES = 45
 MIN_DISTINCT_REFUSALS = 60
 #: Errors whose addresses are compared exactly (:meth:`LedgerMachine.assert_same_refusal`): they are about keys.
 KEY_ERRORS = frozenset([
     "ParticipantKeyReplaced", "ParticipantKeyTaken", "ParticipantBadKeySignature", "SettlementBadSignature",
-    "SettlementNonceUsed", "MandateNotSeller",
+    "SettlementNonceUsed", "MandateNotSeller", "ListingBadSignature", "ListingNotSeller",
 ])  # fmt: skip
 
 
@@ -652,6 +669,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.exclusivity_keys: set[tuple[int, int, int, int]] = set()
         self.operation_keys: set[tuple[int, str, int, int]] = set()
         self.mandate_pool: list[Mandate] = []
+        #: Every listing signed (or forged), with the exchange identity it was sent by (its listings' keys are it).
+        self.listing_pool: list[tuple[str, Listing]] = []
         #: The keys replaced so far (whose participant, and a client of the replaced key).
         self.retired: list[tuple[str, LedgerClient]] = []
         self.consents: list[tuple[list[tuple[Trade, int]], SalesConsent, str]] = []
@@ -674,6 +693,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self.chain_nonces_used: set[tuple[str, int]] = set()
         self.granted_mandates: dict[bytes, dict[str, Any]] = {}
         self.revoked_mandates: set[bytes] = set()
+        #: The listings the chain's events list (key -> exchange, seller, the listing), and those that ended since.
+        self.chain_listings: dict[bytes, tuple[str, str, dict[str, Any]]] = {}
+        self.ended_listings: set[bytes] = set()
         self.step: Step | None = None
         self.step_events: list[tuple[str, dict[str, Any]]] = []
         self.step_block_time = 0
@@ -1114,8 +1136,11 @@ class LedgerMachine(RuleBasedStateMachine):
         """The second exchange and the registrar with data of its own; buyers funded and their allowances given;
         a price band; the agreement with the other province; two registered assets, which share the proceeds of
         their licensable rights with a source department each, one then suspended and the other revoked (their
-        shares are held for them); the provider accredited as an appraiser, and its valuation report of the second
-        asset; a standing mandate; and an asset recognised from the other province.
+        shares are held for them); the provider accredited as an appraiser, and its valuation reports of both assets:
+        holder2 recognises the second on its report (so that remeasuring, carrying over and derecognising are drawn
+        from the first step on), the first's is left for the holder to recognise; a standing mandate; two listings
+        (licences of the second asset, the first asset's operation right); and an asset recognised from the other
+        province.
 
         The set-up draws nothing and is the same in every example: the first example makes it, the others start
         from its snapshot and state (:class:`Prepared`), and check the views."""
@@ -1189,13 +1214,24 @@ class LedgerMachine(RuleBasedStateMachine):
                                            h("accreditation")),
             "Valuation", "accreditAppraiser", self.address["provider"], expires, h("accreditation"),
         )  # fmt: skip
-        content, base = self.model.assets[2].content_hash, self.model.now - DAY
+        base = self.model.now - DAY
+        for asset_id in (2, 1):  # valuations 1 and 2
+            content = self.model.assets[asset_id].content_hash
+            self.setup_op(
+                f"value asset {asset_id}", "fileValuation", "provider",
+                lambda m, i=asset_id, c=content: m.file_valuation(
+                    self.address["provider"], i, int(ValuationMethod.INCOME), 10**8, b"CNY", base, base + 300 * DAY, c,
+                    h("report"),
+                ),
+                "Valuation", "fileValuation", asset_id, int(ValuationMethod.INCOME), 10**8, b"CNY", base,
+                base + 300 * DAY, content, h("report"),
+            )  # fmt: skip
         self.setup_op(
-            "value asset 2", "fileValuation", "provider",
-            lambda m: m.file_valuation(self.address["provider"], 2, int(ValuationMethod.INCOME), 10**8, b"CNY", base,
-                                       base + 300 * DAY, content, h("report")),
-            "Valuation", "fileValuation", 2, int(ValuationMethod.INCOME), 10**8, b"CNY", base, base + 300 * DAY,
-            content, h("report"),
+            "recognise asset 2", "recogniseAsset", "holder2",
+            lambda m: m.recognise_asset(self.address["holder2"], 2, int(AccountingCategory.INTANGIBLE_ASSET),
+                                        9 * 10**7, base, base + 365 * DAY, 1, h("audit")),
+            "Valuation", "recogniseAsset", 2, int(AccountingCategory.INTANGIBLE_ASSET), 9 * 10**7, base,
+            base + 365 * DAY, 1, h("audit"),
         )  # fmt: skip
         quality = self.model.assets[1].content_hash
         self.setup_op(
@@ -1213,6 +1249,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.set_up_mandate()
         # Checked here too: the rules take a step's sender from its last operation (a mandate is its seller's own).
         self.after_step()
+        self.set_up_listings()
         self.set_up_recognised()
         self.hook(data, every=True)  # once a run: every hook refuses every caller
         self.after_step()
@@ -1234,6 +1271,34 @@ class LedgerMachine(RuleBasedStateMachine):
             "mandate", "grantMandate", "holder", lambda m: m.grant_mandate(self.address["holder"], mandate),
             "MandateRegistry", "grantMandate", Raw(mandate.as_abi()),
         )  # fmt: skip
+
+    def set_up_listings(self) -> None:
+        """The exchange lists licences of holder2's asset (the second: enterprise data) for a year; the second
+        exchange lists the operation right of the holder's (the first: public data, within its band)."""
+        m = self.model
+        template = LicenseTerms(right=Right.PROCESSING, purpose=PURPOSES[0], start=0, end=0, regions=(REGION,),
+                                terms_hash=h("terms"))  # fmt: skip
+        licences = Listing(  # (no key has changed yet: the identities are the keys)
+            seller=self.address["holder2"], asset_id=2, delivery=Delivery.LICENSE, right=Right.PROCESSING,
+            offer=Offer(listing_id=self.fresh("listing"), min_price=1_000, max_price=60_000, min_net=0, start=m.now,
+                        end=m.now + 365 * DAY, max_duration=10 * DAY),
+            document_hash=h("listing document"), terms=template,
+        )  # fmt: skip
+        right = Listing(
+            seller=self.address["holder"], asset_id=1, delivery=Delivery.RIGHT, right=Right.OPERATION,
+            offer=Offer(listing_id=self.fresh("listing"), min_price=2_000, max_price=60_000, min_net=0, start=m.now,
+                        end=m.now + 365 * DAY),
+            document_hash=h("listing document"),
+        )  # fmt: skip
+        for exchange, seller, listing in (("exchange", "holder2", licences), ("exchange2", "holder", right)):
+            r, vs = compact_signature(self.clients[seller].sign_listing(listing, self.address[exchange]))
+            self.listing_pool.append((self.address[exchange], listing))
+            self.setup_op(
+                f"{exchange} lists {seller}'s product", "list", exchange,
+                lambda m, e=exchange, li=listing, r=r, vs=vs: m.list_product(self.address[e], li, r, vs),
+                "Listings", "list", Raw(listing.as_abi()), r, vs,
+            )  # fmt: skip
+            self.after_step()  # (a step each: the rules take a listing's exchange from its step's sender)
 
     def set_up_recognised(self) -> None:
         """An asset of the other province, held there by holder2, recognised here (its rights change hands there)."""
@@ -1470,7 +1535,7 @@ class LedgerMachine(RuleBasedStateMachine):
         pending = [i for i, a in m.assets.items() if a.status == AssetStatus.PENDING]
         asset_id = self.pick(data, list(m.assets), "asset", pending)
         caller = self.who(data, self.registrars_of(asset_id))
-        approve = self.choose(data, [True, True, False], label="approve")
+        approve = self.coin(data, "approve")
         review = ZERO_HASH if self.one_in(data, 20, "zero review?") else h("review")
         _, tx = self.attempt(
             f"review {asset_id} approve={approve} by {caller}", "reviewRegistration", caller,
@@ -1578,7 +1643,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def freeze_or_unfreeze(self, data: st.DataObject) -> None:
         frozen_ids = [i for i, a in self.model.assets.items() if a.frozen]
-        prefer = frozen_ids if self.coin(data, "a frozen one?") else []
+        # (usually a frozen one, while there is one: a freeze is lifted only in a later step of its example)
+        prefer = frozen_ids if frozen_ids and not self.one_in(data, 4, "any asset?") else []
         asset_id = self.pick(data, list(self.model.assets), "asset", prefer)
         caller = self.who(data, ["authority"])
         frozen = self.model.assets[asset_id].frozen if asset_id in self.model.assets else False
@@ -2106,6 +2172,15 @@ class LedgerMachine(RuleBasedStateMachine):
             return self.choose(data, in_force, "mandate in force")
         return self.choose(data, self.mandate_pool, "mandate")
 
+    def prices_for(self, asset_id: int) -> list[int]:
+        """The prices a sale of ``asset_id`` is drawn from: for public data, those within its kind's band (all of
+        them when none is)."""
+        a = self.model.assets.get(asset_id)
+        if a is None or a.category != Category.PUBLIC:
+            return PRICES
+        low, high = self.model.bands.get(int(a.kind), (0, 0))
+        return [p for p in PRICES if low <= p <= high] or PRICES
+
     def trade_under(self, data: st.DataObject, mandate: Mandate) -> Trade:
         """A trade within ``mandate`` (usually), or outside it in one respect."""
         m = self.model
@@ -2121,7 +2196,8 @@ class LedgerMachine(RuleBasedStateMachine):
         t = Trade(
             trade_id=trade_id, asset_id=mandate.asset_id, seller=seller,
             buyer=self.address[self.other_than(data, seller)],
-            price=self.choose(data, PRICES, label="price"), fee=self.choose(data, ([0, 100])),
+            price=self.choose(data, self.prices_for(mandate.asset_id), label="price"),
+            fee=self.choose(data, ([0, 100])),
             delivery=mandate.delivery, right=mandate.right, parent_license_id=mandate.parent_license_id, terms=terms,
         )  # fmt: skip
         if self.one_in(data, 8, "outside the mandate?"):
@@ -2169,6 +2245,255 @@ class LedgerMachine(RuleBasedStateMachine):
         if tx:
             assert int(tx.event("TradeSettled")["licenseId"]) == licence_id
             self.ok("settleMandated")
+
+    # ─────────────────────────────────────────────────────────── listings (art. 16-17)
+
+    def listings_in_force(self) -> list[tuple[str, Listing]]:
+        """(exchange, listing) of the listings whose current version sells now (as the machine signed them)."""
+        m = self.model
+        return [
+            (ex, li) for ex, li in dict.fromkeys(self.listing_pool)
+            if m.listed(listing_key(ex, li.offer.listing_id)) == (listing_sale_digest(ex, li)[:28], li.version)
+        ]  # fmt: skip
+
+    def price_range(self, data: st.DataObject, asset_id: int) -> tuple[int, int]:
+        """A listing's price range: for public data, usually within its kind's band (when there is one)."""
+        a = self.model.assets.get(asset_id)
+        band = self.model.bands.get(int(a.kind), (0, 0)) if a and a.category == Category.PUBLIC else (0, 0)
+        if band[1]:
+            low, high = band
+            return self.choose(data, [(low, high), (high, high), (max(low, 1), max(low, high // 2))], "band range")
+        ranges = [(1_000, 60_000), (2_000, 2_000), (500, 150_000), (10_000, 20_000)]
+        return self.choose(data, ranges, label="price range")
+
+    def draw_listing(self, data: st.DataObject, *, asset_pool: Sequence[int] = ()) -> Listing:
+        """A new listing, usually one its seller may list: the holder of a right of an asset that can be delivered
+        offers licences cut from a deliverable template, or the right itself; or a trader offers sublicences within
+        its sublicensable licence. ``asset_pool``: the assets to prefer."""
+        m = self.model
+        parents = [i for i in self.live_licences() if m.licences[i].sublicensable
+                   and self.named(m.licences[i].licensee) in TRADING]  # fmt: skip
+        parent = max_duration = 0
+        terms = LicenseTerms(right=Right.PROCESSING, purpose=0, start=0, end=0)  # (what a right's trades carry)
+        if parents and not asset_pool and self.one_in(data, 4, "sublicences?"):
+            parent = self.choose(data, parents, label="listed under")
+            p = m.licences[parent]
+            asset_id, delivery, right, seller = p.asset_id, Delivery.LICENSE, p.right, self.named(p.licensee)
+            regions, countries = p.territory
+            terms = LicenseTerms(
+                right=right, purpose=p.purpose, start=0, end=0, regions=regions,
+                countries=tuple(c.decode() for c in countries), exclusive=p.exclusive and self.coin(data, "exclusive"),
+                sublicensable=self.coin(data, "sublicensable"), transferable=self.coin(data, "transferable"),
+                terms_hash=h("terms"),
+            )  # fmt: skip
+            max_duration = min(p.end - m.now, self.choose(data, [10 * DAY, 2 * DAY], label="max duration"))
+        else:
+            asset_id = self.pick(data, list(m.assets), "asset", asset_pool or self.tradable())
+            delivery = Delivery.RIGHT if self.one_in(data, 3, "a right?") else Delivery.LICENSE
+            right = self.choose(data, [Right.PROCESSING, Right.OPERATION], label="right")
+            if delivery == Delivery.RIGHT and self.one_in(data, 4, "the holding right?"):
+                right = Right.HOLDING
+            seller = self.choose(data, self.holder_name(asset_id, right) or TRADING, label="seller")
+            if delivery == Delivery.LICENSE:
+                terms = LicenseTerms(
+                    right=right, purpose=self.choose(data, PURPOSES, label="purpose"), start=0, end=0,
+                    regions=self.choose(data, [(REGION,), (REGION, CITY)], label="regions"),
+                    exclusive=self.one_in(data, 4, "exclusive"), sublicensable=self.coin(data, "sublicensable"),
+                    transferable=self.coin(data, "transferable"), terms_hash=h("terms"),
+                )  # fmt: skip
+                max_duration = self.choose(data, [10 * DAY, 2 * DAY, 60 * DAY], label="max duration")
+        low, high = self.price_range(data, asset_id)
+        start = m.now + self.choose(data, [0, 0, -DAY, DAY], label="listing start")
+        return Listing(
+            seller=m.key_of(self.address[seller]), asset_id=asset_id, delivery=delivery, right=right,
+            offer=Offer(
+                listing_id=self.fresh("listing"), min_price=low, max_price=high,
+                min_net=self.choose(data, [0, 0, 0, 1_000, 10**6], label="listing min net"), start=start,
+                end=start + self.choose(data, [30 * DAY, 90 * DAY, 3 * DAY], label="listing length"),
+                max_duration=max_duration,
+            ),
+            document_hash=h("listing document"), parent_license_id=parent, terms=terms,
+        )  # fmt: skip
+
+    def list_product(self, data: st.DataObject) -> None:
+        """An exchange lists a product with its seller's signature, or amends its listing (a higher version, the
+        seller signing the new terms); now and then one the contract must refuse."""
+        m = self.model
+        exchange = self.who(data, EXCHANGES)
+        ex = self.address[exchange]  # an exchange's listings are kept under its identity
+        mine = [li for e, li in dict.fromkeys(self.listing_pool) if e == ex]
+        variant = "good" if self.coin(data, "honest listing?") else self.choose(
+            data, ["other signer", "other exchange", "changed term", "malformed", "stale", "not holder", "band", "band",
+                   "undeliverable"], label="listing variant",
+        )  # fmt: skip
+        undeliverable = [i for i, a in m.assets.items() if a.status == AssetStatus.REGISTERED
+                         and i not in self.tradable()]  # fmt: skip
+        public = [i for i, a in m.assets.items() if a.category == Category.PUBLIC]
+        amended = bool(mine) and self.one_in(data, 3, "amend?")
+        if amended:
+            base = self.choose(data, mine, label="listing amended")
+            current = m.listed(listing_key(ex, base.offer.listing_id))[1]
+            low, high = self.price_range(data, base.asset_id)
+            listing = replace(
+                base, seller=m.key_of(m.named(base.seller)),
+                version=min(max(current, base.version) + self.choose(data, [1, 1, 2], label="versions"), WITHDRAWN),
+                offer=replace(base.offer, min_price=low, max_price=high, end=max(base.offer.end, m.now + 30 * DAY)),
+            )  # fmt: skip
+        elif variant == "band" and public:
+            listing = self.draw_listing(data, asset_pool=public)
+        elif variant == "undeliverable" and undeliverable:
+            listing = self.draw_listing(data, asset_pool=undeliverable)
+        else:
+            listing = self.draw_listing(data)
+        o = listing.offer
+        if variant == "stale":
+            listing = replace(listing, version=m.listed(listing_key(ex, o.listing_id))[1])
+        elif variant == "band":
+            a = m.assets.get(listing.asset_id)
+            low, high = m.bands.get(int(a.kind), (0, 0)) if a else (0, 0)
+            listing = replace(listing, offer=replace(o, min_price=max(low, 1) - 1, max_price=max(high + 1, 2)))
+        elif variant == "malformed":
+            flaw = self.choose(data, ["id", "document", "no price", "reversed", "over", "empty", "dated terms",
+                                      "right", "duration"], label="listing flaw")  # fmt: skip
+            listing = {
+                "id": replace(listing, offer=replace(o, listing_id=ZERO_HASH)),
+                "document": replace(listing, document_hash=ZERO_HASH),
+                "no price": replace(listing, offer=replace(o, min_price=0, max_price=0)),
+                "reversed": replace(listing, offer=replace(o, min_price=o.max_price + 1)),
+                "over": replace(listing, offer=replace(o, start=m.now - 2 * DAY, end=m.now - self.choose(
+                    data, [0, 1], label="ended"))),
+                "empty": replace(listing, offer=replace(o, end=o.start)),
+                "dated terms": replace(listing, terms=replace(listing.terms, start=m.now, end=m.now + DAY)),
+                "right": replace(listing, right=Right.OPERATION if listing.right != Right.OPERATION
+                                 else Right.PROCESSING),
+                "duration": replace(listing, offer=replace(o, max_duration=0 if o.max_duration else DAY)),
+            }[flaw]  # fmt: skip
+        elif variant == "not holder":
+            stranger = self.other_than(data, listing.seller)
+            listing = replace(listing, seller=m.key_of(self.address[stranger]))
+        seller = self.named(m.named(listing.seller))
+        signer = seller if seller in self.clients else "holder"
+        signed_for = ex
+        if variant == "other signer":
+            signer = self.other_than(data, listing.seller, [*TRADING, "exchange"])
+        elif variant == "other exchange":
+            signed_for = self.address[next(e for e in EXCHANGES if e != exchange) if exchange in EXCHANGES
+                                      else "exchange"]  # fmt: skip
+        signature = self.clients[signer].sign_listing(listing, signed_for)
+        if variant == "changed term":
+            what = self.choose(data, ["price", "end", "document", "version", "template"], label="changed term")
+            listing = {
+                "price": replace(listing, offer=replace(o, max_price=o.max_price + 1_000)),
+                "end": replace(listing, offer=replace(o, end=o.end + DAY)),
+                "document": replace(listing, document_hash=h("another document")),
+                "version": replace(listing, version=listing.version + 1),
+                "template": replace(listing, terms=replace(listing.terms, exclusive=not listing.terms.exclusive)),
+            }[what]  # fmt: skip
+        self.listing_pool.append((ex, listing))
+        r, vs = compact_signature(signature)
+        key, tx = self.attempt(
+            f"{exchange} lists {show_listing(listing, self.named, m.now)} ({variant}, signed by {signer})", "list",
+            exchange, lambda m: m.list_product(self.address[exchange], listing, r, vs),
+            "Listings", "list", Raw(listing.as_abi()), r, vs,
+        )  # fmt: skip
+        if tx:
+            assert bytes(tx.event("ProductListed")["key"]) == key
+            self.ok("list:amend" if listing.version > 1 else "list")
+            if listing.parent_license_id:
+                self.ok("list:sublicences")
+            if listing.asset_id in public:
+                self.ok("list:public")
+
+    def end_listing(self, data: st.DataObject) -> None:
+        """The exchange delists a listing, or its seller withdraws it for good (now and then another tries)."""
+        in_force = self.listings_in_force()
+        if in_force and not self.one_in(data, 5, "any listing?"):
+            ex, listing = self.choose(data, in_force, label="listing in force")
+        elif self.listing_pool:
+            ex, listing = self.choose(data, list(dict.fromkeys(self.listing_pool)), label="listing")
+        else:
+            return
+        listing_id = listing.offer.listing_id
+        reason = ZERO_HASH if self.one_in(data, 12, "no reason?") else self.fresh("delisting")
+        if self.coin(data, "withdraw?"):
+            caller = self.who(data, [self.named(self.model.named(listing.seller))])
+            _, tx = self.attempt(
+                f"{caller} withdraws {show_listing(listing, self.named, self.model.now)} from {self.named(ex)}",
+                "withdraw", caller, lambda m: m.withdraw_listing(self.address[caller], ex, listing, reason),
+                "Listings", "withdraw", Raw(ex), Raw(listing.as_abi()), reason,
+            )  # fmt: skip
+            if tx:
+                self.ok("withdraw")
+            return
+        caller = self.who(data, [self.named(ex)])
+        _, tx = self.attempt(
+            f"{caller} delists {listing_id.hex()[:8]} (listed by {self.named(ex)})", "delist", caller,
+            lambda m: m.delist_product(self.address[caller], listing_id, reason),
+            "Listings", "delist", listing_id, reason,
+        )  # fmt: skip
+        if tx:
+            self.ok("delist")
+
+    def trade_under_listing(self, data: st.DataObject, listing: Listing) -> tuple[Trade, Offer]:
+        """A trade of what ``listing`` sells, and the offer passed with it: usually within the listing, now and then
+        outside its price range, period, longest licence or terms."""
+        m = self.model
+        o = listing.offer
+        price = self.choose(data, [o.min_price, o.max_price, (o.min_price + o.max_price) // 2], label="price")
+        if self.one_in(data, 8, "price outside the range?"):
+            price = self.choose(data, [max(o.min_price - 1, 0), o.max_price + 1], label="price outside")
+        terms = listing.terms
+        if listing.delivery == Delivery.LICENSE:
+            start = m.now + self.choose(data, [0, 0, DAY, -DAY // 2], label="start")
+            if self.one_in(data, 8, "start after the period?"):
+                start = o.end + 1
+            length = self.choose(data, [DAY, o.max_duration, DAY, o.max_duration + 1], label="length")
+            terms = replace(listing.terms, start=start, end=start + length)
+        trade_id = self.fresh("listed trade")
+        self.trade_ids.append(trade_id)
+        seller = m.named(listing.seller)  # the model names participants by their identities
+        t = Trade(
+            trade_id=trade_id, asset_id=listing.asset_id, seller=seller,
+            buyer=self.address[self.other_than(data, seller)], price=price,
+            fee=self.choose(data, [0, 100, 0, 1_000], label="fee"), delivery=listing.delivery, right=listing.right,
+            parent_license_id=listing.parent_license_id, terms=terms,
+        )  # fmt: skip
+        if self.one_in(data, 8, "outside the listing?"):
+            what = self.choose(data, ["asset", "terms", "seller", "offer"], label="outside in")
+            if what == "asset":
+                t = replace(t, asset_id=t.asset_id + 1)
+            elif what == "terms":
+                t = replace(t, terms=replace(t.terms, purpose=t.terms.purpose + 1))
+            elif what == "seller":
+                t = replace(t, seller=self.address[self.other_than(data, t.seller)])
+            else:
+                o = replace(o, max_price=o.max_price * 2 + 1)
+        return t, o
+
+    def settle_listed(self, data: st.DataObject) -> None:
+        """An exchange settles a trade under its listing (usually one in force)."""
+        in_force = self.listings_in_force()
+        if in_force and not self.one_in(data, 6, "any listing?"):
+            ex, listing = self.choose(data, in_force, label="listing in force")
+        elif self.listing_pool:
+            ex, listing = self.choose(data, list(dict.fromkeys(self.listing_pool)), label="listing")
+        else:
+            return
+        exchange = self.who(data, [self.named(ex)])
+        trade, offer = self.trade_under_listing(data, listing)
+        self.keys_seen.add(trade_key(self.address[exchange], ZERO, ZERO, trade.trade_id))
+        licence_id, tx = self.attempt(
+            f"listed {show_trade(trade, self.named, self.model.now)} under {offer.listing_id.hex()[:8]} by {exchange}",
+            "settleListed", exchange, lambda m: m.settle_listed(self.address[exchange], trade, offer),
+            "Listings", "settle", trade.as_abi(), offer.as_abi(), trades=[trade],
+        )  # fmt: skip
+        if tx:
+            settled = tx.event("TradeSettled")
+            assert int(settled["licenseId"]) == licence_id
+            assert bytes(settled["mandateId"]) == listing_key(self.address[exchange], offer.listing_id), settled
+            self.ok(f"settleListed:{'right' if trade.delivery == Delivery.RIGHT else 'licence'}")
+            if trade.parent_license_id:
+                self.ok("settleListed:sublicence")
 
     # ─────────────────────────────────────────────────────────── supervision
 
@@ -2227,11 +2552,18 @@ class LedgerMachine(RuleBasedStateMachine):
         m = self.model
         return [n for n in ACTORS if m.accreditation(self.address[n]).in_force(m.now)]
 
+    def carried(self, asset_id: int) -> bool:
+        """Whether the holder of ``asset_id``'s holding right carries it on its balance sheet now (recognised it)."""
+        m = self.model
+        r = m.recognitions.get(asset_id)
+        return r is not None and not r.derecognised and r.holder == m.assets[asset_id].holders[Right.HOLDING]
+
     def usable_valuations(self) -> list[tuple[int, int]]:
-        """(asset, valuation) of the filed reports still valid."""
+        """(asset, valuation) of the filed reports still valid, of assets their holders do not carry already."""
         m = self.model
         return [(v.asset_id, i) for i, v in sorted(m.valuations.items())
-                if v.status == ValuationStatus.FILED and v.valid_until > m.now]  # fmt: skip
+                if v.status == ValuationStatus.FILED and v.valid_until > m.now
+                and not self.carried(v.asset_id)]  # fmt: skip
 
     def accredit_appraiser(self, data: st.DataObject) -> None:
         m = self.model
@@ -2267,7 +2599,8 @@ class LedgerMachine(RuleBasedStateMachine):
             COVERAGE.actions["review" if pending else "apply_registration"] += 1
             (self.review if pending else self.apply_registration)(data)
             return
-        asset_id = self.pick(data, list(m.assets), "asset", impartial)
+        # (usually of an asset its holder does not carry yet: one it may recognise)
+        asset_id = self.pick(data, list(m.assets), "asset", [i for i in impartial if not self.carried(i)] or impartial)
         asset = m.assets.get(asset_id)
         # A sound report, now and then with one flaw the contract must refuse.
         flaw = self.choose(data, ["", "", "", "", "", "content", "value", "currency", "future", "too long",
@@ -2687,6 +3020,8 @@ class LedgerMachine(RuleBasedStateMachine):
         # An operation on something that does not exist yet makes it instead (now and then it is refused as is).
         fallback = {
             "settle_mandated": ("grant_mandate", not self.model.mandates),
+            "settle_listed": ("list_product", not self.listings_in_force()),
+            "end_listing": ("list_product", not self.listings_in_force()),
             "sublicense": ("grant_license", not self.live_licences(sublicensable=True)),
             "revoke_mandate": ("grant_mandate", not self.mandate_pool),
             "decide_objection": ("lodge_objection", not self.model.objections),
@@ -2796,6 +3131,8 @@ class LedgerMachine(RuleBasedStateMachine):
             add("Valuation", "recognitionOf", (asset_id,), m.recognitions.get(asset_id, NO_RECOGNITION).view())
             for right in Right:
                 add("AssetRegistry", "holderOf", (asset_id, int(right)), asset.holders[right] if asset else unknown)
+                add("AssetRegistry", "tradableHolder", (asset_id, int(right)),
+                    expect(partial(m.tradable_holder, asset_id, right)))  # fmt: skip
                 shares = m.shares.get((asset_id, int(right)), [])
                 add("TradeSettlement", "revenueShares", (asset_id, int(right)),
                     [{"recipient": r, "bps": b} for r, b in shares])  # fmt: skip
@@ -2893,6 +3230,20 @@ class LedgerMachine(RuleBasedStateMachine):
             add("MandateRegistry", "mandateId", (mandate.as_abi(),), mid)
             add("MandateRegistry", "sellerOf", (mid,), m.mandates.get(mid, ZERO))
         add("MandateRegistry", "sellerOf", (ZERO_HASH,), ZERO)
+
+        # listings
+        add("Listings", "settlement", (), c["TradeSettlement"])
+        add("Listings", "eip712Domain", (),
+            (b"\x0f", "DataRightsLedger", "1", self.chain_id, c["Listings"], ZERO_HASH, []))  # fmt: skip
+        add("TradeSettlement", "listings", (), c["Listings"])
+        signed = list(dict.fromkeys(self.listing_pool))
+        keys = [listing_key(ex, li.offer.listing_id) for ex, li in signed]
+        for key in dict.fromkeys([*keys, *m.listings, ZERO_HASH]):
+            add("Listings", "listed", (key,), m.listed(key))
+        for ex, li in signed[-4:]:
+            add("Listings", "listingKey", (ex, li.offer.listing_id), listing_key(ex, li.offer.listing_id))
+            add("Listings", "saleDigest", (ex, li.as_abi()), listing_sale_digest(ex, li))
+            add("Listings", "hashListing", (ex, li.as_abi()), m.listing_digest(ex, li))
 
         # supervision
         add("Supervision", "orderCount", (), len(m.orders))
@@ -3250,6 +3601,12 @@ class LedgerMachine(RuleBasedStateMachine):
                 self.revoked_mandates.discard(bytes(args["mandateId"]))  # revoked before, granted again
             elif name == "MandateRevoked":
                 self.revoked_mandates.add(bytes(args["mandateId"]))
+            elif name == "ProductListed":
+                assert self.identity(args["exchange"]) == sender, f"listing {args['key'].hex()} sent by {sender}"
+                self.chain_listings[bytes(args["key"])] = (args["exchange"], args["seller"], args["listing"])
+                self.ended_listings.discard(bytes(args["key"]))  # delisted before, listed again (a newer version)
+            elif name == "ProductDelisted":
+                self.ended_listings.add(bytes(args["key"]))
             elif name == "Approval":
                 self.approved_pairs.add((args["owner"], args["spender"]))
             elif name == "TradeSettled" and args["exchange"] != ZERO:
@@ -3293,6 +3650,21 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         assert sender == exchange, f"trade of exchange {exchange} sent by {sender}: {ev}"
         mid = bytes(ev["mandateId"])
+        if mid in self.chain_listings:
+            listed_by, listed_seller, listing = self.chain_listings[mid]
+            assert mid not in self.ended_listings, f"trade under a listing delisted or withdrawn: {ev}"
+            assert (listed_seller, listed_by) == (seller, exchange), f"listing of another: {ev}"
+            assert int(listing["assetId"]) == int(ev["assetId"]), f"listing of another asset: {ev}"
+            offer = listing["offer"]
+            assert offer["minPrice"] <= int(ev["price"]) <= offer["maxPrice"], f"outside the price range: {ev}"
+            assert offer["start"] <= block_time <= offer["end"], f"outside the listing period: {ev}"
+            assert int(ev["sellerAmount"]) >= int(offer["minNet"]), f"below the listing's least net amount: {ev}"
+            if licence is not None:
+                terms = licence["terms"]
+                start = max(terms["start"], block_time)
+                assert terms["end"] - start <= int(offer["maxDuration"]) and start <= offer["end"], ev
+            self.ok("invariant:listing consent")
+            return
         if mid != ZERO_HASH:
             mandate = self.granted_mandates.get(mid)
             assert mandate is not None and mid not in self.revoked_mandates, f"trade under no mandate in force: {ev}"
@@ -3418,6 +3790,17 @@ def show_terms(t: LicenseTerms, now: int) -> str:
     where = "+".join([*map(str, t.regions), *t.countries])
     flags = [f for f, on in (("excl", t.exclusive), ("sub", t.sublicensable), ("transf", t.transferable)) if on]
     return f"{t.right.name} p{t.purpose} {t.start - now:+}..{t.end - now:+}s in {where} {'/'.join(flags)}"
+
+
+def show_listing(li: Listing, named: Callable[[str], str], now: int) -> str:
+    o = li.offer
+    what = f"right {li.right.name}" if li.delivery == Delivery.RIGHT else f"licences [{show_terms(li.terms, 0)}]" + (
+        f" under {li.parent_license_id}" if li.parent_license_id else ""
+    )  # fmt: skip
+    return (
+        f"listing {o.listing_id.hex()[:8]} v{li.version} of asset {li.asset_id} by {named(li.seller)}: {what} at "
+        f"{o.min_price}..{o.max_price} net {o.min_net} {o.start - now:+}..{o.end - now:+}s max {o.max_duration}s"
+    )
 
 
 def show_trade(t: Trade, named: Callable[[str], str], now: int) -> str:
