@@ -98,7 +98,7 @@ REGION: Final[int] = 450000  # Guangxi Zhuang Autonomous Region; the registrar's
 DAY: Final[int] = 86_400
 YUAN: Final[int] = 100  # token units per yuan
 #: What the bank issues in one run, to each buyer (yuan).
-DEMO_FUNDS: Final[tuple[tuple[str, int], ...]] = (("merchant", 200_000), ("logistics", 100_000), ("provider", 100_000))
+DEMO_FUNDS: Final[tuple[tuple[str, int], ...]] = (("merchant", 200_000), ("logistics", 100_000), ("provider", 130_000))
 #: What the bank issues in one run (token units): its issuance limit is raised to fit it.
 DEMO_ISSUANCE: Final[int] = sum(amount for _, amount in DEMO_FUNDS) * YUAN
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from eth_abi.abi import encode as abi_encode
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
@@ -30,14 +31,14 @@ from ledger.chain.failover import connect_rpc
 from ledger.chain.rpc import JsonRpcClient
 from ledger.client import Call, LedgerClient, TxResult, connect
 from ledger.client.accounts import KeystoreError, load_keystore
-from ledger.client.ledger import direct_trade_typed_data, sales_consent_typed_data
+from ledger.client.ledger import direct_trade_typed_data, listing_typed_data, sales_consent_typed_data
 from ledger.contracts.revert import ContractRevert
-from ledger.contracts.types import Trade
+from ledger.contracts.types import Listing, Trade
 from ledger.errors import LedgerError, RetryableError, RpcRemoteError
 from ledger.settings import LedgerSettings
 from ledger.toolchain import Build
 
-__all__ = ["Gateway", "Operation"]
+__all__ = ["Gateway", "Operation", "listing_key"]
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +230,45 @@ class Gateway:
             "typed_data": typed,
             "digest": "0x" + digest.hex(),
         }  # fmt: skip
+        return Reply(200, plain(body))
+
+    def listing_typed_data(self, key: ApiKey, listing: Listing, exchange: str) -> Reply:
+        """The EIP-712 message a seller signs to consent to ``exchange`` listing ``listing``, and its digest."""
+        return self._typed_data(
+            key, lambda c: listing_typed_data(listing, exchange, c.chain_id, c.contracts.address["Listings"])
+        )
+
+    def sign_listing(self, key: ApiKey, listing: Listing, exchange: str) -> Reply:
+        """Signs, with the keystore of ``key``'s participant (the listing's seller), its consent to ``exchange``
+        listing ``listing``; sends nothing. The answer carries the signature, the typed data and its digest, and
+        the key the listing will have (``listing_key``)."""
+        if listing.seller != key.account:
+            return error_reply(ActorMismatch(
+                f"the listing's seller is {listing.seller}; this API key signs as {key.account}: only its seller "
+                "consents", key_account=key.account, requested=listing.seller,
+            ))  # fmt: skip
+        try:
+            client = self.client(key)
+            typed = listing_typed_data(listing, exchange, client.chain_id, client.contracts.address["Listings"])
+            digest = _digest(typed)
+            signature = client.sign_listing(listing, exchange)
+        except GatewayError as exc:
+            return error_reply(exc)
+        except RetryableError as exc:
+            return error_reply(GatewayUnavailable(f"the ledger node is unavailable: {exc}", retry_after=2.0))
+        except LedgerError as exc:
+            return error_reply(GatewayUnavailable(f"the listing could not be signed: {exc}", retry_after=2.0))
+        except Exception as exc:  # eth_account's encoding errors: a value its type cannot hold
+            return error_reply(_InvalidArguments(f"the listing cannot be encoded as EIP-712: {exc}"))
+        logger.info("gateway: listing of asset %d by %s signed for %s (key %s)", listing.asset_id, client.address,
+                    exchange, key.key_id)  # fmt: skip
+        body = {
+            "exchange": exchange,
+            "listing_key": "0x" + listing_key(exchange, listing.offer.listing_id).hex(),
+            "signature": "0x" + signature.hex(),
+            "typed_data": typed,
+            "digest": "0x" + digest.hex(),
+        }
         return Reply(200, plain(body))
 
     def _typed_data(self, key: ApiKey, build: Callable[[LedgerClient], dict[str, Any]]) -> Reply:
@@ -429,6 +469,11 @@ class _InvalidArguments(GatewayError):
 
 def _settlement(client: LedgerClient) -> str:
     return client.contracts.address["TradeSettlement"]
+
+
+def listing_key(exchange: str, listing_id: bytes) -> bytes:
+    """An exchange's listing's key, as ``Listings.listingKey`` computes it: keccak256(abi.encode(exchange, id))."""
+    return keccak(abi_encode(["address", "bytes32"], [exchange, listing_id]))
 
 
 def _digest(typed: dict[str, Any]) -> bytes:

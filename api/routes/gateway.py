@@ -47,6 +47,7 @@ from api.routes.gateway_models import (
     ApproveRequest,
     BatchSettleRequest,
     CertificateImportRequest,
+    ConsentModel,
     ConsentResponse,
     ConsentTypedDataRequest,
     CreditEventRequest,
@@ -60,6 +61,12 @@ from api.routes.gateway_models import (
     GrantMandateRequest,
     HashRequest,
     IssueRequest,
+    ListedSettleRequest,
+    ListingModel,
+    ListingReasonRequest,
+    ListingSignatureResponse,
+    ListingTypedDataRequest,
+    ListProductRequest,
     MandatedBatchRequest,
     MandatedSettleRequest,
     MandateModel,
@@ -86,12 +93,14 @@ from api.routes.gateway_models import (
     RolesRequest,
     SettleRequest,
     SignConsentRequest,
+    SignListingRequest,
     TokenTransferRequest,
     TransferLicenceRequest,
     TransferRightRequest,
     TxResponse,
     TypedDataResponse,
     ValuationRequest,
+    WithdrawListingRequest,
     WithdrawPublicOperationRequest,
     WriteRequest,
     hash_bytes,
@@ -111,14 +120,17 @@ from ledger.contracts.types import (
     Derecognition,
     DisclosureKind,
     LicenseTerms,
+    Listing,
     Mandate,
     Measurement,
     ObjectionStatus,
+    Offer,
     QualityProblem,
     QualitySeverity,
     Registration,
     Right,
     ValuationMethod,
+    compact_signature,
 )
 from ledger.disclosure import period
 from ledger.recognition.certificates import CertificateFile
@@ -275,8 +287,8 @@ def get_caller(
 
 #: Gateway routes that send no transaction: every valid key may call them, read-only ones included.
 _NO_TRANSACTION: Final = frozenset({
-    "tx_direct_trade_typed_data", "tx_consent_typed_data", "tx_api_key", "tx_governance_proposals",
-    "tx_governance_proposal", "tx_governance_proposal_file",
+    "tx_direct_trade_typed_data", "tx_consent_typed_data", "tx_listing_typed_data", "tx_api_key",
+    "tx_governance_proposals", "tx_governance_proposal", "tx_governance_proposal_file",
 })  # fmt: skip
 
 
@@ -308,6 +320,9 @@ MandateId = Annotated[
     str, Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="Mandate id (0x + 64 hex digits: the hash of its terms).")
 ]
 ChainId = Annotated[int, Path(ge=0, le=UINT64_MAX, description="Chain id of the origin province's ledger.")]
+ListingId = Annotated[
+    str, Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="The exchange's listing id (0x + 64 hex digits).")
+]
 
 router = APIRouter(
     prefix=PREFIX,
@@ -647,15 +662,22 @@ def transfer_tokens(body: TokenTransferRequest, caller: CallerDep) -> JSONRespon
 # ─────────────────────────────────────────── settlement
 
 
+def _consent(consent: ConsentModel) -> tuple[object, ...]:
+    """A consent as the contract takes it; 422 ``invalid_arguments`` for a signature whose v is not 27 or 28."""
+    try:
+        return consent.to_consent().as_abi()
+    except ValueError as exc:
+        raise _Refused(error_reply(_BadIndex(f"consent of {consent.seller}: {exc}"))) from None
+
+
 @router.post("/trades", operation_id="tx_settle_trade", summary="Settle a trade with its seller's consent (exchange)",
              **_POST)  # fmt: skip
 def settle(body: SettleRequest, caller: CallerDep) -> JSONResponse:
     """交易结算: the key's participant (an exchange) settles a matched trade with its seller's signed consent to
     this one sale (``/consents`` signs one for a seller whose key the gateway holds). The buyer pays through its
     allowance to the exchange; ``result.trades`` names the licence delivered and the shares paid or held."""
-    consent = body.consent.to_consent()
     return caller.submit(
-        body, _op("TradeSettlement", "settle", body.trade.to_trade().as_abi(), body.min_net, consent.as_abi(),
+        body, _op("TradeSettlement", "settle", body.trade.to_trade().as_abi(), body.min_net, _consent(body.consent),
                   result=_settled),
     )  # fmt: skip
 
@@ -673,7 +695,7 @@ def settle_batch(body: BatchSettleRequest, caller: CallerDep) -> JSONResponse:
     return caller.submit(
         body,
         _op("TradeSettlement", "settleBatch", [t.trade.to_trade().as_abi() for t in body.trades],
-            [t.min_net for t in body.trades], [c.to_consent().as_abi() for c in body.consents],
+            [t.min_net for t in body.trades], [_consent(c) for c in body.consents],
             [t.consent for t in body.trades], body.atomic, result=_settled, reports_refusals=True),
     )  # fmt: skip
 
@@ -783,6 +805,154 @@ def grant_mandate(body: GrantMandateRequest, caller: CallerDep) -> JSONResponse:
 )  # fmt: skip
 def revoke_mandate(mandate_id: MandateId, body: WriteRequest, caller: CallerDep) -> JSONResponse:
     return caller.submit(body, _op("MandateRegistry", "revokeMandate", hash_bytes(mandate_id)))
+
+
+# ─────────────────────────────────────────── exchange listings (art. 16-17)
+
+
+def _indexed_listing(request: Request, key: str) -> tuple[str, Listing]:
+    """A listing's exchange and current version, by its key from the index (GET /api/v1/listings/{key} shows it)."""
+    t = schema.listings
+    with request.app.state.reader.engine.connect() as conn:
+        row = conn.execute(sa.select(t).where(t.c.valid_to_block.is_(None), t.c.listing_key == key.lower())).first()
+    if row is None:
+        raise _Refused(error_reply(_UnknownListing(
+            f"no listing {key.lower()} in the index (not listed, or not indexed yet): give its terms instead",
+            listing_key=key.lower(),
+        )))  # fmt: skip
+    terms = dict(row.terms or {})
+    listing = Listing(
+        seller=row.seller_key, asset_id=int(row.asset_id), delivery=Delivery(row.delivery), right=Right(row.right),
+        offer=Offer(
+            listing_id=hash_bytes(row.listing_id), min_price=int(row.min_price), max_price=int(row.max_price),
+            min_net=int(row.min_net), start=int(row.starts_at), end=int(row.ends_at),
+            max_duration=int(row.max_duration),
+        ),
+        document_hash=hash_bytes(row.document_hash), version=int(row.version),
+        parent_license_id=int(row.parent_licence_id),
+        terms=LicenseTerms(
+            right=Right(int(terms.get("right", row.right))), purpose=int(terms.get("purpose", 0)), start=0, end=0,
+            regions=tuple(int(r) for r in terms.get("regions", [])),
+            countries=tuple(str(c) for c in terms.get("countries", [])),
+            exclusive=bool(terms.get("exclusive", False)), sublicensable=bool(terms.get("sublicensable", False)),
+            transferable=bool(terms.get("transferable", False)),
+            terms_hash=hash_bytes(str(terms.get("terms_hash", "0x" + "00" * 32))),
+        ),
+    )  # fmt: skip
+    return str(row.exchange), listing
+
+
+def _listed(r: TxResult) -> Mapping[str, Any]:
+    listed = r.event("ProductListed")
+    return {"listing_key": "0x" + bytes(listed["key"]).hex(), "version": int(listed["listing"]["version"])}
+
+
+def _delisted(r: TxResult) -> Mapping[str, Any]:
+    ended = r.event("ProductDelisted")
+    return {"listing_key": "0x" + bytes(ended["key"]).hex(), "version": int(ended["version"]),
+            "withdrawn": bool(ended["withdrawn"])}  # fmt: skip
+
+
+def _settled_listed(r: TxResult) -> Mapping[str, Any]:
+    settled = _settled(r)
+    return {"listing_key": next((t["mandate_id"] for t in settled["trades"]), None), **settled}
+
+
+@router.post(
+    "/listing-signatures", operation_id="tx_sign_listing",
+    summary="Sign a listing with the key's participant's keystore (seller)", response_model=ListingSignatureResponse,
+)  # fmt: skip
+def sign_listing(body: SignListingRequest, caller: CallerDep) -> JSONResponse:
+    """挂牌授权: sends nothing. The key's participant, the seller, consents to ``exchange`` listing its product on
+    these terms (this version); the gateway signs with the keystore it holds for the key. Give ``listing`` and
+    ``signature`` to the exchange, which lists it with ``/listings``; ``listing_key`` is its key once listed."""
+    caller.check_actor(body)
+    listing = body.to_listing(caller.key.account)
+    reply = caller.gateway.sign_listing(caller.key, listing, body.exchange)
+    if reply.status != 200:
+        return _json(reply)
+    signed = {"seller": caller.key.account, **body.model_dump(mode="json", include=set(ListingModel.model_fields))}
+    return JSONResponse({"listing": signed, **reply.body})
+
+
+@router.post(
+    "/listings/typed-data", operation_id="tx_listing_typed_data",
+    summary="The EIP-712 message of a listing, for a seller to sign itself", response_model=TypedDataResponse,
+)  # fmt: skip
+def listing_typed_data(body: ListingTypedDataRequest, caller: CallerDep) -> JSONResponse:
+    """Sends nothing: returns what a seller signs (``eth_signTypedData_v4``, or the digest with any secp256k1
+    signer) to consent to ``exchange`` listing its product; the exchange posts the signature to ``/listings``."""
+    caller.check_actor(body)
+    return _json(caller.gateway.listing_typed_data(caller.key, body.listing.listing(), body.exchange))
+
+
+@router.post(
+    "/listings", operation_id="tx_list_product", summary="List a product, or amend a listing (exchange)", **_POST
+)
+def list_product(body: ListProductRequest, caller: CallerDep) -> JSONResponse:
+    """挂牌: the key's participant (an exchange) lists the seller's product with the seller's signature over the
+    listing and this exchange; the same ``offer.listing_id`` with a higher ``version`` (and a new signature) amends
+    it. ``result.listing_key`` is the listing's key, which its trades cite. Refused with ``ListingBadSignature``
+    when the signature is not the seller's over these terms, ``ListingNotHolder``, ``ListingInvalid``..."""
+    try:
+        args = (body.listing.listing().as_abi(), *compact_signature(hash_bytes(body.signature)))
+    except ValueError as exc:
+        return _json(error_reply(_BadIndex(f"signature: {exc}")))
+    return caller.submit(body, _op("Listings", "list", *args, result=_listed))
+
+
+@router.post(
+    "/listings/{listing_id}/delist", operation_id="tx_delist_product", summary="Delist a product (its exchange)",
+    **_POST,
+)  # fmt: skip
+def delist_product(listing_id: ListingId, body: ListingReasonRequest, caller: CallerDep) -> JSONResponse:
+    """摘牌: the key's participant (the exchange) ends its listing ``listing_id``: no trade settles under it until
+    listed again with a higher version and the seller's signature. ``reason_hash``: the delisting notice."""
+    return caller.submit(
+        body, _op("Listings", "delist", hash_bytes(listing_id), hash_bytes(body.reason_hash), result=_delisted)
+    )
+
+
+@router.post(
+    "/listings/withdraw", operation_id="tx_withdraw_listing", summary="Withdraw a listing for good (its seller)",
+    **_POST,
+)  # fmt: skip
+def withdraw_listing(request: Request, body: WithdrawListingRequest, caller: CallerDep) -> JSONResponse:
+    """The key's participant (the listing's seller) withdraws its consent: no version of the listing may be listed
+    again. The listing is given by its terms and ``exchange``, or by its key when the index holds it (404
+    ``unknown_listing`` otherwise)."""
+    if isinstance(body.listing, ListingModel):
+        assert body.exchange is not None  # the request's validator
+        exchange, listing = body.exchange, body.listing.listing()
+    else:
+        exchange, listing = _indexed_listing(request, body.listing)
+        if body.exchange is not None and body.exchange.lower() != exchange.lower():
+            wrong = f"listing {body.listing.lower()} is {exchange}'s, not {body.exchange}'s"
+            return _json(error_reply(_BadIndex(wrong)))
+    return caller.submit(
+        body,
+        _op("Listings", "withdraw", exchange, listing.as_abi(), hash_bytes(body.reason_hash), result=_delisted),
+    )
+
+
+@router.post(
+    "/trades/listed", operation_id="tx_settle_listed", summary="Settle a trade under a listing (its exchange)",
+    **_POST,
+)  # fmt: skip
+def settle_listed(request: Request, body: ListedSettleRequest, caller: CallerDep) -> JSONResponse:
+    """The trade must match the key's participant's listing (seller, asset, delivery, licence template), lie within
+    its price range and period and net the seller at least its least net amount (``ListingPriceOutOfRange``,
+    ``ListingOutsidePeriod``, ``ListingDuration``, ``ListingNotListed``...). The listing is given by its ``offer``,
+    or by its ``listing_key`` when the index holds it (404 ``unknown_listing`` otherwise); ``result.listing_key``
+    and ``result.trades[].mandate_id`` name it."""
+    if body.offer is not None:
+        offer = body.offer.to_offer()
+    else:
+        assert body.listing_key is not None  # the request's validator
+        offer = _indexed_listing(request, body.listing_key)[1].offer
+    return caller.submit(
+        body, _op("Listings", "settle", body.trade.to_trade().as_abi(), offer.as_abi(), result=_settled_listed)
+    )
 
 
 @router.post(
@@ -1149,6 +1319,11 @@ class _BadIndex(GatewayError):
 class _UnknownMandate(GatewayError):
     status = 404
     code = "unknown_mandate"
+
+
+class _UnknownListing(GatewayError):
+    status = 404
+    code = "unknown_listing"
 
 
 # ─────────────────────────────────────────── governance proposals

@@ -21,7 +21,9 @@ from ledger.contracts.types import (
     Grade,
     Kind,
     LicenseTerms,
+    Listing,
     Mandate,
+    Offer,
     OrderTarget,
     Right,
     Role,
@@ -52,6 +54,12 @@ __all__ = [
     "GrantMandateRequest",
     "HashRequest",
     "IssueRequest",
+    "ListProductRequest",
+    "ListedSettleRequest",
+    "ListingModel",
+    "ListingReasonRequest",
+    "ListingSignatureResponse",
+    "ListingTypedDataRequest",
     "MandateModel",
     "MandatedBatchRequest",
     "MandatedSettleRequest",
@@ -79,6 +87,7 @@ __all__ = [
     "RolesRequest",
     "SettleRequest",
     "SignConsentRequest",
+    "SignListingRequest",
     "TokenTransferRequest",
     "TransferLicenceRequest",
     "TransferRightRequest",
@@ -86,6 +95,7 @@ __all__ = [
     "TxResponse",
     "TypedDataResponse",
     "ValuationRequest",
+    "WithdrawListingRequest",
     "WithdrawPublicOperationRequest",
     "WriteRequest",
 ]
@@ -172,6 +182,7 @@ Amount = Annotated[
     ),
 ]
 Uint64 = Annotated[int, Field(ge=0, le=UINT64_MAX)]
+Uint128 = Annotated[int, Field(ge=0, le=UINT128_MAX, description="A uint128 in token units; a JSON integer.")]
 
 RightName = Literal["holding", "processing", "operation"]
 CategoryName = Literal["public", "enterprise", "personal"]
@@ -538,6 +549,132 @@ class MandatedBatchRequest(WriteRequest):
     )
 
 
+# ─────────────────────────────────────────── exchange listings (art. 16-17)
+
+UINT32_MAX: Final = 2**32 - 1
+
+
+class OfferModel(BaseModel):
+    """What a listing offers beyond what a trade names (``IListings.Offer``): passed with each trade under it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    listing_id: Hash32 = Field(description="The exchange's id of the listing (unique per exchange; not zero).")
+    max_duration: Uint40 = Field(
+        default=0, description="Delivery 'license': the longest licence sold, in seconds (end minus start); 'right': 0."
+    )
+    min_price: Uint128 = Field(description="The least price of a trade (token units).")
+    max_price: Uint128 = Field(description="The greatest price; equal to min_price for a list price.")
+    min_net: Amount = Field(description="The least the seller nets on each sale, after the fee and revenue shares.")
+    start: Uint40 = Field(description="The listing period's first second (unix seconds).")
+    end: Uint40 = Field(description="The listing period's last second (unix seconds).")
+
+    def to_offer(self) -> Offer:
+        return Offer(
+            listing_id=hash_bytes(self.listing_id), min_price=self.min_price, max_price=self.max_price,
+            min_net=self.min_net, start=self.start, end=self.end, max_duration=self.max_duration,
+        )  # fmt: skip
+
+
+class ListingTerms(BaseModel):
+    """A listing (挂牌) but for its seller: what the seller signs for one exchange (EIP-712 ``Listing``)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    asset_id: Uint64 = Field(description="The asset listed.")
+    delivery: DeliveryName = Field(default="license", description="Licences cut from ``template``, or the right.")
+    right: RightName = Field(default="processing", description="The right licensed or transferred.")
+    parent_license_id: Uint64 = Field(default=0, description="Sell sublicences of this licence of the seller's.")
+    template: TemplateModel | None = Field(default=None, description="Delivery 'license': the licence template.")
+    offer: OfferModel
+    version: int = Field(default=1, ge=1, le=UINT32_MAX, description="1 when first listed, higher per amendment.")
+    document_hash: Hash32 = Field(description="Hash of the listing document (挂牌文件); not zero.")
+
+    def to_listing(self, seller: str) -> Listing:
+        right = member(Right, self.right)
+        t = self.template
+        terms = (
+            LicenseTerms(
+                right=right, purpose=t.purpose, start=0, end=0, regions=tuple(t.regions),
+                countries=tuple(t.countries), exclusive=t.exclusive, sublicensable=t.sublicensable,
+                transferable=t.transferable, terms_hash=hash_bytes(t.terms_hash),
+            )
+            if t is not None
+            else LicenseTerms(right=right, purpose=0, start=0, end=0)
+        )  # fmt: skip
+        return Listing(
+            seller=seller, asset_id=self.asset_id, delivery=member(Delivery, self.delivery), right=right,
+            offer=self.offer.to_offer(), document_hash=hash_bytes(self.document_hash), version=self.version,
+            parent_license_id=self.parent_license_id, terms=terms,
+        )  # fmt: skip
+
+
+class ListingModel(ListingTerms):
+    """A listing as its seller signed it (``/listing-signatures`` answers one as ``listing``)."""
+
+    seller: Address = Field(description="The key with which the seller signed the listing.")
+
+    def listing(self) -> Listing:
+        return self.to_listing(self.seller)
+
+
+class SignListingRequest(WriteRequest, ListingTerms):
+    """The key's participant (the seller) consents to ``exchange`` listing its product on these terms."""
+
+    exchange: Address = Field(description="The listing exchange (its identity): the signature is for it alone.")
+
+
+class ListingTypedDataRequest(WriteRequest):
+    exchange: Address = Field(description="The listing exchange (its identity).")
+    listing: ListingModel
+
+
+class ListProductRequest(WriteRequest):
+    """The key's participant (an exchange) lists a product, or amends its listing (same id, higher version)."""
+
+    listing: ListingModel
+    signature: Signature = Field(description="The seller's signature over the listing and this exchange.")
+
+
+class ListingReasonRequest(WriteRequest):
+    reason_hash: Hash32 = Field(default=ZERO_HASH, description="Hash of the delisting notice (may be zero).")
+
+
+class WithdrawListingRequest(WriteRequest):
+    """The key's participant (the listing's seller) withdraws its consent to a listing for good."""
+
+    listing: ListingModel | Hash32 = Field(
+        description="The listing at its current version: its terms (with ``exchange``), or its listing key when the"
+        " index holds it (GET /api/v1/listings/{listing_key})."
+    )
+    exchange: Address | None = Field(
+        default=None, description="The listing exchange (its identity); with a listing key, the index's."
+    )
+    reason_hash: Hash32 = Field(default=ZERO_HASH, description="Hash of the seller's withdrawal (may be zero).")
+
+    @model_validator(mode="after")
+    def _exchange_with_terms(self) -> WithdrawListingRequest:
+        if isinstance(self.listing, ListingModel) and self.exchange is None:
+            raise ValueError("a listing given by its terms needs its exchange")
+        return self
+
+
+class ListedSettleRequest(WriteRequest):
+    """A trade under the key's participant's (the exchange's) listing: its offer, or its key when indexed."""
+
+    trade: TradeModel
+    offer: OfferModel | None = Field(default=None, description="The listing's offer (or give ``listing_key``).")
+    listing_key: Hash32 | None = Field(
+        default=None, description="The listing's key, resolved from the index (GET /api/v1/listings/{listing_key})."
+    )
+
+    @model_validator(mode="after")
+    def _one_listing(self) -> ListedSettleRequest:
+        if (self.offer is None) == (self.listing_key is None):
+            raise ValueError("give the listing's offer or its listing_key (one of them)")
+        return self
+
+
 class Sale(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -586,6 +723,15 @@ class ConsentResponse(TypedDataResponse):
     """A consent the gateway signed with the key's participant's keystore: pass ``consent`` to the exchange."""
 
     consent: ConsentModel = Field(description="The signed consent, as ``/trades`` and ``/trades/batch`` take it.")
+
+
+class ListingSignatureResponse(TypedDataResponse):
+    """A listing the gateway signed with the seller's keystore: pass ``listing`` and ``signature`` to the exchange."""
+
+    listing: ListingModel = Field(description="The listing signed, as ``/listings`` takes it.")
+    exchange: str = Field(description="The exchange the signature is for.")
+    listing_key: str = Field(description="The listing's key once listed: keccak256(abi.encode(exchange, listing_id)).")
+    signature: str = Field(description="The seller's 65-byte signature (r, s, v).")
 
 
 class NonceRequest(WriteRequest):
@@ -896,7 +1042,8 @@ class TxResponse(BaseModel):
     events: list[TxEvent] = Field(description="Ledger events the transaction emitted, in log order.")
     result: dict[str, Any] = Field(
         description="What the operation created or settled: asset_id, licence_id, objection_id (with its status),"
-        " order_id, mandate_id, amount; settlements: trades (trade_id, licence_id, seller_amount, shares) and, for"
+        " order_id, mandate_id, listing_key (with its version), amount; settlements: trades (trade_id, licence_id,"
+        " seller_amount, shares; mandate_id: the mandate or listing key the sale used) and, for"
         " batches, refused (index, trade_id, error) when they settle trade by trade."
     )
 
@@ -906,9 +1053,9 @@ class GatewayError(BaseModel):
         description=(
             "What went wrong: contract_refusal, missing_api_key, invalid_api_key, api_key_revoked, actor_mismatch,"
             " rate_limited, idempotency_key_reused, idempotency_in_progress, rejected_by_node, invalid_arguments,"
-            " invalid_certificate, nonce_used, unknown_mandate, transaction_pending, unavailable; governance"
-            " proposals: invalid_call, invalid_proposal, unknown_proposal, not_an_officer, signature_mismatch,"
-            " duplicate_approval, wrong_stage, signatures_missing, not_ready, proposal_busy."
+            " invalid_certificate, nonce_used, unknown_mandate, unknown_listing, transaction_pending, unavailable;"
+            " governance proposals: invalid_call, invalid_proposal, unknown_proposal, not_an_officer,"
+            " signature_mismatch, duplicate_approval, wrong_stage, signatures_missing, not_ready, proposal_busy."
         )
     )
     message: str = Field(description="What went wrong, in words.")

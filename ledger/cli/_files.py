@@ -20,6 +20,17 @@ sales by one exchange, each with the least the seller must net::
 
 A mandate (``ledger mandate grant --json`` / ``ledger mandate show --json`` print one): the terms of a
 standing mandate, whose id is their hash.
+
+A listing (``ledger listing sign`` signs one; ``--out`` writes it back resolved, with ``exchange``,
+``listing_key``, ``digest`` and ``signature``): what an exchange lists with its seller's signature. ``terms``
+is the licence template (no start, end or days); the period (``start``, ``end``: a time each) and the
+longest licence sold (``max_days``, or ``max_duration`` in seconds) are the listing's::
+
+    {"seller": "4", "asset_id": 3, "delivery": "license", "right": "processing", "parent_license_id": 0,
+     "terms": {"purpose": 1101, "regions": [450000], "terms_hash": "licence contract v1"},
+     "listing_id": "listing 2035-001", "min_price": "1000", "max_price": "2000", "min_net": "500",
+     "start": "2035-01-01", "end": "2035-03-01", "max_days": 60, "version": 1,
+     "document_hash": "listing document 2035-001"}
 """
 
 from __future__ import annotations
@@ -40,7 +51,17 @@ from ledger.cli._params import parse_amount, parse_choice, parse_hash, parse_tim
 from ledger.cli._session import Session
 from ledger.cli.format import choice_name, format_amount
 from ledger.client.ledger import sales_consent_typed_data
-from ledger.contracts.types import ZERO_HASH, Delivery, LicenseTerms, Mandate, Right, SalesConsent, Trade
+from ledger.contracts.types import (
+    ZERO_HASH,
+    Delivery,
+    LicenseTerms,
+    Listing,
+    Mandate,
+    Offer,
+    Right,
+    SalesConsent,
+    Trade,
+)
 
 __all__ = [
     "CONSENT_FORMAT",
@@ -50,6 +71,9 @@ __all__ = [
     "consented_part",
     "json_field",
     "json_int",
+    "listing_from_event",
+    "listing_from_json",
+    "listing_to_json",
     "mandate_from_json",
     "mandate_to_json",
     "read_json",
@@ -72,6 +96,11 @@ _MANDATE_FIELDS = frozenset({"seller", "exchange", "asset_id", "delivery", "righ
                              "max_duration", "min_net", "expiry", "salt"})  # fmt: skip
 #: What ``mandate show --json`` adds to a mandate's terms; accepted (and checked where it matters) when read back.
 _MANDATE_EXTRA = frozenset({"mandate_id", "status", "granted_block", "granted_tx", "revoked_block", "revoked_tx"})
+_LISTING_FIELDS = frozenset({"seller", "asset_id", "delivery", "right", "parent_license_id", "terms", "listing_id",
+                             "min_price", "max_price", "min_net", "start", "end", "max_days", "max_duration",
+                             "version", "document_hash"})  # fmt: skip
+#: What ``listing sign --out`` adds to a listing; accepted (and checked where it matters) when read back.
+_LISTING_EXTRA = frozenset({"exchange", "listing_key", "digest", "signature"})
 
 
 def read_json(path: str, param: str = "FILE") -> Any:
@@ -345,3 +374,104 @@ def mandate_from_json(s: Session, data: Any, where: str) -> tuple[Mandate, bytes
     )
     named = d.get("mandate_id")
     return mandate, parse_hash(str(named), f"{where}.mandate_id") if named is not None else None
+
+
+# ──────────────────────────────────────────────────────────── listings
+
+
+def listing_to_json(listing: Listing) -> dict[str, Any]:
+    """A listing, every value resolved: the exact values its seller signs."""
+    o = listing.offer
+    return {
+        "seller": listing.seller,
+        "asset_id": listing.asset_id,
+        "delivery": choice_name(listing.delivery),
+        "right": choice_name(listing.right),
+        "parent_license_id": listing.parent_license_id,
+        "terms": terms_to_json(listing.terms),
+        "listing_id": "0x" + o.listing_id.hex(),
+        "min_price": amount_text(o.min_price),
+        "max_price": amount_text(o.max_price),
+        "min_net": amount_text(o.min_net),
+        "start": o.start,
+        "end": o.end,
+        "max_duration": o.max_duration,
+        "version": listing.version,
+        "document_hash": "0x" + listing.document_hash.hex(),
+    }
+
+
+def listing_from_json(s: Session, data: Any, where: str, seller: str | None = None) -> tuple[Listing, dict[str, Any]]:
+    """The listing a file describes (module docstring), its seller ``seller`` unless the file names one; and what
+    ``listing sign --out`` added to it (exchange, listing_key, digest, signature) as written."""
+    d = check_keys(data, _LISTING_FIELDS | _LISTING_EXTRA, where)
+    delivery = parse_choice(Delivery, str(json_field(d, "delivery", where, "license")), f"{where}.delivery")
+    right = parse_choice(Right, str(json_field(d, "right", where, "processing")), f"{where}.right")
+    named = json_field(d, "seller", where, seller)
+    if named is None:
+        raise typer.BadParameter(f"{where}: missing 'seller'", param_hint="FILE")
+    terms_data = json_field(d, "terms", where, None)
+    if terms_data is None:
+        terms = LicenseTerms(right=right, purpose=0, start=0, end=0)
+    else:
+        template = check_keys(terms_data, _TERMS_FIELDS, f"{where}.terms")
+        if any(template.get(k, 0) not in (0, "0") for k in ("start", "end", "days")):
+            raise typer.BadParameter(
+                f"{where}.terms: a listing's licence template has no period (start, end, days): the listing's "
+                "start, end and max_days bound the licences it sells", param_hint="FILE",
+            )  # fmt: skip
+        terms = terms_from_json(s, {**template, "start": 0, "end": 0}, right, f"{where}.terms")
+    if "max_days" in d and "max_duration" in d:
+        raise typer.BadParameter(f"{where}: give max_days or max_duration, not both", param_hint="FILE")
+    if "max_days" in d:
+        max_duration = json_int(d["max_days"], f"{where}.max_days") * 86400
+    else:
+        max_duration = json_int(json_field(d, "max_duration", where, 0), f"{where}.max_duration")
+    if delivery == Delivery.LICENSE and max_duration == 0:
+        raise typer.BadParameter(f"{where}: a licence listing needs max_days (the longest licence sold)",
+                                 param_hint="FILE")  # fmt: skip
+    offer = Offer(
+        listing_id=parse_hash(str(json_field(d, "listing_id", where)), f"{where}.listing_id"),
+        min_price=parse_amount(json_field(d, "min_price", where), f"{where}.min_price", allow_zero=True),
+        max_price=parse_amount(json_field(d, "max_price", where), f"{where}.max_price"),
+        min_net=parse_amount(json_field(d, "min_net", where, 0), f"{where}.min_net", allow_zero=True),
+        start=parse_time(json_field(d, "start", where, "now"), s.chain_time, f"{where}.start"),
+        end=parse_time(json_field(d, "end", where), s.chain_time, f"{where}.end"),
+        max_duration=max_duration,
+    )
+    listing = Listing(
+        seller=resolve_address(s.settings, str(named), f"{where}.seller"),
+        asset_id=json_int(json_field(d, "asset_id", where), f"{where}.asset_id"),
+        delivery=delivery,
+        right=right,
+        offer=offer,
+        document_hash=parse_hash(str(json_field(d, "document_hash", where)), f"{where}.document_hash"),
+        version=json_int(json_field(d, "version", where, 1), f"{where}.version"),
+        parent_license_id=json_int(json_field(d, "parent_license_id", where, 0), f"{where}.parent_license_id"),
+        terms=terms,
+    )
+    extra = {k: d[k] for k in _LISTING_EXTRA if k in d}
+    if "exchange" in extra:
+        extra["exchange"] = _address(extra["exchange"], f"{where}.exchange")
+    return listing, extra
+
+
+def listing_from_event(listing: dict[str, Any]) -> Listing:
+    """The listing of a ProductListed event (its ``listing`` argument)."""
+    t, o = listing["terms"], listing["offer"]
+    terms = LicenseTerms(
+        right=Right(t["right"]), purpose=int(t["purpose"]), start=int(t["start"]), end=int(t["end"]),
+        regions=tuple(int(r) for r in t["regions"]),
+        countries=tuple(c.decode("ascii") if isinstance(c, bytes) else str(c) for c in t["countries"]),
+        exclusive=bool(t["exclusive"]), sublicensable=bool(t["sublicensable"]), transferable=bool(t["transferable"]),
+        terms_hash=bytes(t["termsHash"]),
+    )  # fmt: skip
+    offer = Offer(
+        listing_id=bytes(o["listingId"]), min_price=int(o["minPrice"]), max_price=int(o["maxPrice"]),
+        min_net=int(o["minNet"]), start=int(o["start"]), end=int(o["end"]), max_duration=int(o["maxDuration"]),
+    )  # fmt: skip
+    return Listing(
+        seller=listing["seller"], asset_id=int(listing["assetId"]), delivery=Delivery(listing["delivery"]),
+        right=Right(listing["right"]), offer=offer, document_hash=bytes(listing["documentHash"]),
+        version=int(listing["version"]), parent_license_id=int(listing["parentLicenseId"]), terms=terms,
+    )  # fmt: skip

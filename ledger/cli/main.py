@@ -30,6 +30,7 @@ from ledger.cli import (
     governance,
     keys,
     license,
+    listing,
     mandate,
     network,
     node,
@@ -97,6 +98,7 @@ app.add_typer(license.app, name="license")
 app.add_typer(token.app, name="token")
 app.add_typer(trade.app, name="trade")
 app.add_typer(mandate.app, name="mandate")
+app.add_typer(listing.app, name="listing")
 app.add_typer(supervise.app, name="supervise")
 app.add_typer(valuation.app, name="valuation")
 app.add_typer(disclosure.app, name="disclosure")
