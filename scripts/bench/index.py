@@ -71,9 +71,11 @@ from ledger.contracts.types import (
     DisclosureKind,
     LicenseTerms,
     Measurement,
+    OpeningEntry,
     Right,
     Role,
     ValuationMethod,
+    compact_signature,
 )
 from ledger.disclosure import CST, month_start
 from ledger.indexer import IndexerConfig, open_indexer
@@ -86,7 +88,9 @@ from tests.credit_codes import code_for
 logger = logging.getLogger("bench")
 
 MARKER = "bench-chain.json"
-_MARKER_VERSION = 4  # 2: the rounds value and recognise assets (art. 19); 3: exchanges disclose (art. 25); 4: quality
+# 2: the rounds value and recognise assets (art. 19); 3: exchanges disclose (art. 25); 4: quality (art. 9); 5: the
+# exchanges list products and sell under their listings (art. 16-17), the council publishes an opening list (art. 10)
+_MARKER_VERSION = 5
 # reports answered (art. 9)
 # Five settleBatch transactions (declared 20M gas each, using about 15.4M) fill a block: about 3,000 events.
 _BLOCK_GAS_LIMIT = 100_000_000
@@ -95,7 +99,8 @@ _GAS_PER_TRADE = 200_000
 _TXS_PER_BLOCK = 5
 _GAS = {"applyRegistration": 300_000, "reviewRegistration": 150_000, "grantLicense": 400_000,
         "fileValuation": 200_000, "recogniseAsset": 200_000, "remeasure": 150_000,
-        "fileDisclosure": 100_000, "fileReport": 150_000, "answer": 120_000}  # fmt: skip
+        "fileDisclosure": 100_000, "fileReport": 150_000, "answer": 120_000, "list": 200_000,
+        "settleListed": 400_000}  # fmt: skip
 _YEAR = 365 * 86_400
 # Keep the state of the last blocks only (anvil otherwise keeps a state per block: gigabytes at a million
 # events); blocks, receipts and logs are all kept, and views at the head work.
@@ -143,9 +148,9 @@ def registration_content(chain: BenchChain, asset_id: int) -> bytes:
 
 
 def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, int, int, int]:
-    """Sends rounds of registrations, licences, valuation reports with the sellers' accounting recognitions (or a
-    later amortisation), quality reports the sellers answer, each exchange's disclosure of last month's trade
-    statistics, and batch trades until
+    """Publishes an opening list, then sends rounds of registrations, licences, valuation reports with the sellers'
+    accounting recognitions (or a later amortisation), quality reports the sellers answer, each exchange's disclosure
+    of last month's trade statistics, a listing and a sale under it, and batch trades until
     ``counted`` reaches ``target``.
 
     Returns (events, trades, registrations, licences)."""
@@ -158,6 +163,12 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
                           code_for(appraiser_account.address))  # fmt: skip
     chain.authority.accredit_appraiser(appraiser_account.address, chain.chain_time() + 10 * _YEAR, h("accreditation"))
     chain.authority.set_disclosure_requirement(DisclosureKind.TRADE_STATISTICS, 1, 15)
+    # Next year's opening list: an entry of each seller (the bench's sellers are data holders).
+    chain.authority.publish_opening_list(
+        datetime.fromtimestamp(chain.chain_time(), CST).year + 1, h("opening list"),
+        [OpeningEntry(s.address, h(f"data of seller {i}"), chain.chain_time() + _YEAR) for i, s in
+         enumerate(chain.sellers)],
+    )  # fmt: skip
     addresses = list(event_contracts(chain.contracts.deployment).values())
     counted += _logs_between(rpc, addresses, before + 1, chain.block_number())
     appraiser = chain.client(appraiser_account)
@@ -259,9 +270,19 @@ def _fill(chain: BenchChain, target: int, counted: int, log: Any) -> tuple[int, 
             work.append((seller.sender, [call, answer]))
         today = datetime.fromtimestamp(now, CST)
         last_month = (month_start(today.year, today.month - 1), month_start(today.year, today.month))
-        for ex in exchanges:  # last month's statistics (a correction of the last round's, within a month)
+        for e, ex in enumerate(exchanges):  # last month's statistics (a correction of the last round's, within a month)
             calls = [ex.prepare("Disclosure", "fileDisclosure", int(DisclosureKind.TRADE_STATISTICS), *last_month,
                                 h(f"statistics {round_no}"), gas=_GAS["fileDisclosure"])]  # fmt: skip
+            # A product of a seller listed with its signature, and a licence sold under the listing (after it: the
+            # exchange's own transactions run in nonce order).
+            listed = assets[(round_no * len(exchanges) + e) % len(assets)]
+            listing = chain.listing(listed, terms, tag=f"r{round_no}e{e}")
+            r, vs = compact_signature(chain.assets[listed].sign_listing(listing, ex.address))
+            calls += [
+                ex.prepare("Listings", "list", listing.as_abi(), r, vs, gas=_GAS["list"]),
+                ex.prepare_settle_listed(chain.trade(listed, buyers[(round_no + e) % len(buyers)], terms),
+                                         listing.offer, gas=_GAS["settleListed"]),
+            ]  # fmt: skip
             for _ in range(txs_per_exchange):
                 batch = [
                     chain.trade(assets[(trades + i) % len(assets)], buyers[(trades + i) % len(buyers)], terms)
