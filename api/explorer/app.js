@@ -1,5 +1,5 @@
 // The explorer: hash routes (#/, #/assets, #/licences, #/trades, #/mandates, #/refusals, #/participants,
-// #/governance, #/disclosures, #/listings, #/listing/0x… (a listing key), #/asset/5, #/participant/0x…, #/trace/0x… (a content hash), #/search?q=…), header,
+// #/governance, #/disclosures, #/listings, #/listing/0x… (a listing key), #/opening (the public-data opening list), #/asset/5, #/participant/0x…, #/trace/0x… (a content hash), #/search?q=…), header,
 // footer, the banner naming the paused contracts, and following the indexer.
 
 import { beginPage, get, getAll, onBlock } from "./api.js";
@@ -11,6 +11,7 @@ import { renderDashboard } from "./pages/dashboard.js";
 import { renderDisclosures } from "./pages/disclosures.js";
 import { renderGovernance } from "./pages/governance.js";
 import { renderListing, renderListings } from "./pages/listings.js";
+import { renderOpening } from "./pages/opening.js";
 import { renderAssetList, renderLicenceList, renderMandateList, renderParticipantList, renderRefusalList, renderTradeList } from "./pages/lists.js";
 import { renderParticipant } from "./pages/participant.js";
 import { renderTrace } from "./pages/quality.js";
@@ -36,6 +37,8 @@ const ROUTES = [
     render: (m, query) => renderListing(m[1], atOf(query)),
     live: true,
   },
+  // Not live either: the entries loaded with "load more" would be dropped.
+  { name: "opening", pattern: /^\/opening$/, render: (_m, query) => renderOpening(query, atOf(query)) },
   { name: "asset", pattern: /^\/asset\/(\d+)$/, render: (m, query) => renderAsset(m[1], atOf(query)), live: true },
   {
     name: "participant",
@@ -240,6 +243,7 @@ function renderHeader(active, q) {
           ["governance", "#/governance", "nav.governance"],
           ["disclosures", "#/disclosures", "nav.disclosures"],
           ["listings", "#/listings", "nav.listings"],
+          ["opening", "#/opening", "nav.opening"],
         ].map(([name, href, label]) => h("a", { href, class: active === name || (name === "listings" && active === "listing") ? "active" : null, id: `nav-${name}` }, t(label))),
       ),
       form,

@@ -1517,7 +1517,7 @@ def test_listings_page_shows_the_listings_of_the_exchanges_with_their_standing(t
     assert page.inner_text(".listings-page h1") == "Exchange listings"
     row = page.inner_text(f"[data-table=listing-list] tr[data-listing-key='{listings[0]['listing_key']}']")
     assert "on sale" in row and "Beibu Gulf Big Data Exchange" in row and "Liuzhou Auto Logistics Co., Ltd." in row
-    assert page.eval_on_selector("html", "el => el.scrollWidth") == 1280  # the nine entries still fit
+    assert page.eval_on_selector("html", "el => el.scrollWidth") == 1280  # the ten entries still fit
     assert page.eval_on_selector("#search-input", "el => el.getBoundingClientRect().width") >= 100
     tab.screenshot("listings-en")
     tab.after(lambda: page.click("#lang-toggle"))
@@ -1708,3 +1708,355 @@ def test_an_assets_and_an_exchanges_pages_show_their_listings(tab: Tab, site: Si
     page = tab.open(f"/participant/{_actor('merchant')}")
     assert page.query_selector("[data-section=seller-listings]") is None
     assert page.query_selector("[data-section=exchange-listings]") is None
+
+
+# ─────────────────────────────────────────────────────────── the public-data opening list (art. 10)
+
+
+def _entry_rows(page: Page, table: str) -> list[dict[str, str | None]]:
+    return _attrs(page, f"[data-table={table}] tbody tr:not(.empty)", "data-entry-id", "data-year", "data-department",
+                  "data-status", "data-overdue", "data-opened-late", "data-asset-id", "data-evidence",
+                  "data-licence-id", "data-listing-key", "data-flag")  # fmt: skip
+
+
+def _expected_entries(entries: list[dict[str, Any]]) -> list[dict[str, str | None]]:
+    def licence(e: dict[str, Any]) -> str:
+        return str(int(e["evidence_ref"], 16)) if e["evidence"] == "licence" else ""
+
+    return [
+        {"data-entry-id": str(e["entry_id"]), "data-year": str(e["year"]), "data-department": e["department"],
+         "data-status": e["status_name"], "data-overdue": str(e["overdue"]).lower(),
+         "data-opened-late": str(e["opened_late"]).lower(),
+         "data-asset-id": "" if e["asset_id"] is None else str(e["asset_id"]), "data-evidence": e["evidence"] or "",
+         "data-licence-id": licence(e), "data-listing-key": e["evidence_ref"] if e["evidence"] == "listing" else "",
+         "data-flag": "overdue" if e["overdue"] else None}
+        for e in entries
+    ]  # fmt: skip
+
+
+_COUNTS = ("entries", "planned", "registered", "opened", "opened_late", "overdue", "withdrawn")
+
+
+def _progress_rows(page: Page, selector: str) -> list[dict[str, str | None]]:
+    names = ["data-department", *(f"data-{c.replace('_', '-')}" for c in _COUNTS), "data-flag"]
+    return _attrs(page, selector, *names)
+
+
+def _expected_progress(rows: list[dict[str, Any]], total: bool = False) -> list[dict[str, str | None]]:
+    return [
+        {"data-department": "total" if total else r["department"],
+         **{f"data-{c.replace('_', '-')}": str(r[c]) for c in _COUNTS},
+         "data-flag": "overdue" if r["overdue"] else None}
+        for r in rows
+    ]  # fmt: skip
+
+
+def test_opening_page_shows_the_years_progress_by_department_its_lists_and_its_entries(tab: Tab, site: Site) -> None:
+    """The demo's market: in each run the authority publishes next year's opening list (the same year both times),
+    the transport bureau's entry registered and opened by the authorised-operation licence of its public dataset,
+    the urban management bureau's planned. The page shows the latest year's progress, lists and entries as the API
+    answers them, in Chinese, then in English; a department's row leads to its page."""
+    entries = site.api("opening-list", limit=1000)["data"]
+    year = max(e["year"] for e in entries)
+    progress = site.api("opening-list/progress", year=year)["data"]
+    transport, urban = _actor("transport"), _actor("urban")
+    assert [(e["department"], e["status_name"], e["evidence"]) for e in entries] == [
+        (transport, "opened", "licence"), (urban, "planned", None)] * 2  # fmt: skip
+    assert {e["year"] for e in entries} == {year}
+    page = tab.open("/opening")
+    assert page.get_attribute("#nav-opening", "class") == "active"
+    assert page.inner_text("#nav-opening") == "开放清单"
+    assert page.inner_text(".opening-page h1") == "公共数据开放重点清单"
+    assert page.get_attribute(".opening-page", "data-year") == str(year)  # the latest year with a list
+    assert page.input_value("#filter-year") == str(year)
+    assert page.inner_text(".opening-page .page-title .badge.info") == f"{year} 年度"
+
+    # Progress by department, and all together in the table's foot.
+    rows = _progress_rows(page, "[data-table=opening-progress] tbody tr")
+    assert rows == _expected_progress(progress["departments"])
+    assert {r["department"] for r in progress["departments"]} == {transport, urban}
+    total = _progress_rows(page, "[data-table=opening-progress] tfoot tr")
+    assert total == _expected_progress([progress["total"]], True)
+    assert (progress["total"]["entries"], progress["total"]["opened"], progress["total"]["planned"]) == (4, 2, 2)
+    for r in progress["departments"]:
+        row = f"[data-table=opening-progress] tbody tr[data-department='{r['department']}']"
+        assert page.get_attribute(f"{row} a.party", "href") == f"#/participant/{r['department']}"
+        due = r["entries"] - r["withdrawn"]
+        assert page.get_attribute(f"{row} .share", "data-percent") == str(round(100 * r["opened"] / due))
+    assert "南宁市交通运输局" in page.inner_text("[data-table=opening-progress]")
+    assert "南宁市城市管理局" in page.inner_text("[data-table=opening-progress]")
+    assert page.get_attribute("[data-field=opening-counts]", "data-percent") == "50"
+    assert "共 4 项，已开放 2 项" in page.inner_text("[data-field=opening-counts]")
+
+    # The lists published for the year: one per demo run.
+    lists = _attrs(page, "[data-table=opening-lists] tbody tr", "data-list-hash", "data-first-entry-id", "data-entries")
+    assert lists == [
+        {"data-list-hash": x["list_hash"], "data-first-entry-id": str(x["first_entry_id"]),
+         "data-entries": str(x["entries"])}
+        for x in progress["lists"]
+    ]  # fmt: skip
+    assert len(lists) == 2
+    parties = _attrs(page, "[data-table=opening-lists] a.party", "href")
+    assert parties == [{"href": f"#/participant/{x['published_by']}"} for x in progress["lists"]]
+
+    # The entries: status, the linked asset and the licence that showed it open (its id decoded from 32 bytes).
+    assert _entry_rows(page, "opening-entries") == _expected_entries(entries)
+    for e in entries:
+        row = f"[data-table=opening-entries] tr[data-entry-id='{e['entry_id']}']"
+        text = page.inner_text(row)
+        assert e["description_hash"][2:6] in text
+        assert _day(e["target_date"]) in text
+        if e["status_name"] == "opened":
+            licence = int(e["evidence_ref"], 16)
+            assert site.api(f"licences/{licence}")["data"]["asset_id"] == e["asset_id"]
+            link = f"{row} a[data-licence-id='{licence}']"
+            assert page.inner_text(link) == f"授权许可 #{licence}"
+            assert page.get_attribute(link, "href") == f"#/licences?asset_id={e['asset_id']}"
+            assert page.get_attribute(f"{row} a[data-asset-id]", "href") == f"#/asset/{e['asset_id']}"
+            assert page.inner_text(f"{row} .badge") == "已开放" and "南宁市交通运输局" in text
+        else:
+            assert page.inner_text(f"{row} .badge") == "待登记" and "南宁市城市管理局" in text
+            assert page.query_selector(f"{row} a[data-asset-id]") is None
+    assert page.get_attribute(".pager .shown", "data-shown") == str(len(entries))
+    tab.screenshot("opening")
+
+    tab.after(lambda: page.click("#lang-toggle"))
+    assert page.inner_text("#nav-opening") == "Opening list"
+    assert page.inner_text(".opening-page h1") == "Public-data opening list"
+    text = page.inner_text("[data-table=opening-entries]")
+    assert "opened" in text and "planned" in text and "Nanning Municipal Transport Bureau" in text
+    assert "Total" in page.inner_text("[data-table=opening-progress] tfoot")
+    assert page.eval_on_selector("html", "el => el.scrollWidth") == 1280  # the ten entries still fit
+    assert page.eval_on_selector("#search-input", "el => el.getBoundingClientRect().width") >= 100
+    tab.screenshot("opening-en")
+    tab.after(lambda: page.click("#lang-toggle"))
+
+    # A department's row leads to its page.
+    tab.after(lambda: page.click(f"[data-table=opening-progress] a[href='#/participant/{urban}']"))
+    assert page.get_attribute(".participant", "data-account") == urban
+    assert page.get_attribute("#nav-opening", "class") is None
+
+
+def test_opening_entries_by_status_and_department_load_more_and_an_earlier_block(
+    tab: Tab, site: Site, demo: Demo
+) -> None:
+    entries = site.api("opening-list", limit=1000)["data"]
+    ids = [str(e["entry_id"]) for e in entries]
+    page = tab.open("/opening?limit=1")
+    assert page.query_selector("#load-more") is not None
+    _load_everything(page)
+    assert [r["data-entry-id"] for r in _entry_rows(page, "opening-entries")] == ids
+
+    # The status select: the opened entries; none is overdue (their target dates are months ahead).
+    tab.after(lambda: page.select_option("#filter-status", "opened"))
+    assert "status=opened" in page.url and "limit" not in page.url
+    opened = site.api("opening-list", status="opened", limit=1000)["data"]
+    assert _entry_rows(page, "opening-entries") == _expected_entries(opened) and len(opened) == 2
+    assert page.input_value("#filter-status") == "opened"
+    tab.after(lambda: page.select_option("#filter-status", "overdue"))
+    assert "status=overdue" in page.url
+    assert site.api("opening-list", status="overdue")["data"] == []
+    assert page.inner_text("[data-table=opening-entries] tbody") == "尚无清单事项"
+    assert page.query_selector(".opening-page .page-title .badge.bad") is None
+    tab.after(lambda: page.select_option("#filter-status", "planned"))
+    planned = site.api("opening-list", status="planned", limit=1000)["data"]
+    assert _entry_rows(page, "opening-entries") == _expected_entries(planned) and len(planned) == 2
+
+    # One department's (as its page's link asks for them): named in the title.
+    urban = _actor("urban")
+    page = tab.open(f"/opening?department={urban}")
+    assert "南宁市城市管理局" in page.inner_text(".opening-page .page-title .badge.info:not(:first-of-type)")
+    theirs = site.api("opening-list", department=urban, limit=1000)["data"]
+    assert _entry_rows(page, "opening-entries") == _expected_entries(theirs) and len(theirs) == 2
+
+    # Between the demo's runs only the first list was published; before it, none. The page says which block it shows,
+    # and the status filter keeps the block.
+    page = tab.open(f"/opening?at={demo.mid_block}")
+    assert page.get_attribute(".notice.as-of", "data-at") == str(demo.mid_block)
+    assert page.get_attribute("#footer-block", "data-block-number") == str(demo.mid_block)
+    then = site.api("opening-list", at=str(demo.mid_block), limit=1000)["data"]
+    assert _entry_rows(page, "opening-entries") == _expected_entries(then) and len(then) == 2
+    year = then[0]["year"]
+    progress = site.api("opening-list/progress", year=year, at=str(demo.mid_block))["data"]
+    assert _progress_rows(page, "[data-table=opening-progress] tbody tr") == _expected_progress(progress["departments"])
+    assert len(_attrs(page, "[data-table=opening-lists] tbody tr", "data-list-hash")) == len(progress["lists"]) == 1
+    tab.after(lambda: page.select_option("#filter-status", "opened"))
+    assert f"at={demo.mid_block}" in page.url
+    assert [r["data-entry-id"] for r in _entry_rows(page, "opening-entries")] == [ids[0]]
+    before = entries[0]["published_block"] - 1
+    page = tab.open(f"/opening?at={before}")
+    assert page.inner_text("[data-field=no-list]") == "尚未发布公共数据开放重点清单"
+    assert page.query_selector("[data-table=opening-progress]") is None
+    assert page.inner_text("[data-table=opening-entries] tbody") == "尚无清单事项"
+
+
+def test_a_departments_and_a_linked_assets_pages_show_their_opening_list_entries(tab: Tab, site: Site) -> None:
+    """The transport bureau's page lists its entries (every year's) and links to the opening page narrowed to it;
+    the asset it linked shows the entry it fulfils; a department without entries, an asset never linked and the
+    asset as of a block before the list none."""
+    transport = _actor("transport")
+    entries = site.api("opening-list", limit=1000)["data"]
+    theirs = site.api("opening-list", department=transport, limit=1000)["data"]
+    page = tab.open(f"/participant/{transport}")
+    card = "[data-section=opening-entries]"
+    assert page.inner_text(f"{card} h2") == "公共数据开放重点清单事项"
+    assert _entry_rows(page, "department-opening") == _expected_entries(theirs) and len(theirs) == 2
+    assert page.query_selector(f"{card} .more-note a:not(#department-opening-link)") is None
+    shot = tab.shots / "explorer-department-opening.png"
+    page.locator(card).screenshot(path=str(shot))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shot, SCREENSHOTS / shot.name)
+    print(f"screenshot: {shot} (copy in {SCREENSHOTS / shot.name})")
+    tab.after(lambda: page.click("#department-opening-link"))
+    assert page.url.endswith(f"#/opening?department={transport}")
+    assert _entry_rows(page, "opening-entries") == _expected_entries(theirs)
+    assert page.get_attribute("#nav-opening", "class") == "active"
+    page = tab.open(f"/participant/{_actor('police')}")
+    assert site.api("opening-list", department=_actor("police"))["data"] == []
+    assert page.query_selector(card) is None
+
+    # The linked asset: the entry it fulfils, opened by the licence.
+    [entry] = [e for e in entries if e["asset_id"] == entries[0]["asset_id"]]
+    page = tab.open(f"/asset/{entry['asset_id']}")
+    card = "[data-section=asset-opening]"
+    assert page.inner_text(f"{card} h2") == "公共数据开放重点清单"
+    assert _entry_rows(page, "asset-opening") == _expected_entries([entry])
+    assert page.get_attribute(f"{card} a.party", "href") == f"#/participant/{transport}"
+    assert "已开放" in page.inner_text(f"{card} tr[data-entry-id='{entry['entry_id']}']")
+    history = site.api(f"assets/{entry['asset_id']}/history", limit=1000)["data"]["events"]
+    linked_events = [e["name"] for e in history if e["name"].startswith("Opening")]
+    shown = [r["data-event"] for r in _attrs(page, "[data-table=history] tr[data-event^=Opening]", "data-event")]
+    assert shown == linked_events
+    assert linked_events == ["OpeningEntryRegistered", "OpeningEntryOpened"]
+    assert "关联开放清单事项" in page.inner_text("[data-table=history] tr[data-event=OpeningEntryRegistered]")
+    assert "开放清单事项已开放" in page.inner_text("[data-table=history] tr[data-event=OpeningEntryOpened]")
+    shot = tab.shots / "explorer-asset-opening.png"
+    page.locator(card).screenshot(path=str(shot))
+    shutil.copyfile(shot, SCREENSHOTS / shot.name)
+    print(f"screenshot: {shot} (copy in {SCREENSHOTS / shot.name})")
+    page = tab.open(f"/asset/{entry['asset_id']}?at={entry['published_block'] - 1}")
+    assert page.query_selector(card) is None
+    linked = {e["asset_id"] for e in entries}
+    never = [a["asset_id"] for a in site.view.rows("assets") if a["asset_id"] not in linked]
+    page = tab.open(f"/asset/{never[0]}")
+    assert page.query_selector(card) is None
+
+
+def test_an_overdue_opening_list_entry_is_flagged_a_withdrawn_one_counted_and_the_latest_year_shown_first(
+    browser: Browser, demo: Demo, tmp_path: Path
+) -> None:
+    """A copy of the demo store where time passes (two more blocks, as the projection writes the events): the
+    authority withdraws the urban bureau's second entry and publishes the next year's list (one entry, the transport
+    bureau's); a year later the urban bureau's first entry, still planned, is past its target date. The page shows
+    the latest year first; the earlier year's progress, entries and the status filter flag the overdue entry as the
+    API answers them, and as of the first block it is not overdue yet."""
+    copy = tmp_path / "opening.db"
+    source_path = demo.stores["sqlite"].engine.url.database
+    assert source_path is not None
+    with sqlite3.connect(source_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    store = open_store(f"sqlite:///{copy}")
+    view = store.as_of()
+    entries = sorted(view.rows("opening_entries"), key=lambda e: e["entry_id"])
+    year = entries[0]["year"]
+    urban, transport, authority = _actor("urban"), _actor("transport"), _actor("authority")
+    [late, withdrawn] = [e["entry_id"] for e in entries if e["department"] == urban]
+    target = max(e["target_date"] for e in entries)
+    number, block_hash = store.checkpoint()  # type: ignore[misc]
+    with sqlite3.connect(copy) as db:
+        [(head_time,)] = db.execute("SELECT max(timestamp) FROM blocks").fetchall()
+    first_time = int(head_time) + DAY
+    next_id = entries[-1]["entry_id"] + 1
+
+    def header(n: int, timestamp: int) -> BlockHeader:
+        return BlockHeader(n, f"0x{n:064x}", block_hash if n == number + 1 else f"0x{n - 1:064x}", timestamp)
+
+    def event(n: int, log: int, name: str, args: dict[str, Any]) -> LedgerEvent:
+        return LedgerEvent(n, f"0x{n:064x}", f"0x{n:062x}{log:02x}", log, "OpeningList", name, args)
+
+    one = header(number + 1, first_time)
+    events = [
+        event(one.number, 0, "OpeningEntryWithdrawn", {"entryId": withdrawn, "reasonHash": "0x" + "ab" * 32,
+                                                       "by": authority}),
+        event(one.number, 1, "OpeningListPublished", {"year": year + 1, "listHash": "0x" + "cd" * 32,
+                                                      "firstEntryId": next_id, "count": 1, "by": authority}),
+        event(one.number, 2, "OpeningEntryPublished", {"entryId": next_id, "year": year + 1, "department": transport,
+                                                       "descriptionHash": "0x" + "ef" * 32,
+                                                       "targetDate": target + 400 * DAY}),
+    ]  # fmt: skip
+    store.apply([one], events, one)
+    two = header(number + 2, target + DAY)
+    store.apply([two], [], two)
+    try:
+        with _serving(store, tmp_path / "api") as served:
+            listed = served.api("opening-list", year=year, limit=1000)["data"]
+            assert [(e["entry_id"], e["status_name"], e["overdue"]) for e in listed if e["department"] == urban] == [
+                (late, "planned", True), (withdrawn, "withdrawn", False)]  # fmt: skip
+            progress = served.api("opening-list/progress", year=year)["data"]
+            assert (progress["total"]["overdue"], progress["total"]["withdrawn"]) == (1, 1)
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+            def show(route: str, selector: str = ".opening-page") -> None:
+                page.goto(f"{served.url}/explorer/#{route}")
+                page.wait_for_selector(f"main#view[data-state=ready] {selector}")
+
+            # The latest year first: the next year's list, its one entry planned in time.
+            show("/opening")
+            assert page.get_attribute(".opening-page", "data-year") == str(year + 1)
+            assert [o["value"] for o in _attrs(page, "#filter-year option", "value")] == [str(year + 1), str(year)]
+            assert [r["data-entry-id"] for r in _entry_rows(page, "opening-entries")] == [str(next_id)]
+
+            # The earlier year, chosen from the select: the overdue entry flagged, the withdrawn one counted.
+            before = page.get_attribute("main#view", "data-render")
+            page.select_option("#filter-year", str(year))
+            page.wait_for_selector(f"main#view[data-state=ready]:not([data-render='{before}']) .opening-page")
+            assert f"year={year}" in page.url
+            assert _entry_rows(page, "opening-entries") == _expected_entries(listed)
+            row = f"[data-table=opening-entries] tr[data-entry-id='{late}']"
+            assert page.get_attribute(row, "data-flag") == "overdue"
+            assert page.inner_text(f"{row} .badge.bad") == "逾期"
+            assert page.inner_text(f"[data-table=opening-entries] tr[data-entry-id='{withdrawn}'] .badge") == "已撤回"
+            assert _progress_rows(page, "[data-table=opening-progress] tbody tr") == _expected_progress(
+                progress["departments"])  # fmt: skip
+            assert _progress_rows(page, "[data-table=opening-progress] tfoot tr") == _expected_progress(
+                [progress["total"]], True)  # fmt: skip
+            flagged = f"[data-table=opening-progress] tbody tr[data-department='{urban}']"
+            assert page.get_attribute(flagged, "data-flag") == "overdue"
+            assert page.inner_text(f"{flagged} .badge.bad") == "1"
+            assert page.get_attribute(f"{flagged} .share", "data-percent") == "0"  # one due, the withdrawn left out
+            assert page.inner_text(".opening-page .page-title .badge.bad") == "1 项逾期未开放"
+            shot = tmp_path / "explorer-opening-overdue.png"
+            page.screenshot(path=str(shot), full_page=True)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shot, SCREENSHOTS / shot.name)
+            print(f"screenshot: {shot} (copy in {SCREENSHOTS / shot.name})")
+
+            # The status filter: the overdue entries are those the API answers.
+            show(f"/opening?year={year}&status=overdue")
+            overdue = served.api("opening-list", year=year, status="overdue")["data"]
+            assert _entry_rows(page, "opening-entries") == _expected_entries(overdue)
+            assert [e["entry_id"] for e in overdue] == [late]
+
+            # As of the first block its target date had not passed: not overdue, the withdrawal already counted.
+            show(f"/opening?year={year}&at={one.number}")
+            then = served.api("opening-list", year=year, at=str(one.number), limit=1000)["data"]
+            assert _entry_rows(page, "opening-entries") == _expected_entries(then)
+            assert page.get_attribute(f"[data-table=opening-entries] tr[data-entry-id='{late}']", "data-overdue") == (
+                "false")  # fmt: skip
+            assert page.query_selector(".opening-page .page-title .badge.bad") is None
+
+            # The urban bureau's page: its entries, the overdue one flagged.
+            show(f"/participant/{urban}", ".participant")
+            theirs = served.api("opening-list", department=urban, limit=1000)["data"]
+            assert _entry_rows(page, "department-opening") == _expected_entries(theirs)
+            assert page.get_attribute(f"[data-table=department-opening] tr[data-entry-id='{late}']", "data-flag") == (
+                "overdue")  # fmt: skip
+            context.close()
+            assert errors == []
+    finally:
+        store.close()
+

@@ -1,6 +1,7 @@
 // Asset page: the record, the holders of the three rights and their timeline, the licence tree,
 // trades, objections, freezes, rectification orders, valuation reports and accounting recognition (art. 19), quality
-// reports (art. 9), exchange listings (art. 16-17) and the full event history.
+// reports (art. 9), exchange listings (art. 16-17), the opening-list entries it fulfils (art. 10) and the full event
+// history.
 
 import { get } from "../api.js";
 import { h, s } from "../dom.js";
@@ -21,6 +22,7 @@ import {
 } from "../ui.js";
 import { licenceBadges } from "./licences.js";
 import { listingsCard, listingsOf } from "./listings.js";
+import { assetCard as openingCard, entriesOfAsset } from "./opening.js";
 import { qualityCard, qualityReportsOf } from "./quality.js";
 import { recognitionCard } from "./recognition.js";
 import { tradesTable } from "./trades.js";
@@ -435,6 +437,7 @@ export async function renderAsset(assetId, at = null) {
     listingsOf({ asset_id: assetId }, at),
   ]);
   const a = detail.data;
+  const opening = await entriesOfAsset(a, at); // a public-data asset only
   const language = lang();
   const events = history.data.events || [];
   return h(
@@ -451,6 +454,7 @@ export async function renderAsset(assetId, at = null) {
     ),
     h("div", { class: "grid-2" }, details(a, language), card("holders", t("asset.holders"), holders(a, language))),
     recognition ? recognitionCard(recognition.data, language) : null,
+    opening.length ? openingCard(opening, language, at) : null,
     card("timeline", t("asset.timeline"), rightsTimeline(history.data, history.block.number, language)),
     card("licences", t("asset.licences"), licenceTree(a.licences || [], language, detail.block.timestamp)),
     card(

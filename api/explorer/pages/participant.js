@@ -1,6 +1,6 @@
 // Participant page: roles, region, status, declarations, credit events, assets held, revenue, trades; an exchange's
 // disclosure calendar and disclosures (art. 25) and its listings (art. 16-17); a seller's listings; its quality defaults
-// (art. 9).
+// (art. 9); a public-data department's entries in the opening lists (art. 10).
 
 import { get } from "../api.js";
 import { h } from "../dom.js";
@@ -11,6 +11,7 @@ import { asOfNotice, ordersTable, valuationsTable } from "./asset.js";
 import { calendarCounts, disclosuresTable, periodsTable } from "./disclosures.js";
 import { licencesTable } from "./licences.js";
 import { listingsCard, listingsOf } from "./listings.js";
+import { departmentCard, entriesOf } from "./opening.js";
 import { defaultsCard } from "./quality.js";
 import { tradesTable } from "./trades.js";
 
@@ -91,7 +92,7 @@ export async function renderParticipant(key, at = null) {
   const account = found.account;
   // Only an exchange has a disclosure calendar (the API answers 404 for anyone else).
   const exchange = (found.role_names || []).includes("exchange");
-  const [detail, held, revenue, trades, orders, licences, reports, recognised, calendar, disclosures, defaults, listed, selling] =
+  const [detail, held, revenue, trades, orders, licences, reports, recognised, calendar, disclosures, defaults, listed, selling, opening] =
     await Promise.all([
       get(`participants/${account}`, { at }),
       get("assets", { holder: account, limit: LISTED, at }),
@@ -106,6 +107,7 @@ export async function renderParticipant(key, at = null) {
       get("quality-defaults", { holder: account, at }),
       exchange ? listingsOf({ exchange: account }, at) : null,
       listingsOf({ seller: account }, at),
+      entriesOf(account, at),
     ]);
   const p = detail.data;
   const language = lang();
@@ -207,6 +209,7 @@ export async function renderParticipant(key, at = null) {
     selling.data.length
       ? listingsCard("seller-listings", t("participant.sellerListings"), selling, language, { asset: true, exchange: true }, { seller: p.account }, at)
       : null,
+    opening.data.length ? departmentCard(p.account, opening, language, at) : null,
     card(
       "trades",
       t("participant.trades"),
