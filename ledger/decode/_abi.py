@@ -77,10 +77,39 @@ def _int(bits: int) -> Reader:
     return read
 
 
+_MAX_WORD_CACHE: Final[int] = 65_536
+_address_words: dict[bytes, str] = {}  # an address's 32-byte word -> the address (the same few accounts recur)
+
+
 def _address(data: bytes, pos: int) -> str:
-    if data[pos : pos + 12] != _ZERO12:
-        raise AbiDecodeError(f"address with dirty high bytes: 0x{data[pos : pos + _WORD].hex()}")
-    return checksum(data[pos + 12 : pos + _WORD])
+    word = data[pos : pos + _WORD]
+    cached = _address_words.get(word)
+    if cached is None:
+        if word[:12] != _ZERO12:
+            raise AbiDecodeError(f"address with dirty high bytes: 0x{word.hex()}")
+        cached = checksum(word[12:])
+        if len(_address_words) >= _MAX_WORD_CACHE:
+            _address_words.clear()
+        _address_words[word] = cached
+    return cached
+
+
+_MAX_TOPIC_CACHE: Final[int] = 65_536
+_address_topics: dict[str, str] = {}  # an indexed address's topic as the node sent it -> the address
+
+
+def _address_topic(topic: str, index: int) -> str:
+    """An indexed address argument from its topic (memoised: checked and decoded once per topic text)."""
+    cached = _address_topics.get(topic)
+    if cached is None:
+        raw = bytes.fromhex(topic[2:])
+        if len(raw) != _WORD:
+            raise AbiDecodeError(f"topic {index} is {len(raw)} bytes, expected 32")
+        cached = _address(raw, 0)
+        if len(_address_topics) >= _MAX_TOPIC_CACHE:
+            _address_topics.clear()
+        _address_topics[topic] = cached
+    return cached
 
 
 def _bool(data: bytes, pos: int) -> bool:
@@ -268,6 +297,9 @@ def compile_event(
         args: dict[str, Any] = {}
         for name, index, off, dynamic, read in plan:
             if index > 0:
+                if read is _address:  # the same few accounts recur: their topics decoded once
+                    args[name] = _address_topic(topics[index], index)
+                    continue
                 raw = bytes.fromhex(topics[index][2:])
                 if len(raw) != _WORD:
                     raise AbiDecodeError(f"topic {index} is {len(raw)} bytes, expected 32")
