@@ -5,9 +5,9 @@ licensed-until day; licences with their exclusivity records and kept territories
 evidence, pending counts and open counts; public-data operation approvals; token balances, allowances and
 supply, each settlement bank's issuance limit and outstanding issuance; settled trade keys with their times;
 revenue shares per asset and right; the four price bands; used nonces; held shares; mandates; exchange listings
-(each one's sale digest and version); rectification orders and credit; recognition agreements and records) and
-applies each operation with the checks the contracts make, in the order they make them, so that a refusal names the
-same custom error with the same values.
+(each one's sale digest and version); rectification orders and credit; recognition agreements and records; the
+public-data opening list's entries) and applies each operation with the checks the contracts make, in the order
+they make them, so that a refusal names the same custom error with the same values.
 
 Every operation either returns normally, having changed the model, or raises :class:`Refused`; the caller
 runs operations on a copy (:meth:`Ledger.copy`) and keeps it only on success, so a refused operation leaves
@@ -52,6 +52,8 @@ from ledger.contracts.types import (
     Mandate,
     ObjectionStatus,
     Offer,
+    OpeningEvidence,
+    OpeningStatus,
     OrderStatus,
     OrderTarget,
     ParticipantStatus,
@@ -550,6 +552,28 @@ class QualityReport:
                 "status": int(self.status)}  # fmt: skip
 
 
+@dataclass
+class OpeningRecord:
+    """An entry of a published opening list (``IOpeningList.Entry``), with how it was shown open (the event's)."""
+
+    department: str
+    target_date: int
+    year: int
+    status: OpeningStatus = OpeningStatus.PLANNED
+    asset_id: int = 0
+    registered_at: int = 0
+    opened_at: int = 0
+    evidence: tuple[OpeningEvidence, bytes] | None = None
+
+    def view(self) -> dict[str, Any]:
+        return {"department": self.department, "targetDate": self.target_date, "year": self.year,
+                "status": int(self.status), "assetId": self.asset_id, "registeredAt": self.registered_at,
+                "openedAt": self.opened_at}  # fmt: skip
+
+
+NO_OPENING_ENTRY = OpeningRecord(ZERO, 0, 0, OpeningStatus.NONE)
+
+
 #: A quality report no longer open to a fix (ruled on or withdrawn, or fixed already).
 QUALITY_CLOSED = frozenset([QualityStatus.FIXED, QualityStatus.UPHELD, QualityStatus.DISMISSED,
                             QualityStatus.WITHDRAWN])  # fmt: skip
@@ -629,6 +653,8 @@ class Ledger:
     quality_reports: dict[int, QualityReport] = field(default_factory=dict)
     quality_defaults: dict[str, int] = field(default_factory=dict)
     response_window: int = 15 * DAY
+    # opening list (art. 10)
+    opening_entries: dict[int, OpeningRecord] = field(default_factory=dict)
 
     def copy(self) -> Ledger:
         return copy.deepcopy(self)
@@ -1881,6 +1907,87 @@ class Ledger:
             if start > o.end or duration > o.max_duration:
                 raise Refused("ListingDuration", listingId=o.listing_id, start=start, duration=duration)
         return self._settle(t, caller, True, o.min_net, key)
+
+    # ─────────────────────────────────────────────────────────── opening list (art. 10)
+
+    def opening_entry(self, entry_id: int) -> OpeningRecord:
+        """``getEntry``: the zero entry for an id no list gave."""
+        return self.opening_entries.get(entry_id, NO_OPENING_ENTRY)
+
+    def publish_opening_list(
+        self, caller: str, year: int, list_hash: bytes, entries: Sequence[tuple[str, bytes, int]]
+    ) -> list[int]:
+        """``publish``: ``entries`` as (department, description hash, target date), the department as the model
+        names it (the chain is given its current key). Returns the entries' ids."""
+        self.signer(self.key_of(caller), int(Role.AUTHORITY))
+        if not entries or not 2000 <= year < 2200 or list_hash == ZERO_HASH:
+            raise Refused("OpeningInvalidList", year=year, index=0)
+        first = len(self.opening_entries) + 1
+        for i, (department, description, target) in enumerate(entries):
+            if description == ZERO_HASH or target <= self.now:
+                raise Refused("OpeningInvalidList", year=year, index=i)
+            identity = self.signer(self.key_of(department), int(Role.DATA_HOLDER))
+            self.opening_entries[first + i] = OpeningRecord(identity, target, year)
+        return list(range(first, first + len(entries)))
+
+    def _opening_known(self, entry_id: int) -> OpeningRecord:
+        e = self.opening_entries.get(entry_id)
+        if e is None:
+            raise Refused("OpeningUnknownEntry", entryId=entry_id)
+        return e
+
+    def _opening_in(self, entry_id: int, needed: OpeningStatus) -> OpeningRecord:
+        e = self._opening_known(entry_id)
+        if e.status != needed:
+            raise Refused("OpeningInvalidStatus", entryId=entry_id, status=int(e.status))
+        return e
+
+    def link_opening_asset(self, caller: str, entry_id: int, asset_id: int) -> None:
+        e = self._opening_in(entry_id, OpeningStatus.PLANNED)
+        sender = self.key_of(caller)
+        if self.signer(sender, ALL) != e.department:
+            raise Refused("OpeningNotDepartment", entryId=entry_id, caller=sender)
+        a = self._asset(asset_id)  # (subjectOf)
+        if (
+            a.status != AssetStatus.REGISTERED or a.category != Category.PUBLIC
+            or a.holders[Right.HOLDING] != e.department
+        ):  # fmt: skip
+            raise Refused("OpeningInvalidAsset", entryId=entry_id, assetId=asset_id)
+        e.status, e.asset_id, e.registered_at = OpeningStatus.REGISTERED, asset_id, self.now
+
+    def _opened(self, e: OpeningRecord, evidence: OpeningEvidence, ref: bytes) -> None:
+        e.status, e.opened_at, e.evidence = OpeningStatus.OPENED, self.now, (evidence, ref)
+
+    def mark_opened(self, caller: str, entry_id: int, licence_id: int) -> None:
+        """``markOpened``: any licence of the entry's asset shows it open (revoked or ended ones too)."""
+        e = self._opening_in(entry_id, OpeningStatus.REGISTERED)
+        self.signer(self.key_of(caller), ALL)
+        if self._licence(licence_id).asset_id != e.asset_id:
+            raise Refused("OpeningNoEvidence", entryId=entry_id)
+        self._opened(e, OpeningEvidence.LICENCE, licence_id.to_bytes(32, "big"))
+
+    def mark_listed(self, caller: str, entry_id: int, exchange: str, listing: Listing) -> bytes:
+        """``markListed``: ``exchange`` and the listing as the chain is given them; the listing's key."""
+        e = self._opening_in(entry_id, OpeningStatus.REGISTERED)
+        self.signer(self.key_of(caller), ALL)
+        key = listing_key(exchange, listing.offer.listing_id)
+        digest = self.listed(key)[0]
+        if (
+            listing.asset_id != e.asset_id or digest == ZERO_DIGEST
+            or digest != listing_sale_digest(exchange, listing)[:28]
+        ):  # fmt: skip
+            raise Refused("OpeningNoEvidence", entryId=entry_id)
+        self._opened(e, OpeningEvidence.LISTING, key)
+        return key
+
+    def withdraw_opening_entry(self, caller: str, entry_id: int, reason: bytes) -> None:
+        self.signer(self.key_of(caller), int(Role.AUTHORITY))
+        e = self._opening_known(entry_id)
+        if e.status not in (OpeningStatus.PLANNED, OpeningStatus.REGISTERED):
+            raise Refused("OpeningInvalidStatus", entryId=entry_id, status=int(e.status))
+        if reason == ZERO_HASH:
+            raise Refused("OpeningZeroHash")
+        e.status = OpeningStatus.WITHDRAWN
 
     # ─────────────────────────────────────────────────────────── supervision
 

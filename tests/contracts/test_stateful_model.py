@@ -11,7 +11,11 @@ asked for), batches (atomic and trade by trade), off-exchange trades, mandates (
 and outside their limits, and licences starting after their expiry), exchange listings (listed with the seller's
 signature, or one signed by another key, for another exchange or other terms, malformed, stale, by a seller that holds
 nothing, out of the public-data band, of an asset that cannot be delivered; amended, delisted, withdrawn, and traded
-within and outside their price range, period, longest licence and terms), held revenue shares, their claims and the
+within and outside their price range, period, longest licence and terms), the public-data opening list (lists
+published, or refused as empty, out of range, unhashed, overdue already or naming a department that is not an active
+data holder; assets linked by their departments, or not public, not registered, held by another, linked by another;
+entries shown open by a licence or an exchange's listing in force of their asset, or by another's; entries
+withdrawn), held revenue shares, their claims and the
 authority's release of a revoked recipient's; revenue shares and all four price bands; rectification orders and
 credit events; recognition agreements, certificate imports (new, linked, superseding, stale, expired, under
 threshold, forged) and suspension; key changes (planned, both keys signing; recovered by the council; to another's
@@ -122,6 +126,9 @@ from ledger.contracts.types import (
     Measurement,
     ObjectionStatus,
     Offer,
+    OpeningEntry,
+    OpeningEvidence,
+    OpeningStatus,
     OrderTarget,
     ParticipantStatus,
     QualityProblem,
@@ -288,6 +295,7 @@ WEIGHTS: dict[str, int] = {
     "change_recognition": 3, "set_disclosure_requirement": 1, "file_disclosure": 2,
     "set_response_window": 1, "file_quality_report": 1, "act_on_quality_report": 2,
     "list_product": 4, "settle_listed": 4, "end_listing": 2,
+    "publish_opening_list": 2, "link_opening_asset": 2, "mark_opening": 3, "withdraw_opening_entry": 1,
 }  # fmt: skip
 ACTIONS = [name for name, weight in WEIGHTS.items() for _ in range(weight)]
 #: Operations on licences (until there is one, the machine grants one instead).
@@ -386,6 +394,7 @@ COMPARED_VIEWS: dict[str, frozenset[str]] = {
     "Disclosure": frozenset(["disclosureCount", "requirementOf"]),
     "DataQuality": frozenset(["defaultsOf", "getReport", "reportCount", "responseWindow"]),
     "Listings": frozenset(["eip712Domain", "hashListing", "listed", "listingKey", "saleDigest", "settlement"]),
+    "OpeningList": frozenset(["entryCount", "getEntry"]),
 }
 #: Views deliberately not compared, each with the reason it is implied by others. (Empty: every view is
 #: compared. The registry module's views are compared too: called directly, each must refuse.)
@@ -458,6 +467,7 @@ DRIVEN_WRITES: dict[str, frozenset[str]] = {
         ["answer", "fileReport", "markOverdue", "resolveByFix", "rule", "setResponseWindow", "withdrawReport"]
     ),
     "Listings": frozenset(["delist", "list", "settle", "withdraw"]),
+    "OpeningList": frozenset(["linkAsset", "markListed", "markOpened", "publish", "withdrawEntry"]),
 }
 #: Write functions of the module reached only through the registry (where DRIVEN_WRITES has them).
 UNDRIVEN_WRITES: dict[str, dict[str, str]] = {
@@ -491,6 +501,7 @@ REQUIRED_SUCCESSES = frozenset([
     "settle:sublicence", "invariant:sold sublicence keeps its parent", "rotateKey", "replaceKey",
     "accreditAppraiser", "fileValuation", "recogniseAsset", "remeasure",
     "list", "list:amend", "delist", "withdraw", "settleListed:licence", "settleListed:right",
+    "publishOpeningList", "linkOpeningAsset", "markOpened:licence", "markOpened:listing", "withdrawOpeningEntry",
 ])  # fmt: skip
 REQUIRED_REFUSALS = frozenset([
     "ParticipantUnauthorized", "ParticipantNotActive", "ParticipantUnknown", "RegistryNotRightHolder",
@@ -1240,6 +1251,13 @@ class LedgerMachine(RuleBasedStateMachine):
             "DataQuality", "fileReport", 1, quality, int(QualityProblem.ACCURACY), int(QualitySeverity.HIGH),
             h("evidence"),
         )  # fmt: skip
+        # Marked overdue before the holder's deadline: refused (the run draws this call seldom; its refusal is checked
+        # here, the same in every run).
+        _, tx = self.attempt(
+            "mark report 1 overdue by merchant", "markOverdue", "merchant",
+            lambda m: m.mark_quality_report_overdue(self.address["merchant"], 1), "DataQuality", "markOverdue", 1,
+        )  # fmt: skip
+        assert tx is None and self.refused_with("QualityDeadlineNotPassed"), "report 1 marked overdue in time"
         for action, source in (("suspend", "source"), ("revoke", "source2")):
             self.setup_op(
                 f"{action} {source}", action, "authority",
@@ -1250,6 +1268,7 @@ class LedgerMachine(RuleBasedStateMachine):
         # Checked here too: the rules take a step's sender from its last operation (a mandate is its seller's own).
         self.after_step()
         self.set_up_listings()
+        self.set_up_opening_list()
         self.set_up_recognised()
         self.hook(data, every=True)  # once a run: every hook refuses every caller
         self.after_step()
@@ -1299,6 +1318,25 @@ class LedgerMachine(RuleBasedStateMachine):
                 "Listings", "list", Raw(listing.as_abi()), r, vs,
             )  # fmt: skip
             self.after_step()  # (a step each: the rules take a listing's exchange from its step's sender)
+
+    def set_up_opening_list(self) -> None:
+        """The authority publishes next year's opening list: two entries of the holder's, one of holder2's; the
+        holder links its public-data asset (the first, listed by the second exchange) to the first."""
+        m = self.model
+        target = m.now + DEV_DELAY + 180 * DAY
+        entries = [(self.address[d], h(f"opening data {i}"), target + i * DAY)
+                   for i, d in enumerate(("holder", "holder", "holder2"))]  # fmt: skip
+        self.setup_op(
+            "publish the opening list", "publishOpeningList", "authority",
+            lambda m: m.publish_opening_list(self.address["authority"], 2027, h("opening list 2027"), entries),
+            "OpeningList", "publish", 2027, h("opening list 2027"), [OpeningEntry(*e).as_abi() for e in entries],
+        )  # fmt: skip
+        self.after_step()
+        self.setup_op(
+            "the holder links asset 1", "linkOpeningAsset", "holder",
+            lambda m: m.link_opening_asset(self.address["holder"], 1, 1), "OpeningList", "linkAsset", 1, 1,
+        )  # fmt: skip
+        self.after_step()  # (a step each: the rules take a link's department from its step's sender)
 
     def set_up_recognised(self) -> None:
         """An asset of the other province, held there by holder2, recognised here (its rights change hands there)."""
@@ -1448,7 +1486,7 @@ class LedgerMachine(RuleBasedStateMachine):
             _, tx = self.attempt(
                 f"{caller} replaces the key of {self.named(account)} with {self.named(new_key)}", "replaceKey", caller,
                 lambda m: m.replace_key(self.address[caller], account, new_key, reason),
-                "ParticipantRegistry", "replaceKey", account, new_key, reason,
+                "ParticipantRegistry", "replaceKey", account, Raw(new_key), reason,
             )  # fmt: skip
         else:
             client = self.clients[name]
@@ -1460,7 +1498,7 @@ class LedgerMachine(RuleBasedStateMachine):
             _, tx = self.attempt(
                 f"{name} rotates its key to {self.named(new_key)}", "rotateKey", name,
                 lambda m: m.rotate_key(identity, new_key, signer.address),
-                "ParticipantRegistry", "rotateKey", new_key, Raw(signature),
+                "ParticipantRegistry", "rotateKey", Raw(new_key), Raw(signature),
             )  # fmt: skip
         if tx is None:
             return
@@ -2495,6 +2533,130 @@ class LedgerMachine(RuleBasedStateMachine):
             if trade.parent_license_id:
                 self.ok("settleListed:sublicence")
 
+    # ─────────────────────────────────────────────────────────── opening list (art. 10)
+
+    def opening_entries(self, *statuses: OpeningStatus) -> list[int]:
+        return [i for i, e in self.model.opening_entries.items() if e.status in statuses]
+
+    def publish_opening_list(self, data: st.DataObject) -> None:
+        """The authority publishes a year's list (usually of data holders that hold public data); now and then one
+        the contract must refuse."""
+        m = self.model
+        caller = self.who(data, ["authority"])
+        variant = "good" if self.coin(data, "good list?") else self.choose(
+            data, ["empty", "year", "list hash", "description", "past", "department"], label="list variant"
+        )  # fmt: skip
+        year = self.choose(data, [2026, 2027, 2028], label="year")
+        list_hash = self.fresh("opening list")
+        departments = [self.choose(data, ["holder", "holder", "holder2", "registrar2"], label="department")
+                       for _ in range(self.choose(data, [1, 1, 2, 3], label="entries"))]  # fmt: skip
+        entries = [
+            (self.address[d], self.fresh("opening data"),
+             m.now + DEV_DELAY + self.choose(data, [DAY, 90 * DAY, 365 * DAY], label="target"))
+            for d in departments
+        ]  # fmt: skip
+        flawed = self.uniform(data, len(entries), "flawed entry")
+        department, description, target = entries[flawed]
+        if variant == "empty":
+            entries = []
+        elif variant == "year":
+            year = self.choose(data, [1999, 2200, 0, 65535], label="year out of range")
+        elif variant == "list hash":
+            list_hash = ZERO_HASH
+        elif variant == "description":
+            entries[flawed] = (department, ZERO_HASH, target)
+        elif variant == "past":
+            late = self.choose(data, [0, -DAY, DEV_DELAY, -1], label="target passed")
+            entries[flawed] = (department, description, m.now + late)
+        elif variant == "department":
+            other = self.choose(data, ["exchange", "merchant", "outsider", "suspended", "source2", "authority",
+                                       *NEWCOMERS], label="not a department")  # fmt: skip
+            entries[flawed] = (self.address[other], description, target)
+        shown = ", ".join(f"{self.named(d)} {t - m.now:+}s" for d, _, t in entries)
+        ids, tx = self.attempt(
+            f"{caller} publishes the {year} list ({variant}): [{shown}]", "publishOpeningList", caller,
+            lambda m: m.publish_opening_list(self.address[caller], year, list_hash, entries),
+            "OpeningList", "publish", year, list_hash, [OpeningEntry(*e).as_abi() for e in entries],
+        )  # fmt: skip
+        if tx:
+            published = tx.event("OpeningListPublished")
+            assert (int(published["firstEntryId"]), int(published["count"])) == (ids[0], len(ids)), published
+            assert [int(e["entryId"]) for e in tx.find("OpeningEntryPublished")] == ids
+            self.ok("publishOpeningList")
+
+    def link_opening_asset(self, data: st.DataObject) -> None:
+        """A department links a public-data asset to its planned entry (usually its own registered one)."""
+        m = self.model
+        entry_id = self.pick(data, list(m.opening_entries), "entry", self.opening_entries(OpeningStatus.PLANNED))
+        e = m.opening_entry(entry_id)
+        caller = self.who(data, [self.named(e.department)] if e.department != ZERO else [])
+        linkable = [
+            i for i, a in m.assets.items()
+            if a.status == AssetStatus.REGISTERED and a.category == Category.PUBLIC
+            and a.holders[Right.HOLDING] == e.department
+        ]  # fmt: skip
+        asset_id = self.pick(data, list(m.assets), "asset", linkable)
+        _, tx = self.attempt(
+            f"{caller} links asset {asset_id} to opening entry {entry_id}", "linkOpeningAsset", caller,
+            lambda m: m.link_opening_asset(self.address[caller], entry_id, asset_id),
+            "OpeningList", "linkAsset", entry_id, asset_id,
+        )  # fmt: skip
+        if tx:
+            self.ok("linkOpeningAsset")
+
+    def mark_opening(self, data: st.DataObject) -> None:
+        """Anyone shows a registered entry open: by a licence of its asset, or by an exchange's listing of it in
+        force (usually; now and then another asset's, a listing ended, or of another exchange)."""
+        m = self.model
+        entry_id = self.pick(data, list(m.opening_entries), "entry", self.opening_entries(OpeningStatus.REGISTERED))
+        e = m.opening_entry(entry_id)
+        caller = self.who(data, [*TRADING, "exchange", "registrar"])
+        if self.coin(data, "by a listing?"):
+            of_asset = [(ex, li) for ex, li in self.listings_in_force() if li.asset_id == e.asset_id]
+            if of_asset and not self.one_in(data, 4, "any listing?"):
+                ex, listing = self.choose(data, of_asset, label="listing of the asset")
+            else:
+                ex, listing = self.choose(data, list(dict.fromkeys(self.listing_pool)), label="listing")
+            if self.one_in(data, 8, "another exchange?"):
+                ex = self.address[self.choose(data, [*EXCHANGES, "merchant"], label="named exchange")]
+            key, tx = self.attempt(
+                f"{caller} shows opening entry {entry_id} open by {show_listing(listing, self.named, m.now)} of "
+                f"{self.named(ex)}", "markListed", caller,
+                lambda m: m.mark_listed(self.address[caller], entry_id, ex, listing),
+                "OpeningList", "markListed", entry_id, Raw(ex), Raw(listing.as_abi()),
+            )  # fmt: skip
+            evidence, ref = OpeningEvidence.LISTING, key
+        else:
+            licences = [i for i, lic in m.licences.items() if lic.asset_id == e.asset_id]
+            licence_id = self.pick(data, list(m.licences), "licence", licences)
+            _, tx = self.attempt(
+                f"{caller} shows opening entry {entry_id} open by licence {licence_id}", "markOpened", caller,
+                lambda m: m.mark_opened(self.address[caller], entry_id, licence_id),
+                "OpeningList", "markOpened", entry_id, licence_id,
+            )  # fmt: skip
+            evidence, ref = OpeningEvidence.LICENCE, licence_id.to_bytes(32, "big")
+        if tx:
+            opened = tx.event("OpeningEntryOpened")
+            assert (int(opened["entryId"]), int(opened["assetId"]), opened["evidence"], bytes(opened["ref"])) == (
+                entry_id, e.asset_id, evidence, ref
+            ), opened  # fmt: skip
+            self.ok(f"markOpened:{'listing' if evidence == OpeningEvidence.LISTING else 'licence'}")
+
+    def withdraw_opening_entry(self, data: st.DataObject) -> None:
+        """The authority withdraws an entry not opened (now and then one opened or withdrawn, or with no reason)."""
+        m = self.model
+        standing = self.opening_entries(OpeningStatus.PLANNED, OpeningStatus.REGISTERED)
+        entry_id = self.pick(data, list(m.opening_entries), "entry", standing)
+        caller = self.who(data, ["authority"])
+        reason = ZERO_HASH if self.one_in(data, 8, "no reason?") else self.fresh("opening withdrawn")
+        _, tx = self.attempt(
+            f"{caller} withdraws opening entry {entry_id}", "withdrawOpeningEntry", caller,
+            lambda m: m.withdraw_opening_entry(self.address[caller], entry_id, reason),
+            "OpeningList", "withdrawEntry", entry_id, reason,
+        )  # fmt: skip
+        if tx:
+            self.ok("withdrawOpeningEntry")
+
     # ─────────────────────────────────────────────────────────── supervision
 
     def open_order(self, data: st.DataObject) -> None:
@@ -3018,10 +3180,14 @@ class LedgerMachine(RuleBasedStateMachine):
         if action in NEEDS_LICENCE and not self.model.licences:
             action = "grant_license"
         # An operation on something that does not exist yet makes it instead (now and then it is refused as is).
+        standing = self.opening_entries(OpeningStatus.PLANNED, OpeningStatus.REGISTERED)
         fallback = {
             "settle_mandated": ("grant_mandate", not self.model.mandates),
             "settle_listed": ("list_product", not self.listings_in_force()),
             "end_listing": ("list_product", not self.listings_in_force()),
+            "link_opening_asset": ("publish_opening_list", not self.opening_entries(OpeningStatus.PLANNED)),
+            "mark_opening": ("link_opening_asset", not self.opening_entries(OpeningStatus.REGISTERED)),
+            "withdraw_opening_entry": ("publish_opening_list", not standing),
             "sublicense": ("grant_license", not self.live_licences(sublicensable=True)),
             "revoke_mandate": ("grant_mandate", not self.mandate_pool),
             "decide_objection": ("lodge_objection", not self.model.objections),
@@ -3244,6 +3410,11 @@ class LedgerMachine(RuleBasedStateMachine):
             add("Listings", "listingKey", (ex, li.offer.listing_id), listing_key(ex, li.offer.listing_id))
             add("Listings", "saleDigest", (ex, li.as_abi()), listing_sale_digest(ex, li))
             add("Listings", "hashListing", (ex, li.as_abi()), m.listing_digest(ex, li))
+
+        # opening list
+        add("OpeningList", "entryCount", (), len(m.opening_entries))
+        for entry_id in [0, *m.opening_entries, len(m.opening_entries) + 1]:
+            add("OpeningList", "getEntry", (entry_id,), m.opening_entry(entry_id).view())
 
         # supervision
         add("Supervision", "orderCount", (), len(m.orders))
@@ -3587,6 +3758,30 @@ class LedgerMachine(RuleBasedStateMachine):
         # by its licensor (asked of the chain, as those callers would send it)
         if any(name == "TradeSettled" and int(args["licenseId"]) for name, args in events):
             self.check_sold_sublicences_hold()
+
+        # 11. an opening-list entry is linked by its department to a registered public-data asset the department
+        # holds, and shown open only by a licence of that asset or a listing of it in force
+        for name, args in events:
+            if name not in ("OpeningEntryRegistered", "OpeningEntryOpened"):
+                continue
+            entry = views[("OpeningList", "getEntry", (int(args["entryId"]),))]
+            asset_id = int(args["assetId"])
+            assert int(entry["assetId"]) == asset_id, f"entry {entry} opened or linked with another asset: {args}"
+            if name == "OpeningEntryRegistered":
+                asset = views[("AssetRegistry", "getAsset", (asset_id,))]
+                assert self.identity(sender) == entry["department"] == args["department"], f"linked by {sender}"
+                assert asset["category"] == Category.PUBLIC and asset["status"] == AssetStatus.REGISTERED, asset
+                assert asset["holdingHolder"] == entry["department"], f"asset of another linked: {asset}"
+                self.ok("invariant:opening asset linked by its department")
+            elif args["evidence"] == OpeningEvidence.LICENCE:
+                licence = views[("AssetRegistry", "getLicense", (int.from_bytes(args["ref"], "big"),))]
+                assert int(licence["assetId"]) == asset_id, f"opened by a licence of another asset: {args}"
+                self.ok("invariant:opened by a licence of the asset")
+            else:
+                key = bytes(args["ref"])
+                assert key in self.chain_listings and key not in self.ended_listings, f"no listing in force: {args}"
+                assert int(self.chain_listings[key][2]["assetId"]) == asset_id, f"a listing of another: {args}"
+                self.ok("invariant:opened by a listing of the asset")
 
         # remember, for the next step
         for name, args in events:
