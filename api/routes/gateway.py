@@ -61,6 +61,7 @@ from api.routes.gateway_models import (
     GrantMandateRequest,
     HashRequest,
     IssueRequest,
+    LinkOpeningAssetRequest,
     ListedSettleRequest,
     ListingModel,
     ListingReasonRequest,
@@ -74,6 +75,7 @@ from api.routes.gateway_models import (
     MetadataChangeRequest,
     NonceRequest,
     ObjectionRequest,
+    OpeningShownRequest,
     OpenOrderRequest,
     PriceBandRequest,
     ProposalFileRequest,
@@ -81,6 +83,7 @@ from api.routes.gateway_models import (
     ProposalResponse,
     ProposeRequest,
     PublicOperationRequest,
+    PublishOpeningListRequest,
     QualityAnswerRequest,
     QualityFixRequest,
     QualityReportRequest,
@@ -101,6 +104,7 @@ from api.routes.gateway_models import (
     TypedDataResponse,
     ValuationRequest,
     WithdrawListingRequest,
+    WithdrawOpeningEntryRequest,
     WithdrawPublicOperationRequest,
     WriteRequest,
     hash_bytes,
@@ -125,6 +129,8 @@ from ledger.contracts.types import (
     Measurement,
     ObjectionStatus,
     Offer,
+    OpeningEntry,
+    OpeningEvidence,
     QualityProblem,
     QualitySeverity,
     Registration,
@@ -953,6 +959,92 @@ def settle_listed(request: Request, body: ListedSettleRequest, caller: CallerDep
     return caller.submit(
         body, _op("Listings", "settle", body.trade.to_trade().as_abi(), offer.as_abi(), result=_settled_listed)
     )
+
+
+# ─────────────────────────────────────────── public-data opening list (art. 10)
+
+OpeningEntryId = Annotated[int, Path(ge=0, le=2**256 - 1, description="Opening-list entry id.")]
+
+
+def _opening_published(r: TxResult) -> Mapping[str, Any]:
+    published = r.event("OpeningListPublished")
+    return {"year": int(published["year"]), "entry_ids": [int(e["entryId"]) for e in r.find("OpeningEntryPublished")]}
+
+
+def _opening_opened(r: TxResult) -> Mapping[str, Any]:
+    opened = r.event("OpeningEntryOpened")
+    evidence = "listing" if int(opened["evidence"]) == int(OpeningEvidence.LISTING) else "licence"
+    return {"entry_id": int(opened["entryId"]), "asset_id": int(opened["assetId"]), "evidence": evidence,
+            "ref": "0x" + bytes(opened["ref"]).hex()}  # fmt: skip
+
+
+@router.post(
+    "/opening-lists", operation_id="tx_publish_opening_list",
+    summary="Publish a year's public-data opening list (authority)", **_POST,
+)  # fmt: skip
+def publish_opening_list(body: PublishOpeningListRequest, caller: CallerDep) -> JSONResponse:
+    """公共数据开放重点清单: the authority (the governance) publishes the list of ``year``: each entry names a
+    public-data department (an active data holder), the hash of the data's description and a target date in the
+    future. ``result.entry_ids`` are its entries' ids, in order. Refused with ``OpeningInvalidList`` (naming the
+    entry) for an empty list, a zero hash or a target date not in the future; an API key alone is no authority."""
+    entries = [OpeningEntry(e.department, hash_bytes(e.description_hash), e.target_date).as_abi()
+               for e in body.entries]  # fmt: skip
+    return caller.submit(
+        body,
+        _op("OpeningList", "publish", body.year, hash_bytes(body.list_hash), entries, result=_opening_published),
+    )
+
+
+@router.post(
+    "/opening-list/{entry_id}/link", operation_id="tx_link_opening_asset",
+    summary="Link the public-data asset registered for an opening-list entry (its department)", **_POST,
+)  # fmt: skip
+def link_opening_asset(entry_id: OpeningEntryId, body: LinkOpeningAssetRequest, caller: CallerDep) -> JSONResponse:
+    """The key's participant, the entry's department, links the public-data asset it registered (and whose holding
+    right it holds) for the planned entry: it is then registered. ``OpeningNotDepartment``, ``OpeningInvalidAsset``,
+    ``OpeningInvalidStatus``..."""
+    return caller.submit(body, _op("OpeningList", "linkAsset", entry_id, body.asset_id,
+                                   result=lambda r: {"entry_id": entry_id, "asset_id": body.asset_id}))  # fmt: skip
+
+
+@router.post(
+    "/opening-list/{entry_id}/opened", operation_id="tx_mark_opening_opened",
+    summary="Show an opening-list entry open, by a licence or a listing of its asset (any active participant)",
+    **_POST,
+)  # fmt: skip
+def mark_opening_opened(
+    request: Request, entry_id: OpeningEntryId, body: OpeningShownRequest, caller: CallerDep
+) -> JSONResponse:
+    """The registered entry's asset is open: a licence of it (``licence_id``), or an exchange's listing of it in
+    force (``listing``: its terms and ``exchange``, or its key when the index holds it: 404 ``unknown_listing``
+    otherwise). Refused with ``OpeningNoEvidence`` when the evidence shows no opening of the entry's asset.
+    ``result``: the evidence and its reference (the licence's id, or the listing's key)."""
+    if body.licence_id is not None:
+        return caller.submit(body, _op("OpeningList", "markOpened", entry_id, body.licence_id, result=_opening_opened))
+    if isinstance(body.listing, ListingModel):
+        assert body.exchange is not None  # the request's validator
+        exchange, listing = body.exchange, body.listing.listing()
+    else:
+        assert body.listing is not None  # the request's validator
+        exchange, listing = _indexed_listing(request, body.listing)
+        if body.exchange is not None and body.exchange.lower() != exchange.lower():
+            wrong = f"listing {body.listing.lower()} is {exchange}'s, not {body.exchange}'s"
+            return _json(error_reply(_BadIndex(wrong)))
+    return caller.submit(
+        body, _op("OpeningList", "markListed", entry_id, exchange, listing.as_abi(), result=_opening_opened)
+    )
+
+
+@router.post(
+    "/opening-list/{entry_id}/withdraw", operation_id="tx_withdraw_opening_entry",
+    summary="Withdraw an opening-list entry not opened (authority)", **_POST,
+)  # fmt: skip
+def withdraw_opening_entry(
+    entry_id: OpeningEntryId, body: WithdrawOpeningEntryRequest, caller: CallerDep
+) -> JSONResponse:
+    """The authority (the governance) withdraws a planned or registered entry, with the reason's hash
+    (``OpeningZeroHash`` for zero, ``OpeningInvalidStatus`` for an entry opened or withdrawn)."""
+    return caller.submit(body, _op("OpeningList", "withdrawEntry", entry_id, hash_bytes(body.reason_hash)))
 
 
 @router.post(

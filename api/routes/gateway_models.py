@@ -54,6 +54,7 @@ __all__ = [
     "GrantMandateRequest",
     "HashRequest",
     "IssueRequest",
+    "LinkOpeningAssetRequest",
     "ListProductRequest",
     "ListedSettleRequest",
     "ListingModel",
@@ -68,6 +69,8 @@ __all__ = [
     "NonceRequest",
     "ObjectionRequest",
     "OpenOrderRequest",
+    "OpeningEntryModel",
+    "OpeningShownRequest",
     "PriceBandRequest",
     "ProposalFileRequest",
     "ProposalListResponse",
@@ -75,6 +78,7 @@ __all__ = [
     "ProposeRequest",
     "ProposedCall",
     "PublicOperationRequest",
+    "PublishOpeningListRequest",
     "QualityAnswerRequest",
     "QualityFixRequest",
     "QualityReportRequest",
@@ -96,6 +100,7 @@ __all__ = [
     "TypedDataResponse",
     "ValuationRequest",
     "WithdrawListingRequest",
+    "WithdrawOpeningEntryRequest",
     "WithdrawPublicOperationRequest",
     "WriteRequest",
 ]
@@ -673,6 +678,64 @@ class ListedSettleRequest(WriteRequest):
         if (self.offer is None) == (self.listing_key is None):
             raise ValueError("give the listing's offer or its listing_key (one of them)")
         return self
+
+
+# ─────────────────────────────────────────── public-data opening list (art. 10)
+
+
+class OpeningEntryModel(BaseModel):
+    """An entry of a year's opening list as the authority publishes it (``IOpeningList.NewEntry``)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    department: Address = Field(description="The public-data department that must open the data (a data holder).")
+    description_hash: Hash32 = Field(description="Hash of the data's description in the published list.")
+    target_date: int = Field(ge=1, le=UINT40_MAX, description="The date by which it must be open (unix seconds, in"
+                             " the future).")  # fmt: skip
+
+
+class PublishOpeningListRequest(WriteRequest):
+    """The authority publishes the opening list (开放重点清单) of ``year``."""
+
+    year: int = Field(ge=2000, le=2199, description="The list's year.")
+    list_hash: Hash32 = Field(description="Hash of the published list's document.")
+    entries: list[OpeningEntryModel] = Field(min_length=1, max_length=500, description="Its entries, in order.")
+
+
+class LinkOpeningAssetRequest(WriteRequest):
+    """The entry's department links the public-data asset it registered for the entry."""
+
+    asset_id: Uint64 = Field(description="The registered public-data asset whose holding right it holds.")
+
+
+class OpeningShownRequest(WriteRequest):
+    """The entry's asset shown open: by a licence of it (``licence_id``), or by an exchange's listing of it in force
+    (``listing``: its terms with ``exchange``, or its key when the index holds it)."""
+
+    licence_id: Uint64 | None = Field(default=None, description="A licence of the entry's asset.")
+    listing: ListingModel | Hash32 | None = Field(
+        default=None, description="A listing of the entry's asset in force: its terms at its current version (with "
+        "``exchange``), or its listing key when the index holds it (GET /api/v1/listings/{listing_key}).",
+    )  # fmt: skip
+    exchange: Address | None = Field(
+        default=None, description="The listing exchange (its identity); with a listing key, the index's."
+    )
+
+    @model_validator(mode="after")
+    def _one_evidence(self) -> OpeningShownRequest:
+        if (self.licence_id is None) == (self.listing is None):
+            raise ValueError("give the licence_id or the listing (one of them)")
+        if self.licence_id is not None and self.exchange is not None:
+            raise ValueError("an exchange goes with a listing, not a licence")
+        if isinstance(self.listing, ListingModel) and self.exchange is None:
+            raise ValueError("a listing given by its terms needs its exchange")
+        return self
+
+
+class WithdrawOpeningEntryRequest(WriteRequest):
+    """The authority withdraws a planned or registered entry."""
+
+    reason_hash: Hash32 = Field(description="Hash of the withdrawal's reason (not zero).")
 
 
 class Sale(BaseModel):

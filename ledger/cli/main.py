@@ -34,6 +34,7 @@ from ledger.cli import (
     mandate,
     network,
     node,
+    opening,
     participant,
     quality,
     recognition,
@@ -99,6 +100,7 @@ app.add_typer(token.app, name="token")
 app.add_typer(trade.app, name="trade")
 app.add_typer(mandate.app, name="mandate")
 app.add_typer(listing.app, name="listing")
+app.add_typer(opening.app, name="opening")
 app.add_typer(supervise.app, name="supervise")
 app.add_typer(valuation.app, name="valuation")
 app.add_typer(disclosure.app, name="disclosure")
