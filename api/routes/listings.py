@@ -16,6 +16,7 @@ from api.deps import BlockStamp, ReadConn, Stamp
 from api.pagination import HASH, BlockHashCursorQ, LimitQ, fetch_page
 from api.params import AddressQ, AssetIdQ
 from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_response
+from api.routes.mandates import trades_under
 from api.views import named, visible
 from ledger.contracts.types import AssetStatus
 from ledger.listings import LISTING_DELISTED, LISTING_LISTED, LISTING_WITHDRAWN
@@ -26,7 +27,6 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1", tags=["listings"])
 
 _HASH: Final = r"^0x[0-9a-fA-F]{64}$"
-DETAIL_TRADES: Final = 100
 
 
 class Standing(StrEnum):
@@ -117,7 +117,7 @@ def get_listing(
     stamp: Stamp,
     listing_key: Annotated[str, Path(pattern=_HASH, description="Listing key (0x + 64 hex digits).")],
 ) -> Response:
-    t, tr = s.listings, s.trades
+    t = s.listings
     key = listing_key.lower()
     row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.listing_key == key)).first()
     if row is None:
@@ -129,18 +129,12 @@ def get_listing(
     for version in history:  # a listing's rows: one per amendment, and per sale or ending of a version
         if int(version.version) not in versions:
             versions[int(version.version)] = mappers.listing_version(version._mapping)
-    under = sa.and_(visible(tr, stamp), tr.c.mandate_id == key)
-    trades = conn.execute(
-        sa.select(tr).where(under).order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc()).limit(DETAIL_TRADES)
-    ).all()
-    count = len(trades)
-    if count == DETAIL_TRADES:
-        count = int(conn.execute(sa.select(sa.func.count()).select_from(tr).where(under)).scalar_one())
+    trades, count = trades_under(conn, stamp, key)
     asset = _assets_of(conn, stamp, {int(row.asset_id)}).get(int(row.asset_id))
     detail = m.ListingDetail.model_construct(
         **mappers.listing_fields(row._mapping, asset, stamp.time),
         versions=list(versions.values()),
-        trades=[mappers.trade(r._mapping) for r in trades],
+        trades=trades,
         trade_count=count,
     )
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=detail))

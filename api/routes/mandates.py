@@ -20,7 +20,7 @@ from api.responses import ERRORS, NOT_FOUND, block_ref, etag_response, json_resp
 from api.views import named, visible
 from ledger.store import schema as s
 
-__all__ = ["held_share_releases", "router"]
+__all__ = ["held_share_releases", "router", "trades_under"]
 
 router = APIRouter(prefix="/api/v1", tags=["mandates, authorised operations, held shares"])
 
@@ -87,21 +87,13 @@ def get_mandate(
     stamp: Stamp,
     mandate_id: Annotated[str, Path(pattern=_HASH, description="Mandate id (0x + 64 hex digits).")],
 ) -> Response:
-    t, tr = s.mandates, s.trades
+    t = s.mandates
     row = conn.execute(sa.select(t).where(visible(t, stamp), t.c.mandate_id == mandate_id.lower())).first()
     if row is None:
         raise HTTPException(404, f"no mandate {mandate_id.lower()}")
-    under = sa.and_(visible(tr, stamp), tr.c.mandate_id == row.mandate_id)
-    trades = conn.execute(
-        sa.select(tr).where(under).order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc()).limit(DETAIL_TRADES)
-    ).all()
-    count = len(trades)
-    if count == DETAIL_TRADES:
-        count = int(conn.execute(sa.select(sa.func.count()).select_from(tr).where(under)).scalar_one())
+    trades, count = trades_under(conn, stamp, row.mandate_id)
     detail = m.MandateDetail.model_construct(
-        **mappers.mandate_fields(row._mapping, stamp.time),
-        trades=[mappers.trade(r._mapping) for r in trades],
-        trade_count=count,
+        **mappers.mandate_fields(row._mapping, stamp.time), trades=trades, trade_count=count
     )
     return etag_response(request, m.Envelope.model_construct(block=block_ref(stamp), data=detail))
 
@@ -162,6 +154,20 @@ def list_held_shares(
     releases = held_share_releases(conn, stamp, [r.account for r in rows])
     data = [mappers.held_shares(r.account, r._mapping, releases.get(r.account, [])) for r in rows]
     return json_response(m.Page.model_construct(block=block_ref(stamp), data=data, next_cursor=next_cursor))
+
+
+def trades_under(conn: sa.Connection, stamp: BlockStamp, consent_id: str) -> tuple[list[m.TradeOut], int]:
+    """The trades settled under a mandate or a listing (``trades.mandate_id``, the consent they cite): the newest
+    DETAIL_TRADES of them, and how many there are."""
+    tr = s.trades
+    under = sa.and_(visible(tr, stamp), tr.c.mandate_id == consent_id)
+    rows = conn.execute(
+        sa.select(tr).where(under).order_by(tr.c.valid_from_block.desc(), tr.c.log_index.desc()).limit(DETAIL_TRADES)
+    ).all()
+    count = len(rows)
+    if count == DETAIL_TRADES:
+        count = int(conn.execute(sa.select(sa.func.count()).select_from(tr).where(under)).scalar_one())
+    return [mappers.trade(r._mapping) for r in rows], count
 
 
 def held_share_releases(
